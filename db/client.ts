@@ -1,0 +1,74 @@
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
+import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
+import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
+import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
+import postgres from "postgres";
+import { databaseUrl, pgliteDataDir } from "@/lib/config/env";
+import * as schema from "./schema";
+
+export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
+export type DatabaseKind = "postgres" | "pglite";
+
+export interface DatabaseHandle {
+  db: Database;
+  kind: DatabaseKind;
+  close(): Promise<void>;
+}
+
+const migrationsFolder = path.join(/* turbopackIgnore: true */ process.cwd(), "db", "migrations");
+// Any constant works; it only has to be the same in every process migrating one database.
+const MIGRATION_LOCK_ID = 7_240_113;
+
+/** Opens a database and brings its schema up to date with the committed migrations. */
+export async function openDatabase(options: { url?: string; pgliteDir?: string }): Promise<DatabaseHandle> {
+  if (options.url) return openPostgres(options.url);
+  return openPglite(options.pgliteDir ?? "memory://");
+}
+
+async function openPostgres(url: string): Promise<DatabaseHandle> {
+  // Migrate on a connection of its own holding an advisory lock, so that several app
+  // processes starting against one database apply each migration exactly once.
+  const migrationClient = postgres(url, { max: 1, onnotice: () => {}, connect_timeout: 10 });
+  try {
+    await migrationClient`select pg_advisory_lock(${MIGRATION_LOCK_ID})`;
+    await migratePostgres(drizzlePostgres({ client: migrationClient }), { migrationsFolder });
+  } finally {
+    await migrationClient.end();
+  }
+  const client = postgres(url, { max: 10, onnotice: () => {}, connect_timeout: 10 });
+  const db = drizzlePostgres({ client, schema }) as unknown as Database;
+  return { db, kind: "postgres", close: () => client.end() };
+}
+
+async function openPglite(dataDir: string): Promise<DatabaseHandle> {
+  if (!dataDir.includes("://")) mkdirSync(dataDir, { recursive: true });
+  const client = await PGlite.create(dataDir);
+  const db = drizzlePglite({ client, schema });
+  await migratePglite(db, { migrationsFolder });
+  return { db: db as unknown as Database, kind: "pglite", close: () => client.close() };
+}
+
+// One handle per process: Next.js may load this module into several bundles, and PGlite
+// must not open its data directory twice.
+const globalForDb = globalThis as typeof globalThis & { switchboardDatabase?: Promise<DatabaseHandle> };
+
+/** The app's database, chosen by the environment (DATABASE_URL, else PGlite). */
+export function getDatabase(): Promise<DatabaseHandle> {
+  if (!globalForDb.switchboardDatabase) {
+    const opening = openDatabase({ url: databaseUrl(), pgliteDir: pgliteDataDir() });
+    globalForDb.switchboardDatabase = opening;
+    // A failed start (PostgreSQL down) is retried on the next call rather than cached.
+    opening.catch(() => {
+      if (globalForDb.switchboardDatabase === opening) globalForDb.switchboardDatabase = undefined;
+    });
+  }
+  return globalForDb.switchboardDatabase;
+}
+
+export async function getDb(): Promise<Database> {
+  return (await getDatabase()).db;
+}

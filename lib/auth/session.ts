@@ -1,0 +1,21 @@
+import "server-only";
+import { getServerSession } from "next-auth";
+import { findUserById } from "@/db/queries/users";
+import { getAuthOptions } from "./options";
+
+export interface SessionUser {
+  id: string;
+  email: string;
+}
+
+/**
+ * The signed-in user, or null. The session cookie alone is not enough: the account must
+ * still exist.
+ */
+export async function getSessionUser(): Promise<SessionUser | null> {
+  const session = await getServerSession(getAuthOptions());
+  const userId = session?.user?.id;
+  if (!userId) return null;
+  const user = await findUserById({ userId });
+  return user ? { id: user.id, email: user.email } : null;
+}
