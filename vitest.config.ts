@@ -1,0 +1,41 @@
+import path from "node:path";
+import { defineConfig } from "vitest/config";
+
+const root = import.meta.dirname;
+
+// Data-access tests (*.db.test.ts) run on an in-memory PGlite always, and also on the
+// PostgreSQL server DATABASE_URL names (in a fresh database of their own) when it is set.
+export default defineConfig({
+  resolve: {
+    alias: [
+      { find: /^@\//, replacement: `${root}/` },
+      // `server-only` throws outside React Server Components; here it guards nothing.
+      { find: /^server-only$/, replacement: path.join(root, "db/test/server-only.ts") },
+    ],
+  },
+  test: {
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: "pglite",
+          include: ["{lib,db,app}/**/*.test.ts"],
+          env: { DATABASE_URL: "", PGLITE_DATA_DIR: "memory://" },
+        },
+      },
+      ...(process.env.DATABASE_URL
+        ? [
+            {
+              extends: true,
+              test: {
+                name: "postgres",
+                include: ["{lib,db}/**/*.db.test.ts"],
+                globalSetup: ["db/test/postgres-global-setup.ts"],
+                setupFiles: ["db/test/postgres-setup.ts"],
+              },
+            },
+          ]
+        : []),
+    ],
+  },
+});
