@@ -1,5 +1,6 @@
 import "server-only";
 import { getServerSession } from "next-auth";
+import { connection } from "next/server";
 import { findUserById } from "@/db/queries/users";
 import { getAuthOptions } from "./options";
 
@@ -13,6 +14,9 @@ export interface SessionUser {
  * still exist.
  */
 export async function getSessionUser(): Promise<SessionUser | null> {
+  // A session belongs to a request: this also keeps `next build` from rendering pages that
+  // need one (and from reading the auth secret) ahead of time.
+  await connection();
   const session = await getServerSession(getAuthOptions());
   const userId = session?.user?.id;
   if (!userId) return null;
