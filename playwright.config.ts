@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { mkdtempSync } from "node:fs";
 import { createServer } from "node:net";
 import os from "node:os";
@@ -40,11 +41,15 @@ export default defineConfig({
     env: {
       ...(process.env as Record<string, string>),
       // With DATABASE_URL (CI: a fresh PostgreSQL database) the server needs a configured
-      // secret; without it, the server runs the embedded default in a fresh data directory.
+      // session secret and encryption key; without it, the server runs the embedded default
+      // in a fresh data directory, generating both.
       SWITCHBOARD_DATA_DIR: process.env.E2E_DATA_DIR,
       NEXTAUTH_URL: baseURL,
-      ...(process.env.DATABASE_URL && !process.env.NEXTAUTH_SECRET
-        ? { NEXTAUTH_SECRET: "e2e-only-secret-not-for-production-use" }
+      ...(process.env.DATABASE_URL
+        ? {
+            NEXTAUTH_SECRET: process.env.NEXTAUTH_SECRET || "e2e-only-secret-not-for-production-use",
+            SWITCHBOARD_ENCRYPTION_KEY: process.env.SWITCHBOARD_ENCRYPTION_KEY || randomBytes(32).toString("base64"),
+          }
         : {}),
     },
   },

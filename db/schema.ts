@@ -1,7 +1,9 @@
 import { sql } from "drizzle-orm";
+import type { ResourceConfig } from "@/lib/resources/config";
 import {
   index,
   integer,
+  jsonb,
   pgEnum,
   pgTable,
   primaryKey,
@@ -60,8 +62,62 @@ export const signInThrottles = pgTable("sign_in_throttles", {
   lockedUntil: timestamp("locked_until", { withTimezone: true }),
 });
 
+export const resourceLevel = pgEnum("resource_level", ["user", "app"]);
+export const resourceAuthType = pgEnum("resource_auth_type", ["oauth2", "api_keys"]);
+export const resourceGrantType = pgEnum("resource_grant_type", ["refresh_token", "client_credentials"]);
+export const resourceStatus = pgEnum("resource_status", ["draft", "published"]);
+
+export const resources = pgTable(
+  "resources",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    projectId: uuid("project_id")
+      .notNull()
+      .references(() => projects.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    slug: text("slug").notNull(),
+    // Null until the API Info step is saved.
+    level: resourceLevel("level"),
+    authType: resourceAuthType("auth_type"),
+    grantType: resourceGrantType("grant_type"),
+    status: resourceStatus("status").notNull().default("draft"),
+    // The furthest wizard step the user may open; opening the resource resumes there.
+    stepReached: text("step_reached").notNull(),
+    // The draft's non-secret configuration (lib/resources/config.ts); secrets live in resource_secrets.
+    config: jsonb("config").$type<ResourceConfig>().notNull().default({}),
+    createdAt: createdAt(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [
+    uniqueIndex("resources_project_name_key").on(table.projectId, sql`lower(${table.name})`),
+    uniqueIndex("resources_project_slug_key").on(table.projectId, table.slug),
+  ],
+);
+
+/** Write-only secrets of a resource, encrypted by lib/vault with `resource:<id>:<name>` as associated data. */
+export const resourceSecrets = pgTable(
+  "resource_secrets",
+  {
+    resourceId: uuid("resource_id")
+      .notNull()
+      .references(() => resources.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    ciphertext: text("ciphertext").notNull(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [primaryKey({ columns: [table.resourceId, table.name] })],
+);
+
+/** A fingerprint of each encryption key version, so a server started with another key refuses to run. */
+export const vaultKeys = pgTable("vault_keys", {
+  version: integer("version").primaryKey(),
+  fingerprint: text("fingerprint").notNull(),
+  createdAt: createdAt(),
+});
+
 export type User = typeof users.$inferSelect;
 export type Project = typeof projects.$inferSelect;
 export type ProjectMember = typeof projectMembers.$inferSelect;
 export type ProjectRole = (typeof projectRole.enumValues)[number];
 export type SignInThrottle = typeof signInThrottles.$inferSelect;
+export type Resource = typeof resources.$inferSelect;

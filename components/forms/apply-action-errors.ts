@@ -4,7 +4,10 @@ interface ErrorTarget {
   setError(name: string, error: { message: string }): void;
 }
 
-/** Shows a failed action's errors in a react-hook-form form: per field, and the rest on the form. */
+/**
+ * Shows a failed action's errors in a react-hook-form form: per field (dotted paths such as
+ * `requiredInputs.0.key`), and the rest on the form.
+ */
 export function applyActionErrors(
   form: ErrorTarget,
   result: { fieldErrors?: Record<string, string[]>; formError?: string },
@@ -14,7 +17,7 @@ export function applyActionErrors(
   for (const [field, messages] of Object.entries(result.fieldErrors ?? {})) {
     const message = messages[0];
     if (!message) continue;
-    if (fields.includes(field)) form.setError(field, { message });
+    if (fields.includes(field.split(".")[0]!)) form.setError(field, { message });
     else unshown ??= message;
   }
   if (unshown) form.setError("root.serverError", { message: unshown });

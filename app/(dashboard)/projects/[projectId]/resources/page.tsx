@@ -1,25 +1,92 @@
 import type { Metadata } from "next";
-import { Button } from "@/components/ui/button";
+import Link from "next/link";
+import { buttonClassName } from "@/components/ui/button";
+import { DeleteResourceButton } from "@/components/resources/delete-resource-button";
+import { listResources } from "@/db/queries/resources";
+import { describeAuthentication, describeLevel } from "@/lib/resources/describe";
 import { requireProjectAccess } from "../../../require-user";
 
 export const metadata: Metadata = { title: "Resources" };
 
+const dateFormat = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
+
 export default async function ResourcesPage({ params }: { params: Promise<{ projectId: string }> }) {
   const { projectId } = await params;
   await requireProjectAccess(projectId);
+  const resources = await listResources({ projectId });
+  const createHref = `/projects/${projectId}/resources/new`;
+
   return (
-    <div className="max-w-4xl">
-      <h1 className="text-2xl font-semibold">Resources</h1>
-      <p className="mt-1 text-sm text-slate-600">
-        Describe your own API once, then connect each of your users&apos; credentials to it.
-      </p>
-      <div className="mt-8 rounded-lg border border-dashed border-slate-300 bg-white px-6 py-12 text-center">
-        <h2 className="text-base font-semibold">No resources yet</h2>
-        <p className="mx-auto mt-1 max-w-md text-sm text-slate-600">
-          A resource holds your API&apos;s base URL, how it authenticates and who holds the credentials.
-        </p>
-        <Button className="mt-6">Create Resource</Button>
+    <div className="max-w-5xl">
+      <div className="flex items-start justify-between gap-4">
+        <div>
+          <h1 className="text-2xl font-semibold">Resources</h1>
+          <p className="mt-1 text-sm text-slate-600">
+            Describe your own API once, then connect each of your users&apos; credentials to it.
+          </p>
+        </div>
+        {resources.length > 0 && (
+          <Link href={createHref} className={buttonClassName()}>
+            Create Resource
+          </Link>
+        )}
       </div>
+      {resources.length === 0 ? (
+        <div className="mt-8 rounded-lg border border-dashed border-slate-300 bg-white px-6 py-12 text-center">
+          <h2 className="text-base font-semibold">No resources yet</h2>
+          <p className="mx-auto mt-1 max-w-md text-sm text-slate-600">
+            A resource holds your API&apos;s base URL, how it authenticates and who holds the credentials.
+          </p>
+          <Link href={createHref} className={buttonClassName("primary", "mt-6")}>
+            Create Resource
+          </Link>
+        </div>
+      ) : (
+        <div className="mt-6 overflow-hidden rounded-lg border border-slate-200 bg-white">
+          <table className="w-full text-left text-sm">
+            <thead className="bg-slate-50 text-xs uppercase text-slate-500">
+              <tr>
+                <th className="px-4 py-2 font-medium">Name</th>
+                <th className="px-4 py-2 font-medium">Level</th>
+                <th className="px-4 py-2 font-medium">Authentication</th>
+                <th className="px-4 py-2 font-medium">Status</th>
+                <th className="px-4 py-2 font-medium">Last updated</th>
+                <th className="px-4 py-2 font-medium">
+                  <span className="sr-only">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-slate-100">
+              {resources.map((resource) => (
+                <tr key={resource.id}>
+                  <td className="px-4 py-2 font-medium">
+                    <Link href={`/projects/${projectId}/resources/${resource.id}`} className="text-indigo-700 hover:underline">
+                      {resource.name}
+                    </Link>
+                  </td>
+                  <td className="px-4 py-2">{describeLevel(resource.level)}</td>
+                  <td className="px-4 py-2">{describeAuthentication(resource.authType, resource.grantType)}</td>
+                  <td className="px-4 py-2">
+                    <span
+                      className={`rounded-full px-2 py-0.5 text-xs font-medium ${
+                        resource.status === "published" ? "bg-emerald-50 text-emerald-700" : "bg-slate-100 text-slate-700"
+                      }`}
+                    >
+                      {resource.status === "published" ? "Published" : "Draft"}
+                    </span>
+                  </td>
+                  <td className="px-4 py-2 text-slate-600">
+                    <time dateTime={resource.updatedAt.toISOString()}>{dateFormat.format(resource.updatedAt)} UTC</time>
+                  </td>
+                  <td className="px-4 py-2 text-right">
+                    <DeleteResourceButton projectId={projectId} resourceId={resource.id} name={resource.name} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
     </div>
   );
 }

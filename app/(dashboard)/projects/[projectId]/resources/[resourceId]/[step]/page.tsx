@@ -1,0 +1,76 @@
+import type { Metadata } from "next";
+import { notFound, redirect } from "next/navigation";
+import { ApiInfoStepForm } from "@/components/resources/wizard/api-info-step-form";
+import { ApiKeysAuthorizationForm, OAuthAuthorizationForm } from "@/components/resources/wizard/authorization-step-form";
+import { NameStepForm } from "@/components/resources/wizard/name-step-form";
+import { RequestDetailsStepForm } from "@/components/resources/wizard/request-details-step-form";
+import { Stepper } from "@/components/resources/wizard/stepper";
+import { RESOURCE_WIZARD_STEP_LABELS } from "@/lib/resources/schema";
+import { canOpenStep, isStepSkipped, isWizardStep, stepIndex } from "@/lib/resources/wizard";
+import { requireResourceDraft } from "../../require-resource";
+
+type Params = Promise<{ projectId: string; resourceId: string; step: string }>;
+
+export async function generateMetadata({ params }: { params: Params }): Promise<Metadata> {
+  const { step } = await params;
+  return { title: isWizardStep(step) ? RESOURCE_WIZARD_STEP_LABELS[step] : "Resource" };
+}
+
+export default async function ResourceStepPage({ params }: { params: Params }) {
+  const { projectId, resourceId, step } = await params;
+  if (!isWizardStep(step)) notFound();
+  const draft = await requireResourceDraft(projectId, resourceId);
+  const level = draft.apiInfo?.level ?? null;
+  const base = `/projects/${projectId}/resources/${resourceId}`;
+  if (isStepSkipped(step, level)) redirect(`${base}/request-details`);
+  if (!canOpenStep(step, draft.stepReached, level)) redirect(`${base}/${draft.stepReached}`);
+
+  const props = { projectId, resourceId };
+  let form: React.ReactNode;
+  switch (step) {
+    case "name":
+      form = <NameStepForm {...props} name={draft.name} />;
+      break;
+    case "api-info":
+      form = <ApiInfoStepForm {...props} saved={draft.apiInfo} hasLaterSteps={stepIndex(draft.stepReached) > stepIndex("api-info")} />;
+      break;
+    case "authorization":
+      form =
+        draft.apiInfo?.authType === "oauth2" ? (
+          <OAuthAuthorizationForm {...props} config={draft.config} saved={draft.saved} />
+        ) : (
+          <ApiKeysAuthorizationForm {...props} config={draft.config} saved={draft.saved} />
+        );
+      break;
+    case "request-details":
+      form = (
+        <RequestDetailsStepForm
+          {...props}
+          config={draft.config}
+          context={{
+            ...draft.apiInfo!,
+            requiredInputs: draft.config.oauth?.requiredInputs ?? [],
+            apiKeys: draft.config.apiKeys ?? [],
+            saved: draft.saved,
+          }}
+        />
+      );
+      break;
+    case "test-and-publish":
+      notFound();
+  }
+
+  return (
+    <div className="max-w-3xl space-y-6">
+      <div>
+        <p className="text-sm text-slate-500">
+          Resource ID <code className="font-mono">{resourceId}</code>
+        </p>
+        <h1 className="text-2xl font-semibold">{draft.name}</h1>
+      </div>
+      <Stepper baseHref={base} current={step} reached={draft.stepReached} level={level} />
+      <h2 className="text-lg font-semibold">{RESOURCE_WIZARD_STEP_LABELS[step]}</h2>
+      {form}
+    </div>
+  );
+}

@@ -1,0 +1,34 @@
+"use server";
+
+import { z } from "zod";
+import { deleteResource as deleteResourceRow } from "@/db/queries/resources";
+import { projectAction } from "@/lib/actions/action";
+import { projectIdSchema } from "@/lib/projects/schema";
+import { createResourceDraft, saveResourceStep as saveStep } from "@/lib/resources/save-step";
+import { RESOURCE_WIZARD_STEPS } from "@/lib/resources/schema";
+
+// The step's own values are validated by lib/resources/save-step against the saved draft,
+// whose earlier steps decide what the later ones may contain.
+const stepValues = z.record(z.string(), z.unknown());
+
+export const createResource = projectAction(z.object({ projectId: projectIdSchema, values: stepValues }), ({ projectId, values }) =>
+  createResourceDraft({ projectId, values }),
+);
+
+export const saveResourceStep = projectAction(
+  z.object({
+    projectId: projectIdSchema,
+    resourceId: z.uuid(),
+    step: z.enum(RESOURCE_WIZARD_STEPS),
+    values: stepValues,
+  }),
+  (input) => saveStep(input),
+);
+
+export const deleteResource = projectAction(
+  z.object({ projectId: projectIdSchema, resourceId: z.uuid() }),
+  async ({ projectId, resourceId }) => {
+    const deleted = await deleteResourceRow({ projectId, resourceId });
+    return deleted ? { ok: true, data: undefined } : { ok: false, formError: "Resource not found." };
+  },
+);

@@ -1,0 +1,132 @@
+import "server-only";
+import { and, desc, eq, inArray, notInArray, sql } from "drizzle-orm";
+import { getDb } from "../client";
+import { resourceSecrets, resources, type Resource } from "../schema";
+import { isUniqueViolation } from "./errors";
+
+export async function listResources({ projectId }: { projectId: string }): Promise<Resource[]> {
+  const db = await getDb();
+  return db.select().from(resources).where(eq(resources.projectId, projectId)).orderBy(desc(resources.updatedAt));
+}
+
+export async function getResource({ projectId, resourceId }: { projectId: string; resourceId: string }): Promise<Resource | undefined> {
+  const db = await getDb();
+  const [row] = await db
+    .select()
+    .from(resources)
+    .where(and(eq(resources.projectId, projectId), eq(resources.id, resourceId)));
+  return row;
+}
+
+export type NameConflict = { conflict: "name" | "slug" };
+
+function nameConflict(error: unknown): NameConflict | undefined {
+  if (isUniqueViolation(error, "resources_project_name_key")) return { conflict: "name" };
+  if (isUniqueViolation(error, "resources_project_slug_key")) return { conflict: "slug" };
+  return undefined;
+}
+
+export async function createResource(values: {
+  projectId: string;
+  name: string;
+  slug: string;
+  stepReached: string;
+}): Promise<Resource | NameConflict> {
+  const db = await getDb();
+  try {
+    const [row] = await db.insert(resources).values(values).returning();
+    return row!;
+  } catch (error) {
+    const conflict = nameConflict(error);
+    if (conflict) return conflict;
+    throw error;
+  }
+}
+
+export type ResourceUpdate = Partial<Pick<Resource, "name" | "slug" | "level" | "authType" | "grantType" | "stepReached" | "config">>;
+
+/**
+ * Saves one wizard step in one transaction: the resource's fields, and its secrets —
+ * `setSecrets` are written (already encrypted), `keepSecrets` (when given) lists the only
+ * names that may remain, every other secret is deleted.
+ */
+export async function saveResource({
+  projectId,
+  resourceId,
+  update,
+  setSecrets = [],
+  keepSecrets,
+}: {
+  projectId: string;
+  resourceId: string;
+  update: ResourceUpdate;
+  setSecrets?: Array<{ name: string; ciphertext: string }>;
+  keepSecrets?: readonly string[];
+}): Promise<Resource | NameConflict | undefined> {
+  const db = await getDb();
+  try {
+    return await db.transaction(async (tx) => {
+      const [row] = await tx
+        .update(resources)
+        .set({ ...update, updatedAt: sql`now()` })
+        .where(and(eq(resources.projectId, projectId), eq(resources.id, resourceId)))
+        .returning();
+      if (!row) return undefined;
+      if (keepSecrets) {
+        await tx
+          .delete(resourceSecrets)
+          .where(
+            keepSecrets.length
+              ? and(eq(resourceSecrets.resourceId, resourceId), notInArray(resourceSecrets.name, [...keepSecrets]))
+              : eq(resourceSecrets.resourceId, resourceId),
+          );
+      }
+      for (const secret of setSecrets) {
+        await tx
+          .insert(resourceSecrets)
+          .values({ resourceId, ...secret })
+          .onConflictDoUpdate({
+            target: [resourceSecrets.resourceId, resourceSecrets.name],
+            set: { ciphertext: secret.ciphertext, updatedAt: sql`now()` },
+          });
+      }
+      return row;
+    });
+  } catch (error) {
+    const conflict = nameConflict(error);
+    if (conflict) return conflict;
+    throw error;
+  }
+}
+
+export async function deleteResource({ projectId, resourceId }: { projectId: string; resourceId: string }): Promise<boolean> {
+  const db = await getDb();
+  const deleted = await db
+    .delete(resources)
+    .where(and(eq(resources.projectId, projectId), eq(resources.id, resourceId)))
+    .returning({ id: resources.id });
+  return deleted.length > 0;
+}
+
+export async function listResourceSecretNames({ resourceId }: { resourceId: string }): Promise<string[]> {
+  const db = await getDb();
+  const rows = await db.select({ name: resourceSecrets.name }).from(resourceSecrets).where(eq(resourceSecrets.resourceId, resourceId));
+  return rows.map((row) => row.name);
+}
+
+/** Encrypted secrets by name, for the code that sends requests (never for rendering). */
+export async function getResourceSecretCiphertexts({
+  resourceId,
+  names,
+}: {
+  resourceId: string;
+  names: readonly string[];
+}): Promise<Map<string, string>> {
+  if (!names.length) return new Map();
+  const db = await getDb();
+  const rows = await db
+    .select({ name: resourceSecrets.name, ciphertext: resourceSecrets.ciphertext })
+    .from(resourceSecrets)
+    .where(and(eq(resourceSecrets.resourceId, resourceId), inArray(resourceSecrets.name, [...names])));
+  return new Map(rows.map((row) => [row.name, row.ciphertext]));
+}

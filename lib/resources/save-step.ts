@@ -1,0 +1,157 @@
+import { z } from "zod";
+import {
+  createResource,
+  getResource,
+  listResourceSecretNames,
+  type NameConflict,
+  saveResource,
+  type ResourceUpdate,
+} from "@/db/queries/resources";
+import type { ActionResult } from "@/lib/actions/action";
+import { appCredentialSecretName, CLIENT_SECRET, type ResourceConfig } from "./config";
+import { toResourceDraft } from "./draft";
+import {
+  apiInfoStepSchema,
+  authorizationStepSchema,
+  nameStepSchema,
+  requestDetailsStepSchema,
+  resourceSlug,
+  type ResourceWizardStep,
+} from "./schema";
+import { encryptResourceSecret } from "./secrets";
+import { furthestStep, nextStep } from "./wizard";
+
+export type StepResult = ActionResult<{ resourceId: string; next: ResourceWizardStep | null }>;
+
+function invalid(error: z.ZodError): StepResult {
+  const fieldErrors: Record<string, string[]> = {};
+  const formErrors: string[] = [];
+  for (const issue of error.issues) {
+    if (!issue.path.length) formErrors.push(issue.message);
+    else (fieldErrors[issue.path.join(".")] ??= []).push(issue.message);
+  }
+  return { ok: false, fieldErrors, formError: formErrors[0] };
+}
+
+function conflictError(conflict: NameConflict, name: string): StepResult {
+  const message =
+    conflict.conflict === "name"
+      ? `A resource named "${name}" already exists in this project.`
+      : `A resource with a similar name already uses the identifier "${resourceSlug(name)}".`;
+  return { ok: false, fieldErrors: { name: [message] } };
+}
+
+const NOT_FOUND: StepResult = { ok: false, formError: "Resource not found." };
+
+/** The Name step of a new resource: creates the draft. */
+export async function createResourceDraft({ projectId, values }: { projectId: string; values: unknown }): Promise<StepResult> {
+  const parsed = nameStepSchema.safeParse(values);
+  if (!parsed.success) return invalid(parsed.error);
+  const { name } = parsed.data;
+  const created = await createResource({ projectId, name, slug: resourceSlug(name), stepReached: "api-info" });
+  if ("conflict" in created) return conflictError(created, name);
+  return { ok: true, data: { resourceId: created.id, next: "api-info" } };
+}
+
+/** Validates and saves one step of an existing resource's draft. */
+export async function saveResourceStep({
+  projectId,
+  resourceId,
+  step,
+  values,
+}: {
+  projectId: string;
+  resourceId: string;
+  step: ResourceWizardStep;
+  values: unknown;
+}): Promise<StepResult> {
+  const resource = await getResource({ projectId, resourceId });
+  if (!resource) return NOT_FOUND;
+  const draft = toResourceDraft(resource, await listResourceSecretNames({ resourceId }));
+  const apiInfo = draft.apiInfo;
+
+  let plan: { update: ResourceUpdate; setSecrets?: Array<{ name: string; ciphertext: string }>; keepSecrets?: string[] };
+  switch (step) {
+    case "name": {
+      const parsed = nameStepSchema.safeParse(values);
+      if (!parsed.success) return invalid(parsed.error);
+      plan = { update: { name: parsed.data.name, slug: resourceSlug(parsed.data.name) } };
+      break;
+    }
+    case "api-info": {
+      const parsed = apiInfoStepSchema.safeParse(values);
+      if (!parsed.success) return invalid(parsed.error);
+      const next = parsed.data;
+      const changed =
+        !apiInfo || apiInfo.level !== next.level || apiInfo.authType !== next.authType || apiInfo.grantType !== next.grantType;
+      // Later steps were written for the old level and authentication: start them afresh.
+      plan = changed
+        ? { update: { ...next, config: {}, stepReached: nextStep("api-info", next.level)! }, keepSecrets: [] }
+        : { update: next };
+      break;
+    }
+    case "authorization": {
+      if (apiInfo?.level !== "user") return { ok: false, formError: "Only User-Level resources have an Authorization step." };
+      const parsed = authorizationStepSchema(apiInfo.authType, draft.saved).safeParse(values);
+      if (!parsed.success) return invalid(parsed.error);
+      if ("apiKeys" in parsed.data) {
+        plan = { update: { config: { ...draft.config, apiKeys: parsed.data.apiKeys } } };
+      } else {
+        const { clientSecret, ...oauth } = parsed.data;
+        plan = {
+          update: { config: { ...draft.config, oauth } },
+          setSecrets: clientSecret ? [encryptResourceSecret(resourceId, CLIENT_SECRET, clientSecret)] : [],
+        };
+      }
+      break;
+    }
+    case "request-details": {
+      if (!apiInfo) return { ok: false, formError: "Save the API Info step first." };
+      const context = {
+        ...apiInfo,
+        requiredInputs: draft.config.oauth?.requiredInputs ?? [],
+        apiKeys: draft.config.apiKeys ?? [],
+        saved: draft.saved,
+      };
+      const parsed = requestDetailsStepSchema(context).safeParse(values);
+      if (!parsed.success) return invalid(parsed.error);
+      const { baseUrl, authentication, userProfile, appOAuth, appApiKeys } = parsed.data;
+      const config: ResourceConfig = { ...draft.config, request: { baseUrl, authentication, userProfile } };
+      const setSecrets: Array<{ name: string; ciphertext: string }> = [];
+      let keepSecrets: string[] | undefined;
+      if (apiInfo.level === "app" && apiInfo.authType === "oauth2" && appOAuth) {
+        const { clientSecret, refreshToken, ...oauth } = appOAuth;
+        config.oauth = { ...oauth, requiredInputs: [] };
+        if (clientSecret) setSecrets.push(encryptResourceSecret(resourceId, CLIENT_SECRET, clientSecret));
+        const refreshName = appCredentialSecretName("refresh_token");
+        if (refreshToken) setSecrets.push(encryptResourceSecret(resourceId, refreshName, refreshToken));
+      }
+      if (apiInfo.level === "app" && apiInfo.authType === "api_keys" && appApiKeys) {
+        config.apiKeys = appApiKeys.map(({ name, secret }) => ({ name, secret }));
+        for (const key of appApiKeys) {
+          if (key.value) setSecrets.push(encryptResourceSecret(resourceId, appCredentialSecretName(key.name), key.value));
+        }
+        // Values of keys that were removed from the list go with them.
+        keepSecrets = appApiKeys.map((key) => appCredentialSecretName(key.name));
+      }
+      plan = { update: { config }, setSecrets, keepSecrets };
+      break;
+    }
+    case "test-and-publish":
+      return { ok: false, formError: "Test and Publish is not available yet." };
+  }
+
+  const next = nextStep(step, plan.update.level ?? apiInfo?.level ?? null);
+  // Test and Publish arrives with its own issue; until then Request Details is the last step.
+  const openNext = next === "test-and-publish" ? undefined : next;
+  const saved = await saveResource({
+    projectId,
+    resourceId,
+    update: { ...plan.update, stepReached: plan.update.stepReached ?? furthestStep(draft.stepReached, openNext ?? step) },
+    setSecrets: plan.setSecrets,
+    keepSecrets: plan.keepSecrets,
+  });
+  if (!saved) return NOT_FOUND;
+  if ("conflict" in saved) return conflictError(saved, (plan.update.name as string) ?? resource.name);
+  return { ok: true, data: { resourceId, next: openNext ?? null } };
+}

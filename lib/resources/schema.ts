@@ -1,0 +1,351 @@
+import { z } from "zod";
+import { renderUrl, TemplateError, validateTemplate } from "./template";
+import { type ResourceShape, variablesFor } from "./variables";
+
+export const RESOURCE_WIZARD_STEPS = ["name", "api-info", "authorization", "request-details", "test-and-publish"] as const;
+export type ResourceWizardStep = (typeof RESOURCE_WIZARD_STEPS)[number];
+export const RESOURCE_WIZARD_STEP_LABELS: Record<ResourceWizardStep, string> = {
+  name: "Name",
+  "api-info": "API Info",
+  authorization: "Authorization",
+  "request-details": "Request Details",
+  "test-and-publish": "Test and Publish",
+};
+
+export const RESOURCE_LEVELS = ["user", "app"] as const;
+export type ResourceLevel = (typeof RESOURCE_LEVELS)[number];
+export const AUTH_TYPES = ["oauth2", "api_keys"] as const;
+export type AuthType = (typeof AUTH_TYPES)[number];
+export const GRANT_TYPES = ["refresh_token", "client_credentials"] as const;
+export type GrantType = (typeof GRANT_TYPES)[number];
+
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const DOTTED_PATH = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
+// RFC 9110 token characters.
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+const identifier = (what: string) =>
+  z
+    .string()
+    .trim()
+    .min(1, { error: `Enter a ${what}.` })
+    .max(64, { error: "Use at most 64 characters." })
+    .regex(IDENTIFIER, { error: "Use letters, digits and underscores, starting with a letter or underscore." });
+
+// ---------------------------------------------------------------- Name
+
+export const resourceNameSchema = z
+  .string()
+  .trim()
+  .min(1, { error: "Enter a resource name." })
+  .max(64, { error: "Use at most 64 characters." });
+
+export const nameStepSchema = z.object({ name: resourceNameSchema });
+export type NameStepInput = z.input<typeof nameStepSchema>;
+
+/** The identifier the SDK and URLs use for a resource: "TaskLab API" → "tasklab-api". */
+export function resourceSlug(name: string): string {
+  const slug = name
+    .normalize("NFKD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "");
+  return slug || "resource";
+}
+
+// ---------------------------------------------------------------- API Info
+
+export const apiInfoStepSchema = z
+  .object({
+    level: z.enum(RESOURCE_LEVELS, { error: "Choose who holds the credentials." }),
+    authType: z.enum(AUTH_TYPES, { error: "Choose an authentication type." }),
+    grantType: z.enum(GRANT_TYPES).nullable(),
+  })
+  .superRefine((value, ctx) => {
+    if (value.authType === "oauth2" && !value.grantType) {
+      ctx.addIssue({ code: "custom", path: ["grantType"], message: "Choose a grant type." });
+    }
+  })
+  .transform((value) => ({ ...value, grantType: value.authType === "oauth2" ? value.grantType : null }));
+export type ApiInfoStepInput = z.input<typeof apiInfoStepSchema>;
+export type ApiInfo = z.output<typeof apiInfoStepSchema>;
+
+// ---------------------------------------------------------------- shared refinements
+
+function requireUnique<T>(
+  ctx: z.RefinementCtx,
+  items: readonly T[],
+  get: (item: T) => string,
+  path: (index: number) => PropertyKey[],
+  message: string,
+) {
+  const seen = new Set<string>();
+  items.forEach((item, index) => {
+    const value = get(item).toLowerCase();
+    if (!value) return;
+    if (seen.has(value)) ctx.addIssue({ code: "custom", path: path(index), message });
+    seen.add(value);
+  });
+}
+
+function checkTemplate(ctx: z.RefinementCtx, path: PropertyKey[], template: string, available: readonly string[]) {
+  for (const message of validateTemplate(template, available)) ctx.addIssue({ code: "custom", path, message });
+}
+
+/** A template that must render to an http(s) URL; checked with a host-safe stand-in for each variable. */
+function checkUrlTemplate(ctx: z.RefinementCtx, path: PropertyKey[], template: string, available: readonly string[]) {
+  const errors = validateTemplate(template, available);
+  for (const message of errors) ctx.addIssue({ code: "custom", path, message });
+  if (errors.length) return;
+  try {
+    renderUrl(template, Object.fromEntries(available.map((name) => [name, "placeholder"])));
+  } catch (error) {
+    if (!(error instanceof TemplateError)) throw error;
+    ctx.addIssue({ code: "custom", path, message: `Enter a URL starting with http:// or https://. ${error.message}` });
+  }
+}
+
+const urlText = (what: string) =>
+  z.string().trim().min(1, { error: `Enter the ${what}.` }).max(2048, { error: "Use at most 2048 characters." });
+
+// ---------------------------------------------------------------- Authorization (User-Level)
+
+export const requiredInputSchema = z.object({
+  key: identifier("key"),
+  label: z.string().trim().min(1, { error: "Enter a label." }).max(64, { error: "Use at most 64 characters." }),
+});
+export type RequiredInput = z.output<typeof requiredInputSchema>;
+
+export const apiKeyNameSchema = z.object({ name: identifier("name"), secret: z.boolean() });
+export type ApiKeyName = z.output<typeof apiKeyNameSchema>;
+
+/** Which write-only secrets are already stored, so an empty field can mean "keep it". */
+export interface SavedSecrets {
+  clientSecret: boolean;
+  /** App-Level credential values by name (API key names, `refresh_token`). */
+  credentials: readonly string[];
+}
+
+const oauthClientFields = {
+  accessTokenUrl: urlText("Access Token URL"),
+  clientId: z.string().trim().min(1, { error: "Enter the Client ID." }).max(1024, { error: "Use at most 1024 characters." }),
+  // Write-only: empty keeps the saved value.
+  clientSecret: z.string().max(4096, { error: "Use at most 4096 characters." }),
+  includeClientCredentials: z.boolean(),
+};
+
+function checkClientSecret(ctx: z.RefinementCtx, path: PropertyKey[], value: string, saved: SavedSecrets) {
+  if (!value && !saved.clientSecret) ctx.addIssue({ code: "custom", path, message: "Enter the Client Secret." });
+}
+
+export function oauthAuthorizationSchema(saved: SavedSecrets) {
+  return z
+    .object({ ...oauthClientFields, requiredInputs: z.array(requiredInputSchema).max(20, { error: "Use at most 20 inputs." }) })
+    .superRefine((value, ctx) => {
+      checkClientSecret(ctx, ["clientSecret"], value.clientSecret, saved);
+      requireUnique(ctx, value.requiredInputs, (input) => input.key, (i) => ["requiredInputs", i, "key"], "Input keys must be unique.");
+      const inputs = value.requiredInputs.filter((input) => IDENTIFIER.test(input.key)).map((input) => `inputs.${input.key}`);
+      checkUrlTemplate(ctx, ["accessTokenUrl"], value.accessTokenUrl, inputs);
+    });
+}
+export type OAuthAuthorizationInput = z.input<ReturnType<typeof oauthAuthorizationSchema>>;
+export type OAuthAuthorization = z.output<ReturnType<typeof oauthAuthorizationSchema>>;
+
+export const apiKeysAuthorizationSchema = z
+  .object({
+    apiKeys: z
+      .array(apiKeyNameSchema)
+      .min(1, { error: "Add at least one API key name." })
+      .max(20, { error: "Use at most 20 API keys." }),
+  })
+  .superRefine((value, ctx) => {
+    requireUnique(ctx, value.apiKeys, (key) => key.name, (i) => ["apiKeys", i, "name"], "API key names must be unique.");
+  });
+export type ApiKeysAuthorizationInput = z.input<typeof apiKeysAuthorizationSchema>;
+export type ApiKeysAuthorization = z.output<typeof apiKeysAuthorizationSchema>;
+
+export function authorizationStepSchema(authType: AuthType, saved: SavedSecrets) {
+  return authType === "oauth2" ? oauthAuthorizationSchema(saved) : apiKeysAuthorizationSchema;
+}
+
+// ---------------------------------------------------------------- Request Details
+
+export const AUTH_PRESETS = ["bearer", "basic", "header", "query", "none"] as const;
+export type AuthPreset = (typeof AUTH_PRESETS)[number];
+
+const templateText = z.string().max(4096, { error: "Use at most 4096 characters." });
+
+export const apiAuthenticationSchema = z.object({
+  preset: z.enum(AUTH_PRESETS),
+  token: templateText,
+  username: templateText,
+  password: templateText,
+  name: z.string().trim().max(256, { error: "Use at most 256 characters." }),
+  value: templateText,
+  custom: z
+    .array(
+      z.object({
+        location: z.enum(["header", "query"]),
+        name: z.string().trim().min(1, { error: "Enter a name." }).max(256, { error: "Use at most 256 characters." }),
+        value: templateText,
+      }),
+    )
+    .max(20, { error: "Use at most 20 rows." }),
+});
+export type ApiAuthentication = z.output<typeof apiAuthenticationSchema>;
+
+export const USER_PROFILE_SOURCES = ["none", "request", "jwt"] as const;
+export const userProfileSchema = z.object({
+  source: z.enum(USER_PROFILE_SOURCES),
+  method: z.enum(["GET", "POST"]),
+  path: z.string().trim().max(2048, { error: "Use at most 2048 characters." }),
+  // Dotted paths separated by commas, e.g. "id, email, team.name".
+  fields: z.string().max(1024, { error: "Use at most 1024 characters." }),
+  claimPath: z.string().trim().max(256, { error: "Use at most 256 characters." }),
+});
+export type UserProfileSettings = z.output<typeof userProfileSchema>;
+
+export function profileFieldList(fields: string): string[] {
+  return fields
+    .split(",")
+    .map((field) => field.trim())
+    .filter(Boolean);
+}
+
+const appCredentialSchema = z.object({
+  name: identifier("name"),
+  secret: z.boolean(),
+  // Write-only: empty keeps the saved value.
+  value: z.string().max(4096, { error: "Use at most 4096 characters." }),
+});
+
+export interface RequestDetailsContext extends ApiInfo {
+  requiredInputs: readonly RequiredInput[];
+  apiKeys: readonly ApiKeyName[];
+  saved: SavedSecrets;
+}
+
+export function requestDetailsStepSchema(context: RequestDetailsContext) {
+  const appLevel = context.level === "app";
+  return z
+    .object({
+      baseUrl: urlText("API Base URL"),
+      authentication: apiAuthenticationSchema,
+      userProfile: userProfileSchema,
+      appOAuth: z.object({ ...oauthClientFields, refreshToken: z.string().max(8192) }).optional(),
+      appApiKeys: z.array(appCredentialSchema).max(20, { error: "Use at most 20 API keys." }).optional(),
+    })
+    .superRefine((value, ctx) => {
+      const shape = requestDetailsShape(context, value);
+      checkUrlTemplate(ctx, ["baseUrl"], value.baseUrl, variablesFor("baseUrl", shape));
+      checkAuthentication(ctx, value.authentication, variablesFor("authentication", shape));
+      if (appLevel) checkAppCredentials(ctx, context, value);
+      else checkUserProfile(ctx, value.userProfile, variablesFor("profilePath", shape), context.authType);
+    });
+}
+export type RequestDetailsInput = z.input<ReturnType<typeof requestDetailsStepSchema>>;
+export type RequestDetails = z.output<ReturnType<typeof requestDetailsStepSchema>>;
+
+/** What the Request Details fields can refer to, from the earlier steps and this one. */
+export function requestDetailsShape(
+  context: RequestDetailsContext,
+  value: Pick<RequestDetailsInput, "appApiKeys" | "userProfile">,
+): ResourceShape {
+  const appLevel = context.level === "app";
+  const profile = value.userProfile;
+  return {
+    authType: context.authType,
+    grantType: context.grantType,
+    inputs: appLevel ? [] : context.requiredInputs.map((input) => input.key),
+    apiKeys: appLevel ? (value.appApiKeys ?? []).map((key) => ({ name: key.name, secret: key.secret })) : context.apiKeys,
+    profileFields:
+      appLevel || profile.source === "none"
+        ? []
+        : profile.source === "request"
+          ? profileFieldList(profile.fields)
+          : [profile.claimPath].filter(Boolean),
+  };
+}
+
+function checkAuthentication(ctx: z.RefinementCtx, auth: ApiAuthentication, available: readonly string[]) {
+  const path = (field: string) => ["authentication", field];
+  const required = (field: "token" | "username" | "name" | "value", message: string) => {
+    if (!auth[field].trim()) ctx.addIssue({ code: "custom", path: path(field), message });
+  };
+  if (auth.preset === "bearer") {
+    required("token", "Enter the token.");
+    checkTemplate(ctx, path("token"), auth.token, available);
+  }
+  if (auth.preset === "basic") {
+    required("username", "Enter the username.");
+    checkTemplate(ctx, path("username"), auth.username, available);
+    checkTemplate(ctx, path("password"), auth.password, available);
+  }
+  if (auth.preset === "header" || auth.preset === "query") {
+    required("name", auth.preset === "header" ? "Enter the header name." : "Enter the parameter name.");
+    required("value", "Enter the value.");
+    if (auth.preset === "header" && auth.name && !HEADER_NAME.test(auth.name)) {
+      ctx.addIssue({ code: "custom", path: path("name"), message: "Header names cannot contain spaces or separators." });
+    }
+    checkTemplate(ctx, path("value"), auth.value, available);
+  }
+  auth.custom.forEach((row, index) => {
+    if (row.location === "header" && row.name && !HEADER_NAME.test(row.name)) {
+      ctx.addIssue({ code: "custom", path: ["authentication", "custom", index, "name"], message: "Header names cannot contain spaces or separators." });
+    }
+    checkTemplate(ctx, ["authentication", "custom", index, "value"], row.value, available);
+  });
+}
+
+function checkUserProfile(
+  ctx: z.RefinementCtx,
+  profile: UserProfileSettings,
+  available: readonly string[],
+  authType: AuthType,
+) {
+  if (profile.source === "request") {
+    if (!profile.path.startsWith("/")) {
+      ctx.addIssue({ code: "custom", path: ["userProfile", "path"], message: "Enter a path starting with /, relative to the API Base URL." });
+    }
+    checkTemplate(ctx, ["userProfile", "path"], profile.path, available);
+    const fields = profileFieldList(profile.fields);
+    if (!fields.length) ctx.addIssue({ code: "custom", path: ["userProfile", "fields"], message: "Enter at least one field to keep." });
+    const invalid = fields.filter((field) => !DOTTED_PATH.test(field));
+    if (invalid.length) {
+      ctx.addIssue({ code: "custom", path: ["userProfile", "fields"], message: `Not a field path: ${invalid.join(", ")}. Use names like id or team.name.` });
+    }
+  }
+  if (profile.source === "jwt") {
+    if (authType !== "oauth2") {
+      ctx.addIssue({ code: "custom", path: ["userProfile", "source"], message: "A JWT field needs an OAuth 2.0 access token." });
+    }
+    if (!DOTTED_PATH.test(profile.claimPath)) {
+      ctx.addIssue({ code: "custom", path: ["userProfile", "claimPath"], message: "Enter a claim path like sub or user.email." });
+    }
+  }
+}
+
+function checkAppCredentials(ctx: z.RefinementCtx, context: RequestDetailsContext, value: RequestDetailsInput) {
+  if (context.authType === "oauth2") {
+    const oauth = value.appOAuth;
+    if (!oauth) {
+      ctx.addIssue({ code: "custom", path: ["appOAuth"], message: "Enter the app's OAuth credentials." });
+      return;
+    }
+    checkUrlTemplate(ctx, ["appOAuth", "accessTokenUrl"], oauth.accessTokenUrl.trim(), []);
+    checkClientSecret(ctx, ["appOAuth", "clientSecret"], oauth.clientSecret, context.saved);
+    if (context.grantType === "refresh_token" && !oauth.refreshToken && !context.saved.credentials.includes("refresh_token")) {
+      ctx.addIssue({ code: "custom", path: ["appOAuth", "refreshToken"], message: "Enter the Refresh Token." });
+    }
+    return;
+  }
+  const keys = value.appApiKeys ?? [];
+  if (!keys.length) ctx.addIssue({ code: "custom", path: ["appApiKeys"], message: "Add at least one API key." });
+  requireUnique(ctx, keys, (key) => key.name, (i) => ["appApiKeys", i, "name"], "API key names must be unique.");
+  keys.forEach((key, index) => {
+    if (!key.value && !context.saved.credentials.includes(key.name)) {
+      ctx.addIssue({ code: "custom", path: ["appApiKeys", index, "value"], message: "Enter the value." });
+    }
+  });
+}
