@@ -5,6 +5,9 @@ const root = import.meta.dirname;
 
 // Data-access tests (*.db.test.ts) run on an in-memory PGlite always, and also on the
 // PostgreSQL server DATABASE_URL names (in a fresh database of their own) when it is set.
+// A fixed encryption key keeps tests from generating one into the repository's .data/.
+const TEST_ENCRYPTION_KEY = Buffer.alloc(32, 7).toString("base64");
+
 export default defineConfig({
   resolve: {
     alias: [
@@ -20,7 +23,7 @@ export default defineConfig({
         test: {
           name: "pglite",
           include: ["{lib,db,app}/**/*.test.ts"],
-          env: { DATABASE_URL: "", PGLITE_DATA_DIR: "memory://" },
+          env: { DATABASE_URL: "", PGLITE_DATA_DIR: "memory://", SWITCHBOARD_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY },
         },
       },
       ...(process.env.DATABASE_URL
@@ -30,6 +33,7 @@ export default defineConfig({
               test: {
                 name: "postgres",
                 include: ["{lib,db}/**/*.db.test.ts"],
+                env: { SWITCHBOARD_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY },
                 globalSetup: ["db/test/postgres-global-setup.ts"],
                 setupFiles: ["db/test/postgres-setup.ts"],
               },

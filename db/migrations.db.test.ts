@@ -8,7 +8,7 @@ import { openDatabase, type DatabaseHandle } from "./client";
 const journal = JSON.parse(readFileSync(path.join(import.meta.dirname, "migrations/meta/_journal.json"), "utf8")) as {
   entries: unknown[];
 };
-const expectedTables = ["project_members", "projects", "sign_in_throttles", "users"];
+const expectedTables = ["project_members", "projects", "resource_secrets", "resources", "sign_in_throttles", "users", "vault_keys"];
 
 // postgres.js answers a row array, PGlite an object holding `rows`.
 function rowsOf<T>(result: unknown): T[] {

@@ -1,0 +1,185 @@
+import { describe, expect, it } from "vitest";
+import type { z } from "zod";
+import {
+  apiInfoStepSchema,
+  apiKeysAuthorizationSchema,
+  oauthAuthorizationSchema,
+  type RequestDetailsContext,
+  type RequestDetailsInput,
+  requestDetailsStepSchema,
+  resourceSlug,
+  type SavedSecrets,
+} from "./schema";
+
+const nothingSaved: SavedSecrets = { clientSecret: false, credentials: [] };
+
+/** Field path → first message, for a failed parse. */
+function errorsOf(result: z.ZodSafeParseResult<unknown>): Record<string, string> {
+  if (result.success) return {};
+  const errors: Record<string, string> = {};
+  for (const issue of result.error.issues) errors[issue.path.join(".")] ??= issue.message;
+  return errors;
+}
+
+describe("resourceSlug", () => {
+  it.each([
+    ["TaskLab", "tasklab"],
+    ["TaskLab API v2", "tasklab-api-v2"],
+    ["  Café — Ünïcode  ", "cafe-unicode"],
+    ["!!!", "resource"],
+  ])("%s → %s", (name, slug) => expect(resourceSlug(name)).toBe(slug));
+});
+
+describe("API Info", () => {
+  it("requires a grant type for OAuth 2.0 only, and drops it for API Keys", () => {
+    expect(errorsOf(apiInfoStepSchema.safeParse({ level: "user", authType: "oauth2", grantType: null }))).toEqual({
+      grantType: "Choose a grant type.",
+    });
+    expect(apiInfoStepSchema.parse({ level: "app", authType: "api_keys", grantType: "refresh_token" })).toEqual({
+      level: "app",
+      authType: "api_keys",
+      grantType: null,
+    });
+    expect(errorsOf(apiInfoStepSchema.safeParse({ level: "team", authType: "oauth2", grantType: "refresh_token" }))).toHaveProperty("level");
+  });
+});
+
+describe("OAuth 2.0 Authorization", () => {
+  const valid = {
+    accessTokenUrl: "https://{{inputs.subdomain}}.tasklab.test/oauth/token",
+    clientId: "client-1",
+    clientSecret: "secret-1",
+    includeClientCredentials: true,
+    requiredInputs: [{ key: "subdomain", label: "Subdomain" }],
+  };
+
+  it("accepts a complete configuration", () => {
+    expect(oauthAuthorizationSchema(nothingSaved).safeParse(valid).success).toBe(true);
+  });
+
+  it.each([
+    ["an empty Access Token URL", { accessTokenUrl: "" }, "accessTokenUrl", "Enter the Access Token URL."],
+    ["a URL that is not http(s)", { accessTokenUrl: "ftp://tasklab.test/token" }, "accessTokenUrl", "Enter a URL starting with http:// or https://. Only http:// and https:// URLs are allowed."],
+    ["text that is not a URL", { accessTokenUrl: "not a url" }, "accessTokenUrl", 'Enter a URL starting with http:// or https://. "not a url" is not a valid URL.'],
+    [
+      "a misspelled variable",
+      { accessTokenUrl: "https://{{inputs.subdmain}}.tasklab.test/token" },
+      "accessTokenUrl",
+      'Unknown variable "inputs.subdmain". Did you mean "inputs.subdomain"?',
+    ],
+    ["an unclosed variable", { accessTokenUrl: "https://{{inputs.subdomain.tasklab.test" }, "accessTokenUrl", 'Unclosed "{{" at position 9.'],
+    [
+      "duplicate input keys, ignoring case",
+      { requiredInputs: [{ key: "subdomain", label: "A" }, { key: "Subdomain", label: "B" }] },
+      "requiredInputs.1.key",
+      "Input keys must be unique.",
+    ],
+    ["an input key that is not an identifier", { requiredInputs: [{ key: "sub-domain", label: "A" }] }, "requiredInputs.0.key", "Use letters, digits and underscores, starting with a letter or underscore."],
+    ["no Client ID", { clientId: " " }, "clientId", "Enter the Client ID."],
+    ["no Client Secret when none is saved", { clientSecret: "" }, "clientSecret", "Enter the Client Secret."],
+  ])("rejects %s", (_case, change, path, message) => {
+    expect(errorsOf(oauthAuthorizationSchema(nothingSaved).safeParse({ ...valid, ...change }))[path]).toBe(message);
+  });
+
+  it("keeps a saved Client Secret when the field is left empty", () => {
+    const result = oauthAuthorizationSchema({ clientSecret: true, credentials: [] }).safeParse({ ...valid, clientSecret: "" });
+    expect(result.success).toBe(true);
+  });
+});
+
+describe("API Key names", () => {
+  it("needs at least one, each an identifier, unique", () => {
+    expect(errorsOf(apiKeysAuthorizationSchema.safeParse({ apiKeys: [] }))).toEqual({ apiKeys: "Add at least one API key name." });
+    expect(
+      errorsOf(apiKeysAuthorizationSchema.safeParse({ apiKeys: [{ name: "api_key", secret: true }, { name: "API_KEY", secret: false }] })),
+    ).toEqual({ "apiKeys.1.name": "API key names must be unique." });
+    expect(apiKeysAuthorizationSchema.safeParse({ apiKeys: [{ name: "username", secret: false }, { name: "password", secret: true }] }).success).toBe(true);
+  });
+});
+
+describe("Request Details", () => {
+  const userOAuth: RequestDetailsContext = {
+    level: "user",
+    authType: "oauth2",
+    grantType: "refresh_token",
+    requiredInputs: [{ key: "subdomain", label: "Subdomain" }],
+    apiKeys: [],
+    saved: { clientSecret: true, credentials: [] },
+  };
+  const blankAuth = { token: "", username: "", password: "", name: "", value: "", custom: [] };
+  const noProfile = { source: "none" as const, method: "GET" as const, path: "", fields: "", claimPath: "" };
+  const valid: RequestDetailsInput = {
+    baseUrl: "https://{{inputs.subdomain}}.tasklab.test/api",
+    authentication: { ...blankAuth, preset: "bearer", token: "{{credentials.access_token}}" },
+    userProfile: noProfile,
+  };
+  const parse = (context: RequestDetailsContext, input: RequestDetailsInput) => requestDetailsStepSchema(context).safeParse(input);
+
+  it("accepts a Bearer Token with the access token and an input in the base URL", () => {
+    expect(parse(userOAuth, valid).success).toBe(true);
+  });
+
+  it("lists what a field may use when a variable is unknown there", () => {
+    expect(errorsOf(parse(userOAuth, { ...valid, authentication: { ...valid.authentication, token: "{{credentials.api_key}}" } }))).toEqual({
+      "authentication.token":
+        'Unknown variable "credentials.api_key". Available here: inputs.subdomain, credentials.access_token, credentials.refresh_token.',
+    });
+    // Tokens never go into a URL.
+    expect(errorsOf(parse(userOAuth, { ...valid, baseUrl: "https://tasklab.test/{{credentials.access_token}}" }))).toHaveProperty("baseUrl");
+  });
+
+  it.each([
+    ["basic", { preset: "basic" }, "authentication.username", "Enter the username."],
+    ["header without a name", { preset: "header", value: "{{credentials.access_token}}" }, "authentication.name", "Enter the header name."],
+    ["header with a space in its name", { preset: "header", name: "X Api Key", value: "x" }, "authentication.name", "Header names cannot contain spaces or separators."],
+    ["query without a value", { preset: "query", name: "api_key" }, "authentication.value", "Enter the value."],
+  ])("checks the %s preset", (_case, change, path, message) => {
+    const result = parse(userOAuth, { ...valid, authentication: { ...blankAuth, ...change } as RequestDetailsInput["authentication"] });
+    expect(errorsOf(result)[path]).toBe(message);
+  });
+
+  it("checks a User Profile request and makes its fields available as profile variables", () => {
+    const profile = { ...noProfile, source: "request" as const, path: "me", fields: "id, team.name, bad-field" };
+    expect(errorsOf(parse(userOAuth, { ...valid, userProfile: profile }))).toEqual({
+      "userProfile.path": "Enter a path starting with /, relative to the API Base URL.",
+      "userProfile.fields": "Not a field path: bad-field. Use names like id or team.name.",
+    });
+    const withProfile = {
+      ...valid,
+      userProfile: { ...profile, path: "/me", fields: "id, team.name" },
+      authentication: { ...valid.authentication, custom: [{ location: "header" as const, name: "X-Team", value: "{{profile.team.name}}" }] },
+    };
+    expect(parse(userOAuth, withProfile).success).toBe(true);
+  });
+
+  it("allows a JWT field only with OAuth 2.0", () => {
+    const jwt = { ...noProfile, source: "jwt" as const, claimPath: "user.email" };
+    expect(parse(userOAuth, { ...valid, userProfile: jwt }).success).toBe(true);
+    const apiKeys: RequestDetailsContext = { ...userOAuth, authType: "api_keys", grantType: null, apiKeys: [{ name: "api_key", secret: true }] };
+    const input = { ...valid, baseUrl: "https://tasklab.test", authentication: { ...blankAuth, preset: "bearer" as const, token: "{{credentials.api_key}}" } };
+    expect(errorsOf(parse(apiKeys, { ...input, userProfile: jwt }))).toEqual({ "userProfile.source": "A JWT field needs an OAuth 2.0 access token." });
+  });
+
+  it("requires App-Level credentials, keeping saved secrets when left empty", () => {
+    const appKeys: RequestDetailsContext = { ...userOAuth, level: "app", authType: "api_keys", grantType: null, requiredInputs: [] };
+    const input: RequestDetailsInput = {
+      baseUrl: "https://tasklab.test",
+      authentication: { ...blankAuth, preset: "header", name: "X-Api-Key", value: "{{credentials.api_key}}" },
+      userProfile: noProfile,
+      appApiKeys: [{ name: "api_key", secret: true, value: "" }],
+    };
+    expect(errorsOf(parse(appKeys, input))).toEqual({ "appApiKeys.0.value": "Enter the value." });
+    expect(parse({ ...appKeys, saved: { clientSecret: false, credentials: ["api_key"] } }, input).success).toBe(true);
+
+    const appRefresh: RequestDetailsContext = { ...userOAuth, level: "app", requiredInputs: [], saved: nothingSaved };
+    const oauthInput: RequestDetailsInput = {
+      ...valid,
+      baseUrl: "https://tasklab.test",
+      appOAuth: { accessTokenUrl: "https://tasklab.test/token", clientId: "app", clientSecret: "", includeClientCredentials: true, refreshToken: "" },
+    };
+    expect(errorsOf(parse(appRefresh, oauthInput))).toEqual({
+      "appOAuth.clientSecret": "Enter the Client Secret.",
+      "appOAuth.refreshToken": "Enter the Refresh Token.",
+    });
+  });
+});
