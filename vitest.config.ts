@@ -22,7 +22,7 @@ export default defineConfig({
         extends: true as const,
         test: {
           name: "pglite",
-          include: ["{lib,db,app}/**/*.test.ts"],
+          include: ["{lib,db,app}/**/*.test.ts", "e2e/fixtures/**/*.test.ts"],
           env: { DATABASE_URL: "", PGLITE_DATA_DIR: "memory://", SWITCHBOARD_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY },
         },
       },

@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
-import type { ResourceConfig } from "@/lib/resources/config";
+import type { PublishedResource, ResourceConfig } from "@/lib/resources/config";
 import {
+  boolean,
   index,
   integer,
   jsonb,
@@ -31,6 +32,8 @@ export const users = pgTable(
 export const projects = pgTable("projects", {
   id: uuid("id").primaryKey().defaultRandom(),
   name: text("name").notNull(),
+  // Lets this project's resources reach loopback and private addresses (an API beside a self-hosted Switchboard).
+  allowPrivateNetwork: boolean("allow_private_network").notNull().default(false),
   createdAt: createdAt(),
 });
 
@@ -85,6 +88,11 @@ export const resources = pgTable(
     stepReached: text("step_reached").notNull(),
     // The draft's non-secret configuration (lib/resources/config.ts); secrets live in resource_secrets.
     config: jsonb("config").$type<ResourceConfig>().notNull().default({}),
+    // When the draft's configuration last changed: a test older than this does not vouch for it.
+    configChangedAt: timestamp("config_changed_at", { withTimezone: true }).notNull().defaultNow(),
+    // The configuration in force for connections and requests, copied from the draft by Finish.
+    published: jsonb("published").$type<PublishedResource>(),
+    publishedAt: timestamp("published_at", { withTimezone: true }),
     createdAt: createdAt(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
@@ -108,6 +116,60 @@ export const resourceSecrets = pgTable(
   (table) => [primaryKey({ columns: [table.resourceId, table.name] })],
 );
 
+export const connectionStatus = pgEnum("connection_status", ["VALID", "INVALID"]);
+
+/**
+ * A Connected User's credentials for one resource — or, with isTest, the resource's test
+ * connection entered in the Test and Publish step (no user).
+ */
+export const connections = pgTable(
+  "connections",
+  {
+    id: uuid("id").primaryKey(),
+    projectId: uuid("project_id")
+      .notNull()
+      .references(() => projects.id, { onDelete: "cascade" }),
+    resourceId: uuid("resource_id")
+      .notNull()
+      .references(() => resources.id, { onDelete: "cascade" }),
+    userId: text("user_id"),
+    isTest: boolean("is_test").notNull().default(false),
+    status: connectionStatus("status").notNull().default("VALID"),
+    // Every credential value as encrypted JSON, with `connection:<id>:credentials` as associated data.
+    credentials: text("credentials").notNull(),
+    accessTokenExpiresAt: timestamp("access_token_expires_at", { withTimezone: true }),
+    profile: jsonb("profile").$type<Record<string, unknown>>(),
+    invalidReason: text("invalid_reason"),
+    failureCount: integer("failure_count").notNull().default(0),
+    createdAt: createdAt(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+    refreshedAt: timestamp("refreshed_at", { withTimezone: true }),
+  },
+  (table) => [
+    uniqueIndex("connections_resource_user_key").on(table.resourceId, table.userId),
+    uniqueIndex("connections_resource_test_key").on(table.resourceId).where(sql`${table.isTest}`),
+  ],
+);
+
+/** Test requests sent from the Test and Publish step. */
+export const resourceTestRuns = pgTable(
+  "resource_test_runs",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    resourceId: uuid("resource_id")
+      .notNull()
+      .references(() => resources.id, { onDelete: "cascade" }),
+    method: text("method").notNull(),
+    path: text("path").notNull(),
+    status: integer("status"),
+    durationMs: integer("duration_ms").notNull(),
+    succeeded: boolean("succeeded").notNull(),
+    error: text("error"),
+    createdAt: createdAt(),
+  },
+  (table) => [index("resource_test_runs_resource_created_idx").on(table.resourceId, table.createdAt)],
+);
+
 /** A fingerprint of each encryption key version, so a server started with another key refuses to run. */
 export const vaultKeys = pgTable("vault_keys", {
   version: integer("version").primaryKey(),
@@ -121,3 +183,5 @@ export type ProjectMember = typeof projectMembers.$inferSelect;
 export type ProjectRole = (typeof projectRole.enumValues)[number];
 export type SignInThrottle = typeof signInThrottles.$inferSelect;
 export type Resource = typeof resources.$inferSelect;
+export type Connection = typeof connections.$inferSelect;
+export type ResourceTestRun = typeof resourceTestRuns.$inferSelect;

@@ -49,6 +49,11 @@ export async function renameProject({ projectId, name }: { projectId: string; na
   await db.update(projects).set({ name }).where(eq(projects.id, projectId));
 }
 
+export async function setAllowPrivateNetwork({ projectId, allow }: { projectId: string; allow: boolean }): Promise<void> {
+  const db = await getDb();
+  await db.update(projects).set({ allowPrivateNetwork: allow }).where(eq(projects.id, projectId));
+}
+
 export async function listProjectMembers({ projectId }: { projectId: string }) {
   const db = await getDb();
   return db

@@ -1,5 +1,5 @@
 import "server-only";
-import { and, desc, eq, inArray, notInArray, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, sql } from "drizzle-orm";
 import { getDb } from "../client";
 import { resourceSecrets, resources, type Resource } from "../schema";
 import { isUniqueViolation } from "./errors";
@@ -43,25 +43,26 @@ export async function createResource(values: {
   }
 }
 
-export type ResourceUpdate = Partial<Pick<Resource, "name" | "slug" | "level" | "authType" | "grantType" | "stepReached" | "config">>;
+export type ResourceUpdate = Partial<
+  Pick<Resource, "name" | "slug" | "level" | "authType" | "grantType" | "stepReached" | "config" | "configChangedAt">
+>;
 
 /**
  * Saves one wizard step in one transaction: the resource's fields, and its secrets —
- * `setSecrets` are written (already encrypted), `keepSecrets` (when given) lists the only
- * names that may remain, every other secret is deleted.
+ * `setSecrets` are written (already encrypted), `deleteSecrets` removed.
  */
 export async function saveResource({
   projectId,
   resourceId,
   update,
   setSecrets = [],
-  keepSecrets,
+  deleteSecrets = [],
 }: {
   projectId: string;
   resourceId: string;
   update: ResourceUpdate;
   setSecrets?: Array<{ name: string; ciphertext: string }>;
-  keepSecrets?: readonly string[];
+  deleteSecrets?: readonly string[];
 }): Promise<Resource | NameConflict | undefined> {
   const db = await getDb();
   try {
@@ -72,14 +73,10 @@ export async function saveResource({
         .where(and(eq(resources.projectId, projectId), eq(resources.id, resourceId)))
         .returning();
       if (!row) return undefined;
-      if (keepSecrets) {
+      if (deleteSecrets.length) {
         await tx
           .delete(resourceSecrets)
-          .where(
-            keepSecrets.length
-              ? and(eq(resourceSecrets.resourceId, resourceId), notInArray(resourceSecrets.name, [...keepSecrets]))
-              : eq(resourceSecrets.resourceId, resourceId),
-          );
+          .where(and(eq(resourceSecrets.resourceId, resourceId), inArray(resourceSecrets.name, [...deleteSecrets])));
       }
       for (const secret of setSecrets) {
         await tx
@@ -129,4 +126,37 @@ export async function getResourceSecretCiphertexts({
     .from(resourceSecrets)
     .where(and(eq(resourceSecrets.resourceId, resourceId), inArray(resourceSecrets.name, [...names])));
   return new Map(rows.map((row) => [row.name, row.ciphertext]));
+}
+
+/**
+ * Publishes a resource: the given snapshot becomes the configuration in force, and its
+ * secrets (already re-encrypted under their published names) replace the published ones.
+ */
+export async function publishResource({
+  projectId,
+  resourceId,
+  published,
+  secrets,
+  publishedSecretPrefix,
+}: {
+  projectId: string;
+  resourceId: string;
+  published: NonNullable<Resource["published"]>;
+  secrets: Array<{ name: string; ciphertext: string }>;
+  publishedSecretPrefix: string;
+}): Promise<Resource | undefined> {
+  const db = await getDb();
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(resources)
+      .set({ published, publishedAt: sql`now()`, status: "published" })
+      .where(and(eq(resources.projectId, projectId), eq(resources.id, resourceId)))
+      .returning();
+    if (!row) return undefined;
+    await tx
+      .delete(resourceSecrets)
+      .where(and(eq(resourceSecrets.resourceId, resourceId), sql`starts_with(${resourceSecrets.name}, ${publishedSecretPrefix})`));
+    if (secrets.length) await tx.insert(resourceSecrets).values(secrets.map((secret) => ({ resourceId, ...secret })));
+    return row;
+  });
 }

@@ -21,3 +21,8 @@ export function pgliteDataDir(): string {
 export class ConfigError extends Error {
   override name = "ConfigError";
 }
+
+/** SWITCHBOARD_ALLOW_PRIVATE_NETWORK=true lets every project reach private and loopback addresses. */
+export function allowPrivateNetworkEverywhere(): boolean {
+  return process.env.SWITCHBOARD_ALLOW_PRIVATE_NETWORK === "true";
+}

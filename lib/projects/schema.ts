@@ -20,3 +20,6 @@ export type AddMemberInput = z.input<typeof addMemberSchema>;
 
 export const removeMemberSchema = z.object({ projectId: projectIdSchema, userId: z.uuid() });
 export type RemoveMemberInput = z.input<typeof removeMemberSchema>;
+
+export const networkSettingsSchema = z.object({ projectId: projectIdSchema, allowPrivateNetwork: z.boolean() });
+export type NetworkSettingsInput = z.input<typeof networkSettingsSchema>;

@@ -22,8 +22,21 @@ export interface ResourceConfig {
   };
 }
 
+/** What Finish publishes: the draft's API Info and configuration, frozen until the next Finish. */
+export interface PublishedResource {
+  level: "user" | "app";
+  authType: "oauth2" | "api_keys";
+  grantType: "refresh_token" | "client_credentials" | null;
+  config: ResourceConfig;
+}
+
 /** Names of a resource's secrets in resource_secrets. */
 export const CLIENT_SECRET = "client_secret";
 export function appCredentialSecretName(name: string): string {
   return `credential:${name}`;
+}
+
+/** The published copy of a draft secret (re-encrypted under its own name by Finish). */
+export function publishedSecretName(name: string): string {
+  return `published:${name}`;
 }

@@ -8,7 +8,7 @@ import {
   type ResourceUpdate,
 } from "@/db/queries/resources";
 import type { ActionResult } from "@/lib/actions/action";
-import { appCredentialSecretName, CLIENT_SECRET, type ResourceConfig } from "./config";
+import { appCredentialSecretName, CLIENT_SECRET, publishedSecretName, type ResourceConfig } from "./config";
 import { toResourceDraft } from "./draft";
 import {
   apiInfoStepSchema,
@@ -67,10 +67,13 @@ export async function saveResourceStep({
 }): Promise<StepResult> {
   const resource = await getResource({ projectId, resourceId });
   if (!resource) return NOT_FOUND;
-  const draft = toResourceDraft(resource, await listResourceSecretNames({ resourceId }));
+  const secretNames = await listResourceSecretNames({ resourceId });
+  const draft = toResourceDraft(resource, secretNames);
   const apiInfo = draft.apiInfo;
+  // The draft's own secrets; the published copies belong to Finish.
+  const draftSecretNames = secretNames.filter((name) => !name.startsWith(publishedSecretName("")));
 
-  let plan: { update: ResourceUpdate; setSecrets?: Array<{ name: string; ciphertext: string }>; keepSecrets?: string[] };
+  let plan: { update: ResourceUpdate; setSecrets?: Array<{ name: string; ciphertext: string }>; deleteSecrets?: string[] };
   switch (step) {
     case "name": {
       const parsed = nameStepSchema.safeParse(values);
@@ -86,7 +89,7 @@ export async function saveResourceStep({
         !apiInfo || apiInfo.level !== next.level || apiInfo.authType !== next.authType || apiInfo.grantType !== next.grantType;
       // Later steps were written for the old level and authentication: start them afresh.
       plan = changed
-        ? { update: { ...next, config: {}, stepReached: nextStep("api-info", next.level)! }, keepSecrets: [] }
+        ? { update: { ...next, config: {}, stepReached: nextStep("api-info", next.level)! }, deleteSecrets: draftSecretNames }
         : { update: next };
       break;
     }
@@ -118,7 +121,7 @@ export async function saveResourceStep({
       const { baseUrl, authentication, userProfile, appOAuth, appApiKeys } = parsed.data;
       const config: ResourceConfig = { ...draft.config, request: { baseUrl, authentication, userProfile } };
       const setSecrets: Array<{ name: string; ciphertext: string }> = [];
-      let keepSecrets: string[] | undefined;
+      let deleteSecrets: string[] = [];
       if (apiInfo.level === "app" && apiInfo.authType === "oauth2" && appOAuth) {
         const { clientSecret, refreshToken, ...oauth } = appOAuth;
         config.oauth = { ...oauth, requiredInputs: [] };
@@ -132,9 +135,10 @@ export async function saveResourceStep({
           if (key.value) setSecrets.push(encryptResourceSecret(resourceId, appCredentialSecretName(key.name), key.value));
         }
         // Values of keys that were removed from the list go with them.
-        keepSecrets = appApiKeys.map((key) => appCredentialSecretName(key.name));
+        const kept = new Set(appApiKeys.map((key) => appCredentialSecretName(key.name)));
+        deleteSecrets = draftSecretNames.filter((name) => name.startsWith(appCredentialSecretName("")) && !kept.has(name));
       }
-      plan = { update: { config }, setSecrets, keepSecrets };
+      plan = { update: { config }, setSecrets, deleteSecrets };
       break;
     }
     case "test-and-publish":
@@ -149,7 +153,7 @@ export async function saveResourceStep({
     resourceId,
     update: { ...plan.update, stepReached: plan.update.stepReached ?? furthestStep(draft.stepReached, openNext ?? step) },
     setSecrets: plan.setSecrets,
-    keepSecrets: plan.keepSecrets,
+    deleteSecrets: plan.deleteSecrets,
   });
   if (!saved) return NOT_FOUND;
   if ("conflict" in saved) return conflictError(saved, (plan.update.name as string) ?? resource.name);

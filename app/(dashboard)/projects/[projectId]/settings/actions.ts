@@ -1,8 +1,13 @@
 "use server";
 
-import { addProjectMember, removeProjectMember, renameProject as renameProjectRow } from "@/db/queries/projects";
+import {
+  addProjectMember,
+  removeProjectMember,
+  renameProject as renameProjectRow,
+  setAllowPrivateNetwork as setAllowPrivateNetworkRow,
+} from "@/db/queries/projects";
 import { projectAction } from "@/lib/actions/action";
-import { addMemberSchema, removeMemberSchema, renameProjectSchema } from "@/lib/projects/schema";
+import { addMemberSchema, networkSettingsSchema, removeMemberSchema, renameProjectSchema } from "@/lib/projects/schema";
 
 export const renameProject = projectAction(renameProjectSchema, async ({ projectId, name }) => {
   await renameProjectRow({ projectId, name });
@@ -32,6 +37,15 @@ export const removeMember = projectAction(
       ok: false,
       formError: removed.reason === "owner" ? "The project owner cannot be removed." : "This person is not a member.",
     };
+  },
+  { ownerOnly: true },
+);
+
+export const setAllowPrivateNetwork = projectAction(
+  networkSettingsSchema,
+  async ({ projectId, allowPrivateNetwork }) => {
+    await setAllowPrivateNetworkRow({ projectId, allow: allowPrivateNetwork });
+    return { ok: true, data: undefined };
   },
   { ownerOnly: true },
 );

@@ -2,8 +2,10 @@ import type { Metadata } from "next";
 import { Card } from "@/components/ui/card";
 import { CopyButton } from "@/components/ui/copy-button";
 import { listProjectMembers } from "@/db/queries/projects";
+import { allowPrivateNetworkEverywhere } from "@/lib/config/env";
 import { requireProjectAccess } from "../../../require-user";
 import { AddMemberForm, RemoveMemberButton } from "./members";
+import { NetworkSettingsForm } from "./network-settings-form";
 import { ProjectNameForm } from "./project-name-form";
 
 export const metadata: Metadata = { title: "Settings" };
@@ -37,6 +39,18 @@ export default async function SettingsPage({ params }: { params: Promise<{ proje
           </div>
           <ProjectNameForm projectId={project.id} name={project.name} />
         </div>
+      </Card>
+
+      <Card
+        title="Network"
+        description="Where this project's resources may send requests: test requests, token requests, profiles and workflow steps."
+      >
+        <NetworkSettingsForm
+          projectId={project.id}
+          allowPrivateNetwork={project.allowPrivateNetwork}
+          allowedByServer={allowPrivateNetworkEverywhere()}
+          canEdit={isOwner}
+        />
       </Card>
 
       <Card title="Team members" description="Everyone here can open this project's dashboard.">
