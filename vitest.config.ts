@@ -17,6 +17,9 @@ export default defineConfig({
     ],
   },
   test: {
+    // PGlite starts a WebAssembly PostgreSQL per test file: on two cores under load that can take seconds.
+    testTimeout: 20_000,
+    hookTimeout: 30_000,
     projects: [
       {
         extends: true as const,

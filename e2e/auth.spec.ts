@@ -6,7 +6,7 @@ test("sign up, see the empty Resources page, sign out and sign in again", async 
 
   await expect(page.getByRole("heading", { name: "Resources", level: 1 })).toBeVisible();
   await expect(page.getByRole("heading", { name: "No resources yet" })).toBeVisible();
-  await expect(page.getByRole("button", { name: "Create Resource" })).toBeVisible();
+  await expect(page.getByRole("link", { name: "Create Resource" })).toBeVisible();
   await expect(page.getByRole("navigation", { name: "Project" }).getByRole("link", { name: "Settings" })).toBeVisible();
   await expect(page.getByText(email)).toBeVisible();
 

@@ -1,19 +1,5 @@
-import { expect, test, type Page } from "@playwright/test";
-import { newUser } from "./support/users";
-
-/**
- * Rewrites the next server action request the page sends, replacing one project id with
- * another: what an attacker does by hand with a copied request.
- */
-async function redirectNextActionTo(page: Page, fromProjectId: string, toProjectId: string) {
-  await page.route("**/*", async (route) => {
-    const request = route.request();
-    if (request.method() !== "POST" || !request.headers()["next-action"]) return route.continue();
-    const body = request.postData() ?? "";
-    expect(body).toContain(fromProjectId);
-    await route.continue({ postData: body.replaceAll(fromProjectId, toProjectId) });
-  });
-}
+import { expect, test } from "@playwright/test";
+import { newUser, redirectNextActionTo } from "./support/users";
 
 test("a user who is not a member gets a 404 for the project's pages", async ({ browser }) => {
   const alice = await newUser(browser, "alice");

@@ -1,11 +1,17 @@
 "use server";
 
 import { z } from "zod";
-import { deleteResource as deleteResourceRow } from "@/db/queries/resources";
+import { deleteResource as deleteResourceRow, getResource } from "@/db/queries/resources";
 import { projectAction } from "@/lib/actions/action";
 import { projectIdSchema } from "@/lib/projects/schema";
 import { createResourceDraft, saveResourceStep as saveStep } from "@/lib/resources/save-step";
 import { RESOURCE_WIZARD_STEPS } from "@/lib/resources/schema";
+import {
+  publishResourceDraft,
+  saveTestCredentialsForResource,
+  sendTestRequestThroughResource,
+  testRequestSchema,
+} from "@/lib/resources/test-and-publish";
 
 // The step's own values are validated by lib/resources/save-step against the saved draft,
 // whose earlier steps decide what the later ones may contain.
@@ -31,4 +37,28 @@ export const deleteResource = projectAction(
     const deleted = await deleteResourceRow({ projectId, resourceId });
     return deleted ? { ok: true, data: undefined } : { ok: false, formError: "Resource not found." };
   },
+);
+
+export const saveTestCredentials = projectAction(
+  z.object({ projectId: projectIdSchema, resourceId: z.uuid(), values: z.record(z.string(), z.string()) }),
+  async ({ projectId, resourceId, values }) => {
+    const resource = await getResource({ projectId, resourceId });
+    if (!resource) return { ok: false, formError: "Resource not found." };
+    return saveTestCredentialsForResource({ projectId, resource, values });
+  },
+);
+
+export const sendTestRequest = projectAction(
+  testRequestSchema.extend({ projectId: projectIdSchema, resourceId: z.uuid() }),
+  ({ projectId, resourceId, method, path }, { membership }) =>
+    sendTestRequestThroughResource({
+      projectId,
+      resourceId,
+      allowPrivateNetwork: membership.project.allowPrivateNetwork,
+      call: { method, path },
+    }),
+);
+
+export const publishResource = projectAction(z.object({ projectId: projectIdSchema, resourceId: z.uuid() }), (input) =>
+  publishResourceDraft(input),
 );

@@ -104,7 +104,15 @@ export function TemplateInput({
       return;
     }
     const choice = options[activeIndex];
-    if (choice === undefined) return;
+    if (choice === undefined) {
+      // An open menu with nothing to insert still owns Enter: it must not submit the form.
+      if (event.key === "Enter") {
+        event.preventDefault();
+        dismissed.current = true;
+        setMenu(undefined);
+      }
+      return;
+    }
     if (event.key === "ArrowDown" || event.key === "ArrowUp") {
       event.preventDefault();
       const step = event.key === "ArrowDown" ? 1 : -1;

@@ -34,3 +34,22 @@ export async function newUser(browser: Browser, prefix?: string) {
   const account = await signUp(page, randomEmail(prefix));
   return { ...account, page, context };
 }
+
+/**
+ * Rewrites every server action request the page sends from now on, replacing one id (a
+ * project's, a resource's) with another, and any further ids in `alsoReplace`: what an
+ * attacker does by hand with a copied request. Undo with `page.unrouteAll()`.
+ */
+export async function redirectNextActionTo(page: Page, fromId: string, toId: string, alsoReplace: Record<string, string> = {}) {
+  const replacements = { [fromId]: toId, ...alsoReplace };
+  await page.route("**/*", async (route) => {
+    const request = route.request();
+    if (request.method() !== "POST" || !request.headers()["next-action"]) return route.continue();
+    let body = request.postData() ?? "";
+    for (const [from, to] of Object.entries(replacements)) {
+      expect(body).toContain(from);
+      body = body.replaceAll(from, to);
+    }
+    await route.continue({ postData: body });
+  });
+}

@@ -52,7 +52,7 @@ async function userOAuthResource(projectId: string) {
       authentication: { ...blankAuth, preset: "bearer", token: "{{credentials.access_token}}" },
       userProfile: noProfile,
     }),
-  ).toMatchObject({ ok: true, data: { next: null } });
+  ).toMatchObject({ ok: true, data: { next: "test-and-publish" } });
   return resourceId;
 }
 
@@ -79,7 +79,7 @@ describe("saving the wizard's steps", () => {
     const projectId = await newProject();
     const resourceId = await userOAuthResource(projectId);
     const resource = await getResource({ projectId, resourceId });
-    expect(resource).toMatchObject({ level: "user", authType: "oauth2", grantType: "refresh_token", stepReached: "request-details" });
+    expect(resource).toMatchObject({ level: "user", authType: "oauth2", grantType: "refresh_token", stepReached: "test-and-publish" });
     expect(resource?.config.oauth).toEqual({
       accessTokenUrl: "https://{{inputs.subdomain}}.tasklab.test/oauth/token",
       clientId: "client-1",
@@ -104,7 +104,7 @@ describe("saving the wizard's steps", () => {
     const kept = (await getResourceSecretCiphertexts({ resourceId, names: [CLIENT_SECRET] })).get(CLIENT_SECRET)!;
     expect(decryptResourceSecret(resourceId, CLIENT_SECRET, kept)).toBe(CLIENT_SECRET_VALUE);
     // Progress is never lost by saving an earlier step again.
-    expect((await getResource({ projectId, resourceId }))?.stepReached).toBe("request-details");
+    expect((await getResource({ projectId, resourceId }))?.stepReached).toBe("test-and-publish");
 
     expect((await save(projectId, resourceId, "authorization", { ...authorization, clientSecret: "rotated" })).ok).toBe(true);
     const replaced = (await getResourceSecretCiphertexts({ resourceId, names: [CLIENT_SECRET] })).get(CLIENT_SECRET)!;

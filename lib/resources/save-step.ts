@@ -142,20 +142,23 @@ export async function saveResourceStep({
       break;
     }
     case "test-and-publish":
-      return { ok: false, formError: "Test and Publish is not available yet." };
+      return { ok: false, formError: "Test and Publish saves test credentials and publishes; it has no form of its own." };
   }
 
-  const next = nextStep(step, plan.update.level ?? apiInfo?.level ?? null);
-  // Test and Publish arrives with its own issue; until then Request Details is the last step.
-  const openNext = next === "test-and-publish" ? undefined : next;
+  const next = nextStep(step, plan.update.level ?? apiInfo?.level ?? null) ?? null;
   const saved = await saveResource({
     projectId,
     resourceId,
-    update: { ...plan.update, stepReached: plan.update.stepReached ?? furthestStep(draft.stepReached, openNext ?? step) },
+    update: {
+      ...plan.update,
+      stepReached: plan.update.stepReached ?? furthestStep(draft.stepReached, next ?? step),
+      // A rename changes no request; every other step may change what a test vouched for.
+      ...(step === "name" ? {} : { configChangedAt: new Date() }),
+    },
     setSecrets: plan.setSecrets,
     deleteSecrets: plan.deleteSecrets,
   });
   if (!saved) return NOT_FOUND;
   if ("conflict" in saved) return conflictError(saved, (plan.update.name as string) ?? resource.name);
-  return { ok: true, data: { resourceId, next: openNext ?? null } };
+  return { ok: true, data: { resourceId, next } };
 }

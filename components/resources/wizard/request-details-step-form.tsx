@@ -310,7 +310,7 @@ export function RequestDetailsStepForm({
 
       <WizardActions
         backHref={stepHref(projectId, resourceId, appLevel ? "api-info" : "authorization")}
-        submitLabel="Save"
+        submitLabel="Continue"
         submitting={isSubmitting}
       />
     </form>

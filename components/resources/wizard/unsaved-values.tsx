@@ -40,3 +40,9 @@ export function useRememberUnsavedValues(step: string, form: Pick<UseFormReturn<
     saved.current = true;
   };
 }
+
+/** Forgets every step's unsaved values: after API Info changes, the later steps start afresh. */
+export function useForgetAllUnsavedValues(): () => void {
+  const store = useContext(UnsavedValuesContext);
+  return () => store?.clear();
+}

@@ -7,7 +7,7 @@ import { applyActionErrors } from "@/components/forms/apply-action-errors";
 import { Button, buttonClassName } from "@/components/ui/button";
 import type { ResourceWizardStep } from "@/lib/resources/schema";
 import { saveResourceStep } from "../actions";
-import { useRememberUnsavedValues } from "./unsaved-values";
+import { useForgetAllUnsavedValues, useRememberUnsavedValues } from "./unsaved-values";
 
 export function resourcesHref(projectId: string): string {
   return `/projects/${projectId}/resources`;
@@ -31,9 +31,12 @@ export function useSaveStep<T extends FieldValues>({
 }) {
   const router = useRouter();
   const markSaved = useRememberUnsavedValues(step, form as unknown as UseFormReturn<FieldValues>);
+  const forgetAll = useForgetAllUnsavedValues();
   return async (values: FieldValues) => {
     const result = await saveResourceStep({ projectId, resourceId, step, values });
     if (!result.ok) return applyActionErrors(form, result);
+    // Saving API Info may start the later steps afresh; values typed for the old kind of resource must not come back.
+    if (step === "api-info") forgetAll();
     markSaved();
     router.push(result.data.next ? stepHref(projectId, resourceId, result.data.next) : resourcesHref(projectId));
     router.refresh();

@@ -74,6 +74,9 @@ export default async function ResourcesPage({ params }: { params: Promise<{ proj
                     >
                       {resource.status === "published" ? "Published" : "Draft"}
                     </span>
+                    {resource.publishedAt && resource.configChangedAt > resource.publishedAt && (
+                      <span className="ml-2 text-xs text-amber-700">Unpublished changes</span>
+                    )}
                   </td>
                   <td className="px-4 py-2 text-slate-600">
                     <time dateTime={resource.updatedAt.toISOString()}>{dateFormat.format(resource.updatedAt)} UTC</time>

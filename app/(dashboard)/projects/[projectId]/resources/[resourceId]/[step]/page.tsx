@@ -4,6 +4,7 @@ import { ApiInfoStepForm } from "@/components/resources/wizard/api-info-step-for
 import { ApiKeysAuthorizationForm, OAuthAuthorizationForm } from "@/components/resources/wizard/authorization-step-form";
 import { NameStepForm } from "@/components/resources/wizard/name-step-form";
 import { RequestDetailsStepForm } from "@/components/resources/wizard/request-details-step-form";
+import { TestAndPublishStep } from "@/components/resources/test-and-publish/test-and-publish-step";
 import { Stepper } from "@/components/resources/wizard/stepper";
 import { RESOURCE_WIZARD_STEP_LABELS } from "@/lib/resources/schema";
 import { canOpenStep, isStepSkipped, isWizardStep, stepIndex } from "@/lib/resources/wizard";
@@ -57,7 +58,8 @@ export default async function ResourceStepPage({ params }: { params: Params }) {
       );
       break;
     case "test-and-publish":
-      notFound();
+      form = <TestAndPublishStep draft={draft} />;
+      break;
   }
 
   return (

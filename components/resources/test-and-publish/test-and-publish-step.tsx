@@ -1,0 +1,100 @@
+import { headers } from "next/headers";
+import { Card } from "@/components/ui/card";
+import { CodeBlock } from "@/components/ui/code-block";
+import { getTestConnection, listTestRuns } from "@/db/queries/connections";
+import { getResource } from "@/db/queries/resources";
+import { decryptConnectionCredentials } from "@/lib/connections/credentials";
+import type { ResourceDraft } from "@/lib/resources/draft";
+import { requiredKeys } from "@/lib/resources/required-keys";
+import { connectSnippets } from "@/lib/resources/snippets";
+import { publishNeedsConfirmation } from "@/lib/resources/test-and-publish";
+import { FinishButton } from "./finish-button";
+import { TestCredentialsForm } from "./test-credentials-form";
+import { TestRequestPanel } from "./test-request-panel";
+
+const timeFormat = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeStyle: "medium", timeZone: "UTC" });
+
+/** The last wizard step: test credentials, test requests, snippets, Finish. */
+export async function TestAndPublishStep({ draft }: { draft: ResourceDraft }) {
+  const apiInfo = draft.apiInfo!;
+  const keys = requiredKeys(apiInfo, draft.config);
+  const resource = (await getResource({ projectId: draft.projectId, resourceId: draft.id }))!;
+  const connection = apiInfo.level === "user" ? await getTestConnection({ resourceId: draft.id }) : undefined;
+  const stored = connection ? decryptConnectionCredentials(connection.id, connection.credentials) : {};
+  // Only plain values go to the browser; secrets are reported as set.
+  const savedValues = Object.fromEntries(keys.filter((key) => !key.secret && stored[key.key]).map((key) => [key.key, stored[key.key]!]));
+  const savedSecrets = keys.filter((key) => key.secret && stored[key.key]).map((key) => key.key);
+  const runs = await listTestRuns({ resourceId: draft.id });
+  const requestHeaders = await headers();
+  const origin = `${requestHeaders.get("x-forwarded-proto") ?? "http"}://${requestHeaders.get("host")}`;
+  const snippets = connectSnippets({ origin, projectId: draft.projectId, resourceId: draft.id, resourceName: draft.name, keys });
+  const profilePath = draft.config.request?.userProfile.source === "request" ? draft.config.request.userProfile.path : "/";
+
+  return (
+    <div className="space-y-6">
+      {apiInfo.level === "user" && (
+        <Card
+          title="Test credentials"
+          description="One Connected User's credentials, stored encrypted as this resource's test connection. Test requests and the workflow editor use them."
+        >
+          <TestCredentialsForm projectId={draft.projectId} resourceId={draft.id} keys={keys} savedValues={savedValues} savedSecrets={savedSecrets} />
+        </Card>
+      )}
+
+      <Card title="Test request" description="Sent through this draft's configuration, exactly as a workflow request would be.">
+        <TestRequestPanel projectId={draft.projectId} resourceId={draft.id} defaultPath={profilePath} />
+        {runs.length > 0 && (
+          <table className="mt-6 w-full text-left text-sm" aria-label="Recent test requests">
+            <thead className="text-xs uppercase text-slate-500">
+              <tr>
+                <th className="py-1 font-medium">Time (UTC)</th>
+                <th className="py-1 font-medium">Request</th>
+                <th className="py-1 font-medium">Status</th>
+                <th className="py-1 font-medium">Duration</th>
+                <th className="py-1 font-medium">Outcome</th>
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-slate-100">
+              {runs.map((run) => (
+                <tr key={run.id}>
+                  <td className="py-1">{timeFormat.format(run.createdAt)}</td>
+                  <td className="py-1 font-mono text-xs">
+                    {run.method} {run.path}
+                  </td>
+                  <td className="py-1">{run.status ?? "—"}</td>
+                  <td className="py-1">{run.durationMs} ms</td>
+                  <td className="py-1">{run.succeeded ? "Succeeded" : (run.error ?? "Failed")}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </Card>
+
+      {apiInfo.level === "user" ? (
+        <Card title="Connect your users" description="Send each user's credentials from your app. Every required key is listed.">
+          <div className="space-y-4">
+            <h3 className="text-sm font-semibold">JS SDK</h3>
+            <CodeBlock code={snippets.sdk} language="javascript" copyLabel="Copy JS SDK snippet" />
+            <h3 className="text-sm font-semibold">curl</h3>
+            <CodeBlock code={snippets.curl} language="bash" copyLabel="Copy curl snippet" />
+            <h3 className="text-sm font-semibold">fetch</h3>
+            <CodeBlock code={snippets.fetch} language="javascript" copyLabel="Copy fetch snippet" />
+          </div>
+        </Card>
+      ) : (
+        <Card title="Connect your users">
+          <p className="text-sm text-slate-600">App-Level resources use the app&apos;s credentials for every user: there is nothing to connect.</p>
+        </Card>
+      )}
+
+      <div className="flex items-center justify-between border-t border-slate-200 pt-4">
+        <p className="text-sm text-slate-600">
+          {resource.publishedAt ? `Published ${timeFormat.format(resource.publishedAt)} UTC.` : "Not published yet."} Finish publishes this
+          configuration.
+        </p>
+        <FinishButton projectId={draft.projectId} resourceId={draft.id} needsConfirmation={await publishNeedsConfirmation(resource)} />
+      </div>
+    </div>
+  );
+}
