@@ -3,6 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useRef, useState, useTransition } from "react";
 import { Button } from "@/components/ui/button";
+import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { publishResource } from "../actions";
 
 /** Finish publishes; without a successful test since the last change, it asks first. */
@@ -27,7 +28,7 @@ export function FinishButton({ projectId, resourceId, needsConfirmation }: { pro
 
   return (
     <>
-      {error && (
+      {error && !needsConfirmation && (
         <p role="alert" className="text-sm text-red-600">
           {error}
         </p>
@@ -35,23 +36,17 @@ export function FinishButton({ projectId, resourceId, needsConfirmation }: { pro
       <Button onClick={() => (needsConfirmation ? dialog.current?.showModal() : publish())} disabled={pending}>
         {pending ? "Publishing…" : "Finish"}
       </Button>
-      <dialog ref={dialog} aria-labelledby={`publish-${resourceId}-title`} className="m-auto w-full max-w-md rounded-lg p-6 shadow-xl backdrop:bg-slate-900/40">
-        <h2 id={`publish-${resourceId}-title`} className="text-base font-semibold">
-          Publish without a successful test?
-        </h2>
-        <p className="mt-2 text-sm text-slate-600">
-          No test request has succeeded since the configuration last changed. Connections and requests will use this configuration
-          once it is published.
-        </p>
-        <div className="mt-6 flex justify-end gap-2">
-          <Button variant="secondary" onClick={() => dialog.current?.close()}>
-            Cancel
-          </Button>
-          <Button onClick={publish} disabled={pending}>
-            Publish anyway
-          </Button>
-        </div>
-      </dialog>
+      <ConfirmDialog
+        ref={dialog}
+        title="Publish without a successful test?"
+        confirmLabel="Publish anyway"
+        pending={pending}
+        error={error}
+        onConfirm={publish}
+      >
+        No test request has succeeded since the configuration last changed. Connections and requests will use this configuration once
+        it is published.
+      </ConfirmDialog>
     </>
   );
 }
