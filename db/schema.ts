@@ -34,7 +34,33 @@ export const projects = pgTable("projects", {
   name: text("name").notNull(),
   // Lets this project's resources reach loopback and private addresses (an API beside a self-hosted Switchboard).
   allowPrivateNetwork: boolean("allow_private_network").notNull().default(false),
+  // Origins (scheme://host[:port]) whose pages may call the Connect API from a browser.
+  allowedOrigins: jsonb("allowed_origins").$type<string[]>().notNull().default([]),
   createdAt: createdAt(),
+});
+
+/** Public keys that verify a project's User Tokens (RS256). The private key is never stored. */
+export const signingKeys = pgTable(
+  "signing_keys",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    projectId: uuid("project_id")
+      .notNull()
+      .references(() => projects.id, { onDelete: "cascade" }),
+    kid: text("kid").notNull(),
+    publicKeyJwk: jsonb("public_key_jwk").$type<Record<string, unknown>>().notNull(),
+    source: text("source").$type<"generated" | "pasted">().notNull(),
+    createdAt: createdAt(),
+    revokedAt: timestamp("revoked_at", { withTimezone: true }),
+  },
+  (table) => [uniqueIndex("signing_keys_project_kid_key").on(table.projectId, table.kid)],
+);
+
+/** Fixed-window request counters for rate limits, shared by every server process. */
+export const rateLimitWindows = pgTable("rate_limit_windows", {
+  key: text("key").primaryKey(),
+  windowStartedAt: timestamp("window_started_at", { withTimezone: true }).notNull(),
+  count: integer("count").notNull(),
 });
 
 export const projectRole = pgEnum("project_role", ["owner", "member"]);
@@ -184,4 +210,5 @@ export type ProjectRole = (typeof projectRole.enumValues)[number];
 export type SignInThrottle = typeof signInThrottles.$inferSelect;
 export type Resource = typeof resources.$inferSelect;
 export type Connection = typeof connections.$inferSelect;
+export type SigningKey = typeof signingKeys.$inferSelect;
 export type ResourceTestRun = typeof resourceTestRuns.$inferSelect;

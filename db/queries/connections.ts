@@ -1,6 +1,6 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
-import { and, desc, eq } from "drizzle-orm";
+import { and, desc, eq, sql } from "drizzle-orm";
 import { getDb } from "../client";
 import { connections, resourceTestRuns, type Connection, type ResourceTestRun } from "../schema";
 
@@ -89,4 +89,107 @@ export async function lastSuccessfulTestRunAt({ resourceId }: { resourceId: stri
     .orderBy(desc(resourceTestRuns.createdAt))
     .limit(1);
   return row?.createdAt;
+}
+
+/**
+ * Creates or replaces the connection of one user to one resource, in one transaction: the
+ * insert claims the (resource, user) pair or waits for whoever holds it, then the row is
+ * written with credentials encrypted for its own id.
+ */
+export async function upsertConnection({
+  projectId,
+  resourceId,
+  userId,
+  encrypt,
+  profile,
+  accessTokenExpiresAt,
+}: {
+  projectId: string;
+  resourceId: string;
+  userId: string;
+  encrypt: (connectionId: string) => string;
+  profile: Record<string, unknown> | null;
+  accessTokenExpiresAt: Date | null;
+}): Promise<Connection> {
+  const db = await getDb();
+  return db.transaction(async (tx) => {
+    const id = randomUUID();
+    const now = new Date();
+    const [inserted] = await tx
+      .insert(connections)
+      .values({ id, projectId, resourceId, userId, credentials: encrypt(id), profile, accessTokenExpiresAt, refreshedAt: now })
+      .onConflictDoNothing({ target: [connections.resourceId, connections.userId] })
+      .returning();
+    if (inserted) return inserted;
+    const [existing] = await tx
+      .select({ id: connections.id })
+      .from(connections)
+      .where(and(eq(connections.resourceId, resourceId), eq(connections.userId, userId)))
+      .for("update");
+    const [updated] = await tx
+      .update(connections)
+      .set({
+        credentials: encrypt(existing!.id),
+        profile,
+        accessTokenExpiresAt,
+        status: "VALID",
+        invalidReason: null,
+        failureCount: 0,
+        updatedAt: now,
+        refreshedAt: now,
+      })
+      .where(eq(connections.id, existing!.id))
+      .returning();
+    return updated!;
+  });
+}
+
+export async function deleteConnection({ projectId, resourceId, userId }: { projectId: string; resourceId: string; userId: string }): Promise<boolean> {
+  const db = await getDb();
+  const deleted = await db
+    .delete(connections)
+    .where(and(eq(connections.projectId, projectId), eq(connections.resourceId, resourceId), eq(connections.userId, userId)))
+    .returning({ id: connections.id });
+  return deleted.length > 0;
+}
+
+/** A Connected User's connections in a project, by resource. */
+export async function listConnectionsOfUser({ projectId, userId }: { projectId: string; userId: string }) {
+  const db = await getDb();
+  return db
+    .select({ id: connections.id, resourceId: connections.resourceId, status: connections.status })
+    .from(connections)
+    .where(and(eq(connections.projectId, projectId), eq(connections.userId, userId)));
+}
+
+/** A resource's connections for the dashboard, newest first, optionally for user ids containing `userIdFilter`. */
+export async function listResourceConnections({
+  projectId,
+  resourceId,
+  userIdFilter,
+  limit = 100,
+}: {
+  projectId: string;
+  resourceId: string;
+  userIdFilter?: string;
+  limit?: number;
+}) {
+  const db = await getDb();
+  const conditions = [eq(connections.projectId, projectId), eq(connections.resourceId, resourceId), eq(connections.isTest, false)];
+  if (userIdFilter) conditions.push(sql`strpos(lower(${connections.userId}), lower(${userIdFilter})) > 0`);
+  return db
+    .select({
+      id: connections.id,
+      userId: connections.userId,
+      status: connections.status,
+      profile: connections.profile,
+      invalidReason: connections.invalidReason,
+      createdAt: connections.createdAt,
+      updatedAt: connections.updatedAt,
+      refreshedAt: connections.refreshedAt,
+    })
+    .from(connections)
+    .where(and(...conditions))
+    .orderBy(desc(connections.createdAt))
+    .limit(limit);
 }

@@ -54,6 +54,21 @@ export async function setAllowPrivateNetwork({ projectId, allow }: { projectId: 
   await db.update(projects).set({ allowPrivateNetwork: allow }).where(eq(projects.id, projectId));
 }
 
+export async function setAllowedOrigins({ projectId, origins }: { projectId: string; origins: string[] }): Promise<void> {
+  const db = await getDb();
+  await db.update(projects).set({ allowedOrigins: origins }).where(eq(projects.id, projectId));
+}
+
+/** What the Connect API needs of a project on every call; undefined when there is no such project. */
+export async function getProjectForSdk({ projectId }: { projectId: string }) {
+  const db = await getDb();
+  const [row] = await db
+    .select({ id: projects.id, allowedOrigins: projects.allowedOrigins, allowPrivateNetwork: projects.allowPrivateNetwork })
+    .from(projects)
+    .where(eq(projects.id, projectId));
+  return row;
+}
+
 export async function listProjectMembers({ projectId }: { projectId: string }) {
   const db = await getDb();
   return db

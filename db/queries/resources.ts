@@ -1,5 +1,5 @@
 import "server-only";
-import { and, desc, eq, inArray, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, isNotNull, sql } from "drizzle-orm";
 import { getDb } from "../client";
 import { resourceSecrets, resources, type Resource } from "../schema";
 import { isUniqueViolation } from "./errors";
@@ -159,4 +159,15 @@ export async function publishResource({
     if (secrets.length) await tx.insert(resourceSecrets).values(secrets.map((secret) => ({ resourceId, ...secret })));
     return row;
   });
+}
+
+/** A project's published resources, as the Connect API lists them. */
+export async function listPublishedResources({ projectId }: { projectId: string }) {
+  const db = await getDb();
+  const rows = await db
+    .select({ id: resources.id, slug: resources.slug, name: resources.name, published: resources.published })
+    .from(resources)
+    .where(and(eq(resources.projectId, projectId), isNotNull(resources.published)))
+    .orderBy(resources.name);
+  return rows.map(({ published, ...row }) => ({ ...row, level: published!.level }));
 }

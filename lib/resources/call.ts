@@ -48,6 +48,33 @@ const EXPIRY_MARGIN_MS = 60_000;
  * or refreshes OAuth tokens as the grant requires (refresh first when there is no usable
  * access token, and once more on a 401), and sends it through the outbound client.
  */
+/** The template values of a call: inputs and API keys from the credentials (or the app's), and the OAuth tokens. */
+export function credentialTemplateValues(resource: ResourceRuntime, credentials: CallCredentials): Record<string, string> {
+  const values: Record<string, string> = {};
+  const source = resource.level === "app" ? resource.appCredentials : credentials.values;
+  for (const input of resource.config.oauth?.requiredInputs ?? []) values[`inputs.${input.key}`] = credentials.values[input.key] ?? "";
+  for (const key of resource.config.apiKeys ?? []) values[`credentials.${key.name}`] = source[key.name] ?? "";
+  if (resource.authType === "oauth2") {
+    values["credentials.access_token"] = source.access_token ?? "";
+    values["credentials.refresh_token"] = source.refresh_token ?? "";
+  }
+  return values;
+}
+
+/**
+ * A usable access token for an OAuth resource: new tokens when the grant is client
+ * credentials or the stored token is missing or about to expire; undefined when the
+ * stored one will do.
+ */
+export async function freshTokens(resource: ResourceRuntime, credentials: CallCredentials, policy: OutboundPolicy): Promise<TokenSet | undefined> {
+  if (resource.authType !== "oauth2") return undefined;
+  const values = credentialTemplateValues(resource, credentials);
+  const expiresAt = resource.level === "app" ? null : credentials.accessTokenExpiresAt;
+  const stale = !values["credentials.access_token"] || (expiresAt && expiresAt.getTime() - Date.now() < EXPIRY_MARGIN_MS);
+  if (resource.grantType === "client_credentials" || stale) return fetchToken(resource, values, policy);
+  return undefined;
+}
+
 export async function callResource({
   resource,
   credentials,
@@ -61,23 +88,13 @@ export async function callResource({
 }): Promise<CallResult> {
   const request = resource.config.request;
   if (!request) throw new ResourceCallError("Save the Request Details step first.", "configuration");
-  const values: Record<string, string> = {};
-  const secrets = [resource.clientSecret ?? ""];
+  const values = credentialTemplateValues(resource, credentials);
   const source = resource.level === "app" ? resource.appCredentials : credentials.values;
-  for (const input of resource.config.oauth?.requiredInputs ?? []) values[`inputs.${input.key}`] = credentials.values[input.key] ?? "";
-  for (const key of resource.config.apiKeys ?? []) {
-    values[`credentials.${key.name}`] = source[key.name] ?? "";
-    if (key.secret) secrets.push(source[key.name] ?? "");
-  }
-
-  let tokens: TokenSet | undefined;
-  if (resource.authType === "oauth2") {
-    values["credentials.access_token"] = source.access_token ?? "";
-    values["credentials.refresh_token"] = source.refresh_token ?? "";
-    const expiresAt = resource.level === "app" ? null : credentials.accessTokenExpiresAt;
-    const stale = !values["credentials.access_token"] || (expiresAt && expiresAt.getTime() - Date.now() < EXPIRY_MARGIN_MS);
-    if (resource.grantType === "client_credentials" || stale) tokens = await fetchToken(resource, values, policy);
-  }
+  const secrets = [
+    resource.clientSecret ?? "",
+    ...(resource.config.apiKeys ?? []).filter((key) => key.secret).map((key) => source[key.name] ?? ""),
+  ];
+  let tokens = await freshTokens(resource, credentials, policy);
 
   const send = async () => {
     if (tokens) {

@@ -1,0 +1,24 @@
+// POST, DELETE /projects/:projectId/sdk/resources/:resourceId/connect — connect or disconnect a user's credentials.
+import { z } from "zod";
+import { ApiError } from "@/lib/api/errors";
+import { sdkPreflight, sdkRoute } from "@/lib/api/sdk-route";
+import { connectUser, disconnectUser } from "@/lib/connections/connect";
+import { readJsonObject } from "@/lib/connections/connect-body";
+
+const METHODS = "POST, DELETE, OPTIONS";
+
+function resourceId(params: Record<string, string>): string {
+  const id = params.resourceId ?? "";
+  if (!z.uuid().safeParse(id).success) {
+    throw new ApiError({ status: 404, code: "resource_not_found", message: "No published resource with this ID in this project." });
+  }
+  return id;
+}
+
+export const POST = sdkRoute(METHODS, async ({ request, project, userId, params }) =>
+  connectUser({ project, resourceId: resourceId(params), userId, body: await readJsonObject(request) }),
+);
+
+export const DELETE = sdkRoute(METHODS, ({ project, userId, params }) => disconnectUser({ project, resourceId: resourceId(params), userId }));
+
+export const OPTIONS = sdkPreflight(METHODS);

@@ -1,0 +1,54 @@
+import "server-only";
+import { and, asc, eq, isNull, sql } from "drizzle-orm";
+import { getDb } from "../client";
+import { signingKeys, type SigningKey } from "../schema";
+
+/** At most this many keys verify a project's User Tokens at once: the current one and the next, while rotating. */
+export const MAX_ACTIVE_SIGNING_KEYS = 2;
+
+export async function listSigningKeys({ projectId }: { projectId: string }): Promise<SigningKey[]> {
+  const db = await getDb();
+  return db.select().from(signingKeys).where(eq(signingKeys.projectId, projectId)).orderBy(asc(signingKeys.createdAt));
+}
+
+export async function listActiveSigningKeys({ projectId }: { projectId: string }): Promise<SigningKey[]> {
+  const db = await getDb();
+  return db
+    .select()
+    .from(signingKeys)
+    .where(and(eq(signingKeys.projectId, projectId), isNull(signingKeys.revokedAt)))
+    .orderBy(asc(signingKeys.createdAt));
+}
+
+/**
+ * Adds a key unless the project already has the maximum of active keys. The count and the
+ * insert happen under a lock on the project's keys, so two additions at once cannot exceed it.
+ */
+export async function addSigningKey(values: {
+  projectId: string;
+  kid: string;
+  publicKeyJwk: Record<string, unknown>;
+  source: "generated" | "pasted";
+}): Promise<SigningKey | { error: "too-many-active" | "kid-taken" }> {
+  const db = await getDb();
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`signing-keys:${values.projectId}`}, 0))`);
+    const active = await tx
+      .select({ kid: signingKeys.kid })
+      .from(signingKeys)
+      .where(and(eq(signingKeys.projectId, values.projectId), isNull(signingKeys.revokedAt)));
+    if (active.length >= MAX_ACTIVE_SIGNING_KEYS) return { error: "too-many-active" as const };
+    const [row] = await tx.insert(signingKeys).values(values).onConflictDoNothing().returning();
+    return row ?? { error: "kid-taken" as const };
+  });
+}
+
+export async function revokeSigningKey({ projectId, keyId }: { projectId: string; keyId: string }): Promise<boolean> {
+  const db = await getDb();
+  const revoked = await db
+    .update(signingKeys)
+    .set({ revokedAt: sql`now()` })
+    .where(and(eq(signingKeys.projectId, projectId), eq(signingKeys.id, keyId), isNull(signingKeys.revokedAt)))
+    .returning({ id: signingKeys.id });
+  return revoked.length > 0;
+}
