@@ -205,4 +205,69 @@ export class ResourceWizard {
     await this.openResources();
     await this.page.getByRole("link", { name, exact: true }).click();
   }
+
+  // ---- Test and Publish ---------------------------------------------------------------------
+
+  /** The Resources table's Status cell of a resource ("Published", "Draft", "Unpublished changes"). */
+  statusCell(name: string): Locator {
+    return this.row(name).getByRole("cell").nth(3);
+  }
+
+  /**
+   * Test credentials: fills each field by its label (a saved secret is replaced first), then
+   * "Save test credentials".
+   */
+  async saveTestCredentials(values: Readonly<Record<string, string>>): Promise<void> {
+    for (const [label, value] of Object.entries(values)) {
+      const replace = this.page.getByRole("button", { name: `Replace ${label}`, exact: true });
+      if (await replace.isVisible()) await replace.click();
+      await this.page.getByLabel(label, { exact: true }).fill(value);
+    }
+    await this.page.getByRole("button", { name: "Save test credentials" }).click();
+    await expect(this.page.getByRole("status").filter({ hasText: "Test credentials saved." })).toBeVisible();
+  }
+
+  /**
+   * The "Test request" card: Method, Path, "Send test request". Waits until the run is listed
+   * under "Recent test requests", i.e. the page has refreshed (Finish then knows of it too).
+   */
+  async sendTestRequest(path: string, method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "HEAD" = "GET"): Promise<void> {
+    const runsBefore = await this.recentTestRequests.count();
+    await this.page.getByLabel("Method", { exact: true }).selectOption(method);
+    await this.page.getByLabel("Path", { exact: true }).fill(path);
+    await this.page.getByRole("button", { name: "Send test request" }).click();
+    await expect(this.recentTestRequests).toHaveCount(Math.min(runsBefore + 1, 10));
+    await expect(this.testResult).toBeVisible();
+  }
+
+  /** What the last test request showed (status, request sent, response, or its error alert). */
+  get testResult(): Locator {
+    return this.page.getByRole("region", { name: "Test result" });
+  }
+
+  get testStatus(): Locator {
+    return this.page.getByTestId("test-status");
+  }
+
+  get testRequestSent(): Locator {
+    return this.page.getByTestId("test-request");
+  }
+
+  get testResponseBody(): Locator {
+    return this.page.getByTestId("test-response-body");
+  }
+
+  /** The "Recent test requests" table's rows, newest first (header row excluded). */
+  get recentTestRequests(): Locator {
+    return this.page.getByRole("table", { name: "Recent test requests" }).locator("tbody").getByRole("row");
+  }
+
+  /** The "Publish without a successful test?" dialog Finish opens. */
+  get publishDialog(): Locator {
+    return this.page.getByRole("dialog", { name: "Publish without a successful test?" });
+  }
+
+  async finish(): Promise<void> {
+    await this.page.getByRole("button", { name: "Finish", exact: true }).click();
+  }
 }

@@ -25,7 +25,7 @@ export function connectionView(connection: Connection): ConnectionView {
     id: connection.id,
     projectId: connection.projectId,
     resourceId: connection.resourceId,
-    userId: connection.userId,
+    userId: connection.userId ?? "",
     status: connection.status,
     profile: connection.profile,
     dateCreated: connection.createdAt.toISOString(),
