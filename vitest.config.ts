@@ -35,7 +35,7 @@ export default defineConfig({
               extends: true as const,
               test: {
                 name: "postgres",
-                include: ["{lib,db}/**/*.db.test.ts"],
+                include: ["{lib,db,app}/**/*.db.test.ts"],
                 env: { SWITCHBOARD_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY },
                 globalSetup: ["db/test/postgres-global-setup.ts"],
                 setupFiles: ["db/test/postgres-setup.ts"],

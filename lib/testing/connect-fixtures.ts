@@ -1,0 +1,75 @@
+// Builds what the Connect API tests need through the app's own code paths: an account, a
+// project with a signing key, and a published TaskLab resource.
+import { randomUUID } from "node:crypto";
+import { importPKCS8, SignJWT } from "jose";
+import { setAllowedOrigins, setAllowPrivateNetwork } from "@/db/queries/projects";
+import { addSigningKey } from "@/db/queries/signing-keys";
+import { createUserWithProject } from "@/db/queries/users";
+import type { TaskLab } from "@/e2e/fixtures/tasklab";
+import { TASKLAB_DEFAULT_CLIENT } from "@/e2e/fixtures/tasklab";
+import { generateSigningKey } from "@/lib/auth/signing-keys";
+import { createResourceDraft, saveResourceStep } from "@/lib/resources/save-step";
+import { publishResourceDraft } from "@/lib/resources/test-and-publish";
+
+export const ALLOWED_ORIGIN = "https://app.customer.test";
+
+export async function projectWithSigningKey() {
+  const created = await createUserWithProject({ email: `c-${randomUUID()}@example.test`, passwordHash: "x", projectName: "P" });
+  const projectId = created!.projectId;
+  await setAllowPrivateNetwork({ projectId, allow: true });
+  await setAllowedOrigins({ projectId, origins: [ALLOWED_ORIGIN] });
+  const key = await generateSigningKey();
+  const stored = await addSigningKey({ projectId, kid: key.kid, publicKeyJwk: key.publicKeyJwk, source: "generated" });
+  if ("error" in stored) throw new Error(stored.error);
+  return { projectId, key, keyId: stored.id };
+}
+
+/** A User Token signed with the project's private key; `claims` override or (as undefined) remove the defaults. */
+export async function signUserToken(
+  privateKeyPem: string,
+  { kid, claims = {} }: { kid?: string; claims?: Record<string, unknown> } = {},
+): Promise<string> {
+  const now = Math.floor(Date.now() / 1000);
+  const payload = Object.fromEntries(
+    Object.entries({ sub: "user-1", iat: now, exp: now + 300, ...claims }).filter(([, value]) => value !== undefined),
+  );
+  return new SignJWT(payload).setProtectedHeader({ alg: "RS256", ...(kid ? { kid } : {}) }).sign(await importPKCS8(privateKeyPem, "RS256"));
+}
+
+const blankAuth = { token: "", username: "", password: "", name: "", value: "", custom: [] };
+
+/** A published resource for TaskLab: User-Level OAuth Refresh Token with a User Profile from /me, or App-Level API Keys. */
+export async function publishedTaskLabResource(projectId: string, tasklab: TaskLab, kind: "user-oauth" | "app-api-keys" = "user-oauth") {
+  const draft = await createResourceDraft({ projectId, values: { name: `TaskLab ${randomUUID().slice(0, 8)}` } });
+  if (!draft.ok) throw new Error("draft");
+  const resourceId = draft.data.resourceId;
+  const save = async (step: "api-info" | "authorization" | "request-details", values: unknown) => {
+    const result = await saveResourceStep({ projectId, resourceId, step, values });
+    if (!result.ok) throw new Error(JSON.stringify(result));
+  };
+  if (kind === "user-oauth") {
+    await save("api-info", { level: "user", authType: "oauth2", grantType: "refresh_token" });
+    await save("authorization", {
+      accessTokenUrl: `${tasklab.url}/oauth/token`,
+      clientId: TASKLAB_DEFAULT_CLIENT.clientId,
+      clientSecret: TASKLAB_DEFAULT_CLIENT.clientSecret,
+      includeClientCredentials: true,
+      requiredInputs: [],
+    });
+    await save("request-details", {
+      baseUrl: `${tasklab.url}/api`,
+      authentication: { ...blankAuth, preset: "bearer", token: "{{credentials.access_token}}" },
+      userProfile: { source: "request", method: "GET", path: "/me", fields: "id, email, team.name", claimPath: "" },
+    });
+  } else {
+    await save("api-info", { level: "app", authType: "api_keys", grantType: null });
+    await save("request-details", {
+      baseUrl: `${tasklab.url}/header`,
+      authentication: { ...blankAuth, preset: "header", name: "X-API-Key", value: "{{credentials.api_key}}" },
+      userProfile: { source: "none", method: "GET", path: "", fields: "", claimPath: "" },
+      appApiKeys: [{ name: "api_key", secret: true, value: "tl_key_123" }],
+    });
+  }
+  await publishResourceDraft({ projectId, resourceId });
+  return resourceId;
+}
