@@ -8,6 +8,7 @@ export function SidebarNav({ projectId }: { projectId: string }) {
   const links = [
     { href: `/projects/${projectId}/resources`, label: "Resources" },
     { href: `/projects/${projectId}/settings`, label: "Settings" },
+    { href: `/projects/${projectId}/api-reference`, label: "API Reference" },
   ];
   return (
     <nav aria-label="Project" className="flex flex-col gap-1 p-3">

@@ -34,6 +34,7 @@ function corsHeaders(origin: string | null, allowedOrigins: readonly string[], m
     "access-control-allow-methods": methods,
     "access-control-allow-headers": "authorization, content-type",
     "access-control-max-age": "600",
+    "access-control-expose-headers": "retry-after",
     vary: "Origin",
   };
 }

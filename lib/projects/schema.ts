@@ -23,3 +23,78 @@ export type RemoveMemberInput = z.input<typeof removeMemberSchema>;
 
 export const networkSettingsSchema = z.object({ projectId: projectIdSchema, allowPrivateNetwork: z.boolean() });
 export type NetworkSettingsInput = z.input<typeof networkSettingsSchema>;
+
+// Signing keys: the keys that verify the User Tokens a project's backend signs.
+
+export const generateSigningKeySchema = z.object({ projectId: projectIdSchema });
+export type GenerateSigningKeyInput = z.input<typeof generateSigningKeySchema>;
+
+export const addPublicKeySchema = z.object({
+  projectId: projectIdSchema,
+  publicKey: z
+    .string()
+    .trim()
+    .min(1, { error: "Paste a public key: a PEM (-----BEGIN PUBLIC KEY-----) or a JWK." })
+    .max(20_000, { error: "This is too long for a public key." }),
+});
+export type AddPublicKeyInput = z.input<typeof addPublicKeySchema>;
+
+export const revokeSigningKeySchema = z.object({ projectId: projectIdSchema, keyId: z.uuid() });
+export type RevokeSigningKeyInput = z.input<typeof revokeSigningKeySchema>;
+
+// Allowed Origins: the browser origins the SDK may call the Connect API from.
+
+export const MAX_ALLOWED_ORIGINS = 20;
+
+/**
+ * Why one line is not an origin the Connect API can match against a browser's `Origin`
+ * header, or undefined when it is one. An origin is exactly what `new URL(line).origin`
+ * gives: scheme, host and port only, lowercase, no default port, no trailing slash.
+ */
+export function originLineError(line: string): string | undefined {
+  const shown = line.length > 80 ? `${line.slice(0, 80)}…` : line;
+  if (line.includes("*")) return `"${shown}" has a wildcard; list each origin in full.`;
+  let url: URL;
+  try {
+    url = new URL(line);
+  } catch {
+    return `"${shown}" is not a URL. Write an origin such as https://app.example.com.`;
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") return `"${shown}" must start with https:// or http://.`;
+  if (url.origin !== line) {
+    return `"${shown}" is not an origin: write ${url.origin} (scheme, host and port only, no path or trailing slash).`;
+  }
+  return undefined;
+}
+
+/**
+ * The Allowed Origins textarea: one origin per line, blank lines ignored, duplicates
+ * dropped; parses to the list to store. Each bad line gets an error that names it.
+ */
+export const allowedOriginsTextSchema = z
+  .string()
+  .max(20_000, { error: `List at most ${MAX_ALLOWED_ORIGINS} origins.` })
+  .transform((text, ctx) => {
+    const lines = text
+      .split(/\r?\n|\r/)
+      .map((line) => line.trim())
+      .filter(Boolean);
+    const origins = [...new Set(lines)];
+    let valid = true;
+    let reported = 0;
+    for (const line of origins) {
+      const message = originLineError(line);
+      if (!message) continue;
+      valid = false;
+      // A few bad lines are enough to say what is wrong.
+      if (reported++ < 5) ctx.issues.push({ code: "custom", message, input: text });
+    }
+    if (origins.length > MAX_ALLOWED_ORIGINS) {
+      ctx.issues.push({ code: "custom", message: `List at most ${MAX_ALLOWED_ORIGINS} origins.`, input: text });
+      valid = false;
+    }
+    return valid ? origins : z.NEVER;
+  });
+
+export const allowedOriginsSchema = z.object({ projectId: projectIdSchema, origins: allowedOriginsTextSchema });
+export type AllowedOriginsInput = z.input<typeof allowedOriginsSchema>;

@@ -4,10 +4,22 @@ import {
   addProjectMember,
   removeProjectMember,
   renameProject as renameProjectRow,
+  setAllowedOrigins as setAllowedOriginsRow,
   setAllowPrivateNetwork as setAllowPrivateNetworkRow,
 } from "@/db/queries/projects";
-import { projectAction } from "@/lib/actions/action";
-import { addMemberSchema, networkSettingsSchema, removeMemberSchema, renameProjectSchema } from "@/lib/projects/schema";
+import { addSigningKey, revokeSigningKey as revokeSigningKeyRow } from "@/db/queries/signing-keys";
+import { projectAction, type ActionResult } from "@/lib/actions/action";
+import { generateSigningKey as generateKeyPair, parsePublicSigningKey, SigningKeyError } from "@/lib/auth/signing-keys";
+import {
+  addMemberSchema,
+  addPublicKeySchema,
+  allowedOriginsSchema,
+  generateSigningKeySchema,
+  networkSettingsSchema,
+  removeMemberSchema,
+  renameProjectSchema,
+  revokeSigningKeySchema,
+} from "@/lib/projects/schema";
 
 export const renameProject = projectAction(renameProjectSchema, async ({ projectId, name }) => {
   await renameProjectRow({ projectId, name });
@@ -46,6 +58,70 @@ export const setAllowPrivateNetwork = projectAction(
   async ({ projectId, allowPrivateNetwork }) => {
     await setAllowPrivateNetworkRow({ projectId, allow: allowPrivateNetwork });
     return { ok: true, data: undefined };
+  },
+  { ownerOnly: true },
+);
+
+const TOO_MANY_ACTIVE_KEYS = "Two keys are already active. Revoke one before adding another.";
+
+/**
+ * Generates a key pair and keeps only its public key. The private key goes back in this
+ * result, once: it is neither stored nor logged, and no page renders it.
+ */
+export const generateSigningKey = projectAction(
+  generateSigningKeySchema,
+  async ({ projectId }): Promise<ActionResult<{ kid: string; privateKeyPem: string }>> => {
+    const { kid, publicKeyJwk, privateKeyPem } = await generateKeyPair();
+    const added = await addSigningKey({ projectId, kid, publicKeyJwk: { ...publicKeyJwk }, source: "generated" });
+    if ("error" in added) {
+      return {
+        ok: false,
+        formError: added.error === "too-many-active" ? TOO_MANY_ACTIVE_KEYS : "Could not store the new key. Try again.",
+      };
+    }
+    return { ok: true, data: { kid, privateKeyPem } };
+  },
+  { ownerOnly: true },
+);
+
+export const addPublicSigningKey = projectAction(
+  addPublicKeySchema,
+  async ({ projectId, publicKey }): Promise<ActionResult<{ kid: string }>> => {
+    let parsed: Awaited<ReturnType<typeof parsePublicSigningKey>>;
+    try {
+      parsed = await parsePublicSigningKey(publicKey);
+    } catch (error) {
+      if (error instanceof SigningKeyError) return { ok: false, fieldErrors: { publicKey: [error.message] } };
+      throw error;
+    }
+    const added = await addSigningKey({ projectId, kid: parsed.kid, publicKeyJwk: { ...parsed.publicKeyJwk }, source: "pasted" });
+    if ("error" in added) {
+      return added.error === "too-many-active"
+        ? { ok: false, formError: TOO_MANY_ACTIVE_KEYS }
+        : {
+            ok: false,
+            fieldErrors: { publicKey: ["This project already has a key with the same kid (revoked keys included)."] },
+          };
+    }
+    return { ok: true, data: { kid: parsed.kid } };
+  },
+  { ownerOnly: true },
+);
+
+export const revokeSigningKey = projectAction(
+  revokeSigningKeySchema,
+  async ({ projectId, keyId }): Promise<ActionResult> => {
+    const revoked = await revokeSigningKeyRow({ projectId, keyId });
+    return revoked ? { ok: true, data: undefined } : { ok: false, formError: "This key is already revoked." };
+  },
+  { ownerOnly: true },
+);
+
+export const saveAllowedOrigins = projectAction(
+  allowedOriginsSchema,
+  async ({ projectId, origins }): Promise<ActionResult<{ origins: string[] }>> => {
+    await setAllowedOriginsRow({ projectId, origins });
+    return { ok: true, data: { origins } };
   },
   { ownerOnly: true },
 );

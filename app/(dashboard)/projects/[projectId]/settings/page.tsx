@@ -2,18 +2,22 @@ import type { Metadata } from "next";
 import { Card } from "@/components/ui/card";
 import { CopyButton } from "@/components/ui/copy-button";
 import { listProjectMembers } from "@/db/queries/projects";
+import { listSigningKeys } from "@/db/queries/signing-keys";
 import { allowPrivateNetworkEverywhere } from "@/lib/config/env";
 import { requireProjectAccess } from "../../../require-user";
 import { AddMemberForm, RemoveMemberButton } from "./members";
 import { NetworkSettingsForm } from "./network-settings-form";
 import { ProjectNameForm } from "./project-name-form";
+import { AddPublicKeyForm, AllowedOriginsForm, GenerateSigningKey, RevokeSigningKeyButton } from "./signing-keys";
 
 export const metadata: Metadata = { title: "Settings" };
+
+const dateFormat = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
 
 export default async function SettingsPage({ params }: { params: Promise<{ projectId: string }> }) {
   const { projectId } = await params;
   const { user, project, role } = await requireProjectAccess(projectId);
-  const members = await listProjectMembers({ projectId });
+  const [members, signingKeys] = await Promise.all([listProjectMembers({ projectId }), listSigningKeys({ projectId })]);
   const isOwner = role === "owner";
 
   return (
@@ -51,6 +55,86 @@ export default async function SettingsPage({ params }: { params: Promise<{ proje
           allowedByServer={allowPrivateNetworkEverywhere()}
           canEdit={isOwner}
         />
+      </Card>
+
+      <Card
+        title="Signing Keys"
+        description="Your backend signs User Tokens (RS256 JWTs with sub, iat and exp) with its private key; Switchboard keeps only the public key, to verify them."
+      >
+        <div className="space-y-6">
+          {signingKeys.length === 0 ? (
+            <p className="text-sm text-slate-600">No signing keys yet: User Tokens cannot be verified until you add one.</p>
+          ) : (
+            <table className="w-full table-fixed text-left text-sm">
+              <thead className="text-xs uppercase text-slate-500">
+                <tr>
+                  <th className="w-2/5 py-2 font-medium">Key ID (kid)</th>
+                  <th className="py-2 font-medium">Source</th>
+                  <th className="py-2 font-medium">Created</th>
+                  <th className="py-2 font-medium">Status</th>
+                  <th className="w-24 py-2 font-medium">
+                    <span className="sr-only">Actions</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody className="divide-y divide-slate-100">
+                {signingKeys.map((key) => (
+                  <tr key={key.id}>
+                    <td className="py-2 pr-2">
+                      <code className="block truncate font-mono text-xs" title={key.kid}>
+                        {key.kid}
+                      </code>
+                    </td>
+                    <td className="py-2">{key.source === "generated" ? "Generated" : "Pasted"}</td>
+                    <td className="py-2 text-slate-600">
+                      <time dateTime={key.createdAt.toISOString()}>{dateFormat.format(key.createdAt)} UTC</time>
+                    </td>
+                    <td className="py-2">
+                      {key.revokedAt ? (
+                        <span
+                          className="rounded-full bg-slate-100 px-2 py-0.5 text-xs font-medium text-slate-600"
+                          title={`Revoked ${dateFormat.format(key.revokedAt)} UTC`}
+                        >
+                          Revoked
+                        </span>
+                      ) : (
+                        <span className="rounded-full bg-emerald-50 px-2 py-0.5 text-xs font-medium text-emerald-700">Active</span>
+                      )}
+                    </td>
+                    <td className="py-2 text-right">
+                      {isOwner && !key.revokedAt && <RevokeSigningKeyButton projectId={project.id} keyId={key.id} kid={key.kid} />}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+          {isOwner ? (
+            <>
+              <div className="space-y-2">
+                <p className="text-xs text-slate-500">
+                  At most two keys are active at once, so you can rotate: add the new key, move your backend to it, then
+                  revoke the old one.
+                </p>
+                <GenerateSigningKey projectId={project.id} />
+              </div>
+              <div className="border-t border-slate-100 pt-4">
+                <AddPublicKeyForm projectId={project.id} />
+              </div>
+            </>
+          ) : (
+            <p className="text-xs text-slate-500">Only the project owner can add or revoke signing keys.</p>
+          )}
+          {/* No aria-labelledby here: the textarea alone is labelled "Allowed Origins". */}
+          <div className="space-y-2 border-t border-slate-100 pt-4">
+            <h3 className="text-sm font-semibold">Allowed Origins</h3>
+            <p className="text-sm text-slate-500">
+              Browser calls of the SDK are accepted only from these origins. Calls from a server, which send no Origin
+              header, are not affected.
+            </p>
+            <AllowedOriginsForm projectId={project.id} origins={project.allowedOrigins} canEdit={isOwner} />
+          </div>
+        </div>
       </Card>
 
       <Card title="Team members" description="Everyone here can open this project's dashboard.">

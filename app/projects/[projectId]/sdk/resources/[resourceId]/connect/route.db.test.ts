@@ -40,6 +40,8 @@ interface CallOptions {
   headers?: Record<string, string>;
 }
 
+type ResponseBody = Record<string, unknown> & { error?: { code: string; message: string; fields?: Record<string, string> } };
+
 async function callConnect(method: "POST" | "DELETE" | "OPTIONS", options: CallOptions = {}) {
   const projectId = options.projectId ?? project.projectId;
   const resource = options.resource ?? resourceId;
@@ -54,7 +56,7 @@ async function callConnect(method: "POST" | "DELETE" | "OPTIONS", options: CallO
   const handler = { POST, DELETE, OPTIONS }[method];
   const response = await handler(request, { params: Promise.resolve({ projectId, resourceId: resource }) });
   const text = await response.text();
-  return { status: response.status, headers: response.headers, json: text ? (JSON.parse(text) as Record<string, any>) : undefined };
+  return { status: response.status, headers: response.headers, json: text ? (JSON.parse(text) as ResponseBody) : undefined };
 }
 
 async function connectionCount(): Promise<number> {
@@ -202,7 +204,7 @@ describe("refused connect requests change nothing", () => {
 
   it("names each bad key", async () => {
     const response = await callConnect("POST", { body: JSON.stringify({ access_token: 1, password: "p" }) });
-    expect(response.json!.error.fields).toEqual({
+    expect(response.json?.error?.fields).toEqual({
       access_token: "Must be a string.",
       password: "Unknown key: this resource does not take it.",
       refresh_token: "Required.",

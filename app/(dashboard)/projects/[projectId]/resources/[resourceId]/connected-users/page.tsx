@@ -1,0 +1,169 @@
+import type { Metadata } from "next";
+import Form from "next/form";
+import Link from "next/link";
+import { DisconnectUserButton } from "@/components/resources/disconnect-user-button";
+import { ResourceTabs } from "@/components/resources/resource-tabs";
+import { Button } from "@/components/ui/button";
+import { FormField } from "@/components/ui/form-field";
+import { Input } from "@/components/ui/input";
+import { listResourceConnections } from "@/db/queries/connections";
+import { requireResourceDraft } from "../../require-resource";
+
+export const metadata: Metadata = { title: "Connected Users" };
+
+const PAGE_SIZE = 100;
+const dateFormat = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
+
+function truncate(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+function describeValue(value: unknown): string {
+  if (typeof value === "string") return truncate(value, 32);
+  if (typeof value === "number" || typeof value === "boolean" || value === null) return String(value);
+  if (Array.isArray(value)) return "[…]";
+  if (typeof value === "object") return "{…}";
+  return "";
+}
+
+/** Up to three `key: value` pairs of a User Profile, each value shortened. */
+function summarizeProfile(profile: Record<string, unknown> | null): string | undefined {
+  const entries = Object.entries(profile ?? {});
+  if (!entries.length) return undefined;
+  const shown = entries.slice(0, 3).map(([key, value]) => `${truncate(key, 24)}: ${describeValue(value)}`);
+  return entries.length > 3 ? `${shown.join(", ")}, …` : shown.join(", ");
+}
+
+function UtcTime({ date }: { date: Date }) {
+  return <time dateTime={date.toISOString()}>{dateFormat.format(date)} UTC</time>;
+}
+
+type Params = Promise<{ projectId: string; resourceId: string }>;
+type SearchParams = Promise<Record<string, string | string[] | undefined>>;
+
+export default async function ConnectedUsersPage({ params, searchParams }: { params: Params; searchParams: SearchParams }) {
+  const { projectId, resourceId } = await params;
+  const draft = await requireResourceDraft(projectId, resourceId);
+  const { user } = await searchParams;
+  const filter = (typeof user === "string" ? user : "").trim().slice(0, 256);
+  const base = `/projects/${projectId}/resources/${resourceId}`;
+  const isAppLevel = draft.apiInfo?.level === "app";
+  const connections = await listResourceConnections({ projectId, resourceId, userIdFilter: filter || undefined, limit: PAGE_SIZE });
+
+  return (
+    <div className="max-w-5xl space-y-6">
+      <div>
+        <p className="text-sm text-slate-500">
+          Resource ID <code className="font-mono">{resourceId}</code>
+        </p>
+        <h1 className="text-2xl font-semibold">{draft.name}</h1>
+      </div>
+      <ResourceTabs projectId={projectId} resourceId={resourceId} current="connected-users" />
+      <div>
+        <h2 className="text-lg font-semibold">Connected Users</h2>
+        <p className="mt-1 text-sm text-slate-600">
+          The users of your product who saved their credentials for this resource through the SDK or the Connect API.
+        </p>
+      </div>
+
+      <Form action={`${base}/connected-users`} className="flex items-end gap-2">
+        <div className="w-80">
+          <FormField label="Filter by user ID">
+            <Input key={filter} name="user" type="search" defaultValue={filter} autoComplete="off" maxLength={256} />
+          </FormField>
+        </div>
+        <Button type="submit" variant="secondary">
+          Filter
+        </Button>
+        {filter && (
+          <Link href={`${base}/connected-users`} className="px-2 py-2 text-sm text-indigo-700 hover:underline">
+            Clear filter
+          </Link>
+        )}
+      </Form>
+
+      {connections.length === 0 ? (
+        <p className="rounded-lg border border-dashed border-slate-300 bg-white px-6 py-8 text-center text-sm text-slate-600">
+          {filter
+            ? `No connected user's ID contains “${filter}”.`
+            : isAppLevel
+              ? "This is an App-Level resource: one set of credentials serves everyone, so users do not connect to it."
+              : "No users have connected yet. Use the snippets under Test and Publish to connect one."}
+        </p>
+      ) : (
+        <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
+          <table className="w-full text-left text-sm">
+            <thead className="bg-slate-50 text-xs uppercase text-slate-500">
+              <tr>
+                <th className="px-4 py-2 font-medium">User ID</th>
+                <th className="px-4 py-2 font-medium">Profile</th>
+                <th className="px-4 py-2 font-medium">Status</th>
+                <th className="px-4 py-2 font-medium">Connected</th>
+                <th className="px-4 py-2 font-medium">Last refreshed</th>
+                <th className="px-4 py-2 font-medium">
+                  <span className="sr-only">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-slate-100">
+              {connections.map((connection) => {
+                const summary = summarizeProfile(connection.profile);
+                return (
+                  <tr key={connection.id}>
+                    <td className="max-w-56 px-4 py-2">
+                      <code className="block truncate font-mono text-xs" title={connection.userId ?? undefined}>
+                        {connection.userId}
+                      </code>
+                    </td>
+                    <td className="max-w-80 px-4 py-2 text-slate-700">
+                      {summary ? (
+                        <span className="block truncate" title={truncate(JSON.stringify(connection.profile), 1000)}>
+                          {summary}
+                        </span>
+                      ) : (
+                        <span className="text-slate-400">—</span>
+                      )}
+                    </td>
+                    <td className="px-4 py-2">
+                      {connection.status === "VALID" ? (
+                        <span className="rounded-full bg-emerald-50 px-2 py-0.5 text-xs font-medium text-emerald-700">Valid</span>
+                      ) : (
+                        <span
+                          className="rounded-full bg-red-50 px-2 py-0.5 text-xs font-medium text-red-700"
+                          title={connection.invalidReason ?? undefined}
+                        >
+                          Invalid
+                        </span>
+                      )}
+                    </td>
+                    <td className="px-4 py-2 whitespace-nowrap text-slate-600">
+                      <UtcTime date={connection.createdAt} />
+                    </td>
+                    <td className="px-4 py-2 whitespace-nowrap text-slate-600">
+                      {connection.refreshedAt ? <UtcTime date={connection.refreshedAt} /> : "—"}
+                    </td>
+                    <td className="px-4 py-2 text-right">
+                      {connection.userId && (
+                        <DisconnectUserButton
+                          projectId={projectId}
+                          resourceId={resourceId}
+                          resourceName={draft.name}
+                          userId={connection.userId}
+                        />
+                      )}
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {connections.length === PAGE_SIZE && (
+        <p className="text-xs text-slate-500">
+          Showing the {PAGE_SIZE} most recent connections. Filter by user ID to find others.
+        </p>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,18 @@
+"use server";
+
+import { z } from "zod";
+import { deleteConnection } from "@/db/queries/connections";
+import { projectAction, type ActionResult } from "@/lib/actions/action";
+import { projectIdSchema } from "@/lib/projects/schema";
+
+const disconnectUserSchema = z.object({
+  projectId: projectIdSchema,
+  resourceId: z.uuid(),
+  userId: z.string().min(1).max(256),
+});
+
+/** Deletes one Connected User's connection (credentials and profile) to a resource of the project. */
+export const disconnectUser = projectAction(disconnectUserSchema, async ({ projectId, resourceId, userId }): Promise<ActionResult> => {
+  const deleted = await deleteConnection({ projectId, resourceId, userId });
+  return deleted ? { ok: true, data: undefined } : { ok: false, formError: "This user has no connection." };
+});

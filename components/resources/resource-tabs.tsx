@@ -1,0 +1,34 @@
+import Link from "next/link";
+
+export type ResourceTab = "setup" | "connected-users";
+
+/** The resource's pages: its setup wizard and its Connected Users. */
+export function ResourceTabs({ projectId, resourceId, current }: { projectId: string; resourceId: string; current: ResourceTab }) {
+  const base = `/projects/${projectId}/resources/${resourceId}`;
+  const tabs: { tab: ResourceTab; label: string; href: string }[] = [
+    { tab: "setup", label: "Setup", href: base },
+    { tab: "connected-users", label: "Connected Users", href: `${base}/connected-users` },
+  ];
+  return (
+    <nav aria-label="Resource" className="border-b border-slate-200">
+      <ul className="-mb-px flex gap-4 text-sm">
+        {tabs.map(({ tab, label, href }) => {
+          const active = tab === current;
+          return (
+            <li key={tab}>
+              <Link
+                href={href}
+                aria-current={active ? "page" : undefined}
+                className={`inline-block border-b-2 px-1 pb-2 font-medium ${
+                  active ? "border-indigo-600 text-indigo-700" : "border-transparent text-slate-600 hover:border-slate-300 hover:text-slate-800"
+                }`}
+              >
+                {label}
+              </Link>
+            </li>
+          );
+        })}
+      </ul>
+    </nav>
+  );
+}

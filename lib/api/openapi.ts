@@ -1,0 +1,321 @@
+import { z } from "zod";
+import { MAX_USER_TOKEN_LENGTH } from "@/lib/auth/user-token";
+import { apiErrorSchema, connectBodySchema, connectionSchema, disconnectedSchema, sdkUserSchema } from "@/lib/connections/api-schema";
+import { MAX_CONNECT_BODY_BYTES } from "@/lib/connections/connect-body";
+
+// The Connect API as an OpenAPI 3.1 document, built from the zod schemas the route handlers answer with.
+// Served as /api/openapi.json and rendered by the dashboard's API Reference page.
+
+/** A JSON Schema (2020-12, the dialect OpenAPI 3.1 uses). */
+export type JsonSchema = z.core.JSONSchema.JSONSchema;
+
+export type HttpMethod = "get" | "post" | "delete";
+export const HTTP_METHODS: readonly HttpMethod[] = ["get", "post", "delete"];
+
+export interface ExampleObject {
+  summary?: string;
+  value: unknown;
+}
+
+export interface MediaTypeObject {
+  schema: JsonSchema;
+  example?: unknown;
+  examples?: Record<string, ExampleObject>;
+}
+
+export interface HeaderObject {
+  description: string;
+  schema: JsonSchema;
+}
+
+export interface ParameterObject {
+  name: string;
+  in: "path" | "query" | "header" | "cookie";
+  required: boolean;
+  description: string;
+  schema: JsonSchema;
+}
+
+export interface RequestBodyObject {
+  description: string;
+  required: boolean;
+  content: Record<string, MediaTypeObject>;
+}
+
+export interface ResponseObject {
+  description: string;
+  headers?: Record<string, HeaderObject>;
+  content?: Record<string, MediaTypeObject>;
+}
+
+export interface OperationObject {
+  operationId: string;
+  summary: string;
+  description: string;
+  tags: string[];
+  parameters: ParameterObject[];
+  requestBody?: RequestBodyObject;
+  responses: Record<string, ResponseObject>;
+  security: Record<string, string[]>[];
+}
+
+export type PathItemObject = Partial<Record<HttpMethod, OperationObject>>;
+
+export interface SecuritySchemeObject {
+  type: "http";
+  scheme: "bearer";
+  bearerFormat: string;
+  description: string;
+}
+
+export interface OpenApiDocument {
+  openapi: `3.1.${number}`;
+  info: { title: string; version: string; description: string };
+  servers?: { url: string; description?: string }[];
+  tags: { name: string; description: string }[];
+  security: Record<string, string[]>[];
+  paths: Record<string, PathItemObject>;
+  components: {
+    schemas: Record<string, JsonSchema>;
+    securitySchemes: Record<string, SecuritySchemeObject>;
+  };
+}
+
+/** Connect API calls one Connected User may make per project and minute (lib/api/sdk-route.ts enforces it). */
+const RATE_LIMIT_PER_MINUTE = 120;
+const SECURITY_SCHEME = "UserToken";
+
+const componentSchemas = [apiErrorSchema, connectBodySchema, connectionSchema, disconnectedSchema, sdkUserSchema] as const;
+type ComponentSchema = (typeof componentSchemas)[number];
+
+function schemaId(schema: ComponentSchema): string {
+  const id = schema.meta()?.id;
+  if (typeof id !== "string" || !id) throw new Error("Every Connect API schema needs a .meta({ id }).");
+  return id;
+}
+
+function ref(schema: ComponentSchema): JsonSchema {
+  return { $ref: `#/components/schemas/${schemaId(schema)}` };
+}
+
+/** The components' JSON Schemas, named by their `.meta({ id })`. */
+function buildSchemas(): Record<string, JsonSchema> {
+  const registry = z.registry<{ id: string }>();
+  for (const schema of componentSchemas) registry.add(schema, { id: schemaId(schema) });
+  const { schemas } = z.toJSONSchema(registry, {
+    target: "draft-2020-12",
+    uri: (id) => `#/components/schemas/${id}`,
+    override: ({ jsonSchema }) => {
+      // zod's own UUID and date-time patterns only restate the format, and make the document hard to read.
+      if (jsonSchema.format && jsonSchema.pattern) delete jsonSchema.pattern;
+      // 2020-12 (and OpenAPI 3.1) name examples as an array; `example` is deprecated there.
+      if ("example" in jsonSchema) {
+        jsonSchema.examples = [jsonSchema.example];
+        delete jsonSchema.example;
+      }
+    },
+  });
+  // Inside an OpenAPI document the dialect is the document's, and a component is named by its key.
+  for (const schema of Object.values(schemas)) {
+    delete schema.$schema;
+    delete schema.$id;
+  }
+  return schemas;
+}
+
+const uuidParameter = (name: string, description: string): ParameterObject => ({
+  name,
+  in: "path",
+  required: true,
+  description,
+  schema: { type: "string", format: "uuid" },
+});
+
+const projectIdParameter = uuidParameter("projectId", "The Project ID (Settings → Project ID).");
+const resourceIdParameter = uuidParameter("resourceId", "The ID of a published User-Level resource of the project.");
+
+type ErrorExample = { code: string; message: string; fields?: Record<string, string> };
+
+function errorResponse(description: string, examples: ErrorExample[], headers?: Record<string, HeaderObject>): ResponseObject {
+  return {
+    description,
+    ...(headers ? { headers } : {}),
+    content: {
+      "application/json": {
+        schema: ref(apiErrorSchema),
+        examples: Object.fromEntries(examples.map(({ code, message, fields }) => [code, { value: { error: { code, message, ...(fields ? { fields } : {}) } } }])),
+      },
+    },
+  };
+}
+
+function jsonResponse(description: string, schema: ComponentSchema): ResponseObject {
+  return { description, content: { "application/json": { schema: ref(schema) } } };
+}
+
+const unauthorized = errorResponse("The User Token is missing, or it does not verify: wrong signature or algorithm, expired, issued in the future, or an aud that is not this project.", [
+  { code: "missing_user_token", message: "Send the User Token as Authorization: Bearer <token>." },
+  { code: "invalid_user_token", message: "The User Token has expired." },
+]);
+
+const originNotAllowed = errorResponse("A browser called from an origin that is not one of the project's Allowed Origins.", [
+  {
+    code: "origin_not_allowed",
+    message: "https://app.example.com is not an Allowed Origin of this project. Add it in Settings → Signing Keys → Allowed Origins.",
+  },
+]);
+
+const rateLimited = errorResponse(
+  `Too many calls for this user: at most ${RATE_LIMIT_PER_MINUTE} a minute per project. Wait for the number of seconds in Retry-After.`,
+  [{ code: "rate_limited", message: `Too many requests for this user: at most ${RATE_LIMIT_PER_MINUTE} a minute.` }],
+  { "Retry-After": { description: "Seconds until the user's window resets.", schema: { type: "integer", minimum: 1 } } },
+);
+
+const internalError = errorResponse("Something failed on Switchboard's side; the details are logged, not returned.", [
+  { code: "internal_error", message: "Something went wrong on our side." },
+]);
+
+const projectNotFound: ErrorExample = { code: "project_not_found", message: "No project has this ID." };
+const resourceNotFound: ErrorExample = { code: "resource_not_found", message: "No published resource with this ID in this project." };
+const appLevelResource = errorResponse("The resource is App-Level: it uses the app's own credentials, so users do not connect to it.", [
+  { code: "app_level_resource", message: "This is an App-Level resource: it uses the app's credentials, so users do not connect to it." },
+]);
+
+const userTokenDescription = [
+  "A JWT your backend signs for one of your users with a signing key of the project (Settings → Signing Keys). RS256 only.",
+  "",
+  "Claims:",
+  "- sub (required): your user's ID, 1–256 characters. It becomes the connection's userId.",
+  "- iat (required): when the token was issued; not in the future.",
+  "- exp (required): when it expires. Keep tokens short-lived.",
+  "- aud (optional): when present, it must be the Project ID (or a list that includes it).",
+  "",
+  "A kid header picks the signing key; without one, each active key is tried.",
+  `Clocks may differ by up to 30 seconds. Tokens over ${MAX_USER_TOKEN_LENGTH} characters are refused.`,
+].join("\n");
+
+const apiDescription = [
+  "Connect your users' credentials to a project's published resources, from your backend or from the browser.",
+  "",
+  "Every call sends a User Token as Authorization: Bearer <token>. Bodies are JSON.",
+  'Every error answers as { "error": { "code", "message", "fields"? } }; code is a stable name to branch on.',
+  "",
+  "Browsers may call the API only from the project's Allowed Origins (Settings → Signing Keys); other origins get 403.",
+  `Each user may make ${RATE_LIMIT_PER_MINUTE} calls a minute per project.`,
+].join("\n");
+
+/** The Connect API's OpenAPI 3.1 document; `serverUrl` (the app's origin) becomes its one server. */
+export function connectApiDocument(options: { serverUrl?: string } = {}): OpenApiDocument {
+  const schemas = buildSchemas();
+  const connectBodyExample = schemas[schemaId(connectBodySchema)]?.examples?.[0];
+  const security = [{ [SECURITY_SCHEME]: [] }];
+  const maxBodyKb = MAX_CONNECT_BODY_BYTES / 1024;
+
+  const connect: OperationObject = {
+    operationId: "connectUser",
+    summary: "Connect a user to a resource",
+    description: [
+      "Stores the user's credentials for a published User-Level resource and answers with the connection. Credentials are never returned.",
+      "When the resource fetches a User Profile, the credentials are checked with it first: if the API refuses them, nothing is stored (422).",
+      "Connecting again replaces the user's earlier credentials: there is one connection per user and resource.",
+    ].join("\n"),
+    tags: ["Connections"],
+    parameters: [projectIdParameter, resourceIdParameter],
+    requestBody: {
+      description: `The resource's required keys, each a string of at most 16,384 characters (${maxBodyKb} KB for the whole body). Unknown keys are refused.`,
+      required: true,
+      content: {
+        "application/json": { schema: ref(connectBodySchema), ...(connectBodyExample === undefined ? {} : { example: connectBodyExample }) },
+      },
+    },
+    responses: {
+      "200": jsonResponse("Connected: the connection, created or replaced.", connectionSchema),
+      "400": errorResponse("The body is not valid JSON, not a JSON object, or does not match the resource's required keys; fields names each key that is missing, unknown or not a string.", [
+        {
+          code: "invalid_credentials_payload",
+          message: "The body does not match the resource's required keys: access_token.",
+          fields: { access_token: "Required." },
+        },
+        { code: "invalid_json", message: "The body is not valid JSON." },
+        { code: "invalid_body", message: "The body must be a JSON object of the resource's required keys." },
+      ]),
+      "401": unauthorized,
+      "403": originNotAllowed,
+      "404": errorResponse("No project has this ID, or the project has no published resource with this ID.", [projectNotFound, resourceNotFound]),
+      "409": appLevelResource,
+      "413": errorResponse(`The body is over ${maxBodyKb} KB.`, [{ code: "payload_too_large", message: `The body is over ${maxBodyKb} KB.` }]),
+      "415": errorResponse("The body is not sent as Content-Type: application/json.", [
+        { code: "unsupported_media_type", message: "Send the body as JSON, with Content-Type: application/json." },
+      ]),
+      "422": errorResponse("The resource's API refused the credentials while Switchboard fetched the User Profile (for example it answered 401 or 403, or refused the token request). Nothing was stored.", [
+        { code: "credentials_rejected", message: "The API refused these credentials: the profile request answered 401." },
+      ]),
+      "429": rateLimited,
+      "500": internalError,
+      "502": errorResponse("The User Profile could not be fetched: the resource's API failed, timed out or did not answer JSON. Nothing was stored.", [
+        { code: "profile_request_failed", message: "The User Profile could not be fetched: the profile request answered 503." },
+      ]),
+    },
+    security,
+  };
+
+  const disconnect: OperationObject = {
+    operationId: "disconnectUser",
+    summary: "Disconnect a user from a resource",
+    description: "Deletes the user's connection to the resource, with its stored credentials.",
+    tags: ["Connections"],
+    parameters: [projectIdParameter, resourceIdParameter],
+    responses: {
+      "200": jsonResponse("Disconnected: the connection and its credentials are deleted.", disconnectedSchema),
+      "401": unauthorized,
+      "403": originNotAllowed,
+      "404": errorResponse("No project has this ID, the project has no published resource with this ID, or the user has no connection to it.", [
+        projectNotFound,
+        resourceNotFound,
+        { code: "connection_not_found", message: "This user has no connection to this resource." },
+      ]),
+      "409": appLevelResource,
+      "429": rateLimited,
+      "500": internalError,
+    },
+    security,
+  };
+
+  const me: OperationObject = {
+    operationId: "getUser",
+    summary: "Get the connected user",
+    description: "The user the User Token names, and every published resource of the project with the user's connection to it, if any.",
+    tags: ["Users"],
+    parameters: [projectIdParameter],
+    responses: {
+      "200": jsonResponse("The user and the project's published resources.", sdkUserSchema),
+      "401": unauthorized,
+      "403": originNotAllowed,
+      "404": errorResponse("No project has this ID.", [projectNotFound]),
+      "429": rateLimited,
+      "500": internalError,
+    },
+    security,
+  };
+
+  return {
+    openapi: "3.1.0",
+    info: { title: "Switchboard Connect API", version: "1.0.0", description: apiDescription },
+    ...(options.serverUrl ? { servers: [{ url: options.serverUrl, description: "This Switchboard" }] } : {}),
+    tags: [
+      { name: "Connections", description: "A user's credentials for one resource." },
+      { name: "Users", description: "The user a User Token names." },
+    ],
+    security,
+    paths: {
+      "/projects/{projectId}/sdk/resources/{resourceId}/connect": { post: connect, delete: disconnect },
+      "/projects/{projectId}/sdk/me": { get: me },
+    },
+    components: {
+      schemas,
+      securitySchemes: {
+        [SECURITY_SCHEME]: { type: "http", scheme: "bearer", bearerFormat: "JWT", description: userTokenDescription },
+      },
+    },
+  };
+}

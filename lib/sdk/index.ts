@@ -1,0 +1,463 @@
+// The Switchboard JavaScript SDK: connects a product's users to the project's published resources
+// through the Connect API (`/projects/:projectId/sdk/...`).
+//
+// It must stay standalone: `scripts/build-sdk.mjs` bundles this file alone into `public/sdk.js`,
+// which browsers import from Switchboard's origin. So no runtime imports at all, only the global
+// `fetch` (browsers, Node 20+). The response types are declared here, not imported, so that this
+// file can also be copied into a TypeScript project as is; `index.test.ts` checks they match
+// `lib/connections/api-schema.ts`.
+
+// ---------------------------------------------------------------------------------------------
+// Types
+
+/** A user's connection to a resource, as the Connect API answers it: never a secret. */
+export interface Connection {
+  id: string;
+  projectId: string;
+  resourceId: string;
+  /** The User Token's `sub`. */
+  userId: string;
+  status: "VALID" | "INVALID";
+  /** The User Profile fields kept at connect, or null when the resource has no User Profile. */
+  profile: Record<string, unknown> | null;
+  dateCreated: string;
+  dateUpdated: string;
+  dateRefreshed: string | null;
+}
+
+/** One published resource of the project, with the user's connection to it when there is one. */
+export interface SdkResource {
+  id: string;
+  slug: string;
+  name: string;
+  level: "user" | "app";
+  credentialId?: string;
+  credentialStatus?: "VALID" | "INVALID";
+}
+
+/** `GET /sdk/me`: the Connected User the User Token names, and the project's published resources. */
+export interface SdkUser {
+  authenticated: true;
+  userId: string;
+  resources: SdkResource[];
+}
+
+export interface AuthenticateOptions {
+  /**
+   * Switchboard's origin, e.g. `https://switchboard.example.com`. Defaults to the origin this
+   * script was loaded from when it was imported as `<origin>/sdk.js`; required otherwise.
+   */
+  baseUrl?: string;
+}
+
+/** The SDK's four operations, bound to one project and User Token at a time. */
+export interface SwitchboardClient {
+  /** Verifies the User Token against the project (`GET /sdk/me`) and remembers both for the calls that follow. */
+  authenticate(projectId: string, userToken: string, options?: AuthenticateOptions): Promise<void>;
+  /** Connects the user's credentials to a resource named by its name (any case), slug or ID. */
+  connectAction(resourceName: string, payload: Record<string, string>): Promise<Connection>;
+  /** Deletes the user's connection to a resource named by its name (any case), slug or ID. */
+  disconnectAction(resourceName: string): Promise<void>;
+  /** The Connected User and the project's published resources, fetched afresh. */
+  getUser(): Promise<SdkUser>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Errors
+
+/** Every error the SDK throws. `code` is the Connect API's error code (or the SDK's own); `status` the HTTP status when there was an answer. */
+export class SwitchboardError extends Error {
+  override name = "SwitchboardError";
+  readonly code: string;
+  readonly status?: number;
+
+  constructor(message: string, { code, status, cause }: { code: string; status?: number; cause?: unknown }) {
+    super(message, cause === undefined ? undefined : { cause });
+    this.code = code;
+    if (status !== undefined) this.status = status;
+  }
+}
+
+/** No User Token yet (call `authenticate()` first), or Switchboard refused it (401). */
+export class NotAuthenticatedError extends SwitchboardError {
+  override name = "NotAuthenticatedError";
+}
+
+/** The project has no published resource by this name, slug or ID. */
+export class ResourceNotFoundError extends SwitchboardError {
+  override name = "ResourceNotFoundError";
+  /** The name the caller asked for. */
+  readonly resourceName: string;
+  /** The names of the project's published resources, as far as the SDK knows them. */
+  readonly knownResources: string[];
+
+  constructor(message: string, options: { code: string; status?: number; resourceName: string; knownResources: string[] }) {
+    super(message, options);
+    this.resourceName = options.resourceName;
+    this.knownResources = options.knownResources;
+  }
+}
+
+/** The payload does not match the resource's required keys (400). `fields` says, per key, what is wrong. */
+export class ValidationError extends SwitchboardError {
+  override name = "ValidationError";
+  readonly fields: Record<string, string>;
+
+  constructor(message: string, options: { code: string; status?: number; fields: Record<string, string> }) {
+    super(message, options);
+    this.fields = options.fields;
+  }
+}
+
+/** The resource's API refused the credentials while Switchboard fetched the User Profile (422). Nothing was stored. */
+export class CredentialsRejectedError extends SwitchboardError {
+  override name = "CredentialsRejectedError";
+}
+
+/** Too many Connect API calls for this user (429). */
+export class RateLimitedError extends SwitchboardError {
+  override name = "RateLimitedError";
+  /** Seconds to wait before the next call, from `Retry-After`; null when the answer did not let the SDK read it. */
+  readonly retryAfterSeconds: number | null;
+
+  constructor(message: string, options: { code: string; status?: number; retryAfterSeconds: number | null }) {
+    super(message, options);
+    this.retryAfterSeconds = options.retryAfterSeconds;
+  }
+}
+
+/** The request never got an answer: Switchboard is unreachable, or (in a browser) the CORS check refused this page's origin. */
+export class NetworkError extends SwitchboardError {
+  override name = "NetworkError";
+}
+
+// ---------------------------------------------------------------------------------------------
+// Helpers
+
+const SDK_SCRIPT_NAME = "/sdk.js";
+
+/**
+ * The origin this module was loaded from, when it was loaded over HTTP(S) as `.../sdk.js` (the
+ * bundle Switchboard serves); undefined otherwise (a file, or this source bundled into an app,
+ * where the module's URL says nothing about where Switchboard is).
+ */
+function scriptOrigin(): string | undefined {
+  try {
+    const url = new URL(import.meta.url);
+    if ((url.protocol === "https:" || url.protocol === "http:") && url.pathname.endsWith(SDK_SCRIPT_NAME)) return url.origin;
+  } catch {
+    // import.meta.url is not a URL: no default.
+  }
+  return undefined;
+}
+
+function normalizeBaseUrl(baseUrl: string | undefined): string {
+  const value = baseUrl ?? scriptOrigin();
+  if (value === undefined) {
+    throw new SwitchboardError(
+      "authenticate() needs options.baseUrl, Switchboard's origin (e.g. https://switchboard.example.com): " +
+        "it can only be left out when the SDK is imported from <Switchboard origin>/sdk.js.",
+      { code: "missing_base_url" },
+    );
+  }
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new SwitchboardError(`options.baseUrl is not a URL: "${value}".`, { code: "invalid_base_url" });
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") {
+    throw new SwitchboardError(`options.baseUrl must be an http(s) URL, not "${value}".`, { code: "invalid_base_url" });
+  }
+  return `${url.origin}${url.pathname}`.replace(/\/+$/, "");
+}
+
+function isBrowser(): boolean {
+  return typeof window !== "undefined" && typeof document !== "undefined";
+}
+
+function pageOrigin(): string | undefined {
+  const location = (globalThis as { location?: { origin?: unknown } }).location;
+  return typeof location?.origin === "string" && location.origin !== "null" ? location.origin : undefined;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function stringRecord(value: unknown): Record<string, string> {
+  if (!isRecord(value)) return {};
+  return Object.fromEntries(Object.entries(value).filter((entry): entry is [string, string] => typeof entry[1] === "string"));
+}
+
+/** Seconds from a Retry-After header: delta-seconds or an HTTP date. */
+function parseRetryAfter(header: string | null): number | null {
+  if (header === null) return null;
+  const trimmed = header.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed);
+  const date = Date.parse(trimmed);
+  if (Number.isNaN(date)) return null;
+  return Math.max(0, Math.ceil((date - Date.now()) / 1000));
+}
+
+function describeCause(error: unknown): string {
+  // Node's fetch throws "fetch failed" with the socket error as its cause: the cause's code is the useful part.
+  const cause: unknown = error instanceof Error ? error.cause : undefined;
+  const code: unknown = cause instanceof Error ? (cause as Error & { code?: unknown }).code : undefined;
+  return typeof code === "string" ? `: ${code}` : "";
+}
+
+function quoteList(names: readonly string[]): string {
+  return names.length ? names.join(", ") : "none";
+}
+
+// ---------------------------------------------------------------------------------------------
+// The client
+
+interface Session {
+  baseUrl: string;
+  projectId: string;
+  userToken: string;
+  /** The last `/sdk/me` resources list, for resolving names. */
+  resources: SdkResource[];
+}
+
+interface ErrorBody {
+  code: string;
+  message: string;
+  fields?: Record<string, string>;
+}
+
+/** Creates a client with its own project, User Token and resource cache (use one per project). */
+export function createClient(): SwitchboardClient {
+  let session: Session | undefined;
+  // Only the latest authenticate() call may set the session, whatever order they finish in.
+  let generation = 0;
+
+  function requireSession(action: string): Session {
+    if (!session) {
+      throw new NotAuthenticatedError(`Call authenticate(projectId, userToken) before ${action}().`, { code: "not_authenticated" });
+    }
+    return session;
+  }
+
+  async function request(
+    target: Pick<Session, "baseUrl" | "projectId" | "userToken">,
+    method: "GET" | "POST" | "DELETE",
+    path: string,
+    body?: Record<string, string>,
+  ): Promise<unknown> {
+    const url = `${target.baseUrl}/projects/${encodeURIComponent(target.projectId)}/sdk${path}`;
+    const headers: Record<string, string> = { authorization: `Bearer ${target.userToken}`, accept: "application/json" };
+    if (body !== undefined) headers["content-type"] = "application/json";
+    let response: Response;
+    try {
+      response = await fetch(url, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        // The User Token is the only credential: never send Switchboard's own cookies along.
+        credentials: "omit",
+      });
+    } catch (error) {
+      throw networkError(target.baseUrl, method, error);
+    }
+    let json: unknown;
+    let parsed = true;
+    try {
+      json = await response.json();
+    } catch {
+      parsed = false;
+    }
+    if (response.ok) {
+      if (!parsed) {
+        throw new SwitchboardError(`Switchboard answered ${method} ${path} with ${response.status} but no JSON body.`, {
+          code: "unexpected_response",
+          status: response.status,
+        });
+      }
+      return json;
+    }
+    const error = isRecord(json) && isRecord(json.error) ? json.error : undefined;
+    const errorBody: ErrorBody | undefined =
+      error && typeof error.code === "string" && typeof error.message === "string"
+        ? { code: error.code, message: error.message, ...(isRecord(error.fields) ? { fields: stringRecord(error.fields) } : {}) }
+        : undefined;
+    throw apiError(response, errorBody);
+  }
+
+  function networkError(baseUrl: string, method: string, error: unknown): NetworkError {
+    let message = `Could not reach Switchboard at ${baseUrl} (${method} request failed${describeCause(error)}).`;
+    if (isBrowser()) {
+      const origin = pageOrigin();
+      message +=
+        " Check that Switchboard is up and that baseUrl is right. In a browser a CORS refusal looks the same:" +
+        ` this page's origin${origin ? ` (${origin})` : ""} must be in the project's Allowed Origins` +
+        " (Settings → Signing Keys → Allowed Origins).";
+    } else {
+      message += " Check that Switchboard is up and that baseUrl is right.";
+    }
+    return new NetworkError(message, { code: "network_error", cause: error });
+  }
+
+  function apiError(response: Response, body: ErrorBody | undefined): SwitchboardError {
+    const status = response.status;
+    const code = body?.code ?? `http_${status}`;
+    const serverMessage = body?.message ?? `Switchboard answered ${status}${response.statusText ? ` ${response.statusText}` : ""}.`;
+    switch (status) {
+      case 400: {
+        const fields = body?.fields ?? {};
+        const names = Object.keys(fields);
+        const message = names.length
+          ? `The payload does not match the resource's required keys: ${names.map((name) => `${name} (${fields[name] ?? "invalid"})`).join(", ")}.`
+          : serverMessage;
+        return new ValidationError(message, { code, status, fields });
+      }
+      case 401:
+        return new NotAuthenticatedError(
+          `Switchboard refused the User Token: ${serverMessage} Call authenticate() again with a fresh User Token ` +
+            "(an RS256 JWT your backend signs with one of this project's active signing keys, sub = the user's id).",
+          { code, status },
+        );
+      case 422:
+        return new CredentialsRejectedError(serverMessage, { code, status });
+      case 429: {
+        const retryAfterSeconds = parseRetryAfter(response.headers.get("retry-after"));
+        const wait = retryAfterSeconds === null ? "" : ` Retry in ${retryAfterSeconds} s.`;
+        return new RateLimitedError(`${serverMessage}${wait}`, { code, status, retryAfterSeconds });
+      }
+      default:
+        return new SwitchboardError(serverMessage, { code, status });
+    }
+  }
+
+  async function fetchUser(target: Pick<Session, "baseUrl" | "projectId" | "userToken">): Promise<SdkUser> {
+    const json = await request(target, "GET", "/me");
+    const isResource = (value: unknown) =>
+      isRecord(value) && typeof value.id === "string" && typeof value.slug === "string" && typeof value.name === "string";
+    if (!isRecord(json) || typeof json.userId !== "string" || !Array.isArray(json.resources) || !json.resources.every(isResource)) {
+      throw new SwitchboardError("Switchboard's /sdk/me answer is not the expected shape.", { code: "unexpected_response", status: 200 });
+    }
+    return json as unknown as SdkUser;
+  }
+
+  function find(resources: readonly SdkResource[], name: string): SdkResource | undefined {
+    const lower = name.toLowerCase();
+    return (
+      resources.find((resource) => resource.id === name) ??
+      resources.find((resource) => resource.name.toLowerCase() === lower) ??
+      resources.find((resource) => resource.slug.toLowerCase() === lower)
+    );
+  }
+
+  /** The resource a name, slug or ID names: from the cached list, else from a fresh one. */
+  async function resolve(current: Session, resourceName: string): Promise<SdkResource> {
+    const cached = find(current.resources, resourceName);
+    if (cached) return cached;
+    const user = await fetchUser(current);
+    current.resources = user.resources;
+    const fresh = find(user.resources, resourceName);
+    if (fresh) return fresh;
+    const names = user.resources.map((resource) => resource.name);
+    throw new ResourceNotFoundError(`No resource named "${resourceName}" in this project. Published resources: ${quoteList(names)}.`, {
+      code: "resource_not_found",
+      resourceName,
+      knownResources: names,
+    });
+  }
+
+  /** A 404 for a resource the list named: it was unpublished meanwhile. */
+  function unpublished(current: Session, resourceName: string, resource: SdkResource, error: unknown): unknown {
+    if (!(error instanceof SwitchboardError) || error.status !== 404 || error.code !== "resource_not_found") return error;
+    current.resources = current.resources.filter((known) => known.id !== resource.id);
+    const names = current.resources.map((known) => known.name);
+    return new ResourceNotFoundError(
+      `No resource named "${resourceName}" in this project any more (it is no longer published). Published resources: ${quoteList(names)}.`,
+      { code: error.code, status: 404, resourceName, knownResources: names },
+    );
+  }
+
+  function checkName(resourceName: unknown, action: string): asserts resourceName is string {
+    if (typeof resourceName !== "string" || !resourceName.trim()) {
+      throw new SwitchboardError(`${action}() needs the resource's name, slug or ID as its first argument.`, { code: "invalid_argument" });
+    }
+  }
+
+  return {
+    async authenticate(projectId, userToken, options = {}) {
+      const mine = ++generation;
+      session = undefined;
+      if (typeof projectId !== "string" || !projectId.trim()) {
+        throw new SwitchboardError("authenticate() needs the project's ID as its first argument.", { code: "invalid_argument" });
+      }
+      if (typeof userToken !== "string" || !userToken.trim()) {
+        throw new NotAuthenticatedError("authenticate() needs a User Token as its second argument: a JWT your backend signs for the user.", {
+          code: "missing_user_token",
+        });
+      }
+      const target = { baseUrl: normalizeBaseUrl(options.baseUrl), projectId: projectId.trim(), userToken: userToken.trim().replace(/^Bearer\s+/i, "") };
+      const user = await fetchUser(target);
+      if (mine === generation) session = { ...target, resources: user.resources };
+    },
+
+    async connectAction(resourceName, payload) {
+      const current = requireSession("connectAction");
+      checkName(resourceName, "connectAction");
+      if (!isRecord(payload)) {
+        throw new ValidationError("connectAction() needs the payload as an object of the resource's required keys, each a string.", {
+          code: "invalid_body",
+          fields: {},
+        });
+      }
+      const resource = await resolve(current, resourceName);
+      try {
+        return (await request(current, "POST", `/resources/${encodeURIComponent(resource.id)}/connect`, payload)) as Connection;
+      } catch (error) {
+        throw unpublished(current, resourceName, resource, error);
+      }
+    },
+
+    async disconnectAction(resourceName) {
+      const current = requireSession("disconnectAction");
+      checkName(resourceName, "disconnectAction");
+      const resource = await resolve(current, resourceName);
+      try {
+        await request(current, "DELETE", `/resources/${encodeURIComponent(resource.id)}/connect`);
+      } catch (error) {
+        throw unpublished(current, resourceName, resource, error);
+      }
+    },
+
+    async getUser() {
+      const current = requireSession("getUser");
+      const user = await fetchUser(current);
+      current.resources = user.resources;
+      return user;
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The default client
+
+const defaultClient = createClient();
+
+/** Verifies the User Token against the project (`GET /sdk/me`) and remembers both for the calls that follow. */
+export function authenticate(projectId: string, userToken: string, options?: AuthenticateOptions): Promise<void> {
+  return defaultClient.authenticate(projectId, userToken, options);
+}
+
+/** Connects the user's credentials to a resource named by its name (any case), slug or ID. */
+export function connectAction(resourceName: string, payload: Record<string, string>): Promise<Connection> {
+  return defaultClient.connectAction(resourceName, payload);
+}
+
+/** Deletes the user's connection to a resource named by its name (any case), slug or ID. */
+export function disconnectAction(resourceName: string): Promise<void> {
+  return defaultClient.disconnectAction(resourceName);
+}
+
+/** The Connected User and the project's published resources, fetched afresh. */
+export function getUser(): Promise<SdkUser> {
+  return defaultClient.getUser();
+}
