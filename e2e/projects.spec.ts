@@ -23,7 +23,7 @@ test("a non-member's direct action calls on another project are refused and chan
   await redirectNextActionTo(page, mallory.projectId, alice.projectId);
 
   await page.getByLabel("Project name").fill("Owned by mallory");
-  await page.getByRole("button", { name: "Save" }).click();
+  await page.getByRole("button", { name: "Save", exact: true }).click();
   await expect(page.getByRole("alert").filter({ hasText: "Project not found." })).toBeVisible();
 
   await page.getByLabel("Member email").fill(mallory.email);
@@ -45,7 +45,7 @@ test("the owner adds a member by email, who then has access until removed", asyn
 
   await alice.page.goto(`/projects/${alice.projectId}/settings`);
   await alice.page.getByLabel("Project name").fill("Alice's API");
-  await alice.page.getByRole("button", { name: "Save" }).click();
+  await alice.page.getByRole("button", { name: "Save", exact: true }).click();
   await expect(alice.page.getByRole("status")).toHaveText("Saved.");
 
   await alice.page.getByLabel("Member email").fill("nobody-here@example.test");

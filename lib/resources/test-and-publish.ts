@@ -142,7 +142,10 @@ export async function sendTestRequestThroughResource({
   if (!runtime || !runtime.config.request) return { ok: false, formError: "Finish the Request Details step first." };
 
   const connection = runtime.level === "user" ? await getTestConnection({ resourceId }) : undefined;
-  if (runtime.level === "user" && !connection) return { ok: false, formError: "Save test credentials first." };
+  // A User-Level resource whose users supply nothing (client credentials without inputs) needs no test connection.
+  if (runtime.level === "user" && !connection && requiredKeys(runtime, runtime.config).length > 0) {
+    return { ok: false, formError: "Save test credentials first." };
+  }
   const values = connection ? decryptConnectionCredentials(connection.id, connection.credentials) : {};
 
   const started = performance.now();

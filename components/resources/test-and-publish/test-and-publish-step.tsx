@@ -32,7 +32,7 @@ export async function TestAndPublishStep({ draft }: { draft: ResourceDraft }) {
 
   return (
     <div className="space-y-6">
-      {apiInfo.level === "user" && (
+      {apiInfo.level === "user" && keys.length > 0 && (
         <Card
           title="Test credentials"
           description="One Connected User's credentials, stored encrypted as this resource's test connection. Test requests and the workflow editor use them."

@@ -40,6 +40,9 @@ export function TestCredentialsForm({
     setSaved(false);
     const result = await saveTestCredentials({ projectId, resourceId, values });
     if (!result.ok) return applyActionErrors(form, result);
+    // Secrets are write-only: once saved, their fields empty out (and then show as set), so a
+    // later save cannot resend a token the API has since rotated.
+    form.reset(Object.fromEntries(keys.map((key) => [key.key, key.secret ? "" : (values[key.key] ?? "")])));
     setSaved(true);
     router.refresh();
   }
@@ -50,7 +53,8 @@ export function TestCredentialsForm({
       {keys.map((key) =>
         key.secret ? (
           <SecretField
-            key={key.key}
+            // Remounts once the value is saved, to show it as set.
+            key={`${key.key}:${savedSecrets.includes(key.key)}`}
             label={key.label}
             isSet={savedSecrets.includes(key.key)}
             error={errors[key.key]?.message}
