@@ -56,6 +56,24 @@ export const signingKeys = pgTable(
   (table) => [uniqueIndex("signing_keys_project_kid_key").on(table.projectId, table.kid)],
 );
 
+/** Server-to-server API keys of a project, stored as SHA-256 hashes (they are long random secrets). */
+export const projectSecretKeys = pgTable(
+  "project_secret_keys",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    projectId: uuid("project_id")
+      .notNull()
+      .references(() => projects.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    prefix: text("prefix").notNull(),
+    hash: text("hash").notNull(),
+    createdAt: createdAt(),
+    lastUsedAt: timestamp("last_used_at", { withTimezone: true }),
+    revokedAt: timestamp("revoked_at", { withTimezone: true }),
+  },
+  (table) => [uniqueIndex("project_secret_keys_hash_key").on(table.hash)],
+);
+
 /** Fixed-window request counters for rate limits, shared by every server process. */
 export const rateLimitWindows = pgTable("rate_limit_windows", {
   key: text("key").primaryKey(),
@@ -167,6 +185,10 @@ export const connections = pgTable(
     profile: jsonb("profile").$type<Record<string, unknown>>(),
     invalidReason: text("invalid_reason"),
     failureCount: integer("failure_count").notNull().default(0),
+    // A refresh in progress somewhere: the process that set this lease until a time calls the
+    // token endpoint; others wait for it. An expired lease (its holder died) can be taken over.
+    refreshLeaseId: uuid("refresh_lease_id"),
+    refreshLeaseUntil: timestamp("refresh_lease_until", { withTimezone: true }),
     createdAt: createdAt(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
     refreshedAt: timestamp("refreshed_at", { withTimezone: true }),
@@ -211,4 +233,5 @@ export type SignInThrottle = typeof signInThrottles.$inferSelect;
 export type Resource = typeof resources.$inferSelect;
 export type Connection = typeof connections.$inferSelect;
 export type SigningKey = typeof signingKeys.$inferSelect;
+export type ProjectSecretKey = typeof projectSecretKeys.$inferSelect;
 export type ResourceTestRun = typeof resourceTestRuns.$inferSelect;

@@ -2,6 +2,8 @@ import { z } from "zod";
 import { getProjectForSdk } from "@/db/queries/projects";
 import { countRequest } from "@/db/queries/rate-limits";
 import { listActiveSigningKeys } from "@/db/queries/signing-keys";
+import { findActiveSecretKey } from "@/db/queries/secret-keys";
+import { hashSecretKey, isSecretKey } from "@/lib/auth/secret-keys";
 import { bearerToken, UserTokenError, verifyUserToken } from "@/lib/auth/user-token";
 import { ApiError, handleApiError } from "./errors";
 
@@ -11,7 +13,8 @@ export const SDK_RATE_LIMIT = { requests: 120, windowSeconds: 60 } as const;
 export interface SdkContext {
   request: Request;
   project: { id: string; allowPrivateNetwork: boolean };
-  userId: string;
+  /** The User Token's sub, or with a Secret Key the X-Switchboard-User header (absent when not sent). */
+  userId: string | undefined;
   params: Record<string, string>;
 }
 
@@ -32,7 +35,7 @@ function corsHeaders(origin: string | null, allowedOrigins: readonly string[], m
   return {
     "access-control-allow-origin": origin,
     "access-control-allow-methods": methods,
-    "access-control-allow-headers": "authorization, content-type",
+    "access-control-allow-headers": "authorization, content-type, x-switchboard-user",
     "access-control-max-age": "600",
     "access-control-expose-headers": "retry-after",
     vary: "Origin",
@@ -48,27 +51,51 @@ async function loadProject(params: Record<string, string>) {
 }
 
 /**
- * Wraps a Connect API route handler: the project must exist, a browser caller's origin
- * must be allowed, the User Token must verify against the project's signing keys, and the
- * user must be within the rate limit. Every error answers as `{ error: { code, message } }`.
+ * Who is calling: a Connected User by User Token, or (where `secretKeys` allows) the team's
+ * backend by Secret Key, naming the user in X-Switchboard-User.
  */
-export function sdkRoute(methods: string, handler: (context: SdkContext) => Promise<unknown>) {
+async function authenticate(request: Request, projectId: string, secretKeys: boolean): Promise<{ userId: string | undefined; rateKey: string }> {
+  const token = bearerToken(request.headers.get("authorization"));
+  if (!token) throw new ApiError({ status: 401, code: "missing_user_token", message: "Send the User Token as Authorization: Bearer <token>." });
+  if (secretKeys && isSecretKey(token)) {
+    const key = await findActiveSecretKey({ projectId, hash: hashSecretKey(token) });
+    if (!key) throw new ApiError({ status: 401, code: "invalid_secret_key", message: "The Secret Key is unknown or revoked." });
+    const userId = request.headers.get("x-switchboard-user")?.trim() || undefined;
+    if (userId && userId.length > 256) throw new ApiError({ status: 400, code: "invalid_user", message: "X-Switchboard-User is at most 256 characters." });
+    return { userId, rateKey: userId ?? `secret-key:${key.id}` };
+  }
+  try {
+    const { userId } = await verifyUserToken(token, { projectId, keys: await listActiveSigningKeys({ projectId }) });
+    return { userId, rateKey: userId };
+  } catch (error) {
+    if (error instanceof UserTokenError) throw new ApiError({ status: 401, code: "invalid_user_token", message: error.message });
+    throw error;
+  }
+}
+
+/**
+ * Wraps a Connect API route handler: the project must exist, a browser caller's origin
+ * must be allowed, the caller must authenticate (see `authenticate`), and stay within the
+ * rate limit. Every error answers as `{ error: { code, message } }`.
+ */
+export function sdkRoute(methods: string, handler: (context: SdkContext & { userId: string }) => Promise<unknown>) {
+  return wrap(methods, (context) => handler(context as SdkContext & { userId: string }), false);
+}
+
+/** Like `sdkRoute`, also accepting the project's Secret Keys (server-to-server calls). */
+export function sdkServerRoute(methods: string, handler: (context: SdkContext) => Promise<unknown>) {
+  return wrap(methods, handler, true);
+}
+
+function wrap(methods: string, handler: (context: SdkContext) => Promise<unknown>, secretKeys: boolean) {
   return async (request: Request, context: RouteContext): Promise<Response> => {
     let cors: Record<string, string> = {};
     try {
       const params = await context.params;
       const project = await loadProject(params);
       cors = corsHeaders(request.headers.get("origin"), project.allowedOrigins, methods);
-      const token = bearerToken(request.headers.get("authorization"));
-      if (!token) throw new ApiError({ status: 401, code: "missing_user_token", message: "Send the User Token as Authorization: Bearer <token>." });
-      let userId: string;
-      try {
-        ({ userId } = await verifyUserToken(token, { projectId: project.id, keys: await listActiveSigningKeys({ projectId: project.id }) }));
-      } catch (error) {
-        if (error instanceof UserTokenError) throw new ApiError({ status: 401, code: "invalid_user_token", message: error.message });
-        throw error;
-      }
-      const { count, resetsAt } = await countRequest({ key: `sdk:${project.id}:${userId}`, windowSeconds: SDK_RATE_LIMIT.windowSeconds });
+      const { userId, rateKey } = await authenticate(request, project.id, secretKeys);
+      const { count, resetsAt } = await countRequest({ key: `sdk:${project.id}:${rateKey}`, windowSeconds: SDK_RATE_LIMIT.windowSeconds });
       if (count > SDK_RATE_LIMIT.requests) {
         throw new ApiError({
           status: 429,

@@ -86,37 +86,16 @@ export async function callResource({
   call: ApiCall;
   policy: OutboundPolicy;
 }): Promise<CallResult> {
-  const request = resource.config.request;
-  if (!request) throw new ResourceCallError("Save the Request Details step first.", "configuration");
   const values = credentialTemplateValues(resource, credentials);
-  const source = resource.level === "app" ? resource.appCredentials : credentials.values;
-  const secrets = [
-    resource.clientSecret ?? "",
-    ...(resource.config.apiKeys ?? []).filter((key) => key.secret).map((key) => source[key.name] ?? ""),
-  ];
+  const secrets = secretValues(resource, credentials);
   let tokens = await freshTokens(resource, credentials, policy);
 
-  const send = async () => {
+  const send = () => {
     if (tokens) {
       values["credentials.access_token"] = tokens.accessToken;
       if (tokens.refreshToken) values["credentials.refresh_token"] = tokens.refreshToken;
     }
-    const shownSecrets = [...secrets, values["credentials.access_token"] ?? "", values["credentials.refresh_token"] ?? ""];
-    let built;
-    try {
-      built = buildApiRequest(request, values, call);
-    } catch (error) {
-      if (error instanceof RequestBuildError) throw new ResourceCallError(error.message, "configuration");
-      throw error;
-    }
-    const described = describeRequest(built, shownSecrets);
-    try {
-      const response = await sendRequest(built, policy);
-      return { request: described, response };
-    } catch (error) {
-      if (error instanceof OutboundError) throw new ResourceCallError(error.message, "network", { request: described });
-      throw error;
-    }
+    return sendWithValues(resource, values, secrets, call, policy);
   };
 
   let result = await send();
@@ -127,7 +106,44 @@ export async function callResource({
   return { ...result, tokens };
 }
 
-async function fetchToken(resource: ResourceRuntime, values: TemplateValues, policy: OutboundPolicy): Promise<TokenSet> {
+/** The values a shown request must mask: the client secret and every secret credential. */
+export function secretValues(resource: ResourceRuntime, credentials: CallCredentials): string[] {
+  const source = resource.level === "app" ? resource.appCredentials : credentials.values;
+  return [
+    resource.clientSecret ?? "",
+    ...(resource.config.apiKeys ?? []).filter((key) => key.secret).map((key) => source[key.name] ?? ""),
+  ];
+}
+
+/** Builds and sends one request with the given template values (tokens included). */
+export async function sendWithValues(
+  resource: ResourceRuntime,
+  values: TemplateValues,
+  secrets: readonly string[],
+  call: ApiCall,
+  policy: OutboundPolicy,
+): Promise<{ request: DescribedRequest; response: OutboundResponse }> {
+  const request = resource.config.request;
+  if (!request) throw new ResourceCallError("Save the Request Details step first.", "configuration");
+  const shownSecrets = [...secrets, values["credentials.access_token"] ?? "", values["credentials.refresh_token"] ?? ""];
+  let built;
+  try {
+    built = buildApiRequest(request, values, call);
+  } catch (error) {
+    if (error instanceof RequestBuildError) throw new ResourceCallError(error.message, "configuration");
+    throw error;
+  }
+  const described = describeRequest(built, shownSecrets);
+  try {
+    return { request: described, response: await sendRequest(built, policy) };
+  } catch (error) {
+    if (error instanceof OutboundError) throw new ResourceCallError(error.message, "network", { request: described });
+    throw error;
+  }
+}
+
+/** Asks the token endpoint for new tokens with the resource's grant. */
+export async function fetchToken(resource: ResourceRuntime, values: TemplateValues, policy: OutboundPolicy): Promise<TokenSet> {
   const oauth = resource.config.oauth;
   if (!oauth || !resource.clientSecret) throw new ResourceCallError("Enter the Access Token URL, Client ID and Client Secret first.", "configuration");
   let url: URL;

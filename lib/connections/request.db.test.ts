@@ -1,0 +1,160 @@
+import { randomUUID } from "node:crypto";
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { getDb } from "@/db/client";
+import { getUserConnection } from "@/db/queries/connection-refresh";
+import { createSecretKey } from "@/db/queries/secret-keys";
+import { connections } from "@/db/schema";
+import { startTaskLab, type TaskLab } from "@/e2e/fixtures/tasklab";
+import { POST as requestRoute } from "@/app/projects/[projectId]/sdk/resources/[resourceId]/request/route";
+import { generateSecretKey } from "@/lib/auth/secret-keys";
+import { projectWithSigningKey, publishedTaskLabResource } from "@/lib/testing/connect-fixtures";
+import { connectUser } from "./connect";
+import { decryptConnectionCredentials, encryptConnectionCredentials } from "./credentials";
+import { requestThroughResource } from "./request";
+
+let tasklab: TaskLab;
+let projectId: string;
+let resourceId: string;
+let appResourceId: string;
+const project = () => ({ id: projectId, allowPrivateNetwork: true });
+
+beforeAll(async () => {
+  tasklab = await startTaskLab();
+  ({ projectId } = await projectWithSigningKey());
+  resourceId = await publishedTaskLabResource(projectId, tasklab);
+  appResourceId = await publishedTaskLabResource(projectId, tasklab, "app-api-keys");
+});
+afterAll(() => tasklab.close());
+beforeEach(() => tasklab.reset());
+
+/** A connected user whose stored access token has expired. */
+async function userWithExpiredToken() {
+  const userId = `user-${randomUUID()}`;
+  await connectUser({ project: project(), resourceId, userId, body: { refresh_token: tasklab.issueTokens().refreshToken } });
+  const connection = (await getUserConnection({ projectId, resourceId, userId }))!;
+  const values = decryptConnectionCredentials(connection.id, connection.credentials);
+  const db = await getDb();
+  await db
+    .update(connections)
+    .set({
+      credentials: encryptConnectionCredentials(connection.id, { ...values, access_token: tasklab.expiredAccessToken() }),
+      accessTokenExpiresAt: new Date(Date.now() - 1000),
+    })
+    .where(eq(connections.id, connection.id));
+  tasklab.reset();
+  return { userId, connectionId: connection.id, refreshToken: values.refresh_token! };
+}
+
+const get = (userId: string, path = "/tasks") =>
+  requestThroughResource({ project: project(), resourceId, userId, input: { method: "GET", path } });
+
+async function stored(userId: string) {
+  const connection = (await getUserConnection({ projectId, resourceId, userId }))!;
+  return { connection, values: decryptConnectionCredentials(connection.id, connection.credentials) };
+}
+
+describe("requests through a connection", () => {
+  it("refreshes an expired token once for 50 concurrent requests", async () => {
+    const { userId } = await userWithExpiredToken();
+    const responses = await Promise.all(Array.from({ length: 50 }, () => get(userId)));
+    expect(responses.map((response) => response.status)).toEqual(Array(50).fill(200));
+    expect(tasklab.tokenRequests.filter((request) => request.grantType === "refresh_token")).toHaveLength(1);
+    const { connection } = await stored(userId);
+    expect(connection.accessTokenExpiresAt!.getTime()).toBeGreaterThan(Date.now());
+    expect(connection.refreshLeaseId).toBeNull();
+  });
+
+  it("refreshes once on a 401 from the API and retries", async () => {
+    const { userId, connectionId } = await userWithExpiredToken();
+    // The API refuses the token although it was stored as valid for an hour.
+    await (await getDb()).update(connections).set({ accessTokenExpiresAt: new Date(Date.now() + 3600_000) }).where(eq(connections.id, connectionId));
+    expect(await get(userId, "/me")).toMatchObject({ status: 200, body: { email: "ada@tasklab.test" } });
+    expect(tasklab.tokenRequests).toHaveLength(1);
+  });
+
+  it("keeps the old refresh token when the endpoint returns none", async () => {
+    const { userId, refreshToken } = await userWithExpiredToken();
+    tasklab.behaviour.omitRefreshToken = true;
+    expect((await get(userId)).status).toBe(200);
+    expect((await stored(userId)).values.refresh_token).toBe(refreshToken);
+  });
+
+  it("stores a rotated refresh token", async () => {
+    const { userId, refreshToken } = await userWithExpiredToken();
+    expect((await get(userId)).status).toBe(200);
+    const { values } = await stored(userId);
+    expect(values.refresh_token).toBeTruthy();
+    expect(values.refresh_token).not.toBe(refreshToken);
+  });
+
+  it("marks the connection INVALID on invalid_grant, then answers 424 without calling the token endpoint", async () => {
+    const { userId, connectionId } = await userWithExpiredToken();
+    const { values } = await stored(userId);
+    await (await getDb())
+      .update(connections)
+      .set({ credentials: encryptConnectionCredentials(connectionId, { ...values, refresh_token: "revoked-refresh-token" }) })
+      .where(eq(connections.id, connectionId));
+    await expect(get(userId)).rejects.toMatchObject({ status: 424, code: "reconnect_needed" });
+    const { connection } = await stored(userId);
+    expect(connection).toMatchObject({ status: "INVALID", failureCount: 1, invalidReason: expect.stringContaining("invalid_grant") });
+    const calls = tasklab.tokenRequests.length;
+    await expect(get(userId)).rejects.toMatchObject({ status: 424 });
+    expect(tasklab.tokenRequests.length).toBe(calls);
+  });
+
+  it("keeps the connection VALID and its credentials when the token endpoint answers 503, after retrying", async () => {
+    const { userId } = await userWithExpiredToken();
+    const before = await stored(userId);
+    tasklab.behaviour.tokenStatus = 503;
+    await expect(get(userId)).rejects.toMatchObject({ status: 502, code: "token_refresh_failed" });
+    expect(tasklab.tokenRequests).toHaveLength(3);
+    const after = await stored(userId);
+    expect(after.connection.status).toBe("VALID");
+    expect(after.values).toEqual(before.values);
+    tasklab.reset();
+    expect((await get(userId)).status).toBe(200);
+  });
+
+  it("refuses a URL on another origin, and answers 404 for a user who never connected", async () => {
+    const { userId } = await userWithExpiredToken();
+    await get(userId);
+    tasklab.reset();
+    await expect(get(userId, "http://127.0.0.1:1/steal")).rejects.toMatchObject({ status: 400, code: "invalid_request" });
+    await expect(get("nobody")).rejects.toMatchObject({ status: 404, code: "connection_not_found" });
+    expect(tasklab.tokenRequests).toHaveLength(0);
+  });
+
+  it("uses the app's credentials for an App-Level resource", async () => {
+    const response = await requestThroughResource({ project: project(), resourceId: appResourceId, userId: undefined, input: { method: "GET", path: "/tasks" } });
+    expect(response).toMatchObject({ status: 200, body: { tasks: expect.any(Array) } });
+  });
+});
+
+describe("POST …/request with a Secret Key", () => {
+  async function callRoute(authorization: string, body: unknown, user?: string) {
+    const headers: Record<string, string> = { authorization, "content-type": "application/json" };
+    if (user) headers["x-switchboard-user"] = user;
+    const request = new Request(`http://switchboard.test/projects/${projectId}/sdk/resources/${resourceId}/request`, {
+      method: "POST",
+      headers,
+      body: JSON.stringify(body),
+    });
+    const response = await requestRoute(request, { params: Promise.resolve({ projectId, resourceId }) });
+    return { status: response.status, json: (await response.json()) as Record<string, unknown> };
+  }
+
+  it("sends the request for the user X-Switchboard-User names", async () => {
+    const { userId } = await userWithExpiredToken();
+    const secret = generateSecretKey();
+    await createSecretKey({ projectId, name: "backend", prefix: secret.prefix, hash: secret.hash });
+    const ok = await callRoute(`Bearer ${secret.key}`, { method: "POST", path: "/tasks", body: { title: "From the backend" } }, userId);
+    expect(ok).toMatchObject({ status: 200, json: { status: 201, body: { title: "From the backend" } } });
+    expect(await callRoute(`Bearer ${secret.key}`, { method: "GET", path: "/tasks" })).toMatchObject({ status: 400, json: { error: { code: "missing_user" } } });
+    expect(await callRoute("Bearer sk_not-a-key", { method: "GET", path: "/tasks" }, userId)).toMatchObject({
+      status: 401,
+      json: { error: { code: "invalid_secret_key" } },
+    });
+    expect(await callRoute(`Bearer ${secret.key}`, { method: "TRACE", path: "/tasks" }, userId)).toMatchObject({ status: 400 });
+  });
+});
