@@ -9,6 +9,9 @@ import { defineConfig, devices } from "@playwright/test";
 // handed to them through the environment.
 process.env.E2E_PORT ??= String(await freePort());
 process.env.E2E_DATA_DIR ??= mkdtempSync(path.join(os.tmpdir(), "switchboard-e2e-"));
+// Tests that start more servers on the same database need the same keys.
+process.env.E2E_NEXTAUTH_SECRET ??= process.env.NEXTAUTH_SECRET || randomBytes(32).toString("base64");
+process.env.E2E_ENCRYPTION_KEY ??= process.env.SWITCHBOARD_ENCRYPTION_KEY || randomBytes(32).toString("base64");
 const baseURL = `http://127.0.0.1:${process.env.E2E_PORT}`;
 
 export default defineConfig({
@@ -47,8 +50,8 @@ export default defineConfig({
       NEXTAUTH_URL: baseURL,
       ...(process.env.DATABASE_URL
         ? {
-            NEXTAUTH_SECRET: process.env.NEXTAUTH_SECRET || "e2e-only-secret-not-for-production-use",
-            SWITCHBOARD_ENCRYPTION_KEY: process.env.SWITCHBOARD_ENCRYPTION_KEY || randomBytes(32).toString("base64"),
+            NEXTAUTH_SECRET: process.env.E2E_NEXTAUTH_SECRET,
+            SWITCHBOARD_ENCRYPTION_KEY: process.env.E2E_ENCRYPTION_KEY,
           }
         : {}),
     },

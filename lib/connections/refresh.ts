@@ -7,10 +7,10 @@ import type { TokenSet } from "@/lib/oauth/token";
 import { credentialTemplateValues, fetchToken, ResourceCallError, type ResourceRuntime } from "@/lib/resources/call";
 import { type ConnectionCredentials, decryptConnectionCredentials, encryptConnectionCredentials } from "./credentials";
 
-/** A refresh holder that dies keeps others waiting at most this long before they take over. */
-const LEASE_SECONDS = 30;
+/** Longer than a refresh can take (3 token requests of at most 10 s, and the pauses): a holder that dies keeps others waiting this long. */
+const LEASE_SECONDS = 35;
 const WAIT_POLL_MS = 25;
-const WAIT_LIMIT_MS = 20_000;
+const WAIT_LIMIT_MS = 40_000;
 /** Token endpoint 5xx answers and timeouts are retried after these pauses. */
 const RETRY_DELAYS_MS = [200, 800];
 const EXPIRY_MARGIN_MS = 60_000;

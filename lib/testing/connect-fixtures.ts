@@ -39,7 +39,11 @@ export async function signUserToken(
 const blankAuth = { token: "", username: "", password: "", name: "", value: "", custom: [] };
 
 /** A published resource for TaskLab: User-Level OAuth Refresh Token with a User Profile from /me, or App-Level API Keys. */
-export async function publishedTaskLabResource(projectId: string, tasklab: TaskLab, kind: "user-oauth" | "app-api-keys" = "user-oauth") {
+export async function publishedTaskLabResource(
+  projectId: string,
+  tasklab: Pick<TaskLab, "url">,
+  kind: "user-oauth" | "user-oauth-no-profile" | "app-api-keys" = "user-oauth",
+) {
   const draft = await createResourceDraft({ projectId, values: { name: `TaskLab ${randomUUID().slice(0, 8)}` } });
   if (!draft.ok) throw new Error("draft");
   const resourceId = draft.data.resourceId;
@@ -47,7 +51,7 @@ export async function publishedTaskLabResource(projectId: string, tasklab: TaskL
     const result = await saveResourceStep({ projectId, resourceId, step, values });
     if (!result.ok) throw new Error(JSON.stringify(result));
   };
-  if (kind === "user-oauth") {
+  if (kind !== "app-api-keys") {
     await save("api-info", { level: "user", authType: "oauth2", grantType: "refresh_token" });
     await save("authorization", {
       accessTokenUrl: `${tasklab.url}/oauth/token`,
@@ -59,7 +63,10 @@ export async function publishedTaskLabResource(projectId: string, tasklab: TaskL
     await save("request-details", {
       baseUrl: `${tasklab.url}/api`,
       authentication: { ...blankAuth, preset: "bearer", token: "{{credentials.access_token}}" },
-      userProfile: { source: "request", method: "GET", path: "/me", fields: "id, email, team.name", claimPath: "" },
+      userProfile:
+        kind === "user-oauth"
+          ? { source: "request", method: "GET", path: "/me", fields: "id, email, team.name", claimPath: "" }
+          : { source: "none", method: "GET", path: "", fields: "", claimPath: "" },
     });
   } else {
     await save("api-info", { level: "app", authType: "api_keys", grantType: null });
