@@ -1,13 +1,14 @@
 import Link from "next/link";
 
-export type ResourceTab = "setup" | "connected-users";
+export type ResourceTab = "setup" | "connected-users" | "request";
 
-/** The resource's pages: its setup wizard and its Connected Users. */
+/** The resource's pages: its setup wizard, its Connected Users and the request console. */
 export function ResourceTabs({ projectId, resourceId, current }: { projectId: string; resourceId: string; current: ResourceTab }) {
   const base = `/projects/${projectId}/resources/${resourceId}`;
   const tabs: { tab: ResourceTab; label: string; href: string }[] = [
     { tab: "setup", label: "Setup", href: base },
     { tab: "connected-users", label: "Connected Users", href: `${base}/connected-users` },
+    { tab: "request", label: "Request", href: `${base}/request` },
   ];
   return (
     <nav aria-label="Resource" className="border-b border-slate-200">

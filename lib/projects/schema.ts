@@ -98,3 +98,17 @@ export const allowedOriginsTextSchema = z
 
 export const allowedOriginsSchema = z.object({ projectId: projectIdSchema, origins: allowedOriginsTextSchema });
 export type AllowedOriginsInput = z.input<typeof allowedOriginsSchema>;
+
+// Secret keys: what a project's backend authenticates with when it calls the request API.
+
+export const secretKeyNameSchema = z
+  .string()
+  .trim()
+  .min(1, { error: "Enter a key name, such as the service that will use it." })
+  .max(64, { error: "Use at most 64 characters." });
+
+export const createSecretKeySchema = z.object({ projectId: projectIdSchema, name: secretKeyNameSchema });
+export type CreateSecretKeyInput = z.input<typeof createSecretKeySchema>;
+
+export const revokeSecretKeySchema = z.object({ projectId: projectIdSchema, keyId: z.uuid() });
+export type RevokeSecretKeyInput = z.input<typeof revokeSecretKeySchema>;

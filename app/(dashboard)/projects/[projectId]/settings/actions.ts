@@ -7,17 +7,21 @@ import {
   setAllowedOrigins as setAllowedOriginsRow,
   setAllowPrivateNetwork as setAllowPrivateNetworkRow,
 } from "@/db/queries/projects";
+import { createSecretKey as createSecretKeyRow, revokeSecretKey as revokeSecretKeyRow } from "@/db/queries/secret-keys";
 import { addSigningKey, revokeSigningKey as revokeSigningKeyRow } from "@/db/queries/signing-keys";
 import { projectAction, type ActionResult } from "@/lib/actions/action";
+import { generateSecretKey } from "@/lib/auth/secret-keys";
 import { generateSigningKey as generateKeyPair, parsePublicSigningKey, SigningKeyError } from "@/lib/auth/signing-keys";
 import {
   addMemberSchema,
   addPublicKeySchema,
   allowedOriginsSchema,
+  createSecretKeySchema,
   generateSigningKeySchema,
   networkSettingsSchema,
   removeMemberSchema,
   renameProjectSchema,
+  revokeSecretKeySchema,
   revokeSigningKeySchema,
 } from "@/lib/projects/schema";
 
@@ -122,6 +126,29 @@ export const saveAllowedOrigins = projectAction(
   async ({ projectId, origins }): Promise<ActionResult<{ origins: string[] }>> => {
     await setAllowedOriginsRow({ projectId, origins });
     return { ok: true, data: { origins } };
+  },
+  { ownerOnly: true },
+);
+
+/**
+ * Creates a secret key and stores only its hash and prefix. The key goes back in this
+ * result, once: it is neither stored nor logged, and no page renders it.
+ */
+export const createSecretKey = projectAction(
+  createSecretKeySchema,
+  async ({ projectId, name }): Promise<ActionResult<{ name: string; key: string }>> => {
+    const { key, prefix, hash } = generateSecretKey();
+    await createSecretKeyRow({ projectId, name, prefix, hash });
+    return { ok: true, data: { name, key } };
+  },
+  { ownerOnly: true },
+);
+
+export const revokeSecretKey = projectAction(
+  revokeSecretKeySchema,
+  async ({ projectId, keyId }): Promise<ActionResult> => {
+    const revoked = await revokeSecretKeyRow({ projectId, keyId });
+    return revoked ? { ok: true, data: undefined } : { ok: false, formError: "This key is already revoked." };
   },
   { ownerOnly: true },
 );

@@ -2,12 +2,14 @@ import type { Metadata } from "next";
 import { Card } from "@/components/ui/card";
 import { CopyButton } from "@/components/ui/copy-button";
 import { listProjectMembers } from "@/db/queries/projects";
+import { listSecretKeys } from "@/db/queries/secret-keys";
 import { listSigningKeys } from "@/db/queries/signing-keys";
 import { allowPrivateNetworkEverywhere } from "@/lib/config/env";
 import { requireProjectAccess } from "../../../require-user";
 import { AddMemberForm, RemoveMemberButton } from "./members";
 import { NetworkSettingsForm } from "./network-settings-form";
 import { ProjectNameForm } from "./project-name-form";
+import { CreateSecretKeyForm, RevokeSecretKeyButton } from "./secret-keys";
 import { AddPublicKeyForm, AllowedOriginsForm, GenerateSigningKey, RevokeSigningKeyButton } from "./signing-keys";
 
 export const metadata: Metadata = { title: "Settings" };
@@ -17,7 +19,11 @@ const dateFormat = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeStyl
 export default async function SettingsPage({ params }: { params: Promise<{ projectId: string }> }) {
   const { projectId } = await params;
   const { user, project, role } = await requireProjectAccess(projectId);
-  const [members, signingKeys] = await Promise.all([listProjectMembers({ projectId }), listSigningKeys({ projectId })]);
+  const [members, signingKeys, secretKeys] = await Promise.all([
+    listProjectMembers({ projectId }),
+    listSigningKeys({ projectId }),
+    listSecretKeys({ projectId }),
+  ]);
   const isOwner = role === "owner";
 
   return (
@@ -134,6 +140,76 @@ export default async function SettingsPage({ params }: { params: Promise<{ proje
             </p>
             <AllowedOriginsForm projectId={project.id} origins={project.allowedOrigins} canEdit={isOwner} />
           </div>
+        </div>
+      </Card>
+
+      <Card title="Secret Keys" description="Your backend's credentials for calling the request API server to server, for any Connected User.">
+        <div className="space-y-6">
+          <p className="text-sm text-slate-600">
+            Send the key as <code className="rounded bg-slate-100 px-1 font-mono text-xs">Authorization: Bearer &lt;secret key&gt;</code>{" "}
+            and name the user with <code className="rounded bg-slate-100 px-1 font-mono text-xs">X-Switchboard-User: &lt;user id&gt;</code>.
+            Switchboard keeps only a hash of each key: it is shown once, when you create it.
+          </p>
+          {secretKeys.length === 0 ? (
+            <p className="text-sm text-slate-600">No secret keys yet.</p>
+          ) : (
+            <table className="w-full table-fixed text-left text-sm" aria-label="Secret keys">
+              <thead className="text-xs uppercase text-slate-500">
+                <tr>
+                  <th className="w-1/4 py-2 font-medium">Name</th>
+                  <th className="py-2 font-medium">Key</th>
+                  <th className="py-2 font-medium">Created</th>
+                  <th className="py-2 font-medium">Last used</th>
+                  <th className="w-20 py-2 font-medium">Status</th>
+                  <th className="w-24 py-2 font-medium">
+                    <span className="sr-only">Actions</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody className="divide-y divide-slate-100">
+                {secretKeys.map((key) => (
+                  <tr key={key.id}>
+                    <td className="truncate py-2 pr-2" title={key.name}>
+                      {key.name}
+                    </td>
+                    <td className="py-2 pr-2">
+                      <code className="font-mono text-xs">{key.prefix}…</code>
+                    </td>
+                    <td className="py-2 pr-2 text-slate-600">
+                      <time dateTime={key.createdAt.toISOString()}>{dateFormat.format(key.createdAt)} UTC</time>
+                    </td>
+                    <td className="py-2 pr-2 text-slate-600">
+                      {key.lastUsedAt ? (
+                        <time dateTime={key.lastUsedAt.toISOString()}>{dateFormat.format(key.lastUsedAt)} UTC</time>
+                      ) : (
+                        "Never"
+                      )}
+                    </td>
+                    <td className="py-2">
+                      {key.revokedAt ? (
+                        <span
+                          className="rounded-full bg-slate-100 px-2 py-0.5 text-xs font-medium text-slate-600"
+                          title={`Revoked ${dateFormat.format(key.revokedAt)} UTC`}
+                        >
+                          Revoked
+                        </span>
+                      ) : (
+                        <span className="rounded-full bg-emerald-50 px-2 py-0.5 text-xs font-medium text-emerald-700">Active</span>
+                      )}
+                    </td>
+                    <td className="py-2 text-right">
+                      {isOwner && !key.revokedAt && <RevokeSecretKeyButton projectId={project.id} keyId={key.id} name={key.name} />}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+          {isOwner ? (
+            <CreateSecretKeyForm projectId={project.id} />
+          ) : (
+            <p className="text-xs text-slate-500">Only the project owner can create or revoke secret keys.</p>
+          )}
         </div>
       </Card>
 

@@ -1,0 +1,123 @@
+"use client";
+
+import { zodResolver } from "@hookform/resolvers/zod";
+import { useRouter } from "next/navigation";
+import { useRef, useState, useTransition } from "react";
+import { useForm } from "react-hook-form";
+import type { z } from "zod";
+import { applyActionErrors } from "@/components/forms/apply-action-errors";
+import { Button } from "@/components/ui/button";
+import { ConfirmDialog } from "@/components/ui/confirm-dialog";
+import { CopyButton } from "@/components/ui/copy-button";
+import { FormField } from "@/components/ui/form-field";
+import { FormMessage } from "@/components/ui/form-message";
+import { Input } from "@/components/ui/input";
+import { createSecretKeySchema, type CreateSecretKeyInput } from "@/lib/projects/schema";
+import { createSecretKey, revokeSecretKey } from "./actions";
+
+/**
+ * Creates a secret key on the server, which keeps only its hash; the key lives only in this
+ * component's state, shown once for the user to copy.
+ */
+export function CreateSecretKeyForm({ projectId }: { projectId: string }) {
+  const router = useRouter();
+  const form = useForm<CreateSecretKeyInput, unknown, z.output<typeof createSecretKeySchema>>({
+    resolver: zodResolver(createSecretKeySchema),
+    defaultValues: { projectId, name: "" },
+  });
+  const { errors, isSubmitting } = form.formState;
+  const [created, setCreated] = useState<{ name: string; key: string }>();
+
+  async function onSubmit(values: z.output<typeof createSecretKeySchema>) {
+    setCreated(undefined);
+    const result = await createSecretKey(values);
+    if (!result.ok) return applyActionErrors(form, result);
+    form.reset({ projectId, name: "" });
+    setCreated(result.data);
+    router.refresh();
+  }
+
+  return (
+    <div className="space-y-3">
+      <form onSubmit={form.handleSubmit(onSubmit)} className="space-y-3" noValidate>
+        <FormMessage error={errors.root?.serverError?.message} />
+        <div className="flex items-start gap-2">
+          <div className="flex-1">
+            <FormField label="Key name" error={errors.name?.message} hint="What will use the key, such as “billing backend”.">
+              <Input autoComplete="off" maxLength={64} {...form.register("name")} />
+            </FormField>
+          </div>
+          {/* Lines the button up with the input, below the label. */}
+          <Button type="submit" disabled={isSubmitting} className="mt-6 shrink-0">
+            {isSubmitting ? "Creating…" : "Create secret key"}
+          </Button>
+        </div>
+      </form>
+      {created && (
+        <div className="space-y-3 rounded-md border border-amber-200 bg-amber-50 p-4">
+          <p className="text-sm font-medium text-amber-900">
+            Save the secret key “{created.name}” now: it is shown only this once. Switchboard keeps only a hash of it and
+            cannot show it again. Keep it on your backend, never in a browser or a repository.
+          </p>
+          <div className="flex items-end gap-2">
+            <div className="flex-1">
+              <FormField label="Secret key">
+                <Input readOnly value={created.key} className="font-mono" spellCheck={false} onFocus={(event) => event.target.select()} />
+              </FormField>
+            </div>
+            <CopyButton value={created.key} label="Copy secret key" />
+          </div>
+          <Button variant="ghost" onClick={() => setCreated(undefined)}>
+            I have saved it
+          </Button>
+        </div>
+      )}
+    </div>
+  );
+}
+
+export function RevokeSecretKeyButton({ projectId, keyId, name }: { projectId: string; keyId: string; name: string }) {
+  const router = useRouter();
+  const dialog = useRef<HTMLDialogElement>(null);
+  const [error, setError] = useState<string>();
+  const [pending, startTransition] = useTransition();
+
+  function confirmRevoke() {
+    startTransition(async () => {
+      const result = await revokeSecretKey({ projectId, keyId });
+      if (!result.ok) {
+        setError(result.formError ?? "Could not revoke the key.");
+        return;
+      }
+      dialog.current?.close();
+      router.refresh();
+    });
+  }
+
+  return (
+    <>
+      <Button
+        variant="danger"
+        onClick={() => {
+          setError(undefined);
+          dialog.current?.showModal();
+        }}
+        aria-label={`Revoke secret key ${name}`}
+      >
+        Revoke
+      </Button>
+      <ConfirmDialog
+        ref={dialog}
+        title="Revoke this secret key?"
+        confirmLabel={pending ? "Revoking…" : "Revoke secret key"}
+        confirmVariant="danger"
+        pending={pending}
+        error={error}
+        onConfirm={confirmRevoke}
+      >
+        <p>Calls made with this key will be refused at once. This cannot be undone.</p>
+        <p className="mt-2 break-all font-medium text-slate-800">{name}</p>
+      </ConfirmDialog>
+    </>
+  );
+}

@@ -1,0 +1,33 @@
+"use server";
+
+import { z } from "zod";
+import { projectAction, type ActionResult } from "@/lib/actions/action";
+import { ApiError } from "@/lib/api/errors";
+import { apiRequestSchema, type ApiResponseView, requestThroughResource } from "@/lib/connections/request";
+import { projectIdSchema } from "@/lib/projects/schema";
+
+const sendConsoleRequestSchema = z.object({
+  projectId: projectIdSchema,
+  resourceId: z.uuid(),
+  // The Connected User of a User-Level resource; App-Level resources ignore it.
+  userId: z.string().trim().min(1).max(256).optional(),
+  request: apiRequestSchema,
+});
+
+/**
+ * Sends a request through a published resource of the project, as the request API does for
+ * a Secret Key: the connection must belong to this project and resource, whatever id is sent.
+ */
+export const sendConsoleRequest = projectAction(
+  sendConsoleRequestSchema,
+  async ({ resourceId, userId, request }, { membership }): Promise<ActionResult<ApiResponseView>> => {
+    const { id, allowPrivateNetwork } = membership.project;
+    try {
+      const data = await requestThroughResource({ project: { id, allowPrivateNetwork }, resourceId, userId, input: request });
+      return { ok: true, data };
+    } catch (error) {
+      if (error instanceof ApiError) return { ok: false, formError: error.message };
+      throw error;
+    }
+  },
+);
