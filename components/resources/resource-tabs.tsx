@@ -33,3 +33,28 @@ export function ResourceTabs({ projectId, resourceId, current }: { projectId: st
     </nav>
   );
 }
+
+/** The top of every resource page: its ID, its name and the tabs. */
+export function ResourceHeader({
+  projectId,
+  resourceId,
+  name,
+  current,
+}: {
+  projectId: string;
+  resourceId: string;
+  name: string;
+  current: ResourceTab;
+}) {
+  return (
+    <>
+      <div>
+        <p className="text-sm text-slate-500">
+          Resource ID <code className="font-mono">{resourceId}</code>
+        </p>
+        <h1 className="text-2xl font-semibold">{name}</h1>
+      </div>
+      <ResourceTabs projectId={projectId} resourceId={resourceId} current={current} />
+    </>
+  );
+}

@@ -4,7 +4,7 @@ import { ApiInfoStepForm } from "@/components/resources/wizard/api-info-step-for
 import { ApiKeysAuthorizationForm, OAuthAuthorizationForm } from "@/components/resources/wizard/authorization-step-form";
 import { NameStepForm } from "@/components/resources/wizard/name-step-form";
 import { RequestDetailsStepForm } from "@/components/resources/wizard/request-details-step-form";
-import { ResourceTabs } from "@/components/resources/resource-tabs";
+import { ResourceHeader } from "@/components/resources/resource-tabs";
 import { TestAndPublishStep } from "@/components/resources/test-and-publish/test-and-publish-step";
 import { Stepper } from "@/components/resources/wizard/stepper";
 import { RESOURCE_WIZARD_STEP_LABELS } from "@/lib/resources/schema";
@@ -65,13 +65,7 @@ export default async function ResourceStepPage({ params }: { params: Params }) {
 
   return (
     <div className="max-w-3xl space-y-6">
-      <div>
-        <p className="text-sm text-slate-500">
-          Resource ID <code className="font-mono">{resourceId}</code>
-        </p>
-        <h1 className="text-2xl font-semibold">{draft.name}</h1>
-      </div>
-      <ResourceTabs projectId={projectId} resourceId={resourceId} current="setup" />
+      <ResourceHeader projectId={projectId} resourceId={resourceId} name={draft.name} current="setup" />
       <Stepper baseHref={base} current={step} reached={draft.stepReached} level={level} />
       <h2 className="text-lg font-semibold">{RESOURCE_WIZARD_STEP_LABELS[step]}</h2>
       {form}

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Form from "next/form";
 import Link from "next/link";
 import { DisconnectUserButton } from "@/components/resources/disconnect-user-button";
-import { ResourceTabs } from "@/components/resources/resource-tabs";
+import { ResourceHeader } from "@/components/resources/resource-tabs";
 import { Button } from "@/components/ui/button";
 import { FormField } from "@/components/ui/form-field";
 import { Input } from "@/components/ui/input";
@@ -52,13 +52,7 @@ export default async function ConnectedUsersPage({ params, searchParams }: { par
 
   return (
     <div className="max-w-5xl space-y-6">
-      <div>
-        <p className="text-sm text-slate-500">
-          Resource ID <code className="font-mono">{resourceId}</code>
-        </p>
-        <h1 className="text-2xl font-semibold">{draft.name}</h1>
-      </div>
-      <ResourceTabs projectId={projectId} resourceId={resourceId} current="connected-users" />
+      <ResourceHeader projectId={projectId} resourceId={resourceId} name={draft.name} current="connected-users" />
       <div>
         <h2 className="text-lg font-semibold">Connected Users</h2>
         <p className="mt-1 text-sm text-slate-600">

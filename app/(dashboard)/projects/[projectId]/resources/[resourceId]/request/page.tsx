@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import type { ReactNode } from "react";
 import { RequestConsole } from "@/components/resources/request-console";
-import { ResourceTabs } from "@/components/resources/resource-tabs";
+import { ResourceHeader } from "@/components/resources/resource-tabs";
 import { Card } from "@/components/ui/card";
 import { listResourceConnections } from "@/db/queries/connections";
 import { getResource } from "@/db/queries/resources";
@@ -59,13 +59,7 @@ export default async function RequestPage({ params }: { params: Params }) {
 
   return (
     <div className="max-w-5xl space-y-6">
-      <div>
-        <p className="text-sm text-slate-500">
-          Resource ID <code className="font-mono">{resourceId}</code>
-        </p>
-        <h1 className="text-2xl font-semibold">{draft.name}</h1>
-      </div>
-      <ResourceTabs projectId={projectId} resourceId={resourceId} current="request" />
+      <ResourceHeader projectId={projectId} resourceId={resourceId} name={draft.name} current="request" />
       <div>
         <h2 className="text-lg font-semibold">Request</h2>
         <p className="mt-1 text-sm text-slate-600">

@@ -1,0 +1,446 @@
+// `npm run bench`: Switchboard's Connect API under load, beside a floor for each route.
+//
+//   (a) POST /projects/:p/sdk/resources/:r/connect, rotating the User Tokens of many users,
+//       beside bench/bare-connect-server.ts (jose RS256 verify + encrypted postgres.js upsert);
+//   (b) POST /projects/:p/sdk/resources/:r/request with a Secret Key and X-Switchboard-User,
+//       beside GET /api/tasks straight at TaskLab.
+//
+// Needs a production build (`npm run build`) and PostgreSQL (BENCH_PG_URL, default
+// postgres://postgres@127.0.0.1:5432/postgres). Makes a database of its own and drops it at
+// the end, also on failure. Prints a table and writes /tmp/switchboard-bench.json.
+// BENCH_DURATION, BENCH_WARMUP (seconds) and BENCH_CONNECTIONS change the load (default 10, 2, 10).
+import { randomBytes } from "node:crypto";
+import { existsSync, writeFileSync } from "node:fs";
+import { register } from "node:module";
+import os from "node:os";
+import path from "node:path";
+import postgres from "postgres";
+import { type LoadOptions, measure, type RunSummary } from "./load";
+import { freePort, startProcess, treeCpuSeconds, waitForHttpOk, waitForLine } from "./processes";
+import { startRemoteTaskLab } from "./tasklab-remote";
+
+const ROOT = path.resolve(import.meta.dirname, "..");
+const RESULTS_PATH = "/tmp/switchboard-bench.json";
+
+function envNumber(name: string, fallback: number, min: number, max: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    // Nothing has started yet: nothing to clean up.
+    console.error(`bench: FAILED: ${name} must be an integer from ${min} to ${max}, not ${raw}`);
+    process.exit(1);
+  }
+  return value;
+}
+
+const CONNECTIONS = envNumber("BENCH_CONNECTIONS", 10, 1, 200);
+const DURATION_SECONDS = envNumber("BENCH_DURATION", 10, 1, 120);
+const WARMUP_SECONDS = envNumber("BENCH_WARMUP", 2, 1, 60);
+const ADMIN_URL = process.env.BENCH_PG_URL || "postgres://postgres@127.0.0.1:5432/postgres";
+
+/** The Connect API allows 120 calls per user and minute: every user is kept to at most this many per run. */
+const MAX_CALLS_PER_USER = 100;
+/** Users connected for (b), whom the request run rotates over in X-Switchboard-User. */
+const REQUEST_USERS = 200;
+/** Refresh tokens pre-issued for (a), one per connect request (warm-up included): more than it can use. */
+const CONNECT_TOKEN_POOL = envNumber("BENCH_CONNECT_TOKENS", 40_000, 1_000, 100_000);
+/** Distinct users for (a), so no user reaches the rate limit. */
+const CONNECT_USERS = Math.ceil(CONNECT_TOKEN_POOL / MAX_CALLS_PER_USER);
+
+const STARTUP_TIMEOUT_MS = 90_000;
+const CLEANUP_STEP_TIMEOUT_MS = 15_000;
+
+// ---- cleanup --------------------------------------------------------------------------------
+
+const cleanups: Array<{ name: string; run: () => Promise<void> }> = [];
+let cleaning: Promise<void> | undefined;
+
+function onCleanup(name: string, run: () => Promise<void>): void {
+  cleanups.push({ name, run });
+}
+
+/** Runs the cleanups last-registered first; each is bounded in time, and a failure does not stop the rest. */
+function cleanUp(): Promise<void> {
+  cleaning ??= (async () => {
+    for (const { name, run } of cleanups.splice(0).reverse()) {
+      let timer: NodeJS.Timeout | undefined;
+      try {
+        await Promise.race([
+          run(),
+          new Promise<never>((_, reject) => {
+            timer = setTimeout(() => reject(new Error(`timed out after ${CLEANUP_STEP_TIMEOUT_MS / 1000} s`)), CLEANUP_STEP_TIMEOUT_MS);
+          }),
+        ]);
+      } catch (error) {
+        console.error(`bench: cleanup "${name}" failed: ${error instanceof Error ? error.message : String(error)}`);
+      } finally {
+        clearTimeout(timer);
+      }
+    }
+  })();
+  return cleaning;
+}
+
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => {
+    console.error(`\nbench: ${signal}, cleaning up…`);
+    void cleanUp().then(() => process.exit(130));
+  });
+}
+
+// ---- helpers --------------------------------------------------------------------------------
+
+function log(message: string): void {
+  console.log(`bench: ${message}`);
+}
+
+/** Answers of one real call, to fail early (and clearly) when a route does not work at all. */
+async function expectOk(name: string, url: string, init: RequestInit, check?: (body: string) => string | undefined): Promise<void> {
+  const response = await fetch(url, { ...init, signal: AbortSignal.timeout(30_000) });
+  const body = await response.text();
+  if (response.status < 200 || response.status > 299) throw new Error(`${name}: a trial call answered ${response.status}: ${body.slice(0, 500)}`);
+  const problem = check?.(body);
+  if (problem) throw new Error(`${name}: a trial call answered 200 but ${problem}: ${body.slice(0, 500)}`);
+}
+
+function upstreamStatus(body: string): number | undefined {
+  try {
+    const status = (JSON.parse(body) as { status?: unknown }).status;
+    return typeof status === "number" ? status : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function ratio(a: number, b: number): number {
+  return b > 0 ? Math.round((a / b) * 100) / 100 : Number.NaN;
+}
+
+function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
+  const line = (row: string[]) => row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join("  ");
+  return [line(rows[0]!), widths.map((width) => "-".repeat(width)).join("  "), ...rows.slice(1).map(line)].join("\n");
+}
+
+// ---- the benchmark --------------------------------------------------------------------------
+
+async function main(): Promise<void> {
+  process.chdir(ROOT);
+  if (!existsSync(path.join(ROOT, ".next", "BUILD_ID"))) {
+    throw new Error(`No production build in ${ROOT}/.next (BUILD_ID is missing): run \`npm run build\` first.`);
+  }
+
+  // 1. A database of our own.
+  const databaseName = `switchboard_bench_${randomBytes(6).toString("hex")}`;
+  const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {}, connect_timeout: 10 });
+  onCleanup("PostgreSQL admin connection", () => admin.end({ timeout: 5 }));
+  try {
+    await admin.unsafe(`create database "${databaseName}"`);
+  } catch (error) {
+    throw new Error(`could not create a database at ${ADMIN_URL.replace(/\/\/[^@]*@/, "//…@")}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  onCleanup(`drop database ${databaseName}`, async () => {
+    await admin.unsafe(`drop database if exists "${databaseName}" with (force)`);
+    log(`dropped database ${databaseName}`);
+  });
+  const databaseUrlObject = new URL(ADMIN_URL);
+  databaseUrlObject.pathname = `/${databaseName}`;
+  const databaseUrl = databaseUrlObject.toString();
+  const encryptionKey = randomBytes(32).toString("base64");
+  log(`database ${databaseName}`);
+
+  // The app's code in this process uses the same database and key as the server.
+  process.env.DATABASE_URL = databaseUrl;
+  process.env.SWITCHBOARD_ENCRYPTION_KEY = encryptionKey;
+  process.env.SWITCHBOARD_ALLOW_PRIVATE_NETWORK = "true";
+  // `server-only` throws outside React Server Components; here (as under Vitest) it guards nothing.
+  const hook =
+    'export async function resolve(specifier, context, next) { if (specifier === "server-only") ' +
+    'return { url: "data:text/javascript,export%20%7B%7D", shortCircuit: true }; return next(specifier, context); }';
+  register(`data:text/javascript,${encodeURIComponent(hook)}`);
+
+  // 2. TaskLab, in a process of its own.
+  const tasklab = await startRemoteTaskLab(ROOT);
+  onCleanup("TaskLab", () => tasklab.close());
+  log(`TaskLab at ${tasklab.url}`);
+
+  // 3. The production server.
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const server = startProcess("next start", "npx", ["next", "start", "--port", String(port), "--hostname", "127.0.0.1"], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      NODE_ENV: "production",
+      DATABASE_URL: databaseUrl,
+      NEXTAUTH_SECRET: randomBytes(32).toString("base64"),
+      NEXTAUTH_URL: base,
+      SWITCHBOARD_ENCRYPTION_KEY: encryptionKey,
+      SWITCHBOARD_ALLOW_PRIVATE_NETWORK: "true",
+    },
+  });
+  onCleanup("next start", () => server.stop());
+  await waitForHttpOk(server, `${base}/api/health`, STARTUP_TIMEOUT_MS);
+  log(`Switchboard at ${base}`);
+
+  // 4. Data, through the app's own code.
+  const setup = await import("./setup");
+  onCleanup("the app's database pool in this process", () => setup.closeAppDatabase());
+  const data = await setup.createBenchData(tasklab.url);
+  log(`project ${data.projectId}, resource ${data.resourceId}`);
+
+  const requestUsers = Array.from({ length: REQUEST_USERS }, (_, i) => `bench-request-user-${i}`);
+  const requestUserTokens = await tasklab.issueTokens(requestUsers, { refreshOnly: true });
+  await setup.connectUsers(data, requestUsers, requestUserTokens.refreshTokens);
+  log(`${REQUEST_USERS} users connected for the request run`);
+
+  const connectUsers = Array.from({ length: CONNECT_USERS }, (_, i) => `bench-connect-user-${i}`);
+  const connectUserTokens = await setup.userTokens(data, connectUsers, 3600);
+  const pool = (
+    await tasklab.issueTokens(
+      Array.from({ length: CONNECT_TOKEN_POOL }, (_, i) => connectUsers[i % CONNECT_USERS]!),
+      { refreshOnly: true },
+    )
+  ).refreshTokens;
+  log(`${CONNECT_USERS} User Tokens and ${pool.length} TaskLab refresh tokens for the connect run`);
+
+  const bare = startProcess("bare connect server", process.execPath, ["--import", "tsx", path.join(ROOT, "bench", "bare-connect-server.ts")], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      BARE_DATABASE_URL: databaseUrl,
+      BARE_PUBLIC_JWK: JSON.stringify(data.publicKeyJwk),
+      BARE_ENCRYPTION_KEY: encryptionKey,
+    },
+  });
+  onCleanup("bare connect server", () => bare.stop());
+  const barePort = Number((await waitForLine(bare, /BARE_CONNECT_READY (\d+)/, STARTUP_TIMEOUT_MS))[1]);
+  const bareUrl = `http://127.0.0.1:${barePort}/connect`;
+
+  const connectUrl = `${base}/projects/${data.projectId}/sdk/resources/${data.resourceId}/connect`;
+  const requestUrl = `${base}/projects/${data.projectId}/sdk/resources/${data.resourceId}/request`;
+  const directUrl = `${tasklab.url}/api/tasks`;
+  const directToken = (await tasklab.issueTokens(["bench-direct-user"])).accessTokens[0]!;
+  const requestBody = JSON.stringify({ method: "GET", path: "/tasks" });
+
+  // One trial call per target, with tokens of their own (not the pools'), so a broken route fails here.
+  const trial = await tasklab.issueTokens(["bench-trial-user"], { refreshOnly: true });
+  const [trialUserToken] = await setup.userTokens(data, ["bench-trial-user"], 600);
+  const jsonHeaders = { "content-type": "application/json" };
+  await expectOk("bare connect", bareUrl, {
+    method: "POST",
+    headers: { ...jsonHeaders, authorization: `Bearer ${trialUserToken}` },
+    body: JSON.stringify({ refresh_token: "tlr_trial" }),
+  });
+  await expectOk("Switchboard connect", connectUrl, {
+    method: "POST",
+    headers: { ...jsonHeaders, authorization: `Bearer ${trialUserToken}` },
+    body: JSON.stringify({ refresh_token: trial.refreshTokens[0] }),
+  });
+  await expectOk("TaskLab direct", directUrl, { headers: { authorization: `Bearer ${directToken}` } });
+  await expectOk(
+    "Switchboard request",
+    requestUrl,
+    { method: "POST", headers: { ...jsonHeaders, authorization: `Bearer ${data.secretKey}`, "x-switchboard-user": requestUsers[0]! }, body: requestBody },
+    (body) => (upstreamStatus(body) === 200 ? undefined : "TaskLab's answer through it was not 200"),
+  );
+
+  // 5. The runs.
+  const common = { connections: CONNECTIONS, durationSeconds: DURATION_SECONDS, warmupSeconds: WARMUP_SECONDS };
+  const announce = (name: string) => log(`running ${name} (${WARMUP_SECONDS} s warm-up + ${DURATION_SECONDS} s, ${CONNECTIONS} connections)…`);
+  /**
+   * measure(), noting the load average before, TaskLab's token-endpoint calls during the run,
+   * how many requests setupRequest prepared, and the CPU time of the server under test.
+   */
+  const measureRun = async (options: LoadOptions, extra: { serverPid: number | undefined; prepared?: () => number }): Promise<RunSummary> => {
+    const loadAverageBefore = Math.round(os.loadavg()[0]! * 100) / 100;
+    const tokenRequestsBefore = await tasklab.tokenRequestCount();
+    const cpuBefore = treeCpuSeconds(extra.serverPid);
+    const run = await measure(options);
+    const cpuAfter = treeCpuSeconds(extra.serverPid);
+    run.tasklabTokenRequests = (await tasklab.tokenRequestCount()) - tokenRequestsBefore;
+    run.loadAverageBefore = loadAverageBefore;
+    if (extra.prepared) run.preparedWithWarmup = extra.prepared();
+    if (cpuBefore !== undefined && cpuAfter !== undefined && run.completedWithWarmup > 0) {
+      run.serverCpuMsPerRequest = Math.round(((cpuAfter - cpuBefore) * 1000 * 100) / run.completedWithWarmup) / 100;
+    }
+    return run;
+  };
+
+  // (a) bare: the same User Tokens, rotated; any refresh token (it is only stored).
+  let bareCalls = 0;
+  announce("(a) bare connect");
+  const bareRun = await measureRun(
+    {
+      ...common,
+      name: "(a) bare connect (floor)",
+      url: bareUrl,
+      method: "POST",
+      setupRequest: (request) => {
+        const i = bareCalls++;
+        return {
+          ...request,
+          headers: { ...jsonHeaders, authorization: `Bearer ${connectUserTokens[i % CONNECT_USERS]}` },
+          body: JSON.stringify({ refresh_token: pool[i % pool.length] }),
+        };
+      },
+    },
+    { serverPid: bare.child.pid, prepared: () => bareCalls },
+  );
+
+  // (a) Switchboard: request i is user i % CONNECT_USERS's, with pre-issued refresh token i.
+  let connectCalls = 0;
+  let poolExhausted = 0;
+  announce("(a) Switchboard connect");
+  const connectRun = await measureRun(
+    {
+      ...common,
+      name: "(a) Switchboard connect",
+      url: connectUrl,
+      method: "POST",
+      setupRequest: (request) => {
+        const i = connectCalls++;
+        if (i >= pool.length) poolExhausted++;
+        return {
+          ...request,
+          headers: { ...jsonHeaders, authorization: `Bearer ${connectUserTokens[i % CONNECT_USERS]}` },
+          body: JSON.stringify({ refresh_token: pool[i % pool.length] }),
+        };
+      },
+    },
+    { serverPid: server.child.pid, prepared: () => connectCalls },
+  );
+
+  // (b) direct: one valid access token.
+  announce("(b) TaskLab direct");
+  const directRun = await measureRun(
+    {
+      ...common,
+      name: "(b) TaskLab GET /api/tasks direct",
+      url: directUrl,
+      headers: { authorization: `Bearer ${directToken}` },
+    },
+    { serverPid: tasklab.process.child.pid },
+  );
+
+  // (b) Switchboard: the Secret Key, naming the connected users in turn.
+  let requestCalls = 0;
+  let upstreamNon2xx = 0;
+  announce("(b) Switchboard request");
+  const requestRun = await measureRun(
+    {
+      ...common,
+      name: "(b) Switchboard request",
+      url: requestUrl,
+      method: "POST",
+      setupRequest: (request) => ({
+        ...request,
+        headers: { ...jsonHeaders, authorization: `Bearer ${data.secretKey}`, "x-switchboard-user": requestUsers[requestCalls++ % REQUEST_USERS]! },
+        body: requestBody,
+      }),
+      onResponse: (status, body) => {
+        if (status !== 200) return;
+        const upstream = upstreamStatus(body);
+        if (upstream === undefined || upstream < 200 || upstream > 299) upstreamNon2xx++;
+      },
+    },
+    { serverPid: server.child.pid, prepared: () => requestCalls },
+  );
+
+  // 6. Results.
+  const runs = [bareRun, connectRun, directRun, requestRun];
+  const ratios = {
+    connect: {
+      requestsPerSecond: ratio(connectRun.requestsPerSecond, bareRun.requestsPerSecond),
+      latencyP50: ratio(connectRun.latencyP50Ms, bareRun.latencyP50Ms),
+      latencyP99: ratio(connectRun.latencyP99Ms, bareRun.latencyP99Ms),
+    },
+    request: {
+      requestsPerSecond: ratio(requestRun.requestsPerSecond, directRun.requestsPerSecond),
+      latencyP50: ratio(requestRun.latencyP50Ms, directRun.latencyP50Ms),
+      latencyP99: ratio(requestRun.latencyP99Ms, directRun.latencyP99Ms),
+    },
+  };
+  const notes = [
+    "(a) Switchboard connect: the resource HAS a User Profile (GET /me). Each request's body is { refresh_token } with a " +
+      "refresh token pre-issued by TaskLab's issueTokens() for that request alone, so every connect makes one token " +
+      "refresh and one profile request at TaskLab, then the encrypted upsert.",
+    `(a) ${CONNECT_USERS} distinct users (User Tokens, RS256) rotated, at most ${MAX_CALLS_PER_USER} calls each (rate limit 120/min).`,
+    "(a) bare: jose RS256 verify + AES-256-GCM + postgres.js upsert only; no outbound calls.",
+    `(b) Secret Key + X-Switchboard-User rotating over ${REQUEST_USERS} connected users; body {"method":"GET","path":"/tasks"}.`,
+    "All processes (autocannon, Switchboard, TaskLab, bare server, PostgreSQL) share this machine.",
+    "server CPU ms/req: user+system CPU of the target's process tree (next start / bare server / TaskLab) over warm-up and run, " +
+      "per answer; TaskLab's and PostgreSQL's work on Switchboard's behalf is not in it.",
+  ];
+  if (poolExhausted > 0) notes.push(`WARNING: the refresh-token pool ran out: ${poolExhausted} connect requests reused a token (expect 422s).`);
+  if (upstreamNon2xx > 0) notes.push(`WARNING: ${upstreamNon2xx} Switchboard request answers carried a non-2xx status from TaskLab.`);
+
+  const rows = [
+    ["run", "req/s", "p50 ms", "p99 ms", "non-2xx", "errors", "server CPU ms/req"],
+    ...runs.map((run) => [
+      run.name,
+      run.requestsPerSecond.toFixed(1),
+      run.latencyP50Ms.toFixed(1),
+      run.latencyP99Ms.toFixed(1),
+      String(run.non2xx),
+      String(run.errors),
+      run.serverCpuMsPerRequest === undefined ? "n/a" : run.serverCpuMsPerRequest.toFixed(2),
+    ]),
+  ];
+  console.log("");
+  console.log(table(rows));
+  console.log("");
+  console.log(
+    `(a) Switchboard/bare:   req/s ×${ratios.connect.requestsPerSecond}, p50 ×${ratios.connect.latencyP50}, p99 ×${ratios.connect.latencyP99}`,
+  );
+  console.log(
+    `(b) Switchboard/direct: req/s ×${ratios.request.requestsPerSecond}, p50 ×${ratios.request.latencyP50}, p99 ×${ratios.request.latencyP99}`,
+  );
+  console.log("");
+  for (const note of notes) console.log(`note: ${note}`);
+  for (const run of runs) {
+    const prepared = run.preparedWithWarmup === undefined ? "" : `, ${run.preparedWithWarmup} prepared`;
+    console.log(
+      `note: ${run.name}: load average ${run.loadAverageBefore} before; warm-up included: ${run.completedWithWarmup} answers${prepared}, ` +
+        `${run.tasklabTokenRequests} TaskLab token-endpoint calls`,
+    );
+  }
+  for (const run of runs) {
+    if (run.non2xx > 0) console.log(`note: ${run.name} status codes ${JSON.stringify(run.statusCodes)}; e.g. ${run.non2xxSamples.join(" | ")}`);
+  }
+
+  const report = {
+    date: new Date().toISOString(),
+    machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? "", node: process.version, platform: `${os.platform()} ${os.release()}` },
+    config: {
+      connections: CONNECTIONS,
+      durationSeconds: DURATION_SECONDS,
+      warmupSeconds: WARMUP_SECONDS,
+      connectUsers: CONNECT_USERS,
+      connectTokenPool: CONNECT_TOKEN_POOL,
+      requestUsers: REQUEST_USERS,
+      connectMode: "user-profile-with-fresh-refresh-token-per-request",
+    },
+    runs,
+    ratios,
+    extra: { connectPoolExhausted: poolExhausted, requestUpstreamNon2xx: upstreamNon2xx },
+    notes,
+  };
+  writeFileSync(RESULTS_PATH, `${JSON.stringify(report, null, 2)}\n`);
+  log(`results written to ${RESULTS_PATH}`);
+
+  const failed = runs.filter((run) => run.completed === 0 || run.non2xx === run.completed);
+  if (failed.length) throw new Error(`no successful answers in: ${failed.map((run) => run.name).join(", ")}`);
+}
+
+let exitCode = 0;
+try {
+  await main();
+} catch (error) {
+  exitCode = 1;
+  console.error(`\nbench: FAILED: ${error instanceof Error ? error.message : String(error)}`);
+} finally {
+  await cleanUp();
+}
+process.exit(exitCode);

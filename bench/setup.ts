@@ -1,0 +1,77 @@
+// The benchmark's data, made through the app's own code against DATABASE_URL. Imported by
+// bench/run.ts only after it has set DATABASE_URL and SWITCHBOARD_ENCRYPTION_KEY and mapped
+// `server-only` to an empty module (as vitest.config.ts does).
+import { createSecretKey } from "@/db/queries/secret-keys";
+import { getDatabase } from "@/db/client";
+import type { TaskLab } from "@/e2e/fixtures/tasklab";
+import { generateSecretKey } from "@/lib/auth/secret-keys";
+import { connectUser } from "@/lib/connections/connect";
+import { projectWithSigningKey, publishedTaskLabResource, signUserToken } from "@/lib/testing/connect-fixtures";
+
+export interface BenchData {
+  projectId: string;
+  resourceId: string;
+  kid: string;
+  publicKeyJwk: Record<string, unknown>;
+  privateKeyPem: string;
+  secretKey: string;
+}
+
+/**
+ * A project with a signing key, a published User-Level OAuth (refresh token) resource for
+ * TaskLab with a User Profile from GET /me, and a Secret Key.
+ */
+export async function createBenchData(tasklabUrl: string): Promise<BenchData> {
+  const project = await projectWithSigningKey();
+  // publishedTaskLabResource reads only the fixture's url.
+  const resourceId = await publishedTaskLabResource(project.projectId, { url: tasklabUrl } as TaskLab);
+  const secret = generateSecretKey();
+  await createSecretKey({ projectId: project.projectId, name: "bench", prefix: secret.prefix, hash: secret.hash });
+  return {
+    projectId: project.projectId,
+    resourceId,
+    kid: project.key.kid,
+    publicKeyJwk: project.key.publicKeyJwk,
+    privateKeyPem: project.key.privateKeyPem,
+    secretKey: secret.key,
+  };
+}
+
+/**
+ * Connects users through the app's connectUser (a token refresh and a profile request at
+ * TaskLab each), `concurrency` at a time. `refreshTokens[i]` is user `userIds[i]`'s.
+ */
+export async function connectUsers(
+  data: BenchData,
+  userIds: readonly string[],
+  refreshTokens: readonly string[],
+  concurrency = 8,
+): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < userIds.length) {
+      const i = next++;
+      await connectUser({
+        project: { id: data.projectId, allowPrivateNetwork: true },
+        resourceId: data.resourceId,
+        userId: userIds[i]!,
+        body: { refresh_token: refreshTokens[i]! },
+      });
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, userIds.length) }, worker));
+}
+
+/** User Tokens (RS256, signed with the project's key) for these user ids, valid for `ttlSeconds`. */
+export async function userTokens(data: BenchData, userIds: readonly string[], ttlSeconds: number): Promise<string[]> {
+  const now = Math.floor(Date.now() / 1000);
+  return Promise.all(
+    userIds.map((sub) => signUserToken(data.privateKeyPem, { kid: data.kid, claims: { sub, iat: now, exp: now + ttlSeconds } })),
+  );
+}
+
+/** Closes the app's database pool in this process. */
+export async function closeAppDatabase(): Promise<void> {
+  const handle = await getDatabase();
+  await handle.close();
+}
