@@ -3,7 +3,8 @@
 import { z } from "zod";
 import { projectAction, type ActionResult } from "@/lib/actions/action";
 import { ApiError } from "@/lib/api/errors";
-import { apiRequestSchema, type ApiResponseView, requestThroughResource } from "@/lib/connections/request";
+import { apiRequestSchema } from "@/lib/connections/api-schema";
+import { type ApiResponseView, requestThroughResource } from "@/lib/connections/request";
 import { projectIdSchema } from "@/lib/projects/schema";
 
 const sendConsoleRequestSchema = z.object({

@@ -1,4 +1,5 @@
 import "server-only";
+import { randomUUID } from "node:crypto";
 import { and, eq, isNull, lt, or, sql } from "drizzle-orm";
 import { getDb } from "../client";
 import { connections, type Connection } from "../schema";
@@ -90,4 +91,28 @@ export async function failRefresh({
       ...(invalidReason ? { status: "INVALID" as const, invalidReason } : {}),
     })
     .where(and(eq(connections.id, connectionId), eq(connections.refreshLeaseId, leaseId)));
+}
+
+/**
+ * An App-Level resource's own connection, which caches its OAuth tokens for every process
+ * and lets them share the refresh lease. Its user id is empty: no User Token has an empty sub.
+ */
+export const APP_CONNECTION_USER_ID = "";
+
+export async function getOrCreateAppConnection({
+  projectId,
+  resourceId,
+  encrypt,
+}: {
+  projectId: string;
+  resourceId: string;
+  encrypt: (connectionId: string) => string;
+}): Promise<Connection> {
+  const db = await getDb();
+  const id = randomUUID();
+  await db
+    .insert(connections)
+    .values({ id, projectId, resourceId, userId: APP_CONNECTION_USER_ID, credentials: encrypt(id) })
+    .onConflictDoNothing({ target: [connections.resourceId, connections.userId] });
+  return (await getUserConnection({ projectId, resourceId, userId: APP_CONNECTION_USER_ID }))!;
 }

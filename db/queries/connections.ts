@@ -1,6 +1,6 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
-import { and, desc, eq, sql } from "drizzle-orm";
+import { and, desc, eq, ne, sql } from "drizzle-orm";
 import { getDb } from "../client";
 import { connections, resourceTestRuns, type Connection, type ResourceTestRun } from "../schema";
 
@@ -175,7 +175,13 @@ export async function listResourceConnections({
   limit?: number;
 }) {
   const db = await getDb();
-  const conditions = [eq(connections.projectId, projectId), eq(connections.resourceId, resourceId), eq(connections.isTest, false)];
+  // The App-Level token cache (user id "") is not a Connected User.
+  const conditions = [
+    eq(connections.projectId, projectId),
+    eq(connections.resourceId, resourceId),
+    eq(connections.isTest, false),
+    ne(connections.userId, ""),
+  ];
   if (userIdFilter) conditions.push(sql`strpos(lower(${connections.userId}), lower(${userIdFilter})) > 0`);
   return db
     .select({

@@ -113,6 +113,7 @@ describe("connectApiDocument", () => {
       "POST /projects/{projectId}/sdk/resources/{resourceId}/connect",
       "DELETE /projects/{projectId}/sdk/resources/{resourceId}/connect",
       "GET /projects/{projectId}/sdk/me",
+      "POST /projects/{projectId}/sdk/resources/{resourceId}/request",
     ]);
   });
 
@@ -145,11 +146,14 @@ describe("connectApiDocument", () => {
       const statuses = Object.keys(operation.responses);
       expect(statuses.some((status) => /^2\d\d$/.test(status))).toBe(true);
       expect(statuses).toContain("401");
-      expect(operation.security).toEqual([{ UserToken: [] }]);
+      // The request API also takes a Secret Key, from the team's backend.
+      expect(operation.security).toEqual(
+        operation.operationId === "sendRequest" ? [{ UserToken: [] }, { SecretKey: [] }] : [{ UserToken: [] }],
+      );
       ids.add(operation.operationId);
       for (const response of Object.values(operation.responses)) expect(response.description.length).toBeGreaterThan(0);
     }
-    expect(ids.size).toBe(3);
+    expect(ids.size).toBe(4);
     expect(document.components.securitySchemes.UserToken).toMatchObject({ type: "http", scheme: "bearer", bearerFormat: "JWT" });
     expect(document.components.securitySchemes.UserToken?.description).toMatch(/RS256[\s\S]*sub[\s\S]*iat[\s\S]*exp[\s\S]*aud[\s\S]*30 seconds/);
   });
@@ -188,6 +192,9 @@ describe("connectApiDocument", () => {
       "lib/connections/connect.ts",
       "lib/connections/connect-body.ts",
       "app/projects/[projectId]/sdk/resources/[resourceId]/connect/route.ts",
+      "app/projects/[projectId]/sdk/resources/[resourceId]/request/route.ts",
+      "lib/connections/request.ts",
+      "lib/connections/refresh.ts",
     ].map((file) => readFileSync(path.join(process.cwd(), file), "utf8"));
     const thrown = sources.flatMap((source) => [...source.matchAll(/status: (\d+),\s*code: "([a-z_]+)"/g)].map((match) => `${match[1]} ${match[2]}`));
     // The CORS preflight (OPTIONS) is the browser's business, not an operation of the API.

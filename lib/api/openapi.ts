@@ -1,6 +1,14 @@
 import { z } from "zod";
 import { MAX_USER_TOKEN_LENGTH } from "@/lib/auth/user-token";
-import { apiErrorSchema, connectBodySchema, connectionSchema, disconnectedSchema, sdkUserSchema } from "@/lib/connections/api-schema";
+import {
+  apiErrorSchema,
+  apiRequestSchema,
+  apiResponseSchema,
+  connectBodySchema,
+  connectionSchema,
+  disconnectedSchema,
+  sdkUserSchema,
+} from "@/lib/connections/api-schema";
 import { MAX_CONNECT_BODY_BYTES } from "@/lib/connections/connect-body";
 
 // The Connect API as an OpenAPI 3.1 document, built from the zod schemas the route handlers answer with.
@@ -84,8 +92,17 @@ export interface OpenApiDocument {
 /** Connect API calls one Connected User may make per project and minute (lib/api/sdk-route.ts enforces it). */
 const RATE_LIMIT_PER_MINUTE = 120;
 const SECURITY_SCHEME = "UserToken";
+const SECRET_KEY_SCHEME = "SecretKey";
 
-const componentSchemas = [apiErrorSchema, connectBodySchema, connectionSchema, disconnectedSchema, sdkUserSchema] as const;
+const componentSchemas = [
+  apiErrorSchema,
+  connectBodySchema,
+  connectionSchema,
+  disconnectedSchema,
+  sdkUserSchema,
+  apiRequestSchema,
+  apiResponseSchema,
+] as const;
 type ComponentSchema = (typeof componentSchemas)[number];
 
 function schemaId(schema: ComponentSchema): string {
@@ -298,6 +315,72 @@ export function connectApiDocument(options: { serverUrl?: string } = {}): OpenAp
     security,
   };
 
+  const request: OperationObject = {
+    operationId: "sendRequest",
+    summary: "Send a request through a resource",
+    description: [
+      "Sends the request to your API with the resource's API Authentication and the user's credentials (User-Level) or the app's (App-Level), and answers with your API's status, headers and body.",
+      "OAuth access tokens are refreshed ahead of expiry and once more on a 401: exactly one refresh per connection at a time, across all Switchboard servers.",
+      "From your backend, authenticate with a Secret Key (Settings → Secret Keys) and name the user in X-Switchboard-User.",
+      "A full URL is accepted only on the API Base URL's origin: credentials never leave for another host.",
+    ].join("\n"),
+    tags: ["Requests"],
+    parameters: [
+      projectIdParameter,
+      { ...resourceIdParameter, description: "The ID of a published resource of the project." },
+      {
+        name: "X-Switchboard-User",
+        in: "header",
+        required: false,
+        description: "With a Secret Key: the Connected User (a User Token's sub) whose credentials to use. Not needed for App-Level resources.",
+        schema: { type: "string", maxLength: 256 },
+      },
+    ],
+    requestBody: {
+      description: "What to send: method, path, and optional query, headers and body.",
+      required: true,
+      content: { "application/json": { schema: ref(apiRequestSchema) } },
+    },
+    responses: {
+      "200": jsonResponse("Your API's answer (whatever its status).", apiResponseSchema),
+      "400": errorResponse("The body is not a valid request, a full URL names another origin, or a Secret Key call names no user.", [
+        { code: "invalid_request", message: "The request body is not a valid request.", fields: { method: "Invalid option." } },
+        { code: "invalid_json", message: "The body is not valid JSON." },
+        { code: "invalid_body", message: "The body must be a JSON object of the resource's required keys." },
+        { code: "missing_user", message: "Name the Connected User in the X-Switchboard-User header." },
+        { code: "invalid_user", message: "X-Switchboard-User is at most 256 characters." },
+      ]),
+      "401": errorResponse("The User Token or the Secret Key is missing or does not verify.", [
+        { code: "missing_user_token", message: "Send the User Token as Authorization: Bearer <token>." },
+        { code: "invalid_user_token", message: "The User Token has expired." },
+        { code: "invalid_secret_key", message: "The Secret Key is unknown or revoked." },
+      ]),
+      "403": originNotAllowed,
+      "404": errorResponse("No project or published resource has this ID, or the user has not connected to the resource.", [
+        projectNotFound,
+        resourceNotFound,
+        { code: "connection_not_found", message: "This user has not connected to this resource." },
+      ]),
+      "413": errorResponse(`The body is over ${maxBodyKb} KB.`, [{ code: "payload_too_large", message: `The body is over ${maxBodyKb} KB.` }]),
+      "415": errorResponse("The body is not sent as Content-Type: application/json.", [
+        { code: "unsupported_media_type", message: "Send the body as JSON, with Content-Type: application/json." },
+      ]),
+      "424": errorResponse("The connection is INVALID (its refresh token was refused): the user must connect again. The token endpoint is not called.", [
+        { code: "reconnect_needed", message: "This connection is no longer valid (the token endpoint answered invalid_grant): the user must connect again." },
+      ]),
+      "429": rateLimited,
+      "500": internalError,
+      "502": errorResponse("Your API or its token endpoint could not be reached or failed; the credentials are kept as they were.", [
+        { code: "upstream_unreachable", message: "Could not connect to api.example.com:443." },
+        { code: "token_refresh_failed", message: "The access token could not be refreshed: The token endpoint answered 503. The connection is kept as it was." },
+      ]),
+      "503": errorResponse("Another request is refreshing this connection's token; try again shortly.", [
+        { code: "refresh_in_progress", message: "The access token is being refreshed; try again shortly." },
+      ]),
+    },
+    security: [{ [SECURITY_SCHEME]: [] }, { [SECRET_KEY_SCHEME]: [] }],
+  };
+
   return {
     openapi: "3.1.0",
     info: { title: "Switchboard Connect API", version: "1.0.0", description: apiDescription },
@@ -305,16 +388,24 @@ export function connectApiDocument(options: { serverUrl?: string } = {}): OpenAp
     tags: [
       { name: "Connections", description: "A user's credentials for one resource." },
       { name: "Users", description: "The user a User Token names." },
+      { name: "Requests", description: "Calls to your API through a resource." },
     ],
     security,
     paths: {
       "/projects/{projectId}/sdk/resources/{resourceId}/connect": { post: connect, delete: disconnect },
       "/projects/{projectId}/sdk/me": { get: me },
+      "/projects/{projectId}/sdk/resources/{resourceId}/request": { post: request },
     },
     components: {
       schemas,
       securitySchemes: {
         [SECURITY_SCHEME]: { type: "http", scheme: "bearer", bearerFormat: "JWT", description: userTokenDescription },
+        [SECRET_KEY_SCHEME]: {
+          type: "http",
+          scheme: "bearer",
+          bearerFormat: "sk_…",
+          description: "A project Secret Key (sk_…), for calls from your backend to the request API only; stored by Switchboard as a hash.",
+        },
       },
     },
   };

@@ -54,3 +54,24 @@ export const sdkUserSchema = z
   })
   .meta({ id: "SdkUser" });
 export type SdkUser = z.infer<typeof sdkUserSchema>;
+
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+export const apiRequestSchema = z
+  .object({
+    method: z.enum(["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"]),
+    path: z.string().min(1).max(4096).meta({ description: "A path under the API Base URL, or a full URL on its origin." }),
+    query: z.record(z.string(), z.string()).optional(),
+    headers: z.record(z.string().regex(HEADER_NAME, { error: "Not a valid header name." }), z.string().max(8192)).optional(),
+    body: z.unknown().optional().meta({ description: "A string is sent as it is; anything else as JSON." }),
+  })
+  .meta({ id: "ApiRequest", example: { method: "GET", path: "/tasks" } });
+
+export const apiResponseSchema = z
+  .object({
+    status: z.number().int().meta({ description: "The status your API answered." }),
+    headers: z.record(z.string(), z.string()),
+    body: z.unknown().meta({ description: "Parsed JSON when your API answered JSON, else the text." }),
+    truncated: z.boolean().meta({ description: "True when the body was cut off at 1 MB." }),
+  })
+  .meta({ id: "ApiResponse" });

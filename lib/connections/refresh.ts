@@ -117,7 +117,10 @@ async function callTokenEndpoint({
   let tokens: TokenSet | undefined;
   for (let attempt = 0; !tokens; attempt++) {
     try {
-      tokens = await fetchToken(resource, credentialTemplateValues(resource, { values: current.values }), policy);
+      const values = credentialTemplateValues(resource, { values: current.values });
+      // The connection's own tokens (for an App-Level resource, the rotated ones it caches).
+      values["credentials.refresh_token"] = current.values.refresh_token ?? "";
+      tokens = await fetchToken(resource, values, policy);
     } catch (error) {
       if (!(error instanceof ResourceCallError)) {
         await failRefresh({ connectionId, leaseId });

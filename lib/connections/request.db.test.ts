@@ -131,6 +131,22 @@ describe("requests through a connection", () => {
   });
 });
 
+describe("App-Level OAuth tokens", () => {
+  const app = (id: string) => requestThroughResource({ project: project(), resourceId: id, userId: undefined, input: { method: "GET", path: "/tasks" } });
+
+  it.each([
+    ["refresh token", "app-oauth-refresh", "refresh_token"],
+    ["client credentials", "app-oauth-client-credentials", "client_credentials"],
+  ] as const)("are fetched once for concurrent requests and cached for the next ones (%s)", async (_name, kind, grantType) => {
+    const id = await publishedTaskLabResource(projectId, tasklab, kind, tasklab.issueTokens().refreshToken);
+    tasklab.reset();
+    const first = await Promise.all(Array.from({ length: 20 }, () => app(id)));
+    expect(first.map((response) => response.status)).toEqual(Array(20).fill(200));
+    expect(await app(id)).toMatchObject({ status: 200 });
+    expect(tasklab.tokenRequests.map((request) => request.grantType)).toEqual([grantType]);
+  });
+});
+
 describe("POST …/request with a Secret Key", () => {
   async function callRoute(authorization: string, body: unknown, user?: string) {
     const headers: Record<string, string> = { authorization, "content-type": "application/json" };

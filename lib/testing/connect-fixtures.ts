@@ -42,7 +42,8 @@ const blankAuth = { token: "", username: "", password: "", name: "", value: "", 
 export async function publishedTaskLabResource(
   projectId: string,
   tasklab: Pick<TaskLab, "url">,
-  kind: "user-oauth" | "user-oauth-no-profile" | "app-api-keys" = "user-oauth",
+  kind: "user-oauth" | "user-oauth-no-profile" | "app-api-keys" | "app-oauth-refresh" | "app-oauth-client-credentials" = "user-oauth",
+  appRefreshToken = "",
 ) {
   const draft = await createResourceDraft({ projectId, values: { name: `TaskLab ${randomUUID().slice(0, 8)}` } });
   if (!draft.ok) throw new Error("draft");
@@ -51,7 +52,22 @@ export async function publishedTaskLabResource(
     const result = await saveResourceStep({ projectId, resourceId, step, values });
     if (!result.ok) throw new Error(JSON.stringify(result));
   };
-  if (kind !== "app-api-keys") {
+  if (kind === "app-oauth-refresh" || kind === "app-oauth-client-credentials") {
+    const grantType = kind === "app-oauth-refresh" ? "refresh_token" : "client_credentials";
+    await save("api-info", { level: "app", authType: "oauth2", grantType });
+    await save("request-details", {
+      baseUrl: `${tasklab.url}/api`,
+      authentication: { ...blankAuth, preset: "bearer", token: "{{credentials.access_token}}" },
+      userProfile: { source: "none", method: "GET", path: "", fields: "", claimPath: "" },
+      appOAuth: {
+        accessTokenUrl: `${tasklab.url}/oauth/token`,
+        clientId: TASKLAB_DEFAULT_CLIENT.clientId,
+        clientSecret: TASKLAB_DEFAULT_CLIENT.clientSecret,
+        includeClientCredentials: true,
+        refreshToken: appRefreshToken,
+      },
+    });
+  } else if (kind !== "app-api-keys") {
     await save("api-info", { level: "user", authType: "oauth2", grantType: "refresh_token" });
     await save("authorization", {
       accessTokenUrl: `${tasklab.url}/oauth/token`,

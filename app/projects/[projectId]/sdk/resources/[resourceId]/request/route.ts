@@ -3,7 +3,8 @@ import { z } from "zod";
 import { ApiError } from "@/lib/api/errors";
 import { sdkPreflight, sdkServerRoute } from "@/lib/api/sdk-route";
 import { readJsonObject } from "@/lib/connections/connect-body";
-import { apiRequestSchema, requestThroughResource } from "@/lib/connections/request";
+import { apiRequestSchema } from "@/lib/connections/api-schema";
+import { requestThroughResource } from "@/lib/connections/request";
 
 const METHODS = "POST, OPTIONS";
 
