@@ -1,9 +1,6 @@
 "use client";
 
-import { useRouter } from "next/navigation";
-import { useRef, useState, useTransition } from "react";
-import { Button } from "@/components/ui/button";
-import { ConfirmDialog } from "@/components/ui/confirm-dialog";
+import { ConfirmActionButton } from "@/components/ui/confirm-action-button";
 import { disconnectUser } from "./connected-users-actions";
 
 /** Disconnect one Connected User from a resource, after a confirmation. */
@@ -18,49 +15,20 @@ export function DisconnectUserButton({
   resourceName: string;
   userId: string;
 }) {
-  const router = useRouter();
-  const dialog = useRef<HTMLDialogElement>(null);
-  const [error, setError] = useState<string>();
-  const [pending, startTransition] = useTransition();
-
-  function confirmDisconnect() {
-    startTransition(async () => {
-      const result = await disconnectUser({ projectId, resourceId, userId });
-      if (!result.ok) {
-        setError(result.formError ?? "Could not disconnect this user.");
-        return;
-      }
-      dialog.current?.close();
-      router.refresh();
-    });
-  }
-
   return (
-    <>
-      <Button
-        variant="danger"
-        onClick={() => {
-          setError(undefined);
-          dialog.current?.showModal();
-        }}
-        aria-label={`Disconnect ${userId}`}
-      >
-        Disconnect
-      </Button>
-      <ConfirmDialog
-        ref={dialog}
-        title="Disconnect this user?"
-        confirmLabel={pending ? "Removing…" : "Remove connection"}
-        confirmVariant="danger"
-        pending={pending}
-        error={error}
-        onConfirm={confirmDisconnect}
-      >
-        <p>
-          This deletes the credentials and profile that <span className="break-all font-mono">{userId}</span> saved for{" "}
-          {resourceName}. They will have to connect again.
-        </p>
-      </ConfirmDialog>
-    </>
+    <ConfirmActionButton
+      label="Disconnect"
+      accessibleName={`Disconnect ${userId}`}
+      title="Disconnect this user?"
+      confirmLabel="Remove connection"
+      pendingLabel="Removing…"
+      failure="Could not disconnect this user."
+      action={() => disconnectUser({ projectId, resourceId, userId })}
+    >
+      <p>
+        This deletes the credentials and profile that <span className="break-all font-mono">{userId}</span> saved for {resourceName}.
+        They will have to connect again.
+      </p>
+    </ConfirmActionButton>
   );
 }

@@ -2,12 +2,12 @@
 
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useRouter } from "next/navigation";
-import { useRef, useState, useTransition } from "react";
+import { useState } from "react";
 import { useForm } from "react-hook-form";
 import type { z } from "zod";
 import { applyActionErrors } from "@/components/forms/apply-action-errors";
 import { Button } from "@/components/ui/button";
-import { ConfirmDialog } from "@/components/ui/confirm-dialog";
+import { ConfirmActionButton } from "@/components/ui/confirm-action-button";
 import { CopyButton } from "@/components/ui/copy-button";
 import { FormField } from "@/components/ui/form-field";
 import { FormMessage } from "@/components/ui/form-message";
@@ -77,47 +77,18 @@ export function CreateSecretKeyForm({ projectId }: { projectId: string }) {
 }
 
 export function RevokeSecretKeyButton({ projectId, keyId, name }: { projectId: string; keyId: string; name: string }) {
-  const router = useRouter();
-  const dialog = useRef<HTMLDialogElement>(null);
-  const [error, setError] = useState<string>();
-  const [pending, startTransition] = useTransition();
-
-  function confirmRevoke() {
-    startTransition(async () => {
-      const result = await revokeSecretKey({ projectId, keyId });
-      if (!result.ok) {
-        setError(result.formError ?? "Could not revoke the key.");
-        return;
-      }
-      dialog.current?.close();
-      router.refresh();
-    });
-  }
-
   return (
-    <>
-      <Button
-        variant="danger"
-        onClick={() => {
-          setError(undefined);
-          dialog.current?.showModal();
-        }}
-        aria-label={`Revoke secret key ${name}`}
-      >
-        Revoke
-      </Button>
-      <ConfirmDialog
-        ref={dialog}
-        title="Revoke this secret key?"
-        confirmLabel={pending ? "Revoking…" : "Revoke secret key"}
-        confirmVariant="danger"
-        pending={pending}
-        error={error}
-        onConfirm={confirmRevoke}
-      >
-        <p>Calls made with this key will be refused at once. This cannot be undone.</p>
-        <p className="mt-2 break-all font-medium text-slate-800">{name}</p>
-      </ConfirmDialog>
-    </>
+    <ConfirmActionButton
+      label="Revoke"
+      accessibleName={`Revoke secret key ${name}`}
+      title="Revoke this secret key?"
+      confirmLabel="Revoke secret key"
+      pendingLabel="Revoking…"
+      failure="Could not revoke the key."
+      action={() => revokeSecretKey({ projectId, keyId })}
+    >
+      <p>Calls made with this key will be refused at once. This cannot be undone.</p>
+      <p className="mt-2 break-all font-medium text-slate-800">{name}</p>
+    </ConfirmActionButton>
   );
 }

@@ -2,12 +2,12 @@
 
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useRouter } from "next/navigation";
-import { useRef, useState, useTransition } from "react";
+import { useState, useTransition } from "react";
 import { useForm } from "react-hook-form";
 import type { z } from "zod";
 import { applyActionErrors } from "@/components/forms/apply-action-errors";
 import { Button } from "@/components/ui/button";
-import { ConfirmDialog } from "@/components/ui/confirm-dialog";
+import { ConfirmActionButton } from "@/components/ui/confirm-action-button";
 import { CopyButton } from "@/components/ui/copy-button";
 import { FormField } from "@/components/ui/form-field";
 import { FormMessage } from "@/components/ui/form-message";
@@ -130,48 +130,19 @@ export function AddPublicKeyForm({ projectId }: { projectId: string }) {
 }
 
 export function RevokeSigningKeyButton({ projectId, keyId, kid }: { projectId: string; keyId: string; kid: string }) {
-  const router = useRouter();
-  const dialog = useRef<HTMLDialogElement>(null);
-  const [error, setError] = useState<string>();
-  const [pending, startTransition] = useTransition();
-
-  function confirmRevoke() {
-    startTransition(async () => {
-      const result = await revokeSigningKey({ projectId, keyId });
-      if (!result.ok) {
-        setError(result.formError ?? "Could not revoke the key.");
-        return;
-      }
-      dialog.current?.close();
-      router.refresh();
-    });
-  }
-
   return (
-    <>
-      <Button
-        variant="danger"
-        onClick={() => {
-          setError(undefined);
-          dialog.current?.showModal();
-        }}
-        aria-label={`Revoke key ${kid}`}
-      >
-        Revoke
-      </Button>
-      <ConfirmDialog
-        ref={dialog}
-        title="Revoke this signing key?"
-        confirmLabel={pending ? "Revoking…" : "Revoke signing key"}
-        confirmVariant="danger"
-        pending={pending}
-        error={error}
-        onConfirm={confirmRevoke}
-      >
-        <p>Tokens signed with this key will be refused.</p>
-        <p className="mt-2 break-all font-mono text-xs text-slate-500">{kid}</p>
-      </ConfirmDialog>
-    </>
+    <ConfirmActionButton
+      label="Revoke"
+      accessibleName={`Revoke key ${kid}`}
+      title="Revoke this signing key?"
+      confirmLabel="Revoke signing key"
+      pendingLabel="Revoking…"
+      failure="Could not revoke the key."
+      action={() => revokeSigningKey({ projectId, keyId })}
+    >
+      <p>Tokens signed with this key will be refused.</p>
+      <p className="mt-2 break-all font-mono text-xs text-slate-500">{kid}</p>
+    </ConfirmActionButton>
   );
 }
 
