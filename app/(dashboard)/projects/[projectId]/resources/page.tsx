@@ -1,14 +1,13 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { buttonClassName } from "@/components/ui/button";
+import { UtcTime } from "@/components/ui/utc-time";
 import { DeleteResourceButton } from "@/components/resources/delete-resource-button";
 import { listResources } from "@/db/queries/resources";
 import { describeAuthentication, describeLevel } from "@/lib/resources/describe";
 import { requireProjectAccess } from "../../../require-user";
 
 export const metadata: Metadata = { title: "Resources" };
-
-const dateFormat = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
 
 export default async function ResourcesPage({ params }: { params: Promise<{ projectId: string }> }) {
   const { projectId } = await params;
@@ -79,7 +78,7 @@ export default async function ResourcesPage({ params }: { params: Promise<{ proj
                     )}
                   </td>
                   <td className="px-4 py-2 text-slate-600">
-                    <time dateTime={resource.updatedAt.toISOString()}>{dateFormat.format(resource.updatedAt)} UTC</time>
+                    <UtcTime date={resource.updatedAt} />
                   </td>
                   <td className="px-4 py-2 text-right">
                     <DeleteResourceButton projectId={projectId} resourceId={resource.id} name={resource.name} />

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { Card } from "@/components/ui/card";
 import { CopyButton } from "@/components/ui/copy-button";
+import { formatUtc, UtcTime } from "@/components/ui/utc-time";
 import { listProjectMembers } from "@/db/queries/projects";
 import { listSecretKeys } from "@/db/queries/secret-keys";
 import { listSigningKeys } from "@/db/queries/signing-keys";
@@ -14,7 +15,16 @@ import { AddPublicKeyForm, AllowedOriginsForm, GenerateSigningKey, RevokeSigning
 
 export const metadata: Metadata = { title: "Settings" };
 
-const dateFormat = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
+/** Active, or Revoked with when as a tooltip: signing keys and secret keys alike. */
+function KeyStatus({ revokedAt }: { revokedAt: Date | null }) {
+  return revokedAt ? (
+    <span className="rounded-full bg-slate-100 px-2 py-0.5 text-xs font-medium text-slate-600" title={`Revoked ${formatUtc(revokedAt)}`}>
+      Revoked
+    </span>
+  ) : (
+    <span className="rounded-full bg-emerald-50 px-2 py-0.5 text-xs font-medium text-emerald-700">Active</span>
+  );
+}
 
 export default async function SettingsPage({ params }: { params: Promise<{ projectId: string }> }) {
   const { projectId } = await params;
@@ -93,19 +103,10 @@ export default async function SettingsPage({ params }: { params: Promise<{ proje
                     </td>
                     <td className="py-2">{key.source === "generated" ? "Generated" : "Pasted"}</td>
                     <td className="py-2 text-slate-600">
-                      <time dateTime={key.createdAt.toISOString()}>{dateFormat.format(key.createdAt)} UTC</time>
+                      <UtcTime date={key.createdAt} />
                     </td>
                     <td className="py-2">
-                      {key.revokedAt ? (
-                        <span
-                          className="rounded-full bg-slate-100 px-2 py-0.5 text-xs font-medium text-slate-600"
-                          title={`Revoked ${dateFormat.format(key.revokedAt)} UTC`}
-                        >
-                          Revoked
-                        </span>
-                      ) : (
-                        <span className="rounded-full bg-emerald-50 px-2 py-0.5 text-xs font-medium text-emerald-700">Active</span>
-                      )}
+                      <KeyStatus revokedAt={key.revokedAt} />
                     </td>
                     <td className="py-2 text-right">
                       {isOwner && !key.revokedAt && <RevokeSigningKeyButton projectId={project.id} keyId={key.id} kid={key.kid} />}
@@ -176,26 +177,17 @@ export default async function SettingsPage({ params }: { params: Promise<{ proje
                       <code className="font-mono text-xs">{key.prefix}…</code>
                     </td>
                     <td className="py-2 pr-2 text-slate-600">
-                      <time dateTime={key.createdAt.toISOString()}>{dateFormat.format(key.createdAt)} UTC</time>
+                      <UtcTime date={key.createdAt} />
                     </td>
                     <td className="py-2 pr-2 text-slate-600">
                       {key.lastUsedAt ? (
-                        <time dateTime={key.lastUsedAt.toISOString()}>{dateFormat.format(key.lastUsedAt)} UTC</time>
+                        <UtcTime date={key.lastUsedAt} />
                       ) : (
                         "Never"
                       )}
                     </td>
                     <td className="py-2">
-                      {key.revokedAt ? (
-                        <span
-                          className="rounded-full bg-slate-100 px-2 py-0.5 text-xs font-medium text-slate-600"
-                          title={`Revoked ${dateFormat.format(key.revokedAt)} UTC`}
-                        >
-                          Revoked
-                        </span>
-                      ) : (
-                        <span className="rounded-full bg-emerald-50 px-2 py-0.5 text-xs font-medium text-emerald-700">Active</span>
-                      )}
+                      <KeyStatus revokedAt={key.revokedAt} />
                     </td>
                     <td className="py-2 text-right">
                       {isOwner && !key.revokedAt && <RevokeSecretKeyButton projectId={project.id} keyId={key.id} name={key.name} />}

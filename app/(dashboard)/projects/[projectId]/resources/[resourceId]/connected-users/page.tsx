@@ -6,13 +6,13 @@ import { ResourceHeader } from "@/components/resources/resource-tabs";
 import { Button } from "@/components/ui/button";
 import { FormField } from "@/components/ui/form-field";
 import { Input } from "@/components/ui/input";
+import { UtcTime } from "@/components/ui/utc-time";
 import { listResourceConnections } from "@/db/queries/connections";
 import { requireResourceDraft } from "../../require-resource";
 
 export const metadata: Metadata = { title: "Connected Users" };
 
 const PAGE_SIZE = 100;
-const dateFormat = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
 
 function truncate(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
@@ -32,10 +32,6 @@ function summarizeProfile(profile: Record<string, unknown> | null): string | und
   if (!entries.length) return undefined;
   const shown = entries.slice(0, 3).map(([key, value]) => `${truncate(key, 24)}: ${describeValue(value)}`);
   return entries.length > 3 ? `${shown.join(", ")}, …` : shown.join(", ");
-}
-
-function UtcTime({ date }: { date: Date }) {
-  return <time dateTime={date.toISOString()}>{dateFormat.format(date)} UTC</time>;
 }
 
 type Params = Promise<{ projectId: string; resourceId: string }>;
