@@ -20,6 +20,7 @@ import {
   requestDetailsStepSchema,
 } from "@/lib/resources/schema";
 import { secretVariables, variablesFor } from "@/lib/resources/variables";
+import { previousStep } from "@/lib/resources/wizard";
 import { SecretField } from "./secret-field";
 import { TemplateField } from "./template-field";
 import { useUnsavedValues } from "./unsaved-values";
@@ -309,7 +310,7 @@ export function RequestDetailsStepForm({
       </section>
 
       <WizardActions
-        backHref={stepHref(projectId, resourceId, appLevel ? "api-info" : "authorization")}
+        backHref={stepHref(projectId, resourceId, previousStep("request-details", context.level)!)}
         submitLabel="Continue"
         submitting={isSubmitting}
       />
