@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { ConfigError, databaseUrl } from "@/lib/config/env";
+import { ConfigError, databaseUrl, dataDir } from "@/lib/config/env";
 import { readOrCreateSecretFile } from "@/lib/config/secret-file";
 import type { VaultKey } from "./vault";
 
@@ -22,6 +22,16 @@ export function parseEncryptionKey(base64: string, source: string): Buffer {
  * configured, since every server sharing the database needs the same key.
  */
 export function getVaultKey(): VaultKey {
+  // Every secret read or written asks for the key: read the file (or decode the variable) once
+  // per configuration rather than on each call.
+  const source = `${process.env.SWITCHBOARD_ENCRYPTION_KEY ?? ""}|${databaseUrl() ?? ""}|${dataDir()}`;
+  if (cachedKey?.source !== source) cachedKey = { source, key: loadVaultKey() };
+  return cachedKey.key;
+}
+
+let cachedKey: { source: string; key: VaultKey } | undefined;
+
+function loadVaultKey(): VaultKey {
   const fromEnv = process.env.SWITCHBOARD_ENCRYPTION_KEY;
   if (fromEnv) return { version: CURRENT_KEY_VERSION, key: parseEncryptionKey(fromEnv, "SWITCHBOARD_ENCRYPTION_KEY") };
   if (databaseUrl()) {
