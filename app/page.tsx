@@ -1,6 +1,6 @@
 import { redirect } from "next/navigation";
 import { listProjectsForUser } from "@/db/queries/projects";
-import { getSessionUser } from "@/lib/auth/session";
+import { getSessionUser } from "@/server/session";
 
 export default async function Home() {
   const user = await getSessionUser();

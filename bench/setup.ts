@@ -6,7 +6,7 @@ import { getDatabase } from "@/db/client";
 import type { TaskLab } from "@/e2e/fixtures/tasklab";
 import { generateSecretKey } from "@/lib/auth/secret-keys";
 import { connectUser } from "@/lib/connections/connect";
-import { projectWithSigningKey, publishedTaskLabResource, signUserToken } from "@/lib/testing/connect-fixtures";
+import { projectWithSigningKey, publishedTaskLabResource, signUserToken } from "@/e2e/support/connect-fixtures";
 
 export interface BenchData {
   projectId: string;

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
-import type { PublishedResource, ResourceConfig } from "@/lib/resources/config";
 import {
   boolean,
+  check,
   index,
   integer,
   jsonb,
@@ -13,6 +13,7 @@ import {
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
+import type { PublishedResource, ResourceConfig } from "./resource-config";
 
 const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
 
@@ -161,11 +162,11 @@ export const resourceSecrets = pgTable(
 );
 
 export const connectionStatus = pgEnum("connection_status", ["VALID", "INVALID"]);
+// user: a Connected User's; test: the resource's test connection (Test and Publish); app: an
+// App-Level resource's own, which holds the app's OAuth tokens for every process.
+export const connectionKind = pgEnum("connection_kind", ["user", "test", "app"]);
 
-/**
- * A Connected User's credentials for one resource — or, with isTest, the resource's test
- * connection entered in the Test and Publish step (no user).
- */
+/** The one row that holds a set of credentials for a resource: a Connected User's, the test connection, or the app's. */
 export const connections = pgTable(
   "connections",
   {
@@ -176,8 +177,9 @@ export const connections = pgTable(
     resourceId: uuid("resource_id")
       .notNull()
       .references(() => resources.id, { onDelete: "cascade" }),
+    kind: connectionKind("kind").notNull(),
+    // The Connected User's id (a User Token's sub); null for the test and app connections.
     userId: text("user_id"),
-    isTest: boolean("is_test").notNull().default(false),
     status: connectionStatus("status").notNull().default("VALID"),
     // Every credential value as encrypted JSON, with `connection:<id>:credentials` as associated data.
     credentials: text("credentials").notNull(),
@@ -185,6 +187,13 @@ export const connections = pgTable(
     profile: jsonb("profile").$type<Record<string, unknown>>(),
     invalidReason: text("invalid_reason"),
     failureCount: integer("failure_count").notNull().default(0),
+    // Bumped whenever the credentials are replaced from outside a refresh (a reconnect, new
+    // test credentials, a new App-Level grant): a refresh stores its tokens only if the
+    // version it started from is still current, so the newer credentials win.
+    credentialsVersion: integer("credentials_version").notNull().default(0),
+    // Test and app rows: a keyed hash of the grant their tokens come from (Access Token URL,
+    // client, secret, seed refresh token), so a replaced grant is noticed and a kept one shared.
+    grantFingerprint: text("grant_fingerprint"),
     // A refresh in progress somewhere: the process that set this lease until a time calls the
     // token endpoint; others wait for it. An expired lease (its holder died) can be taken over.
     refreshLeaseId: uuid("refresh_lease_id"),
@@ -194,8 +203,10 @@ export const connections = pgTable(
     refreshedAt: timestamp("refreshed_at", { withTimezone: true }),
   },
   (table) => [
-    uniqueIndex("connections_resource_user_key").on(table.resourceId, table.userId),
-    uniqueIndex("connections_resource_test_key").on(table.resourceId).where(sql`${table.isTest}`),
+    uniqueIndex("connections_resource_user_key").on(table.resourceId, table.userId).where(sql`${table.kind} = 'user'`),
+    uniqueIndex("connections_resource_test_key").on(table.resourceId).where(sql`${table.kind} = 'test'`),
+    uniqueIndex("connections_resource_app_key").on(table.resourceId).where(sql`${table.kind} = 'app'`),
+    check("connections_user_id_check", sql`(${table.kind} = 'user') = (${table.userId} is not null)`),
   ],
 );
 
@@ -232,6 +243,7 @@ export type ProjectRole = (typeof projectRole.enumValues)[number];
 export type SignInThrottle = typeof signInThrottles.$inferSelect;
 export type Resource = typeof resources.$inferSelect;
 export type Connection = typeof connections.$inferSelect;
+export type ConnectionKind = (typeof connectionKind.enumValues)[number];
 export type SigningKey = typeof signingKeys.$inferSelect;
 export type ProjectSecretKey = typeof projectSecretKeys.$inferSelect;
 export type ResourceTestRun = typeof resourceTestRuns.$inferSelect;

@@ -1,55 +1,45 @@
 import "server-only";
+// The server-action adapter: every action authenticates, authorizes the project, validates
+// its input with zod and answers one result shape, mapping AppErrors from lib/ to it.
 import { z } from "zod";
 import type { ProjectMembership } from "@/db/queries/projects";
-import { getSessionUser, type SessionUser } from "@/lib/auth/session";
+import type { SessionUser } from "@/lib/auth/session-user";
+import { type ActionResult, actionErrorResult, AppError, invalidInputError } from "@/lib/errors";
 import { getProjectAccess } from "@/lib/projects/access";
+import { getSessionUser } from "./session";
 
-/** What every server action answers; forms map fieldErrors to fields and formError to the form. */
-export type ActionResult<T = undefined> =
-  | { ok: true; data: T }
-  | { ok: false; fieldErrors?: Record<string, string[]>; formError?: string };
+export type { ActionResult };
 
-export const SIGNED_OUT_ERROR = "Your session has ended. Sign in again.";
-export const PROJECT_NOT_FOUND_ERROR = "Project not found.";
-export const OWNER_ONLY_ERROR = "Only the project owner can do this.";
-
-export function actionError(formError: string): ActionResult<never> {
-  return { ok: false, formError };
-}
-
-function invalidInput(error: z.ZodError): ActionResult<never> {
-  const { formErrors, fieldErrors } = z.flattenError(error);
-  return {
-    ok: false,
-    fieldErrors: fieldErrors as Record<string, string[]>,
-    formError: formErrors[0] ?? (Object.keys(fieldErrors).length ? undefined : "Invalid input."),
-  };
+/** Runs an action body: what it answers is the result; an AppError it throws (from lib/) is the error result. */
+async function run<T>(body: () => Promise<ActionResult<T>>): Promise<ActionResult<T>> {
+  try {
+    return await body();
+  } catch (error) {
+    if (error instanceof AppError) return actionErrorResult(error);
+    throw error;
+  }
 }
 
 /** An action open to anyone (sign-up): it validates its input and nothing else. */
-export function publicAction<S extends z.ZodType, T>(
-  schema: S,
-  handler: (input: z.output<S>) => Promise<ActionResult<T>>,
-) {
-  return async (input: z.input<S>): Promise<ActionResult<T>> => {
-    const parsed = schema.safeParse(input);
-    if (!parsed.success) return invalidInput(parsed.error);
-    return handler(parsed.data);
-  };
+export function publicAction<S extends z.ZodType, T>(schema: S, handler: (input: z.output<S>) => Promise<ActionResult<T>>) {
+  return (input: z.input<S>): Promise<ActionResult<T>> =>
+    run(async () => {
+      const parsed = schema.safeParse(input);
+      if (!parsed.success) throw invalidInputError(parsed.error);
+      return handler(parsed.data);
+    });
 }
 
 /** An action for any signed-in user. */
-export function userAction<S extends z.ZodType, T>(
-  schema: S,
-  handler: (input: z.output<S>, ctx: { user: SessionUser }) => Promise<ActionResult<T>>,
-) {
-  return async (input: z.input<S>): Promise<ActionResult<T>> => {
-    const user = await getSessionUser();
-    if (!user) return actionError(SIGNED_OUT_ERROR);
-    const parsed = schema.safeParse(input);
-    if (!parsed.success) return invalidInput(parsed.error);
-    return handler(parsed.data, { user });
-  };
+export function userAction<S extends z.ZodType, T>(schema: S, handler: (input: z.output<S>, ctx: { user: SessionUser }) => Promise<ActionResult<T>>) {
+  return (input: z.input<S>): Promise<ActionResult<T>> =>
+    run(async () => {
+      const user = await getSessionUser();
+      if (!user) throw new AppError("not_signed_in");
+      const parsed = schema.safeParse(input);
+      if (!parsed.success) throw invalidInputError(parsed.error);
+      return handler(parsed.data, { user });
+    });
 }
 
 /**
@@ -63,8 +53,8 @@ export function projectAction<S extends z.ZodType<{ projectId: string }>, T>(
 ) {
   return userAction(schema, async (input, { user }) => {
     const membership = await getProjectAccess(user, input.projectId);
-    if (!membership) return actionError(PROJECT_NOT_FOUND_ERROR);
-    if (options.ownerOnly && membership.role !== "owner") return actionError(OWNER_ONLY_ERROR);
+    if (!membership) throw new AppError("project_not_found", { message: "Project not found." });
+    if (options.ownerOnly && membership.role !== "owner") throw new AppError("owner_only");
     return handler(input, { user, membership });
   });
 }

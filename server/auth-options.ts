@@ -1,8 +1,12 @@
 import type { NextAuthOptions } from "next-auth";
-import CredentialsProvider from "next-auth/providers/credentials";
-import { verifyCredentials } from "./credentials";
-import { getAuthSecret } from "./secret";
-import { throttledMessage } from "./throttle";
+import { getAuthSecret } from "@/lib/auth/secret";
+
+// next-auth's configuration: the adapter between next-auth and lib/auth. next-auth reads and
+// ends sessions; they are started by the sign-in and sign-up server actions (server/sign-in.ts),
+// so there is no next-auth provider: one way to sign in, throttled per email and per address.
+
+/** How long a dashboard session lasts. */
+export const SESSION_MAX_AGE_SECONDS = 30 * 24 * 60 * 60;
 
 let authOptions: NextAuthOptions | undefined;
 
@@ -10,24 +14,9 @@ let authOptions: NextAuthOptions | undefined;
 export function getAuthOptions(): NextAuthOptions {
   authOptions ??= {
     secret: getAuthSecret(),
-    session: { strategy: "jwt", maxAge: 30 * 24 * 60 * 60 },
+    session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_SECONDS },
     pages: { signIn: "/sign-in", error: "/sign-in" },
-    providers: [
-      CredentialsProvider({
-        name: "Email",
-        credentials: { email: { type: "email" }, password: { type: "password" } },
-        async authorize(credentials) {
-          const result = await verifyCredentials({
-            email: credentials?.email ?? "",
-            password: credentials?.password ?? "",
-          });
-          if (result.ok) return result.user;
-          // next-auth passes a thrown message to the sign-in form as the error.
-          if (result.reason === "throttled") throw new Error(throttledMessage(result.retryAfterSeconds));
-          return null;
-        },
-      }),
-    ],
+    providers: [],
     callbacks: {
       session({ session, token }) {
         session.user = { id: token.sub!, email: token.email! };

@@ -1,13 +1,10 @@
 import "server-only";
+// The Next.js adapter of dashboard sessions: next-auth reads the session cookie of this request.
 import { getServerSession } from "next-auth";
 import { connection } from "next/server";
 import { findUserById } from "@/db/queries/users";
-import { getAuthOptions } from "./options";
-
-export interface SessionUser {
-  id: string;
-  email: string;
-}
+import type { SessionUser } from "@/lib/auth/session-user";
+import { getAuthOptions } from "./auth-options";
 
 /**
  * The signed-in user, or null. The session cookie alone is not enough: the account must

@@ -1,6 +1,7 @@
 import "server-only";
 import { notFound, redirect } from "next/navigation";
-import { getSessionUser, type SessionUser } from "@/lib/auth/session";
+import type { SessionUser } from "@/lib/auth/session-user";
+import { getSessionUser } from "@/server/session";
 import { getProjectAccess } from "@/lib/projects/access";
 
 /** The signed-in user; anyone else is sent to sign in. */

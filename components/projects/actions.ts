@@ -1,7 +1,7 @@
 "use server";
 
 import { createProject as createProjectRow } from "@/db/queries/projects";
-import { userAction } from "@/lib/actions/action";
+import { userAction } from "@/server/action";
 import { createProjectSchema } from "@/lib/projects/schema";
 
 export const createProject = userAction(createProjectSchema, async ({ name }, { user }) => {

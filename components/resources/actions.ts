@@ -2,7 +2,7 @@
 
 import { z } from "zod";
 import { deleteResource as deleteResourceRow, getResource } from "@/db/queries/resources";
-import { projectAction } from "@/lib/actions/action";
+import { projectAction } from "@/server/action";
 import { projectIdSchema } from "@/lib/projects/schema";
 import { createResourceDraft, saveResourceStep as saveStep } from "@/lib/resources/save-step";
 import { RESOURCE_WIZARD_STEPS } from "@/lib/resources/schema";
@@ -11,15 +11,16 @@ import {
   saveTestCredentialsForResource,
   sendTestRequestThroughResource,
   testRequestSchema,
-} from "@/lib/resources/test-and-publish";
+} from "@/lib/connections/test-and-publish";
 
 // The step's own values are validated by lib/resources/save-step against the saved draft,
 // whose earlier steps decide what the later ones may contain.
 const stepValues = z.record(z.string(), z.unknown());
 
-export const createResource = projectAction(z.object({ projectId: projectIdSchema, values: stepValues }), ({ projectId, values }) =>
-  createResourceDraft({ projectId, values }),
-);
+export const createResource = projectAction(z.object({ projectId: projectIdSchema, values: stepValues }), async ({ projectId, values }) => ({
+  ok: true,
+  data: await createResourceDraft({ projectId, values }),
+}));
 
 export const saveResourceStep = projectAction(
   z.object({
@@ -28,7 +29,7 @@ export const saveResourceStep = projectAction(
     step: z.enum(RESOURCE_WIZARD_STEPS),
     values: stepValues,
   }),
-  (input) => saveStep(input),
+  async (input) => ({ ok: true, data: await saveStep(input) }),
 );
 
 export const deleteResource = projectAction(
@@ -44,21 +45,25 @@ export const saveTestCredentials = projectAction(
   async ({ projectId, resourceId, values }) => {
     const resource = await getResource({ projectId, resourceId });
     if (!resource) return { ok: false, formError: "Resource not found." };
-    return saveTestCredentialsForResource({ projectId, resource, values });
+    await saveTestCredentialsForResource({ resource, values });
+    return { ok: true, data: undefined };
   },
 );
 
 export const sendTestRequest = projectAction(
   testRequestSchema.extend({ projectId: projectIdSchema, resourceId: z.uuid() }),
-  ({ projectId, resourceId, method, path }, { membership }) =>
-    sendTestRequestThroughResource({
+  async ({ projectId, resourceId, method, path }, { membership }) => ({
+    ok: true,
+    data: await sendTestRequestThroughResource({
       projectId,
       resourceId,
       allowPrivateNetwork: membership.project.allowPrivateNetwork,
       call: { method, path },
     }),
+  }),
 );
 
-export const publishResource = projectAction(z.object({ projectId: projectIdSchema, resourceId: z.uuid() }), (input) =>
-  publishResourceDraft(input),
-);
+export const publishResource = projectAction(z.object({ projectId: projectIdSchema, resourceId: z.uuid() }), async (input) => {
+  await publishResourceDraft(input);
+  return { ok: true, data: undefined };
+});

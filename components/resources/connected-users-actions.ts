@@ -2,7 +2,7 @@
 
 import { z } from "zod";
 import { deleteConnection } from "@/db/queries/connections";
-import { projectAction, type ActionResult } from "@/lib/actions/action";
+import { projectAction, type ActionResult } from "@/server/action";
 import { projectIdSchema } from "@/lib/projects/schema";
 
 const disconnectUserSchema = z.object({

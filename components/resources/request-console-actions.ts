@@ -1,8 +1,7 @@
 "use server";
 
 import { z } from "zod";
-import { projectAction, type ActionResult } from "@/lib/actions/action";
-import { ApiError } from "@/lib/api/errors";
+import { projectAction, type ActionResult } from "@/server/action";
 import { apiRequestSchema } from "@/lib/connections/api-schema";
 import { type ApiResponseView, requestThroughResource } from "@/lib/connections/request";
 import { projectIdSchema } from "@/lib/projects/schema";
@@ -23,12 +22,12 @@ export const sendConsoleRequest = projectAction(
   sendConsoleRequestSchema,
   async ({ resourceId, userId, request }, { membership }): Promise<ActionResult<ApiResponseView>> => {
     const { id, allowPrivateNetwork } = membership.project;
-    try {
-      const data = await requestThroughResource({ project: { id, allowPrivateNetwork }, resourceId, userId, input: request });
-      return { ok: true, data };
-    } catch (error) {
-      if (error instanceof ApiError) return { ok: false, formError: error.message };
-      throw error;
-    }
+    const data = await requestThroughResource({
+      project: { id, allowPrivateNetwork },
+      resourceId,
+      caller: { kind: "backend", userId },
+      input: request,
+    });
+    return { ok: true, data };
   },
 );

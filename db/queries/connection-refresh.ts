@@ -1,23 +1,7 @@
 import "server-only";
-import { randomUUID } from "node:crypto";
 import { and, eq, isNull, lt, or, sql } from "drizzle-orm";
 import { getDb } from "../client";
 import { connections, type Connection } from "../schema";
-
-export async function getConnection({ connectionId }: { connectionId: string }): Promise<Connection | undefined> {
-  const db = await getDb();
-  const [row] = await db.select().from(connections).where(eq(connections.id, connectionId));
-  return row;
-}
-
-export async function getUserConnection({ projectId, resourceId, userId }: { projectId: string; resourceId: string; userId: string }) {
-  const db = await getDb();
-  const [row] = await db
-    .select()
-    .from(connections)
-    .where(and(eq(connections.projectId, projectId), eq(connections.resourceId, resourceId), eq(connections.userId, userId)));
-  return row;
-}
 
 /**
  * Takes the connection's refresh lease in one atomic UPDATE, if nobody holds an unexpired
@@ -41,15 +25,23 @@ export async function acquireRefreshLease({
   return row;
 }
 
-/** Stores refreshed tokens and releases the lease — only if this lease still holds it. */
+// A refresh ends with a compare-and-set: only while this lease holds the row and nobody
+// replaced its credentials (a reconnect) since the lease was taken.
+function heldBy(connectionId: string, leaseId: string, credentialsVersion: number) {
+  return and(eq(connections.id, connectionId), eq(connections.refreshLeaseId, leaseId), eq(connections.credentialsVersion, credentialsVersion));
+}
+
+/** Stores refreshed tokens and releases the lease; false when the lease or the credentials' version was lost. */
 export async function completeRefresh({
   connectionId,
   leaseId,
+  credentialsVersion,
   credentials,
   accessTokenExpiresAt,
 }: {
   connectionId: string;
   leaseId: string;
+  credentialsVersion: number;
   credentials: string;
   accessTokenExpiresAt: Date | null;
 }): Promise<boolean> {
@@ -65,19 +57,30 @@ export async function completeRefresh({
       refreshLeaseId: null,
       refreshLeaseUntil: null,
     })
-    .where(and(eq(connections.id, connectionId), eq(connections.refreshLeaseId, leaseId)))
+    .where(heldBy(connectionId, leaseId, credentialsVersion))
     .returning({ id: connections.id });
   return updated.length > 0;
+}
+
+/** Releases the lease, without a write, when a refresh was not needed after all. */
+export async function releaseRefreshLease({ connectionId, leaseId }: { connectionId: string; leaseId: string }): Promise<void> {
+  const db = await getDb();
+  await db
+    .update(connections)
+    .set({ refreshLeaseId: null, refreshLeaseUntil: null })
+    .where(and(eq(connections.id, connectionId), eq(connections.refreshLeaseId, leaseId)));
 }
 
 /** Releases the lease after a failed refresh; `invalidReason` marks the connection INVALID. */
 export async function failRefresh({
   connectionId,
   leaseId,
+  credentialsVersion,
   invalidReason,
 }: {
   connectionId: string;
   leaseId: string;
+  credentialsVersion: number;
   invalidReason?: string;
 }): Promise<void> {
   const db = await getDb();
@@ -90,29 +93,5 @@ export async function failRefresh({
       updatedAt: sql`now()`,
       ...(invalidReason ? { status: "INVALID" as const, invalidReason } : {}),
     })
-    .where(and(eq(connections.id, connectionId), eq(connections.refreshLeaseId, leaseId)));
-}
-
-/**
- * An App-Level resource's own connection, which caches its OAuth tokens for every process
- * and lets them share the refresh lease. Its user id is empty: no User Token has an empty sub.
- */
-export const APP_CONNECTION_USER_ID = "";
-
-export async function getOrCreateAppConnection({
-  projectId,
-  resourceId,
-  encrypt,
-}: {
-  projectId: string;
-  resourceId: string;
-  encrypt: (connectionId: string) => string;
-}): Promise<Connection> {
-  const db = await getDb();
-  const id = randomUUID();
-  await db
-    .insert(connections)
-    .values({ id, projectId, resourceId, userId: APP_CONNECTION_USER_ID, credentials: encrypt(id) })
-    .onConflictDoNothing({ target: [connections.resourceId, connections.userId] });
-  return (await getUserConnection({ projectId, resourceId, userId: APP_CONNECTION_USER_ID }))!;
+    .where(heldBy(connectionId, leaseId, credentialsVersion));
 }

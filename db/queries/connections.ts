@@ -1,68 +1,97 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
-import { and, desc, eq, ne, sql } from "drizzle-orm";
+import { and, desc, eq, sql } from "drizzle-orm";
 import { getDb } from "../client";
 import { connections, resourceTestRuns, type Connection, type ResourceTestRun } from "../schema";
 
-export async function getTestConnection({ resourceId }: { resourceId: string }): Promise<Connection | undefined> {
+// Every write that replaces a row's credentials from outside a refresh bumps credentials_version
+// and clears the refresh lease, so that a refresh already in flight cannot overwrite them.
+const replacedCredentials = {
+  status: "VALID" as const,
+  invalidReason: null,
+  failureCount: 0,
+  credentialsVersion: sql`${connections.credentialsVersion} + 1`,
+  refreshLeaseId: null,
+  refreshLeaseUntil: null,
+};
+
+export async function getConnection({ connectionId }: { connectionId: string }): Promise<Connection | undefined> {
+  const db = await getDb();
+  const [row] = await db.select().from(connections).where(eq(connections.id, connectionId));
+  return row;
+}
+
+export async function getUserConnection({ projectId, resourceId, userId }: { projectId: string; resourceId: string; userId: string }) {
   const db = await getDb();
   const [row] = await db
     .select()
     .from(connections)
-    .where(and(eq(connections.resourceId, resourceId), eq(connections.isTest, true)));
+    .where(
+      and(eq(connections.projectId, projectId), eq(connections.resourceId, resourceId), eq(connections.kind, "user"), eq(connections.userId, userId)),
+    );
+  return row;
+}
+
+/** The resource's test connection (Test and Publish) or its app connection (App-Level tokens). */
+export async function getResourceConnection({ resourceId, kind }: { resourceId: string; kind: "test" | "app" }): Promise<Connection | undefined> {
+  const db = await getDb();
+  const [row] = await db
+    .select()
+    .from(connections)
+    .where(and(eq(connections.resourceId, resourceId), eq(connections.kind, kind)));
   return row;
 }
 
 /**
- * Creates or replaces a resource's test connection. `encrypt` receives the connection's id,
- * which the ciphertext is bound to, so it runs inside the transaction once the id is known.
+ * Creates the resource's test or app connection, or replaces its credentials. `encrypt`
+ * receives the row's id, which the ciphertext is bound to, so it runs once the id is known.
+ * With `onlyWhenGrantChanged`, a row that already holds tokens of this grant (another process
+ * seeded it a moment ago) is kept as it is: seeding it twice would reuse a spent refresh token.
  */
-export async function saveTestConnection({
+export async function saveResourceConnection({
   projectId,
   resourceId,
+  kind,
   encrypt,
   accessTokenExpiresAt,
+  grantFingerprint,
+  onlyWhenGrantChanged = false,
 }: {
   projectId: string;
   resourceId: string;
+  kind: "test" | "app";
   encrypt: (connectionId: string) => string;
   accessTokenExpiresAt: Date | null;
-}): Promise<void> {
+  grantFingerprint: string | null;
+  onlyWhenGrantChanged?: boolean;
+}): Promise<Connection> {
   const db = await getDb();
-  await db.transaction(async (tx) => {
-    const [existing] = await tx
-      .select({ id: connections.id })
-      .from(connections)
-      .where(and(eq(connections.resourceId, resourceId), eq(connections.isTest, true)))
-      .for("update");
-    if (existing) {
-      await tx
-        .update(connections)
-        .set({ credentials: encrypt(existing.id), accessTokenExpiresAt, status: "VALID", updatedAt: new Date() })
-        .where(eq(connections.id, existing.id));
-      return;
-    }
+  return db.transaction(async (tx) => {
     const id = randomUUID();
-    await tx.insert(connections).values({ id, projectId, resourceId, isTest: true, credentials: encrypt(id), accessTokenExpiresAt });
+    const [inserted] = await tx
+      .insert(connections)
+      .values({ id, projectId, resourceId, kind, credentials: encrypt(id), accessTokenExpiresAt, grantFingerprint })
+      .onConflictDoNothing({ target: connections.resourceId, where: sql`${connections.kind} = ${kind}` })
+      .returning();
+    if (inserted) return inserted;
+    const [existing] = await tx
+      .select()
+      .from(connections)
+      .where(and(eq(connections.resourceId, resourceId), eq(connections.kind, kind)))
+      .for("update");
+    if (onlyWhenGrantChanged && existing!.grantFingerprint === grantFingerprint) return existing!;
+    const [updated] = await tx
+      .update(connections)
+      .set({ ...replacedCredentials, credentials: encrypt(existing!.id), accessTokenExpiresAt, grantFingerprint, updatedAt: new Date() })
+      .where(eq(connections.id, existing!.id))
+      .returning();
+    return updated!;
   });
 }
 
-/** Stores tokens obtained while using a connection. */
-export async function updateConnectionCredentials({
-  connectionId,
-  credentials,
-  accessTokenExpiresAt,
-}: {
-  connectionId: string;
-  credentials: string;
-  accessTokenExpiresAt: Date | null;
-}): Promise<void> {
+export async function deleteResourceConnection({ resourceId, kind }: { resourceId: string; kind: "test" | "app" }): Promise<void> {
   const db = await getDb();
-  const now = new Date();
-  await db
-    .update(connections)
-    .set({ credentials, accessTokenExpiresAt, refreshedAt: now, updatedAt: now })
-    .where(eq(connections.id, connectionId));
+  await db.delete(connections).where(and(eq(connections.resourceId, resourceId), eq(connections.kind, kind)));
 }
 
 export async function recordTestRun(run: Omit<typeof resourceTestRuns.$inferInsert, "id" | "createdAt">): Promise<void> {
@@ -117,27 +146,18 @@ export async function upsertConnection({
     const now = new Date();
     const [inserted] = await tx
       .insert(connections)
-      .values({ id, projectId, resourceId, userId, credentials: encrypt(id), profile, accessTokenExpiresAt, refreshedAt: now })
-      .onConflictDoNothing({ target: [connections.resourceId, connections.userId] })
+      .values({ id, projectId, resourceId, kind: "user", userId, credentials: encrypt(id), profile, accessTokenExpiresAt, refreshedAt: now })
+      .onConflictDoNothing({ target: [connections.resourceId, connections.userId], where: sql`${connections.kind} = 'user'` })
       .returning();
     if (inserted) return inserted;
     const [existing] = await tx
       .select({ id: connections.id })
       .from(connections)
-      .where(and(eq(connections.resourceId, resourceId), eq(connections.userId, userId)))
+      .where(and(eq(connections.resourceId, resourceId), eq(connections.kind, "user"), eq(connections.userId, userId)))
       .for("update");
     const [updated] = await tx
       .update(connections)
-      .set({
-        credentials: encrypt(existing!.id),
-        profile,
-        accessTokenExpiresAt,
-        status: "VALID",
-        invalidReason: null,
-        failureCount: 0,
-        updatedAt: now,
-        refreshedAt: now,
-      })
+      .set({ ...replacedCredentials, credentials: encrypt(existing!.id), profile, accessTokenExpiresAt, updatedAt: now, refreshedAt: now })
       .where(eq(connections.id, existing!.id))
       .returning();
     return updated!;
@@ -148,7 +168,9 @@ export async function deleteConnection({ projectId, resourceId, userId }: { proj
   const db = await getDb();
   const deleted = await db
     .delete(connections)
-    .where(and(eq(connections.projectId, projectId), eq(connections.resourceId, resourceId), eq(connections.userId, userId)))
+    .where(
+      and(eq(connections.projectId, projectId), eq(connections.resourceId, resourceId), eq(connections.kind, "user"), eq(connections.userId, userId)),
+    )
     .returning({ id: connections.id });
   return deleted.length > 0;
 }
@@ -159,10 +181,10 @@ export async function listConnectionsOfUser({ projectId, userId }: { projectId: 
   return db
     .select({ id: connections.id, resourceId: connections.resourceId, status: connections.status })
     .from(connections)
-    .where(and(eq(connections.projectId, projectId), eq(connections.userId, userId)));
+    .where(and(eq(connections.projectId, projectId), eq(connections.kind, "user"), eq(connections.userId, userId)));
 }
 
-/** A resource's connections for the dashboard, newest first, optionally for user ids containing `userIdFilter`. */
+/** A resource's Connected Users for the dashboard, newest first, optionally for user ids containing `userIdFilter`. */
 export async function listResourceConnections({
   projectId,
   resourceId,
@@ -175,13 +197,7 @@ export async function listResourceConnections({
   limit?: number;
 }) {
   const db = await getDb();
-  // The App-Level token cache (user id "") is not a Connected User.
-  const conditions = [
-    eq(connections.projectId, projectId),
-    eq(connections.resourceId, resourceId),
-    eq(connections.isTest, false),
-    ne(connections.userId, ""),
-  ];
+  const conditions = [eq(connections.projectId, projectId), eq(connections.resourceId, resourceId), eq(connections.kind, "user")];
   if (userIdFilter) conditions.push(sql`strpos(lower(${connections.userId}), lower(${userIdFilter})) > 0`);
   return db
     .select({

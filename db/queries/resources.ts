@@ -1,7 +1,7 @@
 import "server-only";
 import { and, desc, eq, inArray, isNotNull, sql } from "drizzle-orm";
 import { getDb } from "../client";
-import { connections, resourceSecrets, resources, type Resource } from "../schema";
+import { resourceSecrets, resources, type Resource } from "../schema";
 import { isUniqueViolation } from "./errors";
 
 export async function listResources({ projectId }: { projectId: string }): Promise<Resource[]> {
@@ -157,8 +157,6 @@ export async function publishResource({
       .delete(resourceSecrets)
       .where(and(eq(resourceSecrets.resourceId, resourceId), sql`starts_with(${resourceSecrets.name}, ${publishedSecretPrefix})`));
     if (secrets.length) await tx.insert(resourceSecrets).values(secrets.map((secret) => ({ resourceId, ...secret })));
-    // Tokens cached for the App-Level credentials belong to the previous version.
-    await tx.delete(connections).where(and(eq(connections.resourceId, resourceId), eq(connections.userId, "")));
     return row;
   });
 }

@@ -9,7 +9,7 @@ import type { TaskLab } from "@/e2e/fixtures/tasklab";
 import { TASKLAB_DEFAULT_CLIENT } from "@/e2e/fixtures/tasklab";
 import { generateSigningKey } from "@/lib/auth/signing-keys";
 import { createResourceDraft, saveResourceStep } from "@/lib/resources/save-step";
-import { publishResourceDraft } from "@/lib/resources/test-and-publish";
+import { publishResourceDraft } from "@/lib/connections/test-and-publish";
 
 export const ALLOWED_ORIGIN = "https://app.customer.test";
 
@@ -45,12 +45,9 @@ export async function publishedTaskLabResource(
   kind: "user-oauth" | "user-oauth-no-profile" | "app-api-keys" | "app-oauth-refresh" | "app-oauth-client-credentials" = "user-oauth",
   appRefreshToken = "",
 ) {
-  const draft = await createResourceDraft({ projectId, values: { name: `TaskLab ${randomUUID().slice(0, 8)}` } });
-  if (!draft.ok) throw new Error("draft");
-  const resourceId = draft.data.resourceId;
+  const { resourceId } = await createResourceDraft({ projectId, values: { name: `TaskLab ${randomUUID().slice(0, 8)}` } });
   const save = async (step: "api-info" | "authorization" | "request-details", values: unknown) => {
-    const result = await saveResourceStep({ projectId, resourceId, step, values });
-    if (!result.ok) throw new Error(JSON.stringify(result));
+    await saveResourceStep({ projectId, resourceId, step, values });
   };
   if (kind === "app-oauth-refresh" || kind === "app-oauth-client-credentials") {
     const grantType = kind === "app-oauth-refresh" ? "refresh_token" : "client_credentials";

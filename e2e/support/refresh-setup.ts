@@ -3,13 +3,13 @@
 // given, each with an expired access token, and a Secret Key. Prints what the test needs as JSON.
 import { eq } from "drizzle-orm";
 import { getDb } from "@/db/client";
-import { getUserConnection } from "@/db/queries/connection-refresh";
+import { getUserConnection } from "@/db/queries/connections";
 import { createSecretKey } from "@/db/queries/secret-keys";
 import { connections } from "@/db/schema";
 import { generateSecretKey } from "@/lib/auth/secret-keys";
 import { connectUser } from "@/lib/connections/connect";
 import { decryptConnectionCredentials, encryptConnectionCredentials } from "@/lib/connections/credentials";
-import { projectWithSigningKey, publishedTaskLabResource } from "@/lib/testing/connect-fixtures";
+import { projectWithSigningKey, publishedTaskLabResource } from "@/e2e/support/connect-fixtures";
 
 const [tasklabUrl, expiredAccessToken, ...refreshTokens] = process.argv.slice(2);
 const { projectId } = await projectWithSigningKey();

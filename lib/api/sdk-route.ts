@@ -4,8 +4,10 @@ import { countRequest } from "@/db/queries/rate-limits";
 import { listActiveSigningKeys } from "@/db/queries/signing-keys";
 import { findActiveSecretKey } from "@/db/queries/secret-keys";
 import { hashSecretKey, isSecretKey } from "@/lib/auth/secret-keys";
-import { bearerToken, UserTokenError, verifyUserToken } from "@/lib/auth/user-token";
-import { ApiError, handleApiError } from "./errors";
+import { bearerToken, userIdProblem, UserTokenError, verifyUserToken } from "@/lib/auth/user-token";
+import type { RequestCaller } from "@/lib/connections/request";
+import { AppError } from "@/lib/errors";
+import { handleApiError } from "./errors";
 
 /** Connect API calls one Connected User may make per project and minute. */
 export const SDK_RATE_LIMIT = { requests: 120, windowSeconds: 60 } as const;
@@ -15,20 +17,20 @@ export interface SdkContext {
   project: { id: string; allowPrivateNetwork: boolean };
   /** The User Token's sub, or with a Secret Key the X-Switchboard-User header (absent when not sent). */
   userId: string | undefined;
+  /** Which kind of credential authenticated the call: a User Token may act only for its own user. */
+  caller: RequestCaller;
   params: Record<string, string>;
 }
 
 type RouteContext = { params: Promise<Record<string, string>> };
 
-const projectNotFound = () => new ApiError({ status: 404, code: "project_not_found", message: "No project has this ID." });
+const projectNotFound = () => new AppError("project_not_found");
 
 /** CORS for browser calls: only the project's Allowed Origins get an answer they may read. */
 function corsHeaders(origin: string | null, allowedOrigins: readonly string[], methods: string): Record<string, string> {
   if (!origin) return {};
   if (!allowedOrigins.includes(origin)) {
-    throw new ApiError({
-      status: 403,
-      code: "origin_not_allowed",
+    throw new AppError("origin_not_allowed", {
       message: `${origin} is not an Allowed Origin of this project. Add it in Settings → Signing Keys → Allowed Origins.`,
     });
   }
@@ -54,21 +56,23 @@ async function loadProject(params: Record<string, string>) {
  * Who is calling: a Connected User by User Token, or (where `secretKeys` allows) the team's
  * backend by Secret Key, naming the user in X-Switchboard-User.
  */
-async function authenticate(request: Request, projectId: string, secretKeys: boolean): Promise<{ userId: string | undefined; rateKey: string }> {
+async function authenticate(request: Request, projectId: string, secretKeys: boolean): Promise<{ caller: RequestCaller; rateKey: string }> {
   const token = bearerToken(request.headers.get("authorization"));
-  if (!token) throw new ApiError({ status: 401, code: "missing_user_token", message: "Send the User Token as Authorization: Bearer <token>." });
+  if (!token) throw new AppError("missing_user_token");
   if (secretKeys && isSecretKey(token)) {
     const key = await findActiveSecretKey({ projectId, hash: hashSecretKey(token) });
-    if (!key) throw new ApiError({ status: 401, code: "invalid_secret_key", message: "The Secret Key is unknown or revoked." });
+    if (!key) throw new AppError("invalid_secret_key");
     const userId = request.headers.get("x-switchboard-user")?.trim() || undefined;
-    if (userId && userId.length > 256) throw new ApiError({ status: 400, code: "invalid_user", message: "X-Switchboard-User is at most 256 characters." });
-    return { userId, rateKey: userId ?? `secret-key:${key.id}` };
+    // The same rules as a User Token's sub: the ID is stored and looked up as text.
+    const problem = userId === undefined ? undefined : userIdProblem(userId);
+    if (problem) throw new AppError("invalid_user", { message: `X-Switchboard-User ${problem}.` });
+    return { caller: { kind: "backend", userId }, rateKey: userId ?? `secret-key:${key.id}` };
   }
   try {
     const { userId } = await verifyUserToken(token, { projectId, keys: await listActiveSigningKeys({ projectId }) });
-    return { userId, rateKey: userId };
+    return { caller: { kind: "user_token", userId }, rateKey: userId };
   } catch (error) {
-    if (error instanceof UserTokenError) throw new ApiError({ status: 401, code: "invalid_user_token", message: error.message });
+    if (error instanceof UserTokenError) throw new AppError("invalid_user_token", { message: error.message });
     throw error;
   }
 }
@@ -94,17 +98,15 @@ function wrap(methods: string, handler: (context: SdkContext) => Promise<unknown
       const params = await context.params;
       const project = await loadProject(params);
       cors = corsHeaders(request.headers.get("origin"), project.allowedOrigins, methods);
-      const { userId, rateKey } = await authenticate(request, project.id, secretKeys);
+      const { caller, rateKey } = await authenticate(request, project.id, secretKeys);
       const { count, resetsAt } = await countRequest({ key: `sdk:${project.id}:${rateKey}`, windowSeconds: SDK_RATE_LIMIT.windowSeconds });
       if (count > SDK_RATE_LIMIT.requests) {
-        throw new ApiError({
-          status: 429,
-          code: "rate_limited",
+        throw new AppError("rate_limited", {
           message: `Too many requests for this user: at most ${SDK_RATE_LIMIT.requests} a minute.`,
           headers: { "retry-after": String(Math.max(1, Math.ceil((resetsAt.getTime() - Date.now()) / 1000))) },
         });
       }
-      const body = await handler({ request, project, userId, params });
+      const body = await handler({ request, project, userId: caller.userId, caller, params });
       return Response.json(body, { headers: cors });
     } catch (error) {
       return handleApiError(error, cors);
@@ -118,7 +120,7 @@ export function sdkPreflight(methods: string) {
     try {
       const project = await loadProject(await context.params);
       const origin = request.headers.get("origin");
-      if (!origin) throw new ApiError({ status: 400, code: "not_a_preflight", message: "A preflight request names its Origin." });
+      if (!origin) throw new AppError("not_a_preflight");
       return new Response(null, { status: 204, headers: corsHeaders(origin, project.allowedOrigins, methods) });
     } catch (error) {
       return handleApiError(error);

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
-import { ConfigError, databaseUrl } from "@/lib/config/env";
+import { databaseUrl } from "@/db/env";
+import { ConfigError } from "@/lib/config/env";
 import { readOrCreateSecretFile } from "@/lib/config/secret-file";
 
 /**

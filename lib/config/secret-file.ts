@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { ConfigError, dataDir } from "./env";
+import { dataDir } from "@/db/env";
+import { ConfigError } from "./env";
 
 /**
  * Reads a secret kept in the data directory, creating it once with `create()` when absent.

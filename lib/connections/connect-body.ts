@@ -1,4 +1,4 @@
-import { ApiError } from "@/lib/api/errors";
+import { AppError } from "@/lib/errors";
 import type { RequiredKey } from "@/lib/resources/required-keys";
 
 /** Largest accepted connect body. */
@@ -12,9 +12,9 @@ const MAX_VALUE_LENGTH = 16 * 1024;
 export async function readJsonObject(request: Request): Promise<Record<string, unknown>> {
   const contentType = request.headers.get("content-type") ?? "";
   if (!/^application\/json\s*(;|$)/i.test(contentType.trim())) {
-    throw new ApiError({ status: 415, code: "unsupported_media_type", message: "Send the body as JSON, with Content-Type: application/json." });
+    throw new AppError("unsupported_media_type");
   }
-  const tooLarge = new ApiError({ status: 413, code: "payload_too_large", message: `The body is over ${MAX_CONNECT_BODY_BYTES / 1024} KB.` });
+  const tooLarge = new AppError("payload_too_large", { message: `The body is over ${MAX_CONNECT_BODY_BYTES / 1024} KB.` });
   const declared = Number(request.headers.get("content-length"));
   if (declared > MAX_CONNECT_BODY_BYTES) throw tooLarge;
   const chunks: Uint8Array[] = [];
@@ -36,39 +36,48 @@ export async function readJsonObject(request: Request): Promise<Record<string, u
   try {
     parsed = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(Buffer.concat(chunks)));
   } catch {
-    throw new ApiError({ status: 400, code: "invalid_json", message: "The body is not valid JSON." });
+    throw new AppError("invalid_json");
   }
   if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) {
-    throw new ApiError({ status: 400, code: "invalid_body", message: "The body must be a JSON object of the resource's required keys." });
+    throw new AppError("invalid_body");
   }
   return parsed as Record<string, unknown>;
 }
 
-/** Checks a connect body against the resource's required keys, naming every missing, unknown or non-string key. */
+/**
+ * Checks a connect body against the resource's required keys, naming every missing, unknown,
+ * non-string, too long or NUL-holding key. Prototype-safe: only the body's own keys count,
+ * so `__proto__`, `constructor` or `toString` are unknown keys like any other (JSON.parse
+ * makes `__proto__` an own property, which a plain object's setter would swallow).
+ */
 export function validateConnectBody(body: Record<string, unknown>, keys: readonly RequiredKey[]): Record<string, string> {
-  const fields: Record<string, string> = {};
+  const fields = new Map<string, string>();
   const known = new Map(keys.map((key) => [key.key, key]));
+  const own = (name: string): unknown => (Object.hasOwn(body, name) ? body[name] : undefined);
   for (const [name, value] of Object.entries(body)) {
-    if (!known.has(name)) fields[name] = "Unknown key: this resource does not take it.";
-    else if (typeof value !== "string") fields[name] = "Must be a string.";
-    else if (value.length > MAX_VALUE_LENGTH) fields[name] = `Must be at most ${MAX_VALUE_LENGTH} characters.`;
+    if (!known.has(name)) fields.set(name, "Unknown key: this resource does not take it.");
+    else if (typeof value !== "string") fields.set(name, "Must be a string.");
+    else if (value.length > MAX_VALUE_LENGTH) fields.set(name, `Must be at most ${MAX_VALUE_LENGTH} characters.`);
+    // PostgreSQL refuses NUL in text, and no credential needs one.
+    else if (value.includes("\u0000")) fields.set(name, "Must not contain NUL characters.");
   }
   for (const key of keys) {
-    const value = body[key.key];
-    if (!key.optional && (value === undefined || (typeof value === "string" && !value.trim()))) fields[key.key] ??= "Required.";
+    const value = own(key.key);
+    if (!key.optional && (value === undefined || (typeof value === "string" && !value.trim())) && !fields.has(key.key)) {
+      fields.set(key.key, "Required.");
+    }
   }
-  if (Object.keys(fields).length) {
-    throw new ApiError({
-      status: 400,
-      code: "invalid_credentials_payload",
-      message: `The body does not match the resource's required keys: ${Object.keys(fields).join(", ")}.`,
-      fields,
+  if (fields.size) {
+    throw new AppError("invalid_credentials_payload", {
+      message: `The body does not match the resource's required keys: ${[...fields.keys()].join(", ")}.`,
+      // Object.fromEntries defines own properties, so a `__proto__` key is named, not swallowed.
+      fields: Object.fromEntries(fields),
     });
   }
-  const values: Record<string, string> = {};
-  for (const key of keys) {
-    const value = body[key.key];
-    if (typeof value === "string" && value) values[key.key] = value;
-  }
-  return values;
+  return Object.fromEntries(
+    keys.flatMap((key) => {
+      const value = own(key.key);
+      return typeof value === "string" && value ? [[key.key, value] as const] : [];
+    }),
+  );
 }

@@ -1,23 +1,16 @@
 import { decodeJwt } from "jose";
 import { deleteConnection, upsertConnection } from "@/db/queries/connections";
 import { getResource } from "@/db/queries/resources";
-import type { Connection } from "@/db/schema";
-import { ApiError } from "@/lib/api/errors";
-import { allowPrivateNetworkEverywhere } from "@/lib/config/env";
-import { callResource, credentialTemplateValues, freshTokens, ResourceCallError, type ResourceRuntime } from "@/lib/resources/call";
+import type { Connection, Resource } from "@/db/schema";
+import { AppError } from "@/lib/errors";
 import { requiredKeys } from "@/lib/resources/required-keys";
 import { profileFieldList } from "@/lib/resources/schema";
-import { renderTemplate, TemplateError } from "@/lib/resources/template";
-import { loadResourceRuntime } from "@/lib/resources/test-and-publish";
-import type { TokenSet } from "@/lib/oauth/token";
+import { renderUrl, TemplateError } from "@/lib/resources/template";
 import type { ConnectionView } from "./api-schema";
-import { type ConnectionCredentials, encryptConnectionCredentials } from "./credentials";
 import { validateConnectBody } from "./connect-body";
-
-export interface SdkProject {
-  id: string;
-  allowPrivateNetwork: boolean;
-}
+import { encryptConnectionCredentials } from "./credentials";
+import { outboundPolicy, type SdkProject } from "./request";
+import { type ConnectionSession, credentialTemplateValues, openConnectionSession } from "./session";
 
 /** What the Connect API answers about a connection: never a secret. */
 export function connectionView(connection: Connection): ConnectionView {
@@ -34,22 +27,12 @@ export function connectionView(connection: Connection): ConnectionView {
   };
 }
 
-const notFound = () => new ApiError({ status: 404, code: "resource_not_found", message: "No published resource with this ID in this project." });
-
-/** A published User-Level resource of the project, ready to use; 404 / 409 otherwise. */
-async function publishedUserResource(projectId: string, resourceId: string): Promise<ResourceRuntime> {
+/** A published User-Level resource of the project; 404 / 409 otherwise. */
+async function publishedUserResource(projectId: string, resourceId: string): Promise<Resource & { published: NonNullable<Resource["published"]> }> {
   const resource = await getResource({ projectId, resourceId });
-  if (!resource?.published) throw notFound();
-  if (resource.published.level === "app") {
-    throw new ApiError({
-      status: 409,
-      code: "app_level_resource",
-      message: "This is an App-Level resource: it uses the app's credentials, so users do not connect to it.",
-    });
-  }
-  const runtime = await loadResourceRuntime(resource, "published");
-  if (!runtime) throw notFound();
-  return runtime;
+  if (!resource?.published) throw new AppError("resource_not_found");
+  if (resource.published.level === "app") throw new AppError("app_level_resource");
+  return resource as Resource & { published: NonNullable<Resource["published"]> };
 }
 
 /**
@@ -69,22 +52,17 @@ export async function connectUser({
   body: Record<string, unknown>;
 }): Promise<ConnectionView> {
   const resource = await publishedUserResource(project.id, resourceId);
-  const values = validateConnectBody(body, requiredKeys(resource, resource.config));
-  const policy = { allowPrivateNetwork: project.allowPrivateNetwork || allowPrivateNetworkEverywhere() };
-  const { profile, tokens } = await fetchProfile(resource, values, policy);
-
-  const credentials: ConnectionCredentials = { ...values };
-  if (tokens) {
-    credentials.access_token = tokens.accessToken;
-    if (tokens.refreshToken) credentials.refresh_token = tokens.refreshToken;
-  }
+  const values = validateConnectBody(body, requiredKeys(resource.published, resource.published.config));
+  const session = await openConnectionSession({ resource, target: { kind: "pending", values }, policy: outboundPolicy(project) });
+  const profile = await fetchProfile(session);
+  const credentials = session.current();
   const connection = await upsertConnection({
     projectId: project.id,
     resourceId,
     userId,
-    encrypt: (connectionId) => encryptConnectionCredentials(connectionId, credentials),
+    encrypt: (connectionId) => encryptConnectionCredentials(connectionId, credentials.values),
     profile,
-    accessTokenExpiresAt: tokens?.expiresAt ?? null,
+    accessTokenExpiresAt: credentials.accessTokenExpiresAt,
   });
   return connectionView(connection);
 }
@@ -99,56 +77,63 @@ export async function disconnectUser({
   userId: string;
 }): Promise<{ deleted: true }> {
   await publishedUserResource(project.id, resourceId);
-  if (!(await deleteConnection({ projectId: project.id, resourceId, userId }))) {
-    throw new ApiError({ status: 404, code: "connection_not_found", message: "This user has no connection to this resource." });
-  }
+  if (!(await deleteConnection({ projectId: project.id, resourceId, userId }))) throw new AppError("connection_not_found");
   return { deleted: true as const };
 }
 
 type Profile = Record<string, unknown>;
 
 function credentialsRejected(message: string) {
-  return new ApiError({ status: 422, code: "credentials_rejected", message: `The API refused these credentials: ${message}` });
+  return new AppError("credentials_rejected", { message: `The API refused these credentials: ${message}` });
 }
 
 function profileFailed(message: string) {
-  return new ApiError({ status: 502, code: "profile_request_failed", message: `The User Profile could not be fetched: ${message}` });
+  return new AppError("profile_request_failed", { message: `The User Profile could not be fetched: ${message}` });
 }
 
-/** Reads `a.b.c` out of a JSON value. */
+/** Reads `a.b.c` out of a JSON value (own properties only). */
 function pick(value: unknown, path: string): unknown {
-  return path.split(".").reduce<unknown>((current, key) => (current && typeof current === "object" ? (current as Record<string, unknown>)[key] : undefined), value);
+  return path
+    .split(".")
+    .reduce<unknown>(
+      (current, key) => (current && typeof current === "object" && Object.hasOwn(current, key) ? (current as Record<string, unknown>)[key] : undefined),
+      value,
+    );
 }
 
-async function fetchProfile(
-  resource: ResourceRuntime,
-  values: ConnectionCredentials,
-  policy: { allowPrivateNetwork: boolean },
-): Promise<{ profile: Profile | null; tokens?: TokenSet }> {
-  const settings = resource.config.request?.userProfile;
-  if (!settings || settings.source === "none") return { profile: null };
-  const credentials = { values };
+/**
+ * The User Profile's path with the user's values in it, encoded like every URL template:
+ * a value cannot leave the base path (`../`), add a query or change the host.
+ */
+function profilePath(template: string, values: ReturnType<typeof credentialTemplateValues>): string {
+  const origin = "http://profile.invalid";
+  const url = renderUrl(`${origin}${template.startsWith("/") ? "" : "/"}${template}`, values);
+  if (url.origin !== origin) throw new TemplateError("The User Profile path must stay under the API Base URL.");
+  return `${url.pathname}${url.search}`;
+}
+
+async function fetchProfile(session: ConnectionSession): Promise<Profile | null> {
+  const settings = session.runtime.config.request?.userProfile;
+  if (!settings || settings.source === "none") return null;
   try {
     if (settings.source === "jwt") {
-      const tokens = await freshTokens(resource, credentials, policy);
-      const accessToken = tokens?.accessToken ?? values.access_token ?? "";
       let claims: Profile;
       try {
-        claims = decodeJwt(accessToken);
-      } catch {
+        claims = decodeJwt(await session.accessToken());
+      } catch (error) {
+        if (error instanceof AppError) throw error;
         throw credentialsRejected("the access token is not a JWT, so the User Profile's JWT field cannot be read.");
       }
-      return { profile: { [settings.claimPath]: pick(claims, settings.claimPath) ?? null }, tokens };
+      return { [settings.claimPath]: pick(claims, settings.claimPath) ?? null };
     }
     let path: string;
     try {
-      path = renderTemplate(settings.path, credentialTemplateValues(resource, credentials));
+      path = profilePath(settings.path, credentialTemplateValues(session.runtime, session.current().values));
     } catch (error) {
       if (error instanceof TemplateError) throw profileFailed(error.message);
       throw error;
     }
-    const result = await callResource({ resource, credentials, call: { method: settings.method, path }, policy });
-    const { status, body } = result.response;
+    const { status, body } = (await session.send({ method: settings.method, path })).response;
     if (status === 401 || status === 403) throw credentialsRejected(`the profile request answered ${status}.`);
     if (status < 200 || status >= 300) throw profileFailed(`the profile request answered ${status}.`);
     let json: unknown;
@@ -157,11 +142,12 @@ async function fetchProfile(
     } catch {
       throw profileFailed("the profile response is not JSON.");
     }
-    const profile = Object.fromEntries(profileFieldList(settings.fields).map((field) => [field, pick(json, field) ?? null]));
-    return { profile, tokens: result.tokens };
+    return Object.fromEntries(profileFieldList(settings.fields).map((field) => [field, pick(json, field) ?? null]));
   } catch (error) {
-    if (!(error instanceof ResourceCallError)) throw error;
-    if (error.kind === "token_endpoint" && error.details.status && error.details.status < 500) throw credentialsRejected(error.message);
+    if (!(error instanceof AppError) || error.code === "credentials_rejected" || error.code === "profile_request_failed") throw error;
+    const status = error.failure?.status;
+    if (error.failure?.kind === "token_endpoint" && status !== undefined && status < 500) throw credentialsRejected(error.message);
     throw profileFailed(error.message);
   }
 }
+

@@ -2,13 +2,13 @@ import { randomUUID } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { getDb } from "@/db/client";
-import { getUserConnection } from "@/db/queries/connection-refresh";
+import { getUserConnection } from "@/db/queries/connections";
 import { createSecretKey } from "@/db/queries/secret-keys";
 import { connections } from "@/db/schema";
 import { startTaskLab, type TaskLab } from "@/e2e/fixtures/tasklab";
 import { POST as requestRoute } from "@/app/projects/[projectId]/sdk/resources/[resourceId]/request/route";
 import { generateSecretKey } from "@/lib/auth/secret-keys";
-import { projectWithSigningKey, publishedTaskLabResource } from "@/lib/testing/connect-fixtures";
+import { projectWithSigningKey, publishedTaskLabResource } from "@/e2e/support/connect-fixtures";
 import { connectUser } from "./connect";
 import { decryptConnectionCredentials, encryptConnectionCredentials } from "./credentials";
 import { requestThroughResource } from "./request";
@@ -47,7 +47,7 @@ async function userWithExpiredToken() {
 }
 
 const get = (userId: string, path = "/tasks") =>
-  requestThroughResource({ project: project(), resourceId, userId, input: { method: "GET", path } });
+  requestThroughResource({ project: project(), resourceId, caller: { kind: "backend", userId }, input: { method: "GET", path } });
 
 async function stored(userId: string) {
   const connection = (await getUserConnection({ projectId, resourceId, userId }))!;
@@ -126,13 +126,13 @@ describe("requests through a connection", () => {
   });
 
   it("uses the app's credentials for an App-Level resource", async () => {
-    const response = await requestThroughResource({ project: project(), resourceId: appResourceId, userId: undefined, input: { method: "GET", path: "/tasks" } });
+    const response = await requestThroughResource({ project: project(), resourceId: appResourceId, caller: { kind: "backend", userId: undefined }, input: { method: "GET", path: "/tasks" } });
     expect(response).toMatchObject({ status: 200, body: { tasks: expect.any(Array) } });
   });
 });
 
 describe("App-Level OAuth tokens", () => {
-  const app = (id: string) => requestThroughResource({ project: project(), resourceId: id, userId: undefined, input: { method: "GET", path: "/tasks" } });
+  const app = (id: string) => requestThroughResource({ project: project(), resourceId: id, caller: { kind: "backend", userId: undefined }, input: { method: "GET", path: "/tasks" } });
 
   it.each([
     ["refresh token", "app-oauth-refresh", "refresh_token"],

@@ -7,8 +7,13 @@ import {
   TASKLAB_DEFAULT_USER,
   type TaskLab,
 } from "@/e2e/fixtures/tasklab";
-import { callResource, ResourceCallError, type ResourceRuntime } from "./call";
-import type { ApiAuthentication } from "./schema";
+import { AppError } from "@/lib/errors";
+import type { OutboundPolicy } from "@/lib/http/client";
+import type { ApiCall } from "@/lib/resources/request";
+import type { ResourceRuntime } from "@/lib/resources/runtime";
+import type { ApiAuthentication } from "@/lib/resources/schema";
+import type { ConnectionCredentials } from "./credentials";
+import { openPendingSession } from "./session";
 
 const open = { allowPrivateNetwork: true };
 let tasklab: TaskLab;
@@ -26,6 +31,8 @@ const noProfile = { source: "none" as const, method: "GET" as const, path: "", f
 
 function oauthResource(overrides: Partial<ResourceRuntime> = {}, oauth: Partial<NonNullable<ResourceRuntime["config"]["oauth"]>> = {}): ResourceRuntime {
   return {
+    resourceId: "00000000-0000-4000-8000-000000000001",
+    version: "draft",
     level: "user",
     authType: "oauth2",
     grantType: "refresh_token",
@@ -47,6 +54,8 @@ function oauthResource(overrides: Partial<ResourceRuntime> = {}, oauth: Partial<
 
 function apiKeyResource(authentication: ApiAuthentication, base: string, names: string[], level: "user" | "app" = "user"): ResourceRuntime {
   return {
+    resourceId: "00000000-0000-4000-8000-000000000002",
+    version: "draft",
     level,
     authType: "api_keys",
     grantType: null,
@@ -58,11 +67,30 @@ function apiKeyResource(authentication: ApiAuthentication, base: string, names: 
   };
 }
 
+/** One call through a session over credentials no row holds; `tokens` are the new ones it obtained, if any. */
+async function callResource({
+  resource,
+  credentials,
+  call,
+  policy,
+}: {
+  resource: ResourceRuntime;
+  credentials: { values: ConnectionCredentials; accessTokenExpiresAt?: Date };
+  call: ApiCall;
+  policy: OutboundPolicy;
+}) {
+  const session = openPendingSession({ runtime: resource, values: credentials.values, accessTokenExpiresAt: credentials.accessTokenExpiresAt, policy });
+  const result = await session.send(call);
+  const after = session.current();
+  const refreshed = after.obtainedAt !== null;
+  return { ...result, tokens: refreshed ? { accessToken: after.values.access_token!, refreshToken: after.values.refresh_token } : undefined };
+}
+
 function body(result: { response: { body: string } }) {
   return JSON.parse(result.response.body) as Record<string, unknown>;
 }
 
-describe("callResource with OAuth 2.0", () => {
+describe("a session over credentials no row holds, with OAuth 2.0", () => {
   it("refreshes first when there is no access token, and hands back the rotated tokens", async () => {
     const { refreshToken } = tasklab.issueTokens();
     const result = await callResource({
@@ -120,18 +148,6 @@ describe("callResource with OAuth 2.0", () => {
     expect(tasklab.tokenRequests.map((request) => [request.clientAuth, request.path])).toEqual([["body", "/workspaces/acme/oauth/token"]]);
   });
 
-  it("uses the app's refresh token for an App-Level resource", async () => {
-    const { refreshToken } = tasklab.issueTokens();
-    const result = await callResource({
-      resource: oauthResource({ level: "app", appCredentials: { refresh_token: refreshToken } }),
-      credentials: { values: {} },
-      call: { method: "GET", path: "/tasks" },
-      policy: open,
-    });
-    expect(result.response.status).toBe(200);
-    expect(result.tokens?.refreshToken).toBeTruthy();
-  });
-
   it("reports the token endpoint's invalid_client", async () => {
     const error = await callResource({
       resource: oauthResource({ grantType: "client_credentials", clientSecret: "wrong" }),
@@ -139,12 +155,12 @@ describe("callResource with OAuth 2.0", () => {
       call: { method: "GET", path: "/tasks" },
       policy: open,
     }).catch((caught: unknown) => caught);
-    expect(error).toBeInstanceOf(ResourceCallError);
-    expect(error).toMatchObject({ kind: "token_endpoint", details: { status: 401, oauthError: "invalid_client" } });
+    expect(error).toBeInstanceOf(AppError);
+    expect(error).toMatchObject({ code: "token_refresh_failed", failure: { kind: "token_endpoint", status: 401, oauthError: "invalid_client" } });
   });
 });
 
-describe("callResource with API keys", () => {
+describe("a session over credentials no row holds, with API keys", () => {
   it.each([
     ["a header", { ...noAuth, preset: "header", name: "X-API-Key", value: "{{credentials.api_key}}" }, "/header", ["api_key"]],
     ["a query parameter", { ...noAuth, preset: "query", name: "api_key", value: "{{credentials.api_key}}" }, "/query", ["api_key"]],
@@ -186,11 +202,11 @@ describe("callResource with API keys", () => {
     const resource = apiKeyResource({ ...noAuth, preset: "header", name: "X-API-Key", value: "{{credentials.api_key}}" }, "/header", ["api_key"]);
     const credentials = { values: { api_key: TASKLAB_DEFAULT_API_KEY } };
     await expect(callResource({ resource, credentials, call: { method: "GET", path: `${elsewhere.url}/echo` }, policy: open })).rejects.toMatchObject({
-      kind: "configuration",
+      failure: { kind: "configuration" },
       message: expect.stringContaining("only go to the API Base URL's origin"),
     });
     await expect(
       callResource({ resource, credentials, call: { method: "GET", path: "/tasks" }, policy: { allowPrivateNetwork: false } }),
-    ).rejects.toMatchObject({ kind: "network", message: expect.stringContaining("loopback") });
+    ).rejects.toMatchObject({ failure: { kind: "network" }, message: expect.stringContaining("loopback") });
   });
 });

@@ -1,13 +1,14 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { getTestConnection, listTestRuns } from "@/db/queries/connections";
+import { getResourceConnection, listTestRuns } from "@/db/queries/connections";
 import { getResource, listResourceSecretNames } from "@/db/queries/resources";
 import { createUserWithProject } from "@/db/queries/users";
 import { startTaskLab, TASKLAB_DEFAULT_CLIENT, type TaskLab } from "@/e2e/fixtures/tasklab";
 import { decryptConnectionCredentials } from "@/lib/connections/credentials";
-import { createResourceDraft, saveResourceStep } from "./save-step";
+import { settle } from "@/e2e/support/action-result";
+import { createResourceDraft, saveResourceStep } from "@/lib/resources/save-step";
+import { loadResourceRuntime } from "@/lib/resources/runtime";
 import {
-  loadResourceRuntime,
   publishNeedsConfirmation,
   publishResourceDraft,
   saveTestCredentialsForResource,
@@ -27,11 +28,9 @@ const noProfile = { source: "none", method: "GET", path: "", fields: "", claimPa
 async function tasklabResource(clientSecret = TASKLAB_DEFAULT_CLIENT.clientSecret) {
   const created = await createUserWithProject({ email: `t-${randomUUID()}@example.test`, passwordHash: "x", projectName: "P" });
   const projectId = created!.projectId;
-  const draft = await createResourceDraft({ projectId, values: { name: `TaskLab ${randomUUID().slice(0, 6)}` } });
-  if (!draft.ok) throw new Error("draft");
-  const resourceId = draft.data.resourceId;
+  const { resourceId } = await createResourceDraft({ projectId, values: { name: `TaskLab ${randomUUID().slice(0, 6)}` } });
   const save = (step: "api-info" | "authorization" | "request-details", values: unknown) =>
-    saveResourceStep({ projectId, resourceId, step, values });
+    settle(saveResourceStep({ projectId, resourceId, step, values }));
   await save("api-info", { level: "user", authType: "oauth2", grantType: "refresh_token" });
   await save("authorization", {
     accessTokenUrl: `${tasklab.url}/oauth/token`,
@@ -50,26 +49,28 @@ async function tasklabResource(clientSecret = TASKLAB_DEFAULT_CLIENT.clientSecre
 }
 
 const send = (projectId: string, resourceId: string, path = "/me") =>
-  sendTestRequestThroughResource({ projectId, resourceId, allowPrivateNetwork: true, call: { method: "GET", path } });
+  settle(sendTestRequestThroughResource({ projectId, resourceId, allowPrivateNetwork: true, call: { method: "GET", path } }));
+
+const saveCredentials = (input: Parameters<typeof saveTestCredentialsForResource>[0]) => settle(saveTestCredentialsForResource(input));
 
 describe("Test and Publish", () => {
   it("validates test credentials: required keys, unknown keys", async () => {
     const { projectId, resource } = await tasklabResource();
-    expect(await saveTestCredentialsForResource({ projectId, resource, values: { access_token: "x" } })).toEqual({
+    expect(await saveCredentials({ resource, values: { access_token: "x" } })).toEqual({
       ok: false,
       fieldErrors: { refresh_token: ["Enter the Refresh Token."] },
     });
-    expect(await saveTestCredentialsForResource({ projectId, resource, values: { refresh_token: "r", password: "p" } })).toEqual({
+    expect(await saveCredentials({ resource, values: { refresh_token: "r", password: "p" } })).toEqual({
       ok: false,
       fieldErrors: { password: ['"password" is not a key of this resource.'] },
     });
-    expect(await getTestConnection({ resourceId: resource.id })).toBeUndefined();
+    expect(await getResourceConnection({ resourceId: resource.id, kind: "test" })).toBeUndefined();
   });
 
   it("sends a test request with the test connection, stores the rotated tokens and records the run", async () => {
     const { projectId, resourceId, resource } = await tasklabResource();
     const { refreshToken } = tasklab.issueTokens();
-    expect(await saveTestCredentialsForResource({ projectId, resource, values: { access_token: "", refresh_token: refreshToken } })).toEqual({
+    expect(await saveCredentials({ resource, values: { access_token: "", refresh_token: refreshToken } })).toEqual({
       ok: true,
       data: undefined,
     });
@@ -77,7 +78,7 @@ describe("Test and Publish", () => {
 
     const result = await send(projectId, resourceId);
     expect(result).toMatchObject({ ok: true, data: { response: { status: 200 } } });
-    const connection = (await getTestConnection({ resourceId }))!;
+    const connection = (await getResourceConnection({ resourceId, kind: "test" }))!;
     const stored = decryptConnectionCredentials(connection.id, connection.credentials);
     expect(stored.refresh_token).not.toBe(refreshToken);
     expect(stored.access_token).toBeTruthy();
@@ -97,7 +98,7 @@ describe("Test and Publish", () => {
 
   it("shows the token endpoint's invalid_client and records a failed run", async () => {
     const { projectId, resourceId, resource } = await tasklabResource("wrong-secret");
-    await saveTestCredentialsForResource({ projectId, resource, values: { refresh_token: tasklab.issueTokens().refreshToken } });
+    await saveCredentials({ resource, values: { refresh_token: tasklab.issueTokens().refreshToken } });
     const result = await send(projectId, resourceId);
     expect(result).toMatchObject({
       ok: true,
@@ -108,7 +109,7 @@ describe("Test and Publish", () => {
 
   it("publishes the draft, and keeps the published configuration until Finish again", async () => {
     const { projectId, resourceId, save, details } = await tasklabResource();
-    expect(await publishResourceDraft({ projectId, resourceId })).toEqual({ ok: true, data: undefined });
+    expect(await settle(publishResourceDraft({ projectId, resourceId }))).toEqual({ ok: true, data: undefined });
     const published = (await getResource({ projectId, resourceId }))!;
     expect(published).toMatchObject({ status: "published", published: { level: "user", authType: "oauth2" } });
     expect(published.publishedAt).toBeInstanceOf(Date);
@@ -121,7 +122,7 @@ describe("Test and Publish", () => {
     expect(await publishNeedsConfirmation(edited)).toBe(true);
     expect((await loadResourceRuntime(edited, "published"))?.clientSecret).toBe(TASKLAB_DEFAULT_CLIENT.clientSecret);
 
-    await publishResourceDraft({ projectId, resourceId });
+    await settle(publishResourceDraft({ projectId, resourceId }));
     expect((await getResource({ projectId, resourceId }))?.published?.config.request?.baseUrl).toBe(`${tasklab.url}/v2`);
   });
 });

@@ -1,30 +1,23 @@
 import { z } from "zod";
 import {
-  getTestConnection,
+  deleteResourceConnection,
+  getResourceConnection,
   lastSuccessfulTestRunAt,
+  listTestRuns,
   recordTestRun,
-  saveTestConnection,
-  updateConnectionCredentials,
+  saveResourceConnection,
 } from "@/db/queries/connections";
-import {
-  getResource,
-  getResourceSecretCiphertexts,
-  listResourceSecretNames,
-  publishResource as publishResourceRow,
-  saveResource,
-} from "@/db/queries/resources";
-import type { Resource } from "@/db/schema";
-import type { ActionResult } from "@/lib/actions/action";
-import { allowPrivateNetworkEverywhere } from "@/lib/config/env";
-import {
-  type ConnectionCredentials,
-  decryptConnectionCredentials,
-  encryptConnectionCredentials,
-} from "@/lib/connections/credentials";
-import { callResource, type DescribedRequest, ResourceCallError, type ResourceRuntime } from "./call";
-import { appCredentialSecretName, CLIENT_SECRET, type PublishedResource, publishedSecretName } from "./config";
-import { type RequiredKey, requiredKeys } from "./required-keys";
-import { decryptResourceSecret, encryptResourceSecret } from "./secrets";
+import { getResource, getResourceSecretCiphertexts, listResourceSecretNames, publishResource as publishResourceRow } from "@/db/queries/resources";
+import type { Resource, ResourceTestRun } from "@/db/schema";
+import { AppError, type CallFailure, invalidInputError } from "@/lib/errors";
+import { publishedSecretName } from "@/lib/resources/config";
+import { type RequiredKey, requiredKeys } from "@/lib/resources/required-keys";
+import { loadResourceRuntime, resourceSnapshot } from "@/lib/resources/runtime";
+import { decryptResourceSecret, encryptResourceSecret } from "@/lib/resources/secrets";
+import { type ConnectionCredentials, credentialStateOf, encryptConnectionCredentials } from "./credentials";
+import { resourceGrantFingerprint } from "./grant";
+import { outboundPolicy } from "./request";
+import { type DescribedRequest, openConnectionSession } from "./session";
 
 const HTTP_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"] as const;
 
@@ -52,54 +45,44 @@ export function testCredentialsSchema(keys: readonly RequiredKey[], saved: reado
   });
 }
 
-/** The draft (for tests) or published (for connections and requests) configuration of a resource. */
-export function resourceSnapshot(resource: Resource, version: "draft" | "published"): PublishedResource | undefined {
-  if (version === "published") return resource.published ?? undefined;
-  if (!resource.level || !resource.authType) return undefined;
-  return { level: resource.level, authType: resource.authType, grantType: resource.grantType, config: resource.config };
+const notFound = () => new AppError("resource_not_found", { message: "Resource not found." });
+
+/** What the Test and Publish step shows: the test credentials (plain values only, secrets as set), recent runs, whether Finish asks first. */
+export interface TestAndPublishView {
+  keys: RequiredKey[];
+  savedValues: Record<string, string>;
+  savedSecrets: string[];
+  runs: ResourceTestRun[];
+  needsConfirmation: boolean;
+  publishedAt: Date | null;
 }
 
-/** A resource with its resource-level secrets decrypted, ready to send requests. */
-export async function loadResourceRuntime(resource: Resource, version: "draft" | "published"): Promise<ResourceRuntime | undefined> {
-  const snapshot = resourceSnapshot(resource, version);
+export async function loadTestAndPublish(resource: Resource): Promise<TestAndPublishView | undefined> {
+  const snapshot = resourceSnapshot(resource, "draft");
   if (!snapshot) return undefined;
-  const stored = (name: string) => (version === "published" ? publishedSecretName(name) : name);
-  const credentialNames = snapshot.level === "app" ? [...(snapshot.config.apiKeys ?? []).map((key) => key.name), "refresh_token"] : [];
-  const names = [CLIENT_SECRET, ...credentialNames.map(appCredentialSecretName)];
-  const ciphertexts = await getResourceSecretCiphertexts({ resourceId: resource.id, names: names.map(stored) });
-  const decrypt = (name: string) => {
-    const ciphertext = ciphertexts.get(stored(name));
-    return ciphertext === undefined ? undefined : decryptResourceSecret(resource.id, stored(name), ciphertext);
+  const keys = requiredKeys(snapshot, snapshot.config);
+  const connection = snapshot.level === "user" ? await getResourceConnection({ resourceId: resource.id, kind: "test" }) : undefined;
+  const stored = connection ? credentialStateOf(connection).values : {};
+  return {
+    keys,
+    // Only plain values go to the browser; secrets are reported as set.
+    savedValues: Object.fromEntries(keys.filter((key) => !key.secret && stored[key.key]).map((key) => [key.key, stored[key.key]!])),
+    savedSecrets: keys.filter((key) => key.secret && stored[key.key]).map((key) => key.key),
+    runs: await listTestRuns({ resourceId: resource.id }),
+    needsConfirmation: await publishNeedsConfirmation(resource),
+    publishedAt: resource.publishedAt,
   };
-  const appCredentials: Record<string, string> = {};
-  for (const name of credentialNames) {
-    const value = decrypt(appCredentialSecretName(name));
-    if (value !== undefined) appCredentials[name] = value;
-  }
-  return { ...snapshot, clientSecret: decrypt(CLIENT_SECRET), appCredentials };
 }
 
 /** Stores the Test and Publish step's test credentials as the resource's test connection. */
-export async function saveTestCredentialsForResource({
-  projectId,
-  resource,
-  values,
-}: {
-  projectId: string;
-  resource: Resource;
-  values: unknown;
-}): Promise<ActionResult<undefined>> {
+export async function saveTestCredentialsForResource({ resource, values }: { resource: Resource; values: unknown }): Promise<void> {
   const snapshot = resourceSnapshot(resource, "draft");
-  if (!snapshot || snapshot.level !== "user") return { ok: false, formError: "Only User-Level resources have test credentials." };
+  if (!snapshot || snapshot.level !== "user") throw new AppError("invalid_input", { message: "Only User-Level resources have test credentials." });
   const keys = requiredKeys(snapshot, snapshot.config);
-  const existing = await getTestConnection({ resourceId: resource.id });
-  const previous = existing ? decryptConnectionCredentials(existing.id, existing.credentials) : {};
+  const existing = await getResourceConnection({ resourceId: resource.id, kind: "test" });
+  const previous = existing ? credentialStateOf(existing).values : {};
   const parsed = testCredentialsSchema(keys, Object.keys(previous)).safeParse(values);
-  if (!parsed.success) {
-    const fieldErrors: Record<string, string[]> = {};
-    for (const issue of parsed.error.issues) (fieldErrors[issue.path.join(".")] ??= []).push(issue.message);
-    return { ok: false, fieldErrors };
-  }
+  if (!parsed.success) throw invalidInputError(parsed.error);
   const next: ConnectionCredentials = {};
   for (const key of keys) {
     const value = parsed.data[key.key]?.trim() ?? "";
@@ -108,23 +91,24 @@ export async function saveTestCredentialsForResource({
   }
   // A new token pair replaces the old one's expiry; a kept one keeps it.
   const tokensChanged = !!parsed.data.access_token?.trim() || !!parsed.data.refresh_token?.trim();
-  await saveTestConnection({
-    projectId,
+  await saveResourceConnection({
+    projectId: resource.projectId,
     resourceId: resource.id,
+    kind: "test",
     encrypt: (connectionId) => encryptConnectionCredentials(connectionId, next),
     accessTokenExpiresAt: tokensChanged ? null : (existing?.accessTokenExpiresAt ?? null),
+    grantFingerprint: null,
   });
-  return { ok: true, data: undefined };
 }
 
 export interface TestRequestOutcome {
   request?: DescribedRequest;
   response?: { status: number; statusText: string; headers: Record<string, string>; body: string; truncated: boolean; durationMs: number };
-  error?: { message: string; kind: ResourceCallError["kind"]; status?: number; body?: string };
+  error?: { message: string; kind: CallFailure["kind"]; status?: number; body?: string };
   durationMs: number;
 }
 
-/** Sends a test request through the draft configuration with the test connection (or app credentials), and records it. */
+/** Sends a test request through the draft configuration with the test connection (or the app's grant), and records it. */
 export async function sendTestRequestThroughResource({
   projectId,
   resourceId,
@@ -135,49 +119,22 @@ export async function sendTestRequestThroughResource({
   resourceId: string;
   allowPrivateNetwork: boolean;
   call: z.output<typeof testRequestSchema>;
-}): Promise<ActionResult<TestRequestOutcome>> {
+}): Promise<TestRequestOutcome> {
   const resource = await getResource({ projectId, resourceId });
-  if (!resource) return { ok: false, formError: "Resource not found." };
-  const runtime = await loadResourceRuntime(resource, "draft");
-  if (!runtime || !runtime.config.request) return { ok: false, formError: "Finish the Request Details step first." };
-
-  const connection = runtime.level === "user" ? await getTestConnection({ resourceId }) : undefined;
-  // A User-Level resource whose users supply nothing (client credentials without inputs) needs no test connection.
-  if (runtime.level === "user" && !connection && requiredKeys(runtime, runtime.config).length > 0) {
-    return { ok: false, formError: "Save test credentials first." };
-  }
-  const values = connection ? decryptConnectionCredentials(connection.id, connection.credentials) : {};
+  if (!resource) throw notFound();
+  if (!resource.config.request) throw new AppError("resource_not_ready");
+  const session = await openConnectionSession({ resource, target: { kind: "test" }, policy: outboundPolicy({ id: projectId, allowPrivateNetwork }) });
 
   const started = performance.now();
   let outcome: TestRequestOutcome;
   try {
-    const result = await callResource({
-      resource: runtime,
-      credentials: { values, accessTokenExpiresAt: connection?.accessTokenExpiresAt },
-      call: { method: call.method, path: call.path },
-      policy: { allowPrivateNetwork: allowPrivateNetwork || allowPrivateNetworkEverywhere() },
-    });
-    if (result.tokens) await storeTokens(resource, connection, values, result.tokens);
-    const { response } = result;
-    outcome = {
-      request: result.request,
-      response: {
-        status: response.status,
-        statusText: response.statusText,
-        headers: response.headers,
-        body: response.body,
-        truncated: response.truncated,
-        durationMs: response.durationMs,
-      },
-      durationMs: Math.round(performance.now() - started),
-    };
+    const { request, response } = await session.send({ method: call.method, path: call.path });
+    const { status, statusText, headers, body, truncated, durationMs } = response;
+    outcome = { request, response: { status, statusText, headers, body, truncated, durationMs }, durationMs: Math.round(performance.now() - started) };
   } catch (error) {
-    if (!(error instanceof ResourceCallError)) throw error;
-    outcome = {
-      request: error.details.request,
-      error: { message: error.message, kind: error.kind, status: error.details.status, body: error.details.body },
-      durationMs: Math.round(performance.now() - started),
-    };
+    if (!(error instanceof AppError) || !error.failure) throw error;
+    const { kind, status, body, request } = error.failure;
+    outcome = { request, error: { message: error.message, kind, status, body }, durationMs: Math.round(performance.now() - started) };
   }
   const status = outcome.response?.status ?? null;
   await recordTestRun({
@@ -189,32 +146,7 @@ export async function sendTestRequestThroughResource({
     succeeded: status !== null && status >= 200 && status < 300,
     error: outcome.error?.message ?? null,
   });
-  return { ok: true, data: outcome };
-}
-
-async function storeTokens(
-  resource: Resource,
-  connection: Awaited<ReturnType<typeof getTestConnection>>,
-  values: ConnectionCredentials,
-  tokens: { accessToken: string; refreshToken?: string; expiresAt?: Date },
-) {
-  if (connection) {
-    const next = { ...values, access_token: tokens.accessToken, ...(tokens.refreshToken ? { refresh_token: tokens.refreshToken } : {}) };
-    await updateConnectionCredentials({
-      connectionId: connection.id,
-      credentials: encryptConnectionCredentials(connection.id, next),
-      accessTokenExpiresAt: tokens.expiresAt ?? null,
-    });
-  }
-  // An App-Level refresh token that the endpoint rotated must be kept, or the next refresh fails.
-  if (resource.level === "app" && tokens.refreshToken) {
-    await saveResource({
-      projectId: resource.projectId,
-      resourceId: resource.id,
-      update: {},
-      setSecrets: [encryptResourceSecret(resource.id, appCredentialSecretName("refresh_token"), tokens.refreshToken)],
-    });
-  }
+  return outcome;
 }
 
 /** Whether Finish should ask first: no test succeeded since the configuration last changed. */
@@ -223,17 +155,37 @@ export async function publishNeedsConfirmation(resource: Resource): Promise<bool
   return !lastSuccess || lastSuccess < resource.configChangedAt;
 }
 
-/** Finish: the draft becomes the configuration in force, with its secrets. */
-export async function publishResourceDraft({ projectId, resourceId }: { projectId: string; resourceId: string }): Promise<ActionResult<undefined>> {
+/**
+ * Finish: the draft becomes the configuration in force, with its secrets. An App-Level grant
+ * that the draft replaced and tested on a row of its own becomes the app's, tokens and all
+ * (its refresh token may have rotated since it was entered).
+ */
+export async function publishResourceDraft({ projectId, resourceId }: { projectId: string; resourceId: string }): Promise<void> {
   const resource = await getResource({ projectId, resourceId });
-  if (!resource) return { ok: false, formError: "Resource not found." };
+  if (!resource) throw notFound();
   const snapshot = resourceSnapshot(resource, "draft");
-  if (!snapshot?.config.request) return { ok: false, formError: "Finish the Request Details step first." };
+  if (!snapshot?.config.request) throw new AppError("resource_not_ready");
   const names = (await listResourceSecretNames({ resourceId })).filter((name) => !name.startsWith(publishedSecretName("")));
   const ciphertexts = await getResourceSecretCiphertexts({ resourceId, names });
   const secrets = names.map((name) =>
     encryptResourceSecret(resourceId, publishedSecretName(name), decryptResourceSecret(resourceId, name, ciphertexts.get(name)!)),
   );
   await publishResourceRow({ projectId, resourceId, published: snapshot, secrets, publishedSecretPrefix: publishedSecretName("") });
-  return { ok: true, data: undefined };
+  if (snapshot.level === "app" && snapshot.authType === "oauth2") await adoptTestedAppGrant(resource);
+}
+
+async function adoptTestedAppGrant(resource: Resource) {
+  const tested = await getResourceConnection({ resourceId: resource.id, kind: "test" });
+  const runtime = await loadResourceRuntime(resource, "draft");
+  if (!tested || !runtime || tested.grantFingerprint !== resourceGrantFingerprint(runtime) || tested.status !== "VALID") return;
+  const state = credentialStateOf(tested);
+  await saveResourceConnection({
+    projectId: resource.projectId,
+    resourceId: resource.id,
+    kind: "app",
+    encrypt: (connectionId) => encryptConnectionCredentials(connectionId, state.values),
+    accessTokenExpiresAt: state.accessTokenExpiresAt,
+    grantFingerprint: tested.grantFingerprint,
+  });
+  await deleteResourceConnection({ resourceId: resource.id, kind: "test" });
 }

@@ -1,6 +1,6 @@
 import "server-only";
 import { getProjectMembership, type ProjectMembership } from "@/db/queries/projects";
-import type { SessionUser } from "@/lib/auth/session";
+import type { SessionUser } from "@/lib/auth/session-user";
 import { projectIdSchema } from "./schema";
 
 /**

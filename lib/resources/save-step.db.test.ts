@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
+import { settle } from "@/e2e/support/action-result";
 import { describe, expect, it } from "vitest";
 import { getDb } from "@/db/client";
 import { getResource, getResourceSecretCiphertexts, listResourceSecretNames } from "@/db/queries/resources";
@@ -21,13 +22,11 @@ async function newProject() {
 }
 
 async function newResource(projectId: string, name = `TaskLab ${randomUUID().slice(0, 8)}`) {
-  const result = await createResourceDraft({ projectId, values: { name } });
-  if (!result.ok) throw new Error(JSON.stringify(result));
-  return result.data.resourceId;
+  return (await createResourceDraft({ projectId, values: { name } })).resourceId;
 }
 
 async function save(projectId: string, resourceId: string, step: Parameters<typeof saveResourceStep>[0]["step"], values: unknown) {
-  return saveResourceStep({ projectId, resourceId, step, values });
+  return settle(saveResourceStep({ projectId, resourceId, step, values }));
 }
 
 /** A User-Level OAuth resource taken through every saved step. */
@@ -63,16 +62,16 @@ describe("saving the wizard's steps", () => {
     const resource = await getResource({ projectId, resourceId });
     expect(resource).toMatchObject({ name: "TaskLab", slug: "tasklab", status: "draft", stepReached: "api-info" });
 
-    expect(await createResourceDraft({ projectId, values: { name: "tasklab" } })).toEqual({
+    expect(await settle(createResourceDraft({ projectId, values: { name: "tasklab" } }))).toEqual({
       ok: false,
       fieldErrors: { name: ['A resource named "tasklab" already exists in this project.'] },
     });
-    expect(await createResourceDraft({ projectId, values: { name: "TaskLab!" } })).toEqual({
+    expect(await settle(createResourceDraft({ projectId, values: { name: "TaskLab!" } }))).toEqual({
       ok: false,
       fieldErrors: { name: ['A resource with a similar name already uses the identifier "tasklab".'] },
     });
     // Another project may use the same name.
-    expect((await createResourceDraft({ projectId: await newProject(), values: { name: "TaskLab" } })).ok).toBe(true);
+    expect((await settle(createResourceDraft({ projectId: await newProject(), values: { name: "TaskLab" } }))).ok).toBe(true);
   });
 
   it("stores the configuration, records progress, and encrypts the Client Secret", async () => {

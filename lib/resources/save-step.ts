@@ -7,7 +7,7 @@ import {
   saveResource,
   type ResourceUpdate,
 } from "@/db/queries/resources";
-import type { ActionResult } from "@/lib/actions/action";
+import { AppError, invalidInputError } from "@/lib/errors";
 import { appCredentialSecretName, CLIENT_SECRET, publishedSecretName, type ResourceConfig } from "./config";
 import { toResourceDraft } from "./draft";
 import {
@@ -21,36 +21,33 @@ import {
 import { encryptResourceSecret } from "./secrets";
 import { furthestStep, nextStep } from "./wizard";
 
-export type StepResult = ActionResult<{ resourceId: string; next: ResourceWizardStep | null }>;
-
-function invalid(error: z.ZodError): StepResult {
-  const fieldErrors: Record<string, string[]> = {};
-  const formErrors: string[] = [];
-  for (const issue of error.issues) {
-    if (!issue.path.length) formErrors.push(issue.message);
-    else (fieldErrors[issue.path.join(".")] ??= []).push(issue.message);
-  }
-  return { ok: false, fieldErrors, formError: formErrors[0] };
+export interface StepSaved {
+  resourceId: string;
+  next: ResourceWizardStep | null;
 }
 
-function conflictError(conflict: NameConflict, name: string): StepResult {
+function invalid(error: z.ZodError): AppError {
+  return invalidInputError(error);
+}
+
+function conflictError(conflict: NameConflict, name: string): AppError {
   const message =
     conflict.conflict === "name"
       ? `A resource named "${name}" already exists in this project.`
       : `A resource with a similar name already uses the identifier "${resourceSlug(name)}".`;
-  return { ok: false, fieldErrors: { name: [message] } };
+  return new AppError("name_taken", { fields: { name: message } });
 }
 
-const NOT_FOUND: StepResult = { ok: false, formError: "Resource not found." };
+const notFound = () => new AppError("resource_not_found", { message: "Resource not found." });
 
 /** The Name step of a new resource: creates the draft. */
-export async function createResourceDraft({ projectId, values }: { projectId: string; values: unknown }): Promise<StepResult> {
+export async function createResourceDraft({ projectId, values }: { projectId: string; values: unknown }): Promise<StepSaved> {
   const parsed = nameStepSchema.safeParse(values);
-  if (!parsed.success) return invalid(parsed.error);
+  if (!parsed.success) throw invalid(parsed.error);
   const { name } = parsed.data;
   const created = await createResource({ projectId, name, slug: resourceSlug(name), stepReached: "api-info" });
-  if ("conflict" in created) return conflictError(created, name);
-  return { ok: true, data: { resourceId: created.id, next: "api-info" } };
+  if ("conflict" in created) throw conflictError(created, name);
+  return { resourceId: created.id, next: "api-info" };
 }
 
 /** Validates and saves one step of an existing resource's draft. */
@@ -64,9 +61,9 @@ export async function saveResourceStep({
   resourceId: string;
   step: ResourceWizardStep;
   values: unknown;
-}): Promise<StepResult> {
+}): Promise<StepSaved> {
   const resource = await getResource({ projectId, resourceId });
-  if (!resource) return NOT_FOUND;
+  if (!resource) throw notFound();
   const secretNames = await listResourceSecretNames({ resourceId });
   const draft = toResourceDraft(resource, secretNames);
   const apiInfo = draft.apiInfo;
@@ -77,13 +74,13 @@ export async function saveResourceStep({
   switch (step) {
     case "name": {
       const parsed = nameStepSchema.safeParse(values);
-      if (!parsed.success) return invalid(parsed.error);
+      if (!parsed.success) throw invalid(parsed.error);
       plan = { update: { name: parsed.data.name, slug: resourceSlug(parsed.data.name) } };
       break;
     }
     case "api-info": {
       const parsed = apiInfoStepSchema.safeParse(values);
-      if (!parsed.success) return invalid(parsed.error);
+      if (!parsed.success) throw invalid(parsed.error);
       const next = parsed.data;
       const changed =
         !apiInfo || apiInfo.level !== next.level || apiInfo.authType !== next.authType || apiInfo.grantType !== next.grantType;
@@ -94,9 +91,9 @@ export async function saveResourceStep({
       break;
     }
     case "authorization": {
-      if (apiInfo?.level !== "user") return { ok: false, formError: "Only User-Level resources have an Authorization step." };
+      if (apiInfo?.level !== "user") throw new AppError("invalid_input", { message: "Only User-Level resources have an Authorization step." });
       const parsed = authorizationStepSchema(apiInfo.authType, draft.saved).safeParse(values);
-      if (!parsed.success) return invalid(parsed.error);
+      if (!parsed.success) throw invalid(parsed.error);
       if ("apiKeys" in parsed.data) {
         plan = { update: { config: { ...draft.config, apiKeys: parsed.data.apiKeys } } };
       } else {
@@ -109,7 +106,7 @@ export async function saveResourceStep({
       break;
     }
     case "request-details": {
-      if (!apiInfo) return { ok: false, formError: "Save the API Info step first." };
+      if (!apiInfo) throw new AppError("resource_not_ready", { message: "Save the API Info step first." });
       const context = {
         ...apiInfo,
         requiredInputs: draft.config.oauth?.requiredInputs ?? [],
@@ -117,9 +114,9 @@ export async function saveResourceStep({
         saved: draft.saved,
       };
       const parsed = requestDetailsStepSchema(context).safeParse(values);
-      if (!parsed.success) return invalid(parsed.error);
-      const { baseUrl, authentication, userProfile, appOAuth, appApiKeys } = parsed.data;
-      const config: ResourceConfig = { ...draft.config, request: { baseUrl, authentication, userProfile } };
+      if (!parsed.success) throw invalid(parsed.error);
+      const { baseUrl, allowAnyHost, authentication, userProfile, appOAuth, appApiKeys } = parsed.data;
+      const config: ResourceConfig = { ...draft.config, request: { baseUrl, allowAnyHost, authentication, userProfile } };
       const setSecrets: Array<{ name: string; ciphertext: string }> = [];
       let deleteSecrets: string[] = [];
       if (apiInfo.level === "app" && apiInfo.authType === "oauth2" && appOAuth) {
@@ -142,7 +139,7 @@ export async function saveResourceStep({
       break;
     }
     case "test-and-publish":
-      return { ok: false, formError: "Test and Publish saves test credentials and publishes; it has no form of its own." };
+      throw new AppError("invalid_input", { message: "Test and Publish saves test credentials and publishes; it has no form of its own." });
   }
 
   const next = nextStep(step, plan.update.level ?? apiInfo?.level ?? null) ?? null;
@@ -158,7 +155,7 @@ export async function saveResourceStep({
     setSecrets: plan.setSecrets,
     deleteSecrets: plan.deleteSecrets,
   });
-  if (!saved) return NOT_FOUND;
-  if ("conflict" in saved) return conflictError(saved, (plan.update.name as string) ?? resource.name);
-  return { ok: true, data: { resourceId, next } };
+  if (!saved) throw notFound();
+  if ("conflict" in saved) throw conflictError(saved, (plan.update.name as string) ?? resource.name);
+  return { resourceId, next };
 }

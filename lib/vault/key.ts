@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
-import { ConfigError, databaseUrl, dataDir } from "@/lib/config/env";
+import { databaseUrl, dataDir } from "@/db/env";
+import { ConfigError } from "@/lib/config/env";
 import { readOrCreateSecretFile } from "@/lib/config/secret-file";
 import type { VaultKey } from "./vault";
 

@@ -1,7 +1,7 @@
 "use server";
 
 import { createUserWithProject } from "@/db/queries/users";
-import { publicAction } from "@/lib/actions/action";
+import { publicAction } from "@/server/action";
 import { hashPassword } from "@/lib/auth/password";
 import { signUpSchema } from "@/lib/auth/schema";
 

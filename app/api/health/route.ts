@@ -1,7 +1,7 @@
 // GET /api/health — 200 when the database answers, 503 when it does not.
 import { sql } from "drizzle-orm";
 import { getDatabase, type DatabaseKind } from "@/db/client";
-import { databaseUrl } from "@/lib/config/env";
+import { databaseUrl } from "@/db/env";
 
 export const dynamic = "force-dynamic";
 

@@ -1,13 +1,8 @@
-import { headers } from "next/headers";
 import { Card } from "@/components/ui/card";
 import { CodeBlock } from "@/components/ui/code-block";
-import { getTestConnection, listTestRuns } from "@/db/queries/connections";
-import { getResource } from "@/db/queries/resources";
-import { decryptConnectionCredentials } from "@/lib/connections/credentials";
+import type { TestAndPublishView } from "@/lib/connections/test-and-publish";
 import type { ResourceDraft } from "@/lib/resources/draft";
-import { requiredKeys } from "@/lib/resources/required-keys";
 import { connectSnippets } from "@/lib/resources/snippets";
-import { publishNeedsConfirmation } from "@/lib/resources/test-and-publish";
 import { FinishButton } from "./finish-button";
 import { TestCredentialsForm } from "./test-credentials-form";
 import { TestRequestPanel } from "./test-request-panel";
@@ -15,18 +10,9 @@ import { TestRequestPanel } from "./test-request-panel";
 const timeFormat = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeStyle: "medium", timeZone: "UTC" });
 
 /** The last wizard step: test credentials, test requests, snippets, Finish. */
-export async function TestAndPublishStep({ draft }: { draft: ResourceDraft }) {
+export function TestAndPublishStep({ draft, view, origin }: { draft: ResourceDraft; view: TestAndPublishView; origin: string }) {
   const apiInfo = draft.apiInfo!;
-  const keys = requiredKeys(apiInfo, draft.config);
-  const resource = (await getResource({ projectId: draft.projectId, resourceId: draft.id }))!;
-  const connection = apiInfo.level === "user" ? await getTestConnection({ resourceId: draft.id }) : undefined;
-  const stored = connection ? decryptConnectionCredentials(connection.id, connection.credentials) : {};
-  // Only plain values go to the browser; secrets are reported as set.
-  const savedValues = Object.fromEntries(keys.filter((key) => !key.secret && stored[key.key]).map((key) => [key.key, stored[key.key]!]));
-  const savedSecrets = keys.filter((key) => key.secret && stored[key.key]).map((key) => key.key);
-  const runs = await listTestRuns({ resourceId: draft.id });
-  const requestHeaders = await headers();
-  const origin = `${requestHeaders.get("x-forwarded-proto") ?? "http"}://${requestHeaders.get("host")}`;
+  const { keys, savedValues, savedSecrets, runs } = view;
   const snippets = connectSnippets({ origin, projectId: draft.projectId, resourceId: draft.id, resourceName: draft.name, keys });
   const profilePath = draft.config.request?.userProfile.source === "request" ? draft.config.request.userProfile.path : "/";
 
@@ -90,10 +76,10 @@ export async function TestAndPublishStep({ draft }: { draft: ResourceDraft }) {
 
       <div className="flex items-center justify-between border-t border-slate-200 pt-4">
         <p className="text-sm text-slate-600">
-          {resource.publishedAt ? `Published ${timeFormat.format(resource.publishedAt)} UTC.` : "Not published yet."} Finish publishes this
+          {view.publishedAt ? `Published ${timeFormat.format(view.publishedAt)} UTC.` : "Not published yet."} Finish publishes this
           configuration.
         </p>
-        <FinishButton projectId={draft.projectId} resourceId={draft.id} needsConfirmation={await publishNeedsConfirmation(resource)} />
+        <FinishButton projectId={draft.projectId} resourceId={draft.id} needsConfirmation={view.needsConfirmation} />
       </div>
     </div>
   );

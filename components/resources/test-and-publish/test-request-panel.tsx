@@ -8,7 +8,7 @@ import { FormField } from "@/components/ui/form-field";
 import { FormMessage } from "@/components/ui/form-message";
 import { Input } from "@/components/ui/input";
 import { Select } from "@/components/ui/select";
-import type { TestRequestOutcome } from "@/lib/resources/test-and-publish";
+import type { TestRequestOutcome } from "@/lib/connections/test-and-publish";
 import { sendTestRequest } from "../actions";
 
 const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"] as const;

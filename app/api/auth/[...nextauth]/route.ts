@@ -1,6 +1,6 @@
 // GET, POST /api/auth/* — next-auth's sign-in, sign-out, session and CSRF endpoints.
 import NextAuth from "next-auth";
-import { getAuthOptions } from "@/lib/auth/options";
+import { getAuthOptions } from "@/server/auth-options";
 
 type RouteContext = { params: Promise<{ nextauth: string[] }> };
 

@@ -9,7 +9,7 @@ import {
 } from "@/db/queries/projects";
 import { createSecretKey as createSecretKeyRow, revokeSecretKey as revokeSecretKeyRow } from "@/db/queries/secret-keys";
 import { addSigningKey, revokeSigningKey as revokeSigningKeyRow } from "@/db/queries/signing-keys";
-import { projectAction, type ActionResult } from "@/lib/actions/action";
+import { projectAction, type ActionResult } from "@/server/action";
 import { generateSecretKey } from "@/lib/auth/secret-keys";
 import { generateSigningKey as generateKeyPair, parsePublicSigningKey, SigningKeyError } from "@/lib/auth/signing-keys";
 import {

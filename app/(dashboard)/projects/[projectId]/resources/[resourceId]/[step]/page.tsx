@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { headers } from "next/headers";
 import { notFound, redirect } from "next/navigation";
 import { ApiInfoStepForm } from "@/components/resources/wizard/api-info-step-form";
 import { ApiKeysAuthorizationForm, OAuthAuthorizationForm } from "@/components/resources/wizard/authorization-step-form";
@@ -7,9 +8,10 @@ import { RequestDetailsStepForm } from "@/components/resources/wizard/request-de
 import { ResourceHeader } from "@/components/resources/resource-tabs";
 import { TestAndPublishStep } from "@/components/resources/test-and-publish/test-and-publish-step";
 import { Stepper } from "@/components/resources/wizard/stepper";
+import { loadTestAndPublish } from "@/lib/connections/test-and-publish";
 import { RESOURCE_WIZARD_STEP_LABELS } from "@/lib/resources/schema";
 import { canOpenStep, isStepSkipped, isWizardStep, stepIndex } from "@/lib/resources/wizard";
-import { requireResourceDraft } from "../../require-resource";
+import { requireResource, requireResourceDraft } from "../../require-resource";
 
 type Params = Promise<{ projectId: string; resourceId: string; step: string }>;
 
@@ -58,9 +60,14 @@ export default async function ResourceStepPage({ params }: { params: Params }) {
         />
       );
       break;
-    case "test-and-publish":
-      form = <TestAndPublishStep draft={draft} />;
+    case "test-and-publish": {
+      const view = await loadTestAndPublish(await requireResource(projectId, resourceId));
+      if (!view) redirect(`${base}/${draft.stepReached}`);
+      const requestHeaders = await headers();
+      const origin = `${requestHeaders.get("x-forwarded-proto") ?? "http"}://${requestHeaders.get("host")}`;
+      form = <TestAndPublishStep draft={draft} view={view} origin={origin} />;
       break;
+    }
   }
 
   return (

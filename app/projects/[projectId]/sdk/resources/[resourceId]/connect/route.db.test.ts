@@ -8,7 +8,7 @@ import { revokeSigningKey } from "@/db/queries/signing-keys";
 import { connections } from "@/db/schema";
 import { startTaskLab, type TaskLab } from "@/e2e/fixtures/tasklab";
 import { decryptConnectionCredentials } from "@/lib/connections/credentials";
-import { ALLOWED_ORIGIN, projectWithSigningKey, publishedTaskLabResource, signUserToken } from "@/lib/testing/connect-fixtures";
+import { ALLOWED_ORIGIN, projectWithSigningKey, publishedTaskLabResource, signUserToken } from "@/e2e/support/connect-fixtures";
 import { createResourceDraft } from "@/lib/resources/save-step";
 import { GET as getMe } from "../../../me/route";
 import { DELETE, OPTIONS, POST } from "./route";
@@ -27,8 +27,7 @@ beforeAll(async () => {
   resourceId = await publishedTaskLabResource(project.projectId, tasklab);
   appResourceId = await publishedTaskLabResource(project.projectId, tasklab, "app-api-keys");
   otherResourceId = await publishedTaskLabResource(other.projectId, tasklab);
-  const draft = await createResourceDraft({ projectId: project.projectId, values: { name: `Draft ${randomUUID()}` } });
-  draftResourceId = draft.ok ? draft.data.resourceId : "";
+  ({ resourceId: draftResourceId } = await createResourceDraft({ projectId: project.projectId, values: { name: `Draft ${randomUUID()}` } }));
 });
 afterAll(() => tasklab.close());
 
@@ -61,7 +60,7 @@ async function callConnect(method: "POST" | "DELETE" | "OPTIONS", options: CallO
 
 async function connectionCount(): Promise<number> {
   const db = await getDb();
-  const [row] = await db.select({ value: count() }).from(connections).where(eq(connections.isTest, false));
+  const [row] = await db.select({ value: count() }).from(connections).where(eq(connections.kind, "user"));
   return row!.value;
 }
 

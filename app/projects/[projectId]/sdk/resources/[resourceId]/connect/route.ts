@@ -1,6 +1,6 @@
 // POST, DELETE /projects/:projectId/sdk/resources/:resourceId/connect — connect or disconnect a user's credentials.
 import { z } from "zod";
-import { ApiError } from "@/lib/api/errors";
+import { AppError } from "@/lib/errors";
 import { sdkPreflight, sdkRoute } from "@/lib/api/sdk-route";
 import { connectUser, disconnectUser } from "@/lib/connections/connect";
 import { readJsonObject } from "@/lib/connections/connect-body";
@@ -10,7 +10,7 @@ const METHODS = "POST, DELETE, OPTIONS";
 function resourceId(params: Record<string, string>): string {
   const id = params.resourceId ?? "";
   if (!z.uuid().safeParse(id).success) {
-    throw new ApiError({ status: 404, code: "resource_not_found", message: "No published resource with this ID in this project." });
+    throw new AppError("resource_not_found");
   }
   return id;
 }

@@ -1,0 +1,83 @@
+import { AppError } from "@/lib/errors";
+import { OutboundError, type OutboundPolicy } from "@/lib/http/client";
+import { basicClientAuthorization, requestToken, TokenEndpointError, type TokenSet } from "@/lib/oauth/token";
+import { maskSecrets } from "@/lib/resources/request";
+import type { ResourceRuntime } from "@/lib/resources/runtime";
+import { renderUrl, TemplateError } from "@/lib/resources/template";
+import type { ConnectionCredentials } from "./credentials";
+import { grantFingerprint } from "./credentials";
+
+/** Token endpoint 5xx answers and network failures are retried after these pauses. */
+const RETRY_DELAYS_MS = [200, 800];
+
+/** Which grant the tokens of a resource's test or app connection come from (see grantFingerprint). */
+export function resourceGrantFingerprint(runtime: ResourceRuntime): string {
+  const oauth = runtime.config.oauth;
+  return grantFingerprint([
+    runtime.grantType,
+    oauth?.accessTokenUrl,
+    oauth?.clientId,
+    oauth?.includeClientCredentials,
+    runtime.clientSecret,
+    runtime.appCredentials.refresh_token,
+  ]);
+}
+
+/** Everything a token endpoint's answer must not show: the client secret in each encoding, and the tokens. */
+function grantSecrets(runtime: ResourceRuntime, values: ConnectionCredentials): string[] {
+  const clientId = runtime.config.oauth?.clientId ?? "";
+  const secret = runtime.clientSecret ?? "";
+  return [
+    secret,
+    basicClientAuthorization(clientId, secret).slice("Basic ".length),
+    values.refresh_token ?? "",
+    values.access_token ?? "",
+  ];
+}
+
+const notReady = (message: string) => new AppError("resource_not_ready", { message, failure: { kind: "configuration" } });
+
+/**
+ * Asks the resource's token endpoint for new tokens with its grant (the connection's refresh
+ * token, or client credentials), retrying 5xx answers and network failures. The one caller of
+ * lib/oauth.
+ */
+export async function requestNewTokens(runtime: ResourceRuntime, values: ConnectionCredentials, policy: OutboundPolicy): Promise<TokenSet> {
+  const oauth = runtime.config.oauth;
+  if (!oauth || !runtime.clientSecret) throw notReady("Enter the Access Token URL, Client ID and Client Secret first.");
+  let url: URL;
+  try {
+    const inputs = Object.fromEntries(oauth.requiredInputs.map((input) => [`inputs.${input.key}`, values[input.key] ?? ""]));
+    url = renderUrl(oauth.accessTokenUrl, inputs);
+  } catch (error) {
+    if (error instanceof TemplateError) throw notReady(`Access Token URL: ${error.message}`);
+    throw error;
+  }
+  const refreshToken = values.refresh_token;
+  if (runtime.grantType === "refresh_token" && !refreshToken) throw notReady("There is no refresh token to get an access token with.");
+  const endpoint = { url, clientId: oauth.clientId, clientSecret: runtime.clientSecret, includeClientCredentials: oauth.includeClientCredentials };
+  const grant = runtime.grantType === "refresh_token" ? { grantType: "refresh_token" as const, refreshToken: refreshToken! } : { grantType: "client_credentials" as const };
+
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await requestToken(endpoint, grant, policy);
+    } catch (error) {
+      const transient = error instanceof OutboundError || (error instanceof TokenEndpointError && error.status >= 500);
+      if (transient && attempt < RETRY_DELAYS_MS.length) {
+        await new Promise((resolve) => setTimeout(resolve, RETRY_DELAYS_MS[attempt]));
+        continue;
+      }
+      const secrets = grantSecrets(runtime, values);
+      if (error instanceof TokenEndpointError) {
+        throw new AppError("token_refresh_failed", {
+          message: maskSecrets(error.message, secrets),
+          failure: { kind: "token_endpoint", status: error.status, body: maskSecrets(error.body, secrets), oauthError: error.error },
+        });
+      }
+      if (error instanceof OutboundError) {
+        throw new AppError("upstream_unreachable", { message: `Access Token URL: ${error.message}`, failure: { kind: "network" } });
+      }
+      throw error;
+    }
+  }
+}

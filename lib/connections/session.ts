@@ -1,0 +1,230 @@
+import { getResourceConnection, getUserConnection, saveResourceConnection } from "@/db/queries/connections";
+import type { Connection, Resource } from "@/db/schema";
+import { AppError } from "@/lib/errors";
+import { OutboundError, type OutboundPolicy, type OutboundResponse, sendRequest } from "@/lib/http/client";
+import { type ApiCall, buildApiRequest, describeRequest, RequestBuildError } from "@/lib/resources/request";
+import { requiredKeys } from "@/lib/resources/required-keys";
+import { loadResourceRuntime, type ResourceRuntime } from "@/lib/resources/runtime";
+import type { TemplateValues } from "@/lib/resources/template";
+import {
+  type ConnectionCredentials,
+  type CredentialState,
+  credentialStateOf,
+  encryptConnectionCredentials,
+  hasUsableAccessToken,
+  mergeTokens,
+} from "./credentials";
+import { requestNewTokens, resourceGrantFingerprint } from "./grant";
+import { reconnectNeeded, refreshConnectionTokens } from "./refresh";
+
+export type DescribedRequest = ReturnType<typeof describeRequest>;
+
+export interface SessionResult {
+  /** The request as sent, secrets masked. */
+  request: DescribedRequest;
+  response: OutboundResponse;
+}
+
+/**
+ * Whose credentials a session uses. Every request through a resource names one:
+ * - `user`: a Connected User's connection (published configuration);
+ * - `app`: an App-Level resource's own (published configuration);
+ * - `test`: the resource's test connection (draft configuration; the Test and Publish step);
+ * - `pending`: credentials a user is connecting with, not stored yet (the User Profile at connect).
+ */
+export type SessionTarget =
+  | { kind: "user"; userId: string }
+  | { kind: "app" }
+  | { kind: "test" }
+  | { kind: "pending"; values: ConnectionCredentials };
+
+/** One set of credentials in use: requests through it refresh and store its tokens. */
+export interface ConnectionSession {
+  runtime: ResourceRuntime;
+  /** Renders, authenticates and sends one call; refreshes OAuth tokens ahead of expiry and once on a 401. */
+  send(call: ApiCall): Promise<SessionResult>;
+  /** A usable access token (refreshed first when needed). */
+  accessToken(): Promise<string>;
+  /** The credentials as they stand now: for a pending connection, what to store. */
+  current(): CredentialState;
+}
+
+// Where a session's credentials live, and how new tokens for them are obtained and kept.
+interface CredentialHolder {
+  state: CredentialState;
+  refresh(stale: CredentialState): Promise<CredentialState>;
+}
+
+const notPublished = () => new AppError("resource_not_found");
+
+/**
+ * Opens the connection session for one set of credentials of a resource: loads the published
+ * configuration (the draft for `test`), decrypts the credentials of the one row that holds
+ * them, and gives a `send` that every caller — test requests, the User Profile at connect,
+ * the request API, workflow steps — uses.
+ */
+export async function openConnectionSession({
+  resource,
+  target,
+  policy,
+}: {
+  resource: Resource;
+  target: SessionTarget;
+  policy: OutboundPolicy;
+}): Promise<ConnectionSession> {
+  const runtime = await loadResourceRuntime(resource, target.kind === "test" ? "draft" : "published");
+  if (!runtime) throw target.kind === "test" ? new AppError("resource_not_ready") : notPublished();
+  if (target.kind === "pending") return openPendingSession({ runtime, values: target.values, policy });
+  const holder = await credentialHolder(resource, runtime, target, policy);
+  return sessionOver(runtime, holder, policy);
+}
+
+/**
+ * A session over credentials that no row holds yet (a user connecting): new tokens stay in
+ * `current()` for the caller to store with the connection.
+ */
+export function openPendingSession({
+  runtime,
+  values,
+  accessTokenExpiresAt = null,
+  policy,
+}: {
+  runtime: ResourceRuntime;
+  values: ConnectionCredentials;
+  accessTokenExpiresAt?: Date | null;
+  policy: OutboundPolicy;
+}): ConnectionSession {
+  const holder = memoryHolder(values, (current) => requestNewTokens(runtime, current, policy));
+  holder.state.accessTokenExpiresAt = accessTokenExpiresAt;
+  return sessionOver(runtime, holder, policy);
+}
+
+function sessionOver(runtime: ResourceRuntime, holder: CredentialHolder, policy: OutboundPolicy): ConnectionSession {
+  const oauth = runtime.authType === "oauth2";
+  const refresh = async () => {
+    holder.state = await holder.refresh(holder.state);
+    return holder.state;
+  };
+  const usableState = async () => (oauth && !hasUsableAccessToken(holder.state) ? refresh() : holder.state);
+  return {
+    runtime,
+    current: () => holder.state,
+    accessToken: async () => (await usableState()).values.access_token ?? "",
+    async send(call) {
+      let result = await sendOnce(runtime, (await usableState()).values, call, policy);
+      if (oauth && result.response.status === 401) result = await sendOnce(runtime, (await refresh()).values, call, policy);
+      return result;
+    },
+  };
+}
+
+async function credentialHolder(
+  resource: Resource,
+  runtime: ResourceRuntime,
+  target: Exclude<SessionTarget, { kind: "pending" }>,
+  policy: OutboundPolicy,
+): Promise<CredentialHolder> {
+  const grant = (values: ConnectionCredentials) => requestNewTokens(runtime, values, policy);
+  if (runtime.level === "app") {
+    // App-Level API keys are the resource's own secrets: no row holds anything.
+    if (runtime.authType !== "oauth2") return memoryHolder({}, grant);
+    if (target.kind === "user") throw new AppError("app_level_resource");
+    return rowHolder(await appLevelGrantRow(resource, runtime, target.kind), grant);
+  }
+  if (target.kind === "app") throw new AppError("resource_not_found");
+  if (target.kind === "user") {
+    const connection = await getUserConnection({ projectId: resource.projectId, resourceId: resource.id, userId: target.userId });
+    if (!connection) throw new AppError("connection_not_found");
+    return rowHolder(connection, grant);
+  }
+  const connection = await getResourceConnection({ resourceId: resource.id, kind: "test" });
+  if (connection) return rowHolder(connection, grant);
+  // A User-Level resource whose users supply nothing (client credentials without inputs) needs no test connection.
+  if (requiredKeys(runtime, runtime.config).length > 0) throw new AppError("test_connection_missing");
+  return memoryHolder({}, grant);
+}
+
+/**
+ * The row that holds an App-Level grant's live tokens. Production (`app`) uses the app
+ * connection. A test (`test`) uses it too while the draft names the same grant as the
+ * published configuration, so both share one rotating refresh token; a draft with a replaced
+ * grant tests on a row of its own until Finish makes it the app's. A row whose grant is not
+ * the one its configuration names now is seeded afresh from the resource's secrets.
+ */
+async function appLevelGrantRow(resource: Resource, runtime: ResourceRuntime, kind: "app" | "test"): Promise<Connection> {
+  const fingerprint = resourceGrantFingerprint(runtime);
+  let rowKind: "app" | "test" = kind;
+  if (kind === "test") {
+    const published = resource.published ? await loadResourceRuntime(resource, "published") : undefined;
+    if (published && resourceGrantFingerprint(published) === fingerprint) rowKind = "app";
+  }
+  const row = await getResourceConnection({ resourceId: resource.id, kind: rowKind });
+  if (row?.grantFingerprint === fingerprint) return row;
+  const seed = runtime.appCredentials.refresh_token;
+  return saveResourceConnection({
+    projectId: resource.projectId,
+    resourceId: resource.id,
+    kind: rowKind,
+    encrypt: (connectionId) => encryptConnectionCredentials(connectionId, seed ? { refresh_token: seed } : {}),
+    accessTokenExpiresAt: null,
+    grantFingerprint: fingerprint,
+    onlyWhenGrantChanged: true,
+  });
+}
+
+function rowHolder(connection: Connection, grant: (values: ConnectionCredentials) => ReturnType<typeof requestNewTokens>): CredentialHolder {
+  if (connection.status === "INVALID") throw reconnectNeeded(connection.invalidReason);
+  return {
+    state: credentialStateOf(connection),
+    refresh: (stale) => refreshConnectionTokens({ connectionId: connection.id, stale, grant }),
+  };
+}
+
+/** Credentials held in memory only: new tokens are kept in the state for the caller to store. */
+function memoryHolder(values: ConnectionCredentials, grant: (values: ConnectionCredentials) => ReturnType<typeof requestNewTokens>): CredentialHolder {
+  return {
+    state: { values, accessTokenExpiresAt: null, obtainedAt: null, version: 0 },
+    async refresh(stale) {
+      const tokens = await grant(stale.values);
+      return { values: mergeTokens(stale.values, tokens), accessTokenExpiresAt: tokens.expiresAt ?? null, obtainedAt: new Date(), version: 0 };
+    },
+  };
+}
+
+/** The template values of a call: inputs and API keys from the credentials (App-Level keys from the resource), and the OAuth tokens. */
+export function credentialTemplateValues(runtime: ResourceRuntime, values: ConnectionCredentials): TemplateValues {
+  const templateValues: Record<string, string> = {};
+  const keySource = runtime.level === "app" ? runtime.appCredentials : values;
+  for (const input of runtime.config.oauth?.requiredInputs ?? []) templateValues[`inputs.${input.key}`] = values[input.key] ?? "";
+  for (const key of runtime.config.apiKeys ?? []) templateValues[`credentials.${key.name}`] = keySource[key.name] ?? "";
+  if (runtime.authType === "oauth2") {
+    templateValues["credentials.access_token"] = values.access_token ?? "";
+    templateValues["credentials.refresh_token"] = values.refresh_token ?? "";
+  }
+  return templateValues;
+}
+
+/** The values a shown request must mask: the client secret, every App-Level value, every secret key and the tokens. */
+function shownSecrets(runtime: ResourceRuntime, values: ConnectionCredentials): string[] {
+  const secretKeys = runtime.level === "user" ? (runtime.config.apiKeys ?? []).filter((key) => key.secret).map((key) => values[key.name] ?? "") : [];
+  return [runtime.clientSecret ?? "", ...Object.values(runtime.appCredentials), ...secretKeys, values.access_token ?? "", values.refresh_token ?? ""];
+}
+
+async function sendOnce(runtime: ResourceRuntime, values: ConnectionCredentials, call: ApiCall, policy: OutboundPolicy): Promise<SessionResult> {
+  const settings = runtime.config.request;
+  if (!settings) throw new AppError("resource_not_ready", { failure: { kind: "configuration" } });
+  let built;
+  try {
+    built = buildApiRequest(settings, credentialTemplateValues(runtime, values), call);
+  } catch (error) {
+    if (error instanceof RequestBuildError) throw new AppError("invalid_request", { message: error.message, failure: { kind: "configuration" } });
+    throw error;
+  }
+  const request = describeRequest(built, shownSecrets(runtime, values));
+  try {
+    return { request, response: await sendRequest(built, policy) };
+  } catch (error) {
+    if (error instanceof OutboundError) throw new AppError("upstream_unreachable", { message: error.message, failure: { kind: "network", request } });
+    throw error;
+  }
+}

@@ -1,0 +1,115 @@
+import type { z } from "zod";
+
+/**
+ * Every error Switchboard answers with, by code: its HTTP status and the message it says
+ * when the throw site has nothing more precise. Throw sites, the HTTP and action adapters
+ * and the OpenAPI document all read this table, so a code cannot drift from its status or
+ * its documentation.
+ */
+export const ERROR_CATALOGUE = {
+  invalid_input: { status: 400, message: "The input is not valid." },
+  invalid_request: { status: 400, message: "The request body is not a valid request." },
+  invalid_json: { status: 400, message: "The body is not valid JSON." },
+  invalid_body: { status: 400, message: "The body must be a JSON object of the resource's required keys." },
+  invalid_credentials_payload: { status: 400, message: "Some keys of the body are missing, unknown or not strings." },
+  missing_user: { status: 400, message: "Name the Connected User in the X-Switchboard-User header." },
+  invalid_user: { status: 400, message: "X-Switchboard-User is at most 255 characters, with no control characters." },
+  not_a_preflight: { status: 400, message: "A preflight request names its Origin." },
+  resource_not_ready: { status: 400, message: "Finish the Request Details step first." },
+  missing_user_token: { status: 401, message: "Send the User Token as Authorization: Bearer <token>." },
+  invalid_user_token: { status: 401, message: "The User Token is not valid." },
+  invalid_secret_key: { status: 401, message: "The Secret Key is unknown or revoked." },
+  not_signed_in: { status: 401, message: "Your session has ended. Sign in again." },
+  origin_not_allowed: { status: 403, message: "This origin is not an Allowed Origin of this project." },
+  owner_only: { status: 403, message: "Only the project owner can do this." },
+  secret_key_required: {
+    status: 403,
+    message: "This is an App-Level resource: only your backend, with a Secret Key, may send requests with the app's credentials.",
+  },
+  project_not_found: { status: 404, message: "No project has this ID." },
+  resource_not_found: { status: 404, message: "No published resource with this ID in this project." },
+  connection_not_found: { status: 404, message: "This user has no connection to this resource." },
+  test_connection_missing: { status: 409, message: "Save test credentials first." },
+  app_level_resource: {
+    status: 409,
+    message: "This is an App-Level resource: it uses the app's credentials, so users do not connect to it.",
+  },
+  name_taken: { status: 409, message: "A resource with this name already exists in this project." },
+  payload_too_large: { status: 413, message: "The body is too large." },
+  unsupported_media_type: { status: 415, message: "Send the body as JSON, with Content-Type: application/json." },
+  credentials_rejected: { status: 422, message: "The API refused these credentials." },
+  reconnect_needed: { status: 424, message: "This connection is no longer valid: the user must connect again." },
+  rate_limited: { status: 429, message: "Too many requests." },
+  internal_error: { status: 500, message: "Something went wrong on our side." },
+  upstream_unreachable: { status: 502, message: "The API could not be reached." },
+  token_refresh_failed: { status: 502, message: "The access token could not be refreshed. The connection is kept as it was." },
+  profile_request_failed: { status: 502, message: "The User Profile could not be fetched." },
+  refresh_in_progress: { status: 503, message: "The access token is being refreshed; try again shortly." },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CATALOGUE;
+
+/** What went wrong with a call to the team's API, for a person to act on (Test and Publish shows it). */
+export interface CallFailure {
+  kind: "configuration" | "token_endpoint" | "network";
+  /** The token endpoint's status and body, or the API's, masked. */
+  status?: number;
+  body?: string;
+  oauthError?: string;
+  /** The request as sent, secrets masked, when it got that far. */
+  request?: { method: string; url: string; headers: [string, string][]; body: string | undefined };
+}
+
+/** The one error type domain code throws; adapters turn it into an HTTP body or an action result. */
+export class AppError extends Error {
+  override name = "AppError";
+  readonly code: ErrorCode;
+  /** Per field (a dotted path): what is wrong with it. */
+  readonly fields?: Record<string, string>;
+  /** Response headers the error needs (Retry-After). */
+  readonly headers?: Record<string, string>;
+  readonly failure?: CallFailure;
+
+  constructor(
+    code: ErrorCode,
+    options: { message?: string; fields?: Record<string, string>; headers?: Record<string, string>; failure?: CallFailure } = {},
+  ) {
+    super(options.message ?? ERROR_CATALOGUE[code].message);
+    this.code = code;
+    this.fields = options.fields;
+    this.headers = options.headers;
+    this.failure = options.failure;
+  }
+
+  get status(): number {
+    return ERROR_CATALOGUE[this.code].status;
+  }
+}
+
+/** A zod failure as an AppError: the first message of each field, and issues without a path as the message. */
+export function invalidInputError(error: z.ZodError, code: ErrorCode = "invalid_input", message?: string): AppError {
+  const fields: Record<string, string> = {};
+  let formMessage: string | undefined;
+  for (const issue of error.issues) {
+    const path = issue.path.map(String).join(".");
+    if (!path) formMessage ??= issue.message;
+    else fields[path] ??= issue.message;
+  }
+  return new AppError(code, {
+    message: message ?? formMessage ?? ERROR_CATALOGUE[code].message,
+    ...(Object.keys(fields).length ? { fields } : {}),
+  });
+}
+
+/** What every server action answers; forms map fieldErrors to fields and formError to the form. */
+export type ActionResult<T = undefined> =
+  | { ok: true; data: T }
+  | { ok: false; fieldErrors?: Record<string, string[]>; formError?: string };
+
+/** The action adapter: an AppError as an action result, its fields per field and its message unless the fields say it all. */
+export function actionErrorResult(error: AppError): ActionResult<never> {
+  if (!error.fields) return { ok: false, formError: error.message };
+  const fieldErrors = Object.fromEntries(Object.entries(error.fields).map(([field, message]) => [field, [message]]));
+  const saysMore = error.message !== ERROR_CATALOGUE[error.code].message;
+  return { ok: false, fieldErrors, ...(saysMore ? { formError: error.message } : {}) };
+}
