@@ -1,5 +1,7 @@
 import { execFile, spawn, type ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import { expect, test, type TaskLab } from "./support/tasklab";
 
@@ -86,7 +88,9 @@ test("a server killed between the token response and the database write leaves t
   tasklab,
   baseURL,
 }) => {
-  const crashing = await startServer({ SWITCHBOARD_TEST_CRASH_AFTER_TOKEN_RESPONSE: "1" });
+  // The test injects the crash: a preload that kills the server once a token response is read.
+  const crashHook = pathToFileURL(path.resolve("e2e/support/crash-after-token-response.mjs")).href;
+  const crashing = await startServer({ NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --import=${crashHook}`.trim() });
   try {
     const setup = await setUp(tasklab, 1);
     const userId = setup.users[0]!;

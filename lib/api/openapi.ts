@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { MAX_USER_TOKEN_LENGTH } from "@/lib/auth/user-token";
+import { ERROR_CATALOGUE, type ErrorCode } from "@/lib/errors";
+import { DEFAULT_MAX_USER_TOKEN_LIFETIME_SECONDS, MAX_USER_ID_LENGTH, MAX_USER_TOKEN_LENGTH } from "@/lib/auth/user-token";
 import {
   apiErrorSchema,
   apiRequestSchema,
@@ -151,7 +152,7 @@ const uuidParameter = (name: string, description: string): ParameterObject => ({
 const projectIdParameter = uuidParameter("projectId", "The Project ID (Settings → Project ID).");
 const resourceIdParameter = uuidParameter("resourceId", "The ID of a published User-Level resource of the project.");
 
-type ErrorExample = { code: string; message: string; fields?: Record<string, string> };
+type ErrorExample = { code: ErrorCode; message: string; fields?: Record<string, string> };
 
 function errorResponse(description: string, examples: ErrorExample[], headers?: Record<string, HeaderObject>): ResponseObject {
   return {
@@ -170,17 +171,16 @@ function jsonResponse(description: string, schema: ComponentSchema): ResponseObj
   return { description, content: { "application/json": { schema: ref(schema) } } };
 }
 
-const unauthorized = errorResponse("The User Token is missing, or it does not verify: wrong signature or algorithm, expired, issued in the future, or an aud that is not this project.", [
+const unauthorized = errorResponse("The User Token is missing, or it does not verify: wrong signature or algorithm, expired, issued in the future, living longer than the lifetime limit, an aud that is not this project, or a sub that is not a valid user ID.", [
   { code: "missing_user_token", message: "Send the User Token as Authorization: Bearer <token>." },
   { code: "invalid_user_token", message: "The User Token has expired." },
 ]);
 
-const originNotAllowed = errorResponse("A browser called from an origin that is not one of the project's Allowed Origins.", [
-  {
-    code: "origin_not_allowed",
-    message: "https://app.example.com is not an Allowed Origin of this project. Add it in Settings → Signing Keys → Allowed Origins.",
-  },
-]);
+const originNotAllowedExample: ErrorExample = {
+  code: "origin_not_allowed",
+  message: "https://app.example.com is not an Allowed Origin of this project. Add it in Settings → Signing Keys → Allowed Origins.",
+};
+const originNotAllowed = errorResponse("A browser called from an origin that is not one of the project's Allowed Origins.", [originNotAllowedExample]);
 
 const rateLimited = errorResponse(
   `Too many calls for this user: at most ${RATE_LIMIT_PER_MINUTE} a minute per project. Wait for the number of seconds in Retry-After.`,
@@ -202,9 +202,9 @@ const userTokenDescription = [
   "A JWT your backend signs for one of your users with a signing key of the project (Settings → Signing Keys). RS256 only.",
   "",
   "Claims:",
-  "- sub (required): your user's ID, 1–256 characters. It becomes the connection's userId.",
+  `- sub (required): your user's ID, 1–${MAX_USER_ID_LENGTH} characters with no control characters. It becomes the connection's userId.`,
   "- iat (required): when the token was issued; not in the future.",
-  "- exp (required): when it expires. Keep tokens short-lived.",
+  `- exp (required): when it expires, at most ${DEFAULT_MAX_USER_TOKEN_LIFETIME_SECONDS / 3600} hours after iat. Keep tokens short-lived.`,
   "- aud (optional): when present, it must be the Project ID (or a list that includes it).",
   "",
   "A kid header picks the signing key; without one, each active key is tried.",
@@ -333,7 +333,7 @@ export function connectApiDocument(options: { serverUrl?: string } = {}): OpenAp
         in: "header",
         required: false,
         description: "With a Secret Key: the Connected User (a User Token's sub) whose credentials to use. Not needed for App-Level resources.",
-        schema: { type: "string", maxLength: 256 },
+        schema: { type: "string", minLength: 1, maxLength: MAX_USER_ID_LENGTH },
       },
     ],
     requestBody: {
@@ -348,14 +348,21 @@ export function connectApiDocument(options: { serverUrl?: string } = {}): OpenAp
         { code: "invalid_json", message: "The body is not valid JSON." },
         { code: "invalid_body", message: "The body must be a JSON object of the resource's required keys." },
         { code: "missing_user", message: "Name the Connected User in the X-Switchboard-User header." },
-        { code: "invalid_user", message: "X-Switchboard-User is at most 256 characters." },
+        { code: "resource_not_ready", message: ERROR_CATALOGUE.resource_not_ready.message },
+        { code: "invalid_user", message: `X-Switchboard-User must be at most ${MAX_USER_ID_LENGTH} characters.` },
       ]),
       "401": errorResponse("The User Token or the Secret Key is missing or does not verify.", [
         { code: "missing_user_token", message: "Send the User Token as Authorization: Bearer <token>." },
         { code: "invalid_user_token", message: "The User Token has expired." },
         { code: "invalid_secret_key", message: "The Secret Key is unknown or revoked." },
       ]),
-      "403": originNotAllowed,
+      "403": errorResponse(
+        "A browser called from an origin that is not an Allowed Origin, or a User Token asked to use an App-Level resource: the app's credentials are for your backend (a Secret Key) only.",
+        [
+          originNotAllowedExample,
+          { code: "secret_key_required", message: ERROR_CATALOGUE.secret_key_required.message },
+        ],
+      ),
       "404": errorResponse("No project or published resource has this ID, or the user has not connected to the resource.", [
         projectNotFound,
         resourceNotFound,
@@ -381,7 +388,7 @@ export function connectApiDocument(options: { serverUrl?: string } = {}): OpenAp
     security: [{ [SECURITY_SCHEME]: [] }, { [SECRET_KEY_SCHEME]: [] }],
   };
 
-  return {
+  return checkedAgainstCatalogue({
     openapi: "3.1.0",
     info: { title: "Switchboard Connect API", version: "1.0.0", description: apiDescription },
     ...(options.serverUrl ? { servers: [{ url: options.serverUrl, description: "This Switchboard" }] } : {}),
@@ -408,5 +415,23 @@ export function connectApiDocument(options: { serverUrl?: string } = {}): OpenAp
         },
       },
     },
-  };
+  });
 }
+
+/** Every error code is documented under the status the catalogue gives it, or the document is not built. */
+function checkedAgainstCatalogue(document: OpenApiDocument): OpenApiDocument {
+  for (const item of Object.values(document.paths)) {
+    for (const operation of Object.values(item)) {
+      for (const [status, response] of Object.entries(operation.responses)) {
+        for (const code of Object.keys(response.content?.["application/json"]?.examples ?? {})) {
+          const entry = ERROR_CATALOGUE[code as ErrorCode];
+          if (!entry || String(entry.status) !== status) {
+            throw new Error(`${operation.operationId}: ${code} is documented under ${status}, the catalogue says ${entry?.status ?? "nothing"}.`);
+          }
+        }
+      }
+    }
+  }
+  return document;
+}
+

@@ -1,0 +1,163 @@
+import { randomUUID } from "node:crypto";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { getDb } from "@/db/client";
+import { getResourceConnection, getUserConnection } from "@/db/queries/connections";
+import { connections } from "@/db/schema";
+import { startTaskLab, type TaskLab } from "@/e2e/fixtures/tasklab";
+import { projectWithSigningKey, publishedTaskLabResource } from "@/e2e/support/connect-fixtures";
+import { connectUser } from "./connect";
+import { credentialStateOf, encryptConnectionCredentials } from "./credentials";
+import { requestThroughResource } from "./request";
+import { sendTestRequestThroughResource } from "./test-and-publish";
+
+// The connection session against TaskLab, which rotates refresh tokens and revokes the whole
+// grant when a spent one is presented again (reuse detection).
+
+let projectId: string;
+const project = () => ({ id: projectId, allowPrivateNetwork: true });
+const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+beforeAll(async () => {
+  ({ projectId } = await projectWithSigningKey());
+});
+
+/** The token endpoint's answers so far: a refused reuse shows as a 400. */
+const tokenStatuses = (tasklab: TaskLab) => tasklab.tokenRequests.map((request) => request.status);
+
+async function expireStoredAccessToken(connectionId: string, tasklab: TaskLab) {
+  const db = await getDb();
+  const [row] = await db.select().from(connections).where(eq(connections.id, connectionId));
+  const { values } = credentialStateOf(row!);
+  await db
+    .update(connections)
+    .set({
+      credentials: encryptConnectionCredentials(connectionId, { ...values, access_token: tasklab.expiredAccessToken() }),
+      accessTokenExpiresAt: new Date(Date.now() - 1000),
+    })
+    .where(eq(connections.id, connectionId));
+}
+
+describe("an App-Level refresh-token grant has one home", () => {
+  let tasklab: TaskLab;
+  beforeAll(async () => {
+    // One-second access tokens: every call below needs a refresh, so every call rotates the refresh token.
+    tasklab = await startTaskLab({ accessTokenTtlSeconds: 1 });
+  });
+  afterAll(() => tasklab.close());
+
+  it("shares the live grant between the request API and test requests after Finish: no reuse, no revoked grant", async () => {
+    const resourceId = await publishedTaskLabResource(projectId, tasklab, "app-oauth-refresh", tasklab.issueTokens().refreshToken);
+    tasklab.reset();
+    const viaApi = async () => {
+      await wait(1100);
+      return (await requestThroughResource({ project: project(), resourceId, caller: { kind: "backend", userId: undefined }, input: { method: "GET", path: "/tasks" } }))
+        .status;
+    };
+    const statuses: number[] = [];
+    for (let i = 0; i < 3; i++) statuses.push(await viaApi());
+    await wait(1100);
+    const test = await sendTestRequestThroughResource({ projectId, resourceId, allowPrivateNetwork: true, call: { method: "GET", path: "/tasks" } });
+    statuses.push(test.response?.status ?? 0);
+    for (let i = 0; i < 3; i++) statuses.push(await viaApi());
+
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 200, 200]);
+    expect(tokenStatuses(tasklab)).toEqual(Array(7).fill(200));
+    expect((await getResourceConnection({ resourceId, kind: "app" }))?.status).toBe("VALID");
+    expect(await getResourceConnection({ resourceId, kind: "test" })).toBeUndefined();
+  });
+});
+
+describe("a reconnect during a refresh", () => {
+  let tasklab: TaskLab;
+  beforeAll(async () => {
+    tasklab = await startTaskLab();
+  });
+  afterAll(() => tasklab.close());
+  beforeEach(() => tasklab.reset());
+
+  it("wins: the refresh's late write is discarded, the next request uses the new access token and the connection stays VALID", async () => {
+    const resourceId = await publishedTaskLabResource(projectId, tasklab, "user-oauth-no-profile");
+    const userId = `user-${randomUUID()}`;
+    const connected = await connectUser({ project: project(), resourceId, userId, body: { refresh_token: tasklab.issueTokens().refreshToken } });
+    await expireStoredAccessToken(connected.id, tasklab);
+    tasklab.reset();
+    tasklab.behaviour.tokenDelayMs = 2000;
+
+    const inFlight = requestThroughResource({ project: project(), resourceId, caller: { kind: "backend", userId }, input: { method: "GET", path: "/tasks" } });
+    await wait(300);
+    expect(tokenStatuses(tasklab)).toEqual([0]); // the refresh is waiting for its answer
+    const reconnected = tasklab.issueTokens();
+    await connectUser({ project: project(), resourceId, userId, body: { access_token: reconnected.accessToken, refresh_token: reconnected.refreshToken } });
+    expect((await inFlight).status).toBe(200);
+
+    const row = (await getUserConnection({ projectId, resourceId, userId }))!;
+    expect(row.status).toBe("VALID");
+    expect(credentialStateOf(row).values).toMatchObject({ access_token: reconnected.accessToken, refresh_token: reconnected.refreshToken });
+    tasklab.reset();
+    const next = await requestThroughResource({ project: project(), resourceId, caller: { kind: "backend", userId }, input: { method: "GET", path: "/me" } });
+    expect(next.status).toBe(200);
+    expect(tasklab.tokenRequests).toHaveLength(0);
+  });
+});
+
+describe("short-lived access tokens", () => {
+  let tasklab: TaskLab;
+  beforeAll(async () => {
+    tasklab = await startTaskLab({ accessTokenTtlSeconds: 5 });
+  });
+  afterAll(() => tasklab.close());
+
+  it("are refreshed once for 50 concurrent requests, not on every call (the margin is at most half the lifetime)", async () => {
+    const resourceId = await publishedTaskLabResource(projectId, tasklab, "user-oauth-no-profile");
+    const userId = `user-${randomUUID()}`;
+    const connected = await connectUser({ project: project(), resourceId, userId, body: { refresh_token: tasklab.issueTokens().refreshToken } });
+    await expireStoredAccessToken(connected.id, tasklab);
+    tasklab.reset();
+    const send = () =>
+      requestThroughResource({ project: project(), resourceId, caller: { kind: "backend", userId }, input: { method: "GET", path: "/tasks" } });
+    const responses = await Promise.all(Array.from({ length: 50 }, send));
+    expect(responses.map((response) => response.status)).toEqual(Array(50).fill(200));
+    // Requests that start after the first refresh finished read the row, whose 5-second token is usable.
+    const later = await Promise.all(Array.from({ length: 10 }, send));
+    expect(later.map((response) => response.status)).toEqual(Array(10).fill(200));
+    expect(tasklab.tokenRequests).toHaveLength(1);
+  });
+});
+
+describe("who may send what", () => {
+  it("refuses a User Token on an App-Level resource with 403 secret_key_required, sending nothing", async () => {
+    // An API that records every request it receives.
+    const received: string[] = [];
+    const api = createServer((request, response) => {
+      received.push(`${request.method} ${request.url}`);
+      response.end("{}");
+    });
+    await new Promise<void>((resolve) => api.listen(0, "127.0.0.1", resolve));
+    try {
+      const url = `http://127.0.0.1:${(api.address() as AddressInfo).port}`;
+      const resourceId = await publishedTaskLabResource(projectId, { url }, "app-api-keys");
+      const attempt = requestThroughResource({
+        project: project(),
+        resourceId,
+        caller: { kind: "user_token", userId: "end-user" },
+        input: { method: "DELETE", path: "/admin/users/all" },
+      });
+      await expect(attempt).rejects.toMatchObject({ code: "secret_key_required", status: 403 });
+      expect(received).toEqual([]);
+      // The team's backend may.
+      const backend = await requestThroughResource({
+        project: project(),
+        resourceId,
+        caller: { kind: "backend", userId: undefined },
+        input: { method: "GET", path: "/tasks" },
+      });
+      expect(backend.status).toBe(200);
+      expect(received).toEqual(["GET /header/tasks"]);
+    } finally {
+      await new Promise((resolve) => api.close(resolve));
+    }
+  });
+});
