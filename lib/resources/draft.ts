@@ -36,6 +36,11 @@ export function toResourceDraft(resource: Resource, secretNames: readonly string
     saved: {
       clientSecret: secretNames.includes(CLIENT_SECRET),
       credentials: secretNames.filter((name) => name.startsWith(CREDENTIAL_PREFIX)).map((name) => name.slice(CREDENTIAL_PREFIX.length)),
+      sentTo: {
+        accessTokenUrl: resource.config.oauth?.accessTokenUrl,
+        baseUrl: resource.config.request?.baseUrl,
+        secretCredentials: (resource.config.apiKeys ?? []).filter((key) => key.secret).map((key) => key.name),
+      },
     },
   };
 }

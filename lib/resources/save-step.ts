@@ -7,6 +7,7 @@ import {
   saveResource,
   type ResourceUpdate,
 } from "@/db/queries/resources";
+import { deleteResourceConnection } from "@/db/queries/connections";
 import { AppError, invalidInputError } from "@/lib/errors";
 import { appCredentialSecretName, CLIENT_SECRET, publishedSecretName, type ResourceConfig } from "./config";
 import { toResourceDraft } from "./draft";
@@ -16,6 +17,7 @@ import {
   nameStepSchema,
   requestDetailsStepSchema,
   resourceSlug,
+  templateOrigin,
   type ResourceWizardStep,
 } from "./schema";
 import { encryptResourceSecret } from "./secrets";
@@ -70,7 +72,12 @@ export async function saveResourceStep({
   // The draft's own secrets; the published copies belong to Finish.
   const draftSecretNames = secretNames.filter((name) => !name.startsWith(publishedSecretName("")));
 
-  let plan: { update: ResourceUpdate; setSecrets?: Array<{ name: string; ciphertext: string }>; deleteSecrets?: string[] };
+  let plan: {
+    update: ResourceUpdate;
+    setSecrets?: Array<{ name: string; ciphertext: string }>;
+    deleteSecrets?: string[];
+    clearTestCredentials?: boolean;
+  };
   switch (step) {
     case "name": {
       const parsed = nameStepSchema.safeParse(values);
@@ -95,12 +102,19 @@ export async function saveResourceStep({
       const parsed = authorizationStepSchema(apiInfo.authType, draft.saved).safeParse(values);
       if (!parsed.success) throw invalid(parsed.error);
       if ("apiKeys" in parsed.data) {
-        plan = { update: { config: { ...draft.config, apiKeys: parsed.data.apiKeys } } };
+        const wasSecret = new Set((draft.config.apiKeys ?? []).filter((key) => key.secret).map((key) => key.name));
+        plan = {
+          update: { config: { ...draft.config, apiKeys: parsed.data.apiKeys } },
+          // A test credential saved as a secret is never shown: unticking Secret means entering it again.
+          clearTestCredentials: parsed.data.apiKeys.some((key) => !key.secret && wasSecret.has(key.name)),
+        };
       } else {
         const { clientSecret, ...oauth } = parsed.data;
         plan = {
           update: { config: { ...draft.config, oauth } },
           setSecrets: clientSecret ? [encryptResourceSecret(resourceId, CLIENT_SECRET, clientSecret)] : [],
+          // The test refresh token goes to the Access Token URL: a new one means entering it again.
+          clearTestCredentials: draft.config.oauth !== undefined && draft.config.oauth.accessTokenUrl !== oauth.accessTokenUrl,
         };
       }
       break;
@@ -135,7 +149,10 @@ export async function saveResourceStep({
         const kept = new Set(appApiKeys.map((key) => appCredentialSecretName(key.name)));
         deleteSecrets = draftSecretNames.filter((name) => name.startsWith(appCredentialSecretName("")) && !kept.has(name));
       }
-      plan = { update: { config }, setSecrets, deleteSecrets };
+      const before = draft.config.request?.baseUrl;
+      // Test credentials go to the API Base URL's origin: another origin means entering them again.
+      const clearTestCredentials = apiInfo.level === "user" && before !== undefined && templateOrigin(before) !== templateOrigin(baseUrl);
+      plan = { update: { config }, setSecrets, deleteSecrets, clearTestCredentials };
       break;
     }
     case "test-and-publish":
@@ -157,5 +174,6 @@ export async function saveResourceStep({
   });
   if (!saved) throw notFound();
   if ("conflict" in saved) throw conflictError(saved, (plan.update.name as string) ?? resource.name);
+  if (plan.clearTestCredentials) await deleteResourceConnection({ resourceId, kind: "test" });
   return { resourceId, next };
 }

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { renderUrl, TemplateError, validateTemplate } from "./template";
+import { analyzeUrlAuthority, renderUrl, TemplateError, validateTemplate } from "./template";
 import { type ResourceShape, variablesFor } from "./variables";
 
 export const RESOURCE_WIZARD_STEPS = ["name", "api-info", "authorization", "request-details", "test-and-publish"] as const;
@@ -93,16 +93,65 @@ function checkTemplate(ctx: z.RefinementCtx, path: PropertyKey[], template: stri
   for (const message of validateTemplate(template, available)) ctx.addIssue({ code: "custom", path, message });
 }
 
-/** A template that must render to an http(s) URL; checked with a host-safe stand-in for each variable. */
-function checkUrlTemplate(ctx: z.RefinementCtx, path: PropertyKey[], template: string, available: readonly string[]) {
+/**
+ * Where end users supply the values of a URL's variables (User-Level resources), a variable
+ * that chooses the server is refused unless the resource allows any host: `sends` says what
+ * such a server would receive ("the Client Secret").
+ */
+interface HostPolicy {
+  allowAnyHost: boolean;
+  sends: string;
+}
+
+/**
+ * A template that must render to an http(s) URL; checked with a host-safe stand-in for each
+ * variable (a port number for one in the port).
+ */
+function checkUrlTemplate(
+  ctx: z.RefinementCtx,
+  path: PropertyKey[],
+  template: string,
+  available: readonly string[],
+  hostPolicy?: HostPolicy,
+) {
   const errors = validateTemplate(template, available);
   for (const message of errors) ctx.addIssue({ code: "custom", path, message });
   if (errors.length) return;
   try {
-    renderUrl(template, Object.fromEntries(available.map((name) => [name, "placeholder"])));
+    const ports = new Set(analyzeUrlAuthority(template).variables.filter((variable) => variable.place === "port").map((variable) => variable.name));
+    renderUrl(template, Object.fromEntries(available.map((name) => [name, ports.has(name) ? "443" : "placeholder"])));
   } catch (error) {
     if (!(error instanceof TemplateError)) throw error;
     ctx.addIssue({ code: "custom", path, message: `Enter a URL starting with http:// or https://. ${error.message}` });
+    return;
+  }
+  if (hostPolicy && !hostPolicy.allowAnyHost) {
+    const message = hostVariableError(template, hostPolicy.sends);
+    if (message) ctx.addIssue({ code: "custom", path, message });
+  }
+}
+
+/** Why a variable of a (renderable) URL template lets end users choose the server, if one does. */
+export function hostVariableError(template: string, sends: string): string | undefined {
+  const { variables, host } = analyzeUrlAuthority(template);
+  const variable = variables.find((candidate) => !candidate.subdomainOnly);
+  if (!variable) return undefined;
+  const token = `{{${variable.name}}}`;
+  const orAllow = "or tick Allow any host.";
+  const anyServer = `end users could send ${sends} to any server.`;
+  const followIt = `Follow it with your domain, e.g. ${token}.tasklab.com, ${orAllow}`;
+  switch (variable.place) {
+    case "scheme":
+      return `${token} sets the scheme: end users could send ${sends} unencrypted or to any server. Write https:// out.`;
+    case "port":
+      return `${token} sets the port: end users could send ${sends} to any service on that host. Write the port out, ${orAllow}`;
+    case "userinfo":
+    case "host":
+      if (variable.start === host.start && variable.end === host.end) return `${token} sets the whole host: ${anyServer} ${followIt}`;
+      if (variable.suffix.startsWith(".")) {
+        return `${token}${variable.suffix} lets end users choose the domain: they could send ${sends} to any server. Follow ${token} with your whole domain, e.g. ${token}.tasklab.com, ${orAllow}`;
+      }
+      return `${token} is not followed directly by your domain: ${anyServer} ${followIt}`;
   }
 }
 
@@ -125,7 +174,20 @@ export interface SavedSecrets {
   clientSecret: boolean;
   /** App-Level credential values by name (API key names, `refresh_token`). */
   credentials: readonly string[];
+  /**
+   * Where the saved secrets go, and which App-Level values were saved as secret: a saved secret
+   * must be entered again before it is sent somewhere else (a new Access Token URL or API Base
+   * URL origin) or stops being masked (Secret unticked). Absent: nothing to compare with.
+   */
+  sentTo?: { accessTokenUrl?: string; baseUrl?: string; secretCredentials: readonly string[] };
 }
+
+/** The literal scheme://authority a URL template starts with (its origin, variables left as written). */
+export function templateOrigin(template: string): string {
+  return (/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i.exec(template.trim())?.[0] ?? template.trim()).toLowerCase();
+}
+
+const ENTER_AGAIN_URL = "changed, so enter this secret again: a saved secret is only sent where it was entered for.";
 
 const oauthClientFields = {
   accessTokenUrl: urlText("Access Token URL"),
@@ -135,18 +197,38 @@ const oauthClientFields = {
   includeClientCredentials: z.boolean(),
 };
 
-function checkClientSecret(ctx: z.RefinementCtx, path: PropertyKey[], value: string, saved: SavedSecrets) {
-  if (!value && !saved.clientSecret) ctx.addIssue({ code: "custom", path, message: "Enter the Client Secret." });
+/**
+ * "Allow any host": lets a variable in a URL's host choose the whole host (and a variable stand
+ * in its scheme or port). Off, or absent, by default.
+ */
+const allowAnyHostField = z.boolean().optional();
+
+function checkClientSecret(ctx: z.RefinementCtx, path: PropertyKey[], value: string, saved: SavedSecrets, accessTokenUrl: string) {
+  if (value) return;
+  if (!saved.clientSecret) ctx.addIssue({ code: "custom", path, message: "Enter the Client Secret." });
+  else if (accessTokenUrlChanged(saved, accessTokenUrl)) ctx.addIssue({ code: "custom", path, message: `The Access Token URL ${ENTER_AGAIN_URL}` });
+}
+
+function accessTokenUrlChanged(saved: SavedSecrets, accessTokenUrl: string): boolean {
+  const before = saved.sentTo?.accessTokenUrl;
+  return before !== undefined && before !== accessTokenUrl.trim();
 }
 
 export function oauthAuthorizationSchema(saved: SavedSecrets) {
   return z
-    .object({ ...oauthClientFields, requiredInputs: z.array(requiredInputSchema).max(20, { error: "Use at most 20 inputs." }) })
+    .object({
+      ...oauthClientFields,
+      allowAnyHost: allowAnyHostField,
+      requiredInputs: z.array(requiredInputSchema).max(20, { error: "Use at most 20 inputs." }),
+    })
     .superRefine((value, ctx) => {
-      checkClientSecret(ctx, ["clientSecret"], value.clientSecret, saved);
+      checkClientSecret(ctx, ["clientSecret"], value.clientSecret, saved, value.accessTokenUrl);
       requireUnique(ctx, value.requiredInputs, (input) => input.key, (i) => ["requiredInputs", i, "key"], "Input keys must be unique.");
       const inputs = value.requiredInputs.filter((input) => IDENTIFIER.test(input.key)).map((input) => `inputs.${input.key}`);
-      checkUrlTemplate(ctx, ["accessTokenUrl"], value.accessTokenUrl, inputs);
+      checkUrlTemplate(ctx, ["accessTokenUrl"], value.accessTokenUrl, inputs, {
+        allowAnyHost: value.allowAnyHost ?? false,
+        sends: "the Client Secret",
+      });
     });
 }
 export type OAuthAuthorizationInput = z.input<ReturnType<typeof oauthAuthorizationSchema>>;
@@ -231,6 +313,7 @@ export function requestDetailsStepSchema(context: RequestDetailsContext) {
   return z
     .object({
       baseUrl: urlText("API Base URL"),
+      allowAnyHost: allowAnyHostField,
       authentication: apiAuthenticationSchema,
       userProfile: userProfileSchema,
       appOAuth: z.object({ ...oauthClientFields, refreshToken: z.string().max(8192) }).optional(),
@@ -238,7 +321,9 @@ export function requestDetailsStepSchema(context: RequestDetailsContext) {
     })
     .superRefine((value, ctx) => {
       const shape = requestDetailsShape(context, value);
-      checkUrlTemplate(ctx, ["baseUrl"], value.baseUrl, variablesFor("baseUrl", shape));
+      // App-Level values are the team's own: no end user supplies them.
+      const hostPolicy = appLevel ? undefined : { allowAnyHost: value.allowAnyHost ?? false, sends: "your API requests, with their credentials," };
+      checkUrlTemplate(ctx, ["baseUrl"], value.baseUrl, variablesFor("baseUrl", shape), hostPolicy);
       checkAuthentication(ctx, value.authentication, variablesFor("authentication", shape));
       if (appLevel) checkAppCredentials(ctx, context, value);
       else checkUserProfile(ctx, value.userProfile, variablesFor("profilePath", shape), context.authType);
@@ -334,18 +419,27 @@ function checkAppCredentials(ctx: z.RefinementCtx, context: RequestDetailsContex
       return;
     }
     checkUrlTemplate(ctx, ["appOAuth", "accessTokenUrl"], oauth.accessTokenUrl.trim(), []);
-    checkClientSecret(ctx, ["appOAuth", "clientSecret"], oauth.clientSecret, context.saved);
-    if (context.grantType === "refresh_token" && !oauth.refreshToken && !context.saved.credentials.includes("refresh_token")) {
-      ctx.addIssue({ code: "custom", path: ["appOAuth", "refreshToken"], message: "Enter the Refresh Token." });
+    checkClientSecret(ctx, ["appOAuth", "clientSecret"], oauth.clientSecret, context.saved, oauth.accessTokenUrl);
+    if (context.grantType === "refresh_token" && !oauth.refreshToken) {
+      if (!context.saved.credentials.includes("refresh_token")) {
+        ctx.addIssue({ code: "custom", path: ["appOAuth", "refreshToken"], message: "Enter the Refresh Token." });
+      } else if (accessTokenUrlChanged(context.saved, oauth.accessTokenUrl)) {
+        ctx.addIssue({ code: "custom", path: ["appOAuth", "refreshToken"], message: `The Access Token URL ${ENTER_AGAIN_URL}` });
+      }
     }
     return;
   }
   const keys = value.appApiKeys ?? [];
   if (!keys.length) ctx.addIssue({ code: "custom", path: ["appApiKeys"], message: "Add at least one API key." });
   requireUnique(ctx, keys, (key) => key.name, (i) => ["appApiKeys", i, "name"], "API key names must be unique.");
+  const sentTo = context.saved.sentTo;
+  const originChanged = sentTo?.baseUrl !== undefined && templateOrigin(sentTo.baseUrl) !== templateOrigin(value.baseUrl);
   keys.forEach((key, index) => {
-    if (!key.value && !context.saved.credentials.includes(key.name)) {
-      ctx.addIssue({ code: "custom", path: ["appApiKeys", index, "value"], message: "Enter the value." });
-    }
+    if (key.value) return;
+    const path = ["appApiKeys", index, "value"];
+    if (!context.saved.credentials.includes(key.name)) ctx.addIssue({ code: "custom", path, message: "Enter the value." });
+    else if (!key.secret && sentTo?.secretCredentials.includes(key.name)) {
+      ctx.addIssue({ code: "custom", path, message: "This value was saved as a secret: enter it again to save it as a plain value." });
+    } else if (originChanged) ctx.addIssue({ code: "custom", path, message: `The API Base URL's origin ${ENTER_AGAIN_URL}` });
   });
 }
