@@ -1,3 +1,16 @@
+/**
+ * Sent with every response: pages may not be framed (clickjacking), links leak no path or
+ * query to other origins, and responses are not content-sniffed. No script-src: Next's
+ * inline scripts must keep running. These are harmless on the cross-origin `/sdk.js` and
+ * `/projects/:projectId/sdk/*` routes (frame-ancestors only governs framing).
+ */
+const SECURITY_HEADERS = [
+  { key: "Content-Security-Policy", value: "frame-ancestors 'none'; base-uri 'self'; object-src 'none'" },
+  { key: "X-Frame-Options", value: "DENY" },
+  { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
+  { key: "X-Content-Type-Options", value: "nosniff" },
+];
+
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   poweredByHeader: false,
@@ -5,8 +18,11 @@ const nextConfig = {
   // a native addon: both must be required at run time rather than bundled.
   serverExternalPackages: ["@electric-sql/pglite", "@node-rs/argon2"],
   async headers() {
-    // The SDK is imported as a module by the customer's pages on other origins; it holds no secret.
-    return [{ source: "/sdk.js", headers: [{ key: "Access-Control-Allow-Origin", value: "*" }] }];
+    return [
+      { source: "/:path*", headers: SECURITY_HEADERS },
+      // The SDK is imported as a module by the customer's pages on other origins; it holds no secret.
+      { source: "/sdk.js", headers: [{ key: "Access-Control-Allow-Origin", value: "*" }] },
+    ];
   },
 };
 
