@@ -41,9 +41,17 @@ export function credentialStateOf(connection: Connection): CredentialState {
   };
 }
 
-/** The one way new tokens join stored credentials: a new access token, and the refresh token only when one came. */
-export function mergeTokens(values: ConnectionCredentials, tokens: TokenSet): ConnectionCredentials {
-  return { ...values, access_token: tokens.accessToken, ...(tokens.refreshToken ? { refresh_token: tokens.refreshToken } : {}) };
+/**
+ * The one way new tokens join credentials: a new access token and its expiry, and the refresh
+ * token only when one came (a token endpoint that does not rotate keeps the old one).
+ */
+export function withNewTokens(state: CredentialState, tokens: TokenSet): CredentialState {
+  return {
+    values: { ...state.values, access_token: tokens.accessToken, ...(tokens.refreshToken ? { refresh_token: tokens.refreshToken } : {}) },
+    accessTokenExpiresAt: tokens.expiresAt ?? null,
+    obtainedAt: new Date(),
+    version: state.version,
+  };
 }
 
 const MAX_EXPIRY_MARGIN_MS = 60_000;

@@ -3,14 +3,7 @@ import { acquireRefreshLease, completeRefresh, failRefresh, releaseRefreshLease 
 import { getConnection } from "@/db/queries/connections";
 import { AppError } from "@/lib/errors";
 import type { TokenSet } from "@/lib/oauth/token";
-import {
-  type ConnectionCredentials,
-  type CredentialState,
-  credentialStateOf,
-  encryptConnectionCredentials,
-  hasUsableAccessToken,
-  mergeTokens,
-} from "./credentials";
+import { type ConnectionCredentials, type CredentialState, credentialStateOf, encryptConnectionCredentials, hasUsableAccessToken, withNewTokens } from "./credentials";
 
 /** Longer than a refresh can take (3 token requests of at most 10 s, and the pauses): a holder that dies keeps others waiting this long. */
 const LEASE_SECONDS = 35;
@@ -118,10 +111,13 @@ async function refreshUnderLease({
     }
     throw error;
   }
-  const values = mergeTokens(current.values, tokens);
-  const accessTokenExpiresAt = tokens.expiresAt ?? null;
-  const stored = await completeRefresh({ ...held, credentials: encryptConnectionCredentials(connectionId, values), accessTokenExpiresAt });
-  if (stored) return { values, accessTokenExpiresAt, obtainedAt: new Date(), version: current.version };
+  const next = withNewTokens(current, tokens);
+  const stored = await completeRefresh({
+    ...held,
+    credentials: encryptConnectionCredentials(connectionId, next.values),
+    accessTokenExpiresAt: next.accessTokenExpiresAt,
+  });
+  if (stored) return next;
   // The credentials were replaced while the token endpoint answered (a reconnect): theirs win.
   const row = await getConnection({ connectionId });
   if (!row) throw connectionRemoved();

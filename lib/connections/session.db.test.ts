@@ -24,8 +24,29 @@ beforeAll(async () => {
   ({ projectId } = await projectWithSigningKey());
 });
 
+/** A TaskLab for the tests of one describe block, reset before each test. */
+function useTaskLab(options: Parameters<typeof startTaskLab>[0] = {}): () => TaskLab {
+  let tasklab: TaskLab;
+  beforeAll(async () => {
+    tasklab = await startTaskLab(options);
+  });
+  afterAll(() => tasklab.close());
+  beforeEach(() => tasklab.reset());
+  return () => tasklab;
+}
+
 /** The token endpoint's answers so far: a refused reuse shows as a 400. */
 const tokenStatuses = (tasklab: TaskLab) => tasklab.tokenRequests.map((request) => request.status);
+
+/** A published User-Level resource and a user connected to it whose stored access token has expired. */
+async function userWithExpiredToken(tasklab: TaskLab) {
+  const resourceId = await publishedTaskLabResource(projectId, tasklab, "user-oauth-no-profile");
+  const userId = `user-${randomUUID()}`;
+  const connected = await connectUser({ project: project(), resourceId, userId, body: { refresh_token: tasklab.issueTokens().refreshToken } });
+  await expireStoredAccessToken(connected.id, tasklab);
+  tasklab.reset();
+  return { resourceId, userId };
+}
 
 async function expireStoredAccessToken(connectionId: string, tasklab: TaskLab) {
   const db = await getDb();
@@ -41,14 +62,11 @@ async function expireStoredAccessToken(connectionId: string, tasklab: TaskLab) {
 }
 
 describe("an App-Level refresh-token grant has one home", () => {
-  let tasklab: TaskLab;
-  beforeAll(async () => {
-    // One-second access tokens: every call below needs a refresh, so every call rotates the refresh token.
-    tasklab = await startTaskLab({ accessTokenTtlSeconds: 1 });
-  });
-  afterAll(() => tasklab.close());
+  // One-second access tokens: every call below needs a refresh, so every call rotates the refresh token.
+  const lab = useTaskLab({ accessTokenTtlSeconds: 1 });
 
   it("shares the live grant between the request API and test requests after Finish: no reuse, no revoked grant", async () => {
+    const tasklab = lab();
     const resourceId = await publishedTaskLabResource(projectId, tasklab, "app-oauth-refresh", tasklab.issueTokens().refreshToken);
     tasklab.reset();
     const viaApi = async () => {
@@ -71,19 +89,11 @@ describe("an App-Level refresh-token grant has one home", () => {
 });
 
 describe("a reconnect during a refresh", () => {
-  let tasklab: TaskLab;
-  beforeAll(async () => {
-    tasklab = await startTaskLab();
-  });
-  afterAll(() => tasklab.close());
-  beforeEach(() => tasklab.reset());
+  const lab = useTaskLab();
 
   it("wins: the refresh's late write is discarded, the next request uses the new access token and the connection stays VALID", async () => {
-    const resourceId = await publishedTaskLabResource(projectId, tasklab, "user-oauth-no-profile");
-    const userId = `user-${randomUUID()}`;
-    const connected = await connectUser({ project: project(), resourceId, userId, body: { refresh_token: tasklab.issueTokens().refreshToken } });
-    await expireStoredAccessToken(connected.id, tasklab);
-    tasklab.reset();
+    const tasklab = lab();
+    const { resourceId, userId } = await userWithExpiredToken(tasklab);
     tasklab.behaviour.tokenDelayMs = 2000;
 
     const inFlight = requestThroughResource({ project: project(), resourceId, caller: { kind: "backend", userId }, input: { method: "GET", path: "/tasks" } });
@@ -104,18 +114,11 @@ describe("a reconnect during a refresh", () => {
 });
 
 describe("short-lived access tokens", () => {
-  let tasklab: TaskLab;
-  beforeAll(async () => {
-    tasklab = await startTaskLab({ accessTokenTtlSeconds: 5 });
-  });
-  afterAll(() => tasklab.close());
+  const lab = useTaskLab({ accessTokenTtlSeconds: 5 });
 
   it("are refreshed once for 50 concurrent requests, not on every call (the margin is at most half the lifetime)", async () => {
-    const resourceId = await publishedTaskLabResource(projectId, tasklab, "user-oauth-no-profile");
-    const userId = `user-${randomUUID()}`;
-    const connected = await connectUser({ project: project(), resourceId, userId, body: { refresh_token: tasklab.issueTokens().refreshToken } });
-    await expireStoredAccessToken(connected.id, tasklab);
-    tasklab.reset();
+    const tasklab = lab();
+    const { resourceId, userId } = await userWithExpiredToken(tasklab);
     const send = () =>
       requestThroughResource({ project: project(), resourceId, caller: { kind: "backend", userId }, input: { method: "GET", path: "/tasks" } });
     const responses = await Promise.all(Array.from({ length: 50 }, send));

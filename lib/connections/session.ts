@@ -6,14 +6,7 @@ import { type ApiCall, buildApiRequest, describeRequest, RequestBuildError } fro
 import { requiredKeys } from "@/lib/resources/required-keys";
 import { loadResourceRuntime, type ResourceRuntime } from "@/lib/resources/runtime";
 import type { TemplateValues } from "@/lib/resources/template";
-import {
-  type ConnectionCredentials,
-  type CredentialState,
-  credentialStateOf,
-  encryptConnectionCredentials,
-  hasUsableAccessToken,
-  mergeTokens,
-} from "./credentials";
+import { type ConnectionCredentials, type CredentialState, credentialStateOf, encryptConnectionCredentials, hasUsableAccessToken, withNewTokens } from "./credentials";
 import { requestNewTokens, resourceGrantFingerprint } from "./grant";
 import { reconnectNeeded, refreshConnectionTokens } from "./refresh";
 
@@ -184,10 +177,7 @@ function rowHolder(connection: Connection, grant: (values: ConnectionCredentials
 function memoryHolder(values: ConnectionCredentials, grant: (values: ConnectionCredentials) => ReturnType<typeof requestNewTokens>): CredentialHolder {
   return {
     state: { values, accessTokenExpiresAt: null, obtainedAt: null, version: 0 },
-    async refresh(stale) {
-      const tokens = await grant(stale.values);
-      return { values: mergeTokens(stale.values, tokens), accessTokenExpiresAt: tokens.expiresAt ?? null, obtainedAt: new Date(), version: 0 };
-    },
+    refresh: async (stale) => withNewTokens(stale, await grant(stale.values)),
   };
 }
 
