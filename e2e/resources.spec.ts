@@ -488,3 +488,64 @@ test("a non-member cannot open, rename or delete another project's resource", as
   await wizard.openResources();
   await expect(wizard.row(malloryResource)).toBeVisible();
 });
+
+test("a variable that sets the whole host is refused until Allow any host is ticked, which warns and saves", async ({ page }) => {
+  const { projectId } = await signUp(page);
+  const wizard = new ResourceWizard(page, projectId);
+  const resourceId = await wizard.create(uniqueName());
+  await wizard.chooseApiInfo({ level: "User-Level Resource", authType: "OAuth 2.0", grant: "Refresh Token" });
+  await wizard.continue();
+  await wizard.expectStep("authorization");
+
+  const allowAnyHost = page.getByLabel("Allow any host");
+  const tokenUrlWarning = wizard.alert("each Connected User can make Switchboard send your Client ID and Client Secret to a server of their choosing");
+  const tokenUrlError =
+    "{{inputs.host}} sets the whole host: end users could send the Client Secret to any server. Follow it with your domain, e.g. {{inputs.host}}.tasklab.com, or tick Allow any host.";
+  await wizard.fillOAuthAuthorization({
+    accessTokenUrl: "https://auth.example.com/token",
+    clientId: "tasklab-client",
+    clientSecret: `secret-${randomUUID()}`,
+    inputs: [{ key: "host", label: "Host" }],
+  });
+  // A host without a variable has nothing to allow.
+  await expect(allowAnyHost).toHaveCount(0);
+
+  await page.getByLabel("Access Token URL").fill("https://{{inputs.host}}/token");
+  await expect(allowAnyHost).not.toBeChecked();
+  await expect(tokenUrlWarning).toHaveCount(0);
+  await wizard.continue();
+  await expect(page.getByText(tokenUrlError, { exact: true })).toBeVisible();
+  await wizard.expectStep("authorization");
+
+  await allowAnyHost.check();
+  await expect(tokenUrlWarning).toBeVisible();
+  await expect(page.getByText(tokenUrlError, { exact: true })).toHaveCount(0);
+  await wizard.continue();
+  await wizard.expectStep("request-details");
+
+  // The API Base URL has its own tick.
+  const baseUrlWarning = wizard.alert("each Connected User can make Switchboard send your API requests, with their credentials, to a server of their choosing");
+  await wizard.fillRequestDetails({ baseUrl: "https://{{inputs.host}}/api" });
+  await expect(allowAnyHost).not.toBeChecked();
+  await wizard.continue();
+  await expect(
+    page.getByText(
+      "{{inputs.host}} sets the whole host: end users could send your API requests, with their credentials, to any server. Follow it with your domain, e.g. {{inputs.host}}.tasklab.com, or tick Allow any host.",
+      { exact: true },
+    ),
+  ).toBeVisible();
+  await wizard.expectStep("request-details");
+  await allowAnyHost.check();
+  await expect(baseUrlWarning).toBeVisible();
+  await wizard.save();
+
+  // Both ticks were saved: reopening each step shows it ticked, with its warning.
+  await page.goto(wizard.stepUrl(resourceId, "authorization"));
+  await expect(page.getByLabel("Access Token URL")).toHaveValue("https://{{inputs.host}}/token");
+  await expect(allowAnyHost).toBeChecked();
+  await expect(tokenUrlWarning).toBeVisible();
+  await page.goto(wizard.stepUrl(resourceId, "request-details"));
+  await expect(page.getByLabel("API Base URL")).toHaveValue("https://{{inputs.host}}/api");
+  await expect(allowAnyHost).toBeChecked();
+  await expect(baseUrlWarning).toBeVisible();
+});

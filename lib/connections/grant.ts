@@ -3,7 +3,7 @@ import { OutboundError, type OutboundPolicy } from "@/lib/http/client";
 import { basicClientAuthorization, requestToken, TokenEndpointError, type TokenSet } from "@/lib/oauth/token";
 import { maskSecrets } from "@/lib/resources/request";
 import type { ResourceRuntime } from "@/lib/resources/runtime";
-import { renderUrl, TemplateError } from "@/lib/resources/template";
+import { renderUrl, TemplateError, urlHostChosenByValues } from "@/lib/resources/template";
 import type { ConnectionCredentials } from "./credentials";
 import { grantFingerprint } from "./credentials";
 
@@ -45,6 +45,9 @@ const notReady = (message: string) => new AppError("resource_not_ready", { messa
 export async function requestNewTokens(runtime: ResourceRuntime, values: ConnectionCredentials, policy: OutboundPolicy): Promise<TokenSet> {
   const oauth = runtime.config.oauth;
   if (!oauth || !runtime.clientSecret) throw notReady("Enter the Access Token URL, Client ID and Client Secret first.");
+  if (runtime.level === "user" && urlHostChosenByValues(oauth.accessTokenUrl, oauth.allowAnyHost)) {
+    throw notReady("Access Token URL: a variable chooses the whole host, so a user could send the Client Secret anywhere. Follow it with your domain, or tick Allow any host.");
+  }
   let url: URL;
   try {
     const inputs = Object.fromEntries(oauth.requiredInputs.map((input) => [`inputs.${input.key}`, values[input.key] ?? ""]));

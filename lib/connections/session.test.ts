@@ -148,6 +148,30 @@ describe("a session over credentials no row holds, with OAuth 2.0", () => {
     expect(tasklab.tokenRequests.map((request) => [request.clientAuth, request.path])).toEqual([["body", "/workspaces/acme/oauth/token"]]);
   });
 
+  it("refuses, when sending, an Access Token URL or API Base URL whose host a user's value chooses, unless any host is allowed", async () => {
+    const port = new URL(tasklab.url).port;
+    const inputs = [{ key: "host", label: "Host" }];
+    const hostile = oauthResource({ grantType: "client_credentials" }, { accessTokenUrl: `http://{{inputs.host}}:${port}/oauth/token`, requiredInputs: inputs });
+    const values = { host: "localhost" };
+    await expect(callResource({ resource: hostile, credentials: { values }, call: { method: "GET", path: "/tasks" }, policy: open })).rejects.toMatchObject({
+      code: "resource_not_ready",
+      message: expect.stringContaining("Allow any host"),
+    });
+    expect(tasklab.tokenRequests).toHaveLength(0);
+
+    const allowed = oauthResource(
+      { grantType: "client_credentials" },
+      { accessTokenUrl: `http://{{inputs.host}}:${port}/oauth/token`, requiredInputs: inputs, allowAnyHost: true },
+    );
+    expect((await callResource({ resource: allowed, credentials: { values }, call: { method: "GET", path: "/tasks" }, policy: open })).response.status).toBe(200);
+
+    allowed.config.request!.baseUrl = `http://{{inputs.host}}:${port}/api`;
+    await expect(callResource({ resource: allowed, credentials: { values }, call: { method: "GET", path: "/tasks" }, policy: open })).rejects.toMatchObject({
+      code: "resource_not_ready",
+      message: expect.stringContaining("API Base URL"),
+    });
+  });
+
   it("reports the token endpoint's invalid_client", async () => {
     const error = await callResource({
       resource: oauthResource({ grantType: "client_credentials", clientSecret: "wrong" }),

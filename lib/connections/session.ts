@@ -5,7 +5,7 @@ import { OutboundError, type OutboundPolicy, type OutboundResponse, sendRequest 
 import { type ApiCall, buildApiRequest, describeRequest, RequestBuildError } from "@/lib/resources/request";
 import { requiredKeys } from "@/lib/resources/required-keys";
 import { loadResourceRuntime, type ResourceRuntime } from "@/lib/resources/runtime";
-import type { TemplateValues } from "@/lib/resources/template";
+import { type TemplateValues, urlHostChosenByValues } from "@/lib/resources/template";
 import { type ConnectionCredentials, type CredentialState, credentialStateOf, encryptConnectionCredentials, hasUsableAccessToken, withNewTokens } from "./credentials";
 import { requestNewTokens, resourceGrantFingerprint } from "./grant";
 import { reconnectNeeded, refreshConnectionTokens } from "./refresh";
@@ -203,6 +203,12 @@ function shownSecrets(runtime: ResourceRuntime, values: ConnectionCredentials): 
 async function sendOnce(runtime: ResourceRuntime, values: ConnectionCredentials, call: ApiCall, policy: OutboundPolicy): Promise<SessionResult> {
   const settings = runtime.config.request;
   if (!settings) throw new AppError("resource_not_ready", { failure: { kind: "configuration" } });
+  if (runtime.level === "user" && urlHostChosenByValues(settings.baseUrl, settings.allowAnyHost)) {
+    throw new AppError("resource_not_ready", {
+      message: "API Base URL: a variable chooses the whole host, so a user could send requests and credentials anywhere. Follow it with your domain, or tick Allow any host.",
+      failure: { kind: "configuration" },
+    });
+  }
   let built;
   try {
     built = buildApiRequest(settings, credentialTemplateValues(runtime, values), call);

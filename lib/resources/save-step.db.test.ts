@@ -92,14 +92,18 @@ describe("saving the wizard's steps", () => {
   it("keeps the saved Client Secret when it is left empty, and replaces it when given", async () => {
     const projectId = await newProject();
     const resourceId = await userOAuthResource(projectId);
+    // The same Access Token URL (a new one needs the secret again: see secret-exposure.db.test.ts).
     const authorization = {
-      accessTokenUrl: "https://tasklab.test/oauth/token",
+      accessTokenUrl: "https://{{inputs.subdomain}}.tasklab.test/oauth/token",
       clientId: "client-2",
       clientSecret: "",
       includeClientCredentials: false,
-      requiredInputs: [],
+      requiredInputs: [{ key: "subdomain", label: "Subdomain" }],
     };
     expect((await save(projectId, resourceId, "authorization", authorization)).ok).toBe(true);
+    expect(
+      await save(projectId, resourceId, "authorization", { ...authorization, accessTokenUrl: "https://{{inputs.subdomain}}.tasklab.test/v2/token" }),
+    ).toMatchObject({ ok: false, fieldErrors: { clientSecret: [expect.stringContaining("enter this secret again")] } });
     const kept = (await getResourceSecretCiphertexts({ resourceId, names: [CLIENT_SECRET] })).get(CLIENT_SECRET)!;
     expect(decryptResourceSecret(resourceId, CLIENT_SECRET, kept)).toBe(CLIENT_SECRET_VALUE);
     // Progress is never lost by saving an earlier step again.

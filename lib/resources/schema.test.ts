@@ -3,6 +3,7 @@ import type { z } from "zod";
 import {
   apiInfoStepSchema,
   apiKeysAuthorizationSchema,
+  hostVariableError,
   oauthAuthorizationSchema,
   type RequestDetailsContext,
   type RequestDetailsInput,
@@ -87,6 +88,85 @@ describe("OAuth 2.0 Authorization", () => {
   });
 });
 
+describe("host variables in the Access Token URL", () => {
+  const keys = ["host", "subdomain", "tld", "a", "b", "port", "scheme"];
+  const base = {
+    clientId: "client-1",
+    clientSecret: "secret-1",
+    includeClientCredentials: true,
+    requiredInputs: keys.map((key) => ({ key, label: key })),
+  };
+  const parse = (accessTokenUrl: string, allowAnyHost?: boolean) =>
+    oauthAuthorizationSchema(nothingSaved).safeParse({ ...base, accessTokenUrl, ...(allowAnyHost === undefined ? {} : { allowAnyHost }) });
+  const anyServer = "end users could send the Client Secret to any server.";
+
+  it.each([
+    ["https://tasklab.com/oauth/token"],
+    ["https://{{inputs.subdomain}}.tasklab.com/oauth/token"],
+    ["https://{{inputs.subdomain}}.eu.tasklab.com:8443/oauth/token"],
+    ["https://login.tasklab.com/{{inputs.subdomain}}/oauth/token?tenant={{inputs.a}}"],
+  ])("accepts %j without Allow any host", (url) => {
+    expect(errorsOf(parse(url))).toEqual({});
+    expect(errorsOf(parse(url, false))).toEqual({});
+  });
+
+  it.each([
+    [
+      "https://{{inputs.host}}/oauth/token",
+      `{{inputs.host}} sets the whole host: ${anyServer} Follow it with your domain, e.g. {{inputs.host}}.tasklab.com, or tick Allow any host.`,
+    ],
+    [
+      "https://{{inputs.host}}.com/oauth/token",
+      "{{inputs.host}}.com lets end users choose the domain: they could send the Client Secret to any server. Follow {{inputs.host}} with your whole domain, e.g. {{inputs.host}}.tasklab.com, or tick Allow any host.",
+    ],
+    [
+      "https://api.{{inputs.tld}}/oauth/token",
+      `{{inputs.tld}} is not followed directly by your domain: ${anyServer} Follow it with your domain, e.g. {{inputs.tld}}.tasklab.com, or tick Allow any host.`,
+    ],
+    [
+      "https://{{inputs.a}}{{inputs.b}}.tasklab.com/oauth/token",
+      `{{inputs.a}} is not followed directly by your domain: ${anyServer} Follow it with your domain, e.g. {{inputs.a}}.tasklab.com, or tick Allow any host.`,
+    ],
+    [
+      "https://{{inputs.subdomain}}.tasklab.com:{{inputs.port}}/oauth/token",
+      "{{inputs.port}} sets the port: end users could send the Client Secret to any service on that host. Write the port out, or tick Allow any host.",
+    ],
+    [
+      "https:/{{inputs.host}}/oauth/token",
+      `{{inputs.host}} sets the whole host: ${anyServer} Follow it with your domain, e.g. {{inputs.host}}.tasklab.com, or tick Allow any host.`,
+    ],
+  ])("refuses %j unless Allow any host is ticked", (url, message) => {
+    expect(errorsOf(parse(url))).toEqual({ accessTokenUrl: message });
+    expect(errorsOf(parse(url, false))).toEqual({ accessTokenUrl: message });
+    expect(errorsOf(parse(url, true))).toEqual({});
+  });
+
+  it("keeps the flag in its output, and reports an unknown or unparseable variable instead of the host", () => {
+    expect(parse("https://{{inputs.host}}/oauth/token", true)).toMatchObject({ success: true, data: { allowAnyHost: true } });
+    expect(errorsOf(parse("https://{{inputs.hots}}/oauth/token"))).toEqual({
+      accessTokenUrl: 'Unknown variable "inputs.hots". Did you mean "inputs.host"?',
+    });
+    // A variable in the scheme is never a URL: the value would have to be http or https.
+    expect(errorsOf(parse("{{inputs.scheme}}://tasklab.com/oauth/token", true))).toEqual({
+      accessTokenUrl: "Enter a URL starting with http:// or https://. Only http:// and https:// URLs are allowed.",
+    });
+    expect(errorsOf(parse("ht\ttps://{{inputs.host}}/oauth/token", true))).toEqual({
+      accessTokenUrl: "Enter a URL starting with http:// or https://. URLs cannot contain tabs or line breaks, or start or end with a space.",
+    });
+    expect(errorsOf(parse("https://{{inputs.host}}/oauth/token", "yes" as unknown as boolean))).toHaveProperty("allowAnyHost");
+  });
+
+  it("words the risk for what the URL would receive", () => {
+    expect(hostVariableError("https://{{inputs.host}}/api", "your API requests, with their credentials,")).toBe(
+      "{{inputs.host}} sets the whole host: end users could send your API requests, with their credentials, to any server. Follow it with your domain, e.g. {{inputs.host}}.tasklab.com, or tick Allow any host.",
+    );
+    expect(hostVariableError("{{inputs.scheme}}://tasklab.com/api", "the Client Secret")).toBe(
+      "{{inputs.scheme}} sets the scheme: end users could send the Client Secret unencrypted or to any server. Write https:// out.",
+    );
+    expect(hostVariableError("https://{{inputs.subdomain}}.tasklab.com/api", "x")).toBeUndefined();
+  });
+});
+
 describe("API Key names", () => {
   it("needs at least one, each an identifier, unique", () => {
     expect(errorsOf(apiKeysAuthorizationSchema.safeParse({ apiKeys: [] }))).toEqual({ apiKeys: "Add at least one API key name." });
@@ -158,6 +238,36 @@ describe("Request Details", () => {
     const apiKeys: RequestDetailsContext = { ...userOAuth, authType: "api_keys", grantType: null, apiKeys: [{ name: "api_key", secret: true }] };
     const input = { ...valid, baseUrl: "https://tasklab.test", authentication: { ...blankAuth, preset: "bearer" as const, token: "{{credentials.api_key}}" } };
     expect(errorsOf(parse(apiKeys, { ...input, userProfile: jwt }))).toEqual({ "userProfile.source": "A JWT field needs an OAuth 2.0 access token." });
+  });
+
+  it("refuses a host variable in the API Base URL of a User-Level resource unless Allow any host is ticked", () => {
+    const url = "https://{{inputs.subdomain}}/api";
+    expect(errorsOf(parse(userOAuth, { ...valid, baseUrl: url }))).toEqual({
+      baseUrl:
+        "{{inputs.subdomain}} sets the whole host: end users could send your API requests, with their credentials, to any server. Follow it with your domain, e.g. {{inputs.subdomain}}.tasklab.com, or tick Allow any host.",
+    });
+    expect(errorsOf(parse(userOAuth, { ...valid, baseUrl: url, allowAnyHost: false }))).toHaveProperty("baseUrl");
+    expect(parse(userOAuth, { ...valid, baseUrl: url, allowAnyHost: true })).toMatchObject({ success: true, data: { allowAnyHost: true } });
+
+    // API key values count too: end users supply them.
+    const apiKeys: RequestDetailsContext = { ...userOAuth, authType: "api_keys", grantType: null, apiKeys: [{ name: "region", secret: false }] };
+    const keyAuth = { ...blankAuth, preset: "bearer" as const, token: "{{credentials.region}}" };
+    expect(errorsOf(parse(apiKeys, { ...valid, baseUrl: "https://api.{{credentials.region}}/v1", authentication: keyAuth }))).toHaveProperty("baseUrl");
+    expect(parse(apiKeys, { ...valid, baseUrl: "https://{{credentials.region}}.tasklab.test/v1", authentication: keyAuth }).success).toBe(true);
+  });
+
+  it("lets an App-Level API Base URL use the team's own values in the host", () => {
+    const appKeys: RequestDetailsContext = { ...userOAuth, level: "app", authType: "api_keys", grantType: null, requiredInputs: [] };
+    const input: RequestDetailsInput = {
+      baseUrl: "https://{{credentials.host}}/api",
+      authentication: { ...blankAuth, preset: "header", name: "X-Api-Key", value: "{{credentials.api_key}}" },
+      userProfile: noProfile,
+      appApiKeys: [
+        { name: "api_key", secret: true, value: "k" },
+        { name: "host", secret: false, value: "tasklab.test" },
+      ],
+    };
+    expect(errorsOf(parse(appKeys, input))).toEqual({});
   });
 
   it("requires App-Level credentials, keeping saved secrets when left empty", () => {

@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
+  analyzeUrlAuthority,
   findVariableQuery,
   insertVariable,
   parseTemplate,
@@ -10,6 +11,7 @@ import {
   TEMPLATE_NAMESPACES,
   TemplateError,
   templateVariableNames,
+  urlTemplateSetsHost,
   validateTemplate,
 } from "./template";
 
@@ -294,8 +296,166 @@ describe("renderUrl", () => {
     );
   });
 
+  it.each([
+    ["evil.example#"],
+    ["evil.example/"],
+    ["x.evil.example?"],
+    ["evil.example\\"],
+    ["evil.example:443"],
+    ["evil.example@"],
+    ["user@evil.example"],
+    ["evil.example%2f"],
+    ["evil.example%23"],
+    ["evil.example."],
+    [".evil.example"],
+    ["evil..example"],
+    ["evil example"],
+    ["evil.example\t"],
+    ["evil.example\n"],
+    ["[::1]"],
+  ])("keeps a host value in front of its literal domain: refuses %j", (value) => {
+    expect(() => renderUrl("https://{{inputs.subdomain}}.tasklab.com/oauth/token", { "inputs.subdomain": value })).toThrow(
+      '"inputs.subdomain" must be a host name (letters, digits, dots and hyphens) to be used in the host.',
+    );
+  });
+
+  it.each([["acme"], ["acme.eu"], ["EVIL.example"], ["1.2.3.4"], ["0x7f"]])("renders %j as a subdomain of the literal domain", (value) => {
+    const url = renderUrl("https://{{inputs.subdomain}}.TaskLab.com/oauth/token", { "inputs.subdomain": value });
+    expect(url.hostname).toBe(`${value.toLowerCase()}.tasklab.com`);
+    expect(url.pathname).toBe("/oauth/token");
+  });
+
+  it("checks an internationalised literal domain as the URL parser writes it", () => {
+    expect(renderUrl("https://{{inputs.subdomain}}.Bücher.de/", { "inputs.subdomain": "acme" }).hostname).toBe("acme.xn--bcher-kva.de");
+  });
+
+  it("applies the host check after any run of / and \\ that follows the scheme", () => {
+    for (const template of ["https:/{{inputs.h}}/x", "https:///{{inputs.h}}/x", "https:\\\\{{inputs.h}}/x", "https:/\\{{inputs.h}}/x"]) {
+      expect(() => renderUrl(template, { "inputs.h": "evil.example/" }), template).toThrow("to be used in the host.");
+      expect(renderUrl(template, { "inputs.h": "api.example" }).href).toBe("https://api.example/x");
+    }
+  });
+
+  it("refuses text the URL parser would strip, which could make a host of what looks like a path", () => {
+    expect(() => renderUrl("ht\ttps://api.example.com/{{inputs.a}}", { "inputs.a": "x" })).toThrow(
+      "URLs cannot contain tabs or line breaks, or start or end with a space.",
+    );
+    expect(() => renderUrl(" https://api.example.com/", {})).toThrow(TemplateError);
+  });
+
   it("rejects missing values", () => {
     expect(() => renderUrl("https://api.example.com/{{inputs.a}}", {})).toThrow('No value for "inputs.a".');
+  });
+});
+
+describe("analyzeUrlAuthority", () => {
+  it.each([
+    ["https://api.tasklab.com/v1/{{inputs.a}}?q={{inputs.b}}#{{inputs.c}}"],
+    ["https://tasklab.com:8443/{{credentials.api_key}}"],
+    ["no variables at all"],
+  ])("finds no variable that chooses the server in %j", (template) => {
+    expect(analyzeUrlAuthority(template)).toMatchObject({ variables: [], domainFixed: true });
+  });
+
+  it.each([
+    ["https://{{inputs.subdomain}}.tasklab.com/oauth/token", ".tasklab.com"],
+    ["https://{{ inputs.subdomain }}.eu.tasklab.com", ".eu.tasklab.com"],
+    ["https://{{inputs.subdomain}}.tasklab.com:8443/api", ".tasklab.com"],
+    ["https://{{inputs.subdomain}}.tasklab.com./api", ".tasklab.com."],
+    ["https://{{inputs.subdomain}}.TaskLab.COM?x=1", ".TaskLab.COM"],
+    ["https://acme-{{inputs.subdomain}}.tasklab.com#x", ".tasklab.com"],
+    ["https://{{inputs.subdomain}}.bücher.de/", ".bücher.de"],
+    ["http://{{inputs.subdomain}}.tasklab.com\\api", ".tasklab.com"],
+    ["https://{{credentials.account}}.tasklab.co.uk/v1", ".tasklab.co.uk"],
+  ])("accepts %j: a subdomain of a literal domain", (template, suffix) => {
+    const { variables, domainFixed } = analyzeUrlAuthority(template);
+    expect(domainFixed).toBe(true);
+    expect(variables).toHaveLength(1);
+    expect(variables[0]).toMatchObject({ place: "host", suffix, subdomainOnly: true });
+  });
+
+  it.each<[string, string, "scheme" | "userinfo" | "host" | "port", string]>([
+    // The whole host, or a domain of one label.
+    ["https://{{inputs.host}}/oauth/token", "inputs.host", "host", ""],
+    ["https://{{inputs.host}}", "inputs.host", "host", ""],
+    ["https://{{inputs.host}}.com/token", "inputs.host", "host", ".com"],
+    ["https://{{inputs.host}}.com./token", "inputs.host", "host", ".com."],
+    // Not followed by a literal domain at all.
+    ["https://api.{{inputs.tld}}/token", "inputs.tld", "host", ""],
+    ["https://{{inputs.a}}{{inputs.b}}.tasklab.com/token", "inputs.a", "host", ""],
+    ["https://{{inputs.a}}.{{inputs.b}}.tasklab.com/token", "inputs.a", "host", ""],
+    ["https://{{inputs.a}}-eu.tasklab.com/token", "inputs.a", "host", "-eu.tasklab.com"],
+    // What follows is not a domain: an IPv4 address to the URL parser, an empty label, an encoded dot.
+    ["https://{{inputs.a}}.10.0.0/token", "inputs.a", "host", ".10.0.0"],
+    ["https://{{inputs.a}}.tasklab.0x7f/token", "inputs.a", "host", ".tasklab.0x7f"],
+    ["https://{{inputs.a}}..tasklab.com/token", "inputs.a", "host", "..tasklab.com"],
+    ["https://{{inputs.a}}.tasklab%2ecom/token", "inputs.a", "host", ".tasklab%2ecom"],
+    // The port, the scheme, a username.
+    ["https://{{inputs.sub}}.tasklab.com:{{inputs.port}}/token", "inputs.port", "port", ""],
+    ["https://tasklab.com:{{inputs.port}}/token", "inputs.port", "port", ""],
+    ["http://[::1]:{{inputs.port}}/token", "inputs.port", "port", ""],
+    ["{{inputs.scheme}}://tasklab.com/token", "inputs.scheme", "scheme", ""],
+    ["https://{{credentials.user}}@api.tasklab.com/token", "credentials.user", "userinfo", ""],
+    // The URL parser reads a host after any run of / and \ that follows "https:".
+    ["https:{{inputs.host}}/token", "inputs.host", "host", ""],
+    ["https:/{{inputs.host}}/token", "inputs.host", "host", ""],
+    ["https:///{{inputs.host}}/token", "inputs.host", "host", ""],
+    ["https:\\\\{{inputs.host}}/token", "inputs.host", "host", ""],
+    ["https:/\\/{{inputs.host}}/token", "inputs.host", "host", ""],
+    // No scheme: not a URL, and everything before the first delimiter counts as the host.
+    ["{{inputs.host}}/token", "inputs.host", "host", ""],
+  ])("refuses %j: %s chooses the server", (template, name, place, suffix) => {
+    const { variables, domainFixed } = analyzeUrlAuthority(template);
+    expect(domainFixed).toBe(false);
+    expect(variables.find((variable) => !variable.subdomainOnly)).toMatchObject({ name, place, suffix, subdomainOnly: false });
+  });
+
+  it("lists every variable before the end of the authority with its position, and where the host stands", () => {
+    const template = "https://{{inputs.sub}}.tasklab.com:{{inputs.port}}/{{inputs.path}}";
+    expect(analyzeUrlAuthority(template)).toEqual({
+      variables: [
+        { name: "inputs.sub", start: 8, end: 22, place: "host", suffix: ".tasklab.com", subdomainOnly: true },
+        { name: "inputs.port", start: 35, end: 50, place: "port", suffix: "", subdomainOnly: false },
+      ],
+      host: { start: 8, end: 34 },
+      domainFixed: false,
+    });
+  });
+
+  it.each([
+    ["https:/{{inputs.host}}/token"],
+    ["https:///{{inputs.host}}/token"],
+    ["https:\\\\{{inputs.host}}/token"],
+    ["https:{{inputs.host}}/token"],
+    ["https://{{inputs.host}}/token"],
+  ])("places the host where the URL parser reads it: %j", (template) => {
+    const { variables, host } = analyzeUrlAuthority(template);
+    expect(variables[0]).toMatchObject({ place: "host", start: host.start, end: host.end });
+    expect(renderUrl(template, { "inputs.host": "evil.example" }).hostname).toBe("evil.example");
+  });
+
+  it("refuses text the URL parser would strip, and throws parse errors", () => {
+    for (const template of ["ht\ttps://{{inputs.host}}/x", "https://\n{{inputs.host}}/x", "https:/\r/{{inputs.host}}", " https://{{inputs.host}}", "https://{{inputs.host}} "]) {
+      expect(() => analyzeUrlAuthority(template), JSON.stringify(template)).toThrow(
+        "URLs cannot contain tabs or line breaks, or start or end with a space.",
+      );
+    }
+    expect(() => analyzeUrlAuthority("https://{{inputs.host")).toThrow(TemplateError);
+  });
+});
+
+describe("urlTemplateSetsHost", () => {
+  it.each([
+    ["https://{{inputs.host}}/token", true],
+    ["https://{{inputs.subdomain}}.tasklab.com/token", true],
+    ["https://tasklab.com:{{inputs.port}}", true],
+    ["https://tasklab.com/{{inputs.path}}", false],
+    ["https://tasklab.com", false],
+    ["", false],
+    ["https://{{inp", false],
+    ["https://{{inputs.host}}\t", false],
+  ])("%j → %s", (template, expected) => {
+    expect(urlTemplateSetsHost(template)).toBe(expected);
   });
 });
 
@@ -389,6 +549,27 @@ describe("properties", () => {
         expect(url.port).toBe(port);
         expect(url.username).toBe("");
         expect(url.password).toBe("");
+      }),
+      RUNS,
+    );
+  });
+
+  it("a host value never leaves the literal domain that follows it", () => {
+    const hostish = fc.string({ unit: fc.constantFrom("a", "Z", "0", "9", "-", ".", "#", "/", "?", "\\", "@", ":", "%", "2", "f", " ", "[", "]", "\t") });
+    fc.assert(
+      fc.property(fc.oneof(hostish, anyValue), (value) => {
+        let url: URL;
+        try {
+          url = renderUrl("https://{{inputs.a}}.tasklab.com/oauth/token", { "inputs.a": value });
+        } catch (error) {
+          expect(error).toBeInstanceOf(TemplateError);
+          return;
+        }
+        expect(url.hostname.endsWith(".tasklab.com")).toBe(true);
+        expect(url.hostname).toBe(`${value.toLowerCase()}.tasklab.com`);
+        expect(url.port).toBe("");
+        expect(url.pathname).toBe("/oauth/token");
+        expect(url.search + url.hash + url.username).toBe("");
       }),
       RUNS,
     );

@@ -124,20 +124,149 @@ export function renderHeaderValue(template: string, values: TemplateValues): str
 const HOST_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*$/;
 // For http(s) the URL parser treats "\" like "/", so it ends the host and path segments too.
 const AUTHORITY_END = /[/?#\\]/;
+// The URL parser strips these (leading/trailing C0 and space; tabs and line breaks anywhere)
+// before it reads the URL, so the text around them would not mean what it shows.
+const STRIPPED_BY_URL_PARSER = /^[\x00-\x20]|[\x00-\x20]$|[\t\n\r]/;
+
+/** Where a URL template's scheme, authority and host name stand, as indices into the template. */
+interface UrlLayout {
+  /** userinfo@host:port runs from authorityStart to authorityEnd. */
+  authorityStart: number;
+  authorityEnd: number;
+  host: { start: number; end: number };
+}
 
 /**
- * Where scheme + host[:port] ends in the template. Without a literal "://" the URL parser
- * may still read a host from the start (e.g. "https:{{inputs.a}}/x"), so everything before
- * the first delimiter counts as authority: values there get the strict host check.
+ * Lays out a URL template the way the URL parser will read the rendered URL. A value can add
+ * no delimiter (values before the end of the authority must be host names, the others are
+ * percent-encoded), so the structure comes from the literal text alone: it is read with each
+ * variable standing in as letters. After "scheme:" the parser skips any run of "/" and "\"
+ * ("https:/x", "https:\\x" and "https:///x" all have the host x). Without a scheme the URL is
+ * invalid, but everything before the first delimiter still counts as authority, so values
+ * there get the strict host check.
  */
-function authorityEnd(template: string): number {
-  const first = template.search(AUTHORITY_END);
-  if (first === -1) return template.length;
-  if (first > 0 && template[first - 1] === ":" && template.startsWith("//", first)) {
-    const end = template.slice(first + 2).search(AUTHORITY_END);
-    return end === -1 ? template.length : first + 2 + end;
+function urlLayout(template: string, parts: readonly TemplatePart[]): UrlLayout {
+  if (STRIPPED_BY_URL_PARSER.test(template)) {
+    throw new TemplateError("URLs cannot contain tabs or line breaks, or start or end with a space.");
   }
-  return first;
+  const skeleton = parts.map((part) => (part.type === "text" ? part.value : "a".repeat(part.end - part.start))).join("");
+  const scheme = /^[A-Za-z][A-Za-z0-9+.-]*:/.exec(skeleton);
+  let authorityStart = scheme ? scheme[0].length : 0;
+  if (scheme) while (skeleton[authorityStart] === "/" || skeleton[authorityStart] === "\\") authorityStart++;
+  const length = skeleton.slice(authorityStart).search(AUTHORITY_END);
+  const authorityEnd = length === -1 ? skeleton.length : authorityStart + length;
+  // The host follows the last "@"; a ":" outside [brackets] starts the port.
+  const at = skeleton.slice(authorityStart, authorityEnd).lastIndexOf("@");
+  const hostStart = at === -1 ? authorityStart : authorityStart + at + 1;
+  let hostEnd = authorityEnd;
+  let inBrackets = false;
+  for (let index = hostStart; index < authorityEnd; index++) {
+    const char = skeleton[index];
+    if (char === "[") inBrackets = true;
+    else if (char === "]") inBrackets = false;
+    else if (char === ":" && !inBrackets) {
+      hostEnd = index;
+      break;
+    }
+  }
+  return {
+    authorityStart,
+    authorityEnd,
+    host: { start: hostStart, end: hostEnd },
+  };
+}
+
+const DOMAIN_LABEL = /^[\p{L}\p{N}](?:[\p{L}\p{M}\p{N}-]*[\p{L}\p{M}\p{N}])?$/u;
+// The URL parser reads a host whose last label is a number ("10.1.2", "a.0x1f") as an IPv4 address.
+const NUMBER_LABEL = /^(?:[0-9]+|0x[0-9a-f]*)$/i;
+
+/** ".tasklab.com": a dot, then a domain of two or more labels (the last not a number). */
+function isDomainSuffix(text: string): boolean {
+  if (!text.startsWith(".")) return false;
+  const labels = text.slice(1).replace(/\.$/, "").split(".");
+  return labels.length >= 2 && labels.every((label) => DOMAIN_LABEL.test(label)) && !NUMBER_LABEL.test(labels.at(-1) ?? "");
+}
+
+export interface AuthorityVariable {
+  name: string;
+  start: number;
+  end: number;
+  /** Where it stands: in the scheme, a username, the host name or the port. */
+  place: "scheme" | "userinfo" | "host" | "port";
+  /**
+   * Host variables: the literal text after it up to the end of the host name — "" when the
+   * host ends there or another variable follows.
+   */
+  suffix: string;
+  /**
+   * A host variable followed by a literal domain of two or more labels
+   * (`{{inputs.subdomain}}.tasklab.com`): end users choose only a name under that domain.
+   */
+  subdomainOnly: boolean;
+}
+
+export interface UrlAuthority {
+  /** The variables that stand before the end of the authority (scheme, username, host, port), in order. */
+  variables: AuthorityVariable[];
+  /** Where the host name stands in the template. */
+  host: { start: number; end: number };
+  /**
+   * True when no value can choose the server: every variable there is `subdomainOnly`
+   * (also when there is none).
+   */
+  domainFixed: boolean;
+}
+
+function describeAuthority(template: string, parts: readonly TemplatePart[], layout: UrlLayout): UrlAuthority {
+  const variables: AuthorityVariable[] = [];
+  const all = parts.filter((part) => part.type === "variable");
+  for (const part of all) {
+    if (part.start >= layout.authorityEnd) break;
+    const place =
+      part.start < layout.authorityStart ? "scheme" : part.start < layout.host.start ? "userinfo" : part.start < layout.host.end ? "host" : "port";
+    const followed = all.some((other) => other.start >= part.end && other.start < layout.host.end);
+    const suffix = place === "host" && !followed ? template.slice(part.end, layout.host.end) : "";
+    variables.push({ name: part.name, start: part.start, end: part.end, place, suffix, subdomainOnly: place === "host" && isDomainSuffix(suffix) });
+  }
+  return { variables, host: layout.host, domainFixed: variables.every((variable) => variable.subdomainOnly) };
+}
+
+/**
+ * Which variables of a URL template stand where they choose the server — in the scheme, host
+ * or port — and whether each is only a subdomain of a literal domain
+ * (`https://{{inputs.subdomain}}.tasklab.com` is; `https://{{inputs.host}}`,
+ * `https://{{inputs.host}}.com`, `https://api.{{inputs.tld}}` and
+ * `https://x.tasklab.com:{{inputs.port}}` are not). Throws TemplateError like parseTemplate,
+ * and for text the URL parser would strip.
+ */
+export function analyzeUrlAuthority(template: string): UrlAuthority {
+  const parts = parseTemplate(template);
+  return describeAuthority(template, parts, urlLayout(template, parts));
+}
+
+/**
+ * Whether values could send a request built from this URL template to a server of their
+ * choosing, when the resource does not allow any host: checked again when requests are sent,
+ * so a configuration saved before the rule cannot bypass it.
+ */
+export function urlHostChosenByValues(template: string, allowAnyHost: boolean | undefined): boolean {
+  if (allowAnyHost) return false;
+  try {
+    return !analyzeUrlAuthority(template).domainFixed;
+  } catch (error) {
+    if (error instanceof TemplateError) return true;
+    throw error;
+  }
+}
+
+/** For the wizard: does a variable stand in the scheme, host or port? False for a template that does not parse. */
+export function urlTemplateSetsHost(template: string): boolean {
+  try {
+    return analyzeUrlAuthority(template).variables.length > 0;
+  } catch (error) {
+    if (error instanceof TemplateError) return false;
+    throw error;
+  }
 }
 
 // "%2e" counts as "." for the URL parser, so no encoding can make these literal segments.
@@ -145,9 +274,24 @@ function isDotSegment(segment: string): boolean {
   return /^(?:\.|%2e){1,2}$/i.test(segment);
 }
 
+/** The host name a literal domain suffix becomes in a URL (lower case, IDNA): ".TaskLab.com" → ".tasklab.com". */
+function parsedSuffix(suffix: string): string | undefined {
+  try {
+    return new URL(`http://a${suffix}`).hostname.slice(1);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Renders a URL template: values before the end of the authority must be host names (so they
+ * can add no delimiter, username or port), values after it are percent-encoded and cannot be
+ * "." or ".." path segments. A host value followed by a literal domain stays under it.
+ */
 export function renderUrl(template: string, values: TemplateValues): URL {
   const parts = parseTemplate(template);
-  const hostEnd = authorityEnd(template);
+  const layout = urlLayout(template, parts);
+  const { authorityEnd } = layout;
 
   let rendered = "";
   let position = 0;
@@ -178,13 +322,13 @@ export function renderUrl(template: string, values: TemplateValues): URL {
   for (const part of parts) {
     if (part.type === "text") {
       const end = position + part.value.length;
-      if (end > hostEnd) addPathText(part.value.slice(Math.max(0, hostEnd - position)));
+      if (end > authorityEnd) addPathText(part.value.slice(Math.max(0, authorityEnd - position)));
       rendered += part.value;
       position = end;
       continue;
     }
     const value = valueOf(values, part.name);
-    if (part.start < hostEnd) {
+    if (part.start < authorityEnd) {
       if (!HOST_NAME.test(value)) {
         throw new TemplateError(
           `"${part.name}" must be a host name (letters, digits, dots and hyphens) to be used in the host.`,
@@ -216,6 +360,15 @@ export function renderUrl(template: string, values: TemplateValues): URL {
     throw new TemplateError("Only http:// and https:// URLs are allowed.");
   }
   if (url.username || url.password) throw new TemplateError("URLs cannot contain a username or password.");
+  // Host values are host names, so this holds by construction; checked anyway, as it is what
+  // keeps an end user's value from choosing the server.
+  for (const variable of describeAuthority(template, parts, layout).variables) {
+    if (!variable.subdomainOnly) continue;
+    const suffix = parsedSuffix(variable.suffix);
+    if (!suffix || !url.hostname.endsWith(suffix) || url.hostname.length <= suffix.length) {
+      throw new TemplateError(`"${variable.name}" must stay in front of "${variable.suffix}" in the host.`, variable.start);
+    }
+  }
   return url;
 }
 

@@ -15,6 +15,8 @@ import {
   type OAuthAuthorizationInput,
   type SavedSecrets,
 } from "@/lib/resources/schema";
+import { urlTemplateSetsHost } from "@/lib/resources/template";
+import { AllowAnyHostField } from "./allow-any-host-field";
 import { SecretField } from "./secret-field";
 import { TemplateField } from "./template-field";
 import { useUnsavedValues } from "./unsaved-values";
@@ -32,6 +34,7 @@ export function OAuthAuthorizationForm({ projectId, resourceId, config, saved }:
     resolver: zodResolver(oauthAuthorizationSchema(saved)),
     defaultValues: useUnsavedValues("authorization", {
       accessTokenUrl: config.oauth?.accessTokenUrl ?? "",
+      allowAnyHost: config.oauth?.allowAnyHost ?? false,
       clientId: config.oauth?.clientId ?? "",
       clientSecret: "",
       includeClientCredentials: config.oauth?.includeClientCredentials ?? true,
@@ -44,6 +47,8 @@ export function OAuthAuthorizationForm({ projectId, resourceId, config, saved }:
   const inputKeys = useWatch({ control: form.control, name: "requiredInputs" })
     .map((input) => input.key.trim())
     .filter(Boolean);
+  const accessTokenUrl = useWatch({ control: form.control, name: "accessTokenUrl" });
+  const allowAnyHost = useWatch({ control: form.control, name: "allowAnyHost" }) ?? false;
   const advancedOpen = inputs.fields.length > 0 || !!errors.requiredInputs || !form.getValues("includeClientCredentials");
 
   return (
@@ -58,6 +63,14 @@ export function OAuthAuthorizationForm({ projectId, resourceId, config, saved }:
         error={errors.accessTokenUrl?.message}
         hint="Where Switchboard refreshes or fetches access tokens. Type {{ to use a Required Input."
       />
+      {urlTemplateSetsHost(accessTokenUrl) && (
+        <AllowAnyHostField
+          // Unregistered while hidden, so a host without a variable saves no tick; ticking it re-checks the URL.
+          registration={form.register("allowAnyHost", { shouldUnregister: true, deps: ["accessTokenUrl"] })}
+          checked={allowAnyHost}
+          risk="your Client ID and Client Secret"
+        />
+      )}
       <FormField label="Client ID" error={errors.clientId?.message}>
         <Input autoComplete="off" spellCheck={false} {...form.register("clientId")} />
       </FormField>

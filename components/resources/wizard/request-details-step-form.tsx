@@ -19,8 +19,10 @@ import {
   requestDetailsShape,
   requestDetailsStepSchema,
 } from "@/lib/resources/schema";
+import { urlTemplateSetsHost } from "@/lib/resources/template";
 import { secretVariables, variablesFor } from "@/lib/resources/variables";
 import { previousStep } from "@/lib/resources/wizard";
+import { AllowAnyHostField } from "./allow-any-host-field";
 import { SecretField } from "./secret-field";
 import { TemplateField } from "./template-field";
 import { useUnsavedValues } from "./unsaved-values";
@@ -52,6 +54,7 @@ function defaultValues(context: RequestDetailsContext, config: ResourceConfig): 
   const apiKeyNames = (appApiKeys ?? context.apiKeys).map((key) => key.name);
   return {
     baseUrl: config.request?.baseUrl ?? "",
+    allowAnyHost: config.request?.allowAnyHost ?? false,
     authentication: config.request?.authentication ?? defaultAuthentication(context, apiKeyNames),
     userProfile: config.request?.userProfile ?? { source: "none", method: "GET", path: "", fields: "", claimPath: "" },
     appOAuth:
@@ -186,6 +189,14 @@ export function RequestDetailsStepForm({
         variables={variablesFor("baseUrl", shape)}
         error={errors.baseUrl?.message}
       />
+      {/* App-Level values are the team's own, so any host is theirs to choose. */}
+      {!appLevel && urlTemplateSetsHost(values.baseUrl) && (
+        <AllowAnyHostField
+          registration={register("allowAnyHost", { shouldUnregister: true, deps: ["baseUrl"] })}
+          checked={values.allowAnyHost ?? false}
+          risk="your API requests, with their credentials,"
+        />
+      )}
 
       <section className="space-y-4">
         <FormField label="API Authentication" error={errors.authentication?.preset?.message} hint="How credentials are applied to every request.">
