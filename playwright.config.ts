@@ -48,6 +48,9 @@ export default defineConfig({
       // in a fresh data directory, generating both.
       SWITCHBOARD_DATA_DIR: process.env.E2E_DATA_DIR,
       NEXTAUTH_URL: baseURL,
+      // Every test signs up and in from 127.0.0.1: lift the per-address limits (Vitest tests them).
+      SWITCHBOARD_SIGN_IN_LIMIT: "10000",
+      SWITCHBOARD_SIGN_UP_LIMIT: "10000",
       ...(process.env.DATABASE_URL
         ? {
             NEXTAUTH_SECRET: process.env.E2E_NEXTAUTH_SECRET,

@@ -64,3 +64,27 @@ test("sign-up explains a short password and a taken email inline", async ({ page
   await expect(page.getByText("An account with this email already exists. Sign in instead.")).toBeVisible();
   await expect(page).toHaveURL(/\/sign-up$/);
 });
+
+test("a callbackUrl is followed on this origin only", async ({ page, browser }) => {
+  const setup = await browser.newPage();
+  const { email, projectId } = await signUp(setup);
+  await setup.close();
+
+  const cases = [
+    [`/projects/${projectId}/settings`, new RegExp(`/projects/${projectId}/settings$`)],
+    ["/\t/evil.example", new RegExp(`/projects/${projectId}/resources$`)],
+    ["/\n/evil.example", new RegExp(`/projects/${projectId}/resources$`)],
+    ["/.//evil.example", new RegExp(`/projects/${projectId}/resources$`)],
+    ["https://evil.example/", new RegExp(`/projects/${projectId}/resources$`)],
+  ] as const;
+  for (const [callbackUrl, landing] of cases) {
+    await page.context().clearCookies();
+    await page.goto(`/sign-in?callbackUrl=${encodeURIComponent(callbackUrl)}`);
+    const { origin } = new URL(page.url());
+    await page.getByLabel("Email").fill(email);
+    await page.getByLabel("Password").fill(PASSWORD);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect(page).toHaveURL(landing);
+    expect(new URL(page.url()).origin).toBe(origin);
+  }
+});

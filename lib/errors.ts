@@ -35,6 +35,7 @@ export const ERROR_CATALOGUE = {
     message: "This is an App-Level resource: it uses the app's credentials, so users do not connect to it.",
   },
   name_taken: { status: 409, message: "A resource with this name already exists in this project." },
+  email_taken: { status: 409, message: "An account with this email already exists. Sign in instead." },
   payload_too_large: { status: 413, message: "The body is too large." },
   unsupported_media_type: { status: 415, message: "Send the body as JSON, with Content-Type: application/json." },
   credentials_rejected: { status: 422, message: "The API refused these credentials." },

@@ -18,20 +18,20 @@ export async function requestClientAddress(): Promise<string> {
 /** The origin this request was sent to, which a callbackUrl must stay on. */
 export async function requestOrigin(): Promise<string> {
   const requestHeaders = await headers();
-  const host = requestHeaders.get("x-forwarded-host") ?? requestHeaders.get("host") ?? "localhost";
+  const host = (requestHeaders.get("x-forwarded-host") ?? requestHeaders.get("host"))?.split(",")[0]?.trim() || "localhost";
   const protocol = requestHeaders.get("x-forwarded-proto")?.split(",")[0]?.trim() === "https" ? "https" : "http";
   return `${protocol}://${host}`;
 }
 
 // next-auth's rule (core/init.ts, with NEXTAUTH_URL as the origin): secure cookies, with the
 // __Secure- prefix, when NEXTAUTH_URL is https.
-function useSecureCookies(): boolean {
+function secureCookies(): boolean {
   return process.env.NEXTAUTH_URL?.startsWith("https://") ?? false;
 }
 
 /** The name next-auth reads the session token from. */
 export function sessionCookieName(): string {
-  return `${useSecureCookies() ? "__Secure-" : ""}next-auth.session-token`;
+  return `${secureCookies() ? "__Secure-" : ""}next-auth.session-token`;
 }
 
 /** Signs `user` in on this response: a session token as next-auth would have issued it. */
@@ -42,7 +42,7 @@ export async function startSession(user: SessionUser): Promise<void> {
     httpOnly: true,
     sameSite: "lax",
     path: "/",
-    secure: useSecureCookies(),
+    secure: secureCookies(),
     maxAge: SESSION_MAX_AGE_SECONDS,
   });
 }

@@ -1,6 +1,5 @@
 import "server-only";
 import { eq, sql } from "drizzle-orm";
-import { SIGN_IN_THROTTLE } from "@/lib/auth/throttle";
 import { getDb } from "../client";
 import { signInThrottles, type SignInThrottle } from "../schema";
 
@@ -11,31 +10,47 @@ export async function getSignInThrottle({ email }: { email: string }): Promise<S
 }
 
 /**
- * Counts one failed sign-in in a single upsert, so concurrent failures are all counted:
- * a window older than SIGN_IN_THROTTLE.windowSeconds starts over, and reaching
- * maxFailures locks the email for lockoutSeconds.
+ * Reserves one sign-in attempt for `email` before its password is checked, in a single
+ * upsert, so that concurrent attempts each see the ones before them: `failures` counts the
+ * attempts of the window (the ones still being checked too); the attempt that reaches
+ * `maxFailures` locks the email for `lockoutSeconds`; a window older than `windowSeconds`,
+ * or a lock that has ended, starts over. While the email is locked an attempt only counts up
+ * (the lock is not extended). Answers whether this attempt may go on, and the lock's end.
  */
-export async function recordSignInFailure({ email }: { email: string }): Promise<SignInThrottle> {
+export async function reserveSignInAttempt({
+  email,
+  maxFailures,
+  windowSeconds,
+  lockoutSeconds,
+}: {
+  email: string;
+  maxFailures: number;
+  windowSeconds: number;
+  lockoutSeconds: number;
+}): Promise<{ allowed: boolean; lockedUntil: Date | null }> {
   const db = await getDb();
-  const { maxFailures, windowSeconds, lockoutSeconds } = SIGN_IN_THROTTLE;
-  const windowExpired = sql`${signInThrottles.windowStartedAt} < now() - make_interval(secs => ${windowSeconds})`;
-  const failures = sql`case when ${windowExpired} then 1 else ${signInThrottles.failures} + 1 end`;
+  const t = signInThrottles;
+  const lockout = sql`now() + make_interval(secs => ${lockoutSeconds})`;
+  const locked = sql`coalesce(${t.lockedUntil} > now(), false)`;
+  const startsOver = sql`(not ${locked} and (${t.lockedUntil} is not null
+    or ${t.windowStartedAt} <= now() - make_interval(secs => ${windowSeconds})))`;
+  const attempts = sql`(case when ${startsOver} then 1 else ${t.failures} + 1 end)`;
   const [row] = await db
-    .insert(signInThrottles)
-    .values({ email, failures: 1, windowStartedAt: sql`now()` })
+    .insert(t)
+    .values({ email, failures: 1, windowStartedAt: sql`now()`, lockedUntil: maxFailures <= 1 ? lockout : null })
     .onConflictDoUpdate({
-      target: signInThrottles.email,
+      target: t.email,
       set: {
-        failures,
-        windowStartedAt: sql`case when ${windowExpired} then now() else ${signInThrottles.windowStartedAt} end`,
-        lockedUntil: sql`case when ${failures} >= ${maxFailures}
-          then now() + make_interval(secs => ${lockoutSeconds}) else ${signInThrottles.lockedUntil} end`,
+        failures: attempts,
+        windowStartedAt: sql`case when ${startsOver} then now() else ${t.windowStartedAt} end`,
+        lockedUntil: sql`case when ${locked} then ${t.lockedUntil} when ${attempts} >= ${maxFailures} then ${lockout} else null end`,
       },
     })
-    .returning();
-  return row!;
+    .returning({ failures: t.failures, lockedUntil: t.lockedUntil });
+  return { allowed: row!.failures <= maxFailures, lockedUntil: row!.lockedUntil };
 }
 
+/** Forgets an email's attempts: its owner signed in. */
 export async function clearSignInThrottle({ email }: { email: string }): Promise<void> {
   const db = await getDb();
   await db.delete(signInThrottles).where(eq(signInThrottles.email, email));

@@ -55,7 +55,7 @@ const saveCredentials = (input: Parameters<typeof saveTestCredentialsForResource
 
 describe("Test and Publish", () => {
   it("validates test credentials: required keys, unknown keys", async () => {
-    const { projectId, resource } = await tasklabResource();
+    const { resource } = await tasklabResource();
     expect(await saveCredentials({ resource, values: { access_token: "x" } })).toEqual({
       ok: false,
       fieldErrors: { refresh_token: ["Enter the Refresh Token."] },

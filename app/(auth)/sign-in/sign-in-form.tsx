@@ -1,52 +1,37 @@
 "use client";
 
 import { zodResolver } from "@hookform/resolvers/zod";
-import { useRouter, useSearchParams } from "next/navigation";
-import { signIn } from "next-auth/react";
 import { useForm } from "react-hook-form";
 import type { z } from "zod";
+import { useActionForm } from "@/components/forms/use-action-form";
 import { Button } from "@/components/ui/button";
 import { FormField } from "@/components/ui/form-field";
 import { FormMessage } from "@/components/ui/form-message";
 import { Input } from "@/components/ui/input";
-import { safeCallbackUrl } from "@/lib/auth/callback-url";
 import { signInSchema, type SignInInput } from "@/lib/auth/schema";
+import { signIn } from "./actions";
 
-// next-auth's code for "authorize returned null": a wrong password or an unknown email alike.
-const INVALID_CREDENTIALS = "CredentialsSignin";
-
-export function SignInForm() {
-  const router = useRouter();
-  const callbackUrl = safeCallbackUrl(useSearchParams().get("callbackUrl"));
+/** Posts to the sign-in action, with or without JavaScript; `callbackUrl` is checked there. */
+export function SignInForm({ callbackUrl }: { callbackUrl?: string }) {
+  const { state, formAction, formRef, submit, isPending, serverErrors } = useActionForm(signIn, undefined);
   const form = useForm<SignInInput, unknown, z.output<typeof signInSchema>>({
     resolver: zodResolver(signInSchema),
-    defaultValues: { email: "", password: "" },
+    defaultValues: { email: state?.email ?? "", password: "" },
   });
-  const { errors, isSubmitting } = form.formState;
-
-  async function onSubmit(values: z.output<typeof signInSchema>) {
-    const result = await signIn("credentials", { ...values, redirect: false });
-    if (!result?.ok || result.error) {
-      const message =
-        !result?.error || result.error === INVALID_CREDENTIALS ? "Invalid email or password." : result.error;
-      form.setError("root.serverError", { message });
-      return;
-    }
-    router.replace(callbackUrl);
-    router.refresh();
-  }
+  const { errors } = form.formState;
 
   return (
-    <form onSubmit={form.handleSubmit(onSubmit)} className="space-y-4" noValidate>
-      <FormMessage error={errors.root?.serverError?.message} />
-      <FormField label="Email" error={errors.email?.message}>
-        <Input type="email" autoComplete="email" {...form.register("email")} />
+    <form ref={formRef} action={formAction} onSubmit={form.handleSubmit(submit)} className="space-y-4" noValidate>
+      <input type="hidden" name="callbackUrl" value={callbackUrl ?? ""} />
+      <FormMessage error={serverErrors?.formError} />
+      <FormField label="Email" error={errors.email?.message ?? serverErrors?.fieldErrors?.email?.[0]}>
+        <Input type="email" autoComplete="email" defaultValue={state?.email} {...form.register("email")} />
       </FormField>
-      <FormField label="Password" error={errors.password?.message}>
+      <FormField label="Password" error={errors.password?.message ?? serverErrors?.fieldErrors?.password?.[0]}>
         <Input type="password" autoComplete="current-password" {...form.register("password")} />
       </FormField>
-      <Button type="submit" className="w-full" disabled={isSubmitting}>
-        {isSubmitting ? "Signing in…" : "Sign in"}
+      <Button type="submit" className="w-full" disabled={isPending}>
+        {isPending ? "Signing in…" : "Sign in"}
       </Button>
     </form>
   );
