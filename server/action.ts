@@ -4,7 +4,8 @@ import "server-only";
 import { z } from "zod";
 import type { ProjectMembership } from "@/db/queries/projects";
 import type { SessionUser } from "@/lib/auth/session-user";
-import { type ActionResult, actionErrorResult, AppError, invalidInputError } from "@/lib/errors";
+import { unstable_rethrow } from "next/navigation";
+import { type ActionResult, actionErrorResult, AppError, describeUnexpectedError, ERROR_CATALOGUE, invalidInputError } from "@/lib/errors";
 import { getProjectAccess } from "@/lib/projects/access";
 import { getSessionUser } from "./session";
 
@@ -16,7 +17,11 @@ async function run<T>(body: () => Promise<ActionResult<T>>): Promise<ActionResul
     return await body();
   } catch (error) {
     if (error instanceof AppError) return actionErrorResult(error);
-    throw error;
+    // Next's redirect() and notFound() travel as errors: they are not failures.
+    unstable_rethrow(error);
+    // Logged like a route's 500 (lib/api/errors.ts): never a message that may quote input.
+    console.error(`Unexpected error in a server action: ${describeUnexpectedError(error)}`);
+    return { ok: false, formError: ERROR_CATALOGUE.internal_error.message };
   }
 }
 

@@ -1,7 +1,8 @@
 import { DrizzleQueryError } from "drizzle-orm/errors";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { AppError } from "@/lib/errors";
-import { describeUnexpectedError, handleApiError } from "./errors";
+import { describeUnexpectedError } from "@/lib/errors";
+import { handleApiError } from "./errors";
 
 /** What handleApiError wrote to the error log while answering `error`, and its answer. */
 async function logged(error: unknown) {

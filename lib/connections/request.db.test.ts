@@ -8,7 +8,7 @@ import { connections } from "@/db/schema";
 import { startTaskLab, type TaskLab } from "@/e2e/fixtures/tasklab";
 import { POST as requestRoute } from "@/app/projects/[projectId]/sdk/resources/[resourceId]/request/route";
 import { generateSecretKey } from "@/lib/auth/secret-keys";
-import { projectWithSigningKey, publishedTaskLabResource } from "@/e2e/support/connect-fixtures";
+import { projectWithSigningKey, publishedTaskLabResource, signUserToken } from "@/e2e/support/connect-fixtures";
 import { connectUser } from "./connect";
 import { decryptConnectionCredentials, encryptConnectionCredentials } from "./credentials";
 import { requestThroughResource } from "./request";
@@ -17,11 +17,12 @@ let tasklab: TaskLab;
 let projectId: string;
 let resourceId: string;
 let appResourceId: string;
+let signingKey: Awaited<ReturnType<typeof projectWithSigningKey>>["key"];
 const project = () => ({ id: projectId, allowPrivateNetwork: true });
 
 beforeAll(async () => {
   tasklab = await startTaskLab();
-  ({ projectId } = await projectWithSigningKey());
+  ({ projectId, key: signingKey } = await projectWithSigningKey());
   resourceId = await publishedTaskLabResource(projectId, tasklab);
   appResourceId = await publishedTaskLabResource(projectId, tasklab, "app-api-keys");
 });
@@ -148,15 +149,15 @@ describe("App-Level OAuth tokens", () => {
 });
 
 describe("POST …/request with a Secret Key", () => {
-  async function callRoute(authorization: string, body: unknown, user?: string) {
+  async function callRoute(authorization: string, body: unknown, user?: string, target = resourceId) {
     const headers: Record<string, string> = { authorization, "content-type": "application/json" };
     if (user) headers["x-switchboard-user"] = user;
-    const request = new Request(`http://switchboard.test/projects/${projectId}/sdk/resources/${resourceId}/request`, {
+    const request = new Request(`http://switchboard.test/projects/${projectId}/sdk/resources/${target}/request`, {
       method: "POST",
       headers,
       body: JSON.stringify(body),
     });
-    const response = await requestRoute(request, { params: Promise.resolve({ projectId, resourceId }) });
+    const response = await requestRoute(request, { params: Promise.resolve({ projectId, resourceId: target }) });
     return { status: response.status, json: (await response.json()) as Record<string, unknown> };
   }
 
@@ -172,5 +173,13 @@ describe("POST …/request with a Secret Key", () => {
       json: { error: { code: "invalid_secret_key" } },
     });
     expect(await callRoute(`Bearer ${secret.key}`, { method: "TRACE", path: "/tasks" }, userId)).toMatchObject({ status: 400 });
+  });
+
+  it("answers a User Token 403 secret_key_required on an App-Level resource: end users never drive the app's credentials", async () => {
+    const token = await signUserToken(signingKey.privateKeyPem, { kid: signingKey.kid, claims: { sub: "end-user" } });
+    const refused = await callRoute(`Bearer ${token}`, { method: "DELETE", path: "/admin/users/all" }, undefined, appResourceId);
+    expect(refused).toMatchObject({ status: 403, json: { error: { code: "secret_key_required" } } });
+    // The same token may use its own User-Level connection (here: none yet).
+    expect(await callRoute(`Bearer ${token}`, { method: "GET", path: "/tasks" })).toMatchObject({ status: 404, json: { error: { code: "connection_not_found" } } });
   });
 });
