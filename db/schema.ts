@@ -14,6 +14,7 @@ import {
   uuid,
 } from "drizzle-orm/pg-core";
 import type { PublishedResource, ResourceConfig } from "./resource-config";
+import type { StoredRunTrigger, StoredStepAttempt, StoredWorkflowDefinition } from "./workflow-definition";
 
 const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
 
@@ -247,3 +248,122 @@ export type ConnectionKind = (typeof connectionKind.enumValues)[number];
 export type SigningKey = typeof signingKeys.$inferSelect;
 export type ProjectSecretKey = typeof projectSecretKeys.$inferSelect;
 export type ResourceTestRun = typeof resourceTestRuns.$inferSelect;
+
+// ---------------------------------------------------------------- Workflows
+
+export const workflowRunStatus = pgEnum("workflow_run_status", ["queued", "running", "succeeded", "failed", "stopped", "cancelled"]);
+export const workflowStepStatus = pgEnum("workflow_step_status", ["pending", "running", "succeeded", "failed", "stopped", "skipped"]);
+
+/** A workflow: its draft definition (lib/workflows/definition.ts), and the version in force once deployed. */
+export const workflows = pgTable(
+  "workflows",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    projectId: uuid("project_id")
+      .notNull()
+      .references(() => projects.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    draft: jsonb("draft").$type<StoredWorkflowDefinition>().notNull(),
+    // The sample trigger input the editor's variable menu and Test use.
+    sampleTrigger: jsonb("sample_trigger").$type<Record<string, unknown>>().notNull().default({}),
+    // Every step's outputs from the last Test, by step key: the variable menu lists their fields.
+    lastTestOutputs: jsonb("last_test_outputs").$type<Record<string, unknown>>().notNull().default({}),
+    // Enabled for all users unless a user's own setting says otherwise.
+    enabledForAll: boolean("enabled_for_all").notNull().default(true),
+    deployedVersion: integer("deployed_version"),
+    draftChangedAt: timestamp("draft_changed_at", { withTimezone: true }).notNull().defaultNow(),
+    deployedAt: timestamp("deployed_at", { withTimezone: true }),
+    createdAt: createdAt(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [index("workflows_project_idx").on(table.projectId)],
+);
+
+/** Deployed versions, frozen: runs use one and record which. */
+export const workflowVersions = pgTable(
+  "workflow_versions",
+  {
+    workflowId: uuid("workflow_id")
+      .notNull()
+      .references(() => workflows.id, { onDelete: "cascade" }),
+    version: integer("version").notNull(),
+    definition: jsonb("definition").$type<StoredWorkflowDefinition>().notNull(),
+    // Denormalised from the definition so triggers find their workflows with an index.
+    triggerKind: text("trigger_kind").notNull(),
+    eventName: text("event_name"),
+    createdAt: createdAt(),
+  },
+  (table) => [primaryKey({ columns: [table.workflowId, table.version] })],
+);
+
+/** A Connected User's own setting for a workflow, overriding "Enabled for all users". */
+export const workflowUserSettings = pgTable(
+  "workflow_user_settings",
+  {
+    workflowId: uuid("workflow_id")
+      .notNull()
+      .references(() => workflows.id, { onDelete: "cascade" }),
+    userId: text("user_id").notNull(),
+    enabled: boolean("enabled").notNull(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [primaryKey({ columns: [table.workflowId, table.userId] })],
+);
+
+/** One run of a deployed workflow, for one Connected User or for the app. */
+export const workflowRuns = pgTable(
+  "workflow_runs",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    projectId: uuid("project_id")
+      .notNull()
+      .references(() => projects.id, { onDelete: "cascade" }),
+    workflowId: uuid("workflow_id")
+      .notNull()
+      .references(() => workflows.id, { onDelete: "cascade" }),
+    version: integer("version").notNull(),
+    status: workflowRunStatus("status").notNull().default("queued"),
+    trigger: jsonb("trigger").$type<StoredRunTrigger>().notNull(),
+    // The Connected User it runs for; null for an App-Level run.
+    userId: text("user_id"),
+    // A replay or retry: the run it repeats.
+    sourceRunId: uuid("source_run_id"),
+    error: text("error"),
+    createdAt: createdAt(),
+    startedAt: timestamp("started_at", { withTimezone: true }),
+    finishedAt: timestamp("finished_at", { withTimezone: true }),
+  },
+  (table) => [
+    // The Runs tab: newest first per workflow, by status and by user (keyset on created_at, id).
+    index("workflow_runs_workflow_created_idx").on(table.workflowId, table.createdAt, table.id),
+    index("workflow_runs_workflow_status_created_idx").on(table.workflowId, table.status, table.createdAt, table.id),
+    index("workflow_runs_workflow_user_created_idx").on(table.workflowId, table.userId, table.createdAt, table.id),
+    index("workflow_runs_created_idx").on(table.createdAt),
+  ],
+);
+
+/** What one step of a run did: its output and every attempt. */
+export const workflowRunSteps = pgTable(
+  "workflow_run_steps",
+  {
+    runId: uuid("run_id")
+      .notNull()
+      .references(() => workflowRuns.id, { onDelete: "cascade" }),
+    position: integer("position").notNull(),
+    stepKey: text("step_key").notNull(),
+    status: workflowStepStatus("status").notNull().default("pending"),
+    // For a request step: status, headers and body (capped); for a condition: its result.
+    output: jsonb("output").$type<Record<string, unknown>>(),
+    attempts: jsonb("attempts").$type<StoredStepAttempt[]>().notNull().default([]),
+    error: text("error"),
+    startedAt: timestamp("started_at", { withTimezone: true }),
+    finishedAt: timestamp("finished_at", { withTimezone: true }),
+  },
+  (table) => [primaryKey({ columns: [table.runId, table.position] })],
+);
+
+export type Workflow = typeof workflows.$inferSelect;
+export type WorkflowVersion = typeof workflowVersions.$inferSelect;
+export type WorkflowRun = typeof workflowRuns.$inferSelect;
+export type WorkflowRunStep = typeof workflowRunSteps.$inferSelect;
+export type WorkflowRunStatus = (typeof workflowRunStatus.enumValues)[number];

@@ -5,7 +5,7 @@ import type { Connection, Resource } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import { requiredKeys } from "@/lib/resources/required-keys";
 import { profileFieldList } from "@/lib/resources/schema";
-import { renderUrl, TemplateError } from "@/lib/resources/template";
+import { renderPathTemplate, TemplateError } from "@/lib/resources/template";
 import type { ConnectionView } from "./api-schema";
 import { validateConnectBody } from "./connect-body";
 import { encryptConnectionCredentials } from "./credentials";
@@ -101,17 +101,6 @@ function pick(value: unknown, path: string): unknown {
     );
 }
 
-/**
- * The User Profile's path with the user's values in it, encoded like every URL template:
- * a value cannot leave the base path (`../`), add a query or change the host.
- */
-function profilePath(template: string, values: ReturnType<typeof credentialTemplateValues>): string {
-  const origin = "http://profile.invalid";
-  const url = renderUrl(`${origin}${template.startsWith("/") ? "" : "/"}${template}`, values);
-  if (url.origin !== origin) throw new TemplateError("The User Profile path must stay under the API Base URL.");
-  return `${url.pathname}${url.search}`;
-}
-
 async function fetchProfile(session: ConnectionSession): Promise<Profile | null> {
   const settings = session.runtime.config.request?.userProfile;
   if (!settings || settings.source === "none") return null;
@@ -128,7 +117,7 @@ async function fetchProfile(session: ConnectionSession): Promise<Profile | null>
     }
     let path: string;
     try {
-      path = profilePath(settings.path, credentialTemplateValues(session.runtime, session.current().values));
+      path = renderPathTemplate(settings.path, credentialTemplateValues(session.runtime, session.current().values));
     } catch (error) {
       if (error instanceof TemplateError) throw profileFailed(error.message);
       throw error;

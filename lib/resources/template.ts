@@ -4,7 +4,8 @@
  * so a template can only ever insert a named value.
  */
 
-export const TEMPLATE_NAMESPACES = ["inputs", "credentials", "profile"] as const;
+/** Resources use inputs, credentials and profile; workflows add trigger, steps and user. */
+export const TEMPLATE_NAMESPACES = ["inputs", "credentials", "profile", "trigger", "steps", "user"] as const;
 export type TemplateNamespace = (typeof TEMPLATE_NAMESPACES)[number];
 
 export type TemplatePart =
@@ -25,8 +26,10 @@ export class TemplateError extends Error {
 export type TemplateValues = Readonly<Record<string, string>>;
 
 const IDENTIFIER = "[A-Za-z_][A-Za-z0-9_]*";
+// A step in a path into JSON: an object key (header names have hyphens) or an array index.
+const SEGMENT = "[A-Za-z0-9_][A-Za-z0-9_-]*";
 const VARIABLE = new RegExp(
-  `^(?:(?<namespace>inputs|credentials)\\.(?<key>${IDENTIFIER})|(?<profile>profile)\\.(?<path>${IDENTIFIER}(?:\\.${IDENTIFIER})*))$`,
+  `^(?:(?<namespace>inputs|credentials)\\.(?<key>${IDENTIFIER})|(?<deep>profile|trigger|steps|user)\\.(?<path>${SEGMENT}(?:\\.${SEGMENT})*))$`,
 );
 
 export function parseTemplate(template: string): TemplatePart[] {
@@ -48,7 +51,7 @@ export function parseTemplate(template: string): TemplatePart[] {
         open,
       );
     }
-    const namespace = (groups.namespace ?? groups.profile) as TemplateNamespace;
+    const namespace = (groups.namespace ?? groups.deep) as TemplateNamespace;
     const key = groups.key ?? groups.path ?? "";
     text += template.slice(position, open);
     if (text) parts.push({ type: "text", value: text });
@@ -370,6 +373,18 @@ export function renderUrl(template: string, values: TemplateValues): URL {
     }
   }
   return url;
+}
+
+/**
+ * A path template relative to a base URL (`/users/{{inputs.id}}/tasks`), rendered like every URL
+ * template: inserted values are percent-encoded, so they cannot climb out of the base path
+ * (`../`), add a query or change the host.
+ */
+export function renderPathTemplate(template: string, values: TemplateValues): string {
+  const origin = "http://path.invalid";
+  const url = renderUrl(`${origin}${template.startsWith("/") ? "" : "/"}${template}`, values);
+  if (url.origin !== origin) throw new TemplateError("The path must stay under the API Base URL.");
+  return `${url.pathname}${url.search}`;
 }
 
 export function findVariableQuery(text: string, cursor: number): { start: number; query: string } | undefined {

@@ -1,0 +1,166 @@
+import { CronExpressionParser } from "cron-parser";
+import { z } from "zod";
+import type { StoredWorkflowDefinition } from "@/db/workflow-definition";
+import { availableVariables, type VariableContext, unknownWorkflowVariables } from "./variables";
+
+// A workflow's definition: one trigger and ordered steps. One schema for the editor's form,
+// the save action and deploy.
+
+export const WORKFLOW_STEP_TYPES = ["request", "condition", "delay"] as const;
+export const REQUEST_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
+export const CONDITION_OPERATORS = ["equals", "not_equals", "contains", "is_empty", "is_not_empty"] as const;
+export const CONDITION_OPERATOR_LABELS: Record<(typeof CONDITION_OPERATORS)[number], string> = {
+  equals: "equals",
+  not_equals: "does not equal",
+  contains: "contains",
+  is_empty: "is empty",
+  is_not_empty: "is not empty",
+};
+/** A Delay waits at most this long (30 days). */
+export const MAX_DELAY_SECONDS = 30 * 24 * 60 * 60;
+
+export const workflowNameSchema = z
+  .string()
+  .trim()
+  .min(1, { error: "Enter a name." })
+  .max(100, { error: "Use at most 100 characters." });
+
+export const stepKeySchema = z
+  .string()
+  .regex(/^[a-z][a-z0-9_]{0,39}$/, { error: "Use lower-case letters, digits and _, starting with a letter (e.g. get_task)." });
+
+export const eventNameSchema = z
+  .string()
+  .trim()
+  .min(1, { error: "Enter the event name, e.g. task.sync." })
+  .max(100, { error: "Use at most 100 characters." })
+  .regex(/^[A-Za-z0-9_.:-]+$/, { error: "Use letters, digits and . _ : - (e.g. task.sync)." });
+
+function isTimeZone(value: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: value });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export const triggerSchema = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("app_event"), eventName: eventNameSchema }),
+  z.object({ kind: z.literal("request") }),
+  z.object({
+    kind: z.literal("scheduler"),
+    cron: z
+      .string()
+      .trim()
+      .min(1, { error: "Enter a cron expression, e.g. 0 9 * * 1-5." })
+      .max(100)
+      .refine(
+        (value) => {
+          if (value.split(/\s+/).length !== 5) return false;
+          try {
+            CronExpressionParser.parse(value);
+            return true;
+          } catch {
+            return false;
+          }
+        },
+        { error: "Enter a cron expression of five fields: minute hour day-of-month month day-of-week (e.g. 0 9 * * 1-5)." },
+      ),
+    timeZone: z.string().trim().min(1).max(64).refine(isTimeZone, { error: "Enter an IANA time zone, e.g. Europe/Berlin or UTC." }),
+  }),
+]);
+export type WorkflowTrigger = z.output<typeof triggerSchema>;
+
+const templateText = (max: number) => z.string().max(max, { error: `Use at most ${max} characters.` });
+const keyValueRows = z
+  .array(z.object({ name: z.string().trim().min(1, { error: "Enter a name." }).max(256), value: templateText(4096) }))
+  .max(30, { error: "Use at most 30 rows." });
+
+export const stepSchema = z.discriminatedUnion("type", [
+  z.object({
+    key: stepKeySchema,
+    type: z.literal("request"),
+    resourceId: z.uuid({ error: "Choose a resource." }),
+    method: z.enum(REQUEST_METHODS),
+    path: templateText(2048).refine((path) => path.startsWith("/"), { error: "Enter a path starting with /, relative to the API Base URL." }),
+    query: keyValueRows,
+    headers: keyValueRows,
+    body: templateText(65_536),
+    retries: z.boolean(),
+  }),
+  z.object({
+    key: stepKeySchema,
+    type: z.literal("condition"),
+    left: templateText(4096),
+    operator: z.enum(CONDITION_OPERATORS),
+    right: templateText(4096),
+  }),
+  z.object({
+    key: stepKeySchema,
+    type: z.literal("delay"),
+    seconds: z.number().int().min(1, { error: "Wait at least 1 second." }).max(MAX_DELAY_SECONDS, { error: "Wait at most 30 days." }),
+  }),
+]);
+export type WorkflowStep = z.output<typeof stepSchema>;
+
+export const workflowDefinitionSchema = z
+  .object({
+    trigger: triggerSchema.nullable(),
+    steps: z.array(stepSchema).max(50, { error: "Use at most 50 steps." }),
+  })
+  .superRefine((value, ctx) => {
+    const seen = new Set<string>();
+    value.steps.forEach((step, index) => {
+      if (seen.has(step.key)) ctx.addIssue({ code: "custom", path: ["steps", index, "key"], message: "Step keys must be unique." });
+      seen.add(step.key);
+    });
+  }) satisfies z.ZodType<StoredWorkflowDefinition>;
+export type WorkflowDefinition = z.output<typeof workflowDefinitionSchema>;
+
+/** The templates of a step, by field path within the step (for error paths). */
+export function stepTemplates(step: WorkflowStep): [string, string][] {
+  switch (step.type) {
+    case "request":
+      return [
+        ["path", step.path],
+        ...step.query.map((row, index): [string, string] => [`query.${index}.value`, row.value]),
+        ...step.headers.map((row, index): [string, string] => [`headers.${index}.value`, row.value]),
+        ["body", step.body],
+      ];
+    case "condition":
+      return [
+        ["left", step.left],
+        ["right", step.right],
+      ];
+    case "delay":
+      return [];
+  }
+}
+
+/**
+ * Save-time checks beyond the shape: every template names only variables available where it
+ * stands (the unknown one named, with "Did you mean …"), a request step's resource is one of
+ * the project's published resources, and a JSON body is JSON. Answers field errors by path.
+ */
+export function checkWorkflowDefinition(definition: WorkflowDefinition, context: VariableContext): Record<string, string> {
+  const errors: Record<string, string> = {};
+  definition.steps.forEach((step, index) => {
+    if (step.type === "request" && !context.resources.some((resource) => resource.id === step.resourceId)) {
+      errors[`steps.${index}.resourceId`] = "Choose a published resource of this project.";
+    }
+    const available = availableVariables(definition, index, context);
+    for (const [field, template] of stepTemplates(step)) {
+      const problems = unknownWorkflowVariables(template, available);
+      if (problems.length) errors[`steps.${index}.${field}`] = problems.join(" ");
+    }
+    if (step.type === "request" && step.body.trim() && !errors[`steps.${index}.body`]) {
+      try {
+        JSON.parse(step.body);
+      } catch {
+        errors[`steps.${index}.body`] = 'The body must be JSON; put variables inside strings, e.g. {"id": "{{trigger.payload.taskId}}"}.';
+      }
+    }
+  });
+  return errors;
+}

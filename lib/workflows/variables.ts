@@ -1,0 +1,151 @@
+import type { StoredWorkflowDefinition } from "@/db/workflow-definition";
+import { renderPathTemplate, renderTemplate, TemplateError, templateVariableNames, validateTemplate } from "@/lib/resources/template";
+
+// The variables of a workflow: `trigger.*` (the trigger's input), `steps.<key>.status|headers|body.*`
+// (earlier steps' outputs), `user.id` and `user.profile.*`. The editor lists them from the sample
+// trigger and the last test's outputs; a run resolves them from its own data.
+
+/** What the editor knows to list variables from. */
+export interface VariableContext {
+  /** The project's published resources. */
+  resources: readonly { id: string; name: string; level: "user" | "app"; profileFields: readonly string[] }[];
+  sampleTrigger: Readonly<Record<string, unknown>>;
+  /** The last Test's outputs, by step key. */
+  lastTestOutputs: Readonly<Record<string, unknown>>;
+}
+
+/** Names the menu lists, and prefixes under which any path is accepted (outputs not seen yet). */
+export interface AvailableVariables {
+  names: string[];
+  openPrefixes: string[];
+}
+
+const MAX_DEPTH = 6;
+const MAX_ARRAY_ITEMS = 3;
+const MAX_NAMES = 400;
+const SEGMENT = /^[A-Za-z0-9_][A-Za-z0-9_-]*$/;
+
+/** Every dotted path into a JSON value, the value's own path included. */
+export function jsonPaths(prefix: string, value: unknown, depth = 0, into: string[] = []): string[] {
+  if (into.length >= MAX_NAMES) return into;
+  into.push(prefix);
+  if (depth >= MAX_DEPTH || value === null || typeof value !== "object") return into;
+  const entries = Array.isArray(value) ? value.slice(0, MAX_ARRAY_ITEMS).map((item, index) => [String(index), item] as const) : Object.entries(value);
+  for (const [key, child] of entries) if (SEGMENT.test(key)) jsonPaths(`${prefix}.${key}`, child, depth + 1, into);
+  return into;
+}
+
+/** The roots of `trigger.*` each trigger kind gives, whatever the sample holds. */
+const TRIGGER_ROOTS: Record<string, readonly string[]> = {
+  app_event: ["trigger.name", "trigger.payload"],
+  request: ["trigger.body"],
+  scheduler: ["trigger.scheduledAt"],
+};
+
+/** The variables a template in step `stepIndex` may use. */
+export function availableVariables(definition: StoredWorkflowDefinition, stepIndex: number, context: VariableContext): AvailableVariables {
+  const names = new Set<string>();
+  const openPrefixes: string[] = [];
+  const roots = definition.trigger ? (TRIGGER_ROOTS[definition.trigger.kind] ?? []) : [];
+  for (const root of roots) {
+    const key = root.slice("trigger.".length);
+    const sample = context.sampleTrigger[key];
+    if (sample === undefined) {
+      names.add(root);
+      if (root !== "trigger.name" && root !== "trigger.scheduledAt") openPrefixes.push(`${root}.`);
+    } else for (const path of jsonPaths(root, sample)) names.add(path);
+  }
+  const usedResources = new Set(definition.steps.flatMap((step) => (step.type === "request" ? [step.resourceId] : [])));
+  const userLevel = context.resources.filter((resource) => usedResources.has(resource.id) && resource.level === "user");
+  if (userLevel.length) {
+    names.add("user.id");
+    for (const resource of userLevel) for (const field of resource.profileFields) names.add(`user.profile.${field}`);
+  }
+  definition.steps.slice(0, Math.max(0, stepIndex)).forEach((step) => {
+    if (step.type !== "request") return;
+    const base = `steps.${step.key}`;
+    names.add(`${base}.status`);
+    const output = context.lastTestOutputs[step.key] as { headers?: unknown; body?: unknown } | undefined;
+    for (const part of ["headers", "body"] as const) {
+      if (output?.[part] === undefined) {
+        names.add(`${base}.${part}`);
+        openPrefixes.push(`${base}.${part}.`);
+      } else for (const path of jsonPaths(`${base}.${part}`, output[part])) names.add(path);
+    }
+  });
+  return { names: [...names], openPrefixes };
+}
+
+/** What is wrong with a template's variables here: a message per unknown variable, naming it. */
+export function unknownWorkflowVariables(template: string, available: AvailableVariables): string[] {
+  let names: string[];
+  try {
+    names = templateVariableNames(template);
+  } catch (error) {
+    if (error instanceof TemplateError) return [error.message];
+    throw error;
+  }
+  return names
+    .filter((name) => !available.names.includes(name) && !available.openPrefixes.some((prefix) => name.startsWith(prefix)))
+    .flatMap((name) => validateTemplate(`{{${name}}}`, available.names));
+}
+
+/** What a run resolves variables from. */
+export interface RunContext {
+  trigger: Readonly<Record<string, unknown>>;
+  user: { id: string | null; profile: Readonly<Record<string, unknown>> };
+  steps: Readonly<Record<string, unknown>>;
+}
+
+/** The value a variable names in a run, or undefined (own properties only). */
+export function resolveVariable(name: string, context: RunContext): unknown {
+  const [root, ...path] = name.split(".");
+  let current: unknown = root === "trigger" ? context.trigger : root === "steps" ? context.steps : root === "user" ? context.user : undefined;
+  for (const key of path) {
+    if (current === null || typeof current !== "object" || !Object.hasOwn(current, key)) return undefined;
+    current = (current as Record<string, unknown>)[key];
+  }
+  return current;
+}
+
+/** A value as template text: strings as they are, missing as empty, anything else as JSON. */
+function asText(value: unknown): string {
+  if (value === undefined || value === null) return "";
+  return typeof value === "string" ? value : JSON.stringify(value);
+}
+
+function valuesFor(template: string, context: RunContext): Record<string, string> {
+  return Object.fromEntries(templateVariableNames(template).map((name) => [name, asText(resolveVariable(name, context))]));
+}
+
+/** Renders a header, query or condition template of a run. */
+export function renderWorkflowTemplate(template: string, context: RunContext): string {
+  return renderTemplate(template, valuesFor(template, context));
+}
+
+/** Renders a request path of a run: inserted values are percent-encoded, they cannot add segments or a query. */
+export function renderWorkflowPath(template: string, context: RunContext): string {
+  return renderPathTemplate(template, valuesFor(template, context));
+}
+
+const WHOLE_VARIABLE = /^\s*\{\{\s*([^{}]+?)\s*\}\}\s*$/;
+
+/**
+ * Renders a JSON body template: a string that is one variable alone takes the variable's JSON
+ * value (a number stays a number, an object an object); other strings are rendered as text.
+ * Keys are never templated, so a value cannot change the body's shape.
+ */
+export function renderJsonBody(template: string, context: RunContext): string | undefined {
+  if (!template.trim()) return undefined;
+  const render = (node: unknown): unknown => {
+    if (typeof node === "string") {
+      const whole = WHOLE_VARIABLE.exec(node);
+      if (whole && templateVariableNames(node).length === 1) return resolveVariable(templateVariableNames(node)[0]!, context) ?? null;
+      return renderWorkflowTemplate(node, context);
+    }
+    if (Array.isArray(node)) return node.map(render);
+    if (node && typeof node === "object") return Object.fromEntries(Object.entries(node).map(([key, value]) => [key, render(value)]));
+    return node;
+  };
+  return JSON.stringify(render(JSON.parse(template)));
+}
