@@ -1,13 +1,19 @@
-// Refuse to start without the configuration the app needs, and bring the database schema
-// up to date before the first request.
+// Refuse to start without the configuration the app needs, bring the database schema up to
+// date before the first request, and start the workflow job queue.
 import { getDatabase } from "./db/client";
 import { getAuthSecret } from "./lib/auth/secret";
 import { checkVaultKey } from "./lib/vault/check-key";
+import { workflowWorkersEnabled } from "./lib/config/env";
+import { getWorkflowEngine } from "./lib/workflows/engine";
+import { startWorkflowWorkers } from "./lib/workflows/workers";
 
 try {
   getAuthSecret();
   const { kind } = await getDatabase();
   await checkVaultKey();
+  // The job queue (pg-boss) on the same database; this process works it unless SWITCHBOARD_WORKERS=0.
+  if (workflowWorkersEnabled()) await startWorkflowWorkers();
+  else await getWorkflowEngine();
   console.log(`Switchboard: ${kind === "postgres" ? "PostgreSQL (DATABASE_URL)" : "embedded PGlite"} is ready.`);
 } catch (error) {
   console.error(`Switchboard cannot start: ${error instanceof Error ? error.message : String(error)}`);

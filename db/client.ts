@@ -16,6 +16,8 @@ export type DatabaseKind = "postgres" | "pglite";
 export interface DatabaseHandle {
   db: Database;
   kind: DatabaseKind;
+  /** What the job queue (pg-boss) connects to: the same PostgreSQL, or the same PGlite instance. */
+  jobs: { kind: "postgres"; url: string } | { kind: "pglite"; client: PGlite };
   close(): Promise<void>;
 }
 
@@ -41,7 +43,7 @@ async function openPostgres(url: string): Promise<DatabaseHandle> {
   }
   const client = postgres(url, { max: 10, onnotice: () => {}, connect_timeout: 10 });
   const db = drizzlePostgres({ client, schema }) as unknown as Database;
-  return { db, kind: "postgres", close: () => client.end() };
+  return { db, kind: "postgres", jobs: { kind: "postgres", url }, close: () => client.end() };
 }
 
 async function openPglite(dataDir: string): Promise<DatabaseHandle> {
@@ -49,7 +51,7 @@ async function openPglite(dataDir: string): Promise<DatabaseHandle> {
   const client = await PGlite.create(dataDir);
   const db = drizzlePglite({ client, schema });
   await migratePglite(db, { migrationsFolder });
-  return { db: db as unknown as Database, kind: "pglite", close: () => client.close() };
+  return { db: db as unknown as Database, kind: "pglite", jobs: { kind: "pglite", client }, close: () => client.close() };
 }
 
 // One handle per process: Next.js may load this module into several bundles, and PGlite

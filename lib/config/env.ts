@@ -21,3 +21,30 @@ export function addressLimitOverride(name: "SWITCHBOARD_SIGN_IN_LIMIT" | "SWITCH
   if (!/^[1-9][0-9]{0,8}$/.test(value)) throw new ConfigError(`${name} must be a whole number of attempts, at least 1; it is "${value}".`);
   return Number(value);
 }
+
+function wholeNumber(name: string, fallback: number, { min = 0 }: { min?: number } = {}): number {
+  const value = process.env[name];
+  if (!value) return fallback;
+  if (!/^[0-9]{1,9}$/.test(value) || Number(value) < min) throw new ConfigError(`${name} must be a whole number of at least ${min}; it is "${value}".`);
+  return Number(value);
+}
+
+/** SWITCHBOARD_WORKERS=0 keeps a server process from working the workflow queues (another process does). */
+export function workflowWorkersEnabled(): boolean {
+  return process.env.SWITCHBOARD_WORKERS !== "0";
+}
+
+/** SWITCHBOARD_RUN_RETENTION_DAYS: workflow runs older than this are deleted (default 30). */
+export function runRetentionDays(): number {
+  return wholeNumber("SWITCHBOARD_RUN_RETENTION_DAYS", 30, { min: 1 });
+}
+
+/** SWITCHBOARD_USER_CONCURRENCY: workflow steps that run at once for one Connected User (default 5). */
+export function userRunConcurrency(): number {
+  return wholeNumber("SWITCHBOARD_USER_CONCURRENCY", 5, { min: 1 });
+}
+
+/** SWITCHBOARD_RETRY_BASE_MS: the first pause before a Request step is retried; each next one doubles (default 2000). */
+export function stepRetryBaseMs(): number {
+  return wholeNumber("SWITCHBOARD_RETRY_BASE_MS", 2000);
+}

@@ -1,0 +1,276 @@
+import "server-only";
+import { and, desc, eq, inArray, isNotNull, lt, or, sql } from "drizzle-orm";
+import { getDb, type Database } from "../client";
+import {
+  connections,
+  workflowRuns,
+  workflowRunSteps,
+  workflows,
+  workflowUserSettings,
+  workflowVersions,
+  type Workflow,
+  type WorkflowRun,
+  type WorkflowRunStatus,
+  type WorkflowRunStep,
+  type WorkflowVersion,
+} from "../schema";
+import type { StoredRunTrigger } from "../workflow-definition";
+
+/** A transaction, for writes that enqueue jobs in the same commit. */
+export type Transaction = Parameters<Parameters<Database["transaction"]>[0]>[0];
+
+export interface DeployedWorkflow {
+  workflow: Workflow;
+  version: WorkflowVersion;
+}
+
+function deployed(projectId: string) {
+  return and(eq(workflows.projectId, projectId), isNotNull(workflows.deployedVersion));
+}
+
+const joinDeployedVersion = and(eq(workflowVersions.workflowId, workflows.id), eq(workflowVersions.version, workflows.deployedVersion));
+
+/** The project's deployed workflows whose trigger is the App Event `eventName`. */
+export async function listDeployedWorkflowsForEvent({ projectId, eventName }: { projectId: string; eventName: string }): Promise<DeployedWorkflow[]> {
+  const db = await getDb();
+  return db
+    .select({ workflow: workflows, version: workflowVersions })
+    .from(workflows)
+    .innerJoin(workflowVersions, joinDeployedVersion)
+    .where(and(deployed(projectId), eq(workflowVersions.triggerKind, "app_event"), eq(workflowVersions.eventName, eventName)));
+}
+
+/** A workflow of the project with the version it has deployed (undefined version when it has none). */
+export async function getWorkflowWithDeployedVersion({
+  projectId,
+  workflowId,
+}: {
+  projectId: string;
+  workflowId: string;
+}): Promise<{ workflow: Workflow; version: WorkflowVersion | null } | undefined> {
+  const db = await getDb();
+  const [row] = await db
+    .select({ workflow: workflows, version: workflowVersions })
+    .from(workflows)
+    .leftJoin(workflowVersions, joinDeployedVersion)
+    .where(and(eq(workflows.projectId, projectId), eq(workflows.id, workflowId)));
+  return row;
+}
+
+/** A deployed workflow by id alone (a scheduled tick names only the workflow). */
+export async function getDeployedWorkflowById({ workflowId }: { workflowId: string }): Promise<DeployedWorkflow | undefined> {
+  const db = await getDb();
+  const [row] = await db
+    .select({ workflow: workflows, version: workflowVersions })
+    .from(workflows)
+    .innerJoin(workflowVersions, joinDeployedVersion)
+    .where(eq(workflows.id, workflowId));
+  return row;
+}
+
+/** Each user's own setting for these workflows, by workflow id. */
+export async function getUserWorkflowSettings({ workflowIds, userId }: { workflowIds: string[]; userId: string }): Promise<Map<string, boolean>> {
+  if (!workflowIds.length) return new Map();
+  const db = await getDb();
+  const rows = await db
+    .select({ workflowId: workflowUserSettings.workflowId, enabled: workflowUserSettings.enabled })
+    .from(workflowUserSettings)
+    .where(and(inArray(workflowUserSettings.workflowId, workflowIds), eq(workflowUserSettings.userId, userId)));
+  return new Map(rows.map((row) => [row.workflowId, row.enabled]));
+}
+
+/** The Connected Users of these resources for whom a workflow is enabled (their own setting, else the workflow's default). */
+export async function listEnabledConnectedUsers({
+  workflow,
+  resourceIds,
+}: {
+  workflow: Pick<Workflow, "id" | "enabledForAll">;
+  resourceIds: string[];
+}): Promise<string[]> {
+  if (!resourceIds.length) return [];
+  const db = await getDb();
+  const rows = await db
+    .selectDistinct({ userId: connections.userId, enabled: workflowUserSettings.enabled })
+    .from(connections)
+    .leftJoin(workflowUserSettings, and(eq(workflowUserSettings.workflowId, workflow.id), eq(workflowUserSettings.userId, connections.userId)))
+    .where(and(inArray(connections.resourceId, resourceIds), eq(connections.kind, "user")));
+  return [...new Set(rows.filter((row) => row.userId !== null && (row.enabled ?? workflow.enabledForAll)).map((row) => row.userId!))];
+}
+
+export interface NewRun {
+  projectId: string;
+  workflowId: string;
+  version: number;
+  userId: string | null;
+  trigger: StoredRunTrigger;
+  sourceRunId?: string;
+}
+
+/**
+ * Inserts runs and, in the same transaction, whatever `enqueue` writes (their first jobs): a
+ * crash leaves neither a run without a job nor a job without a run.
+ */
+export async function createRuns({ runs, enqueue }: { runs: NewRun[]; enqueue: (tx: Transaction, run: WorkflowRun) => Promise<void> }): Promise<WorkflowRun[]> {
+  if (!runs.length) return [];
+  const db = await getDb();
+  return db.transaction(async (tx) => {
+    const created = await tx.insert(workflowRuns).values(runs).returning();
+    for (const run of created) await enqueue(tx, run);
+    return created;
+  });
+}
+
+/** A run with the definition it runs (its recorded version). */
+export async function getRunForExecution({ runId }: { runId: string }): Promise<{ run: WorkflowRun; version: WorkflowVersion } | undefined> {
+  const db = await getDb();
+  const [row] = await db
+    .select({ run: workflowRuns, version: workflowVersions })
+    .from(workflowRuns)
+    .innerJoin(workflowVersions, and(eq(workflowVersions.workflowId, workflowRuns.workflowId), eq(workflowVersions.version, workflowRuns.version)))
+    .where(eq(workflowRuns.id, runId));
+  return row;
+}
+
+export async function getRun({ projectId, runId }: { projectId: string; runId: string }): Promise<WorkflowRun | undefined> {
+  const db = await getDb();
+  const [row] = await db
+    .select()
+    .from(workflowRuns)
+    .where(and(eq(workflowRuns.projectId, projectId), eq(workflowRuns.id, runId)));
+  return row;
+}
+
+export async function listRunSteps({ runId }: { runId: string }): Promise<WorkflowRunStep[]> {
+  const db = await getDb();
+  return db.select().from(workflowRunSteps).where(eq(workflowRunSteps.runId, runId)).orderBy(workflowRunSteps.position);
+}
+
+/** Marks a queued run running and its step running, counting the attempt that starts; false when the run is over (cancelled, say). */
+export async function startStep({
+  runId,
+  position,
+  stepKey,
+  attemptStartedAt,
+}: {
+  runId: string;
+  position: number;
+  stepKey: string;
+  attemptStartedAt: string;
+}): Promise<WorkflowRunStep | undefined> {
+  const db = await getDb();
+  return db.transaction(async (tx) => {
+    const [run] = await tx
+      .update(workflowRuns)
+      .set({ status: "running", startedAt: sql`coalesce(${workflowRuns.startedAt}, now())` })
+      .where(and(eq(workflowRuns.id, runId), inArray(workflowRuns.status, ["queued", "running"])))
+      .returning({ id: workflowRuns.id });
+    if (!run) return undefined;
+    const attempt = sql`jsonb_build_array(jsonb_build_object('startedAt', ${attemptStartedAt}::text, 'durationMs', 0))`;
+    const [step] = await tx
+      .insert(workflowRunSteps)
+      .values({ runId, position, stepKey, status: "running", startedAt: new Date(), attempts: sql`${attempt}` })
+      .onConflictDoUpdate({
+        target: [workflowRunSteps.runId, workflowRunSteps.position],
+        set: { status: "running", error: null, attempts: sql`${workflowRunSteps.attempts} || ${attempt}`, finishedAt: null },
+      })
+      .returning();
+    return step;
+  });
+}
+
+/**
+ * Records how a step's attempt ended and what the run does next, in one transaction with
+ * `enqueue` (the next job): the step's fields, the run's status when it ends here.
+ */
+export async function finishStep({
+  runId,
+  position,
+  step,
+  run,
+  enqueue,
+}: {
+  runId: string;
+  position: number;
+  step: Partial<Pick<WorkflowRunStep, "status" | "output" | "attempts" | "error">> & { finished?: boolean };
+  run?: { status: WorkflowRunStatus; error?: string | null };
+  enqueue?: (tx: Transaction) => Promise<void>;
+}): Promise<void> {
+  const db = await getDb();
+  await db.transaction(async (tx) => {
+    const { finished, ...fields } = step;
+    await tx
+      .update(workflowRunSteps)
+      .set({ ...fields, ...(finished ? { finishedAt: new Date() } : {}) })
+      .where(and(eq(workflowRunSteps.runId, runId), eq(workflowRunSteps.position, position)));
+    if (run) {
+      const ends = run.status !== "queued" && run.status !== "running";
+      await tx
+        .update(workflowRuns)
+        .set({ status: run.status, error: run.error ?? null, ...(ends ? { finishedAt: new Date() } : {}) })
+        .where(and(eq(workflowRuns.id, runId), inArray(workflowRuns.status, ["queued", "running"])));
+    }
+    if (enqueue) await enqueue(tx);
+  });
+}
+
+/** Cancels a run that has not ended; false when it had. */
+export async function cancelRun({ projectId, runId }: { projectId: string; runId: string }): Promise<boolean> {
+  const db = await getDb();
+  const updated = await db
+    .update(workflowRuns)
+    .set({ status: "cancelled", finishedAt: new Date() })
+    .where(and(eq(workflowRuns.projectId, projectId), eq(workflowRuns.id, runId), inArray(workflowRuns.status, ["queued", "running"])))
+    .returning({ id: workflowRuns.id });
+  return updated.length > 0;
+}
+
+/** Copies the steps before `position` of one run into another (Retry from failed step). */
+export async function copyRunSteps(tx: Transaction, { fromRunId, toRunId, before }: { fromRunId: string; toRunId: string; before: number }): Promise<void> {
+  await tx.execute(sql`
+    insert into ${workflowRunSteps} (run_id, position, step_key, status, output, attempts, error, started_at, finished_at)
+    select ${toRunId}, position, step_key, status, output, attempts, error, started_at, finished_at
+    from ${workflowRunSteps} where run_id = ${fromRunId} and position < ${before}`);
+}
+
+export interface RunCursor {
+  createdAt: Date;
+  id: string;
+}
+
+/** A page of a workflow's runs, newest first, by keyset (created_at, id): as fast on page 1,000 as on page 1. */
+export async function listRuns({
+  projectId,
+  workflowId,
+  status,
+  userId,
+  before,
+  limit,
+}: {
+  projectId: string;
+  workflowId: string;
+  status?: WorkflowRunStatus;
+  userId?: string;
+  before?: RunCursor;
+  limit: number;
+}): Promise<WorkflowRun[]> {
+  const db = await getDb();
+  const conditions = [eq(workflowRuns.projectId, projectId), eq(workflowRuns.workflowId, workflowId)];
+  if (status) conditions.push(eq(workflowRuns.status, status));
+  if (userId) conditions.push(eq(workflowRuns.userId, userId));
+  if (before) {
+    conditions.push(or(lt(workflowRuns.createdAt, before.createdAt), and(eq(workflowRuns.createdAt, before.createdAt), lt(workflowRuns.id, before.id)))!);
+  }
+  return db
+    .select()
+    .from(workflowRuns)
+    .where(and(...conditions))
+    .orderBy(desc(workflowRuns.createdAt), desc(workflowRuns.id))
+    .limit(limit);
+}
+
+/** Deletes runs created before `olderThan` (their steps go with them); answers how many. */
+export async function deleteRunsOlderThan({ olderThan }: { olderThan: Date }): Promise<number> {
+  const db = await getDb();
+  const deleted = await db.delete(workflowRuns).where(lt(workflowRuns.createdAt, olderThan)).returning({ id: workflowRuns.id });
+  return deleted.length;
+}

@@ -1,0 +1,281 @@
+import "server-only";
+import { and, asc, desc, eq, isNotNull, sql } from "drizzle-orm";
+import { getDb } from "../client";
+import { resources, workflowUserSettings, workflowVersions, workflows, type Workflow, type WorkflowVersion } from "../schema";
+import type { StoredTrigger, StoredWorkflowDefinition } from "../workflow-definition";
+
+const jsonb = (value: unknown) => sql`${JSON.stringify(value)}::jsonb`;
+
+export async function createWorkflow({
+  projectId,
+  name,
+  draft = { trigger: null, steps: [] },
+}: {
+  projectId: string;
+  name: string;
+  draft?: StoredWorkflowDefinition;
+}): Promise<Workflow> {
+  const db = await getDb();
+  const [row] = await db.insert(workflows).values({ projectId, name, draft }).returning();
+  return row!;
+}
+
+export async function getWorkflow({ projectId, workflowId }: { projectId: string; workflowId: string }): Promise<Workflow | undefined> {
+  const db = await getDb();
+  const [row] = await db
+    .select()
+    .from(workflows)
+    .where(and(eq(workflows.projectId, projectId), eq(workflows.id, workflowId)));
+  return row;
+}
+
+/** A project's workflows for the Workflows list: the trigger in force (the deployed one, else the draft's). */
+export async function listWorkflows({ projectId }: { projectId: string }) {
+  const db = await getDb();
+  const rows = await db
+    .select({
+      id: workflows.id,
+      name: workflows.name,
+      draftTrigger: sql<StoredTrigger | null>`${workflows.draft} -> 'trigger'`,
+      deployedTriggerKind: workflowVersions.triggerKind,
+      deployedVersion: workflows.deployedVersion,
+      draftChangedAt: workflows.draftChangedAt,
+      deployedAt: workflows.deployedAt,
+      updatedAt: workflows.updatedAt,
+    })
+    .from(workflows)
+    .leftJoin(workflowVersions, and(eq(workflowVersions.workflowId, workflows.id), eq(workflowVersions.version, workflows.deployedVersion)))
+    .where(eq(workflows.projectId, projectId))
+    .orderBy(desc(workflows.updatedAt), asc(workflows.id));
+  return rows.map(({ draftTrigger, deployedTriggerKind, ...row }) => ({
+    ...row,
+    triggerKind: (deployedTriggerKind ?? draftTrigger?.kind ?? null) as StoredTrigger["kind"] | null,
+  }));
+}
+
+/**
+ * Saves the editor's values. `draftChangedAt` moves only when the definition itself changed
+ * (jsonb equality ignores key order), so saving an unchanged draft after a deploy, or renaming,
+ * leaves no "Undeployed changes".
+ */
+export async function saveWorkflowDraft({
+  projectId,
+  workflowId,
+  name,
+  draft,
+  sampleTrigger,
+}: {
+  projectId: string;
+  workflowId: string;
+  name: string;
+  draft: StoredWorkflowDefinition;
+  sampleTrigger: Record<string, unknown>;
+}): Promise<Workflow | undefined> {
+  const db = await getDb();
+  const [row] = await db
+    .update(workflows)
+    .set({
+      name,
+      draft,
+      sampleTrigger,
+      draftChangedAt: sql`case when ${workflows.draft} = ${jsonb(draft)} then ${workflows.draftChangedAt} else now() end`,
+      updatedAt: sql`now()`,
+    })
+    .where(and(eq(workflows.projectId, projectId), eq(workflows.id, workflowId)))
+    .returning();
+  return row;
+}
+
+/** Every step's outputs from the last Test, by step key: the variable menu lists their fields. */
+export async function saveLastTestOutputs({
+  projectId,
+  workflowId,
+  outputs,
+}: {
+  projectId: string;
+  workflowId: string;
+  outputs: Record<string, unknown>;
+}): Promise<boolean> {
+  const db = await getDb();
+  const rows = await db
+    .update(workflows)
+    .set({ lastTestOutputs: outputs })
+    .where(and(eq(workflows.projectId, projectId), eq(workflows.id, workflowId)))
+    .returning({ id: workflows.id });
+  return rows.length > 0;
+}
+
+export type DeployOutcome = { version: WorkflowVersion } | { conflict: "not_found" | "draft_changed" };
+
+/**
+ * Freezes `definition` as the workflow's next version, in one transaction with the workflow
+ * row locked: the version is the deployed one plus one, the trigger's kind and event name are
+ * copied out for the triggers' index. Refuses (draft_changed) when the draft is no longer
+ * `definition`, i.e. a save came in after the caller checked it.
+ */
+export async function deployWorkflowVersion({
+  projectId,
+  workflowId,
+  definition,
+}: {
+  projectId: string;
+  workflowId: string;
+  definition: StoredWorkflowDefinition;
+}): Promise<DeployOutcome> {
+  const db = await getDb();
+  return db.transaction(async (tx) => {
+    const [current] = await tx
+      .select({ deployedVersion: workflows.deployedVersion, same: sql<boolean>`${workflows.draft} = ${jsonb(definition)}` })
+      .from(workflows)
+      .where(and(eq(workflows.projectId, projectId), eq(workflows.id, workflowId)))
+      .for("update");
+    if (!current) return { conflict: "not_found" };
+    if (!current.same) return { conflict: "draft_changed" };
+    const trigger = definition.trigger;
+    const [version] = await tx
+      .insert(workflowVersions)
+      .values({
+        workflowId,
+        version: (current.deployedVersion ?? 0) + 1,
+        definition,
+        triggerKind: trigger?.kind ?? "none",
+        eventName: trigger?.kind === "app_event" ? trigger.eventName : null,
+      })
+      .returning();
+    await tx
+      .update(workflows)
+      .set({ deployedVersion: version!.version, deployedAt: sql`now()`, updatedAt: sql`now()` })
+      .where(eq(workflows.id, workflowId));
+    return { version: version! };
+  });
+}
+
+export async function getWorkflowVersion({
+  workflowId,
+  version,
+}: {
+  workflowId: string;
+  version: number;
+}): Promise<WorkflowVersion | undefined> {
+  const db = await getDb();
+  const [row] = await db
+    .select()
+    .from(workflowVersions)
+    .where(and(eq(workflowVersions.workflowId, workflowId), eq(workflowVersions.version, version)));
+  return row;
+}
+
+export async function deleteWorkflow({ projectId, workflowId }: { projectId: string; workflowId: string }): Promise<boolean> {
+  const db = await getDb();
+  const rows = await db
+    .delete(workflows)
+    .where(and(eq(workflows.projectId, projectId), eq(workflows.id, workflowId)))
+    .returning({ id: workflows.id });
+  return rows.length > 0;
+}
+
+export async function setWorkflowEnabledForAll({
+  projectId,
+  workflowId,
+  enabled,
+}: {
+  projectId: string;
+  workflowId: string;
+  enabled: boolean;
+}): Promise<boolean> {
+  const db = await getDb();
+  const rows = await db
+    .update(workflows)
+    .set({ enabledForAll: enabled, updatedAt: sql`now()` })
+    .where(and(eq(workflows.projectId, projectId), eq(workflows.id, workflowId)))
+    .returning({ id: workflows.id });
+  return rows.length > 0;
+}
+
+/** A Connected User's own setting for a workflow of the project; false when the project has no such workflow. */
+export async function setUserWorkflowEnabled({
+  projectId,
+  workflowId,
+  userId,
+  enabled,
+}: {
+  projectId: string;
+  workflowId: string;
+  userId: string;
+  enabled: boolean;
+}): Promise<boolean> {
+  const db = await getDb();
+  const rows = await db
+    .insert(workflowUserSettings)
+    .select(
+      db
+        .select({
+          workflowId: workflows.id,
+          userId: sql<string>`${userId}::text`.as("user_id"),
+          enabled: sql<boolean>`${enabled}::boolean`.as("enabled"),
+          updatedAt: sql<Date>`now()`.as("updated_at"),
+        })
+        .from(workflows)
+        .where(and(eq(workflows.projectId, projectId), eq(workflows.id, workflowId))),
+    )
+    .onConflictDoUpdate({
+      target: [workflowUserSettings.workflowId, workflowUserSettings.userId],
+      set: { enabled, updatedAt: sql`now()` },
+    })
+    .returning({ workflowId: workflowUserSettings.workflowId });
+  return rows.length > 0;
+}
+
+/** The project's deployed workflows, each with whether it runs for this Connected User. */
+export async function listWorkflowsOfUser({ projectId, userId }: { projectId: string; userId: string }) {
+  const db = await getDb();
+  return db
+    .select({
+      id: workflows.id,
+      name: workflows.name,
+      deployedVersion: sql<number>`${workflows.deployedVersion}`,
+      enabled: sql<boolean>`coalesce(${workflowUserSettings.enabled}, ${workflows.enabledForAll})`,
+    })
+    .from(workflows)
+    .leftJoin(workflowUserSettings, and(eq(workflowUserSettings.workflowId, workflows.id), eq(workflowUserSettings.userId, userId)))
+    .where(and(eq(workflows.projectId, projectId), isNotNull(workflows.deployedVersion)))
+    .orderBy(asc(workflows.name), asc(workflows.id));
+}
+
+/** The names of the project's workflows whose deployed version has a request step through this resource. */
+export async function listDeployedWorkflowsUsingResource({
+  projectId,
+  resourceId,
+}: {
+  projectId: string;
+  resourceId: string;
+}): Promise<string[]> {
+  const db = await getDb();
+  const rows = await db
+    .select({ name: workflows.name })
+    .from(workflows)
+    .innerJoin(workflowVersions, and(eq(workflowVersions.workflowId, workflows.id), eq(workflowVersions.version, workflows.deployedVersion)))
+    .where(
+      and(
+        eq(workflows.projectId, projectId),
+        sql`${workflowVersions.definition} -> 'steps' @> ${jsonb([{ type: "request", resourceId }])}`,
+      ),
+    )
+    .orderBy(asc(workflows.name));
+  return rows.map((row) => row.name);
+}
+
+/** The project's published resources with what workflows need of them: level and User Profile settings. */
+export async function listWorkflowResources({ projectId }: { projectId: string }) {
+  const db = await getDb();
+  const rows = await db
+    .select({ id: resources.id, name: resources.name, published: resources.published })
+    .from(resources)
+    .where(and(eq(resources.projectId, projectId), isNotNull(resources.published)))
+    .orderBy(asc(resources.name));
+  return rows.map(({ published, ...row }) => ({
+    ...row,
+    level: published!.level,
+    userProfile: published!.config.request?.userProfile,
+  }));
+}

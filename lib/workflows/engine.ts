@@ -1,0 +1,90 @@
+import { sql } from "drizzle-orm";
+import { fromDrizzle, fromPglite, PgBoss } from "pg-boss";
+import { getDatabase } from "@/db/client";
+import type { Transaction } from "@/db/queries/workflow-runs";
+import type { StoredTrigger } from "@/db/workflow-definition";
+
+// The job queue under workflows: pg-boss 12 on the app's own database (PostgreSQL, or its
+// PGlite backend in the embedded default). One job executes one step of one run.
+
+export const STEP_QUEUE = "workflow-step";
+export const TICK_QUEUE = "workflow-tick";
+export const RETENTION_QUEUE = "workflow-retention";
+
+export interface StepJob {
+  runId: string;
+  position: number;
+}
+
+export interface TickJob {
+  workflowId: string;
+}
+
+/** A worker that dies mid-step stops sending heartbeats; after this long another one takes the job. */
+export const STEP_HEARTBEAT_SECONDS = 10;
+
+const globalForEngine = globalThis as typeof globalThis & { switchboardWorkflowEngine?: Promise<PgBoss> };
+
+async function startEngine(): Promise<PgBoss> {
+  const { jobs } = await getDatabase();
+  const boss =
+    jobs.kind === "pglite"
+      ? new PgBoss({ db: fromPglite(jobs.client), backend: "pglite" })
+      : new PgBoss({ connectionString: jobs.url, max: 5, application_name: "switchboard-jobs" });
+  // A failed poll or maintenance pass is retried by pg-boss; say what failed, never a job's data.
+  boss.on("error", (error: Error) => console.error(`Job queue error: ${error.name}`));
+  await boss.start();
+  // Crash retries only: a Request step's own retries (backoff, Retry-After) are new jobs.
+  await boss.createQueue(STEP_QUEUE, { retryLimit: 3, retryDelay: 1, expireInSeconds: 15 * 60, heartbeatSeconds: STEP_HEARTBEAT_SECONDS });
+  await boss.createQueue(TICK_QUEUE, { retryLimit: 3, retryDelay: 5, expireInSeconds: 10 * 60 });
+  await boss.createQueue(RETENTION_QUEUE, { retryLimit: 1, expireInSeconds: 60 * 60 });
+  await boss.schedule(RETENTION_QUEUE, "17 3 * * *", {}, { tz: "UTC" });
+  return boss;
+}
+
+/** This process's job queue, started once (workers are registered separately: lib/workflows/workers.ts). */
+export function getWorkflowEngine(): Promise<PgBoss> {
+  if (!globalForEngine.switchboardWorkflowEngine) {
+    const starting = startEngine();
+    globalForEngine.switchboardWorkflowEngine = starting;
+    starting.catch(() => {
+      if (globalForEngine.switchboardWorkflowEngine === starting) globalForEngine.switchboardWorkflowEngine = undefined;
+    });
+  }
+  return globalForEngine.switchboardWorkflowEngine;
+}
+
+/** Stops this process's job queue (tests, and a worker process shutting down). */
+export async function stopWorkflowEngine(options: { graceful?: boolean } = {}): Promise<void> {
+  const engine = globalForEngine.switchboardWorkflowEngine;
+  globalForEngine.switchboardWorkflowEngine = undefined;
+  if (engine) await (await engine).stop({ graceful: options.graceful ?? true, close: true, timeout: 10_000 });
+}
+
+/** Queues one step of a run inside `tx`, so the job exists exactly when the writes beside it commit. */
+export async function enqueueStep(
+  tx: Transaction,
+  job: StepJob & { userId: string | null; startAfter?: Date },
+): Promise<void> {
+  const boss = await getWorkflowEngine();
+  await boss.send(
+    STEP_QUEUE,
+    { runId: job.runId, position: job.position } satisfies StepJob,
+    {
+      db: fromDrizzle(tx as unknown as Parameters<typeof fromDrizzle>[0], sql),
+      // Per-user concurrency: the workers limit active jobs per group.
+      group: { id: job.userId === null ? "app" : `user:${job.userId}` },
+      ...(job.startAfter ? { startAfter: job.startAfter } : {}),
+    },
+  );
+}
+
+/** Registers (or removes) a workflow's Scheduler trigger: pg-boss sends one tick per occurrence, whatever the number of processes. */
+export async function syncWorkflowSchedule({ workflowId, trigger }: { workflowId: string; trigger: StoredTrigger | null }): Promise<void> {
+  const boss = await getWorkflowEngine();
+  if (trigger?.kind === "scheduler") {
+    await boss.schedule(TICK_QUEUE, trigger.cron, { workflowId } satisfies TickJob, { tz: trigger.timeZone, key: workflowId });
+  } else {
+    await boss.unschedule(TICK_QUEUE, workflowId);
+  }
+}

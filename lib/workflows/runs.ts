@@ -1,0 +1,193 @@
+import { getResource } from "@/db/queries/resources";
+import {
+  cancelRun as cancelRunRow,
+  copyRunSteps,
+  createRuns,
+  type DeployedWorkflow,
+  deleteRunsOlderThan,
+  getDeployedWorkflowById,
+  getRun,
+  getUserWorkflowSettings,
+  getWorkflowWithDeployedVersion,
+  listEnabledConnectedUsers,
+  listRuns,
+  listRunSteps,
+  type NewRun,
+  type RunCursor,
+} from "@/db/queries/workflow-runs";
+import type { WorkflowRun, WorkflowRunStatus, WorkflowRunStep } from "@/db/schema";
+import type { StoredRunTrigger, StoredStep } from "@/db/workflow-definition";
+import { runRetentionDays } from "@/lib/config/env";
+import { AppError } from "@/lib/errors";
+import { enqueueStep } from "./engine";
+
+// Runs: who they are for, starting them (a run's row and its first job in one transaction),
+// Replay, Retry from failed step, Cancel, the Runs tab's pages, retention.
+
+/** The resources a workflow's Request steps use. */
+function requestResourceIds(steps: readonly StoredStep[]): string[] {
+  return [...new Set(steps.flatMap((step) => (step.type === "request" ? [step.resourceId] : [])))];
+}
+
+/** The User-Level resources among them (published level): a run of such a workflow is for one Connected User. */
+export async function userLevelResourceIds(projectId: string, steps: readonly StoredStep[]): Promise<string[]> {
+  const ids: string[] = [];
+  for (const resourceId of requestResourceIds(steps)) {
+    const resource = await getResource({ projectId, resourceId });
+    if (resource?.published?.level === "user") ids.push(resourceId);
+  }
+  return ids;
+}
+
+/** Starts runs of deployed workflows, each with its first step queued in the same transaction. */
+export async function startRuns(runs: NewRun[]): Promise<WorkflowRun[]> {
+  return createRuns({ runs, enqueue: (tx, run) => enqueueStep(tx, { runId: run.id, position: 0, userId: run.userId }) });
+}
+
+/**
+ * Which of these deployed workflows may run for `userId` (undefined: the team's backend named no
+ * user): enabled for the user (their own setting, else Enabled for all users); a workflow on
+ * User-Level resources needs a user.
+ */
+export async function runnableFor(
+  projectId: string,
+  deployed: readonly DeployedWorkflow[],
+  userId: string | undefined,
+): Promise<{ runnable: DeployedWorkflow[]; needsUser: DeployedWorkflow[] }> {
+  const settings = userId ? await getUserWorkflowSettings({ workflowIds: deployed.map((entry) => entry.workflow.id), userId }) : new Map<string, boolean>();
+  const runnable: DeployedWorkflow[] = [];
+  const needsUser: DeployedWorkflow[] = [];
+  for (const entry of deployed) {
+    const userLevel = (await userLevelResourceIds(projectId, entry.version.definition.steps)).length > 0;
+    if (userLevel && !userId) {
+      needsUser.push(entry);
+      continue;
+    }
+    if (settings.get(entry.workflow.id) ?? entry.workflow.enabledForAll) runnable.push(entry);
+  }
+  return { runnable, needsUser };
+}
+
+function newRun(entry: DeployedWorkflow, userId: string | null, trigger: StoredRunTrigger, sourceRunId?: string): NewRun {
+  return {
+    projectId: entry.workflow.projectId,
+    workflowId: entry.workflow.id,
+    version: entry.version.version,
+    userId,
+    trigger,
+    ...(sourceRunId ? { sourceRunId } : {}),
+  };
+}
+
+/** A deployed workflow of the project: 404 when there is none, 409 when it has no deployed version. */
+export async function requireDeployedWorkflow(projectId: string, workflowId: string): Promise<DeployedWorkflow> {
+  const found = await getWorkflowWithDeployedVersion({ projectId, workflowId });
+  if (!found) throw new AppError("workflow_not_found");
+  if (!found.version) throw new AppError("workflow_not_deployed");
+  return { workflow: found.workflow, version: found.version };
+}
+
+/** A Scheduler tick: one run per Connected User of the workflow's resources who has it enabled (App-Level: one run). */
+export async function runScheduledTick({ workflowId, scheduledAt }: { workflowId: string; scheduledAt: Date }): Promise<WorkflowRun[]> {
+  const entry = await getDeployedWorkflowById({ workflowId });
+  if (!entry || entry.version.triggerKind !== "scheduler") return [];
+  const trigger: StoredRunTrigger = { kind: "scheduler", input: { scheduledAt: scheduledAt.toISOString() } };
+  const resourceIds = await userLevelResourceIds(entry.workflow.projectId, entry.version.definition.steps);
+  if (!resourceIds.length) return entry.workflow.enabledForAll ? startRuns([newRun(entry, null, trigger)]) : [];
+  const users = await listEnabledConnectedUsers({ workflow: entry.workflow, resourceIds });
+  return startRuns(users.map((userId) => newRun(entry, userId, trigger)));
+}
+
+export interface RunDetail {
+  run: WorkflowRun;
+  steps: WorkflowRunStep[];
+}
+
+async function requireRun(projectId: string, runId: string): Promise<WorkflowRun> {
+  const run = await getRun({ projectId, runId });
+  if (!run) throw new AppError("run_not_found");
+  return run;
+}
+
+export async function getRunDetail({ projectId, runId }: { projectId: string; runId: string }): Promise<RunDetail> {
+  const run = await requireRun(projectId, runId);
+  return { run, steps: await listRunSteps({ runId }) };
+}
+
+/** **Replay**: a new run with the same trigger input, on the version deployed now. */
+export async function replayRun({ projectId, runId }: { projectId: string; runId: string }): Promise<WorkflowRun> {
+  const run = await requireRun(projectId, runId);
+  const entry = await requireDeployedWorkflow(projectId, run.workflowId);
+  const [replay] = await startRuns([newRun(entry, run.userId, run.trigger, run.id)]);
+  return replay!;
+}
+
+/** **Retry from failed step**: a new run on the failed run's version that keeps the steps before the failed one and resumes there. */
+export async function retryRunFromFailedStep({ projectId, runId }: { projectId: string; runId: string }): Promise<WorkflowRun> {
+  const run = await requireRun(projectId, runId);
+  if (run.status !== "failed") throw new AppError("run_not_failed");
+  const failed = (await listRunSteps({ runId })).find((step) => step.status === "failed");
+  if (!failed) throw new AppError("run_not_failed");
+  const [retry] = await createRuns({
+    runs: [{ projectId, workflowId: run.workflowId, version: run.version, userId: run.userId, trigger: run.trigger, sourceRunId: run.id }],
+    enqueue: async (tx, created) => {
+      await copyRunSteps(tx, { fromRunId: run.id, toRunId: created.id, before: failed.position });
+      await enqueueStep(tx, { runId: created.id, position: failed.position, userId: created.userId });
+    },
+  });
+  return retry!;
+}
+
+/** **Cancel**: a queued or delayed run ends Cancelled; its next job finds it so and does nothing. */
+export async function cancelRun({ projectId, runId }: { projectId: string; runId: string }): Promise<void> {
+  await requireRun(projectId, runId);
+  if (!(await cancelRunRow({ projectId, runId }))) throw new AppError("run_already_finished");
+}
+
+export interface RunPage {
+  runs: WorkflowRun[];
+  /** Pass back as `before` for the next page; absent on the last. */
+  next?: string;
+}
+
+const PAGE_SIZE = 50;
+
+function encodeCursor(run: WorkflowRun): string {
+  return Buffer.from(JSON.stringify([run.createdAt.toISOString(), run.id])).toString("base64url");
+}
+
+function decodeCursor(cursor: string): RunCursor | undefined {
+  try {
+    const [createdAt, id] = JSON.parse(Buffer.from(cursor, "base64url").toString()) as [string, string];
+    const date = new Date(createdAt);
+    return Number.isNaN(date.getTime()) || typeof id !== "string" || !/^[0-9a-f-]{36}$/i.test(id) ? undefined : { createdAt: date, id };
+  } catch {
+    return undefined;
+  }
+}
+
+/** A page of a workflow's runs, newest first, filtered by status and user. */
+export async function listRunsPage({
+  projectId,
+  workflowId,
+  status,
+  userId,
+  before,
+}: {
+  projectId: string;
+  workflowId: string;
+  status?: WorkflowRunStatus;
+  userId?: string;
+  before?: string;
+}): Promise<RunPage> {
+  const cursor = before ? decodeCursor(before) : undefined;
+  if (before && !cursor) throw new AppError("invalid_input", { message: "This page link is not valid.", fields: { before: "Not a page cursor." } });
+  const rows = await listRuns({ projectId, workflowId, status, userId, before: cursor, limit: PAGE_SIZE + 1 });
+  const runs = rows.slice(0, PAGE_SIZE);
+  return { runs, ...(rows.length > PAGE_SIZE ? { next: encodeCursor(runs.at(-1)!) } : {}) };
+}
+
+/** Retention: deletes runs older than SWITCHBOARD_RUN_RETENTION_DAYS (the scheduled job). */
+export function deleteExpiredRuns(now = new Date()): Promise<number> {
+  return deleteRunsOlderThan({ olderThan: new Date(now.getTime() - runRetentionDays() * 24 * 60 * 60 * 1000) });
+}
