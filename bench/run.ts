@@ -3,12 +3,16 @@
 //   (a) POST /projects/:p/sdk/resources/:r/connect, rotating the User Tokens of many users,
 //       beside bench/bare-connect-server.ts (jose RS256 verify + encrypted postgres.js upsert);
 //   (b) POST /projects/:p/sdk/resources/:r/request with a Secret Key and X-Switchboard-User,
-//       beside GET /api/tasks straight at TaskLab.
+//       beside GET /api/tasks straight at TaskLab;
+//   workflows: runs/s and trigger-to-finish latency of a one-step workflow (App Event → TaskLab
+//       Request) with 1 and 2 `npm run worker` processes, beside pg-boss's own no-op jobs
+//       (bench/workflows.ts).
 //
-// Needs a production build (`npm run build`) and PostgreSQL (BENCH_PG_URL, default
-// postgres://postgres@127.0.0.1:5432/postgres). Makes a database of its own and drops it at
-// the end, also on failure. Prints a table and writes /tmp/switchboard-bench.json.
-// BENCH_DURATION, BENCH_WARMUP (seconds) and BENCH_CONNECTIONS change the load (default 10, 2, 10).
+// Needs PostgreSQL (BENCH_PG_URL, default postgres://postgres@127.0.0.1:5432/postgres) and, for
+// (a) and (b), a production build (`npm run build`). BENCH_SECTIONS picks what runs: "api"
+// ((a) and (b)), "workflows", or both (default "api,workflows"). Makes a database of its own
+// and drops it at the end, also on failure. Prints tables and writes /tmp/switchboard-bench.json.
+// BENCH_DURATION, BENCH_WARMUP (seconds) and BENCH_CONNECTIONS change the API load (default 10, 2, 10).
 import { randomBytes } from "node:crypto";
 import { existsSync, writeFileSync } from "node:fs";
 import { register } from "node:module";
@@ -38,6 +42,13 @@ const CONNECTIONS = envNumber("BENCH_CONNECTIONS", 10, 1, 200);
 const DURATION_SECONDS = envNumber("BENCH_DURATION", 10, 1, 120);
 const WARMUP_SECONDS = envNumber("BENCH_WARMUP", 2, 1, 60);
 const ADMIN_URL = process.env.BENCH_PG_URL || "postgres://postgres@127.0.0.1:5432/postgres";
+const SECTIONS = new Set((process.env.BENCH_SECTIONS || "api,workflows").split(",").map((name) => name.trim()));
+if (![...SECTIONS].every((name) => name === "api" || name === "workflows")) {
+  console.error(`bench: FAILED: BENCH_SECTIONS is a comma-separated list of api and workflows, not ${process.env.BENCH_SECTIONS}`);
+  process.exit(1);
+}
+/** Users connected for the workflows section, whom its runs rotate over. */
+const WORKFLOW_USERS = 20;
 
 /** The Connect API allows 120 calls per user and minute: every user is kept to at most this many per run. */
 const MAX_CALLS_PER_USER = 100;
@@ -127,7 +138,7 @@ function table(rows: string[][]): string {
 
 async function main(): Promise<void> {
   process.chdir(ROOT);
-  if (!existsSync(path.join(ROOT, ".next", "BUILD_ID"))) {
+  if (SECTIONS.has("api") && !existsSync(path.join(ROOT, ".next", "BUILD_ID"))) {
     throw new Error(`No production build in ${ROOT}/.next (BUILD_ID is missing): run \`npm run build\` first.`);
   }
 
@@ -165,7 +176,40 @@ async function main(): Promise<void> {
   onCleanup("TaskLab", () => tasklab.close());
   log(`TaskLab at ${tasklab.url}`);
 
-  // 3. The production server.
+  // 3. Data, through the app's own code.
+  const setup = await import("./setup");
+  onCleanup("the app's database pool in this process", () => setup.closeAppDatabase());
+  const data = await setup.createBenchData(tasklab.url);
+  log(`project ${data.projectId}, resource ${data.resourceId}`);
+
+  const report: Record<string, unknown> = {
+    date: new Date().toISOString(),
+    machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? "", node: process.version, platform: `${os.platform()} ${os.release()}` },
+    sections: [...SECTIONS],
+  };
+  const failures: string[] = [];
+  if (SECTIONS.has("api")) await apiSection({ databaseUrl, encryptionKey, tasklab, setup, data, report, failures });
+  if (SECTIONS.has("workflows")) await workflowsSection({ databaseUrl, tasklab, setup, data, report, failures });
+
+  writeFileSync(RESULTS_PATH, `${JSON.stringify(report, null, 2)}\n`);
+  log(`results written to ${RESULTS_PATH}`);
+  if (failures.length) throw new Error(failures.join("; "));
+}
+
+type Setup = typeof import("./setup");
+type BenchData = Awaited<ReturnType<Setup["createBenchData"]>>;
+interface SectionContext {
+  databaseUrl: string;
+  tasklab: Awaited<ReturnType<typeof startRemoteTaskLab>>;
+  setup: Setup;
+  data: BenchData;
+  report: Record<string, unknown>;
+  failures: string[];
+}
+
+/** (a) and (b): the Connect API and the request route under autocannon, against `next start`. */
+async function apiSection({ databaseUrl, encryptionKey, tasklab, setup, data, report, failures }: SectionContext & { encryptionKey: string }): Promise<void> {
+  // The production server.
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const server = startProcess("next start", "npx", ["next", "start", "--port", String(port), "--hostname", "127.0.0.1"], {
@@ -178,18 +222,15 @@ async function main(): Promise<void> {
       NEXTAUTH_URL: base,
       SWITCHBOARD_ENCRYPTION_KEY: encryptionKey,
       SWITCHBOARD_ALLOW_PRIVATE_NETWORK: "true",
+      // The workflows section measures its own worker processes: this server works no queues.
+      SWITCHBOARD_WORKERS: "0",
     },
   });
   onCleanup("next start", () => server.stop());
   await waitForHttpOk(server, `${base}/api/health`, STARTUP_TIMEOUT_MS);
   log(`Switchboard at ${base}`);
 
-  // 4. Data, through the app's own code.
-  const setup = await import("./setup");
-  onCleanup("the app's database pool in this process", () => setup.closeAppDatabase());
-  const data = await setup.createBenchData(tasklab.url);
-  log(`project ${data.projectId}, resource ${data.resourceId}`);
-
+  // Data for (a) and (b).
   const requestUsers = Array.from({ length: REQUEST_USERS }, (_, i) => `bench-request-user-${i}`);
   const requestUserTokens = await tasklab.issueTokens(requestUsers, { refreshOnly: true });
   await setup.connectUsers(data, requestUsers, requestUserTokens.refreshTokens);
@@ -246,7 +287,7 @@ async function main(): Promise<void> {
     (body) => (upstreamStatus(body) === 200 ? undefined : "TaskLab's answer through it was not 200"),
   );
 
-  // 5. The runs.
+  // The runs.
   const common = { connections: CONNECTIONS, durationSeconds: DURATION_SECONDS, warmupSeconds: WARMUP_SECONDS };
   const announce = (name: string) => log(`running ${name} (${WARMUP_SECONDS} s warm-up + ${DURATION_SECONDS} s, ${CONNECTIONS} connections)…`);
   /**
@@ -348,7 +389,7 @@ async function main(): Promise<void> {
     { serverPid: server.child.pid, prepared: () => requestCalls },
   );
 
-  // 6. Results.
+  // Results.
   const runs = [bareRun, connectRun, directRun, requestRun];
   const ratios = {
     connect: {
@@ -410,28 +451,76 @@ async function main(): Promise<void> {
     if (run.non2xx > 0) console.log(`note: ${run.name} status codes ${JSON.stringify(run.statusCodes)}; e.g. ${run.non2xxSamples.join(" | ")}`);
   }
 
-  const report = {
-    date: new Date().toISOString(),
-    machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? "", node: process.version, platform: `${os.platform()} ${os.release()}` },
-    config: {
-      connections: CONNECTIONS,
-      durationSeconds: DURATION_SECONDS,
-      warmupSeconds: WARMUP_SECONDS,
-      connectUsers: CONNECT_USERS,
-      connectTokenPool: CONNECT_TOKEN_POOL,
-      requestUsers: REQUEST_USERS,
-      connectMode: "user-profile-with-fresh-refresh-token-per-request",
-    },
-    runs,
-    ratios,
-    extra: { connectPoolExhausted: poolExhausted, requestUpstreamNon2xx: upstreamNon2xx },
-    notes,
+  report.config = {
+    connections: CONNECTIONS,
+    durationSeconds: DURATION_SECONDS,
+    warmupSeconds: WARMUP_SECONDS,
+    connectUsers: CONNECT_USERS,
+    connectTokenPool: CONNECT_TOKEN_POOL,
+    requestUsers: REQUEST_USERS,
+    connectMode: "user-profile-with-fresh-refresh-token-per-request",
   };
-  writeFileSync(RESULTS_PATH, `${JSON.stringify(report, null, 2)}\n`);
-  log(`results written to ${RESULTS_PATH}`);
+  report.runs = runs;
+  report.ratios = ratios;
+  report.extra = { connectPoolExhausted: poolExhausted, requestUpstreamNon2xx: upstreamNon2xx };
+  report.notes = notes;
 
+  // Nothing of this section keeps running (and using CPU) under the next one.
+  await Promise.all([server.stop(), bare.stop()]);
   const failed = runs.filter((run) => run.completed === 0 || run.non2xx === run.completed);
-  if (failed.length) throw new Error(`no successful answers in: ${failed.map((run) => run.name).join(", ")}`);
+  if (failed.length) failures.push(`no successful answers in: ${failed.map((run) => run.name).join(", ")}`);
+}
+
+/** workflows: the engine with 1 and 2 worker processes, beside pg-boss alone (bench/workflows.ts). */
+async function workflowsSection({ databaseUrl, tasklab, setup, data, report, failures }: SectionContext): Promise<void> {
+  const users = Array.from({ length: WORKFLOW_USERS }, (_, i) => `bench-workflow-user-${i}`);
+  await setup.connectUsers(data, users, (await tasklab.issueTokens(users, { refreshOnly: true })).refreshTokens);
+  log(`${WORKFLOW_USERS} users connected for the workflows section`);
+  const { runWorkflowBench } = await import("./workflows");
+  const started = performance.now();
+  const { rows, notes } = await runWorkflowBench({
+    root: ROOT,
+    databaseUrl,
+    data,
+    users,
+    startupTimeoutMs: STARTUP_TIMEOUT_MS,
+    onCleanup,
+    log,
+    cpuSeconds: treeCpuSeconds,
+  });
+  const seconds = Math.round((performance.now() - started) / 100) / 10;
+  const fixed = (value: number, digits = 1) => (Number.isFinite(value) ? value.toFixed(digits) : "n/a");
+  console.log("");
+  console.log(
+    table([
+      ["workflows", "workers", "burst", "per s", "burst p50 ms", "burst p99 ms", "paced /s", "paced p50 ms", "paced p99 ms", "failed", "worker CPU s"],
+      ...rows.map((row) => [
+        row.name,
+        String(row.workers),
+        String(row.burst),
+        fixed(row.perSecond),
+        fixed(row.burstP50Ms, 0),
+        fixed(row.burstP99Ms, 0),
+        String(row.pacedRate),
+        fixed(row.pacedP50Ms, 0),
+        fixed(row.pacedP99Ms, 0),
+        String(row.failed),
+        row.workerCpuSeconds === undefined ? "n/a" : fixed(row.workerCpuSeconds, 2),
+      ]),
+    ]),
+  );
+  const floor = (workers: number) => rows.find((row) => row.workers === workers && row.name.startsWith("pg-boss"));
+  const engine = (workers: number) => rows.find((row) => row.workers === workers && row.name.startsWith("workflow"));
+  console.log("");
+  for (const workers of [1, 2]) {
+    console.log(`workflows/pg-boss floor, ${workers} worker process${workers > 1 ? "es" : ""}: per s ×${ratio(engine(workers)?.perSecond ?? 0, floor(workers)?.perSecond ?? 0)}`);
+  }
+  console.log("");
+  for (const note of notes) console.log(`note: ${note}`);
+  log(`workflows section took ${seconds} s`);
+  report.workflows = { users: WORKFLOW_USERS, seconds, rows, notes };
+  const broken = rows.filter((row) => row.failed > 0);
+  if (broken.length) failures.push(`failed runs or jobs in: ${broken.map((row) => `${row.name} (${row.workers})`).join(", ")}`);
 }
 
 let exitCode = 0;

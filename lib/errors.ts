@@ -11,6 +11,7 @@ export const ERROR_CATALOGUE = {
   invalid_request: { status: 400, message: "The request body is not a valid request." },
   invalid_json: { status: 400, message: "The body is not valid JSON." },
   invalid_body: { status: 400, message: "The body must be a JSON object of the resource's required keys." },
+  invalid_event: { status: 400, message: "The body is not a valid event: send { \"name\", \"payload\" }." },
   invalid_credentials_payload: { status: 400, message: "Some keys of the body are missing, unknown or not strings." },
   missing_user: { status: 400, message: "Name the Connected User in the X-Switchboard-User header." },
   invalid_user: { status: 400, message: "X-Switchboard-User is at most 255 characters, with no control characters." },
@@ -96,18 +97,27 @@ export class AppError extends Error {
   }
 }
 
-/** A zod failure as an AppError: the first message of each field, and issues without a path as the message. */
+/**
+ * A zod failure as an AppError: the first message of each field, each key a strict object does
+ * not know as a field of its own, and issues without a path as the message.
+ */
 export function invalidInputError(error: z.ZodError, code: ErrorCode = "invalid_input", message?: string): AppError {
-  const fields: Record<string, string> = {};
+  // A Map, then Object.fromEntries: a `__proto__` key is named, not swallowed by a plain object's setter.
+  const fields = new Map<string, string>();
+  const name = (field: string, problem: string) => {
+    if (!fields.has(field)) fields.set(field, problem);
+  };
   let formMessage: string | undefined;
   for (const issue of error.issues) {
     const path = issue.path.map(String).join(".");
-    if (!path) formMessage ??= issue.message;
-    else fields[path] ??= issue.message;
+    if (issue.code === "unrecognized_keys") {
+      for (const key of issue.keys) name(path ? `${path}.${key}` : key, "Unknown field.");
+    } else if (!path) formMessage ??= issue.message;
+    else name(path, issue.message);
   }
   return new AppError(code, {
     message: message ?? formMessage ?? ERROR_CATALOGUE[code].message,
-    ...(Object.keys(fields).length ? { fields } : {}),
+    ...(fields.size ? { fields: Object.fromEntries(fields) } : {}),
   });
 }
 

@@ -7,6 +7,7 @@ export function SidebarNav({ projectId }: { projectId: string }) {
   const pathname = usePathname();
   const links = [
     { href: `/projects/${projectId}/resources`, label: "Resources" },
+    { href: `/projects/${projectId}/workflows`, label: "Workflows" },
     { href: `/projects/${projectId}/settings`, label: "Settings" },
     { href: `/projects/${projectId}/api-reference`, label: "API Reference" },
   ];

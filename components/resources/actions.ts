@@ -6,6 +6,7 @@ import { projectAction } from "@/server/action";
 import { projectIdSchema } from "@/lib/projects/schema";
 import { createResourceDraft, saveResourceStep as saveStep } from "@/lib/resources/save-step";
 import { RESOURCE_WIZARD_STEPS } from "@/lib/resources/schema";
+import { assertResourceNotInDeployedWorkflows } from "@/lib/workflows/workflows";
 import {
   publishResourceDraft,
   saveTestCredentialsForResource,
@@ -35,6 +36,8 @@ export const saveResourceStep = projectAction(
 export const deleteResource = projectAction(
   z.object({ projectId: projectIdSchema, resourceId: z.uuid() }),
   async ({ projectId, resourceId }) => {
+    // A deployed workflow's request steps would fail on every run: refused, naming the workflows.
+    await assertResourceNotInDeployedWorkflows({ projectId, resourceId });
     const deleted = await deleteResourceRow({ projectId, resourceId });
     return deleted ? { ok: true, data: undefined } : { ok: false, formError: "Resource not found." };
   },

@@ -1,15 +1,18 @@
 "use client";
 
-import type { KeyboardEvent, Ref, SyntheticEvent } from "react";
+import type { ChangeEvent, KeyboardEvent, Ref, SyntheticEvent } from "react";
 import { useCallback, useEffect, useId, useRef, useState } from "react";
 import { Input } from "@/components/ui/input";
 import { findVariableQuery, insertVariable } from "@/lib/resources/template";
 
 type VariableQuery = { start: number; query: string };
 
+type TemplateElement = HTMLInputElement | HTMLTextAreaElement;
+
 /**
  * A text input for templates: typing "{{" opens a menu of the variables available here,
- * following the ARIA combobox pattern (focus stays in the input).
+ * following the ARIA combobox pattern (focus stays in the input). With `rows` it is a
+ * textarea (a JSON body), a textbox that owns the same listbox.
  */
 export function TemplateInput({
   id,
@@ -19,6 +22,7 @@ export function TemplateInput({
   onBlur,
   variables,
   placeholder,
+  rows,
   "aria-invalid": ariaInvalid,
   "aria-describedby": ariaDescribedBy,
   ref,
@@ -30,12 +34,14 @@ export function TemplateInput({
   onBlur?: () => void;
   variables: readonly string[];
   placeholder?: string;
+  /** Multi-line: a textarea of this many rows. */
+  rows?: number;
   "aria-invalid"?: boolean;
   "aria-describedby"?: string;
-  ref?: Ref<HTMLInputElement>;
+  ref?: Ref<TemplateElement>;
 }) {
   const listboxId = `${useId()}-variables`;
-  const inputRef = useRef<HTMLInputElement | null>(null);
+  const inputRef = useRef<TemplateElement | null>(null);
   const [menu, setMenu] = useState<VariableQuery | undefined>();
   const [active, setActive] = useState(0);
   // After Escape the menu stays closed while the caret moves, until the user types again.
@@ -43,7 +49,7 @@ export function TemplateInput({
   const pendingCaret = useRef<number | null>(null);
 
   const setRefs = useCallback(
-    (node: HTMLInputElement | null) => {
+    (node: TemplateElement | null) => {
       inputRef.current = node;
       if (typeof ref !== "function") {
         if (ref) ref.current = node;
@@ -75,7 +81,7 @@ export function TemplateInput({
   const optionId = (index: number) => `${listboxId}-${index}`;
   const activeId = menu && options.length > 0 ? optionId(activeIndex) : undefined;
 
-  function update(input: HTMLInputElement) {
+  function update(input: TemplateElement) {
     const caret = input.selectionStart;
     const next = dismissed.current || caret === null || caret !== input.selectionEnd ? undefined : findVariableQuery(input.value, caret);
     if (next?.start !== menu?.start || next?.query !== menu?.query) setActive(0);
@@ -95,7 +101,7 @@ export function TemplateInput({
     onChange(result.text);
   }
 
-  function onKeyDown(event: KeyboardEvent<HTMLInputElement>) {
+  function onKeyDown(event: KeyboardEvent<TemplateElement>) {
     if (!menu) return;
     if (event.key === "Escape") {
       event.preventDefault();
@@ -127,36 +133,44 @@ export function TemplateInput({
     if (activeId) document.getElementById(activeId)?.scrollIntoView?.({ block: "nearest" });
   }, [activeId]);
 
+  const controlProps = {
+    id,
+    name,
+    value,
+    placeholder,
+    "aria-invalid": ariaInvalid,
+    "aria-describedby": ariaDescribedBy,
+    "aria-autocomplete": "list" as const,
+    "aria-controls": listboxId,
+    "aria-activedescendant": activeId,
+    autoComplete: "off",
+    spellCheck: false,
+    onChange: (event: ChangeEvent<TemplateElement>) => {
+      dismissed.current = false;
+      update(event.currentTarget);
+      onChange(event.currentTarget.value);
+    },
+    onSelect: (event: SyntheticEvent<TemplateElement>) => update(event.currentTarget),
+    onKeyDown,
+    onBlur: () => {
+      setMenu(undefined);
+      onBlur?.();
+    },
+  };
+
   return (
     <div className="relative">
-      <Input
-        ref={setRefs}
-        id={id}
-        name={name}
-        value={value}
-        placeholder={placeholder}
-        aria-invalid={ariaInvalid}
-        aria-describedby={ariaDescribedBy}
-        role="combobox"
-        aria-autocomplete="list"
-        aria-expanded={menu !== undefined}
-        aria-controls={listboxId}
-        aria-activedescendant={activeId}
-        autoComplete="off"
-        spellCheck={false}
-        className="font-mono"
-        onChange={(event) => {
-          dismissed.current = false;
-          update(event.currentTarget);
-          onChange(event.currentTarget.value);
-        }}
-        onSelect={(event: SyntheticEvent<HTMLInputElement>) => update(event.currentTarget)}
-        onKeyDown={onKeyDown}
-        onBlur={() => {
-          setMenu(undefined);
-          onBlur?.();
-        }}
-      />
+      {rows ? (
+        // A textarea cannot be a combobox (ARIA in HTML): a textbox with aria-autocomplete owns the listbox.
+        <textarea
+          ref={setRefs}
+          rows={rows}
+          className="block w-full rounded-md border border-slate-300 bg-white px-3 py-2 font-mono text-xs text-slate-900 shadow-xs placeholder:text-slate-400 focus:border-indigo-500 focus:outline-2 focus:outline-indigo-200 aria-invalid:border-red-500"
+          {...controlProps}
+        />
+      ) : (
+        <Input ref={setRefs} role="combobox" aria-expanded={menu !== undefined} className="font-mono" {...controlProps} />
+      )}
       <ul
         id={listboxId}
         role="listbox"

@@ -36,7 +36,7 @@ export async function listWorkflows({ projectId }: { projectId: string }) {
     .select({
       id: workflows.id,
       name: workflows.name,
-      draftTrigger: sql<StoredTrigger | null>`${workflows.draft} -> 'trigger'`,
+      draftTriggerKind: sql<string | null>`${workflows.draft} -> 'trigger' ->> 'kind'`,
       deployedTriggerKind: workflowVersions.triggerKind,
       deployedVersion: workflows.deployedVersion,
       draftChangedAt: workflows.draftChangedAt,
@@ -47,9 +47,9 @@ export async function listWorkflows({ projectId }: { projectId: string }) {
     .leftJoin(workflowVersions, and(eq(workflowVersions.workflowId, workflows.id), eq(workflowVersions.version, workflows.deployedVersion)))
     .where(eq(workflows.projectId, projectId))
     .orderBy(desc(workflows.updatedAt), asc(workflows.id));
-  return rows.map(({ draftTrigger, deployedTriggerKind, ...row }) => ({
+  return rows.map(({ draftTriggerKind, deployedTriggerKind, ...row }) => ({
     ...row,
-    triggerKind: (deployedTriggerKind ?? draftTrigger?.kind ?? null) as StoredTrigger["kind"] | null,
+    triggerKind: (deployedTriggerKind ?? draftTriggerKind) as StoredTrigger["kind"] | null,
   }));
 }
 

@@ -23,6 +23,9 @@ vi.mock("next/headers", () => ({
 
 const document = connectApiDocument({ serverUrl: "https://switchboard.example" });
 
+/** The operations the team's backend may call with a Secret Key. */
+const SERVER_OPERATIONS = ["sendRequest", "sendEvent", "startWorkflowRun", "enableWorkflow", "disableWorkflow"];
+
 function operations(doc: OpenApiDocument): { method: string; path: string; operation: OperationObject }[] {
   return Object.entries(doc.paths).flatMap(([path, item]) =>
     HTTP_METHODS.flatMap((method) => {
@@ -115,6 +118,10 @@ describe("connectApiDocument", () => {
       "DELETE /projects/{projectId}/sdk/resources/{resourceId}/connect",
       "GET /projects/{projectId}/sdk/me",
       "POST /projects/{projectId}/sdk/resources/{resourceId}/request",
+      "POST /projects/{projectId}/sdk/events",
+      "POST /projects/{projectId}/sdk/workflows/{workflowId}/runs",
+      "POST /projects/{projectId}/sdk/workflows/{workflowId}/enable",
+      "POST /projects/{projectId}/sdk/workflows/{workflowId}/disable",
     ]);
   });
 
@@ -147,14 +154,18 @@ describe("connectApiDocument", () => {
       const statuses = Object.keys(operation.responses);
       expect(statuses.some((status) => /^2\d\d$/.test(status))).toBe(true);
       expect(statuses).toContain("401");
-      // The request API also takes a Secret Key, from the team's backend.
+      // The request, event, run and enablement operations also take a Secret Key, from the team's backend.
       expect(operation.security).toEqual(
-        operation.operationId === "sendRequest" ? [{ UserToken: [] }, { SecretKey: [] }] : [{ UserToken: [] }],
+        SERVER_OPERATIONS.includes(operation.operationId) ? [{ UserToken: [] }, { SecretKey: [] }] : [{ UserToken: [] }],
       );
+      if (SERVER_OPERATIONS.includes(operation.operationId)) {
+        expect(operation.parameters.find((parameter) => parameter.name === "X-Switchboard-User")).toMatchObject({ in: "header", required: false });
+        expect(operation.responses["401"]?.content?.["application/json"]?.examples).toHaveProperty("invalid_secret_key");
+      }
       ids.add(operation.operationId);
       for (const response of Object.values(operation.responses)) expect(response.description.length).toBeGreaterThan(0);
     }
-    expect(ids.size).toBe(4);
+    expect(ids.size).toBe(8);
     expect(document.components.securitySchemes.UserToken).toMatchObject({ type: "http", scheme: "bearer", bearerFormat: "JWT" });
     expect(document.components.securitySchemes.UserToken?.description).toMatch(/RS256[\s\S]*sub[\s\S]*iat[\s\S]*exp[\s\S]*aud[\s\S]*30 seconds/);
   });
@@ -198,16 +209,69 @@ describe("connectApiDocument", () => {
       "lib/connections/refresh.ts",
       "lib/connections/session.ts",
       "lib/connections/grant.ts",
+      "app/projects/[projectId]/sdk/events/route.ts",
+      "app/projects/[projectId]/sdk/workflows/[workflowId]/runs/route.ts",
+      "app/projects/[projectId]/sdk/workflows/[workflowId]/enable/route.ts",
+      "app/projects/[projectId]/sdk/workflows/[workflowId]/disable/route.ts",
+      "lib/workflows/enablement.ts",
+      "lib/workflows/triggers.ts",
+      "lib/workflows/runs.ts",
     ].map((file) => readFileSync(path.join(process.cwd(), file), "utf8"));
     // Throw sites name a code; its status is the catalogue's.
     const thrown = sources.flatMap((source) =>
       [...source.matchAll(/new AppError\("([a-z_]+)"/g)].map((match) => `${ERROR_CATALOGUE[match[1] as ErrorCode].status} ${match[1]}`),
     );
     // The CORS preflight (OPTIONS) is the browser's business, not an operation of the API.
-    // The test connection is the dashboard's (Test and Publish), never the API's.
-    const expected = thrown.filter((entry) => entry !== "400 not_a_preflight" && entry !== "409 test_connection_missing");
+    // The test connection is the dashboard's (Test and Publish), never the API's; so are the
+    // Runs tab's Replay, Retry, Cancel and pages (lib/workflows/runs.ts also holds them).
+    const dashboardOnly = ["400 not_a_preflight", "409 test_connection_missing", "404 run_not_found", "409 run_not_failed", "409 run_already_finished"];
+    const expected = thrown.filter((entry) => !dashboardOnly.includes(entry));
     expect(expected.length).toBeGreaterThan(10);
     expect([...expected, "500 internal_error"].filter((entry) => !documented.has(entry))).toEqual([]);
+  });
+
+  it("documents the workflow operations under a Workflows tag, with their schemas and every status they answer", () => {
+    expect(document.tags.map((tag) => tag.name)).toContain("Workflows");
+    const paths = document.paths;
+    const events = paths["/projects/{projectId}/sdk/events"]?.post;
+    const runs = paths["/projects/{projectId}/sdk/workflows/{workflowId}/runs"]?.post;
+    const enable = paths["/projects/{projectId}/sdk/workflows/{workflowId}/enable"]?.post;
+    const disable = paths["/projects/{projectId}/sdk/workflows/{workflowId}/disable"]?.post;
+    for (const operation of [events, runs, enable, disable]) expect(operation?.tags).toEqual(["Workflows"]);
+    const schemaOf = (operation: OperationObject | undefined, status: string) => operation?.responses[status]?.content?.["application/json"]?.schema;
+    const codes = (operation: OperationObject | undefined, status: string) => Object.keys(operation?.responses[status]?.content?.["application/json"]?.examples ?? {}).sort();
+
+    expect(events?.requestBody?.content["application/json"]).toMatchObject({ schema: { $ref: "#/components/schemas/AppEvent" }, example: { name: "task.created" } });
+    expect(Object.keys(events?.responses ?? {}).sort()).toEqual(["202", "400", "401", "403", "404", "413", "415", "429", "500"]);
+    expect(schemaOf(events, "202")).toEqual({ $ref: "#/components/schemas/AppEventAccepted" });
+    expect(codes(events, "400")).toEqual(["invalid_body", "invalid_event", "invalid_json", "invalid_user", "missing_user"]);
+    // The event body is strict: unknown fields are refused, and only name is required.
+    expect(document.components.schemas.AppEvent).toMatchObject({ additionalProperties: false, required: ["name"] });
+
+    expect(runs?.parameters.find((parameter) => parameter.name === "wait")).toMatchObject({ in: "query", required: false, schema: { enum: ["true", "false"] } });
+    expect(Object.keys(runs?.responses ?? {}).sort()).toEqual(["200", "202", "400", "401", "403", "404", "409", "413", "415", "429", "500"]);
+    expect(schemaOf(runs, "200")).toEqual({ $ref: "#/components/schemas/WorkflowRunResult" });
+    expect(schemaOf(runs, "202")).toEqual({ $ref: "#/components/schemas/WorkflowRunStarted" });
+    expect(codes(runs, "404")).toEqual(["project_not_found", "workflow_not_found"]);
+    expect(codes(runs, "409")).toEqual(["workflow_disabled", "workflow_not_deployed", "wrong_trigger"]);
+    expect(runs?.description).toContain("30 s");
+
+    for (const operation of [enable, disable]) {
+      expect(schemaOf(operation, "200")).toEqual({ $ref: "#/components/schemas/WorkflowEnablement" });
+      expect(codes(operation, "400")).toEqual(["invalid_user", "missing_user"]);
+      expect(codes(operation, "404")).toEqual(["project_not_found", "workflow_not_found"]);
+    }
+    expect(schemaErrors({ $ref: "#/components/schemas/WorkflowEnablement" }, { workflowId: sampleConnection.id, enabled: true })).toEqual([]);
+    expect(schemaErrors({ $ref: "#/components/schemas/WorkflowRunResult" }, { runId: sampleConnection.id, status: "succeeded", output: { status: 201 } })).toEqual([]);
+    expect(schemaErrors({ $ref: "#/components/schemas/WorkflowRunResult" }, { runId: sampleConnection.id, status: "running", output: null })).not.toEqual([]);
+
+    // GET /sdk/me lists the deployed workflows.
+    const sdkUser = document.components.schemas.SdkUser!;
+    expect(sdkUser.required).toContain("workflows");
+    expect(
+      schemaErrors(sdkUser, { authenticated: true, userId: "u", resources: [], workflows: [{ id: sampleConnection.id, name: "Sync", enabled: false }] }),
+    ).toEqual([]);
+    expect(schemaErrors(sdkUser, { authenticated: true, userId: "u", resources: [] })).toEqual(["$.workflows: required"]);
   });
 
   it("answers with examples the Error schema accepts, and states the real rate limit", () => {
@@ -259,6 +323,11 @@ describe("API Reference page", () => {
     expect(text).toContain(`curl -X POST "https://switchboard.test/projects/${PROJECT_ID}/sdk/resources/$RESOURCE_ID/connect"`);
     expect(text).toContain(`curl -X DELETE "https://switchboard.test/projects/${PROJECT_ID}/sdk/resources/$RESOURCE_ID/connect"`);
     expect(text).toContain(`curl "https://switchboard.test/projects/${PROJECT_ID}/sdk/me"`);
+    expect(text).toContain(`curl -X POST "https://switchboard.test/projects/${PROJECT_ID}/sdk/events"`);
+    expect(text).toContain(`-d '{"name":"task.created","payload":{"taskId":"t_123","title":"Write the report"}}'`);
+    expect(text).toContain(`curl -X POST "https://switchboard.test/projects/${PROJECT_ID}/sdk/workflows/$WORKFLOW_ID/runs"`);
+    expect(text).toContain("Set $USER_TOKEN and $WORKFLOW_ID in your shell first");
+    expect(text).not.toContain("$WAIT");
     expect(text).toContain(`-d '{"access_token":"eyJ...","refresh_token":"ref_123..."}'`);
     expect(text).toContain("Retry-After");
     expect(text).toContain("origin_not_allowed");

@@ -11,6 +11,15 @@ import {
   sdkUserSchema,
 } from "@/lib/connections/api-schema";
 import { MAX_CONNECT_BODY_BYTES } from "@/lib/connections/connect-body";
+import {
+  appEventAcceptedSchema,
+  appEventSchema,
+  REQUEST_RUN_WAIT_MS,
+  workflowEnablementSchema,
+  workflowRunBodySchema,
+  workflowRunResultSchema,
+  workflowRunStartedSchema,
+} from "@/lib/workflows/api-schema";
 
 // The Connect API as an OpenAPI 3.1 document, built from the zod schemas the route handlers answer with.
 // Served as /api/openapi.json and rendered by the dashboard's API Reference page.
@@ -103,6 +112,12 @@ const componentSchemas = [
   sdkUserSchema,
   apiRequestSchema,
   apiResponseSchema,
+  appEventSchema,
+  appEventAcceptedSchema,
+  workflowRunBodySchema,
+  workflowRunStartedSchema,
+  workflowRunResultSchema,
+  workflowEnablementSchema,
 ] as const;
 type ComponentSchema = (typeof componentSchemas)[number];
 
@@ -151,6 +166,15 @@ const uuidParameter = (name: string, description: string): ParameterObject => ({
 
 const projectIdParameter = uuidParameter("projectId", "The Project ID (Settings → Project ID).");
 const resourceIdParameter = uuidParameter("resourceId", "The ID of a published User-Level resource of the project.");
+const workflowIdParameter = uuidParameter("workflowId", "The ID of a workflow of the project (its editor's address shows it).");
+
+const switchboardUserParameter = (description: string): ParameterObject => ({
+  name: "X-Switchboard-User",
+  in: "header",
+  required: false,
+  description,
+  schema: { type: "string", minLength: 1, maxLength: MAX_USER_ID_LENGTH },
+});
 
 type ErrorExample = { code: ErrorCode; message: string; fields?: Record<string, string> };
 
@@ -165,6 +189,12 @@ function errorResponse(description: string, examples: ErrorExample[], headers?: 
       },
     },
   };
+}
+
+/** A request body's example: the first of its schema's examples, if any (the API Reference's curl sends it). */
+function exampleOf(schemas: Record<string, JsonSchema>, schema: ComponentSchema): { example?: unknown } {
+  const example = schemas[schemaId(schema)]?.examples?.[0];
+  return example === undefined ? {} : { example };
 }
 
 function jsonResponse(description: string, schema: ComponentSchema): ResponseObject {
@@ -192,7 +222,16 @@ const internalError = errorResponse("Something failed on Switchboard's side; the
   { code: "internal_error", message: "Something went wrong on our side." },
 ]);
 
+const serverUnauthorized = errorResponse("The User Token or the Secret Key is missing or does not verify.", [
+  { code: "missing_user_token", message: "Send the User Token as Authorization: Bearer <token>." },
+  { code: "invalid_user_token", message: "The User Token has expired." },
+  { code: "invalid_secret_key", message: "The Secret Key is unknown or revoked." },
+]);
+
 const projectNotFound: ErrorExample = { code: "project_not_found", message: "No project has this ID." };
+const workflowNotFound: ErrorExample = { code: "workflow_not_found", message: "No workflow with this ID in this project." };
+const missingUser: ErrorExample = { code: "missing_user", message: "Name the Connected User in the X-Switchboard-User header." };
+const invalidUser: ErrorExample = { code: "invalid_user", message: `X-Switchboard-User must be at most ${MAX_USER_ID_LENGTH} characters.` };
 const resourceNotFound: ErrorExample = { code: "resource_not_found", message: "No published resource with this ID in this project." };
 const appLevelResource = errorResponse("The resource is App-Level: it uses the app's own credentials, so users do not connect to it.", [
   { code: "app_level_resource", message: "This is an App-Level resource: it uses the app's credentials, so users do not connect to it." },
@@ -212,9 +251,9 @@ const userTokenDescription = [
 ].join("\n");
 
 const apiDescription = [
-  "Connect your users' credentials to a project's published resources, from your backend or from the browser.",
+  "Connect your users' credentials to a project's published resources, send requests through them, and start the project's workflows, from your backend or from the browser.",
   "",
-  "Every call sends a User Token as Authorization: Bearer <token>. Bodies are JSON.",
+  "Every call sends a User Token as Authorization: Bearer <token>; the request, event, workflow-run and enablement operations also take a Secret Key from your backend. Bodies are JSON.",
   'Every error answers as { "error": { "code", "message", "fields"? } }; code is a stable name to branch on.',
   "",
   "Browsers may call the API only from the project's Allowed Origins (Settings → Signing Keys); other origins get 403.",
@@ -224,8 +263,9 @@ const apiDescription = [
 /** The Connect API's OpenAPI 3.1 document; `serverUrl` (the app's origin) becomes its one server. */
 export function connectApiDocument(options: { serverUrl?: string } = {}): OpenApiDocument {
   const schemas = buildSchemas();
-  const connectBodyExample = schemas[schemaId(connectBodySchema)]?.examples?.[0];
   const security = [{ [SECURITY_SCHEME]: [] }];
+  // The operations the team's backend may also call, with a Secret Key.
+  const serverSecurity: Record<string, string[]>[] = [{ [SECURITY_SCHEME]: [] }, { [SECRET_KEY_SCHEME]: [] }];
   const maxBodyKb = MAX_CONNECT_BODY_BYTES / 1024;
 
   const connect: OperationObject = {
@@ -242,7 +282,7 @@ export function connectApiDocument(options: { serverUrl?: string } = {}): OpenAp
       description: `The resource's required keys, each a string of at most 16,384 characters (${maxBodyKb} KB for the whole body). Unknown keys are refused.`,
       required: true,
       content: {
-        "application/json": { schema: ref(connectBodySchema), ...(connectBodyExample === undefined ? {} : { example: connectBodyExample }) },
+        "application/json": { schema: ref(connectBodySchema), ...exampleOf(schemas, connectBodySchema) },
       },
     },
     responses: {
@@ -301,11 +341,14 @@ export function connectApiDocument(options: { serverUrl?: string } = {}): OpenAp
   const me: OperationObject = {
     operationId: "getUser",
     summary: "Get the connected user",
-    description: "The user the User Token names, and every published resource of the project with the user's connection to it, if any.",
+    description: [
+      "The user the User Token names, every published resource of the project with the user's connection to it, if any,",
+      "and every deployed workflow with whether it runs for the user (their own setting, else Enabled for all users).",
+    ].join("\n"),
     tags: ["Users"],
     parameters: [projectIdParameter],
     responses: {
-      "200": jsonResponse("The user and the project's published resources.", sdkUserSchema),
+      "200": jsonResponse("The user, the project's published resources and its deployed workflows.", sdkUserSchema),
       "401": unauthorized,
       "403": originNotAllowed,
       "404": errorResponse("No project has this ID.", [projectNotFound]),
@@ -328,13 +371,7 @@ export function connectApiDocument(options: { serverUrl?: string } = {}): OpenAp
     parameters: [
       projectIdParameter,
       { ...resourceIdParameter, description: "The ID of a published resource of the project." },
-      {
-        name: "X-Switchboard-User",
-        in: "header",
-        required: false,
-        description: "With a Secret Key: the Connected User (a User Token's sub) whose credentials to use. Not needed for App-Level resources.",
-        schema: { type: "string", minLength: 1, maxLength: MAX_USER_ID_LENGTH },
-      },
+      switchboardUserParameter("With a Secret Key: the Connected User (a User Token's sub) whose credentials to use. Not needed for App-Level resources."),
     ],
     requestBody: {
       description: "What to send: method, path, and optional query, headers and body.",
@@ -347,15 +384,11 @@ export function connectApiDocument(options: { serverUrl?: string } = {}): OpenAp
         { code: "invalid_request", message: "The request body is not a valid request.", fields: { method: "Invalid option." } },
         { code: "invalid_json", message: "The body is not valid JSON." },
         { code: "invalid_body", message: "The body must be a JSON object of the resource's required keys." },
-        { code: "missing_user", message: "Name the Connected User in the X-Switchboard-User header." },
+        missingUser,
         { code: "resource_not_ready", message: ERROR_CATALOGUE.resource_not_ready.message },
-        { code: "invalid_user", message: `X-Switchboard-User must be at most ${MAX_USER_ID_LENGTH} characters.` },
+        invalidUser,
       ]),
-      "401": errorResponse("The User Token or the Secret Key is missing or does not verify.", [
-        { code: "missing_user_token", message: "Send the User Token as Authorization: Bearer <token>." },
-        { code: "invalid_user_token", message: "The User Token has expired." },
-        { code: "invalid_secret_key", message: "The Secret Key is unknown or revoked." },
-      ]),
+      "401": serverUnauthorized,
       "403": errorResponse(
         "A browser called from an origin that is not an Allowed Origin, or a User Token asked to use an App-Level resource: the app's credentials are for your backend (a Secret Key) only.",
         [
@@ -385,8 +418,134 @@ export function connectApiDocument(options: { serverUrl?: string } = {}): OpenAp
         { code: "refresh_in_progress", message: "The access token is being refreshed; try again shortly." },
       ]),
     },
-    security: [{ [SECURITY_SCHEME]: [] }, { [SECRET_KEY_SCHEME]: [] }],
+    security: serverSecurity,
   };
+
+  const payloadTooLarge = errorResponse(`The body is over ${maxBodyKb} KB.`, [{ code: "payload_too_large", message: `The body is over ${maxBodyKb} KB.` }]);
+  const unsupportedMediaType = errorResponse("The body is not sent as Content-Type: application/json.", [
+    { code: "unsupported_media_type", message: "Send the body as JSON, with Content-Type: application/json." },
+  ]);
+  const workflowUser = switchboardUserParameter(
+    "With a Secret Key: the Connected User to act for. A User Token always acts for its own user (its sub), and this header is ignored.",
+  );
+
+  const sendEvent: OperationObject = {
+    operationId: "sendEvent",
+    summary: "Send an App Event",
+    description: [
+      "Starts a run of every deployed workflow whose App Event trigger names this event and that is enabled for the user; answers 202 with the runs' IDs at once (the runs go on in the background: see the workflow's Runs tab).",
+      "A workflow the user has disabled starts no run; when no workflow is on this event, runIds is empty.",
+      "From your backend, authenticate with a Secret Key and name the user in X-Switchboard-User. A Secret Key may name no user only for workflows on App-Level resources alone.",
+    ].join("\n"),
+    tags: ["Workflows"],
+    parameters: [projectIdParameter, workflowUser],
+    requestBody: {
+      description: `The event: its name and an optional JSON object payload (${maxBodyKb} KB at most for the whole body). Unknown fields are refused.`,
+      required: true,
+      content: { "application/json": { schema: ref(appEventSchema), ...exampleOf(schemas, appEventSchema) } },
+    },
+    responses: {
+      "202": jsonResponse("Accepted: the runs started, one per workflow enabled for the user.", appEventAcceptedSchema),
+      "400": errorResponse(
+        "The body is not valid JSON, not a JSON object, or not a valid event (fields names each bad or unknown field); or a Secret Key call names no user for a workflow on User-Level resources.",
+        [
+          { code: "invalid_event", message: ERROR_CATALOGUE.invalid_event.message, fields: { name: "Use letters, digits and . _ : - (e.g. task.sync)." } },
+          { code: "invalid_json", message: "The body is not valid JSON." },
+          { code: "invalid_body", message: 'The body must be a JSON object: { "name", "payload" }.' },
+          missingUser,
+          invalidUser,
+        ],
+      ),
+      "401": serverUnauthorized,
+      "403": originNotAllowed,
+      "404": errorResponse("No project has this ID.", [projectNotFound]),
+      "413": payloadTooLarge,
+      "415": unsupportedMediaType,
+      "429": rateLimited,
+      "500": internalError,
+    },
+    security: serverSecurity,
+  };
+
+  const waitSeconds = REQUEST_RUN_WAIT_MS / 1000;
+  const startRun: OperationObject = {
+    operationId: "startWorkflowRun",
+    summary: "Start a workflow run",
+    description: [
+      "Starts a run of a deployed workflow with a Request trigger, for the user; the body becomes the run's trigger.body.",
+      `Answers 202 with the run's ID at once; with ?wait=true, waits up to ${waitSeconds} s and answers 200 with the run's status and its last step's output, or 202 with its ID if it has not finished by then.`,
+      "From your backend, authenticate with a Secret Key and name the user in X-Switchboard-User (not needed for a workflow on App-Level resources alone).",
+    ].join("\n"),
+    tags: ["Workflows"],
+    parameters: [
+      projectIdParameter,
+      workflowIdParameter,
+      {
+        name: "wait",
+        in: "query",
+        required: false,
+        description: `true: wait up to ${waitSeconds} s for the run to finish and answer its output.`,
+        schema: { type: "string", enum: ["true", "false"] },
+      },
+      workflowUser,
+    ],
+    requestBody: {
+      description: `Any JSON object (${maxBodyKb} KB at most): the run's trigger.body. Send {} when the workflow needs no input.`,
+      required: true,
+      content: { "application/json": { schema: ref(workflowRunBodySchema), ...exampleOf(schemas, workflowRunBodySchema) } },
+    },
+    responses: {
+      "200": jsonResponse(`With ?wait=true, the run finished within ${waitSeconds} s: its status and its last step's output.`, workflowRunResultSchema),
+      "202": jsonResponse("Started: the run's ID (with ?wait=true, the run had not finished in time).", workflowRunStartedSchema),
+      "400": errorResponse(
+        "The body is not valid JSON or not a JSON object, wait is neither true nor false, or a Secret Key call names no user for a workflow on User-Level resources.",
+        [
+          { code: "invalid_json", message: "The body is not valid JSON." },
+          { code: "invalid_body", message: "The body must be a JSON object: it becomes the run's trigger.body." },
+          { code: "invalid_input", message: ERROR_CATALOGUE.invalid_input.message, fields: { wait: "Use wait=true, or leave it out." } },
+          missingUser,
+          invalidUser,
+        ],
+      ),
+      "401": serverUnauthorized,
+      "403": originNotAllowed,
+      "404": errorResponse("No project has this ID, or the project has no workflow with this ID.", [projectNotFound, workflowNotFound]),
+      "409": errorResponse("The workflow has no deployed version, its trigger is not a Request trigger, or the user has disabled it.", [
+        { code: "workflow_not_deployed", message: ERROR_CATALOGUE.workflow_not_deployed.message },
+        { code: "wrong_trigger", message: ERROR_CATALOGUE.wrong_trigger.message },
+        { code: "workflow_disabled", message: ERROR_CATALOGUE.workflow_disabled.message },
+      ]),
+      "413": payloadTooLarge,
+      "415": unsupportedMediaType,
+      "429": rateLimited,
+      "500": internalError,
+    },
+    security: serverSecurity,
+  };
+
+  const enablement = (enabled: boolean): OperationObject => ({
+    operationId: enabled ? "enableWorkflow" : "disableWorkflow",
+    summary: enabled ? "Enable a workflow for a user" : "Disable a workflow for a user",
+    description: [
+      enabled
+        ? "Turns the workflow on for the user: its triggers start runs for them again."
+        : "Turns the workflow off for the user: its triggers start no runs for them (a Request run answers 409 workflow_disabled).",
+      "The user's own setting wins over the workflow's Enabled for all users. GET /sdk/me lists each deployed workflow with the user's setting.",
+      "A User Token acts for its own user; with a Secret Key, name the user in X-Switchboard-User.",
+    ].join("\n"),
+    tags: ["Workflows"],
+    parameters: [projectIdParameter, workflowIdParameter, workflowUser],
+    responses: {
+      "200": jsonResponse(`${enabled ? "Enabled" : "Disabled"} for the user.`, workflowEnablementSchema),
+      "400": errorResponse("A Secret Key call names no user in X-Switchboard-User, or names an invalid one.", [missingUser, invalidUser]),
+      "401": serverUnauthorized,
+      "403": originNotAllowed,
+      "404": errorResponse("No project has this ID, or the project has no workflow with this ID.", [projectNotFound, workflowNotFound]),
+      "429": rateLimited,
+      "500": internalError,
+    },
+    security: serverSecurity,
+  });
 
   return checkedAgainstCatalogue({
     openapi: "3.1.0",
@@ -396,12 +555,17 @@ export function connectApiDocument(options: { serverUrl?: string } = {}): OpenAp
       { name: "Connections", description: "A user's credentials for one resource." },
       { name: "Users", description: "The user a User Token names." },
       { name: "Requests", description: "Calls to your API through a resource." },
+      { name: "Workflows", description: "App Events, Request runs and each user's enablement of the project's deployed workflows." },
     ],
     security,
     paths: {
       "/projects/{projectId}/sdk/resources/{resourceId}/connect": { post: connect, delete: disconnect },
       "/projects/{projectId}/sdk/me": { get: me },
       "/projects/{projectId}/sdk/resources/{resourceId}/request": { post: request },
+      "/projects/{projectId}/sdk/events": { post: sendEvent },
+      "/projects/{projectId}/sdk/workflows/{workflowId}/runs": { post: startRun },
+      "/projects/{projectId}/sdk/workflows/{workflowId}/enable": { post: enablement(true) },
+      "/projects/{projectId}/sdk/workflows/{workflowId}/disable": { post: enablement(false) },
     },
     components: {
       schemas,
@@ -411,7 +575,8 @@ export function connectApiDocument(options: { serverUrl?: string } = {}): OpenAp
           type: "http",
           scheme: "bearer",
           bearerFormat: "sk_…",
-          description: "A project Secret Key (sk_…), for calls from your backend to the request API only; stored by Switchboard as a hash.",
+          description:
+            "A project Secret Key (sk_…), for calls from your backend to the request, event, workflow-run and enablement operations (not connect or /sdk/me); stored by Switchboard as a hash. Name the user in X-Switchboard-User.",
         },
       },
     },

@@ -24,6 +24,23 @@ export interface SdkContext {
 
 type RouteContext = { params: Promise<Record<string, string>> };
 
+/** A handler's answer with a status of its own choosing (see `withStatus`); any other answer is sent with 200. */
+export class SdkAnswer {
+  constructor(
+    readonly status: number,
+    readonly body: unknown,
+  ) {}
+}
+
+/**
+ * Answers `body` with `status` instead of 200, e.g. `return withStatus(202, { runIds })`. A class,
+ * not a `{ status, body }` object, so that no body a handler answers (the request API's
+ * `{ status, headers, body }`) is ever mistaken for one.
+ */
+export function withStatus(status: number, body: unknown): SdkAnswer {
+  return new SdkAnswer(status, body);
+}
+
 const projectNotFound = () => new AppError("project_not_found");
 
 /** CORS for browser calls: only the project's Allowed Origins get an answer they may read. */
@@ -106,8 +123,9 @@ function wrap(methods: string, handler: (context: SdkContext) => Promise<unknown
           headers: { "retry-after": String(Math.max(1, Math.ceil((resetsAt.getTime() - Date.now()) / 1000))) },
         });
       }
-      const body = await handler({ request, project, userId: caller.userId, caller, params });
-      return Response.json(body, { headers: cors });
+      const answer = await handler({ request, project, userId: caller.userId, caller, params });
+      if (answer instanceof SdkAnswer) return Response.json(answer.body, { status: answer.status, headers: cors });
+      return Response.json(answer, { headers: cors });
     } catch (error) {
       return handleApiError(error, cors);
     }

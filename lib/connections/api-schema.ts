@@ -51,6 +51,15 @@ export const sdkUserSchema = z
         credentialStatus: z.enum(["VALID", "INVALID"]).optional(),
       }),
     ),
+    workflows: z
+      .array(
+        z.object({
+          id: z.uuid(),
+          name: z.string(),
+          enabled: z.boolean().meta({ description: "Whether it runs for this user: their own setting, else the workflow's Enabled for all users." }),
+        }),
+      )
+      .meta({ description: "The project's deployed workflows." }),
   })
   .meta({ id: "SdkUser" });
 export type SdkUser = z.infer<typeof sdkUserSchema>;

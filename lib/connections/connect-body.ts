@@ -6,10 +6,11 @@ export const MAX_CONNECT_BODY_BYTES = 64 * 1024;
 const MAX_VALUE_LENGTH = 16 * 1024;
 
 /**
- * Reads a connect request's JSON body: 415 when it is not JSON, 413 over 64 KB (counted
- * while reading, whatever Content-Length claims), 400 when it is not one JSON object.
+ * Reads a Connect API request's JSON body: 415 when it is not JSON, 413 over 64 KB (counted
+ * while reading, whatever Content-Length claims), 400 when it is not one JSON object
+ * (`notAnObject` says what the route expects; by default a connect body's keys).
  */
-export async function readJsonObject(request: Request): Promise<Record<string, unknown>> {
+export async function readJsonObject(request: Request, notAnObject?: string): Promise<Record<string, unknown>> {
   const contentType = request.headers.get("content-type") ?? "";
   if (!/^application\/json\s*(;|$)/i.test(contentType.trim())) {
     throw new AppError("unsupported_media_type");
@@ -39,7 +40,7 @@ export async function readJsonObject(request: Request): Promise<Record<string, u
     throw new AppError("invalid_json");
   }
   if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) {
-    throw new AppError("invalid_body");
+    throw new AppError("invalid_body", notAnObject === undefined ? {} : { message: notAnObject });
   }
   return parsed as Record<string, unknown>;
 }

@@ -10,6 +10,7 @@ import { pathToFileURL } from "node:url";
 import { build, transform } from "esbuild";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, expectTypeOf, it, vi } from "vitest";
 import type { ConnectionView, SdkUser as SchemaSdkUser } from "@/lib/connections/api-schema";
+import type { AppEventAccepted, WorkflowEnablement as SchemaWorkflowEnablement } from "@/lib/workflows/api-schema";
 import * as sdk from "./index";
 import {
   type Connection,
@@ -20,13 +21,17 @@ import {
   RateLimitedError,
   ResourceNotFoundError,
   type SdkUser,
+  type SentEvent,
   SwitchboardError,
   ValidationError,
+  type WorkflowEnablement,
+  WorkflowNotFoundError,
 } from "./index";
 
 // A fake Connect API on 127.0.0.1 that answers as app/projects/[projectId]/sdk/** documents:
 // Bearer User Token (401 otherwise), `{ error: { code, message, fields? } }` errors, 400 with
-// fields per bad key, 404 / 409 / 415 / 422, 429 with Retry-After.
+// fields per bad key, 404 / 409 / 415 / 422, 429 with Retry-After; workflows' enablement per user
+// and App Events (202 with a run per enabled workflow on the event).
 
 interface FakeResource {
   id: string;
@@ -36,11 +41,21 @@ interface FakeResource {
   keys: { key: string; optional?: boolean }[];
 }
 
+interface FakeWorkflow {
+  id: string;
+  name: string;
+  eventName: string;
+  enabledForAll: boolean;
+  settings: Map<string, boolean>; // userId → the user's own setting
+}
+
 interface FakeProject {
   id: string;
   tokens: Map<string, string>; // User Token → userId
   resources: FakeResource[];
   connections: Map<string, Connection>; // `${resourceId}:${userId}` → connection
+  workflows: FakeWorkflow[];
+  events: { userId: string; name: string; payload: unknown }[];
 }
 
 interface RecordedRequest {
@@ -59,13 +74,21 @@ const SECRET_VALUE = "gho_super_secret_value";
 const projects = new Map<string, FakeProject>();
 const requests: RecordedRequest[] = [];
 let rateLimitedRetryAfter: string | undefined;
+// An older server's /sdk/me, without workflows.
+let meWithoutWorkflows = false;
 
 function resource(name: string, slug: string, level: "user" | "app" = "user", keys: FakeResource["keys"] = [{ key: "access_token" }]): FakeResource {
   return { id: randomUUID(), slug, name, level, keys };
 }
 
-function addProject(resources: FakeResource[], tokens: [string, string][] = [[TOKEN, "alice"]]): FakeProject {
-  const project: FakeProject = { id: randomUUID(), tokens: new Map(tokens), resources, connections: new Map() };
+function workflow(name: string, eventName: string, enabledForAll = true): FakeWorkflow {
+  return { id: randomUUID(), name, eventName, enabledForAll, settings: new Map() };
+}
+
+const enabledFor = (flow: FakeWorkflow, userId: string) => flow.settings.get(userId) ?? flow.enabledForAll;
+
+function addProject(resources: FakeResource[], tokens: [string, string][] = [[TOKEN, "alice"]], workflows: FakeWorkflow[] = []): FakeProject {
+  const project: FakeProject = { id: randomUUID(), tokens: new Map(tokens), resources, connections: new Map(), workflows, events: [] };
   projects.set(project.id, project);
   return project;
 }
@@ -93,7 +116,33 @@ function describeUser(project: FakeProject, userId: string) {
       const connection = project.connections.get(`${id}:${userId}`);
       return { id, slug, name, level, ...(connection ? { credentialId: connection.id, credentialStatus: connection.status } : {}) };
     }),
+    ...(meWithoutWorkflows ? {} : { workflows: project.workflows.map((flow) => ({ id: flow.id, name: flow.name, enabled: enabledFor(flow, userId) })) }),
   };
+}
+
+const EVENT_NAME = /^[A-Za-z0-9_.:-]{1,100}$/;
+
+function handleWorkflows(request: IncomingMessage, response: ServerResponse, project: FakeProject, userId: string, route: string, body: string) {
+  if (request.method !== "POST") return sendError(response, 405, "method_not_allowed", "POST only.");
+  const enablement = /^workflows\/([^/]+)\/(enable|disable)$/.exec(route);
+  if (enablement) {
+    const flow = project.workflows.find((candidate) => candidate.id === decodeURIComponent(enablement[1] ?? ""));
+    if (!flow) return sendError(response, 404, "workflow_not_found", "No workflow with this ID in this project.");
+    flow.settings.set(userId, enablement[2] === "enable");
+    return sendJson(response, 200, { workflowId: flow.id, enabled: enablement[2] === "enable" });
+  }
+  if (route !== "events") return sendError(response, 404, "not_found", "No such route.");
+  if (!/^application\/json\s*(;|$)/i.test(request.headers["content-type"] ?? "")) {
+    return sendError(response, 415, "unsupported_media_type", "Send the body as JSON, with Content-Type: application/json.");
+  }
+  const event = JSON.parse(body) as Record<string, unknown>;
+  const fields: Record<string, string> = {};
+  for (const key of Object.keys(event)) if (key !== "name" && key !== "payload") fields[key] = "Unknown field.";
+  if (typeof event.name !== "string" || !EVENT_NAME.test(event.name)) fields.name = "Use letters, digits and . _ : - (e.g. task.sync).";
+  if (Object.keys(fields).length) return sendError(response, 400, "invalid_event", "The body is not a valid event.", { fields });
+  project.events.push({ userId, name: event.name as string, payload: event.payload });
+  const started = project.workflows.filter((flow) => flow.eventName === event.name && enabledFor(flow, userId));
+  return sendJson(response, 202, { runIds: started.map(() => randomUUID()) });
 }
 
 async function handle(request: IncomingMessage, response: ServerResponse) {
@@ -107,7 +156,7 @@ async function handle(request: IncomingMessage, response: ServerResponse) {
     cookie: request.headers.cookie,
     body,
   });
-  const match = /^\/projects\/([^/]+)\/sdk\/(me|resources\/([^/]+)\/connect)$/.exec(url.pathname);
+  const match = /^\/projects\/([^/]+)\/sdk\/(me|events|workflows\/[^/]+\/[a-z]+|resources\/([^/]+)\/connect)$/.exec(url.pathname);
   if (!match) return sendError(response, 404, "not_found", "No such route.");
   const project = projects.get(decodeURIComponent(match[1] ?? ""));
   if (!project) return sendError(response, 404, "project_not_found", "No project has this ID.");
@@ -123,6 +172,7 @@ async function handle(request: IncomingMessage, response: ServerResponse) {
     if (request.method !== "GET") return sendError(response, 405, "method_not_allowed", "GET only.");
     return sendJson(response, 200, describeUser(project, userId));
   }
+  if (!match[2]?.startsWith("resources/")) return handleWorkflows(request, response, project, userId, match[2] ?? "", body);
 
   const target = project.resources.find((candidate) => candidate.id === decodeURIComponent(match[3] ?? ""));
   if (!target) return sendError(response, 404, "resource_not_found", "No published resource with this ID in this project.");
@@ -203,6 +253,7 @@ afterAll(async () => {
 beforeEach(() => {
   requests.length = 0;
   rateLimitedRetryAfter = undefined;
+  meWithoutWorkflows = false;
 });
 
 afterEach(() => {
@@ -224,8 +275,9 @@ async function rejection(promise: Promise<unknown>): Promise<SwitchboardError> {
 function standardProject() {
   const github = resource("GitHub", "github", "user", [{ key: "access_token" }, { key: "refresh_token", optional: true }]);
   const stripe = resource("Stripe Billing", "stripe-billing", "app");
-  const project = addProject([github, stripe]);
-  return { project, github, stripe };
+  const sync = workflow("Sync tasks", "task.created");
+  const project = addProject([github, stripe], undefined, [sync]);
+  return { project, github, stripe, sync };
 }
 
 async function authenticated() {
@@ -243,6 +295,9 @@ describe("the default client", () => {
     expect(error.message).toMatch(/Call authenticate\(projectId, userToken\) before connectAction\(\)/);
     expect(await rejection(sdk.getUser())).toBeInstanceOf(NotAuthenticatedError);
     expect(await rejection(sdk.disconnectAction("GitHub"))).toBeInstanceOf(NotAuthenticatedError);
+    expect((await rejection(sdk.enableWorkflow(randomUUID()))).message).toMatch(/before enableWorkflow\(\)/);
+    expect((await rejection(sdk.disableWorkflow(randomUUID()))).message).toMatch(/before disableWorkflow\(\)/);
+    expect((await rejection(sdk.sendEvent("task.created", {}))).message).toMatch(/before sendEvent\(\)/);
     expect(requests).toHaveLength(0);
   });
 
@@ -255,6 +310,16 @@ describe("the default client", () => {
     expect(user.resources.find((entry) => entry.id === github.id)).toMatchObject({ credentialId: connection.id, credentialStatus: "VALID" });
     await sdk.disconnectAction("github");
     expect(project.connections.size).toBe(0);
+  });
+
+  it("disables a workflow, sends an event and enables it again through the module-level functions", async () => {
+    const { project, sync } = standardProject();
+    await sdk.authenticate(project.id, TOKEN, { baseUrl });
+    expect(await sdk.disableWorkflow(sync.id)).toEqual({ workflowId: sync.id, enabled: false });
+    expect(await sdk.sendEvent("task.created", { id: 1 })).toEqual({ runIds: [] });
+    expect(await sdk.enableWorkflow(sync.id)).toEqual({ workflowId: sync.id, enabled: true });
+    expect((await sdk.sendEvent("task.created")).runIds).toHaveLength(1);
+    expect((await sdk.getUser()).workflows).toEqual([{ id: sync.id, name: "Sync tasks", enabled: true }]);
   });
 });
 
@@ -474,7 +539,7 @@ describe("disconnectAction", () => {
 
 describe("getUser", () => {
   it("fetches /sdk/me afresh each time", async () => {
-    const { client, project, github, stripe } = await authenticated();
+    const { client, project, github, stripe, sync } = await authenticated();
     requests.length = 0;
     const before = await client.getUser();
     expect(before).toEqual({
@@ -484,11 +549,127 @@ describe("getUser", () => {
         { id: github.id, slug: "github", name: "GitHub", level: "user" },
         { id: stripe.id, slug: "stripe-billing", name: "Stripe Billing", level: "app" },
       ],
+      workflows: [{ id: sync.id, name: "Sync tasks", enabled: true }],
     });
     const connection = await client.connectAction("GitHub", { access_token: SECRET_VALUE });
     const after = await client.getUser();
     expect(after.resources[0]).toEqual({ id: github.id, slug: "github", name: "GitHub", level: "user", credentialId: connection.id, credentialStatus: "VALID" });
     expect(requests.filter((request) => request.path === `/projects/${project.id}/sdk/me`)).toHaveLength(2);
+  });
+});
+
+describe("getUser's workflows", () => {
+  it("lists each deployed workflow with the user's setting, else Enabled for all users", async () => {
+    const { client, project, sync } = await authenticated();
+    const optIn = workflow("Weekly digest", "digest.weekly", false);
+    project.workflows.push(optIn);
+    expect((await client.getUser()).workflows).toEqual([
+      { id: sync.id, name: "Sync tasks", enabled: true },
+      { id: optIn.id, name: "Weekly digest", enabled: false },
+    ]);
+    await client.enableWorkflow(optIn.id);
+    await client.disableWorkflow(sync.id);
+    expect((await client.getUser()).workflows).toEqual([
+      { id: sync.id, name: "Sync tasks", enabled: false },
+      { id: optIn.id, name: "Weekly digest", enabled: true },
+    ]);
+  });
+
+  it("refuses a /sdk/me answer without workflows as an unexpected response", async () => {
+    const { client } = await authenticated();
+    meWithoutWorkflows = true;
+    expect(await rejection(client.getUser())).toMatchObject({ code: "unexpected_response", status: 200 });
+  });
+});
+
+describe("enableWorkflow and disableWorkflow", () => {
+  it("POST to the workflow's enable and disable paths with the Bearer token and no body", async () => {
+    const { client, project, sync } = await authenticated();
+    requests.length = 0;
+    expect(await client.disableWorkflow(sync.id)).toEqual({ workflowId: sync.id, enabled: false });
+    expect(await client.enableWorkflow(` ${sync.id} `)).toEqual({ workflowId: sync.id, enabled: true });
+    expect(requests).toEqual([
+      { method: "POST", path: `/projects/${project.id}/sdk/workflows/${sync.id}/disable`, authorization: `Bearer ${TOKEN}`, contentType: undefined, cookie: undefined, body: "" },
+      { method: "POST", path: `/projects/${project.id}/sdk/workflows/${sync.id}/enable`, authorization: `Bearer ${TOKEN}`, contentType: undefined, cookie: undefined, body: "" },
+    ]);
+    expect(sync.settings.get("alice")).toBe(true);
+  });
+
+  it("throws WorkflowNotFoundError for an ID the project has no workflow for", async () => {
+    const { client } = await authenticated();
+    const unknown = randomUUID();
+    const error = await rejection(client.enableWorkflow(unknown));
+    expect(error).toBeInstanceOf(WorkflowNotFoundError);
+    expect(error).toMatchObject({ status: 404, code: "workflow_not_found", workflowId: unknown });
+    expect(error.message).toBe(`No workflow with the ID "${unknown}" in this project. getUser() lists the deployed workflows.`);
+  });
+
+  it("needs a workflow ID, and calls nothing without one", async () => {
+    const { client } = await authenticated();
+    requests.length = 0;
+    for (const id of ["", "  ", undefined, 42]) {
+      const error = await rejection(client.disableWorkflow(id as unknown as string));
+      expect(error).toMatchObject({ code: "invalid_argument", message: "disableWorkflow() needs the workflow's ID as its first argument." });
+    }
+    expect(requests).toHaveLength(0);
+  });
+
+  it("throws NotAuthenticatedError when the token is refused (401)", async () => {
+    const { client, project, sync } = await authenticated();
+    project.tokens.clear();
+    expect(await rejection(client.enableWorkflow(sync.id))).toBeInstanceOf(NotAuthenticatedError);
+  });
+});
+
+describe("sendEvent", () => {
+  it("POSTs { name, payload } as JSON and answers the runs it started", async () => {
+    const { client, project } = await authenticated();
+    requests.length = 0;
+    const sent: SentEvent = await client.sendEvent("task.created", { taskId: "t_1", nested: { done: false } });
+    expect(sent.runIds).toHaveLength(1);
+    expect(requests).toEqual([
+      {
+        method: "POST",
+        path: `/projects/${project.id}/sdk/events`,
+        authorization: `Bearer ${TOKEN}`,
+        contentType: "application/json",
+        cookie: undefined,
+        body: JSON.stringify({ name: "task.created", payload: { taskId: "t_1", nested: { done: false } } }),
+      },
+    ]);
+    expect(project.events).toEqual([{ userId: "alice", name: "task.created", payload: { taskId: "t_1", nested: { done: false } } }]);
+  });
+
+  it("sends {} when no payload is given, and answers no runs when no enabled workflow is on the event", async () => {
+    const { client, project } = await authenticated();
+    expect(await client.sendEvent("nothing.listens")).toEqual({ runIds: [] });
+    expect(project.events.at(-1)).toEqual({ userId: "alice", name: "nothing.listens", payload: {} });
+  });
+
+  it("throws ValidationError naming each bad field on a 400", async () => {
+    const { client } = await authenticated();
+    const error = await rejection(client.sendEvent("not a valid name!", {}));
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(error).toMatchObject({ status: 400, code: "invalid_event", fields: { name: "Use letters, digits and . _ : - (e.g. task.sync)." } });
+    expect(error.message).toBe("The event is not valid: name (Use letters, digits and . _ : - (e.g. task.sync).).");
+  });
+
+  it("throws ValidationError without calling the server for a missing name or a payload that is not an object", async () => {
+    const { client } = await authenticated();
+    requests.length = 0;
+    expect(await rejection(client.sendEvent("", {}))).toMatchObject({ code: "invalid_event", fields: { name: "Required." } });
+    expect(await rejection(client.sendEvent("task.created", [] as unknown as Record<string, unknown>))).toMatchObject({
+      code: "invalid_event",
+      fields: { payload: "Must be an object." },
+    });
+    expect(await rejection(client.sendEvent("task.created", "x" as unknown as Record<string, unknown>))).toBeInstanceOf(ValidationError);
+    expect(requests).toHaveLength(0);
+  });
+
+  it("throws RateLimitedError on a 429", async () => {
+    const { client } = await authenticated();
+    rateLimitedRetryAfter = "7";
+    expect(await rejection(client.sendEvent("task.created"))).toMatchObject({ status: 429, retryAfterSeconds: 7 });
   });
 });
 
@@ -523,6 +704,8 @@ describe("types", () => {
   it("match the Connect API's schema", () => {
     expectTypeOf<Connection>().toEqualTypeOf<ConnectionView>();
     expectTypeOf<SdkUser>().toEqualTypeOf<SchemaSdkUser>();
+    expectTypeOf<WorkflowEnablement>().toEqualTypeOf<SchemaWorkflowEnablement>();
+    expectTypeOf<SentEvent>().toEqualTypeOf<AppEventAccepted>();
   });
 });
 
@@ -564,6 +747,10 @@ describe("the /sdk.js bundle", () => {
     expect(error).toBeInstanceOf(bundle.ResourceNotFoundError);
     expect(error).toBeInstanceOf(bundle.SwitchboardError);
     expect(error).toMatchObject({ name: "ResourceNotFoundError", code: "resource_not_found" });
+    const sync = project.workflows[0]!;
+    expect(await client.disableWorkflow(sync.id)).toEqual({ workflowId: sync.id, enabled: false });
+    expect(await client.sendEvent("task.created", {})).toEqual({ runIds: [] });
+    expect(await client.enableWorkflow(randomUUID()).catch((reason: unknown) => reason)).toBeInstanceOf(bundle.WorkflowNotFoundError);
   });
 
   it("defaults baseUrl to the origin it was loaded from as <origin>/sdk.js", async () => {

@@ -1,11 +1,12 @@
-// The Switchboard JavaScript SDK: connects a product's users to the project's published resources
-// through the Connect API (`/projects/:projectId/sdk/...`).
+// The Switchboard JavaScript SDK: connects a product's users to the project's published resources,
+// turns the project's workflows on and off for them and sends App Events, through the Connect API
+// (`/projects/:projectId/sdk/...`).
 //
 // It must stay standalone: `scripts/build-sdk.mjs` bundles this file alone into `public/sdk.js`,
 // which browsers import from Switchboard's origin. So no runtime imports at all, only the global
 // `fetch` (browsers, Node 20+). The response types are declared here, not imported, so that this
 // file can also be copied into a TypeScript project as is; `index.test.ts` checks they match
-// `lib/connections/api-schema.ts`.
+// `lib/connections/api-schema.ts` and `lib/workflows/api-schema.ts`.
 
 // ---------------------------------------------------------------------------------------------
 // Types
@@ -35,11 +36,31 @@ export interface SdkResource {
   credentialStatus?: "VALID" | "INVALID";
 }
 
-/** `GET /sdk/me`: the Connected User the User Token names, and the project's published resources. */
+/** One deployed workflow of the project, and whether it runs for the user. */
+export interface SdkWorkflow {
+  id: string;
+  name: string;
+  /** The user's own setting (enableWorkflow / disableWorkflow), else the workflow's Enabled for all users. */
+  enabled: boolean;
+}
+
+/** `GET /sdk/me`: the Connected User the User Token names, the project's published resources and its deployed workflows. */
 export interface SdkUser {
   authenticated: true;
   userId: string;
   resources: SdkResource[];
+  workflows: SdkWorkflow[];
+}
+
+/** `enableWorkflow` / `disableWorkflow`: the user's setting now. */
+export interface WorkflowEnablement {
+  workflowId: string;
+  enabled: boolean;
+}
+
+/** `sendEvent`: the runs the event started, one per deployed workflow on it that is enabled for the user. */
+export interface SentEvent {
+  runIds: string[];
 }
 
 export interface AuthenticateOptions {
@@ -50,7 +71,7 @@ export interface AuthenticateOptions {
   baseUrl?: string;
 }
 
-/** The SDK's four operations, bound to one project and User Token at a time. */
+/** The SDK's operations, bound to one project and User Token at a time. */
 export interface SwitchboardClient {
   /** Verifies the User Token against the project (`GET /sdk/me`) and remembers both for the calls that follow. */
   authenticate(projectId: string, userToken: string, options?: AuthenticateOptions): Promise<void>;
@@ -58,8 +79,14 @@ export interface SwitchboardClient {
   connectAction(resourceName: string, payload: Record<string, string>): Promise<Connection>;
   /** Deletes the user's connection to a resource named by its name (any case), slug or ID. */
   disconnectAction(resourceName: string): Promise<void>;
-  /** The Connected User and the project's published resources, fetched afresh. */
+  /** The Connected User, the project's published resources and its deployed workflows, fetched afresh. */
   getUser(): Promise<SdkUser>;
+  /** Turns a workflow (by ID) on for the user: its triggers start runs for them. */
+  enableWorkflow(workflowId: string): Promise<WorkflowEnablement>;
+  /** Turns a workflow (by ID) off for the user: its triggers start no runs for them. */
+  disableWorkflow(workflowId: string): Promise<WorkflowEnablement>;
+  /** Sends an App Event: each deployed workflow on it that is enabled for the user starts a run with `payload` as `trigger.payload`. */
+  sendEvent(name: string, payload?: Record<string, unknown>): Promise<SentEvent>;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -98,7 +125,7 @@ export class ResourceNotFoundError extends SwitchboardError {
   }
 }
 
-/** The payload does not match the resource's required keys (400). `fields` says, per key, what is wrong. */
+/** The payload or event is not valid (400). `fields` says, per key, what is wrong. */
 export class ValidationError extends SwitchboardError {
   override name = "ValidationError";
   readonly fields: Record<string, string>;
@@ -106,6 +133,17 @@ export class ValidationError extends SwitchboardError {
   constructor(message: string, options: { code: string; status?: number; fields: Record<string, string> }) {
     super(message, options);
     this.fields = options.fields;
+  }
+}
+
+/** The project has no workflow with this ID (404). */
+export class WorkflowNotFoundError extends SwitchboardError {
+  override name = "WorkflowNotFoundError";
+  readonly workflowId: string;
+
+  constructor(message: string, options: { code: string; status?: number; workflowId: string }) {
+    super(message, options);
+    this.workflowId = options.workflowId;
   }
 }
 
@@ -245,7 +283,9 @@ export function createClient(): SwitchboardClient {
     target: Pick<Session, "baseUrl" | "projectId" | "userToken">,
     method: "GET" | "POST" | "DELETE",
     path: string,
-    body?: Record<string, string>,
+    body?: Record<string, unknown>,
+    /** What a 400 with fields is about, to start its message ("The event is not valid"). */
+    invalid = "The payload does not match the resource's required keys",
   ): Promise<unknown> {
     const url = `${target.baseUrl}/projects/${encodeURIComponent(target.projectId)}/sdk${path}`;
     const headers: Record<string, string> = { authorization: `Bearer ${target.userToken}`, accept: "application/json" };
@@ -283,7 +323,7 @@ export function createClient(): SwitchboardClient {
       error && typeof error.code === "string" && typeof error.message === "string"
         ? { code: error.code, message: error.message, ...(isRecord(error.fields) ? { fields: stringRecord(error.fields) } : {}) }
         : undefined;
-    throw apiError(response, errorBody);
+    throw apiError(response, errorBody, invalid);
   }
 
   function networkError(baseUrl: string, method: string, error: unknown): NetworkError {
@@ -300,7 +340,7 @@ export function createClient(): SwitchboardClient {
     return new NetworkError(message, { code: "network_error", cause: error });
   }
 
-  function apiError(response: Response, body: ErrorBody | undefined): SwitchboardError {
+  function apiError(response: Response, body: ErrorBody | undefined, invalid: string): SwitchboardError {
     const status = response.status;
     const code = body?.code ?? `http_${status}`;
     const serverMessage = body?.message ?? `Switchboard answered ${status}${response.statusText ? ` ${response.statusText}` : ""}.`;
@@ -309,7 +349,7 @@ export function createClient(): SwitchboardClient {
         const fields = body?.fields ?? {};
         const names = Object.keys(fields);
         const message = names.length
-          ? `The payload does not match the resource's required keys: ${names.map((name) => `${name} (${fields[name] ?? "invalid"})`).join(", ")}.`
+          ? `${invalid}: ${names.map((name) => `${name} (${fields[name] ?? "invalid"})`).join(", ")}.`
           : serverMessage;
         return new ValidationError(message, { code, status, fields });
       }
@@ -335,7 +375,16 @@ export function createClient(): SwitchboardClient {
     const json = await request(target, "GET", "/me");
     const isResource = (value: unknown) =>
       isRecord(value) && typeof value.id === "string" && typeof value.slug === "string" && typeof value.name === "string";
-    if (!isRecord(json) || typeof json.userId !== "string" || !Array.isArray(json.resources) || !json.resources.every(isResource)) {
+    const isWorkflow = (value: unknown) =>
+      isRecord(value) && typeof value.id === "string" && typeof value.name === "string" && typeof value.enabled === "boolean";
+    if (
+      !isRecord(json) ||
+      typeof json.userId !== "string" ||
+      !Array.isArray(json.resources) ||
+      !json.resources.every(isResource) ||
+      !Array.isArray(json.workflows) ||
+      !json.workflows.every(isWorkflow)
+    ) {
       throw new SwitchboardError("Switchboard's /sdk/me answer is not the expected shape.", { code: "unexpected_response", status: 200 });
     }
     return json as unknown as SdkUser;
@@ -375,6 +424,28 @@ export function createClient(): SwitchboardClient {
       `No resource named "${resourceName}" in this project any more (it is no longer published). Published resources: ${quoteList(names)}.`,
       { code: error.code, status: 404, resourceName, knownResources: names },
     );
+  }
+
+  /** Sets the user's own setting for a workflow; a 404 becomes WorkflowNotFoundError. */
+  async function setEnabled(workflowId: unknown, enabled: boolean): Promise<WorkflowEnablement> {
+    const action = enabled ? "enableWorkflow" : "disableWorkflow";
+    const current = requireSession(action);
+    if (typeof workflowId !== "string" || !workflowId.trim()) {
+      throw new SwitchboardError(`${action}() needs the workflow's ID as its first argument.`, { code: "invalid_argument" });
+    }
+    const id = workflowId.trim();
+    try {
+      return (await request(current, "POST", `/workflows/${encodeURIComponent(id)}/${enabled ? "enable" : "disable"}`)) as WorkflowEnablement;
+    } catch (error) {
+      if (error instanceof SwitchboardError && error.status === 404 && error.code === "workflow_not_found") {
+        throw new WorkflowNotFoundError(`No workflow with the ID "${id}" in this project. getUser() lists the deployed workflows.`, {
+          code: error.code,
+          status: 404,
+          workflowId: id,
+        });
+      }
+      throw error;
+    }
   }
 
   function checkName(resourceName: unknown, action: string): asserts resourceName is string {
@@ -434,6 +505,28 @@ export function createClient(): SwitchboardClient {
       current.resources = user.resources;
       return user;
     },
+
+    enableWorkflow(workflowId) {
+      return setEnabled(workflowId, true);
+    },
+
+    disableWorkflow(workflowId) {
+      return setEnabled(workflowId, false);
+    },
+
+    async sendEvent(name, payload = {}) {
+      const current = requireSession("sendEvent");
+      if (typeof name !== "string" || !name.trim()) {
+        throw new ValidationError("sendEvent() needs the event's name as its first argument, e.g. \"task.created\".", {
+          code: "invalid_event",
+          fields: { name: "Required." },
+        });
+      }
+      if (!isRecord(payload)) {
+        throw new ValidationError("sendEvent() needs the payload, when given, as an object.", { code: "invalid_event", fields: { payload: "Must be an object." } });
+      }
+      return (await request(current, "POST", "/events", { name, payload }, "The event is not valid")) as SentEvent;
+    },
   };
 }
 
@@ -457,7 +550,22 @@ export function disconnectAction(resourceName: string): Promise<void> {
   return defaultClient.disconnectAction(resourceName);
 }
 
-/** The Connected User and the project's published resources, fetched afresh. */
+/** The Connected User, the project's published resources and its deployed workflows, fetched afresh. */
 export function getUser(): Promise<SdkUser> {
   return defaultClient.getUser();
+}
+
+/** Turns a workflow (by ID) on for the user: its triggers start runs for them. */
+export function enableWorkflow(workflowId: string): Promise<WorkflowEnablement> {
+  return defaultClient.enableWorkflow(workflowId);
+}
+
+/** Turns a workflow (by ID) off for the user: its triggers start no runs for them. */
+export function disableWorkflow(workflowId: string): Promise<WorkflowEnablement> {
+  return defaultClient.disableWorkflow(workflowId);
+}
+
+/** Sends an App Event: each deployed workflow on it that is enabled for the user starts a run with `payload` as `trigger.payload`. */
+export function sendEvent(name: string, payload?: Record<string, unknown>): Promise<SentEvent> {
+  return defaultClient.sendEvent(name, payload);
 }

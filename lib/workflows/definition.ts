@@ -1,10 +1,17 @@
 import { CronExpressionParser } from "cron-parser";
 import { z } from "zod";
-import type { StoredWorkflowDefinition } from "@/db/workflow-definition";
+import type { StoredTrigger, StoredWorkflowDefinition } from "@/db/workflow-definition";
 import { availableVariables, type VariableContext, unknownWorkflowVariables } from "./variables";
 
 // A workflow's definition: one trigger and ordered steps. One schema for the editor's form,
 // the save action and deploy.
+
+/** The trigger kinds as the UI names them. */
+export const TRIGGER_KIND_LABELS: Record<StoredTrigger["kind"], string> = {
+  app_event: "App Event",
+  request: "Request",
+  scheduler: "Scheduler",
+};
 
 export const WORKFLOW_STEP_TYPES = ["request", "condition", "delay"] as const;
 export const REQUEST_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;

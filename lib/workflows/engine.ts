@@ -20,8 +20,14 @@ export interface TickJob {
   workflowId: string;
 }
 
-/** A worker that dies mid-step stops sending heartbeats; after this long another one takes the job. */
+/**
+ * A worker that dies mid-step stops sending heartbeats; the next supervision pass after this
+ * long gives the job to another worker (about 10–20 s after the crash with the passes below).
+ */
 export const STEP_HEARTBEAT_SECONDS = 10;
+// pg-boss notices missed heartbeats on its maintenance passes (every 60 s by default): measured
+// 60 s from a SIGKILL to the retry with the default, 19.5 s with these.
+const SUPERVISION = { superviseIntervalSeconds: 10, monitorIntervalSeconds: 10 };
 
 const globalForEngine = globalThis as typeof globalThis & { switchboardWorkflowEngine?: Promise<PgBoss> };
 
@@ -29,8 +35,8 @@ async function startEngine(): Promise<PgBoss> {
   const { jobs } = await getDatabase();
   const boss =
     jobs.kind === "pglite"
-      ? new PgBoss({ db: fromPglite(jobs.client), backend: "pglite" })
-      : new PgBoss({ connectionString: jobs.url, max: 5, application_name: "switchboard-jobs" });
+      ? new PgBoss({ db: fromPglite(jobs.client), backend: "pglite", ...SUPERVISION })
+      : new PgBoss({ connectionString: jobs.url, max: 5, application_name: "switchboard-jobs", ...SUPERVISION });
   // A failed poll or maintenance pass is retried by pg-boss; say what failed, never a job's data.
   boss.on("error", (error: Error) => console.error(`Job queue error: ${error.name}`));
   await boss.start();

@@ -44,18 +44,23 @@ function parseRetryAfter(value: string | undefined): number | undefined {
   return Number.isFinite(ms) ? Math.min(Math.max(0, ms), MAX_RETRY_AFTER_MS) : undefined;
 }
 
-/** A step's output: status, headers, and the body as JSON when it is JSON (cut to 256 KB as text otherwise). */
+/**
+ * A step's output: status, headers, and the body as JSON when it is JSON. A body over 256 KB is
+ * kept as its first 256 KB of text, marked truncated (its fields are then not variables).
+ */
 function stepOutput(response: StepResponse): Record<string, unknown> {
-  let body: unknown = response.body;
+  const base = { status: response.status, headers: response.headers };
+  if (Buffer.byteLength(response.body) > MAX_STORED_BODY_BYTES) {
+    return { ...base, body: Buffer.from(response.body).subarray(0, MAX_STORED_BODY_BYTES).toString(), truncated: true };
+  }
   if (/\bjson\b/i.test(response.headers["content-type"] ?? "")) {
     try {
-      body = JSON.parse(response.body);
+      return { ...base, body: JSON.parse(response.body) as unknown };
     } catch {
-      body = response.body;
+      return { ...base, body: response.body };
     }
   }
-  if (typeof body === "string" && Buffer.byteLength(body) > MAX_STORED_BODY_BYTES) body = Buffer.from(body).subarray(0, MAX_STORED_BODY_BYTES).toString();
-  return { status: response.status, headers: response.headers, body };
+  return { ...base, body: response.body };
 }
 
 const RETRYABLE_STATUS = (status: number) => status >= 500 || status === 408 || status === 429;

@@ -1,3 +1,4 @@
+import { CronExpressionParser } from "cron-parser";
 import { getResource } from "@/db/queries/resources";
 import {
   cancelRun as cancelRunRow,
@@ -10,10 +11,10 @@ import {
   getUserWorkflowSettings,
   getWorkflowWithDeployedVersion,
   listEnabledConnectedUsers,
+  listUsersWithScheduledRun,
   listRuns,
   listRunSteps,
   type NewRun,
-  type RunCursor,
 } from "@/db/queries/workflow-runs";
 import type { WorkflowRun, WorkflowRunStatus, WorkflowRunStep } from "@/db/schema";
 import type { StoredRunTrigger, StoredStep } from "@/db/workflow-definition";
@@ -87,15 +88,30 @@ export async function requireDeployedWorkflow(projectId: string, workflowId: str
   return { workflow: found.workflow, version: found.version };
 }
 
-/** A Scheduler tick: one run per Connected User of the workflow's resources who has it enabled (App-Level: one run). */
-export async function runScheduledTick({ workflowId, scheduledAt }: { workflowId: string; scheduledAt: Date }): Promise<WorkflowRun[]> {
+/** The cron occurrence a tick sent at `sentAt` is for: the latest at or before it, in the trigger's time zone. */
+export function scheduledOccurrence(trigger: { cron: string; timeZone: string }, sentAt: Date): Date {
+  const expression = CronExpressionParser.parse(trigger.cron, { currentDate: new Date(sentAt.getTime() + 1000), tz: trigger.timeZone });
+  return expression.prev().toDate();
+}
+
+/**
+ * A Scheduler tick: one run per Connected User of the workflow's resources who has it enabled
+ * (App-Level: one run). A tick retried after a crash starts only the runs it had not started.
+ */
+export async function runScheduledTick({ workflowId, sentAt }: { workflowId: string; sentAt: Date }): Promise<WorkflowRun[]> {
   const entry = await getDeployedWorkflowById({ workflowId });
-  if (!entry || entry.version.triggerKind !== "scheduler") return [];
-  const trigger: StoredRunTrigger = { kind: "scheduler", input: { scheduledAt: scheduledAt.toISOString() } };
+  const trigger = entry?.version.definition.trigger;
+  if (!entry || trigger?.kind !== "scheduler") return [];
+  const scheduledAt = scheduledOccurrence(trigger, sentAt).toISOString();
+  const input: StoredRunTrigger = { kind: "scheduler", input: { scheduledAt } };
   const resourceIds = await userLevelResourceIds(entry.workflow.projectId, entry.version.definition.steps);
-  if (!resourceIds.length) return entry.workflow.enabledForAll ? startRuns([newRun(entry, null, trigger)]) : [];
-  const users = await listEnabledConnectedUsers({ workflow: entry.workflow, resourceIds });
-  return startRuns(users.map((userId) => newRun(entry, userId, trigger)));
+  const users: (string | null)[] = resourceIds.length
+    ? await listEnabledConnectedUsers({ workflow: entry.workflow, resourceIds })
+    : entry.workflow.enabledForAll
+      ? [null]
+      : [];
+  const started = await listUsersWithScheduledRun({ workflowId, scheduledAt });
+  return startRuns(users.filter((userId) => !started.has(userId)).map((userId) => newRun(entry, userId, input)));
 }
 
 export interface RunDetail {
@@ -152,19 +168,7 @@ export interface RunPage {
 
 const PAGE_SIZE = 50;
 
-function encodeCursor(run: WorkflowRun): string {
-  return Buffer.from(JSON.stringify([run.createdAt.toISOString(), run.id])).toString("base64url");
-}
-
-function decodeCursor(cursor: string): RunCursor | undefined {
-  try {
-    const [createdAt, id] = JSON.parse(Buffer.from(cursor, "base64url").toString()) as [string, string];
-    const date = new Date(createdAt);
-    return Number.isNaN(date.getTime()) || typeof id !== "string" || !/^[0-9a-f-]{36}$/i.test(id) ? undefined : { createdAt: date, id };
-  } catch {
-    return undefined;
-  }
-}
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A page of a workflow's runs, newest first, filtered by status and user. */
 export async function listRunsPage({
@@ -180,11 +184,11 @@ export async function listRunsPage({
   userId?: string;
   before?: string;
 }): Promise<RunPage> {
-  const cursor = before ? decodeCursor(before) : undefined;
-  if (before && !cursor) throw new AppError("invalid_input", { message: "This page link is not valid.", fields: { before: "Not a page cursor." } });
-  const rows = await listRuns({ projectId, workflowId, status, userId, before: cursor, limit: PAGE_SIZE + 1 });
+  // The cursor is the last run's id: the query reads its position itself.
+  if (before !== undefined && !UUID.test(before)) throw new AppError("invalid_input", { message: "This page link is not valid.", fields: { before: "Not a page cursor." } });
+  const rows = await listRuns({ projectId, workflowId, status, userId, beforeRunId: before, limit: PAGE_SIZE + 1 });
   const runs = rows.slice(0, PAGE_SIZE);
-  return { runs, ...(rows.length > PAGE_SIZE ? { next: encodeCursor(runs.at(-1)!) } : {}) };
+  return { runs, ...(rows.length > PAGE_SIZE ? { next: runs.at(-1)!.id } : {}) };
 }
 
 /** Retention: deletes runs older than SWITCHBOARD_RUN_RETENTION_DAYS (the scheduled job). */

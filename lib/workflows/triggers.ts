@@ -1,6 +1,7 @@
 import { getRun, listDeployedWorkflowsForEvent, listRunSteps } from "@/db/queries/workflow-runs";
 import type { RequestCaller } from "@/lib/connections/request";
 import { AppError } from "@/lib/errors";
+import { REQUEST_RUN_WAIT_MS } from "./api-schema";
 import { requireDeployedWorkflow, runnableFor, startRuns } from "./runs";
 
 // The App Event and Request triggers (the Scheduler's ticks come from the job queue: runs.ts).
@@ -38,8 +39,6 @@ export async function sendAppEvent({
   return { runIds: runs.map((run) => run.id) };
 }
 
-/** How long `?wait=true` waits for a run to finish before answering 202 with its id. */
-export const WAIT_FOR_RUN_MS = 30_000;
 const WAIT_POLL_MS = 100;
 
 export interface RequestRunAnswer {
@@ -56,7 +55,7 @@ export async function startRequestRun({
   workflowId,
   body,
   wait,
-  waitMs = WAIT_FOR_RUN_MS,
+  waitMs = REQUEST_RUN_WAIT_MS,
 }: {
   projectId: string;
   caller: RequestCaller;

@@ -1,4 +1,6 @@
+import type { JobWithMetadata } from "pg-boss";
 import { userRunConcurrency } from "@/lib/config/env";
+import { describeUnexpectedError } from "@/lib/errors";
 import { getWorkflowEngine, RETENTION_QUEUE, STEP_QUEUE, type StepJob, TICK_QUEUE, type TickJob } from "./engine";
 import { executeStepJob } from "./execute";
 import { deleteExpiredRuns, runScheduledTick } from "./runs";
@@ -11,15 +13,33 @@ import { deleteExpiredRuns, runScheduledTick } from "./runs";
  */
 export async function startWorkflowWorkers(): Promise<void> {
   const boss = await getWorkflowEngine();
+  // Batches of 4, fetched again at once while batches come full (pg-boss otherwise waits a poll
+  // interval after every fetch: 8 steps/s per process, measured); each job settles on its own.
   await boss.work<StepJob>(
     STEP_QUEUE,
-    { batchSize: 1, localConcurrency: 4, groupConcurrency: userRunConcurrency(), pollingIntervalSeconds: 0.5 },
-    async ([job]) => {
-      if (job) await executeStepJob(job.data);
+    {
+      batchSize: 4,
+      burstWhenBatchFull: true,
+      perJobResults: true,
+      localConcurrency: 4,
+      groupConcurrency: userRunConcurrency(),
+      pollingIntervalSeconds: 0.5,
     },
+    (jobs) =>
+      Promise.all(
+        jobs.map(async (job) => {
+          try {
+            await executeStepJob(job.data);
+            return { id: job.id, status: "completed" as const };
+          } catch (error) {
+            // Failed jobs are retried by pg-boss; the output says what failed, never data.
+            return { id: job.id, status: "failed" as const, output: { error: describeUnexpectedError(error) } };
+          }
+        }),
+      ),
   );
-  await boss.work<TickJob>(TICK_QUEUE, { pollingIntervalSeconds: 2 }, async ([job]) => {
-    if (job) await runScheduledTick({ workflowId: job.data.workflowId, scheduledAt: new Date() });
+  await boss.work(TICK_QUEUE, { pollingIntervalSeconds: 2, includeMetadata: true }, async ([job]: JobWithMetadata<TickJob>[]) => {
+    if (job) await runScheduledTick({ workflowId: job.data.workflowId, sentAt: job.createdOn });
   });
   await boss.work(RETENTION_QUEUE, { pollingIntervalSeconds: 60 }, async () => {
     await deleteExpiredRuns();

@@ -13,6 +13,7 @@ export function TemplateField<T extends FieldValues>({
   error,
   hint,
   placeholder,
+  rows,
 }: {
   control: Control<T>;
   name: Path<T>;
@@ -21,6 +22,8 @@ export function TemplateField<T extends FieldValues>({
   error?: string;
   hint?: string;
   placeholder?: string;
+  /** Multi-line (a JSON body): a textarea of this many rows. */
+  rows?: number;
 }) {
   return (
     <FormField label={label} error={error} hint={hint ?? (variables.length ? "Type {{ to insert a variable." : undefined)}>
@@ -38,6 +41,7 @@ export function TemplateField<T extends FieldValues>({
               onBlur={field.onBlur}
               variables={variables}
               placeholder={placeholder}
+              rows={rows}
             />
           )}
         />

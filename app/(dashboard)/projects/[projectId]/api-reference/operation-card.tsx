@@ -77,7 +77,11 @@ export function OperationCard({
   const body = operation.requestBody;
   const bodyMedia = body?.content["application/json"];
   const bodySchema = bodyMedia ? refName(bodyMedia.schema) : undefined;
-  const shellVariables = ["USER_TOKEN", ...operation.parameters.filter(({ name }) => name !== "projectId").map(({ name }) => variableName(name))];
+  // The curl example leaves the path's parameters (but the Project ID) as shell variables; query and header parameters are optional.
+  const shellVariables = [
+    "USER_TOKEN",
+    ...operation.parameters.filter((parameter) => parameter.in === "path" && parameter.name !== "projectId").map(({ name }) => variableName(name)),
+  ];
 
   return (
     <div id={operation.operationId} className="scroll-mt-6">
@@ -89,7 +93,7 @@ export function OperationCard({
         <h2 className="mt-3 text-base font-semibold text-slate-900">{operation.summary}</h2>
         <p className="mt-1 text-sm whitespace-pre-line text-slate-600">{operation.description}</p>
 
-        <Heading>Path parameters</Heading>
+        <Heading>Parameters</Heading>
         <table className={tableClass}>
           <thead className={headClass}>
             <tr>
@@ -101,7 +105,10 @@ export function OperationCard({
           <tbody className="divide-y divide-slate-100">
             {operation.parameters.map((parameter) => (
               <tr key={`${parameter.in}:${parameter.name}`} className="align-top">
-                <td className="py-2 pr-3 font-mono">{parameter.name}</td>
+                <td className="py-2 pr-3">
+                  <span className="font-mono">{parameter.name}</span>
+                  {parameter.in !== "path" && <span className="block text-xs text-slate-500">{parameter.in}</span>}
+                </td>
                 <td className="py-2 pr-3 whitespace-nowrap text-slate-600">{typeLabel(parameter.schema)}</td>
                 <td className="py-2 text-slate-700">{parameter.description}</td>
               </tr>

@@ -1,4 +1,4 @@
-// GET /projects/:projectId/sdk/me — the Connected User and the project's published resources with their connection.
+// GET /projects/:projectId/sdk/me — the Connected User, the published resources with their connection, and the deployed workflows with their enablement.
 import { sdkPreflight, sdkRoute } from "@/lib/api/sdk-route";
 import { describeSdkUser } from "@/lib/connections/sdk-user";
 

@@ -1,0 +1,158 @@
+import type { Metadata } from "next";
+import Form from "next/form";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { Button } from "@/components/ui/button";
+import { FormField } from "@/components/ui/form-field";
+import { Input } from "@/components/ui/input";
+import { Select } from "@/components/ui/select";
+import { RunAutoRefresh } from "@/components/workflows/run-auto-refresh";
+import { RunStatusBadge } from "@/components/workflows/run-status-badge";
+import { RunTime } from "@/components/workflows/run-time";
+import { WorkflowHeader } from "@/components/workflows/workflow-header";
+import { MAX_USER_ID_LENGTH } from "@/lib/auth/user-token";
+import { AppError } from "@/lib/errors";
+import { describeTrigger, formatDuration, isRunActive, RUN_STATUS_LABELS, RUN_STATUSES, runDurationMs, runsListHref, runsSearchParamsSchema } from "@/lib/workflows/run-view";
+import { listRunsPage, type RunPage } from "@/lib/workflows/runs";
+import { requireWorkflow } from "../../require-workflow";
+
+export const metadata: Metadata = { title: "Runs" };
+
+type Params = Promise<{ projectId: string; workflowId: string }>;
+type SearchParams = Promise<Record<string, string | string[] | undefined>>;
+
+export default async function WorkflowRunsPage({ params, searchParams }: { params: Params; searchParams: SearchParams }) {
+  const { projectId, workflowId } = await params;
+  const workflow = await requireWorkflow(projectId, workflowId);
+  const parsed = runsSearchParamsSchema.safeParse(await searchParams);
+  if (!parsed.success) notFound();
+  const { status, userId, before } = parsed.data;
+
+  let page: RunPage;
+  try {
+    page = await listRunsPage({ projectId, workflowId, status, userId, before });
+  } catch (error) {
+    // A `before` that decodes to no cursor: not a link we made.
+    if (error instanceof AppError && error.code === "invalid_input") notFound();
+    throw error;
+  }
+
+  const base = `/projects/${projectId}/workflows/${workflowId}/runs`;
+  const filtered = status !== undefined || userId !== undefined;
+  const anyActive = page.runs.some((run) => isRunActive(run.status));
+
+  return (
+    <div className="max-w-5xl space-y-6">
+      <WorkflowHeader projectId={projectId} workflowId={workflowId} name={workflow.name} current="runs" />
+      <div>
+        <h2 className="text-lg font-semibold">Runs</h2>
+        <p className="mt-1 text-sm text-slate-600">
+          {workflow.deployedVersion === null
+            ? "This workflow is not deployed yet: runs start once you Deploy it in the Editor."
+            : `Every run of the deployed versions, newest first. Version ${workflow.deployedVersion} is deployed now.`}
+        </p>
+      </div>
+
+      <Form action={base} className="flex flex-wrap items-end gap-2">
+        <div className="w-44">
+          <FormField label="Status">
+            <Select key={status ?? ""} name="status" defaultValue={status ?? ""}>
+              <option value="">All</option>
+              {RUN_STATUSES.map((value) => (
+                <option key={value} value={value}>
+                  {RUN_STATUS_LABELS[value]}
+                </option>
+              ))}
+            </Select>
+          </FormField>
+        </div>
+        <div className="w-72">
+          <FormField label="User ID">
+            <Input key={userId ?? ""} name="userId" type="search" defaultValue={userId ?? ""} autoComplete="off" maxLength={MAX_USER_ID_LENGTH} spellCheck={false} />
+          </FormField>
+        </div>
+        <Button type="submit" variant="secondary">
+          Filter
+        </Button>
+        {filtered && (
+          <Link href={base} className="px-2 py-2 text-sm text-indigo-700 hover:underline">
+            Clear filters
+          </Link>
+        )}
+      </Form>
+
+      {anyActive && <RunAutoRefresh note="Some runs are in progress: this list refreshes every 2 s." />}
+      {page.runs.length === 0 ? (
+        <div className="rounded-lg border border-dashed border-slate-300 bg-white px-6 py-8 text-center text-sm text-slate-600">
+          <p>{filtered ? "No runs match these filters." : before ? "No older runs." : "No runs yet."}</p>
+          {!filtered && !before && (
+            <p className="mt-1">
+              {workflow.deployedVersion === null
+                ? "Deploy the workflow, then start it with its trigger."
+                : "A run appears here as soon as the workflow's trigger starts one."}
+            </p>
+          )}
+        </div>
+      ) : (
+        <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
+          <table className="w-full text-left text-sm">
+            <caption className="sr-only">Runs of {workflow.name}, newest first</caption>
+            <thead className="bg-slate-50 text-xs text-slate-600 uppercase">
+              <tr>
+                <th scope="col" className="px-4 py-2 font-medium">Status</th>
+                <th scope="col" className="px-4 py-2 font-medium">Trigger</th>
+                <th scope="col" className="px-4 py-2 font-medium">User</th>
+                <th scope="col" className="px-4 py-2 font-medium">Version</th>
+                <th scope="col" className="px-4 py-2 font-medium">Started</th>
+                <th scope="col" className="px-4 py-2 font-medium">Duration</th>
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-slate-100">
+              {page.runs.map((run) => {
+                const duration = runDurationMs(run);
+                return (
+                  <tr key={run.id} className="hover:bg-slate-50">
+                    <td className="px-4 py-2">
+                      <Link href={`${base}/${run.id}`} className="inline-flex items-center gap-2 rounded hover:underline focus-visible:outline-2 focus-visible:outline-indigo-600">
+                        <RunStatusBadge status={run.status} />{" "}
+                        <span className="sr-only">run {run.id.slice(0, 8)}</span>
+                      </Link>
+                    </td>
+                    <td className="px-4 py-2 text-slate-700">{describeTrigger(run.trigger)}</td>
+                    <td className="max-w-56 px-4 py-2">
+                      {run.userId ? (
+                        <code className="block truncate font-mono text-xs" title={run.userId}>
+                          {run.userId}
+                        </code>
+                      ) : (
+                        <span className="text-slate-600">App</span>
+                      )}
+                    </td>
+                    <td className="px-4 py-2 text-slate-700">v{run.version}</td>
+                    <td className="px-4 py-2 whitespace-nowrap text-slate-600">{run.startedAt ? <RunTime date={run.startedAt} /> : "—"}</td>
+                    <td className="px-4 py-2 whitespace-nowrap text-slate-600">{duration === undefined ? "—" : formatDuration(duration)}</td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      )}
+
+      {(page.next || before) && (
+        <nav aria-label="Pages of runs" className="flex gap-4 text-sm">
+          {before && (
+            <Link href={runsListHref(base, { status, userId })} className="text-indigo-700 hover:underline">
+              Newest runs
+            </Link>
+          )}
+          {page.next && (
+            <Link href={runsListHref(base, { status, userId, before: page.next })} className="text-indigo-700 hover:underline">
+              Older runs
+            </Link>
+          )}
+        </nav>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,264 @@
+"use client";
+
+import { zodResolver } from "@hookform/resolvers/zod";
+import { useRouter } from "next/navigation";
+import { useRef, useState } from "react";
+import { get, type Resolver, useFieldArray, useForm, useWatch } from "react-hook-form";
+import { applyActionErrors } from "@/components/forms/apply-action-errors";
+import { Button } from "@/components/ui/button";
+import { CopyButton } from "@/components/ui/copy-button";
+import { FormField } from "@/components/ui/form-field";
+import { FormMessage } from "@/components/ui/form-message";
+import { Input } from "@/components/ui/input";
+import { MenuButton } from "@/components/ui/menu-button";
+import { Select } from "@/components/ui/select";
+import { TestSummary, type WorkflowTestView } from "@/components/workflows/step-result";
+import type { StoredTrigger } from "@/db/workflow-definition";
+import {
+  type EditorVariableContext,
+  editorStepVariables,
+  newStep,
+  sampleTriggerPlaceholder,
+  type WorkflowEditorInput,
+  workflowEditorSchema,
+} from "@/lib/workflows/editor-schema";
+import { TRIGGER_KIND_LABELS } from "@/lib/workflows/definition";
+import { deployWorkflow, saveWorkflow, testWorkflow } from "../actions";
+import { StepCard } from "./step-fields";
+
+type Busy = "save" | "test" | "deploy";
+type TriggerKind = StoredTrigger["kind"];
+
+const TRIGGER_KINDS = Object.keys(TRIGGER_KIND_LABELS) as TriggerKind[];
+
+const textareaClassName =
+  "block w-full rounded-md border border-slate-300 bg-white px-3 py-2 font-mono text-xs text-slate-900 shadow-xs placeholder:text-slate-400 focus:border-indigo-500 focus:outline-2 focus:outline-indigo-200 aria-invalid:border-red-500";
+
+function defaultTrigger(kind: TriggerKind): StoredTrigger {
+  switch (kind) {
+    case "app_event":
+      return { kind, eventName: "" };
+    case "request":
+      return { kind };
+    case "scheduler":
+      return { kind, cron: "", timeZone: "UTC" };
+  }
+}
+
+/**
+ * The workflow editor: one form (the same schema as the save action) for the name, trigger,
+ * sample payload and steps. Save, Test and Deploy all save first; Test shows each step inline.
+ */
+export function WorkflowEditorForm({
+  projectId,
+  workflowId,
+  values,
+  resources,
+  variableContext,
+  requestRunUrl,
+}: {
+  projectId: string;
+  workflowId: string;
+  values: WorkflowEditorInput;
+  resources: readonly { id: string; name: string; level: "user" | "app" }[];
+  variableContext: EditorVariableContext;
+  requestRunUrl: string;
+}) {
+  const router = useRouter();
+  const form = useForm<WorkflowEditorInput>({
+    // Typed as the form's own values: the actions are sent those (getValues, the sample as
+    // text), never the parsed output handleSubmit would pass, and validate them with this schema.
+    resolver: zodResolver(workflowEditorSchema) as unknown as Resolver<WorkflowEditorInput>,
+    defaultValues: values,
+  });
+  const { control, register } = form;
+  const { errors } = form.formState;
+  const steps = useFieldArray({ control, name: "steps" });
+  const current = useWatch({ control }) as WorkflowEditorInput;
+  const stepVariables = editorStepVariables(current, variableContext);
+  const trigger = current.trigger ?? null;
+  // Switching the trigger back and forth keeps what was typed for each kind.
+  const triggersByKind = useRef<Partial<Record<TriggerKind, StoredTrigger>>>(values.trigger ? { [values.trigger.kind]: values.trigger } : {});
+  const [busy, setBusy] = useState<Busy>();
+  const [success, setSuccess] = useState<string>();
+  const [testResult, setTestResult] = useState<WorkflowTestView>();
+  const errorAt = (path: string): string | undefined => (get(errors, path) as { message?: string } | undefined)?.message;
+
+  function chooseTrigger(kind: string) {
+    const previous = form.getValues("trigger");
+    if (previous) triggersByKind.current[previous.kind] = previous;
+    const next = TRIGGER_KINDS.includes(kind as TriggerKind) ? (triggersByKind.current[kind as TriggerKind] ?? defaultTrigger(kind as TriggerKind)) : null;
+    form.clearErrors("trigger");
+    form.setValue("trigger", next, { shouldDirty: true });
+  }
+
+  const perform = (kind: Busy) =>
+    form.handleSubmit(async () => {
+      setBusy(kind);
+      setSuccess(undefined);
+      if (kind === "test") setTestResult(undefined);
+      try {
+        // The action validates the form's own values (the sample as text) with the same schema.
+        const input = { projectId, workflowId, values: form.getValues() };
+        if (kind === "save") {
+          const result = await saveWorkflow(input);
+          if (!result.ok) return applyActionErrors(form, result);
+          setSuccess("Saved.");
+        } else if (kind === "test") {
+          const result = await testWorkflow(input);
+          if (!result.ok) return applyActionErrors(form, result);
+          setTestResult(result.data);
+        } else {
+          const result = await deployWorkflow(input);
+          if (!result.ok) return applyActionErrors(form, result);
+          setSuccess(`Deployed v${result.data.version}.`);
+        }
+        router.refresh();
+      } finally {
+        setBusy(undefined);
+      }
+    });
+
+  const addStepGroups = [
+    resources.map((resource) => ({
+      label: `${resource.name} Request`,
+      onSelect: () => steps.append(newStep({ type: "request", resourceId: resource.id }, form.getValues("steps"))),
+    })),
+    [
+      { label: "Condition", onSelect: () => steps.append(newStep({ type: "condition" }, form.getValues("steps"))) },
+      { label: "Delay", onSelect: () => steps.append(newStep({ type: "delay" }, form.getValues("steps"))) },
+    ],
+  ];
+
+  return (
+    <form onSubmit={perform("save")} className="space-y-8" noValidate>
+      <FormMessage error={errors.root?.serverError?.message} />
+
+      <FormField label="Name" error={errors.name?.message}>
+        <Input autoComplete="off" {...register("name")} />
+      </FormField>
+
+      {/* No accessible name: "Trigger" labels the select. */}
+      <section className="space-y-4 rounded-lg border border-slate-200 bg-white p-6">
+        <h2 className="text-base font-semibold">Trigger</h2>
+        <FormField label="Trigger" error={errorAt("trigger")} hint="What starts a run. A run uses the deployed version.">
+          <Select value={trigger?.kind ?? ""} onChange={(event) => chooseTrigger(event.target.value)}>
+            <option value="">Choose a trigger…</option>
+            {TRIGGER_KINDS.map((kind) => (
+              <option key={kind} value={kind}>
+                {TRIGGER_KIND_LABELS[kind]}
+              </option>
+            ))}
+          </Select>
+        </FormField>
+        {trigger?.kind === "app_event" && (
+          <FormField
+            label="Event name"
+            error={errorAt("trigger.eventName")}
+            hint={
+              <>
+                Your backend sends <code className="font-mono">{'POST /projects/{projectId}/sdk/events { "name", "payload" }'}</code> with this name, for
+                a Connected User; the payload becomes <code className="font-mono">trigger.payload</code>.
+              </>
+            }
+          >
+            <Input autoComplete="off" spellCheck={false} placeholder="task.sync" className="font-mono" {...register("trigger.eventName")} />
+          </FormField>
+        )}
+        {trigger?.kind === "request" && (
+          <div className="space-y-1">
+            <p className="text-sm font-medium text-slate-800">Run URL</p>
+            <div className="flex items-center gap-2">
+              <code data-testid="request-run-url" className="min-w-0 flex-1 truncate rounded-md bg-slate-100 px-3 py-2 font-mono text-xs">
+                POST {requestRunUrl}
+              </code>
+              <CopyButton value={requestRunUrl} label="Copy run URL" />
+            </div>
+            <p className="text-xs text-slate-500">
+              Send a JSON body with a Secret Key and X-Switchboard-User, or a User Token; the body becomes{" "}
+              <code className="font-mono">trigger.body</code>. Answers 202 with the run ID, or with <code className="font-mono">?wait=true</code> the last
+              step&apos;s output within 30 s.
+            </p>
+          </div>
+        )}
+        {trigger?.kind === "scheduler" && (
+          <div className="grid gap-4 sm:grid-cols-2">
+            <FormField
+              label="Cron expression"
+              error={errorAt("trigger.cron")}
+              hint="Five fields: minute hour day-of-month month day-of-week. One run per Connected User who has the workflow enabled."
+            >
+              <Input autoComplete="off" spellCheck={false} placeholder="0 9 * * 1-5" className="font-mono" {...register("trigger.cron")} />
+            </FormField>
+            <FormField label="Time zone" error={errorAt("trigger.timeZone")} hint="An IANA time zone, e.g. Europe/Berlin or UTC.">
+              <Input autoComplete="off" spellCheck={false} placeholder="UTC" {...register("trigger.timeZone")} />
+            </FormField>
+          </div>
+        )}
+        <FormField
+          label="Sample trigger payload"
+          error={errors.sampleTrigger?.message}
+          hint="JSON: the trigger's input that Test runs with, and whose fields the variable menu lists (trigger.*)."
+        >
+          <textarea rows={5} spellCheck={false} placeholder={sampleTriggerPlaceholder(trigger?.kind)} className={textareaClassName} {...register("sampleTrigger")} />
+        </FormField>
+      </section>
+
+      <section aria-labelledby="workflow-steps-heading" className="space-y-4">
+        <div>
+          <h2 id="workflow-steps-heading" className="text-base font-semibold">
+            Steps
+          </h2>
+          <p className="text-sm text-slate-600">Run in order. A step&apos;s outputs are variables of the steps after it.</p>
+        </div>
+        {errorAt("steps") && <p className="text-sm text-red-600">{errorAt("steps")}</p>}
+        {steps.fields.length === 0 ? (
+          <p className="rounded-md border border-dashed border-slate-300 bg-white px-4 py-6 text-center text-sm text-slate-600">
+            No steps yet. Add a request to one of your resources, a condition or a delay.
+          </p>
+        ) : (
+          <ol className="space-y-4">
+            {steps.fields.map((field, index) => (
+              <li key={field.id}>
+                <StepCard
+                  control={control}
+                  register={register}
+                  index={index}
+                  count={steps.fields.length}
+                  step={current.steps?.[index] ?? field}
+                  resourceName={(resourceId) => resources.find((resource) => resource.id === resourceId)?.name}
+                  variables={stepVariables[index] ?? []}
+                  errorAt={errorAt}
+                  testResult={testResult?.steps.find((result) => result.key === (current.steps?.[index]?.key ?? field.key))}
+                  onMove={(to) => steps.move(index, to)}
+                  onRemove={() => steps.remove(index)}
+                />
+              </li>
+            ))}
+          </ol>
+        )}
+        <div className="flex flex-wrap items-center gap-3">
+          <MenuButton label="Add step" groups={addStepGroups} />
+          {resources.length === 0 && <p className="text-sm text-slate-600">Publish a resource to add its Request steps.</p>}
+        </div>
+      </section>
+
+      <div className="space-y-4 border-t border-slate-200 pt-4">
+        <FormMessage success={success} />
+        <div className="flex flex-wrap items-center gap-3">
+          <Button type="submit" disabled={busy !== undefined}>
+            {busy === "save" ? "Saving…" : "Save"}
+          </Button>
+          <Button variant="secondary" onClick={perform("test")} disabled={busy !== undefined}>
+            {busy === "test" ? "Testing…" : "Test"}
+          </Button>
+          <Button variant="secondary" onClick={perform("deploy")} disabled={busy !== undefined}>
+            {busy === "deploy" ? "Deploying…" : "Deploy"}
+          </Button>
+          <p className="text-xs text-slate-500">Test runs the saved draft on each resource&apos;s test connection; Deploy makes it the version new runs use.</p>
+        </div>
+        {testResult && <TestSummary status={testResult.status} />}
+      </div>
+    </form>
+  );
+}

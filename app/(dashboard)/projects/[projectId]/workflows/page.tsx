@@ -1,0 +1,85 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { buttonClassName } from "@/components/ui/button";
+import { UtcTime } from "@/components/ui/utc-time";
+import { WorkflowStatus } from "@/components/workflows/workflow-status";
+import { listWorkflows } from "@/db/queries/workflows";
+import { TRIGGER_KIND_LABELS } from "@/lib/workflows/definition";
+import { hasUndeployedChanges } from "@/lib/workflows/workflows";
+import { requireProjectAccess } from "../../../require-user";
+import { DeleteWorkflowButton } from "./delete-workflow-button";
+
+export const metadata: Metadata = { title: "Workflows" };
+
+export default async function WorkflowsPage({ params }: { params: Promise<{ projectId: string }> }) {
+  const { projectId } = await params;
+  await requireProjectAccess(projectId);
+  const workflows = await listWorkflows({ projectId });
+  const createHref = `/projects/${projectId}/workflows/new`;
+
+  return (
+    <div className="max-w-5xl">
+      <div className="flex items-start justify-between gap-4">
+        <div>
+          <h1 className="text-2xl font-semibold">Workflows</h1>
+          <p className="mt-1 text-sm text-slate-600">
+            Run requests through your resources when your app sends an event, on a request or on a schedule.
+          </p>
+        </div>
+        {workflows.length > 0 && (
+          <Link href={createHref} className={buttonClassName()}>
+            Create Workflow
+          </Link>
+        )}
+      </div>
+      {workflows.length === 0 ? (
+        <div className="mt-8 rounded-lg border border-dashed border-slate-300 bg-white px-6 py-12 text-center">
+          <h2 className="text-base font-semibold">No workflows yet</h2>
+          <p className="mx-auto mt-1 max-w-md text-sm text-slate-600">
+            A workflow has one trigger and ordered steps: requests to your published resources, conditions and delays.
+          </p>
+          <Link href={createHref} className={buttonClassName("primary", "mt-6")}>
+            Create Workflow
+          </Link>
+        </div>
+      ) : (
+        <div className="mt-6 overflow-hidden rounded-lg border border-slate-200 bg-white">
+          <table className="w-full text-left text-sm">
+            <thead className="bg-slate-50 text-xs uppercase text-slate-500">
+              <tr>
+                <th className="px-4 py-2 font-medium">Name</th>
+                <th className="px-4 py-2 font-medium">Trigger</th>
+                <th className="px-4 py-2 font-medium">Status</th>
+                <th className="px-4 py-2 font-medium">Last updated</th>
+                <th className="px-4 py-2 font-medium">
+                  <span className="sr-only">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-slate-100">
+              {workflows.map((workflow) => (
+                <tr key={workflow.id}>
+                  <td className="px-4 py-2 font-medium">
+                    <Link href={`/projects/${projectId}/workflows/${workflow.id}`} className="text-indigo-700 hover:underline">
+                      {workflow.name}
+                    </Link>
+                  </td>
+                  <td className="px-4 py-2">{workflow.triggerKind ? (TRIGGER_KIND_LABELS[workflow.triggerKind] ?? workflow.triggerKind) : <span className="text-slate-500">None</span>}</td>
+                  <td className="px-4 py-2">
+                    <WorkflowStatus deployedVersion={workflow.deployedVersion} undeployedChanges={hasUndeployedChanges(workflow)} />
+                  </td>
+                  <td className="px-4 py-2 text-slate-600">
+                    <UtcTime date={workflow.updatedAt} />
+                  </td>
+                  <td className="px-4 py-2 text-right">
+                    <DeleteWorkflowButton projectId={projectId} workflowId={workflow.id} name={workflow.name} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </div>
+  );
+}

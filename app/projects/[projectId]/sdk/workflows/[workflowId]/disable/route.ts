@@ -1,0 +1,11 @@
+// POST /projects/:projectId/sdk/workflows/:workflowId/disable — turn a workflow off for the user (it no longer runs for them).
+import { sdkPreflight, sdkServerRoute } from "@/lib/api/sdk-route";
+import { setWorkflowEnablement } from "@/lib/workflows/enablement";
+
+const METHODS = "POST, OPTIONS";
+
+export const POST = sdkServerRoute(METHODS, ({ project, caller, params }) =>
+  setWorkflowEnablement({ projectId: project.id, caller, workflowId: params.workflowId ?? "", enabled: false }),
+);
+
+export const OPTIONS = sdkPreflight(METHODS);

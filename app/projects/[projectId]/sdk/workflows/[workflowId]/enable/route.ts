@@ -1,0 +1,11 @@
+// POST /projects/:projectId/sdk/workflows/:workflowId/enable — turn a workflow on for the user (it then runs for them).
+import { sdkPreflight, sdkServerRoute } from "@/lib/api/sdk-route";
+import { setWorkflowEnablement } from "@/lib/workflows/enablement";
+
+const METHODS = "POST, OPTIONS";
+
+export const POST = sdkServerRoute(METHODS, ({ project, caller, params }) =>
+  setWorkflowEnablement({ projectId: project.id, caller, workflowId: params.workflowId ?? "", enabled: true }),
+);
+
+export const OPTIONS = sdkPreflight(METHODS);

@@ -1,0 +1,236 @@
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createSecretKey } from "@/db/queries/secret-keys";
+import { setWorkflowEnabledForAll } from "@/db/queries/workflows";
+import { startTaskLab, type TaskLab } from "@/e2e/fixtures/tasklab";
+import { ALLOWED_ORIGIN, projectWithSigningKey, publishedTaskLabResource, signUserToken } from "@/e2e/support/connect-fixtures";
+import { alwaysStep, callSdkRoute, draftWorkflow, runsOf, type SdkAuth } from "@/e2e/support/sdk-route-fixtures";
+import { connectedUser, deployedWorkflow, requestStep } from "@/e2e/support/workflow-fixtures";
+import { generateSecretKey } from "@/lib/auth/secret-keys";
+import { stopWorkflowEngine } from "@/lib/workflows/engine";
+import { startWorkflowWorkers } from "@/lib/workflows/workers";
+import { GET as getMe } from "../../me/route";
+import { POST as disable, OPTIONS as disableOptions } from "./disable/route";
+import { POST as enable, OPTIONS as enableOptions } from "./enable/route";
+import { POST as startRun, OPTIONS as runsOptions } from "./runs/route";
+
+// The SDK's workflow routes on a real database with the engine's workers running: Request runs
+// (202, or ?wait=true with the last step's output), every refusal writing no run, and each user's
+// enablement as GET /sdk/me lists it.
+
+let tasklab: TaskLab;
+let project: Awaited<ReturnType<typeof projectWithSigningKey>>;
+let other: Awaited<ReturnType<typeof projectWithSigningKey>>;
+let resourceId: string;
+let secretKey: string;
+let createTask: string;
+let appLevel: string;
+let onEvent: string;
+let undeployed: string;
+let othersWorkflow: string;
+
+beforeAll(async () => {
+  tasklab = await startTaskLab();
+  [project, other] = await Promise.all([projectWithSigningKey(), projectWithSigningKey()]);
+  resourceId = await publishedTaskLabResource(project.projectId, tasklab, "user-oauth-no-profile");
+  const secret = generateSecretKey();
+  await createSecretKey({ projectId: project.projectId, name: "backend", prefix: secret.prefix, hash: secret.hash });
+  secretKey = secret.key;
+  createTask = await deployedWorkflow(
+    project.projectId,
+    { trigger: { kind: "request" }, steps: [requestStep(resourceId, "create_task", "POST", "/tasks", { body: '{"title": "{{trigger.body.title}}"}' })] },
+    "Create task",
+  );
+  appLevel = await deployedWorkflow(project.projectId, { trigger: { kind: "request" }, steps: [alwaysStep] }, "App check");
+  onEvent = await deployedWorkflow(project.projectId, { trigger: { kind: "app_event", eventName: "task.created" }, steps: [alwaysStep] }, "On event");
+  undeployed = await draftWorkflow(project.projectId, { trigger: { kind: "request" }, steps: [alwaysStep] });
+  const otherResource = await publishedTaskLabResource(other.projectId, tasklab, "user-oauth-no-profile");
+  othersWorkflow = await deployedWorkflow(other.projectId, { trigger: { kind: "request" }, steps: [requestStep(otherResource, "list", "GET", "/tasks")] });
+  await startWorkflowWorkers();
+});
+afterAll(async () => {
+  await stopWorkflowEngine();
+  await tasklab.close();
+});
+
+const userToken = async (userId: string): Promise<SdkAuth> => ({
+  token: await signUserToken(project.key.privateKeyPem, { kid: project.key.kid, claims: { sub: userId } }),
+});
+
+const workflowUrl = (workflowId: string, action: string) => `/projects/${project.projectId}/sdk/workflows/${workflowId}/${action}`;
+
+function run(auth: SdkAuth, workflowId: string, { body = {}, query = "", headers }: { body?: unknown; query?: string; headers?: Record<string, string> } = {}) {
+  return callSdkRoute(startRun, {
+    url: `${workflowUrl(workflowId, "runs")}${query}`,
+    params: { projectId: project.projectId, workflowId },
+    auth,
+    body,
+    headers,
+  });
+}
+
+function setEnabled(auth: SdkAuth, workflowId: string, enabled: boolean) {
+  return callSdkRoute(enabled ? enable : disable, {
+    url: workflowUrl(workflowId, enabled ? "enable" : "disable"),
+    params: { projectId: project.projectId, workflowId },
+    auth,
+  });
+}
+
+async function me(userId: string) {
+  const auth = (await userToken(userId)) as { token: string };
+  return callSdkRoute(getMe, { url: `/projects/${project.projectId}/sdk/me`, params: { projectId: project.projectId }, auth, method: "GET" });
+}
+
+describe("POST /projects/:projectId/sdk/workflows/:workflowId/runs", () => {
+  it("answers 202 with the run's id, the body as trigger.body, for the user", async () => {
+    const userId = await connectedUser(project.projectId, resourceId, tasklab);
+    const response = await run(await userToken(userId), createTask, { body: { title: "Queued", nested: { n: 1 } } });
+    expect(response.status).toBe(202);
+    expect(Object.keys(response.json!)).toEqual(["runId"]);
+    const stored = (await runsOf(project.projectId)).find((candidate) => candidate.id === response.json!.runId);
+    expect(stored).toMatchObject({ workflowId: createTask, userId, version: 1, trigger: { kind: "request", input: { body: { title: "Queued", nested: { n: 1 } } } } });
+  });
+
+  it("with ?wait=true answers 200 with the run's status and its last step's output", async () => {
+    const userId = await connectedUser(project.projectId, resourceId, tasklab);
+    const response = await run(await userToken(userId), createTask, { body: { title: "Waited for" }, query: "?wait=true" });
+    expect(response.status).toBe(200);
+    expect(response.json).toMatchObject({ runId: expect.any(String), status: "succeeded", output: { status: 201, body: { title: "Waited for" } } });
+    const stored = (await runsOf(project.projectId)).find((candidate) => candidate.id === response.json!.runId);
+    expect(stored?.status).toBe("succeeded");
+  });
+
+  it("takes a Secret Key naming the user, or naming none for a workflow on no User-Level resource", async () => {
+    const userId = await connectedUser(project.projectId, resourceId, tasklab);
+    const forUser = await run({ secretKey, user: userId }, createTask, { body: { title: "From the backend" }, query: "?wait=true" });
+    expect(forUser).toMatchObject({ status: 200, json: { status: "succeeded", output: { body: { title: "From the backend" } } } });
+
+    const forApp = await run({ secretKey }, appLevel, { query: "?wait=false" });
+    expect(forApp.status).toBe(202);
+    expect((await runsOf(project.projectId)).find((candidate) => candidate.id === forApp.json!.runId)).toMatchObject({ workflowId: appLevel, userId: null });
+  });
+
+  it("answers CORS preflights for Allowed Origins only, on every workflow route", async () => {
+    for (const [handler, action] of [[runsOptions, "runs"], [enableOptions, "enable"], [disableOptions, "disable"]] as const) {
+      const call = (origin: string) =>
+        handler(new Request(`http://switchboard.test${workflowUrl(createTask, action)}`, { method: "OPTIONS", headers: { origin } }), {
+          params: Promise.resolve({ projectId: project.projectId, workflowId: createTask }),
+        });
+      const allowed = await call(ALLOWED_ORIGIN);
+      expect(allowed.status).toBe(204);
+      expect(allowed.headers.get("access-control-allow-methods")).toBe("POST, OPTIONS");
+      expect((await call("https://evil.test")).status).toBe(403);
+    }
+  });
+});
+
+describe("refused runs start nothing", () => {
+  const disabledUser = `disabled-${randomUUID()}`;
+  beforeAll(async () => {
+    expect((await setEnabled(await userToken(disabledUser), createTask, false)).status).toBe(200);
+  });
+
+  interface Refusal {
+    label: string;
+    status: number;
+    code: string;
+    fields?: Record<string, string>;
+    call: () => Promise<Awaited<ReturnType<typeof run>>>;
+  }
+  const asUser = async (workflowId: () => string, options?: Parameters<typeof run>[2]) => run(await userToken("refused"), workflowId(), options);
+  const cases: Refusal[] = [
+    { label: "no Authorization header", status: 401, code: "missing_user_token", call: () => run(null, createTask) },
+    { label: "an unknown Secret Key", status: 401, code: "invalid_secret_key", call: () => run({ secretKey: "sk_not-a-key", user: "u" }, createTask) },
+    { label: "bad JSON", status: 400, code: "invalid_json", call: () => asUser(() => createTask, { body: '{"title": ' }) },
+    { label: "a JSON array", status: 400, code: "invalid_body", call: () => asUser(() => createTask, { body: [] }) },
+    { label: "no body", status: 415, code: "unsupported_media_type", call: () => asUser(() => createTask, { body: "", headers: { "content-type": "" } }) },
+    {
+      label: "a wait that is neither true nor false",
+      status: 400,
+      code: "invalid_input",
+      fields: { wait: "Use wait=true, or leave it out." },
+      call: () => asUser(() => createTask, { query: "?wait=yes" }),
+    },
+    { label: "a malformed workflow id", status: 404, code: "workflow_not_found", call: () => asUser(() => "not-a-uuid") },
+    { label: "an unknown workflow id", status: 404, code: "workflow_not_found", call: () => asUser(() => randomUUID()) },
+    { label: "another project's workflow id", status: 404, code: "workflow_not_found", call: () => asUser(() => othersWorkflow) },
+    { label: "a workflow never deployed", status: 409, code: "workflow_not_deployed", call: () => asUser(() => undeployed) },
+    { label: "a workflow on another trigger", status: 409, code: "wrong_trigger", call: () => asUser(() => onEvent) },
+    { label: "a workflow the user disabled", status: 409, code: "workflow_disabled", call: async () => run(await userToken(disabledUser), createTask) },
+    { label: "the same, by Secret Key for that user", status: 409, code: "workflow_disabled", call: () => run({ secretKey, user: disabledUser }, createTask) },
+    { label: "a Secret Key naming no user for a workflow on User-Level resources", status: 400, code: "missing_user", call: () => run({ secretKey }, createTask) },
+  ];
+
+  it.each(cases)("$label → $status $code", async ({ status, code, fields, call }) => {
+    const before = [(await runsOf(project.projectId)).length, (await runsOf(other.projectId)).length];
+    const response = await call();
+    expect(response.status).toBe(status);
+    expect(response.json?.error?.code).toBe(code);
+    if (fields) expect(response.json?.error?.fields).toEqual(fields);
+    expect([(await runsOf(project.projectId)).length, (await runsOf(other.projectId)).length]).toEqual(before);
+  });
+});
+
+describe("POST /projects/:projectId/sdk/workflows/:workflowId/enable and /disable", () => {
+  it("round-trips a user's setting, as GET /sdk/me lists it and the runs route obeys it", async () => {
+    const userId = await connectedUser(project.projectId, resourceId, tasklab);
+    const auth = await userToken(userId);
+    const listed = await me(userId);
+    expect(listed.status).toBe(200);
+    // Deployed workflows only (no draft, no other project's), by name, enabled for all users by default.
+    expect(listed.json!.workflows).toEqual([
+      { id: appLevel, name: "App check", enabled: true },
+      { id: createTask, name: "Create task", enabled: true },
+      { id: onEvent, name: "On event", enabled: true },
+    ]);
+
+    expect(await setEnabled(auth, createTask, false)).toMatchObject({ status: 200, json: { workflowId: createTask, enabled: false } });
+    expect((await me(userId)).json!.workflows).toContainEqual({ id: createTask, name: "Create task", enabled: false });
+    expect((await run(auth, createTask)).json?.error?.code).toBe("workflow_disabled");
+    // Disabling twice is harmless.
+    expect((await setEnabled(auth, createTask, false)).status).toBe(200);
+
+    expect(await setEnabled(auth, createTask, true)).toMatchObject({ status: 200, json: { workflowId: createTask, enabled: true } });
+    expect((await me(userId)).json!.workflows).toContainEqual({ id: createTask, name: "Create task", enabled: true });
+    expect((await run(auth, createTask)).status).toBe(202);
+    // Another user's setting is their own.
+    expect((await me(`someone-${randomUUID()}`)).json!.workflows).toContainEqual({ id: createTask, name: "Create task", enabled: true });
+  });
+
+  it("lets a user enable a workflow that is off for all users", async () => {
+    const optIn = await deployedWorkflow(project.projectId, { trigger: { kind: "request" }, steps: [alwaysStep] }, "Opt-in");
+    await setWorkflowEnabledForAll({ projectId: project.projectId, workflowId: optIn, enabled: false });
+    const userId = `opt-in-${randomUUID()}`;
+    expect((await me(userId)).json!.workflows).toContainEqual({ id: optIn, name: "Opt-in", enabled: false });
+    expect((await run(await userToken(userId), optIn)).json?.error?.code).toBe("workflow_disabled");
+    expect((await setEnabled(await userToken(userId), optIn, true)).status).toBe(200);
+    expect((await me(userId)).json!.workflows).toContainEqual({ id: optIn, name: "Opt-in", enabled: true });
+    expect((await run(await userToken(userId), optIn)).status).toBe(202);
+  });
+
+  it("acts for the user X-Switchboard-User names with a Secret Key, and needs one", async () => {
+    const userId = `backend-${randomUUID()}`;
+    expect(await setEnabled({ secretKey, user: userId }, onEvent, false)).toMatchObject({ status: 200, json: { workflowId: onEvent, enabled: false } });
+    expect((await me(userId)).json!.workflows).toContainEqual({ id: onEvent, name: "On event", enabled: false });
+    expect(await setEnabled({ secretKey }, onEvent, true)).toMatchObject({ status: 400, json: { error: { code: "missing_user" } } });
+    expect((await me(userId)).json!.workflows).toContainEqual({ id: onEvent, name: "On event", enabled: false });
+  });
+
+  it("answers 404 for a workflow that is not this project's, and changes nothing there", async () => {
+    const auth = await userToken("lost");
+    for (const workflowId of ["not-a-uuid", randomUUID(), othersWorkflow]) {
+      for (const enabled of [true, false]) {
+        expect(await setEnabled(auth, workflowId, enabled)).toMatchObject({ status: 404, json: { error: { code: "workflow_not_found" } } });
+      }
+    }
+    // The other project's user named "lost" still has the workflow enabled by default.
+    const otherToken = await signUserToken(other.key.privateKeyPem, { kid: other.key.kid, claims: { sub: "lost" } });
+    const theirs = await callSdkRoute(getMe, { url: `/projects/${other.projectId}/sdk/me`, params: { projectId: other.projectId }, auth: { token: otherToken }, method: "GET" });
+    expect(theirs.json!.workflows).toEqual([{ id: othersWorkflow, name: expect.any(String), enabled: true }]);
+  });
+
+  it("answers 401 without a token", async () => {
+    expect(await setEnabled(null, createTask, false)).toMatchObject({ status: 401, json: { error: { code: "missing_user_token" } } });
+  });
+});

@@ -1,0 +1,27 @@
+// POST /projects/:projectId/sdk/workflows/:workflowId/runs — start a run of a Request-triggered workflow; ?wait=true answers its output.
+import { sdkPreflight, sdkServerRoute, withStatus } from "@/lib/api/sdk-route";
+import { readJsonObject } from "@/lib/connections/connect-body";
+import { invalidInputError } from "@/lib/errors";
+import { REQUEST_RUN_WAIT_MS, runOptionsSchema } from "@/lib/workflows/api-schema";
+import { requireWorkflowId } from "@/lib/workflows/enablement";
+import { startRequestRun } from "@/lib/workflows/triggers";
+
+const METHODS = "POST, OPTIONS";
+
+export const POST = sdkServerRoute(METHODS, async ({ request, project, caller, params }) => {
+  const workflowId = requireWorkflowId(params.workflowId);
+  const options = runOptionsSchema.safeParse({ wait: new URL(request.url).searchParams.get("wait") ?? undefined });
+  if (!options.success) throw invalidInputError(options.error);
+  const body = await readJsonObject(request, "The body must be a JSON object: it becomes the run's trigger.body.");
+  const { finished, answer } = await startRequestRun({
+    projectId: project.id,
+    caller,
+    workflowId,
+    body,
+    wait: options.data.wait,
+    waitMs: REQUEST_RUN_WAIT_MS,
+  });
+  return finished ? withStatus(200, answer) : withStatus(202, { runId: answer.runId });
+});
+
+export const OPTIONS = sdkPreflight(METHODS);

@@ -1,0 +1,259 @@
+// The "workflows" section of `npm run bench`: how fast the engine runs a one-step workflow
+// (App Event → TaskLab Request GET /tasks) with 1 and with 2 `npm run worker` processes, beside
+// pg-boss alone (bench/noop-worker.ts: the step queue's options, a handler that does nothing) in
+// the same run, as the floor; and, for reference, pg-boss's no-op jobs fetched in full batches
+// without waiting between fetches (batchSize 4, burstWhenBatchFull), which the engine does not do.
+//
+// For each, a burst (N sent at once: runs or jobs per second until the last one is done) and a
+// paced phase (a steady rate below capacity: trigger-to-finish latency when nothing queues up).
+// Latency is the database's own clock: a run's created_at (written by the App Event's
+// transaction) to its finished_at; a job's created_on to its completed_on.
+//
+// Imported by bench/run.ts only after DATABASE_URL and SWITCHBOARD_ENCRYPTION_KEY are set and
+// `server-only` is mapped to an empty module (it imports the app's code).
+import path from "node:path";
+import { sql } from "drizzle-orm";
+import { getDb } from "@/db/client";
+import { createWorkflow, deployWorkflowVersion, saveWorkflowDraft } from "@/db/queries/workflows";
+import type { StoredWorkflowDefinition } from "@/db/workflow-definition";
+import { getWorkflowEngine, stopWorkflowEngine } from "@/lib/workflows/engine";
+import { sendAppEvent } from "@/lib/workflows/triggers";
+import { type Managed, startProcess, waitForLine } from "./processes";
+import type { BenchData } from "./setup";
+
+export interface WorkflowBenchRow {
+  name: string;
+  workers: number;
+  /** Burst: how many were sent at once, and how many per second were done (first sent → last done). */
+  burst: number;
+  perSecond: number;
+  burstP50Ms: number;
+  burstP99Ms: number;
+  /** Paced: the steady rate sent, and trigger-to-finish latency at it. */
+  pacedRate: number;
+  paced: number;
+  pacedP50Ms: number;
+  pacedP99Ms: number;
+  /** Runs that did not succeed (jobs that did not complete). */
+  failed: number;
+  /** User+system CPU seconds of the worker processes over both phases. */
+  workerCpuSeconds?: number;
+}
+
+export interface WorkflowBenchOptions {
+  root: string;
+  databaseUrl: string;
+  data: BenchData;
+  /** Connected users of data.resourceId; runs rotate over them (per-user concurrency is 5). */
+  users: readonly string[];
+  startupTimeoutMs: number;
+  onCleanup(name: string, run: () => Promise<void>): void;
+  log(message: string): void;
+  cpuSeconds(pid: number | undefined): number | undefined;
+}
+
+// The step queue's workers wait out their poll between fetches whether or not there is more to
+// do (pg-boss 12 without a burst option): ~8 jobs/s per process. The bursts are sized to that
+// (BENCH_WORKFLOW_BURST changes it, e.g. to measure a faster worker configuration).
+const WORKFLOW_BURST = Number(process.env.BENCH_WORKFLOW_BURST) || 64;
+const NOOP_BURST = WORKFLOW_BURST;
+const NOOP_BURST_MODE_BURST = 2000;
+const PACED_SECONDS = 3;
+const DRAIN_TIMEOUT_MS = 30_000;
+const NOOP_QUEUE = "bench-noop";
+const NOOP_BURST_QUEUE = "bench-noop-burst";
+const EVENT = "bench.workflow";
+
+type Rows<T> = T[] | { rows: T[] };
+
+async function query<T>(statement: ReturnType<typeof sql>): Promise<T[]> {
+  const result = (await (await getDb()).execute(statement)) as unknown as Rows<T>;
+  return Array.isArray(result) ? result : result.rows;
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (!sorted.length) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+}
+
+interface PhaseResult {
+  done: number;
+  failed: number;
+  spanMs: number;
+  p50Ms: number;
+  p99Ms: number;
+}
+
+/** Polls `read` until `count` items are done (or the timeout), then summarises them. */
+async function drain(what: string, count: number, read: () => Promise<{ ms: number | null; ok: boolean; spanMs: number }[]>): Promise<PhaseResult> {
+  const deadline = Date.now() + DRAIN_TIMEOUT_MS;
+  let rows = await read();
+  while (rows.filter((row) => row.ms !== null).length < count && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    rows = await read();
+  }
+  const finished = rows.filter((row) => row.ms !== null);
+  if (finished.length < count) throw new Error(`${what}: only ${finished.length} of ${count} done within ${DRAIN_TIMEOUT_MS / 1000} s`);
+  const latencies = finished.map((row) => row.ms!).sort((a, b) => a - b);
+  return {
+    done: finished.length,
+    failed: finished.filter((row) => !row.ok).length,
+    spanMs: Math.max(...finished.map((row) => row.spanMs)),
+    p50Ms: percentile(latencies, 50),
+    p99Ms: percentile(latencies, 99),
+  };
+}
+
+/** Sends `send(i)` for i < count at `rate` per second (not waiting for one before the next). */
+async function paced(count: number, rate: number, send: (i: number) => Promise<unknown>): Promise<void> {
+  const started = performance.now();
+  const sends: Promise<unknown>[] = [];
+  for (let i = 0; i < count; i++) {
+    const due = started + (i * 1000) / rate;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    sends.push(send(i));
+  }
+  await Promise.all(sends);
+}
+
+/** Sends `send(i)` for i < count, `concurrency` at a time. */
+async function burst(count: number, concurrency: number, send: (i: number) => Promise<unknown>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count) await send(next++);
+    }),
+  );
+}
+
+export async function runWorkflowBench(options: WorkflowBenchOptions): Promise<{ rows: WorkflowBenchRow[]; notes: string[] }> {
+  const { root, databaseUrl, data, users, log } = options;
+  const env = { ...process.env, DATABASE_URL: databaseUrl };
+  const processes: Managed[] = [];
+  options.onCleanup("workflow bench worker processes", async () => {
+    await Promise.all(processes.map((managed) => managed.stop()));
+  });
+  options.onCleanup("this process's job queue", () => stopWorkflowEngine({ graceful: false }));
+  const cpu = () => processes.reduce((sum, managed) => sum + (options.cpuSeconds(managed.child.pid) ?? 0), 0);
+
+  // BENCH_WORKFLOW_WORKER: another worker script to measure instead (a candidate configuration); it must print the same ready line.
+  const workerScript = path.resolve(root, process.env.BENCH_WORKFLOW_WORKER || "scripts/worker.ts");
+  type Kind = "noop" | "noop-burst" | "workflow";
+  const startWorker = async (kind: Kind) => {
+    const managed =
+      kind !== "workflow"
+        ? startProcess(
+            `noop worker ${processes.length + 1}`,
+            process.execPath,
+            ["--import", "tsx", path.join(root, "bench", "noop-worker.ts"), kind === "noop" ? NOOP_QUEUE : NOOP_BURST_QUEUE, ...(kind === "noop" ? [] : ["--burst"])],
+            { cwd: root, env },
+          )
+        : startProcess(`npm run worker ${processes.length + 1}`, process.execPath, ["--import", "tsx", "--conditions=react-server", workerScript], { cwd: root, env });
+    processes.push(managed);
+    await waitForLine(managed, kind === "workflow" ? /working the workflow queues/ : /NOOP_WORKER_READY/, options.startupTimeoutMs);
+  };
+  const stopWorkers = async () => {
+    await Promise.all(processes.splice(0).map((managed) => managed.stop()));
+  };
+
+  // This process only sends (its engine has no workers): the worker processes do the work.
+  const boss = await getWorkflowEngine();
+  const definition: StoredWorkflowDefinition = {
+    trigger: { kind: "app_event", eventName: EVENT },
+    steps: [{ key: "list_tasks", type: "request", resourceId: data.resourceId, method: "GET", path: "/tasks", query: [], headers: [], body: "", retries: true }],
+  };
+  const workflow = await createWorkflow({ projectId: data.projectId, name: "Bench workflow" });
+  await saveWorkflowDraft({ projectId: data.projectId, workflowId: workflow.id, name: workflow.name, draft: definition, sampleTrigger: {} });
+  const deployed = await deployWorkflowVersion({ projectId: data.projectId, workflowId: workflow.id, definition });
+  if (!("version" in deployed)) throw new Error(`could not deploy the bench workflow: ${deployed.conflict}`);
+
+  const sendRun = (phase: string) => (i: number) =>
+    sendAppEvent({ projectId: data.projectId, caller: { kind: "backend", userId: users[i % users.length]! }, name: EVENT, payload: { phase } });
+  const readRuns = (phase: string) => () =>
+    query<{ ms: number | null; ok: boolean; spanMs: number }>(sql`
+      select extract(epoch from (finished_at - created_at)) * 1000 as "ms", status = 'succeeded' as "ok",
+             extract(epoch from (max(finished_at) over () - min(created_at) over ())) * 1000 as "spanMs"
+      from workflow_runs where workflow_id = ${workflow.id} and trigger -> 'input' -> 'payload' ->> 'phase' = ${phase}
+        and status not in ('queued', 'running')`).then((rows) => rows.map((row) => ({ ms: Number(row.ms), ok: row.ok, spanMs: Number(row.spanMs) })));
+  const sendJob = (queue: string, phase: string) => (i: number) => boss.send(queue, { phase, i }, { group: { id: `user:${users[i % users.length]}` } });
+  const readJobs = (queue: string, phase: string) => () =>
+    query<{ ms: number | null; ok: boolean; spanMs: number }>(sql`
+      select extract(epoch from (completed_on - created_on)) * 1000 as "ms", state = 'completed' as "ok",
+             extract(epoch from (max(completed_on) over () - min(created_on) over ())) * 1000 as "spanMs"
+      from pgboss.job where name = ${queue} and data ->> 'phase' = ${phase} and state in ('completed', 'failed', 'cancelled')`).then((rows) =>
+      rows.map((row) => ({ ms: Number(row.ms), ok: row.ok, spanMs: Number(row.spanMs) })),
+    );
+
+  const rows: WorkflowBenchRow[] = [];
+  const measureKind = async (kind: Kind, workerCounts: number[]) => {
+    const count = kind === "workflow" ? WORKFLOW_BURST : kind === "noop" ? NOOP_BURST : NOOP_BURST_MODE_BURST;
+    const queue = kind === "noop" ? NOOP_QUEUE : NOOP_BURST_QUEUE;
+    const name =
+      kind === "workflow"
+        ? "workflow run (App Event → TaskLab Request)"
+        : kind === "noop"
+          ? "pg-boss no-op job, step queue's options (floor)"
+          : "pg-boss no-op job, batchSize 4 + burstWhenBatchFull";
+    const send = (phase: string) => (kind === "workflow" ? sendRun(phase) : sendJob(queue, phase));
+    const read = (phase: string) => (kind === "workflow" ? readRuns(phase) : readJobs(queue, phase));
+    let rate = 0;
+    for (const workers of workerCounts) {
+      while (processes.length < workers) await startWorker(kind);
+      const label = `${name}, ${workers} worker process${workers > 1 ? "es" : ""}`;
+      const cpuBefore = cpu();
+      log(`workflows: ${label}: burst of ${count}…`);
+      const burstPhase = `burst-${workers}`;
+      if (kind === "workflow") {
+        await burst(count, 16, sendRun(burstPhase));
+      } else {
+        // One insert for the burst: sending is not what is measured.
+        await boss.insert(
+          queue,
+          Array.from({ length: count }, (_, i) => ({ data: { phase: burstPhase, i }, group: { id: `user:${users[i % users.length]}` } })),
+        );
+      }
+      const burstResult = await drain(`${label} burst`, count, read(burstPhase));
+      const perSecond = (burstResult.done / burstResult.spanMs) * 1000;
+      // The paced rate: half of what one worker process managed, the same for every count.
+      if (!rate) rate = Math.max(2, Math.min(100, Math.round(perSecond / 2)));
+      const pacedCount = rate * PACED_SECONDS;
+      log(`workflows: ${label}: ${rate}/s for ${PACED_SECONDS} s…`);
+      const pacedPhase = `paced-${workers}`;
+      await paced(pacedCount, rate, send(pacedPhase));
+      const pacedResult = await drain(`${label} paced`, pacedCount, read(pacedPhase));
+      rows.push({
+        name,
+        workers,
+        burst: count,
+        perSecond,
+        burstP50Ms: burstResult.p50Ms,
+        burstP99Ms: burstResult.p99Ms,
+        pacedRate: rate,
+        paced: pacedCount,
+        pacedP50Ms: pacedResult.p50Ms,
+        pacedP99Ms: pacedResult.p99Ms,
+        failed: burstResult.failed + pacedResult.failed,
+        workerCpuSeconds: Math.round((cpu() - cpuBefore) * 100) / 100,
+      });
+    }
+    await stopWorkers();
+  };
+
+  await measureKind("noop", [1, 2]);
+  await measureKind("workflow", [1, 2]);
+  await measureKind("noop-burst", [1]);
+
+  const notes = [
+    `workflows: ${users.length} connected users in turn (at most 5 steps at once per user); each worker process runs 4 fetch loops ` +
+      "(localConcurrency 4) of one job each (batchSize 1), and a loop waits out its 0.5 s poll after every fetch, jobs or not: " +
+      "at most 8 jobs/s per process whatever the backlog (pg-boss 12 skips the wait only with burstWhenBatchFull and batchSize > 1, " +
+      "or burstWhenReadyExceeds).",
+    "workflows: a run is one step job: fetch, mark the run and step running (1 transaction), the request through the connection session " +
+      "(connection read, TaskLab GET /tasks), the step's result and the run's end (1 transaction), complete.",
+    "workflows: burst = N sent at once (runs through sendAppEvent, 16 at a time; no-op jobs in one insert), per second = N / (first created → last done); " +
+      "paced = a steady rate of half what one process managed in the burst; latency = created → finished on the database clock.",
+    "workflows: this bench process sends only; the worker processes, TaskLab and PostgreSQL share the machine.",
+  ];
+  return { rows, notes };
+}

@@ -1,0 +1,141 @@
+import type { StoredStepAttempt } from "@/db/workflow-definition";
+import { formatDuration, httpStatusTone, prettyBody, type StepOutputView, type StepStatus } from "@/lib/workflows/run-view";
+import { StepStatusBadge } from "./run-status-badge";
+import { RunTime } from "./run-time";
+
+export interface RunStepView {
+  /** 1-based, in the workflow's order. */
+  position: number;
+  stepKey: string;
+  type?: "request" | "condition" | "delay";
+  /** What the step does, from the run's version: "POST /tasks", "Wait 60 s". */
+  summary?: string;
+  status: StepStatus | "not_started";
+  startedAt?: Date | null;
+  finishedAt?: Date | null;
+  error?: string | null;
+  output?: StepOutputView;
+  attempts: StoredStepAttempt[];
+}
+
+const TYPE_LABELS = { request: "Request", condition: "Condition", delay: "Delay" } as const;
+
+const TONE_CLASSES = {
+  success: "bg-emerald-50 text-emerald-800",
+  redirect: "bg-sky-50 text-sky-800",
+  "client-error": "bg-amber-50 text-amber-800",
+  "server-error": "bg-red-50 text-red-700",
+} as const;
+
+export function HttpStatus({ status, testId }: { status: number; testId?: string }) {
+  return (
+    <span data-testid={testId} className={`rounded px-2 py-0.5 font-mono text-xs font-semibold ${TONE_CLASSES[httpStatusTone(status)]}`}>
+      {status}
+    </span>
+  );
+}
+
+const preClassName = "mt-2 max-h-96 overflow-auto rounded bg-slate-50 p-2 font-mono text-xs whitespace-pre-wrap break-all";
+
+function requestText(request: NonNullable<StoredStepAttempt["request"]>): string {
+  return [
+    `${request.method} ${request.url}`,
+    ...request.headers.map(([name, value]) => `${name}: ${value}`),
+    ...(request.body ? ["", prettyBody(request.body)] : []),
+  ].join("\n");
+}
+
+function StepOutput({ output }: { output: StepOutputView }) {
+  if (output.kind === "value") {
+    return (
+      <div>
+        <p className="text-sm font-medium">Output</p>
+        <pre className={preClassName}>{output.json}</pre>
+      </div>
+    );
+  }
+  return (
+    <div className="space-y-2">
+      <p className="text-sm">
+        <span className="font-medium">Response</span> <HttpStatus status={output.status} testId="run-step-response-status" />
+      </p>
+      <details className="rounded-md border border-slate-200 p-3">
+        <summary className="cursor-pointer text-sm font-medium">Response headers ({output.headers.length})</summary>
+        <pre className={preClassName}>{output.headers.map(([name, value]) => `${name}: ${value}`).join("\n")}</pre>
+      </details>
+      <div className="rounded-md border border-slate-200 p-3">
+        <p className="text-sm font-medium">
+          Response body
+          {output.truncated && <span className="ml-2 text-xs font-normal text-amber-800">(truncated at {Math.round(output.capBytes / 1024)} KB)</span>}
+        </p>
+        <pre data-testid="run-step-response-body" className={preClassName}>
+          {output.body || <span className="text-slate-500">(empty)</span>}
+        </pre>
+      </div>
+    </div>
+  );
+}
+
+function Attempt({ number, attempt }: { number: number; attempt: StoredStepAttempt }) {
+  return (
+    <li className="space-y-2 rounded-md border border-slate-200 p-3">
+      <p className="flex flex-wrap items-center gap-x-3 gap-y-1 text-sm">
+        <span className="font-medium">Attempt {number}</span>
+        <RunTime date={attempt.startedAt} />
+        <span className="text-slate-600">{formatDuration(attempt.durationMs)}</span>
+        {attempt.status !== undefined && <HttpStatus status={attempt.status} />}
+      </p>
+      {attempt.error && <p className="text-sm text-red-700">{attempt.error}</p>}
+      {attempt.request && (
+        <details className="rounded-md border border-slate-200 p-3">
+          <summary className="cursor-pointer text-sm font-medium">Request sent</summary>
+          <pre data-testid="run-attempt-request" className={preClassName}>
+            {requestText(attempt.request)}
+          </pre>
+        </details>
+      )}
+    </li>
+  );
+}
+
+/** One step of a run: its status, error, output (a request's response) and every attempt with the request as sent. */
+export function RunStep({ step }: { step: RunStepView }) {
+  const headingId = `run-step-${step.position}`;
+  const duration = step.startedAt && step.finishedAt ? step.finishedAt.getTime() - step.startedAt.getTime() : undefined;
+  return (
+    <section aria-labelledby={headingId} className="space-y-3 rounded-lg border border-slate-200 bg-white p-4">
+      <div className="flex flex-wrap items-center gap-2">
+        <h4 id={headingId} className="text-sm font-semibold">
+          {step.position}. <code className="font-mono">{step.stepKey}</code>
+        </h4>
+        <span data-testid="run-step-status">
+          <StepStatusBadge status={step.status} />
+        </span>
+        {step.type && <span className="text-xs text-slate-600">{TYPE_LABELS[step.type]}</span>}
+        {step.summary && <code className="font-mono text-xs text-slate-600">{step.summary}</code>}
+      </div>
+      {(step.startedAt || duration !== undefined) && (
+        <p className="flex flex-wrap gap-x-4 text-xs text-slate-600">
+          {step.startedAt && (
+            <span>
+              Started <RunTime date={step.startedAt} />
+            </span>
+          )}
+          {duration !== undefined && <span>Took {formatDuration(duration)}</span>}
+        </p>
+      )}
+      {step.error && <p className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">{step.error}</p>}
+      {step.output && <StepOutput output={step.output} />}
+      {step.attempts.length > 0 && (
+        <div>
+          <p className="text-sm font-medium">Attempts ({step.attempts.length})</p>
+          <ol aria-label={`Attempts of ${step.stepKey}`} className="mt-2 space-y-2">
+            {step.attempts.map((attempt, index) => (
+              <Attempt key={`${index}-${attempt.startedAt}`} number={index + 1} attempt={attempt} />
+            ))}
+          </ol>
+        </div>
+      )}
+    </section>
+  );
+}

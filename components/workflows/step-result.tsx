@@ -1,0 +1,125 @@
+// How a step of a Test (or of a run) went: its request as sent, the response, or the error.
+
+export type StepResultStatus = "succeeded" | "failed" | "stopped" | "skipped";
+
+export interface StepResultView {
+  key: string;
+  type: "request" | "condition" | "delay";
+  status: StepResultStatus;
+  /** The request as sent, secrets masked. */
+  request?: { method: string; url: string; headers: [string, string][]; body: string | undefined };
+  response?: { status: number; headers: Record<string, string>; body: string; durationMs: number };
+  error?: string;
+  note?: string;
+}
+
+export interface WorkflowTestView {
+  status: "succeeded" | "failed" | "stopped";
+  steps: StepResultView[];
+}
+
+const STATUS_LABELS: Record<StepResultStatus, string> = {
+  succeeded: "Succeeded",
+  failed: "Failed",
+  stopped: "Stopped",
+  skipped: "Skipped",
+};
+
+const STATUS_CLASSES: Record<StepResultStatus, string> = {
+  succeeded: "bg-emerald-50 text-emerald-700",
+  failed: "bg-red-50 text-red-700",
+  stopped: "bg-amber-50 text-amber-800",
+  skipped: "bg-slate-100 text-slate-600",
+};
+
+const TEST_SUMMARIES: Record<WorkflowTestView["status"], string> = {
+  succeeded: "Test succeeded: every step ran.",
+  failed: "Test failed: a step failed, the steps after it were skipped.",
+  stopped: "Test stopped: a condition did not hold, the steps after it were skipped.",
+};
+
+/** A body as text: JSON indented, anything else as it came. */
+export function prettyBody(body: string): string {
+  try {
+    return JSON.stringify(JSON.parse(body), null, 2);
+  } catch {
+    return body;
+  }
+}
+
+function responseStatusClass(status: number): string {
+  if (status < 300) return "bg-emerald-50 text-emerald-700";
+  if (status < 400) return "bg-sky-50 text-sky-700";
+  if (status < 500) return "bg-amber-50 text-amber-800";
+  return "bg-red-50 text-red-700";
+}
+
+function TestStepStatus({ status }: { status: StepResultStatus }) {
+  return <span className={`rounded-full px-2 py-0.5 text-xs font-medium ${STATUS_CLASSES[status]}`}>{STATUS_LABELS[status]}</span>;
+}
+
+/** One step's outcome in the last Test, labelled "Result of <step key>". */
+export function StepResult({ step }: { step: StepResultView }) {
+  const headers = step.response ? Object.entries(step.response.headers) : [];
+  return (
+    <div role="group" aria-label={`Result of ${step.key}`} className="space-y-3 rounded-md border border-slate-200 bg-slate-50 p-4">
+      <div className="flex flex-wrap items-center gap-2">
+        <h4 className="text-sm font-semibold">Last test</h4>
+        <span data-testid="step-status">
+          <TestStepStatus status={step.status} />
+        </span>
+        {step.response && (
+          <span className="text-sm">
+            <span data-testid="step-response-status" className={`rounded px-2 py-0.5 font-mono font-semibold ${responseStatusClass(step.response.status)}`}>
+              {step.response.status}
+            </span>{" "}
+            <span className="text-slate-600">{`in ${step.response.durationMs} ms`}</span>
+          </span>
+        )}
+      </div>
+      {step.note && <p className="text-sm text-slate-700">{step.note}</p>}
+      {step.error && (
+        <p data-testid="step-error" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
+          {step.error}
+        </p>
+      )}
+      {step.request && (
+        <details open className="rounded-md border border-slate-200 p-3">
+          <summary className="cursor-pointer text-sm font-medium">Request sent</summary>
+          <pre data-testid="step-request" className="mt-2 overflow-x-auto font-mono text-xs whitespace-pre-wrap">
+            {[
+              `${step.request.method} ${step.request.url}`,
+              ...step.request.headers.map(([name, value]) => `${name}: ${value}`),
+              ...(step.request.body ? ["", prettyBody(step.request.body)] : []),
+            ].join("\n")}
+          </pre>
+        </details>
+      )}
+      {step.response && (
+        <>
+          <details className="rounded-md border border-slate-200 p-3">
+            <summary className="cursor-pointer text-sm font-medium">Response headers ({headers.length})</summary>
+            <pre className="mt-2 overflow-x-auto font-mono text-xs whitespace-pre-wrap">{headers.map(([name, value]) => `${name}: ${value}`).join("\n")}</pre>
+          </details>
+          <div className="rounded-md border border-slate-200 p-3">
+            <p className="text-sm font-medium">Response body</p>
+            <pre data-testid="step-response-body" className="mt-2 max-h-96 overflow-auto font-mono text-xs whitespace-pre-wrap">
+              {step.response.body ? prettyBody(step.response.body) : <span className="text-slate-500">(empty)</span>}
+            </pre>
+          </div>
+        </>
+      )}
+    </div>
+  );
+}
+
+/** What Test showed overall; each step's outcome is shown inline, in its step (StepResult). */
+export function TestSummary({ status }: { status: WorkflowTestView["status"] }) {
+  return (
+    <section aria-label="Test result">
+      <p data-testid="test-summary" className={`rounded-md px-3 py-2 text-sm font-medium ${STATUS_CLASSES[status]}`}>
+        {TEST_SUMMARIES[status]}
+      </p>
+    </section>
+  );
+}

@@ -1,0 +1,35 @@
+import { z } from "zod";
+import { setUserWorkflowEnabled } from "@/db/queries/workflows";
+import type { RequestCaller } from "@/lib/connections/request";
+import { AppError } from "@/lib/errors";
+import type { WorkflowEnablement } from "./api-schema";
+
+// Enablement per Connected User from the SDK (`enableWorkflow`, `disableWorkflow`), and the
+// workflow ID the SDK's workflow routes take.
+
+/** A workflow ID from a route's path: anything but a UUID names no workflow (404), and never reaches the database. */
+export function requireWorkflowId(value: string | undefined): string {
+  if (!z.uuid().safeParse(value).success) throw new AppError("workflow_not_found");
+  return value!;
+}
+
+/**
+ * Sets the caller's user's own setting for a workflow of the project (it then wins over
+ * Enabled for all users). A User Token acts for its own user; a Secret Key must name one.
+ */
+export async function setWorkflowEnablement({
+  projectId,
+  caller,
+  workflowId,
+  enabled,
+}: {
+  projectId: string;
+  caller: RequestCaller;
+  workflowId: string;
+  enabled: boolean;
+}): Promise<WorkflowEnablement> {
+  const id = requireWorkflowId(workflowId);
+  if (!caller.userId) throw new AppError("missing_user");
+  if (!(await setUserWorkflowEnabled({ projectId, workflowId: id, userId: caller.userId, enabled }))) throw new AppError("workflow_not_found");
+  return { workflowId: id, enabled };
+}

@@ -1,0 +1,189 @@
+import { z } from "zod";
+import type { StoredUserProfileSettings } from "@/db/resource-config";
+import {
+  createWorkflow,
+  deleteWorkflow,
+  deployWorkflowVersion,
+  getWorkflow,
+  listDeployedWorkflowsUsingResource,
+  listWorkflowResources,
+  saveWorkflowDraft,
+  setWorkflowEnabledForAll,
+} from "@/db/queries/workflows";
+import type { Workflow } from "@/db/schema";
+import { AppError, invalidInputError } from "@/lib/errors";
+import { profileFieldList } from "@/lib/resources/schema";
+import { syncWorkflowSchedule } from "@/lib/workflows/engine";
+import { checkWorkflowDefinition, workflowDefinitionSchema, workflowNameSchema } from "./definition";
+import { editorStepVariables, sampleTriggerText, type EditorVariableContext, type WorkflowEditorInput, workflowEditorSchema } from "./editor-schema";
+import type { VariableContext } from "./variables";
+
+// Workflows as the dashboard edits them: create, save the draft (validated against the
+// project's published resources and the variables available at each step), deploy a frozen
+// version, enable for all users, delete.
+
+const notFound = () => new AppError("workflow_not_found");
+
+/** Whether a saved draft differs from the version in force. */
+export function hasUndeployedChanges(workflow: Pick<Workflow, "deployedAt" | "draftChangedAt">): boolean {
+  return workflow.deployedAt !== null && workflow.draftChangedAt > workflow.deployedAt;
+}
+
+export interface WorkflowStatus {
+  deployedVersion: number | null;
+  undeployedChanges: boolean;
+}
+
+function statusOf(workflow: Workflow): WorkflowStatus {
+  return { deployedVersion: workflow.deployedVersion, undeployedChanges: hasUndeployedChanges(workflow) };
+}
+
+function profileFields(profile: StoredUserProfileSettings | undefined): string[] {
+  if (profile?.source === "request") return profileFieldList(profile.fields);
+  if (profile?.source === "jwt") return [profile.claimPath].filter(Boolean);
+  return [];
+}
+
+/** The project's published resources as variables and request steps know them. */
+async function workflowResources(projectId: string): Promise<VariableContext["resources"]> {
+  const rows = await listWorkflowResources({ projectId });
+  return rows.map(({ id, name, level, userProfile }) => ({ id, name, level, profileFields: profileFields(userProfile) }));
+}
+
+/** Workflows → Create Workflow: a draft with a name, no trigger and no steps. */
+export async function createWorkflowDraft({ projectId, name }: { projectId: string; name: unknown }): Promise<{ workflowId: string }> {
+  const parsed = z.object({ name: workflowNameSchema }).safeParse({ name });
+  if (!parsed.success) throw invalidInputError(parsed.error);
+  const workflow = await createWorkflow({ projectId, name: parsed.data.name });
+  return { workflowId: workflow.id };
+}
+
+/**
+ * Save in the editor: the values' shape (name, trigger, steps, a JSON object as sample
+ * payload), then every request step's resource and every template's variables, against the
+ * sample being saved and the last Test's outputs. Errors by dotted path ("steps.1.path").
+ */
+export async function saveWorkflow({
+  projectId,
+  workflowId,
+  values,
+}: {
+  projectId: string;
+  workflowId: string;
+  values: unknown;
+}): Promise<WorkflowStatus> {
+  const workflow = await getWorkflow({ projectId, workflowId });
+  if (!workflow) throw notFound();
+  const parsed = workflowEditorSchema.safeParse(values);
+  if (!parsed.success) throw invalidInputError(parsed.error);
+  const { name, sampleTrigger, trigger, steps } = parsed.data;
+  const definition = { trigger, steps };
+  const errors = checkWorkflowDefinition(definition, {
+    resources: await workflowResources(projectId),
+    sampleTrigger,
+    lastTestOutputs: workflow.lastTestOutputs,
+  });
+  if (Object.keys(errors).length) throw new AppError("invalid_input", { fields: errors });
+  const saved = await saveWorkflowDraft({ projectId, workflowId, name, draft: definition, sampleTrigger });
+  if (!saved) throw notFound();
+  return statusOf(saved);
+}
+
+function notDeployable(message: string, fields?: Record<string, string>): AppError {
+  return new AppError("workflow_not_deployable", { message, ...(fields ? { fields } : {}) });
+}
+
+/**
+ * Deploy: freezes the saved draft as the next version, which new runs use, and registers (or
+ * removes) the Scheduler's cron. A draft without a trigger or steps, or that no longer passes
+ * the save checks (a resource was unpublished since), is refused.
+ */
+export async function deployWorkflow({ projectId, workflowId }: { projectId: string; workflowId: string }): Promise<{ version: number }> {
+  const workflow = await getWorkflow({ projectId, workflowId });
+  if (!workflow) throw notFound();
+  const parsed = workflowDefinitionSchema.safeParse(workflow.draft);
+  if (!parsed.success) throw notDeployable("The saved draft is not valid: save the workflow again.");
+  const definition = parsed.data;
+  if (!definition.trigger && !definition.steps.length) throw notDeployable("Choose a trigger and add at least one step before deploying.");
+  if (!definition.trigger) throw notDeployable("Choose a trigger before deploying.");
+  if (!definition.steps.length) throw notDeployable("Add at least one step before deploying.");
+  const errors = checkWorkflowDefinition(definition, {
+    resources: await workflowResources(projectId),
+    sampleTrigger: workflow.sampleTrigger,
+    lastTestOutputs: workflow.lastTestOutputs,
+  });
+  if (Object.keys(errors).length) throw notDeployable("Fix the highlighted fields before deploying.", errors);
+  // The stored draft, as checked: a save since then makes this refuse rather than deploy unchecked steps.
+  const outcome = await deployWorkflowVersion({ projectId, workflowId, definition: workflow.draft });
+  if ("conflict" in outcome) {
+    if (outcome.conflict === "not_found") throw notFound();
+    throw notDeployable("The draft changed while deploying. Deploy again.");
+  }
+  await syncWorkflowSchedule({ workflowId, trigger: definition.trigger });
+  return { version: outcome.version.version };
+}
+
+/** "Enabled for all users": whether the workflow runs for Connected Users with no setting of their own. */
+export async function setEnabledForAll({
+  projectId,
+  workflowId,
+  enabled,
+}: {
+  projectId: string;
+  workflowId: string;
+  enabled: boolean;
+}): Promise<void> {
+  if (!(await setWorkflowEnabledForAll({ projectId, workflowId, enabled }))) throw notFound();
+}
+
+/** Deletes a workflow with its versions and runs, and its schedule. */
+export async function removeWorkflow({ projectId, workflowId }: { projectId: string; workflowId: string }): Promise<void> {
+  if (!(await deleteWorkflow({ projectId, workflowId }))) throw notFound();
+  await syncWorkflowSchedule({ workflowId, trigger: null });
+}
+
+/** Refuses (resource_in_use) while a deployed workflow has a request step through this resource. */
+export async function assertResourceNotInDeployedWorkflows({ projectId, resourceId }: { projectId: string; resourceId: string }): Promise<void> {
+  const names = await listDeployedWorkflowsUsingResource({ projectId, resourceId });
+  if (names.length) {
+    throw new AppError("resource_in_use", {
+      message: `Used by deployed workflows: ${names.join(", ")}. Remove its steps from them and deploy first.`,
+    });
+  }
+}
+
+/** Everything the editor page shows. */
+export interface WorkflowEditorView {
+  workflow: Pick<Workflow, "id" | "name" | "enabledForAll" | "deployedVersion" | "deployedAt" | "draftChangedAt" | "updatedAt">;
+  /** The form's initial values: the saved draft. */
+  values: WorkflowEditorInput;
+  /** Published resources, for the Add step menu. */
+  resources: { id: string; name: string; level: "user" | "app" }[];
+  /** What the variable menu lists from (with the sample the form holds). */
+  variableContext: EditorVariableContext;
+  /** The variable menu's names for each saved step, by index. */
+  variables: string[][];
+  undeployedChanges: boolean;
+}
+
+export async function loadWorkflowEditor({ projectId, workflowId }: { projectId: string; workflowId: string }): Promise<WorkflowEditorView | undefined> {
+  const workflow = await getWorkflow({ projectId, workflowId });
+  if (!workflow) return undefined;
+  const resources = await workflowResources(projectId);
+  const values: WorkflowEditorInput = {
+    name: workflow.name,
+    trigger: workflow.draft.trigger,
+    steps: workflow.draft.steps,
+    sampleTrigger: sampleTriggerText(workflow.sampleTrigger),
+  };
+  const variableContext: EditorVariableContext = { resources, lastTestOutputs: workflow.lastTestOutputs };
+  const { id, name, enabledForAll, deployedVersion, deployedAt, draftChangedAt, updatedAt } = workflow;
+  return {
+    workflow: { id, name, enabledForAll, deployedVersion, deployedAt, draftChangedAt, updatedAt },
+    values,
+    resources: resources.map(({ id, name, level }) => ({ id, name, level })),
+    variableContext,
+    variables: editorStepVariables(values, variableContext),
+    undeployedChanges: hasUndeployedChanges(workflow),
+  };
+}
