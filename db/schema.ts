@@ -14,6 +14,7 @@ import {
   uuid,
 } from "drizzle-orm/pg-core";
 import type { PublishedResource, ResourceConfig } from "./resource-config";
+import type { StoredWebhookSettings } from "./webhook-settings";
 import type { StoredRunTrigger, StoredStepAttempt, StoredWorkflowDefinition } from "./workflow-definition";
 
 const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
@@ -136,6 +137,11 @@ export const resources = pgTable(
     config: jsonb("config").$type<ResourceConfig>().notNull().default({}),
     // When the draft's configuration last changed: a test older than this does not vouch for it.
     configChangedAt: timestamp("config_changed_at", { withTimezone: true }).notNull().defaultNow(),
+    // The Webhook Setup page's settings (db/webhook-settings.ts), in force as saved; the signing
+    // secret lives in resource_secrets.
+    webhook: jsonb("webhook").$type<StoredWebhookSettings>(),
+    // The event kept by "Use as sample": the workflow editor lists its payload and headers.
+    webhookSample: jsonb("webhook_sample").$type<{ type: string | null; headers: Record<string, string>; payload: unknown }>(),
     // The configuration in force for connections and requests, copied from the draft by Finish.
     published: jsonb("published").$type<PublishedResource>(),
     publishedAt: timestamp("published_at", { withTimezone: true }),
@@ -291,9 +297,14 @@ export const workflowVersions = pgTable(
     // Denormalised from the definition so triggers find their workflows with an index.
     triggerKind: text("trigger_kind").notNull(),
     eventName: text("event_name"),
+    // Resource Triggers: the resource whose webhook events start it (eventName holds the event type).
+    triggerResourceId: uuid("trigger_resource_id"),
     createdAt: createdAt(),
   },
-  (table) => [primaryKey({ columns: [table.workflowId, table.version] })],
+  (table) => [
+    primaryKey({ columns: [table.workflowId, table.version] }),
+    index("workflow_versions_trigger_resource_idx").on(table.triggerResourceId, table.eventName),
+  ],
 );
 
 /** A Connected User's own setting for a workflow, overriding "Enabled for all users". */
@@ -367,3 +378,39 @@ export type WorkflowVersion = typeof workflowVersions.$inferSelect;
 export type WorkflowRun = typeof workflowRuns.$inferSelect;
 export type WorkflowRunStep = typeof workflowRunSteps.$inferSelect;
 export type WorkflowRunStatus = (typeof workflowRunStatus.enumValues)[number];
+
+// ---------------------------------------------------------------- Resource Triggers (webhooks)
+
+/** Events received on a resource's webhook URL: accepted ones with their payload, rejected ones without. */
+export const webhookEvents = pgTable(
+  "webhook_events",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    projectId: uuid("project_id")
+      .notNull()
+      .references(() => projects.id, { onDelete: "cascade" }),
+    resourceId: uuid("resource_id")
+      .notNull()
+      .references(() => resources.id, { onDelete: "cascade" }),
+    receivedAt: timestamp("received_at", { withTimezone: true }).notNull().defaultNow(),
+    // The Event ID template's value: a second event with the same one starts nothing.
+    eventId: text("event_id"),
+    eventType: text("event_type"),
+    // The Connected User the User matching template found; null when none matched (or App-Level).
+    userId: text("user_id"),
+    matched: boolean("matched").notNull(),
+    signatureOk: boolean("signature_ok").notNull(),
+    // Why it was refused (a bad signature, a body the templates cannot read); null when accepted.
+    rejectedReason: text("rejected_reason"),
+    // Headers (secrets removed) and payload; null for rejected events: their content is not kept.
+    headers: jsonb("headers").$type<Record<string, string>>(),
+    payload: jsonb("payload").$type<unknown>(),
+    runIds: jsonb("run_ids").$type<string[]>().notNull().default([]),
+  },
+  (table) => [
+    uniqueIndex("webhook_events_resource_event_id_key").on(table.resourceId, table.eventId),
+    index("webhook_events_resource_received_idx").on(table.resourceId, table.receivedAt),
+  ],
+);
+
+export type WebhookEvent = typeof webhookEvents.$inferSelect;

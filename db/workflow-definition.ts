@@ -1,11 +1,12 @@
 // The shapes of a workflow as the database stores it (jsonb). lib/workflows/definition.ts
 // validates them with zod; its output types must stay assignable to these.
 
-/** What starts a workflow's runs. Resource Triggers (webhooks) will be one more kind. */
+/** What starts a workflow's runs; `resource_event` is a Resource Trigger ("TaskLab Triggers → task.created"). */
 export type StoredTrigger =
   | { kind: "app_event"; eventName: string }
   | { kind: "request" }
-  | { kind: "scheduler"; cron: string; timeZone: string };
+  | { kind: "scheduler"; cron: string; timeZone: string }
+  | { kind: "resource_event"; resourceId: string; eventType: string };
 
 export interface StoredKeyValue {
   name: string;

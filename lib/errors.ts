@@ -18,6 +18,8 @@ export const ERROR_CATALOGUE = {
   not_a_preflight: { status: 400, message: "A preflight request names its Origin." },
   resource_not_ready: { status: 400, message: "Finish the Request Details step first." },
   workflow_not_deployable: { status: 400, message: "This workflow cannot be deployed yet." },
+  invalid_webhook: { status: 400, message: "The webhook body cannot be read by this resource's Event type, User matching or Event ID templates." },
+  invalid_signature: { status: 401, message: "The webhook's signature does not verify." },
   missing_user_token: { status: 401, message: "Send the User Token as Authorization: Bearer <token>." },
   invalid_user_token: { status: 401, message: "The User Token is not valid." },
   invalid_secret_key: { status: 401, message: "The Secret Key is unknown or revoked." },

@@ -30,14 +30,24 @@ function deployed(projectId: string) {
 
 const joinDeployedVersion = and(eq(workflowVersions.workflowId, workflows.id), eq(workflowVersions.version, workflows.deployedVersion));
 
-/** The project's deployed workflows whose trigger is the App Event `eventName`. */
-export async function listDeployedWorkflowsForEvent({ projectId, eventName }: { projectId: string; eventName: string }): Promise<DeployedWorkflow[]> {
+/** The project's deployed workflows on this App Event, or on this Resource Trigger event type. */
+export async function listDeployedWorkflowsForEvent({
+  projectId,
+  event,
+}: {
+  projectId: string;
+  event: { kind: "app_event"; name: string } | { kind: "resource_event"; resourceId: string; type: string };
+}): Promise<DeployedWorkflow[]> {
   const db = await getDb();
+  const trigger =
+    event.kind === "app_event"
+      ? and(eq(workflowVersions.triggerKind, "app_event"), eq(workflowVersions.eventName, event.name))
+      : and(eq(workflowVersions.triggerKind, "resource_event"), eq(workflowVersions.triggerResourceId, event.resourceId), eq(workflowVersions.eventName, event.type));
   return db
     .select({ workflow: workflows, version: workflowVersions })
     .from(workflows)
     .innerJoin(workflowVersions, joinDeployedVersion)
-    .where(and(deployed(projectId), eq(workflowVersions.triggerKind, "app_event"), eq(workflowVersions.eventName, eventName)));
+    .where(and(deployed(projectId), trigger));
 }
 
 /** A workflow of the project with the version it has deployed (undefined version when it has none). */

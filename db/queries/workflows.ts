@@ -139,7 +139,8 @@ export async function deployWorkflowVersion({
         version: (current.deployedVersion ?? 0) + 1,
         definition,
         triggerKind: trigger?.kind ?? "none",
-        eventName: trigger?.kind === "app_event" ? trigger.eventName : null,
+        eventName: trigger?.kind === "app_event" ? trigger.eventName : trigger?.kind === "resource_event" ? trigger.eventType : null,
+        triggerResourceId: trigger?.kind === "resource_event" ? trigger.resourceId : null,
       })
       .returning();
     await tx

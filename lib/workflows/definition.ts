@@ -11,6 +11,7 @@ export const TRIGGER_KIND_LABELS: Record<StoredTrigger["kind"], string> = {
   app_event: "App Event",
   request: "Request",
   scheduler: "Scheduler",
+  resource_event: "Resource Trigger",
 };
 
 export const WORKFLOW_STEP_TYPES = ["request", "condition", "delay"] as const;
@@ -75,6 +76,11 @@ export const triggerSchema = z.discriminatedUnion("kind", [
         { error: "Enter a cron expression of five fields: minute hour day-of-month month day-of-week (e.g. 0 9 * * 1-5)." },
       ),
     timeZone: z.string().trim().min(1).max(64).refine(isTimeZone, { error: "Enter an IANA time zone, e.g. Europe/Berlin or UTC." }),
+  }),
+  z.object({
+    kind: z.literal("resource_event"),
+    resourceId: z.uuid({ error: "Choose a resource." }),
+    eventType: z.string().trim().min(1, { error: "Choose an event type." }).max(200),
   }),
 ]);
 export type WorkflowTrigger = z.output<typeof triggerSchema>;

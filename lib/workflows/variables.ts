@@ -40,6 +40,7 @@ const TRIGGER_ROOTS: Record<string, readonly string[]> = {
   app_event: ["trigger.name", "trigger.payload"],
   request: ["trigger.body"],
   scheduler: ["trigger.scheduledAt"],
+  resource_event: ["trigger.type", "trigger.payload", "trigger.headers"],
 };
 
 /** The variables a template in step `stepIndex` may use. */
@@ -52,7 +53,7 @@ export function availableVariables(definition: StoredWorkflowDefinition, stepInd
     const sample = context.sampleTrigger[key];
     if (sample === undefined) {
       names.add(root);
-      if (root !== "trigger.name" && root !== "trigger.scheduledAt") openPrefixes.push(`${root}.`);
+      if (root !== "trigger.name" && root !== "trigger.scheduledAt" && root !== "trigger.type") openPrefixes.push(`${root}.`);
     } else for (const path of jsonPaths(root, sample)) names.add(path);
   }
   const usedResources = new Set(definition.steps.flatMap((step) => (step.type === "request" ? [step.resourceId] : [])));
@@ -97,10 +98,9 @@ export interface RunContext {
   steps: Readonly<Record<string, unknown>>;
 }
 
-/** The value a variable names in a run, or undefined (own properties only). */
-export function resolveVariable(name: string, context: RunContext): unknown {
-  const [root, ...path] = name.split(".");
-  let current: unknown = root === "trigger" ? context.trigger : root === "steps" ? context.steps : root === "user" ? context.user : undefined;
+/** The value at a dotted path into JSON, or undefined (own properties only: `constructor` is no path). */
+export function valueAtPath(value: unknown, path: readonly string[]): unknown {
+  let current = value;
   for (const key of path) {
     if (current === null || typeof current !== "object" || !Object.hasOwn(current, key)) return undefined;
     current = (current as Record<string, unknown>)[key];
@@ -108,8 +108,15 @@ export function resolveVariable(name: string, context: RunContext): unknown {
   return current;
 }
 
+/** The value a variable names in a run, or undefined. */
+export function resolveVariable(name: string, context: RunContext): unknown {
+  const [root, ...path] = name.split(".");
+  const base = root === "trigger" ? context.trigger : root === "steps" ? context.steps : root === "user" ? context.user : undefined;
+  return base === undefined ? undefined : valueAtPath(base, path);
+}
+
 /** A value as template text: strings as they are, missing as empty, anything else as JSON. */
-function asText(value: unknown): string {
+export function asText(value: unknown): string {
   if (value === undefined || value === null) return "";
   return typeof value === "string" ? value : JSON.stringify(value);
 }

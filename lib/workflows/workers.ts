@@ -3,6 +3,7 @@ import { userRunConcurrency } from "@/lib/config/env";
 import { describeUnexpectedError } from "@/lib/errors";
 import { getWorkflowEngine, RETENTION_QUEUE, STEP_QUEUE, type StepJob, TICK_QUEUE, type TickJob } from "./engine";
 import { executeStepJob } from "./execute";
+import { deleteExpiredWebhookEvents } from "@/lib/webhooks/intake";
 import { deleteExpiredRuns, runScheduledTick } from "./runs";
 
 /**
@@ -43,5 +44,6 @@ export async function startWorkflowWorkers(): Promise<void> {
   });
   await boss.work(RETENTION_QUEUE, { pollingIntervalSeconds: 60 }, async () => {
     await deleteExpiredRuns();
+    await deleteExpiredWebhookEvents();
   });
 }

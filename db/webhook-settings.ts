@@ -1,0 +1,29 @@
+// A resource's webhook settings as the database stores them (jsonb); lib/webhooks/settings.ts
+// validates them with zod.
+
+export type StoredWebhookSignature =
+  | { kind: "none" }
+  | {
+      kind: "hmac";
+      header: string;
+      algorithm: "sha256" | "sha1";
+      encoding: "hex" | "base64";
+      /** Text before the signature in the header, e.g. `sha256=`. */
+      prefix: string;
+      /** What is signed: the raw body, or `{timestamp}.{body}` with the timestamp from a header. */
+      content: "body" | "timestamp_body";
+      timestampHeader: string;
+      toleranceSeconds: number;
+    }
+  | { kind: "standard_webhooks" };
+
+export interface StoredWebhookSettings {
+  signature: StoredWebhookSignature;
+  /** Templates over `payload.*` and `headers.*`. */
+  eventTypeTemplate: string;
+  eventTypes: string[];
+  userMatchTemplate: string;
+  /** Match the template's value against the user id, or a User Profile field (a dotted path). */
+  userMatchField: { kind: "user_id" } | { kind: "profile"; path: string };
+  eventIdTemplate: string;
+}

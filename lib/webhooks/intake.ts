@@ -1,0 +1,155 @@
+import { getUserConnection } from "@/db/queries/connections";
+import { getResource, getResourceSecretCiphertexts } from "@/db/queries/resources";
+import { deleteWebhookEventsOlderThan, findUserByProfileField, recordRejectedWebhookEvent, recordWebhookEvent } from "@/db/queries/webhook-events";
+import { listDeployedWorkflowsForEvent, type NewRun } from "@/db/queries/workflow-runs";
+import type { Resource } from "@/db/schema";
+import type { StoredWebhookSettings } from "@/db/webhook-settings";
+import { AppError } from "@/lib/errors";
+import { decryptResourceSecret } from "@/lib/resources/secrets";
+import { renderTemplate, TemplateError, templateVariableNames } from "@/lib/resources/template";
+import { enqueueStep } from "@/lib/workflows/engine";
+import { runnableFor } from "@/lib/workflows/runs";
+import { asText, valueAtPath } from "@/lib/workflows/variables";
+import { WEBHOOK_SECRET } from "./settings";
+import { verifyWebhookSignature } from "./verify";
+
+/** A webhook body over this is refused (413), counted while reading. */
+export const MAX_WEBHOOK_BYTES = 1024 * 1024;
+
+/** Headers never kept with an event: they carry credentials or the signature itself. */
+const SECRET_HEADERS = new Set(["authorization", "cookie", "proxy-authorization", "webhook-signature", "x-api-key"]);
+
+async function readRawBody(request: Request): Promise<Buffer> {
+  const declared = Number(request.headers.get("content-length"));
+  const tooLarge = () => new AppError("payload_too_large", { message: `The body is over ${MAX_WEBHOOK_BYTES / 1024 / 1024} MB.` });
+  if (declared > MAX_WEBHOOK_BYTES) throw tooLarge();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  if (request.body) {
+    const reader = request.body.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > MAX_WEBHOOK_BYTES) {
+        await reader.cancel();
+        throw tooLarge();
+      }
+      chunks.push(value);
+    }
+  }
+  return Buffer.concat(chunks);
+}
+
+/** A webhook template's value, from `payload.*` (the JSON body) and `headers.*` (lower-case names). */
+function renderWebhookTemplate(template: string, event: { payload: unknown; headers: Record<string, string> }): string {
+  const values = Object.fromEntries(
+    templateVariableNames(template).map((name) => {
+      const [root, ...path] = name.split(".");
+      return [name, asText(valueAtPath(root === "payload" ? event.payload : event.headers, path))];
+    }),
+  );
+  return renderTemplate(template, values);
+}
+
+async function webhookSecret(resource: Resource): Promise<string[]> {
+  const ciphertexts = await getResourceSecretCiphertexts({ resourceId: resource.id, names: [WEBHOOK_SECRET] });
+  const ciphertext = ciphertexts.get(WEBHOOK_SECRET);
+  return ciphertext === undefined ? [] : [decryptResourceSecret(resource.id, WEBHOOK_SECRET, ciphertext)];
+}
+
+/** Which Connected User an event is for: the User matching template's value, as a user id or a User Profile field. */
+async function matchUser(resource: Resource, settings: StoredWebhookSettings, key: string): Promise<string | undefined> {
+  if (!key) return undefined;
+  if (settings.userMatchField.kind === "profile") return findUserByProfileField({ resourceId: resource.id, path: settings.userMatchField.path, value: key });
+  return (await getUserConnection({ projectId: resource.projectId, resourceId: resource.id, userId: key })) ? key : undefined;
+}
+
+export interface WebhookReceipt {
+  received: true;
+  duplicate: boolean;
+  eventType: string;
+  matched: boolean;
+  runIds: string[];
+}
+
+/**
+ * Webhook intake (`POST /projects/{projectId}/resources/{resourceId}/webhook`): verifies the
+ * signature on the raw bytes first, then reads the event's type, user and id from the JSON
+ * body with the resource's templates, and stores the event with its runs (every deployed
+ * workflow on "<Resource> Triggers → that type" enabled for the matched user; App-Level
+ * resources: once per event) in one transaction. No outbound call.
+ */
+export async function receiveWebhook({ projectId, resourceId, request }: { projectId: string; resourceId: string; request: Request }): Promise<WebhookReceipt> {
+  const resource = await getResource({ projectId, resourceId });
+  const settings = resource?.webhook;
+  if (!resource?.published || !settings) throw new AppError("resource_not_found", { message: "No published resource with webhooks set up has this ID in this project." });
+  const rawBody = await readRawBody(request);
+  const headers: Record<string, string> = {};
+  request.headers.forEach((value, name) => {
+    headers[name.toLowerCase()] = value;
+  });
+
+  const check = verifyWebhookSignature({ signature: settings.signature, secret: await webhookSecret(resource), rawBody, headers });
+  if (!check.ok) {
+    await recordRejectedWebhookEvent({ projectId, resourceId, signatureOk: false, rejectedReason: `Signature: ${check.reason}` });
+    throw new AppError("invalid_signature", { message: `The webhook's signature does not verify: ${check.reason}` });
+  }
+
+  let payload: unknown;
+  try {
+    payload = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(rawBody));
+  } catch {
+    await recordRejectedWebhookEvent({ projectId, resourceId, signatureOk: true, rejectedReason: "The body is not JSON." });
+    throw new AppError("invalid_webhook", { message: "The webhook body must be JSON." });
+  }
+  const kept = Object.fromEntries(
+    Object.entries(headers).filter(([name]) => !SECRET_HEADERS.has(name) && !(settings.signature.kind === "hmac" && name === settings.signature.header)),
+  );
+  let eventType: string;
+  let eventId: string;
+  let userKey: string;
+  try {
+    eventType = renderWebhookTemplate(settings.eventTypeTemplate, { payload, headers });
+    eventId = renderWebhookTemplate(settings.eventIdTemplate, { payload, headers });
+    userKey = resource.published.level === "app" ? "" : renderWebhookTemplate(settings.userMatchTemplate, { payload, headers });
+  } catch (error) {
+    if (!(error instanceof TemplateError)) throw error;
+    await recordRejectedWebhookEvent({ projectId, resourceId, signatureOk: true, rejectedReason: error.message });
+    throw new AppError("invalid_webhook", { message: error.message });
+  }
+  if (!eventType) {
+    await recordRejectedWebhookEvent({ projectId, resourceId, signatureOk: true, rejectedReason: "The Event type template found nothing in this event." });
+    throw new AppError("invalid_webhook", { message: "The Event type template found nothing in this event." });
+  }
+
+  const appLevel = resource.published.level === "app";
+  const userId = appLevel ? undefined : await matchUser(resource, settings, userKey);
+  const matched = appLevel || userId !== undefined;
+  let runs: NewRun[] = [];
+  if (matched) {
+    const deployed = await listDeployedWorkflowsForEvent({ projectId, event: { kind: "resource_event", resourceId, type: eventType } });
+    const { runnable } = await runnableFor(projectId, deployed, userId);
+    runs = runnable.map((entry) => ({
+      projectId,
+      workflowId: entry.workflow.id,
+      version: entry.version.version,
+      userId: userId ?? null,
+      trigger: { kind: "resource_event", input: { type: eventType, payload, headers: kept } },
+    }));
+  }
+  const recorded = await recordWebhookEvent({
+    event: { projectId, resourceId, eventId: eventId || null, eventType, userId: userId ?? null, matched, signatureOk: true, headers: kept, payload },
+    runs,
+    enqueue: (tx, run) => enqueueStep(tx, { runId: run.id, position: 0, userId: run.userId }),
+  });
+  if (recorded.duplicate) return { received: true, duplicate: true, eventType, matched, runIds: [] };
+  return { received: true, duplicate: false, eventType, matched, runIds: recorded.runs.map((run) => run.id) };
+}
+
+/** Webhook events are kept this long (the Events list), then deleted by the daily retention job. */
+export const WEBHOOK_EVENT_RETENTION_DAYS = 30;
+
+export function deleteExpiredWebhookEvents(now = new Date()): Promise<number> {
+  return deleteWebhookEventsOlderThan({ olderThan: new Date(now.getTime() - WEBHOOK_EVENT_RETENTION_DAYS * 24 * 60 * 60 * 1000) });
+}

@@ -1,0 +1,87 @@
+import { z } from "zod";
+import type { StoredWebhookSettings } from "@/db/webhook-settings";
+import { TemplateError, templateVariableNames } from "@/lib/resources/template";
+
+// The Webhook Setup page's settings: one schema for the form, the save action and the intake.
+
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const headerName = (what: string) =>
+  z
+    .string()
+    .trim()
+    .min(1, { error: `Enter the ${what}.` })
+    .max(100)
+    .regex(HEADER_NAME, { error: "Header names cannot contain spaces or separators." })
+    .transform((value) => value.toLowerCase());
+
+export const webhookSignatureSchema = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("none") }),
+  z.object({
+    kind: z.literal("hmac"),
+    header: headerName("signature header"),
+    algorithm: z.enum(["sha256", "sha1"]),
+    encoding: z.enum(["hex", "base64"]),
+    prefix: z.string().max(40),
+    content: z.enum(["body", "timestamp_body"]),
+    timestampHeader: z.string().trim().max(100),
+    toleranceSeconds: z.number().int().min(1).max(86_400),
+  }),
+  z.object({ kind: z.literal("standard_webhooks") }),
+]);
+
+/** Variables the webhook templates may use: anything in the payload or the headers. */
+const OPEN_PREFIXES = ["payload.", "headers."];
+
+function checkTemplate(ctx: z.RefinementCtx, path: string, template: string) {
+  let names: string[];
+  try {
+    names = templateVariableNames(template);
+  } catch (error) {
+    if (!(error instanceof TemplateError)) throw error;
+    ctx.addIssue({ code: "custom", path: [path], message: error.message });
+    return;
+  }
+  const unknown = names.find((name) => !OPEN_PREFIXES.some((prefix) => name.startsWith(prefix)));
+  if (unknown) {
+    ctx.addIssue({ code: "custom", path: [path], message: `Unknown variable "${unknown}": use payload.* (the JSON body) or headers.* (lower-case names).` });
+  }
+}
+
+export const webhookSettingsSchema = z
+  .object({
+    signature: webhookSignatureSchema,
+    eventTypeTemplate: z.string().trim().min(1, { error: "Enter the Event type, e.g. {{payload.type}}." }).max(500),
+    eventTypes: z
+      .array(z.string().trim().min(1).max(200).regex(/^[A-Za-z0-9_.:-]+$/, { error: "Use letters, digits and . _ : - (e.g. task.created)." }))
+      .min(1, { error: "List at least one event type." })
+      .max(50),
+    userMatchTemplate: z.string().trim().max(500),
+    userMatchField: z.discriminatedUnion("kind", [
+      z.object({ kind: z.literal("user_id") }),
+      z.object({ kind: z.literal("profile"), path: z.string().trim().regex(/^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*$/, { error: "Enter a profile field like account_id." }) }),
+    ]),
+    eventIdTemplate: z.string().trim().max(500),
+  })
+  .superRefine((value, ctx) => {
+    checkTemplate(ctx, "eventTypeTemplate", value.eventTypeTemplate);
+    checkTemplate(ctx, "userMatchTemplate", value.userMatchTemplate);
+    checkTemplate(ctx, "eventIdTemplate", value.eventIdTemplate);
+    if (value.signature.kind === "hmac" && value.signature.content === "timestamp_body" && !value.signature.timestampHeader) {
+      ctx.addIssue({ code: "custom", path: ["signature", "timestampHeader"], message: "Enter the timestamp header." });
+    }
+  }) satisfies z.ZodType<StoredWebhookSettings>;
+
+export type WebhookSettings = z.output<typeof webhookSettingsSchema>;
+
+/** What a resource without settings starts from. */
+export const DEFAULT_WEBHOOK_SETTINGS: StoredWebhookSettings = {
+  signature: { kind: "standard_webhooks" },
+  eventTypeTemplate: "{{payload.type}}",
+  eventTypes: [],
+  userMatchTemplate: "",
+  userMatchField: { kind: "user_id" },
+  eventIdTemplate: "{{headers.webhook-id}}",
+};
+
+/** The name of the webhook signing secret in resource_secrets. */
+export const WEBHOOK_SECRET = "webhook_secret";
