@@ -1,3 +1,4 @@
+import { readBodyWithin } from "@/lib/api/request-body";
 import { AppError } from "@/lib/errors";
 import type { RequiredKey } from "@/lib/resources/required-keys";
 
@@ -15,27 +16,10 @@ export async function readJsonObject(request: Request, notAnObject?: string): Pr
   if (!/^application\/json\s*(;|$)/i.test(contentType.trim())) {
     throw new AppError("unsupported_media_type");
   }
-  const tooLarge = new AppError("payload_too_large", { message: `The body is over ${MAX_CONNECT_BODY_BYTES / 1024} KB.` });
-  const declared = Number(request.headers.get("content-length"));
-  if (declared > MAX_CONNECT_BODY_BYTES) throw tooLarge;
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  if (request.body) {
-    const reader = request.body.getReader();
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
-      if (size > MAX_CONNECT_BODY_BYTES) {
-        await reader.cancel();
-        throw tooLarge;
-      }
-      chunks.push(value);
-    }
-  }
+  const body = await readBodyWithin(request, MAX_CONNECT_BODY_BYTES, `The body is over ${MAX_CONNECT_BODY_BYTES / 1024} KB.`);
   let parsed: unknown;
   try {
-    parsed = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(Buffer.concat(chunks)));
+    parsed = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(body));
   } catch {
     throw new AppError("invalid_json");
   }

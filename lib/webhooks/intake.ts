@@ -1,4 +1,5 @@
 import { getUserConnection } from "@/db/queries/connections";
+import { readBodyWithin } from "@/lib/api/request-body";
 import { getResource, getResourceSecretCiphertexts } from "@/db/queries/resources";
 import { deleteWebhookEventsOlderThan, findUserByProfileField, recordRejectedWebhookEvent, recordWebhookEvent } from "@/db/queries/webhook-events";
 import { listDeployedWorkflowsForEvent, type NewRun } from "@/db/queries/workflow-runs";
@@ -18,28 +19,6 @@ export const MAX_WEBHOOK_BYTES = 1024 * 1024;
 
 /** Headers never kept with an event: they carry credentials or the signature itself. */
 const SECRET_HEADERS = new Set(["authorization", "cookie", "proxy-authorization", "webhook-signature", "x-api-key"]);
-
-async function readRawBody(request: Request): Promise<Buffer> {
-  const declared = Number(request.headers.get("content-length"));
-  const tooLarge = () => new AppError("payload_too_large", { message: `The body is over ${MAX_WEBHOOK_BYTES / 1024 / 1024} MB.` });
-  if (declared > MAX_WEBHOOK_BYTES) throw tooLarge();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  if (request.body) {
-    const reader = request.body.getReader();
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
-      if (size > MAX_WEBHOOK_BYTES) {
-        await reader.cancel();
-        throw tooLarge();
-      }
-      chunks.push(value);
-    }
-  }
-  return Buffer.concat(chunks);
-}
 
 /** A webhook template's value, from `payload.*` (the JSON body) and `headers.*` (lower-case names). */
 function renderWebhookTemplate(template: string, event: { payload: unknown; headers: Record<string, string> }): string {
@@ -84,7 +63,7 @@ export async function receiveWebhook({ projectId, resourceId, request }: { proje
   const resource = await getResource({ projectId, resourceId });
   const settings = resource?.webhook;
   if (!resource?.published || !settings) throw new AppError("resource_not_found", { message: "No published resource with webhooks set up has this ID in this project." });
-  const rawBody = await readRawBody(request);
+  const rawBody = await readBodyWithin(request, MAX_WEBHOOK_BYTES, `The body is over ${MAX_WEBHOOK_BYTES / 1024 / 1024} MB.`);
   const headers: Record<string, string> = {};
   request.headers.forEach((value, name) => {
     headers[name.toLowerCase()] = value;
