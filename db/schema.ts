@@ -194,6 +194,10 @@ export const connections = pgTable(
     profile: jsonb("profile").$type<Record<string, unknown>>(),
     invalidReason: text("invalid_reason"),
     failureCount: integer("failure_count").notNull().default(0),
+    // The resource's webhook Subscription for this user: subscribed, pending (queued or being
+    // retried) or failed (retries used up), with the last error; null when it has none.
+    subscriptionStatus: text("subscription_status").$type<"pending" | "subscribed" | "failed">(),
+    subscriptionError: text("subscription_error"),
     // Bumped whenever the credentials are replaced from outside a refresh (a reconnect, new
     // test credentials, a new App-Level grant): a refresh stores its tokens only if the
     // version it started from is still current, so the newer credentials win.

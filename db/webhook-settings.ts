@@ -17,6 +17,14 @@ export type StoredWebhookSignature =
     }
   | { kind: "standard_webhooks" };
 
+/** A request through the resource, its templates over `webhook.url` and `user.id`. */
+export interface StoredSubscriptionRequest {
+  method: "POST" | "PUT" | "PATCH" | "DELETE";
+  path: string;
+  /** A JSON template; empty sends no body. */
+  body: string;
+}
+
 export interface StoredWebhookSettings {
   signature: StoredWebhookSignature;
   /** Templates over `payload.*` and `headers.*`. */
@@ -26,4 +34,9 @@ export interface StoredWebhookSettings {
   /** Match the template's value against the user id, or a User Profile field (a dotted path). */
   userMatchField: { kind: "user_id" } | { kind: "profile"; path: string };
   eventIdTemplate: string;
+  /**
+   * Optional Subscription: registers the webhook URL in a user's account when they connect
+   * (retried until it succeeds), and the Unsubscribe request when they disconnect.
+   */
+  subscription?: { subscribe: StoredSubscriptionRequest; unsubscribe: StoredSubscriptionRequest | null } | null;
 }

@@ -206,6 +206,8 @@ export async function listResourceConnections({
       status: connections.status,
       profile: connections.profile,
       invalidReason: connections.invalidReason,
+      subscriptionStatus: connections.subscriptionStatus,
+      subscriptionError: connections.subscriptionError,
       createdAt: connections.createdAt,
       updatedAt: connections.updatedAt,
       refreshedAt: connections.refreshedAt,

@@ -48,3 +48,8 @@ export function userRunConcurrency(): number {
 export function stepRetryBaseMs(): number {
   return wholeNumber("SWITCHBOARD_RETRY_BASE_MS", 2000);
 }
+
+/** NEXTAUTH_URL: the dashboard's public URL, also what webhook URLs are built from; undefined when unset. */
+export function publicUrl(): string | undefined {
+  return process.env.NEXTAUTH_URL || undefined;
+}

@@ -1,8 +1,10 @@
 import { decodeJwt } from "jose";
-import { deleteConnection, upsertConnection } from "@/db/queries/connections";
+import { deleteConnection, getUserConnection, upsertConnection } from "@/db/queries/connections";
 import { getResource } from "@/db/queries/resources";
 import type { Connection, Resource } from "@/db/schema";
+import { allowPrivateNetworkEverywhere } from "@/lib/config/env";
 import { AppError } from "@/lib/errors";
+import { queueSubscription, unsubscribe } from "@/lib/webhooks/subscription";
 import { requiredKeys } from "@/lib/resources/required-keys";
 import { profileFieldList } from "@/lib/resources/schema";
 import { renderPathTemplate, TemplateError } from "@/lib/resources/template";
@@ -45,11 +47,14 @@ export async function connectUser({
   resourceId,
   userId,
   body,
+  origin,
 }: {
   project: SdkProject;
   resourceId: string;
   userId: string;
   body: Record<string, unknown>;
+  /** This app's public origin, for the webhook URL a Subscription registers. */
+  origin?: string;
 }): Promise<ConnectionView> {
   const resource = await publishedUserResource(project.id, resourceId);
   const values = validateConnectBody(body, requiredKeys(resource.published, resource.published.config));
@@ -64,6 +69,7 @@ export async function connectUser({
     profile,
     accessTokenExpiresAt: credentials.accessTokenExpiresAt,
   });
+  if (origin) await queueSubscription({ connectionId: connection.id, resource, origin });
   return connectionView(connection);
 }
 
@@ -71,12 +77,20 @@ export async function disconnectUser({
   project,
   resourceId,
   userId,
+  origin,
 }: {
   project: SdkProject;
   resourceId: string;
   userId: string;
+  /** This app's public origin: the webhook URL the Unsubscribe request names. */
+  origin?: string;
 }): Promise<{ deleted: true }> {
-  await publishedUserResource(project.id, resourceId);
+  const resource = await publishedUserResource(project.id, resourceId);
+  // While the credentials still exist; a failure does not keep the user connected.
+  if (origin && resource.webhook?.subscription?.unsubscribe && (await getUserConnection({ projectId: project.id, resourceId, userId }))) {
+    const failure = await unsubscribe({ resource, userId, origin, allowPrivateNetwork: project.allowPrivateNetwork || allowPrivateNetworkEverywhere() });
+    if (failure) console.warn(`Webhook unsubscribe failed for a disconnected user of resource ${resourceId}: ${failure.slice(0, 200)}`);
+  }
   if (!(await deleteConnection({ projectId: project.id, resourceId, userId }))) throw new AppError("connection_not_found");
   return { deleted: true as const };
 }

@@ -4,8 +4,8 @@
  * so a template can only ever insert a named value.
  */
 
-/** Resources use inputs, credentials and profile; workflows add trigger, steps and user; webhook settings payload and headers. */
-export const TEMPLATE_NAMESPACES = ["inputs", "credentials", "profile", "trigger", "steps", "user", "payload", "headers"] as const;
+/** Resources use inputs, credentials and profile; workflows add trigger, steps and user; webhook settings payload, headers and webhook. */
+export const TEMPLATE_NAMESPACES = ["inputs", "credentials", "profile", "trigger", "steps", "user", "payload", "headers", "webhook"] as const;
 export type TemplateNamespace = (typeof TEMPLATE_NAMESPACES)[number];
 
 export type TemplatePart =
@@ -29,7 +29,7 @@ const IDENTIFIER = "[A-Za-z_][A-Za-z0-9_]*";
 // A step in a path into JSON: an object key (header names have hyphens) or an array index.
 const SEGMENT = "[A-Za-z0-9_][A-Za-z0-9_-]*";
 const VARIABLE = new RegExp(
-  `^(?:(?<namespace>inputs|credentials)\\.(?<key>${IDENTIFIER})|(?<deep>profile|trigger|steps|user|payload|headers)\\.(?<path>${SEGMENT}(?:\\.${SEGMENT})*))$`,
+  `^(?:(?<namespace>inputs|credentials)\\.(?<key>${IDENTIFIER})|(?<deep>profile|trigger|steps|user|payload|headers|webhook)\\.(?<path>${SEGMENT}(?:\\.${SEGMENT})*))$`,
 );
 
 export function parseTemplate(template: string): TemplatePart[] {

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { StoredWebhookSettings } from "@/db/webhook-settings";
-import { TemplateError, templateVariableNames } from "@/lib/resources/template";
+import { TemplateError, templateVariableNames, validateTemplate } from "@/lib/resources/template";
 
 // The Webhook Setup page's settings: one schema for the form, the save action and the intake.
 
@@ -21,13 +21,26 @@ export const webhookSignatureSchema = z.discriminatedUnion("kind", [
     header: headerName("signature header"),
     algorithm: z.enum(["sha256", "sha1"]),
     encoding: z.enum(["hex", "base64"]),
-    prefix: z.string().max(40),
+    prefix: z.string().max(40, { error: "Use at most 40 characters." }),
     content: z.enum(["body", "timestamp_body"]),
-    timestampHeader: z.string().trim().max(100),
-    toleranceSeconds: z.number().int().min(1).max(86_400),
+    timestampHeader: z.string().trim().max(100, { error: "Use at most 100 characters." }),
+    toleranceSeconds: z
+      .number({ error: "Enter the tolerance in seconds, e.g. 300." })
+      .int({ error: "Enter whole seconds." })
+      .min(1, { error: "Allow at least 1 second." })
+      .max(86_400, { error: "Allow at most 86400 seconds (a day)." }),
   }),
   z.object({ kind: z.literal("standard_webhooks") }),
 ]);
+
+/** What a Subscription's templates may use. */
+export const SUBSCRIPTION_VARIABLES = ["webhook.url", "user.id"];
+
+const subscriptionRequestSchema = z.object({
+  method: z.enum(["POST", "PUT", "PATCH", "DELETE"]),
+  path: z.string().trim().max(2048).refine((path) => path.startsWith("/"), { error: "Enter a path starting with /, relative to the API Base URL." }),
+  body: z.string().max(16_384),
+});
 
 /** Variables the webhook templates may use: anything in the payload or the headers. */
 const OPEN_PREFIXES = ["payload.", "headers."];
@@ -61,11 +74,27 @@ export const webhookSettingsSchema = z
       z.object({ kind: z.literal("profile"), path: z.string().trim().regex(/^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*$/, { error: "Enter a profile field like account_id." }) }),
     ]),
     eventIdTemplate: z.string().trim().max(500),
+    subscription: z.object({ subscribe: subscriptionRequestSchema, unsubscribe: subscriptionRequestSchema.nullable() }).nullable().optional(),
   })
   .superRefine((value, ctx) => {
     checkTemplate(ctx, "eventTypeTemplate", value.eventTypeTemplate);
     checkTemplate(ctx, "userMatchTemplate", value.userMatchTemplate);
     checkTemplate(ctx, "eventIdTemplate", value.eventIdTemplate);
+    const requests = value.subscription ? ([["subscribe", value.subscription.subscribe], ["unsubscribe", value.subscription.unsubscribe]] as const) : [];
+    for (const [name, request] of requests) {
+      if (!request) continue;
+      for (const field of ["path", "body"] as const) {
+        const problems = validateTemplate(request[field], SUBSCRIPTION_VARIABLES);
+        if (problems.length) ctx.addIssue({ code: "custom", path: ["subscription", name, field], message: problems.join(" ") });
+      }
+      if (request.body.trim()) {
+        try {
+          JSON.parse(request.body);
+        } catch {
+          ctx.addIssue({ code: "custom", path: ["subscription", name, "body"], message: 'The body must be JSON, e.g. {"url": "{{webhook.url}}"}.' });
+        }
+      }
+    }
     if (value.signature.kind === "hmac" && value.signature.content === "timestamp_body" && !value.signature.timestampHeader) {
       ctx.addIssue({ code: "custom", path: ["signature", "timestampHeader"], message: "Enter the timestamp header." });
     }

@@ -10,6 +10,7 @@ import type { StoredTrigger } from "@/db/workflow-definition";
 export const STEP_QUEUE = "workflow-step";
 export const TICK_QUEUE = "workflow-tick";
 export const RETENTION_QUEUE = "workflow-retention";
+export const SUBSCRIPTION_QUEUE = "webhook-subscription";
 
 export interface StepJob {
   runId: string;
@@ -19,6 +20,14 @@ export interface StepJob {
 export interface TickJob {
   workflowId: string;
 }
+
+export interface SubscriptionJob {
+  connectionId: string;
+  webhookUrl: string;
+}
+
+/** A failed webhook Subscription is tried this many more times, with backoff from 30 s (about 15 minutes in all). */
+export const SUBSCRIPTION_RETRIES = 5;
 
 /**
  * A worker that dies mid-step stops sending heartbeats; the next supervision pass after this
@@ -44,6 +53,7 @@ async function startEngine(): Promise<PgBoss> {
   await boss.createQueue(STEP_QUEUE, { retryLimit: 3, retryDelay: 1, expireInSeconds: 15 * 60, heartbeatSeconds: STEP_HEARTBEAT_SECONDS });
   await boss.createQueue(TICK_QUEUE, { retryLimit: 3, retryDelay: 5, expireInSeconds: 10 * 60 });
   await boss.createQueue(RETENTION_QUEUE, { retryLimit: 1, expireInSeconds: 60 * 60 });
+  await boss.createQueue(SUBSCRIPTION_QUEUE, { retryLimit: SUBSCRIPTION_RETRIES, retryDelay: 30, retryBackoff: true, expireInSeconds: 5 * 60 });
   await boss.schedule(RETENTION_QUEUE, "17 3 * * *", {}, { tz: "UTC" });
   return boss;
 }

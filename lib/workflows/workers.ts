@@ -1,7 +1,18 @@
-import type { JobWithMetadata } from "pg-boss";
+import type { Job, JobWithMetadata } from "pg-boss";
 import { userRunConcurrency } from "@/lib/config/env";
 import { describeUnexpectedError } from "@/lib/errors";
-import { getWorkflowEngine, RETENTION_QUEUE, STEP_QUEUE, type StepJob, TICK_QUEUE, type TickJob } from "./engine";
+import { runSubscription } from "@/lib/webhooks/subscription";
+import {
+  getWorkflowEngine,
+  RETENTION_QUEUE,
+  STEP_QUEUE,
+  type StepJob,
+  SUBSCRIPTION_QUEUE,
+  SUBSCRIPTION_RETRIES,
+  type SubscriptionJob,
+  TICK_QUEUE,
+  type TickJob,
+} from "./engine";
 import { executeStepJob } from "./execute";
 import { deleteExpiredWebhookEvents } from "@/lib/webhooks/intake";
 import { deleteExpiredRuns, runScheduledTick } from "./runs";
@@ -41,6 +52,9 @@ export async function startWorkflowWorkers(): Promise<void> {
   );
   await boss.work(TICK_QUEUE, { pollingIntervalSeconds: 2, includeMetadata: true }, async ([job]: JobWithMetadata<TickJob>[]) => {
     if (job) await runScheduledTick({ workflowId: job.data.workflowId, sentAt: job.createdOn });
+  });
+  await boss.work(SUBSCRIPTION_QUEUE, { pollingIntervalSeconds: 1 }, async ([job]: Job<SubscriptionJob>[]) => {
+    if (job) await runSubscription({ ...job.data, lastAttempt: job.retryCount >= SUBSCRIPTION_RETRIES });
   });
   await boss.work(RETENTION_QUEUE, { pollingIntervalSeconds: 60 }, async () => {
     await deleteExpiredRuns();

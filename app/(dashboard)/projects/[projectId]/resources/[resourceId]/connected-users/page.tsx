@@ -125,6 +125,12 @@ export default async function ConnectedUsersPage({ params, searchParams }: { par
                           Invalid
                         </span>
                       )}
+                      {connection.subscriptionStatus && (
+                        <p className={`mt-1 text-xs ${connection.subscriptionStatus === "subscribed" ? "text-slate-500" : "text-amber-700"}`}>
+                          Webhook subscription: {connection.subscriptionStatus}
+                          {connection.subscriptionError ? ` (${connection.subscriptionError})` : ""}
+                        </p>
+                      )}
                     </td>
                     <td className="px-4 py-2 whitespace-nowrap text-slate-600">
                       <UtcTime date={connection.createdAt} />

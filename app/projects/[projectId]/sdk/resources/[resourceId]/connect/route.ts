@@ -1,5 +1,6 @@
 // POST, DELETE /projects/:projectId/sdk/resources/:resourceId/connect — connect or disconnect a user's credentials.
 import { z } from "zod";
+import { publicUrl } from "@/lib/config/env";
 import { AppError } from "@/lib/errors";
 import { sdkPreflight, sdkRoute } from "@/lib/api/sdk-route";
 import { connectUser, disconnectUser } from "@/lib/connections/connect";
@@ -15,10 +16,15 @@ function resourceId(params: Record<string, string>): string {
   return id;
 }
 
+// Webhook URLs (a resource's Subscription) name the public URL when it is configured, else this request's origin.
+const originOf = (request: Request) => publicUrl() ?? new URL(request.url).origin;
+
 export const POST = sdkRoute(METHODS, async ({ request, project, userId, params }) =>
-  connectUser({ project, resourceId: resourceId(params), userId, body: await readJsonObject(request) }),
+  connectUser({ project, resourceId: resourceId(params), userId, body: await readJsonObject(request), origin: originOf(request) }),
 );
 
-export const DELETE = sdkRoute(METHODS, ({ project, userId, params }) => disconnectUser({ project, resourceId: resourceId(params), userId }));
+export const DELETE = sdkRoute(METHODS, ({ request, project, userId, params }) =>
+  disconnectUser({ project, resourceId: resourceId(params), userId, origin: originOf(request) }),
+);
 
 export const OPTIONS = sdkPreflight(METHODS);

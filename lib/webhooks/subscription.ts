@@ -1,0 +1,84 @@
+import { eq } from "drizzle-orm";
+import { getDb } from "@/db/client";
+import { getConnection } from "@/db/queries/connections";
+import { getResource } from "@/db/queries/resources";
+import { connections, type Resource } from "@/db/schema";
+import type { StoredSubscriptionRequest } from "@/db/webhook-settings";
+import { outboundPolicy } from "@/lib/connections/request";
+import { openConnectionSession } from "@/lib/connections/session";
+import { AppError } from "@/lib/errors";
+import { getProjectForSdk } from "@/db/queries/projects";
+import { renderPathTemplate, renderTemplate } from "@/lib/resources/template";
+import { getWorkflowEngine, SUBSCRIPTION_QUEUE, type SubscriptionJob } from "@/lib/workflows/engine";
+
+// The optional webhook Subscription: when a user connects, a request through the resource
+// registers the resource's webhook URL in their account (a job, retried with backoff until it
+// succeeds or its retries run out); when they disconnect, the Unsubscribe request.
+
+/** The resource's webhook URL, from the app's public URL. */
+export function webhookUrl(origin: string, resource: Pick<Resource, "projectId" | "id">): string {
+  return `${origin.replace(/\/+$/, "")}/projects/${resource.projectId}/resources/${resource.id}/webhook`;
+}
+
+/** Renders a subscription request: the path URL-encoded, the JSON body with its values JSON-escaped. */
+function renderSubscriptionCall(request: StoredSubscriptionRequest, values: { "webhook.url": string; "user.id": string }) {
+  const escaped = Object.fromEntries(Object.entries(values).map(([name, value]) => [name, JSON.stringify(value).slice(1, -1)]));
+  return {
+    method: request.method,
+    path: renderPathTemplate(request.path, values),
+    body: request.body.trim() ? renderTemplate(request.body, escaped) : undefined,
+  };
+}
+
+async function setSubscriptionStatus(connectionId: string, status: "pending" | "subscribed" | "failed", error: string | null) {
+  const db = await getDb();
+  await db.update(connections).set({ subscriptionStatus: status, subscriptionError: error }).where(eq(connections.id, connectionId));
+}
+
+/** Queues the Subscription of a connection that was just made (when the resource has one). */
+export async function queueSubscription({ connectionId, resource, origin }: { connectionId: string; resource: Resource; origin: string }): Promise<void> {
+  if (!resource.webhook?.subscription) return;
+  await setSubscriptionStatus(connectionId, "pending", null);
+  const boss = await getWorkflowEngine();
+  await boss.send(SUBSCRIPTION_QUEUE, { connectionId, webhookUrl: webhookUrl(origin, resource) } satisfies SubscriptionJob);
+}
+
+/** Sends one subscription request for a connection; throws (so the job is retried) when it fails. */
+export async function runSubscription({ connectionId, webhookUrl: url, lastAttempt }: SubscriptionJob & { lastAttempt: boolean }): Promise<void> {
+  const connection = await getConnection({ connectionId });
+  if (!connection || connection.kind !== "user" || !connection.userId) return; // disconnected meanwhile
+  const resource = await getResource({ projectId: connection.projectId, resourceId: connection.resourceId });
+  const subscription = resource?.webhook?.subscription;
+  if (!resource || !subscription) return;
+  const project = await getProjectForSdk({ projectId: resource.projectId });
+  let failure: string | undefined;
+  try {
+    const session = await openConnectionSession({
+      resource,
+      target: { kind: "user", userId: connection.userId },
+      policy: outboundPolicy({ id: resource.projectId, allowPrivateNetwork: project?.allowPrivateNetwork ?? false }),
+    });
+    const { response } = await session.send(renderSubscriptionCall(subscription.subscribe, { "webhook.url": url, "user.id": connection.userId }));
+    if (response.status >= 400) failure = `The subscription request answered ${response.status}.`;
+  } catch (error) {
+    if (!(error instanceof AppError)) throw error;
+    failure = error.message;
+  }
+  if (!failure) return setSubscriptionStatus(connectionId, "subscribed", null);
+  await setSubscriptionStatus(connectionId, lastAttempt ? "failed" : "pending", failure);
+  throw new Error("The subscription request failed; it will be retried.");
+}
+
+/** The Unsubscribe request, sent once as a user disconnects (before their credentials are deleted); answers what failed, if anything. */
+export async function unsubscribe({ resource, userId, origin, allowPrivateNetwork }: { resource: Resource; userId: string; origin: string; allowPrivateNetwork: boolean }): Promise<string | undefined> {
+  const request = resource.webhook?.subscription?.unsubscribe;
+  if (!request) return undefined;
+  try {
+    const session = await openConnectionSession({ resource, target: { kind: "user", userId }, policy: outboundPolicy({ id: resource.projectId, allowPrivateNetwork }) });
+    const { response } = await session.send(renderSubscriptionCall(request, { "webhook.url": webhookUrl(origin, resource), "user.id": userId }));
+    return response.status >= 400 ? `The unsubscribe request answered ${response.status}.` : undefined;
+  } catch (error) {
+    if (!(error instanceof AppError)) throw error;
+    return error.message;
+  }
+}
