@@ -6,12 +6,16 @@
 //       beside GET /api/tasks straight at TaskLab;
 //   workflows: runs/s and trigger-to-finish latency of a one-step workflow (App Event → TaskLab
 //       Request) with 1 and 2 `npm run worker` processes, beside pg-boss's own no-op jobs
-//       (bench/workflows.ts).
+//       (bench/workflows.ts);
+//   webhooks: POST /projects/:p/resources/:r/webhook at 200 signed events/s, p50/p99 latency and
+//       errors, against `next start` when a build has the route, else the route handler in a
+//       node:http server (bench/webhooks.ts; goal p99 < 20 ms).
 //
 // Needs PostgreSQL (BENCH_PG_URL, default postgres://postgres@127.0.0.1:5432/postgres) and, for
-// (a) and (b), a production build (`npm run build`). BENCH_SECTIONS picks what runs: "api"
-// ((a) and (b)), "workflows", or both (default "api,workflows"). Makes a database of its own
-// and drops it at the end, also on failure. Prints tables and writes /tmp/switchboard-bench.json.
+// (a) and (b), a production build (`npm run build`). BENCH_SECTIONS picks what runs: a
+// comma-separated list of "api" ((a) and (b)), "workflows" and "webhooks" (default all three).
+// Makes a database of its own and drops it at the end, also on failure. Prints tables and
+// writes /tmp/switchboard-bench.json.
 // BENCH_DURATION, BENCH_WARMUP (seconds) and BENCH_CONNECTIONS change the API load (default 10, 2, 10).
 import { randomBytes } from "node:crypto";
 import { existsSync, writeFileSync } from "node:fs";
@@ -42,13 +46,16 @@ const CONNECTIONS = envNumber("BENCH_CONNECTIONS", 10, 1, 200);
 const DURATION_SECONDS = envNumber("BENCH_DURATION", 10, 1, 120);
 const WARMUP_SECONDS = envNumber("BENCH_WARMUP", 2, 1, 60);
 const ADMIN_URL = process.env.BENCH_PG_URL || "postgres://postgres@127.0.0.1:5432/postgres";
-const SECTIONS = new Set((process.env.BENCH_SECTIONS || "api,workflows").split(",").map((name) => name.trim()));
-if (![...SECTIONS].every((name) => name === "api" || name === "workflows")) {
-  console.error(`bench: FAILED: BENCH_SECTIONS is a comma-separated list of api and workflows, not ${process.env.BENCH_SECTIONS}`);
+const SECTION_NAMES = ["api", "workflows", "webhooks"];
+const SECTIONS = new Set((process.env.BENCH_SECTIONS || SECTION_NAMES.join(",")).split(",").map((name) => name.trim()));
+if (![...SECTIONS].every((name) => SECTION_NAMES.includes(name))) {
+  console.error(`bench: FAILED: BENCH_SECTIONS is a comma-separated list of ${SECTION_NAMES.join(", ")}, not ${process.env.BENCH_SECTIONS}`);
   process.exit(1);
 }
 /** Users connected for the workflows section, whom its runs rotate over. */
 const WORKFLOW_USERS = 20;
+/** Users connected for the webhooks section, whom its events rotate over. */
+const WEBHOOK_USERS = 20;
 
 /** The Connect API allows 120 calls per user and minute: every user is kept to at most this many per run. */
 const MAX_CALLS_PER_USER = 100;
@@ -190,6 +197,7 @@ async function main(): Promise<void> {
   const failures: string[] = [];
   if (SECTIONS.has("api")) await apiSection({ databaseUrl, encryptionKey, tasklab, setup, data, report, failures });
   if (SECTIONS.has("workflows")) await workflowsSection({ databaseUrl, tasklab, setup, data, report, failures });
+  if (SECTIONS.has("webhooks")) await webhooksSection({ databaseUrl, encryptionKey, tasklab, setup, data, report, failures });
 
   writeFileSync(RESULTS_PATH, `${JSON.stringify(report, null, 2)}\n`);
   log(`results written to ${RESULTS_PATH}`);
@@ -521,6 +529,60 @@ async function workflowsSection({ databaseUrl, tasklab, setup, data, report, fai
   report.workflows = { users: WORKFLOW_USERS, seconds, rows, notes };
   const broken = rows.filter((row) => row.failed > 0);
   if (broken.length) failures.push(`failed runs or jobs in: ${broken.map((row) => `${row.name} (${row.workers})`).join(", ")}`);
+}
+
+/** webhooks: the intake route at a steady rate of signed events (bench/webhooks.ts). */
+async function webhooksSection({ databaseUrl, encryptionKey, tasklab, setup, data, report, failures }: SectionContext & { encryptionKey: string }): Promise<void> {
+  const users = Array.from({ length: WEBHOOK_USERS }, (_, i) => `bench-webhook-user-${i}`);
+  await setup.connectUsers(data, users, (await tasklab.issueTokens(users, { refreshOnly: true })).refreshTokens);
+  log(`${WEBHOOK_USERS} users connected for the webhooks section`);
+  const { runWebhookBench, WEBHOOK_P99_GOAL_MS } = await import("./webhooks");
+  const { rows, notes } = await runWebhookBench({
+    root: ROOT,
+    databaseUrl,
+    encryptionKey,
+    data,
+    users,
+    durationSeconds: DURATION_SECONDS,
+    warmupSeconds: WARMUP_SECONDS,
+    startupTimeoutMs: STARTUP_TIMEOUT_MS,
+    onCleanup,
+    log,
+    cpuSeconds: treeCpuSeconds,
+  });
+  const fixed = (value: number) => (Number.isFinite(value) ? value.toFixed(1) : "n/a");
+  console.log("");
+  console.log(
+    table([
+      ["webhooks", "target", "rate /s", "sent", "answers /s", "p50 ms", "p90 ms", "p99 ms", "max ms", "non-2xx", "errors", "event rows", "runs", "CPU ms/event: server", "PostgreSQL", "sender"],
+      ...rows.map((row) => [
+        row.name,
+        row.target === "next" ? "next start" : "node:http",
+        String(row.rate),
+        String(row.sent),
+        fixed(row.perSecond),
+        fixed(row.p50Ms),
+        fixed(row.p90Ms),
+        fixed(row.p99Ms),
+        fixed(row.maxMs),
+        String(row.non2xx),
+        String(row.errors),
+        String(row.eventRows),
+        String(row.runs),
+        row.serverCpuMsPerEvent === undefined ? "n/a" : fixed(row.serverCpuMsPerEvent),
+        row.postgresCpuMsPerEvent === undefined ? "n/a" : fixed(row.postgresCpuMsPerEvent),
+        fixed(row.senderCpuMsPerEvent),
+      ]),
+    ]),
+  );
+  console.log("");
+  for (const row of rows) {
+    console.log(`webhooks: p99 ${fixed(row.p99Ms)} ms against a goal of < ${WEBHOOK_P99_GOAL_MS} ms: ${row.p99Ms < WEBHOOK_P99_GOAL_MS ? "met" : "NOT met"}`);
+  }
+  for (const note of notes) console.log(`note: ${note}`);
+  report.webhooks = { users: WEBHOOK_USERS, goalP99Ms: WEBHOOK_P99_GOAL_MS, rows, notes };
+  const broken = rows.filter((row) => row.non2xx > 0 || row.errors > 0 || row.eventRows !== row.sent || row.runs !== row.sent);
+  if (broken.length) failures.push(`webhooks: errors, or not one event row and one run per event, in: ${broken.map((row) => row.name).join(", ")}`);
 }
 
 let exitCode = 0;

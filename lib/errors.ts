@@ -35,6 +35,7 @@ export const ERROR_CATALOGUE = {
   connection_not_found: { status: 404, message: "This user has no connection to this resource." },
   workflow_not_found: { status: 404, message: "No workflow with this ID in this project." },
   run_not_found: { status: 404, message: "No run with this ID in this project." },
+  webhook_event_not_found: { status: 404, message: "No event with this ID was received by this resource." },
   test_connection_missing: { status: 409, message: "Save test credentials first." },
   app_level_resource: {
     status: 409,

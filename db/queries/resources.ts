@@ -18,6 +18,17 @@ export async function getResource({ projectId, resourceId }: { projectId: string
   return row;
 }
 
+/** Which of these resources of the project are published at User Level (one query for many workflow steps). */
+export async function listUserLevelResourceIds({ projectId, resourceIds }: { projectId: string; resourceIds: string[] }): Promise<string[]> {
+  if (!resourceIds.length) return [];
+  const db = await getDb();
+  const rows = await db
+    .select({ id: resources.id })
+    .from(resources)
+    .where(and(eq(resources.projectId, projectId), inArray(resources.id, resourceIds), sql`${resources.published} ->> 'level' = 'user'`));
+  return rows.map((row) => row.id);
+}
+
 export type NameConflict = { conflict: "name" | "slug" };
 
 function nameConflict(error: unknown): NameConflict | undefined {

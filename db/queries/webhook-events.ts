@@ -1,7 +1,18 @@
 import "server-only";
-import { and, desc, eq, gte, lt, sql } from "drizzle-orm";
+import { randomUUID } from "node:crypto";
+import { and, desc, eq, gte, inArray, lt, sql } from "drizzle-orm";
 import { getDb } from "../client";
-import { connections, resources, webhookEvents, workflowRuns, type WebhookEvent, type WorkflowRun } from "../schema";
+import {
+  connections,
+  resourceSecrets,
+  resources,
+  webhookEvents,
+  workflowRuns,
+  workflows,
+  type WebhookEvent,
+  type WorkflowRun,
+  type WorkflowRunStatus,
+} from "../schema";
 import type { NewRun, Transaction } from "./workflow-runs";
 
 export type NewWebhookEvent = Omit<typeof webhookEvents.$inferInsert, "id" | "receivedAt" | "runIds">;
@@ -21,22 +32,24 @@ export async function recordWebhookEvent({
   enqueue: (tx: Transaction, run: WorkflowRun) => Promise<void>;
 }): Promise<{ duplicate: true } | { duplicate: false; event: WebhookEvent; runs: WorkflowRun[] }> {
   const db = await getDb();
-  return db.transaction(async (tx) => {
-    const [stored] = await tx
+  // Run ids are chosen here so the event row names them as it is inserted.
+  const withIds = runs.map((run) => ({ ...run, id: randomUUID() }));
+  const insertEvent = (executor: Pick<Transaction, "insert">) =>
+    executor
       .insert(webhookEvents)
-      .values(event)
+      .values({ ...event, runIds: withIds.map((run) => run.id) })
       .onConflictDoNothing({ target: [webhookEvents.resourceId, webhookEvents.eventId] })
       .returning();
+  if (!withIds.length) {
+    const [stored] = await insertEvent(db);
+    return stored ? { duplicate: false as const, event: stored, runs: [] } : { duplicate: true as const };
+  }
+  return db.transaction(async (tx) => {
+    const [stored] = await insertEvent(tx);
     if (!stored) return { duplicate: true as const };
-    const created = runs.length ? await tx.insert(workflowRuns).values(runs).returning() : [];
+    const created = await tx.insert(workflowRuns).values(withIds).returning();
     for (const run of created) await enqueue(tx, run);
-    if (!created.length) return { duplicate: false as const, event: stored, runs: created };
-    const [updated] = await tx
-      .update(webhookEvents)
-      .set({ runIds: created.map((run) => run.id) })
-      .where(eq(webhookEvents.id, stored.id))
-      .returning();
-    return { duplicate: false as const, event: updated!, runs: created };
+    return { duplicate: false as const, event: stored, runs: created };
   });
 }
 
@@ -49,10 +62,12 @@ export async function recordRejectedWebhookEvent(event: Pick<NewWebhookEvent, "p
 /** The Connected User whose connection to the resource has this value at a User Profile path. */
 export async function findUserByProfileField({ resourceId, path, value }: { resourceId: string; path: string; value: string }): Promise<string | undefined> {
   const db = await getDb();
+  // The User Profile keeps a field under its dotted name ("team.name"); nested JSON is read too.
+  const field = sql`coalesce(${connections.profile} ->> ${path}, ${connections.profile} #>> ${`{${path.split(".").join(",")}}`}::text[])`;
   const [row] = await db
     .select({ userId: connections.userId })
     .from(connections)
-    .where(and(eq(connections.resourceId, resourceId), eq(connections.kind, "user"), sql`${connections.profile} #>> ${path.split(".")} = ${value}`))
+    .where(and(eq(connections.resourceId, resourceId), eq(connections.kind, "user"), sql`${field} = ${value}`))
     .limit(1);
   return row?.userId ?? undefined;
 }
@@ -102,23 +117,73 @@ export async function deleteWebhookEventsOlderThan({ olderThan }: { olderThan: D
   return deleted.length;
 }
 
-/** Saves a resource's webhook settings (the secret goes through the resource's secrets). */
+/**
+ * Saves a resource's webhook settings and, in the same transaction, its signing secret:
+ * `secret` replaces it (already encrypted), "delete" removes it, undefined keeps it.
+ */
 export async function saveWebhookSettings({
   projectId,
   resourceId,
   webhook,
+  secret,
 }: {
   projectId: string;
   resourceId: string;
   webhook: NonNullable<typeof resources.$inferInsert.webhook>;
+  secret?: { name: string; ciphertext: string } | { name: string; delete: true };
 }): Promise<boolean> {
   const db = await getDb();
-  const rows = await db
-    .update(resources)
-    .set({ webhook })
-    .where(and(eq(resources.projectId, projectId), eq(resources.id, resourceId)))
-    .returning({ id: resources.id });
-  return rows.length > 0;
+  return db.transaction(async (tx) => {
+    const rows = await tx
+      .update(resources)
+      .set({ webhook })
+      .where(and(eq(resources.projectId, projectId), eq(resources.id, resourceId)))
+      .returning({ id: resources.id });
+    if (!rows.length) return false;
+    if (secret && "delete" in secret) {
+      await tx.delete(resourceSecrets).where(and(eq(resourceSecrets.resourceId, resourceId), eq(resourceSecrets.name, secret.name)));
+    } else if (secret) {
+      await tx
+        .insert(resourceSecrets)
+        .values({ resourceId, name: secret.name, ciphertext: secret.ciphertext })
+        .onConflictDoUpdate({
+          target: [resourceSecrets.resourceId, resourceSecrets.name],
+          set: { ciphertext: secret.ciphertext, updatedAt: sql`now()` },
+        });
+    }
+    return true;
+  });
+}
+
+/**
+ * "Listen for test event" starts now, by the database's clock (the one that stamps events'
+ * received_at); undefined when the project has no such resource.
+ */
+export async function webhookListenStart({ projectId, resourceId }: { projectId: string; resourceId: string }): Promise<Date | undefined> {
+  const db = await getDb();
+  const [row] = await db
+    .select({ now: sql<Date>`now()`.mapWith((value: string | Date) => new Date(value)) })
+    .from(resources)
+    .where(and(eq(resources.projectId, projectId), eq(resources.id, resourceId)));
+  return row?.now;
+}
+
+/** The runs an event started, with their workflows' names (runs deleted since are left out). */
+export async function listWebhookEventRuns({
+  projectId,
+  runIds,
+}: {
+  projectId: string;
+  runIds: readonly string[];
+}): Promise<{ id: string; workflowId: string; workflowName: string; status: WorkflowRunStatus }[]> {
+  if (!runIds.length) return [];
+  const db = await getDb();
+  return db
+    .select({ id: workflowRuns.id, workflowId: workflowRuns.workflowId, workflowName: workflows.name, status: workflowRuns.status })
+    .from(workflowRuns)
+    .innerJoin(workflows, eq(workflows.id, workflowRuns.workflowId))
+    .where(and(eq(workflowRuns.projectId, projectId), inArray(workflowRuns.id, [...runIds])))
+    .orderBy(workflows.name, workflowRuns.id);
 }
 
 /** "Use as sample": the event the workflow editor lists variables from. */

@@ -6,6 +6,11 @@ import type { StoredTrigger, StoredWorkflowDefinition } from "../workflow-defini
 
 const jsonb = (value: unknown) => sql`${JSON.stringify(value)}::jsonb`;
 
+/** A jsonb column read through `sql`: drivers hand it over parsed, or as text. */
+function parseJsonb<T>(value: unknown): T | null {
+  return (typeof value === "string" ? JSON.parse(value) : value) as T | null;
+}
+
 export async function createWorkflow({
   projectId,
   name,
@@ -29,15 +34,19 @@ export async function getWorkflow({ projectId, workflowId }: { projectId: string
   return row;
 }
 
-/** A project's workflows for the Workflows list: the trigger in force (the deployed one, else the draft's). */
+/**
+ * A project's workflows for the Workflows list: the trigger in force (the deployed one, else
+ * the draft's), with the name of a Resource Trigger's resource.
+ */
 export async function listWorkflows({ projectId }: { projectId: string }) {
   const db = await getDb();
+  const triggerInForce = sql<StoredTrigger | null>`coalesce(${workflowVersions.definition} -> 'trigger', ${workflows.draft} -> 'trigger')`;
   const rows = await db
     .select({
       id: workflows.id,
       name: workflows.name,
-      draftTriggerKind: sql<string | null>`${workflows.draft} -> 'trigger' ->> 'kind'`,
-      deployedTriggerKind: workflowVersions.triggerKind,
+      trigger: sql<StoredTrigger | null>`nullif(${triggerInForce}, 'null'::jsonb)`.mapWith(parseJsonb<StoredTrigger>),
+      triggerResourceName: resources.name,
       deployedVersion: workflows.deployedVersion,
       draftChangedAt: workflows.draftChangedAt,
       deployedAt: workflows.deployedAt,
@@ -45,12 +54,10 @@ export async function listWorkflows({ projectId }: { projectId: string }) {
     })
     .from(workflows)
     .leftJoin(workflowVersions, and(eq(workflowVersions.workflowId, workflows.id), eq(workflowVersions.version, workflows.deployedVersion)))
+    .leftJoin(resources, and(eq(resources.projectId, workflows.projectId), sql`${resources.id}::text = ${triggerInForce} ->> 'resourceId'`))
     .where(eq(workflows.projectId, projectId))
     .orderBy(desc(workflows.updatedAt), asc(workflows.id));
-  return rows.map(({ draftTriggerKind, deployedTriggerKind, ...row }) => ({
-    ...row,
-    triggerKind: (deployedTriggerKind ?? draftTriggerKind) as StoredTrigger["kind"] | null,
-  }));
+  return rows.map((row) => ({ ...row, triggerKind: row.trigger?.kind ?? null }));
 }
 
 /**
@@ -266,11 +273,21 @@ export async function listDeployedWorkflowsUsingResource({
   return rows.map((row) => row.name);
 }
 
-/** The project's published resources with what workflows need of them: level and User Profile settings. */
+/**
+ * The project's published resources with what workflows need of them: level, User Profile
+ * settings, and for Resource Triggers the webhook Event types (null without webhook settings)
+ * and the sample event.
+ */
 export async function listWorkflowResources({ projectId }: { projectId: string }) {
   const db = await getDb();
   const rows = await db
-    .select({ id: resources.id, name: resources.name, published: resources.published })
+    .select({
+      id: resources.id,
+      name: resources.name,
+      published: resources.published,
+      webhookEventTypes: sql<string[] | null>`${resources.webhook} -> 'eventTypes'`.mapWith(parseJsonb<string[]>),
+      webhookSample: resources.webhookSample,
+    })
     .from(resources)
     .where(and(eq(resources.projectId, projectId), isNotNull(resources.published)))
     .orderBy(asc(resources.name));

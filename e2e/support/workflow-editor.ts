@@ -80,6 +80,18 @@ export class WorkflowEditor {
     if (fields.timeZone !== undefined) await this.page.getByLabel("Time zone", { exact: true }).fill(fields.timeZone);
   }
 
+  /** Trigger "<Resource> Triggers" (a published resource with webhooks set up) and one of its Event types. */
+  async chooseResourceTrigger(resourceName: string, eventType: string): Promise<void> {
+    await this.page.getByLabel("Trigger", { exact: true }).selectOption({ label: `${resourceName} Triggers` });
+    await this.page.getByLabel("Event type", { exact: true }).selectOption(eventType);
+  }
+
+  /** The Event types a Resource Trigger offers (its "Event type" select, without the placeholder). */
+  async resourceTriggerEventTypes(): Promise<string[]> {
+    const options = await this.page.getByLabel("Event type", { exact: true }).locator("option").allTextContents();
+    return options.filter((option) => option !== "Choose an event type…");
+  }
+
   /** The Request trigger's "POST <url>" line. */
   get requestRunUrl(): Locator {
     return this.page.getByTestId("request-run-url");

@@ -9,6 +9,7 @@ import {
 } from "@/db/queries/resources";
 import { deleteResourceConnection } from "@/db/queries/connections";
 import { AppError, invalidInputError } from "@/lib/errors";
+import { WEBHOOK_SECRET } from "@/lib/webhooks/settings";
 import { appCredentialSecretName, CLIENT_SECRET, publishedSecretName, type ResourceConfig } from "./config";
 import { toResourceDraft } from "./draft";
 import {
@@ -69,8 +70,8 @@ export async function saveResourceStep({
   const secretNames = await listResourceSecretNames({ resourceId });
   const draft = toResourceDraft(resource, secretNames);
   const apiInfo = draft.apiInfo;
-  // The draft's own secrets; the published copies belong to Finish.
-  const draftSecretNames = secretNames.filter((name) => !name.startsWith(publishedSecretName("")));
+  // The draft's own secrets; the published copies belong to Finish, the webhook signing secret to the Webhooks tab.
+  const draftSecretNames = secretNames.filter((name) => !name.startsWith(publishedSecretName("")) && name !== WEBHOOK_SECRET);
 
   let plan: {
     update: ResourceUpdate;

@@ -45,19 +45,21 @@ const subscriptionRequestSchema = z.object({
 /** Variables the webhook templates may use: anything in the payload or the headers. */
 const OPEN_PREFIXES = ["payload.", "headers."];
 
+const unknownVariable = (name: string) => `Unknown variable "${name}": use payload.* (the JSON body) or headers.* (lower-case names).`;
+
 function checkTemplate(ctx: z.RefinementCtx, path: string, template: string) {
   let names: string[];
   try {
     names = templateVariableNames(template);
   } catch (error) {
     if (!(error instanceof TemplateError)) throw error;
-    ctx.addIssue({ code: "custom", path: [path], message: error.message });
+    // A name outside every namespace ({{body.type}}): named, with the webhook namespaces as the hint.
+    const notVariable = /^"\{\{\s*(.*?)\s*\}\}" is not a variable/.exec(error.message)?.[1];
+    ctx.addIssue({ code: "custom", path: [path], message: notVariable ? unknownVariable(notVariable) : error.message });
     return;
   }
   const unknown = names.find((name) => !OPEN_PREFIXES.some((prefix) => name.startsWith(prefix)));
-  if (unknown) {
-    ctx.addIssue({ code: "custom", path: [path], message: `Unknown variable "${unknown}": use payload.* (the JSON body) or headers.* (lower-case names).` });
-  }
+  if (unknown) ctx.addIssue({ code: "custom", path: [path], message: unknownVariable(unknown) });
 }
 
 export const webhookSettingsSchema = z

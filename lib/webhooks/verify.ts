@@ -38,11 +38,16 @@ export function verifyWebhookSignature({
   if (signature.kind === "standard_webhooks") {
     for (const key of secret) {
       try {
-        new Webhook(key).verify(rawBody, {
-          "webhook-id": headers["webhook-id"] ?? "",
-          "webhook-timestamp": headers["webhook-timestamp"] ?? "",
-          "webhook-signature": headers["webhook-signature"] ?? "",
-        });
+        // jsonParse off: the signature is over the bytes; whether they are JSON is the intake's question.
+        new Webhook(key).verify(
+          rawBody,
+          {
+            "webhook-id": headers["webhook-id"] ?? "",
+            "webhook-timestamp": headers["webhook-timestamp"] ?? "",
+            "webhook-signature": headers["webhook-signature"] ?? "",
+          },
+          { jsonParse: false },
+        );
         return { ok: true };
       } catch (error) {
         if (!(error instanceof WebhookVerificationError) && !(error instanceof Error)) throw error;
@@ -68,7 +73,9 @@ export function verifyWebhookSignature({
     .split(/[,\s]+/)
     .map((part) => part.trim())
     .filter(Boolean)
-    .map((part) => (signature.prefix && part.startsWith(signature.prefix) ? part.slice(signature.prefix.length) : signature.prefix ? null : part));
+    .map((part) => (signature.prefix && part.startsWith(signature.prefix) ? part.slice(signature.prefix.length) : signature.prefix ? null : part))
+    // Hex is case-insensitive; base64 is not.
+    .map((part) => (part !== null && signature.encoding === "hex" ? part.toLowerCase() : part));
   for (const key of secret) {
     const expected = createHmac(signature.algorithm, key).update(signed).digest(signature.encoding);
     if (candidates.some((candidate) => candidate !== null && equalInConstantTime(candidate, expected))) return { ok: true };

@@ -6,6 +6,27 @@ import { availableVariables, type VariableContext, unknownWorkflowVariables } fr
 // A workflow's definition: one trigger and ordered steps. One schema for the editor's form,
 // the save action and deploy.
 
+/** A published resource with webhook settings: its Resource Triggers ("TaskLab Triggers → task.created"). */
+export interface TriggerResource {
+  id: string;
+  name: string;
+  /** The Webhook Setup page's Event types: one trigger each. */
+  eventTypes: readonly string[];
+  /** The event kept by "Use as sample" on the Webhooks tab: `trigger.*` of its workflows. */
+  sample: { type: string | null; headers: Record<string, string>; payload: unknown } | null;
+}
+
+/** A resource's group of triggers in the Trigger select, e.g. "TaskLab Triggers". */
+export function resourceTriggersLabel(resourceName: string): string {
+  return `${resourceName} Triggers`;
+}
+
+/** A trigger as the Workflows list names it: "TaskLab Triggers → task.created", "App Event", … */
+export function describeTrigger(trigger: StoredTrigger, resourceName: string | undefined): string {
+  if (trigger.kind !== "resource_event") return TRIGGER_KIND_LABELS[trigger.kind];
+  return `${resourceName ? resourceTriggersLabel(resourceName) : TRIGGER_KIND_LABELS.resource_event} → ${trigger.eventType}`;
+}
+
 /** The trigger kinds as the UI names them. */
 export const TRIGGER_KIND_LABELS: Record<StoredTrigger["kind"], string> = {
   app_event: "App Event",
@@ -151,13 +172,29 @@ export function stepTemplates(step: WorkflowStep): [string, string][] {
   }
 }
 
+/** What the save-time checks know of the project: its published resources, and which of them have Resource Triggers. */
+export type WorkflowCheckContext = VariableContext & { triggerResources: readonly TriggerResource[] };
+
 /**
- * Save-time checks beyond the shape: every template names only variables available where it
- * stands (the unknown one named, with "Did you mean …"), a request step's resource is one of
- * the project's published resources, and a JSON body is JSON. Answers field errors by path.
+ * Save-time checks beyond the shape: a Resource Trigger's resource is a published resource of
+ * the project with webhook settings and its event type one of the resource's Event types;
+ * every template names only variables available where it stands (the unknown one named, with
+ * "Did you mean …"); a request step's resource is one of the project's published resources;
+ * a JSON body is JSON. Answers field errors by path.
  */
-export function checkWorkflowDefinition(definition: WorkflowDefinition, context: VariableContext): Record<string, string> {
+export function checkWorkflowDefinition(definition: WorkflowDefinition, context: WorkflowCheckContext): Record<string, string> {
   const errors: Record<string, string> = {};
+  const trigger = definition.trigger;
+  if (trigger?.kind === "resource_event") {
+    const resource = context.triggerResources.find((candidate) => candidate.id === trigger.resourceId);
+    if (!resource) {
+      errors["trigger.eventType"] = "This trigger's resource is not a published resource of this project with webhooks set up: choose another trigger.";
+    } else if (!resource.eventTypes.includes(trigger.eventType)) {
+      errors["trigger.eventType"] = resource.eventTypes.length
+        ? `"${trigger.eventType}" is not one of ${resource.name}'s Event types (${resource.eventTypes.join(", ")}): choose one, or add it on the resource's Webhooks tab.`
+        : `${resource.name} lists no Event types yet: add them on the resource's Webhooks tab.`;
+    }
+  }
   definition.steps.forEach((step, index) => {
     if (step.type === "request" && !context.resources.some((resource) => resource.id === step.resourceId)) {
       errors[`steps.${index}.resourceId`] = "Choose a published resource of this project.";

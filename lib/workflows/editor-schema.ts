@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { StoredTrigger } from "@/db/workflow-definition";
-import { workflowDefinitionSchema, workflowNameSchema, type WorkflowStep } from "./definition";
+import { type TriggerResource, workflowDefinitionSchema, workflowNameSchema, type WorkflowStep } from "./definition";
 import { availableVariables, type VariableContext } from "./variables";
 
 // The workflow editor's one form: its name, sample trigger payload (JSON text) and definition,
@@ -58,6 +58,8 @@ export function sampleTriggerPlaceholder(kind: StoredTrigger["kind"] | undefined
       return '{ "body": { "taskId": "t_1" } }';
     case "scheduler":
       return '{ "scheduledAt": "2026-01-05T09:00:00.000Z" }';
+    case "resource_event":
+      return '{ "type": "task.created", "payload": { "id": "t_1" }, "headers": { "webhook-id": "msg_1" } }';
     default:
       return "{}";
   }
@@ -95,7 +97,27 @@ export function newStep(
 }
 
 /** What the editor lists variables from, besides the sample it holds in the form. */
-export type EditorVariableContext = Omit<VariableContext, "sampleTrigger">;
+export type EditorVariableContext = Omit<VariableContext, "sampleTrigger"> & {
+  /** The published resources with webhook settings, their Event types and sample events (none when left out). */
+  triggerResources?: readonly TriggerResource[];
+};
+
+/**
+ * The sample trigger input variables and Test use: for a Resource Trigger whose resource has a
+ * sample event (Use as sample on its Webhooks tab), that event's `{ type, payload, headers }`;
+ * otherwise the sample payload the editor holds.
+ */
+export function effectiveSampleTrigger(
+  trigger: StoredTrigger | null | undefined,
+  triggerResources: readonly TriggerResource[] = [],
+  sampleTrigger: Readonly<Record<string, unknown>> = {},
+): Record<string, unknown> {
+  if (trigger?.kind === "resource_event") {
+    const sample = triggerResources.find((resource) => resource.id === trigger.resourceId)?.sample;
+    if (sample) return { type: sample.type, payload: sample.payload, headers: sample.headers };
+  }
+  return { ...sampleTrigger };
+}
 
 /**
  * The variable menu's names for each step of the form as it stands (unsaved edits included),
@@ -106,6 +128,9 @@ export function editorStepVariables(
   context: EditorVariableContext,
 ): string[][] {
   const definition = { trigger: values.trigger ?? null, steps: (values.steps ?? []) as WorkflowStep[] };
-  const full: VariableContext = { ...context, sampleTrigger: parseSampleTriggerLeniently(values.sampleTrigger ?? "") };
+  const full: VariableContext = {
+    ...context,
+    sampleTrigger: effectiveSampleTrigger(definition.trigger, context.triggerResources, parseSampleTriggerLeniently(values.sampleTrigger ?? "")),
+  };
   return definition.steps.map((_, index) => availableVariables(definition, index, full).names);
 }

@@ -1,5 +1,5 @@
 import { CronExpressionParser } from "cron-parser";
-import { getResource } from "@/db/queries/resources";
+import { listUserLevelResourceIds } from "@/db/queries/resources";
 import {
   cancelRun as cancelRunRow,
   copyRunSteps,
@@ -31,13 +31,8 @@ function requestResourceIds(steps: readonly StoredStep[]): string[] {
 }
 
 /** The User-Level resources among them (published level): a run of such a workflow is for one Connected User. */
-export async function userLevelResourceIds(projectId: string, steps: readonly StoredStep[]): Promise<string[]> {
-  const ids: string[] = [];
-  for (const resourceId of requestResourceIds(steps)) {
-    const resource = await getResource({ projectId, resourceId });
-    if (resource?.published?.level === "user") ids.push(resourceId);
-  }
-  return ids;
+export function userLevelResourceIds(projectId: string, steps: readonly StoredStep[]): Promise<string[]> {
+  return listUserLevelResourceIds({ projectId, resourceIds: requestResourceIds(steps) });
 }
 
 /** Starts runs of deployed workflows, each with its first step queued in the same transaction. */
@@ -58,8 +53,10 @@ export async function runnableFor(
   const settings = userId ? await getUserWorkflowSettings({ workflowIds: deployed.map((entry) => entry.workflow.id), userId }) : new Map<string, boolean>();
   const runnable: DeployedWorkflow[] = [];
   const needsUser: DeployedWorkflow[] = [];
+  // One query for every workflow's resources.
+  const userLevelIds = new Set(await userLevelResourceIds(projectId, deployed.flatMap((entry) => entry.version.definition.steps)));
   for (const entry of deployed) {
-    const userLevel = (await userLevelResourceIds(projectId, entry.version.definition.steps)).length > 0;
+    const userLevel = requestResourceIds(entry.version.definition.steps).some((id) => userLevelIds.has(id));
     if (userLevel && !userId) {
       needsUser.push(entry);
       continue;

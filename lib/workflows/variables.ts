@@ -98,14 +98,17 @@ export interface RunContext {
   steps: Readonly<Record<string, unknown>>;
 }
 
-/** The value at a dotted path into JSON, or undefined (own properties only: `constructor` is no path). */
+/**
+ * The value at a dotted path into JSON, or undefined (own properties only: `constructor` is no
+ * path). A key that itself holds dots wins over nesting: a User Profile keeps `team.name` as one key.
+ */
 export function valueAtPath(value: unknown, path: readonly string[]): unknown {
-  let current = value;
-  for (const key of path) {
-    if (current === null || typeof current !== "object" || !Object.hasOwn(current, key)) return undefined;
-    current = (current as Record<string, unknown>)[key];
-  }
-  return current;
+  if (!path.length) return value;
+  if (value === null || typeof value !== "object") return undefined;
+  const whole = path.join(".");
+  if (path.length > 1 && Object.hasOwn(value, whole)) return (value as Record<string, unknown>)[whole];
+  const [key, ...rest] = path;
+  return Object.hasOwn(value, key!) ? valueAtPath((value as Record<string, unknown>)[key!], rest) : undefined;
 }
 
 /** The value a variable names in a run, or undefined. */

@@ -14,8 +14,15 @@ import type { Workflow } from "@/db/schema";
 import { AppError, invalidInputError } from "@/lib/errors";
 import { profileFieldList } from "@/lib/resources/schema";
 import { syncWorkflowSchedule } from "@/lib/workflows/engine";
-import { checkWorkflowDefinition, workflowDefinitionSchema, workflowNameSchema } from "./definition";
-import { editorStepVariables, sampleTriggerText, type EditorVariableContext, type WorkflowEditorInput, workflowEditorSchema } from "./editor-schema";
+import { checkWorkflowDefinition, type TriggerResource, workflowDefinitionSchema, workflowNameSchema } from "./definition";
+import {
+  editorStepVariables,
+  effectiveSampleTrigger,
+  sampleTriggerText,
+  type EditorVariableContext,
+  type WorkflowEditorInput,
+  workflowEditorSchema,
+} from "./editor-schema";
 import type { VariableContext } from "./variables";
 
 // Workflows as the dashboard edits them: create, save the draft (validated against the
@@ -44,10 +51,20 @@ function profileFields(profile: StoredUserProfileSettings | undefined): string[]
   return [];
 }
 
-/** The project's published resources as variables and request steps know them. */
-async function workflowResources(projectId: string): Promise<VariableContext["resources"]> {
+/**
+ * The project's published resources as variables and request steps know them, and those with
+ * webhook settings as Resource Triggers (their Event types and sample event).
+ */
+async function workflowResources(
+  projectId: string,
+): Promise<{ resources: VariableContext["resources"]; triggerResources: TriggerResource[] }> {
   const rows = await listWorkflowResources({ projectId });
-  return rows.map(({ id, name, level, userProfile }) => ({ id, name, level, profileFields: profileFields(userProfile) }));
+  return {
+    resources: rows.map(({ id, name, level, userProfile }) => ({ id, name, level, profileFields: profileFields(userProfile) })),
+    triggerResources: rows.flatMap(({ id, name, webhookEventTypes, webhookSample }) =>
+      webhookEventTypes ? [{ id, name, eventTypes: webhookEventTypes, sample: webhookSample }] : [],
+    ),
+  };
 }
 
 /** Workflows → Create Workflow: a draft with a name, no trigger and no steps. */
@@ -60,8 +77,10 @@ export async function createWorkflowDraft({ projectId, name }: { projectId: stri
 
 /**
  * Save in the editor: the values' shape (name, trigger, steps, a JSON object as sample
- * payload), then every request step's resource and every template's variables, against the
- * sample being saved and the last Test's outputs. Errors by dotted path ("steps.1.path").
+ * payload), then a Resource Trigger's resource and event type, every request step's resource
+ * and every template's variables, against the sample being saved and the last Test's outputs.
+ * A Resource Trigger whose resource has a sample event saves that event as the sample (Test
+ * runs with it). Errors by dotted path ("steps.1.path", "trigger.eventType").
  */
 export async function saveWorkflow({
   projectId,
@@ -76,13 +95,11 @@ export async function saveWorkflow({
   if (!workflow) throw notFound();
   const parsed = workflowEditorSchema.safeParse(values);
   if (!parsed.success) throw invalidInputError(parsed.error);
-  const { name, sampleTrigger, trigger, steps } = parsed.data;
+  const { name, trigger, steps } = parsed.data;
   const definition = { trigger, steps };
-  const errors = checkWorkflowDefinition(definition, {
-    resources: await workflowResources(projectId),
-    sampleTrigger,
-    lastTestOutputs: workflow.lastTestOutputs,
-  });
+  const { resources, triggerResources } = await workflowResources(projectId);
+  const sampleTrigger = effectiveSampleTrigger(trigger, triggerResources, parsed.data.sampleTrigger);
+  const errors = checkWorkflowDefinition(definition, { resources, triggerResources, sampleTrigger, lastTestOutputs: workflow.lastTestOutputs });
   if (Object.keys(errors).length) throw new AppError("invalid_input", { fields: errors });
   const saved = await saveWorkflowDraft({ projectId, workflowId, name, draft: definition, sampleTrigger });
   if (!saved) throw notFound();
@@ -107,9 +124,11 @@ export async function deployWorkflow({ projectId, workflowId }: { projectId: str
   if (!definition.trigger && !definition.steps.length) throw notDeployable("Choose a trigger and add at least one step before deploying.");
   if (!definition.trigger) throw notDeployable("Choose a trigger before deploying.");
   if (!definition.steps.length) throw notDeployable("Add at least one step before deploying.");
+  const { resources, triggerResources } = await workflowResources(projectId);
   const errors = checkWorkflowDefinition(definition, {
-    resources: await workflowResources(projectId),
-    sampleTrigger: workflow.sampleTrigger,
+    resources,
+    triggerResources,
+    sampleTrigger: effectiveSampleTrigger(definition.trigger, triggerResources, workflow.sampleTrigger),
     lastTestOutputs: workflow.lastTestOutputs,
   });
   if (Object.keys(errors).length) throw notDeployable("Fix the highlighted fields before deploying.", errors);
@@ -159,6 +178,8 @@ export interface WorkflowEditorView {
   values: WorkflowEditorInput;
   /** Published resources, for the Add step menu. */
   resources: { id: string; name: string; level: "user" | "app" }[];
+  /** Published resources with webhook settings, for the Trigger select ("TaskLab Triggers") and its Event type. */
+  triggerResources: { id: string; name: string; eventTypes: readonly string[]; hasSample: boolean }[];
   /** What the variable menu lists from (with the sample the form holds). */
   variableContext: EditorVariableContext;
   /** The variable menu's names for each saved step, by index. */
@@ -169,19 +190,20 @@ export interface WorkflowEditorView {
 export async function loadWorkflowEditor({ projectId, workflowId }: { projectId: string; workflowId: string }): Promise<WorkflowEditorView | undefined> {
   const workflow = await getWorkflow({ projectId, workflowId });
   if (!workflow) return undefined;
-  const resources = await workflowResources(projectId);
+  const { resources, triggerResources } = await workflowResources(projectId);
   const values: WorkflowEditorInput = {
     name: workflow.name,
     trigger: workflow.draft.trigger,
     steps: workflow.draft.steps,
     sampleTrigger: sampleTriggerText(workflow.sampleTrigger),
   };
-  const variableContext: EditorVariableContext = { resources, lastTestOutputs: workflow.lastTestOutputs };
+  const variableContext: EditorVariableContext = { resources, triggerResources, lastTestOutputs: workflow.lastTestOutputs };
   const { id, name, enabledForAll, deployedVersion, deployedAt, draftChangedAt, updatedAt } = workflow;
   return {
     workflow: { id, name, enabledForAll, deployedVersion, deployedAt, draftChangedAt, updatedAt },
     values,
     resources: resources.map(({ id, name, level }) => ({ id, name, level })),
+    triggerResources: triggerResources.map(({ id, name, eventTypes, sample }) => ({ id, name, eventTypes, hasSample: sample !== null })),
     variableContext,
     variables: editorStepVariables(values, variableContext),
     undeployedChanges: hasUndeployedChanges(workflow),

@@ -4,7 +4,7 @@ import { buttonClassName } from "@/components/ui/button";
 import { UtcTime } from "@/components/ui/utc-time";
 import { WorkflowStatus } from "@/components/workflows/workflow-status";
 import { listWorkflows } from "@/db/queries/workflows";
-import { TRIGGER_KIND_LABELS } from "@/lib/workflows/definition";
+import { describeTrigger } from "@/lib/workflows/definition";
 import { hasUndeployedChanges } from "@/lib/workflows/workflows";
 import { requireProjectAccess } from "../../../require-user";
 import { DeleteWorkflowButton } from "./delete-workflow-button";
@@ -23,7 +23,7 @@ export default async function WorkflowsPage({ params }: { params: Promise<{ proj
         <div>
           <h1 className="text-2xl font-semibold">Workflows</h1>
           <p className="mt-1 text-sm text-slate-600">
-            Run requests through your resources when your app sends an event, on a request or on a schedule.
+            Run requests through your resources when your app sends an event, on a request, on a schedule or when your API sends a webhook.
           </p>
         </div>
         {workflows.length > 0 && (
@@ -64,7 +64,9 @@ export default async function WorkflowsPage({ params }: { params: Promise<{ proj
                       {workflow.name}
                     </Link>
                   </td>
-                  <td className="px-4 py-2">{workflow.triggerKind ? (TRIGGER_KIND_LABELS[workflow.triggerKind] ?? workflow.triggerKind) : <span className="text-slate-500">None</span>}</td>
+                  <td className="px-4 py-2">
+                    {workflow.trigger ? describeTrigger(workflow.trigger, workflow.triggerResourceName ?? undefined) : <span className="text-slate-500">None</span>}
+                  </td>
                   <td className="px-4 py-2">
                     <WorkflowStatus deployedVersion={workflow.deployedVersion} undeployedChanges={hasUndeployedChanges(workflow)} />
                   </td>

@@ -41,6 +41,7 @@ export default async function WorkflowEditorPage({ params }: { params: Params })
         workflowId={workflowId}
         values={view.values}
         resources={view.resources}
+        triggerResources={view.triggerResources}
         variableContext={view.variableContext}
         requestRunUrl={`${origin}/projects/${projectId}/sdk/workflows/${workflowId}/runs`}
       />

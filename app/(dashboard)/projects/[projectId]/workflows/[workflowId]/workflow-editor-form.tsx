@@ -1,6 +1,7 @@
 "use client";
 
 import { zodResolver } from "@hookform/resolvers/zod";
+import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useRef, useState } from "react";
 import { get, type Resolver, useFieldArray, useForm, useWatch } from "react-hook-form";
@@ -22,19 +23,34 @@ import {
   type WorkflowEditorInput,
   workflowEditorSchema,
 } from "@/lib/workflows/editor-schema";
-import { TRIGGER_KIND_LABELS } from "@/lib/workflows/definition";
+import { resourceTriggersLabel, TRIGGER_KIND_LABELS } from "@/lib/workflows/definition";
 import { deployWorkflow, saveWorkflow, testWorkflow } from "../actions";
 import { StepCard } from "./step-fields";
 
 type Busy = "save" | "test" | "deploy";
 type TriggerKind = StoredTrigger["kind"];
+/** The Trigger select's choices: a kind, or "resource_event:<resourceId>" for "<Name> Triggers". */
+type TriggerChoice = Exclude<TriggerKind, "resource_event"> | `resource_event:${string}`;
 
-const TRIGGER_KINDS = Object.keys(TRIGGER_KIND_LABELS) as TriggerKind[];
+/** The kinds chosen by themselves; Resource Triggers are chosen per resource. */
+const TRIGGER_KINDS = (Object.keys(TRIGGER_KIND_LABELS) as TriggerKind[]).filter(
+  (kind): kind is Exclude<TriggerKind, "resource_event"> => kind !== "resource_event",
+);
+const RESOURCE_EVENT_PREFIX = "resource_event:";
+
+function triggerChoice(trigger: StoredTrigger | null): TriggerChoice | "" {
+  if (!trigger) return "";
+  return trigger.kind === "resource_event" ? `resource_event:${trigger.resourceId}` : trigger.kind;
+}
 
 const textareaClassName =
   "block w-full rounded-md border border-slate-300 bg-white px-3 py-2 font-mono text-xs text-slate-900 shadow-xs placeholder:text-slate-400 focus:border-indigo-500 focus:outline-2 focus:outline-indigo-200 aria-invalid:border-red-500";
 
-function defaultTrigger(kind: TriggerKind): StoredTrigger {
+function defaultTrigger(choice: TriggerChoice): StoredTrigger {
+  if (choice.startsWith(RESOURCE_EVENT_PREFIX)) {
+    return { kind: "resource_event", resourceId: choice.slice(RESOURCE_EVENT_PREFIX.length), eventType: "" };
+  }
+  const kind = choice as Exclude<TriggerKind, "resource_event">;
   switch (kind) {
     case "app_event":
       return { kind, eventName: "" };
@@ -54,6 +70,7 @@ export function WorkflowEditorForm({
   workflowId,
   values,
   resources,
+  triggerResources,
   variableContext,
   requestRunUrl,
 }: {
@@ -61,6 +78,8 @@ export function WorkflowEditorForm({
   workflowId: string;
   values: WorkflowEditorInput;
   resources: readonly { id: string; name: string; level: "user" | "app" }[];
+  /** Published resources with webhook settings: "<Name> Triggers" and their Event types. */
+  triggerResources: readonly { id: string; name: string; eventTypes: readonly string[]; hasSample: boolean }[];
   variableContext: EditorVariableContext;
   requestRunUrl: string;
 }) {
@@ -77,17 +96,24 @@ export function WorkflowEditorForm({
   const current = useWatch({ control }) as WorkflowEditorInput;
   const stepVariables = editorStepVariables(current, variableContext);
   const trigger = current.trigger ?? null;
-  // Switching the trigger back and forth keeps what was typed for each kind.
-  const triggersByKind = useRef<Partial<Record<TriggerKind, StoredTrigger>>>(values.trigger ? { [values.trigger.kind]: values.trigger } : {});
+  // Switching the trigger back and forth keeps what was typed for each kind (and each resource's triggers).
+  const triggersByChoice = useRef<Partial<Record<TriggerChoice, StoredTrigger>>>(values.trigger ? { [triggerChoice(values.trigger)]: values.trigger } : {});
+  const triggerResource =
+    trigger?.kind === "resource_event" ? triggerResources.find((resource) => resource.id === trigger.resourceId) : undefined;
   const [busy, setBusy] = useState<Busy>();
   const [success, setSuccess] = useState<string>();
   const [testResult, setTestResult] = useState<WorkflowTestView>();
   const errorAt = (path: string): string | undefined => (get(errors, path) as { message?: string } | undefined)?.message;
 
-  function chooseTrigger(kind: string) {
+  function chooseTrigger(value: string) {
     const previous = form.getValues("trigger");
-    if (previous) triggersByKind.current[previous.kind] = previous;
-    const next = TRIGGER_KINDS.includes(kind as TriggerKind) ? (triggersByKind.current[kind as TriggerKind] ?? defaultTrigger(kind as TriggerKind)) : null;
+    if (previous) triggersByChoice.current[triggerChoice(previous) as TriggerChoice] = previous;
+    const known =
+      TRIGGER_KINDS.includes(value as Exclude<TriggerKind, "resource_event">) ||
+      triggerResources.some((resource) => value === `${RESOURCE_EVENT_PREFIX}${resource.id}`) ||
+      (previous !== null && value === triggerChoice(previous));
+    const choice = value as TriggerChoice;
+    const next = known ? (triggersByChoice.current[choice] ?? defaultTrigger(choice)) : null;
     form.clearErrors("trigger");
     form.setValue("trigger", next, { shouldDirty: true });
   }
@@ -142,15 +168,53 @@ export function WorkflowEditorForm({
       <section className="space-y-4 rounded-lg border border-slate-200 bg-white p-6">
         <h2 className="text-base font-semibold">Trigger</h2>
         <FormField label="Trigger" error={errorAt("trigger")} hint="What starts a run. A run uses the deployed version.">
-          <Select value={trigger?.kind ?? ""} onChange={(event) => chooseTrigger(event.target.value)}>
+          <Select value={triggerChoice(trigger)} onChange={(event) => chooseTrigger(event.target.value)}>
             <option value="">Choose a trigger…</option>
             {TRIGGER_KINDS.map((kind) => (
               <option key={kind} value={kind}>
                 {TRIGGER_KIND_LABELS[kind]}
               </option>
             ))}
+            {triggerResources.map((resource) => (
+              <option key={resource.id} value={`${RESOURCE_EVENT_PREFIX}${resource.id}`}>
+                {resourceTriggersLabel(resource.name)}
+              </option>
+            ))}
+            {trigger?.kind === "resource_event" && !triggerResource && (
+              <option value={triggerChoice(trigger)}>{TRIGGER_KIND_LABELS.resource_event} (resource unavailable)</option>
+            )}
           </Select>
         </FormField>
+        {trigger?.kind === "resource_event" && (
+          <FormField
+            label="Event type"
+            error={errorAt("trigger.eventType") ?? errorAt("trigger.resourceId")}
+            hint={
+              triggerResource ? (
+                <>
+                  An event of this type received on {triggerResource.name}&apos;s webhook URL starts a run, for the Connected User it
+                  matches (App-Level: once per event). Event types are listed on its{" "}
+                  <Link href={`/projects/${projectId}/resources/${triggerResource.id}/webhooks`} className="text-indigo-700 hover:underline">
+                    Webhooks
+                  </Link>{" "}
+                  tab.
+                </>
+              ) : undefined
+            }
+          >
+            <Select {...register("trigger.eventType")}>
+              <option value="">Choose an event type…</option>
+              {(triggerResource?.eventTypes ?? []).map((eventType) => (
+                <option key={eventType} value={eventType}>
+                  {eventType}
+                </option>
+              ))}
+              {trigger.eventType && !triggerResource?.eventTypes.includes(trigger.eventType) && (
+                <option value={trigger.eventType}>{trigger.eventType} (not listed)</option>
+              )}
+            </Select>
+          </FormField>
+        )}
         {trigger?.kind === "app_event" && (
           <FormField
             label="Event name"
@@ -195,13 +259,39 @@ export function WorkflowEditorForm({
             </FormField>
           </div>
         )}
-        <FormField
-          label="Sample trigger payload"
-          error={errors.sampleTrigger?.message}
-          hint="JSON: the trigger's input that Test runs with, and whose fields the variable menu lists (trigger.*)."
-        >
-          <textarea rows={5} spellCheck={false} placeholder={sampleTriggerPlaceholder(trigger?.kind)} className={textareaClassName} {...register("sampleTrigger")} />
-        </FormField>
+        {triggerResource?.hasSample ? (
+          <div className="space-y-1" data-testid="resource-trigger-sample">
+            <p className="text-sm font-medium text-slate-800">Sample event</p>
+            <p className="text-sm text-slate-600">
+              The event kept with Use as sample on {triggerResource.name}&apos;s{" "}
+              <Link href={`/projects/${projectId}/resources/${triggerResource.id}/webhooks`} className="text-indigo-700 hover:underline">
+                Webhooks
+              </Link>{" "}
+              tab: the variable menu lists its trigger.type, trigger.payload.* and trigger.headers.*, and Test runs with it.
+            </p>
+            {errors.sampleTrigger?.message && <p className="text-sm text-red-600">{errors.sampleTrigger.message}</p>}
+          </div>
+        ) : (
+          <FormField
+            label="Sample trigger payload"
+            error={errors.sampleTrigger?.message}
+            hint={
+              trigger?.kind === "resource_event" && triggerResource ? (
+                <>
+                  JSON with type, payload and headers. Or listen for a test event on {triggerResource.name}&apos;s{" "}
+                  <Link href={`/projects/${projectId}/resources/${triggerResource.id}/webhooks`} className="text-indigo-700 hover:underline">
+                    Webhooks
+                  </Link>{" "}
+                  tab and use it as the sample.
+                </>
+              ) : (
+                "JSON: the trigger's input that Test runs with, and whose fields the variable menu lists (trigger.*)."
+              )
+            }
+          >
+            <textarea rows={5} spellCheck={false} placeholder={sampleTriggerPlaceholder(trigger?.kind)} className={textareaClassName} {...register("sampleTrigger")} />
+          </FormField>
+        )}
       </section>
 
       <section aria-labelledby="workflow-steps-heading" className="space-y-4">
