@@ -18,6 +18,25 @@ export async function getResource({ projectId, resourceId }: { projectId: string
   return row;
 }
 
+/** A resource with one of its secrets' ciphertext, in one query (the webhook intake's hot path). */
+export async function getResourceWithSecret({
+  projectId,
+  resourceId,
+  secretName,
+}: {
+  projectId: string;
+  resourceId: string;
+  secretName: string;
+}): Promise<{ resource: Resource; ciphertext: string | null } | undefined> {
+  const db = await getDb();
+  const [row] = await db
+    .select({ resource: resources, ciphertext: resourceSecrets.ciphertext })
+    .from(resources)
+    .leftJoin(resourceSecrets, and(eq(resourceSecrets.resourceId, resources.id), eq(resourceSecrets.name, secretName)))
+    .where(and(eq(resources.projectId, projectId), eq(resources.id, resourceId)));
+  return row;
+}
+
 /** Which of these resources of the project are published at User Level (one query for many workflow steps). */
 export async function listUserLevelResourceIds({ projectId, resourceIds }: { projectId: string; resourceIds: string[] }): Promise<string[]> {
   if (!resourceIds.length) return [];

@@ -22,6 +22,8 @@ export type Transaction = Parameters<Parameters<Database["transaction"]>[0]>[0];
 export interface DeployedWorkflow {
   workflow: Workflow;
   version: WorkflowVersion;
+  /** With `forUser`: that user's own setting for the workflow (null: none, the workflow's default applies). */
+  userEnabled?: boolean | null;
 }
 
 function deployed(projectId: string) {
@@ -34,9 +36,12 @@ const joinDeployedVersion = and(eq(workflowVersions.workflowId, workflows.id), e
 export async function listDeployedWorkflowsForEvent({
   projectId,
   event,
+  forUser,
 }: {
   projectId: string;
   event: { kind: "app_event"; name: string } | { kind: "resource_event"; resourceId: string; type: string };
+  /** Also read this user's own setting for each workflow (one query instead of two). */
+  forUser?: string;
 }): Promise<DeployedWorkflow[]> {
   const db = await getDb();
   const trigger =
@@ -44,9 +49,10 @@ export async function listDeployedWorkflowsForEvent({
       ? and(eq(workflowVersions.triggerKind, "app_event"), eq(workflowVersions.eventName, event.name))
       : and(eq(workflowVersions.triggerKind, "resource_event"), eq(workflowVersions.triggerResourceId, event.resourceId), eq(workflowVersions.eventName, event.type));
   return db
-    .select({ workflow: workflows, version: workflowVersions })
+    .select({ workflow: workflows, version: workflowVersions, userEnabled: workflowUserSettings.enabled })
     .from(workflows)
     .innerJoin(workflowVersions, joinDeployedVersion)
+    .leftJoin(workflowUserSettings, and(eq(workflowUserSettings.workflowId, workflows.id), eq(workflowUserSettings.userId, forUser ?? "")))
     .where(and(deployed(projectId), trigger));
 }
 

@@ -1,6 +1,6 @@
 import { getUserConnection } from "@/db/queries/connections";
 import { readBodyWithin } from "@/lib/api/request-body";
-import { getResource, getResourceSecretCiphertexts } from "@/db/queries/resources";
+import { getResourceWithSecret } from "@/db/queries/resources";
 import { deleteWebhookEventsOlderThan, findUserByProfileField, recordRejectedWebhookEvent, recordWebhookEvent } from "@/db/queries/webhook-events";
 import { listDeployedWorkflowsForEvent, type NewRun } from "@/db/queries/workflow-runs";
 import type { Resource } from "@/db/schema";
@@ -31,12 +31,6 @@ function renderWebhookTemplate(template: string, event: { payload: unknown; head
   return renderTemplate(template, values);
 }
 
-async function webhookSecret(resource: Resource): Promise<string[]> {
-  const ciphertexts = await getResourceSecretCiphertexts({ resourceId: resource.id, names: [WEBHOOK_SECRET] });
-  const ciphertext = ciphertexts.get(WEBHOOK_SECRET);
-  return ciphertext === undefined ? [] : [decryptResourceSecret(resource.id, WEBHOOK_SECRET, ciphertext)];
-}
-
 /** Which Connected User an event is for: the User matching template's value, as a user id or a User Profile field. */
 async function matchUser(resource: Resource, settings: StoredWebhookSettings, key: string): Promise<string | undefined> {
   if (!key) return undefined;
@@ -60,16 +54,18 @@ export interface WebhookReceipt {
  * resources: once per event) in one transaction. No outbound call.
  */
 export async function receiveWebhook({ projectId, resourceId, request }: { projectId: string; resourceId: string; request: Request }): Promise<WebhookReceipt> {
-  const resource = await getResource({ projectId, resourceId });
+  const found = await getResourceWithSecret({ projectId, resourceId, secretName: WEBHOOK_SECRET });
+  const resource = found?.resource;
   const settings = resource?.webhook;
-  if (!resource?.published || !settings) throw new AppError("resource_not_found", { message: "No published resource with webhooks set up has this ID in this project." });
+  if (!found || !resource?.published || !settings) throw new AppError("resource_not_found", { message: "No published resource with webhooks set up has this ID in this project." });
   const rawBody = await readBodyWithin(request, MAX_WEBHOOK_BYTES, `The body is over ${MAX_WEBHOOK_BYTES / 1024 / 1024} MB.`);
   const headers: Record<string, string> = {};
   request.headers.forEach((value, name) => {
     headers[name.toLowerCase()] = value;
   });
 
-  const check = verifyWebhookSignature({ signature: settings.signature, secret: await webhookSecret(resource), rawBody, headers });
+  const secret = found.ciphertext === null ? [] : [decryptResourceSecret(resource.id, WEBHOOK_SECRET, found.ciphertext)];
+  const check = verifyWebhookSignature({ signature: settings.signature, secret, rawBody, headers });
   if (!check.ok) {
     await recordRejectedWebhookEvent({ projectId, resourceId, signatureOk: false, rejectedReason: `Signature: ${check.reason}` });
     throw new AppError("invalid_signature", { message: `The webhook's signature does not verify: ${check.reason}` });
@@ -107,7 +103,7 @@ export async function receiveWebhook({ projectId, resourceId, request }: { proje
   const matched = appLevel || userId !== undefined;
   let runs: NewRun[] = [];
   if (matched) {
-    const deployed = await listDeployedWorkflowsForEvent({ projectId, event: { kind: "resource_event", resourceId, type: eventType } });
+    const deployed = await listDeployedWorkflowsForEvent({ projectId, event: { kind: "resource_event", resourceId, type: eventType }, forUser: userId });
     const { runnable } = await runnableFor(projectId, deployed, userId);
     runs = runnable.map((entry) => ({
       projectId,

@@ -50,7 +50,12 @@ export async function runnableFor(
   deployed: readonly DeployedWorkflow[],
   userId: string | undefined,
 ): Promise<{ runnable: DeployedWorkflow[]; needsUser: DeployedWorkflow[] }> {
-  const settings = userId ? await getUserWorkflowSettings({ workflowIds: deployed.map((entry) => entry.workflow.id), userId }) : new Map<string, boolean>();
+  // Entries read with their user's setting (listDeployedWorkflowsForEvent forUser) need no second query.
+  const known = deployed.every((entry) => entry.userEnabled !== undefined);
+  const settings =
+    userId && !known
+      ? await getUserWorkflowSettings({ workflowIds: deployed.map((entry) => entry.workflow.id), userId })
+      : new Map(deployed.flatMap((entry) => (typeof entry.userEnabled === "boolean" ? [[entry.workflow.id, entry.userEnabled] as const] : [])));
   const runnable: DeployedWorkflow[] = [];
   const needsUser: DeployedWorkflow[] = [];
   // One query for every workflow's resources.

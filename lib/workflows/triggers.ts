@@ -24,7 +24,7 @@ export async function sendAppEvent({
   name: string;
   payload: Record<string, unknown>;
 }): Promise<{ runIds: string[] }> {
-  const deployed = await listDeployedWorkflowsForEvent({ projectId, event: { kind: "app_event", name } });
+  const deployed = await listDeployedWorkflowsForEvent({ projectId, event: { kind: "app_event", name }, forUser: caller.userId });
   const { runnable, needsUser } = await runnableFor(projectId, deployed, caller.userId);
   if (needsUser.length && !runnable.length) throw new AppError("missing_user");
   const runs = await startRuns(
