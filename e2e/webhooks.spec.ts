@@ -58,6 +58,9 @@ test("TaskLab sends a signed task.created: it becomes the sample, and once a wor
     await wizard.continue();
     await wizard.expectStep("test-and-publish");
     await wizard.saveTestCredentials({ "Refresh Token": tasklab.issueTokens().refreshToken });
+    // A successful test request first, so Finish publishes without asking.
+    await wizard.sendTestRequest("/me");
+    await expect(wizard.testStatus).toHaveText("200 OK");
     await wizard.finish();
     await expect(page).toHaveURL(new RegExp(`${wizard.resourcesUrl}$`));
     await expect(wizard.statusCell("TaskLab")).toHaveText("Published");

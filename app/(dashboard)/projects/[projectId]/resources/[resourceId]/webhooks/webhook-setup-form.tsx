@@ -241,7 +241,7 @@ export function WebhookSetupForm({
                 </div>
               ) : (
                 <SecretField
-                  key={`${signature.kind}-${saves}`}
+                  key={`${signature.kind}-${saves}-${secretSet}`}
                   label="Signing secret"
                   isSet={secretSet}
                   error={errorAt("signingSecret")}
