@@ -1,9 +1,8 @@
 // The benchmark's floor for the workflow engine: a process whose pg-boss works a queue with the
 // step queue's own options (lib/workflows/engine.ts, workers.ts) and a handler that does
-// nothing, so what it measures is pg-boss's fetch/complete round trips alone.
-// With --burst it fetches up to 4 jobs at a time and keeps fetching while fetches come back full
-// (batchSize 4, burstWhenBatchFull): what pg-boss itself allows, beside what the engine asks of it.
-// Usage: node --import tsx bench/noop-worker.ts <queue> [--burst]   (DATABASE_URL: the bench database)
+// nothing, so what it measures is pg-boss's fetch/complete round trips alone: batches of 4,
+// fetched again at once while they come back full, as the step workers do.
+// Usage: node --import tsx bench/noop-worker.ts <queue>   (DATABASE_URL: the bench database)
 import { PgBoss } from "pg-boss";
 
 const queue = process.argv[2];
@@ -16,8 +15,11 @@ const boss = new PgBoss({ connectionString: url, max: 5, application_name: "benc
 boss.on("error", (error: Error) => console.error(`noop worker: ${error.message}`));
 await boss.start();
 await boss.createQueue(queue, { retryLimit: 3, retryDelay: 1, expireInSeconds: 15 * 60, heartbeatSeconds: 10 });
-const burst = process.argv.includes("--burst") ? { batchSize: 4, burstWhenBatchFull: true } : { batchSize: 1 };
-await boss.work(queue, { ...burst, localConcurrency: 4, groupConcurrency: 5, pollingIntervalSeconds: 0.5 }, async () => {});
+await boss.work(
+  queue,
+  { batchSize: 4, burstWhenBatchFull: true, localConcurrency: 4, groupConcurrency: 5, pollingIntervalSeconds: 0.5 },
+  async () => {},
+);
 console.log("NOOP_WORKER_READY");
 for (const signal of ["SIGTERM", "SIGINT"] as const) {
   process.once(signal, () => {

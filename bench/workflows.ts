@@ -56,12 +56,11 @@ export interface WorkflowBenchOptions {
 // do (pg-boss 12 without a burst option): ~8 jobs/s per process. The bursts are sized to that
 // (BENCH_WORKFLOW_BURST changes it, e.g. to measure a faster worker configuration).
 const WORKFLOW_BURST = Number(process.env.BENCH_WORKFLOW_BURST) || 64;
-const NOOP_BURST = WORKFLOW_BURST;
-const NOOP_BURST_MODE_BURST = 2000;
+// No-op jobs finish fast: a larger burst keeps the measured window well above a poll interval.
+const NOOP_BURST = 2000;
 const PACED_SECONDS = 3;
 const DRAIN_TIMEOUT_MS = 30_000;
 const NOOP_QUEUE = "bench-noop";
-const NOOP_BURST_QUEUE = "bench-noop-burst";
 const EVENT = "bench.workflow";
 
 type Rows<T> = T[] | { rows: T[] };
@@ -139,14 +138,14 @@ export async function runWorkflowBench(options: WorkflowBenchOptions): Promise<{
 
   // BENCH_WORKFLOW_WORKER: another worker script to measure instead (a candidate configuration); it must print the same ready line.
   const workerScript = path.resolve(root, process.env.BENCH_WORKFLOW_WORKER || "scripts/worker.ts");
-  type Kind = "noop" | "noop-burst" | "workflow";
+  type Kind = "noop" | "workflow";
   const startWorker = async (kind: Kind) => {
     const managed =
       kind !== "workflow"
         ? startProcess(
             `noop worker ${processes.length + 1}`,
             process.execPath,
-            ["--import", "tsx", path.join(root, "bench", "noop-worker.ts"), kind === "noop" ? NOOP_QUEUE : NOOP_BURST_QUEUE, ...(kind === "noop" ? [] : ["--burst"])],
+            ["--import", "tsx", path.join(root, "bench", "noop-worker.ts"), NOOP_QUEUE],
             { cwd: root, env },
           )
         : startProcess(`npm run worker ${processes.length + 1}`, process.execPath, ["--import", "tsx", "--conditions=react-server", workerScript], { cwd: root, env });
@@ -187,14 +186,9 @@ export async function runWorkflowBench(options: WorkflowBenchOptions): Promise<{
 
   const rows: WorkflowBenchRow[] = [];
   const measureKind = async (kind: Kind, workerCounts: number[]) => {
-    const count = kind === "workflow" ? WORKFLOW_BURST : kind === "noop" ? NOOP_BURST : NOOP_BURST_MODE_BURST;
-    const queue = kind === "noop" ? NOOP_QUEUE : NOOP_BURST_QUEUE;
-    const name =
-      kind === "workflow"
-        ? "workflow run (App Event → TaskLab Request)"
-        : kind === "noop"
-          ? "pg-boss no-op job, step queue's options (floor)"
-          : "pg-boss no-op job, batchSize 4 + burstWhenBatchFull";
+    const count = kind === "workflow" ? WORKFLOW_BURST : NOOP_BURST;
+    const queue = NOOP_QUEUE;
+    const name = kind === "workflow" ? "workflow run (App Event → TaskLab Request)" : "pg-boss no-op job, step queue's options (floor)";
     const send = (phase: string) => (kind === "workflow" ? sendRun(phase) : sendJob(queue, phase));
     const read = (phase: string) => (kind === "workflow" ? readRuns(phase) : readJobs(queue, phase));
     let rate = 0;
@@ -242,13 +236,11 @@ export async function runWorkflowBench(options: WorkflowBenchOptions): Promise<{
 
   await measureKind("noop", [1, 2]);
   await measureKind("workflow", [1, 2]);
-  await measureKind("noop-burst", [1]);
 
   const notes = [
     `workflows: ${users.length} connected users in turn (at most 5 steps at once per user); each worker process runs 4 fetch loops ` +
-      "(localConcurrency 4) of one job each (batchSize 1), and a loop waits out its 0.5 s poll after every fetch, jobs or not: " +
-      "at most 8 jobs/s per process whatever the backlog (pg-boss 12 skips the wait only with burstWhenBatchFull and batchSize > 1, " +
-      "or burstWhenReadyExceeds).",
+      "(localConcurrency 4) of batches of 4 (batchSize 4), fetching again at once while batches come back full (burstWhenBatchFull), " +
+      "else after the 0.5 s poll; the floor's no-op workers use the same options.",
     "workflows: a run is one step job: fetch, mark the run and step running (1 transaction), the request through the connection session " +
       "(connection read, TaskLab GET /tasks), the step's result and the run's end (1 transaction), complete.",
     "workflows: burst = N sent at once (runs through sendAppEvent, 16 at a time; no-op jobs in one insert), per second = N / (first created → last done); " +
