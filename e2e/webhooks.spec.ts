@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { importPKCS8, SignJWT } from "jose";
-import { allowPrivateNetwork, expect, TASKLAB_DEFAULT_CLIENT, test, type TaskLab } from "./support/tasklab";
+import { allowPrivateNetwork, expect, test, type TaskLab } from "./support/tasklab";
 import { newUser } from "./support/users";
 import { WebhookSetup } from "./support/webhook-setup";
 import { ResourceWizard } from "./support/wizard";
@@ -47,23 +47,7 @@ test("TaskLab sends a signed task.created: it becomes the sample, and once a wor
 
     // A published User-Level TaskLab resource (OAuth 2.0 Refresh Token) with test credentials.
     const wizard = new ResourceWizard(page, projectId);
-    const resourceId = await wizard.create("TaskLab");
-    await wizard.chooseApiInfo({ level: "User-Level Resource", authType: "OAuth 2.0", grant: "Refresh Token" });
-    await wizard.continue();
-    await wizard.expectStep("authorization");
-    await wizard.fillOAuthAuthorization({ accessTokenUrl: `${tasklab.url}/oauth/token`, ...TASKLAB_DEFAULT_CLIENT });
-    await wizard.continue();
-    await wizard.expectStep("request-details");
-    await wizard.fillRequestDetails({ baseUrl: `${tasklab.url}/api` });
-    await wizard.continue();
-    await wizard.expectStep("test-and-publish");
-    await wizard.saveTestCredentials({ "Refresh Token": tasklab.issueTokens().refreshToken });
-    // A successful test request first, so Finish publishes without asking.
-    await wizard.sendTestRequest("/me");
-    await expect(wizard.testStatus).toHaveText("200 OK");
-    await wizard.finish();
-    await expect(page).toHaveURL(new RegExp(`${wizard.resourcesUrl}$`));
-    await expect(wizard.statusCell("TaskLab")).toHaveText("Published");
+    const resourceId = await wizard.publishTaskLabOAuth({ tasklabUrl: tasklab.url, testRefreshToken: tasklab.issueTokens().refreshToken });
 
     // A Connected User, through the Connect API.
     const userId = `customer-${randomUUID().slice(0, 8)}`;

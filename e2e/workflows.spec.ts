@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { importPKCS8, SignJWT } from "jose";
-import { allowPrivateNetwork, expect, TASKLAB_DEFAULT_CLIENT, test } from "./support/tasklab";
+import { allowPrivateNetwork, expect, test } from "./support/tasklab";
 import { newUser } from "./support/users";
 import { ResourceWizard } from "./support/wizard";
 import { WorkflowEditor } from "./support/workflow-editor";
@@ -38,22 +38,7 @@ test("an App Event runs the deployed workflow for a Connected User; the run show
 
     // A published User-Level TaskLab resource (OAuth 2.0 Refresh Token) with test credentials: Test in the editor uses them.
     const wizard = new ResourceWizard(page, projectId);
-    const resourceId = await wizard.create("TaskLab");
-    await wizard.chooseApiInfo({ level: "User-Level Resource", authType: "OAuth 2.0", grant: "Refresh Token" });
-    await wizard.continue();
-    await wizard.expectStep("authorization");
-    await wizard.fillOAuthAuthorization({ accessTokenUrl: `${tasklab.url}/oauth/token`, ...TASKLAB_DEFAULT_CLIENT });
-    await wizard.continue();
-    await wizard.expectStep("request-details");
-    await wizard.fillRequestDetails({ baseUrl: `${tasklab.url}/api` });
-    await wizard.continue();
-    await wizard.expectStep("test-and-publish");
-    await wizard.saveTestCredentials({ "Refresh Token": tasklab.issueTokens().refreshToken });
-    await wizard.sendTestRequest("/me");
-    await expect(wizard.testStatus).toHaveText("200 OK");
-    await wizard.finish();
-    await expect(page).toHaveURL(new RegExp(`${wizard.resourcesUrl}$`));
-    await expect(wizard.statusCell("TaskLab")).toHaveText("Published");
+    const resourceId = await wizard.publishTaskLabOAuth({ tasklabUrl: tasklab.url, testRefreshToken: tasklab.issueTokens().refreshToken });
 
     // A Connected User, through the Connect API with a User Token the customer's backend signed.
     const userId = `customer-${randomUUID().slice(0, 8)}`;

@@ -1,4 +1,5 @@
 import { expect, type Locator, type Page } from "@playwright/test";
+import { TASKLAB_DEFAULT_CLIENT } from "../fixtures/tasklab";
 
 export type Level = "User-Level Resource" | "App-Level Resource";
 export type AuthType = "OAuth 2.0" | "API Keys";
@@ -269,5 +270,31 @@ export class ResourceWizard {
 
   async finish(): Promise<void> {
     await this.page.getByRole("button", { name: "Finish", exact: true }).click();
+  }
+
+  /**
+   * Creates and publishes "TaskLab" as a user would: User-Level, OAuth 2.0 Refresh Token against
+   * the TaskLab at `tasklabUrl`, test credentials with `testRefreshToken`, a successful test
+   * request, Finish. Answers the Resource ID.
+   */
+  async publishTaskLabOAuth({ tasklabUrl, testRefreshToken }: { tasklabUrl: string; testRefreshToken: string }): Promise<string> {
+    const resourceId = await this.create("TaskLab");
+    await this.chooseApiInfo({ level: "User-Level Resource", authType: "OAuth 2.0", grant: "Refresh Token" });
+    await this.continue();
+    await this.expectStep("authorization");
+    await this.fillOAuthAuthorization({ accessTokenUrl: `${tasklabUrl}/oauth/token`, ...TASKLAB_DEFAULT_CLIENT });
+    await this.continue();
+    await this.expectStep("request-details");
+    await this.fillRequestDetails({ baseUrl: `${tasklabUrl}/api` });
+    await this.continue();
+    await this.expectStep("test-and-publish");
+    await this.saveTestCredentials({ "Refresh Token": testRefreshToken });
+    // A successful test request first, so Finish publishes without asking.
+    await this.sendTestRequest("/me");
+    await expect(this.testStatus).toHaveText("200 OK");
+    await this.finish();
+    await expect(this.page).toHaveURL(new RegExp(`${this.resourcesUrl}$`));
+    await expect(this.statusCell("TaskLab")).toHaveText("Published");
+    return resourceId;
   }
 }
