@@ -71,6 +71,19 @@ export function getDatabase(): Promise<DatabaseHandle> {
   return globalForDb.switchboardDatabase;
 }
 
+/**
+ * A statement prepared once per database (`build` returns a drizzle `.prepare(name)`): drizzle
+ * then skips building the SQL on every call — for the hot paths (the webhook intake).
+ */
+export function preparedStatement<T>(build: (db: Database) => T): (db: Database) => T {
+  const statements = new WeakMap<Database, T>();
+  return (db) => {
+    let statement = statements.get(db);
+    if (!statement) statements.set(db, (statement = build(db)));
+    return statement;
+  };
+}
+
 export async function getDb(): Promise<Database> {
   return (await getDatabase()).db;
 }

@@ -1,7 +1,7 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { and, desc, eq, sql } from "drizzle-orm";
-import { getDb } from "../client";
+import { getDb, preparedStatement } from "../client";
 import { connections, resourceTestRuns, type Connection, type ResourceTestRun } from "../schema";
 
 // Every write that replaces a row's credentials from outside a refresh bumps credentials_version
@@ -21,14 +21,23 @@ export async function getConnection({ connectionId }: { connectionId: string }):
   return row;
 }
 
-export async function getUserConnection({ projectId, resourceId, userId }: { projectId: string; resourceId: string; userId: string }) {
-  const db = await getDb();
-  const [row] = await db
+const preparedUserConnection = preparedStatement((db) =>
+  db
     .select()
     .from(connections)
     .where(
-      and(eq(connections.projectId, projectId), eq(connections.resourceId, resourceId), eq(connections.kind, "user"), eq(connections.userId, userId)),
-    );
+      and(
+        eq(connections.projectId, sql.placeholder("projectId")),
+        eq(connections.resourceId, sql.placeholder("resourceId")),
+        eq(connections.kind, "user"),
+        eq(connections.userId, sql.placeholder("userId")),
+      ),
+    )
+    .prepare("user_connection"),
+);
+
+export async function getUserConnection({ projectId, resourceId, userId }: { projectId: string; resourceId: string; userId: string }): Promise<Connection | undefined> {
+  const [row] = await preparedUserConnection(await getDb()).execute({ projectId, resourceId, userId });
   return row;
 }
 

@@ -1,6 +1,6 @@
 import "server-only";
 import { and, desc, eq, inArray, isNotNull, sql } from "drizzle-orm";
-import { getDb } from "../client";
+import { getDb, preparedStatement } from "../client";
 import { resourceSecrets, resources, type Resource } from "../schema";
 import { isUniqueViolation } from "./errors";
 
@@ -28,14 +28,18 @@ export async function getResourceWithSecret({
   resourceId: string;
   secretName: string;
 }): Promise<{ resource: Resource; ciphertext: string | null } | undefined> {
-  const db = await getDb();
-  const [row] = await db
-    .select({ resource: resources, ciphertext: resourceSecrets.ciphertext })
-    .from(resources)
-    .leftJoin(resourceSecrets, and(eq(resourceSecrets.resourceId, resources.id), eq(resourceSecrets.name, secretName)))
-    .where(and(eq(resources.projectId, projectId), eq(resources.id, resourceId)));
+  const [row] = await preparedResourceWithSecret(await getDb()).execute({ projectId, resourceId, secretName });
   return row;
 }
+
+const preparedResourceWithSecret = preparedStatement((db) =>
+  db
+    .select({ resource: resources, ciphertext: resourceSecrets.ciphertext })
+    .from(resources)
+    .leftJoin(resourceSecrets, and(eq(resourceSecrets.resourceId, resources.id), eq(resourceSecrets.name, sql.placeholder("secretName"))))
+    .where(and(eq(resources.projectId, sql.placeholder("projectId")), eq(resources.id, sql.placeholder("resourceId"))))
+    .prepare("resource_with_secret"),
+);
 
 /** Which of these resources of the project are published at User Level (one query for many workflow steps). */
 export async function listUserLevelResourceIds({ projectId, resourceIds }: { projectId: string; resourceIds: string[] }): Promise<string[]> {

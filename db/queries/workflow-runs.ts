@@ -1,6 +1,6 @@
 import "server-only";
 import { and, desc, eq, inArray, isNotNull, lt, sql } from "drizzle-orm";
-import { getDb, type Database } from "../client";
+import { getDb, preparedStatement, type Database } from "../client";
 import {
   connections,
   workflowRuns,
@@ -26,10 +26,6 @@ export interface DeployedWorkflow {
   userEnabled?: boolean | null;
 }
 
-function deployed(projectId: string) {
-  return and(eq(workflows.projectId, projectId), isNotNull(workflows.deployedVersion));
-}
-
 const joinDeployedVersion = and(eq(workflowVersions.workflowId, workflows.id), eq(workflowVersions.version, workflows.deployedVersion));
 
 /** The project's deployed workflows on this App Event, or on this Resource Trigger event type. */
@@ -43,18 +39,34 @@ export async function listDeployedWorkflowsForEvent({
   /** Also read this user's own setting for each workflow (one query instead of two). */
   forUser?: string;
 }): Promise<DeployedWorkflow[]> {
-  const db = await getDb();
-  const trigger =
-    event.kind === "app_event"
-      ? and(eq(workflowVersions.triggerKind, "app_event"), eq(workflowVersions.eventName, event.name))
-      : and(eq(workflowVersions.triggerKind, "resource_event"), eq(workflowVersions.triggerResourceId, event.resourceId), eq(workflowVersions.eventName, event.type));
+  const statement = (event.kind === "app_event" ? preparedAppEventWorkflows : preparedResourceEventWorkflows)(await getDb());
+  return statement.execute({
+    projectId,
+    userId: forUser ?? "",
+    ...(event.kind === "app_event" ? { eventName: event.name, resourceId: null } : { eventName: event.type, resourceId: event.resourceId }),
+  });
+}
+
+function deployedWorkflowsOnTrigger(db: Database, kind: "app_event" | "resource_event") {
   return db
     .select({ workflow: workflows, version: workflowVersions, userEnabled: workflowUserSettings.enabled })
     .from(workflows)
     .innerJoin(workflowVersions, joinDeployedVersion)
-    .leftJoin(workflowUserSettings, and(eq(workflowUserSettings.workflowId, workflows.id), eq(workflowUserSettings.userId, forUser ?? "")))
-    .where(and(deployed(projectId), trigger));
+    .leftJoin(workflowUserSettings, and(eq(workflowUserSettings.workflowId, workflows.id), eq(workflowUserSettings.userId, sql.placeholder("userId"))))
+    .where(
+      and(
+        eq(workflows.projectId, sql.placeholder("projectId")),
+        isNotNull(workflows.deployedVersion),
+        eq(workflowVersions.triggerKind, kind),
+        eq(workflowVersions.eventName, sql.placeholder("eventName")),
+        kind === "resource_event" ? eq(workflowVersions.triggerResourceId, sql.placeholder("resourceId")) : undefined,
+      ),
+    )
+    .prepare(`deployed_workflows_on_${kind}`);
 }
+// The triggers' hot path (every App Event and webhook): prepared once per database.
+const preparedAppEventWorkflows = preparedStatement((db) => deployedWorkflowsOnTrigger(db, "app_event"));
+const preparedResourceEventWorkflows = preparedStatement((db) => deployedWorkflowsOnTrigger(db, "resource_event"));
 
 /** A workflow of the project with the version it has deployed (undefined version when it has none). */
 export async function getWorkflowWithDeployedVersion({

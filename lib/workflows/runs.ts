@@ -58,8 +58,8 @@ export async function runnableFor(
       : new Map(deployed.flatMap((entry) => (typeof entry.userEnabled === "boolean" ? [[entry.workflow.id, entry.userEnabled] as const] : [])));
   const runnable: DeployedWorkflow[] = [];
   const needsUser: DeployedWorkflow[] = [];
-  // One query for every workflow's resources.
-  const userLevelIds = new Set(await userLevelResourceIds(projectId, deployed.flatMap((entry) => entry.version.definition.steps)));
+  // Only a call that names no user needs to know which workflows need one (one query for all).
+  const userLevelIds = new Set(userId ? [] : await userLevelResourceIds(projectId, deployed.flatMap((entry) => entry.version.definition.steps)));
   for (const entry of deployed) {
     const userLevel = requestResourceIds(entry.version.definition.steps).some((id) => userLevelIds.has(id));
     if (userLevel && !userId) {
