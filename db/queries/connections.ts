@@ -173,6 +173,20 @@ export async function upsertConnection({
   });
 }
 
+/** Records where a connection's webhook Subscription stands (lib/webhooks/subscription.ts). */
+export async function setSubscriptionStatus({
+  connectionId,
+  status,
+  error,
+}: {
+  connectionId: string;
+  status: NonNullable<Connection["subscriptionStatus"]>;
+  error: string | null;
+}): Promise<void> {
+  const db = await getDb();
+  await db.update(connections).set({ subscriptionStatus: status, subscriptionError: error }).where(eq(connections.id, connectionId));
+}
+
 export async function deleteConnection({ projectId, resourceId, userId }: { projectId: string; resourceId: string; userId: string }): Promise<boolean> {
   const db = await getDb();
   const deleted = await db

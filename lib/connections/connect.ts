@@ -2,7 +2,6 @@ import { decodeJwt } from "jose";
 import { deleteConnection, getUserConnection, upsertConnection } from "@/db/queries/connections";
 import { getResource } from "@/db/queries/resources";
 import type { Connection, Resource } from "@/db/schema";
-import { allowPrivateNetworkEverywhere } from "@/lib/config/env";
 import { AppError } from "@/lib/errors";
 import { queueSubscription, unsubscribe } from "@/lib/webhooks/subscription";
 import { requiredKeys } from "@/lib/resources/required-keys";
@@ -88,7 +87,7 @@ export async function disconnectUser({
   const resource = await publishedUserResource(project.id, resourceId);
   // While the credentials still exist; a failure does not keep the user connected.
   if (origin && resource.webhook?.subscription?.unsubscribe && (await getUserConnection({ projectId: project.id, resourceId, userId }))) {
-    const failure = await unsubscribe({ resource, userId, origin, allowPrivateNetwork: project.allowPrivateNetwork || allowPrivateNetworkEverywhere() });
+    const failure = await unsubscribe({ resource, userId, origin, policy: outboundPolicy(project) });
     if (failure) console.warn(`Webhook unsubscribe failed for a disconnected user of resource ${resourceId}: ${failure.slice(0, 200)}`);
   }
   if (!(await deleteConnection({ projectId: project.id, resourceId, userId }))) throw new AppError("connection_not_found");

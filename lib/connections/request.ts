@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { getProjectForSdk } from "@/db/queries/projects";
 import { getResource } from "@/db/queries/resources";
 import { allowPrivateNetworkEverywhere } from "@/lib/config/env";
 import { AppError } from "@/lib/errors";
@@ -21,8 +22,13 @@ export interface SdkProject {
   allowPrivateNetwork: boolean;
 }
 
-export function outboundPolicy(project: SdkProject): OutboundPolicy {
+export function outboundPolicy(project: Pick<SdkProject, "allowPrivateNetwork">): OutboundPolicy {
   return { allowPrivateNetwork: project.allowPrivateNetwork || allowPrivateNetworkEverywhere() };
+}
+
+/** The outbound policy of a project known only by id (a job: a workflow step, a subscription). */
+export async function projectOutboundPolicy(projectId: string): Promise<OutboundPolicy> {
+  return outboundPolicy({ allowPrivateNetwork: (await getProjectForSdk({ projectId }))?.allowPrivateNetwork ?? false });
 }
 
 function toCall(input: ApiRequestInput) {

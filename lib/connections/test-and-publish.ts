@@ -123,7 +123,7 @@ export async function sendTestRequestThroughResource({
   const resource = await getResource({ projectId, resourceId });
   if (!resource) throw notFound();
   if (!resource.config.request) throw new AppError("resource_not_ready");
-  const session = await openConnectionSession({ resource, target: { kind: "test" }, policy: outboundPolicy({ id: projectId, allowPrivateNetwork }) });
+  const session = await openConnectionSession({ resource, target: { kind: "test" }, policy: outboundPolicy({ allowPrivateNetwork }) });
 
   const started = performance.now();
   let outcome: TestRequestOutcome;

@@ -1,13 +1,11 @@
-import { eq } from "drizzle-orm";
-import { getDb } from "@/db/client";
-import { getConnection } from "@/db/queries/connections";
+import { getConnection, setSubscriptionStatus } from "@/db/queries/connections";
 import { getResource } from "@/db/queries/resources";
-import { connections, type Resource } from "@/db/schema";
+import type { Resource } from "@/db/schema";
 import type { StoredSubscriptionRequest } from "@/db/webhook-settings";
-import { outboundPolicy } from "@/lib/connections/request";
+import { projectOutboundPolicy } from "@/lib/connections/request";
 import { openConnectionSession } from "@/lib/connections/session";
 import { AppError } from "@/lib/errors";
-import { getProjectForSdk } from "@/db/queries/projects";
+import type { OutboundPolicy } from "@/lib/http/client";
 import { renderPathTemplate, renderTemplate } from "@/lib/resources/template";
 import { getWorkflowEngine, SUBSCRIPTION_QUEUE, type SubscriptionJob } from "@/lib/workflows/engine";
 
@@ -30,15 +28,10 @@ function renderSubscriptionCall(request: StoredSubscriptionRequest, values: { "w
   };
 }
 
-async function setSubscriptionStatus(connectionId: string, status: "pending" | "subscribed" | "failed", error: string | null) {
-  const db = await getDb();
-  await db.update(connections).set({ subscriptionStatus: status, subscriptionError: error }).where(eq(connections.id, connectionId));
-}
-
 /** Queues the Subscription of a connection that was just made (when the resource has one). */
 export async function queueSubscription({ connectionId, resource, origin }: { connectionId: string; resource: Resource; origin: string }): Promise<void> {
   if (!resource.webhook?.subscription) return;
-  await setSubscriptionStatus(connectionId, "pending", null);
+  await setSubscriptionStatus({ connectionId, status: "pending", error: null });
   const boss = await getWorkflowEngine();
   await boss.send(SUBSCRIPTION_QUEUE, { connectionId, webhookUrl: webhookUrl(origin, resource) } satisfies SubscriptionJob);
 }
@@ -50,13 +43,12 @@ export async function runSubscription({ connectionId, webhookUrl: url, lastAttem
   const resource = await getResource({ projectId: connection.projectId, resourceId: connection.resourceId });
   const subscription = resource?.webhook?.subscription;
   if (!resource || !subscription) return;
-  const project = await getProjectForSdk({ projectId: resource.projectId });
   let failure: string | undefined;
   try {
     const session = await openConnectionSession({
       resource,
       target: { kind: "user", userId: connection.userId },
-      policy: outboundPolicy({ id: resource.projectId, allowPrivateNetwork: project?.allowPrivateNetwork ?? false }),
+      policy: await projectOutboundPolicy(resource.projectId),
     });
     const { response } = await session.send(renderSubscriptionCall(subscription.subscribe, { "webhook.url": url, "user.id": connection.userId }));
     if (response.status >= 400) failure = `The subscription request answered ${response.status}.`;
@@ -64,17 +56,27 @@ export async function runSubscription({ connectionId, webhookUrl: url, lastAttem
     if (!(error instanceof AppError)) throw error;
     failure = error.message;
   }
-  if (!failure) return setSubscriptionStatus(connectionId, "subscribed", null);
-  await setSubscriptionStatus(connectionId, lastAttempt ? "failed" : "pending", failure);
+  if (!failure) return setSubscriptionStatus({ connectionId, status: "subscribed", error: null });
+  await setSubscriptionStatus({ connectionId, status: lastAttempt ? "failed" : "pending", error: failure });
   throw new Error("The subscription request failed; it will be retried.");
 }
 
 /** The Unsubscribe request, sent once as a user disconnects (before their credentials are deleted); answers what failed, if anything. */
-export async function unsubscribe({ resource, userId, origin, allowPrivateNetwork }: { resource: Resource; userId: string; origin: string; allowPrivateNetwork: boolean }): Promise<string | undefined> {
+export async function unsubscribe({
+  resource,
+  userId,
+  origin,
+  policy,
+}: {
+  resource: Resource;
+  userId: string;
+  origin: string;
+  policy: OutboundPolicy;
+}): Promise<string | undefined> {
   const request = resource.webhook?.subscription?.unsubscribe;
   if (!request) return undefined;
   try {
-    const session = await openConnectionSession({ resource, target: { kind: "user", userId }, policy: outboundPolicy({ id: resource.projectId, allowPrivateNetwork }) });
+    const session = await openConnectionSession({ resource, target: { kind: "user", userId }, policy });
     const { response } = await session.send(renderSubscriptionCall(request, { "webhook.url": webhookUrl(origin, resource), "user.id": userId }));
     return response.status >= 400 ? `The unsubscribe request answered ${response.status}.` : undefined;
   } catch (error) {

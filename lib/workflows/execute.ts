@@ -1,12 +1,11 @@
 import { getUserConnection } from "@/db/queries/connections";
-import { getProjectForSdk } from "@/db/queries/projects";
 import { getResource } from "@/db/queries/resources";
 import { finishStep, getRunForExecution, listRunSteps, startStep } from "@/db/queries/workflow-runs";
 import { getWorkflow, saveLastTestOutputs } from "@/db/queries/workflows";
 import type { WorkflowRun, WorkflowRunStep } from "@/db/schema";
 import type { StoredStep, StoredStepAttempt } from "@/db/workflow-definition";
 import { stepRetryBaseMs } from "@/lib/config/env";
-import { outboundPolicy } from "@/lib/connections/request";
+import { outboundPolicy, projectOutboundPolicy } from "@/lib/connections/request";
 import { type DescribedRequest, openConnectionSession, type SessionTarget } from "@/lib/connections/session";
 import { AppError } from "@/lib/errors";
 import type { OutboundPolicy } from "@/lib/http/client";
@@ -234,7 +233,7 @@ export async function executeStepJob({ runId, position }: StepJob): Promise<void
     context,
     projectId: run.projectId,
     target: (level) => (level === "app" ? { kind: "app" } : { kind: "user", userId: run.userId ?? "" }),
-    policy: outboundPolicy({ id: run.projectId, allowPrivateNetwork: await projectAllowsPrivateNetwork(run.projectId) }),
+    policy: await projectOutboundPolicy(run.projectId),
     idempotencyKey: `${runId}:${step.key}`,
   });
   attempts[attempts.length - 1] = attemptRecord(attemptStartedAt, outcome, Math.round(performance.now() - clock));
@@ -263,10 +262,6 @@ export async function executeStepJob({ runId, position }: StepJob): Promise<void
     step: { status: "failed", attempts, error: outcome.error, ...(outcome.response ? { output: stepOutput(outcome.response) } : {}), finished: true },
     run: { status: "failed", error: `Step ${step.key}: ${outcome.error}` },
   });
-}
-
-async function projectAllowsPrivateNetwork(projectId: string): Promise<boolean> {
-  return (await getProjectForSdk({ projectId }))?.allowPrivateNetwork ?? false;
 }
 
 export interface StepTestResult {
@@ -331,7 +326,7 @@ export async function testWorkflowDraft({
       context: { ...context, steps: outputs },
       projectId,
       target: () => ({ kind: "test" }),
-      policy: outboundPolicy({ id: projectId, allowPrivateNetwork }),
+      policy: outboundPolicy({ allowPrivateNetwork }),
       idempotencyKey: `test:${workflowId}:${step.key}`,
     });
     if (outcome.kind === "succeeded") {
