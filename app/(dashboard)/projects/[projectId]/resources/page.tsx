@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { EmptyState } from "@/components/ui/empty-state";
 import { buttonClassName } from "@/components/ui/button";
 import { UtcTime } from "@/components/ui/utc-time";
 import { DeleteResourceButton } from "@/components/resources/delete-resource-button";
@@ -31,15 +32,12 @@ export default async function ResourcesPage({ params }: { params: Promise<{ proj
         )}
       </div>
       {resources.length === 0 ? (
-        <div className="mt-8 rounded-lg border border-dashed border-slate-300 bg-white px-6 py-12 text-center">
-          <h2 className="text-base font-semibold">No resources yet</h2>
-          <p className="mx-auto mt-1 max-w-md text-sm text-slate-600">
-            A resource holds your API&apos;s base URL, how it authenticates and who holds the credentials.
-          </p>
-          <Link href={createHref} className={buttonClassName("primary", "mt-6")}>
-            Create Resource
-          </Link>
-        </div>
+        <EmptyState
+          title="No resources yet"
+          description="A resource holds your API's base URL, how it authenticates and who holds the credentials."
+          actionHref={createHref}
+          actionLabel="Create Resource"
+        />
       ) : (
         <div className="mt-6 overflow-hidden rounded-lg border border-slate-200 bg-white">
           <table className="w-full text-left text-sm">

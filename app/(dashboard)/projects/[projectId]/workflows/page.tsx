@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { EmptyState } from "@/components/ui/empty-state";
 import { buttonClassName } from "@/components/ui/button";
 import { UtcTime } from "@/components/ui/utc-time";
 import { WorkflowStatus } from "@/components/workflows/workflow-status";
@@ -33,15 +34,12 @@ export default async function WorkflowsPage({ params }: { params: Promise<{ proj
         )}
       </div>
       {workflows.length === 0 ? (
-        <div className="mt-8 rounded-lg border border-dashed border-slate-300 bg-white px-6 py-12 text-center">
-          <h2 className="text-base font-semibold">No workflows yet</h2>
-          <p className="mx-auto mt-1 max-w-md text-sm text-slate-600">
-            A workflow has one trigger and ordered steps: requests to your published resources, conditions and delays.
-          </p>
-          <Link href={createHref} className={buttonClassName("primary", "mt-6")}>
-            Create Workflow
-          </Link>
-        </div>
+        <EmptyState
+          title="No workflows yet"
+          description="A workflow has one trigger and ordered steps: requests to your published resources, conditions and delays."
+          actionHref={createHref}
+          actionLabel="Create Workflow"
+        />
       ) : (
         <div className="mt-6 overflow-hidden rounded-lg border border-slate-200 bg-white">
           <table className="w-full text-left text-sm">
