@@ -17,7 +17,7 @@ await boss.start();
 await boss.createQueue(queue, { retryLimit: 3, retryDelay: 1, expireInSeconds: 15 * 60, heartbeatSeconds: 10 });
 await boss.work(
   queue,
-  { batchSize: 4, burstWhenBatchFull: true, localConcurrency: 4, groupConcurrency: 5, pollingIntervalSeconds: 0.5 },
+  { batchSize: 4, burstWhenBatchFull: true, localConcurrency: 1, groupConcurrency: 5, pollingIntervalSeconds: 0.5 },
   async () => {},
 );
 console.log("NOOP_WORKER_READY");

@@ -238,8 +238,8 @@ export async function runWorkflowBench(options: WorkflowBenchOptions): Promise<{
   await measureKind("workflow", [1, 2]);
 
   const notes = [
-    `workflows: ${users.length} connected users in turn (at most 5 steps at once per user); each worker process runs 4 fetch loops ` +
-      "(localConcurrency 4) of batches of 4 (batchSize 4), fetching again at once while batches come back full (burstWhenBatchFull), " +
+    `workflows: ${users.length} connected users in turn (at most 5 steps at once per user); each worker process runs 1 fetch loop ` +
+      "(localConcurrency 1) of batches of 4 (batchSize 4), fetching again at once while batches come back full (burstWhenBatchFull), " +
       "else after the 0.5 s poll; the floor's no-op workers use the same options.",
     "workflows: a run is one step job: fetch, mark the run and step running (1 transaction), the request through the connection session " +
       "(connection read, TaskLab GET /tasks), the step's result and the run's end (1 transaction), complete.",

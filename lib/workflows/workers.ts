@@ -25,15 +25,17 @@ import { deleteExpiredRuns, runScheduledTick } from "./runs";
  */
 export async function startWorkflowWorkers(): Promise<void> {
   const boss = await getWorkflowEngine();
-  // Batches of 4, fetched again at once while batches come full (pg-boss otherwise waits a poll
-  // interval after every fetch: 8 steps/s per process, measured); each job settles on its own.
+  // One fetch loop of batches of 4, fetched again at once while batches come full (pg-boss
+  // otherwise waits a poll interval after every fetch: 8 steps/s per process, measured); each job
+  // settles on its own. One loop, because pg-boss counts a user's active jobs when it fetches:
+  // two loops fetching at the same moment both saw none and ran two of one user's steps at once.
   await boss.work<StepJob>(
     STEP_QUEUE,
     {
       batchSize: 4,
       burstWhenBatchFull: true,
       perJobResults: true,
-      localConcurrency: 4,
+      localConcurrency: 1,
       groupConcurrency: userRunConcurrency(),
       pollingIntervalSeconds: 0.5,
     },
