@@ -161,8 +161,12 @@ export async function saveWebhookSettings({
  */
 export async function webhookListenStart({ projectId, resourceId }: { projectId: string; resourceId: string }): Promise<Date | undefined> {
   const db = await getDb();
+  // Rounded up to the millisecond a Date holds: received_at has microseconds, and an event received
+  // earlier in the same millisecond as the click must not pass for the test event.
   const [row] = await db
-    .select({ now: sql<Date>`now()`.mapWith((value: string | Date) => new Date(value)) })
+    .select({
+      now: sql<Date>`date_trunc('milliseconds', now()) + interval '1 millisecond'`.mapWith((value: string | Date) => new Date(value)),
+    })
     .from(resources)
     .where(and(eq(resources.projectId, projectId), eq(resources.id, resourceId)));
   return row?.now;

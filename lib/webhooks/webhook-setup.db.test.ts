@@ -231,6 +231,8 @@ describe("Listen for test event and Use as sample", () => {
     expect(await pollWebhookTestEvent({ projectId, resourceId, since: new Date(since) })).toEqual({ since, event: null });
 
     const payload = { type: "task.created", account_id: "acct_9", task: { id: "t_1", title: "Write the report" } };
+    // Listening starts at the next millisecond; the test event comes after it, as a user's would.
+    await new Promise((resolve) => setTimeout(resolve, 2));
     await receiveWebhook({ projectId, resourceId, request: signedEvent({ projectId, resourceId, secret, payload }) });
     const { event } = await pollWebhookTestEvent({ projectId, resourceId, since: new Date(since) });
     expect(event).toMatchObject({ eventType: "task.created", payload, matched: false, userId: null, signatureOk: true, rejectedReason: null, runCount: 0 });
