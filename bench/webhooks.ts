@@ -7,7 +7,7 @@
 //
 // The target (BENCH_WEBHOOK_TARGET): "next" — `next start` of the production build, as the api
 // section; "node" — the route handler in a bare node:http server of its own process
-// (bench/webhook-server.ts); "auto" (default) — "next" when a build with the route exists, else
+// (e2e/support/route-server.ts); "auto" (default) — "next" when a build with the route exists, else
 // "node". Either way the server works no queues (the runs' jobs wait): this measures intake.
 //
 // Open-loop load: request i is due at start + i/rate whatever the earlier ones are doing, and its
@@ -202,12 +202,12 @@ export async function runWebhookBench(options: WebhookBenchOptions): Promise<{ r
   } else {
     // BENCH_WEBHOOK_PROFILE=<dir>: a V8 CPU profile of the server, written there when it stops.
     const profile = process.env.BENCH_WEBHOOK_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_WEBHOOK_PROFILE}`] : [];
-    server = startProcess("webhook server", process.execPath, [...profile, "--import", "tsx", "--conditions=react-server", path.join(root, "bench", "webhook-server.ts")], {
+    server = startProcess("webhook server", process.execPath, [...profile, "--import", "tsx", "--conditions=react-server", path.join(root, "e2e", "support", "route-server.ts")], {
       cwd: root,
       env,
     });
     options.onCleanup("webhook server", () => server.stop());
-    const port = Number((await waitForLine(server, /WEBHOOK_SERVER_READY (\d+)/, options.startupTimeoutMs))[1]);
+    const port = Number((await waitForLine(server, /ROUTE_SERVER_READY (\d+)/, options.startupTimeoutMs))[1]);
     base = `http://127.0.0.1:${port}`;
   }
   log(`webhooks: intake at ${base} (${target === "next" ? "next start" : "route handler in node:http"})`);
@@ -284,7 +284,7 @@ export async function runWebhookBench(options: WebhookBenchOptions): Promise<{ r
   await server.stop();
 
   const notes = [
-    `webhooks: target ${target === "next" ? "`next start` (production build)" : "the route handler in a node:http server of its own process (bench/webhook-server.ts; no production build)"}; ` +
+    `webhooks: target ${target === "next" ? "`next start` (production build)" : "the route handler in a node:http server of its own process (e2e/support/route-server.ts; no production build)"}; ` +
       "its job queue is started but works nothing (SWITCHBOARD_WORKERS=0), so the runs' first jobs wait in pg-boss.",
     `webhooks: ${users.length} connected users in turn; each event a distinct webhook-id, signed ahead with the standardwebhooks package; ` +
       "one deployed workflow on task.created, so each event writes its row, one run and one pg-boss job in one transaction.",

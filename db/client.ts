@@ -84,6 +84,11 @@ export function preparedStatement<T>(build: (db: Database) => T): (db: Database)
   };
 }
 
+/** The rows of a raw `db.execute(sql…)`: postgres.js answers a row array, PGlite an object holding `rows`. */
+export function rowsOf<T>(result: unknown): T[] {
+  return Array.isArray(result) ? (result as T[]) : (result as { rows: T[] }).rows;
+}
+
 export async function getDb(): Promise<Database> {
   return (await getDatabase()).db;
 }

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import {
+  bigint,
   boolean,
   check,
   index,
@@ -39,6 +40,12 @@ export const projects = pgTable("projects", {
   allowPrivateNetwork: boolean("allow_private_network").notNull().default(false),
   // Origins (scheme://host[:port]) whose pages may call the Connect API from a browser.
   allowedOrigins: jsonb("allowed_origins").$type<string[]>().notNull().default([]),
+  // Connect API calls a minute with the project's Secret Keys (its own backend and workflows), all users together.
+  secretKeyRateLimit: integer("secret_key_rate_limit").notNull().default(6000),
+  // Bumped by database triggers on every change to what requests cache per process (this row, its
+  // signing keys, Secret Keys, resources and their secrets): a request that reads it in its one hot
+  // statement knows at once whether its process's cache is current (see lib/api/project-state.ts).
+  configRevision: bigint("config_revision", { mode: "number" }).notNull().default(0),
   createdAt: createdAt(),
 });
 

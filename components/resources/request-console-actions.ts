@@ -4,6 +4,8 @@ import { z } from "zod";
 import { projectAction, type ActionResult } from "@/server/action";
 import { apiRequestSchema } from "@/lib/connections/api-schema";
 import { type ApiResponseView, requestThroughResource } from "@/lib/connections/request";
+import { AppError } from "@/lib/errors";
+import { currentProjectState } from "@/lib/projects/sdk-state";
 import { projectIdSchema } from "@/lib/projects/schema";
 
 const sendConsoleRequestSchema = z.object({
@@ -21,9 +23,10 @@ const sendConsoleRequestSchema = z.object({
 export const sendConsoleRequest = projectAction(
   sendConsoleRequestSchema,
   async ({ resourceId, userId, request }, { membership }): Promise<ActionResult<ApiResponseView>> => {
-    const { id, allowPrivateNetwork } = membership.project;
+    const state = await currentProjectState(membership.project.id);
+    if (!state) throw new AppError("project_not_found");
     const data = await requestThroughResource({
-      project: { id, allowPrivateNetwork },
+      project: state.project,
       resourceId,
       caller: { kind: "backend", userId },
       input: request,

@@ -60,6 +60,11 @@ export async function setAllowedOrigins({ projectId, origins }: { projectId: str
 }
 
 /** What the Connect API needs of a project on every call; undefined when there is no such project. */
+export async function setSecretKeyRateLimit({ projectId, limit }: { projectId: string; limit: number }): Promise<void> {
+  const db = await getDb();
+  await db.update(projects).set({ secretKeyRateLimit: limit }).where(eq(projects.id, projectId));
+}
+
 export async function getProjectForSdk({ projectId }: { projectId: string }) {
   const db = await getDb();
   const [row] = await db

@@ -1,18 +1,21 @@
-// A second process working the workflow queues: `npm run worker` (scripts/worker.ts), started
-// as one Node process (`node --import tsx --conditions=react-server`, no npx or tsx wrapper in
+// A second app process on the test's database: `npm run worker` (scripts/worker.ts), or the
+// Connect API's route handlers behind node:http (e2e/support/route-server.ts). Started as one
+// Node process (`node --import tsx --conditions=react-server`, no npx or tsx wrapper in
 // between) in a process group of its own, so a test can SIGKILL exactly it, mid-step.
 import { type ChildProcess, spawn } from "node:child_process";
 import path from "node:path";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 /** What scripts/worker.ts prints once its workers are registered. */
-const READY_LINE = "Switchboard worker: working the workflow queues.";
+const WORKER_READY_LINE = /Switchboard worker: working the workflow queues\./;
 
 export interface WorkerProcess {
   child: ChildProcess;
   pid: number;
   /** Resolves once the worker works the queues; rejects if it exits first or within `readyTimeoutMs`. */
   ready: Promise<void>;
+  /** The match of the ready line (a route server's port is its first group), once ready. */
+  readyMatch: Promise<RegExpExecArray>;
   /** Resolves with how it ended ("code 0", "signal SIGKILL"). */
   exited: Promise<string>;
   /** Its last lines of output (stdout and stderr), for failure messages. */
@@ -23,9 +26,24 @@ export interface WorkerProcess {
   stop(timeoutMs?: number): Promise<void>;
 }
 
-export function startWorkerProcess({ env = process.env, readyTimeoutMs = 60_000 }: { env?: NodeJS.ProcessEnv; readyTimeoutMs?: number } = {}): WorkerProcess {
-  if (!env.DATABASE_URL) throw new Error("A worker process needs DATABASE_URL (PostgreSQL).");
-  const child = spawn(process.execPath, ["--import", "tsx", "--conditions=react-server", path.join(ROOT, "scripts/worker.ts")], {
+export function startWorkerProcess(options: { env?: NodeJS.ProcessEnv; readyTimeoutMs?: number } = {}): WorkerProcess {
+  return startAppProcess({ ...options, script: "scripts/worker.ts", readyLine: WORKER_READY_LINE });
+}
+
+/** `script` (relative to the repository) in a process of its own; ready once it prints a line matching `readyLine`. */
+export function startAppProcess({
+  script,
+  readyLine,
+  env = process.env,
+  readyTimeoutMs = 60_000,
+}: {
+  script: string;
+  readyLine: RegExp;
+  env?: NodeJS.ProcessEnv;
+  readyTimeoutMs?: number;
+}): WorkerProcess {
+  if (!env.DATABASE_URL) throw new Error(`${script} in a process of its own needs DATABASE_URL (PostgreSQL).`);
+  const child = spawn(process.execPath, ["--import", "tsx", "--conditions=react-server", path.join(ROOT, script)], {
     cwd: ROOT,
     env,
     stdio: ["ignore", "pipe", "pipe"],
@@ -50,22 +68,26 @@ export function startWorkerProcess({ env = process.env, readyTimeoutMs = 60_000 
       resolve(`error ${error.message}`);
     });
   });
-  const ready = new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`The worker process was not ready within ${readyTimeoutMs} ms.\n${lines.join("\n")}`)), readyTimeoutMs);
+  const readyMatch = new Promise<RegExpExecArray>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${script} was not ready within ${readyTimeoutMs} ms.\n${lines.join("\n")}`)), readyTimeoutMs);
     child.stdout!.on("data", (chunk: Buffer) => {
       keep(chunk);
       stdout += chunk.toString("utf8");
-      if (stdout.includes(READY_LINE)) {
+      const match = readyLine.exec(stdout);
+      if (match) {
         clearTimeout(timer);
-        resolve();
+        resolve(match);
       }
     });
     void exited.then((how) => {
       clearTimeout(timer);
-      reject(new Error(`The worker process exited (${how}) before it was ready.\n${lines.join("\n")}`));
+      reject(new Error(`${script} exited (${how}) before it was ready.\n${lines.join("\n")}`));
     });
   });
-  ready.catch(() => undefined); // a caller that never awaits it must not see an unhandled rejection
+  const ready = readyMatch.then(() => undefined);
+  // A caller that never awaits them must not see an unhandled rejection.
+  ready.catch(() => undefined);
+  readyMatch.catch(() => undefined);
   const signal = (name: NodeJS.Signals) => {
     if (done || child.pid === undefined) return;
     try {
@@ -78,6 +100,7 @@ export function startWorkerProcess({ env = process.env, readyTimeoutMs = 60_000 
     child,
     pid: child.pid!,
     ready,
+    readyMatch,
     exited,
     output: () => lines.join("\n"),
     kill: () => signal("SIGKILL"),

@@ -99,7 +99,7 @@ export interface OpenApiDocument {
   };
 }
 
-/** Connect API calls one Connected User may make per project and minute (lib/api/sdk-route.ts enforces it). */
+/** Connect API calls one Connected User may make by User Token per project and minute (lib/api/sdk-route.ts enforces it). */
 const RATE_LIMIT_PER_MINUTE = 120;
 const SECURITY_SCHEME = "UserToken";
 const SECRET_KEY_SCHEME = "SecretKey";
@@ -213,9 +213,9 @@ const originNotAllowedExample: ErrorExample = {
 const originNotAllowed = errorResponse("A browser called from an origin that is not one of the project's Allowed Origins.", [originNotAllowedExample]);
 
 const rateLimited = errorResponse(
-  `Too many calls for this user: at most ${RATE_LIMIT_PER_MINUTE} a minute per project. Wait for the number of seconds in Retry-After.`,
+  `Too many calls: at most ${RATE_LIMIT_PER_MINUTE} a minute per user with a User Token, or the project's Secret Key limit (Settings → Rate Limits; 6000 a minute unless changed) for all Secret Key calls together. Wait for the number of seconds in Retry-After.`,
   [{ code: "rate_limited", message: `Too many requests for this user: at most ${RATE_LIMIT_PER_MINUTE} a minute.` }],
-  { "Retry-After": { description: "Seconds until the user's window resets.", schema: { type: "integer", minimum: 1 } } },
+  { "Retry-After": { description: "Seconds until the window resets.", schema: { type: "integer", minimum: 1 } } },
 );
 
 const internalError = errorResponse("Something failed on Switchboard's side; the details are logged, not returned.", [
@@ -257,7 +257,7 @@ const apiDescription = [
   'Every error answers as { "error": { "code", "message", "fields"? } }; code is a stable name to branch on.',
   "",
   "Browsers may call the API only from the project's Allowed Origins (Settings → Signing Keys); other origins get 403.",
-  `Each user may make ${RATE_LIMIT_PER_MINUTE} calls a minute per project.`,
+  `Each user may make ${RATE_LIMIT_PER_MINUTE} calls a minute per project with a User Token; calls with the project's Secret Keys share the project's limit (Settings → Rate Limits, 6000 a minute unless changed).`,
 ].join("\n");
 
 /** The Connect API's OpenAPI 3.1 document; `serverUrl` (the app's origin) becomes its one server. */

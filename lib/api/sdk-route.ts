@@ -1,20 +1,19 @@
 import { z } from "zod";
-import { getProjectForSdk } from "@/db/queries/projects";
-import { countRequest } from "@/db/queries/rate-limits";
-import { listActiveSigningKeys } from "@/db/queries/signing-keys";
-import { findActiveSecretKey } from "@/db/queries/secret-keys";
+import { countSdkCall } from "@/db/queries/sdk-state";
 import { hashSecretKey, isSecretKey } from "@/lib/auth/secret-keys";
 import { bearerToken, userIdProblem, UserTokenError, verifyUserToken } from "@/lib/auth/user-token";
 import type { RequestCaller } from "@/lib/connections/request";
 import { AppError } from "@/lib/errors";
+import { currentProjectState, lastKnownProjectState, type ProjectSdkState, projectStateAt } from "@/lib/projects/sdk-state";
 import { handleApiError } from "./errors";
 
-/** Connect API calls one Connected User may make per project and minute. */
+/** Connect API calls one Connected User may make by User Token per project and minute. */
 export const SDK_RATE_LIMIT = { requests: 120, windowSeconds: 60 } as const;
 
 export interface SdkContext {
   request: Request;
-  project: { id: string; allowPrivateNetwork: boolean };
+  /** The project as of the configuration revision this call read (caches keyed by it are current). */
+  project: ProjectSdkState["project"];
   /** The User Token's sub, or with a Secret Key the X-Switchboard-User header (absent when not sent). */
   userId: string | undefined;
   /** Which kind of credential authenticated the call: a User Token may act only for its own user. */
@@ -61,33 +60,41 @@ function corsHeaders(origin: string | null, allowedOrigins: readonly string[], m
   };
 }
 
-async function loadProject(params: Record<string, string>) {
+function projectIdOf(params: Record<string, string>): string {
   const projectId = params.projectId ?? "";
   if (!z.uuid().safeParse(projectId).success) throw projectNotFound();
-  const project = await getProjectForSdk({ projectId });
-  if (!project) throw projectNotFound();
-  return project;
+  return projectId;
+}
+
+interface Authenticated {
+  caller: RequestCaller;
+  /** The rate-limit window the call counts in, and its limit. */
+  rateKey: string;
+  limit: number;
+  secretKeyId: string | null;
 }
 
 /**
- * Who is calling: a Connected User by User Token, or (where `secretKeys` allows) the team's
- * backend by Secret Key, naming the user in X-Switchboard-User.
+ * Who is calling: a Connected User by User Token (limited per user), or (where `secretKeys`
+ * allows) the team's backend by Secret Key, naming the user in X-Switchboard-User (limited per
+ * project: workflows and the team's servers share the project's Secret Key limit).
  */
-async function authenticate(request: Request, projectId: string, secretKeys: boolean): Promise<{ caller: RequestCaller; rateKey: string }> {
+async function authenticate(request: Request, state: ProjectSdkState, secretKeys: boolean): Promise<Authenticated> {
   const token = bearerToken(request.headers.get("authorization"));
   if (!token) throw new AppError("missing_user_token");
+  const projectId = state.project.id;
   if (secretKeys && isSecretKey(token)) {
-    const key = await findActiveSecretKey({ projectId, hash: hashSecretKey(token) });
-    if (!key) throw new AppError("invalid_secret_key");
+    const secretKeyId = state.secretKeyIds.get(hashSecretKey(token));
+    if (!secretKeyId) throw new AppError("invalid_secret_key");
     const userId = request.headers.get("x-switchboard-user")?.trim() || undefined;
     // The same rules as a User Token's sub: the ID is stored and looked up as text.
     const problem = userId === undefined ? undefined : userIdProblem(userId);
     if (problem) throw new AppError("invalid_user", { message: `X-Switchboard-User ${problem}.` });
-    return { caller: { kind: "backend", userId }, rateKey: userId ?? `secret-key:${key.id}` };
+    return { caller: { kind: "backend", userId }, rateKey: `sdk:${projectId}:secret-keys`, limit: state.secretKeyRateLimit, secretKeyId };
   }
   try {
-    const { userId } = await verifyUserToken(token, { projectId, keys: await listActiveSigningKeys({ projectId }) });
-    return { caller: { kind: "user_token", userId }, rateKey: userId };
+    const { userId } = await verifyUserToken(token, { projectId, keys: state.signingKeys });
+    return { caller: { kind: "user_token", userId }, rateKey: `sdk:${projectId}:${userId}`, limit: SDK_RATE_LIMIT.requests, secretKeyId: null };
   } catch (error) {
     if (error instanceof UserTokenError) throw new AppError("invalid_user_token", { message: error.message });
     throw error;
@@ -108,22 +115,45 @@ export function sdkServerRoute(methods: string, handler: (context: SdkContext) =
   return wrap(methods, handler, true);
 }
 
+/**
+ * The project's origins, keys and limits come from this process's cache; the call's one
+ * statement (the rate-limit count) reads the project's configuration revision, and a cache
+ * older than it is read again before anything is answered — so a revoked key, a removed
+ * origin or an unpublished resource take effect at the next call in every process. A call the
+ * cache refuses is checked against the revision first: the cache may predate a new key.
+ */
 function wrap(methods: string, handler: (context: SdkContext) => Promise<unknown>, secretKeys: boolean) {
   return async (request: Request, context: RouteContext): Promise<Response> => {
     let cors: Record<string, string> = {};
     try {
       const params = await context.params;
-      const project = await loadProject(params);
-      cors = corsHeaders(request.headers.get("origin"), project.allowedOrigins, methods);
-      const { caller, rateKey } = await authenticate(request, project.id, secretKeys);
-      const { count, resetsAt } = await countRequest({ key: `sdk:${project.id}:${rateKey}`, windowSeconds: SDK_RATE_LIMIT.windowSeconds });
-      if (count > SDK_RATE_LIMIT.requests) {
+      const projectId = projectIdOf(params);
+      const admit = async (state: ProjectSdkState | undefined) => {
+        if (!state) throw projectNotFound();
+        cors = corsHeaders(request.headers.get("origin"), state.allowedOrigins, methods);
+        return { state, auth: await authenticate(request, state, secretKeys) };
+      };
+      let admitted;
+      try {
+        admitted = await admit(await lastKnownProjectState(projectId));
+      } catch (error) {
+        if (!(error instanceof AppError)) throw error;
+        admitted = await admit(await currentProjectState(projectId));
+      }
+      const counted = await countSdkCall({ projectId, key: admitted.auth.rateKey, windowSeconds: SDK_RATE_LIMIT.windowSeconds, secretKeyId: admitted.auth.secretKeyId });
+      if (!counted) throw projectNotFound();
+      if (counted.revision > admitted.state.revision) admitted = await admit(await projectStateAt(projectId, counted.revision));
+      const { state, auth } = admitted;
+      if (counted.count > auth.limit) {
         throw new AppError("rate_limited", {
-          message: `Too many requests for this user: at most ${SDK_RATE_LIMIT.requests} a minute.`,
-          headers: { "retry-after": String(Math.max(1, Math.ceil((resetsAt.getTime() - Date.now()) / 1000))) },
+          message:
+            auth.caller.kind === "backend"
+              ? `Too many requests with this project's Secret Keys: at most ${auth.limit} a minute.`
+              : `Too many requests for this user: at most ${auth.limit} a minute.`,
+          headers: { "retry-after": String(Math.max(1, Math.ceil((counted.resetsAt.getTime() - Date.now()) / 1000))) },
         });
       }
-      const answer = await handler({ request, project, userId: caller.userId, caller, params });
+      const answer = await handler({ request, project: state.project, userId: auth.caller.userId, caller: auth.caller, params });
       if (answer instanceof SdkAnswer) return Response.json(answer.body, { status: answer.status, headers: cors });
       return Response.json(answer, { headers: cors });
     } catch (error) {
@@ -136,10 +166,11 @@ function wrap(methods: string, handler: (context: SdkContext) => Promise<unknown
 export function sdkPreflight(methods: string) {
   return async (request: Request, context: RouteContext): Promise<Response> => {
     try {
-      const project = await loadProject(await context.params);
+      const state = await currentProjectState(projectIdOf(await context.params));
+      if (!state) throw projectNotFound();
       const origin = request.headers.get("origin");
       if (!origin) throw new AppError("not_a_preflight");
-      return new Response(null, { status: 204, headers: corsHeaders(origin, project.allowedOrigins, methods) });
+      return new Response(null, { status: 204, headers: corsHeaders(origin, state.allowedOrigins, methods) });
     } catch (error) {
       return handleApiError(error);
     }

@@ -17,6 +17,8 @@ export class UserTokenError extends Error {
 export interface VerificationKey {
   kid: string;
   publicKeyJwk: Record<string, unknown>;
+  /** The key imported ahead (kept per process, see lib/projects/sdk-state.ts); imported from the JWK when absent. */
+  publicKey?: Awaited<ReturnType<typeof importJWK>>;
 }
 
 export interface VerifiedUser {
@@ -78,7 +80,7 @@ export async function verifyUserToken(
   let lastError: unknown;
   for (const key of candidates) {
     try {
-      const publicKey = await importJWK(key.publicKeyJwk as JWK, "RS256");
+      const publicKey = key.publicKey ?? (await importJWK(key.publicKeyJwk as JWK, "RS256"));
       const { payload } = await jwtVerify(token, publicKey, {
         algorithms: ["RS256"],
         requiredClaims: ["exp", "iat", "sub"],

@@ -12,13 +12,15 @@ import { projectWithSigningKey, publishedTaskLabResource, signUserToken } from "
 import { connectUser } from "./connect";
 import { decryptConnectionCredentials, encryptConnectionCredentials } from "./credentials";
 import { requestThroughResource } from "./request";
+import { getProjectRevision } from "@/db/queries/sdk-state";
 
 let tasklab: TaskLab;
 let projectId: string;
 let resourceId: string;
 let appResourceId: string;
 let signingKey: Awaited<ReturnType<typeof projectWithSigningKey>>["key"];
-const project = () => ({ id: projectId, allowPrivateNetwork: true });
+// As the Connect API has it: with the configuration revision read now.
+const project = async () => ({ id: projectId, allowPrivateNetwork: true, revision: (await getProjectRevision({ projectId }))! });
 
 beforeAll(async () => {
   tasklab = await startTaskLab();
@@ -32,7 +34,7 @@ beforeEach(() => tasklab.reset());
 /** A connected user whose stored access token has expired. */
 async function userWithExpiredToken() {
   const userId = `user-${randomUUID()}`;
-  await connectUser({ project: project(), resourceId, userId, body: { refresh_token: tasklab.issueTokens().refreshToken } });
+  await connectUser({ project: await project(), resourceId, userId, body: { refresh_token: tasklab.issueTokens().refreshToken } });
   const connection = (await getUserConnection({ projectId, resourceId, userId }))!;
   const values = decryptConnectionCredentials(connection.id, connection.credentials);
   const db = await getDb();
@@ -47,8 +49,8 @@ async function userWithExpiredToken() {
   return { userId, connectionId: connection.id, refreshToken: values.refresh_token! };
 }
 
-const get = (userId: string, path = "/tasks") =>
-  requestThroughResource({ project: project(), resourceId, caller: { kind: "backend", userId }, input: { method: "GET", path } });
+const get = async (userId: string, path = "/tasks") =>
+  requestThroughResource({ project: await project(), resourceId, caller: { kind: "backend", userId }, input: { method: "GET", path } });
 
 async function stored(userId: string) {
   const connection = (await getUserConnection({ projectId, resourceId, userId }))!;
@@ -127,13 +129,13 @@ describe("requests through a connection", () => {
   });
 
   it("uses the app's credentials for an App-Level resource", async () => {
-    const response = await requestThroughResource({ project: project(), resourceId: appResourceId, caller: { kind: "backend", userId: undefined }, input: { method: "GET", path: "/tasks" } });
+    const response = await requestThroughResource({ project: await project(), resourceId: appResourceId, caller: { kind: "backend", userId: undefined }, input: { method: "GET", path: "/tasks" } });
     expect(response).toMatchObject({ status: 200, body: { tasks: expect.any(Array) } });
   });
 });
 
 describe("App-Level OAuth tokens", () => {
-  const app = (id: string) => requestThroughResource({ project: project(), resourceId: id, caller: { kind: "backend", userId: undefined }, input: { method: "GET", path: "/tasks" } });
+  const app = async (id: string) => requestThroughResource({ project: await project(), resourceId: id, caller: { kind: "backend", userId: undefined }, input: { method: "GET", path: "/tasks" } });
 
   it.each([
     ["refresh token", "app-oauth-refresh", "refresh_token"],

@@ -1,9 +1,9 @@
 import type { z } from "zod";
 import { getProjectForSdk } from "@/db/queries/projects";
-import { getResource } from "@/db/queries/resources";
 import { allowPrivateNetworkEverywhere } from "@/lib/config/env";
 import { AppError } from "@/lib/errors";
 import type { OutboundPolicy, OutboundResponse } from "@/lib/http/client";
+import { publishedResourceAt } from "@/lib/resources/runtime";
 import type { apiRequestSchema, apiResponseSchema } from "./api-schema";
 import { openConnectionSession } from "./session";
 
@@ -63,21 +63,23 @@ export async function requestThroughResource({
   caller,
   input,
 }: {
-  project: SdkProject;
+  /** With the configuration revision the caller read (the Connect API's hot statement, or `currentProjectState`). */
+  project: SdkProject & { revision: number };
   resourceId: string;
   caller: RequestCaller;
   input: ApiRequestInput;
 }): Promise<ApiResponseView> {
-  const resource = await getResource({ projectId: project.id, resourceId });
-  if (!resource?.published) throw new AppError("resource_not_found");
+  const found = await publishedResourceAt({ projectId: project.id, resourceId, revision: project.revision });
+  if (!found) throw new AppError("resource_not_found");
+  const { resource, runtime } = found;
   let target: { kind: "app" } | { kind: "user"; userId: string };
-  if (resource.published.level === "app") {
+  if (runtime.level === "app") {
     if (caller.kind === "user_token") throw new AppError("secret_key_required");
     target = { kind: "app" };
   } else {
     if (!caller.userId) throw new AppError("missing_user");
     target = { kind: "user", userId: caller.userId };
   }
-  const session = await openConnectionSession({ resource, target, policy: outboundPolicy(project) });
+  const session = await openConnectionSession({ resource, runtime, target, policy: outboundPolicy(project) });
   return toView((await session.send(toCall(input))).response);
 }

@@ -12,12 +12,14 @@ import { connectUser } from "./connect";
 import { credentialStateOf, encryptConnectionCredentials } from "./credentials";
 import { requestThroughResource } from "./request";
 import { sendTestRequestThroughResource } from "./test-and-publish";
+import { getProjectRevision } from "@/db/queries/sdk-state";
 
 // The connection session against TaskLab, which rotates refresh tokens and revokes the whole
 // grant when a spent one is presented again (reuse detection).
 
 let projectId: string;
-const project = () => ({ id: projectId, allowPrivateNetwork: true });
+// As the Connect API has it: with the configuration revision read now.
+const project = async () => ({ id: projectId, allowPrivateNetwork: true, revision: (await getProjectRevision({ projectId }))! });
 const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 beforeAll(async () => {
@@ -42,7 +44,7 @@ const tokenStatuses = (tasklab: TaskLab) => tasklab.tokenRequests.map((request) 
 async function userWithExpiredToken(tasklab: TaskLab) {
   const resourceId = await publishedTaskLabResource(projectId, tasklab, "user-oauth-no-profile");
   const userId = `user-${randomUUID()}`;
-  const connected = await connectUser({ project: project(), resourceId, userId, body: { refresh_token: tasklab.issueTokens().refreshToken } });
+  const connected = await connectUser({ project: await project(), resourceId, userId, body: { refresh_token: tasklab.issueTokens().refreshToken } });
   await expireStoredAccessToken(connected.id, tasklab);
   tasklab.reset();
   return { resourceId, userId };
@@ -71,7 +73,7 @@ describe("an App-Level refresh-token grant has one home", () => {
     tasklab.reset();
     const viaApi = async () => {
       await wait(1100);
-      return (await requestThroughResource({ project: project(), resourceId, caller: { kind: "backend", userId: undefined }, input: { method: "GET", path: "/tasks" } }))
+      return (await requestThroughResource({ project: await project(), resourceId, caller: { kind: "backend", userId: undefined }, input: { method: "GET", path: "/tasks" } }))
         .status;
     };
     const statuses: number[] = [];
@@ -98,18 +100,18 @@ describe("a reconnect during a refresh", () => {
     const { resourceId, userId } = await userWithExpiredToken(tasklab);
     tasklab.behaviour.tokenDelayMs = 2000;
 
-    const inFlight = requestThroughResource({ project: project(), resourceId, caller: { kind: "backend", userId }, input: { method: "GET", path: "/tasks" } });
+    const inFlight = requestThroughResource({ project: await project(), resourceId, caller: { kind: "backend", userId }, input: { method: "GET", path: "/tasks" } });
     await wait(300);
     expect(tokenStatuses(tasklab)).toEqual([0]); // the refresh is waiting for its answer
     const reconnected = tasklab.issueTokens();
-    await connectUser({ project: project(), resourceId, userId, body: { access_token: reconnected.accessToken, refresh_token: reconnected.refreshToken } });
+    await connectUser({ project: await project(), resourceId, userId, body: { access_token: reconnected.accessToken, refresh_token: reconnected.refreshToken } });
     expect((await inFlight).status).toBe(200);
 
     const row = (await getUserConnection({ projectId, resourceId, userId }))!;
     expect(row.status).toBe("VALID");
     expect(credentialStateOf(row).values).toMatchObject({ access_token: reconnected.accessToken, refresh_token: reconnected.refreshToken });
     tasklab.reset();
-    const next = await requestThroughResource({ project: project(), resourceId, caller: { kind: "backend", userId }, input: { method: "GET", path: "/me" } });
+    const next = await requestThroughResource({ project: await project(), resourceId, caller: { kind: "backend", userId }, input: { method: "GET", path: "/me" } });
     expect(next.status).toBe(200);
     expect(tasklab.tokenRequests).toHaveLength(0);
   });
@@ -121,8 +123,8 @@ describe("short-lived access tokens", () => {
   it("are refreshed once for 50 concurrent requests, not on every call (the margin is at most half the lifetime)", async () => {
     const tasklab = lab();
     const { resourceId, userId } = await userWithExpiredToken(tasklab);
-    const send = () =>
-      requestThroughResource({ project: project(), resourceId, caller: { kind: "backend", userId }, input: { method: "GET", path: "/tasks" } });
+    const send = async () =>
+      requestThroughResource({ project: await project(), resourceId, caller: { kind: "backend", userId }, input: { method: "GET", path: "/tasks" } });
     const responses = await Promise.all(Array.from({ length: 50 }, send));
     expect(responses.map((response) => response.status)).toEqual(Array(50).fill(200));
     // Requests that start after the first refresh finished read the row, whose 5-second token is usable.
@@ -145,7 +147,7 @@ describe("who may send what", () => {
       const url = `http://127.0.0.1:${(api.address() as AddressInfo).port}`;
       const resourceId = await publishedTaskLabResource(projectId, { url }, "app-api-keys");
       const attempt = requestThroughResource({
-        project: project(),
+        project: await project(),
         resourceId,
         caller: { kind: "user_token", userId: "end-user" },
         input: { method: "DELETE", path: "/admin/users/all" },
@@ -154,7 +156,7 @@ describe("who may send what", () => {
       expect(received).toEqual([]);
       // The team's backend may.
       const backend = await requestThroughResource({
-        project: project(),
+        project: await project(),
         resourceId,
         caller: { kind: "backend", userId: undefined },
         input: { method: "GET", path: "/tasks" },

@@ -58,14 +58,17 @@ const notPublished = () => new AppError("resource_not_found");
  */
 export async function openConnectionSession({
   resource,
+  runtime: loaded,
   target,
   policy,
 }: {
   resource: Resource;
+  /** The published runtime when the caller has it already (`publishedResourceAt`); loaded here otherwise. */
+  runtime?: ResourceRuntime;
   target: SessionTarget;
   policy: OutboundPolicy;
 }): Promise<ConnectionSession> {
-  const runtime = await loadResourceRuntime(resource, target.kind === "test" ? "draft" : "published");
+  const runtime = target.kind !== "test" && loaded ? loaded : await loadResourceRuntime(resource, target.kind === "test" ? "draft" : "published");
   if (!runtime) throw target.kind === "test" ? new AppError("resource_not_ready") : notPublished();
   if (target.kind === "pending") return openPendingSession({ runtime, values: target.values, policy });
   const holder = await credentialHolder(resource, runtime, target, policy);

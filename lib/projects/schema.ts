@@ -21,6 +21,17 @@ export type AddMemberInput = z.input<typeof addMemberSchema>;
 export const removeMemberSchema = z.object({ projectId: projectIdSchema, userId: z.uuid() });
 export type RemoveMemberInput = z.input<typeof removeMemberSchema>;
 
+/** The project's Secret Key rate limit: Connect API calls a minute with its Secret Keys, all together. */
+export const rateLimitSettingsSchema = z.object({
+  projectId: projectIdSchema,
+  secretKeyRateLimit: z.coerce
+    .number({ error: "Enter a number of requests." })
+    .int({ error: "Enter a whole number of requests." })
+    .min(60, { error: "Allow at least 60 requests a minute." })
+    .max(1_000_000, { error: "Allow at most 1,000,000 requests a minute." }),
+});
+export type RateLimitSettingsInput = z.input<typeof rateLimitSettingsSchema>;
+
 export const networkSettingsSchema = z.object({ projectId: projectIdSchema, allowPrivateNetwork: z.boolean() });
 export type NetworkSettingsInput = z.input<typeof networkSettingsSchema>;
 

@@ -1,5 +1,6 @@
-import { getResourceSecretCiphertexts } from "@/db/queries/resources";
+import { getResource, getResourceSecretCiphertexts } from "@/db/queries/resources";
 import type { Resource } from "@/db/schema";
+import { RevisionCache } from "@/lib/cache/revision-cache";
 import { appCredentialSecretName, CLIENT_SECRET, type PublishedResource, publishedSecretName } from "./config";
 import { decryptResourceSecret } from "./secrets";
 
@@ -37,4 +38,31 @@ export async function loadResourceRuntime(resource: Resource, version: "draft" |
     if (value !== undefined) appCredentials[name] = value;
   }
   return { ...snapshot, resourceId: resource.id, version, clientSecret: decrypt(CLIENT_SECRET), appCredentials };
+}
+
+/** Published resources a process keeps with their decrypted secrets (held in memory only, as during any request). */
+const MAX_CACHED_RESOURCES = 2000;
+const publishedResources = new RevisionCache<{ resource: Resource; runtime: ResourceRuntime } | undefined>(MAX_CACHED_RESOURCES);
+
+/**
+ * A published resource of the project with its runtime, as of the project's configuration
+ * `revision` (read from the database by the caller) or newer — from this process's cache when
+ * it is current: every change to a resource or its secrets bumps the revision. Undefined when
+ * the project has no such resource or it is not published.
+ */
+export function publishedResourceAt({
+  projectId,
+  resourceId,
+  revision,
+}: {
+  projectId: string;
+  resourceId: string;
+  revision: number;
+}): Promise<{ resource: Resource; runtime: ResourceRuntime } | undefined> {
+  // Keyed by project too: a resource id sent for another project must not find this one.
+  return publishedResources.get(`${projectId}:${resourceId}`, revision, async () => {
+    const resource = await getResource({ projectId, resourceId });
+    const runtime = resource?.published ? await loadResourceRuntime(resource, "published") : undefined;
+    return { revision, value: resource && runtime ? { resource, runtime } : undefined };
+  });
 }

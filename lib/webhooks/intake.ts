@@ -122,7 +122,7 @@ export async function receiveWebhook({ projectId, resourceId, request }: { proje
   return { received: true, duplicate: false, eventType, matched, runIds: recorded.runs.map((run) => run.id) };
 }
 
-/** Webhook events are kept this long (the Events list), then deleted by the daily retention job. */
+/** Webhook events are kept this long (the Events list), then deleted by the retention job (every 10 minutes). */
 export const WEBHOOK_EVENT_RETENTION_DAYS = 30;
 
 export function deleteExpiredWebhookEvents(now = new Date()): Promise<number> {

@@ -54,7 +54,8 @@ async function startEngine(): Promise<PgBoss> {
   await boss.createQueue(TICK_QUEUE, { retryLimit: 3, retryDelay: 5, expireInSeconds: 10 * 60 });
   await boss.createQueue(RETENTION_QUEUE, { retryLimit: 1, expireInSeconds: 60 * 60 });
   await boss.createQueue(SUBSCRIPTION_QUEUE, { retryLimit: SUBSCRIPTION_RETRIES, retryDelay: 30, retryBackoff: true, expireInSeconds: 5 * 60 });
-  await boss.schedule(RETENTION_QUEUE, "17 3 * * *", {}, { tz: "UTC" });
+  // Often enough that the rate-limit windows (one row per key and minute) stay few.
+  await boss.schedule(RETENTION_QUEUE, "*/10 * * * *", {}, { tz: "UTC" });
   return boss;
 }
 

@@ -5,10 +5,12 @@ import { getWorkflow, saveLastTestOutputs } from "@/db/queries/workflows";
 import type { WorkflowRun, WorkflowRunStep } from "@/db/schema";
 import type { StoredStep, StoredStepAttempt } from "@/db/workflow-definition";
 import { stepRetryBaseMs } from "@/lib/config/env";
-import { outboundPolicy, projectOutboundPolicy } from "@/lib/connections/request";
+import { outboundPolicy } from "@/lib/connections/request";
 import { type DescribedRequest, openConnectionSession, type SessionTarget } from "@/lib/connections/session";
 import { AppError } from "@/lib/errors";
 import type { OutboundPolicy } from "@/lib/http/client";
+import { currentProjectState } from "@/lib/projects/sdk-state";
+import { publishedResourceAt } from "@/lib/resources/runtime";
 import { TemplateError } from "@/lib/resources/template";
 import { enqueueStep, type StepJob } from "./engine";
 import { renderJsonBody, renderWorkflowPath, renderWorkflowTemplate, type RunContext } from "./variables";
@@ -76,6 +78,7 @@ export async function tryRequestStep({
   projectId,
   target,
   policy,
+  revision,
   idempotencyKey,
 }: {
   step: RequestStep;
@@ -83,6 +86,8 @@ export async function tryRequestStep({
   projectId: string;
   target: (level: "user" | "app") => SessionTarget;
   policy: OutboundPolicy;
+  /** A run's: the project's configuration revision, to use the published resource as of it. A test has none: it uses the draft. */
+  revision?: number;
   idempotencyKey: string;
 }): Promise<RequestOutcome> {
   let call;
@@ -101,11 +106,15 @@ export async function tryRequestStep({
     if (error instanceof TemplateError) return { kind: "failed", error: error.message };
     throw error;
   }
-  const resource = await getResource({ projectId, resourceId: step.resourceId });
-  const level = resource?.published?.level ?? resource?.level;
-  if (!resource || !level) return { kind: "failed", error: "The step's resource no longer exists." };
+  // A run uses the published resource (cached by the project's revision); a test the draft.
+  const found =
+    revision === undefined
+      ? await getResource({ projectId, resourceId: step.resourceId }).then((resource) => resource && { resource, runtime: undefined })
+      : await publishedResourceAt({ projectId, resourceId: step.resourceId, revision });
+  const level = found?.resource.published?.level ?? found?.resource.level;
+  if (!found || !level) return { kind: "failed", error: revision === undefined ? "The step's resource no longer exists." : "The step's resource no longer exists or is not published." };
   try {
-    const session = await openConnectionSession({ resource, target: target(level), policy });
+    const session = await openConnectionSession({ resource: found.resource, runtime: found.runtime, target: target(level), policy });
     const { request, response } = await session.send(call);
     const shown: StepResponse = { status: response.status, headers: response.headers, body: response.body, durationMs: response.durationMs };
     if (response.status < 400) return { kind: "succeeded", request, response: shown, output: stepOutput(shown) };
@@ -228,14 +237,18 @@ export async function executeStepJob({ runId, position }: StepJob): Promise<void
   }
 
   const clock = performance.now();
-  const outcome = await tryRequestStep({
-    step,
-    context,
-    projectId: run.projectId,
-    target: (level) => (level === "app" ? { kind: "app" } : { kind: "user", userId: run.userId ?? "" }),
-    policy: await projectOutboundPolicy(run.projectId),
-    idempotencyKey: `${runId}:${step.key}`,
-  });
+  const state = await currentProjectState(run.projectId);
+  const outcome = state
+    ? await tryRequestStep({
+        step,
+        context,
+        projectId: run.projectId,
+        target: (level) => (level === "app" ? { kind: "app" } : { kind: "user", userId: run.userId ?? "" }),
+        policy: outboundPolicy(state.project),
+        revision: state.revision,
+        idempotencyKey: `${runId}:${step.key}`,
+      })
+    : ({ kind: "failed", error: "The project no longer exists." } satisfies RequestOutcome as RequestOutcome);
   attempts[attempts.length - 1] = attemptRecord(attemptStartedAt, outcome, Math.round(performance.now() - clock));
   if (outcome.kind === "succeeded") {
     await finishStep({

@@ -1,3 +1,4 @@
+import { deleteEndedRateLimitWindows } from "@/db/queries/rate-limits";
 import type { Job, JobWithMetadata } from "pg-boss";
 import { userRunConcurrency } from "@/lib/config/env";
 import { describeUnexpectedError } from "@/lib/errors";
@@ -61,5 +62,6 @@ export async function startWorkflowWorkers(): Promise<void> {
   await boss.work(RETENTION_QUEUE, { pollingIntervalSeconds: 60 }, async () => {
     await deleteExpiredRuns();
     await deleteExpiredWebhookEvents();
+    await deleteEndedRateLimitWindows();
   });
 }

@@ -6,6 +6,7 @@ import {
   renameProject as renameProjectRow,
   setAllowedOrigins as setAllowedOriginsRow,
   setAllowPrivateNetwork as setAllowPrivateNetworkRow,
+  setSecretKeyRateLimit as setSecretKeyRateLimitRow,
 } from "@/db/queries/projects";
 import { createSecretKey as createSecretKeyRow, revokeSecretKey as revokeSecretKeyRow } from "@/db/queries/secret-keys";
 import { addSigningKey, revokeSigningKey as revokeSigningKeyRow } from "@/db/queries/signing-keys";
@@ -19,6 +20,7 @@ import {
   createSecretKeySchema,
   generateSigningKeySchema,
   networkSettingsSchema,
+  rateLimitSettingsSchema,
   removeMemberSchema,
   renameProjectSchema,
   revokeSecretKeySchema,
@@ -53,6 +55,15 @@ export const removeMember = projectAction(
       ok: false,
       formError: removed.reason === "owner" ? "The project owner cannot be removed." : "This person is not a member.",
     };
+  },
+  { ownerOnly: true },
+);
+
+export const setSecretKeyRateLimit = projectAction(
+  rateLimitSettingsSchema,
+  async ({ projectId, secretKeyRateLimit }) => {
+    await setSecretKeyRateLimitRow({ projectId, limit: secretKeyRateLimit });
+    return { ok: true, data: { secretKeyRateLimit } };
   },
   { ownerOnly: true },
 );

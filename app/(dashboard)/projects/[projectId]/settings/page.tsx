@@ -10,6 +10,7 @@ import { requireProjectAccess } from "../../../require-user";
 import { AddMemberForm, RemoveMemberButton } from "./members";
 import { NetworkSettingsForm } from "./network-settings-form";
 import { ProjectNameForm } from "./project-name-form";
+import { RateLimitForm } from "./rate-limit-form";
 import { CreateSecretKeyForm, RevokeSecretKeyButton } from "./secret-keys";
 import { AddPublicKeyForm, AllowedOriginsForm, GenerateSigningKey, RevokeSigningKeyButton } from "./signing-keys";
 
@@ -71,6 +72,10 @@ export default async function SettingsPage({ params }: { params: Promise<{ proje
           allowedByServer={allowPrivateNetworkEverywhere()}
           canEdit={isOwner}
         />
+      </Card>
+
+      <Card title="Rate Limits" description="How many Connect API calls this project's servers may make; over the limit, calls answer 429 with Retry-After.">
+        <RateLimitForm projectId={project.id} secretKeyRateLimit={project.secretKeyRateLimit} canEdit={isOwner} />
       </Card>
 
       <Card

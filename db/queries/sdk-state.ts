@@ -1,0 +1,92 @@
+import "server-only";
+import { sql } from "drizzle-orm";
+import { getDb, rowsOf } from "../client";
+
+/** What the Connect API needs of a project, read in one statement (one snapshot) with its revision. */
+export interface ProjectSdkRow {
+  id: string;
+  revision: number;
+  allowedOrigins: string[];
+  allowPrivateNetwork: boolean;
+  secretKeyRateLimit: number;
+  signingKeys: Array<{ kid: string; publicKeyJwk: Record<string, unknown> }>;
+  /** The active Secret Keys' SHA-256 hashes. */
+  secretKeys: Array<{ id: string; hash: string }>;
+}
+
+export async function getProjectSdkRow({ projectId }: { projectId: string }): Promise<ProjectSdkRow | undefined> {
+  const db = await getDb();
+  const [row] = rowsOf<{
+    id: string;
+    revision: string;
+    allowed_origins: string[] | string;
+    allow_private_network: boolean;
+    secret_key_rate_limit: number;
+    signing_keys: ProjectSdkRow["signingKeys"] | string;
+    secret_keys: ProjectSdkRow["secretKeys"] | string;
+  }>(
+    await db.execute(sql`
+      select p.id, p.config_revision::text as revision, p.allowed_origins, p.allow_private_network, p.secret_key_rate_limit,
+        coalesce((select json_agg(json_build_object('kid', k.kid, 'publicKeyJwk', k.public_key_jwk) order by k.created_at)
+                  from signing_keys k where k.project_id = p.id and k.revoked_at is null), '[]'::json) as signing_keys,
+        coalesce((select json_agg(json_build_object('id', s.id, 'hash', s.hash))
+                  from project_secret_keys s where s.project_id = p.id and s.revoked_at is null), '[]'::json) as secret_keys
+      from projects p where p.id = ${projectId}`),
+  );
+  if (!row) return undefined;
+  const json = <T>(value: T | string): T => (typeof value === "string" ? (JSON.parse(value) as T) : value);
+  return {
+    id: row.id,
+    revision: Number(row.revision),
+    allowedOrigins: json(row.allowed_origins),
+    allowPrivateNetwork: row.allow_private_network,
+    secretKeyRateLimit: row.secret_key_rate_limit,
+    signingKeys: json(row.signing_keys),
+    secretKeys: json(row.secret_keys),
+  };
+}
+
+/** The project's configuration revision now (undefined: no such project). */
+export async function getProjectRevision({ projectId }: { projectId: string }): Promise<number | undefined> {
+  const db = await getDb();
+  const [row] = rowsOf<{ revision: string }>(await db.execute(sql`select config_revision::text as revision from projects where id = ${projectId}`));
+  return row ? Number(row.revision) : undefined;
+}
+
+/**
+ * A Connect API call's one hot statement: counts the call against `key` in a fixed window
+ * (shared by every process), stamps the Secret Key's last use (at most once a minute), and
+ * reads the project's configuration revision, so the caller knows whether what its process
+ * cached is current. Undefined when the project no longer exists.
+ */
+export async function countSdkCall({
+  projectId,
+  key,
+  windowSeconds,
+  secretKeyId,
+}: {
+  projectId: string;
+  key: string;
+  windowSeconds: number;
+  secretKeyId: string | null;
+}): Promise<{ revision: number; count: number; resetsAt: Date } | undefined> {
+  const db = await getDb();
+  const [row] = rowsOf<{ revision: string | null; count: number; window_started_at: Date | string }>(
+    await db.execute(sql`
+      with counted as (
+        insert into rate_limit_windows as w (key, window_started_at, count) values (${key}, now(), 1)
+        on conflict (key) do update set
+          count = case when w.window_started_at <= now() - make_interval(secs => ${windowSeconds}) then 1 else w.count + 1 end,
+          window_started_at = case when w.window_started_at <= now() - make_interval(secs => ${windowSeconds}) then now() else w.window_started_at end
+        returning w.count, w.window_started_at
+      ), stamped as (
+        update project_secret_keys set last_used_at = now()
+        where id = ${secretKeyId}::uuid and (last_used_at is null or last_used_at < now() - interval '1 minute')
+        returning id
+      )
+      select (select config_revision::text from projects where id = ${projectId}) as revision, counted.count, counted.window_started_at
+      from counted`),
+  );
+  if (!row || row.revision === null) return undefined;
+  return { revision: Number(row.revision), count: row.count, resetsAt: new Date(new Date(row.window_started_at).getTime() + windowSeconds * 1000) };
+}
