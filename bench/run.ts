@@ -3,7 +3,10 @@
 //   (a) POST /projects/:p/sdk/resources/:r/connect, rotating the User Tokens of many users,
 //       beside bench/bare-connect-server.ts (jose RS256 verify + encrypted postgres.js upsert);
 //   (b) POST /projects/:p/sdk/resources/:r/request with a Secret Key and X-Switchboard-User,
-//       beside GET /api/tasks straight at TaskLab;
+//       beside GET /api/tasks straight at TaskLab, once per connected-users count
+//       (BENCH_REQUEST_USERS, default 200 and 20,000);
+//   the ceiling: GET /api/health of the same build (a route handler doing one query); every
+//       Switchboard row is printed as a ratio to it and to its floor, with the goals met or not;
 //   workflows: runs/s and trigger-to-finish latency of a one-step workflow (App Event → TaskLab
 //       Request) with 1 and 2 `npm run worker` processes, beside pg-boss's own no-op jobs
 //       (bench/workflows.ts);
@@ -59,8 +62,20 @@ const WEBHOOK_USERS = 20;
 
 /** The Connect API allows 120 calls per user and minute: every user is kept to at most this many per run. */
 const MAX_CALLS_PER_USER = 100;
-/** Users connected for (b), whom the request run rotates over in X-Switchboard-User. */
-const REQUEST_USERS = 200;
+/**
+ * Connected users for (b): one request run per count, each rotating over that many in
+ * X-Switchboard-User (BENCH_REQUEST_USERS, a comma-separated list; default 200 and 20,000: the
+ * cost must not grow with the number of connections).
+ */
+const REQUEST_USER_COUNTS = (process.env.BENCH_REQUEST_USERS || "200,20000").split(",").map((count) => {
+  const value = Number(count.trim());
+  if (!Number.isInteger(value) || value < 1 || value > 100_000) {
+    console.error(`bench: FAILED: BENCH_REQUEST_USERS is a comma-separated list of integers from 1 to 100000, not ${process.env.BENCH_REQUEST_USERS}`);
+    process.exit(1);
+  }
+  return value;
+});
+const REQUEST_USERS = Math.max(...REQUEST_USER_COUNTS);
 /** Refresh tokens pre-issued for (a), one per connect request (warm-up included): more than it can use. */
 const CONNECT_TOKEN_POOL = envNumber("BENCH_CONNECT_TOKENS", 40_000, 1_000, 100_000);
 /** Distinct users for (a), so no user reaches the rate limit. */
@@ -240,9 +255,8 @@ async function apiSection({ databaseUrl, encryptionKey, tasklab, setup, data, re
 
   // Data for (a) and (b).
   const requestUsers = Array.from({ length: REQUEST_USERS }, (_, i) => `bench-request-user-${i}`);
-  const requestUserTokens = await tasklab.issueTokens(requestUsers, { refreshOnly: true });
-  await setup.connectUsers(data, requestUsers, requestUserTokens.refreshTokens);
-  log(`${REQUEST_USERS} users connected for the request run`);
+  await setup.storeConnections(data, requestUsers, await tasklab.issueTokens(requestUsers));
+  log(`${REQUEST_USERS} users connected for the request runs`);
 
   const connectUsers = Array.from({ length: CONNECT_USERS }, (_, i) => `bench-connect-user-${i}`);
   const connectUserTokens = await setup.userTokens(data, connectUsers, 3600);
@@ -373,33 +387,45 @@ async function apiSection({ databaseUrl, encryptionKey, tasklab, setup, data, re
     { serverPid: tasklab.process.child.pid },
   );
 
-  // (b) Switchboard: the Secret Key, naming the connected users in turn.
-  let requestCalls = 0;
+  // The ceiling: a route handler of the same build doing one query.
+  announce("ceiling GET /api/health");
+  const ceilingRun = await measureRun({ ...common, name: "ceiling: GET /api/health (one query)", url: `${base}/api/health` }, { serverPid: server.child.pid });
+
+  // (b) Switchboard: the Secret Key, naming the connected users in turn; once per users count.
   let upstreamNon2xx = 0;
-  announce("(b) Switchboard request");
-  const requestRun = await measureRun(
-    {
-      ...common,
-      name: "(b) Switchboard request",
-      url: requestUrl,
-      method: "POST",
-      setupRequest: (request) => ({
-        ...request,
-        headers: { ...jsonHeaders, authorization: `Bearer ${data.secretKey}`, "x-switchboard-user": requestUsers[requestCalls++ % REQUEST_USERS]! },
-        body: requestBody,
-      }),
-      onResponse: (status, body) => {
-        if (status !== 200) return;
-        const upstream = upstreamStatus(body);
-        if (upstream === undefined || upstream < 200 || upstream > 299) upstreamNon2xx++;
-      },
-    },
-    { serverPid: server.child.pid, prepared: () => requestCalls },
-  );
+  const requestRuns: RunSummary[] = [];
+  for (const users of REQUEST_USER_COUNTS) {
+    let requestCalls = 0;
+    announce(`(b) Switchboard request, ${users} users`);
+    requestRuns.push(
+      await measureRun(
+        {
+          ...common,
+          name: `(b) Switchboard request (${users} users)`,
+          url: requestUrl,
+          method: "POST",
+          setupRequest: (request) => ({
+            ...request,
+            headers: { ...jsonHeaders, authorization: `Bearer ${data.secretKey}`, "x-switchboard-user": requestUsers[requestCalls++ % users]! },
+            body: requestBody,
+          }),
+          onResponse: (status, body) => {
+            if (status !== 200) return;
+            const upstream = upstreamStatus(body);
+            if (upstream === undefined || upstream < 200 || upstream > 299) upstreamNon2xx++;
+          },
+        },
+        { serverPid: server.child.pid, prepared: () => requestCalls },
+      ),
+    );
+  }
+  const requestRun = requestRuns[0]!;
 
   // Results.
-  const runs = [bareRun, connectRun, directRun, requestRun];
+  const runs = [ceilingRun, bareRun, connectRun, directRun, ...requestRuns];
   const ratios = {
+    toCeiling: Object.fromEntries([connectRun, ...requestRuns].map((run) => [run.name, ratio(run.requestsPerSecond, ceilingRun.requestsPerSecond)])),
+    requestUsersScale: ratio(requestRuns.at(-1)!.requestsPerSecond, requestRun.requestsPerSecond),
     connect: {
       requestsPerSecond: ratio(connectRun.requestsPerSecond, bareRun.requestsPerSecond),
       latencyP50: ratio(connectRun.latencyP50Ms, bareRun.latencyP50Ms),
@@ -417,7 +443,8 @@ async function apiSection({ databaseUrl, encryptionKey, tasklab, setup, data, re
       "refresh and one profile request at TaskLab, then the encrypted upsert.",
     `(a) ${CONNECT_USERS} distinct users (User Tokens, RS256) rotated, at most ${MAX_CALLS_PER_USER} calls each (rate limit 120/min).`,
     "(a) bare: jose RS256 verify + AES-256-GCM + postgres.js upsert only; no outbound calls.",
-    `(b) Secret Key + X-Switchboard-User rotating over ${REQUEST_USERS} connected users; body {"method":"GET","path":"/tasks"}.`,
+    `(b) Secret Key + X-Switchboard-User rotating over ${REQUEST_USER_COUNTS.join(" / ")} connected users (stored with a valid access token: no refreshes); body {"method":"GET","path":"/tasks"}.`,
+    "ceiling: GET /api/health of the same `next start`, one query (select 1): what the framework serves with one database round trip.",
     "All processes (autocannon, Switchboard, TaskLab, bare server, PostgreSQL) share this machine.",
     "server CPU ms/req: user+system CPU of the target's process tree (next start / bare server / TaskLab) over warm-up and run, " +
       "per answer; TaskLab's and PostgreSQL's work on Switchboard's behalf is not in it.",
@@ -446,6 +473,15 @@ async function apiSection({ databaseUrl, encryptionKey, tasklab, setup, data, re
   console.log(
     `(b) Switchboard/direct: req/s ×${ratios.request.requestsPerSecond}, p50 ×${ratios.request.latencyP50}, p99 ×${ratios.request.latencyP99}`,
   );
+  for (const [name, value] of Object.entries(ratios.toCeiling)) console.log(`${name}/ceiling: req/s ×${value}`);
+  if (requestRuns.length > 1) console.log(`(b) ${REQUEST_USER_COUNTS.at(-1)} users/${REQUEST_USER_COUNTS[0]} users: req/s ×${ratios.requestUsersScale}`);
+  const goal = (what: string, met: boolean) => console.log(`goal: ${what}: ${met ? "met" : "NOT met"}`);
+  goal("request ≥ 50% of the ceiling's req/s", requestRun.requestsPerSecond >= 0.5 * ceilingRun.requestsPerSecond);
+  goal("request server CPU ≤ 1 ms per request", (requestRun.serverCpuMsPerRequest ?? Infinity) <= 1);
+  goal("request p99 ≤ 3× p50", requestRun.latencyP99Ms <= 3 * requestRun.latencyP50Ms);
+  goal("connect ≥ 25% of the ceiling's req/s", connectRun.requestsPerSecond >= 0.25 * ceilingRun.requestsPerSecond);
+  goal("connect server CPU ≤ 2 ms per request", (connectRun.serverCpuMsPerRequest ?? Infinity) <= 2);
+  if (requestRuns.length > 1) goal("request req/s with the most users within 10% of the fewest", ratios.requestUsersScale >= 0.9);
   console.log("");
   for (const note of notes) console.log(`note: ${note}`);
   for (const run of runs) {
@@ -465,7 +501,7 @@ async function apiSection({ databaseUrl, encryptionKey, tasklab, setup, data, re
     warmupSeconds: WARMUP_SECONDS,
     connectUsers: CONNECT_USERS,
     connectTokenPool: CONNECT_TOKEN_POOL,
-    requestUsers: REQUEST_USERS,
+    requestUsers: REQUEST_USER_COUNTS,
     connectMode: "user-profile-with-fresh-refresh-token-per-request",
   };
   report.runs = runs;

@@ -1,11 +1,14 @@
 // The benchmark's data, made through the app's own code against DATABASE_URL. Imported by
 // bench/run.ts only after it has set DATABASE_URL and SWITCHBOARD_ENCRYPTION_KEY and mapped
 // `server-only` to an empty module (as vitest.config.ts does).
+import { upsertConnection } from "@/db/queries/connections";
+import { setSecretKeyRateLimit } from "@/db/queries/projects";
 import { createSecretKey } from "@/db/queries/secret-keys";
 import { getDatabase } from "@/db/client";
 import type { TaskLab } from "@/e2e/fixtures/tasklab";
 import { generateSecretKey } from "@/lib/auth/secret-keys";
 import { connectUser } from "@/lib/connections/connect";
+import { encryptConnectionCredentials } from "@/lib/connections/credentials";
 import { projectWithSigningKey, publishedTaskLabResource, signUserToken } from "@/e2e/support/connect-fixtures";
 
 export interface BenchData {
@@ -27,6 +30,8 @@ export async function createBenchData(tasklabUrl: string): Promise<BenchData> {
   const resourceId = await publishedTaskLabResource(project.projectId, { url: tasklabUrl } as TaskLab);
   const secret = generateSecretKey();
   await createSecretKey({ projectId: project.projectId, name: "bench", prefix: secret.prefix, hash: secret.hash });
+  // The request runs make tens of thousands of Secret Key calls a minute: far over the default 6000.
+  await setSecretKeyRateLimit({ projectId: project.projectId, limit: 1_000_000 });
   return {
     projectId: project.projectId,
     resourceId,
@@ -56,6 +61,35 @@ export async function connectUsers(
         resourceId: data.resourceId,
         userId: userIds[i]!,
         body: { refresh_token: refreshTokens[i]! },
+      });
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, userIds.length) }, worker));
+}
+
+/**
+ * Stores connections for many users at once, as a connect would leave them (encrypted
+ * credentials, an access token valid for the next hour), without calling TaskLab: the request
+ * runs' 20,000 users. `tokens[i]` is user `userIds[i]`'s.
+ */
+export async function storeConnections(
+  data: BenchData,
+  userIds: readonly string[],
+  tokens: { accessTokens: readonly string[]; refreshTokens: readonly string[] },
+  concurrency = 16,
+): Promise<void> {
+  let next = 0;
+  const accessTokenExpiresAt = new Date(Date.now() + 3600 * 1000);
+  const worker = async () => {
+    while (next < userIds.length) {
+      const i = next++;
+      await upsertConnection({
+        projectId: data.projectId,
+        resourceId: data.resourceId,
+        userId: userIds[i]!,
+        encrypt: (connectionId) => encryptConnectionCredentials(connectionId, { access_token: tokens.accessTokens[i]!, refresh_token: tokens.refreshTokens[i]! }),
+        profile: null,
+        accessTokenExpiresAt,
       });
     }
   };
