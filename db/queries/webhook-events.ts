@@ -29,7 +29,7 @@ export async function recordWebhookEvent({
 }: {
   event: NewWebhookEvent;
   runs: NewRun[];
-  enqueue: (tx: Transaction, run: WorkflowRun) => Promise<void>;
+  enqueue: (tx: Transaction, run: { id: string; userId: string | null }) => Promise<void>;
 }): Promise<{ duplicate: true } | { duplicate: false; event: WebhookEvent; runs: WorkflowRun[] }> {
   const db = await getDb();
   // Run ids are chosen here so the event row names them as it is inserted.
@@ -44,14 +44,25 @@ export async function recordWebhookEvent({
     const [stored] = await insertEvent(db);
     return stored ? { duplicate: false as const, event: stored, runs: [] } : { duplicate: true as const };
   }
-  return db.transaction(async (tx) => {
-    const [stored] = await insertEvent(tx);
-    if (!stored) return { duplicate: true as const };
-    const created = await tx.insert(workflowRuns).values(withIds).returning();
-    for (const run of created) await enqueue(tx, run);
-    return { duplicate: false as const, event: stored, runs: created };
-  });
+  // The event, its runs and their first jobs are sent together (pipelined on the transaction's
+  // connection: one round trip, not one per statement); a duplicate event rolls them back.
+  try {
+    return await db.transaction(async (tx) => {
+      const [[stored], created] = await Promise.all([
+        insertEvent(tx),
+        tx.insert(workflowRuns).values(withIds).returning(),
+        ...withIds.map((run) => enqueue(tx, run)),
+      ]);
+      if (!stored) throw new DuplicateEvent();
+      return { duplicate: false as const, event: stored, runs: created };
+    });
+  } catch (error) {
+    if (error instanceof DuplicateEvent) return { duplicate: true as const };
+    throw error;
+  }
 }
+
+class DuplicateEvent extends Error {}
 
 /** A rejected event (a bad signature, an unreadable body): kept for the Events list, without its content. */
 export async function recordRejectedWebhookEvent(event: Pick<NewWebhookEvent, "projectId" | "resourceId" | "rejectedReason" | "signatureOk">): Promise<void> {

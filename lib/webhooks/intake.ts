@@ -2,7 +2,7 @@ import { getUserConnection } from "@/db/queries/connections";
 import { readBodyWithin } from "@/lib/api/request-body";
 import { getResourceWithSecret } from "@/db/queries/resources";
 import { deleteWebhookEventsOlderThan, findUserByProfileField, recordRejectedWebhookEvent, recordWebhookEvent } from "@/db/queries/webhook-events";
-import { listDeployedWorkflowsForEvent, type NewRun } from "@/db/queries/workflow-runs";
+import { type DeployedWorkflow, listDeployedWorkflowsForEvent, type NewRun } from "@/db/queries/workflow-runs";
 import type { Resource } from "@/db/schema";
 import type { StoredWebhookSettings } from "@/db/webhook-settings";
 import { AppError } from "@/lib/errors";
@@ -31,11 +31,26 @@ function renderWebhookTemplate(template: string, event: { payload: unknown; head
   return renderTemplate(template, values);
 }
 
-/** Which Connected User an event is for: the User matching template's value, as a user id or a User Profile field. */
-async function matchUser(resource: Resource, settings: StoredWebhookSettings, key: string): Promise<string | undefined> {
-  if (!key) return undefined;
-  if (settings.userMatchField.kind === "profile") return findUserByProfileField({ resourceId: resource.id, path: settings.userMatchField.path, value: key });
-  return (await getUserConnection({ projectId: resource.projectId, resourceId: resource.id, userId: key })) ? key : undefined;
+/**
+ * Which Connected User an event is for (the User matching template's value, as a user id or a
+ * User Profile field), and the deployed workflows on its type read for that user — for a user
+ * id both at once (whether the user is connected decides whether the workflows count).
+ */
+async function matchUserAndWorkflows(
+  resource: Resource,
+  settings: StoredWebhookSettings,
+  key: string,
+  eventType: string,
+): Promise<{ userId: string | undefined; deployed: DeployedWorkflow[] }> {
+  const event = { kind: "resource_event" as const, resourceId: resource.id, type: eventType };
+  const workflowsFor = (userId: string | undefined) => listDeployedWorkflowsForEvent({ projectId: resource.projectId, event, forUser: userId });
+  if (!key) return { userId: undefined, deployed: [] };
+  if (settings.userMatchField.kind === "profile") {
+    const userId = await findUserByProfileField({ resourceId: resource.id, path: settings.userMatchField.path, value: key });
+    return { userId, deployed: userId === undefined ? [] : await workflowsFor(userId) };
+  }
+  const [connection, deployed] = await Promise.all([getUserConnection({ projectId: resource.projectId, resourceId: resource.id, userId: key }), workflowsFor(key)]);
+  return connection ? { userId: key, deployed } : { userId: undefined, deployed: [] };
 }
 
 export interface WebhookReceipt {
@@ -99,11 +114,12 @@ export async function receiveWebhook({ projectId, resourceId, request }: { proje
   }
 
   const appLevel = resource.published.level === "app";
-  const userId = appLevel ? undefined : await matchUser(resource, settings, userKey);
+  const { userId, deployed } = appLevel
+    ? { userId: undefined, deployed: await listDeployedWorkflowsForEvent({ projectId, event: { kind: "resource_event", resourceId, type: eventType } }) }
+    : await matchUserAndWorkflows(resource, settings, userKey, eventType);
   const matched = appLevel || userId !== undefined;
   let runs: NewRun[] = [];
   if (matched) {
-    const deployed = await listDeployedWorkflowsForEvent({ projectId, event: { kind: "resource_event", resourceId, type: eventType }, forUser: userId });
     const { runnable } = await runnableFor(projectId, deployed, userId);
     runs = runnable.map((entry) => ({
       projectId,
