@@ -8,6 +8,10 @@ export const apiErrorSchema = z
       code: z.string().meta({ example: "invalid_credentials_payload" }),
       message: z.string(),
       fields: z.record(z.string(), z.string()).optional().meta({ description: "Per key of the body: what is wrong with it." }),
+      requestId: z.string().meta({
+        description: "This request's id, also answered in the X-Request-Id header and written in Switchboard's log line of the request: quote it when you report a problem.",
+        example: "3f0c9a62-5d1e-4b7a-9c2f-8e6d4a1b0c37",
+      }),
     }),
   })
   .meta({ id: "Error" });
