@@ -8,6 +8,7 @@ import {
   connectBodySchema,
   connectionSchema,
   disconnectedSchema,
+  EXAMPLE_REQUEST_ID,
   sdkUserSchema,
 } from "@/lib/connections/api-schema";
 import { MAX_CONNECT_BODY_BYTES } from "@/lib/connections/connect-body";
@@ -175,8 +176,6 @@ const switchboardUserParameter = (description: string): ParameterObject => ({
   description,
   schema: { type: "string", minLength: 1, maxLength: MAX_USER_ID_LENGTH },
 });
-
-const EXAMPLE_REQUEST_ID = "3f0c9a62-5d1e-4b7a-9c2f-8e6d4a1b0c37";
 
 type ErrorExample = { code: ErrorCode; message: string; fields?: Record<string, string> };
 

@@ -1,6 +1,6 @@
 import { describeUnexpectedError } from "@/lib/errors";
 import { log } from "@/lib/log";
-import { runningWorkflowEngine } from "@/lib/workflows/engine";
+import { QUEUES, runningWorkflowEngine } from "@/lib/workflows/engine";
 import { metrics } from "./registry";
 
 const QUEUE_STATES = ["queued", "active", "deferred", "failed"] as const;
@@ -11,7 +11,7 @@ async function updateQueueJobs(): Promise<void> {
   const engine = runningWorkflowEngine();
   if (!engine) return;
   try {
-    for (const queue of await (await engine).getQueues()) {
+    for (const queue of await (await engine).getQueues(QUEUES)) {
       for (const state of QUEUE_STATES) metrics.queueJobs.set({ queue: queue.name, state }, queue[`${state}Count`]);
     }
   } catch (error) {

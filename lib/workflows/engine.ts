@@ -13,6 +13,8 @@ export const STEP_QUEUE = "workflow-step";
 export const TICK_QUEUE = "workflow-tick";
 export const RETENTION_QUEUE = "workflow-retention";
 export const SUBSCRIPTION_QUEUE = "webhook-subscription";
+/** Switchboard's own queues (pg-boss keeps internal ones beside them). */
+export const QUEUES = [STEP_QUEUE, TICK_QUEUE, RETENTION_QUEUE, SUBSCRIPTION_QUEUE];
 
 export interface StepJob {
   runId: string;

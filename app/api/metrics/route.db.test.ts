@@ -105,7 +105,10 @@ describe("GET /api/metrics", () => {
 
     await getWorkflowEngine();
     const withEngine = await exposition();
-    const steps = withEngine.samples.filter((sample) => sample.name === "switchboard_queue_jobs" && sample.labels.queue === "workflow-step");
+    const queues = withEngine.samples.filter((sample) => sample.name === "switchboard_queue_jobs");
+    // Switchboard's own queues, not pg-boss's internal ones.
+    expect([...new Set(queues.map((sample) => sample.labels.queue))].sort()).toEqual(["webhook-subscription", "workflow-retention", "workflow-step", "workflow-tick"]);
+    const steps = queues.filter((sample) => sample.labels.queue === "workflow-step");
     expect(steps.map((sample) => sample.labels.state).sort()).toEqual(["active", "deferred", "failed", "queued"]);
     for (const sample of steps) expect(sample.value).toBeGreaterThanOrEqual(0);
     expect(withEngine.types.get("switchboard_queue_jobs")).toBe("gauge");
