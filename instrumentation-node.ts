@@ -4,6 +4,7 @@ import { getDatabase } from "./db/client";
 import { getAuthSecret } from "./lib/auth/secret";
 import { checkVaultKey } from "./lib/vault/check-key";
 import { workflowWorkersEnabled } from "./lib/config/env";
+import { log } from "./lib/log";
 import { getWorkflowEngine } from "./lib/workflows/engine";
 import { startWorkflowWorkers } from "./lib/workflows/workers";
 
@@ -14,8 +15,9 @@ try {
   // The job queue (pg-boss) on the same database; this process works it unless SWITCHBOARD_WORKERS=0.
   if (workflowWorkersEnabled()) await startWorkflowWorkers();
   else await getWorkflowEngine();
-  console.log(`Switchboard: ${kind === "postgres" ? "PostgreSQL (DATABASE_URL)" : "embedded PGlite"} is ready.`);
+  log.info({ database: kind }, `Switchboard: ${kind === "postgres" ? "PostgreSQL (DATABASE_URL)" : "embedded PGlite"} is ready.`);
 } catch (error) {
-  console.error(`Switchboard cannot start: ${error instanceof Error ? error.message : String(error)}`);
+  // Start-up errors are ours (a missing or wrong key, an unreachable database): their messages say what to fix.
+  log.fatal(`Switchboard cannot start: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
 }

@@ -7,6 +7,9 @@ const root = import.meta.dirname;
 // PostgreSQL server DATABASE_URL names (in a fresh database of their own) when it is set.
 // A fixed encryption key keeps tests from generating one into the repository's .data/.
 const TEST_ENCRYPTION_KEY = Buffer.alloc(32, 7).toString("base64");
+// Warnings and errors only: a line per API request would bury the test output (tests that read the
+// request lines capture them, e2e/support/logs.ts).
+const TEST_LOG_LEVEL = process.env.SWITCHBOARD_LOG_LEVEL || "warn";
 
 export default defineConfig({
   resolve: {
@@ -26,7 +29,7 @@ export default defineConfig({
         test: {
           name: "pglite",
           include: ["{lib,db,app}/**/*.test.ts", "e2e/fixtures/**/*.test.ts"],
-          env: { DATABASE_URL: "", PGLITE_DATA_DIR: "memory://", SWITCHBOARD_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY },
+          env: { DATABASE_URL: "", PGLITE_DATA_DIR: "memory://", SWITCHBOARD_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY, SWITCHBOARD_LOG_LEVEL: TEST_LOG_LEVEL },
         },
       },
       ...(process.env.DATABASE_URL
@@ -36,7 +39,7 @@ export default defineConfig({
               test: {
                 name: "postgres",
                 include: ["{lib,db,app}/**/*.db.test.ts"],
-                env: { SWITCHBOARD_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY },
+                env: { SWITCHBOARD_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY, SWITCHBOARD_LOG_LEVEL: TEST_LOG_LEVEL },
                 globalSetup: ["db/test/postgres-global-setup.ts"],
                 setupFiles: ["db/test/postgres-setup.ts"],
               },

@@ -24,6 +24,7 @@ export const ERROR_CATALOGUE = {
   invalid_user_token: { status: 401, message: "The User Token is not valid." },
   invalid_secret_key: { status: 401, message: "The Secret Key is unknown or revoked." },
   not_signed_in: { status: 401, message: "Your session has ended. Sign in again." },
+  invalid_metrics_token: { status: 401, message: "Send the metrics token (SWITCHBOARD_METRICS_TOKEN) as Authorization: Bearer <token>." },
   origin_not_allowed: { status: 403, message: "This origin is not an Allowed Origin of this project." },
   owner_only: { status: 403, message: "Only the project owner can do this." },
   secret_key_required: {
@@ -36,6 +37,7 @@ export const ERROR_CATALOGUE = {
   workflow_not_found: { status: 404, message: "No workflow with this ID in this project." },
   run_not_found: { status: 404, message: "No run with this ID in this project." },
   webhook_event_not_found: { status: 404, message: "No event with this ID was received by this resource." },
+  metrics_disabled: { status: 404, message: "Metrics are off: set SWITCHBOARD_METRICS_TOKEN to serve them." },
   test_connection_missing: { status: 409, message: "Save test credentials first." },
   app_level_resource: {
     status: 409,

@@ -6,6 +6,7 @@ import type { ProjectMembership } from "@/db/queries/projects";
 import type { SessionUser } from "@/lib/auth/session-user";
 import { unstable_rethrow } from "next/navigation";
 import { type ActionResult, actionErrorResult, AppError, describeUnexpectedError, ERROR_CATALOGUE, invalidInputError } from "@/lib/errors";
+import { log } from "@/lib/log";
 import { getProjectAccess } from "@/lib/projects/access";
 import { getSessionUser } from "./session";
 
@@ -20,7 +21,7 @@ async function run<T>(body: () => Promise<ActionResult<T>>): Promise<ActionResul
     // Next's redirect() and notFound() travel as errors: they are not failures.
     unstable_rethrow(error);
     // Logged like a route's 500 (lib/api/errors.ts): never a message that may quote input.
-    console.error(`Unexpected error in a server action: ${describeUnexpectedError(error)}`);
+    log.error({ error: describeUnexpectedError(error) }, "Unexpected error in a server action");
     return { ok: false, formError: ERROR_CATALOGUE.internal_error.message };
   }
 }

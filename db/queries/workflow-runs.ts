@@ -218,7 +218,8 @@ export async function startStep({
 
 /**
  * Records how a step's attempt ended and what the run does next, in one transaction with
- * `enqueue` (the next job): the step's fields, the run's status when it ends here.
+ * `enqueue` (the next job): the step's fields, the run's status when it ends here. Answers
+ * whether `run`'s status was written (false when none was given or the run had already ended).
  */
 export async function finishStep({
   runId,
@@ -232,22 +233,26 @@ export async function finishStep({
   step: Partial<Pick<WorkflowRunStep, "status" | "output" | "attempts" | "error">> & { finished?: boolean };
   run?: { status: WorkflowRunStatus; error?: string | null };
   enqueue?: (tx: Transaction) => Promise<void>;
-}): Promise<void> {
+}): Promise<boolean> {
   const db = await getDb();
-  await db.transaction(async (tx) => {
+  return db.transaction(async (tx) => {
     const { finished, ...fields } = step;
     await tx
       .update(workflowRunSteps)
       .set({ ...fields, ...(finished ? { finishedAt: new Date() } : {}) })
       .where(and(eq(workflowRunSteps.runId, runId), eq(workflowRunSteps.position, position)));
+    let written = false;
     if (run) {
       const ends = run.status !== "queued" && run.status !== "running";
-      await tx
+      const updated = await tx
         .update(workflowRuns)
         .set({ status: run.status, error: run.error ?? null, ...(ends ? { finishedAt: new Date() } : {}) })
-        .where(and(eq(workflowRuns.id, runId), inArray(workflowRuns.status, ["queued", "running"])));
+        .where(and(eq(workflowRuns.id, runId), inArray(workflowRuns.status, ["queued", "running"])))
+        .returning({ id: workflowRuns.id });
+      written = updated.length > 0;
     }
     if (enqueue) await enqueue(tx);
+    return written;
   });
 }
 

@@ -1,25 +1,26 @@
 import { DrizzleQueryError } from "drizzle-orm/errors";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
+import { captureLogs } from "@/e2e/support/logs";
 import { AppError } from "@/lib/errors";
 import { describeUnexpectedError } from "@/lib/errors";
 import { handleApiError } from "./errors";
 
-/** What handleApiError wrote to the error log while answering `error`, and its answer. */
+/** What handleApiError wrote to the log while answering `error` (each line's message and error description), and its answer. */
 async function logged(error: unknown) {
-  const spy = vi.spyOn(console, "error").mockImplementation(() => {});
-  const response = handleApiError(error);
-  const lines = spy.mock.calls.map((args) => args.map(String).join(" "));
-  return { response, body: (await response.json()) as { error: { code: string; message: string } }, log: lines.join("\n"), lines };
+  const logs = captureLogs();
+  try {
+    const response = handleApiError(error);
+    const lines = logs.entries().map((entry) => `${String(entry.msg)}: ${String(entry.error)}`);
+    return { response, body: (await response.json()) as { error: { code: string; message: string } }, log: logs.text(), lines };
+  } finally {
+    logs.restore();
+  }
 }
 
 /** What PostgreSQL answers for a NUL in text, as PGlite and postgres.js both carry it: the SQLSTATE in `code`. */
 function databaseError(message: string, extra: Record<string, unknown> = {}) {
   return Object.assign(new Error(message), { name: "PostgresError", code: "22021", ...extra });
 }
-
-afterEach(() => {
-  vi.restoreAllMocks();
-});
 
 describe("handleApiError", () => {
   it("logs a drizzle query error by class and SQLSTATE, never its params", async () => {
@@ -58,9 +59,8 @@ describe("handleApiError", () => {
       { message: "secret-value" },
     ]) {
       const { log } = await logged(error);
-      expect(log).toMatch(/^Unexpected error in a route handler: /);
+      expect(log).toContain('"msg":"Unexpected error in a route handler"');
       expect(log).not.toContain("secret-value");
-      vi.restoreAllMocks();
     }
   });
 

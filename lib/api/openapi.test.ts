@@ -303,7 +303,7 @@ describe("connectApiDocument", () => {
 
 describe("GET /api/openapi.json", () => {
   it("answers the document with the request's origin as its server", async () => {
-    const response = GET(new Request("https://switchboard.example:8443/api/openapi.json?x=1"));
+    const response = await GET(new Request("https://switchboard.example:8443/api/openapi.json?x=1"), { params: Promise.resolve({}) });
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toMatch(/^application\/json/);
     expect(response.headers.get("access-control-allow-origin")).toBe("*");

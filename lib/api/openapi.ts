@@ -8,6 +8,7 @@ import {
   connectBodySchema,
   connectionSchema,
   disconnectedSchema,
+  EXAMPLE_REQUEST_ID,
   sdkUserSchema,
 } from "@/lib/connections/api-schema";
 import { MAX_CONNECT_BODY_BYTES } from "@/lib/connections/connect-body";
@@ -185,7 +186,9 @@ function errorResponse(description: string, examples: ErrorExample[], headers?: 
     content: {
       "application/json": {
         schema: ref(apiErrorSchema),
-        examples: Object.fromEntries(examples.map(({ code, message, fields }) => [code, { value: { error: { code, message, ...(fields ? { fields } : {}) } } }])),
+        examples: Object.fromEntries(
+          examples.map(({ code, message, fields }) => [code, { value: { error: { code, message, ...(fields ? { fields } : {}), requestId: EXAMPLE_REQUEST_ID } } }]),
+        ),
       },
     },
   };
@@ -254,7 +257,8 @@ const apiDescription = [
   "Connect your users' credentials to a project's published resources, send requests through them, and start the project's workflows, from your backend or from the browser.",
   "",
   "Every call sends a User Token as Authorization: Bearer <token>; the request, event, workflow-run and enablement operations also take a Secret Key from your backend. Bodies are JSON.",
-  'Every error answers as { "error": { "code", "message", "fields"? } }; code is a stable name to branch on.',
+  'Every error answers as { "error": { "code", "message", "fields"?, "requestId" } }; code is a stable name to branch on.',
+  "Every answer names its request in an X-Request-Id header (also error.requestId): the X-Request-Id you send, if it is at most 64 characters of A-Z, a-z, 0-9, '.', '_' and '-', else a new one.",
   "",
   "Browsers may call the API only from the project's Allowed Origins (Settings → Signing Keys); other origins get 403.",
   `Each user may make ${RATE_LIMIT_PER_MINUTE} calls a minute per project with a User Token; calls with the project's Secret Keys share the project's limit (Settings → Rate Limits, 6000 a minute unless changed).`,

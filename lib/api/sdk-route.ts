@@ -6,6 +6,7 @@ import type { RequestCaller } from "@/lib/connections/request";
 import { AppError } from "@/lib/errors";
 import { currentProjectState, lastKnownProjectState, type ProjectSdkState, projectStateAt } from "@/lib/projects/sdk-state";
 import { handleApiError } from "./errors";
+import { observeRoute, type RouteContext } from "./observe";
 
 /** Connect API calls one Connected User may make by User Token per project and minute. */
 export const SDK_RATE_LIMIT = { requests: 120, windowSeconds: 60 } as const;
@@ -21,7 +22,11 @@ export interface SdkContext {
   params: Record<string, string>;
 }
 
-type RouteContext = { params: Promise<Record<string, string>> };
+/** A Connect API route: its pattern (the folder under app/, e.g. `/projects/[projectId]/sdk/me`: the metrics' route label) and the methods it answers. */
+export interface SdkEndpoint {
+  route: string;
+  methods: string;
+}
 
 /** A handler's answer with a status of its own choosing (see `withStatus`); any other answer is sent with 200. */
 export class SdkAnswer {
@@ -53,9 +58,9 @@ function corsHeaders(origin: string | null, allowedOrigins: readonly string[], m
   return {
     "access-control-allow-origin": origin,
     "access-control-allow-methods": methods,
-    "access-control-allow-headers": "authorization, content-type, x-switchboard-user",
+    "access-control-allow-headers": "authorization, content-type, x-switchboard-user, x-request-id",
     "access-control-max-age": "600",
-    "access-control-expose-headers": "retry-after",
+    "access-control-expose-headers": "retry-after, x-request-id",
     vary: "Origin",
   };
 }
@@ -104,15 +109,16 @@ async function authenticate(request: Request, state: ProjectSdkState, secretKeys
 /**
  * Wraps a Connect API route handler: the project must exist, a browser caller's origin
  * must be allowed, the caller must authenticate (see `authenticate`), and stay within the
- * rate limit. Every error answers as `{ error: { code, message } }`.
+ * rate limit. Every error answers as `{ error: { code, message, requestId } }`; each request is
+ * counted, timed and logged under `endpoint.route` (see `observeRoute`).
  */
-export function sdkRoute(methods: string, handler: (context: SdkContext & { userId: string }) => Promise<unknown>) {
-  return wrap(methods, (context) => handler(context as SdkContext & { userId: string }), false);
+export function sdkRoute(endpoint: SdkEndpoint, handler: (context: SdkContext & { userId: string }) => Promise<unknown>) {
+  return wrap(endpoint, (context) => handler(context as SdkContext & { userId: string }), false);
 }
 
 /** Like `sdkRoute`, also accepting the project's Secret Keys (server-to-server calls). */
-export function sdkServerRoute(methods: string, handler: (context: SdkContext) => Promise<unknown>) {
-  return wrap(methods, handler, true);
+export function sdkServerRoute(endpoint: SdkEndpoint, handler: (context: SdkContext) => Promise<unknown>) {
+  return wrap(endpoint, handler, true);
 }
 
 /**
@@ -122,8 +128,8 @@ export function sdkServerRoute(methods: string, handler: (context: SdkContext) =
  * origin or an unpublished resource take effect at the next call in every process. A call the
  * cache refuses is checked against the revision first: the cache may predate a new key.
  */
-function wrap(methods: string, handler: (context: SdkContext) => Promise<unknown>, secretKeys: boolean) {
-  return async (request: Request, context: RouteContext): Promise<Response> => {
+function wrap({ route, methods }: SdkEndpoint, handler: (context: SdkContext) => Promise<unknown>, secretKeys: boolean) {
+  return observeRoute(route, async (request: Request, context: RouteContext): Promise<Response> => {
     let cors: Record<string, string> = {};
     try {
       const params = await context.params;
@@ -159,20 +165,16 @@ function wrap(methods: string, handler: (context: SdkContext) => Promise<unknown
     } catch (error) {
       return handleApiError(error, cors);
     }
-  };
+  });
 }
 
 /** Answers a CORS preflight for the project's Allowed Origins only. */
-export function sdkPreflight(methods: string) {
-  return async (request: Request, context: RouteContext): Promise<Response> => {
-    try {
-      const state = await currentProjectState(projectIdOf(await context.params));
-      if (!state) throw projectNotFound();
-      const origin = request.headers.get("origin");
-      if (!origin) throw new AppError("not_a_preflight");
-      return new Response(null, { status: 204, headers: corsHeaders(origin, state.allowedOrigins, methods) });
-    } catch (error) {
-      return handleApiError(error);
-    }
-  };
+export function sdkPreflight({ route, methods }: SdkEndpoint) {
+  return observeRoute(route, async (request: Request, context: RouteContext): Promise<Response> => {
+    const state = await currentProjectState(projectIdOf(await context.params));
+    if (!state) throw projectNotFound();
+    const origin = request.headers.get("origin");
+    if (!origin) throw new AppError("not_a_preflight");
+    return new Response(null, { status: 204, headers: corsHeaders(origin, state.allowedOrigins, methods) });
+  });
 }

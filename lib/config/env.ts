@@ -53,3 +53,19 @@ export function stepRetryBaseMs(): number {
 export function publicUrl(): string | undefined {
   return process.env.NEXTAUTH_URL || undefined;
 }
+
+/** SWITCHBOARD_METRICS_TOKEN: the bearer token GET /api/metrics requires; unset, the route answers 404 (metrics off). */
+export function metricsToken(): string | undefined {
+  return process.env.SWITCHBOARD_METRICS_TOKEN || undefined;
+}
+
+const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** SWITCHBOARD_LOG_LEVEL: the least severe log lines written (default info: one line per API request). */
+export function logLevel(): LogLevel {
+  const value = process.env.SWITCHBOARD_LOG_LEVEL;
+  if (!value) return "info";
+  if (!(LOG_LEVELS as readonly string[]).includes(value)) throw new ConfigError(`SWITCHBOARD_LOG_LEVEL must be one of ${LOG_LEVELS.join(", ")}; it is "${value}".`);
+  return value as LogLevel;
+}

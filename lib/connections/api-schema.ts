@@ -2,12 +2,19 @@ import { z } from "zod";
 
 // The Connect API's shapes, one source for the route handlers, the OpenAPI document and the SDK's types.
 
+/** What a request id looks like when Switchboard makes one (the API documents' example). */
+export const EXAMPLE_REQUEST_ID = "3f0c9a62-5d1e-4b7a-9c2f-8e6d4a1b0c37";
+
 export const apiErrorSchema = z
   .object({
     error: z.object({
       code: z.string().meta({ example: "invalid_credentials_payload" }),
       message: z.string(),
       fields: z.record(z.string(), z.string()).optional().meta({ description: "Per key of the body: what is wrong with it." }),
+      requestId: z.string().meta({
+        description: "This request's id, also answered in the X-Request-Id header and written in Switchboard's log line of the request: quote it when you report a problem.",
+        example: EXAMPLE_REQUEST_ID,
+      }),
     }),
   })
   .meta({ id: "Error" });

@@ -3,6 +3,7 @@ import { deleteConnection, getUserConnection, upsertConnection } from "@/db/quer
 import { getResource } from "@/db/queries/resources";
 import type { Connection, Resource } from "@/db/schema";
 import { AppError } from "@/lib/errors";
+import { log } from "@/lib/log";
 import { queueSubscription, unsubscribe } from "@/lib/webhooks/subscription";
 import { requiredKeys } from "@/lib/resources/required-keys";
 import { profileFieldList } from "@/lib/resources/schema";
@@ -88,7 +89,7 @@ export async function disconnectUser({
   // While the credentials still exist; a failure does not keep the user connected.
   if (origin && resource.webhook?.subscription?.unsubscribe && (await getUserConnection({ projectId: project.id, resourceId, userId }))) {
     const failure = await unsubscribe({ resource, userId, origin, policy: outboundPolicy(project) });
-    if (failure) console.warn(`Webhook unsubscribe failed for a disconnected user of resource ${resourceId}: ${failure.slice(0, 200)}`);
+    if (failure) log.warn({ resourceId, failure: failure.slice(0, 200) }, "Webhook unsubscribe failed for a disconnected user");
   }
   if (!(await deleteConnection({ projectId: project.id, resourceId, userId }))) throw new AppError("connection_not_found");
   return { deleted: true as const };

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { acquireRefreshLease, completeRefresh, failRefresh, releaseRefreshLease } from "@/db/queries/connection-refresh";
 import { getConnection } from "@/db/queries/connections";
 import { AppError } from "@/lib/errors";
+import { countTokenRefresh } from "@/lib/metrics/registry";
 import type { TokenSet } from "@/lib/oauth/token";
 import { type ConnectionCredentials, type CredentialState, credentialStateOf, encryptConnectionCredentials, hasUsableAccessToken, withNewTokens } from "./credentials";
 
@@ -98,10 +99,12 @@ async function refreshUnderLease({
     tokens = await grant(current.values);
   } catch (error) {
     if (error instanceof AppError && error.failure?.oauthError === "invalid_grant") {
+      countTokenRefresh("invalid_grant");
       const reason = "the token endpoint answered invalid_grant";
       await failRefresh({ ...held, invalidReason: reason });
       throw reconnectNeeded(reason);
     }
+    countTokenRefresh("failed");
     await failRefresh(held);
     if (error instanceof AppError) {
       throw new AppError("token_refresh_failed", {
@@ -117,8 +120,9 @@ async function refreshUnderLease({
     credentials: encryptConnectionCredentials(connectionId, next.values),
     accessTokenExpiresAt: next.accessTokenExpiresAt,
   });
+  // Superseded: the credentials were replaced while the token endpoint answered (a reconnect); theirs win.
+  countTokenRefresh(stored ? "refreshed" : "superseded");
   if (stored) return next;
-  // The credentials were replaced while the token endpoint answered (a reconnect): theirs win.
   const row = await getConnection({ connectionId });
   if (!row) throw connectionRemoved();
   if (row.status === "INVALID") throw reconnectNeeded(row.invalidReason);

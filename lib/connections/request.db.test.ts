@@ -9,6 +9,7 @@ import { startTaskLab, type TaskLab } from "@/e2e/fixtures/tasklab";
 import { POST as requestRoute } from "@/app/projects/[projectId]/sdk/resources/[resourceId]/request/route";
 import { generateSecretKey } from "@/lib/auth/secret-keys";
 import { projectWithSigningKey, publishedTaskLabResource, signUserToken } from "@/e2e/support/connect-fixtures";
+import { currentMetrics, sampleValue } from "@/e2e/support/metrics";
 import { connectUser } from "./connect";
 import { decryptConnectionCredentials, encryptConnectionCredentials } from "./credentials";
 import { requestThroughResource } from "./request";
@@ -52,6 +53,20 @@ async function userWithExpiredToken() {
 const get = async (userId: string, path = "/tasks") =>
   requestThroughResource({ project: await project(), resourceId, caller: { kind: "backend", userId }, input: { method: "GET", path } });
 
+/** The token refreshes counted so far in this process's metrics, by outcome. */
+async function refreshes(): Promise<Record<string, number>> {
+  const metrics = await currentMetrics();
+  return Object.fromEntries(
+    ["refreshed", "invalid_grant", "failed", "superseded"].map((outcome) => [outcome, sampleValue(metrics, "switchboard_token_refreshes_total", { outcome })]),
+  );
+}
+
+/** How each refresh counter moved since `before`. */
+async function refreshesSince(before: Record<string, number>): Promise<Record<string, number>> {
+  const now = await refreshes();
+  return Object.fromEntries(Object.entries(now).map(([outcome, value]) => [outcome, value - before[outcome]!]));
+}
+
 async function stored(userId: string) {
   const connection = (await getUserConnection({ projectId, resourceId, userId }))!;
   return { connection, values: decryptConnectionCredentials(connection.id, connection.credentials) };
@@ -60,9 +75,11 @@ async function stored(userId: string) {
 describe("requests through a connection", () => {
   it("refreshes an expired token once for 50 concurrent requests", async () => {
     const { userId } = await userWithExpiredToken();
+    const before = await refreshes();
     const responses = await Promise.all(Array.from({ length: 50 }, () => get(userId)));
     expect(responses.map((response) => response.status)).toEqual(Array(50).fill(200));
     expect(tasklab.tokenRequests.filter((request) => request.grantType === "refresh_token")).toHaveLength(1);
+    expect(await refreshesSince(before)).toEqual({ refreshed: 1, invalid_grant: 0, failed: 0, superseded: 0 });
     const { connection } = await stored(userId);
     expect(connection.accessTokenExpiresAt!.getTime()).toBeGreaterThan(Date.now());
     expect(connection.refreshLeaseId).toBeNull();
@@ -98,7 +115,9 @@ describe("requests through a connection", () => {
       .update(connections)
       .set({ credentials: encryptConnectionCredentials(connectionId, { ...values, refresh_token: "revoked-refresh-token" }) })
       .where(eq(connections.id, connectionId));
+    const before = await refreshes();
     await expect(get(userId)).rejects.toMatchObject({ status: 424, code: "reconnect_needed" });
+    expect(await refreshesSince(before)).toEqual({ refreshed: 0, invalid_grant: 1, failed: 0, superseded: 0 });
     const { connection } = await stored(userId);
     expect(connection).toMatchObject({ status: "INVALID", failureCount: 1, invalidReason: expect.stringContaining("invalid_grant") });
     const calls = tasklab.tokenRequests.length;
@@ -110,8 +129,11 @@ describe("requests through a connection", () => {
     const { userId } = await userWithExpiredToken();
     const before = await stored(userId);
     tasklab.behaviour.tokenStatus = 503;
+    const counted = await refreshes();
     await expect(get(userId)).rejects.toMatchObject({ status: 502, code: "token_refresh_failed" });
     expect(tasklab.tokenRequests).toHaveLength(3);
+    // One refresh (its three token requests are the grant's own retries), failed.
+    expect(await refreshesSince(counted)).toEqual({ refreshed: 0, invalid_grant: 0, failed: 1, superseded: 0 });
     const after = await stored(userId);
     expect(after.connection.status).toBe("VALID");
     expect(after.values).toEqual(before.values);

@@ -8,6 +8,7 @@ import { getResourceConnection, getUserConnection } from "@/db/queries/connectio
 import { connections } from "@/db/schema";
 import { startTaskLab, type TaskLab } from "@/e2e/fixtures/tasklab";
 import { projectWithSigningKey, publishedTaskLabResource } from "@/e2e/support/connect-fixtures";
+import { currentMetrics, sampleValue } from "@/e2e/support/metrics";
 import { connectUser } from "./connect";
 import { credentialStateOf, encryptConnectionCredentials } from "./credentials";
 import { requestThroughResource } from "./request";
@@ -99,6 +100,8 @@ describe("a reconnect during a refresh", () => {
     const tasklab = lab();
     const { resourceId, userId } = await userWithExpiredToken(tasklab);
     tasklab.behaviour.tokenDelayMs = 2000;
+    const superseded = async () => sampleValue(await currentMetrics(), "switchboard_token_refreshes_total", { outcome: "superseded" });
+    const supersededBefore = await superseded();
 
     const inFlight = requestThroughResource({ project: await project(), resourceId, caller: { kind: "backend", userId }, input: { method: "GET", path: "/tasks" } });
     await wait(300);
@@ -106,6 +109,7 @@ describe("a reconnect during a refresh", () => {
     const reconnected = tasklab.issueTokens();
     await connectUser({ project: await project(), resourceId, userId, body: { access_token: reconnected.accessToken, refresh_token: reconnected.refreshToken } });
     expect((await inFlight).status).toBe(200);
+    expect(await superseded()).toBe(supersededBefore + 1);
 
     const row = (await getUserConnection({ projectId, resourceId, userId }))!;
     expect(row.status).toBe("VALID");

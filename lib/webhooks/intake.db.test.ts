@@ -11,6 +11,7 @@ import { webhookEvents, workflowRuns, type WebhookEvent, type WorkflowRun } from
 import type { StoredWebhookSettings } from "@/db/webhook-settings";
 import { signWebhook, startTaskLab, type TaskLab } from "@/e2e/fixtures/tasklab";
 import { projectWithSigningKey, publishedTaskLabResource } from "@/e2e/support/connect-fixtures";
+import { currentMetrics, sampleValue } from "@/e2e/support/metrics";
 import { alwaysStep } from "@/e2e/support/sdk-route-fixtures";
 import { deployedWorkflow, ownPostgresDatabase, requestStep, waitFor } from "@/e2e/support/workflow-fixtures";
 import { connectUser } from "@/lib/connections/connect";
@@ -121,6 +122,21 @@ async function allRuns(): Promise<WorkflowRun[]> {
   return db.select().from(workflowRuns).where(eq(workflowRuns.projectId, projectId));
 }
 
+/** The intake's outcomes counted in this process's metrics (the ones these tests produce). */
+async function webhookCounts(): Promise<Record<string, number>> {
+  const metrics = await currentMetrics();
+  const outcomes = ["accepted", "duplicate", "unmatched", "invalid_signature", "invalid_webhook", "payload_too_large", "resource_not_found"];
+  return Object.fromEntries(outcomes.map((outcome) => [outcome, sampleValue(metrics, "switchboard_webhook_events_total", { outcome })]));
+}
+
+/** Runs `action` and answers how each outcome's count moved, the unmoved left out. */
+async function countedWebhooks(action: () => Promise<void>): Promise<Record<string, number>> {
+  const before = await webhookCounts();
+  await action();
+  const after = await webhookCounts();
+  return Object.fromEntries(Object.entries(after).flatMap(([outcome, count]) => (count === before[outcome] ? [] : [[outcome, count - before[outcome]!]])));
+}
+
 const FINISHED = ["succeeded", "failed", "stopped", "cancelled"];
 
 function finished(runId: string, timeoutMs = 20_000): Promise<RunDetail> {
@@ -221,16 +237,19 @@ describe("a published User-Level resource with Standard Webhooks", () => {
   it("a second event with the same Event ID answers 200 duplicate and starts nothing, even with another body", async () => {
     const userId = await connect(resourceId);
     const taskId = await newTask("Sent twice");
-    const first = await send(resourceId, secret, "task.created", { account_id: userId, task: { id: taskId } }, { id: "msg_twice" });
-    expect(first.json).toEqual(accepted({ runIds: [expect.any(String)] }));
-    await finished((first.json.runIds as string[])[0]!);
+    const counted = await countedWebhooks(async () => {
+      const first = await send(resourceId, secret, "task.created", { account_id: userId, task: { id: taskId } }, { id: "msg_twice" });
+      expect(first.json).toEqual(accepted({ runIds: [expect.any(String)] }));
+      await finished((first.json.runIds as string[])[0]!);
 
-    const again = await send(resourceId, secret, "task.created", { account_id: userId, task: { id: taskId } }, { id: "msg_twice" });
-    expect(again.status).toBe(200);
-    expect(again.json).toEqual(accepted({ duplicate: true, runIds: [] }));
-    const changed = await send(resourceId, secret, "task.updated", { account_id: userId, task: { id: "task_1" } }, { id: "msg_twice" });
-    expect(changed.status).toBe(200);
-    expect(changed.json).toMatchObject({ duplicate: true, runIds: [] });
+      const again = await send(resourceId, secret, "task.created", { account_id: userId, task: { id: taskId } }, { id: "msg_twice" });
+      expect(again.status).toBe(200);
+      expect(again.json).toEqual(accepted({ duplicate: true, runIds: [] }));
+      const changed = await send(resourceId, secret, "task.updated", { account_id: userId, task: { id: "task_1" } }, { id: "msg_twice" });
+      expect(changed.status).toBe(200);
+      expect(changed.json).toMatchObject({ duplicate: true, runIds: [] });
+    });
+    expect(counted).toEqual({ accepted: 1, duplicate: 2 });
 
     expect(await eventWithId(resourceId, "msg_twice")).toHaveLength(1);
     expect((await runsOfWorkflow(onCreated)).filter((run) => run.userId === userId)).toHaveLength(1);
@@ -240,11 +259,14 @@ describe("a published User-Level resource with Standard Webhooks", () => {
 
   it("an event for nobody connected is kept, unmatched, and runs nothing", async () => {
     const before = (await allRuns()).length;
-    const nobody = await send(resourceId, secret, "task.created", { account_id: "not-a-connected-user", task: { id: "task_1" } }, { id: "msg_nobody" });
-    expect(nobody.status).toBe(200);
-    expect(nobody.json).toEqual(accepted({ matched: false, runIds: [] }));
-    const noKey = await send(resourceId, secret, "task.created", { task: { id: "task_1" } }, { id: "msg_no_account" });
-    expect(noKey.json).toEqual(accepted({ matched: false, runIds: [] }));
+    const counted = await countedWebhooks(async () => {
+      const nobody = await send(resourceId, secret, "task.created", { account_id: "not-a-connected-user", task: { id: "task_1" } }, { id: "msg_nobody" });
+      expect(nobody.status).toBe(200);
+      expect(nobody.json).toEqual(accepted({ matched: false, runIds: [] }));
+      const noKey = await send(resourceId, secret, "task.created", { task: { id: "task_1" } }, { id: "msg_no_account" });
+      expect(noKey.json).toEqual(accepted({ matched: false, runIds: [] }));
+    });
+    expect(counted).toEqual({ unmatched: 2 });
 
     for (const id of ["msg_nobody", "msg_no_account"]) {
       const [event] = await eventWithId(resourceId, id);
@@ -286,14 +308,18 @@ describe("a published User-Level resource with Standard Webhooks", () => {
       // No signature at all.
       { body: good.body, headers: { "content-type": "application/json", "webhook-id": "msg_forged", "webhook-timestamp": good.headers["webhook-timestamp"]! }, reason: /./ },
     ];
-    const rejected = await newEvents(resourceId, async () => {
-      // One at a time: the rows come in the cases' order.
-      for (const { body, headers, reason } of cases) {
-        const response = await deliver(resourceId, body, headers);
-        expect(response.status).toBe(401);
-        expect(response.json.error).toMatchObject({ code: "invalid_signature", message: expect.stringMatching(reason) });
-      }
+    let rejected: WebhookEvent[] = [];
+    const counted = await countedWebhooks(async () => {
+      rejected = await newEvents(resourceId, async () => {
+        // One at a time: the rows come in the cases' order.
+        for (const { body, headers, reason } of cases) {
+          const response = await deliver(resourceId, body, headers);
+          expect(response.status).toBe(401);
+          expect(response.json.error).toMatchObject({ code: "invalid_signature", message: expect.stringMatching(reason) });
+        }
+      });
     });
+    expect(counted).toEqual({ invalid_signature: cases.length });
     expect(rejected).toHaveLength(cases.length);
     for (const [index, event] of rejected.entries()) {
       expect(event).toMatchObject({ eventId: null, eventType: null, userId: null, matched: false, payload: null, headers: null, runIds: [] });
@@ -664,7 +690,11 @@ describe("concurrent events", () => {
     const userId = await connect(resourceId);
     const signed = signWebhook({ secret, type: "task.created", payload: { account_id: userId }, id: "burst_1" });
 
-    const responses = await Promise.all(Array.from({ length: 10 }, () => deliver(resourceId, signed.body, signed.headers)));
+    let responses: Awaited<ReturnType<typeof deliver>>[] = [];
+    const counted = await countedWebhooks(async () => {
+      responses = await Promise.all(Array.from({ length: 10 }, () => deliver(resourceId, signed.body, signed.headers)));
+    });
+    expect(counted).toEqual({ accepted: 1, duplicate: 9 });
     expect(responses.map((response) => response.status)).toEqual(Array(10).fill(200));
     expect(responses.filter((response) => response.json.duplicate === false)).toHaveLength(1);
     expect(responses.filter((response) => response.json.duplicate === true)).toHaveLength(9);

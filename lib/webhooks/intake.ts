@@ -6,6 +6,7 @@ import { type DeployedWorkflow, listDeployedWorkflowsForEvent, type NewRun } fro
 import type { Resource } from "@/db/schema";
 import type { StoredWebhookSettings } from "@/db/webhook-settings";
 import { AppError } from "@/lib/errors";
+import { countWebhookEvent } from "@/lib/metrics/registry";
 import { decryptResourceSecret } from "@/lib/resources/secrets";
 import { renderTemplate, TemplateError, templateVariableNames } from "@/lib/resources/template";
 import { enqueueStep } from "@/lib/workflows/engine";
@@ -68,7 +69,19 @@ export interface WebhookReceipt {
  * workflow on "<Resource> Triggers → that type" enabled for the matched user; App-Level
  * resources: once per event) in one transaction. No outbound call.
  */
-export async function receiveWebhook({ projectId, resourceId, request }: { projectId: string; resourceId: string; request: Request }): Promise<WebhookReceipt> {
+export async function receiveWebhook(delivery: { projectId: string; resourceId: string; request: Request }): Promise<WebhookReceipt> {
+  try {
+    const receipt = await receive(delivery);
+    countWebhookEvent(receipt.duplicate ? "duplicate" : receipt.matched ? "accepted" : "unmatched");
+    return receipt;
+  } catch (error) {
+    // Refused (invalid_signature, invalid_webhook, payload_too_large, resource_not_found, …) or failed.
+    countWebhookEvent(error instanceof AppError ? error.code : "internal_error");
+    throw error;
+  }
+}
+
+async function receive({ projectId, resourceId, request }: { projectId: string; resourceId: string; request: Request }): Promise<WebhookReceipt> {
   const found = await getResourceWithSecret({ projectId, resourceId, secretName: WEBHOOK_SECRET });
   const resource = found?.resource;
   const settings = resource?.webhook;

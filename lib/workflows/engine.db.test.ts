@@ -4,6 +4,8 @@ import { createWorkflow, deployWorkflowVersion, saveWorkflowDraft } from "@/db/q
 import type { StoredWorkflowDefinition } from "@/db/workflow-definition";
 import { startTaskLab, type TaskLab } from "@/e2e/fixtures/tasklab";
 import { projectWithSigningKey, publishedTaskLabResource } from "@/e2e/support/connect-fixtures";
+import { currentMetrics, sampleValue } from "@/e2e/support/metrics";
+import { waitFor } from "@/e2e/support/workflow-fixtures";
 import { connectUser } from "@/lib/connections/connect";
 import { stopWorkflowEngine } from "./engine";
 import { getRunDetail, type RunDetail } from "./runs";
@@ -99,9 +101,13 @@ describe("an App Event run", () => {
         request("list_tasks", "GET", "/tasks"),
       ],
     });
+    const stopped = async () => sampleValue(await currentMetrics(), "switchboard_workflow_runs_finished_total", { status: "stopped" });
+    const stoppedBefore = await stopped();
     const { runIds } = await sendAppEvent({ projectId, caller: { kind: "backend", userId }, name: "task.maybe", payload: { kind: "other" } });
     const detail = await finished(runIds[0]!);
     expect(detail.run.status).toBe("stopped");
+    // Counted by the worker just after the run's last write commits.
+    await waitFor("the stopped run to be counted", stopped, (count) => count === stoppedBefore + 1);
     expect(detail.steps.map((step) => step.stepKey)).toEqual(["wanted"]);
   });
 

@@ -1,6 +1,8 @@
 import { sql } from "drizzle-orm";
 import { fromDrizzle, fromPglite, PgBoss } from "pg-boss";
 import { getDatabase } from "@/db/client";
+import { describeUnexpectedError } from "@/lib/errors";
+import { log } from "@/lib/log";
 import type { Transaction } from "@/db/queries/workflow-runs";
 import type { StoredTrigger } from "@/db/workflow-definition";
 
@@ -11,6 +13,8 @@ export const STEP_QUEUE = "workflow-step";
 export const TICK_QUEUE = "workflow-tick";
 export const RETENTION_QUEUE = "workflow-retention";
 export const SUBSCRIPTION_QUEUE = "webhook-subscription";
+/** Switchboard's own queues (pg-boss keeps internal ones beside them). */
+export const QUEUES = [STEP_QUEUE, TICK_QUEUE, RETENTION_QUEUE, SUBSCRIPTION_QUEUE];
 
 export interface StepJob {
   runId: string;
@@ -47,7 +51,7 @@ async function startEngine(): Promise<PgBoss> {
       ? new PgBoss({ db: fromPglite(jobs.client), backend: "pglite", ...SUPERVISION })
       : new PgBoss({ connectionString: jobs.url, max: 5, application_name: "switchboard-jobs", ...SUPERVISION });
   // A failed poll or maintenance pass is retried by pg-boss; say what failed, never a job's data.
-  boss.on("error", (error: Error) => console.error(`Job queue error: ${error.name}`));
+  boss.on("error", (error: Error) => log.error({ error: describeUnexpectedError(error) }, "Job queue error"));
   await boss.start();
   // Crash retries only: a Request step's own retries (backoff, Retry-After) are new jobs.
   await boss.createQueue(STEP_QUEUE, { retryLimit: 3, retryDelay: 1, expireInSeconds: 15 * 60, heartbeatSeconds: STEP_HEARTBEAT_SECONDS });
@@ -68,6 +72,11 @@ export function getWorkflowEngine(): Promise<PgBoss> {
       if (globalForEngine.switchboardWorkflowEngine === starting) globalForEngine.switchboardWorkflowEngine = undefined;
     });
   }
+  return globalForEngine.switchboardWorkflowEngine;
+}
+
+/** This process's job queue if it was started here (it may still be starting), without starting one. */
+export function runningWorkflowEngine(): Promise<PgBoss> | undefined {
   return globalForEngine.switchboardWorkflowEngine;
 }
 

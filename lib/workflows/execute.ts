@@ -9,6 +9,7 @@ import { outboundPolicy } from "@/lib/connections/request";
 import { type DescribedRequest, openConnectionSession, type SessionTarget } from "@/lib/connections/session";
 import { AppError } from "@/lib/errors";
 import type { OutboundPolicy } from "@/lib/http/client";
+import { countFinishedRun } from "@/lib/metrics/registry";
 import { currentProjectState } from "@/lib/projects/sdk-state";
 import { publishedResourceAt } from "@/lib/resources/runtime";
 import { TemplateError } from "@/lib/resources/template";
@@ -181,6 +182,13 @@ function attemptRecord(startedAt: string, outcome: RequestOutcome, durationMs: n
   };
 }
 
+/** finishStep, counting the run in the metrics when it ends here. */
+async function finishRunStep(args: Parameters<typeof finishStep>[0]): Promise<void> {
+  const written = await finishStep(args);
+  const status = args.run?.status;
+  if (written && (status === "succeeded" || status === "failed" || status === "stopped")) countFinishedRun(status);
+}
+
 /**
  * Executes one step of a run (one job). The attempt is counted before anything is sent, so a
  * worker killed mid-request leaves a visible attempt and pg-boss retries the job elsewhere;
@@ -210,7 +218,7 @@ export async function executeStepJob({ runId, position }: StepJob): Promise<void
 
   if (step.type === "delay") {
     attempts[attempts.length - 1] = { startedAt: attemptStartedAt, durationMs: 0 };
-    await finishStep({
+    await finishRunStep({
       runId,
       position,
       step: { status: "succeeded", attempts, output: { waitedSeconds: step.seconds }, finished: true },
@@ -224,10 +232,10 @@ export async function executeStepJob({ runId, position }: StepJob): Promise<void
       holds = conditionHolds(step, context);
     } catch (error) {
       if (!(error instanceof TemplateError)) throw error;
-      await finishStep({ runId, position, step: { status: "failed", error: error.message, attempts, finished: true }, run: { status: "failed", error: error.message } });
+      await finishRunStep({ runId, position, step: { status: "failed", error: error.message, attempts, finished: true }, run: { status: "failed", error: error.message } });
       return;
     }
-    await finishStep({
+    await finishRunStep({
       runId,
       position,
       step: { status: "succeeded", attempts, output: { result: holds }, finished: true },
@@ -251,7 +259,7 @@ export async function executeStepJob({ runId, position }: StepJob): Promise<void
     : ({ kind: "failed", error: "The project no longer exists." } satisfies RequestOutcome as RequestOutcome);
   attempts[attempts.length - 1] = attemptRecord(attemptStartedAt, outcome, Math.round(performance.now() - clock));
   if (outcome.kind === "succeeded") {
-    await finishStep({
+    await finishRunStep({
       runId,
       position,
       step: { status: "succeeded", attempts, output: outcome.output, error: null, finished: true },
@@ -261,7 +269,7 @@ export async function executeStepJob({ runId, position }: StepJob): Promise<void
   }
   if (outcome.kind === "retry" && step.retries && attempts.length < MAX_REQUEST_ATTEMPTS) {
     const startAfter = new Date(Date.now() + retryDelayMs(attempts.length, outcome.retryAfterMs));
-    await finishStep({
+    await finishRunStep({
       runId,
       position,
       step: { status: "pending", attempts, error: outcome.error },
@@ -269,7 +277,7 @@ export async function executeStepJob({ runId, position }: StepJob): Promise<void
     });
     return;
   }
-  await finishStep({
+  await finishRunStep({
     runId,
     position,
     step: { status: "failed", attempts, error: outcome.error, ...(outcome.response ? { output: stepOutput(outcome.response) } : {}), finished: true },

@@ -8,6 +8,7 @@ import { workflowRuns, workflowRunSteps } from "@/db/schema";
 import type { StoredWorkflowDefinition } from "@/db/workflow-definition";
 import { startTaskLab, type TaskLab } from "@/e2e/fixtures/tasklab";
 import { projectWithSigningKey, publishedTaskLabResource } from "@/e2e/support/connect-fixtures";
+import { currentMetrics, sampleValue } from "@/e2e/support/metrics";
 import {
   connectedUser,
   deployedWorkflow,
@@ -63,6 +64,12 @@ async function finished(runId: string, timeoutMs = 15_000): Promise<RunDetail> {
   return waitFor(`run ${runId} to finish`, () => getRunDetail({ projectId, runId }), (detail) => FINISHED.includes(detail.run.status), { timeoutMs });
 }
 
+/** Runs this process counted as ended with `status` (the metrics). */
+const runsCounted = async (status: string) => sampleValue(await currentMetrics(), "switchboard_workflow_runs_finished_total", { status });
+
+/** Waits for the count to reach `count`: the worker counts a run just after its last write commits. */
+const countedRuns = (status: string, count: number) => waitFor(`${count} ${status} runs counted`, () => runsCounted(status), (counted) => counted === count);
+
 const unique = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}`;
 
 /** A workflow on an App Event of its own (so no other test's event starts it); answers its id and event name. */
@@ -86,10 +93,14 @@ describe("Request step retries", () => {
     const userId = await connectedUser(projectId, resourceId, tasklab);
     const key = unique("flaky");
     const { eventName } = await onEvent([requestStep(resourceId, "call_flaky", "GET", `/flaky/${key}`, { query: { failures: "2" } })]);
+    const [succeeded, failed] = [await runsCounted("succeeded"), await runsCounted("failed")];
     const runId = await runFor(userId, eventName);
 
     const detail = await finished(runId);
     expect(detail.run).toMatchObject({ status: "succeeded", error: null });
+    // Counted once, when it ended: its retried attempts are not runs of their own.
+    await countedRuns("succeeded", succeeded + 1);
+    expect(await runsCounted("failed")).toBe(failed);
     const [step] = detail.steps;
     expect(step).toMatchObject({ stepKey: "call_flaky", status: "succeeded", error: null, output: { status: 200, body: { key, calls: 3 } } });
     expect(step!.attempts.map((attempt) => [attempt.status, attempt.error])).toEqual([
@@ -128,10 +139,12 @@ describe("Request step retries", () => {
       requestStep(resourceId, "get_task", "GET", "/tasks/task_404"),
       requestStep(resourceId, "never", "GET", `/flaky/${after}`, { query: { failures: "0" } }),
     ]);
+    const failed = await runsCounted("failed");
     const runId = await runFor(userId, eventName);
 
     const detail = await finished(runId);
     expect(detail.run).toMatchObject({ status: "failed", error: "Step get_task: The API answered 404." });
+    await countedRuns("failed", failed + 1);
     expect(detail.run.finishedAt).not.toBeNull();
     expect(detail.steps).toHaveLength(1);
     expect(detail.steps[0]).toMatchObject({ status: "failed", error: "The API answered 404.", output: { status: 404, body: { error: "not_found" } } });
@@ -204,7 +217,9 @@ describe("Delay and Cancel", () => {
     const runId = await runFor(userId, eventName);
     // The Delay is done and the next job waits for its time.
     await waitFor("the Delay to start waiting", () => getRunDetail({ projectId, runId }), (detail) => detail.steps[0]?.status === "succeeded");
+    const cancelled = await runsCounted("cancelled");
     await cancelRun({ projectId, runId });
+    expect(await runsCounted("cancelled")).toBe(cancelled + 1);
     expect((await getRunDetail({ projectId, runId })).run).toMatchObject({ status: "cancelled", finishedAt: expect.any(Date) });
     await expect(cancelRun({ projectId, runId })).rejects.toMatchObject({ code: "run_already_finished" });
 
@@ -220,6 +235,8 @@ describe("Delay and Cancel", () => {
     expect(detail.run.status).toBe("cancelled");
     expect(detail.steps.map((step) => step.stepKey)).toEqual(["wait"]);
     expect(seen(`/api/flaky/${key}`)).toEqual([]);
+    // Counted once: the refused second Cancel and the job that found the run cancelled count nothing.
+    expect(await runsCounted("cancelled")).toBe(cancelled + 1);
   });
 });
 

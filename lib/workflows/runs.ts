@@ -20,6 +20,7 @@ import type { WorkflowRun, WorkflowRunStatus, WorkflowRunStep } from "@/db/schem
 import type { StoredRunTrigger, StoredStep } from "@/db/workflow-definition";
 import { runRetentionDays } from "@/lib/config/env";
 import { AppError } from "@/lib/errors";
+import { countFinishedRun } from "@/lib/metrics/registry";
 import { enqueueStep } from "./engine";
 
 // Runs: who they are for, starting them (a run's row and its first job in one transaction),
@@ -160,6 +161,7 @@ export async function retryRunFromFailedStep({ projectId, runId }: { projectId: 
 export async function cancelRun({ projectId, runId }: { projectId: string; runId: string }): Promise<void> {
   await requireRun(projectId, runId);
   if (!(await cancelRunRow({ projectId, runId }))) throw new AppError("run_already_finished");
+  countFinishedRun("cancelled");
 }
 
 export interface RunPage {

@@ -6,6 +6,8 @@ function forgetDatabase() {
   delete (globalThis as { switchboardDatabase?: unknown }).switchboardDatabase;
 }
 
+const check = () => GET(new Request("http://switchboard.test/api/health"), { params: Promise.resolve({}) });
+
 afterEach(() => {
   vi.unstubAllEnvs();
   forgetDatabase();
@@ -16,7 +18,7 @@ describe("GET /api/health", () => {
     vi.stubEnv("DATABASE_URL", "");
     vi.stubEnv("PGLITE_DATA_DIR", "memory://");
     forgetDatabase();
-    const response = await GET();
+    const response = await check();
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ status: "ok", database: "pglite" });
   });
@@ -25,7 +27,7 @@ describe("GET /api/health", () => {
     // Port 9 (discard) has no PostgreSQL listening on this machine.
     vi.stubEnv("DATABASE_URL", "postgres://postgres@127.0.0.1:9/switchboard");
     forgetDatabase();
-    const response = await GET();
+    const response = await check();
     expect(response.status).toBe(503);
     expect(await response.json()).toEqual({ status: "unavailable", database: "postgres" });
   });

@@ -2,12 +2,13 @@
 import { sql } from "drizzle-orm";
 import { getDatabase, type DatabaseKind } from "@/db/client";
 import { databaseUrl } from "@/db/env";
+import { observeRoute } from "@/lib/api/observe";
 
 export const dynamic = "force-dynamic";
 
 const HEALTH_TIMEOUT_MS = 3000;
 
-export async function GET() {
+export const GET = observeRoute("/api/health", async () => {
   const database: DatabaseKind = databaseUrl() ? "postgres" : "pglite";
   try {
     await withTimeout(
@@ -18,7 +19,7 @@ export async function GET() {
   } catch {
     return Response.json({ status: "unavailable", database }, { status: 503 });
   }
-}
+});
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   return Promise.race([

@@ -5,13 +5,13 @@ import { invalidInputError } from "@/lib/errors";
 import { appEventSchema, type AppEventAccepted } from "@/lib/workflows/api-schema";
 import { sendAppEvent } from "@/lib/workflows/triggers";
 
-const METHODS = "POST, OPTIONS";
+const ENDPOINT = { route: "/projects/[projectId]/sdk/events", methods: "POST, OPTIONS" };
 
-export const POST = sdkServerRoute(METHODS, async ({ request, project, caller }) => {
+export const POST = sdkServerRoute(ENDPOINT, async ({ request, project, caller }) => {
   const parsed = appEventSchema.safeParse(await readJsonObject(request, "The body must be a JSON object: { \"name\", \"payload\" }."));
   if (!parsed.success) throw invalidInputError(parsed.error, "invalid_event");
   const accepted: AppEventAccepted = await sendAppEvent({ projectId: project.id, caller, name: parsed.data.name, payload: parsed.data.payload ?? {} });
   return withStatus(202, accepted);
 });
 
-export const OPTIONS = sdkPreflight(METHODS);
+export const OPTIONS = sdkPreflight(ENDPOINT);

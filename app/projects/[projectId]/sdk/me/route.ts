@@ -2,8 +2,8 @@
 import { sdkPreflight, sdkRoute } from "@/lib/api/sdk-route";
 import { describeSdkUser } from "@/lib/connections/sdk-user";
 
-const METHODS = "GET, OPTIONS";
+const ENDPOINT = { route: "/projects/[projectId]/sdk/me", methods: "GET, OPTIONS" };
 
-export const GET = sdkRoute(METHODS, ({ project, userId }) => describeSdkUser({ projectId: project.id, userId }));
+export const GET = sdkRoute(ENDPOINT, ({ project, userId }) => describeSdkUser({ projectId: project.id, userId }));
 
-export const OPTIONS = sdkPreflight(METHODS);
+export const OPTIONS = sdkPreflight(ENDPOINT);

@@ -6,7 +6,7 @@ import { sdkPreflight, sdkRoute } from "@/lib/api/sdk-route";
 import { connectUser, disconnectUser } from "@/lib/connections/connect";
 import { readJsonObject } from "@/lib/connections/connect-body";
 
-const METHODS = "POST, DELETE, OPTIONS";
+const ENDPOINT = { route: "/projects/[projectId]/sdk/resources/[resourceId]/connect", methods: "POST, DELETE, OPTIONS" };
 
 function resourceId(params: Record<string, string>): string {
   const id = params.resourceId ?? "";
@@ -19,12 +19,12 @@ function resourceId(params: Record<string, string>): string {
 // Webhook URLs (a resource's Subscription) name the public URL when it is configured, else this request's origin.
 const originOf = (request: Request) => publicUrl() ?? new URL(request.url).origin;
 
-export const POST = sdkRoute(METHODS, async ({ request, project, userId, params }) =>
+export const POST = sdkRoute(ENDPOINT, async ({ request, project, userId, params }) =>
   connectUser({ project, resourceId: resourceId(params), userId, body: await readJsonObject(request), origin: originOf(request) }),
 );
 
-export const DELETE = sdkRoute(METHODS, ({ request, project, userId, params }) =>
+export const DELETE = sdkRoute(ENDPOINT, ({ request, project, userId, params }) =>
   disconnectUser({ project, resourceId: resourceId(params), userId, origin: originOf(request) }),
 );
 
-export const OPTIONS = sdkPreflight(METHODS);
+export const OPTIONS = sdkPreflight(ENDPOINT);

@@ -6,9 +6,9 @@ import { readJsonObject } from "@/lib/connections/connect-body";
 import { apiRequestSchema } from "@/lib/connections/api-schema";
 import { requestThroughResource } from "@/lib/connections/request";
 
-const METHODS = "POST, OPTIONS";
+const ENDPOINT = { route: "/projects/[projectId]/sdk/resources/[resourceId]/request", methods: "POST, OPTIONS" };
 
-export const POST = sdkServerRoute(METHODS, async ({ request, project, caller, params }) => {
+export const POST = sdkServerRoute(ENDPOINT, async ({ request, project, caller, params }) => {
   const resourceId = params.resourceId ?? "";
   if (!z.uuid().safeParse(resourceId).success) {
     throw new AppError("resource_not_found");
@@ -18,4 +18,4 @@ export const POST = sdkServerRoute(METHODS, async ({ request, project, caller, p
   return requestThroughResource({ project, resourceId, caller, input: parsed.data });
 });
 
-export const OPTIONS = sdkPreflight(METHODS);
+export const OPTIONS = sdkPreflight(ENDPOINT);

@@ -2,10 +2,10 @@
 import { sdkPreflight, sdkServerRoute } from "@/lib/api/sdk-route";
 import { setWorkflowEnablement } from "@/lib/workflows/enablement";
 
-const METHODS = "POST, OPTIONS";
+const ENDPOINT = { route: "/projects/[projectId]/sdk/workflows/[workflowId]/enable", methods: "POST, OPTIONS" };
 
-export const POST = sdkServerRoute(METHODS, ({ project, caller, params }) =>
+export const POST = sdkServerRoute(ENDPOINT, ({ project, caller, params }) =>
   setWorkflowEnablement({ projectId: project.id, caller, workflowId: params.workflowId ?? "", enabled: true }),
 );
 
-export const OPTIONS = sdkPreflight(METHODS);
+export const OPTIONS = sdkPreflight(ENDPOINT);

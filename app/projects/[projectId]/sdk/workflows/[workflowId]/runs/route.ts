@@ -6,9 +6,9 @@ import { REQUEST_RUN_WAIT_MS, runOptionsSchema } from "@/lib/workflows/api-schem
 import { requireWorkflowId } from "@/lib/workflows/enablement";
 import { startRequestRun } from "@/lib/workflows/triggers";
 
-const METHODS = "POST, OPTIONS";
+const ENDPOINT = { route: "/projects/[projectId]/sdk/workflows/[workflowId]/runs", methods: "POST, OPTIONS" };
 
-export const POST = sdkServerRoute(METHODS, async ({ request, project, caller, params }) => {
+export const POST = sdkServerRoute(ENDPOINT, async ({ request, project, caller, params }) => {
   const workflowId = requireWorkflowId(params.workflowId);
   const options = runOptionsSchema.safeParse({ wait: new URL(request.url).searchParams.get("wait") ?? undefined });
   if (!options.success) throw invalidInputError(options.error);
@@ -24,4 +24,4 @@ export const POST = sdkServerRoute(METHODS, async ({ request, project, caller, p
   return finished ? withStatus(200, answer) : withStatus(202, { runId: answer.runId });
 });
 
-export const OPTIONS = sdkPreflight(METHODS);
+export const OPTIONS = sdkPreflight(ENDPOINT);

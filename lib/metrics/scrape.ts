@@ -1,0 +1,27 @@
+import { describeUnexpectedError } from "@/lib/errors";
+import { log } from "@/lib/log";
+import { QUEUES, runningWorkflowEngine } from "@/lib/workflows/engine";
+import { metrics } from "./registry";
+
+const QUEUE_STATES = ["queued", "active", "deferred", "failed"] as const;
+
+/** Reads the job counts of this process's pg-boss (kept by its monitor pass: no scan of the job table); none when no queue runs here. */
+async function updateQueueJobs(): Promise<void> {
+  metrics.queueJobs.reset();
+  const engine = runningWorkflowEngine();
+  if (!engine) return;
+  try {
+    for (const queue of await (await engine).getQueues(QUEUES)) {
+      for (const state of QUEUE_STATES) metrics.queueJobs.set({ queue: queue.name, state }, queue[`${state}Count`]);
+    }
+  } catch (error) {
+    // The other metrics are still worth answering: say what failed, never a message.
+    log.warn({ error: describeUnexpectedError(error) }, "Queue depth could not be read for the metrics");
+  }
+}
+
+/** The process's metrics in Prometheus's text format, queue depth read now. */
+export async function scrapeMetrics(): Promise<{ body: string; contentType: string }> {
+  await updateQueueJobs();
+  return { body: await metrics.registry.metrics(), contentType: metrics.registry.contentType };
+}
