@@ -69,16 +69,24 @@ async function loadProject(params: Record<string, string>) {
   return project;
 }
 
+/** Which credentials a route takes: a User Token, also a Secret Key, or a Secret Key alone. */
+type Accepts = "user_token" | "user_token_or_secret_key" | "secret_key";
+
 /**
- * Who is calling: a Connected User by User Token, or (where `secretKeys` allows) the team's
- * backend by Secret Key, naming the user in X-Switchboard-User.
+ * Who is calling: a Connected User by User Token, or (where `accepts` allows) the team's
+ * backend by Secret Key, naming the user in X-Switchboard-User — or, on the configuration
+ * routes, acting for no user.
  */
-async function authenticate(request: Request, projectId: string, secretKeys: boolean): Promise<{ caller: RequestCaller; rateKey: string }> {
+async function authenticate(request: Request, projectId: string, accepts: Accepts): Promise<{ caller: RequestCaller; rateKey: string }> {
   const token = bearerToken(request.headers.get("authorization"));
-  if (!token) throw new AppError("missing_user_token");
-  if (secretKeys && isSecretKey(token)) {
+  if (!token) throw new AppError(accepts === "secret_key" ? "missing_secret_key" : "missing_user_token");
+  if (accepts === "secret_key" && !isSecretKey(token)) {
+    throw new AppError("secret_key_required", { message: "This API takes a Secret Key (Settings → Secret Keys): a User Token cannot read or change a project's configuration." });
+  }
+  if (accepts !== "user_token" && isSecretKey(token)) {
     const key = await findActiveSecretKey({ projectId, hash: hashSecretKey(token) });
     if (!key) throw new AppError("invalid_secret_key");
+    if (accepts === "secret_key") return { caller: { kind: "backend", userId: undefined }, rateKey: `secret-key:${key.id}` };
     const userId = request.headers.get("x-switchboard-user")?.trim() || undefined;
     // The same rules as a User Token's sub: the ID is stored and looked up as text.
     const problem = userId === undefined ? undefined : userIdProblem(userId);
@@ -100,22 +108,27 @@ async function authenticate(request: Request, projectId: string, secretKeys: boo
  * rate limit. Every error answers as `{ error: { code, message } }`.
  */
 export function sdkRoute(methods: string, handler: (context: SdkContext & { userId: string }) => Promise<unknown>) {
-  return wrap(methods, (context) => handler(context as SdkContext & { userId: string }), false);
+  return wrap(methods, (context) => handler(context as SdkContext & { userId: string }), "user_token");
 }
 
 /** Like `sdkRoute`, also accepting the project's Secret Keys (server-to-server calls). */
 export function sdkServerRoute(methods: string, handler: (context: SdkContext) => Promise<unknown>) {
-  return wrap(methods, handler, true);
+  return wrap(methods, handler, "user_token_or_secret_key");
 }
 
-function wrap(methods: string, handler: (context: SdkContext) => Promise<unknown>, secretKeys: boolean) {
+/** A route for the team's backend only (the configuration API): a Secret Key, never a User Token. */
+export function secretKeyRoute(methods: string, handler: (context: SdkContext) => Promise<unknown>) {
+  return wrap(methods, handler, "secret_key");
+}
+
+function wrap(methods: string, handler: (context: SdkContext) => Promise<unknown>, accepts: Accepts) {
   return async (request: Request, context: RouteContext): Promise<Response> => {
     let cors: Record<string, string> = {};
     try {
       const params = await context.params;
       const project = await loadProject(params);
       cors = corsHeaders(request.headers.get("origin"), project.allowedOrigins, methods);
-      const { caller, rateKey } = await authenticate(request, project.id, secretKeys);
+      const { caller, rateKey } = await authenticate(request, project.id, accepts);
       const { count, resetsAt } = await countRequest({ key: `sdk:${project.id}:${rateKey}`, windowSeconds: SDK_RATE_LIMIT.windowSeconds });
       if (count > SDK_RATE_LIMIT.requests) {
         throw new AppError("rate_limited", {
