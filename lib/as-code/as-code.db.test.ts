@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { describe, expect, it, vi } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
+import { getDb } from "@/db/client";
 import { getResource, listResources, listResourceSecretNames } from "@/db/queries/resources";
 import { createUserWithProject } from "@/db/queries/users";
 import { getWorkflow, listWorkflows } from "@/db/queries/workflows";
@@ -17,6 +18,11 @@ import { exportWorkflow, importWorkflow, replaceWorkflowConfig, type WorkflowDoc
 // refused with the field named and nothing written.
 
 vi.mock("@/lib/workflows/engine", () => ({ enqueueStep: vi.fn(async () => {}), syncWorkflowSchedule: vi.fn(async () => {}) }));
+
+// The database starts (and migrates) once, before the first test's clock runs.
+beforeAll(async () => {
+  await getDb();
+});
 
 const CLIENT_SECRET = `client-secret-${randomUUID()}`;
 const SIGNING_SECRET = `hmac-signing-secret-${randomUUID()}`;

@@ -125,4 +125,11 @@ export function takeSecretPlaceholder(
   return rest;
 }
 
+/** A copy of `object` without `keys` (the rest in their order): a secret field the wizard's schemas answer, left out of what is stored. */
+export function without<T extends object, K extends keyof T>(object: T, ...keys: K[]): Omit<T, K> {
+  const copy = { ...object };
+  for (const key of keys) delete copy[key];
+  return copy;
+}
+
 export { isPlainObject };

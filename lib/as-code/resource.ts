@@ -26,6 +26,7 @@ import {
   type SecretPlaceholder,
   secretPlaceholder,
   takeSecretPlaceholder,
+  without,
 } from "./document";
 
 // A resource as code: its draft configuration and webhook settings as a JSON document with a
@@ -168,8 +169,7 @@ export function parseResourceDocument(value: unknown): ParsedResource {
         if (!parsed.success) errors.addZod(parsed.error, at("config", "oauth"));
         else {
           errors.addUnknownFields(input, parsed.data, at("config", "oauth"));
-          const { clientSecret: _entered, ...client } = parsed.data;
-          stored.oauth = client;
+          stored.oauth = without(parsed.data, "clientSecret");
         }
       } else {
         const input = { apiKeys: parts.apiKeys };
@@ -224,10 +224,7 @@ export function parseResourceDocument(value: unknown): ParsedResource {
         errors.addUnknownFields(input, parsed.data, toDocument);
         const { baseUrl, allowAnyHost, authentication, userProfile, appOAuth, appApiKeys } = parsed.data;
         stored.request = { baseUrl, allowAnyHost, authentication, userProfile };
-        if (appOAuth) {
-          const { clientSecret: _secret, refreshToken: _token, ...client } = appOAuth;
-          stored.oauth = { ...client, requiredInputs: [] };
-        }
+        if (appOAuth) stored.oauth = { ...without(appOAuth, "clientSecret", "refreshToken"), requiredInputs: [] };
         if (appApiKeys) stored.apiKeys = appApiKeys.map(({ name, secret }) => ({ name, secret }));
       }
       stepReached = "test-and-publish";
@@ -247,8 +244,7 @@ export function parseResourceDocument(value: unknown): ParsedResource {
     if (!parsed.success) errors.addZod(parsed.error, at("webhook"));
     else {
       errors.addUnknownFields(input, parsed.data, at("webhook"));
-      const { signingSecret: _secret, ...settings } = parsed.data;
-      webhook = settings;
+      webhook = without(parsed.data, "signingSecret");
     }
   }
   errors.throwIfAny();

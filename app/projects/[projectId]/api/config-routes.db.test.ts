@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { describe, expect, it, vi } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
+import { getDb } from "@/db/client";
 import { createSecretKey } from "@/db/queries/secret-keys";
 import { getResource, listResources, listResourceSecretNames } from "@/db/queries/resources";
 import { getWorkflow, listWorkflows } from "@/db/queries/workflows";
@@ -20,6 +21,11 @@ import * as workflowImport from "./workflows/config/route";
 // IDs are refused, and a refused write changes nothing.
 
 vi.mock("@/lib/workflows/engine", () => ({ enqueueStep: vi.fn(async () => {}), syncWorkflowSchedule: vi.fn(async () => {}) }));
+
+// The database starts (and migrates) once, before the first test's clock runs.
+beforeAll(async () => {
+  await getDb();
+});
 
 const CLIENT_SECRET = `client-secret-${randomUUID()}`;
 const SIGNING_SECRET = `whsec_${Buffer.alloc(24, 9).toString("base64")}`;
