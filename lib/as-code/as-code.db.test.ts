@@ -2,9 +2,12 @@ import { randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { getDb } from "@/db/client";
 import { getResource, listResources, listResourceSecretNames } from "@/db/queries/resources";
+import { createProject } from "@/db/queries/projects";
 import { createUserWithProject } from "@/db/queries/users";
 import { getWorkflow, listWorkflows } from "@/db/queries/workflows";
+import { exportResourceConfig, exportWorkflowConfig, importResourceConfig, importWorkflowConfig } from "@/components/as-code/actions";
 import { AppError } from "@/lib/errors";
+import { getSessionUser } from "@/server/session";
 import { publishResourceDraft } from "@/lib/connections/test-and-publish";
 import { toResourceDraft } from "@/lib/resources/draft";
 import { createResourceDraft, saveResourceStep } from "@/lib/resources/save-step";
@@ -18,19 +21,25 @@ import { exportWorkflow, importWorkflow, replaceWorkflowConfig, type WorkflowDoc
 // refused with the field named and nothing written.
 
 vi.mock("@/lib/workflows/engine", () => ({ enqueueStep: vi.fn(async () => {}), syncWorkflowSchedule: vi.fn(async () => {}) }));
+// The action adapter reads the session from next-auth; here the test says who is signed in.
+vi.mock("@/server/session", () => ({ getSessionUser: vi.fn(async () => null) }));
+vi.mock("next/cache", () => ({ revalidatePath: vi.fn() }));
 
 // The database starts (and migrates) once, before the first test's clock runs.
 beforeAll(async () => {
   await getDb();
-});
+}, 120_000);
 
 const CLIENT_SECRET = `client-secret-${randomUUID()}`;
 const SIGNING_SECRET = `hmac-signing-secret-${randomUUID()}`;
 const APP_KEY_VALUE = `app-key-value-${randomUUID()}`;
 const blankAuth = { token: "", username: "", password: "", name: "", value: "", custom: [] };
 
+let lastMember: { id: string; email: string } | undefined;
 async function newProject(): Promise<string> {
-  const created = await createUserWithProject({ email: `a-${randomUUID()}@example.test`, passwordHash: "x", projectName: "P" });
+  const email = `a-${randomUUID()}@example.test`;
+  const created = await createUserWithProject({ email, passwordHash: "x", projectName: "P" });
+  lastMember = { id: created!.user.id, email };
   return created!.projectId;
 }
 
@@ -333,5 +342,46 @@ describe("workflows as code", () => {
     expect((await getWorkflow({ projectId: source, workflowId }))!.draft.steps).toHaveLength(1);
     const other = await newProject();
     expect(await refusal(replaceWorkflowConfig({ projectId: other, workflowId, document: changed }))).toMatchObject({ code: "workflow_not_found" });
+  });
+});
+
+describe("Export and Import on the dashboard", () => {
+  it("export the JSON for a member, import it into their other project and answer the draft to open", async () => {
+    const source = await newProject();
+    const member = lastMember!;
+    const resourceId = await configuredOAuthResource(source, "TaskLab");
+    const workflowId = await workflowOn(source, resourceId);
+    vi.mocked(getSessionUser).mockResolvedValue(member);
+    const resource = await exportResourceConfig({ projectId: source, resourceId });
+    const workflow = await exportWorkflowConfig({ projectId: source, workflowId });
+    if (!resource.ok || !workflow.ok) throw new Error("export refused");
+    withoutSecrets(resource.data + workflow.data);
+    expect(JSON.parse(resource.data)).toEqual(await exportResource({ projectId: source, resourceId }));
+
+    // The member's second project: the wizard opens where the Client Secret is to be entered.
+    const target = (await createProject({ userId: member.id, name: "Q" })).id;
+    const imported = await importResourceConfig({ projectId: target, json: resource.data });
+    expect(imported).toEqual({ ok: true, data: { href: expect.stringMatching(new RegExp(`^/projects/${target}/resources/[0-9a-f-]{36}/authorization$`)) } });
+    const importedWorkflow = await importWorkflowConfig({ projectId: target, json: workflow.data });
+    expect(importedWorkflow).toEqual({ ok: true, data: { href: expect.stringMatching(new RegExp(`^/projects/${target}/workflows/[0-9a-f-]{36}$`)) } });
+  });
+
+  it("refuse non-members, another project's IDs and bad JSON, creating nothing", async () => {
+    const source = await newProject();
+    const resourceId = await configuredOAuthResource(source);
+    const outsiderProject = await newProject();
+    vi.mocked(getSessionUser).mockResolvedValue(lastMember!);
+    expect(await exportResourceConfig({ projectId: source, resourceId })).toEqual({ ok: false, formError: "Project not found." });
+    expect(await exportResourceConfig({ projectId: outsiderProject, resourceId })).toEqual({ ok: false, formError: "No resource with this ID in this project." });
+    expect(await importResourceConfig({ projectId: source, json: "{}" })).toEqual({ ok: false, formError: "Project not found." });
+    expect(await importResourceConfig({ projectId: outsiderProject, json: "{not json" })).toMatchObject({ ok: false, fieldErrors: { json: [expect.stringContaining("not valid JSON")] } });
+    expect(await importWorkflowConfig({ projectId: outsiderProject, json: '{"kind":"resource","version":1}' })).toMatchObject({
+      ok: false,
+      fieldErrors: { kind: [expect.stringContaining("Resources list")] },
+    });
+    vi.mocked(getSessionUser).mockResolvedValue(null);
+    expect(await importResourceConfig({ projectId: outsiderProject, json: "{}" })).toMatchObject({ ok: false, formError: expect.stringContaining("Sign in") });
+    expect(await listResources({ projectId: outsiderProject })).toEqual([]);
+    expect(await listWorkflows({ projectId: outsiderProject })).toEqual([]);
   });
 });

@@ -25,7 +25,7 @@ vi.mock("@/lib/workflows/engine", () => ({ enqueueStep: vi.fn(async () => {}), s
 // The database starts (and migrates) once, before the first test's clock runs.
 beforeAll(async () => {
   await getDb();
-});
+}, 120_000);
 
 const CLIENT_SECRET = `client-secret-${randomUUID()}`;
 const SIGNING_SECRET = `whsec_${Buffer.alloc(24, 9).toString("base64")}`;
