@@ -26,7 +26,7 @@ test("a resource exported from one project is imported into another as a draft, 
 
   // Export: the JSON is shown, and downloads as a file; neither holds the Client Secret.
   await page.getByRole("button", { name: "Export", exact: true }).click();
-  const exported = page.getByLabel("Exported configuration");
+  const exported = page.getByRole("textbox", { name: "Exported configuration" });
   await expect(exported).toHaveValue(/"kind": "resource"/);
   const json = await exported.inputValue();
   expect(json).not.toContain(clientSecret);
