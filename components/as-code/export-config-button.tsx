@@ -53,7 +53,7 @@ export function ExportConfigButton({ projectId, target, fileName }: { projectId:
         </p>
       )}
       {json !== undefined && (
-        <div id={id} className="space-y-2 rounded-lg border border-slate-200 bg-white p-4">
+        <section id={id} aria-label={`Exported ${target.kind}`} className="space-y-2 rounded-lg border border-slate-200 bg-white p-4">
           <label htmlFor={`${id}-json`} className="block text-sm font-medium text-slate-800">
             Exported configuration
           </label>
@@ -72,7 +72,7 @@ export function ExportConfigButton({ projectId, target, fileName }: { projectId:
               Close
             </Button>
           </div>
-        </div>
+        </section>
       )}
     </div>
   );

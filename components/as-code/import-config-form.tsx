@@ -58,13 +58,15 @@ export function ImportConfigForm({ projectId, what }: { projectId: string; what:
       </FormField>
       <FormMessage error={result?.formError} />
       {documentErrors.length > 0 && (
-        <ul id={listId} role="alert" className="space-y-1 rounded-md bg-red-50 px-3 py-2 text-sm text-red-700">
-          {documentErrors.map(([field, messages]) => (
-            <li key={field}>
-              <code className="font-mono">{field}</code>: {messages[0]}
-            </li>
-          ))}
-        </ul>
+        <div id={listId} role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700">
+          <ul className="space-y-1">
+            {documentErrors.map(([field, messages]) => (
+              <li key={field}>
+                <code className="font-mono">{field}</code>: {messages[0]}
+              </li>
+            ))}
+          </ul>
+        </div>
       )}
       <div className="flex gap-2">
         <Button type="submit" disabled={pending}>
