@@ -152,6 +152,20 @@ describe("the configuration API", () => {
     const workflow = (await getWorkflowConfig(project.projectId, project.workflowId, key(project))).json!;
     const renamed = { ...workflow, name: "On every new task" };
     expect((await putWorkflowConfig(project.projectId, project.workflowId, key(project), renamed)).json).toEqual(renamed);
+
+    // A refused PUT changes nothing: a step on a resource the project does not have, a secret value.
+    const unknownResource = { ...renamed, name: "Broken", steps: [{ ...(workflow.steps as object[])[0], resource: "Billing" }] };
+    const refused = await putWorkflowConfig(project.projectId, project.workflowId, key(project), unknownResource);
+    expect({ status: refused.status, code: refused.json?.error?.code, message: refused.json?.error?.message }).toEqual({
+      status: 400,
+      code: "invalid_input",
+      message: 'This project has no resource named "Billing": import or create them first.',
+    });
+    expect((await getWorkflow({ projectId: project.projectId, workflowId: project.workflowId }))!.name).toBe("On every new task");
+    const config = document.config as { oauth: object; request: object };
+    const withSecret = { ...document, name: "Leaky", config: { ...config, oauth: { ...config.oauth, clientSecret: "s3cr3t" } } };
+    expect((await putResourceConfig(project.projectId, project.resourceId, key(project), withSecret)).json?.error?.fields).toHaveProperty(["config.oauth.clientSecret"]);
+    expect((await getResource({ projectId: project.projectId, resourceId: project.resourceId }))!.name).toBe("TaskLab");
   });
 
   it("refuses a User Token (403), no key (401) and a revoked or unknown key (401)", async () => {
