@@ -22,6 +22,7 @@ export const ERROR_CATALOGUE = {
   invalid_signature: { status: 401, message: "The webhook's signature does not verify." },
   missing_user_token: { status: 401, message: "Send the User Token as Authorization: Bearer <token>." },
   invalid_user_token: { status: 401, message: "The User Token is not valid." },
+  missing_secret_key: { status: 401, message: "Send a Secret Key as Authorization: Bearer sk_…" },
   invalid_secret_key: { status: 401, message: "The Secret Key is unknown or revoked." },
   not_signed_in: { status: 401, message: "Your session has ended. Sign in again." },
   invalid_metrics_token: { status: 401, message: "Send the metrics token (SWITCHBOARD_METRICS_TOKEN) as Authorization: Bearer <token>." },

@@ -60,12 +60,15 @@ function nameConflict(error: unknown): NameConflict | undefined {
   return undefined;
 }
 
-export async function createResource(values: {
-  projectId: string;
-  name: string;
-  slug: string;
-  stepReached: string;
-}): Promise<Resource | NameConflict> {
+/** A new draft: named (the Name step), or with its whole configuration (an import, lib/as-code). */
+export async function createResource(
+  values: {
+    projectId: string;
+    name: string;
+    slug: string;
+    stepReached: string;
+  } & Partial<Pick<Resource, "level" | "authType" | "grantType" | "config" | "webhook">>,
+): Promise<Resource | NameConflict> {
   const db = await getDb();
   try {
     const [row] = await db.insert(resources).values(values).returning();
@@ -78,7 +81,7 @@ export async function createResource(values: {
 }
 
 export type ResourceUpdate = Partial<
-  Pick<Resource, "name" | "slug" | "level" | "authType" | "grantType" | "stepReached" | "config" | "configChangedAt">
+  Pick<Resource, "name" | "slug" | "level" | "authType" | "grantType" | "stepReached" | "config" | "configChangedAt" | "webhook">
 >;
 
 /**

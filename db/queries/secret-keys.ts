@@ -34,14 +34,3 @@ export async function revokeSecretKey({ projectId, keyId }: { projectId: string;
     .returning({ id: projectSecretKeys.id });
   return revoked.length > 0;
 }
-
-/** The project's active key with this hash, marking it used. */
-export async function findActiveSecretKey({ projectId, hash }: { projectId: string; hash: string }): Promise<{ id: string } | undefined> {
-  const db = await getDb();
-  const [row] = await db
-    .update(projectSecretKeys)
-    .set({ lastUsedAt: sql`now()` })
-    .where(and(eq(projectSecretKeys.projectId, projectId), eq(projectSecretKeys.hash, hash), isNull(projectSecretKeys.revokedAt)))
-    .returning({ id: projectSecretKeys.id });
-  return row;
-}

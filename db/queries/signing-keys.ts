@@ -11,15 +11,6 @@ export async function listSigningKeys({ projectId }: { projectId: string }): Pro
   return db.select().from(signingKeys).where(eq(signingKeys.projectId, projectId)).orderBy(asc(signingKeys.createdAt));
 }
 
-export async function listActiveSigningKeys({ projectId }: { projectId: string }): Promise<SigningKey[]> {
-  const db = await getDb();
-  return db
-    .select()
-    .from(signingKeys)
-    .where(and(eq(signingKeys.projectId, projectId), isNull(signingKeys.revokedAt)))
-    .orderBy(asc(signingKeys.createdAt));
-}
-
 /**
  * Adds a key unless the project already has the maximum of active keys. The count and the
  * insert happen under a lock on the project's keys, so two additions at once cannot exceed it.

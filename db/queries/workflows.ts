@@ -15,13 +15,15 @@ export async function createWorkflow({
   projectId,
   name,
   draft = { trigger: null, steps: [] },
+  sampleTrigger = {},
 }: {
   projectId: string;
   name: string;
   draft?: StoredWorkflowDefinition;
+  sampleTrigger?: Record<string, unknown>;
 }): Promise<Workflow> {
   const db = await getDb();
-  const [row] = await db.insert(workflows).values({ projectId, name, draft }).returning();
+  const [row] = await db.insert(workflows).values({ projectId, name, draft, sampleTrigger }).returning();
   return row!;
 }
 

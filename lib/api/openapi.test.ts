@@ -25,6 +25,8 @@ const document = connectApiDocument({ serverUrl: "https://switchboard.example" }
 
 /** The operations the team's backend may call with a Secret Key. */
 const SERVER_OPERATIONS = ["sendRequest", "sendEvent", "startWorkflowRun", "enableWorkflow", "disableWorkflow"];
+/** The configuration operations (resources and workflows as code): a Secret Key only. */
+const CONFIG_OPERATIONS = ["getResourceConfig", "replaceResourceConfig", "importResourceConfig", "getWorkflowConfig", "replaceWorkflowConfig", "importWorkflowConfig"];
 
 function operations(doc: OpenApiDocument): { method: string; path: string; operation: OperationObject }[] {
   return Object.entries(doc.paths).flatMap(([path, item]) =>
@@ -122,6 +124,12 @@ describe("connectApiDocument", () => {
       "POST /projects/{projectId}/sdk/workflows/{workflowId}/runs",
       "POST /projects/{projectId}/sdk/workflows/{workflowId}/enable",
       "POST /projects/{projectId}/sdk/workflows/{workflowId}/disable",
+      "GET /projects/{projectId}/api/resources/{resourceId}/config",
+      "PUT /projects/{projectId}/api/resources/{resourceId}/config",
+      "POST /projects/{projectId}/api/resources/config",
+      "GET /projects/{projectId}/api/workflows/{workflowId}/config",
+      "PUT /projects/{projectId}/api/workflows/{workflowId}/config",
+      "POST /projects/{projectId}/api/workflows/config",
     ]);
   });
 
@@ -148,16 +156,25 @@ describe("connectApiDocument", () => {
     }
   });
 
-  it("gives every operation a 2xx and a 401, the UserToken security, and unique operation IDs", () => {
+  it("gives every operation a 2xx and a 401, its security, and unique operation IDs", () => {
     const ids = new Set<string>();
     for (const { operation } of operations(document)) {
       const statuses = Object.keys(operation.responses);
       expect(statuses.some((status) => /^2\d\d$/.test(status))).toBe(true);
       expect(statuses).toContain("401");
       // The request, event, run and enablement operations also take a Secret Key, from the team's backend.
+      // The configuration operations take a Secret Key and nothing else.
       expect(operation.security).toEqual(
-        SERVER_OPERATIONS.includes(operation.operationId) ? [{ UserToken: [] }, { SecretKey: [] }] : [{ UserToken: [] }],
+        CONFIG_OPERATIONS.includes(operation.operationId)
+          ? [{ SecretKey: [] }]
+          : SERVER_OPERATIONS.includes(operation.operationId)
+            ? [{ UserToken: [] }, { SecretKey: [] }]
+            : [{ UserToken: [] }],
       );
+      if (CONFIG_OPERATIONS.includes(operation.operationId)) {
+        expect(Object.keys(operation.responses["401"]?.content?.["application/json"]?.examples ?? {}).sort()).toEqual(["invalid_secret_key", "missing_secret_key"]);
+        expect(operation.responses["403"]?.content?.["application/json"]?.examples).toHaveProperty("secret_key_required");
+      }
       if (SERVER_OPERATIONS.includes(operation.operationId)) {
         expect(operation.parameters.find((parameter) => parameter.name === "X-Switchboard-User")).toMatchObject({ in: "header", required: false });
         expect(operation.responses["401"]?.content?.["application/json"]?.examples).toHaveProperty("invalid_secret_key");
@@ -165,7 +182,7 @@ describe("connectApiDocument", () => {
       ids.add(operation.operationId);
       for (const response of Object.values(operation.responses)) expect(response.description.length).toBeGreaterThan(0);
     }
-    expect(ids.size).toBe(8);
+    expect(ids.size).toBe(14);
     expect(document.components.securitySchemes.UserToken).toMatchObject({ type: "http", scheme: "bearer", bearerFormat: "JWT" });
     expect(document.components.securitySchemes.UserToken?.description).toMatch(/RS256[\s\S]*sub[\s\S]*iat[\s\S]*exp[\s\S]*aud[\s\S]*30 seconds/);
   });
@@ -216,6 +233,13 @@ describe("connectApiDocument", () => {
       "lib/workflows/enablement.ts",
       "lib/workflows/triggers.ts",
       "lib/workflows/runs.ts",
+      "app/projects/[projectId]/api/resources/config/route.ts",
+      "app/projects/[projectId]/api/resources/[resourceId]/config/route.ts",
+      "app/projects/[projectId]/api/workflows/config/route.ts",
+      "app/projects/[projectId]/api/workflows/[workflowId]/config/route.ts",
+      "lib/as-code/document.ts",
+      "lib/as-code/resource.ts",
+      "lib/as-code/workflow.ts",
     ].map((file) => readFileSync(path.join(process.cwd(), file), "utf8"));
     // Throw sites name a code; its status is the catalogue's.
     const thrown = sources.flatMap((source) =>
@@ -274,6 +298,26 @@ describe("connectApiDocument", () => {
     expect(schemaErrors(sdkUser, { authenticated: true, userId: "u", resources: [] })).toEqual(["$.workflows: required"]);
   });
 
+  it("documents the configuration operations under a Configuration tag, with their documents and every status they answer", () => {
+    const paths = document.paths;
+    const resource = paths["/projects/{projectId}/api/resources/{resourceId}/config"];
+    const workflow = paths["/projects/{projectId}/api/workflows/{workflowId}/config"];
+    const importResource = paths["/projects/{projectId}/api/resources/config"]?.post;
+    const importWorkflow = paths["/projects/{projectId}/api/workflows/config"]?.post;
+    for (const operation of [resource?.get, resource?.put, importResource, workflow?.get, workflow?.put, importWorkflow]) expect(operation?.tags).toEqual(["Configuration"]);
+    const schemaOf = (operation: OperationObject | undefined, status: string) => operation?.responses[status]?.content?.["application/json"]?.schema;
+    expect(schemaOf(resource?.get, "200")).toEqual({ $ref: "#/components/schemas/ResourceConfig" });
+    expect(resource?.put?.requestBody?.content["application/json"]).toMatchObject({ schema: { $ref: "#/components/schemas/ResourceConfig" }, example: { kind: "resource", version: 1 } });
+    expect(schemaOf(importResource, "201")).toEqual({ $ref: "#/components/schemas/ConfigImported" });
+    expect(schemaOf(workflow?.get, "200")).toEqual({ $ref: "#/components/schemas/WorkflowConfig" });
+    expect(Object.keys(resource?.put?.responses ?? {}).sort()).toEqual(["200", "400", "401", "403", "404", "409", "413", "415", "429", "500"]);
+    expect(Object.keys(importWorkflow?.responses ?? {}).sort()).toEqual(["201", "400", "401", "403", "404", "413", "415", "429", "500"]);
+    // The example documents are what the routes answer: a resource's, and a workflow's naming its resource by name.
+    expect(schemaErrors({ $ref: "#/components/schemas/ResourceConfig" }, resource?.put?.requestBody?.content["application/json"]?.example)).toEqual([]);
+    expect(schemaErrors({ $ref: "#/components/schemas/WorkflowConfig" }, importWorkflow?.requestBody?.content["application/json"]?.example)).toEqual([]);
+    expect(schemaErrors({ $ref: "#/components/schemas/ResourceConfig" }, { kind: "workflow", version: 1 })).not.toEqual([]);
+  });
+
   it("answers with examples the Error schema accepts, and states the real rate limit", () => {
     for (const { operation } of operations(document)) {
       for (const response of Object.values(operation.responses)) {
@@ -329,6 +373,10 @@ describe("API Reference page", () => {
     expect(text).toContain("Set $USER_TOKEN and $WORKFLOW_ID in your shell first");
     expect(text).not.toContain("$WAIT");
     expect(text).toContain(`-d '{"access_token":"eyJ...","refresh_token":"ref_123..."}'`);
+    // The configuration operations take a Secret Key, and say so in their curl.
+    expect(text).toContain(`curl -X PUT "https://switchboard.test/projects/${PROJECT_ID}/api/resources/$RESOURCE_ID/config"`);
+    expect(text).toContain(`curl "https://switchboard.test/projects/${PROJECT_ID}/api/workflows/$WORKFLOW_ID/config" \\\n  -H "Authorization: Bearer $SECRET_KEY"`);
+    expect(text).toContain("SECRET_KEY is a Secret Key of the project");
     expect(text).toContain("Retry-After");
     expect(text).toContain("origin_not_allowed");
     expect(html).toContain('id="schema-Connection"');

@@ -12,6 +12,7 @@ import {
   sdkUserSchema,
 } from "@/lib/connections/api-schema";
 import { MAX_CONNECT_BODY_BYTES } from "@/lib/connections/connect-body";
+import { configImportedSchema, MAX_CONFIG_BODY_BYTES, resourceConfigDocumentSchema, workflowConfigDocumentSchema } from "@/lib/as-code/api-schema";
 import {
   appEventAcceptedSchema,
   appEventSchema,
@@ -28,8 +29,8 @@ import {
 /** A JSON Schema (2020-12, the dialect OpenAPI 3.1 uses). */
 export type JsonSchema = z.core.JSONSchema.JSONSchema;
 
-export type HttpMethod = "get" | "post" | "delete";
-export const HTTP_METHODS: readonly HttpMethod[] = ["get", "post", "delete"];
+export type HttpMethod = "get" | "put" | "post" | "delete";
+export const HTTP_METHODS: readonly HttpMethod[] = ["get", "put", "post", "delete"];
 
 export interface ExampleObject {
   summary?: string;
@@ -119,6 +120,9 @@ const componentSchemas = [
   workflowRunStartedSchema,
   workflowRunResultSchema,
   workflowEnablementSchema,
+  resourceConfigDocumentSchema,
+  workflowConfigDocumentSchema,
+  configImportedSchema,
 ] as const;
 type ComponentSchema = (typeof componentSchemas)[number];
 
@@ -256,7 +260,7 @@ const userTokenDescription = [
 const apiDescription = [
   "Connect your users' credentials to a project's published resources, send requests through them, and start the project's workflows, from your backend or from the browser.",
   "",
-  "Every call sends a User Token as Authorization: Bearer <token>; the request, event, workflow-run and enablement operations also take a Secret Key from your backend. Bodies are JSON.",
+  "Every call sends a User Token as Authorization: Bearer <token>; the request, event, workflow-run and enablement operations also take a Secret Key from your backend, and the configuration operations (resources and workflows as code) take a Secret Key only. Bodies are JSON.",
   'Every error answers as { "error": { "code", "message", "fields"?, "requestId" } }; code is a stable name to branch on.',
   "Every answer names its request in an X-Request-Id header (also error.requestId): the X-Request-Id you send, if it is at most 64 characters of A-Z, a-z, 0-9, '.', '_' and '-', else a new one.",
   "",
@@ -551,6 +555,164 @@ export function connectApiDocument(options: { serverUrl?: string } = {}): OpenAp
     security: serverSecurity,
   });
 
+  // The configuration API: a Secret Key only, the documents of lib/as-code.
+  const configSecurity: Record<string, string[]>[] = [{ [SECRET_KEY_SCHEME]: [] }];
+  const maxConfigKb = MAX_CONFIG_BODY_BYTES / 1024;
+  const configUnauthorized = errorResponse("The Secret Key is missing, unknown or revoked.", [
+    { code: "missing_secret_key", message: ERROR_CATALOGUE.missing_secret_key.message },
+    { code: "invalid_secret_key", message: "The Secret Key is unknown or revoked." },
+  ]);
+  const configForbidden = errorResponse("A User Token was sent (this API takes a Secret Key only), or a browser called from an origin that is not an Allowed Origin.", [
+    { code: "secret_key_required", message: "This API takes a Secret Key (Settings → Secret Keys): a User Token cannot read or change a project's configuration." },
+    originNotAllowedExample,
+  ]);
+  const configResourceNotFound: ErrorExample = { code: "resource_not_found", message: "No resource with this ID in this project." };
+  const configTooLarge = errorResponse(`The body is over ${maxConfigKb} KB.`, [{ code: "payload_too_large", message: `The body is over ${maxConfigKb} KB.` }]);
+  const invalidDocument = (kind: "resource" | "workflow", examples: ErrorExample[]) =>
+    errorResponse(
+      `The body is not valid JSON, not a JSON object, or not a valid ${kind} document: fields names each bad, unknown or prototype key (__proto__, constructor) by its path. Nothing is changed.`,
+      [
+        { code: "invalid_json", message: "The body is not valid JSON." },
+        { code: "invalid_body", message: `The body must be a ${kind} document: a JSON object.` },
+        ...examples,
+      ],
+    );
+  const invalidResource = invalidDocument("resource", [
+    {
+      code: "invalid_input",
+      message: ERROR_CATALOGUE.invalid_input.message,
+      fields: { "config.request.baseUrl": 'Unknown variable "inputs.tenant".', "config.oauth.clientSecret": 'An import never sets a secret: leave { "$secret": "client_secret" } here and enter the value in the dashboard.' },
+    },
+  ]);
+  const invalidWorkflow = invalidDocument("workflow", [
+    {
+      code: "invalid_input",
+      message: 'This project has no resource named "TaskLab": import or create them first.',
+      fields: { "steps.0.resource": 'This project has no resource named "TaskLab".' },
+    },
+  ]);
+  const nameTaken = errorResponse("The project already has a resource with this name (case-insensitive) or one with the same identifier.", [
+    { code: "name_taken", message: 'A resource named "TaskLab" already exists in this project: rename it in the document, or replace that resource\'s configuration.' },
+  ]);
+  const configResourceIdParameter = { ...resourceIdParameter, description: "The ID of a resource of the project (draft or published)." };
+  const configDescription = [
+    "Secrets are never in a document: each appears as a placeholder naming it, { \"$secret\": \"client_secret\" }, and a write never sets one (an imported resource shows them as still to be entered).",
+    "Authenticate with a Secret Key (Settings → Secret Keys) from your backend or CI; a User Token is refused.",
+  ];
+  const resourceDocumentBody = (description: string): RequestBodyObject => ({
+    description: `${description} (${maxConfigKb} KB at most). Unknown fields are refused.`,
+    required: true,
+    content: { "application/json": { schema: ref(resourceConfigDocumentSchema), ...exampleOf(schemas, resourceConfigDocumentSchema) } },
+  });
+  const workflowDocumentBody = (description: string): RequestBodyObject => ({
+    description: `${description} (${maxConfigKb} KB at most). Unknown fields are refused.`,
+    required: true,
+    content: { "application/json": { schema: ref(workflowConfigDocumentSchema), ...exampleOf(schemas, workflowConfigDocumentSchema) } },
+  });
+  const configErrors = { "401": configUnauthorized, "403": configForbidden, "429": rateLimited, "500": internalError };
+
+  const exportResourceConfig: OperationObject = {
+    operationId: "getResourceConfig",
+    summary: "Export a resource's configuration",
+    description: ["The resource's draft configuration and webhook settings as a document, to keep in version control or import into another project.", ...configDescription].join("\n"),
+    tags: ["Configuration"],
+    parameters: [projectIdParameter, configResourceIdParameter],
+    responses: {
+      "200": jsonResponse("The resource's document.", resourceConfigDocumentSchema),
+      ...configErrors,
+      "404": errorResponse("No project has this ID, or the project has no resource with this ID.", [projectNotFound, configResourceNotFound]),
+    },
+    security: configSecurity,
+  };
+  const replaceResourceConfig: OperationObject = {
+    operationId: "replaceResourceConfig",
+    summary: "Replace a resource's configuration",
+    description: [
+      "Replaces the resource's draft configuration and webhook settings with the document's, validated as the wizard validates each step. The published configuration stays in force until Finish publishes the draft.",
+      "A saved secret the new configuration would send elsewhere (a new Access Token URL or API Base URL origin, another level or signature) is dropped, to be entered again.",
+      ...configDescription,
+    ].join("\n"),
+    tags: ["Configuration"],
+    parameters: [projectIdParameter, configResourceIdParameter],
+    requestBody: resourceDocumentBody("The resource's new document"),
+    responses: {
+      "200": jsonResponse("Replaced: the resource's document now.", resourceConfigDocumentSchema),
+      "400": invalidResource,
+      ...configErrors,
+      "404": errorResponse("No project has this ID, or the project has no resource with this ID.", [projectNotFound, configResourceNotFound]),
+      "409": nameTaken,
+      "413": configTooLarge,
+      "415": unsupportedMediaType,
+    },
+    security: configSecurity,
+  };
+  const importResourceConfig: OperationObject = {
+    operationId: "importResourceConfig",
+    summary: "Import a resource",
+    description: ["Creates a draft resource from a document, validated as the wizard validates each step. Never publishes.", ...configDescription].join("\n"),
+    tags: ["Configuration"],
+    parameters: [projectIdParameter],
+    requestBody: resourceDocumentBody("A resource document, as exported"),
+    responses: {
+      "201": jsonResponse("Imported: the new draft resource's ID.", configImportedSchema),
+      "400": invalidResource,
+      ...configErrors,
+      "404": errorResponse("No project has this ID.", [projectNotFound]),
+      "409": nameTaken,
+      "413": configTooLarge,
+      "415": unsupportedMediaType,
+    },
+    security: configSecurity,
+  };
+  const workflowBinding = "Resources are named by name (resource): on import, each is bound to the project's resource of that name (case-insensitive); missing ones are listed.";
+  const exportWorkflowConfig: OperationObject = {
+    operationId: "getWorkflowConfig",
+    summary: "Export a workflow's configuration",
+    description: ["The workflow's draft (name, sample trigger payload, trigger, steps) as a document.", workflowBinding, ...configDescription].join("\n"),
+    tags: ["Configuration"],
+    parameters: [projectIdParameter, workflowIdParameter],
+    responses: {
+      "200": jsonResponse("The workflow's document.", workflowConfigDocumentSchema),
+      ...configErrors,
+      "404": errorResponse("No project has this ID, or the project has no workflow with this ID.", [projectNotFound, workflowNotFound]),
+    },
+    security: configSecurity,
+  };
+  const replaceWorkflowConfig: OperationObject = {
+    operationId: "replaceWorkflowConfig",
+    summary: "Replace a workflow's configuration",
+    description: ["Replaces the workflow's draft with the document's, validated as the editor validates a save. The deployed version stays in force until Deploy.", workflowBinding, ...configDescription].join("\n"),
+    tags: ["Configuration"],
+    parameters: [projectIdParameter, workflowIdParameter],
+    requestBody: workflowDocumentBody("The workflow's new document"),
+    responses: {
+      "200": jsonResponse("Replaced: the workflow's document now.", workflowConfigDocumentSchema),
+      "400": invalidWorkflow,
+      ...configErrors,
+      "404": errorResponse("No project has this ID, or the project has no workflow with this ID.", [projectNotFound, workflowNotFound]),
+      "413": configTooLarge,
+      "415": unsupportedMediaType,
+    },
+    security: configSecurity,
+  };
+  const importWorkflowConfig: OperationObject = {
+    operationId: "importWorkflowConfig",
+    summary: "Import a workflow",
+    description: ["Creates a draft workflow from a document, validated as the editor validates a save. Never deploys.", workflowBinding, ...configDescription].join("\n"),
+    tags: ["Configuration"],
+    parameters: [projectIdParameter],
+    requestBody: workflowDocumentBody("A workflow document, as exported"),
+    responses: {
+      "201": jsonResponse("Imported: the new draft workflow's ID.", configImportedSchema),
+      "400": invalidWorkflow,
+      ...configErrors,
+      "404": errorResponse("No project has this ID.", [projectNotFound]),
+      "413": configTooLarge,
+      "415": unsupportedMediaType,
+    },
+    security: configSecurity,
+  };
+
   return checkedAgainstCatalogue({
     openapi: "3.1.0",
     info: { title: "Switchboard Connect API", version: "1.0.0", description: apiDescription },
@@ -560,6 +722,7 @@ export function connectApiDocument(options: { serverUrl?: string } = {}): OpenAp
       { name: "Users", description: "The user a User Token names." },
       { name: "Requests", description: "Calls to your API through a resource." },
       { name: "Workflows", description: "App Events, Request runs and each user's enablement of the project's deployed workflows." },
+      { name: "Configuration", description: "Resources and workflows as code: export, replace and import their configuration, with a Secret Key." },
     ],
     security,
     paths: {
@@ -570,6 +733,10 @@ export function connectApiDocument(options: { serverUrl?: string } = {}): OpenAp
       "/projects/{projectId}/sdk/workflows/{workflowId}/runs": { post: startRun },
       "/projects/{projectId}/sdk/workflows/{workflowId}/enable": { post: enablement(true) },
       "/projects/{projectId}/sdk/workflows/{workflowId}/disable": { post: enablement(false) },
+      "/projects/{projectId}/api/resources/{resourceId}/config": { get: exportResourceConfig, put: replaceResourceConfig },
+      "/projects/{projectId}/api/resources/config": { post: importResourceConfig },
+      "/projects/{projectId}/api/workflows/{workflowId}/config": { get: exportWorkflowConfig, put: replaceWorkflowConfig },
+      "/projects/{projectId}/api/workflows/config": { post: importWorkflowConfig },
     },
     components: {
       schemas,
@@ -580,7 +747,7 @@ export function connectApiDocument(options: { serverUrl?: string } = {}): OpenAp
           scheme: "bearer",
           bearerFormat: "sk_…",
           description:
-            "A project Secret Key (sk_…), for calls from your backend to the request, event, workflow-run and enablement operations (not connect or /sdk/me); stored by Switchboard as a hash. Name the user in X-Switchboard-User.",
+            "A project Secret Key (sk_…), for calls from your backend to the request, event, workflow-run and enablement operations (not connect or /sdk/me), where it names the user in X-Switchboard-User, and to the configuration operations, which take nothing else; stored by Switchboard as a hash.",
         },
       },
     },

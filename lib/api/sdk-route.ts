@@ -79,23 +79,31 @@ interface Authenticated {
   secretKeyId: string | null;
 }
 
+/** Which credentials a route takes: a User Token, also a Secret Key, or a Secret Key alone. */
+type Accepts = "user_token" | "user_token_or_secret_key" | "secret_key";
+
 /**
- * Who is calling: a Connected User by User Token (limited per user), or (where `secretKeys`
- * allows) the team's backend by Secret Key, naming the user in X-Switchboard-User (limited per
- * project: workflows and the team's servers share the project's Secret Key limit).
+ * Who is calling: a Connected User by User Token (limited per user), or (where `accepts`
+ * allows) the team's backend by Secret Key, naming the user in X-Switchboard-User — or, on the
+ * configuration routes, acting for no user (Secret Key calls share the project's limit).
  */
-async function authenticate(request: Request, state: ProjectSdkState, secretKeys: boolean): Promise<Authenticated> {
+async function authenticate(request: Request, state: ProjectSdkState, accepts: Accepts): Promise<Authenticated> {
   const token = bearerToken(request.headers.get("authorization"));
-  if (!token) throw new AppError("missing_user_token");
+  if (!token) throw new AppError(accepts === "secret_key" ? "missing_secret_key" : "missing_user_token");
+  if (accepts === "secret_key" && !isSecretKey(token)) {
+    throw new AppError("secret_key_required", { message: "This API takes a Secret Key (Settings → Secret Keys): a User Token cannot read or change a project's configuration." });
+  }
   const projectId = state.project.id;
-  if (secretKeys && isSecretKey(token)) {
+  if (accepts !== "user_token" && isSecretKey(token)) {
     const secretKeyId = state.secretKeyIds.get(hashSecretKey(token));
     if (!secretKeyId) throw new AppError("invalid_secret_key");
+    const backend = { rateKey: `sdk:${projectId}:secret-keys`, limit: state.secretKeyRateLimit, secretKeyId };
+    if (accepts === "secret_key") return { caller: { kind: "backend", userId: undefined }, ...backend };
     const userId = request.headers.get("x-switchboard-user")?.trim() || undefined;
     // The same rules as a User Token's sub: the ID is stored and looked up as text.
     const problem = userId === undefined ? undefined : userIdProblem(userId);
     if (problem) throw new AppError("invalid_user", { message: `X-Switchboard-User ${problem}.` });
-    return { caller: { kind: "backend", userId }, rateKey: `sdk:${projectId}:secret-keys`, limit: state.secretKeyRateLimit, secretKeyId };
+    return { caller: { kind: "backend", userId }, ...backend };
   }
   try {
     const { userId } = await verifyUserToken(token, { projectId, keys: state.signingKeys });
@@ -113,12 +121,17 @@ async function authenticate(request: Request, state: ProjectSdkState, secretKeys
  * counted, timed and logged under `endpoint.route` (see `observeRoute`).
  */
 export function sdkRoute(endpoint: SdkEndpoint, handler: (context: SdkContext & { userId: string }) => Promise<unknown>) {
-  return wrap(endpoint, (context) => handler(context as SdkContext & { userId: string }), false);
+  return wrap(endpoint, (context) => handler(context as SdkContext & { userId: string }), "user_token");
 }
 
 /** Like `sdkRoute`, also accepting the project's Secret Keys (server-to-server calls). */
 export function sdkServerRoute(endpoint: SdkEndpoint, handler: (context: SdkContext) => Promise<unknown>) {
-  return wrap(endpoint, handler, true);
+  return wrap(endpoint, handler, "user_token_or_secret_key");
+}
+
+/** A route for the team's backend only (the configuration API): a Secret Key, never a User Token. */
+export function secretKeyRoute(endpoint: SdkEndpoint, handler: (context: SdkContext) => Promise<unknown>) {
+  return wrap(endpoint, handler, "secret_key");
 }
 
 /**
@@ -128,7 +141,7 @@ export function sdkServerRoute(endpoint: SdkEndpoint, handler: (context: SdkCont
  * origin or an unpublished resource take effect at the next call in every process. A call the
  * cache refuses is checked against the revision first: the cache may predate a new key.
  */
-function wrap({ route, methods }: SdkEndpoint, handler: (context: SdkContext) => Promise<unknown>, secretKeys: boolean) {
+function wrap({ route, methods }: SdkEndpoint, handler: (context: SdkContext) => Promise<unknown>, accepts: Accepts) {
   return observeRoute(route, async (request: Request, context: RouteContext): Promise<Response> => {
     let cors: Record<string, string> = {};
     try {
@@ -137,7 +150,7 @@ function wrap({ route, methods }: SdkEndpoint, handler: (context: SdkContext) =>
       const admit = async (state: ProjectSdkState | undefined) => {
         if (!state) throw projectNotFound();
         cors = corsHeaders(request.headers.get("origin"), state.allowedOrigins, methods);
-        return { state, auth: await authenticate(request, state, secretKeys) };
+        return { state, auth: await authenticate(request, state, accepts) };
       };
       let admitted;
       try {

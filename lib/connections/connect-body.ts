@@ -7,16 +7,20 @@ export const MAX_CONNECT_BODY_BYTES = 64 * 1024;
 const MAX_VALUE_LENGTH = 16 * 1024;
 
 /**
- * Reads a Connect API request's JSON body: 415 when it is not JSON, 413 over 64 KB (counted
+ * Reads a Connect API request's JSON body: 415 when it is not JSON, 413 over `maxBytes` (64 KB by default; counted
  * while reading, whatever Content-Length claims), 400 when it is not one JSON object
  * (`notAnObject` says what the route expects; by default a connect body's keys).
  */
-export async function readJsonObject(request: Request, notAnObject?: string): Promise<Record<string, unknown>> {
+export async function readJsonObject(
+  request: Request,
+  notAnObject?: string,
+  maxBytes: number = MAX_CONNECT_BODY_BYTES,
+): Promise<Record<string, unknown>> {
   const contentType = request.headers.get("content-type") ?? "";
   if (!/^application\/json\s*(;|$)/i.test(contentType.trim())) {
     throw new AppError("unsupported_media_type");
   }
-  const body = await readBodyWithin(request, MAX_CONNECT_BODY_BYTES, `The body is over ${MAX_CONNECT_BODY_BYTES / 1024} KB.`);
+  const body = await readBodyWithin(request, maxBytes, `The body is over ${maxBytes / 1024} KB.`);
   let parsed: unknown;
   try {
     parsed = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(body));

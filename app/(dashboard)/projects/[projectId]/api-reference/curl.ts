@@ -1,4 +1,9 @@
-import type { HttpMethod } from "@/lib/api/openapi";
+import type { HttpMethod, OperationObject } from "@/lib/api/openapi";
+
+/** Whether an operation takes a Secret Key and no User Token (the configuration operations). */
+export function takesSecretKeyOnly(operation: Pick<OperationObject, "security">): boolean {
+  return operation.security.every((requirement) => !("UserToken" in requirement));
+}
 
 /** Text for inside a double-quoted shell string. */
 function shellDoubleQuoted(value: string): string {
@@ -16,7 +21,8 @@ export function variableName(parameter: string): string {
 
 /**
  * A curl call of one operation: the Project ID filled in, every other path parameter and
- * the User Token left as shell variables (RESOURCE_ID, USER_TOKEN).
+ * the credential left as shell variables (RESOURCE_ID, USER_TOKEN — SECRET_KEY for the
+ * operations that take a Secret Key only).
  */
 export function curlExample({
   origin,
@@ -24,12 +30,14 @@ export function curlExample({
   path,
   projectId,
   body,
+  secretKeyOnly = false,
 }: {
   origin: string;
   method: HttpMethod;
   path: string;
   projectId: string;
   body?: unknown;
+  secretKeyOnly?: boolean;
 }): string {
   const url = path
     .split(/(\{[^}]+\})/)
@@ -41,7 +49,7 @@ export function curlExample({
     .join("");
   const lines = [
     `curl${method === "get" ? "" : ` -X ${method.toUpperCase()}`} "${shellDoubleQuoted(origin)}${url}"`,
-    `  -H "Authorization: Bearer $USER_TOKEN"`,
+    `  -H "Authorization: Bearer $${secretKeyOnly ? "SECRET_KEY" : "USER_TOKEN"}"`,
   ];
   if (body !== undefined) lines.push(`  -H "Content-Type: application/json"`, `  -d ${shellQuote(JSON.stringify(body))}`);
   return `${lines.join(" \\\n")}\n`;

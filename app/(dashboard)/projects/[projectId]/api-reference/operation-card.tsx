@@ -1,11 +1,12 @@
 import { Card } from "@/components/ui/card";
 import { CodeBlock } from "@/components/ui/code-block";
 import type { HttpMethod, OperationObject, ResponseObject } from "@/lib/api/openapi";
-import { variableName } from "./curl";
+import { takesSecretKeyOnly, variableName } from "./curl";
 import { refName, typeLabel } from "./schema-text";
 
 const methodColors: Record<HttpMethod, string> = {
   get: "bg-sky-50 text-sky-700 ring-sky-200",
+  put: "bg-amber-50 text-amber-800 ring-amber-200",
   post: "bg-emerald-50 text-emerald-700 ring-emerald-200",
   delete: "bg-red-50 text-red-700 ring-red-200",
 };
@@ -78,8 +79,9 @@ export function OperationCard({
   const bodyMedia = body?.content["application/json"];
   const bodySchema = bodyMedia ? refName(bodyMedia.schema) : undefined;
   // The curl example leaves the path's parameters (but the Project ID) as shell variables; query and header parameters are optional.
+  const secretKeyOnly = takesSecretKeyOnly(operation);
   const shellVariables = [
-    "USER_TOKEN",
+    secretKeyOnly ? "SECRET_KEY" : "USER_TOKEN",
     ...operation.parameters.filter((parameter) => parameter.in === "path" && parameter.name !== "projectId").map(({ name }) => variableName(name)),
   ];
 
@@ -151,7 +153,8 @@ export function OperationCard({
 
         <Heading>Example</Heading>
         <p className="mb-2 text-sm text-slate-600">
-          Set {shellVariables.map((name) => `$${name}`).join(" and ")} in your shell first: USER_TOKEN is a User Token your backend signed for the user.
+          Set {shellVariables.map((name) => `$${name}`).join(" and ")} in your shell first:{" "}
+          {secretKeyOnly ? "SECRET_KEY is a Secret Key of the project (Settings → Secret Keys)." : "USER_TOKEN is a User Token your backend signed for the user."}
         </p>
         <CodeBlock code={curl} language="bash" copyLabel={`Copy the curl example: ${operation.summary}`} />
       </Card>

@@ -4,7 +4,7 @@ import { buttonClassName } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { connectApiDocument, HTTP_METHODS } from "@/lib/api/openapi";
 import { requireProjectAccess } from "../../../require-user";
-import { curlExample } from "./curl";
+import { curlExample, takesSecretKeyOnly } from "./curl";
 import { MethodBadge, OperationCard } from "./operation-card";
 import { SchemaSection } from "./schema-section";
 
@@ -83,7 +83,14 @@ export default async function ApiReferencePage({ params }: { params: Promise<{ p
             method={method}
             path={path}
             operation={operation}
-            curl={curlExample({ origin, method, path, projectId: project.id, body: operation.requestBody ? (body ?? {}) : undefined })}
+            curl={curlExample({
+              origin,
+              method,
+              path,
+              projectId: project.id,
+              body: operation.requestBody ? (body ?? {}) : undefined,
+              secretKeyOnly: takesSecretKeyOnly(operation),
+            })}
           />
         );
       })}

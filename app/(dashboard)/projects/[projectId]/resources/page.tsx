@@ -3,6 +3,7 @@ import Link from "next/link";
 import { EmptyState } from "@/components/ui/empty-state";
 import { buttonClassName } from "@/components/ui/button";
 import { UtcTime } from "@/components/ui/utc-time";
+import { ImportConfigForm } from "@/components/as-code/import-config-form";
 import { DeleteResourceButton } from "@/components/resources/delete-resource-button";
 import { listResources } from "@/db/queries/resources";
 import { describeAuthentication, describeLevel } from "@/lib/resources/describe";
@@ -30,6 +31,9 @@ export default async function ResourcesPage({ params }: { params: Promise<{ proj
             Create Resource
           </Link>
         )}
+      </div>
+      <div className="mt-4 flex justify-end">
+        <ImportConfigForm projectId={projectId} what="resource" />
       </div>
       {resources.length === 0 ? (
         <EmptyState

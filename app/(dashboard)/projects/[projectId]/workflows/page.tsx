@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { ImportConfigForm } from "@/components/as-code/import-config-form";
 import { EmptyState } from "@/components/ui/empty-state";
 import { buttonClassName } from "@/components/ui/button";
 import { UtcTime } from "@/components/ui/utc-time";
@@ -32,6 +33,9 @@ export default async function WorkflowsPage({ params }: { params: Promise<{ proj
             Create Workflow
           </Link>
         )}
+      </div>
+      <div className="mt-4 flex justify-end">
+        <ImportConfigForm projectId={projectId} what="workflow" />
       </div>
       {workflows.length === 0 ? (
         <EmptyState

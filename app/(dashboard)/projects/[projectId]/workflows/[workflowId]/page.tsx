@@ -1,8 +1,10 @@
 import type { Metadata } from "next";
 import { headers } from "next/headers";
+import { ExportConfigButton } from "@/components/as-code/export-config-button";
 import { UtcTime } from "@/components/ui/utc-time";
 import { WorkflowHeader } from "@/components/workflows/workflow-header";
 import { WorkflowStatus } from "@/components/workflows/workflow-status";
+import { resourceSlug } from "@/lib/resources/schema";
 import { requireWorkflowEditor } from "../require-workflow";
 import { EnabledForAllCheckbox } from "./enabled-for-all-checkbox";
 import { WorkflowEditorForm } from "./workflow-editor-form";
@@ -24,6 +26,7 @@ export default async function WorkflowEditorPage({ params }: { params: Params })
   return (
     <div className="max-w-4xl space-y-6">
       <WorkflowHeader projectId={projectId} workflowId={workflowId} name={view.workflow.name} current="editor" />
+      <ExportConfigButton projectId={projectId} target={{ kind: "workflow", workflowId }} fileName={`${resourceSlug(view.workflow.name)}.workflow.json`} />
       <p className="flex flex-wrap items-center gap-2 text-sm text-slate-600">
         <span>Status</span>
         <span data-testid="workflow-status">

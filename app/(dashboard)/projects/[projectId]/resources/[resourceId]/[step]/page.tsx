@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { headers } from "next/headers";
 import { notFound, redirect } from "next/navigation";
+import { ExportConfigButton } from "@/components/as-code/export-config-button";
 import { ApiInfoStepForm } from "@/components/resources/wizard/api-info-step-form";
 import { ApiKeysAuthorizationForm, OAuthAuthorizationForm } from "@/components/resources/wizard/authorization-step-form";
 import { NameStepForm } from "@/components/resources/wizard/name-step-form";
@@ -73,6 +74,7 @@ export default async function ResourceStepPage({ params }: { params: Params }) {
   return (
     <div className="max-w-3xl space-y-6">
       <ResourceHeader projectId={projectId} resourceId={resourceId} name={draft.name} current="setup" />
+      <ExportConfigButton projectId={projectId} target={{ kind: "resource", resourceId }} fileName={`${draft.slug}.resource.json`} />
       <Stepper baseHref={base} current={step} reached={draft.stepReached} level={level} />
       <h2 className="text-lg font-semibold">{RESOURCE_WIZARD_STEP_LABELS[step]}</h2>
       {form}

@@ -1,0 +1,98 @@
+import { z } from "zod";
+import { AUTH_TYPES, GRANT_TYPES, RESOURCE_LEVELS } from "@/lib/resources/schema";
+import { CONFIG_FORMAT_VERSION } from "./document";
+
+// The configuration API's shapes for the OpenAPI document. What a document may hold in detail
+// is the wizard's, the Webhook Setup page's and the workflow editor's own schemas (lib/as-code
+// validates with them); these describe the envelope.
+
+/** Largest configuration document a route reads. */
+export const MAX_CONFIG_BODY_BYTES = 1024 * 1024;
+
+export const resourceConfigDocumentSchema = z
+  .object({
+    kind: z.literal("resource"),
+    version: z.literal(CONFIG_FORMAT_VERSION),
+    name: z.string().meta({ description: "The Resource name, unique in the project (case-insensitive)." }),
+    level: z.enum(RESOURCE_LEVELS).nullable(),
+    authType: z.enum(AUTH_TYPES).nullable(),
+    grantType: z.enum(GRANT_TYPES).nullable(),
+    config: z
+      .object({
+        oauth: z
+          .record(z.string(), z.unknown())
+          .optional()
+          .meta({
+            description:
+              'accessTokenUrl, clientId, includeClientCredentials, allowAnyHost?, requiredInputs (User-Level); clientSecret (and, App-Level Refresh Token, refreshToken) as a placeholder { "$secret": "client_secret" }: an import never sets a secret.',
+          }),
+        apiKeys: z
+          .array(z.record(z.string(), z.unknown()))
+          .optional()
+          .meta({ description: 'The API key names, { name, secret } each; App-Level values as value: { "$secret": "credential:<name>" }.' }),
+        request: z.record(z.string(), z.unknown()).optional().meta({ description: "The Request Details: baseUrl, allowAnyHost?, authentication, userProfile." }),
+      })
+      .meta({ description: "The wizard's steps, as far as the draft has them." }),
+    webhook: z
+      .record(z.string(), z.unknown())
+      .nullable()
+      .meta({ description: 'The Webhook Setup page\'s settings, the signing secret as signingSecret: { "$secret": "webhook_secret" }; null when none are saved.' }),
+  })
+  .meta({
+    id: "ResourceConfig",
+    description: "A resource's draft configuration with no secret value. Unknown fields are refused.",
+    example: {
+      kind: "resource",
+      version: 1,
+      name: "TaskLab",
+      level: "user",
+      authType: "oauth2",
+      grantType: "refresh_token",
+      config: {
+        oauth: {
+          accessTokenUrl: "https://tasklab.example/oauth/token",
+          clientId: "tasklab-client",
+          includeClientCredentials: true,
+          requiredInputs: [],
+          clientSecret: { $secret: "client_secret" },
+        },
+        request: {
+          baseUrl: "https://tasklab.example/api",
+          authentication: { preset: "bearer", token: "{{credentials.access_token}}", username: "", password: "", name: "", value: "", custom: [] },
+          userProfile: { source: "none", method: "GET", path: "", fields: "", claimPath: "" },
+        },
+      },
+      webhook: null,
+    },
+  });
+
+export const workflowConfigDocumentSchema = z
+  .object({
+    kind: z.literal("workflow"),
+    version: z.literal(CONFIG_FORMAT_VERSION),
+    name: z.string(),
+    sampleTrigger: z.record(z.string(), z.unknown()).meta({ description: "The editor's sample trigger payload." }),
+    trigger: z
+      .record(z.string(), z.unknown())
+      .nullable()
+      .meta({ description: "The trigger; a Resource Trigger names its resource by name: { kind: \"resource_event\", resource, eventType }." }),
+    steps: z
+      .array(z.record(z.string(), z.unknown()))
+      .meta({ description: "The steps in order; a Request step names its resource by name (resource), bound on import to the project's resource of that name." }),
+  })
+  .meta({
+    id: "WorkflowConfig",
+    description: "A workflow's draft. Unknown fields are refused.",
+    example: {
+      kind: "workflow",
+      version: 1,
+      name: "Sync tasks",
+      sampleTrigger: {},
+      trigger: { kind: "app_event", eventName: "task.sync" },
+      steps: [{ key: "list_tasks", type: "request", resource: "TaskLab", method: "GET", path: "/tasks", query: [], headers: [], body: "", retries: true }],
+    },
+  });
+
+export const configImportedSchema = z
+  .object({ id: z.uuid().meta({ description: "The new draft resource or workflow." }) })
+  .meta({ id: "ConfigImported" });
