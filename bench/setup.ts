@@ -7,6 +7,7 @@ import type { TaskLab } from "@/e2e/fixtures/tasklab";
 import { generateSecretKey } from "@/lib/auth/secret-keys";
 import { connectUser } from "@/lib/connections/connect";
 import { projectWithSigningKey, publishedTaskLabResource, signUserToken } from "@/e2e/support/connect-fixtures";
+import { SYSTEM_ACTOR } from "@/lib/audit/audit-log";
 
 export interface BenchData {
   projectId: string;
@@ -26,7 +27,7 @@ export async function createBenchData(tasklabUrl: string): Promise<BenchData> {
   // publishedTaskLabResource reads only the fixture's url.
   const resourceId = await publishedTaskLabResource(project.projectId, { url: tasklabUrl } as TaskLab);
   const secret = generateSecretKey();
-  await createSecretKey({ projectId: project.projectId, name: "bench", prefix: secret.prefix, hash: secret.hash });
+  await createSecretKey({ projectId: project.projectId, name: "bench", prefix: secret.prefix, hash: secret.hash, actor: SYSTEM_ACTOR });
   return {
     projectId: project.projectId,
     resourceId,
@@ -56,6 +57,7 @@ export async function connectUsers(
         resourceId: data.resourceId,
         userId: userIds[i]!,
         body: { refresh_token: refreshTokens[i]! },
+        actor: SYSTEM_ACTOR,
       });
     }
   };

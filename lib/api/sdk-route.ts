@@ -5,6 +5,7 @@ import { listActiveSigningKeys } from "@/db/queries/signing-keys";
 import { findActiveSecretKey } from "@/db/queries/secret-keys";
 import { hashSecretKey, isSecretKey } from "@/lib/auth/secret-keys";
 import { bearerToken, userIdProblem, UserTokenError, verifyUserToken } from "@/lib/auth/user-token";
+import type { AuditActor } from "@/lib/audit/audit-log";
 import type { RequestCaller } from "@/lib/connections/request";
 import { AppError } from "@/lib/errors";
 import { handleApiError } from "./errors";
@@ -19,6 +20,8 @@ export interface SdkContext {
   userId: string | undefined;
   /** Which kind of credential authenticated the call: a User Token may act only for its own user. */
   caller: RequestCaller;
+  /** Who the Audit Log names for a change this call makes: the Secret Key, or the User Token's Connected User. */
+  actor: AuditActor;
   params: Record<string, string>;
 }
 
@@ -73,7 +76,11 @@ async function loadProject(params: Record<string, string>) {
  * Who is calling: a Connected User by User Token, or (where `secretKeys` allows) the team's
  * backend by Secret Key, naming the user in X-Switchboard-User.
  */
-async function authenticate(request: Request, projectId: string, secretKeys: boolean): Promise<{ caller: RequestCaller; rateKey: string }> {
+async function authenticate(
+  request: Request,
+  projectId: string,
+  secretKeys: boolean,
+): Promise<{ caller: RequestCaller; actor: AuditActor; rateKey: string }> {
   const token = bearerToken(request.headers.get("authorization"));
   if (!token) throw new AppError("missing_user_token");
   if (secretKeys && isSecretKey(token)) {
@@ -83,11 +90,15 @@ async function authenticate(request: Request, projectId: string, secretKeys: boo
     // The same rules as a User Token's sub: the ID is stored and looked up as text.
     const problem = userId === undefined ? undefined : userIdProblem(userId);
     if (problem) throw new AppError("invalid_user", { message: `X-Switchboard-User ${problem}.` });
-    return { caller: { kind: "backend", userId }, rateKey: userId ?? `secret-key:${key.id}` };
+    return {
+      caller: { kind: "backend", userId },
+      actor: { kind: "api", secretKeyId: key.id, secretKeyName: key.name },
+      rateKey: userId ?? `secret-key:${key.id}`,
+    };
   }
   try {
     const { userId } = await verifyUserToken(token, { projectId, keys: await listActiveSigningKeys({ projectId }) });
-    return { caller: { kind: "user_token", userId }, rateKey: userId };
+    return { caller: { kind: "user_token", userId }, actor: { kind: "connected_user", userId }, rateKey: userId };
   } catch (error) {
     if (error instanceof UserTokenError) throw new AppError("invalid_user_token", { message: error.message });
     throw error;
@@ -115,7 +126,7 @@ function wrap(methods: string, handler: (context: SdkContext) => Promise<unknown
       const params = await context.params;
       const project = await loadProject(params);
       cors = corsHeaders(request.headers.get("origin"), project.allowedOrigins, methods);
-      const { caller, rateKey } = await authenticate(request, project.id, secretKeys);
+      const { caller, actor, rateKey } = await authenticate(request, project.id, secretKeys);
       const { count, resetsAt } = await countRequest({ key: `sdk:${project.id}:${rateKey}`, windowSeconds: SDK_RATE_LIMIT.windowSeconds });
       if (count > SDK_RATE_LIMIT.requests) {
         throw new AppError("rate_limited", {
@@ -123,7 +134,7 @@ function wrap(methods: string, handler: (context: SdkContext) => Promise<unknown
           headers: { "retry-after": String(Math.max(1, Math.ceil((resetsAt.getTime() - Date.now()) / 1000))) },
         });
       }
-      const answer = await handler({ request, project, userId: caller.userId, caller, params });
+      const answer = await handler({ request, project, userId: caller.userId, caller, actor, params });
       if (answer instanceof SdkAnswer) return Response.json(answer.body, { status: answer.status, headers: cors });
       return Response.json(answer, { headers: cors });
     } catch (error) {

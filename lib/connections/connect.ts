@@ -2,6 +2,7 @@ import { decodeJwt } from "jose";
 import { deleteConnection, getUserConnection, upsertConnection } from "@/db/queries/connections";
 import { getResource } from "@/db/queries/resources";
 import type { Connection, Resource } from "@/db/schema";
+import type { AuditActor } from "@/lib/audit/audit-log";
 import { AppError } from "@/lib/errors";
 import { queueSubscription, unsubscribe } from "@/lib/webhooks/subscription";
 import { requiredKeys } from "@/lib/resources/required-keys";
@@ -47,11 +48,13 @@ export async function connectUser({
   userId,
   body,
   origin,
+  actor,
 }: {
   project: SdkProject;
   resourceId: string;
   userId: string;
   body: Record<string, unknown>;
+  actor: AuditActor;
   /** This app's public origin, for the webhook URL a Subscription registers. */
   origin?: string;
 }): Promise<ConnectionView> {
@@ -67,6 +70,9 @@ export async function connectUser({
     encrypt: (connectionId) => encryptConnectionCredentials(connectionId, credentials.values),
     profile,
     accessTokenExpiresAt: credentials.accessTokenExpiresAt,
+    actor,
+    // Names only: which keys were given, and the profile when one was fetched.
+    changes: [...Object.keys(values).map((key) => `credentials.${key}`), ...(profile ? ["profile"] : [])],
   });
   if (origin) await queueSubscription({ connectionId: connection.id, resource, origin });
   return connectionView(connection);
@@ -77,12 +83,14 @@ export async function disconnectUser({
   resourceId,
   userId,
   origin,
+  actor,
 }: {
   project: SdkProject;
   resourceId: string;
   userId: string;
   /** This app's public origin: the webhook URL the Unsubscribe request names. */
   origin?: string;
+  actor: AuditActor;
 }): Promise<{ deleted: true }> {
   const resource = await publishedUserResource(project.id, resourceId);
   // While the credentials still exist; a failure does not keep the user connected.
@@ -90,7 +98,7 @@ export async function disconnectUser({
     const failure = await unsubscribe({ resource, userId, origin, policy: outboundPolicy(project) });
     if (failure) console.warn(`Webhook unsubscribe failed for a disconnected user of resource ${resourceId}: ${failure.slice(0, 200)}`);
   }
-  if (!(await deleteConnection({ projectId: project.id, resourceId, userId }))) throw new AppError("connection_not_found");
+  if (!(await deleteConnection({ projectId: project.id, resourceId, userId, actor }))) throw new AppError("connection_not_found");
   return { deleted: true as const };
 }
 

@@ -12,6 +12,7 @@ import { connectUser } from "./connect";
 import { credentialStateOf, encryptConnectionCredentials } from "./credentials";
 import { requestThroughResource } from "./request";
 import { sendTestRequestThroughResource } from "./test-and-publish";
+import { SYSTEM_ACTOR } from "@/lib/audit/audit-log";
 
 // The connection session against TaskLab, which rotates refresh tokens and revokes the whole
 // grant when a spent one is presented again (reuse detection).
@@ -42,7 +43,7 @@ const tokenStatuses = (tasklab: TaskLab) => tasklab.tokenRequests.map((request) 
 async function userWithExpiredToken(tasklab: TaskLab) {
   const resourceId = await publishedTaskLabResource(projectId, tasklab, "user-oauth-no-profile");
   const userId = `user-${randomUUID()}`;
-  const connected = await connectUser({ project: project(), resourceId, userId, body: { refresh_token: tasklab.issueTokens().refreshToken } });
+  const connected = await connectUser({ project: project(), resourceId, userId, body: { refresh_token: tasklab.issueTokens().refreshToken }, actor: SYSTEM_ACTOR });
   await expireStoredAccessToken(connected.id, tasklab);
   tasklab.reset();
   return { resourceId, userId };
@@ -102,7 +103,7 @@ describe("a reconnect during a refresh", () => {
     await wait(300);
     expect(tokenStatuses(tasklab)).toEqual([0]); // the refresh is waiting for its answer
     const reconnected = tasklab.issueTokens();
-    await connectUser({ project: project(), resourceId, userId, body: { access_token: reconnected.accessToken, refresh_token: reconnected.refreshToken } });
+    await connectUser({ project: project(), resourceId, userId, body: { access_token: reconnected.accessToken, refresh_token: reconnected.refreshToken }, actor: SYSTEM_ACTOR });
     expect((await inFlight).status).toBe(200);
 
     const row = (await getUserConnection({ projectId, resourceId, userId }))!;

@@ -14,6 +14,7 @@ import {
   type TickJob,
 } from "./engine";
 import { executeStepJob } from "./execute";
+import { deleteExpiredAuditEvents } from "@/lib/audit/audit-log";
 import { deleteExpiredWebhookEvents } from "@/lib/webhooks/intake";
 import { deleteExpiredRuns, runScheduledTick } from "./runs";
 
@@ -61,5 +62,6 @@ export async function startWorkflowWorkers(): Promise<void> {
   await boss.work(RETENTION_QUEUE, { pollingIntervalSeconds: 60 }, async () => {
     await deleteExpiredRuns();
     await deleteExpiredWebhookEvents();
+    await deleteExpiredAuditEvents();
   });
 }

@@ -4,8 +4,8 @@ import { setWorkflowEnablement } from "@/lib/workflows/enablement";
 
 const METHODS = "POST, OPTIONS";
 
-export const POST = sdkServerRoute(METHODS, ({ project, caller, params }) =>
-  setWorkflowEnablement({ projectId: project.id, caller, workflowId: params.workflowId ?? "", enabled: false }),
+export const POST = sdkServerRoute(METHODS, ({ project, caller, actor, params }) =>
+  setWorkflowEnablement({ projectId: project.id, caller, workflowId: params.workflowId ?? "", enabled: false, actor }),
 );
 
 export const OPTIONS = sdkPreflight(METHODS);
