@@ -95,7 +95,10 @@ export default async function AuditLogPage({ params, searchParams }: { params: P
           </Link>
         )}
       </Form>
-      <p className="text-xs text-slate-500">Days are in UTC; From and To are both included.</p>
+      <p className="text-xs text-slate-500">
+        Actor matches an email, a Secret Key&apos;s name, a Connected User&apos;s ID or System; Object name matches any part of
+        the name. Days are in UTC, From and To both included.
+      </p>
 
       {page.events.length === 0 ? (
         <div className="rounded-lg border border-dashed border-slate-300 bg-white px-6 py-8 text-center text-sm text-slate-600">
