@@ -9,6 +9,8 @@ async function expectNoAxeViolations(page: Page) {
 }
 
 test("Settings → Audit Log lists a rename and a secret key created, by the signed-in user, and filters by object", async ({ browser }) => {
+  // Sign-up, two forms, two pages, an axe scan and three filters: more than the default 30 s on a busy machine.
+  test.slow();
   const alice = await newUser(browser, "alice");
   const { page } = alice;
   const tabs = page.getByRole("navigation", { name: "Settings" });
@@ -63,6 +65,8 @@ test("Settings → Audit Log lists a rename and a secret key created, by the sig
 });
 
 test("a member reads the Audit Log; a non-member gets a 404", async ({ browser }) => {
+  // Three sign-ups (each hashes a password) before the first check.
+  test.slow();
   const alice = await newUser(browser, "alice");
   const bob = await newUser(browser, "bob");
   const mallory = await newUser(browser, "mallory");
