@@ -10,6 +10,7 @@ import { generateSecretKey } from "@/lib/auth/secret-keys";
 import { connectUser } from "@/lib/connections/connect";
 import { encryptConnectionCredentials } from "@/lib/connections/credentials";
 import { projectWithSigningKey, publishedTaskLabResource, signUserToken } from "@/e2e/support/connect-fixtures";
+import { SYSTEM_ACTOR } from "@/lib/audit/audit-log";
 
 export interface BenchData {
   projectId: string;
@@ -29,9 +30,9 @@ export async function createBenchData(tasklabUrl: string): Promise<BenchData> {
   // publishedTaskLabResource reads only the fixture's url.
   const resourceId = await publishedTaskLabResource(project.projectId, { url: tasklabUrl } as TaskLab);
   const secret = generateSecretKey();
-  await createSecretKey({ projectId: project.projectId, name: "bench", prefix: secret.prefix, hash: secret.hash });
+  await createSecretKey({ projectId: project.projectId, name: "bench", prefix: secret.prefix, hash: secret.hash, actor: SYSTEM_ACTOR });
   // The request runs make tens of thousands of Secret Key calls a minute: far over the default 6000.
-  await setSecretKeyRateLimit({ projectId: project.projectId, limit: 1_000_000 });
+  await setSecretKeyRateLimit({ projectId: project.projectId, limit: 1_000_000, actor: SYSTEM_ACTOR });
   return {
     projectId: project.projectId,
     resourceId,
@@ -61,6 +62,7 @@ export async function connectUsers(
         resourceId: data.resourceId,
         userId: userIds[i]!,
         body: { refresh_token: refreshTokens[i]! },
+        actor: SYSTEM_ACTOR,
       });
     }
   };
@@ -90,6 +92,8 @@ export async function storeConnections(
         encrypt: (connectionId) => encryptConnectionCredentials(connectionId, { access_token: tokens.accessTokens[i]!, refresh_token: tokens.refreshTokens[i]! }),
         profile: null,
         accessTokenExpiresAt,
+        actor: SYSTEM_ACTOR,
+        changes: ["credentials.access_token", "credentials.refresh_token"],
       });
     }
   };

@@ -31,6 +31,7 @@ import { encryptResourceSecret } from "@/lib/resources/secrets";
 import { WEBHOOK_SECRET, webhookSettingsSchema } from "@/lib/webhooks/settings";
 import { freePort, type Managed, startProcess, waitForHttpOk, waitForLine } from "./processes";
 import type { BenchData } from "./setup";
+import { SYSTEM_ACTOR } from "@/lib/audit/audit-log";
 
 export interface WebhookBenchRow {
   name: string;
@@ -167,12 +168,14 @@ export async function runWebhookBench(options: WebhookBenchOptions): Promise<{ r
     userMatchField: { kind: "user_id" },
     eventIdTemplate: "{{headers.webhook-id}}",
   });
-  if (!(await saveWebhookSettings({ projectId: data.projectId, resourceId: data.resourceId, webhook }))) throw new Error("could not save the webhook settings");
+  if (!(await saveWebhookSettings({ projectId: data.projectId, resourceId: data.resourceId, webhook, actor: SYSTEM_ACTOR, changes: [] }))) throw new Error("could not save the webhook settings");
   await saveResource({
     projectId: data.projectId,
     resourceId: data.resourceId,
     update: {},
     setSecrets: [encryptResourceSecret(data.resourceId, WEBHOOK_SECRET, secret)],
+    actor: SYSTEM_ACTOR,
+    changes: [],
   });
   // One deployed workflow on TaskLab Triggers → task.created: every event starts one run.
   const definition: StoredWorkflowDefinition = {
@@ -181,9 +184,9 @@ export async function runWebhookBench(options: WebhookBenchOptions): Promise<{ r
       { key: "get_task", type: "request", resourceId: data.resourceId, method: "GET", path: "/tasks/{{trigger.payload.task.id}}", query: [], headers: [], body: "", retries: true },
     ],
   };
-  const workflow = await createWorkflow({ projectId: data.projectId, name: "Bench webhook workflow" });
-  await saveWorkflowDraft({ projectId: data.projectId, workflowId: workflow.id, name: workflow.name, draft: definition, sampleTrigger: {} });
-  const deployed = await deployWorkflowVersion({ projectId: data.projectId, workflowId: workflow.id, definition });
+  const workflow = await createWorkflow({ projectId: data.projectId, name: "Bench webhook workflow", actor: SYSTEM_ACTOR });
+  await saveWorkflowDraft({ projectId: data.projectId, workflowId: workflow.id, name: workflow.name, draft: definition, sampleTrigger: {}, actor: SYSTEM_ACTOR, changes: [] });
+  const deployed = await deployWorkflowVersion({ projectId: data.projectId, workflowId: workflow.id, definition, actor: SYSTEM_ACTOR });
   if (!("version" in deployed)) throw new Error(`could not deploy the webhook bench workflow: ${deployed.conflict}`);
 
   // The server.

@@ -20,6 +20,7 @@ import { getWorkflowEngine, stopWorkflowEngine } from "@/lib/workflows/engine";
 import { sendAppEvent } from "@/lib/workflows/triggers";
 import { type Managed, startProcess, waitForLine } from "./processes";
 import type { BenchData } from "./setup";
+import { SYSTEM_ACTOR } from "@/lib/audit/audit-log";
 
 export interface WorkflowBenchRow {
   name: string;
@@ -162,9 +163,9 @@ export async function runWorkflowBench(options: WorkflowBenchOptions): Promise<{
     trigger: { kind: "app_event", eventName: EVENT },
     steps: [{ key: "list_tasks", type: "request", resourceId: data.resourceId, method: "GET", path: "/tasks", query: [], headers: [], body: "", retries: true }],
   };
-  const workflow = await createWorkflow({ projectId: data.projectId, name: "Bench workflow" });
-  await saveWorkflowDraft({ projectId: data.projectId, workflowId: workflow.id, name: workflow.name, draft: definition, sampleTrigger: {} });
-  const deployed = await deployWorkflowVersion({ projectId: data.projectId, workflowId: workflow.id, definition });
+  const workflow = await createWorkflow({ projectId: data.projectId, name: "Bench workflow", actor: SYSTEM_ACTOR });
+  await saveWorkflowDraft({ projectId: data.projectId, workflowId: workflow.id, name: workflow.name, draft: definition, sampleTrigger: {}, actor: SYSTEM_ACTOR, changes: [] });
+  const deployed = await deployWorkflowVersion({ projectId: data.projectId, workflowId: workflow.id, definition, actor: SYSTEM_ACTOR });
   if (!("version" in deployed)) throw new Error(`could not deploy the bench workflow: ${deployed.conflict}`);
 
   const sendRun = (phase: string) => (i: number) =>

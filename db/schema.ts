@@ -425,3 +425,43 @@ export const webhookEvents = pgTable(
 );
 
 export type WebhookEvent = typeof webhookEvents.$inferSelect;
+
+// ---------------------------------------------------------------- Audit log
+
+/** Who made a change: a team member in the dashboard, the team's backend with a Secret Key, a Connected User with a User Token, or Switchboard itself. */
+export const auditActorKind = pgEnum("audit_actor_kind", ["user", "api", "connected_user", "system"]);
+
+/** One field an audited change touched: its name only — never a value (secrets included). */
+export type AuditChanges = string[];
+
+/**
+ * Every configuration change of a project (Settings → Audit Log), written in the transaction
+ * of the change itself. Actor and object names are copied as they were at the time.
+ */
+export const auditEvents = pgTable(
+  "audit_events",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    projectId: uuid("project_id")
+      .notNull()
+      .references(() => projects.id, { onDelete: "cascade" }),
+    // The statement's own time, not the transaction's: one transaction's events keep their order.
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().default(sql`clock_timestamp()`),
+    actorKind: auditActorKind("actor_kind").notNull(),
+    // The user's id, the Secret Key's id or the Connected User's id; null for the system.
+    actorId: text("actor_id"),
+    // The user's email, the Secret Key's name, the Connected User's id, "System".
+    actorName: text("actor_name").notNull(),
+    action: text("action").notNull(),
+    objectType: text("object_type").notNull(),
+    objectId: text("object_id").notNull(),
+    objectName: text("object_name").notNull(),
+    changes: jsonb("changes").$type<AuditChanges>().notNull().default([]),
+  },
+  (table) => [
+    index("audit_events_project_created_idx").on(table.projectId, table.createdAt.desc(), table.id.desc()),
+    check("audit_events_action_format", sql`${table.action} ~ '^[a-z_]+\\.[a-z_]+$'`),
+  ],
+);
+
+export type AuditEvent = typeof auditEvents.$inferSelect;

@@ -5,6 +5,7 @@ import { z } from "zod";
 import { MAX_CONFIG_BODY_BYTES } from "@/lib/as-code/api-schema";
 import { exportResource, importResource } from "@/lib/as-code/resource";
 import { exportWorkflow, importWorkflow } from "@/lib/as-code/workflow";
+import { dashboardActor } from "@/lib/audit/audit-log";
 import { AppError } from "@/lib/errors";
 import { projectIdSchema } from "@/lib/projects/schema";
 import { projectAction } from "@/server/action";
@@ -38,14 +39,14 @@ function parseJson(json: string): unknown {
 }
 
 /** Imports a resource document as a new draft; answers where to go: its first step with a secret to enter. */
-export const importResourceConfig = projectAction(importInput, async ({ projectId, json }) => {
-  const { resourceId, openStep } = await importResource({ projectId, document: parseJson(json) });
+export const importResourceConfig = projectAction(importInput, async ({ projectId, json }, { user }) => {
+  const { resourceId, openStep } = await importResource({ projectId, document: parseJson(json), actor: dashboardActor(user) });
   revalidatePath(`/projects/${projectId}/resources`);
   return { ok: true, data: { href: `/projects/${projectId}/resources/${resourceId}/${openStep}` } };
 });
 
-export const importWorkflowConfig = projectAction(importInput, async ({ projectId, json }) => {
-  const { workflowId } = await importWorkflow({ projectId, document: parseJson(json) });
+export const importWorkflowConfig = projectAction(importInput, async ({ projectId, json }, { user }) => {
+  const { workflowId } = await importWorkflow({ projectId, document: parseJson(json), actor: dashboardActor(user) });
   revalidatePath(`/projects/${projectId}/workflows`);
   return { ok: true, data: { href: `/projects/${projectId}/workflows/${workflowId}` } };
 });

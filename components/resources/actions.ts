@@ -3,6 +3,7 @@
 import { z } from "zod";
 import { deleteResource as deleteResourceRow, getResource } from "@/db/queries/resources";
 import { projectAction } from "@/server/action";
+import { dashboardActor } from "@/lib/audit/audit-log";
 import { projectIdSchema } from "@/lib/projects/schema";
 import { createResourceDraft, saveResourceStep as saveStep } from "@/lib/resources/save-step";
 import { RESOURCE_WIZARD_STEPS } from "@/lib/resources/schema";
@@ -18,9 +19,9 @@ import {
 // whose earlier steps decide what the later ones may contain.
 const stepValues = z.record(z.string(), z.unknown());
 
-export const createResource = projectAction(z.object({ projectId: projectIdSchema, values: stepValues }), async ({ projectId, values }) => ({
+export const createResource = projectAction(z.object({ projectId: projectIdSchema, values: stepValues }), async ({ projectId, values }, { user }) => ({
   ok: true,
-  data: await createResourceDraft({ projectId, values }),
+  data: await createResourceDraft({ projectId, values, actor: dashboardActor(user) }),
 }));
 
 export const saveResourceStep = projectAction(
@@ -30,25 +31,25 @@ export const saveResourceStep = projectAction(
     step: z.enum(RESOURCE_WIZARD_STEPS),
     values: stepValues,
   }),
-  async (input) => ({ ok: true, data: await saveStep(input) }),
+  async (input, { user }) => ({ ok: true, data: await saveStep({ ...input, actor: dashboardActor(user) }) }),
 );
 
 export const deleteResource = projectAction(
   z.object({ projectId: projectIdSchema, resourceId: z.uuid() }),
-  async ({ projectId, resourceId }) => {
+  async ({ projectId, resourceId }, { user }) => {
     // A deployed workflow's request steps would fail on every run: refused, naming the workflows.
     await assertResourceNotInDeployedWorkflows({ projectId, resourceId });
-    const deleted = await deleteResourceRow({ projectId, resourceId });
+    const deleted = await deleteResourceRow({ projectId, resourceId, actor: dashboardActor(user) });
     return deleted ? { ok: true, data: undefined } : { ok: false, formError: "Resource not found." };
   },
 );
 
 export const saveTestCredentials = projectAction(
   z.object({ projectId: projectIdSchema, resourceId: z.uuid(), values: z.record(z.string(), z.string()) }),
-  async ({ projectId, resourceId, values }) => {
+  async ({ projectId, resourceId, values }, { user }) => {
     const resource = await getResource({ projectId, resourceId });
     if (!resource) return { ok: false, formError: "Resource not found." };
-    await saveTestCredentialsForResource({ resource, values });
+    await saveTestCredentialsForResource({ resource, values, actor: dashboardActor(user) });
     return { ok: true, data: undefined };
   },
 );
@@ -66,7 +67,7 @@ export const sendTestRequest = projectAction(
   }),
 );
 
-export const publishResource = projectAction(z.object({ projectId: projectIdSchema, resourceId: z.uuid() }), async (input) => {
-  await publishResourceDraft(input);
+export const publishResource = projectAction(z.object({ projectId: projectIdSchema, resourceId: z.uuid() }), async (input, { user }) => {
+  await publishResourceDraft({ ...input, actor: dashboardActor(user) });
   return { ok: true, data: undefined };
 });

@@ -3,6 +3,7 @@
 import { z } from "zod";
 import { deleteConnection } from "@/db/queries/connections";
 import { projectAction, type ActionResult } from "@/server/action";
+import { dashboardActor } from "@/lib/audit/audit-log";
 import { projectIdSchema } from "@/lib/projects/schema";
 
 const disconnectUserSchema = z.object({
@@ -12,7 +13,7 @@ const disconnectUserSchema = z.object({
 });
 
 /** Deletes one Connected User's connection (credentials and profile) to a resource of the project. */
-export const disconnectUser = projectAction(disconnectUserSchema, async ({ projectId, resourceId, userId }): Promise<ActionResult> => {
-  const deleted = await deleteConnection({ projectId, resourceId, userId });
+export const disconnectUser = projectAction(disconnectUserSchema, async ({ projectId, resourceId, userId }, { user }): Promise<ActionResult> => {
+  const deleted = await deleteConnection({ projectId, resourceId, userId, actor: dashboardActor(user) });
   return deleted ? { ok: true, data: undefined } : { ok: false, formError: "This user has no connection." };
 });

@@ -2,6 +2,8 @@ import "server-only";
 import { and, eq, isNull, lt, or, sql } from "drizzle-orm";
 import { getDb } from "../client";
 import { connections, type Connection } from "../schema";
+import { recordAuditEvent } from "./audit-events";
+import { connectionAuditObject } from "./connections";
 
 /**
  * Takes the connection's refresh lease in one atomic UPDATE, if nobody holds an unexpired
@@ -71,7 +73,10 @@ export async function releaseRefreshLease({ connectionId, leaseId }: { connectio
     .where(and(eq(connections.id, connectionId), eq(connections.refreshLeaseId, leaseId)));
 }
 
-/** Releases the lease after a failed refresh; `invalidReason` marks the connection INVALID. */
+/**
+ * Releases the lease after a failed refresh; `invalidReason` marks the connection INVALID, which
+ * the audit log records as Switchboard's own change, in the same transaction.
+ */
 export async function failRefresh({
   connectionId,
   leaseId,
@@ -84,14 +89,26 @@ export async function failRefresh({
   invalidReason?: string;
 }): Promise<void> {
   const db = await getDb();
-  await db
-    .update(connections)
-    .set({
-      failureCount: sql`${connections.failureCount} + 1`,
-      refreshLeaseId: null,
-      refreshLeaseUntil: null,
-      updatedAt: sql`now()`,
-      ...(invalidReason ? { status: "INVALID" as const, invalidReason } : {}),
-    })
-    .where(heldBy(connectionId, leaseId, credentialsVersion));
+  await db.transaction(async (tx) => {
+    const [failed] = await tx
+      .update(connections)
+      .set({
+        failureCount: sql`${connections.failureCount} + 1`,
+        refreshLeaseId: null,
+        refreshLeaseUntil: null,
+        updatedAt: sql`now()`,
+        ...(invalidReason ? { status: "INVALID" as const, invalidReason } : {}),
+      })
+      .where(heldBy(connectionId, leaseId, credentialsVersion))
+      .returning();
+    if (failed && invalidReason) {
+      await recordAuditEvent(tx, {
+        projectId: failed.projectId,
+        actor: { kind: "system" },
+        action: "connection.invalidated",
+        object: await connectionAuditObject(tx, failed),
+        changes: ["status"],
+      });
+    }
+  });
 }

@@ -2,7 +2,8 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import { and, desc, eq, sql } from "drizzle-orm";
 import { getDb, preparedStatement } from "../client";
-import { connections, resourceTestRuns, type Connection, type ResourceTestRun } from "../schema";
+import { connections, resources, resourceTestRuns, type Connection, type ResourceTestRun } from "../schema";
+import { type AuditActor, type AuditEventInput, recordAuditEvent, type Transaction } from "./audit-events";
 
 // Every write that replaces a row's credentials from outside a refresh bumps credentials_version
 // and clears the refresh lease, so that a refresh already in flight cannot overwrite them.
@@ -14,6 +15,16 @@ const replacedCredentials = {
   refreshLeaseId: null,
   refreshLeaseUntil: null,
 };
+
+/** How the audit log names a connection: its resource's name, and whose it is. */
+export async function connectionAuditObject(
+  tx: Transaction,
+  connection: Pick<Connection, "id" | "resourceId" | "kind" | "userId">,
+): Promise<AuditEventInput["object"]> {
+  const [resource] = await tx.select({ name: resources.name }).from(resources).where(eq(resources.id, connection.resourceId));
+  const owner = connection.kind === "user" ? `user ${connection.userId}` : `${connection.kind} connection`;
+  return { type: "connection", id: connection.id, name: `${resource?.name ?? connection.resourceId}: ${owner}` };
+}
 
 export async function getConnection({ connectionId }: { connectionId: string }): Promise<Connection | undefined> {
   const db = await getDb();
@@ -65,6 +76,7 @@ export async function saveResourceConnection({
   accessTokenExpiresAt,
   grantFingerprint,
   onlyWhenGrantChanged = false,
+  audit,
 }: {
   projectId: string;
   resourceId: string;
@@ -73,9 +85,20 @@ export async function saveResourceConnection({
   accessTokenExpiresAt: Date | null;
   grantFingerprint: string | null;
   onlyWhenGrantChanged?: boolean;
+  /** A change someone made (test credentials entered), recorded with the write. */
+  audit?: { actor: AuditActor; changes: string[] };
 }): Promise<Connection> {
   const db = await getDb();
   return db.transaction(async (tx) => {
+    const saved = await writeResourceConnection(tx);
+    if (audit) {
+      const object = await connectionAuditObject(tx, saved);
+      await recordAuditEvent(tx, { projectId, actor: audit.actor, action: "connection.updated", object, changes: audit.changes });
+    }
+    return saved;
+  });
+
+  async function writeResourceConnection(tx: Transaction): Promise<Connection> {
     const id = randomUUID();
     const [inserted] = await tx
       .insert(connections)
@@ -95,7 +118,7 @@ export async function saveResourceConnection({
       .where(eq(connections.id, existing!.id))
       .returning();
     return updated!;
-  });
+  }
 }
 
 export async function deleteResourceConnection({ resourceId, kind }: { resourceId: string; kind: "test" | "app" }): Promise<void> {
@@ -141,6 +164,8 @@ export async function upsertConnection({
   encrypt,
   profile,
   accessTokenExpiresAt,
+  actor,
+  changes,
 }: {
   projectId: string;
   resourceId: string;
@@ -148,6 +173,9 @@ export async function upsertConnection({
   encrypt: (connectionId: string) => string;
   profile: Record<string, unknown> | null;
   accessTokenExpiresAt: Date | null;
+  actor: AuditActor;
+  /** The names of the credentials given. */
+  changes: string[];
 }): Promise<Connection> {
   const db = await getDb();
   return db.transaction(async (tx) => {
@@ -158,7 +186,10 @@ export async function upsertConnection({
       .values({ id, projectId, resourceId, kind: "user", userId, credentials: encrypt(id), profile, accessTokenExpiresAt, refreshedAt: now })
       .onConflictDoNothing({ target: [connections.resourceId, connections.userId], where: sql`${connections.kind} = 'user'` })
       .returning();
-    if (inserted) return inserted;
+    if (inserted) {
+      await recordAuditEvent(tx, { projectId, actor, action: "connection.created", object: await connectionAuditObject(tx, inserted), changes });
+      return inserted;
+    }
     const [existing] = await tx
       .select({ id: connections.id })
       .from(connections)
@@ -169,6 +200,7 @@ export async function upsertConnection({
       .set({ ...replacedCredentials, credentials: encrypt(existing!.id), profile, accessTokenExpiresAt, updatedAt: now, refreshedAt: now })
       .where(eq(connections.id, existing!.id))
       .returning();
+    await recordAuditEvent(tx, { projectId, actor, action: "connection.replaced", object: await connectionAuditObject(tx, updated!), changes });
     return updated!;
   });
 }
@@ -187,15 +219,29 @@ export async function setSubscriptionStatus({
   await db.update(connections).set({ subscriptionStatus: status, subscriptionError: error }).where(eq(connections.id, connectionId));
 }
 
-export async function deleteConnection({ projectId, resourceId, userId }: { projectId: string; resourceId: string; userId: string }): Promise<boolean> {
+export async function deleteConnection({
+  projectId,
+  resourceId,
+  userId,
+  actor,
+}: {
+  projectId: string;
+  resourceId: string;
+  userId: string;
+  actor: AuditActor;
+}): Promise<boolean> {
   const db = await getDb();
-  const deleted = await db
-    .delete(connections)
-    .where(
-      and(eq(connections.projectId, projectId), eq(connections.resourceId, resourceId), eq(connections.kind, "user"), eq(connections.userId, userId)),
-    )
-    .returning({ id: connections.id });
-  return deleted.length > 0;
+  return db.transaction(async (tx) => {
+    const [deleted] = await tx
+      .delete(connections)
+      .where(
+        and(eq(connections.projectId, projectId), eq(connections.resourceId, resourceId), eq(connections.kind, "user"), eq(connections.userId, userId)),
+      )
+      .returning();
+    if (!deleted) return false;
+    await recordAuditEvent(tx, { projectId, actor, action: "connection.deleted", object: await connectionAuditObject(tx, deleted) });
+    return true;
+  });
 }
 
 /** A Connected User's connections in a project, by resource. */

@@ -11,6 +11,7 @@ import {
   renameProject,
 } from "./projects";
 import { createUserWithProject, findUserByEmail } from "./users";
+import { SYSTEM_ACTOR } from "@/lib/audit/audit-log";
 
 async function newAccount(prefix: string) {
   const email = `${prefix}-${randomUUID()}@example.test`;
@@ -44,7 +45,7 @@ describe("accounts and projects", () => {
   it("creates and renames projects", async () => {
     const { user } = await newAccount("creator");
     const project = await createProject({ userId: user.id, name: "Second API" });
-    await renameProject({ projectId: project.id, name: "Renamed API" });
+    await renameProject({ projectId: project.id, name: "Renamed API", actor: SYSTEM_ACTOR });
     expect((await listProjectsForUser({ userId: user.id })).map((p) => p.name)).toEqual(["My project", "Renamed API"]);
   });
 
@@ -52,12 +53,12 @@ describe("accounts and projects", () => {
     const owner = await newAccount("owner");
     const other = await newAccount("member");
 
-    expect(await addProjectMember({ projectId: owner.projectId, email: "nobody@example.test" })).toEqual({
+    expect(await addProjectMember({ projectId: owner.projectId, email: "nobody@example.test", actor: SYSTEM_ACTOR })).toEqual({
       ok: false,
       reason: "no-such-user",
     });
-    expect(await addProjectMember({ projectId: owner.projectId, email: other.email })).toEqual({ ok: true });
-    expect(await addProjectMember({ projectId: owner.projectId, email: other.email })).toEqual({
+    expect(await addProjectMember({ projectId: owner.projectId, email: other.email, actor: SYSTEM_ACTOR })).toEqual({ ok: true });
+    expect(await addProjectMember({ projectId: owner.projectId, email: other.email, actor: SYSTEM_ACTOR })).toEqual({
       ok: false,
       reason: "already-member",
     });
@@ -66,12 +67,12 @@ describe("accounts and projects", () => {
       [other.email, "member"],
     ]);
 
-    expect(await removeProjectMember({ projectId: owner.projectId, userId: owner.user.id })).toEqual({
+    expect(await removeProjectMember({ projectId: owner.projectId, userId: owner.user.id, actor: SYSTEM_ACTOR })).toEqual({
       ok: false,
       reason: "owner",
     });
-    expect(await removeProjectMember({ projectId: owner.projectId, userId: other.user.id })).toEqual({ ok: true });
-    expect(await removeProjectMember({ projectId: owner.projectId, userId: other.user.id })).toEqual({
+    expect(await removeProjectMember({ projectId: owner.projectId, userId: other.user.id, actor: SYSTEM_ACTOR })).toEqual({ ok: true });
+    expect(await removeProjectMember({ projectId: owner.projectId, userId: other.user.id, actor: SYSTEM_ACTOR })).toEqual({
       ok: false,
       reason: "not-a-member",
     });

@@ -2,6 +2,7 @@ import "server-only";
 import { and, asc, eq } from "drizzle-orm";
 import { getDb } from "../client";
 import { projectMembers, projects, users, type Project, type ProjectRole } from "../schema";
+import { type AuditActor, recordAuditEvent } from "./audit-events";
 
 export interface ProjectMembership {
   project: Project;
@@ -44,25 +45,39 @@ export async function createProject({ userId, name }: { userId: string; name: st
   });
 }
 
-export async function renameProject({ projectId, name }: { projectId: string; name: string }): Promise<void> {
+type ProjectSettings = Partial<Pick<Project, "name" | "allowPrivateNetwork" | "allowedOrigins" | "secretKeyRateLimit">>;
+
+/**
+ * Changes the project's own settings (its name, network setting, allowed origins) and records
+ * which of them changed — names only — in the same transaction.
+ */
+async function updateProjectSettings({ projectId, actor, set }: { projectId: string; actor: AuditActor; set: ProjectSettings }): Promise<void> {
   const db = await getDb();
-  await db.update(projects).set({ name }).where(eq(projects.id, projectId));
+  await db.transaction(async (tx) => {
+    const [before] = await tx.select().from(projects).where(eq(projects.id, projectId)).for("update");
+    if (!before) return;
+    const [after] = await tx.update(projects).set(set).where(eq(projects.id, projectId)).returning();
+    const changes = (Object.keys(set) as (keyof ProjectSettings)[]).filter((key) => JSON.stringify(before[key]) !== JSON.stringify(after![key]));
+    if (changes.length) {
+      await recordAuditEvent(tx, { projectId, actor, action: "project.updated", object: { type: "project", id: projectId, name: after!.name }, changes });
+    }
+  });
 }
 
-export async function setAllowPrivateNetwork({ projectId, allow }: { projectId: string; allow: boolean }): Promise<void> {
-  const db = await getDb();
-  await db.update(projects).set({ allowPrivateNetwork: allow }).where(eq(projects.id, projectId));
+export async function renameProject({ projectId, name, actor }: { projectId: string; name: string; actor: AuditActor }): Promise<void> {
+  await updateProjectSettings({ projectId, actor, set: { name } });
 }
 
-export async function setAllowedOrigins({ projectId, origins }: { projectId: string; origins: string[] }): Promise<void> {
-  const db = await getDb();
-  await db.update(projects).set({ allowedOrigins: origins }).where(eq(projects.id, projectId));
+export async function setAllowPrivateNetwork({ projectId, allow, actor }: { projectId: string; allow: boolean; actor: AuditActor }): Promise<void> {
+  await updateProjectSettings({ projectId, actor, set: { allowPrivateNetwork: allow } });
 }
 
-/** What the Connect API needs of a project on every call; undefined when there is no such project. */
-export async function setSecretKeyRateLimit({ projectId, limit }: { projectId: string; limit: number }): Promise<void> {
-  const db = await getDb();
-  await db.update(projects).set({ secretKeyRateLimit: limit }).where(eq(projects.id, projectId));
+export async function setAllowedOrigins({ projectId, origins, actor }: { projectId: string; origins: string[]; actor: AuditActor }): Promise<void> {
+  await updateProjectSettings({ projectId, actor, set: { allowedOrigins: origins } });
+}
+
+export async function setSecretKeyRateLimit({ projectId, limit, actor }: { projectId: string; limit: number; actor: AuditActor }): Promise<void> {
+  await updateProjectSettings({ projectId, actor, set: { secretKeyRateLimit: limit } });
 }
 
 export async function getProjectForSdk({ projectId }: { projectId: string }) {
@@ -91,16 +106,28 @@ export async function listProjectMembers({ projectId }: { projectId: string }) {
 
 export type AddMemberResult = { ok: true } | { ok: false; reason: "no-such-user" | "already-member" };
 
-export async function addProjectMember({ projectId, email }: { projectId: string; email: string }): Promise<AddMemberResult> {
+export async function addProjectMember({
+  projectId,
+  email,
+  actor,
+}: {
+  projectId: string;
+  email: string;
+  actor: AuditActor;
+}): Promise<AddMemberResult> {
   const db = await getDb();
-  const [user] = await db.select({ id: users.id }).from(users).where(eq(users.email, email)).limit(1);
-  if (!user) return { ok: false, reason: "no-such-user" };
-  const inserted = await db
-    .insert(projectMembers)
-    .values({ projectId, userId: user.id, role: "member" })
-    .onConflictDoNothing()
-    .returning({ userId: projectMembers.userId });
-  return inserted.length > 0 ? { ok: true } : { ok: false, reason: "already-member" };
+  return db.transaction(async (tx): Promise<AddMemberResult> => {
+    const [user] = await tx.select({ id: users.id, email: users.email }).from(users).where(eq(users.email, email)).limit(1);
+    if (!user) return { ok: false, reason: "no-such-user" };
+    const inserted = await tx
+      .insert(projectMembers)
+      .values({ projectId, userId: user.id, role: "member" })
+      .onConflictDoNothing()
+      .returning({ userId: projectMembers.userId });
+    if (!inserted.length) return { ok: false, reason: "already-member" };
+    await recordAuditEvent(tx, { projectId, actor, action: "member.added", object: { type: "member", id: user.id, name: user.email } });
+    return { ok: true };
+  });
 }
 
 export type RemoveMemberResult = { ok: true } | { ok: false; reason: "not-a-member" | "owner" };
@@ -109,19 +136,27 @@ export type RemoveMemberResult = { ok: true } | { ok: false; reason: "not-a-memb
 export async function removeProjectMember({
   projectId,
   userId,
+  actor,
 }: {
   projectId: string;
   userId: string;
+  actor: AuditActor;
 }): Promise<RemoveMemberResult> {
   const db = await getDb();
-  const [member] = await db
-    .select({ role: projectMembers.role })
-    .from(projectMembers)
-    .where(and(eq(projectMembers.projectId, projectId), eq(projectMembers.userId, userId)));
-  if (!member) return { ok: false, reason: "not-a-member" };
-  if (member.role === "owner") return { ok: false, reason: "owner" };
-  await db
-    .delete(projectMembers)
-    .where(and(eq(projectMembers.projectId, projectId), eq(projectMembers.userId, userId), eq(projectMembers.role, "member")));
-  return { ok: true };
+  return db.transaction(async (tx): Promise<RemoveMemberResult> => {
+    const [member] = await tx
+      .select({ role: projectMembers.role, email: users.email })
+      .from(projectMembers)
+      .innerJoin(users, eq(users.id, projectMembers.userId))
+      .where(and(eq(projectMembers.projectId, projectId), eq(projectMembers.userId, userId)));
+    if (!member) return { ok: false, reason: "not-a-member" };
+    if (member.role === "owner") return { ok: false, reason: "owner" };
+    const deleted = await tx
+      .delete(projectMembers)
+      .where(and(eq(projectMembers.projectId, projectId), eq(projectMembers.userId, userId), eq(projectMembers.role, "member")))
+      .returning({ userId: projectMembers.userId });
+    if (!deleted.length) return { ok: false, reason: "not-a-member" };
+    await recordAuditEvent(tx, { projectId, actor, action: "member.removed", object: { type: "member", id: userId, name: member.email } });
+    return { ok: true };
+  });
 }

@@ -1,7 +1,8 @@
 import "server-only";
 import { and, desc, eq, inArray, isNotNull, sql } from "drizzle-orm";
 import { getDb, preparedStatement } from "../client";
-import { resourceSecrets, resources, type Resource } from "../schema";
+import { resourceSecrets, resources, type AuditChanges, type Resource } from "../schema";
+import { type AuditActor, recordAuditEvent } from "./audit-events";
 import { isUniqueViolation } from "./errors";
 
 export async function listResources({ projectId }: { projectId: string }): Promise<Resource[]> {
@@ -60,19 +61,26 @@ function nameConflict(error: unknown): NameConflict | undefined {
   return undefined;
 }
 
+const resourceObject = (row: Resource) => ({ type: "resource", id: row.id, name: row.name });
+
 /** A new draft: named (the Name step), or with its whole configuration (an import, lib/as-code). */
-export async function createResource(
-  values: {
-    projectId: string;
-    name: string;
-    slug: string;
-    stepReached: string;
-  } & Partial<Pick<Resource, "level" | "authType" | "grantType" | "config" | "webhook">>,
-): Promise<Resource | NameConflict> {
+export async function createResource({
+  actor,
+  ...values
+}: {
+  projectId: string;
+  name: string;
+  slug: string;
+  stepReached: string;
+  actor: AuditActor;
+} & Partial<Pick<Resource, "level" | "authType" | "grantType" | "config" | "webhook">>): Promise<Resource | NameConflict> {
   const db = await getDb();
   try {
-    const [row] = await db.insert(resources).values(values).returning();
-    return row!;
+    return await db.transaction(async (tx) => {
+      const [row] = await tx.insert(resources).values(values).returning();
+      await recordAuditEvent(tx, { projectId: values.projectId, actor, action: "resource.created", object: resourceObject(row!), changes: ["name"] });
+      return row!;
+    });
   } catch (error) {
     const conflict = nameConflict(error);
     if (conflict) return conflict;
@@ -86,7 +94,8 @@ export type ResourceUpdate = Partial<
 
 /**
  * Saves one wizard step in one transaction: the resource's fields, and its secrets —
- * `setSecrets` are written (already encrypted), `deleteSecrets` removed.
+ * `setSecrets` are written (already encrypted), `deleteSecrets` removed — and, when `changes`
+ * names any field, the audit event.
  */
 export async function saveResource({
   projectId,
@@ -94,12 +103,16 @@ export async function saveResource({
   update,
   setSecrets = [],
   deleteSecrets = [],
+  actor,
+  changes,
 }: {
   projectId: string;
   resourceId: string;
   update: ResourceUpdate;
   setSecrets?: Array<{ name: string; ciphertext: string }>;
   deleteSecrets?: readonly string[];
+  actor: AuditActor;
+  changes: AuditChanges;
 }): Promise<Resource | NameConflict | undefined> {
   const db = await getDb();
   try {
@@ -124,6 +137,7 @@ export async function saveResource({
             set: { ciphertext: secret.ciphertext, updatedAt: sql`now()` },
           });
       }
+      if (changes.length) await recordAuditEvent(tx, { projectId, actor, action: "resource.updated", object: resourceObject(row), changes });
       return row;
     });
   } catch (error) {
@@ -133,13 +147,14 @@ export async function saveResource({
   }
 }
 
-export async function deleteResource({ projectId, resourceId }: { projectId: string; resourceId: string }): Promise<boolean> {
+export async function deleteResource({ projectId, resourceId, actor }: { projectId: string; resourceId: string; actor: AuditActor }): Promise<boolean> {
   const db = await getDb();
-  const deleted = await db
-    .delete(resources)
-    .where(and(eq(resources.projectId, projectId), eq(resources.id, resourceId)))
-    .returning({ id: resources.id });
-  return deleted.length > 0;
+  return db.transaction(async (tx) => {
+    const [deleted] = await tx.delete(resources).where(and(eq(resources.projectId, projectId), eq(resources.id, resourceId))).returning();
+    if (!deleted) return false;
+    await recordAuditEvent(tx, { projectId, actor, action: "resource.deleted", object: resourceObject(deleted) });
+    return true;
+  });
 }
 
 export async function listResourceSecretNames({ resourceId }: { resourceId: string }): Promise<string[]> {
@@ -175,12 +190,17 @@ export async function publishResource({
   published,
   secrets,
   publishedSecretPrefix,
+  actor,
+  changes,
 }: {
   projectId: string;
   resourceId: string;
   published: NonNullable<Resource["published"]>;
   secrets: Array<{ name: string; ciphertext: string }>;
   publishedSecretPrefix: string;
+  actor: AuditActor;
+  /** What differs from the configuration published before. */
+  changes: AuditChanges;
 }): Promise<Resource | undefined> {
   const db = await getDb();
   return db.transaction(async (tx) => {
@@ -194,6 +214,7 @@ export async function publishResource({
       .delete(resourceSecrets)
       .where(and(eq(resourceSecrets.resourceId, resourceId), sql`starts_with(${resourceSecrets.name}, ${publishedSecretPrefix})`));
     if (secrets.length) await tx.insert(resourceSecrets).values(secrets.map((secret) => ({ resourceId, ...secret })));
+    await recordAuditEvent(tx, { projectId, actor, action: "resource.published", object: resourceObject(row), changes });
     return row;
   });
 }

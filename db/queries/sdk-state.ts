@@ -11,7 +11,7 @@ export interface ProjectSdkRow {
   secretKeyRateLimit: number;
   signingKeys: Array<{ kid: string; publicKeyJwk: Record<string, unknown> }>;
   /** The active Secret Keys' SHA-256 hashes. */
-  secretKeys: Array<{ id: string; hash: string }>;
+  secretKeys: Array<{ id: string; name: string; hash: string }>;
 }
 
 export async function getProjectSdkRow({ projectId }: { projectId: string }): Promise<ProjectSdkRow | undefined> {
@@ -29,7 +29,7 @@ export async function getProjectSdkRow({ projectId }: { projectId: string }): Pr
       select p.id, p.config_revision::text as revision, p.allowed_origins, p.allow_private_network, p.secret_key_rate_limit,
         coalesce((select json_agg(json_build_object('kid', k.kid, 'publicKeyJwk', k.public_key_jwk) order by k.created_at)
                   from signing_keys k where k.project_id = p.id and k.revoked_at is null), '[]'::json) as signing_keys,
-        coalesce((select json_agg(json_build_object('id', s.id, 'hash', s.hash))
+        coalesce((select json_agg(json_build_object('id', s.id, 'name', s.name, 'hash', s.hash))
                   from project_secret_keys s where s.project_id = p.id and s.revoked_at is null), '[]'::json) as secret_keys
       from projects p where p.id = ${projectId}`),
   );

@@ -2,11 +2,24 @@ import "server-only";
 import { and, asc, eq, isNull, sql } from "drizzle-orm";
 import { getDb } from "../client";
 import { projectSecretKeys, type ProjectSecretKey } from "../schema";
+import { type AuditActor, recordAuditEvent } from "./audit-events";
 
-export async function createSecretKey(values: { projectId: string; name: string; prefix: string; hash: string }): Promise<ProjectSecretKey> {
+export async function createSecretKey({
+  actor,
+  ...values
+}: {
+  projectId: string;
+  name: string;
+  prefix: string;
+  hash: string;
+  actor: AuditActor;
+}): Promise<ProjectSecretKey> {
   const db = await getDb();
-  const [row] = await db.insert(projectSecretKeys).values(values).returning();
-  return row!;
+  return db.transaction(async (tx) => {
+    const [row] = await tx.insert(projectSecretKeys).values(values).returning();
+    await recordAuditEvent(tx, { projectId: values.projectId, actor, action: "secret_key.created", object: { type: "secret_key", id: row!.id, name: row!.name } });
+    return row!;
+  });
 }
 
 export async function listSecretKeys({ projectId }: { projectId: string }) {
@@ -25,12 +38,16 @@ export async function listSecretKeys({ projectId }: { projectId: string }) {
     .orderBy(asc(projectSecretKeys.createdAt));
 }
 
-export async function revokeSecretKey({ projectId, keyId }: { projectId: string; keyId: string }): Promise<boolean> {
+export async function revokeSecretKey({ projectId, keyId, actor }: { projectId: string; keyId: string; actor: AuditActor }): Promise<boolean> {
   const db = await getDb();
-  const revoked = await db
-    .update(projectSecretKeys)
-    .set({ revokedAt: sql`now()` })
-    .where(and(eq(projectSecretKeys.projectId, projectId), eq(projectSecretKeys.id, keyId), isNull(projectSecretKeys.revokedAt)))
-    .returning({ id: projectSecretKeys.id });
-  return revoked.length > 0;
+  return db.transaction(async (tx) => {
+    const [revoked] = await tx
+      .update(projectSecretKeys)
+      .set({ revokedAt: sql`now()` })
+      .where(and(eq(projectSecretKeys.projectId, projectId), eq(projectSecretKeys.id, keyId), isNull(projectSecretKeys.revokedAt)))
+      .returning({ id: projectSecretKeys.id, name: projectSecretKeys.name });
+    if (!revoked) return false;
+    await recordAuditEvent(tx, { projectId, actor, action: "secret_key.revoked", object: { type: "secret_key", id: revoked.id, name: revoked.name } });
+    return true;
+  });
 }

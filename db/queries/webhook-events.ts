@@ -2,6 +2,7 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import { and, desc, eq, gte, inArray, lt, sql } from "drizzle-orm";
 import { getDb } from "../client";
+import { type AuditActor, recordAuditEvent } from "./audit-events";
 import {
   connections,
   resourceSecrets,
@@ -137,20 +138,25 @@ export async function saveWebhookSettings({
   resourceId,
   webhook,
   secret,
+  actor,
+  changes,
 }: {
   projectId: string;
   resourceId: string;
   webhook: NonNullable<typeof resources.$inferInsert.webhook>;
   secret?: { name: string; ciphertext: string } | { name: string; delete: true };
+  actor: AuditActor;
+  /** The settings' names that changed (the secret's too): recorded with the write when any did. */
+  changes: string[];
 }): Promise<boolean> {
   const db = await getDb();
   return db.transaction(async (tx) => {
-    const rows = await tx
+    const [row] = await tx
       .update(resources)
       .set({ webhook })
       .where(and(eq(resources.projectId, projectId), eq(resources.id, resourceId)))
-      .returning({ id: resources.id });
-    if (!rows.length) return false;
+      .returning({ id: resources.id, name: resources.name });
+    if (!row) return false;
     if (secret && "delete" in secret) {
       await tx.delete(resourceSecrets).where(and(eq(resourceSecrets.resourceId, resourceId), eq(resourceSecrets.name, secret.name)));
     } else if (secret) {
@@ -161,6 +167,9 @@ export async function saveWebhookSettings({
           target: [resourceSecrets.resourceId, resourceSecrets.name],
           set: { ciphertext: secret.ciphertext, updatedAt: sql`now()` },
         });
+    }
+    if (changes.length) {
+      await recordAuditEvent(tx, { projectId, actor, action: "resource.webhook_updated", object: { type: "resource", id: row.id, name: row.name }, changes });
     }
     return true;
   });

@@ -1,7 +1,8 @@
 import "server-only";
 import { and, asc, desc, eq, isNotNull, sql } from "drizzle-orm";
 import { getDb } from "../client";
-import { resources, workflowUserSettings, workflowVersions, workflows, type Workflow, type WorkflowVersion } from "../schema";
+import { resources, workflowUserSettings, workflowVersions, workflows, type AuditChanges, type Workflow, type WorkflowVersion } from "../schema";
+import { type AuditActor, recordAuditEvent } from "./audit-events";
 import type { StoredTrigger, StoredWorkflowDefinition } from "../workflow-definition";
 
 const jsonb = (value: unknown) => sql`${JSON.stringify(value)}::jsonb`;
@@ -11,20 +12,27 @@ function parseJsonb<T>(value: unknown): T | null {
   return (typeof value === "string" ? JSON.parse(value) : value) as T | null;
 }
 
+const workflowObject = (row: { id: string; name: string }) => ({ type: "workflow", id: row.id, name: row.name });
+
 export async function createWorkflow({
   projectId,
   name,
   draft = { trigger: null, steps: [] },
   sampleTrigger = {},
+  actor,
 }: {
   projectId: string;
   name: string;
   draft?: StoredWorkflowDefinition;
   sampleTrigger?: Record<string, unknown>;
+  actor: AuditActor;
 }): Promise<Workflow> {
   const db = await getDb();
-  const [row] = await db.insert(workflows).values({ projectId, name, draft, sampleTrigger }).returning();
-  return row!;
+  return db.transaction(async (tx) => {
+    const [row] = await tx.insert(workflows).values({ projectId, name, draft, sampleTrigger }).returning();
+    await recordAuditEvent(tx, { projectId, actor, action: "workflow.created", object: workflowObject(row!), changes: ["name"] });
+    return row!;
+  });
 }
 
 export async function getWorkflow({ projectId, workflowId }: { projectId: string; workflowId: string }): Promise<Workflow | undefined> {
@@ -73,26 +81,34 @@ export async function saveWorkflowDraft({
   name,
   draft,
   sampleTrigger,
+  actor,
+  changes,
 }: {
   projectId: string;
   workflowId: string;
   name: string;
   draft: StoredWorkflowDefinition;
   sampleTrigger: Record<string, unknown>;
+  actor: AuditActor;
+  /** The fields that changed, recorded with the save when there are any. */
+  changes: AuditChanges;
 }): Promise<Workflow | undefined> {
   const db = await getDb();
-  const [row] = await db
-    .update(workflows)
-    .set({
-      name,
-      draft,
-      sampleTrigger,
-      draftChangedAt: sql`case when ${workflows.draft} = ${jsonb(draft)} then ${workflows.draftChangedAt} else now() end`,
-      updatedAt: sql`now()`,
-    })
-    .where(and(eq(workflows.projectId, projectId), eq(workflows.id, workflowId)))
-    .returning();
-  return row;
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(workflows)
+      .set({
+        name,
+        draft,
+        sampleTrigger,
+        draftChangedAt: sql`case when ${workflows.draft} = ${jsonb(draft)} then ${workflows.draftChangedAt} else now() end`,
+        updatedAt: sql`now()`,
+      })
+      .where(and(eq(workflows.projectId, projectId), eq(workflows.id, workflowId)))
+      .returning();
+    if (row && changes.length) await recordAuditEvent(tx, { projectId, actor, action: "workflow.updated", object: workflowObject(row), changes });
+    return row;
+  });
 }
 
 /** Every step's outputs from the last Test, by step key: the variable menu lists their fields. */
@@ -126,15 +142,17 @@ export async function deployWorkflowVersion({
   projectId,
   workflowId,
   definition,
+  actor,
 }: {
   projectId: string;
   workflowId: string;
   definition: StoredWorkflowDefinition;
+  actor: AuditActor;
 }): Promise<DeployOutcome> {
   const db = await getDb();
   return db.transaction(async (tx) => {
     const [current] = await tx
-      .select({ deployedVersion: workflows.deployedVersion, same: sql<boolean>`${workflows.draft} = ${jsonb(definition)}` })
+      .select({ name: workflows.name, deployedVersion: workflows.deployedVersion, same: sql<boolean>`${workflows.draft} = ${jsonb(definition)}` })
       .from(workflows)
       .where(and(eq(workflows.projectId, projectId), eq(workflows.id, workflowId)))
       .for("update");
@@ -156,6 +174,13 @@ export async function deployWorkflowVersion({
       .update(workflows)
       .set({ deployedVersion: version!.version, deployedAt: sql`now()`, updatedAt: sql`now()` })
       .where(eq(workflows.id, workflowId));
+    await recordAuditEvent(tx, {
+      projectId,
+      actor,
+      action: "workflow.deployed",
+      object: workflowObject({ id: workflowId, name: current.name }),
+      changes: ["deployedVersion"],
+    });
     return { version: version! };
   });
 }
@@ -175,31 +200,47 @@ export async function getWorkflowVersion({
   return row;
 }
 
-export async function deleteWorkflow({ projectId, workflowId }: { projectId: string; workflowId: string }): Promise<boolean> {
+export async function deleteWorkflow({ projectId, workflowId, actor }: { projectId: string; workflowId: string; actor: AuditActor }): Promise<boolean> {
   const db = await getDb();
-  const rows = await db
-    .delete(workflows)
-    .where(and(eq(workflows.projectId, projectId), eq(workflows.id, workflowId)))
-    .returning({ id: workflows.id });
-  return rows.length > 0;
+  return db.transaction(async (tx) => {
+    const [deleted] = await tx
+      .delete(workflows)
+      .where(and(eq(workflows.projectId, projectId), eq(workflows.id, workflowId)))
+      .returning({ id: workflows.id, name: workflows.name });
+    if (!deleted) return false;
+    await recordAuditEvent(tx, { projectId, actor, action: "workflow.deleted", object: workflowObject(deleted) });
+    return true;
+  });
 }
 
 export async function setWorkflowEnabledForAll({
   projectId,
   workflowId,
   enabled,
+  actor,
 }: {
   projectId: string;
   workflowId: string;
   enabled: boolean;
+  actor: AuditActor;
 }): Promise<boolean> {
   const db = await getDb();
-  const rows = await db
-    .update(workflows)
-    .set({ enabledForAll: enabled, updatedAt: sql`now()` })
-    .where(and(eq(workflows.projectId, projectId), eq(workflows.id, workflowId)))
-    .returning({ id: workflows.id });
-  return rows.length > 0;
+  return db.transaction(async (tx) => {
+    const [updated] = await tx
+      .update(workflows)
+      .set({ enabledForAll: enabled, updatedAt: sql`now()` })
+      .where(and(eq(workflows.projectId, projectId), eq(workflows.id, workflowId)))
+      .returning({ id: workflows.id, name: workflows.name });
+    if (!updated) return false;
+    await recordAuditEvent(tx, {
+      projectId,
+      actor,
+      action: enabled ? "workflow.enabled" : "workflow.disabled",
+      object: workflowObject(updated),
+      changes: ["enabledForAll"],
+    });
+    return true;
+  });
 }
 
 /** A Connected User's own setting for a workflow of the project; false when the project has no such workflow. */
@@ -208,32 +249,39 @@ export async function setUserWorkflowEnabled({
   workflowId,
   userId,
   enabled,
+  actor,
 }: {
   projectId: string;
   workflowId: string;
   userId: string;
   enabled: boolean;
+  actor: AuditActor;
 }): Promise<boolean> {
   const db = await getDb();
-  const rows = await db
-    .insert(workflowUserSettings)
-    .select(
-      db
-        .select({
-          workflowId: workflows.id,
-          userId: sql<string>`${userId}::text`.as("user_id"),
-          enabled: sql<boolean>`${enabled}::boolean`.as("enabled"),
-          updatedAt: sql<Date>`now()`.as("updated_at"),
-        })
-        .from(workflows)
-        .where(and(eq(workflows.projectId, projectId), eq(workflows.id, workflowId))),
-    )
-    .onConflictDoUpdate({
-      target: [workflowUserSettings.workflowId, workflowUserSettings.userId],
-      set: { enabled, updatedAt: sql`now()` },
-    })
-    .returning({ workflowId: workflowUserSettings.workflowId });
-  return rows.length > 0;
+  return db.transaction(async (tx) => {
+    const [workflow] = await tx
+      .select({ id: workflows.id, name: workflows.name })
+      .from(workflows)
+      .where(and(eq(workflows.projectId, projectId), eq(workflows.id, workflowId)))
+      // Kept until the setting is written: a workflow deleted meanwhile waits, rather than fail the insert.
+      .for("share");
+    if (!workflow) return false;
+    await tx
+      .insert(workflowUserSettings)
+      .values({ workflowId, userId, enabled })
+      .onConflictDoUpdate({
+        target: [workflowUserSettings.workflowId, workflowUserSettings.userId],
+        set: { enabled, updatedAt: sql`now()` },
+      });
+    await recordAuditEvent(tx, {
+      projectId,
+      actor,
+      action: enabled ? "workflow.user_enabled" : "workflow.user_disabled",
+      object: workflowObject(workflow),
+      changes: [`users.${userId}.enabled`],
+    });
+    return true;
+  });
 }
 
 /** The project's deployed workflows, each with whether it runs for this Connected User. */

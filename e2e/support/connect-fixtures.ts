@@ -10,16 +10,17 @@ import { TASKLAB_DEFAULT_CLIENT } from "@/e2e/fixtures/tasklab";
 import { generateSigningKey } from "@/lib/auth/signing-keys";
 import { createResourceDraft, saveResourceStep } from "@/lib/resources/save-step";
 import { publishResourceDraft } from "@/lib/connections/test-and-publish";
+import { SYSTEM_ACTOR } from "@/lib/audit/audit-log";
 
 export const ALLOWED_ORIGIN = "https://app.customer.test";
 
 export async function projectWithSigningKey() {
   const created = await createUserWithProject({ email: `c-${randomUUID()}@example.test`, passwordHash: "x", projectName: "P" });
   const projectId = created!.projectId;
-  await setAllowPrivateNetwork({ projectId, allow: true });
-  await setAllowedOrigins({ projectId, origins: [ALLOWED_ORIGIN] });
+  await setAllowPrivateNetwork({ projectId, allow: true, actor: SYSTEM_ACTOR });
+  await setAllowedOrigins({ projectId, origins: [ALLOWED_ORIGIN], actor: SYSTEM_ACTOR });
   const key = await generateSigningKey();
-  const stored = await addSigningKey({ projectId, kid: key.kid, publicKeyJwk: key.publicKeyJwk, source: "generated" });
+  const stored = await addSigningKey({ projectId, kid: key.kid, publicKeyJwk: key.publicKeyJwk, source: "generated", actor: SYSTEM_ACTOR });
   if ("error" in stored) throw new Error(stored.error);
   return { projectId, key, keyId: stored.id };
 }
@@ -45,9 +46,9 @@ export async function publishedTaskLabResource(
   kind: "user-oauth" | "user-oauth-no-profile" | "app-api-keys" | "app-oauth-refresh" | "app-oauth-client-credentials" = "user-oauth",
   appRefreshToken = "",
 ) {
-  const { resourceId } = await createResourceDraft({ projectId, values: { name: `TaskLab ${randomUUID().slice(0, 8)}` } });
+  const { resourceId } = await createResourceDraft({ projectId, values: { name: `TaskLab ${randomUUID().slice(0, 8)}` }, actor: SYSTEM_ACTOR });
   const save = async (step: "api-info" | "authorization" | "request-details", values: unknown) => {
-    await saveResourceStep({ projectId, resourceId, step, values });
+    await saveResourceStep({ projectId, resourceId, step, values, actor: SYSTEM_ACTOR });
   };
   if (kind === "app-oauth-refresh" || kind === "app-oauth-client-credentials") {
     const grantType = kind === "app-oauth-refresh" ? "refresh_token" : "client_credentials";
@@ -90,6 +91,6 @@ export async function publishedTaskLabResource(
       appApiKeys: [{ name: "api_key", secret: true, value: "tl_key_123" }],
     });
   }
-  await publishResourceDraft({ projectId, resourceId });
+  await publishResourceDraft({ projectId, resourceId, actor: SYSTEM_ACTOR });
   return resourceId;
 }

@@ -10,6 +10,7 @@ import { generateSecretKey } from "@/lib/auth/secret-keys";
 import { connectUser } from "@/lib/connections/connect";
 import { decryptConnectionCredentials, encryptConnectionCredentials } from "@/lib/connections/credentials";
 import { projectWithSigningKey, publishedTaskLabResource } from "@/e2e/support/connect-fixtures";
+import { SYSTEM_ACTOR } from "@/lib/audit/audit-log";
 
 const [tasklabUrl, expiredAccessToken, ...refreshTokens] = process.argv.slice(2);
 const { projectId } = await projectWithSigningKey();
@@ -18,7 +19,7 @@ const db = await getDb();
 const users: string[] = [];
 for (const [index, refreshToken] of refreshTokens.entries()) {
   const userId = `refresh-user-${index}`;
-  await connectUser({ project: { id: projectId, allowPrivateNetwork: true }, resourceId, userId, body: { refresh_token: refreshToken } });
+  await connectUser({ project: { id: projectId, allowPrivateNetwork: true }, resourceId, userId, body: { refresh_token: refreshToken }, actor: SYSTEM_ACTOR });
   const connection = (await getUserConnection({ projectId, resourceId, userId }))!;
   const values = decryptConnectionCredentials(connection.id, connection.credentials);
   await db
@@ -31,6 +32,6 @@ for (const [index, refreshToken] of refreshTokens.entries()) {
   users.push(userId);
 }
 const secret = generateSecretKey();
-await createSecretKey({ projectId, name: "e2e", prefix: secret.prefix, hash: secret.hash });
+await createSecretKey({ projectId, name: "e2e", prefix: secret.prefix, hash: secret.hash, actor: SYSTEM_ACTOR });
 console.log(JSON.stringify({ projectId, resourceId, users, secretKey: secret.key }));
 process.exit(0);

@@ -7,11 +7,12 @@ import { getDb } from "@/db/client";
 import { createWorkflow, saveWorkflowDraft } from "@/db/queries/workflows";
 import { workflowRuns, type WorkflowRun } from "@/db/schema";
 import type { StoredStep, StoredWorkflowDefinition } from "@/db/workflow-definition";
+import { SYSTEM_ACTOR } from "@/lib/audit/audit-log";
 
 /** A workflow with `definition` saved as its draft and never deployed; answers its id. */
 export async function draftWorkflow(projectId: string, definition: StoredWorkflowDefinition): Promise<string> {
-  const workflow = await createWorkflow({ projectId, name: `Draft ${randomUUID().slice(0, 8)}` });
-  await saveWorkflowDraft({ projectId, workflowId: workflow.id, name: workflow.name, draft: definition, sampleTrigger: {} });
+  const workflow = await createWorkflow({ projectId, name: `Draft ${randomUUID().slice(0, 8)}`, actor: SYSTEM_ACTOR });
+  await saveWorkflowDraft({ projectId, workflowId: workflow.id, name: workflow.name, draft: definition, sampleTrigger: {}, actor: SYSTEM_ACTOR, changes: [] });
   return workflow.id;
 }
 

@@ -11,6 +11,7 @@ import type { StoredStep, StoredWorkflowDefinition } from "@/db/workflow-definit
 import type { TaskLab } from "@/e2e/fixtures/tasklab";
 import { connectUser } from "@/lib/connections/connect";
 import { getUserConnection } from "@/db/queries/connections";
+import { SYSTEM_ACTOR } from "@/lib/audit/audit-log";
 
 /**
  * On PostgreSQL (DATABASE_URL set), points DATABASE_URL at a new database of this test file's
@@ -51,15 +52,15 @@ export async function waitFor<T>(what: string, read: () => Promise<T>, done: (va
 
 /** A workflow of the project with `definition` saved and deployed as version 1; answers its id. */
 export async function deployedWorkflow(projectId: string, definition: StoredWorkflowDefinition, name = `Workflow ${randomUUID().slice(0, 8)}`): Promise<string> {
-  const workflow = await createWorkflow({ projectId, name });
+  const workflow = await createWorkflow({ projectId, name, actor: SYSTEM_ACTOR });
   await redeploy(projectId, workflow.id, definition, name);
   return workflow.id;
 }
 
 /** Saves `definition` as the draft and deploys it as the next version; answers the version. */
 export async function redeploy(projectId: string, workflowId: string, definition: StoredWorkflowDefinition, name = "Workflow"): Promise<number> {
-  await saveWorkflowDraft({ projectId, workflowId, name, draft: definition, sampleTrigger: {} });
-  const outcome = await deployWorkflowVersion({ projectId, workflowId, definition });
+  await saveWorkflowDraft({ projectId, workflowId, name, draft: definition, sampleTrigger: {}, actor: SYSTEM_ACTOR, changes: [] });
+  const outcome = await deployWorkflowVersion({ projectId, workflowId, definition, actor: SYSTEM_ACTOR });
   if (!("version" in outcome)) throw new Error(`deploy refused: ${outcome.conflict}`);
   return outcome.version.version;
 }
@@ -95,6 +96,7 @@ export async function connectedUser(projectId: string, resourceId: string, taskl
     resourceId,
     userId,
     body: { access_token: tokens.accessToken, refresh_token: tokens.refreshToken },
+    actor: SYSTEM_ACTOR,
   });
   return userId;
 }

@@ -1,3 +1,4 @@
+import { SYSTEM_ACTOR } from "@/lib/audit/audit-log";
 import { randomUUID } from "node:crypto";
 import { eq, like, sql } from "drizzle-orm";
 import { beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
@@ -29,7 +30,7 @@ const noResource = randomUUID();
 beforeAll(async () => {
   project = await projectWithSigningKey();
   const generated = generateSecretKey();
-  await createSecretKey({ projectId: project.projectId, name: "backend", prefix: generated.prefix, hash: generated.hash });
+  await createSecretKey({ projectId: project.projectId, name: "backend", prefix: generated.prefix, hash: generated.hash, actor: SYSTEM_ACTOR });
   secretKey = generated.key;
 });
 beforeEach(() => vi.mocked(getSessionUser).mockReset());
@@ -44,7 +45,7 @@ function call(route: typeof request, path: "request" | "connect", token: string,
 
 describe("Connect API rate limits", () => {
   it("counts every Secret Key call of the project, whichever user it names, against the project's limit", async () => {
-    await setSecretKeyRateLimit({ projectId: project.projectId, limit: 3 });
+    await setSecretKeyRateLimit({ projectId: project.projectId, limit: 3, actor: SYSTEM_ACTOR });
     const statuses = [];
     for (const user of ["ada", "grace", "linus"]) statuses.push((await call(request, "request", secretKey, user)).status);
     expect(statuses).toEqual([404, 404, 404]);
@@ -63,7 +64,7 @@ describe("Connect API rate limits", () => {
     const db = await getDb();
     const keys = await db.select({ key: rateLimitWindows.key }).from(rateLimitWindows).where(like(rateLimitWindows.key, `sdk:${project.projectId}:%`));
     expect(keys.map((row) => row.key).sort()).toEqual([`sdk:${project.projectId}:secret-keys`, `sdk:${project.projectId}:${sub}`].sort());
-    await setSecretKeyRateLimit({ projectId: project.projectId, limit: 6000 });
+    await setSecretKeyRateLimit({ projectId: project.projectId, limit: 6000, actor: SYSTEM_ACTOR });
   });
 
   it("deletes the windows that have ended, keeping the live ones", async () => {
@@ -109,7 +110,7 @@ describe("Settings → Rate Limits", () => {
     // A member who is not the owner may not change it; nor may anyone in a project not theirs.
     const memberEmail = `member-${randomUUID()}@example.test`;
     const member = (await createUserWithProject({ email: memberEmail, passwordHash: "x", projectName: "Own" }))!;
-    await addProjectMember({ projectId: owned.projectId, email: memberEmail });
+    await addProjectMember({ projectId: owned.projectId, email: memberEmail, actor: SYSTEM_ACTOR });
     vi.mocked(getSessionUser).mockResolvedValue({ id: member.user.id, email: memberEmail });
     expect(await setSecretKeyRateLimitAction({ projectId: owned.projectId, secretKeyRateLimit: 600 })).toMatchObject({ ok: false });
     vi.mocked(getSessionUser).mockResolvedValue(owner);

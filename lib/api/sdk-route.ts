@@ -2,6 +2,7 @@ import { z } from "zod";
 import { countSdkCall } from "@/db/queries/sdk-state";
 import { hashSecretKey, isSecretKey } from "@/lib/auth/secret-keys";
 import { bearerToken, userIdProblem, UserTokenError, verifyUserToken } from "@/lib/auth/user-token";
+import type { AuditActor } from "@/lib/audit/audit-log";
 import type { RequestCaller } from "@/lib/connections/request";
 import { AppError } from "@/lib/errors";
 import { currentProjectState, lastKnownProjectState, type ProjectSdkState, projectStateAt } from "@/lib/projects/sdk-state";
@@ -19,6 +20,8 @@ export interface SdkContext {
   userId: string | undefined;
   /** Which kind of credential authenticated the call: a User Token may act only for its own user. */
   caller: RequestCaller;
+  /** Who the Audit Log names for a change this call makes: the Secret Key, or the User Token's Connected User. */
+  actor: AuditActor;
   params: Record<string, string>;
 }
 
@@ -74,6 +77,8 @@ function projectIdOf(params: Record<string, string>): string {
 interface Authenticated {
   caller: RequestCaller;
   /** The rate-limit window the call counts in, and its limit. */
+  /** Who the audit log names for what the call changes. */
+  actor: AuditActor;
   rateKey: string;
   limit: number;
   secretKeyId: string | null;
@@ -95,9 +100,14 @@ async function authenticate(request: Request, state: ProjectSdkState, accepts: A
   }
   const projectId = state.project.id;
   if (accepts !== "user_token" && isSecretKey(token)) {
-    const secretKeyId = state.secretKeyIds.get(hashSecretKey(token));
-    if (!secretKeyId) throw new AppError("invalid_secret_key");
-    const backend = { rateKey: `sdk:${projectId}:secret-keys`, limit: state.secretKeyRateLimit, secretKeyId };
+    const key = state.secretKeys.get(hashSecretKey(token));
+    if (!key) throw new AppError("invalid_secret_key");
+    const backend = {
+      actor: { kind: "api", secretKeyId: key.id, secretKeyName: key.name },
+      rateKey: `sdk:${projectId}:secret-keys`,
+      limit: state.secretKeyRateLimit,
+      secretKeyId: key.id,
+    } satisfies Partial<Authenticated>;
     if (accepts === "secret_key") return { caller: { kind: "backend", userId: undefined }, ...backend };
     const userId = request.headers.get("x-switchboard-user")?.trim() || undefined;
     // The same rules as a User Token's sub: the ID is stored and looked up as text.
@@ -107,7 +117,13 @@ async function authenticate(request: Request, state: ProjectSdkState, accepts: A
   }
   try {
     const { userId } = await verifyUserToken(token, { projectId, keys: state.signingKeys });
-    return { caller: { kind: "user_token", userId }, rateKey: `sdk:${projectId}:${userId}`, limit: SDK_RATE_LIMIT.requests, secretKeyId: null };
+    return {
+      caller: { kind: "user_token", userId },
+      actor: { kind: "connected_user", userId },
+      rateKey: `sdk:${projectId}:${userId}`,
+      limit: SDK_RATE_LIMIT.requests,
+      secretKeyId: null,
+    };
   } catch (error) {
     if (error instanceof UserTokenError) throw new AppError("invalid_user_token", { message: error.message });
     throw error;
@@ -172,7 +188,7 @@ function wrap({ route, methods }: SdkEndpoint, handler: (context: SdkContext) =>
           headers: { "retry-after": String(Math.max(1, Math.ceil((counted.resetsAt.getTime() - Date.now()) / 1000))) },
         });
       }
-      const answer = await handler({ request, project: state.project, userId: auth.caller.userId, caller: auth.caller, params });
+      const answer = await handler({ request, project: state.project, userId: auth.caller.userId, caller: auth.caller, actor: auth.actor, params });
       if (answer instanceof SdkAnswer) return Response.json(answer.body, { status: answer.status, headers: cors });
       return Response.json(answer, { headers: cors });
     } catch (error) {

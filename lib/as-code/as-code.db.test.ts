@@ -1,3 +1,4 @@
+import { SYSTEM_ACTOR } from "@/lib/audit/audit-log";
 import { randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { getDb } from "@/db/client";
@@ -45,8 +46,8 @@ async function newProject(): Promise<string> {
 
 /** A published User-Level OAuth resource with a Client Secret, a Required Input, a User Profile and HMAC webhooks. */
 async function configuredOAuthResource(projectId: string, name = `TaskLab ${randomUUID().slice(0, 6)}`) {
-  const { resourceId } = await createResourceDraft({ projectId, values: { name } });
-  await saveResourceStep({ projectId, resourceId, step: "api-info", values: { level: "user", authType: "oauth2", grantType: "refresh_token" } });
+  const { resourceId } = await createResourceDraft({ projectId, values: { name }, actor: SYSTEM_ACTOR });
+  await saveResourceStep({ projectId, resourceId, step: "api-info", values: { level: "user", authType: "oauth2", grantType: "refresh_token" }, actor: SYSTEM_ACTOR });
   await saveResourceStep({
     projectId,
     resourceId,
@@ -57,7 +58,7 @@ async function configuredOAuthResource(projectId: string, name = `TaskLab ${rand
       clientSecret: CLIENT_SECRET,
       includeClientCredentials: false,
       requiredInputs: [{ key: "subdomain", label: "Subdomain" }],
-    },
+    }, actor: SYSTEM_ACTOR
   });
   await saveResourceStep({
     projectId,
@@ -67,9 +68,9 @@ async function configuredOAuthResource(projectId: string, name = `TaskLab ${rand
       baseUrl: "https://{{inputs.subdomain}}.tasklab.example/api",
       authentication: { ...blankAuth, preset: "bearer", token: "{{credentials.access_token}}", custom: [{ location: "header", name: "X-Team", value: "{{inputs.subdomain}}" }] },
       userProfile: { source: "request", method: "GET", path: "/me", fields: "id, email", claimPath: "" },
-    },
+    }, actor: SYSTEM_ACTOR
   });
-  await publishResourceDraft({ projectId, resourceId });
+  await publishResourceDraft({ projectId, resourceId, actor: SYSTEM_ACTOR });
   await saveWebhookSetup({
     projectId,
     resourceId,
@@ -82,15 +83,15 @@ async function configuredOAuthResource(projectId: string, name = `TaskLab ${rand
       userMatchField: { kind: "profile", path: "id" },
       eventIdTemplate: "{{headers.x-event-id}}",
       subscription: { subscribe: { method: "POST", path: "/hooks", body: '{"url": "{{webhook.url}}"}' }, unsubscribe: null },
-    },
+    }, actor: SYSTEM_ACTOR
   });
   return resourceId;
 }
 
 /** An App-Level API Keys resource whose key value is a secret. */
 async function appKeysResource(projectId: string) {
-  const { resourceId } = await createResourceDraft({ projectId, values: { name: `Billing ${randomUUID().slice(0, 6)}` } });
-  await saveResourceStep({ projectId, resourceId, step: "api-info", values: { level: "app", authType: "api_keys", grantType: null } });
+  const { resourceId } = await createResourceDraft({ projectId, values: { name: `Billing ${randomUUID().slice(0, 6)}` }, actor: SYSTEM_ACTOR });
+  await saveResourceStep({ projectId, resourceId, step: "api-info", values: { level: "app", authType: "api_keys", grantType: null }, actor: SYSTEM_ACTOR });
   await saveResourceStep({
     projectId,
     resourceId,
@@ -100,13 +101,13 @@ async function appKeysResource(projectId: string) {
       authentication: { ...blankAuth, preset: "header", name: "X-API-Key", value: "{{credentials.api_key}}" },
       userProfile: { source: "none", method: "GET", path: "", fields: "", claimPath: "" },
       appApiKeys: [{ name: "api_key", secret: true, value: APP_KEY_VALUE }],
-    },
+    }, actor: SYSTEM_ACTOR
   });
   return resourceId;
 }
 
 async function workflowOn(projectId: string, resourceId: string) {
-  const { workflowId } = await createWorkflowDraft({ projectId, name: "Copy new tasks" });
+  const { workflowId } = await createWorkflowDraft({ projectId, name: "Copy new tasks", actor: SYSTEM_ACTOR });
   await saveWorkflow({
     projectId,
     workflowId,
@@ -120,7 +121,7 @@ async function workflowOn(projectId: string, resourceId: string) {
         { key: "wait", type: "delay", seconds: 60 },
         { key: "comment", type: "request", resourceId, method: "POST", path: "/tasks/{{trigger.payload.id}}/comments", query: [], headers: [{ name: "X-User", value: "{{user.profile.email}}" }], body: '{"text": "Seen by {{user.id}}"}', retries: false },
       ],
-    },
+    }, actor: SYSTEM_ACTOR
   });
   return workflowId;
 }
@@ -155,7 +156,7 @@ describe("resources as code", () => {
 
     const target = await newProject();
     // Through JSON, as a file or a paste brings it.
-    const { resourceId: imported, openStep } = await importResource({ projectId: target, document: JSON.parse(JSON.stringify(exported)) });
+    const { resourceId: imported, openStep } = await importResource({ projectId: target, document: JSON.parse(JSON.stringify(exported)), actor: SYSTEM_ACTOR });
     expect(openStep).toBe("authorization");
     const row = (await getResource({ projectId: target, resourceId: imported }))!;
     expect(row).toMatchObject({ status: "draft", published: null, stepReached: "test-and-publish" });
@@ -172,7 +173,7 @@ describe("resources as code", () => {
     withoutSecrets(JSON.stringify(exported));
     expect(exported.config.apiKeys).toEqual([{ name: "api_key", secret: true, value: { $secret: "credential:api_key" } }]);
     const target = await newProject();
-    const { resourceId, openStep } = await importResource({ projectId: target, document: exported });
+    const { resourceId, openStep } = await importResource({ projectId: target, document: exported, actor: SYSTEM_ACTOR });
     expect(openStep).toBe("request-details");
     expect(await listResourceSecretNames({ resourceId })).toEqual([]);
     expect(await exportResource({ projectId: target, resourceId })).toEqual(exported);
@@ -181,7 +182,7 @@ describe("resources as code", () => {
   it("imports a draft that stopped at API Info, resuming there", async () => {
     const target = await newProject();
     const document = { kind: "resource", version: 1, name: "Half done", level: "user", authType: "api_keys", grantType: null, config: {}, webhook: null };
-    const { resourceId, openStep } = await importResource({ projectId: target, document });
+    const { resourceId, openStep } = await importResource({ projectId: target, document, actor: SYSTEM_ACTOR });
     expect(openStep).toBe("authorization");
     expect(await exportResource({ projectId: target, resourceId })).toEqual(document);
   });
@@ -213,7 +214,7 @@ describe("resources as code", () => {
     const source = await newProject();
     const exported = await exportResource({ projectId: source, resourceId: await configuredOAuthResource(source) });
     const target = await newProject();
-    const error = await refusal(importResource({ projectId: target, document: change(exported) }));
+    const error = await refusal(importResource({ projectId: target, document: change(exported), actor: SYSTEM_ACTOR }));
     expect(error).toMatchObject({ code: "invalid_input", status: 400 });
     for (const [field, message] of Object.entries(fields)) {
       expect(error.fields?.[field], `${field} in ${JSON.stringify(error.fields)}`).toMatch(message);
@@ -225,7 +226,7 @@ describe("resources as code", () => {
   it("refuses a name the target project already has (409 name_taken)", async () => {
     const source = await newProject();
     const exported = await exportResource({ projectId: source, resourceId: await configuredOAuthResource(source, "TaskLab") });
-    const error = await refusal(importResource({ projectId: source, document: { ...exported, name: "tasklab" } }));
+    const error = await refusal(importResource({ projectId: source, document: { ...exported, name: "tasklab" }, actor: SYSTEM_ACTOR }));
     expect(error).toMatchObject({ code: "name_taken", status: 409, fields: { name: expect.stringContaining("already exists") } });
   });
 
@@ -238,7 +239,7 @@ describe("resources as code", () => {
 
     // A new API Base URL path: the Client Secret still goes to the same Access Token URL.
     const renamed = { ...exported, name: "TaskLab v2", config: { ...exported.config, request: { ...exported.config.request!, baseUrl: "https://{{inputs.subdomain}}.tasklab.example/api/v2" } } };
-    expect(await replaceResourceConfig({ projectId, resourceId, document: renamed })).toEqual(renamed);
+    expect(await replaceResourceConfig({ projectId, resourceId, document: renamed, actor: SYSTEM_ACTOR })).toEqual(renamed);
     const after = (await getResource({ projectId, resourceId }))!;
     expect(after.published).toEqual(before.published);
     expect(after.status).toBe("published");
@@ -250,7 +251,7 @@ describe("resources as code", () => {
       config: { ...renamed.config, oauth: { ...renamed.config.oauth!, accessTokenUrl: "https://{{inputs.subdomain}}.tasklab.example/oauth/v2/token" } },
       webhook: { ...renamed.webhook!, signature: { kind: "standard_webhooks" } },
     };
-    await replaceResourceConfig({ projectId, resourceId, document: moved });
+    await replaceResourceConfig({ projectId, resourceId, document: moved, actor: SYSTEM_ACTOR });
     expect((await listResourceSecretNames({ resourceId })).sort()).toEqual(["published:client_secret"]);
     expect((await getResource({ projectId, resourceId }))!.published).toEqual(before.published);
   });
@@ -260,7 +261,7 @@ describe("resources as code", () => {
     const resourceId = await configuredOAuthResource(projectId);
     const exported = await exportResource({ projectId, resourceId });
     const other = await newProject();
-    expect(await refusal(replaceResourceConfig({ projectId: other, resourceId, document: { ...exported, name: "Stolen" } }))).toMatchObject({ code: "resource_not_found" });
+    expect(await refusal(replaceResourceConfig({ projectId: other, resourceId, document: { ...exported, name: "Stolen" }, actor: SYSTEM_ACTOR }))).toMatchObject({ code: "resource_not_found" });
     expect(await refusal(exportResource({ projectId: other, resourceId }))).toMatchObject({ code: "resource_not_found" });
     expect((await getResource({ projectId, resourceId }))!.name).toBe(exported.name);
   });
@@ -293,8 +294,8 @@ describe("workflows as code", () => {
     expect(JSON.stringify(workflow)).not.toContain("resourceId");
 
     const target = await newProject();
-    const { resourceId: targetResource } = await importResource({ projectId: target, document: resource });
-    const { workflowId } = await importWorkflow({ projectId: target, document: JSON.parse(JSON.stringify(workflow)) });
+    const { resourceId: targetResource } = await importResource({ projectId: target, document: resource, actor: SYSTEM_ACTOR });
+    const { workflowId } = await importWorkflow({ projectId: target, document: JSON.parse(JSON.stringify(workflow)), actor: SYSTEM_ACTOR });
     const row = (await getWorkflow({ projectId: target, workflowId }))!;
     expect(row.deployedVersion).toBeNull();
     expect(row.draft.trigger).toEqual({ kind: "resource_event", resourceId: targetResource, eventType: "task.created" });
@@ -306,7 +307,7 @@ describe("workflows as code", () => {
   it("lists the resources the target project is missing, and creates nothing", async () => {
     const { workflow } = await exportedPair();
     const target = await newProject();
-    const error = await refusal(importWorkflow({ projectId: target, document: workflow }));
+    const error = await refusal(importWorkflow({ projectId: target, document: workflow, actor: SYSTEM_ACTOR }));
     expect(error).toMatchObject({ code: "invalid_input", message: expect.stringContaining('no resource named "TaskLab"') });
     expect(error.fields).toMatchObject({ "trigger.resource": expect.any(String), "steps.0.resource": expect.any(String), "steps.3.resource": expect.any(String) });
     expect(await listWorkflows({ projectId: target })).toEqual([]);
@@ -328,8 +329,8 @@ describe("workflows as code", () => {
   it.each(hostile)("refuses %s with invalid_input, and creates nothing", async (_, change, fields) => {
     const { resource, workflow, resourceId } = await exportedPair();
     const target = await newProject();
-    await importResource({ projectId: target, document: resource });
-    const error = await refusal(importWorkflow({ projectId: target, document: change(workflow, { resourceId }) }));
+    await importResource({ projectId: target, document: resource, actor: SYSTEM_ACTOR });
+    const error = await refusal(importWorkflow({ projectId: target, document: change(workflow, { resourceId }), actor: SYSTEM_ACTOR }));
     expect(error).toMatchObject({ code: "invalid_input", status: 400 });
     for (const [field, message] of Object.entries(fields)) expect(error.fields?.[field], `${field} in ${JSON.stringify(error.fields)}`).toMatch(message);
     expect(await listWorkflows({ projectId: target })).toEqual([]);
@@ -338,10 +339,10 @@ describe("workflows as code", () => {
   it("replaces a workflow's draft and leaves its other project's twin alone", async () => {
     const { source, workflowId, workflow } = await exportedPair();
     const changed = { ...workflow, name: "Copy tasks", steps: workflow.steps.slice(0, 1) };
-    expect(await replaceWorkflowConfig({ projectId: source, workflowId, document: changed })).toEqual(changed);
+    expect(await replaceWorkflowConfig({ projectId: source, workflowId, document: changed, actor: SYSTEM_ACTOR })).toEqual(changed);
     expect((await getWorkflow({ projectId: source, workflowId }))!.draft.steps).toHaveLength(1);
     const other = await newProject();
-    expect(await refusal(replaceWorkflowConfig({ projectId: other, workflowId, document: changed }))).toMatchObject({ code: "workflow_not_found" });
+    expect(await refusal(replaceWorkflowConfig({ projectId: other, workflowId, document: changed, actor: SYSTEM_ACTOR }))).toMatchObject({ code: "workflow_not_found" });
   });
 });
 

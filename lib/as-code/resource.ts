@@ -1,3 +1,4 @@
+import { type AuditActor, changedFields } from "@/lib/audit/audit-log";
 import type { StoredWebhookSettings } from "@/db/webhook-settings";
 import { deleteResourceConnection } from "@/db/queries/connections";
 import { createResource, getResource, listResourceSecretNames, type NameConflict, saveResource } from "@/db/queries/resources";
@@ -283,9 +284,17 @@ function draftFields(parsed: ParsedResource) {
 }
 
 /** Imports a resource document as a new draft of the project: never published, no secret set. */
-export async function importResource({ projectId, document }: { projectId: string; document: unknown }): Promise<{ resourceId: string; openStep: ResourceWizardStep }> {
+export async function importResource({
+  projectId,
+  document,
+  actor,
+}: {
+  projectId: string;
+  document: unknown;
+  actor: AuditActor;
+}): Promise<{ resourceId: string; openStep: ResourceWizardStep }> {
   const parsed = parseResourceDocument(document);
-  const created = await createResource({ projectId, ...draftFields(parsed) });
+  const created = await createResource({ projectId, ...draftFields(parsed), actor });
   if ("conflict" in created) throw nameTaken(created, parsed.name);
   return { resourceId: created.id, openStep: firstStepToOpen(parsed) };
 }
@@ -343,20 +352,30 @@ export async function replaceResourceConfig({
   projectId,
   resourceId,
   document,
+  actor,
 }: {
   projectId: string;
   resourceId: string;
   document: unknown;
+  actor: AuditActor;
 }): Promise<ResourceDocument> {
   const resource = await getResource({ projectId, resourceId });
   if (!resource) throw resourceNotFound();
   const parsed = parseResourceDocument(document);
   const secretNames = await listResourceSecretNames({ resourceId });
+  const update = draftFields(parsed);
+  const deleteSecrets = secretsToDrop(resource, parsed, secretNames);
   const saved = await saveResource({
     projectId,
     resourceId,
-    update: { ...draftFields(parsed), configChangedAt: new Date() },
-    deleteSecrets: secretsToDrop(resource, parsed, secretNames),
+    update: { ...update, configChangedAt: new Date() },
+    deleteSecrets,
+    actor,
+    // As a wizard save names them: the fields (inside the configuration too) and the secrets dropped, never a value.
+    changes: [
+      ...Object.entries(update).flatMap(([key, value]) => (key === "stepReached" ? [] : changedFields(resource[key as keyof typeof update], value, { prefix: key }))),
+      ...deleteSecrets.map((name) => `secrets.${name}`),
+    ],
   });
   if (!saved) throw resourceNotFound();
   if ("conflict" in saved) throw nameTaken(saved, parsed.name);

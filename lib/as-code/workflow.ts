@@ -1,3 +1,4 @@
+import { type AuditActor, changedFields } from "@/lib/audit/audit-log";
 import { listResources } from "@/db/queries/resources";
 import { createWorkflow, getWorkflow, saveWorkflowDraft } from "@/db/queries/workflows";
 import type { Resource, Workflow } from "@/db/schema";
@@ -140,9 +141,9 @@ export function parseWorkflowDocument(
 }
 
 /** Imports a workflow document as a new draft of the project, bound to its resources by name: never deployed. */
-export async function importWorkflow({ projectId, document }: { projectId: string; document: unknown }): Promise<{ workflowId: string }> {
+export async function importWorkflow({ projectId, document, actor }: { projectId: string; document: unknown; actor: AuditActor }): Promise<{ workflowId: string }> {
   const parsed = parseWorkflowDocument(document, { resources: await listResources({ projectId }) });
-  const workflow = await createWorkflow({ projectId, name: parsed.name, draft: parsed.definition, sampleTrigger: parsed.sampleTrigger });
+  const workflow = await createWorkflow({ projectId, name: parsed.name, draft: parsed.definition, sampleTrigger: parsed.sampleTrigger, actor });
   return { workflowId: workflow.id };
 }
 
@@ -151,16 +152,23 @@ export async function replaceWorkflowConfig({
   projectId,
   workflowId,
   document,
+  actor,
 }: {
   projectId: string;
   workflowId: string;
   document: unknown;
+  actor: AuditActor;
 }): Promise<WorkflowDocument> {
   const workflow = await getWorkflow({ projectId, workflowId });
   if (!workflow) throw workflowNotFound();
   const resources = await listResources({ projectId });
   const parsed = parseWorkflowDocument(document, { resources, lastTestOutputs: workflow.lastTestOutputs });
-  const saved = await saveWorkflowDraft({ projectId, workflowId, name: parsed.name, draft: parsed.definition, sampleTrigger: parsed.sampleTrigger });
+  const changes = changedFields(
+    { name: workflow.name, trigger: workflow.draft.trigger, steps: workflow.draft.steps, sampleTrigger: workflow.sampleTrigger },
+    { name: parsed.name, trigger: parsed.definition.trigger, steps: parsed.definition.steps, sampleTrigger: parsed.sampleTrigger },
+    { depth: 1 },
+  );
+  const saved = await saveWorkflowDraft({ projectId, workflowId, name: parsed.name, draft: parsed.definition, sampleTrigger: parsed.sampleTrigger, actor, changes });
   if (!saved) throw workflowNotFound();
   return workflowDocument(saved, resources);
 }

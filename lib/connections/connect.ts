@@ -2,6 +2,7 @@ import { decodeJwt } from "jose";
 import { deleteConnection, getUserConnection, upsertConnection } from "@/db/queries/connections";
 import { getResource } from "@/db/queries/resources";
 import type { Connection, Resource } from "@/db/schema";
+import type { AuditActor } from "@/lib/audit/audit-log";
 import { AppError } from "@/lib/errors";
 import { log } from "@/lib/log";
 import { queueSubscription, unsubscribe } from "@/lib/webhooks/subscription";
@@ -48,11 +49,13 @@ export async function connectUser({
   userId,
   body,
   origin,
+  actor,
 }: {
   project: SdkProject;
   resourceId: string;
   userId: string;
   body: Record<string, unknown>;
+  actor: AuditActor;
   /** This app's public origin, for the webhook URL a Subscription registers. */
   origin?: string;
 }): Promise<ConnectionView> {
@@ -68,6 +71,9 @@ export async function connectUser({
     encrypt: (connectionId) => encryptConnectionCredentials(connectionId, credentials.values),
     profile,
     accessTokenExpiresAt: credentials.accessTokenExpiresAt,
+    actor,
+    // Names only: which keys were given, and the profile when one was fetched.
+    changes: [...Object.keys(values).map((key) => `credentials.${key}`), ...(profile ? ["profile"] : [])],
   });
   if (origin) await queueSubscription({ connectionId: connection.id, resource, origin });
   return connectionView(connection);
@@ -78,12 +84,14 @@ export async function disconnectUser({
   resourceId,
   userId,
   origin,
+  actor,
 }: {
   project: SdkProject;
   resourceId: string;
   userId: string;
   /** This app's public origin: the webhook URL the Unsubscribe request names. */
   origin?: string;
+  actor: AuditActor;
 }): Promise<{ deleted: true }> {
   const resource = await publishedUserResource(project.id, resourceId);
   // While the credentials still exist; a failure does not keep the user connected.
@@ -91,7 +99,7 @@ export async function disconnectUser({
     const failure = await unsubscribe({ resource, userId, origin, policy: outboundPolicy(project) });
     if (failure) log.warn({ resourceId, failure: failure.slice(0, 200) }, "Webhook unsubscribe failed for a disconnected user");
   }
-  if (!(await deleteConnection({ projectId: project.id, resourceId, userId }))) throw new AppError("connection_not_found");
+  if (!(await deleteConnection({ projectId: project.id, resourceId, userId, actor }))) throw new AppError("connection_not_found");
   return { deleted: true as const };
 }
 

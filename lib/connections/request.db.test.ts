@@ -14,6 +14,7 @@ import { connectUser } from "./connect";
 import { decryptConnectionCredentials, encryptConnectionCredentials } from "./credentials";
 import { requestThroughResource } from "./request";
 import { getProjectRevision } from "@/db/queries/sdk-state";
+import { SYSTEM_ACTOR } from "@/lib/audit/audit-log";
 
 let tasklab: TaskLab;
 let projectId: string;
@@ -35,7 +36,7 @@ beforeEach(() => tasklab.reset());
 /** A connected user whose stored access token has expired. */
 async function userWithExpiredToken() {
   const userId = `user-${randomUUID()}`;
-  await connectUser({ project: await project(), resourceId, userId, body: { refresh_token: tasklab.issueTokens().refreshToken } });
+  await connectUser({ project: await project(), resourceId, userId, body: { refresh_token: tasklab.issueTokens().refreshToken }, actor: SYSTEM_ACTOR });
   const connection = (await getUserConnection({ projectId, resourceId, userId }))!;
   const values = decryptConnectionCredentials(connection.id, connection.credentials);
   const db = await getDb();
@@ -188,7 +189,7 @@ describe("POST …/request with a Secret Key", () => {
   it("sends the request for the user X-Switchboard-User names", async () => {
     const { userId } = await userWithExpiredToken();
     const secret = generateSecretKey();
-    await createSecretKey({ projectId, name: "backend", prefix: secret.prefix, hash: secret.hash });
+    await createSecretKey({ projectId, name: "backend", prefix: secret.prefix, hash: secret.hash, actor: SYSTEM_ACTOR });
     const ok = await callRoute(`Bearer ${secret.key}`, { method: "POST", path: "/tasks", body: { title: "From the backend" } }, userId);
     expect(ok).toMatchObject({ status: 200, json: { status: 201, body: { title: "From the backend" } } });
     expect(await callRoute(`Bearer ${secret.key}`, { method: "GET", path: "/tasks" })).toMatchObject({ status: 400, json: { error: { code: "missing_user" } } });

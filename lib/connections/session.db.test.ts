@@ -14,6 +14,7 @@ import { credentialStateOf, encryptConnectionCredentials } from "./credentials";
 import { requestThroughResource } from "./request";
 import { sendTestRequestThroughResource } from "./test-and-publish";
 import { getProjectRevision } from "@/db/queries/sdk-state";
+import { SYSTEM_ACTOR } from "@/lib/audit/audit-log";
 
 // The connection session against TaskLab, which rotates refresh tokens and revokes the whole
 // grant when a spent one is presented again (reuse detection).
@@ -45,7 +46,7 @@ const tokenStatuses = (tasklab: TaskLab) => tasklab.tokenRequests.map((request) 
 async function userWithExpiredToken(tasklab: TaskLab) {
   const resourceId = await publishedTaskLabResource(projectId, tasklab, "user-oauth-no-profile");
   const userId = `user-${randomUUID()}`;
-  const connected = await connectUser({ project: await project(), resourceId, userId, body: { refresh_token: tasklab.issueTokens().refreshToken } });
+  const connected = await connectUser({ project: await project(), resourceId, userId, body: { refresh_token: tasklab.issueTokens().refreshToken }, actor: SYSTEM_ACTOR });
   await expireStoredAccessToken(connected.id, tasklab);
   tasklab.reset();
   return { resourceId, userId };
@@ -107,7 +108,7 @@ describe("a reconnect during a refresh", () => {
     await wait(300);
     expect(tokenStatuses(tasklab)).toEqual([0]); // the refresh is waiting for its answer
     const reconnected = tasklab.issueTokens();
-    await connectUser({ project: await project(), resourceId, userId, body: { access_token: reconnected.accessToken, refresh_token: reconnected.refreshToken } });
+    await connectUser({ project: await project(), resourceId, userId, body: { access_token: reconnected.accessToken, refresh_token: reconnected.refreshToken }, actor: SYSTEM_ACTOR });
     expect((await inFlight).status).toBe(200);
     expect(await superseded()).toBe(supersededBefore + 1);
 

@@ -14,6 +14,7 @@ import {
   saveTestCredentialsForResource,
   sendTestRequestThroughResource,
 } from "./test-and-publish";
+import { SYSTEM_ACTOR } from "@/lib/audit/audit-log";
 
 let tasklab: TaskLab;
 beforeAll(async () => {
@@ -28,9 +29,9 @@ const noProfile = { source: "none", method: "GET", path: "", fields: "", claimPa
 async function tasklabResource(clientSecret = TASKLAB_DEFAULT_CLIENT.clientSecret) {
   const created = await createUserWithProject({ email: `t-${randomUUID()}@example.test`, passwordHash: "x", projectName: "P" });
   const projectId = created!.projectId;
-  const { resourceId } = await createResourceDraft({ projectId, values: { name: `TaskLab ${randomUUID().slice(0, 6)}` } });
+  const { resourceId } = await createResourceDraft({ projectId, values: { name: `TaskLab ${randomUUID().slice(0, 6)}` }, actor: SYSTEM_ACTOR });
   const save = (step: "api-info" | "authorization" | "request-details", values: unknown) =>
-    settle(saveResourceStep({ projectId, resourceId, step, values }));
+    settle(saveResourceStep({ projectId, resourceId, step, values, actor: SYSTEM_ACTOR }));
   await save("api-info", { level: "user", authType: "oauth2", grantType: "refresh_token" });
   await save("authorization", {
     accessTokenUrl: `${tasklab.url}/oauth/token`,
@@ -56,11 +57,11 @@ const saveCredentials = (input: Parameters<typeof saveTestCredentialsForResource
 describe("Test and Publish", () => {
   it("validates test credentials: required keys, unknown keys", async () => {
     const { resource } = await tasklabResource();
-    expect(await saveCredentials({ resource, values: { access_token: "x" } })).toEqual({
+    expect(await saveCredentials({ resource, values: { access_token: "x" }, actor: SYSTEM_ACTOR })).toEqual({
       ok: false,
       fieldErrors: { refresh_token: ["Enter the Refresh Token."] },
     });
-    expect(await saveCredentials({ resource, values: { refresh_token: "r", password: "p" } })).toEqual({
+    expect(await saveCredentials({ resource, values: { refresh_token: "r", password: "p" }, actor: SYSTEM_ACTOR })).toEqual({
       ok: false,
       fieldErrors: { password: ['"password" is not a key of this resource.'] },
     });
@@ -70,7 +71,7 @@ describe("Test and Publish", () => {
   it("sends a test request with the test connection, stores the rotated tokens and records the run", async () => {
     const { projectId, resourceId, resource } = await tasklabResource();
     const { refreshToken } = tasklab.issueTokens();
-    expect(await saveCredentials({ resource, values: { access_token: "", refresh_token: refreshToken } })).toEqual({
+    expect(await saveCredentials({ resource, values: { access_token: "", refresh_token: refreshToken }, actor: SYSTEM_ACTOR })).toEqual({
       ok: true,
       data: undefined,
     });
@@ -98,7 +99,7 @@ describe("Test and Publish", () => {
 
   it("shows the token endpoint's invalid_client and records a failed run", async () => {
     const { projectId, resourceId, resource } = await tasklabResource("wrong-secret");
-    await saveCredentials({ resource, values: { refresh_token: tasklab.issueTokens().refreshToken } });
+    await saveCredentials({ resource, values: { refresh_token: tasklab.issueTokens().refreshToken }, actor: SYSTEM_ACTOR });
     const result = await send(projectId, resourceId);
     expect(result).toMatchObject({
       ok: true,
@@ -109,7 +110,7 @@ describe("Test and Publish", () => {
 
   it("publishes the draft, and keeps the published configuration until Finish again", async () => {
     const { projectId, resourceId, save, details } = await tasklabResource();
-    expect(await settle(publishResourceDraft({ projectId, resourceId }))).toEqual({ ok: true, data: undefined });
+    expect(await settle(publishResourceDraft({ projectId, resourceId, actor: SYSTEM_ACTOR }))).toEqual({ ok: true, data: undefined });
     const published = (await getResource({ projectId, resourceId }))!;
     expect(published).toMatchObject({ status: "published", published: { level: "user", authType: "oauth2" } });
     expect(published.publishedAt).toBeInstanceOf(Date);
@@ -122,7 +123,7 @@ describe("Test and Publish", () => {
     expect(await publishNeedsConfirmation(edited)).toBe(true);
     expect((await loadResourceRuntime(edited, "published"))?.clientSecret).toBe(TASKLAB_DEFAULT_CLIENT.clientSecret);
 
-    await settle(publishResourceDraft({ projectId, resourceId }));
+    await settle(publishResourceDraft({ projectId, resourceId, actor: SYSTEM_ACTOR }));
     expect((await getResource({ projectId, resourceId }))?.published?.config.request?.baseUrl).toBe(`${tasklab.url}/v2`);
   });
 });

@@ -9,6 +9,7 @@ import {
 } from "@/db/queries/connections";
 import { getResource, getResourceSecretCiphertexts, listResourceSecretNames, publishResource as publishResourceRow } from "@/db/queries/resources";
 import type { Resource, ResourceTestRun } from "@/db/schema";
+import { type AuditActor, changedFields } from "@/lib/audit/audit-log";
 import { AppError, type CallFailure, invalidInputError } from "@/lib/errors";
 import { publishedSecretName } from "@/lib/resources/config";
 import { type RequiredKey, requiredKeys } from "@/lib/resources/required-keys";
@@ -75,7 +76,15 @@ export async function loadTestAndPublish(resource: Resource): Promise<TestAndPub
 }
 
 /** Stores the Test and Publish step's test credentials as the resource's test connection. */
-export async function saveTestCredentialsForResource({ resource, values }: { resource: Resource; values: unknown }): Promise<void> {
+export async function saveTestCredentialsForResource({
+  resource,
+  values,
+  actor,
+}: {
+  resource: Resource;
+  values: unknown;
+  actor: AuditActor;
+}): Promise<void> {
   const snapshot = resourceSnapshot(resource, "draft");
   if (!snapshot || snapshot.level !== "user") throw new AppError("invalid_input", { message: "Only User-Level resources have test credentials." });
   const keys = requiredKeys(snapshot, snapshot.config);
@@ -98,6 +107,8 @@ export async function saveTestCredentialsForResource({ resource, values }: { res
     encrypt: (connectionId) => encryptConnectionCredentials(connectionId, next),
     accessTokenExpiresAt: tokensChanged ? null : (existing?.accessTokenExpiresAt ?? null),
     grantFingerprint: null,
+    // The keys entered anew, by name.
+    audit: { actor, changes: keys.filter((key) => parsed.data[key.key]?.trim()).map((key) => `credentials.${key.key}`) },
   });
 }
 
@@ -160,7 +171,7 @@ export async function publishNeedsConfirmation(resource: Resource): Promise<bool
  * that the draft replaced and tested on a row of its own becomes the app's, tokens and all
  * (its refresh token may have rotated since it was entered).
  */
-export async function publishResourceDraft({ projectId, resourceId }: { projectId: string; resourceId: string }): Promise<void> {
+export async function publishResourceDraft({ projectId, resourceId, actor }: { projectId: string; resourceId: string; actor: AuditActor }): Promise<void> {
   const resource = await getResource({ projectId, resourceId });
   if (!resource) throw notFound();
   const snapshot = resourceSnapshot(resource, "draft");
@@ -170,7 +181,15 @@ export async function publishResourceDraft({ projectId, resourceId }: { projectI
   const secrets = names.map((name) =>
     encryptResourceSecret(resourceId, publishedSecretName(name), decryptResourceSecret(resourceId, name, ciphertexts.get(name)!)),
   );
-  await publishResourceRow({ projectId, resourceId, published: snapshot, secrets, publishedSecretPrefix: publishedSecretName("") });
+  await publishResourceRow({
+    projectId,
+    resourceId,
+    published: snapshot,
+    secrets,
+    publishedSecretPrefix: publishedSecretName(""),
+    actor,
+    changes: changedFields(resource.published ?? {}, snapshot, { depth: 3 }),
+  });
   if (snapshot.level === "app" && snapshot.authType === "oauth2") await adoptTestedAppGrant(resource);
 }
 

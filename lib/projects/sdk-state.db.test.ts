@@ -1,3 +1,4 @@
+import { SYSTEM_ACTOR } from "@/lib/audit/audit-log";
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { setAllowedOrigins, setSecretKeyRateLimit } from "@/db/queries/projects";
@@ -45,7 +46,7 @@ afterAll(async () => {
 
 async function newSecretKey(): Promise<{ id: string; key: string }> {
   const generated = generateSecretKey();
-  const stored = await createSecretKey({ projectId: project.projectId, name: `backend ${randomUUID().slice(0, 6)}`, prefix: generated.prefix, hash: generated.hash });
+  const stored = await createSecretKey({ projectId: project.projectId, name: `backend ${randomUUID().slice(0, 6)}`, prefix: generated.prefix, hash: generated.hash, actor: SYSTEM_ACTOR });
   return { id: stored.id, key: generated.key };
 }
 
@@ -76,7 +77,7 @@ describe.skipIf(!onPostgres)("what a server process keeps of a project, changed 
     expect(await send("request", first.key)).toMatchObject({ status: 200 });
     expect(await send("request", first.key)).toMatchObject({ status: 200 });
 
-    await revokeSecretKey({ projectId: project.projectId, keyId: first.id });
+    await revokeSecretKey({ projectId: project.projectId, keyId: first.id, actor: SYSTEM_ACTOR });
     expect(await send("request", first.key)).toMatchObject({ status: 401, code: "invalid_secret_key" });
 
     const second = await newSecretKey();
@@ -87,11 +88,11 @@ describe.skipIf(!onPostgres)("what a server process keeps of a project, changed 
     const token = () => signUserToken(project.key.privateKeyPem, { kid: project.key.kid, claims: { sub: userId } });
     expect(await send("connect", await token())).toMatchObject({ status: 200 });
 
-    await revokeSigningKey({ projectId: project.projectId, keyId: project.keyId });
+    await revokeSigningKey({ projectId: project.projectId, keyId: project.keyId, actor: SYSTEM_ACTOR });
     expect(await send("connect", await token())).toMatchObject({ status: 401, code: "invalid_user_token" });
 
     const next = await generateSigningKey();
-    const stored = await addSigningKey({ projectId: project.projectId, kid: next.kid, publicKeyJwk: next.publicKeyJwk, source: "generated" });
+    const stored = await addSigningKey({ projectId: project.projectId, kid: next.kid, publicKeyJwk: next.publicKeyJwk, source: "generated", actor: SYSTEM_ACTOR });
     if ("error" in stored) throw new Error(stored.error);
     project = { ...project, key: next, keyId: stored.id };
     expect(await send("connect", await token())).toMatchObject({ status: 200 });
@@ -101,14 +102,14 @@ describe.skipIf(!onPostgres)("what a server process keeps of a project, changed 
     const { key } = await newSecretKey();
     expect(await send("request", key, { origin: ALLOWED_ORIGIN })).toMatchObject({ status: 200, allowOrigin: ALLOWED_ORIGIN });
 
-    await setSecretKeyRateLimit({ projectId: project.projectId, limit: 1 });
+    await setSecretKeyRateLimit({ projectId: project.projectId, limit: 1, actor: SYSTEM_ACTOR });
     expect(await send("request", key)).toMatchObject({ status: 429, code: "rate_limited" });
-    await setSecretKeyRateLimit({ projectId: project.projectId, limit: 6000 });
+    await setSecretKeyRateLimit({ projectId: project.projectId, limit: 6000, actor: SYSTEM_ACTOR });
     expect(await send("request", key)).toMatchObject({ status: 200 });
 
-    await setAllowedOrigins({ projectId: project.projectId, origins: [] });
+    await setAllowedOrigins({ projectId: project.projectId, origins: [], actor: SYSTEM_ACTOR });
     expect(await send("request", key, { origin: ALLOWED_ORIGIN })).toMatchObject({ status: 403, code: "origin_not_allowed" });
-    await setAllowedOrigins({ projectId: project.projectId, origins: [ALLOWED_ORIGIN] });
+    await setAllowedOrigins({ projectId: project.projectId, origins: [ALLOWED_ORIGIN], actor: SYSTEM_ACTOR });
     expect(await send("request", key, { origin: ALLOWED_ORIGIN })).toMatchObject({ status: 200, allowOrigin: ALLOWED_ORIGIN });
   });
 
@@ -119,7 +120,7 @@ describe.skipIf(!onPostgres)("what a server process keeps of a project, changed 
     expect(await send("request", key, { target: othersResource })).toMatchObject({ status: 404, code: "resource_not_found" });
 
     expect(await send("request", key)).toMatchObject({ status: 200 });
-    await deleteResource({ projectId: project.projectId, resourceId });
+    await deleteResource({ projectId: project.projectId, resourceId, actor: SYSTEM_ACTOR });
     expect(await send("request", key)).toMatchObject({ status: 404, code: "resource_not_found" });
   });
 });

@@ -12,8 +12,8 @@ export interface ProjectSdkState {
   secretKeyRateLimit: number;
   /** The active signing keys, their public keys imported once. */
   signingKeys: readonly VerificationKey[];
-  /** The active Secret Keys' ids by SHA-256 hash. */
-  secretKeyIds: ReadonlyMap<string, string>;
+  /** The active Secret Keys by SHA-256 hash. */
+  secretKeys: ReadonlyMap<string, { id: string; name: string }>;
 }
 
 /** Projects a process keeps; one is a few kilobytes (its public keys). */
@@ -38,7 +38,7 @@ async function load(projectId: string): Promise<{ revision: number; value: Proje
       allowedOrigins: row.allowedOrigins,
       secretKeyRateLimit: row.secretKeyRateLimit,
       signingKeys,
-      secretKeyIds: new Map(row.secretKeys.map((key) => [key.hash, key.id])),
+      secretKeys: new Map(row.secretKeys.map((key) => [key.hash, { id: key.id, name: key.name }])),
     },
   };
 }

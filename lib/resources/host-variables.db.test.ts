@@ -6,6 +6,7 @@ import { settle } from "@/e2e/support/action-result";
 import { CLIENT_SECRET } from "./config";
 import { createResourceDraft, saveResourceStep } from "./save-step";
 import { decryptResourceSecret } from "./secrets";
+import { SYSTEM_ACTOR } from "@/lib/audit/audit-log";
 
 const blankAuth = { token: "", username: "", password: "", name: "", value: "", custom: [] };
 const noProfile = { source: "none", method: "GET", path: "", fields: "", claimPath: "" };
@@ -19,8 +20,8 @@ async function newProject() {
 
 /** A User-Level OAuth resource whose API Info is saved, at the Authorization step. */
 async function atAuthorization(projectId: string) {
-  const { resourceId } = await createResourceDraft({ projectId, values: { name: `TaskLab ${randomUUID().slice(0, 8)}` } });
-  await saveResourceStep({ projectId, resourceId, step: "api-info", values: { level: "user", authType: "oauth2", grantType: "refresh_token" } });
+  const { resourceId } = await createResourceDraft({ projectId, values: { name: `TaskLab ${randomUUID().slice(0, 8)}` }, actor: SYSTEM_ACTOR });
+  await saveResourceStep({ projectId, resourceId, step: "api-info", values: { level: "user", authType: "oauth2", grantType: "refresh_token" }, actor: SYSTEM_ACTOR });
   return resourceId;
 }
 
@@ -42,7 +43,7 @@ describe("a variable that sets the host", () => {
     const before = await getResource({ projectId, resourceId });
 
     for (const values of [authorization("https://{{inputs.host}}/oauth/token"), authorization("https://{{inputs.host}}/oauth/token", { allowAnyHost: false })]) {
-      expect(await settle(saveResourceStep({ projectId, resourceId, step: "authorization", values }))).toEqual({
+      expect(await settle(saveResourceStep({ projectId, resourceId, step: "authorization", values, actor: SYSTEM_ACTOR }))).toEqual({
         ok: false,
         fieldErrors: { accessTokenUrl: [WHOLE_HOST] },
       });
@@ -56,7 +57,7 @@ describe("a variable that sets the host", () => {
     const resourceId = await atAuthorization(projectId);
     const values = authorization("https://{{inputs.host}}/oauth/token", { allowAnyHost: true });
 
-    expect(await settle(saveResourceStep({ projectId, resourceId, step: "authorization", values }))).toEqual({
+    expect(await settle(saveResourceStep({ projectId, resourceId, step: "authorization", values, actor: SYSTEM_ACTOR }))).toEqual({
       ok: true,
       data: { resourceId, next: "request-details" },
     });
@@ -76,7 +77,7 @@ describe("a variable that sets the host", () => {
     const projectId = await newProject();
     const resourceId = await atAuthorization(projectId);
     const values = authorization("https://{{inputs.host}}.tasklab.test/oauth/token");
-    expect(await settle(saveResourceStep({ projectId, resourceId, step: "authorization", values }))).toMatchObject({ ok: true });
+    expect(await settle(saveResourceStep({ projectId, resourceId, step: "authorization", values, actor: SYSTEM_ACTOR }))).toMatchObject({ ok: true });
     expect((await getResource({ projectId, resourceId }))?.config.oauth).not.toHaveProperty("allowAnyHost");
   });
 
@@ -88,6 +89,7 @@ describe("a variable that sets the host", () => {
       resourceId,
       step: "authorization",
       values: authorization("https://{{inputs.host}}/oauth/token", { allowAnyHost: true }),
+      actor: SYSTEM_ACTOR,
     });
     const before = await getResource({ projectId, resourceId });
     const details = {
@@ -96,7 +98,7 @@ describe("a variable that sets the host", () => {
       userProfile: noProfile,
     };
 
-    expect(await settle(saveResourceStep({ projectId, resourceId, step: "request-details", values: details }))).toEqual({
+    expect(await settle(saveResourceStep({ projectId, resourceId, step: "request-details", values: details, actor: SYSTEM_ACTOR }))).toEqual({
       ok: false,
       fieldErrors: {
         baseUrl: [
@@ -108,7 +110,7 @@ describe("a variable that sets the host", () => {
     expect(await getResource({ projectId, resourceId })).toEqual(before);
 
     expect(
-      await settle(saveResourceStep({ projectId, resourceId, step: "request-details", values: { ...details, allowAnyHost: true } })),
+      await settle(saveResourceStep({ projectId, resourceId, step: "request-details", values: { ...details, allowAnyHost: true }, actor: SYSTEM_ACTOR })),
     ).toMatchObject({ ok: true, data: { next: "test-and-publish" } });
     expect((await getResource({ projectId, resourceId }))?.config.request).toMatchObject({ baseUrl: "https://{{inputs.host}}/api", allowAnyHost: true });
   });

@@ -10,6 +10,7 @@ import { VaultError } from "@/lib/vault/vault";
 import { appCredentialSecretName, CLIENT_SECRET } from "./config";
 import { createResourceDraft, saveResourceStep } from "./save-step";
 import { decryptResourceSecret } from "./secrets";
+import { SYSTEM_ACTOR } from "@/lib/audit/audit-log";
 
 const CLIENT_SECRET_VALUE = `client-secret-${randomUUID()}`;
 const APP_KEY_VALUE = `app-api-key-${randomUUID()}`;
@@ -22,11 +23,11 @@ async function newProject() {
 }
 
 async function newResource(projectId: string, name = `TaskLab ${randomUUID().slice(0, 8)}`) {
-  return (await createResourceDraft({ projectId, values: { name } })).resourceId;
+  return (await createResourceDraft({ projectId, values: { name }, actor: SYSTEM_ACTOR })).resourceId;
 }
 
 async function save(projectId: string, resourceId: string, step: Parameters<typeof saveResourceStep>[0]["step"], values: unknown) {
-  return settle(saveResourceStep({ projectId, resourceId, step, values }));
+  return settle(saveResourceStep({ projectId, resourceId, step, values, actor: SYSTEM_ACTOR }));
 }
 
 /** A User-Level OAuth resource taken through every saved step. */
@@ -62,16 +63,16 @@ describe("saving the wizard's steps", () => {
     const resource = await getResource({ projectId, resourceId });
     expect(resource).toMatchObject({ name: "TaskLab", slug: "tasklab", status: "draft", stepReached: "api-info" });
 
-    expect(await settle(createResourceDraft({ projectId, values: { name: "tasklab" } }))).toEqual({
+    expect(await settle(createResourceDraft({ projectId, values: { name: "tasklab" }, actor: SYSTEM_ACTOR }))).toEqual({
       ok: false,
       fieldErrors: { name: ['A resource named "tasklab" already exists in this project.'] },
     });
-    expect(await settle(createResourceDraft({ projectId, values: { name: "TaskLab!" } }))).toEqual({
+    expect(await settle(createResourceDraft({ projectId, values: { name: "TaskLab!" }, actor: SYSTEM_ACTOR }))).toEqual({
       ok: false,
       fieldErrors: { name: ['A resource with a similar name already uses the identifier "tasklab".'] },
     });
     // Another project may use the same name.
-    expect((await settle(createResourceDraft({ projectId: await newProject(), values: { name: "TaskLab" } }))).ok).toBe(true);
+    expect((await settle(createResourceDraft({ projectId: await newProject(), values: { name: "TaskLab" }, actor: SYSTEM_ACTOR }))).ok).toBe(true);
   });
 
   it("stores the configuration, records progress, and encrypts the Client Secret", async () => {

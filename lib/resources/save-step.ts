@@ -8,6 +8,7 @@ import {
   type ResourceUpdate,
 } from "@/db/queries/resources";
 import { deleteResourceConnection } from "@/db/queries/connections";
+import { type AuditActor, changedFields } from "@/lib/audit/audit-log";
 import { AppError, invalidInputError } from "@/lib/errors";
 import { WEBHOOK_SECRET } from "@/lib/webhooks/settings";
 import { appCredentialSecretName, CLIENT_SECRET, publishedSecretName, type ResourceConfig } from "./config";
@@ -44,11 +45,11 @@ function conflictError(conflict: NameConflict, name: string): AppError {
 const notFound = () => new AppError("resource_not_found", { message: "Resource not found." });
 
 /** The Name step of a new resource: creates the draft. */
-export async function createResourceDraft({ projectId, values }: { projectId: string; values: unknown }): Promise<StepSaved> {
+export async function createResourceDraft({ projectId, values, actor }: { projectId: string; values: unknown; actor: AuditActor }): Promise<StepSaved> {
   const parsed = nameStepSchema.safeParse(values);
   if (!parsed.success) throw invalid(parsed.error);
   const { name } = parsed.data;
-  const created = await createResource({ projectId, name, slug: resourceSlug(name), stepReached: "api-info" });
+  const created = await createResource({ projectId, name, slug: resourceSlug(name), stepReached: "api-info", actor });
   if ("conflict" in created) throw conflictError(created, name);
   return { resourceId: created.id, next: "api-info" };
 }
@@ -59,11 +60,13 @@ export async function saveResourceStep({
   resourceId,
   step,
   values,
+  actor,
 }: {
   projectId: string;
   resourceId: string;
   step: ResourceWizardStep;
   values: unknown;
+  actor: AuditActor;
 }): Promise<StepSaved> {
   const resource = await getResource({ projectId, resourceId });
   if (!resource) throw notFound();
@@ -161,6 +164,13 @@ export async function saveResourceStep({
   }
 
   const next = nextStep(step, plan.update.level ?? apiInfo?.level ?? null) ?? null;
+  // The audit log names what the step changed: fields (inside the configuration too) and secrets, never a value.
+  const changes = [
+    ...Object.entries(plan.update).flatMap(([key, value]) =>
+      key === "stepReached" ? [] : changedFields(resource[key as keyof ResourceUpdate], value, { prefix: key }),
+    ),
+    ...[...(plan.setSecrets ?? []).map((secret) => secret.name), ...(plan.deleteSecrets ?? [])].map((name) => `secrets.${name}`),
+  ];
   const saved = await saveResource({
     projectId,
     resourceId,
@@ -172,6 +182,8 @@ export async function saveResourceStep({
     },
     setSecrets: plan.setSecrets,
     deleteSecrets: plan.deleteSecrets,
+    actor,
+    changes,
   });
   if (!saved) throw notFound();
   if ("conflict" in saved) throw conflictError(saved, (plan.update.name as string) ?? resource.name);

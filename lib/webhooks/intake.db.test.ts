@@ -22,6 +22,7 @@ import { getRunDetail, type RunDetail } from "@/lib/workflows/runs";
 import { startWorkflowWorkers } from "@/lib/workflows/workers";
 import { MAX_WEBHOOK_BYTES } from "./intake";
 import { WEBHOOK_SECRET, webhookSettingsSchema } from "./settings";
+import { SYSTEM_ACTOR } from "@/lib/audit/audit-log";
 
 // Webhook intake through its route handler, with real Requests, on a real database (PGlite, and
 // PostgreSQL when DATABASE_URL is set) with the engine's workers running: events signed the way
@@ -63,9 +64,9 @@ function settings(overrides: Partial<StoredWebhookSettings> = {}): StoredWebhook
 
 /** Saves the resource's webhook settings and signing secret as the Webhook Setup page does. */
 async function setUpWebhooks(resourceId: string, webhook: StoredWebhookSettings, secret?: string): Promise<void> {
-  expect(await saveWebhookSettings({ projectId, resourceId, webhook })).toBe(true);
+  expect(await saveWebhookSettings({ projectId, resourceId, webhook, actor: SYSTEM_ACTOR, changes: [] })).toBe(true);
   if (secret !== undefined) {
-    const saved = await saveResource({ projectId, resourceId, update: {}, setSecrets: [encryptResourceSecret(resourceId, WEBHOOK_SECRET, secret)] });
+    const saved = await saveResource({ projectId, resourceId, update: {}, setSecrets: [encryptResourceSecret(resourceId, WEBHOOK_SECRET, secret)], actor: SYSTEM_ACTOR, changes: [] });
     expect(saved && "id" in saved).toBe(true);
   }
 }
@@ -151,6 +152,7 @@ async function connect(resourceId: string, userId = unique("customer"), tasklabU
     resourceId,
     userId,
     body: { access_token: tokens.accessToken, refresh_token: tokens.refreshToken },
+    actor: SYSTEM_ACTOR,
   });
   return userId;
 }
@@ -279,7 +281,7 @@ describe("a published User-Level resource with Standard Webhooks", () => {
   it("runs nothing for a user who disabled the workflow, and still runs it for another user", async () => {
     const disabled = await connect(resourceId);
     const enabled = await connect(resourceId);
-    expect(await setUserWorkflowEnabled({ projectId, workflowId: onCreated, userId: disabled, enabled: false })).toBe(true);
+    expect(await setUserWorkflowEnabled({ projectId, workflowId: onCreated, userId: disabled, enabled: false, actor: SYSTEM_ACTOR })).toBe(true);
 
     const off = await send(resourceId, secret, "task.created", { account_id: disabled, task: { id: "task_2" } }, { id: "msg_disabled" });
     expect(off.status).toBe(200);
@@ -380,7 +382,7 @@ describe("a published User-Level resource with Standard Webhooks", () => {
   });
 
   it("answers 404 for an unpublished resource and for a published one without webhook settings", async () => {
-    const { resourceId: draftId } = await createResourceDraft({ projectId, values: { name: unique("Draft TaskLab") } });
+    const { resourceId: draftId } = await createResourceDraft({ projectId, values: { name: unique("Draft TaskLab") }, actor: SYSTEM_ACTOR });
     await setUpWebhooks(draftId, settings(), secret);
     const event = signWebhook({ secret, type: "task.created", payload: {} });
     const draft = await deliver(draftId, event.body, event.headers);

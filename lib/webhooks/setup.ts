@@ -8,6 +8,7 @@ import {
   webhookListenStart,
 } from "@/db/queries/webhook-events";
 import type { Resource, WebhookEvent } from "@/db/schema";
+import { type AuditActor, changedFields } from "@/lib/audit/audit-log";
 import { AppError, invalidInputError } from "@/lib/errors";
 import { encryptResourceSecret } from "@/lib/resources/secrets";
 import { WEBHOOK_SECRET } from "./settings";
@@ -79,14 +80,17 @@ export async function saveWebhookSetup({
   projectId,
   resourceId,
   values,
+  actor,
 }: {
   projectId: string;
   resourceId: string;
   values: unknown;
+  actor: AuditActor;
 }): Promise<{ secretSet: boolean }> {
   const resource = await getResource({ projectId, resourceId });
   if (!resource) throw resourceNotFound();
-  const context = setupContext(resource, await listResourceSecretNames({ resourceId }));
+  const secretNames = await listResourceSecretNames({ resourceId });
+  const context = setupContext(resource, secretNames);
   const parsed = webhookSetupSchema(context).safeParse(values);
   if (!parsed.success) throw invalidInputError(parsed.error);
   const { signingSecret, ...webhook } = parsed.data;
@@ -96,7 +100,9 @@ export async function saveWebhookSetup({
       : signingSecret
         ? encryptResourceSecret(resourceId, WEBHOOK_SECRET, signingSecret)
         : undefined;
-  if (!(await saveWebhookSettings({ projectId, resourceId, webhook, secret }))) throw resourceNotFound();
+  const secretChanged = secret !== undefined && !("delete" in secret && !secretNames.includes(WEBHOOK_SECRET));
+  const changes = [...changedFields(resource.webhook ?? {}, webhook, { prefix: "webhook" }), ...(secretChanged ? [`secrets.${WEBHOOK_SECRET}`] : [])];
+  if (!(await saveWebhookSettings({ projectId, resourceId, webhook, secret, actor, changes }))) throw resourceNotFound();
   return { secretSet: webhook.signature.kind !== "none" };
 }
 

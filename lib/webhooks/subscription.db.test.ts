@@ -9,6 +9,7 @@ import { connectUser, disconnectUser } from "@/lib/connections/connect";
 import { stopWorkflowEngine } from "@/lib/workflows/engine";
 import { startWorkflowWorkers } from "@/lib/workflows/workers";
 import { DEFAULT_WEBHOOK_SETTINGS } from "./settings";
+import { SYSTEM_ACTOR } from "@/lib/audit/audit-log";
 
 // The optional Subscription: a user's connect registers the webhook URL in their account through
 // the resource (a retried job), their disconnect sends the Unsubscribe request.
@@ -46,6 +47,8 @@ beforeAll(async () => {
         unsubscribe: { method: "DELETE", path: "/webhooks/{{user.id}}", body: "" },
       },
     },
+    actor: SYSTEM_ACTOR,
+    changes: [],
   });
   await startWorkflowWorkers();
 });
@@ -61,7 +64,7 @@ describe("a resource's webhook Subscription", () => {
   it("registers the webhook URL when a user connects, with their credentials, and unsubscribes when they disconnect", async () => {
     const userId = `acct "${Date.now()}"/x`;
     received.length = 0;
-    await connectUser({ project: project(), resourceId, userId, body: { access_token: "at-1", refresh_token: "rt-1" }, origin: ORIGIN });
+    await connectUser({ project: project(), resourceId, userId, body: { access_token: "at-1", refresh_token: "rt-1" }, origin: ORIGIN, actor: SYSTEM_ACTOR });
     const connection = await waitFor(
       "the subscription",
       () => getUserConnection({ projectId, resourceId, userId }),
@@ -73,7 +76,7 @@ describe("a resource's webhook Subscription", () => {
     // Values are JSON-escaped in the body: a quote in the user id cannot break it.
     expect(JSON.parse(received[0]!.body)).toEqual({ url: `${ORIGIN}/projects/${projectId}/resources/${resourceId}/webhook`, account: userId });
 
-    await disconnectUser({ project: project(), resourceId, userId, origin: ORIGIN });
+    await disconnectUser({ project: project(), resourceId, userId, origin: ORIGIN, actor: SYSTEM_ACTOR });
     expect(received[1]).toMatchObject({ method: "DELETE", url: `/api/webhooks/${encodeURIComponent(userId)}`, authorization: "Bearer at-1" });
     expect(await getUserConnection({ projectId, resourceId, userId })).toBeUndefined();
   });
@@ -82,7 +85,7 @@ describe("a resource's webhook Subscription", () => {
     const userId = `acct-${Date.now()}`;
     failNext = 1;
     received.length = 0;
-    await connectUser({ project: project(), resourceId, userId, body: { access_token: "at-2", refresh_token: "rt-2" }, origin: ORIGIN });
+    await connectUser({ project: project(), resourceId, userId, body: { access_token: "at-2", refresh_token: "rt-2" }, origin: ORIGIN, actor: SYSTEM_ACTOR });
     const connection = await waitFor(
       "the failed attempt",
       () => getUserConnection({ projectId, resourceId, userId }),

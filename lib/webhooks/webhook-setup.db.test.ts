@@ -17,6 +17,7 @@ import { receiveWebhook } from "./intake";
 import { WEBHOOK_SECRET } from "./settings";
 import { generateStandardWebhooksSecret, type WebhookSetupInput, webhookTemplateVariables } from "./setup-schema";
 import { getWebhookEventView, keepWebhookEventAsSample, loadWebhookSetup, pollWebhookTestEvent, saveWebhookSetup } from "./setup";
+import { SYSTEM_ACTOR } from "@/lib/audit/audit-log";
 
 // The Webhook Setup page's save path, Listen for test event and Use as sample, through the
 // same lib calls its actions make (and one action, for who may call it), on a real PGlite.
@@ -97,27 +98,27 @@ describe("saveWebhookSetup", () => {
   it("refuses an unknown variable naming it, HMAC without a signing secret and a malformed whsec_ secret, and saves nothing", async () => {
     const { projectId, resourceId } = await setup();
     const unknown = await settle(
-      saveWebhookSetup({ projectId, resourceId, values: standardWebhooks(generateStandardWebhooksSecret(), { eventTypeTemplate: "{{body.type}}" }) }),
+      saveWebhookSetup({ projectId, resourceId, values: standardWebhooks(generateStandardWebhooksSecret(), { eventTypeTemplate: "{{body.type}}" }), actor: SYSTEM_ACTOR }),
     );
     expect(unknown).toEqual({ ok: false, fieldErrors: { eventTypeTemplate: [expect.stringContaining('Unknown variable "body.type"')] } });
 
-    const noSecret = await settle(saveWebhookSetup({ projectId, resourceId, values: standardWebhooks("", { signature: hmac }) }));
+    const noSecret = await settle(saveWebhookSetup({ projectId, resourceId, values: standardWebhooks("", { signature: hmac }), actor: SYSTEM_ACTOR }));
     expect(noSecret).toEqual({ ok: false, fieldErrors: { signingSecret: ["Enter the signing secret your API signs with."] } });
 
     // Shown together with the settings' own errors, so the form lists them all at once.
-    const both = await settle(saveWebhookSetup({ projectId, resourceId, values: standardWebhooks("", { signature: hmac, eventTypes: [] }) }));
+    const both = await settle(saveWebhookSetup({ projectId, resourceId, values: standardWebhooks("", { signature: hmac, eventTypes: [] }), actor: SYSTEM_ACTOR }));
     expect(both).toEqual({
       ok: false,
       fieldErrors: { eventTypes: ["List at least one event type."], signingSecret: ["Enter the signing secret your API signs with."] },
     });
-    expect(await settle(saveWebhookSetup({ projectId, resourceId, values: null }))).toMatchObject({ ok: false, formError: expect.any(String) });
+    expect(await settle(saveWebhookSetup({ projectId, resourceId, values: null, actor: SYSTEM_ACTOR }))).toMatchObject({ ok: false, formError: expect.any(String) });
 
-    const malformed = await settle(saveWebhookSetup({ projectId, resourceId, values: standardWebhooks("whsec_not base64!") }));
+    const malformed = await settle(saveWebhookSetup({ projectId, resourceId, values: standardWebhooks("whsec_not base64!"), actor: SYSTEM_ACTOR }));
     expect(malformed).toEqual({ ok: false, fieldErrors: { signingSecret: [expect.stringContaining("whsec_ followed by base64")] } });
 
     // A User-Level resource must say where an event names its user; event types are listed once.
     const noUser = await settle(
-      saveWebhookSetup({ projectId, resourceId, values: standardWebhooks(generateStandardWebhooksSecret(), { userMatchTemplate: "", eventTypes: ["a.b", "a.b"] }) }),
+      saveWebhookSetup({ projectId, resourceId, values: standardWebhooks(generateStandardWebhooksSecret(), { userMatchTemplate: "", eventTypes: ["a.b", "a.b"] }), actor: SYSTEM_ACTOR }),
     );
     expect(noUser).toEqual({
       ok: false,
@@ -131,7 +132,7 @@ describe("saveWebhookSetup", () => {
   it("stores the signing secret encrypted and the page's loader never returns it; an empty field keeps it, None removes it", async () => {
     const { projectId, resourceId } = await setup();
     const secret = generateStandardWebhooksSecret();
-    expect(await settle(saveWebhookSetup({ projectId, resourceId, values: standardWebhooks(secret) }))).toEqual({ ok: true, data: { secretSet: true } });
+    expect(await settle(saveWebhookSetup({ projectId, resourceId, values: standardWebhooks(secret), actor: SYSTEM_ACTOR }))).toEqual({ ok: true, data: { secretSet: true } });
 
     const ciphertext = (await getResourceSecretCiphertexts({ resourceId, names: [WEBHOOK_SECRET] })).get(WEBHOOK_SECRET)!;
     expect(ciphertext).not.toContain(secret.slice("whsec_".length));
@@ -157,23 +158,23 @@ describe("saveWebhookSetup", () => {
     expect(view).toMatchObject({ published: true, configured: true, level: "user" });
 
     // Saving again with the field empty keeps the secret; the intake verifies with it.
-    expect(await settle(saveWebhookSetup({ projectId, resourceId, values: { ...view.values, eventTypes: ["task.created"] } }))).toMatchObject({ ok: true });
+    expect(await settle(saveWebhookSetup({ projectId, resourceId, values: { ...view.values, eventTypes: ["task.created"] }, actor: SYSTEM_ACTOR }))).toMatchObject({ ok: true });
     expect((await getResourceSecretCiphertexts({ resourceId, names: [WEBHOOK_SECRET] })).get(WEBHOOK_SECRET)).toBe(ciphertext);
     const receipt = await receiveWebhook({ projectId, resourceId, request: signedEvent({ projectId, resourceId, secret, payload: { type: "task.created" } }) });
     expect(receipt).toMatchObject({ received: true, duplicate: false, eventType: "task.created", matched: false });
 
     // That secret is Standard Webhooks': switching to HMAC needs one of its own.
-    expect(await settle(saveWebhookSetup({ projectId, resourceId, values: { ...view.values, signature: hmac } }))).toEqual({
+    expect(await settle(saveWebhookSetup({ projectId, resourceId, values: { ...view.values, signature: hmac }, actor: SYSTEM_ACTOR }))).toEqual({
       ok: false,
       fieldErrors: { signingSecret: ["Enter the signing secret your API signs with."] },
     });
     // The header name is stored lower-case, as the intake reads headers.
-    expect(await settle(saveWebhookSetup({ projectId, resourceId, values: { ...view.values, signature: hmac, signingSecret: "hmac-secret" } }))).toMatchObject({
+    expect(await settle(saveWebhookSetup({ projectId, resourceId, values: { ...view.values, signature: hmac, signingSecret: "hmac-secret" }, actor: SYSTEM_ACTOR }))).toMatchObject({
       ok: true,
     });
     expect((await getResource({ projectId, resourceId }))?.webhook?.signature).toEqual({ ...hmac, header: "x-signature-256" });
 
-    expect(await settle(saveWebhookSetup({ projectId, resourceId, values: { ...view.values, signature: { kind: "none" } } }))).toEqual({
+    expect(await settle(saveWebhookSetup({ projectId, resourceId, values: { ...view.values, signature: { kind: "none" } }, actor: SYSTEM_ACTOR }))).toEqual({
       ok: true,
       data: { secretSet: false },
     });
@@ -183,8 +184,8 @@ describe("saveWebhookSetup", () => {
 
   it("keeps the signing secret when the wizard's API Info changes and starts the later steps afresh", async () => {
     const { projectId, resourceId } = await setup();
-    await saveWebhookSetup({ projectId, resourceId, values: standardWebhooks(generateStandardWebhooksSecret()) });
-    await saveResourceStep({ projectId, resourceId, step: "api-info", values: { level: "app", authType: "api_keys", grantType: null } });
+    await saveWebhookSetup({ projectId, resourceId, values: standardWebhooks(generateStandardWebhooksSecret()), actor: SYSTEM_ACTOR });
+    await saveResourceStep({ projectId, resourceId, step: "api-info", values: { level: "app", authType: "api_keys", grantType: null }, actor: SYSTEM_ACTOR });
     expect((await getResourceSecretCiphertexts({ resourceId, names: [WEBHOOK_SECRET] })).size).toBe(1);
   });
 
@@ -192,7 +193,7 @@ describe("saveWebhookSetup", () => {
     const { projectId } = await projectWithSigningKey();
     const resourceId = await publishedTaskLabResource(projectId, tasklab, "app-api-keys");
     const result = await settle(
-      saveWebhookSetup({ projectId, resourceId, values: standardWebhooks(generateStandardWebhooksSecret(), { userMatchTemplate: "" }) }),
+      saveWebhookSetup({ projectId, resourceId, values: standardWebhooks(generateStandardWebhooksSecret(), { userMatchTemplate: "" }), actor: SYSTEM_ACTOR }),
     );
     expect(result).toEqual({ ok: true, data: { secretSet: true } });
     expect((await loadWebhookSetup({ resource: (await getResource({ projectId, resourceId }))! })).level).toBe("app");
@@ -223,7 +224,7 @@ describe("Listen for test event and Use as sample", () => {
   it("shows the next event (type, headers without the signature, payload), keeps it as the sample, and the editor lists trigger.payload.* from it", async () => {
     const { projectId, resourceId } = await setup();
     const secret = generateStandardWebhooksSecret();
-    await saveWebhookSetup({ projectId, resourceId, values: standardWebhooks(secret) });
+    await saveWebhookSetup({ projectId, resourceId, values: standardWebhooks(secret), actor: SYSTEM_ACTOR });
 
     // An event before listening started is not the test event.
     await receiveWebhook({ projectId, resourceId, request: signedEvent({ projectId, resourceId, secret, payload: { type: "task.completed" } }) });
@@ -246,10 +247,10 @@ describe("Listen for test event and Use as sample", () => {
     expect(webhookTemplateVariables(resource.webhookSample)).toEqual(expect.arrayContaining(["payload.account_id", "payload.task.id", "headers.webhook-id"]));
 
     // A workflow on "TaskLab … Triggers → task.created": its variables come from the sample event.
-    const { workflowId } = await createWorkflowDraft({ projectId, name: "On task created" });
+    const { workflowId } = await createWorkflowDraft({ projectId, name: "On task created", actor: SYSTEM_ACTOR });
     const step = { key: "get_task", type: "request" as const, resourceId, method: "GET" as const, path: "/tasks/{{trigger.payload.task.id}}", query: [], headers: [], body: "", retries: true };
     const trigger = { kind: "resource_event" as const, resourceId, eventType: "task.created" };
-    expect(await settle(saveWorkflow({ projectId, workflowId, values: { name: "On task created", trigger, sampleTrigger: "", steps: [step] } }))).toMatchObject({
+    expect(await settle(saveWorkflow({ projectId, workflowId, values: { name: "On task created", trigger, sampleTrigger: "", steps: [step] }, actor: SYSTEM_ACTOR }))).toMatchObject({
       ok: true,
     });
     const view = await loadWorkflowEditor({ projectId, workflowId });
@@ -260,7 +261,7 @@ describe("Listen for test event and Use as sample", () => {
 
     // A misspelled field of the sample is refused, naming it.
     const misspelled = await settle(
-      saveWorkflow({ projectId, workflowId, values: { name: "On task created", trigger, sampleTrigger: "", steps: [{ ...step, path: "/tasks/{{trigger.payload.task.idd}}" }] } }),
+      saveWorkflow({ projectId, workflowId, values: { name: "On task created", trigger, sampleTrigger: "", steps: [{ ...step, path: "/tasks/{{trigger.payload.task.idd}}" }] }, actor: SYSTEM_ACTOR }),
     );
     expect(misspelled).toEqual({ ok: false, fieldErrors: { "steps.0.path": [expect.stringContaining("trigger.payload.task.idd")] } });
 
@@ -271,7 +272,7 @@ describe("Listen for test event and Use as sample", () => {
 
   it("shows a rejected event's reason without its content, and refuses it as the sample; events of another resource are not found", async () => {
     const { projectId, resourceId } = await setup();
-    await saveWebhookSetup({ projectId, resourceId, values: standardWebhooks(generateStandardWebhooksSecret()) });
+    await saveWebhookSetup({ projectId, resourceId, values: standardWebhooks(generateStandardWebhooksSecret()), actor: SYSTEM_ACTOR });
     const { since } = await pollWebhookTestEvent({ projectId, resourceId });
     const forged = signedEvent({ projectId, resourceId, secret: generateStandardWebhooksSecret(), payload: { type: "task.created" } });
     await expect(receiveWebhook({ projectId, resourceId, request: forged })).rejects.toMatchObject({ code: "invalid_signature" });
@@ -299,18 +300,18 @@ describe("Listen for test event and Use as sample", () => {
 describe("Resource Triggers in the workflow editor", () => {
   it("refuses at trigger.eventType an event type the resource does not list, and a resource without webhook settings or of another project", async () => {
     const { projectId, resourceId } = await setup();
-    await saveWebhookSetup({ projectId, resourceId, values: standardWebhooks(generateStandardWebhooksSecret()) });
-    const { workflowId } = await createWorkflowDraft({ projectId, name: "On task deleted" });
-    const save = (trigger: unknown) => settle(saveWorkflow({ projectId, workflowId, values: { name: "On task deleted", trigger, sampleTrigger: "", steps: [] } }));
+    await saveWebhookSetup({ projectId, resourceId, values: standardWebhooks(generateStandardWebhooksSecret()), actor: SYSTEM_ACTOR });
+    const { workflowId } = await createWorkflowDraft({ projectId, name: "On task deleted", actor: SYSTEM_ACTOR });
+    const save = (trigger: unknown) => settle(saveWorkflow({ projectId, workflowId, values: { name: "On task deleted", trigger, sampleTrigger: "", steps: [] }, actor: SYSTEM_ACTOR }));
 
     const unlisted = await save({ kind: "resource_event", resourceId, eventType: "task.deleted" });
     expect(unlisted).toEqual({ ok: false, fieldErrors: { "trigger.eventType": [expect.stringContaining('"task.deleted" is not one of')] } });
     if (!unlisted.ok) expect(unlisted.fieldErrors?.["trigger.eventType"]?.[0]).toContain("task.created, task.completed");
 
     const withoutWebhooks = await publishedTaskLabResource(projectId, tasklab);
-    const draftOnly = (await createResourceDraft({ projectId, values: { name: `Draft ${randomUUID().slice(0, 8)}` } })).resourceId;
+    const draftOnly = (await createResourceDraft({ projectId, values: { name: `Draft ${randomUUID().slice(0, 8)}` }, actor: SYSTEM_ACTOR })).resourceId;
     const foreign = await setup();
-    await saveWebhookSetup({ projectId: foreign.projectId, resourceId: foreign.resourceId, values: standardWebhooks(generateStandardWebhooksSecret()) });
+    await saveWebhookSetup({ projectId: foreign.projectId, resourceId: foreign.resourceId, values: standardWebhooks(generateStandardWebhooksSecret()), actor: SYSTEM_ACTOR });
     for (const id of [withoutWebhooks, draftOnly, foreign.resourceId]) {
       expect(await save({ kind: "resource_event", resourceId: id, eventType: "task.created" })).toEqual({
         ok: false,

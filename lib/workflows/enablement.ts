@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { setUserWorkflowEnabled } from "@/db/queries/workflows";
+import type { AuditActor } from "@/lib/audit/audit-log";
 import type { RequestCaller } from "@/lib/connections/request";
 import { AppError } from "@/lib/errors";
 import type { WorkflowEnablement } from "./api-schema";
@@ -22,14 +23,16 @@ export async function setWorkflowEnablement({
   caller,
   workflowId,
   enabled,
+  actor,
 }: {
   projectId: string;
   caller: RequestCaller;
   workflowId: string;
   enabled: boolean;
+  actor: AuditActor;
 }): Promise<WorkflowEnablement> {
   const id = requireWorkflowId(workflowId);
   if (!caller.userId) throw new AppError("missing_user");
-  if (!(await setUserWorkflowEnabled({ projectId, workflowId: id, userId: caller.userId, enabled }))) throw new AppError("workflow_not_found");
+  if (!(await setUserWorkflowEnabled({ projectId, workflowId: id, userId: caller.userId, enabled, actor }))) throw new AppError("workflow_not_found");
   return { workflowId: id, enabled };
 }

@@ -11,6 +11,7 @@ import { stopWorkflowEngine } from "./engine";
 import { getRunDetail, type RunDetail } from "./runs";
 import { sendAppEvent } from "./triggers";
 import { startWorkflowWorkers } from "./workers";
+import { SYSTEM_ACTOR } from "@/lib/audit/audit-log";
 
 // The engine end to end on a real database: an App Event starts a run, pg-boss jobs execute its
 // steps through the connection session against TaskLab, and the run's history records them.
@@ -31,9 +32,9 @@ afterAll(async () => {
 });
 
 async function deployed(definition: StoredWorkflowDefinition) {
-  const workflow = await createWorkflow({ projectId, name: `Sync ${randomUUID().slice(0, 6)}` });
-  await saveWorkflowDraft({ projectId, workflowId: workflow.id, name: workflow.name, draft: definition, sampleTrigger: {} });
-  const outcome = await deployWorkflowVersion({ projectId, workflowId: workflow.id, definition });
+  const workflow = await createWorkflow({ projectId, name: `Sync ${randomUUID().slice(0, 6)}`, actor: SYSTEM_ACTOR });
+  await saveWorkflowDraft({ projectId, workflowId: workflow.id, name: workflow.name, draft: definition, sampleTrigger: {}, actor: SYSTEM_ACTOR, changes: [] });
+  const outcome = await deployWorkflowVersion({ projectId, workflowId: workflow.id, definition, actor: SYSTEM_ACTOR });
   if (!("version" in outcome)) throw new Error(outcome.conflict);
   return workflow.id;
 }
@@ -63,7 +64,7 @@ describe("an App Event run", () => {
   it("runs each step for the user, with the trigger's payload and the earlier steps' outputs", async () => {
     const userId = `user-${randomUUID()}`;
     const tokens = tasklab.issueTokens();
-    await connectUser({ project: { id: projectId, allowPrivateNetwork: true }, resourceId, userId, body: { access_token: tokens.accessToken, refresh_token: tokens.refreshToken } });
+    await connectUser({ project: { id: projectId, allowPrivateNetwork: true }, resourceId, userId, body: { access_token: tokens.accessToken, refresh_token: tokens.refreshToken }, actor: SYSTEM_ACTOR });
     await deployed({
       trigger: { kind: "app_event", eventName: "task.created" },
       steps: [
@@ -93,7 +94,7 @@ describe("an App Event run", () => {
   it("stops at a Condition that does not hold", async () => {
     const userId = `user-${randomUUID()}`;
     const tokens = tasklab.issueTokens();
-    await connectUser({ project: { id: projectId, allowPrivateNetwork: true }, resourceId, userId, body: { access_token: tokens.accessToken, refresh_token: tokens.refreshToken } });
+    await connectUser({ project: { id: projectId, allowPrivateNetwork: true }, resourceId, userId, body: { access_token: tokens.accessToken, refresh_token: tokens.refreshToken }, actor: SYSTEM_ACTOR });
     await deployed({
       trigger: { kind: "app_event", eventName: "task.maybe" },
       steps: [

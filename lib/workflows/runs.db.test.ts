@@ -31,6 +31,7 @@ import {
 } from "./runs";
 import { sendAppEvent } from "./triggers";
 import { startWorkflowWorkers } from "./workers";
+import { SYSTEM_ACTOR } from "@/lib/audit/audit-log";
 
 // The engine's run semantics on a real database (PGlite, and PostgreSQL when DATABASE_URL is
 // set): retries and their pacing, failures, Delay and Cancel, Replay, Retry from failed step, a
@@ -309,7 +310,7 @@ describe("Scheduler ticks", () => {
       trigger: { kind: "scheduler", cron: "0 9 * * 1-5", timeZone: "Europe/Berlin" },
       steps: [requestStep(scheduled, "call", "GET", `/flaky/${key}-{{user.id}}`, { query: { failures: "0" } })],
     });
-    await setUserWorkflowEnabled({ projectId, workflowId, userId: optedOut, enabled: false });
+    await setUserWorkflowEnabled({ projectId, workflowId, userId: optedOut, enabled: false, actor: SYSTEM_ACTOR });
 
     // Monday 09:00 in Berlin; the tick job was sent a few seconds after the occurrence.
     const scheduledAt = new Date("2026-03-02T08:00:00.000Z");

@@ -15,6 +15,7 @@ import {
   type TickJob,
 } from "./engine";
 import { executeStepJob } from "./execute";
+import { deleteExpiredAuditEvents } from "@/lib/audit/audit-log";
 import { deleteExpiredWebhookEvents } from "@/lib/webhooks/intake";
 import { deleteExpiredRuns, runScheduledTick } from "./runs";
 
@@ -63,5 +64,6 @@ export async function startWorkflowWorkers(): Promise<void> {
     await deleteExpiredRuns();
     await deleteExpiredWebhookEvents();
     await deleteEndedRateLimitWindows();
+    await deleteExpiredAuditEvents();
   });
 }

@@ -12,6 +12,7 @@ import {
   saveWorkflow,
   setEnabledForAll,
 } from "./workflows";
+import { SYSTEM_ACTOR } from "@/lib/audit/audit-log";
 
 // The Scheduler's cron lives in pg-boss (the engine's business): here we only check deploy asks for it.
 vi.mock("./engine", () => ({ syncWorkflowSchedule: vi.fn(async () => {}) }));
@@ -27,7 +28,7 @@ beforeEach(() => vi.mocked(syncWorkflowSchedule).mockClear());
 async function setup(name = "Sync tasks") {
   const { projectId } = await projectWithSigningKey();
   const resourceId = await publishedTaskLabResource(projectId, tasklab);
-  const { workflowId } = await createWorkflowDraft({ projectId, name });
+  const { workflowId } = await createWorkflowDraft({ projectId, name, actor: SYSTEM_ACTOR });
   return { projectId, resourceId, workflowId };
 }
 
@@ -58,14 +59,14 @@ describe("saveWorkflow", () => {
         requestStep(resourceId, "update_task", "/tasks/{{trigger.payload.taskid}}", '{"status": "{{steps.get_task.body.status}}"}'),
       ],
     };
-    const result = await settle(saveWorkflow({ projectId, workflowId, values }));
+    const result = await settle(saveWorkflow({ projectId, workflowId, values, actor: SYSTEM_ACTOR }));
     expect(result).toEqual({ ok: false, fieldErrors: { "steps.1.path": [expect.stringContaining('Did you mean "trigger.payload.taskId"?')] } });
     if (!result.ok) expect(result.fieldErrors?.["steps.1.path"]?.[0]).toContain("trigger.payload.taskid");
     expect((await getWorkflow({ projectId, workflowId }))?.draft).toEqual({ trigger: null, steps: [] });
 
     // A later step may use an earlier one's outputs and the user's profile; the fixed draft saves.
     values.steps[1]!.path = "/tasks/{{trigger.payload.taskId}}?by={{user.profile.email}}";
-    expect(await settle(saveWorkflow({ projectId, workflowId, values }))).toEqual({
+    expect(await settle(saveWorkflow({ projectId, workflowId, values, actor: SYSTEM_ACTOR }))).toEqual({
       ok: true,
       data: { deployedVersion: null, undeployedChanges: false },
     });
@@ -83,6 +84,7 @@ describe("saveWorkflow", () => {
         projectId,
         workflowId,
         values: { name: "Sync tasks", trigger: appEvent, sampleTrigger: "", steps: [requestStep(foreignResourceId, "get_task", "/tasks")] },
+        actor: SYSTEM_ACTOR,
       }),
     );
     expect(result).toEqual({ ok: false, fieldErrors: { "steps.0.resourceId": ["Choose a published resource of this project."] } });
@@ -97,6 +99,7 @@ describe("saveWorkflow", () => {
           sampleTrigger: "[1, 2]",
           steps: [requestStep(resourceId, "get_task", "/tasks"), requestStep(resourceId, "get_task", "tasks")],
         },
+        actor: SYSTEM_ACTOR,
       }),
     );
     expect(shape).toEqual({
@@ -109,7 +112,7 @@ describe("saveWorkflow", () => {
       },
     });
     const tooLarge = JSON.stringify({ payload: "x".repeat(64 * 1024) });
-    expect(await settle(saveWorkflow({ projectId, workflowId, values: { name: "W", trigger: null, steps: [], sampleTrigger: tooLarge } }))).toEqual({
+    expect(await settle(saveWorkflow({ projectId, workflowId, values: { name: "W", trigger: null, steps: [], sampleTrigger: tooLarge }, actor: SYSTEM_ACTOR }))).toEqual({
       ok: false,
       fieldErrors: { sampleTrigger: ["Use at most 64 KB."] },
     });
@@ -118,7 +121,7 @@ describe("saveWorkflow", () => {
   it("refuses a workflow of another project", async () => {
     const { workflowId } = await setup();
     const other = await projectWithSigningKey();
-    expect(await settle(saveWorkflow({ projectId: other.projectId, workflowId, values: {} }))).toEqual({
+    expect(await settle(saveWorkflow({ projectId: other.projectId, workflowId, values: {}, actor: SYSTEM_ACTOR }))).toEqual({
       ok: false,
       formError: "No workflow with this ID in this project.",
     });
@@ -130,12 +133,12 @@ describe("deployWorkflow", () => {
   it("freezes version 1; a later save shows undeployed changes, and deploying again makes version 2 while version 1 stays as it was", async () => {
     const { projectId, resourceId, workflowId } = await setup();
     const first = { name: "Sync tasks", trigger: appEvent, sampleTrigger: sample, steps: [requestStep(resourceId, "get_task", "/tasks/{{trigger.payload.taskId}}")] };
-    await saveWorkflow({ projectId, workflowId, values: first });
+    await saveWorkflow({ projectId, workflowId, values: first, actor: SYSTEM_ACTOR });
     expect(await listWorkflows({ projectId })).toEqual([
       expect.objectContaining({ id: workflowId, triggerKind: "app_event", deployedVersion: null, deployedAt: null }),
     ]);
 
-    expect(await settle(deployWorkflow({ projectId, workflowId }))).toEqual({ ok: true, data: { version: 1 } });
+    expect(await settle(deployWorkflow({ projectId, workflowId, actor: SYSTEM_ACTOR }))).toEqual({ ok: true, data: { version: 1 } });
     expect(syncWorkflowSchedule).toHaveBeenCalledWith({ workflowId, trigger: appEvent });
     const v1 = await getWorkflowVersion({ workflowId, version: 1 });
     expect(v1).toMatchObject({ triggerKind: "app_event", eventName: "task.sync", definition: { trigger: appEvent, steps: first.steps } });
@@ -145,7 +148,7 @@ describe("deployWorkflow", () => {
     expect((await loadWorkflowEditor({ projectId, workflowId }))?.undeployedChanges).toBe(false);
 
     // Saving the same definition (or only renaming) changes nothing that runs.
-    expect(await saveWorkflow({ projectId, workflowId, values: { ...first, name: "Sync all tasks" } })).toEqual({ deployedVersion: 1, undeployedChanges: false });
+    expect(await saveWorkflow({ projectId, workflowId, values: { ...first, name: "Sync all tasks" }, actor: SYSTEM_ACTOR })).toEqual({ deployedVersion: 1, undeployedChanges: false });
 
     const scheduler = { kind: "scheduler" as const, cron: "0 9 * * 1-5", timeZone: "Europe/Berlin" };
     const second = {
@@ -155,13 +158,13 @@ describe("deployWorkflow", () => {
       sampleTrigger: "",
       steps: [requestStep(resourceId, "list_tasks", "/tasks"), { key: "wait", type: "delay" as const, seconds: 30 }],
     };
-    expect(await saveWorkflow({ projectId, workflowId, values: second })).toEqual({ deployedVersion: 1, undeployedChanges: true });
+    expect(await saveWorkflow({ projectId, workflowId, values: second, actor: SYSTEM_ACTOR })).toEqual({ deployedVersion: 1, undeployedChanges: true });
     const [listed] = await listWorkflows({ projectId });
     expect(listed!.draftChangedAt > listed!.deployedAt!).toBe(true);
     expect(listed!.triggerKind).toBe("app_event");
     expect((await loadWorkflowEditor({ projectId, workflowId }))?.undeployedChanges).toBe(true);
 
-    expect(await settle(deployWorkflow({ projectId, workflowId }))).toEqual({ ok: true, data: { version: 2 } });
+    expect(await settle(deployWorkflow({ projectId, workflowId, actor: SYSTEM_ACTOR }))).toEqual({ ok: true, data: { version: 2 } });
     expect(syncWorkflowSchedule).toHaveBeenLastCalledWith({ workflowId, trigger: scheduler });
     expect(await getWorkflowVersion({ workflowId, version: 2 })).toMatchObject({ triggerKind: "scheduler", eventName: null, definition: { trigger: scheduler } });
     expect(await getWorkflowVersion({ workflowId, version: 1 })).toEqual(v1);
@@ -171,14 +174,14 @@ describe("deployWorkflow", () => {
 
   it("refuses a draft without a trigger or without steps", async () => {
     const { projectId, resourceId, workflowId } = await setup();
-    expect(await settle(deployWorkflow({ projectId, workflowId }))).toEqual({
+    expect(await settle(deployWorkflow({ projectId, workflowId, actor: SYSTEM_ACTOR }))).toEqual({
       ok: false,
       formError: "Choose a trigger and add at least one step before deploying.",
     });
-    await saveWorkflow({ projectId, workflowId, values: { name: "W", trigger: null, sampleTrigger: "", steps: [requestStep(resourceId, "get_task", "/tasks")] } });
-    expect(await settle(deployWorkflow({ projectId, workflowId }))).toEqual({ ok: false, formError: "Choose a trigger before deploying." });
-    await saveWorkflow({ projectId, workflowId, values: { name: "W", trigger: { kind: "request" }, sampleTrigger: "", steps: [] } });
-    expect(await settle(deployWorkflow({ projectId, workflowId }))).toEqual({ ok: false, formError: "Add at least one step before deploying." });
+    await saveWorkflow({ projectId, workflowId, values: { name: "W", trigger: null, sampleTrigger: "", steps: [requestStep(resourceId, "get_task", "/tasks")] }, actor: SYSTEM_ACTOR });
+    expect(await settle(deployWorkflow({ projectId, workflowId, actor: SYSTEM_ACTOR }))).toEqual({ ok: false, formError: "Choose a trigger before deploying." });
+    await saveWorkflow({ projectId, workflowId, values: { name: "W", trigger: { kind: "request" }, sampleTrigger: "", steps: [] }, actor: SYSTEM_ACTOR });
+    expect(await settle(deployWorkflow({ projectId, workflowId, actor: SYSTEM_ACTOR }))).toEqual({ ok: false, formError: "Add at least one step before deploying." });
     expect(await getWorkflowVersion({ workflowId, version: 1 })).toBeUndefined();
     expect((await getWorkflow({ projectId, workflowId }))?.deployedVersion).toBeNull();
     expect(syncWorkflowSchedule).not.toHaveBeenCalled();
@@ -190,13 +193,13 @@ describe("resources used by workflows", () => {
     const { projectId, resourceId, workflowId } = await setup("Sync tasks");
     const unused = await publishedTaskLabResource(projectId, tasklab);
     const values = { name: "Sync tasks", trigger: { kind: "request" as const }, sampleTrigger: "", steps: [requestStep(resourceId, "create_task", "/tasks")] };
-    await saveWorkflow({ projectId, workflowId, values });
+    await saveWorkflow({ projectId, workflowId, values, actor: SYSTEM_ACTOR });
     expect(await settle(assertResourceNotInDeployedWorkflows({ projectId, resourceId }))).toEqual({ ok: true, data: undefined });
 
-    await deployWorkflow({ projectId, workflowId });
-    const { workflowId: another } = await createWorkflowDraft({ projectId, name: "Archive tasks" });
-    await saveWorkflow({ projectId, workflowId: another, values: { ...values, name: "Archive tasks" } });
-    await deployWorkflow({ projectId, workflowId: another });
+    await deployWorkflow({ projectId, workflowId, actor: SYSTEM_ACTOR });
+    const { workflowId: another } = await createWorkflowDraft({ projectId, name: "Archive tasks", actor: SYSTEM_ACTOR });
+    await saveWorkflow({ projectId, workflowId: another, values: { ...values, name: "Archive tasks" }, actor: SYSTEM_ACTOR });
+    await deployWorkflow({ projectId, workflowId: another, actor: SYSTEM_ACTOR });
     expect(await settle(assertResourceNotInDeployedWorkflows({ projectId, resourceId }))).toEqual({
       ok: false,
       formError: "Used by deployed workflows: Archive tasks, Sync tasks. Remove its steps from them and deploy first.",
@@ -205,14 +208,14 @@ describe("resources used by workflows", () => {
 
     // Removing the step from the draft is not enough: the deployed version still uses it.
     const without = { ...values, steps: [{ key: "wait", type: "delay" as const, seconds: 5 }] };
-    await saveWorkflow({ projectId, workflowId, values: without });
-    await saveWorkflow({ projectId, workflowId: another, values: { ...without, name: "Archive tasks" } });
-    await deployWorkflow({ projectId, workflowId });
+    await saveWorkflow({ projectId, workflowId, values: without, actor: SYSTEM_ACTOR });
+    await saveWorkflow({ projectId, workflowId: another, values: { ...without, name: "Archive tasks" }, actor: SYSTEM_ACTOR });
+    await deployWorkflow({ projectId, workflowId, actor: SYSTEM_ACTOR });
     expect(await settle(assertResourceNotInDeployedWorkflows({ projectId, resourceId }))).toMatchObject({
       ok: false,
       formError: expect.stringMatching(/^Used by deployed workflows: Archive tasks\. /),
     });
-    await deployWorkflow({ projectId, workflowId: another });
+    await deployWorkflow({ projectId, workflowId: another, actor: SYSTEM_ACTOR });
     expect(await settle(assertResourceNotInDeployedWorkflows({ projectId, resourceId }))).toEqual({ ok: true, data: undefined });
   });
 });
@@ -221,26 +224,26 @@ describe("enablement", () => {
   it("lists the deployed workflows of a Connected User: their own setting, else Enabled for all users", async () => {
     const { projectId, resourceId, workflowId } = await setup("Sync tasks");
     const values = { name: "Sync tasks", trigger: { kind: "request" as const }, sampleTrigger: "", steps: [requestStep(resourceId, "create_task", "/tasks")] };
-    await saveWorkflow({ projectId, workflowId, values });
-    await deployWorkflow({ projectId, workflowId });
-    await createWorkflowDraft({ projectId, name: "Draft only" });
+    await saveWorkflow({ projectId, workflowId, values, actor: SYSTEM_ACTOR });
+    await deployWorkflow({ projectId, workflowId, actor: SYSTEM_ACTOR });
+    await createWorkflowDraft({ projectId, name: "Draft only", actor: SYSTEM_ACTOR });
 
     expect(await listWorkflowsOfUser({ projectId, userId: "ada" })).toEqual([{ id: workflowId, name: "Sync tasks", deployedVersion: 1, enabled: true }]);
 
-    expect(await setUserWorkflowEnabled({ projectId, workflowId, userId: "ada", enabled: false })).toBe(true);
+    expect(await setUserWorkflowEnabled({ projectId, workflowId, userId: "ada", enabled: false, actor: SYSTEM_ACTOR })).toBe(true);
     expect(await listWorkflowsOfUser({ projectId, userId: "ada" })).toMatchObject([{ enabled: false }]);
     expect(await listWorkflowsOfUser({ projectId, userId: "grace" })).toMatchObject([{ enabled: true }]);
 
-    await setEnabledForAll({ projectId, workflowId, enabled: false });
-    expect(await setUserWorkflowEnabled({ projectId, workflowId, userId: "ada", enabled: true })).toBe(true);
+    await setEnabledForAll({ projectId, workflowId, enabled: false, actor: SYSTEM_ACTOR });
+    expect(await setUserWorkflowEnabled({ projectId, workflowId, userId: "ada", enabled: true, actor: SYSTEM_ACTOR })).toBe(true);
     expect(await listWorkflowsOfUser({ projectId, userId: "ada" })).toMatchObject([{ enabled: true }]);
     expect(await listWorkflowsOfUser({ projectId, userId: "grace" })).toMatchObject([{ enabled: false }]);
 
     // Another project's workflow id changes nothing.
     const other = await projectWithSigningKey();
-    expect(await setUserWorkflowEnabled({ projectId: other.projectId, workflowId, userId: "ada", enabled: false })).toBe(false);
+    expect(await setUserWorkflowEnabled({ projectId: other.projectId, workflowId, userId: "ada", enabled: false, actor: SYSTEM_ACTOR })).toBe(false);
     expect(await listWorkflowsOfUser({ projectId, userId: "ada" })).toMatchObject([{ enabled: true }]);
-    expect(await settle(setEnabledForAll({ projectId: other.projectId, workflowId, enabled: true }))).toEqual({
+    expect(await settle(setEnabledForAll({ projectId: other.projectId, workflowId, enabled: true, actor: SYSTEM_ACTOR }))).toEqual({
       ok: false,
       formError: "No workflow with this ID in this project.",
     });
@@ -259,6 +262,7 @@ describe("loadWorkflowEditor", () => {
         sampleTrigger: sample,
         steps: [requestStep(resourceId, "get_task", "/tasks"), { key: "check", type: "condition", left: "", operator: "is_not_empty", right: "" }],
       },
+      actor: SYSTEM_ACTOR,
     });
     const view = (await loadWorkflowEditor({ projectId, workflowId }))!;
     expect(view.resources).toEqual([{ id: resourceId, name: expect.stringMatching(/^TaskLab /), level: "user" }]);

@@ -11,6 +11,7 @@ import {
   setWorkflowEnabledForAll,
 } from "@/db/queries/workflows";
 import type { Workflow } from "@/db/schema";
+import { type AuditActor, changedFields } from "@/lib/audit/audit-log";
 import { AppError, invalidInputError } from "@/lib/errors";
 import { profileFieldList } from "@/lib/resources/schema";
 import { syncWorkflowSchedule } from "@/lib/workflows/engine";
@@ -68,10 +69,18 @@ async function workflowResources(
 }
 
 /** Workflows → Create Workflow: a draft with a name, no trigger and no steps. */
-export async function createWorkflowDraft({ projectId, name }: { projectId: string; name: unknown }): Promise<{ workflowId: string }> {
+export async function createWorkflowDraft({
+  projectId,
+  name,
+  actor,
+}: {
+  projectId: string;
+  name: unknown;
+  actor: AuditActor;
+}): Promise<{ workflowId: string }> {
   const parsed = z.object({ name: workflowNameSchema }).safeParse({ name });
   if (!parsed.success) throw invalidInputError(parsed.error);
-  const workflow = await createWorkflow({ projectId, name: parsed.data.name });
+  const workflow = await createWorkflow({ projectId, name: parsed.data.name, actor });
   return { workflowId: workflow.id };
 }
 
@@ -86,10 +95,12 @@ export async function saveWorkflow({
   projectId,
   workflowId,
   values,
+  actor,
 }: {
   projectId: string;
   workflowId: string;
   values: unknown;
+  actor: AuditActor;
 }): Promise<WorkflowStatus> {
   const workflow = await getWorkflow({ projectId, workflowId });
   if (!workflow) throw notFound();
@@ -101,7 +112,12 @@ export async function saveWorkflow({
   const sampleTrigger = effectiveSampleTrigger(trigger, triggerResources, parsed.data.sampleTrigger);
   const errors = checkWorkflowDefinition(definition, { resources, triggerResources, sampleTrigger, lastTestOutputs: workflow.lastTestOutputs });
   if (Object.keys(errors).length) throw new AppError("invalid_input", { fields: errors });
-  const saved = await saveWorkflowDraft({ projectId, workflowId, name, draft: definition, sampleTrigger });
+  const changes = changedFields(
+    { name: workflow.name, trigger: workflow.draft.trigger, steps: workflow.draft.steps, sampleTrigger: workflow.sampleTrigger },
+    { name, trigger, steps, sampleTrigger },
+    { depth: 1 },
+  );
+  const saved = await saveWorkflowDraft({ projectId, workflowId, name, draft: definition, sampleTrigger, actor, changes });
   if (!saved) throw notFound();
   return statusOf(saved);
 }
@@ -115,7 +131,15 @@ function notDeployable(message: string, fields?: Record<string, string>): AppErr
  * removes) the Scheduler's cron. A draft without a trigger or steps, or that no longer passes
  * the save checks (a resource was unpublished since), is refused.
  */
-export async function deployWorkflow({ projectId, workflowId }: { projectId: string; workflowId: string }): Promise<{ version: number }> {
+export async function deployWorkflow({
+  projectId,
+  workflowId,
+  actor,
+}: {
+  projectId: string;
+  workflowId: string;
+  actor: AuditActor;
+}): Promise<{ version: number }> {
   const workflow = await getWorkflow({ projectId, workflowId });
   if (!workflow) throw notFound();
   const parsed = workflowDefinitionSchema.safeParse(workflow.draft);
@@ -133,7 +157,7 @@ export async function deployWorkflow({ projectId, workflowId }: { projectId: str
   });
   if (Object.keys(errors).length) throw notDeployable("Fix the highlighted fields before deploying.", errors);
   // The stored draft, as checked: a save since then makes this refuse rather than deploy unchecked steps.
-  const outcome = await deployWorkflowVersion({ projectId, workflowId, definition: workflow.draft });
+  const outcome = await deployWorkflowVersion({ projectId, workflowId, definition: workflow.draft, actor });
   if ("conflict" in outcome) {
     if (outcome.conflict === "not_found") throw notFound();
     throw notDeployable("The draft changed while deploying. Deploy again.");
@@ -147,17 +171,19 @@ export async function setEnabledForAll({
   projectId,
   workflowId,
   enabled,
+  actor,
 }: {
   projectId: string;
   workflowId: string;
   enabled: boolean;
+  actor: AuditActor;
 }): Promise<void> {
-  if (!(await setWorkflowEnabledForAll({ projectId, workflowId, enabled }))) throw notFound();
+  if (!(await setWorkflowEnabledForAll({ projectId, workflowId, enabled, actor }))) throw notFound();
 }
 
 /** Deletes a workflow with its versions and runs, and its schedule. */
-export async function removeWorkflow({ projectId, workflowId }: { projectId: string; workflowId: string }): Promise<void> {
-  if (!(await deleteWorkflow({ projectId, workflowId }))) throw notFound();
+export async function removeWorkflow({ projectId, workflowId, actor }: { projectId: string; workflowId: string; actor: AuditActor }): Promise<void> {
+  if (!(await deleteWorkflow({ projectId, workflowId, actor }))) throw notFound();
   await syncWorkflowSchedule({ workflowId, trigger: null });
 }
 

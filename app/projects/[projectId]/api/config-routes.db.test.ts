@@ -1,3 +1,4 @@
+import { SYSTEM_ACTOR } from "@/lib/audit/audit-log";
 import { randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { getDb } from "@/db/client";
@@ -34,20 +35,20 @@ const blankAuth = { token: "", username: "", password: "", name: "", value: "", 
 async function projectWithKey() {
   const project = await projectWithSigningKey();
   const secret = generateSecretKey();
-  await createSecretKey({ projectId: project.projectId, name: "ci", prefix: secret.prefix, hash: secret.hash });
+  await createSecretKey({ projectId: project.projectId, name: "ci", prefix: secret.prefix, hash: secret.hash, actor: SYSTEM_ACTOR });
   return { ...project, secretKey: secret.key };
 }
 
 async function configuredProject() {
   const project = await projectWithKey();
   const { projectId } = project;
-  const { resourceId } = await createResourceDraft({ projectId, values: { name: "TaskLab" } });
-  await saveResourceStep({ projectId, resourceId, step: "api-info", values: { level: "user", authType: "oauth2", grantType: "refresh_token" } });
+  const { resourceId } = await createResourceDraft({ projectId, values: { name: "TaskLab" }, actor: SYSTEM_ACTOR });
+  await saveResourceStep({ projectId, resourceId, step: "api-info", values: { level: "user", authType: "oauth2", grantType: "refresh_token" }, actor: SYSTEM_ACTOR });
   await saveResourceStep({
     projectId,
     resourceId,
     step: "authorization",
-    values: { accessTokenUrl: "https://tasklab.example/oauth/token", clientId: "tasklab-client", clientSecret: CLIENT_SECRET, includeClientCredentials: true, requiredInputs: [] },
+    values: { accessTokenUrl: "https://tasklab.example/oauth/token", clientId: "tasklab-client", clientSecret: CLIENT_SECRET, includeClientCredentials: true, requiredInputs: [] }, actor: SYSTEM_ACTOR
   });
   await saveResourceStep({
     projectId,
@@ -57,9 +58,9 @@ async function configuredProject() {
       baseUrl: "https://tasklab.example/api",
       authentication: { ...blankAuth, preset: "bearer", token: "{{credentials.access_token}}" },
       userProfile: { source: "none", method: "GET", path: "", fields: "", claimPath: "" },
-    },
+    }, actor: SYSTEM_ACTOR
   });
-  await publishResourceDraft({ projectId, resourceId });
+  await publishResourceDraft({ projectId, resourceId, actor: SYSTEM_ACTOR });
   await saveWebhookSetup({
     projectId,
     resourceId,
@@ -71,9 +72,9 @@ async function configuredProject() {
       userMatchTemplate: "{{payload.account_id}}",
       userMatchField: { kind: "user_id" },
       eventIdTemplate: "{{headers.webhook-id}}",
-    },
+    }, actor: SYSTEM_ACTOR
   });
-  const { workflowId } = await createWorkflowDraft({ projectId, name: "On new task" });
+  const { workflowId } = await createWorkflowDraft({ projectId, name: "On new task", actor: SYSTEM_ACTOR });
   await saveWorkflow({
     projectId,
     workflowId,
@@ -82,7 +83,7 @@ async function configuredProject() {
       sampleTrigger: "",
       trigger: { kind: "resource_event", resourceId, eventType: "task.created" },
       steps: [{ key: "get_task", type: "request", resourceId, method: "GET", path: "/tasks/{{trigger.payload.id}}", query: [], headers: [], body: "", retries: true }],
-    },
+    }, actor: SYSTEM_ACTOR
   });
   return { ...project, resourceId, workflowId };
 }

@@ -11,6 +11,7 @@ import {
 import { createSecretKey as createSecretKeyRow, revokeSecretKey as revokeSecretKeyRow } from "@/db/queries/secret-keys";
 import { addSigningKey, revokeSigningKey as revokeSigningKeyRow } from "@/db/queries/signing-keys";
 import { projectAction, type ActionResult } from "@/server/action";
+import { dashboardActor } from "@/lib/audit/audit-log";
 import { generateSecretKey } from "@/lib/auth/secret-keys";
 import { generateSigningKey as generateKeyPair, parsePublicSigningKey, SigningKeyError } from "@/lib/auth/signing-keys";
 import {
@@ -27,15 +28,15 @@ import {
   revokeSigningKeySchema,
 } from "@/lib/projects/schema";
 
-export const renameProject = projectAction(renameProjectSchema, async ({ projectId, name }) => {
-  await renameProjectRow({ projectId, name });
+export const renameProject = projectAction(renameProjectSchema, async ({ projectId, name }, { user }) => {
+  await renameProjectRow({ projectId, name, actor: dashboardActor(user) });
   return { ok: true, data: { name } };
 });
 
 export const addMember = projectAction(
   addMemberSchema,
-  async ({ projectId, email }) => {
-    const added = await addProjectMember({ projectId, email });
+  async ({ projectId, email }, { user }) => {
+    const added = await addProjectMember({ projectId, email, actor: dashboardActor(user) });
     if (added.ok) return { ok: true, data: undefined };
     const message =
       added.reason === "no-such-user"
@@ -48,8 +49,8 @@ export const addMember = projectAction(
 
 export const removeMember = projectAction(
   removeMemberSchema,
-  async ({ projectId, userId }) => {
-    const removed = await removeProjectMember({ projectId, userId });
+  async ({ projectId, userId }, { user }) => {
+    const removed = await removeProjectMember({ projectId, userId, actor: dashboardActor(user) });
     if (removed.ok) return { ok: true, data: undefined };
     return {
       ok: false,
@@ -61,8 +62,8 @@ export const removeMember = projectAction(
 
 export const setSecretKeyRateLimit = projectAction(
   rateLimitSettingsSchema,
-  async ({ projectId, secretKeyRateLimit }) => {
-    await setSecretKeyRateLimitRow({ projectId, limit: secretKeyRateLimit });
+  async ({ projectId, secretKeyRateLimit }, { user }) => {
+    await setSecretKeyRateLimitRow({ projectId, limit: secretKeyRateLimit, actor: dashboardActor(user) });
     return { ok: true, data: { secretKeyRateLimit } };
   },
   { ownerOnly: true },
@@ -70,8 +71,8 @@ export const setSecretKeyRateLimit = projectAction(
 
 export const setAllowPrivateNetwork = projectAction(
   networkSettingsSchema,
-  async ({ projectId, allowPrivateNetwork }) => {
-    await setAllowPrivateNetworkRow({ projectId, allow: allowPrivateNetwork });
+  async ({ projectId, allowPrivateNetwork }, { user }) => {
+    await setAllowPrivateNetworkRow({ projectId, allow: allowPrivateNetwork, actor: dashboardActor(user) });
     return { ok: true, data: undefined };
   },
   { ownerOnly: true },
@@ -85,9 +86,9 @@ const TOO_MANY_ACTIVE_KEYS = "Two keys are already active. Revoke one before add
  */
 export const generateSigningKey = projectAction(
   generateSigningKeySchema,
-  async ({ projectId }): Promise<ActionResult<{ kid: string; privateKeyPem: string }>> => {
+  async ({ projectId }, { user }): Promise<ActionResult<{ kid: string; privateKeyPem: string }>> => {
     const { kid, publicKeyJwk, privateKeyPem } = await generateKeyPair();
-    const added = await addSigningKey({ projectId, kid, publicKeyJwk: { ...publicKeyJwk }, source: "generated" });
+    const added = await addSigningKey({ projectId, kid, publicKeyJwk: { ...publicKeyJwk }, source: "generated", actor: dashboardActor(user) });
     if ("error" in added) {
       return {
         ok: false,
@@ -101,7 +102,7 @@ export const generateSigningKey = projectAction(
 
 export const addPublicSigningKey = projectAction(
   addPublicKeySchema,
-  async ({ projectId, publicKey }): Promise<ActionResult<{ kid: string }>> => {
+  async ({ projectId, publicKey }, { user }): Promise<ActionResult<{ kid: string }>> => {
     let parsed: Awaited<ReturnType<typeof parsePublicSigningKey>>;
     try {
       parsed = await parsePublicSigningKey(publicKey);
@@ -109,7 +110,13 @@ export const addPublicSigningKey = projectAction(
       if (error instanceof SigningKeyError) return { ok: false, fieldErrors: { publicKey: [error.message] } };
       throw error;
     }
-    const added = await addSigningKey({ projectId, kid: parsed.kid, publicKeyJwk: { ...parsed.publicKeyJwk }, source: "pasted" });
+    const added = await addSigningKey({
+      projectId,
+      kid: parsed.kid,
+      publicKeyJwk: { ...parsed.publicKeyJwk },
+      source: "pasted",
+      actor: dashboardActor(user),
+    });
     if ("error" in added) {
       return added.error === "too-many-active"
         ? { ok: false, formError: TOO_MANY_ACTIVE_KEYS }
@@ -125,8 +132,8 @@ export const addPublicSigningKey = projectAction(
 
 export const revokeSigningKey = projectAction(
   revokeSigningKeySchema,
-  async ({ projectId, keyId }): Promise<ActionResult> => {
-    const revoked = await revokeSigningKeyRow({ projectId, keyId });
+  async ({ projectId, keyId }, { user }): Promise<ActionResult> => {
+    const revoked = await revokeSigningKeyRow({ projectId, keyId, actor: dashboardActor(user) });
     return revoked ? { ok: true, data: undefined } : { ok: false, formError: "This key is already revoked." };
   },
   { ownerOnly: true },
@@ -134,8 +141,8 @@ export const revokeSigningKey = projectAction(
 
 export const saveAllowedOrigins = projectAction(
   allowedOriginsSchema,
-  async ({ projectId, origins }): Promise<ActionResult<{ origins: string[] }>> => {
-    await setAllowedOriginsRow({ projectId, origins });
+  async ({ projectId, origins }, { user }): Promise<ActionResult<{ origins: string[] }>> => {
+    await setAllowedOriginsRow({ projectId, origins, actor: dashboardActor(user) });
     return { ok: true, data: { origins } };
   },
   { ownerOnly: true },
@@ -147,9 +154,9 @@ export const saveAllowedOrigins = projectAction(
  */
 export const createSecretKey = projectAction(
   createSecretKeySchema,
-  async ({ projectId, name }): Promise<ActionResult<{ name: string; key: string }>> => {
+  async ({ projectId, name }, { user }): Promise<ActionResult<{ name: string; key: string }>> => {
     const { key, prefix, hash } = generateSecretKey();
-    await createSecretKeyRow({ projectId, name, prefix, hash });
+    await createSecretKeyRow({ projectId, name, prefix, hash, actor: dashboardActor(user) });
     return { ok: true, data: { name, key } };
   },
   { ownerOnly: true },
@@ -157,8 +164,8 @@ export const createSecretKey = projectAction(
 
 export const revokeSecretKey = projectAction(
   revokeSecretKeySchema,
-  async ({ projectId, keyId }): Promise<ActionResult> => {
-    const revoked = await revokeSecretKeyRow({ projectId, keyId });
+  async ({ projectId, keyId }, { user }): Promise<ActionResult> => {
+    const revoked = await revokeSecretKeyRow({ projectId, keyId, actor: dashboardActor(user) });
     return revoked ? { ok: true, data: undefined } : { ok: false, formError: "This key is already revoked." };
   },
   { ownerOnly: true },

@@ -39,8 +39,6 @@ export default async function SettingsPage({ params }: { params: Promise<{ proje
 
   return (
     <div className="max-w-3xl space-y-6">
-      <h1 className="text-2xl font-semibold">Settings</h1>
-
       <Card title="Project">
         <div className="space-y-6">
           <div className="space-y-1">

@@ -12,6 +12,7 @@ import {
   setEnabledForAll,
 } from "@/lib/workflows/workflows";
 import { projectAction } from "@/server/action";
+import { dashboardActor } from "@/lib/audit/audit-log";
 
 // The workflow editor's actions. The editor's values are validated by lib/workflows/workflows
 // (workflowEditorSchema, then the variables and resources of this project); every id is
@@ -20,32 +21,36 @@ import { projectAction } from "@/server/action";
 const workflowInput = z.object({ projectId: projectIdSchema, workflowId: z.uuid() });
 const editorInput = workflowInput.extend({ values: z.record(z.string(), z.unknown()) });
 
-export const createWorkflow = projectAction(z.object({ projectId: projectIdSchema, name: workflowNameSchema }), async (input) => ({
+export const createWorkflow = projectAction(z.object({ projectId: projectIdSchema, name: workflowNameSchema }), async (input, { user }) => ({
   ok: true,
-  data: await createWorkflowDraft(input),
+  data: await createWorkflowDraft({ ...input, actor: dashboardActor(user) }),
 }));
 
-export const saveWorkflow = projectAction(editorInput, async (input) => ({ ok: true, data: await saveWorkflowDraft(input) }));
+export const saveWorkflow = projectAction(editorInput, async (input, { user }) => ({
+  ok: true,
+  data: await saveWorkflowDraft({ ...input, actor: dashboardActor(user) }),
+}));
 
 /** Test saves first, then runs the saved draft on the resources' test connections. */
-export const testWorkflow = projectAction(editorInput, async ({ projectId, workflowId, values }, { membership }) => {
-  await saveWorkflowDraft({ projectId, workflowId, values });
+export const testWorkflow = projectAction(editorInput, async ({ projectId, workflowId, values }, { user, membership }) => {
+  await saveWorkflowDraft({ projectId, workflowId, values, actor: dashboardActor(user) });
   const result = await testWorkflowDraft({ projectId, workflowId, allowPrivateNetwork: membership.project.allowPrivateNetwork });
   return { ok: true, data: result };
 });
 
 /** Deploy saves first, so what is deployed is what the editor shows. */
-export const deployWorkflow = projectAction(editorInput, async ({ projectId, workflowId, values }) => {
-  await saveWorkflowDraft({ projectId, workflowId, values });
-  return { ok: true, data: await deployWorkflowDraft({ projectId, workflowId }) };
+export const deployWorkflow = projectAction(editorInput, async ({ projectId, workflowId, values }, { user }) => {
+  const actor = dashboardActor(user);
+  await saveWorkflowDraft({ projectId, workflowId, values, actor });
+  return { ok: true, data: await deployWorkflowDraft({ projectId, workflowId, actor }) };
 });
 
-export const setWorkflowEnabledForAll = projectAction(workflowInput.extend({ enabled: z.boolean() }), async (input) => {
-  await setEnabledForAll(input);
+export const setWorkflowEnabledForAll = projectAction(workflowInput.extend({ enabled: z.boolean() }), async (input, { user }) => {
+  await setEnabledForAll({ ...input, actor: dashboardActor(user) });
   return { ok: true, data: undefined };
 });
 
-export const deleteWorkflow = projectAction(workflowInput, async (input) => {
-  await removeWorkflow(input);
+export const deleteWorkflow = projectAction(workflowInput, async (input, { user }) => {
+  await removeWorkflow({ ...input, actor: dashboardActor(user) });
   return { ok: true, data: undefined };
 });

@@ -10,6 +10,7 @@ import { generateSecretKey } from "@/lib/auth/secret-keys";
 import { stopWorkflowEngine } from "@/lib/workflows/engine";
 import { startWorkflowWorkers } from "@/lib/workflows/workers";
 import { OPTIONS, POST } from "./route";
+import { SYSTEM_ACTOR } from "@/lib/audit/audit-log";
 
 // POST /sdk/events on a real database with the engine's workers running: the runs it starts
 // execute against TaskLab; every refusal writes no run.
@@ -26,7 +27,7 @@ beforeAll(async () => {
   project = await projectWithSigningKey();
   resourceId = await publishedTaskLabResource(project.projectId, tasklab, "user-oauth-no-profile");
   const secret = generateSecretKey();
-  await createSecretKey({ projectId: project.projectId, name: "backend", prefix: secret.prefix, hash: secret.hash });
+  await createSecretKey({ projectId: project.projectId, name: "backend", prefix: secret.prefix, hash: secret.hash, actor: SYSTEM_ACTOR });
   secretKey = secret.key;
   // Two workflows on order.paid: one through the user's TaskLab connection, one on no resource (App-Level).
   orderPaid = await deployedWorkflow(project.projectId, {
@@ -88,7 +89,7 @@ describe("POST /projects/:projectId/sdk/events", () => {
 
   it("starts no run for a user who disabled the workflow, and still does for others", async () => {
     const [optedOut, other] = [await connectedUser(project.projectId, resourceId, tasklab), await connectedUser(project.projectId, resourceId, tasklab)];
-    await setUserWorkflowEnabled({ projectId: project.projectId, workflowId: orderPaid, userId: optedOut, enabled: false });
+    await setUserWorkflowEnabled({ projectId: project.projectId, workflowId: orderPaid, userId: optedOut, enabled: false, actor: SYSTEM_ACTOR });
 
     const response = await sendEvent(await userToken(optedOut), { name: "order.paid", payload: {} });
     expect(response.status).toBe(202);

@@ -13,6 +13,7 @@ import { GET as getMe } from "../../me/route";
 import { POST as disable, OPTIONS as disableOptions } from "./disable/route";
 import { POST as enable, OPTIONS as enableOptions } from "./enable/route";
 import { POST as startRun, OPTIONS as runsOptions } from "./runs/route";
+import { SYSTEM_ACTOR } from "@/lib/audit/audit-log";
 
 // The SDK's workflow routes on a real database with the engine's workers running: Request runs
 // (202, or ?wait=true with the last step's output), every refusal writing no run, and each user's
@@ -34,7 +35,7 @@ beforeAll(async () => {
   [project, other] = await Promise.all([projectWithSigningKey(), projectWithSigningKey()]);
   resourceId = await publishedTaskLabResource(project.projectId, tasklab, "user-oauth-no-profile");
   const secret = generateSecretKey();
-  await createSecretKey({ projectId: project.projectId, name: "backend", prefix: secret.prefix, hash: secret.hash });
+  await createSecretKey({ projectId: project.projectId, name: "backend", prefix: secret.prefix, hash: secret.hash, actor: SYSTEM_ACTOR });
   secretKey = secret.key;
   createTask = await deployedWorkflow(
     project.projectId,
@@ -200,7 +201,7 @@ describe("POST /projects/:projectId/sdk/workflows/:workflowId/enable and /disabl
 
   it("lets a user enable a workflow that is off for all users", async () => {
     const optIn = await deployedWorkflow(project.projectId, { trigger: { kind: "request" }, steps: [alwaysStep] }, "Opt-in");
-    await setWorkflowEnabledForAll({ projectId: project.projectId, workflowId: optIn, enabled: false });
+    await setWorkflowEnabledForAll({ projectId: project.projectId, workflowId: optIn, enabled: false, actor: SYSTEM_ACTOR });
     const userId = `opt-in-${randomUUID()}`;
     expect((await me(userId)).json!.workflows).toContainEqual({ id: optIn, name: "Opt-in", enabled: false });
     expect((await run(await userToken(userId), optIn)).json?.error?.code).toBe("workflow_disabled");

@@ -5,6 +5,7 @@ import { z } from "zod";
 import { projectIdSchema } from "@/lib/projects/schema";
 import { keepWebhookEventAsSample, pollWebhookTestEvent, saveWebhookSetup as saveSetup } from "@/lib/webhooks/setup";
 import { projectAction } from "@/server/action";
+import { dashboardActor } from "@/lib/audit/audit-log";
 
 // The Webhook Setup page's actions. Values are validated by lib/webhooks/setup (the form's own
 // schema, in the resource's context); the resource and event ids are checked against the
@@ -16,8 +17,8 @@ function webhooksPath(projectId: string, resourceId: string): string {
   return `/projects/${projectId}/resources/${resourceId}/webhooks`;
 }
 
-export const saveWebhookSetup = projectAction(resourceInput.extend({ values: z.record(z.string(), z.unknown()) }), async (input) => {
-  const data = await saveSetup(input);
+export const saveWebhookSetup = projectAction(resourceInput.extend({ values: z.record(z.string(), z.unknown()) }), async (input, { user }) => {
+  const data = await saveSetup({ ...input, actor: dashboardActor(user) });
   revalidatePath(webhooksPath(input.projectId, input.resourceId));
   return { ok: true, data };
 });

@@ -17,8 +17,8 @@ function resourceIdOf(params: Record<string, string>): string {
 
 export const GET = secretKeyRoute(ENDPOINT, async ({ project, params }) => exportResource({ projectId: project.id, resourceId: resourceIdOf(params) }));
 
-export const PUT = secretKeyRoute(ENDPOINT, async ({ request, project, params }) => {
+export const PUT = secretKeyRoute(ENDPOINT, async ({ request, project, params, actor }) => {
   const resourceId = resourceIdOf(params);
   const document = await readJsonObject(request, "The body must be a resource document: a JSON object.", MAX_CONFIG_BODY_BYTES);
-  return replaceResourceConfig({ projectId: project.id, resourceId, document });
+  return replaceResourceConfig({ projectId: project.id, resourceId, document, actor });
 });

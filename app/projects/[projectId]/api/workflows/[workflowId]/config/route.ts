@@ -17,8 +17,8 @@ function workflowIdOf(params: Record<string, string>): string {
 
 export const GET = secretKeyRoute(ENDPOINT, async ({ project, params }) => exportWorkflow({ projectId: project.id, workflowId: workflowIdOf(params) }));
 
-export const PUT = secretKeyRoute(ENDPOINT, async ({ request, project, params }) => {
+export const PUT = secretKeyRoute(ENDPOINT, async ({ request, project, params, actor }) => {
   const workflowId = workflowIdOf(params);
   const document = await readJsonObject(request, "The body must be a workflow document: a JSON object.", MAX_CONFIG_BODY_BYTES);
-  return replaceWorkflowConfig({ projectId: project.id, workflowId, document });
+  return replaceWorkflowConfig({ projectId: project.id, workflowId, document, actor });
 });

@@ -16,6 +16,7 @@ import { userIdProblem } from "@/lib/auth/user-token";
 import { projectWithSigningKey, publishedTaskLabResource, signUserToken } from "@/e2e/support/connect-fixtures";
 import { POST as requestThroughRoute } from "../request/route";
 import { POST } from "./route";
+import { SYSTEM_ACTOR } from "@/lib/audit/audit-log";
 
 let tasklab: TaskLab;
 let project: Awaited<ReturnType<typeof projectWithSigningKey>>;
@@ -30,7 +31,7 @@ beforeAll(async () => {
   project = await projectWithSigningKey();
   resourceId = await publishedTaskLabResource(project.projectId, tasklab, "user-oauth-no-profile");
   const generated = generateSecretKey();
-  await createSecretKey({ projectId: project.projectId, name: "backend", prefix: generated.prefix, hash: generated.hash });
+  await createSecretKey({ projectId: project.projectId, name: "backend", prefix: generated.prefix, hash: generated.hash, actor: SYSTEM_ACTOR });
   secretKey = generated.key;
   privateKey = createPrivateKey(project.key.privateKeyPem);
 });

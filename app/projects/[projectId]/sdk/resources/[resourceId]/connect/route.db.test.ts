@@ -12,6 +12,7 @@ import { ALLOWED_ORIGIN, projectWithSigningKey, publishedTaskLabResource, signUs
 import { createResourceDraft } from "@/lib/resources/save-step";
 import { GET as getMe } from "../../../me/route";
 import { DELETE, OPTIONS, POST } from "./route";
+import { SYSTEM_ACTOR } from "@/lib/audit/audit-log";
 
 let tasklab: TaskLab;
 let project: Awaited<ReturnType<typeof projectWithSigningKey>>;
@@ -27,7 +28,7 @@ beforeAll(async () => {
   resourceId = await publishedTaskLabResource(project.projectId, tasklab);
   appResourceId = await publishedTaskLabResource(project.projectId, tasklab, "app-api-keys");
   otherResourceId = await publishedTaskLabResource(other.projectId, tasklab);
-  ({ resourceId: draftResourceId } = await createResourceDraft({ projectId: project.projectId, values: { name: `Draft ${randomUUID()}` } }));
+  ({ resourceId: draftResourceId } = await createResourceDraft({ projectId: project.projectId, values: { name: `Draft ${randomUUID()}` }, actor: SYSTEM_ACTOR }));
 });
 afterAll(() => tasklab.close());
 
@@ -214,7 +215,7 @@ describe("refused connect requests change nothing", () => {
     const revoked = await projectWithSigningKey();
     const rid = await publishedTaskLabResource(revoked.projectId, tasklab);
     const token = await signUserToken(revoked.key.privateKeyPem, { kid: revoked.key.kid });
-    await revokeSigningKey({ projectId: revoked.projectId, keyId: revoked.keyId });
+    await revokeSigningKey({ projectId: revoked.projectId, keyId: revoked.keyId, actor: SYSTEM_ACTOR });
     const before = await connectionCount();
     expect(await callConnect("POST", { projectId: revoked.projectId, resource: rid, token })).toMatchObject({ status: 401 });
     expect(await connectionCount()).toBe(before);

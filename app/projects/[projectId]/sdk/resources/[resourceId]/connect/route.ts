@@ -19,12 +19,12 @@ function resourceId(params: Record<string, string>): string {
 // Webhook URLs (a resource's Subscription) name the public URL when it is configured, else this request's origin.
 const originOf = (request: Request) => publicUrl() ?? new URL(request.url).origin;
 
-export const POST = sdkRoute(ENDPOINT, async ({ request, project, userId, params }) =>
-  connectUser({ project, resourceId: resourceId(params), userId, body: await readJsonObject(request), origin: originOf(request) }),
+export const POST = sdkRoute(ENDPOINT, async ({ request, project, userId, actor, params }) =>
+  connectUser({ project, resourceId: resourceId(params), userId, body: await readJsonObject(request), origin: originOf(request), actor }),
 );
 
-export const DELETE = sdkRoute(ENDPOINT, ({ request, project, userId, params }) =>
-  disconnectUser({ project, resourceId: resourceId(params), userId, origin: originOf(request) }),
+export const DELETE = sdkRoute(ENDPOINT, ({ request, project, userId, actor, params }) =>
+  disconnectUser({ project, resourceId: resourceId(params), userId, origin: originOf(request), actor }),
 );
 
 export const OPTIONS = sdkPreflight(ENDPOINT);
