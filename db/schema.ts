@@ -418,3 +418,83 @@ export const webhookEvents = pgTable(
 );
 
 export type WebhookEvent = typeof webhookEvents.$inferSelect;
+
+// ---------------------------------------------------------------- Notifications (Settings → Notifications)
+
+export const notificationEndpointStatus = pgEnum("notification_endpoint_status", ["enabled", "disabled"]);
+export const notificationDeliveryStatus = pgEnum("notification_delivery_status", ["pending", "retrying", "delivered", "failed"]);
+
+/** The team's HTTPS endpoints that Switchboard sends signed event notifications to (Standard Webhooks). */
+export const notificationEndpoints = pgTable(
+  "notification_endpoints",
+  {
+    id: uuid("id").primaryKey(),
+    projectId: uuid("project_id")
+      .notNull()
+      .references(() => projects.id, { onDelete: "cascade" }),
+    url: text("url").notNull(),
+    // The event types it subscribed to (lib/notifications/schema.ts NOTIFICATION_EVENT_TYPES).
+    events: jsonb("events").$type<string[]>().notNull(),
+    // The whsec_ signing secret, encrypted with `notification-endpoint:<id>:secret` as associated data.
+    secret: text("secret").notNull(),
+    status: notificationEndpointStatus("status").notNull().default("enabled"),
+    // Why it was disabled (an answer 410 Gone); null while enabled.
+    disabledReason: text("disabled_reason"),
+    createdAt: createdAt(),
+  },
+  (table) => [index("notification_endpoints_project_idx").on(table.projectId)],
+);
+
+/** One event that happened in a project; its payload holds ids and reasons, never a secret. */
+export const notificationEvents = pgTable(
+  "notification_events",
+  {
+    id: uuid("id").primaryKey(),
+    projectId: uuid("project_id")
+      .notNull()
+      .references(() => projects.id, { onDelete: "cascade" }),
+    type: text("type").notNull(),
+    // The JSON body every delivery of this event sends, exactly.
+    payload: jsonb("payload").$type<Record<string, unknown>>().notNull(),
+    createdAt: createdAt(),
+  },
+  (table) => [index("notification_events_project_idx").on(table.projectId)],
+);
+
+/** One delivery of an event to one endpoint, retried with backoff (a Resend is a new one). */
+export const notificationDeliveries = pgTable(
+  "notification_deliveries",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    projectId: uuid("project_id")
+      .notNull()
+      .references(() => projects.id, { onDelete: "cascade" }),
+    endpointId: uuid("endpoint_id")
+      .notNull()
+      .references(() => notificationEndpoints.id, { onDelete: "cascade" }),
+    eventId: uuid("event_id")
+      .notNull()
+      .references(() => notificationEvents.id, { onDelete: "cascade" }),
+    status: notificationDeliveryStatus("status").notNull().default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    responseStatus: integer("response_status"),
+    // What went wrong with the last attempt (a status, a network error); never a response body.
+    lastError: text("last_error"),
+    createdAt: createdAt(),
+    lastAttemptAt: timestamp("last_attempt_at", { withTimezone: true }),
+  },
+  (table) => [index("notification_deliveries_endpoint_idx").on(table.endpointId, table.createdAt)],
+);
+
+/** Keep-warm of a resource: its connections whose token was not refreshed for `days` days are refreshed. */
+export const resourceKeepWarm = pgTable("resource_keep_warm", {
+  resourceId: uuid("resource_id")
+    .primaryKey()
+    .references(() => resources.id, { onDelete: "cascade" }),
+  days: integer("days").notNull(),
+});
+
+export type NotificationEndpoint = typeof notificationEndpoints.$inferSelect;
+export type NotificationEvent = typeof notificationEvents.$inferSelect;
+export type NotificationDelivery = typeof notificationDeliveries.$inferSelect;
+export type NotificationDeliveryStatus = (typeof notificationDeliveryStatus.enumValues)[number];

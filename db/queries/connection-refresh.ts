@@ -2,6 +2,7 @@ import "server-only";
 import { and, eq, isNull, lt, or, sql } from "drizzle-orm";
 import { getDb } from "../client";
 import { connections, type Connection } from "../schema";
+import type { Transaction } from "./workflow-runs";
 
 /**
  * Takes the connection's refresh lease in one atomic UPDATE, if nobody holds an unexpired
@@ -71,27 +72,36 @@ export async function releaseRefreshLease({ connectionId, leaseId }: { connectio
     .where(and(eq(connections.id, connectionId), eq(connections.refreshLeaseId, leaseId)));
 }
 
-/** Releases the lease after a failed refresh; `invalidReason` marks the connection INVALID. */
+/**
+ * Releases the lease after a failed refresh; `invalidReason` marks the connection INVALID,
+ * and then `onInvalid` runs in the same transaction.
+ */
 export async function failRefresh({
   connectionId,
   leaseId,
   credentialsVersion,
   invalidReason,
+  onInvalid,
 }: {
   connectionId: string;
   leaseId: string;
   credentialsVersion: number;
   invalidReason?: string;
+  onInvalid?: (tx: Transaction, connection: Connection) => Promise<void>;
 }): Promise<void> {
   const db = await getDb();
-  await db
-    .update(connections)
-    .set({
-      failureCount: sql`${connections.failureCount} + 1`,
-      refreshLeaseId: null,
-      refreshLeaseUntil: null,
-      updatedAt: sql`now()`,
-      ...(invalidReason ? { status: "INVALID" as const, invalidReason } : {}),
-    })
-    .where(heldBy(connectionId, leaseId, credentialsVersion));
+  await db.transaction(async (tx) => {
+    const [updated] = await tx
+      .update(connections)
+      .set({
+        failureCount: sql`${connections.failureCount} + 1`,
+        refreshLeaseId: null,
+        refreshLeaseUntil: null,
+        updatedAt: sql`now()`,
+        ...(invalidReason ? { status: "INVALID" as const, invalidReason } : {}),
+      })
+      .where(heldBy(connectionId, leaseId, credentialsVersion))
+      .returning();
+    if (updated && invalidReason) await onInvalid?.(tx, updated);
+  });
 }

@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto";
 import { and, desc, eq, sql } from "drizzle-orm";
 import { getDb, preparedStatement } from "../client";
 import { connections, resourceTestRuns, type Connection, type ResourceTestRun } from "../schema";
+import type { Transaction } from "./workflow-runs";
 
 // Every write that replaces a row's credentials from outside a refresh bumps credentials_version
 // and clears the refresh lease, so that a refresh already in flight cannot overwrite them.
@@ -132,7 +133,8 @@ export async function lastSuccessfulTestRunAt({ resourceId }: { resourceId: stri
 /**
  * Creates or replaces the connection of one user to one resource, in one transaction: the
  * insert claims the (resource, user) pair or waits for whoever holds it, then the row is
- * written with credentials encrypted for its own id.
+ * written with credentials encrypted for its own id. `onWrite` runs in the same transaction,
+ * told whether the row was created, recovered (it was INVALID) or replaced.
  */
 export async function upsertConnection({
   projectId,
@@ -141,6 +143,7 @@ export async function upsertConnection({
   encrypt,
   profile,
   accessTokenExpiresAt,
+  onWrite,
 }: {
   projectId: string;
   resourceId: string;
@@ -148,6 +151,7 @@ export async function upsertConnection({
   encrypt: (connectionId: string) => string;
   profile: Record<string, unknown> | null;
   accessTokenExpiresAt: Date | null;
+  onWrite?: (tx: Transaction, written: { connection: Connection; change: "created" | "recovered" | "replaced"; previousReason?: string | null }) => Promise<void>;
 }): Promise<Connection> {
   const db = await getDb();
   return db.transaction(async (tx) => {
@@ -158,9 +162,12 @@ export async function upsertConnection({
       .values({ id, projectId, resourceId, kind: "user", userId, credentials: encrypt(id), profile, accessTokenExpiresAt, refreshedAt: now })
       .onConflictDoNothing({ target: [connections.resourceId, connections.userId], where: sql`${connections.kind} = 'user'` })
       .returning();
-    if (inserted) return inserted;
+    if (inserted) {
+      await onWrite?.(tx, { connection: inserted, change: "created" });
+      return inserted;
+    }
     const [existing] = await tx
-      .select({ id: connections.id })
+      .select({ id: connections.id, status: connections.status, invalidReason: connections.invalidReason })
       .from(connections)
       .where(and(eq(connections.resourceId, resourceId), eq(connections.kind, "user"), eq(connections.userId, userId)))
       .for("update");
@@ -169,6 +176,11 @@ export async function upsertConnection({
       .set({ ...replacedCredentials, credentials: encrypt(existing!.id), profile, accessTokenExpiresAt, updatedAt: now, refreshedAt: now })
       .where(eq(connections.id, existing!.id))
       .returning();
+    await onWrite?.(tx, {
+      connection: updated!,
+      change: existing!.status === "INVALID" ? "recovered" : "replaced",
+      previousReason: existing!.invalidReason,
+    });
     return updated!;
   });
 }
@@ -187,15 +199,29 @@ export async function setSubscriptionStatus({
   await db.update(connections).set({ subscriptionStatus: status, subscriptionError: error }).where(eq(connections.id, connectionId));
 }
 
-export async function deleteConnection({ projectId, resourceId, userId }: { projectId: string; resourceId: string; userId: string }): Promise<boolean> {
+/** Deletes a user's connection; `onDeleted` runs in the same transaction. */
+export async function deleteConnection({
+  projectId,
+  resourceId,
+  userId,
+  onDeleted,
+}: {
+  projectId: string;
+  resourceId: string;
+  userId: string;
+  onDeleted?: (tx: Transaction, connection: Connection) => Promise<void>;
+}): Promise<boolean> {
   const db = await getDb();
-  const deleted = await db
-    .delete(connections)
-    .where(
-      and(eq(connections.projectId, projectId), eq(connections.resourceId, resourceId), eq(connections.kind, "user"), eq(connections.userId, userId)),
-    )
-    .returning({ id: connections.id });
-  return deleted.length > 0;
+  return db.transaction(async (tx) => {
+    const [deleted] = await tx
+      .delete(connections)
+      .where(
+        and(eq(connections.projectId, projectId), eq(connections.resourceId, resourceId), eq(connections.kind, "user"), eq(connections.userId, userId)),
+      )
+      .returning();
+    if (deleted) await onDeleted?.(tx, deleted);
+    return deleted !== undefined;
+  });
 }
 
 /** A Connected User's connections in a project, by resource. */

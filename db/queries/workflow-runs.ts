@@ -226,12 +226,15 @@ export async function finishStep({
   step,
   run,
   enqueue,
+  onRunEnded,
 }: {
   runId: string;
   position: number;
   step: Partial<Pick<WorkflowRunStep, "status" | "output" | "attempts" | "error">> & { finished?: boolean };
   run?: { status: WorkflowRunStatus; error?: string | null };
   enqueue?: (tx: Transaction) => Promise<void>;
+  /** Runs in the same transaction when `run` ended the run (it had not ended before). */
+  onRunEnded?: (tx: Transaction, run: WorkflowRun) => Promise<void>;
 }): Promise<void> {
   const db = await getDb();
   await db.transaction(async (tx) => {
@@ -242,10 +245,12 @@ export async function finishStep({
       .where(and(eq(workflowRunSteps.runId, runId), eq(workflowRunSteps.position, position)));
     if (run) {
       const ends = run.status !== "queued" && run.status !== "running";
-      await tx
+      const [updated] = await tx
         .update(workflowRuns)
         .set({ status: run.status, error: run.error ?? null, ...(ends ? { finishedAt: new Date() } : {}) })
-        .where(and(eq(workflowRuns.id, runId), inArray(workflowRuns.status, ["queued", "running"])));
+        .where(and(eq(workflowRuns.id, runId), inArray(workflowRuns.status, ["queued", "running"])))
+        .returning();
+      if (updated && ends) await onRunEnded?.(tx, updated);
     }
     if (enqueue) await enqueue(tx);
   });

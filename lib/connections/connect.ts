@@ -3,6 +3,7 @@ import { deleteConnection, getUserConnection, upsertConnection } from "@/db/quer
 import { getResource } from "@/db/queries/resources";
 import type { Connection, Resource } from "@/db/schema";
 import { AppError } from "@/lib/errors";
+import { notifyConnectionDeleted, notifyConnectionWritten } from "@/lib/notifications/events";
 import { queueSubscription, unsubscribe } from "@/lib/webhooks/subscription";
 import { requiredKeys } from "@/lib/resources/required-keys";
 import { profileFieldList } from "@/lib/resources/schema";
@@ -67,6 +68,7 @@ export async function connectUser({
     encrypt: (connectionId) => encryptConnectionCredentials(connectionId, credentials.values),
     profile,
     accessTokenExpiresAt: credentials.accessTokenExpiresAt,
+    onWrite: notifyConnectionWritten,
   });
   if (origin) await queueSubscription({ connectionId: connection.id, resource, origin });
   return connectionView(connection);
@@ -90,7 +92,7 @@ export async function disconnectUser({
     const failure = await unsubscribe({ resource, userId, origin, policy: outboundPolicy(project) });
     if (failure) console.warn(`Webhook unsubscribe failed for a disconnected user of resource ${resourceId}: ${failure.slice(0, 200)}`);
   }
-  if (!(await deleteConnection({ projectId: project.id, resourceId, userId }))) throw new AppError("connection_not_found");
+  if (!(await deleteConnection({ projectId: project.id, resourceId, userId, onDeleted: notifyConnectionDeleted }))) throw new AppError("connection_not_found");
   return { deleted: true as const };
 }
 

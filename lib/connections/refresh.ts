@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { acquireRefreshLease, completeRefresh, failRefresh, releaseRefreshLease } from "@/db/queries/connection-refresh";
 import { getConnection } from "@/db/queries/connections";
 import { AppError } from "@/lib/errors";
+import { notifyConnectionInvalid } from "@/lib/notifications/events";
 import type { TokenSet } from "@/lib/oauth/token";
 import { type ConnectionCredentials, type CredentialState, credentialStateOf, encryptConnectionCredentials, hasUsableAccessToken, withNewTokens } from "./credentials";
 
@@ -99,7 +100,7 @@ async function refreshUnderLease({
   } catch (error) {
     if (error instanceof AppError && error.failure?.oauthError === "invalid_grant") {
       const reason = "the token endpoint answered invalid_grant";
-      await failRefresh({ ...held, invalidReason: reason });
+      await failRefresh({ ...held, invalidReason: reason, onInvalid: notifyConnectionInvalid });
       throw reconnectNeeded(reason);
     }
     await failRefresh(held);

@@ -8,6 +8,7 @@ import { stepRetryBaseMs } from "@/lib/config/env";
 import { outboundPolicy, projectOutboundPolicy } from "@/lib/connections/request";
 import { type DescribedRequest, openConnectionSession, type SessionTarget } from "@/lib/connections/session";
 import { AppError } from "@/lib/errors";
+import { notifyRunFailed } from "@/lib/notifications/events";
 import type { OutboundPolicy } from "@/lib/http/client";
 import { TemplateError } from "@/lib/resources/template";
 import { enqueueStep, type StepJob } from "./engine";
@@ -215,7 +216,13 @@ export async function executeStepJob({ runId, position }: StepJob): Promise<void
       holds = conditionHolds(step, context);
     } catch (error) {
       if (!(error instanceof TemplateError)) throw error;
-      await finishStep({ runId, position, step: { status: "failed", error: error.message, attempts, finished: true }, run: { status: "failed", error: error.message } });
+      await finishStep({
+        runId,
+        position,
+        step: { status: "failed", error: error.message, attempts, finished: true },
+        run: { status: "failed", error: error.message },
+        onRunEnded: notifyRunFailed,
+      });
       return;
     }
     await finishStep({
@@ -261,6 +268,7 @@ export async function executeStepJob({ runId, position }: StepJob): Promise<void
     position,
     step: { status: "failed", attempts, error: outcome.error, ...(outcome.response ? { output: stepOutput(outcome.response) } : {}), finished: true },
     run: { status: "failed", error: `Step ${step.key}: ${outcome.error}` },
+    onRunEnded: notifyRunFailed,
   });
 }
 

@@ -1,9 +1,15 @@
 import type { Job, JobWithMetadata } from "pg-boss";
 import { userRunConcurrency } from "@/lib/config/env";
 import { describeUnexpectedError } from "@/lib/errors";
+import { runKeepWarm } from "@/lib/connections/keep-warm";
+import { deliverNotification } from "@/lib/notifications/deliver";
+import { deleteExpiredNotifications } from "@/lib/notifications/retention";
 import { runSubscription } from "@/lib/webhooks/subscription";
 import {
   getWorkflowEngine,
+  KEEP_WARM_QUEUE,
+  NOTIFICATION_QUEUE,
+  type NotificationJob,
   RETENTION_QUEUE,
   STEP_QUEUE,
   type StepJob,
@@ -58,8 +64,15 @@ export async function startWorkflowWorkers(): Promise<void> {
   await boss.work(SUBSCRIPTION_QUEUE, { pollingIntervalSeconds: 1 }, async ([job]: Job<SubscriptionJob>[]) => {
     if (job) await runSubscription({ ...job.data, lastAttempt: job.retryCount >= SUBSCRIPTION_RETRIES });
   });
+  await boss.work(NOTIFICATION_QUEUE, { pollingIntervalSeconds: 1, batchSize: 4 }, async (jobs: Job<NotificationJob>[]) => {
+    await Promise.all(jobs.map((job) => deliverNotification(job.data)));
+  });
+  await boss.work(KEEP_WARM_QUEUE, { pollingIntervalSeconds: 30 }, async () => {
+    await runKeepWarm();
+  });
   await boss.work(RETENTION_QUEUE, { pollingIntervalSeconds: 60 }, async () => {
     await deleteExpiredRuns();
     await deleteExpiredWebhookEvents();
+    await deleteExpiredNotifications();
   });
 }

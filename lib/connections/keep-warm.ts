@@ -1,0 +1,44 @@
+import { getConnection } from "@/db/queries/connections";
+import { listStaleKeepWarmConnections } from "@/db/queries/keep-warm";
+import { getResource } from "@/db/queries/resources";
+import { AppError } from "@/lib/errors";
+import { loadResourceRuntime } from "@/lib/resources/runtime";
+import { credentialStateOf } from "./credentials";
+import { requestNewTokens } from "./grant";
+import { refreshConnectionTokens } from "./refresh";
+import { projectOutboundPolicy } from "./request";
+
+// Keep-warm (a resource setting, off by default): some providers expire a refresh token that
+// goes unused, so an hourly job refreshes the connections whose tokens were not refreshed for
+// the resource's N days, through the one refresh path (lease, compare-and-set, invalid_grant
+// marks the connection INVALID and notifies).
+
+export interface KeepWarmOutcome {
+  refreshed: string[];
+  failed: string[];
+}
+
+export async function runKeepWarm(): Promise<KeepWarmOutcome> {
+  const outcome: KeepWarmOutcome = { refreshed: [], failed: [] };
+  for (const stale of await listStaleKeepWarmConnections()) {
+    const resource = await getResource({ projectId: stale.projectId, resourceId: stale.resourceId });
+    const runtime = resource?.published ? await loadResourceRuntime(resource, "published") : undefined;
+    if (!runtime || runtime.authType !== "oauth2" || runtime.level !== "user") continue;
+    const connection = await getConnection({ connectionId: stale.connectionId });
+    if (!connection || connection.status !== "VALID") continue;
+    const policy = await projectOutboundPolicy(stale.projectId);
+    try {
+      await refreshConnectionTokens({
+        connectionId: connection.id,
+        stale: credentialStateOf(connection),
+        grant: (values) => requestNewTokens(runtime, values, policy),
+      });
+      outcome.refreshed.push(connection.id);
+    } catch (error) {
+      // One connection's failure (INVALID now, or the token endpoint down) does not stop the others.
+      if (!(error instanceof AppError)) throw error;
+      outcome.failed.push(connection.id);
+    }
+  }
+  return outcome;
+}
