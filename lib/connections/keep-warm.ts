@@ -1,5 +1,5 @@
 import { getConnection } from "@/db/queries/connections";
-import { listStaleKeepWarmConnections } from "@/db/queries/keep-warm";
+import { listStaleKeepWarmConnections, setKeepWarm } from "@/db/queries/keep-warm";
 import { getResource } from "@/db/queries/resources";
 import { AppError } from "@/lib/errors";
 import { loadResourceRuntime } from "@/lib/resources/runtime";
@@ -41,4 +41,11 @@ export async function runKeepWarm(): Promise<KeepWarmOutcome> {
     }
   }
   return outcome;
+}
+
+/** Turns Keep-warm on (refresh after `days` days) or off (null) for a resource of the project. */
+export async function saveKeepWarm({ projectId, resourceId, days }: { projectId: string; resourceId: string; days: number | null }): Promise<number | null> {
+  if (!(await getResource({ projectId, resourceId }))) throw new AppError("resource_not_found", { message: "No resource with this ID in this project." });
+  await setKeepWarm({ resourceId, days });
+  return days;
 }
