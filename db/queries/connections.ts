@@ -233,21 +233,27 @@ export async function listConnectionsOfUser({ projectId, userId }: { projectId: 
     .where(and(eq(connections.projectId, projectId), eq(connections.kind, "user"), eq(connections.userId, userId)));
 }
 
-/** A resource's Connected Users for the dashboard, newest first, optionally for user ids containing `userIdFilter`. */
+/**
+ * A resource's Connected Users for the dashboard: INVALID ones (needing a reconnect) first, then
+ * newest first; optionally for user ids containing `userIdFilter`, or INVALID ones only.
+ */
 export async function listResourceConnections({
   projectId,
   resourceId,
   userIdFilter,
+  invalidOnly = false,
   limit = 100,
 }: {
   projectId: string;
   resourceId: string;
   userIdFilter?: string;
+  invalidOnly?: boolean;
   limit?: number;
 }) {
   const db = await getDb();
   const conditions = [eq(connections.projectId, projectId), eq(connections.resourceId, resourceId), eq(connections.kind, "user")];
   if (userIdFilter) conditions.push(sql`strpos(lower(${connections.userId}), lower(${userIdFilter})) > 0`);
+  if (invalidOnly) conditions.push(eq(connections.status, "INVALID"));
   return db
     .select({
       id: connections.id,
@@ -263,6 +269,6 @@ export async function listResourceConnections({
     })
     .from(connections)
     .where(and(...conditions))
-    .orderBy(desc(connections.createdAt))
+    .orderBy(sql`${connections.status} = 'INVALID' desc`, desc(connections.createdAt))
     .limit(limit);
 }

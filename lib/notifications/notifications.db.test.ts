@@ -11,8 +11,9 @@ import {
   resendDelivery,
 } from "@/app/(dashboard)/projects/[projectId]/settings/notifications/actions";
 import { getDb } from "@/db/client";
-import { getUserConnection } from "@/db/queries/connections";
-import { setKeepWarm } from "@/db/queries/keep-warm";
+import { saveKeepWarm } from "@/components/resources/connected-users-actions";
+import { getUserConnection, listResourceConnections } from "@/db/queries/connections";
+import { getKeepWarmDays, setKeepWarm } from "@/db/queries/keep-warm";
 import { getNotificationEndpoint, listEndpointDeliveries, listNotificationEndpoints } from "@/db/queries/notifications";
 import { addProjectMember, setAllowPrivateNetwork } from "@/db/queries/projects";
 import { createUserWithProject } from "@/db/queries/users";
@@ -303,7 +304,41 @@ describe("hostile input", () => {
   });
 });
 
+describe("Connected Users", () => {
+  it("lists INVALID connections first, with their reason, and only them when asked", async () => {
+    const listed = await publishedTaskLabResource(projectId, tasklab, "user-oauth-no-profile");
+    const broken = `user-${randomUUID()}`;
+    await connect(broken, listed);
+    await connect(`user-${randomUUID()}`, listed);
+    await (await getDb())
+      .update(connections)
+      .set({ status: "INVALID", invalidReason: "the token endpoint answered invalid_grant" })
+      .where(eq(connections.userId, broken));
+    const all = await listResourceConnections({ projectId, resourceId: listed });
+    expect(all.map((row) => [row.userId === broken, row.status])).toEqual([
+      [true, "INVALID"],
+      [false, "VALID"],
+    ]);
+    expect(all[0]!.invalidReason).toContain("invalid_grant");
+    expect((await listResourceConnections({ projectId, resourceId: listed, invalidOnly: true })).map((row) => row.userId)).toEqual([broken]);
+  });
+});
+
 describe("Keep-warm", () => {
+  it("is saved for a resource of the project only, with 1 to 90 days", async () => {
+    const warm = await publishedTaskLabResource(projectId, tasklab, "user-oauth-no-profile");
+    signedInAs(owner);
+    expect(await saveKeepWarm({ projectId, resourceId: warm, enabled: true, days: 14 })).toEqual({ ok: true, data: { days: 14 } });
+    expect(await getKeepWarmDays({ resourceId: warm })).toBe(14);
+    expect(await saveKeepWarm({ projectId, resourceId: warm, enabled: true, days: 91 })).toMatchObject({ ok: false, fieldErrors: { days: expect.any(Array) } });
+    signedInAs(member);
+    expect(await saveKeepWarm({ projectId: memberProjectId, resourceId: warm, enabled: false, days: 1 })).toMatchObject({ ok: false });
+    expect(await getKeepWarmDays({ resourceId: warm })).toBe(14);
+    signedInAs(owner);
+    expect(await saveKeepWarm({ projectId, resourceId: warm, enabled: false, days: 14 })).toEqual({ ok: true, data: { days: null } });
+    expect(await getKeepWarmDays({ resourceId: warm })).toBeUndefined();
+  });
+
   it("refreshes a connection not refreshed for the resource's days and leaves a fresh one alone", async () => {
     const warmResource = await publishedTaskLabResource(projectId, tasklab, "user-oauth-no-profile");
     await setKeepWarm({ resourceId: warmResource, days: 7 });
