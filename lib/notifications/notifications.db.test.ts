@@ -21,6 +21,7 @@ import { createWorkflow, deployWorkflowVersion, saveWorkflowDraft } from "@/db/q
 import { connections, notificationEndpoints } from "@/db/schema";
 import { startTaskLab, type TaskLab } from "@/e2e/fixtures/tasklab";
 import { publishedTaskLabResource } from "@/e2e/support/connect-fixtures";
+import { ownPostgresDatabase } from "@/e2e/support/workflow-fixtures";
 import { connectUser, disconnectUser } from "@/lib/connections/connect";
 import { decryptConnectionCredentials } from "@/lib/connections/credentials";
 import { runKeepWarm } from "@/lib/connections/keep-warm";
@@ -44,6 +45,7 @@ interface Received {
   body: string;
 }
 
+let database: Awaited<ReturnType<typeof ownPostgresDatabase>>;
 let tasklab: TaskLab;
 let receiver: http.Server;
 let receiverUrl: string;
@@ -106,6 +108,8 @@ async function connect(userId: string, resource = resourceId) {
 }
 
 beforeAll(async () => {
+  // pg-boss queues are database-wide: other files' workers must not take these deliveries.
+  database = await ownPostgresDatabase("sb_notify");
   process.env.SWITCHBOARD_NOTIFICATION_RETRY_BASE_MS = "50";
   tasklab = await startTaskLab();
   receiver = http.createServer((req, res) => {
@@ -139,6 +143,7 @@ afterAll(async () => {
   await tasklab.close();
   await new Promise((resolve) => receiver.close(resolve));
   delete process.env.SWITCHBOARD_NOTIFICATION_RETRY_BASE_MS;
+  await database?.drop();
 });
 beforeEach(() => tasklab.reset());
 
