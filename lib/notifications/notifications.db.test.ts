@@ -137,7 +137,8 @@ beforeAll(async () => {
   await startWorkflowWorkers();
   allEvents = await addEndpoint("/all", ["connection.created", "connection.deleted", "connection.invalid", "connection.recovered", "workflow.run.failed"]);
   runsOnly = await addEndpoint("/runs", ["workflow.run.failed"]);
-});
+  // Two accounts, a published resource and the job queue: on a loaded machine this takes a while.
+}, 90_000);
 afterAll(async () => {
   await stopWorkflowEngine();
   await tasklab.close();

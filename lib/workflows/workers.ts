@@ -23,6 +23,10 @@ import { executeStepJob } from "./execute";
 import { deleteExpiredWebhookEvents } from "@/lib/webhooks/intake";
 import { deleteExpiredRuns, runScheduledTick } from "./runs";
 
+function rethrowDescribed(error: unknown): never {
+  throw new Error(describeUnexpectedError(error));
+}
+
 /**
  * Makes this process work the workflow queues: step jobs (a few at once, at most
  * SWITCHBOARD_USER_CONCURRENCY at once per Connected User across all processes), Scheduler
@@ -64,11 +68,21 @@ export async function startWorkflowWorkers(): Promise<void> {
   await boss.work(SUBSCRIPTION_QUEUE, { pollingIntervalSeconds: 1 }, async ([job]: Job<SubscriptionJob>[]) => {
     if (job) await runSubscription({ ...job.data, lastAttempt: job.retryCount >= SUBSCRIPTION_RETRIES });
   });
-  await boss.work(NOTIFICATION_QUEUE, { pollingIntervalSeconds: 1, batchSize: 4 }, async (jobs: Job<NotificationJob>[]) => {
-    await Promise.all(jobs.map((job) => deliverNotification(job.data)));
-  });
+  // Failed jobs are retried by pg-boss (a crash); what it keeps says what failed, never data.
+  await boss.work<NotificationJob>(NOTIFICATION_QUEUE, { batchSize: 10, burstWhenBatchFull: true, perJobResults: true, pollingIntervalSeconds: 1 }, (jobs) =>
+    Promise.all(
+      jobs.map(async (job) => {
+        try {
+          await deliverNotification(job.data);
+          return { id: job.id, status: "completed" as const };
+        } catch (error) {
+          return { id: job.id, status: "failed" as const, output: { error: describeUnexpectedError(error) } };
+        }
+      }),
+    ),
+  );
   await boss.work(KEEP_WARM_QUEUE, { pollingIntervalSeconds: 30 }, async () => {
-    await runKeepWarm();
+    await runKeepWarm().catch(rethrowDescribed);
   });
   await boss.work(RETENTION_QUEUE, { pollingIntervalSeconds: 60 }, async () => {
     await deleteExpiredRuns();
