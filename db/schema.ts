@@ -458,7 +458,8 @@ export const notificationEvents = pgTable(
     payload: jsonb("payload").$type<Record<string, unknown>>().notNull(),
     createdAt: createdAt(),
   },
-  (table) => [index("notification_events_project_idx").on(table.projectId)],
+  // Retention deletes by age.
+  (table) => [index("notification_events_created_idx").on(table.createdAt)],
 );
 
 /** One delivery of an event to one endpoint, retried with backoff (a Resend is a new one). */
@@ -483,7 +484,11 @@ export const notificationDeliveries = pgTable(
     createdAt: createdAt(),
     lastAttemptAt: timestamp("last_attempt_at", { withTimezone: true }),
   },
-  (table) => [index("notification_deliveries_endpoint_idx").on(table.endpointId, table.createdAt)],
+  (table) => [
+    index("notification_deliveries_endpoint_idx").on(table.endpointId, table.createdAt),
+    // Deleting an event (retention) deletes its deliveries.
+    index("notification_deliveries_event_idx").on(table.eventId),
+  ],
 );
 
 /** Keep-warm of a resource: its connections whose token was not refreshed for `days` days are refreshed. */

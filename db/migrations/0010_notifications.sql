@@ -44,5 +44,6 @@ ALTER TABLE "notification_endpoints" ADD CONSTRAINT "notification_endpoints_proj
 ALTER TABLE "notification_events" ADD CONSTRAINT "notification_events_project_id_projects_id_fk" FOREIGN KEY ("project_id") REFERENCES "public"."projects"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "resource_keep_warm" ADD CONSTRAINT "resource_keep_warm_resource_id_resources_id_fk" FOREIGN KEY ("resource_id") REFERENCES "public"."resources"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "notification_deliveries_endpoint_idx" ON "notification_deliveries" USING btree ("endpoint_id","created_at");--> statement-breakpoint
+CREATE INDEX "notification_deliveries_event_idx" ON "notification_deliveries" USING btree ("event_id");--> statement-breakpoint
 CREATE INDEX "notification_endpoints_project_idx" ON "notification_endpoints" USING btree ("project_id");--> statement-breakpoint
-CREATE INDEX "notification_events_project_idx" ON "notification_events" USING btree ("project_id");
+CREATE INDEX "notification_events_created_idx" ON "notification_events" USING btree ("created_at");

@@ -1,7 +1,7 @@
 import "server-only";
 import { and, eq, sql } from "drizzle-orm";
 import { getDb } from "../client";
-import { connections, resourceKeepWarm } from "../schema";
+import { connections, resourceKeepWarm, resources } from "../schema";
 
 /** The resource's Keep-warm days; undefined when Keep-warm is off. */
 export async function getKeepWarmDays({ resourceId }: { resourceId: string }): Promise<number | undefined> {
@@ -20,23 +20,34 @@ export async function setKeepWarm({ resourceId, days }: { resourceId: string; da
   await db.insert(resourceKeepWarm).values({ resourceId, days }).onConflictDoUpdate({ target: resourceKeepWarm.resourceId, set: { days } });
 }
 
-/**
- * The VALID user connections of resources with Keep-warm on whose tokens were last obtained
- * (refreshed, or connected) more than the resource's days ago, oldest first.
- */
-export async function listStaleKeepWarmConnections({ limit = 500 }: { limit?: number } = {}) {
+/** The resources with Keep-warm on, with their days. */
+export async function listKeepWarmResources(): Promise<{ resourceId: string; projectId: string; days: number }[]> {
   const db = await getDb();
   return db
-    .select({ connectionId: connections.id, projectId: connections.projectId, resourceId: connections.resourceId, userId: connections.userId })
+    .select({ resourceId: resourceKeepWarm.resourceId, projectId: resources.projectId, days: resourceKeepWarm.days })
+    .from(resourceKeepWarm)
+    .innerJoin(resources, eq(resources.id, resourceKeepWarm.resourceId));
+}
+
+/**
+ * The resource's VALID user connections whose tokens were last obtained (refreshed, or
+ * connected) more than `days` days ago, oldest first.
+ */
+export async function listStaleConnections({ resourceId, days, limit }: { resourceId: string; days: number; limit: number }): Promise<string[]> {
+  const db = await getDb();
+  const obtainedAt = sql`coalesce(${connections.refreshedAt}, ${connections.createdAt})`;
+  const rows = await db
+    .select({ id: connections.id })
     .from(connections)
-    .innerJoin(resourceKeepWarm, eq(resourceKeepWarm.resourceId, connections.resourceId))
     .where(
       and(
+        eq(connections.resourceId, resourceId),
         eq(connections.kind, "user"),
         eq(connections.status, "VALID"),
-        sql`coalesce(${connections.refreshedAt}, ${connections.createdAt}) < now() - make_interval(days => ${resourceKeepWarm.days})`,
+        sql`${obtainedAt} < now() - make_interval(days => ${days})`,
       ),
     )
-    .orderBy(sql`coalesce(${connections.refreshedAt}, ${connections.createdAt})`)
+    .orderBy(obtainedAt)
     .limit(limit);
+  return rows.map((row) => row.id);
 }

@@ -1,5 +1,5 @@
 import { getConnection } from "@/db/queries/connections";
-import { listStaleKeepWarmConnections, setKeepWarm } from "@/db/queries/keep-warm";
+import { listKeepWarmResources, listStaleConnections, setKeepWarm } from "@/db/queries/keep-warm";
 import { getResource } from "@/db/queries/resources";
 import { AppError } from "@/lib/errors";
 import { loadResourceRuntime } from "@/lib/resources/runtime";
@@ -18,26 +18,32 @@ export interface KeepWarmOutcome {
   failed: string[];
 }
 
+/** Connections refreshed per resource per run (hourly): a backlog is worked off over the next runs. */
+const PER_RESOURCE_LIMIT = 200;
+
 export async function runKeepWarm(): Promise<KeepWarmOutcome> {
   const outcome: KeepWarmOutcome = { refreshed: [], failed: [] };
-  for (const stale of await listStaleKeepWarmConnections()) {
-    const resource = await getResource({ projectId: stale.projectId, resourceId: stale.resourceId });
+  for (const setting of await listKeepWarmResources()) {
+    const resource = await getResource({ projectId: setting.projectId, resourceId: setting.resourceId });
     const runtime = resource?.published ? await loadResourceRuntime(resource, "published") : undefined;
+    // Only OAuth 2.0 User-Level connections hold refresh tokens that can go idle.
     if (!runtime || runtime.authType !== "oauth2" || runtime.level !== "user") continue;
-    const connection = await getConnection({ connectionId: stale.connectionId });
-    if (!connection || connection.status !== "VALID") continue;
-    const policy = await projectOutboundPolicy(stale.projectId);
-    try {
-      await refreshConnectionTokens({
-        connectionId: connection.id,
-        stale: credentialStateOf(connection),
-        grant: (values) => requestNewTokens(runtime, values, policy),
-      });
-      outcome.refreshed.push(connection.id);
-    } catch (error) {
-      // One connection's failure (INVALID now, or the token endpoint down) does not stop the others.
-      if (!(error instanceof AppError)) throw error;
-      outcome.failed.push(connection.id);
+    const policy = await projectOutboundPolicy(setting.projectId);
+    for (const connectionId of await listStaleConnections({ resourceId: setting.resourceId, days: setting.days, limit: PER_RESOURCE_LIMIT })) {
+      const connection = await getConnection({ connectionId });
+      if (!connection || connection.status !== "VALID") continue;
+      try {
+        await refreshConnectionTokens({
+          connectionId,
+          stale: credentialStateOf(connection),
+          grant: (values) => requestNewTokens(runtime, values, policy),
+        });
+        outcome.refreshed.push(connectionId);
+      } catch (error) {
+        // One connection's failure (INVALID now, or the token endpoint down) does not stop the others.
+        if (!(error instanceof AppError)) throw error;
+        outcome.failed.push(connectionId);
+      }
     }
   }
   return outcome;

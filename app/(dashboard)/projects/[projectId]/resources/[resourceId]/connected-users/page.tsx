@@ -48,6 +48,8 @@ export default async function ConnectedUsersPage({ params, searchParams }: { par
   const invalidOnly = invalid === "1";
   const base = `/projects/${projectId}/resources/${resourceId}`;
   const isAppLevel = draft.apiInfo?.level === "app";
+  // Keep-warm is for refresh tokens: User-Level OAuth 2.0 connections.
+  const canKeepWarm = draft.apiInfo?.level === "user" && draft.apiInfo.authType === "oauth2";
   const [connections, keepWarmDays] = await Promise.all([
     listResourceConnections({ projectId, resourceId, userIdFilter: filter || undefined, invalidOnly, limit: PAGE_SIZE }),
     getKeepWarmDays({ resourceId }),
@@ -173,7 +175,7 @@ export default async function ConnectedUsersPage({ params, searchParams }: { par
           Showing the {PAGE_SIZE} most recent connections. Filter by user ID to find others.
         </p>
       )}
-      {!isAppLevel && (
+      {canKeepWarm && (
         <section className="space-y-2 rounded-lg border border-slate-200 bg-white p-6">
           <h2 className="text-base font-semibold">
             Keep-warm
