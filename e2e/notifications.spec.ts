@@ -35,7 +35,7 @@ async function expectNoAxeViolations(page: Page) {
   expect(violations.map((violation) => `${violation.id}: ${violation.help}`)).toEqual([]);
 }
 
-test("an endpoint added under Settings → Notifications receives a signed connection.created, shown Delivered, and Resend sends it again", async ({
+test("an endpoint added under Settings → Notifications receives a signed connection.created (Delivered, Resend) and connection.invalid; Connected Users shows the invalid one first and under needs reconnect", async ({
   browser,
   tasklab,
   request,
@@ -106,6 +106,43 @@ test("an endpoint added under Settings → Notifications receives a signed conne
     expect(receiver.received).toHaveLength(2);
     const again = webhook.verify(receiver.received[1]!.body, receiver.received[1]!.headers as Record<string, string>) as { id: string };
     expect(again.id).toBe(first.id);
+
+    // The token endpoint refuses the refresh token: the connection needs a reconnect.
+    tasklab.behaviour.tokenStatus = 400;
+    const refused = await request.post(`/projects/${projectId}/sdk/resources/${resourceId}/request`, {
+      headers: { authorization: `Bearer ${userToken}` },
+      data: { method: "GET", path: "/tasks" },
+    });
+    expect(refused.status(), await refused.text()).toBe(424);
+    tasklab.reset();
+    await expect(async () => {
+      await page.reload();
+      await expect(deliveries.getByRole("row").filter({ hasText: "connection.invalid" }).filter({ hasText: "Delivered" })).toHaveCount(1, { timeout: 1000 });
+    }).toPass({ timeout: 20_000 });
+
+    // Another user connects later, and stays VALID.
+    const otherToken = await new SignJWT({ sub: "valid-user", iat: now, exp: now + 600 })
+      .setProtectedHeader({ alg: "RS256" })
+      .sign(await importPKCS8(privateKeyPem, "RS256"));
+    const other = await request.post(`/projects/${projectId}/sdk/resources/${resourceId}/connect`, {
+      headers: { authorization: `Bearer ${otherToken}` },
+      data: { refresh_token: tasklab.issueTokens().refreshToken, access_token: "" },
+    });
+    expect(other.status(), await other.text()).toBe(200);
+
+    // Connected Users: INVALID first, with the reason; "needs reconnect" shows only those.
+    await page.goto(`/projects/${projectId}/resources/${resourceId}/connected-users`);
+    const users = page.getByRole("table");
+    await expect(users.getByRole("row")).toHaveCount(3);
+    await expect(users.getByRole("row").nth(1)).toContainText("notified-user");
+    await expect(users.getByRole("row").nth(1)).toContainText("Needs reconnect: the token endpoint answered invalid_grant");
+    await page.getByLabel("needs reconnect").check();
+    await page.getByRole("button", { name: "Filter" }).click();
+    await expect(page).toHaveURL(/invalid=1/);
+    await expect(users.getByRole("row")).toHaveCount(2);
+    await expect(page.getByLabel("needs reconnect")).toBeChecked();
+    await expect(page.getByLabel("Keep-warm")).not.toBeChecked();
+    await expectNoAxeViolations(page);
   } finally {
     await receiver.close();
     await context.close();
