@@ -158,8 +158,9 @@ export async function getNotificationDelivery({ projectId, deliveryId }: { proje
 }
 
 /**
- * Records one attempt's outcome; `then` runs in the same transaction (queueing the next
- * attempt, so it exists exactly when the row says Retrying).
+ * Records one attempt's outcome, in one transaction with what follows from it: `disable` marks
+ * the endpoint Disabled (it answered 410); `then` queues the next attempt, so it exists exactly
+ * when the row says Retrying.
  */
 export async function recordDeliveryAttempt({
   deliveryId,
@@ -167,6 +168,7 @@ export async function recordDeliveryAttempt({
   attempts,
   responseStatus,
   lastError,
+  disable,
   then,
 }: {
   deliveryId: string;
@@ -174,6 +176,7 @@ export async function recordDeliveryAttempt({
   attempts: number;
   responseStatus: number | null;
   lastError: string | null;
+  disable?: { endpointId: string; reason: string };
   then?: (tx: Transaction) => Promise<void>;
 }): Promise<void> {
   const db = await getDb();
@@ -182,6 +185,12 @@ export async function recordDeliveryAttempt({
       .update(notificationDeliveries)
       .set({ status, attempts, responseStatus, lastError, lastAttemptAt: sql`now()` })
       .where(eq(notificationDeliveries.id, deliveryId));
+    if (disable) {
+      await tx
+        .update(notificationEndpoints)
+        .set({ status: "disabled", disabledReason: disable.reason })
+        .where(eq(notificationEndpoints.id, disable.endpointId));
+    }
     if (then) await then(tx);
   });
 }

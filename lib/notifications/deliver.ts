@@ -1,5 +1,5 @@
 import { Webhook } from "standardwebhooks";
-import { getDeliveryToSend, recordDeliveryAttempt, setNotificationEndpointStatus } from "@/db/queries/notifications";
+import { getDeliveryToSend, recordDeliveryAttempt } from "@/db/queries/notifications";
 import { notificationRetryBaseMs } from "@/lib/config/env";
 import { projectOutboundPolicy } from "@/lib/connections/request";
 import { OutboundError, sendRequest } from "@/lib/http/client";
@@ -61,8 +61,14 @@ export async function deliverNotification({ deliveryId }: { deliveryId: string }
     error = caught.message;
   }
   if (status === 410) {
-    await setNotificationEndpointStatus({ projectId: endpoint.projectId, endpointId: endpoint.id, status: "disabled", reason: "The endpoint answered 410 Gone." });
-    await recordDeliveryAttempt({ deliveryId, status: "failed", attempts, responseStatus: status, lastError: "The endpoint answered 410 Gone: it was disabled." });
+    await recordDeliveryAttempt({
+      deliveryId,
+      status: "failed",
+      attempts,
+      responseStatus: status,
+      lastError: "The endpoint answered 410 Gone: it was disabled.",
+      disable: { endpointId: endpoint.id, reason: "The endpoint answered 410 Gone." },
+    });
     return;
   }
   if (attempts >= MAX_DELIVERY_ATTEMPTS) {
