@@ -40,7 +40,7 @@ export const projects = pgTable("projects", {
   allowPrivateNetwork: boolean("allow_private_network").notNull().default(false),
   // Origins (scheme://host[:port]) whose pages may call the Connect API from a browser.
   allowedOrigins: jsonb("allowed_origins").$type<string[]>().notNull().default([]),
-  // Connect API calls a minute with the project's Secret Keys (its own backend and workflows), all users together.
+  // Connect API calls a minute with the project's Secret Keys (its own backend), all users together.
   secretKeyRateLimit: integer("secret_key_rate_limit").notNull().default(6000),
   // Bumped by database triggers on every change to what requests cache per process (this row, its
   // signing keys, Secret Keys, resources and their secrets): a request that reads it in its one hot
@@ -465,3 +465,88 @@ export const auditEvents = pgTable(
 );
 
 export type AuditEvent = typeof auditEvents.$inferSelect;
+
+// ---------------------------------------------------------------- Notifications (Settings → Notifications)
+
+export const notificationEndpointStatus = pgEnum("notification_endpoint_status", ["enabled", "disabled"]);
+export const notificationDeliveryStatus = pgEnum("notification_delivery_status", ["pending", "retrying", "delivered", "failed"]);
+
+/** The team's HTTPS endpoints that Switchboard sends signed event notifications to (Standard Webhooks). */
+export const notificationEndpoints = pgTable(
+  "notification_endpoints",
+  {
+    id: uuid("id").primaryKey(),
+    projectId: uuid("project_id")
+      .notNull()
+      .references(() => projects.id, { onDelete: "cascade" }),
+    url: text("url").notNull(),
+    // The event types it subscribed to (lib/notifications/schema.ts NOTIFICATION_EVENT_TYPES).
+    events: jsonb("events").$type<string[]>().notNull(),
+    // The whsec_ signing secret, encrypted with `notification-endpoint:<id>:secret` as associated data.
+    secret: text("secret").notNull(),
+    status: notificationEndpointStatus("status").notNull().default("enabled"),
+    // Why it was disabled (an answer 410 Gone); null while enabled.
+    disabledReason: text("disabled_reason"),
+    createdAt: createdAt(),
+  },
+  (table) => [index("notification_endpoints_project_idx").on(table.projectId)],
+);
+
+/** One event that happened in a project; its payload holds ids and reasons, never a secret. */
+export const notificationEvents = pgTable(
+  "notification_events",
+  {
+    id: uuid("id").primaryKey(),
+    projectId: uuid("project_id")
+      .notNull()
+      .references(() => projects.id, { onDelete: "cascade" }),
+    type: text("type").notNull(),
+    // The JSON body every delivery of this event sends, exactly.
+    payload: jsonb("payload").$type<Record<string, unknown>>().notNull(),
+    createdAt: createdAt(),
+  },
+  // Retention deletes by age.
+  (table) => [index("notification_events_created_idx").on(table.createdAt)],
+);
+
+/** One delivery of an event to one endpoint, retried with backoff (a Resend is a new one). */
+export const notificationDeliveries = pgTable(
+  "notification_deliveries",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    projectId: uuid("project_id")
+      .notNull()
+      .references(() => projects.id, { onDelete: "cascade" }),
+    endpointId: uuid("endpoint_id")
+      .notNull()
+      .references(() => notificationEndpoints.id, { onDelete: "cascade" }),
+    eventId: uuid("event_id")
+      .notNull()
+      .references(() => notificationEvents.id, { onDelete: "cascade" }),
+    status: notificationDeliveryStatus("status").notNull().default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    responseStatus: integer("response_status"),
+    // What went wrong with the last attempt (a status, a network error); never a response body.
+    lastError: text("last_error"),
+    createdAt: createdAt(),
+    lastAttemptAt: timestamp("last_attempt_at", { withTimezone: true }),
+  },
+  (table) => [
+    index("notification_deliveries_endpoint_idx").on(table.endpointId, table.createdAt),
+    // Deleting an event (retention) deletes its deliveries.
+    index("notification_deliveries_event_idx").on(table.eventId),
+  ],
+);
+
+/** Keep-warm of a resource: its connections whose token was not refreshed for `days` days are refreshed. */
+export const resourceKeepWarm = pgTable("resource_keep_warm", {
+  resourceId: uuid("resource_id")
+    .primaryKey()
+    .references(() => resources.id, { onDelete: "cascade" }),
+  days: integer("days").notNull(),
+});
+
+export type NotificationEndpoint = typeof notificationEndpoints.$inferSelect;
+export type NotificationEvent = typeof notificationEvents.$inferSelect;
+export type NotificationDelivery = typeof notificationDeliveries.$inferSelect;
+export type NotificationDeliveryStatus = (typeof notificationDeliveryStatus.enumValues)[number];

@@ -39,6 +39,8 @@ export const ERROR_CATALOGUE = {
   run_not_found: { status: 404, message: "No run with this ID in this project." },
   webhook_event_not_found: { status: 404, message: "No event with this ID was received by this resource." },
   metrics_disabled: { status: 404, message: "Metrics are off: set SWITCHBOARD_METRICS_TOKEN to serve them." },
+  notification_endpoint_not_found: { status: 404, message: "No notification endpoint with this ID in this project." },
+  notification_delivery_not_found: { status: 404, message: "No delivery with this ID in this project." },
   test_connection_missing: { status: 409, message: "Save test credentials first." },
   app_level_resource: {
     status: 409,
@@ -50,6 +52,8 @@ export const ERROR_CATALOGUE = {
   wrong_trigger: { status: 409, message: "This workflow is not started this way: its trigger is another kind." },
   run_not_failed: { status: 409, message: "Only a failed run can be retried from its failed step." },
   run_already_finished: { status: 409, message: "This run has already finished." },
+  notification_endpoint_disabled: { status: 409, message: "This endpoint is disabled: enable it first." },
+  too_many_notification_endpoints: { status: 409, message: "This project has as many notification endpoints as it may: delete one first." },
   name_taken: { status: 409, message: "A resource with this name already exists in this project." },
   email_taken: { status: 409, message: "An account with this email already exists. Sign in instead." },
   payload_too_large: { status: 413, message: "The body is too large." },

@@ -4,6 +4,7 @@ import { getDb } from "../client";
 import { connections, type Connection } from "../schema";
 import { recordAuditEvent } from "./audit-events";
 import { connectionAuditObject } from "./connections";
+import type { Transaction } from "./workflow-runs";
 
 /**
  * Takes the connection's refresh lease in one atomic UPDATE, if nobody holds an unexpired
@@ -75,18 +76,20 @@ export async function releaseRefreshLease({ connectionId, leaseId }: { connectio
 
 /**
  * Releases the lease after a failed refresh; `invalidReason` marks the connection INVALID, which
- * the audit log records as Switchboard's own change, in the same transaction.
+ * the audit log records as Switchboard's own change, and then `onInvalid` runs, in the same transaction.
  */
 export async function failRefresh({
   connectionId,
   leaseId,
   credentialsVersion,
   invalidReason,
+  onInvalid,
 }: {
   connectionId: string;
   leaseId: string;
   credentialsVersion: number;
   invalidReason?: string;
+  onInvalid?: (tx: Transaction, connection: Connection) => Promise<void>;
 }): Promise<void> {
   const db = await getDb();
   await db.transaction(async (tx) => {
@@ -109,6 +112,7 @@ export async function failRefresh({
         object: await connectionAuditObject(tx, failed),
         changes: ["status"],
       });
+      await onInvalid?.(tx, failed);
     }
   });
 }

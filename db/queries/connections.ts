@@ -155,7 +155,8 @@ export async function lastSuccessfulTestRunAt({ resourceId }: { resourceId: stri
 /**
  * Creates or replaces the connection of one user to one resource, in one transaction: the
  * insert claims the (resource, user) pair or waits for whoever holds it, then the row is
- * written with credentials encrypted for its own id.
+ * written with credentials encrypted for its own id. `onWrite` runs in the same transaction,
+ * told whether the row was created, recovered (it was INVALID) or replaced.
  */
 export async function upsertConnection({
   projectId,
@@ -166,6 +167,7 @@ export async function upsertConnection({
   accessTokenExpiresAt,
   actor,
   changes,
+  onWrite,
 }: {
   projectId: string;
   resourceId: string;
@@ -176,6 +178,7 @@ export async function upsertConnection({
   actor: AuditActor;
   /** The names of the credentials given. */
   changes: string[];
+  onWrite?: (tx: Transaction, written: { connection: Connection; change: "created" | "recovered" | "replaced"; previousReason?: string | null }) => Promise<void>;
 }): Promise<Connection> {
   const db = await getDb();
   return db.transaction(async (tx) => {
@@ -188,10 +191,11 @@ export async function upsertConnection({
       .returning();
     if (inserted) {
       await recordAuditEvent(tx, { projectId, actor, action: "connection.created", object: await connectionAuditObject(tx, inserted), changes });
+      await onWrite?.(tx, { connection: inserted, change: "created" });
       return inserted;
     }
     const [existing] = await tx
-      .select({ id: connections.id })
+      .select({ id: connections.id, status: connections.status, invalidReason: connections.invalidReason })
       .from(connections)
       .where(and(eq(connections.resourceId, resourceId), eq(connections.kind, "user"), eq(connections.userId, userId)))
       .for("update");
@@ -201,6 +205,11 @@ export async function upsertConnection({
       .where(eq(connections.id, existing!.id))
       .returning();
     await recordAuditEvent(tx, { projectId, actor, action: "connection.replaced", object: await connectionAuditObject(tx, updated!), changes });
+    await onWrite?.(tx, {
+      connection: updated!,
+      change: existing!.status === "INVALID" ? "recovered" : "replaced",
+      previousReason: existing!.invalidReason,
+    });
     return updated!;
   });
 }
@@ -219,16 +228,19 @@ export async function setSubscriptionStatus({
   await db.update(connections).set({ subscriptionStatus: status, subscriptionError: error }).where(eq(connections.id, connectionId));
 }
 
+/** Deletes a user's connection; `onDeleted` runs in the same transaction. */
 export async function deleteConnection({
   projectId,
   resourceId,
   userId,
   actor,
+  onDeleted,
 }: {
   projectId: string;
   resourceId: string;
   userId: string;
   actor: AuditActor;
+  onDeleted?: (tx: Transaction, connection: Connection) => Promise<void>;
 }): Promise<boolean> {
   const db = await getDb();
   return db.transaction(async (tx) => {
@@ -240,6 +252,7 @@ export async function deleteConnection({
       .returning();
     if (!deleted) return false;
     await recordAuditEvent(tx, { projectId, actor, action: "connection.deleted", object: await connectionAuditObject(tx, deleted) });
+    await onDeleted?.(tx, deleted);
     return true;
   });
 }
@@ -253,21 +266,27 @@ export async function listConnectionsOfUser({ projectId, userId }: { projectId: 
     .where(and(eq(connections.projectId, projectId), eq(connections.kind, "user"), eq(connections.userId, userId)));
 }
 
-/** A resource's Connected Users for the dashboard, newest first, optionally for user ids containing `userIdFilter`. */
+/**
+ * A resource's Connected Users for the dashboard: INVALID ones (needing a reconnect) first, then
+ * newest first; optionally for user ids containing `userIdFilter`, or INVALID ones only.
+ */
 export async function listResourceConnections({
   projectId,
   resourceId,
   userIdFilter,
+  invalidOnly = false,
   limit = 100,
 }: {
   projectId: string;
   resourceId: string;
   userIdFilter?: string;
+  invalidOnly?: boolean;
   limit?: number;
 }) {
   const db = await getDb();
   const conditions = [eq(connections.projectId, projectId), eq(connections.resourceId, resourceId), eq(connections.kind, "user")];
   if (userIdFilter) conditions.push(sql`strpos(lower(${connections.userId}), lower(${userIdFilter})) > 0`);
+  if (invalidOnly) conditions.push(eq(connections.status, "INVALID"));
   return db
     .select({
       id: connections.id,
@@ -283,6 +302,6 @@ export async function listResourceConnections({
     })
     .from(connections)
     .where(and(...conditions))
-    .orderBy(desc(connections.createdAt))
+    .orderBy(sql`${connections.status} = 'INVALID' desc`, desc(connections.createdAt))
     .limit(limit);
 }

@@ -227,12 +227,15 @@ export async function finishStep({
   step,
   run,
   enqueue,
+  onRunEnded,
 }: {
   runId: string;
   position: number;
   step: Partial<Pick<WorkflowRunStep, "status" | "output" | "attempts" | "error">> & { finished?: boolean };
   run?: { status: WorkflowRunStatus; error?: string | null };
   enqueue?: (tx: Transaction) => Promise<void>;
+  /** Runs in the same transaction when `run` ended the run (it had not ended before). */
+  onRunEnded?: (tx: Transaction, run: WorkflowRun) => Promise<void>;
 }): Promise<boolean> {
   const db = await getDb();
   return db.transaction(async (tx) => {
@@ -244,12 +247,13 @@ export async function finishStep({
     let written = false;
     if (run) {
       const ends = run.status !== "queued" && run.status !== "running";
-      const updated = await tx
+      const [updated] = await tx
         .update(workflowRuns)
         .set({ status: run.status, error: run.error ?? null, ...(ends ? { finishedAt: new Date() } : {}) })
         .where(and(eq(workflowRuns.id, runId), inArray(workflowRuns.status, ["queued", "running"])))
-        .returning({ id: workflowRuns.id });
-      written = updated.length > 0;
+        .returning();
+      written = updated !== undefined;
+      if (updated && ends) await onRunEnded?.(tx, updated);
     }
     if (enqueue) await enqueue(tx);
     return written;

@@ -44,6 +44,11 @@ export function userRunConcurrency(): number {
   return wholeNumber("SWITCHBOARD_USER_CONCURRENCY", 5, { min: 1 });
 }
 
+/** SWITCHBOARD_NOTIFICATION_RETRY_BASE_MS: the first pause before a notification delivery is retried (default 5000); the later ones keep their ratio to it (5 min, 30 min, 2 h, 5 h, 10 h). */
+export function notificationRetryBaseMs(): number {
+  return wholeNumber("SWITCHBOARD_NOTIFICATION_RETRY_BASE_MS", 5000);
+}
+
 /** SWITCHBOARD_RETRY_BASE_MS: the first pause before a Request step is retried; each next one doubles (default 2000). */
 export function stepRetryBaseMs(): number {
   return wholeNumber("SWITCHBOARD_RETRY_BASE_MS", 2000);

@@ -5,6 +5,7 @@ import type { Connection, Resource } from "@/db/schema";
 import type { AuditActor } from "@/lib/audit/audit-log";
 import { AppError } from "@/lib/errors";
 import { log } from "@/lib/log";
+import { notifyConnectionDeleted, notifyConnectionWritten } from "@/lib/notifications/events";
 import { queueSubscription, unsubscribe } from "@/lib/webhooks/subscription";
 import { requiredKeys } from "@/lib/resources/required-keys";
 import { profileFieldList } from "@/lib/resources/schema";
@@ -74,6 +75,7 @@ export async function connectUser({
     actor,
     // Names only: which keys were given, and the profile when one was fetched.
     changes: [...Object.keys(values).map((key) => `credentials.${key}`), ...(profile ? ["profile"] : [])],
+    onWrite: notifyConnectionWritten,
   });
   if (origin) await queueSubscription({ connectionId: connection.id, resource, origin });
   return connectionView(connection);
@@ -99,7 +101,7 @@ export async function disconnectUser({
     const failure = await unsubscribe({ resource, userId, origin, policy: outboundPolicy(project) });
     if (failure) log.warn({ resourceId, failure: failure.slice(0, 200) }, "Webhook unsubscribe failed for a disconnected user");
   }
-  if (!(await deleteConnection({ projectId: project.id, resourceId, userId, actor }))) throw new AppError("connection_not_found");
+  if (!(await deleteConnection({ projectId: project.id, resourceId, userId, actor, onDeleted: notifyConnectionDeleted }))) throw new AppError("connection_not_found");
   return { deleted: true as const };
 }
 

@@ -3,6 +3,7 @@ import { acquireRefreshLease, completeRefresh, failRefresh, releaseRefreshLease 
 import { getConnection } from "@/db/queries/connections";
 import { AppError } from "@/lib/errors";
 import { countTokenRefresh } from "@/lib/metrics/registry";
+import { notifyConnectionInvalid } from "@/lib/notifications/events";
 import type { TokenSet } from "@/lib/oauth/token";
 import { type ConnectionCredentials, type CredentialState, credentialStateOf, encryptConnectionCredentials, hasUsableAccessToken, withNewTokens } from "./credentials";
 
@@ -101,7 +102,7 @@ async function refreshUnderLease({
     if (error instanceof AppError && error.failure?.oauthError === "invalid_grant") {
       countTokenRefresh("invalid_grant");
       const reason = "the token endpoint answered invalid_grant";
-      await failRefresh({ ...held, invalidReason: reason });
+      await failRefresh({ ...held, invalidReason: reason, onInvalid: notifyConnectionInvalid });
       throw reconnectNeeded(reason);
     }
     countTokenRefresh("failed");

@@ -13,8 +13,10 @@ export const STEP_QUEUE = "workflow-step";
 export const TICK_QUEUE = "workflow-tick";
 export const RETENTION_QUEUE = "workflow-retention";
 export const SUBSCRIPTION_QUEUE = "webhook-subscription";
+export const NOTIFICATION_QUEUE = "notification-delivery";
+export const KEEP_WARM_QUEUE = "connection-keep-warm";
 /** Switchboard's own queues (pg-boss keeps internal ones beside them). */
-export const QUEUES = [STEP_QUEUE, TICK_QUEUE, RETENTION_QUEUE, SUBSCRIPTION_QUEUE];
+export const QUEUES = [STEP_QUEUE, TICK_QUEUE, RETENTION_QUEUE, SUBSCRIPTION_QUEUE, NOTIFICATION_QUEUE, KEEP_WARM_QUEUE];
 
 export interface StepJob {
   runId: string;
@@ -28,6 +30,10 @@ export interface TickJob {
 export interface SubscriptionJob {
   connectionId: string;
   webhookUrl: string;
+}
+
+export interface NotificationJob {
+  deliveryId: string;
 }
 
 /** A failed webhook Subscription is tried this many more times, with backoff from 30 s (about 15 minutes in all). */
@@ -58,8 +64,12 @@ async function startEngine(): Promise<PgBoss> {
   await boss.createQueue(TICK_QUEUE, { retryLimit: 3, retryDelay: 5, expireInSeconds: 10 * 60 });
   await boss.createQueue(RETENTION_QUEUE, { retryLimit: 1, expireInSeconds: 60 * 60 });
   await boss.createQueue(SUBSCRIPTION_QUEUE, { retryLimit: SUBSCRIPTION_RETRIES, retryDelay: 30, retryBackoff: true, expireInSeconds: 5 * 60 });
+  // Crash retries only: a delivery's own retries (backoff) are new jobs (lib/notifications/deliver.ts).
+  await boss.createQueue(NOTIFICATION_QUEUE, { retryLimit: 2, retryDelay: 5, expireInSeconds: 5 * 60 });
+  await boss.createQueue(KEEP_WARM_QUEUE, { retryLimit: 1, expireInSeconds: 60 * 60 });
   // Often enough that the rate-limit windows (one row per key and minute) stay few.
   await boss.schedule(RETENTION_QUEUE, "*/10 * * * *", {}, { tz: "UTC" });
+  await boss.schedule(KEEP_WARM_QUEUE, "41 * * * *", {}, { tz: "UTC" });
   return boss;
 }
 
@@ -103,6 +113,15 @@ export async function enqueueStep(
       ...(job.startAfter ? { startAfter: job.startAfter } : {}),
     },
   );
+}
+
+/** Queues one attempt of a notification delivery inside `tx`, so the job exists exactly when the delivery's row does. */
+export async function enqueueNotificationDelivery(tx: Transaction, job: NotificationJob & { startAfter?: Date }): Promise<void> {
+  const boss = await getWorkflowEngine();
+  await boss.send(NOTIFICATION_QUEUE, { deliveryId: job.deliveryId } satisfies NotificationJob, {
+    db: fromDrizzle(tx as unknown as Parameters<typeof fromDrizzle>[0], sql),
+    ...(job.startAfter ? { startAfter: job.startAfter } : {}),
+  });
 }
 
 /** Registers (or removes) a workflow's Scheduler trigger: pg-boss sends one tick per occurrence, whatever the number of processes. */

@@ -8,6 +8,7 @@ import { stepRetryBaseMs } from "@/lib/config/env";
 import { outboundPolicy } from "@/lib/connections/request";
 import { type DescribedRequest, openConnectionSession, type SessionTarget } from "@/lib/connections/session";
 import { AppError } from "@/lib/errors";
+import { notifyRunFailed } from "@/lib/notifications/events";
 import type { OutboundPolicy } from "@/lib/http/client";
 import { countFinishedRun } from "@/lib/metrics/registry";
 import { currentProjectState } from "@/lib/projects/sdk-state";
@@ -232,7 +233,13 @@ export async function executeStepJob({ runId, position }: StepJob): Promise<void
       holds = conditionHolds(step, context);
     } catch (error) {
       if (!(error instanceof TemplateError)) throw error;
-      await finishRunStep({ runId, position, step: { status: "failed", error: error.message, attempts, finished: true }, run: { status: "failed", error: error.message } });
+      await finishRunStep({
+        runId,
+        position,
+        step: { status: "failed", error: error.message, attempts, finished: true },
+        run: { status: "failed", error: error.message },
+        onRunEnded: notifyRunFailed,
+      });
       return;
     }
     await finishRunStep({
@@ -282,6 +289,7 @@ export async function executeStepJob({ runId, position }: StepJob): Promise<void
     position,
     step: { status: "failed", attempts, error: outcome.error, ...(outcome.response ? { output: stepOutput(outcome.response) } : {}), finished: true },
     run: { status: "failed", error: `Step ${step.key}: ${outcome.error}` },
+    onRunEnded: notifyRunFailed,
   });
 }
 

@@ -2,9 +2,15 @@ import { deleteEndedRateLimitWindows } from "@/db/queries/rate-limits";
 import type { Job, JobWithMetadata } from "pg-boss";
 import { userRunConcurrency } from "@/lib/config/env";
 import { describeUnexpectedError } from "@/lib/errors";
+import { runKeepWarm } from "@/lib/connections/keep-warm";
+import { deliverNotification } from "@/lib/notifications/deliver";
+import { deleteExpiredNotifications } from "@/lib/notifications/retention";
 import { runSubscription } from "@/lib/webhooks/subscription";
 import {
   getWorkflowEngine,
+  KEEP_WARM_QUEUE,
+  NOTIFICATION_QUEUE,
+  type NotificationJob,
   RETENTION_QUEUE,
   STEP_QUEUE,
   type StepJob,
@@ -18,6 +24,10 @@ import { executeStepJob } from "./execute";
 import { deleteExpiredAuditEvents } from "@/lib/audit/audit-log";
 import { deleteExpiredWebhookEvents } from "@/lib/webhooks/intake";
 import { deleteExpiredRuns, runScheduledTick } from "./runs";
+
+function rethrowDescribed(error: unknown): never {
+  throw new Error(describeUnexpectedError(error));
+}
 
 /**
  * Makes this process work the workflow queues: step jobs (a few at once, at most
@@ -60,10 +70,27 @@ export async function startWorkflowWorkers(): Promise<void> {
   await boss.work(SUBSCRIPTION_QUEUE, { pollingIntervalSeconds: 1 }, async ([job]: Job<SubscriptionJob>[]) => {
     if (job) await runSubscription({ ...job.data, lastAttempt: job.retryCount >= SUBSCRIPTION_RETRIES });
   });
+  // Failed jobs are retried by pg-boss (a crash); what it keeps says what failed, never data.
+  await boss.work<NotificationJob>(NOTIFICATION_QUEUE, { batchSize: 10, burstWhenBatchFull: true, perJobResults: true, pollingIntervalSeconds: 1 }, (jobs) =>
+    Promise.all(
+      jobs.map(async (job) => {
+        try {
+          await deliverNotification(job.data);
+          return { id: job.id, status: "completed" as const };
+        } catch (error) {
+          return { id: job.id, status: "failed" as const, output: { error: describeUnexpectedError(error) } };
+        }
+      }),
+    ),
+  );
+  await boss.work(KEEP_WARM_QUEUE, { pollingIntervalSeconds: 30 }, async () => {
+    await runKeepWarm().catch(rethrowDescribed);
+  });
   await boss.work(RETENTION_QUEUE, { pollingIntervalSeconds: 60 }, async () => {
     await deleteExpiredRuns();
     await deleteExpiredWebhookEvents();
     await deleteEndedRateLimitWindows();
     await deleteExpiredAuditEvents();
+    await deleteExpiredNotifications();
   });
 }

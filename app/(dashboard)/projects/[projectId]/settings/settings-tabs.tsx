@@ -6,6 +6,7 @@ import { usePathname } from "next/navigation";
 /** Settings' tabs, each a page of its own under /settings (General is /settings itself). */
 const SETTINGS_TABS = [
   { label: "General", segment: "" },
+  { label: "Notifications", segment: "notifications" },
   { label: "Audit Log", segment: "audit-log" },
 ] as const;
 

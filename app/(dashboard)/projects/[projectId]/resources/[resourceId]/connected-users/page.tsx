@@ -2,12 +2,15 @@ import type { Metadata } from "next";
 import Form from "next/form";
 import Link from "next/link";
 import { DisconnectUserButton } from "@/components/resources/disconnect-user-button";
+import { KeepWarmForm } from "@/components/resources/keep-warm-form";
 import { ResourceHeader } from "@/components/resources/resource-tabs";
 import { Button } from "@/components/ui/button";
+import { Checkbox } from "@/components/ui/checkbox";
 import { FormField } from "@/components/ui/form-field";
 import { Input } from "@/components/ui/input";
 import { UtcTime } from "@/components/ui/utc-time";
 import { listResourceConnections } from "@/db/queries/connections";
+import { getKeepWarmDays } from "@/db/queries/keep-warm";
 import { requireResourceDraft } from "../../require-resource";
 
 export const metadata: Metadata = { title: "Connected Users" };
@@ -40,11 +43,17 @@ type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 export default async function ConnectedUsersPage({ params, searchParams }: { params: Params; searchParams: SearchParams }) {
   const { projectId, resourceId } = await params;
   const draft = await requireResourceDraft(projectId, resourceId);
-  const { user } = await searchParams;
+  const { user, invalid } = await searchParams;
   const filter = (typeof user === "string" ? user : "").trim().slice(0, 256);
+  const invalidOnly = invalid === "1";
   const base = `/projects/${projectId}/resources/${resourceId}`;
   const isAppLevel = draft.apiInfo?.level === "app";
-  const connections = await listResourceConnections({ projectId, resourceId, userIdFilter: filter || undefined, limit: PAGE_SIZE });
+  // Keep-warm is for refresh tokens: User-Level OAuth 2.0 connections.
+  const canKeepWarm = draft.apiInfo?.level === "user" && draft.apiInfo.authType === "oauth2";
+  const [connections, keepWarmDays] = await Promise.all([
+    listResourceConnections({ projectId, resourceId, userIdFilter: filter || undefined, invalidOnly, limit: PAGE_SIZE }),
+    getKeepWarmDays({ resourceId }),
+  ]);
 
   return (
     <div className="max-w-5xl space-y-6">
@@ -62,10 +71,13 @@ export default async function ConnectedUsersPage({ params, searchParams }: { par
             <Input key={filter} name="user" type="search" defaultValue={filter} autoComplete="off" maxLength={256} />
           </FormField>
         </div>
+        <div className="pb-2">
+          <Checkbox key={String(invalidOnly)} name="invalid" value="1" label="needs reconnect" defaultChecked={invalidOnly} />
+        </div>
         <Button type="submit" variant="secondary">
           Filter
         </Button>
-        {filter && (
+        {(filter || invalidOnly) && (
           <Link href={`${base}/connected-users`} className="px-2 py-2 text-sm text-indigo-700 hover:underline">
             Clear filter
           </Link>
@@ -75,7 +87,9 @@ export default async function ConnectedUsersPage({ params, searchParams }: { par
       {connections.length === 0 ? (
         <p className="rounded-lg border border-dashed border-slate-300 bg-white px-6 py-8 text-center text-sm text-slate-600">
           {filter
-            ? `No connected user's ID contains “${filter}”.`
+            ? `No connected user's ID contains “${filter}”${invalidOnly ? " among those who need to reconnect" : ""}.`
+            : invalidOnly
+              ? "No connection needs a reconnect."
             : isAppLevel
               ? "This is an App-Level resource: one set of credentials serves everyone, so users do not connect to it."
               : "No users have connected yet. Use the snippets under Test and Publish to connect one."}
@@ -118,12 +132,13 @@ export default async function ConnectedUsersPage({ params, searchParams }: { par
                       {connection.status === "VALID" ? (
                         <span className="rounded-full bg-emerald-50 px-2 py-0.5 text-xs font-medium text-emerald-700">Valid</span>
                       ) : (
-                        <span
-                          className="rounded-full bg-red-50 px-2 py-0.5 text-xs font-medium text-red-700"
-                          title={connection.invalidReason ?? undefined}
-                        >
-                          Invalid
-                        </span>
+                        <>
+                          <span className="rounded-full bg-red-50 px-2 py-0.5 text-xs font-medium text-red-700">Invalid</span>
+                          <p className="mt-1 max-w-72 text-xs text-red-700">
+                            Needs reconnect{connection.invalidReason ? `: ${truncate(connection.invalidReason, 200)}` : ""}, since{" "}
+                            <UtcTime date={connection.updatedAt} />
+                          </p>
+                        </>
                       )}
                       {connection.subscriptionStatus && (
                         <p className={`mt-1 text-xs ${connection.subscriptionStatus === "subscribed" ? "text-slate-500" : "text-amber-700"}`}>
@@ -159,6 +174,14 @@ export default async function ConnectedUsersPage({ params, searchParams }: { par
         <p className="text-xs text-slate-500">
           Showing the {PAGE_SIZE} most recent connections. Filter by user ID to find others.
         </p>
+      )}
+      {canKeepWarm && (
+        <section className="space-y-2 rounded-lg border border-slate-200 bg-white p-6">
+          <h2 className="text-base font-semibold">
+            Keep-warm
+          </h2>
+          <KeepWarmForm projectId={projectId} resourceId={resourceId} days={keepWarmDays ?? null} />
+        </section>
       )}
     </div>
   );
