@@ -9,6 +9,8 @@ import { defineConfig, devices } from "@playwright/test";
 // handed to them through the environment.
 process.env.E2E_PORT ??= String(await freePort());
 process.env.E2E_DATA_DIR ??= mkdtempSync(path.join(os.tmpdir(), "switchboard-e2e-"));
+// The session of the user the setup project signs up, which the tests start with.
+process.env.E2E_STORAGE_STATE ??= path.join(process.env.E2E_DATA_DIR, "signed-in-user.json");
 // Tests that start more servers on the same database need the same keys.
 process.env.E2E_NEXTAUTH_SECRET ??= process.env.NEXTAUTH_SECRET || randomBytes(32).toString("base64");
 process.env.E2E_ENCRYPTION_KEY ??= process.env.SWITCHBOARD_ENCRYPTION_KEY || randomBytes(32).toString("base64");
@@ -16,8 +18,9 @@ const baseURL = `http://127.0.0.1:${process.env.E2E_PORT}`;
 
 export default defineConfig({
   testDir: "e2e",
-  testMatch: "**/*.spec.ts",
-  timeout: 30_000,
+  // axe scans each page a test visits (e2e/support/test.ts) in the page itself, which holds up
+  // the test's next action on a busy machine.
+  timeout: 60_000,
   expect: { timeout: 10_000 },
   fullyParallel: true,
   workers: process.env.CI ? 2 : undefined,
@@ -34,6 +37,15 @@ export default defineConfig({
       args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
     },
   },
+  projects: [
+    { name: "setup", testMatch: /.*\.setup\.ts/ },
+    {
+      name: "chromium",
+      testMatch: /.*\.spec\.ts/,
+      dependencies: ["setup"],
+      use: { storageState: process.env.E2E_STORAGE_STATE },
+    },
+  ],
   webServer: {
     // The production build (`npm run build` runs first in `npm test`).
     command: `npx next start --hostname 127.0.0.1 --port ${process.env.E2E_PORT}`,

@@ -1,5 +1,8 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./support/test";
 import { PASSWORD, randomEmail, signIn, signUp } from "./support/users";
+
+// These tests sign up and in themselves: they start signed out.
+test.use({ storageState: { cookies: [], origins: [] } });
 
 test("sign up, see the empty Resources page, sign out and sign in again", async ({ page }) => {
   const { email, projectId } = await signUp(page);

@@ -2,7 +2,6 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { importPKCS8, SignJWT } from "jose";
 import { allowPrivateNetwork, expect, test } from "./support/tasklab";
-import { newUser } from "./support/users";
 import { ResourceWizard } from "./support/wizard";
 
 /** A "customer app": a page on its own origin that loads Switchboard's SDK as a module. */
@@ -24,11 +23,12 @@ async function startCustomerApp(sdkUrl: string): Promise<{ origin: string; close
 type ConnectOutcome = { ok: true; connection: { userId: string; status: string; profile: Record<string, unknown> } } | { ok: false; name: string; code: string; message: string };
 
 test("a page on an Allowed Origin connects a user with connectAction, and the connection shows under Connected Users", async ({
-  browser,
+  page,
+  projectId,
+  context,
   tasklab,
   baseURL,
 }) => {
-  const { page, projectId, context } = await newUser(browser, "owner");
   const allowed = await startCustomerApp(`${baseURL}/sdk.js`);
   const refused = await startCustomerApp(`${baseURL}/sdk.js`);
   try {

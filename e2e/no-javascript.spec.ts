@@ -1,9 +1,10 @@
-import { expect, test, type Page } from "@playwright/test";
+import type { Page } from "@playwright/test";
+import { expect, test } from "./support/test";
 import { PASSWORD, randomEmail } from "./support/users";
 
 // Before the page's JavaScript has loaded, or without it, the sign-in and sign-up forms still
 // work: they POST to their server actions, and no field ever shows in a URL.
-test.use({ javaScriptEnabled: false });
+test.use({ javaScriptEnabled: false, storageState: { cookies: [], origins: [] } });
 
 const projectUrl = /\/projects\/([0-9a-f-]{36})\/resources$/;
 

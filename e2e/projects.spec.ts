@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./support/test";
 import { newUser, redirectNextActionTo } from "./support/users";
 
 test("a user who is not a member gets a 404 for the project's pages", async ({ browser }) => {

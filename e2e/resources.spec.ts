@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { expect, test } from "@playwright/test";
-import { newUser, redirectNextActionTo, signUp } from "./support/users";
+import { expect, test } from "./support/test";
+import { newUser, redirectNextActionTo } from "./support/users";
 import { ResourceWizard } from "./support/wizard";
 
 function uniqueName(base = "TaskLab"): string {
@@ -9,9 +9,8 @@ function uniqueName(base = "TaskLab"): string {
 
 const MASKED_BEARER = "Authorization: Bearer ••••••••";
 
-test("one resource of each level and authentication type is created and listed as a draft", async ({ page }) => {
+test("one resource of each level and authentication type is created and listed as a draft", async ({ page, projectId }) => {
   test.slow();
-  const { projectId } = await signUp(page);
   const wizard = new ResourceWizard(page, projectId);
   const authorizationStep = wizard.stepper.getByRole("listitem").filter({ hasText: "Authorization" });
   const typedSecrets: string[] = [];
@@ -134,8 +133,7 @@ test("one resource of each level and authentication type is created and listed a
   }
 });
 
-test("a resource left mid-way resumes at its furthest step, with saved values and a write-only secret", async ({ page }) => {
-  const { projectId } = await signUp(page);
+test("a resource left mid-way resumes at its furthest step, with saved values and a write-only secret", async ({ page, projectId }) => {
   const wizard = new ResourceWizard(page, projectId);
   const name = uniqueName();
   const clientSecret = `client-secret-${randomUUID()}`;
@@ -191,8 +189,7 @@ test("a resource left mid-way resumes at its furthest step, with saved values an
   await expectSavedAuthorization();
 });
 
-test("values typed but not saved survive going Back and returning through the stepper", async ({ page }) => {
-  const { projectId } = await signUp(page);
+test("values typed but not saved survive going Back and returning through the stepper", async ({ page, projectId }) => {
   const wizard = new ResourceWizard(page, projectId);
   await wizard.create(uniqueName());
   await wizard.chooseApiInfo({ level: "User-Level Resource", authType: "API Keys" });
@@ -209,8 +206,7 @@ test("values typed but not saved survive going Back and returning through the st
   await expect(page.getByLabel("API Base URL")).toHaveValue("https://api.example.com/not-saved-yet");
 });
 
-test("an existing resource is renamed and its Request Details changed", async ({ page }) => {
-  const { projectId } = await signUp(page);
+test("an existing resource is renamed and its Request Details changed", async ({ page, projectId }) => {
   const wizard = new ResourceWizard(page, projectId);
   const name = uniqueName();
   await wizard.create(name);
@@ -251,8 +247,7 @@ test("an existing resource is renamed and its Request Details changed", async ({
   await expect(page.getByLabel("Header name")).toHaveValue("X-Api-Key");
 });
 
-test("deleting a resource asks for confirmation, and Cancel keeps it", async ({ page }) => {
-  const { projectId } = await signUp(page);
+test("deleting a resource asks for confirmation, and Cancel keeps it", async ({ page, projectId }) => {
   const wizard = new ResourceWizard(page, projectId);
   const first = uniqueName("First");
   const second = uniqueName("Second");
@@ -281,8 +276,7 @@ test("deleting a resource asks for confirmation, and Cancel keeps it", async ({ 
   await expect(page.getByRole("heading", { name: "No resources yet" })).toBeVisible();
 });
 
-test("the Authorization step shows inline errors and saves nothing until they are fixed", async ({ page }) => {
-  const { projectId } = await signUp(page);
+test("the Authorization step shows inline errors and saves nothing until they are fixed", async ({ page, projectId }) => {
   const wizard = new ResourceWizard(page, projectId);
   const resourceId = await wizard.create(uniqueName());
   await wizard.chooseApiInfo({ level: "User-Level Resource", authType: "OAuth 2.0", grant: "Refresh Token" });
@@ -338,8 +332,7 @@ test("the Authorization step shows inline errors and saves nothing until they ar
   await expect(page.getByRole("group", { name: /^Required input \d+$/ })).toHaveCount(1);
 });
 
-test("a resource name already used in the project, in any case, is refused on create and on rename", async ({ page }) => {
-  const { projectId } = await signUp(page);
+test("a resource name already used in the project, in any case, is refused on create and on rename", async ({ page, projectId }) => {
   const wizard = new ResourceWizard(page, projectId);
   const name = uniqueName();
   const other = uniqueName("Other");
@@ -365,8 +358,7 @@ test("a resource name already used in the project, in any case, is refused on cr
   await expect(wizard.row(other)).toBeVisible();
 });
 
-test("the variable menu is driven by the keyboard alone", async ({ page }) => {
-  const { projectId } = await signUp(page);
+test("the variable menu is driven by the keyboard alone", async ({ page, projectId }) => {
   const wizard = new ResourceWizard(page, projectId);
   await wizard.create(uniqueName());
   await wizard.chooseApiInfo({ level: "User-Level Resource", authType: "OAuth 2.0", grant: "Refresh Token" });
@@ -489,8 +481,7 @@ test("a non-member cannot open, rename or delete another project's resource", as
   await expect(wizard.row(malloryResource)).toBeVisible();
 });
 
-test("a variable that sets the whole host is refused until Allow any host is ticked, which warns and saves", async ({ page }) => {
-  const { projectId } = await signUp(page);
+test("a variable that sets the whole host is refused until Allow any host is ticked, which warns and saves", async ({ page, projectId }) => {
   const wizard = new ResourceWizard(page, projectId);
   const resourceId = await wizard.create(uniqueName());
   await wizard.chooseApiInfo({ level: "User-Level Resource", authType: "OAuth 2.0", grant: "Refresh Token" });

@@ -8,25 +8,23 @@ import {
   TASKLAB_DEFAULT_USER,
   test,
 } from "./support/tasklab";
-import { signUp } from "./support/users";
 import { ResourceWizard } from "./support/wizard";
 
 function uniqueName(base: string): string {
   return `${base} ${randomUUID().slice(0, 6)}`;
 }
 
-// Each test signs a user up, turns on "Allow private network" and goes through the whole wizard:
+// Each test makes a project, turns on "Allow private network" and goes through the whole wizard:
 // 10–15 s on one worker, about twice that with two workers on two cores.
 test.describe.configure({ timeout: 60_000 });
 
 const MASK = "••••••••";
 const { clientId, clientSecret } = TASKLAB_DEFAULT_CLIENT;
 
-/** A new user, with "Allow private network" on unless told otherwise, and their wizard. */
-async function setUp(page: Page, { privateNetwork = true } = {}) {
-  const { projectId } = await signUp(page);
+/** The test's project, with "Allow private network" on unless told otherwise, and its wizard. */
+async function setUp(page: Page, projectId: string, { privateNetwork = true } = {}) {
   if (privateNetwork) await allowPrivateNetwork(page, projectId);
-  return { projectId, wizard: new ResourceWizard(page, projectId) };
+  return { wizard: new ResourceWizard(page, projectId) };
 }
 
 /** Finish with no confirmation asked: straight to the Resources list, where the resource is published. */
@@ -48,8 +46,8 @@ async function expectNotInHtml(page: Page, values: readonly string[]) {
 }
 
 test.describe("a successful test request, then Finish publishes without asking", () => {
-  test("User-Level OAuth 2.0 Refresh Token", async ({ page, tasklab }) => {
-    const { wizard } = await setUp(page);
+  test("User-Level OAuth 2.0 Refresh Token", async ({ page, projectId, tasklab }) => {
+    const { wizard } = await setUp(page, projectId);
     const name = uniqueName("User Refresh");
     await wizard.create(name);
     await wizard.chooseApiInfo({ level: "User-Level Resource", authType: "OAuth 2.0", grant: "Refresh Token" });
@@ -91,8 +89,8 @@ test.describe("a successful test request, then Finish publishes without asking",
     await finishAndExpectPublished(wizard, name);
   });
 
-  test("User-Level OAuth 2.0 Client Credentials with a Required Input in both URLs", async ({ page, tasklab }) => {
-    const { wizard } = await setUp(page);
+  test("User-Level OAuth 2.0 Client Credentials with a Required Input in both URLs", async ({ page, projectId, tasklab }) => {
+    const { wizard } = await setUp(page, projectId);
     const name = uniqueName("User Client");
     await wizard.create(name);
     await wizard.chooseApiInfo({ level: "User-Level Resource", authType: "OAuth 2.0", grant: "Client Credentials" });
@@ -124,8 +122,8 @@ test.describe("a successful test request, then Finish publishes without asking",
     await finishAndExpectPublished(wizard, name);
   });
 
-  test("User-Level API Keys in a header", async ({ page, tasklab }) => {
-    const { wizard } = await setUp(page);
+  test("User-Level API Keys in a header", async ({ page, projectId, tasklab }) => {
+    const { wizard } = await setUp(page, projectId);
     const name = uniqueName("User Keys");
     await wizard.create(name);
     await wizard.chooseApiInfo({ level: "User-Level Resource", authType: "API Keys" });
@@ -153,8 +151,8 @@ test.describe("a successful test request, then Finish publishes without asking",
     await finishAndExpectPublished(wizard, name);
   });
 
-  test("App-Level OAuth 2.0 Refresh Token", async ({ page, tasklab }) => {
-    const { wizard } = await setUp(page);
+  test("App-Level OAuth 2.0 Refresh Token", async ({ page, projectId, tasklab }) => {
+    const { wizard } = await setUp(page, projectId);
     const name = uniqueName("App Refresh");
     const { refreshToken } = tasklab.issueTokens();
     await wizard.create(name);
@@ -181,8 +179,8 @@ test.describe("a successful test request, then Finish publishes without asking",
     await finishAndExpectPublished(wizard, name);
   });
 
-  test("App-Level OAuth 2.0 Client Credentials", async ({ page, tasklab }) => {
-    const { wizard } = await setUp(page);
+  test("App-Level OAuth 2.0 Client Credentials", async ({ page, projectId, tasklab }) => {
+    const { wizard } = await setUp(page, projectId);
     const name = uniqueName("App Client");
     await wizard.create(name);
     await wizard.chooseApiInfo({ level: "App-Level Resource", authType: "OAuth 2.0", grant: "Client Credentials" });
@@ -202,8 +200,8 @@ test.describe("a successful test request, then Finish publishes without asking",
     await finishAndExpectPublished(wizard, name);
   });
 
-  test("App-Level API Keys in a query parameter", async ({ page, tasklab }) => {
-    const { wizard } = await setUp(page);
+  test("App-Level API Keys in a query parameter", async ({ page, projectId, tasklab }) => {
+    const { wizard } = await setUp(page, projectId);
     const name = uniqueName("App Keys");
     await wizard.create(name);
     await wizard.chooseApiInfo({ level: "App-Level Resource", authType: "API Keys" });
@@ -227,8 +225,8 @@ test.describe("a successful test request, then Finish publishes without asking",
   });
 });
 
-test("a wrong Client Secret shows the token endpoint's invalid_client, and the run is listed as failed", async ({ page, tasklab }) => {
-  const { wizard } = await setUp(page);
+test("a wrong Client Secret shows the token endpoint's invalid_client, and the run is listed as failed", async ({ page, projectId, tasklab }) => {
+  const { wizard } = await setUp(page, projectId);
   const wrongSecret = `wrong-secret-${randomUUID()}`;
   await wizard.create(uniqueName("Wrong Secret"));
   await wizard.chooseApiInfo({ level: "User-Level Resource", authType: "OAuth 2.0", grant: "Refresh Token" });
@@ -261,8 +259,8 @@ test("a wrong Client Secret shows the token endpoint's invalid_client, and the r
   await expectNotInHtml(page, [wrongSecret, refreshToken]);
 });
 
-test("with Allow private network off, a request to TaskLab is blocked as a loopback address", async ({ page, tasklab }) => {
-  const { projectId, wizard } = await setUp(page, { privateNetwork: false });
+test("with Allow private network off, a request to TaskLab is blocked as a loopback address", async ({ page, projectId, tasklab }) => {
+  const { wizard } = await setUp(page, projectId, { privateNetwork: false });
   await page.goto(`/projects/${projectId}/settings`);
   await expect(page.getByLabel("Allow private network")).not.toBeChecked();
 
@@ -286,9 +284,9 @@ test("with Allow private network off, a request to TaskLab is blocked as a loopb
   await expect(wizard.recentTestRequests.first()).not.toContainText("Succeeded");
 });
 
-test("the copy buttons put the connect snippets, with every required key, on the clipboard", async ({ page, context, baseURL }) => {
+test("the copy buttons put the connect snippets, with every required key, on the clipboard", async ({ page, projectId, context, baseURL }) => {
   await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: baseURL });
-  const { projectId, wizard } = await setUp(page, { privateNetwork: false });
+  const { wizard } = await setUp(page, projectId, { privateNetwork: false });
   const readClipboard = () => page.evaluate(() => navigator.clipboard.readText());
   const connectUrl = (resourceId: string) => `${baseURL}/projects/${projectId}/sdk/resources/${resourceId}/connect`;
 
@@ -354,8 +352,8 @@ test("the copy buttons put the connect snippets, with every required key, on the
   expect(fetchSnippet).toContain(`"workspace": "<workspace>"`);
 });
 
-test("Finish without a successful test asks first; a later change shows as unpublished until Finish again", async ({ page, tasklab }) => {
-  const { wizard } = await setUp(page);
+test("Finish without a successful test asks first; a later change shows as unpublished until Finish again", async ({ page, projectId, tasklab }) => {
+  const { wizard } = await setUp(page, projectId);
   const name = uniqueName("Confirm");
   await wizard.create(name);
   await wizard.chooseApiInfo({ level: "App-Level Resource", authType: "API Keys" });

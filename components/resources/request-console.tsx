@@ -9,6 +9,7 @@ import { CopyButton } from "@/components/ui/copy-button";
 import { FormField } from "@/components/ui/form-field";
 import { FormMessage } from "@/components/ui/form-message";
 import { Input } from "@/components/ui/input";
+import { ScrollableText } from "@/components/ui/scrollable-text";
 import { Select } from "@/components/ui/select";
 import type { ApiResponseView } from "@/lib/connections/request";
 import { headerLinesSchema } from "@/lib/resources/header-lines";
@@ -177,9 +178,9 @@ function ConsoleResponse({ response }: { response: ApiResponseView }) {
       </p>
       <details className="rounded-md border border-slate-200 bg-white p-3">
         <summary className="cursor-pointer text-sm font-medium">Response headers ({headers.length})</summary>
-        <pre className="mt-2 overflow-x-auto font-mono text-xs whitespace-pre-wrap">
+        <ScrollableText label="Headers received" className="mt-2 overflow-x-auto font-mono text-xs whitespace-pre-wrap">
           {headers.map(([name, value]) => `${name}: ${value}`).join("\n")}
-        </pre>
+        </ScrollableText>
       </details>
       <div className="rounded-md border border-slate-200 bg-white p-3">
         <div className="flex items-center justify-between gap-2">
@@ -188,9 +189,9 @@ function ConsoleResponse({ response }: { response: ApiResponseView }) {
           </p>
           {body && <CopyButton value={body} label="Copy response body" />}
         </div>
-        <pre data-testid="console-response-body" className="mt-2 max-h-96 overflow-auto font-mono text-xs whitespace-pre-wrap">
-          {body || <span className="text-slate-400">(empty)</span>}
-        </pre>
+        <ScrollableText label="Body received" data-testid="console-response-body" className="mt-2 max-h-96 overflow-auto font-mono text-xs whitespace-pre-wrap">
+          {body || <span className="text-slate-500">(empty)</span>}
+        </ScrollableText>
       </div>
     </section>
   );

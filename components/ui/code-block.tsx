@@ -4,6 +4,7 @@ import javascript from "highlight.js/lib/languages/javascript";
 import json from "highlight.js/lib/languages/json";
 import "highlight.js/styles/github-dark.css";
 import { CopyButton } from "./copy-button";
+import { ScrollableText } from "./scrollable-text";
 
 hljs.registerLanguage("bash", bash);
 hljs.registerLanguage("javascript", javascript);
@@ -11,8 +12,12 @@ hljs.registerLanguage("json", json);
 
 export type CodeLanguage = "bash" | "javascript" | "json";
 
-/** Highlighted code (rendered on the server; highlight.js escapes the text) with a copy button. */
-export function CodeBlock({ code, language, copyLabel }: { code: string; language: CodeLanguage; copyLabel?: string }) {
+/**
+ * Highlighted code (rendered on the server; highlight.js escapes the text) with a copy button.
+ * The code scrolls sideways when it is wider than the block: it is a region named `label` that
+ * keyboard users reach with Tab.
+ */
+export function CodeBlock({ code, language, label, copyLabel }: { code: string; language: CodeLanguage; label: string; copyLabel?: string }) {
   const html = hljs.highlight(code, { language }).value;
   return (
     <div className="relative rounded-md bg-slate-900">
@@ -21,9 +26,10 @@ export function CodeBlock({ code, language, copyLabel }: { code: string; languag
           <CopyButton value={code} label={copyLabel} />
         </div>
       )}
-      <pre className="overflow-x-auto p-4 pr-24 text-xs leading-5 text-slate-100">
-        <code className={`hljs language-${language}`} dangerouslySetInnerHTML={{ __html: html }} />
-      </pre>
+      <ScrollableText label={label} className="overflow-x-auto rounded-md p-4 pr-24 text-xs leading-5 text-slate-100">
+        {/* Not the theme's `hljs` block class: it would make the <code> the element that scrolls. */}
+        <code className={`language-${language}`} dangerouslySetInnerHTML={{ __html: html }} />
+      </ScrollableText>
     </div>
   );
 }

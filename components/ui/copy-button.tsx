@@ -3,6 +3,10 @@
 import { useState } from "react";
 import { Button } from "./button";
 
+/**
+ * A button that copies `value`. Its name is `label` ("Copy curl snippet"), followed by what it
+ * shows once clicked ("Copy curl snippet: Copied"), so the name always holds its visible text.
+ */
 export function CopyButton({ value, label = "Copy" }: { value: string; label?: string }) {
   const [state, setState] = useState<"idle" | "copied" | "failed">("idle");
   async function copy() {
@@ -14,9 +18,10 @@ export function CopyButton({ value, label = "Copy" }: { value: string; label?: s
     }
     setTimeout(() => setState("idle"), 2000);
   }
+  const text = state === "copied" ? "Copied" : state === "failed" ? "Copy failed" : "Copy";
   return (
-    <Button variant="secondary" onClick={copy} aria-label={label}>
-      <span aria-live="polite">{state === "copied" ? "Copied" : state === "failed" ? "Copy failed" : "Copy"}</span>
+    <Button variant="secondary" onClick={copy} aria-label={state === "idle" ? label : `${label}: ${text}`}>
+      <span aria-live="polite">{text}</span>
     </Button>
   );
 }

@@ -1,3 +1,4 @@
+import { ScrollableText } from "@/components/ui/scrollable-text";
 import type { StoredStepAttempt } from "@/db/workflow-definition";
 import { formatDuration, httpStatusTone, prettyBody, type StepOutputView, type StepStatus } from "@/lib/workflows/run-view";
 import { StepStatusBadge } from "./run-status-badge";
@@ -50,7 +51,7 @@ function StepOutput({ output }: { output: StepOutputView }) {
     return (
       <div>
         <p className="text-sm font-medium">Output</p>
-        <pre className={preClassName}>{output.json}</pre>
+        <ScrollableText label="Step output" className={preClassName}>{output.json}</ScrollableText>
       </div>
     );
   }
@@ -61,16 +62,16 @@ function StepOutput({ output }: { output: StepOutputView }) {
       </p>
       <details className="rounded-md border border-slate-200 p-3">
         <summary className="cursor-pointer text-sm font-medium">Response headers ({output.headers.length})</summary>
-        <pre className={preClassName}>{output.headers.map(([name, value]) => `${name}: ${value}`).join("\n")}</pre>
+        <ScrollableText label="Headers received" className={preClassName}>{output.headers.map(([name, value]) => `${name}: ${value}`).join("\n")}</ScrollableText>
       </details>
       <div className="rounded-md border border-slate-200 p-3">
         <p className="text-sm font-medium">
           Response body
           {output.truncated && <span className="ml-2 text-xs font-normal text-amber-800">(truncated at {Math.round(output.capBytes / 1024)} KB)</span>}
         </p>
-        <pre data-testid="run-step-response-body" className={preClassName}>
+        <ScrollableText label="Body received" data-testid="run-step-response-body" className={preClassName}>
           {output.body || <span className="text-slate-500">(empty)</span>}
-        </pre>
+        </ScrollableText>
       </div>
     </div>
   );
@@ -89,9 +90,9 @@ function Attempt({ number, attempt }: { number: number; attempt: StoredStepAttem
       {attempt.request && (
         <details className="rounded-md border border-slate-200 p-3">
           <summary className="cursor-pointer text-sm font-medium">Request sent</summary>
-          <pre data-testid="run-attempt-request" className={preClassName}>
+          <ScrollableText label="Request sent" data-testid="run-attempt-request" className={preClassName}>
             {requestText(attempt.request)}
-          </pre>
+          </ScrollableText>
         </details>
       )}
     </li>

@@ -1,3 +1,5 @@
+import { ScrollableText } from "@/components/ui/scrollable-text";
+
 // How a step of a Test (or of a run) went: its request as sent, the response, or the error.
 
 export type StepResultStatus = "succeeded" | "failed" | "stopped" | "skipped";
@@ -86,26 +88,26 @@ export function StepResult({ step }: { step: StepResultView }) {
       {step.request && (
         <details open className="rounded-md border border-slate-200 p-3">
           <summary className="cursor-pointer text-sm font-medium">Request sent</summary>
-          <pre data-testid="step-request" className="mt-2 overflow-x-auto font-mono text-xs whitespace-pre-wrap">
+          <ScrollableText label="Request sent" data-testid="step-request" className="mt-2 overflow-x-auto font-mono text-xs whitespace-pre-wrap">
             {[
               `${step.request.method} ${step.request.url}`,
               ...step.request.headers.map(([name, value]) => `${name}: ${value}`),
               ...(step.request.body ? ["", prettyBody(step.request.body)] : []),
             ].join("\n")}
-          </pre>
+          </ScrollableText>
         </details>
       )}
       {step.response && (
         <>
           <details className="rounded-md border border-slate-200 p-3">
             <summary className="cursor-pointer text-sm font-medium">Response headers ({headers.length})</summary>
-            <pre className="mt-2 overflow-x-auto font-mono text-xs whitespace-pre-wrap">{headers.map(([name, value]) => `${name}: ${value}`).join("\n")}</pre>
+            <ScrollableText label="Headers received" className="mt-2 overflow-x-auto font-mono text-xs whitespace-pre-wrap">{headers.map(([name, value]) => `${name}: ${value}`).join("\n")}</ScrollableText>
           </details>
           <div className="rounded-md border border-slate-200 p-3">
             <p className="text-sm font-medium">Response body</p>
-            <pre data-testid="step-response-body" className="mt-2 max-h-96 overflow-auto font-mono text-xs whitespace-pre-wrap">
+            <ScrollableText label="Body received" data-testid="step-response-body" className="mt-2 max-h-96 overflow-auto font-mono text-xs whitespace-pre-wrap">
               {step.response.body ? prettyBody(step.response.body) : <span className="text-slate-500">(empty)</span>}
-            </pre>
+            </ScrollableText>
           </div>
         </>
       )}

@@ -1,6 +1,8 @@
-import { expect, test as base, type Page } from "@playwright/test";
-import { startTaskLab, type TaskLab } from "../fixtures/tasklab";
+import type { Page } from "@playwright/test";
+import { expect } from "./test";
 
+// The specs that talk to TaskLab take `test` (with its `tasklab` fixture) and `expect` from here.
+export { expect, test } from "./test";
 export {
   TASKLAB_DEFAULT_API_KEY,
   TASKLAB_DEFAULT_BASIC_USER,
@@ -8,23 +10,6 @@ export {
   TASKLAB_DEFAULT_USER,
   type TaskLab,
 } from "../fixtures/tasklab";
-
-/**
- * `test` with a `tasklab` fixture: one TaskLab server per Playwright worker, on 127.0.0.1,
- * shared by that worker's tests (each test uses its own tokens, so they do not interfere).
- */
-export const test = base.extend<Record<never, never>, { tasklab: TaskLab }>({
-  tasklab: [
-    async ({}, use) => {
-      const tasklab = await startTaskLab();
-      await use(tasklab);
-      await tasklab.close();
-    },
-    { scope: "worker" },
-  ],
-});
-
-export { expect };
 
 /**
  * Settings → Network → "Allow private network" on (project owners only): TaskLab listens on

@@ -9,8 +9,12 @@ export function randomEmail(prefix = "user"): string {
 
 const projectUrl = /\/projects\/([0-9a-f-]{36})\/resources$/;
 
-/** Creates an account through the sign-up form; the new user lands on their first project. */
+/**
+ * Creates an account through the sign-up form; the new user lands on their first project. A
+ * page signed in already (the tests' shared user) is signed out first.
+ */
 export async function signUp(page: Page, email = randomEmail()): Promise<{ email: string; projectId: string }> {
+  await page.context().clearCookies();
   await page.goto("/sign-up");
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill(PASSWORD);
@@ -27,9 +31,24 @@ export async function signIn(page: Page, email: string, password = PASSWORD): Pr
   await page.getByRole("button", { name: "Sign in" }).click();
 }
 
-/** A signed-up user in a browser context of their own. */
+/**
+ * A project of the signed-in user's, made through Projects → New project; the page is left on
+ * its Resources page.
+ */
+export async function newProject(page: Page, name = `Project ${randomUUID().slice(0, 8)}`): Promise<{ projectId: string; name: string }> {
+  await page.goto("/projects/new");
+  await page.getByLabel("Project name").fill(name);
+  await page.getByRole("button", { name: "Create project" }).click();
+  await expect(page).toHaveURL(projectUrl);
+  return { projectId: projectUrl.exec(new URL(page.url()).pathname)![1]!, name };
+}
+
+/**
+ * A second, separate user who signs up in a browser context of their own (without the shared
+ * user's session that the `page` fixture and `browser.newContext()` get).
+ */
 export async function newUser(browser: Browser, prefix?: string) {
-  const context = await browser.newContext();
+  const context = await browser.newContext({ storageState: { cookies: [], origins: [] } });
   const page = await context.newPage();
   const account = await signUp(page, randomEmail(prefix));
   return { ...account, page, context };

@@ -61,11 +61,11 @@ export function TestAndPublishStep({ draft, view, origin }: { draft: ResourceDra
         <Card title="Connect your users" description="Send each user's credentials from your app. Every required key is listed.">
           <div className="space-y-4">
             <h3 className="text-sm font-semibold">JS SDK</h3>
-            <CodeBlock code={snippets.sdk} language="javascript" copyLabel="Copy JS SDK snippet" />
+            <CodeBlock code={snippets.sdk} language="javascript" label="JS SDK snippet" copyLabel="Copy JS SDK snippet" />
             <h3 className="text-sm font-semibold">curl</h3>
-            <CodeBlock code={snippets.curl} language="bash" copyLabel="Copy curl snippet" />
+            <CodeBlock code={snippets.curl} language="bash" label="curl snippet" copyLabel="Copy curl snippet" />
             <h3 className="text-sm font-semibold">fetch</h3>
-            <CodeBlock code={snippets.fetch} language="javascript" copyLabel="Copy fetch snippet" />
+            <CodeBlock code={snippets.fetch} language="javascript" label="fetch snippet" copyLabel="Copy fetch snippet" />
           </div>
         </Card>
       ) : (

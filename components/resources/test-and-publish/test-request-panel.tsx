@@ -7,6 +7,7 @@ import { Button } from "@/components/ui/button";
 import { FormField } from "@/components/ui/form-field";
 import { FormMessage } from "@/components/ui/form-message";
 import { Input } from "@/components/ui/input";
+import { ScrollableText } from "@/components/ui/scrollable-text";
 import { Select } from "@/components/ui/select";
 import type { TestRequestOutcome } from "@/lib/connections/test-and-publish";
 import { sendTestRequest } from "../actions";
@@ -77,7 +78,7 @@ export function TestRequestPanel({ projectId, resourceId, defaultPath }: { proje
               <p className="font-medium">{outcome.error.message}</p>
               <p className="mt-1 text-red-700">{ERROR_HINTS[outcome.error.kind]}</p>
               {outcome.error.body && (
-                <pre className="mt-2 max-h-48 overflow-auto rounded bg-white/60 p-2 font-mono text-xs">{prettyBody(outcome.error.body)}</pre>
+                <ScrollableText label="Error body received" className="mt-2 max-h-48 overflow-auto rounded bg-white/60 p-2 font-mono text-xs">{prettyBody(outcome.error.body)}</ScrollableText>
               )}
             </div>
           ) : (
@@ -101,28 +102,28 @@ export function TestRequestPanel({ projectId, resourceId, defaultPath }: { proje
           {outcome.request && (
             <details open className="rounded-md border border-slate-200 bg-white p-3">
               <summary className="cursor-pointer text-sm font-medium">Request sent</summary>
-              <pre data-testid="test-request" className="mt-2 overflow-x-auto font-mono text-xs whitespace-pre-wrap">
+              <ScrollableText label="Request sent" data-testid="test-request" className="mt-2 overflow-x-auto font-mono text-xs whitespace-pre-wrap">
                 {`${outcome.request.method} ${outcome.request.url}\n${outcome.request.headers.map(([name, value]) => `${name}: ${value}`).join("\n")}`}
-              </pre>
+              </ScrollableText>
             </details>
           )}
           {outcome.response && (
             <>
               <details className="rounded-md border border-slate-200 bg-white p-3">
                 <summary className="cursor-pointer text-sm font-medium">Response headers</summary>
-                <pre className="mt-2 overflow-x-auto font-mono text-xs whitespace-pre-wrap">
+                <ScrollableText label="Headers received" className="mt-2 overflow-x-auto font-mono text-xs whitespace-pre-wrap">
                   {Object.entries(outcome.response.headers)
                     .map(([name, value]) => `${name}: ${value}`)
                     .join("\n")}
-                </pre>
+                </ScrollableText>
               </details>
               <div className="rounded-md border border-slate-200 bg-white p-3">
                 <p className="text-sm font-medium">
                   Response body{outcome.response.truncated && <span className="ml-2 text-xs text-amber-700">(cut off at 1 MB)</span>}
                 </p>
-                <pre data-testid="test-response-body" className="mt-2 max-h-96 overflow-auto font-mono text-xs whitespace-pre-wrap">
+                <ScrollableText label="Body received" data-testid="test-response-body" className="mt-2 max-h-96 overflow-auto font-mono text-xs whitespace-pre-wrap">
                   {prettyBody(outcome.response.body)}
-                </pre>
+                </ScrollableText>
               </div>
             </>
           )}

@@ -41,7 +41,7 @@ export function Stepper({
           const content = (
             <>
               {number}
-              <span className={skipped ? "text-slate-400 line-through" : ""}>{label}</span>
+              <span className={skipped ? "text-slate-500 line-through" : ""}>{label}</span>
               {skipped && <span className="text-xs text-slate-500">(skipped)</span>}
             </>
           );

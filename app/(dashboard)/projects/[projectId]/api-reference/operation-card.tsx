@@ -59,7 +59,7 @@ function ResponseRow({ status, response }: { status: string; response: ResponseO
           </span>
         ))}
       </td>
-      <td className="py-2">{schema ? <SchemaLink name={schema} /> : <span className="text-slate-400">—</span>}</td>
+      <td className="py-2">{schema ? <SchemaLink name={schema} /> : <span className="text-slate-500">—</span>}</td>
     </tr>
   );
 }
@@ -156,7 +156,7 @@ export function OperationCard({
           Set {shellVariables.map((name) => `$${name}`).join(" and ")} in your shell first:{" "}
           {secretKeyOnly ? "SECRET_KEY is a Secret Key of the project (Settings → Secret Keys)." : "USER_TOKEN is a User Token your backend signed for the user."}
         </p>
-        <CodeBlock code={curl} language="bash" copyLabel={`Copy the curl example: ${operation.summary}`} />
+        <CodeBlock code={curl} language="bash" label={`curl example: ${operation.summary}`} copyLabel={`Copy the curl example: ${operation.summary}`} />
       </Card>
     </div>
   );

@@ -24,7 +24,7 @@ export function SchemaSection({ name, schema }: { name: string; schema: JsonSche
               <tr key={row.name} className="align-top">
                 <td className="py-2 pr-3 font-mono text-xs">
                   {row.name}
-                  {!row.required && <span className="ml-1 font-sans text-slate-400">optional</span>}
+                  {!row.required && <span className="ml-1 font-sans text-slate-500">optional</span>}
                 </td>
                 <td className="py-2 pr-3 font-mono text-xs text-slate-600">{row.type}</td>
                 <td className="py-2 text-slate-700">{row.description}</td>
@@ -40,13 +40,13 @@ export function SchemaSection({ name, schema }: { name: string; schema: JsonSche
       {example !== undefined && (
         <div className="mt-2">
           <p className="mb-1 text-xs font-medium text-slate-500">Example</p>
-          <CodeBlock code={JSON.stringify(example, null, 2)} language="json" />
+          <CodeBlock code={JSON.stringify(example, null, 2)} language="json" label={`${name} example`} />
         </div>
       )}
       <details className="mt-2">
         <summary className="cursor-pointer text-xs font-medium text-slate-500 hover:text-slate-700">JSON Schema</summary>
         <div className="mt-2">
-          <CodeBlock code={JSON.stringify(schema, null, 2)} language="json" copyLabel={`Copy the ${name} JSON Schema`} />
+          <CodeBlock code={JSON.stringify(schema, null, 2)} language="json" label={`${name} JSON Schema`} copyLabel={`Copy the ${name} JSON Schema`} />
         </div>
       </details>
     </section>

@@ -194,7 +194,7 @@ export function WorkflowEditorForm({
                 <>
                   An event of this type received on {triggerResource.name}&apos;s webhook URL starts a run, for the Connected User it
                   matches (App-Level: once per event). Event types are listed on its{" "}
-                  <Link href={`/projects/${projectId}/resources/${triggerResource.id}/webhooks`} className="text-indigo-700 hover:underline">
+                  <Link href={`/projects/${projectId}/resources/${triggerResource.id}/webhooks`} className="text-indigo-700 underline">
                     Webhooks
                   </Link>{" "}
                   tab.
@@ -264,7 +264,7 @@ export function WorkflowEditorForm({
             <p className="text-sm font-medium text-slate-800">Sample event</p>
             <p className="text-sm text-slate-600">
               The event kept with Use as sample on {triggerResource.name}&apos;s{" "}
-              <Link href={`/projects/${projectId}/resources/${triggerResource.id}/webhooks`} className="text-indigo-700 hover:underline">
+              <Link href={`/projects/${projectId}/resources/${triggerResource.id}/webhooks`} className="text-indigo-700 underline">
                 Webhooks
               </Link>{" "}
               tab: the variable menu lists its trigger.type, trigger.payload.* and trigger.headers.*, and Test runs with it.
@@ -279,7 +279,7 @@ export function WorkflowEditorForm({
               trigger?.kind === "resource_event" && triggerResource ? (
                 <>
                   JSON with type, payload and headers. Or listen for a test event on {triggerResource.name}&apos;s{" "}
-                  <Link href={`/projects/${projectId}/resources/${triggerResource.id}/webhooks`} className="text-indigo-700 hover:underline">
+                  <Link href={`/projects/${projectId}/resources/${triggerResource.id}/webhooks`} className="text-indigo-700 underline">
                     Webhooks
                   </Link>{" "}
                   tab and use it as the sample.

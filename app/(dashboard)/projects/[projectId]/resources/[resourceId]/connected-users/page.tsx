@@ -125,7 +125,7 @@ export default async function ConnectedUsersPage({ params, searchParams }: { par
                           {summary}
                         </span>
                       ) : (
-                        <span className="text-slate-400">—</span>
+                        <span className="text-slate-500">—</span>
                       )}
                     </td>
                     <td className="px-4 py-2">

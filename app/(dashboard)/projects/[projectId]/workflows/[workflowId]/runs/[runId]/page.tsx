@@ -3,6 +3,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import type { ReactNode } from "react";
 import { z } from "zod";
+import { ScrollableText } from "@/components/ui/scrollable-text";
 import { RunAutoRefresh } from "@/components/workflows/run-auto-refresh";
 import { RunStatusBadge } from "@/components/workflows/run-status-badge";
 import { RunStep, type RunStepView } from "@/components/workflows/run-step";
@@ -147,9 +148,9 @@ export default async function WorkflowRunPage({ params }: { params: Params }) {
         )}
         <div>
           <h3 className="text-sm font-semibold">Trigger input</h3>
-          <pre data-testid="run-trigger-input" className="mt-2 max-h-96 overflow-auto rounded bg-slate-50 p-3 font-mono text-xs whitespace-pre-wrap break-all">
+          <ScrollableText label="Trigger input" data-testid="run-trigger-input" className="mt-2 max-h-96 overflow-auto rounded bg-slate-50 p-3 font-mono text-xs whitespace-pre-wrap break-all">
             {prettyJson(run.trigger.input)}
-          </pre>
+          </ScrollableText>
         </div>
       </section>
 
