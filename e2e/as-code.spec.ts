@@ -1,19 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { readFile } from "node:fs/promises";
-import AxeBuilder from "@axe-core/playwright";
-import { expect, type Page, test } from "@playwright/test";
+import { expect, expectNoAxeViolations, test } from "./support/test";
 import { newUser, signUp } from "./support/users";
 import { ResourceWizard } from "./support/wizard";
 
 // Resources as code through the dashboard: Export on a resource's page gives its JSON with no
 // secret value; Import on another project's Resources list creates a draft from the file and
 // opens it where the Client Secret is still to be entered.
-
-/** No accessibility violations in the part of the page this feature adds. */
-async function expectAccessible(page: Page, selector: string) {
-  const { violations } = await new AxeBuilder({ page }).include(selector).analyze();
-  expect(violations.map((violation) => `${violation.id}: ${violation.help}`)).toEqual([]);
-}
 
 test("a resource exported from one project is imported into another as a draft, its secret still to be entered", async ({ page, browser }) => {
   test.slow();
@@ -41,7 +34,7 @@ test("a resource exported from one project is imported into another as a draft, 
     name,
     config: { oauth: { clientId: "tasklab-client", clientSecret: { $secret: "client_secret" } }, request: { baseUrl: "https://api.tasklab.example/v1" } },
   });
-  await expectAccessible(page, "section[aria-label='Exported resource']");
+  await expectNoAxeViolations(page, "section[aria-label='Exported resource']");
   const downloading = page.waitForEvent("download");
   await page.getByRole("button", { name: "Download" }).click();
   const download = await downloading;
@@ -59,7 +52,7 @@ test("a resource exported from one project is imported into another as a draft, 
   await other.page.getByLabel("Configuration JSON").fill(json.replace('"kind": "resource"', '"kind": "workflow"'));
   await other.page.getByRole("button", { name: "Import resource" }).click();
   await expect(otherWizard.alert("This is a workflow export: import it on the Workflows list.")).toBeVisible();
-  await expectAccessible(other.page, "form[aria-label='Import a resource']");
+  await expectNoAxeViolations(other.page, "form[aria-label='Import a resource']");
 
   await other.page.getByLabel("Or choose a file").setInputFiles(file);
   await expect(other.page.getByLabel("Configuration JSON")).toHaveValue(json);

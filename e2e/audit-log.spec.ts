@@ -1,12 +1,6 @@
 import { randomUUID } from "node:crypto";
-import AxeBuilder from "@axe-core/playwright";
-import { expect, test, type Page } from "@playwright/test";
+import { expect, expectNoAxeViolations, test } from "./support/test";
 import { newUser } from "./support/users";
-
-async function expectNoAxeViolations(page: Page) {
-  const { violations } = await new AxeBuilder({ page }).analyze();
-  expect(violations.map(({ id, nodes }) => ({ id, targets: nodes.map((node) => node.target) }))).toEqual([]);
-}
 
 test("Settings → Audit Log lists a rename and a secret key created, by the signed-in user, and filters by object", async ({ browser }) => {
   // Sign-up, two forms, two pages, an axe scan and three filters: more than the default 30 s on a busy machine.

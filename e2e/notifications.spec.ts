@@ -1,10 +1,9 @@
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import AxeBuilder from "@axe-core/playwright";
-import type { Page } from "@playwright/test";
 import { importPKCS8, SignJWT } from "jose";
 import { Webhook } from "standardwebhooks";
 import { allowPrivateNetwork, expect, test } from "./support/tasklab";
+import { expectNoAxeViolations } from "./support/test";
 import { newUser } from "./support/users";
 import { ResourceWizard } from "./support/wizard";
 
@@ -28,11 +27,6 @@ async function startReceiver() {
     received,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
-}
-
-async function expectNoAxeViolations(page: Page) {
-  const { violations } = await new AxeBuilder({ page }).analyze();
-  expect(violations.map((violation) => `${violation.id}: ${violation.help}`)).toEqual([]);
 }
 
 test("an endpoint added under Settings → Notifications receives a signed connection.created (Delivered, Resend) and connection.invalid; Connected Users shows the invalid one first and under needs reconnect", async ({

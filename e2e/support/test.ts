@@ -187,3 +187,13 @@ export const test = base.extend<{ accessibilityScan: void; projectId: string }, 
 });
 
 export { expect };
+
+/**
+ * No axe finding at all (any impact) in what a test has just opened without navigating (a panel,
+ * a form): the automatic scan sees pages as they load; this checks the part a feature adds.
+ */
+export async function expectNoAxeViolations(page: Page, selector?: string): Promise<void> {
+  const builder = new AxeBuilder({ page }).setLegacyMode();
+  const { violations } = await (selector ? builder.include(selector) : builder).analyze();
+  expect(violations.map(({ id, help, nodes }) => ({ id, help, targets: nodes.map((node) => node.target) }))).toEqual([]);
+}
