@@ -23,7 +23,7 @@ describe("observed routes", () => {
       // next-auth's own endpoints are next-auth's business.
       if (pattern === "/api/auth/[...nextauth]") continue;
       const source = readFileSync(path.join(APP, file), "utf8");
-      expect(source, file).toMatch(/\b(observeRoute(<[^>]*>)?|sdkRoute|sdkServerRoute)\(/);
+      expect(source, file).toMatch(/\b(observeRoute(<[^>]*>)?|sdkRoute|sdkServerRoute|secretKeyRoute)\(/);
       const declared = [...source.matchAll(/(?:observeRoute(?:<[^>]*>)?\(|route: )"([^"]+)"/g)].map((match) => match[1]);
       expect(declared, file).toEqual([pattern]);
     }

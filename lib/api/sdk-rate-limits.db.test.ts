@@ -53,7 +53,7 @@ describe("Connect API rate limits", () => {
     const limited = await call(request, "request", secretKey, "someone-else");
     expect(limited.status).toBe(429);
     expect(Number(limited.headers.get("retry-after"))).toBeGreaterThan(0);
-    expect(await limited.json()).toEqual({ error: { code: "rate_limited", message: "Too many requests with this project's Secret Keys: at most 3 a minute." } });
+    expect(await limited.json()).toMatchObject({ error: { code: "rate_limited", message: "Too many requests with this project's Secret Keys: at most 3 a minute." } });
 
     // A User Token's user has a window of their own: the project's Secret Key window does not hold them back.
     const sub = `user-${randomUUID()}`;
