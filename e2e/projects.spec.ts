@@ -96,3 +96,19 @@ test("a new project is created from the switcher and becomes the current one", a
   await alice.page.getByLabel(/Switch project/).click();
   await expect(alice.page.getByRole("list", { name: "Projects" }).getByRole("link")).toHaveText(["My project", "Second API"]);
 });
+
+test("the owner sets the project's Secret Key rate limit under Settings → Rate Limits", async ({ page, projectId }) => {
+  await page.goto(`/projects/${projectId}/settings`);
+  const limit = page.getByLabel("Secret Key requests a minute");
+  await expect(limit).toHaveValue("6000");
+
+  await limit.fill("30");
+  await page.getByRole("button", { name: "Save limit" }).click();
+  await expect(page.getByText("Allow at least 60 requests a minute.")).toBeVisible();
+
+  await limit.fill("12000");
+  await page.getByRole("button", { name: "Save limit" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Saved." })).toBeVisible();
+  await page.reload();
+  await expect(page.getByLabel("Secret Key requests a minute")).toHaveValue("12000");
+});

@@ -43,7 +43,7 @@ export function RateLimitForm({ projectId, secretKeyRateLimit, canEdit }: { proj
       </FormField>
       {canEdit && (
         <Button type="submit" disabled={isSubmitting}>
-          {isSubmitting ? "Saving…" : "Save"}
+          {isSubmitting ? "Saving…" : "Save limit"}
         </Button>
       )}
     </form>
