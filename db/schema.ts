@@ -201,6 +201,9 @@ export const connections = pgTable(
     profile: jsonb("profile").$type<Record<string, unknown>>(),
     invalidReason: text("invalid_reason"),
     failureCount: integer("failure_count").notNull().default(0),
+    // The API's answers of 401 in a row to requests with these credentials (after the one refresh
+    // an OAuth connection tries): at UNAUTHORIZED_ANSWERS_TO_INVALID the connection turns INVALID.
+    unauthorizedCount: integer("unauthorized_count").notNull().default(0),
     // The resource's webhook Subscription for this user: subscribed, pending (queued or being
     // retried) or failed (retries used up), with the last error; null when it has none.
     subscriptionStatus: text("subscription_status").$type<"pending" | "subscribed" | "failed">(),

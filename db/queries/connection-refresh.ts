@@ -116,3 +116,51 @@ export async function failRefresh({
     }
   });
 }
+
+/**
+ * Counts the API's answer to a request with a user's connection: a 401 adds one to the run of
+ * 401s, anything else ends it. At `invalidAfter` 401s in a row the connection turns INVALID —
+ * recorded by the audit log as Switchboard's own change, and `onInvalid` runs, in the same
+ * transaction. Answers whether this answer made it INVALID.
+ */
+export async function recordApiAnswer({
+  connection,
+  unauthorized,
+  invalidAfter,
+  onInvalid,
+}: {
+  connection: Pick<Connection, "id" | "unauthorizedCount">;
+  unauthorized: boolean;
+  invalidAfter: number;
+  onInvalid?: (tx: Transaction, connection: Connection) => Promise<void>;
+}): Promise<boolean> {
+  const db = await getDb();
+  // Most answers are not 401s to a connection with none before them: nothing to write.
+  if (!unauthorized) {
+    if (connection.unauthorizedCount > 0) await db.update(connections).set({ unauthorizedCount: 0 }).where(eq(connections.id, connection.id));
+    return false;
+  }
+  return db.transaction(async (tx) => {
+    const reachesLimit = sql`${connections.unauthorizedCount} + 1 >= ${invalidAfter}`;
+    const [counted] = await tx
+      .update(connections)
+      .set({
+        unauthorizedCount: sql`${connections.unauthorizedCount} + 1`,
+        status: sql`case when ${reachesLimit} then 'INVALID'::connection_status else ${connections.status} end`,
+        invalidReason: sql`case when ${reachesLimit} then ${`the API answered 401 Unauthorized to ${invalidAfter} requests in a row`} else ${connections.invalidReason} end`,
+        updatedAt: sql`now()`,
+      })
+      .where(and(eq(connections.id, connection.id), eq(connections.status, "VALID")))
+      .returning();
+    if (!counted || counted.status !== "INVALID") return false;
+    await recordAuditEvent(tx, {
+      projectId: counted.projectId,
+      actor: { kind: "system" },
+      action: "connection.invalidated",
+      object: await connectionAuditObject(tx, counted),
+      changes: ["status"],
+    });
+    await onInvalid?.(tx, counted);
+    return true;
+  });
+}

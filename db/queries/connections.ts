@@ -11,6 +11,7 @@ const replacedCredentials = {
   status: "VALID" as const,
   invalidReason: null,
   failureCount: 0,
+  unauthorizedCount: 0,
   credentialsVersion: sql`${connections.credentialsVersion} + 1`,
   refreshLeaseId: null,
   refreshLeaseUntil: null,

@@ -1,4 +1,6 @@
 import { randomUUID } from "node:crypto";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { getDb } from "@/db/client";
@@ -124,6 +126,52 @@ describe("requests through a connection", () => {
     const calls = tasklab.tokenRequests.length;
     await expect(get(userId)).rejects.toMatchObject({ status: 424 });
     expect(tasklab.tokenRequests.length).toBe(calls);
+  });
+
+  it("marks a user's connection INVALID when the API answers 401 to 5 requests in a row, each after one refresh; another answer ends the run", async () => {
+    // An API that refuses every token (or, once switched, answers), with TaskLab's token endpoint behind it.
+    let refusing = true;
+    const api = createServer((req, res) => {
+      if (req.url?.startsWith("/oauth/")) {
+        const chunks: Buffer[] = [];
+        req.on("data", (chunk: Buffer) => chunks.push(chunk));
+        req.on("end", () => {
+          void fetch(`${tasklab.url}${req.url}`, {
+            method: req.method,
+            headers: Object.fromEntries(Object.entries(req.headers).filter(([name]) => ["content-type", "authorization", "accept"].includes(name))) as Record<string, string>,
+            body: Buffer.concat(chunks),
+          }).then(async (answer) => res.writeHead(answer.status, { "content-type": answer.headers.get("content-type") ?? "application/json" }).end(Buffer.from(await answer.arrayBuffer())));
+        });
+        return;
+      }
+      res.writeHead(refusing ? 401 : 200, { "content-type": "application/json" }).end(refusing ? '{"error":"unauthorized"}' : '{"tasks":[]}');
+    });
+    await new Promise<void>((resolve) => api.listen(0, "127.0.0.1", resolve));
+    try {
+      const refusingResource = await publishedTaskLabResource(projectId, { url: `http://127.0.0.1:${(api.address() as AddressInfo).port}` }, "user-oauth-no-profile");
+      const userId = `user-${randomUUID()}`;
+      await connectUser({ project: await project(), resourceId: refusingResource, userId, body: { refresh_token: tasklab.issueTokens().refreshToken }, actor: SYSTEM_ACTOR });
+      const send = async () =>
+        requestThroughResource({ project: await project(), resourceId: refusingResource, caller: { kind: "backend", userId }, input: { method: "GET", path: "/tasks" } });
+      const row = async () => (await getUserConnection({ projectId, resourceId: refusingResource, userId }))!;
+
+      for (let i = 0; i < 4; i++) expect((await send()).status).toBe(401);
+      expect(await row()).toMatchObject({ status: "VALID", unauthorizedCount: 4 });
+      refusing = false;
+      expect((await send()).status).toBe(200);
+      expect(await row()).toMatchObject({ status: "VALID", unauthorizedCount: 0 });
+
+      refusing = true;
+      for (let i = 0; i < 5; i++) expect((await send()).status).toBe(401);
+      expect(await row()).toMatchObject({ status: "INVALID", invalidReason: "the API answered 401 Unauthorized to 5 requests in a row" });
+      await expect(send()).rejects.toMatchObject({ status: 424, code: "reconnect_needed" });
+
+      // Connecting again makes it VALID, its run of 401s forgotten.
+      await connectUser({ project: await project(), resourceId: refusingResource, userId, body: { refresh_token: tasklab.issueTokens().refreshToken }, actor: SYSTEM_ACTOR });
+      expect(await row()).toMatchObject({ status: "VALID", unauthorizedCount: 0, invalidReason: null });
+    } finally {
+      await new Promise<void>((resolve) => api.close(() => resolve()));
+    }
   });
 
   it("keeps the connection VALID and its credentials when the token endpoint answers 503, after retrying", async () => {

@@ -1,6 +1,8 @@
+import { recordApiAnswer } from "@/db/queries/connection-refresh";
 import { getResourceConnection, getUserConnection, saveResourceConnection } from "@/db/queries/connections";
 import type { Connection, Resource } from "@/db/schema";
 import { AppError } from "@/lib/errors";
+import { notifyConnectionInvalid } from "@/lib/notifications/events";
 import { OutboundError, type OutboundPolicy, type OutboundResponse, sendRequest } from "@/lib/http/client";
 import { type ApiCall, buildApiRequest, describeRequest, RequestBuildError } from "@/lib/resources/request";
 import { requiredKeys } from "@/lib/resources/required-keys";
@@ -46,7 +48,12 @@ export interface ConnectionSession {
 interface CredentialHolder {
   state: CredentialState;
   refresh(stale: CredentialState): Promise<CredentialState>;
+  /** What the API answered with these credentials (after the one refresh on a 401): a user's connection counts 401s. */
+  answered?(status: number): Promise<void>;
 }
+
+/** A Connected User's connection turns INVALID when the API answers this many requests in a row with 401. */
+export const UNAUTHORIZED_ANSWERS_TO_INVALID = 5;
 
 const notPublished = () => new AppError("resource_not_found");
 
@@ -109,6 +116,7 @@ function sessionOver(runtime: ResourceRuntime, holder: CredentialHolder, policy:
     async send(call) {
       let result = await sendOnce(runtime, (await usableState()).values, call, policy);
       if (oauth && result.response.status === 401) result = await sendOnce(runtime, (await refresh()).values, call, policy);
+      await holder.answered?.(result.response.status);
       return result;
     },
   };
@@ -173,6 +181,14 @@ function rowHolder(connection: Connection, grant: (values: ConnectionCredentials
   return {
     state: credentialStateOf(connection),
     refresh: (stale) => refreshConnectionTokens({ connectionId: connection.id, stale, grant }),
+    // Only a user's credentials can be reconnected: the test and app connections are the team's.
+    ...(connection.kind === "user"
+      ? {
+          answered: async (status: number) => {
+            await recordApiAnswer({ connection, unauthorized: status === 401, invalidAfter: UNAUTHORIZED_ANSWERS_TO_INVALID, onInvalid: notifyConnectionInvalid });
+          },
+        }
+      : {}),
   };
 }
 
