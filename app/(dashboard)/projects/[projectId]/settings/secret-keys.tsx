@@ -8,10 +8,10 @@ import type { z } from "zod";
 import { applyActionErrors } from "@/components/forms/apply-action-errors";
 import { Button } from "@/components/ui/button";
 import { ConfirmActionButton } from "@/components/ui/confirm-action-button";
-import { CopyButton } from "@/components/ui/copy-button";
 import { FormField } from "@/components/ui/form-field";
 import { FormMessage } from "@/components/ui/form-message";
 import { Input } from "@/components/ui/input";
+import { ShownOnceSecret } from "@/components/ui/shown-once-secret";
 import { createSecretKeySchema, type CreateSecretKeyInput } from "@/lib/projects/schema";
 import { createSecretKey, revokeSecretKey } from "./actions";
 
@@ -54,23 +54,18 @@ export function CreateSecretKeyForm({ projectId }: { projectId: string }) {
         </div>
       </form>
       {created && (
-        <div className="space-y-3 rounded-md border border-amber-200 bg-amber-50 p-4">
-          <p className="text-sm font-medium text-amber-900">
-            Save the secret key “{created.name}” now: it is shown only this once. Switchboard keeps only a hash of it and
-            cannot show it again. Keep it on your backend, never in a browser or a repository.
-          </p>
-          <div className="flex items-end gap-2">
-            <div className="flex-1">
-              <FormField label="Secret key">
-                <Input readOnly value={created.key} className="font-mono" spellCheck={false} onFocus={(event) => event.target.select()} />
-              </FormField>
-            </div>
-            <CopyButton value={created.key} label="Copy secret key" />
-          </div>
-          <Button variant="ghost" onClick={() => setCreated(undefined)}>
-            I have saved it
-          </Button>
-        </div>
+        <ShownOnceSecret
+          message={
+            <>
+              Save the secret key “{created.name}” now: it is shown only this once. Switchboard keeps only a hash of it and
+              cannot show it again. Keep it on your backend, never in a browser or a repository.
+            </>
+          }
+          label="Secret key"
+          value={created.key}
+          copyLabel="Copy secret key"
+          onDone={() => setCreated(undefined)}
+        />
       )}
     </div>
   );

@@ -7,10 +7,10 @@ import { useForm } from "react-hook-form";
 import type { z } from "zod";
 import { applyActionErrors } from "@/components/forms/apply-action-errors";
 import { Button } from "@/components/ui/button";
-import { CopyButton } from "@/components/ui/copy-button";
 import { FormField } from "@/components/ui/form-field";
 import { FormMessage } from "@/components/ui/form-message";
 import { Input } from "@/components/ui/input";
+import { ShownOnceSecret } from "@/components/ui/shown-once-secret";
 import { createEndpointSchema, type CreateEndpointInput, NOTIFICATION_EVENT_LABELS, NOTIFICATION_EVENT_TYPES } from "@/lib/notifications/schema";
 import { createNotificationEndpoint } from "./actions";
 
@@ -61,23 +61,18 @@ export function AddEndpointForm({ projectId }: { projectId: string }) {
         </Button>
       </form>
       {created && (
-        <div className="space-y-3 rounded-md border border-amber-200 bg-amber-50 p-4">
-          <p className="text-sm font-medium text-amber-900">
-            Save the signing secret of {created.url} now: it is shown only this once. Your receiver verifies each request&apos;s
-            webhook-signature header with it (Standard Webhooks).
-          </p>
-          <div className="flex items-end gap-2">
-            <div className="flex-1">
-              <FormField label="Signing secret">
-                <Input readOnly value={created.secret} className="font-mono" spellCheck={false} onFocus={(event) => event.target.select()} />
-              </FormField>
-            </div>
-            <CopyButton value={created.secret} label="Copy signing secret" />
-          </div>
-          <Button variant="ghost" onClick={() => setCreated(undefined)}>
-            I have saved it
-          </Button>
-        </div>
+        <ShownOnceSecret
+          message={
+            <>
+              Save the signing secret of {created.url} now: it is shown only this once. Your receiver verifies each request&apos;s
+              webhook-signature header with it (Standard Webhooks).
+            </>
+          }
+          label="Signing secret"
+          value={created.secret}
+          copyLabel="Copy signing secret"
+          onDone={() => setCreated(undefined)}
+        />
       )}
     </div>
   );
