@@ -80,15 +80,6 @@ export async function setSecretKeyRateLimit({ projectId, limit, actor }: { proje
   await updateProjectSettings({ projectId, actor, set: { secretKeyRateLimit: limit } });
 }
 
-export async function getProjectForSdk({ projectId }: { projectId: string }) {
-  const db = await getDb();
-  const [row] = await db
-    .select({ id: projects.id, allowedOrigins: projects.allowedOrigins, allowPrivateNetwork: projects.allowPrivateNetwork })
-    .from(projects)
-    .where(eq(projects.id, projectId));
-  return row;
-}
-
 export async function listProjectMembers({ projectId }: { projectId: string }) {
   const db = await getDb();
   return db

@@ -1,8 +1,8 @@
 import type { z } from "zod";
-import { getProjectForSdk } from "@/db/queries/projects";
 import { allowPrivateNetworkEverywhere } from "@/lib/config/env";
 import { AppError } from "@/lib/errors";
 import type { OutboundPolicy, OutboundResponse } from "@/lib/http/client";
+import { currentProjectState } from "@/lib/projects/sdk-state";
 import { publishedResourceAt } from "@/lib/resources/runtime";
 import type { apiRequestSchema, apiResponseSchema } from "./api-schema";
 import { openConnectionSession } from "./session";
@@ -28,7 +28,7 @@ export function outboundPolicy(project: Pick<SdkProject, "allowPrivateNetwork">)
 
 /** The outbound policy of a project known only by id (a job: a workflow step, a subscription). */
 export async function projectOutboundPolicy(projectId: string): Promise<OutboundPolicy> {
-  return outboundPolicy({ allowPrivateNetwork: (await getProjectForSdk({ projectId }))?.allowPrivateNetwork ?? false });
+  return outboundPolicy({ allowPrivateNetwork: (await currentProjectState(projectId))?.project.allowPrivateNetwork ?? false });
 }
 
 function toCall(input: ApiRequestInput) {
