@@ -1,6 +1,6 @@
 import "server-only";
-import { sql } from "drizzle-orm";
-import { getDb } from "../client";
+import { type SQL, sql } from "drizzle-orm";
+import { getDb, rowsOf } from "../client";
 import { rateLimitWindows } from "../schema";
 
 /** The longest window any limit counts in (the sign-up limit per address: an hour). */
@@ -17,22 +17,22 @@ export async function deleteEndedRateLimitWindows(): Promise<number> {
 }
 
 /**
- * Counts one request against `key` in a fixed window, in a single upsert so every server
- * process shares the count. Answers how many requests the window holds and when it ends.
+ * One request counted against `key` in a fixed window, as one upsert answering the window's
+ * `count` and `window_started_at`: run alone (`countRequest`) or inside a larger statement (the
+ * Connect API's hot statement), so every server process shares the count.
  */
+export function countInWindow(key: string, windowSeconds: number): SQL {
+  const ended = sql`w.window_started_at <= now() - make_interval(secs => ${windowSeconds})`;
+  return sql`insert into rate_limit_windows as w (key, window_started_at, count) values (${key}, now(), 1)
+    on conflict (key) do update set
+      count = case when ${ended} then 1 else w.count + 1 end,
+      window_started_at = case when ${ended} then now() else w.window_started_at end
+    returning w.count, w.window_started_at`;
+}
+
+/** Counts one request against `key` in a fixed window. Answers how many requests the window holds and when it ends. */
 export async function countRequest({ key, windowSeconds }: { key: string; windowSeconds: number }): Promise<{ count: number; resetsAt: Date }> {
   const db = await getDb();
-  const expired = sql`${rateLimitWindows.windowStartedAt} <= now() - make_interval(secs => ${windowSeconds})`;
-  const [row] = await db
-    .insert(rateLimitWindows)
-    .values({ key, windowStartedAt: sql`now()`, count: 1 })
-    .onConflictDoUpdate({
-      target: rateLimitWindows.key,
-      set: {
-        count: sql`case when ${expired} then 1 else ${rateLimitWindows.count} + 1 end`,
-        windowStartedAt: sql`case when ${expired} then now() else ${rateLimitWindows.windowStartedAt} end`,
-      },
-    })
-    .returning({ count: rateLimitWindows.count, windowStartedAt: rateLimitWindows.windowStartedAt });
-  return { count: row!.count, resetsAt: new Date(row!.windowStartedAt.getTime() + windowSeconds * 1000) };
+  const [row] = rowsOf<{ count: number; window_started_at: Date | string }>(await db.execute(countInWindow(key, windowSeconds)));
+  return { count: row!.count, resetsAt: new Date(new Date(row!.window_started_at).getTime() + windowSeconds * 1000) };
 }

@@ -1,6 +1,7 @@
 import "server-only";
 import { sql } from "drizzle-orm";
 import { getDb, rowsOf } from "../client";
+import { countInWindow } from "./rate-limits";
 
 /** What the Connect API needs of a project, read in one statement (one snapshot) with its revision. */
 export interface ProjectSdkRow {
@@ -73,13 +74,7 @@ export async function countSdkCall({
   const db = await getDb();
   const [row] = rowsOf<{ revision: string | null; count: number; window_started_at: Date | string }>(
     await db.execute(sql`
-      with counted as (
-        insert into rate_limit_windows as w (key, window_started_at, count) values (${key}, now(), 1)
-        on conflict (key) do update set
-          count = case when w.window_started_at <= now() - make_interval(secs => ${windowSeconds}) then 1 else w.count + 1 end,
-          window_started_at = case when w.window_started_at <= now() - make_interval(secs => ${windowSeconds}) then now() else w.window_started_at end
-        returning w.count, w.window_started_at
-      ), stamped as (
+      with counted as (${countInWindow(key, windowSeconds)}), stamped as (
         update project_secret_keys set last_used_at = now()
         where id = ${secretKeyId}::uuid and (last_used_at is null or last_used_at < now() - interval '1 minute')
         returning id
