@@ -1,17 +1,15 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { and, desc, eq, gte, inArray, lt, sql } from "drizzle-orm";
-import { getDb } from "../client";
+import { getDb, rowsOf } from "../client";
 import { type AuditActor, recordAuditEvent } from "./audit-events";
 import {
-  connections,
   resourceSecrets,
   resources,
   webhookEvents,
   workflowRuns,
   workflows,
   type WebhookEvent,
-  type WorkflowRun,
   type WorkflowRunStatus,
 } from "../schema";
 import type { NewRun, Transaction } from "./workflow-runs";
@@ -21,7 +19,9 @@ export type NewWebhookEvent = Omit<typeof webhookEvents.$inferInsert, "id" | "re
 /**
  * Stores an accepted event and starts its runs in one transaction (`enqueue` writes each run's
  * first job in it). An event whose Event ID this resource has seen already is a duplicate:
- * nothing is written and nothing starts.
+ * nothing is written and nothing starts. The event and its runs are one statement; with runs,
+ * their jobs are sent beside it (pipelined on the transaction's connection) and a duplicate
+ * rolls them back.
  */
 export async function recordWebhookEvent({
   event,
@@ -31,31 +31,48 @@ export async function recordWebhookEvent({
   event: NewWebhookEvent;
   runs: NewRun[];
   enqueue: (tx: Transaction, run: { id: string; userId: string | null }) => Promise<void>;
-}): Promise<{ duplicate: true } | { duplicate: false; event: WebhookEvent; runs: WorkflowRun[] }> {
+}): Promise<{ duplicate: true } | { duplicate: false; id: string; runIds: string[] }> {
   const db = await getDb();
   // Run ids are chosen here so the event row names them as it is inserted.
   const withIds = runs.map((run) => ({ ...run, id: randomUUID() }));
-  const insertEvent = (executor: Pick<Transaction, "insert">) =>
-    executor
-      .insert(webhookEvents)
-      .values({ ...event, runIds: withIds.map((run) => run.id) })
-      .onConflictDoNothing({ target: [webhookEvents.resourceId, webhookEvents.eventId] })
-      .returning();
+  const runIds = withIds.map((run) => run.id);
+  const json = (value: unknown) => (value === undefined ? null : JSON.stringify(value));
+  const statement = sql`
+    with event as (
+      insert into webhook_events (project_id, resource_id, event_id, event_type, user_id, matched, signature_ok, headers, payload, run_ids)
+      values (${event.projectId}, ${event.resourceId}, ${event.eventId ?? null}, ${event.eventType ?? null}, ${event.userId ?? null}, ${event.matched},
+        ${event.signatureOk}, ${json(event.headers)}::jsonb, ${json(event.payload)}::jsonb, ${JSON.stringify(runIds)}::jsonb)
+      on conflict (resource_id, event_id) do nothing
+      returning id
+    ), runs as (
+      insert into workflow_runs (id, project_id, workflow_id, version, user_id, trigger, source_run_id)
+      select r.id, r.project_id, r.workflow_id, r.version, r.user_id, r.trigger, r.source_run_id
+      from jsonb_to_recordset(${JSON.stringify(
+        withIds.map((run) => ({
+          id: run.id,
+          project_id: run.projectId,
+          workflow_id: run.workflowId,
+          version: run.version,
+          user_id: run.userId ?? null,
+          trigger: run.trigger,
+          source_run_id: run.sourceRunId ?? null,
+        })),
+      )}::jsonb) as r(id uuid, project_id uuid, workflow_id uuid, version integer, user_id text, trigger jsonb, source_run_id uuid)
+      where exists (select 1 from event)
+      returning id
+    )
+    select (select id from event) as id, (select count(*) from runs)::int as runs`;
+  const stored = (rows: unknown) => rowsOf<{ id: string | null }>(rows)[0]?.id ?? null;
   if (!withIds.length) {
-    const [stored] = await insertEvent(db);
-    return stored ? { duplicate: false as const, event: stored, runs: [] } : { duplicate: true as const };
+    const id = stored(await db.execute(statement));
+    return id ? { duplicate: false, id, runIds } : { duplicate: true };
   }
-  // The event, its runs and their first jobs are sent together (pipelined on the transaction's
-  // connection: one round trip, not one per statement); a duplicate event rolls them back.
   try {
     return await db.transaction(async (tx) => {
-      const [[stored], created] = await Promise.all([
-        insertEvent(tx),
-        tx.insert(workflowRuns).values(withIds).returning(),
-        ...withIds.map((run) => enqueue(tx, run)),
-      ]);
-      if (!stored) throw new DuplicateEvent();
-      return { duplicate: false as const, event: stored, runs: created };
+      const [result] = await Promise.all([tx.execute(statement), ...withIds.map((run) => enqueue(tx, run))]);
+      const id = stored(result);
+      if (!id) throw new DuplicateEvent();
+      return { duplicate: false as const, id, runIds };
     });
   } catch (error) {
     if (error instanceof DuplicateEvent) return { duplicate: true as const };
@@ -71,17 +88,46 @@ export async function recordRejectedWebhookEvent(event: Pick<NewWebhookEvent, "p
   await db.insert(webhookEvents).values({ ...event, matched: false });
 }
 
-/** The Connected User whose connection to the resource has this value at a User Profile path. */
-export async function findUserByProfileField({ resourceId, path, value }: { resourceId: string; path: string; value: string }): Promise<string | undefined> {
+/** Whom an event is for: a Connected User by user id, or by the value at a User Profile path. */
+export type WebhookUserMatch = { userId: string } | { profilePath: string; value: string };
+
+/**
+ * The webhook intake's one read per event: the project's configuration revision (so the intake
+ * knows whether what its process keeps is current), the Connected User of the resource that
+ * `match` names (none: no user to look for), and that user's own settings for these workflows.
+ * Undefined when the project no longer exists.
+ */
+export async function matchWebhookUser({
+  projectId,
+  resourceId,
+  match,
+  workflowIds,
+}: {
+  projectId: string;
+  resourceId: string;
+  match: WebhookUserMatch | undefined;
+  workflowIds: readonly string[];
+}): Promise<{ revision: number; userId: string | undefined; userSettings: Map<string, boolean> } | undefined> {
   const db = await getDb();
   // The User Profile keeps a field under its dotted name ("team.name"); nested JSON is read too.
-  const field = sql`coalesce(${connections.profile} ->> ${path}, ${connections.profile} #>> ${`{${path.split(".").join(",")}}`}::text[])`;
-  const [row] = await db
-    .select({ userId: connections.userId })
-    .from(connections)
-    .where(and(eq(connections.resourceId, resourceId), eq(connections.kind, "user"), sql`${field} = ${value}`))
-    .limit(1);
-  return row?.userId ?? undefined;
+  const condition = !match
+    ? sql`false`
+    : "userId" in match
+      ? sql`c.user_id = ${match.userId}`
+      : sql`coalesce(c.profile ->> ${match.profilePath}, c.profile #>> ${`{${match.profilePath.split(".").join(",")}}`}::text[]) = ${match.value}`;
+  const [row] = rowsOf<{ revision: string | null; user_id: string | null; user_settings: Record<string, boolean> | string | null }>(
+    await db.execute(sql`
+      with matched as (
+        select c.user_id from connections c where c.resource_id = ${resourceId} and c.kind = 'user' and ${condition} limit 1
+      )
+      select (select config_revision::text from projects where id = ${projectId}) as revision,
+        (select user_id from matched) as user_id,
+        (select json_object_agg(s.workflow_id, s.enabled) from workflow_user_settings s join matched m on m.user_id = s.user_id
+         where s.workflow_id = any(${`{${workflowIds.join(",")}}`}::uuid[])) as user_settings`),
+  );
+  if (!row || row.revision === null) return undefined;
+  const settings = typeof row.user_settings === "string" ? (JSON.parse(row.user_settings) as Record<string, boolean>) : (row.user_settings ?? {});
+  return { revision: Number(row.revision), userId: row.user_id ?? undefined, userSettings: new Map(Object.entries(settings)) };
 }
 
 /** The resource's events, newest first, for the Events list (optionally since a time: Listen for test event). */

@@ -28,27 +28,14 @@ export interface DeployedWorkflow {
 
 const joinDeployedVersion = and(eq(workflowVersions.workflowId, workflows.id), eq(workflowVersions.version, workflows.deployedVersion));
 
-/** The project's deployed workflows on this App Event, or on this Resource Trigger event type. */
-export async function listDeployedWorkflowsForEvent({
-  projectId,
-  event,
-  forUser,
-}: {
-  projectId: string;
-  event: { kind: "app_event"; name: string } | { kind: "resource_event"; resourceId: string; type: string };
-  /** Also read this user's own setting for each workflow (one query instead of two). */
-  forUser?: string;
-}): Promise<DeployedWorkflow[]> {
-  const statement = (event.kind === "app_event" ? preparedAppEventWorkflows : preparedResourceEventWorkflows)(await getDb());
-  return statement.execute({
-    projectId,
-    userId: forUser ?? "",
-    ...(event.kind === "app_event" ? { eventName: event.name, resourceId: null } : { eventName: event.type, resourceId: event.resourceId }),
-  });
+/** The project's deployed workflows on this App Event, each with `forUser`'s own setting (one query, not two). */
+export async function listDeployedWorkflowsForAppEvent({ projectId, name, forUser }: { projectId: string; name: string; forUser?: string }): Promise<DeployedWorkflow[]> {
+  return preparedAppEventWorkflows(await getDb()).execute({ projectId, userId: forUser ?? "", eventName: name });
 }
 
-function deployedWorkflowsOnTrigger(db: Database, kind: "app_event" | "resource_event") {
-  return db
+// App Events' hot path: prepared once per database.
+const preparedAppEventWorkflows = preparedStatement((db) =>
+  db
     .select({ workflow: workflows, version: workflowVersions, userEnabled: workflowUserSettings.enabled })
     .from(workflows)
     .innerJoin(workflowVersions, joinDeployedVersion)
@@ -57,16 +44,29 @@ function deployedWorkflowsOnTrigger(db: Database, kind: "app_event" | "resource_
       and(
         eq(workflows.projectId, sql.placeholder("projectId")),
         isNotNull(workflows.deployedVersion),
-        eq(workflowVersions.triggerKind, kind),
+        eq(workflowVersions.triggerKind, "app_event"),
         eq(workflowVersions.eventName, sql.placeholder("eventName")),
-        kind === "resource_event" ? eq(workflowVersions.triggerResourceId, sql.placeholder("resourceId")) : undefined,
       ),
     )
-    .prepare(`deployed_workflows_on_${kind}`);
+    .prepare("deployed_workflows_on_app_event"),
+);
+
+/** The project's deployed workflows on this resource's Resource Triggers, every event type (the webhook intake keeps them by revision). */
+export async function listDeployedWorkflowsOnResourceTriggers({ projectId, resourceId }: { projectId: string; resourceId: string }): Promise<DeployedWorkflow[]> {
+  const db = await getDb();
+  return db
+    .select({ workflow: workflows, version: workflowVersions })
+    .from(workflows)
+    .innerJoin(workflowVersions, joinDeployedVersion)
+    .where(
+      and(
+        eq(workflows.projectId, projectId),
+        isNotNull(workflows.deployedVersion),
+        eq(workflowVersions.triggerKind, "resource_event"),
+        eq(workflowVersions.triggerResourceId, resourceId),
+      ),
+    );
 }
-// The triggers' hot path (every App Event and webhook): prepared once per database.
-const preparedAppEventWorkflows = preparedStatement((db) => deployedWorkflowsOnTrigger(db, "app_event"));
-const preparedResourceEventWorkflows = preparedStatement((db) => deployedWorkflowsOnTrigger(db, "resource_event"));
 
 /** A workflow of the project with the version it has deployed (undefined version when it has none). */
 export async function getWorkflowWithDeployedVersion({

@@ -2,15 +2,20 @@ import { SYSTEM_ACTOR } from "@/lib/audit/audit-log";
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { setAllowedOrigins, setSecretKeyRateLimit } from "@/db/queries/projects";
-import { deleteResource } from "@/db/queries/resources";
+import { deleteResource, saveResource } from "@/db/queries/resources";
+import { saveWebhookSettings } from "@/db/queries/webhook-events";
+import { setWorkflowEnabledForAll } from "@/db/queries/workflows";
 import { createSecretKey, revokeSecretKey } from "@/db/queries/secret-keys";
 import { addSigningKey, revokeSigningKey } from "@/db/queries/signing-keys";
-import { startTaskLab, type TaskLab } from "@/e2e/fixtures/tasklab";
+import { signWebhook, startTaskLab, type TaskLab } from "@/e2e/fixtures/tasklab";
 import { ALLOWED_ORIGIN, projectWithSigningKey, publishedTaskLabResource, signUserToken } from "@/e2e/support/connect-fixtures";
-import { connectedUser, ownPostgresDatabase } from "@/e2e/support/workflow-fixtures";
+import { alwaysStep } from "@/e2e/support/sdk-route-fixtures";
+import { connectedUser, deployedWorkflow, ownPostgresDatabase } from "@/e2e/support/workflow-fixtures";
 import { startAppProcess, type WorkerProcess } from "@/e2e/support/worker-process";
 import { generateSecretKey } from "@/lib/auth/secret-keys";
 import { generateSigningKey } from "@/lib/auth/signing-keys";
+import { encryptResourceSecret } from "@/lib/resources/secrets";
+import { WEBHOOK_SECRET, webhookSettingsSchema } from "@/lib/webhooks/settings";
 
 // Each process keeps what the Connect API reads of a project (origins, keys, limits, published
 // resources with their secrets). A change made in another process — here this test's, the
@@ -122,5 +127,44 @@ describe.skipIf(!onPostgres)("what a server process keeps of a project, changed 
     expect(await send("request", key)).toMatchObject({ status: 200 });
     await deleteResource({ projectId: project.projectId, resourceId, actor: SYSTEM_ACTOR });
     expect(await send("request", key)).toMatchObject({ status: 404, code: "resource_not_found" });
+  });
+
+  it("the webhook intake: a rotated signing secret, a newly deployed or disabled workflow and a deleted resource count at the next event", async () => {
+    const { projectId } = project;
+    const hooked = await publishedTaskLabResource(projectId, tasklab, "user-oauth-no-profile");
+    const user = await connectedUser(projectId, hooked, tasklab);
+    const webhook = webhookSettingsSchema.parse({
+      signature: { kind: "standard_webhooks" },
+      eventTypeTemplate: "{{payload.type}}",
+      eventTypes: ["task.created"],
+      userMatchTemplate: "{{payload.account_id}}",
+      userMatchField: { kind: "user_id" },
+      eventIdTemplate: "{{headers.webhook-id}}",
+    });
+    expect(await saveWebhookSettings({ projectId, resourceId: hooked, webhook, actor: SYSTEM_ACTOR, changes: [] })).toBe(true);
+    const useSecret = async (secret: string) => {
+      await saveResource({ projectId, resourceId: hooked, update: {}, setSecrets: [encryptResourceSecret(hooked, WEBHOOK_SECRET, secret)], actor: SYSTEM_ACTOR, changes: [] });
+      return secret;
+    };
+    const first = await useSecret(`whsec_${Buffer.from(randomUUID()).toString("base64")}`);
+    const deliver = async (secret: string) => {
+      const event = signWebhook({ secret, type: "task.created", payload: { account_id: user } });
+      const response = await fetch(`${base}/projects/${projectId}/resources/${hooked}/webhook`, { method: "POST", headers: event.headers, body: event.body });
+      const body = (await response.json()) as { runIds?: string[]; error?: { code: string } };
+      return { status: response.status, runs: body.runIds?.length, code: body.error?.code };
+    };
+
+    expect(await deliver(first)).toEqual({ status: 200, runs: 0, code: undefined });
+    const workflowId = await deployedWorkflow(projectId, { trigger: { kind: "resource_event", resourceId: hooked, eventType: "task.created" }, steps: [alwaysStep] });
+    expect(await deliver(first)).toEqual({ status: 200, runs: 1, code: undefined });
+    await setWorkflowEnabledForAll({ projectId, workflowId, enabled: false, actor: SYSTEM_ACTOR });
+    expect(await deliver(first)).toEqual({ status: 200, runs: 0, code: undefined });
+
+    const second = await useSecret(`whsec_${Buffer.from(randomUUID()).toString("base64")}`);
+    expect(await deliver(first)).toMatchObject({ status: 401, code: "invalid_signature" });
+    expect(await deliver(second)).toMatchObject({ status: 200 });
+
+    await deleteResource({ projectId, resourceId: hooked, actor: SYSTEM_ACTOR });
+    expect(await deliver(second)).toMatchObject({ status: 404, code: "resource_not_found" });
   });
 });

@@ -1,18 +1,14 @@
-import { getUserConnection } from "@/db/queries/connections";
+import { getProjectRevision } from "@/db/queries/sdk-state";
+import { deleteWebhookEventsOlderThan, matchWebhookUser, recordRejectedWebhookEvent, recordWebhookEvent, type WebhookUserMatch } from "@/db/queries/webhook-events";
+import type { DeployedWorkflow, NewRun } from "@/db/queries/workflow-runs";
 import { readBodyWithin } from "@/lib/api/request-body";
-import { getResourceWithSecret } from "@/db/queries/resources";
-import { deleteWebhookEventsOlderThan, findUserByProfileField, recordRejectedWebhookEvent, recordWebhookEvent } from "@/db/queries/webhook-events";
-import { type DeployedWorkflow, listDeployedWorkflowsForEvent, type NewRun } from "@/db/queries/workflow-runs";
-import type { Resource } from "@/db/schema";
-import type { StoredWebhookSettings } from "@/db/webhook-settings";
 import { AppError } from "@/lib/errors";
 import { countWebhookEvent } from "@/lib/metrics/registry";
-import { decryptResourceSecret } from "@/lib/resources/secrets";
 import { renderTemplate, TemplateError, templateVariableNames } from "@/lib/resources/template";
 import { enqueueStep } from "@/lib/workflows/engine";
 import { runnableFor } from "@/lib/workflows/runs";
 import { asText, valueAtPath } from "@/lib/workflows/variables";
-import { WEBHOOK_SECRET } from "./settings";
+import { lastKnownWebhookIntakeState, type WebhookIntakeState, webhookIntakeStateAt } from "./intake-state";
 import { verifyWebhookSignature } from "./verify";
 
 /** A webhook body over this is refused (413), counted while reading. */
@@ -30,28 +26,6 @@ function renderWebhookTemplate(template: string, event: { payload: unknown; head
     }),
   );
   return renderTemplate(template, values);
-}
-
-/**
- * Which Connected User an event is for (the User matching template's value, as a user id or a
- * User Profile field), and the deployed workflows on its type read for that user — for a user
- * id both at once (whether the user is connected decides whether the workflows count).
- */
-async function matchUserAndWorkflows(
-  resource: Resource,
-  settings: StoredWebhookSettings,
-  key: string,
-  eventType: string,
-): Promise<{ userId: string | undefined; deployed: DeployedWorkflow[] }> {
-  const event = { kind: "resource_event" as const, resourceId: resource.id, type: eventType };
-  const workflowsFor = (userId: string | undefined) => listDeployedWorkflowsForEvent({ projectId: resource.projectId, event, forUser: userId });
-  if (!key) return { userId: undefined, deployed: [] };
-  if (settings.userMatchField.kind === "profile") {
-    const userId = await findUserByProfileField({ resourceId: resource.id, path: settings.userMatchField.path, value: key });
-    return { userId, deployed: userId === undefined ? [] : await workflowsFor(userId) };
-  }
-  const [connection, deployed] = await Promise.all([getUserConnection({ projectId: resource.projectId, resourceId: resource.id, userId: key }), workflowsFor(key)]);
-  return connection ? { userId: key, deployed } : { userId: undefined, deployed: [] };
 }
 
 export interface WebhookReceipt {
@@ -81,55 +55,90 @@ export async function receiveWebhook(delivery: { projectId: string; resourceId: 
   }
 }
 
+const notFound = () => new AppError("resource_not_found", { message: "No published resource with webhooks set up has this ID in this project." });
+
+/** An event as the resource's settings read it: refused (the reason is kept, the content is not), or accepted with its type, id, user key and what is kept. */
+type ReadEvent =
+  | { rejected: { signatureOk: boolean; reason: string; error: AppError } }
+  | { rejected?: undefined; eventType: string; eventId: string; userKey: string; payload: unknown; kept: Record<string, string> };
+
+/** Signature first (on the raw bytes), then JSON, then the templates: no I/O. */
+function readEvent(state: WebhookIntakeState, rawBody: Buffer, headers: Record<string, string>): ReadEvent {
+  const { settings } = state;
+  const check = verifyWebhookSignature({ signature: settings.signature, secret: state.secrets, rawBody, headers });
+  if (!check.ok) {
+    const error = new AppError("invalid_signature", { message: `The webhook's signature does not verify: ${check.reason}` });
+    return { rejected: { signatureOk: false, reason: `Signature: ${check.reason}`, error } };
+  }
+  const refused = (reason: string) => ({ rejected: { signatureOk: true, reason, error: new AppError("invalid_webhook", { message: reason }) } });
+  let payload: unknown;
+  try {
+    payload = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(rawBody));
+  } catch {
+    return { rejected: { signatureOk: true, reason: "The body is not JSON.", error: new AppError("invalid_webhook", { message: "The webhook body must be JSON." }) } };
+  }
+  const kept = Object.fromEntries(
+    Object.entries(headers).filter(([name]) => !SECRET_HEADERS.has(name) && !(settings.signature.kind === "hmac" && name === settings.signature.header)),
+  );
+  try {
+    const eventType = renderWebhookTemplate(settings.eventTypeTemplate, { payload, headers });
+    if (!eventType) return refused("The Event type template found nothing in this event.");
+    const eventId = renderWebhookTemplate(settings.eventIdTemplate, { payload, headers });
+    const userKey = state.published.level === "app" ? "" : renderWebhookTemplate(settings.userMatchTemplate, { payload, headers });
+    return { eventType, eventId, userKey, payload, kept };
+  } catch (error) {
+    if (!(error instanceof TemplateError)) throw error;
+    return refused(error.message);
+  }
+}
+
+/** Checks against the revision read in each event's one statement: a stale state is read again (at most twice, then the last one read stands). */
+const MAX_STATE_READS = 3;
+
 async function receive({ projectId, resourceId, request }: { projectId: string; resourceId: string; request: Request }): Promise<WebhookReceipt> {
-  const found = await getResourceWithSecret({ projectId, resourceId, secretName: WEBHOOK_SECRET });
-  const resource = found?.resource;
-  const settings = resource?.webhook;
-  if (!found || !resource?.published || !settings) throw new AppError("resource_not_found", { message: "No published resource with webhooks set up has this ID in this project." });
+  let state = await lastKnownWebhookIntakeState(projectId, resourceId);
+  if (!state) throw notFound();
   const rawBody = await readBodyWithin(request, MAX_WEBHOOK_BYTES, `The body is over ${MAX_WEBHOOK_BYTES / 1024 / 1024} MB.`);
   const headers: Record<string, string> = {};
   request.headers.forEach((value, name) => {
     headers[name.toLowerCase()] = value;
   });
 
-  const secret = found.ciphertext === null ? [] : [decryptResourceSecret(resource.id, WEBHOOK_SECRET, found.ciphertext)];
-  const check = verifyWebhookSignature({ signature: settings.signature, secret, rawBody, headers });
-  if (!check.ok) {
-    await recordRejectedWebhookEvent({ projectId, resourceId, signatureOk: false, rejectedReason: `Signature: ${check.reason}` });
-    throw new AppError("invalid_signature", { message: `The webhook's signature does not verify: ${check.reason}` });
+  for (let reads = 1; ; reads++) {
+    const event = readEvent(state, rawBody, headers);
+    const deployed = event.rejected ? [] : (state.deployed.get(event.eventType) ?? []);
+    const { settings } = state;
+    const match: WebhookUserMatch | undefined =
+      event.rejected || !event.userKey ? undefined : settings.userMatchField.kind === "profile" ? { profilePath: settings.userMatchField.path, value: event.userKey } : { userId: event.userKey };
+    // One statement: the revision (is this state current?), the matched user and their own workflow settings.
+    const found = event.rejected
+      ? await getProjectRevision({ projectId }).then((revision) => (revision === undefined ? undefined : { revision, userId: undefined, userSettings: new Map<string, boolean>() }))
+      : await matchWebhookUser({ projectId, resourceId, match, workflowIds: deployed.map((entry) => entry.workflow.id) });
+    if (!found) throw notFound();
+    if (found.revision > state.revision && reads < MAX_STATE_READS) {
+      state = await webhookIntakeStateAt(projectId, resourceId, found.revision);
+      if (!state) throw notFound();
+      continue;
+    }
+    if (event.rejected) {
+      await recordRejectedWebhookEvent({ projectId, resourceId, signatureOk: event.rejected.signatureOk, rejectedReason: event.rejected.reason });
+      throw event.rejected.error;
+    }
+    return start(state, event, found.userId, deployed.map((entry) => ({ ...entry, userEnabled: found.userSettings.get(entry.workflow.id) ?? null })));
   }
+}
 
-  let payload: unknown;
-  try {
-    payload = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(rawBody));
-  } catch {
-    await recordRejectedWebhookEvent({ projectId, resourceId, signatureOk: true, rejectedReason: "The body is not JSON." });
-    throw new AppError("invalid_webhook", { message: "The webhook body must be JSON." });
-  }
-  const kept = Object.fromEntries(
-    Object.entries(headers).filter(([name]) => !SECRET_HEADERS.has(name) && !(settings.signature.kind === "hmac" && name === settings.signature.header)),
-  );
-  let eventType: string;
-  let eventId: string;
-  let userKey: string;
-  try {
-    eventType = renderWebhookTemplate(settings.eventTypeTemplate, { payload, headers });
-    eventId = renderWebhookTemplate(settings.eventIdTemplate, { payload, headers });
-    userKey = resource.published.level === "app" ? "" : renderWebhookTemplate(settings.userMatchTemplate, { payload, headers });
-  } catch (error) {
-    if (!(error instanceof TemplateError)) throw error;
-    await recordRejectedWebhookEvent({ projectId, resourceId, signatureOk: true, rejectedReason: error.message });
-    throw new AppError("invalid_webhook", { message: error.message });
-  }
-  if (!eventType) {
-    await recordRejectedWebhookEvent({ projectId, resourceId, signatureOk: true, rejectedReason: "The Event type template found nothing in this event." });
-    throw new AppError("invalid_webhook", { message: "The Event type template found nothing in this event." });
-  }
-
-  const appLevel = resource.published.level === "app";
-  const { userId, deployed } = appLevel
-    ? { userId: undefined, deployed: await listDeployedWorkflowsForEvent({ projectId, event: { kind: "resource_event", resourceId, type: eventType } }) }
-    : await matchUserAndWorkflows(resource, settings, userKey, eventType);
+/** Stores an accepted event with the runs it starts (App-Level: once per event; else for the matched user only). */
+async function start(
+  state: WebhookIntakeState,
+  event: Exclude<ReadEvent, { rejected: object }>,
+  matchedUserId: string | undefined,
+  deployed: DeployedWorkflow[],
+): Promise<WebhookReceipt> {
+  const { projectId, resourceId } = state;
+  const { eventType, payload, kept } = event;
+  const appLevel = state.published.level === "app";
+  const userId = appLevel ? undefined : matchedUserId;
   const matched = appLevel || userId !== undefined;
   let runs: NewRun[] = [];
   if (matched) {
@@ -143,12 +152,12 @@ async function receive({ projectId, resourceId, request }: { projectId: string; 
     }));
   }
   const recorded = await recordWebhookEvent({
-    event: { projectId, resourceId, eventId: eventId || null, eventType, userId: userId ?? null, matched, signatureOk: true, headers: kept, payload },
+    event: { projectId, resourceId, eventId: event.eventId || null, eventType, userId: userId ?? null, matched, signatureOk: true, headers: kept, payload },
     runs,
     enqueue: (tx, run) => enqueueStep(tx, { runId: run.id, position: 0, userId: run.userId }),
   });
   if (recorded.duplicate) return { received: true, duplicate: true, eventType, matched, runIds: [] };
-  return { received: true, duplicate: false, eventType, matched, runIds: recorded.runs.map((run) => run.id) };
+  return { received: true, duplicate: false, eventType, matched, runIds: recorded.runIds };
 }
 
 /** Webhook events are kept this long (the Events list), then deleted by the retention job (every 10 minutes). */

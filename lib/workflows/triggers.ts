@@ -1,4 +1,4 @@
-import { getRun, listDeployedWorkflowsForEvent, listRunSteps } from "@/db/queries/workflow-runs";
+import { getRun, listDeployedWorkflowsForAppEvent, listRunSteps } from "@/db/queries/workflow-runs";
 import type { RequestCaller } from "@/lib/connections/request";
 import { AppError } from "@/lib/errors";
 import { REQUEST_RUN_WAIT_MS } from "./api-schema";
@@ -24,7 +24,7 @@ export async function sendAppEvent({
   name: string;
   payload: Record<string, unknown>;
 }): Promise<{ runIds: string[] }> {
-  const deployed = await listDeployedWorkflowsForEvent({ projectId, event: { kind: "app_event", name }, forUser: caller.userId });
+  const deployed = await listDeployedWorkflowsForAppEvent({ projectId, name, forUser: caller.userId });
   const { runnable, needsUser } = await runnableFor(projectId, deployed, caller.userId);
   if (needsUser.length && !runnable.length) throw new AppError("missing_user");
   const runs = await startRuns(
