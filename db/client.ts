@@ -1,10 +1,11 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
-import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import { is, type SQL } from "drizzle-orm";
+import { PgDialect, type PgDatabase, type PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
-import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
+import { drizzle as drizzlePostgres, PostgresJsSession } from "drizzle-orm/postgres-js";
 import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
 import postgres from "postgres";
 import { databaseUrl, pgliteDataDir } from "./env";
@@ -82,6 +83,32 @@ export function preparedStatement<T>(build: (db: Database) => T): (db: Database)
     if (!statement) statements.set(db, (statement = build(db)));
     return statement;
   };
+}
+
+const dialect = new PgDialect();
+
+/**
+ * Runs a hot statement (the intake's, the Connect API's) as a prepared statement on PostgreSQL:
+ * parsed and planned once per connection. drizzle sends every statement that is not
+ * `.prepare(name)`d unnamed, so PostgreSQL parses and plans it again on every call. `executor` is
+ * the database or a transaction (its connection). PGlite, in process: drizzle's own execute.
+ */
+export function executePrepared<T>(executor: Pick<Database, "_" | "execute">, query: SQL): Promise<T[]> {
+  if (!is(executor._.session, PostgresJsSession)) return executor.execute(query).then((result) => rowsOf<T>(result));
+  const built = dialect.sqlToQuery(query);
+  return executePreparedText<T>(executor, built.sql, built.params);
+}
+
+/** `executePrepared` for a statement that is text with $1… parameters already (pg-boss's). */
+export async function executePreparedText<T>(executor: Pick<Database, "_" | "execute">, text: string, values: readonly unknown[]): Promise<T[]> {
+  const session = executor._.session;
+  if (!is(session, PostgresJsSession)) throw new Error("executePreparedText runs on PostgreSQL only");
+  return (await session.client.unsafe(text, values as never[], { prepare: true })) as unknown as T[];
+}
+
+/** Whether `executor` runs on PostgreSQL through postgres.js (where executePreparedText applies). */
+export function onPostgresJs(executor: Pick<Database, "_">): boolean {
+  return is(executor._.session, PostgresJsSession);
 }
 
 /** The rows of a raw `db.execute(sql…)`: postgres.js answers a row array, PGlite an object holding `rows`. */

@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { fromDrizzle, fromPglite, PgBoss } from "pg-boss";
-import { getDatabase } from "@/db/client";
+import { executePreparedText, getDatabase, onPostgresJs } from "@/db/client";
 import { describeUnexpectedError } from "@/lib/errors";
 import { log } from "@/lib/log";
 import type { Transaction } from "@/db/queries/workflow-runs";
@@ -97,6 +97,16 @@ export async function stopWorkflowEngine(options: { graceful?: boolean } = {}): 
   if (engine) await (await engine).stop({ graceful: options.graceful ?? true, close: true, timeout: 10_000 });
 }
 
+/**
+ * pg-boss's statements inside `tx`. On PostgreSQL they run prepared on the transaction's
+ * connection (fromDrizzle would send pg-boss's large insert unnamed, to be parsed and planned on
+ * every job); on PGlite through fromDrizzle.
+ */
+function jobsDatabase(tx: Transaction): { executeSql(text: string, values?: unknown[]): Promise<{ rows: unknown[] }> } {
+  if (!onPostgresJs(tx)) return fromDrizzle(tx as unknown as Parameters<typeof fromDrizzle>[0], sql);
+  return { executeSql: async (text, values = []) => ({ rows: await executePreparedText(tx, text, values) }) };
+}
+
 /** Queues one step of a run inside `tx`, so the job exists exactly when the writes beside it commit. */
 export async function enqueueStep(
   tx: Transaction,
@@ -107,7 +117,7 @@ export async function enqueueStep(
     STEP_QUEUE,
     { runId: job.runId, position: job.position } satisfies StepJob,
     {
-      db: fromDrizzle(tx as unknown as Parameters<typeof fromDrizzle>[0], sql),
+      db: jobsDatabase(tx),
       // Per-user concurrency: the workers limit active jobs per group.
       group: { id: job.userId === null ? "app" : `user:${job.userId}` },
       ...(job.startAfter ? { startAfter: job.startAfter } : {}),
@@ -119,7 +129,7 @@ export async function enqueueStep(
 export async function enqueueNotificationDelivery(tx: Transaction, job: NotificationJob & { startAfter?: Date }): Promise<void> {
   const boss = await getWorkflowEngine();
   await boss.send(NOTIFICATION_QUEUE, { deliveryId: job.deliveryId } satisfies NotificationJob, {
-    db: fromDrizzle(tx as unknown as Parameters<typeof fromDrizzle>[0], sql),
+    db: jobsDatabase(tx),
     ...(job.startAfter ? { startAfter: job.startAfter } : {}),
   });
 }
