@@ -296,14 +296,15 @@ describe("the Audit Log page's listing", () => {
   /** Writes events directly, as the changes would, at chosen times. */
   async function seed(projectId: string, rows: Array<{ actor: AuditActor; type: string; name: string; at: Date }>) {
     const db = await getDb();
+    // Each row is found again by its object's id: rows written within one clock tick (PGlite's
+    // clock_timestamp() can repeat) have no order of their own.
+    const objectIds = rows.map(() => randomUUID());
     await db.transaction(async (tx) => {
-      for (const row of rows) {
-        await recordAuditEvent(tx, { projectId, actor: row.actor, action: `${row.type}.updated`, object: { type: row.type, id: randomUUID(), name: row.name } });
+      for (const [index, row] of rows.entries()) {
+        await recordAuditEvent(tx, { projectId, actor: row.actor, action: `${row.type}.updated`, object: { type: row.type, id: objectIds[index]!, name: row.name } });
       }
     });
-    const ids = (await eventsOf(projectId)).slice(-rows.length).map((event) => event.id);
-    for (const [index, id] of ids.entries()) await db.update(auditEvents).set({ createdAt: rows[index]!.at }).where(eq(auditEvents.id, id));
-    return ids;
+    for (const [index, objectId] of objectIds.entries()) await db.update(auditEvents).set({ createdAt: rows[index]!.at }).where(eq(auditEvents.objectId, objectId));
   }
 
   it("lists a project's own events only, newest first, filtered by actor, object and time range", async () => {
