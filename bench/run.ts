@@ -20,6 +20,7 @@
 // Makes a database of its own and drops it at the end, also on failure. Prints tables and
 // writes /tmp/switchboard-bench.json.
 // BENCH_DURATION, BENCH_WARMUP (seconds) and BENCH_CONNECTIONS change the API load (default 10, 2, 10).
+// BENCH_API_PROFILE=<dir> writes a V8 CPU profile of the api section's `next start` there (webhooks: BENCH_WEBHOOK_PROFILE with BENCH_WEBHOOK_TARGET=node).
 import { randomBytes } from "node:crypto";
 import { existsSync, writeFileSync } from "node:fs";
 import { register } from "node:module";
@@ -235,7 +236,13 @@ async function apiSection({ databaseUrl, encryptionKey, tasklab, setup, data, re
   // The production server.
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const server = startProcess("next start", "npx", ["next", "start", "--port", String(port), "--hostname", "127.0.0.1"], {
+  // BENCH_API_PROFILE=<dir>: a V8 CPU profile of the server (node --cpu-prof), written there when it stops.
+  const profileDir = process.env.BENCH_API_PROFILE;
+  const nextStart = ["start", "--port", String(port), "--hostname", "127.0.0.1"];
+  const [command, args] = profileDir
+    ? [process.execPath, ["--cpu-prof", `--cpu-prof-dir=${profileDir}`, path.join(ROOT, "node_modules", "next", "dist", "bin", "next"), ...nextStart]]
+    : ["npx", ["next", ...nextStart]];
+  const server = startProcess("next start", command, args, {
     cwd: ROOT,
     env: {
       ...process.env,

@@ -88,6 +88,7 @@ export async function storeConnections(
       await upsertConnection({
         projectId: data.projectId,
         resourceId: data.resourceId,
+        resourceName: "TaskLab",
         userId: userIds[i]!,
         encrypt: (connectionId) => encryptConnectionCredentials(connectionId, { access_token: tokens.accessTokens[i]!, refresh_token: tokens.refreshTokens[i]! }),
         profile: null,

@@ -23,8 +23,13 @@ export async function connectionAuditObject(
   connection: Pick<Connection, "id" | "resourceId" | "kind" | "userId">,
 ): Promise<AuditEventInput["object"]> {
   const [resource] = await tx.select({ name: resources.name }).from(resources).where(eq(resources.id, connection.resourceId));
+  return namedConnectionAuditObject(connection, resource?.name ?? connection.resourceId);
+}
+
+/** `connectionAuditObject` when the caller knows the resource's name. */
+function namedConnectionAuditObject(connection: Pick<Connection, "id" | "kind" | "userId">, resourceName: string): AuditEventInput["object"] {
   const owner = connection.kind === "user" ? `user ${connection.userId}` : `${connection.kind} connection`;
-  return { type: "connection", id: connection.id, name: `${resource?.name ?? connection.resourceId}: ${owner}` };
+  return { type: "connection", id: connection.id, name: `${resourceName}: ${owner}` };
 }
 
 export async function getConnection({ connectionId }: { connectionId: string }): Promise<Connection | undefined> {
@@ -162,6 +167,7 @@ export async function lastSuccessfulTestRunAt({ resourceId }: { resourceId: stri
 export async function upsertConnection({
   projectId,
   resourceId,
+  resourceName,
   userId,
   encrypt,
   profile,
@@ -172,6 +178,8 @@ export async function upsertConnection({
 }: {
   projectId: string;
   resourceId: string;
+  /** For the audit log's record of the write. */
+  resourceName: string;
   userId: string;
   encrypt: (connectionId: string) => string;
   profile: Record<string, unknown> | null;
@@ -183,34 +191,41 @@ export async function upsertConnection({
 }): Promise<Connection> {
   const db = await getDb();
   return db.transaction(async (tx) => {
-    const id = randomUUID();
     const now = new Date();
-    const [inserted] = await tx
-      .insert(connections)
-      .values({ id, projectId, resourceId, kind: "user", userId, credentials: encrypt(id), profile, accessTokenExpiresAt, refreshedAt: now })
-      .onConflictDoNothing({ target: [connections.resourceId, connections.userId], where: sql`${connections.kind} = 'user'` })
-      .returning();
-    if (inserted) {
-      await recordAuditEvent(tx, { projectId, actor, action: "connection.created", object: await connectionAuditObject(tx, inserted), changes });
-      await onWrite?.(tx, { connection: inserted, change: "created" });
-      return inserted;
+    // The user's connection, locked while it is replaced (most connects replace one: a reconnect, new tokens).
+    const current = () =>
+      tx
+        .select({ id: connections.id, status: connections.status, invalidReason: connections.invalidReason })
+        .from(connections)
+        .where(and(eq(connections.resourceId, resourceId), eq(connections.kind, "user"), eq(connections.userId, userId)))
+        .for("update");
+    let [existing] = await current();
+    if (!existing) {
+      const id = randomUUID();
+      const [inserted] = await tx
+        .insert(connections)
+        .values({ id, projectId, resourceId, kind: "user", userId, credentials: encrypt(id), profile, accessTokenExpiresAt, refreshedAt: now })
+        .onConflictDoNothing({ target: [connections.resourceId, connections.userId], where: sql`${connections.kind} = 'user'` })
+        .returning();
+      if (inserted) {
+        await recordAuditEvent(tx, { projectId, actor, action: "connection.created", object: namedConnectionAuditObject(inserted, resourceName), changes });
+        await onWrite?.(tx, { connection: inserted, change: "created" });
+        return inserted;
+      }
+      // Another connect for this user inserted it meanwhile: this one replaces it.
+      [existing] = await current();
     }
-    const [existing] = await tx
-      .select({ id: connections.id, status: connections.status, invalidReason: connections.invalidReason })
-      .from(connections)
-      .where(and(eq(connections.resourceId, resourceId), eq(connections.kind, "user"), eq(connections.userId, userId)))
-      .for("update");
-    const [updated] = await tx
-      .update(connections)
-      .set({ ...replacedCredentials, credentials: encrypt(existing!.id), profile, accessTokenExpiresAt, updatedAt: now, refreshedAt: now })
-      .where(eq(connections.id, existing!.id))
-      .returning();
-    await recordAuditEvent(tx, { projectId, actor, action: "connection.replaced", object: await connectionAuditObject(tx, updated!), changes });
-    await onWrite?.(tx, {
-      connection: updated!,
-      change: existing!.status === "INVALID" ? "recovered" : "replaced",
-      previousReason: existing!.invalidReason,
-    });
+    const { id, status, invalidReason } = existing!;
+    // The update and its audit record are sent together (one round trip).
+    const [[updated]] = await Promise.all([
+      tx
+        .update(connections)
+        .set({ ...replacedCredentials, credentials: encrypt(id), profile, accessTokenExpiresAt, updatedAt: now, refreshedAt: now })
+        .where(eq(connections.id, id))
+        .returning(),
+      recordAuditEvent(tx, { projectId, actor, action: "connection.replaced", object: namedConnectionAuditObject({ id, kind: "user", userId }, resourceName), changes }),
+    ]);
+    await onWrite?.(tx, { connection: updated!, change: status === "INVALID" ? "recovered" : "replaced", previousReason: invalidReason });
     return updated!;
   });
 }

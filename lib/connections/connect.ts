@@ -1,6 +1,6 @@
 import { decodeJwt } from "jose";
 import { deleteConnection, getUserConnection, upsertConnection } from "@/db/queries/connections";
-import { getResource } from "@/db/queries/resources";
+import { getProjectRevision } from "@/db/queries/sdk-state";
 import type { Connection, Resource } from "@/db/schema";
 import type { AuditActor } from "@/lib/audit/audit-log";
 import { AppError } from "@/lib/errors";
@@ -9,6 +9,7 @@ import { notifyConnectionDeleted, notifyConnectionWritten } from "@/lib/notifica
 import { queueSubscription, unsubscribe } from "@/lib/webhooks/subscription";
 import { requiredKeys } from "@/lib/resources/required-keys";
 import { profileFieldList } from "@/lib/resources/schema";
+import { publishedResourceAt, type ResourceRuntime } from "@/lib/resources/runtime";
 import { renderPathTemplate, TemplateError } from "@/lib/resources/template";
 import type { ConnectionView } from "./api-schema";
 import { validateConnectBody } from "./connect-body";
@@ -31,12 +32,19 @@ export function connectionView(connection: Connection): ConnectionView {
   };
 }
 
-/** A published User-Level resource of the project; 404 / 409 otherwise. */
-async function publishedUserResource(projectId: string, resourceId: string): Promise<Resource & { published: NonNullable<Resource["published"]> }> {
-  const resource = await getResource({ projectId, resourceId });
-  if (!resource?.published) throw new AppError("resource_not_found");
-  if (resource.published.level === "app") throw new AppError("app_level_resource");
-  return resource as Resource & { published: NonNullable<Resource["published"]> };
+type PublishedUserResource = { resource: Resource & { published: NonNullable<Resource["published"]> }; runtime: ResourceRuntime };
+
+/**
+ * A published User-Level resource of the project with its runtime, from the process's cache when
+ * current as of `revision` (the Connect API's hot statement read it; read here when not given);
+ * 404 / 409 otherwise.
+ */
+async function publishedUserResource(projectId: string, resourceId: string, revision: number | undefined): Promise<PublishedUserResource> {
+  const current = revision ?? (await getProjectRevision({ projectId }));
+  const found = current === undefined ? undefined : await publishedResourceAt({ projectId, resourceId, revision: current });
+  if (!found?.resource.published) throw new AppError("resource_not_found");
+  if (found.resource.published.level === "app") throw new AppError("app_level_resource");
+  return found as PublishedUserResource;
 }
 
 /**
@@ -52,7 +60,8 @@ export async function connectUser({
   origin,
   actor,
 }: {
-  project: SdkProject;
+  /** With the configuration revision the Connect API's hot statement read, when it did. */
+  project: SdkProject & { revision?: number };
   resourceId: string;
   userId: string;
   body: Record<string, unknown>;
@@ -60,15 +69,16 @@ export async function connectUser({
   /** This app's public origin, for the webhook URL a Subscription registers. */
   origin?: string;
 }): Promise<ConnectionView> {
-  const resource = await publishedUserResource(project.id, resourceId);
+  const { resource, runtime } = await publishedUserResource(project.id, resourceId, project.revision);
   const values = validateConnectBody(body, requiredKeys(resource.published, resource.published.config));
-  const session = await openConnectionSession({ resource, target: { kind: "pending", values }, policy: outboundPolicy(project) });
+  const session = await openConnectionSession({ resource, runtime, target: { kind: "pending", values }, policy: outboundPolicy(project) });
   const profile = await fetchProfile(session);
   const credentials = session.current();
   const connection = await upsertConnection({
     projectId: project.id,
     resourceId,
     userId,
+    resourceName: resource.name,
     encrypt: (connectionId) => encryptConnectionCredentials(connectionId, credentials.values),
     profile,
     accessTokenExpiresAt: credentials.accessTokenExpiresAt,
@@ -88,14 +98,14 @@ export async function disconnectUser({
   origin,
   actor,
 }: {
-  project: SdkProject;
+  project: SdkProject & { revision?: number };
   resourceId: string;
   userId: string;
   /** This app's public origin: the webhook URL the Unsubscribe request names. */
   origin?: string;
   actor: AuditActor;
 }): Promise<{ deleted: true }> {
-  const resource = await publishedUserResource(project.id, resourceId);
+  const { resource } = await publishedUserResource(project.id, resourceId, project.revision);
   // While the credentials still exist; a failure does not keep the user connected.
   if (origin && resource.webhook?.subscription?.unsubscribe && (await getUserConnection({ projectId: project.id, resourceId, userId }))) {
     const failure = await unsubscribe({ resource, userId, origin, policy: outboundPolicy(project) });
