@@ -1,11 +1,10 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
-import { is, type SQL } from "drizzle-orm";
-import { PgDialect, type PgDatabase, type PgQueryResultHKT } from "drizzle-orm/pg-core";
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
-import { drizzle as drizzlePostgres, PostgresJsSession } from "drizzle-orm/postgres-js";
+import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
 import postgres from "postgres";
 import { databaseUrl, pgliteDataDir } from "./env";
@@ -43,8 +42,35 @@ async function openPostgres(url: string): Promise<DatabaseHandle> {
     await migrationClient.end();
   }
   const client = postgres(url, { max: 10, onnotice: () => {}, connect_timeout: 10 });
-  const db = drizzlePostgres({ client, schema }) as unknown as Database;
+  const db = drizzlePostgres({ client: preparingEveryStatement(client), schema }) as unknown as Database;
   return { db, kind: "postgres", jobs: { kind: "postgres", url }, close: () => client.end() };
+}
+
+/**
+ * The postgres.js client drizzle is given: every statement runs prepared. drizzle asks for
+ * `prepare: false` unless a query is `.prepare(name)`d, and postgres.js then sends a statement
+ * with parameters in two round trips (Parse and Describe, wait for the parameter types, then
+ * Bind and Execute), which PostgreSQL parses and plans again on every call. Prepared, a statement
+ * is one round trip and is planned once per connection (statements are kept per connection,
+ * which postgres.js replaces every 30–60 minutes). Transactions and savepoints hand drizzle a
+ * scoped client: it is wrapped the same way.
+ */
+function preparingEveryStatement(sql: postgres.Sql): postgres.Sql {
+  return new Proxy(sql, {
+    get(target, property, receiver) {
+      if (property === "unsafe") {
+        return (query: string, parameters?: postgres.ParameterOrJSON<never>[], options?: postgres.UnsafeQueryOptions) =>
+          target.unsafe(query, parameters, { ...options, prepare: true });
+      }
+      if (property === "begin" || property === "savepoint") {
+        return (...args: unknown[]) => {
+          const scope = args.pop() as (scoped: postgres.Sql) => unknown;
+          return (Reflect.get(target, property) as (...rest: unknown[]) => unknown)(...args, (scoped: postgres.Sql) => scope(preparingEveryStatement(scoped)));
+        };
+      }
+      return Reflect.get(target, property, receiver);
+    },
+  });
 }
 
 async function openPglite(dataDir: string): Promise<DatabaseHandle> {
@@ -83,32 +109,6 @@ export function preparedStatement<T>(build: (db: Database) => T): (db: Database)
     if (!statement) statements.set(db, (statement = build(db)));
     return statement;
   };
-}
-
-const dialect = new PgDialect();
-
-/**
- * Runs a hot statement (the intake's, the Connect API's) as a prepared statement on PostgreSQL:
- * parsed and planned once per connection. drizzle sends every statement that is not
- * `.prepare(name)`d unnamed, so PostgreSQL parses and plans it again on every call. `executor` is
- * the database or a transaction (its connection). PGlite, in process: drizzle's own execute.
- */
-export function executePrepared<T>(executor: Pick<Database, "_" | "execute">, query: SQL): Promise<T[]> {
-  if (!is(executor._.session, PostgresJsSession)) return executor.execute(query).then((result) => rowsOf<T>(result));
-  const built = dialect.sqlToQuery(query);
-  return executePreparedText<T>(executor, built.sql, built.params);
-}
-
-/** `executePrepared` for a statement that is text with $1… parameters already (pg-boss's). */
-export async function executePreparedText<T>(executor: Pick<Database, "_" | "execute">, text: string, values: readonly unknown[]): Promise<T[]> {
-  const session = executor._.session;
-  if (!is(session, PostgresJsSession)) throw new Error("executePreparedText runs on PostgreSQL only");
-  return (await session.client.unsafe(text, values as never[], { prepare: true })) as unknown as T[];
-}
-
-/** Whether `executor` runs on PostgreSQL through postgres.js (where executePreparedText applies). */
-export function onPostgresJs(executor: Pick<Database, "_">): boolean {
-  return is(executor._.session, PostgresJsSession);
 }
 
 /** The rows of a raw `db.execute(sql…)`: postgres.js answers a row array, PGlite an object holding `rows`. */

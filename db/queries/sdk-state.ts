@@ -1,6 +1,6 @@
 import "server-only";
 import { sql } from "drizzle-orm";
-import { executePrepared, getDb, rowsOf } from "../client";
+import { getDb, rowsOf } from "../client";
 import { countInWindow } from "./rate-limits";
 
 /** What the Connect API needs of a project, read in one statement (one snapshot) with its revision. */
@@ -50,7 +50,7 @@ export async function getProjectSdkRow({ projectId }: { projectId: string }): Pr
 /** The project's configuration revision now (undefined: no such project). */
 export async function getProjectRevision({ projectId }: { projectId: string }): Promise<number | undefined> {
   const db = await getDb();
-  const [row] = await executePrepared<{ revision: string }>(db, sql`select config_revision::text as revision from projects where id = ${projectId}`);
+  const [row] = rowsOf<{ revision: string }>(await db.execute(sql`select config_revision::text as revision from projects where id = ${projectId}`));
   return row ? Number(row.revision) : undefined;
 }
 
@@ -72,16 +72,15 @@ export async function countSdkCall({
   secretKeyId: string | null;
 }): Promise<{ revision: number; count: number; resetsAt: Date } | undefined> {
   const db = await getDb();
-  const [row] = await executePrepared<{ revision: string | null; count: number; window_started_at: Date | string }>(
-    db,
-    sql`
+  const [row] = rowsOf<{ revision: string | null; count: number; window_started_at: Date | string }>(
+    await db.execute(sql`
       with counted as (${countInWindow(key, windowSeconds)}), stamped as (
         update project_secret_keys set last_used_at = now()
         where id = ${secretKeyId}::uuid and (last_used_at is null or last_used_at < now() - interval '1 minute')
         returning id
       )
       select (select config_revision::text from projects where id = ${projectId}) as revision, counted.count, counted.window_started_at
-      from counted`,
+      from counted`),
   );
   if (!row || row.revision === null) return undefined;
   return { revision: Number(row.revision), count: row.count, resetsAt: new Date(new Date(row.window_started_at).getTime() + windowSeconds * 1000) };

@@ -1,7 +1,7 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { and, desc, eq, gte, inArray, lt, sql } from "drizzle-orm";
-import { executePrepared, getDb } from "../client";
+import { getDb, rowsOf } from "../client";
 import { type AuditActor, recordAuditEvent } from "./audit-events";
 import {
   resourceSecrets,
@@ -62,14 +62,14 @@ export async function recordWebhookEvent({
       returning id
     )
     select (select id from event) as id, (select count(*) from runs)::int as runs`;
-  const stored = (rows: { id: string | null }[]) => rows[0]?.id ?? null;
+  const stored = (result: unknown) => rowsOf<{ id: string | null }>(result)[0]?.id ?? null;
   if (!withIds.length) {
-    const id = stored(await executePrepared(db, statement));
+    const id = stored(await db.execute(statement));
     return id ? { duplicate: false, id, runIds } : { duplicate: true };
   }
   try {
     return await db.transaction(async (tx) => {
-      const [result] = await Promise.all([executePrepared<{ id: string | null }>(tx, statement), ...withIds.map((run) => enqueue(tx, run))]);
+      const [result] = await Promise.all([tx.execute(statement), ...withIds.map((run) => enqueue(tx, run))]);
       const id = stored(result);
       if (!id) throw new DuplicateEvent();
       return { duplicate: false as const, id, runIds };
@@ -115,16 +115,15 @@ export async function matchWebhookUser({
     : "userId" in match
       ? sql`c.user_id = ${match.userId}`
       : sql`coalesce(c.profile ->> ${match.profilePath}, c.profile #>> ${`{${match.profilePath.split(".").join(",")}}`}::text[]) = ${match.value}`;
-  const [row] = await executePrepared<{ revision: string | null; user_id: string | null; user_settings: Record<string, boolean> | string | null }>(
-    db,
-    sql`
+  const [row] = rowsOf<{ revision: string | null; user_id: string | null; user_settings: Record<string, boolean> | string | null }>(
+    await db.execute(sql`
       with matched as (
         select c.user_id from connections c where c.resource_id = ${resourceId} and c.kind = 'user' and ${condition} limit 1
       )
       select (select config_revision::text from projects where id = ${projectId}) as revision,
         (select user_id from matched) as user_id,
         (select json_object_agg(s.workflow_id, s.enabled) from workflow_user_settings s join matched m on m.user_id = s.user_id
-         where s.workflow_id = any(${`{${workflowIds.join(",")}}`}::uuid[])) as user_settings`,
+         where s.workflow_id = any(${`{${workflowIds.join(",")}}`}::uuid[])) as user_settings`),
   );
   if (!row || row.revision === null) return undefined;
   const settings = typeof row.user_settings === "string" ? (JSON.parse(row.user_settings) as Record<string, boolean>) : (row.user_settings ?? {});

@@ -1,4 +1,3 @@
-import { getProjectRevision } from "@/db/queries/sdk-state";
 import { deleteWebhookEventsOlderThan, matchWebhookUser, recordRejectedWebhookEvent, recordWebhookEvent, type WebhookUserMatch } from "@/db/queries/webhook-events";
 import type { DeployedWorkflow, NewRun } from "@/db/queries/workflow-runs";
 import { readBodyWithin } from "@/lib/api/request-body";
@@ -110,10 +109,8 @@ async function receive({ projectId, resourceId, request }: { projectId: string; 
     const { settings } = state;
     const match: WebhookUserMatch | undefined =
       event.rejected || !event.userKey ? undefined : settings.userMatchField.kind === "profile" ? { profilePath: settings.userMatchField.path, value: event.userKey } : { userId: event.userKey };
-    // One statement: the revision (is this state current?), the matched user and their own workflow settings.
-    const found = event.rejected
-      ? await getProjectRevision({ projectId }).then((revision) => (revision === undefined ? undefined : { revision, userId: undefined, userSettings: new Map<string, boolean>() }))
-      : await matchWebhookUser({ projectId, resourceId, match, workflowIds: deployed.map((entry) => entry.workflow.id) });
+    // One statement: the revision (is this state current? a refusal is checked too: the secret may have changed), the matched user and their own workflow settings.
+    const found = await matchWebhookUser({ projectId, resourceId, match, workflowIds: deployed.map((entry) => entry.workflow.id) });
     if (!found) throw notFound();
     if (found.revision > state.revision && reads < MAX_STATE_READS) {
       state = await webhookIntakeStateAt(projectId, resourceId, found.revision);
