@@ -139,6 +139,8 @@ export async function runWorkflowBench(options: WorkflowBenchOptions): Promise<{
 
   // BENCH_WORKFLOW_WORKER: another worker script to measure instead (a candidate configuration); it must print the same ready line.
   const workerScript = path.resolve(root, process.env.BENCH_WORKFLOW_WORKER || "scripts/worker.ts");
+  // BENCH_WORKFLOW_PROFILE=<dir>: a V8 CPU profile of each workflow worker process, written there when it stops.
+  const profile = process.env.BENCH_WORKFLOW_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_WORKFLOW_PROFILE}`] : [];
   type Kind = "noop" | "workflow";
   const startWorker = async (kind: Kind) => {
     const managed =
@@ -149,7 +151,7 @@ export async function runWorkflowBench(options: WorkflowBenchOptions): Promise<{
             ["--import", "tsx", path.join(root, "bench", "noop-worker.ts"), NOOP_QUEUE],
             { cwd: root, env },
           )
-        : startProcess(`npm run worker ${processes.length + 1}`, process.execPath, ["--import", "tsx", "--conditions=react-server", workerScript], { cwd: root, env });
+        : startProcess(`npm run worker ${processes.length + 1}`, process.execPath, [...profile, "--import", "tsx", "--conditions=react-server", workerScript], { cwd: root, env });
     processes.push(managed);
     await waitForLine(managed, kind === "workflow" ? /working the workflow queues/ : /NOOP_WORKER_READY/, options.startupTimeoutMs);
   };

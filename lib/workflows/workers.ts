@@ -50,6 +50,9 @@ export async function startWorkflowWorkers(): Promise<void> {
       localConcurrency: 1,
       groupConcurrency: userRunConcurrency(),
       pollingIntervalSeconds: 0.5,
+      // A new step wakes the worker at once (LISTEN/NOTIFY); the poll stays as often, for steps
+      // due later (a retry's backoff, a Delay), which send no notification when they come due.
+      notifyPollingIntervalSeconds: 0.5,
     },
     (jobs) =>
       Promise.all(
