@@ -21,14 +21,11 @@ import { cpus } from "node:os";
 import path from "node:path";
 import { and, count, eq, like } from "drizzle-orm";
 import { getDb } from "@/db/client";
-import { saveResource } from "@/db/queries/resources";
-import { saveWebhookSettings } from "@/db/queries/webhook-events";
 import { createWorkflow, deployWorkflowVersion, saveWorkflowDraft } from "@/db/queries/workflows";
 import { webhookEvents, workflowRuns } from "@/db/schema";
 import type { StoredWorkflowDefinition } from "@/db/workflow-definition";
 import { signWebhook } from "@/e2e/fixtures/tasklab";
-import { encryptResourceSecret } from "@/lib/resources/secrets";
-import { WEBHOOK_SECRET, webhookSettingsSchema } from "@/lib/webhooks/settings";
+import { setUpWebhooks, taskLabWebhookSettings } from "@/e2e/support/webhook-fixtures";
 import { freePort, type Managed, startProcess, waitForHttpOk, waitForLine } from "./processes";
 import type { BenchData } from "./setup";
 import { SYSTEM_ACTOR } from "@/lib/audit/audit-log";
@@ -160,23 +157,7 @@ export async function runWebhookBench(options: WebhookBenchOptions): Promise<{ r
 
   // Webhook settings on the bench resource: Standard Webhooks, task.created, the user id in the payload.
   const secret = `whsec_${randomBytes(24).toString("base64")}`;
-  const webhook = webhookSettingsSchema.parse({
-    signature: { kind: "standard_webhooks" },
-    eventTypeTemplate: "{{payload.type}}",
-    eventTypes: ["task.created"],
-    userMatchTemplate: "{{payload.account_id}}",
-    userMatchField: { kind: "user_id" },
-    eventIdTemplate: "{{headers.webhook-id}}",
-  });
-  if (!(await saveWebhookSettings({ projectId: data.projectId, resourceId: data.resourceId, webhook, actor: SYSTEM_ACTOR, changes: [] }))) throw new Error("could not save the webhook settings");
-  await saveResource({
-    projectId: data.projectId,
-    resourceId: data.resourceId,
-    update: {},
-    setSecrets: [encryptResourceSecret(data.resourceId, WEBHOOK_SECRET, secret)],
-    actor: SYSTEM_ACTOR,
-    changes: [],
-  });
+  await setUpWebhooks({ projectId: data.projectId, resourceId: data.resourceId, webhook: taskLabWebhookSettings({ eventTypes: ["task.created"] }), secret });
   // One deployed workflow on TaskLab Triggers → task.created: every event starts one run.
   const definition: StoredWorkflowDefinition = {
     trigger: { kind: "resource_event", resourceId: data.resourceId, eventType: "task.created" },

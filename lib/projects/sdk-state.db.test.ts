@@ -2,20 +2,18 @@ import { SYSTEM_ACTOR } from "@/lib/audit/audit-log";
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { setAllowedOrigins, setSecretKeyRateLimit } from "@/db/queries/projects";
-import { deleteResource, saveResource } from "@/db/queries/resources";
-import { saveWebhookSettings } from "@/db/queries/webhook-events";
+import { deleteResource } from "@/db/queries/resources";
 import { setWorkflowEnabledForAll } from "@/db/queries/workflows";
 import { createSecretKey, revokeSecretKey } from "@/db/queries/secret-keys";
 import { addSigningKey, revokeSigningKey } from "@/db/queries/signing-keys";
 import { signWebhook, startTaskLab, type TaskLab } from "@/e2e/fixtures/tasklab";
 import { ALLOWED_ORIGIN, projectWithSigningKey, publishedTaskLabResource, signUserToken } from "@/e2e/support/connect-fixtures";
 import { alwaysStep } from "@/e2e/support/sdk-route-fixtures";
+import { setUpWebhooks, taskLabWebhookSettings } from "@/e2e/support/webhook-fixtures";
 import { connectedUser, deployedWorkflow, ownPostgresDatabase } from "@/e2e/support/workflow-fixtures";
 import { startAppProcess, type WorkerProcess } from "@/e2e/support/worker-process";
 import { generateSecretKey } from "@/lib/auth/secret-keys";
 import { generateSigningKey } from "@/lib/auth/signing-keys";
-import { encryptResourceSecret } from "@/lib/resources/secrets";
-import { WEBHOOK_SECRET, webhookSettingsSchema } from "@/lib/webhooks/settings";
 
 // Each process keeps what the Connect API reads of a project (origins, keys, limits, published
 // resources with their secrets). A change made in another process — here this test's, the
@@ -133,17 +131,8 @@ describe.skipIf(!onPostgres)("what a server process keeps of a project, changed 
     const { projectId } = project;
     const hooked = await publishedTaskLabResource(projectId, tasklab, "user-oauth-no-profile");
     const user = await connectedUser(projectId, hooked, tasklab);
-    const webhook = webhookSettingsSchema.parse({
-      signature: { kind: "standard_webhooks" },
-      eventTypeTemplate: "{{payload.type}}",
-      eventTypes: ["task.created"],
-      userMatchTemplate: "{{payload.account_id}}",
-      userMatchField: { kind: "user_id" },
-      eventIdTemplate: "{{headers.webhook-id}}",
-    });
-    expect(await saveWebhookSettings({ projectId, resourceId: hooked, webhook, actor: SYSTEM_ACTOR, changes: [] })).toBe(true);
     const useSecret = async (secret: string) => {
-      await saveResource({ projectId, resourceId: hooked, update: {}, setSecrets: [encryptResourceSecret(hooked, WEBHOOK_SECRET, secret)], actor: SYSTEM_ACTOR, changes: [] });
+      await setUpWebhooks({ projectId, resourceId: hooked, webhook: taskLabWebhookSettings(), secret });
       return secret;
     };
     const first = await useSecret(`whsec_${Buffer.from(randomUUID()).toString("base64")}`);

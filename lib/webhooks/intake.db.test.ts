@@ -4,24 +4,21 @@ import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { POST } from "@/app/projects/[projectId]/resources/[resourceId]/webhook/route";
 import { getDb } from "@/db/client";
-import { saveResource } from "@/db/queries/resources";
-import { saveWebhookSettings } from "@/db/queries/webhook-events";
 import { setUserWorkflowEnabled } from "@/db/queries/workflows";
 import { webhookEvents, workflowRuns, type WebhookEvent, type WorkflowRun } from "@/db/schema";
 import type { StoredWebhookSettings } from "@/db/webhook-settings";
 import { signWebhook, startTaskLab, type TaskLab } from "@/e2e/fixtures/tasklab";
+import { setUpWebhooks as saveWebhooks, taskLabWebhookSettings } from "@/e2e/support/webhook-fixtures";
 import { projectWithSigningKey, publishedTaskLabResource } from "@/e2e/support/connect-fixtures";
 import { currentMetrics, sampleValue } from "@/e2e/support/metrics";
 import { alwaysStep } from "@/e2e/support/sdk-route-fixtures";
 import { deployedWorkflow, ownPostgresDatabase, requestStep, waitFor } from "@/e2e/support/workflow-fixtures";
 import { connectUser } from "@/lib/connections/connect";
 import { createResourceDraft } from "@/lib/resources/save-step";
-import { encryptResourceSecret } from "@/lib/resources/secrets";
 import { stopWorkflowEngine } from "@/lib/workflows/engine";
 import { getRunDetail, type RunDetail } from "@/lib/workflows/runs";
 import { startWorkflowWorkers } from "@/lib/workflows/workers";
 import { MAX_WEBHOOK_BYTES } from "./intake";
-import { WEBHOOK_SECRET, webhookSettingsSchema } from "./settings";
 import { SYSTEM_ACTOR } from "@/lib/audit/audit-log";
 
 // Webhook intake through its route handler, with real Requests, on a real database (PGlite, and
@@ -50,26 +47,10 @@ afterAll(async () => {
 const newSecret = () => `whsec_${randomBytes(24).toString("base64")}`;
 const unique = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}`;
 
-function settings(overrides: Partial<StoredWebhookSettings> = {}): StoredWebhookSettings {
-  return webhookSettingsSchema.parse({
-    signature: { kind: "standard_webhooks" },
-    eventTypeTemplate: "{{payload.type}}",
-    eventTypes: ["task.created", "task.updated"],
-    userMatchTemplate: "{{payload.account_id}}",
-    userMatchField: { kind: "user_id" },
-    eventIdTemplate: "{{headers.webhook-id}}",
-    ...overrides,
-  });
-}
+const settings = taskLabWebhookSettings;
 
 /** Saves the resource's webhook settings and signing secret as the Webhook Setup page does. */
-async function setUpWebhooks(resourceId: string, webhook: StoredWebhookSettings, secret?: string): Promise<void> {
-  expect(await saveWebhookSettings({ projectId, resourceId, webhook, actor: SYSTEM_ACTOR, changes: [] })).toBe(true);
-  if (secret !== undefined) {
-    const saved = await saveResource({ projectId, resourceId, update: {}, setSecrets: [encryptResourceSecret(resourceId, WEBHOOK_SECRET, secret)], actor: SYSTEM_ACTOR, changes: [] });
-    expect(saved && "id" in saved).toBe(true);
-  }
-}
+const setUpWebhooks = (resourceId: string, webhook: StoredWebhookSettings, secret?: string) => saveWebhooks({ projectId, resourceId, webhook, secret });
 
 type Body = Record<string, unknown> & { error?: { code: string; message: string } };
 
