@@ -1,6 +1,6 @@
 import "server-only";
 import { and, desc, eq, inArray, isNotNull, lt, sql } from "drizzle-orm";
-import { getDb, preparedStatement, type Database } from "../client";
+import { getDb, preparedStatement, rowsOf, type Database } from "../client";
 import {
   connections,
   workflowRuns,
@@ -183,7 +183,10 @@ export async function listRunSteps({ runId }: { runId: string }): Promise<Workfl
   return db.select().from(workflowRunSteps).where(eq(workflowRunSteps.runId, runId)).orderBy(workflowRunSteps.position);
 }
 
-/** Marks a queued run running and its step running, counting the attempt that starts; false when the run is over (cancelled, say). */
+/**
+ * Marks a queued run running and its step running, counting the attempt that starts, in one
+ * statement; undefined when the run is over (cancelled, say). Answers the step's attempts.
+ */
 export async function startStep({
   runId,
   position,
@@ -194,26 +197,24 @@ export async function startStep({
   position: number;
   stepKey: string;
   attemptStartedAt: string;
-}): Promise<WorkflowRunStep | undefined> {
+}): Promise<Pick<WorkflowRunStep, "attempts"> | undefined> {
   const db = await getDb();
-  return db.transaction(async (tx) => {
-    const [run] = await tx
-      .update(workflowRuns)
-      .set({ status: "running", startedAt: sql`coalesce(${workflowRuns.startedAt}, now())` })
-      .where(and(eq(workflowRuns.id, runId), inArray(workflowRuns.status, ["queued", "running"])))
-      .returning({ id: workflowRuns.id });
-    if (!run) return undefined;
-    const attempt = sql`jsonb_build_array(jsonb_build_object('startedAt', ${attemptStartedAt}::text, 'durationMs', 0))`;
-    const [step] = await tx
-      .insert(workflowRunSteps)
-      .values({ runId, position, stepKey, status: "running", startedAt: new Date(), attempts: sql`${attempt}` })
-      .onConflictDoUpdate({
-        target: [workflowRunSteps.runId, workflowRunSteps.position],
-        set: { status: "running", error: null, attempts: sql`${workflowRunSteps.attempts} || ${attempt}`, finishedAt: null },
-      })
-      .returning();
-    return step;
-  });
+  const attempt = sql`jsonb_build_array(jsonb_build_object('startedAt', ${attemptStartedAt}::text, 'durationMs', 0))`;
+  const [step] = rowsOf<{ attempts: WorkflowRunStep["attempts"] | string }>(
+    await db.execute(sql`
+      with run as (
+        update workflow_runs set status = 'running', started_at = coalesce(started_at, now())
+        where id = ${runId} and status in ('queued', 'running')
+        returning id
+      )
+      insert into workflow_run_steps (run_id, position, step_key, status, started_at, attempts)
+      select run.id, ${position}, ${stepKey}, 'running', now(), ${attempt} from run
+      on conflict (run_id, position) do update
+        set status = 'running', error = null, attempts = workflow_run_steps.attempts || excluded.attempts, finished_at = null
+      returning attempts`),
+  );
+  if (!step) return undefined;
+  return { attempts: typeof step.attempts === "string" ? (JSON.parse(step.attempts) as WorkflowRunStep["attempts"]) : step.attempts };
 }
 
 /**

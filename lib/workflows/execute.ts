@@ -196,7 +196,8 @@ async function finishRunStep(args: Parameters<typeof finishStep>[0]): Promise<vo
  * whatever the step ends with, and the job for what comes next, are written in one transaction.
  */
 export async function executeStepJob({ runId, position }: StepJob): Promise<void> {
-  const loaded = await getRunForExecution({ runId });
+  // The run and its steps so far are read together (the steps before this one are settled).
+  const [loaded, stepRows] = await Promise.all([getRunForExecution({ runId }), listRunSteps({ runId })]);
   if (!loaded) return;
   const { run, version } = loaded;
   const steps = version.definition.steps;
@@ -205,7 +206,7 @@ export async function executeStepJob({ runId, position }: StepJob): Promise<void
   const attemptStartedAt = new Date().toISOString();
   const started = await startStep({ runId, position, stepKey: step.key, attemptStartedAt });
   if (!started) return; // cancelled, or already over
-  const done = (await listRunSteps({ runId })).filter((row) => row.position < position);
+  const done = stepRows.filter((row) => row.position < position);
   const context = await runContext(run, steps, done);
   // Attempts before this one that never ended: their worker stopped (a crash, a deploy).
   const attempts = started.attempts.map((attempt, index) =>
