@@ -41,11 +41,7 @@ async function openPostgres(url: string): Promise<DatabaseHandle> {
   } finally {
     await migrationClient.end();
   }
-  // Custom plans only: a prepared statement is still planned with its parameters' values each time,
-  // as an unnamed one is. A generic plan cannot tell what some statements mean (an upsert's
-  // `on conflict … where kind = $1` finds no arbiter index without the value), and PostgreSQL
-  // tries one from the sixth call on a connection.
-  const client = postgres(url, { max: 10, onnotice: () => {}, connect_timeout: 10, connection: { plan_cache_mode: "force_custom_plan" } });
+  const client = postgres(url, { max: 10, onnotice: () => {}, connect_timeout: 10 });
   const db = drizzlePostgres({ client: preparingEveryStatement(client), schema }) as unknown as Database;
   return { db, kind: "postgres", jobs: { kind: "postgres", url }, close: () => client.end() };
 }
@@ -54,10 +50,12 @@ async function openPostgres(url: string): Promise<DatabaseHandle> {
  * The postgres.js client drizzle is given: every statement runs prepared. drizzle asks for
  * `prepare: false` unless a query is `.prepare(name)`d, and postgres.js then sends a statement
  * with parameters in two round trips (Parse and Describe, wait for the parameter types, then
- * Bind and Execute), which PostgreSQL parses again on every call. Prepared, a statement is one
- * round trip and is parsed once per connection (statements are kept per connection, which
- * postgres.js replaces every 30–60 minutes). Transactions and savepoints hand drizzle a
- * scoped client: it is wrapped the same way.
+ * Bind and Execute), which PostgreSQL parses and plans again on every call. Prepared, a statement
+ * is one round trip and, from its sixth call on a connection, may run on a generic plan made once
+ * (statements are kept per connection, which postgres.js replaces every 30–60 minutes). A
+ * generic plan does not know the parameters' values, so what a statement means must not hang on
+ * one: an upsert's `on conflict … where` predicate is written as a literal (connections.ts).
+ * Transactions and savepoints hand drizzle a scoped client: it is wrapped the same way.
  */
 function preparingEveryStatement(sql: postgres.Sql): postgres.Sql {
   return new Proxy(sql, {

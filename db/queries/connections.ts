@@ -74,6 +74,13 @@ export async function getResourceConnection({ resourceId, kind }: { resourceId: 
  * With `onlyWhenGrantChanged`, a row that already holds tokens of this grant (another process
  * seeded it a moment ago) is kept as it is: seeding it twice would reuse a spent refresh token.
  */
+/**
+ * The partial unique indexes' predicates (one test and one App-Level connection per resource),
+ * as literals: a generic plan, which PostgreSQL tries from a prepared statement's sixth call on a
+ * connection, cannot match `kind = $1` to an index and the upsert fails.
+ */
+const ONE_PER_RESOURCE = { app: sql`${connections.kind} = 'app'`, test: sql`${connections.kind} = 'test'` } as const;
+
 export async function saveResourceConnection({
   projectId,
   resourceId,
@@ -109,7 +116,7 @@ export async function saveResourceConnection({
     const [inserted] = await tx
       .insert(connections)
       .values({ id, projectId, resourceId, kind, credentials: encrypt(id), accessTokenExpiresAt, grantFingerprint })
-      .onConflictDoNothing({ target: connections.resourceId, where: sql`${connections.kind} = ${kind}` })
+      .onConflictDoNothing({ target: connections.resourceId, where: ONE_PER_RESOURCE[kind] })
       .returning();
     if (inserted) return inserted;
     const [existing] = await tx
