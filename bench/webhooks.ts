@@ -15,9 +15,9 @@
 // behind a slower sender). Imported by bench/run.ts only after DATABASE_URL and
 // SWITCHBOARD_ENCRYPTION_KEY are set and `server-only` is mapped to an empty module.
 import { randomBytes } from "node:crypto";
-import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { Agent, request as httpRequest } from "node:http";
-import { cpus } from "node:os";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { Agent } from "node:http";
+import { cpus, tmpdir } from "node:os";
 import path from "node:path";
 import { and, count, eq, like } from "drizzle-orm";
 import { getDb } from "@/db/client";
@@ -27,6 +27,7 @@ import type { StoredWorkflowDefinition } from "@/db/workflow-definition";
 import { signWebhook } from "@/e2e/fixtures/tasklab";
 import { setUpWebhooks, taskLabWebhookSettings } from "@/e2e/support/webhook-fixtures";
 import { freePort, type Managed, startProcess, waitForHttpOk, waitForLine } from "./processes";
+import { post, REQUEST_TIMEOUT_MS, type SenderJob, type SenderResult } from "./webhook-sender";
 import type { BenchData } from "./setup";
 import { SYSTEM_ACTOR } from "@/lib/audit/audit-log";
 
@@ -70,7 +71,6 @@ export interface WebhookBenchOptions {
 }
 
 const RATE = Number(process.env.BENCH_WEBHOOK_RATE) || 200;
-const REQUEST_TIMEOUT_MS = 10_000;
 export const WEBHOOK_P99_GOAL_MS = 20;
 
 /** User+system CPU seconds of every process named `postgres` on this machine (Linux /proc), undefined when there is none to read. */
@@ -111,44 +111,6 @@ export function webhookTarget(root: string): "next" | "node" {
     existsSync(path.join(root, ".next", "server", "app", "projects", "[projectId]", "resources", "[resourceId]", "webhook", "route.js"));
   if (asked === "next" && !built) throw new Error("BENCH_WEBHOOK_TARGET=next needs a production build with the webhook route: run `npm run build` first.");
   return asked === "auto" ? (built ? "next" : "node") : asked;
-}
-
-interface Answer {
-  status: number;
-  ms: number;
-  body: string;
-}
-
-/** POSTs one signed event; resolves its status and latency from `dueAt` (status 0: no answer). */
-function post(agent: Agent, url: URL, event: { body: string; headers: Record<string, string> }, dueAt: number): Promise<Answer> {
-  return new Promise((resolve) => {
-    const req = httpRequest(
-      url,
-      { method: "POST", agent, headers: { ...event.headers, "content-length": String(Buffer.byteLength(event.body)) }, timeout: REQUEST_TIMEOUT_MS },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (chunk: Buffer) => chunks.push(chunk));
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, ms: performance.now() - dueAt, body: Buffer.concat(chunks).toString("utf8") }));
-        res.on("error", () => resolve({ status: 0, ms: performance.now() - dueAt, body: "response error" }));
-      },
-    );
-    req.on("timeout", () => req.destroy(new Error("timeout")));
-    req.on("error", (error) => resolve({ status: 0, ms: performance.now() - dueAt, body: error.message }));
-    req.end(event.body);
-  });
-}
-
-/** Sends `events` at `rate` per second, open loop; answers every answer in order. */
-async function paced(agent: Agent, url: URL, events: { body: string; headers: Record<string, string> }[], rate: number): Promise<Answer[]> {
-  const started = performance.now();
-  const answers: Promise<Answer>[] = [];
-  for (let i = 0; i < events.length; i++) {
-    const dueAt = started + (i * 1000) / rate;
-    const wait = dueAt - performance.now();
-    if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
-    answers.push(post(agent, url, events[i]!, dueAt));
-  }
-  return Promise.all(answers);
 }
 
 export async function runWebhookBench(options: WebhookBenchOptions): Promise<{ rows: WebhookBenchRow[]; notes: string[] }> {
@@ -196,7 +158,7 @@ export async function runWebhookBench(options: WebhookBenchOptions): Promise<{ r
   }
   log(`webhooks: intake at ${base} (${target === "next" ? "next start" : "route handler in node:http"})`);
   const url = new URL(`${base}/projects/${data.projectId}/resources/${data.resourceId}/webhook`);
-  const agent = new Agent({ keepAlive: true, maxSockets: 256 });
+  const agent = new Agent({ keepAlive: true, maxSockets: 4 });
   options.onCleanup("webhook bench HTTP agent", async () => agent.destroy());
 
   // Events signed ahead (signing is the sender's cost, not the intake's); ids say which phase.
@@ -213,24 +175,34 @@ export async function runWebhookBench(options: WebhookBenchOptions): Promise<{ r
     throw new Error(`webhooks: the trial event answered ${trialAnswer.status}: ${trialAnswer.body.slice(0, 500)}\n${server.output()}`);
   }
 
-  log(`webhooks: warm-up, ${RATE}/s for ${options.warmupSeconds} s…`);
+  // The load comes from a process of its own that holds nothing but the events: this one's
+  // garbage collections (it holds the bench's database clients and data) delayed sends, and
+  // latency counts from when a send was due.
   const warmup = events("warmup", RATE * options.warmupSeconds);
-  await paced(agent, url, warmup, RATE);
   const measured = events("run", RATE * options.durationSeconds);
-  log(`webhooks: ${RATE} events/s for ${options.durationSeconds} s…`);
+  const work = mkdtempSync(path.join(tmpdir(), "switchboard-webhook-sender-"));
+  options.onCleanup("webhook sender files", async () => rmSync(work, { recursive: true, force: true }));
+  const job: SenderJob = { url: url.toString(), rate: RATE, warmup, measured };
+  writeFileSync(path.join(work, "job.json"), JSON.stringify(job));
+  log(`webhooks: warm-up, ${RATE}/s for ${options.warmupSeconds} s, then ${RATE} events/s for ${options.durationSeconds} s…`);
+  const sender = startProcess("webhook sender", process.execPath, ["--import", "tsx", path.join(root, "bench", "webhook-sender.ts"), path.join(work, "job.json"), path.join(work, "answers.json")], {
+    cwd: root,
+    env: process.env,
+  });
+  options.onCleanup("webhook sender", () => sender.stop());
+  const timeoutMs = (options.warmupSeconds + options.durationSeconds) * 1000 + options.startupTimeoutMs + REQUEST_TIMEOUT_MS;
+  await waitForLine(sender, /SENDER_MEASURING/, timeoutMs);
   const cpuBefore = options.cpuSeconds(server.child.pid);
   const postgresBefore = postgresCpuSeconds();
-  const senderBefore = process.cpuUsage();
-  const started = performance.now();
-  const answers = await paced(agent, url, measured, RATE);
-  const elapsedMs = performance.now() - started;
+  await waitForLine(sender, /SENDER_MEASURED/, timeoutMs);
   const cpuAfter = options.cpuSeconds(server.child.pid);
+  const postgresAfter = postgresCpuSeconds();
+  await sender.exited;
+  const { answers, elapsedMs, senderCpuMs } = JSON.parse(readFileSync(path.join(work, "answers.json"), "utf8")) as SenderResult;
   // BENCH_WEBHOOK_DUMP=<file>: every measured answer (when it was due, ms after the start; latency; status), one JSON line each.
   if (process.env.BENCH_WEBHOOK_DUMP) {
     writeFileSync(process.env.BENCH_WEBHOOK_DUMP, answers.map((answer, i) => JSON.stringify({ dueMs: (i * 1000) / RATE, ms: answer.ms, status: answer.status })).join("\n") + "\n");
   }
-  const postgresAfter = postgresCpuSeconds();
-  const sender = process.cpuUsage(senderBefore);
 
   // What the database holds for them: one event row and one run per event.
   const db = await getDb();
@@ -263,7 +235,7 @@ export async function runWebhookBench(options: WebhookBenchOptions): Promise<{ r
     ...(postgresBefore !== undefined && postgresAfter !== undefined
       ? { postgresCpuMsPerEvent: round(((postgresAfter - postgresBefore) * 1000) / measured.length) }
       : {}),
-    senderCpuMsPerEvent: round((sender.user + sender.system) / 1000 / measured.length),
+    senderCpuMsPerEvent: round(senderCpuMs / measured.length),
   };
   await server.stop();
 
@@ -272,9 +244,9 @@ export async function runWebhookBench(options: WebhookBenchOptions): Promise<{ r
       "its job queue is started but works nothing (SWITCHBOARD_WORKERS=0), so the runs' first jobs wait in pg-boss.",
     `webhooks: ${users.length} connected users in turn; each event a distinct webhook-id, signed ahead with the standardwebhooks package; ` +
       "one deployed workflow on task.created, so each event writes its row, one run and one pg-boss job in one transaction.",
-    `webhooks: open loop, ${RATE}/s: latency from when a request was due to the end of its answer; keep-alive connections (up to 256).`,
-    `webhooks: the bench process (sender), the server, TaskLab and PostgreSQL share this machine (${cpus().length} CPUs); ` +
-      "CPU ms/event: server = its process tree, PostgreSQL = every local postgres process (other databases' work included), sender = this process.",
+    `webhooks: open loop, ${RATE}/s from a sender process of its own (bench/webhook-sender.ts): latency from when a request was due to the end of its answer; keep-alive connections (up to 256).`,
+    `webhooks: the sender, the bench process, the server, TaskLab and PostgreSQL share this machine (${cpus().length} CPUs); ` +
+      "CPU ms/event: server = its process tree, PostgreSQL = every local postgres process (other databases' work included), sender = the sender process.",
     ...(non2xx.length ? [`webhooks: non-2xx e.g. ${non2xx.slice(0, 3).map((answer) => `${answer.status} ${answer.body.slice(0, 200)}`).join(" | ")}`] : []),
     ...(errors.length ? [`webhooks: errors e.g. ${errors.slice(0, 3).map((answer) => answer.body).join(" | ")}`] : []),
   ];
