@@ -104,17 +104,20 @@ export async function failRefresh({
       })
       .where(heldBy(connectionId, leaseId, credentialsVersion))
       .returning();
-    if (failed && invalidReason) {
-      await recordAuditEvent(tx, {
-        projectId: failed.projectId,
-        actor: { kind: "system" },
-        action: "connection.invalidated",
-        object: await connectionAuditObject(tx, failed),
-        changes: ["status"],
-      });
-      await onInvalid?.(tx, failed);
-    }
+    if (failed && invalidReason) await recordInvalidated(tx, failed, onInvalid);
   });
+}
+
+/** A connection Switchboard turned INVALID: recorded by the audit log as its own change, then `onInvalid`, in the same transaction. */
+async function recordInvalidated(tx: Transaction, connection: Connection, onInvalid?: (tx: Transaction, connection: Connection) => Promise<void>): Promise<void> {
+  await recordAuditEvent(tx, {
+    projectId: connection.projectId,
+    actor: { kind: "system" },
+    action: "connection.invalidated",
+    object: await connectionAuditObject(tx, connection),
+    changes: ["status"],
+  });
+  await onInvalid?.(tx, connection);
 }
 
 /**
@@ -153,14 +156,7 @@ export async function recordApiAnswer({
       .where(and(eq(connections.id, connection.id), eq(connections.status, "VALID")))
       .returning();
     if (!counted || counted.status !== "INVALID") return false;
-    await recordAuditEvent(tx, {
-      projectId: counted.projectId,
-      actor: { kind: "system" },
-      action: "connection.invalidated",
-      object: await connectionAuditObject(tx, counted),
-      changes: ["status"],
-    });
-    await onInvalid?.(tx, counted);
+    await recordInvalidated(tx, counted, onInvalid);
     return true;
   });
 }
