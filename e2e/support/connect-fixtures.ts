@@ -10,7 +10,7 @@ import { TASKLAB_DEFAULT_CLIENT } from "@/e2e/fixtures/tasklab";
 import { generateSigningKey } from "@/lib/auth/signing-keys";
 import { createResourceDraft, saveResourceStep } from "@/lib/resources/save-step";
 import { publishResourceDraft } from "@/lib/connections/test-and-publish";
-import { SYSTEM_ACTOR } from "@/lib/audit/audit-log";
+import { type AuditActor, SYSTEM_ACTOR } from "@/lib/audit/audit-log";
 
 export const ALLOWED_ORIGIN = "https://app.customer.test";
 
@@ -44,11 +44,11 @@ export async function publishedTaskLabResource(
   projectId: string,
   tasklab: Pick<TaskLab, "url">,
   kind: "user-oauth" | "user-oauth-no-profile" | "app-api-keys" | "app-oauth-refresh" | "app-oauth-client-credentials" = "user-oauth",
-  appRefreshToken = "",
+  { appRefreshToken = "", actor = SYSTEM_ACTOR }: { appRefreshToken?: string; /** Who the audit log says made it. */ actor?: AuditActor } = {},
 ) {
-  const { resourceId } = await createResourceDraft({ projectId, values: { name: `TaskLab ${randomUUID().slice(0, 8)}` }, actor: SYSTEM_ACTOR });
+  const { resourceId } = await createResourceDraft({ projectId, values: { name: `TaskLab ${randomUUID().slice(0, 8)}` }, actor });
   const save = async (step: "api-info" | "authorization" | "request-details", values: unknown) => {
-    await saveResourceStep({ projectId, resourceId, step, values, actor: SYSTEM_ACTOR });
+    await saveResourceStep({ projectId, resourceId, step, values, actor });
   };
   if (kind === "app-oauth-refresh" || kind === "app-oauth-client-credentials") {
     const grantType = kind === "app-oauth-refresh" ? "refresh_token" : "client_credentials";
@@ -91,6 +91,6 @@ export async function publishedTaskLabResource(
       appApiKeys: [{ name: "api_key", secret: true, value: "tl_key_123" }],
     });
   }
-  await publishResourceDraft({ projectId, resourceId, actor: SYSTEM_ACTOR });
+  await publishResourceDraft({ projectId, resourceId, actor });
   return resourceId;
 }

@@ -13,7 +13,7 @@ import { auditEvents, projects } from "@/db/schema";
 import { POST as enableWorkflowRoute } from "@/app/projects/[projectId]/sdk/workflows/[workflowId]/enable/route";
 import { DELETE as disconnectRoute, POST as connectRoute } from "@/app/projects/[projectId]/sdk/resources/[resourceId]/connect/route";
 import { startTaskLab, TASKLAB_DEFAULT_CLIENT, type TaskLab } from "@/e2e/fixtures/tasklab";
-import { signUserToken } from "@/e2e/support/connect-fixtures";
+import { publishedTaskLabResource, signUserToken } from "@/e2e/support/connect-fixtures";
 import { generateSecretKey } from "@/lib/auth/secret-keys";
 import { generateSigningKey } from "@/lib/auth/signing-keys";
 import { requestThroughResource } from "@/lib/connections/request";
@@ -58,25 +58,7 @@ async function wholeAuditTable(): Promise<string> {
 const blankAuth = { token: "", username: "", password: "", name: "", value: "", custom: [] };
 
 /** The wizard, step by step, as a team member saves it: a User-Level OAuth resource for TaskLab. */
-async function publishedResource(projectId: string, actor: AuditActor) {
-  const { resourceId } = await createResourceDraft({ projectId, values: { name: `TaskLab ${randomUUID().slice(0, 8)}` }, actor });
-  const save = (step: "api-info" | "authorization" | "request-details", values: unknown) => saveResourceStep({ projectId, resourceId, step, values, actor });
-  await save("api-info", { level: "user", authType: "oauth2", grantType: "refresh_token" });
-  await save("authorization", {
-    accessTokenUrl: `${tasklab.url}/oauth/token`,
-    clientId: TASKLAB_DEFAULT_CLIENT.clientId,
-    clientSecret: TASKLAB_DEFAULT_CLIENT.clientSecret,
-    includeClientCredentials: true,
-    requiredInputs: [],
-  });
-  await save("request-details", {
-    baseUrl: `${tasklab.url}/api`,
-    authentication: { ...blankAuth, preset: "bearer", token: "{{credentials.access_token}}" },
-    userProfile: { source: "none", method: "GET", path: "", fields: "", claimPath: "" },
-  });
-  await publishResourceDraft({ projectId, resourceId, actor });
-  return resourceId;
-}
+const publishedResource = (projectId: string, actor: AuditActor) => publishedTaskLabResource(projectId, tasklab, "user-oauth-no-profile", { actor });
 
 describe("what is recorded", () => {
   it("records a resource saved step by step and published, by the team member, with the fields each step changed", async () => {

@@ -212,7 +212,7 @@ describe("App-Level OAuth tokens", () => {
     ["refresh token", "app-oauth-refresh", "refresh_token"],
     ["client credentials", "app-oauth-client-credentials", "client_credentials"],
   ] as const)("are fetched once for concurrent requests and cached for the next ones (%s)", async (_name, kind, grantType) => {
-    const id = await publishedTaskLabResource(projectId, tasklab, kind, tasklab.issueTokens().refreshToken);
+    const id = await publishedTaskLabResource(projectId, tasklab, kind, { appRefreshToken: tasklab.issueTokens().refreshToken });
     tasklab.reset();
     const first = await Promise.all(Array.from({ length: 20 }, () => app(id)));
     expect(first.map((response) => response.status)).toEqual(Array(20).fill(200));

@@ -71,7 +71,7 @@ describe("an App-Level refresh-token grant has one home", () => {
 
   it("shares the live grant between the request API and test requests after Finish: no reuse, no revoked grant", async () => {
     const tasklab = lab();
-    const resourceId = await publishedTaskLabResource(projectId, tasklab, "app-oauth-refresh", tasklab.issueTokens().refreshToken);
+    const resourceId = await publishedTaskLabResource(projectId, tasklab, "app-oauth-refresh", { appRefreshToken: tasklab.issueTokens().refreshToken });
     tasklab.reset();
     const viaApi = async () => {
       await wait(1100);
