@@ -1,11 +1,10 @@
 import type { Metadata } from "next";
 import Form from "next/form";
-import Link from "next/link";
 import { notFound } from "next/navigation";
 import { z } from "zod";
-import { Button } from "@/components/ui/button";
 import { FormField } from "@/components/ui/form-field";
 import { Input } from "@/components/ui/input";
+import { FilterActions, KeysetPager } from "@/components/ui/list-navigation";
 import { Select } from "@/components/ui/select";
 import { UtcTime } from "@/components/ui/utc-time";
 import {
@@ -86,14 +85,7 @@ export default async function AuditLogPage({ params, searchParams }: { params: P
             <Input name="to" type="date" defaultValue={text(query.to)} />
           </FormField>
         </div>
-        <Button type="submit" variant="secondary">
-          Filter
-        </Button>
-        {filtered && (
-          <Link href={base} className="px-2 py-2 text-sm text-indigo-700 hover:underline">
-            Clear filters
-          </Link>
-        )}
+        <FilterActions filtered={filtered} clearHref={base} />
       </Form>
       <p className="text-xs text-slate-500">
         Actor matches an email, a Secret Key&apos;s name, a Connected User&apos;s ID or System; Object name matches any part of
@@ -143,20 +135,12 @@ export default async function AuditLogPage({ params, searchParams }: { params: P
         </div>
       )}
 
-      {(page.next || before) && (
-        <nav aria-label="Pages of audit events" className="flex gap-4 text-sm">
-          {before && (
-            <Link href={auditLogHref(base, shown)} className="text-indigo-700 hover:underline">
-              Newest events
-            </Link>
-          )}
-          {page.next && (
-            <Link href={auditLogHref(base, { ...shown, before: page.next })} className="text-indigo-700 hover:underline">
-              Older events
-            </Link>
-          )}
-        </nav>
-      )}
+      <KeysetPager
+        label="Pages of audit events"
+        noun="events"
+        newestHref={before ? auditLogHref(base, shown) : undefined}
+        olderHref={page.next ? auditLogHref(base, { ...shown, before: page.next }) : undefined}
+      />
     </div>
   );
 }

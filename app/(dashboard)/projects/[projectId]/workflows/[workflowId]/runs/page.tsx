@@ -2,9 +2,9 @@ import type { Metadata } from "next";
 import Form from "next/form";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { Button } from "@/components/ui/button";
 import { FormField } from "@/components/ui/form-field";
 import { Input } from "@/components/ui/input";
+import { FilterActions, KeysetPager } from "@/components/ui/list-navigation";
 import { Select } from "@/components/ui/select";
 import { RunAutoRefresh } from "@/components/workflows/run-auto-refresh";
 import { RunStatusBadge } from "@/components/workflows/run-status-badge";
@@ -71,14 +71,7 @@ export default async function WorkflowRunsPage({ params, searchParams }: { param
             <Input key={userId ?? ""} name="userId" type="search" defaultValue={userId ?? ""} autoComplete="off" maxLength={MAX_USER_ID_LENGTH} spellCheck={false} />
           </FormField>
         </div>
-        <Button type="submit" variant="secondary">
-          Filter
-        </Button>
-        {filtered && (
-          <Link href={base} className="px-2 py-2 text-sm text-indigo-700 hover:underline">
-            Clear filters
-          </Link>
-        )}
+        <FilterActions filtered={filtered} clearHref={base} />
       </Form>
 
       {anyActive && <RunAutoRefresh note="Some runs are in progress: this list refreshes every 2 s." />}
@@ -139,20 +132,12 @@ export default async function WorkflowRunsPage({ params, searchParams }: { param
         </div>
       )}
 
-      {(page.next || before) && (
-        <nav aria-label="Pages of runs" className="flex gap-4 text-sm">
-          {before && (
-            <Link href={runsListHref(base, { status, userId })} className="text-indigo-700 hover:underline">
-              Newest runs
-            </Link>
-          )}
-          {page.next && (
-            <Link href={runsListHref(base, { status, userId, before: page.next })} className="text-indigo-700 hover:underline">
-              Older runs
-            </Link>
-          )}
-        </nav>
-      )}
+      <KeysetPager
+        label="Pages of runs"
+        noun="runs"
+        newestHref={before ? runsListHref(base, { status, userId }) : undefined}
+        olderHref={page.next ? runsListHref(base, { status, userId, before: page.next }) : undefined}
+      />
     </div>
   );
 }
