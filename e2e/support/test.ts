@@ -94,6 +94,9 @@ class AccessibilityScanner {
       if (url.origin !== this.origin || this.scanned.has(scanKey(url))) return;
       key = scanKey(url);
       this.scanned.add(key);
+      // A client-side navigation (Sign out → /sign-in) reaches "load" before Next.js sets the new
+      // page's <title>: scanned in between, every page lacked one. A page without a title still fails.
+      await page.waitForFunction(() => document.title !== "", undefined, { timeout: 2000 }).catch(() => undefined);
       // Legacy mode runs axe.run in the page itself; the default runs axe.finishRun in a blank
       // page it opens in the test's context. The app has no iframes for the default to reach.
       const results = await new AxeBuilder({ page }).setLegacyMode().options({ resultTypes: ["violations"] }).analyze();
