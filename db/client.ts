@@ -118,6 +118,11 @@ export function rowsOf<T>(result: unknown): T[] {
   return Array.isArray(result) ? (result as T[]) : (result as { rows: T[] }).rows;
 }
 
+/** A json or jsonb value read through a raw `db.execute(sql…)`: PGlite hands it over parsed, postgres.js as text. */
+export function parseJsonb<T>(value: unknown): T {
+  return (typeof value === "string" ? JSON.parse(value) : value) as T;
+}
+
 export async function getDb(): Promise<Database> {
   return (await getDatabase()).db;
 }

@@ -1,6 +1,6 @@
 import "server-only";
 import { sql } from "drizzle-orm";
-import { getDb, rowsOf } from "../client";
+import { getDb, parseJsonb, rowsOf } from "../client";
 import { countInWindow } from "./rate-limits";
 
 /** What the Connect API needs of a project, read in one statement (one snapshot) with its revision. */
@@ -35,15 +35,14 @@ export async function getProjectSdkRow({ projectId }: { projectId: string }): Pr
       from projects p where p.id = ${projectId}`),
   );
   if (!row) return undefined;
-  const json = <T>(value: T | string): T => (typeof value === "string" ? (JSON.parse(value) as T) : value);
   return {
     id: row.id,
     revision: Number(row.revision),
-    allowedOrigins: json(row.allowed_origins),
+    allowedOrigins: parseJsonb(row.allowed_origins),
     allowPrivateNetwork: row.allow_private_network,
     secretKeyRateLimit: row.secret_key_rate_limit,
-    signingKeys: json(row.signing_keys),
-    secretKeys: json(row.secret_keys),
+    signingKeys: parseJsonb(row.signing_keys),
+    secretKeys: parseJsonb(row.secret_keys),
   };
 }
 

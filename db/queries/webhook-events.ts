@@ -1,7 +1,7 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { and, desc, eq, gte, inArray, lt, sql } from "drizzle-orm";
-import { getDb, rowsOf } from "../client";
+import { getDb, parseJsonb, rowsOf } from "../client";
 import { type AuditActor, recordAuditEvent } from "./audit-events";
 import {
   resourceSecrets,
@@ -126,7 +126,7 @@ export async function matchWebhookUser({
          where s.workflow_id = any(${`{${workflowIds.join(",")}}`}::uuid[])) as user_settings`),
   );
   if (!row || row.revision === null) return undefined;
-  const settings = typeof row.user_settings === "string" ? (JSON.parse(row.user_settings) as Record<string, boolean>) : (row.user_settings ?? {});
+  const settings = parseJsonb<Record<string, boolean> | null>(row.user_settings) ?? {};
   return { revision: Number(row.revision), userId: row.user_id ?? undefined, userSettings: new Map(Object.entries(settings)) };
 }
 

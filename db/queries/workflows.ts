@@ -1,16 +1,11 @@
 import "server-only";
 import { and, asc, desc, eq, isNotNull, sql } from "drizzle-orm";
-import { getDb } from "../client";
+import { getDb, parseJsonb } from "../client";
 import { resources, workflowUserSettings, workflowVersions, workflows, type AuditChanges, type Workflow, type WorkflowVersion } from "../schema";
 import { type AuditActor, recordAuditEvent } from "./audit-events";
 import type { StoredTrigger, StoredWorkflowDefinition } from "../workflow-definition";
 
 const jsonb = (value: unknown) => sql`${JSON.stringify(value)}::jsonb`;
-
-/** A jsonb column read through `sql`: drivers hand it over parsed, or as text. */
-function parseJsonb<T>(value: unknown): T | null {
-  return (typeof value === "string" ? JSON.parse(value) : value) as T | null;
-}
 
 const workflowObject = (row: { id: string; name: string }) => ({ type: "workflow", id: row.id, name: row.name });
 
@@ -55,7 +50,7 @@ export async function listWorkflows({ projectId }: { projectId: string }) {
     .select({
       id: workflows.id,
       name: workflows.name,
-      trigger: sql<StoredTrigger | null>`nullif(${triggerInForce}, 'null'::jsonb)`.mapWith(parseJsonb<StoredTrigger>),
+      trigger: sql<StoredTrigger | null>`nullif(${triggerInForce}, 'null'::jsonb)`.mapWith(parseJsonb<StoredTrigger | null>),
       triggerResourceName: resources.name,
       deployedVersion: workflows.deployedVersion,
       draftChangedAt: workflows.draftChangedAt,
@@ -335,7 +330,7 @@ export async function listWorkflowResources({ projectId }: { projectId: string }
       id: resources.id,
       name: resources.name,
       published: resources.published,
-      webhookEventTypes: sql<string[] | null>`${resources.webhook} -> 'eventTypes'`.mapWith(parseJsonb<string[]>),
+      webhookEventTypes: sql<string[] | null>`${resources.webhook} -> 'eventTypes'`.mapWith(parseJsonb<string[] | null>),
       webhookSample: resources.webhookSample,
     })
     .from(resources)
