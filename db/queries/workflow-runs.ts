@@ -1,6 +1,6 @@
 import "server-only";
 import { and, desc, eq, inArray, isNotNull, lt, sql } from "drizzle-orm";
-import { getDb, preparedStatement, rowsOf, type Database } from "../client";
+import { getDb, parseJsonb, preparedStatement, type Database } from "../client";
 import {
   connections,
   workflowRuns,
@@ -8,13 +8,14 @@ import {
   workflows,
   workflowUserSettings,
   workflowVersions,
+  type Connection,
   type Workflow,
   type WorkflowRun,
   type WorkflowRunStatus,
   type WorkflowRunStep,
   type WorkflowVersion,
 } from "../schema";
-import type { StoredRunTrigger } from "../workflow-definition";
+import type { StoredRunTrigger, StoredStepAttempt, StoredWorkflowDefinition } from "../workflow-definition";
 
 /** A transaction, for writes that enqueue jobs in the same commit. */
 export type Transaction = Parameters<Parameters<Database["transaction"]>[0]>[0];
@@ -158,17 +159,6 @@ export async function createRuns({ runs, enqueue }: { runs: NewRun[]; enqueue: (
   });
 }
 
-/** A run with the definition it runs (its recorded version). */
-export async function getRunForExecution({ runId }: { runId: string }): Promise<{ run: WorkflowRun; version: WorkflowVersion } | undefined> {
-  const db = await getDb();
-  const [row] = await db
-    .select({ run: workflowRuns, version: workflowVersions })
-    .from(workflowRuns)
-    .innerJoin(workflowVersions, and(eq(workflowVersions.workflowId, workflowRuns.workflowId), eq(workflowVersions.version, workflowRuns.version)))
-    .where(eq(workflowRuns.id, runId));
-  return row;
-}
-
 export async function getRun({ projectId, runId }: { projectId: string; runId: string }): Promise<WorkflowRun | undefined> {
   const db = await getDb();
   const [row] = await db
@@ -183,44 +173,101 @@ export async function listRunSteps({ runId }: { runId: string }): Promise<Workfl
   return db.select().from(workflowRunSteps).where(eq(workflowRunSteps.runId, runId)).orderBy(workflowRunSteps.position);
 }
 
+/** What a step's job works with, read as its attempt starts. */
+export interface StartedStepAttempt {
+  run: Pick<WorkflowRun, "id" | "projectId" | "userId" | "trigger">;
+  /** The definition the run runs (its recorded version). */
+  definition: StoredWorkflowDefinition;
+  /** The steps before this one, in order (they are settled). */
+  done: Pick<WorkflowRunStep, "stepKey" | "output">[];
+  /** The step's attempts, the one starting now last. */
+  attempts: StoredStepAttempt[];
+  /** The project's configuration revision, read with the rest. */
+  revision: number;
+  /** The run's user's connection to the first Request step's resource (its profile is a variable), when there is one. */
+  connection: Connection | undefined;
+}
+
+const preparedStepAttempt = preparedStatement((db) => {
+  const runId = sql.placeholder("runId");
+  const position = sql`${sql.placeholder("position")}::int`;
+  // The CTEs' columns are named apart from the joined connection's: drizzle refers to them unqualified.
+  const run = db
+    .$with("run", {
+      projectId: sql<string>`run_project_id`.as("run_project_id"),
+      userId: sql<string | null>`run_user_id`.as("run_user_id"),
+      trigger: sql<StoredRunTrigger>`run_trigger`.mapWith(parseJsonb<StoredRunTrigger>).as("run_trigger"),
+      definition: sql<StoredWorkflowDefinition>`run_definition`.mapWith(parseJsonb<StoredWorkflowDefinition>).as("run_definition"),
+      profileResourceId: sql<string | null>`profile_resource_id`.as("profile_resource_id"),
+    })
+    .as(sql`
+      update workflow_runs r set status = 'running', started_at = coalesce(r.started_at, now())
+      from workflow_versions v
+      where r.id = ${runId} and r.status in ('queued', 'running')
+        and v.workflow_id = r.workflow_id and v.version = r.version and jsonb_array_length(v.definition -> 'steps') > ${position}
+      returning r.project_id as run_project_id, r.user_id as run_user_id, r.trigger as run_trigger, v.definition as run_definition,
+        (jsonb_path_query_first(v.definition, '$.steps[*] ? (@.type == "request").resourceId') #>> '{}')::uuid as profile_resource_id`);
+  const attempt = sql`jsonb_build_array(jsonb_build_object('startedAt', ${sql.placeholder("attemptStartedAt")}::text, 'durationMs', 0))`;
+  const step = db.$with("step", { attempts: sql<StoredStepAttempt[]>`step_attempts`.mapWith(parseJsonb<StoredStepAttempt[]>).as("step_attempts") }).as(sql`
+    insert into workflow_run_steps (run_id, position, step_key, status, started_at, attempts)
+    select ${runId}, ${position}, run.run_definition -> 'steps' -> ${position} ->> 'key', 'running', now(), ${attempt} from run
+    on conflict (run_id, position) do update
+      set status = 'running', error = null, attempts = workflow_run_steps.attempts || excluded.attempts, finished_at = null
+    returning attempts as step_attempts`);
+  return db
+    .with(run, step)
+    .select({
+      projectId: run.projectId,
+      userId: run.userId,
+      trigger: run.trigger,
+      definition: run.definition,
+      attempts: step.attempts,
+      revision: sql<string>`(select p.config_revision::text from projects p where p.id = ${run.projectId})`,
+      done: sql<StartedStepAttempt["done"]>`(
+        select coalesce(jsonb_agg(jsonb_build_object('stepKey', s.step_key, 'output', s.output) order by s.position), '[]'::jsonb)
+        from workflow_run_steps s where s.run_id = ${runId} and s.position < ${position})`.mapWith(parseJsonb<StartedStepAttempt["done"]>),
+      connection: connections,
+    })
+    .from(run)
+    .crossJoin(step)
+    .leftJoin(
+      connections,
+      and(eq(connections.projectId, run.projectId), eq(connections.resourceId, run.profileResourceId), eq(connections.kind, "user"), eq(connections.userId, run.userId)),
+    )
+    .prepare("start_step_attempt");
+});
+
 /**
- * Marks a queued run running and its step running, counting the attempt that starts, in one
- * statement; undefined when the run is over (cancelled, say). Answers the step's attempts.
+ * Starts an attempt at step `position` of a run, in one statement: marks the run running (when
+ * it is queued or running) and the step running with the attempt counted, and reads what the job
+ * needs. Undefined when the run is over (cancelled, say) or its version has no such step.
  */
-export async function startStep({
+export async function startStepAttempt({
   runId,
   position,
-  stepKey,
   attemptStartedAt,
 }: {
   runId: string;
   position: number;
-  stepKey: string;
   attemptStartedAt: string;
-}): Promise<Pick<WorkflowRunStep, "attempts"> | undefined> {
-  const db = await getDb();
-  const attempt = sql`jsonb_build_array(jsonb_build_object('startedAt', ${attemptStartedAt}::text, 'durationMs', 0))`;
-  const [step] = rowsOf<{ attempts: WorkflowRunStep["attempts"] | string }>(
-    await db.execute(sql`
-      with run as (
-        update workflow_runs set status = 'running', started_at = coalesce(started_at, now())
-        where id = ${runId} and status in ('queued', 'running')
-        returning id
-      )
-      insert into workflow_run_steps (run_id, position, step_key, status, started_at, attempts)
-      select run.id, ${position}, ${stepKey}, 'running', now(), ${attempt} from run
-      on conflict (run_id, position) do update
-        set status = 'running', error = null, attempts = workflow_run_steps.attempts || excluded.attempts, finished_at = null
-      returning attempts`),
-  );
-  if (!step) return undefined;
-  return { attempts: typeof step.attempts === "string" ? (JSON.parse(step.attempts) as WorkflowRunStep["attempts"]) : step.attempts };
+}): Promise<StartedStepAttempt | undefined> {
+  const [row] = await preparedStepAttempt(await getDb()).execute({ runId, position, attemptStartedAt });
+  if (!row) return undefined;
+  return {
+    run: { id: runId, projectId: row.projectId, userId: row.userId, trigger: row.trigger },
+    definition: row.definition,
+    done: row.done,
+    attempts: row.attempts,
+    revision: Number(row.revision),
+    connection: row.connection ?? undefined,
+  };
 }
 
 /**
- * Records how a step's attempt ended and what the run does next, in one transaction with
- * `enqueue` (the next job): the step's fields, the run's status when it ends here. Answers
- * whether `run`'s status was written (false when none was given or the run had already ended).
+ * Records how a step's attempt ended and what the run does next: the step's fields and the
+ * run's status when it ends here, in one statement; with `enqueue` (the next job) or
+ * `onRunEnded`, in one transaction with them. Answers whether `run`'s status was written (false
+ * when none was given or the run had already ended).
  */
 export async function finishStep({
   runId,
@@ -238,26 +285,34 @@ export async function finishStep({
   /** Runs in the same transaction when `run` ended the run (it had not ended before). */
   onRunEnded?: (tx: Transaction, run: WorkflowRun) => Promise<void>;
 }): Promise<boolean> {
-  const db = await getDb();
-  return db.transaction(async (tx) => {
-    const { finished, ...fields } = step;
-    await tx
+  const { finished, ...fields } = step;
+  const ends = run !== undefined && run.status !== "queued" && run.status !== "running";
+  const write = async (client: Database | Transaction): Promise<WorkflowRun | undefined> => {
+    const stepUpdate = client
       .update(workflowRunSteps)
       .set({ ...fields, ...(finished ? { finishedAt: new Date() } : {}) })
       .where(and(eq(workflowRunSteps.runId, runId), eq(workflowRunSteps.position, position)));
-    let written = false;
-    if (run) {
-      const ends = run.status !== "queued" && run.status !== "running";
-      const [updated] = await tx
-        .update(workflowRuns)
-        .set({ status: run.status, error: run.error ?? null, ...(ends ? { finishedAt: new Date() } : {}) })
-        .where(and(eq(workflowRuns.id, runId), inArray(workflowRuns.status, ["queued", "running"])))
-        .returning();
-      written = updated !== undefined;
-      if (updated && ends) await onRunEnded?.(tx, updated);
+    if (!run) {
+      await stepUpdate;
+      return undefined;
     }
+    // The step's update rides along as a data-modifying CTE: PostgreSQL runs it whatever the run's update finds.
+    const finishedStep = client.$with("finished_step", {}).as(stepUpdate.getSQL());
+    const [updated] = await client
+      .with(finishedStep)
+      .update(workflowRuns)
+      .set({ status: run.status, error: run.error ?? null, ...(ends ? { finishedAt: new Date() } : {}) })
+      .where(and(eq(workflowRuns.id, runId), inArray(workflowRuns.status, ["queued", "running"])))
+      .returning();
+    return updated;
+  };
+  const db = await getDb();
+  if (!enqueue && !onRunEnded) return (await write(db)) !== undefined;
+  return db.transaction(async (tx) => {
+    const updated = await write(tx);
+    if (updated && ends) await onRunEnded?.(tx, updated);
     if (enqueue) await enqueue(tx);
-    return written;
+    return updated !== undefined;
   });
 }
 

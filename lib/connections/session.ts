@@ -28,7 +28,8 @@ export interface SessionResult {
  * - `pending`: credentials a user is connecting with, not stored yet (the User Profile at connect).
  */
 export type SessionTarget =
-  | { kind: "user"; userId: string }
+  /** `connection`: the user's connection to this resource, when the caller has just read it (a workflow step: for its profile). */
+  | { kind: "user"; userId: string; connection?: Connection }
   | { kind: "app" }
   | { kind: "test" }
   | { kind: "pending"; values: ConnectionCredentials };
@@ -137,7 +138,10 @@ async function credentialHolder(
   }
   if (target.kind === "app") throw new AppError("resource_not_found");
   if (target.kind === "user") {
-    const connection = await getUserConnection({ projectId: resource.projectId, resourceId: resource.id, userId: target.userId });
+    const connection =
+      target.connection?.resourceId === resource.id && target.connection.userId === target.userId
+        ? target.connection
+        : await getUserConnection({ projectId: resource.projectId, resourceId: resource.id, userId: target.userId });
     if (!connection) throw new AppError("connection_not_found");
     return rowHolder(connection, grant);
   }

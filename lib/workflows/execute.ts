@@ -1,8 +1,7 @@
-import { getUserConnection } from "@/db/queries/connections";
+import type { Connection } from "@/db/schema";
 import { getResource } from "@/db/queries/resources";
-import { finishStep, getRunForExecution, listRunSteps, startStep } from "@/db/queries/workflow-runs";
+import { finishStep, type StartedStepAttempt, startStepAttempt } from "@/db/queries/workflow-runs";
 import { getWorkflow, saveLastTestOutputs } from "@/db/queries/workflows";
-import type { WorkflowRun, WorkflowRunStep } from "@/db/schema";
 import type { StoredStep, StoredStepAttempt } from "@/db/workflow-definition";
 import { stepRetryBaseMs } from "@/lib/config/env";
 import { outboundPolicy } from "@/lib/connections/request";
@@ -11,7 +10,7 @@ import { AppError } from "@/lib/errors";
 import { notifyRunFailed } from "@/lib/notifications/events";
 import type { OutboundPolicy } from "@/lib/http/client";
 import { countFinishedRun } from "@/lib/metrics/registry";
-import { currentProjectState } from "@/lib/projects/sdk-state";
+import { projectStateAt } from "@/lib/projects/sdk-state";
 import { publishedResourceAt } from "@/lib/resources/runtime";
 import { TemplateError } from "@/lib/resources/template";
 import { enqueueStep, type StepJob } from "./engine";
@@ -158,19 +157,10 @@ export function retryDelayMs(attempt: number, retryAfterMs: number | undefined):
   return Math.round(exponential * (0.5 + Math.random() * 0.5));
 }
 
-function firstUserLevelResource(steps: readonly StoredStep[]): string | undefined {
-  return steps.find((step): step is RequestStep => step.type === "request")?.resourceId;
-}
-
-/** The variables of a run: its trigger's input, its user and the outputs of the steps done. */
-async function runContext(run: WorkflowRun, steps: readonly StoredStep[], done: readonly WorkflowRunStep[]): Promise<RunContext> {
-  let profile: Record<string, unknown> = {};
-  const resourceId = firstUserLevelResource(steps);
-  if (run.userId && resourceId) {
-    profile = (await getUserConnection({ projectId: run.projectId, resourceId, userId: run.userId }))?.profile ?? {};
-  }
+/** The variables of a run: its trigger's input, its user (with the profile of their connection to the first Request step's resource) and the outputs of the steps done. */
+function runContext(run: StartedStepAttempt["run"], connection: Connection | undefined, done: StartedStepAttempt["done"]): RunContext {
   const outputs = Object.fromEntries(done.filter((step) => step.output).map((step) => [step.stepKey, step.output]));
-  return { trigger: run.trigger.input, user: { id: run.userId, profile }, steps: outputs };
+  return { trigger: run.trigger.input, user: { id: run.userId, profile: connection?.profile ?? {} }, steps: outputs };
 }
 
 function attemptRecord(startedAt: string, outcome: RequestOutcome, durationMs: number): StoredStepAttempt {
@@ -196,18 +186,13 @@ async function finishRunStep(args: Parameters<typeof finishStep>[0]): Promise<vo
  * whatever the step ends with, and the job for what comes next, are written in one transaction.
  */
 export async function executeStepJob({ runId, position }: StepJob): Promise<void> {
-  // The run and its steps so far are read together (the steps before this one are settled).
-  const [loaded, stepRows] = await Promise.all([getRunForExecution({ runId }), listRunSteps({ runId })]);
-  if (!loaded) return;
-  const { run, version } = loaded;
-  const steps = version.definition.steps;
-  const step = steps[position];
-  if (!step) return;
   const attemptStartedAt = new Date().toISOString();
-  const started = await startStep({ runId, position, stepKey: step.key, attemptStartedAt });
+  const started = await startStepAttempt({ runId, position, attemptStartedAt });
   if (!started) return; // cancelled, or already over
-  const done = stepRows.filter((row) => row.position < position);
-  const context = await runContext(run, steps, done);
+  const { run, definition, done, connection } = started;
+  const steps = definition.steps;
+  const step = steps[position]!;
+  const context = runContext(run, connection, done);
   // Attempts before this one that never ended: their worker stopped (a crash, a deploy).
   const attempts = started.attempts.map((attempt, index) =>
     index < started.attempts.length - 1 && attempt.durationMs === 0 && attempt.status === undefined && !attempt.error
@@ -253,13 +238,17 @@ export async function executeStepJob({ runId, position }: StepJob): Promise<void
   }
 
   const clock = performance.now();
-  const state = await currentProjectState(run.projectId);
+  const state = await projectStateAt(run.projectId, started.revision);
   const outcome = state
     ? await tryRequestStep({
         step,
         context,
         projectId: run.projectId,
-        target: (level) => (level === "app" ? { kind: "app" } : { kind: "user", userId: run.userId ?? "" }),
+        target: (level) =>
+          level === "app"
+            ? { kind: "app" }
+            : // A step on the first Request step's resource sends with the connection read as the attempt started.
+              { kind: "user", userId: run.userId ?? "", ...(connection?.resourceId === step.resourceId ? { connection } : {}) },
         policy: outboundPolicy(state.project),
         revision: state.revision,
         idempotencyKey: `${runId}:${step.key}`,

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { eq, inArray, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "@/db/client";
+import { getUserConnection } from "@/db/queries/connections";
 import { createRuns, type NewRun } from "@/db/queries/workflow-runs";
 import { setUserWorkflowEnabled } from "@/db/queries/workflows";
 import { workflowRuns, workflowRunSteps } from "@/db/schema";
@@ -182,6 +183,25 @@ describe("Request step retries", () => {
     expect(detail.steps[0]!.attempts).toEqual([expect.objectContaining({ error: expect.stringMatching(/^reconnect_needed: /) })]);
     expect(seen(`/api/flaky/${key}`)).toEqual([]);
     expect(tasklab.tokenRequests.length).toBe(tokenRequests);
+  });
+});
+
+describe("a run's variables", () => {
+  it("renders the user's profile from the first Request step's resource, in that step and in a later one on another resource", async () => {
+    const profiled = await publishedTaskLabResource(projectId, tasklab, "user-oauth");
+    const userId = await connectedUser(projectId, profiled, tasklab);
+    await connectedUser(projectId, resourceId, tasklab, userId);
+    const profileId = (await getUserConnection({ projectId, resourceId: profiled, userId }))?.profile?.id;
+    expect(profileId).toEqual(expect.any(String));
+    const key = unique("profile");
+    const { eventName } = await onEvent([
+      requestStep(profiled, "first", "GET", `/flaky/${key}-{{user.profile.id}}-{{trigger.payload.n}}`),
+      requestStep(resourceId, "second", "GET", `/flaky/{{steps.first.body.key}}-{{user.profile.id}}`),
+    ]);
+    const detail = await finished(await runFor(userId, eventName, { n: 7 }));
+
+    expect(detail.run.status).toBe("succeeded");
+    expect(detail.steps.map((step) => (step.output?.body as { key?: string } | undefined)?.key)).toEqual([`${key}-${profileId}-7`, `${key}-${profileId}-7-${profileId}`]);
   });
 });
 
