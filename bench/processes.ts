@@ -132,6 +132,30 @@ export async function waitForHttpOk(managed: Managed, url: string, timeoutMs: nu
   throw new Error(`${url} did not answer 200 within ${timeoutMs / 1000} s (last: ${last}).\n${managed.output()}`);
 }
 
+/** User+system CPU seconds of every process named `postgres` on this machine (Linux /proc), undefined when there is none to read. */
+export function postgresCpuSeconds(): number | undefined {
+  let ticks = 0;
+  let found = false;
+  let entries: string[];
+  try {
+    entries = readdirSync("/proc").filter((name) => /^\d+$/.test(name));
+  } catch {
+    return undefined;
+  }
+  for (const pid of entries) {
+    try {
+      const text = readFileSync(`/proc/${pid}/stat`, "utf8");
+      if (text.slice(text.indexOf("(") + 1, text.lastIndexOf(")")) !== "postgres") continue;
+      const fields = text.slice(text.lastIndexOf(")") + 2).split(" ");
+      ticks += Number(fields[11]) + Number(fields[12]);
+      found = true;
+    } catch {
+      // ended meanwhile
+    }
+  }
+  return found ? ticks / 100 : undefined;
+}
+
 /**
  * CPU seconds (user + system) used so far by a process and its descendants, from /proc
  * (Linux); undefined where /proc cannot be read.

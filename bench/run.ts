@@ -7,9 +7,9 @@
 //       (BENCH_REQUEST_USERS, default 200 and 20,000);
 //   the ceiling: GET /api/health of the same build (a route handler doing one query); every
 //       Switchboard row is printed as a ratio to it and to its floor, with the goals met or not;
-//   workflows: runs/s and trigger-to-finish latency of a one-step workflow (App Event → TaskLab
-//       Request) with 1 and 2 `npm run worker` processes, beside pg-boss's own no-op jobs
-//       (bench/workflows.ts);
+//   workflows: runs/s working a backlog, and trigger-to-finish latency, of a one-step workflow
+//       (App Event → TaskLab Request) with 1 and 2 `npm run worker` processes, beside pg-boss's
+//       own no-op jobs (bench/workflows.ts);
 //   webhooks: POST /projects/:p/resources/:r/webhook at 200 signed events/s, p50/p99 latency and
 //       errors, against `next start` when a build has the route, else the route handler in a
 //       node:http server (bench/webhooks.ts; goal p99 < 20 ms).
@@ -21,6 +21,7 @@
 // writes /tmp/switchboard-bench.json.
 // BENCH_DURATION, BENCH_WARMUP (seconds) and BENCH_CONNECTIONS change the API load (default 10, 2, 10).
 // BENCH_API_PROFILE=<dir> writes a V8 CPU profile of the api section's `next start` there (webhooks: BENCH_WEBHOOK_PROFILE with BENCH_WEBHOOK_TARGET=node).
+// BENCH_WORKFLOW_BACKLOG (default 2000) is how many runs and no-op jobs each workflows backlog holds.
 import { randomBytes } from "node:crypto";
 import { existsSync, writeFileSync } from "node:fs";
 import { register } from "node:module";
@@ -562,19 +563,18 @@ async function workflowsSection({ databaseUrl, tasklab, setup, data, report, fai
   console.log("");
   console.log(
     table([
-      ["workflows", "workers", "burst", "per s", "burst p50 ms", "burst p99 ms", "paced /s", "paced p50 ms", "paced p99 ms", "failed", "worker CPU s"],
+      ["workflows", "workers", "backlog", "per s", "worker CPU ms", "PostgreSQL CPU ms", "paced /s", "paced p50 ms", "paced p99 ms", "failed"],
       ...rows.map((row) => [
         row.name,
         String(row.workers),
-        String(row.burst),
+        String(row.backlog),
         fixed(row.perSecond),
-        fixed(row.burstP50Ms, 0),
-        fixed(row.burstP99Ms, 0),
+        row.workerCpuMs === undefined ? "n/a" : fixed(row.workerCpuMs, 2),
+        row.postgresCpuMs === undefined ? "n/a" : fixed(row.postgresCpuMs, 2),
         String(row.pacedRate),
         fixed(row.pacedP50Ms, 0),
         fixed(row.pacedP99Ms, 0),
         String(row.failed),
-        row.workerCpuSeconds === undefined ? "n/a" : fixed(row.workerCpuSeconds, 2),
       ]),
     ]),
   );

@@ -15,7 +15,7 @@
 // behind a slower sender). Imported by bench/run.ts only after DATABASE_URL and
 // SWITCHBOARD_ENCRYPTION_KEY are set and `server-only` is mapped to an empty module.
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { Agent } from "node:http";
 import { cpus, tmpdir } from "node:os";
 import path from "node:path";
@@ -26,7 +26,7 @@ import { webhookEvents, workflowRuns } from "@/db/schema";
 import type { StoredWorkflowDefinition } from "@/db/workflow-definition";
 import { signWebhook } from "@/e2e/fixtures/tasklab";
 import { setUpWebhooks, taskLabWebhookSettings } from "@/e2e/support/webhook-fixtures";
-import { freePort, type Managed, startProcess, waitForHttpOk, waitForLine } from "./processes";
+import { freePort, type Managed, postgresCpuSeconds, startProcess, waitForHttpOk, waitForLine } from "./processes";
 import { post, REQUEST_TIMEOUT_MS, type SenderJob, type SenderResult } from "./webhook-sender";
 import type { BenchData } from "./setup";
 import { SYSTEM_ACTOR } from "@/lib/audit/audit-log";
@@ -72,30 +72,6 @@ export interface WebhookBenchOptions {
 
 const RATE = Number(process.env.BENCH_WEBHOOK_RATE) || 200;
 export const WEBHOOK_P99_GOAL_MS = 20;
-
-/** User+system CPU seconds of every process named `postgres` on this machine (Linux /proc), undefined when there is none to read. */
-function postgresCpuSeconds(): number | undefined {
-  let ticks = 0;
-  let found = false;
-  let entries: string[];
-  try {
-    entries = readdirSync("/proc").filter((name) => /^\d+$/.test(name));
-  } catch {
-    return undefined;
-  }
-  for (const pid of entries) {
-    try {
-      const text = readFileSync(`/proc/${pid}/stat`, "utf8");
-      if (text.slice(text.indexOf("(") + 1, text.lastIndexOf(")")) !== "postgres") continue;
-      const fields = text.slice(text.lastIndexOf(")") + 2).split(" ");
-      ticks += Number(fields[11]) + Number(fields[12]);
-      found = true;
-    } catch {
-      // ended meanwhile
-    }
-  }
-  return found ? ticks / 100 : undefined;
-}
 
 function percentile(sorted: number[], p: number): number {
   if (!sorted.length) return Number.NaN;

@@ -1,13 +1,14 @@
 // The "workflows" section of `npm run bench`: how fast the engine runs a one-step workflow
 // (App Event → TaskLab Request GET /tasks) with 1 and with 2 `npm run worker` processes, beside
 // pg-boss alone (bench/noop-worker.ts: the step queue's options, a handler that does nothing) in
-// the same run, as the floor; and, for reference, pg-boss's no-op jobs fetched in full batches
-// without waiting between fetches (batchSize 4, burstWhenBatchFull), which the engine does not do.
+// the same run, as the floor.
 //
-// For each, a burst (N sent at once: runs or jobs per second until the last one is done) and a
-// paced phase (a steady rate below capacity: trigger-to-finish latency when nothing queues up).
-// Latency is the database's own clock: a run's created_at (written by the App Event's
-// transaction) to its finished_at; a job's created_on to its completed_on.
+// For each, a backlog (N sent while no worker runs, then the workers started: runs or jobs per
+// second from the first one started to the last one done, so neither the sending nor a worker's
+// start-up is in it, for the engine as for the floor) and a paced phase (a steady rate below
+// capacity with the workers running: trigger-to-finish latency when nothing queues up). Times are
+// the database's own clock: a run's created_at (written by the App Event's transaction), started_at
+// and finished_at; a job's created_on, started_on and completed_on.
 //
 // Imported by bench/run.ts only after DATABASE_URL and SWITCHBOARD_ENCRYPTION_KEY are set and
 // `server-only` is mapped to an empty module (it imports the app's code).
@@ -16,20 +17,18 @@ import { sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { createWorkflow, deployWorkflowVersion, saveWorkflowDraft } from "@/db/queries/workflows";
 import type { StoredWorkflowDefinition } from "@/db/workflow-definition";
-import { getWorkflowEngine, stopWorkflowEngine } from "@/lib/workflows/engine";
+import { getWorkflowEngine, STEP_QUEUE, stopWorkflowEngine } from "@/lib/workflows/engine";
 import { sendAppEvent } from "@/lib/workflows/triggers";
-import { type Managed, startProcess, waitForLine } from "./processes";
+import { type Managed, postgresCpuSeconds, startProcess, waitForLine } from "./processes";
 import type { BenchData } from "./setup";
 import { SYSTEM_ACTOR } from "@/lib/audit/audit-log";
 
 export interface WorkflowBenchRow {
   name: string;
   workers: number;
-  /** Burst: how many were sent at once, and how many per second were done (first sent → last done). */
-  burst: number;
+  /** Backlog: how many were waiting when the workers started, and how many per second were done (first started → last done). */
+  backlog: number;
   perSecond: number;
-  burstP50Ms: number;
-  burstP99Ms: number;
   /** Paced: the steady rate sent, and trigger-to-finish latency at it. */
   pacedRate: number;
   paced: number;
@@ -37,8 +36,9 @@ export interface WorkflowBenchRow {
   pacedP99Ms: number;
   /** Runs that did not succeed (jobs that did not complete). */
   failed: number;
-  /** User+system CPU seconds of the worker processes over both phases. */
-  workerCpuSeconds?: number;
+  /** User+system CPU of the worker processes, and of every local postgres process, per run or job of the backlog. */
+  workerCpuMs?: number;
+  postgresCpuMs?: number;
 }
 
 export interface WorkflowBenchOptions {
@@ -53,12 +53,9 @@ export interface WorkflowBenchOptions {
   cpuSeconds(pid: number | undefined): number | undefined;
 }
 
-// The step queue's workers wait out their poll between fetches whether or not there is more to
-// do (pg-boss 12 without a burst option): ~8 jobs/s per process. The bursts are sized to that
-// (BENCH_WORKFLOW_BURST changes it, e.g. to measure a faster worker configuration).
-const WORKFLOW_BURST = Number(process.env.BENCH_WORKFLOW_BURST) || 64;
-// No-op jobs finish fast: a larger burst keeps the measured window well above a poll interval.
-const NOOP_BURST = 2000;
+// One backlog size for runs and no-op jobs: a few seconds of work for the engine, and for the
+// floor a window well above its 0.5 s poll (BENCH_WORKFLOW_BACKLOG changes it).
+const BACKLOG = Number(process.env.BENCH_WORKFLOW_BACKLOG) || 2000;
 const PACED_SECONDS = 3;
 const DRAIN_TIMEOUT_MS = 30_000;
 const NOOP_QUEUE = "bench-noop";
@@ -118,7 +115,7 @@ async function paced(count: number, rate: number, send: (i: number) => Promise<u
 }
 
 /** Sends `send(i)` for i < count, `concurrency` at a time. */
-async function burst(count: number, concurrency: number, send: (i: number) => Promise<unknown>): Promise<void> {
+async function sendAll(count: number, concurrency: number, send: (i: number) => Promise<unknown>): Promise<void> {
   let next = 0;
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
@@ -161,6 +158,9 @@ export async function runWorkflowBench(options: WorkflowBenchOptions): Promise<{
 
   // This process only sends (its engine has no workers): the worker processes do the work.
   const boss = await getWorkflowEngine();
+  // The floor's queue exists before its first backlog, with the step queue's options (the no-op worker asks for the same).
+  const { retryLimit, retryDelay, expireInSeconds, heartbeatSeconds, notify } = (await boss.getQueue(STEP_QUEUE))!;
+  await boss.createQueue(NOOP_QUEUE, { retryLimit, retryDelay, expireInSeconds, heartbeatSeconds, notify });
   const definition: StoredWorkflowDefinition = {
     trigger: { kind: "app_event", eventName: EVENT },
     steps: [{ key: "list_tasks", type: "request", resourceId: data.resourceId, method: "GET", path: "/tasks", query: [], headers: [], body: "", retries: true }],
@@ -175,44 +175,48 @@ export async function runWorkflowBench(options: WorkflowBenchOptions): Promise<{
   const readRuns = (phase: string) => () =>
     query<{ ms: number | null; ok: boolean; spanMs: number }>(sql`
       select extract(epoch from (finished_at - created_at)) * 1000 as "ms", status = 'succeeded' as "ok",
-             extract(epoch from (max(finished_at) over () - min(created_at) over ())) * 1000 as "spanMs"
+             extract(epoch from (max(finished_at) over () - min(started_at) over ())) * 1000 as "spanMs"
       from workflow_runs where workflow_id = ${workflow.id} and trigger -> 'input' -> 'payload' ->> 'phase' = ${phase}
         and status not in ('queued', 'running')`).then((rows) => rows.map((row) => ({ ms: Number(row.ms), ok: row.ok, spanMs: Number(row.spanMs) })));
   const sendJob = (queue: string, phase: string) => (i: number) => boss.send(queue, { phase, i }, { group: { id: `user:${users[i % users.length]}` } });
   const readJobs = (queue: string, phase: string) => () =>
     query<{ ms: number | null; ok: boolean; spanMs: number }>(sql`
       select extract(epoch from (completed_on - created_on)) * 1000 as "ms", state = 'completed' as "ok",
-             extract(epoch from (max(completed_on) over () - min(created_on) over ())) * 1000 as "spanMs"
+             extract(epoch from (max(completed_on) over () - min(started_on) over ())) * 1000 as "spanMs"
       from pgboss.job where name = ${queue} and data ->> 'phase' = ${phase} and state in ('completed', 'failed', 'cancelled')`).then((rows) =>
       rows.map((row) => ({ ms: Number(row.ms), ok: row.ok, spanMs: Number(row.spanMs) })),
     );
 
   const rows: WorkflowBenchRow[] = [];
   const measureKind = async (kind: Kind, workerCounts: number[]) => {
-    const count = kind === "workflow" ? WORKFLOW_BURST : NOOP_BURST;
     const queue = NOOP_QUEUE;
     const name = kind === "workflow" ? "workflow run (App Event → TaskLab Request)" : "pg-boss no-op job, step queue's options (floor)";
     const send = (phase: string) => (kind === "workflow" ? sendRun(phase) : sendJob(queue, phase));
     const read = (phase: string) => (kind === "workflow" ? readRuns(phase) : readJobs(queue, phase));
     let rate = 0;
     for (const workers of workerCounts) {
-      while (processes.length < workers) await startWorker(kind);
       const label = `${name}, ${workers} worker process${workers > 1 ? "es" : ""}`;
-      const cpuBefore = cpu();
-      log(`workflows: ${label}: burst of ${count}…`);
-      const burstPhase = `burst-${workers}`;
+      // The backlog builds while no worker runs.
+      await stopWorkers();
+      log(`workflows: ${label}: backlog of ${BACKLOG}…`);
+      const backlogPhase = `backlog-${workers}`;
       if (kind === "workflow") {
-        await burst(count, 16, sendRun(burstPhase));
+        await sendAll(BACKLOG, 16, sendRun(backlogPhase));
       } else {
-        // One insert for the burst: sending is not what is measured.
+        // One insert: sending is not what is measured.
         await boss.insert(
           queue,
-          Array.from({ length: count }, (_, i) => ({ data: { phase: burstPhase, i }, group: { id: `user:${users[i % users.length]}` } })),
+          Array.from({ length: BACKLOG }, (_, i) => ({ data: { phase: backlogPhase, i }, group: { id: `user:${users[i % users.length]}` } })),
         );
       }
-      const burstResult = await drain(`${label} burst`, count, read(burstPhase));
-      const perSecond = (burstResult.done / burstResult.spanMs) * 1000;
-      // The paced rate: half of what one worker process managed, the same for every count.
+      await Promise.all(Array.from({ length: workers }, () => startWorker(kind)));
+      const cpuBefore = { worker: cpu(), postgres: postgresCpuSeconds() };
+      const backlogResult = await drain(`${label} backlog`, BACKLOG, read(backlogPhase));
+      const cpuAfter = { worker: cpu(), postgres: postgresCpuSeconds() };
+      const perItemMs = (before: number | undefined, after: number | undefined) =>
+        before === undefined || after === undefined ? undefined : Math.round(((after - before) * 1000 * 100) / BACKLOG) / 100;
+      const perSecond = (backlogResult.done / backlogResult.spanMs) * 1000;
+      // The paced rate: half of what one worker process managed on the backlog, the same for every count.
       if (!rate) rate = Math.max(2, Math.min(100, Math.round(perSecond / 2)));
       const pacedCount = rate * PACED_SECONDS;
       log(`workflows: ${label}: ${rate}/s for ${PACED_SECONDS} s…`);
@@ -222,16 +226,15 @@ export async function runWorkflowBench(options: WorkflowBenchOptions): Promise<{
       rows.push({
         name,
         workers,
-        burst: count,
+        backlog: BACKLOG,
         perSecond,
-        burstP50Ms: burstResult.p50Ms,
-        burstP99Ms: burstResult.p99Ms,
         pacedRate: rate,
         paced: pacedCount,
         pacedP50Ms: pacedResult.p50Ms,
         pacedP99Ms: pacedResult.p99Ms,
-        failed: burstResult.failed + pacedResult.failed,
-        workerCpuSeconds: Math.round((cpu() - cpuBefore) * 100) / 100,
+        failed: backlogResult.failed + pacedResult.failed,
+        workerCpuMs: perItemMs(cpuBefore.worker, cpuAfter.worker),
+        postgresCpuMs: perItemMs(cpuBefore.postgres, cpuAfter.postgres),
       });
     }
     await stopWorkers();
@@ -244,10 +247,13 @@ export async function runWorkflowBench(options: WorkflowBenchOptions): Promise<{
     `workflows: ${users.length} connected users in turn (at most 5 steps at once per user); each worker process runs 1 fetch loop ` +
       "(localConcurrency 1) of batches of 4 (batchSize 4), fetching again at once while batches come back full (burstWhenBatchFull), " +
       "else after the 0.5 s poll; the floor's no-op workers use the same options.",
-    "workflows: a run is one step job: fetch, mark the run and step running (1 transaction), the request through the connection session " +
-      "(connection read, TaskLab GET /tasks), the step's result and the run's end (1 transaction), complete.",
-    "workflows: burst = N sent at once (runs through sendAppEvent, 16 at a time; no-op jobs in one insert), per second = N / (first created → last done); " +
-      "paced = a steady rate of half what one process managed in the burst; latency = created → finished on the database clock.",
+    "workflows: a run is one step job: fetch (a batch of 4), start the attempt (1 statement: the run and step marked running, the run, " +
+      "its definition and the project's revision read), the user's connection (1 statement), TaskLab GET /tasks, the step's result and the " +
+      "run's end (1 statement), complete (the batch).",
+    `workflows: backlog = ${BACKLOG} sent while no worker runs (runs through sendAppEvent, 16 at a time; no-op jobs in one insert), then the workers started; ` +
+      "per second = N / (first started → last done); paced = a steady rate of half what one process managed on the backlog, workers running; " +
+      "latency = created → finished on the database clock; CPU ms per run or job of the backlog: worker = the worker processes, " +
+      "PostgreSQL = every local postgres process (its polling for the idle bench process included).",
     "workflows: this bench process sends only; the worker processes, TaskLab and PostgreSQL share the machine.",
   ];
   return { rows, notes };
