@@ -5,7 +5,7 @@ import { SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "@/db/client";
 import { revokeSigningKey } from "@/db/queries/signing-keys";
-import { connections } from "@/db/schema";
+import { auditEvents, connections } from "@/db/schema";
 import { startTaskLab, type TaskLab } from "@/e2e/fixtures/tasklab";
 import { decryptConnectionCredentials } from "@/lib/connections/credentials";
 import { ALLOWED_ORIGIN, projectWithSigningKey, publishedTaskLabResource, signUserToken } from "@/e2e/support/connect-fixtures";
@@ -127,7 +127,7 @@ describe("POST /projects/:projectId/sdk/resources/:resourceId/connect", () => {
     expect(body.resources.find((resource) => resource.id === appResourceId)).not.toHaveProperty("credentialId");
   });
 
-  it("leaves exactly one connection after 50 concurrent connects of one user", async () => {
+  it("leaves exactly one connection after 50 concurrent connects of one user, with one audit record per write", async () => {
     const token = await signUserToken(project.key.privateKeyPem, { kid: project.key.kid, claims: { sub: "racer" } });
     const responses = await Promise.all(
       Array.from({ length: 50 }, () => callConnect("POST", { token, body: JSON.stringify({ access_token: "a", refresh_token: tasklab.issueTokens().refreshToken }) })),
@@ -137,6 +137,15 @@ describe("POST /projects/:projectId/sdk/resources/:resourceId/connect", () => {
     const db = await getDb();
     const rows = await db.select().from(connections).where(and(eq(connections.resourceId, resourceId), eq(connections.userId, "racer")));
     expect(rows).toHaveLength(1);
+    // One created it, 49 replaced it: every replace bumped the version once and left its one record.
+    expect(rows[0]!.credentialsVersion).toBe(49);
+    const records = await db
+      .select({ action: auditEvents.action, records: count() })
+      .from(auditEvents)
+      .where(eq(auditEvents.objectId, rows[0]!.id))
+      .groupBy(auditEvents.action);
+    expect(Object.fromEntries(records.map((record) => [record.action, record.records]))).toEqual({ "connection.created": 1, "connection.replaced": 49 });
+    expect(decryptConnectionCredentials(rows[0]!.id, rows[0]!.credentials)).toMatchObject({ access_token: expect.any(String) });
   });
 });
 
