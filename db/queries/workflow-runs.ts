@@ -263,11 +263,69 @@ export async function startStepAttempt({
   };
 }
 
+/** How a run ends at one of its steps (succeeded, failed, stopped at a Condition). */
+export type RunEnd = { status: "succeeded" | "failed" | "stopped"; error?: string | null };
+
+/** The values of a run's end (or placeholders for them, to prepare the statement). */
+interface RunEndValues {
+  runId: unknown;
+  position: unknown;
+  stepStatus: unknown;
+  /** json text, or null */
+  output: unknown;
+  /** json text */
+  attempts: unknown;
+  stepError: unknown;
+  runStatus: unknown;
+  runError: unknown;
+}
+
 /**
- * Records how a step's attempt ended and what the run does next: the step's fields and the
- * run's status when it ends here, in one statement; with `enqueue` (the next job) or
- * `onRunEnded`, in one transaction with them. Answers whether `run`'s status was written (false
- * when none was given or the run had already ended).
+ * A step's last fields and its run's end in one statement: the step's update rides along as a
+ * data-modifying CTE (PostgreSQL runs it whatever the run's update finds); the run's update
+ * returns the run only if it had not ended before.
+ */
+function runEndStatement(client: Database | Transaction, values: RunEndValues) {
+  const finishedStep = client.$with("finished_step", {}).as(
+    client
+      .update(workflowRunSteps)
+      .set({
+        status: sql`${values.stepStatus}::workflow_step_status`,
+        output: sql`${values.output}::jsonb`,
+        attempts: sql`${values.attempts}::jsonb`,
+        error: sql`${values.stepError}::text`,
+        finishedAt: sql`now()`,
+      })
+      .where(and(eq(workflowRunSteps.runId, sql`${values.runId}::uuid`), eq(workflowRunSteps.position, sql`${values.position}::int`)))
+      .getSQL(),
+  );
+  return client
+    .with(finishedStep)
+    .update(workflowRuns)
+    .set({ status: sql`${values.runStatus}::workflow_run_status`, error: sql`${values.runError}::text`, finishedAt: sql`now()` })
+    .where(and(eq(workflowRuns.id, sql`${values.runId}::uuid`), inArray(workflowRuns.status, ["queued", "running"])))
+    .returning();
+}
+
+// A one-step run's last write: prepared, since it is the engine's hottest statement after the start.
+const preparedRunEnd = preparedStatement((db) =>
+  runEndStatement(db, {
+    runId: sql.placeholder("runId"),
+    position: sql.placeholder("position"),
+    stepStatus: sql.placeholder("stepStatus"),
+    output: sql.placeholder("output"),
+    attempts: sql.placeholder("attempts"),
+    stepError: sql.placeholder("stepError"),
+    runStatus: sql.placeholder("runStatus"),
+    runError: sql.placeholder("runError"),
+  }).prepare("finish_run"),
+);
+
+/**
+ * Records how a step's attempt ended and what the run does next. With `run`, the step is
+ * finished and the run ends, in one statement (one transaction with `onRunEnded`); without it, the
+ * step's fields and `enqueue` (its next job, or this step's retry) in one transaction. Answers
+ * whether the run's end was written (false without `run`, or when the run had already ended).
  */
 export async function finishStep({
   runId,
@@ -280,40 +338,40 @@ export async function finishStep({
   runId: string;
   position: number;
   step: Partial<Pick<WorkflowRunStep, "status" | "output" | "attempts" | "error">> & { finished?: boolean };
-  run?: { status: WorkflowRunStatus; error?: string | null };
+  run?: RunEnd;
   enqueue?: (tx: Transaction) => Promise<void>;
   /** Runs in the same transaction when `run` ended the run (it had not ended before). */
   onRunEnded?: (tx: Transaction, run: WorkflowRun) => Promise<void>;
 }): Promise<boolean> {
+  const db = await getDb();
+  if (run) {
+    // The step started with no output and no error: what this end does not give stays empty.
+    const values = {
+      runId,
+      position,
+      stepStatus: step.status,
+      output: step.output === undefined || step.output === null ? null : JSON.stringify(step.output),
+      attempts: JSON.stringify(step.attempts ?? []),
+      stepError: step.error ?? null,
+      runStatus: run.status,
+      runError: run.error ?? null,
+    };
+    if (!onRunEnded) return (await preparedRunEnd(db).execute(values)).length > 0;
+    return db.transaction(async (tx) => {
+      const [ended] = await runEndStatement(tx, values);
+      if (ended) await onRunEnded(tx, ended);
+      return ended !== undefined;
+    });
+  }
   const { finished, ...fields } = step;
-  const ends = run !== undefined && run.status !== "queued" && run.status !== "running";
-  const write = async (client: Database | Transaction): Promise<WorkflowRun | undefined> => {
-    const stepUpdate = client
+  await db.transaction(async (tx) => {
+    await tx
       .update(workflowRunSteps)
       .set({ ...fields, ...(finished ? { finishedAt: new Date() } : {}) })
       .where(and(eq(workflowRunSteps.runId, runId), eq(workflowRunSteps.position, position)));
-    if (!run) {
-      await stepUpdate;
-      return undefined;
-    }
-    // The step's update rides along as a data-modifying CTE: PostgreSQL runs it whatever the run's update finds.
-    const finishedStep = client.$with("finished_step", {}).as(stepUpdate.getSQL());
-    const [updated] = await client
-      .with(finishedStep)
-      .update(workflowRuns)
-      .set({ status: run.status, error: run.error ?? null, ...(ends ? { finishedAt: new Date() } : {}) })
-      .where(and(eq(workflowRuns.id, runId), inArray(workflowRuns.status, ["queued", "running"])))
-      .returning();
-    return updated;
-  };
-  const db = await getDb();
-  if (!enqueue && !onRunEnded) return (await write(db)) !== undefined;
-  return db.transaction(async (tx) => {
-    const updated = await write(tx);
-    if (updated && ends) await onRunEnded?.(tx, updated);
     if (enqueue) await enqueue(tx);
-    return updated !== undefined;
   });
+  return false;
 }
 
 /** Cancels a run that has not ended; false when it had. */
