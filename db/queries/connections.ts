@@ -17,6 +17,19 @@ const replacedCredentials = {
   refreshLeaseUntil: null,
 };
 
+/**
+ * `kind = '<kind>'` as a literal, never a parameter. The partial unique indexes (one connection
+ * per resource and user, one test and one App-Level connection per resource) match only a
+ * literal predicate, and a generic plan — PostgreSQL's choice for a prepared statement from its
+ * sixth call on a connection, when it seems no dearer — cannot match `kind = $1`: an upsert then
+ * finds no arbiter index, and a lookup scans the whole table.
+ */
+export const KIND_IS = {
+  user: sql`${connections.kind} = 'user'`,
+  test: sql`${connections.kind} = 'test'`,
+  app: sql`${connections.kind} = 'app'`,
+} as const;
+
 /** How the audit log names a connection: its resource's name, and whose it is. */
 export async function connectionAuditObject(
   tx: Transaction,
@@ -46,7 +59,7 @@ const preparedUserConnection = preparedStatement((db) =>
       and(
         eq(connections.projectId, sql.placeholder("projectId")),
         eq(connections.resourceId, sql.placeholder("resourceId")),
-        eq(connections.kind, "user"),
+        KIND_IS.user,
         eq(connections.userId, sql.placeholder("userId")),
       ),
     )
@@ -64,7 +77,7 @@ export async function getResourceConnection({ resourceId, kind }: { resourceId: 
   const [row] = await db
     .select()
     .from(connections)
-    .where(and(eq(connections.resourceId, resourceId), eq(connections.kind, kind)));
+    .where(and(eq(connections.resourceId, resourceId), KIND_IS[kind]));
   return row;
 }
 
@@ -74,12 +87,6 @@ export async function getResourceConnection({ resourceId, kind }: { resourceId: 
  * With `onlyWhenGrantChanged`, a row that already holds tokens of this grant (another process
  * seeded it a moment ago) is kept as it is: seeding it twice would reuse a spent refresh token.
  */
-/**
- * The partial unique indexes' predicates (one test and one App-Level connection per resource),
- * as literals: a generic plan, which PostgreSQL tries from a prepared statement's sixth call on a
- * connection, cannot match `kind = $1` to an index and the upsert fails.
- */
-const ONE_PER_RESOURCE = { app: sql`${connections.kind} = 'app'`, test: sql`${connections.kind} = 'test'` } as const;
 
 export async function saveResourceConnection({
   projectId,
@@ -116,13 +123,13 @@ export async function saveResourceConnection({
     const [inserted] = await tx
       .insert(connections)
       .values({ id, projectId, resourceId, kind, credentials: encrypt(id), accessTokenExpiresAt, grantFingerprint })
-      .onConflictDoNothing({ target: connections.resourceId, where: ONE_PER_RESOURCE[kind] })
+      .onConflictDoNothing({ target: connections.resourceId, where: KIND_IS[kind] })
       .returning();
     if (inserted) return inserted;
     const [existing] = await tx
       .select()
       .from(connections)
-      .where(and(eq(connections.resourceId, resourceId), eq(connections.kind, kind)))
+      .where(and(eq(connections.resourceId, resourceId), KIND_IS[kind]))
       .for("update");
     if (onlyWhenGrantChanged && existing!.grantFingerprint === grantFingerprint) return existing!;
     const [updated] = await tx
@@ -136,7 +143,7 @@ export async function saveResourceConnection({
 
 export async function deleteResourceConnection({ resourceId, kind }: { resourceId: string; kind: "test" | "app" }): Promise<void> {
   const db = await getDb();
-  await db.delete(connections).where(and(eq(connections.resourceId, resourceId), eq(connections.kind, kind)));
+  await db.delete(connections).where(and(eq(connections.resourceId, resourceId), KIND_IS[kind]));
 }
 
 export async function recordTestRun(run: Omit<typeof resourceTestRuns.$inferInsert, "id" | "createdAt">): Promise<void> {
@@ -204,7 +211,7 @@ export async function upsertConnection({
       tx
         .select({ id: connections.id, status: connections.status, invalidReason: connections.invalidReason })
         .from(connections)
-        .where(and(eq(connections.resourceId, resourceId), eq(connections.kind, "user"), eq(connections.userId, userId)))
+        .where(and(eq(connections.resourceId, resourceId), KIND_IS.user, eq(connections.userId, userId)))
         .for("update");
     let [existing] = await current();
     if (!existing) {
@@ -270,7 +277,7 @@ export async function deleteConnection({
     const [deleted] = await tx
       .delete(connections)
       .where(
-        and(eq(connections.projectId, projectId), eq(connections.resourceId, resourceId), eq(connections.kind, "user"), eq(connections.userId, userId)),
+        and(eq(connections.projectId, projectId), eq(connections.resourceId, resourceId), KIND_IS.user, eq(connections.userId, userId)),
       )
       .returning();
     if (!deleted) return false;
@@ -286,7 +293,7 @@ export async function listConnectionsOfUser({ projectId, userId }: { projectId: 
   return db
     .select({ id: connections.id, resourceId: connections.resourceId, status: connections.status })
     .from(connections)
-    .where(and(eq(connections.projectId, projectId), eq(connections.kind, "user"), eq(connections.userId, userId)));
+    .where(and(eq(connections.projectId, projectId), KIND_IS.user, eq(connections.userId, userId)));
 }
 
 /**
@@ -307,7 +314,7 @@ export async function listResourceConnections({
   limit?: number;
 }) {
   const db = await getDb();
-  const conditions = [eq(connections.projectId, projectId), eq(connections.resourceId, resourceId), eq(connections.kind, "user")];
+  const conditions = [eq(connections.projectId, projectId), eq(connections.resourceId, resourceId), KIND_IS.user];
   if (userIdFilter) conditions.push(sql`strpos(lower(${connections.userId}), lower(${userIdFilter})) > 0`);
   if (invalidOnly) conditions.push(eq(connections.status, "INVALID"));
   return db

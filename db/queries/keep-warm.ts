@@ -2,6 +2,7 @@ import "server-only";
 import { and, eq, sql } from "drizzle-orm";
 import { getDb } from "../client";
 import { connections, resourceKeepWarm, resources } from "../schema";
+import { KIND_IS } from "./connections";
 
 /** The resource's Keep-warm days; undefined when Keep-warm is off. */
 export async function getKeepWarmDays({ resourceId }: { resourceId: string }): Promise<number | undefined> {
@@ -42,7 +43,7 @@ export async function listStaleConnections({ resourceId, days, limit }: { resour
     .where(
       and(
         eq(connections.resourceId, resourceId),
-        eq(connections.kind, "user"),
+        KIND_IS.user,
         eq(connections.status, "VALID"),
         sql`${obtainedAt} < now() - make_interval(days => ${days})`,
       ),

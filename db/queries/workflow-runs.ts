@@ -16,6 +16,7 @@ import {
   type WorkflowVersion,
 } from "../schema";
 import type { StoredRunTrigger, StoredStepAttempt, StoredWorkflowDefinition } from "../workflow-definition";
+import { KIND_IS } from "./connections";
 
 /** A transaction, for writes that enqueue jobs in the same commit. */
 export type Transaction = Parameters<Parameters<Database["transaction"]>[0]>[0];
@@ -122,7 +123,7 @@ export async function listEnabledConnectedUsers({
     .selectDistinct({ userId: connections.userId, enabled: workflowUserSettings.enabled })
     .from(connections)
     .leftJoin(workflowUserSettings, and(eq(workflowUserSettings.workflowId, workflow.id), eq(workflowUserSettings.userId, connections.userId)))
-    .where(and(inArray(connections.resourceId, resourceIds), eq(connections.kind, "user")));
+    .where(and(inArray(connections.resourceId, resourceIds), KIND_IS.user));
   return [...new Set(rows.filter((row) => row.userId !== null && (row.enabled ?? workflow.enabledForAll)).map((row) => row.userId!))];
 }
 
@@ -232,7 +233,7 @@ const preparedStepAttempt = preparedStatement((db) => {
     .crossJoin(step)
     .leftJoin(
       connections,
-      and(eq(connections.projectId, run.projectId), eq(connections.resourceId, run.profileResourceId), eq(connections.kind, "user"), eq(connections.userId, run.userId)),
+      and(eq(connections.projectId, run.projectId), eq(connections.resourceId, run.profileResourceId), KIND_IS.user, eq(connections.userId, run.userId)),
     )
     .prepare("start_step_attempt");
 });
