@@ -97,6 +97,11 @@ class AccessibilityScanner {
       // A client-side navigation (Sign out → /sign-in) reaches "load" before Next.js sets the new
       // page's <title>: scanned in between, every page lacked one. A page without a title still fails.
       await page.waitForFunction(() => document.title !== "", undefined, { timeout: 2000 }).catch(() => undefined);
+      // A scan cut short while the page's script stayed (a client-side navigation) can leave its
+      // axe.run going in the page, and axe refuses a second one ("Axe is already running").
+      await page
+        .waitForFunction(() => !(window as { axe?: { _running?: boolean } }).axe?._running, undefined, { timeout: 10_000 })
+        .catch(() => undefined);
       // Legacy mode runs axe.run in the page itself; the default runs axe.finishRun in a blank
       // page it opens in the test's context. The app has no iframes for the default to reach.
       const results = await new AxeBuilder({ page }).setLegacyMode().options({ resultTypes: ["violations"] }).analyze();
