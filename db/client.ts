@@ -53,8 +53,9 @@ async function openPostgres(url: string): Promise<DatabaseHandle> {
  * Bind and Execute), which PostgreSQL parses and plans again on every call. Prepared, a statement
  * is one round trip and, from its sixth call on a connection, may run on a generic plan made once
  * (statements are kept per connection, which postgres.js replaces every 30–60 minutes). A
- * generic plan does not know the parameters' values, so what a statement means must not hang on
- * one: an upsert's `on conflict … where` predicate is written as a literal (connections.ts).
+ * generic plan does not know the parameters' values, so neither what a statement means nor the
+ * index it can use may hang on one: a partial index's predicate is written as a literal
+ * (`KIND_IS` in queries/connections.ts, for upserts' `on conflict … where` and for lookups).
  * Transactions and savepoints hand drizzle a scoped client: it is wrapped the same way.
  */
 function preparingEveryStatement(sql: postgres.Sql): postgres.Sql {

@@ -87,7 +87,6 @@ export async function getResourceConnection({ resourceId, kind }: { resourceId: 
  * With `onlyWhenGrantChanged`, a row that already holds tokens of this grant (another process
  * seeded it a moment ago) is kept as it is: seeding it twice would reuse a spent refresh token.
  */
-
 export async function saveResourceConnection({
   projectId,
   resourceId,
