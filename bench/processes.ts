@@ -132,28 +132,34 @@ export async function waitForHttpOk(managed: Managed, url: string, timeoutMs: nu
   throw new Error(`${url} did not answer 200 within ${timeoutMs / 1000} s (last: ${last}).\n${managed.output()}`);
 }
 
-/** User+system CPU seconds of every process named `postgres` on this machine (Linux /proc), undefined when there is none to read. */
-export function postgresCpuSeconds(): number | undefined {
-  let ticks = 0;
-  let found = false;
+const TICKS_PER_SECOND = 100; // USER_HZ on Linux
+
+/** Every process's command name, parent and CPU ticks so far (user + system), from /proc (Linux); undefined where /proc cannot be read. */
+function processStats(): Map<number, { name: string; ppid: number; ticks: number }> | undefined {
   let entries: string[];
   try {
     entries = readdirSync("/proc").filter((name) => /^\d+$/.test(name));
   } catch {
     return undefined;
   }
+  const stats = new Map<number, { name: string; ppid: number; ticks: number }>();
   for (const pid of entries) {
     try {
       const text = readFileSync(`/proc/${pid}/stat`, "utf8");
-      if (text.slice(text.indexOf("(") + 1, text.lastIndexOf(")")) !== "postgres") continue;
+      // The command name is in parentheses and may hold spaces: the fields start after the last ")".
       const fields = text.slice(text.lastIndexOf(")") + 2).split(" ");
-      ticks += Number(fields[11]) + Number(fields[12]);
-      found = true;
+      stats.set(Number(pid), { name: text.slice(text.indexOf("(") + 1, text.lastIndexOf(")")), ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) });
     } catch {
-      // ended meanwhile
+      // the process ended meanwhile
     }
   }
-  return found ? ticks / 100 : undefined;
+  return stats;
+}
+
+/** User+system CPU seconds of every process named `postgres` on this machine (Linux /proc), undefined when there is none to read. */
+export function postgresCpuSeconds(): number | undefined {
+  const postgres = [...(processStats()?.values() ?? [])].filter((stat) => stat.name === "postgres");
+  return postgres.length ? postgres.reduce((sum, stat) => sum + stat.ticks, 0) / TICKS_PER_SECOND : undefined;
 }
 
 /**
@@ -162,25 +168,8 @@ export function postgresCpuSeconds(): number | undefined {
  */
 export function treeCpuSeconds(rootPid: number | undefined): number | undefined {
   if (rootPid === undefined) return undefined;
-  const ticksPerSecond = 100; // USER_HZ on Linux
-  let entries: string[];
-  try {
-    entries = readdirSync("/proc").filter((name) => /^\d+$/.test(name));
-  } catch {
-    return undefined;
-  }
-  const stats = new Map<number, { ppid: number; ticks: number }>();
-  for (const name of entries) {
-    try {
-      const text = readFileSync(`/proc/${name}/stat`, "utf8");
-      // The command name is in parentheses and may hold spaces: the fields start after the last ")".
-      const fields = text.slice(text.lastIndexOf(")") + 2).split(" ");
-      stats.set(Number(name), { ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) });
-    } catch {
-      // the process ended meanwhile
-    }
-  }
-  if (!stats.has(rootPid)) return undefined;
+  const stats = processStats();
+  if (!stats?.has(rootPid)) return undefined;
   const children = new Map<number, number[]>();
   for (const [pid, { ppid }] of stats) children.set(ppid, [...(children.get(ppid) ?? []), pid]);
   let ticks = 0;
@@ -190,5 +179,5 @@ export function treeCpuSeconds(rootPid: number | undefined): number | undefined 
     ticks += stats.get(pid)?.ticks ?? 0;
     queue.push(...(children.get(pid) ?? []));
   }
-  return ticks / ticksPerSecond;
+  return ticks / TICKS_PER_SECOND;
 }
