@@ -339,11 +339,15 @@ export async function finishStep({
   runId: string;
   position: number;
   step: Partial<Pick<WorkflowRunStep, "status" | "output" | "attempts" | "error">> & { finished?: boolean };
-  run?: RunEnd;
-  enqueue?: (tx: Transaction) => Promise<void>;
-  /** Runs in the same transaction when `run` ended the run (it had not ended before). */
-  onRunEnded?: (tx: Transaction, run: WorkflowRun) => Promise<void>;
-}): Promise<boolean> {
+} & (
+  | {
+      run: RunEnd;
+      enqueue?: never;
+      /** Runs in the same transaction when `run` ended the run (it had not ended before). */
+      onRunEnded?: (tx: Transaction, run: WorkflowRun) => Promise<void>;
+    }
+  | { run?: never; enqueue: (tx: Transaction) => Promise<void>; onRunEnded?: never }
+)): Promise<boolean> {
   const db = await getDb();
   if (run) {
     // The step started with no output and no error: what this end does not give stays empty.
@@ -370,7 +374,7 @@ export async function finishStep({
       .update(workflowRunSteps)
       .set({ ...fields, ...(finished ? { finishedAt: new Date() } : {}) })
       .where(and(eq(workflowRunSteps.runId, runId), eq(workflowRunSteps.position, position)));
-    if (enqueue) await enqueue(tx);
+    await enqueue(tx);
   });
   return false;
 }
