@@ -113,8 +113,10 @@ class AccessibilityScanner {
       key = scanKey(url);
       this.scanned.add(key);
       // A client-side navigation (Sign out → /sign-in) reaches "load" before Next.js sets the new
-      // page's <title>: scanned in between, every page lacked one. A page without a title still fails.
-      await page.waitForFunction(() => document.title !== "", undefined, { timeout: 2000 }).catch(() => undefined);
+      // page's <title>, and a dynamic page streams its metadata after "load": scanned in between,
+      // every page lacked one. 2 s was not always enough on a loaded CI machine (/projects/new). A
+      // page without a title still fails, 10 s later.
+      await page.waitForFunction(() => document.title !== "", undefined, { timeout: 10_000 }).catch(() => undefined);
       // A scan cut short while the page's script stayed (a client-side navigation) can leave its
       // axe.run going in the page, and axe refuses a second one ("Axe is already running").
       await page
