@@ -34,6 +34,8 @@ test("an endpoint added under Settings → Notifications receives a signed conne
   tasklab,
   request,
 }) => {
+  // A new user, Settings, two connects, a refresh that fails and Connected Users: 40 s of a 60 s budget on a loaded CI machine.
+  test.slow();
   const { page, projectId, context } = await newUser(browser, "notify");
   const receiver = await startReceiver();
   try {

@@ -88,6 +88,8 @@ test("a server killed between the token response and the database write leaves t
   tasklab,
   baseURL,
 }) => {
+  // It waits out the dead server's refresh lease (about 35 s) on top of starting a server of its own.
+  test.slow();
   // The test injects the crash: a preload that kills the server once a token response is read.
   const crashHook = pathToFileURL(path.resolve("e2e/support/crash-after-token-response.mjs")).href;
   const crashing = await startServer({ NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --import=${crashHook}`.trim() });

@@ -36,6 +36,8 @@ test("TaskLab sends a signed task.created: it becomes the sample, and once a wor
   request,
   baseURL,
 }) => {
+  // A journey through the resource's Webhooks, the editor, a deploy and a run: 40 s of a 60 s budget on a loaded CI machine.
+  test.slow();
   await allowPrivateNetwork(page, projectId);
 
   // Settings → Signing Keys: the key the customer's backend signs User Tokens with.

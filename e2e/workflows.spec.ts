@@ -23,6 +23,8 @@ test("an App Event runs the deployed workflow for a Connected User; the run show
   tasklab,
   request,
 }) => {
+  // A journey through Settings, the editor, a deploy and two runs: 40 s of a 60 s budget on a loaded CI machine.
+  test.slow();
   await allowPrivateNetwork(page, projectId);
 
   // Settings → Signing Keys (for the User Token that connects the user) and Secret Keys (for the event).
