@@ -1,9 +1,11 @@
 // The benchmark's floor for the workflow engine: a process whose pg-boss works a queue with the
-// step queue's own options (lib/workflows/engine.ts, workers.ts) and a handler that does
-// nothing, so what it measures is pg-boss's fetch/complete round trips alone: batches of 4,
-// fetched again at once while they come back full, woken by LISTEN/NOTIFY, as the step workers do.
+// step queue's own options (lib/workflows/step-queue.ts) and a handler that does nothing, so
+// what it measures is pg-boss's fetch/complete round trips alone: batches of 4, fetched again at
+// once while they come back full, woken by LISTEN/NOTIFY, each job settled on its own, as the
+// step workers do.
 // Usage: node --import tsx bench/noop-worker.ts <queue>   (DATABASE_URL: the bench database)
 import { PgBoss } from "pg-boss";
+import { STEP_QUEUE_OPTIONS, stepWorkOptions } from "@/lib/workflows/step-queue";
 
 const queue = process.argv[2];
 const url = process.env.DATABASE_URL;
@@ -14,12 +16,8 @@ if (!queue || !url) {
 const boss = new PgBoss({ connectionString: url, max: 5, application_name: "bench-noop-worker", useListenNotify: true });
 boss.on("error", (error: Error) => console.error(`noop worker: ${error.message}`));
 await boss.start();
-await boss.createQueue(queue, { retryLimit: 3, retryDelay: 1, expireInSeconds: 15 * 60, heartbeatSeconds: 10, notify: true });
-await boss.work(
-  queue,
-  { batchSize: 4, burstWhenBatchFull: true, localConcurrency: 1, groupConcurrency: 5, pollingIntervalSeconds: 0.5, notifyPollingIntervalSeconds: 0.5 },
-  async () => {},
-);
+await boss.createQueue(queue, STEP_QUEUE_OPTIONS);
+await boss.work(queue, stepWorkOptions(), async (jobs) => jobs.map((job) => ({ id: job.id, status: "completed" as const })));
 console.log("NOOP_WORKER_READY");
 for (const signal of ["SIGTERM", "SIGINT"] as const) {
   process.once(signal, () => {

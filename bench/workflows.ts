@@ -17,7 +17,8 @@ import { sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { createWorkflow, deployWorkflowVersion, saveWorkflowDraft } from "@/db/queries/workflows";
 import type { StoredWorkflowDefinition } from "@/db/workflow-definition";
-import { getWorkflowEngine, STEP_QUEUE, stopWorkflowEngine } from "@/lib/workflows/engine";
+import { getWorkflowEngine, stopWorkflowEngine } from "@/lib/workflows/engine";
+import { STEP_QUEUE_OPTIONS } from "@/lib/workflows/step-queue";
 import { sendAppEvent } from "@/lib/workflows/triggers";
 import { type Managed, postgresCpuSeconds, startProcess, waitForLine } from "./processes";
 import type { BenchData } from "./setup";
@@ -159,8 +160,7 @@ export async function runWorkflowBench(options: WorkflowBenchOptions): Promise<{
   // This process only sends (its engine has no workers): the worker processes do the work.
   const boss = await getWorkflowEngine();
   // The floor's queue exists before its first backlog, with the step queue's options (the no-op worker asks for the same).
-  const { retryLimit, retryDelay, expireInSeconds, heartbeatSeconds, notify } = (await boss.getQueue(STEP_QUEUE))!;
-  await boss.createQueue(NOOP_QUEUE, { retryLimit, retryDelay, expireInSeconds, heartbeatSeconds, notify });
+  await boss.createQueue(NOOP_QUEUE, STEP_QUEUE_OPTIONS);
   const definition: StoredWorkflowDefinition = {
     trigger: { kind: "app_event", eventName: EVENT },
     steps: [{ key: "list_tasks", type: "request", resourceId: data.resourceId, method: "GET", path: "/tasks", query: [], headers: [], body: "", retries: true }],

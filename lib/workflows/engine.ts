@@ -5,6 +5,7 @@ import { describeUnexpectedError } from "@/lib/errors";
 import { log } from "@/lib/log";
 import type { Transaction } from "@/db/queries/workflow-runs";
 import type { StoredTrigger } from "@/db/workflow-definition";
+import { STEP_QUEUE_OPTIONS } from "./step-queue";
 
 // The job queue under workflows: pg-boss 12 on the app's own database (PostgreSQL, or its
 // PGlite backend in the embedded default). One job executes one step of one run.
@@ -39,11 +40,6 @@ export interface NotificationJob {
 /** A failed webhook Subscription is tried this many more times, with backoff from 30 s (about 15 minutes in all). */
 export const SUBSCRIPTION_RETRIES = 5;
 
-/**
- * A worker that dies mid-step stops sending heartbeats; the next supervision pass after this
- * long gives the job to another worker (about 10–20 s after the crash with the passes below).
- */
-export const STEP_HEARTBEAT_SECONDS = 10;
 // pg-boss notices missed heartbeats on its maintenance passes (every 60 s by default): measured
 // 60 s from a SIGKILL to the retry with the default, 19.5 s with these.
 const SUPERVISION = { superviseIntervalSeconds: 10, monitorIntervalSeconds: 10 };
@@ -60,8 +56,7 @@ async function startEngine(): Promise<PgBoss> {
   // A failed poll or maintenance pass is retried by pg-boss; say what failed, never a job's data.
   boss.on("error", (error: Error) => log.error({ error: describeUnexpectedError(error) }, "Job queue error"));
   await boss.start();
-  // Crash retries only: a Request step's own retries (backoff, Retry-After) are new jobs.
-  await boss.createQueue(STEP_QUEUE, { retryLimit: 3, retryDelay: 1, expireInSeconds: 15 * 60, heartbeatSeconds: STEP_HEARTBEAT_SECONDS, notify: true });
+  await boss.createQueue(STEP_QUEUE, STEP_QUEUE_OPTIONS);
   // Queues made before steps notified keep their options at createQueue: turned on here too.
   await boss.updateQueue(STEP_QUEUE, { notify: true });
   await boss.createQueue(TICK_QUEUE, { retryLimit: 3, retryDelay: 5, expireInSeconds: 10 * 60 });

@@ -1,6 +1,5 @@
 import { deleteEndedRateLimitWindows } from "@/db/queries/rate-limits";
 import type { Job, JobWithMetadata } from "pg-boss";
-import { userRunConcurrency } from "@/lib/config/env";
 import { describeUnexpectedError } from "@/lib/errors";
 import { runKeepWarm } from "@/lib/connections/keep-warm";
 import { deliverNotification } from "@/lib/notifications/deliver";
@@ -21,6 +20,7 @@ import {
   type TickJob,
 } from "./engine";
 import { executeStepJob } from "./execute";
+import { stepWorkOptions } from "./step-queue";
 import { deleteExpiredAuditEvents } from "@/lib/audit/audit-log";
 import { deleteExpiredWebhookEvents } from "@/lib/webhooks/intake";
 import { deleteExpiredRuns, runScheduledTick } from "./runs";
@@ -37,23 +37,9 @@ function rethrowDescribed(error: unknown): never {
  */
 export async function startWorkflowWorkers(): Promise<void> {
   const boss = await getWorkflowEngine();
-  // One fetch loop of batches of 4, fetched again at once while batches come full (pg-boss
-  // otherwise waits a poll interval after every fetch: 8 steps/s per process, measured); each job
-  // settles on its own. One loop, because pg-boss counts a user's active jobs when it fetches:
-  // two loops fetching at the same moment both saw none and ran two of one user's steps at once.
   await boss.work<StepJob>(
     STEP_QUEUE,
-    {
-      batchSize: 4,
-      burstWhenBatchFull: true,
-      perJobResults: true,
-      localConcurrency: 1,
-      groupConcurrency: userRunConcurrency(),
-      pollingIntervalSeconds: 0.5,
-      // A new step wakes the worker at once (LISTEN/NOTIFY); the poll stays as often, for steps
-      // due later (a retry's backoff, a Delay), which send no notification when they come due.
-      notifyPollingIntervalSeconds: 0.5,
-    },
+    stepWorkOptions(),
     (jobs) =>
       Promise.all(
         jobs.map(async (job) => {

@@ -1,0 +1,40 @@
+// How the step queue is made and worked, in a module of its own so that the benchmark's floor
+// (bench/noop-worker.ts) works its queue exactly as the step workers do, without the app's database.
+import type { Queue, WorkOptions } from "pg-boss";
+import { userRunConcurrency } from "@/lib/config/env";
+
+/**
+ * A worker that dies mid-step stops sending heartbeats; the next supervision pass after this
+ * long gives the job to another worker (about 10–20 s after the crash with the engine's passes).
+ */
+export const STEP_HEARTBEAT_SECONDS = 10;
+
+/** Crash retries only: a Request step's own retries (backoff, Retry-After) are new jobs. */
+export const STEP_QUEUE_OPTIONS = {
+  retryLimit: 3,
+  retryDelay: 1,
+  expireInSeconds: 15 * 60,
+  heartbeatSeconds: STEP_HEARTBEAT_SECONDS,
+  notify: true,
+} satisfies Omit<Queue, "name">;
+
+/**
+ * One fetch loop of batches of 4, fetched again at once while batches come full (pg-boss
+ * otherwise waits a poll interval after every fetch: 8 steps/s per process, measured); each job
+ * settles on its own. One loop, because pg-boss counts a user's active jobs when it fetches:
+ * two loops fetching at the same moment both saw none and ran two of one user's steps at once.
+ * At most SWITCHBOARD_USER_CONCURRENCY steps of one Connected User at once.
+ */
+export function stepWorkOptions() {
+  return {
+    batchSize: 4,
+    burstWhenBatchFull: true,
+    perJobResults: true,
+    localConcurrency: 1,
+    groupConcurrency: userRunConcurrency(),
+    pollingIntervalSeconds: 0.5,
+    // A new step wakes the worker at once (LISTEN/NOTIFY); the poll stays as often, for steps
+    // due later (a retry's backoff, a Delay), which send no notification when they come due.
+    notifyPollingIntervalSeconds: 0.5,
+  } as const satisfies WorkOptions;
+}
