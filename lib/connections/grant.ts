@@ -1,7 +1,7 @@
 import { AppError } from "@/lib/errors";
 import { OutboundError, type OutboundPolicy } from "@/lib/http/client";
 import { basicClientAuthorization, requestToken, TokenEndpointError, type TokenSet } from "@/lib/oauth/token";
-import { maskSecrets } from "@/lib/resources/request";
+import { secretMasker } from "@/lib/resources/request";
 import type { ResourceRuntime } from "@/lib/resources/runtime";
 import { renderUrl, TemplateError, urlHostChosenByValues } from "@/lib/resources/template";
 import type { ConnectionCredentials } from "./credentials";
@@ -70,11 +70,11 @@ export async function requestNewTokens(runtime: ResourceRuntime, values: Connect
         await new Promise((resolve) => setTimeout(resolve, RETRY_DELAYS_MS[attempt]));
         continue;
       }
-      const secrets = grantSecrets(runtime, values);
+      const mask = secretMasker(grantSecrets(runtime, values));
       if (error instanceof TokenEndpointError) {
         throw new AppError("token_refresh_failed", {
-          message: maskSecrets(error.message, secrets),
-          failure: { kind: "token_endpoint", status: error.status, body: maskSecrets(error.body, secrets), oauthError: error.error },
+          message: mask(error.message),
+          failure: { kind: "token_endpoint", status: error.status, body: mask(error.body), oauthError: error.error },
         });
       }
       if (error instanceof OutboundError) {

@@ -113,26 +113,31 @@ export function buildApiRequest(
 
 const MASK = "••••••••";
 
-/** Replaces every occurrence of a secret (raw, URL-encoded or form-encoded) with a mask, for display. */
-export function maskSecrets(text: string, secrets: readonly string[]): string {
-  let masked = text;
+/**
+ * What replaces every occurrence of a secret (raw, URL-encoded or form-encoded) with a mask, for
+ * display. The forms are worked out once for all the texts it masks (a request's URL, each of its
+ * headers and its body): every request and workflow step describes the request it sent.
+ */
+export function secretMasker(secrets: readonly string[]): (text: string) => string {
   const forms = secrets
     .filter((secret) => secret.length >= 4)
     .flatMap((secret) => [secret, encodeURIComponent(secret), new URLSearchParams({ s: secret }).toString().slice(2)]);
-  for (const form of [...new Set(forms)].sort((a, b) => b.length - a.length)) masked = masked.split(form).join(MASK);
-  return masked;
+  const longestFirst = [...new Set(forms)].sort((a, b) => b.length - a.length);
+  return (text) => {
+    let masked = text;
+    for (const form of longestFirst) masked = masked.split(form).join(MASK);
+    return masked;
+  };
 }
 
 /** A built request as a user may see it: Basic credentials and every secret masked. */
 export function describeRequest(request: BuiltRequest, secrets: readonly string[]) {
-  const headers = Object.entries(request.headers).map(([name, value]): [string, string] => [
-    name,
-    /^basic /i.test(value) ? `Basic ${MASK}` : maskSecrets(value, secrets),
-  ]);
+  const mask = secretMasker(secrets);
+  const headers = Object.entries(request.headers).map(([name, value]): [string, string] => [name, /^basic /i.test(value) ? `Basic ${MASK}` : mask(value)]);
   return {
     method: request.method,
-    url: maskSecrets(request.url.href, secrets),
+    url: mask(request.url.href),
     headers,
-    body: request.body === undefined ? undefined : maskSecrets(request.body, secrets),
+    body: request.body === undefined ? undefined : mask(request.body),
   };
 }
