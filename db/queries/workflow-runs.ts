@@ -284,7 +284,7 @@ interface RunEndValues {
 /**
  * A step's last fields and its run's end in one statement: the step's update rides along as a
  * data-modifying CTE (PostgreSQL runs it whatever the run's update finds); the run's update
- * returns the run only if it had not ended before.
+ * finds the run only if it had not ended before (what it returns is the caller's choice).
  */
 function runEndStatement(client: Database | Transaction, values: RunEndValues) {
   const finishedStep = client.$with("finished_step", {}).as(
@@ -304,11 +304,11 @@ function runEndStatement(client: Database | Transaction, values: RunEndValues) {
     .with(finishedStep)
     .update(workflowRuns)
     .set({ status: sql`${values.runStatus}::workflow_run_status`, error: sql`${values.runError}::text`, finishedAt: sql`now()` })
-    .where(and(eq(workflowRuns.id, sql`${values.runId}::uuid`), inArray(workflowRuns.status, ["queued", "running"])))
-    .returning();
+    .where(and(eq(workflowRuns.id, sql`${values.runId}::uuid`), inArray(workflowRuns.status, ["queued", "running"])));
 }
 
 // A one-step run's last write: prepared, since it is the engine's hottest statement after the start.
+// It returns only the id: whether the run ended here is all its caller asks.
 const preparedRunEnd = preparedStatement((db) =>
   runEndStatement(db, {
     runId: sql.placeholder("runId"),
@@ -319,7 +319,9 @@ const preparedRunEnd = preparedStatement((db) =>
     stepError: sql.placeholder("stepError"),
     runStatus: sql.placeholder("runStatus"),
     runError: sql.placeholder("runError"),
-  }).prepare("finish_run"),
+  })
+    .returning({ id: workflowRuns.id })
+    .prepare("finish_run"),
 );
 
 /**
@@ -363,7 +365,7 @@ export async function finishStep({
     };
     if (!onRunEnded) return (await preparedRunEnd(db).execute(values)).length > 0;
     return db.transaction(async (tx) => {
-      const [ended] = await runEndStatement(tx, values);
+      const [ended] = await runEndStatement(tx, values).returning();
       if (ended) await onRunEnded(tx, ended);
       return ended !== undefined;
     });
