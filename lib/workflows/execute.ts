@@ -247,8 +247,8 @@ export async function executeStepJob({ runId, position }: StepJob): Promise<void
         target: (level) =>
           level === "app"
             ? { kind: "app" }
-            : // A step on the first Request step's resource sends with the connection read as the attempt started.
-              { kind: "user", userId: run.userId ?? "", ...(connection?.resourceId === step.resourceId ? { connection } : {}) },
+            : // The connection read as the attempt started: the session sends with it when this step is on its resource.
+              { kind: "user", userId: run.userId ?? "", connection },
         policy: outboundPolicy(state.project),
         revision: state.revision,
         idempotencyKey: `${runId}:${step.key}`,
