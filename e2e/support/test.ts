@@ -28,8 +28,10 @@ const scanners = new WeakMap<Page, AccessibilityScanner>();
  * per distinct URL (ids aside) and Playwright worker: after each navigation of a page's main
  * frame (`page.goto`, a click on a link, a redirect, a client-side navigation) once the page has
  * loaded, and on each open page at the end of the test. Scans of one page run one at a time. A
- * scan that a navigation cuts short (a click, a redirect) is dropped, and its URL is scanned on
- * its next visit; one that a client-side navigation overlaps keeps what it found, on either page.
+ * scan that a navigation cuts short (a click, a redirect) or overlaps (a client-side navigation)
+ * is dropped, and its URL is scanned on its next visit: an overlapped scan saw a document half
+ * way between two pages (Next.js had taken the old page's <title> out and not yet put the new
+ * one in: "document-title" on a page that has one).
  */
 class AccessibilityScanner {
   readonly findings: Finding[] = [];
@@ -125,6 +127,10 @@ class AccessibilityScanner {
       // Legacy mode runs axe.run in the page itself; the default runs axe.finishRun in a blank
       // page it opens in the test's context. The app has no iframes for the default to reach.
       const results = await new AxeBuilder({ page }).setLegacyMode().options({ resultTypes: ["violations"] }).analyze();
+      if (overtaken()) {
+        this.scanned.delete(key);
+        return;
+      }
       for (const violation of results.violations) {
         if (!violation.impact || !FAILING_IMPACTS.has(violation.impact)) continue;
         this.findings.push({
