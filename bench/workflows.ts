@@ -247,9 +247,9 @@ export async function runWorkflowBench(options: WorkflowBenchOptions): Promise<{
     `workflows: ${users.length} connected users in turn (at most 5 steps at once per user); each worker process runs 1 fetch loop ` +
       "(localConcurrency 1) of batches of 4 (batchSize 4), fetching again at once while batches come back full (burstWhenBatchFull), " +
       "else after the 0.5 s poll; the floor's no-op workers use the same options.",
-    "workflows: a run is one step job: fetch (a batch of 4), start the attempt (1 statement: the run and step marked running, the run, " +
-      "its definition, the project's revision and the user's connection read), TaskLab GET /tasks, the step's result and the run's end " +
-      "(1 statement), complete (the batch).",
+    "workflows: a run is one step job: fetch (a batch of 4), start the attempt (1 statement for the batch's starts: the run and step marked " +
+      "running, the run, its definition, the project's revision and the user's connection read), TaskLab GET /tasks, the step's result and " +
+      "the run's end (1 statement for the ends of one event-loop turn), complete (the batch).",
     `workflows: backlog = ${BACKLOG} sent while no worker runs (runs through sendAppEvent, 16 at a time; no-op jobs in one insert), then the workers started; ` +
       "per second = N / (first started → last done); paced = a steady rate of half what one process managed on the backlog, workers running; " +
       "latency = created → finished on the database clock; CPU ms per run or job of the backlog: worker = the worker processes, " +

@@ -1,6 +1,7 @@
 import "server-only";
-import { and, desc, eq, inArray, isNotNull, lt, sql } from "drizzle-orm";
+import { and, desc, eq, getTableColumns, inArray, isNotNull, lt, sql } from "drizzle-orm";
 import { getDb, parseJsonb, preparedStatement, type Database } from "../client";
+import { groupStatements } from "../group-statements";
 import {
   connections,
   workflowRuns,
@@ -189,12 +190,26 @@ export interface StartedStepAttempt {
   connection: Connection | undefined;
 }
 
-const preparedStepAttempt = preparedStatement((db) => {
-  const runId = sql.placeholder("runId");
-  const position = sql`${sql.placeholder("position")}::int`;
+/**
+ * At most this many rows in one grouped statement. Its SQL says so too (a LIMIT on the rows it is
+ * given): PostgreSQL guesses 100 rows for a json recordset, and against a small table of runs
+ * that guess chose a full scan of it over looking up each run by its key.
+ */
+const GROUPED_ROWS = 32;
+
+/** One step job's attempt to start: which run, which step, and when its attempt started. */
+interface StepAttemptStart {
+  runId: string;
+  position: number;
+  attemptStartedAt: string;
+}
+
+// The step starts of this process, grouped (db/group-statements.ts): the json text of StepAttemptStart[], one run at most once.
+const preparedStepAttempts = preparedStatement((db) => {
   // The CTEs' columns are named apart from the joined connection's: drizzle refers to them unqualified.
   const run = db
     .$with("run", {
+      runId: sql<string>`attempt_run_id`.as("attempt_run_id"),
       projectId: sql<string>`run_project_id`.as("run_project_id"),
       userId: sql<string | null>`run_user_id`.as("run_user_id"),
       trigger: sql<StoredRunTrigger>`run_trigger`.mapWith(parseJsonb<StoredRunTrigger>).as("run_trigger"),
@@ -203,126 +218,134 @@ const preparedStepAttempt = preparedStatement((db) => {
     })
     .as(sql`
       update workflow_runs r set status = 'running', started_at = coalesce(r.started_at, now())
-      from workflow_versions v
-      where r.id = ${runId} and r.status in ('queued', 'running')
-        and v.workflow_id = r.workflow_id and v.version = r.version and jsonb_array_length(v.definition -> 'steps') > ${position}
-      returning r.project_id as run_project_id, r.user_id as run_user_id, r.trigger as run_trigger, v.definition as run_definition,
+      from (select * from jsonb_to_recordset(${sql.placeholder("starts")}::jsonb) as i("runId" uuid, position int, "attemptStartedAt" text)
+        limit ${sql.raw(String(GROUPED_ROWS))}) i, workflow_versions v
+      where r.id = i."runId" and r.status in ('queued', 'running')
+        and v.workflow_id = r.workflow_id and v.version = r.version and jsonb_array_length(v.definition -> 'steps') > i.position
+      returning r.id as attempt_run_id, i.position as attempt_position, i."attemptStartedAt" as attempt_started_at, r.project_id as run_project_id,
+        r.user_id as run_user_id, r.trigger as run_trigger, v.definition as run_definition,
         (jsonb_path_query_first(v.definition, '$.steps[*] ? (@.type == "request").resourceId') #>> '{}')::uuid as profile_resource_id`);
-  const attempt = sql`jsonb_build_array(jsonb_build_object('startedAt', ${sql.placeholder("attemptStartedAt")}::text, 'durationMs', 0))`;
-  const step = db.$with("step", { attempts: sql<StoredStepAttempt[]>`step_attempts`.mapWith(parseJsonb<StoredStepAttempt[]>).as("step_attempts") }).as(sql`
-    insert into workflow_run_steps (run_id, position, step_key, status, started_at, attempts)
-    select ${runId}, ${position}, run.run_definition -> 'steps' -> ${position} ->> 'key', 'running', now(), ${attempt} from run
-    on conflict (run_id, position) do update
-      set status = 'running', error = null, attempts = workflow_run_steps.attempts || excluded.attempts, finished_at = null
-    returning attempts as step_attempts`);
+  const step = db
+    .$with("step", {
+      runId: sql<string>`step_run_id`.as("step_run_id"),
+      attempts: sql<StoredStepAttempt[]>`step_attempts`.mapWith(parseJsonb<StoredStepAttempt[]>).as("step_attempts"),
+    })
+    .as(sql`
+      insert into workflow_run_steps (run_id, position, step_key, status, started_at, attempts)
+      select attempt_run_id, attempt_position, run_definition -> 'steps' -> attempt_position ->> 'key', 'running', now(),
+        jsonb_build_array(jsonb_build_object('startedAt', attempt_started_at, 'durationMs', 0))
+      from run
+      on conflict (run_id, position) do update
+        set status = 'running', error = null, attempts = workflow_run_steps.attempts || excluded.attempts, finished_at = null
+      returning run_id as step_run_id, attempts as step_attempts`);
   return db
     .with(run, step)
     .select({
+      runId: run.runId,
       projectId: run.projectId,
       userId: run.userId,
       trigger: run.trigger,
       definition: run.definition,
       attempts: step.attempts,
-      revision: sql<string>`(select p.config_revision::text from projects p where p.id = ${run.projectId})`,
+      revision: sql<string>`(select p.config_revision::text from projects p where p.id = run_project_id)`,
       done: sql<StartedStepAttempt["done"]>`(
         select coalesce(jsonb_agg(jsonb_build_object('stepKey', s.step_key, 'output', s.output) order by s.position), '[]'::jsonb)
-        from workflow_run_steps s where s.run_id = ${runId} and s.position < ${position})`.mapWith(parseJsonb<StartedStepAttempt["done"]>),
+        from workflow_run_steps s where s.run_id = attempt_run_id and s.position < attempt_position)`.mapWith(parseJsonb<StartedStepAttempt["done"]>),
       connection: connections,
     })
     .from(run)
-    .crossJoin(step)
+    .innerJoin(step, sql`step_run_id = attempt_run_id`)
     .leftJoin(
       connections,
       and(eq(connections.projectId, run.projectId), eq(connections.resourceId, run.profileResourceId), KIND_IS.user, eq(connections.userId, run.userId)),
     )
-    .prepare("start_step_attempt");
+    .prepare("start_step_attempts");
 });
 
+/** Starts these attempts (see startStepAttempt; each of another run) in one statement. */
+async function startStepAttempts(starts: StepAttemptStart[]): Promise<(StartedStepAttempt | undefined)[]> {
+  const rows = await preparedStepAttempts(await getDb()).execute({ starts: JSON.stringify(starts) });
+  const started = new Map(
+    rows.map((row): [string, StartedStepAttempt] => [
+      row.runId,
+      {
+        run: { id: row.runId, projectId: row.projectId, userId: row.userId, trigger: row.trigger },
+        definition: row.definition,
+        done: row.done,
+        attempts: row.attempts,
+        revision: Number(row.revision),
+        connection: row.connection ?? undefined,
+      },
+    ]),
+  );
+  return starts.map((start) => started.get(start.runId));
+}
+
+const groupedStepAttemptStart = groupStatements(startStepAttempts, { maxBatch: GROUPED_ROWS, keyOf: (start) => start.runId });
+
 /**
- * Starts an attempt at step `position` of a run, in one statement: marks the run running (when
- * it is queued or running) and the step running with the attempt counted, and reads what the job
- * needs. Undefined when the run is over (cancelled, say) or its version has no such step.
+ * Starts an attempt at step `position` of a run, in one statement (with the other starts of this
+ * process that wait for one): marks the run running (when it is queued or running) and the step
+ * running with the attempt counted, and reads what the job needs. Undefined when the run is over
+ * (cancelled, say) or its version has no such step.
  */
-export async function startStepAttempt({
-  runId,
-  position,
-  attemptStartedAt,
-}: {
-  runId: string;
-  position: number;
-  attemptStartedAt: string;
-}): Promise<StartedStepAttempt | undefined> {
-  const [row] = await preparedStepAttempt(await getDb()).execute({ runId, position, attemptStartedAt });
-  if (!row) return undefined;
-  return {
-    run: { id: runId, projectId: row.projectId, userId: row.userId, trigger: row.trigger },
-    definition: row.definition,
-    done: row.done,
-    attempts: row.attempts,
-    revision: Number(row.revision),
-    connection: row.connection ?? undefined,
-  };
+export async function startStepAttempt(start: StepAttemptStart): Promise<StartedStepAttempt | undefined> {
+  return groupedStepAttemptStart(start);
 }
 
 /** How a run ends at one of its steps (succeeded, failed, stopped at a Condition). */
 export type RunEnd = { status: "succeeded" | "failed" | "stopped"; error?: string | null };
 
-/** The values of a run's end (or placeholders for them, to prepare the statement). */
+/** A step's last fields and its run's end. */
 interface RunEndValues {
-  runId: unknown;
-  position: unknown;
-  stepStatus: unknown;
-  /** json text, or null */
-  output: unknown;
-  /** json text */
-  attempts: unknown;
-  stepError: unknown;
-  runStatus: unknown;
-  runError: unknown;
+  runId: string;
+  position: number;
+  stepStatus: WorkflowRunStep["status"] | undefined;
+  output: Record<string, unknown> | null;
+  attempts: StoredStepAttempt[];
+  stepError: string | null;
+  runStatus: RunEnd["status"];
+  runError: string | null;
 }
 
 /**
- * A step's last fields and its run's end in one statement: the step's update rides along as a
- * data-modifying CTE (PostgreSQL runs it whatever the run's update finds); the run's update
- * finds the run only if it had not ended before (what it returns is the caller's choice).
+ * Steps' last fields and their runs' ends in one statement (`ends`: the json text of
+ * RunEndValues[], one run at most once): the steps' update rides along as a data-modifying CTE
+ * (PostgreSQL runs it whatever the runs' update finds); the runs' update finds a run only if it
+ * had not ended before (what it returns is the caller's choice).
  */
-function runEndStatement(client: Database | Transaction, values: RunEndValues) {
-  const finishedStep = client.$with("finished_step", {}).as(
-    client
-      .update(workflowRunSteps)
-      .set({
-        status: sql`${values.stepStatus}::workflow_step_status`,
-        output: sql`${values.output}::jsonb`,
-        attempts: sql`${values.attempts}::jsonb`,
-        error: sql`${values.stepError}::text`,
-        finishedAt: sql`now()`,
-      })
-      .where(and(eq(workflowRunSteps.runId, sql`${values.runId}::uuid`), eq(workflowRunSteps.position, sql`${values.position}::int`)))
-      .getSQL(),
-  );
+function runEndStatement(client: Database | Transaction, ends: unknown) {
+  const input = client.$with("run_end", {}).as(sql`
+    select * from jsonb_to_recordset(${ends}::jsonb) as e(
+      "runId" uuid, position int, "stepStatus" workflow_step_status, output jsonb, attempts jsonb,
+      "stepError" text, "runStatus" workflow_run_status, "runError" text)
+    limit ${sql.raw(String(GROUPED_ROWS))}`);
+  const finishedStep = client.$with("finished_step", {}).as(sql`
+    update workflow_run_steps s
+    set status = e."stepStatus", output = e.output, attempts = e.attempts, error = e."stepError", finished_at = now()
+    from run_end e where s.run_id = e."runId" and s.position = e.position`);
   return client
-    .with(finishedStep)
+    .with(input, finishedStep)
     .update(workflowRuns)
-    .set({ status: sql`${values.runStatus}::workflow_run_status`, error: sql`${values.runError}::text`, finishedAt: sql`now()` })
-    .where(and(eq(workflowRuns.id, sql`${values.runId}::uuid`), inArray(workflowRuns.status, ["queued", "running"])));
+    .set({ status: sql`e."runStatus"`, error: sql`e."runError"`, finishedAt: sql`now()` })
+    .from(sql`run_end e`)
+    .where(and(eq(workflowRuns.id, sql`e."runId"`), inArray(workflowRuns.status, ["queued", "running"])));
 }
 
-// A one-step run's last write: prepared, since it is the engine's hottest statement after the start.
-// It returns only the id: whether the run ended here is all its caller asks.
-const preparedRunEnd = preparedStatement((db) =>
-  runEndStatement(db, {
-    runId: sql.placeholder("runId"),
-    position: sql.placeholder("position"),
-    stepStatus: sql.placeholder("stepStatus"),
-    output: sql.placeholder("output"),
-    attempts: sql.placeholder("attempts"),
-    stepError: sql.placeholder("stepError"),
-    runStatus: sql.placeholder("runStatus"),
-    runError: sql.placeholder("runError"),
-  })
-    .returning({ id: workflowRuns.id })
-    .prepare("finish_run"),
+// Runs' last writes: prepared, since it is the engine's hottest statement after the start.
+// It returns only the ids: whether a run ended here is all its caller asks.
+const preparedRunEnds = preparedStatement((db) =>
+  runEndStatement(db, sql.placeholder("ends")).returning({ id: workflowRuns.id }).prepare("finish_runs"),
 );
+
+/** Writes these ends (each of another run) in one statement; answers which ended their runs. */
+async function writeRunEnds(ends: RunEndValues[]): Promise<boolean[]> {
+  const rows = await preparedRunEnds(await getDb()).execute({ ends: JSON.stringify(ends) });
+  const ended = new Set(rows.map((row) => row.id));
+  return ends.map((end) => ended.has(end.runId));
+}
+
+const groupedRunEnd = groupStatements(writeRunEnds, { maxBatch: GROUPED_ROWS, keyOf: (end) => end.runId });
 
 /**
  * Records how a step's attempt ended and what the run does next. With `run`, the step is
@@ -353,19 +376,19 @@ export async function finishStep({
   const db = await getDb();
   if (run) {
     // The step started with no output and no error: what this end does not give stays empty.
-    const values = {
+    const values: RunEndValues = {
       runId,
       position,
       stepStatus: step.status,
-      output: step.output === undefined || step.output === null ? null : JSON.stringify(step.output),
-      attempts: JSON.stringify(step.attempts ?? []),
+      output: step.output ?? null,
+      attempts: step.attempts ?? [],
       stepError: step.error ?? null,
       runStatus: run.status,
       runError: run.error ?? null,
     };
-    if (!onRunEnded) return (await preparedRunEnd(db).execute(values)).length > 0;
+    if (!onRunEnded) return groupedRunEnd(values);
     return db.transaction(async (tx) => {
-      const [ended] = await runEndStatement(tx, values).returning();
+      const [ended] = await runEndStatement(tx, JSON.stringify([values])).returning(getTableColumns(workflowRuns));
       if (ended) await onRunEnded(tx, ended);
       return ended !== undefined;
     });
