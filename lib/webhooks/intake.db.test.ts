@@ -407,6 +407,22 @@ describe("a published User-Level resource with Standard Webhooks", () => {
     ]);
   });
 
+  it("a signed event holding NUL, which PostgreSQL cannot store, answers 400 invalid_webhook and starts nothing", async () => {
+    const userId = await connect(resourceId);
+    const before = (await allRuns()).length;
+    const rows = await newEvents(resourceId, async () => {
+      const signed = signWebhook({ secret, type: "task.created", payload: { account_id: userId, task: { id: "task_1", title: "a\u0000b" } } });
+      const response = await deliver(resourceId, signed.body, signed.headers);
+      expect(response.status).toBe(400);
+      expect(response.json.error).toMatchObject({
+        code: "invalid_webhook",
+        message: "The body holds a NUL character or a lone surrogate (at body.task.title), which cannot be stored.",
+      });
+    });
+    expect(rows).toEqual([expect.objectContaining({ signatureOk: true, matched: false, payload: null, runIds: [] })]);
+    expect(await allRuns()).toHaveLength(before);
+  });
+
   it("an event whose Event type template finds nothing answers 400 and starts nothing", async () => {
     const userId = await connect(resourceId);
     const before = (await allRuns()).length;

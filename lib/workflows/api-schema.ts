@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { findUnstorableText } from "@/lib/jsonb";
 import { eventNameSchema } from "./definition";
 
 // The workflow routes' shapes (App Events, Request runs, enablement), one source for the route
@@ -12,6 +13,10 @@ export const appEventSchema = z
     }),
     payload: z
       .record(z.string(), z.unknown())
+      .superRefine((payload, context) => {
+        const at = findUnstorableText(payload, "payload");
+        if (at) context.addIssue({ code: "custom", message: `Holds a NUL character or a lone surrogate (at ${at}), which cannot be stored.` });
+      })
       .optional()
       .meta({ description: "Any JSON object: the workflow's `trigger.payload.*` variables. Defaults to {}." }),
   })

@@ -12,6 +12,7 @@ import type { OutboundPolicy } from "@/lib/http/client";
 import { countFinishedRun } from "@/lib/metrics/registry";
 import { projectStateAt } from "@/lib/projects/sdk-state";
 import { publishedResourceAt } from "@/lib/resources/runtime";
+import { storableJson } from "@/lib/jsonb";
 import { TemplateError } from "@/lib/resources/template";
 import { enqueueStep, type StepJob } from "./engine";
 import { renderJsonBody, renderWorkflowPath, renderWorkflowTemplate, type RunContext } from "./variables";
@@ -51,6 +52,15 @@ function parseRetryAfter(value: string | undefined): number | undefined {
  * kept as its first 256 KB of text, marked truncated (its fields are then not variables).
  */
 function stepOutput(response: StepResponse): Record<string, unknown> {
+  const output = parsedOutput(response);
+  // An API may answer with text PostgreSQL cannot store (lib/jsonb.ts): kept with U+FFFD in its place.
+  return MAYBE_UNSTORABLE.test(response.body) ? storableJson(output) : output;
+}
+
+/** A raw NUL, or a JSON escape of NUL or of a surrogate (lone or not: the output tells). */
+const MAYBE_UNSTORABLE = /\u0000|\\u(?:0000|d[89a-f])/i;
+
+function parsedOutput(response: StepResponse): Record<string, unknown> {
   const base = { status: response.status, headers: response.headers };
   if (Buffer.byteLength(response.body) > MAX_STORED_BODY_BYTES) {
     return { ...base, body: Buffer.from(response.body).subarray(0, MAX_STORED_BODY_BYTES).toString(), truncated: true };

@@ -186,6 +186,23 @@ describe("Request step retries", () => {
   });
 });
 
+describe("an answer PostgreSQL cannot store as it is", () => {
+  it("keeps an output whose text holds NUL with U+FFFD in its place, and the run succeeds beside another", async () => {
+    const userId = await connectedUser(projectId, resourceId, tasklab);
+    const key = unique("nul");
+    // TaskLab answers { key, calls } with the key decoded from the path: "\u0000" in its JSON.
+    const { eventName } = await onEvent([requestStep(resourceId, "nul", "GET", `/flaky/${key}%00`, { query: { failures: "0" } })]);
+    const { eventName: plainEvent } = await onEvent([requestStep(resourceId, "plain", "GET", `/flaky/${key}-plain`, { query: { failures: "0" } })]);
+    const [nulRun, plainRun] = await Promise.all([runFor(userId, eventName), runFor(userId, plainEvent)]);
+
+    const detail = await finished(nulRun);
+    expect(detail.run.status).toBe("succeeded");
+    expect(detail.steps[0]).toMatchObject({ status: "succeeded", output: { status: 200, body: { key: `${key}\ufffd`, calls: 1 } } });
+    expect((await finished(plainRun)).steps[0]).toMatchObject({ status: "succeeded", output: { body: { key: `${key}-plain` } } });
+    expect(seen(`/api/flaky/${key}%00`)).toHaveLength(1);
+  });
+});
+
 describe("a run's variables", () => {
   it("renders the user's profile from the first Request step's resource, in that step and in a later one on another resource", async () => {
     const profiled = await publishedTaskLabResource(projectId, tasklab, "user-oauth");

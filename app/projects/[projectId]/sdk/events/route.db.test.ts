@@ -181,6 +181,20 @@ describe("refused events start no run", () => {
       call: () => asUser({ name: "order.paid", payload: [1] }),
     },
     {
+      label: "a payload holding NUL, which PostgreSQL cannot store",
+      status: 400,
+      code: "invalid_event",
+      fields: { payload: 'Holds a NUL character or a lone surrogate (at payload.items[1]["the title"]), which cannot be stored.' },
+      call: () => asUser('{"name": "order.paid", "payload": {"items": [{}, {"the title": "a\\u0000b"}]}}'),
+    },
+    {
+      label: "a payload holding a lone surrogate in a key",
+      status: 400,
+      code: "invalid_event",
+      fields: { payload: 'Holds a NUL character or a lone surrogate (at payload["\\ud800"]), which cannot be stored.' },
+      call: () => asUser('{"name": "order.paid", "payload": {"\\ud800": 1}}'),
+    },
+    {
       label: "a Secret Key naming no user for a workflow on User-Level resources",
       status: 400,
       code: "missing_user",
