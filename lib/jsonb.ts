@@ -38,6 +38,11 @@ function unstorableAt(value: unknown, path: string): string | undefined {
   return undefined;
 }
 
+/** What a refusal says of text jsonb refuses, found at `at` (findUnstorableText). */
+export function unstorableTextMessage(at: string): string {
+  return `A NUL character or a lone surrogate cannot be stored (at ${at}).`;
+}
+
 /** `value` (parsed JSON, or a string) with every key and string jsonb refuses made storable (U+FFFD in place). */
 export function storableJson<T>(value: T): T {
   if (typeof value === "string") return storable(value) as T;

@@ -416,7 +416,7 @@ describe("a published User-Level resource with Standard Webhooks", () => {
       expect(response.status).toBe(400);
       expect(response.json.error).toMatchObject({
         code: "invalid_webhook",
-        message: "The body holds a NUL character or a lone surrogate (at body.task.title), which cannot be stored.",
+        message: "A NUL character or a lone surrogate cannot be stored (at body.task.title).",
       });
     });
     expect(rows).toEqual([expect.objectContaining({ signatureOk: true, matched: false, payload: null, runIds: [] })]);

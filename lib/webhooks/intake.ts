@@ -2,7 +2,7 @@ import { deleteWebhookEventsOlderThan, matchWebhookUser, recordRejectedWebhookEv
 import type { DeployedWorkflow, NewRun } from "@/db/queries/workflow-runs";
 import { readBodyWithin } from "@/lib/api/request-body";
 import { AppError } from "@/lib/errors";
-import { findUnstorableText } from "@/lib/jsonb";
+import { findUnstorableText, unstorableTextMessage } from "@/lib/jsonb";
 import { countWebhookEvent } from "@/lib/metrics/registry";
 import { renderTemplate, TemplateError, templateVariableNames } from "@/lib/resources/template";
 import { enqueueStep } from "@/lib/workflows/engine";
@@ -78,7 +78,7 @@ function readEvent(state: WebhookIntakeState, rawBody: Buffer, headers: Record<s
     return { rejected: { signatureOk: true, reason: "The body is not JSON.", error: new AppError("invalid_webhook", { message: "The webhook body must be JSON." }) } };
   }
   const unstorable = findUnstorableText(payload, "body");
-  if (unstorable) return refused(`The body holds a NUL character or a lone surrogate (at ${unstorable}), which cannot be stored.`);
+  if (unstorable) return refused(unstorableTextMessage(unstorable));
   const kept = Object.fromEntries(
     Object.entries(headers).filter(([name]) => !SECRET_HEADERS.has(name) && !(settings.signature.kind === "hmac" && name === settings.signature.header)),
   );

@@ -1,9 +1,17 @@
 import { z } from "zod";
-import { findUnstorableText } from "@/lib/jsonb";
+import { findUnstorableText, unstorableTextMessage } from "@/lib/jsonb";
 import { eventNameSchema } from "./definition";
 
 // The workflow routes' shapes (App Events, Request runs, enablement), one source for the route
 // handlers, the OpenAPI document and the SDK's types.
+
+/** A JSON object PostgreSQL can store (lib/jsonb.ts): text it cannot is named from `path`. */
+function storableObject(path: string) {
+  return z.record(z.string(), z.unknown()).superRefine((value, context) => {
+    const at = findUnstorableText(value, path);
+    if (at) context.addIssue({ code: "custom", message: unstorableTextMessage(at) });
+  });
+}
 
 /** `POST /sdk/events`: an App Event. Unknown fields are refused, each named. */
 export const appEventSchema = z
@@ -11,14 +19,12 @@ export const appEventSchema = z
     name: eventNameSchema.meta({
       description: "The event's name, as a workflow's App Event trigger names it: letters, digits and . _ : -, at most 100 characters.",
     }),
-    payload: z
-      .record(z.string(), z.unknown())
-      .superRefine((payload, context) => {
-        const at = findUnstorableText(payload, "payload");
-        if (at) context.addIssue({ code: "custom", message: `Holds a NUL character or a lone surrogate (at ${at}), which cannot be stored.` });
-      })
+    payload: storableObject("payload")
       .optional()
-      .meta({ description: "Any JSON object: the workflow's `trigger.payload.*` variables. Defaults to {}." }),
+      .meta({
+        description:
+          "Any JSON object: the workflow's `trigger.payload.*` variables. Defaults to {}. Its strings and keys must not hold NUL (\\u0000) or a lone surrogate, which cannot be stored.",
+      }),
   })
   .meta({ id: "AppEvent", example: { name: "task.created", payload: { taskId: "t_123", title: "Write the report" } } });
 export type AppEventInput = z.infer<typeof appEventSchema>;
@@ -31,9 +37,11 @@ export const appEventAcceptedSchema = z
 export type AppEventAccepted = z.infer<typeof appEventAcceptedSchema>;
 
 /** `POST /sdk/workflows/{workflowId}/runs`: any JSON object, the run's `trigger.body`. */
-export const workflowRunBodySchema = z
-  .record(z.string(), z.unknown())
-  .meta({ id: "WorkflowRunBody", description: "Any JSON object: the workflow's `trigger.body.*` variables.", example: { taskId: "t_123" } });
+export const workflowRunBodySchema = storableObject("body").meta({
+  id: "WorkflowRunBody",
+  description: "Any JSON object: the workflow's `trigger.body.*` variables. Its strings and keys must not hold NUL (\\u0000) or a lone surrogate, which cannot be stored.",
+  example: { taskId: "t_123" },
+});
 
 export const workflowRunStartedSchema = z
   .object({ runId: z.uuid().meta({ description: "The run, queued (or still running when ?wait=true ran out of time)." }) })

@@ -184,14 +184,14 @@ describe("refused events start no run", () => {
       label: "a payload holding NUL, which PostgreSQL cannot store",
       status: 400,
       code: "invalid_event",
-      fields: { payload: 'Holds a NUL character or a lone surrogate (at payload.items[1]["the title"]), which cannot be stored.' },
+      fields: { payload: 'A NUL character or a lone surrogate cannot be stored (at payload.items[1]["the title"]).' },
       call: () => asUser('{"name": "order.paid", "payload": {"items": [{}, {"the title": "a\\u0000b"}]}}'),
     },
     {
       label: "a payload holding a lone surrogate in a key",
       status: 400,
       code: "invalid_event",
-      fields: { payload: 'Holds a NUL character or a lone surrogate (at payload["\\ud800"]), which cannot be stored.' },
+      fields: { payload: 'A NUL character or a lone surrogate cannot be stored (at payload["\\ud800"]).' },
       call: () => asUser('{"name": "order.paid", "payload": {"\\ud800": 1}}'),
     },
     {

@@ -137,6 +137,7 @@ describe("refused runs start nothing", () => {
     status: number;
     code: string;
     fields?: Record<string, string>;
+    message?: string;
     call: () => Promise<Awaited<ReturnType<typeof run>>>;
   }
   const asUser = async (workflowId: () => string, options?: Parameters<typeof run>[2]) => run(await userToken("refused"), workflowId(), options);
@@ -145,6 +146,13 @@ describe("refused runs start nothing", () => {
     { label: "an unknown Secret Key", status: 401, code: "invalid_secret_key", call: () => run({ secretKey: "sk_not-a-key", user: "u" }, createTask) },
     { label: "bad JSON", status: 400, code: "invalid_json", call: () => asUser(() => createTask, { body: '{"title": ' }) },
     { label: "a JSON array", status: 400, code: "invalid_body", call: () => asUser(() => createTask, { body: [] }) },
+    {
+      label: "a body holding NUL, which PostgreSQL cannot store",
+      status: 400,
+      code: "invalid_body",
+      message: "A NUL character or a lone surrogate cannot be stored (at body.title).",
+      call: () => asUser(() => createTask, { body: '{"title": "a\\u0000b"}' }),
+    },
     { label: "no body", status: 415, code: "unsupported_media_type", call: () => asUser(() => createTask, { body: "", headers: { "content-type": "" } }) },
     {
       label: "a wait that is neither true nor false",
@@ -163,12 +171,13 @@ describe("refused runs start nothing", () => {
     { label: "a Secret Key naming no user for a workflow on User-Level resources", status: 400, code: "missing_user", call: () => run({ secretKey }, createTask) },
   ];
 
-  it.each(cases)("$label → $status $code", async ({ status, code, fields, call }) => {
+  it.each(cases)("$label → $status $code", async ({ status, code, fields, message, call }) => {
     const before = [(await runsOf(project.projectId)).length, (await runsOf(other.projectId)).length];
     const response = await call();
     expect(response.status).toBe(status);
     expect(response.json?.error?.code).toBe(code);
     if (fields) expect(response.json?.error?.fields).toEqual(fields);
+    if (message) expect(response.json?.error?.message).toBe(message);
     expect([(await runsOf(project.projectId)).length, (await runsOf(other.projectId)).length]).toEqual(before);
   });
 });

@@ -2,7 +2,7 @@
 import { sdkPreflight, sdkServerRoute, withStatus } from "@/lib/api/sdk-route";
 import { readJsonObject } from "@/lib/connections/connect-body";
 import { invalidInputError } from "@/lib/errors";
-import { REQUEST_RUN_WAIT_MS, runOptionsSchema } from "@/lib/workflows/api-schema";
+import { REQUEST_RUN_WAIT_MS, runOptionsSchema, workflowRunBodySchema } from "@/lib/workflows/api-schema";
 import { requireWorkflowId } from "@/lib/workflows/enablement";
 import { startRequestRun } from "@/lib/workflows/triggers";
 
@@ -12,12 +12,13 @@ export const POST = sdkServerRoute(ENDPOINT, async ({ request, project, caller, 
   const workflowId = requireWorkflowId(params.workflowId);
   const options = runOptionsSchema.safeParse({ wait: new URL(request.url).searchParams.get("wait") ?? undefined });
   if (!options.success) throw invalidInputError(options.error);
-  const body = await readJsonObject(request, "The body must be a JSON object: it becomes the run's trigger.body.");
+  const body = workflowRunBodySchema.safeParse(await readJsonObject(request, "The body must be a JSON object: it becomes the run's trigger.body."));
+  if (!body.success) throw invalidInputError(body.error, "invalid_body");
   const { finished, answer } = await startRequestRun({
     projectId: project.id,
     caller,
     workflowId,
-    body,
+    body: body.data,
     wait: options.data.wait,
     waitMs: REQUEST_RUN_WAIT_MS,
   });
