@@ -15,6 +15,11 @@ describe("the editor's form", () => {
     });
     expect(workflowEditorSchema.parse({ ...values, sampleTrigger: "  " }).sampleTrigger).toEqual({});
     expect(workflowEditorSchema.safeParse({ ...values, sampleTrigger: "{" }).error?.issues[0]).toMatchObject({ path: ["sampleTrigger"] });
+    // Text PostgreSQL cannot store is refused on the field, before the save would fail.
+    expect(workflowEditorSchema.safeParse({ ...values, sampleTrigger: '{"payload": {"title": "a\\u0000b"}}' }).error?.issues[0]).toMatchObject({
+      path: ["sampleTrigger"],
+      message: "A NUL character or a lone surrogate cannot be stored (at sample.payload.title).",
+    });
     expect(sampleTriggerText({})).toBe("");
     expect(parseSampleTriggerLeniently(sampleTriggerText({ body: { a: 1 } }))).toEqual({ body: { a: 1 } });
     expect(parseSampleTriggerLeniently('"text"')).toEqual({});

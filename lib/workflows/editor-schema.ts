@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { StoredTrigger } from "@/db/workflow-definition";
+import { findUnstorableText, unstorableTextMessage } from "@/lib/jsonb";
 import { type TriggerResource, workflowDefinitionSchema, workflowNameSchema, type WorkflowStep } from "./definition";
 import { availableVariables, type VariableContext } from "./variables";
 
@@ -28,6 +29,11 @@ export const sampleTriggerTextSchema = z
     }
     if (!isJsonObject(value)) {
       ctx.addIssue({ code: "custom", message: "Enter a JSON object, e.g. {\"payload\": {\"taskId\": \"t_1\"}}." });
+      return z.NEVER;
+    }
+    const unstorable = findUnstorableText(value, "sample");
+    if (unstorable) {
+      ctx.addIssue({ code: "custom", message: unstorableTextMessage(unstorable) });
       return z.NEVER;
     }
     return value;
