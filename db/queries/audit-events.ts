@@ -36,9 +36,9 @@ function actorColumns(actor: AuditActor): Pick<AuditEvent, "actorKind" | "actorI
   }
 }
 
-/** Records one change, in the transaction that makes it: if either fails, neither is kept. */
-export async function recordAuditEvent(tx: Transaction, event: AuditEventInput): Promise<void> {
-  await tx.insert(auditEvents).values({
+/** The row that records `event`. */
+export function auditEventRow(event: AuditEventInput) {
+  return {
     projectId: event.projectId,
     ...actorColumns(event.actor),
     action: event.action,
@@ -46,7 +46,12 @@ export async function recordAuditEvent(tx: Transaction, event: AuditEventInput):
     objectId: event.object.id,
     objectName: event.object.name,
     changes: [...new Set(event.changes ?? [])],
-  });
+  };
+}
+
+/** Records one change, in the transaction that makes it: if either fails, neither is kept. */
+export async function recordAuditEvent(tx: Transaction, event: AuditEventInput): Promise<void> {
+  await tx.insert(auditEvents).values(auditEventRow(event));
 }
 
 /** `%` and `_` in a user's filter are literal characters. */

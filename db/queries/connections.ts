@@ -3,7 +3,7 @@ import { randomUUID } from "node:crypto";
 import { and, desc, eq, sql } from "drizzle-orm";
 import { getDb, preparedStatement } from "../client";
 import { connections, resources, resourceTestRuns, type Connection, type ResourceTestRun } from "../schema";
-import { type AuditActor, type AuditEventInput, recordAuditEvent, type Transaction } from "./audit-events";
+import { type AuditActor, type AuditEventInput, auditEventRow, recordAuditEvent, type Transaction } from "./audit-events";
 
 // Every write that replaces a row's credentials from outside a refresh bumps credentials_version
 // and clears the refresh lease, so that a refresh already in flight cannot overwrite them.
@@ -171,11 +171,39 @@ export async function lastSuccessfulTestRunAt({ resourceId }: { resourceId: stri
   return row?.createdAt;
 }
 
+// A connect's usual write, replacing a connection that is not INVALID: the update and its audit
+// record in one prepared statement, no transaction. The row is found by its id and by the status
+// read just before; a connection that changed meanwhile is left to the transaction.
+const preparedReplaceConnection = preparedStatement((db) => {
+  const replaced = db.$with("replaced").as(
+    db
+      .update(connections)
+      .set({
+        ...replacedCredentials,
+        credentials: sql`${sql.placeholder("credentials")}::text`,
+        profile: sql`${sql.placeholder("profile")}::jsonb`,
+        accessTokenExpiresAt: sql`${sql.placeholder("accessTokenExpiresAt")}::timestamptz`,
+        updatedAt: sql`now()`,
+        refreshedAt: sql`now()`,
+      })
+      .where(and(eq(connections.id, sql.placeholder("id")), eq(connections.status, sql.placeholder("status"))))
+      .returning(),
+  );
+  const audit = db.$with("audit", {}).as(sql`
+    insert into audit_events (project_id, actor_kind, actor_id, actor_name, action, object_type, object_id, object_name, changes)
+    select ${sql.placeholder("projectId")}::uuid, ${sql.placeholder("actorKind")}::audit_actor_kind, ${sql.placeholder("actorId")}::text,
+      ${sql.placeholder("actorName")}::text, ${sql.placeholder("action")}::text, ${sql.placeholder("objectType")}::text,
+      ${sql.placeholder("objectId")}::text, ${sql.placeholder("objectName")}::text, ${sql.placeholder("changes")}::jsonb
+    from replaced`);
+  return db.with(replaced, audit).select().from(replaced).prepare("replace_connection");
+});
+
 /**
- * Creates or replaces the connection of one user to one resource, in one transaction: the
- * insert claims the (resource, user) pair or waits for whoever holds it, then the row is
- * written with credentials encrypted for its own id. `onWrite` runs in the same transaction,
- * told whether the row was created, recovered (it was INVALID) or replaced.
+ * Creates or replaces the connection of one user to one resource, with its audit record, the
+ * credentials encrypted for the row's own id. A plain replace (the connection is not INVALID) is
+ * one statement; otherwise one transaction, where the insert claims the (resource, user) pair or
+ * waits for whoever holds it. `onWrite` runs in that transaction when the row was created or
+ * recovered (it was INVALID).
  */
 export async function upsertConnection({
   projectId,
@@ -200,12 +228,34 @@ export async function upsertConnection({
   actor: AuditActor;
   /** The names of the credentials given. */
   changes: string[];
-  onWrite?: (tx: Transaction, written: { connection: Connection; change: "created" | "recovered" | "replaced"; previousReason?: string | null }) => Promise<void>;
+  onWrite?: (tx: Transaction, written: { connection: Connection; change: "created" | "recovered"; previousReason?: string | null }) => Promise<void>;
 }): Promise<Connection> {
   const db = await getDb();
+  const replacedAudit = (id: string): AuditEventInput => ({
+    projectId,
+    actor,
+    action: "connection.replaced",
+    object: namedConnectionAuditObject({ id, kind: "user", userId }, resourceName),
+    changes,
+  });
+  // Most connects replace a VALID connection (a reconnect, new tokens).
+  const [found] = await preparedUserConnection(db).execute({ projectId, resourceId, userId });
+  if (found && found.status !== "INVALID") {
+    const row = auditEventRow(replacedAudit(found.id));
+    const [replaced] = await preparedReplaceConnection(db).execute({
+      id: found.id,
+      status: found.status,
+      credentials: encrypt(found.id),
+      profile: profile === null ? null : JSON.stringify(profile),
+      accessTokenExpiresAt: accessTokenExpiresAt?.toISOString() ?? null,
+      ...row,
+      changes: JSON.stringify(row.changes),
+    });
+    if (replaced) return replaced;
+  }
   return db.transaction(async (tx) => {
     const now = new Date();
-    // The user's connection, locked while it is replaced (most connects replace one: a reconnect, new tokens).
+    // The user's connection, locked while it is replaced.
     const current = () =>
       tx
         .select({ id: connections.id, status: connections.status, invalidReason: connections.invalidReason })
@@ -236,9 +286,9 @@ export async function upsertConnection({
         .set({ ...replacedCredentials, credentials: encrypt(id), profile, accessTokenExpiresAt, updatedAt: now, refreshedAt: now })
         .where(eq(connections.id, id))
         .returning(),
-      recordAuditEvent(tx, { projectId, actor, action: "connection.replaced", object: namedConnectionAuditObject({ id, kind: "user", userId }, resourceName), changes }),
+      recordAuditEvent(tx, replacedAudit(id)),
     ]);
-    await onWrite?.(tx, { connection: updated!, change: status === "INVALID" ? "recovered" : "replaced", previousReason: invalidReason });
+    if (status === "INVALID") await onWrite?.(tx, { connection: updated!, change: "recovered", previousReason: invalidReason });
     return updated!;
   });
 }

@@ -185,6 +185,16 @@ describe("what is recorded", () => {
     );
     expect(connected.status).toBe(200);
     const connectionId = ((await connected.json()) as { id: string }).id;
+    // A reconnect replaces the VALID connection (one statement: the update and its record).
+    const reconnected = await connectRoute(
+      new Request(url, {
+        method: "POST",
+        headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+        body: JSON.stringify({ refresh_token: tasklab.issueTokens().refreshToken }),
+      }),
+      context,
+    );
+    expect(reconnected.status).toBe(200);
     const disconnected = await disconnectRoute(new Request(url, { method: "DELETE", headers: { authorization: `Bearer ${token}` } }), context);
     expect(disconnected.status).toBe(200);
 
@@ -205,11 +215,13 @@ describe("what is recorded", () => {
     const events = (await eventsOf(projectId)).filter((event) => event.objectType === "connection");
     expect(events.map(({ action, actorKind, actorId, actorName, objectId, changes }) => ({ action, actorKind, actorId, actorName, objectId, changes }))).toEqual([
       { action: "connection.created", actorKind: "connected_user", actorId: userId, actorName: userId, objectId: connectionId, changes: ["credentials.refresh_token"] },
+      { action: "connection.replaced", actorKind: "connected_user", actorId: userId, actorName: userId, objectId: connectionId, changes: ["credentials.refresh_token"] },
       { action: "connection.deleted", actorKind: "connected_user", actorId: userId, actorName: userId, objectId: connectionId, changes: [] },
       { action: "connection.created", actorKind: "connected_user", actorId: other, actorName: other, objectId: invalid.id, changes: ["credentials.refresh_token"] },
       { action: "connection.invalidated", actorKind: "system", actorId: null, actorName: "System", objectId: invalid.id, changes: ["status"] },
     ]);
     expect(events[0]!.objectName).toMatch(new RegExp(`^TaskLab .*: user ${userId}$`));
+    expect(events[1]!.objectName).toBe(events[0]!.objectName);
     const table = await wholeAuditTable();
     for (const secret of [refreshToken, "never-issued-refresh-token", token, TASKLAB_DEFAULT_CLIENT.clientSecret]) expect(table).not.toContain(secret);
   });

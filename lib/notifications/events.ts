@@ -49,9 +49,8 @@ function connectionData(connection: Pick<Connection, "id" | "projectId" | "resou
 /** `connection.created` or `connection.recovered` for a connection just written (a reconnect of a VALID one says nothing). */
 export async function notifyConnectionWritten(
   tx: Transaction,
-  { connection, change, previousReason }: { connection: Connection; change: "created" | "recovered" | "replaced"; previousReason?: string | null },
+  { connection, change, previousReason }: { connection: Connection; change: "created" | "recovered"; previousReason?: string | null },
 ): Promise<void> {
-  if (change === "replaced") return;
   if (change === "created") return recordNotification(tx, "connection.created", connectionData(connection));
   return recordNotification(tx, "connection.recovered", { ...connectionData(connection), reason: previousReason ?? null });
 }
