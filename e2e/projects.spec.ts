@@ -39,6 +39,23 @@ test("a non-member's direct action calls on another project are refused and chan
   expect((await page.goto(`/projects/${alice.projectId}/resources`))?.status()).toBe(404);
 });
 
+test("a project name holding a NUL character, sent past the form, is refused on its field and changes nothing", async ({ browser }) => {
+  const alice = await newUser(browser, "alice");
+  const { page } = alice;
+  await page.goto(`/projects/${alice.projectId}/settings`);
+  // The form cannot hold a NUL; a caller of the action can: the action's JSON body gets one.
+  await redirectNextActionTo(page, alice.projectId, alice.projectId, { "NUL here": "NUL\\u0000here" });
+
+  await page.getByLabel("Project name").fill("NUL here");
+  await page.getByRole("button", { name: "Save", exact: true }).click();
+  await expect(page.getByText("A NUL character or a lone surrogate cannot be stored.")).toBeVisible();
+  await expect(page.getByRole("status").filter({ hasText: "Saved." })).toHaveCount(0);
+
+  await page.unrouteAll();
+  await page.reload();
+  await expect(page.getByLabel("Project name")).toHaveValue("My project");
+});
+
 test("the owner adds a member by email, who then has access until removed", async ({ browser }) => {
   const alice = await newUser(browser, "alice");
   const bob = await newUser(browser, "bob");

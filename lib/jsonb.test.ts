@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { findUnstorableText, storableJson } from "./jsonb";
+import { findUnstorableText, findUnstorableTextKeys, storableJson } from "./jsonb";
 
 describe("findUnstorableText", () => {
   it("names the first string or key holding NUL or a lone surrogate, and nothing in storable JSON", () => {
@@ -15,6 +15,15 @@ describe("findUnstorableText", () => {
     expect(found.endsWith("…")).toBe(true);
     expect(found.length).toBeLessThanOrEqual(201);
     expect(found.isWellFormed()).toBe(true);
+  });
+});
+
+describe("findUnstorableTextKeys", () => {
+  it("gives the keys and indexes to the first text jsonb refuses, [] for such a string itself", () => {
+    expect(findUnstorableTextKeys({ steps: [{ path: "/ok" }, { path: "/a\u0000" }] })).toEqual(["steps", 1, "path"]);
+    expect(findUnstorableTextKeys({ ok: "x", "bad\ud800": "y" })).toEqual(["bad\ud800"]);
+    expect(findUnstorableTextKeys("\udfff")).toEqual([]);
+    expect(findUnstorableTextKeys({ name: "TaskLab", list: [1, null, { a: "😀" }] })).toBeUndefined();
   });
 });
 

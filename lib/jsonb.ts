@@ -11,36 +11,41 @@ function storable(text: string): string {
   return unstorable(text) ? text.replaceAll("\u0000", "\ufffd").toWellFormed() : text;
 }
 
-/** Where `value` holds text jsonb refuses, as a path from `path` (`payload.items[2]["a b"]`, at most 200 characters); undefined when nowhere. */
-export function findUnstorableText(value: unknown, path: string): string | undefined {
-  const found = unstorableAt(value, path);
-  return found && found.length > 200 ? `${found.slice(0, 200).toWellFormed()}…` : found;
-}
-
-function unstorableAt(value: unknown, path: string): string | undefined {
-  if (typeof value === "string") return unstorable(value) ? path : undefined;
+/** The keys (and array indexes) that lead to the first key or string in `value` jsonb refuses: [] when `value` is such a string, undefined when there is none. */
+export function findUnstorableTextKeys(value: unknown): (string | number)[] | undefined {
+  if (typeof value === "string") return unstorable(value) ? [] : undefined;
   if (Array.isArray(value)) {
     for (const [index, item] of value.entries()) {
-      const found = unstorableAt(item, `${path}[${index}]`);
-      if (found) return found;
+      const found = findUnstorableTextKeys(item);
+      if (found) return [index, ...found];
     }
     return undefined;
   }
   if (value && typeof value === "object") {
     for (const [key, item] of Object.entries(value)) {
-      // JSON.stringify escapes NUL and lone surrogates: the path itself is storable text.
-      const keyPath = /^[A-Za-z_$][\w$]*$/.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`;
-      if (unstorable(key)) return keyPath;
-      const found = unstorableAt(item, keyPath);
-      if (found) return found;
+      if (unstorable(key)) return [key];
+      const found = findUnstorableTextKeys(item);
+      if (found) return [key, ...found];
     }
   }
   return undefined;
 }
 
-/** What a refusal says of text jsonb refuses, found at `at` (findUnstorableText). */
-export function unstorableTextMessage(at: string): string {
-  return `A NUL character or a lone surrogate cannot be stored (at ${at}).`;
+/** Where `value` holds text jsonb refuses, as a path from `path` (`payload.items[2]["a b"]`, at most 200 characters); undefined when nowhere. */
+export function findUnstorableText(value: unknown, path: string): string | undefined {
+  const keys = findUnstorableTextKeys(value);
+  if (!keys) return undefined;
+  // JSON.stringify escapes NUL and lone surrogates: the path itself is storable text.
+  const found = keys.reduce<string>(
+    (at, key) => (typeof key === "number" ? `${at}[${key}]` : /^[A-Za-z_$][\w$]*$/.test(key) ? `${at}.${key}` : `${at}[${JSON.stringify(key)}]`),
+    path,
+  );
+  return found.length > 200 ? `${found.slice(0, 200).toWellFormed()}…` : found;
+}
+
+/** What a refusal says of text jsonb refuses, found at `at` (findUnstorableText) when a field does not already say where. */
+export function unstorableTextMessage(at?: string): string {
+  return `A NUL character or a lone surrogate cannot be stored${at ? ` (at ${at})` : ""}.`;
 }
 
 /** `value` (parsed JSON, or a string) with every key and string jsonb refuses made storable (U+FFFD in place). */

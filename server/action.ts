@@ -6,6 +6,7 @@ import type { ProjectMembership } from "@/db/queries/projects";
 import type { SessionUser } from "@/lib/auth/session-user";
 import { unstable_rethrow } from "next/navigation";
 import { type ActionResult, actionErrorResult, AppError, describeUnexpectedError, ERROR_CATALOGUE, invalidInputError } from "@/lib/errors";
+import { findUnstorableTextKeys, unstorableTextMessage } from "@/lib/jsonb";
 import { log } from "@/lib/log";
 import { getProjectAccess } from "@/lib/projects/access";
 import { getSessionUser } from "./session";
@@ -26,13 +27,27 @@ async function run<T>(body: () => Promise<ActionResult<T>>): Promise<ActionResul
   }
 }
 
+/** The action's input, parsed: what the schema refuses, and text the database cannot store, is an invalid_input error on its field. */
+function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) throw invalidInputError(parsed.error);
+  // A form cannot send a NUL or a lone surrogate, but a caller of the action can; PostgreSQL
+  // refuses both in text, which would fail the action's statement as an unexpected error.
+  const keys = findUnstorableTextKeys(parsed.data);
+  if (keys) {
+    throw new AppError(
+      "invalid_input",
+      keys.length ? { fields: { [keys.join(".")]: unstorableTextMessage() } } : { message: unstorableTextMessage() },
+    );
+  }
+  return parsed.data;
+}
+
 /** An action open to anyone (sign-up): it validates its input and nothing else. */
 export function publicAction<S extends z.ZodType, T>(schema: S, handler: (input: z.output<S>) => Promise<ActionResult<T>>) {
   return (input: z.input<S>): Promise<ActionResult<T>> =>
     run(async () => {
-      const parsed = schema.safeParse(input);
-      if (!parsed.success) throw invalidInputError(parsed.error);
-      return handler(parsed.data);
+      return handler(parseInput(schema, input));
     });
 }
 
@@ -42,9 +57,7 @@ export function userAction<S extends z.ZodType, T>(schema: S, handler: (input: z
     run(async () => {
       const user = await getSessionUser();
       if (!user) throw new AppError("not_signed_in");
-      const parsed = schema.safeParse(input);
-      if (!parsed.success) throw invalidInputError(parsed.error);
-      return handler(parsed.data, { user });
+      return handler(parseInput(schema, input), { user });
     });
 }
 
