@@ -1,5 +1,5 @@
 import "server-only";
-import { type SQL, sql } from "drizzle-orm";
+import { type Placeholder, type SQL, sql } from "drizzle-orm";
 import { getDb, rowsOf } from "../client";
 import { rateLimitWindows } from "../schema";
 
@@ -21,7 +21,7 @@ export async function deleteEndedRateLimitWindows(): Promise<number> {
  * `count` and `window_started_at`: run alone (`countRequest`) or inside a larger statement (the
  * Connect API's hot statement), so every server process shares the count.
  */
-export function countInWindow(key: string, windowSeconds: number): SQL {
+export function countInWindow(key: string | Placeholder, windowSeconds: number | Placeholder): SQL {
   const ended = sql`w.window_started_at <= now() - make_interval(secs => ${windowSeconds})`;
   return sql`insert into rate_limit_windows as w (key, window_started_at, count) values (${key}, now(), 1)
     on conflict (key) do update set

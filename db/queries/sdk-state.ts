@@ -1,6 +1,6 @@
 import "server-only";
 import { sql } from "drizzle-orm";
-import { getDb, parseJsonb, rowsOf } from "../client";
+import { getDb, parseJsonb, preparedStatement, rowsOf } from "../client";
 import { countInWindow } from "./rate-limits";
 
 /** What the Connect API needs of a project, read in one statement (one snapshot) with its revision. */
@@ -53,6 +53,24 @@ export async function getProjectRevision({ projectId }: { projectId: string }): 
   return row ? Number(row.revision) : undefined;
 }
 
+// Prepared: drizzle builds its SQL once, not on every Connect API call.
+const preparedCountSdkCall = preparedStatement((db) => {
+  const counted = db.$with("counted", {}).as(countInWindow(sql.placeholder("key"), sql.placeholder("windowSeconds")));
+  const stamped = db.$with("stamped", {}).as(sql`
+    update project_secret_keys set last_used_at = now()
+    where id = ${sql.placeholder("secretKeyId")}::uuid and (last_used_at is null or last_used_at < now() - interval '1 minute')
+    returning id`);
+  return db
+    .with(counted, stamped)
+    .select({
+      revision: sql<string | null>`(select config_revision::text from projects where id = ${sql.placeholder("projectId")}::uuid)`,
+      count: sql<number>`counted.count`,
+      windowStartedAt: sql<Date | string>`counted.window_started_at`,
+    })
+    .from(sql`counted`)
+    .prepare("count_sdk_call");
+});
+
 /**
  * A Connect API call's one hot statement: counts the call against `key` in a fixed window
  * (shared by every process), stamps the Secret Key's last use (at most once a minute), and
@@ -70,17 +88,7 @@ export async function countSdkCall({
   windowSeconds: number;
   secretKeyId: string | null;
 }): Promise<{ revision: number; count: number; resetsAt: Date } | undefined> {
-  const db = await getDb();
-  const [row] = rowsOf<{ revision: string | null; count: number; window_started_at: Date | string }>(
-    await db.execute(sql`
-      with counted as (${countInWindow(key, windowSeconds)}), stamped as (
-        update project_secret_keys set last_used_at = now()
-        where id = ${secretKeyId}::uuid and (last_used_at is null or last_used_at < now() - interval '1 minute')
-        returning id
-      )
-      select (select config_revision::text from projects where id = ${projectId}) as revision, counted.count, counted.window_started_at
-      from counted`),
-  );
+  const [row] = await preparedCountSdkCall(await getDb()).execute({ projectId, key, windowSeconds, secretKeyId });
   if (!row || row.revision === null) return undefined;
-  return { revision: Number(row.revision), count: row.count, resetsAt: new Date(new Date(row.window_started_at).getTime() + windowSeconds * 1000) };
+  return { revision: Number(row.revision), count: row.count, resetsAt: new Date(new Date(row.windowStartedAt).getTime() + windowSeconds * 1000) };
 }
