@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { isUuid } from "@/lib/uuid";
 import { countSdkCall } from "@/db/queries/sdk-state";
 import { hashSecretKey, isSecretKey } from "@/lib/auth/secret-keys";
 import { bearerToken, userIdProblem, UserTokenError, verifyUserToken } from "@/lib/auth/user-token";
@@ -70,7 +70,7 @@ function corsHeaders(origin: string | null, allowedOrigins: readonly string[], m
 
 function projectIdOf(params: Record<string, string>): string {
   const projectId = params.projectId ?? "";
-  if (!z.uuid().safeParse(projectId).success) throw projectNotFound();
+  if (!isUuid(projectId)) throw projectNotFound();
   return projectId;
 }
 

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { isUuid } from "@/lib/uuid";
 import { setUserWorkflowEnabled } from "@/db/queries/workflows";
 import type { AuditActor } from "@/lib/audit/audit-log";
 import type { RequestCaller } from "@/lib/connections/request";
@@ -10,8 +10,8 @@ import type { WorkflowEnablement } from "./api-schema";
 
 /** A workflow ID from a route's path: anything but a UUID names no workflow (404), and never reaches the database. */
 export function requireWorkflowId(value: string | undefined): string {
-  if (!z.uuid().safeParse(value).success) throw new AppError("workflow_not_found");
-  return value!;
+  if (!isUuid(value)) throw new AppError("workflow_not_found");
+  return value;
 }
 
 /**

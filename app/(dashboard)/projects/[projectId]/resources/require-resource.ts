@@ -1,7 +1,7 @@
 import "server-only";
 import { notFound } from "next/navigation";
 import { cache } from "react";
-import { z } from "zod";
+import { isUuid } from "@/lib/uuid";
 import { getResource, listResourceSecretNames } from "@/db/queries/resources";
 import { toResourceDraft } from "@/lib/resources/draft";
 import { requireProjectAccess } from "../../../require-user";
@@ -9,7 +9,7 @@ import { requireProjectAccess } from "../../../require-user";
 /** A resource row of a project the user is a member of; 404 otherwise. Read once per request. */
 export const requireResource = cache(async (projectId: string, resourceId: string) => {
   await requireProjectAccess(projectId);
-  if (!z.uuid().safeParse(resourceId).success) notFound();
+  if (!isUuid(resourceId)) notFound();
   const resource = await getResource({ projectId, resourceId });
   if (!resource) notFound();
   return resource;

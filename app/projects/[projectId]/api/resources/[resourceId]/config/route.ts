@@ -1,6 +1,6 @@
 // GET /projects/:projectId/api/resources/:resourceId/config — the resource's draft configuration as a document, no secret value.
 // PUT /projects/:projectId/api/resources/:resourceId/config — replaces it with a document's (no secret set, nothing published).
-import { z } from "zod";
+import { isUuid } from "@/lib/uuid";
 import { MAX_CONFIG_BODY_BYTES } from "@/lib/as-code/api-schema";
 import { exportResource, replaceResourceConfig } from "@/lib/as-code/resource";
 import { secretKeyRoute } from "@/lib/api/sdk-route";
@@ -10,9 +10,9 @@ import { AppError } from "@/lib/errors";
 const ENDPOINT = { route: "/projects/[projectId]/api/resources/[resourceId]/config", methods: "GET, PUT" };
 
 function resourceIdOf(params: Record<string, string>): string {
-  const parsed = z.uuid().safeParse(params.resourceId);
-  if (!parsed.success) throw new AppError("resource_not_found", { message: "No resource with this ID in this project." });
-  return parsed.data;
+  const id = params.resourceId;
+  if (!isUuid(id)) throw new AppError("resource_not_found", { message: "No resource with this ID in this project." });
+  return id;
 }
 
 export const GET = secretKeyRoute(ENDPOINT, async ({ project, params }) => exportResource({ projectId: project.id, resourceId: resourceIdOf(params) }));

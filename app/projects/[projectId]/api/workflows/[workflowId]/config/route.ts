@@ -1,6 +1,6 @@
 // GET /projects/:projectId/api/workflows/:workflowId/config — the workflow's draft as a document, resources named by name.
 // PUT /projects/:projectId/api/workflows/:workflowId/config — replaces the draft with a document's (the deployed version stays).
-import { z } from "zod";
+import { isUuid } from "@/lib/uuid";
 import { MAX_CONFIG_BODY_BYTES } from "@/lib/as-code/api-schema";
 import { exportWorkflow, replaceWorkflowConfig } from "@/lib/as-code/workflow";
 import { secretKeyRoute } from "@/lib/api/sdk-route";
@@ -10,9 +10,9 @@ import { AppError } from "@/lib/errors";
 const ENDPOINT = { route: "/projects/[projectId]/api/workflows/[workflowId]/config", methods: "GET, PUT" };
 
 function workflowIdOf(params: Record<string, string>): string {
-  const parsed = z.uuid().safeParse(params.workflowId);
-  if (!parsed.success) throw new AppError("workflow_not_found");
-  return parsed.data;
+  const id = params.workflowId;
+  if (!isUuid(id)) throw new AppError("workflow_not_found");
+  return id;
 }
 
 export const GET = secretKeyRoute(ENDPOINT, async ({ project, params }) => exportWorkflow({ projectId: project.id, workflowId: workflowIdOf(params) }));

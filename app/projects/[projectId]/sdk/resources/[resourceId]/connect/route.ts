@@ -1,5 +1,5 @@
 // POST, DELETE /projects/:projectId/sdk/resources/:resourceId/connect — connect or disconnect a user's credentials.
-import { z } from "zod";
+import { isUuid } from "@/lib/uuid";
 import { publicUrl } from "@/lib/config/env";
 import { AppError } from "@/lib/errors";
 import { sdkPreflight, sdkRoute } from "@/lib/api/sdk-route";
@@ -10,7 +10,7 @@ const ENDPOINT = { route: "/projects/[projectId]/sdk/resources/[resourceId]/conn
 
 function resourceId(params: Record<string, string>): string {
   const id = params.resourceId ?? "";
-  if (!z.uuid().safeParse(id).success) {
+  if (!isUuid(id)) {
     throw new AppError("resource_not_found");
   }
   return id;

@@ -1,5 +1,5 @@
 // POST /projects/:projectId/sdk/resources/:resourceId/request — send a request to the team's API through a resource.
-import { z } from "zod";
+import { isUuid } from "@/lib/uuid";
 import { AppError, invalidInputError } from "@/lib/errors";
 import { sdkPreflight, sdkServerRoute } from "@/lib/api/sdk-route";
 import { readJsonObject } from "@/lib/connections/connect-body";
@@ -10,7 +10,7 @@ const ENDPOINT = { route: "/projects/[projectId]/sdk/resources/[resourceId]/requ
 
 export const POST = sdkServerRoute(ENDPOINT, async ({ request, project, caller, params }) => {
   const resourceId = params.resourceId ?? "";
-  if (!z.uuid().safeParse(resourceId).success) {
+  if (!isUuid(resourceId)) {
     throw new AppError("resource_not_found");
   }
   const parsed = apiRequestSchema.safeParse(await readJsonObject(request));
