@@ -239,11 +239,20 @@ async function sendOnce(runtime: ResourceRuntime, values: ConnectionCredentials,
     if (error instanceof RequestBuildError) throw new AppError("invalid_request", { message: error.message, failure: { kind: "configuration" } });
     throw error;
   }
-  const request = describeRequest(built, shownSecrets(runtime, values));
+  // Described when asked for (a workflow step's history, a test request's view): the request
+  // route answers only the response.
+  let described: DescribedRequest | undefined;
+  const describe = () => (described ??= describeRequest(built, shownSecrets(runtime, values)));
   try {
-    return { request, response: await sendRequest(built, policy) };
+    const response = await sendRequest(built, policy);
+    return {
+      get request() {
+        return describe();
+      },
+      response,
+    };
   } catch (error) {
-    if (error instanceof OutboundError) throw new AppError("upstream_unreachable", { message: error.message, failure: { kind: "network", request } });
+    if (error instanceof OutboundError) throw new AppError("upstream_unreachable", { message: error.message, failure: { kind: "network", request: describe() } });
     throw error;
   }
 }
