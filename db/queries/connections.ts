@@ -216,6 +216,7 @@ export async function upsertConnection({
   actor,
   changes,
   onWrite,
+  current,
 }: {
   projectId: string;
   resourceId: string;
@@ -229,6 +230,8 @@ export async function upsertConnection({
   /** The names of the credentials given. */
   changes: string[];
   onWrite?: (tx: Transaction, written: { connection: Connection; change: "created" | "recovered"; previousReason?: string | null }) => Promise<void>;
+  /** The user's connection as the caller read it (null: none), e.g. in the Connect API's statement; read here when not given. */
+  current?: Pick<Connection, "id" | "status"> | null;
 }): Promise<Connection> {
   const db = await getDb();
   const replacedAudit = (id: string): AuditEventInput => ({
@@ -238,8 +241,9 @@ export async function upsertConnection({
     object: namedConnectionAuditObject({ id, kind: "user", userId }, resourceName),
     changes,
   });
-  // Most connects replace a VALID connection (a reconnect, new tokens).
-  const [found] = await preparedUserConnection(db).execute({ projectId, resourceId, userId });
+  // Most connects replace a VALID connection (a reconnect, new tokens). The update below finds
+  // the row by its id and by the status read, so a row that changed since is left to the transaction.
+  const found = current !== undefined ? current : (await preparedUserConnection(db).execute({ projectId, resourceId, userId }))[0];
   if (found && found.status !== "INVALID") {
     const row = auditEventRow(replacedAudit(found.id));
     const [replaced] = await preparedReplaceConnection(db).execute({

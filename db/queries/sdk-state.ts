@@ -1,6 +1,8 @@
 import "server-only";
-import { sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { getDb, parseJsonb, preparedStatement, rowsOf } from "../client";
+import { type Connection, connections } from "../schema";
+import { KIND_IS } from "./connections";
 import { countInWindow } from "./rate-limits";
 
 /** What the Connect API needs of a project, read in one statement (one snapshot) with its revision. */
@@ -53,7 +55,9 @@ export async function getProjectRevision({ projectId }: { projectId: string }): 
   return row ? Number(row.revision) : undefined;
 }
 
-// Prepared: drizzle builds its SQL once, not on every Connect API call.
+// Prepared: drizzle builds its SQL once, not on every Connect API call. The caller's user's
+// connection to the path's resource comes along (a left join: none when the call names none),
+// so the routes that use it need no statement of their own to read it.
 const preparedCountSdkCall = preparedStatement((db) => {
   const counted = db.$with("counted", {}).as(countInWindow(sql.placeholder("key"), sql.placeholder("windowSeconds")));
   const stamped = db.$with("stamped", {}).as(sql`
@@ -66,8 +70,18 @@ const preparedCountSdkCall = preparedStatement((db) => {
       revision: sql<string | null>`(select config_revision::text from projects where id = ${sql.placeholder("projectId")}::uuid)`,
       count: sql<number>`counted.count`,
       windowStartedAt: sql<Date | string>`counted.window_started_at`,
+      connection: connections,
     })
     .from(sql`counted`)
+    .leftJoin(
+      connections,
+      and(
+        eq(connections.projectId, sql.placeholder("projectId")),
+        eq(connections.resourceId, sql.placeholder("resourceId")),
+        KIND_IS.user,
+        eq(connections.userId, sql.placeholder("userId")),
+      ),
+    )
     .prepare("count_sdk_call");
 });
 
@@ -75,20 +89,35 @@ const preparedCountSdkCall = preparedStatement((db) => {
  * A Connect API call's one hot statement: counts the call against `key` in a fixed window
  * (shared by every process), stamps the Secret Key's last use (at most once a minute), and
  * reads the project's configuration revision, so the caller knows whether what its process
- * cached is current. Undefined when the project no longer exists.
+ * cached is current — and, when `connectionOf` names a resource and user, that user's
+ * connection to it (null: none). Undefined when the project no longer exists.
  */
 export async function countSdkCall({
   projectId,
   key,
   windowSeconds,
   secretKeyId,
+  connectionOf,
 }: {
   projectId: string;
   key: string;
   windowSeconds: number;
   secretKeyId: string | null;
-}): Promise<{ revision: number; count: number; resetsAt: Date } | undefined> {
-  const [row] = await preparedCountSdkCall(await getDb()).execute({ projectId, key, windowSeconds, secretKeyId });
+  connectionOf?: { resourceId: string; userId: string };
+}): Promise<{ revision: number; count: number; resetsAt: Date; connection: Connection | null } | undefined> {
+  const [row] = await preparedCountSdkCall(await getDb()).execute({
+    projectId,
+    key,
+    windowSeconds,
+    secretKeyId,
+    resourceId: connectionOf?.resourceId ?? null,
+    userId: connectionOf?.userId ?? null,
+  });
   if (!row || row.revision === null) return undefined;
-  return { revision: Number(row.revision), count: row.count, resetsAt: new Date(new Date(row.windowStartedAt).getTime() + windowSeconds * 1000) };
+  return {
+    revision: Number(row.revision),
+    count: row.count,
+    resetsAt: new Date(new Date(row.windowStartedAt).getTime() + windowSeconds * 1000),
+    connection: row.connection,
+  };
 }

@@ -1,4 +1,5 @@
 import { isUuid } from "@/lib/uuid";
+import type { Connection } from "@/db/schema";
 import { countSdkCall } from "@/db/queries/sdk-state";
 import { hashSecretKey, isSecretKey } from "@/lib/auth/secret-keys";
 import { bearerToken, userIdProblem, UserTokenError, verifyUserToken } from "@/lib/auth/user-token";
@@ -23,6 +24,12 @@ export interface SdkContext {
   /** Who the Audit Log names for a change this call makes: the Secret Key, or the User Token's Connected User. */
   actor: AuditActor;
   params: Record<string, string>;
+  /**
+   * The user's connection to the path's resource, read in the call's one statement (null: none);
+   * undefined when the call names no resource or no user. Read before the handler runs: what
+   * writes it must still match the row (see upsertConnection).
+   */
+  connection: Connection | null | undefined;
 }
 
 /** A Connect API route: its pattern (the folder under app/, e.g. `/projects/[projectId]/sdk/me`: the metrics' route label) and the methods it answers. */
@@ -152,7 +159,8 @@ export function secretKeyRoute(endpoint: SdkEndpoint, handler: (context: SdkCont
 
 /**
  * The project's origins, keys and limits come from this process's cache; the call's one
- * statement (the rate-limit count) reads the project's configuration revision, and a cache
+ * statement (the rate-limit count, with the user's connection to the path's resource for the
+ * routes that use it) reads the project's configuration revision, and a cache
  * older than it is read again before anything is answered — so a revoked key, a removed
  * origin or an unpublished resource take effect at the next call in every process. A call the
  * cache refuses is checked against the revision first: the cache may predate a new key.
@@ -175,7 +183,15 @@ function wrap({ route, methods }: SdkEndpoint, handler: (context: SdkContext) =>
         if (!(error instanceof AppError)) throw error;
         admitted = await admit(await currentProjectState(projectId));
       }
-      const counted = await countSdkCall({ projectId, key: admitted.auth.rateKey, windowSeconds: SDK_RATE_LIMIT.windowSeconds, secretKeyId: admitted.auth.secretKeyId });
+      const { userId } = admitted.auth.caller;
+      const connectionOf = userId !== undefined && isUuid(params.resourceId) ? { resourceId: params.resourceId, userId } : undefined;
+      const counted = await countSdkCall({
+        projectId,
+        key: admitted.auth.rateKey,
+        windowSeconds: SDK_RATE_LIMIT.windowSeconds,
+        secretKeyId: admitted.auth.secretKeyId,
+        connectionOf,
+      });
       if (!counted) throw projectNotFound();
       if (counted.revision > admitted.state.revision) admitted = await admit(await projectStateAt(projectId, counted.revision));
       const { state, auth } = admitted;
@@ -188,7 +204,15 @@ function wrap({ route, methods }: SdkEndpoint, handler: (context: SdkContext) =>
           headers: { "retry-after": String(Math.max(1, Math.ceil((counted.resetsAt.getTime() - Date.now()) / 1000))) },
         });
       }
-      const answer = await handler({ request, project: state.project, userId: auth.caller.userId, caller: auth.caller, actor: auth.actor, params });
+      const answer = await handler({
+        request,
+        project: state.project,
+        userId: auth.caller.userId,
+        caller: auth.caller,
+        actor: auth.actor,
+        params,
+        connection: connectionOf ? counted.connection : undefined,
+      });
       if (answer instanceof SdkAnswer) return Response.json(answer.body, { status: answer.status, headers: cors });
       return Response.json(answer, { headers: cors });
     } catch (error) {

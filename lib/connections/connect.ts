@@ -59,6 +59,7 @@ export async function connectUser({
   body,
   origin,
   actor,
+  current,
 }: {
   /** With the configuration revision the Connect API's hot statement read, when it did. */
   project: SdkProject & { revision?: number };
@@ -68,6 +69,8 @@ export async function connectUser({
   actor: AuditActor;
   /** This app's public origin, for the webhook URL a Subscription registers. */
   origin?: string;
+  /** The user's connection to the resource as the Connect API's hot statement read it (null: none). */
+  current?: Pick<Connection, "id" | "status"> | null;
 }): Promise<ConnectionView> {
   const { resource, runtime } = await publishedUserResource(project.id, resourceId, project.revision);
   const values = validateConnectBody(body, requiredKeys(resource.published, resource.published.config));
@@ -86,6 +89,7 @@ export async function connectUser({
     // Names only: which keys were given, and the profile when one was fetched.
     changes: [...Object.keys(values).map((key) => `credentials.${key}`), ...(profile ? ["profile"] : [])],
     onWrite: notifyConnectionWritten,
+    current,
   });
   if (origin) await queueSubscription({ connectionId: connection.id, resource, origin });
   return connectionView(connection);

@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import type { Connection } from "@/db/schema";
 import { allowPrivateNetworkEverywhere } from "@/lib/config/env";
 import { AppError } from "@/lib/errors";
 import type { OutboundPolicy, OutboundResponse } from "@/lib/http/client";
@@ -62,12 +63,15 @@ export async function requestThroughResource({
   resourceId,
   caller,
   input,
+  connection,
 }: {
   /** With the configuration revision the caller read (the Connect API's hot statement, or `currentProjectState`). */
   project: SdkProject & { revision: number };
   resourceId: string;
   caller: RequestCaller;
   input: ApiRequestInput;
+  /** The caller's user's connection to the resource when the caller has just read it (the Connect API's hot statement). */
+  connection?: Connection | null;
 }): Promise<ApiResponseView> {
   const found = await publishedResourceAt({ projectId: project.id, resourceId, revision: project.revision });
   if (!found) throw new AppError("resource_not_found");
@@ -78,7 +82,7 @@ export async function requestThroughResource({
     target = { kind: "app" };
   } else {
     if (!caller.userId) throw new AppError("missing_user");
-    target = { kind: "user", userId: caller.userId };
+    target = { kind: "user", userId: caller.userId, ...(connection ? { connection } : {}) };
   }
   const session = await openConnectionSession({ resource, runtime, target, policy: outboundPolicy(project) });
   return toView((await session.send(toCall(input))).response);

@@ -19,8 +19,8 @@ function resourceId(params: Record<string, string>): string {
 // Webhook URLs (a resource's Subscription) name the public URL when it is configured, else this request's origin.
 const originOf = (request: Request) => publicUrl() ?? new URL(request.url).origin;
 
-export const POST = sdkRoute(ENDPOINT, async ({ request, project, userId, actor, params }) =>
-  connectUser({ project, resourceId: resourceId(params), userId, body: await readJsonObject(request), origin: originOf(request), actor }),
+export const POST = sdkRoute(ENDPOINT, async ({ request, project, userId, actor, params, connection }) =>
+  connectUser({ project, resourceId: resourceId(params), userId, body: await readJsonObject(request), origin: originOf(request), actor, current: connection }),
 );
 
 export const DELETE = sdkRoute(ENDPOINT, ({ request, project, userId, actor, params }) =>

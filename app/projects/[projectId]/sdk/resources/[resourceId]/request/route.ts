@@ -8,14 +8,14 @@ import { requestThroughResource } from "@/lib/connections/request";
 
 const ENDPOINT = { route: "/projects/[projectId]/sdk/resources/[resourceId]/request", methods: "POST, OPTIONS" };
 
-export const POST = sdkServerRoute(ENDPOINT, async ({ request, project, caller, params }) => {
+export const POST = sdkServerRoute(ENDPOINT, async ({ request, project, caller, params, connection }) => {
   const resourceId = params.resourceId ?? "";
   if (!isUuid(resourceId)) {
     throw new AppError("resource_not_found");
   }
   const parsed = apiRequestSchema.safeParse(await readJsonObject(request));
   if (!parsed.success) throw invalidInputError(parsed.error, "invalid_request");
-  return requestThroughResource({ project, resourceId, caller, input: parsed.data });
+  return requestThroughResource({ project, resourceId, caller, input: parsed.data, connection });
 });
 
 export const OPTIONS = sdkPreflight(ENDPOINT);
