@@ -1,5 +1,5 @@
 import "server-only";
-import { and, desc, eq, getTableColumns, inArray, isNotNull, lt, sql } from "drizzle-orm";
+import { and, desc, eq, getTableColumns, inArray, isNotNull, lt, type SQL, type SQLWrapper, sql } from "drizzle-orm";
 import { getDb, parseJsonb, preparedStatement, type Database } from "../client";
 import { groupStatements } from "../group-statements";
 import {
@@ -190,12 +190,20 @@ export interface StartedStepAttempt {
   connection: Connection | undefined;
 }
 
-/**
- * At most this many rows in one grouped statement. Its SQL says so too (a LIMIT on the rows it is
- * given): PostgreSQL guesses 100 rows for a json recordset, and against a small table of runs
- * that guess chose a full scan of it over looking up each run by its key.
- */
+/** At most this many rows in one grouped statement (its SQL says so too: a LIMIT on the rows it is given). */
 const GROUPED_ROWS = 32;
+
+/**
+ * `column = any(array(select … from cte))`: the runs (or steps) a grouped statement touches, found
+ * by their key. Joined to the json recordset alone, PostgreSQL guesses the recordset's rows (100,
+ * or the LIMIT's 32) and, while the table is a few thousand rows or its statistics stale, plans a
+ * full scan of it hashed against them (a backlog of 2,000 queued runs: 1 ms a statement, growing
+ * with the backlog); a prepared statement keeps that plan. An array from a subquery is guessed at
+ * 10 keys, so the primary key's index wins once the table is more than a few dozen pages.
+ */
+function keyIn(column: SQLWrapper, cte: string, field: string): SQL {
+  return sql`${column} = any(array(select ${sql.identifier(field)} from ${sql.identifier(cte)}))`;
+}
 
 /** One step job's attempt to start: which run, which step, and when its attempt started. */
 interface StepAttemptStart {
@@ -205,8 +213,12 @@ interface StepAttemptStart {
 }
 
 // The step starts of this process, grouped (db/group-statements.ts): the json text of StepAttemptStart[], one run at most once.
-const preparedStepAttempts = preparedStatement((db) => {
+// Exported for the test of its plan.
+export const preparedStepAttempts = preparedStatement((db) => {
   // The CTEs' columns are named apart from the joined connection's: drizzle refers to them unqualified.
+  const input = db.$with("attempt_start", {}).as(sql`
+    select * from jsonb_to_recordset(${sql.placeholder("starts")}::jsonb) as i("runId" uuid, position int, "attemptStartedAt" text)
+    limit ${sql.raw(String(GROUPED_ROWS))}`);
   const run = db
     .$with("run", {
       runId: sql<string>`attempt_run_id`.as("attempt_run_id"),
@@ -218,9 +230,8 @@ const preparedStepAttempts = preparedStatement((db) => {
     })
     .as(sql`
       update workflow_runs r set status = 'running', started_at = coalesce(r.started_at, now())
-      from (select * from jsonb_to_recordset(${sql.placeholder("starts")}::jsonb) as i("runId" uuid, position int, "attemptStartedAt" text)
-        limit ${sql.raw(String(GROUPED_ROWS))}) i, workflow_versions v
-      where r.id = i."runId" and r.status in ('queued', 'running')
+      from attempt_start i, workflow_versions v
+      where r.id = i."runId" and ${keyIn(sql`r.id`, "attempt_start", "runId")} and r.status in ('queued', 'running')
         and v.workflow_id = r.workflow_id and v.version = r.version and jsonb_array_length(v.definition -> 'steps') > i.position
       returning r.id as attempt_run_id, i.position as attempt_position, i."attemptStartedAt" as attempt_started_at, r.project_id as run_project_id,
         r.user_id as run_user_id, r.trigger as run_trigger, v.definition as run_definition,
@@ -239,7 +250,7 @@ const preparedStepAttempts = preparedStatement((db) => {
         set status = 'running', error = null, attempts = workflow_run_steps.attempts || excluded.attempts, finished_at = null
       returning run_id as step_run_id, attempts as step_attempts`);
   return db
-    .with(run, step)
+    .with(input, run, step)
     .select({
       runId: run.runId,
       projectId: run.projectId,
@@ -323,18 +334,18 @@ function runEndStatement(client: Database | Transaction, ends: unknown) {
   const finishedStep = client.$with("finished_step", {}).as(sql`
     update workflow_run_steps s
     set status = e."stepStatus", output = e.output, attempts = e.attempts, error = e."stepError", finished_at = now()
-    from run_end e where s.run_id = e."runId" and s.position = e.position`);
+    from run_end e where s.run_id = e."runId" and ${keyIn(sql`s.run_id`, "run_end", "runId")} and s.position = e.position`);
   return client
     .with(input, finishedStep)
     .update(workflowRuns)
     .set({ status: sql`e."runStatus"`, error: sql`e."runError"`, finishedAt: sql`now()` })
     .from(sql`run_end e`)
-    .where(and(eq(workflowRuns.id, sql`e."runId"`), inArray(workflowRuns.status, ["queued", "running"])));
+    .where(and(eq(workflowRuns.id, sql`e."runId"`), keyIn(workflowRuns.id, "run_end", "runId"), inArray(workflowRuns.status, ["queued", "running"])));
 }
 
 // Runs' last writes: prepared, since it is the engine's hottest statement after the start.
-// It returns only the ids: whether a run ended here is all its caller asks.
-const preparedRunEnds = preparedStatement((db) =>
+// It returns only the ids: whether a run ended here is all its caller asks. Exported for the test of its plan.
+export const preparedRunEnds = preparedStatement((db) =>
   runEndStatement(db, sql.placeholder("ends")).returning({ id: workflowRuns.id }).prepare("finish_runs"),
 );
 
