@@ -1,6 +1,6 @@
 // The benchmark's floor for the workflow engine: a process whose pg-boss works a queue with the
 // step queue's own options (lib/workflows/step-queue.ts) and a handler that does nothing, so
-// what it measures is pg-boss's fetch/complete round trips alone: batches of 4, fetched again at
+// what it measures is pg-boss's fetch/complete round trips alone: batches of the step queue's size, fetched again at
 // once while they come back full, woken by LISTEN/NOTIFY, each job settled on its own, as the
 // step workers do.
 // Usage: node --import tsx bench/noop-worker.ts <queue>   (DATABASE_URL: the bench database)

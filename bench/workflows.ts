@@ -18,7 +18,7 @@ import { getDb } from "@/db/client";
 import { createWorkflow, deployWorkflowVersion, saveWorkflowDraft } from "@/db/queries/workflows";
 import type { StoredWorkflowDefinition } from "@/db/workflow-definition";
 import { getWorkflowEngine, stopWorkflowEngine } from "@/lib/workflows/engine";
-import { STEP_QUEUE_OPTIONS } from "@/lib/workflows/step-queue";
+import { STEP_BATCH_SIZE, STEP_QUEUE_OPTIONS } from "@/lib/workflows/step-queue";
 import { sendAppEvent } from "@/lib/workflows/triggers";
 import { type Managed, postgresCpuSeconds, startProcess, waitForLine } from "./processes";
 import type { BenchData } from "./setup";
@@ -54,9 +54,10 @@ export interface WorkflowBenchOptions {
   cpuSeconds(pid: number | undefined): number | undefined;
 }
 
-// One backlog size for runs and no-op jobs: a few seconds of work for the engine, and for the
-// floor a window well above its 0.5 s poll (BENCH_WORKFLOW_BACKLOG changes it).
-const BACKLOG = Number(process.env.BENCH_WORKFLOW_BACKLOG) || 2000;
+// One backlog size for runs and no-op jobs: several seconds of work for the engine, and for the
+// floor (3,000 jobs a second with 2 processes) a window well above its 0.5 s poll
+// (BENCH_WORKFLOW_BACKLOG changes it).
+const BACKLOG = Number(process.env.BENCH_WORKFLOW_BACKLOG) || 6000;
 const PACED_SECONDS = 3;
 const DRAIN_TIMEOUT_MS = 30_000;
 const NOOP_QUEUE = "bench-noop";
@@ -87,7 +88,8 @@ async function drain(what: string, count: number, read: () => Promise<{ ms: numb
   const deadline = Date.now() + DRAIN_TIMEOUT_MS;
   let rows = await read();
   while (rows.filter((row) => row.ms !== null).length < count && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // Seldom: each read scans the runs of the phase, and its CPU is PostgreSQL's, shared with what is measured.
+    await new Promise((resolve) => setTimeout(resolve, 500));
     rows = await read();
   }
   const finished = rows.filter((row) => row.ms !== null);
@@ -196,8 +198,11 @@ export async function runWorkflowBench(options: WorkflowBenchOptions): Promise<{
     let rate = 0;
     for (const workers of workerCounts) {
       const label = `${name}, ${workers} worker process${workers > 1 ? "es" : ""}`;
-      // The backlog builds while no worker runs.
+      // The backlog builds while no worker runs, in tables vacuumed first: the jobs and runs done
+      // before leave dead rows (PostgreSQL's autovacuum may be off, as on the benchmark's machine,
+      // or not have come by yet) that every later fetch walks past at the head of the queue.
       await stopWorkers();
+      await query(sql`vacuum (analyze) pgboss.job, workflow_runs, workflow_run_steps`);
       log(`workflows: ${label}: backlog of ${BACKLOG}…`);
       const backlogPhase = `backlog-${workers}`;
       if (kind === "workflow") {
@@ -245,9 +250,9 @@ export async function runWorkflowBench(options: WorkflowBenchOptions): Promise<{
 
   const notes = [
     `workflows: ${users.length} connected users in turn (at most 5 steps at once per user); each worker process runs 1 fetch loop ` +
-      "(localConcurrency 1) of batches of 4 (batchSize 4), fetching again at once while batches come back full (burstWhenBatchFull), " +
+      `(localConcurrency 1) of batches of ${STEP_BATCH_SIZE} (batchSize), fetching again at once while batches come back full (burstWhenBatchFull), ` +
       "else after the 0.5 s poll; the floor's no-op workers use the same options.",
-    "workflows: a run is one step job: fetch (a batch of 4), start the attempt (1 statement for the batch's starts: the run and step marked " +
+    `workflows: a run is one step job: fetch (a batch of ${STEP_BATCH_SIZE}), start the attempt (1 statement for the batch's starts: the run and step marked ` +
       "running, the run, its definition, the project's revision and the user's connection read), TaskLab GET /tasks, the step's result and " +
       "the run's end (1 statement for the ends of one event-loop turn), complete (the batch).",
     `workflows: backlog = ${BACKLOG} sent while no worker runs (runs through sendAppEvent, 16 at a time; no-op jobs in one insert), then the workers started; ` +
