@@ -18,7 +18,7 @@ import { getDb } from "@/db/client";
 import { createWorkflow, deployWorkflowVersion, saveWorkflowDraft } from "@/db/queries/workflows";
 import type { StoredWorkflowDefinition } from "@/db/workflow-definition";
 import { getWorkflowEngine, stopWorkflowEngine } from "@/lib/workflows/engine";
-import { STEP_BATCH_SIZE, STEP_QUEUE_OPTIONS } from "@/lib/workflows/step-queue";
+import { STEP_BATCH_SIZE, STEP_QUEUE_OPTIONS, stepGroup } from "@/lib/workflows/step-queue";
 import { sendAppEvent } from "@/lib/workflows/triggers";
 import { type Managed, postgresCpuSeconds, startProcess, waitForLine } from "./processes";
 import type { BenchData } from "./setup";
@@ -180,7 +180,7 @@ export async function runWorkflowBench(options: WorkflowBenchOptions): Promise<{
              extract(epoch from (max(finished_at) over () - min(started_at) over ())) * 1000 as "spanMs"
       from workflow_runs where workflow_id = ${workflow.id} and trigger -> 'input' -> 'payload' ->> 'phase' = ${phase}
         and status not in ('queued', 'running')`).then((rows) => rows.map((row) => ({ ms: Number(row.ms), ok: row.ok, spanMs: Number(row.spanMs) })));
-  const sendJob = (queue: string, phase: string) => (i: number) => boss.send(queue, { phase, i }, { group: { id: `user:${users[i % users.length]}` } });
+  const sendJob = (queue: string, phase: string) => (i: number) => boss.send(queue, { phase, i }, { group: stepGroup({ projectId: data.projectId, userId: users[i % users.length]! }) });
   const readJobs = (queue: string, phase: string) => () =>
     query<{ ms: number | null; ok: boolean; spanMs: number }>(sql`
       select extract(epoch from (completed_on - created_on)) * 1000 as "ms", state = 'completed' as "ok",
@@ -211,7 +211,7 @@ export async function runWorkflowBench(options: WorkflowBenchOptions): Promise<{
         // One insert: sending is not what is measured.
         await boss.insert(
           queue,
-          Array.from({ length: BACKLOG }, (_, i) => ({ data: { phase: backlogPhase, i }, group: { id: `user:${users[i % users.length]}` } })),
+          Array.from({ length: BACKLOG }, (_, i) => ({ data: { phase: backlogPhase, i }, group: stepGroup({ projectId: data.projectId, userId: users[i % users.length]! }) })),
         );
       }
       await Promise.all(Array.from({ length: workers }, () => startWorker(kind)));

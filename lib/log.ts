@@ -1,11 +1,13 @@
 import pino, { type DestinationStream, type Logger } from "pino";
 import { currentRequest } from "@/lib/api/request-context";
 import { logLevel } from "@/lib/config/env";
+import { describeError } from "@/lib/errors";
 
 // The one logger: JSON lines on stdout (pino). Log what identifies an event — route pattern,
-// method, status, duration, request id, error code, an error's class (describeUnexpectedError)
-// — never a secret, token, query string, header value or body. The censoring below is a second
-// guard for keys that would hold one, at any of the first three levels.
+// method, status, duration, request id, and whatever was thrown as `error` (described by
+// describeError: class, code, message with quoted data cut out, causes) — never a secret, token,
+// query string, header value or body. The censoring below is a second guard for keys that would
+// hold one, at any of the first three levels.
 
 const SECRET_KEYS = [
   "authorization",
@@ -54,6 +56,8 @@ export const log: Logger = pino(
     base: { pid: process.pid },
     timestamp: pino.stdTimeFunctions.isoTime,
     formatters: { log: (object) => censorSecrets(object) },
+    // `log.error({ error }, …)` with anything thrown: an Error, a plain object (pg-boss's), a string.
+    serializers: { error: describeError },
     // Every line written while an API request is answered names that request.
     mixin: () => {
       const request = currentRequest();

@@ -1,5 +1,5 @@
 import "server-only";
-import { and, count, desc, eq, sql } from "drizzle-orm";
+import { and, count, desc, eq, lt, sql } from "drizzle-orm";
 import { getDb } from "../client";
 import {
   notificationDeliveries,
@@ -240,5 +240,6 @@ export async function listEndpointDeliveries({
 /** Events older than the cutoff, with their deliveries (retention). */
 export async function deleteNotificationEventsBefore({ before }: { before: Date }): Promise<void> {
   const db = await getDb();
-  await db.delete(notificationEvents).where(sql`${notificationEvents.createdAt} < ${before}`);
+  // lt() binds the Date as a timestamp; inside a raw sql template postgres.js refuses a Date (PGlite takes it).
+  await db.delete(notificationEvents).where(lt(notificationEvents.createdAt, before));
 }

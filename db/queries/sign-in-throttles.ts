@@ -55,3 +55,14 @@ export async function clearSignInThrottle({ email }: { email: string }): Promise
   const db = await getDb();
   await db.delete(signInThrottles).where(eq(signInThrottles.email, email));
 }
+
+/** Deletes the emails whose window ended `windowSeconds` ago with no lock holding (the retention job): they count nothing any more. */
+export async function deleteEndedSignInThrottles({ windowSeconds }: { windowSeconds: number }): Promise<number> {
+  const db = await getDb();
+  const t = signInThrottles;
+  const deleted = await db
+    .delete(t)
+    .where(sql`${t.windowStartedAt} <= now() - make_interval(secs => ${windowSeconds}) and (${t.lockedUntil} is null or ${t.lockedUntil} <= now())`)
+    .returning({ email: t.email });
+  return deleted.length;
+}

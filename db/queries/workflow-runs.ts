@@ -415,6 +415,43 @@ export async function finishStep({
   return false;
 }
 
+/**
+ * Fails a run at a step whose job ran out of retries (a dead-letter job), when the run has not
+ * ended otherwise: the step (its row made if no attempt started it) and the run end with `error`
+ * ("Step <key>: " before it on the run), and `onRunEnded` runs in the same transaction. Answers
+ * whether the run ended here.
+ */
+export async function failRunAtLostStep({
+  runId,
+  position,
+  error,
+  onRunEnded,
+}: {
+  runId: string;
+  position: number;
+  error: string;
+  onRunEnded: (tx: Transaction, run: WorkflowRun) => Promise<void>;
+}): Promise<boolean> {
+  const db = await getDb();
+  return db.transaction(async (tx) => {
+    const stepKey = sql`(select v.definition -> 'steps' -> ${position}::int ->> 'key' from ${workflowVersions} v
+      where v.workflow_id = ${workflowRuns.workflowId} and v.version = ${workflowRuns.version})`;
+    const [run] = await tx
+      .update(workflowRuns)
+      .set({ status: "failed", error: sql`'Step ' || coalesce(${stepKey}, ${String(position + 1)}) || ': ' || ${error}::text`, finishedAt: sql`now()` })
+      .where(and(eq(workflowRuns.id, runId), inArray(workflowRuns.status, ["queued", "running"])))
+      .returning();
+    if (!run) return false;
+    await tx.execute(sql`
+      insert into ${workflowRunSteps} (run_id, position, step_key, status, error, started_at, finished_at)
+      select r.id, ${position}::int, coalesce(v.definition -> 'steps' -> ${position}::int ->> 'key', ${String(position + 1)}), 'failed', ${error}::text, now(), now()
+      from ${workflowRuns} r join ${workflowVersions} v on v.workflow_id = r.workflow_id and v.version = r.version where r.id = ${runId}::uuid
+      on conflict (run_id, position) do update set status = 'failed', error = excluded.error, finished_at = now()`);
+    await onRunEnded(tx, run);
+    return true;
+  });
+}
+
 /** Cancels a run that has not ended; false when it had. */
 export async function cancelRun({ projectId, runId }: { projectId: string; runId: string }): Promise<boolean> {
   const db = await getDb();

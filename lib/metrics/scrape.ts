@@ -1,4 +1,3 @@
-import { describeUnexpectedError } from "@/lib/errors";
 import { log } from "@/lib/log";
 import { QUEUES, runningWorkflowEngine } from "@/lib/workflows/engine";
 import { metrics } from "./registry";
@@ -15,8 +14,8 @@ async function updateQueueJobs(): Promise<void> {
       for (const state of QUEUE_STATES) metrics.queueJobs.set({ queue: queue.name, state }, queue[`${state}Count`]);
     }
   } catch (error) {
-    // The other metrics are still worth answering: say what failed, never a message.
-    log.warn({ error: describeUnexpectedError(error) }, "Queue depth could not be read for the metrics");
+    // The other metrics are still worth answering: say what failed.
+    log.warn({ error }, "Queue depth could not be read for the metrics");
   }
 }
 

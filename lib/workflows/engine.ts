@@ -1,23 +1,24 @@
 import { sql } from "drizzle-orm";
 import { fromDrizzle, fromPglite, PgBoss } from "pg-boss";
 import { getDatabase } from "@/db/client";
-import { describeUnexpectedError } from "@/lib/errors";
 import { log } from "@/lib/log";
 import type { Transaction } from "@/db/queries/workflow-runs";
 import type { StoredTrigger } from "@/db/workflow-definition";
-import { STEP_QUEUE_OPTIONS } from "./step-queue";
+import { STEP_QUEUE_OPTIONS, stepGroup } from "./step-queue";
 
 // The job queue under workflows: pg-boss 12 on the app's own database (PostgreSQL, or its
 // PGlite backend in the embedded default). One job executes one step of one run.
 
 export const STEP_QUEUE = "workflow-step";
+/** Step jobs that ran out of retries (STEP_QUEUE's dead-letter queue): each fails its step and run with worker_lost. */
+export const LOST_STEP_QUEUE = "workflow-step-lost";
 export const TICK_QUEUE = "workflow-tick";
 export const RETENTION_QUEUE = "workflow-retention";
 export const SUBSCRIPTION_QUEUE = "webhook-subscription";
 export const NOTIFICATION_QUEUE = "notification-delivery";
 export const KEEP_WARM_QUEUE = "connection-keep-warm";
 /** Switchboard's own queues (pg-boss keeps internal ones beside them). */
-export const QUEUES = [STEP_QUEUE, TICK_QUEUE, RETENTION_QUEUE, SUBSCRIPTION_QUEUE, NOTIFICATION_QUEUE, KEEP_WARM_QUEUE];
+export const QUEUES = [STEP_QUEUE, LOST_STEP_QUEUE, TICK_QUEUE, RETENTION_QUEUE, SUBSCRIPTION_QUEUE, NOTIFICATION_QUEUE, KEEP_WARM_QUEUE];
 
 export interface StepJob {
   runId: string;
@@ -40,9 +41,10 @@ export interface NotificationJob {
 /** A failed webhook Subscription is tried this many more times, with backoff from 30 s (about 15 minutes in all). */
 export const SUBSCRIPTION_RETRIES = 5;
 
-// pg-boss notices missed heartbeats on its maintenance passes (every 60 s by default): measured
-// 60 s from a SIGKILL to the retry with the default, 19.5 s with these.
-const SUPERVISION = { superviseIntervalSeconds: 10, monitorIntervalSeconds: 10 };
+// pg-boss notices missed heartbeats on its monitor passes, which need both timers (every 60 s by
+// default): measured 60 s from a SIGKILL to the retry with the default, 19.5 s with passes every
+// 10 s, under 12 s with these (STEP_HEARTBEAT_SECONDS). One process of all claims each pass.
+const SUPERVISION = { superviseIntervalSeconds: 1, monitorIntervalSeconds: 1 };
 
 const globalForEngine = globalThis as typeof globalThis & { switchboardWorkflowEngine?: Promise<PgBoss> };
 
@@ -54,11 +56,14 @@ async function startEngine(): Promise<PgBoss> {
       : // LISTEN/NOTIFY: a worker fetches a new step at once instead of at its next poll (0.5 s).
         new PgBoss({ connectionString: jobs.url, max: 5, application_name: "switchboard-jobs", useListenNotify: true, ...SUPERVISION });
   // A failed poll or maintenance pass is retried by pg-boss; say what failed, never a job's data.
-  boss.on("error", (error: Error) => log.error({ error: describeUnexpectedError(error) }, "Job queue error"));
+  boss.on("error", (error: unknown) => log.error({ error }, "Job queue error"));
   await boss.start();
-  await boss.createQueue(STEP_QUEUE, STEP_QUEUE_OPTIONS);
-  // Queues made before steps notified keep their options at createQueue: turned on here too.
-  await boss.updateQueue(STEP_QUEUE, { notify: true });
+  // Retried while the database is away (a dead-letter job must not be lost in turn).
+  await boss.createQueue(LOST_STEP_QUEUE, { retryLimit: 10, retryDelay: 5, retryBackoff: true, expireInSeconds: 5 * 60 });
+  await boss.createQueue(STEP_QUEUE, { ...STEP_QUEUE_OPTIONS, deadLetter: LOST_STEP_QUEUE });
+  // A queue keeps the options it was made with: what changed since is set here too.
+  const { retryLimit, retryDelay, heartbeatSeconds } = STEP_QUEUE_OPTIONS;
+  await boss.updateQueue(STEP_QUEUE, { notify: true, deadLetter: LOST_STEP_QUEUE, retryLimit, retryDelay, heartbeatSeconds });
   await boss.createQueue(TICK_QUEUE, { retryLimit: 3, retryDelay: 5, expireInSeconds: 10 * 60 });
   await boss.createQueue(RETENTION_QUEUE, { retryLimit: 1, expireInSeconds: 60 * 60 });
   await boss.createQueue(SUBSCRIPTION_QUEUE, { retryLimit: SUBSCRIPTION_RETRIES, retryDelay: 30, retryBackoff: true, expireInSeconds: 5 * 60 });
@@ -98,7 +103,7 @@ export async function stopWorkflowEngine(options: { graceful?: boolean } = {}): 
 /** Queues one step of a run inside `tx`, so the job exists exactly when the writes beside it commit. */
 export async function enqueueStep(
   tx: Transaction,
-  job: StepJob & { userId: string | null; startAfter?: Date },
+  job: StepJob & { projectId: string; userId: string | null; startAfter?: Date },
 ): Promise<void> {
   const boss = await getWorkflowEngine();
   await boss.send(
@@ -106,8 +111,8 @@ export async function enqueueStep(
     { runId: job.runId, position: job.position } satisfies StepJob,
     {
       db: fromDrizzle(tx as unknown as Parameters<typeof fromDrizzle>[0], sql),
-      // Per-user concurrency: the workers limit active jobs per group.
-      group: { id: job.userId === null ? "app" : `user:${job.userId}` },
+      // Concurrency per project's user, or per project's App-Level work: the workers limit active jobs per group.
+      group: stepGroup({ projectId: job.projectId, userId: job.userId }),
       ...(job.startAfter ? { startAfter: job.startAfter } : {}),
     },
   );

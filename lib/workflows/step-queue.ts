@@ -1,22 +1,42 @@
 // How the step queue is made and worked, in a module of its own so that the benchmark's floor
 // (bench/noop-worker.ts) works its queue exactly as the step workers do, without the app's database.
-import type { Queue, WorkOptions } from "pg-boss";
-import { userRunConcurrency } from "@/lib/config/env";
+import type { GroupOptions, Queue, WorkOptions } from "pg-boss";
+import { appRunConcurrency, userRunConcurrency } from "@/lib/config/env";
 
 /**
- * A worker that dies mid-step stops sending heartbeats; the next supervision pass after this
- * long gives the job to another worker (about 10–20 s after the crash with the engine's passes).
+ * A worker that dies mid-step stops sending heartbeats (it sends one every second,
+ * STEP_HEARTBEAT_REFRESH_SECONDS). Once the last one is this old, the next supervision pass (every
+ * second: lib/workflows/engine.ts) fails the job and another worker takes it at once: 9–11.5 s
+ * after the crash (10.0–11.2 s measured). pg-boss allows no less than 10.
  */
 export const STEP_HEARTBEAT_SECONDS = 10;
+const STEP_HEARTBEAT_REFRESH_SECONDS = 1;
 
-/** Crash retries only: a Request step's own retries (backoff, Retry-After) are new jobs. */
+/**
+ * Crash retries only: a Request step's own retries (backoff, Retry-After) are new jobs. A job that
+ * has none left goes to the step queue's dead-letter queue, which fails its run (worker_lost). A
+ * crash is retried at once; the tries are enough to ride out a few crashes or a database restart
+ * (a job whose worker could not reach the database stays active until its heartbeat expires).
+ */
 export const STEP_QUEUE_OPTIONS = {
-  retryLimit: 3,
-  retryDelay: 1,
+  retryLimit: 5,
+  retryDelay: 0,
   expireInSeconds: 15 * 60,
   heartbeatSeconds: STEP_HEARTBEAT_SECONDS,
   notify: true,
 } satisfies Omit<Queue, "name">;
+
+/** The tier of a project's App-Level group: it has its own limit, SWITCHBOARD_APP_CONCURRENCY. */
+const APP_TIER = "app";
+
+/**
+ * The concurrency group of a run's steps: one Connected User of one project, or the project's
+ * App-Level work (runs for no user). A user id is the team's own string, so the id is JSON of
+ * the pair: no user id can name another project's group, or its project's App-Level one.
+ */
+export function stepGroup({ projectId, userId }: { projectId: string; userId: string | null }): GroupOptions {
+  return userId === null ? { id: JSON.stringify([projectId]), tier: APP_TIER } : { id: JSON.stringify([projectId, userId]) };
+}
 
 /**
  * Steps a worker process fetches at once. The loop waits for its whole batch (the slowest step of
@@ -32,7 +52,8 @@ export const STEP_BATCH_SIZE = 16;
  * (pg-boss otherwise waits a poll interval after every fetch: 8 steps/s per process, measured);
  * each job settles on its own. One loop, because pg-boss counts a user's active jobs when it
  * fetches: two loops fetching at the same moment both saw none and ran two of one user's steps at
- * once. At most SWITCHBOARD_USER_CONCURRENCY steps of one Connected User at once.
+ * once. At most SWITCHBOARD_USER_CONCURRENCY steps of one Connected User at once, and
+ * SWITCHBOARD_APP_CONCURRENCY of one project's App-Level work (stepGroup), across all processes.
  */
 export function stepWorkOptions() {
   return {
@@ -40,7 +61,8 @@ export function stepWorkOptions() {
     burstWhenBatchFull: true,
     perJobResults: true,
     localConcurrency: 1,
-    groupConcurrency: userRunConcurrency(),
+    groupConcurrency: { default: userRunConcurrency(), tiers: { [APP_TIER]: appRunConcurrency() } },
+    heartbeatRefreshSeconds: STEP_HEARTBEAT_REFRESH_SECONDS,
     pollingIntervalSeconds: 0.5,
     // A new step wakes the worker at once (LISTEN/NOTIFY); the poll stays as often, for steps
     // due later (a retry's backoff, a Delay), which send no notification when they come due.

@@ -115,7 +115,7 @@ describe.skipIf(!onPostgres)("two worker processes on one PostgreSQL database (s
       await ensureLocalWorkers();
 
       // pg-boss fails the job once its heartbeat is STEP_HEARTBEAT_SECONDS old, on its next
-      // supervision pass (every 10 s: lib/workflows/engine.ts): ~10–25 s, then this process retries it.
+      // supervision pass (every second: lib/workflows/engine.ts), and this process retries it at once.
       const detail = await finished(runId, 45_000);
       const recoveredAfterMs = seen("/api/slow")[1] ? seen("/api/slow")[1]!.at - killedAt : undefined;
       console.log(`crash recovery: the retry reached TaskLab ${recoveredAfterMs} ms after the SIGKILL`);
@@ -127,7 +127,9 @@ describe.skipIf(!onPostgres)("two worker processes on one PostgreSQL database (s
       ]);
       const requests = seen("/api/slow");
       expect(requests.map((request) => request.idempotencyKey)).toEqual([`${runId}:slow_call`, `${runId}:slow_call`]);
-      expect(requests[1]!.at - killedAt).toBeGreaterThanOrEqual(STEP_HEARTBEAT_SECONDS * 1000 - 1000);
+      // At least once, in under 12 s: the heartbeat was refreshed up to a second before the kill.
+      expect(requests[1]!.at - killedAt).toBeGreaterThanOrEqual(STEP_HEARTBEAT_SECONDS * 1000 - 1500);
+      expect(requests[1]!.at - killedAt).toBeLessThan(12_000);
     },
     150_000,
   );

@@ -1,13 +1,12 @@
-import { deleteEndedRateLimitWindows } from "@/db/queries/rate-limits";
 import type { Job, JobWithMetadata } from "pg-boss";
 import { describeUnexpectedError } from "@/lib/errors";
 import { runKeepWarm } from "@/lib/connections/keep-warm";
 import { deliverNotification } from "@/lib/notifications/deliver";
-import { deleteExpiredNotifications } from "@/lib/notifications/retention";
 import { runSubscription } from "@/lib/webhooks/subscription";
 import {
   getWorkflowEngine,
   KEEP_WARM_QUEUE,
+  LOST_STEP_QUEUE,
   NOTIFICATION_QUEUE,
   type NotificationJob,
   RETENTION_QUEUE,
@@ -19,11 +18,10 @@ import {
   TICK_QUEUE,
   type TickJob,
 } from "./engine";
-import { executeStepJob } from "./execute";
+import { executeStepJob, failLostStepJob } from "./execute";
 import { stepWorkOptions } from "./step-queue";
-import { deleteExpiredAuditEvents } from "@/lib/audit/audit-log";
-import { deleteExpiredWebhookEvents } from "@/lib/webhooks/intake";
-import { deleteExpiredRuns, runScheduledTick } from "./runs";
+import { runRetention } from "./retention";
+import { runScheduledTick } from "./runs";
 
 function rethrowDescribed(error: unknown): never {
   throw new Error(describeUnexpectedError(error));
@@ -53,6 +51,10 @@ export async function startWorkflowWorkers(): Promise<void> {
         }),
       ),
   );
+  // pg-boss retries a failed one (the database away): it must not be lost in turn.
+  await boss.work<StepJob>(LOST_STEP_QUEUE, { pollingIntervalSeconds: 2 }, async ([job]) => {
+    if (job) await failLostStepJob(job.data);
+  });
   await boss.work(TICK_QUEUE, { pollingIntervalSeconds: 2, includeMetadata: true }, async ([job]: JobWithMetadata<TickJob>[]) => {
     if (job) await runScheduledTick({ workflowId: job.data.workflowId, sentAt: job.createdOn });
   });
@@ -76,10 +78,6 @@ export async function startWorkflowWorkers(): Promise<void> {
     await runKeepWarm().catch(rethrowDescribed);
   });
   await boss.work(RETENTION_QUEUE, { pollingIntervalSeconds: 60 }, async () => {
-    await deleteExpiredRuns();
-    await deleteExpiredWebhookEvents();
-    await deleteEndedRateLimitWindows();
-    await deleteExpiredAuditEvents();
-    await deleteExpiredNotifications();
+    await runRetention();
   });
 }

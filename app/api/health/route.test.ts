@@ -29,6 +29,7 @@ describe("GET /api/health", () => {
     forgetDatabase();
     const response = await check();
     expect(response.status).toBe(503);
+    expect(response.headers.get("retry-after")).toBe("2");
     expect(await response.json()).toEqual({ status: "unavailable", database: "postgres" });
   });
 });

@@ -2,6 +2,7 @@
 import { sql } from "drizzle-orm";
 import { getDatabase, type DatabaseKind } from "@/db/client";
 import { databaseUrl } from "@/db/env";
+import { DATABASE_RETRY_AFTER_SECONDS } from "@/lib/api/errors";
 import { observeRoute } from "@/lib/api/observe";
 
 export const dynamic = "force-dynamic";
@@ -17,7 +18,7 @@ export const GET = observeRoute("/api/health", async () => {
     );
     return Response.json({ status: "ok", database });
   } catch {
-    return Response.json({ status: "unavailable", database }, { status: 503 });
+    return Response.json({ status: "unavailable", database }, { status: 503, headers: { "Retry-After": String(DATABASE_RETRY_AFTER_SECONDS) } });
   }
 });
 

@@ -107,7 +107,7 @@ describe("GET /api/metrics", () => {
     const withEngine = await exposition();
     const queues = withEngine.samples.filter((sample) => sample.name === "switchboard_queue_jobs");
     // Switchboard's own queues, not pg-boss's internal ones.
-    expect([...new Set(queues.map((sample) => sample.labels.queue))].sort()).toEqual(["connection-keep-warm", "notification-delivery", "webhook-subscription", "workflow-retention", "workflow-step", "workflow-tick"]);
+    expect([...new Set(queues.map((sample) => sample.labels.queue))].sort()).toEqual(["connection-keep-warm", "notification-delivery", "webhook-subscription", "workflow-retention", "workflow-step", "workflow-step-lost", "workflow-tick"]);
     const steps = queues.filter((sample) => sample.labels.queue === "workflow-step");
     expect(steps.map((sample) => sample.labels.state).sort()).toEqual(["active", "deferred", "failed", "queued"]);
     for (const sample of steps) expect(sample.value).toBeGreaterThanOrEqual(0);

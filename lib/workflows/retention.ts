@@ -1,0 +1,50 @@
+import { deleteEndedRateLimitWindows } from "@/db/queries/rate-limits";
+import { deleteEndedSignInThrottles } from "@/db/queries/sign-in-throttles";
+import { deleteExpiredAuditEvents } from "@/lib/audit/audit-log";
+import { SIGN_IN_THROTTLE } from "@/lib/auth/throttle";
+import { log } from "@/lib/log";
+import { deleteExpiredNotifications } from "@/lib/notifications/retention";
+import { deleteExpiredWebhookEvents } from "@/lib/webhooks/intake";
+import { deleteExpiredRuns } from "./runs";
+
+// The retention job (RETENTION_QUEUE, every 10 minutes): each table that would otherwise grow
+// for good, kept short by a task of its own.
+
+export interface RetentionTask {
+  name: string;
+  run(now: Date): Promise<unknown>;
+}
+
+export const RETENTION_TASKS: RetentionTask[] = [
+  { name: "workflow runs", run: deleteExpiredRuns },
+  { name: "webhook events", run: deleteExpiredWebhookEvents },
+  { name: "notification events", run: deleteExpiredNotifications },
+  { name: "audit events", run: deleteExpiredAuditEvents },
+  { name: "rate-limit windows", run: () => deleteEndedRateLimitWindows() },
+  {
+    name: "sign-in throttles",
+    run: () => deleteEndedSignInThrottles({ windowSeconds: Math.max(SIGN_IN_THROTTLE.windowSeconds, SIGN_IN_THROTTLE.lockoutSeconds) }),
+  },
+];
+
+/**
+ * Runs every task, each whatever the others did: one that fails is logged with its error (a
+ * failed job alone says nothing in the logs) and, once all have run, fails the job naming it, so
+ * pg-boss keeps the failure too.
+ */
+export async function runRetentionTasks(tasks: RetentionTask[], now: Date): Promise<void> {
+  const failed: string[] = [];
+  for (const task of tasks) {
+    try {
+      await task.run(now);
+    } catch (error) {
+      log.error({ task: task.name, error }, "A retention task failed");
+      failed.push(task.name);
+    }
+  }
+  if (failed.length) throw new Error(`Retention failed for: ${failed.join(", ")}.`);
+}
+
+export function runRetention(now = new Date()): Promise<void> {
+  return runRetentionTasks(RETENTION_TASKS, now);
+}
