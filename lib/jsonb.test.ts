@@ -36,3 +36,28 @@ describe("storableJson", () => {
     expect(storableJson("plain")).toBe("plain");
   });
 });
+
+describe("at any depth", () => {
+  // Recursive versions threw RangeError (a 500) on a few thousand nested arrays.
+  const nested = (depth: number, leaf: unknown): unknown => {
+    let value = leaf;
+    for (let level = 0; level < depth; level++) value = [value];
+    return value;
+  };
+
+  it("finds and replaces text jsonb refuses 100,000 levels down, without running out of stack", () => {
+    const keys = findUnstorableTextKeys(nested(100_000, "a\u0000"));
+    expect(keys).toHaveLength(100_000);
+    expect(keys!.every((key) => key === 0)).toBe(true);
+    expect(findUnstorableTextKeys(nested(100_000, "fine"))).toBeUndefined();
+    let copy = storableJson(nested(100_000, { "\u0000": "b\ud800" }));
+    for (let level = 0; level < 100_000; level++) copy = (copy as unknown[])[0];
+    expect(copy).toEqual({ "\ufffd": "b\ufffd" });
+  });
+
+  it("keeps a __proto__ key an own property when it copies", () => {
+    const copy = storableJson(JSON.parse('{"__proto__": {"polluted": "\\u0000"}}') as Record<string, unknown>);
+    expect(Object.hasOwn(copy, "__proto__")).toBe(true);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+});

@@ -13,19 +13,25 @@ function storable(text: string): string {
 
 /** The keys (and array indexes) that lead to the first key or string in `value` jsonb refuses: [] when `value` is such a string, undefined when there is none. */
 export function findUnstorableTextKeys(value: unknown): (string | number)[] | undefined {
-  if (typeof value === "string") return unstorable(value) ? [] : undefined;
-  if (Array.isArray(value)) {
-    for (const [index, item] of value.entries()) {
-      const found = findUnstorableTextKeys(item);
-      if (found) return [index, ...found];
-    }
-    return undefined;
-  }
-  if (value && typeof value === "object") {
-    for (const [key, item] of Object.entries(value)) {
-      if (unstorable(key)) return [key];
-      const found = findUnstorableTextKeys(item);
-      if (found) return [key, ...found];
+  // Depth-first in document order with an explicit stack (no recursion: any depth is safe); each
+  // entry links to its parent, so the path is built only for the one found.
+  type Entry = { key: string | number | undefined; value: unknown; parent: Entry | undefined };
+  const pathOf = (entry: Entry): (string | number)[] => {
+    const keys: (string | number)[] = [];
+    for (let at: Entry | undefined = entry; at?.key !== undefined; at = at.parent) keys.push(at.key);
+    return keys.reverse();
+  };
+  const pending: Entry[] = [{ key: undefined, value, parent: undefined }];
+  while (pending.length) {
+    const entry = pending.pop()!;
+    // An object's key is checked before its value, as the document reads.
+    if (typeof entry.key === "string" && unstorable(entry.key)) return pathOf(entry);
+    const item = entry.value;
+    if (typeof item === "string") {
+      if (unstorable(item)) return pathOf(entry);
+    } else if (item && typeof item === "object") {
+      const children: [string | number, unknown][] = Array.isArray(item) ? [...item.entries()] : Object.entries(item);
+      for (let index = children.length - 1; index >= 0; index--) pending.push({ key: children[index]![0], value: children[index]![1], parent: entry });
     }
   }
   return undefined;
@@ -50,10 +56,26 @@ export function unstorableTextMessage(at?: string): string {
 
 /** `value` (parsed JSON, or a string) with every key and string jsonb refuses made storable (U+FFFD in place). */
 export function storableJson<T>(value: T): T {
-  if (typeof value === "string") return storable(value) as T;
-  if (Array.isArray(value)) return value.map(storableJson) as T;
-  if (value && typeof value === "object") {
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [storable(key), storableJson(item)])) as T;
+  // A copy built with an explicit stack (no recursion: any depth is safe).
+  const copy = (item: unknown, pending: [object, unknown[] | Record<string, unknown>][]): unknown => {
+    if (typeof item === "string") return storable(item);
+    if (!item || typeof item !== "object") return item;
+    const target: unknown[] | Record<string, unknown> = Array.isArray(item) ? [] : {};
+    pending.push([item, target]);
+    return target;
+  };
+  const pending: [object, unknown[] | Record<string, unknown>][] = [];
+  const result = copy(value, pending);
+  while (pending.length) {
+    const [source, target] = pending.pop()!;
+    if (Array.isArray(source)) {
+      for (const item of source) (target as unknown[]).push(copy(item, pending));
+    } else {
+      for (const [key, item] of Object.entries(source)) {
+        // defineProperty, as Object.fromEntries: a `__proto__` key stays an own property.
+        Object.defineProperty(target, storable(key), { value: copy(item, pending), enumerable: true, writable: true, configurable: true });
+      }
+    }
   }
-  return value;
+  return result as T;
 }

@@ -7,6 +7,7 @@ import { exportResource, importResource } from "@/lib/as-code/resource";
 import { exportWorkflow, importWorkflow } from "@/lib/as-code/workflow";
 import { dashboardActor } from "@/lib/audit/audit-log";
 import { AppError } from "@/lib/errors";
+import { JSON_TOO_DEEP_MESSAGE, jsonNestsDeeperThan } from "@/lib/json";
 import { projectIdSchema } from "@/lib/projects/schema";
 import { projectAction } from "@/server/action";
 
@@ -31,6 +32,7 @@ const importInput = z.object({
 });
 
 function parseJson(json: string): unknown {
+  if (jsonNestsDeeperThan(json)) throw new AppError("invalid_input", { fields: { json: JSON_TOO_DEEP_MESSAGE } });
   try {
     return JSON.parse(json);
   } catch {
@@ -38,12 +40,16 @@ function parseJson(json: string): unknown {
   }
 }
 
-/** Imports a resource document as a new draft; answers where to go: its first step with a secret to enter. */
-export const importResourceConfig = projectAction(importInput, async ({ projectId, json }, { user }) => {
-  const { resourceId, openStep } = await importResource({ projectId, document: parseJson(json), actor: dashboardActor(user) });
-  revalidatePath(`/projects/${projectId}/resources`);
-  return { ok: true, data: { href: `/projects/${projectId}/resources/${resourceId}/${openStep}` } };
-});
+/** Imports a resource document as a new draft (for the owner or an admin, who change resources); answers where to go: its first step with a secret to enter. */
+export const importResourceConfig = projectAction(
+  importInput,
+  async ({ projectId, json }, { user }) => {
+    const { resourceId, openStep } = await importResource({ projectId, document: parseJson(json), actor: dashboardActor(user) });
+    revalidatePath(`/projects/${projectId}/resources`);
+    return { ok: true, data: { href: `/projects/${projectId}/resources/${resourceId}/${openStep}` } };
+  },
+  { resourceEditor: true },
+);
 
 export const importWorkflowConfig = projectAction(importInput, async ({ projectId, json }, { user }) => {
   const { workflowId } = await importWorkflow({ projectId, document: parseJson(json), actor: dashboardActor(user) });

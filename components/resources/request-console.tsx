@@ -11,7 +11,9 @@ import { FormMessage } from "@/components/ui/form-message";
 import { Input } from "@/components/ui/input";
 import { ScrollableText } from "@/components/ui/scrollable-text";
 import { Select } from "@/components/ui/select";
+import { ShowMore } from "@/components/ui/show-more";
 import type { ApiResponseView } from "@/lib/connections/request";
+import { boundedText, PAGE_JSON_BYTES, type PrettyJson, prettyJson } from "@/lib/json";
 import { headerLinesSchema } from "@/lib/resources/header-lines";
 import { sendConsoleRequest } from "./request-console-actions";
 
@@ -55,10 +57,9 @@ function toApiRequest({ method, path, headers, body }: ConsoleFormOutput) {
   };
 }
 
-/** The response body as text: JSON indented, text as it came. */
-function showBody(body: unknown): string {
-  if (typeof body === "string") return body;
-  return JSON.stringify(body, null, 2) ?? "";
+/** The response body as text, at most PAGE_JSON_BYTES of it: JSON indented, text as it came. */
+function showBody(body: unknown): PrettyJson {
+  return typeof body === "string" ? boundedText(body, { maxBytes: PAGE_JSON_BYTES }) : prettyJson(body, { maxBytes: PAGE_JSON_BYTES });
 }
 
 function statusClassName(status: number): string {
@@ -166,7 +167,7 @@ export function RequestConsole({
 }
 
 function ConsoleResponse({ response }: { response: ApiResponseView }) {
-  const body = showBody(response.body);
+  const { text: body, truncated } = showBody(response.body);
   const headers = Object.entries(response.headers);
   return (
     <section aria-label="Response" className="space-y-3">
@@ -192,6 +193,7 @@ function ConsoleResponse({ response }: { response: ApiResponseView }) {
         <ScrollableText label="Body received" data-testid="console-response-body" className="mt-2 max-h-96 overflow-auto font-mono text-xs whitespace-pre-wrap">
           {body || <span className="text-slate-500">(empty)</span>}
         </ScrollableText>
+        <ShowMore truncated={truncated} shownBytes={PAGE_JSON_BYTES} />
       </div>
     </section>
   );

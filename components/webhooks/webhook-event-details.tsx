@@ -1,13 +1,17 @@
 import Link from "next/link";
+import { ScrollableText } from "@/components/ui/scrollable-text";
+import { ShowMore } from "@/components/ui/show-more";
 import { formatUtc } from "@/components/ui/utc-time";
+import { prettyJson } from "@/lib/json";
 import type { WebhookEventView } from "@/lib/webhooks/setup-schema";
 
 const preClassName = "max-h-96 overflow-auto rounded-md bg-slate-900 p-4 font-mono text-xs leading-5 whitespace-pre-wrap break-all text-slate-100";
 
 /** Who an event is for, as the Events list and an event's page say it. */
-export function describeEventUser(event: Pick<WebhookEventView, "userId" | "matched" | "rejectedReason">): string {
+export function describeEventUser(event: Pick<WebhookEventView, "userId" | "matched" | "rejectedReason" | "unmatchedReason">): string {
   if (event.rejectedReason !== null) return "—";
   if (event.userId) return event.userId;
+  if (event.unmatchedReason !== null) return "ambiguous";
   return event.matched ? "App (App-Level)" : "unmatched";
 }
 
@@ -22,9 +26,11 @@ export function SignatureBadge({ ok }: { ok: boolean }) {
 /**
  * One received event: time, computed type, matched user, signature result and the runs it
  * started, then its headers and payload — or, for a rejected event, why (its content is not kept).
+ * The payload prints at most `shown.bytes`; `shown.moreHref` prints more.
  */
-export function WebhookEventDetails({ projectId, event }: { projectId: string; event: WebhookEventView }) {
+export function WebhookEventDetails({ projectId, event, shown }: { projectId: string; event: WebhookEventView; shown: { bytes: number; moreHref?: string } }) {
   const rejected = event.rejectedReason !== null;
+  const payload = rejected ? undefined : prettyJson(event.payload, { maxBytes: shown.bytes });
   return (
     <div className="space-y-4">
       <dl className="grid gap-x-6 gap-y-2 text-sm sm:grid-cols-[max-content_1fr]">
@@ -68,6 +74,11 @@ export function WebhookEventDetails({ projectId, event }: { projectId: string; e
         </div>
       ) : (
         <>
+          {event.unmatchedReason !== null && (
+            <div className="rounded-md border border-amber-200 bg-amber-50 px-4 py-3 text-sm text-amber-900">
+              <p>{event.unmatchedReason}</p>
+            </div>
+          )}
           <section aria-label="Headers" className="space-y-1">
             <h3 className="text-sm font-medium text-slate-800">Headers</h3>
             <pre className={preClassName}>
@@ -78,7 +89,11 @@ export function WebhookEventDetails({ projectId, event }: { projectId: string; e
           </section>
           <section aria-label="Payload" className="space-y-1">
             <h3 className="text-sm font-medium text-slate-800">Payload</h3>
-            <pre className={preClassName}>{JSON.stringify(event.payload, null, 2)}</pre>
+            {/* Focusable: a long payload scrolls, and keyboard users scroll it too. */}
+            <ScrollableText label="Event body" className={preClassName}>
+              {payload?.text}
+            </ScrollableText>
+            <ShowMore truncated={payload?.truncated ?? false} shownBytes={shown.bytes} href={shown.moreHref} />
           </section>
         </>
       )}

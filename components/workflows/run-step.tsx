@@ -1,6 +1,8 @@
 import { ScrollableText } from "@/components/ui/scrollable-text";
+import { ShowMore } from "@/components/ui/show-more";
 import type { StoredStepAttempt } from "@/db/workflow-definition";
-import { formatDuration, httpStatusTone, prettyBody, type StepOutputView, type StepStatus } from "@/lib/workflows/run-view";
+import { prettyBody } from "@/lib/json";
+import { formatDuration, httpStatusTone, type StepOutputView, type StepStatus } from "@/lib/workflows/run-view";
 import { StepStatusBadge } from "./run-status-badge";
 import { RunTime } from "./run-time";
 
@@ -17,6 +19,12 @@ export interface RunStepView {
   error?: string | null;
   output?: StepOutputView;
   attempts: StoredStepAttempt[];
+}
+
+/** How much of each JSON value the page prints (bytes), and the link that prints more, if it may. */
+export interface ShownJson {
+  bytes: number;
+  moreHref?: string;
 }
 
 const TYPE_LABELS = { request: "Request", condition: "Condition", delay: "Delay" } as const;
@@ -38,20 +46,19 @@ export function HttpStatus({ status, testId }: { status: number; testId?: string
 
 const preClassName = "mt-2 max-h-96 overflow-auto rounded bg-slate-50 p-2 font-mono text-xs whitespace-pre-wrap break-all";
 
-function requestText(request: NonNullable<StoredStepAttempt["request"]>): string {
-  return [
-    `${request.method} ${request.url}`,
-    ...request.headers.map(([name, value]) => `${name}: ${value}`),
-    ...(request.body ? ["", prettyBody(request.body)] : []),
-  ].join("\n");
+function requestText(request: NonNullable<StoredStepAttempt["request"]>, shown: ShownJson) {
+  const body = request.body ? prettyBody(request.body, { maxBytes: shown.bytes }) : undefined;
+  const text = [`${request.method} ${request.url}`, ...request.headers.map(([name, value]) => `${name}: ${value}`), ...(body ? ["", body.text] : [])].join("\n");
+  return { text, truncated: body?.truncated ?? false };
 }
 
-function StepOutput({ output }: { output: StepOutputView }) {
+function StepOutput({ output, shown }: { output: StepOutputView; shown: ShownJson }) {
   if (output.kind === "value") {
     return (
       <div>
         <p className="text-sm font-medium">Output</p>
-        <ScrollableText label="Step output" className={preClassName}>{output.json}</ScrollableText>
+        <ScrollableText label="Step output" className={preClassName}>{output.json.text}</ScrollableText>
+        <ShowMore truncated={output.json.truncated} shownBytes={shown.bytes} href={shown.moreHref} />
       </div>
     );
   }
@@ -70,14 +77,16 @@ function StepOutput({ output }: { output: StepOutputView }) {
           {output.truncated && <span className="ml-2 text-xs font-normal text-amber-800">(truncated at {Math.round(output.capBytes / 1024)} KB)</span>}
         </p>
         <ScrollableText label="Body received" data-testid="run-step-response-body" className={preClassName}>
-          {output.body || <span className="text-slate-500">(empty)</span>}
+          {output.body.text || <span className="text-slate-500">(empty)</span>}
         </ScrollableText>
+        <ShowMore truncated={output.body.truncated} shownBytes={shown.bytes} href={shown.moreHref} />
       </div>
     </div>
   );
 }
 
-function Attempt({ number, attempt }: { number: number; attempt: StoredStepAttempt }) {
+function Attempt({ number, attempt, shown }: { number: number; attempt: StoredStepAttempt; shown: ShownJson }) {
+  const request = attempt.request && requestText(attempt.request, shown);
   return (
     <li className="space-y-2 rounded-md border border-slate-200 p-3">
       <p className="flex flex-wrap items-center gap-x-3 gap-y-1 text-sm">
@@ -87,12 +96,13 @@ function Attempt({ number, attempt }: { number: number; attempt: StoredStepAttem
         {attempt.status !== undefined && <HttpStatus status={attempt.status} />}
       </p>
       {attempt.error && <p className="text-sm text-red-700">{attempt.error}</p>}
-      {attempt.request && (
+      {request && (
         <details className="rounded-md border border-slate-200 p-3">
           <summary className="cursor-pointer text-sm font-medium">Request sent</summary>
           <ScrollableText label="Request sent" data-testid="run-attempt-request" className={preClassName}>
-            {requestText(attempt.request)}
+            {request.text}
           </ScrollableText>
+          <ShowMore truncated={request.truncated} shownBytes={shown.bytes} href={shown.moreHref} />
         </details>
       )}
     </li>
@@ -100,7 +110,7 @@ function Attempt({ number, attempt }: { number: number; attempt: StoredStepAttem
 }
 
 /** One step of a run: its status, error, output (a request's response) and every attempt with the request as sent. */
-export function RunStep({ step }: { step: RunStepView }) {
+export function RunStep({ step, shown }: { step: RunStepView; shown: ShownJson }) {
   const headingId = `run-step-${step.position}`;
   const duration = step.startedAt && step.finishedAt ? step.finishedAt.getTime() - step.startedAt.getTime() : undefined;
   return (
@@ -126,13 +136,13 @@ export function RunStep({ step }: { step: RunStepView }) {
         </p>
       )}
       {step.error && <p className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">{step.error}</p>}
-      {step.output && <StepOutput output={step.output} />}
+      {step.output && <StepOutput output={step.output} shown={shown} />}
       {step.attempts.length > 0 && (
         <div>
           <p className="text-sm font-medium">Attempts ({step.attempts.length})</p>
           <ol aria-label={`Attempts of ${step.stepKey}`} className="mt-2 space-y-2">
             {step.attempts.map((attempt, index) => (
-              <Attempt key={`${index}-${attempt.startedAt}`} number={index + 1} attempt={attempt} />
+              <Attempt key={`${index}-${attempt.startedAt}`} number={index + 1} attempt={attempt} shown={shown} />
             ))}
           </ol>
         </div>

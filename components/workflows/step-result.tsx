@@ -1,4 +1,6 @@
 import { ScrollableText } from "@/components/ui/scrollable-text";
+import { ShowMore } from "@/components/ui/show-more";
+import { PAGE_JSON_BYTES, prettyBody } from "@/lib/json";
 
 // How a step of a Test (or of a run) went: its request as sent, the response, or the error.
 
@@ -40,13 +42,9 @@ const TEST_SUMMARIES: Record<WorkflowTestView["status"], string> = {
   stopped: "Test stopped: a condition did not hold, the steps after it were skipped.",
 };
 
-/** A body as text: JSON indented, anything else as it came. */
-export function prettyBody(body: string): string {
-  try {
-    return JSON.stringify(JSON.parse(body), null, 2);
-  } catch {
-    return body;
-  }
+/** A body as a Test shows it: at most PAGE_JSON_BYTES, JSON indented, anything else as it came. */
+function shownBody(body: string) {
+  return prettyBody(body, { maxBytes: PAGE_JSON_BYTES });
 }
 
 function responseStatusClass(status: number): string {
@@ -63,6 +61,8 @@ function TestStepStatus({ status }: { status: StepResultStatus }) {
 /** One step's outcome in the last Test, labelled "Result of <step key>". */
 export function StepResult({ step }: { step: StepResultView }) {
   const headers = step.response ? Object.entries(step.response.headers) : [];
+  const requestBody = step.request?.body ? shownBody(step.request.body) : undefined;
+  const responseBody = step.response?.body ? shownBody(step.response.body) : undefined;
   return (
     <div role="group" aria-label={`Result of ${step.key}`} className="space-y-3 rounded-md border border-slate-200 bg-slate-50 p-4">
       <div className="flex flex-wrap items-center gap-2">
@@ -92,9 +92,10 @@ export function StepResult({ step }: { step: StepResultView }) {
             {[
               `${step.request.method} ${step.request.url}`,
               ...step.request.headers.map(([name, value]) => `${name}: ${value}`),
-              ...(step.request.body ? ["", prettyBody(step.request.body)] : []),
+              ...(requestBody ? ["", requestBody.text] : []),
             ].join("\n")}
           </ScrollableText>
+          <ShowMore truncated={requestBody?.truncated ?? false} shownBytes={PAGE_JSON_BYTES} />
         </details>
       )}
       {step.response && (
@@ -106,8 +107,9 @@ export function StepResult({ step }: { step: StepResultView }) {
           <div className="rounded-md border border-slate-200 p-3">
             <p className="text-sm font-medium">Response body</p>
             <ScrollableText label="Body received" data-testid="step-response-body" className="mt-2 max-h-96 overflow-auto font-mono text-xs whitespace-pre-wrap">
-              {step.response.body ? prettyBody(step.response.body) : <span className="text-slate-500">(empty)</span>}
+              {responseBody ? responseBody.text : <span className="text-slate-500">(empty)</span>}
             </ScrollableText>
+            <ShowMore truncated={responseBody?.truncated ?? false} shownBytes={PAGE_JSON_BYTES} />
           </div>
         </>
       )}

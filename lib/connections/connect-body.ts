@@ -1,4 +1,4 @@
-import { readBodyWithin } from "@/lib/api/request-body";
+import { parseJsonBody, readBodyWithin } from "@/lib/api/request-body";
 import { AppError } from "@/lib/errors";
 import type { RequiredKey } from "@/lib/resources/required-keys";
 
@@ -8,7 +8,7 @@ const MAX_VALUE_LENGTH = 16 * 1024;
 
 /**
  * Reads a Connect API request's JSON body: 415 when it is not JSON, 413 over `maxBytes` (64 KB by default; counted
- * while reading, whatever Content-Length claims), 400 when it is not one JSON object
+ * while reading, whatever Content-Length claims), 400 when it nests deeper than 64 levels or is not one JSON object
  * (`notAnObject` says what the route expects; by default a connect body's keys).
  */
 export async function readJsonObject(
@@ -21,12 +21,7 @@ export async function readJsonObject(
     throw new AppError("unsupported_media_type");
   }
   const body = await readBodyWithin(request, maxBytes, `The body is over ${maxBytes / 1024} KB.`);
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(body));
-  } catch {
-    throw new AppError("invalid_json");
-  }
+  const parsed = parseJsonBody(body);
   if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) {
     throw new AppError("invalid_body", notAnObject === undefined ? {} : { message: notAnObject });
   }

@@ -3,6 +3,7 @@ import type { Connection } from "@/db/schema";
 import { allowPrivateNetworkEverywhere } from "@/lib/config/env";
 import { AppError } from "@/lib/errors";
 import type { OutboundPolicy, OutboundResponse } from "@/lib/http/client";
+import { jsonNestsDeeperThan } from "@/lib/json";
 import { currentProjectState } from "@/lib/projects/sdk-state";
 import { publishedResourceAt } from "@/lib/resources/runtime";
 import type { apiRequestSchema, apiResponseSchema } from "./api-schema";
@@ -44,7 +45,8 @@ function toCall(input: ApiRequestInput) {
 
 function toView(response: OutboundResponse): ApiResponseView {
   let body: unknown = response.body;
-  if (/\bjson\b/i.test(response.headers["content-type"] ?? "") && !response.truncated) {
+  // JSON nested deeper than any input may be is answered as text: serializing it again would be recursive.
+  if (/\bjson\b/i.test(response.headers["content-type"] ?? "") && !response.truncated && !jsonNestsDeeperThan(response.body)) {
     try {
       body = JSON.parse(response.body);
     } catch {

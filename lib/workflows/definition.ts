@@ -1,6 +1,7 @@
 import { CronExpressionParser } from "cron-parser";
 import { z } from "zod";
 import type { StoredTrigger, StoredWorkflowDefinition } from "@/db/workflow-definition";
+import { JSON_TOO_DEEP_MESSAGE, jsonNestsDeeperThan } from "@/lib/json";
 import { availableVariables, type VariableContext, unknownWorkflowVariables } from "./variables";
 
 // A workflow's definition: one trigger and ordered steps. One schema for the editor's form,
@@ -205,10 +206,14 @@ export function checkWorkflowDefinition(definition: WorkflowDefinition, context:
       if (problems.length) errors[`steps.${index}.${field}`] = problems.join(" ");
     }
     if (step.type === "request" && step.body.trim() && !errors[`steps.${index}.body`]) {
-      try {
-        JSON.parse(step.body);
-      } catch {
-        errors[`steps.${index}.body`] = 'The body must be JSON; put variables inside strings, e.g. {"id": "{{trigger.payload.taskId}}"}.';
+      if (jsonNestsDeeperThan(step.body)) {
+        errors[`steps.${index}.body`] = JSON_TOO_DEEP_MESSAGE;
+      } else {
+        try {
+          JSON.parse(step.body);
+        } catch {
+          errors[`steps.${index}.body`] = 'The body must be JSON; put variables inside strings, e.g. {"id": "{{trigger.payload.taskId}}"}.';
+        }
       }
     }
   });

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { StoredTrigger } from "@/db/workflow-definition";
+import { JSON_TOO_DEEP_MESSAGE, jsonNestsDeeperThan } from "@/lib/json";
 import { findUnstorableText, unstorableTextMessage } from "@/lib/jsonb";
 import { type TriggerResource, workflowDefinitionSchema, workflowNameSchema, type WorkflowStep } from "./definition";
 import { availableVariables, type VariableContext } from "./variables";
@@ -20,6 +21,10 @@ export const sampleTriggerTextSchema = z
   .refine((text) => new TextEncoder().encode(text).length <= MAX_SAMPLE_TRIGGER_BYTES, { error: "Use at most 64 KB." })
   .transform((text, ctx): Record<string, unknown> => {
     if (!text.trim()) return {};
+    if (jsonNestsDeeperThan(text)) {
+      ctx.addIssue({ code: "custom", message: JSON_TOO_DEEP_MESSAGE });
+      return z.NEVER;
+    }
     let value: unknown;
     try {
       value = JSON.parse(text);

@@ -1,6 +1,6 @@
 import type { Connection } from "@/db/schema";
 import { getResource } from "@/db/queries/resources";
-import { finishStep, type StartedStepAttempt, startStepAttempt } from "@/db/queries/workflow-runs";
+import { failRunAtLostStep, finishStep, type StartedStepAttempt, startStepAttempt } from "@/db/queries/workflow-runs";
 import { getWorkflow, saveLastTestOutputs } from "@/db/queries/workflows";
 import type { StoredStep, StoredStepAttempt } from "@/db/workflow-definition";
 import { stepRetryBaseMs } from "@/lib/config/env";
@@ -12,9 +12,11 @@ import type { OutboundPolicy } from "@/lib/http/client";
 import { countFinishedRun } from "@/lib/metrics/registry";
 import { projectStateAt } from "@/lib/projects/sdk-state";
 import { publishedResourceAt } from "@/lib/resources/runtime";
+import { jsonNestsDeeperThan } from "@/lib/json";
 import { storableJson } from "@/lib/jsonb";
 import { TemplateError } from "@/lib/resources/template";
 import { enqueueStep, type StepJob } from "./engine";
+import { STEP_QUEUE_OPTIONS } from "./step-queue";
 import { renderJsonBody, renderWorkflowPath, renderWorkflowTemplate, type RunContext } from "./variables";
 
 /** A Request step tries this many times in all before it fails (5xx, 408, 429, network errors). */
@@ -65,7 +67,8 @@ function parsedOutput(response: StepResponse): Record<string, unknown> {
   if (Buffer.byteLength(response.body) > MAX_STORED_BODY_BYTES) {
     return { ...base, body: Buffer.from(response.body).subarray(0, MAX_STORED_BODY_BYTES).toString(), truncated: true };
   }
-  if (/\bjson\b/i.test(response.headers["content-type"] ?? "")) {
+  // JSON nested deeper than any input may be is kept as text: what reads it later (variables, pages) stays bounded.
+  if (/\bjson\b/i.test(response.headers["content-type"] ?? "") && !jsonNestsDeeperThan(response.body)) {
     try {
       return { ...base, body: JSON.parse(response.body) as unknown };
     } catch {
@@ -210,7 +213,7 @@ export async function executeStepJob({ runId, position }: StepJob): Promise<void
       : attempt,
   );
   const next = (tx: Parameters<typeof enqueueStep>[0], startAfter?: Date) =>
-    enqueueStep(tx, { runId, position: position + 1, userId: run.userId, startAfter });
+    enqueueStep(tx, { runId, position: position + 1, projectId: run.projectId, userId: run.userId, startAfter });
   const isLast = position === steps.length - 1;
 
   if (step.type === "delay") {
@@ -280,7 +283,7 @@ export async function executeStepJob({ runId, position }: StepJob): Promise<void
       runId,
       position,
       step: { status: "pending", attempts, error: outcome.error },
-      enqueue: (tx) => enqueueStep(tx, { runId, position, userId: run.userId, startAfter }),
+      enqueue: (tx) => enqueueStep(tx, { runId, position, projectId: run.projectId, userId: run.userId, startAfter }),
     });
     return;
   }
@@ -291,6 +294,26 @@ export async function executeStepJob({ runId, position }: StepJob): Promise<void
     run: { status: "failed", error: `Step ${step.key}: ${outcome.error}` },
     onRunEnded: notifyRunFailed,
   });
+}
+
+/** The reason a step and its run fail with when the step's job ran out of tries (failLostStepJob). */
+export const WORKER_LOST = "worker_lost";
+
+/**
+ * A step job that ran out of pg-boss's tries (its dead-letter job, LOST_STEP_QUEUE): none of them
+ * ended with an outcome — its worker stopped (a crash, a kill) or failed, or the database did not
+ * answer — so rather than stay Running with no job, the step and its run fail with worker_lost, and
+ * workflow.run.failed is sent as for any failed run. A run that has ended meanwhile is left alone.
+ */
+export async function failLostStepJob({ runId, position }: StepJob): Promise<void> {
+  const tries = STEP_QUEUE_OPTIONS.retryLimit + 1;
+  const ended = await failRunAtLostStep({
+    runId,
+    position,
+    error: `${WORKER_LOST}: the step was tried ${tries} times and no try finished (its worker stopped or failed, or the database did not answer).`,
+    onRunEnded: notifyRunFailed,
+  });
+  if (ended) countFinishedRun("failed");
 }
 
 export interface StepTestResult {

@@ -3,7 +3,6 @@ import {
   describeStepOutput,
   describeTrigger,
   formatDuration,
-  prettyBody,
   runActionSchema,
   runDurationMs,
   runsListHref,
@@ -103,24 +102,15 @@ describe("describeTrigger", () => {
   });
 });
 
-describe("prettyBody", () => {
-  it("indents JSON, JSON sent as text included, and leaves other text alone", () => {
-    expect(prettyBody({ id: "task_4" })).toBe('{\n  "id": "task_4"\n}');
-    expect(prettyBody('{"id":"task_4"}')).toBe('{\n  "id": "task_4"\n}');
-    expect(prettyBody("hello")).toBe("hello");
-    expect(prettyBody(undefined)).toBe("");
-  });
-});
-
 describe("describeStepOutput", () => {
-  const cap = { bodyCapBytes: 16 };
+  const cap = { bodyCapBytes: 16, maxBytes: 1024 };
 
   it("shows a request step's response: status, headers and pretty body", () => {
     expect(describeStepOutput({ status: 201, headers: { "content-type": "application/json" }, body: { id: "task_4" } }, cap)).toEqual({
       kind: "response",
       status: 201,
       headers: [["content-type", "application/json"]],
-      body: '{\n  "id": "task_4"\n}',
+      body: { text: '{\n  "id": "task_4"\n}', truncated: false },
       truncated: false,
       capBytes: 16,
     });
@@ -140,8 +130,9 @@ describe("describeStepOutput", () => {
   });
 
   it("shows any other output as JSON, and nothing when there is none", () => {
-    expect(describeStepOutput({ result: false }, cap)).toEqual({ kind: "value", json: '{\n  "result": false\n}' });
-    expect(describeStepOutput({ waitedSeconds: 60 }, cap)).toEqual({ kind: "value", json: '{\n  "waitedSeconds": 60\n}' });
+    expect(describeStepOutput({ result: false }, cap)).toEqual({ kind: "value", json: { text: '{\n  "result": false\n}', truncated: false } });
+    expect(describeStepOutput({ waitedSeconds: 60 }, cap)).toEqual({ kind: "value", json: { text: '{\n  "waitedSeconds": 60\n}', truncated: false } });
+    expect(describeStepOutput({ list: Array.from({ length: 500 }, (_, index) => index) }, cap)).toMatchObject({ kind: "value", json: { truncated: true } });
     expect(describeStepOutput(null, cap)).toBeUndefined();
     expect(describeStepOutput(undefined, cap)).toBeUndefined();
   });

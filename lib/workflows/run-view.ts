@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { WorkflowRun, WorkflowRunStatus, WorkflowRunStep } from "@/db/schema";
 import type { StoredRunTrigger } from "@/db/workflow-definition";
 import { userIdProblem } from "@/lib/auth/user-token";
+import { type PrettyJson, prettyBody, prettyJson } from "@/lib/json";
 import { TRIGGER_KIND_LABELS } from "./definition";
 
 // What the Runs tab shows of runs: status labels, the list's search params, the Replay /
@@ -95,21 +96,6 @@ export function runDurationMs(run: Pick<WorkflowRun, "startedAt" | "finishedAt">
   return run.finishedAt.getTime() - run.startedAt.getTime();
 }
 
-/** A value as indented JSON ("" for undefined). */
-export function prettyJson(value: unknown): string {
-  return JSON.stringify(value, null, 2) ?? "";
-}
-
-/** A body as text: JSON indented (also JSON that came as text), anything else as it is. */
-export function prettyBody(body: unknown): string {
-  if (typeof body !== "string") return prettyJson(body);
-  try {
-    return prettyJson(JSON.parse(body));
-  } catch {
-    return body;
-  }
-}
-
 /** What a run's trigger is called in the list: "App Event task.sync", "Request", "Scheduler". */
 export function describeTrigger(trigger: StoredRunTrigger): string {
   const label = TRIGGER_KIND_LABELS[trigger.kind] ?? trigger.kind;
@@ -125,23 +111,26 @@ const responseOutputSchema = z.object({
 });
 
 export type StepOutputView =
-  | { kind: "response"; status: number; headers: [string, string][]; body: string; truncated: boolean; capBytes: number }
-  | { kind: "value"; json: string };
+  | { kind: "response"; status: number; headers: [string, string][]; body: PrettyJson; truncated: boolean; capBytes: number }
+  | { kind: "value"; json: PrettyJson };
 
 /**
  * A step's stored output as the run page shows it: a Request step's response (status,
  * headers, pretty body, and whether the engine cut the body at `bodyCapBytes`), or any other
- * step's output as JSON.
+ * step's output as JSON; what is pretty-printed stops at `maxBytes` (the page offers more).
  */
-export function describeStepOutput(output: Record<string, unknown> | null | undefined, { bodyCapBytes }: { bodyCapBytes: number }): StepOutputView | undefined {
+export function describeStepOutput(
+  output: Record<string, unknown> | null | undefined,
+  { bodyCapBytes, maxBytes }: { bodyCapBytes: number; maxBytes: number },
+): StepOutputView | undefined {
   if (!output) return undefined;
   const response = responseOutputSchema.safeParse(output);
-  if (!response.success) return { kind: "value", json: prettyJson(output) };
+  if (!response.success) return { kind: "value", json: prettyJson(output, { maxBytes }) };
   const { status, headers, body, truncated } = response.data;
   // The engine keeps at most bodyCapBytes of a text body; a body that long was (most likely) cut there.
   // A UTF-8 character split at the cut becomes U+FFFD (3 bytes), so allow for 3 bytes either way.
   const cut = truncated ?? (typeof body === "string" && new TextEncoder().encode(body).length >= bodyCapBytes - 3);
-  return { kind: "response", status, headers: Object.entries(headers), body: prettyBody(body), truncated: cut, capBytes: bodyCapBytes };
+  return { kind: "response", status, headers: Object.entries(headers), body: prettyBody(body, { maxBytes }), truncated: cut, capBytes: bodyCapBytes };
 }
 
 /** How an HTTP status reads: 2xx success, 3xx redirect, 4xx client error, 5xx server error. */

@@ -9,7 +9,9 @@ import { FormMessage } from "@/components/ui/form-message";
 import { Input } from "@/components/ui/input";
 import { ScrollableText } from "@/components/ui/scrollable-text";
 import { Select } from "@/components/ui/select";
+import { ShowMore } from "@/components/ui/show-more";
 import type { TestRequestOutcome } from "@/lib/connections/test-and-publish";
+import { PAGE_JSON_BYTES, prettyBody } from "@/lib/json";
 import { sendTestRequest } from "../actions";
 
 const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"] as const;
@@ -20,12 +22,9 @@ const ERROR_HINTS: Record<NonNullable<TestRequestOutcome["error"]>["kind"], stri
   network: "Check the API Base URL, and that the API is reachable from the Switchboard server.",
 };
 
-function prettyBody(body: string): string {
-  try {
-    return JSON.stringify(JSON.parse(body), null, 2);
-  } catch {
-    return body;
-  }
+/** A body as the panel shows it: at most PAGE_JSON_BYTES, JSON indented. */
+function shownBody(body: string) {
+  return prettyBody(body, { maxBytes: PAGE_JSON_BYTES });
 }
 
 export function TestRequestPanel({ projectId, resourceId, defaultPath }: { projectId: string; resourceId: string; defaultPath: string }) {
@@ -41,6 +40,7 @@ export function TestRequestPanel({ projectId, resourceId, defaultPath }: { proje
     onSettled: () => router.refresh(),
   });
   const outcome = send.data;
+  const responseBody = outcome?.response && shownBody(outcome.response.body);
 
   return (
     <div className="space-y-4">
@@ -78,7 +78,7 @@ export function TestRequestPanel({ projectId, resourceId, defaultPath }: { proje
               <p className="font-medium">{outcome.error.message}</p>
               <p className="mt-1 text-red-700">{ERROR_HINTS[outcome.error.kind]}</p>
               {outcome.error.body && (
-                <ScrollableText label="Error body received" className="mt-2 max-h-48 overflow-auto rounded bg-white/60 p-2 font-mono text-xs">{prettyBody(outcome.error.body)}</ScrollableText>
+                <ScrollableText label="Error body received" className="mt-2 max-h-48 overflow-auto rounded bg-white/60 p-2 font-mono text-xs">{shownBody(outcome.error.body).text}</ScrollableText>
               )}
             </div>
           ) : (
@@ -122,8 +122,9 @@ export function TestRequestPanel({ projectId, resourceId, defaultPath }: { proje
                   Response body{outcome.response.truncated && <span className="ml-2 text-xs text-amber-700">(cut off at 1 MB)</span>}
                 </p>
                 <ScrollableText label="Body received" data-testid="test-response-body" className="mt-2 max-h-96 overflow-auto font-mono text-xs whitespace-pre-wrap">
-                  {prettyBody(outcome.response.body)}
+                  {responseBody?.text}
                 </ScrollableText>
+                <ShowMore truncated={responseBody?.truncated ?? false} shownBytes={PAGE_JSON_BYTES} />
               </div>
             </>
           )}

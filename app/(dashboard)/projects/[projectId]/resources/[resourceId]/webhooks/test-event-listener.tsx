@@ -7,6 +7,7 @@ import { queryKeys } from "@/components/query-keys";
 import { Button } from "@/components/ui/button";
 import { FormMessage } from "@/components/ui/form-message";
 import { WebhookEventDetails } from "@/components/webhooks/webhook-event-details";
+import { PAGE_JSON_BYTES } from "@/lib/json";
 import { pollTestEvent } from "./actions";
 import { UseAsSampleButton } from "./use-as-sample-button";
 
@@ -100,7 +101,11 @@ export function TestEventListener({
       {event && (
         <section aria-label="Test event" className="space-y-4 rounded-md border border-slate-200 p-4">
           <h3 className="text-sm font-semibold">Event received</h3>
-          <WebhookEventDetails projectId={projectId} event={event} />
+          <WebhookEventDetails
+            projectId={projectId}
+            event={event}
+            shown={{ bytes: PAGE_JSON_BYTES, moreHref: `/projects/${projectId}/resources/${resourceId}/webhooks/events/${event.id}?more=2` }}
+          />
           {event.rejectedReason === null && <UseAsSampleButton projectId={projectId} resourceId={resourceId} eventId={event.id} />}
         </section>
       )}

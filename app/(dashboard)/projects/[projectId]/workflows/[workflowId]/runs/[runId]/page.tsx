@@ -6,7 +6,8 @@ import { z } from "zod";
 import { ScrollableText } from "@/components/ui/scrollable-text";
 import { RunAutoRefresh } from "@/components/workflows/run-auto-refresh";
 import { RunStatusBadge } from "@/components/workflows/run-status-badge";
-import { RunStep, type RunStepView } from "@/components/workflows/run-step";
+import { ShowMore } from "@/components/ui/show-more";
+import { RunStep, type RunStepView, type ShownJson } from "@/components/workflows/run-step";
 import { RunTime } from "@/components/workflows/run-time";
 import { WorkflowHeader } from "@/components/workflows/workflow-header";
 import { getWorkflowVersion } from "@/db/queries/workflows";
@@ -15,7 +16,8 @@ import { AppError } from "@/lib/errors";
 import { CONDITION_OPERATOR_LABELS } from "@/lib/workflows/definition";
 import { MAX_STORED_BODY_BYTES } from "@/lib/workflows/execute";
 import { TRIGGER_KIND_LABELS } from "@/lib/workflows/definition";
-import { describeStepOutput, formatDuration, isRunActive, prettyJson, runDurationMs } from "@/lib/workflows/run-view";
+import { prettyJson, shownJson } from "@/lib/json";
+import { describeStepOutput, formatDuration, isRunActive, runDurationMs } from "@/lib/workflows/run-view";
 import { getRunDetail, type RunDetail } from "@/lib/workflows/runs";
 import { requireWorkflow } from "../../../require-workflow";
 import { RunButtons } from "./run-buttons";
@@ -45,8 +47,10 @@ function Field({ label, children }: { label: string; children: ReactNode }) {
   );
 }
 
-export default async function WorkflowRunPage({ params }: { params: Params }) {
+export default async function WorkflowRunPage({ params, searchParams }: { params: Params; searchParams: Promise<{ more?: string | string[] }> }) {
   const { projectId, workflowId, runId } = await params;
+  // Each JSON value prints at most this much; "Show more" (?more=n) prints one step more.
+  const shown: ShownJson = shownJson((await searchParams).more);
   const workflow = await requireWorkflow(projectId, workflowId);
   if (!z.uuid().safeParse(runId).success) notFound();
   let detail: RunDetail;
@@ -74,7 +78,7 @@ export default async function WorkflowRunPage({ params }: { params: Params }) {
       startedAt: row?.startedAt,
       finishedAt: row?.finishedAt,
       error: row?.error,
-      output: describeStepOutput(row?.output, { bodyCapBytes: MAX_STORED_BODY_BYTES }),
+      output: describeStepOutput(row?.output, { bodyCapBytes: MAX_STORED_BODY_BYTES, maxBytes: shown.bytes }),
       attempts: row?.attempts ?? [],
     };
   });
@@ -82,6 +86,7 @@ export default async function WorkflowRunPage({ params }: { params: Params }) {
   const base = `/projects/${projectId}/workflows/${workflowId}/runs`;
   const active = isRunActive(run.status);
   const duration = runDurationMs(run);
+  const triggerInput = prettyJson(run.trigger.input, { maxBytes: shown.bytes });
   const eventName = run.trigger.kind === "app_event" && typeof run.trigger.input.name === "string" ? run.trigger.input.name : undefined;
 
   return (
@@ -149,8 +154,9 @@ export default async function WorkflowRunPage({ params }: { params: Params }) {
         <div>
           <h3 className="text-sm font-semibold">Trigger input</h3>
           <ScrollableText label="Trigger input" data-testid="run-trigger-input" className="mt-2 max-h-96 overflow-auto rounded bg-slate-50 p-3 font-mono text-xs whitespace-pre-wrap break-all">
-            {prettyJson(run.trigger.input)}
+            {triggerInput.text}
           </ScrollableText>
+          <ShowMore truncated={triggerInput.truncated} shownBytes={shown.bytes} href={shown.moreHref} />
         </div>
       </section>
 
@@ -164,7 +170,7 @@ export default async function WorkflowRunPage({ params }: { params: Params }) {
           <ol className="space-y-3">
             {steps.map((step) => (
               <li key={step.position}>
-                <RunStep step={step} />
+                <RunStep step={step} shown={shown} />
               </li>
             ))}
           </ol>

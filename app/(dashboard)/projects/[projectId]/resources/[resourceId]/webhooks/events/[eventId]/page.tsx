@@ -6,6 +6,7 @@ import { ResourceHeader } from "@/components/resources/resource-tabs";
 import { Card } from "@/components/ui/card";
 import { WebhookEventDetails } from "@/components/webhooks/webhook-event-details";
 import { AppError } from "@/lib/errors";
+import { shownJson } from "@/lib/json";
 import { getWebhookEventView } from "@/lib/webhooks/setup";
 import { requireResource } from "../../../../require-resource";
 import { UseAsSampleButton } from "../../use-as-sample-button";
@@ -15,8 +16,10 @@ export const metadata: Metadata = { title: "Webhook event" };
 type Params = Promise<{ projectId: string; resourceId: string; eventId: string }>;
 
 /** One event the resource's webhook URL received: headers and payload, or why it was rejected. */
-export default async function WebhookEventPage({ params }: { params: Params }) {
+export default async function WebhookEventPage({ params, searchParams }: { params: Params; searchParams: Promise<{ more?: string | string[] }> }) {
   const { projectId, resourceId, eventId } = await params;
+  // The payload prints at most this much; "Show more" (?more=n) prints one step more.
+  const shown = shownJson((await searchParams).more);
   const resource = await requireResource(projectId, resourceId);
   if (!z.uuid().safeParse(eventId).success) notFound();
   const event = await getWebhookEventView({ projectId, resourceId, eventId }).catch((error: unknown) => {
@@ -35,7 +38,7 @@ export default async function WebhookEventPage({ params }: { params: Params }) {
       </div>
       <Card>
         <div className="space-y-4">
-          <WebhookEventDetails projectId={projectId} event={event} />
+          <WebhookEventDetails projectId={projectId} event={event} shown={shown} />
           {event.rejectedReason === null && <UseAsSampleButton projectId={projectId} resourceId={resourceId} eventId={event.id} />}
         </div>
       </Card>
