@@ -19,10 +19,18 @@ import {
 // whose earlier steps decide what the later ones may contain.
 const stepValues = z.record(z.string(), z.unknown());
 
-export const createResource = projectAction(z.object({ projectId: projectIdSchema, values: stepValues }), async ({ projectId, values }, { user }) => ({
-  ok: true,
-  data: await createResourceDraft({ projectId, values, actor: dashboardActor(user) }),
-}));
+// Every action that changes a resource is for its project's owner or an admin: a resource's
+// base URL and authentication decide where each connected user's credentials go.
+const resourceEditor = { resourceEditor: true };
+
+export const createResource = projectAction(
+  z.object({ projectId: projectIdSchema, values: stepValues }),
+  async ({ projectId, values }, { user }) => ({
+    ok: true,
+    data: await createResourceDraft({ projectId, values, actor: dashboardActor(user) }),
+  }),
+  resourceEditor,
+);
 
 export const saveResourceStep = projectAction(
   z.object({
@@ -32,6 +40,7 @@ export const saveResourceStep = projectAction(
     values: stepValues,
   }),
   async (input, { user }) => ({ ok: true, data: await saveStep({ ...input, actor: dashboardActor(user) }) }),
+  resourceEditor,
 );
 
 export const deleteResource = projectAction(
@@ -42,6 +51,7 @@ export const deleteResource = projectAction(
     const deleted = await deleteResourceRow({ projectId, resourceId, actor: dashboardActor(user) });
     return deleted ? { ok: true, data: undefined } : { ok: false, formError: "Resource not found." };
   },
+  resourceEditor,
 );
 
 export const saveTestCredentials = projectAction(
@@ -52,6 +62,7 @@ export const saveTestCredentials = projectAction(
     await saveTestCredentialsForResource({ resource, values, actor: dashboardActor(user) });
     return { ok: true, data: undefined };
   },
+  resourceEditor,
 );
 
 export const sendTestRequest = projectAction(
@@ -67,7 +78,11 @@ export const sendTestRequest = projectAction(
   }),
 );
 
-export const publishResource = projectAction(z.object({ projectId: projectIdSchema, resourceId: z.uuid() }), async (input, { user }) => {
-  await publishResourceDraft({ ...input, actor: dashboardActor(user) });
-  return { ok: true, data: undefined };
-});
+export const publishResource = projectAction(
+  z.object({ projectId: projectIdSchema, resourceId: z.uuid() }),
+  async (input, { user }) => {
+    await publishResourceDraft({ ...input, actor: dashboardActor(user) });
+    return { ok: true, data: undefined };
+  },
+  resourceEditor,
+);

@@ -19,7 +19,7 @@ export interface AuditEventInput {
   actor: AuditActor;
   action: `${string}.${string}`;
   object: { type: string; id: string; name: string };
-  /** Field names only: never a value. */
+  /** Field names, and a publish's hosts (`API Base URL host: a → b`): never another value. */
   changes?: AuditChanges;
 }
 

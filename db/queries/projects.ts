@@ -1,5 +1,5 @@
 import "server-only";
-import { and, asc, eq } from "drizzle-orm";
+import { and, asc, eq, ne } from "drizzle-orm";
 import { getDb } from "../client";
 import { projectMembers, projects, users, type Project, type ProjectRole } from "../schema";
 import { type AuditActor, recordAuditEvent } from "./audit-events";
@@ -144,10 +144,51 @@ export async function removeProjectMember({
     if (member.role === "owner") return { ok: false, reason: "owner" };
     const deleted = await tx
       .delete(projectMembers)
-      .where(and(eq(projectMembers.projectId, projectId), eq(projectMembers.userId, userId), eq(projectMembers.role, "member")))
+      .where(and(eq(projectMembers.projectId, projectId), eq(projectMembers.userId, userId), ne(projectMembers.role, "owner")))
       .returning({ userId: projectMembers.userId });
     if (!deleted.length) return { ok: false, reason: "not-a-member" };
     await recordAuditEvent(tx, { projectId, actor, action: "member.removed", object: { type: "member", id: userId, name: member.email } });
+    return { ok: true };
+  });
+}
+
+export type SetMemberRoleResult = { ok: true } | { ok: false; reason: "not-a-member" | "owner" };
+
+/** Makes a member an admin or a member again (audited). The owner's role stays: a project always has its owner. */
+export async function setProjectMemberRole({
+  projectId,
+  userId,
+  role,
+  actor,
+}: {
+  projectId: string;
+  userId: string;
+  role: Exclude<ProjectRole, "owner">;
+  actor: AuditActor;
+}): Promise<SetMemberRoleResult> {
+  const db = await getDb();
+  return db.transaction(async (tx): Promise<SetMemberRoleResult> => {
+    const [member] = await tx
+      .select({ role: projectMembers.role, email: users.email })
+      .from(projectMembers)
+      .innerJoin(users, eq(users.id, projectMembers.userId))
+      .where(and(eq(projectMembers.projectId, projectId), eq(projectMembers.userId, userId)));
+    if (!member) return { ok: false, reason: "not-a-member" };
+    if (member.role === "owner") return { ok: false, reason: "owner" };
+    if (member.role === role) return { ok: true };
+    const updated = await tx
+      .update(projectMembers)
+      .set({ role })
+      .where(and(eq(projectMembers.projectId, projectId), eq(projectMembers.userId, userId), ne(projectMembers.role, "owner")))
+      .returning({ userId: projectMembers.userId });
+    if (!updated.length) return { ok: false, reason: "not-a-member" };
+    await recordAuditEvent(tx, {
+      projectId,
+      actor,
+      action: "member.role_changed",
+      object: { type: "member", id: userId, name: member.email },
+      changes: [`role: ${member.role} → ${role}`],
+    });
     return { ok: true };
   });
 }

@@ -73,8 +73,10 @@ describe("what is recorded", () => {
     expect(events[1]!.changes).toEqual(expect.arrayContaining(["level", "authType", "grantType"]));
     expect(events[2]!.changes).toEqual(["config.oauth", "secrets.client_secret"]);
     expect(events[3]!.changes).toEqual(["config.request"]);
-    // The first publication has nothing to compare with: every field of the configuration is new.
-    expect(events[4]!.changes).toEqual(["level", "authType", "grantType", "config"]);
+    // The first publication has nothing to compare with: every field of the configuration is new,
+    // and so are the hosts credentials go to.
+    const host = new URL(tasklab.url).host;
+    expect(events[4]!.changes).toEqual(["level", "authType", "grantType", "config", `API Base URL host: none → ${host}`, `Access Token URL host: none → ${host}`]);
 
     // Published again after a change: what differs from the configuration in force, to the field.
     await saveResourceStep({
@@ -91,7 +93,10 @@ describe("what is recorded", () => {
     await publishResourceDraft({ projectId, resourceId, actor });
     const [changed, republished] = (await eventsOf(projectId)).slice(-2);
     expect([changed!.action, changed!.changes]).toEqual(["resource.updated", ["config.request.baseUrl"]]);
-    expect([republished!.action, republished!.changes]).toEqual(["resource.published", ["config.request.baseUrl"]]);
+    expect([republished!.action, republished!.changes]).toEqual([
+      "resource.published",
+      ["config.request.baseUrl", `API Base URL host: ${host} → ${host}`, `Access Token URL host: ${host} → ${host}`],
+    ]);
 
     // The client secret is in no column of any row.
     expect(await wholeAuditTable()).not.toContain(TASKLAB_DEFAULT_CLIENT.clientSecret);

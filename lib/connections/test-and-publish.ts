@@ -11,7 +11,9 @@ import { getResource, getResourceSecretCiphertexts, listResourceSecretNames, pub
 import type { Resource, ResourceTestRun } from "@/db/schema";
 import { type AuditActor, changedFields } from "@/lib/audit/audit-log";
 import { AppError, type CallFailure, invalidInputError } from "@/lib/errors";
+import { notifyResourcePublished } from "@/lib/notifications/events";
 import { publishedSecretName } from "@/lib/resources/config";
+import { describeHostChange, publishedHosts } from "@/lib/resources/hosts";
 import { type RequiredKey, requiredKeys } from "@/lib/resources/required-keys";
 import { loadResourceRuntime, resourceSnapshot } from "@/lib/resources/runtime";
 import { decryptResourceSecret, encryptResourceSecret } from "@/lib/resources/secrets";
@@ -181,6 +183,8 @@ export async function publishResourceDraft({ projectId, resourceId, actor }: { p
   const secrets = names.map((name) =>
     encryptResourceSecret(resourceId, publishedSecretName(name), decryptResourceSecret(resourceId, name, ciphertexts.get(name)!)),
   );
+  // Where credentials go, before and after: in the Audit Log and the resource.published notification.
+  const hosts = publishedHosts(resource.published, snapshot);
   await publishResourceRow({
     projectId,
     resourceId,
@@ -188,7 +192,8 @@ export async function publishResourceDraft({ projectId, resourceId, actor }: { p
     secrets,
     publishedSecretPrefix: publishedSecretName(""),
     actor,
-    changes: changedFields(resource.published ?? {}, snapshot, { depth: 3 }),
+    changes: [...changedFields(resource.published ?? {}, snapshot, { depth: 3 }), ...hosts.map(describeHostChange)],
+    onPublished: (tx) => notifyResourcePublished(tx, { projectId, resourceId, hosts }),
   });
   if (snapshot.level === "app" && snapshot.authType === "oauth2") await adoptTestedAppGrant(resource);
 }

@@ -3,6 +3,7 @@ import { insertNotificationEvent } from "@/db/queries/notifications";
 import type { Transaction } from "@/db/queries/workflow-runs";
 import type { Connection, WorkflowRun } from "@/db/schema";
 import { enqueueNotificationDelivery } from "@/lib/workflows/engine";
+import { describeHostChange, type HostChange } from "@/lib/resources/hosts";
 import type { NotificationEventType } from "./schema";
 
 // The events a project's notification endpoints hear about. Each is recorded inside the
@@ -18,6 +19,8 @@ export interface NotificationData {
   time: string;
   runId?: string;
   workflowId?: string;
+  /** `resource.published`: the hosts the resource sends credentials to, before and after. */
+  hosts?: HostChange[];
 }
 
 export interface NotificationPayload {
@@ -72,5 +75,18 @@ export function notifyRunFailed(tx: Transaction, run: WorkflowRun): Promise<void
     reason: run.error,
     runId: run.id,
     workflowId: run.workflowId,
+  });
+}
+
+/** `resource.published`: a resource's configuration (base URL, authentication, token URL, credentials) now in force, with its hosts before and after. */
+export function notifyResourcePublished(tx: Transaction, { projectId, resourceId, hosts }: { projectId: string; resourceId: string; hosts: HostChange[] }): Promise<void> {
+  const moved = hosts.filter((host) => host.before !== host.after);
+  return recordNotification(tx, "resource.published", {
+    projectId,
+    resourceId,
+    userId: null,
+    connectionId: null,
+    reason: moved.length ? `Credentials now go to another host: ${moved.map(describeHostChange).join("; ")}.` : null,
+    hosts,
   });
 }

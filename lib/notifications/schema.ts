@@ -9,6 +9,7 @@ export const NOTIFICATION_EVENT_TYPES = [
   "connection.invalid",
   "connection.recovered",
   "workflow.run.failed",
+  "resource.published",
 ] as const;
 export type NotificationEventType = (typeof NOTIFICATION_EVENT_TYPES)[number];
 
@@ -18,6 +19,7 @@ export const NOTIFICATION_EVENT_LABELS: Record<NotificationEventType, string> = 
   "connection.invalid": "A connection becomes invalid (needs reconnect)",
   "connection.recovered": "An invalid connection is valid again",
   "workflow.run.failed": "A workflow run fails",
+  "resource.published": "A resource is published (its base URL, authentication or credentials may have changed)",
 };
 
 export const MAX_NOTIFICATION_ENDPOINTS = 10;

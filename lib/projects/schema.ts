@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { emailSchema } from "@/lib/auth/schema";
+import { ASSIGNABLE_ROLES } from "./roles";
 
 export const projectIdSchema = z.uuid({ error: "Not a valid Project ID." });
 
@@ -20,6 +21,9 @@ export type AddMemberInput = z.input<typeof addMemberSchema>;
 
 export const removeMemberSchema = z.object({ projectId: projectIdSchema, userId: z.uuid() });
 export type RemoveMemberInput = z.input<typeof removeMemberSchema>;
+
+export const setMemberRoleSchema = z.object({ projectId: projectIdSchema, userId: z.uuid(), role: z.enum(ASSIGNABLE_ROLES) });
+export type SetMemberRoleInput = z.input<typeof setMemberRoleSchema>;
 
 /** The project's Secret Key rate limit: Connect API calls a minute with its Secret Keys, all together. */
 export const rateLimitSettingsSchema = z.object({

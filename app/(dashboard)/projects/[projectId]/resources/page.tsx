@@ -5,7 +5,9 @@ import { buttonClassName } from "@/components/ui/button";
 import { UtcTime } from "@/components/ui/utc-time";
 import { ImportConfigForm } from "@/components/as-code/import-config-form";
 import { DeleteResourceButton } from "@/components/resources/delete-resource-button";
+import { ReadOnlyResourceNote } from "@/components/resources/read-only-note";
 import { listResources } from "@/db/queries/resources";
+import { canChangeResources } from "@/lib/projects/roles";
 import { describeAuthentication, describeLevel } from "@/lib/resources/describe";
 import { requireProjectAccess } from "../../../require-user";
 
@@ -13,7 +15,8 @@ export const metadata: Metadata = { title: "Resources" };
 
 export default async function ResourcesPage({ params }: { params: Promise<{ projectId: string }> }) {
   const { projectId } = await params;
-  await requireProjectAccess(projectId);
+  const { role } = await requireProjectAccess(projectId);
+  const canEdit = canChangeResources(role);
   const resources = await listResources({ projectId });
   const createHref = `/projects/${projectId}/resources/new`;
 
@@ -26,16 +29,24 @@ export default async function ResourcesPage({ params }: { params: Promise<{ proj
             Describe your own API once, then connect each of your users&apos; credentials to it.
           </p>
         </div>
-        {resources.length > 0 && (
+        {canEdit && resources.length > 0 && (
           <Link href={createHref} className={buttonClassName()}>
             Create Resource
           </Link>
         )}
       </div>
-      <div className="mt-4 flex justify-end">
-        <ImportConfigForm projectId={projectId} what="resource" />
-      </div>
-      {resources.length === 0 ? (
+      {canEdit ? (
+        <div className="mt-4 flex justify-end">
+          <ImportConfigForm projectId={projectId} what="resource" />
+        </div>
+      ) : (
+        <div className="mt-4">
+          <ReadOnlyResourceNote />
+        </div>
+      )}
+      {resources.length === 0 && !canEdit ? (
+        <p className="mt-8 text-sm text-slate-600">No resources yet.</p>
+      ) : resources.length === 0 ? (
         <EmptyState
           title="No resources yet"
           description="A resource holds your API's base URL, how it authenticates and who holds the credentials."
@@ -83,7 +94,7 @@ export default async function ResourcesPage({ params }: { params: Promise<{ proj
                     <UtcTime date={resource.updatedAt} />
                   </td>
                   <td className="px-4 py-2 text-right">
-                    <DeleteResourceButton projectId={projectId} resourceId={resource.id} name={resource.name} />
+                    {canEdit && <DeleteResourceButton projectId={projectId} resourceId={resource.id} name={resource.name} />}
                   </td>
                 </tr>
               ))}

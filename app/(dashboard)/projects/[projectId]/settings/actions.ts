@@ -4,6 +4,7 @@ import {
   addProjectMember,
   removeProjectMember,
   renameProject as renameProjectRow,
+  setProjectMemberRole,
   setAllowedOrigins as setAllowedOriginsRow,
   setAllowPrivateNetwork as setAllowPrivateNetworkRow,
   setSecretKeyRateLimit as setSecretKeyRateLimitRow,
@@ -26,6 +27,7 @@ import {
   renameProjectSchema,
   revokeSecretKeySchema,
   revokeSigningKeySchema,
+  setMemberRoleSchema,
 } from "@/lib/projects/schema";
 
 export const renameProject = projectAction(renameProjectSchema, async ({ projectId, name }, { user }) => {
@@ -56,6 +58,17 @@ export const removeMember = projectAction(
       ok: false,
       formError: removed.reason === "owner" ? "The project owner cannot be removed." : "This person is not a member.",
     };
+  },
+  { ownerOnly: true },
+);
+
+/** Makes a member an Admin (who may also change resources) or a Member again. */
+export const setMemberRole = projectAction(
+  setMemberRoleSchema,
+  async ({ projectId, userId, role }, { user }) => {
+    const changed = await setProjectMemberRole({ projectId, userId, role, actor: dashboardActor(user) });
+    if (changed.ok) return { ok: true, data: undefined };
+    return { ok: false, formError: changed.reason === "owner" ? "The project owner's role cannot change." : "This person is not a member." };
   },
   { ownerOnly: true },
 );

@@ -10,8 +10,10 @@ import { Button } from "@/components/ui/button";
 import { FormField } from "@/components/ui/form-field";
 import { FormMessage } from "@/components/ui/form-message";
 import { Input } from "@/components/ui/input";
+import { Select } from "@/components/ui/select";
+import { ASSIGNABLE_ROLES, ROLE_LABELS } from "@/lib/projects/roles";
 import { addMemberSchema, type AddMemberInput } from "@/lib/projects/schema";
-import { addMember, removeMember } from "./actions";
+import { addMember, removeMember, setMemberRole } from "./actions";
 
 export function AddMemberForm({ projectId }: { projectId: string }) {
   const router = useRouter();
@@ -68,6 +70,48 @@ export function RemoveMemberButton({ projectId, userId, email }: { projectId: st
       <Button variant="danger" onClick={remove} disabled={pending} aria-label={`Remove ${email}`}>
         Remove
       </Button>
+    </span>
+  );
+}
+
+/** The owner sets a member's role: Member (reads resources) or Admin (also changes them). */
+export function MemberRoleSelect({ projectId, userId, email, role }: { projectId: string; userId: string; email: string; role: (typeof ASSIGNABLE_ROLES)[number] }) {
+  const router = useRouter();
+  const [error, setError] = useState<string>();
+  const [pending, startTransition] = useTransition();
+
+  function change(next: (typeof ASSIGNABLE_ROLES)[number]) {
+    startTransition(async () => {
+      const result = await setMemberRole({ projectId, userId, role: next });
+      if (!result.ok) {
+        setError(result.formError ?? "Could not change this member's role.");
+        return;
+      }
+      setError(undefined);
+      router.refresh();
+    });
+  }
+
+  return (
+    <span className="inline-flex items-center gap-2">
+      <Select
+        aria-label={`Role of ${email}`}
+        className="w-auto py-1"
+        value={role}
+        disabled={pending}
+        onChange={(event) => change(event.target.value as (typeof ASSIGNABLE_ROLES)[number])}
+      >
+        {ASSIGNABLE_ROLES.map((option) => (
+          <option key={option} value={option}>
+            {ROLE_LABELS[option]}
+          </option>
+        ))}
+      </Select>
+      {error && (
+        <span role="alert" className="text-xs text-red-600">
+          {error}
+        </span>
+      )}
     </span>
   );
 }

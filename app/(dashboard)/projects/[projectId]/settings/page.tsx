@@ -6,8 +6,9 @@ import { listProjectMembers } from "@/db/queries/projects";
 import { listSecretKeys } from "@/db/queries/secret-keys";
 import { listSigningKeys } from "@/db/queries/signing-keys";
 import { allowPrivateNetworkEverywhere } from "@/lib/config/env";
+import { ROLE_LABELS } from "@/lib/projects/roles";
 import { requireProjectAccess } from "../../../require-user";
-import { AddMemberForm, RemoveMemberButton } from "./members";
+import { AddMemberForm, MemberRoleSelect, RemoveMemberButton } from "./members";
 import { NetworkSettingsForm } from "./network-settings-form";
 import { ProjectNameForm } from "./project-name-form";
 import { RateLimitForm } from "./rate-limit-form";
@@ -208,7 +209,10 @@ export default async function SettingsPage({ params }: { params: Promise<{ proje
         </div>
       </Card>
 
-      <Card title="Team members" description="Everyone here can open this project's dashboard.">
+      <Card
+        title="Team members"
+        description="Everyone here can open this project's dashboard. The Owner and Admins change resources; Members read them and work on workflows."
+      >
         <table className="w-full text-left text-sm">
           <thead className="text-xs uppercase text-slate-500">
             <tr>
@@ -226,7 +230,13 @@ export default async function SettingsPage({ params }: { params: Promise<{ proje
                   {member.email}
                   {member.userId === user.id && <span className="ml-2 text-xs text-slate-500">(you)</span>}
                 </td>
-                <td className="py-2 capitalize">{member.role}</td>
+                <td className="py-2">
+                  {isOwner && member.role !== "owner" ? (
+                    <MemberRoleSelect projectId={project.id} userId={member.userId} email={member.email} role={member.role} />
+                  ) : (
+                    ROLE_LABELS[member.role]
+                  )}
+                </td>
                 <td className="py-2 text-right">
                   {isOwner && member.role !== "owner" && (
                     <RemoveMemberButton projectId={project.id} userId={member.userId} email={member.email} />

@@ -6,12 +6,15 @@ import { ApiInfoStepForm } from "@/components/resources/wizard/api-info-step-for
 import { ApiKeysAuthorizationForm, OAuthAuthorizationForm } from "@/components/resources/wizard/authorization-step-form";
 import { NameStepForm } from "@/components/resources/wizard/name-step-form";
 import { RequestDetailsStepForm } from "@/components/resources/wizard/request-details-step-form";
+import { ResourceEditGuard } from "@/components/resources/read-only-note";
 import { ResourceHeader } from "@/components/resources/resource-tabs";
 import { TestAndPublishStep } from "@/components/resources/test-and-publish/test-and-publish-step";
 import { Stepper } from "@/components/resources/wizard/stepper";
 import { loadTestAndPublish } from "@/lib/connections/test-and-publish";
+import { canChangeResources } from "@/lib/projects/roles";
 import { RESOURCE_WIZARD_STEP_LABELS } from "@/lib/resources/schema";
 import { canOpenStep, isStepSkipped, isWizardStep, stepIndex } from "@/lib/resources/wizard";
+import { requireProjectAccess } from "../../../../../require-user";
 import { requireResource, requireResourceDraft } from "../../require-resource";
 
 type Params = Promise<{ projectId: string; resourceId: string; step: string }>;
@@ -25,6 +28,7 @@ export default async function ResourceStepPage({ params }: { params: Params }) {
   const { projectId, resourceId, step } = await params;
   if (!isWizardStep(step)) notFound();
   const draft = await requireResourceDraft(projectId, resourceId);
+  const { role } = await requireProjectAccess(projectId);
   const level = draft.apiInfo?.level ?? null;
   const base = `/projects/${projectId}/resources/${resourceId}`;
   if (isStepSkipped(step, level)) redirect(`${base}/request-details`);
@@ -77,7 +81,7 @@ export default async function ResourceStepPage({ params }: { params: Params }) {
       <ExportConfigButton projectId={projectId} target={{ kind: "resource", resourceId }} fileName={`${draft.slug}.resource.json`} />
       <Stepper baseHref={base} current={step} reached={draft.stepReached} level={level} />
       <h2 className="text-lg font-semibold">{RESOURCE_WIZARD_STEP_LABELS[step]}</h2>
-      {form}
+      <ResourceEditGuard canEdit={canChangeResources(role)}>{form}</ResourceEditGuard>
     </div>
   );
 }

@@ -17,11 +17,16 @@ function webhooksPath(projectId: string, resourceId: string): string {
   return `/projects/${projectId}/resources/${resourceId}/webhooks`;
 }
 
-export const saveWebhookSetup = projectAction(resourceInput.extend({ values: z.record(z.string(), z.unknown()) }), async (input, { user }) => {
-  const data = await saveSetup({ ...input, actor: dashboardActor(user) });
-  revalidatePath(webhooksPath(input.projectId, input.resourceId));
-  return { ok: true, data };
-});
+/** Changes the resource (its signing secret, what it runs): for the owner or an admin. */
+export const saveWebhookSetup = projectAction(
+  resourceInput.extend({ values: z.record(z.string(), z.unknown()) }),
+  async (input, { user }) => {
+    const data = await saveSetup({ ...input, actor: dashboardActor(user) });
+    revalidatePath(webhooksPath(input.projectId, input.resourceId));
+    return { ok: true, data };
+  },
+  { resourceEditor: true },
+);
 
 /** Listen for test event: without `since` it starts listening; with it, the first event since then. */
 export const pollTestEvent = projectAction(resourceInput.extend({ since: z.iso.datetime({ offset: true }).optional() }), async ({ since, ...input }) => ({
