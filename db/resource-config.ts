@@ -27,6 +27,8 @@ export interface StoredUserProfileSettings {
   path: string;
   fields: string;
   claimPath: string;
+  /** JWT field: where the API publishes the keys its access tokens are signed with (absent or "": none). */
+  jwksUrl?: string;
 }
 
 /**

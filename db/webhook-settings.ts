@@ -31,8 +31,12 @@ export interface StoredWebhookSettings {
   eventTypeTemplate: string;
   eventTypes: string[];
   userMatchTemplate: string;
-  /** Match the template's value against the user id, or a User Profile field (a dotted path). */
-  userMatchField: { kind: "user_id" } | { kind: "profile"; path: string };
+  /**
+   * Match the template's value against the user id, or a User Profile field (a dotted path).
+   * `unique`: no two users' VALID connections may hold one value (a connect claiming a held one
+   * is refused); otherwise an event whose value several hold is ambiguous and starts nothing.
+   */
+  userMatchField: { kind: "user_id" } | { kind: "profile"; path: string; unique?: boolean };
   eventIdTemplate: string;
   /**
    * Optional Subscription: registers the webhook URL in a user's account when they connect

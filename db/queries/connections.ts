@@ -203,7 +203,9 @@ const preparedReplaceConnection = preparedStatement((db) => {
  * credentials encrypted for the row's own id. A plain replace (the connection is not INVALID) is
  * one statement; otherwise one transaction, where the insert claims the (resource, user) pair or
  * waits for whoever holds it. `onWrite` runs in that transaction when the row was created or
- * recovered (it was INVALID).
+ * recovered (it was INVALID). With `uniqueProfileValue` it is always the transaction: under a
+ * lock on that value, it throws ProfileValueTakenError when another user's VALID connection to
+ * the resource holds it, and writes nothing.
  */
 export async function upsertConnection({
   projectId,
@@ -217,6 +219,7 @@ export async function upsertConnection({
   changes,
   onWrite,
   current,
+  uniqueProfileValue,
 }: {
   projectId: string;
   resourceId: string;
@@ -232,6 +235,8 @@ export async function upsertConnection({
   onWrite?: (tx: Transaction, written: { connection: Connection; change: "created" | "recovered"; previousReason?: string | null }) => Promise<void>;
   /** The user's connection as the caller read it (null: none), e.g. in the Connect API's statement; read here when not given. */
   current?: Pick<Connection, "id" | "status"> | null;
+  /** The profile's value at `path` (as text), which no other user's VALID connection may hold. */
+  uniqueProfileValue?: { path: string; value: string };
 }): Promise<Connection> {
   const db = await getDb();
   const replacedAudit = (id: string): AuditEventInput => ({
@@ -244,7 +249,7 @@ export async function upsertConnection({
   // Most connects replace a VALID connection (a reconnect, new tokens). The update below finds
   // the row by its id and by the status read, so a row that changed since is left to the transaction.
   const found = current !== undefined ? current : (await preparedUserConnection(db).execute({ projectId, resourceId, userId }))[0];
-  if (found && found.status !== "INVALID") {
+  if (found && found.status !== "INVALID" && !uniqueProfileValue) {
     const row = auditEventRow(replacedAudit(found.id));
     const [replaced] = await preparedReplaceConnection(db).execute({
       id: found.id,
@@ -259,6 +264,7 @@ export async function upsertConnection({
   }
   return db.transaction(async (tx) => {
     const now = new Date();
+    if (uniqueProfileValue) await claimProfileValue(tx, { resourceId, userId, ...uniqueProfileValue });
     // The user's connection, locked while it is replaced.
     const current = () =>
       tx
@@ -295,6 +301,39 @@ export async function upsertConnection({
     if (status === "INVALID") await onWrite?.(tx, { connection: updated!, change: "recovered", previousReason: invalidReason });
     return updated!;
   });
+}
+
+/** A connect claimed a User Profile value that another user's VALID connection to the resource holds. */
+export class ProfileValueTakenError extends Error {
+  constructor(
+    readonly path: string,
+    readonly value: string,
+  ) {
+    super(`The User Profile value at ${path} is held by another user's connection.`);
+  }
+}
+
+/**
+ * Throws ProfileValueTakenError when another user's VALID connection to the resource holds `value`
+ * at `path` (read as webhook matching reads it). The transaction-scoped lock on the value makes two
+ * connects claiming it at once take turns, so the second sees the first's row.
+ */
+async function claimProfileValue(tx: Transaction, { resourceId, userId, path, value }: { resourceId: string; userId: string; path: string; value: string }) {
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`profile-value:${resourceId}:${path}:${value}`}, 0))`);
+  const [held] = await tx
+    .select({ id: connections.id })
+    .from(connections)
+    .where(
+      and(
+        eq(connections.resourceId, resourceId),
+        KIND_IS.user,
+        eq(connections.status, "VALID"),
+        sql`${connections.userId} <> ${userId}`,
+        sql`coalesce(${connections.profile} ->> ${path}, ${connections.profile} #>> ${`{${path.split(".").join(",")}}`}::text[]) = ${value}`,
+      ),
+    )
+    .limit(1);
+  if (held) throw new ProfileValueTakenError(path, value);
 }
 
 /** Records where a connection's webhook Subscription stands (lib/webhooks/subscription.ts). */

@@ -1,7 +1,8 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
-import { and, desc, eq, gte, inArray, lt, sql } from "drizzle-orm";
+import { and, desc, eq, gte, inArray, isNotNull, lt, or, sql } from "drizzle-orm";
 import { getDb, parseJsonb, rowsOf } from "../client";
+import { countInWindow } from "./rate-limits";
 import { type AuditActor, recordAuditEvent } from "./audit-events";
 import {
   resourceSecrets,
@@ -39,9 +40,9 @@ export async function recordWebhookEvent({
   const json = (value: unknown) => (value === undefined ? null : JSON.stringify(value));
   const statement = sql`
     with event as (
-      insert into webhook_events (project_id, resource_id, event_id, event_type, user_id, matched, signature_ok, headers, payload, run_ids)
+      insert into webhook_events (project_id, resource_id, event_id, event_type, user_id, matched, unmatched_reason, signature_ok, headers, payload, run_ids)
       values (${event.projectId}, ${event.resourceId}, ${event.eventId ?? null}, ${event.eventType ?? null}, ${event.userId ?? null}, ${event.matched},
-        ${event.signatureOk}, ${json(event.headers)}::jsonb, ${json(event.payload)}::jsonb, ${JSON.stringify(runIds)}::jsonb)
+        ${event.unmatchedReason ?? null}, ${event.signatureOk}, ${json(event.headers)}::jsonb, ${json(event.payload)}::jsonb, ${JSON.stringify(runIds)}::jsonb)
       on conflict (resource_id, event_id) do nothing
       returning id
     ), runs as (
@@ -82,10 +83,29 @@ export async function recordWebhookEvent({
 
 class DuplicateEvent extends Error {}
 
-/** A rejected event (a bad signature, an unreadable body): kept for the Events list, without its content. */
-export async function recordRejectedWebhookEvent(event: Pick<NewWebhookEvent, "projectId" | "resourceId" | "rejectedReason" | "signatureOk">): Promise<void> {
+/**
+ * A rejected event (a bad signature, an unreadable body): kept for the Events list, without its
+ * content, while the resource's rejected events of the current minute-long window number at most
+ * `perMinute` (counted in rate_limit_windows, shared by every process, in the same statement).
+ * Answers whether it was stored.
+ */
+export async function recordRejectedWebhookEvent({
+  event,
+  perMinute,
+}: {
+  event: Pick<NewWebhookEvent, "projectId" | "resourceId" | "rejectedReason" | "signatureOk">;
+  perMinute: number;
+}): Promise<boolean> {
   const db = await getDb();
-  await db.insert(webhookEvents).values({ ...event, matched: false });
+  const rows = rowsOf<{ id: string }>(
+    await db.execute(sql`
+      with counted as (${countInWindow(`webhook-rejected:${event.resourceId}`, 60)})
+      insert into webhook_events (project_id, resource_id, matched, signature_ok, rejected_reason)
+      select ${event.projectId}, ${event.resourceId}, false, ${event.signatureOk}, ${event.rejectedReason ?? null}
+      from counted where counted.count <= ${perMinute}
+      returning id`),
+  );
+  return rows.length > 0;
 }
 
 /** Whom an event is for: a Connected User by user id, or by the value at a User Profile path. */
@@ -95,7 +115,8 @@ export type WebhookUserMatch = { userId: string } | { profilePath: string; value
  * The webhook intake's one read per event: the project's configuration revision (so the intake
  * knows whether what its process keeps is current), the Connected User of the resource that
  * `match` names (none: no user to look for), and that user's own settings for these workflows.
- * Undefined when the project no longer exists.
+ * A profile value matches VALID connections only, and only when exactly one holds it: `ambiguous`
+ * when several do (then no user). Undefined when the project no longer exists.
  */
 export async function matchWebhookUser({
   projectId,
@@ -107,27 +128,29 @@ export async function matchWebhookUser({
   resourceId: string;
   match: WebhookUserMatch | undefined;
   workflowIds: readonly string[];
-}): Promise<{ revision: number; userId: string | undefined; userSettings: Map<string, boolean> } | undefined> {
+}): Promise<{ revision: number; userId: string | undefined; ambiguous: boolean; userSettings: Map<string, boolean> } | undefined> {
   const db = await getDb();
   // The User Profile keeps a field under its dotted name ("team.name"); nested JSON is read too.
   const condition = !match
     ? sql`false`
     : "userId" in match
       ? sql`c.user_id = ${match.userId}`
-      : sql`coalesce(c.profile ->> ${match.profilePath}, c.profile #>> ${`{${match.profilePath.split(".").join(",")}}`}::text[]) = ${match.value}`;
-  const [row] = rowsOf<{ revision: string | null; user_id: string | null; user_settings: Record<string, boolean> | string | null }>(
+      : sql`c.status = 'VALID' and coalesce(c.profile ->> ${match.profilePath}, c.profile #>> ${`{${match.profilePath.split(".").join(",")}}`}::text[]) = ${match.value}`;
+  const [row] = rowsOf<{ revision: string | null; user_id: string | null; candidates: number; user_settings: Record<string, boolean> | string | null }>(
     await db.execute(sql`
-      with matched as (
-        select c.user_id from connections c where c.resource_id = ${resourceId} and c.kind = 'user' and ${condition} limit 1
+      with candidates as (
+        select c.user_id from connections c where c.resource_id = ${resourceId} and c.kind = 'user' and ${condition} limit 2
+      ), matched as (
+        select user_id from candidates where (select count(*) from candidates) = 1
       )
       select (select config_revision::text from projects where id = ${projectId}) as revision,
-        (select user_id from matched) as user_id,
+        (select user_id from matched) as user_id, (select count(*) from candidates)::int as candidates,
         (select json_object_agg(s.workflow_id, s.enabled) from workflow_user_settings s join matched m on m.user_id = s.user_id
          where s.workflow_id = any(${`{${workflowIds.join(",")}}`}::uuid[])) as user_settings`),
   );
   if (!row || row.revision === null) return undefined;
   const settings = parseJsonb<Record<string, boolean> | null>(row.user_settings) ?? {};
-  return { revision: Number(row.revision), userId: row.user_id ?? undefined, userSettings: new Map(Object.entries(settings)) };
+  return { revision: Number(row.revision), userId: row.user_id ?? undefined, ambiguous: Number(row.candidates) > 1, userSettings: new Map(Object.entries(settings)) };
 }
 
 /** The resource's events, newest first, for the Events list (optionally since a time: Listen for test event). */
@@ -168,10 +191,13 @@ export async function getWebhookEvent({ projectId, eventId }: { projectId: strin
   return row;
 }
 
-/** Deletes events received before `olderThan`; answers how many. */
-export async function deleteWebhookEventsOlderThan({ olderThan }: { olderThan: Date }): Promise<number> {
+/** Deletes events received before `olderThan`, and rejected ones before `rejectedOlderThan`; answers how many. */
+export async function deleteWebhookEventsOlderThan({ olderThan, rejectedOlderThan }: { olderThan: Date; rejectedOlderThan: Date }): Promise<number> {
   const db = await getDb();
-  const deleted = await db.delete(webhookEvents).where(lt(webhookEvents.receivedAt, olderThan)).returning({ id: webhookEvents.id });
+  const deleted = await db
+    .delete(webhookEvents)
+    .where(or(lt(webhookEvents.receivedAt, olderThan), and(isNotNull(webhookEvents.rejectedReason), lt(webhookEvents.receivedAt, rejectedOlderThan))))
+    .returning({ id: webhookEvents.id });
   return deleted.length;
 }
 

@@ -5,6 +5,7 @@ import { importPKCS8, SignJWT } from "jose";
 import { setAllowedOrigins, setAllowPrivateNetwork } from "@/db/queries/projects";
 import { addSigningKey } from "@/db/queries/signing-keys";
 import { createUserWithProject } from "@/db/queries/users";
+import type { StoredUserProfileSettings } from "@/db/resource-config";
 import type { TaskLab } from "@/e2e/fixtures/tasklab";
 import { TASKLAB_DEFAULT_CLIENT } from "@/e2e/fixtures/tasklab";
 import { generateSigningKey } from "@/lib/auth/signing-keys";
@@ -44,7 +45,19 @@ export async function publishedTaskLabResource(
   projectId: string,
   tasklab: Pick<TaskLab, "url">,
   kind: "user-oauth" | "user-oauth-no-profile" | "app-api-keys" | "app-oauth-refresh" | "app-oauth-client-credentials" = "user-oauth",
-  { appRefreshToken = "", actor = SYSTEM_ACTOR }: { appRefreshToken?: string; /** Who the audit log says made it. */ actor?: AuditActor } = {},
+  {
+    appRefreshToken = "",
+    actor = SYSTEM_ACTOR,
+    userProfile,
+    baseUrl = `${tasklab.url}/api`,
+  }: {
+    appRefreshToken?: string;
+    /** Who the audit log says made it. */
+    actor?: AuditActor;
+    /** A User-Level resource's User Profile instead of its kind's, and its API Base URL instead of TaskLab's /api. */
+    userProfile?: StoredUserProfileSettings;
+    baseUrl?: string;
+  } = {},
 ) {
   const { resourceId } = await createResourceDraft({ projectId, values: { name: `TaskLab ${randomUUID().slice(0, 8)}` }, actor });
   const save = async (step: "api-info" | "authorization" | "request-details", values: unknown) => {
@@ -75,12 +88,13 @@ export async function publishedTaskLabResource(
       requiredInputs: [],
     });
     await save("request-details", {
-      baseUrl: `${tasklab.url}/api`,
+      baseUrl,
       authentication: { ...blankAuth, preset: "bearer", token: "{{credentials.access_token}}" },
       userProfile:
-        kind === "user-oauth"
+        userProfile ??
+        (kind === "user-oauth"
           ? { source: "request", method: "GET", path: "/me", fields: "id, email, team.name", claimPath: "" }
-          : { source: "none", method: "GET", path: "", fields: "", claimPath: "" },
+          : { source: "none", method: "GET", path: "", fields: "", claimPath: "" }),
     });
   } else {
     await save("api-info", { level: "app", authType: "api_keys", grantType: null });

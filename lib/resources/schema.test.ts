@@ -240,6 +240,16 @@ describe("Request Details", () => {
     expect(errorsOf(parse(apiKeys, { ...input, userProfile: jwt }))).toEqual({ "userProfile.source": "A JWT field needs an OAuth 2.0 access token." });
   });
 
+  it("takes an optional JWKS URL beside the claim path: a plain http(s) URL, never a template", () => {
+    const jwt = { ...noProfile, source: "jwt" as const, claimPath: "account_id" };
+    for (const jwksUrl of ["", "https://tasklab.test/.well-known/jwks.json", "http://127.0.0.1:8080/jwks"]) {
+      expect(parse(userOAuth, { ...valid, userProfile: { ...jwt, jwksUrl } }).success).toBe(true);
+    }
+    for (const jwksUrl of ["tasklab.test/jwks", "ftp://tasklab.test/jwks", "https://{{inputs.subdomain}}.tasklab.test/jwks", "https://user:pw@tasklab.test/jwks"]) {
+      expect(Object.keys(errorsOf(parse(userOAuth, { ...valid, userProfile: { ...jwt, jwksUrl } })))).toEqual(["userProfile.jwksUrl"]);
+    }
+  });
+
   it("refuses a host variable in the API Base URL of a User-Level resource unless Allow any host is ticked", () => {
     const url = "https://{{inputs.subdomain}}/api";
     expect(errorsOf(parse(userOAuth, { ...valid, baseUrl: url }))).toEqual({

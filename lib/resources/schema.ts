@@ -285,6 +285,8 @@ export const userProfileSchema = z.object({
   // Dotted paths separated by commas, e.g. "id, email, team.name".
   fields: z.string().max(1024, { error: "Use at most 1024 characters." }),
   claimPath: z.string().trim().max(256, { error: "Use at most 256 characters." }),
+  // A plain URL, not a template: a variable an end user fills in could point it at keys of their own.
+  jwksUrl: z.string().trim().max(2048, { error: "Use at most 2048 characters." }).optional(),
 });
 export type UserProfileSettings = z.output<typeof userProfileSchema>;
 
@@ -408,7 +410,16 @@ function checkUserProfile(
     if (!DOTTED_PATH.test(profile.claimPath)) {
       ctx.addIssue({ code: "custom", path: ["userProfile", "claimPath"], message: "Enter a claim path like sub or user.email." });
     }
+    if (profile.jwksUrl && !isPlainHttpUrl(profile.jwksUrl)) {
+      ctx.addIssue({ code: "custom", path: ["userProfile", "jwksUrl"], message: "Enter a URL starting with http:// or https://, without variables, e.g. https://api.example.com/.well-known/jwks.json." });
+    }
   }
+}
+
+function isPlainHttpUrl(text: string): boolean {
+  if (!URL.canParse(text) || text.includes("{{")) return false;
+  const url = new URL(text);
+  return (url.protocol === "https:" || url.protocol === "http:") && !url.username && !url.password;
 }
 
 function checkAppCredentials(ctx: z.RefinementCtx, context: RequestDetailsContext, value: RequestDetailsInput) {

@@ -73,7 +73,12 @@ export const webhookSettingsSchema = z
     userMatchTemplate: z.string().trim().max(500),
     userMatchField: z.discriminatedUnion("kind", [
       z.object({ kind: z.literal("user_id") }),
-      z.object({ kind: z.literal("profile"), path: z.string().trim().regex(/^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*$/, { error: "Enter a profile field like account_id." }) }),
+      z.object({
+        kind: z.literal("profile"),
+        path: z.string().trim().regex(/^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*$/, { error: "Enter a profile field like account_id." }),
+        // Profile field is unique: a connect claiming a value another user's VALID connection holds is refused.
+        unique: z.boolean().optional(),
+      }),
     ]),
     eventIdTemplate: z.string().trim().max(500),
     subscription: z.object({ subscribe: subscriptionRequestSchema, unsubscribe: subscriptionRequestSchema.nullable() }).nullable().optional(),

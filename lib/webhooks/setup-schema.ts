@@ -127,6 +127,8 @@ export interface WebhookEventView {
   matched: boolean;
   signatureOk: boolean;
   rejectedReason: string | null;
+  /** Why an accepted event matched no user although it named one (ambiguous); null otherwise. */
+  unmatchedReason: string | null;
   headers: Record<string, string> | null;
   payload: unknown;
   runCount: number;

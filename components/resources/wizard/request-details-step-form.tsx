@@ -56,7 +56,7 @@ function defaultValues(context: RequestDetailsContext, config: ResourceConfig): 
     baseUrl: config.request?.baseUrl ?? "",
     allowAnyHost: config.request?.allowAnyHost ?? false,
     authentication: config.request?.authentication ?? defaultAuthentication(context, apiKeyNames),
-    userProfile: config.request?.userProfile ?? { source: "none", method: "GET", path: "", fields: "", claimPath: "" },
+    userProfile: { jwksUrl: "", ...(config.request?.userProfile ?? { source: "none", method: "GET", path: "", fields: "", claimPath: "" }) },
     appOAuth:
       appLevel && context.authType === "oauth2"
         ? {
@@ -304,9 +304,18 @@ export function RequestDetailsStepForm({
             </div>
           )}
           {values.userProfile.source === "jwt" && (
-            <FormField label="Claim path" error={errors.userProfile?.claimPath?.message} hint="e.g. sub, or user.email">
-              <Input autoComplete="off" spellCheck={false} {...register("userProfile.claimPath")} />
-            </FormField>
+            <div className="grid gap-4 sm:grid-cols-2">
+              <FormField label="Claim path" error={errors.userProfile?.claimPath?.message} hint="e.g. sub, or user.email">
+                <Input autoComplete="off" spellCheck={false} {...register("userProfile.claimPath")} />
+              </FormField>
+              <FormField
+                label="JWKS URL"
+                error={errors.userProfile?.jwksUrl?.message}
+                hint="Optional: where your API publishes its token-signing keys. Without it, a connect first sends GET / on the API Base URL, which must answer 2xx, to check the token."
+              >
+                <Input type="url" autoComplete="off" spellCheck={false} placeholder="https://api.example.com/.well-known/jwks.json" {...register("userProfile.jwksUrl")} />
+              </FormField>
+            </div>
           )}
         </section>
       )}
