@@ -64,7 +64,12 @@ test("TaskLab sends a signed task.created: it becomes the sample, and once a wor
   await expect(page).toHaveURL(new RegExp(`/resources/${resourceId}/webhooks$`));
   const webhookUrl = await webhooks.webhookUrl();
   expect(webhookUrl).toBe(`${baseURL}/projects/${projectId}/resources/${resourceId}/webhook`);
+  // HMAC over the raw body, with the Standard Webhooks Event ID left in place: the page warns of both replays.
+  await webhooks.chooseSignature("HMAC");
+  await expect(webhooks.setupWarning("has no timestamp: a captured event verifies forever")).toBeVisible();
+  await expect(webhooks.setupWarning("The Event ID reads headers.webhook-id, which the signature does not cover")).toBeVisible();
   const secret = await webhooks.configureStandardWebhooks();
+  await expect(webhooks.setupWarning(/no timestamp|does not cover/)).toHaveCount(0);
   await webhooks.setEventTypeTemplate("{{payload.type}}");
   await webhooks.setEventTypes(["task.created"]);
   await expect(webhooks.eventTypes).toHaveText([/task\.created/]);

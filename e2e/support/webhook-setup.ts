@@ -44,6 +44,11 @@ export class WebhookSetup {
     return this.page.getByRole("note").filter({ hasText: "Anyone who knows this URL can send events" });
   }
 
+  /** A warning of the settings as typed (an Event ID a replayer can change, HMAC without a timestamp). */
+  setupWarning(text: string | RegExp): Locator {
+    return this.page.getByRole("status").filter({ hasText: text });
+  }
+
   field(label: string): Locator {
     return this.page.getByLabel(label, { exact: true });
   }

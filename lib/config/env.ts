@@ -44,6 +44,11 @@ export function userRunConcurrency(): number {
   return wholeNumber("SWITCHBOARD_USER_CONCURRENCY", 5, { min: 1 });
 }
 
+/** SWITCHBOARD_APP_CONCURRENCY: a project's App-Level workflow steps (runs for no Connected User) that run at once (default 10). */
+export function appRunConcurrency(): number {
+  return wholeNumber("SWITCHBOARD_APP_CONCURRENCY", 10, { min: 1 });
+}
+
 /** SWITCHBOARD_NOTIFICATION_RETRY_BASE_MS: the first pause before a notification delivery is retried (default 5000); the later ones keep their ratio to it (5 min, 30 min, 2 h, 5 h, 10 h). */
 export function notificationRetryBaseMs(): number {
   return wholeNumber("SWITCHBOARD_NOTIFICATION_RETRY_BASE_MS", 5000);
@@ -54,9 +59,33 @@ export function stepRetryBaseMs(): number {
   return wholeNumber("SWITCHBOARD_RETRY_BASE_MS", 2000);
 }
 
-/** NEXTAUTH_URL: the dashboard's public URL, also what webhook URLs are built from; undefined when unset. */
-export function publicUrl(): string | undefined {
-  return process.env.NEXTAUTH_URL || undefined;
+/** What the configuration is read from: process.env, or a test's own values (so a test need not change process.env). */
+export type ConfigEnv = Readonly<Record<string, string | undefined>>;
+
+/** The embedded default's public URL (`npm run dev` on one machine). */
+const EMBEDDED_PUBLIC_URL = "http://localhost:3000";
+
+/**
+ * NEXTAUTH_URL: the app's public URL (no trailing slash), which webhook URLs are built from — never
+ * a request's Host or X-Forwarded-* headers, which whoever sends the request chooses. Unset, the
+ * embedded default (PGlite) is http://localhost:3000, but a PostgreSQL deployment (DATABASE_URL)
+ * has none: a ConfigError says what to set.
+ */
+export function publicUrl(env: ConfigEnv = process.env): string {
+  const configured = env.NEXTAUTH_URL;
+  if (!configured) {
+    // DATABASE_URL is db/env.ts's variable; read here from `env` so a test can inject both.
+    if (env.DATABASE_URL) {
+      throw new ConfigError(
+        "NEXTAUTH_URL is not set: with DATABASE_URL, Switchboard builds webhook URLs from NEXTAUTH_URL only (never from a request's headers), so webhook Subscriptions are not started until it is set to the app's public URL, e.g. https://switchboard.example.com.",
+      );
+    }
+    return EMBEDDED_PUBLIC_URL;
+  }
+  if (!URL.canParse(configured) || !/^https?:$/.test(new URL(configured).protocol)) {
+    throw new ConfigError(`NEXTAUTH_URL must be the app's public http(s) URL, e.g. https://switchboard.example.com; it is "${configured}".`);
+  }
+  return configured.replace(/\/+$/, "");
 }
 
 /** SWITCHBOARD_METRICS_TOKEN: the bearer token GET /api/metrics requires; unset, the route answers 404 (metrics off). */

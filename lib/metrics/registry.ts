@@ -41,6 +41,12 @@ function createMetrics() {
       labelNames: ["outcome"] as const,
       registers: [registry],
     }),
+    webhookEventsDropped: new Counter({
+      name: "switchboard_webhook_events_dropped_total",
+      help: "Rejected webhook deliveries answered but not stored (over 100 rejected events per resource per minute), by the error code they were refused with.",
+      labelNames: ["reason"] as const,
+      registers: [registry],
+    }),
     queueJobs: new Gauge({
       name: "switchboard_queue_jobs",
       help: "Jobs in this process's job queues at the last scrape (pg-boss's counts), by queue and state.",
@@ -77,4 +83,9 @@ export function countFinishedRun(status: FinishedRunStatus): void {
 /** A stored event's outcome, or the error code (from the catalogue) it was refused with. */
 export function countWebhookEvent(outcome: string): void {
   metrics.webhookEvents.inc({ outcome });
+}
+
+/** A rejected event not stored (its resource's rejected events are over the limit this minute), by the error code it was refused with. */
+export function countDroppedWebhookEvent(reason: string): void {
+  metrics.webhookEventsDropped.inc({ reason });
 }

@@ -1,4 +1,4 @@
-import { createHmac, randomBytes, randomUUID } from "node:crypto";
+import { createHash, createHmac, randomBytes, randomUUID } from "node:crypto";
 import { asc, eq } from "drizzle-orm";
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -18,7 +18,7 @@ import { createResourceDraft } from "@/lib/resources/save-step";
 import { stopWorkflowEngine } from "@/lib/workflows/engine";
 import { getRunDetail, type RunDetail } from "@/lib/workflows/runs";
 import { startWorkflowWorkers } from "@/lib/workflows/workers";
-import { MAX_WEBHOOK_BYTES } from "./intake";
+import { deleteExpiredWebhookEvents, MAX_WEBHOOK_BYTES } from "./intake";
 import { SYSTEM_ACTOR } from "@/lib/audit/audit-log";
 
 // Webhook intake through its route handler, with real Requests, on a real database (PGlite, and
@@ -637,6 +637,112 @@ describe("HMAC signatures end to end", () => {
     expect(notJson.json.error?.code).toBe("invalid_webhook");
     expect(await eventWithId(resourceId, "dlv_bad")).toEqual([]);
     expect((await allRuns()).length).toBe(before);
+  });
+});
+
+describe("replays of an event signed without a timestamp", () => {
+  const secret = `hmac-${randomBytes(16).toString("hex")}`;
+
+  /** A resource whose events are signed with HMAC over the raw body only, with this Event ID template. */
+  async function rawBodyHmacResource(eventIdTemplate: string): Promise<{ resourceId: string; workflowId: string }> {
+    const resourceId = await publishedTaskLabResource(projectId, tasklab, "user-oauth-no-profile");
+    await setUpWebhooks(
+      resourceId,
+      settings({
+        signature: { kind: "hmac", header: "X-Hub-Signature-256", algorithm: "sha256", encoding: "hex", prefix: "sha256=", content: "body", timestampHeader: "", toleranceSeconds: 300 },
+        eventIdTemplate,
+      }),
+      secret,
+    );
+    const workflowId = await deployedWorkflow(projectId, { trigger: { kind: "resource_event", resourceId, eventType: "task.created" }, steps: [alwaysStep] });
+    return { resourceId, workflowId };
+  }
+
+  const signedRawBody = (resourceId: string, body: string, headers: Record<string, string> = {}) =>
+    deliver(resourceId, body, { "content-type": "application/json", "x-hub-signature-256": `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`, ...headers });
+
+  it("the same HMAC raw-body event replayed 3 times starts 1 run: its Event ID defaults to the SHA-256 of the signed body", async () => {
+    const { resourceId, workflowId } = await rawBodyHmacResource("");
+    const userId = await connect(resourceId);
+    const body = JSON.stringify({ type: "task.created", account_id: userId, task: { id: "task_1" } });
+    const responses = [];
+    for (let i = 0; i < 3; i++) responses.push(await signedRawBody(resourceId, body));
+    expect(responses.map((response) => response.status)).toEqual([200, 200, 200]);
+    expect(responses.map((response) => response.json.duplicate)).toEqual([false, true, true]);
+    expect(await runsOfWorkflow(workflowId)).toHaveLength(1);
+    const [event, ...more] = await eventsOf(resourceId);
+    expect(more).toEqual([]);
+    expect(event!.eventId).toBe(createHash("sha256").update(body).digest("hex"));
+  });
+
+  it("20 identical raw-body events at once: stored and run once, the other 19 answer duplicate", async () => {
+    const { resourceId, workflowId } = await rawBodyHmacResource("");
+    const userId = await connect(resourceId);
+    const body = JSON.stringify({ type: "task.created", account_id: userId, task: { id: "task_3" } });
+    const responses = await Promise.all(Array.from({ length: 20 }, () => signedRawBody(resourceId, body)));
+    expect(responses.map((response) => response.status)).toEqual(Array(20).fill(200));
+    expect(responses.filter((response) => response.json.duplicate === true)).toHaveLength(19);
+    expect(await eventsOf(resourceId)).toHaveLength(1);
+    expect(await runsOfWorkflow(workflowId)).toHaveLength(1);
+  });
+
+  it("an Event ID template that finds nothing in an event (the Standard Webhooks default under HMAC) falls back to the hash too", async () => {
+    const { resourceId, workflowId } = await rawBodyHmacResource("{{headers.webhook-id}}");
+    const userId = await connect(resourceId);
+    const body = JSON.stringify({ type: "task.created", account_id: userId, task: { id: "task_2" } });
+    expect((await signedRawBody(resourceId, body)).json).toMatchObject({ duplicate: false });
+    expect((await signedRawBody(resourceId, body)).json).toMatchObject({ duplicate: true });
+    expect(await runsOfWorkflow(workflowId)).toHaveLength(1);
+  });
+});
+
+describe("rejected events", () => {
+  it("150 bad-signature posts in a minute: each answered 401, 100 stored, the other 50 counted as dropped", async () => {
+    const resourceId = await publishedTaskLabResource(projectId, tasklab, "user-oauth-no-profile");
+    await setUpWebhooks(resourceId, settings(), newSecret());
+    const forged = signWebhook({ secret: newSecret(), type: "task.created", payload: { account_id: "someone" } });
+    const dropped = async () => sampleValue(await currentMetrics(), "switchboard_webhook_events_dropped_total", { reason: "invalid_signature" });
+    const droppedBefore = await dropped();
+    const statuses: number[] = [];
+    // In batches of 30 at once: several requests race for the count, as they would across processes.
+    for (let batch = 0; batch < 5; batch++) {
+      const responses = await Promise.all(Array.from({ length: 30 }, () => deliver(resourceId, forged.body, forged.headers)));
+      statuses.push(...responses.map((response) => response.status));
+      for (const response of responses) expect(response.json.error?.code).toBe("invalid_signature");
+    }
+    expect(statuses).toEqual(Array(150).fill(401));
+    const stored = await eventsOf(resourceId);
+    expect(stored).toHaveLength(100);
+    expect(stored.every((event) => event.rejectedReason?.startsWith("Signature: "))).toBe(true);
+    expect((await dropped()) - droppedBefore).toBe(50);
+  });
+
+  it("retention deletes rejected events after 7 days and accepted ones after 30", async () => {
+    const resourceId = await publishedTaskLabResource(projectId, tasklab, "user-oauth-no-profile");
+    const daysAgo = (days: number) => new Date(Date.now() - days * 24 * 60 * 60 * 1000);
+    const db = await getDb();
+    const row = (name: string, days: number, rejected: boolean) => ({
+      projectId,
+      resourceId,
+      receivedAt: daysAgo(days),
+      eventId: rejected ? null : name,
+      eventType: rejected ? null : "task.created",
+      matched: false,
+      signatureOk: !rejected,
+      rejectedReason: rejected ? `Signature: ${name}` : null,
+      headers: rejected ? null : {},
+      payload: rejected ? null : { name },
+    });
+    await db.insert(webhookEvents).values([
+      row("rejected-8d", 8, true),
+      row("rejected-6d", 6, true),
+      row("accepted-8d", 8, false),
+      row("accepted-29d", 29, false),
+      row("accepted-31d", 31, false),
+    ]);
+    await deleteExpiredWebhookEvents();
+    const kept = (await eventsOf(resourceId)).map((event) => event.eventId ?? event.rejectedReason);
+    expect(kept.sort()).toEqual(["Signature: rejected-6d", "accepted-29d", "accepted-8d"]);
   });
 });
 

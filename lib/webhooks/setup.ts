@@ -9,9 +9,11 @@ import {
 } from "@/db/queries/webhook-events";
 import type { Resource, WebhookEvent } from "@/db/schema";
 import { type AuditActor, changedFields } from "@/lib/audit/audit-log";
+import { ConfigError, type ConfigEnv } from "@/lib/config/env";
 import { AppError, invalidInputError } from "@/lib/errors";
 import { encryptResourceSecret } from "@/lib/resources/secrets";
 import { WEBHOOK_SECRET } from "./settings";
+import { webhookPath, webhookUrl } from "./subscription";
 import {
   type WebhookEventView,
   type WebhookSample,
@@ -54,11 +56,27 @@ export interface WebhookSetupView {
   sample: WebhookSample | null;
   /** The template fields' variable menu. */
   variables: string[];
+  /** The webhook URL, from the configured public URL (its path alone when there is none). */
+  webhookUrl: string;
+  /** Why there is no public URL (Subscriptions are refused until it is set); null when there is one. */
+  publicUrlProblem: string | null;
 }
 
-export async function loadWebhookSetup({ resource }: { resource: Resource }): Promise<WebhookSetupView> {
+/** The webhook URL as a Subscription registers it, or its path with what to configure when it cannot be built. */
+function shownWebhookUrl(resource: Resource, env: ConfigEnv | undefined): { webhookUrl: string; publicUrlProblem: string | null } {
+  try {
+    return { webhookUrl: webhookUrl(resource, env), publicUrlProblem: null };
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    return { webhookUrl: webhookPath(resource), publicUrlProblem: error.message };
+  }
+}
+
+/** `env`: the configuration the webhook URL is built from (process.env by default). */
+export async function loadWebhookSetup({ resource, env }: { resource: Resource; env?: ConfigEnv }): Promise<WebhookSetupView> {
   const context = setupContext(resource, await listResourceSecretNames({ resourceId: resource.id }));
   return {
+    ...shownWebhookUrl(resource, env),
     resourceId: resource.id,
     name: resource.name,
     published: resource.published !== null,
@@ -118,6 +136,7 @@ async function toEventViews(projectId: string, events: readonly WebhookEvent[]):
       matched: event.matched,
       signatureOk: event.signatureOk,
       rejectedReason: event.rejectedReason,
+      unmatchedReason: event.unmatchedReason,
       // A rejected event's content is not kept; never show it even if a row had some.
       headers: rejected ? null : event.headers,
       payload: rejected ? null : event.payload,

@@ -2,10 +2,12 @@ import { getConnection, setSubscriptionStatus } from "@/db/queries/connections";
 import { getResource } from "@/db/queries/resources";
 import type { Resource } from "@/db/schema";
 import type { StoredSubscriptionRequest } from "@/db/webhook-settings";
+import { ConfigError, type ConfigEnv, publicUrl } from "@/lib/config/env";
 import { projectOutboundPolicy } from "@/lib/connections/request";
 import { openConnectionSession } from "@/lib/connections/session";
 import { AppError } from "@/lib/errors";
 import type { OutboundPolicy } from "@/lib/http/client";
+import { log } from "@/lib/log";
 import { renderPathTemplate, renderTemplate } from "@/lib/resources/template";
 import { getWorkflowEngine, SUBSCRIPTION_QUEUE, type SubscriptionJob } from "@/lib/workflows/engine";
 
@@ -13,9 +15,35 @@ import { getWorkflowEngine, SUBSCRIPTION_QUEUE, type SubscriptionJob } from "@/l
 // registers the resource's webhook URL in their account (a job, retried with backoff until it
 // succeeds or its retries run out); when they disconnect, the Unsubscribe request.
 
-/** The resource's webhook URL, from the app's public URL. */
-export function webhookUrl(origin: string, resource: Pick<Resource, "projectId" | "id">): string {
-  return `${origin.replace(/\/+$/, "")}/projects/${resource.projectId}/resources/${resource.id}/webhook`;
+/** The path of a resource's webhook URL (the intake route). */
+export function webhookPath(resource: Pick<Resource, "projectId" | "id">): string {
+  return `/projects/${resource.projectId}/resources/${resource.id}/webhook`;
+}
+
+/**
+ * The resource's webhook URL, from the configured public URL only (publicUrl): what the Webhook
+ * Setup page shows and what a Subscription registers. A ConfigError when a PostgreSQL deployment
+ * has no public URL configured.
+ */
+export function webhookUrl(resource: Pick<Resource, "projectId" | "id">, env?: ConfigEnv): string {
+  return `${publicUrl(env)}${webhookPath(resource)}`;
+}
+
+// A deployment without a public URL refuses every Subscription alike: said once per process, not per connect.
+let refusalLogged = false;
+
+/** The webhook URL for a Subscription request, or why none can be sent (the missing public URL, logged once). */
+function subscriptionWebhookUrl(resource: Resource, env: ConfigEnv | undefined): { url: string } | { refused: string } {
+  try {
+    return { url: webhookUrl(resource, env) };
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    if (!refusalLogged) {
+      refusalLogged = true;
+      log.error({ resourceId: resource.id }, error.message);
+    }
+    return { refused: error.message };
+  }
 }
 
 /** Renders a subscription request: the path URL-encoded, the JSON body with its values JSON-escaped. */
@@ -28,12 +56,17 @@ function renderSubscriptionCall(request: StoredSubscriptionRequest, values: { "w
   };
 }
 
-/** Queues the Subscription of a connection that was just made (when the resource has one). */
-export async function queueSubscription({ connectionId, resource, origin }: { connectionId: string; resource: Resource; origin: string }): Promise<void> {
+/**
+ * Queues the Subscription of a connection that was just made (when the resource has one); without a
+ * public URL it is refused, and the connection shows why. `env`: the configuration (process.env by default).
+ */
+export async function queueSubscription({ connectionId, resource, env }: { connectionId: string; resource: Resource; env?: ConfigEnv }): Promise<void> {
   if (!resource.webhook?.subscription) return;
+  const target = subscriptionWebhookUrl(resource, env);
+  if ("refused" in target) return setSubscriptionStatus({ connectionId, status: "failed", error: target.refused });
   await setSubscriptionStatus({ connectionId, status: "pending", error: null });
   const boss = await getWorkflowEngine();
-  await boss.send(SUBSCRIPTION_QUEUE, { connectionId, webhookUrl: webhookUrl(origin, resource) } satisfies SubscriptionJob);
+  await boss.send(SUBSCRIPTION_QUEUE, { connectionId, webhookUrl: target.url } satisfies SubscriptionJob);
 }
 
 /** Sends one subscription request for a connection; throws (so the job is retried) when it fails. */
@@ -65,19 +98,21 @@ export async function runSubscription({ connectionId, webhookUrl: url, lastAttem
 export async function unsubscribe({
   resource,
   userId,
-  origin,
   policy,
+  env,
 }: {
   resource: Resource;
   userId: string;
-  origin: string;
   policy: OutboundPolicy;
+  env?: ConfigEnv;
 }): Promise<string | undefined> {
   const request = resource.webhook?.subscription?.unsubscribe;
   if (!request) return undefined;
+  const target = subscriptionWebhookUrl(resource, env);
+  if ("refused" in target) return target.refused;
   try {
     const session = await openConnectionSession({ resource, target: { kind: "user", userId }, policy });
-    const { response } = await session.send(renderSubscriptionCall(request, { "webhook.url": webhookUrl(origin, resource), "user.id": userId }));
+    const { response } = await session.send(renderSubscriptionCall(request, { "webhook.url": target.url, "user.id": userId }));
     return response.status >= 400 ? `The unsubscribe request answered ${response.status}.` : undefined;
   } catch (error) {
     if (!(error instanceof AppError)) throw error;

@@ -60,15 +60,14 @@ export function verifyWebhookSignature({
 
   const sent = headers[signature.header];
   if (!sent) return { ok: false, reason: `The ${signature.header} header is missing.` };
-  let signed: Buffer = rawBody;
   if (signature.content === "timestamp_body") {
     const timestamp = headers[signature.timestampHeader.toLowerCase()] ?? "";
     const seconds = Number(timestamp);
     if (!/^\d{1,12}$/.test(timestamp) || Math.abs(now / 1000 - seconds) > signature.toleranceSeconds) {
       return { ok: false, reason: `The ${signature.timestampHeader} header is missing or outside the tolerance.` };
     }
-    signed = Buffer.concat([Buffer.from(`${timestamp}.`), rawBody]);
   }
+  const signed = signedContent(signature, rawBody, headers)!;
   const candidates = sent
     .split(/[,\s]+/)
     .map((part) => part.trim())
@@ -81,4 +80,19 @@ export function verifyWebhookSignature({
     if (candidates.some((candidate) => candidate !== null && equalInConstantTime(candidate, expected))) return { ok: true };
   }
   return { ok: false, reason: "No matching signature found." };
+}
+
+/**
+ * The bytes a signature covers: HMAC's raw body or `{timestamp}.{body}`, Standard Webhooks'
+ * `{webhook-id}.{webhook-timestamp}.{body}`; null for Signature None (nothing is signed).
+ */
+export function signedContent(signature: StoredWebhookSignature, rawBody: Buffer, headers: Readonly<Record<string, string>>): Buffer | null {
+  switch (signature.kind) {
+    case "none":
+      return null;
+    case "standard_webhooks":
+      return Buffer.concat([Buffer.from(`${headers["webhook-id"] ?? ""}.${headers["webhook-timestamp"] ?? ""}.`), rawBody]);
+    case "hmac":
+      return signature.content === "timestamp_body" ? Buffer.concat([Buffer.from(`${headers[signature.timestampHeader.toLowerCase()] ?? ""}.`), rawBody]) : rawBody;
+  }
 }

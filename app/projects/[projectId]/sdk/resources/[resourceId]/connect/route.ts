@@ -1,6 +1,5 @@
 // POST, DELETE /projects/:projectId/sdk/resources/:resourceId/connect — connect or disconnect a user's credentials.
 import { isUuid } from "@/lib/uuid";
-import { publicUrl } from "@/lib/config/env";
 import { AppError } from "@/lib/errors";
 import { sdkPreflight, sdkRoute } from "@/lib/api/sdk-route";
 import { connectUser, disconnectUser } from "@/lib/connections/connect";
@@ -16,15 +15,12 @@ function resourceId(params: Record<string, string>): string {
   return id;
 }
 
-// Webhook URLs (a resource's Subscription) name the public URL when it is configured, else this request's origin.
-const originOf = (request: Request) => publicUrl() ?? new URL(request.url).origin;
-
 export const POST = sdkRoute(ENDPOINT, async ({ request, project, userId, actor, params, connection }) =>
-  connectUser({ project, resourceId: resourceId(params), userId, body: await readJsonObject(request), origin: originOf(request), actor, current: connection }),
+  connectUser({ project, resourceId: resourceId(params), userId, body: await readJsonObject(request), actor, current: connection }),
 );
 
-export const DELETE = sdkRoute(ENDPOINT, ({ request, project, userId, actor, params }) =>
-  disconnectUser({ project, resourceId: resourceId(params), userId, origin: originOf(request), actor }),
+export const DELETE = sdkRoute(ENDPOINT, ({ project, userId, actor, params }) =>
+  disconnectUser({ project, resourceId: resourceId(params), userId, actor }),
 );
 
 export const OPTIONS = sdkPreflight(ENDPOINT);
