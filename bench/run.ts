@@ -12,11 +12,13 @@
 //       own no-op jobs (bench/workflows.ts);
 //   webhooks: POST /projects/:p/resources/:r/webhook at 200 signed events/s, p50/p99 latency and
 //       errors, against `next start` when a build has the route, else the route handler in a
-//       node:http server (bench/webhooks.ts; goal p99 < 20 ms).
+//       node:http server (bench/webhooks.ts; goal p99 < 20 ms);
+//   sync: one-step Request-triggered runs with ?wait=true at BENCH_CONNECTIONS connections,
+//       runs/s and p50/p99 (bench/sync-runs.ts; goal p50 ≤ 25 ms on an idle machine).
 //
 // Needs PostgreSQL (BENCH_PG_URL, default postgres://postgres@127.0.0.1:5432/postgres) and, for
 // (a) and (b), a production build (`npm run build`). BENCH_SECTIONS picks what runs: a
-// comma-separated list of "api" ((a) and (b)), "workflows" and "webhooks" (default all three).
+// comma-separated list of "api" ((a) and (b)), "workflows", "webhooks" and "sync" (default all four).
 // Makes a database of its own and drops it at the end, also on failure. Prints tables and
 // writes /tmp/switchboard-bench.json.
 // BENCH_DURATION, BENCH_WARMUP (seconds) and BENCH_CONNECTIONS change the API load (default 10, 2, 10).
@@ -51,7 +53,7 @@ const CONNECTIONS = envNumber("BENCH_CONNECTIONS", 10, 1, 200);
 const DURATION_SECONDS = envNumber("BENCH_DURATION", 10, 1, 120);
 const WARMUP_SECONDS = envNumber("BENCH_WARMUP", 2, 1, 60);
 const ADMIN_URL = process.env.BENCH_PG_URL || "postgres://postgres@127.0.0.1:5432/postgres";
-const SECTION_NAMES = ["api", "workflows", "webhooks"];
+const SECTION_NAMES = ["api", "workflows", "webhooks", "sync"];
 const SECTIONS = new Set((process.env.BENCH_SECTIONS || SECTION_NAMES.join(",")).split(",").map((name) => name.trim()));
 if (![...SECTIONS].every((name) => SECTION_NAMES.includes(name))) {
   console.error(`bench: FAILED: BENCH_SECTIONS is a comma-separated list of ${SECTION_NAMES.join(", ")}, not ${process.env.BENCH_SECTIONS}`);
@@ -61,6 +63,8 @@ if (![...SECTIONS].every((name) => SECTION_NAMES.includes(name))) {
 const WORKFLOW_USERS = 20;
 /** Users connected for the webhooks section, whom its events rotate over. */
 const WEBHOOK_USERS = 20;
+/** Users connected for the sync section, whom its calls rotate over. */
+const SYNC_USERS = 20;
 
 /** The Connect API allows 120 calls per user and minute: every user is kept to at most this many per run. */
 const MAX_CALLS_PER_USER = 100;
@@ -217,6 +221,7 @@ async function main(): Promise<void> {
   if (SECTIONS.has("api")) await apiSection({ databaseUrl, encryptionKey, tasklab, setup, data, report, failures });
   if (SECTIONS.has("workflows")) await workflowsSection({ databaseUrl, tasklab, setup, data, report, failures });
   if (SECTIONS.has("webhooks")) await webhooksSection({ databaseUrl, encryptionKey, tasklab, setup, data, report, failures });
+  if (SECTIONS.has("sync")) await syncSection({ databaseUrl, encryptionKey, tasklab, setup, data, report, failures });
 
   writeFileSync(RESULTS_PATH, `${JSON.stringify(report, null, 2)}\n`);
   log(`results written to ${RESULTS_PATH}`);
@@ -590,6 +595,51 @@ async function workflowsSection({ databaseUrl, tasklab, setup, data, report, fai
   report.workflows = { users: WORKFLOW_USERS, seconds, rows, notes };
   const broken = rows.filter((row) => row.failed > 0);
   if (broken.length) failures.push(`failed runs or jobs in: ${broken.map((row) => `${row.name} (${row.workers})`).join(", ")}`);
+}
+
+/** sync: Request-triggered runs with ?wait=true (bench/sync-runs.ts). */
+async function syncSection({ databaseUrl, encryptionKey, tasklab, setup, data, report, failures }: SectionContext & { encryptionKey: string }): Promise<void> {
+  const users = Array.from({ length: SYNC_USERS }, (_, i) => `bench-sync-user-${i}`);
+  await setup.connectUsers(data, users, (await tasklab.issueTokens(users, { refreshOnly: true })).refreshTokens);
+  log(`${SYNC_USERS} users connected for the sync section`);
+  const { runSyncRunBench, SYNC_P50_GOAL_MS } = await import("./sync-runs");
+  const { run, notWaited, database, notes } = await runSyncRunBench({
+    root: ROOT,
+    databaseUrl,
+    encryptionKey,
+    data,
+    users,
+    connections: CONNECTIONS,
+    durationSeconds: DURATION_SECONDS,
+    warmupSeconds: WARMUP_SECONDS,
+    startupTimeoutMs: STARTUP_TIMEOUT_MS,
+    onCleanup,
+    log,
+  });
+  console.log("");
+  console.log(
+    table([
+      ["sync", "connections", "runs/s", "p50 ms", "p99 ms", "run in db p50 ms", "run in db p99 ms", "not finished (202)", "non-2xx", "errors"],
+      [
+        run.name,
+        String(run.connections),
+        run.requestsPerSecond.toFixed(1),
+        run.latencyP50Ms.toFixed(1),
+        run.latencyP99Ms.toFixed(1),
+        database.p50Ms.toFixed(1),
+        database.p99Ms.toFixed(1),
+        String(notWaited),
+        String(run.non2xx),
+        String(run.errors),
+      ],
+    ]),
+  );
+  console.log("");
+  console.log(`sync p50 ${run.latencyP50Ms} ms: goal ≤ ${SYNC_P50_GOAL_MS} ms on an idle machine ${run.latencyP50Ms <= SYNC_P50_GOAL_MS ? "met" : "NOT met"}`);
+  for (const note of notes) console.log(`note: ${note}`);
+  console.log("note: run in db: created_at → finished_at of the same runs (warm-up included), the engine's share; the rest of a call's latency is its start, wake and answer.");
+  report.sync = { users: SYNC_USERS, run, notWaited, database, notes };
+  if (run.non2xx || run.errors) failures.push(`sync runs: ${run.non2xx} non-2xx answers, ${run.errors} errors (${run.non2xxSamples.join(" | ")})`);
 }
 
 /** webhooks: the intake route at a steady rate of signed events (bench/webhooks.ts). */

@@ -132,6 +132,15 @@ test("an App Event runs the deployed workflow for a Connected User; the run show
   const createKeys = tasklab.apiRequests.filter((entry) => entry.method === "POST" && entry.path === "/api/tasks").map((entry) => entry.idempotencyKey);
   expect(createKeys).toEqual(expect.arrayContaining([`${firstRunId}:create_task`, `${replayId}:create_task`]));
 
+  // The user turns the workflow off (the SDK's disableWorkflow): Replay then starts nothing and says why beside the button.
+  const disabled = await request.post(`/projects/${projectId}/sdk/workflows/${workflowId}/disable`, {
+    headers: { authorization: `Bearer ${await userToken(privateKeyPem, userId)}` },
+  });
+  expect(disabled.status(), await disabled.text()).toBe(200);
+  await page.getByRole("button", { name: "Replay", exact: true }).click();
+  await expect(page.getByText("This workflow is disabled for this user.")).toBeVisible();
+  await expect(page).toHaveURL(new RegExp(`/runs/${replayId}$`));
+
   // Back on the list: both runs, newest first; the filters narrow it.
   await runs.backToRuns();
   await expect(runs.rows).toHaveCount(2);

@@ -2,7 +2,7 @@ import "server-only";
 import { and, desc, eq, inArray, isNotNull, sql } from "drizzle-orm";
 import { getDb, preparedStatement } from "../client";
 import { resourceSecrets, resources, type AuditChanges, type Resource } from "../schema";
-import { type AuditActor, recordAuditEvent } from "./audit-events";
+import { type AuditActor, recordAuditEvent, type Transaction } from "./audit-events";
 import { isUniqueViolation } from "./errors";
 
 export async function listResources({ projectId }: { projectId: string }): Promise<Resource[]> {
@@ -42,14 +42,22 @@ const preparedResourceWithSecret = preparedStatement((db) =>
     .prepare("resource_with_secret"),
 );
 
-/** Which of these resources of the project are published at User Level (one query for many workflow steps). */
-export async function listUserLevelResourceIds({ projectId, resourceIds }: { projectId: string; resourceIds: string[] }): Promise<string[]> {
+/** Which of these resources of the project are published at this level (one query for many workflow steps). */
+export async function listResourceIdsAtLevel({
+  projectId,
+  resourceIds,
+  level,
+}: {
+  projectId: string;
+  resourceIds: string[];
+  level: "user" | "app";
+}): Promise<string[]> {
   if (!resourceIds.length) return [];
   const db = await getDb();
   const rows = await db
     .select({ id: resources.id })
     .from(resources)
-    .where(and(eq(resources.projectId, projectId), inArray(resources.id, resourceIds), sql`${resources.published} ->> 'level' = 'user'`));
+    .where(and(eq(resources.projectId, projectId), inArray(resources.id, resourceIds), sql`${resources.published} ->> 'level' = ${level}`));
   return rows.map((row) => row.id);
 }
 
@@ -192,6 +200,7 @@ export async function publishResource({
   publishedSecretPrefix,
   actor,
   changes,
+  onPublished,
 }: {
   projectId: string;
   resourceId: string;
@@ -201,6 +210,8 @@ export async function publishResource({
   actor: AuditActor;
   /** What differs from the configuration published before. */
   changes: AuditChanges;
+  /** Runs in the publish's transaction (its notification is recorded exactly when it commits). */
+  onPublished?: (tx: Transaction) => Promise<void>;
 }): Promise<Resource | undefined> {
   const db = await getDb();
   return db.transaction(async (tx) => {
@@ -215,6 +226,7 @@ export async function publishResource({
       .where(and(eq(resourceSecrets.resourceId, resourceId), sql`starts_with(${resourceSecrets.name}, ${publishedSecretPrefix})`));
     if (secrets.length) await tx.insert(resourceSecrets).values(secrets.map((secret) => ({ resourceId, ...secret })));
     await recordAuditEvent(tx, { projectId, actor, action: "resource.published", object: resourceObject(row), changes });
+    await onPublished?.(tx);
     return row;
   });
 }

@@ -12,19 +12,21 @@ const workflowObject = (row: { id: string; name: string }) => ({ type: "workflow
 export async function createWorkflow({
   projectId,
   name,
+  endUsersMayStart = false,
   draft = { trigger: null, steps: [] },
   sampleTrigger = {},
   actor,
 }: {
   projectId: string;
   name: string;
+  endUsersMayStart?: boolean;
   draft?: StoredWorkflowDefinition;
   sampleTrigger?: Record<string, unknown>;
   actor: AuditActor;
 }): Promise<Workflow> {
   const db = await getDb();
   return db.transaction(async (tx) => {
-    const [row] = await tx.insert(workflows).values({ projectId, name, draft, sampleTrigger }).returning();
+    const [row] = await tx.insert(workflows).values({ projectId, name, endUsersMayStart, draft, sampleTrigger }).returning();
     await recordAuditEvent(tx, { projectId, actor, action: "workflow.created", object: workflowObject(row!), changes: ["name"] });
     return row!;
   });
@@ -74,6 +76,7 @@ export async function saveWorkflowDraft({
   projectId,
   workflowId,
   name,
+  endUsersMayStart,
   draft,
   sampleTrigger,
   actor,
@@ -82,6 +85,8 @@ export async function saveWorkflowDraft({
   projectId: string;
   workflowId: string;
   name: string;
+  /** Set with the draft by an as-code replace (the editor leaves it as it is). */
+  endUsersMayStart?: boolean;
   draft: StoredWorkflowDefinition;
   sampleTrigger: Record<string, unknown>;
   actor: AuditActor;
@@ -94,6 +99,7 @@ export async function saveWorkflowDraft({
       .update(workflows)
       .set({
         name,
+        ...(endUsersMayStart === undefined ? {} : { endUsersMayStart }),
         draft,
         sampleTrigger,
         draftChangedAt: sql`case when ${workflows.draft} = ${jsonb(draft)} then ${workflows.draftChangedAt} else now() end`,
@@ -219,21 +225,47 @@ export async function setWorkflowEnabledForAll({
   enabled: boolean;
   actor: AuditActor;
 }): Promise<boolean> {
+  return setWorkflowFlag({ projectId, workflowId, set: { enabledForAll: enabled }, actor, action: enabled ? "workflow.enabled" : "workflow.disabled" });
+}
+
+/** "End users may start this workflow" (lib/workflows/starters.ts); audited as a workflow update. */
+export async function setWorkflowEndUsersMayStart({
+  projectId,
+  workflowId,
+  allowed,
+  actor,
+}: {
+  projectId: string;
+  workflowId: string;
+  allowed: boolean;
+  actor: AuditActor;
+}): Promise<boolean> {
+  return setWorkflowFlag({ projectId, workflowId, set: { endUsersMayStart: allowed }, actor, action: "workflow.updated" });
+}
+
+/** One of a workflow's settings and its audit event, in one transaction; false when the project has no such workflow. */
+async function setWorkflowFlag({
+  projectId,
+  workflowId,
+  set,
+  actor,
+  action,
+}: {
+  projectId: string;
+  workflowId: string;
+  set: Partial<Pick<Workflow, "enabledForAll" | "endUsersMayStart">>;
+  actor: AuditActor;
+  action: `workflow.${string}`;
+}): Promise<boolean> {
   const db = await getDb();
   return db.transaction(async (tx) => {
     const [updated] = await tx
       .update(workflows)
-      .set({ enabledForAll: enabled, updatedAt: sql`now()` })
+      .set({ ...set, updatedAt: sql`now()` })
       .where(and(eq(workflows.projectId, projectId), eq(workflows.id, workflowId)))
       .returning({ id: workflows.id, name: workflows.name });
     if (!updated) return false;
-    await recordAuditEvent(tx, {
-      projectId,
-      actor,
-      action: enabled ? "workflow.enabled" : "workflow.disabled",
-      object: workflowObject(updated),
-      changes: ["enabledForAll"],
-    });
+    await recordAuditEvent(tx, { projectId, actor, action, object: workflowObject(updated), changes: Object.keys(set) });
     return true;
   });
 }
@@ -279,7 +311,7 @@ export async function setUserWorkflowEnabled({
   });
 }
 
-/** The project's deployed workflows, each with whether it runs for this Connected User. */
+/** The project's deployed workflows, each with whether it runs for this Connected User, and what decides who may start it (lib/workflows/starters.ts). */
 export async function listWorkflowsOfUser({ projectId, userId }: { projectId: string; userId: string }) {
   const db = await getDb();
   return db
@@ -288,8 +320,11 @@ export async function listWorkflowsOfUser({ projectId, userId }: { projectId: st
       name: workflows.name,
       deployedVersion: sql<number>`${workflows.deployedVersion}`,
       enabled: sql<boolean>`coalesce(${workflowUserSettings.enabled}, ${workflows.enabledForAll})`,
+      endUsersMayStart: workflows.endUsersMayStart,
+      definition: workflowVersions.definition,
     })
     .from(workflows)
+    .innerJoin(workflowVersions, and(eq(workflowVersions.workflowId, workflows.id), eq(workflowVersions.version, workflows.deployedVersion)))
     .leftJoin(workflowUserSettings, and(eq(workflowUserSettings.workflowId, workflows.id), eq(workflowUserSettings.userId, userId)))
     .where(and(eq(workflows.projectId, projectId), isNotNull(workflows.deployedVersion)))
     .orderBy(asc(workflows.name), asc(workflows.id));

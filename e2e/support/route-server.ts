@@ -1,4 +1,4 @@
-// The Connect API's route handlers and the webhook intake behind a bare node:http server, each
+// The Connect API's route handlers, the Request trigger's runs route and the webhook intake behind a bare node:http server, each
 // request turned into a real Request with its body streamed, as Next.js does: a second app
 // process on one database for the tests that need two (caches kept per process), and the
 // webhooks benchmark's target when there is no production build. The job queue is started as
@@ -13,15 +13,18 @@ import { Readable } from "node:stream";
 import * as webhook from "@/app/projects/[projectId]/resources/[resourceId]/webhook/route";
 import * as connect from "@/app/projects/[projectId]/sdk/resources/[resourceId]/connect/route";
 import * as request from "@/app/projects/[projectId]/sdk/resources/[resourceId]/request/route";
+import * as runs from "@/app/projects/[projectId]/sdk/workflows/[workflowId]/runs/route";
 import { getDatabase } from "@/db/client";
 import { checkVaultKey } from "@/lib/vault/check-key";
 import { getWorkflowEngine, stopWorkflowEngine } from "@/lib/workflows/engine";
 
-type Handler = (request: Request, context: { params: Promise<{ projectId: string; resourceId: string }> }) => Promise<Response>;
-const ROUTES: Array<{ pattern: RegExp; handlers: Partial<Record<string, Handler>> }> = [
-  { pattern: /^\/projects\/([^/]+)\/resources\/([^/]+)\/webhook$/, handlers: webhook as Partial<Record<string, Handler>> },
-  { pattern: /^\/projects\/([^/]+)\/sdk\/resources\/([^/]+)\/connect$/, handlers: connect as Partial<Record<string, Handler>> },
-  { pattern: /^\/projects\/([^/]+)\/sdk\/resources\/([^/]+)\/request$/, handlers: request as Partial<Record<string, Handler>> },
+type Handler = (request: Request, context: { params: Promise<Record<string, string>> }) => Promise<Response>;
+// Each pattern's groups are the projectId and the path's second id, named by `param` (the handlers take their own params: cast).
+const ROUTES: Array<{ pattern: RegExp; param: string; handlers: Partial<Record<string, Handler>> }> = [
+  { pattern: /^\/projects\/([^/]+)\/resources\/([^/]+)\/webhook$/, param: "resourceId", handlers: webhook as unknown as Partial<Record<string, Handler>> },
+  { pattern: /^\/projects\/([^/]+)\/sdk\/resources\/([^/]+)\/connect$/, param: "resourceId", handlers: connect as unknown as Partial<Record<string, Handler>> },
+  { pattern: /^\/projects\/([^/]+)\/sdk\/resources\/([^/]+)\/request$/, param: "resourceId", handlers: request as unknown as Partial<Record<string, Handler>> },
+  { pattern: /^\/projects\/([^/]+)\/sdk\/workflows\/([^/]+)\/runs$/, param: "workflowId", handlers: runs as unknown as Partial<Record<string, Handler>> },
 ];
 
 await getDatabase();
@@ -51,10 +54,10 @@ const server = createServer((req, res) => {
     res.writeHead(404, { "content-type": "application/json" }).end('{"error":{"code":"not_found","message":"No such route."}}');
     return;
   }
-  const [, projectId, resourceId] = match as RegExpExecArray;
+  const [, projectId, id] = match as RegExpExecArray;
   void (async () => {
     try {
-      const response = await handler(toRequest(req), { params: Promise.resolve({ projectId: projectId!, resourceId: resourceId! }) });
+      const response = await handler(toRequest(req), { params: Promise.resolve({ projectId: projectId!, [route.param]: id! }) });
       const body = Buffer.from(await response.arrayBuffer());
       res.writeHead(response.status, { ...Object.fromEntries(response.headers), "content-length": String(body.length) });
       res.end(body);

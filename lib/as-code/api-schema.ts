@@ -71,6 +71,10 @@ export const workflowConfigDocumentSchema = z
     kind: z.literal("workflow"),
     version: z.literal(CONFIG_FORMAT_VERSION),
     name: z.string(),
+    endUsersMayStart: z
+      .boolean()
+      .optional()
+      .meta({ description: "End users may start this workflow: a User Token may start it although it uses an App-Level resource. Absent: false." }),
     sampleTrigger: z.record(z.string(), z.unknown()).meta({ description: "The editor's sample trigger payload." }),
     trigger: z
       .record(z.string(), z.unknown())
@@ -87,6 +91,7 @@ export const workflowConfigDocumentSchema = z
       kind: "workflow",
       version: 1,
       name: "Sync tasks",
+      endUsersMayStart: false,
       sampleTrigger: {},
       trigger: { kind: "app_event", eventName: "task.sync" },
       steps: [{ key: "list_tasks", type: "request", resource: "TaskLab", method: "GET", path: "/tasks", query: [], headers: [], body: "", retries: true }],

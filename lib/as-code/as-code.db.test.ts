@@ -5,7 +5,7 @@ import { getDb } from "@/db/client";
 import { getResource, listResources, listResourceSecretNames } from "@/db/queries/resources";
 import { createProject } from "@/db/queries/projects";
 import { createUserWithProject } from "@/db/queries/users";
-import { getWorkflow, listWorkflows } from "@/db/queries/workflows";
+import { getWorkflow, listWorkflows, setWorkflowEndUsersMayStart } from "@/db/queries/workflows";
 import { exportResourceConfig, exportWorkflowConfig, importResourceConfig, importWorkflowConfig } from "@/components/as-code/actions";
 import { AppError } from "@/lib/errors";
 import { getSessionUser } from "@/server/session";
@@ -324,6 +324,7 @@ describe("workflows as code", () => {
     ["an event type the resource does not list", (doc) => ({ ...doc, trigger: { ...doc.trigger, eventType: "task.deleted" } }), { "trigger.eventType": /not one of/ }],
     ["a prototype key in the sample", (doc) => JSON.parse(JSON.stringify(doc).replace('"sampleTrigger":{', '"sampleTrigger":{"__proto__":{"x":1}')), { "sampleTrigger.__proto__": /not allowed/ }],
     ["a sample that is not an object", (doc) => ({ ...doc, sampleTrigger: [1, 2] }), { sampleTrigger: /JSON object/ }],
+    ["End users may start this workflow that is not a boolean", (doc) => ({ ...doc, endUsersMayStart: "yes" }), { endUsersMayStart: /true or false/ }],
   ];
 
   it.each(hostile)("refuses %s with invalid_input, and creates nothing", async (_, change, fields) => {
@@ -334,6 +335,27 @@ describe("workflows as code", () => {
     expect(error).toMatchObject({ code: "invalid_input", status: 400 });
     for (const [field, message] of Object.entries(fields)) expect(error.fields?.[field], `${field} in ${JSON.stringify(error.fields)}`).toMatch(message);
     expect(await listWorkflows({ projectId: target })).toEqual([]);
+  });
+
+  it("carries End users may start this workflow: exported, imported, replaced; a document without it imports as false", async () => {
+    const { source, resource, workflowId, workflow } = await exportedPair();
+    expect(workflow.endUsersMayStart).toBe(false);
+    await setWorkflowEndUsersMayStart({ projectId: source, workflowId, allowed: true, actor: SYSTEM_ACTOR });
+    const allowed = await exportWorkflow({ projectId: source, workflowId });
+    expect(allowed.endUsersMayStart).toBe(true);
+
+    const target = await newProject();
+    await importResource({ projectId: target, document: resource, actor: SYSTEM_ACTOR });
+    const imported = await importWorkflow({ projectId: target, document: allowed, actor: SYSTEM_ACTOR });
+    expect((await getWorkflow({ projectId: target, workflowId: imported.workflowId }))!.endUsersMayStart).toBe(true);
+    const withoutFlag: Partial<WorkflowDocument> = { ...allowed };
+    delete withoutFlag.endUsersMayStart;
+    const older = await importWorkflow({ projectId: target, document: withoutFlag, actor: SYSTEM_ACTOR });
+    expect((await getWorkflow({ projectId: target, workflowId: older.workflowId }))!.endUsersMayStart).toBe(false);
+
+    // A replace sets it from the document at once (a setting, not part of the draft).
+    expect(await replaceWorkflowConfig({ projectId: target, workflowId: imported.workflowId, document: withoutFlag, actor: SYSTEM_ACTOR })).toMatchObject({ endUsersMayStart: false });
+    expect((await getWorkflow({ projectId: target, workflowId: imported.workflowId }))!.endUsersMayStart).toBe(false);
   });
 
   it("replaces a workflow's draft and leaves its other project's twin alone", async () => {

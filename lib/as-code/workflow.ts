@@ -12,8 +12,9 @@ import { checkDocument, CONFIG_FORMAT_VERSION, FieldErrors, isPlainObject } from
 
 // A workflow as code: its draft (name, sample trigger payload, trigger, steps) as a JSON
 // document that names the resources its steps and trigger use by resource name, so that an
-// import into another project binds them to that project's resources of the same name. An
-// import is validated with the editor's schema and save checks; it never deploys.
+// import into another project binds them to that project's resources of the same name, and the
+// workflow's End users may start this workflow setting. An import is validated with the
+// editor's schema and save checks; it never deploys.
 
 type WithResourceName<T> = T extends { resourceId: string } ? Omit<T, "resourceId"> & { resource: string | null } : T;
 
@@ -21,6 +22,8 @@ export interface WorkflowDocument {
   kind: "workflow";
   version: typeof CONFIG_FORMAT_VERSION;
   name: string;
+  /** End users may start this workflow (lib/workflows/starters.ts); a document without it imports as false. */
+  endUsersMayStart: boolean;
   sampleTrigger: Record<string, unknown>;
   trigger: WithResourceName<StoredTrigger> | null;
   steps: WithResourceName<StoredStep>[];
@@ -42,6 +45,7 @@ export function workflowDocument(workflow: Workflow, resources: readonly Pick<Re
     kind: "workflow",
     version: CONFIG_FORMAT_VERSION,
     name: workflow.name,
+    endUsersMayStart: workflow.endUsersMayStart,
     sampleTrigger: workflow.sampleTrigger,
     trigger: workflow.draft.trigger ? namingResource(workflow.draft.trigger, names) : null,
     steps: workflow.draft.steps.map((step) => namingResource(step, names)),
@@ -54,7 +58,7 @@ export async function exportWorkflow({ projectId, workflowId }: { projectId: str
   return workflowDocument(workflow, await listResources({ projectId }));
 }
 
-const documentKeys = new Set(["kind", "version", "name", "sampleTrigger", "trigger", "steps"]);
+const documentKeys = new Set(["kind", "version", "name", "endUsersMayStart", "sampleTrigger", "trigger", "steps"]);
 
 /**
  * What the save checks know of the target project: every resource with an API Info (published
@@ -82,6 +86,7 @@ function toDocumentPath(path: readonly PropertyKey[]): PropertyKey[] {
 
 export interface ParsedWorkflow {
   name: string;
+  endUsersMayStart: boolean;
   definition: { trigger: StoredTrigger | null; steps: StoredStep[] };
   sampleTrigger: Record<string, unknown>;
 }
@@ -97,6 +102,8 @@ export function parseWorkflowDocument(
   const doc = checkDocument(value, "workflow");
   const errors = new FieldErrors();
   for (const key of Object.keys(doc)) if (!documentKeys.has(key)) errors.add([key], "Unknown field.");
+  const endUsersMayStart = doc.endUsersMayStart ?? false;
+  if (typeof endUsersMayStart !== "boolean") errors.add(["endUsersMayStart"], "Enter true or false (or leave it out: false).");
   const sample = doc.sampleTrigger ?? {};
   if (!isPlainObject(sample)) errors.add(["sampleTrigger"], "Enter a JSON object, e.g. {\"payload\": {\"taskId\": \"t_1\"}}.");
 
@@ -137,17 +144,28 @@ export function parseWorkflowDocument(
   const problems = checkWorkflowDefinition(definition, checkContext(resources, lastTestOutputs, values.sampleTrigger));
   for (const [path, message] of Object.entries(problems)) errors.add(toDocumentPath(path.split(".")), message);
   errors.throwIfAny();
-  return { name: values.name, definition, sampleTrigger: values.sampleTrigger };
+  return { name: values.name, endUsersMayStart: endUsersMayStart === true, definition, sampleTrigger: values.sampleTrigger };
 }
 
 /** Imports a workflow document as a new draft of the project, bound to its resources by name: never deployed. */
 export async function importWorkflow({ projectId, document, actor }: { projectId: string; document: unknown; actor: AuditActor }): Promise<{ workflowId: string }> {
   const parsed = parseWorkflowDocument(document, { resources: await listResources({ projectId }) });
-  const workflow = await createWorkflow({ projectId, name: parsed.name, draft: parsed.definition, sampleTrigger: parsed.sampleTrigger, actor });
+  const workflow = await createWorkflow({
+    projectId,
+    name: parsed.name,
+    endUsersMayStart: parsed.endUsersMayStart,
+    draft: parsed.definition,
+    sampleTrigger: parsed.sampleTrigger,
+    actor,
+  });
   return { workflowId: workflow.id };
 }
 
-/** Replaces an existing workflow's draft with a document's; the deployed version stays in force until Deploy. */
+/**
+ * Replaces an existing workflow's draft with a document's; the deployed version stays in force
+ * until Deploy. End users may start this workflow is a setting, not part of the draft: it takes
+ * the document's value at once.
+ */
 export async function replaceWorkflowConfig({
   projectId,
   workflowId,
@@ -164,11 +182,20 @@ export async function replaceWorkflowConfig({
   const resources = await listResources({ projectId });
   const parsed = parseWorkflowDocument(document, { resources, lastTestOutputs: workflow.lastTestOutputs });
   const changes = changedFields(
-    { name: workflow.name, trigger: workflow.draft.trigger, steps: workflow.draft.steps, sampleTrigger: workflow.sampleTrigger },
-    { name: parsed.name, trigger: parsed.definition.trigger, steps: parsed.definition.steps, sampleTrigger: parsed.sampleTrigger },
+    { name: workflow.name, endUsersMayStart: workflow.endUsersMayStart, trigger: workflow.draft.trigger, steps: workflow.draft.steps, sampleTrigger: workflow.sampleTrigger },
+    { name: parsed.name, endUsersMayStart: parsed.endUsersMayStart, trigger: parsed.definition.trigger, steps: parsed.definition.steps, sampleTrigger: parsed.sampleTrigger },
     { depth: 1 },
   );
-  const saved = await saveWorkflowDraft({ projectId, workflowId, name: parsed.name, draft: parsed.definition, sampleTrigger: parsed.sampleTrigger, actor, changes });
+  const saved = await saveWorkflowDraft({
+    projectId,
+    workflowId,
+    name: parsed.name,
+    endUsersMayStart: parsed.endUsersMayStart,
+    draft: parsed.definition,
+    sampleTrigger: parsed.sampleTrigger,
+    actor,
+    changes,
+  });
   if (!saved) throw workflowNotFound();
   return workflowDocument(saved, resources);
 }

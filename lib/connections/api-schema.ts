@@ -66,7 +66,7 @@ export const sdkUserSchema = z
           enabled: z.boolean().meta({ description: "Whether it runs for this user: their own setting, else the workflow's Enabled for all users." }),
         }),
       )
-      .meta({ description: "The project's deployed workflows." }),
+      .meta({ description: "The project's deployed workflows the user may start (one that uses an App-Level resource only with End users may start this workflow)." }),
   })
   .meta({ id: "SdkUser" });
 export type SdkUser = z.infer<typeof sdkUserSchema>;

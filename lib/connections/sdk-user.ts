@@ -1,11 +1,12 @@
 import { listConnectionsOfUser } from "@/db/queries/connections";
 import { listPublishedResources } from "@/db/queries/resources";
 import { listWorkflowsOfUser } from "@/db/queries/workflows";
+import { workflowsClosedTo } from "@/lib/workflows/starters";
 import type { SdkUser } from "./api-schema";
 
 /**
  * `GET /sdk/me`: who the User Token names, each published resource with the user's connection
- * to it, and each deployed workflow with whether it runs for the user.
+ * to it, and each deployed workflow it may start with whether it runs for the user.
  */
 export async function describeSdkUser({ projectId, userId }: { projectId: string; userId: string }): Promise<SdkUser> {
   const [resources, connections, workflows] = await Promise.all([
@@ -13,6 +14,12 @@ export async function describeSdkUser({ projectId, userId }: { projectId: string
     listConnectionsOfUser({ projectId, userId }),
     listWorkflowsOfUser({ projectId, userId }),
   ]);
+  // A User Token sees only the workflows it may start.
+  const closed = await workflowsClosedTo({
+    projectId,
+    caller: { kind: "user_token", userId },
+    candidates: workflows.map((workflow) => ({ workflow, definition: workflow.definition })),
+  });
   const byResource = new Map(connections.map((connection) => [connection.resourceId, connection]));
   return {
     authenticated: true as const,
@@ -27,6 +34,6 @@ export async function describeSdkUser({ projectId, userId }: { projectId: string
         ...(connection ? { credentialId: connection.id, credentialStatus: connection.status } : {}),
       };
     }),
-    workflows: workflows.map(({ id, name, enabled }) => ({ id, name, enabled })),
+    workflows: workflows.filter((workflow) => !closed.has(workflow.id)).map(({ id, name, enabled }) => ({ id, name, enabled })),
   };
 }

@@ -61,6 +61,14 @@ export type WorkflowRunResult = z.infer<typeof workflowRunResultSchema>;
 /** How long `?wait=true` waits for a run to finish before answering 202 with its ID. */
 export const REQUEST_RUN_WAIT_MS = 30_000;
 
+/** Waits (`?wait=true`) one Connected User of a project may hold at once in a server process; the next answers 429 too_many_waits. */
+export const MAX_WAITS_PER_USER = 10;
+export const TOO_MANY_WAITS_MESSAGE = `This user already waits for ${MAX_WAITS_PER_USER} runs with ?wait=true: wait for one to finish, or start the run without waiting.`;
+
+/** What a User Token hears when it tries to start a workflow that uses an App-Level resource (lib/workflows/starters.ts). */
+export const SECRET_KEY_REQUIRED_TO_START =
+  "This workflow uses an App-Level resource: only your backend, with a Secret Key, may start it (the team can turn on End users may start this workflow).";
+
 /** `?wait=true` waits for the run to finish (at most REQUEST_RUN_WAIT_MS); absent or false answers 202 at once. */
 export const runOptionsSchema = z.object({
   wait: z

@@ -1,12 +1,14 @@
 import { isUuid } from "@/lib/uuid";
+import { getUserWorkflowSettings } from "@/db/queries/workflow-runs";
 import { setUserWorkflowEnabled } from "@/db/queries/workflows";
+import type { Workflow } from "@/db/schema";
 import type { AuditActor } from "@/lib/audit/audit-log";
 import type { RequestCaller } from "@/lib/connections/request";
 import { AppError } from "@/lib/errors";
 import type { WorkflowEnablement } from "./api-schema";
 
-// Enablement per Connected User from the SDK (`enableWorkflow`, `disableWorkflow`), and the
-// workflow ID the SDK's workflow routes take.
+// Enablement per Connected User from the SDK (`enableWorkflow`, `disableWorkflow`), the check
+// Replay and Retry make, and the workflow ID the SDK's workflow routes take.
 
 /** A workflow ID from a route's path: anything but a UUID names no workflow (404), and never reaches the database. */
 export function requireWorkflowId(value: string | undefined): string {
@@ -35,4 +37,14 @@ export async function setWorkflowEnablement({
   if (!caller.userId) throw new AppError("missing_user");
   if (!(await setUserWorkflowEnabled({ projectId, workflowId: id, userId: caller.userId, enabled, actor }))) throw new AppError("workflow_not_found");
   return { workflowId: id, enabled };
+}
+
+/**
+ * Replay and Retry start a run for the run's user (null: the app) only while the workflow runs
+ * for them, as a new run would (runs.ts runnableFor): their own setting, else Enabled for all
+ * users. 409 workflow_disabled otherwise.
+ */
+export async function requireEnabledFor({ workflow, userId }: { workflow: Workflow; userId: string | null }): Promise<void> {
+  const own = userId === null ? undefined : (await getUserWorkflowSettings({ workflowIds: [workflow.id], userId })).get(workflow.id);
+  if (!(own ?? workflow.enabledForAll)) throw new AppError("workflow_disabled");
 }

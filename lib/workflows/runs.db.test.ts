@@ -334,6 +334,27 @@ describe("Replay and Retry from failed step", () => {
     // Only a failed run can be retried.
     await expect(retryRunFromFailedStep({ projectId, runId: retry.id })).rejects.toMatchObject({ code: "run_not_failed" });
   });
+
+  it("Replay and Retry of a run of a user who has since disabled the workflow start nothing and answer workflow_disabled", async () => {
+    const userId = await connectedUser(projectId, resourceId, tasklab);
+    const key = unique("opted-out");
+    const { workflowId, eventName } = await onEvent([requestStep(resourceId, "call", "GET", `/flaky/${key}`, { query: { failures: "1" }, retries: false })]);
+    const failedRun = await finished(await runFor(userId, eventName));
+    expect(failedRun.run.status).toBe("failed");
+    expect(seen(`/api/flaky/${key}`)).toHaveLength(1);
+
+    await setUserWorkflowEnabled({ projectId, workflowId, userId, enabled: false, actor: SYSTEM_ACTOR });
+    await expect(replayRun({ projectId, runId: failedRun.run.id })).rejects.toMatchObject({ code: "workflow_disabled" });
+    await expect(retryRunFromFailedStep({ projectId, runId: failedRun.run.id })).rejects.toMatchObject({ code: "workflow_disabled" });
+    const db = await getDb();
+    expect(await db.select().from(workflowRuns).where(eq(workflowRuns.workflowId, workflowId))).toHaveLength(1);
+    expect(seen(`/api/flaky/${key}`)).toHaveLength(1);
+
+    // Enabled again, both start runs.
+    await setUserWorkflowEnabled({ projectId, workflowId, userId, enabled: true, actor: SYSTEM_ACTOR });
+    expect((await replayRun({ projectId, runId: failedRun.run.id })).userId).toBe(userId);
+    expect((await retryRunFromFailedStep({ projectId, runId: failedRun.run.id })).userId).toBe(userId);
+  });
 });
 
 describe("Scheduler ticks", () => {

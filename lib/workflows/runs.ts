@@ -1,5 +1,5 @@
 import { CronExpressionParser } from "cron-parser";
-import { listUserLevelResourceIds } from "@/db/queries/resources";
+import { listResourceIdsAtLevel } from "@/db/queries/resources";
 import {
   cancelRun as cancelRunRow,
   copyRunSteps,
@@ -21,6 +21,7 @@ import type { StoredRunTrigger, StoredStep } from "@/db/workflow-definition";
 import { runRetentionDays } from "@/lib/config/env";
 import { AppError } from "@/lib/errors";
 import { countFinishedRun } from "@/lib/metrics/registry";
+import { requireEnabledFor } from "./enablement";
 import { enqueueStep } from "./engine";
 
 // Runs: who they are for, starting them (a run's row and its first job in one transaction),
@@ -33,12 +34,12 @@ function requestResourceIds(steps: readonly StoredStep[]): string[] {
 
 /** The User-Level resources among them (published level): a run of such a workflow is for one Connected User. */
 export function userLevelResourceIds(projectId: string, steps: readonly StoredStep[]): Promise<string[]> {
-  return listUserLevelResourceIds({ projectId, resourceIds: requestResourceIds(steps) });
+  return listResourceIdsAtLevel({ projectId, resourceIds: requestResourceIds(steps), level: "user" });
 }
 
 /** Starts runs of deployed workflows, each with its first step queued in the same transaction. */
 export async function startRuns(runs: NewRun[]): Promise<WorkflowRun[]> {
-  return createRuns({ runs, enqueue: (tx, run) => enqueueStep(tx, { runId: run.id, position: 0, userId: run.userId }) });
+  return createRuns({ runs, enqueue: (tx, run) => enqueueStep(tx, { runId: run.id, position: 0, projectId: run.projectId, userId: run.userId }) });
 }
 
 /**
@@ -137,6 +138,7 @@ export async function getRunDetail({ projectId, runId }: { projectId: string; ru
 export async function replayRun({ projectId, runId }: { projectId: string; runId: string }): Promise<WorkflowRun> {
   const run = await requireRun(projectId, runId);
   const entry = await requireDeployedWorkflow(projectId, run.workflowId);
+  await requireEnabledFor({ workflow: entry.workflow, userId: run.userId });
   const [replay] = await startRuns([newRun(entry, run.userId, run.trigger, run.id)]);
   return replay!;
 }
@@ -147,11 +149,14 @@ export async function retryRunFromFailedStep({ projectId, runId }: { projectId: 
   if (run.status !== "failed") throw new AppError("run_not_failed");
   const failed = (await listRunSteps({ runId })).find((step) => step.status === "failed");
   if (!failed) throw new AppError("run_not_failed");
+  const found = await getWorkflowWithDeployedVersion({ projectId, workflowId: run.workflowId });
+  if (!found) throw new AppError("workflow_not_found");
+  await requireEnabledFor({ workflow: found.workflow, userId: run.userId });
   const [retry] = await createRuns({
     runs: [{ projectId, workflowId: run.workflowId, version: run.version, userId: run.userId, trigger: run.trigger, sourceRunId: run.id }],
     enqueue: async (tx, created) => {
       await copyRunSteps(tx, { fromRunId: run.id, toRunId: created.id, before: failed.position });
-      await enqueueStep(tx, { runId: created.id, position: failed.position, userId: created.userId });
+      await enqueueStep(tx, { runId: created.id, position: failed.position, projectId: created.projectId, userId: created.userId });
     },
   });
   return retry!;

@@ -2,7 +2,9 @@ import { getRun, listDeployedWorkflowsForAppEvent, listRunSteps } from "@/db/que
 import type { RequestCaller } from "@/lib/connections/request";
 import { AppError } from "@/lib/errors";
 import { REQUEST_RUN_WAIT_MS } from "./api-schema";
+import { holdWait, waitForRunEnd } from "./run-waits";
 import { requireDeployedWorkflow, runnableFor, startRuns } from "./runs";
+import { secretKeyRequiredToStart, workflowsClosedTo } from "./starters";
 
 // The App Event and Request triggers (the Scheduler's ticks come from the job queue: runs.ts).
 
@@ -10,8 +12,8 @@ const FINISHED = new Set(["succeeded", "failed", "stopped", "cancelled"]);
 
 /**
  * App Event: starts a run of every deployed workflow on this event that is enabled for the user.
- * A User Token names its own user; a Secret Key names one in X-Switchboard-User, or none for
- * workflows on App-Level resources only.
+ * A User Token names its own user and starts none of the workflows closed to it (starters.ts); a
+ * Secret Key names one in X-Switchboard-User, or none for workflows on App-Level resources only.
  */
 export async function sendAppEvent({
   projectId,
@@ -25,7 +27,14 @@ export async function sendAppEvent({
   payload: Record<string, unknown>;
 }): Promise<{ runIds: string[] }> {
   const deployed = await listDeployedWorkflowsForAppEvent({ projectId, name, forUser: caller.userId });
-  const { runnable, needsUser } = await runnableFor(projectId, deployed, caller.userId);
+  const closed = await workflowsClosedTo({ projectId, caller, candidates: deployed.map((entry) => ({ workflow: entry.workflow, definition: entry.version.definition })) });
+  // A User Token starts only the workflows it may; when the event has no other, it hears why nothing ran.
+  if (closed.size && closed.size === deployed.length) throw secretKeyRequiredToStart();
+  const { runnable, needsUser } = await runnableFor(
+    projectId,
+    deployed.filter((entry) => !closed.has(entry.workflow.id)),
+    caller.userId,
+  );
   if (needsUser.length && !runnable.length) throw new AppError("missing_user");
   const runs = await startRuns(
     runnable.map((entry) => ({
@@ -38,8 +47,6 @@ export async function sendAppEvent({
   );
   return { runIds: runs.map((run) => run.id) };
 }
-
-const WAIT_POLL_MS = 100;
 
 export interface RequestRunAnswer {
   runId: string;
@@ -66,21 +73,32 @@ export async function startRequestRun({
 }): Promise<{ finished: boolean; answer: RequestRunAnswer }> {
   const entry = await requireDeployedWorkflow(projectId, workflowId);
   if (entry.version.triggerKind !== "request") throw new AppError("wrong_trigger");
+  if ((await workflowsClosedTo({ projectId, caller, candidates: [{ workflow: entry.workflow, definition: entry.version.definition }] })).size) {
+    throw secretKeyRequiredToStart();
+  }
   const { runnable, needsUser } = await runnableFor(projectId, [entry], caller.userId);
   if (needsUser.length) throw new AppError("missing_user");
   if (!runnable.length) throw new AppError("workflow_disabled");
-  const [run] = await startRuns([
-    { projectId, workflowId, version: entry.version.version, userId: caller.userId ?? null, trigger: { kind: "request", input: { body } } },
-  ]);
-  if (!wait) return { finished: false, answer: { runId: run!.id } };
-  const deadline = Date.now() + waitMs;
-  while (Date.now() < deadline) {
-    const current = await getRun({ projectId, runId: run!.id });
-    if (current && FINISHED.has(current.status)) {
-      const steps = await listRunSteps({ runId: run!.id });
-      return { finished: true, answer: { runId: run!.id, status: current.status, output: steps.at(-1)?.output ?? null } };
-    }
-    await new Promise((resolve) => setTimeout(resolve, WAIT_POLL_MS));
+  // Held before the run starts: a refused wait starts nothing.
+  const release = wait ? holdWait({ projectId, userId: caller.userId }) : () => {};
+  try {
+    const [run] = await startRuns([
+      { projectId, workflowId, version: entry.version.version, userId: caller.userId ?? null, trigger: { kind: "request", input: { body } } },
+    ]);
+    const runId = run!.id;
+    if (!wait) return { finished: false, answer: { runId } };
+    const ended = await waitForRunEnd({
+      runId,
+      deadline: Date.now() + waitMs,
+      readEnded: async () => {
+        const current = await getRun({ projectId, runId });
+        return current && FINISHED.has(current.status) ? current : undefined;
+      },
+    });
+    if (!ended) return { finished: false, answer: { runId } };
+    const steps = await listRunSteps({ runId });
+    return { finished: true, answer: { runId, status: ended.status, output: steps.at(-1)?.output ?? null } };
+  } finally {
+    release();
   }
-  return { finished: false, answer: { runId: run!.id } };
 }

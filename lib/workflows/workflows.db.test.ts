@@ -1,4 +1,7 @@
+import { and, desc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { getDb } from "@/db/client";
+import { auditEvents } from "@/db/schema";
 import { getWorkflow, getWorkflowVersion, listWorkflows, listWorkflowsOfUser, setUserWorkflowEnabled } from "@/db/queries/workflows";
 import { startTaskLab, type TaskLab } from "@/e2e/fixtures/tasklab";
 import { settle } from "@/e2e/support/action-result";
@@ -11,6 +14,7 @@ import {
   loadWorkflowEditor,
   saveWorkflow,
   setEnabledForAll,
+  setEndUsersMayStart,
 } from "./workflows";
 import { SYSTEM_ACTOR } from "@/lib/audit/audit-log";
 
@@ -228,7 +232,9 @@ describe("enablement", () => {
     await deployWorkflow({ projectId, workflowId, actor: SYSTEM_ACTOR });
     await createWorkflowDraft({ projectId, name: "Draft only", actor: SYSTEM_ACTOR });
 
-    expect(await listWorkflowsOfUser({ projectId, userId: "ada" })).toEqual([{ id: workflowId, name: "Sync tasks", deployedVersion: 1, enabled: true }]);
+    expect(await listWorkflowsOfUser({ projectId, userId: "ada" })).toEqual([
+      { id: workflowId, name: "Sync tasks", deployedVersion: 1, enabled: true, endUsersMayStart: false, definition: expect.objectContaining({ trigger: { kind: "request" } }) },
+    ]);
 
     expect(await setUserWorkflowEnabled({ projectId, workflowId, userId: "ada", enabled: false, actor: SYSTEM_ACTOR })).toBe(true);
     expect(await listWorkflowsOfUser({ projectId, userId: "ada" })).toMatchObject([{ enabled: false }]);
@@ -247,6 +253,27 @@ describe("enablement", () => {
       ok: false,
       formError: "No workflow with this ID in this project.",
     });
+  });
+
+  it("saves End users may start this workflow (off by default), audited as a workflow update, in its own project only", async () => {
+    const { projectId, workflowId } = await setup("Sync tasks");
+    expect((await getWorkflow({ projectId, workflowId }))!.endUsersMayStart).toBe(false);
+    await setEndUsersMayStart({ projectId, workflowId, allowed: true, actor: SYSTEM_ACTOR });
+    expect((await getWorkflow({ projectId, workflowId }))!.endUsersMayStart).toBe(true);
+    const [audited] = await (await getDb())
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.projectId, projectId), eq(auditEvents.objectId, workflowId)))
+      .orderBy(desc(auditEvents.createdAt))
+      .limit(1);
+    expect(audited).toMatchObject({ action: "workflow.updated", changes: ["endUsersMayStart"] });
+
+    const other = await projectWithSigningKey();
+    expect(await settle(setEndUsersMayStart({ projectId: other.projectId, workflowId, allowed: false, actor: SYSTEM_ACTOR }))).toEqual({
+      ok: false,
+      formError: "No workflow with this ID in this project.",
+    });
+    expect((await getWorkflow({ projectId, workflowId }))!.endUsersMayStart).toBe(true);
   });
 });
 

@@ -9,6 +9,7 @@ import {
   listWorkflowResources,
   saveWorkflowDraft,
   setWorkflowEnabledForAll,
+  setWorkflowEndUsersMayStart,
 } from "@/db/queries/workflows";
 import type { Workflow } from "@/db/schema";
 import { type AuditActor, changedFields } from "@/lib/audit/audit-log";
@@ -181,6 +182,21 @@ export async function setEnabledForAll({
   if (!(await setWorkflowEnabledForAll({ projectId, workflowId, enabled, actor }))) throw notFound();
 }
 
+/** "End users may start this workflow": whether a User Token may start it although it uses an App-Level resource (starters.ts). */
+export async function setEndUsersMayStart({
+  projectId,
+  workflowId,
+  allowed,
+  actor,
+}: {
+  projectId: string;
+  workflowId: string;
+  allowed: boolean;
+  actor: AuditActor;
+}): Promise<void> {
+  if (!(await setWorkflowEndUsersMayStart({ projectId, workflowId, allowed, actor }))) throw notFound();
+}
+
 /** Deletes a workflow with its versions and runs, and its schedule. */
 export async function removeWorkflow({ projectId, workflowId, actor }: { projectId: string; workflowId: string; actor: AuditActor }): Promise<void> {
   if (!(await deleteWorkflow({ projectId, workflowId, actor }))) throw notFound();
@@ -199,7 +215,7 @@ export async function assertResourceNotInDeployedWorkflows({ projectId, resource
 
 /** Everything the editor page shows. */
 export interface WorkflowEditorView {
-  workflow: Pick<Workflow, "id" | "name" | "enabledForAll" | "deployedVersion" | "deployedAt" | "draftChangedAt" | "updatedAt">;
+  workflow: Pick<Workflow, "id" | "name" | "enabledForAll" | "endUsersMayStart" | "deployedVersion" | "deployedAt" | "draftChangedAt" | "updatedAt">;
   /** The form's initial values: the saved draft. */
   values: WorkflowEditorInput;
   /** Published resources, for the Add step menu. */
@@ -224,9 +240,9 @@ export async function loadWorkflowEditor({ projectId, workflowId }: { projectId:
     sampleTrigger: sampleTriggerText(workflow.sampleTrigger),
   };
   const variableContext: EditorVariableContext = { resources, triggerResources, lastTestOutputs: workflow.lastTestOutputs };
-  const { id, name, enabledForAll, deployedVersion, deployedAt, draftChangedAt, updatedAt } = workflow;
+  const { id, name, enabledForAll, endUsersMayStart, deployedVersion, deployedAt, draftChangedAt, updatedAt } = workflow;
   return {
-    workflow: { id, name, enabledForAll, deployedVersion, deployedAt, draftChangedAt, updatedAt },
+    workflow: { id, name, enabledForAll, endUsersMayStart, deployedVersion, deployedAt, draftChangedAt, updatedAt },
     values,
     resources: resources.map(({ id, name, level }) => ({ id, name, level })),
     triggerResources: triggerResources.map(({ id, name, eventTypes, sample }) => ({ id, name, eventTypes, hasSample: sample !== null })),

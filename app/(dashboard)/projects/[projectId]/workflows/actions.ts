@@ -10,6 +10,7 @@ import {
   removeWorkflow,
   saveWorkflow as saveWorkflowDraft,
   setEnabledForAll,
+  setEndUsersMayStart,
 } from "@/lib/workflows/workflows";
 import { projectAction } from "@/server/action";
 import { dashboardActor } from "@/lib/audit/audit-log";
@@ -47,6 +48,11 @@ export const deployWorkflow = projectAction(editorInput, async ({ projectId, wor
 
 export const setWorkflowEnabledForAll = projectAction(workflowInput.extend({ enabled: z.boolean() }), async (input, { user }) => {
   await setEnabledForAll({ ...input, actor: dashboardActor(user) });
+  return { ok: true, data: undefined };
+});
+
+export const setWorkflowEndUsersMayStart = projectAction(workflowInput.extend({ enabled: z.boolean() }), async ({ enabled, ...input }, { user }) => {
+  await setEndUsersMayStart({ ...input, allowed: enabled, actor: dashboardActor(user) });
   return { ok: true, data: undefined };
 });
 

@@ -224,3 +224,36 @@ describe("refused events start no run", () => {
     expect(response).toMatchObject({ status: 404, json: { error: { code: "project_not_found" } } });
   });
 });
+
+describe("App Events from a User Token and workflows that use an App-Level resource", () => {
+  let appWorkflow: string;
+  let openWorkflow: string;
+  beforeAll(async () => {
+    // App-Level OAuth (client credentials) on TaskLab's /api: every request it sends is in tasklab.apiRequests.
+    const appResource = await publishedTaskLabResource(project.projectId, tasklab, "app-oauth-client-credentials");
+    const appStep = requestStep(appResource, "app_call", "GET", "/flaky/app-event-start", { query: { failures: "0" } });
+    appWorkflow = await deployedWorkflow(project.projectId, { trigger: { kind: "app_event", eventName: "invoice.sync" }, steps: [appStep] });
+    openWorkflow = await deployedWorkflow(project.projectId, { trigger: { kind: "app_event", eventName: "invoice.sync" }, steps: [alwaysStep] });
+    await deployedWorkflow(project.projectId, { trigger: { kind: "app_event", eventName: "invoice.app-only" }, steps: [appStep] });
+  });
+  const appCalls = () => tasklab.apiRequests.filter((request) => request.path === "/api/flaky/app-event-start").length;
+  const startedBy = async (runIds: unknown) => (await runsOf(project.projectId)).filter((run) => (runIds as string[]).includes(run.id));
+
+  it("starts only the others, answers 403 secret_key_required when the event has no other, and a Secret Key starts them", async () => {
+    const before = (await runsOf(project.projectId)).length;
+    const mixed = await sendEvent(await userToken("end-user"), { name: "invoice.sync" });
+    expect(mixed.status).toBe(202);
+    expect((await startedBy(mixed.json!.runIds)).map((run) => run.workflowId)).toEqual([openWorkflow]);
+
+    expect(await sendEvent(await userToken("end-user"), { name: "invoice.app-only" })).toMatchObject({
+      status: 403,
+      json: { error: { code: "secret_key_required" } },
+    });
+    expect(await runsOf(project.projectId)).toHaveLength(before + 1);
+    expect(appCalls()).toBe(0);
+
+    const fromBackend = await sendEvent({ secretKey }, { name: "invoice.sync" });
+    expect((await startedBy(fromBackend.json!.runIds)).map((run) => run.workflowId).sort()).toEqual([appWorkflow, openWorkflow].sort());
+    await waitFor("the App-Level run's request", async () => appCalls(), (calls) => calls === 1);
+  });
+});

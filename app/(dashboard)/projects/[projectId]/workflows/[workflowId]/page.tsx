@@ -6,7 +6,7 @@ import { WorkflowHeader } from "@/components/workflows/workflow-header";
 import { WorkflowStatus } from "@/components/workflows/workflow-status";
 import { resourceSlug } from "@/lib/resources/schema";
 import { requireWorkflowEditor } from "../require-workflow";
-import { EnabledForAllCheckbox } from "./enabled-for-all-checkbox";
+import { WorkflowSettings } from "./workflow-settings";
 import { WorkflowEditorForm } from "./workflow-editor-form";
 
 type Params = Promise<{ projectId: string; workflowId: string }>;
@@ -38,7 +38,12 @@ export default async function WorkflowEditorPage({ params }: { params: Params })
           </span>
         )}
       </p>
-      <EnabledForAllCheckbox projectId={projectId} workflowId={workflowId} enabled={view.workflow.enabledForAll} />
+      <WorkflowSettings
+        projectId={projectId}
+        workflowId={workflowId}
+        enabledForAll={view.workflow.enabledForAll}
+        endUsersMayStart={view.workflow.endUsersMayStart}
+      />
       <WorkflowEditorForm
         projectId={projectId}
         workflowId={workflowId}

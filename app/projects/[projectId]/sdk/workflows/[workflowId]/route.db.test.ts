@@ -1,13 +1,15 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSecretKey } from "@/db/queries/secret-keys";
-import { setWorkflowEnabledForAll } from "@/db/queries/workflows";
+import { setWorkflowEnabledForAll, setWorkflowEndUsersMayStart } from "@/db/queries/workflows";
 import { startTaskLab, type TaskLab } from "@/e2e/fixtures/tasklab";
 import { ALLOWED_ORIGIN, projectWithSigningKey, publishedTaskLabResource, signUserToken } from "@/e2e/support/connect-fixtures";
 import { alwaysStep, callSdkRoute, draftWorkflow, runsOf, type SdkAuth } from "@/e2e/support/sdk-route-fixtures";
-import { connectedUser, deployedWorkflow, requestStep } from "@/e2e/support/workflow-fixtures";
+import { connectedUser, deployedWorkflow, requestStep, waitFor } from "@/e2e/support/workflow-fixtures";
 import { generateSecretKey } from "@/lib/auth/secret-keys";
 import { stopWorkflowEngine } from "@/lib/workflows/engine";
+import { MAX_WAITS_PER_USER, SECRET_KEY_REQUIRED_TO_START } from "@/lib/workflows/api-schema";
+import { cancelRun } from "@/lib/workflows/runs";
 import { startWorkflowWorkers } from "@/lib/workflows/workers";
 import { GET as getMe } from "../../me/route";
 import { POST as disable, OPTIONS as disableOptions } from "./disable/route";
@@ -16,8 +18,9 @@ import { POST as startRun, OPTIONS as runsOptions } from "./runs/route";
 import { SYSTEM_ACTOR } from "@/lib/audit/audit-log";
 
 // The SDK's workflow routes on a real database with the engine's workers running: Request runs
-// (202, or ?wait=true with the last step's output), every refusal writing no run, and each user's
-// enablement as GET /sdk/me lists it.
+// (202, or ?wait=true with the last step's output, at most 10 waits per user), every refusal
+// writing no run, each user's enablement as GET /sdk/me lists it, and who may start a workflow
+// that uses an App-Level resource.
 
 let tasklab: TaskLab;
 let project: Awaited<ReturnType<typeof projectWithSigningKey>>;
@@ -242,5 +245,83 @@ describe("POST /projects/:projectId/sdk/workflows/:workflowId/enable and /disabl
 
   it("answers 401 without a token", async () => {
     expect(await setEnabled(null, createTask, false)).toMatchObject({ status: 401, json: { error: { code: "missing_user_token" } } });
+  });
+});
+
+describe("?wait=true", () => {
+  it("holds at most 10 waits per user: the 11th answers 429 too_many_waits and starts nothing, another user's wait still runs", async () => {
+    // A Delay before a step holds each run until the test cancels it: Cancel ends it, which wakes its waiter.
+    const delayed = await deployedWorkflow(
+      project.projectId,
+      { trigger: { kind: "request" }, steps: [{ key: "pause", type: "delay", seconds: 600 }, alwaysStep] },
+      "Held",
+    );
+    const [busy, calm] = [`busy-${randomUUID()}`, `calm-${randomUUID()}`];
+    const runsOfHeld = async () => (await runsOf(project.projectId)).filter((candidate) => candidate.workflowId === delayed);
+    const waits = Array.from({ length: MAX_WAITS_PER_USER }, () => run({ secretKey, user: busy }, delayed, { query: "?wait=true" }));
+    // Each wait is held before its run starts: ten runs, ten waits held.
+    await waitFor("ten held runs", runsOfHeld, (runs) => runs.length === MAX_WAITS_PER_USER);
+
+    const refused = await run({ secretKey, user: busy }, delayed, { query: "?wait=true" });
+    expect(refused).toMatchObject({ status: 429, json: { error: { code: "too_many_waits" } } });
+    expect(refused.headers.get("retry-after")).toBe("1");
+    expect(await runsOfHeld()).toHaveLength(MAX_WAITS_PER_USER);
+    // Without waiting, the same user still starts runs.
+    expect((await run({ secretKey, user: busy }, delayed)).status).toBe(202);
+
+    const other = run({ secretKey, user: calm }, delayed, { query: "?wait=true" });
+    await waitFor("the other user's run", runsOfHeld, (runs) => runs.some((candidate) => candidate.userId === calm));
+    for (const held of await runsOfHeld()) await cancelRun({ projectId: project.projectId, runId: held.id });
+    for (const answer of await Promise.all([...waits, other])) expect(answer).toMatchObject({ status: 200, json: { status: "cancelled" } });
+    // The waits ended: the user may wait again.
+    const again = run({ secretKey, user: busy }, delayed, { query: "?wait=true" });
+    const [last] = await waitFor("another held run", async () => (await runsOfHeld()).filter((candidate) => candidate.status === "queued" || candidate.status === "running"), (runs) => runs.length === 1);
+    await cancelRun({ projectId: project.projectId, runId: last!.id });
+    expect((await again).status).toBe(200);
+  });
+});
+
+describe("a workflow that uses an App-Level resource", () => {
+  let appResource: string;
+  let appWorkflow: string;
+  beforeAll(async () => {
+    // App-Level OAuth (client credentials) on TaskLab's /api: every request it sends is in tasklab.apiRequests.
+    appResource = await publishedTaskLabResource(project.projectId, tasklab, "app-oauth-client-credentials");
+    appWorkflow = await deployedWorkflow(
+      project.projectId,
+      { trigger: { kind: "request" }, steps: [requestStep(appResource, "app_call", "GET", "/flaky/app-level-start", { query: { failures: "0" } })] },
+      "With the app's key",
+    );
+  });
+  afterAll(async () => {
+    await setWorkflowEndUsersMayStart({ projectId: project.projectId, workflowId: appWorkflow, allowed: false, actor: SYSTEM_ACTOR });
+  });
+  const appCalls = () => tasklab.apiRequests.filter((request) => request.path === "/api/flaky/app-level-start").length;
+  const tokenCalls = () => tasklab.tokenRequests.length;
+  const appRuns = async () => (await runsOf(project.projectId)).filter((candidate) => candidate.workflowId === appWorkflow);
+
+  it("is started by a Secret Key; a User Token answers 403 secret_key_required, starts no run and sends nothing; /sdk/me does not list it", async () => {
+    const userId = `end-user-${randomUUID()}`;
+    const tokensBefore = tokenCalls();
+    const refused = await run(await userToken(userId), appWorkflow, { query: "?wait=true" });
+    expect(refused).toMatchObject({ status: 403, json: { error: { code: "secret_key_required", message: SECRET_KEY_REQUIRED_TO_START } } });
+    expect(await appRuns()).toEqual([]);
+    expect([appCalls(), tokenCalls()]).toEqual([0, tokensBefore]);
+    expect((await me(userId)).json!.workflows).not.toContainEqual(expect.objectContaining({ id: appWorkflow }));
+
+    const fromBackend = await run({ secretKey }, appWorkflow, { query: "?wait=true" });
+    expect(fromBackend).toMatchObject({ status: 200, json: { status: "succeeded", output: { status: 200 } } });
+    expect(await appRuns()).toMatchObject([{ userId: null, status: "succeeded" }]);
+    expect(appCalls()).toBe(1);
+  });
+
+  it("with End users may start this workflow on, a User Token starts it and /sdk/me lists it", async () => {
+    const userId = `end-user-${randomUUID()}`;
+    await setWorkflowEndUsersMayStart({ projectId: project.projectId, workflowId: appWorkflow, allowed: true, actor: SYSTEM_ACTOR });
+    const calls = appCalls();
+    const started = await run(await userToken(userId), appWorkflow, { query: "?wait=true" });
+    expect(started).toMatchObject({ status: 200, json: { status: "succeeded" } });
+    expect(appCalls()).toBe(calls + 1);
+    expect((await me(userId)).json!.workflows).toContainEqual({ id: appWorkflow, name: "With the app's key", enabled: true });
   });
 });

@@ -1,0 +1,1 @@
+ALTER TABLE "workflows" ADD COLUMN "end_users_may_start" boolean DEFAULT false NOT NULL;
