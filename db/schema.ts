@@ -91,7 +91,7 @@ export const rateLimitWindows = pgTable("rate_limit_windows", {
   count: integer("count").notNull(),
 });
 
-export const projectRole = pgEnum("project_role", ["owner", "member"]);
+export const projectRole = pgEnum("project_role", ["owner", "admin", "member"]);
 
 export const projectMembers = pgTable(
   "project_members",
@@ -290,6 +290,8 @@ export const workflows = pgTable(
     lastTestOutputs: jsonb("last_test_outputs").$type<Record<string, unknown>>().notNull().default({}),
     // Enabled for all users unless a user's own setting says otherwise.
     enabledForAll: boolean("enabled_for_all").notNull().default(true),
+    // End users may start this workflow: lets a User Token start it although it uses an App-Level resource (lib/workflows/starters.ts).
+    endUsersMayStart: boolean("end_users_may_start").notNull().default(false),
     deployedVersion: integer("deployed_version"),
     draftChangedAt: timestamp("draft_changed_at", { withTimezone: true }).notNull().defaultNow(),
     deployedAt: timestamp("deployed_at", { withTimezone: true }),
@@ -416,6 +418,9 @@ export const webhookEvents = pgTable(
     signatureOk: boolean("signature_ok").notNull(),
     // Why it was refused (a bad signature, a body the templates cannot read); null when accepted.
     rejectedReason: text("rejected_reason"),
+    // Why an accepted event that named a user matched none: several VALID connections hold its
+    // User Profile value (ambiguous, so nothing ran); null otherwise.
+    unmatchedReason: text("unmatched_reason"),
     // Headers (secrets removed) and payload; null for rejected events: their content is not kept.
     headers: jsonb("headers").$type<Record<string, string>>(),
     payload: jsonb("payload").$type<unknown>(),
@@ -434,7 +439,7 @@ export type WebhookEvent = typeof webhookEvents.$inferSelect;
 /** Who made a change: a team member in the dashboard, the team's backend with a Secret Key, a Connected User with a User Token, or Switchboard itself. */
 export const auditActorKind = pgEnum("audit_actor_kind", ["user", "api", "connected_user", "system"]);
 
-/** One field an audited change touched: its name only — never a value (secrets included). */
+/** One field an audited change touched: its name only — never a value (secrets included) — or a published resource's host before and after. */
 export type AuditChanges = string[];
 
 /**

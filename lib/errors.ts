@@ -28,6 +28,7 @@ export const ERROR_CATALOGUE = {
   invalid_metrics_token: { status: 401, message: "Send the metrics token (SWITCHBOARD_METRICS_TOKEN) as Authorization: Bearer <token>." },
   origin_not_allowed: { status: 403, message: "This origin is not an Allowed Origin of this project." },
   owner_only: { status: 403, message: "Only the project owner can do this." },
+  resource_editor_only: { status: 403, message: "Only an Owner or Admin can change resources." },
   secret_key_required: {
     status: 403,
     message: "This is an App-Level resource: only your backend, with a Secret Key, may send requests with the app's credentials.",
@@ -56,16 +57,27 @@ export const ERROR_CATALOGUE = {
   too_many_notification_endpoints: { status: 409, message: "This project has as many notification endpoints as it may: delete one first." },
   name_taken: { status: 409, message: "A resource with this name already exists in this project." },
   email_taken: { status: 409, message: "An account with this email already exists. Sign in instead." },
+  profile_value_taken: {
+    status: 409,
+    message: "Another user's connection to this resource already holds this User Profile value, and its webhooks match users on it.",
+  },
   payload_too_large: { status: 413, message: "The body is too large." },
   unsupported_media_type: { status: 415, message: "Send the body as JSON, with Content-Type: application/json." },
   credentials_rejected: { status: 422, message: "The API refused these credentials." },
+  profile_unverified: { status: 422, message: "The access token's User Profile cannot be trusted: neither the API nor the resource's JWKS URL vouched for it." },
+  invalid_profile: { status: 422, message: "The access token's User Profile claim cannot be kept." },
   reconnect_needed: { status: 424, message: "This connection is no longer valid: the user must connect again." },
   rate_limited: { status: 429, message: "Too many requests." },
+  too_many_waits: {
+    status: 429,
+    message: "This user already waits for as many runs as they may with ?wait=true: wait for one to finish, or start the run without waiting.",
+  },
   internal_error: { status: 500, message: "Something went wrong on our side." },
   upstream_unreachable: { status: 502, message: "The API could not be reached." },
   token_refresh_failed: { status: 502, message: "The access token could not be refreshed. The connection is kept as it was." },
   profile_request_failed: { status: 502, message: "The User Profile could not be fetched." },
   refresh_in_progress: { status: 503, message: "The access token is being refreshed; try again shortly." },
+  database_unavailable: { status: 503, message: "Switchboard's database is not answering; try again in a few seconds." },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;
@@ -145,26 +157,99 @@ export function actionErrorResult(error: AppError): ActionResult<never> {
 }
 
 const SAFE_NAME = /^[A-Za-z_$][\w$.]{0,63}$/;
-// SQLSTATEs (22021), Node's and undici's codes (ECONNRESET, UND_ERR_SOCKET): identifiers, never data.
+// SQLSTATEs (22021), Node's and undici's codes (ECONNRESET, UND_ERR_SOCKET), postgres.js's
+// (CONNECTION_CLOSED): identifiers, never data.
 const SAFE_CODE = /^[A-Z0-9_]{1,64}$/;
+const MAX_MESSAGE = 300;
+const MAX_CAUSES = 4;
+
+/** What may be logged or kept about an unexpected error (describeError). */
+export interface ErrorDescription {
+  /** The error's class or name ("object" for a thrown plain object, "string", "undefined"…). */
+  type: string;
+  /** A system, driver or SQLSTATE code. */
+  code?: string;
+  message?: string;
+  /** A plain object without a message: the names of its fields. */
+  fields?: string[];
+  cause?: ErrorDescription;
+}
+
+// An opening quote: " or `, or ' not inside a word (an apostrophe is); a closing one likewise.
+const OPENING_QUOTE = /["`\u201c\u2018]|(?<![\p{L}\p{N}])'/u;
+const CLOSING_QUOTE = /["`\u201d\u2019]|'(?![\p{L}\p{N}])/gu;
 
 /**
- * What may be logged about an unexpected error: its class and, for a database or system
- * error, its code (the PostgreSQL SQLSTATE, from the error or its causes). Never a message,
- * stack or field beyond that: drizzle's "Failed query: … params: …", PostgreSQL's
- * `invalid input syntax for type uuid: "…"` and JSON.parse's excerpts all quote request data.
+ * A message as it may be logged: its first line (drizzle's second says `params: …`), with
+ * everything from the first opening quote to the last closing one cut out — PostgreSQL
+ * (`invalid input syntax for type uuid: "…"`), JSON.parse (an excerpt of the body) and fetch
+ * (`"…" is an invalid header value`) quote the data they refuse — URLs without their user info
+ * and query, and at most 300 characters. A drizzle query's line (`ourQuery`) keeps its quotes:
+ * they are identifiers, every value being a parameter.
  */
-export function describeUnexpectedError(error: unknown): string {
-  if (!(error instanceof Error)) return `a thrown ${error === null ? "null" : typeof error}`;
-  // drizzle's DrizzleQueryError keeps the name "Error": its class says more.
-  const className = error.constructor?.name;
-  const name = error.name !== "Error" && SAFE_NAME.test(error.name) ? error.name : className && SAFE_NAME.test(className) ? className : "Error";
-  let code: string | undefined;
-  let current: unknown = error;
-  for (let depth = 0; depth < 5 && current && typeof current === "object" && !code; depth++) {
-    const value = (current as { code?: unknown }).code;
-    if (typeof value === "string" && SAFE_CODE.test(value)) code = value;
-    current = (current as { cause?: unknown }).cause;
+function loggableMessage(message: string, ourQuery = false): string | undefined {
+  let line = message.split("\n", 1)[0]!;
+  const open = ourQuery ? null : OPENING_QUOTE.exec(line);
+  if (open) {
+    let close = -1;
+    for (const match of line.slice(open.index + 1).matchAll(CLOSING_QUOTE)) close = open.index + 1 + match.index;
+    line = close < 0 ? `${line.slice(0, open.index)}"…` : `${line.slice(0, open.index)}"…"${line.slice(close + 1)}`;
   }
-  return code ? `${name} (code ${code})` : name;
+  line = line.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@]*@/gi, "$1…@").replace(/(\b[a-z][a-z0-9+.-]*:\/\/[^\s?#]*)[?#]\S*/gi, "$1?…");
+  line = line.trim();
+  if (!line) return undefined;
+  return line.length > MAX_MESSAGE ? `${line.slice(0, MAX_MESSAGE)}…` : line;
+}
+
+/** drizzle's "Failed query: <sql>\nparams: …": its first line is our SQL (every value a parameter), its quotes identifiers. */
+function isDrizzleQueryError(fields: { message?: unknown; params?: unknown }): boolean {
+  return Array.isArray(fields.params) && typeof fields.message === "string" && fields.message.startsWith("Failed query: ");
+}
+
+function safeCode(value: unknown): string | undefined {
+  return typeof value === "string" && SAFE_CODE.test(value) ? value : typeof value === "number" && Number.isInteger(value) ? String(value) : undefined;
+}
+
+/**
+ * What may be logged about anything thrown: its class (an Error's name, else its class's name
+ * unless a bundler shortened it), its code, its message (loggableMessage) and its causes; for a
+ * plain object (pg-boss emits errors spread into one) its `name`, `code` and `message` fields,
+ * or the names of its fields. Never a stack, a thrown string's text, or a field's value beyond
+ * those: drizzle's params, PostgreSQL's DETAIL and a request's body stay out.
+ */
+export function describeError(error: unknown, depth = 0): ErrorDescription {
+  if (error === null || typeof error !== "object") return { type: error === null ? "null" : typeof error };
+  const fields = error as { name?: unknown; code?: unknown; message?: unknown; params?: unknown; cause?: unknown; errors?: unknown };
+  const className = error.constructor?.name;
+  const type =
+    typeof fields.name === "string" && fields.name !== "Error" && SAFE_NAME.test(fields.name)
+      ? fields.name
+      : error instanceof Error
+        ? // Minified class names (Next's server bundle) say nothing: "e".
+          className && className.length > 2 && SAFE_NAME.test(className)
+          ? className
+          : "Error"
+        : "object";
+  const description: ErrorDescription = { type };
+  const code = safeCode(fields.code);
+  if (code) description.code = code;
+  const message = typeof fields.message === "string" ? loggableMessage(fields.message, isDrizzleQueryError(fields)) : undefined;
+  if (message) description.message = message;
+  if (!(error instanceof Error) && !message && !code) {
+    description.fields = Object.keys(error).filter((key) => SAFE_NAME.test(key)).slice(0, 10);
+  }
+  // Node's connect() to a name with several addresses throws an AggregateError of each address's error, with no message.
+  const cause = fields.cause ?? (Array.isArray(fields.errors) ? fields.errors[0] : undefined);
+  if (cause !== undefined && depth < MAX_CAUSES) description.cause = describeError(cause, depth + 1);
+  return description;
+}
+
+/** describeError on one line, for what is kept beside a failed job: "DrizzleQueryError: Failed query: … ← Error (ECONNREFUSED): connect ECONNREFUSED 127.0.0.1:5432". */
+export function describeUnexpectedError(error: unknown): string {
+  const parts: string[] = [];
+  for (let description: ErrorDescription | undefined = describeError(error); description; description = description.cause) {
+    const head = description.code ? `${description.type} (${description.code})` : description.type;
+    parts.push(description.message ? `${head}: ${description.message}` : head);
+  }
+  return parts.join(" ← ");
 }

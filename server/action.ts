@@ -5,10 +5,12 @@ import { z } from "zod";
 import type { ProjectMembership } from "@/db/queries/projects";
 import type { SessionUser } from "@/lib/auth/session-user";
 import { unstable_rethrow } from "next/navigation";
-import { type ActionResult, actionErrorResult, AppError, describeUnexpectedError, ERROR_CATALOGUE, invalidInputError } from "@/lib/errors";
+import { unexpectedAppError } from "@/lib/api/errors";
+import { type ActionResult, actionErrorResult, AppError, invalidInputError } from "@/lib/errors";
 import { findUnstorableTextKeys, unstorableTextMessage } from "@/lib/jsonb";
 import { log } from "@/lib/log";
 import { getProjectAccess } from "@/lib/projects/access";
+import { canChangeResources } from "@/lib/projects/roles";
 import { getSessionUser } from "./session";
 
 export type { ActionResult };
@@ -21,9 +23,11 @@ async function run<T>(body: () => Promise<ActionResult<T>>): Promise<ActionResul
     if (error instanceof AppError) return actionErrorResult(error);
     // Next's redirect() and notFound() travel as errors: they are not failures.
     unstable_rethrow(error);
-    // Logged like a route's 500 (lib/api/errors.ts): never a message that may quote input.
-    log.error({ error: describeUnexpectedError(error) }, "Unexpected error in a server action");
-    return { ok: false, formError: ERROR_CATALOGUE.internal_error.message };
+    // Answered and logged like a route's 503 or 500 (lib/api/errors.ts): the logger cuts out the data a message quotes.
+    const known = unexpectedAppError(error);
+    if (known.code === "database_unavailable") log.warn({ error }, "The database did not answer a server action");
+    else log.error({ error }, "Unexpected error in a server action");
+    return actionErrorResult(known);
   }
 }
 
@@ -63,17 +67,19 @@ export function userAction<S extends z.ZodType, T>(schema: S, handler: (input: z
 
 /**
  * An action on one project: the input names the project, and the signed-in user must be a
- * member (or its owner, with `{ ownerOnly: true }`) whatever the UI showed them.
+ * member (or its owner, with `{ ownerOnly: true }`; its owner or an admin, with
+ * `{ resourceEditor: true }`) whatever the UI showed them.
  */
 export function projectAction<S extends z.ZodType<{ projectId: string }>, T>(
   schema: S,
   handler: (input: z.output<S>, ctx: { user: SessionUser; membership: ProjectMembership }) => Promise<ActionResult<T>>,
-  options: { ownerOnly?: boolean } = {},
+  options: { ownerOnly?: boolean; resourceEditor?: boolean } = {},
 ) {
   return userAction(schema, async (input, { user }) => {
     const membership = await getProjectAccess(user, input.projectId);
     if (!membership) throw new AppError("project_not_found", { message: "Project not found." });
     if (options.ownerOnly && membership.role !== "owner") throw new AppError("owner_only");
+    if (options.resourceEditor && !canChangeResources(membership.role)) throw new AppError("resource_editor_only");
     return handler(input, { user, membership });
   });
 }

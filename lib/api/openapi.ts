@@ -16,7 +16,10 @@ import { configImportedSchema, MAX_CONFIG_BODY_BYTES, resourceConfigDocumentSche
 import {
   appEventAcceptedSchema,
   appEventSchema,
+  MAX_WAITS_PER_USER,
   REQUEST_RUN_WAIT_MS,
+  SECRET_KEY_REQUIRED_TO_START,
+  TOO_MANY_WAITS_MESSAGE,
   workflowEnablementSchema,
   workflowRunBodySchema,
   workflowRunResultSchema,
@@ -219,11 +222,10 @@ const originNotAllowedExample: ErrorExample = {
 };
 const originNotAllowed = errorResponse("A browser called from an origin that is not one of the project's Allowed Origins.", [originNotAllowedExample]);
 
-const rateLimited = errorResponse(
-  `Too many calls: at most ${RATE_LIMIT_PER_MINUTE} a minute per user with a User Token, or the project's Secret Key limit (Settings → Rate Limits; 6000 a minute unless changed) for all Secret Key calls together. Wait for the number of seconds in Retry-After.`,
-  [{ code: "rate_limited", message: `Too many requests for this user: at most ${RATE_LIMIT_PER_MINUTE} a minute.` }],
-  { "Retry-After": { description: "Seconds until the window resets.", schema: { type: "integer", minimum: 1 } } },
-);
+const rateLimitedExample: ErrorExample = { code: "rate_limited", message: `Too many requests for this user: at most ${RATE_LIMIT_PER_MINUTE} a minute.` };
+const retryAfter: Record<string, HeaderObject> = { "Retry-After": { description: "Seconds until the window resets.", schema: { type: "integer", minimum: 1 } } };
+const rateLimitedCalls = `Too many calls: at most ${RATE_LIMIT_PER_MINUTE} a minute per user with a User Token, or the project's Secret Key limit (Settings → Rate Limits; 6000 a minute unless changed) for all Secret Key calls together.`;
+const rateLimited = errorResponse(`${rateLimitedCalls} Wait for the number of seconds in Retry-After.`, [rateLimitedExample], retryAfter);
 
 const internalError = errorResponse("Something failed on Switchboard's side; the details are logged, not returned.", [
   { code: "internal_error", message: "Something went wrong on our side." },
@@ -282,6 +284,8 @@ export function connectApiDocument(options: { serverUrl?: string } = {}): OpenAp
     description: [
       "Stores the user's credentials for a published User-Level resource and answers with the connection. Credentials are never returned.",
       "When the resource fetches a User Profile, the credentials are checked with it first: if the API refuses them, nothing is stored (422).",
+      "A User Profile read from the access token (a JWT field) is kept only when the token's signature verifies against the resource's JWKS URL or, without one, the API answers 2xx to a request made with it (GET / on the API Base URL); otherwise nothing is stored (422 profile_unverified).",
+      "When the resource's webhooks match users on a User Profile field marked unique, a value another user's VALID connection holds is refused (409 profile_value_taken).",
       "Connecting again replaces the user's earlier credentials: there is one connection per user and resource.",
     ].join("\n"),
     tags: ["Connections"],
@@ -307,17 +311,28 @@ export function connectApiDocument(options: { serverUrl?: string } = {}): OpenAp
       "401": unauthorized,
       "403": originNotAllowed,
       "404": errorResponse("No project has this ID, or the project has no published resource with this ID.", [projectNotFound, resourceNotFound]),
-      "409": appLevelResource,
+      "409": errorResponse("The resource is App-Level, or the User Profile value is held by another user's connection and the resource's webhooks match users on it as a unique field. Nothing was stored.", [
+        { code: "app_level_resource", message: "This is an App-Level resource: it uses the app's credentials, so users do not connect to it." },
+        {
+          code: "profile_value_taken",
+          message: "Another user's connection to this resource already has account_id = \"acct_42\" in its User Profile, and the resource's webhooks match users on it (Profile field is unique). Nothing was stored.",
+        },
+      ]),
       "413": errorResponse(`The body is over ${maxBodyKb} KB.`, [{ code: "payload_too_large", message: `The body is over ${maxBodyKb} KB.` }]),
       "415": errorResponse("The body is not sent as Content-Type: application/json.", [
         { code: "unsupported_media_type", message: "Send the body as JSON, with Content-Type: application/json." },
       ]),
-      "422": errorResponse("The resource's API refused the credentials while Switchboard fetched the User Profile (for example it answered 401 or 403, or refused the token request). Nothing was stored.", [
+      "422": errorResponse("The resource's API refused the credentials while Switchboard fetched the User Profile (for example it answered 401 or 403, or refused the token request), or the access token a JWT field is read from was not vouched for (profile_unverified) or its claim cannot be kept (invalid_profile). Nothing was stored.", [
         { code: "credentials_rejected", message: "The API refused these credentials: the profile request answered 401." },
+        {
+          code: "profile_unverified",
+          message: "The User Profile's JWT field was not kept: the access token's signature does not verify against the resource's JWKS URL.",
+        },
+        { code: "invalid_profile", message: "The access token's claim account_id is not a string, number or boolean." },
       ]),
       "429": rateLimited,
       "500": internalError,
-      "502": errorResponse("The User Profile could not be fetched: the resource's API failed, timed out or did not answer JSON. Nothing was stored.", [
+      "502": errorResponse("The User Profile could not be fetched: the resource's API failed, timed out or did not answer JSON, or its JWKS URL could not be read. Nothing was stored.", [
         { code: "profile_request_failed", message: "The User Profile could not be fetched: the profile request answered 503." },
       ]),
     },
@@ -351,7 +366,8 @@ export function connectApiDocument(options: { serverUrl?: string } = {}): OpenAp
     summary: "Get the connected user",
     description: [
       "The user the User Token names, every published resource of the project with the user's connection to it, if any,",
-      "and every deployed workflow with whether it runs for the user (their own setting, else Enabled for all users).",
+      "and every deployed workflow the user may start with whether it runs for them (their own setting, else Enabled for all users):",
+      "a workflow that uses an App-Level resource is listed only when the team turned on End users may start this workflow for it.",
     ].join("\n"),
     tags: ["Users"],
     parameters: [projectIdParameter],
@@ -437,6 +453,12 @@ export function connectApiDocument(options: { serverUrl?: string } = {}): OpenAp
     "With a Secret Key: the Connected User to act for. A User Token always acts for its own user (its sub), and this header is ignored.",
   );
 
+  const workflowStartForbidden = (what: string) =>
+    errorResponse(`A browser called from an origin that is not one of the project's Allowed Origins, or a User Token ${what}.`, [
+      originNotAllowedExample,
+      { code: "secret_key_required", message: SECRET_KEY_REQUIRED_TO_START },
+    ]);
+
   const sendEvent: OperationObject = {
     operationId: "sendEvent",
     summary: "Send an App Event",
@@ -444,6 +466,7 @@ export function connectApiDocument(options: { serverUrl?: string } = {}): OpenAp
       "Starts a run of every deployed workflow whose App Event trigger names this event and that is enabled for the user; answers 202 with the runs' IDs at once (the runs go on in the background: see the workflow's Runs tab).",
       "A workflow the user has disabled starts no run; when no workflow is on this event, runIds is empty.",
       "From your backend, authenticate with a Secret Key and name the user in X-Switchboard-User. A Secret Key may name no user only for workflows on App-Level resources alone.",
+      "A User Token starts no workflow that uses an App-Level resource unless the team turned on End users may start this workflow for it: those are left out of runIds (403 secret_key_required when every workflow on the event is such a one).",
     ].join("\n"),
     tags: ["Workflows"],
     parameters: [projectIdParameter, workflowUser],
@@ -465,7 +488,7 @@ export function connectApiDocument(options: { serverUrl?: string } = {}): OpenAp
         ],
       ),
       "401": serverUnauthorized,
-      "403": originNotAllowed,
+      "403": workflowStartForbidden("sent an event whose every workflow uses an App-Level resource"),
       "404": errorResponse("No project has this ID.", [projectNotFound]),
       "413": payloadTooLarge,
       "415": unsupportedMediaType,
@@ -483,6 +506,8 @@ export function connectApiDocument(options: { serverUrl?: string } = {}): OpenAp
       "Starts a run of a deployed workflow with a Request trigger, for the user; the body becomes the run's trigger.body.",
       `Answers 202 with the run's ID at once; with ?wait=true, waits up to ${waitSeconds} s and answers 200 with the run's status and its last step's output, or 202 with its ID if it has not finished by then.`,
       "From your backend, authenticate with a Secret Key and name the user in X-Switchboard-User (not needed for a workflow on App-Level resources alone).",
+      "A User Token may not start a workflow that uses an App-Level resource unless the team turned on End users may start this workflow for it (403 secret_key_required).",
+      `A user may hold at most ${MAX_WAITS_PER_USER} waits at once (per server process): the next answers 429 too_many_waits.`,
     ].join("\n"),
     tags: ["Workflows"],
     parameters: [
@@ -516,7 +541,7 @@ export function connectApiDocument(options: { serverUrl?: string } = {}): OpenAp
         ],
       ),
       "401": serverUnauthorized,
-      "403": originNotAllowed,
+      "403": workflowStartForbidden("started a workflow that uses an App-Level resource"),
       "404": errorResponse("No project has this ID, or the project has no workflow with this ID.", [projectNotFound, workflowNotFound]),
       "409": errorResponse("The workflow has no deployed version, its trigger is not a Request trigger, or the user has disabled it.", [
         { code: "workflow_not_deployed", message: ERROR_CATALOGUE.workflow_not_deployed.message },
@@ -525,7 +550,11 @@ export function connectApiDocument(options: { serverUrl?: string } = {}): OpenAp
       ]),
       "413": payloadTooLarge,
       "415": unsupportedMediaType,
-      "429": rateLimited,
+      "429": errorResponse(
+        `${rateLimitedCalls} Or, with ?wait=true, the user already holds ${MAX_WAITS_PER_USER} waits. Wait for the number of seconds in Retry-After.`,
+        [rateLimitedExample, { code: "too_many_waits", message: TOO_MANY_WAITS_MESSAGE }],
+        retryAfter,
+      ),
       "500": internalError,
     },
     security: serverSecurity,

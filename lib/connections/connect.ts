@@ -1,9 +1,9 @@
-import { decodeJwt } from "jose";
-import { deleteConnection, getUserConnection, upsertConnection } from "@/db/queries/connections";
+import { deleteConnection, getUserConnection, ProfileValueTakenError, upsertConnection } from "@/db/queries/connections";
 import { getProjectRevision } from "@/db/queries/sdk-state";
 import type { Connection, Resource } from "@/db/schema";
 import type { AuditActor } from "@/lib/audit/audit-log";
-import { AppError } from "@/lib/errors";
+import { AppError, type ErrorCode } from "@/lib/errors";
+import type { OutboundPolicy } from "@/lib/http/client";
 import { log } from "@/lib/log";
 import { notifyConnectionDeleted, notifyConnectionWritten } from "@/lib/notifications/events";
 import { queueSubscription, unsubscribe } from "@/lib/webhooks/subscription";
@@ -14,6 +14,7 @@ import { renderPathTemplate, TemplateError } from "@/lib/resources/template";
 import type { ConnectionView } from "./api-schema";
 import { validateConnectBody } from "./connect-body";
 import { encryptConnectionCredentials } from "./credentials";
+import { jwtProfile, pick } from "./jwt-profile";
 import { outboundPolicy, type SdkProject } from "./request";
 import { type ConnectionSession, credentialTemplateValues, openConnectionSession } from "./session";
 
@@ -57,7 +58,6 @@ export async function connectUser({
   resourceId,
   userId,
   body,
-  origin,
   actor,
   current,
 }: {
@@ -67,15 +67,14 @@ export async function connectUser({
   userId: string;
   body: Record<string, unknown>;
   actor: AuditActor;
-  /** This app's public origin, for the webhook URL a Subscription registers. */
-  origin?: string;
   /** The user's connection to the resource as the Connect API's hot statement read it (null: none). */
   current?: Pick<Connection, "id" | "status"> | null;
 }): Promise<ConnectionView> {
   const { resource, runtime } = await publishedUserResource(project.id, resourceId, project.revision);
   const values = validateConnectBody(body, requiredKeys(resource.published, resource.published.config));
-  const session = await openConnectionSession({ resource, runtime, target: { kind: "pending", values }, policy: outboundPolicy(project) });
-  const profile = await fetchProfile(session);
+  const policy = outboundPolicy(project);
+  const session = await openConnectionSession({ resource, runtime, target: { kind: "pending", values }, policy });
+  const profile = await fetchProfile(session, policy);
   const credentials = session.current();
   const connection = await upsertConnection({
     projectId: project.id,
@@ -90,8 +89,17 @@ export async function connectUser({
     changes: [...Object.keys(values).map((key) => `credentials.${key}`), ...(profile ? ["profile"] : [])],
     onWrite: notifyConnectionWritten,
     current,
+    uniqueProfileValue: uniqueProfileValue(resource, profile),
+  }).catch((error: unknown) => {
+    if (error instanceof ProfileValueTakenError) {
+      throw new AppError("profile_value_taken", {
+        message: `Another user's connection to this resource already has ${error.path} = ${JSON.stringify(error.value.slice(0, 200))} in its User Profile, and the resource's webhooks match users on it (Profile field is unique). Nothing was stored.`,
+      });
+    }
+    throw error;
   });
-  if (origin) await queueSubscription({ connectionId: connection.id, resource, origin });
+  // The webhook URL it registers comes from the configured public URL, never from the request.
+  await queueSubscription({ connectionId: connection.id, resource });
   return connectionView(connection);
 }
 
@@ -99,20 +107,17 @@ export async function disconnectUser({
   project,
   resourceId,
   userId,
-  origin,
   actor,
 }: {
   project: SdkProject & { revision?: number };
   resourceId: string;
   userId: string;
-  /** This app's public origin: the webhook URL the Unsubscribe request names. */
-  origin?: string;
   actor: AuditActor;
 }): Promise<{ deleted: true }> {
   const { resource } = await publishedUserResource(project.id, resourceId, project.revision);
   // While the credentials still exist; a failure does not keep the user connected.
-  if (origin && resource.webhook?.subscription?.unsubscribe && (await getUserConnection({ projectId: project.id, resourceId, userId }))) {
-    const failure = await unsubscribe({ resource, userId, origin, policy: outboundPolicy(project) });
+  if (resource.webhook?.subscription?.unsubscribe && (await getUserConnection({ projectId: project.id, resourceId, userId }))) {
+    const failure = await unsubscribe({ resource, userId, policy: outboundPolicy(project) });
     if (failure) log.warn({ resourceId, failure: failure.slice(0, 200) }, "Webhook unsubscribe failed for a disconnected user");
   }
   if (!(await deleteConnection({ projectId: project.id, resourceId, userId, actor, onDeleted: notifyConnectionDeleted }))) throw new AppError("connection_not_found");
@@ -120,6 +125,9 @@ export async function disconnectUser({
 }
 
 type Profile = Record<string, unknown>;
+
+/** What fetching the User Profile answers as it is; any other error is reported as a failed profile request. */
+const PROFILE_ERRORS = new Set<ErrorCode>(["credentials_rejected", "profile_request_failed", "profile_unverified", "invalid_profile"]);
 
 function credentialsRejected(message: string) {
   return new AppError("credentials_rejected", { message: `The API refused these credentials: ${message}` });
@@ -129,30 +137,24 @@ function profileFailed(message: string) {
   return new AppError("profile_request_failed", { message: `The User Profile could not be fetched: ${message}` });
 }
 
-/** Reads `a.b.c` out of a JSON value (own properties only). */
-function pick(value: unknown, path: string): unknown {
-  return path
-    .split(".")
-    .reduce<unknown>(
-      (current, key) => (current && typeof current === "object" && Object.hasOwn(current, key) ? (current as Record<string, unknown>)[key] : undefined),
-      value,
-    );
+/**
+ * The profile value a connect claims, when the resource's webhooks match users on a profile field
+ * marked unique: no other user's VALID connection may hold it (the write checks, under a lock).
+ */
+function uniqueProfileValue(resource: Resource, profile: Profile | null): { path: string; value: string } | undefined {
+  const field = resource.webhook?.userMatchField;
+  if (!profile || field?.kind !== "profile" || !field.unique) return undefined;
+  // As webhook matching reads it: the field under its dotted name, else nested.
+  const value = Object.hasOwn(profile, field.path) ? profile[field.path] : pick(profile, field.path);
+  if (value === null || value === undefined) return undefined;
+  return { path: field.path, value: typeof value === "string" ? value : JSON.stringify(value) };
 }
 
-async function fetchProfile(session: ConnectionSession): Promise<Profile | null> {
+async function fetchProfile(session: ConnectionSession, policy: OutboundPolicy): Promise<Profile | null> {
   const settings = session.runtime.config.request?.userProfile;
   if (!settings || settings.source === "none") return null;
   try {
-    if (settings.source === "jwt") {
-      let claims: Profile;
-      try {
-        claims = decodeJwt(await session.accessToken());
-      } catch (error) {
-        if (error instanceof AppError) throw error;
-        throw credentialsRejected("the access token is not a JWT, so the User Profile's JWT field cannot be read.");
-      }
-      return { [settings.claimPath]: pick(claims, settings.claimPath) ?? null };
-    }
+    if (settings.source === "jwt") return await jwtProfile(session, settings, policy);
     let path: string;
     try {
       path = renderPathTemplate(settings.path, credentialTemplateValues(session.runtime, session.current().values));
@@ -171,7 +173,7 @@ async function fetchProfile(session: ConnectionSession): Promise<Profile | null>
     }
     return Object.fromEntries(profileFieldList(settings.fields).map((field) => [field, pick(json, field) ?? null]));
   } catch (error) {
-    if (!(error instanceof AppError) || error.code === "credentials_rejected" || error.code === "profile_request_failed") throw error;
+    if (!(error instanceof AppError) || PROFILE_ERRORS.has(error.code)) throw error;
     const status = error.failure?.status;
     if (error.failure?.kind === "token_endpoint" && status !== undefined && status < 500) throw credentialsRejected(error.message);
     throw profileFailed(error.message);

@@ -1,18 +1,25 @@
+import { createHash } from "node:crypto";
 import { deleteWebhookEventsOlderThan, matchWebhookUser, recordRejectedWebhookEvent, recordWebhookEvent, type WebhookUserMatch } from "@/db/queries/webhook-events";
 import type { DeployedWorkflow, NewRun } from "@/db/queries/workflow-runs";
-import { readBodyWithin } from "@/lib/api/request-body";
+import { parseJsonBody, readBodyWithin } from "@/lib/api/request-body";
 import { AppError } from "@/lib/errors";
 import { findUnstorableText, unstorableTextMessage } from "@/lib/jsonb";
-import { countWebhookEvent } from "@/lib/metrics/registry";
+import { countDroppedWebhookEvent, countWebhookEvent } from "@/lib/metrics/registry";
 import { renderTemplate, TemplateError, templateVariableNames } from "@/lib/resources/template";
 import { enqueueStep } from "@/lib/workflows/engine";
 import { runnableFor } from "@/lib/workflows/runs";
 import { asText, valueAtPath } from "@/lib/workflows/variables";
 import { lastKnownWebhookIntakeState, type WebhookIntakeState, webhookIntakeStateAt } from "./intake-state";
-import { verifyWebhookSignature } from "./verify";
+import { signedContent, verifyWebhookSignature } from "./verify";
 
 /** A webhook body over this is refused (413), counted while reading. */
 export const MAX_WEBHOOK_BYTES = 1024 * 1024;
+
+/**
+ * Rejected events stored per resource per minute: the rest are answered alike but only counted
+ * (switchboard_webhook_events_dropped_total), so a flood of forged events cannot fill the database.
+ */
+export const MAX_REJECTED_EVENTS_PER_MINUTE = 100;
 
 /** Headers never kept with an event: they carry credentials or the signature itself. */
 const SECRET_HEADERS = new Set(["authorization", "cookie", "proxy-authorization", "webhook-signature", "x-api-key"]);
@@ -26,6 +33,12 @@ function renderWebhookTemplate(template: string, event: { payload: unknown; head
     }),
   );
   return renderTemplate(template, values);
+}
+
+/** The default Event ID: the SHA-256 (hex) of what the signature covers; empty when nothing is signed. */
+function signedContentHash(signature: WebhookIntakeState["settings"]["signature"], rawBody: Buffer, headers: Record<string, string>): string {
+  const content = signedContent(signature, rawBody, headers);
+  return content ? createHash("sha256").update(content).digest("hex") : "";
 }
 
 export interface WebhookReceipt {
@@ -73,8 +86,10 @@ function readEvent(state: WebhookIntakeState, rawBody: Buffer, headers: Record<s
   const refused = (reason: string) => ({ rejected: { signatureOk: true, reason, error: new AppError("invalid_webhook", { message: reason }) } });
   let payload: unknown;
   try {
-    payload = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(rawBody));
-  } catch {
+    payload = parseJsonBody(rawBody);
+  } catch (error) {
+    // Nested past the limit: refused with its own reason (400 invalid_body, naming the limit).
+    if (error instanceof AppError && error.code === "invalid_body") return { rejected: { signatureOk: true, reason: error.message, error } };
     return { rejected: { signatureOk: true, reason: "The body is not JSON.", error: new AppError("invalid_webhook", { message: "The webhook body must be JSON." }) } };
   }
   const unstorable = findUnstorableText(payload, "body");
@@ -85,7 +100,8 @@ function readEvent(state: WebhookIntakeState, rawBody: Buffer, headers: Record<s
   try {
     const eventType = renderWebhookTemplate(settings.eventTypeTemplate, { payload, headers });
     if (!eventType) return refused("The Event type template found nothing in this event.");
-    const eventId = renderWebhookTemplate(settings.eventIdTemplate, { payload, headers });
+    // Nothing named an id: the signed content's hash, so a replayed identical event is a duplicate (Signature None signs nothing: every event is new).
+    const eventId = renderWebhookTemplate(settings.eventIdTemplate, { payload, headers }) || signedContentHash(settings.signature, rawBody, headers);
     const userKey = state.published.level === "app" ? "" : renderWebhookTemplate(settings.userMatchTemplate, { payload, headers });
     return { eventType, eventId, userKey, payload, kept };
   } catch (error) {
@@ -121,11 +137,22 @@ async function receive({ projectId, resourceId, request }: { projectId: string; 
       continue;
     }
     if (event.rejected) {
-      await recordRejectedWebhookEvent({ projectId, resourceId, signatureOk: event.rejected.signatureOk, rejectedReason: event.rejected.reason });
+      const stored = await recordRejectedWebhookEvent({
+        event: { projectId, resourceId, signatureOk: event.rejected.signatureOk, rejectedReason: event.rejected.reason },
+        perMinute: MAX_REJECTED_EVENTS_PER_MINUTE,
+      });
+      if (!stored) countDroppedWebhookEvent(event.rejected.error.code);
       throw event.rejected.error;
     }
-    return start(state, event, found.userId, deployed.map((entry) => ({ ...entry, userEnabled: found.userSettings.get(entry.workflow.id) ?? null })));
+    // Several users' connections claim the value: guessing one could hand another user's event to the wrong account.
+    const unmatchedReason = found.ambiguous && match && "profilePath" in match ? ambiguousReason(match) : null;
+    return start(state, event, found.userId, unmatchedReason, deployed.map((entry) => ({ ...entry, userEnabled: found.userSettings.get(entry.workflow.id) ?? null })));
   }
+}
+
+function ambiguousReason(match: { profilePath: string; value: string }): string {
+  const value = match.value.length > 200 ? `${match.value.slice(0, 200).toWellFormed()}…` : match.value;
+  return `Ambiguous: more than one VALID connection has ${match.profilePath} = ${JSON.stringify(value)} in its User Profile, so nothing ran. Tick Profile field is unique to refuse a second connection claiming a value.`;
 }
 
 /** Stores an accepted event with the runs it starts (App-Level: once per event; else for the matched user only). */
@@ -133,6 +160,7 @@ async function start(
   state: WebhookIntakeState,
   event: Exclude<ReadEvent, { rejected: object }>,
   matchedUserId: string | undefined,
+  unmatchedReason: string | null,
   deployed: DeployedWorkflow[],
 ): Promise<WebhookReceipt> {
   const { projectId, resourceId } = state;
@@ -152,9 +180,9 @@ async function start(
     }));
   }
   const recorded = await recordWebhookEvent({
-    event: { projectId, resourceId, eventId: event.eventId || null, eventType, userId: userId ?? null, matched, signatureOk: true, headers: kept, payload },
+    event: { projectId, resourceId, eventId: event.eventId || null, eventType, userId: userId ?? null, matched, unmatchedReason, signatureOk: true, headers: kept, payload },
     runs,
-    enqueue: (tx, run) => enqueueStep(tx, { runId: run.id, position: 0, userId: run.userId }),
+    enqueue: (tx, run) => enqueueStep(tx, { runId: run.id, position: 0, projectId, userId: run.userId }),
   });
   if (recorded.duplicate) return { received: true, duplicate: true, eventType, matched, runIds: [] };
   return { received: true, duplicate: false, eventType, matched, runIds: recorded.runIds };
@@ -163,6 +191,14 @@ async function start(
 /** Webhook events are kept this long (the Events list), then deleted by the retention job (every 10 minutes). */
 export const WEBHOOK_EVENT_RETENTION_DAYS = 30;
 
+/** Rejected events (anyone can send them) are kept this long. */
+export const REJECTED_WEBHOOK_EVENT_RETENTION_DAYS = 7;
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
 export function deleteExpiredWebhookEvents(now = new Date()): Promise<number> {
-  return deleteWebhookEventsOlderThan({ olderThan: new Date(now.getTime() - WEBHOOK_EVENT_RETENTION_DAYS * 24 * 60 * 60 * 1000) });
+  return deleteWebhookEventsOlderThan({
+    olderThan: new Date(now.getTime() - WEBHOOK_EVENT_RETENTION_DAYS * DAY_MS),
+    rejectedOlderThan: new Date(now.getTime() - REJECTED_WEBHOOK_EVENT_RETENTION_DAYS * DAY_MS),
+  });
 }

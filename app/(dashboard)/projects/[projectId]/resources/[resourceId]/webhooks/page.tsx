@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Form from "next/form";
-import { headers } from "next/headers";
 import Link from "next/link";
+import { ResourceEditGuard } from "@/components/resources/read-only-note";
 import { ResourceHeader } from "@/components/resources/resource-tabs";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
@@ -10,8 +10,10 @@ import { FormField } from "@/components/ui/form-field";
 import { Input } from "@/components/ui/input";
 import { formatUtc } from "@/components/ui/utc-time";
 import { describeEventUser, SignatureBadge } from "@/components/webhooks/webhook-event-details";
-import { WEBHOOK_EVENT_RETENTION_DAYS } from "@/lib/webhooks/intake";
+import { MAX_REJECTED_EVENTS_PER_MINUTE, REJECTED_WEBHOOK_EVENT_RETENTION_DAYS, WEBHOOK_EVENT_RETENTION_DAYS } from "@/lib/webhooks/intake";
 import { listWebhookEventViews, loadWebhookSetup, WEBHOOK_EVENTS_PAGE_SIZE } from "@/lib/webhooks/setup";
+import { canChangeResources } from "@/lib/projects/roles";
+import { requireProjectAccess } from "../../../../../require-user";
 import { requireResource } from "../../require-resource";
 import { TestEventListener } from "./test-event-listener";
 import { WebhookSetupForm } from "./webhook-setup-form";
@@ -30,6 +32,7 @@ function searchParam(value: string | string[] | undefined): string {
 export default async function WebhooksPage({ params, searchParams }: { params: Params; searchParams: SearchParams }) {
   const { projectId, resourceId } = await params;
   const resource = await requireResource(projectId, resourceId);
+  const { role } = await requireProjectAccess(projectId);
   const view = await loadWebhookSetup({ resource });
   const query = await searchParams;
   const typeFilter = searchParam(query.type);
@@ -37,10 +40,8 @@ export default async function WebhooksPage({ params, searchParams }: { params: P
   const before = beforeParam && !Number.isNaN(Date.parse(beforeParam)) ? new Date(beforeParam) : undefined;
   const events = await listWebhookEventViews({ projectId, resourceId, eventType: typeFilter || undefined, before });
 
-  const requestHeaders = await headers();
-  const origin = `${requestHeaders.get("x-forwarded-proto") ?? "http"}://${requestHeaders.get("host")}`;
   const base = `/projects/${projectId}/resources/${resourceId}`;
-  const webhookUrl = `${origin}${base}/webhook`;
+  const { webhookUrl } = view;
   const eventsHref = (params: Record<string, string>) => {
     const search = new URLSearchParams(Object.entries(params).filter(([, value]) => value));
     return `${base}/webhooks${search.size ? `?${search}` : ""}#events`;
@@ -70,6 +71,11 @@ export default async function WebhooksPage({ params, searchParams }: { params: P
             </code>
             <CopyButton value={webhookUrl} label="Copy webhook URL" />
           </div>
+          {view.publicUrlProblem && (
+            <p role="alert" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
+              {view.publicUrlProblem}
+            </p>
+          )}
           {!view.published && (
             <p role="note" className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900">
               Only published resources receive events: until you publish {view.name} this URL answers 404.{" "}
@@ -93,14 +99,16 @@ export default async function WebhooksPage({ params, searchParams }: { params: P
         </div>
       </Card>
 
-      <WebhookSetupForm
-        projectId={projectId}
-        resourceId={resourceId}
-        resourceName={view.name}
-        values={view.values}
-        context={view.context}
-        variables={view.variables}
-      />
+      <ResourceEditGuard canEdit={canChangeResources(role)}>
+        <WebhookSetupForm
+          projectId={projectId}
+          resourceId={resourceId}
+          resourceName={view.name}
+          values={view.values}
+          context={view.context}
+          variables={view.variables}
+        />
+      </ResourceEditGuard>
 
       <Card
         title="Test event"
@@ -123,7 +131,9 @@ export default async function WebhooksPage({ params, searchParams }: { params: P
             Events
           </h2>
           <p className="mt-1 text-sm text-slate-600">
-            What this URL received, newest first, rejected ones included. Events are kept {WEBHOOK_EVENT_RETENTION_DAYS} days.
+            What this URL received, newest first, rejected ones included. Events are kept {WEBHOOK_EVENT_RETENTION_DAYS} days, rejected
+            ones {REJECTED_WEBHOOK_EVENT_RETENTION_DAYS} days (at most {MAX_REJECTED_EVENTS_PER_MINUTE} a minute: the rest are answered alike and only
+            counted).
           </p>
         </div>
         <Form action={`${base}/webhooks`} className="flex items-end gap-2">
@@ -188,7 +198,17 @@ export default async function WebhooksPage({ params, searchParams }: { params: P
                     <td className="px-4 py-2">
                       <SignatureBadge ok={event.signatureOk} />
                     </td>
-                    <td className="px-4 py-2">{event.matched ? "Yes" : "No"}</td>
+                    <td className="px-4 py-2">
+                      {event.matched ? (
+                        "Yes"
+                      ) : event.unmatchedReason !== null ? (
+                        <span className="rounded-full bg-amber-50 px-2 py-0.5 text-xs font-medium text-amber-800" title={event.unmatchedReason}>
+                          Ambiguous
+                        </span>
+                      ) : (
+                        "No"
+                      )}
+                    </td>
                     <td className="px-4 py-2">{event.runCount}</td>
                   </tr>
                 ))}

@@ -25,6 +25,7 @@ import {
   type WebhookSetupInput,
   webhookSetupSchema,
 } from "@/lib/webhooks/setup-schema";
+import { type WebhookSetupWarning, webhookSetupWarnings } from "@/lib/webhooks/setup-warnings";
 import { saveWebhookSetup } from "./actions";
 
 type SignatureKind = StoredWebhookSignature["kind"];
@@ -86,6 +87,7 @@ export function WebhookSetupForm({
   const errorAt = (path: string): string | undefined => (get(errors, path) as { message?: string } | undefined)?.message;
   const appLevel = context.level === "app";
   const secretSet = context.savedSecretKind !== null && context.savedSecretKind === signature.kind;
+  const warnings = webhookSetupWarnings({ signature, eventIdTemplate: current.eventIdTemplate ?? "" });
 
   // Called once the radio has set signature.kind: the rest of the object is still the previous kind's.
   function chooseSignature(kind: SignatureKind) {
@@ -215,6 +217,7 @@ export function WebhookSetupForm({
               )}
             </div>
           )}
+          <SetupWarnings warnings={warnings} field="signature" />
 
           {signature.kind === "standard_webhooks" && (
             <p className="text-sm text-slate-600">
@@ -322,8 +325,9 @@ export function WebhookSetupForm({
             variables={variables}
             placeholder="{{headers.webhook-id}}"
             error={errorAt("eventIdTemplate")}
-            hint="A second event with the same ID starts nothing (your API's retries). Leave empty to treat every event as new."
+            hint="A second event with the same ID starts nothing (your API's retries). Empty, or when it finds nothing: a hash of the signed content (with Signature None, every event is new)."
           />
+          <SetupWarnings warnings={warnings} field="eventIdTemplate" />
         </div>
       </Card>
 
@@ -351,6 +355,13 @@ export function WebhookSetupForm({
               <FormField label="Profile field path" error={errorAt("userMatchField.path")} hint="A field of the User Profile, e.g. account_id or team.id.">
                 <Input autoComplete="off" spellCheck={false} placeholder="account_id" className="font-mono" {...register("userMatchField.path")} />
               </FormField>
+            )}
+            {current.userMatchField.kind === "profile" && (
+              <Checkbox
+                label="Profile field is unique"
+                hint="A user connecting with a value another user's connection already holds is refused (409 profile_value_taken). Unticked, an event whose value several connections hold is kept as ambiguous and starts nothing."
+                {...register("userMatchField.unique")}
+              />
             )}
           </div>
         )}
@@ -399,6 +410,17 @@ export function WebhookSetupForm({
       </div>
     </form>
   );
+}
+
+/** The warnings shown beside one field, updated as the settings are typed. */
+function SetupWarnings({ warnings, field }: { warnings: readonly WebhookSetupWarning[]; field: WebhookSetupWarning["field"] }) {
+  return warnings
+    .filter((warning) => warning.field === field)
+    .map((warning) => (
+      <p key={warning.message} role="status" className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900">
+        {warning.message}
+      </p>
+    ));
 }
 
 const SUBSCRIPTION_VARIABLES = ["webhook.url", "user.id"];
