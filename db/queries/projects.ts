@@ -2,7 +2,7 @@ import "server-only";
 import { and, asc, eq, ne } from "drizzle-orm";
 import { getDb } from "../client";
 import { projectMembers, projects, users, type Project, type ProjectRole } from "../schema";
-import { type AuditActor, recordAuditEvent } from "./audit-events";
+import { type AuditActor, recordAuditEvent, type Transaction } from "./audit-events";
 
 export interface ProjectMembership {
   project: Project;
@@ -123,6 +123,16 @@ export async function addProjectMember({
 
 export type RemoveMemberResult = { ok: true } | { ok: false; reason: "not-a-member" | "owner" };
 
+/** A member's role and email, read inside the transaction that changes the membership. */
+async function memberOf(tx: Transaction, { projectId, userId }: { projectId: string; userId: string }) {
+  const [member] = await tx
+    .select({ role: projectMembers.role, email: users.email })
+    .from(projectMembers)
+    .innerJoin(users, eq(users.id, projectMembers.userId))
+    .where(and(eq(projectMembers.projectId, projectId), eq(projectMembers.userId, userId)));
+  return member;
+}
+
 /** Removes a member. The owner stays: a project always has the person who created it. */
 export async function removeProjectMember({
   projectId,
@@ -135,11 +145,7 @@ export async function removeProjectMember({
 }): Promise<RemoveMemberResult> {
   const db = await getDb();
   return db.transaction(async (tx): Promise<RemoveMemberResult> => {
-    const [member] = await tx
-      .select({ role: projectMembers.role, email: users.email })
-      .from(projectMembers)
-      .innerJoin(users, eq(users.id, projectMembers.userId))
-      .where(and(eq(projectMembers.projectId, projectId), eq(projectMembers.userId, userId)));
+    const member = await memberOf(tx, { projectId, userId });
     if (!member) return { ok: false, reason: "not-a-member" };
     if (member.role === "owner") return { ok: false, reason: "owner" };
     const deleted = await tx
@@ -168,11 +174,7 @@ export async function setProjectMemberRole({
 }): Promise<SetMemberRoleResult> {
   const db = await getDb();
   return db.transaction(async (tx): Promise<SetMemberRoleResult> => {
-    const [member] = await tx
-      .select({ role: projectMembers.role, email: users.email })
-      .from(projectMembers)
-      .innerJoin(users, eq(users.id, projectMembers.userId))
-      .where(and(eq(projectMembers.projectId, projectId), eq(projectMembers.userId, userId)));
+    const member = await memberOf(tx, { projectId, userId });
     if (!member) return { ok: false, reason: "not-a-member" };
     if (member.role === "owner") return { ok: false, reason: "owner" };
     if (member.role === role) return { ok: true };
