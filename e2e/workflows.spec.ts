@@ -57,6 +57,11 @@ test("an App Event runs the deployed workflow for a Connected User; the run show
   const workflowName = `Sync tasks ${randomUUID().slice(0, 6)}`;
   const workflowId = await editor.create(workflowName);
   await editor.chooseTrigger("App Event", { eventName: "task.sync" });
+  // The Sample trigger input is the trigger's whole input, pre-filled with its shape; the payload alone is refused at save.
+  await expect(editor.sampleTrigger).toHaveValue(JSON.stringify({ name: "task.sync", payload: {} }, null, 2));
+  await editor.setSampleTrigger({ title: "Sample task" });
+  await editor.trySave();
+  await editor.expectFieldError(editor.sampleTrigger, `put the event's payload under "payload"`);
   await editor.setSampleTrigger({ name: "task.sync", payload: { title: "Sample task" } });
   await editor.addRequestStep("TaskLab", { key: "create_task", method: "POST", path: "/tasks", body: '{ "title": "{{trigger.payload.title}}" }' });
   await editor.addRequestStep("TaskLab", {

@@ -64,6 +64,7 @@ export const ERROR_CATALOGUE = {
   payload_too_large: { status: 413, message: "The body is too large." },
   unsupported_media_type: { status: 415, message: "Send the body as JSON, with Content-Type: application/json." },
   credentials_rejected: { status: 422, message: "The API refused these credentials." },
+  missing_variable: { status: 422, message: "A variable of the request has no value, so it was not sent." },
   profile_unverified: { status: 422, message: "The access token's User Profile cannot be trusted: neither the API nor the resource's JWKS URL vouched for it." },
   invalid_profile: { status: 422, message: "The access token's User Profile claim cannot be kept." },
   reconnect_needed: { status: 424, message: "This connection is no longer valid: the user must connect again." },

@@ -97,9 +97,14 @@ export class WorkflowEditor {
     return this.page.getByTestId("request-run-url");
   }
 
-  /** Sample trigger payload: a JSON value, or text as typed. */
+  /** Sample trigger input: the trigger's whole input (`trigger.*`), pre-filled with its shape when a trigger is chosen. */
+  get sampleTrigger(): Locator {
+    return this.page.getByLabel("Sample trigger input", { exact: true });
+  }
+
+  /** Sample trigger input: a JSON value, or text as typed. */
   async setSampleTrigger(sample: unknown): Promise<void> {
-    await this.page.getByLabel("Sample trigger payload", { exact: true }).fill(typeof sample === "string" ? sample : JSON.stringify(sample, null, 2));
+    await this.sampleTrigger.fill(typeof sample === "string" ? sample : JSON.stringify(sample, null, 2));
   }
 
   // ---- Steps --------------------------------------------------------------------------------

@@ -697,7 +697,7 @@ export function connectApiDocument(options: { serverUrl?: string } = {}): OpenAp
   const exportWorkflowConfig: OperationObject = {
     operationId: "getWorkflowConfig",
     summary: "Export a workflow's configuration",
-    description: ["The workflow's draft (name, sample trigger payload, trigger, steps) as a document.", workflowBinding, ...configDescription].join("\n"),
+    description: ["The workflow's draft (name, Sample trigger input, trigger, steps) as a document.", workflowBinding, ...configDescription].join("\n"),
     tags: ["Configuration"],
     parameters: [projectIdParameter, workflowIdParameter],
     responses: {

@@ -75,7 +75,7 @@ export const workflowConfigDocumentSchema = z
       .boolean()
       .optional()
       .meta({ description: "End users may start this workflow: a User Token may start it although it uses an App-Level resource. Absent: false." }),
-    sampleTrigger: z.record(z.string(), z.unknown()).meta({ description: "The editor's sample trigger payload." }),
+    sampleTrigger: z.record(z.string(), z.unknown()).meta({ description: "The editor's Sample trigger input: the trigger's whole input (`trigger.*`), of its shape." }),
     trigger: z
       .record(z.string(), z.unknown())
       .nullable()

@@ -358,6 +358,15 @@ describe("workflows as code", () => {
     expect((await getWorkflow({ projectId: target, workflowId: imported.workflowId }))!.endUsersMayStart).toBe(false);
   });
 
+  it("imports a document exported before samples were checked with its sample as it was (the trigger's payload alone)", async () => {
+    const { resource, workflow } = await exportedPair();
+    const target = await newProject();
+    await importResource({ projectId: target, document: resource, actor: SYSTEM_ACTOR });
+    const older = { ...workflow, sampleTrigger: { id: "t_1", title: "Payload alone" } };
+    const { workflowId } = await importWorkflow({ projectId: target, document: older, actor: SYSTEM_ACTOR });
+    expect((await getWorkflow({ projectId: target, workflowId }))!.sampleTrigger).toEqual({ id: "t_1", title: "Payload alone" });
+  });
+
   it("replaces a workflow's draft and leaves its other project's twin alone", async () => {
     const { source, workflowId, workflow } = await exportedPair();
     const changed = { ...workflow, name: "Copy tasks", steps: workflow.steps.slice(0, 1) };

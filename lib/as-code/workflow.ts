@@ -6,11 +6,11 @@ import type { StoredStep, StoredTrigger } from "@/db/workflow-definition";
 import { AppError } from "@/lib/errors";
 import { profileFieldList } from "@/lib/resources/schema";
 import { checkWorkflowDefinition, type TriggerResource } from "@/lib/workflows/definition";
-import { workflowEditorSchema } from "@/lib/workflows/editor-schema";
+import { workflowDocumentSchema } from "@/lib/workflows/editor-schema";
 import type { VariableContext } from "@/lib/workflows/variables";
 import { checkDocument, CONFIG_FORMAT_VERSION, FieldErrors, isPlainObject } from "./document";
 
-// A workflow as code: its draft (name, sample trigger payload, trigger, steps) as a JSON
+// A workflow as code: its draft (name, Sample trigger input, trigger, steps) as a JSON
 // document that names the resources its steps and trigger use by resource name, so that an
 // import into another project binds them to that project's resources of the same name, and the
 // workflow's End users may start this workflow setting. An import is validated with the
@@ -133,7 +133,7 @@ export function parseWorkflowDocument(
   errors.throwIfAny(missing.size ? `This project has no resource named ${[...missing].map((name) => `"${name}"`).join(", ")}: import or create them first.` : undefined);
 
   const input = { name: doc.name, sampleTrigger: JSON.stringify(sample), trigger: trigger ?? null, steps };
-  const parsed = workflowEditorSchema.safeParse(input);
+  const parsed = workflowDocumentSchema.safeParse(input);
   if (!parsed.success) {
     errors.addZod(parsed.error, toDocumentPath);
     errors.throwIfAny();

@@ -5,9 +5,9 @@ import { findUnstorableText, unstorableTextMessage } from "@/lib/jsonb";
 import { type TriggerResource, workflowDefinitionSchema, workflowNameSchema, type WorkflowStep } from "./definition";
 import { availableVariables, type VariableContext } from "./variables";
 
-// The workflow editor's one form: its name, sample trigger payload (JSON text) and definition,
-// with the definition's fields at the top level so errors have paths like "steps.1.path". The
-// form's zodResolver and the save action both use this schema.
+// The workflow editor's one form: its name, Sample trigger input (JSON text: the whole `trigger.*`)
+// and definition, with the definition's fields at the top level so errors have paths like
+// "steps.1.path". The form's zodResolver and the save action both use this schema.
 
 export const MAX_SAMPLE_TRIGGER_BYTES = 64 * 1024;
 
@@ -15,7 +15,7 @@ function isJsonObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === "object" && !Array.isArray(value);
 }
 
-/** The sample trigger payload as the editor holds it: JSON text of an object; empty is {}. */
+/** The Sample trigger input as the editor holds it: JSON text of an object; empty is {}. */
 export const sampleTriggerTextSchema = z
   .string()
   .refine((text) => new TextEncoder().encode(text).length <= MAX_SAMPLE_TRIGGER_BYTES, { error: "Use at most 64 KB." })
@@ -44,7 +44,65 @@ export const sampleTriggerTextSchema = z
     return value;
   });
 
-export const workflowEditorSchema = z.object({ name: workflowNameSchema, sampleTrigger: sampleTriggerTextSchema }).and(workflowDefinitionSchema);
+/** What a sample must hold for a trigger: its keys (required or not) and how each value must look. */
+interface SampleShape {
+  keys: Record<string, { required: boolean; valid: (value: unknown) => boolean }>;
+  message: string;
+}
+
+const anyJson = () => true;
+const isString = (value: unknown) => typeof value === "string";
+
+/** The input each trigger gives its runs (lib/workflows/triggers.ts, runs.ts, lib/webhooks/intake.ts), as a sample must hold it. */
+const SAMPLE_SHAPES: Record<StoredTrigger["kind"], SampleShape> = {
+  app_event: {
+    keys: { name: { required: false, valid: isString }, payload: { required: true, valid: isJsonObject } },
+    message: 'An App Event\'s input is { "name": "<event>", "payload": { … } }: put the event\'s payload under "payload".',
+  },
+  request: {
+    keys: { body: { required: true, valid: anyJson } },
+    message: 'A Request\'s input is { "body": … }: put the request body under "body".',
+  },
+  scheduler: {
+    keys: { scheduledAt: { required: true, valid: isString } },
+    message: 'A Scheduler\'s input is { "scheduledAt": "<ISO time>" }.',
+  },
+  resource_event: {
+    keys: {
+      type: { required: false, valid: (value) => value === null || isString(value) },
+      payload: { required: true, valid: anyJson },
+      headers: { required: false, valid: (value) => isJsonObject(value) && Object.values(value).every(isString) },
+    },
+    message: 'A Resource Trigger\'s input is { "type": "<event type>", "payload": …, "headers": { … } }: put the event\'s body under "payload".',
+  },
+};
+
+/** Whether a sample has the shape of the trigger's input; an empty sample (none) fits every trigger. */
+function sampleFitsTrigger(sample: Readonly<Record<string, unknown>>, kind: StoredTrigger["kind"]): boolean {
+  const entries = Object.entries(sample);
+  if (!entries.length) return true;
+  const { keys } = SAMPLE_SHAPES[kind];
+  return (
+    entries.every(([key, value]) => Object.hasOwn(keys, key) && keys[key]!.valid(value)) &&
+    Object.entries(keys).every(([key, { required }]) => !required || Object.hasOwn(sample, key))
+  );
+}
+
+// A sample of another shape would give Test and the variable menu other variables than a run has
+// (a user who types the App Event's payload alone gets empty `trigger.payload.*`): refused at save,
+// on the field. Loading a saved draft parses nothing, so an older mismatched sample still opens.
+/**
+ * The editor's fields without the sample's shape check: what an imported document must hold. A
+ * document exported before samples were checked imports with its sample as it was; the editor
+ * names the mismatch on the next save.
+ */
+export const workflowDocumentSchema = z.object({ name: workflowNameSchema, sampleTrigger: sampleTriggerTextSchema }).and(workflowDefinitionSchema);
+
+export const workflowEditorSchema = workflowDocumentSchema.superRefine((value, ctx) => {
+    if (value.trigger && !sampleFitsTrigger(value.sampleTrigger, value.trigger.kind)) {
+      ctx.addIssue({ code: "custom", path: ["sampleTrigger"], message: SAMPLE_SHAPES[value.trigger.kind].message });
+    }
+  });
 export type WorkflowEditorInput = z.input<typeof workflowEditorSchema>;
 export type WorkflowEditorValues = z.output<typeof workflowEditorSchema>;
 export type WorkflowStepInput = WorkflowEditorInput["steps"][number];
@@ -60,7 +118,10 @@ export function parseSampleTriggerLeniently(text: string): Record<string, unknow
   return parsed.success ? parsed.data : {};
 }
 
-/** A placeholder for the sample payload, by trigger kind: the shape of `trigger.*`. */
+/** A Scheduler run's `trigger.scheduledAt`, as samples show it. */
+const SAMPLE_SCHEDULED_AT = "2026-01-05T09:00:00.000Z";
+
+/** A placeholder for the Sample trigger input, by trigger kind: the shape of `trigger.*`. */
 export function sampleTriggerPlaceholder(kind: StoredTrigger["kind"] | undefined): string {
   switch (kind) {
     case "app_event":
@@ -68,7 +129,7 @@ export function sampleTriggerPlaceholder(kind: StoredTrigger["kind"] | undefined
     case "request":
       return '{ "body": { "taskId": "t_1" } }';
     case "scheduler":
-      return '{ "scheduledAt": "2026-01-05T09:00:00.000Z" }';
+      return `{ "scheduledAt": "${SAMPLE_SCHEDULED_AT}" }`;
     case "resource_event":
       return '{ "type": "task.created", "payload": { "id": "t_1" }, "headers": { "webhook-id": "msg_1" } }';
     default:
@@ -116,7 +177,7 @@ export type EditorVariableContext = Omit<VariableContext, "sampleTrigger"> & {
 /**
  * The sample trigger input variables and Test use: for a Resource Trigger whose resource has a
  * sample event (Use as sample on its Webhooks tab), that event's `{ type, payload, headers }`;
- * otherwise the sample payload the editor holds.
+ * otherwise the Sample trigger input the editor holds.
  */
 export function effectiveSampleTrigger(
   trigger: StoredTrigger | null | undefined,
@@ -128,6 +189,52 @@ export function effectiveSampleTrigger(
     if (sample) return { type: sample.type, payload: sample.payload, headers: sample.headers };
   }
   return { ...sampleTrigger };
+}
+
+/**
+ * What the Sample trigger input is pre-filled with when a trigger is chosen: the trigger's input
+ * with empty values (`{ "name": "<event>", "payload": {} }`, `{ "body": {} }`, …), or for a
+ * Resource Trigger the event kept with Use as sample, when there is one.
+ */
+export function sampleTriggerShape(trigger: StoredTrigger | null | undefined, triggerResources: readonly TriggerResource[] = []): Record<string, unknown> {
+  switch (trigger?.kind) {
+    case "app_event":
+      return { name: trigger.eventName, payload: {} };
+    case "request":
+      return { body: {} };
+    case "scheduler":
+      return { scheduledAt: SAMPLE_SCHEDULED_AT };
+    case "resource_event":
+      return effectiveSampleTrigger(trigger, triggerResources, { type: trigger.eventType, payload: {}, headers: {} });
+    default:
+      return {};
+  }
+}
+
+/** JSON with object keys sorted: the same value whatever order its keys were stored in (jsonb sorts them). */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_, node: unknown) =>
+    isJsonObject(node) ? Object.fromEntries(Object.entries(node).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : node,
+  );
+}
+
+/**
+ * The Sample trigger input's text once the trigger changes (another kind, resource or event
+ * name), `previousShape` being what it pre-filled for the trigger before: the new trigger's
+ * shape while the text is empty or still holds that previous shape, else the text as the user
+ * typed it. A Resource Trigger's kept event always replaces it: Test and the variables use that
+ * event (effectiveSampleTrigger), and the editor shows it instead of the text.
+ */
+export function prefilledSampleText(
+  text: string,
+  previousShape: Readonly<Record<string, unknown>>,
+  trigger: StoredTrigger | null | undefined,
+  triggerResources: readonly TriggerResource[] = [],
+): string {
+  const kept = trigger?.kind === "resource_event" && triggerResources.some((resource) => resource.id === trigger.resourceId && resource.sample);
+  const parsed = sampleTriggerTextSchema.safeParse(text);
+  const untouched = !text.trim() || (parsed.success && canonicalJson(parsed.data) === canonicalJson(previousShape));
+  return kept || untouched ? sampleTriggerText(sampleTriggerShape(trigger, triggerResources)) : text;
 }
 
 /**

@@ -17,7 +17,7 @@ import { storableJson } from "@/lib/jsonb";
 import { TemplateError } from "@/lib/resources/template";
 import { enqueueStep, type StepJob } from "./engine";
 import { STEP_QUEUE_OPTIONS } from "./step-queue";
-import { renderJsonBody, renderWorkflowPath, renderWorkflowTemplate, type RunContext } from "./variables";
+import { renderJsonBody, renderRequestTemplates, renderWorkflowTemplate, type RunContext } from "./variables";
 
 /** A Request step tries this many times in all before it fails (5xx, 408, 429, network errors). */
 export const MAX_REQUEST_ATTEMPTS = 5;
@@ -84,7 +84,7 @@ const RETRYABLE_STATUS = (status: number) => status >= 500 || status === 408 || 
  * One try of a Request step, through the connection session: renders the call from the run's
  * variables, sends it with an Idempotency-Key, and says whether it succeeded, may be retried
  * (5xx, 408, 429, network errors) or failed (other 4xx, a connection to reconnect, a template
- * that does not render).
+ * that does not render, a variable with no value: renderRequestTemplates).
  */
 export async function tryRequestStep({
   step,
@@ -106,18 +106,12 @@ export async function tryRequestStep({
 }): Promise<RequestOutcome> {
   let call;
   try {
-    call = {
-      method: step.method,
-      path: renderWorkflowPath(step.path, context),
-      query: Object.fromEntries(step.query.map((row) => [row.name, renderWorkflowTemplate(row.value, context)])),
-      headers: {
-        ...Object.fromEntries(step.headers.map((row) => [row.name, renderWorkflowTemplate(row.value, context)])),
-        "idempotency-key": idempotencyKey,
-      },
-      body: renderJsonBody(step.body, context),
-    };
+    const { path, query, headers } = renderRequestTemplates(step, context);
+    call = { method: step.method, path, query, headers: { ...headers, "idempotency-key": idempotencyKey }, body: renderJsonBody(step.body, context) };
   } catch (error) {
     if (error instanceof TemplateError) return { kind: "failed", error: error.message };
+    // Permanent: the same run's variables will not gain the value on a retry.
+    if (error instanceof AppError && error.code === "missing_variable") return { kind: "failed", error: `${error.code}: ${error.message}` };
     throw error;
   }
   // A run uses the published resource (cached by the project's revision); a test the draft.
@@ -333,7 +327,7 @@ export interface WorkflowTestResult {
 
 /**
  * **Test** in the editor: runs the draft at once, in this process, on each resource's test
- * connection with the sample trigger payload; one try per request, Delays not waited. The
+ * connection with the Sample trigger input; one try per request, Delays not waited. The
  * outputs become the variable menu's sample data.
  */
 export async function testWorkflowDraft({

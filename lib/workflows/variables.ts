@@ -1,4 +1,5 @@
-import type { StoredWorkflowDefinition } from "@/db/workflow-definition";
+import type { StoredKeyValue, StoredWorkflowDefinition } from "@/db/workflow-definition";
+import { AppError } from "@/lib/errors";
 import { renderPathTemplate, renderTemplate, TemplateError, templateVariableNames, validateTemplate } from "@/lib/resources/template";
 
 // The variables of a workflow: `trigger.*` (the trigger's input), `steps.<key>.status|headers|body.*`
@@ -133,12 +134,53 @@ export function renderWorkflowTemplate(template: string, context: RunContext): s
   return renderTemplate(template, valuesFor(template, context));
 }
 
-/** Renders a request path of a run: inserted values are percent-encoded, they cannot add segments or a query. */
-export function renderWorkflowPath(template: string, context: RunContext): string {
-  return renderPathTemplate(template, valuesFor(template, context));
+const WHOLE_VARIABLE = /^\s*\{\{\s*[^{}]+?\s*\}\}\s*$/;
+
+/** The variable a template is alone (`{{ trigger.payload.id }}`, spaces around it allowed), if it is one. */
+function loneVariable(template: string): string | undefined {
+  if (!WHOLE_VARIABLE.test(template)) return undefined;
+  const names = templateVariableNames(template);
+  return names.length === 1 ? names[0] : undefined;
 }
 
-const WHOLE_VARIABLE = /^\s*\{\{\s*([^{}]+?)\s*\}\}\s*$/;
+/** Values for a template of a request that is sent: a variable that resolves to nothing (missing or null) stops it. */
+function requestValuesFor(template: string, context: RunContext): Record<string, string> {
+  return Object.fromEntries(
+    templateVariableNames(template).map((name) => {
+      const value = resolveVariable(name, context);
+      if (value === undefined || value === null) throw new AppError("missing_variable", { message: `${name} has no value.` });
+      return [name, asText(value)];
+    }),
+  );
+}
+
+/** What renderRequestTemplates renders of a Request step. */
+export interface RequestTemplates {
+  path: string;
+  query: readonly StoredKeyValue[];
+  headers: readonly StoredKeyValue[];
+}
+
+/**
+ * Renders a Request step's path, query and headers for a run or a Test, with the one rule for a
+ * variable that resolves to nothing (missing or null): a query or header row whose whole value
+ * is that variable alone is left out (an optional filter); anywhere else — the path, a value that
+ * mixes text and variables — it throws AppError missing_variable naming it, before anything is
+ * sent, so `/tasks/{{trigger.payload.taskId}}` can never go out as `/tasks/` (the list, or with
+ * DELETE all of it). Path values are percent-encoded: they cannot add segments or a query.
+ * Throws TemplateError for a template that does not render.
+ */
+export function renderRequestTemplates(step: RequestTemplates, context: RunContext): { path: string; query: Record<string, string>; headers: Record<string, string> } {
+  const rows = (list: readonly StoredKeyValue[]) =>
+    Object.fromEntries(
+      list.flatMap((row) => {
+        const alone = loneVariable(row.value);
+        if (alone !== undefined && resolveVariable(alone, context) == null) return [];
+        return [[row.name, renderTemplate(row.value, requestValuesFor(row.value, context))]];
+      }),
+    );
+  return { path: renderPathTemplate(step.path, requestValuesFor(step.path, context)), query: rows(step.query), headers: rows(step.headers) };
+}
 
 /**
  * Renders a JSON body template: a string that is one variable alone takes the variable's JSON
@@ -149,8 +191,8 @@ export function renderJsonBody(template: string, context: RunContext): string | 
   if (!template.trim()) return undefined;
   const render = (node: unknown): unknown => {
     if (typeof node === "string") {
-      const whole = WHOLE_VARIABLE.exec(node);
-      if (whole && templateVariableNames(node).length === 1) return resolveVariable(templateVariableNames(node)[0]!, context) ?? null;
+      const alone = loneVariable(node);
+      if (alone !== undefined) return resolveVariable(alone, context) ?? null;
       return renderWorkflowTemplate(node, context);
     }
     if (Array.isArray(node)) return node.map(render);

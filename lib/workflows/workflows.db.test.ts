@@ -2,7 +2,7 @@ import { and, desc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { getDb } from "@/db/client";
 import { auditEvents } from "@/db/schema";
-import { getWorkflow, getWorkflowVersion, listWorkflows, listWorkflowsOfUser, setUserWorkflowEnabled } from "@/db/queries/workflows";
+import { getWorkflow, getWorkflowVersion, listWorkflows, listWorkflowsOfUser, saveWorkflowDraft, setUserWorkflowEnabled } from "@/db/queries/workflows";
 import { startTaskLab, type TaskLab } from "@/e2e/fixtures/tasklab";
 import { settle } from "@/e2e/support/action-result";
 import { projectWithSigningKey, publishedTaskLabResource } from "@/e2e/support/connect-fixtures";
@@ -298,5 +298,20 @@ describe("loadWorkflowEditor", () => {
     expect(view.variables[0]).not.toContain("steps.get_task.status");
     expect(view.variables[1]).toEqual(expect.arrayContaining(["steps.get_task.status", "steps.get_task.body"]));
     expect(view.undeployedChanges).toBe(false);
+  });
+
+  it("opens a draft saved with a sample of another shape than its trigger's, and saving it names the shape on the field", async () => {
+    const { projectId, resourceId, workflowId } = await setup();
+    // Saved before samples were checked: the App Event's payload alone.
+    const steps = [requestStep(resourceId, "get_task", "/tasks")];
+    await saveWorkflowDraft({ projectId, workflowId, name: "Sync tasks", draft: { trigger: appEvent, steps }, sampleTrigger: { taskId: "t_1" }, actor: SYSTEM_ACTOR, changes: [] });
+
+    const view = (await loadWorkflowEditor({ projectId, workflowId }))!;
+    expect(view.values.sampleTrigger).toBe(JSON.stringify({ taskId: "t_1" }, null, 2));
+    expect(await settle(saveWorkflow({ projectId, workflowId, values: view.values, actor: SYSTEM_ACTOR }))).toEqual({
+      ok: false,
+      fieldErrors: { sampleTrigger: [expect.stringContaining('put the event\'s payload under "payload"')] },
+    });
+    expect((await getWorkflow({ projectId, workflowId }))!.sampleTrigger).toEqual({ taskId: "t_1" });
   });
 });

@@ -19,7 +19,9 @@ import {
   type EditorVariableContext,
   editorStepVariables,
   newStep,
+  prefilledSampleText,
   sampleTriggerPlaceholder,
+  sampleTriggerShape,
   type WorkflowEditorInput,
   workflowEditorSchema,
 } from "@/lib/workflows/editor-schema";
@@ -63,7 +65,7 @@ function defaultTrigger(choice: TriggerChoice): StoredTrigger {
 
 /**
  * The workflow editor: one form (the same schema as the save action) for the name, trigger,
- * sample payload and steps. Save, Test and Deploy all save first; Test shows each step inline.
+ * Sample trigger input and steps. Save, Test and Deploy all save first; Test shows each step inline.
  */
 export function WorkflowEditorForm({
   projectId,
@@ -104,6 +106,16 @@ export function WorkflowEditorForm({
   const [success, setSuccess] = useState<string>();
   const [testResult, setTestResult] = useState<WorkflowTestView>();
   const errorAt = (path: string): string | undefined => (get(errors, path) as { message?: string } | undefined)?.message;
+  // The shape the Sample trigger input was last pre-filled with: while it still holds it, choosing another trigger re-fills it.
+  const [prefilledShape, setPrefilledShape] = useState(() => sampleTriggerShape(values.trigger, variableContext.triggerResources));
+
+  function prefillSample() {
+    const chosen = form.getValues("trigger");
+    const text = form.getValues("sampleTrigger") ?? "";
+    const next = prefilledSampleText(text, prefilledShape, chosen, variableContext.triggerResources);
+    setPrefilledShape(sampleTriggerShape(chosen, variableContext.triggerResources));
+    if (next !== text) form.setValue("sampleTrigger", next, { shouldDirty: true });
+  }
 
   function chooseTrigger(value: string) {
     const previous = form.getValues("trigger");
@@ -116,6 +128,7 @@ export function WorkflowEditorForm({
     const next = known ? (triggersByChoice.current[choice] ?? defaultTrigger(choice)) : null;
     form.clearErrors("trigger");
     form.setValue("trigger", next, { shouldDirty: true });
+    prefillSample();
   }
 
   const perform = (kind: Busy) =>
@@ -202,7 +215,7 @@ export function WorkflowEditorForm({
               ) : undefined
             }
           >
-            <Select {...register("trigger.eventType")}>
+            <Select {...register("trigger.eventType", { onChange: prefillSample })}>
               <option value="">Choose an event type…</option>
               {(triggerResource?.eventTypes ?? []).map((eventType) => (
                 <option key={eventType} value={eventType}>
@@ -226,7 +239,7 @@ export function WorkflowEditorForm({
               </>
             }
           >
-            <Input autoComplete="off" spellCheck={false} placeholder="task.sync" className="font-mono" {...register("trigger.eventName")} />
+            <Input autoComplete="off" spellCheck={false} placeholder="task.sync" className="font-mono" {...register("trigger.eventName", { onChange: prefillSample })} />
           </FormField>
         )}
         {trigger?.kind === "request" && (
@@ -273,7 +286,7 @@ export function WorkflowEditorForm({
           </div>
         ) : (
           <FormField
-            label="Sample trigger payload"
+            label="Sample trigger input"
             error={errors.sampleTrigger?.message}
             hint={
               trigger?.kind === "resource_event" && triggerResource ? (
@@ -285,7 +298,7 @@ export function WorkflowEditorForm({
                   tab and use it as the sample.
                 </>
               ) : (
-                "JSON: the trigger's input that Test runs with, and whose fields the variable menu lists (trigger.*)."
+                "JSON: the trigger's whole input (trigger.*), filled with its shape when you choose a trigger. Test runs with it and the variable menu lists its fields."
               )
             }
           >

@@ -1,0 +1,147 @@
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { saveWorkflowDraft } from "@/db/queries/workflows";
+import type { StoredStep } from "@/db/workflow-definition";
+import { startTaskLab, type TaskLab } from "@/e2e/fixtures/tasklab";
+import { projectWithSigningKey, publishedTaskLabResource } from "@/e2e/support/connect-fixtures";
+import { connectedUser, deployedWorkflow, ownPostgresDatabase, requestStep, waitFor } from "@/e2e/support/workflow-fixtures";
+import { SYSTEM_ACTOR } from "@/lib/audit/audit-log";
+import { stopWorkflowEngine } from "./engine";
+import { testWorkflowDraft } from "./execute";
+import { getRunDetail, type RunDetail } from "./runs";
+import { sendAppEvent } from "./triggers";
+import { startWorkflowWorkers } from "./workers";
+
+// A Request step's variable that resolves to nothing (missing or null): in the path, or mixed
+// with text in a query or header value, the step fails with missing_variable before anything is
+// sent (so `/tasks/{{trigger.payload.taskId}}` can never become `/tasks/`); a query or header row
+// that is that variable alone is left out. Counted at TaskLab, on a run and on the editor's Test.
+
+process.env.SWITCHBOARD_RETRY_BASE_MS = "50";
+
+let database: Awaited<ReturnType<typeof ownPostgresDatabase>>;
+let tasklab: TaskLab;
+let projectId: string;
+/** TaskLab's /api. */
+let apiResourceId: string;
+/** TaskLab's root, for /echo: the answer says what was sent. */
+let echoResourceId: string;
+let userId: string;
+
+beforeAll(async () => {
+  database = await ownPostgresDatabase("sb_missing_var");
+  tasklab = await startTaskLab();
+  ({ projectId } = await projectWithSigningKey());
+  apiResourceId = await publishedTaskLabResource(projectId, tasklab, "user-oauth-no-profile");
+  echoResourceId = await publishedTaskLabResource(projectId, tasklab, "user-oauth-no-profile", { baseUrl: tasklab.url });
+  userId = await connectedUser(projectId, apiResourceId, tasklab);
+  await connectedUser(projectId, echoResourceId, tasklab, userId);
+  await startWorkflowWorkers();
+});
+afterAll(async () => {
+  await stopWorkflowEngine();
+  await tasklab?.close();
+  await database?.drop();
+});
+
+/** Deploys `steps` on an App Event of their own, sends it with `payload` and waits for the run to end. */
+async function run(steps: StoredStep[], payload: Record<string, unknown>): Promise<RunDetail> {
+  const eventName = `event-${randomUUID().slice(0, 8)}`;
+  await deployedWorkflow(projectId, { trigger: { kind: "app_event", eventName }, steps });
+  const { runIds } = await sendAppEvent({ projectId, caller: { kind: "backend", userId }, name: eventName, payload });
+  expect(runIds).toHaveLength(1);
+  return waitFor("the run to end", () => getRunDetail({ projectId, runId: runIds[0]! }), (detail) => !["queued", "running"].includes(detail.run.status));
+}
+
+describe("a Request step's variable with no value", () => {
+  it.each([
+    ["missing", {}],
+    ["null", { taskId: null }],
+  ])("in the path (%s): fails with missing_variable naming it, once (no retries), and TaskLab receives nothing", async (_, payload) => {
+    const before = tasklab.apiRequests.length;
+    const detail = await run([requestStep(apiResourceId, "delete_task", "DELETE", "/tasks/{{trigger.payload.taskId}}")], payload);
+
+    expect(detail.run).toMatchObject({ status: "failed", error: "Step delete_task: missing_variable: trigger.payload.taskId has no value." });
+    expect(detail.steps).toHaveLength(1);
+    expect(detail.steps[0]).toMatchObject({ status: "failed", error: "missing_variable: trigger.payload.taskId has no value." });
+    // A permanent failure: one attempt although retries are on, and no request in it.
+    expect(detail.steps[0]!.attempts).toEqual([expect.objectContaining({ error: "missing_variable: trigger.payload.taskId has no value." })]);
+    expect(detail.steps[0]!.attempts[0]!.request).toBeUndefined();
+    expect(tasklab.apiRequests.length).toBe(before);
+  });
+
+  it("mixed with text in a query value: fails the same way, and TaskLab receives nothing", async () => {
+    const before = tasklab.apiRequests.length;
+    const key = `mixed-${randomUUID().slice(0, 8)}`;
+    const detail = await run([requestStep(apiResourceId, "call", "GET", `/flaky/${key}`, { query: { failures: "0", tag: "prefix-{{trigger.payload.x}}" } })], {});
+
+    expect(detail.run).toMatchObject({ status: "failed", error: "Step call: missing_variable: trigger.payload.x has no value." });
+    expect(tasklab.apiRequests.length).toBe(before);
+  });
+
+  it("mixed with text in a header value: fails the same way", async () => {
+    const step = { ...requestStep(echoResourceId, "call", "GET", "/echo"), headers: [{ name: "X-Team", value: "team-{{trigger.payload.team}}" }] };
+    const detail = await run([step], { team: null });
+    expect(detail.run).toMatchObject({ status: "failed", error: "Step call: missing_variable: trigger.payload.team has no value." });
+    expect(detail.steps[0]!.attempts[0]!.request).toBeUndefined();
+  });
+
+  it("as a query row's whole value: the row is left out and the request goes with the other rows", async () => {
+    const detail = await run([requestStep(echoResourceId, "list", "GET", "/echo", { query: { filter: "{{trigger.payload.filter}}", limit: "10", owner: "{{ trigger.payload.owner }}" } })], {
+      owner: "ann",
+    });
+
+    expect(detail.run.status).toBe("succeeded");
+    expect((detail.steps[0]!.output as { body: { query: unknown } }).body.query).toEqual({ limit: "10", owner: "ann" });
+  });
+
+  it("as a header row's whole value: the header is left out and the request goes with the others", async () => {
+    const step = {
+      ...requestStep(echoResourceId, "list", "GET", "/echo"),
+      headers: [
+        { name: "X-Filter", value: "{{trigger.payload.filter}}" },
+        { name: "X-Team", value: "{{trigger.payload.team}}" },
+      ],
+    };
+    const detail = await run([step], { filter: null, team: "blue" });
+
+    expect(detail.run.status).toBe("succeeded");
+    const headers = (detail.steps[0]!.output as { body: { headers: Record<string, string> } }).body.headers;
+    expect(headers["x-team"]).toBe("blue");
+    expect(headers).not.toHaveProperty("x-filter");
+  });
+
+  it("keeps null in a JSON body as before", async () => {
+    const detail = await run([requestStep(echoResourceId, "create", "POST", "/echo", { body: '{"taskId": "{{trigger.payload.taskId}}"}' })], {});
+    expect(detail.run.status).toBe("succeeded");
+    expect((detail.steps[0]!.output as { body: { body: string } }).body.body).toBe('{"taskId":null}');
+  });
+
+  it("Test in the editor shows missing_variable on the step, and TaskLab receives nothing", async () => {
+    const workflowId = await deployedWorkflow(projectId, { trigger: { kind: "app_event", eventName: "task.sync" }, steps: [] });
+    const steps = [
+      requestStep(apiResourceId, "get_task", "GET", "/tasks/{{trigger.payload.taskId}}"),
+      requestStep(apiResourceId, "after", "GET", "/tasks"),
+    ];
+    await saveWorkflowDraft({
+      projectId,
+      workflowId,
+      name: "Test missing",
+      draft: { trigger: { kind: "app_event", eventName: "task.sync" }, steps },
+      sampleTrigger: { name: "task.sync", payload: {} },
+      actor: SYSTEM_ACTOR,
+      changes: [],
+    });
+    const before = tasklab.apiRequests.length;
+
+    const result = await testWorkflowDraft({ projectId, workflowId, allowPrivateNetwork: true });
+
+    expect(result.status).toBe("failed");
+    expect(result.steps).toEqual([
+      expect.objectContaining({ key: "get_task", status: "failed", error: "missing_variable: trigger.payload.taskId has no value." }),
+      expect.objectContaining({ key: "after", status: "skipped" }),
+    ]);
+    expect(result.steps[0]!.request).toBeUndefined();
+    expect(tasklab.apiRequests.length).toBe(before);
+  });
+});
