@@ -14,9 +14,10 @@ const SECURITY_HEADERS = [
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   poweredByHeader: false,
-  // PGlite loads its WebAssembly and data files from its own package folder, and argon2 is
-  // a native addon: both must be required at run time rather than bundled.
-  serverExternalPackages: ["@electric-sql/pglite", "@node-rs/argon2"],
+  // PGlite and quickjs-emscripten (the Function step's sandbox) load their WebAssembly from their
+  // own package folders, and argon2 is a native addon: all must be required at run time rather
+  // than bundled.
+  serverExternalPackages: ["@electric-sql/pglite", "@node-rs/argon2", "quickjs-emscripten"],
   async headers() {
     return [
       { source: "/:path*", headers: SECURITY_HEADERS },

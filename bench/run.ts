@@ -14,11 +14,14 @@
 //       errors, against `next start` when a build has the route, else the route handler in a
 //       node:http server (bench/webhooks.ts; goal p99 < 20 ms);
 //   sync: one-step Request-triggered runs with ?wait=true at BENCH_CONNECTIONS connections,
-//       runs/s and p50/p99 (bench/sync-runs.ts; goal p50 ≤ 25 ms on an idle machine).
+//       runs/s and p50/p99 (bench/sync-runs.ts; goal p50 ≤ 25 ms on an idle machine);
+//   function: the worker CPU one Function step call adds, p50/p99 over BENCH_FUNCTION_CALLS calls
+//       (default 500) of a function mapping 100 objects, in this process (bench/function-step.ts;
+//       goal ≤ 1 ms p50). It alone needs no database or build.
 //
 // Needs PostgreSQL (BENCH_PG_URL, default postgres://postgres@127.0.0.1:5432/postgres) and, for
 // (a) and (b), a production build (`npm run build`). BENCH_SECTIONS picks what runs: a
-// comma-separated list of "api" ((a) and (b)), "workflows", "webhooks" and "sync" (default all four).
+// comma-separated list of "api" ((a) and (b)), "workflows", "webhooks", "sync" and "function" (default all five).
 // Makes a database of its own and drops it at the end, also on failure. Prints tables and
 // writes /tmp/switchboard-bench.json.
 // BENCH_DURATION, BENCH_WARMUP (seconds) and BENCH_CONNECTIONS change the API load (default 10, 2, 10).
@@ -53,12 +56,13 @@ const CONNECTIONS = envNumber("BENCH_CONNECTIONS", 10, 1, 200);
 const DURATION_SECONDS = envNumber("BENCH_DURATION", 10, 1, 120);
 const WARMUP_SECONDS = envNumber("BENCH_WARMUP", 2, 1, 60);
 const ADMIN_URL = process.env.BENCH_PG_URL || "postgres://postgres@127.0.0.1:5432/postgres";
-const SECTION_NAMES = ["api", "workflows", "webhooks", "sync"];
+const SECTION_NAMES = ["api", "workflows", "webhooks", "sync", "function"];
 const SECTIONS = new Set((process.env.BENCH_SECTIONS || SECTION_NAMES.join(",")).split(",").map((name) => name.trim()));
 if (![...SECTIONS].every((name) => SECTION_NAMES.includes(name))) {
   console.error(`bench: FAILED: BENCH_SECTIONS is a comma-separated list of ${SECTION_NAMES.join(", ")}, not ${process.env.BENCH_SECTIONS}`);
   process.exit(1);
 }
+const FUNCTION_CALLS = envNumber("BENCH_FUNCTION_CALLS", 500, 100, 100_000);
 /** Users connected for the workflows section, whom its runs rotate over. */
 const WORKFLOW_USERS = 20;
 /** Users connected for the webhooks section, whom its events rotate over. */
@@ -172,6 +176,16 @@ async function main(): Promise<void> {
     throw new Error(`No production build in ${ROOT}/.next (BUILD_ID is missing): run \`npm run build\` first.`);
   }
 
+  const report: Record<string, unknown> = {
+    date: new Date().toISOString(),
+    machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? "", node: process.version, platform: `${os.platform()} ${os.release()}` },
+    sections: [...SECTIONS],
+  };
+  const failures: string[] = [];
+  // First, on a process that has done nothing else yet: the sandbox runs here, not in a server.
+  if (SECTIONS.has("function")) await functionSection({ report });
+  if ([...SECTIONS].every((name) => name === "function")) return finish(report, failures);
+
   // 1. A database of our own.
   const databaseName = `switchboard_bench_${randomBytes(6).toString("hex")}`;
   const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {}, connect_timeout: 10 });
@@ -212,17 +226,14 @@ async function main(): Promise<void> {
   const data = await setup.createBenchData(tasklab.url);
   log(`project ${data.projectId}, resource ${data.resourceId}`);
 
-  const report: Record<string, unknown> = {
-    date: new Date().toISOString(),
-    machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? "", node: process.version, platform: `${os.platform()} ${os.release()}` },
-    sections: [...SECTIONS],
-  };
-  const failures: string[] = [];
   if (SECTIONS.has("api")) await apiSection({ databaseUrl, encryptionKey, tasklab, setup, data, report, failures });
   if (SECTIONS.has("workflows")) await workflowsSection({ databaseUrl, tasklab, setup, data, report, failures });
   if (SECTIONS.has("webhooks")) await webhooksSection({ databaseUrl, encryptionKey, tasklab, setup, data, report, failures });
   if (SECTIONS.has("sync")) await syncSection({ databaseUrl, encryptionKey, tasklab, setup, data, report, failures });
+  finish(report, failures);
+}
 
+function finish(report: Record<string, unknown>, failures: string[]): void {
   writeFileSync(RESULTS_PATH, `${JSON.stringify(report, null, 2)}\n`);
   log(`results written to ${RESULTS_PATH}`);
   if (failures.length) throw new Error(failures.join("; "));
@@ -595,6 +606,25 @@ async function workflowsSection({ databaseUrl, tasklab, setup, data, report, fai
   report.workflows = { users: WORKFLOW_USERS, seconds, rows, notes };
   const broken = rows.filter((row) => row.failed > 0);
   if (broken.length) failures.push(`failed runs or jobs in: ${broken.map((row) => `${row.name} (${row.workers})`).join(", ")}`);
+}
+
+/** function: the Function step's sandbox, call by call (bench/function-step.ts). */
+async function functionSection({ report }: Pick<SectionContext, "report">): Promise<void> {
+  const { runFunctionStepBench, FUNCTION_CPU_P50_GOAL_MS } = await import("./function-step");
+  const rows = await runFunctionStepBench({ calls: FUNCTION_CALLS });
+  const fixed = (value: number) => value.toFixed(3);
+  console.log("");
+  console.log(
+    table([
+      ["function", "calls", "cpu p50 ms", "cpu p99 ms", "cpu mean ms", "wall p50 ms"],
+      ...rows.map((row) => [row.name, String(row.calls), fixed(row.cpuP50Ms), fixed(row.cpuP99Ms), fixed(row.cpuMeanMs), fixed(row.wallP50Ms)]),
+    ]),
+  );
+  console.log("");
+  const mapped = rows[0]!;
+  console.log(`function: ${mapped.name} p50 ${fixed(mapped.cpuP50Ms)} ms of CPU per call: goal ≤ ${FUNCTION_CPU_P50_GOAL_MS} ms ${mapped.cpuP50Ms <= FUNCTION_CPU_P50_GOAL_MS ? "met" : "NOT met"}`);
+  console.log("note: process CPU (all threads) per call: a fresh QuickJS runtime and context, parameters in and result out as JSON; \"return null\" is what any call costs.");
+  report.function = { goalP50Ms: FUNCTION_CPU_P50_GOAL_MS, rows };
 }
 
 /** sync: Request-triggered runs with ?wait=true (bench/sync-runs.ts). */

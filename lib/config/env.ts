@@ -59,6 +59,21 @@ export function stepRetryBaseMs(): number {
   return wholeNumber("SWITCHBOARD_RETRY_BASE_MS", 2000);
 }
 
+/** SWITCHBOARD_FUNCTION_TIMEOUT_MS: how long one Function step call may run (default 100). */
+export function functionTimeoutMs(): number {
+  return wholeNumber("SWITCHBOARD_FUNCTION_TIMEOUT_MS", 100, { min: 1 });
+}
+
+/** SWITCHBOARD_FUNCTION_MEMORY_MB: the memory one Function step call may hold (default 32). */
+export function functionMemoryMb(): number {
+  return wholeNumber("SWITCHBOARD_FUNCTION_MEMORY_MB", 32, { min: 1 });
+}
+
+/** SWITCHBOARD_FUNCTION_RESULT_KB: the largest result of a Function step, as JSON (default 256). */
+export function functionResultKb(): number {
+  return wholeNumber("SWITCHBOARD_FUNCTION_RESULT_KB", 256, { min: 1 });
+}
+
 /** What the configuration is read from: process.env, or a test's own values (so a test need not change process.env). */
 export type ConfigEnv = Readonly<Record<string, string | undefined>>;
 
