@@ -34,7 +34,7 @@ export interface StepResponse {
 }
 
 /**
- * How one try of a step ended. The runner (lib/workflows/execute.ts, runStepOnce) turns it into
+ * How one try of a step ended. The runner (lib/workflows/execute.ts, runStep) turns it into
  * what a run stores and enqueues, or what Test shows:
  * - `next`: the step succeeded with `output` (its `steps.<key>.*`); the next step runs, after
  *   `resumeAt` when given (a Delay; Test does not wait);
@@ -69,7 +69,7 @@ export interface StepRunContext {
   session(resourceId: string): Promise<{ send: StepSend } | { error: string }>;
 }
 
-/** What the save checks know of the project (published resources, sample data). */
+/** What a step's save checks know of the project: its published resources. */
 export type StepCheckContext = Pick<VariableContext, "resources">;
 
 /**
