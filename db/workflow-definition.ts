@@ -1,5 +1,8 @@
 // The shapes of a workflow as the database stores it (jsonb). lib/workflows/definition.ts
-// validates them with zod; its output types must stay assignable to these.
+// validates them with zod; its output types must stay assignable to these. Steps are the step
+// modules' own (lib/workflows/steps).
+
+import type { StoredStep } from "@/lib/workflows/steps";
 
 /** What starts a workflow's runs; `resource_event` is a Resource Trigger ("TaskLab Triggers → task.created"). */
 export type StoredTrigger =
@@ -13,28 +16,11 @@ export interface StoredKeyValue {
   value: string;
 }
 
-export type StoredStep =
-  | {
-      key: string;
-      type: "request";
-      resourceId: string;
-      method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
-      path: string;
-      query: StoredKeyValue[];
-      headers: StoredKeyValue[];
-      /** A JSON template: string values may hold {{ variables }}; empty sends no body. */
-      body: string;
-      /** Retry 5xx, 408, 429 and network errors with backoff (on by default). */
-      retries: boolean;
-    }
-  | {
-      key: string;
-      type: "condition";
-      left: string;
-      operator: "equals" | "not_equals" | "contains" | "is_empty" | "is_not_empty";
-      right: string;
-    }
-  | { key: string; type: "delay"; seconds: number };
+/**
+ * A step, as its type's module (lib/workflows/steps/<type>.ts) stores it: the union of the
+ * modules' stored schemas, so a new step type is stored without a change here.
+ */
+export type { StoredStep };
 
 export interface StoredWorkflowDefinition {
   trigger: StoredTrigger | null;

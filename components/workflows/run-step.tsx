@@ -2,15 +2,20 @@ import { ScrollableText } from "@/components/ui/scrollable-text";
 import { ShowMore } from "@/components/ui/show-more";
 import type { StoredStepAttempt } from "@/db/workflow-definition";
 import { prettyBody } from "@/lib/json";
-import { formatDuration, httpStatusTone, type StepOutputView, type StepStatus } from "@/lib/workflows/run-view";
+import { formatDuration, type StepOutputView, type StepStatus } from "@/lib/workflows/run-view";
+import { STEPS, type StepType } from "@/lib/workflows/steps";
 import { StepStatusBadge } from "./run-status-badge";
 import { RunTime } from "./run-time";
+import { STEP_VIEWS } from "./steps";
+import { HttpStatus, preClassName, type ShownJson, StepOutput } from "./steps/shared";
+
+export { HttpStatus, type ShownJson };
 
 export interface RunStepView {
   /** 1-based, in the workflow's order. */
   position: number;
   stepKey: string;
-  type?: "request" | "condition" | "delay";
+  type?: StepType;
   /** What the step does, from the run's version: "POST /tasks", "Wait 60 s". */
   summary?: string;
   status: StepStatus | "not_started";
@@ -21,68 +26,10 @@ export interface RunStepView {
   attempts: StoredStepAttempt[];
 }
 
-/** How much of each JSON value the page prints (bytes), and the link that prints more, if it may. */
-export interface ShownJson {
-  bytes: number;
-  moreHref?: string;
-}
-
-const TYPE_LABELS = { request: "Request", condition: "Condition", delay: "Delay" } as const;
-
-const TONE_CLASSES = {
-  success: "bg-emerald-50 text-emerald-800",
-  redirect: "bg-sky-50 text-sky-800",
-  "client-error": "bg-amber-50 text-amber-800",
-  "server-error": "bg-red-50 text-red-700",
-} as const;
-
-export function HttpStatus({ status, testId }: { status: number; testId?: string }) {
-  return (
-    <span data-testid={testId} className={`rounded px-2 py-0.5 font-mono text-xs font-semibold ${TONE_CLASSES[httpStatusTone(status)]}`}>
-      {status}
-    </span>
-  );
-}
-
-const preClassName = "mt-2 max-h-96 overflow-auto rounded bg-slate-50 p-2 font-mono text-xs whitespace-pre-wrap break-all";
-
 function requestText(request: NonNullable<StoredStepAttempt["request"]>, shown: ShownJson) {
   const body = request.body ? prettyBody(request.body, { maxBytes: shown.bytes }) : undefined;
   const text = [`${request.method} ${request.url}`, ...request.headers.map(([name, value]) => `${name}: ${value}`), ...(body ? ["", body.text] : [])].join("\n");
   return { text, truncated: body?.truncated ?? false };
-}
-
-function StepOutput({ output, shown }: { output: StepOutputView; shown: ShownJson }) {
-  if (output.kind === "value") {
-    return (
-      <div>
-        <p className="text-sm font-medium">Output</p>
-        <ScrollableText label="Step output" className={preClassName}>{output.json.text}</ScrollableText>
-        <ShowMore truncated={output.json.truncated} shownBytes={shown.bytes} href={shown.moreHref} />
-      </div>
-    );
-  }
-  return (
-    <div className="space-y-2">
-      <p className="text-sm">
-        <span className="font-medium">Response</span> <HttpStatus status={output.status} testId="run-step-response-status" />
-      </p>
-      <details className="rounded-md border border-slate-200 p-3">
-        <summary className="cursor-pointer text-sm font-medium">Response headers ({output.headers.length})</summary>
-        <ScrollableText label="Headers received" className={preClassName}>{output.headers.map(([name, value]) => `${name}: ${value}`).join("\n")}</ScrollableText>
-      </details>
-      <div className="rounded-md border border-slate-200 p-3">
-        <p className="text-sm font-medium">
-          Response body
-          {output.truncated && <span className="ml-2 text-xs font-normal text-amber-800">(truncated at {Math.round(output.capBytes / 1024)} KB)</span>}
-        </p>
-        <ScrollableText label="Body received" data-testid="run-step-response-body" className={preClassName}>
-          {output.body.text || <span className="text-slate-500">(empty)</span>}
-        </ScrollableText>
-        <ShowMore truncated={output.body.truncated} shownBytes={shown.bytes} href={shown.moreHref} />
-      </div>
-    </div>
-  );
 }
 
 function Attempt({ number, attempt, shown }: { number: number; attempt: StoredStepAttempt; shown: ShownJson }) {
@@ -109,6 +56,13 @@ function Attempt({ number, attempt, shown }: { number: number; attempt: StoredSt
   );
 }
 
+/** A step's output by its type's result view; a step its version no longer defines, as stored. */
+function Output({ type, output, shown }: { type: StepType | undefined; output: StepOutputView; shown: ShownJson }) {
+  if (!type) return <StepOutput output={output} shown={shown} />;
+  const { Result } = STEP_VIEWS[type];
+  return <Result place="run" output={output} shown={shown} />;
+}
+
 /** One step of a run: its status, error, output (a request's response) and every attempt with the request as sent. */
 export function RunStep({ step, shown }: { step: RunStepView; shown: ShownJson }) {
   const headingId = `run-step-${step.position}`;
@@ -122,7 +76,7 @@ export function RunStep({ step, shown }: { step: RunStepView; shown: ShownJson }
         <span data-testid="run-step-status">
           <StepStatusBadge status={step.status} />
         </span>
-        {step.type && <span className="text-xs text-slate-600">{TYPE_LABELS[step.type]}</span>}
+        {step.type && <span className="text-xs text-slate-600">{STEPS[step.type].label}</span>}
         {step.summary && <code className="font-mono text-xs text-slate-600">{step.summary}</code>}
       </div>
       {(step.startedAt || duration !== undefined) && (
@@ -136,7 +90,7 @@ export function RunStep({ step, shown }: { step: RunStepView; shown: ShownJson }
         </p>
       )}
       {step.error && <p className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">{step.error}</p>}
-      {step.output && <StepOutput output={step.output} shown={shown} />}
+      {step.output && <Output type={step.type} output={step.output} shown={shown} />}
       {step.attempts.length > 0 && (
         <div>
           <p className="text-sm font-medium">Attempts ({step.attempts.length})</p>

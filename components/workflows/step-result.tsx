@@ -1,14 +1,14 @@
-import { ScrollableText } from "@/components/ui/scrollable-text";
-import { ShowMore } from "@/components/ui/show-more";
-import { PAGE_JSON_BYTES, prettyBody } from "@/lib/json";
+import type { StepType } from "@/lib/workflows/steps";
+import { STEP_VIEWS } from "./steps";
 
-// How a step of a Test (or of a run) went: its request as sent, the response, or the error.
+// How a step of a Test went: its status, note and error, then its type's result view (a
+// Request step's request as sent and response).
 
 export type StepResultStatus = "succeeded" | "failed" | "stopped" | "skipped";
 
 export interface StepResultView {
   key: string;
-  type: "request" | "condition" | "delay";
+  type: StepType;
   status: StepResultStatus;
   /** The request as sent, secrets masked. */
   request?: { method: string; url: string; headers: [string, string][]; body: string | undefined };
@@ -42,11 +42,6 @@ const TEST_SUMMARIES: Record<WorkflowTestView["status"], string> = {
   stopped: "Test stopped: a condition did not hold, the steps after it were skipped.",
 };
 
-/** A body as a Test shows it: at most PAGE_JSON_BYTES, JSON indented, anything else as it came. */
-function shownBody(body: string) {
-  return prettyBody(body, { maxBytes: PAGE_JSON_BYTES });
-}
-
 function responseStatusClass(status: number): string {
   if (status < 300) return "bg-emerald-50 text-emerald-700";
   if (status < 400) return "bg-sky-50 text-sky-700";
@@ -60,9 +55,7 @@ function TestStepStatus({ status }: { status: StepResultStatus }) {
 
 /** One step's outcome in the last Test, labelled "Result of <step key>". */
 export function StepResult({ step }: { step: StepResultView }) {
-  const headers = step.response ? Object.entries(step.response.headers) : [];
-  const requestBody = step.request?.body ? shownBody(step.request.body) : undefined;
-  const responseBody = step.response?.body ? shownBody(step.response.body) : undefined;
+  const { Result } = STEP_VIEWS[step.type];
   return (
     <div role="group" aria-label={`Result of ${step.key}`} className="space-y-3 rounded-md border border-slate-200 bg-slate-50 p-4">
       <div className="flex flex-wrap items-center gap-2">
@@ -85,34 +78,7 @@ export function StepResult({ step }: { step: StepResultView }) {
           {step.error}
         </p>
       )}
-      {step.request && (
-        <details open className="rounded-md border border-slate-200 p-3">
-          <summary className="cursor-pointer text-sm font-medium">Request sent</summary>
-          <ScrollableText label="Request sent" data-testid="step-request" className="mt-2 overflow-x-auto font-mono text-xs whitespace-pre-wrap">
-            {[
-              `${step.request.method} ${step.request.url}`,
-              ...step.request.headers.map(([name, value]) => `${name}: ${value}`),
-              ...(requestBody ? ["", requestBody.text] : []),
-            ].join("\n")}
-          </ScrollableText>
-          <ShowMore truncated={requestBody?.truncated ?? false} shownBytes={PAGE_JSON_BYTES} />
-        </details>
-      )}
-      {step.response && (
-        <>
-          <details className="rounded-md border border-slate-200 p-3">
-            <summary className="cursor-pointer text-sm font-medium">Response headers ({headers.length})</summary>
-            <ScrollableText label="Headers received" className="mt-2 overflow-x-auto font-mono text-xs whitespace-pre-wrap">{headers.map(([name, value]) => `${name}: ${value}`).join("\n")}</ScrollableText>
-          </details>
-          <div className="rounded-md border border-slate-200 p-3">
-            <p className="text-sm font-medium">Response body</p>
-            <ScrollableText label="Body received" data-testid="step-response-body" className="mt-2 max-h-96 overflow-auto font-mono text-xs whitespace-pre-wrap">
-              {responseBody ? responseBody.text : <span className="text-slate-500">(empty)</span>}
-            </ScrollableText>
-            <ShowMore truncated={responseBody?.truncated ?? false} shownBytes={PAGE_JSON_BYTES} />
-          </div>
-        </>
-      )}
+      <Result place="test" result={step} />
     </div>
   );
 }

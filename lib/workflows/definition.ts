@@ -1,11 +1,12 @@
 import { CronExpressionParser } from "cron-parser";
 import { z } from "zod";
 import type { StoredTrigger, StoredWorkflowDefinition } from "@/db/workflow-definition";
-import { JSON_TOO_DEEP_MESSAGE, jsonNestsDeeperThan } from "@/lib/json";
+import { editorStepSchema, stepModule, stepSchema } from "./steps";
 import { availableVariables, type VariableContext, unknownWorkflowVariables } from "./variables";
 
 // A workflow's definition: one trigger and ordered steps. One schema for the editor's form,
-// the save action and deploy.
+// the save action and deploy; each step's own schema and checks are its type's module
+// (lib/workflows/steps).
 
 /** A published resource with webhook settings: its Resource Triggers ("TaskLab Triggers → task.created"). */
 export interface TriggerResource {
@@ -36,28 +37,11 @@ export const TRIGGER_KIND_LABELS: Record<StoredTrigger["kind"], string> = {
   resource_event: "Resource Trigger",
 };
 
-export const WORKFLOW_STEP_TYPES = ["request", "condition", "delay"] as const;
-export const REQUEST_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
-export const CONDITION_OPERATORS = ["equals", "not_equals", "contains", "is_empty", "is_not_empty"] as const;
-export const CONDITION_OPERATOR_LABELS: Record<(typeof CONDITION_OPERATORS)[number], string> = {
-  equals: "equals",
-  not_equals: "does not equal",
-  contains: "contains",
-  is_empty: "is empty",
-  is_not_empty: "is not empty",
-};
-/** A Delay waits at most this long (30 days). */
-export const MAX_DELAY_SECONDS = 30 * 24 * 60 * 60;
-
 export const workflowNameSchema = z
   .string()
   .trim()
   .min(1, { error: "Enter a name." })
   .max(100, { error: "Use at most 100 characters." });
-
-export const stepKeySchema = z
-  .string()
-  .regex(/^[a-z][a-z0-9_]{0,39}$/, { error: "Use lower-case letters, digits and _, starting with a letter (e.g. get_task)." });
 
 export const eventNameSchema = z
   .string()
@@ -107,70 +91,33 @@ export const triggerSchema = z.discriminatedUnion("kind", [
 ]);
 export type WorkflowTrigger = z.output<typeof triggerSchema>;
 
-const templateText = (max: number) => z.string().max(max, { error: `Use at most ${max} characters.` });
-const keyValueRows = z
-  .array(z.object({ name: z.string().trim().min(1, { error: "Enter a name." }).max(256), value: templateText(4096) }))
-  .max(30, { error: "Use at most 30 rows." });
-
-export const stepSchema = z.discriminatedUnion("type", [
-  z.object({
-    key: stepKeySchema,
-    type: z.literal("request"),
-    resourceId: z.uuid({ error: "Choose a resource." }),
-    method: z.enum(REQUEST_METHODS),
-    path: templateText(2048).refine((path) => path.startsWith("/"), { error: "Enter a path starting with /, relative to the API Base URL." }),
-    query: keyValueRows,
-    headers: keyValueRows,
-    body: templateText(65_536),
-    retries: z.boolean(),
-  }),
-  z.object({
-    key: stepKeySchema,
-    type: z.literal("condition"),
-    left: templateText(4096),
-    operator: z.enum(CONDITION_OPERATORS),
-    right: templateText(4096),
-  }),
-  z.object({
-    key: stepKeySchema,
-    type: z.literal("delay"),
-    seconds: z.number().int().min(1, { error: "Wait at least 1 second." }).max(MAX_DELAY_SECONDS, { error: "Wait at most 30 days." }),
-  }),
-]);
+/** A step as stored (its type's module's schema). */
 export type WorkflowStep = z.output<typeof stepSchema>;
 
-export const workflowDefinitionSchema = z
-  .object({
-    trigger: triggerSchema.nullable(),
-    steps: z.array(stepSchema).max(50, { error: "Use at most 50 steps." }),
-  })
-  .superRefine((value, ctx) => {
-    const seen = new Set<string>();
-    value.steps.forEach((step, index) => {
-      if (seen.has(step.key)) ctx.addIssue({ code: "custom", path: ["steps", index, "key"], message: "Step keys must be unique." });
-      seen.add(step.key);
+/** A definition whose steps are read with `steps` (the stored schemas, or the editor's): at most 50, keys unique. */
+function definitionSchema<Steps extends typeof stepSchema | typeof editorStepSchema>(steps: Steps) {
+  return z
+    .object({
+      trigger: triggerSchema.nullable(),
+      steps: z.array(steps).max(50, { error: "Use at most 50 steps." }),
+    })
+    .superRefine((value, ctx) => {
+      const seen = new Set<string>();
+      value.steps.forEach((step, index) => {
+        if (seen.has(step.key)) ctx.addIssue({ code: "custom", path: ["steps", index, "key"], message: "Step keys must be unique." });
+        seen.add(step.key);
+      });
     });
-  }) satisfies z.ZodType<StoredWorkflowDefinition>;
+}
+
+export const workflowDefinitionSchema = definitionSchema(stepSchema) satisfies z.ZodType<StoredWorkflowDefinition>;
+/** The definition as the editor's form holds it: its output is the stored definition. */
+export const editorDefinitionSchema = definitionSchema(editorStepSchema) satisfies z.ZodType<StoredWorkflowDefinition>;
 export type WorkflowDefinition = z.output<typeof workflowDefinitionSchema>;
 
 /** The templates of a step, by field path within the step (for error paths). */
 export function stepTemplates(step: WorkflowStep): [string, string][] {
-  switch (step.type) {
-    case "request":
-      return [
-        ["path", step.path],
-        ...step.query.map((row, index): [string, string] => [`query.${index}.value`, row.value]),
-        ...step.headers.map((row, index): [string, string] => [`headers.${index}.value`, row.value]),
-        ["body", step.body],
-      ];
-    case "condition":
-      return [
-        ["left", step.left],
-        ["right", step.right],
-      ];
-    case "delay":
-      return [];
-  }
+  return stepModule(step.type).templates(step);
 }
 
 /** What the save-time checks know of the project: its published resources, and which of them have Resource Triggers. */
@@ -180,8 +127,8 @@ export type WorkflowCheckContext = VariableContext & { triggerResources: readonl
  * Save-time checks beyond the shape: a Resource Trigger's resource is a published resource of
  * the project with webhook settings and its event type one of the resource's Event types;
  * every template names only variables available where it stands (the unknown one named, with
- * "Did you mean …"); a request step's resource is one of the project's published resources;
- * a JSON body is JSON. Answers field errors by path.
+ * "Did you mean …"); and each step type's own checks (a Request step's resource is one of the
+ * project's published resources, its body JSON). Answers field errors by path.
  */
 export function checkWorkflowDefinition(definition: WorkflowDefinition, context: WorkflowCheckContext): Record<string, string> {
   const errors: Record<string, string> = {};
@@ -197,25 +144,14 @@ export function checkWorkflowDefinition(definition: WorkflowDefinition, context:
     }
   }
   definition.steps.forEach((step, index) => {
-    if (step.type === "request" && !context.resources.some((resource) => resource.id === step.resourceId)) {
-      errors[`steps.${index}.resourceId`] = "Choose a published resource of this project.";
-    }
     const available = availableVariables(definition, index, context);
+    const templateErrors: Record<string, string> = {};
     for (const [field, template] of stepTemplates(step)) {
       const problems = unknownWorkflowVariables(template, available);
-      if (problems.length) errors[`steps.${index}.${field}`] = problems.join(" ");
+      if (problems.length) templateErrors[field] = problems.join(" ");
     }
-    if (step.type === "request" && step.body.trim() && !errors[`steps.${index}.body`]) {
-      if (jsonNestsDeeperThan(step.body)) {
-        errors[`steps.${index}.body`] = JSON_TOO_DEEP_MESSAGE;
-      } else {
-        try {
-          JSON.parse(step.body);
-        } catch {
-          errors[`steps.${index}.body`] = 'The body must be JSON; put variables inside strings, e.g. {"id": "{{trigger.payload.taskId}}"}.';
-        }
-      }
-    }
+    const own = stepModule(step.type).check?.(step, context, templateErrors) ?? {};
+    for (const [field, message] of Object.entries({ ...own, ...templateErrors })) errors[`steps.${index}.${field}`] = message;
   });
   return errors;
 }

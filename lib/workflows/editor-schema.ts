@@ -2,7 +2,8 @@ import { z } from "zod";
 import type { StoredTrigger } from "@/db/workflow-definition";
 import { JSON_TOO_DEEP_MESSAGE, jsonNestsDeeperThan } from "@/lib/json";
 import { findUnstorableText, unstorableTextMessage } from "@/lib/jsonb";
-import { type TriggerResource, workflowDefinitionSchema, workflowNameSchema, type WorkflowStep } from "./definition";
+import { editorDefinitionSchema, type TriggerResource, workflowNameSchema, type WorkflowStep } from "./definition";
+import { type StepChoice, stepModule } from "./steps";
 import { availableVariables, type VariableContext } from "./variables";
 
 // The workflow editor's one form: its name, Sample trigger input (JSON text: the whole `trigger.*`)
@@ -96,7 +97,7 @@ function sampleFitsTrigger(sample: Readonly<Record<string, unknown>>, kind: Stor
  * document exported before samples were checked imports with its sample as it was; the editor
  * names the mismatch on the next save.
  */
-export const workflowDocumentSchema = z.object({ name: workflowNameSchema, sampleTrigger: sampleTriggerTextSchema }).and(workflowDefinitionSchema);
+export const workflowDocumentSchema = z.object({ name: workflowNameSchema, sampleTrigger: sampleTriggerTextSchema }).and(editorDefinitionSchema);
 
 export const workflowEditorSchema = workflowDocumentSchema.superRefine((value, ctx) => {
     if (value.trigger && !sampleFitsTrigger(value.sampleTrigger, value.trigger.kind)) {
@@ -143,29 +144,9 @@ export function nextStepKey(base: string, steps: ReadonlyArray<{ key?: string }>
   for (let n = 1; ; n++) if (!used.has(`${base}_${n}`)) return `${base}_${n}`;
 }
 
-/** A new step as Add step appends it. */
-export function newStep(
-  choice: { type: "request"; resourceId: string } | { type: "condition" } | { type: "delay" },
-  steps: ReadonlyArray<{ key?: string }>,
-): WorkflowStep {
-  switch (choice.type) {
-    case "request":
-      return {
-        key: nextStepKey("request", steps),
-        type: "request",
-        resourceId: choice.resourceId,
-        method: "GET",
-        path: "/",
-        query: [],
-        headers: [],
-        body: "",
-        retries: true,
-      };
-    case "condition":
-      return { key: nextStepKey("condition", steps), type: "condition", left: "", operator: "equals", right: "" };
-    case "delay":
-      return { key: nextStepKey("delay", steps), type: "delay", seconds: 60 };
-  }
+/** A new step as Add step appends it, keyed `<type>_<n>`. */
+export function newStep(choice: StepChoice, steps: ReadonlyArray<{ key?: string }>): WorkflowStep {
+  return stepModule(choice.type).create(nextStepKey(choice.type, steps), choice) as WorkflowStep;
 }
 
 /** What the editor lists variables from, besides the sample it holds in the form. */

@@ -3,7 +3,6 @@ import { getResource } from "@/db/queries/resources";
 import { failRunAtLostStep, finishStep, type StartedStepAttempt, startStepAttempt } from "@/db/queries/workflow-runs";
 import { getWorkflow, saveLastTestOutputs } from "@/db/queries/workflows";
 import type { StoredStep, StoredStepAttempt } from "@/db/workflow-definition";
-import { stepRetryBaseMs } from "@/lib/config/env";
 import { outboundPolicy } from "@/lib/connections/request";
 import { type DescribedRequest, openConnectionSession, type SessionTarget } from "@/lib/connections/session";
 import { AppError } from "@/lib/errors";
@@ -12,156 +11,60 @@ import type { OutboundPolicy } from "@/lib/http/client";
 import { countFinishedRun } from "@/lib/metrics/registry";
 import { projectStateAt } from "@/lib/projects/sdk-state";
 import { publishedResourceAt } from "@/lib/resources/runtime";
-import { jsonNestsDeeperThan } from "@/lib/json";
-import { storableJson } from "@/lib/jsonb";
-import { TemplateError } from "@/lib/resources/template";
 import { enqueueStep, type StepJob } from "./engine";
 import { STEP_QUEUE_OPTIONS } from "./step-queue";
-import { renderJsonBody, renderRequestTemplates, renderWorkflowTemplate, type RunContext } from "./variables";
+import { type StepOutcome, type StepRunContext, stepModule } from "./steps";
+import type { StepResponse, StepSend } from "./steps/module";
+import type { RunContext } from "./variables";
 
-/** A Request step tries this many times in all before it fails (5xx, 408, 429, network errors). */
-export const MAX_REQUEST_ATTEMPTS = 5;
-/** A Retry-After longer than this is not waited for in full. */
-const MAX_RETRY_AFTER_MS = 10 * 60 * 1000;
-const MAX_BACKOFF_MS = 5 * 60 * 1000;
-/** Response bodies kept in a run's history are cut here. */
-export const MAX_STORED_BODY_BYTES = 256 * 1024;
+// Runs steps: one try of a step (runStep) for a run's step job and for the editor's Test alike.
+// What a step does is its module's (lib/workflows/steps); what differs between a run and a Test
+// is only what they give it (StepRunContext: the connection, the variables) and what they do with
+// its outcome (OutcomeHandlers: a run stores it and enqueues what comes next, Test shows it).
 
-type RequestStep = Extract<StoredStep, { type: "request" }>;
+export { MAX_STORED_BODY_BYTES } from "./steps/request";
 
-export interface StepResponse {
-  status: number;
-  headers: Record<string, string>;
-  body: string;
-  durationMs: number;
-}
+type Outcome<Kind extends StepOutcome["kind"]> = Extract<StepOutcome, { kind: Kind }>;
 
-/** How one try of a Request step ended. */
-export type RequestOutcome =
-  | { kind: "succeeded"; request: DescribedRequest; response: StepResponse; output: Record<string, unknown> }
-  | { kind: "retry"; request?: DescribedRequest; response?: StepResponse; error: string; retryAfterMs?: number }
-  | { kind: "failed"; request?: DescribedRequest; response?: StepResponse; error: string };
-
-function parseRetryAfter(value: string | undefined): number | undefined {
-  if (!value) return undefined;
-  const seconds = Number(value);
-  const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(value) - Date.now();
-  return Number.isFinite(ms) ? Math.min(Math.max(0, ms), MAX_RETRY_AFTER_MS) : undefined;
+/** What a run or a Test does with each outcome of a step's try. */
+interface OutcomeHandlers<Result> {
+  next(outcome: Outcome<"next">): Promise<Result>;
+  retry(outcome: Outcome<"retry">): Promise<Result>;
+  stop(outcome: Outcome<"stop">): Promise<Result>;
+  fail(outcome: Outcome<"fail">): Promise<Result>;
 }
 
 /**
- * A step's output: status, headers, and the body as JSON when it is JSON. A body over 256 KB is
- * kept as its first 256 KB of text, marked truncated (its fields are then not variables).
+ * One try of a step, its outcome handed to a run's or a Test's handlers. `wait_children` is
+ * declared for steps that start steps of their own (Fan Out, to come); no step type returns it
+ * yet, so such a step fails, named.
  */
-function stepOutput(response: StepResponse): Record<string, unknown> {
-  const output = parsedOutput(response);
-  // An API may answer with text PostgreSQL cannot store (lib/jsonb.ts): kept with U+FFFD in its place.
-  return MAYBE_UNSTORABLE.test(response.body) ? storableJson(output) : output;
-}
-
-/** A raw NUL, or a JSON escape of NUL or of a surrogate (lone or not: the output tells). */
-const MAYBE_UNSTORABLE = /\u0000|\\u(?:0000|d[89a-f])/i;
-
-function parsedOutput(response: StepResponse): Record<string, unknown> {
-  const base = { status: response.status, headers: response.headers };
-  if (Buffer.byteLength(response.body) > MAX_STORED_BODY_BYTES) {
-    return { ...base, body: Buffer.from(response.body).subarray(0, MAX_STORED_BODY_BYTES).toString(), truncated: true };
+async function runStep<Result>(step: StoredStep, context: StepRunContext, handlers: OutcomeHandlers<Result>): Promise<Result> {
+  const outcome = await stepModule(step.type).run(step, context);
+  switch (outcome.kind) {
+    case "next":
+      return handlers.next(outcome);
+    case "retry":
+      return handlers.retry(outcome);
+    case "stop":
+      return handlers.stop(outcome);
+    case "fail":
+      return handlers.fail(outcome);
+    case "wait_children":
+      return handlers.fail({ kind: "fail", error: `A ${step.type} step cannot wait for steps of its own: no step type does yet.` });
   }
-  // JSON nested deeper than any input may be is kept as text: what reads it later (variables, pages) stays bounded.
-  if (/\bjson\b/i.test(response.headers["content-type"] ?? "") && !jsonNestsDeeperThan(response.body)) {
-    try {
-      return { ...base, body: JSON.parse(response.body) as unknown };
-    } catch {
-      return { ...base, body: response.body };
-    }
-  }
-  return { ...base, body: response.body };
 }
-
-const RETRYABLE_STATUS = (status: number) => status >= 500 || status === 408 || status === 429;
 
 /**
- * One try of a Request step, through the connection session: renders the call from the run's
- * variables, sends it with an Idempotency-Key, and says whether it succeeded, may be retried
- * (5xx, 408, 429, network errors) or failed (other 4xx, a connection to reconnect, a template
- * that does not render, a variable with no value: renderRequestTemplates).
+ * A session's send as steps use it, through one resource: the connection session opens at the
+ * first call (its errors are the step's to classify).
  */
-export async function tryRequestStep({
-  step,
-  context,
-  projectId,
-  target,
-  policy,
-  revision,
-  idempotencyKey,
-}: {
-  step: RequestStep;
-  context: RunContext;
-  projectId: string;
-  target: (level: "user" | "app") => SessionTarget;
-  policy: OutboundPolicy;
-  /** A run's: the project's configuration revision, to use the published resource as of it. A test has none: it uses the draft. */
-  revision?: number;
-  idempotencyKey: string;
-}): Promise<RequestOutcome> {
-  let call;
-  try {
-    const { path, query, headers } = renderRequestTemplates(step, context);
-    call = { method: step.method, path, query, headers: { ...headers, "idempotency-key": idempotencyKey }, body: renderJsonBody(step.body, context) };
-  } catch (error) {
-    if (error instanceof TemplateError) return { kind: "failed", error: error.message };
-    // Permanent: the same run's variables will not gain the value on a retry.
-    if (error instanceof AppError && error.code === "missing_variable") return { kind: "failed", error: `${error.code}: ${error.message}` };
-    throw error;
-  }
-  // A run uses the published resource (cached by the project's revision); a test the draft.
-  const found =
-    revision === undefined
-      ? await getResource({ projectId, resourceId: step.resourceId }).then((resource) => resource && { resource, runtime: undefined })
-      : await publishedResourceAt({ projectId, resourceId: step.resourceId, revision });
-  const level = found?.resource.published?.level ?? found?.resource.level;
-  if (!found || !level) return { kind: "failed", error: revision === undefined ? "The step's resource no longer exists." : "The step's resource no longer exists or is not published." };
-  try {
-    const session = await openConnectionSession({ resource: found.resource, runtime: found.runtime, target: target(level), policy });
+function sessionSend(open: () => ReturnType<typeof openConnectionSession>): StepSend {
+  return async (call) => {
+    const session = await open();
     const { request, response } = await session.send(call);
-    const shown: StepResponse = { status: response.status, headers: response.headers, body: response.body, durationMs: response.durationMs };
-    if (response.status < 400) return { kind: "succeeded", request, response: shown, output: stepOutput(shown) };
-    const error = `The API answered ${response.status}.`;
-    if (RETRYABLE_STATUS(response.status)) return { kind: "retry", request, response: shown, error, retryAfterMs: parseRetryAfter(response.headers["retry-after"]) };
-    return { kind: "failed", request, response: shown, error };
-  } catch (error) {
-    if (!(error instanceof AppError)) throw error;
-    const request = error.failure?.request;
-    if (error.code === "upstream_unreachable" || error.code === "token_refresh_failed" || error.code === "refresh_in_progress") {
-      return { kind: "retry", request, error: error.message };
-    }
-    return { kind: "failed", request, error: `${error.code}: ${error.message}` };
-  }
-}
-
-/** Whether a Condition step lets the run go on. */
-export function conditionHolds(step: Extract<StoredStep, { type: "condition" }>, context: RunContext): boolean {
-  const left = renderWorkflowTemplate(step.left, context);
-  const right = renderWorkflowTemplate(step.right, context);
-  switch (step.operator) {
-    case "equals":
-      return left === right;
-    case "not_equals":
-      return left !== right;
-    case "contains":
-      return left.includes(right);
-    case "is_empty":
-      return left.trim() === "";
-    case "is_not_empty":
-      return left.trim() !== "";
-  }
-}
-
-/** The pause before try number `attempt + 1`: exponential from the base, with jitter, or what Retry-After asked for. */
-export function retryDelayMs(attempt: number, retryAfterMs: number | undefined): number {
-  if (retryAfterMs !== undefined) return retryAfterMs;
-  const exponential = Math.min(MAX_BACKOFF_MS, stepRetryBaseMs() * 2 ** (attempt - 1));
-  return Math.round(exponential * (0.5 + Math.random() * 0.5));
+    return { request, response: { status: response.status, headers: response.headers, body: response.body, durationMs: response.durationMs } };
+  };
 }
 
 /** The variables of a run: its trigger's input, its user (with the profile of their connection to the first Request step's resource) and the outputs of the steps done. */
@@ -170,13 +73,16 @@ function runContext(run: StartedStepAttempt["run"], connection: Connection | und
   return { trigger: run.trigger.input, user: { id: run.userId, profile: connection?.profile ?? {} }, steps: outputs };
 }
 
-function attemptRecord(startedAt: string, outcome: RequestOutcome, durationMs: number): StoredStepAttempt {
+/** A try as a run records it: what it sent and received, and its error unless it succeeded. */
+function attemptRecord(startedAt: string, outcome: Outcome<"next" | "retry" | "fail">): StoredStepAttempt {
+  const attempt = outcome.attempt;
+  if (!attempt) return { startedAt, durationMs: 0 };
   return {
     startedAt,
-    durationMs,
-    ...(outcome.request ? { request: outcome.request } : {}),
-    ...(outcome.response ? { status: outcome.response.status } : {}),
-    ...(outcome.kind === "succeeded" ? {} : { error: outcome.error }),
+    durationMs: attempt.durationMs,
+    ...(attempt.request ? { request: attempt.request } : {}),
+    ...(attempt.response ? { status: attempt.response.status } : {}),
+    ...(outcome.kind === "next" ? {} : { error: outcome.error }),
   };
 }
 
@@ -199,94 +105,64 @@ export async function executeStepJob({ runId, position }: StepJob): Promise<void
   const { run, definition, done, connection } = started;
   const steps = definition.steps;
   const step = steps[position]!;
-  const context = runContext(run, connection, done);
   // Attempts before this one that never ended: their worker stopped (a crash, a deploy).
   const attempts = started.attempts.map((attempt, index) =>
     index < started.attempts.length - 1 && attempt.durationMs === 0 && attempt.status === undefined && !attempt.error
       ? { ...attempt, error: "The worker stopped during this attempt; it was tried again." }
       : attempt,
   );
-  const next = (tx: Parameters<typeof enqueueStep>[0], startAfter?: Date) =>
-    enqueueStep(tx, { runId, position: position + 1, projectId: run.projectId, userId: run.userId, startAfter });
+  const withThisAttempt = (outcome: Outcome<"next" | "retry" | "fail">) => [...attempts.slice(0, -1), attemptRecord(attemptStartedAt, outcome)];
   const isLast = position === steps.length - 1;
 
-  if (step.type === "delay") {
-    attempts[attempts.length - 1] = { startedAt: attemptStartedAt, durationMs: 0 };
-    await finishRunStep({
-      runId,
-      position,
-      step: { status: "succeeded", attempts, output: { waitedSeconds: step.seconds }, finished: true },
-      ...(isLast ? { run: { status: "succeeded" } } : { enqueue: (tx) => next(tx, new Date(Date.now() + step.seconds * 1000)) }),
-    });
-    return;
-  }
-  if (step.type === "condition") {
-    let holds: boolean;
-    try {
-      holds = conditionHolds(step, context);
-    } catch (error) {
-      if (!(error instanceof TemplateError)) throw error;
-      await finishRunStep({
+  const context: StepRunContext = {
+    variables: runContext(run, connection, done),
+    attempt: attempts.length,
+    now: Date.now,
+    idempotencyKey: `${runId}:${step.key}`,
+    // The published resource as of the run's configuration revision, through the run's user's connection (read as the attempt started) or the app's.
+    async session(resourceId) {
+      const state = await projectStateAt(run.projectId, started.revision);
+      if (!state) return { error: "The project no longer exists." };
+      const found = await publishedResourceAt({ projectId: run.projectId, resourceId, revision: state.revision });
+      const level = found?.resource.published?.level ?? found?.resource.level;
+      if (!found || !level) return { error: "The step's resource no longer exists or is not published." };
+      const target: SessionTarget = level === "app" ? { kind: "app" } : { kind: "user", userId: run.userId ?? "", connection };
+      return { send: sessionSend(() => openConnectionSession({ resource: found.resource, runtime: found.runtime, target, policy: outboundPolicy(state.project) })) };
+    },
+  };
+
+  await runStep(step, context, {
+    next: (outcome) =>
+      finishRunStep({
         runId,
         position,
-        step: { status: "failed", error: error.message, attempts, finished: true },
-        run: { status: "failed", error: error.message },
+        step: { status: "succeeded", attempts: withThisAttempt(outcome), output: outcome.output, error: null, finished: true },
+        ...(isLast
+          ? { run: { status: "succeeded" } }
+          : { enqueue: (tx) => enqueueStep(tx, { runId, position: position + 1, projectId: run.projectId, userId: run.userId, startAfter: outcome.resumeAt }) }),
+      }),
+    retry: (outcome) =>
+      finishRunStep({
+        runId,
+        position,
+        step: { status: "pending", attempts: withThisAttempt(outcome), error: outcome.error },
+        enqueue: (tx) => enqueueStep(tx, { runId, position, projectId: run.projectId, userId: run.userId, startAfter: outcome.at }),
+      }),
+    stop: (outcome) =>
+      finishRunStep({
+        runId,
+        position,
+        step: { status: "succeeded", attempts, output: outcome.output, finished: true },
+        run: { status: "stopped" },
+      }),
+    fail: (outcome) =>
+      finishRunStep({
+        runId,
+        position,
+        step: { status: "failed", attempts: withThisAttempt(outcome), error: outcome.error, ...(outcome.output ? { output: outcome.output } : {}), finished: true },
+        run: { status: "failed", error: `Step ${step.key}: ${outcome.error}` },
         onRunEnded: notifyRunFailed,
-      });
-      return;
-    }
-    await finishRunStep({
-      runId,
-      position,
-      step: { status: "succeeded", attempts, output: { result: holds }, finished: true },
-      ...(!holds ? { run: { status: "stopped" } } : isLast ? { run: { status: "succeeded" } } : { enqueue: (tx) => next(tx) }),
-    });
-    return;
-  }
-
-  const clock = performance.now();
-  const state = await projectStateAt(run.projectId, started.revision);
-  const outcome = state
-    ? await tryRequestStep({
-        step,
-        context,
-        projectId: run.projectId,
-        target: (level) =>
-          level === "app"
-            ? { kind: "app" }
-            : // The connection read as the attempt started: the session sends with it when this step is on its resource.
-              { kind: "user", userId: run.userId ?? "", connection },
-        policy: outboundPolicy(state.project),
-        revision: state.revision,
-        idempotencyKey: `${runId}:${step.key}`,
-      })
-    : ({ kind: "failed", error: "The project no longer exists." } satisfies RequestOutcome as RequestOutcome);
-  attempts[attempts.length - 1] = attemptRecord(attemptStartedAt, outcome, Math.round(performance.now() - clock));
-  if (outcome.kind === "succeeded") {
-    await finishRunStep({
-      runId,
-      position,
-      step: { status: "succeeded", attempts, output: outcome.output, error: null, finished: true },
-      ...(isLast ? { run: { status: "succeeded" } } : { enqueue: (tx) => next(tx) }),
-    });
-    return;
-  }
-  if (outcome.kind === "retry" && step.retries && attempts.length < MAX_REQUEST_ATTEMPTS) {
-    const startAfter = new Date(Date.now() + retryDelayMs(attempts.length, outcome.retryAfterMs));
-    await finishRunStep({
-      runId,
-      position,
-      step: { status: "pending", attempts, error: outcome.error },
-      enqueue: (tx) => enqueueStep(tx, { runId, position, projectId: run.projectId, userId: run.userId, startAfter }),
-    });
-    return;
-  }
-  await finishRunStep({
-    runId,
-    position,
-    step: { status: "failed", attempts, error: outcome.error, ...(outcome.response ? { output: stepOutput(outcome.response) } : {}), finished: true },
-    run: { status: "failed", error: `Step ${step.key}: ${outcome.error}` },
-    onRunEnded: notifyRunFailed,
+      }),
   });
 }
 
@@ -325,10 +201,15 @@ export interface WorkflowTestResult {
   steps: StepTestResult[];
 }
 
+/** What Test shows of a try: what it sent and received. */
+function testExchange(outcome: Outcome<"next" | "retry" | "fail">): Pick<StepTestResult, "request" | "response"> {
+  return { ...(outcome.attempt?.request ? { request: outcome.attempt.request } : {}), ...(outcome.attempt?.response ? { response: outcome.attempt.response } : {}) };
+}
+
 /**
  * **Test** in the editor: runs the draft at once, in this process, on each resource's test
- * connection with the Sample trigger input; one try per request, Delays not waited. The
- * outputs become the variable menu's sample data.
+ * connection with the Sample trigger input, through the same runStep as a run; one try per
+ * step (a retry is a failure), Delays not waited. The outputs become the variable menu's sample data.
  */
 export async function testWorkflowDraft({
   projectId,
@@ -341,7 +222,7 @@ export async function testWorkflowDraft({
 }): Promise<WorkflowTestResult> {
   const workflow = await getWorkflow({ projectId, workflowId });
   if (!workflow) throw new AppError("workflow_not_found");
-  const context: RunContext = { trigger: workflow.sampleTrigger, user: { id: "test-user", profile: {} }, steps: {} };
+  const policy: OutboundPolicy = outboundPolicy({ allowPrivateNetwork });
   const outputs: Record<string, unknown> = {};
   const results: StepTestResult[] = [];
   let status: WorkflowTestResult["status"] = "succeeded";
@@ -350,38 +231,36 @@ export async function testWorkflowDraft({
       results.push({ key: step.key, type: step.type, status: "skipped" });
       continue;
     }
-    if (step.type === "delay") {
-      results.push({ key: step.key, type: step.type, status: "succeeded", note: `Waits ${step.seconds} s in a run; not waited in a test.` });
-      continue;
-    }
-    if (step.type === "condition") {
-      try {
-        const holds = conditionHolds(step, context);
-        outputs[step.key] = { result: holds };
-        results.push({ key: step.key, type: step.type, status: holds ? "succeeded" : "stopped", note: holds ? "The condition holds." : "The condition does not hold: a run stops here." });
-        if (!holds) status = "stopped";
-      } catch (error) {
-        if (!(error instanceof TemplateError)) throw error;
-        results.push({ key: step.key, type: step.type, status: "failed", error: error.message });
-        status = "failed";
-      }
-      continue;
-    }
-    const outcome = await tryRequestStep({
-      step,
-      context: { ...context, steps: outputs },
-      projectId,
-      target: () => ({ kind: "test" }),
-      policy: outboundPolicy({ allowPrivateNetwork }),
+    const context: StepRunContext = {
+      variables: { trigger: workflow.sampleTrigger, user: { id: "test-user", profile: {} }, steps: { ...outputs } },
+      attempt: 1,
+      now: Date.now,
       idempotencyKey: `test:${workflowId}:${step.key}`,
-    });
-    if (outcome.kind === "succeeded") {
-      outputs[step.key] = outcome.output;
-      results.push({ key: step.key, type: step.type, status: "succeeded", request: outcome.request, response: outcome.response });
-    } else {
-      results.push({ key: step.key, type: step.type, status: "failed", request: outcome.request, response: outcome.response, error: outcome.error });
+      // The draft resource, through its test connection.
+      async session(resourceId) {
+        const resource = await getResource({ projectId, resourceId });
+        const level = resource?.published?.level ?? resource?.level;
+        if (!resource || !level) return { error: "The step's resource no longer exists." };
+        return { send: sessionSend(() => openConnectionSession({ resource, runtime: undefined, target: { kind: "test" }, policy })) };
+      },
+    };
+    const failed = async (outcome: Outcome<"retry" | "fail">) => {
+      results.push({ key: step.key, type: step.type, status: "failed", ...testExchange(outcome), error: outcome.error });
       status = "failed";
-    }
+    };
+    await runStep(step, context, {
+      async next(outcome) {
+        outputs[step.key] = outcome.output;
+        results.push({ key: step.key, type: step.type, status: "succeeded", ...testExchange(outcome), ...(outcome.note ? { note: outcome.note } : {}) });
+      },
+      retry: failed,
+      async stop(outcome) {
+        outputs[step.key] = outcome.output;
+        results.push({ key: step.key, type: step.type, status: "stopped", ...(outcome.note ? { note: outcome.note } : {}) });
+        status = "stopped";
+      },
+      fail: failed,
+    });
   }
   await saveLastTestOutputs({ projectId, workflowId, outputs });
   return { status, steps: results };

@@ -23,13 +23,14 @@ import { AppError } from "@/lib/errors";
 import { countFinishedRun } from "@/lib/metrics/registry";
 import { requireEnabledFor } from "./enablement";
 import { enqueueStep } from "./engine";
+import { stepResourceIds } from "./steps";
 
 // Runs: who they are for, starting them (a run's row and its first job in one transaction),
 // Replay, Retry from failed step, Cancel, the Runs tab's pages, retention.
 
-/** The resources a workflow's Request steps use. */
+/** The resources a workflow's steps send through (its Request steps'). */
 function requestResourceIds(steps: readonly StoredStep[]): string[] {
-  return [...new Set(steps.flatMap((step) => (step.type === "request" ? [step.resourceId] : [])))];
+  return [...new Set(steps.flatMap(stepResourceIds))];
 }
 
 /** The User-Level resources among them (published level): a run of such a workflow is for one Connected User. */

@@ -4,6 +4,7 @@ import type { StoredWorkflowDefinition } from "@/db/workflow-definition";
 import type { RequestCaller } from "@/lib/connections/request";
 import { AppError } from "@/lib/errors";
 import { SECRET_KEY_REQUIRED_TO_START } from "./api-schema";
+import { stepResourceIds } from "./steps";
 
 // Who may start a workflow (DESIGN.md, Security rules). A User Token acts for its own user only:
 // it may not send requests with an App-Level resource (the request route answers 403
@@ -15,9 +16,9 @@ export interface StartCandidate {
   definition: StoredWorkflowDefinition;
 }
 
-/** The resources a definition sends requests through or listens to: its Request steps' and its Resource Trigger's. */
+/** The resources a definition sends requests through or listens to: its steps' (Request steps) and its Resource Trigger's. */
 function resourcesUsed(definition: StoredWorkflowDefinition): string[] {
-  const ids = definition.steps.flatMap((step) => (step.type === "request" ? [step.resourceId] : []));
+  const ids = definition.steps.flatMap(stepResourceIds);
   if (definition.trigger?.kind === "resource_event") ids.push(definition.trigger.resourceId);
   return ids;
 }

@@ -1,5 +1,6 @@
 import type { StoredKeyValue, StoredWorkflowDefinition } from "@/db/workflow-definition";
 import { AppError } from "@/lib/errors";
+import { stepResourceIds, stepVariables } from "./steps";
 import { renderPathTemplate, renderTemplate, TemplateError, templateVariableNames, validateTemplate } from "@/lib/resources/template";
 
 // The variables of a workflow: `trigger.*` (the trigger's input), `steps.<key>.status|headers|body.*`
@@ -57,24 +58,17 @@ export function availableVariables(definition: StoredWorkflowDefinition, stepInd
       if (root !== "trigger.name" && root !== "trigger.scheduledAt" && root !== "trigger.type") openPrefixes.push(`${root}.`);
     } else for (const path of jsonPaths(root, sample)) names.add(path);
   }
-  const usedResources = new Set(definition.steps.flatMap((step) => (step.type === "request" ? [step.resourceId] : [])));
+  const usedResources = new Set(definition.steps.flatMap(stepResourceIds));
   const userLevel = context.resources.filter((resource) => usedResources.has(resource.id) && resource.level === "user");
   if (userLevel.length) {
     names.add("user.id");
     for (const resource of userLevel) for (const field of resource.profileFields) names.add(`user.profile.${field}`);
   }
-  definition.steps.slice(0, Math.max(0, stepIndex)).forEach((step) => {
-    if (step.type !== "request") return;
-    const base = `steps.${step.key}`;
-    names.add(`${base}.status`);
-    const output = context.lastTestOutputs[step.key] as { headers?: unknown; body?: unknown } | undefined;
-    for (const part of ["headers", "body"] as const) {
-      if (output?.[part] === undefined) {
-        names.add(`${base}.${part}`);
-        openPrefixes.push(`${base}.${part}.`);
-      } else for (const path of jsonPaths(`${base}.${part}`, output[part])) names.add(path);
-    }
-  });
+  for (const step of definition.steps.slice(0, Math.max(0, stepIndex))) {
+    const given = stepVariables(step, context.lastTestOutputs[step.key]);
+    for (const name of given.names) names.add(name);
+    openPrefixes.push(...given.openPrefixes);
+  }
   return { names: [...names], openPrefixes };
 }
 

@@ -26,6 +26,7 @@ import {
   workflowEditorSchema,
 } from "@/lib/workflows/editor-schema";
 import { resourceTriggersLabel, TRIGGER_KIND_LABELS } from "@/lib/workflows/definition";
+import { addStepMenu } from "@/lib/workflows/steps";
 import { deployWorkflow, saveWorkflow, testWorkflow } from "../actions";
 import { StepCard } from "./step-fields";
 
@@ -158,16 +159,9 @@ export function WorkflowEditorForm({
       }
     });
 
-  const addStepGroups = [
-    resources.map((resource) => ({
-      label: `${resource.name} Request`,
-      onSelect: () => steps.append(newStep({ type: "request", resourceId: resource.id }, form.getValues("steps"))),
-    })),
-    [
-      { label: "Condition", onSelect: () => steps.append(newStep({ type: "condition" }, form.getValues("steps"))) },
-      { label: "Delay", onSelect: () => steps.append(newStep({ type: "delay" }, form.getValues("steps"))) },
-    ],
-  ];
+  const addStepGroups = addStepMenu(resources).map((group) =>
+    group.map(({ label, choice }) => ({ label, onSelect: () => steps.append(newStep(choice, form.getValues("steps"))) })),
+  );
 
   return (
     <form onSubmit={perform("save")} className="space-y-8" noValidate>

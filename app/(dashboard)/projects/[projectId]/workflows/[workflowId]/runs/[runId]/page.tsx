@@ -11,10 +11,9 @@ import { RunStep, type RunStepView, type ShownJson } from "@/components/workflow
 import { RunTime } from "@/components/workflows/run-time";
 import { WorkflowHeader } from "@/components/workflows/workflow-header";
 import { getWorkflowVersion } from "@/db/queries/workflows";
-import type { StoredStep } from "@/db/workflow-definition";
 import { AppError } from "@/lib/errors";
-import { CONDITION_OPERATOR_LABELS } from "@/lib/workflows/definition";
-import { MAX_STORED_BODY_BYTES } from "@/lib/workflows/execute";
+import { stepModule } from "@/lib/workflows/steps";
+import { MAX_STORED_BODY_BYTES } from "@/lib/workflows/steps/request";
 import { TRIGGER_KIND_LABELS } from "@/lib/workflows/definition";
 import { prettyJson, shownJson } from "@/lib/json";
 import { describeStepOutput, formatDuration, isRunActive, runDurationMs } from "@/lib/workflows/run-view";
@@ -25,18 +24,6 @@ import { RunButtons } from "./run-buttons";
 export const metadata: Metadata = { title: "Run" };
 
 type Params = Promise<{ projectId: string; workflowId: string; runId: string }>;
-
-/** What a step of the run's version does, in a few words. */
-function summarize(step: StoredStep): string {
-  switch (step.type) {
-    case "request":
-      return `${step.method} ${step.path}`;
-    case "condition":
-      return `${step.left} ${CONDITION_OPERATOR_LABELS[step.operator]} ${step.operator === "is_empty" || step.operator === "is_not_empty" ? "" : step.right}`.trim();
-    case "delay":
-      return `Wait ${step.seconds} s`;
-  }
-}
 
 function Field({ label, children }: { label: string; children: ReactNode }) {
   return (
@@ -73,7 +60,7 @@ export default async function WorkflowRunPage({ params, searchParams }: { params
       position: position + 1,
       stepKey: row?.stepKey ?? defined?.key ?? `step ${position + 1}`,
       type: defined?.type,
-      summary: defined ? summarize(defined) : undefined,
+      summary: defined ? stepModule(defined.type).summary(defined) : undefined,
       status: row?.status ?? "not_started",
       startedAt: row?.startedAt,
       finishedAt: row?.finishedAt,
