@@ -13,6 +13,8 @@ export interface StepResultView {
   /** The request as sent, secrets masked. */
   request?: { method: string; url: string; headers: [string, string][]; body: string | undefined };
   response?: { status: number; headers: Record<string, string>; body: string; durationMs: number };
+  /** The step's output, when it has one (a Function's parameters, result and console lines). */
+  output?: Record<string, unknown>;
   error?: string;
   note?: string;
 }

@@ -192,6 +192,8 @@ export interface StepTestResult {
   status: "succeeded" | "failed" | "stopped" | "skipped";
   request?: DescribedRequest;
   response?: StepResponse;
+  /** The step's output (a failed step's, when it has one): what a step's result view shows beyond the exchange. */
+  output?: Record<string, unknown>;
   error?: string;
   note?: string;
 }
@@ -245,18 +247,18 @@ export async function testWorkflowDraft({
       },
     };
     const failed = async (outcome: Outcome<"retry" | "fail">) => {
-      results.push({ key: step.key, type: step.type, status: "failed", ...testExchange(outcome), error: outcome.error });
+      results.push({ key: step.key, type: step.type, status: "failed", ...testExchange(outcome), ...(outcome.kind === "fail" && outcome.output ? { output: outcome.output } : {}), error: outcome.error });
       status = "failed";
     };
     await runStep(step, context, {
       async next(outcome) {
         outputs[step.key] = outcome.output;
-        results.push({ key: step.key, type: step.type, status: "succeeded", ...testExchange(outcome), ...(outcome.note ? { note: outcome.note } : {}) });
+        results.push({ key: step.key, type: step.type, status: "succeeded", ...testExchange(outcome), output: outcome.output, ...(outcome.note ? { note: outcome.note } : {}) });
       },
       retry: failed,
       async stop(outcome) {
         outputs[step.key] = outcome.output;
-        results.push({ key: step.key, type: step.type, status: "stopped", ...(outcome.note ? { note: outcome.note } : {}) });
+        results.push({ key: step.key, type: step.type, status: "stopped", output: outcome.output, ...(outcome.note ? { note: outcome.note } : {}) });
         status = "stopped";
       },
       fail: failed,

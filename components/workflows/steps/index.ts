@@ -1,6 +1,7 @@
 import type { StepType } from "@/lib/workflows/steps";
 import { ConditionFields, ConditionResult } from "./condition";
 import { DelayFields, DelayResult } from "./delay";
+import { FunctionFields, FunctionResult } from "./function";
 import { RequestFields, RequestResult } from "./request";
 import type { StepView } from "./shared";
 
@@ -11,6 +12,7 @@ export const STEP_VIEWS: Record<StepType, StepView> = {
   request: { Fields: RequestFields, Result: RequestResult },
   condition: { Fields: ConditionFields, Result: ConditionResult },
   delay: { Fields: DelayFields, Result: DelayResult },
+  function: { Fields: FunctionFields, Result: FunctionResult },
 };
 
 export type { ShownJson, StepFieldProps, StepResultProps, StepView } from "./shared";

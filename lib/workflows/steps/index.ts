@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { conditionStep } from "./condition";
 import { delayStep } from "./delay";
+import { functionStep } from "./function";
 import type { AvailableVariables } from "../variables";
 import type { StepModule } from "./module";
 import { requestStep } from "./request";
@@ -14,6 +15,7 @@ export const STEPS = {
   request: requestStep,
   condition: conditionStep,
   delay: delayStep,
+  function: functionStep,
 } as const;
 
 export type StepType = keyof typeof STEPS;
