@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { AppError } from "@/lib/errors";
+import { storableJson } from "@/lib/jsonb";
 import { TemplateError } from "@/lib/resources/template";
 import { type FunctionError, type JsonValue, runFunction } from "../function-sandbox";
 import { type AvailableVariables, jsonPaths, renderJsonBody, type RunContext } from "../variables";
@@ -88,7 +89,8 @@ export const functionStep = defineStep({
       throw error;
     }
     const outcome = await runFunction({ code: step.code, parameters });
-    if (!outcome.ok) return { kind: "fail", error: functionErrorText(outcome.error), output: { parameters, logs: outcome.logs } };
-    return { kind: "next", output: { parameters, result: outcome.result, logs: outcome.logs } };
+    // The code may return or log text PostgreSQL cannot store (lib/jsonb.ts): kept with U+FFFD in its place.
+    if (!outcome.ok) return { kind: "fail", error: functionErrorText(outcome.error), output: storableJson({ parameters, logs: outcome.logs }) };
+    return { kind: "next", output: storableJson({ parameters, result: outcome.result, logs: outcome.logs }) };
   },
 });

@@ -93,6 +93,11 @@ describe("the Function step", () => {
     expect(outcome.kind === "fail" && outcome.error).toMatch(/^function_threw: .*boom.* \(line 3\)$/);
   });
 
+  it("keeps a result PostgreSQL cannot store with U+FFFD in place of a NUL", async () => {
+    const outcome = await STEPS.function.run(step([], 'function run() {\n  return { text: "a\\u0000b" };\n}'), context());
+    expect(outcome).toMatchObject({ kind: "next", output: { result: { text: "a\uFFFDb" } } });
+  });
+
   it("lists steps.<key>.result, with its paths once a Test has given one", () => {
     const fn = step([]);
     expect(stepVariables(fn, undefined)).toEqual({ names: ["steps.fn.result"], openPrefixes: ["steps.fn.result."] });
