@@ -2,7 +2,7 @@ import { z } from "zod";
 import { AppError } from "@/lib/errors";
 import { storableJson } from "@/lib/jsonb";
 import { TemplateError } from "@/lib/resources/template";
-import { type FunctionError, type JsonValue, runFunction } from "../function-sandbox";
+import type { FunctionError, JsonValue } from "../function-sandbox";
 import { type AvailableVariables, jsonPaths, renderJsonBody, type RunContext } from "../variables";
 import { defineStep, stepKeySchema, templateText } from "./module";
 
@@ -88,6 +88,9 @@ export const functionStep = defineStep({
       if (error instanceof AppError) return { kind: "fail", error: `${error.code}: ${error.message}` };
       throw error;
     }
+    // Loaded here, not at the top: the editor's client components import this module (the
+    // registry), and the sandbox's WebAssembly engine has no place in the browser bundle.
+    const { runFunction } = await import("../function-sandbox");
     const outcome = await runFunction({ code: step.code, parameters });
     // The code may return or log text PostgreSQL cannot store (lib/jsonb.ts): kept with U+FFFD in its place.
     if (!outcome.ok) return { kind: "fail", error: functionErrorText(outcome.error), output: storableJson({ parameters, logs: outcome.logs }) };
