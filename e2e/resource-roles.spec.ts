@@ -38,8 +38,11 @@ test("a member sees a resource read-only and cannot publish it; once the owner m
 
   // The owner makes Bob an Admin: the same pages are his to change, and Finish publishes.
   await page.getByLabel(`Role of ${bob.email}`).selectOption("admin");
-  await page.reload();
-  await expect(page.getByLabel(`Role of ${bob.email}`)).toHaveValue("admin");
+  // The choice saves in the background: a reload before it lands still shows Member.
+  await expect(async () => {
+    await page.reload();
+    await expect(page.getByLabel(`Role of ${bob.email}`)).toHaveValue("admin", { timeout: 1_000 });
+  }).toPass({ timeout: 15_000 });
   await bob.page.goto(`/projects/${projectId}/resources/${resourceId}/test-and-publish`);
   await expect(bob.page.getByRole("heading", { name: "Test and Publish" })).toBeVisible();
   await expect(note).toHaveCount(0);
