@@ -130,6 +130,19 @@ export function boundedText(text: string, { maxBytes }: { maxBytes: number }): P
   return utf8Length(text) > maxBytes ? { text: utf8Prefix(text, maxBytes), truncated: true } : { text, truncated: false };
 }
 
+/**
+ * An API's answer as it is kept and shown: parsed when its Content-Type says JSON and it parses
+ * within MAX_JSON_DEPTH; otherwise its text (deeper JSON would reach recursive code later).
+ */
+export function parseJsonAnswer(contentType: string | undefined, body: string): unknown {
+  if (!/\bjson\b/i.test(contentType ?? "") || jsonNestsDeeperThan(body)) return body;
+  try {
+    return JSON.parse(body) as unknown;
+  } catch {
+    return body;
+  }
+}
+
 /** A body as a page shows it, at most `maxBytes`: JSON indented (also JSON that came as text), anything else as it is. */
 export function prettyBody(body: unknown, { maxBytes }: { maxBytes: number }): PrettyJson {
   if (typeof body !== "string") return prettyJson(body, { maxBytes });

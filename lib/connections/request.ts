@@ -3,7 +3,7 @@ import type { Connection } from "@/db/schema";
 import { allowPrivateNetworkEverywhere } from "@/lib/config/env";
 import { AppError } from "@/lib/errors";
 import type { OutboundPolicy, OutboundResponse } from "@/lib/http/client";
-import { jsonNestsDeeperThan } from "@/lib/json";
+import { parseJsonAnswer } from "@/lib/json";
 import { currentProjectState } from "@/lib/projects/sdk-state";
 import { publishedResourceAt } from "@/lib/resources/runtime";
 import type { apiRequestSchema, apiResponseSchema } from "./api-schema";
@@ -44,15 +44,8 @@ function toCall(input: ApiRequestInput) {
 }
 
 function toView(response: OutboundResponse): ApiResponseView {
-  let body: unknown = response.body;
-  // JSON nested deeper than any input may be is answered as text: serializing it again would be recursive.
-  if (/\bjson\b/i.test(response.headers["content-type"] ?? "") && !response.truncated && !jsonNestsDeeperThan(response.body)) {
-    try {
-      body = JSON.parse(response.body);
-    } catch {
-      body = response.body;
-    }
-  }
+  // A truncated answer is not JSON any more; JSON nested too deep is answered as text (parseJsonAnswer).
+  const body = response.truncated ? response.body : parseJsonAnswer(response.headers["content-type"], response.body);
   return { status: response.status, headers: response.headers, body, truncated: response.truncated };
 }
 

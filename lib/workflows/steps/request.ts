@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { stepRetryBaseMs } from "@/lib/config/env";
 import { AppError } from "@/lib/errors";
-import { JSON_TOO_DEEP_MESSAGE, jsonNestsDeeperThan } from "@/lib/json";
+import { JSON_TOO_DEEP_MESSAGE, jsonNestsDeeperThan, parseJsonAnswer } from "@/lib/json";
 import { storableJson } from "@/lib/jsonb";
 import { TemplateError } from "@/lib/resources/template";
 import { type AvailableVariables, jsonPaths, renderJsonBody, renderRequestTemplates } from "../variables";
@@ -72,14 +72,7 @@ function parsedOutput(response: StepResponse): Record<string, unknown> {
     return { ...base, body: Buffer.from(response.body).subarray(0, MAX_STORED_BODY_BYTES).toString(), truncated: true };
   }
   // JSON nested deeper than any input may be is kept as text: what reads it later (variables, pages) stays bounded.
-  if (/\bjson\b/i.test(response.headers["content-type"] ?? "") && !jsonNestsDeeperThan(response.body)) {
-    try {
-      return { ...base, body: JSON.parse(response.body) as unknown };
-    } catch {
-      return { ...base, body: response.body };
-    }
-  }
-  return { ...base, body: response.body };
+  return { ...base, body: parseJsonAnswer(response.headers["content-type"], response.body) };
 }
 
 const RETRYABLE_STATUS = (status: number) => status >= 500 || status === 408 || status === 429;
