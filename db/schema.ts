@@ -16,7 +16,7 @@ import {
 } from "drizzle-orm/pg-core";
 import type { PublishedResource, ResourceConfig } from "./resource-config";
 import type { StoredWebhookSettings } from "./webhook-settings";
-import type { StoredRunTrigger, StoredStepAttempt, StoredWorkflowDefinition } from "./workflow-definition";
+import type { StoredRunAnswer, StoredRunTrigger, StoredStepAttempt, StoredWorkflowDefinition } from "./workflow-definition";
 
 const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
 
@@ -356,6 +356,9 @@ export const workflowRuns = pgTable(
     // A replay or retry: the run it repeats.
     sourceRunId: uuid("source_run_id"),
     error: text("error"),
+    // What a Response step answered the Request trigger's caller (status, headers, body): at most one per run.
+    answer: jsonb("answer").$type<StoredRunAnswer>(),
+    answeredAt: timestamp("answered_at", { withTimezone: true }),
     createdAt: createdAt(),
     startedAt: timestamp("started_at", { withTimezone: true }),
     finishedAt: timestamp("finished_at", { withTimezone: true }),
@@ -376,6 +379,9 @@ export const workflowRunSteps = pgTable(
     runId: uuid("run_id")
       .notNull()
       .references(() => workflowRuns.id, { onDelete: "cascade" }),
+    // The Fan Out item it ran for; -1 outside a Fan Out's steps for each item.
+    item: integer("item").notNull().default(-1),
+    // Its index in the definition tree's pre-order walk (lib/workflows/tree.ts).
     position: integer("position").notNull(),
     stepKey: text("step_key").notNull(),
     status: workflowStepStatus("status").notNull().default("pending"),
@@ -386,7 +392,35 @@ export const workflowRunSteps = pgTable(
     startedAt: timestamp("started_at", { withTimezone: true }),
     finishedAt: timestamp("finished_at", { withTimezone: true }),
   },
-  (table) => [primaryKey({ columns: [table.runId, table.position] })],
+  (table) => [primaryKey({ columns: [table.runId, table.item, table.position] })],
+);
+
+export const workflowItemStatus = pgEnum("workflow_item_status", ["waiting", "queued", "succeeded", "failed", "stopped"]);
+
+/**
+ * One item of a Fan Out in a run: waiting for its turn (Concurrency), queued (its steps run), or
+ * ended. The Fan Out's join counts these rows, so it survives a worker's crash and an item that
+ * ends twice counts once (lib/workflows/fan-out.ts).
+ */
+export const workflowRunItems = pgTable(
+  "workflow_run_items",
+  {
+    runId: uuid("run_id")
+      .notNull()
+      .references(() => workflowRuns.id, { onDelete: "cascade" }),
+    // The Fan Out step's position in the tree.
+    position: integer("position").notNull(),
+    item: integer("item").notNull(),
+    status: workflowItemStatus("status").notNull().default("waiting"),
+    // `fanout.item` of its steps.
+    value: jsonb("value").$type<unknown>(),
+    // Its last step's output.
+    output: jsonb("output").$type<Record<string, unknown>>(),
+    error: text("error"),
+    startedAt: timestamp("started_at", { withTimezone: true }),
+    finishedAt: timestamp("finished_at", { withTimezone: true }),
+  },
+  (table) => [primaryKey({ columns: [table.runId, table.position, table.item] })],
 );
 
 export type Workflow = typeof workflows.$inferSelect;
@@ -394,6 +428,7 @@ export type WorkflowVersion = typeof workflowVersions.$inferSelect;
 export type WorkflowRun = typeof workflowRuns.$inferSelect;
 export type WorkflowRunStep = typeof workflowRunSteps.$inferSelect;
 export type WorkflowRunStatus = (typeof workflowRunStatus.enumValues)[number];
+export type WorkflowRunItem = typeof workflowRunItems.$inferSelect;
 
 // ---------------------------------------------------------------- Resource Triggers (webhooks)
 

@@ -33,6 +33,13 @@ export interface StoredRunTrigger {
   input: Record<string, unknown>;
 }
 
+/** What a Response step answered a Request trigger's caller. */
+export interface StoredRunAnswer {
+  status: number;
+  headers: Record<string, string>;
+  body: unknown;
+}
+
 /** One try of a step. */
 export interface StoredStepAttempt {
   startedAt: string;

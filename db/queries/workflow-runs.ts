@@ -1,5 +1,5 @@
 import "server-only";
-import { and, desc, eq, getTableColumns, inArray, isNotNull, lt, type SQL, type SQLWrapper, sql } from "drizzle-orm";
+import { and, desc, eq, getTableColumns, inArray, isNotNull, isNull, lt, type SQL, type SQLWrapper, sql } from "drizzle-orm";
 import { getDb, parseJsonb, preparedStatement, type Database } from "../client";
 import { groupStatements } from "../group-statements";
 import {
@@ -16,7 +16,7 @@ import {
   type WorkflowRunStep,
   type WorkflowVersion,
 } from "../schema";
-import type { StoredRunTrigger, StoredStepAttempt, StoredWorkflowDefinition } from "../workflow-definition";
+import type { StoredRunAnswer, StoredRunTrigger, StoredStepAttempt, StoredWorkflowDefinition } from "../workflow-definition";
 import { KIND_IS } from "./connections";
 
 /** A transaction, for writes that enqueue jobs in the same commit. */
@@ -450,6 +450,17 @@ export async function failRunAtLostStep({
     await onRunEnded(tx, run);
     return true;
   });
+}
+
+/** Keeps what a Response step answered, unless the run has answered already (then false): at most one answer per run. */
+export async function setRunAnswer({ runId, answer }: { runId: string; answer: StoredRunAnswer }): Promise<boolean> {
+  const db = await getDb();
+  const updated = await db
+    .update(workflowRuns)
+    .set({ answer, answeredAt: sql`now()` })
+    .where(and(eq(workflowRuns.id, runId), isNull(workflowRuns.answer)))
+    .returning({ id: workflowRuns.id });
+  return updated.length > 0;
 }
 
 /** Cancels a run that has not ended; false when it had. */

@@ -17,7 +17,7 @@ export async function draftWorkflow(projectId: string, definition: StoredWorkflo
 }
 
 /** A Condition that always holds: a step on no resource, so its workflow needs no user. */
-export const alwaysStep: StoredStep = { key: "always", type: "condition", left: "a", operator: "equals", right: "a" };
+export const alwaysStep: StoredStep = { key: "always", type: "condition", left: "a", operator: "equals", right: "a", whenTrue: [], otherwise: [] };
 
 /** Every run of the project, oldest first. */
 export async function runsOf(projectId: string): Promise<WorkflowRun[]> {

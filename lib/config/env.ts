@@ -74,6 +74,11 @@ export function functionResultKb(): number {
   return wholeNumber("SWITCHBOARD_FUNCTION_RESULT_KB", 256, { min: 1 });
 }
 
+/** SWITCHBOARD_FAN_OUT_MAX_ITEMS: the most items one Fan Out step runs over; more fails the step (default 1000). */
+export function fanOutMaxItems(): number {
+  return wholeNumber("SWITCHBOARD_FAN_OUT_MAX_ITEMS", 1000, { min: 1 });
+}
+
 /** What the configuration is read from: process.env, or a test's own values (so a test need not change process.env). */
 export type ConfigEnv = Readonly<Record<string, string | undefined>>;
 

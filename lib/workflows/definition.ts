@@ -2,11 +2,15 @@ import { CronExpressionParser } from "cron-parser";
 import { z } from "zod";
 import type { StoredTrigger, StoredWorkflowDefinition } from "@/db/workflow-definition";
 import { editorStepSchema, stepModule, stepSchema } from "./steps";
-import { availableVariables, type VariableContext, unknownWorkflowVariables } from "./variables";
+import { StepTree } from "./tree";
+import { availableVariables, stepsSureToRunBefore, type VariableContext, unknownWorkflowVariables } from "./variables";
 
-// A workflow's definition: one trigger and ordered steps. One schema for the editor's form,
-// the save action and deploy; each step's own schema and checks are its type's module
-// (lib/workflows/steps).
+// A workflow's definition: one trigger and ordered steps, some holding steps of their own (a
+// tree: lib/workflows/tree.ts). One schema for the editor's form, the save action and deploy;
+// each step's own schema and checks are its type's module (lib/workflows/steps).
+
+/** A definition holds at most this many steps, counting those inside branches and Fan Outs. */
+export const MAX_STEPS = 50;
 
 /** A published resource with webhook settings: its Resource Triggers ("TaskLab Triggers → task.created"). */
 export interface TriggerResource {
@@ -94,19 +98,32 @@ export type WorkflowTrigger = z.output<typeof triggerSchema>;
 /** A step as stored (its type's module's schema). */
 export type WorkflowStep = z.output<typeof stepSchema>;
 
-/** A definition whose steps are read with `steps` (the stored schemas, or the editor's): at most 50, keys unique. */
+/**
+ * A definition whose steps are read with `steps` (the stored schemas, or the editor's): at most
+ * MAX_STEPS in the whole tree, keys unique across it, and no step inside a Fan Out that may not
+ * run once per item (another Fan Out, a Response). Errors are on the offending step's field.
+ */
 function definitionSchema<Steps extends typeof stepSchema | typeof editorStepSchema>(steps: Steps) {
   return z
     .object({
       trigger: triggerSchema.nullable(),
-      steps: z.array(steps).max(50, { error: "Use at most 50 steps." }),
+      steps: z.array(steps),
     })
     .superRefine((value, ctx) => {
+      const tree = new StepTree(value.steps as StoredWorkflowDefinition["steps"]);
+      if (tree.nodes.length > MAX_STEPS) {
+        ctx.addIssue({ code: "custom", path: ["steps"], message: `Use at most ${MAX_STEPS} steps (this workflow has ${tree.nodes.length}, counting those inside branches and Fan Outs).` });
+      }
       const seen = new Set<string>();
-      value.steps.forEach((step, index) => {
-        if (seen.has(step.key)) ctx.addIssue({ code: "custom", path: ["steps", index, "key"], message: "Step keys must be unique." });
-        seen.add(step.key);
-      });
+      for (const node of tree.nodes) {
+        const path = [...node.path.split(".").map((part) => (/^\d+$/.test(part) ? Number(part) : part))];
+        if (seen.has(node.step.key)) ctx.addIssue({ code: "custom", path: [...path, "key"], message: "Step keys must be unique across the workflow, branches and Fan Outs included." });
+        seen.add(node.step.key);
+        const module = stepModule(node.step.type);
+        if (node.fanOut && module.perItem === false) {
+          ctx.addIssue({ code: "custom", path: [...path, "type"], message: `A ${module.label} step cannot stand inside a Fan Out's steps for each item.` });
+        }
+      }
     });
 }
 
@@ -118,6 +135,18 @@ export type WorkflowDefinition = z.output<typeof workflowDefinitionSchema>;
 /** The templates of a step, by field path within the step (for error paths). */
 export function stepTemplates(step: WorkflowStep): [string, string][] {
   return stepModule(step.type).templates(step);
+}
+
+/**
+ * A clearer message for a variable of a step that exists but is not sure to have run here (inside
+ * a branch, a Fan Out's steps for each item, or after this step): unknownWorkflowVariables'
+ * problem names the variable first.
+ */
+function unreachableStepMessage(problem: string, unreachable: ReadonlySet<string>): string | undefined {
+  const key = /steps\.([a-z][a-z0-9_]*)/.exec(problem)?.[1];
+  if (!key || !unreachable.has(key)) return undefined;
+  const variable = /\bsteps\.[A-Za-z0-9_.-]+/.exec(problem)?.[0] ?? `steps.${key}`;
+  return `${variable}: step ${key} is not sure to have run before this step (it comes later, or stands in a branch or a Fan Out's steps for each item this step is not in).`;
 }
 
 /** What the save-time checks know of the project: its published resources, and which of them have Resource Triggers. */
@@ -143,15 +172,20 @@ export function checkWorkflowDefinition(definition: WorkflowDefinition, context:
         : `${resource.name} lists no Event types yet: add them on the resource's Webhooks tab.`;
     }
   }
-  definition.steps.forEach((step, index) => {
-    const available = availableVariables(definition, index, context);
+  const tree = new StepTree(definition.steps);
+  const keys = new Set(tree.nodes.map((node) => node.step.key));
+  for (const node of tree.nodes) {
+    const step = node.step;
+    const available = availableVariables(definition, node.position, context);
+    const sure = new Set(stepsSureToRunBefore(node).map((before) => before.step.key));
+    const unreachable = new Set([...keys].filter((key) => !sure.has(key)));
     const templateErrors: Record<string, string> = {};
     for (const [field, template] of stepTemplates(step)) {
-      const problems = unknownWorkflowVariables(template, available);
+      const problems = unknownWorkflowVariables(template, available).map((problem) => unreachableStepMessage(problem, unreachable) ?? problem);
       if (problems.length) templateErrors[field] = problems.join(" ");
     }
-    const own = stepModule(step.type).check?.(step, context, templateErrors) ?? {};
-    for (const [field, message] of Object.entries({ ...own, ...templateErrors })) errors[`steps.${index}.${field}`] = message;
-  });
+    const own = stepModule(step.type).check?.(step, { resources: context.resources, trigger: definition.trigger }, templateErrors) ?? {};
+    for (const [field, message] of Object.entries({ ...own, ...templateErrors })) errors[`${node.path}.${field}`] = message;
+  }
   return errors;
 }

@@ -48,12 +48,12 @@ describe("the editor's form", () => {
       sampleTrigger: '{"body": {"taskId": "t_1"}}',
       steps: [newStep({ type: "request", resourceId }, []), newStep({ type: "delay" }, [])],
     };
-    const [first, second] = editorStepVariables(values, context);
+    const { "steps.0": first, "steps.1": second } = editorStepVariables(values, context);
     expect(first).toEqual(expect.arrayContaining(["trigger.body", "trigger.body.taskId", "user.id", "user.profile.email"]));
     expect(first).not.toContain("steps.request_1.status");
     expect(second).toEqual(expect.arrayContaining(["steps.request_1.status", "steps.request_1.body"]));
     // While the sample is not JSON yet, the trigger's roots are still listed.
-    expect(editorStepVariables({ ...values, sampleTrigger: '{"body": ' }, context)[0]).toContain("trigger.body");
+    expect(editorStepVariables({ ...values, sampleTrigger: '{"body": ' }, context)["steps.0"]).toContain("trigger.body");
   });
 
   const appEvent: StoredTrigger = { kind: "app_event", eventName: "task.sync" };

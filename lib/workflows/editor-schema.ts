@@ -4,6 +4,7 @@ import { JSON_TOO_DEEP_MESSAGE, jsonNestsDeeperThan } from "@/lib/json";
 import { findUnstorableText, unstorableTextMessage } from "@/lib/jsonb";
 import { editorDefinitionSchema, type TriggerResource, workflowNameSchema, type WorkflowStep } from "./definition";
 import { type StepChoice, stepModule } from "./steps";
+import { StepTree } from "./tree";
 import { availableVariables, type VariableContext } from "./variables";
 
 // The workflow editor's one form: its name, Sample trigger input (JSON text: the whole `trigger.*`)
@@ -144,9 +145,13 @@ export function nextStepKey(base: string, steps: ReadonlyArray<{ key?: string }>
   for (let n = 1; ; n++) if (!used.has(`${base}_${n}`)) return `${base}_${n}`;
 }
 
-/** A new step as Add step appends it, keyed `<type>_<n>`. */
+/**
+ * A new step as Add step appends it (to any list of the tree), keyed `<type>_<n>` with a key free
+ * across the whole tree: `steps` is the definition's top-level list.
+ */
 export function newStep(choice: StepChoice, steps: ReadonlyArray<{ key?: string }>): WorkflowStep {
-  return stepModule(choice.type).create(nextStepKey(choice.type, steps), choice) as WorkflowStep;
+  const everyStep = new StepTree(steps.filter((step): step is WorkflowStep => typeof (step as { type?: unknown }).type === "string")).steps();
+  return stepModule(choice.type).create(nextStepKey(choice.type, [...steps, ...everyStep]), choice) as WorkflowStep;
 }
 
 /** What the editor lists variables from, besides the sample it holds in the form. */
@@ -219,17 +224,18 @@ export function prefilledSampleText(
 }
 
 /**
- * The variable menu's names for each step of the form as it stands (unsaved edits included),
- * from the same availableVariables that save checks against.
+ * The variable menu's names for each step of the form as it stands (unsaved edits included), by
+ * the step's path in the form ("steps.0", "steps.1.whenTrue.0"), from the same availableVariables
+ * that save checks against.
  */
 export function editorStepVariables(
   values: Pick<WorkflowEditorInput, "trigger" | "steps" | "sampleTrigger">,
   context: EditorVariableContext,
-): string[][] {
+): Record<string, string[]> {
   const definition = { trigger: values.trigger ?? null, steps: (values.steps ?? []) as WorkflowStep[] };
   const full: VariableContext = {
     ...context,
     sampleTrigger: effectiveSampleTrigger(definition.trigger, context.triggerResources, parseSampleTriggerLeniently(values.sampleTrigger ?? "")),
   };
-  return definition.steps.map((_, index) => availableVariables(definition, index, full).names);
+  return Object.fromEntries(new StepTree(definition.steps).nodes.map((node) => [node.path, availableVariables(definition, node.position, full).names]));
 }

@@ -69,7 +69,7 @@ describe("an App Event run", () => {
       trigger: { kind: "app_event", eventName: "task.created" },
       steps: [
         request("create_task", "POST", "/tasks", '{"title": "{{trigger.payload.title}}"}'),
-        { key: "created", type: "condition", left: "{{steps.create_task.status}}", operator: "equals", right: "201" },
+        { key: "created", type: "condition", left: "{{steps.create_task.status}}", operator: "equals", right: "201", whenTrue: [], otherwise: [] },
         request("list_tasks", "GET", "/tasks"),
       ],
     });
@@ -98,7 +98,7 @@ describe("an App Event run", () => {
     await deployed({
       trigger: { kind: "app_event", eventName: "task.maybe" },
       steps: [
-        { key: "wanted", type: "condition", left: "{{trigger.payload.kind}}", operator: "equals", right: "sync" },
+        { key: "wanted", type: "condition", left: "{{trigger.payload.kind}}", operator: "equals", right: "sync", whenTrue: [], otherwise: [] },
         request("list_tasks", "GET", "/tasks"),
       ],
     });

@@ -1,6 +1,6 @@
 import type { Connection } from "@/db/schema";
 import { getResource } from "@/db/queries/resources";
-import { failRunAtLostStep, finishStep, type StartedStepAttempt, startStepAttempt } from "@/db/queries/workflow-runs";
+import { failRunAtLostStep, finishStep, setRunAnswer, type StartedStepAttempt, startStepAttempt } from "@/db/queries/workflow-runs";
 import { getWorkflow, saveLastTestOutputs } from "@/db/queries/workflows";
 import type { StoredStep, StoredStepAttempt } from "@/db/workflow-definition";
 import { outboundPolicy } from "@/lib/connections/request";
@@ -14,7 +14,7 @@ import { publishedResourceAt } from "@/lib/resources/runtime";
 import { enqueueStep, type StepJob } from "./engine";
 import { STEP_QUEUE_OPTIONS } from "./step-queue";
 import { type StepOutcome, type StepRunContext, stepModule } from "./steps";
-import type { StepResponse, StepSend } from "./steps/module";
+import type { RunAnswer, StepResponse, StepSend } from "./steps/module";
 import type { RunContext } from "./variables";
 
 // Runs steps: one try of a step (runStep) for a run's step job and for the editor's Test alike.
@@ -129,6 +129,7 @@ export async function executeStepJob({ runId, position }: StepJob): Promise<void
       const target: SessionTarget = level === "app" ? { kind: "app" } : { kind: "user", userId: run.userId ?? "", connection };
       return { send: sessionSend(() => openConnectionSession({ resource: found.resource, runtime: found.runtime, target, policy: outboundPolicy(state.project) })) };
     },
+    respond: (answer) => setRunAnswer({ runId, answer }),
   };
 
   await runStep(step, context, {
@@ -228,6 +229,7 @@ export async function testWorkflowDraft({
   const outputs: Record<string, unknown> = {};
   const results: StepTestResult[] = [];
   let status: WorkflowTestResult["status"] = "succeeded";
+  let testAnswer: RunAnswer | undefined;
   for (const step of workflow.draft.steps) {
     if (status !== "succeeded") {
       results.push({ key: step.key, type: step.type, status: "skipped" });
@@ -244,6 +246,11 @@ export async function testWorkflowDraft({
         const level = resource?.published?.level ?? resource?.level;
         if (!resource || !level) return { error: "The step's resource no longer exists." };
         return { send: sessionSend(() => openConnectionSession({ resource, runtime: undefined, target: { kind: "test" }, policy })) };
+      },
+      async respond(answer) {
+        if (testAnswer) return false;
+        testAnswer = answer;
+        return true;
       },
     };
     const failed = async (outcome: Outcome<"retry" | "fail">) => {

@@ -1,10 +1,12 @@
 import type { StoredKeyValue, StoredWorkflowDefinition } from "@/db/workflow-definition";
 import { AppError } from "@/lib/errors";
 import { stepResourceIds, stepVariables } from "./steps";
+import { type StepNode, stepTree } from "./tree";
 import { renderPathTemplate, renderTemplate, TemplateError, templateVariableNames, validateTemplate } from "@/lib/resources/template";
 
 // The variables of a workflow: `trigger.*` (the trigger's input), `steps.<key>.status|headers|body.*`
-// (earlier steps' outputs), `user.id` and `user.profile.*`. The editor lists them from the sample
+// (the outputs of steps sure to have run before), `fanout.item` and `fanout.index` (in a Fan
+// Out's steps for each item), `user.id` and `user.profile.*`. The editor lists them from the sample
 // trigger and the last test's outputs; a run resolves them from its own data.
 
 /** What the editor knows to list variables from. */
@@ -45,8 +47,22 @@ const TRIGGER_ROOTS: Record<string, readonly string[]> = {
   resource_event: ["trigger.type", "trigger.payload", "trigger.headers"],
 };
 
-/** The variables a template in step `stepIndex` may use. */
-export function availableVariables(definition: StoredWorkflowDefinition, stepIndex: number, context: VariableContext): AvailableVariables {
+/**
+ * The steps sure to have run before a step: the earlier steps of its own list, and of every list
+ * holding it, and the Conditions holding it (not a Fan Out holding it: its items are not done,
+ * nor the steps inside an earlier Condition's branches or Fan Out).
+ */
+export function stepsSureToRunBefore(node: StepNode): StepNode[] {
+  const sure: StepNode[] = [];
+  for (let current: StepNode | undefined = node; current; current = current.parent) {
+    sure.unshift(...current.before);
+    if (current.parent && current.fanOut !== current.parent) sure.unshift(current.parent);
+  }
+  return sure;
+}
+
+/** The variables a template in the step at tree position `position` may use (lib/workflows/tree.ts). */
+export function availableVariables(definition: StoredWorkflowDefinition, position: number, context: VariableContext): AvailableVariables {
   const names = new Set<string>();
   const openPrefixes: string[] = [];
   const roots = definition.trigger ? (TRIGGER_ROOTS[definition.trigger.kind] ?? []) : [];
@@ -58,14 +74,22 @@ export function availableVariables(definition: StoredWorkflowDefinition, stepInd
       if (root !== "trigger.name" && root !== "trigger.scheduledAt" && root !== "trigger.type") openPrefixes.push(`${root}.`);
     } else for (const path of jsonPaths(root, sample)) names.add(path);
   }
-  const usedResources = new Set(definition.steps.flatMap(stepResourceIds));
+  const tree = stepTree(definition);
+  const usedResources = new Set(tree.steps().flatMap(stepResourceIds));
   const userLevel = context.resources.filter((resource) => usedResources.has(resource.id) && resource.level === "user");
   if (userLevel.length) {
     names.add("user.id");
     for (const resource of userLevel) for (const field of resource.profileFields) names.add(`user.profile.${field}`);
   }
-  for (const step of definition.steps.slice(0, Math.max(0, stepIndex))) {
-    const given = stepVariables(step, context.lastTestOutputs[step.key]);
+  const node = tree.at(position);
+  if (!node) return { names: [...names], openPrefixes };
+  if (node.fanOut) {
+    names.add("fanout.index");
+    names.add("fanout.item");
+    openPrefixes.push("fanout.item.");
+  }
+  for (const before of stepsSureToRunBefore(node)) {
+    const given = stepVariables(before.step, context.lastTestOutputs[before.step.key]);
     for (const name of given.names) names.add(name);
     openPrefixes.push(...given.openPrefixes);
   }
@@ -91,6 +115,8 @@ export interface RunContext {
   trigger: Readonly<Record<string, unknown>>;
   user: { id: string | null; profile: Readonly<Record<string, unknown>> };
   steps: Readonly<Record<string, unknown>>;
+  /** In a Fan Out's steps for each item: the item and its index. */
+  fanout?: { item: unknown; index: number };
 }
 
 /**
@@ -109,7 +135,8 @@ export function valueAtPath(value: unknown, path: readonly string[]): unknown {
 /** The value a variable names in a run, or undefined. */
 export function resolveVariable(name: string, context: RunContext): unknown {
   const [root, ...path] = name.split(".");
-  const base = root === "trigger" ? context.trigger : root === "steps" ? context.steps : root === "user" ? context.user : undefined;
+  const base =
+    root === "trigger" ? context.trigger : root === "steps" ? context.steps : root === "user" ? context.user : root === "fanout" ? context.fanout : undefined;
   return base === undefined ? undefined : valueAtPath(base, path);
 }
 

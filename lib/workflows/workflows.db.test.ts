@@ -287,7 +287,7 @@ describe("loadWorkflowEditor", () => {
         name: "Sync tasks",
         trigger: appEvent,
         sampleTrigger: sample,
-        steps: [requestStep(resourceId, "get_task", "/tasks"), { key: "check", type: "condition", left: "", operator: "is_not_empty", right: "" }],
+        steps: [requestStep(resourceId, "get_task", "/tasks"), { key: "check", type: "condition", left: "", operator: "is_not_empty", right: "", whenTrue: [], otherwise: [] }],
       },
       actor: SYSTEM_ACTOR,
     });

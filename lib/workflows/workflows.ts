@@ -225,7 +225,8 @@ export interface WorkflowEditorView {
   /** What the variable menu lists from (with the sample the form holds). */
   variableContext: EditorVariableContext;
   /** The variable menu's names for each saved step, by index. */
-  variables: string[][];
+  /** The variable menu's names by step path in the form ("steps.1.whenTrue.0"). */
+  variables: Record<string, string[]>;
   undeployedChanges: boolean;
 }
 

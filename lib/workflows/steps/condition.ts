@@ -2,8 +2,11 @@ import { z } from "zod";
 import { TemplateError } from "@/lib/resources/template";
 import { renderWorkflowTemplate, type RunContext } from "../variables";
 import { defineStep, NO_VARIABLES, stepKeySchema, templateText } from "./module";
+import { editorStepList, storedStepList } from "./step-list";
 
-// Condition: compares two templates; when it does not hold, the run ends Stopped.
+// Condition: compares two templates and runs its When true steps or its Otherwise steps, then the
+// steps after it. With no Otherwise steps, a Condition that does not hold ends the run Stopped
+// (inside a Fan Out, the item): what a Condition did before it had branches.
 
 export const CONDITION_OPERATORS = ["equals", "not_equals", "contains", "is_empty", "is_not_empty"] as const;
 export const CONDITION_OPERATOR_LABELS: Record<(typeof CONDITION_OPERATORS)[number], string> = {
@@ -19,13 +22,15 @@ export function isUnaryOperator(operator: string | undefined): boolean {
   return operator === "is_empty" || operator === "is_not_empty";
 }
 
-const schema = z.object({
+const fields = {
   key: stepKeySchema,
   type: z.literal("condition"),
   left: templateText(4096),
   operator: z.enum(CONDITION_OPERATORS),
   right: templateText(4096),
-});
+};
+const schema = z.object({ ...fields, whenTrue: storedStepList(), otherwise: storedStepList() });
+const editorSchema = z.object({ ...fields, whenTrue: editorStepList(), otherwise: editorStepList() });
 type ConditionStep = z.output<typeof schema>;
 
 /** Whether a Condition step lets the run go on. */
@@ -49,11 +54,15 @@ export function conditionHolds(step: ConditionStep, context: RunContext): boolea
 export const conditionStep = defineStep({
   type: "condition",
   label: "Condition",
+  lists: [
+    { field: "whenTrue", label: "When true" },
+    { field: "otherwise", label: "Otherwise" },
+  ],
   schema,
-  editorSchema: schema,
+  editorSchema,
   title: () => "Condition",
   addStep: { group: "steps", choices: () => [{ label: "Condition", choice: {} }] },
-  create: (key): ConditionStep => ({ key, type: "condition", left: "", operator: "equals", right: "" }),
+  create: (key): ConditionStep => ({ key, type: "condition", left: "", operator: "equals", right: "", whenTrue: [], otherwise: [] }),
   templates: (step) => [
     ["left", step.left],
     ["right", step.right],
@@ -69,6 +78,8 @@ export const conditionStep = defineStep({
       throw error;
     }
     const output = { result: holds };
-    return holds ? { kind: "next", output, note: "The condition holds." } : { kind: "stop", output, note: "The condition does not hold: a run stops here." };
+    if (holds) return { kind: "next", output, into: "whenTrue", note: "The condition holds: When true runs." };
+    if (!step.otherwise.length) return { kind: "stop", output, note: "The condition does not hold and Otherwise has no steps: a run stops here." };
+    return { kind: "next", output, into: "otherwise", note: "The condition does not hold: Otherwise runs." };
   },
 });

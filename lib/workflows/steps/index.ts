@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { conditionStep } from "./condition";
 import { delayStep } from "./delay";
+import { fanOutStep } from "./fan-out";
 import { functionStep } from "./function";
 import type { AvailableVariables } from "../variables";
 import type { StepModule } from "./module";
@@ -16,6 +17,7 @@ export const STEPS = {
   condition: conditionStep,
   delay: delayStep,
   function: functionStep,
+  fan_out: fanOutStep,
 } as const;
 
 export type StepType = keyof typeof STEPS;

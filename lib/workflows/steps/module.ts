@@ -10,6 +10,20 @@ import type { AvailableVariables, RunContext, VariableContext } from "../variabl
 // code: what a run and a Test do differently (the connection, the clock, what is kept) comes in
 // through StepRunContext, so the editor may import them too.
 
+/**
+ * A step held by another step (a Condition's branch, a Fan Out's body): any stored step. Typed
+ * loosely here so that the modules' types do not refer to themselves; the tree walk
+ * (lib/workflows/tree.ts) reads it as a StoredStep, which the schema (./step-list.ts) made sure of.
+ */
+export type NestedStep = { type: string; key: string } & Record<string, unknown>;
+
+/** A list of steps a step holds: its field, its label in the editor and on the run page, and whether it runs once per item (a Fan Out's). */
+export interface StepListField {
+  field: string;
+  label: string;
+  perItem?: boolean;
+}
+
 /** A step's key: `steps.<key>.*` of the steps after it. */
 export const stepKeySchema = z
   .string()
@@ -37,20 +51,23 @@ export interface StepResponse {
  * How one try of a step ended. The runner (lib/workflows/execute.ts, runStep) turns it into
  * what a run stores and enqueues, or what Test shows:
  * - `next`: the step succeeded with `output` (its `steps.<key>.*`); the next step runs, after
- *   `resumeAt` when given (a Delay; Test does not wait);
+ *   `resumeAt` when given (a Delay; Test does not wait). With `into`, the next step is the first
+ *   of the step's own list of that field (a Condition's branch); an empty list goes on after it;
  * - `retry`: this try failed and the step is tried again at `at` (Test tries once: it fails);
- * - `stop`: the step succeeded and the run ends Stopped here (a Condition that does not hold);
+ * - `stop`: the step succeeded and the run (inside a Fan Out: the item) ends Stopped here (a
+ *   Condition that does not hold, with no Otherwise steps);
  * - `fail`: the step and its run fail with `error`;
- * - `wait_children`: the step has started steps of its own (a Fan Out's items, to come) and ends
- *   when they have. No step type returns it yet; the runner fails such a step, naming it.
+ * - `wait_children`: the step runs its per-item list once for each of `items`, at most
+ *   `concurrency` at once, and ends when all have (a Fan Out); `onItemFailure` says whether a
+ *   failed item fails it or is reported in its output.
  * `attempt` is what the try sent and received (a Request step's); `note` what Test says of it.
  */
 export type StepOutcome =
-  | { kind: "next"; output: Record<string, unknown>; resumeAt?: Date; note?: string; attempt?: StepAttemptDetails }
+  | { kind: "next"; output: Record<string, unknown>; resumeAt?: Date; into?: string; note?: string; attempt?: StepAttemptDetails }
   | { kind: "retry"; at: Date; error: string; attempt?: StepAttemptDetails }
   | { kind: "stop"; output: Record<string, unknown>; note?: string }
   | { kind: "fail"; error: string; output?: Record<string, unknown>; attempt?: StepAttemptDetails }
-  | { kind: "wait_children" };
+  | { kind: "wait_children"; items: unknown[]; concurrency: number; onItemFailure: "fail" | "continue" };
 
 /** A resource's connection session as a step uses it: a run's is the run's user's (or the app's) on the published resource, Test's the test connection on the draft. */
 export type StepSend = (call: ApiCall) => Promise<{ request: DescribedRequest; response: StepResponse }>;
@@ -67,20 +84,34 @@ export interface StepRunContext {
   idempotencyKey: string;
   /** The session to send through a resource's connection, or why there is none (the resource is gone). */
   session(resourceId: string): Promise<{ send: StepSend } | { error: string }>;
+  /** Answers the run's caller (a Response step): false when the run has answered already. */
+  respond(answer: RunAnswer): Promise<boolean>;
 }
 
-/** What a step's save checks know of the project: its published resources. */
-export type StepCheckContext = Pick<VariableContext, "resources">;
+/** What a Response step answers a Request trigger's caller waiting with `?wait=true`. */
+export interface RunAnswer {
+  status: number;
+  headers: Record<string, string>;
+  body: unknown;
+}
+
+/** What a step's save checks know: the project's published resources and the workflow's trigger. */
+export type StepCheckContext = Pick<VariableContext, "resources"> & { trigger: { kind: string } | null };
 
 /**
  * One step type. Its stored shape is `schema`'s output: what db/workflow-definition.ts stores and
- * a workflow document exports. A step that will hold steps of its own (a Condition's branches, a
- * Fan Out's body) adds them as fields of its schema; the walk over that tree is to come.
+ * a workflow document exports. A step that holds steps of its own (a Condition's branches, a Fan
+ * Out's body) names those fields in `lists` and gives each the schema of ./step-list.ts; the walk
+ * over the tree is lib/workflows/tree.ts.
  */
 export interface StepModule<Type extends string = string, Schema extends z.ZodObject = z.ZodObject, Choice = unknown, Editor extends z.ZodObject = Schema> {
   type: Type;
   /** The type's name: the run page's label and, unless `title` says otherwise, the editor's and the Add step menu's. */
   label: string;
+  /** The fields holding lists of steps (a Condition's When true and Otherwise), in the order the tree walks them. */
+  lists?: readonly StepListField[];
+  /** False when the step may not stand in a Fan Out's steps for each item (another Fan Out; a Response, which answers once). */
+  perItem?: false;
   /** The stored step, validated as every save (editor, config routes, import) validates it. */
   schema: Schema;
   /** What the editor's form holds for the step: its output must be the stored step (for the three types so far, the stored schema itself). */

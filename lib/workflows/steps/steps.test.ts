@@ -11,6 +11,7 @@ function context(overrides: Partial<StepRunContext> = {}): StepRunContext {
     now: () => NOW,
     idempotencyKey: "run:step",
     session: async () => ({ error: "No resource in this test." }),
+    respond: async () => true,
     ...overrides,
   };
 }
@@ -35,8 +36,8 @@ describe("the step registry", () => {
   });
 
   it("runs a Condition to next or stop, and a Delay to next after its pause", async () => {
-    const holds = { key: "check", type: "condition" as const, left: "{{trigger.payload.state}}", operator: "equals" as const, right: "done" };
-    expect(await STEPS.condition.run(holds, context())).toEqual({ kind: "next", output: { result: true }, note: "The condition holds." });
+    const holds = { key: "check", type: "condition" as const, left: "{{trigger.payload.state}}", operator: "equals" as const, right: "done", whenTrue: [], otherwise: [] };
+    expect(await STEPS.condition.run(holds, context())).toEqual({ kind: "next", output: { result: true }, into: "whenTrue", note: "The condition holds: When true runs." });
     expect(await STEPS.condition.run({ ...holds, right: "open" }, context())).toMatchObject({ kind: "stop", output: { result: false } });
     expect(await STEPS.delay.run({ key: "wait", type: "delay", seconds: 60 }, context())).toMatchObject({
       kind: "next",

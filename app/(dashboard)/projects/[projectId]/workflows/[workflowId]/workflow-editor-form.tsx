@@ -324,7 +324,7 @@ export function WorkflowEditorForm({
                   count={steps.fields.length}
                   step={current.steps?.[index] ?? field}
                   resourceName={(resourceId) => resources.find((resource) => resource.id === resourceId)?.name}
-                  variables={stepVariables[index] ?? []}
+                  variables={stepVariables[`steps.${index}`] ?? []}
                   errorAt={errorAt}
                   testResult={testResult?.steps.find((result) => result.key === (current.steps?.[index]?.key ?? field.key))}
                   onMove={(to) => steps.move(index, to)}
