@@ -180,8 +180,10 @@ export interface StartedStepAttempt {
   run: Pick<WorkflowRun, "id" | "projectId" | "userId" | "trigger">;
   /** The definition the run runs (its recorded version). */
   definition: StoredWorkflowDefinition;
-  /** The steps before this one, in order (they are settled). */
+  /** The steps before this one on its path, in tree order (they are settled): the run's, and its Fan Out item's. */
   done: Pick<WorkflowRunStep, "stepKey" | "output">[];
+  /** Inside a Fan Out's steps for each item: the item (`fanout.item`). */
+  itemValue: unknown;
   /** The step's attempts, the one starting now last. */
   attempts: StoredStepAttempt[];
   /** The project's configuration revision, read with the rest. */
@@ -205,20 +207,31 @@ function keyIn(column: SQLWrapper, cte: string, field: string): SQL {
   return sql`${column} = any(array(select ${sql.identifier(field)} from ${sql.identifier(cte)}))`;
 }
 
-/** One step job's attempt to start: which run, which step, and when its attempt started. */
-interface StepAttemptStart {
+/** One step job's attempt to start: which run, which step (and Fan Out item), and when its attempt started. */
+export interface StepAttemptStart {
   runId: string;
   position: number;
+  /** The step's key (a job queued before steps were a tree names none: its position is then a top-level index). */
+  stepKey?: string;
+  /** The Fan Out item it runs for (-1 or absent: none) and that Fan Out's position. */
+  item?: number;
+  fanOut?: number;
   attemptStartedAt: string;
 }
 
-// The step starts of this process, grouped (db/group-statements.ts): the json text of StepAttemptStart[], one run at most once.
+// The step starts of this process, grouped (db/group-statements.ts): the json text of StepAttemptStart[], one step of one run (and item) at most once.
+// A run is marked running by the first of its starts; the starts of a Fan Out's items, many at once, read it without writing it.
 // Exported for the test of its plan.
 export const preparedStepAttempts = preparedStatement((db) => {
   // The CTEs' columns are named apart from the joined connection's: drizzle refers to them unqualified.
   const input = db.$with("attempt_start", {}).as(sql`
-    select * from jsonb_to_recordset(${sql.placeholder("starts")}::jsonb) as i("runId" uuid, position int, "attemptStartedAt" text)
+    select i."runId", i.position, coalesce(i.item, -1) as item, i."fanOut", i."attemptStartedAt", i."stepKey"
+    from jsonb_to_recordset(${sql.placeholder("starts")}::jsonb) as i("runId" uuid, position int, item int, "fanOut" int, "attemptStartedAt" text, "stepKey" text)
     limit ${sql.raw(String(GROUPED_ROWS))}`);
+  const runStart = db.$with("run_start", {}).as(sql`
+    update workflow_runs r set status = 'running', started_at = coalesce(r.started_at, now())
+    where ${keyIn(sql`r.id`, "attempt_start", "runId")} and r.status = 'queued'
+    returning r.id`);
   const run = db
     .$with("run", {
       runId: sql<string>`attempt_run_id`.as("attempt_run_id"),
@@ -229,30 +242,33 @@ export const preparedStepAttempts = preparedStatement((db) => {
       profileResourceId: sql<string | null>`profile_resource_id`.as("profile_resource_id"),
     })
     .as(sql`
-      update workflow_runs r set status = 'running', started_at = coalesce(r.started_at, now())
-      from attempt_start i, workflow_versions v
-      where r.id = i."runId" and ${keyIn(sql`r.id`, "attempt_start", "runId")} and r.status in ('queued', 'running')
-        and v.workflow_id = r.workflow_id and v.version = r.version and jsonb_array_length(v.definition -> 'steps') > i.position
-      returning r.id as attempt_run_id, i.position as attempt_position, i."attemptStartedAt" as attempt_started_at, r.project_id as run_project_id,
-        r.user_id as run_user_id, r.trigger as run_trigger, v.definition as run_definition,
-        (jsonb_path_query_first(v.definition, '$.steps[*] ? (@.type == "request").resourceId') #>> '{}')::uuid as profile_resource_id`);
+      select r.id as attempt_run_id, i.position as attempt_position, i.item as attempt_item, i."fanOut" as attempt_fan_out,
+        i."attemptStartedAt" as attempt_started_at, coalesce(i."stepKey", v.definition -> 'steps' -> i.position ->> 'key') as attempt_step_key,
+        r.project_id as run_project_id, r.user_id as run_user_id, r.trigger as run_trigger, v.definition as run_definition,
+        (jsonb_path_query_first(v.definition, '$.steps.** ? (@.type == "request").resourceId') #>> '{}')::uuid as profile_resource_id
+      from attempt_start i
+      join workflow_runs r on r.id = i."runId" and ${keyIn(sql`r.id`, "attempt_start", "runId")} and r.status in ('queued', 'running')
+      join workflow_versions v on v.workflow_id = r.workflow_id and v.version = r.version
+      where coalesce(i."stepKey", v.definition -> 'steps' -> i.position ->> 'key') is not null`);
   const step = db
     .$with("step", {
       runId: sql<string>`step_run_id`.as("step_run_id"),
       attempts: sql<StoredStepAttempt[]>`step_attempts`.mapWith(parseJsonb<StoredStepAttempt[]>).as("step_attempts"),
     })
     .as(sql`
-      insert into workflow_run_steps (run_id, position, step_key, status, started_at, attempts)
-      select attempt_run_id, attempt_position, run_definition -> 'steps' -> attempt_position ->> 'key', 'running', now(),
+      insert into workflow_run_steps (run_id, item, position, step_key, status, started_at, attempts)
+      select attempt_run_id, attempt_item, attempt_position, attempt_step_key, 'running', now(),
         jsonb_build_array(jsonb_build_object('startedAt', attempt_started_at, 'durationMs', 0))
       from run
-      on conflict (run_id, position) do update
+      on conflict (run_id, item, position) do update
         set status = 'running', error = null, attempts = workflow_run_steps.attempts || excluded.attempts, finished_at = null
-      returning run_id as step_run_id, attempts as step_attempts`);
+      returning run_id as step_run_id, item as step_item, position as step_position, attempts as step_attempts`);
   return db
-    .with(input, run, step)
+    .with(input, runStart, run, step)
     .select({
       runId: run.runId,
+      item: sql<number>`attempt_item`,
+      position: sql<number>`attempt_position`,
       projectId: run.projectId,
       userId: run.userId,
       trigger: run.trigger,
@@ -261,11 +277,15 @@ export const preparedStepAttempts = preparedStatement((db) => {
       revision: sql<string>`(select p.config_revision::text from projects p where p.id = run_project_id)`,
       done: sql<StartedStepAttempt["done"]>`(
         select coalesce(jsonb_agg(jsonb_build_object('stepKey', s.step_key, 'output', s.output) order by s.position), '[]'::jsonb)
-        from workflow_run_steps s where s.run_id = attempt_run_id and s.position < attempt_position)`.mapWith(parseJsonb<StartedStepAttempt["done"]>),
+        from workflow_run_steps s where s.run_id = attempt_run_id and s.item in (-1, attempt_item) and s.position < attempt_position)`.mapWith(
+        parseJsonb<StartedStepAttempt["done"]>,
+      ),
+      itemValue: sql<unknown>`(select it.value from workflow_run_items it
+        where attempt_item >= 0 and it.run_id = attempt_run_id and it.position = attempt_fan_out and it.item = attempt_item)`.mapWith(parseJsonb<unknown>),
       connection: connections,
     })
     .from(run)
-    .innerJoin(step, sql`step_run_id = attempt_run_id`)
+    .innerJoin(step, sql`step_run_id = attempt_run_id and step_item = attempt_item and step_position = attempt_position`)
     .leftJoin(
       connections,
       and(eq(connections.projectId, run.projectId), eq(connections.resourceId, run.profileResourceId), KIND_IS.user, eq(connections.userId, run.userId)),
@@ -273,26 +293,32 @@ export const preparedStepAttempts = preparedStatement((db) => {
     .prepare("start_step_attempts");
 });
 
+/** A start's key in a grouped statement: one step of one run (and Fan Out item). */
+function attemptKey(start: { runId: string; item?: number | null; position: number }): string {
+  return `${start.runId}:${start.item ?? -1}:${start.position}`;
+}
+
 /** Starts these attempts (see startStepAttempt; each of another run) in one statement. */
 async function startStepAttempts(starts: StepAttemptStart[]): Promise<(StartedStepAttempt | undefined)[]> {
   const rows = await preparedStepAttempts(await getDb()).execute({ starts: JSON.stringify(starts) });
   const started = new Map(
     rows.map((row): [string, StartedStepAttempt] => [
-      row.runId,
+      attemptKey(row),
       {
         run: { id: row.runId, projectId: row.projectId, userId: row.userId, trigger: row.trigger },
         definition: row.definition,
         done: row.done,
+        itemValue: row.itemValue ?? null,
         attempts: row.attempts,
         revision: Number(row.revision),
         connection: row.connection ?? undefined,
       },
     ]),
   );
-  return starts.map((start) => started.get(start.runId));
+  return starts.map((start) => started.get(attemptKey(start)));
 }
 
-const groupedStepAttemptStart = groupStatements(startStepAttempts, { maxBatch: GROUPED_ROWS, keyOf: (start) => start.runId });
+const groupedStepAttemptStart = groupStatements(startStepAttempts, { maxBatch: GROUPED_ROWS, keyOf: attemptKey });
 
 /**
  * Starts an attempt at step `position` of a run, in one statement (with the other starts of this
@@ -307,13 +333,15 @@ export async function startStepAttempt(start: StepAttemptStart): Promise<Started
 /** How a run ends at one of its steps (succeeded, failed, stopped at a Condition). */
 export type RunEnd = { status: "succeeded" | "failed" | "stopped"; error?: string | null };
 
-/** A step's last fields and its run's end. */
+/** A step's last fields and its run's end (`item`: the Fan Out item, -1 for none). */
 interface RunEndValues {
   runId: string;
+  item: number;
   position: number;
   stepStatus: WorkflowRunStep["status"] | undefined;
   output: Record<string, unknown> | null;
-  attempts: StoredStepAttempt[];
+  /** Null: the attempts stay as they are (a Fan Out ended by its last item). */
+  attempts: StoredStepAttempt[] | null;
   stepError: string | null;
   runStatus: RunEnd["status"];
   runError: string | null;
@@ -328,13 +356,13 @@ interface RunEndValues {
 function runEndStatement(client: Database | Transaction, ends: unknown) {
   const input = client.$with("run_end", {}).as(sql`
     select * from jsonb_to_recordset(${ends}::jsonb) as e(
-      "runId" uuid, position int, "stepStatus" workflow_step_status, output jsonb, attempts jsonb,
+      "runId" uuid, item int, position int, "stepStatus" workflow_step_status, output jsonb, attempts jsonb,
       "stepError" text, "runStatus" workflow_run_status, "runError" text)
     limit ${sql.raw(String(GROUPED_ROWS))}`);
   const finishedStep = client.$with("finished_step", {}).as(sql`
     update workflow_run_steps s
-    set status = e."stepStatus", output = e.output, attempts = e.attempts, error = e."stepError", finished_at = now()
-    from run_end e where s.run_id = e."runId" and ${keyIn(sql`s.run_id`, "run_end", "runId")} and s.position = e.position`);
+    set status = e."stepStatus", output = e.output, attempts = coalesce(e.attempts, s.attempts), error = e."stepError", finished_at = now()
+    from run_end e where s.run_id = e."runId" and ${keyIn(sql`s.run_id`, "run_end", "runId")} and s.item = e.item and s.position = e.position`);
   return client
     .with(input, finishedStep)
     .update(workflowRuns)
@@ -366,6 +394,7 @@ const groupedRunEnd = groupStatements(writeRunEnds, { maxBatch: GROUPED_ROWS, ke
  */
 export async function finishStep({
   runId,
+  item = -1,
   position,
   step,
   run,
@@ -373,6 +402,8 @@ export async function finishStep({
   onRunEnded,
 }: {
   runId: string;
+  /** The Fan Out item the step ran for; -1 (the default) for none. */
+  item?: number;
   position: number;
   step: Partial<Pick<WorkflowRunStep, "status" | "output" | "attempts" | "error">> & { finished?: boolean };
 } & (
@@ -389,10 +420,11 @@ export async function finishStep({
     // The step started with no output and no error: what this end does not give stays empty.
     const values: RunEndValues = {
       runId,
+      item,
       position,
       stepStatus: step.status,
       output: step.output ?? null,
-      attempts: step.attempts ?? [],
+      attempts: step.attempts ?? null,
       stepError: step.error ?? null,
       runStatus: run.status,
       runError: run.error ?? null,
@@ -404,15 +436,46 @@ export async function finishStep({
       return ended !== undefined;
     });
   }
-  const { finished, ...fields } = step;
   await db.transaction(async (tx) => {
-    await tx
-      .update(workflowRunSteps)
-      .set({ ...fields, ...(finished ? { finishedAt: new Date() } : {}) })
-      .where(and(eq(workflowRunSteps.runId, runId), eq(workflowRunSteps.position, position)));
+    await writeStepFields(tx, { runId, item, position, step });
     await enqueue(tx);
   });
   return false;
+}
+
+/** Writes a step's fields inside `tx` (`finished`: it has ended now). */
+export async function writeStepFields(
+  tx: Transaction,
+  { runId, item, position, step }: { runId: string; item: number; position: number; step: Partial<Pick<WorkflowRunStep, "status" | "output" | "attempts" | "error">> & { finished?: boolean } },
+): Promise<void> {
+  const { finished, ...fields } = step;
+  await tx
+    .update(workflowRunSteps)
+    .set({ ...fields, ...(finished ? { finishedAt: new Date() } : {}) })
+    .where(and(eq(workflowRunSteps.runId, runId), eq(workflowRunSteps.item, item), eq(workflowRunSteps.position, position)));
+}
+
+/**
+ * Inside `tx` (a Fan Out's join): writes a step's last fields and ends its run, answering the run
+ * as ended, or undefined when it had ended before (the step's fields are written either way).
+ */
+export async function endRunAtStep(
+  tx: Transaction,
+  { runId, item, position, step, run }: { runId: string; item: number; position: number; step: Partial<Pick<WorkflowRunStep, "status" | "output" | "attempts" | "error">>; run: RunEnd },
+): Promise<WorkflowRun | undefined> {
+  const values: RunEndValues = {
+    runId,
+    item,
+    position,
+    stepStatus: step.status,
+    output: step.output ?? null,
+    attempts: step.attempts ?? null,
+    stepError: step.error ?? null,
+    runStatus: run.status,
+    runError: run.error ?? null,
+  };
+  const [ended] = await runEndStatement(tx, JSON.stringify([values])).returning(getTableColumns(workflowRuns));
+  return ended;
 }
 
 /**
@@ -424,29 +487,35 @@ export async function finishStep({
 export async function failRunAtLostStep({
   runId,
   position,
+  stepKey,
+  item = -1,
   error,
   onRunEnded,
 }: {
   runId: string;
   position: number;
+  /** The step's key (a job queued before steps were a tree names none: its position is then a top-level index). */
+  stepKey?: string;
+  item?: number;
   error: string;
   onRunEnded: (tx: Transaction, run: WorkflowRun) => Promise<void>;
 }): Promise<boolean> {
   const db = await getDb();
   return db.transaction(async (tx) => {
-    const stepKey = sql`(select v.definition -> 'steps' -> ${position}::int ->> 'key' from ${workflowVersions} v
-      where v.workflow_id = ${workflowRuns.workflowId} and v.version = ${workflowRuns.version})`;
+    const key = sql`coalesce(${stepKey ?? null}::text, (select v.definition -> 'steps' -> ${position}::int ->> 'key' from ${workflowVersions} v
+      where v.workflow_id = ${workflowRuns.workflowId} and v.version = ${workflowRuns.version}), ${String(position + 1)})`;
     const [run] = await tx
       .update(workflowRuns)
-      .set({ status: "failed", error: sql`'Step ' || coalesce(${stepKey}, ${String(position + 1)}) || ': ' || ${error}::text`, finishedAt: sql`now()` })
+      .set({ status: "failed", error: sql`'Step ' || ${key} || ': ' || ${error}::text`, finishedAt: sql`now()` })
       .where(and(eq(workflowRuns.id, runId), inArray(workflowRuns.status, ["queued", "running"])))
       .returning();
     if (!run) return false;
     await tx.execute(sql`
-      insert into ${workflowRunSteps} (run_id, position, step_key, status, error, started_at, finished_at)
-      select r.id, ${position}::int, coalesce(v.definition -> 'steps' -> ${position}::int ->> 'key', ${String(position + 1)}), 'failed', ${error}::text, now(), now()
+      insert into ${workflowRunSteps} (run_id, item, position, step_key, status, error, started_at, finished_at)
+      select r.id, ${item}::int, ${position}::int, coalesce(${stepKey ?? null}::text, v.definition -> 'steps' -> ${position}::int ->> 'key', ${String(position + 1)}),
+        'failed', ${error}::text, now(), now()
       from ${workflowRuns} r join ${workflowVersions} v on v.workflow_id = r.workflow_id and v.version = r.version where r.id = ${runId}::uuid
-      on conflict (run_id, position) do update set status = 'failed', error = excluded.error, finished_at = now()`);
+      on conflict (run_id, item, position) do update set status = 'failed', error = excluded.error, finished_at = now()`);
     await onRunEnded(tx, run);
     return true;
   });

@@ -119,9 +119,9 @@ function definitionSchema<Steps extends typeof stepSchema | typeof editorStepSch
         const path = [...node.path.split(".").map((part) => (/^\d+$/.test(part) ? Number(part) : part))];
         if (seen.has(node.step.key)) ctx.addIssue({ code: "custom", path: [...path, "key"], message: "Step keys must be unique across the workflow, branches and Fan Outs included." });
         seen.add(node.step.key);
-        const module = stepModule(node.step.type);
-        if (node.fanOut && module.perItem === false) {
-          ctx.addIssue({ code: "custom", path: [...path, "type"], message: `A ${module.label} step cannot stand inside a Fan Out's steps for each item.` });
+        const stepType = stepModule(node.step.type);
+        if (node.fanOut && stepType.perItem === false) {
+          ctx.addIssue({ code: "custom", path: [...path, "type"], message: `A ${stepType.label} step cannot stand inside a Fan Out's steps for each item.` });
         }
       }
     });

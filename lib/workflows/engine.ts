@@ -20,9 +20,14 @@ export const KEEP_WARM_QUEUE = "connection-keep-warm";
 /** Switchboard's own queues (pg-boss keeps internal ones beside them). */
 export const QUEUES = [STEP_QUEUE, LOST_STEP_QUEUE, TICK_QUEUE, RETENTION_QUEUE, SUBSCRIPTION_QUEUE, NOTIFICATION_QUEUE, KEEP_WARM_QUEUE];
 
+/** One step of a run: its tree position and key, and inside a Fan Out the item and the Fan Out's position. */
 export interface StepJob {
   runId: string;
   position: number;
+  /** Absent in a job queued before steps were a tree: its position is then a top-level index. */
+  stepKey?: string;
+  item?: number;
+  fanOut?: number;
 }
 
 export interface TickJob {
@@ -108,7 +113,12 @@ export async function enqueueStep(
   const boss = await getWorkflowEngine();
   await boss.send(
     STEP_QUEUE,
-    { runId: job.runId, position: job.position } satisfies StepJob,
+    {
+      runId: job.runId,
+      position: job.position,
+      ...(job.stepKey === undefined ? {} : { stepKey: job.stepKey }),
+      ...(job.item === undefined || job.item < 0 ? {} : { item: job.item, fanOut: job.fanOut }),
+    } satisfies StepJob,
     {
       db: fromDrizzle(tx as unknown as Parameters<typeof fromDrizzle>[0], sql),
       // Concurrency per project's user, or per project's App-Level work: the workers limit active jobs per group.

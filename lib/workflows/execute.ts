@@ -1,6 +1,7 @@
-import type { Connection } from "@/db/schema";
 import { getResource } from "@/db/queries/resources";
 import { failRunAtLostStep, finishStep, setRunAnswer, type StartedStepAttempt, startStepAttempt } from "@/db/queries/workflow-runs";
+import { enqueueRunStep, settleStep, type StepPlace, startFanOutItems } from "./advance";
+import { type Continuation, stepTree } from "./tree";
 import { getWorkflow, saveLastTestOutputs } from "@/db/queries/workflows";
 import type { StoredStep, StoredStepAttempt } from "@/db/workflow-definition";
 import { outboundPolicy } from "@/lib/connections/request";
@@ -11,10 +12,10 @@ import type { OutboundPolicy } from "@/lib/http/client";
 import { countFinishedRun } from "@/lib/metrics/registry";
 import { projectStateAt } from "@/lib/projects/sdk-state";
 import { publishedResourceAt } from "@/lib/resources/runtime";
-import { enqueueStep, type StepJob } from "./engine";
+import type { StepJob } from "./engine";
 import { STEP_QUEUE_OPTIONS } from "./step-queue";
 import { type StepOutcome, type StepRunContext, stepModule } from "./steps";
-import type { RunAnswer, StepResponse, StepSend } from "./steps/module";
+import type { StepResponse, StepSend } from "./steps/module";
 import type { RunContext } from "./variables";
 
 // Runs steps: one try of a step (runStep) for a run's step job and for the editor's Test alike.
@@ -32,13 +33,10 @@ interface OutcomeHandlers<Result> {
   retry(outcome: Outcome<"retry">): Promise<Result>;
   stop(outcome: Outcome<"stop">): Promise<Result>;
   fail(outcome: Outcome<"fail">): Promise<Result>;
+  waitChildren(outcome: Outcome<"wait_children">): Promise<Result>;
 }
 
-/**
- * One try of a step, its outcome handed to a run's or a Test's handlers. `wait_children` is
- * declared for steps that start steps of their own (Fan Out, to come); no step type returns it
- * yet, so such a step fails, named.
- */
+/** One try of a step, its outcome handed to a run's or a Test's handlers. */
 async function runStep<Result>(step: StoredStep, context: StepRunContext, handlers: OutcomeHandlers<Result>): Promise<Result> {
   const outcome = await stepModule(step.type).run(step, context);
   switch (outcome.kind) {
@@ -51,7 +49,7 @@ async function runStep<Result>(step: StoredStep, context: StepRunContext, handle
     case "fail":
       return handlers.fail(outcome);
     case "wait_children":
-      return handlers.fail({ kind: "fail", error: `A ${step.type} step cannot wait for steps of its own: no step type does yet.` });
+      return handlers.waitChildren(outcome);
   }
 }
 
@@ -67,10 +65,20 @@ function sessionSend(open: () => ReturnType<typeof openConnectionSession>): Step
   };
 }
 
-/** The variables of a run: its trigger's input, its user (with the profile of their connection to the first Request step's resource) and the outputs of the steps done. */
-function runContext(run: StartedStepAttempt["run"], connection: Connection | undefined, done: StartedStepAttempt["done"]): RunContext {
+/**
+ * The variables of a run: its trigger's input, its user (with the profile of their connection to
+ * the first Request step's resource), the outputs of the steps done on this step's path and, in a
+ * Fan Out's steps for each item, the item.
+ */
+function runContext(started: StartedStepAttempt, item: number): RunContext {
+  const { run, connection, done } = started;
   const outputs = Object.fromEntries(done.filter((step) => step.output).map((step) => [step.stepKey, step.output]));
-  return { trigger: run.trigger.input, user: { id: run.userId, profile: connection?.profile ?? {} }, steps: outputs };
+  return {
+    trigger: run.trigger.input,
+    user: { id: run.userId, profile: connection?.profile ?? {} },
+    steps: outputs,
+    ...(item >= 0 ? { fanout: { item: started.itemValue, index: item } } : {}),
+  };
 }
 
 /** A try as a run records it: what it sent and received, and its error unless it succeeded. */
@@ -86,25 +94,22 @@ function attemptRecord(startedAt: string, outcome: Outcome<"next" | "retry" | "f
   };
 }
 
-/** finishStep, counting the run in the metrics when it ends here. */
-async function finishRunStep(args: Parameters<typeof finishStep>[0]): Promise<void> {
-  const written = await finishStep(args);
-  const status = args.run?.status;
-  if (written && (status === "succeeded" || status === "failed" || status === "stopped")) countFinishedRun(status);
-}
-
 /**
  * Executes one step of a run (one job). The attempt is counted before anything is sent, so a
  * worker killed mid-request leaves a visible attempt and pg-boss retries the job elsewhere;
- * whatever the step ends with, and the job for what comes next, are written in one transaction.
+ * whatever the step ends with, and what comes next (the next step's job, a Fan Out item's count,
+ * the run's end), are written in one transaction.
  */
-export async function executeStepJob({ runId, position }: StepJob): Promise<void> {
+export async function executeStepJob(job: StepJob): Promise<void> {
+  const { runId, position } = job;
+  const item = job.item ?? -1;
   const attemptStartedAt = new Date().toISOString();
-  const started = await startStepAttempt({ runId, position, attemptStartedAt });
+  const started = await startStepAttempt({ ...job, attemptStartedAt });
   if (!started) return; // cancelled, or already over
-  const { run, definition, done, connection } = started;
-  const steps = definition.steps;
-  const step = steps[position]!;
+  const { run, definition } = started;
+  const tree = stepTree(definition);
+  const node = tree.at(position);
+  const step = node?.step;
   // Attempts before this one that never ended: their worker stopped (a crash, a deploy).
   const attempts = started.attempts.map((attempt, index) =>
     index < started.attempts.length - 1 && attempt.durationMs === 0 && attempt.status === undefined && !attempt.error
@@ -112,13 +117,21 @@ export async function executeStepJob({ runId, position }: StepJob): Promise<void
       : attempt,
   );
   const withThisAttempt = (outcome: Outcome<"next" | "retry" | "fail">) => [...attempts.slice(0, -1), attemptRecord(attemptStartedAt, outcome)];
-  const isLast = position === steps.length - 1;
+  const place: StepPlace = { run, tree, item, fanOut: node?.fanOut?.position };
+  if (!step || (step.key !== (job.stepKey ?? step.key))) {
+    // The run's version has no such step: only a job written by other code could ask for one.
+    const error = "The run's version has no such step.";
+    if (await finishStep({ runId, item, position, step: { status: "failed", attempts, error, finished: true }, run: { status: "failed", error: `Step ${position + 1}: ${error}` } })) {
+      countFinishedRun("failed");
+    }
+    return;
+  }
 
   const context: StepRunContext = {
-    variables: runContext(run, connection, done),
+    variables: runContext(started, item),
     attempt: attempts.length,
     now: Date.now,
-    idempotencyKey: `${runId}:${step.key}`,
+    idempotencyKey: item >= 0 ? `${runId}:${step.key}:${item}` : `${runId}:${step.key}`,
     // The published resource as of the run's configuration revision, through the run's user's connection (read as the attempt started) or the app's.
     async session(resourceId) {
       const state = await projectStateAt(run.projectId, started.revision);
@@ -126,44 +139,50 @@ export async function executeStepJob({ runId, position }: StepJob): Promise<void
       const found = await publishedResourceAt({ projectId: run.projectId, resourceId, revision: state.revision });
       const level = found?.resource.published?.level ?? found?.resource.level;
       if (!found || !level) return { error: "The step's resource no longer exists or is not published." };
-      const target: SessionTarget = level === "app" ? { kind: "app" } : { kind: "user", userId: run.userId ?? "", connection };
+      const target: SessionTarget = level === "app" ? { kind: "app" } : { kind: "user", userId: run.userId ?? "", connection: started.connection };
       return { send: sessionSend(() => openConnectionSession({ resource: found.resource, runtime: found.runtime, target, policy: outboundPolicy(state.project) })) };
     },
     respond: (answer) => setRunAnswer({ runId, answer }),
   };
 
   await runStep(step, context, {
-    next: (outcome) =>
-      finishRunStep({
+    next: (outcome) => {
+      const into = outcome.into === undefined ? undefined : tree.firstOf(position, outcome.into);
+      const then: Continuation = into === undefined ? tree.after(position) : { kind: "step", position: into };
+      return settleStep(place, position, { status: "succeeded", attempts: withThisAttempt(outcome), output: outcome.output, error: null }, then, outcome.resumeAt);
+    },
+    async retry(outcome) {
+      await finishStep({
         runId,
-        position,
-        step: { status: "succeeded", attempts: withThisAttempt(outcome), output: outcome.output, error: null, finished: true },
-        ...(isLast
-          ? { run: { status: "succeeded" } }
-          : { enqueue: (tx) => enqueueStep(tx, { runId, position: position + 1, projectId: run.projectId, userId: run.userId, startAfter: outcome.resumeAt }) }),
-      }),
-    retry: (outcome) =>
-      finishRunStep({
-        runId,
+        item,
         position,
         step: { status: "pending", attempts: withThisAttempt(outcome), error: outcome.error },
-        enqueue: (tx) => enqueueStep(tx, { runId, position, projectId: run.projectId, userId: run.userId, startAfter: outcome.at }),
-      }),
-    stop: (outcome) =>
-      finishRunStep({
-        runId,
-        position,
-        step: { status: "succeeded", attempts, output: outcome.output, finished: true },
-        run: { status: "stopped" },
-      }),
+        enqueue: (tx) => enqueueRunStep(tx, place, position, outcome.at),
+      });
+    },
+    stop: (outcome) => settleStep(place, position, { status: "succeeded", attempts, output: outcome.output }, { kind: "stopped" }),
     fail: (outcome) =>
-      finishRunStep({
-        runId,
+      settleStep(
+        place,
         position,
-        step: { status: "failed", attempts: withThisAttempt(outcome), error: outcome.error, ...(outcome.output ? { output: outcome.output } : {}), finished: true },
-        run: { status: "failed", error: `Step ${step.key}: ${outcome.error}` },
-        onRunEnded: notifyRunFailed,
-      }),
+        { status: "failed", attempts: withThisAttempt(outcome), error: outcome.error, ...(outcome.output ? { output: outcome.output } : {}) },
+        { kind: "failed", error: outcome.error },
+      ),
+    async waitChildren(outcome) {
+      const first = tree.firstOf(position, stepModule(step.type).lists?.find((list) => list.perItem)?.field ?? "");
+      if (first === undefined) {
+        // No steps for each item (a save refuses it): every item is done at once.
+        const output = { items: outcome.items.map(() => null), succeeded: outcome.items.length, failed: 0 };
+        return settleStep(place, position, { status: "succeeded", attempts, output, error: null }, tree.after(position));
+      }
+      await finishStep({
+        runId,
+        item,
+        position,
+        step: { status: "running", attempts },
+        enqueue: (tx) => startFanOutItems(tx, place, { position, first, items: outcome.items, concurrency: outcome.concurrency }),
+      });
+    },
   });
 }
 
@@ -176,11 +195,13 @@ export const WORKER_LOST = "worker_lost";
  * answer — so rather than stay Running with no job, the step and its run fail with worker_lost, and
  * workflow.run.failed is sent as for any failed run. A run that has ended meanwhile is left alone.
  */
-export async function failLostStepJob({ runId, position }: StepJob): Promise<void> {
+export async function failLostStepJob({ runId, position, stepKey, item }: StepJob): Promise<void> {
   const tries = STEP_QUEUE_OPTIONS.retryLimit + 1;
   const ended = await failRunAtLostStep({
     runId,
     position,
+    stepKey,
+    item,
     error: `${WORKER_LOST}: the step was tried ${tries} times and no try finished (its worker stopped or failed, or the database did not answer).`,
     onRunEnded: notifyRunFailed,
   });
@@ -197,22 +218,37 @@ export interface StepTestResult {
   output?: Record<string, unknown>;
   error?: string;
   note?: string;
+  /** A Fan Out's first items (TEST_ITEMS_SHOWN), each with its steps' results. */
+  items?: { index: number; status: ListStatus; steps: StepTestResult[] }[];
 }
 
+type ListStatus = "succeeded" | "failed" | "stopped";
+
 export interface WorkflowTestResult {
-  status: "succeeded" | "failed" | "stopped";
+  status: ListStatus;
+  /** Every step that ran or was skipped, branches included, in the order they ran; a Fan Out's steps for each item as its first item ran them. */
   steps: StepTestResult[];
 }
+
+/** A Test shows this many of a Fan Out's items with their steps. */
+const TEST_ITEMS_SHOWN = 20;
 
 /** What Test shows of a try: what it sent and received. */
 function testExchange(outcome: Outcome<"next" | "retry" | "fail">): Pick<StepTestResult, "request" | "response"> {
   return { ...(outcome.attempt?.request ? { request: outcome.attempt.request } : {}), ...(outcome.attempt?.response ? { response: outcome.attempt.response } : {}) };
 }
 
+/** How a list of steps ended in a Test, and its last step's output. */
+interface ListEnd {
+  status: ListStatus;
+  last?: Record<string, unknown>;
+}
+
 /**
  * **Test** in the editor: runs the draft at once, in this process, on each resource's test
  * connection with the Sample trigger input, through the same runStep as a run; one try per
- * step (a retry is a failure), Delays not waited. The outputs become the variable menu's sample data.
+ * step (a retry is a failure), Delays not waited, a Condition's branch and a Fan Out's items
+ * (Concurrency at once) run as a run runs them. The outputs become the variable menu's sample data.
  */
 export async function testWorkflowDraft({
   projectId,
@@ -226,51 +262,102 @@ export async function testWorkflowDraft({
   const workflow = await getWorkflow({ projectId, workflowId });
   if (!workflow) throw new AppError("workflow_not_found");
   const policy: OutboundPolicy = outboundPolicy({ allowPrivateNetwork });
-  const outputs: Record<string, unknown> = {};
-  const results: StepTestResult[] = [];
-  let status: WorkflowTestResult["status"] = "succeeded";
-  let testAnswer: RunAnswer | undefined;
-  for (const step of workflow.draft.steps) {
-    if (status !== "succeeded") {
-      results.push({ key: step.key, type: step.type, status: "skipped" });
-      continue;
+  const lastTestOutputs: Record<string, unknown> = {};
+  let answered = false;
+  // The draft resource, through its test connection.
+  const session: StepRunContext["session"] = async (resourceId) => {
+    const resource = await getResource({ projectId, resourceId });
+    const level = resource?.published?.level ?? resource?.level;
+    if (!resource || !level) return { error: "The step's resource no longer exists." };
+    return { send: sessionSend(() => openConnectionSession({ resource, runtime: undefined, target: { kind: "test" }, policy })) };
+  };
+
+  /** Runs a list of steps on `variables` (its steps' outputs are added), each result into `into`; `keep`: its outputs are the variable menu's samples. */
+  async function runList(steps: readonly StoredStep[], variables: RunContext & { steps: Record<string, unknown> }, into: StepTestResult[], keep: boolean): Promise<ListEnd> {
+    let end: ListEnd = { status: "succeeded" };
+    for (const step of steps) {
+      if (end.status !== "succeeded") {
+        into.push({ key: step.key, type: step.type, status: "skipped" });
+        continue;
+      }
+      const context: StepRunContext = {
+        variables: { ...variables, steps: { ...variables.steps } },
+        attempt: 1,
+        now: Date.now,
+        idempotencyKey: `test:${workflowId}:${step.key}${variables.fanout ? `:${variables.fanout.index}` : ""}`,
+        session,
+        async respond() {
+          if (answered) return false;
+          answered = true;
+          return true;
+        },
+      };
+      const succeeded = (output: Record<string, unknown>) => {
+        variables.steps[step.key] = output;
+        if (keep) lastTestOutputs[step.key] = output;
+      };
+      const failed = async (outcome: Outcome<"retry" | "fail">): Promise<ListEnd> => {
+        into.push({ key: step.key, type: step.type, status: "failed", ...testExchange(outcome), ...(outcome.kind === "fail" && outcome.output ? { output: outcome.output } : {}), error: outcome.error });
+        return { status: "failed" };
+      };
+      end = await runStep<ListEnd>(step, context, {
+        async next(outcome) {
+          succeeded(outcome.output);
+          into.push({ key: step.key, type: step.type, status: "succeeded", ...testExchange(outcome), output: outcome.output, ...(outcome.note ? { note: outcome.note } : {}) });
+          const branch = outcome.into === undefined ? [] : (((step as unknown as Record<string, unknown>)[outcome.into] ?? []) as StoredStep[]);
+          const inner = await runList(branch, variables, into, keep);
+          return inner.status === "succeeded" ? { status: "succeeded", last: inner.last ?? outcome.output } : inner;
+        },
+        retry: failed,
+        async stop(outcome) {
+          succeeded(outcome.output);
+          into.push({ key: step.key, type: step.type, status: "stopped", output: outcome.output, ...(outcome.note ? { note: outcome.note } : {}) });
+          return { status: "stopped", last: outcome.output };
+        },
+        fail: failed,
+        async waitChildren(outcome) {
+          const field = stepModule(step.type).lists?.find((list) => list.perItem)?.field ?? "";
+          const body = ((step as unknown as Record<string, unknown>)[field] ?? []) as StoredStep[];
+          const result: StepTestResult = { key: step.key, type: step.type, status: "succeeded" };
+          into.push(result);
+          const items: (ListEnd & { steps: StepTestResult[] })[] = [];
+          let next = 0;
+          let stopped = false;
+          const runItems = async () => {
+            while (next < outcome.items.length && !stopped) {
+              const index = next++;
+              const steps: StepTestResult[] = [];
+              const itemEnd = await runList(body, { ...variables, steps: { ...variables.steps }, fanout: { item: outcome.items[index], index } }, steps, keep && index === 0);
+              items[index] = { ...itemEnd, steps };
+              if (itemEnd.status === "failed" && outcome.onItemFailure === "fail") stopped = true;
+            }
+          };
+          await Promise.all(Array.from({ length: Math.min(outcome.concurrency, outcome.items.length) }, runItems));
+          // The first item's steps stand under the Fan Out, as its steps' own results in the editor.
+          into.push(...(items[0]?.steps ?? []));
+          result.items = items.slice(0, TEST_ITEMS_SHOWN).flatMap((item, index) => (item ? [{ index, status: item.status, steps: item.steps }] : []));
+          const failedAt = items.findIndex((item) => item?.status === "failed");
+          if (failedAt >= 0 && outcome.onItemFailure === "fail") {
+            result.status = "failed";
+            result.error = `Item ${failedAt + 1} failed: ${items[failedAt]!.steps.find((item) => item.status === "failed")?.error ?? "a step failed"}`;
+            return { status: "failed" };
+          }
+          const output = {
+            items: items.map((item) => (item?.status === "failed" ? { error: item.steps.find((each) => each.status === "failed")?.error ?? "A step failed." } : (item?.last ?? null))),
+            succeeded: items.filter((item) => item && item.status !== "failed").length,
+            failed: items.filter((item) => item?.status === "failed").length,
+          };
+          succeeded(output);
+          result.output = output;
+          return { status: "succeeded", last: output };
+        },
+      });
     }
-    const context: StepRunContext = {
-      variables: { trigger: workflow.sampleTrigger, user: { id: "test-user", profile: {} }, steps: { ...outputs } },
-      attempt: 1,
-      now: Date.now,
-      idempotencyKey: `test:${workflowId}:${step.key}`,
-      // The draft resource, through its test connection.
-      async session(resourceId) {
-        const resource = await getResource({ projectId, resourceId });
-        const level = resource?.published?.level ?? resource?.level;
-        if (!resource || !level) return { error: "The step's resource no longer exists." };
-        return { send: sessionSend(() => openConnectionSession({ resource, runtime: undefined, target: { kind: "test" }, policy })) };
-      },
-      async respond(answer) {
-        if (testAnswer) return false;
-        testAnswer = answer;
-        return true;
-      },
-    };
-    const failed = async (outcome: Outcome<"retry" | "fail">) => {
-      results.push({ key: step.key, type: step.type, status: "failed", ...testExchange(outcome), ...(outcome.kind === "fail" && outcome.output ? { output: outcome.output } : {}), error: outcome.error });
-      status = "failed";
-    };
-    await runStep(step, context, {
-      async next(outcome) {
-        outputs[step.key] = outcome.output;
-        results.push({ key: step.key, type: step.type, status: "succeeded", ...testExchange(outcome), output: outcome.output, ...(outcome.note ? { note: outcome.note } : {}) });
-      },
-      retry: failed,
-      async stop(outcome) {
-        outputs[step.key] = outcome.output;
-        results.push({ key: step.key, type: step.type, status: "stopped", output: outcome.output, ...(outcome.note ? { note: outcome.note } : {}) });
-        status = "stopped";
-      },
-      fail: failed,
-    });
+    return end;
   }
-  await saveLastTestOutputs({ projectId, workflowId, outputs });
-  return { status, steps: results };
+
+  const results: StepTestResult[] = [];
+  const end = await runList(workflow.draft.steps, { trigger: workflow.sampleTrigger, user: { id: "test-user", profile: {} }, steps: {} }, results, true);
+  await saveLastTestOutputs({ projectId, workflowId, outputs: lastTestOutputs });
+  return { status: end.status, steps: results };
 }

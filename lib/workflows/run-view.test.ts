@@ -130,8 +130,8 @@ describe("describeStepOutput", () => {
   });
 
   it("shows any other output as JSON, and nothing when there is none", () => {
-    expect(describeStepOutput({ result: false }, cap)).toEqual({ kind: "value", json: { text: '{\n  "result": false\n}', truncated: false } });
-    expect(describeStepOutput({ waitedSeconds: 60 }, cap)).toEqual({ kind: "value", json: { text: '{\n  "waitedSeconds": 60\n}', truncated: false } });
+    expect(describeStepOutput({ result: false }, cap)).toEqual({ kind: "value", json: { text: '{\n  "result": false\n}', truncated: false }, value: { result: false } });
+    expect(describeStepOutput({ waitedSeconds: 60 }, cap)).toEqual({ kind: "value", json: { text: '{\n  "waitedSeconds": 60\n}', truncated: false }, value: { waitedSeconds: 60 } });
     expect(describeStepOutput({ list: Array.from({ length: 500 }, (_, index) => index) }, cap)).toMatchObject({ kind: "value", json: { truncated: true } });
     expect(describeStepOutput(null, cap)).toBeUndefined();
     expect(describeStepOutput(undefined, cap)).toBeUndefined();

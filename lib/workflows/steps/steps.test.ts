@@ -17,9 +17,9 @@ function context(overrides: Partial<StepRunContext> = {}): StepRunContext {
 }
 
 describe("the step registry", () => {
-  it("makes the Add step menu: each resource's Request step, then Condition, Delay and Function", () => {
+  it("makes the Add step menu: each resource's Request step, then Condition, Delay, Function and Fan Out", () => {
     const menu = addStepMenu([{ id: "r1", name: "TaskLab" }]);
-    expect(menu.map((group) => group.map((entry) => entry.label))).toEqual([["TaskLab Request"], ["Condition", "Delay", "Function"]]);
+    expect(menu.map((group) => group.map((entry) => entry.label))).toEqual([["TaskLab Request"], ["Condition", "Delay", "Function", "Fan Out"]]);
     expect(menu[0]![0]!.choice).toEqual({ type: "request", resourceId: "r1" });
   });
 
@@ -30,7 +30,8 @@ describe("the step registry", () => {
       { key: "wait", type: "delay", seconds: 5 },
     ];
     const parsed = steps.map((step) => stepSchema.parse(step));
-    expect(parsed).toEqual(steps);
+    // A Condition stored before it had branches reads with two empty ones: its meaning is unchanged.
+    expect(parsed).toEqual(steps.map((step) => (step.type === "condition" ? { ...step, whenTrue: [], otherwise: [] } : step)));
     expect(parsed.map((step) => stepModule(step.type).summary(step))).toEqual(["POST /tasks", "{{trigger.payload.state}} is empty", "Wait 5 s"]);
     expect(parsed.map((step) => STEPS[step.type].label)).toEqual(["Request", "Condition", "Delay"]);
   });
