@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import { fromDrizzle, fromPglite, PgBoss } from "pg-boss";
 import { getDatabase } from "@/db/client";
 import { log } from "@/lib/log";
-import type { Transaction } from "@/db/queries/workflow-runs";
+import type { Transaction } from "@/db/client";
 import type { StoredTrigger } from "@/db/workflow-definition";
 import { STEP_QUEUE_OPTIONS, stepGroup } from "./step-queue";
 
