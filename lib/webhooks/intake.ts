@@ -6,7 +6,7 @@ import { AppError } from "@/lib/errors";
 import { findUnstorableText, unstorableTextMessage } from "@/lib/jsonb";
 import { countDroppedWebhookEvent, countWebhookEvent } from "@/lib/metrics/registry";
 import { renderTemplate, TemplateError, templateVariableNames } from "@/lib/resources/template";
-import { enqueueStep } from "@/lib/workflows/engine";
+import { enqueueStep } from "@/lib/workflows/jobs";
 import { runnableFor } from "@/lib/workflows/runs";
 import { asText, valueAtPath } from "@/lib/workflows/variables";
 import { lastKnownWebhookIntakeState, type WebhookIntakeState, webhookIntakeStateAt } from "./intake-state";

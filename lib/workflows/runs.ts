@@ -22,7 +22,7 @@ import { runRetentionDays } from "@/lib/config/env";
 import { AppError } from "@/lib/errors";
 import { countFinishedRun } from "@/lib/metrics/registry";
 import { requireEnabledFor } from "./enablement";
-import { enqueueStep } from "./engine";
+import { enqueueStep } from "./jobs";
 import { stepResourceIds } from "./steps";
 
 // Runs: who they are for, starting them (a run's row and its first job in one transaction),
