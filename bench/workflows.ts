@@ -153,7 +153,7 @@ export async function runWorkflowBench(options: WorkflowBenchOptions): Promise<{
           )
         : startProcess(`npm run worker ${processes.length + 1}`, process.execPath, [...profile, "--import", "tsx", "--conditions=react-server", workerScript], { cwd: root, env });
     processes.push(managed);
-    await waitForLine(managed, kind === "workflow" ? /working the workflow queues/ : /NOOP_WORKER_READY/, options.startupTimeoutMs);
+    await waitForLine(managed, kind === "workflow" ? /working the job queues/ : /NOOP_WORKER_READY/, options.startupTimeoutMs);
   };
   const stopWorkers = async () => {
     await Promise.all(processes.splice(0).map((managed) => managed.stop()));
