@@ -31,7 +31,7 @@ export async function recordWebhookEvent({
 }: {
   event: NewWebhookEvent;
   runs: NewRun[];
-  enqueue: (tx: Transaction, run: { id: string; userId: string | null }) => Promise<void>;
+  enqueue: (tx: Transaction, run: { id: string; projectId: string; userId: string | null }) => Promise<void>;
 }): Promise<{ duplicate: true } | { duplicate: false; id: string; runIds: string[] }> {
   const db = await getDb();
   // Run ids are chosen here so the event row names them as it is inserted.
