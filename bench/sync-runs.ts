@@ -58,7 +58,7 @@ export async function runSyncRunBench(
   // Both at once: waitForLine sees only the lines written after it starts.
   const [ready] = await Promise.all([
     waitForLine(server, /ROUTE_SERVER_READY (\d+)/, options.startupTimeoutMs),
-    waitForLine(worker, /working the workflow queues/, options.startupTimeoutMs),
+    waitForLine(worker, /working the job queues/, options.startupTimeoutMs),
   ]);
   const port = Number(ready[1]);
   const url = `http://127.0.0.1:${port}/projects/${data.projectId}/sdk/workflows/${workflow.id}/runs?wait=true`;

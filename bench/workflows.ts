@@ -17,7 +17,7 @@ import { sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { createWorkflow, deployWorkflowVersion, saveWorkflowDraft } from "@/db/queries/workflows";
 import type { StoredWorkflowDefinition } from "@/db/workflow-definition";
-import { getWorkflowEngine, stopWorkflowEngine } from "@/lib/workflows/engine";
+import { getJobQueue, stopJobQueue } from "@/lib/jobs/queue";
 import { STEP_BATCH_SIZE, STEP_QUEUE_OPTIONS, stepGroup } from "@/lib/workflows/step-queue";
 import { sendAppEvent } from "@/lib/workflows/triggers";
 import { type Managed, postgresCpuSeconds, startProcess, waitForLine } from "./processes";
@@ -134,7 +134,7 @@ export async function runWorkflowBench(options: WorkflowBenchOptions): Promise<{
   options.onCleanup("workflow bench worker processes", async () => {
     await Promise.all(processes.map((managed) => managed.stop()));
   });
-  options.onCleanup("this process's job queue", () => stopWorkflowEngine({ graceful: false }));
+  options.onCleanup("this process's job queue", () => stopJobQueue({ graceful: false }));
   const cpu = () => processes.reduce((sum, managed) => sum + (options.cpuSeconds(managed.child.pid) ?? 0), 0);
 
   // BENCH_WORKFLOW_WORKER: another worker script to measure instead (a candidate configuration); it must print the same ready line.
@@ -153,14 +153,14 @@ export async function runWorkflowBench(options: WorkflowBenchOptions): Promise<{
           )
         : startProcess(`npm run worker ${processes.length + 1}`, process.execPath, [...profile, "--import", "tsx", "--conditions=react-server", workerScript], { cwd: root, env });
     processes.push(managed);
-    await waitForLine(managed, kind === "workflow" ? /working the workflow queues/ : /NOOP_WORKER_READY/, options.startupTimeoutMs);
+    await waitForLine(managed, kind === "workflow" ? /working the job queues/ : /NOOP_WORKER_READY/, options.startupTimeoutMs);
   };
   const stopWorkers = async () => {
     await Promise.all(processes.splice(0).map((managed) => managed.stop()));
   };
 
-  // This process only sends (its engine has no workers): the worker processes do the work.
-  const boss = await getWorkflowEngine();
+  // This process only sends (its job queue has no workers): the worker processes do the work.
+  const boss = await getJobQueue();
   // The floor's queue exists before its first backlog, with the step queue's options (the no-op worker asks for the same).
   await boss.createQueue(NOOP_QUEUE, STEP_QUEUE_OPTIONS);
   const definition: StoredWorkflowDefinition = {

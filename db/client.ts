@@ -11,6 +11,8 @@ import { databaseUrl, pgliteDataDir } from "./env";
 import * as schema from "./schema";
 
 export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
+/** A transaction, for writes that must commit together (a row and the job it enqueues, a change and its audit event). */
+export type Transaction = Parameters<Parameters<Database["transaction"]>[0]>[0];
 export type DatabaseKind = "postgres" | "pglite";
 
 export interface DatabaseHandle {

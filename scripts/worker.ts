@@ -1,9 +1,9 @@
-// `npm run worker`: a process that only works the workflow queues (DATABASE_URL's PostgreSQL),
+// `npm run worker`: a process that only works the job queues (DATABASE_URL's PostgreSQL),
 // so a deployment can add workers on other machines. Stops gracefully on SIGTERM/SIGINT.
 import { getDatabase } from "@/db/client";
 import { checkVaultKey } from "@/lib/vault/check-key";
-import { stopWorkflowEngine } from "@/lib/workflows/engine";
-import { startWorkflowWorkers } from "@/lib/workflows/workers";
+import { stopJobQueue } from "@/lib/jobs/queue";
+import { startWorkers } from "@/lib/jobs/workers";
 
 const { kind } = await getDatabase();
 if (kind !== "postgres") {
@@ -11,11 +11,11 @@ if (kind !== "postgres") {
   process.exit(1);
 }
 await checkVaultKey();
-await startWorkflowWorkers();
-console.log("Switchboard worker: working the workflow queues.");
+await startWorkers();
+console.log("Switchboard worker: working the job queues.");
 
 for (const signal of ["SIGTERM", "SIGINT"] as const) {
   process.once(signal, () => {
-    void stopWorkflowEngine({ graceful: true }).then(() => process.exit(0));
+    void stopJobQueue({ graceful: true }).then(() => process.exit(0));
   });
 }

@@ -1,10 +1,7 @@
 import "server-only";
 import { and, desc, eq, gte, ilike, lt, sql } from "drizzle-orm";
-import { getDb, type Database } from "../client";
+import { getDb, type Transaction } from "../client";
 import { auditEvents, type AuditChanges, type AuditEvent } from "../schema";
-
-/** A transaction of the app's database: an audit event is written in the one of its change. */
-export type Transaction = Parameters<Parameters<Database["transaction"]>[0]>[0];
 
 /** Who made a change, as the server action or route handler knows them. */
 export type AuditActor =

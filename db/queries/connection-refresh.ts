@@ -1,10 +1,9 @@
 import "server-only";
 import { and, eq, isNull, lt, or, sql } from "drizzle-orm";
-import { getDb } from "../client";
+import { getDb, type Transaction } from "../client";
 import { connections, type Connection } from "../schema";
 import { recordAuditEvent } from "./audit-events";
 import { connectionAuditObject } from "./connections";
-import type { Transaction } from "./workflow-runs";
 
 /**
  * Takes the connection's refresh lease in one atomic UPDATE, if nobody holds an unexpired

@@ -1,9 +1,9 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { and, desc, eq, sql } from "drizzle-orm";
-import { getDb, preparedStatement } from "../client";
+import { getDb, preparedStatement, type Transaction } from "../client";
 import { connections, resources, resourceTestRuns, type Connection, type ResourceTestRun } from "../schema";
-import { type AuditActor, type AuditEventInput, auditEventRow, recordAuditEvent, type Transaction } from "./audit-events";
+import { type AuditActor, type AuditEventInput, auditEventRow, recordAuditEvent } from "./audit-events";
 
 // Every write that replaces a row's credentials from outside a refresh bumps credentials_version
 // and clears the refresh lease, so that a refresh already in flight cannot overwrite them.

@@ -1,6 +1,6 @@
 import "server-only";
 import { and, eq, inArray, sql } from "drizzle-orm";
-import type { Transaction } from "./workflow-runs";
+import type { Transaction } from "../client";
 import { workflowRunItems, workflowRuns, workflowRunSteps, type WorkflowRunStep } from "../schema";
 
 // A Fan Out's items in a run (workflow_run_items): made when the Fan Out starts, queued as

@@ -1,6 +1,6 @@
 import "server-only";
 import { and, count, desc, eq, lt, sql } from "drizzle-orm";
-import { getDb } from "../client";
+import { getDb, type Transaction } from "../client";
 import {
   notificationDeliveries,
   notificationEndpoints,
@@ -10,7 +10,6 @@ import {
   type NotificationEndpoint,
   type NotificationEvent,
 } from "../schema";
-import type { Transaction } from "./workflow-runs";
 
 /** An endpoint as the dashboard may show it: never its secret. */
 export type NotificationEndpointView = Omit<NotificationEndpoint, "secret">;

@@ -1,8 +1,8 @@
 import "server-only";
 import { and, asc, eq, ne } from "drizzle-orm";
-import { getDb } from "../client";
+import { getDb, type Transaction } from "../client";
 import { projectMembers, projects, users, type Project, type ProjectRole } from "../schema";
-import { type AuditActor, recordAuditEvent, type Transaction } from "./audit-events";
+import { type AuditActor, recordAuditEvent } from "./audit-events";
 
 export interface ProjectMembership {
   project: Project;

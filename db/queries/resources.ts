@@ -1,8 +1,8 @@
 import "server-only";
 import { and, desc, eq, inArray, isNotNull, sql } from "drizzle-orm";
-import { getDb, preparedStatement } from "../client";
+import { getDb, preparedStatement, type Transaction } from "../client";
 import { resourceSecrets, resources, type AuditChanges, type Resource } from "../schema";
-import { type AuditActor, recordAuditEvent, type Transaction } from "./audit-events";
+import { type AuditActor, recordAuditEvent } from "./audit-events";
 import { isUniqueViolation } from "./errors";
 
 export async function listResources({ projectId }: { projectId: string }): Promise<Resource[]> {

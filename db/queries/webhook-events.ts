@@ -1,7 +1,7 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { and, desc, eq, gte, inArray, isNotNull, lt, or, sql } from "drizzle-orm";
-import { getDb, parseJsonb, rowsOf } from "../client";
+import { getDb, parseJsonb, rowsOf, type Transaction } from "../client";
 import { countInWindow } from "./rate-limits";
 import { type AuditActor, recordAuditEvent } from "./audit-events";
 import {
@@ -13,7 +13,7 @@ import {
   type WebhookEvent,
   type WorkflowRunStatus,
 } from "../schema";
-import type { NewRun, Transaction } from "./workflow-runs";
+import type { NewRun } from "./workflow-runs";
 
 export type NewWebhookEvent = Omit<typeof webhookEvents.$inferInsert, "id" | "receivedAt" | "runIds">;
 
@@ -31,7 +31,7 @@ export async function recordWebhookEvent({
 }: {
   event: NewWebhookEvent;
   runs: NewRun[];
-  enqueue: (tx: Transaction, run: { id: string; userId: string | null }) => Promise<void>;
+  enqueue: (tx: Transaction, run: { id: string; projectId: string; userId: string | null }) => Promise<void>;
 }): Promise<{ duplicate: true } | { duplicate: false; id: string; runIds: string[] }> {
   const db = await getDb();
   // Run ids are chosen here so the event row names them as it is inserted.

@@ -1,6 +1,6 @@
 import "server-only";
 import { and, desc, eq, getTableColumns, inArray, isNotNull, isNull, lt, type SQL, type SQLWrapper, sql } from "drizzle-orm";
-import { getDb, parseJsonb, preparedStatement, type Database } from "../client";
+import { getDb, parseJsonb, preparedStatement, type Database, type Transaction } from "../client";
 import { groupStatements } from "../group-statements";
 import {
   connections,
@@ -18,9 +18,6 @@ import {
 } from "../schema";
 import type { StoredRunAnswer, StoredRunTrigger, StoredStepAttempt, StoredWorkflowDefinition } from "../workflow-definition";
 import { KIND_IS } from "./connections";
-
-/** A transaction, for writes that enqueue jobs in the same commit. */
-export type Transaction = Parameters<Parameters<Database["transaction"]>[0]>[0];
 
 export interface DeployedWorkflow {
   workflow: Workflow;

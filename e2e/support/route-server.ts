@@ -16,7 +16,7 @@ import * as request from "@/app/projects/[projectId]/sdk/resources/[resourceId]/
 import * as runs from "@/app/projects/[projectId]/sdk/workflows/[workflowId]/runs/route";
 import { getDatabase } from "@/db/client";
 import { checkVaultKey } from "@/lib/vault/check-key";
-import { getWorkflowEngine, stopWorkflowEngine } from "@/lib/workflows/engine";
+import { getJobQueue, stopJobQueue } from "@/lib/jobs/queue";
 
 type Handler = (request: Request, context: { params: Promise<Record<string, string>> }) => Promise<Response>;
 // Each pattern's groups are the projectId and the path's second id, named by `param` (the handlers take their own params: cast).
@@ -29,7 +29,7 @@ const ROUTES: Array<{ pattern: RegExp; param: string; handlers: Partial<Record<s
 
 await getDatabase();
 await checkVaultKey();
-await getWorkflowEngine();
+await getJobQueue();
 
 function toRequest(req: IncomingMessage): Request {
   const headers = new Headers();
@@ -79,7 +79,7 @@ for (const signal of ["SIGTERM", "SIGINT"] as const) {
   process.once(signal, () => {
     server.close();
     server.closeAllConnections();
-    void stopWorkflowEngine({ graceful: false })
+    void stopJobQueue({ graceful: false })
       .catch(() => undefined)
       .then(async () => (await getDatabase()).close())
       .catch(() => undefined)

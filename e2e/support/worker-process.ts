@@ -7,7 +7,7 @@ import path from "node:path";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 /** What scripts/worker.ts prints once its workers are registered. */
-const WORKER_READY_LINE = /Switchboard worker: working the workflow queues\./;
+const WORKER_READY_LINE = /Switchboard worker: working the job queues\./;
 
 export interface WorkerProcess {
   child: ChildProcess;

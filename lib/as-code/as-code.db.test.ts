@@ -21,7 +21,7 @@ import { exportWorkflow, importWorkflow, replaceWorkflowConfig, type WorkflowDoc
 // export gives the same document; no secret value is ever in a document; hostile documents are
 // refused with the field named and nothing written.
 
-vi.mock("@/lib/workflows/engine", () => ({ enqueueStep: vi.fn(async () => {}), syncWorkflowSchedule: vi.fn(async () => {}) }));
+vi.mock("@/lib/workflows/jobs", () => ({ enqueueStep: vi.fn(async () => {}), syncWorkflowSchedule: vi.fn(async () => {}) }));
 // The action adapter reads the session from next-auth; here the test says who is signed in.
 vi.mock("@/server/session", () => ({ getSessionUser: vi.fn(async () => null) }));
 vi.mock("next/cache", () => ({ revalidatePath: vi.fn() }));

@@ -29,7 +29,7 @@ function wholeNumber(name: string, fallback: number, { min = 0 }: { min?: number
   return Number(value);
 }
 
-/** SWITCHBOARD_WORKERS=0 keeps a server process from working the workflow queues (another process does). */
+/** SWITCHBOARD_WORKERS=0 keeps a server process from working the job queues (another process does). */
 export function workflowWorkersEnabled(): boolean {
   return process.env.SWITCHBOARD_WORKERS !== "0";
 }

@@ -1,5 +1,6 @@
 import { log } from "@/lib/log";
-import { QUEUES, runningWorkflowEngine } from "@/lib/workflows/engine";
+import { QUEUES } from "@/lib/jobs/workers";
+import { runningJobQueue } from "@/lib/jobs/queue";
 import { metrics } from "./registry";
 
 const QUEUE_STATES = ["queued", "active", "deferred", "failed"] as const;
@@ -7,10 +8,10 @@ const QUEUE_STATES = ["queued", "active", "deferred", "failed"] as const;
 /** Reads the job counts of this process's pg-boss (kept by its monitor pass: no scan of the job table); none when no queue runs here. */
 async function updateQueueJobs(): Promise<void> {
   metrics.queueJobs.reset();
-  const engine = runningWorkflowEngine();
-  if (!engine) return;
+  const queues = runningJobQueue();
+  if (!queues) return;
   try {
-    for (const queue of await (await engine).getQueues(QUEUES)) {
+    for (const queue of await (await queues).getQueues(QUEUES)) {
       for (const state of QUEUE_STATES) metrics.queueJobs.set({ queue: queue.name, state }, queue[`${state}Count`]);
     }
   } catch (error) {

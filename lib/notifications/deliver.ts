@@ -3,7 +3,7 @@ import { getDeliveryToSend, recordDeliveryAttempt } from "@/db/queries/notificat
 import { notificationRetryBaseMs } from "@/lib/config/env";
 import { projectOutboundPolicy } from "@/lib/connections/request";
 import { OutboundError, sendRequest } from "@/lib/http/client";
-import { enqueueNotificationDelivery } from "@/lib/workflows/engine";
+import { enqueueNotificationDelivery } from "./jobs";
 import { decryptEndpointSecret } from "./secret";
 
 // One attempt of one delivery: the event's payload, signed per Standard Webhooks with the

@@ -14,7 +14,7 @@ import { AppError } from "@/lib/errors";
 import type { OutboundPolicy } from "@/lib/http/client";
 import { isAddressAllowed } from "@/lib/http/address-policy";
 import { generateStandardWebhooksSecret } from "@/lib/webhooks/setup-schema";
-import { enqueueNotificationDelivery } from "@/lib/workflows/engine";
+import { enqueueNotificationDelivery } from "./jobs";
 import { MAX_NOTIFICATION_ENDPOINTS, type NotificationEventType } from "./schema";
 import { encryptEndpointSecret } from "./secret";
 

@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { insertNotificationEvent } from "@/db/queries/notifications";
-import type { Transaction } from "@/db/queries/workflow-runs";
+import type { Transaction } from "@/db/client";
 import type { Connection, WorkflowRun } from "@/db/schema";
-import { enqueueNotificationDelivery } from "@/lib/workflows/engine";
+import { enqueueNotificationDelivery } from "./jobs";
 import { describeHostChange, type HostChange } from "@/lib/resources/hosts";
 import type { NotificationEventType } from "./schema";
 

@@ -28,9 +28,9 @@ import { connectUser, disconnectUser } from "@/lib/connections/connect";
 import { decryptConnectionCredentials } from "@/lib/connections/credentials";
 import { runKeepWarm } from "@/lib/connections/keep-warm";
 import { requestThroughResource } from "@/lib/connections/request";
-import { stopWorkflowEngine } from "@/lib/workflows/engine";
+import { stopJobQueue } from "@/lib/jobs/queue";
 import { sendAppEvent } from "@/lib/workflows/triggers";
-import { startWorkflowWorkers } from "@/lib/workflows/workers";
+import { startWorkers } from "@/lib/jobs/workers";
 import { getSessionUser } from "@/server/session";
 import type { NotificationPayload } from "./events";
 
@@ -136,13 +136,13 @@ beforeAll(async () => {
   memberProjectId = other.projectId;
   await addProjectMember({ projectId, email: member.email, actor: SYSTEM_ACTOR });
   resourceId = await publishedTaskLabResource(projectId, tasklab, "user-oauth-no-profile");
-  await startWorkflowWorkers();
+  await startWorkers();
   allEvents = await addEndpoint("/all", ["connection.created", "connection.deleted", "connection.invalid", "connection.recovered", "workflow.run.failed"]);
   runsOnly = await addEndpoint("/runs", ["workflow.run.failed"]);
   // Two accounts, a published resource and the job queue: on a loaded machine this takes a while.
 }, 90_000);
 afterAll(async () => {
-  await stopWorkflowEngine();
+  await stopJobQueue();
   await tasklab.close();
   await new Promise((resolve) => receiver.close(resolve));
   delete process.env.SWITCHBOARD_NOTIFICATION_RETRY_BASE_MS;

@@ -15,9 +15,9 @@ import { alwaysStep } from "@/e2e/support/sdk-route-fixtures";
 import { deployedWorkflow, ownPostgresDatabase, requestStep, waitFor } from "@/e2e/support/workflow-fixtures";
 import { connectUser } from "@/lib/connections/connect";
 import { createResourceDraft } from "@/lib/resources/save-step";
-import { stopWorkflowEngine } from "@/lib/workflows/engine";
+import { stopJobQueue } from "@/lib/jobs/queue";
 import { getRunDetail, type RunDetail } from "@/lib/workflows/runs";
-import { startWorkflowWorkers } from "@/lib/workflows/workers";
+import { startWorkers } from "@/lib/jobs/workers";
 import { deleteExpiredWebhookEvents, MAX_WEBHOOK_BYTES } from "./intake";
 import { SYSTEM_ACTOR } from "@/lib/audit/audit-log";
 
@@ -34,10 +34,10 @@ beforeAll(async () => {
   database = await ownPostgresDatabase("sb_intake");
   tasklab = await startTaskLab();
   ({ projectId } = await projectWithSigningKey());
-  await startWorkflowWorkers();
+  await startWorkers();
 });
 afterAll(async () => {
-  await stopWorkflowEngine();
+  await stopJobQueue();
   await tasklab?.close();
   await database?.drop();
 });

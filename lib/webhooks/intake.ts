@@ -6,8 +6,7 @@ import { AppError } from "@/lib/errors";
 import { findUnstorableText, unstorableTextMessage } from "@/lib/jsonb";
 import { countDroppedWebhookEvent, countWebhookEvent } from "@/lib/metrics/registry";
 import { renderTemplate, TemplateError, templateVariableNames } from "@/lib/resources/template";
-import { enqueueStep } from "@/lib/workflows/engine";
-import { runnableFor } from "@/lib/workflows/runs";
+import { newRun, runnableFor, startRuns } from "@/lib/workflows/runs";
 import { asText, valueAtPath } from "@/lib/workflows/variables";
 import { lastKnownWebhookIntakeState, type WebhookIntakeState, webhookIntakeStateAt } from "./intake-state";
 import { signedContent, verifyWebhookSignature } from "./verify";
@@ -171,18 +170,18 @@ async function start(
   let runs: NewRun[] = [];
   if (matched) {
     const { runnable } = await runnableFor(projectId, deployed, userId);
-    runs = runnable.map((entry) => ({
-      projectId,
-      workflowId: entry.workflow.id,
-      version: entry.version.version,
-      userId: userId ?? null,
-      trigger: { kind: "resource_event", input: { type: eventType, payload, headers: kept } },
-    }));
+    runs = runnable.map((entry) =>
+      newRun({ workflow: entry.workflow, version: entry.version.version, userId: userId ?? null, trigger: { kind: "resource_event", input: { type: eventType, payload, headers: kept } } }),
+    );
   }
-  const recorded = await recordWebhookEvent({
-    event: { projectId, resourceId, eventId: event.eventId || null, eventType, userId: userId ?? null, matched, unmatchedReason, signatureOk: true, headers: kept, payload },
-    runs,
-    enqueue: (tx, run) => enqueueStep(tx, { runId: run.id, position: 0, projectId, userId: run.userId }),
+  // The event and its runs are one statement: startRuns queues each run's first step beside it.
+  const recorded = await startRuns(runs, {
+    store: (runs, enqueue) =>
+      recordWebhookEvent({
+        event: { projectId, resourceId, eventId: event.eventId || null, eventType, userId: userId ?? null, matched, unmatchedReason, signatureOk: true, headers: kept, payload },
+        runs,
+        enqueue,
+      }),
   });
   if (recorded.duplicate) return { received: true, duplicate: true, eventType, matched, runIds: [] };
   return { received: true, duplicate: false, eventType, matched, runIds: recorded.runIds };

@@ -8,8 +8,8 @@ import { saveWebhookSettings } from "@/db/queries/webhook-events";
 import { projectWithSigningKey, publishedTaskLabResource, signUserToken } from "@/e2e/support/connect-fixtures";
 import { ownPostgresDatabase, waitFor } from "@/e2e/support/workflow-fixtures";
 import { connectUser, disconnectUser } from "@/lib/connections/connect";
-import { stopWorkflowEngine } from "@/lib/workflows/engine";
-import { startWorkflowWorkers } from "@/lib/workflows/workers";
+import { stopJobQueue } from "@/lib/jobs/queue";
+import { startWorkers } from "@/lib/jobs/workers";
 import { DEFAULT_WEBHOOK_SETTINGS } from "./settings";
 import { loadWebhookSetup } from "./setup";
 import { queueSubscription, unsubscribe } from "./subscription";
@@ -57,10 +57,10 @@ beforeAll(async () => {
     actor: SYSTEM_ACTOR,
     changes: [],
   });
-  await startWorkflowWorkers();
+  await startWorkers();
 });
 afterAll(async () => {
-  await stopWorkflowEngine();
+  await stopJobQueue();
   await new Promise((resolve) => api.close(resolve));
   await database?.drop();
   vi.unstubAllEnvs();

@@ -9,7 +9,7 @@ import { AppError } from "@/lib/errors";
 import type { OutboundPolicy } from "@/lib/http/client";
 import { log } from "@/lib/log";
 import { renderPathTemplate, renderTemplate } from "@/lib/resources/template";
-import { getWorkflowEngine, SUBSCRIPTION_QUEUE, type SubscriptionJob } from "@/lib/workflows/engine";
+import { enqueueSubscription, type SubscriptionJob } from "./jobs";
 
 // The optional webhook Subscription: when a user connects, a request through the resource
 // registers the resource's webhook URL in their account (a job, retried with backoff until it
@@ -65,8 +65,7 @@ export async function queueSubscription({ connectionId, resource, env }: { conne
   const target = subscriptionWebhookUrl(resource, env);
   if ("refused" in target) return setSubscriptionStatus({ connectionId, status: "failed", error: target.refused });
   await setSubscriptionStatus({ connectionId, status: "pending", error: null });
-  const boss = await getWorkflowEngine();
-  await boss.send(SUBSCRIPTION_QUEUE, { connectionId, webhookUrl: target.url } satisfies SubscriptionJob);
+  await enqueueSubscription({ connectionId, webhookUrl: target.url });
 }
 
 /** Sends one subscription request for a connection; throws (so the job is retried) when it fails. */

@@ -10,8 +10,8 @@ import { projectWithSigningKey, publishedTaskLabResource, signUserToken } from "
 import { alwaysStep, callSdkRoute } from "@/e2e/support/sdk-route-fixtures";
 import { setUpWebhooks, taskLabWebhookSettings } from "@/e2e/support/webhook-fixtures";
 import { deployedWorkflow, ownPostgresDatabase } from "@/e2e/support/workflow-fixtures";
-import { stopWorkflowEngine } from "@/lib/workflows/engine";
-import { startWorkflowWorkers } from "@/lib/workflows/workers";
+import { stopJobQueue } from "@/lib/jobs/queue";
+import { startWorkers } from "@/lib/jobs/workers";
 import { getWebhookEventView } from "./setup";
 
 // User matching by a User Profile field never guesses: only VALID connections match, a value
@@ -27,10 +27,10 @@ beforeAll(async () => {
   database = await ownPostgresDatabase("sb_user_matching");
   tasklab = await startTaskLab();
   project = await projectWithSigningKey();
-  await startWorkflowWorkers();
+  await startWorkers();
 });
 afterAll(async () => {
-  await stopWorkflowEngine();
+  await stopJobQueue();
   await tasklab?.close();
   await database?.drop();
 });

@@ -23,7 +23,7 @@ import { SYSTEM_ACTOR } from "@/lib/audit/audit-log";
 // same lib calls its actions make (and one action, for who may call it), on a real PGlite.
 
 // Runs are the engine's business (pg-boss): no workflow is deployed here, nothing is enqueued.
-vi.mock("@/lib/workflows/engine", () => ({ enqueueStep: vi.fn(async () => {}), syncWorkflowSchedule: vi.fn(async () => {}) }));
+vi.mock("@/lib/workflows/jobs", () => ({ enqueueStep: vi.fn(async () => {}), syncWorkflowSchedule: vi.fn(async () => {}) }));
 // The action adapter reads the session from next-auth; here the test says who is signed in.
 vi.mock("@/server/session", () => ({ getSessionUser: vi.fn(async () => null) }));
 vi.mock("next/cache", () => ({ revalidatePath: vi.fn() }));

@@ -1,9 +1,10 @@
 import { endFanOutItem, fanOutResult, insertFanOutItems, lockFanOut, queueNextFanOutItem } from "@/db/queries/fan-outs";
-import { endRunAtStep, finishStep, type RunEnd, type Transaction, writeStepFields } from "@/db/queries/workflow-runs";
+import type { Transaction } from "@/db/client";
+import { endRunAtStep, finishStep, type RunEnd, writeStepFields } from "@/db/queries/workflow-runs";
 import type { WorkflowRunStep } from "@/db/schema";
 import { countFinishedRun } from "@/lib/metrics/registry";
 import { notifyRunFailed } from "@/lib/notifications/events";
-import { enqueueStep } from "./engine";
+import { enqueueStep } from "./jobs";
 import type { StepOf } from "./steps";
 import type { Continuation, StepTree } from "./tree";
 

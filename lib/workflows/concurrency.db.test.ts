@@ -6,10 +6,10 @@ import { SYSTEM_ACTOR } from "@/lib/audit/audit-log";
 import { publishResourceDraft } from "@/lib/connections/test-and-publish";
 import { createResourceDraft, saveResourceStep } from "@/lib/resources/save-step";
 import { connectedUser, deployedWorkflow, ownPostgresDatabase, requestStep, waitFor } from "@/e2e/support/workflow-fixtures";
-import { stopWorkflowEngine } from "./engine";
+import { stopJobQueue } from "@/lib/jobs/queue";
 import { getRunDetail } from "./runs";
 import { sendAppEvent } from "./triggers";
-import { startWorkflowWorkers } from "./workers";
+import { startWorkers } from "@/lib/jobs/workers";
 
 // Concurrency groups: one Connected User's steps run at most SWITCHBOARD_USER_CONCURRENCY at once
 // (here 1), a project's App-Level steps at most SWITCHBOARD_APP_CONCURRENCY (here 1), while other
@@ -27,10 +27,10 @@ beforeAll(async () => {
   tasklab = await startTaskLab();
   ({ projectId } = await projectWithSigningKey());
   resourceId = await publishedTaskLabResource(projectId, tasklab, "user-oauth-no-profile");
-  await startWorkflowWorkers();
+  await startWorkers();
 });
 afterAll(async () => {
-  await stopWorkflowEngine();
+  await stopJobQueue();
   await tasklab?.close();
   await database?.drop();
   delete process.env.SWITCHBOARD_USER_CONCURRENCY;

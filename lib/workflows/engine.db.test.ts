@@ -7,10 +7,10 @@ import { projectWithSigningKey, publishedTaskLabResource } from "@/e2e/support/c
 import { currentMetrics, sampleValue } from "@/e2e/support/metrics";
 import { waitFor } from "@/e2e/support/workflow-fixtures";
 import { connectUser } from "@/lib/connections/connect";
-import { stopWorkflowEngine } from "./engine";
+import { stopJobQueue } from "@/lib/jobs/queue";
 import { getRunDetail, type RunDetail } from "./runs";
 import { sendAppEvent } from "./triggers";
-import { startWorkflowWorkers } from "./workers";
+import { startWorkers } from "@/lib/jobs/workers";
 import { SYSTEM_ACTOR } from "@/lib/audit/audit-log";
 
 // The engine end to end on a real database: an App Event starts a run, pg-boss jobs execute its
@@ -24,10 +24,10 @@ beforeAll(async () => {
   tasklab = await startTaskLab();
   ({ projectId } = await projectWithSigningKey());
   resourceId = await publishedTaskLabResource(projectId, tasklab, "user-oauth-no-profile");
-  await startWorkflowWorkers();
+  await startWorkers();
 });
 afterAll(async () => {
-  await stopWorkflowEngine();
+  await stopJobQueue();
   await tasklab.close();
 });
 

@@ -12,7 +12,7 @@ import type { OutboundPolicy } from "@/lib/http/client";
 import { countFinishedRun } from "@/lib/metrics/registry";
 import { projectStateAt } from "@/lib/projects/sdk-state";
 import { publishedResourceAt } from "@/lib/resources/runtime";
-import type { StepJob } from "./engine";
+import type { StepJob } from "./jobs";
 import { STEP_QUEUE_OPTIONS } from "./step-queue";
 import { type StepOutcome, type StepRunContext, stepModule } from "./steps";
 import type { StepResponse, StepSend } from "./steps/module";

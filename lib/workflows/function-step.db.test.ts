@@ -6,11 +6,11 @@ import { startTaskLab, type TaskLab } from "@/e2e/fixtures/tasklab";
 import { projectWithSigningKey, publishedTaskLabResource } from "@/e2e/support/connect-fixtures";
 import { connectedUser, deployedWorkflow, ownPostgresDatabase, requestStep, waitFor } from "@/e2e/support/workflow-fixtures";
 import { SYSTEM_ACTOR } from "@/lib/audit/audit-log";
-import { stopWorkflowEngine } from "./engine";
+import { stopJobQueue } from "@/lib/jobs/queue";
 import { testWorkflowDraft } from "./execute";
 import { getRunDetail, type RunDetail } from "./runs";
 import { sendAppEvent } from "./triggers";
-import { startWorkflowWorkers } from "./workers";
+import { startWorkers } from "@/lib/jobs/workers";
 
 // The Function step in a run and in the editor's Test: a Request step's answer reshaped by the
 // team's code, its result used by the next Request step (what TaskLab's /echo received), and a
@@ -29,10 +29,10 @@ beforeAll(async () => {
   ({ projectId } = await projectWithSigningKey());
   echoResourceId = await publishedTaskLabResource(projectId, tasklab, "user-oauth-no-profile", { baseUrl: tasklab.url });
   userId = await connectedUser(projectId, echoResourceId, tasklab);
-  await startWorkflowWorkers();
+  await startWorkers();
 });
 afterAll(async () => {
-  await stopWorkflowEngine();
+  await stopJobQueue();
   await tasklab?.close();
   await database?.drop();
 });

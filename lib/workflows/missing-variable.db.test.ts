@@ -6,11 +6,11 @@ import { startTaskLab, type TaskLab } from "@/e2e/fixtures/tasklab";
 import { projectWithSigningKey, publishedTaskLabResource } from "@/e2e/support/connect-fixtures";
 import { connectedUser, deployedWorkflow, ownPostgresDatabase, requestStep, waitFor } from "@/e2e/support/workflow-fixtures";
 import { SYSTEM_ACTOR } from "@/lib/audit/audit-log";
-import { stopWorkflowEngine } from "./engine";
+import { stopJobQueue } from "@/lib/jobs/queue";
 import { testWorkflowDraft } from "./execute";
 import { getRunDetail, type RunDetail } from "./runs";
 import { sendAppEvent } from "./triggers";
-import { startWorkflowWorkers } from "./workers";
+import { startWorkers } from "@/lib/jobs/workers";
 
 // A Request step's variable that resolves to nothing (missing or null): in the path, or mixed
 // with text in a query or header value, the step fails with missing_variable before anything is
@@ -36,10 +36,10 @@ beforeAll(async () => {
   echoResourceId = await publishedTaskLabResource(projectId, tasklab, "user-oauth-no-profile", { baseUrl: tasklab.url });
   userId = await connectedUser(projectId, apiResourceId, tasklab);
   await connectedUser(projectId, echoResourceId, tasklab, userId);
-  await startWorkflowWorkers();
+  await startWorkers();
 });
 afterAll(async () => {
-  await stopWorkflowEngine();
+  await stopJobQueue();
   await tasklab?.close();
   await database?.drop();
 });

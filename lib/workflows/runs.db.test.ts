@@ -19,7 +19,8 @@ import {
   requestStep,
   waitFor,
 } from "@/e2e/support/workflow-fixtures";
-import { getWorkflowEngine, STEP_QUEUE, stopWorkflowEngine } from "./engine";
+import { getJobQueue, stopJobQueue } from "@/lib/jobs/queue";
+import { STEP_QUEUE } from "./jobs";
 import {
   cancelRun,
   deleteExpiredRuns,
@@ -31,7 +32,7 @@ import {
   runScheduledTick,
 } from "./runs";
 import { sendAppEvent } from "./triggers";
-import { startWorkflowWorkers } from "./workers";
+import { startWorkers } from "@/lib/jobs/workers";
 import { SYSTEM_ACTOR } from "@/lib/audit/audit-log";
 
 // The engine's run semantics on a real database (PGlite, and PostgreSQL when DATABASE_URL is
@@ -52,10 +53,10 @@ beforeAll(async () => {
   tasklab = await startTaskLab();
   ({ projectId } = await projectWithSigningKey());
   resourceId = await publishedTaskLabResource(projectId, tasklab, "user-oauth-no-profile");
-  await startWorkflowWorkers();
+  await startWorkers();
 });
 afterAll(async () => {
-  await stopWorkflowEngine();
+  await stopJobQueue();
   await tasklab?.close();
   await database?.drop();
 });
@@ -262,7 +263,7 @@ describe("Delay and Cancel", () => {
     await expect(cancelRun({ projectId, runId })).rejects.toMatchObject({ code: "run_already_finished" });
 
     // The delayed job still comes due and is worked: it finds the run cancelled and does nothing.
-    const boss = await getWorkflowEngine();
+    const boss = await getJobQueue();
     await waitFor(
       "the delayed job to be worked",
       () => boss.findJobs(STEP_QUEUE, { data: { runId, position: 1 } }),

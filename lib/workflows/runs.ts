@@ -1,4 +1,5 @@
 import { CronExpressionParser } from "cron-parser";
+import type { Transaction } from "@/db/client";
 import { listResourceIdsAtLevel } from "@/db/queries/resources";
 import {
   cancelRun as cancelRunRow,
@@ -16,17 +17,35 @@ import {
   listRunSteps,
   type NewRun,
 } from "@/db/queries/workflow-runs";
-import type { WorkflowRun, WorkflowRunStatus, WorkflowRunStep } from "@/db/schema";
+import type { Workflow, WorkflowRun, WorkflowRunStatus, WorkflowRunStep } from "@/db/schema";
 import type { StoredRunTrigger, StoredStep } from "@/db/workflow-definition";
 import { runRetentionDays } from "@/lib/config/env";
 import { AppError } from "@/lib/errors";
 import { countFinishedRun } from "@/lib/metrics/registry";
 import { requireEnabledFor } from "./enablement";
-import { enqueueStep } from "./engine";
+import { enqueueStep } from "./jobs";
 import { stepResourceIds } from "./steps";
 
-// Runs: who they are for, starting them (a run's row and its first job in one transaction),
-// Replay, Retry from failed step, Cancel, the Runs tab's pages, retention.
+// Runs: who they are for, starting them, Replay, Retry from failed step, Cancel, the Runs tab's
+// pages, retention. A run's life, from trigger to end:
+// 1. A trigger — App Event and Request (triggers.ts), a Scheduler tick (runScheduledTick below),
+//    a Resource Trigger's event (lib/webhooks/intake.ts) — picks the workflows that may run for
+//    the user (runnableFor) and builds each row with newRun.
+// 2. startRuns, where every run starts: its row (Queued) and its first step job (STEP_QUEUE,
+//    lib/workflows/jobs.ts) are written in one transaction, so neither exists without the other.
+// 3. Each step job (executeStepJob, execute.ts): startStepAttempt marks the run Running and counts
+//    the attempt before anything is sent; the step's module runs (lib/workflows/steps); its outcome
+//    handler has finishStep write the step, and the job for what comes next (the next step, or
+//    this one's retry after its backoff), in one transaction.
+// 4. A crash: the worker's heartbeat stops, pg-boss retries the job elsewhere (the attempt stays,
+//    marked as stopped); a job out of tries goes to LOST_STEP_QUEUE, whose worker fails the step
+//    and run with worker_lost.
+// 5. The end: the last step's finishStep sets the run's status (Succeeded, Failed, Stopped; Cancel
+//    sets Cancelled), the database NOTIFYs it for the callers waiting with ?wait=true
+//    (run-waits.ts), and a failed run records workflow.run.failed for the notifications.
+// 6. Replay starts a new run of the same input on the deployed version; Retry from failed step one
+//    that copies the steps before the failed one and starts there — both through startRuns.
+// 7. The retention job (lib/jobs/retention.ts) deletes runs older than SWITCHBOARD_RUN_RETENTION_DAYS.
 
 /** The resources a workflow's steps send through (its Request steps'). */
 function requestResourceIds(steps: readonly StoredStep[]): string[] {
@@ -38,9 +57,31 @@ export function userLevelResourceIds(projectId: string, steps: readonly StoredSt
   return listResourceIdsAtLevel({ projectId, resourceIds: requestResourceIds(steps), level: "user" });
 }
 
-/** Starts runs of deployed workflows, each with its first step queued in the same transaction. */
-export async function startRuns(runs: NewRun[]): Promise<WorkflowRun[]> {
-  return createRuns({ runs, enqueue: (tx, run) => enqueueStep(tx, { runId: run.id, position: 0, projectId: run.projectId, userId: run.userId }) });
+/** Queues a run's first job in the transaction that writes its row. */
+export type EnqueueFirstStep = (tx: Transaction, run: Pick<WorkflowRun, "id" | "projectId" | "userId">) => Promise<void>;
+
+interface StartRunsOptions {
+  /** Retry from failed step: each run keeps `fromRunId`'s steps before `position` and starts at that step. */
+  resumeAt?: { fromRunId: string; position: number };
+}
+
+/**
+ * Starts runs (every run starts here, whatever its trigger), each with its first step queued in
+ * the transaction that writes its row. `store` writes the rows with something of its caller's in
+ * one statement (the webhook intake: its event), calling `enqueue` for each run in its transaction.
+ */
+export function startRuns(runs: NewRun[], options?: StartRunsOptions): Promise<WorkflowRun[]>;
+export function startRuns<Stored>(runs: NewRun[], options: StartRunsOptions & { store: (runs: NewRun[], enqueue: EnqueueFirstStep) => Promise<Stored> }): Promise<Stored>;
+export function startRuns<Stored>(
+  runs: NewRun[],
+  { resumeAt, store }: StartRunsOptions & { store?: (runs: NewRun[], enqueue: EnqueueFirstStep) => Promise<Stored> } = {},
+): Promise<Stored | WorkflowRun[]> {
+  const position = resumeAt?.position ?? 0;
+  const enqueue: EnqueueFirstStep = async (tx, run) => {
+    if (resumeAt) await copyRunSteps(tx, { fromRunId: resumeAt.fromRunId, toRunId: run.id, before: position });
+    await enqueueStep(tx, { runId: run.id, position, projectId: run.projectId, userId: run.userId });
+  };
+  return store ? store(runs, enqueue) : createRuns({ runs, enqueue });
 }
 
 /**
@@ -74,15 +115,21 @@ export async function runnableFor(
   return { runnable, needsUser };
 }
 
-function newRun(entry: DeployedWorkflow, userId: string | null, trigger: StoredRunTrigger, sourceRunId?: string): NewRun {
-  return {
-    projectId: entry.workflow.projectId,
-    workflowId: entry.workflow.id,
-    version: entry.version.version,
-    userId,
-    trigger,
-    ...(sourceRunId ? { sourceRunId } : {}),
-  };
+/** A run's row: of a workflow's version, for a user (null: the app's run), started by `trigger`; `sourceRunId` is the run it replays or retries. */
+export function newRun({
+  workflow,
+  version,
+  userId,
+  trigger,
+  sourceRunId,
+}: {
+  workflow: Pick<Workflow, "id" | "projectId">;
+  version: number;
+  userId: string | null;
+  trigger: StoredRunTrigger;
+  sourceRunId?: string;
+}): NewRun {
+  return { projectId: workflow.projectId, workflowId: workflow.id, version, userId, trigger, ...(sourceRunId ? { sourceRunId } : {}) };
 }
 
 /** A deployed workflow of the project: 404 when there is none, 409 when it has no deployed version. */
@@ -116,7 +163,7 @@ export async function runScheduledTick({ workflowId, sentAt }: { workflowId: str
       ? [null]
       : [];
   const started = await listUsersWithScheduledRun({ workflowId, scheduledAt });
-  return startRuns(users.filter((userId) => !started.has(userId)).map((userId) => newRun(entry, userId, input)));
+  return startRuns(users.filter((userId) => !started.has(userId)).map((userId) => newRun({ workflow: entry.workflow, version: entry.version.version, userId, trigger: input })));
 }
 
 export interface RunDetail {
@@ -140,7 +187,7 @@ export async function replayRun({ projectId, runId }: { projectId: string; runId
   const run = await requireRun(projectId, runId);
   const entry = await requireDeployedWorkflow(projectId, run.workflowId);
   await requireEnabledFor({ workflow: entry.workflow, userId: run.userId });
-  const [replay] = await startRuns([newRun(entry, run.userId, run.trigger, run.id)]);
+  const [replay] = await startRuns([newRun({ workflow: entry.workflow, version: entry.version.version, userId: run.userId, trigger: run.trigger, sourceRunId: run.id })]);
   return replay!;
 }
 
@@ -153,12 +200,8 @@ export async function retryRunFromFailedStep({ projectId, runId }: { projectId: 
   const found = await getWorkflowWithDeployedVersion({ projectId, workflowId: run.workflowId });
   if (!found) throw new AppError("workflow_not_found");
   await requireEnabledFor({ workflow: found.workflow, userId: run.userId });
-  const [retry] = await createRuns({
-    runs: [{ projectId, workflowId: run.workflowId, version: run.version, userId: run.userId, trigger: run.trigger, sourceRunId: run.id }],
-    enqueue: async (tx, created) => {
-      await copyRunSteps(tx, { fromRunId: run.id, toRunId: created.id, before: failed.position });
-      await enqueueStep(tx, { runId: created.id, position: failed.position, projectId: created.projectId, userId: created.userId });
-    },
+  const [retry] = await startRuns([newRun({ workflow: found.workflow, version: run.version, userId: run.userId, trigger: run.trigger, sourceRunId: run.id })], {
+    resumeAt: { fromRunId: run.id, position: failed.position },
   });
   return retry!;
 }

@@ -6,7 +6,7 @@ import { appRunConcurrency, userRunConcurrency } from "@/lib/config/env";
 /**
  * A worker that dies mid-step stops sending heartbeats (it sends one every second,
  * STEP_HEARTBEAT_REFRESH_SECONDS). Once the last one is this old, the next supervision pass (every
- * second: lib/workflows/engine.ts) fails the job and another worker takes it at once: 9–11.5 s
+ * second: lib/jobs/queue.ts) fails the job and another worker takes it at once: 9–11.5 s
  * after the crash (10.0–11.2 s measured). pg-boss allows no less than 10.
  */
 export const STEP_HEARTBEAT_SECONDS = 10;

@@ -3,7 +3,7 @@ import type { RequestCaller } from "@/lib/connections/request";
 import { AppError } from "@/lib/errors";
 import { REQUEST_RUN_WAIT_MS } from "./api-schema";
 import { holdWait, waitForRunEnd } from "./run-waits";
-import { requireDeployedWorkflow, runnableFor, startRuns } from "./runs";
+import { newRun, requireDeployedWorkflow, runnableFor, startRuns } from "./runs";
 import { secretKeyRequiredToStart, workflowsClosedTo } from "./starters";
 
 // The App Event and Request triggers (the Scheduler's ticks come from the job queue: runs.ts).
@@ -37,13 +37,9 @@ export async function sendAppEvent({
   );
   if (needsUser.length && !runnable.length) throw new AppError("missing_user");
   const runs = await startRuns(
-    runnable.map((entry) => ({
-      projectId,
-      workflowId: entry.workflow.id,
-      version: entry.version.version,
-      userId: caller.userId ?? null,
-      trigger: { kind: "app_event", input: { name, payload } },
-    })),
+    runnable.map((entry) =>
+      newRun({ workflow: entry.workflow, version: entry.version.version, userId: caller.userId ?? null, trigger: { kind: "app_event", input: { name, payload } } }),
+    ),
   );
   return { runIds: runs.map((run) => run.id) };
 }
@@ -83,7 +79,7 @@ export async function startRequestRun({
   const release = wait ? holdWait({ projectId, userId: caller.userId }) : () => {};
   try {
     const [run] = await startRuns([
-      { projectId, workflowId, version: entry.version.version, userId: caller.userId ?? null, trigger: { kind: "request", input: { body } } },
+      newRun({ workflow: entry.workflow, version: entry.version.version, userId: caller.userId ?? null, trigger: { kind: "request", input: { body } } }),
     ]);
     const runId = run!.id;
     if (!wait) return { finished: false, answer: { runId } };

@@ -8,11 +8,12 @@ import { notificationEvents } from "@/db/schema";
 import { alwaysStep } from "@/e2e/support/sdk-route-fixtures";
 import { deployedWorkflow, ownPostgresDatabase, waitFor } from "@/e2e/support/workflow-fixtures";
 import { createNotificationEndpoint } from "@/lib/notifications/endpoints";
-import { getWorkflowEngine, STEP_QUEUE, type StepJob, stopWorkflowEngine } from "./engine";
+import { getJobQueue, stopJobQueue } from "@/lib/jobs/queue";
+import { STEP_QUEUE, type StepJob } from "./jobs";
 import { getRunDetail } from "./runs";
 import { STEP_QUEUE_OPTIONS } from "./step-queue";
 import { sendAppEvent } from "./triggers";
-import { startWorkflowWorkers } from "./workers";
+import { startWorkers } from "@/lib/jobs/workers";
 
 // A step job whose every try ends without an outcome (its worker killed each time, or the
 // database away) runs out of pg-boss's retries: its run must not stay Running with no job left.
@@ -28,10 +29,10 @@ beforeAll(async () => {
   // Where workflow.run.failed goes (recorded with the run's end; its delivery is another test's business).
   await createNotificationEndpoint({ projectId, url: "https://hooks.example.test/in", events: ["workflow.run.failed"], policy: { allowPrivateNetwork: false } });
   // This process's engine, without its workers: the test plays the crashed ones.
-  await getWorkflowEngine();
+  await getJobQueue();
 });
 afterAll(async () => {
-  await stopWorkflowEngine();
+  await stopJobQueue();
   await database?.drop();
 });
 
@@ -41,7 +42,7 @@ describe("a step job that runs out of tries", () => {
     await deployedWorkflow(projectId, { trigger: { kind: "app_event", eventName }, steps: [alwaysStep] });
     const { runIds } = await sendAppEvent({ projectId, caller: { kind: "backend", userId: undefined }, name: eventName, payload: {} });
     const runId = runIds[0]!;
-    const boss = await getWorkflowEngine();
+    const boss = await getJobQueue();
 
     for (let crash = 0; crash <= STEP_QUEUE_OPTIONS.retryLimit; crash++) {
       const [job] = await waitFor(
@@ -56,7 +57,7 @@ describe("a step job that runs out of tries", () => {
     expect((await boss.findJobs<StepJob>(STEP_QUEUE, { data: { runId } })).map((job) => job.state)).toEqual(["failed"]);
 
     // The workers take the job out of retries and end the run.
-    await startWorkflowWorkers();
+    await startWorkers();
     const detail = await waitFor("the run to fail", () => getRunDetail({ projectId, runId }), (value) => value.run.status !== "queued" && value.run.status !== "running", {
       timeoutMs: 20_000,
       intervalMs: 100,

@@ -8,11 +8,12 @@ import { startTaskLab, type TaskLab } from "@/e2e/fixtures/tasklab";
 import { projectWithSigningKey, publishedTaskLabResource } from "@/e2e/support/connect-fixtures";
 import { startWorkerProcess, type WorkerProcess } from "@/e2e/support/worker-process";
 import { connectedUser, deployedWorkflow, ownPostgresDatabase, requestStep, waitFor } from "@/e2e/support/workflow-fixtures";
-import { getWorkflowEngine, stopWorkflowEngine, syncWorkflowSchedule, TICK_QUEUE } from "./engine";
+import { getJobQueue, stopJobQueue } from "@/lib/jobs/queue";
+import { syncWorkflowSchedule, TICK_QUEUE } from "./jobs";
 import { STEP_HEARTBEAT_SECONDS } from "./step-queue";
 import { getRunDetail, type RunDetail } from "./runs";
 import { sendAppEvent } from "./triggers";
-import { startWorkflowWorkers } from "./workers";
+import { startWorkers } from "@/lib/jobs/workers";
 
 // Two processes on one PostgreSQL database, as in production (`npm run worker` beside the
 // server): this test process and a real child running scripts/worker.ts. A Scheduler tick is
@@ -30,11 +31,11 @@ let resourceId: string;
 let child: WorkerProcess | undefined;
 let localWorkers = false;
 
-/** This process works the queues too (once: each call of startWorkflowWorkers adds workers). */
+/** This process works the queues too (once: each call of startWorkers adds workers). */
 async function ensureLocalWorkers() {
   if (localWorkers) return;
   localWorkers = true;
-  await startWorkflowWorkers();
+  await startWorkers();
 }
 
 async function startChild(): Promise<WorkerProcess> {
@@ -51,7 +52,7 @@ beforeAll(async () => {
   ({ projectId } = await projectWithSigningKey());
   resourceId = await publishedTaskLabResource(projectId, tasklab, "user-oauth-no-profile");
   // This process's engine (it sends jobs and evaluates schedules); its workers start when a test says so.
-  await getWorkflowEngine();
+  await getJobQueue();
 }, 60_000);
 afterEach(async () => {
   await child?.stop();
@@ -59,7 +60,7 @@ afterEach(async () => {
 });
 afterAll(async () => {
   if (!onPostgres) return;
-  await stopWorkflowEngine();
+  await stopJobQueue();
   await tasklab?.close();
   await database?.drop();
 });
@@ -115,7 +116,7 @@ describe.skipIf(!onPostgres)("two worker processes on one PostgreSQL database (s
       await ensureLocalWorkers();
 
       // pg-boss fails the job once its heartbeat is STEP_HEARTBEAT_SECONDS old, on its next
-      // supervision pass (every second: lib/workflows/engine.ts), and this process retries it at once.
+      // supervision pass (every second: lib/jobs/queue.ts), and this process retries it at once.
       const detail = await finished(runId, 45_000);
       const recoveredAfterMs = seen("/api/slow")[1] ? seen("/api/slow")[1]!.at - killedAt : undefined;
       console.log(`crash recovery: the retry reached TaskLab ${recoveredAfterMs} ms after the SIGKILL`);
@@ -148,7 +149,7 @@ describe.skipIf(!onPostgres)("two worker processes on one PostgreSQL database (s
         trigger,
         steps: [requestStep(scheduled, "call", "GET", `/flaky/${key}-{{user.id}}`, { query: { failures: "0" } })],
       });
-      const boss = await getWorkflowEngine();
+      const boss = await getJobQueue();
       const sendIts = () => boss.findJobs<{ key: string; slot: string }>(SEND_IT_QUEUE, { data: { key: workflowId } });
       const ticks = () => boss.findJobs(TICK_QUEUE, { data: { workflowId } });
       const runs = async (): Promise<WorkflowRun[]> =>

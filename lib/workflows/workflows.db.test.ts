@@ -6,7 +6,7 @@ import { getWorkflow, getWorkflowVersion, listWorkflows, listWorkflowsOfUser, sa
 import { startTaskLab, type TaskLab } from "@/e2e/fixtures/tasklab";
 import { settle } from "@/e2e/support/action-result";
 import { projectWithSigningKey, publishedTaskLabResource } from "@/e2e/support/connect-fixtures";
-import { syncWorkflowSchedule } from "./engine";
+import { syncWorkflowSchedule } from "./jobs";
 import {
   assertResourceNotInDeployedWorkflows,
   createWorkflowDraft,
@@ -19,7 +19,7 @@ import {
 import { SYSTEM_ACTOR } from "@/lib/audit/audit-log";
 
 // The Scheduler's cron lives in pg-boss (the engine's business): here we only check deploy asks for it.
-vi.mock("./engine", () => ({ syncWorkflowSchedule: vi.fn(async () => {}) }));
+vi.mock("./jobs", () => ({ syncWorkflowSchedule: vi.fn(async () => {}) }));
 
 let tasklab: TaskLab;
 beforeAll(async () => {

@@ -15,7 +15,7 @@ import type { Workflow } from "@/db/schema";
 import { type AuditActor, changedFields } from "@/lib/audit/audit-log";
 import { AppError, invalidInputError } from "@/lib/errors";
 import { profileFieldList } from "@/lib/resources/schema";
-import { syncWorkflowSchedule } from "@/lib/workflows/engine";
+import { syncWorkflowSchedule } from "./jobs";
 import { checkWorkflowDefinition, type TriggerResource, workflowDefinitionSchema, workflowNameSchema } from "./definition";
 import {
   editorStepVariables,

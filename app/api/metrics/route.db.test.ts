@@ -5,7 +5,7 @@ import { GET as getMe } from "@/app/projects/[projectId]/sdk/me/route";
 import { projectWithSigningKey, signUserToken } from "@/e2e/support/connect-fixtures";
 import { captureLogs } from "@/e2e/support/logs";
 import { parseExposition, sampleValue, type Exposition } from "@/e2e/support/metrics";
-import { getWorkflowEngine, stopWorkflowEngine } from "@/lib/workflows/engine";
+import { getJobQueue, stopJobQueue } from "@/lib/jobs/queue";
 import { GET as getMetrics } from "./route";
 
 // GET /api/metrics after real requests to real route handlers (a real database): the counters
@@ -22,7 +22,7 @@ let project: Awaited<ReturnType<typeof projectWithSigningKey>>;
 beforeAll(async () => {
   project = await projectWithSigningKey();
 });
-afterAll(() => stopWorkflowEngine());
+afterAll(() => stopJobQueue());
 afterEach(() => {
   vi.unstubAllEnvs();
 });
@@ -99,11 +99,11 @@ describe("GET /api/metrics", () => {
   });
 
   it("reports the job queues' depth only when a queue runs in this process", async () => {
-    await stopWorkflowEngine();
+    await stopJobQueue();
     const without = await exposition();
     expect(without.samples.filter((sample) => sample.name === "switchboard_queue_jobs")).toEqual([]);
 
-    await getWorkflowEngine();
+    await getJobQueue();
     const withEngine = await exposition();
     const queues = withEngine.samples.filter((sample) => sample.name === "switchboard_queue_jobs");
     // Switchboard's own queues, not pg-boss's internal ones.

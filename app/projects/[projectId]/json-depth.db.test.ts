@@ -13,9 +13,9 @@ import { connectedUser, deployedWorkflow, ownPostgresDatabase, requestStep, wait
 import { SYSTEM_ACTOR } from "@/lib/audit/audit-log";
 import { generateSecretKey } from "@/lib/auth/secret-keys";
 import { MAX_JSON_DEPTH } from "@/lib/json";
-import { stopWorkflowEngine } from "@/lib/workflows/engine";
+import { stopJobQueue } from "@/lib/jobs/queue";
 import { getRunDetail } from "@/lib/workflows/runs";
-import { startWorkflowWorkers } from "@/lib/workflows/workers";
+import { startWorkers } from "@/lib/jobs/workers";
 import { POST as receiveWebhook } from "./resources/[resourceId]/webhook/route";
 import { POST as sendEvent } from "./sdk/events/route";
 import { POST as sendRequest } from "./sdk/resources/[resourceId]/request/route";
@@ -46,10 +46,10 @@ beforeAll(async () => {
   await setUpWebhooks({ projectId, resourceId, webhook: taskLabWebhookSettings(), secret: webhookSecret });
   requestWorkflow = await deployedWorkflow(projectId, { trigger: { kind: "request" }, steps: [alwaysStep] });
   await deployedWorkflow(projectId, { trigger: { kind: "app_event", eventName: "deep.event" }, steps: [alwaysStep] });
-  await startWorkflowWorkers();
+  await startWorkers();
 });
 afterAll(async () => {
-  await stopWorkflowEngine();
+  await stopJobQueue();
   await tasklab?.close();
   await database?.drop();
 });

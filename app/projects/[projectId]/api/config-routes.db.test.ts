@@ -21,7 +21,7 @@ import * as workflowImport from "./workflows/config/route";
 // project's resource and workflow documents; a User Token, no key or another project's key or
 // IDs are refused, and a refused write changes nothing.
 
-vi.mock("@/lib/workflows/engine", () => ({ enqueueStep: vi.fn(async () => {}), syncWorkflowSchedule: vi.fn(async () => {}) }));
+vi.mock("@/lib/workflows/jobs", () => ({ enqueueStep: vi.fn(async () => {}), syncWorkflowSchedule: vi.fn(async () => {}) }));
 
 // The database starts (and migrates) once, before the first test's clock runs.
 beforeAll(async () => {

@@ -14,8 +14,8 @@ import { startTaskLab, type TaskLab } from "@/e2e/fixtures/tasklab";
 import { publishedTaskLabResource } from "@/e2e/support/connect-fixtures";
 import { ownPostgresDatabase } from "@/e2e/support/workflow-fixtures";
 import { SYSTEM_ACTOR } from "@/lib/audit/audit-log";
-import { stopWorkflowEngine } from "@/lib/workflows/engine";
-import { startWorkflowWorkers } from "@/lib/workflows/workers";
+import { stopJobQueue } from "@/lib/jobs/queue";
+import { startWorkers } from "@/lib/jobs/workers";
 import { getSessionUser } from "@/server/session";
 import { createResource, deleteResource, publishResource, saveResourceStep, saveTestCredentials } from "@/components/resources/actions";
 
@@ -88,10 +88,10 @@ beforeAll(async () => {
   // An endpoint that hears resource.published: an event is recorded only for a subscribed endpoint.
   await setAllowPrivateNetwork({ projectId, allow: true, actor: SYSTEM_ACTOR });
   expect(await createNotificationEndpoint({ projectId, url: `${tasklab.url}/echo`, events: ["resource.published"] })).toMatchObject({ ok: true });
-  await startWorkflowWorkers();
+  await startWorkers();
 });
 afterAll(async () => {
-  await stopWorkflowEngine();
+  await stopJobQueue();
   await tasklab?.close();
   await database?.drop();
 });

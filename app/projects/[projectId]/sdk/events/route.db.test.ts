@@ -7,8 +7,8 @@ import { ALLOWED_ORIGIN, projectWithSigningKey, publishedTaskLabResource, signUs
 import { alwaysStep, callSdkRoute, draftWorkflow, runsOf, type SdkAuth } from "@/e2e/support/sdk-route-fixtures";
 import { connectedUser, deployedWorkflow, requestStep, waitFor } from "@/e2e/support/workflow-fixtures";
 import { generateSecretKey } from "@/lib/auth/secret-keys";
-import { stopWorkflowEngine } from "@/lib/workflows/engine";
-import { startWorkflowWorkers } from "@/lib/workflows/workers";
+import { stopJobQueue } from "@/lib/jobs/queue";
+import { startWorkers } from "@/lib/jobs/workers";
 import { OPTIONS, POST } from "./route";
 import { SYSTEM_ACTOR } from "@/lib/audit/audit-log";
 
@@ -39,10 +39,10 @@ beforeAll(async () => {
   await deployedWorkflow(project.projectId, { trigger: { kind: "app_event", eventName: "user.only" }, steps: [requestStep(resourceId, "list", "GET", "/tasks")] });
   // A draft on an event is not deployed: it starts nothing.
   await draftWorkflow(project.projectId, { trigger: { kind: "app_event", eventName: "draft.only" }, steps: [alwaysStep] });
-  await startWorkflowWorkers();
+  await startWorkers();
 });
 afterAll(async () => {
-  await stopWorkflowEngine();
+  await stopJobQueue();
   await tasklab.close();
 });
 

@@ -7,10 +7,10 @@ import { ALLOWED_ORIGIN, projectWithSigningKey, publishedTaskLabResource, signUs
 import { alwaysStep, callSdkRoute, draftWorkflow, runsOf, type SdkAuth } from "@/e2e/support/sdk-route-fixtures";
 import { connectedUser, deployedWorkflow, requestStep, waitFor } from "@/e2e/support/workflow-fixtures";
 import { generateSecretKey } from "@/lib/auth/secret-keys";
-import { stopWorkflowEngine } from "@/lib/workflows/engine";
+import { stopJobQueue } from "@/lib/jobs/queue";
 import { MAX_WAITS_PER_USER, SECRET_KEY_REQUIRED_TO_START } from "@/lib/workflows/api-schema";
 import { cancelRun } from "@/lib/workflows/runs";
-import { startWorkflowWorkers } from "@/lib/workflows/workers";
+import { startWorkers } from "@/lib/jobs/workers";
 import { GET as getMe } from "../../me/route";
 import { POST as disable, OPTIONS as disableOptions } from "./disable/route";
 import { POST as enable, OPTIONS as enableOptions } from "./enable/route";
@@ -50,10 +50,10 @@ beforeAll(async () => {
   undeployed = await draftWorkflow(project.projectId, { trigger: { kind: "request" }, steps: [alwaysStep] });
   const otherResource = await publishedTaskLabResource(other.projectId, tasklab, "user-oauth-no-profile");
   othersWorkflow = await deployedWorkflow(other.projectId, { trigger: { kind: "request" }, steps: [requestStep(otherResource, "list", "GET", "/tasks")] });
-  await startWorkflowWorkers();
+  await startWorkers();
 });
 afterAll(async () => {
-  await stopWorkflowEngine();
+  await stopJobQueue();
   await tasklab.close();
 });
 

@@ -2,13 +2,17 @@ import { deleteEndedRateLimitWindows } from "@/db/queries/rate-limits";
 import { deleteEndedSignInThrottles } from "@/db/queries/sign-in-throttles";
 import { deleteExpiredAuditEvents } from "@/lib/audit/audit-log";
 import { SIGN_IN_THROTTLE } from "@/lib/auth/throttle";
+import type { JobFeature } from "@/lib/jobs/queue";
 import { log } from "@/lib/log";
 import { deleteExpiredNotifications } from "@/lib/notifications/retention";
 import { deleteExpiredWebhookEvents } from "@/lib/webhooks/intake";
-import { deleteExpiredRuns } from "./runs";
+import { deleteExpiredRuns } from "@/lib/workflows/runs";
 
-// The retention job (RETENTION_QUEUE, every 10 minutes): each table that would otherwise grow
-// for good, kept short by a task of its own.
+// The retention job (RETENTION_QUEUE, every 10 minutes), the app's: each table that would
+// otherwise grow for good, kept short by a task of its own.
+
+/** Named when it deleted only runs: a queue keeps its name, and its schedule, in every database that has it. */
+export const RETENTION_QUEUE = "workflow-retention";
 
 export interface RetentionTask {
   name: string;
@@ -48,3 +52,17 @@ export async function runRetentionTasks(tasks: RetentionTask[], now: Date): Prom
 export function runRetention(now = new Date()): Promise<void> {
   return runRetentionTasks(RETENTION_TASKS, now);
 }
+
+export const retentionJobs: JobFeature = {
+  queues: [RETENTION_QUEUE],
+  async createQueues(boss) {
+    await boss.createQueue(RETENTION_QUEUE, { retryLimit: 1, expireInSeconds: 60 * 60 });
+    // Often enough that the rate-limit windows (one row per key and minute) stay few.
+    await boss.schedule(RETENTION_QUEUE, "*/10 * * * *", {}, { tz: "UTC" });
+  },
+  async work(boss) {
+    await boss.work(RETENTION_QUEUE, { pollingIntervalSeconds: 60 }, async () => {
+      await runRetention();
+    });
+  },
+};
