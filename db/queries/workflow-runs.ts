@@ -4,6 +4,7 @@ import { getDb, parseJsonb, preparedStatement, type Database, type Transaction }
 import { groupStatements } from "../group-statements";
 import {
   connections,
+  workflowRunItems,
   workflowRuns,
   workflowRunSteps,
   workflows,
@@ -540,12 +541,72 @@ export async function cancelRun({ projectId, runId }: { projectId: string; runId
   return updated.length > 0;
 }
 
-/** Copies the steps before `position` of one run into another (Retry from failed step). */
+/**
+ * Copies what one run did before tree position `before` into another (Retry from failed step):
+ * its steps' rows, those inside Fan Out items too, and those Fan Outs' items.
+ */
 export async function copyRunSteps(tx: Transaction, { fromRunId, toRunId, before }: { fromRunId: string; toRunId: string; before: number }): Promise<void> {
   await tx.execute(sql`
-    insert into ${workflowRunSteps} (run_id, position, step_key, status, output, attempts, error, started_at, finished_at)
-    select ${toRunId}, position, step_key, status, output, attempts, error, started_at, finished_at
+    insert into ${workflowRunSteps} (run_id, item, position, step_key, status, output, attempts, error, started_at, finished_at)
+    select ${toRunId}, item, position, step_key, status, output, attempts, error, started_at, finished_at
     from ${workflowRunSteps} where run_id = ${fromRunId} and position < ${before}`);
+  await tx.execute(sql`
+    insert into ${workflowRunItems} (run_id, position, item, status, value, output, error, started_at, finished_at)
+    select ${toRunId}, position, item, status, value, output, error, started_at, finished_at
+    from ${workflowRunItems} where run_id = ${fromRunId} and position < ${before}`);
+}
+
+/**
+ * Resumes a failed Fan Out at `position` in a Retry run (inside `tx`): its step row is Running
+ * again; items that ended well are kept with their steps; each other item that had started is
+ * queued again, keeping its steps that succeeded before its first that did not, and answered
+ * with the position to resume it at (undefined: its first step); items that never started wait.
+ */
+export async function resumeFanOutItems(
+  tx: Transaction,
+  { fromRunId, toRunId, position }: { fromRunId: string; toRunId: string; position: number },
+): Promise<{ item: number; resumeAt: number | undefined }[]> {
+  await tx.execute(sql`
+    insert into ${workflowRunSteps} (run_id, item, position, step_key, status, attempts, started_at)
+    select ${toRunId}, item, position, step_key, 'running', attempts, now()
+    from ${workflowRunSteps} where run_id = ${fromRunId} and item = -1 and position = ${position}`);
+  const items = await tx.select().from(workflowRunItems).where(and(eq(workflowRunItems.runId, fromRunId), eq(workflowRunItems.position, position)));
+  const started = items.filter((item) => item.status === "failed" || item.status === "queued").map((item) => item.item);
+  const steps = started.length
+    ? await tx
+        .select({ item: workflowRunSteps.item, position: workflowRunSteps.position, status: workflowRunSteps.status })
+        .from(workflowRunSteps)
+        .where(and(eq(workflowRunSteps.runId, fromRunId), inArray(workflowRunSteps.item, started)))
+    : [];
+  const resumeAt = new Map<number, number | undefined>(
+    started.map((item) => [item, steps.filter((step) => step.item === item && step.status !== "succeeded").reduce<number | undefined>((first, step) => (first === undefined || step.position < first ? step.position : first), undefined)]),
+  );
+  await tx.insert(workflowRunItems).values(
+    items.map((item) => {
+      const again = resumeAt.has(item.item);
+      const ended = item.status === "succeeded" || item.status === "stopped";
+      return {
+        runId: toRunId,
+        position,
+        item: item.item,
+        status: again ? ("queued" as const) : item.status === "waiting" ? ("waiting" as const) : item.status,
+        value: item.value,
+        output: ended ? item.output : null,
+        error: ended ? item.error : null,
+        startedAt: again ? new Date() : item.startedAt,
+        finishedAt: ended ? item.finishedAt : null,
+      };
+    }),
+  );
+  // The steps an item kept: its succeeded ones before where it resumes (all of an item that ended well).
+  await tx.execute(sql`
+    insert into ${workflowRunSteps} (run_id, item, position, step_key, status, output, attempts, error, started_at, finished_at)
+    select ${toRunId}, s.item, s.position, s.step_key, s.status, s.output, s.attempts, s.error, s.started_at, s.finished_at
+    from ${workflowRunSteps} s join ${workflowRunItems} i on i.run_id = s.run_id and i.item = s.item and i.position = ${position}
+    where s.run_id = ${fromRunId} and s.item >= 0 and s.position > ${position}
+      and (i.status in ('succeeded', 'stopped') or (s.status = 'succeeded' and s.position < coalesce((
+        select min(f.position) from ${workflowRunSteps} f where f.run_id = s.run_id and f.item = s.item and f.status <> 'succeeded'), ${position})))`);
+  return [...resumeAt].map(([item, at]) => ({ item, resumeAt: at }));
 }
 
 /** A page of a workflow's runs, newest first, by keyset (created_at, id): as fast on page 1,000 as on page 1. */

@@ -346,7 +346,8 @@ export async function listDeployedWorkflowsUsingResource({
     .where(
       and(
         eq(workflows.projectId, projectId),
-        sql`${workflowVersions.definition} -> 'steps' @> ${jsonb([{ type: "request", resourceId }])}`,
+        // Anywhere in the tree: a branch's or a Fan Out's steps too.
+        sql`jsonb_path_exists(${workflowVersions.definition} -> 'steps', '$.** ? (@.type == "request" && @.resourceId == $id)', jsonb_build_object('id', ${resourceId}::text))`,
       ),
     )
     .orderBy(asc(workflows.name));

@@ -29,7 +29,7 @@ const IDENTIFIER = "[A-Za-z_][A-Za-z0-9_]*";
 // A step in a path into JSON: an object key (header names have hyphens) or an array index.
 const SEGMENT = "[A-Za-z0-9_][A-Za-z0-9_-]*";
 const VARIABLE = new RegExp(
-  `^(?:(?<namespace>inputs|credentials)\\.(?<key>${IDENTIFIER})|(?<deep>profile|trigger|steps|user|payload|headers|webhook)\\.(?<path>${SEGMENT}(?:\\.${SEGMENT})*))$`,
+  `^(?:(?<namespace>inputs|credentials)\\.(?<key>${IDENTIFIER})|(?<deep>profile|trigger|steps|user|fanout|payload|headers|webhook)\\.(?<path>${SEGMENT}(?:\\.${SEGMENT})*))$`,
 );
 
 export function parseTemplate(template: string): TemplatePart[] {

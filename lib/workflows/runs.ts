@@ -1,9 +1,11 @@
 import { CronExpressionParser } from "cron-parser";
 import type { Transaction } from "@/db/client";
 import { listResourceIdsAtLevel } from "@/db/queries/resources";
+import { getRunDefinition } from "@/db/queries/workflow-run-items";
 import {
   cancelRun as cancelRunRow,
   copyRunSteps,
+  resumeFanOutItems,
   createRuns,
   type DeployedWorkflow,
   deleteRunsOlderThan,
@@ -24,7 +26,9 @@ import { AppError } from "@/lib/errors";
 import { countFinishedRun } from "@/lib/metrics/registry";
 import { requireEnabledFor } from "./enablement";
 import { enqueueStep } from "./jobs";
+import { enqueueRunStep, type StepPlace } from "./advance";
 import { stepResourceIds } from "./steps";
+import { allSteps, type StepTree, stepTree } from "./tree";
 
 // Runs: who they are for, starting them, Replay, Retry from failed step, Cancel, the Runs tab's
 // pages, retention. A run's life, from trigger to end:
@@ -47,9 +51,9 @@ import { stepResourceIds } from "./steps";
 //    that copies the steps before the failed one and starts there — both through startRuns.
 // 7. The retention job (lib/jobs/retention.ts) deletes runs older than SWITCHBOARD_RUN_RETENTION_DAYS.
 
-/** The resources a workflow's steps send through (its Request steps'). */
+/** The resources a workflow's steps send through (its Request steps', in branches and Fan Outs too). */
 function requestResourceIds(steps: readonly StoredStep[]): string[] {
-  return [...new Set(steps.flatMap(stepResourceIds))];
+  return [...new Set(allSteps({ steps }).flatMap(stepResourceIds))];
 }
 
 /** The User-Level resources among them (published level): a run of such a workflow is for one Connected User. */
@@ -61,8 +65,12 @@ export function userLevelResourceIds(projectId: string, steps: readonly StoredSt
 export type EnqueueFirstStep = (tx: Transaction, run: Pick<WorkflowRun, "id" | "projectId" | "userId">) => Promise<void>;
 
 interface StartRunsOptions {
-  /** Retry from failed step: each run keeps `fromRunId`'s steps before `position` and starts at that step. */
-  resumeAt?: { fromRunId: string; position: number };
+  /**
+   * Retry from failed step: each run keeps `fromRunId`'s steps before the step at `position` (of
+   * `tree`, the run's version's) and starts at that step; a failed Fan Out resumes its items
+   * (resumeFanOutItems).
+   */
+  resumeAt?: { fromRunId: string; position: number; tree: StepTree };
 }
 
 /**
@@ -78,8 +86,15 @@ export function startRuns<Stored>(
 ): Promise<Stored | WorkflowRun[]> {
   const position = resumeAt?.position ?? 0;
   const enqueue: EnqueueFirstStep = async (tx, run) => {
-    if (resumeAt) await copyRunSteps(tx, { fromRunId: resumeAt.fromRunId, toRunId: run.id, before: position });
-    await enqueueStep(tx, { runId: run.id, position, projectId: run.projectId, userId: run.userId });
+    if (!resumeAt) return enqueueStep(tx, { runId: run.id, position, projectId: run.projectId, userId: run.userId });
+    const { fromRunId, tree } = resumeAt;
+    await copyRunSteps(tx, { fromRunId, toRunId: run.id, before: position });
+    const place: StepPlace = { run, tree, item: -1, fanOut: undefined };
+    const body = tree.firstOf(position, "body");
+    if (tree.at(position)!.step.type !== "fan_out" || body === undefined) return enqueueRunStep(tx, place, position);
+    for (const { item, resumeAt: at } of await resumeFanOutItems(tx, { fromRunId, toRunId: run.id, position })) {
+      await enqueueRunStep(tx, { ...place, item, fanOut: position }, at ?? body);
+    }
   };
   return store ? store(runs, enqueue) : createRuns({ runs, enqueue });
 }
@@ -195,13 +210,15 @@ export async function replayRun({ projectId, runId }: { projectId: string; runId
 export async function retryRunFromFailedStep({ projectId, runId }: { projectId: string; runId: string }): Promise<WorkflowRun> {
   const run = await requireRun(projectId, runId);
   if (run.status !== "failed") throw new AppError("run_not_failed");
-  const failed = (await listRunSteps({ runId })).find((step) => step.status === "failed");
+  // The run's own failed step (a Fan Out's, when one of its items failed it).
+  const failed = (await listRunSteps({ runId })).find((step) => step.item === -1 && step.status === "failed");
   if (!failed) throw new AppError("run_not_failed");
   const found = await getWorkflowWithDeployedVersion({ projectId, workflowId: run.workflowId });
-  if (!found) throw new AppError("workflow_not_found");
+  const definition = await getRunDefinition({ workflowId: run.workflowId, version: run.version });
+  if (!found || !definition) throw new AppError("workflow_not_found");
   await requireEnabledFor({ workflow: found.workflow, userId: run.userId });
   const [retry] = await startRuns([newRun({ workflow: found.workflow, version: run.version, userId: run.userId, trigger: run.trigger, sourceRunId: run.id })], {
-    resumeAt: { fromRunId: run.id, position: failed.position },
+    resumeAt: { fromRunId: run.id, position: failed.position, tree: stepTree(definition) },
   });
   return retry!;
 }

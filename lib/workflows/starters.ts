@@ -5,6 +5,7 @@ import type { RequestCaller } from "@/lib/connections/request";
 import { AppError } from "@/lib/errors";
 import { SECRET_KEY_REQUIRED_TO_START } from "./api-schema";
 import { stepResourceIds } from "./steps";
+import { allSteps } from "./tree";
 
 // Who may start a workflow (DESIGN.md, Security rules). A User Token acts for its own user only:
 // it may not send requests with an App-Level resource (the request route answers 403
@@ -18,7 +19,7 @@ export interface StartCandidate {
 
 /** The resources a definition sends requests through or listens to: its steps' (Request steps) and its Resource Trigger's. */
 function resourcesUsed(definition: StoredWorkflowDefinition): string[] {
-  const ids = definition.steps.flatMap(stepResourceIds);
+  const ids = allSteps(definition).flatMap(stepResourceIds);
   if (definition.trigger?.kind === "resource_event") ids.push(definition.trigger.resourceId);
   return ids;
 }

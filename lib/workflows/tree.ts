@@ -1,4 +1,4 @@
-import type { StoredStep, StoredWorkflowDefinition } from "@/db/workflow-definition";
+import type { StoredStep } from "@/db/workflow-definition";
 import { stepModule } from "./steps";
 
 // A definition is a tree: the top-level steps, and the lists some steps hold (a Condition's When
@@ -86,7 +86,7 @@ export class StepTree {
 const trees = new WeakMap<readonly StoredStep[], StepTree>();
 
 /** The tree of a definition's steps (made once per definition object). */
-export function stepTree(definition: Pick<StoredWorkflowDefinition, "steps">): StepTree {
+export function stepTree(definition: { steps: readonly StoredStep[] }): StepTree {
   let tree = trees.get(definition.steps);
   if (!tree) {
     tree = new StepTree(definition.steps);
@@ -96,6 +96,6 @@ export function stepTree(definition: Pick<StoredWorkflowDefinition, "steps">): S
 }
 
 /** Every step of a definition, the held ones too, in pre-order. */
-export function allSteps(definition: Pick<StoredWorkflowDefinition, "steps">): StoredStep[] {
+export function allSteps(definition: { steps: readonly StoredStep[] }): StoredStep[] {
   return stepTree(definition).steps();
 }
