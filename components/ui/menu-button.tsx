@@ -11,9 +11,20 @@ export interface MenuItem {
 /**
  * A button that opens a menu of actions (the ARIA menu button pattern): arrow keys, Home and
  * End move between items, Enter or a click picks one, Escape or a click elsewhere closes it.
- * `groups` are separated by a line.
+ * `groups` are separated by a line; `accessibleName` names the button (and its menu) when several
+ * show the same `label`.
  */
-export function MenuButton({ label, groups, variant = "secondary" }: { label: string; groups: readonly (readonly MenuItem[])[]; variant?: ButtonVariant }) {
+export function MenuButton({
+  label,
+  accessibleName,
+  groups,
+  variant = "secondary",
+}: {
+  label: string;
+  accessibleName?: string;
+  groups: readonly (readonly MenuItem[])[];
+  variant?: ButtonVariant;
+}) {
   const id = useId();
   const buttonId = `${id}-button`;
   const menuId = `${id}-menu`;
@@ -67,6 +78,7 @@ export function MenuButton({ label, groups, variant = "secondary" }: { label: st
         ref={button}
         id={buttonId}
         type="button"
+        aria-label={accessibleName}
         aria-haspopup="menu"
         aria-expanded={open}
         aria-controls={open ? menuId : undefined}

@@ -1,8 +1,11 @@
+import Link from "next/link";
+import type { ReactNode } from "react";
 import { ScrollableText } from "@/components/ui/scrollable-text";
 import { ShowMore } from "@/components/ui/show-more";
 import type { StoredStepAttempt } from "@/db/workflow-definition";
 import { prettyBody } from "@/lib/json";
-import { formatDuration, type StepOutputView, type StepStatus } from "@/lib/workflows/run-view";
+import type { WorkflowRunItem } from "@/db/schema";
+import { formatDuration, ITEM_STATUS_LABELS, type StepOutputView, type StepStatus } from "@/lib/workflows/run-view";
 import { STEPS, type StepType } from "@/lib/workflows/steps";
 import { StepStatusBadge } from "./run-status-badge";
 import { RunTime } from "./run-time";
@@ -12,8 +15,10 @@ import { HttpStatus, preClassName, type ShownJson, StepOutput } from "./steps/sh
 export { HttpStatus, type ShownJson };
 
 export interface RunStepView {
-  /** 1-based, in the workflow's order. */
-  position: number;
+  /** Its number in the tree: "3", "3.1" (stepNumber). */
+  number: string;
+  /** Unique on the page: the heading's id. */
+  id: string;
   stepKey: string;
   type?: StepType;
   /** What the step does, from the run's version: "POST /tasks", "Wait 60 s". */
@@ -63,15 +68,15 @@ function Output({ type, output, shown }: { type: StepType | undefined; output: S
   return <Result place="run" output={output} shown={shown} />;
 }
 
-/** One step of a run: its status, error, output (a request's response) and every attempt with the request as sent. */
-export function RunStep({ step, shown }: { step: RunStepView; shown: ShownJson }) {
-  const headingId = `run-step-${step.position}`;
+/** One step of a run: its status, error, output (a request's response) and every attempt with the request as sent; `children` are the steps it holds that ran. */
+export function RunStep({ step, shown, children }: { step: RunStepView; shown: ShownJson; children?: ReactNode }) {
+  const headingId = `run-step-${step.id}`;
   const duration = step.startedAt && step.finishedAt ? step.finishedAt.getTime() - step.startedAt.getTime() : undefined;
   return (
     <section aria-labelledby={headingId} className="space-y-3 rounded-lg border border-slate-200 bg-white p-4">
       <div className="flex flex-wrap items-center gap-2">
         <h4 id={headingId} className="text-sm font-semibold">
-          {step.position}. <code className="font-mono">{step.stepKey}</code>
+          {step.number}. <code className="font-mono">{step.stepKey}</code>
         </h4>
         <span data-testid="run-step-status">
           <StepStatusBadge status={step.status} />
@@ -101,6 +106,108 @@ export function RunStep({ step, shown }: { step: RunStepView; shown: ShownJson }
           </ol>
         </div>
       )}
+      {children}
     </section>
+  );
+}
+
+/** A step of the run's tree with the steps it holds that ran: a Condition's branch, a Fan Out's items. */
+export interface RunTreeStepView {
+  step: RunStepView;
+  /** The lists the run went into (the branch a Condition took), by label: "When true", "Otherwise". */
+  branches: { label: string; steps: RunTreeStepView[] }[];
+  fanOut?: RunFanOutView;
+}
+
+/** A Fan Out's items on the run page: counts by status, and one page of items. */
+export interface RunFanOutView {
+  /** "3 succeeded, 1 failed". */
+  counts: string;
+  items: RunItemView[];
+  /** The next page of items, when there may be one. */
+  nextHref?: string;
+  /** Back to the first items, on a later page. */
+  firstHref?: string;
+}
+
+export interface RunItemView {
+  item: number;
+  status: WorkflowRunItem["status"];
+  durationMs?: number;
+  error?: string | null;
+  steps: RunTreeStepView[];
+}
+
+const ITEM_TONES: Record<WorkflowRunItem["status"], string> = {
+  waiting: "bg-slate-100 text-slate-700",
+  queued: "bg-sky-50 text-sky-800",
+  succeeded: "bg-emerald-50 text-emerald-800",
+  failed: "bg-red-50 text-red-700",
+  stopped: "bg-amber-50 text-amber-800",
+};
+
+function FanOutItems({ fanOut, stepNumber, shown }: { fanOut: RunFanOutView; stepNumber: string; shown: ShownJson }) {
+  return (
+    <div role="group" aria-label={`Items of step ${stepNumber}`} className="space-y-2 border-l-4 border-indigo-100 pl-4">
+      <p className="text-sm font-medium" data-testid="run-fan-out-counts">
+        {fanOut.counts}
+      </p>
+      {fanOut.items.length > 0 && (
+        <ol className="space-y-2">
+          {fanOut.items.map((item) => (
+            <li key={item.item}>
+              <details className="rounded-md border border-slate-200 p-3">
+                <summary className="flex cursor-pointer flex-wrap items-center gap-x-3 gap-y-1 text-sm">
+                  <span className="font-medium">Item {item.item}</span>
+                  <span className={`rounded-full px-2 py-0.5 text-xs font-medium ${ITEM_TONES[item.status]}`}>{ITEM_STATUS_LABELS[item.status]}</span>
+                  {item.durationMs !== undefined && <span className="text-xs text-slate-600">Took {formatDuration(item.durationMs)}</span>}
+                </summary>
+                {item.error && <p className="mt-2 text-sm text-red-700">{item.error}</p>}
+                {item.steps.length > 0 ? (
+                  <RunTree steps={item.steps} shown={shown} />
+                ) : (
+                  <p className="mt-2 text-sm text-slate-600">No step has run for this item yet.</p>
+                )}
+              </details>
+            </li>
+          ))}
+        </ol>
+      )}
+      {(fanOut.firstHref || fanOut.nextHref) && (
+        <p className="flex gap-4 text-sm">
+          {fanOut.firstHref && (
+            <Link href={fanOut.firstHref} scroll={false} className="font-medium text-indigo-700 hover:underline">
+              First items
+            </Link>
+          )}
+          {fanOut.nextHref && (
+            <Link href={fanOut.nextHref} scroll={false} className="font-medium text-indigo-700 hover:underline">
+              Next items
+            </Link>
+          )}
+        </p>
+      )}
+    </div>
+  );
+}
+
+/** Steps of a run in tree order, each with the branch it took (a Condition) or its items (a Fan Out) inside it. */
+export function RunTree({ steps, shown }: { steps: readonly RunTreeStepView[]; shown: ShownJson }) {
+  return (
+    <ol className="mt-2 space-y-3">
+      {steps.map(({ step, branches, fanOut }) => (
+        <li key={step.id}>
+          <RunStep step={step} shown={shown}>
+            {branches.map((branch) => (
+              <div key={branch.label} role="group" aria-label={branch.label} className="border-l-4 border-indigo-100 pl-4">
+                <p className="text-sm font-medium">Ran {branch.label}</p>
+                <RunTree steps={branch.steps} shown={shown} />
+              </div>
+            ))}
+            {fanOut && <FanOutItems fanOut={fanOut} stepNumber={step.number} shown={shown} />}
+          </RunStep>
+        </li>
+      ))}
+    </ol>
   );
 }

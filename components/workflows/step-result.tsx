@@ -17,6 +17,15 @@ export interface StepResultView {
   output?: Record<string, unknown>;
   error?: string;
   note?: string;
+  /** A Fan Out's first items: each item's status and the outcome of its steps. */
+  items?: FanOutItemResultView[];
+}
+
+/** One item of a Fan Out in a Test. */
+export interface FanOutItemResultView {
+  index: number;
+  status: "succeeded" | "failed" | "stopped";
+  steps: StepResultView[];
 }
 
 export interface WorkflowTestView {
@@ -51,7 +60,7 @@ function responseStatusClass(status: number): string {
   return "bg-red-50 text-red-700";
 }
 
-function TestStepStatus({ status }: { status: StepResultStatus }) {
+export function TestStepStatus({ status }: { status: StepResultStatus }) {
   return <span className={`rounded-full px-2 py-0.5 text-xs font-medium ${STATUS_CLASSES[status]}`}>{STATUS_LABELS[status]}</span>;
 }
 

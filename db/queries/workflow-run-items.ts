@@ -32,16 +32,16 @@ export async function listRunStepsOutsideItems({ runId }: { runId: string }): Pr
 /** A Fan Out's item as the run page lists it (its value and output stay in the database: its steps show what it did). */
 export type RunItemSummary = Pick<WorkflowRunItem, "item" | "status" | "error" | "startedAt" | "finishedAt">;
 
-/** The Fan Out at `position`'s items after item `afterItem` (-1: from the first), at most `limit`, by index. */
+/** The Fan Out at `position`'s items after item `afterItem` (by default from the first), at most `limit`, by index. */
 export async function listRunItems({
   runId,
   position,
-  afterItem,
+  afterItem = -1,
   limit,
 }: {
   runId: string;
   position: number;
-  afterItem: number;
+  afterItem?: number;
   limit: number;
 }): Promise<RunItemSummary[]> {
   const db = await getDb();

@@ -116,8 +116,7 @@ const responseOutputSchema = z.object({
 
 export type StepOutputView =
   | { kind: "response"; status: number; headers: [string, string][]; body: PrettyJson; truncated: boolean; capBytes: number }
-  /** Any other output: as JSON, and the value itself for a result view that reads it (a Fan Out's counts). */
-  | { kind: "value"; json: PrettyJson; value: Record<string, unknown> };
+  | { kind: "value"; json: PrettyJson };
 
 /**
  * A step's stored output as the run page shows it: a Request step's response (status,
@@ -130,7 +129,7 @@ export function describeStepOutput(
 ): StepOutputView | undefined {
   if (!output) return undefined;
   const response = responseOutputSchema.safeParse(output);
-  if (!response.success) return { kind: "value", json: prettyJson(output, { maxBytes }), value: output };
+  if (!response.success) return { kind: "value", json: prettyJson(output, { maxBytes }) };
   const { status, headers, body, truncated } = response.data;
   // The engine keeps at most bodyCapBytes of a text body; a body that long was (most likely) cut there.
   // A UTF-8 character split at the cut becomes U+FFFD (3 bytes), so allow for 3 bytes either way.

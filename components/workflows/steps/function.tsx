@@ -1,6 +1,6 @@
 "use client";
 
-import { type FieldArrayPath, useFieldArray } from "react-hook-form";
+import { useFieldArray } from "react-hook-form";
 import { TemplateField } from "@/components/resources/wizard/template-field";
 import { Button } from "@/components/ui/button";
 import { FormField } from "@/components/ui/form-field";
@@ -8,16 +8,15 @@ import { Input } from "@/components/ui/input";
 import { ScrollableText } from "@/components/ui/scrollable-text";
 import { ShowMore } from "@/components/ui/show-more";
 import { PAGE_JSON_BYTES, prettyJson } from "@/lib/json";
-import type { WorkflowEditorInput } from "@/lib/workflows/editor-schema";
 import { MAX_FUNCTION_PARAMETERS } from "@/lib/workflows/steps/function";
-import { preClassName, type StepFieldProps, StepOutput, type StepResultProps } from "./shared";
+import { listControl, preClassName, type StepFieldProps, stepField, StepOutput, type StepResultProps } from "./shared";
 
 // The Function step's fields (Parameters rows, Code) and result (the parameters as sent, the
 // result and the console lines).
 
-export function FunctionFields({ control, register, index, variables, errorAt }: StepFieldProps) {
-  const rows = useFieldArray({ control, name: `steps.${index}.parameters` as FieldArrayPath<WorkflowEditorInput> });
-  const path = (field: string) => `steps.${index}.${field}`;
+export function FunctionFields({ control, register, name, variables, errorAt }: StepFieldProps) {
+  const rows = useFieldArray({ control: listControl<{ name: string; value: string }>(control), name: `${name}.parameters` });
+  const path = (field: string) => stepField(name, field);
   return (
     <div className="space-y-4">
       <fieldset className="space-y-2">
@@ -27,13 +26,13 @@ export function FunctionFields({ control, register, index, variables, errorAt }:
           <div key={field.id} role="group" aria-label={`Parameter ${row + 1}`} className="flex items-start gap-3">
             <div className="w-56">
               <FormField label="Parameter name" error={errorAt(path(`parameters.${row}.name`))}>
-                <Input autoComplete="off" spellCheck={false} {...register(`steps.${index}.parameters.${row}.name`)} />
+                <Input autoComplete="off" spellCheck={false} {...register(path(`parameters.${row}.name`))} />
               </FormField>
             </div>
             <div className="flex-1">
               <TemplateField
                 control={control}
-                name={`steps.${index}.parameters.${row}.value`}
+                name={path(`parameters.${row}.value`)}
                 label="Parameter value"
                 variables={variables}
                 error={errorAt(path(`parameters.${row}.value`))}
@@ -45,7 +44,7 @@ export function FunctionFields({ control, register, index, variables, errorAt }:
           </div>
         ))}
         {rows.fields.length < MAX_FUNCTION_PARAMETERS && (
-          <Button variant="secondary" onClick={() => rows.append({ name: "", value: "" } as never)}>
+          <Button variant="secondary" onClick={() => rows.append({ name: "", value: "" })}>
             Add parameter
           </Button>
         )}
@@ -61,7 +60,7 @@ export function FunctionFields({ control, register, index, variables, errorAt }:
           spellCheck={false}
           autoComplete="off"
           className="block w-full rounded-md border border-slate-300 bg-white px-3 py-2 font-mono text-xs text-slate-900 shadow-xs focus:border-indigo-500 focus:outline-2 focus:outline-indigo-200 aria-invalid:border-red-500"
-          {...register(`steps.${index}.code`)}
+          {...register(path("code"))}
         />
       </FormField>
     </div>

@@ -1,6 +1,7 @@
 import type { StepType } from "@/lib/workflows/steps";
 import { ConditionFields, ConditionResult } from "./condition";
 import { DelayFields, DelayResult } from "./delay";
+import { FanOutFields, FanOutResult } from "./fan-out";
 import { FunctionFields, FunctionResult } from "./function";
 import { RequestFields, RequestResult } from "./request";
 import type { StepView } from "./shared";
@@ -13,6 +14,7 @@ export const STEP_VIEWS: Record<StepType, StepView> = {
   condition: { Fields: ConditionFields, Result: ConditionResult },
   delay: { Fields: DelayFields, Result: DelayResult },
   function: { Fields: FunctionFields, Result: FunctionResult },
+  fan_out: { Fields: FanOutFields, Result: FanOutResult },
 };
 
-export type { ShownJson, StepFieldProps, StepResultProps, StepView } from "./shared";
+export { type ErrorAt, listControl, type ShownJson, type StepFieldProps, stepField, type StepResultProps, type StepView } from "./shared";

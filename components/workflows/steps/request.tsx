@@ -1,6 +1,6 @@
 "use client";
 
-import { type FieldArrayPath, useFieldArray } from "react-hook-form";
+import { useFieldArray } from "react-hook-form";
 import { TemplateField } from "@/components/resources/wizard/template-field";
 import { Button } from "@/components/ui/button";
 import { Checkbox } from "@/components/ui/checkbox";
@@ -10,22 +10,21 @@ import { ScrollableText } from "@/components/ui/scrollable-text";
 import { Select } from "@/components/ui/select";
 import { ShowMore } from "@/components/ui/show-more";
 import { PAGE_JSON_BYTES, prettyBody } from "@/lib/json";
-import type { WorkflowEditorInput } from "@/lib/workflows/editor-schema";
 import { REQUEST_METHODS } from "@/lib/workflows/steps/request";
 import type { StepResultView } from "../step-result";
-import { type StepFieldProps, StepOutput, type StepResultProps } from "./shared";
+import { listControl, type StepFieldProps, stepField, StepOutput, type StepResultProps } from "./shared";
 
 // The Request step's fields (method, path, query and header rows, body, retries) and result (the
 // response; in a Test also the request as sent).
 
-export function RequestFields({ control, register, index, variables, errorAt }: StepFieldProps) {
-  const path = (field: string) => `steps.${index}.${field}`;
+export function RequestFields({ control, register, name, variables, errorAt }: StepFieldProps) {
+  const path = (field: string) => stepField(name, field);
   return (
     <div className="space-y-4">
       <div className="flex items-start gap-3">
         <div className="w-32">
           <FormField label="Method" error={errorAt(path("method"))}>
-            <Select {...register(`steps.${index}.method`)}>
+            <Select {...register(path("method"))}>
               {REQUEST_METHODS.map((method) => (
                 <option key={method}>{method}</option>
               ))}
@@ -35,7 +34,7 @@ export function RequestFields({ control, register, index, variables, errorAt }: 
         <div className="flex-1">
           <TemplateField
             control={control}
-            name={`steps.${index}.path`}
+            name={path("path")}
             label="Path"
             placeholder="/tasks/{{trigger.payload.taskId}}"
             variables={variables}
@@ -44,11 +43,11 @@ export function RequestFields({ control, register, index, variables, errorAt }: 
           />
         </div>
       </div>
-      <KeyValueRows {...{ control, register, index, variables, errorAt }} part="query" legend="Query" rowLabel="Query parameter" nameLabel="Parameter name" valueLabel="Parameter value" />
-      <KeyValueRows {...{ control, register, index, variables, errorAt }} part="headers" legend="Headers" rowLabel="Header" nameLabel="Header name" valueLabel="Header value" />
+      <KeyValueRows {...{ control, register, name, variables, errorAt }} part="query" legend="Query" rowLabel="Query parameter" nameLabel="Parameter name" valueLabel="Parameter value" />
+      <KeyValueRows {...{ control, register, name, variables, errorAt }} part="headers" legend="Headers" rowLabel="Header" nameLabel="Header name" valueLabel="Header value" />
       <TemplateField
         control={control}
-        name={`steps.${index}.body`}
+        name={path("body")}
         label="Body"
         rows={5}
         placeholder='{ "title": "{{trigger.payload.title}}" }'
@@ -59,7 +58,7 @@ export function RequestFields({ control, register, index, variables, errorAt }: 
       <Checkbox
         label="Retry failed requests"
         hint="Retries 5xx, 408, 429 (after Retry-After) and network errors with backoff, up to 5 attempts; other 4xx fail at once."
-        {...register(`steps.${index}.retries`)}
+        {...register(path("retries"))}
       />
     </div>
   );
@@ -68,7 +67,7 @@ export function RequestFields({ control, register, index, variables, errorAt }: 
 function KeyValueRows({
   control,
   register,
-  index,
+  name,
   variables,
   errorAt,
   part,
@@ -77,8 +76,8 @@ function KeyValueRows({
   nameLabel,
   valueLabel,
 }: Omit<StepFieldProps, "step"> & { part: "query" | "headers"; legend: string; rowLabel: string; nameLabel: string; valueLabel: string }) {
-  const rows = useFieldArray({ control, name: `steps.${index}.${part}` as FieldArrayPath<WorkflowEditorInput> });
-  const path = (field: string) => `steps.${index}.${part}${field ? `.${field}` : ""}`;
+  const rows = useFieldArray({ control: listControl<{ name: string; value: string }>(control), name: `${name}.${part}` });
+  const path = (field: string) => stepField(name, `${part}${field ? `.${field}` : ""}`);
   return (
     <fieldset className="space-y-2">
       <legend className="text-sm font-medium text-slate-800">{legend}</legend>
@@ -87,13 +86,13 @@ function KeyValueRows({
         <div key={field.id} role="group" aria-label={`${rowLabel} ${row + 1}`} className="flex items-start gap-3">
           <div className="w-56">
             <FormField label={nameLabel} error={errorAt(path(`${row}.name`))}>
-              <Input autoComplete="off" spellCheck={false} {...register(`steps.${index}.${part}.${row}.name`)} />
+              <Input autoComplete="off" spellCheck={false} {...register(path(`${row}.name`))} />
             </FormField>
           </div>
           <div className="flex-1">
             <TemplateField
               control={control}
-              name={`steps.${index}.${part}.${row}.value`}
+              name={path(`${row}.value`)}
               label={valueLabel}
               variables={variables}
               error={errorAt(path(`${row}.value`))}
@@ -104,7 +103,7 @@ function KeyValueRows({
           </Button>
         </div>
       ))}
-      <Button variant="secondary" onClick={() => rows.append({ name: "", value: "" } as never)}>
+      <Button variant="secondary" onClick={() => rows.append({ name: "", value: "" })}>
         Add {rowLabel.toLowerCase()}
       </Button>
     </fieldset>

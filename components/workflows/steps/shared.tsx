@@ -1,5 +1,5 @@
 import type { ComponentType } from "react";
-import type { Control, UseFormRegister } from "react-hook-form";
+import type { Control, Path, UseFormRegister } from "react-hook-form";
 import { ScrollableText } from "@/components/ui/scrollable-text";
 import { ShowMore } from "@/components/ui/show-more";
 import type { WorkflowEditorInput, WorkflowStepInput } from "@/lib/workflows/editor-schema";
@@ -8,17 +8,34 @@ import type { StepResultView } from "../step-result";
 
 // What every step type's fields component and result view take, and the pieces they share.
 
-/** A field's error by path ("steps.0.path"), if any. */
+/** A field's error by path ("steps.0.path", "steps.1.whenTrue.0.path"), if any. */
 export type ErrorAt = (path: string) => string | undefined;
 
-/** What a step type's fields component gets: the editor's form, the step's index and values, and the variables it may use. */
+/** What a step type's fields component gets: the editor's form, the step's form path and values, and the variables it may use. */
 export interface StepFieldProps {
   control: Control<WorkflowEditorInput>;
   register: UseFormRegister<WorkflowEditorInput>;
-  index: number;
+  /** The step's path in the form (and in save errors): "steps.1", "steps.1.whenTrue.0". */
+  name: string;
   step: Partial<WorkflowStepInput>;
   variables: readonly string[];
   errorAt: ErrorAt;
+}
+
+/**
+ * A field of the step at `name` as the form names it ("steps.1.whenTrue.0.path"). Typed by hand:
+ * a held step's fields are not in the form's static type (a list holds any step type).
+ */
+export function stepField(name: string, field: string): Path<WorkflowEditorInput> {
+  return `${name}.${field}` as Path<WorkflowEditorInput>;
+}
+
+/**
+ * The form's control as a list field's useFieldArray takes it: the lists of a held step are not in
+ * the form's static type, so a list is addressed by its path (`stepField`) with its rows' own type.
+ */
+export function listControl<Row extends object>(control: Control<WorkflowEditorInput>): Control<Record<string, Row[]>> {
+  return control as unknown as Control<Record<string, Row[]>>;
 }
 
 /** How much of each JSON value the page prints (bytes), and the link that prints more, if it may. */

@@ -4,21 +4,19 @@ import { zodResolver } from "@hookform/resolvers/zod";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useRef, useState } from "react";
-import { get, type Resolver, useFieldArray, useForm, useWatch } from "react-hook-form";
+import { get, type Resolver, useForm, useWatch } from "react-hook-form";
 import { applyActionErrors } from "@/components/forms/apply-action-errors";
 import { Button } from "@/components/ui/button";
 import { CopyButton } from "@/components/ui/copy-button";
 import { FormField } from "@/components/ui/form-field";
 import { FormMessage } from "@/components/ui/form-message";
 import { Input } from "@/components/ui/input";
-import { MenuButton } from "@/components/ui/menu-button";
 import { Select } from "@/components/ui/select";
 import { TestSummary, type WorkflowTestView } from "@/components/workflows/step-result";
 import type { StoredTrigger } from "@/db/workflow-definition";
 import {
   type EditorVariableContext,
   editorStepVariables,
-  newStep,
   prefilledSampleText,
   sampleTriggerPlaceholder,
   sampleTriggerShape,
@@ -28,7 +26,7 @@ import {
 import { resourceTriggersLabel, TRIGGER_KIND_LABELS } from "@/lib/workflows/definition";
 import { addStepMenu } from "@/lib/workflows/steps";
 import { deployWorkflow, saveWorkflow, testWorkflow } from "../actions";
-import { StepCard } from "./step-fields";
+import { StepList, type StepTreeContext } from "./step-fields";
 
 type Busy = "save" | "test" | "deploy";
 type TriggerKind = StoredTrigger["kind"];
@@ -95,7 +93,6 @@ export function WorkflowEditorForm({
   });
   const { control, register } = form;
   const { errors } = form.formState;
-  const steps = useFieldArray({ control, name: "steps" });
   const current = useWatch({ control }) as WorkflowEditorInput;
   const stepVariables = editorStepVariables(current, variableContext);
   const trigger = current.trigger ?? null;
@@ -159,9 +156,17 @@ export function WorkflowEditorForm({
       }
     });
 
-  const addStepGroups = addStepMenu(resources).map((group) =>
-    group.map(({ label, choice }) => ({ label, onSelect: () => steps.append(newStep(choice, form.getValues("steps"))) })),
-  );
+  const stepTree: StepTreeContext = {
+    control,
+    register,
+    errorAt,
+    values: current,
+    topLevelSteps: () => form.getValues("steps"),
+    menu: addStepMenu(resources),
+    resourceName: (resourceId) => resources.find((resource) => resource.id === resourceId)?.name,
+    variables: stepVariables,
+    testResults: testResult?.steps,
+  };
 
   return (
     <form onSubmit={perform("save")} className="space-y-8" noValidate>
@@ -309,35 +314,18 @@ export function WorkflowEditorForm({
           <p className="text-sm text-slate-600">Run in order. A step&apos;s outputs are variables of the steps after it.</p>
         </div>
         {errorAt("steps") && <p className="text-sm text-red-600">{errorAt("steps")}</p>}
-        {steps.fields.length === 0 ? (
-          <p className="rounded-md border border-dashed border-slate-300 bg-white px-4 py-6 text-center text-sm text-slate-600">
-            No steps yet. Add a request to one of your resources, a condition or a delay.
-          </p>
-        ) : (
-          <ol className="space-y-4">
-            {steps.fields.map((field, index) => (
-              <li key={field.id}>
-                <StepCard
-                  control={control}
-                  register={register}
-                  index={index}
-                  count={steps.fields.length}
-                  step={current.steps?.[index] ?? field}
-                  resourceName={(resourceId) => resources.find((resource) => resource.id === resourceId)?.name}
-                  variables={stepVariables[`steps.${index}`] ?? []}
-                  errorAt={errorAt}
-                  testResult={testResult?.steps.find((result) => result.key === (current.steps?.[index]?.key ?? field.key))}
-                  onMove={(to) => steps.move(index, to)}
-                  onRemove={() => steps.remove(index)}
-                />
-              </li>
-            ))}
-          </ol>
-        )}
-        <div className="flex flex-wrap items-center gap-3">
-          <MenuButton label="Add step" groups={addStepGroups} />
+        <StepList
+          context={stepTree}
+          name="steps"
+          inFanOut={false}
+          empty={
+            <p className="rounded-md border border-dashed border-slate-300 bg-white px-4 py-6 text-center text-sm text-slate-600">
+              No steps yet. Add a request to one of your resources, a condition, a delay or a Fan Out.
+            </p>
+          }
+        >
           {resources.length === 0 && <p className="text-sm text-slate-600">Publish a resource to add its Request steps.</p>}
-        </div>
+        </StepList>
       </section>
 
       <div className="space-y-4 border-t border-slate-200 pt-4">
