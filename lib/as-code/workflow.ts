@@ -7,6 +7,7 @@ import { AppError } from "@/lib/errors";
 import { profileFieldList } from "@/lib/resources/schema";
 import { checkWorkflowDefinition, type TriggerResource } from "@/lib/workflows/definition";
 import { workflowDocumentSchema } from "@/lib/workflows/editor-schema";
+import { changedSteps, rewriteSteps } from "@/lib/workflows/tree";
 import type { VariableContext } from "@/lib/workflows/variables";
 import { checkDocument, CONFIG_FORMAT_VERSION, FieldErrors, isPlainObject } from "./document";
 
@@ -48,7 +49,7 @@ export function workflowDocument(workflow: Workflow, resources: readonly Pick<Re
     endUsersMayStart: workflow.endUsersMayStart,
     sampleTrigger: workflow.sampleTrigger,
     trigger: workflow.draft.trigger ? namingResource(workflow.draft.trigger, names) : null,
-    steps: workflow.draft.steps.map((step) => namingResource(step, names)),
+    steps: rewriteSteps(workflow.draft.steps, (step) => namingResource(step, names)) as WithResourceName<StoredStep>[],
   };
 }
 
@@ -129,7 +130,8 @@ export function parseWorkflowDocument(
     return { ...rest, resourceId: id };
   };
   const trigger = bind(doc.trigger, ["trigger"]);
-  const steps = Array.isArray(doc.steps) ? doc.steps.map((step, index) => bind(step, ["steps", index])) : doc.steps;
+  // Every step of the tree: a branch's or a Fan Out's Request steps name their resources too.
+  const steps = rewriteSteps(doc.steps, (step, path) => bind(step, path) as Record<string, unknown>);
   errors.throwIfAny(missing.size ? `This project has no resource named ${[...missing].map((name) => `"${name}"`).join(", ")}: import or create them first.` : undefined);
 
   const input = { name: doc.name, sampleTrigger: JSON.stringify(sample), trigger: trigger ?? null, steps };
@@ -181,11 +183,14 @@ export async function replaceWorkflowConfig({
   if (!workflow) throw workflowNotFound();
   const resources = await listResources({ projectId });
   const parsed = parseWorkflowDocument(document, { resources, lastTestOutputs: workflow.lastTestOutputs });
-  const changes = changedFields(
-    { name: workflow.name, endUsersMayStart: workflow.endUsersMayStart, trigger: workflow.draft.trigger, steps: workflow.draft.steps, sampleTrigger: workflow.sampleTrigger },
-    { name: parsed.name, endUsersMayStart: parsed.endUsersMayStart, trigger: parsed.definition.trigger, steps: parsed.definition.steps, sampleTrigger: parsed.sampleTrigger },
-    { depth: 1 },
-  );
+  const changes = [
+    ...changedFields(
+      { name: workflow.name, endUsersMayStart: workflow.endUsersMayStart, trigger: workflow.draft.trigger, sampleTrigger: workflow.sampleTrigger },
+      { name: parsed.name, endUsersMayStart: parsed.endUsersMayStart, trigger: parsed.definition.trigger, sampleTrigger: parsed.sampleTrigger },
+      { depth: 1 },
+    ),
+    ...changedSteps(workflow.draft.steps, parsed.definition.steps),
+  ];
   const saved = await saveWorkflowDraft({
     projectId,
     workflowId,

@@ -133,7 +133,7 @@ describe("what is recorded", () => {
     const events = (await eventsOf(projectId)).filter((event) => event.objectId === workflowId);
     expect(events.map(({ action, actorKind, actorName, objectName, changes }) => ({ action, actorKind, actorName, objectName, changes }))).toEqual([
       { action: "workflow.created", actorKind: "user", actorName: email, objectName: "Sync tasks", changes: ["name"] },
-      { action: "workflow.updated", actorKind: "user", actorName: email, objectName: "Sync tasks", changes: ["trigger", "steps"] },
+      { action: "workflow.updated", actorKind: "user", actorName: email, objectName: "Sync tasks", changes: ["trigger", "steps.list"] },
       { action: "workflow.deployed", actorKind: "user", actorName: email, objectName: "Sync tasks", changes: ["deployedVersion"] },
       { action: "workflow.user_enabled", actorKind: "api", actorName: "Backend", objectName: "Sync tasks", changes: ["users.ada.enabled"] },
     ]);

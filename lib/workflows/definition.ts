@@ -3,7 +3,8 @@ import { z } from "zod";
 import type { StoredTrigger, StoredWorkflowDefinition } from "@/db/workflow-definition";
 import { editorStepSchema, stepModule, stepSchema } from "./steps";
 import { StepTree } from "./tree";
-import { availableVariables, stepsSureToRunBefore, type VariableContext, unknownWorkflowVariables } from "./variables";
+import { availableVariables, stepsSureToRunBefore } from "./available-variables";
+import { type VariableContext, unknownWorkflowVariables } from "./variables";
 
 // A workflow's definition: one trigger and ordered steps, some holding steps of their own (a
 // tree: lib/workflows/tree.ts). One schema for the editor's form, the save action and deploy;

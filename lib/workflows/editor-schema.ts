@@ -5,7 +5,8 @@ import { findUnstorableText, unstorableTextMessage } from "@/lib/jsonb";
 import { editorDefinitionSchema, type TriggerResource, workflowNameSchema, type WorkflowStep } from "./definition";
 import { type StepChoice, stepModule } from "./steps";
 import { StepTree } from "./tree";
-import { availableVariables, type VariableContext } from "./variables";
+import { availableVariables } from "./available-variables";
+import type { VariableContext } from "./variables";
 
 // The workflow editor's one form: its name, Sample trigger input (JSON text: the whole `trigger.*`)
 // and definition, with the definition's fields at the top level so errors have paths like

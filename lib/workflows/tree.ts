@@ -1,5 +1,5 @@
 import type { StoredStep } from "@/db/workflow-definition";
-import { stepModule } from "./steps";
+import { isStepType, stepModule } from "./steps";
 
 // A definition is a tree: the top-level steps, and the lists some steps hold (a Condition's When
 // true and Otherwise, a Fan Out's steps for each item). A step's position is its index in the
@@ -98,4 +98,58 @@ export function stepTree(definition: { steps: readonly StoredStep[] }): StepTree
 /** Every step of a definition, the held ones too, in pre-order. */
 export function allSteps(definition: { steps: readonly StoredStep[] }): StoredStep[] {
   return stepTree(definition).steps();
+}
+
+/**
+ * Rewrites every step of a list of steps, and of the lists they hold, depth first: `rewrite` gets
+ * each step (an object: the input may be unvalidated, as an imported document's) and its path
+ * ("steps", 1, "whenTrue", 0). What is not a step object, or a list of a type this code does not
+ * know, is kept as it is, for the schema to name.
+ */
+export function rewriteSteps(steps: unknown, rewrite: (step: Record<string, unknown>, path: PropertyKey[]) => Record<string, unknown>, path: PropertyKey[] = ["steps"]): unknown {
+  if (!Array.isArray(steps)) return steps;
+  return steps.map((step: unknown, index) => {
+    if (typeof step !== "object" || step === null || Array.isArray(step)) return step;
+    const stepPath = [...path, index];
+    const rewritten = { ...rewrite(step as Record<string, unknown>, stepPath) };
+    const type = (step as { type?: unknown }).type;
+    for (const list of isStepType(type) ? (stepModule(type).lists ?? []) : []) {
+      if (list.field in rewritten) rewritten[list.field] = rewriteSteps(rewritten[list.field], rewrite, [...stepPath, list.field]);
+    }
+    return rewritten;
+  });
+}
+
+/** A step's own fields, without the steps it holds, as canonical JSON (jsonb hands keys back in its own order). */
+function ownFields(node: StepNode): string {
+  const lists = new Set((stepModule(node.step.type).lists ?? []).map((list) => list.field));
+  const own = Object.entries(node.step as unknown as Record<string, unknown>)
+    .filter(([field]) => !lists.has(field))
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return JSON.stringify(own, (_key, value: unknown) =>
+    typeof value === "object" && value !== null && !Array.isArray(value) ? Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : value,
+  );
+}
+
+/**
+ * The steps a change of a definition's steps touched, by key, as the Audit Log names them:
+ * "steps.get_task" for a step added, removed, changed or moved (to another list, or before
+ * another of its list's steps that both versions have), at any depth of the tree.
+ */
+export function changedSteps(before: readonly StoredStep[], after: readonly StoredStep[]): string[] {
+  const oldTree = new StepTree(before);
+  const newTree = new StepTree(after);
+  const inOld = new Set(oldTree.nodes.map((node) => node.step.key));
+  const kept = new Set(newTree.nodes.map((node) => node.step.key).filter((key) => inOld.has(key)));
+  const describe = (tree: StepTree) =>
+    new Map(
+      tree.nodes.map((node) => [
+        node.step.key,
+        JSON.stringify([node.parent?.step.key ?? null, node.list, node.before.map((earlier) => earlier.step.key).filter((key) => kept.has(key))]) + ownFields(node),
+      ]),
+    );
+  const old = describe(oldTree);
+  const now = describe(newTree);
+  const keys = [...new Set([...old.keys(), ...now.keys()])];
+  return keys.filter((key) => old.get(key) !== now.get(key)).map((key) => `steps.${key}`);
 }

@@ -1,12 +1,12 @@
-import type { StoredKeyValue, StoredWorkflowDefinition } from "@/db/workflow-definition";
+import type { StoredKeyValue } from "@/db/workflow-definition";
 import { AppError } from "@/lib/errors";
-import { stepResourceIds, stepVariables } from "./steps";
-import { type StepNode, stepTree } from "./tree";
 import { renderPathTemplate, renderTemplate, TemplateError, templateVariableNames, validateTemplate } from "@/lib/resources/template";
 
 // The variables of a workflow: `trigger.*` (the trigger's input), `steps.<key>.status|headers|body.*`
 // (the outputs of steps sure to have run before), `fanout.item` and `fanout.index` (in a Fan
-// Out's steps for each item), `user.id` and `user.profile.*`. The editor lists them from the sample
+// Out's steps for each item), `user.id` and `user.profile.*`: how a run resolves and renders
+// them. Which a step may use is ./available-variables.ts (it reads the step registry, which the
+// step modules, importing this file, are part of). The editor lists them from the sample
 // trigger and the last test's outputs; a run resolves them from its own data.
 
 /** What the editor knows to list variables from. */
@@ -37,63 +37,6 @@ export function jsonPaths(prefix: string, value: unknown, depth = 0, into: strin
   const entries = Array.isArray(value) ? value.slice(0, MAX_ARRAY_ITEMS).map((item, index) => [String(index), item] as const) : Object.entries(value);
   for (const [key, child] of entries) if (SEGMENT.test(key)) jsonPaths(`${prefix}.${key}`, child, depth + 1, into);
   return into;
-}
-
-/** The roots of `trigger.*` each trigger kind gives, whatever the sample holds. */
-const TRIGGER_ROOTS: Record<string, readonly string[]> = {
-  app_event: ["trigger.name", "trigger.payload"],
-  request: ["trigger.body"],
-  scheduler: ["trigger.scheduledAt"],
-  resource_event: ["trigger.type", "trigger.payload", "trigger.headers"],
-};
-
-/**
- * The steps sure to have run before a step: the earlier steps of its own list, and of every list
- * holding it, and the Conditions holding it (not a Fan Out holding it: its items are not done,
- * nor the steps inside an earlier Condition's branches or Fan Out).
- */
-export function stepsSureToRunBefore(node: StepNode): StepNode[] {
-  const sure: StepNode[] = [];
-  for (let current: StepNode | undefined = node; current; current = current.parent) {
-    sure.unshift(...current.before);
-    if (current.parent && current.fanOut !== current.parent) sure.unshift(current.parent);
-  }
-  return sure;
-}
-
-/** The variables a template in the step at tree position `position` may use (lib/workflows/tree.ts). */
-export function availableVariables(definition: StoredWorkflowDefinition, position: number, context: VariableContext): AvailableVariables {
-  const names = new Set<string>();
-  const openPrefixes: string[] = [];
-  const roots = definition.trigger ? (TRIGGER_ROOTS[definition.trigger.kind] ?? []) : [];
-  for (const root of roots) {
-    const key = root.slice("trigger.".length);
-    const sample = context.sampleTrigger[key];
-    if (sample === undefined) {
-      names.add(root);
-      if (root !== "trigger.name" && root !== "trigger.scheduledAt" && root !== "trigger.type") openPrefixes.push(`${root}.`);
-    } else for (const path of jsonPaths(root, sample)) names.add(path);
-  }
-  const tree = stepTree(definition);
-  const usedResources = new Set(tree.steps().flatMap(stepResourceIds));
-  const userLevel = context.resources.filter((resource) => usedResources.has(resource.id) && resource.level === "user");
-  if (userLevel.length) {
-    names.add("user.id");
-    for (const resource of userLevel) for (const field of resource.profileFields) names.add(`user.profile.${field}`);
-  }
-  const node = tree.at(position);
-  if (!node) return { names: [...names], openPrefixes };
-  if (node.fanOut) {
-    names.add("fanout.index");
-    names.add("fanout.item");
-    openPrefixes.push("fanout.item.");
-  }
-  for (const before of stepsSureToRunBefore(node)) {
-    const given = stepVariables(before.step, context.lastTestOutputs[before.step.key]);
-    for (const name of given.names) names.add(name);
-    openPrefixes.push(...given.openPrefixes);
-  }
-  return { names: [...names], openPrefixes };
 }
 
 /** What is wrong with a template's variables here: a message per unknown variable, naming it. */

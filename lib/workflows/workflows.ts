@@ -16,6 +16,7 @@ import { type AuditActor, changedFields } from "@/lib/audit/audit-log";
 import { AppError, invalidInputError } from "@/lib/errors";
 import { profileFieldList } from "@/lib/resources/schema";
 import { syncWorkflowSchedule } from "./jobs";
+import { changedSteps } from "./tree";
 import { checkWorkflowDefinition, type TriggerResource, workflowDefinitionSchema, workflowNameSchema } from "./definition";
 import {
   editorStepVariables,
@@ -113,11 +114,10 @@ export async function saveWorkflow({
   const sampleTrigger = effectiveSampleTrigger(trigger, triggerResources, parsed.data.sampleTrigger);
   const errors = checkWorkflowDefinition(definition, { resources, triggerResources, sampleTrigger, lastTestOutputs: workflow.lastTestOutputs });
   if (Object.keys(errors).length) throw new AppError("invalid_input", { fields: errors });
-  const changes = changedFields(
-    { name: workflow.name, trigger: workflow.draft.trigger, steps: workflow.draft.steps, sampleTrigger: workflow.sampleTrigger },
-    { name, trigger, steps, sampleTrigger },
-    { depth: 1 },
-  );
+  const changes = [
+    ...changedFields({ name: workflow.name, trigger: workflow.draft.trigger, sampleTrigger: workflow.sampleTrigger }, { name, trigger, sampleTrigger }, { depth: 1 }),
+    ...changedSteps(workflow.draft.steps, steps),
+  ];
   const saved = await saveWorkflowDraft({ projectId, workflowId, name, draft: definition, sampleTrigger, actor, changes });
   if (!saved) throw notFound();
   return statusOf(saved);

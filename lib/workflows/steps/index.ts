@@ -6,6 +6,7 @@ import { functionStep } from "./function";
 import type { AvailableVariables } from "../variables";
 import type { StepModule } from "./module";
 import { requestStep } from "./request";
+import { setStepUnions } from "./step-list";
 
 // The step types, one module each (./module.ts says what a module is). Everything that depends
 // on a step's type reads it from here: the stored and editor schemas, save checks, variables,
@@ -45,6 +46,8 @@ export const editorStepSchema = z.discriminatedUnion(
   "type",
   STEP_TYPES.map((type) => STEPS[type].editorSchema) as unknown as [EditorSchemaOf<StepType>, ...EditorSchemaOf<StepType>[]],
 );
+
+setStepUnions(stepSchema, editorStepSchema);
 
 /** The module of a step type, typed for any step (the registry is keyed by the step's own type). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
