@@ -3,6 +3,7 @@ import { ConditionFields, ConditionResult } from "./condition";
 import { DelayFields, DelayResult } from "./delay";
 import { FunctionFields, FunctionResult } from "./function";
 import { RequestFields, RequestResult } from "./request";
+import { ResponseFields, ResponseResult } from "./response";
 import type { StepView } from "./shared";
 
 // Each step type's UI (lib/workflows/steps/index.ts has the rest of it): its fields in the editor
@@ -13,6 +14,7 @@ export const STEP_VIEWS: Record<StepType, StepView> = {
   condition: { Fields: ConditionFields, Result: ConditionResult },
   delay: { Fields: DelayFields, Result: DelayResult },
   function: { Fields: FunctionFields, Result: FunctionResult },
+  response: { Fields: ResponseFields, Result: ResponseResult },
 };
 
 export type { ShownJson, StepFieldProps, StepResultProps, StepView } from "./shared";

@@ -65,7 +65,7 @@ export function RequestFields({ control, register, index, variables, errorAt }: 
   );
 }
 
-function KeyValueRows({
+export function KeyValueRows({
   control,
   register,
   index,
