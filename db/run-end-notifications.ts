@@ -2,7 +2,7 @@ import "server-only";
 import postgres from "postgres";
 import { getDatabase } from "./client";
 
-/** What migration 0017's trigger on workflow_runs notifies, with the run's id, in the transaction that ends a run. */
+/** What migration 0017's trigger on workflow_runs notifies, with the run's id, in the transaction that ends a run (and 0020's when a run answers). */
 export const RUN_ENDED_CHANNEL = "switchboard_run_ended";
 
 /**

@@ -505,6 +505,7 @@ export function connectApiDocument(options: { serverUrl?: string } = {}): OpenAp
     description: [
       "Starts a run of a deployed workflow with a Request trigger, for the user; the body becomes the run's trigger.body.",
       `Answers 202 with the run's ID at once; with ?wait=true, waits up to ${waitSeconds} s and answers 200 with the run's status and its last step's output, or 202 with its ID if it has not finished by then.`,
+      "A workflow with a Response step answers a caller waiting with ?wait=true exactly what that step answers (its status, headers and JSON body) as soon as it runs, while the steps after it go on.",
       "From your backend, authenticate with a Secret Key and name the user in X-Switchboard-User (not needed for a workflow on App-Level resources alone).",
       "A User Token may not start a workflow that uses an App-Level resource unless the team turned on End users may start this workflow for it (403 secret_key_required).",
       `A user may hold at most ${MAX_WAITS_PER_USER} waits at once (per server process): the next answers 429 too_many_waits.`,

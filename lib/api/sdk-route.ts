@@ -38,21 +38,36 @@ export interface SdkEndpoint {
   methods: string;
 }
 
-/** A handler's answer with a status of its own choosing (see `withStatus`); any other answer is sent with 200. */
+/** A handler's answer with a status (and headers) of its own choosing (see `withStatus`); any other answer is sent with 200. */
 export class SdkAnswer {
   constructor(
     readonly status: number,
+    /** Sent as JSON; undefined sends no body. */
     readonly body: unknown,
+    readonly headers: Readonly<Record<string, string>> = {},
   ) {}
 }
 
 /**
- * Answers `body` with `status` instead of 200, e.g. `return withStatus(202, { runIds })`. A class,
- * not a `{ status, body }` object, so that no body a handler answers (the request API's
+ * Answers `body` with `status` instead of 200, e.g. `return withStatus(202, { runIds })`, and
+ * `headers` besides the route's own (a Response step's answer; undefined `body` sends none). A
+ * class, not a `{ status, body }` object, so that no body a handler answers (the request API's
  * `{ status, headers, body }`) is ever mistaken for one.
  */
-export function withStatus(status: number, body: unknown): SdkAnswer {
-  return new SdkAnswer(status, body);
+export function withStatus(status: number, body: unknown, headers?: Readonly<Record<string, string>>): SdkAnswer {
+  return new SdkAnswer(status, body, headers);
+}
+
+/**
+ * An SdkAnswer as sent. The CORS headers are the route's and set last, so no header a handler
+ * answers replaces them; a browser caller may read the answer's own headers (they are exposed).
+ */
+function answerResponse(answer: SdkAnswer, cors: Record<string, string>): Response {
+  const headers = new Headers(answer.headers);
+  for (const [name, value] of Object.entries(cors)) headers.set(name, value);
+  const own = Object.keys(answer.headers);
+  if (own.length && cors["access-control-expose-headers"]) headers.set("access-control-expose-headers", [cors["access-control-expose-headers"], ...own].join(", "));
+  return answer.body === undefined ? new Response(null, { status: answer.status, headers }) : Response.json(answer.body, { status: answer.status, headers });
 }
 
 const projectNotFound = () => new AppError("project_not_found");
@@ -213,7 +228,7 @@ function wrap({ route, methods }: SdkEndpoint, handler: (context: SdkContext) =>
         params,
         connection: connectionOf ? counted.connection : undefined,
       });
-      if (answer instanceof SdkAnswer) return Response.json(answer.body, { status: answer.status, headers: cors });
+      if (answer instanceof SdkAnswer) return answerResponse(answer, cors);
       return Response.json(answer, { headers: cors });
     } catch (error) {
       return handleApiError(error, cors);

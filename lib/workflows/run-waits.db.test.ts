@@ -9,8 +9,8 @@ import { alwaysStep } from "@/e2e/support/sdk-route-fixtures";
 import { deployedWorkflow, waitFor } from "@/e2e/support/workflow-fixtures";
 import { stopRunEndListener, waitForRunEnd } from "./run-waits";
 
-// `?wait=true` waiters are woken by their run's end, notified by the database in the
-// transaction that ends the run, whoever ends it: on PostgreSQL a connection that is not the
+// `?wait=true` waiters are woken by their run's end (or answer), notified by the database in the
+// transaction that ends the run (or keeps its answer), whoever ends it: on PostgreSQL a connection that is not the
 // app's (as another server or `npm run worker` process would), on PGlite the one instance.
 
 let projectId: string;
@@ -48,6 +48,22 @@ async function endElsewhere(runId: string): Promise<void> {
   }
 }
 
+/** Keeps a Response step's answer as a worker of another process would (migration 0020 notifies it like an end). */
+async function answerElsewhere(runId: string): Promise<void> {
+  const answer = { status: 201, headers: {}, body: { ok: true } };
+  const { kind } = await getDatabase();
+  if (kind === "pglite") {
+    await (await getDb()).update(workflowRuns).set({ answer, answeredAt: new Date() }).where(eq(workflowRuns.id, runId));
+    return;
+  }
+  const elsewhere = postgres(process.env.DATABASE_URL!, { max: 1, onnotice: () => {} });
+  try {
+    await elsewhere`update workflow_runs set answer = ${elsewhere.json(answer)}, answered_at = now() where id = ${runId}`;
+  } finally {
+    await elsewhere.end();
+  }
+}
+
 describe("waitForRunEnd", () => {
   it("wakes when the run is ended through another connection, without polling for it", async () => {
     const runId = await queuedRun();
@@ -68,6 +84,25 @@ describe("waitForRunEnd", () => {
     await endElsewhere(runId);
     expect(await ended).toMatchObject({ id: runId, status: "succeeded" });
     // Read once at the start and once when woken: neither a poll nor the deadline answered.
+    expect(reads).toBe(2);
+  });
+
+  it("wakes when the run answers (its Response step) while it goes on, without polling for it", async () => {
+    const runId = await queuedRun();
+    let reads = 0;
+    const answered = waitForRunEnd({
+      runId,
+      deadline: Date.now() + 20_000,
+      safetyCheckMs: 60_000,
+      readEnded: async () => {
+        reads++;
+        const run = await getRun({ projectId, runId });
+        return run?.answer ? run : undefined;
+      },
+    });
+    await waitFor("the waiter's first read", async () => reads, (count) => count === 1);
+    await answerElsewhere(runId);
+    expect(await answered).toMatchObject({ id: runId, status: "queued", answer: { status: 201, body: { ok: true } } });
     expect(reads).toBe(2);
   });
 

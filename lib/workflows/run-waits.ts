@@ -4,7 +4,8 @@ import { AppError, describeUnexpectedError } from "@/lib/errors";
 import { log } from "@/lib/log";
 import { MAX_WAITS_PER_USER, TOO_MANY_WAITS_MESSAGE } from "./api-schema";
 
-// `?wait=true`: a waiter sleeps until its run ends. Every run's end is NOTIFYed by the database
+// `?wait=true`: a waiter sleeps until its run ends (or answers: its Response step, migration
+// 0020). Every run's end is NOTIFYed by the database
 // (a trigger on workflow_runs, migration 0017) in the transaction that ends it, whichever
 // process ended it; this process LISTENs while anyone here waits and wakes the run's waiters
 // through an EventEmitter keyed by run id. A check when the wait starts (the run may have ended

@@ -1,4 +1,6 @@
 import { getRun, listDeployedWorkflowsForAppEvent, listRunSteps } from "@/db/queries/workflow-runs";
+import type { WorkflowRunStep } from "@/db/schema";
+import type { StoredRunAnswer } from "@/db/workflow-definition";
 import type { RequestCaller } from "@/lib/connections/request";
 import { AppError } from "@/lib/errors";
 import { REQUEST_RUN_WAIT_MS } from "./api-schema";
@@ -46,12 +48,32 @@ export async function sendAppEvent({
 
 export interface RequestRunAnswer {
   runId: string;
-  status?: string;
-  /** The last step's output, when the run finished within the wait. */
-  output?: unknown;
+  status: string;
+  /** The output of the last step that finished outside a Fan Out's items. */
+  output: unknown;
 }
 
-/** Request trigger: starts a run with `body` as `trigger.body`; with `wait`, answers its last step's output once it finishes (≤ 30 s). */
+/**
+ * How a Request run answers its caller: started (no wait, or the wait ran out), what its Response
+ * step answered (as soon as it did), or, without one, how it ended.
+ */
+export type RequestRunResult =
+  | { kind: "started"; runId: string }
+  | { kind: "answered"; runId: string; answer: StoredRunAnswer }
+  | { kind: "ended"; answer: RequestRunAnswer };
+
+/** The output of the run's last step to finish outside a Fan Out's items (steps are a tree: position is not the order they ran in). */
+function lastStepOutput(steps: readonly WorkflowRunStep[]): unknown {
+  const [last] = steps
+    .filter((step) => step.item === -1 && step.finishedAt)
+    .sort((a, b) => b.finishedAt!.getTime() - a.finishedAt!.getTime() || b.position - a.position);
+  return last?.output ?? null;
+}
+
+/**
+ * Request trigger: starts a run with `body` as `trigger.body`; with `wait`, answers what its
+ * Response step answered as soon as it does, or else, once it ends, its last step's output (≤ 30 s).
+ */
 export async function startRequestRun({
   projectId,
   caller,
@@ -66,7 +88,7 @@ export async function startRequestRun({
   body: unknown;
   wait: boolean;
   waitMs?: number;
-}): Promise<{ finished: boolean; answer: RequestRunAnswer }> {
+}): Promise<RequestRunResult> {
   const entry = await requireDeployedWorkflow(projectId, workflowId);
   if (entry.version.triggerKind !== "request") throw new AppError("wrong_trigger");
   if ((await workflowsClosedTo({ projectId, caller, candidates: [{ workflow: entry.workflow, definition: entry.version.definition }] })).size) {
@@ -82,18 +104,19 @@ export async function startRequestRun({
       newRun({ workflow: entry.workflow, version: entry.version.version, userId: caller.userId ?? null, trigger: { kind: "request", input: { body } } }),
     ]);
     const runId = run!.id;
-    if (!wait) return { finished: false, answer: { runId } };
-    const ended = await waitForRunEnd({
+    if (!wait) return { kind: "started", runId };
+    // An answer is notified like an end (migration 0020): the caller need not wait for the steps after the Response.
+    const settled = await waitForRunEnd({
       runId,
       deadline: Date.now() + waitMs,
       readEnded: async () => {
         const current = await getRun({ projectId, runId });
-        return current && FINISHED.has(current.status) ? current : undefined;
+        return current && (current.answer || FINISHED.has(current.status)) ? current : undefined;
       },
     });
-    if (!ended) return { finished: false, answer: { runId } };
-    const steps = await listRunSteps({ runId });
-    return { finished: true, answer: { runId, status: ended.status, output: steps.at(-1)?.output ?? null } };
+    if (!settled) return { kind: "started", runId };
+    if (settled.answer) return { kind: "answered", runId, answer: settled.answer };
+    return { kind: "ended", answer: { runId, status: settled.status, output: lastStepOutput(await listRunSteps({ runId })) } };
   } finally {
     release();
   }

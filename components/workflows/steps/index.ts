@@ -4,6 +4,7 @@ import { DelayFields, DelayResult } from "./delay";
 import { FanOutFields, FanOutResult } from "./fan-out";
 import { FunctionFields, FunctionResult } from "./function";
 import { RequestFields, RequestResult } from "./request";
+import { ResponseFields, ResponseResult } from "./response";
 import type { StepView } from "./shared";
 
 // Each step type's UI (lib/workflows/steps/index.ts has the rest of it): its fields in the editor
@@ -15,6 +16,7 @@ export const STEP_VIEWS: Record<StepType, StepView> = {
   delay: { Fields: DelayFields, Result: DelayResult },
   function: { Fields: FunctionFields, Result: FunctionResult },
   fan_out: { Fields: FanOutFields, Result: FanOutResult },
+  response: { Fields: ResponseFields, Result: ResponseResult },
 };
 
 export { type ErrorAt, listControl, type ShownJson, type StepFieldProps, stepField, type StepResultProps, type StepView } from "./shared";

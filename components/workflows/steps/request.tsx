@@ -64,7 +64,7 @@ export function RequestFields({ control, register, name, variables, errorAt }: S
   );
 }
 
-function KeyValueRows({
+export function KeyValueRows({
   control,
   register,
   name,

@@ -6,6 +6,7 @@ import { functionStep } from "./function";
 import type { AvailableVariables } from "../variables";
 import type { StepModule } from "./module";
 import { requestStep } from "./request";
+import { responseStep } from "./response";
 import { setStepUnions } from "./step-list";
 
 // The step types, one module each (./module.ts says what a module is). Everything that depends
@@ -19,6 +20,8 @@ export const STEPS = {
   delay: delayStep,
   function: functionStep,
   fan_out: fanOutStep,
+  // Last: the Add step menu lists it last.
+  response: responseStep,
 } as const;
 
 export type StepType = keyof typeof STEPS;

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { checkWorkflowDefinition, workflowDefinitionSchema } from "../definition";
 import { addStepMenu, STEPS, stepModule, stepSchema, type StepRunContext, stepVariables } from ".";
+import type { RunAnswer } from "./module";
+import { ANSWERED_ALREADY, RESPONSE_NEEDS_REQUEST_TRIGGER } from "./response";
 
 const NOW = Date.parse("2026-12-07T12:00:00.000Z");
 
@@ -17,9 +19,9 @@ function context(overrides: Partial<StepRunContext> = {}): StepRunContext {
 }
 
 describe("the step registry", () => {
-  it("makes the Add step menu: each resource's Request step, then Condition, Delay, Function and Fan Out", () => {
+  it("makes the Add step menu: each resource's Request step, then Condition, Delay, Function, Fan Out and Response last", () => {
     const menu = addStepMenu([{ id: "r1", name: "TaskLab" }]);
-    expect(menu.map((group) => group.map((entry) => entry.label))).toEqual([["TaskLab Request"], ["Condition", "Delay", "Function", "Fan Out"]]);
+    expect(menu.map((group) => group.map((entry) => entry.label))).toEqual([["TaskLab Request"], ["Condition", "Delay", "Function", "Fan Out", "Response"]]);
     expect(menu[0]![0]!.choice).toEqual({ type: "request", resourceId: "r1" });
   });
 
@@ -122,5 +124,85 @@ describe("the Function step", () => {
     const errors = checkWorkflowDefinition(definition, { resources: [], sampleTrigger: { name: "task.sync", payload: { taskId: "t_1" } }, lastTestOutputs: {}, triggerResources: [] });
     expect(Object.keys(errors)).toEqual(["steps.0.parameters.0.value"]);
     expect(errors["steps.0.parameters.0.value"]).toContain("trigger.payload.taskid");
+  });
+});
+
+describe("the Response step", () => {
+  const step = (overrides: Partial<{ status: number; headers: { name: string; value: string }[]; body: string }> = {}) => ({
+    key: "answer",
+    type: "response" as const,
+    status: 201,
+    headers: [{ name: "X-Task", value: "task-{{trigger.body.id}}" }],
+    body: '{"id": "{{trigger.body.id}}", "task": "{{trigger.body}}", "label": "n={{trigger.body.n}}"}',
+    ...overrides,
+  });
+  const variables = { trigger: { body: { id: "t_1", n: 2 } }, user: { id: null, profile: {} }, steps: {} };
+  const checkContext = { resources: [], sampleTrigger: { body: { id: "t_1", n: 2 } }, lastTestOutputs: {}, triggerResources: [] };
+
+  it("starts answering 200 with no headers and no body, and sums itself up by its status", () => {
+    expect(STEPS.response.create("answer", {})).toEqual({ key: "answer", type: "response", status: 200, headers: [], body: "" });
+    expect(STEPS.response.summary(step())).toBe("Answer 201");
+    expect(STEPS.response.label).toBe("Response");
+    expect(stepVariables(step(), undefined)).toEqual({ names: [], openPrefixes: [] });
+  });
+
+  it("renders its headers and JSON body, answers the caller once, and its output is the answer", async () => {
+    const answers: RunAnswer[] = [];
+    const respond = async (answer: RunAnswer) => {
+      answers.push(answer);
+      return answers.length === 1;
+    };
+    const answer = { status: 201, headers: { "X-Task": "task-t_1" }, body: { id: "t_1", task: { id: "t_1", n: 2 }, label: "n=2" } };
+    expect(await STEPS.response.run(step(), context({ variables, respond }))).toEqual({ kind: "next", output: answer });
+    expect(answers).toEqual([answer]);
+    expect(await STEPS.response.run(step(), context({ variables, respond }))).toEqual({ kind: "fail", error: ANSWERED_ALREADY, output: answer });
+  });
+
+  it("answers no body (null) for an empty Body, and fails on a header value that cannot be sent", async () => {
+    expect(await STEPS.response.run(step({ status: 204, headers: [], body: "" }), context({ variables }))).toEqual({
+      kind: "next",
+      output: { status: 204, headers: {}, body: null },
+    });
+    const lineBreak = { trigger: { body: { id: "a\r\nSet-Cookie: x=1" } }, user: { id: null, profile: {} }, steps: {} };
+    const outcome = await STEPS.response.run(step(), context({ variables: lineBreak, respond: async () => expect.fail("nothing is answered") }));
+    expect(outcome).toEqual({ kind: "fail", error: "Header X-Task cannot be sent: its value holds a line break or a character beyond Latin-1." });
+  });
+
+  it("is refused at save outside a Request workflow, inside a Fan Out, and with headers the server or CORS own", () => {
+    const inRequest = workflowDefinitionSchema.parse({ trigger: { kind: "request" }, steps: [step()] });
+    expect(checkWorkflowDefinition(inRequest, checkContext)).toEqual({});
+
+    const onEvent = workflowDefinitionSchema.parse({ trigger: { kind: "app_event", eventName: "task.sync" }, steps: [step({ headers: [], body: "" })] });
+    expect(checkWorkflowDefinition(onEvent, checkContext)).toEqual({ "steps.0.type": RESPONSE_NEEDS_REQUEST_TRIGGER });
+
+    const inFanOut = workflowDefinitionSchema.safeParse({
+      trigger: { kind: "request" },
+      steps: [{ key: "each", type: "fan_out", items: "{{trigger.body.items}}", concurrency: 1, onItemFailure: "fail", body: [step()] }],
+    });
+    expect(inFanOut.error?.issues.map((issue) => [issue.path.join("."), issue.message])).toEqual([
+      ["steps.0.body.0.type", "A Response step cannot stand inside a Fan Out's steps for each item."],
+    ]);
+
+    const refused = ["Content-Length", "transfer-encoding", "Connection", "Set-Cookie", "Access-Control-Allow-Origin", "Content-Type", "X-Task", "x-task", "bad name"];
+    const shape = stepSchema.safeParse(step({ headers: refused.map((name) => ({ name, value: "v" })) }));
+    expect(Object.fromEntries(shape.error!.issues.map((issue) => [issue.path.join("."), issue.message]))).toEqual({
+      "headers.0.name": "Content-Length is set by the server for the connection.",
+      "headers.1.name": "transfer-encoding is set by the server for the connection.",
+      "headers.2.name": "Connection is set by the server for the connection.",
+      "headers.3.name": "A Response cannot set cookies: they would be Switchboard's.",
+      "headers.4.name": "Access-Control-Allow-Origin is set by Switchboard for the project's Allowed Origins.",
+      "headers.5.name": "The body is always sent as JSON (Content-Type: application/json).",
+      "headers.7.name": "Another header is named x-task.",
+      "headers.8.name": "Use a header name: letters, digits and - (e.g. X-Task-Id).",
+    });
+  });
+
+  it("is refused at save with a status outside 200–599, a body that is not JSON, or a body on a 204", () => {
+    for (const status of [99, 100, 600, 200.5]) expect(stepSchema.safeParse(step({ status })).success).toBe(false);
+    const definition = workflowDefinitionSchema.parse({ trigger: { kind: "request" }, steps: [step({ body: "{not json" }), { ...step({ status: 204 }), key: "empty" }] });
+    expect(checkWorkflowDefinition(definition, checkContext)).toEqual({
+      "steps.0.body": 'The body must be JSON; put variables inside strings, e.g. {"id": "{{trigger.body.id}}"}.',
+      "steps.1.body": "A 204 answer has no body: leave Body empty.",
+    });
   });
 });

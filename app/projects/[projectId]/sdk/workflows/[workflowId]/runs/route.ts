@@ -1,4 +1,4 @@
-// POST /projects/:projectId/sdk/workflows/:workflowId/runs — start a run of a Request-triggered workflow; ?wait=true answers its output.
+// POST /projects/:projectId/sdk/workflows/:workflowId/runs — start a run of a Request-triggered workflow; ?wait=true answers its Response step's answer, or its output.
 import { sdkPreflight, sdkServerRoute, withStatus } from "@/lib/api/sdk-route";
 import { readJsonObject } from "@/lib/connections/connect-body";
 import { invalidInputError } from "@/lib/errors";
@@ -14,7 +14,7 @@ export const POST = sdkServerRoute(ENDPOINT, async ({ request, project, caller, 
   if (!options.success) throw invalidInputError(options.error);
   const body = workflowRunBodySchema.safeParse(await readJsonObject(request, "The body must be a JSON object: it becomes the run's trigger.body."));
   if (!body.success) throw invalidInputError(body.error, "invalid_body");
-  const { finished, answer } = await startRequestRun({
+  const result = await startRequestRun({
     projectId: project.id,
     caller,
     workflowId,
@@ -22,7 +22,15 @@ export const POST = sdkServerRoute(ENDPOINT, async ({ request, project, caller, 
     wait: options.data.wait,
     waitMs: REQUEST_RUN_WAIT_MS,
   });
-  return finished ? withStatus(200, answer) : withStatus(202, { runId: answer.runId });
+  switch (result.kind) {
+    case "started":
+      return withStatus(202, { runId: result.runId });
+    case "answered":
+      // Exactly what the Response step answered; a null body is none.
+      return withStatus(result.answer.status, result.answer.body ?? undefined, result.answer.headers);
+    case "ended":
+      return withStatus(200, result.answer);
+  }
 });
 
 export const OPTIONS = sdkPreflight(ENDPOINT);
