@@ -278,7 +278,8 @@ export const preparedStepAttempts = preparedStatement((db) => {
         from workflow_run_steps s where s.run_id = attempt_run_id and s.item in (-1, attempt_item) and s.position < attempt_position)`.mapWith(
         parseJsonb<StartedStepAttempt["done"]>,
       ),
-      itemValue: sql<unknown>`(select it.value from workflow_run_items it
+      // As text, parsed here: PGlite hands a jsonb value over parsed, and a string item ("a") would then read as JSON text.
+      itemValue: sql<unknown>`(select it.value::text from workflow_run_items it
         where attempt_item >= 0 and it.run_id = attempt_run_id and it.position = attempt_fan_out and it.item = attempt_item)`.mapWith(parseJsonb<unknown>),
       connection: connections,
     })
