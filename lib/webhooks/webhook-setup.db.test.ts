@@ -254,7 +254,7 @@ describe("Listen for test event and Use as sample", () => {
       ok: true,
     });
     const view = await loadWorkflowEditor({ projectId, workflowId });
-    expect(view?.variables[0]).toEqual(expect.arrayContaining(["trigger.type", "trigger.payload.task.id", "trigger.payload.account_id", "trigger.headers.webhook-id"]));
+    expect(view?.variables["steps.0"]).toEqual(expect.arrayContaining(["trigger.type", "trigger.payload.task.id", "trigger.payload.account_id", "trigger.headers.webhook-id"]));
     expect(view?.triggerResources).toEqual([{ id: resourceId, name: resource.name, eventTypes: ["task.created", "task.completed"], hasSample: true }]);
     // Test runs with the sample event.
     expect(view?.values.sampleTrigger && JSON.parse(view.values.sampleTrigger)).toEqual({ type: "task.created", payload, headers: event!.headers });

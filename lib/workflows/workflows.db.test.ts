@@ -112,7 +112,7 @@ describe("saveWorkflow", () => {
         name: ["Enter a name."],
         sampleTrigger: [expect.stringContaining("Enter a JSON object")],
         "steps.1.path": ["Enter a path starting with /, relative to the API Base URL."],
-        "steps.1.key": ["Step keys must be unique."],
+        "steps.1.key": ["Step keys must be unique across the workflow, branches and Fan Outs included."],
       },
     });
     const tooLarge = JSON.stringify({ payload: "x".repeat(64 * 1024) });
@@ -294,9 +294,9 @@ describe("loadWorkflowEditor", () => {
     const view = (await loadWorkflowEditor({ projectId, workflowId }))!;
     expect(view.resources).toEqual([{ id: resourceId, name: expect.stringMatching(/^TaskLab /), level: "user" }]);
     expect(view.values).toMatchObject({ name: "Sync tasks", trigger: appEvent, sampleTrigger: JSON.stringify(JSON.parse(sample), null, 2) });
-    expect(view.variables[0]).toEqual(expect.arrayContaining(["trigger.name", "trigger.payload.taskId", "user.id", "user.profile.email", "user.profile.team.name"]));
-    expect(view.variables[0]).not.toContain("steps.get_task.status");
-    expect(view.variables[1]).toEqual(expect.arrayContaining(["steps.get_task.status", "steps.get_task.body"]));
+    expect(view.variables["steps.0"]).toEqual(expect.arrayContaining(["trigger.name", "trigger.payload.taskId", "user.id", "user.profile.email", "user.profile.team.name"]));
+    expect(view.variables["steps.0"]).not.toContain("steps.get_task.status");
+    expect(view.variables["steps.1"]).toEqual(expect.arrayContaining(["steps.get_task.status", "steps.get_task.body"]));
     expect(view.undeployedChanges).toBe(false);
   });
 
