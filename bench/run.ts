@@ -15,13 +15,16 @@
 //       node:http server (bench/webhooks.ts; goal p99 < 20 ms);
 //   sync: one-step Request-triggered runs with ?wait=true at BENCH_CONNECTIONS connections,
 //       runs/s and p50/p99 (bench/sync-runs.ts; goal p50 ≤ 25 ms on an idle machine);
+//   fanout: a Fan Out over BENCH_FAN_OUT_ITEMS items (default 1,000) each with one TaskLab Request,
+//       in items/s, beside one-step runs/s of the same Request step, one worker process, one user
+//       (bench/fan-out.ts; goal items/s ≥ 80% of runs/s);
 //   function: the worker CPU one Function step call adds, p50/p99 over BENCH_FUNCTION_CALLS calls
 //       (default 500) of a function mapping 100 objects, in this process (bench/function-step.ts;
 //       goal ≤ 1 ms p50). It alone needs no database or build.
 //
 // Needs PostgreSQL (BENCH_PG_URL, default postgres://postgres@127.0.0.1:5432/postgres) and, for
 // (a) and (b), a production build (`npm run build`). BENCH_SECTIONS picks what runs: a
-// comma-separated list of "api" ((a) and (b)), "workflows", "webhooks", "sync" and "function" (default all five).
+// comma-separated list of "api" ((a) and (b)), "workflows", "webhooks", "sync", "fanout" and "function" (default all six).
 // Makes a database of its own and drops it at the end, also on failure. Prints tables and
 // writes /tmp/switchboard-bench.json.
 // BENCH_DURATION, BENCH_WARMUP (seconds) and BENCH_CONNECTIONS change the API load (default 10, 2, 10).
@@ -56,13 +59,14 @@ const CONNECTIONS = envNumber("BENCH_CONNECTIONS", 10, 1, 200);
 const DURATION_SECONDS = envNumber("BENCH_DURATION", 10, 1, 120);
 const WARMUP_SECONDS = envNumber("BENCH_WARMUP", 2, 1, 60);
 const ADMIN_URL = process.env.BENCH_PG_URL || "postgres://postgres@127.0.0.1:5432/postgres";
-const SECTION_NAMES = ["api", "workflows", "webhooks", "sync", "function"];
+const SECTION_NAMES = ["api", "workflows", "webhooks", "sync", "fanout", "function"];
 const SECTIONS = new Set((process.env.BENCH_SECTIONS || SECTION_NAMES.join(",")).split(",").map((name) => name.trim()));
 if (![...SECTIONS].every((name) => SECTION_NAMES.includes(name))) {
   console.error(`bench: FAILED: BENCH_SECTIONS is a comma-separated list of ${SECTION_NAMES.join(", ")}, not ${process.env.BENCH_SECTIONS}`);
   process.exit(1);
 }
 const FUNCTION_CALLS = envNumber("BENCH_FUNCTION_CALLS", 500, 100, 100_000);
+const FAN_OUT_ITEMS = envNumber("BENCH_FAN_OUT_ITEMS", 1000, 10, 1000);
 /** Users connected for the workflows section, whom its runs rotate over. */
 const WORKFLOW_USERS = 20;
 /** Users connected for the webhooks section, whom its events rotate over. */
@@ -230,6 +234,7 @@ async function main(): Promise<void> {
   if (SECTIONS.has("workflows")) await workflowsSection({ databaseUrl, tasklab, setup, data, report, failures });
   if (SECTIONS.has("webhooks")) await webhooksSection({ databaseUrl, encryptionKey, tasklab, setup, data, report, failures });
   if (SECTIONS.has("sync")) await syncSection({ databaseUrl, encryptionKey, tasklab, setup, data, report, failures });
+  if (SECTIONS.has("fanout")) await fanOutSection({ databaseUrl, tasklab, setup, data, report, failures });
   finish(report, failures);
 }
 
@@ -606,6 +611,25 @@ async function workflowsSection({ databaseUrl, tasklab, setup, data, report, fai
   report.workflows = { users: WORKFLOW_USERS, seconds, rows, notes };
   const broken = rows.filter((row) => row.failed > 0);
   if (broken.length) failures.push(`failed runs or jobs in: ${broken.map((row) => `${row.name} (${row.workers})`).join(", ")}`);
+}
+
+/** fanout: a Fan Out's items/s beside one-step runs/s of the same step (bench/fan-out.ts). */
+async function fanOutSection({ databaseUrl, tasklab, setup, data, report, failures }: SectionContext): Promise<void> {
+  const userId = "bench-fan-out-user";
+  await setup.connectUsers(data, [userId], (await tasklab.issueTokens([userId], { refreshOnly: true })).refreshTokens);
+  const { runFanOutBench, FAN_OUT_GOAL_RATIO } = await import("./fan-out");
+  const started = performance.now();
+  const rows = await runFanOutBench({ root: ROOT, databaseUrl, data, userId, items: FAN_OUT_ITEMS, startupTimeoutMs: STARTUP_TIMEOUT_MS, onCleanup, log });
+  const seconds = Math.round((performance.now() - started) / 100) / 10;
+  console.log("");
+  console.log(table([["fanout", "count", "per s", "failed"], ...rows.map((row) => [row.name, String(row.count), row.perSecond.toFixed(1), String(row.failed)])]));
+  const [runs, items] = rows;
+  const share = runs && items ? items.perSecond / runs.perSecond : 0;
+  console.log(`fanout: items/s = ${(share * 100).toFixed(0)}% of runs/s (goal ≥ ${FAN_OUT_GOAL_RATIO * 100}%: ${share >= FAN_OUT_GOAL_RATIO ? "met" : "NOT met"})`);
+  log(`fanout section took ${seconds} s`);
+  report.fanout = { seconds, rows, share };
+  const broken = rows.filter((row) => row.failed > 0);
+  if (broken.length) failures.push(`failed runs or items in: ${broken.map((row) => row.name).join(", ")}`);
 }
 
 /** function: the Function step's sandbox, call by call (bench/function-step.ts). */

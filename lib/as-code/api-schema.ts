@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { AUTH_TYPES, GRANT_TYPES, RESOURCE_LEVELS } from "@/lib/resources/schema";
+import { STEP_TYPES, STEPS } from "@/lib/workflows/steps";
 import { CONFIG_FORMAT_VERSION } from "./document";
 
 // The configuration API's shapes for the OpenAPI document. What a document may hold in detail
@@ -80,9 +81,18 @@ export const workflowConfigDocumentSchema = z
       .record(z.string(), z.unknown())
       .nullable()
       .meta({ description: "The trigger; a Resource Trigger names its resource by name: { kind: \"resource_event\", resource, eventType }." }),
-    steps: z
-      .array(z.record(z.string(), z.unknown()))
-      .meta({ description: "The steps in order; a Request step names its resource by name (resource), bound on import to the project's resource of that name." }),
+    steps: z.array(z.record(z.string(), z.unknown())).meta({
+      description: [
+        `The steps in order, each { key, type, … } with type one of ${STEP_TYPES.join(", ")}; keys are unique across the whole tree.`,
+        "A Request step names its resource by name (resource), bound on import to the project's resource of that name.",
+        ...STEP_TYPES.flatMap((type) =>
+          (STEPS[type].lists ?? []).length
+            ? [`A ${STEPS[type].label} step (${type}) holds steps of the same shape in ${(STEPS[type].lists ?? []).map((list) => `${list.field} (${list.label})`).join(" and ")}.`]
+            : [],
+        ),
+        "A document exported before Conditions had branches imports with empty whenTrue and otherwise: its meaning is unchanged.",
+      ].join(" "),
+    }),
   })
   .meta({
     id: "WorkflowConfig",
@@ -94,7 +104,17 @@ export const workflowConfigDocumentSchema = z
       endUsersMayStart: false,
       sampleTrigger: {},
       trigger: { kind: "app_event", eventName: "task.sync" },
-      steps: [{ key: "list_tasks", type: "request", resource: "TaskLab", method: "GET", path: "/tasks", query: [], headers: [], body: "", retries: true }],
+      steps: [
+        { key: "list_tasks", type: "request", resource: "TaskLab", method: "GET", path: "/tasks", query: [], headers: [], body: "", retries: true },
+        {
+          key: "each_task",
+          type: "fan_out",
+          items: "{{steps.list_tasks.body.tasks}}",
+          concurrency: 10,
+          onItemFailure: "fail",
+          body: [{ key: "get_task", type: "request", resource: "TaskLab", method: "GET", path: "/tasks/{{fanout.item.id}}", query: [], headers: [], body: "", retries: true }],
+        },
+      ],
     },
   });
 
