@@ -3,6 +3,42 @@ import { expect, type Locator, type Page } from "@playwright/test";
 export type TriggerLabel = "App Event" | "Request" | "Scheduler";
 export type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 export type OperatorLabel = "equals" | "does not equal" | "contains" | "is empty" | "is not empty";
+/** The lists a step holds: a Condition's two branches, a Fan Out's body. */
+export type StepListLabel = "When true" | "Otherwise" | "Steps for each item";
+
+type Row = { name: string; value: string };
+export interface RequestFields {
+  key?: string;
+  method?: Method;
+  path?: string;
+  query?: readonly Row[];
+  headers?: readonly Row[];
+  body?: string;
+  retries?: boolean;
+}
+export interface ConditionFields {
+  key?: string;
+  left: string;
+  operator: OperatorLabel;
+  right?: string;
+}
+export interface FanOutFields {
+  key?: string;
+  items: string;
+  concurrency?: number;
+  onItemFailure?: "Fail the Fan Out" | "Continue and report";
+}
+export interface FunctionFields {
+  key?: string;
+  parameters?: readonly Row[];
+  code?: string;
+}
+export interface ResponseFields {
+  key?: string;
+  status?: number;
+  headers?: readonly Row[];
+  body?: string;
+}
 
 const workflowUrl = /\/workflows\/([0-9a-f-]{36})$/;
 
@@ -108,58 +144,85 @@ export class WorkflowEditor {
   }
 
   // ---- Steps --------------------------------------------------------------------------------
+  // A step's card holds the cards of its lists (a Condition's When true and Otherwise, a Fan Out's
+  // Steps for each item), so a label inside a card may also name a nested card's field: the
+  // helpers below read a card's own field with `ownField`, which comes before its lists.
 
-  /** Step n (1-based) of the Steps list. */
-  step(position: number): Locator {
+  /** Step n (1-based) of the top-level Steps list, or a nested step by its number ("2.1", "3.1.2"). */
+  step(position: number | string): Locator {
     return this.page.getByRole("group", { name: `Step ${position}`, exact: true });
   }
 
+  /** The top-level step cards, in order (nested cards are named "Step 2.1" and are not among them). */
   get steps(): Locator {
     return this.page.getByRole("region", { name: "Steps" }).getByRole("group", { name: /^Step \d+$/ });
   }
 
-  /** Add step → an item of its menu ("TaskLab Request", "Condition", "Delay"); returns the new step. */
+  /** A card's own field by its label (a string matches exactly), not a nested card's: a card's fields come before its lists. */
+  ownField(step: Locator, label: string | RegExp): Locator {
+    return step.getByLabel(label, { exact: true }).first();
+  }
+
+  /** A list of a step ("When true", "Otherwise", "Steps for each item"): the group inside its card. */
+  stepList(step: number | string | Locator, listLabel: StepListLabel): Locator {
+    const card = typeof step === "object" ? step : this.step(step);
+    // The card's own list comes before the lists of the cards it holds.
+    return card.getByRole("group", { name: listLabel, exact: true }).first();
+  }
+
+  /** Add step (the top level's) → an item of its menu ("TaskLab Request", "Condition", "Fan Out", …); returns the new step. */
   async addStep(item: string): Promise<Locator> {
     const before = await this.steps.count();
-    await this.page.getByRole("button", { name: "Add step" }).click();
-    await this.page.getByRole("menu", { name: "Add step" }).getByRole("menuitem", { name: item, exact: true }).click();
+    await this.pickFromMenu("Add step", item);
     await expect(this.steps).toHaveCount(before + 1);
     return this.step(before + 1);
   }
 
+  /**
+   * "Add step to <list> of Step <n>" → an item of its menu: a step at the end of that list of the
+   * step (a card or its number, "2" or "2.1"); returns the new nested card ("Step 2.1").
+   */
+  async addStepTo(step: number | string | Locator, listLabel: StepListLabel, item: string): Promise<Locator> {
+    const number = typeof step === "object" ? await stepNumber(step) : String(step);
+    const list = this.stepList(step, listLabel);
+    const cards = list.getByRole("group", { name: new RegExp(`^Step ${escapeRegExp(number)}\\.\\d+$`) });
+    const before = await cards.count();
+    await this.pickFromMenu(`Add step to ${listLabel} of Step ${number}`, item);
+    await expect(cards).toHaveCount(before + 1);
+    // Named by its number, as step() names a card: the last card of the list is the new one.
+    return this.step(await stepNumber(cards.nth(before)));
+  }
+
+  /** Opens the Add step menu button of this name (its menu has the same name) and picks an item. */
+  private async pickFromMenu(button: string, item: string): Promise<void> {
+    await this.page.getByRole("button", { name: button, exact: true }).click();
+    await this.page.getByRole("menu", { name: button, exact: true }).getByRole("menuitem", { name: item, exact: true }).click();
+  }
+
   /** Add step → "<resource> Request", then its fields. Template fields are filled as text; use typeTemplate to pick variables. */
-  async addRequestStep(
-    resourceName: string,
-    {
-      key,
-      method,
-      path,
-      query = [],
-      headers = [],
-      body,
-      retries,
-    }: {
-      key?: string;
-      method?: Method;
-      path?: string;
-      query?: ReadonlyArray<{ name: string; value: string }>;
-      headers?: ReadonlyArray<{ name: string; value: string }>;
-      body?: string;
-      retries?: boolean;
-    } = {},
-  ): Promise<Locator> {
+  async addRequestStep(resourceName: string, fields: RequestFields = {}): Promise<Locator> {
     const step = await this.addStep(`${resourceName} Request`);
-    if (key !== undefined) await step.getByLabel("Step key", { exact: true }).fill(key);
-    if (method !== undefined) await step.getByLabel("Method", { exact: true }).selectOption(method);
-    if (path !== undefined) await step.getByLabel("Path", { exact: true }).fill(path);
-    for (const row of query) await this.addRow(step, "Query parameter", "Parameter", row);
-    for (const row of headers) await this.addRow(step, "Header", "Header", row);
-    if (body !== undefined) await step.getByLabel("Body", { exact: true }).fill(body);
-    if (retries !== undefined) await step.getByLabel("Retry failed requests").setChecked(retries);
+    await this.fillRequest(step, fields);
     return step;
   }
 
-  private async addRow(step: Locator, rowLabel: "Query parameter" | "Header", fieldLabel: "Parameter" | "Header", row: { name: string; value: string }) {
+  /** A Request step's fields: key, Method, Path, Query and Header rows, Body, Retry failed requests (its name holds its hint too). */
+  async fillRequest(step: Locator, { key, method, path, query = [], headers = [], body, retries }: RequestFields): Promise<void> {
+    await this.fillKey(step, key);
+    if (method !== undefined) await this.ownField(step, "Method").selectOption(method);
+    if (path !== undefined) await this.ownField(step, "Path").fill(path);
+    for (const row of query) await this.addRow(step, "Query parameter", "Parameter", row);
+    for (const row of headers) await this.addRow(step, "Header", "Header", row);
+    if (body !== undefined) await this.ownField(step, "Body").fill(body);
+    if (retries !== undefined) await this.ownField(step, /^Retry failed requests/).setChecked(retries);
+  }
+
+  private async fillKey(step: Locator, key: string | undefined): Promise<void> {
+    if (key !== undefined) await this.ownField(step, "Step key").fill(key);
+  }
+
+  /** Adds a row ("Query parameter 2", "Header 1", "Parameter 1") to a step that holds no steps, and fills its name and value. */
+  private async addRow(step: Locator, rowLabel: "Query parameter" | "Header" | "Parameter", fieldLabel: "Parameter" | "Header", row: { name: string; value: string }) {
     const groups = step.getByRole("group", { name: new RegExp(`^${rowLabel} \\d+$`) });
     const count = await groups.count();
     await step.getByRole("button", { name: `Add ${rowLabel.toLowerCase()}`, exact: true }).click();
@@ -169,33 +232,61 @@ export class WorkflowEditor {
   }
 
   /** Add step → Condition: Left value, Operator, Right value. */
-  async addCondition({ key, left, operator, right }: { key?: string; left: string; operator: OperatorLabel; right?: string }): Promise<Locator> {
+  async addCondition(fields: ConditionFields): Promise<Locator> {
     const step = await this.addStep("Condition");
-    if (key !== undefined) await step.getByLabel("Step key", { exact: true }).fill(key);
-    await step.getByLabel("Left value", { exact: true }).fill(left);
-    await step.getByLabel("Operator", { exact: true }).selectOption({ label: operator });
-    if (right !== undefined) await step.getByLabel("Right value", { exact: true }).fill(right);
+    await this.fillCondition(step, fields);
     return step;
+  }
+
+  async fillCondition(step: Locator, { key, left, operator, right }: ConditionFields): Promise<void> {
+    await this.fillKey(step, key);
+    await this.ownField(step, "Left value").fill(left);
+    await this.ownField(step, "Operator").selectOption({ label: operator });
+    if (right !== undefined) await this.ownField(step, "Right value").fill(right);
   }
 
   /** Add step → Delay: Seconds. */
   async addDelay({ key, seconds }: { key?: string; seconds: number }): Promise<Locator> {
     const step = await this.addStep("Delay");
-    if (key !== undefined) await step.getByLabel("Step key", { exact: true }).fill(key);
-    await step.getByLabel("Seconds", { exact: true }).fill(String(seconds));
+    await this.fillKey(step, key);
+    await this.ownField(step, "Seconds").fill(String(seconds));
     return step;
   }
 
-  async moveStepUp(position: number): Promise<void> {
-    await this.step(position).getByRole("button", { name: `Move step ${position} up` }).click();
+  /** A Fan Out's fields: Items (a template yielding an array), Concurrency, On item failure. */
+  async fillFanOut(step: Locator, { key, items, concurrency, onItemFailure }: FanOutFields): Promise<void> {
+    await this.fillKey(step, key);
+    await this.ownField(step, "Items").fill(items);
+    if (concurrency !== undefined) await this.ownField(step, "Concurrency").fill(String(concurrency));
+    if (onItemFailure !== undefined) await this.ownField(step, "On item failure").selectOption({ label: onItemFailure });
   }
 
-  async moveStepDown(position: number): Promise<void> {
-    await this.step(position).getByRole("button", { name: `Move step ${position} down` }).click();
+  /** A Function's fields: Parameters rows (name, value template) and Code (`function run(parameters)`). */
+  async fillFunction(step: Locator, { key, parameters = [], code }: FunctionFields): Promise<void> {
+    await this.fillKey(step, key);
+    for (const row of parameters) await this.addRow(step, "Parameter", "Parameter", row);
+    if (code !== undefined) await this.ownField(step, "Code").fill(code);
   }
 
-  async removeStep(position: number): Promise<void> {
-    await this.step(position).getByRole("button", { name: `Remove step ${position}` }).click();
+  /** A Response's fields: Status, Headers rows, Body (JSON with templates). */
+  async fillResponse(step: Locator, { key, status, headers = [], body }: ResponseFields): Promise<void> {
+    await this.fillKey(step, key);
+    if (status !== undefined) await this.ownField(step, "Status").fill(String(status));
+    for (const row of headers) await this.addRow(step, "Header", "Header", row);
+    if (body !== undefined) await this.ownField(step, "Body").fill(body);
+  }
+
+  // Exact names: "Remove step 1" is also the start of a nested card's "Remove step 1.1".
+  async moveStepUp(position: number | string): Promise<void> {
+    await this.step(position).getByRole("button", { name: `Move step ${position} up`, exact: true }).click();
+  }
+
+  async moveStepDown(position: number | string): Promise<void> {
+    await this.step(position).getByRole("button", { name: `Move step ${position} down`, exact: true }).click();
+  }
+
+  async removeStep(position: number | string): Promise<void> {
+    await this.step(position).getByRole("button", { name: `Remove step ${position}`, exact: true }).click();
   }
 
   /**
@@ -294,6 +385,14 @@ export class WorkflowEditor {
     await this.page.getByRole("navigation", { name: "Workflow" }).getByRole("link", { name: "Runs", exact: true }).click();
     await expect(this.page).toHaveURL(/\/workflows\/[0-9a-f-]{36}\/runs/);
   }
+}
+
+/** A card's number, from its name: "Step 2.1" → "2.1". */
+async function stepNumber(card: Locator): Promise<string> {
+  const name = await card.getAttribute("aria-label");
+  const number = /^Step (\d+(?:\.\d+)*)$/.exec(name ?? "")?.[1];
+  if (!number) throw new Error(`Not a step card: ${name}`);
+  return number;
 }
 
 function escapeRegExp(text: string): string {

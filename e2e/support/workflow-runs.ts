@@ -48,13 +48,44 @@ export class WorkflowRuns {
     return this.page.getByTestId("run-trigger-input");
   }
 
-  /** A step of the run, by key: the region headed "<n>. <key>". */
-  step(key: string): Locator {
-    return this.page.getByRole("region", { name: new RegExp(`^\\d+\\. ${key.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`) });
+  /**
+   * A step of the run, by key: the region headed "<n>. <key>" ("3.1. <key>" in a branch or an
+   * item). An item's steps repeat in each item: read them `within` one (fanOutItem).
+   */
+  step(key: string, within: Page | Locator = this.page): Locator {
+    return within.getByRole("region", { name: new RegExp(`^\\d+(?:\\.\\d+)*\\. ${key.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`) });
   }
 
-  stepStatus(key: string): Locator {
-    return this.step(key).getByTestId("run-step-status");
+  /** A Fan Out's items, by the Fan Out's number ("2"): counts (test id run-fan-out-counts), one page of items, First items / Next items. */
+  fanOutItems(stepNumber: string): Locator {
+    return this.page.getByRole("group", { name: `Items of step ${stepNumber}`, exact: true });
+  }
+
+  /** "3 succeeded, 1 failed" of a Fan Out. */
+  fanOutCounts(stepNumber: string): Locator {
+    return this.fanOutItems(stepNumber).getByTestId("run-fan-out-counts");
+  }
+
+  /** Expands item `index` (from 0) of a Fan Out and answers it: its status, error and steps. */
+  async openFanOutItem(stepNumber: string, index: number): Promise<Locator> {
+    const item = this.fanOutItems(stepNumber).getByRole("group").filter({ has: this.page.getByText(`Item ${index}`, { exact: true }) });
+    await item.getByText(`Item ${index}`, { exact: true }).click();
+    await expect(item).toHaveAttribute("open", "");
+    return item;
+  }
+
+  /** The status a Response step answered the caller with (the run's "Answered" section). */
+  get answerStatus(): Locator {
+    return this.page.getByTestId("run-answer-status");
+  }
+
+  get answerBody(): Locator {
+    return this.page.getByTestId("run-answer-body");
+  }
+
+  /** A step's own status: a Condition's or Fan Out's region also holds the steps it ran, whose statuses come after its own. */
+  stepStatus(key: string, within: Page | Locator = this.page): Locator {
+    return this.step(key, within).getByTestId("run-step-status").first();
   }
 
   stepResponseStatus(key: string): Locator {
