@@ -389,6 +389,8 @@ export const workflowRunSteps = pgTable(
     output: jsonb("output").$type<Record<string, unknown>>(),
     attempts: jsonb("attempts").$type<StoredStepAttempt[]>().notNull().default([]),
     error: text("error"),
+    // A running Fan Out's items not ended yet: the item whose end counts it down to 0 ends the Fan Out (lib/workflows/advance.ts).
+    openItems: integer("open_items"),
     startedAt: timestamp("started_at", { withTimezone: true }),
     finishedAt: timestamp("finished_at", { withTimezone: true }),
   },

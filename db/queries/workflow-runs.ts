@@ -568,8 +568,9 @@ export async function resumeFanOutItems(
   { fromRunId, toRunId, position }: { fromRunId: string; toRunId: string; position: number },
 ): Promise<{ item: number; resumeAt: number | undefined }[]> {
   await tx.execute(sql`
-    insert into ${workflowRunSteps} (run_id, item, position, step_key, status, attempts, started_at)
-    select ${toRunId}, item, position, step_key, 'running', attempts, now()
+    insert into ${workflowRunSteps} (run_id, item, position, step_key, status, attempts, started_at, open_items)
+    select ${toRunId}, item, position, step_key, 'running', attempts, now(),
+      (select count(*) from ${workflowRunItems} i where i.run_id = ${fromRunId} and i.position = ${position} and i.status not in ('succeeded', 'stopped'))
     from ${workflowRunSteps} where run_id = ${fromRunId} and item = -1 and position = ${position}`);
   const items = await tx.select().from(workflowRunItems).where(and(eq(workflowRunItems.runId, fromRunId), eq(workflowRunItems.position, position)));
   const started = items.filter((item) => item.status === "failed" || item.status === "queued").map((item) => item.item);

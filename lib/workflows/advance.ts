@@ -1,5 +1,5 @@
-import { endFanOutItem, fanOutResult, insertFanOutItems, lockFanOut, queueNextFanOutItem } from "@/db/queries/fan-outs";
-import type { Transaction } from "@/db/client";
+import { countDownFanOut, endFanOutItem, fanOutResult, insertFanOutItems } from "@/db/queries/fan-outs";
+import { getDb, type Transaction } from "@/db/client";
 import { endRunAtStep, finishStep, type RunEnd, writeStepFields } from "@/db/queries/workflow-runs";
 import type { WorkflowRunStep } from "@/db/schema";
 import { countFinishedRun } from "@/lib/metrics/registry";
@@ -62,16 +62,10 @@ export async function settleStep(place: StepPlace, position: number, fields: Ste
   }
   if (item >= 0) {
     const status = then.kind === "failed" ? "failed" : then.kind === "stopped" ? "stopped" : "succeeded";
-    let ended: RunEnd["status"] | undefined;
-    await finishStep({
-      runId,
-      item,
-      position,
-      step,
-      enqueue: async (tx) => {
-        ended = await joinFanOutItem(tx, place, { status, output: fields.output ?? null, error: then.kind === "failed" ? `Step ${key}: ${then.error}` : null });
-      },
-    });
+    const db = await getDb();
+    const ended = await db.transaction((tx) =>
+      joinFanOutItem(tx, place, position, fields, { status, output: fields.output ?? null, error: then.kind === "failed" ? `Step ${key}: ${then.error}` : null }),
+    );
     counted(ended);
     return;
   }
@@ -92,30 +86,36 @@ export async function startFanOutItems(
 }
 
 /**
- * Counts an item's end in its Fan Out (inside `tx`, under the Fan Out's lock): an item counted
- * before (its job ran twice) or of a run that has ended changes nothing. A failed item fails the
- * Fan Out and the run unless On item failure is "continue"; otherwise the next waiting item is
- * queued, and the last item's end ends the Fan Out with every item's output and goes on after it.
- * Answers how the run ended, if it did.
+ * An item's end, counted in its Fan Out (inside `tx`, with its last step's fields): an item
+ * counted before (its job ran twice) changes nothing. A failed item fails the Fan Out and the run
+ * unless On item failure is "continue"; otherwise the next waiting item is queued and the Fan
+ * Out's count of open items goes down; the item that takes it to 0 ends the Fan Out with every
+ * item's output and goes on after it. Answers how the run ended, if it did.
  */
 async function joinFanOutItem(
   tx: Transaction,
   place: StepPlace,
+  stepPosition: number,
+  fields: StepFields,
   end: { status: "succeeded" | "failed" | "stopped"; output: Record<string, unknown> | null; error: string | null },
 ): Promise<RunEnd["status"] | undefined> {
   const position = place.fanOut!;
   const runId = place.run.id;
   const fanOut = place.tree.at(position)!.step as StepOf<"fan_out">;
   const top: StepPlace = { ...place, item: -1, fanOut: undefined };
-  if (!(await lockFanOut(tx, { runId, position }))) return undefined;
-  if (!(await endFanOutItem(tx, { runId, position, item: place.item, ...end }))) return undefined;
-  if (end.status === "failed" && fanOut.onItemFailure === "fail") {
-    return continueInTransaction(tx, top, position, { status: "failed", error: `Item ${place.item + 1} failed: ${end.error}` }, { kind: "failed", error: `Item ${place.item + 1} failed: ${end.error}` });
-  }
-  const next = await queueNextFanOutItem(tx, { runId, position });
+  const failsFanOut = end.status === "failed" && fanOut.onItemFailure === "fail";
+  const step = { position: stepPosition, fields: { status: fields.status ?? "succeeded", output: fields.output ?? null, error: fields.error ?? null, attempts: fields.attempts } };
+  const { counted, next } = await endFanOutItem(tx, { runId, position, item: place.item, ...end, queueNext: !failsFanOut, step });
+  if (!counted) return undefined;
   if (next !== undefined) await enqueueRunStep(tx, { ...place, item: next }, place.tree.firstOf(position, "body")!);
-  const result = await fanOutResult(tx, { runId, position });
-  if (!result) return undefined;
+  const open = await countDownFanOut(tx, { runId, position });
+  if (open === undefined) return undefined;
+  if (failsFanOut) {
+    const error = `Item ${place.item + 1} failed: ${end.error}`;
+    return continueInTransaction(tx, top, position, { status: "failed", error }, { kind: "failed", error });
+  }
+  if (open > 0) return undefined;
+  const result = (await fanOutResult(tx, { runId, position }))!;
   if (result.bytes > MAX_FAN_OUT_OUTPUT_BYTES) {
     const error = `The items' outputs come to ${(result.bytes / 1024 / 1024).toFixed(1)} MB; a Fan Out keeps at most ${MAX_FAN_OUT_OUTPUT_BYTES / 1024 / 1024} MB: end each item with a step that returns less (a Function keeping the fields you need).`;
     return continueInTransaction(tx, top, position, { status: "failed", error }, { kind: "failed", error });

@@ -42,7 +42,11 @@ export async function enqueueStep(
   };
   await enqueue(tx, STEP_QUEUE, data, {
     // Concurrency per project's user, or per project's App-Level work: the workers limit active jobs per group.
-    group: stepGroup({ projectId: job.projectId, userId: job.userId }),
+    group: stepGroup({
+      projectId: job.projectId,
+      userId: job.userId,
+      ...(data.item === undefined ? {} : { fanOut: { runId: job.runId, position: data.fanOut ?? -1 } }),
+    }),
     ...(job.startAfter ? { startAfter: job.startAfter } : {}),
   });
 }

@@ -11,6 +11,7 @@ import { editorStepList, storedStepList } from "./step-list";
 // each item's last step output, in order; with On item failure "continue", a failed item's entry
 // is `{ error }` and the Fan Out goes on.
 
+/** A Fan Out's Concurrency is at most this; the step queue's tier for Fan Out items allows as many (lib/workflows/step-queue.ts). */
 export const MAX_FAN_OUT_CONCURRENCY = 50;
 export const ON_ITEM_FAILURE = ["fail", "continue"] as const;
 export const ON_ITEM_FAILURE_LABELS: Record<(typeof ON_ITEM_FAILURE)[number], string> = {
