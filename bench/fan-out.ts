@@ -2,12 +2,12 @@
 // one-step runs per second of the same step (TaskLab GET /tasks through one Connected User's
 // connection), with one `npm run worker` process. The issue's goal: items/s ≥ 80% of runs/s.
 //
-// Runs: a backlog of N one-step runs sent while no worker runs, then the worker started; runs/s =
-// N / (first run started → last run finished). Fan Out: one run whose Fan Out has N items
-// (Concurrency 50) each running the same Request step; items/s = N / (first item started → last
-// item finished). Both for one Connected User: a Fan Out's items are one user's steps, so
-// SWITCHBOARD_USER_CONCURRENCY (default 5) bounds them as it bounds that user's runs. Times are
-// the database's clock.
+// Runs: a backlog of N one-step runs for 20 Connected Users in turn (one user's steps run at most
+// SWITCHBOARD_USER_CONCURRENCY at once: 20 users let the engine go at its pace), sent while no
+// worker runs, then the worker started; runs/s = N / (first run started → last run finished).
+// Fan Out: one run, for one of those users, whose Fan Out has N items (Concurrency 50, its own
+// concurrency group) each running the same Request step; items/s = N / (first item started →
+// last item finished). Times are the database's clock.
 //
 // Imported by bench/run.ts only after DATABASE_URL and SWITCHBOARD_ENCRYPTION_KEY are set and
 // `server-only` is mapped to an empty module (it imports the app's code).
@@ -35,8 +35,8 @@ export interface FanOutBenchOptions {
   root: string;
   databaseUrl: string;
   data: BenchData;
-  /** One Connected User of data.resourceId: both measures run for them. */
-  userId: string;
+  /** Connected Users of data.resourceId: the runs rotate over them, the Fan Out runs for the first. */
+  users: readonly string[];
   items: number;
   startupTimeoutMs: number;
   onCleanup(name: string, run: () => Promise<void>): void;
@@ -69,7 +69,7 @@ async function until<T extends { done: number }>(what: string, count: number, re
 }
 
 export async function runFanOutBench(options: FanOutBenchOptions): Promise<FanOutBenchRow[]> {
-  const { root, databaseUrl, data, userId, items, log } = options;
+  const { root, databaseUrl, data, users, items, log } = options;
   const processes: Managed[] = [];
   options.onCleanup("fan-out bench worker process", async () => {
     await Promise.all(processes.map((managed) => managed.stop()));
@@ -97,7 +97,9 @@ export async function runFanOutBench(options: FanOutBenchOptions): Promise<FanOu
   log(`fanout: ${items} one-step runs…`);
   for (let sent = 0; sent < items; sent += 20) {
     await Promise.all(
-      Array.from({ length: Math.min(20, items - sent) }, () => sendAppEvent({ projectId: data.projectId, caller: { kind: "backend", userId }, name: "bench.one_step", payload: {} })),
+      Array.from({ length: Math.min(20, items - sent) }, (_, i) =>
+        sendAppEvent({ projectId: data.projectId, caller: { kind: "backend", userId: users[(sent + i) % users.length]! }, name: "bench.one_step", payload: {} }),
+      ),
     );
   }
   await startWorker();
@@ -116,7 +118,7 @@ export async function runFanOutBench(options: FanOutBenchOptions): Promise<FanOu
 
   // The Fan Out: one run, its items the same step.
   log(`fanout: a Fan Out over ${items} items…`);
-  await sendAppEvent({ projectId: data.projectId, caller: { kind: "backend", userId }, name: "bench.fan_out", payload: { items: Array.from({ length: items }, (_, i) => i) } });
+  await sendAppEvent({ projectId: data.projectId, caller: { kind: "backend", userId: users[0]! }, name: "bench.fan_out", payload: { items: Array.from({ length: items }, (_, i) => i) } });
   const fanOut = await until(
     "fanout: Fan Out items",
     items,

@@ -16,7 +16,7 @@
 //   sync: one-step Request-triggered runs with ?wait=true at BENCH_CONNECTIONS connections,
 //       runs/s and p50/p99 (bench/sync-runs.ts; goal p50 ≤ 25 ms on an idle machine);
 //   fanout: a Fan Out over BENCH_FAN_OUT_ITEMS items (default 1,000) each with one TaskLab Request,
-//       in items/s, beside one-step runs/s of the same Request step, one worker process, one user
+//       in items/s, beside one-step runs/s of the same Request step, one worker process
 //       (bench/fan-out.ts; goal items/s ≥ 80% of runs/s);
 //   function: the worker CPU one Function step call adds, p50/p99 over BENCH_FUNCTION_CALLS calls
 //       (default 500) of a function mapping 100 objects, in this process (bench/function-step.ts;
@@ -615,11 +615,11 @@ async function workflowsSection({ databaseUrl, tasklab, setup, data, report, fai
 
 /** fanout: a Fan Out's items/s beside one-step runs/s of the same step (bench/fan-out.ts). */
 async function fanOutSection({ databaseUrl, tasklab, setup, data, report, failures }: SectionContext): Promise<void> {
-  const userId = "bench-fan-out-user";
-  await setup.connectUsers(data, [userId], (await tasklab.issueTokens([userId], { refreshOnly: true })).refreshTokens);
+  const users = Array.from({ length: WORKFLOW_USERS }, (_, i) => `bench-fan-out-user-${i}`);
+  await setup.connectUsers(data, users, (await tasklab.issueTokens(users, { refreshOnly: true })).refreshTokens);
   const { runFanOutBench, FAN_OUT_GOAL_RATIO } = await import("./fan-out");
   const started = performance.now();
-  const rows = await runFanOutBench({ root: ROOT, databaseUrl, data, userId, items: FAN_OUT_ITEMS, startupTimeoutMs: STARTUP_TIMEOUT_MS, onCleanup, log });
+  const rows = await runFanOutBench({ root: ROOT, databaseUrl, data, users, items: FAN_OUT_ITEMS, startupTimeoutMs: STARTUP_TIMEOUT_MS, onCleanup, log });
   const seconds = Math.round((performance.now() - started) / 100) / 10;
   console.log("");
   console.log(table([["fanout", "count", "per s", "failed"], ...rows.map((row) => [row.name, String(row.count), row.perSecond.toFixed(1), String(row.failed)])]));

@@ -1,5 +1,5 @@
 import "server-only";
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { Transaction } from "../client";
 import { workflowRunItems, workflowRuns, workflowRunSteps, type WorkflowRunStep } from "../schema";
 
