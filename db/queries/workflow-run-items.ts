@@ -1,5 +1,5 @@
 import "server-only";
-import { and, asc, count, eq, gt, inArray } from "drizzle-orm";
+import { and, asc, count, eq, gt, inArray, sql } from "drizzle-orm";
 import { getDb } from "../client";
 import { workflowRunItems, workflowRunSteps, workflowVersions, type WorkflowRunItem, type WorkflowRunStep } from "../schema";
 import type { StoredWorkflowDefinition } from "../workflow-definition";
@@ -32,6 +32,17 @@ export async function listRunStepsOutsideItems({ runId }: { runId: string }): Pr
 /** A Fan Out's item as the run page lists it (its value and output stay in the database: its steps show what it did). */
 export type RunItemSummary = Pick<WorkflowRunItem, "item" | "status" | "error" | "startedAt" | "finishedAt">;
 
+/**
+ * An item's status as the run page shows it: the engine queues every item when its Fan Out starts
+ * (the workers run Concurrency of them at once), so a queued item none of whose steps has started
+ * yet is Waiting. (Its steps follow its Fan Out in the tree; a later Fan Out's items have the same
+ * numbers, but run only once this one has ended.)
+ */
+// Qualified by hand: drizzle names a single table's columns unqualified, which inside the subquery would be the step's own.
+const shownItemStatus = sql<WorkflowRunItem["status"]>`case when workflow_run_items.status = 'queued' and not exists (
+    select 1 from ${workflowRunSteps} s where s.run_id = workflow_run_items.run_id and s.item = workflow_run_items.item and s.position > workflow_run_items.position)
+  then 'waiting' else workflow_run_items.status::text end`;
+
 /** The Fan Out at `position`'s items after item `afterItem` (by default from the first), at most `limit`, by index. */
 export async function listRunItems({
   runId,
@@ -48,7 +59,7 @@ export async function listRunItems({
   return db
     .select({
       item: workflowRunItems.item,
-      status: workflowRunItems.status,
+      status: shownItemStatus,
       error: workflowRunItems.error,
       startedAt: workflowRunItems.startedAt,
       finishedAt: workflowRunItems.finishedAt,
@@ -63,10 +74,10 @@ export async function listRunItems({
 export async function countRunItems({ runId, position }: { runId: string; position: number }): Promise<Record<WorkflowRunItem["status"], number>> {
   const db = await getDb();
   const rows = await db
-    .select({ status: workflowRunItems.status, count: count() })
+    .select({ status: shownItemStatus, count: count() })
     .from(workflowRunItems)
     .where(and(eq(workflowRunItems.runId, runId), eq(workflowRunItems.position, position)))
-    .groupBy(workflowRunItems.status);
+    .groupBy(shownItemStatus);
   const counts: Record<WorkflowRunItem["status"], number> = { waiting: 0, queued: 0, succeeded: 0, failed: 0, stopped: 0 };
   for (const row of rows) counts[row.status] = Number(row.count);
   return counts;

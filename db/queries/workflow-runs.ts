@@ -559,48 +559,54 @@ export async function copyRunSteps(tx: Transaction, { fromRunId, toRunId, before
 
 /**
  * Resumes a failed Fan Out at `position` in a Retry run (inside `tx`): its step row is Running
- * again; items that ended well are kept with their steps; each other item that had started is
- * queued again, keeping its steps that succeeded before its first that did not, and answered
- * with the position to resume it at (undefined: its first step); items that never started wait.
+ * again; items that ended well are kept with their steps; every other item is queued again,
+ * keeping its steps that succeeded before its first that did not, and answered with the position
+ * to resume it at (undefined: its first step).
  */
 export async function resumeFanOutItems(
   tx: Transaction,
   { fromRunId, toRunId, position }: { fromRunId: string; toRunId: string; position: number },
 ): Promise<{ item: number; resumeAt: number | undefined }[]> {
+  const items = await tx.select().from(workflowRunItems).where(and(eq(workflowRunItems.runId, fromRunId), eq(workflowRunItems.position, position)));
+  const endedWell = (item: (typeof items)[number]) => item.status === "succeeded" || item.status === "stopped";
+  const again = items.filter((item) => !endedWell(item)).map((item) => item.item);
   await tx.execute(sql`
     insert into ${workflowRunSteps} (run_id, item, position, step_key, status, attempts, started_at, open_items)
-    select ${toRunId}, item, position, step_key, 'running', attempts, now(),
-      (select count(*) from ${workflowRunItems} i where i.run_id = ${fromRunId} and i.position = ${position} and i.status not in ('succeeded', 'stopped'))
+    select ${toRunId}, item, position, step_key, 'running', attempts, now(), ${again.length}::int
     from ${workflowRunSteps} where run_id = ${fromRunId} and item = -1 and position = ${position}`);
-  const items = await tx.select().from(workflowRunItems).where(and(eq(workflowRunItems.runId, fromRunId), eq(workflowRunItems.position, position)));
-  const started = items.filter((item) => item.status === "failed" || item.status === "queued").map((item) => item.item);
-  const steps = started.length
+  const steps = again.length
     ? await tx
         .select({ item: workflowRunSteps.item, position: workflowRunSteps.position, status: workflowRunSteps.status })
         .from(workflowRunSteps)
-        .where(and(eq(workflowRunSteps.runId, fromRunId), inArray(workflowRunSteps.item, started)))
+        .where(and(eq(workflowRunSteps.runId, fromRunId), inArray(workflowRunSteps.item, again)))
     : [];
   const resumeAt = new Map<number, number | undefined>(
-    started.map((item) => [item, steps.filter((step) => step.item === item && step.status !== "succeeded").reduce<number | undefined>((first, step) => (first === undefined || step.position < first ? step.position : first), undefined)]),
+    again.map((item) => [
+      item,
+      steps
+        .filter((step) => step.item === item && step.status !== "succeeded")
+        .reduce<number | undefined>((first, step) => (first === undefined || step.position < first ? step.position : first), undefined),
+    ]),
   );
-  await tx.insert(workflowRunItems).values(
-    items.map((item) => {
-      const again = resumeAt.has(item.item);
-      const ended = item.status === "succeeded" || item.status === "stopped";
-      return {
-        runId: toRunId,
-        position,
-        item: item.item,
-        status: again ? ("queued" as const) : item.status === "waiting" ? ("waiting" as const) : item.status,
-        value: item.value,
-        output: ended ? item.output : null,
-        error: ended ? item.error : null,
-        startedAt: again ? new Date() : item.startedAt,
-        finishedAt: ended ? item.finishedAt : null,
-      };
-    }),
-  );
-  // The steps an item kept: its succeeded ones before where it resumes (all of an item that ended well).
+  if (items.length) {
+    await tx.insert(workflowRunItems).values(
+      items.map((item) => {
+        const kept = endedWell(item);
+        return {
+          runId: toRunId,
+          position,
+          item: item.item,
+          status: kept ? item.status : ("queued" as const),
+          value: item.value,
+          output: kept ? item.output : null,
+          error: kept ? item.error : null,
+          startedAt: kept ? item.startedAt : new Date(),
+          finishedAt: kept ? item.finishedAt : null,
+        };
+      }),
+    );
+  }
+  // The steps an item kept: all of an item that ended well, and the succeeded ones before where it resumes.
   await tx.execute(sql`
     insert into ${workflowRunSteps} (run_id, item, position, step_key, status, output, attempts, error, started_at, finished_at)
     select ${toRunId}, s.item, s.position, s.step_key, s.status, s.output, s.attempts, s.error, s.started_at, s.finished_at

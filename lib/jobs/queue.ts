@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { fromDrizzle, fromPglite, PgBoss, type SendOptions } from "pg-boss";
+import { fromDrizzle, fromPglite, type JobInsert, PgBoss, type SendOptions } from "pg-boss";
 import { getDatabase, type Transaction } from "@/db/client";
 import { log } from "@/lib/log";
 
@@ -69,4 +69,11 @@ export async function stopJobQueue(options: { graceful?: boolean } = {}): Promis
 export async function enqueue(tx: Transaction, queue: string, data: object, options: Omit<SendOptions, "db"> = {}): Promise<void> {
   const boss = await getJobQueue();
   await boss.send(queue, data, { ...options, db: fromDrizzle(tx as unknown as Parameters<typeof fromDrizzle>[0], sql) });
+}
+
+/** Sends many jobs inside `tx`, in one statement. */
+export async function enqueueMany(tx: Transaction, queue: string, jobs: JobInsert[]): Promise<void> {
+  if (!jobs.length) return;
+  const boss = await getJobQueue();
+  await boss.insert(queue, jobs, { db: fromDrizzle(tx as unknown as Parameters<typeof fromDrizzle>[0], sql) });
 }

@@ -1,17 +1,17 @@
-import { countDownFanOut, endFanOutItem, fanOutResult, insertFanOutItems } from "@/db/queries/fan-outs";
+import { fanOutResult, insertFanOutItems, type ItemEnd, lockFanOutToEnd, recordFailedItem, recordItemEnd } from "@/db/queries/fan-outs";
 import { getDb, type Transaction } from "@/db/client";
 import { endRunAtStep, finishStep, type RunEnd, writeStepFields } from "@/db/queries/workflow-runs";
 import type { WorkflowRunStep } from "@/db/schema";
 import { countFinishedRun } from "@/lib/metrics/registry";
 import { notifyRunFailed } from "@/lib/notifications/events";
-import { enqueueStep } from "./jobs";
+import { enqueueStep, enqueueSteps, type QueuedStep } from "./jobs";
 import type { StepOf } from "./steps";
 import type { Continuation, StepTree } from "./tree";
 
 // What a run does once a step's try has an outcome: the step's row is written and, in the same
 // transaction, what comes next — the next step's job, the run's end, or (the last step of a Fan
-// Out item) the item's count in the Fan Out's join, which queues the next waiting item and, when
-// the last item is counted, ends the Fan Out and goes on after it.
+// Out item) the item's end, counted in its Fan Out; the end that leaves none open ends the Fan
+// Out and goes on after it.
 
 /** Where a step runs: its run, the run's definition tree, and the Fan Out item (-1: none) with its Fan Out's position. */
 export interface StepPlace {
@@ -29,17 +29,23 @@ type StepFields = Partial<Pick<WorkflowRunStep, "status" | "output" | "attempts"
 /** A Fan Out's items' outputs are kept in its own output up to this size in all. */
 export const MAX_FAN_OUT_OUTPUT_BYTES = 16 * 1024 * 1024;
 
-/** Queues the step at `position` of the place's run (and item) inside `tx`. */
-export function enqueueRunStep(tx: Transaction, place: StepPlace, position: number, startAfter?: Date): Promise<void> {
-  return enqueueStep(tx, {
+/** The job of the step at `position` of the place's run (and item). */
+export function runStepJob(place: StepPlace, position: number, startAfter?: Date): QueuedStep {
+  const fanOut = place.item >= 0 && place.fanOut !== undefined ? (place.tree.at(place.fanOut)!.step as StepOf<"fan_out">) : undefined;
+  return {
     runId: place.run.id,
     position,
     stepKey: place.tree.at(position)!.step.key,
-    ...(place.item >= 0 ? { item: place.item, fanOut: place.fanOut } : {}),
+    ...(fanOut ? { item: place.item, fanOut: place.fanOut, fanOutConcurrency: fanOut.concurrency } : {}),
     projectId: place.run.projectId,
     userId: place.run.userId,
     startAfter,
-  });
+  };
+}
+
+/** Queues the step at `position` of the place's run (and item) inside `tx`. */
+export function enqueueRunStep(tx: Transaction, place: StepPlace, position: number, startAfter?: Date): Promise<void> {
+  return enqueueStep(tx, runStepJob(place, position, startAfter));
 }
 
 /** Counts a run that ended in the metrics (after its transaction committed). */
@@ -61,12 +67,7 @@ export async function settleStep(place: StepPlace, position: number, fields: Ste
     return;
   }
   if (item >= 0) {
-    const status = then.kind === "failed" ? "failed" : then.kind === "stopped" ? "stopped" : "succeeded";
-    const db = await getDb();
-    const ended = await db.transaction((tx) =>
-      joinFanOutItem(tx, place, position, fields, { status, output: fields.output ?? null, error: then.kind === "failed" ? `Step ${key}: ${then.error}` : null }),
-    );
-    counted(ended);
+    counted(await endItem(place, position, fields, then.kind === "failed" ? { status: "failed", error: `Step ${key}: ${then.error}` } : { status: then.kind === "stopped" ? "stopped" : "succeeded" }));
     return;
   }
   const run: RunEnd =
@@ -75,53 +76,62 @@ export async function settleStep(place: StepPlace, position: number, fields: Ste
   if (written) countFinishedRun(run.status);
 }
 
-/** Starts a Fan Out's items inside `tx`: their rows, and the first step's job of the first `concurrency`. */
-export async function startFanOutItems(
-  tx: Transaction,
-  place: StepPlace,
-  { position, first, items, concurrency }: { position: number; first: number; items: unknown[]; concurrency: number },
-): Promise<void> {
-  await insertFanOutItems(tx, { runId: place.run.id, position, items, concurrency });
-  for (let item = 0; item < Math.min(concurrency, items.length); item++) await enqueueRunStep(tx, { ...place, item, fanOut: position }, first);
+/** Starts a Fan Out's items inside `tx`: their rows, and the first step's job of each (the workers run Concurrency of them at once). */
+export async function startFanOutItems(tx: Transaction, place: StepPlace, { position, first, items }: { position: number; first: number; items: unknown[] }): Promise<void> {
+  await insertFanOutItems(tx, { runId: place.run.id, position, items });
+  await enqueueSteps(
+    tx,
+    items.map((_, item) => runStepJob({ ...place, item, fanOut: position }, first)),
+  );
 }
 
 /**
- * An item's end, counted in its Fan Out (inside `tx`, with its last step's fields): an item
- * counted before (its job ran twice) changes nothing. A failed item fails the Fan Out and the run
- * unless On item failure is "continue"; otherwise the next waiting item is queued and the Fan
- * Out's count of open items goes down; the item that takes it to 0 ends the Fan Out with every
- * item's output and goes on after it. Answers how the run ended, if it did.
+ * An item's end (its last step's fields, the item's status): counted in its Fan Out, with the
+ * other ends of this event-loop turn in one statement; the end that leaves no item open (or finds
+ * none open: its job ran again after a crash) ends the Fan Out. A failed item fails the Fan Out and
+ * its run unless On item failure is "continue". Answers how the run ended, if it did.
  */
-async function joinFanOutItem(
-  tx: Transaction,
+async function endItem(
   place: StepPlace,
-  stepPosition: number,
+  position: number,
   fields: StepFields,
-  end: { status: "succeeded" | "failed" | "stopped"; output: Record<string, unknown> | null; error: string | null },
+  end: { status: "succeeded" | "stopped"; error?: undefined } | { status: "failed"; error: string },
 ): Promise<RunEnd["status"] | undefined> {
-  const position = place.fanOut!;
+  const fanOutPosition = place.fanOut!;
   const runId = place.run.id;
-  const fanOut = place.tree.at(position)!.step as StepOf<"fan_out">;
+  const fanOut = place.tree.at(fanOutPosition)!.step as StepOf<"fan_out">;
   const top: StepPlace = { ...place, item: -1, fanOut: undefined };
-  const failsFanOut = end.status === "failed" && fanOut.onItemFailure === "fail";
-  const step = { position: stepPosition, fields: { status: fields.status ?? "succeeded", output: fields.output ?? null, error: fields.error ?? null, attempts: fields.attempts } };
-  const { counted, next } = await endFanOutItem(tx, { runId, position, item: place.item, ...end, queueNext: !failsFanOut, step });
-  if (!counted) return undefined;
-  if (next !== undefined) await enqueueRunStep(tx, { ...place, item: next }, place.tree.firstOf(position, "body")!);
-  const open = await countDownFanOut(tx, { runId, position });
-  if (open === undefined) return undefined;
-  if (failsFanOut) {
+  const itemEnd: ItemEnd = {
+    runId,
+    fanOut: fanOutPosition,
+    item: place.item,
+    position,
+    stepStatus: fields.status ?? "succeeded",
+    stepOutput: fields.output ?? null,
+    stepError: fields.error ?? null,
+    attempts: fields.attempts ?? null,
+    itemStatus: end.status,
+    output: fields.output ?? null,
+    error: end.error ?? null,
+  };
+  const db = await getDb();
+  if (end.status === "failed" && fanOut.onItemFailure === "fail") {
     const error = `Item ${place.item + 1} failed: ${end.error}`;
-    return continueInTransaction(tx, top, position, { status: "failed", error }, { kind: "failed", error });
+    return db.transaction(async (tx) =>
+      (await recordFailedItem(tx, itemEnd)) ? continueInTransaction(tx, top, fanOutPosition, { status: "failed", error }, { kind: "failed", error }) : undefined,
+    );
   }
-  if (open > 0) return undefined;
-  const result = (await fanOutResult(tx, { runId, position }))!;
-  if (result.bytes > MAX_FAN_OUT_OUTPUT_BYTES) {
-    const error = `The items' outputs come to ${(result.bytes / 1024 / 1024).toFixed(1)} MB; a Fan Out keeps at most ${MAX_FAN_OUT_OUTPUT_BYTES / 1024 / 1024} MB: end each item with a step that returns less (a Function keeping the fields you need).`;
-    return continueInTransaction(tx, top, position, { status: "failed", error }, { kind: "failed", error });
-  }
-  const output = { items: result.items, succeeded: result.succeeded, failed: result.failed };
-  return continueInTransaction(tx, top, position, { status: "succeeded", output, error: null }, place.tree.after(position));
+  if ((await recordItemEnd(itemEnd)) !== 0) return undefined;
+  return db.transaction(async (tx) => {
+    if (!(await lockFanOutToEnd(tx, { runId, position: fanOutPosition }))) return undefined;
+    const result = await fanOutResult(tx, { runId, position: fanOutPosition });
+    if (result.bytes > MAX_FAN_OUT_OUTPUT_BYTES) {
+      const error = `The items' outputs come to ${(result.bytes / 1024 / 1024).toFixed(1)} MB; a Fan Out keeps at most ${MAX_FAN_OUT_OUTPUT_BYTES / 1024 / 1024} MB: end each item with a step that returns less (a Function keeping the fields you need).`;
+      return continueInTransaction(tx, top, fanOutPosition, { status: "failed", error }, { kind: "failed", error });
+    }
+    const output = { items: result.items, succeeded: result.succeeded, failed: result.failed };
+    return continueInTransaction(tx, top, fanOutPosition, { status: "succeeded", output, error: null }, place.tree.after(fanOutPosition));
+  });
 }
 
 /** A top-level step's end inside `tx` (a Fan Out ended by its join): its row, and the next step's job or the run's end. */

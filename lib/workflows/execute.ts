@@ -180,7 +180,7 @@ export async function executeStepJob(job: StepJob): Promise<void> {
         item,
         position,
         step: { status: "running", attempts },
-        enqueue: (tx) => startFanOutItems(tx, place, { position, first, items: outcome.items, concurrency: outcome.concurrency }),
+        enqueue: (tx) => startFanOutItems(tx, place, { position, first, items: outcome.items }),
       });
     },
   });

@@ -1,8 +1,9 @@
-import type { JobWithMetadata } from "pg-boss";
+import { randomUUID } from "node:crypto";
+import type { GroupOptions, JobWithMetadata } from "pg-boss";
 import type { Transaction } from "@/db/client";
 import type { StoredTrigger } from "@/db/workflow-definition";
 import { describeUnexpectedError } from "@/lib/errors";
-import { enqueue, getJobQueue, type JobFeature } from "@/lib/jobs/queue";
+import { enqueue, enqueueMany, getJobQueue, type JobFeature } from "@/lib/jobs/queue";
 import { executeStepJob, failLostStepJob } from "./execute";
 import { runScheduledTick } from "./runs";
 import { STEP_QUEUE_OPTIONS, stepGroup, stepWorkOptions } from "./step-queue";
@@ -29,26 +30,43 @@ export interface TickJob {
   workflowId: string;
 }
 
-/** Queues one step of a run inside `tx`, so the job exists exactly when the writes beside it commit. */
-export async function enqueueStep(
-  tx: Transaction,
-  job: StepJob & { projectId: string; userId: string | null; startAfter?: Date },
-): Promise<void> {
+/** A step job to queue: its run's project and user (its concurrency group) and, for a Fan Out item, the Fan Out's Concurrency. */
+export type QueuedStep = StepJob & { projectId: string; userId: string | null; fanOutConcurrency?: number; startAfter?: Date };
+
+function stepJobInsert(job: QueuedStep): { data: StepJob; group: GroupOptions; startAfter?: Date } {
+  const item = job.item === undefined || job.item < 0 ? undefined : job.item;
   const data: StepJob = {
     runId: job.runId,
     position: job.position,
     ...(job.stepKey === undefined ? {} : { stepKey: job.stepKey }),
-    ...(job.item === undefined || job.item < 0 ? {} : { item: job.item, fanOut: job.fanOut }),
+    ...(item === undefined ? {} : { item, fanOut: job.fanOut }),
   };
-  await enqueue(tx, STEP_QUEUE, data, {
-    // Concurrency per project's user, or per project's App-Level work: the workers limit active jobs per group.
-    group: stepGroup({
-      projectId: job.projectId,
-      userId: job.userId,
-      ...(data.item === undefined ? {} : { fanOut: { runId: job.runId, position: data.fanOut ?? -1 } }),
-    }),
-    ...(job.startAfter ? { startAfter: job.startAfter } : {}),
+  // Concurrency per project's user, per project's App-Level work, or per Fan Out: the workers limit active jobs per group.
+  const group = stepGroup({
+    projectId: job.projectId,
+    userId: job.userId,
+    ...(item === undefined ? {} : { fanOut: { runId: job.runId, position: job.fanOut ?? -1, concurrency: job.fanOutConcurrency ?? 1 } }),
   });
+  return { data, group, ...(job.startAfter ? { startAfter: job.startAfter } : {}) };
+}
+
+/** Queues one step of a run inside `tx`, so the job exists exactly when the writes beside it commit. */
+export async function enqueueStep(tx: Transaction, job: QueuedStep): Promise<void> {
+  const { data, ...options } = stepJobInsert(job);
+  await enqueue(tx, STEP_QUEUE, data, options);
+}
+
+/**
+ * Queues many steps (a Fan Out's items) inside `tx` in one statement, to be started in their
+ * order: jobs queued together share their creation time, and pg-boss then picks a group's jobs by
+ * id, so each id begins with the job's index (the rest random, as any job id).
+ */
+export async function enqueueSteps(tx: Transaction, jobs: readonly QueuedStep[]): Promise<void> {
+  await enqueueMany(
+    tx,
+    STEP_QUEUE,
+    jobs.map((job, index) => ({ ...stepJobInsert(job), id: `${index.toString(16).padStart(8, "0")}${randomUUID().slice(8)}` })),
+  );
 }
 
 /** Registers (or removes) a workflow's Scheduler trigger: pg-boss sends one tick per occurrence, whatever the number of processes. */

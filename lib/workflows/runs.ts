@@ -25,8 +25,8 @@ import { runRetentionDays } from "@/lib/config/env";
 import { AppError } from "@/lib/errors";
 import { countFinishedRun } from "@/lib/metrics/registry";
 import { requireEnabledFor } from "./enablement";
-import { enqueueStep } from "./jobs";
-import { enqueueRunStep, type StepPlace } from "./advance";
+import { enqueueStep, enqueueSteps } from "./jobs";
+import { enqueueRunStep, runStepJob, type StepPlace } from "./advance";
 import { stepResourceIds } from "./steps";
 import { allSteps, type StepTree, stepTree } from "./tree";
 
@@ -92,9 +92,8 @@ export function startRuns<Stored>(
     const place: StepPlace = { run, tree, item: -1, fanOut: undefined };
     const body = tree.firstOf(position, "body");
     if (tree.at(position)!.step.type !== "fan_out" || body === undefined) return enqueueRunStep(tx, place, position);
-    for (const { item, resumeAt: at } of await resumeFanOutItems(tx, { fromRunId, toRunId: run.id, position })) {
-      await enqueueRunStep(tx, { ...place, item, fanOut: position }, at ?? body);
-    }
+    const items = await resumeFanOutItems(tx, { fromRunId, toRunId: run.id, position });
+    await enqueueSteps(tx, items.map(({ item, resumeAt: at }) => runStepJob({ ...place, item, fanOut: position }, at ?? body)));
   };
   return store ? store(runs, enqueue) : createRuns({ runs, enqueue });
 }

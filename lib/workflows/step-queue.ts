@@ -29,18 +29,29 @@ export const STEP_QUEUE_OPTIONS = {
 
 /** The tier of a project's App-Level group: it has its own limit, SWITCHBOARD_APP_CONCURRENCY. */
 const APP_TIER = "app";
-/** The tier of a Fan Out's items: the Fan Out's own Concurrency bounds them (it queues no more items than that), the tier only its maximum. */
-const FAN_OUT_TIER = "fan_out";
+/** The tier of a Fan Out's items at Concurrency `concurrency`: one tier per Concurrency, each allowing that many at once. */
+function fanOutTier(concurrency: number): string {
+  return `fan_out_${concurrency}`;
+}
 
 /**
  * The concurrency group of a run's steps: one Connected User of one project, or the project's
  * App-Level work (runs for no user). A user id is the team's own string, so the id is JSON of
  * the pair: no user id can name another project's group, or its project's App-Level one. A Fan
- * Out's items are a group of their own (the run's Fan Out), at the Fan Out's Concurrency: what
- * the team set for it, beside the user's other steps.
+ * Out's items are a group of their own (the run's Fan Out), in the tier of the Fan Out's
+ * Concurrency: what the team set for it, beside the user's other steps. Every item is queued when
+ * the Fan Out starts; the workers run at most Concurrency of them at once.
  */
-export function stepGroup({ projectId, userId, fanOut }: { projectId: string; userId: string | null; fanOut?: { runId: string; position: number } }): GroupOptions {
-  if (fanOut) return { id: JSON.stringify([projectId, userId, fanOut.runId, fanOut.position]), tier: FAN_OUT_TIER };
+export function stepGroup({
+  projectId,
+  userId,
+  fanOut,
+}: {
+  projectId: string;
+  userId: string | null;
+  fanOut?: { runId: string; position: number; concurrency: number };
+}): GroupOptions {
+  if (fanOut) return { id: JSON.stringify([projectId, userId, fanOut.runId, fanOut.position]), tier: fanOutTier(fanOut.concurrency) };
   return userId === null ? { id: JSON.stringify([projectId]), tier: APP_TIER } : { id: JSON.stringify([projectId, userId]) };
 }
 
@@ -67,7 +78,13 @@ export function stepWorkOptions() {
     burstWhenBatchFull: true,
     perJobResults: true,
     localConcurrency: 1,
-    groupConcurrency: { default: userRunConcurrency(), tiers: { [APP_TIER]: appRunConcurrency(), [FAN_OUT_TIER]: MAX_FAN_OUT_CONCURRENCY } },
+    groupConcurrency: {
+      default: userRunConcurrency(),
+      tiers: {
+        [APP_TIER]: appRunConcurrency(),
+        ...Object.fromEntries(Array.from({ length: MAX_FAN_OUT_CONCURRENCY }, (_, index) => [fanOutTier(index + 1), index + 1])),
+      },
+    },
     heartbeatRefreshSeconds: STEP_HEARTBEAT_REFRESH_SECONDS,
     pollingIntervalSeconds: 0.5,
     // A new step wakes the worker at once (LISTEN/NOTIFY); the poll stays as often, for steps
