@@ -376,6 +376,21 @@ export const preparedRunEnds = preparedStatement((db) =>
   runEndStatement(db, sql.placeholder("ends")).returning({ id: workflowRuns.id }).prepare("finish_runs"),
 );
 
+/** A step's end and its run's, as the run-end statement takes them: what the end does not give stays empty (the step started with no output and no error). */
+function runEndValues({ runId, item, position, step, run }: { runId: string; item: number; position: number; step: Partial<Pick<WorkflowRunStep, "status" | "output" | "attempts" | "error">>; run: RunEnd }): RunEndValues {
+  return {
+    runId,
+    item,
+    position,
+    stepStatus: step.status,
+    output: step.output ?? null,
+    attempts: step.attempts ?? null,
+    stepError: step.error ?? null,
+    runStatus: run.status,
+    runError: run.error ?? null,
+  };
+}
+
 /** Writes these ends (each of another run) in one statement; answers which ended their runs. */
 async function writeRunEnds(ends: RunEndValues[]): Promise<boolean[]> {
   const rows = await preparedRunEnds(await getDb()).execute({ ends: JSON.stringify(ends) });
@@ -416,21 +431,9 @@ export async function finishStep({
 )): Promise<boolean> {
   const db = await getDb();
   if (run) {
-    // The step started with no output and no error: what this end does not give stays empty.
-    const values: RunEndValues = {
-      runId,
-      item,
-      position,
-      stepStatus: step.status,
-      output: step.output ?? null,
-      attempts: step.attempts ?? null,
-      stepError: step.error ?? null,
-      runStatus: run.status,
-      runError: run.error ?? null,
-    };
-    if (!onRunEnded) return groupedRunEnd(values);
+    if (!onRunEnded) return groupedRunEnd(runEndValues({ runId, item, position, step, run }));
     return db.transaction(async (tx) => {
-      const [ended] = await runEndStatement(tx, JSON.stringify([values])).returning(getTableColumns(workflowRuns));
+      const ended = await endRunAtStep(tx, { runId, item, position, step, run });
       if (ended) await onRunEnded(tx, ended);
       return ended !== undefined;
     });
@@ -462,18 +465,7 @@ export async function endRunAtStep(
   tx: Transaction,
   { runId, item, position, step, run }: { runId: string; item: number; position: number; step: Partial<Pick<WorkflowRunStep, "status" | "output" | "attempts" | "error">>; run: RunEnd },
 ): Promise<WorkflowRun | undefined> {
-  const values: RunEndValues = {
-    runId,
-    item,
-    position,
-    stepStatus: step.status,
-    output: step.output ?? null,
-    attempts: step.attempts ?? null,
-    stepError: step.error ?? null,
-    runStatus: run.status,
-    runError: run.error ?? null,
-  };
-  const [ended] = await runEndStatement(tx, JSON.stringify([values])).returning(getTableColumns(workflowRuns));
+  const [ended] = await runEndStatement(tx, JSON.stringify([runEndValues({ runId, item, position, step, run })])).returning(getTableColumns(workflowRuns));
   return ended;
 }
 

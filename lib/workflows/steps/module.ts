@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { JSON_TOO_DEEP_MESSAGE, jsonNestsDeeperThan } from "@/lib/json";
 import type { DescribedRequest } from "@/lib/connections/session";
 import type { ApiCall } from "@/lib/resources/request";
 import type { AvailableVariables, RunContext, VariableContext } from "../variables";
@@ -28,6 +29,21 @@ export interface StepListField {
 export const stepKeySchema = z
   .string()
   .regex(/^[a-z][a-z0-9_]{0,39}$/, { error: "Use lower-case letters, digits and _, starting with a letter (e.g. get_task)." });
+
+/**
+ * What is wrong with a JSON body template (a Request's, a Response's), if anything: it must be JSON
+ * nested at most 64 deep, variables inside strings (`example` shows how). Empty is no body.
+ */
+export function jsonBodyTemplateError(body: string, example: string): string | undefined {
+  if (!body.trim()) return undefined;
+  if (jsonNestsDeeperThan(body)) return JSON_TOO_DEEP_MESSAGE;
+  try {
+    JSON.parse(body);
+    return undefined;
+  } catch {
+    return `The body must be JSON; put variables inside strings, e.g. ${example}.`;
+  }
+}
 
 /** A template field of at most `max` characters. */
 export const templateText = (max: number) => z.string().max(max, { error: `Use at most ${max} characters.` });

@@ -1,11 +1,11 @@
 import { z } from "zod";
 import { stepRetryBaseMs } from "@/lib/config/env";
 import { AppError } from "@/lib/errors";
-import { JSON_TOO_DEEP_MESSAGE, jsonNestsDeeperThan, parseJsonAnswer } from "@/lib/json";
+import { parseJsonAnswer } from "@/lib/json";
 import { storableJson } from "@/lib/jsonb";
 import { TemplateError } from "@/lib/resources/template";
 import { type AvailableVariables, jsonPaths, renderJsonBody, renderRequestTemplates } from "../variables";
-import { defineStep, type StepAttemptDetails, stepKeySchema, type StepOutcome, type StepResponse, templateText } from "./module";
+import { defineStep, jsonBodyTemplateError, type StepAttemptDetails, stepKeySchema, type StepOutcome, type StepResponse, templateText } from "./module";
 
 // TaskLab Request: one call to a published resource's API (method, path, query, headers, JSON
 // body, all templates) through the connection session, with an Idempotency-Key; 5xx, 408, 429
@@ -111,17 +111,8 @@ export const requestStep = defineStep({
   check(step, context, templateErrors) {
     const errors: Record<string, string> = {};
     if (!context.resources.some((resource) => resource.id === step.resourceId)) errors.resourceId = "Choose a published resource of this project.";
-    if (step.body.trim() && !templateErrors.body) {
-      if (jsonNestsDeeperThan(step.body)) {
-        errors.body = JSON_TOO_DEEP_MESSAGE;
-      } else {
-        try {
-          JSON.parse(step.body);
-        } catch {
-          errors.body = 'The body must be JSON; put variables inside strings, e.g. {"id": "{{trigger.payload.taskId}}"}.';
-        }
-      }
-    }
+    const bodyError = templateErrors.body ? undefined : jsonBodyTemplateError(step.body, '{"id": "{{trigger.payload.taskId}}"}');
+    if (bodyError) errors.body = bodyError;
     return errors;
   },
   resourceIds: (step) => [step.resourceId],

@@ -1,9 +1,8 @@
 import { z } from "zod";
 import { AppError } from "@/lib/errors";
-import { JSON_TOO_DEEP_MESSAGE, jsonNestsDeeperThan } from "@/lib/json";
 import { TemplateError } from "@/lib/resources/template";
 import { renderJsonBody, renderWorkflowTemplate } from "../variables";
-import { defineStep, NO_VARIABLES, type RunAnswer, stepKeySchema, templateText } from "./module";
+import { defineStep, jsonBodyTemplateError, NO_VARIABLES, type RunAnswer, stepKeySchema, templateText } from "./module";
 
 // Response: what a Request trigger's caller waiting with `?wait=true` is answered (status,
 // header rows, JSON body, all but the status templates), as soon as the step runs; the run goes
@@ -114,17 +113,8 @@ export const responseStep = defineStep({
     const errors: Record<string, string> = {};
     if (context.trigger?.kind !== "request") errors.type = RESPONSE_NEEDS_REQUEST_TRIGGER;
     if (step.body.trim() && !templateErrors.body) {
-      if (NO_BODY_STATUSES.has(step.status)) {
-        errors.body = `A ${step.status} answer has no body: leave Body empty.`;
-      } else if (jsonNestsDeeperThan(step.body)) {
-        errors.body = JSON_TOO_DEEP_MESSAGE;
-      } else {
-        try {
-          JSON.parse(step.body);
-        } catch {
-          errors.body = 'The body must be JSON; put variables inside strings, e.g. {"id": "{{trigger.body.id}}"}.';
-        }
-      }
+      const bodyError = NO_BODY_STATUSES.has(step.status) ? `A ${step.status} answer has no body: leave Body empty.` : jsonBodyTemplateError(step.body, '{"id": "{{trigger.body.id}}"}');
+      if (bodyError) errors.body = bodyError;
     }
     return errors;
   },
