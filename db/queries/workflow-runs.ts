@@ -553,7 +553,8 @@ export async function copyRunSteps(tx: Transaction, { fromRunId, toRunId, before
  * Resumes a failed Fan Out at `position` in a Retry run (inside `tx`): its step row is Running
  * again; items that ended well are kept with their steps; every other item is queued again,
  * keeping its steps that succeeded before its first that did not, and answered with the position
- * to resume it at (undefined: its first step).
+ * to resume it at (undefined: its first step). When every item had ended well, nothing is written
+ * and none answered: the Fan Out runs again from its start.
  */
 export async function resumeFanOutItems(
   tx: Transaction,
@@ -562,6 +563,8 @@ export async function resumeFanOutItems(
   const items = await tx.select().from(workflowRunItems).where(and(eq(workflowRunItems.runId, fromRunId), eq(workflowRunItems.position, position)));
   const endedWell = (item: (typeof items)[number]) => item.status === "succeeded" || item.status === "stopped";
   const again = items.filter((item) => !endedWell(item)).map((item) => item.item);
+  // Every item ended well (the Fan Out failed as it ended: its outputs too large): it runs again whole.
+  if (!again.length) return [];
   await tx.execute(sql`
     insert into ${workflowRunSteps} (run_id, item, position, step_key, status, attempts, started_at, open_items)
     select ${toRunId}, item, position, step_key, 'running', attempts, now(), ${again.length}::int
@@ -580,24 +583,22 @@ export async function resumeFanOutItems(
         .reduce<number | undefined>((first, step) => (first === undefined || step.position < first ? step.position : first), undefined),
     ]),
   );
-  if (items.length) {
-    await tx.insert(workflowRunItems).values(
-      items.map((item) => {
-        const kept = endedWell(item);
-        return {
-          runId: toRunId,
-          position,
-          item: item.item,
-          status: kept ? item.status : ("queued" as const),
-          value: item.value,
-          output: kept ? item.output : null,
-          error: kept ? item.error : null,
-          startedAt: kept ? item.startedAt : new Date(),
-          finishedAt: kept ? item.finishedAt : null,
-        };
-      }),
-    );
-  }
+  await tx.insert(workflowRunItems).values(
+    items.map((item) => {
+      const kept = endedWell(item);
+      return {
+        runId: toRunId,
+        position,
+        item: item.item,
+        status: kept ? item.status : ("queued" as const),
+        value: item.value,
+        output: kept ? item.output : null,
+        error: kept ? item.error : null,
+        startedAt: kept ? item.startedAt : new Date(),
+        finishedAt: kept ? item.finishedAt : null,
+      };
+    }),
+  );
   // The steps an item kept: all of an item that ended well, and the succeeded ones before where it resumes.
   await tx.execute(sql`
     insert into ${workflowRunSteps} (run_id, item, position, step_key, status, output, attempts, error, started_at, finished_at)

@@ -93,6 +93,7 @@ export function startRuns<Stored>(
     const body = tree.firstOf(position, "body");
     if (tree.at(position)!.step.type !== "fan_out" || body === undefined) return enqueueRunStep(tx, place, position);
     const items = await resumeFanOutItems(tx, { fromRunId, toRunId: run.id, position });
+    if (!items.length) return enqueueRunStep(tx, place, position);
     await enqueueSteps(tx, items.map(({ item, resumeAt: at }) => runStepJob({ ...place, item, fanOut: position }, at ?? body)));
   };
   return store ? store(runs, enqueue) : createRuns({ runs, enqueue });
