@@ -54,26 +54,25 @@ function counted(ended: RunEnd["status"] | undefined): void {
 }
 
 /**
- * Writes a step's end and what follows it. Outside a Fan Out item, a run's end is one grouped
- * statement (finishStep); an item's end counts in its Fan Out's join, in one transaction.
+ * Writes a step's end and what follows it: the next step's job in the same transaction, or the
+ * run's end (one grouped statement, finishStep), or inside a Fan Out the item's end (endItem).
  */
 export async function settleStep(place: StepPlace, position: number, fields: StepFields, then: StepEnd, startAfter?: Date): Promise<void> {
   const step = { ...fields, finished: true };
   const { id: runId } = place.run;
   const { item } = place;
-  const key = place.tree.at(position)!.step.key;
   if (then.kind === "step") {
     await finishStep({ runId, item, position, step, enqueue: (tx) => enqueueRunStep(tx, place, then.position, startAfter) });
     return;
   }
+  const key = place.tree.at(position)!.step.key;
+  const end = then.kind === "failed" ? ({ status: "failed", error: `Step ${key}: ${then.error}` } as const) : ({ status: then.kind === "stopped" ? "stopped" : "succeeded" } as const);
   if (item >= 0) {
-    counted(await endItem(place, position, fields, then.kind === "failed" ? { status: "failed", error: `Step ${key}: ${then.error}` } : { status: then.kind === "stopped" ? "stopped" : "succeeded" }));
+    counted(await endItem(place, position, fields, end));
     return;
   }
-  const run: RunEnd =
-    then.kind === "failed" ? { status: "failed", error: `Step ${key}: ${then.error}` } : { status: then.kind === "stopped" ? "stopped" : "succeeded" };
-  const written = await finishStep({ runId, item, position, step, run, ...(run.status === "failed" ? { onRunEnded: notifyRunFailed } : {}) });
-  if (written) countFinishedRun(run.status);
+  const written = await finishStep({ runId, item, position, step, run: end, ...(end.status === "failed" ? { onRunEnded: notifyRunFailed } : {}) });
+  counted(written ? end.status : undefined);
 }
 
 /** Starts a Fan Out's items inside `tx`: their rows, and the first step's job of each (the workers run Concurrency of them at once). */
