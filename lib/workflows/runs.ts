@@ -39,14 +39,16 @@ import { allSteps, type StepTree, stepTree } from "./tree";
 //    lib/workflows/jobs.ts) are written in one transaction, so neither exists without the other.
 // 3. Each step job (executeStepJob, execute.ts): startStepAttempt marks the run Running and counts
 //    the attempt before anything is sent; the step's module runs (lib/workflows/steps); its outcome
-//    handler has finishStep write the step, and the job for what comes next (the next step, or
-//    this one's retry after its backoff), in one transaction.
+//    (advance.ts) writes the step and, in one transaction, the job for what comes next in the
+//    definition's tree (tree.ts): the next step, a Condition's branch, this step's retry after its
+//    backoff, or a Fan Out's items — all queued at once, Concurrency of them run at a time, each
+//    item's end counted down on the Fan Out's row; the end that leaves none open goes on after it.
 // 4. A crash: the worker's heartbeat stops, pg-boss retries the job elsewhere (the attempt stays,
 //    marked as stopped); a job out of tries goes to LOST_STEP_QUEUE, whose worker fails the step
 //    and run with worker_lost.
 // 5. The end: the last step's finishStep sets the run's status (Succeeded, Failed, Stopped; Cancel
-//    sets Cancelled), the database NOTIFYs it for the callers waiting with ?wait=true
-//    (run-waits.ts), and a failed run records workflow.run.failed for the notifications.
+//    sets Cancelled), the database NOTIFYs it (and a Response step's answer, as it is kept) for the
+//    callers waiting with ?wait=true (run-waits.ts); a failed run records workflow.run.failed.
 // 6. Replay starts a new run of the same input on the deployed version; Retry from failed step one
 //    that copies the steps before the failed one and starts there — both through startRuns.
 // 7. The retention job (lib/jobs/retention.ts) deletes runs older than SWITCHBOARD_RUN_RETENTION_DAYS.
