@@ -426,7 +426,8 @@ async function apiSection({ databaseUrl, encryptionKey, tasklab, setup, data, re
   let upstreamNon2xx = 0;
   const requestRuns: RunSummary[] = [];
   // Warmed once more before the first measured run, figures discarded: with only each run's own
-  // warm-up, whichever users count ran first measured 10–15% slow (tried in both orders).
+  // warm-up, whichever users count ran first measured 10–15% slow (tried in both orders, on the
+  // 2-core dev machine by 2026-12-01).
   log(`warming the request route for ${REQUEST_PREWARM_SECONDS} s…`);
   let prewarmCalls = 0;
   await measure({

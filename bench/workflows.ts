@@ -55,8 +55,8 @@ export interface WorkflowBenchOptions {
 }
 
 // One backlog size for runs and no-op jobs: several seconds of work for the engine, and for the
-// floor (3,000 jobs a second with 2 processes) a window well above its 0.5 s poll
-// (BENCH_WORKFLOW_BACKLOG changes it).
+// floor (3,000 jobs a second with 2 processes on the 2-core dev machine, 2026-12-02) a window well
+// above its 0.5 s poll (BENCH_WORKFLOW_BACKLOG changes it).
 const BACKLOG = Number(process.env.BENCH_WORKFLOW_BACKLOG) || 6000;
 const PACED_SECONDS = 3;
 const DRAIN_TIMEOUT_MS = 30_000;

@@ -2,8 +2,6 @@
 // validates them with zod; its output types must stay assignable to these. Steps are the step
 // modules' own (lib/workflows/steps).
 
-import type { StoredStep } from "@/lib/workflows/steps";
-
 /** What starts a workflow's runs; `resource_event` is a Resource Trigger ("TaskLab Triggers → task.created"). */
 export type StoredTrigger =
   | { kind: "app_event"; eventName: string }
@@ -17,10 +15,18 @@ export interface StoredKeyValue {
 }
 
 /**
+ * Each step type's stored shape, by type. db/ imports nothing of ours, so it cannot read the step
+ * modules; instead the step registry (lib/workflows/steps/index.ts) tells it their shapes by
+ * augmenting this interface, built from its list of modules.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled in by module augmentation
+export interface StoredStepTypes {}
+
+/**
  * A step, as its type's module (lib/workflows/steps/<type>.ts) stores it: the union of the
  * modules' stored schemas, so a new step type is stored without a change here.
  */
-export type { StoredStep };
+export type StoredStep = StoredStepTypes[keyof StoredStepTypes];
 
 export interface StoredWorkflowDefinition {
   trigger: StoredTrigger | null;

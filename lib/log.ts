@@ -32,7 +32,7 @@ const CENSORED_LEVELS = 3;
 /**
  * The logged object with every secret-named key's value replaced, down to three levels; objects
  * without one are kept as they are. (Not pino's `redact`: its paths cost ~90 KB of garbage per
- * line with wildcards, and every API request writes a line.)
+ * line with wildcards, measured with pino 10 by 2026-12-01, and every API request writes a line.)
  */
 function censorSecrets(value: Record<string, unknown>, level = 1): Record<string, unknown> {
   let copy: Record<string, unknown> | undefined;

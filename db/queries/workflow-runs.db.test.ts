@@ -138,8 +138,9 @@ function planNodes(plan: Record<string, unknown>): Record<string, unknown>[] {
 describe("the grouped writes' plans", () => {
   // A backlog: 2,000 queued runs with their steps started, never analyzed (as after a burst of App
   // Events). Joined to the json recordset alone, PostgreSQL hashed every queued run against the
-  // few it was given (1 ms a statement at this size on the benchmark's machine). The steps' table
-  // is a scan at this size on PostgreSQL 15 (its rows are narrow: 25 pages) and the index later.
+  // few it was given (1 ms a statement at this size on the benchmark's 2-core machine, 2026-12-02).
+  // The steps' table is a scan at this size on PostgreSQL 15 (its rows are narrow: 25 pages) and
+  // the index later.
   it("find each run by its key, not by scanning the queued runs", async () => {
     const db = await getDb();
     await db.execute(sql`

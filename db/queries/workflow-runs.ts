@@ -197,9 +197,10 @@ const GROUPED_ROWS = 32;
  * `column = any(array(select … from cte))`: the runs (or steps) a grouped statement touches, found
  * by their key. Joined to the json recordset alone, PostgreSQL guesses the recordset's rows (100,
  * or the LIMIT's 32) and, while the table is a few thousand rows or its statistics stale, plans a
- * full scan of it hashed against them (a backlog of 2,000 queued runs: 1 ms a statement, growing
- * with the backlog); a prepared statement keeps that plan. An array from a subquery is guessed at
- * 10 keys, so the primary key's index wins once the table is more than a few dozen pages.
+ * full scan of it hashed against them (a backlog of 2,000 queued runs: 1 ms a statement on the
+ * 2-core dev machine, 2026-12-02, growing with the backlog); a prepared statement keeps that plan.
+ * An array from a subquery is guessed at 10 keys, so the primary key's index wins once the table
+ * is more than a few dozen pages.
  */
 function keyIn(column: SQLWrapper, cte: string, field: string): SQL {
   return sql`${column} = any(array(select ${sql.identifier(field)} from ${sql.identifier(cte)}))`;
@@ -632,7 +633,8 @@ export async function listRuns({
   if (status) conditions.push(eq(workflowRuns.status, status));
   if (userId) conditions.push(eq(workflowRuns.userId, userId));
   // A row comparison, which PostgreSQL answers from the (…, created_at, id) indexes (0.2 ms deep into
-  // 100,000 runs); the cursor run's own timestamp is read in SQL, at the database's microsecond precision.
+  // 100,000 runs, measured on the 2-core dev machine by 2026-12-01); the cursor run's own timestamp
+  // is read in SQL, at the database's microsecond precision.
   if (beforeRunId) {
     conditions.push(
       sql`(${workflowRuns.createdAt}, ${workflowRuns.id}) < (select r.created_at, r.id from ${workflowRuns} r where r.id = ${beforeRunId}::uuid)`,

@@ -19,8 +19,9 @@ export interface JobFeature {
 }
 
 // pg-boss notices missed heartbeats on its monitor passes, which need both timers (every 60 s by
-// default): measured 60 s from a SIGKILL to the retry with the default, 19.5 s with passes every
-// 10 s, under 12 s with these (STEP_HEARTBEAT_SECONDS). One process of all claims each pass.
+// default): from a SIGKILL to the retry, 60 s with the default, 19.5 s with passes every 10 s,
+// under 12 s with these (STEP_HEARTBEAT_SECONDS; measured on the 2-core dev machine, 2026-12-07).
+// One process of all claims each pass.
 const SUPERVISION = { superviseIntervalSeconds: 1, monitorIntervalSeconds: 1 };
 
 const globalForJobs = globalThis as typeof globalThis & { switchboardJobQueue?: Promise<PgBoss> };

@@ -6,7 +6,8 @@
 // The WebAssembly module is loaded once per process and reused; every call gets a runtime and a
 // context of its own (its own heap, globals, memory limit and deadline) and frees them before it
 // returns, so one call (or team) never sees another's globals (a fresh runtime costs about 0.05 ms
-// more than a fresh context in a shared one: measured, not worth sharing a heap between teams).
+// more than a fresh context in a shared one, measured on the 2-core dev machine on 2026-12-07: not
+// worth sharing a heap between teams).
 // Nothing here throws for anything the team's code does: each failure is an outcome with a code.
 //
 // `run` may be async: the promise it returns is settled by running the sandbox's pending jobs
@@ -67,6 +68,7 @@ const SANDBOX_FILE = "sandbox.js";
 // nested 100,000 deep already overflowed Node's stack (a host RangeError) before QuickJS's check
 // fired, while 64 KB turns every deep recursion tried (plain, JSON.parse, JSON.stringify, Proxy
 // traps) into a QuickJS "stack overflow" error. It allows about 370 nested calls of a small function.
+// (Measured 2026-12-07 with quickjs-emscripten 0.32 on Node 24.)
 const MAX_STACK_BYTES = 64 * 1024;
 
 // Evaluated before the team's code, with JSON.stringify captured, so the console formats values
@@ -94,8 +96,9 @@ const RUN_LOOKUP_SOURCE = `typeof run === "function" ? run : undefined`;
 
 /**
  * This thread's CPU time in ms, which the deadline counts: the time the function ran, not time the
- * worker spent descheduled on a busy machine (measured: a 1 ms call took up to 56 ms of wall time
- * on 2 loaded cores). A Node without process.threadCpuUsage (added in 23.9) counts wall time.
+ * worker spent descheduled on a busy machine (a 1 ms call took up to 56 ms of wall time with both
+ * cores of the 2-core dev machine loaded, measured 2026-12-07). A Node without
+ * process.threadCpuUsage (added in 23.9) counts wall time.
  */
 const runTimeMs: () => number =
   typeof process.threadCpuUsage === "function"
@@ -138,7 +141,8 @@ export async function runFunction({ code, parameters, limits }: { code: string; 
     // QuickJS asks every 10,000 or so calls and jumps. Once past the deadline every later ask
     // interrupts too (QuickJS also makes the interruption uncatchable), so a `catch` cannot resume
     // the loop. Native work between asks is not interrupted: a loop whose every turn is a large
-    // built-in call (`new Array(100000).fill("x").join("")`) was stopped only after 5.9 s of CPU.
+    // built-in call (`new Array(100000).fill("x").join("")`) was stopped only after 5.9 s of CPU
+    // (on the 2-core dev machine, 2026-12-07).
     runtime.setInterruptHandler(() => (deadline.passed ||= runTimeMs() > deadlineMs));
     context = runtime.newContext();
     return execute({ runtime, context, code, parameters, limits: applied, logs, handles, deadline });

@@ -8,7 +8,8 @@ import { MAX_FAN_OUT_CONCURRENCY } from "./steps/fan-out";
  * A worker that dies mid-step stops sending heartbeats (it sends one every second,
  * STEP_HEARTBEAT_REFRESH_SECONDS). Once the last one is this old, the next supervision pass (every
  * second: lib/jobs/queue.ts) fails the job and another worker takes it at once: 9–11.5 s
- * after the crash (10.0–11.2 s measured). pg-boss allows no less than 10.
+ * after the crash (10.0–11.2 s measured on the 2-core dev machine, 2026-12-07). pg-boss allows no
+ * less than 10.
  */
 export const STEP_HEARTBEAT_SECONDS = 10;
 const STEP_HEARTBEAT_REFRESH_SECONDS = 1;
@@ -59,14 +60,16 @@ export function stepGroup({
  * Steps a worker process fetches at once. The loop waits for its whole batch (the slowest step of
  * it) before fetching again, so this is also how many steps a process runs at once: a batch's
  * fixed cost (its fetch, one grouped start and end, its completion) is shared by all of it. One-step
- * runs per second per process with `npm run bench` (a 2,000-run backlog): 142 at 4, 350 at 8, 502
- * at 16, 477 at 32; against an API answering in 100 ms, 32 at 4 and 112 at 16.
+ * runs per second per process with `npm run bench` (a 2,000-run backlog, on the 2-core dev machine,
+ * 2026-12-02): 142 at 4, 350 at 8, 502 at 16, 477 at 32; against an API answering in 100 ms, 32 at
+ * 4 and 112 at 16.
  */
 export const STEP_BATCH_SIZE = 16;
 
 /**
  * One fetch loop of batches of STEP_BATCH_SIZE, fetched again at once while batches come full
- * (pg-boss otherwise waits a poll interval after every fetch: 8 steps/s per process, measured);
+ * (pg-boss otherwise waits a poll interval after every fetch: 8 steps/s per process, measured on
+ * the 2-core dev machine by 2026-12-01);
  * each job settles on its own. One loop, because pg-boss counts a user's active jobs when it
  * fetches: two loops fetching at the same moment both saw none and ran two of one user's steps at
  * once. At most SWITCHBOARD_USER_CONCURRENCY steps of one Connected User at once, and

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { StoredStep } from "@/db/workflow-definition";
 import { conditionStep } from "./condition";
 import { delayStep } from "./delay";
 import { fanOutStep } from "./fan-out";
@@ -31,8 +32,15 @@ type EditorSchemaOf<Type extends StepType> = Modules[Type]["editorSchema"];
 
 /** A stored step of one type. */
 export type StepOf<Type extends StepType> = z.output<SchemaOf<Type>>;
-/** A stored step: what db/workflow-definition.ts stores. */
-export type StoredStep = { [Type in StepType]: StepOf<Type> }[StepType];
+/** Each step type's stored step, by type. */
+type StoredStepsByType = { [Type in StepType]: StepOf<Type> };
+
+// db/ imports nothing of ours, so the step modules tell db/workflow-definition.ts their stored
+// shapes: StoredStep there is the union of this interface's members, one per entry of STEPS.
+declare module "@/db/workflow-definition" {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- its members come from StoredStepsByType
+  interface StoredStepTypes extends StoredStepsByType {}
+}
 /** What Add step takes to make a step of this type (a Request step's resource). */
 export type StepChoice = { [Type in StepType]: { type: Type } & (Modules[Type] extends StepModule<Type, z.ZodObject, infer Choice> ? Choice : never) }[StepType];
 
