@@ -219,6 +219,7 @@ describe("connectApiDocument", () => {
     const sources = [
       "lib/api/sdk-route.ts",
       "lib/connections/connect.ts",
+      "lib/api/request-body.ts",
       "lib/connections/connect-body.ts",
       "app/projects/[projectId]/sdk/resources/[resourceId]/connect/route.ts",
       "app/projects/[projectId]/sdk/resources/[resourceId]/request/route.ts",
@@ -241,9 +242,12 @@ describe("connectApiDocument", () => {
       "lib/as-code/resource.ts",
       "lib/as-code/workflow.ts",
     ].map((file) => readFileSync(path.join(process.cwd(), file), "utf8"));
-    // Throw sites name a code; its status is the catalogue's.
+    // Throw sites name a code, and so do a route's path ids (what one that is not a UUID answers); its status is the catalogue's.
     const thrown = sources.flatMap((source) =>
-      [...source.matchAll(/new AppError\("([a-z_]+)"/g)].map((match) => `${ERROR_CATALOGUE[match[1] as ErrorCode].status} ${match[1]}`),
+      [...source.matchAll(/new AppError\("([a-z_]+)"|\w+Id: (?:\{ code: )?"([a-z_]+)"/g)].map((match) => {
+        const code = (match[1] ?? match[2]) as ErrorCode;
+        return `${ERROR_CATALOGUE[code].status} ${code}`;
+      }),
     );
     // The CORS preflight (OPTIONS) is the browser's business, not an operation of the API.
     // The test connection is the dashboard's (Test and Publish), never the API's; so are the

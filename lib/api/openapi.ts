@@ -11,7 +11,7 @@ import {
   EXAMPLE_REQUEST_ID,
   sdkUserSchema,
 } from "@/lib/connections/api-schema";
-import { MAX_CONNECT_BODY_BYTES } from "@/lib/connections/connect-body";
+import { MAX_JSON_BODY_BYTES } from "@/lib/api/request-body";
 import { configImportedSchema, MAX_CONFIG_BODY_BYTES, resourceConfigDocumentSchema, workflowConfigDocumentSchema } from "@/lib/as-code/api-schema";
 import {
   appEventAcceptedSchema,
@@ -276,7 +276,7 @@ export function connectApiDocument(options: { serverUrl?: string } = {}): OpenAp
   const security = [{ [SECURITY_SCHEME]: [] }];
   // The operations the team's backend may also call, with a Secret Key.
   const serverSecurity: Record<string, string[]>[] = [{ [SECURITY_SCHEME]: [] }, { [SECRET_KEY_SCHEME]: [] }];
-  const maxBodyKb = MAX_CONNECT_BODY_BYTES / 1024;
+  const maxBodyKb = MAX_JSON_BODY_BYTES / 1024;
 
   const connect: OperationObject = {
     operationId: "connectUser",

@@ -45,3 +45,24 @@ export function parseJsonBody(body: Buffer): unknown {
     throw new AppError("invalid_json");
   }
 }
+
+/** Largest JSON body a Connect API route takes unless it says otherwise (the configuration routes take more). */
+export const MAX_JSON_BODY_BYTES = 64 * 1024;
+
+/**
+ * Reads a route's JSON body: 415 when it is not JSON, 413 over `maxBytes` (64 KB by default; counted while reading,
+ * whatever Content-Length claims), 400 when it nests deeper than 64 levels or is not one JSON object (`notAnObject`
+ * says what the route expects; by default a connect body's keys).
+ */
+export async function readJsonObject(request: Request, notAnObject?: string, maxBytes: number = MAX_JSON_BODY_BYTES): Promise<Record<string, unknown>> {
+  const contentType = request.headers.get("content-type") ?? "";
+  if (!/^application\/json\s*(;|$)/i.test(contentType.trim())) {
+    throw new AppError("unsupported_media_type");
+  }
+  const body = await readBodyWithin(request, maxBytes, `The body is over ${maxBytes / 1024} KB.`);
+  const parsed = parseJsonBody(body);
+  if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) {
+    throw new AppError("invalid_body", notAnObject === undefined ? {} : { message: notAnObject });
+  }
+  return parsed as Record<string, unknown>;
+}

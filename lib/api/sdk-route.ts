@@ -1,3 +1,4 @@
+import type { z } from "zod";
 import { isUuid } from "@/lib/uuid";
 import type { Connection } from "@/db/schema";
 import { countSdkCall } from "@/db/queries/sdk-state";
@@ -5,10 +6,11 @@ import { hashSecretKey, isSecretKey } from "@/lib/auth/secret-keys";
 import { bearerToken, userIdProblem, UserTokenError, verifyUserToken } from "@/lib/auth/user-token";
 import type { AuditActor } from "@/lib/audit/audit-log";
 import type { RequestCaller } from "@/lib/connections/request";
-import { AppError } from "@/lib/errors";
+import { AppError, type ErrorCode, invalidInputError } from "@/lib/errors";
 import { currentProjectState, lastKnownProjectState, type ProjectSdkState, projectStateAt } from "@/lib/projects/sdk-state";
 import { handleApiError } from "./errors";
 import { observeRoute, type RouteContext } from "./observe";
+import { readJsonObject } from "./request-body";
 
 /** Connect API calls one Connected User may make by User Token per project and minute. */
 export const SDK_RATE_LIMIT = { requests: 120, windowSeconds: 60 } as const;
@@ -23,7 +25,6 @@ export interface SdkContext {
   caller: RequestCaller;
   /** Who the Audit Log names for a change this call makes: the Secret Key, or the User Token's Connected User. */
   actor: AuditActor;
-  params: Record<string, string>;
   /**
    * The user's connection to the path's resource, read in the call's one statement (null: none);
    * undefined when the call names no resource or no user. Read before the handler runs: what
@@ -152,24 +153,105 @@ async function authenticate(request: Request, state: ProjectSdkState, accepts: A
   }
 }
 
+/** What a path id that is not a UUID answers (it never reaches the database): a code, or a code with the route's own message. */
+export type NotFound = ErrorCode | { code: ErrorCode; message: string };
+
+/** A route's JSON body, read by `readJsonObject`. */
+export interface JsonBody {
+  /** What the object must hold: its issues answer 400 `invalid` (see invalidInputError). Without one the handler gets the object as sent. */
+  schema?: z.ZodType;
+  invalid?: ErrorCode;
+  /** invalid_body's message when the body is not one JSON object (by default: a connect body's keys). */
+  notAnObject?: string;
+  maxBytes?: number;
+}
+
+/**
+ * What a route takes besides its credentials, checked in this order once the caller is admitted
+ * and counted, before its handler runs: its path ids, its query string (each parameter's first
+ * value; issues answer 400 invalid_input), its JSON body.
+ */
+export interface RouteInput {
+  ids?: Readonly<Record<string, NotFound>>;
+  query?: z.ZodType;
+  body?: JsonBody;
+}
+
+/** A route's declared input as its handler receives it, typed. */
+export interface Input<I extends RouteInput> {
+  ids: I extends { ids: infer Ids } ? { readonly [K in keyof Ids]: string } : Record<never, string>;
+  query: I extends { query: infer Q extends z.ZodType } ? z.output<Q> : undefined;
+  body: I extends { body: { schema: infer B extends z.ZodType } } ? z.output<B> : I extends { body: JsonBody } ? Record<string, unknown> : undefined;
+}
+
+type Handler<C> = (context: C) => Promise<unknown>;
+type RouteHandler = (request: Request, context: RouteContext) => Promise<Response>;
+type UserContext = SdkContext & { userId: string };
+
 /**
  * Wraps a Connect API route handler: the project must exist, a browser caller's origin
  * must be allowed, the caller must authenticate (see `authenticate`), and stay within the
- * rate limit. Every error answers as `{ error: { code, message, requestId } }`; each request is
- * counted, timed and logged under `endpoint.route` (see `observeRoute`).
+ * rate limit; then the route's `input` is checked (see `RouteInput`). Every error answers as
+ * `{ error: { code, message, requestId } }`; each request is counted, timed and logged under
+ * `endpoint.route` (see `observeRoute`). E.g.
+ * `sdkRoute(ENDPOINT, { ids: { resourceId: "resource_not_found" }, body: {} }, ({ ids, body }) => …)`.
  */
-export function sdkRoute(endpoint: SdkEndpoint, handler: (context: SdkContext & { userId: string }) => Promise<unknown>) {
-  return wrap(endpoint, (context) => handler(context as SdkContext & { userId: string }), "user_token");
+export function sdkRoute<const I extends RouteInput>(endpoint: SdkEndpoint, input: I, handler: Handler<UserContext & Input<I>>): RouteHandler;
+export function sdkRoute(endpoint: SdkEndpoint, handler: Handler<UserContext>): RouteHandler;
+export function sdkRoute(endpoint: SdkEndpoint, ...declared: Declared) {
+  return wrap(endpoint, "user_token", ...declared);
 }
 
 /** Like `sdkRoute`, also accepting the project's Secret Keys (server-to-server calls). */
-export function sdkServerRoute(endpoint: SdkEndpoint, handler: (context: SdkContext) => Promise<unknown>) {
-  return wrap(endpoint, handler, "user_token_or_secret_key");
+export function sdkServerRoute<const I extends RouteInput>(endpoint: SdkEndpoint, input: I, handler: Handler<SdkContext & Input<I>>): RouteHandler;
+export function sdkServerRoute(endpoint: SdkEndpoint, handler: Handler<SdkContext>): RouteHandler;
+export function sdkServerRoute(endpoint: SdkEndpoint, ...declared: Declared) {
+  return wrap(endpoint, "user_token_or_secret_key", ...declared);
 }
 
 /** A route for the team's backend only (the configuration API): a Secret Key, never a User Token. */
-export function secretKeyRoute(endpoint: SdkEndpoint, handler: (context: SdkContext) => Promise<unknown>) {
-  return wrap(endpoint, handler, "secret_key");
+export function secretKeyRoute<const I extends RouteInput>(endpoint: SdkEndpoint, input: I, handler: Handler<SdkContext & Input<I>>): RouteHandler;
+export function secretKeyRoute(endpoint: SdkEndpoint, handler: Handler<SdkContext>): RouteHandler;
+export function secretKeyRoute(endpoint: SdkEndpoint, ...declared: Declared) {
+  return wrap(endpoint, "secret_key", ...declared);
+}
+
+/** The overloads' arguments after the endpoint: a handler, or what the route takes and its handler. */
+// The handlers' contexts are checked by the overloads; here any handler takes the wrapper's context.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Declared = [handler: Handler<any>] | [input: RouteInput, handler: Handler<any>];
+
+/** The route's declared input, read from the request (see `RouteInput`). */
+async function readInput(
+  request: Request,
+  params: Record<string, string>,
+  { ids = {}, query, body }: RouteInput,
+): Promise<{ ids: Record<string, string>; query: unknown; body: unknown }> {
+  const checked: Record<string, string> = {};
+  for (const [name, notFound] of Object.entries(ids)) {
+    const id = params[name];
+    if (!isUuid(id)) throw typeof notFound === "string" ? new AppError(notFound) : new AppError(notFound.code, { message: notFound.message });
+    checked[name] = id;
+  }
+  let queried: unknown;
+  if (query) {
+    const values = new Map<string, string>();
+    for (const [name, value] of new URL(request.url).searchParams) if (!values.has(name)) values.set(name, value);
+    // Object.fromEntries defines own properties, so a `__proto__` parameter is a parameter like any other.
+    const parsed = query.safeParse(Object.fromEntries(values));
+    if (!parsed.success) throw invalidInputError(parsed.error);
+    queried = parsed.data;
+  }
+  let read: unknown;
+  if (body) {
+    const object = await readJsonObject(request, body.notAnObject, body.maxBytes);
+    if (body.schema) {
+      const parsed = body.schema.safeParse(object);
+      if (!parsed.success) throw invalidInputError(parsed.error, body.invalid);
+      read = parsed.data;
+    } else read = object;
+  }
+  return { ids: checked, query: queried, body: read };
 }
 
 /**
@@ -180,7 +262,8 @@ export function secretKeyRoute(endpoint: SdkEndpoint, handler: (context: SdkCont
  * origin or an unpublished resource take effect at the next call in every process. A call the
  * cache refuses is checked against the revision first: the cache may predate a new key.
  */
-function wrap({ route, methods }: SdkEndpoint, handler: (context: SdkContext) => Promise<unknown>, accepts: Accepts) {
+function wrap({ route, methods }: SdkEndpoint, accepts: Accepts, ...declared: Declared): RouteHandler {
+  const [input, handler] = declared.length === 1 ? [{}, declared[0]] : declared;
   return observeRoute(route, async (request: Request, context: RouteContext): Promise<Response> => {
     let cors: Record<string, string> = {};
     try {
@@ -225,8 +308,8 @@ function wrap({ route, methods }: SdkEndpoint, handler: (context: SdkContext) =>
         userId: auth.caller.userId,
         caller: auth.caller,
         actor: auth.actor,
-        params,
         connection: connectionOf ? counted.connection : undefined,
+        ...(await readInput(request, params, input)),
       });
       if (answer instanceof SdkAnswer) return answerResponse(answer, cors);
       return Response.json(answer, { headers: cors });

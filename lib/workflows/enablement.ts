@@ -1,4 +1,3 @@
-import { isUuid } from "@/lib/uuid";
 import { getUserWorkflowSettings } from "@/db/queries/workflow-runs";
 import { setUserWorkflowEnabled } from "@/db/queries/workflows";
 import type { Workflow } from "@/db/schema";
@@ -7,18 +6,13 @@ import type { RequestCaller } from "@/lib/connections/request";
 import { AppError } from "@/lib/errors";
 import type { WorkflowEnablement } from "./api-schema";
 
-// Enablement per Connected User from the SDK (`enableWorkflow`, `disableWorkflow`), the check
-// Replay and Retry make, and the workflow ID the SDK's workflow routes take.
-
-/** A workflow ID from a route's path: anything but a UUID names no workflow (404), and never reaches the database. */
-export function requireWorkflowId(value: string | undefined): string {
-  if (!isUuid(value)) throw new AppError("workflow_not_found");
-  return value;
-}
+// Enablement per Connected User from the SDK (`enableWorkflow`, `disableWorkflow`) and the check
+// Replay and Retry make.
 
 /**
  * Sets the caller's user's own setting for a workflow of the project (it then wins over
  * Enabled for all users). A User Token acts for its own user; a Secret Key must name one.
+ * `workflowId` is a UUID (the routes check their path's).
  */
 export async function setWorkflowEnablement({
   projectId,
@@ -33,10 +27,9 @@ export async function setWorkflowEnablement({
   enabled: boolean;
   actor: AuditActor;
 }): Promise<WorkflowEnablement> {
-  const id = requireWorkflowId(workflowId);
   if (!caller.userId) throw new AppError("missing_user");
-  if (!(await setUserWorkflowEnabled({ projectId, workflowId: id, userId: caller.userId, enabled, actor }))) throw new AppError("workflow_not_found");
-  return { workflowId: id, enabled };
+  if (!(await setUserWorkflowEnabled({ projectId, workflowId, userId: caller.userId, enabled, actor }))) throw new AppError("workflow_not_found");
+  return { workflowId, enabled };
 }
 
 /**

@@ -24,6 +24,7 @@ import type { StoredRunTrigger, StoredStep } from "@/db/workflow-definition";
 import { runRetentionDays } from "@/lib/config/env";
 import { AppError } from "@/lib/errors";
 import { countFinishedRun } from "@/lib/metrics/registry";
+import { isUuid } from "@/lib/uuid";
 import { requireEnabledFor } from "./enablement";
 import { enqueueStep, enqueueSteps } from "./jobs";
 import { enqueueRunStep, runStepJob, type StepPlace } from "./advance";
@@ -240,8 +241,6 @@ export interface RunPage {
 
 const PAGE_SIZE = 50;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** A page of a workflow's runs, newest first, filtered by status and user. */
 export async function listRunsPage({
   projectId,
@@ -257,7 +256,7 @@ export async function listRunsPage({
   before?: string;
 }): Promise<RunPage> {
   // The cursor is the last run's id: the query reads its position itself.
-  if (before !== undefined && !UUID.test(before)) throw new AppError("invalid_input", { message: "This page link is not valid.", fields: { before: "Not a page cursor." } });
+  if (before !== undefined && !isUuid(before)) throw new AppError("invalid_input", { message: "This page link is not valid.", fields: { before: "Not a page cursor." } });
   const rows = await listRuns({ projectId, workflowId, status, userId, beforeRunId: before, limit: PAGE_SIZE + 1 });
   const runs = rows.slice(0, PAGE_SIZE);
   return { runs, ...(rows.length > PAGE_SIZE ? { next: runs.at(-1)!.id } : {}) };

@@ -4,8 +4,8 @@ import { setWorkflowEnablement } from "@/lib/workflows/enablement";
 
 const ENDPOINT = { route: "/projects/[projectId]/sdk/workflows/[workflowId]/disable", methods: "POST, OPTIONS" };
 
-export const POST = sdkServerRoute(ENDPOINT, ({ project, caller, actor, params }) =>
-  setWorkflowEnablement({ projectId: project.id, caller, workflowId: params.workflowId ?? "", enabled: false, actor }),
+export const POST = sdkServerRoute(ENDPOINT, { ids: { workflowId: "workflow_not_found" } }, ({ project, caller, actor, ids }) =>
+  setWorkflowEnablement({ projectId: project.id, caller, workflowId: ids.workflowId, enabled: false, actor }),
 );
 
 export const OPTIONS = sdkPreflight(ENDPOINT);

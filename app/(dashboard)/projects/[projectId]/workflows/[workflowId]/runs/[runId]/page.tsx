@@ -2,7 +2,6 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import type { ReactNode } from "react";
-import { z } from "zod";
 import { ScrollableText } from "@/components/ui/scrollable-text";
 import { ShowMore } from "@/components/ui/show-more";
 import { RunAutoRefresh } from "@/components/workflows/run-auto-refresh";
@@ -14,6 +13,7 @@ import type { WorkflowRunStep } from "@/db/schema";
 import { getRun } from "@/db/queries/workflow-runs";
 import { countRunItems, getRunDefinition, listItemSteps, listRunItems, listRunStepsOutsideItems } from "@/db/queries/workflow-run-items";
 import { prettyBody, prettyJson, shownJson } from "@/lib/json";
+import { isUuid } from "@/lib/uuid";
 import { TRIGGER_KIND_LABELS } from "@/lib/workflows/definition";
 import {
   describeItemCounts,
@@ -118,7 +118,7 @@ export default async function WorkflowRunPage({ params, searchParams }: { params
   // Each JSON value prints at most this much; "Show more" (?more=n) prints one step more.
   const shown: ShownJson = shownJson(search.more);
   const workflow = await requireWorkflow(projectId, workflowId);
-  if (!z.uuid().safeParse(runId).success) notFound();
+  if (!isUuid(runId)) notFound();
   // The run alone (getRunDetail would read every item's steps too): its steps are read below, items a page at a time.
   const run = await getRun({ projectId, runId });
   if (!run || run.workflowId !== workflowId) notFound();

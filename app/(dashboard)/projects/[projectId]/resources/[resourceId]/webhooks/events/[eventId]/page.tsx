@@ -1,12 +1,12 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { z } from "zod";
 import { ResourceHeader } from "@/components/resources/resource-tabs";
 import { Card } from "@/components/ui/card";
 import { WebhookEventDetails } from "@/components/webhooks/webhook-event-details";
 import { AppError } from "@/lib/errors";
 import { shownJson } from "@/lib/json";
+import { isUuid } from "@/lib/uuid";
 import { getWebhookEventView } from "@/lib/webhooks/setup";
 import { requireResource } from "../../../../require-resource";
 import { UseAsSampleButton } from "../../use-as-sample-button";
@@ -21,7 +21,7 @@ export default async function WebhookEventPage({ params, searchParams }: { param
   // The payload prints at most this much; "Show more" (?more=n) prints one step more.
   const shown = shownJson((await searchParams).more);
   const resource = await requireResource(projectId, resourceId);
-  if (!z.uuid().safeParse(eventId).success) notFound();
+  if (!isUuid(eventId)) notFound();
   const event = await getWebhookEventView({ projectId, resourceId, eventId }).catch((error: unknown) => {
     if (error instanceof AppError && error.code === "webhook_event_not_found") notFound();
     throw error;
