@@ -3,12 +3,14 @@
 import { getDatabase } from "./db/client";
 import { getAuthSecret } from "./lib/auth/secret";
 import { checkVaultKey } from "./lib/vault/check-key";
-import { workflowWorkersEnabled } from "./lib/config/env";
+import { applyEmbeddedNextAuthUrl, workflowWorkersEnabled } from "./lib/config/env";
 import { log } from "./lib/log";
 import { getJobQueue } from "./lib/jobs/queue";
 import { startWorkers } from "./lib/jobs/workers";
 
 try {
+  // Before the first request: next-auth reads NEXTAUTH_URL at each one.
+  applyEmbeddedNextAuthUrl();
   getAuthSecret();
   const { kind } = await getDatabase();
   await checkVaultKey();

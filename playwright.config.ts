@@ -4,6 +4,7 @@ import { createServer } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { defineConfig, devices } from "@playwright/test";
+import { chromiumPath } from "./scripts/chromium";
 
 // Workers re-read this file, so the port and data directory chosen by the main process are
 // handed to them through the environment.
@@ -32,7 +33,8 @@ export default defineConfig({
     trace: "retain-on-failure",
     ...devices["Desktop Chrome"],
     launchOptions: {
-      executablePath: process.env.CHROMIUM_PATH || "/usr/bin/chromium",
+      // Undefined: Playwright's own Chromium, which scripts/ensure-chromium.ts installs before the tests.
+      executablePath: chromiumPath(),
       // This machine has no network beyond loopback: keep Chromium from trying to reach Google.
       args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
     },

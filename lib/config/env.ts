@@ -108,6 +108,16 @@ export function publicUrl(env: ConfigEnv = process.env): string {
   return configured.replace(/\/+$/, "");
 }
 
+/**
+ * next-auth reads NEXTAUTH_URL itself, and warns on every session read while it is unset. On the
+ * embedded default, give it the URL publicUrl() already uses, so `npm run dev` on a fresh machine
+ * prints no warning. With DATABASE_URL it stays unset: there it must be configured, and the
+ * warning is true.
+ */
+export function applyEmbeddedNextAuthUrl(env: Record<string, string | undefined> = process.env): void {
+  if (!env.NEXTAUTH_URL && !env.DATABASE_URL) env.NEXTAUTH_URL = EMBEDDED_PUBLIC_URL;
+}
+
 /** SWITCHBOARD_METRICS_TOKEN: the bearer token GET /api/metrics requires; unset, the route answers 404 (metrics off). */
 export function metricsToken(): string | undefined {
   return process.env.SWITCHBOARD_METRICS_TOKEN || undefined;

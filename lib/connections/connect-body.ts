@@ -2,10 +2,27 @@ import { AppError } from "@/lib/errors";
 import type { RequiredKey } from "@/lib/resources/required-keys";
 
 const MAX_VALUE_LENGTH = 16 * 1024;
+// What Node's HTTP client sends in a header value: a control character or a character beyond
+// U+00FF would fail the request itself, after the body was accepted (a 502, not a 400).
+const HEADER_TEXT = /^[\t\x20-\x7e\x80-\xff]*$/;
+
+/**
+ * What keeps a credential value from being stored and sent as it is, if anything; the connect body
+ * and the test credentials both check it.
+ */
+export function credentialValueProblem(key: RequiredKey, value: string): string | undefined {
+  // PostgreSQL refuses NUL in text, and no credential needs one.
+  if (value.includes("\u0000")) return "Must not contain NUL characters.";
+  // It could be neither stored (PostgreSQL keeps UTF-8) nor sent (nor encoded for masking) as it is.
+  if (!value.isWellFormed()) return "Must not contain a lone surrogate (half of a character): it is not text.";
+  if (key.header && !HEADER_TEXT.test(value)) return "Must be text an HTTP header can carry: no control characters, and no characters beyond U+00FF.";
+  return undefined;
+}
 
 /**
  * Checks a connect body against the resource's required keys, naming every missing, unknown,
- * non-string, too long or NUL-holding key. Prototype-safe: only the body's own keys count,
+ * non-string, too long, NUL- or lone-surrogate-holding key, and every header value that a header
+ * cannot carry. Prototype-safe: only the body's own keys count,
  * so `__proto__`, `constructor` or `toString` are unknown keys like any other (JSON.parse
  * makes `__proto__` an own property, which a plain object's setter would swallow).
  */
@@ -17,8 +34,10 @@ export function validateConnectBody(body: Record<string, unknown>, keys: readonl
     if (!known.has(name)) fields.set(name, "Unknown key: this resource does not take it.");
     else if (typeof value !== "string") fields.set(name, "Must be a string.");
     else if (value.length > MAX_VALUE_LENGTH) fields.set(name, `Must be at most ${MAX_VALUE_LENGTH} characters.`);
-    // PostgreSQL refuses NUL in text, and no credential needs one.
-    else if (value.includes("\u0000")) fields.set(name, "Must not contain NUL characters.");
+    else {
+      const problem = credentialValueProblem(known.get(name)!, value);
+      if (problem) fields.set(name, problem);
+    }
   }
   for (const key of keys) {
     const value = own(key.key);

@@ -68,6 +68,18 @@ describe("Test and Publish", () => {
     expect(await getResourceConnection({ resourceId: resource.id, kind: "test" })).toBeUndefined();
   });
 
+  it("refuses test credentials that could not be sent or stored as they are, naming the key", async () => {
+    const { resource } = await tasklabResource();
+    expect(await saveCredentials({ resource, values: { access_token: "tok\u0001en", refresh_token: "r\ud800" }, actor: SYSTEM_ACTOR })).toEqual({
+      ok: false,
+      fieldErrors: {
+        access_token: ["Must be text an HTTP header can carry: no control characters, and no characters beyond U+00FF."],
+        refresh_token: ["Must not contain a lone surrogate (half of a character): it is not text."],
+      },
+    });
+    expect(await getResourceConnection({ resourceId: resource.id, kind: "test" })).toBeUndefined();
+  });
+
   it("sends a test request with the test connection, stores the rotated tokens and records the run", async () => {
     const { projectId, resourceId, resource } = await tasklabResource();
     const { refreshToken } = tasklab.issueTokens();

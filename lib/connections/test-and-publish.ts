@@ -19,6 +19,7 @@ import { loadResourceRuntime, resourceSnapshot } from "@/lib/resources/runtime";
 import { decryptResourceSecret, encryptResourceSecret } from "@/lib/resources/secrets";
 import { type ConnectionCredentials, credentialStateOf, encryptConnectionCredentials } from "./credentials";
 import { resourceGrantFingerprint } from "./grant";
+import { credentialValueProblem } from "./connect-body";
 import { outboundPolicy } from "./request";
 import { type DescribedRequest, openConnectionSession } from "./session";
 
@@ -41,6 +42,9 @@ export function testCredentialsSchema(keys: readonly RequiredKey[], saved: reado
       if (!key.optional && !values[key.key]?.trim() && !(key.secret && saved.includes(key.key))) {
         ctx.addIssue({ code: "custom", path: [key.key], message: `Enter the ${key.label}.` });
       }
+      // Checked as it is stored: trimmed, so a pasted token's trailing line break is no problem.
+      const problem = Object.hasOwn(values, key.key) ? credentialValueProblem(key, values[key.key]!.trim()) : undefined;
+      if (problem) ctx.addIssue({ code: "custom", path: [key.key], message: problem });
     }
     for (const name of Object.keys(values)) {
       if (!keys.some((key) => key.key === name)) ctx.addIssue({ code: "custom", path: [name], message: `"${name}" is not a key of this resource.` });

@@ -8,24 +8,30 @@ export interface RequiredKey {
   secret: boolean;
   /** May be omitted: an empty access token is fetched with the refresh token first. */
   optional: boolean;
+  /**
+   * Made to be sent in an HTTP header (the access token, API keys), so it must be text a header can
+   * carry; a refresh token goes in the token request's form body, an input wherever its template puts it.
+   */
+  header: boolean;
 }
 
 /** The keys a User-Level resource's connections carry; App-Level resources have none. */
 export function requiredKeys(apiInfo: ApiInfo, config: ResourceConfig): RequiredKey[] {
   if (apiInfo.level === "app") return [];
   if (apiInfo.authType === "api_keys") {
-    return (config.apiKeys ?? []).map((key) => ({ key: key.name, label: key.name, secret: key.secret, optional: false }));
+    return (config.apiKeys ?? []).map((key) => ({ key: key.name, label: key.name, secret: key.secret, optional: false, header: true }));
   }
   const inputs = (config.oauth?.requiredInputs ?? []).map((input) => ({
     key: input.key,
     label: input.label,
     secret: false,
     optional: false,
+    header: false,
   }));
   if (apiInfo.grantType === "client_credentials") return inputs;
   return [
-    { key: "access_token", label: "Access Token", secret: true, optional: true },
-    { key: "refresh_token", label: "Refresh Token", secret: true, optional: false },
+    { key: "access_token", label: "Access Token", secret: true, optional: true, header: true },
+    { key: "refresh_token", label: "Refresh Token", secret: true, optional: false, header: false },
     ...inputs,
   ];
 }

@@ -2,9 +2,9 @@ import { describe, expect, it } from "vitest";
 import { connectSnippets } from "./snippets";
 
 const keys = [
-  { key: "access_token", label: "Access Token", secret: true, optional: true },
-  { key: "refresh_token", label: "Refresh Token", secret: true, optional: false },
-  { key: "subdomain", label: "Subdomain", secret: false, optional: false },
+  { key: "access_token", label: "Access Token", secret: true, optional: true, header: true },
+  { key: "refresh_token", label: "Refresh Token", secret: true, optional: false, header: false },
+  { key: "subdomain", label: "Subdomain", secret: false, optional: false, header: false },
 ];
 const ids = { origin: "https://switchboard.example", projectId: "p-1", resourceId: "r-1", resourceName: "Task 'Lab'" };
 
@@ -20,7 +20,7 @@ describe("connectSnippets", () => {
   });
 
   it("quotes the curl body for the shell", () => {
-    const { curl } = connectSnippets({ ...ids, keys: [{ key: "it's", label: "x", secret: false, optional: false }] });
+    const { curl } = connectSnippets({ ...ids, keys: [{ key: "it's", label: "x", secret: false, optional: false, header: false }] });
     expect(curl).toContain(`-d '{"it'\\''s":"<it'\\''s>"}'`);
     expect(curl).toContain("'https://switchboard.example/projects/p-1/sdk/resources/r-1/connect'");
   });

@@ -3,7 +3,7 @@ import { createSecretKey } from "@/db/queries/secret-keys";
 import type { StoredStep } from "@/db/workflow-definition";
 import { ALLOWED_ORIGIN, projectWithSigningKey } from "@/e2e/support/connect-fixtures";
 import { alwaysStep, callSdkRoute, runsOf } from "@/e2e/support/sdk-route-fixtures";
-import { deployedWorkflow, waitFor } from "@/e2e/support/workflow-fixtures";
+import { deployedWorkflow, ownPostgresDatabase, waitFor } from "@/e2e/support/workflow-fixtures";
 import { SYSTEM_ACTOR } from "@/lib/audit/audit-log";
 import { generateSecretKey } from "@/lib/auth/secret-keys";
 import { stopJobQueue } from "@/lib/jobs/queue";
@@ -17,10 +17,13 @@ import { POST as startRun } from "./runs/route";
 // after it has not passed), a caller not waiting still gets 202, a workflow without one answers
 // as before, and a second Response in a run fails while the caller keeps the first answer.
 
+let database: Awaited<ReturnType<typeof ownPostgresDatabase>>;
 let projectId: string;
 let secretKey: string;
 
 beforeAll(async () => {
+  // A database of the file's own: another test file's workers must not take (or hurry) these runs' jobs.
+  database = await ownPostgresDatabase("sb_response");
   ({ projectId } = await projectWithSigningKey());
   const secret = generateSecretKey();
   await createSecretKey({ projectId, name: "backend", prefix: secret.prefix, hash: secret.hash, actor: SYSTEM_ACTOR });
@@ -29,6 +32,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await stopJobQueue();
+  await database?.drop();
 });
 
 const response = (key: string, status: number, body = '{"id": "{{trigger.body.id}}"}'): StoredStep => ({
@@ -58,7 +62,8 @@ const ended = (runId: string) => waitFor("the run to end", () => runOf(runId), (
 describe("a Response step answers the caller waiting with ?wait=true", () => {
   it("with its status, headers and JSON body as soon as it runs, while the steps after it go on", async () => {
     const started = Date.now();
-    const answered = await run([response("answer", 201), delay]);
+    // A step after the Delay: a Delay that is the last step has nothing to wait before, and the run ends with it.
+    const answered = await run([response("answer", 201), delay, alwaysStep]);
     expect(Date.now() - started).toBeLessThan(15_000);
     expect(answered.status).toBe(201);
     expect(answered.headers.get("x-task")).toBe("task-t_1");

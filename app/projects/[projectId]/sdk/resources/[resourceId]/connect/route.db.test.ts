@@ -66,6 +66,8 @@ async function connectionCount(): Promise<number> {
 }
 
 const now = () => Math.floor(Date.now() / 1000);
+const LONE_SURROGATE = "Must not contain a lone surrogate (half of a character): it is not text.";
+const NOT_HEADER_TEXT = "Must be text an HTTP header can carry: no control characters, and no characters beyond U+00FF.";
 
 describe("POST /projects/:projectId/sdk/resources/:resourceId/connect", () => {
   it("connects a user: fetches the profile, stores encrypted credentials, answers no secret", async () => {
@@ -218,6 +220,18 @@ describe("refused connect requests change nothing", () => {
       password: "Unknown key: this resource does not take it.",
       refresh_token: "Required.",
     });
+  });
+
+  it.each([
+    ["an access_token holding a lone surrogate", { access_token: "tok\ud800en" }, { access_token: LONE_SURROGATE }],
+    ["an access_token holding a control character", { access_token: "tok\u0001en" }, { access_token: NOT_HEADER_TEXT }],
+    ["a refresh_token holding a lone surrogate", { refresh_token: "tok\udc00en" }, { refresh_token: LONE_SURROGATE }],
+  ])("refuses %s with 400 naming it, before any request to the API", async (_case, values, fields) => {
+    const [tokenRequests, apiRequests, before] = [tasklab.tokenRequests.length, tasklab.apiRequests.length, await connectionCount()];
+    const response = await callConnect("POST", { body: JSON.stringify({ refresh_token: tasklab.issueTokens().refreshToken, ...values }) });
+    expect(response.status).toBe(400);
+    expect(response.json?.error).toMatchObject({ code: "invalid_credentials_payload", fields });
+    expect([tasklab.tokenRequests.length, tasklab.apiRequests.length, await connectionCount()]).toEqual([tokenRequests, apiRequests, before]);
   });
 
   it("refuses a revoked key", async () => {
