@@ -1,11 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTaskLab, type TaskLab } from "@/e2e/fixtures/tasklab";
-import { projectWithSigningKey, publishedTaskLabResource } from "@/e2e/support/connect-fixtures";
+import { startTaskLab, type TaskLab } from "@/test/fixtures/tasklab";
+import { projectWithSigningKey, publishedTaskLabResource } from "@/test/support/connect-fixtures";
 import { SYSTEM_ACTOR } from "@/lib/audit/audit-log";
 import { publishResourceDraft } from "@/lib/connections/test-and-publish";
 import { createResourceDraft, saveResourceStep } from "@/lib/resources/save-step";
-import { connectedUser, deployedWorkflow, ownPostgresDatabase, requestStep, waitFor } from "@/e2e/support/workflow-fixtures";
+import { connectedUser, deployedWorkflow, ownPostgresDatabase, requestStep, waitFor } from "@/test/support/workflow-fixtures";
 import { stopJobQueue } from "@/lib/jobs/queue";
 import { getRunDetail } from "./runs";
 import { sendAppEvent } from "./triggers";

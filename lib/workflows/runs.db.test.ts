@@ -7,9 +7,9 @@ import { createRuns, type NewRun } from "@/db/queries/workflow-runs";
 import { setUserWorkflowEnabled } from "@/db/queries/workflows";
 import { workflowRuns, workflowRunSteps } from "@/db/schema";
 import type { StoredWorkflowDefinition } from "@/db/workflow-definition";
-import { startTaskLab, type TaskLab } from "@/e2e/fixtures/tasklab";
-import { projectWithSigningKey, publishedTaskLabResource } from "@/e2e/support/connect-fixtures";
-import { currentMetrics, sampleValue } from "@/e2e/support/metrics";
+import { startTaskLab, type TaskLab } from "@/test/fixtures/tasklab";
+import { projectWithSigningKey, publishedTaskLabResource } from "@/test/support/connect-fixtures";
+import { currentMetrics, sampleValue } from "@/test/support/metrics";
 import {
   connectedUser,
   deployedWorkflow,
@@ -18,7 +18,7 @@ import {
   redeploy,
   requestStep,
   waitFor,
-} from "@/e2e/support/workflow-fixtures";
+} from "@/test/support/workflow-fixtures";
 import { getJobQueue, stopJobQueue } from "@/lib/jobs/queue";
 import { STEP_QUEUE } from "./jobs";
 import {

@@ -1,5 +1,5 @@
 // A second app process on the test's database: `npm run worker` (scripts/worker.ts), or the
-// Connect API's route handlers behind node:http (e2e/support/route-server.ts). Started as one
+// Connect API's route handlers behind node:http (test/support/route-server.ts). Started as one
 // Node process (`node --import tsx --conditions=react-server`, no npx or tsx wrapper in
 // between) in a process group of its own, so a test can SIGKILL exactly it, mid-step.
 import { type ChildProcess, spawn } from "node:child_process";
