@@ -15,7 +15,7 @@ import { createWorkflow, deployWorkflowVersion, saveWorkflowDraft } from "@/db/q
 import type { StoredWorkflowDefinition } from "@/db/workflow-definition";
 import { SYSTEM_ACTOR } from "@/lib/audit/audit-log";
 import { measure, type RunSummary } from "./load";
-import { startProcess, waitForLine } from "./processes";
+import { startProcess, waitForLine } from "@/test/support/processes";
 import type { BenchData } from "./setup";
 
 /** The goal for p50 on an idle machine (issue 22). */
