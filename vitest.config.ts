@@ -8,7 +8,7 @@ const root = import.meta.dirname;
 // A fixed encryption key keeps tests from generating one into the repository's .data/.
 const TEST_ENCRYPTION_KEY = Buffer.alloc(32, 7).toString("base64");
 // Warnings and errors only: a line per API request would bury the test output (tests that read the
-// request lines capture them, e2e/support/logs.ts).
+// request lines capture them, test/support/logs.ts).
 const TEST_LOG_LEVEL = process.env.SWITCHBOARD_LOG_LEVEL || "warn";
 
 export default defineConfig({
@@ -28,7 +28,7 @@ export default defineConfig({
         extends: true as const,
         test: {
           name: "pglite",
-          include: ["{lib,db,app}/**/*.test.ts", "e2e/fixtures/**/*.test.ts"],
+          include: ["{lib,db,app}/**/*.test.ts", "test/**/*.test.ts"],
           env: { DATABASE_URL: "", PGLITE_DATA_DIR: "memory://", SWITCHBOARD_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY, SWITCHBOARD_LOG_LEVEL: TEST_LOG_LEVEL },
         },
       },

@@ -19,7 +19,7 @@ import type { StoredStep, StoredWorkflowDefinition } from "@/db/workflow-definit
 import { SYSTEM_ACTOR } from "@/lib/audit/audit-log";
 import { stopJobQueue } from "@/lib/jobs/queue";
 import { sendAppEvent } from "@/lib/workflows/triggers";
-import { type Managed, startProcess, waitForLine } from "./processes";
+import { type Managed, startProcess, waitForLine } from "@/test/support/processes";
 import type { BenchData } from "./setup";
 
 export const FAN_OUT_GOAL_RATIO = 0.8;

@@ -37,7 +37,8 @@ import os from "node:os";
 import path from "node:path";
 import postgres from "postgres";
 import { type LoadOptions, measure, type RunSummary } from "./load";
-import { freePort, startProcess, treeCpuSeconds, waitForHttpOk, waitForLine } from "./processes";
+import { freePort, startProcess, waitForHttpOk, waitForLine } from "@/test/support/processes";
+import { treeCpuSeconds } from "./process-cpu";
 import { startRemoteTaskLab } from "./tasklab-remote";
 
 const ROOT = path.resolve(import.meta.dirname, "..");

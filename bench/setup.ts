@@ -5,11 +5,11 @@ import { upsertConnection } from "@/db/queries/connections";
 import { setSecretKeyRateLimit } from "@/db/queries/projects";
 import { createSecretKey } from "@/db/queries/secret-keys";
 import { getDatabase } from "@/db/client";
-import type { TaskLab } from "@/e2e/fixtures/tasklab";
+import type { TaskLab } from "@/test/fixtures/tasklab";
 import { generateSecretKey } from "@/lib/auth/secret-keys";
 import { connectUser } from "@/lib/connections/connect";
 import { encryptConnectionCredentials } from "@/lib/connections/credentials";
-import { projectWithSigningKey, publishedTaskLabResource, signUserToken } from "@/e2e/support/connect-fixtures";
+import { projectWithSigningKey, publishedTaskLabResource, signUserToken } from "@/test/support/connect-fixtures";
 import { SYSTEM_ACTOR } from "@/lib/audit/audit-log";
 
 export interface BenchData {

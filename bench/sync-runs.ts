@@ -3,7 +3,7 @@
 // `POST /projects/:p/sdk/workflows/:w/runs?wait=true` (Secret Key, X-Switchboard-User rotating
 // over the connected users) at BENCH_CONNECTIONS connections: answers per second and p50/p99 of
 // the whole call (start, the step, the answer). The route handler runs in a node:http server of
-// its own process (e2e/support/route-server.ts, which works no queues) and one `npm run worker`
+// its own process (test/support/route-server.ts, which works no queues) and one `npm run worker`
 // process works the steps, so every waiter is woken across processes (PostgreSQL NOTIFY).
 //
 // Imported by bench/run.ts only after DATABASE_URL and SWITCHBOARD_ENCRYPTION_KEY are set and
@@ -15,7 +15,7 @@ import { createWorkflow, deployWorkflowVersion, saveWorkflowDraft } from "@/db/q
 import type { StoredWorkflowDefinition } from "@/db/workflow-definition";
 import { SYSTEM_ACTOR } from "@/lib/audit/audit-log";
 import { measure, type RunSummary } from "./load";
-import { startProcess, waitForLine } from "./processes";
+import { startProcess, waitForLine } from "@/test/support/processes";
 import type { BenchData } from "./setup";
 
 /** The goal for p50 on an idle machine (issue 22). */
@@ -51,7 +51,7 @@ export async function runSyncRunBench(
 
   const env = { ...process.env, DATABASE_URL: options.databaseUrl, SWITCHBOARD_ENCRYPTION_KEY: options.encryptionKey, SWITCHBOARD_ALLOW_PRIVATE_NETWORK: "true" };
   const tsx = ["--import", "tsx", "--conditions=react-server"];
-  const server = startProcess("sync runs server", process.execPath, [...tsx, path.join(root, "e2e", "support", "route-server.ts")], { cwd: root, env });
+  const server = startProcess("sync runs server", process.execPath, [...tsx, path.join(root, "test", "support", "route-server.ts")], { cwd: root, env });
   options.onCleanup("sync runs server", () => server.stop());
   const worker = startProcess("sync runs worker", process.execPath, [...tsx, path.join(root, "scripts", "worker.ts")], { cwd: root, env });
   options.onCleanup("sync runs worker", () => worker.stop());
@@ -95,7 +95,7 @@ export async function runSyncRunBench(
   const database = { runs: rows.length, p50Ms: at(50), p99Ms: at(99) };
   const notes = [
     `sync: POST …/sdk/workflows/:w/runs?wait=true with a Secret Key, X-Switchboard-User rotating over ${users.length} connected users; ` +
-      "one step (GET /tasks at TaskLab). The route handler in node:http (e2e/support/route-server.ts), the step in one `npm run worker` process.",
+      "one step (GET /tasks at TaskLab). The route handler in node:http (test/support/route-server.ts), the step in one `npm run worker` process.",
   ];
   return { run, notWaited, database, notes };
 }

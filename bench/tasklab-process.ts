@@ -1,7 +1,7 @@
-// TaskLab (e2e/fixtures/tasklab.ts) in a process of its own, so that serving the benchmark's
+// TaskLab (test/fixtures/tasklab.ts) in a process of its own, so that serving the benchmark's
 // traffic does not share an event loop with the load generator. The parent asks it over IPC
 // for token pairs (TaskLab's issueTokens()); it stops when the parent disconnects.
-import { startTaskLab } from "../e2e/fixtures/tasklab";
+import { startTaskLab } from "../test/fixtures/tasklab";
 import type { TaskLabReply, TaskLabRequest } from "./tasklab-remote";
 
 const MAX_BATCH = 100_000;

@@ -1,6 +1,6 @@
 // The parent's side of bench/tasklab-process.ts.
 import path from "node:path";
-import { forkTs, type Managed } from "./processes";
+import { forkTs, type Managed } from "@/test/support/processes";
 
 export type TaskLabRequest =
   | {

@@ -7,7 +7,7 @@
 //
 // The target (BENCH_WEBHOOK_TARGET): "next" — `next start` of the production build, as the api
 // section; "node" — the route handler in a bare node:http server of its own process
-// (e2e/support/route-server.ts); "auto" (default) — "next" when a build with the route exists, else
+// (test/support/route-server.ts); "auto" (default) — "next" when a build with the route exists, else
 // "node". Either way the server works no queues (the runs' jobs wait): this measures intake.
 //
 // Open-loop load: request i is due at start + i/rate whatever the earlier ones are doing, and its
@@ -24,9 +24,10 @@ import { getDb } from "@/db/client";
 import { createWorkflow, deployWorkflowVersion, saveWorkflowDraft } from "@/db/queries/workflows";
 import { webhookEvents, workflowRuns } from "@/db/schema";
 import type { StoredWorkflowDefinition } from "@/db/workflow-definition";
-import { signWebhook } from "@/e2e/fixtures/tasklab";
-import { setUpWebhooks, taskLabWebhookSettings } from "@/e2e/support/webhook-fixtures";
-import { freePort, type Managed, postgresCpuSeconds, startProcess, waitForHttpOk, waitForLine } from "./processes";
+import { signWebhook } from "@/test/fixtures/tasklab";
+import { setUpWebhooks, taskLabWebhookSettings } from "@/test/support/webhook-fixtures";
+import { freePort, type Managed, startProcess, waitForHttpOk, waitForLine } from "@/test/support/processes";
+import { postgresCpuSeconds } from "./process-cpu";
 import { post, REQUEST_TIMEOUT_MS, type SenderJob, type SenderResult } from "./webhook-sender";
 import type { BenchData } from "./setup";
 import { SYSTEM_ACTOR } from "@/lib/audit/audit-log";
@@ -124,7 +125,7 @@ export async function runWebhookBench(options: WebhookBenchOptions): Promise<{ r
   } else {
     // BENCH_WEBHOOK_PROFILE=<dir>: a V8 CPU profile of the server, written there when it stops.
     const profile = process.env.BENCH_WEBHOOK_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_WEBHOOK_PROFILE}`] : [];
-    server = startProcess("webhook server", process.execPath, [...profile, "--import", "tsx", "--conditions=react-server", path.join(root, "e2e", "support", "route-server.ts")], {
+    server = startProcess("webhook server", process.execPath, [...profile, "--import", "tsx", "--conditions=react-server", path.join(root, "test", "support", "route-server.ts")], {
       cwd: root,
       env,
     });
@@ -216,7 +217,7 @@ export async function runWebhookBench(options: WebhookBenchOptions): Promise<{ r
   await server.stop();
 
   const notes = [
-    `webhooks: target ${target === "next" ? "`next start` (production build)" : "the route handler in a node:http server of its own process (e2e/support/route-server.ts; no production build)"}; ` +
+    `webhooks: target ${target === "next" ? "`next start` (production build)" : "the route handler in a node:http server of its own process (test/support/route-server.ts; no production build)"}; ` +
       "its job queue is started but works nothing (SWITCHBOARD_WORKERS=0), so the runs' first jobs wait in pg-boss.",
     `webhooks: ${users.length} connected users in turn; each event a distinct webhook-id, signed ahead with the standardwebhooks package; ` +
       "one deployed workflow on task.created, so each event writes its row, one run and one pg-boss job in one transaction.",

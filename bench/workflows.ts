@@ -20,7 +20,8 @@ import type { StoredWorkflowDefinition } from "@/db/workflow-definition";
 import { getJobQueue, stopJobQueue } from "@/lib/jobs/queue";
 import { STEP_BATCH_SIZE, STEP_QUEUE_OPTIONS, stepGroup } from "@/lib/workflows/step-queue";
 import { sendAppEvent } from "@/lib/workflows/triggers";
-import { type Managed, postgresCpuSeconds, startProcess, waitForLine } from "./processes";
+import { type Managed, startProcess, waitForLine } from "@/test/support/processes";
+import { postgresCpuSeconds } from "./process-cpu";
 import type { BenchData } from "./setup";
 import { SYSTEM_ACTOR } from "@/lib/audit/audit-log";
 

@@ -9,7 +9,7 @@ import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ownPostgresDatabase, waitFor } from "@/e2e/support/workflow-fixtures";
+import { ownPostgresDatabase, waitFor } from "@/test/support/workflow-fixtures";
 import { stopJobQueue } from "@/lib/jobs/queue";
 import { startWorkers } from "@/lib/jobs/workers";
 import { getRunDetail, type RunDetail } from "@/lib/workflows/runs";

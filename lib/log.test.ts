@@ -1,6 +1,6 @@
 import { DrizzleQueryError } from "drizzle-orm/errors";
 import { describe, expect, it } from "vitest";
-import { captureLogs } from "@/e2e/support/logs";
+import { captureLogs } from "@/test/support/logs";
 import { runInRequest } from "@/lib/api/request-context";
 import { log } from "./log";
 

@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { projectWithSigningKey } from "@/e2e/support/connect-fixtures";
+import { projectWithSigningKey } from "@/test/support/connect-fixtures";
 import { SYSTEM_ACTOR } from "@/lib/audit/audit-log";
 import { createResourceDraft } from "@/lib/resources/save-step";
-import { invalidateConnection } from "@/e2e/support/workflow-fixtures";
+import { invalidateConnection } from "@/test/support/workflow-fixtures";
 import { deleteConnection, getUserConnection, upsertConnection } from "./connections";
 import { countSdkCall } from "./sdk-state";
 

@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "@/db/client";
 import { workflowRunItems, workflowRunSteps } from "@/db/schema";
 import type { StoredWorkflowDefinition } from "@/db/workflow-definition";
-import { projectWithSigningKey } from "@/e2e/support/connect-fixtures";
-import { deployedWorkflow, ownPostgresDatabase } from "@/e2e/support/workflow-fixtures";
+import { projectWithSigningKey } from "@/test/support/connect-fixtures";
+import { deployedWorkflow, ownPostgresDatabase } from "@/test/support/workflow-fixtures";
 import { createRuns } from "./workflow-runs";
 import { countRunItems, getRunDefinition, listItemSteps, listRunItems, listRunStepsOutsideItems } from "./workflow-run-items";
 

@@ -2,8 +2,8 @@ import { eq, inArray, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getDb, rowsOf } from "@/db/client";
 import { workflowRuns, workflowRunSteps } from "@/db/schema";
-import { projectWithSigningKey } from "@/e2e/support/connect-fixtures";
-import { deployedWorkflow, ownPostgresDatabase } from "@/e2e/support/workflow-fixtures";
+import { projectWithSigningKey } from "@/test/support/connect-fixtures";
+import { deployedWorkflow, ownPostgresDatabase } from "@/test/support/workflow-fixtures";
 import { cancelRun, createRuns, finishStep, preparedRunEnds, preparedStepAttempts, startStepAttempt } from "./workflow-runs";
 
 // The engine's hottest writes, grouped: the step starts and run ends made in one turn of the

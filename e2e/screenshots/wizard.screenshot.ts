@@ -1,5 +1,5 @@
 import path from "node:path";
-import { TASKLAB_DEFAULT_CLIENT } from "../fixtures/tasklab";
+import { TASKLAB_DEFAULT_CLIENT } from "@/test/fixtures/tasklab";
 import { expect, test } from "../support/test";
 import { signUp } from "../support/users";
 import { ResourceWizard } from "../support/wizard";

@@ -9,7 +9,7 @@ import { connections } from "@/db/schema";
 import { generateSecretKey } from "@/lib/auth/secret-keys";
 import { connectUser } from "@/lib/connections/connect";
 import { decryptConnectionCredentials, encryptConnectionCredentials } from "@/lib/connections/credentials";
-import { projectWithSigningKey, publishedTaskLabResource } from "@/e2e/support/connect-fixtures";
+import { projectWithSigningKey, publishedTaskLabResource } from "@/test/support/connect-fixtures";
 import { SYSTEM_ACTOR } from "@/lib/audit/audit-log";
 
 const [tasklabUrl, expiredAccessToken, ...refreshTokens] = process.argv.slice(2);

@@ -9,7 +9,7 @@ export {
   TASKLAB_DEFAULT_CLIENT,
   TASKLAB_DEFAULT_USER,
   type TaskLab,
-} from "../fixtures/tasklab";
+} from "@/test/fixtures/tasklab";
 
 /**
  * Settings → Network → "Allow private network" on (project owners only): TaskLab listens on

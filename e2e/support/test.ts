@@ -1,6 +1,6 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test as base, type Browser, type BrowserContext, type Page } from "@playwright/test";
-import { startTaskLab, type TaskLab } from "../fixtures/tasklab";
+import { startTaskLab, type TaskLab } from "@/test/fixtures/tasklab";
 import { newProject } from "./users";
 
 type Finding = { url: string; rule: string; impact: string; help: string; targets: string[] };

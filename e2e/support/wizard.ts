@@ -1,5 +1,5 @@
 import { expect, type Locator, type Page } from "@playwright/test";
-import { TASKLAB_DEFAULT_CLIENT } from "../fixtures/tasklab";
+import { TASKLAB_DEFAULT_CLIENT } from "@/test/fixtures/tasklab";
 
 export type Level = "User-Level Resource" | "App-Level Resource";
 export type AuthType = "OAuth 2.0" | "API Keys";

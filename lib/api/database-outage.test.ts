@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { GET as health } from "@/app/api/health/route";
 import { GET as getMe } from "@/app/projects/[projectId]/sdk/me/route";
 import { getDatabase } from "@/db/client";
-import { projectWithSigningKey, signUserToken } from "@/e2e/support/connect-fixtures";
-import { callSdkRoute } from "@/e2e/support/sdk-route-fixtures";
-import { postgresBinDir, startTemporaryPostgres, type TemporaryPostgres } from "@/e2e/support/temporary-postgres";
+import { projectWithSigningKey, signUserToken } from "@/test/support/connect-fixtures";
+import { callSdkRoute } from "@/test/support/sdk-route-fixtures";
+import { postgresBinDir, startTemporaryPostgres, type TemporaryPostgres } from "@/test/support/temporary-postgres";
 
 // A database outage, on a PostgreSQL of this test's own that it stops and starts again: while it
 // is down, routes answer 503 database_unavailable with Retry-After at once (not a 500 after the

@@ -1,6 +1,6 @@
 import { DrizzleQueryError } from "drizzle-orm/errors";
 import { describe, expect, it } from "vitest";
-import { captureLogs } from "@/e2e/support/logs";
+import { captureLogs } from "@/test/support/logs";
 import { actionErrorResult, AppError, ERROR_CATALOGUE } from "@/lib/errors";
 import { describeUnexpectedError } from "@/lib/errors";
 import { handleApiError, unexpectedAppError } from "./errors";

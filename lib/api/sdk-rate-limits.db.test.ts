@@ -8,7 +8,7 @@ import { deleteEndedRateLimitWindows } from "@/db/queries/rate-limits";
 import { createSecretKey } from "@/db/queries/secret-keys";
 import { createUserWithProject } from "@/db/queries/users";
 import { projects, rateLimitWindows } from "@/db/schema";
-import { projectWithSigningKey, signUserToken } from "@/e2e/support/connect-fixtures";
+import { projectWithSigningKey, signUserToken } from "@/test/support/connect-fixtures";
 import { generateSecretKey } from "@/lib/auth/secret-keys";
 import { getSessionUser } from "@/server/session";
 import { setSecretKeyRateLimit as setSecretKeyRateLimitAction } from "@/app/(dashboard)/projects/[projectId]/settings/actions";

@@ -6,10 +6,10 @@ import { POST as connectRoute } from "@/app/projects/[projectId]/sdk/resources/[
 import { getDb } from "@/db/client";
 import type { StoredUserProfileSettings } from "@/db/resource-config";
 import { connections } from "@/db/schema";
-import { startTaskLab, type TaskLab } from "@/e2e/fixtures/tasklab";
-import { projectWithSigningKey, publishedTaskLabResource, signUserToken } from "@/e2e/support/connect-fixtures";
-import { callSdkRoute } from "@/e2e/support/sdk-route-fixtures";
-import { ownPostgresDatabase } from "@/e2e/support/workflow-fixtures";
+import { startTaskLab, type TaskLab } from "@/test/fixtures/tasklab";
+import { projectWithSigningKey, publishedTaskLabResource, signUserToken } from "@/test/support/connect-fixtures";
+import { callSdkRoute } from "@/test/support/sdk-route-fixtures";
+import { ownPostgresDatabase } from "@/test/support/workflow-fixtures";
 
 // A User Profile read from a JWT field decides whose webhook events a connection receives, so the
 // Connect API keeps it only for a token the API vouches for: its signature verifies against the

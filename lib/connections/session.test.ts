@@ -6,7 +6,7 @@ import {
   TASKLAB_DEFAULT_CLIENT,
   TASKLAB_DEFAULT_USER,
   type TaskLab,
-} from "@/e2e/fixtures/tasklab";
+} from "@/test/fixtures/tasklab";
 import { AppError } from "@/lib/errors";
 import type { OutboundPolicy } from "@/lib/http/client";
 import type { ApiCall } from "@/lib/resources/request";

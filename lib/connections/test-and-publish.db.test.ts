@@ -3,9 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getResourceConnection, listTestRuns } from "@/db/queries/connections";
 import { getResource, listResourceSecretNames } from "@/db/queries/resources";
 import { createUserWithProject } from "@/db/queries/users";
-import { startTaskLab, TASKLAB_DEFAULT_CLIENT, type TaskLab } from "@/e2e/fixtures/tasklab";
+import { startTaskLab, TASKLAB_DEFAULT_CLIENT, type TaskLab } from "@/test/fixtures/tasklab";
 import { decryptConnectionCredentials } from "@/lib/connections/credentials";
-import { settle } from "@/e2e/support/action-result";
+import { settle } from "@/test/support/action-result";
 import { createResourceDraft, saveResourceStep } from "@/lib/resources/save-step";
 import { loadResourceRuntime } from "@/lib/resources/runtime";
 import {

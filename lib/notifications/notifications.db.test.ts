@@ -21,9 +21,9 @@ import { addProjectMember, setAllowPrivateNetwork } from "@/db/queries/projects"
 import { createUserWithProject } from "@/db/queries/users";
 import { createWorkflow, deployWorkflowVersion, saveWorkflowDraft } from "@/db/queries/workflows";
 import { connections, notificationEndpoints } from "@/db/schema";
-import { startTaskLab, type TaskLab } from "@/e2e/fixtures/tasklab";
-import { publishedTaskLabResource } from "@/e2e/support/connect-fixtures";
-import { ownPostgresDatabase } from "@/e2e/support/workflow-fixtures";
+import { startTaskLab, type TaskLab } from "@/test/fixtures/tasklab";
+import { publishedTaskLabResource } from "@/test/support/connect-fixtures";
+import { ownPostgresDatabase } from "@/test/support/workflow-fixtures";
 import { connectUser, disconnectUser } from "@/lib/connections/connect";
 import { decryptConnectionCredentials } from "@/lib/connections/credentials";
 import { runKeepWarm } from "@/lib/connections/keep-warm";

@@ -1,7 +1,7 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startTaskLab, TASKLAB_DEFAULT_CLIENT, type TaskLab } from "@/e2e/fixtures/tasklab";
+import { startTaskLab, TASKLAB_DEFAULT_CLIENT, type TaskLab } from "@/test/fixtures/tasklab";
 import { requestToken, TokenEndpointError, type TokenEndpoint } from "./token";
 
 const policy = { allowPrivateNetwork: true };

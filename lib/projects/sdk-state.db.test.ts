@@ -6,12 +6,12 @@ import { deleteResource } from "@/db/queries/resources";
 import { setWorkflowEnabledForAll } from "@/db/queries/workflows";
 import { createSecretKey, revokeSecretKey } from "@/db/queries/secret-keys";
 import { addSigningKey, revokeSigningKey } from "@/db/queries/signing-keys";
-import { signWebhook, startTaskLab, type TaskLab } from "@/e2e/fixtures/tasklab";
-import { ALLOWED_ORIGIN, projectWithSigningKey, publishedTaskLabResource, signUserToken } from "@/e2e/support/connect-fixtures";
-import { alwaysStep } from "@/e2e/support/sdk-route-fixtures";
-import { setUpWebhooks, taskLabWebhookSettings } from "@/e2e/support/webhook-fixtures";
-import { connectedUser, deployedWorkflow, ownPostgresDatabase } from "@/e2e/support/workflow-fixtures";
-import { startAppProcess, type WorkerProcess } from "@/e2e/support/worker-process";
+import { signWebhook, startTaskLab, type TaskLab } from "@/test/fixtures/tasklab";
+import { ALLOWED_ORIGIN, projectWithSigningKey, publishedTaskLabResource, signUserToken } from "@/test/support/connect-fixtures";
+import { alwaysStep } from "@/test/support/sdk-route-fixtures";
+import { setUpWebhooks, taskLabWebhookSettings } from "@/test/support/webhook-fixtures";
+import { connectedUser, deployedWorkflow, ownPostgresDatabase } from "@/test/support/workflow-fixtures";
+import { startAppProcess, type WorkerProcess } from "@/test/support/worker-process";
 import { generateSecretKey } from "@/lib/auth/secret-keys";
 import { generateSigningKey } from "@/lib/auth/signing-keys";
 
@@ -37,7 +37,7 @@ beforeAll(async () => {
   project = await projectWithSigningKey();
   resourceId = await publishedTaskLabResource(project.projectId, tasklab, "user-oauth-no-profile");
   userId = await connectedUser(project.projectId, resourceId, tasklab);
-  server = startAppProcess({ script: "e2e/support/route-server.ts", readyLine: /ROUTE_SERVER_READY (\d+)/ });
+  server = startAppProcess({ script: "test/support/route-server.ts", readyLine: /ROUTE_SERVER_READY (\d+)/ });
   base = `http://127.0.0.1:${(await server.readyMatch)[1]}`;
 }, 90_000);
 afterAll(async () => {

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { getResource, getResourceSecretCiphertexts, listResourceSecretNames } from "@/db/queries/resources";
 import { createUserWithProject } from "@/db/queries/users";
-import { settle } from "@/e2e/support/action-result";
+import { settle } from "@/test/support/action-result";
 import { CLIENT_SECRET } from "./config";
 import { createResourceDraft, saveResourceStep } from "./save-step";
 import { decryptResourceSecret } from "./secrets";

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
-import { settle } from "@/e2e/support/action-result";
+import { settle } from "@/test/support/action-result";
 import { describe, expect, it } from "vitest";
 import { getDb } from "@/db/client";
 import { getResource, getResourceSecretCiphertexts, listResourceSecretNames } from "@/db/queries/resources";

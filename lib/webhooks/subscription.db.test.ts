@@ -5,8 +5,8 @@ import { POST as connectRoute } from "@/app/projects/[projectId]/sdk/resources/[
 import { getUserConnection } from "@/db/queries/connections";
 import { getResource } from "@/db/queries/resources";
 import { saveWebhookSettings } from "@/db/queries/webhook-events";
-import { projectWithSigningKey, publishedTaskLabResource, signUserToken } from "@/e2e/support/connect-fixtures";
-import { ownPostgresDatabase, waitFor } from "@/e2e/support/workflow-fixtures";
+import { projectWithSigningKey, publishedTaskLabResource, signUserToken } from "@/test/support/connect-fixtures";
+import { ownPostgresDatabase, waitFor } from "@/test/support/workflow-fixtures";
 import { connectUser, disconnectUser } from "@/lib/connections/connect";
 import { stopJobQueue } from "@/lib/jobs/queue";
 import { startWorkers } from "@/lib/jobs/workers";

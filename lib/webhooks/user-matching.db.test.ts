@@ -5,11 +5,11 @@ import { POST as connectRoute } from "@/app/projects/[projectId]/sdk/resources/[
 import { POST as webhookRoute } from "@/app/projects/[projectId]/resources/[resourceId]/webhook/route";
 import { getDb } from "@/db/client";
 import { connections, webhookEvents, workflowRuns } from "@/db/schema";
-import { signWebhook, startTaskLab, type TaskLab } from "@/e2e/fixtures/tasklab";
-import { projectWithSigningKey, publishedTaskLabResource, signUserToken } from "@/e2e/support/connect-fixtures";
-import { alwaysStep, callSdkRoute } from "@/e2e/support/sdk-route-fixtures";
-import { setUpWebhooks, taskLabWebhookSettings } from "@/e2e/support/webhook-fixtures";
-import { deployedWorkflow, ownPostgresDatabase } from "@/e2e/support/workflow-fixtures";
+import { signWebhook, startTaskLab, type TaskLab } from "@/test/fixtures/tasklab";
+import { projectWithSigningKey, publishedTaskLabResource, signUserToken } from "@/test/support/connect-fixtures";
+import { alwaysStep, callSdkRoute } from "@/test/support/sdk-route-fixtures";
+import { setUpWebhooks, taskLabWebhookSettings } from "@/test/support/webhook-fixtures";
+import { deployedWorkflow, ownPostgresDatabase } from "@/test/support/workflow-fixtures";
 import { stopJobQueue } from "@/lib/jobs/queue";
 import { startWorkers } from "@/lib/jobs/workers";
 import { getWebhookEventView } from "./setup";

@@ -4,9 +4,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vites
 import { getResource, getResourceSecretCiphertexts } from "@/db/queries/resources";
 import { createUserWithProject } from "@/db/queries/users";
 import { listWorkflows } from "@/db/queries/workflows";
-import { startTaskLab, type TaskLab } from "@/e2e/fixtures/tasklab";
-import { settle } from "@/e2e/support/action-result";
-import { projectWithSigningKey, publishedTaskLabResource } from "@/e2e/support/connect-fixtures";
+import { startTaskLab, type TaskLab } from "@/test/fixtures/tasklab";
+import { settle } from "@/test/support/action-result";
+import { projectWithSigningKey, publishedTaskLabResource } from "@/test/support/connect-fixtures";
 import { decryptResourceSecret } from "@/lib/resources/secrets";
 import { createResourceDraft, saveResourceStep } from "@/lib/resources/save-step";
 import { describeTrigger } from "@/lib/workflows/definition";

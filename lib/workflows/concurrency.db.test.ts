@@ -1,15 +1,14 @@
 import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTaskLab, type TaskLab } from "@/e2e/fixtures/tasklab";
-import { projectWithSigningKey, publishedTaskLabResource } from "@/e2e/support/connect-fixtures";
+import { afterAll, describe, expect, it } from "vitest";
+import { projectWithSigningKey, publishedTaskLabResource } from "@/test/support/connect-fixtures";
 import { SYSTEM_ACTOR } from "@/lib/audit/audit-log";
 import { publishResourceDraft } from "@/lib/connections/test-and-publish";
 import { createResourceDraft, saveResourceStep } from "@/lib/resources/save-step";
-import { connectedUser, deployedWorkflow, ownPostgresDatabase, requestStep, waitFor } from "@/e2e/support/workflow-fixtures";
-import { stopJobQueue } from "@/lib/jobs/queue";
+import { connectedUser, deployedWorkflow, requestStep, waitFor } from "@/test/support/workflow-fixtures";
+import { workflowTestEnv } from "@/test/support/workflow-test-env";
 import { getRunDetail } from "./runs";
 import { sendAppEvent } from "./triggers";
-import { startWorkers } from "@/lib/jobs/workers";
+
 
 // Concurrency groups: one Connected User's steps run at most SWITCHBOARD_USER_CONCURRENCY at once
 // (here 1), a project's App-Level steps at most SWITCHBOARD_APP_CONCURRENCY (here 1), while other
@@ -17,22 +16,8 @@ import { startWorkers } from "@/lib/jobs/workers";
 process.env.SWITCHBOARD_USER_CONCURRENCY = "1";
 process.env.SWITCHBOARD_APP_CONCURRENCY = "1";
 
-let database: Awaited<ReturnType<typeof ownPostgresDatabase>>;
-let tasklab: TaskLab;
-let projectId: string;
-let resourceId: string;
-
-beforeAll(async () => {
-  database = await ownPostgresDatabase("sb_concurrency");
-  tasklab = await startTaskLab();
-  ({ projectId } = await projectWithSigningKey());
-  resourceId = await publishedTaskLabResource(projectId, tasklab, "user-oauth-no-profile");
-  await startWorkers();
-});
-afterAll(async () => {
-  await stopJobQueue();
-  await tasklab?.close();
-  await database?.drop();
+const env = workflowTestEnv("sb_concurrency", { resources: { api: "api" } });
+afterAll(() => {
   delete process.env.SWITCHBOARD_USER_CONCURRENCY;
   delete process.env.SWITCHBOARD_APP_CONCURRENCY;
 });
@@ -71,7 +56,7 @@ async function appResourceOnTaskLabRoot(projectId: string): Promise<string> {
     resourceId,
     step: "request-details",
     values: {
-      baseUrl: tasklab.url,
+      baseUrl: env.tasklab.url,
       authentication: { preset: "header", token: "", username: "", password: "", name: "X-API-Key", value: "{{credentials.api_key}}", custom: [] },
       userProfile: { source: "none", method: "GET", path: "", fields: "", claimPath: "" },
       appApiKeys: [{ name: "api_key", secret: true, value: "tl_key_123" }],
@@ -84,19 +69,19 @@ async function appResourceOnTaskLabRoot(projectId: string): Promise<string> {
 
 describe("per-user concurrency", () => {
   it("runs one user's steps one at a time, and another user's beside them", async () => {
-    const busy = await connectedUser(projectId, resourceId, tasklab);
-    const other = await connectedUser(projectId, resourceId, tasklab);
+    const busy = await connectedUser(env.projectId, env.resources.api, env.tasklab);
+    const other = await connectedUser(env.projectId, env.resources.api, env.tasklab);
     const eventName = `slow-${randomUUID().slice(0, 8)}`;
-    await deployedWorkflow(projectId, {
+    await deployedWorkflow(env.projectId, {
       trigger: { kind: "app_event", eventName },
-      steps: [requestStep(resourceId, "slow_call", "GET", "/slow", { query: { ms: "700", user: "{{user.id}}" } })],
+      steps: [requestStep(env.resources.api, "slow_call", "GET", "/slow", { query: { ms: "700", user: "{{user.id}}" } })],
     });
-    const send = (userId: string) => sendAppEvent({ projectId, caller: { kind: "backend", userId }, name: eventName, payload: {} });
+    const send = (userId: string) => sendAppEvent({ projectId: env.projectId, caller: { kind: "backend", userId }, name: eventName, payload: {} });
     const runIds = [...(await send(busy)).runIds, ...(await send(busy)).runIds, ...(await send(busy)).runIds, ...(await send(other)).runIds];
     for (const runId of runIds) {
-      await waitFor(`run ${runId}`, () => getRunDetail({ projectId, runId }), (detail) => detail.run.status === "succeeded", { timeoutMs: 30_000 });
+      await waitFor(`run ${runId}`, () => getRunDetail({ projectId: env.projectId, runId }), (detail) => detail.run.status === "succeeded", { timeoutMs: 30_000 });
     }
-    const startedAt = async (runId: string) => Date.parse((await getRunDetail({ projectId, runId })).steps[0]!.attempts[0]!.startedAt);
+    const startedAt = async (runId: string) => Date.parse((await getRunDetail({ projectId: env.projectId, runId })).steps[0]!.attempts[0]!.startedAt);
     const busyStarts = (await Promise.all(runIds.slice(0, 3).map(startedAt))).sort((a, b) => a - b);
     // Each of the busy user's steps started after the one before had had its 700 ms answer.
     for (let i = 1; i < busyStarts.length; i++) expect(busyStarts[i]! - busyStarts[i - 1]!).toBeGreaterThanOrEqual(650);
@@ -108,7 +93,7 @@ describe("per-user concurrency", () => {
 describe("concurrency groups are per project", () => {
   it("runs one project's App-Level steps beside another project's", async () => {
     const other = await projectWithSigningKey();
-    const sendA = await slowWorkflow(projectId, await appResourceOnTaskLabRoot(projectId));
+    const sendA = await slowWorkflow(env.projectId, await appResourceOnTaskLabRoot(env.projectId));
     const sendB = await slowWorkflow(other.projectId, await appResourceOnTaskLabRoot(other.projectId));
     const runsA = [...(await sendA()), ...(await sendA())];
     const [runB] = await sendB();
@@ -122,11 +107,11 @@ describe("concurrency groups are per project", () => {
 
   it("runs a user's steps beside those of the user with the same id in another project", async () => {
     const other = await projectWithSigningKey();
-    const otherResourceId = await publishedTaskLabResource(other.projectId, tasklab, "user-oauth-no-profile");
+    const otherResourceId = await publishedTaskLabResource(other.projectId, env.tasklab, "user-oauth-no-profile");
     const userId = `same-${randomUUID()}`;
-    await connectedUser(projectId, resourceId, tasklab, userId);
-    await connectedUser(other.projectId, otherResourceId, tasklab, userId);
-    const sendA = await slowWorkflow(projectId, resourceId);
+    await connectedUser(env.projectId, env.resources.api, env.tasklab, userId);
+    await connectedUser(other.projectId, otherResourceId, env.tasklab, userId);
+    const sendA = await slowWorkflow(env.projectId, env.resources.api);
     const sendB = await slowWorkflow(other.projectId, otherResourceId);
     const runsA = [...(await sendA(userId)), ...(await sendA(userId))];
     const [runB] = await sendB(userId);

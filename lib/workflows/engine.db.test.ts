@@ -1,40 +1,24 @@
 import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createWorkflow, deployWorkflowVersion, saveWorkflowDraft } from "@/db/queries/workflows";
 import type { StoredWorkflowDefinition } from "@/db/workflow-definition";
-import { startTaskLab, type TaskLab } from "@/e2e/fixtures/tasklab";
-import { projectWithSigningKey, publishedTaskLabResource } from "@/e2e/support/connect-fixtures";
-import { currentMetrics, sampleValue } from "@/e2e/support/metrics";
-import { waitFor } from "@/e2e/support/workflow-fixtures";
+import { currentMetrics, sampleValue } from "@/test/support/metrics";
+import { waitFor } from "@/test/support/workflow-fixtures";
+import { workflowTestEnv } from "@/test/support/workflow-test-env";
 import { connectUser } from "@/lib/connections/connect";
-import { stopJobQueue } from "@/lib/jobs/queue";
 import { getRunDetail, type RunDetail } from "./runs";
 import { sendAppEvent } from "./triggers";
-import { startWorkers } from "@/lib/jobs/workers";
 import { SYSTEM_ACTOR } from "@/lib/audit/audit-log";
 
 // The engine end to end on a real database: an App Event starts a run, pg-boss jobs execute its
 // steps through the connection session against TaskLab, and the run's history records them.
 
-let tasklab: TaskLab;
-let projectId: string;
-let resourceId: string;
-
-beforeAll(async () => {
-  tasklab = await startTaskLab();
-  ({ projectId } = await projectWithSigningKey());
-  resourceId = await publishedTaskLabResource(projectId, tasklab, "user-oauth-no-profile");
-  await startWorkers();
-});
-afterAll(async () => {
-  await stopJobQueue();
-  await tasklab.close();
-});
+const env = workflowTestEnv("sb_engine", { resources: { api: "api" } });
 
 async function deployed(definition: StoredWorkflowDefinition) {
-  const workflow = await createWorkflow({ projectId, name: `Sync ${randomUUID().slice(0, 6)}`, actor: SYSTEM_ACTOR });
-  await saveWorkflowDraft({ projectId, workflowId: workflow.id, name: workflow.name, draft: definition, sampleTrigger: {}, actor: SYSTEM_ACTOR, changes: [] });
-  const outcome = await deployWorkflowVersion({ projectId, workflowId: workflow.id, definition, actor: SYSTEM_ACTOR });
+  const workflow = await createWorkflow({ projectId: env.projectId, name: `Sync ${randomUUID().slice(0, 6)}`, actor: SYSTEM_ACTOR });
+  await saveWorkflowDraft({ projectId: env.projectId, workflowId: workflow.id, name: workflow.name, draft: definition, sampleTrigger: {}, actor: SYSTEM_ACTOR, changes: [] });
+  const outcome = await deployWorkflowVersion({ projectId: env.projectId, workflowId: workflow.id, definition, actor: SYSTEM_ACTOR });
   if (!("version" in outcome)) throw new Error(outcome.conflict);
   return workflow.id;
 }
@@ -42,7 +26,7 @@ async function deployed(definition: StoredWorkflowDefinition) {
 async function finished(runId: string, timeoutMs = 15_000): Promise<RunDetail> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const detail = await getRunDetail({ projectId, runId });
+    const detail = await getRunDetail({ projectId: env.projectId, runId });
     if (!["queued", "running"].includes(detail.run.status) || Date.now() > deadline) return detail;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
@@ -51,7 +35,7 @@ async function finished(runId: string, timeoutMs = 15_000): Promise<RunDetail> {
 const request = (key: string, method: "GET" | "POST", path: string, body = "") => ({
   key,
   type: "request" as const,
-  resourceId,
+  resourceId: env.resources.api,
   method,
   path,
   query: [],
@@ -63,8 +47,8 @@ const request = (key: string, method: "GET" | "POST", path: string, body = "") =
 describe("an App Event run", () => {
   it("runs each step for the user, with the trigger's payload and the earlier steps' outputs", async () => {
     const userId = `user-${randomUUID()}`;
-    const tokens = tasklab.issueTokens();
-    await connectUser({ project: { id: projectId, allowPrivateNetwork: true }, resourceId, userId, body: { access_token: tokens.accessToken, refresh_token: tokens.refreshToken }, actor: SYSTEM_ACTOR });
+    const tokens = env.tasklab.issueTokens();
+    await connectUser({ project: { id: env.projectId, allowPrivateNetwork: true }, resourceId: env.resources.api, userId, body: { access_token: tokens.accessToken, refresh_token: tokens.refreshToken }, actor: SYSTEM_ACTOR });
     await deployed({
       trigger: { kind: "app_event", eventName: "task.created" },
       steps: [
@@ -74,7 +58,7 @@ describe("an App Event run", () => {
       ],
     });
 
-    const { runIds } = await sendAppEvent({ projectId, caller: { kind: "backend", userId }, name: "task.created", payload: { title: "From a workflow" } });
+    const { runIds } = await sendAppEvent({ projectId: env.projectId, caller: { kind: "backend", userId }, name: "task.created", payload: { title: "From a workflow" } });
     expect(runIds).toHaveLength(1);
     const detail = await finished(runIds[0]!);
     expect(detail.run).toMatchObject({ status: "succeeded", userId, version: 1, trigger: { kind: "app_event", input: { payload: { title: "From a workflow" } } } });
@@ -93,8 +77,8 @@ describe("an App Event run", () => {
 
   it("stops at a Condition that does not hold", async () => {
     const userId = `user-${randomUUID()}`;
-    const tokens = tasklab.issueTokens();
-    await connectUser({ project: { id: projectId, allowPrivateNetwork: true }, resourceId, userId, body: { access_token: tokens.accessToken, refresh_token: tokens.refreshToken }, actor: SYSTEM_ACTOR });
+    const tokens = env.tasklab.issueTokens();
+    await connectUser({ project: { id: env.projectId, allowPrivateNetwork: true }, resourceId: env.resources.api, userId, body: { access_token: tokens.accessToken, refresh_token: tokens.refreshToken }, actor: SYSTEM_ACTOR });
     await deployed({
       trigger: { kind: "app_event", eventName: "task.maybe" },
       steps: [
@@ -104,7 +88,7 @@ describe("an App Event run", () => {
     });
     const stopped = async () => sampleValue(await currentMetrics(), "switchboard_workflow_runs_finished_total", { status: "stopped" });
     const stoppedBefore = await stopped();
-    const { runIds } = await sendAppEvent({ projectId, caller: { kind: "backend", userId }, name: "task.maybe", payload: { kind: "other" } });
+    const { runIds } = await sendAppEvent({ projectId: env.projectId, caller: { kind: "backend", userId }, name: "task.maybe", payload: { kind: "other" } });
     const detail = await finished(runIds[0]!);
     expect(detail.run.status).toBe("stopped");
     // Counted by the worker just after the run's last write commits.
@@ -114,7 +98,7 @@ describe("an App Event run", () => {
 
   it("needs a user for a workflow on User-Level resources, and starts nothing without one", async () => {
     await deployed({ trigger: { kind: "app_event", eventName: "task.nobody" }, steps: [request("list_tasks", "GET", "/tasks")] });
-    await expect(sendAppEvent({ projectId, caller: { kind: "backend", userId: undefined }, name: "task.nobody", payload: {} })).rejects.toMatchObject({
+    await expect(sendAppEvent({ projectId: env.projectId, caller: { kind: "backend", userId: undefined }, name: "task.nobody", payload: {} })).rejects.toMatchObject({
       code: "missing_user",
     });
   });

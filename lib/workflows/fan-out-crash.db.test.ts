@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { listRunItems } from "@/db/queries/workflow-run-items";
-import { startTaskLab, type TaskLab } from "@/e2e/fixtures/tasklab";
-import { projectWithSigningKey, publishedTaskLabResource } from "@/e2e/support/connect-fixtures";
-import { startWorkerProcess, type WorkerProcess } from "@/e2e/support/worker-process";
-import { connectedUser, deployedWorkflow, ownPostgresDatabase, requestStep, waitFor } from "@/e2e/support/workflow-fixtures";
+import { startTaskLab, type TaskLab } from "@/test/fixtures/tasklab";
+import { projectWithSigningKey, publishedTaskLabResource } from "@/test/support/connect-fixtures";
+import { startWorkerProcess, type WorkerProcess } from "@/test/support/worker-process";
+import { connectedUser, deployedWorkflow, ownPostgresDatabase, requestStep, waitFor } from "@/test/support/workflow-fixtures";
 import { getJobQueue, stopJobQueue } from "@/lib/jobs/queue";
 import { startWorkers } from "@/lib/jobs/workers";
 import { getRunDetail } from "./runs";

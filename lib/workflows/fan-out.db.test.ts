@@ -1,14 +1,11 @@
 import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createWorkflow } from "@/db/queries/workflows";
 import type { StoredStep, StoredWorkflowDefinition } from "@/db/workflow-definition";
-import { startTaskLab, type TaskLab } from "@/e2e/fixtures/tasklab";
-import { projectWithSigningKey, publishedTaskLabResource } from "@/e2e/support/connect-fixtures";
-import { connectedUser, deployedWorkflow, ownPostgresDatabase, requestStep, waitFor } from "@/e2e/support/workflow-fixtures";
+import { deployedWorkflow, requestStep, waitFor } from "@/test/support/workflow-fixtures";
+import { workflowTestEnv } from "@/test/support/workflow-test-env";
 import { listRunItems } from "@/db/queries/workflow-run-items";
 import { SYSTEM_ACTOR } from "@/lib/audit/audit-log";
-import { stopJobQueue } from "@/lib/jobs/queue";
-import { startWorkers } from "@/lib/jobs/workers";
 import { checkWorkflowDefinition, workflowDefinitionSchema } from "./definition";
 import { testWorkflowDraft } from "./execute";
 import { getRunDetail, retryRunFromFailedStep, type RunDetail } from "./runs";
@@ -21,41 +18,23 @@ import { sendAppEvent } from "./triggers";
 // A retried request waits 50 ms, not 2 s.
 process.env.SWITCHBOARD_RETRY_BASE_MS = "50";
 
-let database: Awaited<ReturnType<typeof ownPostgresDatabase>>;
-let tasklab: TaskLab;
-let projectId: string;
-let echoResourceId: string;
-let userId: string;
-
-beforeAll(async () => {
-  database = await ownPostgresDatabase("sb_fan_out");
-  tasklab = await startTaskLab();
-  ({ projectId } = await projectWithSigningKey());
-  echoResourceId = await publishedTaskLabResource(projectId, tasklab, "user-oauth-no-profile", { baseUrl: tasklab.url });
-  userId = await connectedUser(projectId, echoResourceId, tasklab);
-  await startWorkers();
-});
-afterAll(async () => {
-  await stopJobQueue();
-  await tasklab?.close();
-  await database?.drop();
-});
+const env = workflowTestEnv("sb_fan_out", { resources: { echo: "root" }, connectedUser: true });
 
 const ended = (detail: RunDetail) => !["queued", "running"].includes(detail.run.status);
 const unique = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}`;
 /** What TaskLab's /api saw at `path`, oldest first. */
-const seen = (path: string) => tasklab.apiRequests.filter((request) => request.path === path);
+const seen = (path: string) => env.tasklab.apiRequests.filter((request) => request.path === path);
 
 async function run(steps: StoredStep[], payload: Record<string, unknown>): Promise<RunDetail> {
   const eventName = unique("event");
-  await deployedWorkflow(projectId, { trigger: { kind: "app_event", eventName }, steps });
-  const { runIds } = await sendAppEvent({ projectId, caller: { kind: "backend", userId }, name: eventName, payload });
-  return waitFor("the run to end", () => getRunDetail({ projectId, runId: runIds[0]! }), ended);
+  await deployedWorkflow(env.projectId, { trigger: { kind: "app_event", eventName }, steps });
+  const { runIds } = await sendAppEvent({ projectId: env.projectId, caller: { kind: "backend", userId: env.userId }, name: eventName, payload });
+  return waitFor("the run to end", () => getRunDetail({ projectId: env.projectId, runId: runIds[0]! }), ended);
 }
 
 async function retried(runId: string): Promise<RunDetail> {
-  const retry = await retryRunFromFailedStep({ projectId, runId });
-  return waitFor("the retry to end", () => getRunDetail({ projectId, runId: retry.id }), ended);
+  const retry = await retryRunFromFailedStep({ projectId: env.projectId, runId });
+  return waitFor("the retry to end", () => getRunDetail({ projectId: env.projectId, runId: retry.id }), ended);
 }
 
 const fanOut = (body: StoredStep[], options: Partial<{ items: string; concurrency: number; onItemFailure: "fail" | "continue" }> = {}): StoredStep => ({
@@ -81,7 +60,7 @@ const condition = (key: string, left: string, right: string, whenTrue: StoredSte
 
 /** A TaskLab call at /api/flaky/<name> answering 200 (with `failures`: that many 400s first, never retried). */
 const call = (key: string, name: string, failures = "0") =>
-  requestStep(echoResourceId, key, "GET", `/api/flaky/${name}`, { query: { failures, status: "400" }, retries: false });
+  requestStep(env.resources.echo, key, "GET", `/api/flaky/${name}`, { query: { failures, status: "400" }, retries: false });
 
 const fanOutRow = (detail: RunDetail) => detail.steps.find((step) => step.stepKey === "each" && step.item === -1)!;
 
@@ -89,8 +68,8 @@ describe("a Fan Out", () => {
   it("runs its steps once per item and gives each item's last output, in order, to the steps after it", async () => {
     const detail = await run(
       [
-        fanOut([requestStep(echoResourceId, "send", "POST", "/echo", { body: '{"item": "{{fanout.item.name}}", "index": "{{fanout.index}}"}' })]),
-        requestStep(echoResourceId, "after", "POST", "/echo", { body: '{"count": "{{steps.each.succeeded}}"}' }),
+        fanOut([requestStep(env.resources.echo, "send", "POST", "/echo", { body: '{"item": "{{fanout.item.name}}", "index": "{{fanout.index}}"}' })]),
+        requestStep(env.resources.echo, "after", "POST", "/echo", { body: '{"count": "{{steps.each.succeeded}}"}' }),
       ],
       { items: [{ name: "a" }, { name: "b" }, { name: "c" }] },
     );
@@ -131,7 +110,7 @@ describe("a Fan Out", () => {
     );
     expect(detail.run).toMatchObject({ status: "failed", error: "Step each: Items holds 1001 items; a Fan Out runs over at most 1000." });
     expect(await listRunItems({ runId: detail.run.id, position: 1, limit: 10 })).toEqual([]);
-    expect(tasklab.apiRequests.filter((request) => request.path.startsWith(`/api/flaky/${key}`))).toEqual([]);
+    expect(env.tasklab.apiRequests.filter((request) => request.path.startsWith(`/api/flaky/${key}`))).toEqual([]);
   });
 
   it("fails when Items is not an array, naming what it is", async () => {
@@ -171,8 +150,8 @@ describe("a Fan Out", () => {
   });
 
   it("runs at most Concurrency items at once", async () => {
-    const from = tasklab.apiRequests.length;
-    const detail = await run([fanOut([requestStep(echoResourceId, "wait", "GET", "/api/slow", { query: { ms: "300" } })], { concurrency: 2 })], {
+    const from = env.tasklab.apiRequests.length;
+    const detail = await run([fanOut([requestStep(env.resources.echo, "wait", "GET", "/api/slow", { query: { ms: "300" } })], { concurrency: 2 })], {
       items: [1, 2, 3, 4, 5, 6],
     });
     expect(detail.run.status).toBe("succeeded");
@@ -184,7 +163,7 @@ describe("a Fan Out", () => {
     const running = (at: Date) => steps.filter((step) => step.startedAt! <= at && at < step.finishedAt!).length;
     expect(Math.max(...steps.map((step) => running(step.startedAt!)))).toBeLessThanOrEqual(2);
     // TaskLab's side: request k + 2 went out only once request k had its answer (300 ms after it arrived).
-    const arrivals = tasklab.apiRequests.slice(from).filter((request) => request.path === "/api/slow").map((request) => request.at);
+    const arrivals = env.tasklab.apiRequests.slice(from).filter((request) => request.path === "/api/slow").map((request) => request.at);
     expect(arrivals).toHaveLength(6);
     for (let k = 0; k + 2 < arrivals.length; k++) expect(arrivals[k + 2]! - arrivals[k]!).toBeGreaterThanOrEqual(290);
   });
@@ -192,7 +171,7 @@ describe("a Fan Out", () => {
   it("sends each item's request with its own Idempotency-Key, the same on the item's retried request", async () => {
     const key = unique("keys");
     const detail = await run(
-      [fanOut([requestStep(echoResourceId, "call", "GET", `/api/flaky/${key}-{{fanout.index}}`, { query: { failures: "1", status: "503" } })], { concurrency: 3 })],
+      [fanOut([requestStep(env.resources.echo, "call", "GET", `/api/flaky/${key}-{{fanout.index}}`, { query: { failures: "1", status: "503" } })], { concurrency: 3 })],
       { items: ["a", "b", "c"] },
     );
     expect(detail.run.status).toBe("succeeded");
@@ -203,13 +182,13 @@ describe("a Fan Out", () => {
 
   it("fails the run when an item fails, and Retry from failed step runs the failed item again", async () => {
     const key = randomUUID();
-    const detail = await run([fanOut([requestStep(echoResourceId, "call", "GET", `/api/flaky/${key}-{{fanout.index}}?failures=1&status=400`, { retries: false })], { onItemFailure: "fail", concurrency: 1 })], {
+    const detail = await run([fanOut([requestStep(env.resources.echo, "call", "GET", `/api/flaky/${key}-{{fanout.index}}?failures=1&status=400`, { retries: false })], { onItemFailure: "fail", concurrency: 1 })], {
       items: [1],
     });
     expect(detail.run.status).toBe("failed");
     expect(detail.run.error).toMatch(/^Step each: Item 1 failed: Step call:/);
-    const retry = await retryRunFromFailedStep({ projectId, runId: detail.run.id });
-    const retriedRun = await waitFor("the retry to end", () => getRunDetail({ projectId, runId: retry.id }), ended);
+    const retry = await retryRunFromFailedStep({ projectId: env.projectId, runId: detail.run.id });
+    const retriedRun = await waitFor("the retry to end", () => getRunDetail({ projectId: env.projectId, runId: retry.id }), ended);
     expect(retriedRun.run.status).toBe("succeeded");
   });
 
@@ -221,7 +200,7 @@ describe("a Fan Out", () => {
         fanOut(
           [
             call("first", `${key}-first-{{fanout.index}}`),
-            requestStep(echoResourceId, "second", "GET", `/api/flaky/${key}-second-{{fanout.index}}`, { query: { failures: "{{fanout.item.failures}}", status: "503" } }),
+            requestStep(env.resources.echo, "second", "GET", `/api/flaky/${key}-second-{{fanout.index}}`, { query: { failures: "{{fanout.item.failures}}", status: "503" } }),
           ],
           { concurrency: 3, onItemFailure: "fail" },
         ),
@@ -260,10 +239,10 @@ describe("a Condition with branches", () => {
         left: "{{trigger.payload.kind}}",
         operator: "equals",
         right: "a",
-        whenTrue: [requestStep(echoResourceId, "yes", "POST", "/echo", { body: '{"branch": "yes"}' })],
-        otherwise: [requestStep(echoResourceId, "no", "POST", "/echo", { body: '{"branch": "no"}' })],
+        whenTrue: [requestStep(env.resources.echo, "yes", "POST", "/echo", { body: '{"branch": "yes"}' })],
+        otherwise: [requestStep(env.resources.echo, "no", "POST", "/echo", { body: '{"branch": "no"}' })],
       },
-      requestStep(echoResourceId, "after", "POST", "/echo", { body: '{"after": true}' }),
+      requestStep(env.resources.echo, "after", "POST", "/echo", { body: '{"after": true}' }),
     ];
     const yes = await run(steps(), { kind: "a" });
     expect(yes.steps.map((step) => step.stepKey)).toEqual(["check", "yes", "after"]);
@@ -277,7 +256,7 @@ describe("a Condition with branches", () => {
     const detail = await run([condition("check", "{{trigger.payload.kind}}", "a", [call("yes", `${key}-yes`)]), call("after", `${key}-after`)], { kind: "b" });
     expect(detail.run).toMatchObject({ status: "stopped", error: null });
     expect(detail.steps).toEqual([expect.objectContaining({ stepKey: "check", status: "succeeded", output: { result: false } })]);
-    expect(tasklab.apiRequests.filter((request) => request.path.startsWith(`/api/flaky/${key}`))).toEqual([]);
+    expect(env.tasklab.apiRequests.filter((request) => request.path.startsWith(`/api/flaky/${key}`))).toEqual([]);
   });
 
   it("inside a Fan Out item, not holding with no Otherwise steps, stops that item; the Fan Out and the steps after it go on", async () => {
@@ -361,7 +340,7 @@ describe("saving a tree", () => {
 describe("Test in the editor", () => {
   it("runs the branch that holds and every item of a Fan Out, and shows their steps", async () => {
     const workflow = await createWorkflow({
-      projectId,
+      projectId: env.projectId,
       name: unique("Test tree"),
       draft: {
         trigger: { kind: "app_event", eventName: "tree.tested" },
@@ -374,7 +353,7 @@ describe("Test in the editor", () => {
       actor: SYSTEM_ACTOR,
     });
     // Function steps only: Test sends Request steps through a test connection, which this project has none of.
-    const result = await testWorkflowDraft({ projectId, workflowId: workflow.id, allowPrivateNetwork: true });
+    const result = await testWorkflowDraft({ projectId: env.projectId, workflowId: workflow.id, allowPrivateNetwork: true });
     expect(result.status).toBe("succeeded");
     expect(result.steps.map((step) => [step.key, step.status])).toEqual([
       ["check", "succeeded"],

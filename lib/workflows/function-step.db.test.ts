@@ -1,51 +1,30 @@
 import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { saveWorkflowDraft } from "@/db/queries/workflows";
 import type { StoredStep } from "@/db/workflow-definition";
-import { startTaskLab, type TaskLab } from "@/e2e/fixtures/tasklab";
-import { projectWithSigningKey, publishedTaskLabResource } from "@/e2e/support/connect-fixtures";
-import { connectedUser, deployedWorkflow, ownPostgresDatabase, requestStep, waitFor } from "@/e2e/support/workflow-fixtures";
+import { deployedWorkflow, requestStep, waitFor } from "@/test/support/workflow-fixtures";
+import { workflowTestEnv } from "@/test/support/workflow-test-env";
 import { SYSTEM_ACTOR } from "@/lib/audit/audit-log";
-import { stopJobQueue } from "@/lib/jobs/queue";
 import { testWorkflowDraft } from "./execute";
 import { getRunDetail, type RunDetail } from "./runs";
 import { sendAppEvent } from "./triggers";
-import { startWorkers } from "@/lib/jobs/workers";
+
 
 // The Function step in a run and in the editor's Test: a Request step's answer reshaped by the
 // team's code, its result used by the next Request step (what TaskLab's /echo received), and a
 // function that throws or loops failing its run at once, naming the error.
 
-let database: Awaited<ReturnType<typeof ownPostgresDatabase>>;
-let tasklab: TaskLab;
-let projectId: string;
-/** TaskLab's root, for /echo: the answer says what was sent. */
-let echoResourceId: string;
-let userId: string;
-
-beforeAll(async () => {
-  database = await ownPostgresDatabase("sb_function_step");
-  tasklab = await startTaskLab();
-  ({ projectId } = await projectWithSigningKey());
-  echoResourceId = await publishedTaskLabResource(projectId, tasklab, "user-oauth-no-profile", { baseUrl: tasklab.url });
-  userId = await connectedUser(projectId, echoResourceId, tasklab);
-  await startWorkers();
-});
-afterAll(async () => {
-  await stopJobQueue();
-  await tasklab?.close();
-  await database?.drop();
-});
+const env = workflowTestEnv("sb_function_step", { resources: { echo: "root" }, connectedUser: true });
 
 const functionStep = (key: string, code: string, parameters: { name: string; value: string }[] = []): StoredStep => ({ key, type: "function", parameters, code });
 
 /** Deploys `steps` on an App Event of their own, sends it with `payload` and waits for the run to end. */
 async function run(steps: StoredStep[], payload: Record<string, unknown>): Promise<RunDetail> {
   const eventName = `event-${randomUUID().slice(0, 8)}`;
-  await deployedWorkflow(projectId, { trigger: { kind: "app_event", eventName }, steps });
-  const { runIds } = await sendAppEvent({ projectId, caller: { kind: "backend", userId }, name: eventName, payload });
+  await deployedWorkflow(env.projectId, { trigger: { kind: "app_event", eventName }, steps });
+  const { runIds } = await sendAppEvent({ projectId: env.projectId, caller: { kind: "backend", userId: env.userId }, name: eventName, payload });
   expect(runIds).toHaveLength(1);
-  return waitFor("the run to end", () => getRunDetail({ projectId, runId: runIds[0]! }), (detail) => !["queued", "running"].includes(detail.run.status));
+  return waitFor("the run to end", () => getRunDetail({ projectId: env.projectId, runId: runIds[0]! }), (detail) => !["queued", "running"].includes(detail.run.status));
 }
 
 const RESHAPE = [
@@ -57,13 +36,13 @@ const RESHAPE = [
 ].join("\n");
 
 const steps = (): StoredStep[] => [
-  requestStep(echoResourceId, "create", "POST", "/echo", { body: '{"title": "{{trigger.payload.title}}"}' }),
+  requestStep(env.resources.echo, "create", "POST", "/echo", { body: '{"title": "{{trigger.payload.title}}"}' }),
   functionStep("reshape", RESHAPE, [
     { name: "answer", value: "{{steps.create.body}}" },
     { name: "count", value: "{{ trigger.payload.count }}" },
     { name: "label", value: "count={{trigger.payload.count}}" },
   ]),
-  requestStep(echoResourceId, "update", "POST", "/echo", { body: '{"title": "{{steps.reshape.result.x}}", "next": "{{steps.reshape.result.next}}"}' }),
+  requestStep(env.resources.echo, "update", "POST", "/echo", { body: '{"title": "{{steps.reshape.result.x}}", "next": "{{steps.reshape.result.next}}"}' }),
 ];
 
 describe("a Function step", () => {
@@ -87,7 +66,7 @@ describe("a Function step", () => {
 
   it("that throws fails the run with the message and line, and starts no later step", async () => {
     const code = 'function run(parameters) {\n  console.log("checking");\n  throw new Error("no title");\n}';
-    const detail = await run([functionStep("check", code), requestStep(echoResourceId, "after", "POST", "/echo")], {});
+    const detail = await run([functionStep("check", code), requestStep(env.resources.echo, "after", "POST", "/echo")], {});
 
     expect(detail.run.status).toBe("failed");
     expect(detail.run.error).toMatch(/^Step check: function_threw: .*no title.* \(line 3\)$/);
@@ -103,9 +82,9 @@ describe("a Function step", () => {
   });
 
   it("shows its parameters, result and console lines in the editor's Test", async () => {
-    const workflowId = await deployedWorkflow(projectId, { trigger: { kind: "app_event", eventName: "task.sync" }, steps: [] });
+    const workflowId = await deployedWorkflow(env.projectId, { trigger: { kind: "app_event", eventName: "task.sync" }, steps: [] });
     await saveWorkflowDraft({
-      projectId,
+      projectId: env.projectId,
       workflowId,
       name: "Test function",
       // No Request step: Test sends those through a test connection, which this project has none of.
@@ -124,7 +103,7 @@ describe("a Function step", () => {
       changes: [],
     });
 
-    const result = await testWorkflowDraft({ projectId, workflowId, allowPrivateNetwork: true });
+    const result = await testWorkflowDraft({ projectId: env.projectId, workflowId, allowPrivateNetwork: true });
 
     expect(result.status).toBe("succeeded");
     expect(result.steps[0]).toMatchObject({

@@ -1,16 +1,14 @@
 import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { saveWorkflowDraft } from "@/db/queries/workflows";
 import type { StoredStep } from "@/db/workflow-definition";
-import { startTaskLab, type TaskLab } from "@/e2e/fixtures/tasklab";
-import { projectWithSigningKey, publishedTaskLabResource } from "@/e2e/support/connect-fixtures";
-import { connectedUser, deployedWorkflow, ownPostgresDatabase, requestStep, waitFor } from "@/e2e/support/workflow-fixtures";
+import { deployedWorkflow, requestStep, waitFor } from "@/test/support/workflow-fixtures";
+import { workflowTestEnv } from "@/test/support/workflow-test-env";
 import { SYSTEM_ACTOR } from "@/lib/audit/audit-log";
-import { stopJobQueue } from "@/lib/jobs/queue";
 import { testWorkflowDraft } from "./execute";
 import { getRunDetail, type RunDetail } from "./runs";
 import { sendAppEvent } from "./triggers";
-import { startWorkers } from "@/lib/jobs/workers";
+
 
 // A Request step's variable that resolves to nothing (missing or null): in the path, or mixed
 // with text in a query or header value, the step fails with missing_variable before anything is
@@ -19,38 +17,15 @@ import { startWorkers } from "@/lib/jobs/workers";
 
 process.env.SWITCHBOARD_RETRY_BASE_MS = "50";
 
-let database: Awaited<ReturnType<typeof ownPostgresDatabase>>;
-let tasklab: TaskLab;
-let projectId: string;
-/** TaskLab's /api. */
-let apiResourceId: string;
-/** TaskLab's root, for /echo: the answer says what was sent. */
-let echoResourceId: string;
-let userId: string;
-
-beforeAll(async () => {
-  database = await ownPostgresDatabase("sb_missing_var");
-  tasklab = await startTaskLab();
-  ({ projectId } = await projectWithSigningKey());
-  apiResourceId = await publishedTaskLabResource(projectId, tasklab, "user-oauth-no-profile");
-  echoResourceId = await publishedTaskLabResource(projectId, tasklab, "user-oauth-no-profile", { baseUrl: tasklab.url });
-  userId = await connectedUser(projectId, apiResourceId, tasklab);
-  await connectedUser(projectId, echoResourceId, tasklab, userId);
-  await startWorkers();
-});
-afterAll(async () => {
-  await stopJobQueue();
-  await tasklab?.close();
-  await database?.drop();
-});
+const env = workflowTestEnv("sb_missing_var", { resources: { api: "api", echo: "root" }, connectedUser: true });
 
 /** Deploys `steps` on an App Event of their own, sends it with `payload` and waits for the run to end. */
 async function run(steps: StoredStep[], payload: Record<string, unknown>): Promise<RunDetail> {
   const eventName = `event-${randomUUID().slice(0, 8)}`;
-  await deployedWorkflow(projectId, { trigger: { kind: "app_event", eventName }, steps });
-  const { runIds } = await sendAppEvent({ projectId, caller: { kind: "backend", userId }, name: eventName, payload });
+  await deployedWorkflow(env.projectId, { trigger: { kind: "app_event", eventName }, steps });
+  const { runIds } = await sendAppEvent({ projectId: env.projectId, caller: { kind: "backend", userId: env.userId }, name: eventName, payload });
   expect(runIds).toHaveLength(1);
-  return waitFor("the run to end", () => getRunDetail({ projectId, runId: runIds[0]! }), (detail) => !["queued", "running"].includes(detail.run.status));
+  return waitFor("the run to end", () => getRunDetail({ projectId: env.projectId, runId: runIds[0]! }), (detail) => !["queued", "running"].includes(detail.run.status));
 }
 
 describe("a Request step's variable with no value", () => {
@@ -58,8 +33,8 @@ describe("a Request step's variable with no value", () => {
     ["missing", {}],
     ["null", { taskId: null }],
   ])("in the path (%s): fails with missing_variable naming it, once (no retries), and TaskLab receives nothing", async (_, payload) => {
-    const before = tasklab.apiRequests.length;
-    const detail = await run([requestStep(apiResourceId, "delete_task", "DELETE", "/tasks/{{trigger.payload.taskId}}")], payload);
+    const before = env.tasklab.apiRequests.length;
+    const detail = await run([requestStep(env.resources.api, "delete_task", "DELETE", "/tasks/{{trigger.payload.taskId}}")], payload);
 
     expect(detail.run).toMatchObject({ status: "failed", error: "Step delete_task: missing_variable: trigger.payload.taskId has no value." });
     expect(detail.steps).toHaveLength(1);
@@ -67,27 +42,27 @@ describe("a Request step's variable with no value", () => {
     // A permanent failure: one attempt although retries are on, and no request in it.
     expect(detail.steps[0]!.attempts).toEqual([expect.objectContaining({ error: "missing_variable: trigger.payload.taskId has no value." })]);
     expect(detail.steps[0]!.attempts[0]!.request).toBeUndefined();
-    expect(tasklab.apiRequests.length).toBe(before);
+    expect(env.tasklab.apiRequests.length).toBe(before);
   });
 
   it("mixed with text in a query value: fails the same way, and TaskLab receives nothing", async () => {
-    const before = tasklab.apiRequests.length;
+    const before = env.tasklab.apiRequests.length;
     const key = `mixed-${randomUUID().slice(0, 8)}`;
-    const detail = await run([requestStep(apiResourceId, "call", "GET", `/flaky/${key}`, { query: { failures: "0", tag: "prefix-{{trigger.payload.x}}" } })], {});
+    const detail = await run([requestStep(env.resources.api, "call", "GET", `/flaky/${key}`, { query: { failures: "0", tag: "prefix-{{trigger.payload.x}}" } })], {});
 
     expect(detail.run).toMatchObject({ status: "failed", error: "Step call: missing_variable: trigger.payload.x has no value." });
-    expect(tasklab.apiRequests.length).toBe(before);
+    expect(env.tasklab.apiRequests.length).toBe(before);
   });
 
   it("mixed with text in a header value: fails the same way", async () => {
-    const step = { ...requestStep(echoResourceId, "call", "GET", "/echo"), headers: [{ name: "X-Team", value: "team-{{trigger.payload.team}}" }] };
+    const step = { ...requestStep(env.resources.echo, "call", "GET", "/echo"), headers: [{ name: "X-Team", value: "team-{{trigger.payload.team}}" }] };
     const detail = await run([step], { team: null });
     expect(detail.run).toMatchObject({ status: "failed", error: "Step call: missing_variable: trigger.payload.team has no value." });
     expect(detail.steps[0]!.attempts[0]!.request).toBeUndefined();
   });
 
   it("as a query row's whole value: the row is left out and the request goes with the other rows", async () => {
-    const detail = await run([requestStep(echoResourceId, "list", "GET", "/echo", { query: { filter: "{{trigger.payload.filter}}", limit: "10", owner: "{{ trigger.payload.owner }}" } })], {
+    const detail = await run([requestStep(env.resources.echo, "list", "GET", "/echo", { query: { filter: "{{trigger.payload.filter}}", limit: "10", owner: "{{ trigger.payload.owner }}" } })], {
       owner: "ann",
     });
 
@@ -97,7 +72,7 @@ describe("a Request step's variable with no value", () => {
 
   it("as a header row's whole value: the header is left out and the request goes with the others", async () => {
     const step = {
-      ...requestStep(echoResourceId, "list", "GET", "/echo"),
+      ...requestStep(env.resources.echo, "list", "GET", "/echo"),
       headers: [
         { name: "X-Filter", value: "{{trigger.payload.filter}}" },
         { name: "X-Team", value: "{{trigger.payload.team}}" },
@@ -112,19 +87,19 @@ describe("a Request step's variable with no value", () => {
   });
 
   it("keeps null in a JSON body as before", async () => {
-    const detail = await run([requestStep(echoResourceId, "create", "POST", "/echo", { body: '{"taskId": "{{trigger.payload.taskId}}"}' })], {});
+    const detail = await run([requestStep(env.resources.echo, "create", "POST", "/echo", { body: '{"taskId": "{{trigger.payload.taskId}}"}' })], {});
     expect(detail.run.status).toBe("succeeded");
     expect((detail.steps[0]!.output as { body: { body: string } }).body.body).toBe('{"taskId":null}');
   });
 
   it("Test in the editor shows missing_variable on the step, and TaskLab receives nothing", async () => {
-    const workflowId = await deployedWorkflow(projectId, { trigger: { kind: "app_event", eventName: "task.sync" }, steps: [] });
+    const workflowId = await deployedWorkflow(env.projectId, { trigger: { kind: "app_event", eventName: "task.sync" }, steps: [] });
     const steps = [
-      requestStep(apiResourceId, "get_task", "GET", "/tasks/{{trigger.payload.taskId}}"),
-      requestStep(apiResourceId, "after", "GET", "/tasks"),
+      requestStep(env.resources.api, "get_task", "GET", "/tasks/{{trigger.payload.taskId}}"),
+      requestStep(env.resources.api, "after", "GET", "/tasks"),
     ];
     await saveWorkflowDraft({
-      projectId,
+      projectId: env.projectId,
       workflowId,
       name: "Test missing",
       draft: { trigger: { kind: "app_event", eventName: "task.sync" }, steps },
@@ -132,9 +107,9 @@ describe("a Request step's variable with no value", () => {
       actor: SYSTEM_ACTOR,
       changes: [],
     });
-    const before = tasklab.apiRequests.length;
+    const before = env.tasklab.apiRequests.length;
 
-    const result = await testWorkflowDraft({ projectId, workflowId, allowPrivateNetwork: true });
+    const result = await testWorkflowDraft({ projectId: env.projectId, workflowId, allowPrivateNetwork: true });
 
     expect(result.status).toBe("failed");
     expect(result.steps).toEqual([
@@ -142,6 +117,6 @@ describe("a Request step's variable with no value", () => {
       expect.objectContaining({ key: "after", status: "skipped" }),
     ]);
     expect(result.steps[0]!.request).toBeUndefined();
-    expect(tasklab.apiRequests.length).toBe(before);
+    expect(env.tasklab.apiRequests.length).toBe(before);
   });
 });

@@ -4,9 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getDatabase, getDb } from "@/db/client";
 import { createRuns, getRun } from "@/db/queries/workflow-runs";
 import { workflowRuns } from "@/db/schema";
-import { projectWithSigningKey } from "@/e2e/support/connect-fixtures";
-import { alwaysStep } from "@/e2e/support/sdk-route-fixtures";
-import { deployedWorkflow, waitFor } from "@/e2e/support/workflow-fixtures";
+import { projectWithSigningKey } from "@/test/support/connect-fixtures";
+import { alwaysStep } from "@/test/support/sdk-route-fixtures";
+import { deployedWorkflow, waitFor } from "@/test/support/workflow-fixtures";
 import { stopRunEndListener, waitForRunEnd } from "./run-waits";
 
 // `?wait=true` waiters are woken by their run's end (or answer), notified by the database in the

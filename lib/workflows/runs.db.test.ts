@@ -1,25 +1,24 @@
 import { randomUUID } from "node:crypto";
 import { eq, inArray, sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { getDb } from "@/db/client";
 import { getUserConnection } from "@/db/queries/connections";
 import { createRuns, type NewRun } from "@/db/queries/workflow-runs";
 import { setUserWorkflowEnabled } from "@/db/queries/workflows";
 import { workflowRuns, workflowRunSteps } from "@/db/schema";
 import type { StoredWorkflowDefinition } from "@/db/workflow-definition";
-import { startTaskLab, type TaskLab } from "@/e2e/fixtures/tasklab";
-import { projectWithSigningKey, publishedTaskLabResource } from "@/e2e/support/connect-fixtures";
-import { currentMetrics, sampleValue } from "@/e2e/support/metrics";
+import { projectWithSigningKey, publishedTaskLabResource } from "@/test/support/connect-fixtures";
+import { currentMetrics, sampleValue } from "@/test/support/metrics";
+import { workflowTestEnv } from "@/test/support/workflow-test-env";
 import {
   connectedUser,
   deployedWorkflow,
   invalidateConnection,
-  ownPostgresDatabase,
   redeploy,
   requestStep,
   waitFor,
-} from "@/e2e/support/workflow-fixtures";
-import { getJobQueue, stopJobQueue } from "@/lib/jobs/queue";
+} from "@/test/support/workflow-fixtures";
+import { getJobQueue } from "@/lib/jobs/queue";
 import { STEP_QUEUE } from "./jobs";
 import {
   cancelRun,
@@ -32,7 +31,6 @@ import {
   runScheduledTick,
 } from "./runs";
 import { sendAppEvent } from "./triggers";
-import { startWorkers } from "@/lib/jobs/workers";
 import { SYSTEM_ACTOR } from "@/lib/audit/audit-log";
 
 // The engine's run semantics on a real database (PGlite, and PostgreSQL when DATABASE_URL is
@@ -43,28 +41,12 @@ import { SYSTEM_ACTOR } from "@/lib/audit/audit-log";
 // A Request step's backoff starts here (read on every retry): 25–50 ms, then 50–100 ms, …
 process.env.SWITCHBOARD_RETRY_BASE_MS = "50";
 
-let database: Awaited<ReturnType<typeof ownPostgresDatabase>>;
-let tasklab: TaskLab;
-let projectId: string;
-let resourceId: string;
-
-beforeAll(async () => {
-  database = await ownPostgresDatabase("sb_runs");
-  tasklab = await startTaskLab();
-  ({ projectId } = await projectWithSigningKey());
-  resourceId = await publishedTaskLabResource(projectId, tasklab, "user-oauth-no-profile");
-  await startWorkers();
-});
-afterAll(async () => {
-  await stopJobQueue();
-  await tasklab?.close();
-  await database?.drop();
-});
+const env = workflowTestEnv("sb_runs", { resources: { api: "api" } });
 
 const FINISHED = ["succeeded", "failed", "stopped", "cancelled"];
 
 async function finished(runId: string, timeoutMs = 15_000): Promise<RunDetail> {
-  return waitFor(`run ${runId} to finish`, () => getRunDetail({ projectId, runId }), (detail) => FINISHED.includes(detail.run.status), { timeoutMs });
+  return waitFor(`run ${runId} to finish`, () => getRunDetail({ projectId: env.projectId, runId }), (detail) => FINISHED.includes(detail.run.status), { timeoutMs });
 }
 
 /** Runs this process counted as ended with `status` (the metrics). */
@@ -78,24 +60,24 @@ const unique = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}`;
 /** A workflow on an App Event of its own (so no other test's event starts it); answers its id and event name. */
 async function onEvent(steps: StoredWorkflowDefinition["steps"]) {
   const eventName = unique("event");
-  const workflowId = await deployedWorkflow(projectId, { trigger: { kind: "app_event", eventName }, steps });
+  const workflowId = await deployedWorkflow(env.projectId, { trigger: { kind: "app_event", eventName }, steps });
   return { workflowId, eventName };
 }
 
 async function runFor(userId: string, eventName: string, payload: Record<string, unknown> = {}): Promise<string> {
-  const { runIds } = await sendAppEvent({ projectId, caller: { kind: "backend", userId }, name: eventName, payload });
+  const { runIds } = await sendAppEvent({ projectId: env.projectId, caller: { kind: "backend", userId }, name: eventName, payload });
   expect(runIds).toHaveLength(1);
   return runIds[0]!;
 }
 
-const seen = (path: string) => tasklab.apiRequests.filter((request) => request.path === path);
+const seen = (path: string) => env.tasklab.apiRequests.filter((request) => request.path === path);
 const ms = (iso: string) => Date.parse(iso);
 
 describe("Request step retries", () => {
   it("retries a 503 with backoff and succeeds on the third attempt, sending one Idempotency-Key every time", async () => {
-    const userId = await connectedUser(projectId, resourceId, tasklab);
+    const userId = await connectedUser(env.projectId, env.resources.api, env.tasklab);
     const key = unique("flaky");
-    const { eventName } = await onEvent([requestStep(resourceId, "call_flaky", "GET", `/flaky/${key}`, { query: { failures: "2" } })]);
+    const { eventName } = await onEvent([requestStep(env.resources.api, "call_flaky", "GET", `/flaky/${key}`, { query: { failures: "2" } })]);
     const [succeeded, failed] = [await runsCounted("succeeded"), await runsCounted("failed")];
     const runId = await runFor(userId, eventName);
 
@@ -119,9 +101,9 @@ describe("Request step retries", () => {
   });
 
   it("waits what a 429's Retry-After asks before the second attempt", async () => {
-    const userId = await connectedUser(projectId, resourceId, tasklab);
+    const userId = await connectedUser(env.projectId, env.resources.api, env.tasklab);
     const key = unique("limited");
-    const { eventName } = await onEvent([requestStep(resourceId, "limited", "GET", `/limited/${key}`, { query: { retryAfter: "1" } })]);
+    const { eventName } = await onEvent([requestStep(env.resources.api, "limited", "GET", `/limited/${key}`, { query: { retryAfter: "1" } })]);
     const runId = await runFor(userId, eventName);
 
     const detail = await finished(runId);
@@ -136,11 +118,11 @@ describe("Request step retries", () => {
   });
 
   it("fails at once on a 404: one attempt, the run Failed with the error, later steps never run", async () => {
-    const userId = await connectedUser(projectId, resourceId, tasklab);
+    const userId = await connectedUser(env.projectId, env.resources.api, env.tasklab);
     const after = unique("after");
     const { eventName } = await onEvent([
-      requestStep(resourceId, "get_task", "GET", "/tasks/task_404"),
-      requestStep(resourceId, "never", "GET", `/flaky/${after}`, { query: { failures: "0" } }),
+      requestStep(env.resources.api, "get_task", "GET", "/tasks/task_404"),
+      requestStep(env.resources.api, "never", "GET", `/flaky/${after}`, { query: { failures: "0" } }),
     ]);
     const failed = await runsCounted("failed");
     const runId = await runFor(userId, eventName);
@@ -157,9 +139,9 @@ describe("Request step retries", () => {
   });
 
   it("with retries off, fails after one 503", async () => {
-    const userId = await connectedUser(projectId, resourceId, tasklab);
+    const userId = await connectedUser(env.projectId, env.resources.api, env.tasklab);
     const key = unique("no-retries");
-    const { eventName } = await onEvent([requestStep(resourceId, "once", "POST", `/flaky/${key}`, { query: { failures: "5" }, retries: false })]);
+    const { eventName } = await onEvent([requestStep(env.resources.api, "once", "POST", `/flaky/${key}`, { query: { failures: "5" }, retries: false })]);
     const runId = await runFor(userId, eventName);
 
     const detail = await finished(runId);
@@ -169,11 +151,11 @@ describe("Request step retries", () => {
   });
 
   it("fails a step whose connection is INVALID with reconnect_needed, and sends nothing to TaskLab", async () => {
-    const userId = await connectedUser(projectId, resourceId, tasklab);
-    await invalidateConnection(projectId, resourceId, userId);
+    const userId = await connectedUser(env.projectId, env.resources.api, env.tasklab);
+    await invalidateConnection(env.projectId, env.resources.api, userId);
     const key = unique("invalid");
-    const { eventName } = await onEvent([requestStep(resourceId, "call", "GET", `/flaky/${key}`, { query: { failures: "0" } })]);
-    const tokenRequests = tasklab.tokenRequests.length;
+    const { eventName } = await onEvent([requestStep(env.resources.api, "call", "GET", `/flaky/${key}`, { query: { failures: "0" } })]);
+    const tokenRequests = env.tasklab.tokenRequests.length;
     const runId = await runFor(userId, eventName);
 
     const detail = await finished(runId);
@@ -183,17 +165,17 @@ describe("Request step retries", () => {
     // Not retried: reconnecting is the user's to do.
     expect(detail.steps[0]!.attempts).toEqual([expect.objectContaining({ error: expect.stringMatching(/^reconnect_needed: /) })]);
     expect(seen(`/api/flaky/${key}`)).toEqual([]);
-    expect(tasklab.tokenRequests.length).toBe(tokenRequests);
+    expect(env.tasklab.tokenRequests.length).toBe(tokenRequests);
   });
 });
 
 describe("an answer PostgreSQL cannot store as it is", () => {
   it("keeps an output whose text holds NUL with U+FFFD in its place, and the run succeeds beside another", async () => {
-    const userId = await connectedUser(projectId, resourceId, tasklab);
+    const userId = await connectedUser(env.projectId, env.resources.api, env.tasklab);
     const key = unique("nul");
     // TaskLab answers { key, calls } with the key decoded from the path: "\u0000" in its JSON.
-    const { eventName } = await onEvent([requestStep(resourceId, "nul", "GET", `/flaky/${key}%00`, { query: { failures: "0" } })]);
-    const { eventName: plainEvent } = await onEvent([requestStep(resourceId, "plain", "GET", `/flaky/${key}-plain`, { query: { failures: "0" } })]);
+    const { eventName } = await onEvent([requestStep(env.resources.api, "nul", "GET", `/flaky/${key}%00`, { query: { failures: "0" } })]);
+    const { eventName: plainEvent } = await onEvent([requestStep(env.resources.api, "plain", "GET", `/flaky/${key}-plain`, { query: { failures: "0" } })]);
     const [nulRun, plainRun] = await Promise.all([runFor(userId, eventName), runFor(userId, plainEvent)]);
 
     const detail = await finished(nulRun);
@@ -206,15 +188,15 @@ describe("an answer PostgreSQL cannot store as it is", () => {
 
 describe("a run's variables", () => {
   it("renders the user's profile from the first Request step's resource, in that step and in a later one on another resource", async () => {
-    const profiled = await publishedTaskLabResource(projectId, tasklab, "user-oauth");
-    const userId = await connectedUser(projectId, profiled, tasklab);
-    await connectedUser(projectId, resourceId, tasklab, userId);
-    const profileId = (await getUserConnection({ projectId, resourceId: profiled, userId }))?.profile?.id;
+    const profiled = await publishedTaskLabResource(env.projectId, env.tasklab, "user-oauth");
+    const userId = await connectedUser(env.projectId, profiled, env.tasklab);
+    await connectedUser(env.projectId, env.resources.api, env.tasklab, userId);
+    const profileId = (await getUserConnection({ projectId: env.projectId, resourceId: profiled, userId }))?.profile?.id;
     expect(profileId).toEqual(expect.any(String));
     const key = unique("profile");
     const { eventName } = await onEvent([
       requestStep(profiled, "first", "GET", `/flaky/${key}-{{user.profile.id}}-{{trigger.payload.n}}`),
-      requestStep(resourceId, "second", "GET", `/flaky/{{steps.first.body.key}}-{{user.profile.id}}`),
+      requestStep(env.resources.api, "second", "GET", `/flaky/{{steps.first.body.key}}-{{user.profile.id}}`),
     ]);
     const detail = await finished(await runFor(userId, eventName, { n: 7 }));
 
@@ -225,12 +207,12 @@ describe("a run's variables", () => {
 
 describe("Delay and Cancel", () => {
   it("starts the step after a Delay no sooner than the Delay says", async () => {
-    const userId = await connectedUser(projectId, resourceId, tasklab);
+    const userId = await connectedUser(env.projectId, env.resources.api, env.tasklab);
     const [before, after] = [unique("before"), unique("after")];
     const { eventName } = await onEvent([
-      requestStep(resourceId, "first", "GET", `/flaky/${before}`, { query: { failures: "0" } }),
+      requestStep(env.resources.api, "first", "GET", `/flaky/${before}`, { query: { failures: "0" } }),
       { key: "wait", type: "delay", seconds: 2 },
-      requestStep(resourceId, "second", "GET", `/flaky/${after}`, { query: { failures: "0" } }),
+      requestStep(env.resources.api, "second", "GET", `/flaky/${after}`, { query: { failures: "0" } }),
     ]);
     const runId = await runFor(userId, eventName);
 
@@ -247,20 +229,20 @@ describe("Delay and Cancel", () => {
   });
 
   it("Cancel during a Delay ends the run Cancelled; the step after it never runs", async () => {
-    const userId = await connectedUser(projectId, resourceId, tasklab);
+    const userId = await connectedUser(env.projectId, env.resources.api, env.tasklab);
     const key = unique("cancelled");
     const { eventName } = await onEvent([
       { key: "wait", type: "delay", seconds: 2 },
-      requestStep(resourceId, "after_wait", "GET", `/flaky/${key}`, { query: { failures: "0" } }),
+      requestStep(env.resources.api, "after_wait", "GET", `/flaky/${key}`, { query: { failures: "0" } }),
     ]);
     const runId = await runFor(userId, eventName);
     // The Delay is done and the next job waits for its time.
-    await waitFor("the Delay to start waiting", () => getRunDetail({ projectId, runId }), (detail) => detail.steps[0]?.status === "succeeded");
+    await waitFor("the Delay to start waiting", () => getRunDetail({ projectId: env.projectId, runId }), (detail) => detail.steps[0]?.status === "succeeded");
     const cancelled = await runsCounted("cancelled");
-    await cancelRun({ projectId, runId });
+    await cancelRun({ projectId: env.projectId, runId });
     expect(await runsCounted("cancelled")).toBe(cancelled + 1);
-    expect((await getRunDetail({ projectId, runId })).run).toMatchObject({ status: "cancelled", finishedAt: expect.any(Date) });
-    await expect(cancelRun({ projectId, runId })).rejects.toMatchObject({ code: "run_already_finished" });
+    expect((await getRunDetail({ projectId: env.projectId, runId })).run).toMatchObject({ status: "cancelled", finishedAt: expect.any(Date) });
+    await expect(cancelRun({ projectId: env.projectId, runId })).rejects.toMatchObject({ code: "run_already_finished" });
 
     // The delayed job still comes due and is worked: it finds the run cancelled and does nothing.
     const boss = await getJobQueue();
@@ -270,7 +252,7 @@ describe("Delay and Cancel", () => {
       (jobs) => jobs.length === 1 && jobs[0]!.state === "completed",
       { timeoutMs: 15_000, intervalMs: 100 },
     );
-    const detail = await getRunDetail({ projectId, runId });
+    const detail = await getRunDetail({ projectId: env.projectId, runId });
     expect(detail.run.status).toBe("cancelled");
     expect(detail.steps.map((step) => step.stepKey)).toEqual(["wait"]);
     expect(seen(`/api/flaky/${key}`)).toEqual([]);
@@ -281,19 +263,19 @@ describe("Delay and Cancel", () => {
 
 describe("Replay and Retry from failed step", () => {
   it("Replay starts a new run with the same trigger input on the version deployed now", async () => {
-    const userId = await connectedUser(projectId, resourceId, tasklab);
+    const userId = await connectedUser(env.projectId, env.resources.api, env.tasklab);
     const [v1, v2] = [unique("v1"), unique("v2")];
     const eventName = unique("event");
     const definition = (key: string): StoredWorkflowDefinition => ({
       trigger: { kind: "app_event", eventName },
-      steps: [requestStep(resourceId, "call", "POST", `/flaky/${key}`, { query: { failures: "0" }, body: '{"note": "{{trigger.payload.note}}"}' })],
+      steps: [requestStep(env.resources.api, "call", "POST", `/flaky/${key}`, { query: { failures: "0" }, body: '{"note": "{{trigger.payload.note}}"}' })],
     });
-    const workflowId = await deployedWorkflow(projectId, definition(v1));
+    const workflowId = await deployedWorkflow(env.projectId, definition(v1));
     const original = await finished(await runFor(userId, eventName, { note: "first" }));
     expect(original.run).toMatchObject({ status: "succeeded", version: 1 });
 
-    expect(await redeploy(projectId, workflowId, definition(v2))).toBe(2);
-    const replay = await replayRun({ projectId, runId: original.run.id });
+    expect(await redeploy(env.projectId, workflowId, definition(v2))).toBe(2);
+    const replay = await replayRun({ projectId: env.projectId, runId: original.run.id });
     expect(replay.id).not.toBe(original.run.id);
     expect(replay).toMatchObject({ workflowId, version: 2, userId, sourceRunId: original.run.id, trigger: original.run.trigger });
 
@@ -303,23 +285,23 @@ describe("Replay and Retry from failed step", () => {
     // The replay ran version 2's step, with its own Idempotency-Key; version 1's endpoint was called once, by the original.
     expect(seen(`/api/flaky/${v2}`).map((request) => request.idempotencyKey)).toEqual([`${replay.id}:call`]);
     expect(seen(`/api/flaky/${v1}`).map((request) => request.idempotencyKey)).toEqual([`${original.run.id}:call`]);
-    await expect(replayRun({ projectId, runId: randomUUID() })).rejects.toMatchObject({ code: "run_not_found" });
+    await expect(replayRun({ projectId: env.projectId, runId: randomUUID() })).rejects.toMatchObject({ code: "run_not_found" });
   });
 
   it("Retry from failed step keeps the earlier steps' outputs (not sent again) and reruns the failed step", async () => {
-    const userId = await connectedUser(projectId, resourceId, tasklab);
+    const userId = await connectedUser(env.projectId, env.resources.api, env.tasklab);
     const key = unique("retry");
     // Step 2's path uses step 1's output; it fails once (retries off), so the run fails there.
     const { eventName } = await onEvent([
-      requestStep(resourceId, "create_task", "POST", "/tasks", { body: '{"title": "{{trigger.payload.title}}"}' }),
-      requestStep(resourceId, "use_task", "GET", `/flaky/${key}-{{steps.create_task.body.id}}`, { query: { failures: "1" }, retries: false }),
+      requestStep(env.resources.api, "create_task", "POST", "/tasks", { body: '{"title": "{{trigger.payload.title}}"}' }),
+      requestStep(env.resources.api, "use_task", "GET", `/flaky/${key}-{{steps.create_task.body.id}}`, { query: { failures: "1" }, retries: false }),
     ]);
     const failedRun = await finished(await runFor(userId, eventName, { title: "Retry me" }));
     expect(failedRun.run).toMatchObject({ status: "failed", error: "Step use_task: The API answered 503." });
-    await expect(retryRunFromFailedStep({ projectId, runId: randomUUID() })).rejects.toMatchObject({ code: "run_not_found" });
+    await expect(retryRunFromFailedStep({ projectId: env.projectId, runId: randomUUID() })).rejects.toMatchObject({ code: "run_not_found" });
     const taskId = (failedRun.steps[0]!.output as { body: { id: string } }).body.id;
 
-    const retry = await retryRunFromFailedStep({ projectId, runId: failedRun.run.id });
+    const retry = await retryRunFromFailedStep({ projectId: env.projectId, runId: failedRun.run.id });
     expect(retry).toMatchObject({ version: 1, userId, sourceRunId: failedRun.run.id, trigger: failedRun.run.trigger });
     const detail = await finished(retry.id);
     expect(detail.run.status).toBe("succeeded");
@@ -333,43 +315,43 @@ describe("Replay and Retry from failed step", () => {
     expect(seen(`/api/flaky/${key}-${taskId}`).map((request) => request.idempotencyKey)).toEqual([`${failedRun.run.id}:use_task`, `${retry.id}:use_task`]);
 
     // Only a failed run can be retried.
-    await expect(retryRunFromFailedStep({ projectId, runId: retry.id })).rejects.toMatchObject({ code: "run_not_failed" });
+    await expect(retryRunFromFailedStep({ projectId: env.projectId, runId: retry.id })).rejects.toMatchObject({ code: "run_not_failed" });
   });
 
   it("Replay and Retry of a run of a user who has since disabled the workflow start nothing and answer workflow_disabled", async () => {
-    const userId = await connectedUser(projectId, resourceId, tasklab);
+    const userId = await connectedUser(env.projectId, env.resources.api, env.tasklab);
     const key = unique("opted-out");
-    const { workflowId, eventName } = await onEvent([requestStep(resourceId, "call", "GET", `/flaky/${key}`, { query: { failures: "1" }, retries: false })]);
+    const { workflowId, eventName } = await onEvent([requestStep(env.resources.api, "call", "GET", `/flaky/${key}`, { query: { failures: "1" }, retries: false })]);
     const failedRun = await finished(await runFor(userId, eventName));
     expect(failedRun.run.status).toBe("failed");
     expect(seen(`/api/flaky/${key}`)).toHaveLength(1);
 
-    await setUserWorkflowEnabled({ projectId, workflowId, userId, enabled: false, actor: SYSTEM_ACTOR });
-    await expect(replayRun({ projectId, runId: failedRun.run.id })).rejects.toMatchObject({ code: "workflow_disabled" });
-    await expect(retryRunFromFailedStep({ projectId, runId: failedRun.run.id })).rejects.toMatchObject({ code: "workflow_disabled" });
+    await setUserWorkflowEnabled({ projectId: env.projectId, workflowId, userId, enabled: false, actor: SYSTEM_ACTOR });
+    await expect(replayRun({ projectId: env.projectId, runId: failedRun.run.id })).rejects.toMatchObject({ code: "workflow_disabled" });
+    await expect(retryRunFromFailedStep({ projectId: env.projectId, runId: failedRun.run.id })).rejects.toMatchObject({ code: "workflow_disabled" });
     const db = await getDb();
     expect(await db.select().from(workflowRuns).where(eq(workflowRuns.workflowId, workflowId))).toHaveLength(1);
     expect(seen(`/api/flaky/${key}`)).toHaveLength(1);
 
     // Enabled again, both start runs.
-    await setUserWorkflowEnabled({ projectId, workflowId, userId, enabled: true, actor: SYSTEM_ACTOR });
-    expect((await replayRun({ projectId, runId: failedRun.run.id })).userId).toBe(userId);
-    expect((await retryRunFromFailedStep({ projectId, runId: failedRun.run.id })).userId).toBe(userId);
+    await setUserWorkflowEnabled({ projectId: env.projectId, workflowId, userId, enabled: true, actor: SYSTEM_ACTOR });
+    expect((await replayRun({ projectId: env.projectId, runId: failedRun.run.id })).userId).toBe(userId);
+    expect((await retryRunFromFailedStep({ projectId: env.projectId, runId: failedRun.run.id })).userId).toBe(userId);
   });
 });
 
 describe("Scheduler ticks", () => {
   it("a tick starts one run per Connected User of the workflow's resources who has it enabled", async () => {
     // A resource of its own: every connected user of it gets a run.
-    const scheduled = await publishedTaskLabResource(projectId, tasklab, "user-oauth-no-profile");
-    const users = [await connectedUser(projectId, scheduled, tasklab), await connectedUser(projectId, scheduled, tasklab)];
-    const optedOut = await connectedUser(projectId, scheduled, tasklab);
+    const scheduled = await publishedTaskLabResource(env.projectId, env.tasklab, "user-oauth-no-profile");
+    const users = [await connectedUser(env.projectId, scheduled, env.tasklab), await connectedUser(env.projectId, scheduled, env.tasklab)];
+    const optedOut = await connectedUser(env.projectId, scheduled, env.tasklab);
     const key = unique("tick");
-    const workflowId = await deployedWorkflow(projectId, {
+    const workflowId = await deployedWorkflow(env.projectId, {
       trigger: { kind: "scheduler", cron: "0 9 * * 1-5", timeZone: "Europe/Berlin" },
       steps: [requestStep(scheduled, "call", "GET", `/flaky/${key}-{{user.id}}`, { query: { failures: "0" } })],
     });
-    await setUserWorkflowEnabled({ projectId, workflowId, userId: optedOut, enabled: false, actor: SYSTEM_ACTOR });
+    await setUserWorkflowEnabled({ projectId: env.projectId, workflowId, userId: optedOut, enabled: false, actor: SYSTEM_ACTOR });
 
     // Monday 09:00 in Berlin; the tick job was sent a few seconds after the occurrence.
     const scheduledAt = new Date("2026-03-02T08:00:00.000Z");
@@ -391,13 +373,13 @@ describe("Scheduler ticks", () => {
 
 describe("the Runs tab's pages", () => {
   it("pages 120 runs by keyset, newest first, without duplicates, filtered by status and by user", async () => {
-    const { workflowId } = await onEvent([requestStep(resourceId, "call", "GET", "/tasks")]);
+    const { workflowId } = await onEvent([requestStep(env.resources.api, "call", "GET", "/tasks")]);
     const users = ["page-user-a", "page-user-b", "page-user-c"];
     // 10 transactions of 12 runs: runs of one transaction share created_at (the id breaks the tie).
     const created = [];
     for (let batch = 0; batch < 10; batch++) {
       const runs: NewRun[] = Array.from({ length: 12 }, (_, i) => ({
-        projectId,
+        projectId: env.projectId,
         workflowId,
         version: 1,
         userId: users[(batch * 12 + i) % 3]!,
@@ -414,14 +396,14 @@ describe("the Runs tab's pages", () => {
       .set({ createdAt: sql`date_trunc('milliseconds', ${workflowRuns.createdAt}) + interval '417 microseconds'` })
       .where(eq(workflowRuns.workflowId, workflowId));
     const cancelled = new Set(created.filter((_, i) => i % 4 === 0).map((run) => run.id));
-    for (const runId of cancelled) await cancelRun({ projectId, runId });
+    for (const runId of cancelled) await cancelRun({ projectId: env.projectId, runId });
 
     const pages = async (filter: { status?: "queued" | "cancelled"; userId?: string }) => {
       const all = [];
       const sizes = [];
       let before: string | undefined;
       do {
-        const page = await listRunsPage({ projectId, workflowId, ...filter, before });
+        const page = await listRunsPage({ projectId: env.projectId, workflowId, ...filter, before });
         all.push(...page.runs);
         sizes.push(page.runs.length);
         before = page.next;
@@ -453,7 +435,7 @@ describe("the Runs tab's pages", () => {
       const mineCancelled = await pages({ userId, status: "cancelled" });
       expect(mineCancelled.runs.map((run) => run.id).sort()).toEqual(created.filter((run) => run.userId === userId && cancelled.has(run.id)).map((run) => run.id).sort());
     }
-    await expect(listRunsPage({ projectId, workflowId, before: "not-a-cursor" })).rejects.toMatchObject({ code: "invalid_input" });
+    await expect(listRunsPage({ projectId: env.projectId, workflowId, before: "not-a-cursor" })).rejects.toMatchObject({ code: "invalid_input" });
     // Another project's id sees none of them.
     const other = await projectWithSigningKey();
     expect((await listRunsPage({ projectId: other.projectId, workflowId })).runs).toEqual([]);
@@ -462,10 +444,10 @@ describe("the Runs tab's pages", () => {
 
 describe("retention", () => {
   it("deletes only the runs older than the retention, their steps with them", async () => {
-    const { workflowId } = await onEvent([requestStep(resourceId, "call", "GET", "/tasks")]);
+    const { workflowId } = await onEvent([requestStep(env.resources.api, "call", "GET", "/tasks")]);
     const day = 24 * 60 * 60 * 1000;
     const now = new Date();
-    const run = (age: string) => ({ projectId, workflowId, version: 1, userId: "retained", trigger: { kind: "app_event" as const, input: { age } } });
+    const run = (age: string) => ({ projectId: env.projectId, workflowId, version: 1, userId: "retained", trigger: { kind: "app_event" as const, input: { age } } });
     const [old, recent, fresh] = await createRuns({ runs: [run("31 days"), run("29 days"), run("now")], enqueue: async () => {} });
     const db = await getDb();
     await db.update(workflowRuns).set({ createdAt: new Date(now.getTime() - 31 * day) }).where(eq(workflowRuns.id, old!.id));

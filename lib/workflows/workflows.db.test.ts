@@ -3,9 +3,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vites
 import { getDb } from "@/db/client";
 import { auditEvents } from "@/db/schema";
 import { getWorkflow, getWorkflowVersion, listWorkflows, listWorkflowsOfUser, saveWorkflowDraft, setUserWorkflowEnabled } from "@/db/queries/workflows";
-import { startTaskLab, type TaskLab } from "@/e2e/fixtures/tasklab";
-import { settle } from "@/e2e/support/action-result";
-import { projectWithSigningKey, publishedTaskLabResource } from "@/e2e/support/connect-fixtures";
+import { startTaskLab, type TaskLab } from "@/test/fixtures/tasklab";
+import { settle } from "@/test/support/action-result";
+import { projectWithSigningKey, publishedTaskLabResource } from "@/test/support/connect-fixtures";
 import { syncWorkflowSchedule } from "./jobs";
 import {
   assertResourceNotInDeployedWorkflows,

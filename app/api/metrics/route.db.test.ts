@@ -2,9 +2,9 @@ import { randomUUID } from "node:crypto";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { POST as sendRequest } from "@/app/projects/[projectId]/sdk/resources/[resourceId]/request/route";
 import { GET as getMe } from "@/app/projects/[projectId]/sdk/me/route";
-import { projectWithSigningKey, signUserToken } from "@/e2e/support/connect-fixtures";
-import { captureLogs } from "@/e2e/support/logs";
-import { parseExposition, sampleValue, type Exposition } from "@/e2e/support/metrics";
+import { projectWithSigningKey, signUserToken } from "@/test/support/connect-fixtures";
+import { captureLogs } from "@/test/support/logs";
+import { parseExposition, sampleValue, type Exposition } from "@/test/support/metrics";
 import { getJobQueue, stopJobQueue } from "@/lib/jobs/queue";
 import { GET as getMetrics } from "./route";
 

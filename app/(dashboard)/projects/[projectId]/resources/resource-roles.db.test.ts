@@ -10,9 +10,9 @@ import { addProjectMember, getProjectMembership, setAllowPrivateNetwork } from "
 import { getResource } from "@/db/queries/resources";
 import { createUserWithProject } from "@/db/queries/users";
 import { auditEvents, notificationEvents, resources } from "@/db/schema";
-import { startTaskLab, type TaskLab } from "@/e2e/fixtures/tasklab";
-import { publishedTaskLabResource } from "@/e2e/support/connect-fixtures";
-import { ownPostgresDatabase } from "@/e2e/support/workflow-fixtures";
+import { startTaskLab, type TaskLab } from "@/test/fixtures/tasklab";
+import { publishedTaskLabResource } from "@/test/support/connect-fixtures";
+import { ownPostgresDatabase } from "@/test/support/workflow-fixtures";
 import { SYSTEM_ACTOR } from "@/lib/audit/audit-log";
 import { stopJobQueue } from "@/lib/jobs/queue";
 import { startWorkers } from "@/lib/jobs/workers";

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSecretKey } from "@/db/queries/secret-keys";
 import type { StoredStep } from "@/db/workflow-definition";
-import { ALLOWED_ORIGIN, projectWithSigningKey } from "@/e2e/support/connect-fixtures";
-import { alwaysStep, callSdkRoute, runsOf } from "@/e2e/support/sdk-route-fixtures";
-import { deployedWorkflow, ownPostgresDatabase, waitFor } from "@/e2e/support/workflow-fixtures";
+import { ALLOWED_ORIGIN, projectWithSigningKey } from "@/test/support/connect-fixtures";
+import { alwaysStep, callSdkRoute, runsOf } from "@/test/support/sdk-route-fixtures";
+import { deployedWorkflow, ownPostgresDatabase, waitFor } from "@/test/support/workflow-fixtures";
 import { SYSTEM_ACTOR } from "@/lib/audit/audit-log";
 import { generateSecretKey } from "@/lib/auth/secret-keys";
 import { stopJobQueue } from "@/lib/jobs/queue";

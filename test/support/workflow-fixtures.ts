@@ -8,7 +8,7 @@ import { getDatabase, getDb } from "@/db/client";
 import { createWorkflow, deployWorkflowVersion, saveWorkflowDraft } from "@/db/queries/workflows";
 import { connections } from "@/db/schema";
 import type { StoredStep, StoredWorkflowDefinition } from "@/db/workflow-definition";
-import type { TaskLab } from "@/e2e/fixtures/tasklab";
+import type { TaskLab } from "@/test/fixtures/tasklab";
 import { connectUser } from "@/lib/connections/connect";
 import { getUserConnection } from "@/db/queries/connections";
 import { SYSTEM_ACTOR } from "@/lib/audit/audit-log";

@@ -4,7 +4,7 @@
 // webhooks benchmark's target when there is no production build. The job queue is started as
 // instrumentation-node.ts does with SWITCHBOARD_WORKERS=0: it takes the runs' first jobs, no
 // worker works them. Started with `node --import tsx --conditions=react-server` (see
-// e2e/support/worker-process.ts `startAppProcess`); prints "ROUTE_SERVER_READY <port>" when
+// test/support/worker-process.ts `startAppProcess`); prints "ROUTE_SERVER_READY <port>" when
 // listening.
 //
 // Environment: DATABASE_URL, SWITCHBOARD_ENCRYPTION_KEY.

@@ -1,4 +1,4 @@
-// What the SDK workflow route tests need beside e2e/support/workflow-fixtures.ts: a draft-only
+// What the SDK workflow route tests need beside test/support/workflow-fixtures.ts: a draft-only
 // workflow, a step on no resource, the project's runs, and calls to an SDK route handler with a
 // real Request as a User Token, a Secret Key or nobody.
 import { randomUUID } from "node:crypto";

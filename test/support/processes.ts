@@ -1,8 +1,7 @@
-// Child processes for the benchmark: started in process groups of their own so that stopping
-// one also stops what it started (npx → next), and stopped by their ids only.
+// Child processes for the tests and the benchmark: started in process groups of their own so
+// that stopping one also stops what it started (npx → next), and stopped by their ids only.
 import { type ChildProcess, fork, spawn } from "node:child_process";
 import { once } from "node:events";
-import { readdirSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
 
 /** A TCP port free on loopback right now. */
@@ -24,7 +23,10 @@ export interface Managed {
   output(): string;
   /** Resolves with the exit code (or signal) once the process has exited. */
   exited: Promise<string>;
-  stop(): Promise<void>;
+  /** SIGKILL to its process group, at once: a crash. */
+  kill(): void;
+  /** SIGTERM to its process group, SIGKILL after `timeoutMs`; resolves once it has exited. */
+  stop(timeoutMs?: number): Promise<void>;
 }
 
 function manage(name: string, child: ChildProcess): Managed {
@@ -33,7 +35,7 @@ function manage(name: string, child: ChildProcess): Managed {
     for (const line of chunk.toString("utf8").split("\n")) {
       if (line.trim()) lines.push(line);
     }
-    if (lines.length > 40) lines.splice(0, lines.length - 40);
+    if (lines.length > 60) lines.splice(0, lines.length - 60);
   };
   child.stdout?.on("data", keep);
   child.stderr?.on("data", keep);
@@ -49,23 +51,25 @@ function manage(name: string, child: ChildProcess): Managed {
       resolve(`error ${error.message}`);
     });
   });
+  // The process leads its own group (detached): signal the group so children go too.
+  const signal = (sig: NodeJS.Signals) => {
+    if (done || child.pid === undefined) return;
+    try {
+      process.kill(-child.pid, sig);
+    } catch {
+      // already gone
+    }
+  };
   return {
     name,
     child,
     output: () => lines.join("\n"),
     exited,
-    async stop() {
+    kill: () => signal("SIGKILL"),
+    async stop(timeoutMs = 5000) {
       if (done || child.pid === undefined) return;
-      // The process leads its own group (detached): signal the group so children go too.
-      const signal = (sig: NodeJS.Signals) => {
-        try {
-          process.kill(-child.pid!, sig);
-        } catch {
-          // already gone
-        }
-      };
       signal("SIGTERM");
-      const timer = setTimeout(() => signal("SIGKILL"), 5000);
+      const timer = setTimeout(() => signal("SIGKILL"), timeoutMs);
       await exited;
       clearTimeout(timer);
     },
@@ -130,54 +134,4 @@ export async function waitForHttpOk(managed: Managed, url: string, timeoutMs: nu
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   throw new Error(`${url} did not answer 200 within ${timeoutMs / 1000} s (last: ${last}).\n${managed.output()}`);
-}
-
-const TICKS_PER_SECOND = 100; // USER_HZ on Linux
-
-/** Every process's command name, parent and CPU ticks so far (user + system), from /proc (Linux); undefined where /proc cannot be read. */
-function processStats(): Map<number, { name: string; ppid: number; ticks: number }> | undefined {
-  let entries: string[];
-  try {
-    entries = readdirSync("/proc").filter((name) => /^\d+$/.test(name));
-  } catch {
-    return undefined;
-  }
-  const stats = new Map<number, { name: string; ppid: number; ticks: number }>();
-  for (const pid of entries) {
-    try {
-      const text = readFileSync(`/proc/${pid}/stat`, "utf8");
-      // The command name is in parentheses and may hold spaces: the fields start after the last ")".
-      const fields = text.slice(text.lastIndexOf(")") + 2).split(" ");
-      stats.set(Number(pid), { name: text.slice(text.indexOf("(") + 1, text.lastIndexOf(")")), ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) });
-    } catch {
-      // the process ended meanwhile
-    }
-  }
-  return stats;
-}
-
-/** User+system CPU seconds of every process named `postgres` on this machine (Linux /proc), undefined when there is none to read. */
-export function postgresCpuSeconds(): number | undefined {
-  const postgres = [...(processStats()?.values() ?? [])].filter((stat) => stat.name === "postgres");
-  return postgres.length ? postgres.reduce((sum, stat) => sum + stat.ticks, 0) / TICKS_PER_SECOND : undefined;
-}
-
-/**
- * CPU seconds (user + system) used so far by a process and its descendants, from /proc
- * (Linux); undefined where /proc cannot be read.
- */
-export function treeCpuSeconds(rootPid: number | undefined): number | undefined {
-  if (rootPid === undefined) return undefined;
-  const stats = processStats();
-  if (!stats?.has(rootPid)) return undefined;
-  const children = new Map<number, number[]>();
-  for (const [pid, { ppid }] of stats) children.set(ppid, [...(children.get(ppid) ?? []), pid]);
-  let ticks = 0;
-  const queue = [rootPid];
-  for (let i = 0; i < queue.length && i < stats.size; i++) {
-    const pid = queue[i]!;
-    ticks += stats.get(pid)?.ticks ?? 0;
-    queue.push(...(children.get(pid) ?? []));
-  }
-  return ticks / TICKS_PER_SECOND;
 }

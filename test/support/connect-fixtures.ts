@@ -6,8 +6,8 @@ import { setAllowedOrigins, setAllowPrivateNetwork } from "@/db/queries/projects
 import { addSigningKey } from "@/db/queries/signing-keys";
 import { createUserWithProject } from "@/db/queries/users";
 import type { StoredUserProfileSettings } from "@/db/resource-config";
-import type { TaskLab } from "@/e2e/fixtures/tasklab";
-import { TASKLAB_DEFAULT_CLIENT } from "@/e2e/fixtures/tasklab";
+import type { TaskLab } from "@/test/fixtures/tasklab";
+import { TASKLAB_DEFAULT_CLIENT } from "@/test/fixtures/tasklab";
 import { generateSigningKey } from "@/lib/auth/signing-keys";
 import { createResourceDraft, saveResourceStep } from "@/lib/resources/save-step";
 import { publishResourceDraft } from "@/lib/connections/test-and-publish";
