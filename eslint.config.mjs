@@ -47,7 +47,14 @@ export default defineConfig([
     rules: {
       "no-restricted-imports": [
         "error",
-        { patterns: [{ group: FRAMEWORK_PACKAGES, message: "lib/ and db/ import nothing of Next or React: they run under Vitest and the worker without a server." }] },
+        {
+          patterns: [
+            {
+              group: FRAMEWORK_PACKAGES,
+              message: "lib/ and db/ import nothing of Next or React: they run under Vitest and the worker without a server.",
+            },
+          ],
+        },
       ],
     },
   },

@@ -29,7 +29,12 @@ export default defineConfig({
         test: {
           name: "pglite",
           include: ["{lib,db,app}/**/*.test.ts", "test/**/*.test.ts"],
-          env: { DATABASE_URL: "", PGLITE_DATA_DIR: "memory://", SWITCHBOARD_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY, SWITCHBOARD_LOG_LEVEL: TEST_LOG_LEVEL },
+          env: {
+            DATABASE_URL: "",
+            PGLITE_DATA_DIR: "memory://",
+            SWITCHBOARD_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
+            SWITCHBOARD_LOG_LEVEL: TEST_LOG_LEVEL,
+          },
         },
       },
       ...(process.env.DATABASE_URL

@@ -26,7 +26,14 @@ async function headersFor(pathname: string): Promise<Record<string, string>> {
   return result;
 }
 
-const DASHBOARD_PAGES = ["/", "/sign-in", "/sign-up", "/projects", "/projects/5b0f6c1e-0000-4000-8000-000000000000/resources/abc/api-info", "/projects/x/settings"];
+const DASHBOARD_PAGES = [
+  "/",
+  "/sign-in",
+  "/sign-up",
+  "/projects",
+  "/projects/5b0f6c1e-0000-4000-8000-000000000000/resources/abc/api-info",
+  "/projects/x/settings",
+];
 
 describe("security headers (next.config.mjs)", () => {
   it.each(DASHBOARD_PAGES)("%s may not be framed and sends no full referrer", async (pathname) => {

@@ -62,7 +62,11 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
   if (!token) return send(res, 401, { error: { code: "missing_user_token" } });
   let userId: string;
   try {
-    const { payload } = await jwtVerify(token, publicKey, { algorithms: ["RS256"], requiredClaims: ["exp", "iat", "sub"], clockTolerance: 30 });
+    const { payload } = await jwtVerify(token, publicKey, {
+      algorithms: ["RS256"],
+      requiredClaims: ["exp", "iat", "sub"],
+      clockTolerance: 30,
+    });
     userId = payload.sub!;
   } catch {
     return send(res, 401, { error: { code: "invalid_user_token" } });

@@ -50,14 +50,27 @@ async function query<T>(statement: ReturnType<typeof sql>): Promise<T[]> {
 
 async function deploy(data: BenchData, name: string, definition: StoredWorkflowDefinition): Promise<string> {
   const workflow = await createWorkflow({ projectId: data.projectId, name, actor: SYSTEM_ACTOR });
-  await saveWorkflowDraft({ projectId: data.projectId, workflowId: workflow.id, name, draft: definition, sampleTrigger: {}, actor: SYSTEM_ACTOR, changes: [] });
+  await saveWorkflowDraft({
+    projectId: data.projectId,
+    workflowId: workflow.id,
+    name,
+    draft: definition,
+    sampleTrigger: {},
+    actor: SYSTEM_ACTOR,
+    changes: [],
+  });
   const deployed = await deployWorkflowVersion({ projectId: data.projectId, workflowId: workflow.id, definition, actor: SYSTEM_ACTOR });
   if (!("version" in deployed)) throw new Error(`could not deploy ${name}: ${deployed.conflict}`);
   return workflow.id;
 }
 
 /** Polls until `read` says all `count` are done; answers its last reading. */
-async function until<T extends { done: number }>(what: string, count: number, read: () => Promise<T>, log: (message: string) => void): Promise<T> {
+async function until<T extends { done: number }>(
+  what: string,
+  count: number,
+  read: () => Promise<T>,
+  log: (message: string) => void,
+): Promise<T> {
   const deadline = Date.now() + 10 * 60 * 1000;
   for (;;) {
     const result = await read();
@@ -76,20 +89,47 @@ export async function runFanOutBench(options: FanOutBenchOptions): Promise<FanOu
   });
   options.onCleanup("this process's job queue", () => stopJobQueue({ graceful: false }));
   const startWorker = async () => {
-    const managed = startProcess("npm run worker (fanout)", process.execPath, ["--import", "tsx", "--conditions=react-server", path.resolve(root, "scripts/worker.ts")], {
-      cwd: root,
-      env: { ...process.env, DATABASE_URL: databaseUrl },
-    });
+    const managed = startProcess(
+      "npm run worker (fanout)",
+      process.execPath,
+      ["--import", "tsx", "--conditions=react-server", path.resolve(root, "scripts/worker.ts")],
+      {
+        cwd: root,
+        env: { ...process.env, DATABASE_URL: databaseUrl },
+      },
+    );
     processes.push(managed);
     await waitForLine(managed, /working the job queues/, options.startupTimeoutMs);
   };
   const stopWorkers = () => Promise.all(processes.splice(0).map((managed) => managed.stop()));
 
-  const request = (key: string): StoredStep => ({ key, type: "request", resourceId: data.resourceId, method: "GET", path: "/tasks", query: [], headers: [], body: "", retries: true });
-  const runsWorkflowId = await deploy(data, "Bench one-step runs", { trigger: { kind: "app_event", eventName: "bench.one_step" }, steps: [request("list_tasks")] });
+  const request = (key: string): StoredStep => ({
+    key,
+    type: "request",
+    resourceId: data.resourceId,
+    method: "GET",
+    path: "/tasks",
+    query: [],
+    headers: [],
+    body: "",
+    retries: true,
+  });
+  const runsWorkflowId = await deploy(data, "Bench one-step runs", {
+    trigger: { kind: "app_event", eventName: "bench.one_step" },
+    steps: [request("list_tasks")],
+  });
   const fanOutWorkflowId = await deploy(data, "Bench Fan Out", {
     trigger: { kind: "app_event", eventName: "bench.fan_out" },
-    steps: [{ key: "each", type: "fan_out", items: "{{trigger.payload.items}}", concurrency: 50, onItemFailure: "continue", body: [request("list_tasks")] }],
+    steps: [
+      {
+        key: "each",
+        type: "fan_out",
+        items: "{{trigger.payload.items}}",
+        concurrency: 50,
+        onItemFailure: "continue",
+        body: [request("list_tasks")],
+      },
+    ],
   });
 
   // One-step runs: a backlog sent while no worker runs.
@@ -98,7 +138,12 @@ export async function runFanOutBench(options: FanOutBenchOptions): Promise<FanOu
   for (let sent = 0; sent < items; sent += 20) {
     await Promise.all(
       Array.from({ length: Math.min(20, items - sent) }, (_, i) =>
-        sendAppEvent({ projectId: data.projectId, caller: { kind: "backend", userId: users[(sent + i) % users.length]! }, name: "bench.one_step", payload: {} }),
+        sendAppEvent({
+          projectId: data.projectId,
+          caller: { kind: "backend", userId: users[(sent + i) % users.length]! },
+          name: "bench.one_step",
+          payload: {},
+        }),
       ),
     );
   }
@@ -118,7 +163,12 @@ export async function runFanOutBench(options: FanOutBenchOptions): Promise<FanOu
 
   // The Fan Out: one run, its items the same step.
   log(`fanout: a Fan Out over ${items} items…`);
-  await sendAppEvent({ projectId: data.projectId, caller: { kind: "backend", userId: users[0]! }, name: "bench.fan_out", payload: { items: Array.from({ length: items }, (_, i) => i) } });
+  await sendAppEvent({
+    projectId: data.projectId,
+    caller: { kind: "backend", userId: users[0]! },
+    name: "bench.fan_out",
+    payload: { items: Array.from({ length: items }, (_, i) => i) },
+  });
   const fanOut = await until(
     "fanout: Fan Out items",
     items,
@@ -133,7 +183,17 @@ export async function runFanOutBench(options: FanOutBenchOptions): Promise<FanOu
   );
   await stopWorkers();
   return [
-    { name: "one-step runs (App Event → TaskLab Request), runs/s", count: items, perSecond: (runs.done / runs.spanMs) * 1000, failed: runs.failed },
-    { name: "Fan Out items (each a TaskLab Request), items/s", count: items, perSecond: (fanOut.done / fanOut.spanMs) * 1000, failed: fanOut.failed },
+    {
+      name: "one-step runs (App Event → TaskLab Request), runs/s",
+      count: items,
+      perSecond: (runs.done / runs.spanMs) * 1000,
+      failed: runs.failed,
+    },
+    {
+      name: "Fan Out items (each a TaskLab Request), items/s",
+      count: items,
+      perSecond: (fanOut.done / fanOut.spanMs) * 1000,
+      failed: fanOut.failed,
+    },
   ];
 }

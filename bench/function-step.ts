@@ -24,7 +24,12 @@ function percentile(sorted: number[], fraction: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * fraction))]!;
 }
 
-async function measureCalls(name: string, code: string, parameters: Parameters<typeof runFunction>[0]["parameters"], calls: number): Promise<FunctionStepRow> {
+async function measureCalls(
+  name: string,
+  code: string,
+  parameters: Parameters<typeof runFunction>[0]["parameters"],
+  calls: number,
+): Promise<FunctionStepRow> {
   // Warm-up: the WebAssembly module is loaded by the first call, and V8 optimizes the host side.
   for (let i = 0; i < 50; i++) await check(code, parameters);
   const cpu: number[] = [];
@@ -55,6 +60,11 @@ async function check(code: string, parameters: Parameters<typeof runFunction>[0]
 }
 
 export async function runFunctionStepBench({ calls }: { calls: number }): Promise<FunctionStepRow[]> {
-  const tasks = Array.from({ length: 100 }, (_, i) => ({ id: `task_${i}`, title: `Task number ${i}`, status: i % 3 === 0 ? "done" : "open", assignee: { id: i, name: `User ${i}` } }));
+  const tasks = Array.from({ length: 100 }, (_, i) => ({
+    id: `task_${i}`,
+    title: `Task number ${i}`,
+    status: i % 3 === 0 ? "done" : "open",
+    assignee: { id: i, name: `User ${i}` },
+  }));
   return [await measureCalls("map 100 objects", MAP_CODE, { tasks }, calls), await measureCalls("return null", EMPTY_CODE, {}, calls)];
 }

@@ -17,7 +17,11 @@ function processStats(): Map<number, { name: string; ppid: number; ticks: number
       const text = readFileSync(`/proc/${pid}/stat`, "utf8");
       // The command name is in parentheses and may hold spaces: the fields start after the last ")".
       const fields = text.slice(text.lastIndexOf(")") + 2).split(" ");
-      stats.set(Number(pid), { name: text.slice(text.indexOf("(") + 1, text.lastIndexOf(")")), ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) });
+      stats.set(Number(pid), {
+        name: text.slice(text.indexOf("(") + 1, text.lastIndexOf(")")),
+        ppid: Number(fields[1]),
+        ticks: Number(fields[11]) + Number(fields[12]),
+      });
     } catch {
       // the process ended meanwhile
     }

@@ -63,7 +63,9 @@ const ADMIN_URL = process.env.BENCH_PG_URL || "postgres://postgres@127.0.0.1:543
 const SECTION_NAMES = ["api", "workflows", "webhooks", "sync", "fanout", "function"];
 const SECTIONS = new Set((process.env.BENCH_SECTIONS || SECTION_NAMES.join(",")).split(",").map((name) => name.trim()));
 if (![...SECTIONS].every((name) => SECTION_NAMES.includes(name))) {
-  console.error(`bench: FAILED: BENCH_SECTIONS is a comma-separated list of ${SECTION_NAMES.join(", ")}, not ${process.env.BENCH_SECTIONS}`);
+  console.error(
+    `bench: FAILED: BENCH_SECTIONS is a comma-separated list of ${SECTION_NAMES.join(", ")}, not ${process.env.BENCH_SECTIONS}`,
+  );
   process.exit(1);
 }
 const FUNCTION_CALLS = envNumber("BENCH_FUNCTION_CALLS", 500, 100, 100_000);
@@ -85,7 +87,9 @@ const MAX_CALLS_PER_USER = 100;
 const REQUEST_USER_COUNTS = (process.env.BENCH_REQUEST_USERS || "200,20000").split(",").map((count) => {
   const value = Number(count.trim());
   if (!Number.isInteger(value) || value < 1 || value > 100_000) {
-    console.error(`bench: FAILED: BENCH_REQUEST_USERS is a comma-separated list of integers from 1 to 100000, not ${process.env.BENCH_REQUEST_USERS}`);
+    console.error(
+      `bench: FAILED: BENCH_REQUEST_USERS is a comma-separated list of integers from 1 to 100000, not ${process.env.BENCH_REQUEST_USERS}`,
+    );
     process.exit(1);
   }
   return value;
@@ -149,7 +153,8 @@ function log(message: string): void {
 async function expectOk(name: string, url: string, init: RequestInit, check?: (body: string) => string | undefined): Promise<void> {
   const response = await fetch(url, { ...init, signal: AbortSignal.timeout(30_000) });
   const body = await response.text();
-  if (response.status < 200 || response.status > 299) throw new Error(`${name}: a trial call answered ${response.status}: ${body.slice(0, 500)}`);
+  if (response.status < 200 || response.status > 299)
+    throw new Error(`${name}: a trial call answered ${response.status}: ${body.slice(0, 500)}`);
   const problem = check?.(body);
   if (problem) throw new Error(`${name}: a trial call answered 200 but ${problem}: ${body.slice(0, 500)}`);
 }
@@ -169,7 +174,8 @@ function ratio(a: number, b: number): number {
 
 function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
-  const line = (row: string[]) => row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join("  ");
+  const line = (row: string[]) =>
+    row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join("  ");
   return [line(rows[0]!), widths.map((width) => "-".repeat(width)).join("  "), ...rows.slice(1).map(line)].join("\n");
 }
 
@@ -183,7 +189,12 @@ async function main(): Promise<void> {
 
   const report: Record<string, unknown> = {
     date: new Date().toISOString(),
-    machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? "", node: process.version, platform: `${os.platform()} ${os.release()}` },
+    machine: {
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model ?? "",
+      node: process.version,
+      platform: `${os.platform()} ${os.release()}`,
+    },
     sections: [...SECTIONS],
   };
   const failures: string[] = [];
@@ -198,7 +209,9 @@ async function main(): Promise<void> {
   try {
     await admin.unsafe(`create database "${databaseName}"`);
   } catch (error) {
-    throw new Error(`could not create a database at ${ADMIN_URL.replace(/\/\/[^@]*@/, "//…@")}: ${error instanceof Error ? error.message : String(error)}`);
+    throw new Error(
+      `could not create a database at ${ADMIN_URL.replace(/\/\/[^@]*@/, "//…@")}: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
   onCleanup(`drop database ${databaseName}`, async () => {
     await admin.unsafe(`drop database if exists "${databaseName}" with (force)`);
@@ -257,7 +270,15 @@ interface SectionContext {
 }
 
 /** (a) and (b): the Connect API and the request route under autocannon, against `next start`. */
-async function apiSection({ databaseUrl, encryptionKey, tasklab, setup, data, report, failures }: SectionContext & { encryptionKey: string }): Promise<void> {
+async function apiSection({
+  databaseUrl,
+  encryptionKey,
+  tasklab,
+  setup,
+  data,
+  report,
+  failures,
+}: SectionContext & { encryptionKey: string }): Promise<void> {
   // The production server.
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
@@ -265,7 +286,10 @@ async function apiSection({ databaseUrl, encryptionKey, tasklab, setup, data, re
   const profileDir = process.env.BENCH_API_PROFILE;
   const nextStart = ["start", "--port", String(port), "--hostname", "127.0.0.1"];
   const [command, args] = profileDir
-    ? [process.execPath, ["--cpu-prof", `--cpu-prof-dir=${profileDir}`, path.join(ROOT, "node_modules", "next", "dist", "bin", "next"), ...nextStart]]
+    ? [
+        process.execPath,
+        ["--cpu-prof", `--cpu-prof-dir=${profileDir}`, path.join(ROOT, "node_modules", "next", "dist", "bin", "next"), ...nextStart],
+      ]
     : ["npx", ["next", ...nextStart]];
   const server = startProcess("next start", command, args, {
     cwd: ROOT,
@@ -300,15 +324,20 @@ async function apiSection({ databaseUrl, encryptionKey, tasklab, setup, data, re
   ).refreshTokens;
   log(`${CONNECT_USERS} User Tokens and ${pool.length} TaskLab refresh tokens for the connect run`);
 
-  const bare = startProcess("bare connect server", process.execPath, ["--import", "tsx", path.join(ROOT, "bench", "bare-connect-server.ts")], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      BARE_DATABASE_URL: databaseUrl,
-      BARE_PUBLIC_JWK: JSON.stringify(data.publicKeyJwk),
-      BARE_ENCRYPTION_KEY: encryptionKey,
+  const bare = startProcess(
+    "bare connect server",
+    process.execPath,
+    ["--import", "tsx", path.join(ROOT, "bench", "bare-connect-server.ts")],
+    {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        BARE_DATABASE_URL: databaseUrl,
+        BARE_PUBLIC_JWK: JSON.stringify(data.publicKeyJwk),
+        BARE_ENCRYPTION_KEY: encryptionKey,
+      },
     },
-  });
+  );
   onCleanup("bare connect server", () => bare.stop());
   const barePort = Number((await waitForLine(bare, /BARE_CONNECT_READY (\d+)/, STARTUP_TIMEOUT_MS))[1]);
   const bareUrl = `http://127.0.0.1:${barePort}/connect`;
@@ -337,18 +366,26 @@ async function apiSection({ databaseUrl, encryptionKey, tasklab, setup, data, re
   await expectOk(
     "Switchboard request",
     requestUrl,
-    { method: "POST", headers: { ...jsonHeaders, authorization: `Bearer ${data.secretKey}`, "x-switchboard-user": requestUsers[0]! }, body: requestBody },
+    {
+      method: "POST",
+      headers: { ...jsonHeaders, authorization: `Bearer ${data.secretKey}`, "x-switchboard-user": requestUsers[0]! },
+      body: requestBody,
+    },
     (body) => (upstreamStatus(body) === 200 ? undefined : "TaskLab's answer through it was not 200"),
   );
 
   // The runs.
   const common = { connections: CONNECTIONS, durationSeconds: DURATION_SECONDS, warmupSeconds: WARMUP_SECONDS };
-  const announce = (name: string) => log(`running ${name} (${WARMUP_SECONDS} s warm-up + ${DURATION_SECONDS} s, ${CONNECTIONS} connections)…`);
+  const announce = (name: string) =>
+    log(`running ${name} (${WARMUP_SECONDS} s warm-up + ${DURATION_SECONDS} s, ${CONNECTIONS} connections)…`);
   /**
    * measure(), noting the load average before, TaskLab's token-endpoint calls during the run,
    * how many requests setupRequest prepared, and the CPU time of the server under test.
    */
-  const measureRun = async (options: LoadOptions, extra: { serverPid: number | undefined; prepared?: () => number }): Promise<RunSummary> => {
+  const measureRun = async (
+    options: LoadOptions,
+    extra: { serverPid: number | undefined; prepared?: () => number },
+  ): Promise<RunSummary> => {
     const loadAverageBefore = Math.round(os.loadavg()[0]! * 100) / 100;
     const tokenRequestsBefore = await tasklab.tokenRequestCount();
     const cpuBefore = treeCpuSeconds(extra.serverPid);
@@ -421,7 +458,10 @@ async function apiSection({ databaseUrl, encryptionKey, tasklab, setup, data, re
 
   // The ceiling: a route handler of the same build doing one query.
   announce("ceiling GET /api/health");
-  const ceilingRun = await measureRun({ ...common, name: "ceiling: GET /api/health (one query)", url: `${base}/api/health` }, { serverPid: server.child.pid });
+  const ceilingRun = await measureRun(
+    { ...common, name: "ceiling: GET /api/health (one query)", url: `${base}/api/health` },
+    { serverPid: server.child.pid },
+  );
 
   // (b) Switchboard: the Secret Key, naming the connected users in turn; once per users count.
   let upstreamNon2xx = 0;
@@ -439,7 +479,11 @@ async function apiSection({ databaseUrl, encryptionKey, tasklab, setup, data, re
     method: "POST",
     setupRequest: (request) => ({
       ...request,
-      headers: { ...jsonHeaders, authorization: `Bearer ${data.secretKey}`, "x-switchboard-user": requestUsers[prewarmCalls++ % REQUEST_USER_COUNTS[0]!]! },
+      headers: {
+        ...jsonHeaders,
+        authorization: `Bearer ${data.secretKey}`,
+        "x-switchboard-user": requestUsers[prewarmCalls++ % REQUEST_USER_COUNTS[0]!]!,
+      },
       body: requestBody,
     }),
   });
@@ -455,7 +499,11 @@ async function apiSection({ databaseUrl, encryptionKey, tasklab, setup, data, re
           method: "POST",
           setupRequest: (request) => ({
             ...request,
-            headers: { ...jsonHeaders, authorization: `Bearer ${data.secretKey}`, "x-switchboard-user": requestUsers[requestCalls++ % users]! },
+            headers: {
+              ...jsonHeaders,
+              authorization: `Bearer ${data.secretKey}`,
+              "x-switchboard-user": requestUsers[requestCalls++ % users]!,
+            },
             body: requestBody,
           }),
           onResponse: (status, body) => {
@@ -473,7 +521,9 @@ async function apiSection({ databaseUrl, encryptionKey, tasklab, setup, data, re
   // Results.
   const runs = [ceilingRun, bareRun, connectRun, directRun, ...requestRuns];
   const ratios = {
-    toCeiling: Object.fromEntries([connectRun, ...requestRuns].map((run) => [run.name, ratio(run.requestsPerSecond, ceilingRun.requestsPerSecond)])),
+    toCeiling: Object.fromEntries(
+      [connectRun, ...requestRuns].map((run) => [run.name, ratio(run.requestsPerSecond, ceilingRun.requestsPerSecond)]),
+    ),
     requestUsersScale: ratio(requestRuns.at(-1)!.requestsPerSecond, requestRun.requestsPerSecond),
     connect: {
       requestsPerSecond: ratio(connectRun.requestsPerSecond, bareRun.requestsPerSecond),
@@ -498,7 +548,8 @@ async function apiSection({ databaseUrl, encryptionKey, tasklab, setup, data, re
     "server CPU ms/req: user+system CPU of the target's process tree (next start / bare server / TaskLab) over warm-up and run, " +
       "per answer; TaskLab's and PostgreSQL's work on Switchboard's behalf is not in it.",
   ];
-  if (poolExhausted > 0) notes.push(`WARNING: the refresh-token pool ran out: ${poolExhausted} connect requests reused a token (expect 422s).`);
+  if (poolExhausted > 0)
+    notes.push(`WARNING: the refresh-token pool ran out: ${poolExhausted} connect requests reused a token (expect 422s).`);
   if (upstreamNon2xx > 0) notes.push(`WARNING: ${upstreamNon2xx} Switchboard request answers carried a non-2xx status from TaskLab.`);
 
   const rows = [
@@ -523,7 +574,8 @@ async function apiSection({ databaseUrl, encryptionKey, tasklab, setup, data, re
     `(b) Switchboard/direct: req/s ×${ratios.request.requestsPerSecond}, p50 ×${ratios.request.latencyP50}, p99 ×${ratios.request.latencyP99}`,
   );
   for (const [name, value] of Object.entries(ratios.toCeiling)) console.log(`${name}/ceiling: req/s ×${value}`);
-  if (requestRuns.length > 1) console.log(`(b) ${REQUEST_USER_COUNTS.at(-1)} users/${REQUEST_USER_COUNTS[0]} users: req/s ×${ratios.requestUsersScale}`);
+  if (requestRuns.length > 1)
+    console.log(`(b) ${REQUEST_USER_COUNTS.at(-1)} users/${REQUEST_USER_COUNTS[0]} users: req/s ×${ratios.requestUsersScale}`);
   const goal = (what: string, met: boolean) => console.log(`goal: ${what}: ${met ? "met" : "NOT met"}`);
   goal("request ≥ 50% of the ceiling's req/s", requestRun.requestsPerSecond >= 0.5 * ceilingRun.requestsPerSecond);
   goal("request server CPU ≤ 1 ms per request", (requestRun.serverCpuMsPerRequest ?? Infinity) <= 1);
@@ -541,7 +593,8 @@ async function apiSection({ databaseUrl, encryptionKey, tasklab, setup, data, re
     );
   }
   for (const run of runs) {
-    if (run.non2xx > 0) console.log(`note: ${run.name} status codes ${JSON.stringify(run.statusCodes)}; e.g. ${run.non2xxSamples.join(" | ")}`);
+    if (run.non2xx > 0)
+      console.log(`note: ${run.name} status codes ${JSON.stringify(run.statusCodes)}; e.g. ${run.non2xxSamples.join(" | ")}`);
   }
 
   report.config = {
@@ -586,7 +639,18 @@ async function workflowsSection({ databaseUrl, tasklab, setup, data, report, fai
   console.log("");
   console.log(
     table([
-      ["workflows", "workers", "backlog", "per s", "worker CPU ms", "PostgreSQL CPU ms", "paced /s", "paced p50 ms", "paced p99 ms", "failed"],
+      [
+        "workflows",
+        "workers",
+        "backlog",
+        "per s",
+        "worker CPU ms",
+        "PostgreSQL CPU ms",
+        "paced /s",
+        "paced p50 ms",
+        "paced p99 ms",
+        "failed",
+      ],
       ...rows.map((row) => [
         row.name,
         String(row.workers),
@@ -605,7 +669,9 @@ async function workflowsSection({ databaseUrl, tasklab, setup, data, report, fai
   const engine = (workers: number) => rows.find((row) => row.workers === workers && row.name.startsWith("workflow"));
   console.log("");
   for (const workers of [1, 2]) {
-    console.log(`workflows/pg-boss floor, ${workers} worker process${workers > 1 ? "es" : ""}: per s ×${ratio(engine(workers)?.perSecond ?? 0, floor(workers)?.perSecond ?? 0)}`);
+    console.log(
+      `workflows/pg-boss floor, ${workers} worker process${workers > 1 ? "es" : ""}: per s ×${ratio(engine(workers)?.perSecond ?? 0, floor(workers)?.perSecond ?? 0)}`,
+    );
   }
   console.log("");
   for (const note of notes) console.log(`note: ${note}`);
@@ -621,13 +687,29 @@ async function fanOutSection({ databaseUrl, tasklab, setup, data, report, failur
   await setup.connectUsers(data, users, (await tasklab.issueTokens(users, { refreshOnly: true })).refreshTokens);
   const { runFanOutBench, FAN_OUT_GOAL_RATIO } = await import("./fan-out");
   const started = performance.now();
-  const rows = await runFanOutBench({ root: ROOT, databaseUrl, data, users, items: FAN_OUT_ITEMS, startupTimeoutMs: STARTUP_TIMEOUT_MS, onCleanup, log });
+  const rows = await runFanOutBench({
+    root: ROOT,
+    databaseUrl,
+    data,
+    users,
+    items: FAN_OUT_ITEMS,
+    startupTimeoutMs: STARTUP_TIMEOUT_MS,
+    onCleanup,
+    log,
+  });
   const seconds = Math.round((performance.now() - started) / 100) / 10;
   console.log("");
-  console.log(table([["fanout", "count", "per s", "failed"], ...rows.map((row) => [row.name, String(row.count), row.perSecond.toFixed(1), String(row.failed)])]));
+  console.log(
+    table([
+      ["fanout", "count", "per s", "failed"],
+      ...rows.map((row) => [row.name, String(row.count), row.perSecond.toFixed(1), String(row.failed)]),
+    ]),
+  );
   const [runs, items] = rows;
   const share = runs && items ? items.perSecond / runs.perSecond : 0;
-  console.log(`fanout: items/s = ${(share * 100).toFixed(0)}% of runs/s (goal ≥ ${FAN_OUT_GOAL_RATIO * 100}%: ${share >= FAN_OUT_GOAL_RATIO ? "met" : "NOT met"})`);
+  console.log(
+    `fanout: items/s = ${(share * 100).toFixed(0)}% of runs/s (goal ≥ ${FAN_OUT_GOAL_RATIO * 100}%: ${share >= FAN_OUT_GOAL_RATIO ? "met" : "NOT met"})`,
+  );
   log(`fanout section took ${seconds} s`);
   report.fanout = { seconds, rows, share };
   const broken = rows.filter((row) => row.failed > 0);
@@ -643,18 +725,37 @@ async function functionSection({ report }: Pick<SectionContext, "report">): Prom
   console.log(
     table([
       ["function", "calls", "cpu p50 ms", "cpu p99 ms", "cpu mean ms", "wall p50 ms"],
-      ...rows.map((row) => [row.name, String(row.calls), fixed(row.cpuP50Ms), fixed(row.cpuP99Ms), fixed(row.cpuMeanMs), fixed(row.wallP50Ms)]),
+      ...rows.map((row) => [
+        row.name,
+        String(row.calls),
+        fixed(row.cpuP50Ms),
+        fixed(row.cpuP99Ms),
+        fixed(row.cpuMeanMs),
+        fixed(row.wallP50Ms),
+      ]),
     ]),
   );
   console.log("");
   const mapped = rows[0]!;
-  console.log(`function: ${mapped.name} p50 ${fixed(mapped.cpuP50Ms)} ms of CPU per call: goal ≤ ${FUNCTION_CPU_P50_GOAL_MS} ms ${mapped.cpuP50Ms <= FUNCTION_CPU_P50_GOAL_MS ? "met" : "NOT met"}`);
-  console.log("note: process CPU (all threads) per call: a fresh QuickJS runtime and context, parameters in and result out as JSON; \"return null\" is what any call costs.");
+  console.log(
+    `function: ${mapped.name} p50 ${fixed(mapped.cpuP50Ms)} ms of CPU per call: goal ≤ ${FUNCTION_CPU_P50_GOAL_MS} ms ${mapped.cpuP50Ms <= FUNCTION_CPU_P50_GOAL_MS ? "met" : "NOT met"}`,
+  );
+  console.log(
+    'note: process CPU (all threads) per call: a fresh QuickJS runtime and context, parameters in and result out as JSON; "return null" is what any call costs.',
+  );
   report.function = { goalP50Ms: FUNCTION_CPU_P50_GOAL_MS, rows };
 }
 
 /** sync: Request-triggered runs with ?wait=true (bench/sync-runs.ts). */
-async function syncSection({ databaseUrl, encryptionKey, tasklab, setup, data, report, failures }: SectionContext & { encryptionKey: string }): Promise<void> {
+async function syncSection({
+  databaseUrl,
+  encryptionKey,
+  tasklab,
+  setup,
+  data,
+  report,
+  failures,
+}: SectionContext & { encryptionKey: string }): Promise<void> {
   const users = Array.from({ length: SYNC_USERS }, (_, i) => `bench-sync-user-${i}`);
   await setup.connectUsers(data, users, (await tasklab.issueTokens(users, { refreshOnly: true })).refreshTokens);
   log(`${SYNC_USERS} users connected for the sync section`);
@@ -675,7 +776,18 @@ async function syncSection({ databaseUrl, encryptionKey, tasklab, setup, data, r
   console.log("");
   console.log(
     table([
-      ["sync", "connections", "runs/s", "p50 ms", "p99 ms", "run in db p50 ms", "run in db p99 ms", "not finished (202)", "non-2xx", "errors"],
+      [
+        "sync",
+        "connections",
+        "runs/s",
+        "p50 ms",
+        "p99 ms",
+        "run in db p50 ms",
+        "run in db p99 ms",
+        "not finished (202)",
+        "non-2xx",
+        "errors",
+      ],
       [
         run.name,
         String(run.connections),
@@ -691,15 +803,28 @@ async function syncSection({ databaseUrl, encryptionKey, tasklab, setup, data, r
     ]),
   );
   console.log("");
-  console.log(`sync p50 ${run.latencyP50Ms} ms: goal ≤ ${SYNC_P50_GOAL_MS} ms on an idle machine ${run.latencyP50Ms <= SYNC_P50_GOAL_MS ? "met" : "NOT met"}`);
+  console.log(
+    `sync p50 ${run.latencyP50Ms} ms: goal ≤ ${SYNC_P50_GOAL_MS} ms on an idle machine ${run.latencyP50Ms <= SYNC_P50_GOAL_MS ? "met" : "NOT met"}`,
+  );
   for (const note of notes) console.log(`note: ${note}`);
-  console.log("note: run in db: created_at → finished_at of the same runs (warm-up included), the engine's share; the rest of a call's latency is its start, wake and answer.");
+  console.log(
+    "note: run in db: created_at → finished_at of the same runs (warm-up included), the engine's share; the rest of a call's latency is its start, wake and answer.",
+  );
   report.sync = { users: SYNC_USERS, run, notWaited, database, notes };
-  if (run.non2xx || run.errors) failures.push(`sync runs: ${run.non2xx} non-2xx answers, ${run.errors} errors (${run.non2xxSamples.join(" | ")})`);
+  if (run.non2xx || run.errors)
+    failures.push(`sync runs: ${run.non2xx} non-2xx answers, ${run.errors} errors (${run.non2xxSamples.join(" | ")})`);
 }
 
 /** webhooks: the intake route at a steady rate of signed events (bench/webhooks.ts). */
-async function webhooksSection({ databaseUrl, encryptionKey, tasklab, setup, data, report, failures }: SectionContext & { encryptionKey: string }): Promise<void> {
+async function webhooksSection({
+  databaseUrl,
+  encryptionKey,
+  tasklab,
+  setup,
+  data,
+  report,
+  failures,
+}: SectionContext & { encryptionKey: string }): Promise<void> {
   const users = Array.from({ length: WEBHOOK_USERS }, (_, i) => `bench-webhook-user-${i}`);
   await setup.connectUsers(data, users, (await tasklab.issueTokens(users, { refreshOnly: true })).refreshTokens);
   log(`${WEBHOOK_USERS} users connected for the webhooks section`);
@@ -721,7 +846,24 @@ async function webhooksSection({ databaseUrl, encryptionKey, tasklab, setup, dat
   console.log("");
   console.log(
     table([
-      ["webhooks", "target", "rate /s", "sent", "answers /s", "p50 ms", "p90 ms", "p99 ms", "max ms", "non-2xx", "errors", "event rows", "runs", "CPU ms/event: server", "PostgreSQL", "sender"],
+      [
+        "webhooks",
+        "target",
+        "rate /s",
+        "sent",
+        "answers /s",
+        "p50 ms",
+        "p90 ms",
+        "p99 ms",
+        "max ms",
+        "non-2xx",
+        "errors",
+        "event rows",
+        "runs",
+        "CPU ms/event: server",
+        "PostgreSQL",
+        "sender",
+      ],
       ...rows.map((row) => [
         row.name,
         row.target === "next" ? "next start" : "node:http",
@@ -744,12 +886,15 @@ async function webhooksSection({ databaseUrl, encryptionKey, tasklab, setup, dat
   );
   console.log("");
   for (const row of rows) {
-    console.log(`webhooks: p99 ${fixed(row.p99Ms)} ms against a goal of < ${WEBHOOK_P99_GOAL_MS} ms: ${row.p99Ms < WEBHOOK_P99_GOAL_MS ? "met" : "NOT met"}`);
+    console.log(
+      `webhooks: p99 ${fixed(row.p99Ms)} ms against a goal of < ${WEBHOOK_P99_GOAL_MS} ms: ${row.p99Ms < WEBHOOK_P99_GOAL_MS ? "met" : "NOT met"}`,
+    );
   }
   for (const note of notes) console.log(`note: ${note}`);
   report.webhooks = { users: WEBHOOK_USERS, goalP99Ms: WEBHOOK_P99_GOAL_MS, rows, notes };
   const broken = rows.filter((row) => row.non2xx > 0 || row.errors > 0 || row.eventRows !== row.sent || row.runs !== row.sent);
-  if (broken.length) failures.push(`webhooks: errors, or not one event row and one run per event, in: ${broken.map((row) => row.name).join(", ")}`);
+  if (broken.length)
+    failures.push(`webhooks: errors, or not one event row and one run per event, in: ${broken.map((row) => row.name).join(", ")}`);
 }
 
 let exitCode = 0;

@@ -90,7 +90,8 @@ export async function storeConnections(
         resourceId: data.resourceId,
         resourceName: "TaskLab",
         userId: userIds[i]!,
-        encrypt: (connectionId) => encryptConnectionCredentials(connectionId, { access_token: tokens.accessTokens[i]!, refresh_token: tokens.refreshTokens[i]! }),
+        encrypt: (connectionId) =>
+          encryptConnectionCredentials(connectionId, { access_token: tokens.accessTokens[i]!, refresh_token: tokens.refreshTokens[i]! }),
         profile: null,
         accessTokenExpiresAt,
         actor: SYSTEM_ACTOR,

@@ -42,16 +42,44 @@ export async function runSyncRunBench(
   const { root, data, users, log } = options;
   const definition: StoredWorkflowDefinition = {
     trigger: { kind: "request" },
-    steps: [{ key: "list_tasks", type: "request", resourceId: data.resourceId, method: "GET", path: "/tasks", query: [], headers: [], body: "", retries: true }],
+    steps: [
+      {
+        key: "list_tasks",
+        type: "request",
+        resourceId: data.resourceId,
+        method: "GET",
+        path: "/tasks",
+        query: [],
+        headers: [],
+        body: "",
+        retries: true,
+      },
+    ],
   };
   const workflow = await createWorkflow({ projectId: data.projectId, name: "Bench sync workflow", actor: SYSTEM_ACTOR });
-  await saveWorkflowDraft({ projectId: data.projectId, workflowId: workflow.id, name: workflow.name, draft: definition, sampleTrigger: {}, actor: SYSTEM_ACTOR, changes: [] });
+  await saveWorkflowDraft({
+    projectId: data.projectId,
+    workflowId: workflow.id,
+    name: workflow.name,
+    draft: definition,
+    sampleTrigger: {},
+    actor: SYSTEM_ACTOR,
+    changes: [],
+  });
   const deployed = await deployWorkflowVersion({ projectId: data.projectId, workflowId: workflow.id, definition, actor: SYSTEM_ACTOR });
   if (!("version" in deployed)) throw new Error(`could not deploy the sync bench workflow: ${deployed.conflict}`);
 
-  const env = { ...process.env, DATABASE_URL: options.databaseUrl, SWITCHBOARD_ENCRYPTION_KEY: options.encryptionKey, SWITCHBOARD_ALLOW_PRIVATE_NETWORK: "true" };
+  const env = {
+    ...process.env,
+    DATABASE_URL: options.databaseUrl,
+    SWITCHBOARD_ENCRYPTION_KEY: options.encryptionKey,
+    SWITCHBOARD_ALLOW_PRIVATE_NETWORK: "true",
+  };
   const tsx = ["--import", "tsx", "--conditions=react-server"];
-  const server = startProcess("sync runs server", process.execPath, [...tsx, path.join(root, "test", "support", "route-server.ts")], { cwd: root, env });
+  const server = startProcess("sync runs server", process.execPath, [...tsx, path.join(root, "test", "support", "route-server.ts")], {
+    cwd: root,
+    env,
+  });
   options.onCleanup("sync runs server", () => server.stop());
   const worker = startProcess("sync runs worker", process.execPath, [...tsx, path.join(root, "scripts", "worker.ts")], { cwd: root, env });
   options.onCleanup("sync runs worker", () => worker.stop());
@@ -62,13 +90,19 @@ export async function runSyncRunBench(
   ]);
   const port = Number(ready[1]);
   const url = `http://127.0.0.1:${port}/projects/${data.projectId}/sdk/workflows/${workflow.id}/runs?wait=true`;
-  const headers = (user: string) => ({ "content-type": "application/json", authorization: `Bearer ${data.secretKey}`, "x-switchboard-user": user });
+  const headers = (user: string) => ({
+    "content-type": "application/json",
+    authorization: `Bearer ${data.secretKey}`,
+    "x-switchboard-user": user,
+  });
 
   // A trial call: the route answers a finished run before anything is measured.
   const trial = await fetch(url, { method: "POST", headers: headers(users[0]!), body: "{}", signal: AbortSignal.timeout(30_000) });
   const trialBody = await trial.text();
   if (trial.status !== 200 || !trialBody.includes('"status":"succeeded"')) {
-    throw new Error(`sync runs: the trial call answered ${trial.status}: ${trialBody.slice(0, 500)}\n${server.output()}\n${worker.output()}`);
+    throw new Error(
+      `sync runs: the trial call answered ${trial.status}: ${trialBody.slice(0, 500)}\n${server.output()}\n${worker.output()}`,
+    );
   }
 
   log(`running sync runs (${options.warmupSeconds} s warm-up + ${options.durationSeconds} s, ${options.connections} connections)…`);
@@ -89,9 +123,14 @@ export async function runSyncRunBench(
   });
   // The same runs as the database timed them (created → finished): the engine's share of the latency; the rest is the call's own (start, wake, answer).
   const rows = rowsOf<{ ms: number }>(
-    await (await getDb()).execute(sql`select extract(epoch from finished_at - created_at) * 1000 as ms from workflow_runs where workflow_id = ${workflow.id} and finished_at is not null order by 1`),
+    await (
+      await getDb()
+    ).execute(
+      sql`select extract(epoch from finished_at - created_at) * 1000 as ms from workflow_runs where workflow_id = ${workflow.id} and finished_at is not null order by 1`,
+    ),
   ).map((row) => Number(row.ms));
-  const at = (p: number) => (rows.length ? Math.round(rows[Math.min(rows.length - 1, Math.ceil((p / 100) * rows.length) - 1)]! * 10) / 10 : Number.NaN);
+  const at = (p: number) =>
+    rows.length ? Math.round(rows[Math.min(rows.length - 1, Math.ceil((p / 100) * rows.length) - 1)]! * 10) / 10 : Number.NaN;
   const database = { runs: rows.length, p50Ms: at(50), p99Ms: at(99) };
   const notes = [
     `sync: POST …/sdk/workflows/:w/runs?wait=true with a Secret Key, X-Switchboard-User rotating over ${users.length} connected users; ` +

@@ -39,11 +39,18 @@ export function post(agent: Agent, url: URL, event: SignedEvent, dueAt: number):
   return new Promise((resolve) => {
     const req = httpRequest(
       url,
-      { method: "POST", agent, headers: { ...event.headers, "content-length": String(Buffer.byteLength(event.body)) }, timeout: REQUEST_TIMEOUT_MS },
+      {
+        method: "POST",
+        agent,
+        headers: { ...event.headers, "content-length": String(Buffer.byteLength(event.body)) },
+        timeout: REQUEST_TIMEOUT_MS,
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (chunk: Buffer) => chunks.push(chunk));
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, ms: performance.now() - dueAt, body: Buffer.concat(chunks).toString("utf8") }));
+        res.on("end", () =>
+          resolve({ status: res.statusCode ?? 0, ms: performance.now() - dueAt, body: Buffer.concat(chunks).toString("utf8") }),
+        );
         res.on("error", () => resolve({ status: 0, ms: performance.now() - dueAt, body: "response error" }));
       },
     );

@@ -86,7 +86,8 @@ export function webhookTarget(root: string): "next" | "node" {
   const built =
     existsSync(path.join(root, ".next", "BUILD_ID")) &&
     existsSync(path.join(root, ".next", "server", "app", "projects", "[projectId]", "resources", "[resourceId]", "webhook", "route.js"));
-  if (asked === "next" && !built) throw new Error("BENCH_WEBHOOK_TARGET=next needs a production build with the webhook route: run `npm run build` first.");
+  if (asked === "next" && !built)
+    throw new Error("BENCH_WEBHOOK_TARGET=next needs a production build with the webhook route: run `npm run build` first.");
   return asked === "auto" ? (built ? "next" : "node") : asked;
 }
 
@@ -96,16 +97,39 @@ export async function runWebhookBench(options: WebhookBenchOptions): Promise<{ r
 
   // Webhook settings on the bench resource: Standard Webhooks, task.created, the user id in the payload.
   const secret = `whsec_${randomBytes(24).toString("base64")}`;
-  await setUpWebhooks({ projectId: data.projectId, resourceId: data.resourceId, webhook: taskLabWebhookSettings({ eventTypes: ["task.created"] }), secret });
+  await setUpWebhooks({
+    projectId: data.projectId,
+    resourceId: data.resourceId,
+    webhook: taskLabWebhookSettings({ eventTypes: ["task.created"] }),
+    secret,
+  });
   // One deployed workflow on TaskLab Triggers → task.created: every event starts one run.
   const definition: StoredWorkflowDefinition = {
     trigger: { kind: "resource_event", resourceId: data.resourceId, eventType: "task.created" },
     steps: [
-      { key: "get_task", type: "request", resourceId: data.resourceId, method: "GET", path: "/tasks/{{trigger.payload.task.id}}", query: [], headers: [], body: "", retries: true },
+      {
+        key: "get_task",
+        type: "request",
+        resourceId: data.resourceId,
+        method: "GET",
+        path: "/tasks/{{trigger.payload.task.id}}",
+        query: [],
+        headers: [],
+        body: "",
+        retries: true,
+      },
     ],
   };
   const workflow = await createWorkflow({ projectId: data.projectId, name: "Bench webhook workflow", actor: SYSTEM_ACTOR });
-  await saveWorkflowDraft({ projectId: data.projectId, workflowId: workflow.id, name: workflow.name, draft: definition, sampleTrigger: {}, actor: SYSTEM_ACTOR, changes: [] });
+  await saveWorkflowDraft({
+    projectId: data.projectId,
+    workflowId: workflow.id,
+    name: workflow.name,
+    draft: definition,
+    sampleTrigger: {},
+    actor: SYSTEM_ACTOR,
+    changes: [],
+  });
   const deployed = await deployWorkflowVersion({ projectId: data.projectId, workflowId: workflow.id, definition, actor: SYSTEM_ACTOR });
   if (!("version" in deployed)) throw new Error(`could not deploy the webhook bench workflow: ${deployed.conflict}`);
 
@@ -118,17 +142,28 @@ export async function runWebhookBench(options: WebhookBenchOptions): Promise<{ r
     base = `http://127.0.0.1:${port}`;
     server = startProcess("next start (webhooks)", "npx", ["next", "start", "--port", String(port), "--hostname", "127.0.0.1"], {
       cwd: root,
-      env: { ...env, NODE_ENV: "production", NEXTAUTH_SECRET: randomBytes(32).toString("base64"), NEXTAUTH_URL: base, SWITCHBOARD_ALLOW_PRIVATE_NETWORK: "true" },
+      env: {
+        ...env,
+        NODE_ENV: "production",
+        NEXTAUTH_SECRET: randomBytes(32).toString("base64"),
+        NEXTAUTH_URL: base,
+        SWITCHBOARD_ALLOW_PRIVATE_NETWORK: "true",
+      },
     });
     options.onCleanup("next start (webhooks)", () => server.stop());
     await waitForHttpOk(server, `${base}/api/health`, options.startupTimeoutMs);
   } else {
     // BENCH_WEBHOOK_PROFILE=<dir>: a V8 CPU profile of the server, written there when it stops.
     const profile = process.env.BENCH_WEBHOOK_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_WEBHOOK_PROFILE}`] : [];
-    server = startProcess("webhook server", process.execPath, [...profile, "--import", "tsx", "--conditions=react-server", path.join(root, "test", "support", "route-server.ts")], {
-      cwd: root,
-      env,
-    });
+    server = startProcess(
+      "webhook server",
+      process.execPath,
+      [...profile, "--import", "tsx", "--conditions=react-server", path.join(root, "test", "support", "route-server.ts")],
+      {
+        cwd: root,
+        env,
+      },
+    );
     options.onCleanup("webhook server", () => server.stop());
     const port = Number((await waitForLine(server, /ROUTE_SERVER_READY (\d+)/, options.startupTimeoutMs))[1]);
     base = `http://127.0.0.1:${port}`;
@@ -142,7 +177,12 @@ export async function runWebhookBench(options: WebhookBenchOptions): Promise<{ r
   const run = randomBytes(4).toString("hex");
   const events = (phase: string, n: number) =>
     Array.from({ length: n }, (_, i) =>
-      signWebhook({ secret, type: "task.created", id: `bench_${run}_${phase}_${i}`, payload: { account_id: users[i % users.length]!, task: { id: `task_${(i % 3) + 1}` } } }),
+      signWebhook({
+        secret,
+        type: "task.created",
+        id: `bench_${run}_${phase}_${i}`,
+        payload: { account_id: users[i % users.length]!, task: { id: `task_${(i % 3) + 1}` } },
+      }),
     );
 
   // A trial event: the route works end to end before anything is measured.
@@ -162,10 +202,15 @@ export async function runWebhookBench(options: WebhookBenchOptions): Promise<{ r
   const job: SenderJob = { url: url.toString(), rate: RATE, warmup, measured };
   writeFileSync(path.join(work, "job.json"), JSON.stringify(job));
   log(`webhooks: warm-up, ${RATE}/s for ${options.warmupSeconds} s, then ${RATE} events/s for ${options.durationSeconds} s…`);
-  const sender = startProcess("webhook sender", process.execPath, ["--import", "tsx", path.join(root, "bench", "webhook-sender.ts"), path.join(work, "job.json"), path.join(work, "answers.json")], {
-    cwd: root,
-    env: process.env,
-  });
+  const sender = startProcess(
+    "webhook sender",
+    process.execPath,
+    ["--import", "tsx", path.join(root, "bench", "webhook-sender.ts"), path.join(work, "job.json"), path.join(work, "answers.json")],
+    {
+      cwd: root,
+      env: process.env,
+    },
+  );
   options.onCleanup("webhook sender", () => sender.stop());
   const timeoutMs = (options.warmupSeconds + options.durationSeconds) * 1000 + options.startupTimeoutMs + REQUEST_TIMEOUT_MS;
   await waitForLine(sender, /SENDER_MEASURING/, timeoutMs);
@@ -178,7 +223,10 @@ export async function runWebhookBench(options: WebhookBenchOptions): Promise<{ r
   const { answers, elapsedMs, senderCpuMs } = JSON.parse(readFileSync(path.join(work, "answers.json"), "utf8")) as SenderResult;
   // BENCH_WEBHOOK_DUMP=<file>: every measured answer (when it was due, ms after the start; latency; status), one JSON line each.
   if (process.env.BENCH_WEBHOOK_DUMP) {
-    writeFileSync(process.env.BENCH_WEBHOOK_DUMP, answers.map((answer, i) => JSON.stringify({ dueMs: (i * 1000) / RATE, ms: answer.ms, status: answer.status })).join("\n") + "\n");
+    writeFileSync(
+      process.env.BENCH_WEBHOOK_DUMP,
+      answers.map((answer, i) => JSON.stringify({ dueMs: (i * 1000) / RATE, ms: answer.ms, status: answer.status })).join("\n") + "\n",
+    );
   }
 
   // What the database holds for them: one event row and one run per event.
@@ -189,7 +237,10 @@ export async function runWebhookBench(options: WebhookBenchOptions): Promise<{ r
     .where(and(eq(webhookEvents.resourceId, data.resourceId), like(webhookEvents.eventId, `bench_${run}_run_%`)));
   const [runCount] = await db.select({ n: count() }).from(workflowRuns).where(eq(workflowRuns.workflowId, workflow.id));
 
-  const latencies = answers.filter((answer) => answer.status !== 0).map((answer) => answer.ms).sort((a, b) => a - b);
+  const latencies = answers
+    .filter((answer) => answer.status !== 0)
+    .map((answer) => answer.ms)
+    .sort((a, b) => a - b);
   const non2xx = answers.filter((answer) => answer.status !== 0 && (answer.status < 200 || answer.status > 299));
   const errors = answers.filter((answer) => answer.status === 0);
   const round = (value: number) => Math.round(value * 10) / 10;
@@ -208,7 +259,9 @@ export async function runWebhookBench(options: WebhookBenchOptions): Promise<{ r
     eventRows: Number(rowCount?.n ?? 0),
     // The trial's and warm-up's runs are the same workflow's: subtract them.
     runs: Number(runCount?.n ?? 0) - 1 - warmup.length,
-    ...(cpuBefore !== undefined && cpuAfter !== undefined ? { serverCpuMsPerEvent: round(((cpuAfter - cpuBefore) * 1000) / measured.length) } : {}),
+    ...(cpuBefore !== undefined && cpuAfter !== undefined
+      ? { serverCpuMsPerEvent: round(((cpuAfter - cpuBefore) * 1000) / measured.length) }
+      : {}),
     ...(postgresBefore !== undefined && postgresAfter !== undefined
       ? { postgresCpuMsPerEvent: round(((postgresAfter - postgresBefore) * 1000) / measured.length) }
       : {}),
@@ -224,8 +277,22 @@ export async function runWebhookBench(options: WebhookBenchOptions): Promise<{ r
     `webhooks: open loop, ${RATE}/s from a sender process of its own (bench/webhook-sender.ts): latency from when a request was due to the end of its answer; keep-alive connections (up to 256).`,
     `webhooks: the sender, the bench process, the server, TaskLab and PostgreSQL share this machine (${cpus().length} CPUs); ` +
       "CPU ms/event: server = its process tree, PostgreSQL = every local postgres process (other databases' work included), sender = the sender process.",
-    ...(non2xx.length ? [`webhooks: non-2xx e.g. ${non2xx.slice(0, 3).map((answer) => `${answer.status} ${answer.body.slice(0, 200)}`).join(" | ")}`] : []),
-    ...(errors.length ? [`webhooks: errors e.g. ${errors.slice(0, 3).map((answer) => answer.body).join(" | ")}`] : []),
+    ...(non2xx.length
+      ? [
+          `webhooks: non-2xx e.g. ${non2xx
+            .slice(0, 3)
+            .map((answer) => `${answer.status} ${answer.body.slice(0, 200)}`)
+            .join(" | ")}`,
+        ]
+      : []),
+    ...(errors.length
+      ? [
+          `webhooks: errors e.g. ${errors
+            .slice(0, 3)
+            .map((answer) => answer.body)
+            .join(" | ")}`,
+        ]
+      : []),
   ];
   return { rows: [row], notes };
 }

@@ -85,7 +85,11 @@ interface PhaseResult {
 }
 
 /** Polls `read` until `count` items are done (or the timeout), then summarises them. */
-async function drain(what: string, count: number, read: () => Promise<{ ms: number | null; ok: boolean; spanMs: number }[]>): Promise<PhaseResult> {
+async function drain(
+  what: string,
+  count: number,
+  read: () => Promise<{ ms: number | null; ok: boolean; spanMs: number }[]>,
+): Promise<PhaseResult> {
   const deadline = Date.now() + DRAIN_TIMEOUT_MS;
   let rows = await read();
   while (rows.filter((row) => row.ms !== null).length < count && Date.now() < deadline) {
@@ -152,7 +156,12 @@ export async function runWorkflowBench(options: WorkflowBenchOptions): Promise<{
             ["--import", "tsx", path.join(root, "bench", "noop-worker.ts"), NOOP_QUEUE],
             { cwd: root, env },
           )
-        : startProcess(`npm run worker ${processes.length + 1}`, process.execPath, [...profile, "--import", "tsx", "--conditions=react-server", workerScript], { cwd: root, env });
+        : startProcess(
+            `npm run worker ${processes.length + 1}`,
+            process.execPath,
+            [...profile, "--import", "tsx", "--conditions=react-server", workerScript],
+            { cwd: root, env },
+          );
     processes.push(managed);
     await waitForLine(managed, kind === "workflow" ? /working the job queues/ : /NOOP_WORKER_READY/, options.startupTimeoutMs);
   };
@@ -166,28 +175,56 @@ export async function runWorkflowBench(options: WorkflowBenchOptions): Promise<{
   await boss.createQueue(NOOP_QUEUE, STEP_QUEUE_OPTIONS);
   const definition: StoredWorkflowDefinition = {
     trigger: { kind: "app_event", eventName: EVENT },
-    steps: [{ key: "list_tasks", type: "request", resourceId: data.resourceId, method: "GET", path: "/tasks", query: [], headers: [], body: "", retries: true }],
+    steps: [
+      {
+        key: "list_tasks",
+        type: "request",
+        resourceId: data.resourceId,
+        method: "GET",
+        path: "/tasks",
+        query: [],
+        headers: [],
+        body: "",
+        retries: true,
+      },
+    ],
   };
   const workflow = await createWorkflow({ projectId: data.projectId, name: "Bench workflow", actor: SYSTEM_ACTOR });
-  await saveWorkflowDraft({ projectId: data.projectId, workflowId: workflow.id, name: workflow.name, draft: definition, sampleTrigger: {}, actor: SYSTEM_ACTOR, changes: [] });
+  await saveWorkflowDraft({
+    projectId: data.projectId,
+    workflowId: workflow.id,
+    name: workflow.name,
+    draft: definition,
+    sampleTrigger: {},
+    actor: SYSTEM_ACTOR,
+    changes: [],
+  });
   const deployed = await deployWorkflowVersion({ projectId: data.projectId, workflowId: workflow.id, definition, actor: SYSTEM_ACTOR });
   if (!("version" in deployed)) throw new Error(`could not deploy the bench workflow: ${deployed.conflict}`);
 
   const sendRun = (phase: string) => (i: number) =>
-    sendAppEvent({ projectId: data.projectId, caller: { kind: "backend", userId: users[i % users.length]! }, name: EVENT, payload: { phase } });
+    sendAppEvent({
+      projectId: data.projectId,
+      caller: { kind: "backend", userId: users[i % users.length]! },
+      name: EVENT,
+      payload: { phase },
+    });
   const readRuns = (phase: string) => () =>
     query<{ ms: number | null; ok: boolean; spanMs: number }>(sql`
       select extract(epoch from (finished_at - created_at)) * 1000 as "ms", status = 'succeeded' as "ok",
              extract(epoch from (max(finished_at) over () - min(started_at) over ())) * 1000 as "spanMs"
       from workflow_runs where workflow_id = ${workflow.id} and trigger -> 'input' -> 'payload' ->> 'phase' = ${phase}
-        and status not in ('queued', 'running')`).then((rows) => rows.map((row) => ({ ms: Number(row.ms), ok: row.ok, spanMs: Number(row.spanMs) })));
-  const sendJob = (queue: string, phase: string) => (i: number) => boss.send(queue, { phase, i }, { group: stepGroup({ projectId: data.projectId, userId: users[i % users.length]! }) });
+        and status not in ('queued', 'running')`).then((rows) =>
+      rows.map((row) => ({ ms: Number(row.ms), ok: row.ok, spanMs: Number(row.spanMs) })),
+    );
+  const sendJob = (queue: string, phase: string) => (i: number) =>
+    boss.send(queue, { phase, i }, { group: stepGroup({ projectId: data.projectId, userId: users[i % users.length]! }) });
   const readJobs = (queue: string, phase: string) => () =>
     query<{ ms: number | null; ok: boolean; spanMs: number }>(sql`
       select extract(epoch from (completed_on - created_on)) * 1000 as "ms", state = 'completed' as "ok",
              extract(epoch from (max(completed_on) over () - min(started_on) over ())) * 1000 as "spanMs"
-      from pgboss.job where name = ${queue} and data ->> 'phase' = ${phase} and state in ('completed', 'failed', 'cancelled')`).then((rows) =>
-      rows.map((row) => ({ ms: Number(row.ms), ok: row.ok, spanMs: Number(row.spanMs) })),
+      from pgboss.job where name = ${queue} and data ->> 'phase' = ${phase} and state in ('completed', 'failed', 'cancelled')`).then(
+      (rows) => rows.map((row) => ({ ms: Number(row.ms), ok: row.ok, spanMs: Number(row.spanMs) })),
     );
 
   const rows: WorkflowBenchRow[] = [];
@@ -212,7 +249,10 @@ export async function runWorkflowBench(options: WorkflowBenchOptions): Promise<{
         // One insert: sending is not what is measured.
         await boss.insert(
           queue,
-          Array.from({ length: BACKLOG }, (_, i) => ({ data: { phase: backlogPhase, i }, group: stepGroup({ projectId: data.projectId, userId: users[i % users.length]! }) })),
+          Array.from({ length: BACKLOG }, (_, i) => ({
+            data: { phase: backlogPhase, i },
+            group: stepGroup({ projectId: data.projectId, userId: users[i % users.length]! }),
+          })),
         );
       }
       await Promise.all(Array.from({ length: workers }, () => startWorker(kind)));

@@ -16,7 +16,9 @@ describe.skipIf(!process.env.DATABASE_URL)("statements on PostgreSQL", () => {
     const counts = await db.transaction(async (tx) => {
       for (let i = 0; i < 3; i++) await tx.select({ id: projects.id }).from(projects).where(eq(projects.name, name));
       return rowsOf<{ count: number }>(
-        await tx.execute(sql`select count(*)::int as count from pg_prepared_statements where statement = ${'select "id" from "projects" where "projects"."name" = $1'}`),
+        await tx.execute(
+          sql`select count(*)::int as count from pg_prepared_statements where statement = ${'select "id" from "projects" where "projects"."name" = $1'}`,
+        ),
       );
     });
     expect(counts[0]!.count).toBe(1);
@@ -24,12 +26,26 @@ describe.skipIf(!process.env.DATABASE_URL)("statements on PostgreSQL", () => {
 
   it("keep working past the sixth call on a connection, when PostgreSQL tries a generic plan: an App-Level connection saved 60 times", async () => {
     const db = await getDb();
-    const { projectId } = (await createUserWithProject({ email: `plans-${randomUUID()}@example.test`, passwordHash: "hash", projectName: "Plans" }))!;
-    const [resource] = await db.insert(resources).values({ projectId, name: `plans ${randomUUID()}`, slug: `plans-${randomUUID()}`, stepReached: "name" }).returning({ id: resources.id });
+    const { projectId } = (await createUserWithProject({
+      email: `plans-${randomUUID()}@example.test`,
+      passwordHash: "hash",
+      projectName: "Plans",
+    }))!;
+    const [resource] = await db
+      .insert(resources)
+      .values({ projectId, name: `plans ${randomUUID()}`, slug: `plans-${randomUUID()}`, stepReached: "name" })
+      .returning({ id: resources.id });
     // One after another: the pool's 10 connections each send the upsert at least 6 times.
     const saved = new Set<string>();
     for (let i = 0; i < 60; i++) {
-      const connection = await saveResourceConnection({ projectId, resourceId: resource!.id, kind: "app", encrypt: () => `ciphertext ${i}`, accessTokenExpiresAt: null, grantFingerprint: null });
+      const connection = await saveResourceConnection({
+        projectId,
+        resourceId: resource!.id,
+        kind: "app",
+        encrypt: () => `ciphertext ${i}`,
+        accessTokenExpiresAt: null,
+        grantFingerprint: null,
+      });
       saved.add(connection.id);
     }
     expect(saved.size).toBe(1);
@@ -44,7 +60,13 @@ describe.skipIf(!process.env.DATABASE_URL)("statements on PostgreSQL", () => {
     const lookup = db
       .select({ id: connections.id })
       .from(connections)
-      .where(and(eq(connections.resourceId, sql.placeholder("resourceId")), kindIs, ...(byUser ? [eq(connections.userId, sql.placeholder("userId"))] : [])))
+      .where(
+        and(
+          eq(connections.resourceId, sql.placeholder("resourceId")),
+          kindIs,
+          ...(byUser ? [eq(connections.userId, sql.placeholder("userId"))] : []),
+        ),
+      )
       .toSQL().sql;
     const plan = await db.transaction(async (tx) => {
       // The plan a prepared statement gets from its sixth call, and no table scan to hide behind.
@@ -53,7 +75,9 @@ describe.skipIf(!process.env.DATABASE_URL)("statements on PostgreSQL", () => {
       // A name of its own: a statement PREPAREd in SQL outlives the transaction, on a pooled connection.
       const name = `lookup_${randomUUID().replaceAll("-", "")}`;
       await tx.execute(sql.raw(`prepare ${name} as ${lookup}`));
-      const rows = rowsOf<{ "QUERY PLAN": string }>(await tx.execute(sql.raw(`explain execute ${name}('${randomUUID()}'${byUser ? ", 'someone'" : ""})`)));
+      const rows = rowsOf<{ "QUERY PLAN": string }>(
+        await tx.execute(sql.raw(`explain execute ${name}('${randomUUID()}'${byUser ? ", 'someone'" : ""})`)),
+      );
       await tx.execute(sql.raw(`deallocate ${name}`));
       return rows.map((row) => row["QUERY PLAN"]).join("\n");
     });

@@ -84,7 +84,9 @@ function preparingEveryStatement(sql: postgres.Sql): postgres.Sql {
       if (property === "begin" || property === "savepoint") {
         return (...args: unknown[]) => {
           const scope = args.pop() as (scoped: postgres.Sql) => unknown;
-          return (Reflect.get(target, property) as (...rest: unknown[]) => unknown)(...args, (scoped: postgres.Sql) => scope(preparingEveryStatement(scoped)));
+          return (Reflect.get(target, property) as (...rest: unknown[]) => unknown)(...args, (scoped: postgres.Sql) =>
+            scope(preparingEveryStatement(scoped)),
+          );
         };
       }
       return Reflect.get(target, property, receiver);

@@ -61,7 +61,10 @@ async function storeOldWorkflow(query: (text: string, parameters: unknown[]) => 
     "insert into workflows (project_id, name, draft, deployed_version, deployed_at) values ($1, $2, $3::jsonb, 1, now()) returning id",
     [projectId, "Flat condition", definition],
   )) as [{ id: string }];
-  await query("insert into workflow_versions (workflow_id, version, definition, trigger_kind, event_name) values ($1, 1, $2::jsonb, 'app_event', $3)", [workflowId, definition, EVENT]);
+  await query(
+    "insert into workflow_versions (workflow_id, version, definition, trigger_kind, event_name) values ($1, 1, $2::jsonb, 'app_event', $3)",
+    [workflowId, definition, EVENT],
+  );
 }
 
 beforeAll(async () => {
@@ -72,7 +75,9 @@ beforeAll(async () => {
     const client = postgres(url, { max: 1, onnotice: () => {} });
     try {
       await migratePostgres(drizzlePostgres({ client }), { migrationsFolder });
-      await storeOldWorkflow((text, parameters) => client.unsafe(text, parameters as never[]) as unknown as Promise<Record<string, string>[]>);
+      await storeOldWorkflow(
+        (text, parameters) => client.unsafe(text, parameters as never[]) as unknown as Promise<Record<string, string>[]>,
+      );
     } finally {
       await client.end();
     }
@@ -102,12 +107,16 @@ afterAll(async () => {
 describe("migration 0019 (steps holding steps)", () => {
   it("gives the Conditions of drafts and deployed versions saved before it empty When true and Otherwise lists", async () => {
     const db = await getDb();
-    const applied = rowsOf<{ count: number }>(await db.execute(sql`select count(*)::int as count from drizzle.__drizzle_migrations`))[0]!.count;
+    const applied = rowsOf<{ count: number }>(await db.execute(sql`select count(*)::int as count from drizzle.__drizzle_migrations`))[0]!
+      .count;
     expect(applied).toBeGreaterThan(BEFORE_TREE);
     const migrated = { ...flatDefinition, steps: [{ ...flatDefinition.steps[0], whenTrue: [], otherwise: [] }, flatDefinition.steps[1]] };
     const [workflow] = await db.select({ draft: workflows.draft }).from(workflows).where(eq(workflows.id, workflowId));
     expect(workflow!.draft).toEqual(migrated);
-    const [version] = await db.select({ definition: workflowVersions.definition }).from(workflowVersions).where(eq(workflowVersions.workflowId, workflowId));
+    const [version] = await db
+      .select({ definition: workflowVersions.definition })
+      .from(workflowVersions)
+      .where(eq(workflowVersions.workflowId, workflowId));
     expect(version!.definition).toEqual(migrated);
   });
 
@@ -115,7 +124,11 @@ describe("migration 0019 (steps holding steps)", () => {
     const run = async (go: string): Promise<RunDetail> => {
       const { runIds } = await sendAppEvent({ projectId, caller: { kind: "backend", userId: undefined }, name: EVENT, payload: { go } });
       expect(runIds).toHaveLength(1);
-      return waitFor("the run to end", () => getRunDetail({ projectId, runId: runIds[0]! }), (detail) => !["queued", "running"].includes(detail.run.status));
+      return waitFor(
+        "the run to end",
+        () => getRunDetail({ projectId, runId: runIds[0]! }),
+        (detail) => !["queued", "running"].includes(detail.run.status),
+      );
     };
     const stopped = await run("no");
     expect(stopped.run.status).toBe("stopped");

@@ -16,9 +16,7 @@ function rowsOf<T>(result: unknown): T[] {
 }
 
 async function tablesOf({ db }: DatabaseHandle): Promise<string[]> {
-  const result = await db.execute(
-    sql`select table_name from information_schema.tables where table_schema = 'public' order by table_name`,
-  );
+  const result = await db.execute(sql`select table_name from information_schema.tables where table_schema = 'public' order by table_name`);
   return rowsOf<{ table_name: string }>(result).map((row) => row.table_name);
 }
 

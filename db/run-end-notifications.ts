@@ -16,7 +16,12 @@ export async function listenForRunEnds({ onEnded }: { onEnded: (runId: string) =
     const unlisten = await jobs.client.listen(RUN_ENDED_CHANNEL, onEnded);
     return { close: unlisten };
   }
-  const client = postgres(jobs.url, { max: 1, onnotice: () => {}, connect_timeout: 10, connection: { application_name: "switchboard-run-waits" } });
+  const client = postgres(jobs.url, {
+    max: 1,
+    onnotice: () => {},
+    connect_timeout: 10,
+    connection: { application_name: "switchboard-run-waits" },
+  });
   try {
     await client.listen(RUN_ENDED_CHANNEL, onEnded);
   } catch (error) {

@@ -105,17 +105,16 @@ export const projectMembers = pgTable(
     role: projectRole("role").notNull(),
     createdAt: createdAt(),
   },
-  (table) => [
-    primaryKey({ columns: [table.projectId, table.userId] }),
-    index("project_members_user_id_idx").on(table.userId),
-  ],
+  (table) => [primaryKey({ columns: [table.projectId, table.userId] }), index("project_members_user_id_idx").on(table.userId)],
 );
 
 // Failed sign-ins per email (whether or not an account exists, so throttling reveals nothing).
 export const signInThrottles = pgTable("sign_in_throttles", {
   email: text("email").primaryKey(),
   failures: integer("failures").notNull().default(0),
-  windowStartedAt: timestamp("window_started_at", { withTimezone: true }).notNull().default(sql`now()`),
+  windowStartedAt: timestamp("window_started_at", { withTimezone: true })
+    .notNull()
+    .default(sql`now()`),
   lockedUntil: timestamp("locked_until", { withTimezone: true }),
 });
 
@@ -224,9 +223,15 @@ export const connections = pgTable(
     refreshedAt: timestamp("refreshed_at", { withTimezone: true }),
   },
   (table) => [
-    uniqueIndex("connections_resource_user_key").on(table.resourceId, table.userId).where(sql`${table.kind} = 'user'`),
-    uniqueIndex("connections_resource_test_key").on(table.resourceId).where(sql`${table.kind} = 'test'`),
-    uniqueIndex("connections_resource_app_key").on(table.resourceId).where(sql`${table.kind} = 'app'`),
+    uniqueIndex("connections_resource_user_key")
+      .on(table.resourceId, table.userId)
+      .where(sql`${table.kind} = 'user'`),
+    uniqueIndex("connections_resource_test_key")
+      .on(table.resourceId)
+      .where(sql`${table.kind} = 'test'`),
+    uniqueIndex("connections_resource_app_key")
+      .on(table.resourceId)
+      .where(sql`${table.kind} = 'app'`),
     check("connections_user_id_check", sql`(${table.kind} = 'user') = (${table.userId} is not null)`),
   ],
 );
@@ -491,7 +496,9 @@ export const auditEvents = pgTable(
       .notNull()
       .references(() => projects.id, { onDelete: "cascade" }),
     // The statement's own time, not the transaction's: one transaction's events keep their order.
-    createdAt: timestamp("created_at", { withTimezone: true }).notNull().default(sql`clock_timestamp()`),
+    createdAt: timestamp("created_at", { withTimezone: true })
+      .notNull()
+      .default(sql`clock_timestamp()`),
     actorKind: auditActorKind("actor_kind").notNull(),
     // The user's id, the Secret Key's id or the Connected User's id; null for the system.
     actorId: text("actor_id"),

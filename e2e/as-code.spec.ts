@@ -8,7 +8,10 @@ import { ResourceWizard } from "./support/wizard";
 // secret value; Import on another project's Resources list creates a draft from the file and
 // opens it where the Client Secret is still to be entered.
 
-test("a resource exported from one project is imported into another as a draft, its secret still to be entered", async ({ page, browser }) => {
+test("a resource exported from one project is imported into another as a draft, its secret still to be entered", async ({
+  page,
+  browser,
+}) => {
   test.slow();
   const { projectId } = await signUp(page);
   const wizard = new ResourceWizard(page, projectId);
@@ -18,7 +21,11 @@ test("a resource exported from one project is imported into another as a draft, 
   await wizard.create(name);
   await wizard.chooseApiInfo({ level: "User-Level Resource", authType: "OAuth 2.0", grant: "Client Credentials" });
   await wizard.continue();
-  await wizard.fillOAuthAuthorization({ accessTokenUrl: "https://auth.tasklab.example/oauth/token", clientId: "tasklab-client", clientSecret });
+  await wizard.fillOAuthAuthorization({
+    accessTokenUrl: "https://auth.tasklab.example/oauth/token",
+    clientId: "tasklab-client",
+    clientSecret,
+  });
   await wizard.continue();
   await wizard.fillRequestDetails({ baseUrl: "https://api.tasklab.example/v1" });
   await wizard.continue();
@@ -32,7 +39,10 @@ test("a resource exported from one project is imported into another as a draft, 
   expect(json).not.toContain(clientSecret);
   expect(JSON.parse(json)).toMatchObject({
     name,
-    config: { oauth: { clientId: "tasklab-client", clientSecret: { $secret: "client_secret" } }, request: { baseUrl: "https://api.tasklab.example/v1" } },
+    config: {
+      oauth: { clientId: "tasklab-client", clientSecret: { $secret: "client_secret" } },
+      request: { baseUrl: "https://api.tasklab.example/v1" },
+    },
   });
   await expectNoAxeViolations(page, "section[aria-label='Exported resource']");
   const downloading = page.waitForEvent("download");

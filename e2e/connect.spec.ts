@@ -20,7 +20,9 @@ async function startCustomerApp(sdkUrl: string): Promise<{ origin: string; close
   };
 }
 
-type ConnectOutcome = { ok: true; connection: { userId: string; status: string; profile: Record<string, unknown> } } | { ok: false; name: string; code: string; message: string };
+type ConnectOutcome =
+  | { ok: true; connection: { userId: string; status: string; profile: Record<string, unknown> } }
+  | { ok: false; name: string; code: string; message: string };
 
 test("a page on an Allowed Origin connects a user with connectAction, and the connection shows under Connected Users", async ({
   page,
@@ -50,7 +52,11 @@ test("a page on an Allowed Origin connects a user with connectAction, and the co
     await wizard.create("TaskLab");
     await wizard.chooseApiInfo({ level: "User-Level Resource", authType: "OAuth 2.0", grant: "Refresh Token" });
     await wizard.continue();
-    await wizard.fillOAuthAuthorization({ accessTokenUrl: `${tasklab.url}/oauth/token`, clientId: "tasklab-client", clientSecret: "tasklab-secret" });
+    await wizard.fillOAuthAuthorization({
+      accessTokenUrl: `${tasklab.url}/oauth/token`,
+      clientId: "tasklab-client",
+      clientSecret: "tasklab-secret",
+    });
     await wizard.continue();
     await wizard.fillRequestDetails({ baseUrl: `${tasklab.url}/api` });
     await page.getByRole("radio", { name: /^Request/ }).check();

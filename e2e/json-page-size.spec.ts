@@ -10,10 +10,17 @@ test.describe.configure({ timeout: 120_000 });
 /** JSON text of arrays nested `depth` levels deep. */
 const nested = (depth: number) => `${"[".repeat(depth)}${"]".repeat(depth)}`;
 
-test("a webhook event's large JSON payload prints 256 KB on its page, and Show more prints 256 KB more", async ({ page, projectId, tasklab }) => {
+test("a webhook event's large JSON payload prints 256 KB on its page, and Show more prints 256 KB more", async ({
+  page,
+  projectId,
+  tasklab,
+}) => {
   test.slow();
   await allowPrivateNetwork(page, projectId);
-  const resourceId = await new ResourceWizard(page, projectId).publishTaskLabOAuth({ tasklabUrl: tasklab.url, testRefreshToken: tasklab.issueTokens().refreshToken });
+  const resourceId = await new ResourceWizard(page, projectId).publishTaskLabOAuth({
+    tasklabUrl: tasklab.url,
+    testRefreshToken: tasklab.issueTokens().refreshToken,
+  });
   const webhooks = new WebhookSetup(page, projectId);
   await webhooks.open(resourceId);
   await webhooks.chooseSignature("None");
@@ -31,7 +38,10 @@ test("a webhook event's large JSON payload prints 256 KB on its page, and Show m
   expect(await deep.json()).toMatchObject({ error: { code: "invalid_body", message: expect.stringContaining("64") } });
   // Within it: kept, and the newest event.
   const body = `{"type":"task.created","account_id":"nobody","items":[${Array.from({ length: 1500 }, () => nested(60)).join(",")}]}`;
-  const sent = await page.request.post(`/projects/${projectId}/resources/${resourceId}/webhook`, { headers: { "content-type": "application/json" }, data: body });
+  const sent = await page.request.post(`/projects/${projectId}/resources/${resourceId}/webhook`, {
+    headers: { "content-type": "application/json" },
+    data: body,
+  });
   expect(sent.status(), await sent.text()).toBeLessThan(300);
 
   await webhooks.open(resourceId);

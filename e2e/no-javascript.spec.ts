@@ -32,7 +32,8 @@ test("sign up and sign in without JavaScript, by POST, with nothing in the URL",
   const urls = recordUrls(page);
   const formPosts: string[] = [];
   page.on("request", (request) => {
-    if (request.isNavigationRequest() && request.method() !== "GET") formPosts.push(`${request.method()} ${new URL(request.url()).pathname}`);
+    if (request.isNavigationRequest() && request.method() !== "GET")
+      formPosts.push(`${request.method()} ${new URL(request.url()).pathname}`);
   });
 
   await page.goto("/sign-up");

@@ -81,7 +81,9 @@ test("an endpoint added under Settings → Notifications receives a signed conne
     const deliveries = page.getByRole("table", { name: `Deliveries to ${receiver.url}` });
     await expect(async () => {
       await page.reload();
-      await expect(deliveries.getByRole("row").filter({ hasText: "connection.created" }).filter({ hasText: "Delivered" })).toHaveCount(1, { timeout: 1000 });
+      await expect(deliveries.getByRole("row").filter({ hasText: "connection.created" }).filter({ hasText: "Delivered" })).toHaveCount(1, {
+        timeout: 1000,
+      });
     }).toPass({ timeout: 20_000 });
     await expect(deliveries.getByRole("row").nth(1).getByRole("cell").nth(2)).toHaveText("1");
     await expect(deliveries.getByRole("row").nth(1).getByRole("cell").nth(3)).toHaveText("204");
@@ -90,14 +92,20 @@ test("an endpoint added under Settings → Notifications receives a signed conne
     // What the backend received verifies with the secret, and names the user.
     expect(receiver.received).toHaveLength(1);
     const webhook = new Webhook(secret);
-    const first = webhook.verify(receiver.received[0]!.body, receiver.received[0]!.headers as Record<string, string>) as { type: string; id: string; data: Record<string, unknown> };
+    const first = webhook.verify(receiver.received[0]!.body, receiver.received[0]!.headers as Record<string, string>) as {
+      type: string;
+      id: string;
+      data: Record<string, unknown>;
+    };
     expect(first).toMatchObject({ type: "connection.created", data: { projectId, resourceId, userId: "notified-user" } });
 
     // Resend: a new delivery of the same event.
     await deliveries.getByRole("button", { name: "Resend connection.created" }).click();
     await expect(async () => {
       await page.reload();
-      await expect(deliveries.getByRole("row").filter({ hasText: "connection.created" }).filter({ hasText: "Delivered" })).toHaveCount(2, { timeout: 1000 });
+      await expect(deliveries.getByRole("row").filter({ hasText: "connection.created" }).filter({ hasText: "Delivered" })).toHaveCount(2, {
+        timeout: 1000,
+      });
     }).toPass({ timeout: 20_000 });
     expect(receiver.received).toHaveLength(2);
     const again = webhook.verify(receiver.received[1]!.body, receiver.received[1]!.headers as Record<string, string>) as { id: string };
@@ -113,7 +121,9 @@ test("an endpoint added under Settings → Notifications receives a signed conne
     tasklab.reset();
     await expect(async () => {
       await page.reload();
-      await expect(deliveries.getByRole("row").filter({ hasText: "connection.invalid" }).filter({ hasText: "Delivered" })).toHaveCount(1, { timeout: 1000 });
+      await expect(deliveries.getByRole("row").filter({ hasText: "connection.invalid" }).filter({ hasText: "Delivered" })).toHaveCount(1, {
+        timeout: 1000,
+      });
     }).toPass({ timeout: 20_000 });
 
     // Another user connects later, and stays VALID.

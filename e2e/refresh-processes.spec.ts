@@ -34,7 +34,10 @@ async function startServer(extraEnv: Record<string, string> = {}): Promise<{ url
   });
   const url = `http://127.0.0.1:${port}`;
   for (let attempt = 0; attempt < 120; attempt++) {
-    const healthy = await fetch(`${url}/api/health`).then((response) => response.ok, () => false);
+    const healthy = await fetch(`${url}/api/health`).then(
+      (response) => response.ok,
+      () => false,
+    );
     if (healthy) return { url, process: child };
     await new Promise((resolve) => setTimeout(resolve, 250));
   }

@@ -1,7 +1,14 @@
 import { randomUUID } from "node:crypto";
 import type { APIRequestContext, Page } from "@playwright/test";
 import { importPKCS8, SignJWT } from "jose";
-import { allowPrivateNetwork, expect, TASKLAB_DEFAULT_API_KEY, TASKLAB_DEFAULT_CLIENT, TASKLAB_DEFAULT_USER, test } from "./support/tasklab";
+import {
+  allowPrivateNetwork,
+  expect,
+  TASKLAB_DEFAULT_API_KEY,
+  TASKLAB_DEFAULT_CLIENT,
+  TASKLAB_DEFAULT_USER,
+  test,
+} from "./support/tasklab";
 import { ResourceWizard } from "./support/wizard";
 
 // Each test signs a user up and goes through the wizard: allow for a loaded machine.
@@ -17,7 +24,10 @@ function resourceTab(page: Page, label: string) {
 }
 
 /** The Request console: Method, Path, Headers, Body, then "Send request". */
-async function sendRequest(page: Page, { method = "GET", path, headers = "", body = "" }: { method?: string; path: string; headers?: string; body?: string }) {
+async function sendRequest(
+  page: Page,
+  { method = "GET", path, headers = "", body = "" }: { method?: string; path: string; headers?: string; body?: string },
+) {
   await page.getByLabel("Method", { exact: true }).selectOption(method);
   await page.getByLabel("Path", { exact: true }).fill(path);
   await page.getByLabel("Headers", { exact: true }).fill(headers);
@@ -35,7 +45,13 @@ async function publishAnyway(wizard: ResourceWizard) {
 /** Connects a user through the Connect API, as a customer's backend does with a User Token it signed. */
 async function connectUser(
   request: APIRequestContext,
-  { projectId, resourceId, privateKeyPem, userId, refreshToken }: { projectId: string; resourceId: string; privateKeyPem: string; userId: string; refreshToken: string },
+  {
+    projectId,
+    resourceId,
+    privateKeyPem,
+    userId,
+    refreshToken,
+  }: { projectId: string; resourceId: string; privateKeyPem: string; userId: string; refreshToken: string },
 ) {
   const now = Math.floor(Date.now() / 1000);
   const userToken = await new SignJWT({ sub: userId, iat: now, exp: now + 600 })
@@ -97,7 +113,12 @@ test("an App-Level API Keys resource: the Request tab asks to publish, then send
   await expect(page.getByTestId("console-response-body")).toContainText('"error": "not_found"');
 
   // Headers and a text body reach the API as typed (TaskLab's /echo answers what it got, on the same origin).
-  await sendRequest(page, { method: "POST", path: `${tasklab.url}/echo`, headers: "X-Trace-Id: console-1\n\nAccept: application/json", body: "hello, TaskLab" });
+  await sendRequest(page, {
+    method: "POST",
+    path: `${tasklab.url}/echo`,
+    headers: "X-Trace-Id: console-1\n\nAccept: application/json",
+    body: "hello, TaskLab",
+  });
   await expect(page.getByTestId("console-status")).toHaveText("200");
   const echoed = page.getByTestId("console-response-body");
   await expect(echoed).toContainText('"method": "POST"');
@@ -127,7 +148,12 @@ test("an App-Level API Keys resource: the Request tab asks to publish, then send
   await expect(page.getByTestId("console-status")).toHaveCount(0);
 });
 
-test("a User-Level OAuth resource: the Request console sends as the Connected User picked", async ({ page, projectId, tasklab, request }) => {
+test("a User-Level OAuth resource: the Request console sends as the Connected User picked", async ({
+  page,
+  projectId,
+  tasklab,
+  request,
+}) => {
   await allowPrivateNetwork(page, projectId);
   // Settings → Signing Keys: the private key signs the User Tokens that connect users below.
   await page.getByRole("button", { name: "Generate signing key" }).click();
@@ -157,7 +183,13 @@ test("a User-Level OAuth resource: the Request console sends as the Connected Us
   const ada = `ada-${randomUUID().slice(0, 8)}`;
   const grace = `grace-${randomUUID().slice(0, 8)}`;
   await connectUser(request, { projectId, resourceId, privateKeyPem, userId: ada, refreshToken: tasklab.issueTokens().refreshToken });
-  await connectUser(request, { projectId, resourceId, privateKeyPem, userId: grace, refreshToken: tasklab.issueTokens("u_grace").refreshToken });
+  await connectUser(request, {
+    projectId,
+    resourceId,
+    privateKeyPem,
+    userId: grace,
+    refreshToken: tasklab.issueTokens("u_grace").refreshToken,
+  });
 
   await resourceTab(page, "Request").click();
   const userSelect = page.getByLabel("Connected user", { exact: true });
@@ -182,7 +214,11 @@ test("a User-Level OAuth resource: the Request console sends as the Connected Us
   await expect(page.getByTestId("console-response-body")).toContainText('"title": "Sent from the console"');
 });
 
-test("a Secret Key is shown once, listed by its prefix, authenticates the request API until it is revoked", async ({ page, projectId, request }) => {
+test("a Secret Key is shown once, listed by its prefix, authenticates the request API until it is revoked", async ({
+  page,
+  projectId,
+  request,
+}) => {
   await page.goto(`/projects/${projectId}/settings`);
   await expect(page.getByRole("heading", { name: "Secret Keys" })).toBeVisible();
   await expect(page.getByText("No secret keys yet.")).toBeVisible();

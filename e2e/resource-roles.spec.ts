@@ -7,11 +7,19 @@ import { ResourceWizard } from "./support/wizard";
 // next request sent a connected user's credentials there.
 test.describe.configure({ timeout: 120_000 });
 
-test("a member sees a resource read-only and cannot publish it; once the owner makes them an Admin they can", async ({ page, projectId, tasklab, browser }) => {
+test("a member sees a resource read-only and cannot publish it; once the owner makes them an Admin they can", async ({
+  page,
+  projectId,
+  tasklab,
+  browser,
+}) => {
   test.slow();
   await allowPrivateNetwork(page, projectId);
   // The owner publishes a resource.
-  const resourceId = await new ResourceWizard(page, projectId).publishTaskLabOAuth({ tasklabUrl: tasklab.url, testRefreshToken: tasklab.issueTokens().refreshToken });
+  const resourceId = await new ResourceWizard(page, projectId).publishTaskLabOAuth({
+    tasklabUrl: tasklab.url,
+    testRefreshToken: tasklab.issueTokens().refreshToken,
+  });
 
   const bob = await newUser(browser, "bob");
   await page.goto(`/projects/${projectId}/settings`);

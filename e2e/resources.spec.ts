@@ -481,7 +481,10 @@ test("a non-member cannot open, rename or delete another project's resource", as
   await expect(wizard.row(malloryResource)).toBeVisible();
 });
 
-test("a variable that sets the whole host is refused until Allow any host is ticked, which warns and saves", async ({ page, projectId }) => {
+test("a variable that sets the whole host is refused until Allow any host is ticked, which warns and saves", async ({
+  page,
+  projectId,
+}) => {
   const wizard = new ResourceWizard(page, projectId);
   const resourceId = await wizard.create(uniqueName());
   await wizard.chooseApiInfo({ level: "User-Level Resource", authType: "OAuth 2.0", grant: "Refresh Token" });
@@ -489,7 +492,9 @@ test("a variable that sets the whole host is refused until Allow any host is tic
   await wizard.expectStep("authorization");
 
   const allowAnyHost = page.getByLabel("Allow any host");
-  const tokenUrlWarning = wizard.alert("each Connected User can make Switchboard send your Client ID and Client Secret to a server of their choosing");
+  const tokenUrlWarning = wizard.alert(
+    "each Connected User can make Switchboard send your Client ID and Client Secret to a server of their choosing",
+  );
   const tokenUrlError =
     "{{inputs.host}} sets the whole host: end users could send the Client Secret to any server. Follow it with your domain, e.g. {{inputs.host}}.tasklab.com, or tick Allow any host.";
   await wizard.fillOAuthAuthorization({
@@ -515,7 +520,9 @@ test("a variable that sets the whole host is refused until Allow any host is tic
   await wizard.expectStep("request-details");
 
   // The API Base URL has its own tick.
-  const baseUrlWarning = wizard.alert("each Connected User can make Switchboard send your API requests, with their credentials, to a server of their choosing");
+  const baseUrlWarning = wizard.alert(
+    "each Connected User can make Switchboard send your API requests, with their credentials, to a server of their choosing",
+  );
   await wizard.fillRequestDetails({ baseUrl: "https://{{inputs.host}}/api" });
   await expect(allowAnyHost).not.toBeChecked();
   await wizard.continue();

@@ -166,7 +166,9 @@ test.describe("a successful test request, then Finish publishes without asking",
 
     // The app's credentials serve every user: nothing to enter, nothing to connect.
     await expect(page.getByRole("heading", { name: "Test credentials" })).toHaveCount(0);
-    await expect(page.getByText("App-Level resources use the app's credentials for every user: there is nothing to connect.")).toBeVisible();
+    await expect(
+      page.getByText("App-Level resources use the app's credentials for every user: there is nothing to connect."),
+    ).toBeVisible();
     await expect(page.getByRole("button", { name: /^Copy .* snippet$/ })).toHaveCount(0);
 
     await wizard.sendTestRequest("/tasks");
@@ -225,7 +227,11 @@ test.describe("a successful test request, then Finish publishes without asking",
   });
 });
 
-test("a wrong Client Secret shows the token endpoint's invalid_client, and the run is listed as failed", async ({ page, projectId, tasklab }) => {
+test("a wrong Client Secret shows the token endpoint's invalid_client, and the run is listed as failed", async ({
+  page,
+  projectId,
+  tasklab,
+}) => {
   const { wizard } = await setUp(page, projectId);
   const wrongSecret = `wrong-secret-${randomUUID()}`;
   await wizard.create(uniqueName("Wrong Secret"));
@@ -284,7 +290,12 @@ test("with Allow private network off, a request to TaskLab is blocked as a loopb
   await expect(wizard.recentTestRequests.first()).not.toContainText("Succeeded");
 });
 
-test("the copy buttons put the connect snippets, with every required key, on the clipboard", async ({ page, projectId, context, baseURL }) => {
+test("the copy buttons put the connect snippets, with every required key, on the clipboard", async ({
+  page,
+  projectId,
+  context,
+  baseURL,
+}) => {
   await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: baseURL });
   const { wizard } = await setUp(page, projectId, { privateNetwork: false });
   const readClipboard = () => page.evaluate(() => navigator.clipboard.readText());
@@ -352,7 +363,11 @@ test("the copy buttons put the connect snippets, with every required key, on the
   expect(fetchSnippet).toContain(`"workspace": "<workspace>"`);
 });
 
-test("Finish without a successful test asks first; a later change shows as unpublished until Finish again", async ({ page, projectId, tasklab }) => {
+test("Finish without a successful test asks first; a later change shows as unpublished until Finish again", async ({
+  page,
+  projectId,
+  tasklab,
+}) => {
   const { wizard } = await setUp(page, projectId);
   const name = uniqueName("Confirm");
   await wizard.create(name);

@@ -15,7 +15,9 @@ test.describe.configure({ timeout: 120_000 });
 /** A User Token for `userId`, signed with the private key from Settings → Signing Keys. */
 async function userToken(privateKeyPem: string, userId: string): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
-  return new SignJWT({ sub: userId, iat: now, exp: now + 600 }).setProtectedHeader({ alg: "RS256" }).sign(await importPKCS8(privateKeyPem, "RS256"));
+  return new SignJWT({ sub: userId, iat: now, exp: now + 600 })
+    .setProtectedHeader({ alg: "RS256" })
+    .sign(await importPKCS8(privateKeyPem, "RS256"));
 }
 
 /** A TaskLab task of its own (a unique id), so what a run asks TaskLab for can be told apart. */
@@ -92,7 +94,11 @@ test("TaskLab sends a signed task.created: it becomes the sample, and once a wor
   // Matched to the user; no workflow is deployed on it yet, so it starts nothing.
   expect(sample.body).toMatchObject({ received: true, duplicate: false, eventType: "task.created", matched: true, runIds: [] });
   await webhooks.waitForTestEvent();
-  expect(await webhooks.testEventPayload()).toEqual({ type: "task.created", account_id: userId, task: { id: sampleTask, title: "Compute Bernoulli numbers" } });
+  expect(await webhooks.testEventPayload()).toEqual({
+    type: "task.created",
+    account_id: userId,
+    task: { id: sampleTask, title: "Compute Bernoulli numbers" },
+  });
   await webhooks.useAsSample();
 
   // Workflows → Create Workflow on TaskLab Triggers → task.created; its TaskLab Request step
@@ -105,7 +111,9 @@ test("TaskLab sends a signed task.created: it becomes the sample, and once a wor
   await expect(page.getByTestId("resource-trigger-sample")).toBeVisible();
   const step = await editor.addRequestStep("TaskLab", { key: "get_task", method: "GET" });
   const pathField = step.getByLabel("Path", { exact: true });
-  expect(await editor.variablesIn(pathField)).toEqual(expect.arrayContaining(["trigger.type", "trigger.payload.task.id", "trigger.headers.webhook-id"]));
+  expect(await editor.variablesIn(pathField)).toEqual(
+    expect.arrayContaining(["trigger.type", "trigger.payload.task.id", "trigger.headers.webhook-id"]),
+  );
   await editor.typeTemplate(pathField, "/tasks/{{trigger.payload.task.id}}");
   await editor.save();
 
@@ -117,12 +125,27 @@ test("TaskLab sends a signed task.created: it becomes the sample, and once a wor
 
   // TaskLab sends another event: it runs the deployed workflow for the user.
   const taskId = await newTask(tasklab, `Webhook task ${randomUUID().slice(0, 6)}`);
-  const delivery = await tasklab.sendWebhook(webhookUrl, { secret, type: "task.created", payload: { account_id: userId, task: { id: taskId } } });
+  const delivery = await tasklab.sendWebhook(webhookUrl, {
+    secret,
+    type: "task.created",
+    payload: { account_id: userId, task: { id: taskId } },
+  });
   expect(delivery.status, JSON.stringify(delivery.body)).toBe(200);
-  expect(delivery.body).toMatchObject({ received: true, duplicate: false, eventType: "task.created", matched: true, runIds: [expect.any(String)] });
+  expect(delivery.body).toMatchObject({
+    received: true,
+    duplicate: false,
+    eventType: "task.created",
+    matched: true,
+    runIds: [expect.any(String)],
+  });
   const runId = (delivery.body as { runIds: string[] }).runIds[0]!;
   // The same event again (TaskLab retrying) starts nothing.
-  const retried = await tasklab.sendWebhook(webhookUrl, { secret, type: "task.created", payload: { account_id: userId, task: { id: taskId } }, id: delivery.id });
+  const retried = await tasklab.sendWebhook(webhookUrl, {
+    secret,
+    type: "task.created",
+    payload: { account_id: userId, task: { id: taskId } },
+    id: delivery.id,
+  });
   expect(retried.body).toMatchObject({ duplicate: true, runIds: [] });
 
   // Runs: the run, for the user on v1, ends Succeeded; its step asked TaskLab for exactly that task.
@@ -140,9 +163,11 @@ test("TaskLab sends a signed task.created: it becomes the sample, and once a wor
   await expect(runs.stepResponseStatus("get_task")).toHaveText("200");
   await expect(runs.stepResponseBody("get_task")).toContainText(`"id": "${taskId}"`);
   await expect(await runs.requestSent("get_task")).toContainText(`GET ${tasklab.url}/api/tasks/${taskId}`);
-  expect(tasklab.apiRequests.filter((entry) => entry.method === "GET" && entry.path === `/api/tasks/${taskId}`).map((entry) => entry.idempotencyKey)).toEqual([
-    `${runId}:get_task`,
-  ]);
+  expect(
+    tasklab.apiRequests
+      .filter((entry) => entry.method === "GET" && entry.path === `/api/tasks/${taskId}`)
+      .map((entry) => entry.idempotencyKey),
+  ).toEqual([`${runId}:get_task`]);
 
   // The Events list: both events, newest first, each matched to the user; the retried one was not stored again.
   await webhooks.open(resourceId);

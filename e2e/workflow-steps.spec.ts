@@ -22,7 +22,9 @@ interface Task {
 /** A User Token for `userId`, signed with the private key from Settings → Signing Keys. */
 async function userToken(privateKeyPem: string, userId: string): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
-  return new SignJWT({ sub: userId, iat: now, exp: now + 600 }).setProtectedHeader({ alg: "RS256" }).sign(await importPKCS8(privateKeyPem, "RS256"));
+  return new SignJWT({ sub: userId, iat: now, exp: now + 600 })
+    .setProtectedHeader({ alg: "RS256" })
+    .sign(await importPKCS8(privateKeyPem, "RS256"));
 }
 
 /** TaskLab's API as any client calls it, with a token of its own: creates a task, or lists them all. */
@@ -73,7 +75,12 @@ test("a Request runs list → Fan Out with a Function per task → Condition →
   await editor.chooseTrigger("Request");
   await editor.addRequestStep("TaskLab", { key: "list_tasks", method: "GET", path: "/tasks" });
   const fanOut = await editor.addStep("Fan Out");
-  await editor.fillFanOut(fanOut, { key: "shape_tasks", items: "{{steps.list_tasks.body.tasks}}", concurrency: 2, onItemFailure: "Fail the Fan Out" });
+  await editor.fillFanOut(fanOut, {
+    key: "shape_tasks",
+    items: "{{steps.list_tasks.body.tasks}}",
+    concurrency: 2,
+    onItemFailure: "Fail the Fan Out",
+  });
   await expect(editor.stepList(fanOut, "Steps for each item")).toContainText("No steps.");
   const shapeTask = await editor.addStepTo(fanOut, "Steps for each item", "Function");
   await expect(shapeTask).toHaveAccessibleName("Step 2.1");
@@ -100,7 +107,10 @@ test("a Request runs list → Fan Out with a Function per task → Condition →
   const fanOutResult = editor.testStep("shape_tasks");
   await expect(fanOutResult.getByTestId("step-status")).toHaveText("Succeeded");
   await expect(fanOutResult.getByTestId("fan-out-counts")).toHaveText(`${tasks.length} succeeded, 0 failed`);
-  const itemsTested = fanOutResult.getByRole("list", { name: "Items tested" }).getByRole("listitem").filter({ hasText: /^Item \d+/ });
+  const itemsTested = fanOutResult
+    .getByRole("list", { name: "Items tested" })
+    .getByRole("listitem")
+    .filter({ hasText: /^Item \d+/ });
   await expect(itemsTested.first()).toContainText("Item 0");
   await expect(itemsTested.first()).toContainText("shape_task");
   // The Function's card shows its outcome for the first item: the parameters it got and its result.
@@ -142,7 +152,9 @@ test("a Request runs list → Fan Out with a Function per task → Condition →
   await expect(runs.fanOutCounts("2")).toHaveText(`${tasks.length} succeeded, 0 failed`);
   const firstItem = await runs.openFanOutItem("2", 0);
   await expect(runs.stepStatus("shape_task", firstItem)).toHaveText("Succeeded");
-  await expect(runs.step("shape_task", firstItem).getByRole("region", { name: "Step output" })).toContainText(`"title": "${shaped[0]!.title}"`);
+  await expect(runs.step("shape_task", firstItem).getByRole("region", { name: "Step output" })).toContainText(
+    `"title": "${shaped[0]!.title}"`,
+  );
   await expect(runs.stepStatus("all_shaped")).toHaveText("Succeeded");
   const whenTrue = runs.step("all_shaped").getByRole("group", { name: "When true", exact: true });
   await expect(runs.stepStatus("answer", whenTrue)).toHaveText("Succeeded");

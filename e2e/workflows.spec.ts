@@ -14,7 +14,9 @@ const MASK = "••••••••";
 /** A User Token for `userId`, signed with the private key from Settings → Signing Keys. */
 async function userToken(privateKeyPem: string, userId: string): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
-  return new SignJWT({ sub: userId, iat: now, exp: now + 600 }).setProtectedHeader({ alg: "RS256" }).sign(await importPKCS8(privateKeyPem, "RS256"));
+  return new SignJWT({ sub: userId, iat: now, exp: now + 600 })
+    .setProtectedHeader({ alg: "RS256" })
+    .sign(await importPKCS8(privateKeyPem, "RS256"));
 }
 
 test("an App Event runs the deployed workflow for a Connected User; the run shows each step, and Replay runs it again", async ({
@@ -63,7 +65,12 @@ test("an App Event runs the deployed workflow for a Connected User; the run show
   await editor.trySave();
   await editor.expectFieldError(editor.sampleTrigger, `put the event's payload under "payload"`);
   await editor.setSampleTrigger({ name: "task.sync", payload: { title: "Sample task" } });
-  await editor.addRequestStep("TaskLab", { key: "create_task", method: "POST", path: "/tasks", body: '{ "title": "{{trigger.payload.title}}" }' });
+  await editor.addRequestStep("TaskLab", {
+    key: "create_task",
+    method: "POST",
+    path: "/tasks",
+    body: '{ "title": "{{trigger.payload.title}}" }',
+  });
   await editor.addRequestStep("TaskLab", {
     key: "list_tasks",
     method: "GET",
@@ -95,12 +102,18 @@ test("an App Event runs the deployed workflow for a Connected User; the run show
   // Runs: the run is listed and, the list refreshing itself, ends Succeeded.
   await editor.openRuns();
   await expect(page).toHaveURL(new RegExp(`/workflows/${workflowId}/runs$`));
-  await expect(page.getByRole("navigation", { name: "Workflow" }).getByRole("link", { name: "Runs" })).toHaveAttribute("aria-current", "page");
+  await expect(page.getByRole("navigation", { name: "Workflow" }).getByRole("link", { name: "Runs" })).toHaveAttribute(
+    "aria-current",
+    "page",
+  );
   const runs = new WorkflowRuns(page);
   await expect(runs.rows).toHaveCount(1);
-  await expect(runs.rows.first().getByRole("cell")).toHaveText(["Succeeded run " + firstRunId.slice(0, 8), "App Event task.sync", userId, "v1", /UTC$/, /\d+(\.\d)? (ms|s)$/], {
-    timeout: 20_000,
-  });
+  await expect(runs.rows.first().getByRole("cell")).toHaveText(
+    ["Succeeded run " + firstRunId.slice(0, 8), "App Event task.sync", userId, "v1", /UTC$/, /\d+(\.\d)? (ms|s)$/],
+    {
+      timeout: 20_000,
+    },
+  );
 
   // The run: both steps, each response and the request as sent (credentials masked).
   expect(await runs.openRun(0)).toBe(firstRunId);
@@ -132,9 +145,14 @@ test("an App Event runs the deployed workflow for a Connected User; the run show
   await expect(runs.triggerInput).toContainText(`"title": "${title}"`);
   await expect(runs.stepStatus("create_task")).toHaveText("Succeeded");
   await expect(runs.stepStatus("list_tasks")).toHaveText("Succeeded");
-  await expect(page.getByRole("link", { name: `Run ${firstRunId.slice(0, 8)}` })).toHaveAttribute("href", new RegExp(`/runs/${firstRunId}$`));
+  await expect(page.getByRole("link", { name: `Run ${firstRunId.slice(0, 8)}` })).toHaveAttribute(
+    "href",
+    new RegExp(`/runs/${firstRunId}$`),
+  );
   // Each run created its own task: its own Idempotency-Key.
-  const createKeys = tasklab.apiRequests.filter((entry) => entry.method === "POST" && entry.path === "/api/tasks").map((entry) => entry.idempotencyKey);
+  const createKeys = tasklab.apiRequests
+    .filter((entry) => entry.method === "POST" && entry.path === "/api/tasks")
+    .map((entry) => entry.idempotencyKey);
   expect(createKeys).toEqual(expect.arrayContaining([`${firstRunId}:create_task`, `${replayId}:create_task`]));
 
   // The user turns the workflow off (the SDK's disableWorkflow): Replay then starts nothing and says why beside the button.

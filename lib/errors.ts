@@ -11,14 +11,17 @@ export const ERROR_CATALOGUE = {
   invalid_request: { status: 400, message: "The request body is not a valid request." },
   invalid_json: { status: 400, message: "The body is not valid JSON." },
   invalid_body: { status: 400, message: "The body must be a JSON object of the resource's required keys." },
-  invalid_event: { status: 400, message: "The body is not a valid event: send { \"name\", \"payload\" }." },
+  invalid_event: { status: 400, message: 'The body is not a valid event: send { "name", "payload" }.' },
   invalid_credentials_payload: { status: 400, message: "Some keys of the body are missing, unknown or not strings." },
   missing_user: { status: 400, message: "Name the Connected User in the X-Switchboard-User header." },
   invalid_user: { status: 400, message: "X-Switchboard-User is at most 255 characters, with no control characters." },
   not_a_preflight: { status: 400, message: "A preflight request names its Origin." },
   resource_not_ready: { status: 400, message: "Finish the Request Details step first." },
   workflow_not_deployable: { status: 400, message: "This workflow cannot be deployed yet." },
-  invalid_webhook: { status: 400, message: "The webhook body cannot be read by this resource's Event type, User matching or Event ID templates." },
+  invalid_webhook: {
+    status: 400,
+    message: "The webhook body cannot be read by this resource's Event type, User matching or Event ID templates.",
+  },
   invalid_signature: { status: 401, message: "The webhook's signature does not verify." },
   missing_user_token: { status: 401, message: "Send the User Token as Authorization: Bearer <token>." },
   invalid_user_token: { status: 401, message: "The User Token is not valid." },
@@ -65,13 +68,17 @@ export const ERROR_CATALOGUE = {
   unsupported_media_type: { status: 415, message: "Send the body as JSON, with Content-Type: application/json." },
   credentials_rejected: { status: 422, message: "The API refused these credentials." },
   missing_variable: { status: 422, message: "A variable of the request has no value, so it was not sent." },
-  profile_unverified: { status: 422, message: "The access token's User Profile cannot be trusted: neither the API nor the resource's JWKS URL vouched for it." },
+  profile_unverified: {
+    status: 422,
+    message: "The access token's User Profile cannot be trusted: neither the API nor the resource's JWKS URL vouched for it.",
+  },
   invalid_profile: { status: 422, message: "The access token's User Profile claim cannot be kept." },
   reconnect_needed: { status: 424, message: "This connection is no longer valid: the user must connect again." },
   rate_limited: { status: 429, message: "Too many requests." },
   too_many_waits: {
     status: 429,
-    message: "This user already waits for as many runs as they may with ?wait=true: wait for one to finish, or start the run without waiting.",
+    message:
+      "This user already waits for as many runs as they may with ?wait=true: wait for one to finish, or start the run without waiting.",
   },
   internal_error: { status: 500, message: "Something went wrong on our side." },
   upstream_unreachable: { status: 502, message: "The API could not be reached." },
@@ -145,9 +152,7 @@ export function invalidInputError(error: z.ZodError, code: ErrorCode = "invalid_
 }
 
 /** What every server action answers; forms map fieldErrors to fields and formError to the form. */
-export type ActionResult<T = undefined> =
-  | { ok: true; data: T }
-  | { ok: false; fieldErrors?: Record<string, string[]>; formError?: string };
+export type ActionResult<T = undefined> = { ok: true; data: T } | { ok: false; fieldErrors?: Record<string, string[]>; formError?: string };
 
 /** The action adapter: an AppError as an action result, its fields per field and its message unless the fields say it all. */
 export function actionErrorResult(error: AppError): ActionResult<never> {
@@ -208,7 +213,11 @@ function isDrizzleQueryError(fields: { message?: unknown; params?: unknown }): b
 }
 
 function safeCode(value: unknown): string | undefined {
-  return typeof value === "string" && SAFE_CODE.test(value) ? value : typeof value === "number" && Number.isInteger(value) ? String(value) : undefined;
+  return typeof value === "string" && SAFE_CODE.test(value)
+    ? value
+    : typeof value === "number" && Number.isInteger(value)
+      ? String(value)
+      : undefined;
 }
 
 /**
@@ -237,7 +246,9 @@ export function describeError(error: unknown, depth = 0): ErrorDescription {
   const message = typeof fields.message === "string" ? loggableMessage(fields.message, isDrizzleQueryError(fields)) : undefined;
   if (message) description.message = message;
   if (!(error instanceof Error) && !message && !code) {
-    description.fields = Object.keys(error).filter((key) => SAFE_NAME.test(key)).slice(0, 10);
+    description.fields = Object.keys(error)
+      .filter((key) => SAFE_NAME.test(key))
+      .slice(0, 10);
   }
   // Node's connect() to a name with several addresses throws an AggregateError of each address's error, with no message.
   const cause = fields.cause ?? (Array.isArray(fields.errors) ? fields.errors[0] : undefined);

@@ -24,7 +24,7 @@ describe("jsonNestsDeeperThan", () => {
 describe("prettyJson", () => {
   it("writes what JSON.stringify(value, null, 2) writes", () => {
     const values: unknown[] = [
-      { a: [1, "two", null, true, { b: [] }, {}], "k\"ey": "v\u0000", nested: { deep: [[["x"]]] } },
+      { a: [1, "two", null, true, { b: [] }, {}], 'k"ey': "v\u0000", nested: { deep: [[["x"]]] } },
       [undefined, () => 1, 1.5],
       { skipped: undefined, date: new Date(0) },
       "text",
@@ -32,7 +32,8 @@ describe("prettyJson", () => {
       null,
       [],
     ];
-    for (const value of values) expect(prettyJson(value, { maxBytes: 1_000_000 })).toEqual({ text: JSON.stringify(value, null, 2), truncated: false });
+    for (const value of values)
+      expect(prettyJson(value, { maxBytes: 1_000_000 })).toEqual({ text: JSON.stringify(value, null, 2), truncated: false });
   });
 
   it("stops at maxBytes of UTF-8, marked truncated, never splitting a character", () => {

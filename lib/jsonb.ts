@@ -31,7 +31,8 @@ export function findUnstorableTextKeys(value: unknown): (string | number)[] | un
       if (unstorable(item)) return pathOf(entry);
     } else if (item && typeof item === "object") {
       const children: [string | number, unknown][] = Array.isArray(item) ? [...item.entries()] : Object.entries(item);
-      for (let index = children.length - 1; index >= 0; index--) pending.push({ key: children[index]![0], value: children[index]![1], parent: entry });
+      for (let index = children.length - 1; index >= 0; index--)
+        pending.push({ key: children[index]![0], value: children[index]![1], parent: entry });
     }
   }
   return undefined;
@@ -43,7 +44,8 @@ export function findUnstorableText(value: unknown, path: string): string | undef
   if (!keys) return undefined;
   // JSON.stringify escapes NUL and lone surrogates: the path itself is storable text.
   const found = keys.reduce<string>(
-    (at, key) => (typeof key === "number" ? `${at}[${key}]` : /^[A-Za-z_$][\w$]*$/.test(key) ? `${at}.${key}` : `${at}[${JSON.stringify(key)}]`),
+    (at, key) =>
+      typeof key === "number" ? `${at}[${key}]` : /^[A-Za-z_$][\w$]*$/.test(key) ? `${at}.${key}` : `${at}[${JSON.stringify(key)}]`,
     path,
   );
   return found.length > 200 ? `${found.slice(0, 200).toWellFormed()}…` : found;

@@ -26,7 +26,9 @@ describe("log", () => {
       msg: "an event",
       token: "[redacted]",
       headers: { authorization: "[redacted]", cookie: "[redacted]", "x-api-key": "[redacted]", accept: "application/json" },
-      credentials: { values: { refresh_token: "[redacted]", access_token: "[redacted]", client_secret: "[redacted]", password: "[redacted]" } },
+      credentials: {
+        values: { refresh_token: "[redacted]", access_token: "[redacted]", client_secret: "[redacted]", password: "[redacted]" },
+      },
     });
     expect(entry!.time).toMatch(/^\d{4}-\d\d-\d\dT/);
   });
@@ -59,8 +61,16 @@ describe("log", () => {
     it("an Error: its class, code, message and cause chain, whatever a bundler renamed", () => {
       // What the server logged as "e (code ECONNREFUSED)": drizzle's error (its class minified by Next) caused by postgres.js's.
       class e extends Error {}
-      const refused = Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:5432"), { code: "ECONNREFUSED", errno: -111, address: "127.0.0.1", port: 5432 });
-      const wrapped = Object.assign(new e("Failed query: select \"id\" from \"projects\" where \"id\" = $1\nparams: secret-param"), { params: ["secret-param"], cause: refused });
+      const refused = Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:5432"), {
+        code: "ECONNREFUSED",
+        errno: -111,
+        address: "127.0.0.1",
+        port: 5432,
+      });
+      const wrapped = Object.assign(new e('Failed query: select "id" from "projects" where "id" = $1\nparams: secret-param'), {
+        params: ["secret-param"],
+        cause: refused,
+      });
       const { entry, text } = logged(wrapped);
       expect(entry.error).toEqual({
         type: "Error",
@@ -68,7 +78,11 @@ describe("log", () => {
         cause: { type: "Error", code: "ECONNREFUSED", message: "connect ECONNREFUSED 127.0.0.1:5432" },
       });
       expect(text).not.toContain("secret-param");
-      const query = new DrizzleQueryError("delete from x", ["s-1"], Object.assign(new Error("terminating connection due to administrator command"), { name: "PostgresError", code: "57P01" }));
+      const query = new DrizzleQueryError(
+        "delete from x",
+        ["s-1"],
+        Object.assign(new Error("terminating connection due to administrator command"), { name: "PostgresError", code: "57P01" }),
+      );
       expect(logged(query).entry.error).toEqual({
         type: "DrizzleQueryError",
         message: "Failed query: delete from x",
@@ -77,8 +91,17 @@ describe("log", () => {
     });
 
     it("a plain object (pg-boss emits errors spread into one): its name, code and message, else its fields' names", () => {
-      const spread = { ...Object.assign(new Error("x"), { code: "CONNECTION_CLOSED" }), message: "write CONNECTION_CLOSED 127.0.0.1:5432", stack: "Error: at …", queue: "workflow-step" };
-      expect(logged(spread).entry.error).toEqual({ type: "object", code: "CONNECTION_CLOSED", message: "write CONNECTION_CLOSED 127.0.0.1:5432" });
+      const spread = {
+        ...Object.assign(new Error("x"), { code: "CONNECTION_CLOSED" }),
+        message: "write CONNECTION_CLOSED 127.0.0.1:5432",
+        stack: "Error: at …",
+        queue: "workflow-step",
+      };
+      expect(logged(spread).entry.error).toEqual({
+        type: "object",
+        code: "CONNECTION_CLOSED",
+        message: "write CONNECTION_CLOSED 127.0.0.1:5432",
+      });
       expect(logged({ name: "PostgresError", code: "57P01", message: "terminating connection", severity: "FATAL" }).entry.error).toEqual({
         type: "PostgresError",
         code: "57P01",
@@ -98,11 +121,20 @@ describe("log", () => {
       }
       const cases: [unknown, Record<string, unknown>][] = [
         [parseError, { type: "SyntaxError", message: 'Unexpected token "…" is not valid JSON' }],
-        [Object.assign(new Error('invalid input syntax for type uuid: "s-1"'), { name: "PostgresError", code: "22P02" }), { type: "PostgresError", code: "22P02", message: 'invalid input syntax for type uuid: "…"' }],
-        [new TypeError("Headers.append: \"Bearer s-1\r\n\" is an invalid header value."), { type: "TypeError", message: 'Headers.append: "…' }],
-        [new Error("value 'it\'s s-1' doesn't fit"), { type: "Error", message: "value \"…\" doesn't fit" }],
+        [
+          Object.assign(new Error('invalid input syntax for type uuid: "s-1"'), { name: "PostgresError", code: "22P02" }),
+          { type: "PostgresError", code: "22P02", message: 'invalid input syntax for type uuid: "…"' },
+        ],
+        [
+          new TypeError('Headers.append: "Bearer s-1\r\n" is an invalid header value.'),
+          { type: "TypeError", message: 'Headers.append: "…' },
+        ],
+        [new Error("value 'it\'s s-1' doesn't fit"), { type: "Error", message: 'value "…" doesn\'t fit' }],
         [new Error("unterminated 's-1"), { type: "Error", message: 'unterminated "…' }],
-        [new Error("could not reach postgres://app:s-1@db:5432/app and https://api.test/x?key=s-2#s-3"), { type: "Error", message: "could not reach postgres://…@db:5432/app and https://api.test/x?…" }],
+        [
+          new Error("could not reach postgres://app:s-1@db:5432/app and https://api.test/x?key=s-2#s-3"),
+          { type: "Error", message: "could not reach postgres://…@db:5432/app and https://api.test/x?…" },
+        ],
         [Object.assign(new Error("x"), { name: "s-1: a name with spaces", code: "s-2" }), { type: "Error", message: "x" }],
         ["s-1", { type: "string" }],
       ];

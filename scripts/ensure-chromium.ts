@@ -15,13 +15,17 @@ function stop(line: string): never {
 const configured = chromiumPath();
 if (configured) {
   if (!isExecutable(configured)) {
-    stop(`CHROMIUM_PATH is "${configured}", which is not an executable browser: point it at Chromium, or install Debian's (apt-get install -y chromium) and unset it.`);
+    stop(
+      `CHROMIUM_PATH is "${configured}", which is not an executable browser: point it at Chromium, or install Debian's (apt-get install -y chromium) and unset it.`,
+    );
   }
 } else if (!existsSync(chromium.executablePath())) {
   console.log(`No browser at ${DEBIAN_CHROMIUM}: installing Playwright's Chromium (npx playwright install chromium).`);
   // Its output is kept back: on a machine that cannot download, the line below says all there is to do.
   const install = spawnSync("npx", ["playwright", "install", "chromium"], { stdio: "pipe" });
   if (install.status !== 0) {
-    stop(`No browser for the Playwright tests, and Playwright's could not be downloaded: install Chromium (apt-get install -y chromium) or set CHROMIUM_PATH to one.`);
+    stop(
+      `No browser for the Playwright tests, and Playwright's could not be downloaded: install Chromium (apt-get install -y chromium) or set CHROMIUM_PATH to one.`,
+    );
   }
 }

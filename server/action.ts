@@ -56,7 +56,10 @@ export function publicAction<S extends z.ZodType, T>(schema: S, handler: (input:
 }
 
 /** An action for any signed-in user. */
-export function userAction<S extends z.ZodType, T>(schema: S, handler: (input: z.output<S>, ctx: { user: SessionUser }) => Promise<ActionResult<T>>) {
+export function userAction<S extends z.ZodType, T>(
+  schema: S,
+  handler: (input: z.output<S>, ctx: { user: SessionUser }) => Promise<ActionResult<T>>,
+) {
   return (input: z.input<S>): Promise<ActionResult<T>> =>
     run(async () => {
       const user = await getSessionUser();

@@ -28,7 +28,11 @@ export const exportWorkflowConfig = projectAction(z.object({ projectId: projectI
 
 const importInput = z.object({
   projectId: projectIdSchema,
-  json: z.string().trim().min(1, { error: "Paste the exported JSON, or choose a file." }).max(MAX_CONFIG_BODY_BYTES, { error: "Use at most 1 MB." }),
+  json: z
+    .string()
+    .trim()
+    .min(1, { error: "Paste the exported JSON, or choose a file." })
+    .max(MAX_CONFIG_BODY_BYTES, { error: "Use at most 1 MB." }),
 });
 
 function parseJson(json: string): unknown {

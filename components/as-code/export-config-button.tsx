@@ -57,7 +57,10 @@ export function ExportConfigButton({ projectId, target, fileName }: { projectId:
           <label htmlFor={`${id}-json`} className="block text-sm font-medium text-slate-800">
             Exported configuration
           </label>
-          <p className="text-xs text-slate-500">The {target.kind}&apos;s configuration without its secrets: import it on another project&apos;s list, or keep it in version control.</p>
+          <p className="text-xs text-slate-500">
+            The {target.kind}&apos;s configuration without its secrets: import it on another project&apos;s list, or keep it in version
+            control.
+          </p>
           <textarea
             id={`${id}-json`}
             readOnly

@@ -27,7 +27,8 @@ export function ImportConfigForm({ projectId, what }: { projectId: string; what:
   function submit(event: FormEvent) {
     event.preventDefault();
     startTransition(async () => {
-      const answer = what === "resource" ? await importResourceConfig({ projectId, json }) : await importWorkflowConfig({ projectId, json });
+      const answer =
+        what === "resource" ? await importResourceConfig({ projectId, json }) : await importWorkflowConfig({ projectId, json });
       if (answer.ok) router.push(answer.data.href);
       else setResult(answer);
     });
@@ -43,8 +44,17 @@ export function ImportConfigForm({ projectId, what }: { projectId: string; what:
   const jsonError = result?.fieldErrors?.json?.[0];
   const documentErrors = Object.entries(result?.fieldErrors ?? {}).filter(([field]) => field !== "json");
   return (
-    <form onSubmit={submit} noValidate className="w-full space-y-3 rounded-lg border border-slate-200 bg-white p-4" aria-label={`Import a ${what}`}>
-      <FormField label="Configuration JSON" error={jsonError} hint={`A ${what} exported from Switchboard. It is imported as a draft; enter its secrets afterwards.`}>
+    <form
+      onSubmit={submit}
+      noValidate
+      className="w-full space-y-3 rounded-lg border border-slate-200 bg-white p-4"
+      aria-label={`Import a ${what}`}
+    >
+      <FormField
+        label="Configuration JSON"
+        error={jsonError}
+        hint={`A ${what} exported from Switchboard. It is imported as a draft; enter its secrets afterwards.`}
+      >
         <textarea
           value={json}
           onChange={(event) => setJson(event.target.value)}
@@ -54,7 +64,12 @@ export function ImportConfigForm({ projectId, what }: { projectId: string; what:
         />
       </FormField>
       <FormField label="Or choose a file">
-        <input type="file" accept="application/json,.json" onChange={(event) => void chooseFile(event.target.files?.[0])} className="block text-sm text-slate-700" />
+        <input
+          type="file"
+          accept="application/json,.json"
+          onChange={(event) => void chooseFile(event.target.files?.[0])}
+          className="block text-sm text-slate-700"
+        />
       </FormField>
       <FormMessage error={result?.formError} />
       {documentErrors.length > 0 && (

@@ -8,10 +8,7 @@ interface ErrorTarget {
  * Shows a failed action's errors in a react-hook-form form: per field (dotted paths such as
  * `requiredInputs.0.key`), and the rest on the form.
  */
-export function applyActionErrors(
-  form: ErrorTarget,
-  result: { fieldErrors?: Record<string, string[]>; formError?: string },
-): void {
+export function applyActionErrors(form: ErrorTarget, result: { fieldErrors?: Record<string, string[]>; formError?: string }): void {
   const fields = Object.keys(form.getValues());
   let unshown = result.formError;
   for (const [field, messages] of Object.entries(result.fieldErrors ?? {})) {

@@ -16,13 +16,25 @@ const disconnectUserSchema = z.object({
 });
 
 /** Deletes one Connected User's connection (credentials and profile) to a resource of the project. */
-export const disconnectUser = projectAction(disconnectUserSchema, async ({ projectId, resourceId, userId }, { user }): Promise<ActionResult> => {
-  const deleted = await deleteConnection({ projectId, resourceId, userId, actor: dashboardActor(user), onDeleted: notifyConnectionDeleted });
-  return deleted ? { ok: true, data: undefined } : { ok: false, formError: "This user has no connection." };
-});
+export const disconnectUser = projectAction(
+  disconnectUserSchema,
+  async ({ projectId, resourceId, userId }, { user }): Promise<ActionResult> => {
+    const deleted = await deleteConnection({
+      projectId,
+      resourceId,
+      userId,
+      actor: dashboardActor(user),
+      onDeleted: notifyConnectionDeleted,
+    });
+    return deleted ? { ok: true, data: undefined } : { ok: false, formError: "This user has no connection." };
+  },
+);
 
 /** Keep-warm of a resource of the project: on with its days, or off. */
-export const saveKeepWarm = projectAction(keepWarmSchema, async ({ projectId, resourceId, enabled, days }): Promise<ActionResult<{ days: number | null }>> => {
-  const saved = await saveKeepWarmSetting({ projectId, resourceId, days: enabled ? days : null });
-  return { ok: true, data: { days: saved } };
-});
+export const saveKeepWarm = projectAction(
+  keepWarmSchema,
+  async ({ projectId, resourceId, enabled, days }): Promise<ActionResult<{ days: number | null }>> => {
+    const saved = await saveKeepWarmSetting({ projectId, resourceId, days: enabled ? days : null });
+    return { ok: true, data: { days: saved } };
+  },
+);

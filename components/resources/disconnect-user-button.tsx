@@ -26,8 +26,8 @@ export function DisconnectUserButton({
       action={() => disconnectUser({ projectId, resourceId, userId })}
     >
       <p>
-        This deletes the credentials and profile that <span className="break-all font-mono">{userId}</span> saved for {resourceName}.
-        They will have to connect again.
+        This deletes the credentials and profile that <span className="break-all font-mono">{userId}</span> saved for {resourceName}. They
+        will have to connect again.
       </p>
     </ConfirmActionButton>
   );

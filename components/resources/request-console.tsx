@@ -48,7 +48,8 @@ function isJson(text: string): boolean {
 function toApiRequest({ method, path, headers, body }: ConsoleFormOutput) {
   const sendsBody = body.trim() !== "";
   const namesContentType = Object.keys(headers).some((name) => name.toLowerCase() === "content-type");
-  const allHeaders = sendsBody && !namesContentType && !isJson(body) ? { ...headers, "Content-Type": "text/plain; charset=utf-8" } : headers;
+  const allHeaders =
+    sendsBody && !namesContentType && !isJson(body) ? { ...headers, "Content-Type": "text/plain; charset=utf-8" } : headers;
   return {
     method,
     path,
@@ -146,7 +147,13 @@ export function RequestConsole({
           error={errors.headers?.message}
           hint="One Name: value a line. The resource adds its authentication headers itself."
         >
-          <textarea rows={3} spellCheck={false} placeholder="Accept: application/json" className={textareaClassName} {...form.register("headers")} />
+          <textarea
+            rows={3}
+            spellCheck={false}
+            placeholder="Accept: application/json"
+            className={textareaClassName}
+            {...form.register("headers")}
+          />
         </FormField>
         <FormField
           label="Body"
@@ -190,7 +197,11 @@ function ConsoleResponse({ response }: { response: ApiResponseView }) {
           </p>
           {body && <CopyButton value={body} label="Copy response body" />}
         </div>
-        <ScrollableText label="Body received" data-testid="console-response-body" className="mt-2 max-h-96 overflow-auto font-mono text-xs whitespace-pre-wrap">
+        <ScrollableText
+          label="Body received"
+          data-testid="console-response-body"
+          className="mt-2 max-h-96 overflow-auto font-mono text-xs whitespace-pre-wrap"
+        >
           {body || <span className="text-slate-500">(empty)</span>}
         </ScrollableText>
         <ShowMore truncated={truncated} shownBytes={PAGE_JSON_BYTES} />

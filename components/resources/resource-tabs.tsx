@@ -22,6 +22,12 @@ export function ResourceHeader({
     { tab: "webhooks", label: "Webhooks", href: `${base}/webhooks` },
   ];
   return (
-    <PageHeader idLabel="Resource ID" id={resourceId} name={name} navLabel="Resource" tabs={tabs.map(({ tab, ...rest }) => ({ ...rest, current: tab === current }))} />
+    <PageHeader
+      idLabel="Resource ID"
+      id={resourceId}
+      name={name}
+      navLabel="Resource"
+      tabs={tabs.map(({ tab, ...rest }) => ({ ...rest, current: tab === current }))}
+    />
   );
 }

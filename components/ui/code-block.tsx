@@ -17,7 +17,17 @@ export type CodeLanguage = "bash" | "javascript" | "json";
  * The code scrolls sideways when it is wider than the block: it is a region named `label` that
  * keyboard users reach with Tab.
  */
-export function CodeBlock({ code, language, label, copyLabel }: { code: string; language: CodeLanguage; label: string; copyLabel?: string }) {
+export function CodeBlock({
+  code,
+  language,
+  label,
+  copyLabel,
+}: {
+  code: string;
+  language: CodeLanguage;
+  label: string;
+  copyLabel?: string;
+}) {
   const html = hljs.highlight(code, { language }).value;
   return (
     <div className="relative rounded-md bg-slate-900">

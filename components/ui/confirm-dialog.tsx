@@ -25,7 +25,11 @@ export function ConfirmDialog({
 }) {
   const titleId = useId();
   return (
-    <dialog ref={ref} aria-labelledby={titleId} className="m-auto w-full max-w-md rounded-lg p-6 text-left shadow-xl backdrop:bg-slate-900/40">
+    <dialog
+      ref={ref}
+      aria-labelledby={titleId}
+      className="m-auto w-full max-w-md rounded-lg p-6 text-left shadow-xl backdrop:bg-slate-900/40"
+    >
       <h2 id={titleId} className="text-base font-semibold">
         {title}
       </h2>

@@ -2,7 +2,17 @@ import Link from "next/link";
 import { buttonClassName } from "./button";
 
 /** A list with nothing in it yet: what the things are, and the button that creates the first. */
-export function EmptyState({ title, description, actionHref, actionLabel }: { title: string; description: string; actionHref: string; actionLabel: string }) {
+export function EmptyState({
+  title,
+  description,
+  actionHref,
+  actionLabel,
+}: {
+  title: string;
+  description: string;
+  actionHref: string;
+  actionLabel: string;
+}) {
   return (
     <div className="mt-8 rounded-lg border border-dashed border-slate-300 bg-white px-6 py-12 text-center">
       <h2 className="text-base font-semibold">{title}</h2>

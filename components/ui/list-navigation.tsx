@@ -23,7 +23,17 @@ export function FilterActions({ filtered, clearHref }: { filtered: boolean; clea
  * The links of a list paged by its last item: to the newest page (given while an older one is
  * shown) and to older items (given while there are more). Nothing when neither is.
  */
-export function KeysetPager({ label, noun, newestHref, olderHref }: { label: string; noun: string; newestHref?: string; olderHref?: string }) {
+export function KeysetPager({
+  label,
+  noun,
+  newestHref,
+  olderHref,
+}: {
+  label: string;
+  noun: string;
+  newestHref?: string;
+  olderHref?: string;
+}) {
   if (!newestHref && !olderHref) return null;
   return (
     <nav aria-label={label} className="flex gap-4 text-sm">

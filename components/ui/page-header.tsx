@@ -7,7 +7,19 @@ export interface PageTab {
 }
 
 /** The top of an object's pages (a resource, a workflow): its ID, its name and its tabs. */
-export function PageHeader({ idLabel, id, name, navLabel, tabs }: { idLabel: string; id: string; name: string; navLabel: string; tabs: readonly PageTab[] }) {
+export function PageHeader({
+  idLabel,
+  id,
+  name,
+  navLabel,
+  tabs,
+}: {
+  idLabel: string;
+  id: string;
+  name: string;
+  navLabel: string;
+  tabs: readonly PageTab[];
+}) {
   return (
     <>
       <div>
@@ -24,7 +36,9 @@ export function PageHeader({ idLabel, id, name, navLabel, tabs }: { idLabel: str
                 href={href}
                 aria-current={current ? "page" : undefined}
                 className={`inline-block border-b-2 px-1 pb-2 font-medium ${
-                  current ? "border-indigo-600 text-indigo-700" : "border-transparent text-slate-600 hover:border-slate-300 hover:text-slate-800"
+                  current
+                    ? "border-indigo-600 text-indigo-700"
+                    : "border-transparent text-slate-600 hover:border-slate-300 hover:text-slate-800"
                 }`}
               >
                 {label}

@@ -5,7 +5,8 @@ import { formatUtc } from "@/components/ui/utc-time";
 import { prettyJson } from "@/lib/json";
 import type { WebhookEventView } from "@/lib/webhooks/setup-schema";
 
-const preClassName = "max-h-96 overflow-auto rounded-md bg-slate-900 p-4 font-mono text-xs leading-5 whitespace-pre-wrap break-all text-slate-100";
+const preClassName =
+  "max-h-96 overflow-auto rounded-md bg-slate-900 p-4 font-mono text-xs leading-5 whitespace-pre-wrap break-all text-slate-100";
 
 /** Who an event is for, as the Events list and an event's page say it. */
 export function describeEventUser(event: Pick<WebhookEventView, "userId" | "matched" | "rejectedReason" | "unmatchedReason">): string {
@@ -28,7 +29,15 @@ export function SignatureBadge({ ok }: { ok: boolean }) {
  * started, then its headers and payload — or, for a rejected event, why (its content is not kept).
  * The payload prints at most `shown.bytes`; `shown.moreHref` prints more.
  */
-export function WebhookEventDetails({ projectId, event, shown }: { projectId: string; event: WebhookEventView; shown: { bytes: number; moreHref?: string } }) {
+export function WebhookEventDetails({
+  projectId,
+  event,
+  shown,
+}: {
+  projectId: string;
+  event: WebhookEventView;
+  shown: { bytes: number; moreHref?: string };
+}) {
   const rejected = event.rejectedReason !== null;
   const payload = rejected ? undefined : prettyJson(event.payload, { maxBytes: shown.bytes });
   return (
@@ -39,11 +48,11 @@ export function WebhookEventDetails({ projectId, event, shown }: { projectId: st
           <time dateTime={event.receivedAt}>{formatUtc(new Date(event.receivedAt))}</time>
         </dd>
         <dt className="font-medium text-slate-600">Type</dt>
-        <dd>{event.eventType ? <code className="font-mono text-xs">{event.eventType}</code> : <span className="text-slate-500">—</span>}</dd>
-        <dt className="font-medium text-slate-600">User</dt>
         <dd>
-          {event.userId ? <code className="font-mono text-xs">{event.userId}</code> : describeEventUser(event)}
+          {event.eventType ? <code className="font-mono text-xs">{event.eventType}</code> : <span className="text-slate-500">—</span>}
         </dd>
+        <dt className="font-medium text-slate-600">User</dt>
+        <dd>{event.userId ? <code className="font-mono text-xs">{event.userId}</code> : describeEventUser(event)}</dd>
         <dt className="font-medium text-slate-600">Signature</dt>
         <dd>
           <SignatureBadge ok={event.signatureOk} />
@@ -55,7 +64,10 @@ export function WebhookEventDetails({ projectId, event, shown }: { projectId: st
             <ul className="mt-1 space-y-1">
               {event.runs.map((run) => (
                 <li key={run.id}>
-                  <Link href={`/projects/${projectId}/workflows/${run.workflowId}/runs/${run.id}`} className="text-indigo-700 hover:underline">
+                  <Link
+                    href={`/projects/${projectId}/workflows/${run.workflowId}/runs/${run.id}`}
+                    className="text-indigo-700 hover:underline"
+                  >
                     {run.workflowName}
                   </Link>
                 </li>

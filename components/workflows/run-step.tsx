@@ -33,7 +33,11 @@ export interface RunStepView {
 
 function requestText(request: NonNullable<StoredStepAttempt["request"]>, shown: ShownJson) {
   const body = request.body ? prettyBody(request.body, { maxBytes: shown.bytes }) : undefined;
-  const text = [`${request.method} ${request.url}`, ...request.headers.map(([name, value]) => `${name}: ${value}`), ...(body ? ["", body.text] : [])].join("\n");
+  const text = [
+    `${request.method} ${request.url}`,
+    ...request.headers.map(([name, value]) => `${name}: ${value}`),
+    ...(body ? ["", body.text] : []),
+  ].join("\n");
   return { text, truncated: body?.truncated ?? false };
 }
 
@@ -159,7 +163,9 @@ function FanOutItems({ fanOut, stepNumber, shown }: { fanOut: RunFanOutView; ste
               <details className="rounded-md border border-slate-200 p-3">
                 <summary className="flex cursor-pointer flex-wrap items-center gap-x-3 gap-y-1 text-sm">
                   <span className="font-medium">Item {item.item}</span>
-                  <span className={`rounded-full px-2 py-0.5 text-xs font-medium ${ITEM_TONES[item.status]}`}>{ITEM_STATUS_LABELS[item.status]}</span>
+                  <span className={`rounded-full px-2 py-0.5 text-xs font-medium ${ITEM_TONES[item.status]}`}>
+                    {ITEM_STATUS_LABELS[item.status]}
+                  </span>
                   {item.durationMs !== undefined && <span className="text-xs text-slate-600">Took {formatDuration(item.durationMs)}</span>}
                 </summary>
                 {item.error && <p className="mt-2 text-sm text-red-700">{item.error}</p>}

@@ -76,7 +76,10 @@ export function StepResult({ step }: { step: StepResultView }) {
         </span>
         {step.response && (
           <span className="text-sm">
-            <span data-testid="step-response-status" className={`rounded px-2 py-0.5 font-mono font-semibold ${responseStatusClass(step.response.status)}`}>
+            <span
+              data-testid="step-response-status"
+              className={`rounded px-2 py-0.5 font-mono font-semibold ${responseStatusClass(step.response.status)}`}
+            >
               {step.response.status}
             </span>{" "}
             <span className="text-slate-600">{`in ${step.response.durationMs} ms`}</span>

@@ -30,7 +30,11 @@ export async function acquireRefreshLease({
 // A refresh ends with a compare-and-set: only while this lease holds the row and nobody
 // replaced its credentials (a reconnect) since the lease was taken.
 function heldBy(connectionId: string, leaseId: string, credentialsVersion: number) {
-  return and(eq(connections.id, connectionId), eq(connections.refreshLeaseId, leaseId), eq(connections.credentialsVersion, credentialsVersion));
+  return and(
+    eq(connections.id, connectionId),
+    eq(connections.refreshLeaseId, leaseId),
+    eq(connections.credentialsVersion, credentialsVersion),
+  );
 }
 
 /** Stores refreshed tokens and releases the lease; false when the lease or the credentials' version was lost. */
@@ -108,7 +112,11 @@ export async function failRefresh({
 }
 
 /** A connection Switchboard turned INVALID: recorded by the audit log as its own change, then `onInvalid`, in the same transaction. */
-async function recordInvalidated(tx: Transaction, connection: Connection, onInvalid?: (tx: Transaction, connection: Connection) => Promise<void>): Promise<void> {
+async function recordInvalidated(
+  tx: Transaction,
+  connection: Connection,
+  onInvalid?: (tx: Transaction, connection: Connection) => Promise<void>,
+): Promise<void> {
   await recordAuditEvent(tx, {
     projectId: connection.projectId,
     actor: { kind: "system" },
@@ -139,7 +147,8 @@ export async function recordApiAnswer({
   const db = await getDb();
   // Most answers are not 401s to a connection with none before them: nothing to write.
   if (!unauthorized) {
-    if (connection.unauthorizedCount > 0) await db.update(connections).set({ unauthorizedCount: 0 }).where(eq(connections.id, connection.id));
+    if (connection.unauthorizedCount > 0)
+      await db.update(connections).set({ unauthorizedCount: 0 }).where(eq(connections.id, connection.id));
     return false;
   }
   return db.transaction(async (tx) => {

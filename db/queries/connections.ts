@@ -40,7 +40,10 @@ export async function connectionAuditObject(
 }
 
 /** `connectionAuditObject` when the caller knows the resource's name. */
-function namedConnectionAuditObject(connection: Pick<Connection, "id" | "kind" | "userId">, resourceName: string): AuditEventInput["object"] {
+function namedConnectionAuditObject(
+  connection: Pick<Connection, "id" | "kind" | "userId">,
+  resourceName: string,
+): AuditEventInput["object"] {
   const owner = connection.kind === "user" ? `user ${connection.userId}` : `${connection.kind} connection`;
   return { type: "connection", id: connection.id, name: `${resourceName}: ${owner}` };
 }
@@ -66,13 +69,27 @@ const preparedUserConnection = preparedStatement((db) =>
     .prepare("user_connection"),
 );
 
-export async function getUserConnection({ projectId, resourceId, userId }: { projectId: string; resourceId: string; userId: string }): Promise<Connection | undefined> {
+export async function getUserConnection({
+  projectId,
+  resourceId,
+  userId,
+}: {
+  projectId: string;
+  resourceId: string;
+  userId: string;
+}): Promise<Connection | undefined> {
   const [row] = await preparedUserConnection(await getDb()).execute({ projectId, resourceId, userId });
   return row;
 }
 
 /** The resource's test connection (Test and Publish) or its app connection (App-Level tokens). */
-export async function getResourceConnection({ resourceId, kind }: { resourceId: string; kind: "test" | "app" }): Promise<Connection | undefined> {
+export async function getResourceConnection({
+  resourceId,
+  kind,
+}: {
+  resourceId: string;
+  kind: "test" | "app";
+}): Promise<Connection | undefined> {
   const db = await getDb();
   const [row] = await db
     .select()
@@ -232,7 +249,10 @@ export async function upsertConnection({
   actor: AuditActor;
   /** The names of the credentials given. */
   changes: string[];
-  onWrite?: (tx: Transaction, written: { connection: Connection; change: "created" | "recovered"; previousReason?: string | null }) => Promise<void>;
+  onWrite?: (
+    tx: Transaction,
+    written: { connection: Connection; change: "created" | "recovered"; previousReason?: string | null },
+  ) => Promise<void>;
   /** The user's connection as the caller read it (null: none), e.g. in the Connect API's statement; read here when not given. */
   current?: Pick<Connection, "id" | "status"> | null;
   /** The profile's value at `path` (as text), which no other user's VALID connection may hold. */
@@ -277,11 +297,27 @@ export async function upsertConnection({
       const id = randomUUID();
       const [inserted] = await tx
         .insert(connections)
-        .values({ id, projectId, resourceId, kind: "user", userId, credentials: encrypt(id), profile, accessTokenExpiresAt, refreshedAt: now })
+        .values({
+          id,
+          projectId,
+          resourceId,
+          kind: "user",
+          userId,
+          credentials: encrypt(id),
+          profile,
+          accessTokenExpiresAt,
+          refreshedAt: now,
+        })
         .onConflictDoNothing({ target: [connections.resourceId, connections.userId], where: sql`${connections.kind} = 'user'` })
         .returning();
       if (inserted) {
-        await recordAuditEvent(tx, { projectId, actor, action: "connection.created", object: namedConnectionAuditObject(inserted, resourceName), changes });
+        await recordAuditEvent(tx, {
+          projectId,
+          actor,
+          action: "connection.created",
+          object: namedConnectionAuditObject(inserted, resourceName),
+          changes,
+        });
         await onWrite?.(tx, { connection: inserted, change: "created" });
         return inserted;
       }
@@ -318,7 +354,10 @@ export class ProfileValueTakenError extends Error {
  * at `path` (read as webhook matching reads it). The transaction-scoped lock on the value makes two
  * connects claiming it at once take turns, so the second sees the first's row.
  */
-async function claimProfileValue(tx: Transaction, { resourceId, userId, path, value }: { resourceId: string; userId: string; path: string; value: string }) {
+async function claimProfileValue(
+  tx: Transaction,
+  { resourceId, userId, path, value }: { resourceId: string; userId: string; path: string; value: string },
+) {
   await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`profile-value:${resourceId}:${path}:${value}`}, 0))`);
   const [held] = await tx
     .select({ id: connections.id })

@@ -41,4 +41,3 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   }
   return false;
 }
-

@@ -11,7 +11,10 @@ import { workflowRunItems, workflowRuns, workflowRunSteps, type WorkflowRunStep 
 // latest row, so exactly one end sees it reach 0.
 
 /** Makes the items of a Fan Out that starts, all queued, and its count of open items. */
-export async function insertFanOutItems(tx: Transaction, { runId, position, items }: { runId: string; position: number; items: unknown[] }): Promise<void> {
+export async function insertFanOutItems(
+  tx: Transaction,
+  { runId, position, items }: { runId: string; position: number; items: unknown[] },
+): Promise<void> {
   await tx
     .update(workflowRunSteps)
     .set({ openItems: items.length })
@@ -121,12 +124,25 @@ export async function lockFanOutToEnd(tx: Transaction, { runId, position }: { ru
 export async function recordFailedItem(tx: Transaction, end: ItemEnd): Promise<boolean> {
   await tx
     .update(workflowRunSteps)
-    .set({ status: end.stepStatus, output: end.stepOutput, error: end.stepError, ...(end.attempts ? { attempts: end.attempts } : {}), finishedAt: sql`now()` })
+    .set({
+      status: end.stepStatus,
+      output: end.stepOutput,
+      error: end.stepError,
+      ...(end.attempts ? { attempts: end.attempts } : {}),
+      finishedAt: sql`now()`,
+    })
     .where(and(eq(workflowRunSteps.runId, end.runId), eq(workflowRunSteps.item, end.item), eq(workflowRunSteps.position, end.position)));
   const updated = await tx
     .update(workflowRunItems)
     .set({ status: end.itemStatus, output: end.output, error: end.error, finishedAt: sql`now()` })
-    .where(and(eq(workflowRunItems.runId, end.runId), eq(workflowRunItems.position, end.fanOut), eq(workflowRunItems.item, end.item), eq(workflowRunItems.status, "queued")))
+    .where(
+      and(
+        eq(workflowRunItems.runId, end.runId),
+        eq(workflowRunItems.position, end.fanOut),
+        eq(workflowRunItems.item, end.item),
+        eq(workflowRunItems.status, "queued"),
+      ),
+    )
     .returning({ item: workflowRunItems.item });
   return updated.length > 0;
 }
@@ -146,7 +162,12 @@ export async function fanOutResult(
     select coalesce(jsonb_agg(case when status = 'failed' then jsonb_build_object('error', error) else output end order by item), '[]'::jsonb) as items
     from ${workflowRunItems} where run_id = ${runId}::uuid and position = ${position}::int`);
   const list = firstRow<{ items: unknown[] | string }>(items)!.items;
-  return { items: typeof list === "string" ? (JSON.parse(list) as unknown[]) : list, succeeded: counts.succeeded, failed: counts.failed, bytes: Number(counts.bytes) };
+  return {
+    items: typeof list === "string" ? (JSON.parse(list) as unknown[]) : list,
+    succeeded: counts.succeeded,
+    failed: counts.failed,
+    bytes: Number(counts.bytes),
+  };
 }
 
 /** The first row of a raw query's result, whichever driver ran it (postgres.js answers an array, PGlite `{ rows }`). */

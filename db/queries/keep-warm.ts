@@ -34,7 +34,15 @@ export async function listKeepWarmResources(): Promise<{ resourceId: string; pro
  * The resource's VALID user connections whose tokens were last obtained (refreshed, or
  * connected) more than `days` days ago, oldest first.
  */
-export async function listStaleConnections({ resourceId, days, limit }: { resourceId: string; days: number; limit: number }): Promise<string[]> {
+export async function listStaleConnections({
+  resourceId,
+  days,
+  limit,
+}: {
+  resourceId: string;
+  days: number;
+  limit: number;
+}): Promise<string[]> {
   const db = await getDb();
   const obtainedAt = sql`coalesce(${connections.refreshedAt}, ${connections.createdAt})`;
   const rows = await db

@@ -44,10 +44,20 @@ export async function insertNotificationEndpoint(endpoint: {
 
 export async function listNotificationEndpoints({ projectId }: { projectId: string }): Promise<NotificationEndpointView[]> {
   const db = await getDb();
-  return db.select(endpointView).from(notificationEndpoints).where(eq(notificationEndpoints.projectId, projectId)).orderBy(notificationEndpoints.createdAt);
+  return db
+    .select(endpointView)
+    .from(notificationEndpoints)
+    .where(eq(notificationEndpoints.projectId, projectId))
+    .orderBy(notificationEndpoints.createdAt);
 }
 
-export async function getNotificationEndpoint({ projectId, endpointId }: { projectId: string; endpointId: string }): Promise<NotificationEndpointView | undefined> {
+export async function getNotificationEndpoint({
+  projectId,
+  endpointId,
+}: {
+  projectId: string;
+  endpointId: string;
+}): Promise<NotificationEndpointView | undefined> {
   const db = await getDb();
   const [row] = await db
     .select(endpointView)
@@ -147,7 +157,13 @@ export async function getDeliveryToSend({ deliveryId }: { deliveryId: string }):
   return row;
 }
 
-export async function getNotificationDelivery({ projectId, deliveryId }: { projectId: string; deliveryId: string }): Promise<NotificationDelivery | undefined> {
+export async function getNotificationDelivery({
+  projectId,
+  deliveryId,
+}: {
+  projectId: string;
+  deliveryId: string;
+}): Promise<NotificationDelivery | undefined> {
   const db = await getDb();
   const [row] = await db
     .select()

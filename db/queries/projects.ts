@@ -51,15 +51,31 @@ type ProjectSettings = Partial<Pick<Project, "name" | "allowPrivateNetwork" | "a
  * Changes the project's own settings (its name, network setting, allowed origins) and records
  * which of them changed — names only — in the same transaction.
  */
-async function updateProjectSettings({ projectId, actor, set }: { projectId: string; actor: AuditActor; set: ProjectSettings }): Promise<void> {
+async function updateProjectSettings({
+  projectId,
+  actor,
+  set,
+}: {
+  projectId: string;
+  actor: AuditActor;
+  set: ProjectSettings;
+}): Promise<void> {
   const db = await getDb();
   await db.transaction(async (tx) => {
     const [before] = await tx.select().from(projects).where(eq(projects.id, projectId)).for("update");
     if (!before) return;
     const [after] = await tx.update(projects).set(set).where(eq(projects.id, projectId)).returning();
-    const changes = (Object.keys(set) as (keyof ProjectSettings)[]).filter((key) => JSON.stringify(before[key]) !== JSON.stringify(after![key]));
+    const changes = (Object.keys(set) as (keyof ProjectSettings)[]).filter(
+      (key) => JSON.stringify(before[key]) !== JSON.stringify(after![key]),
+    );
     if (changes.length) {
-      await recordAuditEvent(tx, { projectId, actor, action: "project.updated", object: { type: "project", id: projectId, name: after!.name }, changes });
+      await recordAuditEvent(tx, {
+        projectId,
+        actor,
+        action: "project.updated",
+        object: { type: "project", id: projectId, name: after!.name },
+        changes,
+      });
     }
   });
 }
@@ -68,15 +84,39 @@ export async function renameProject({ projectId, name, actor }: { projectId: str
   await updateProjectSettings({ projectId, actor, set: { name } });
 }
 
-export async function setAllowPrivateNetwork({ projectId, allow, actor }: { projectId: string; allow: boolean; actor: AuditActor }): Promise<void> {
+export async function setAllowPrivateNetwork({
+  projectId,
+  allow,
+  actor,
+}: {
+  projectId: string;
+  allow: boolean;
+  actor: AuditActor;
+}): Promise<void> {
   await updateProjectSettings({ projectId, actor, set: { allowPrivateNetwork: allow } });
 }
 
-export async function setAllowedOrigins({ projectId, origins, actor }: { projectId: string; origins: string[]; actor: AuditActor }): Promise<void> {
+export async function setAllowedOrigins({
+  projectId,
+  origins,
+  actor,
+}: {
+  projectId: string;
+  origins: string[];
+  actor: AuditActor;
+}): Promise<void> {
   await updateProjectSettings({ projectId, actor, set: { allowedOrigins: origins } });
 }
 
-export async function setSecretKeyRateLimit({ projectId, limit, actor }: { projectId: string; limit: number; actor: AuditActor }): Promise<void> {
+export async function setSecretKeyRateLimit({
+  projectId,
+  limit,
+  actor,
+}: {
+  projectId: string;
+  limit: number;
+  actor: AuditActor;
+}): Promise<void> {
   await updateProjectSettings({ projectId, actor, set: { secretKeyRateLimit: limit } });
 }
 

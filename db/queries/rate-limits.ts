@@ -31,7 +31,13 @@ export function countInWindow(key: string | Placeholder, windowSeconds: number |
 }
 
 /** Counts one request against `key` in a fixed window. Answers how many requests the window holds and when it ends. */
-export async function countRequest({ key, windowSeconds }: { key: string; windowSeconds: number }): Promise<{ count: number; resetsAt: Date }> {
+export async function countRequest({
+  key,
+  windowSeconds,
+}: {
+  key: string;
+  windowSeconds: number;
+}): Promise<{ count: number; resetsAt: Date }> {
   const db = await getDb();
   const [row] = rowsOf<{ count: number; window_started_at: Date | string }>(await db.execute(countInWindow(key, windowSeconds)));
   return { count: row!.count, resetsAt: new Date(new Date(row!.window_started_at).getTime() + windowSeconds * 1000) };

@@ -86,7 +86,13 @@ export async function createResource({
   try {
     return await db.transaction(async (tx) => {
       const [row] = await tx.insert(resources).values(values).returning();
-      await recordAuditEvent(tx, { projectId: values.projectId, actor, action: "resource.created", object: resourceObject(row!), changes: ["name"] });
+      await recordAuditEvent(tx, {
+        projectId: values.projectId,
+        actor,
+        action: "resource.created",
+        object: resourceObject(row!),
+        changes: ["name"],
+      });
       return row!;
     });
   } catch (error) {
@@ -145,7 +151,8 @@ export async function saveResource({
             set: { ciphertext: secret.ciphertext, updatedAt: sql`now()` },
           });
       }
-      if (changes.length) await recordAuditEvent(tx, { projectId, actor, action: "resource.updated", object: resourceObject(row), changes });
+      if (changes.length)
+        await recordAuditEvent(tx, { projectId, actor, action: "resource.updated", object: resourceObject(row), changes });
       return row;
     });
   } catch (error) {
@@ -155,10 +162,21 @@ export async function saveResource({
   }
 }
 
-export async function deleteResource({ projectId, resourceId, actor }: { projectId: string; resourceId: string; actor: AuditActor }): Promise<boolean> {
+export async function deleteResource({
+  projectId,
+  resourceId,
+  actor,
+}: {
+  projectId: string;
+  resourceId: string;
+  actor: AuditActor;
+}): Promise<boolean> {
   const db = await getDb();
   return db.transaction(async (tx) => {
-    const [deleted] = await tx.delete(resources).where(and(eq(resources.projectId, projectId), eq(resources.id, resourceId))).returning();
+    const [deleted] = await tx
+      .delete(resources)
+      .where(and(eq(resources.projectId, projectId), eq(resources.id, resourceId)))
+      .returning();
     if (!deleted) return false;
     await recordAuditEvent(tx, { projectId, actor, action: "resource.deleted", object: resourceObject(deleted) });
     return true;

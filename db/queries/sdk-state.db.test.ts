@@ -10,7 +10,12 @@ import { countSdkCall } from "./sdk-state";
 // The Connect API's one hot statement also reads the caller's user's connection to the path's
 // resource, so the connect and request routes read it in no statement of their own.
 
-async function connected(projectId: string, resourceId: string, userId: string, current?: Parameters<typeof upsertConnection>[0]["current"]) {
+async function connected(
+  projectId: string,
+  resourceId: string,
+  userId: string,
+  current?: Parameters<typeof upsertConnection>[0]["current"],
+) {
   return upsertConnection({
     current,
     projectId,
@@ -28,12 +33,21 @@ async function connected(projectId: string, resourceId: string, userId: string, 
 describe("countSdkCall", () => {
   it("counts the call and answers the user's connection to the resource, or null", async () => {
     const { projectId } = await projectWithSigningKey();
-    const { resourceId } = await createResourceDraft({ projectId, values: { name: `TaskLab ${randomUUID().slice(0, 8)}` }, actor: SYSTEM_ACTOR });
-    const { resourceId: otherResourceId } = await createResourceDraft({ projectId, values: { name: `Other ${randomUUID().slice(0, 8)}` }, actor: SYSTEM_ACTOR });
+    const { resourceId } = await createResourceDraft({
+      projectId,
+      values: { name: `TaskLab ${randomUUID().slice(0, 8)}` },
+      actor: SYSTEM_ACTOR,
+    });
+    const { resourceId: otherResourceId } = await createResourceDraft({
+      projectId,
+      values: { name: `Other ${randomUUID().slice(0, 8)}` },
+      actor: SYSTEM_ACTOR,
+    });
     const stored = await connected(projectId, resourceId, "user-a");
     await connected(projectId, otherResourceId, "user-b");
     const key = `sdk:${projectId}:user-a`;
-    const call = (connectionOf?: { resourceId: string; userId: string }) => countSdkCall({ projectId, key, windowSeconds: 60, secretKeyId: null, connectionOf });
+    const call = (connectionOf?: { resourceId: string; userId: string }) =>
+      countSdkCall({ projectId, key, windowSeconds: 60, secretKeyId: null, connectionOf });
 
     const first = await call({ resourceId, userId: "user-a" });
     expect(first).toMatchObject({ count: 1, connection: stored });
@@ -45,7 +59,15 @@ describe("countSdkCall", () => {
     expect(await call()).toMatchObject({ count: 4, connection: null });
     // Another project's resource is not this project's connection.
     const { projectId: otherProjectId } = await projectWithSigningKey();
-    expect(await countSdkCall({ projectId: otherProjectId, key: `sdk:${otherProjectId}:user-a`, windowSeconds: 60, secretKeyId: null, connectionOf: { resourceId, userId: "user-a" } })).toMatchObject({
+    expect(
+      await countSdkCall({
+        projectId: otherProjectId,
+        key: `sdk:${otherProjectId}:user-a`,
+        windowSeconds: 60,
+        secretKeyId: null,
+        connectionOf: { resourceId, userId: "user-a" },
+      }),
+    ).toMatchObject({
       count: 1,
       connection: null,
     });
@@ -56,13 +78,22 @@ describe("countSdkCall", () => {
 describe("upsertConnection with the connection its caller read", () => {
   it("writes the row as it is now when it changed since the read: recovered, replaced or created anew", async () => {
     const { projectId } = await projectWithSigningKey();
-    const { resourceId } = await createResourceDraft({ projectId, values: { name: `TaskLab ${randomUUID().slice(0, 8)}` }, actor: SYSTEM_ACTOR });
+    const { resourceId } = await createResourceDraft({
+      projectId,
+      values: { name: `TaskLab ${randomUUID().slice(0, 8)}` },
+      actor: SYSTEM_ACTOR,
+    });
 
     // Read as VALID, turned INVALID since: the connect recovers it.
     const first = await connected(projectId, resourceId, "user-a");
     await invalidateConnection(projectId, resourceId, "user-a");
     const recovered = await connected(projectId, resourceId, "user-a", { id: first.id, status: "VALID" });
-    expect(recovered).toMatchObject({ id: first.id, status: "VALID", invalidReason: null, credentialsVersion: first.credentialsVersion + 1 });
+    expect(recovered).toMatchObject({
+      id: first.id,
+      status: "VALID",
+      invalidReason: null,
+      credentialsVersion: first.credentialsVersion + 1,
+    });
 
     // Read as none, connected since by another call: the connect replaces that row.
     const replaced = await connected(projectId, resourceId, "user-a", null);
@@ -72,6 +103,10 @@ describe("upsertConnection with the connection its caller read", () => {
     await deleteConnection({ projectId, resourceId, userId: "user-a", actor: SYSTEM_ACTOR });
     const created = await connected(projectId, resourceId, "user-a", { id: first.id, status: "VALID" });
     expect(created.id).not.toBe(first.id);
-    expect(await getUserConnection({ projectId, resourceId, userId: "user-a" })).toMatchObject({ id: created.id, status: "VALID", credentialsVersion: 0 });
+    expect(await getUserConnection({ projectId, resourceId, userId: "user-a" })).toMatchObject({
+      id: created.id,
+      status: "VALID",
+      credentialsVersion: 0,
+    });
   });
 });

@@ -51,7 +51,9 @@ export async function getProjectSdkRow({ projectId }: { projectId: string }): Pr
 /** The project's configuration revision now (undefined: no such project). */
 export async function getProjectRevision({ projectId }: { projectId: string }): Promise<number | undefined> {
   const db = await getDb();
-  const [row] = rowsOf<{ revision: string }>(await db.execute(sql`select config_revision::text as revision from projects where id = ${projectId}`));
+  const [row] = rowsOf<{ revision: string }>(
+    await db.execute(sql`select config_revision::text as revision from projects where id = ${projectId}`),
+  );
   return row ? Number(row.revision) : undefined;
 }
 

@@ -17,7 +17,12 @@ export async function createSecretKey({
   const db = await getDb();
   return db.transaction(async (tx) => {
     const [row] = await tx.insert(projectSecretKeys).values(values).returning();
-    await recordAuditEvent(tx, { projectId: values.projectId, actor, action: "secret_key.created", object: { type: "secret_key", id: row!.id, name: row!.name } });
+    await recordAuditEvent(tx, {
+      projectId: values.projectId,
+      actor,
+      action: "secret_key.created",
+      object: { type: "secret_key", id: row!.id, name: row!.name },
+    });
     return row!;
   });
 }
@@ -38,7 +43,15 @@ export async function listSecretKeys({ projectId }: { projectId: string }) {
     .orderBy(asc(projectSecretKeys.createdAt));
 }
 
-export async function revokeSecretKey({ projectId, keyId, actor }: { projectId: string; keyId: string; actor: AuditActor }): Promise<boolean> {
+export async function revokeSecretKey({
+  projectId,
+  keyId,
+  actor,
+}: {
+  projectId: string;
+  keyId: string;
+  actor: AuditActor;
+}): Promise<boolean> {
   const db = await getDb();
   return db.transaction(async (tx) => {
     const [revoked] = await tx
@@ -47,7 +60,12 @@ export async function revokeSecretKey({ projectId, keyId, actor }: { projectId: 
       .where(and(eq(projectSecretKeys.projectId, projectId), eq(projectSecretKeys.id, keyId), isNull(projectSecretKeys.revokedAt)))
       .returning({ id: projectSecretKeys.id, name: projectSecretKeys.name });
     if (!revoked) return false;
-    await recordAuditEvent(tx, { projectId, actor, action: "secret_key.revoked", object: { type: "secret_key", id: revoked.id, name: revoked.name } });
+    await recordAuditEvent(tx, {
+      projectId,
+      actor,
+      action: "secret_key.revoked",
+      object: { type: "secret_key", id: revoked.id, name: revoked.name },
+    });
     return true;
   });
 }

@@ -62,7 +62,9 @@ export async function deleteEndedSignInThrottles({ windowSeconds }: { windowSeco
   const t = signInThrottles;
   const deleted = await db
     .delete(t)
-    .where(sql`${t.windowStartedAt} <= now() - make_interval(secs => ${windowSeconds}) and (${t.lockedUntil} is null or ${t.lockedUntil} <= now())`)
+    .where(
+      sql`${t.windowStartedAt} <= now() - make_interval(secs => ${windowSeconds}) and (${t.lockedUntil} is null or ${t.lockedUntil} <= now())`,
+    )
     .returning({ email: t.email });
   return deleted.length;
 }

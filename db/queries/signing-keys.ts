@@ -36,12 +36,25 @@ export async function addSigningKey({
     if (active.length >= MAX_ACTIVE_SIGNING_KEYS) return { error: "too-many-active" as const };
     const [row] = await tx.insert(signingKeys).values(values).onConflictDoNothing().returning();
     if (!row) return { error: "kid-taken" as const };
-    await recordAuditEvent(tx, { projectId: values.projectId, actor, action: "signing_key.created", object: { type: "signing_key", id: row.id, name: row.kid } });
+    await recordAuditEvent(tx, {
+      projectId: values.projectId,
+      actor,
+      action: "signing_key.created",
+      object: { type: "signing_key", id: row.id, name: row.kid },
+    });
     return row;
   });
 }
 
-export async function revokeSigningKey({ projectId, keyId, actor }: { projectId: string; keyId: string; actor: AuditActor }): Promise<boolean> {
+export async function revokeSigningKey({
+  projectId,
+  keyId,
+  actor,
+}: {
+  projectId: string;
+  keyId: string;
+  actor: AuditActor;
+}): Promise<boolean> {
   const db = await getDb();
   return db.transaction(async (tx) => {
     const [revoked] = await tx
@@ -50,7 +63,12 @@ export async function revokeSigningKey({ projectId, keyId, actor }: { projectId:
       .where(and(eq(signingKeys.projectId, projectId), eq(signingKeys.id, keyId), isNull(signingKeys.revokedAt)))
       .returning({ id: signingKeys.id, kid: signingKeys.kid });
     if (!revoked) return false;
-    await recordAuditEvent(tx, { projectId, actor, action: "signing_key.revoked", object: { type: "signing_key", id: revoked.id, name: revoked.kid } });
+    await recordAuditEvent(tx, {
+      projectId,
+      actor,
+      action: "signing_key.revoked",
+      object: { type: "signing_key", id: revoked.id, name: revoked.kid },
+    });
     return true;
   });
 }

@@ -4,15 +4,7 @@ import { and, desc, eq, gte, inArray, isNotNull, lt, or, sql } from "drizzle-orm
 import { getDb, parseJsonb, rowsOf, type Transaction } from "../client";
 import { countInWindow } from "./rate-limits";
 import { type AuditActor, recordAuditEvent } from "./audit-events";
-import {
-  resourceSecrets,
-  resources,
-  webhookEvents,
-  workflowRuns,
-  workflows,
-  type WebhookEvent,
-  type WorkflowRunStatus,
-} from "../schema";
+import { resourceSecrets, resources, webhookEvents, workflowRuns, workflows, type WebhookEvent, type WorkflowRunStatus } from "../schema";
 import type { NewRun } from "./workflow-runs";
 
 export type NewWebhookEvent = Omit<typeof webhookEvents.$inferInsert, "id" | "receivedAt" | "runIds">;
@@ -136,7 +128,12 @@ export async function matchWebhookUser({
     : "userId" in match
       ? sql`c.user_id = ${match.userId}`
       : sql`c.status = 'VALID' and coalesce(c.profile ->> ${match.profilePath}, c.profile #>> ${`{${match.profilePath.split(".").join(",")}}`}::text[]) = ${match.value}`;
-  const [row] = rowsOf<{ revision: string | null; user_id: string | null; candidates: number; user_settings: Record<string, boolean> | string | null }>(
+  const [row] = rowsOf<{
+    revision: string | null;
+    user_id: string | null;
+    candidates: number;
+    user_settings: Record<string, boolean> | string | null;
+  }>(
     await db.execute(sql`
       with candidates as (
         select c.user_id from connections c where c.resource_id = ${resourceId} and c.kind = 'user' and ${condition} limit 2
@@ -150,7 +147,12 @@ export async function matchWebhookUser({
   );
   if (!row || row.revision === null) return undefined;
   const settings = parseJsonb<Record<string, boolean> | null>(row.user_settings) ?? {};
-  return { revision: Number(row.revision), userId: row.user_id ?? undefined, ambiguous: Number(row.candidates) > 1, userSettings: new Map(Object.entries(settings)) };
+  return {
+    revision: Number(row.revision),
+    userId: row.user_id ?? undefined,
+    ambiguous: Number(row.candidates) > 1,
+    userSettings: new Map(Object.entries(settings)),
+  };
 }
 
 /** The resource's events, newest first, for the Events list (optionally since a time: Listen for test event). */
@@ -192,11 +194,22 @@ export async function getWebhookEvent({ projectId, eventId }: { projectId: strin
 }
 
 /** Deletes events received before `olderThan`, and rejected ones before `rejectedOlderThan`; answers how many. */
-export async function deleteWebhookEventsOlderThan({ olderThan, rejectedOlderThan }: { olderThan: Date; rejectedOlderThan: Date }): Promise<number> {
+export async function deleteWebhookEventsOlderThan({
+  olderThan,
+  rejectedOlderThan,
+}: {
+  olderThan: Date;
+  rejectedOlderThan: Date;
+}): Promise<number> {
   const db = await getDb();
   const deleted = await db
     .delete(webhookEvents)
-    .where(or(lt(webhookEvents.receivedAt, olderThan), and(isNotNull(webhookEvents.rejectedReason), lt(webhookEvents.receivedAt, rejectedOlderThan))))
+    .where(
+      or(
+        lt(webhookEvents.receivedAt, olderThan),
+        and(isNotNull(webhookEvents.rejectedReason), lt(webhookEvents.receivedAt, rejectedOlderThan)),
+      ),
+    )
     .returning({ id: webhookEvents.id });
   return deleted.length;
 }
@@ -241,7 +254,13 @@ export async function saveWebhookSettings({
         });
     }
     if (changes.length) {
-      await recordAuditEvent(tx, { projectId, actor, action: "resource.webhook_updated", object: { type: "resource", id: row.id, name: row.name }, changes });
+      await recordAuditEvent(tx, {
+        projectId,
+        actor,
+        action: "resource.webhook_updated",
+        object: { type: "resource", id: row.id, name: row.name },
+        changes,
+      });
     }
     return true;
   });

@@ -14,8 +14,22 @@ const definition: StoredWorkflowDefinition = {
   trigger: { kind: "app_event", eventName: "items" },
   steps: [
     { key: "first", type: "delay", seconds: 1 },
-    { key: "each", type: "fan_out", items: "{{trigger.payload.list}}", concurrency: 5, onItemFailure: "continue", body: [{ key: "wait", type: "delay", seconds: 1 }] },
-    { key: "again", type: "fan_out", items: "{{trigger.payload.list}}", concurrency: 5, onItemFailure: "fail", body: [{ key: "pause", type: "delay", seconds: 1 }] },
+    {
+      key: "each",
+      type: "fan_out",
+      items: "{{trigger.payload.list}}",
+      concurrency: 5,
+      onItemFailure: "continue",
+      body: [{ key: "wait", type: "delay", seconds: 1 }],
+    },
+    {
+      key: "again",
+      type: "fan_out",
+      items: "{{trigger.payload.list}}",
+      concurrency: 5,
+      onItemFailure: "fail",
+      body: [{ key: "pause", type: "delay", seconds: 1 }],
+    },
   ],
 };
 // Tree positions: first 0, each 1, wait 2, again 3, pause 4.
@@ -35,17 +49,21 @@ beforeAll(async () => {
   runId = run!.id;
   const db = await getDb();
   const statusOf = (item: number) => (item < 20 ? ("succeeded" as const) : item < 23 ? ("failed" as const) : ("queued" as const));
-  await db.insert(workflowRunItems).values([
-    ...Array.from({ length: 25 }, (_, item) => ({ runId, position: 1, item, status: statusOf(item), value: { item } })),
-    { runId, position: 3, item: 0, status: "waiting" as const, value: {} },
-  ]);
-  await db.insert(workflowRunSteps).values([
-    { runId, item: -1, position: 0, stepKey: "first", status: "succeeded" as const },
-    { runId, item: -1, position: 1, stepKey: "each", status: "running" as const },
-    { runId, item: -1, position: 3, stepKey: "again", status: "running" as const },
-    ...Array.from({ length: 25 }, (_, item) => ({ runId, item, position: 2, stepKey: "wait", status: "succeeded" as const })),
-    { runId, item: 0, position: 4, stepKey: "pause", status: "running" as const },
-  ]);
+  await db
+    .insert(workflowRunItems)
+    .values([
+      ...Array.from({ length: 25 }, (_, item) => ({ runId, position: 1, item, status: statusOf(item), value: { item } })),
+      { runId, position: 3, item: 0, status: "waiting" as const, value: {} },
+    ]);
+  await db
+    .insert(workflowRunSteps)
+    .values([
+      { runId, item: -1, position: 0, stepKey: "first", status: "succeeded" as const },
+      { runId, item: -1, position: 1, stepKey: "each", status: "running" as const },
+      { runId, item: -1, position: 3, stepKey: "again", status: "running" as const },
+      ...Array.from({ length: 25 }, (_, item) => ({ runId, item, position: 2, stepKey: "wait", status: "succeeded" as const })),
+      { runId, item: 0, position: 4, stepKey: "pause", status: "running" as const },
+    ]);
 });
 afterAll(async () => {
   await database?.drop();

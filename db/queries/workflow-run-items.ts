@@ -10,7 +10,13 @@ import type { StoredWorkflowDefinition } from "../workflow-definition";
 // (run_id, position, item), workflow_run_steps (run_id, item, position).
 
 /** The definition of the version a run used. */
-export async function getRunDefinition({ workflowId, version }: { workflowId: string; version: number }): Promise<StoredWorkflowDefinition | undefined> {
+export async function getRunDefinition({
+  workflowId,
+  version,
+}: {
+  workflowId: string;
+  version: number;
+}): Promise<StoredWorkflowDefinition | undefined> {
   const db = await getDb();
   const [row] = await db
     .select({ definition: workflowVersions.definition })
@@ -71,7 +77,13 @@ export async function listRunItems({
 }
 
 /** How many of the Fan Out at `position`'s items are in each status (statuses with none are 0). */
-export async function countRunItems({ runId, position }: { runId: string; position: number }): Promise<Record<WorkflowRunItem["status"], number>> {
+export async function countRunItems({
+  runId,
+  position,
+}: {
+  runId: string;
+  position: number;
+}): Promise<Record<WorkflowRunItem["status"], number>> {
   const db = await getDb();
   const rows = await db
     .select({ status: shownItemStatus, count: count() })
@@ -87,12 +99,26 @@ export async function countRunItems({ runId, position }: { runId: string; positi
  * The steps run for these items of one Fan Out, by item then tree order. Items are numbered per
  * Fan Out, so `positions` (its steps for each item) tells its items' steps from another Fan Out's.
  */
-export async function listItemSteps({ runId, items, positions }: { runId: string; items: readonly number[]; positions: readonly number[] }): Promise<WorkflowRunStep[]> {
+export async function listItemSteps({
+  runId,
+  items,
+  positions,
+}: {
+  runId: string;
+  items: readonly number[];
+  positions: readonly number[];
+}): Promise<WorkflowRunStep[]> {
   if (!items.length || !positions.length) return [];
   const db = await getDb();
   return db
     .select()
     .from(workflowRunSteps)
-    .where(and(eq(workflowRunSteps.runId, runId), inArray(workflowRunSteps.item, [...items]), inArray(workflowRunSteps.position, [...positions])))
+    .where(
+      and(
+        eq(workflowRunSteps.runId, runId),
+        inArray(workflowRunSteps.item, [...items]),
+        inArray(workflowRunSteps.position, [...positions]),
+      ),
+    )
     .orderBy(asc(workflowRunSteps.item), asc(workflowRunSteps.position));
 }

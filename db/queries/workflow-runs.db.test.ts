@@ -17,7 +17,10 @@ let workflowId: string;
 beforeAll(async () => {
   database = await ownPostgresDatabase("sb_run_writes");
   ({ projectId } = await projectWithSigningKey());
-  workflowId = await deployedWorkflow(projectId, { trigger: { kind: "app_event", eventName: "grouped" }, steps: [{ key: "wait", type: "delay", seconds: 1 }] });
+  workflowId = await deployedWorkflow(projectId, {
+    trigger: { kind: "app_event", eventName: "grouped" },
+    steps: [{ key: "wait", type: "delay", seconds: 1 }],
+  });
 });
 afterAll(async () => {
   await database?.drop();
@@ -61,7 +64,10 @@ describe("grouped step starts and run ends", () => {
     expect(missingStep).toBeUndefined();
 
     const db = await getDb();
-    const steps = await db.select().from(workflowRunSteps).where(inArray(workflowRunSteps.runId, [...runIds, cancelled]));
+    const steps = await db
+      .select()
+      .from(workflowRunSteps)
+      .where(inArray(workflowRunSteps.runId, [...runIds, cancelled]));
     expect(steps.map((step) => [step.runId, step.position, step.status, step.attempts.length]).sort()).toEqual(
       [
         [runIds[0], 0, "running", 2],
@@ -69,7 +75,10 @@ describe("grouped step starts and run ends", () => {
         [runIds[2], 0, "running", 1],
       ].sort(),
     );
-    const runs = await db.select().from(workflowRuns).where(inArray(workflowRuns.id, [...runIds, cancelled]));
+    const runs = await db
+      .select()
+      .from(workflowRuns)
+      .where(inArray(workflowRuns.id, [...runIds, cancelled]));
     expect(Object.fromEntries(runs.map((run) => [run.id, run.status]))).toEqual({
       [runIds[0]!]: "running",
       [runIds[1]!]: "running",
@@ -86,16 +95,31 @@ describe("grouped step starts and run ends", () => {
       finishStep({
         runId: runIds[0]!,
         position: 0,
-        step: { status: "succeeded", attempts: [{ startedAt: "2026-12-01T00:00:00.000Z", durationMs: 5 }], output: { waitedSeconds: 1 }, finished: true },
+        step: {
+          status: "succeeded",
+          attempts: [{ startedAt: "2026-12-01T00:00:00.000Z", durationMs: 5 }],
+          output: { waitedSeconds: 1 },
+          finished: true,
+        },
         run: { status: "succeeded" },
       }),
       finishStep({
         runId: runIds[1]!,
         position: 0,
-        step: { status: "failed", attempts: [{ startedAt: "2026-12-01T00:00:00.000Z", durationMs: 7, error: "The API answered 404." }], error: "The API answered 404.", finished: true },
+        step: {
+          status: "failed",
+          attempts: [{ startedAt: "2026-12-01T00:00:00.000Z", durationMs: 7, error: "The API answered 404." }],
+          error: "The API answered 404.",
+          finished: true,
+        },
         run: { status: "failed", error: "Step wait: The API answered 404." },
       }),
-      finishStep({ runId: runIds[2]!, position: 0, step: { status: "succeeded", attempts: [], finished: true }, run: { status: "succeeded" } }),
+      finishStep({
+        runId: runIds[2]!,
+        position: 0,
+        step: { status: "succeeded", attempts: [], finished: true },
+        run: { status: "succeeded" },
+      }),
       // A second end of the first run in the same turn (a job run twice at once): it had ended.
       finishStep({ runId: runIds[0]!, position: 0, step: { status: "failed", attempts: [], finished: true }, run: { status: "failed" } }),
     ]);
@@ -109,23 +133,43 @@ describe("grouped step starts and run ends", () => {
       [runIds[2]!]: ["cancelled", null, true],
     });
     const [failedStep] = await db.select().from(workflowRunSteps).where(eq(workflowRunSteps.runId, runIds[1]!));
-    expect(failedStep).toMatchObject({ status: "failed", error: "The API answered 404.", output: null, attempts: [{ durationMs: 7, error: "The API answered 404." }] });
+    expect(failedStep).toMatchObject({
+      status: "failed",
+      error: "The API answered 404.",
+      output: null,
+      attempts: [{ durationMs: 7, error: "The API answered 404." }],
+    });
     expect(failedStep?.finishedAt).not.toBeNull();
   });
 
   it("a write that fails fails its own call only: the others of its turn are written", async () => {
     const [good, bad] = await queuedRuns(2);
-    await Promise.all([good, bad].map((runId) => startStepAttempt({ runId: runId!, position: 0, attemptStartedAt: "2026-12-01T00:00:00.000Z" })));
+    await Promise.all(
+      [good, bad].map((runId) => startStepAttempt({ runId: runId!, position: 0, attemptStartedAt: "2026-12-01T00:00:00.000Z" })),
+    );
     const ends = await Promise.allSettled([
-      finishStep({ runId: good!, position: 0, step: { status: "succeeded", attempts: [], output: { ok: true }, finished: true }, run: { status: "succeeded" } }),
+      finishStep({
+        runId: good!,
+        position: 0,
+        step: { status: "succeeded", attempts: [], output: { ok: true }, finished: true },
+        run: { status: "succeeded" },
+      }),
       // jsonb refuses NUL: this one's statement fails (lib/workflows keeps answers storable before they get here).
-      finishStep({ runId: bad!, position: 0, step: { status: "succeeded", attempts: [], output: { text: "a\u0000b" }, finished: true }, run: { status: "succeeded" } }),
+      finishStep({
+        runId: bad!,
+        position: 0,
+        step: { status: "succeeded", attempts: [], output: { text: "a\u0000b" }, finished: true },
+        run: { status: "succeeded" },
+      }),
     ]);
     expect(ends.map((end) => end.status)).toEqual(["fulfilled", "rejected"]);
     expect(ends[0]).toMatchObject({ value: true });
 
     const db = await getDb();
-    const runs = await db.select().from(workflowRuns).where(inArray(workflowRuns.id, [good!, bad!]));
+    const runs = await db
+      .select()
+      .from(workflowRuns)
+      .where(inArray(workflowRuns.id, [good!, bad!]));
     expect(Object.fromEntries(runs.map((run) => [run.id, run.status]))).toEqual({ [good!]: "succeeded", [bad!]: "running" });
   });
 });
@@ -152,7 +196,16 @@ describe("the grouped writes' plans", () => {
       select id, 0, 'wait', 'running', now() from workflow_runs where status = 'queued'`);
     const given = await queuedRuns(3);
     const starts = given.map((runId) => ({ runId, position: 0, attemptStartedAt: "2026-12-01T00:00:01.000Z" }));
-    const ends = given.map((runId) => ({ runId, position: 0, stepStatus: "succeeded", output: {}, attempts: [], stepError: null, runStatus: "succeeded", runError: null }));
+    const ends = given.map((runId) => ({
+      runId,
+      position: 0,
+      stepStatus: "succeeded",
+      output: {},
+      attempts: [],
+      stepError: null,
+      runStatus: "succeeded",
+      runError: null,
+    }));
     for (const [query, input] of [
       [preparedStepAttempts(db).getQuery(), starts],
       [preparedRunEnds(db).getQuery(), ends],

@@ -30,7 +30,15 @@ export interface DeployedWorkflow {
 const joinDeployedVersion = and(eq(workflowVersions.workflowId, workflows.id), eq(workflowVersions.version, workflows.deployedVersion));
 
 /** The project's deployed workflows on this App Event, each with `forUser`'s own setting (one query, not two). */
-export async function listDeployedWorkflowsForAppEvent({ projectId, name, forUser }: { projectId: string; name: string; forUser?: string }): Promise<DeployedWorkflow[]> {
+export async function listDeployedWorkflowsForAppEvent({
+  projectId,
+  name,
+  forUser,
+}: {
+  projectId: string;
+  name: string;
+  forUser?: string;
+}): Promise<DeployedWorkflow[]> {
   return preparedAppEventWorkflows(await getDb()).execute({ projectId, userId: forUser ?? "", eventName: name });
 }
 
@@ -40,7 +48,10 @@ const preparedAppEventWorkflows = preparedStatement((db) =>
     .select({ workflow: workflows, version: workflowVersions, userEnabled: workflowUserSettings.enabled })
     .from(workflows)
     .innerJoin(workflowVersions, joinDeployedVersion)
-    .leftJoin(workflowUserSettings, and(eq(workflowUserSettings.workflowId, workflows.id), eq(workflowUserSettings.userId, sql.placeholder("userId"))))
+    .leftJoin(
+      workflowUserSettings,
+      and(eq(workflowUserSettings.workflowId, workflows.id), eq(workflowUserSettings.userId, sql.placeholder("userId"))),
+    )
     .where(
       and(
         eq(workflows.projectId, sql.placeholder("projectId")),
@@ -53,7 +64,13 @@ const preparedAppEventWorkflows = preparedStatement((db) =>
 );
 
 /** The project's deployed workflows on this resource's Resource Triggers, every event type (the webhook intake keeps them by revision). */
-export async function listDeployedWorkflowsOnResourceTriggers({ projectId, resourceId }: { projectId: string; resourceId: string }): Promise<DeployedWorkflow[]> {
+export async function listDeployedWorkflowsOnResourceTriggers({
+  projectId,
+  resourceId,
+}: {
+  projectId: string;
+  resourceId: string;
+}): Promise<DeployedWorkflow[]> {
   const db = await getDb();
   return db
     .select({ workflow: workflows, version: workflowVersions })
@@ -98,7 +115,13 @@ export async function getDeployedWorkflowById({ workflowId }: { workflowId: stri
 }
 
 /** Each user's own setting for these workflows, by workflow id. */
-export async function getUserWorkflowSettings({ workflowIds, userId }: { workflowIds: string[]; userId: string }): Promise<Map<string, boolean>> {
+export async function getUserWorkflowSettings({
+  workflowIds,
+  userId,
+}: {
+  workflowIds: string[];
+  userId: string;
+}): Promise<Map<string, boolean>> {
   if (!workflowIds.length) return new Map();
   const db = await getDb();
   const rows = await db
@@ -121,13 +144,22 @@ export async function listEnabledConnectedUsers({
   const rows = await db
     .selectDistinct({ userId: connections.userId, enabled: workflowUserSettings.enabled })
     .from(connections)
-    .leftJoin(workflowUserSettings, and(eq(workflowUserSettings.workflowId, workflow.id), eq(workflowUserSettings.userId, connections.userId)))
+    .leftJoin(
+      workflowUserSettings,
+      and(eq(workflowUserSettings.workflowId, workflow.id), eq(workflowUserSettings.userId, connections.userId)),
+    )
     .where(and(inArray(connections.resourceId, resourceIds), KIND_IS.user));
   return [...new Set(rows.filter((row) => row.userId !== null && (row.enabled ?? workflow.enabledForAll)).map((row) => row.userId!))];
 }
 
 /** Who already has a run of this scheduled occurrence (null: the app's run). */
-export async function listUsersWithScheduledRun({ workflowId, scheduledAt }: { workflowId: string; scheduledAt: string }): Promise<Set<string | null>> {
+export async function listUsersWithScheduledRun({
+  workflowId,
+  scheduledAt,
+}: {
+  workflowId: string;
+  scheduledAt: string;
+}): Promise<Set<string | null>> {
   const db = await getDb();
   const rows = await db
     .select({ userId: workflowRuns.userId })
@@ -149,7 +181,13 @@ export interface NewRun {
  * Inserts runs and, in the same transaction, whatever `enqueue` writes (their first jobs): a
  * crash leaves neither a run without a job nor a job without a run.
  */
-export async function createRuns({ runs, enqueue }: { runs: NewRun[]; enqueue: (tx: Transaction, run: WorkflowRun) => Promise<void> }): Promise<WorkflowRun[]> {
+export async function createRuns({
+  runs,
+  enqueue,
+}: {
+  runs: NewRun[];
+  enqueue: (tx: Transaction, run: WorkflowRun) => Promise<void>;
+}): Promise<WorkflowRun[]> {
   if (!runs.length) return [];
   const db = await getDb();
   return db.transaction(async (tx) => {
@@ -231,16 +269,14 @@ export const preparedStepAttempts = preparedStatement((db) => {
     update workflow_runs r set status = 'running', started_at = coalesce(r.started_at, now())
     where ${keyIn(sql`r.id`, "attempt_start", "runId")} and r.status = 'queued'
     returning r.id`);
-  const run = db
-    .$with("run", {
-      runId: sql<string>`attempt_run_id`.as("attempt_run_id"),
-      projectId: sql<string>`run_project_id`.as("run_project_id"),
-      userId: sql<string | null>`run_user_id`.as("run_user_id"),
-      trigger: sql<StoredRunTrigger>`run_trigger`.mapWith(parseJsonb<StoredRunTrigger>).as("run_trigger"),
-      definition: sql<StoredWorkflowDefinition>`run_definition`.mapWith(parseJsonb<StoredWorkflowDefinition>).as("run_definition"),
-      profileResourceId: sql<string | null>`profile_resource_id`.as("profile_resource_id"),
-    })
-    .as(sql`
+  const run = db.$with("run", {
+    runId: sql<string>`attempt_run_id`.as("attempt_run_id"),
+    projectId: sql<string>`run_project_id`.as("run_project_id"),
+    userId: sql<string | null>`run_user_id`.as("run_user_id"),
+    trigger: sql<StoredRunTrigger>`run_trigger`.mapWith(parseJsonb<StoredRunTrigger>).as("run_trigger"),
+    definition: sql<StoredWorkflowDefinition>`run_definition`.mapWith(parseJsonb<StoredWorkflowDefinition>).as("run_definition"),
+    profileResourceId: sql<string | null>`profile_resource_id`.as("profile_resource_id"),
+  }).as(sql`
       select r.id as attempt_run_id, i.position as attempt_position, i.item as attempt_item, i."fanOut" as attempt_fan_out,
         i."attemptStartedAt" as attempt_started_at, coalesce(i."stepKey", v.definition -> 'steps' -> i.position ->> 'key') as attempt_step_key,
         r.project_id as run_project_id, r.user_id as run_user_id, r.trigger as run_trigger, v.definition as run_definition,
@@ -249,12 +285,10 @@ export const preparedStepAttempts = preparedStatement((db) => {
       join workflow_runs r on r.id = i."runId" and ${keyIn(sql`r.id`, "attempt_start", "runId")} and r.status in ('queued', 'running')
       join workflow_versions v on v.workflow_id = r.workflow_id and v.version = r.version
       where coalesce(i."stepKey", v.definition -> 'steps' -> i.position ->> 'key') is not null`);
-  const step = db
-    .$with("step", {
-      runId: sql<string>`step_run_id`.as("step_run_id"),
-      attempts: sql<StoredStepAttempt[]>`step_attempts`.mapWith(parseJsonb<StoredStepAttempt[]>).as("step_attempts"),
-    })
-    .as(sql`
+  const step = db.$with("step", {
+    runId: sql<string>`step_run_id`.as("step_run_id"),
+    attempts: sql<StoredStepAttempt[]>`step_attempts`.mapWith(parseJsonb<StoredStepAttempt[]>).as("step_attempts"),
+  }).as(sql`
       insert into workflow_run_steps (run_id, item, position, step_key, status, started_at, attempts)
       select attempt_run_id, attempt_item, attempt_position, attempt_step_key, 'running', now(),
         jsonb_build_array(jsonb_build_object('startedAt', attempt_started_at, 'durationMs', 0))
@@ -281,14 +315,21 @@ export const preparedStepAttempts = preparedStatement((db) => {
       ),
       // As text, parsed here: PGlite hands a jsonb value over parsed, and a string item ("a") would then read as JSON text.
       itemValue: sql<unknown>`(select it.value::text from workflow_run_items it
-        where attempt_item >= 0 and it.run_id = attempt_run_id and it.position = attempt_fan_out and it.item = attempt_item)`.mapWith(parseJsonb<unknown>),
+        where attempt_item >= 0 and it.run_id = attempt_run_id and it.position = attempt_fan_out and it.item = attempt_item)`.mapWith(
+        parseJsonb<unknown>,
+      ),
       connection: connections,
     })
     .from(run)
     .innerJoin(step, sql`step_run_id = attempt_run_id and step_item = attempt_item and step_position = attempt_position`)
     .leftJoin(
       connections,
-      and(eq(connections.projectId, run.projectId), eq(connections.resourceId, run.profileResourceId), KIND_IS.user, eq(connections.userId, run.userId)),
+      and(
+        eq(connections.projectId, run.projectId),
+        eq(connections.resourceId, run.profileResourceId),
+        KIND_IS.user,
+        eq(connections.userId, run.userId),
+      ),
     )
     .prepare("start_step_attempts");
 });
@@ -368,7 +409,13 @@ function runEndStatement(client: Database | Transaction, ends: unknown) {
     .update(workflowRuns)
     .set({ status: sql`e."runStatus"`, error: sql`e."runError"`, finishedAt: sql`now()` })
     .from(sql`run_end e`)
-    .where(and(eq(workflowRuns.id, sql`e."runId"`), keyIn(workflowRuns.id, "run_end", "runId"), inArray(workflowRuns.status, ["queued", "running"])));
+    .where(
+      and(
+        eq(workflowRuns.id, sql`e."runId"`),
+        keyIn(workflowRuns.id, "run_end", "runId"),
+        inArray(workflowRuns.status, ["queued", "running"]),
+      ),
+    );
 }
 
 // Runs' last writes: prepared, since it is the engine's hottest statement after the start.
@@ -378,7 +425,19 @@ export const preparedRunEnds = preparedStatement((db) =>
 );
 
 /** A step's end and its run's, as the run-end statement takes them: what the end does not give stays empty (the step started with no output and no error). */
-function runEndValues({ runId, item, position, step, run }: { runId: string; item: number; position: number; step: Partial<Pick<WorkflowRunStep, "status" | "output" | "attempts" | "error">>; run: RunEnd }): RunEndValues {
+function runEndValues({
+  runId,
+  item,
+  position,
+  step,
+  run,
+}: {
+  runId: string;
+  item: number;
+  position: number;
+  step: Partial<Pick<WorkflowRunStep, "status" | "output" | "attempts" | "error">>;
+  run: RunEnd;
+}): RunEndValues {
   return {
     runId,
     item,
@@ -449,7 +508,17 @@ export async function finishStep({
 /** Writes a step's fields inside `tx` (`finished`: it has ended now). */
 export async function writeStepFields(
   tx: Transaction,
-  { runId, item, position, step }: { runId: string; item: number; position: number; step: Partial<Pick<WorkflowRunStep, "status" | "output" | "attempts" | "error">> & { finished?: boolean } },
+  {
+    runId,
+    item,
+    position,
+    step,
+  }: {
+    runId: string;
+    item: number;
+    position: number;
+    step: Partial<Pick<WorkflowRunStep, "status" | "output" | "attempts" | "error">> & { finished?: boolean };
+  },
 ): Promise<void> {
   const { finished, ...fields } = step;
   await tx
@@ -464,9 +533,23 @@ export async function writeStepFields(
  */
 export async function endRunAtStep(
   tx: Transaction,
-  { runId, item, position, step, run }: { runId: string; item: number; position: number; step: Partial<Pick<WorkflowRunStep, "status" | "output" | "attempts" | "error">>; run: RunEnd },
+  {
+    runId,
+    item,
+    position,
+    step,
+    run,
+  }: {
+    runId: string;
+    item: number;
+    position: number;
+    step: Partial<Pick<WorkflowRunStep, "status" | "output" | "attempts" | "error">>;
+    run: RunEnd;
+  },
 ): Promise<WorkflowRun | undefined> {
-  const [ended] = await runEndStatement(tx, JSON.stringify([runEndValues({ runId, item, position, step, run })])).returning(getTableColumns(workflowRuns));
+  const [ended] = await runEndStatement(tx, JSON.stringify([runEndValues({ runId, item, position, step, run })])).returning(
+    getTableColumns(workflowRuns),
+  );
   return ended;
 }
 
@@ -539,7 +622,10 @@ export async function cancelRun({ projectId, runId }: { projectId: string; runId
  * Copies what one run did before tree position `before` into another (Retry from failed step):
  * its steps' rows, those inside Fan Out items too, and those Fan Outs' items.
  */
-export async function copyRunSteps(tx: Transaction, { fromRunId, toRunId, before }: { fromRunId: string; toRunId: string; before: number }): Promise<void> {
+export async function copyRunSteps(
+  tx: Transaction,
+  { fromRunId, toRunId, before }: { fromRunId: string; toRunId: string; before: number },
+): Promise<void> {
   await tx.execute(sql`
     insert into ${workflowRunSteps} (run_id, item, position, step_key, status, output, attempts, error, started_at, finished_at)
     select ${toRunId}, item, position, step_key, status, output, attempts, error, started_at, finished_at
@@ -561,7 +647,10 @@ export async function resumeFanOutItems(
   tx: Transaction,
   { fromRunId, toRunId, position }: { fromRunId: string; toRunId: string; position: number },
 ): Promise<{ item: number; resumeAt: number | undefined }[]> {
-  const items = await tx.select().from(workflowRunItems).where(and(eq(workflowRunItems.runId, fromRunId), eq(workflowRunItems.position, position)));
+  const items = await tx
+    .select()
+    .from(workflowRunItems)
+    .where(and(eq(workflowRunItems.runId, fromRunId), eq(workflowRunItems.position, position)));
   const endedWell = (item: (typeof items)[number]) => item.status === "succeeded" || item.status === "stopped";
   const again = items.filter((item) => !endedWell(item)).map((item) => item.item);
   // Every item ended well (the Fan Out failed as it ended: its outputs too large): it runs again whole.

@@ -1,7 +1,15 @@
 import "server-only";
 import { and, asc, desc, eq, isNotNull, sql } from "drizzle-orm";
 import { getDb, parseJsonb } from "../client";
-import { resources, workflowUserSettings, workflowVersions, workflows, type AuditChanges, type Workflow, type WorkflowVersion } from "../schema";
+import {
+  resources,
+  workflowUserSettings,
+  workflowVersions,
+  workflows,
+  type AuditChanges,
+  type Workflow,
+  type WorkflowVersion,
+} from "../schema";
 import { type AuditActor, recordAuditEvent } from "./audit-events";
 import type { StoredTrigger, StoredWorkflowDefinition } from "../workflow-definition";
 
@@ -107,7 +115,8 @@ export async function saveWorkflowDraft({
       })
       .where(and(eq(workflows.projectId, projectId), eq(workflows.id, workflowId)))
       .returning();
-    if (row && changes.length) await recordAuditEvent(tx, { projectId, actor, action: "workflow.updated", object: workflowObject(row), changes });
+    if (row && changes.length)
+      await recordAuditEvent(tx, { projectId, actor, action: "workflow.updated", object: workflowObject(row), changes });
     return row;
   });
 }
@@ -153,7 +162,11 @@ export async function deployWorkflowVersion({
   const db = await getDb();
   return db.transaction(async (tx) => {
     const [current] = await tx
-      .select({ name: workflows.name, deployedVersion: workflows.deployedVersion, same: sql<boolean>`${workflows.draft} = ${jsonb(definition)}` })
+      .select({
+        name: workflows.name,
+        deployedVersion: workflows.deployedVersion,
+        same: sql<boolean>`${workflows.draft} = ${jsonb(definition)}`,
+      })
       .from(workflows)
       .where(and(eq(workflows.projectId, projectId), eq(workflows.id, workflowId)))
       .for("update");
@@ -201,7 +214,15 @@ export async function getWorkflowVersion({
   return row;
 }
 
-export async function deleteWorkflow({ projectId, workflowId, actor }: { projectId: string; workflowId: string; actor: AuditActor }): Promise<boolean> {
+export async function deleteWorkflow({
+  projectId,
+  workflowId,
+  actor,
+}: {
+  projectId: string;
+  workflowId: string;
+  actor: AuditActor;
+}): Promise<boolean> {
   const db = await getDb();
   return db.transaction(async (tx) => {
     const [deleted] = await tx
@@ -225,7 +246,13 @@ export async function setWorkflowEnabledForAll({
   enabled: boolean;
   actor: AuditActor;
 }): Promise<boolean> {
-  return setWorkflowFlag({ projectId, workflowId, set: { enabledForAll: enabled }, actor, action: enabled ? "workflow.enabled" : "workflow.disabled" });
+  return setWorkflowFlag({
+    projectId,
+    workflowId,
+    set: { enabledForAll: enabled },
+    actor,
+    action: enabled ? "workflow.enabled" : "workflow.disabled",
+  });
 }
 
 /** "End users may start this workflow" (lib/workflows/starters.ts); audited as a workflow update. */
@@ -324,7 +351,10 @@ export async function listWorkflowsOfUser({ projectId, userId }: { projectId: st
       definition: workflowVersions.definition,
     })
     .from(workflows)
-    .innerJoin(workflowVersions, and(eq(workflowVersions.workflowId, workflows.id), eq(workflowVersions.version, workflows.deployedVersion)))
+    .innerJoin(
+      workflowVersions,
+      and(eq(workflowVersions.workflowId, workflows.id), eq(workflowVersions.version, workflows.deployedVersion)),
+    )
     .leftJoin(workflowUserSettings, and(eq(workflowUserSettings.workflowId, workflows.id), eq(workflowUserSettings.userId, userId)))
     .where(and(eq(workflows.projectId, projectId), isNotNull(workflows.deployedVersion)))
     .orderBy(asc(workflows.name), asc(workflows.id));
@@ -342,7 +372,10 @@ export async function listDeployedWorkflowsUsingResource({
   const rows = await db
     .select({ name: workflows.name })
     .from(workflows)
-    .innerJoin(workflowVersions, and(eq(workflowVersions.workflowId, workflows.id), eq(workflowVersions.version, workflows.deployedVersion)))
+    .innerJoin(
+      workflowVersions,
+      and(eq(workflowVersions.workflowId, workflows.id), eq(workflowVersions.version, workflows.deployedVersion)),
+    )
     .where(
       and(
         eq(workflows.projectId, projectId),

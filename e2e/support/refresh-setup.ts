@@ -19,13 +19,23 @@ const db = await getDb();
 const users: string[] = [];
 for (const [index, refreshToken] of refreshTokens.entries()) {
   const userId = `refresh-user-${index}`;
-  await connectUser({ project: { id: projectId, allowPrivateNetwork: true }, resourceId, userId, body: { refresh_token: refreshToken }, actor: SYSTEM_ACTOR });
+  await connectUser({
+    project: { id: projectId, allowPrivateNetwork: true },
+    resourceId,
+    userId,
+    body: { refresh_token: refreshToken },
+    actor: SYSTEM_ACTOR,
+  });
   const connection = (await getUserConnection({ projectId, resourceId, userId }))!;
   const values = decryptConnectionCredentials(connection.id, connection.credentials);
   await db
     .update(connections)
     .set({
-      credentials: encryptConnectionCredentials(connection.id, { ...values, access_token: expiredAccessToken!, refresh_token: refreshToken }),
+      credentials: encryptConnectionCredentials(connection.id, {
+        ...values,
+        access_token: expiredAccessToken!,
+        refresh_token: refreshToken,
+      }),
       accessTokenExpiresAt: new Date(Date.now() - 1000),
     })
     .where(eq(connections.id, connection.id));

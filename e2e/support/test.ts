@@ -126,7 +126,10 @@ class AccessibilityScanner {
         .catch(() => undefined);
       // Legacy mode runs axe.run in the page itself; the default runs axe.finishRun in a blank
       // page it opens in the test's context. The app has no iframes for the default to reach.
-      const results = await new AxeBuilder({ page }).setLegacyMode().options({ resultTypes: ["violations"] }).analyze();
+      const results = await new AxeBuilder({ page })
+        .setLegacyMode()
+        .options({ resultTypes: ["violations"] })
+        .analyze();
       if (overtaken()) {
         this.scanned.delete(key);
         return;
@@ -181,10 +184,7 @@ function watchContexts(browser: Browser, context: BrowserContext, scanner: Acces
  *   tests (each test uses its own tokens, so they do not interfere).
  */
 export const test = base.extend<{ accessibilityScan: void; projectId: string }, { tasklab: TaskLab; scannedPages: Set<string> }>({
-  scannedPages: [
-    async ({}, use) => use(new Set()),
-    { scope: "worker" },
-  ],
+  scannedPages: [async ({}, use) => use(new Set()), { scope: "worker" }],
   accessibilityScan: [
     async ({ browser, context, baseURL, javaScriptEnabled, scannedPages }, use, testInfo) => {
       // axe runs as JavaScript in the page: a test without it has nothing to scan with.

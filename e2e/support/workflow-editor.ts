@@ -222,7 +222,12 @@ export class WorkflowEditor {
   }
 
   /** Adds a row ("Query parameter 2", "Header 1", "Parameter 1") to a step that holds no steps, and fills its name and value. */
-  private async addRow(step: Locator, rowLabel: "Query parameter" | "Header" | "Parameter", fieldLabel: "Parameter" | "Header", row: { name: string; value: string }) {
+  private async addRow(
+    step: Locator,
+    rowLabel: "Query parameter" | "Header" | "Parameter",
+    fieldLabel: "Parameter" | "Header",
+    row: { name: string; value: string },
+  ) {
     const groups = step.getByRole("group", { name: new RegExp(`^${rowLabel} \\d+$`) });
     const count = await groups.count();
     await step.getByRole("button", { name: `Add ${rowLabel.toLowerCase()}`, exact: true }).click();
@@ -278,15 +283,21 @@ export class WorkflowEditor {
 
   // Exact names: "Remove step 1" is also the start of a nested card's "Remove step 1.1".
   async moveStepUp(position: number | string): Promise<void> {
-    await this.step(position).getByRole("button", { name: `Move step ${position} up`, exact: true }).click();
+    await this.step(position)
+      .getByRole("button", { name: `Move step ${position} up`, exact: true })
+      .click();
   }
 
   async moveStepDown(position: number | string): Promise<void> {
-    await this.step(position).getByRole("button", { name: `Move step ${position} down`, exact: true }).click();
+    await this.step(position)
+      .getByRole("button", { name: `Move step ${position} down`, exact: true })
+      .click();
   }
 
   async removeStep(position: number | string): Promise<void> {
-    await this.step(position).getByRole("button", { name: `Remove step ${position}`, exact: true }).click();
+    await this.step(position)
+      .getByRole("button", { name: `Remove step ${position}`, exact: true })
+      .click();
   }
 
   /**

@@ -10,7 +10,10 @@ export class WorkflowRuns {
 
   /** The Runs table's rows, newest first (header row excluded). */
   get rows(): Locator {
-    return this.page.getByRole("table", { name: /^Runs of / }).locator("tbody").getByRole("row");
+    return this.page
+      .getByRole("table", { name: /^Runs of / })
+      .locator("tbody")
+      .getByRole("row");
   }
 
   /** The link on a row's status ("Succeeded run 1a2b3c4d"), which opens the run. */
@@ -68,7 +71,9 @@ export class WorkflowRuns {
 
   /** Expands item `index` (from 0) of a Fan Out and answers it: its status, error and steps. */
   async openFanOutItem(stepNumber: string, index: number): Promise<Locator> {
-    const item = this.fanOutItems(stepNumber).getByRole("group").filter({ has: this.page.getByText(`Item ${index}`, { exact: true }) });
+    const item = this.fanOutItems(stepNumber)
+      .getByRole("group")
+      .filter({ has: this.page.getByText(`Item ${index}`, { exact: true }) });
     await item.getByText(`Item ${index}`, { exact: true }).click();
     await expect(item).toHaveAttribute("open", "");
     return item;
@@ -98,7 +103,9 @@ export class WorkflowRuns {
 
   /** A step's attempts, first to last. */
   attempts(key: string): Locator {
-    return this.step(key).getByRole("list", { name: `Attempts of ${key}`, exact: true }).getByRole("listitem");
+    return this.step(key)
+      .getByRole("list", { name: `Attempts of ${key}`, exact: true })
+      .getByRole("listitem");
   }
 
   /** Opens "Request sent" of an attempt and answers the request as sent (method URL, headers, body). */

@@ -43,30 +43,34 @@ describe.skipIf(!binDir)(`a database outage${binDir ? "" : " (skipped: no Postgr
     await postgres?.destroy();
   });
 
-  it("answers 503 database_unavailable with Retry-After at once while it is down, and succeeds within 2 s of its return", { timeout: 60_000 }, async () => {
-    expect((await me()).status).toBe(200);
+  it(
+    "answers 503 database_unavailable with Retry-After at once while it is down, and succeeds within 2 s of its return",
+    { timeout: 60_000 },
+    async () => {
+      expect((await me()).status).toBe(200);
 
-    await postgres.stop();
-    // Several calls over a few seconds: each failed reconnect lengthened postgres.js's default backoff.
-    for (let call = 0; call < 8; call++) {
-      const { value: answer, ms } = await timed(me);
-      expect({ call, status: answer.status, code: answer.json?.error?.code, retryAfter: answer.headers.get("retry-after") }).toEqual({
-        call,
-        status: 503,
-        code: "database_unavailable",
-        retryAfter: expect.stringMatching(/^[1-9]\d*$/) as unknown,
-      });
-      expect(ms).toBeLessThan(1500);
-      await new Promise((resolve) => setTimeout(resolve, 300));
-    }
-    const down = await timed(() => health(new Request("http://switchboard.test/api/health"), { params: Promise.resolve({}) }));
-    expect(down.value.status).toBe(503);
-    expect(down.value.headers.get("retry-after")).toMatch(/^[1-9]\d*$/);
-    expect(down.ms).toBeLessThan(1500);
+      await postgres.stop();
+      // Several calls over a few seconds: each failed reconnect lengthened postgres.js's default backoff.
+      for (let call = 0; call < 8; call++) {
+        const { value: answer, ms } = await timed(me);
+        expect({ call, status: answer.status, code: answer.json?.error?.code, retryAfter: answer.headers.get("retry-after") }).toEqual({
+          call,
+          status: 503,
+          code: "database_unavailable",
+          retryAfter: expect.stringMatching(/^[1-9]\d*$/) as unknown,
+        });
+        expect(ms).toBeLessThan(1500);
+        await new Promise((resolve) => setTimeout(resolve, 300));
+      }
+      const down = await timed(() => health(new Request("http://switchboard.test/api/health"), { params: Promise.resolve({}) }));
+      expect(down.value.status).toBe(503);
+      expect(down.value.headers.get("retry-after")).toMatch(/^[1-9]\d*$/);
+      expect(down.ms).toBeLessThan(1500);
 
-    await postgres.start();
-    const back = await timed(me);
-    expect(back.value.status).toBe(200);
-    expect(back.ms).toBeLessThan(2000);
-  });
+      await postgres.start();
+      const back = await timed(me);
+      expect(back.value.status).toBe(200);
+      expect(back.ms).toBeLessThan(2000);
+    },
+  );
 });

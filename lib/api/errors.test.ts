@@ -80,7 +80,9 @@ describe("handleApiError", () => {
       expect(lines[0]).toMatch(/^The database did not answer a route handler: /);
     }
     // A statement the database refused is not an outage.
-    expect(unexpectedAppError(new DrizzleQueryError("insert", [], databaseError("duplicate key", { code: "23505" }))).code).toBe("internal_error");
+    expect(unexpectedAppError(new DrizzleQueryError("insert", [], databaseError("duplicate key", { code: "23505" }))).code).toBe(
+      "internal_error",
+    );
     // Server actions answer the same way (server/action.ts): a form error that says so.
     expect(actionErrorResult(unexpectedAppError(refused))).toEqual({ ok: false, formError: ERROR_CATALOGUE.database_unavailable.message });
   });
@@ -96,11 +98,13 @@ describe("handleApiError", () => {
 describe("describeUnexpectedError", () => {
   it("says on one line what the logger says of an error: class, code, message and causes", () => {
     expect(describeUnexpectedError(new TypeError("x"))).toBe("TypeError: x");
-    expect(describeUnexpectedError(new DrizzleQueryError("q", [], databaseError("m", { code: "23505" })))).toBe("DrizzleQueryError: Failed query: q ← PostgresError (23505): m");
-    expect(describeUnexpectedError(Object.assign(new Error("m"), { code: "ECONNRESET" }))).toBe("Error (ECONNRESET): m");
-    expect(describeUnexpectedError({ ...Object.assign(new Error("n"), { code: "CONNECT_TIMEOUT" }), message: "write CONNECT_TIMEOUT db:5432" })).toBe(
-      "object (CONNECT_TIMEOUT): write CONNECT_TIMEOUT db:5432",
+    expect(describeUnexpectedError(new DrizzleQueryError("q", [], databaseError("m", { code: "23505" })))).toBe(
+      "DrizzleQueryError: Failed query: q ← PostgresError (23505): m",
     );
+    expect(describeUnexpectedError(Object.assign(new Error("m"), { code: "ECONNRESET" }))).toBe("Error (ECONNRESET): m");
+    expect(
+      describeUnexpectedError({ ...Object.assign(new Error("n"), { code: "CONNECT_TIMEOUT" }), message: "write CONNECT_TIMEOUT db:5432" }),
+    ).toBe("object (CONNECT_TIMEOUT): write CONNECT_TIMEOUT db:5432");
     expect(describeUnexpectedError(null)).toBe("null");
     expect(describeUnexpectedError("text")).toBe("string");
   });

@@ -11,7 +11,8 @@ export const DATABASE_RETRY_AFTER_SECONDS = 2;
  * restarting, unreachable) is a 503 database_unavailable with Retry-After, anything else a 500.
  */
 export function unexpectedAppError(error: unknown): AppError {
-  if (isDatabaseUnavailable(error)) return new AppError("database_unavailable", { headers: { "Retry-After": String(DATABASE_RETRY_AFTER_SECONDS) } });
+  if (isDatabaseUnavailable(error))
+    return new AppError("database_unavailable", { headers: { "Retry-After": String(DATABASE_RETRY_AFTER_SECONDS) } });
   return new AppError("internal_error");
 }
 

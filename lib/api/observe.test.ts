@@ -11,7 +11,11 @@ function routeFiles(): { file: string; pattern: string }[] {
     .filter((file) => path.basename(file) === "route.ts")
     .map((file) => ({
       file,
-      pattern: `/${path.dirname(file).split(path.sep).filter((segment) => !/^\(.*\)$/.test(segment)).join("/")}`,
+      pattern: `/${path
+        .dirname(file)
+        .split(path.sep)
+        .filter((segment) => !/^\(.*\)$/.test(segment))
+        .join("/")}`,
     }));
 }
 

@@ -31,7 +31,13 @@ export function observeRoute<P = Record<string, string>>(
       const { method } = request;
       const { status } = response;
       recordHttpRequest({ route, method, status, seconds });
-      const line = { route, method, status, durationMs: Math.round(seconds * 10_000) / 10, ...(state.errorCode ? { code: state.errorCode } : {}) };
+      const line = {
+        route,
+        method,
+        status,
+        durationMs: Math.round(seconds * 10_000) / 10,
+        ...(state.errorCode ? { code: state.errorCode } : {}),
+      };
       if (status >= 500) log.error(line, "request");
       else log.info(line, "request");
       return response;

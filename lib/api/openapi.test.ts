@@ -26,7 +26,14 @@ const document = connectApiDocument({ serverUrl: "https://switchboard.example" }
 /** The operations the team's backend may call with a Secret Key. */
 const SERVER_OPERATIONS = ["sendRequest", "sendEvent", "startWorkflowRun", "enableWorkflow", "disableWorkflow"];
 /** The configuration operations (resources and workflows as code): a Secret Key only. */
-const CONFIG_OPERATIONS = ["getResourceConfig", "replaceResourceConfig", "importResourceConfig", "getWorkflowConfig", "replaceWorkflowConfig", "importWorkflowConfig"];
+const CONFIG_OPERATIONS = [
+  "getResourceConfig",
+  "replaceResourceConfig",
+  "importResourceConfig",
+  "getWorkflowConfig",
+  "replaceWorkflowConfig",
+  "importWorkflowConfig",
+];
 
 function operations(doc: OpenApiDocument): { method: string; path: string; operation: OperationObject }[] {
   return Object.entries(doc.paths).flatMap(([path, item]) =>
@@ -77,8 +84,10 @@ function schemaErrors(schema: JsonSchema, value: unknown, at = "$"): string[] {
   if (schema.const !== undefined && value !== schema.const) return [`${at}: must be ${JSON.stringify(schema.const)}`];
   if (schema.enum && !schema.enum.includes(value as never)) return [`${at}: not one of the enum`];
   const type = jsonType(value);
-  if (typeof schema.type === "string" && schema.type !== type && !(schema.type === "number" && type === "integer")) return [`${at}: must be ${schema.type}`];
-  if (typeof value === "string" && schema.format && FORMATS[schema.format] && !FORMATS[schema.format]!.test(value)) return [`${at}: not a ${schema.format}`];
+  if (typeof schema.type === "string" && schema.type !== type && !(schema.type === "number" && type === "integer"))
+    return [`${at}: must be ${schema.type}`];
+  if (typeof value === "string" && schema.format && FORMATS[schema.format] && !FORMATS[schema.format]!.test(value))
+    return [`${at}: not a ${schema.format}`];
   const errors: string[] = [];
   if (type === "array" && schema.items && typeof schema.items === "object" && !Array.isArray(schema.items)) {
     (value as unknown[]).forEach((item, index) => errors.push(...schemaErrors(schema.items as JsonSchema, item, `${at}[${index}]`)));
@@ -172,11 +181,17 @@ describe("connectApiDocument", () => {
             : [{ UserToken: [] }],
       );
       if (CONFIG_OPERATIONS.includes(operation.operationId)) {
-        expect(Object.keys(operation.responses["401"]?.content?.["application/json"]?.examples ?? {}).sort()).toEqual(["invalid_secret_key", "missing_secret_key"]);
+        expect(Object.keys(operation.responses["401"]?.content?.["application/json"]?.examples ?? {}).sort()).toEqual([
+          "invalid_secret_key",
+          "missing_secret_key",
+        ]);
         expect(operation.responses["403"]?.content?.["application/json"]?.examples).toHaveProperty("secret_key_required");
       }
       if (SERVER_OPERATIONS.includes(operation.operationId)) {
-        expect(operation.parameters.find((parameter) => parameter.name === "X-Switchboard-User")).toMatchObject({ in: "header", required: false });
+        expect(operation.parameters.find((parameter) => parameter.name === "X-Switchboard-User")).toMatchObject({
+          in: "header",
+          required: false,
+        });
         expect(operation.responses["401"]?.content?.["application/json"]?.examples).toHaveProperty("invalid_secret_key");
       }
       ids.add(operation.operationId);
@@ -184,11 +199,15 @@ describe("connectApiDocument", () => {
     }
     expect(ids.size).toBe(14);
     expect(document.components.securitySchemes.UserToken).toMatchObject({ type: "http", scheme: "bearer", bearerFormat: "JWT" });
-    expect(document.components.securitySchemes.UserToken?.description).toMatch(/RS256[\s\S]*sub[\s\S]*iat[\s\S]*exp[\s\S]*aud[\s\S]*30 seconds/);
+    expect(document.components.securitySchemes.UserToken?.description).toMatch(
+      /RS256[\s\S]*sub[\s\S]*iat[\s\S]*exp[\s\S]*aud[\s\S]*30 seconds/,
+    );
   });
 
   it("has the Connect API's schemas as components", () => {
-    expect(Object.keys(document.components.schemas)).toEqual(expect.arrayContaining(["Connection", "Error", "SdkUser", "ConnectBody", "Disconnected"]));
+    expect(Object.keys(document.components.schemas)).toEqual(
+      expect.arrayContaining(["Connection", "Error", "SdkUser", "ConnectBody", "Disconnected"]),
+    );
     const connect = document.paths["/projects/{projectId}/sdk/resources/{resourceId}/connect"]?.post;
     expect(connect?.requestBody?.required).toBe(true);
     expect(connect?.requestBody?.content["application/json"]?.schema).toEqual({ $ref: "#/components/schemas/ConnectBody" });
@@ -197,7 +216,20 @@ describe("connectApiDocument", () => {
 
   it("lists every status connect can answer, with the Error schema and Retry-After on 429", () => {
     const connect = document.paths["/projects/{projectId}/sdk/resources/{resourceId}/connect"]?.post;
-    expect(Object.keys(connect?.responses ?? {}).sort()).toEqual(["200", "400", "401", "403", "404", "409", "413", "415", "422", "429", "500", "502"]);
+    expect(Object.keys(connect?.responses ?? {}).sort()).toEqual([
+      "200",
+      "400",
+      "401",
+      "403",
+      "404",
+      "409",
+      "413",
+      "415",
+      "422",
+      "429",
+      "500",
+      "502",
+    ]);
     for (const [status, response] of Object.entries(connect?.responses ?? {})) {
       if (status !== "200") expect(response.content?.["application/json"]?.schema).toEqual({ $ref: "#/components/schemas/Error" });
     }
@@ -252,7 +284,13 @@ describe("connectApiDocument", () => {
     // The CORS preflight (OPTIONS) is the browser's business, not an operation of the API.
     // The test connection is the dashboard's (Test and Publish), never the API's; so are the
     // Runs tab's Replay, Retry, Cancel and pages (lib/workflows/runs.ts also holds them).
-    const dashboardOnly = ["400 not_a_preflight", "409 test_connection_missing", "404 run_not_found", "409 run_not_failed", "409 run_already_finished"];
+    const dashboardOnly = [
+      "400 not_a_preflight",
+      "409 test_connection_missing",
+      "404 run_not_found",
+      "409 run_not_failed",
+      "409 run_already_finished",
+    ];
     const expected = thrown.filter((entry) => !dashboardOnly.includes(entry));
     expect(expected.length).toBeGreaterThan(10);
     expect([...expected, "500 internal_error"].filter((entry) => !documented.has(entry))).toEqual([]);
@@ -266,18 +304,39 @@ describe("connectApiDocument", () => {
     const enable = paths["/projects/{projectId}/sdk/workflows/{workflowId}/enable"]?.post;
     const disable = paths["/projects/{projectId}/sdk/workflows/{workflowId}/disable"]?.post;
     for (const operation of [events, runs, enable, disable]) expect(operation?.tags).toEqual(["Workflows"]);
-    const schemaOf = (operation: OperationObject | undefined, status: string) => operation?.responses[status]?.content?.["application/json"]?.schema;
-    const codes = (operation: OperationObject | undefined, status: string) => Object.keys(operation?.responses[status]?.content?.["application/json"]?.examples ?? {}).sort();
+    const schemaOf = (operation: OperationObject | undefined, status: string) =>
+      operation?.responses[status]?.content?.["application/json"]?.schema;
+    const codes = (operation: OperationObject | undefined, status: string) =>
+      Object.keys(operation?.responses[status]?.content?.["application/json"]?.examples ?? {}).sort();
 
-    expect(events?.requestBody?.content["application/json"]).toMatchObject({ schema: { $ref: "#/components/schemas/AppEvent" }, example: { name: "task.created" } });
+    expect(events?.requestBody?.content["application/json"]).toMatchObject({
+      schema: { $ref: "#/components/schemas/AppEvent" },
+      example: { name: "task.created" },
+    });
     expect(Object.keys(events?.responses ?? {}).sort()).toEqual(["202", "400", "401", "403", "404", "413", "415", "429", "500"]);
     expect(schemaOf(events, "202")).toEqual({ $ref: "#/components/schemas/AppEventAccepted" });
     expect(codes(events, "400")).toEqual(["invalid_body", "invalid_event", "invalid_json", "invalid_user", "missing_user"]);
     // The event body is strict: unknown fields are refused, and only name is required.
     expect(document.components.schemas.AppEvent).toMatchObject({ additionalProperties: false, required: ["name"] });
 
-    expect(runs?.parameters.find((parameter) => parameter.name === "wait")).toMatchObject({ in: "query", required: false, schema: { enum: ["true", "false"] } });
-    expect(Object.keys(runs?.responses ?? {}).sort()).toEqual(["200", "202", "400", "401", "403", "404", "409", "413", "415", "429", "500"]);
+    expect(runs?.parameters.find((parameter) => parameter.name === "wait")).toMatchObject({
+      in: "query",
+      required: false,
+      schema: { enum: ["true", "false"] },
+    });
+    expect(Object.keys(runs?.responses ?? {}).sort()).toEqual([
+      "200",
+      "202",
+      "400",
+      "401",
+      "403",
+      "404",
+      "409",
+      "413",
+      "415",
+      "429",
+      "500",
+    ]);
     expect(schemaOf(runs, "200")).toEqual({ $ref: "#/components/schemas/WorkflowRunResult" });
     expect(schemaOf(runs, "202")).toEqual({ $ref: "#/components/schemas/WorkflowRunStarted" });
     expect(codes(runs, "404")).toEqual(["project_not_found", "workflow_not_found"]);
@@ -289,15 +348,29 @@ describe("connectApiDocument", () => {
       expect(codes(operation, "400")).toEqual(["invalid_user", "missing_user"]);
       expect(codes(operation, "404")).toEqual(["project_not_found", "workflow_not_found"]);
     }
-    expect(schemaErrors({ $ref: "#/components/schemas/WorkflowEnablement" }, { workflowId: sampleConnection.id, enabled: true })).toEqual([]);
-    expect(schemaErrors({ $ref: "#/components/schemas/WorkflowRunResult" }, { runId: sampleConnection.id, status: "succeeded", output: { status: 201 } })).toEqual([]);
-    expect(schemaErrors({ $ref: "#/components/schemas/WorkflowRunResult" }, { runId: sampleConnection.id, status: "running", output: null })).not.toEqual([]);
+    expect(schemaErrors({ $ref: "#/components/schemas/WorkflowEnablement" }, { workflowId: sampleConnection.id, enabled: true })).toEqual(
+      [],
+    );
+    expect(
+      schemaErrors(
+        { $ref: "#/components/schemas/WorkflowRunResult" },
+        { runId: sampleConnection.id, status: "succeeded", output: { status: 201 } },
+      ),
+    ).toEqual([]);
+    expect(
+      schemaErrors({ $ref: "#/components/schemas/WorkflowRunResult" }, { runId: sampleConnection.id, status: "running", output: null }),
+    ).not.toEqual([]);
 
     // GET /sdk/me lists the deployed workflows.
     const sdkUser = document.components.schemas.SdkUser!;
     expect(sdkUser.required).toContain("workflows");
     expect(
-      schemaErrors(sdkUser, { authenticated: true, userId: "u", resources: [], workflows: [{ id: sampleConnection.id, name: "Sync", enabled: false }] }),
+      schemaErrors(sdkUser, {
+        authenticated: true,
+        userId: "u",
+        resources: [],
+        workflows: [{ id: sampleConnection.id, name: "Sync", enabled: false }],
+      }),
     ).toEqual([]);
     expect(schemaErrors(sdkUser, { authenticated: true, userId: "u", resources: [] })).toEqual(["$.workflows: required"]);
   });
@@ -308,17 +381,37 @@ describe("connectApiDocument", () => {
     const workflow = paths["/projects/{projectId}/api/workflows/{workflowId}/config"];
     const importResource = paths["/projects/{projectId}/api/resources/config"]?.post;
     const importWorkflow = paths["/projects/{projectId}/api/workflows/config"]?.post;
-    for (const operation of [resource?.get, resource?.put, importResource, workflow?.get, workflow?.put, importWorkflow]) expect(operation?.tags).toEqual(["Configuration"]);
-    const schemaOf = (operation: OperationObject | undefined, status: string) => operation?.responses[status]?.content?.["application/json"]?.schema;
+    for (const operation of [resource?.get, resource?.put, importResource, workflow?.get, workflow?.put, importWorkflow])
+      expect(operation?.tags).toEqual(["Configuration"]);
+    const schemaOf = (operation: OperationObject | undefined, status: string) =>
+      operation?.responses[status]?.content?.["application/json"]?.schema;
     expect(schemaOf(resource?.get, "200")).toEqual({ $ref: "#/components/schemas/ResourceConfig" });
-    expect(resource?.put?.requestBody?.content["application/json"]).toMatchObject({ schema: { $ref: "#/components/schemas/ResourceConfig" }, example: { kind: "resource", version: 1 } });
+    expect(resource?.put?.requestBody?.content["application/json"]).toMatchObject({
+      schema: { $ref: "#/components/schemas/ResourceConfig" },
+      example: { kind: "resource", version: 1 },
+    });
     expect(schemaOf(importResource, "201")).toEqual({ $ref: "#/components/schemas/ConfigImported" });
     expect(schemaOf(workflow?.get, "200")).toEqual({ $ref: "#/components/schemas/WorkflowConfig" });
-    expect(Object.keys(resource?.put?.responses ?? {}).sort()).toEqual(["200", "400", "401", "403", "404", "409", "413", "415", "429", "500"]);
+    expect(Object.keys(resource?.put?.responses ?? {}).sort()).toEqual([
+      "200",
+      "400",
+      "401",
+      "403",
+      "404",
+      "409",
+      "413",
+      "415",
+      "429",
+      "500",
+    ]);
     expect(Object.keys(importWorkflow?.responses ?? {}).sort()).toEqual(["201", "400", "401", "403", "404", "413", "415", "429", "500"]);
     // The example documents are what the routes answer: a resource's, and a workflow's naming its resource by name.
-    expect(schemaErrors({ $ref: "#/components/schemas/ResourceConfig" }, resource?.put?.requestBody?.content["application/json"]?.example)).toEqual([]);
-    expect(schemaErrors({ $ref: "#/components/schemas/WorkflowConfig" }, importWorkflow?.requestBody?.content["application/json"]?.example)).toEqual([]);
+    expect(
+      schemaErrors({ $ref: "#/components/schemas/ResourceConfig" }, resource?.put?.requestBody?.content["application/json"]?.example),
+    ).toEqual([]);
+    expect(
+      schemaErrors({ $ref: "#/components/schemas/WorkflowConfig" }, importWorkflow?.requestBody?.content["application/json"]?.example),
+    ).toEqual([]);
     expect(schemaErrors({ $ref: "#/components/schemas/ResourceConfig" }, { kind: "workflow", version: 1 })).not.toEqual([]);
   });
 
@@ -364,10 +457,15 @@ describe("API Reference page", () => {
   it("renders each operation with its curl example for the project", async () => {
     const { default: ApiReferencePage } = await import("@/app/(dashboard)/projects/[projectId]/api-reference/page");
     const html = renderToString(await ApiReferencePage({ params: Promise.resolve({ projectId: PROJECT_ID }) }));
-    const text = html.replace(/<[^>]+>/g, "").replaceAll("&quot;", '"').replaceAll("&#x27;", "'").replaceAll("&amp;", "&");
+    const text = html
+      .replace(/<[^>]+>/g, "")
+      .replaceAll("&quot;", '"')
+      .replaceAll("&#x27;", "'")
+      .replaceAll("&amp;", "&");
 
     expect(html).toContain('href="/api/openapi.json"');
-    for (const summary of ["Connect a user to a resource", "Disconnect a user from a resource", "Get the connected user"]) expect(text).toContain(summary);
+    for (const summary of ["Connect a user to a resource", "Disconnect a user from a resource", "Get the connected user"])
+      expect(text).toContain(summary);
     expect(text).toContain(`curl -X POST "https://switchboard.test/projects/${PROJECT_ID}/sdk/resources/$RESOURCE_ID/connect"`);
     expect(text).toContain(`curl -X DELETE "https://switchboard.test/projects/${PROJECT_ID}/sdk/resources/$RESOURCE_ID/connect"`);
     expect(text).toContain(`curl "https://switchboard.test/projects/${PROJECT_ID}/sdk/me"`);
@@ -379,7 +477,9 @@ describe("API Reference page", () => {
     expect(text).toContain(`-d '{"access_token":"eyJ...","refresh_token":"ref_123..."}'`);
     // The configuration operations take a Secret Key, and say so in their curl.
     expect(text).toContain(`curl -X PUT "https://switchboard.test/projects/${PROJECT_ID}/api/resources/$RESOURCE_ID/config"`);
-    expect(text).toContain(`curl "https://switchboard.test/projects/${PROJECT_ID}/api/workflows/$WORKFLOW_ID/config" \\\n  -H "Authorization: Bearer $SECRET_KEY"`);
+    expect(text).toContain(
+      `curl "https://switchboard.test/projects/${PROJECT_ID}/api/workflows/$WORKFLOW_ID/config" \\\n  -H "Authorization: Bearer $SECRET_KEY"`,
+    );
     expect(text).toContain("SECRET_KEY is a Secret Key of the project");
     expect(text).toContain("Retry-After");
     expect(text).toContain("origin_not_allowed");

@@ -12,7 +12,12 @@ import {
   sdkUserSchema,
 } from "@/lib/connections/api-schema";
 import { MAX_JSON_BODY_BYTES } from "@/lib/api/request-body";
-import { configImportedSchema, MAX_CONFIG_BODY_BYTES, resourceConfigDocumentSchema, workflowConfigDocumentSchema } from "@/lib/as-code/api-schema";
+import {
+  configImportedSchema,
+  MAX_CONFIG_BODY_BYTES,
+  resourceConfigDocumentSchema,
+  workflowConfigDocumentSchema,
+} from "@/lib/as-code/api-schema";
 import {
   appEventAcceptedSchema,
   appEventSchema,
@@ -194,7 +199,10 @@ function errorResponse(description: string, examples: ErrorExample[], headers?: 
       "application/json": {
         schema: ref(apiErrorSchema),
         examples: Object.fromEntries(
-          examples.map(({ code, message, fields }) => [code, { value: { error: { code, message, ...(fields ? { fields } : {}), requestId: EXAMPLE_REQUEST_ID } } }]),
+          examples.map(({ code, message, fields }) => [
+            code,
+            { value: { error: { code, message, ...(fields ? { fields } : {}), requestId: EXAMPLE_REQUEST_ID } } },
+          ]),
         ),
       },
     },
@@ -211,19 +219,29 @@ function jsonResponse(description: string, schema: ComponentSchema): ResponseObj
   return { description, content: { "application/json": { schema: ref(schema) } } };
 }
 
-const unauthorized = errorResponse("The User Token is missing, or it does not verify: wrong signature or algorithm, expired, issued in the future, living longer than the lifetime limit, an aud that is not this project, or a sub that is not a valid user ID.", [
-  { code: "missing_user_token", message: "Send the User Token as Authorization: Bearer <token>." },
-  { code: "invalid_user_token", message: "The User Token has expired." },
-]);
+const unauthorized = errorResponse(
+  "The User Token is missing, or it does not verify: wrong signature or algorithm, expired, issued in the future, living longer than the lifetime limit, an aud that is not this project, or a sub that is not a valid user ID.",
+  [
+    { code: "missing_user_token", message: "Send the User Token as Authorization: Bearer <token>." },
+    { code: "invalid_user_token", message: "The User Token has expired." },
+  ],
+);
 
 const originNotAllowedExample: ErrorExample = {
   code: "origin_not_allowed",
   message: "https://app.example.com is not an Allowed Origin of this project. Add it in Settings → Signing Keys → Allowed Origins.",
 };
-const originNotAllowed = errorResponse("A browser called from an origin that is not one of the project's Allowed Origins.", [originNotAllowedExample]);
+const originNotAllowed = errorResponse("A browser called from an origin that is not one of the project's Allowed Origins.", [
+  originNotAllowedExample,
+]);
 
-const rateLimitedExample: ErrorExample = { code: "rate_limited", message: `Too many requests for this user: at most ${RATE_LIMIT_PER_MINUTE} a minute.` };
-const retryAfter: Record<string, HeaderObject> = { "Retry-After": { description: "Seconds until the window resets.", schema: { type: "integer", minimum: 1 } } };
+const rateLimitedExample: ErrorExample = {
+  code: "rate_limited",
+  message: `Too many requests for this user: at most ${RATE_LIMIT_PER_MINUTE} a minute.`,
+};
+const retryAfter: Record<string, HeaderObject> = {
+  "Retry-After": { description: "Seconds until the window resets.", schema: { type: "integer", minimum: 1 } },
+};
 const rateLimitedCalls = `Too many calls: at most ${RATE_LIMIT_PER_MINUTE} a minute per user with a User Token, or the project's Secret Key limit (Settings → Rate Limits; 6000 a minute unless changed) for all Secret Key calls together.`;
 const rateLimited = errorResponse(`${rateLimitedCalls} Wait for the number of seconds in Retry-After.`, [rateLimitedExample], retryAfter);
 
@@ -299,42 +317,62 @@ export function connectApiDocument(options: { serverUrl?: string } = {}): OpenAp
     },
     responses: {
       "200": jsonResponse("Connected: the connection, created or replaced.", connectionSchema),
-      "400": errorResponse("The body is not valid JSON, not a JSON object, or does not match the resource's required keys; fields names each key that is missing, unknown or not a string.", [
-        {
-          code: "invalid_credentials_payload",
-          message: "The body does not match the resource's required keys: access_token.",
-          fields: { access_token: "Required." },
-        },
-        { code: "invalid_json", message: "The body is not valid JSON." },
-        { code: "invalid_body", message: "The body must be a JSON object of the resource's required keys." },
-      ]),
+      "400": errorResponse(
+        "The body is not valid JSON, not a JSON object, or does not match the resource's required keys; fields names each key that is missing, unknown or not a string.",
+        [
+          {
+            code: "invalid_credentials_payload",
+            message: "The body does not match the resource's required keys: access_token.",
+            fields: { access_token: "Required." },
+          },
+          { code: "invalid_json", message: "The body is not valid JSON." },
+          { code: "invalid_body", message: "The body must be a JSON object of the resource's required keys." },
+        ],
+      ),
       "401": unauthorized,
       "403": originNotAllowed,
-      "404": errorResponse("No project has this ID, or the project has no published resource with this ID.", [projectNotFound, resourceNotFound]),
-      "409": errorResponse("The resource is App-Level, or the User Profile value is held by another user's connection and the resource's webhooks match users on it as a unique field. Nothing was stored.", [
-        { code: "app_level_resource", message: "This is an App-Level resource: it uses the app's credentials, so users do not connect to it." },
-        {
-          code: "profile_value_taken",
-          message: "Another user's connection to this resource already has account_id = \"acct_42\" in its User Profile, and the resource's webhooks match users on it (Profile field is unique). Nothing was stored.",
-        },
+      "404": errorResponse("No project has this ID, or the project has no published resource with this ID.", [
+        projectNotFound,
+        resourceNotFound,
       ]),
-      "413": errorResponse(`The body is over ${maxBodyKb} KB.`, [{ code: "payload_too_large", message: `The body is over ${maxBodyKb} KB.` }]),
+      "409": errorResponse(
+        "The resource is App-Level, or the User Profile value is held by another user's connection and the resource's webhooks match users on it as a unique field. Nothing was stored.",
+        [
+          {
+            code: "app_level_resource",
+            message: "This is an App-Level resource: it uses the app's credentials, so users do not connect to it.",
+          },
+          {
+            code: "profile_value_taken",
+            message:
+              "Another user's connection to this resource already has account_id = \"acct_42\" in its User Profile, and the resource's webhooks match users on it (Profile field is unique). Nothing was stored.",
+          },
+        ],
+      ),
+      "413": errorResponse(`The body is over ${maxBodyKb} KB.`, [
+        { code: "payload_too_large", message: `The body is over ${maxBodyKb} KB.` },
+      ]),
       "415": errorResponse("The body is not sent as Content-Type: application/json.", [
         { code: "unsupported_media_type", message: "Send the body as JSON, with Content-Type: application/json." },
       ]),
-      "422": errorResponse("The resource's API refused the credentials while Switchboard fetched the User Profile (for example it answered 401 or 403, or refused the token request), or the access token a JWT field is read from was not vouched for (profile_unverified) or its claim cannot be kept (invalid_profile). Nothing was stored.", [
-        { code: "credentials_rejected", message: "The API refused these credentials: the profile request answered 401." },
-        {
-          code: "profile_unverified",
-          message: "The User Profile's JWT field was not kept: the access token's signature does not verify against the resource's JWKS URL.",
-        },
-        { code: "invalid_profile", message: "The access token's claim account_id is not a string, number or boolean." },
-      ]),
+      "422": errorResponse(
+        "The resource's API refused the credentials while Switchboard fetched the User Profile (for example it answered 401 or 403, or refused the token request), or the access token a JWT field is read from was not vouched for (profile_unverified) or its claim cannot be kept (invalid_profile). Nothing was stored.",
+        [
+          { code: "credentials_rejected", message: "The API refused these credentials: the profile request answered 401." },
+          {
+            code: "profile_unverified",
+            message:
+              "The User Profile's JWT field was not kept: the access token's signature does not verify against the resource's JWKS URL.",
+          },
+          { code: "invalid_profile", message: "The access token's claim account_id is not a string, number or boolean." },
+        ],
+      ),
       "429": rateLimited,
       "500": internalError,
-      "502": errorResponse("The User Profile could not be fetched: the resource's API failed, timed out or did not answer JSON, or its JWKS URL could not be read. Nothing was stored.", [
-        { code: "profile_request_failed", message: "The User Profile could not be fetched: the profile request answered 503." },
-      ]),
+      "502": errorResponse(
+        "The User Profile could not be fetched: the resource's API failed, timed out or did not answer JSON, or its JWKS URL could not be read. Nothing was stored.",
+        [{ code: "profile_request_failed", message: "The User Profile could not be fetched: the profile request answered 503." }],
+      ),
     },
     security,
   };
@@ -349,11 +387,10 @@ export function connectApiDocument(options: { serverUrl?: string } = {}): OpenAp
       "200": jsonResponse("Disconnected: the connection and its credentials are deleted.", disconnectedSchema),
       "401": unauthorized,
       "403": originNotAllowed,
-      "404": errorResponse("No project has this ID, the project has no published resource with this ID, or the user has no connection to it.", [
-        projectNotFound,
-        resourceNotFound,
-        { code: "connection_not_found", message: "This user has no connection to this resource." },
-      ]),
+      "404": errorResponse(
+        "No project has this ID, the project has no published resource with this ID, or the user has no connection to it.",
+        [projectNotFound, resourceNotFound, { code: "connection_not_found", message: "This user has no connection to this resource." }],
+      ),
       "409": appLevelResource,
       "429": rateLimited,
       "500": internalError,
@@ -395,7 +432,9 @@ export function connectApiDocument(options: { serverUrl?: string } = {}): OpenAp
     parameters: [
       projectIdParameter,
       { ...resourceIdParameter, description: "The ID of a published resource of the project." },
-      switchboardUserParameter("With a Secret Key: the Connected User (a User Token's sub) whose credentials to use. Not needed for App-Level resources."),
+      switchboardUserParameter(
+        "With a Secret Key: the Connected User (a User Token's sub) whose credentials to use. Not needed for App-Level resources.",
+      ),
     ],
     requestBody: {
       description: "What to send: method, path, and optional query, headers and body.",
@@ -415,28 +454,36 @@ export function connectApiDocument(options: { serverUrl?: string } = {}): OpenAp
       "401": serverUnauthorized,
       "403": errorResponse(
         "A browser called from an origin that is not an Allowed Origin, or a User Token asked to use an App-Level resource: the app's credentials are for your backend (a Secret Key) only.",
-        [
-          originNotAllowedExample,
-          { code: "secret_key_required", message: ERROR_CATALOGUE.secret_key_required.message },
-        ],
+        [originNotAllowedExample, { code: "secret_key_required", message: ERROR_CATALOGUE.secret_key_required.message }],
       ),
       "404": errorResponse("No project or published resource has this ID, or the user has not connected to the resource.", [
         projectNotFound,
         resourceNotFound,
         { code: "connection_not_found", message: "This user has not connected to this resource." },
       ]),
-      "413": errorResponse(`The body is over ${maxBodyKb} KB.`, [{ code: "payload_too_large", message: `The body is over ${maxBodyKb} KB.` }]),
+      "413": errorResponse(`The body is over ${maxBodyKb} KB.`, [
+        { code: "payload_too_large", message: `The body is over ${maxBodyKb} KB.` },
+      ]),
       "415": errorResponse("The body is not sent as Content-Type: application/json.", [
         { code: "unsupported_media_type", message: "Send the body as JSON, with Content-Type: application/json." },
       ]),
-      "424": errorResponse("The connection is INVALID (its refresh token was refused): the user must connect again. The token endpoint is not called.", [
-        { code: "reconnect_needed", message: "This connection is no longer valid (the token endpoint answered invalid_grant): the user must connect again." },
-      ]),
+      "424": errorResponse(
+        "The connection is INVALID (its refresh token was refused): the user must connect again. The token endpoint is not called.",
+        [
+          {
+            code: "reconnect_needed",
+            message: "This connection is no longer valid (the token endpoint answered invalid_grant): the user must connect again.",
+          },
+        ],
+      ),
       "429": rateLimited,
       "500": internalError,
       "502": errorResponse("Your API or its token endpoint could not be reached or failed; the credentials are kept as they were.", [
         { code: "upstream_unreachable", message: "Could not connect to api.example.com:443." },
-        { code: "token_refresh_failed", message: "The access token could not be refreshed: The token endpoint answered 503. The connection is kept as it was." },
+        {
+          code: "token_refresh_failed",
+          message: "The access token could not be refreshed: The token endpoint answered 503. The connection is kept as it was.",
+        },
       ]),
       "503": errorResponse("Another request is refreshing this connection's token; try again shortly.", [
         { code: "refresh_in_progress", message: "The access token is being refreshed; try again shortly." },
@@ -445,7 +492,9 @@ export function connectApiDocument(options: { serverUrl?: string } = {}): OpenAp
     security: serverSecurity,
   };
 
-  const payloadTooLarge = errorResponse(`The body is over ${maxBodyKb} KB.`, [{ code: "payload_too_large", message: `The body is over ${maxBodyKb} KB.` }]);
+  const payloadTooLarge = errorResponse(`The body is over ${maxBodyKb} KB.`, [
+    { code: "payload_too_large", message: `The body is over ${maxBodyKb} KB.` },
+  ]);
   const unsupportedMediaType = errorResponse("The body is not sent as Content-Type: application/json.", [
     { code: "unsupported_media_type", message: "Send the body as JSON, with Content-Type: application/json." },
   ]);
@@ -480,7 +529,11 @@ export function connectApiDocument(options: { serverUrl?: string } = {}): OpenAp
       "400": errorResponse(
         "The body is not valid JSON, not a JSON object, or not a valid event (fields names each bad or unknown field); or a Secret Key call names no user for a workflow on User-Level resources.",
         [
-          { code: "invalid_event", message: ERROR_CATALOGUE.invalid_event.message, fields: { name: "Use letters, digits and . _ : - (e.g. task.sync)." } },
+          {
+            code: "invalid_event",
+            message: ERROR_CATALOGUE.invalid_event.message,
+            fields: { name: "Use letters, digits and . _ : - (e.g. task.sync)." },
+          },
           { code: "invalid_json", message: "The body is not valid JSON." },
           { code: "invalid_body", message: 'The body must be a JSON object: { "name", "payload" }.' },
           missingUser,
@@ -529,7 +582,10 @@ export function connectApiDocument(options: { serverUrl?: string } = {}): OpenAp
       content: { "application/json": { schema: ref(workflowRunBodySchema), ...exampleOf(schemas, workflowRunBodySchema) } },
     },
     responses: {
-      "200": jsonResponse(`With ?wait=true, the run finished within ${waitSeconds} s: its status and its last step's output.`, workflowRunResultSchema),
+      "200": jsonResponse(
+        `With ?wait=true, the run finished within ${waitSeconds} s: its status and its last step's output.`,
+        workflowRunResultSchema,
+      ),
       "202": jsonResponse("Started: the run's ID (with ?wait=true, the run had not finished in time).", workflowRunStartedSchema),
       "400": errorResponse(
         "The body is not valid JSON or not a JSON object, wait is neither true nor false, or a Secret Key call names no user for a workflow on User-Level resources.",
@@ -592,12 +648,20 @@ export function connectApiDocument(options: { serverUrl?: string } = {}): OpenAp
     { code: "missing_secret_key", message: ERROR_CATALOGUE.missing_secret_key.message },
     { code: "invalid_secret_key", message: "The Secret Key is unknown or revoked." },
   ]);
-  const configForbidden = errorResponse("A User Token was sent (this API takes a Secret Key only), or a browser called from an origin that is not an Allowed Origin.", [
-    { code: "secret_key_required", message: "This API takes a Secret Key (Settings → Secret Keys): a User Token cannot read or change a project's configuration." },
-    originNotAllowedExample,
-  ]);
+  const configForbidden = errorResponse(
+    "A User Token was sent (this API takes a Secret Key only), or a browser called from an origin that is not an Allowed Origin.",
+    [
+      {
+        code: "secret_key_required",
+        message: "This API takes a Secret Key (Settings → Secret Keys): a User Token cannot read or change a project's configuration.",
+      },
+      originNotAllowedExample,
+    ],
+  );
   const configResourceNotFound: ErrorExample = { code: "resource_not_found", message: "No resource with this ID in this project." };
-  const configTooLarge = errorResponse(`The body is over ${maxConfigKb} KB.`, [{ code: "payload_too_large", message: `The body is over ${maxConfigKb} KB.` }]);
+  const configTooLarge = errorResponse(`The body is over ${maxConfigKb} KB.`, [
+    { code: "payload_too_large", message: `The body is over ${maxConfigKb} KB.` },
+  ]);
   const invalidDocument = (kind: "resource" | "workflow", examples: ErrorExample[]) =>
     errorResponse(
       `The body is not valid JSON, not a JSON object, or not a valid ${kind} document: fields names each bad, unknown or prototype key (__proto__, constructor) by its path. Nothing is changed.`,
@@ -611,7 +675,11 @@ export function connectApiDocument(options: { serverUrl?: string } = {}): OpenAp
     {
       code: "invalid_input",
       message: ERROR_CATALOGUE.invalid_input.message,
-      fields: { "config.request.baseUrl": 'Unknown variable "inputs.tenant".', "config.oauth.clientSecret": 'An import never sets a secret: leave { "$secret": "client_secret" } here and enter the value in the dashboard.' },
+      fields: {
+        "config.request.baseUrl": 'Unknown variable "inputs.tenant".',
+        "config.oauth.clientSecret":
+          'An import never sets a secret: leave { "$secret": "client_secret" } here and enter the value in the dashboard.',
+      },
     },
   ]);
   const invalidWorkflow = invalidDocument("workflow", [
@@ -622,11 +690,15 @@ export function connectApiDocument(options: { serverUrl?: string } = {}): OpenAp
     },
   ]);
   const nameTaken = errorResponse("The project already has a resource with this name (case-insensitive) or one with the same identifier.", [
-    { code: "name_taken", message: 'A resource named "TaskLab" already exists in this project: rename it in the document, or replace that resource\'s configuration.' },
+    {
+      code: "name_taken",
+      message:
+        'A resource named "TaskLab" already exists in this project: rename it in the document, or replace that resource\'s configuration.',
+    },
   ]);
   const configResourceIdParameter = { ...resourceIdParameter, description: "The ID of a resource of the project (draft or published)." };
   const configDescription = [
-    "Secrets are never in a document: each appears as a placeholder naming it, { \"$secret\": \"client_secret\" }, and a write never sets one (an imported resource shows them as still to be entered).",
+    'Secrets are never in a document: each appears as a placeholder naming it, { "$secret": "client_secret" }, and a write never sets one (an imported resource shows them as still to be entered).',
     "Authenticate with a Secret Key (Settings → Secret Keys) from your backend or CI; a User Token is refused.",
   ];
   const resourceDocumentBody = (description: string): RequestBodyObject => ({
@@ -644,13 +716,19 @@ export function connectApiDocument(options: { serverUrl?: string } = {}): OpenAp
   const exportResourceConfig: OperationObject = {
     operationId: "getResourceConfig",
     summary: "Export a resource's configuration",
-    description: ["The resource's draft configuration and webhook settings as a document, to keep in version control or import into another project.", ...configDescription].join("\n"),
+    description: [
+      "The resource's draft configuration and webhook settings as a document, to keep in version control or import into another project.",
+      ...configDescription,
+    ].join("\n"),
     tags: ["Configuration"],
     parameters: [projectIdParameter, configResourceIdParameter],
     responses: {
       "200": jsonResponse("The resource's document.", resourceConfigDocumentSchema),
       ...configErrors,
-      "404": errorResponse("No project has this ID, or the project has no resource with this ID.", [projectNotFound, configResourceNotFound]),
+      "404": errorResponse("No project has this ID, or the project has no resource with this ID.", [
+        projectNotFound,
+        configResourceNotFound,
+      ]),
     },
     security: configSecurity,
   };
@@ -669,7 +747,10 @@ export function connectApiDocument(options: { serverUrl?: string } = {}): OpenAp
       "200": jsonResponse("Replaced: the resource's document now.", resourceConfigDocumentSchema),
       "400": invalidResource,
       ...configErrors,
-      "404": errorResponse("No project has this ID, or the project has no resource with this ID.", [projectNotFound, configResourceNotFound]),
+      "404": errorResponse("No project has this ID, or the project has no resource with this ID.", [
+        projectNotFound,
+        configResourceNotFound,
+      ]),
       "409": nameTaken,
       "413": configTooLarge,
       "415": unsupportedMediaType,
@@ -679,7 +760,10 @@ export function connectApiDocument(options: { serverUrl?: string } = {}): OpenAp
   const importResourceConfig: OperationObject = {
     operationId: "importResourceConfig",
     summary: "Import a resource",
-    description: ["Creates a draft resource from a document, validated as the wizard validates each step. Never publishes.", ...configDescription].join("\n"),
+    description: [
+      "Creates a draft resource from a document, validated as the wizard validates each step. Never publishes.",
+      ...configDescription,
+    ].join("\n"),
     tags: ["Configuration"],
     parameters: [projectIdParameter],
     requestBody: resourceDocumentBody("A resource document, as exported"),
@@ -694,11 +778,16 @@ export function connectApiDocument(options: { serverUrl?: string } = {}): OpenAp
     },
     security: configSecurity,
   };
-  const workflowBinding = "Resources are named by name (resource): on import, each is bound to the project's resource of that name (case-insensitive); missing ones are listed.";
+  const workflowBinding =
+    "Resources are named by name (resource): on import, each is bound to the project's resource of that name (case-insensitive); missing ones are listed.";
   const exportWorkflowConfig: OperationObject = {
     operationId: "getWorkflowConfig",
     summary: "Export a workflow's configuration",
-    description: ["The workflow's draft (name, Sample trigger input, trigger, steps) as a document.", workflowBinding, ...configDescription].join("\n"),
+    description: [
+      "The workflow's draft (name, Sample trigger input, trigger, steps) as a document.",
+      workflowBinding,
+      ...configDescription,
+    ].join("\n"),
     tags: ["Configuration"],
     parameters: [projectIdParameter, workflowIdParameter],
     responses: {
@@ -711,7 +800,11 @@ export function connectApiDocument(options: { serverUrl?: string } = {}): OpenAp
   const replaceWorkflowConfig: OperationObject = {
     operationId: "replaceWorkflowConfig",
     summary: "Replace a workflow's configuration",
-    description: ["Replaces the workflow's draft with the document's, validated as the editor validates a save. The deployed version stays in force until Deploy.", workflowBinding, ...configDescription].join("\n"),
+    description: [
+      "Replaces the workflow's draft with the document's, validated as the editor validates a save. The deployed version stays in force until Deploy.",
+      workflowBinding,
+      ...configDescription,
+    ].join("\n"),
     tags: ["Configuration"],
     parameters: [projectIdParameter, workflowIdParameter],
     requestBody: workflowDocumentBody("The workflow's new document"),
@@ -728,7 +821,11 @@ export function connectApiDocument(options: { serverUrl?: string } = {}): OpenAp
   const importWorkflowConfig: OperationObject = {
     operationId: "importWorkflowConfig",
     summary: "Import a workflow",
-    description: ["Creates a draft workflow from a document, validated as the editor validates a save. Never deploys.", workflowBinding, ...configDescription].join("\n"),
+    description: [
+      "Creates a draft workflow from a document, validated as the editor validates a save. Never deploys.",
+      workflowBinding,
+      ...configDescription,
+    ].join("\n"),
     tags: ["Configuration"],
     parameters: [projectIdParameter],
     requestBody: workflowDocumentBody("A workflow document, as exported"),
@@ -752,7 +849,10 @@ export function connectApiDocument(options: { serverUrl?: string } = {}): OpenAp
       { name: "Users", description: "The user a User Token names." },
       { name: "Requests", description: "Calls to your API through a resource." },
       { name: "Workflows", description: "App Events, Request runs and each user's enablement of the project's deployed workflows." },
-      { name: "Configuration", description: "Resources and workflows as code: export, replace and import their configuration, with a Secret Key." },
+      {
+        name: "Configuration",
+        description: "Resources and workflows as code: export, replace and import their configuration, with a Secret Key.",
+      },
     ],
     security,
     paths: {
@@ -792,7 +892,9 @@ function checkedAgainstCatalogue(document: OpenApiDocument): OpenApiDocument {
         for (const code of Object.keys(response.content?.["application/json"]?.examples ?? {})) {
           const entry = ERROR_CATALOGUE[code as ErrorCode];
           if (!entry || String(entry.status) !== status) {
-            throw new Error(`${operation.operationId}: ${code} is documented under ${status}, the catalogue says ${entry?.status ?? "nothing"}.`);
+            throw new Error(
+              `${operation.operationId}: ${code} is documented under ${status}, the catalogue says ${entry?.status ?? "nothing"}.`,
+            );
           }
         }
       }
@@ -800,4 +902,3 @@ function checkedAgainstCatalogue(document: OpenApiDocument): OpenApiDocument {
   }
   return document;
 }
-

@@ -54,7 +54,11 @@ export const MAX_JSON_BODY_BYTES = 64 * 1024;
  * whatever Content-Length claims), 400 when it nests deeper than 64 levels or is not one JSON object (`notAnObject`
  * says what the route expects; by default a connect body's keys).
  */
-export async function readJsonObject(request: Request, notAnObject?: string, maxBytes: number = MAX_JSON_BODY_BYTES): Promise<Record<string, unknown>> {
+export async function readJsonObject(
+  request: Request,
+  notAnObject?: string,
+  maxBytes: number = MAX_JSON_BODY_BYTES,
+): Promise<Record<string, unknown>> {
   const contentType = request.headers.get("content-type") ?? "";
   if (!/^application\/json\s*(;|$)/i.test(contentType.trim())) {
     throw new AppError("unsupported_media_type");

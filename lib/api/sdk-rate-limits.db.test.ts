@@ -30,14 +30,24 @@ const noResource = randomUUID();
 beforeAll(async () => {
   project = await projectWithSigningKey();
   const generated = generateSecretKey();
-  await createSecretKey({ projectId: project.projectId, name: "backend", prefix: generated.prefix, hash: generated.hash, actor: SYSTEM_ACTOR });
+  await createSecretKey({
+    projectId: project.projectId,
+    name: "backend",
+    prefix: generated.prefix,
+    hash: generated.hash,
+    actor: SYSTEM_ACTOR,
+  });
   secretKey = generated.key;
 });
 beforeEach(() => vi.mocked(getSessionUser).mockReset());
 
 function call(route: typeof request, path: "request" | "connect", token: string, user?: string) {
   const url = `http://switchboard.test/projects/${project.projectId}/sdk/resources/${noResource}/${path}`;
-  const headers: Record<string, string> = { authorization: `Bearer ${token}`, "content-type": "application/json", ...(user ? { "x-switchboard-user": user } : {}) };
+  const headers: Record<string, string> = {
+    authorization: `Bearer ${token}`,
+    "content-type": "application/json",
+    ...(user ? { "x-switchboard-user": user } : {}),
+  };
   return route(new Request(url, { method: "POST", headers, body: JSON.stringify({ method: "GET", path: "/tasks" }) }), {
     params: Promise.resolve({ projectId: project.projectId, resourceId: noResource }),
   });
@@ -53,7 +63,9 @@ describe("Connect API rate limits", () => {
     const limited = await call(request, "request", secretKey, "someone-else");
     expect(limited.status).toBe(429);
     expect(Number(limited.headers.get("retry-after"))).toBeGreaterThan(0);
-    expect(await limited.json()).toMatchObject({ error: { code: "rate_limited", message: "Too many requests with this project's Secret Keys: at most 3 a minute." } });
+    expect(await limited.json()).toMatchObject({
+      error: { code: "rate_limited", message: "Too many requests with this project's Secret Keys: at most 3 a minute." },
+    });
 
     // A User Token's user has a window of their own: the project's Secret Key window does not hold them back.
     const sub = `user-${randomUUID()}`;
@@ -62,7 +74,10 @@ describe("Connect API rate limits", () => {
 
     // One row for the project's Secret Keys, one for the user: not one per named user.
     const db = await getDb();
-    const keys = await db.select({ key: rateLimitWindows.key }).from(rateLimitWindows).where(like(rateLimitWindows.key, `sdk:${project.projectId}:%`));
+    const keys = await db
+      .select({ key: rateLimitWindows.key })
+      .from(rateLimitWindows)
+      .where(like(rateLimitWindows.key, `sdk:${project.projectId}:%`));
     expect(keys.map((row) => row.key).sort()).toEqual([`sdk:${project.projectId}:secret-keys`, `sdk:${project.projectId}:${sub}`].sort());
     await setSecretKeyRateLimit({ projectId: project.projectId, limit: 6000, actor: SYSTEM_ACTOR });
   });
@@ -91,7 +106,10 @@ describe("Settings → Rate Limits", () => {
     const owner = { id: owned.user.id, email };
     vi.mocked(getSessionUser).mockResolvedValue(owner);
 
-    expect(await setSecretKeyRateLimitAction({ projectId: owned.projectId, secretKeyRateLimit: 12_000 })).toEqual({ ok: true, data: { secretKeyRateLimit: 12_000 } });
+    expect(await setSecretKeyRateLimitAction({ projectId: owned.projectId, secretKeyRateLimit: 12_000 })).toEqual({
+      ok: true,
+      data: { secretKeyRateLimit: 12_000 },
+    });
     expect(await limitOf(owned.projectId)).toBe(12_000);
 
     for (const [value, message] of [
@@ -114,7 +132,10 @@ describe("Settings → Rate Limits", () => {
     vi.mocked(getSessionUser).mockResolvedValue({ id: member.user.id, email: memberEmail });
     expect(await setSecretKeyRateLimitAction({ projectId: owned.projectId, secretKeyRateLimit: 600 })).toMatchObject({ ok: false });
     vi.mocked(getSessionUser).mockResolvedValue(owner);
-    expect(await setSecretKeyRateLimitAction({ projectId: member.projectId, secretKeyRateLimit: 600 })).toEqual({ ok: false, formError: "Project not found." });
+    expect(await setSecretKeyRateLimitAction({ projectId: member.projectId, secretKeyRateLimit: 600 })).toEqual({
+      ok: false,
+      formError: "Project not found.",
+    });
     expect(await limitOf(owned.projectId)).toBe(12_000);
     expect(await limitOf(member.projectId)).toBe(6000);
   });

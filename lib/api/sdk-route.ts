@@ -67,8 +67,11 @@ function answerResponse(answer: SdkAnswer, cors: Record<string, string>): Respon
   const headers = new Headers(answer.headers);
   for (const [name, value] of Object.entries(cors)) headers.set(name, value);
   const own = Object.keys(answer.headers);
-  if (own.length && cors["access-control-expose-headers"]) headers.set("access-control-expose-headers", [cors["access-control-expose-headers"], ...own].join(", "));
-  return answer.body === undefined ? new Response(null, { status: answer.status, headers }) : Response.json(answer.body, { status: answer.status, headers });
+  if (own.length && cors["access-control-expose-headers"])
+    headers.set("access-control-expose-headers", [cors["access-control-expose-headers"], ...own].join(", "));
+  return answer.body === undefined
+    ? new Response(null, { status: answer.status, headers })
+    : Response.json(answer.body, { status: answer.status, headers });
 }
 
 const projectNotFound = () => new AppError("project_not_found");
@@ -119,7 +122,9 @@ async function authenticate(request: Request, state: ProjectSdkState, accepts: A
   const token = bearerToken(request.headers.get("authorization"));
   if (!token) throw new AppError(accepts === "secret_key" ? "missing_secret_key" : "missing_user_token");
   if (accepts === "secret_key" && !isSecretKey(token)) {
-    throw new AppError("secret_key_required", { message: "This API takes a Secret Key (Settings → Secret Keys): a User Token cannot read or change a project's configuration." });
+    throw new AppError("secret_key_required", {
+      message: "This API takes a Secret Key (Settings → Secret Keys): a User Token cannot read or change a project's configuration.",
+    });
   }
   const projectId = state.project.id;
   if (accepts !== "user_token" && isSecretKey(token)) {
@@ -181,7 +186,11 @@ export interface RouteInput {
 export interface Input<I extends RouteInput> {
   ids: I extends { ids: infer Ids } ? { readonly [K in keyof Ids]: string } : Record<never, string>;
   query: I extends { query: infer Q extends z.ZodType } ? z.output<Q> : undefined;
-  body: I extends { body: { schema: infer B extends z.ZodType } } ? z.output<B> : I extends { body: JsonBody } ? Record<string, unknown> : undefined;
+  body: I extends { body: { schema: infer B extends z.ZodType } }
+    ? z.output<B>
+    : I extends { body: JsonBody }
+      ? Record<string, unknown>
+      : undefined;
 }
 
 type Handler<C> = (context: C) => Promise<unknown>;
@@ -196,21 +205,33 @@ type UserContext = SdkContext & { userId: string };
  * `endpoint.route` (see `observeRoute`). E.g.
  * `sdkRoute(ENDPOINT, { ids: { resourceId: "resource_not_found" }, body: {} }, ({ ids, body }) => …)`.
  */
-export function sdkRoute<const I extends RouteInput>(endpoint: SdkEndpoint, input: I, handler: Handler<UserContext & Input<I>>): RouteHandler;
+export function sdkRoute<const I extends RouteInput>(
+  endpoint: SdkEndpoint,
+  input: I,
+  handler: Handler<UserContext & Input<I>>,
+): RouteHandler;
 export function sdkRoute(endpoint: SdkEndpoint, handler: Handler<UserContext>): RouteHandler;
 export function sdkRoute(endpoint: SdkEndpoint, ...declared: Declared) {
   return wrap(endpoint, "user_token", ...declared);
 }
 
 /** Like `sdkRoute`, also accepting the project's Secret Keys (server-to-server calls). */
-export function sdkServerRoute<const I extends RouteInput>(endpoint: SdkEndpoint, input: I, handler: Handler<SdkContext & Input<I>>): RouteHandler;
+export function sdkServerRoute<const I extends RouteInput>(
+  endpoint: SdkEndpoint,
+  input: I,
+  handler: Handler<SdkContext & Input<I>>,
+): RouteHandler;
 export function sdkServerRoute(endpoint: SdkEndpoint, handler: Handler<SdkContext>): RouteHandler;
 export function sdkServerRoute(endpoint: SdkEndpoint, ...declared: Declared) {
   return wrap(endpoint, "user_token_or_secret_key", ...declared);
 }
 
 /** A route for the team's backend only (the configuration API): a Secret Key, never a User Token. */
-export function secretKeyRoute<const I extends RouteInput>(endpoint: SdkEndpoint, input: I, handler: Handler<SdkContext & Input<I>>): RouteHandler;
+export function secretKeyRoute<const I extends RouteInput>(
+  endpoint: SdkEndpoint,
+  input: I,
+  handler: Handler<SdkContext & Input<I>>,
+): RouteHandler;
 export function secretKeyRoute(endpoint: SdkEndpoint, handler: Handler<SdkContext>): RouteHandler;
 export function secretKeyRoute(endpoint: SdkEndpoint, ...declared: Declared) {
   return wrap(endpoint, "secret_key", ...declared);
@@ -230,7 +251,8 @@ async function readInput(
   const checked: Record<string, string> = {};
   for (const [name, notFound] of Object.entries(ids)) {
     const id = params[name];
-    if (!isUuid(id)) throw typeof notFound === "string" ? new AppError(notFound) : new AppError(notFound.code, { message: notFound.message });
+    if (!isUuid(id))
+      throw typeof notFound === "string" ? new AppError(notFound) : new AppError(notFound.code, { message: notFound.message });
     checked[name] = id;
   }
   let queried: unknown;

@@ -20,24 +20,23 @@ export const resourceConfigDocumentSchema = z
     grantType: z.enum(GRANT_TYPES).nullable(),
     config: z
       .object({
-        oauth: z
+        oauth: z.record(z.string(), z.unknown()).optional().meta({
+          description:
+            'accessTokenUrl, clientId, includeClientCredentials, allowAnyHost?, requiredInputs (User-Level); clientSecret (and, App-Level Refresh Token, refreshToken) as a placeholder { "$secret": "client_secret" }: an import never sets a secret.',
+        }),
+        apiKeys: z.array(z.record(z.string(), z.unknown())).optional().meta({
+          description: 'The API key names, { name, secret } each; App-Level values as value: { "$secret": "credential:<name>" }.',
+        }),
+        request: z
           .record(z.string(), z.unknown())
           .optional()
-          .meta({
-            description:
-              'accessTokenUrl, clientId, includeClientCredentials, allowAnyHost?, requiredInputs (User-Level); clientSecret (and, App-Level Refresh Token, refreshToken) as a placeholder { "$secret": "client_secret" }: an import never sets a secret.',
-          }),
-        apiKeys: z
-          .array(z.record(z.string(), z.unknown()))
-          .optional()
-          .meta({ description: 'The API key names, { name, secret } each; App-Level values as value: { "$secret": "credential:<name>" }.' }),
-        request: z.record(z.string(), z.unknown()).optional().meta({ description: "The Request Details: baseUrl, allowAnyHost?, authentication, userProfile." }),
+          .meta({ description: "The Request Details: baseUrl, allowAnyHost?, authentication, userProfile." }),
       })
       .meta({ description: "The wizard's steps, as far as the draft has them." }),
-    webhook: z
-      .record(z.string(), z.unknown())
-      .nullable()
-      .meta({ description: 'The Webhook Setup page\'s settings, the signing secret as signingSecret: { "$secret": "webhook_secret" }; null when none are saved.' }),
+    webhook: z.record(z.string(), z.unknown()).nullable().meta({
+      description:
+        'The Webhook Setup page\'s settings, the signing secret as signingSecret: { "$secret": "webhook_secret" }; null when none are saved.',
+    }),
   })
   .meta({
     id: "ResourceConfig",
@@ -59,7 +58,15 @@ export const resourceConfigDocumentSchema = z
         },
         request: {
           baseUrl: "https://tasklab.example/api",
-          authentication: { preset: "bearer", token: "{{credentials.access_token}}", username: "", password: "", name: "", value: "", custom: [] },
+          authentication: {
+            preset: "bearer",
+            token: "{{credentials.access_token}}",
+            username: "",
+            password: "",
+            name: "",
+            value: "",
+            custom: [],
+          },
           userProfile: { source: "none", method: "GET", path: "", fields: "", claimPath: "" },
         },
       },
@@ -72,22 +79,24 @@ export const workflowConfigDocumentSchema = z
     kind: z.literal("workflow"),
     version: z.literal(CONFIG_FORMAT_VERSION),
     name: z.string(),
-    endUsersMayStart: z
-      .boolean()
-      .optional()
-      .meta({ description: "End users may start this workflow: a User Token may start it although it uses an App-Level resource. Absent: false." }),
-    sampleTrigger: z.record(z.string(), z.unknown()).meta({ description: "The editor's Sample trigger input: the trigger's whole input (`trigger.*`), of its shape." }),
-    trigger: z
+    endUsersMayStart: z.boolean().optional().meta({
+      description: "End users may start this workflow: a User Token may start it although it uses an App-Level resource. Absent: false.",
+    }),
+    sampleTrigger: z
       .record(z.string(), z.unknown())
-      .nullable()
-      .meta({ description: "The trigger; a Resource Trigger names its resource by name: { kind: \"resource_event\", resource, eventType }." }),
+      .meta({ description: "The editor's Sample trigger input: the trigger's whole input (`trigger.*`), of its shape." }),
+    trigger: z.record(z.string(), z.unknown()).nullable().meta({
+      description: 'The trigger; a Resource Trigger names its resource by name: { kind: "resource_event", resource, eventType }.',
+    }),
     steps: z.array(z.record(z.string(), z.unknown())).meta({
       description: [
         `The steps in order, each { key, type, … } with type one of ${STEP_TYPES.join(", ")}; keys are unique across the whole tree.`,
         "A Request step names its resource by name (resource), bound on import to the project's resource of that name.",
         ...STEP_TYPES.flatMap((type) =>
           (STEPS[type].lists ?? []).length
-            ? [`A ${STEPS[type].label} step (${type}) holds steps of the same shape in ${(STEPS[type].lists ?? []).map((list) => `${list.field} (${list.label})`).join(" and ")}.`]
+            ? [
+                `A ${STEPS[type].label} step (${type}) holds steps of the same shape in ${(STEPS[type].lists ?? []).map((list) => `${list.field} (${list.label})`).join(" and ")}.`,
+              ]
             : [],
         ),
         "A document exported before Conditions had branches imports with empty whenTrue and otherwise: its meaning is unchanged.",
@@ -105,14 +114,36 @@ export const workflowConfigDocumentSchema = z
       sampleTrigger: {},
       trigger: { kind: "app_event", eventName: "task.sync" },
       steps: [
-        { key: "list_tasks", type: "request", resource: "TaskLab", method: "GET", path: "/tasks", query: [], headers: [], body: "", retries: true },
+        {
+          key: "list_tasks",
+          type: "request",
+          resource: "TaskLab",
+          method: "GET",
+          path: "/tasks",
+          query: [],
+          headers: [],
+          body: "",
+          retries: true,
+        },
         {
           key: "each_task",
           type: "fan_out",
           items: "{{steps.list_tasks.body.tasks}}",
           concurrency: 10,
           onItemFailure: "fail",
-          body: [{ key: "get_task", type: "request", resource: "TaskLab", method: "GET", path: "/tasks/{{fanout.item.id}}", query: [], headers: [], body: "", retries: true }],
+          body: [
+            {
+              key: "get_task",
+              type: "request",
+              resource: "TaskLab",
+              method: "GET",
+              path: "/tasks/{{fanout.item.id}}",
+              query: [],
+              headers: [],
+              body: "",
+              retries: true,
+            },
+          ],
         },
       ],
     },

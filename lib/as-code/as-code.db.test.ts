@@ -47,7 +47,13 @@ async function newProject(): Promise<string> {
 /** A published User-Level OAuth resource with a Client Secret, a Required Input, a User Profile and HMAC webhooks. */
 async function configuredOAuthResource(projectId: string, name = `TaskLab ${randomUUID().slice(0, 6)}`) {
   const { resourceId } = await createResourceDraft({ projectId, values: { name }, actor: SYSTEM_ACTOR });
-  await saveResourceStep({ projectId, resourceId, step: "api-info", values: { level: "user", authType: "oauth2", grantType: "refresh_token" }, actor: SYSTEM_ACTOR });
+  await saveResourceStep({
+    projectId,
+    resourceId,
+    step: "api-info",
+    values: { level: "user", authType: "oauth2", grantType: "refresh_token" },
+    actor: SYSTEM_ACTOR,
+  });
   await saveResourceStep({
     projectId,
     resourceId,
@@ -58,7 +64,8 @@ async function configuredOAuthResource(projectId: string, name = `TaskLab ${rand
       clientSecret: CLIENT_SECRET,
       includeClientCredentials: false,
       requiredInputs: [{ key: "subdomain", label: "Subdomain" }],
-    }, actor: SYSTEM_ACTOR
+    },
+    actor: SYSTEM_ACTOR,
   });
   await saveResourceStep({
     projectId,
@@ -66,16 +73,31 @@ async function configuredOAuthResource(projectId: string, name = `TaskLab ${rand
     step: "request-details",
     values: {
       baseUrl: "https://{{inputs.subdomain}}.tasklab.example/api",
-      authentication: { ...blankAuth, preset: "bearer", token: "{{credentials.access_token}}", custom: [{ location: "header", name: "X-Team", value: "{{inputs.subdomain}}" }] },
+      authentication: {
+        ...blankAuth,
+        preset: "bearer",
+        token: "{{credentials.access_token}}",
+        custom: [{ location: "header", name: "X-Team", value: "{{inputs.subdomain}}" }],
+      },
       userProfile: { source: "request", method: "GET", path: "/me", fields: "id, email", claimPath: "" },
-    }, actor: SYSTEM_ACTOR
+    },
+    actor: SYSTEM_ACTOR,
   });
   await publishResourceDraft({ projectId, resourceId, actor: SYSTEM_ACTOR });
   await saveWebhookSetup({
     projectId,
     resourceId,
     values: {
-      signature: { kind: "hmac", header: "X-Signature-256", algorithm: "sha256", encoding: "hex", prefix: "sha256=", content: "body", timestampHeader: "", toleranceSeconds: 300 },
+      signature: {
+        kind: "hmac",
+        header: "X-Signature-256",
+        algorithm: "sha256",
+        encoding: "hex",
+        prefix: "sha256=",
+        content: "body",
+        timestampHeader: "",
+        toleranceSeconds: 300,
+      },
       signingSecret: SIGNING_SECRET,
       eventTypeTemplate: "{{payload.type}}",
       eventTypes: ["task.created", "task.completed"],
@@ -83,15 +105,26 @@ async function configuredOAuthResource(projectId: string, name = `TaskLab ${rand
       userMatchField: { kind: "profile", path: "id" },
       eventIdTemplate: "{{headers.x-event-id}}",
       subscription: { subscribe: { method: "POST", path: "/hooks", body: '{"url": "{{webhook.url}}"}' }, unsubscribe: null },
-    }, actor: SYSTEM_ACTOR
+    },
+    actor: SYSTEM_ACTOR,
   });
   return resourceId;
 }
 
 /** An App-Level API Keys resource whose key value is a secret. */
 async function appKeysResource(projectId: string) {
-  const { resourceId } = await createResourceDraft({ projectId, values: { name: `Billing ${randomUUID().slice(0, 6)}` }, actor: SYSTEM_ACTOR });
-  await saveResourceStep({ projectId, resourceId, step: "api-info", values: { level: "app", authType: "api_keys", grantType: null }, actor: SYSTEM_ACTOR });
+  const { resourceId } = await createResourceDraft({
+    projectId,
+    values: { name: `Billing ${randomUUID().slice(0, 6)}` },
+    actor: SYSTEM_ACTOR,
+  });
+  await saveResourceStep({
+    projectId,
+    resourceId,
+    step: "api-info",
+    values: { level: "app", authType: "api_keys", grantType: null },
+    actor: SYSTEM_ACTOR,
+  });
   await saveResourceStep({
     projectId,
     resourceId,
@@ -101,7 +134,8 @@ async function appKeysResource(projectId: string) {
       authentication: { ...blankAuth, preset: "header", name: "X-API-Key", value: "{{credentials.api_key}}" },
       userProfile: { source: "none", method: "GET", path: "", fields: "", claimPath: "" },
       appApiKeys: [{ name: "api_key", secret: true, value: APP_KEY_VALUE }],
-    }, actor: SYSTEM_ACTOR
+    },
+    actor: SYSTEM_ACTOR,
   });
   return resourceId;
 }
@@ -116,12 +150,33 @@ async function workflowOn(projectId: string, resourceId: string) {
       sampleTrigger: "",
       trigger: { kind: "resource_event", resourceId, eventType: "task.created" },
       steps: [
-        { key: "get_task", type: "request", resourceId, method: "GET", path: "/tasks/{{trigger.payload.id}}", query: [{ name: "expand", value: "owner" }], headers: [], body: "", retries: true },
+        {
+          key: "get_task",
+          type: "request",
+          resourceId,
+          method: "GET",
+          path: "/tasks/{{trigger.payload.id}}",
+          query: [{ name: "expand", value: "owner" }],
+          headers: [],
+          body: "",
+          retries: true,
+        },
         { key: "is_open", type: "condition", left: "{{steps.get_task.body.status}}", operator: "equals", right: "open" },
         { key: "wait", type: "delay", seconds: 60 },
-        { key: "comment", type: "request", resourceId, method: "POST", path: "/tasks/{{trigger.payload.id}}/comments", query: [], headers: [{ name: "X-User", value: "{{user.profile.email}}" }], body: '{"text": "Seen by {{user.id}}"}', retries: false },
+        {
+          key: "comment",
+          type: "request",
+          resourceId,
+          method: "POST",
+          path: "/tasks/{{trigger.payload.id}}/comments",
+          query: [],
+          headers: [{ name: "X-User", value: "{{user.profile.email}}" }],
+          body: '{"text": "Seen by {{user.id}}"}',
+          retries: false,
+        },
       ],
-    }, actor: SYSTEM_ACTOR
+    },
+    actor: SYSTEM_ACTOR,
   });
   return workflowId;
 }
@@ -156,7 +211,11 @@ describe("resources as code", () => {
 
     const target = await newProject();
     // Through JSON, as a file or a paste brings it.
-    const { resourceId: imported, openStep } = await importResource({ projectId: target, document: JSON.parse(JSON.stringify(exported)), actor: SYSTEM_ACTOR });
+    const { resourceId: imported, openStep } = await importResource({
+      projectId: target,
+      document: JSON.parse(JSON.stringify(exported)),
+      actor: SYSTEM_ACTOR,
+    });
     expect(openStep).toBe("authorization");
     const row = (await getResource({ projectId: target, resourceId: imported }))!;
     expect(row).toMatchObject({ status: "draft", published: null, stepReached: "test-and-publish" });
@@ -181,7 +240,16 @@ describe("resources as code", () => {
 
   it("imports a draft that stopped at API Info, resuming there", async () => {
     const target = await newProject();
-    const document = { kind: "resource", version: 1, name: "Half done", level: "user", authType: "api_keys", grantType: null, config: {}, webhook: null };
+    const document = {
+      kind: "resource",
+      version: 1,
+      name: "Half done",
+      level: "user",
+      authType: "api_keys",
+      grantType: null,
+      config: {},
+      webhook: null,
+    };
     const { resourceId, openStep } = await importResource({ projectId: target, document, actor: SYSTEM_ACTOR });
     expect(openStep).toBe("authorization");
     expect(await exportResource({ projectId: target, resourceId })).toEqual(document);
@@ -191,22 +259,79 @@ describe("resources as code", () => {
     ["a workflow document", (doc) => ({ ...doc, kind: "workflow" }), { kind: /workflow export: import it on the Workflows list/ }],
     ["a later format version", (doc) => ({ ...doc, version: 2 }), { version: /version 1/ }],
     ["an unknown top-level field", (doc) => ({ ...doc, published: { level: "user" } }), { published: "Unknown field." }],
-    ["an unknown nested field", (doc) => ({ ...doc, config: { ...doc.config, oauth: { ...doc.config.oauth, tokenUrl: "https://evil.example" } } }), { "config.oauth.tokenUrl": "Unknown field." }],
+    [
+      "an unknown nested field",
+      (doc) => ({ ...doc, config: { ...doc.config, oauth: { ...doc.config.oauth, tokenUrl: "https://evil.example" } } }),
+      { "config.oauth.tokenUrl": "Unknown field." },
+    ],
     ["an unknown webhook field", (doc) => ({ ...doc, webhook: { ...doc.webhook, secret: "x" } }), { "webhook.secret": "Unknown field." }],
-    ["a secret value", (doc) => ({ ...doc, config: { ...doc.config, oauth: { ...doc.config.oauth, clientSecret: "s3cr3t" } } }), { "config.oauth.clientSecret": /never sets a secret/ }],
-    ["a webhook signing secret", (doc) => ({ ...doc, webhook: { ...doc.webhook, signingSecret: "whsec_x" } }), { "webhook.signingSecret": /never sets a secret/ }],
-    ["a prototype key", (doc) => JSON.parse(JSON.stringify(doc).replace('"config":{', '"config":{"__proto__":{"polluted":true},')), { "config.__proto__": /not allowed/ }],
-    ["a constructor key deep inside", (doc) => JSON.parse(JSON.stringify(doc).replace('"custom":[', '"constructor":{"prototype":{}},"custom":[')), { "config.request.authentication.constructor": /not allowed/ }],
+    [
+      "a secret value",
+      (doc) => ({ ...doc, config: { ...doc.config, oauth: { ...doc.config.oauth, clientSecret: "s3cr3t" } } }),
+      { "config.oauth.clientSecret": /never sets a secret/ },
+    ],
+    [
+      "a webhook signing secret",
+      (doc) => ({ ...doc, webhook: { ...doc.webhook, signingSecret: "whsec_x" } }),
+      { "webhook.signingSecret": /never sets a secret/ },
+    ],
+    [
+      "a prototype key",
+      (doc) => JSON.parse(JSON.stringify(doc).replace('"config":{', '"config":{"__proto__":{"polluted":true},')),
+      { "config.__proto__": /not allowed/ },
+    ],
+    [
+      "a constructor key deep inside",
+      (doc) => JSON.parse(JSON.stringify(doc).replace('"custom":[', '"constructor":{"prototype":{}},"custom":[')),
+      { "config.request.authentication.constructor": /not allowed/ },
+    ],
     [
       "an unknown template variable",
-      (doc) => ({ ...doc, config: { ...doc.config, request: { ...doc.config.request!, baseUrl: "https://{{inputs.tenant}}.tasklab.example/api" } } }),
+      (doc) => ({
+        ...doc,
+        config: { ...doc.config, request: { ...doc.config.request!, baseUrl: "https://{{inputs.tenant}}.tasklab.example/api" } },
+      }),
       { "config.request.baseUrl": /inputs\.tenant/ },
     ],
-    ["an unclosed template", (doc) => ({ ...doc, config: { ...doc.config, request: { ...doc.config.request!, authentication: { ...doc.config.request!.authentication, token: "{{credentials.access_token" } } } }), { "config.request.authentication.token": /./ }],
-    ["a huge template", (doc) => ({ ...doc, config: { ...doc.config, request: { ...doc.config.request!, authentication: { ...doc.config.request!.authentication, token: "x".repeat(100_000) } } } }), { "config.request.authentication.token": "Use at most 4096 characters." }],
+    [
+      "an unclosed template",
+      (doc) => ({
+        ...doc,
+        config: {
+          ...doc.config,
+          request: {
+            ...doc.config.request!,
+            authentication: { ...doc.config.request!.authentication, token: "{{credentials.access_token" },
+          },
+        },
+      }),
+      { "config.request.authentication.token": /./ },
+    ],
+    [
+      "a huge template",
+      (doc) => ({
+        ...doc,
+        config: {
+          ...doc.config,
+          request: { ...doc.config.request!, authentication: { ...doc.config.request!.authentication, token: "x".repeat(100_000) } },
+        },
+      }),
+      { "config.request.authentication.token": "Use at most 4096 characters." },
+    ],
     ["a huge name", (doc) => ({ ...doc, name: "n".repeat(10_000) }), { name: "Use at most 64 characters." }],
-    ["a host chosen by end users", (doc) => ({ ...doc, config: { ...doc.config, oauth: { ...doc.config.oauth, accessTokenUrl: "https://{{inputs.subdomain}}/token" } } }), { "config.oauth.accessTokenUrl": /whole host/ }],
-    ["API keys on an OAuth resource", (doc) => ({ ...doc, config: { ...doc.config, apiKeys: [{ name: "k", secret: true }] } }), { "config.apiKeys": /Unknown field/ }],
+    [
+      "a host chosen by end users",
+      (doc) => ({
+        ...doc,
+        config: { ...doc.config, oauth: { ...doc.config.oauth, accessTokenUrl: "https://{{inputs.subdomain}}/token" } },
+      }),
+      { "config.oauth.accessTokenUrl": /whole host/ },
+    ],
+    [
+      "API keys on an OAuth resource",
+      (doc) => ({ ...doc, config: { ...doc.config, apiKeys: [{ name: "k", secret: true }] } }),
+      { "config.apiKeys": /Unknown field/ },
+    ],
     ["a bad signature", (doc) => ({ ...doc, webhook: { ...doc.webhook, signature: { kind: "rsa" } } }), { "webhook.signature.kind": /./ }],
   ];
 
@@ -238,7 +363,14 @@ describe("resources as code", () => {
     const secretsBefore = (await listResourceSecretNames({ resourceId })).sort();
 
     // A new API Base URL path: the Client Secret still goes to the same Access Token URL.
-    const renamed = { ...exported, name: "TaskLab v2", config: { ...exported.config, request: { ...exported.config.request!, baseUrl: "https://{{inputs.subdomain}}.tasklab.example/api/v2" } } };
+    const renamed = {
+      ...exported,
+      name: "TaskLab v2",
+      config: {
+        ...exported.config,
+        request: { ...exported.config.request!, baseUrl: "https://{{inputs.subdomain}}.tasklab.example/api/v2" },
+      },
+    };
     expect(await replaceResourceConfig({ projectId, resourceId, document: renamed, actor: SYSTEM_ACTOR })).toEqual(renamed);
     const after = (await getResource({ projectId, resourceId }))!;
     expect(after.published).toEqual(before.published);
@@ -248,7 +380,10 @@ describe("resources as code", () => {
     // A new Access Token URL and signature kind: the draft's Client Secret and the signing secret must be entered again; the published copies stay.
     const moved = {
       ...renamed,
-      config: { ...renamed.config, oauth: { ...renamed.config.oauth!, accessTokenUrl: "https://{{inputs.subdomain}}.tasklab.example/oauth/v2/token" } },
+      config: {
+        ...renamed.config,
+        oauth: { ...renamed.config.oauth!, accessTokenUrl: "https://{{inputs.subdomain}}.tasklab.example/oauth/v2/token" },
+      },
       webhook: { ...renamed.webhook!, signature: { kind: "standard_webhooks" } },
     };
     await replaceResourceConfig({ projectId, resourceId, document: moved, actor: SYSTEM_ACTOR });
@@ -261,7 +396,11 @@ describe("resources as code", () => {
     const resourceId = await configuredOAuthResource(projectId);
     const exported = await exportResource({ projectId, resourceId });
     const other = await newProject();
-    expect(await refusal(replaceResourceConfig({ projectId: other, resourceId, document: { ...exported, name: "Stolen" }, actor: SYSTEM_ACTOR }))).toMatchObject({ code: "resource_not_found" });
+    expect(
+      await refusal(
+        replaceResourceConfig({ projectId: other, resourceId, document: { ...exported, name: "Stolen" }, actor: SYSTEM_ACTOR }),
+      ),
+    ).toMatchObject({ code: "resource_not_found" });
     expect(await refusal(exportResource({ projectId: other, resourceId }))).toMatchObject({ code: "resource_not_found" });
     expect((await getResource({ projectId, resourceId }))!.name).toBe(exported.name);
   });
@@ -299,7 +438,10 @@ describe("workflows as code", () => {
     const row = (await getWorkflow({ projectId: target, workflowId }))!;
     expect(row.deployedVersion).toBeNull();
     expect(row.draft.trigger).toEqual({ kind: "resource_event", resourceId: targetResource, eventType: "task.created" });
-    expect(row.draft.steps.filter((step) => step.type === "request").map((step) => step.resourceId)).toEqual([targetResource, targetResource]);
+    expect(row.draft.steps.filter((step) => step.type === "request").map((step) => step.resourceId)).toEqual([
+      targetResource,
+      targetResource,
+    ]);
 
     expect(await exportWorkflow({ projectId: target, workflowId })).toEqual(workflow);
   });
@@ -309,22 +451,54 @@ describe("workflows as code", () => {
     const target = await newProject();
     const error = await refusal(importWorkflow({ projectId: target, document: workflow, actor: SYSTEM_ACTOR }));
     expect(error).toMatchObject({ code: "invalid_input", message: expect.stringContaining('no resource named "TaskLab"') });
-    expect(error.fields).toMatchObject({ "trigger.resource": expect.any(String), "steps.0.resource": expect.any(String), "steps.3.resource": expect.any(String) });
+    expect(error.fields).toMatchObject({
+      "trigger.resource": expect.any(String),
+      "steps.0.resource": expect.any(String),
+      "steps.3.resource": expect.any(String),
+    });
     expect(await listWorkflows({ projectId: target })).toEqual([]);
   });
 
   const hostile: [string, (doc: WorkflowDocument, ids: { resourceId: string }) => unknown, Record<string, string | RegExp>][] = [
     ["a resource document", (doc) => ({ ...doc, kind: "resource" }), { kind: /resource export: import it on the Resources list/ }],
-    ["another project's resource ID", (doc, { resourceId }) => ({ ...doc, steps: doc.steps.map((step) => ("resource" in step ? { ...step, resourceId } : step)) }), { "steps.0.resourceId": /Unknown field/ }],
-    ["a resource ID instead of a name", (doc, { resourceId }) => ({ ...doc, trigger: { kind: "resource_event", resourceId, eventType: "task.created" } }), { "trigger.resourceId": /./ }],
+    [
+      "another project's resource ID",
+      (doc, { resourceId }) => ({ ...doc, steps: doc.steps.map((step) => ("resource" in step ? { ...step, resourceId } : step)) }),
+      { "steps.0.resourceId": /Unknown field/ },
+    ],
+    [
+      "a resource ID instead of a name",
+      (doc, { resourceId }) => ({ ...doc, trigger: { kind: "resource_event", resourceId, eventType: "task.created" } }),
+      { "trigger.resourceId": /./ },
+    ],
     ["an unknown step field", (doc) => ({ ...doc, steps: [{ ...doc.steps[2], run: "rm -rf /" }] }), { "steps.0.run": "Unknown field." }],
-    ["an unknown variable", (doc) => ({ ...doc, steps: [doc.steps[0], { ...doc.steps[1], left: "{{secrets.client_secret}}" }] }), { "steps.1.left": /secrets\.client_secret/ }],
-    ["a huge body", (doc) => ({ ...doc, steps: [{ ...doc.steps[0], body: `{"a": "${"x".repeat(70_000)}"}` }] }), { "steps.0.body": /at most 65536/ }],
+    [
+      "an unknown variable",
+      (doc) => ({ ...doc, steps: [doc.steps[0], { ...doc.steps[1], left: "{{secrets.client_secret}}" }] }),
+      { "steps.1.left": /secrets\.client_secret/ },
+    ],
+    [
+      "a huge body",
+      (doc) => ({ ...doc, steps: [{ ...doc.steps[0], body: `{"a": "${"x".repeat(70_000)}"}` }] }),
+      { "steps.0.body": /at most 65536/ },
+    ],
     ["a body that is not JSON", (doc) => ({ ...doc, steps: [{ ...doc.steps[0], body: "{not json" }] }), { "steps.0.body": /must be JSON/ }],
-    ["an event type the resource does not list", (doc) => ({ ...doc, trigger: { ...doc.trigger, eventType: "task.deleted" } }), { "trigger.eventType": /not one of/ }],
-    ["a prototype key in the sample", (doc) => JSON.parse(JSON.stringify(doc).replace('"sampleTrigger":{', '"sampleTrigger":{"__proto__":{"x":1}')), { "sampleTrigger.__proto__": /not allowed/ }],
+    [
+      "an event type the resource does not list",
+      (doc) => ({ ...doc, trigger: { ...doc.trigger, eventType: "task.deleted" } }),
+      { "trigger.eventType": /not one of/ },
+    ],
+    [
+      "a prototype key in the sample",
+      (doc) => JSON.parse(JSON.stringify(doc).replace('"sampleTrigger":{', '"sampleTrigger":{"__proto__":{"x":1}')),
+      { "sampleTrigger.__proto__": /not allowed/ },
+    ],
     ["a sample that is not an object", (doc) => ({ ...doc, sampleTrigger: [1, 2] }), { sampleTrigger: /JSON object/ }],
-    ["End users may start this workflow that is not a boolean", (doc) => ({ ...doc, endUsersMayStart: "yes" }), { endUsersMayStart: /true or false/ }],
+    [
+      "End users may start this workflow that is not a boolean",
+      (doc) => ({ ...doc, endUsersMayStart: "yes" }),
+      { endUsersMayStart: /true or false/ },
+    ],
   ];
 
   it.each(hostile)("refuses %s with invalid_input, and creates nothing", async (_, change, fields) => {
@@ -333,7 +507,8 @@ describe("workflows as code", () => {
     await importResource({ projectId: target, document: resource, actor: SYSTEM_ACTOR });
     const error = await refusal(importWorkflow({ projectId: target, document: change(workflow, { resourceId }), actor: SYSTEM_ACTOR }));
     expect(error).toMatchObject({ code: "invalid_input", status: 400 });
-    for (const [field, message] of Object.entries(fields)) expect(error.fields?.[field], `${field} in ${JSON.stringify(error.fields)}`).toMatch(message);
+    for (const [field, message] of Object.entries(fields))
+      expect(error.fields?.[field], `${field} in ${JSON.stringify(error.fields)}`).toMatch(message);
     expect(await listWorkflows({ projectId: target })).toEqual([]);
   });
 
@@ -354,7 +529,9 @@ describe("workflows as code", () => {
     expect((await getWorkflow({ projectId: target, workflowId: older.workflowId }))!.endUsersMayStart).toBe(false);
 
     // A replace sets it from the document at once (a setting, not part of the draft).
-    expect(await replaceWorkflowConfig({ projectId: target, workflowId: imported.workflowId, document: withoutFlag, actor: SYSTEM_ACTOR })).toMatchObject({ endUsersMayStart: false });
+    expect(
+      await replaceWorkflowConfig({ projectId: target, workflowId: imported.workflowId, document: withoutFlag, actor: SYSTEM_ACTOR }),
+    ).toMatchObject({ endUsersMayStart: false });
     expect((await getWorkflow({ projectId: target, workflowId: imported.workflowId }))!.endUsersMayStart).toBe(false);
   });
 
@@ -373,7 +550,9 @@ describe("workflows as code", () => {
     expect(await replaceWorkflowConfig({ projectId: source, workflowId, document: changed, actor: SYSTEM_ACTOR })).toEqual(changed);
     expect((await getWorkflow({ projectId: source, workflowId }))!.draft.steps).toHaveLength(1);
     const other = await newProject();
-    expect(await refusal(replaceWorkflowConfig({ projectId: other, workflowId, document: changed, actor: SYSTEM_ACTOR }))).toMatchObject({ code: "workflow_not_found" });
+    expect(await refusal(replaceWorkflowConfig({ projectId: other, workflowId, document: changed, actor: SYSTEM_ACTOR }))).toMatchObject({
+      code: "workflow_not_found",
+    });
   });
 });
 
@@ -393,9 +572,15 @@ describe("Export and Import on the dashboard", () => {
     // The member's second project: the wizard opens where the Client Secret is to be entered.
     const target = (await createProject({ userId: member.id, name: "Q" })).id;
     const imported = await importResourceConfig({ projectId: target, json: resource.data });
-    expect(imported).toEqual({ ok: true, data: { href: expect.stringMatching(new RegExp(`^/projects/${target}/resources/[0-9a-f-]{36}/authorization$`)) } });
+    expect(imported).toEqual({
+      ok: true,
+      data: { href: expect.stringMatching(new RegExp(`^/projects/${target}/resources/[0-9a-f-]{36}/authorization$`)) },
+    });
     const importedWorkflow = await importWorkflowConfig({ projectId: target, json: workflow.data });
-    expect(importedWorkflow).toEqual({ ok: true, data: { href: expect.stringMatching(new RegExp(`^/projects/${target}/workflows/[0-9a-f-]{36}$`)) } });
+    expect(importedWorkflow).toEqual({
+      ok: true,
+      data: { href: expect.stringMatching(new RegExp(`^/projects/${target}/workflows/[0-9a-f-]{36}$`)) },
+    });
   });
 
   it("refuse non-members, another project's IDs and bad JSON, creating nothing", async () => {
@@ -404,15 +589,24 @@ describe("Export and Import on the dashboard", () => {
     const outsiderProject = await newProject();
     vi.mocked(getSessionUser).mockResolvedValue(lastMember!);
     expect(await exportResourceConfig({ projectId: source, resourceId })).toEqual({ ok: false, formError: "Project not found." });
-    expect(await exportResourceConfig({ projectId: outsiderProject, resourceId })).toEqual({ ok: false, formError: "No resource with this ID in this project." });
+    expect(await exportResourceConfig({ projectId: outsiderProject, resourceId })).toEqual({
+      ok: false,
+      formError: "No resource with this ID in this project.",
+    });
     expect(await importResourceConfig({ projectId: source, json: "{}" })).toEqual({ ok: false, formError: "Project not found." });
-    expect(await importResourceConfig({ projectId: outsiderProject, json: "{not json" })).toMatchObject({ ok: false, fieldErrors: { json: [expect.stringContaining("not valid JSON")] } });
+    expect(await importResourceConfig({ projectId: outsiderProject, json: "{not json" })).toMatchObject({
+      ok: false,
+      fieldErrors: { json: [expect.stringContaining("not valid JSON")] },
+    });
     expect(await importWorkflowConfig({ projectId: outsiderProject, json: '{"kind":"resource","version":1}' })).toMatchObject({
       ok: false,
       fieldErrors: { kind: [expect.stringContaining("Resources list")] },
     });
     vi.mocked(getSessionUser).mockResolvedValue(null);
-    expect(await importResourceConfig({ projectId: outsiderProject, json: "{}" })).toMatchObject({ ok: false, formError: expect.stringContaining("Sign in") });
+    expect(await importResourceConfig({ projectId: outsiderProject, json: "{}" })).toMatchObject({
+      ok: false,
+      formError: expect.stringContaining("Sign in"),
+    });
     expect(await listResources({ projectId: outsiderProject })).toEqual([]);
     expect(await listWorkflows({ projectId: outsiderProject })).toEqual([]);
   });

@@ -120,7 +120,10 @@ export function takeSecretPlaceholder(
   if (slot === undefined) return rest;
   const isPlaceholder = isPlainObject(slot) && Object.keys(slot).length === 1 && slot.$secret === secretName;
   if (!isPlaceholder) {
-    errors.add([...path, field], `An import never sets a secret: leave { "$secret": "${secretName}" } here and enter the value in the dashboard.`);
+    errors.add(
+      [...path, field],
+      `An import never sets a secret: leave { "$secret": "${secretName}" } here and enter the value in the dashboard.`,
+    );
   }
   return rest;
 }

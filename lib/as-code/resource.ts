@@ -73,7 +73,11 @@ export function resourceDocument(resource: Resource): ResourceDocument {
     };
   }
   if (apiKeys) {
-    config.apiKeys = apiKeys.map(({ name, secret }) => ({ name, secret, ...(appLevel ? { value: secretPlaceholder(appCredentialSecretName(name)) } : {}) }));
+    config.apiKeys = apiKeys.map(({ name, secret }) => ({
+      name,
+      secret,
+      ...(appLevel ? { value: secretPlaceholder(appCredentialSecretName(name)) } : {}),
+    }));
   }
   if (request) config.request = request;
   const webhook = resource.webhook
@@ -114,7 +118,9 @@ function placeholderSecrets(credentials: readonly string[]): SavedSecrets {
   return { clientSecret: true, credentials };
 }
 
-const at = (...prefix: PropertyKey[]) => (path: readonly PropertyKey[]) => [...prefix, ...path];
+const at =
+  (...prefix: PropertyKey[]) =>
+  (path: readonly PropertyKey[]) => [...prefix, ...path];
 
 /**
  * Validates a resource document with the wizard's schemas — Name, API Info, Authorization
@@ -157,14 +163,19 @@ export function parseResourceDocument(value: unknown): ParsedResource {
     if (parts[credentialsPart] === undefined) {
       if (parts.request !== undefined) errors.add(["config", credentialsPart], "Required with config.request.");
     } else if (!userLevel && parts.request === undefined) {
-      errors.add(["config", "request"], `Required with config.${credentialsPart}: an App-Level resource's credentials are part of its Request Details.`);
+      errors.add(
+        ["config", "request"],
+        `Required with config.${credentialsPart}: an App-Level resource's credentials are part of its Request Details.`,
+      );
     }
     errors.throwIfAny();
 
     // Authorization (User-Level): the Client or the API key names.
     if (userLevel && parts[credentialsPart] !== undefined) {
       if (oauth2) {
-        const given = isPlainObject(parts.oauth) ? takeSecretPlaceholder(parts.oauth, "clientSecret", CLIENT_SECRET, errors, ["config", "oauth"]) : parts.oauth;
+        const given = isPlainObject(parts.oauth)
+          ? takeSecretPlaceholder(parts.oauth, "clientSecret", CLIENT_SECRET, errors, ["config", "oauth"])
+          : parts.oauth;
         const input = isPlainObject(given) ? { ...given, clientSecret: "" } : given;
         const parsed = oauthAuthorizationSchema(placeholderSecrets([])).safeParse(input);
         if (!parsed.success) errors.addZod(parsed.error, at("config", "oauth"));
@@ -191,7 +202,9 @@ export function parseResourceDocument(value: unknown): ParsedResource {
       const input: Record<string, unknown> = isPlainObject(parts.request) ? { ...parts.request } : { request: parts.request };
       const credentialNames: string[] = [];
       if (!userLevel && oauth2) {
-        let given = isPlainObject(parts.oauth) ? takeSecretPlaceholder(parts.oauth, "clientSecret", CLIENT_SECRET, errors, ["config", "oauth"]) : parts.oauth;
+        let given = isPlainObject(parts.oauth)
+          ? takeSecretPlaceholder(parts.oauth, "clientSecret", CLIENT_SECRET, errors, ["config", "oauth"])
+          : parts.oauth;
         if (isPlainObject(given) && apiInfo.grantType === "refresh_token") {
           given = takeSecretPlaceholder(given, "refreshToken", REFRESH_TOKEN_SECRET, errors, ["config", "oauth"]);
           credentialNames.push("refresh_token");
@@ -204,7 +217,10 @@ export function parseResourceDocument(value: unknown): ParsedResource {
               if (!isPlainObject(key)) return key;
               const name = typeof key.name === "string" ? key.name.trim() : "";
               credentialNames.push(name);
-              return { ...takeSecretPlaceholder(key, "value", appCredentialSecretName(name), errors, ["config", "apiKeys", index]), value: "" };
+              return {
+                ...takeSecretPlaceholder(key, "value", appCredentialSecretName(name), errors, ["config", "apiKeys", index]),
+                value: "",
+              };
             })
           : parts.apiKeys;
       }
@@ -235,7 +251,9 @@ export function parseResourceDocument(value: unknown): ParsedResource {
   // Webhook Setup: the settings, the signing secret left to be entered.
   let webhook: StoredWebhookSettings | null = null;
   if (doc.webhook != null) {
-    const given = isPlainObject(doc.webhook) ? takeSecretPlaceholder(doc.webhook, "signingSecret", WEBHOOK_SECRET, errors, ["webhook"]) : doc.webhook;
+    const given = isPlainObject(doc.webhook)
+      ? takeSecretPlaceholder(doc.webhook, "signingSecret", WEBHOOK_SECRET, errors, ["webhook"])
+      : doc.webhook;
     const input = isPlainObject(given) ? { ...given, signingSecret: "" } : given;
     const signature = isPlainObject(given) && isPlainObject(given.signature) ? given.signature.kind : undefined;
     const parsed = webhookSetupSchema({
@@ -335,7 +353,9 @@ function testCredentialsOutdated(resource: Resource, parsed: ParsedResource): bo
   if (resource.level !== "user") return false;
   if (resource.authType !== (parsed.apiInfo?.authType ?? null) || parsed.apiInfo?.level !== "user") return true;
   const before = resource.config;
-  const unticked = (before.apiKeys ?? []).some((key) => key.secret && parsed.config.apiKeys?.some((next) => next.name === key.name && !next.secret));
+  const unticked = (before.apiKeys ?? []).some(
+    (key) => key.secret && parsed.config.apiKeys?.some((next) => next.name === key.name && !next.secret),
+  );
   return (
     before.oauth?.accessTokenUrl !== parsed.config.oauth?.accessTokenUrl ||
     (before.request !== undefined && templateOrigin(before.request.baseUrl) !== templateOrigin(parsed.config.request?.baseUrl ?? "")) ||
@@ -373,7 +393,9 @@ export async function replaceResourceConfig({
     actor,
     // As a wizard save names them: the fields (inside the configuration too) and the secrets dropped, never a value.
     changes: [
-      ...Object.entries(update).flatMap(([key, value]) => (key === "stepReached" ? [] : changedFields(resource[key as keyof typeof update], value, { prefix: key }))),
+      ...Object.entries(update).flatMap(([key, value]) =>
+        key === "stepReached" ? [] : changedFields(resource[key as keyof typeof update], value, { prefix: key }),
+      ),
       ...deleteSecrets.map((name) => `secrets.${name}`),
     ],
   });

@@ -73,9 +73,20 @@ function checkContext(resources: readonly Resource[], lastTestOutputs: Record<st
     const level = resource.published?.level ?? resource.level;
     if (!level) continue;
     const profile = (resource.published?.config ?? resource.config).request?.userProfile;
-    const profileFields = profile?.source === "request" ? profileFieldList(profile.fields) : profile?.source === "jwt" ? [profile.claimPath].filter(Boolean) : [];
+    const profileFields =
+      profile?.source === "request"
+        ? profileFieldList(profile.fields)
+        : profile?.source === "jwt"
+          ? [profile.claimPath].filter(Boolean)
+          : [];
     known.push({ id: resource.id, name: resource.name, level, profileFields });
-    if (resource.webhook) triggerResources.push({ id: resource.id, name: resource.name, eventTypes: resource.webhook.eventTypes, sample: resource.webhookSample });
+    if (resource.webhook)
+      triggerResources.push({
+        id: resource.id,
+        name: resource.name,
+        eventTypes: resource.webhook.eventTypes,
+        sample: resource.webhookSample,
+      });
   }
   return { resources: known, triggerResources, lastTestOutputs, sampleTrigger };
 }
@@ -106,7 +117,7 @@ export function parseWorkflowDocument(
   const endUsersMayStart = doc.endUsersMayStart ?? false;
   if (typeof endUsersMayStart !== "boolean") errors.add(["endUsersMayStart"], "Enter true or false (or leave it out: false).");
   const sample = doc.sampleTrigger ?? {};
-  if (!isPlainObject(sample)) errors.add(["sampleTrigger"], "Enter a JSON object, e.g. {\"payload\": {\"taskId\": \"t_1\"}}.");
+  if (!isPlainObject(sample)) errors.add(["sampleTrigger"], 'Enter a JSON object, e.g. {"payload": {"taskId": "t_1"}}.');
 
   // Bind resource names to this project's resources.
   const byName = new Map(resources.map((resource) => [resource.name.toLowerCase(), resource.id]));
@@ -132,7 +143,11 @@ export function parseWorkflowDocument(
   const trigger = bind(doc.trigger, ["trigger"]);
   // Every step of the tree: a branch's or a Fan Out's Request steps name their resources too.
   const steps = rewriteSteps(doc.steps, (step, path) => bind(step, path) as Record<string, unknown>);
-  errors.throwIfAny(missing.size ? `This project has no resource named ${[...missing].map((name) => `"${name}"`).join(", ")}: import or create them first.` : undefined);
+  errors.throwIfAny(
+    missing.size
+      ? `This project has no resource named ${[...missing].map((name) => `"${name}"`).join(", ")}: import or create them first.`
+      : undefined,
+  );
 
   const input = { name: doc.name, sampleTrigger: JSON.stringify(sample), trigger: trigger ?? null, steps };
   const parsed = workflowDocumentSchema.safeParse(input);
@@ -150,7 +165,15 @@ export function parseWorkflowDocument(
 }
 
 /** Imports a workflow document as a new draft of the project, bound to its resources by name: never deployed. */
-export async function importWorkflow({ projectId, document, actor }: { projectId: string; document: unknown; actor: AuditActor }): Promise<{ workflowId: string }> {
+export async function importWorkflow({
+  projectId,
+  document,
+  actor,
+}: {
+  projectId: string;
+  document: unknown;
+  actor: AuditActor;
+}): Promise<{ workflowId: string }> {
   const parsed = parseWorkflowDocument(document, { resources: await listResources({ projectId }) });
   const workflow = await createWorkflow({
     projectId,
@@ -185,8 +208,18 @@ export async function replaceWorkflowConfig({
   const parsed = parseWorkflowDocument(document, { resources, lastTestOutputs: workflow.lastTestOutputs });
   const changes = [
     ...changedFields(
-      { name: workflow.name, endUsersMayStart: workflow.endUsersMayStart, trigger: workflow.draft.trigger, sampleTrigger: workflow.sampleTrigger },
-      { name: parsed.name, endUsersMayStart: parsed.endUsersMayStart, trigger: parsed.definition.trigger, sampleTrigger: parsed.sampleTrigger },
+      {
+        name: workflow.name,
+        endUsersMayStart: workflow.endUsersMayStart,
+        trigger: workflow.draft.trigger,
+        sampleTrigger: workflow.sampleTrigger,
+      },
+      {
+        name: parsed.name,
+        endUsersMayStart: parsed.endUsersMayStart,
+        trigger: parsed.definition.trigger,
+        sampleTrigger: parsed.sampleTrigger,
+      },
       { depth: 1 },
     ),
     ...changedSteps(workflow.draft.steps, parsed.definition.steps),

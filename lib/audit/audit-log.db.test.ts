@@ -58,16 +58,28 @@ async function wholeAuditTable(): Promise<string> {
 const blankAuth = { token: "", username: "", password: "", name: "", value: "", custom: [] };
 
 /** The wizard, step by step, as a team member saves it: a User-Level OAuth resource for TaskLab. */
-const publishedResource = (projectId: string, actor: AuditActor) => publishedTaskLabResource(projectId, tasklab, "user-oauth-no-profile", { actor });
+const publishedResource = (projectId: string, actor: AuditActor) =>
+  publishedTaskLabResource(projectId, tasklab, "user-oauth-no-profile", { actor });
 
 describe("what is recorded", () => {
   it("records a resource saved step by step and published, by the team member, with the fields each step changed", async () => {
     const { projectId, email, actor } = await owner();
     const resourceId = await publishedResource(projectId, actor);
     const events = (await eventsOf(projectId)).filter((event) => event.objectId === resourceId);
-    expect(events.map((event) => event.action)).toEqual(["resource.created", "resource.updated", "resource.updated", "resource.updated", "resource.published"]);
+    expect(events.map((event) => event.action)).toEqual([
+      "resource.created",
+      "resource.updated",
+      "resource.updated",
+      "resource.updated",
+      "resource.published",
+    ]);
     for (const event of events) {
-      expect(event).toMatchObject({ actorKind: "user", actorId: actor.kind === "user" ? actor.userId : "", actorName: email, objectType: "resource" });
+      expect(event).toMatchObject({
+        actorKind: "user",
+        actorId: actor.kind === "user" ? actor.userId : "",
+        actorName: email,
+        objectType: "resource",
+      });
       expect(event.objectName).toMatch(/^TaskLab /);
     }
     expect(events[1]!.changes).toEqual(expect.arrayContaining(["level", "authType", "grantType"]));
@@ -76,7 +88,14 @@ describe("what is recorded", () => {
     // The first publication has nothing to compare with: every field of the configuration is new,
     // and so are the hosts credentials go to.
     const host = new URL(tasklab.url).host;
-    expect(events[4]!.changes).toEqual(["level", "authType", "grantType", "config", `API Base URL host: none → ${host}`, `Access Token URL host: none → ${host}`]);
+    expect(events[4]!.changes).toEqual([
+      "level",
+      "authType",
+      "grantType",
+      "config",
+      `API Base URL host: none → ${host}`,
+      `Access Token URL host: none → ${host}`,
+    ]);
 
     // Published again after a change: what differs from the configuration in force, to the field.
     await saveResourceStep({
@@ -114,7 +133,9 @@ describe("what is recorded", () => {
         name: "Sync tasks",
         trigger: { kind: "app_event", eventName: "task.sync" },
         sampleTrigger: "",
-        steps: [{ key: "list", type: "request", resourceId, method: "GET", path: "/tasks", query: [], headers: [], body: "", retries: true }],
+        steps: [
+          { key: "list", type: "request", resourceId, method: "GET", path: "/tasks", query: [], headers: [], body: "", retries: true },
+        ],
       },
     });
     await deployWorkflow({ projectId, workflowId, actor });
@@ -131,7 +152,9 @@ describe("what is recorded", () => {
     expect(enabled.status).toBe(200);
 
     const events = (await eventsOf(projectId)).filter((event) => event.objectId === workflowId);
-    expect(events.map(({ action, actorKind, actorName, objectName, changes }) => ({ action, actorKind, actorName, objectName, changes }))).toEqual([
+    expect(
+      events.map(({ action, actorKind, actorName, objectName, changes }) => ({ action, actorKind, actorName, objectName, changes })),
+    ).toEqual([
       { action: "workflow.created", actorKind: "user", actorName: email, objectName: "Sync tasks", changes: ["name"] },
       { action: "workflow.updated", actorKind: "user", actorName: email, objectName: "Sync tasks", changes: ["trigger", "steps.list"] },
       { action: "workflow.deployed", actorKind: "user", actorName: email, objectName: "Sync tasks", changes: ["deployedVersion"] },
@@ -150,7 +173,13 @@ describe("what is recorded", () => {
     expect(await revokeSecretKey({ projectId, keyId: key.id, actor })).toBe(false);
 
     const signing = await generateSigningKey();
-    const added = await addSigningKey({ projectId, kid: signing.kid, publicKeyJwk: { ...signing.publicKeyJwk }, source: "generated", actor });
+    const added = await addSigningKey({
+      projectId,
+      kid: signing.kid,
+      publicKeyJwk: { ...signing.publicKeyJwk },
+      source: "generated",
+      actor,
+    });
     const bob = `bob-${randomUUID()}@example.test`;
     const bobUser = await createUserWithProject({ email: bob, passwordHash: "x", projectName: "Bob's" });
     expect(await addProjectMember({ projectId, email: bob, actor })).toEqual({ ok: true });
@@ -161,10 +190,26 @@ describe("what is recorded", () => {
     await renameProject({ projectId, name: "Audited", actor });
 
     const events = await eventsOf(projectId);
-    expect(events.map(({ action, objectType, objectId, objectName, changes, actorName }) => ({ action, objectType, objectId, objectName, changes, actorName }))).toEqual([
+    expect(
+      events.map(({ action, objectType, objectId, objectName, changes, actorName }) => ({
+        action,
+        objectType,
+        objectId,
+        objectName,
+        changes,
+        actorName,
+      })),
+    ).toEqual([
       { action: "secret_key.created", objectType: "secret_key", objectId: key.id, objectName: "CI", changes: [], actorName: email },
       { action: "secret_key.revoked", objectType: "secret_key", objectId: key.id, objectName: "CI", changes: [], actorName: email },
-      { action: "signing_key.created", objectType: "signing_key", objectId: "id" in added ? added.id : "", objectName: signing.kid, changes: [], actorName: email },
+      {
+        action: "signing_key.created",
+        objectType: "signing_key",
+        objectId: "id" in added ? added.id : "",
+        objectName: signing.kid,
+        changes: [],
+        actorName: email,
+      },
       { action: "member.added", objectType: "member", objectId: bobUser!.user.id, objectName: bob, changes: [], actorName: email },
       { action: "project.updated", objectType: "project", objectId: projectId, objectName: "Audited", changes: ["name"], actorName: email },
     ]);
@@ -185,7 +230,11 @@ describe("what is recorded", () => {
     const context = { params: Promise.resolve({ projectId, resourceId }) };
     const refreshToken = tasklab.issueTokens().refreshToken;
     const connected = await connectRoute(
-      new Request(url, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: JSON.stringify({ refresh_token: refreshToken }) }),
+      new Request(url, {
+        method: "POST",
+        headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+        body: JSON.stringify({ refresh_token: refreshToken }),
+      }),
       context,
     );
     expect(connected.status).toBe(200);
@@ -200,35 +249,92 @@ describe("what is recorded", () => {
       context,
     );
     expect(reconnected.status).toBe(200);
-    const disconnected = await disconnectRoute(new Request(url, { method: "DELETE", headers: { authorization: `Bearer ${token}` } }), context);
+    const disconnected = await disconnectRoute(
+      new Request(url, { method: "DELETE", headers: { authorization: `Bearer ${token}` } }),
+      context,
+    );
     expect(disconnected.status).toBe(200);
 
     // Connected again with a refresh token TaskLab never issued: the first request's refresh gets invalid_grant.
     const other = `user-${randomUUID()}`;
     const otherToken = await signUserToken(signing.privateKeyPem, { claims: { sub: other } });
     const again = await connectRoute(
-      new Request(url, { method: "POST", headers: { authorization: `Bearer ${otherToken}`, "content-type": "application/json" }, body: JSON.stringify({ refresh_token: "never-issued-refresh-token" }) }),
+      new Request(url, {
+        method: "POST",
+        headers: { authorization: `Bearer ${otherToken}`, "content-type": "application/json" },
+        body: JSON.stringify({ refresh_token: "never-issued-refresh-token" }),
+      }),
       context,
     );
     expect(again.status).toBe(200);
     await expect(
-      requestThroughResource({ project: { id: projectId, allowPrivateNetwork: true, revision: (await getProjectRevision({ projectId }))! }, resourceId, caller: { kind: "backend", userId: other }, input: { method: "GET", path: "/tasks" } }),
+      requestThroughResource({
+        project: { id: projectId, allowPrivateNetwork: true, revision: (await getProjectRevision({ projectId }))! },
+        resourceId,
+        caller: { kind: "backend", userId: other },
+        input: { method: "GET", path: "/tasks" },
+      }),
     ).rejects.toMatchObject({ code: "reconnect_needed" });
     const invalid = (await getUserConnection({ projectId, resourceId, userId: other }))!;
     expect(invalid.status).toBe("INVALID");
 
     const events = (await eventsOf(projectId)).filter((event) => event.objectType === "connection");
-    expect(events.map(({ action, actorKind, actorId, actorName, objectId, changes }) => ({ action, actorKind, actorId, actorName, objectId, changes }))).toEqual([
-      { action: "connection.created", actorKind: "connected_user", actorId: userId, actorName: userId, objectId: connectionId, changes: ["credentials.refresh_token"] },
-      { action: "connection.replaced", actorKind: "connected_user", actorId: userId, actorName: userId, objectId: connectionId, changes: ["credentials.refresh_token"] },
-      { action: "connection.deleted", actorKind: "connected_user", actorId: userId, actorName: userId, objectId: connectionId, changes: [] },
-      { action: "connection.created", actorKind: "connected_user", actorId: other, actorName: other, objectId: invalid.id, changes: ["credentials.refresh_token"] },
-      { action: "connection.invalidated", actorKind: "system", actorId: null, actorName: "System", objectId: invalid.id, changes: ["status"] },
+    expect(
+      events.map(({ action, actorKind, actorId, actorName, objectId, changes }) => ({
+        action,
+        actorKind,
+        actorId,
+        actorName,
+        objectId,
+        changes,
+      })),
+    ).toEqual([
+      {
+        action: "connection.created",
+        actorKind: "connected_user",
+        actorId: userId,
+        actorName: userId,
+        objectId: connectionId,
+        changes: ["credentials.refresh_token"],
+      },
+      {
+        action: "connection.replaced",
+        actorKind: "connected_user",
+        actorId: userId,
+        actorName: userId,
+        objectId: connectionId,
+        changes: ["credentials.refresh_token"],
+      },
+      {
+        action: "connection.deleted",
+        actorKind: "connected_user",
+        actorId: userId,
+        actorName: userId,
+        objectId: connectionId,
+        changes: [],
+      },
+      {
+        action: "connection.created",
+        actorKind: "connected_user",
+        actorId: other,
+        actorName: other,
+        objectId: invalid.id,
+        changes: ["credentials.refresh_token"],
+      },
+      {
+        action: "connection.invalidated",
+        actorKind: "system",
+        actorId: null,
+        actorName: "System",
+        objectId: invalid.id,
+        changes: ["status"],
+      },
     ]);
     expect(events[0]!.objectName).toMatch(new RegExp(`^TaskLab .*: user ${userId}$`));
     expect(events[1]!.objectName).toBe(events[0]!.objectName);
     const table = await wholeAuditTable();
-    for (const secret of [refreshToken, "never-issued-refresh-token", token, TASKLAB_DEFAULT_CLIENT.clientSecret]) expect(table).not.toContain(secret);
+    for (const secret of [refreshToken, "never-issued-refresh-token", token, TASKLAB_DEFAULT_CLIENT.clientSecret])
+      expect(table).not.toContain(secret);
   });
 
   it("records the webhook setup by field name, the signing secret as changed but never its value", async () => {
@@ -262,7 +368,9 @@ describe("atomicity", () => {
     const { projectId, actor } = await owner();
     const { resourceId } = await createResourceDraft({ projectId, values: { name: "Valid" }, actor });
     const before = (await eventsOf(projectId)).length;
-    await expect(saveResourceStep({ projectId, resourceId, step: "api-info", values: { level: "nope" }, actor })).rejects.toMatchObject({ code: "invalid_input" });
+    await expect(saveResourceStep({ projectId, resourceId, step: "api-info", values: { level: "nope" }, actor })).rejects.toMatchObject({
+      code: "invalid_input",
+    });
     await expect(createResourceDraft({ projectId, values: { name: "" }, actor })).rejects.toMatchObject({ code: "invalid_input" });
     // A name taken is refused by the database: the audit row of that insert goes with it.
     await expect(createResourceDraft({ projectId, values: { name: "Valid" }, actor })).rejects.toMatchObject({ code: "name_taken" });
@@ -275,7 +383,9 @@ describe("atomicity", () => {
     // A constraint that refuses this project's project.updated events only (test files may share a database).
     const constraint = `refuse_${projectId.replaceAll("-", "")}`;
     await db.execute(
-      sql.raw(`alter table audit_events add constraint ${constraint} check (project_id <> '${projectId}'::uuid or action <> 'project.updated')`),
+      sql.raw(
+        `alter table audit_events add constraint ${constraint} check (project_id <> '${projectId}'::uuid or action <> 'project.updated')`,
+      ),
     );
     try {
       await expect(renameProject({ projectId, name: "Never kept", actor })).rejects.toThrow();
@@ -300,10 +410,16 @@ describe("the Audit Log page's listing", () => {
     const objectIds = rows.map(() => randomUUID());
     await db.transaction(async (tx) => {
       for (const [index, row] of rows.entries()) {
-        await recordAuditEvent(tx, { projectId, actor: row.actor, action: `${row.type}.updated`, object: { type: row.type, id: objectIds[index]!, name: row.name } });
+        await recordAuditEvent(tx, {
+          projectId,
+          actor: row.actor,
+          action: `${row.type}.updated`,
+          object: { type: row.type, id: objectIds[index]!, name: row.name },
+        });
       }
     });
-    for (const [index, objectId] of objectIds.entries()) await db.update(auditEvents).set({ createdAt: rows[index]!.at }).where(eq(auditEvents.objectId, objectId));
+    for (const [index, objectId] of objectIds.entries())
+      await db.update(auditEvents).set({ createdAt: rows[index]!.at }).where(eq(auditEvents.objectId, objectId));
   }
 
   it("lists a project's own events only, newest first, filtered by actor, object and time range", async () => {
@@ -342,7 +458,12 @@ describe("the Audit Log page's listing", () => {
     const start = Date.now() - 10 * DAY;
     await seed(
       projectId,
-      Array.from({ length: AUDIT_LOG_PAGE_SIZE + 5 }, (_, index) => ({ actor, type: "resource", name: `R${index}`, at: new Date(start + index * 60_000) })),
+      Array.from({ length: AUDIT_LOG_PAGE_SIZE + 5 }, (_, index) => ({
+        actor,
+        type: "resource",
+        name: `R${index}`,
+        at: new Date(start + index * 60_000),
+      })),
     );
     const first = await listAuditLogPage({ projectId, filters: {} });
     expect(first.events).toHaveLength(AUDIT_LOG_PAGE_SIZE);
@@ -364,11 +485,20 @@ describe("retention", () => {
     const [old, recent, fresh] = (await eventsOf(projectId)).map((event) => event.id);
     const now = new Date();
     const db = await getDb();
-    await db.update(auditEvents).set({ createdAt: new Date(now.getTime() - 91 * DAY) }).where(eq(auditEvents.id, old!));
-    await db.update(auditEvents).set({ createdAt: new Date(now.getTime() - 89 * DAY) }).where(eq(auditEvents.id, recent!));
+    await db
+      .update(auditEvents)
+      .set({ createdAt: new Date(now.getTime() - 91 * DAY) })
+      .where(eq(auditEvents.id, old!));
+    await db
+      .update(auditEvents)
+      .set({ createdAt: new Date(now.getTime() - 89 * DAY) })
+      .where(eq(auditEvents.id, recent!));
 
     expect(await deleteExpiredAuditEvents(now)).toBeGreaterThanOrEqual(1);
-    const left = await db.select({ id: auditEvents.id }).from(auditEvents).where(inArray(auditEvents.id, [old!, recent!, fresh!]));
+    const left = await db
+      .select({ id: auditEvents.id })
+      .from(auditEvents)
+      .where(inArray(auditEvents.id, [old!, recent!, fresh!]));
     expect(left.map((row) => row.id).sort()).toEqual([recent!, fresh!].sort());
   });
 });

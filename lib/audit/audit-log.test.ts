@@ -26,7 +26,15 @@ describe("changedFields", () => {
 
 describe("the Audit Log's filters", () => {
   it("reads the URL's filters, dropping blanks, and refuses a range that ends before it starts", () => {
-    expect(auditLogSearchParamsSchema.parse({ actor: " ada@example.test ", objectType: "workflow", from: "2026-11-01", to: "", before: undefined })).toEqual({
+    expect(
+      auditLogSearchParamsSchema.parse({
+        actor: " ada@example.test ",
+        objectType: "workflow",
+        from: "2026-11-01",
+        to: "",
+        before: undefined,
+      }),
+    ).toEqual({
       actor: "ada@example.test",
       objectType: "workflow",
       from: "2026-11-01",
@@ -35,12 +43,16 @@ describe("the Audit Log's filters", () => {
     expect(auditLogSearchParamsSchema.safeParse({ from: "yesterday" }).success).toBe(false);
     expect(auditLogSearchParamsSchema.safeParse({ before: "not-a-cursor" }).success).toBe(false);
     const reversed = auditLogSearchParamsSchema.safeParse({ from: "2026-11-02", to: "2026-11-01" });
-    expect(reversed.success ? [] : reversed.error.issues.map((issue) => [issue.path, issue.message])).toEqual([[["to"], "To must not be before From."]]);
+    expect(reversed.success ? [] : reversed.error.issues.map((issue) => [issue.path, issue.message])).toEqual([
+      [["to"], "To must not be before From."],
+    ]);
   });
 
   it("builds page links with the filters in force", () => {
     expect(auditLogHref("/log", {})).toBe("/log");
-    expect(auditLogHref("/log", { objectType: "resource", objectName: "Task Lab", before: "id" })).toBe("/log?objectType=resource&objectName=Task+Lab&before=id");
+    expect(auditLogHref("/log", { objectType: "resource", objectName: "Task Lab", before: "id" })).toBe(
+      "/log?objectType=resource&objectName=Task+Lab&before=id",
+    );
   });
 
   it("names each kind of actor", () => {

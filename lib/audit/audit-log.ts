@@ -20,7 +20,11 @@ export const SYSTEM_ACTOR: AuditActor = { kind: "system" };
  * objects are compared field by field up to `depth` levels, anything else (arrays included) as
  * a whole. Only names come out — values never leave this function.
  */
-export function changedFields(before: unknown, after: unknown, { depth = 2, prefix = "" }: { depth?: number; prefix?: string } = {}): string[] {
+export function changedFields(
+  before: unknown,
+  after: unknown,
+  { depth = 2, prefix = "" }: { depth?: number; prefix?: string } = {},
+): string[] {
   const isPlainObject = (value: unknown): value is Record<string, unknown> =>
     typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof Date);
   if (depth > 0 && isPlainObject(before) && isPlainObject(after)) {

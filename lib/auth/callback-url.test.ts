@@ -69,7 +69,26 @@ describe("safeCallbackUrl", () => {
   });
 
   it("never answers something a browser would resolve to another origin", () => {
-    const pieces = fc.constantFrom("/", "\\", "\t", "\n", "\r", " ", ".", "..", "%2F", "%5C", "evil.example", "@", ":", "http:", "https:", "127.0.0.1:3000", "?", "#");
+    const pieces = fc.constantFrom(
+      "/",
+      "\\",
+      "\t",
+      "\n",
+      "\r",
+      " ",
+      ".",
+      "..",
+      "%2F",
+      "%5C",
+      "evil.example",
+      "@",
+      ":",
+      "http:",
+      "https:",
+      "127.0.0.1:3000",
+      "?",
+      "#",
+    );
     fc.assert(
       fc.property(fc.array(fc.oneof(pieces, fc.string({ maxLength: 3 })), { maxLength: 8 }), (parts) => {
         const result = safeCallbackUrl(parts.join(""), ORIGIN);

@@ -73,7 +73,8 @@ describe("verifyCredentials", () => {
 
   it("throttles unknown emails too, so a lock reveals nothing", async () => {
     const email = `ghost-${randomUUID()}@example.test`;
-    for (let i = 0; i < SIGN_IN_THROTTLE.maxFailures; i++) await verifyCredentials({ email, password: "guess", clientAddress: newAddress() });
+    for (let i = 0; i < SIGN_IN_THROTTLE.maxFailures; i++)
+      await verifyCredentials({ email, password: "guess", clientAddress: newAddress() });
     expect(await verifyCredentials({ email, password: "guess", clientAddress: newAddress() })).toMatchObject({ reason: "throttled" });
   });
 
@@ -85,7 +86,11 @@ describe("verifyCredentials", () => {
       Array.from({ length: burst }, (_, i) => verifyCredentials({ email, password: `wrong ${i}`, clientAddress })),
     );
 
-    expect(countBy(results)).toEqual({ invalid: SIGN_IN_THROTTLE.maxFailures, throttledEmail: burst - SIGN_IN_THROTTLE.maxFailures, throttledAddress: 0 });
+    expect(countBy(results)).toEqual({
+      invalid: SIGN_IN_THROTTLE.maxFailures,
+      throttledEmail: burst - SIGN_IN_THROTTLE.maxFailures,
+      throttledAddress: 0,
+    });
     expect(verifyPassword).toHaveBeenCalledTimes(SIGN_IN_THROTTLE.maxFailures);
     const throttle = await getSignInThrottle({ email });
     expect(throttle?.lockedUntil?.getTime()).toBeGreaterThan(Date.now());
@@ -135,7 +140,9 @@ describe("verifyCredentials", () => {
     const { email } = await newAccount();
     const clientAddress = newAddress();
     const results = await Promise.all([
-      ...Array.from({ length: SIGN_IN_THROTTLE.maxFailures - 2 }, (_, i) => verifyCredentials({ email, password: `wrong ${i}`, clientAddress })),
+      ...Array.from({ length: SIGN_IN_THROTTLE.maxFailures - 2 }, (_, i) =>
+        verifyCredentials({ email, password: `wrong ${i}`, clientAddress }),
+      ),
       verifyCredentials({ email, password: PASSWORD, clientAddress }),
     ]);
     expect(results.at(-1)?.ok).toBe(true);

@@ -8,10 +8,7 @@ export const emailSchema = z
 
 export const signUpSchema = z.object({
   email: emailSchema,
-  password: z
-    .string()
-    .min(10, { error: "Use at least 10 characters." })
-    .max(256, { error: "Use at most 256 characters." }),
+  password: z.string().min(10, { error: "Use at least 10 characters." }).max(256, { error: "Use at most 256 characters." }),
 });
 export type SignUpInput = z.input<typeof signUpSchema>;
 

@@ -41,7 +41,9 @@ describe("signUpWithPassword", () => {
     const emails = Array.from({ length: maxAttempts + 3 }, () => `burst-${randomUUID()}@example.test`);
     const results = await Promise.allSettled(emails.map((email) => signUpWithPassword({ email, password: PASSWORD, clientAddress })));
 
-    const refused = results.flatMap((result, i) => (result.status === "rejected" ? [{ email: emails[i]!, error: result.reason as unknown }] : []));
+    const refused = results.flatMap((result, i) =>
+      result.status === "rejected" ? [{ email: emails[i]!, error: result.reason as unknown }] : [],
+    );
     expect(results.filter((result) => result.status === "fulfilled")).toHaveLength(maxAttempts);
     expect(refused).toHaveLength(3);
     expect(hashPassword).toHaveBeenCalledTimes(maxAttempts);

@@ -18,11 +18,17 @@ const DAY = 24 * 60 * 60;
 
 /** A correctly signed token: whatever it claims, the signature verifies. */
 function sign(claims: Record<string, unknown>): Promise<string> {
-  return new SignJWT({ sub: "user-1", iat: now(), exp: now() + 300, ...claims }).setProtectedHeader({ alg: "RS256", kid: key.kid }).sign(privateKey);
+  return new SignJWT({ sub: "user-1", iat: now(), exp: now() + 300, ...claims })
+    .setProtectedHeader({ alg: "RS256", kid: key.kid })
+    .sign(privateKey);
 }
 
 function verify(token: string, options: { maxLifetimeSeconds?: number } = {}) {
-  return verifyUserToken(token, { projectId, keys: [{ kid: key.kid, publicKeyJwk: key.publicKeyJwk as Record<string, unknown> }], ...options });
+  return verifyUserToken(token, {
+    projectId,
+    keys: [{ kid: key.kid, publicKeyJwk: key.publicKeyJwk as Record<string, unknown> }],
+    ...options,
+  });
 }
 
 async function refusal(token: Promise<string>, options?: { maxLifetimeSeconds?: number }): Promise<UserTokenError> {
@@ -109,7 +115,9 @@ describe("verifyUserToken: lifetime", () => {
     // Sign the payload by hand: JSON.stringify cannot write 1e400, but an attacker's signer can.
     const { CompactSign } = await import("jose");
     const payload = `{"sub":"user-1","iat":${now()},"exp":1e400}`;
-    const token = await new CompactSign(new TextEncoder().encode(payload)).setProtectedHeader({ alg: "RS256", kid: key.kid }).sign(privateKey);
+    const token = await new CompactSign(new TextEncoder().encode(payload))
+      .setProtectedHeader({ alg: "RS256", kid: key.kid })
+      .sign(privateKey);
     expect((await refusal(Promise.resolve(token))).message).toMatch(/lifetime/);
   });
 

@@ -25,7 +25,8 @@ export function addressLimitOverride(name: "SWITCHBOARD_SIGN_IN_LIMIT" | "SWITCH
 function wholeNumber(name: string, fallback: number, { min = 0 }: { min?: number } = {}): number {
   const value = process.env[name];
   if (!value) return fallback;
-  if (!/^[0-9]{1,9}$/.test(value) || Number(value) < min) throw new ConfigError(`${name} must be a whole number of at least ${min}; it is "${value}".`);
+  if (!/^[0-9]{1,9}$/.test(value) || Number(value) < min)
+    throw new ConfigError(`${name} must be a whole number of at least ${min}; it is "${value}".`);
   return Number(value);
 }
 
@@ -103,7 +104,9 @@ export function publicUrl(env: ConfigEnv = process.env): string {
     return EMBEDDED_PUBLIC_URL;
   }
   if (!URL.canParse(configured) || !/^https?:$/.test(new URL(configured).protocol)) {
-    throw new ConfigError(`NEXTAUTH_URL must be the app's public http(s) URL, e.g. https://switchboard.example.com; it is "${configured}".`);
+    throw new ConfigError(
+      `NEXTAUTH_URL must be the app's public http(s) URL, e.g. https://switchboard.example.com; it is "${configured}".`,
+    );
   }
   return configured.replace(/\/+$/, "");
 }
@@ -130,6 +133,7 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 export function logLevel(): LogLevel {
   const value = process.env.SWITCHBOARD_LOG_LEVEL;
   if (!value) return "info";
-  if (!(LOG_LEVELS as readonly string[]).includes(value)) throw new ConfigError(`SWITCHBOARD_LOG_LEVEL must be one of ${LOG_LEVELS.join(", ")}; it is "${value}".`);
+  if (!(LOG_LEVELS as readonly string[]).includes(value))
+    throw new ConfigError(`SWITCHBOARD_LOG_LEVEL must be one of ${LOG_LEVELS.join(", ")}; it is "${value}".`);
   return value as LogLevel;
 }

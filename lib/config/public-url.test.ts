@@ -6,7 +6,9 @@ import { applyEmbeddedNextAuthUrl, ConfigError, publicUrl } from "./env";
 describe("publicUrl", () => {
   it("is NEXTAUTH_URL without a trailing slash, on PGlite or PostgreSQL", () => {
     expect(publicUrl({ NEXTAUTH_URL: "https://switchboard.example.com/" })).toBe("https://switchboard.example.com");
-    expect(publicUrl({ NEXTAUTH_URL: "https://switchboard.example.com", DATABASE_URL: "postgres://db/switchboard" })).toBe("https://switchboard.example.com");
+    expect(publicUrl({ NEXTAUTH_URL: "https://switchboard.example.com", DATABASE_URL: "postgres://db/switchboard" })).toBe(
+      "https://switchboard.example.com",
+    );
   });
 
   it("defaults to http://localhost:3000 on the embedded PGlite only", () => {

@@ -12,20 +12,19 @@ export const apiErrorSchema = z
       message: z.string(),
       fields: z.record(z.string(), z.string()).optional().meta({ description: "Per key of the body: what is wrong with it." }),
       requestId: z.string().meta({
-        description: "This request's id, also answered in the X-Request-Id header and written in Switchboard's log line of the request: quote it when you report a problem.",
+        description:
+          "This request's id, also answered in the X-Request-Id header and written in Switchboard's log line of the request: quote it when you report a problem.",
         example: EXAMPLE_REQUEST_ID,
       }),
     }),
   })
   .meta({ id: "Error" });
 
-export const connectBodySchema = z
-  .record(z.string(), z.string())
-  .meta({
-    id: "ConnectBody",
-    description: "The resource's required keys (the Test and Publish step lists them), each a string.",
-    example: { access_token: "eyJ...", refresh_token: "ref_123..." },
-  });
+export const connectBodySchema = z.record(z.string(), z.string()).meta({
+  id: "ConnectBody",
+  description: "The resource's required keys (the Test and Publish step lists them), each a string.",
+  example: { access_token: "eyJ...", refresh_token: "ref_123..." },
+});
 
 export const connectionSchema = z
   .object({
@@ -63,10 +62,15 @@ export const sdkUserSchema = z
         z.object({
           id: z.uuid(),
           name: z.string(),
-          enabled: z.boolean().meta({ description: "Whether it runs for this user: their own setting, else the workflow's Enabled for all users." }),
+          enabled: z
+            .boolean()
+            .meta({ description: "Whether it runs for this user: their own setting, else the workflow's Enabled for all users." }),
         }),
       )
-      .meta({ description: "The project's deployed workflows the user may start (one that uses an App-Level resource only with End users may start this workflow)." }),
+      .meta({
+        description:
+          "The project's deployed workflows the user may start (one that uses an App-Level resource only with End users may start this workflow).",
+      }),
   })
   .meta({ id: "SdkUser" });
 export type SdkUser = z.infer<typeof sdkUserSchema>;

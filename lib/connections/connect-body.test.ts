@@ -21,12 +21,15 @@ function refusal(json: string, keys: readonly RequiredKey[] = oauthKeys): Record
 }
 
 describe("validateConnectBody", () => {
-  it.each(["__proto__", "constructor", "toString", "hasOwnProperty", "valueOf", "__defineGetter__"])("names %s as an unknown key", (key) => {
-    const fields = refusal(`{"refresh_token":"r",${JSON.stringify(key)}:"x"}`);
-    expect(Object.keys(fields)).toEqual([key]);
-    expect(Object.getOwnPropertyDescriptor(fields, key)?.value).toBe("Unknown key: this resource does not take it.");
-    expect(JSON.parse(JSON.stringify(fields))).toEqual(fields);
-  });
+  it.each(["__proto__", "constructor", "toString", "hasOwnProperty", "valueOf", "__defineGetter__"])(
+    "names %s as an unknown key",
+    (key) => {
+      const fields = refusal(`{"refresh_token":"r",${JSON.stringify(key)}:"x"}`);
+      expect(Object.keys(fields)).toEqual([key]);
+      expect(Object.getOwnPropertyDescriptor(fields, key)?.value).toBe("Unknown key: this resource does not take it.");
+      expect(JSON.parse(JSON.stringify(fields))).toEqual(fields);
+    },
+  );
 
   it("does not read a required key from a __proto__ object", () => {
     expect(refusal(`{"__proto__":{"refresh_token":"r"}}`)).toEqual(
@@ -44,7 +47,9 @@ describe("validateConnectBody", () => {
   });
 
   it("refuses a value holding a NUL, naming its key", () => {
-    expect(refusal(JSON.stringify({ refresh_token: "r\u0000", access_token: "a" }))).toEqual({ refresh_token: "Must not contain NUL characters." });
+    expect(refusal(JSON.stringify({ refresh_token: "r\u0000", access_token: "a" }))).toEqual({
+      refresh_token: "Must not contain NUL characters.",
+    });
   });
 
   it("refuses a header value (the access token, an API key) that a header cannot carry, naming its key", () => {
@@ -54,12 +59,18 @@ describe("validateConnectBody", () => {
     }
     const apiKeys: RequiredKey[] = [{ key: "api_key", label: "api_key", secret: true, optional: false, header: true }];
     expect(refusal(JSON.stringify({ api_key: "k\u001b" }), apiKeys)).toEqual({ api_key: unsendable });
-    expect(validateConnectBody({ refresh_token: "r", access_token: "a-Z_0.9~+/=é\t" }, oauthKeys)).toEqual({ refresh_token: "r", access_token: "a-Z_0.9~+/=é\t" });
+    expect(validateConnectBody({ refresh_token: "r", access_token: "a-Z_0.9~+/=é\t" }, oauthKeys)).toEqual({
+      refresh_token: "r",
+      access_token: "a-Z_0.9~+/=é\t",
+    });
   });
 
   it("refuses a lone surrogate in any value, naming its key", () => {
     const loneSurrogate = "Must not contain a lone surrogate (half of a character): it is not text.";
-    expect(refusal(JSON.stringify({ refresh_token: "r\ud800", access_token: "a\udc00b" }))).toEqual({ refresh_token: loneSurrogate, access_token: loneSurrogate });
+    expect(refusal(JSON.stringify({ refresh_token: "r\ud800", access_token: "a\udc00b" }))).toEqual({
+      refresh_token: loneSurrogate,
+      access_token: loneSurrogate,
+    });
   });
 
   it("keeps other characters as sent", () => {

@@ -15,7 +15,8 @@ export function credentialValueProblem(key: RequiredKey, value: string): string 
   if (value.includes("\u0000")) return "Must not contain NUL characters.";
   // It could be neither stored (PostgreSQL keeps UTF-8) nor sent (nor encoded for masking) as it is.
   if (!value.isWellFormed()) return "Must not contain a lone surrogate (half of a character): it is not text.";
-  if (key.header && !HEADER_TEXT.test(value)) return "Must be text an HTTP header can carry: no control characters, and no characters beyond U+00FF.";
+  if (key.header && !HEADER_TEXT.test(value))
+    return "Must be text an HTTP header can carry: no control characters, and no characters beyond U+00FF.";
   return undefined;
 }
 

@@ -120,7 +120,8 @@ export async function disconnectUser({
     const failure = await unsubscribe({ resource, userId, policy: outboundPolicy(project) });
     if (failure) log.warn({ resourceId, failure: failure.slice(0, 200) }, "Webhook unsubscribe failed for a disconnected user");
   }
-  if (!(await deleteConnection({ projectId: project.id, resourceId, userId, actor, onDeleted: notifyConnectionDeleted }))) throw new AppError("connection_not_found");
+  if (!(await deleteConnection({ projectId: project.id, resourceId, userId, actor, onDeleted: notifyConnectionDeleted })))
+    throw new AppError("connection_not_found");
   return { deleted: true as const };
 }
 
@@ -179,4 +180,3 @@ async function fetchProfile(session: ConnectionSession, policy: OutboundPolicy):
     throw profileFailed(error.message);
   }
 }
-

@@ -76,5 +76,7 @@ export function hasUsableAccessToken(state: CredentialState, now = Date.now()): 
  * key: a weak client secret cannot be guessed from the stored hash.
  */
 export function grantFingerprint(parts: readonly unknown[]): string {
-  return createHmac("sha256", getVaultKey().key).update(JSON.stringify(["grant", ...parts])).digest("base64url");
+  return createHmac("sha256", getVaultKey().key)
+    .update(JSON.stringify(["grant", ...parts]))
+    .digest("base64url");
 }

@@ -27,12 +27,7 @@ export function resourceGrantFingerprint(runtime: ResourceRuntime): string {
 function grantSecrets(runtime: ResourceRuntime, values: ConnectionCredentials): string[] {
   const clientId = runtime.config.oauth?.clientId ?? "";
   const secret = runtime.clientSecret ?? "";
-  return [
-    secret,
-    basicClientAuthorization(clientId, secret).slice("Basic ".length),
-    values.refresh_token ?? "",
-    values.access_token ?? "",
-  ];
+  return [secret, basicClientAuthorization(clientId, secret).slice("Basic ".length), values.refresh_token ?? "", values.access_token ?? ""];
 }
 
 const notReady = (message: string) => new AppError("resource_not_ready", { message, failure: { kind: "configuration" } });
@@ -46,7 +41,9 @@ export async function requestNewTokens(runtime: ResourceRuntime, values: Connect
   const oauth = runtime.config.oauth;
   if (!oauth || !runtime.clientSecret) throw notReady("Enter the Access Token URL, Client ID and Client Secret first.");
   if (runtime.level === "user" && urlHostChosenByValues(oauth.accessTokenUrl, oauth.allowAnyHost)) {
-    throw notReady("Access Token URL: a variable chooses the whole host, so a user could send the Client Secret anywhere. Follow it with your domain, or tick Allow any host.");
+    throw notReady(
+      "Access Token URL: a variable chooses the whole host, so a user could send the Client Secret anywhere. Follow it with your domain, or tick Allow any host.",
+    );
   }
   let url: URL;
   try {
@@ -58,8 +55,16 @@ export async function requestNewTokens(runtime: ResourceRuntime, values: Connect
   }
   const refreshToken = values.refresh_token;
   if (runtime.grantType === "refresh_token" && !refreshToken) throw notReady("There is no refresh token to get an access token with.");
-  const endpoint = { url, clientId: oauth.clientId, clientSecret: runtime.clientSecret, includeClientCredentials: oauth.includeClientCredentials };
-  const grant = runtime.grantType === "refresh_token" ? { grantType: "refresh_token" as const, refreshToken: refreshToken! } : { grantType: "client_credentials" as const };
+  const endpoint = {
+    url,
+    clientId: oauth.clientId,
+    clientSecret: runtime.clientSecret,
+    includeClientCredentials: oauth.includeClientCredentials,
+  };
+  const grant =
+    runtime.grantType === "refresh_token"
+      ? { grantType: "refresh_token" as const, refreshToken: refreshToken! }
+      : { grantType: "client_credentials" as const };
 
   for (let attempt = 0; ; attempt++) {
     try {

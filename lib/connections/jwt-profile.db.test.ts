@@ -35,7 +35,8 @@ const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("bas
 const now = () => Math.floor(Date.now() / 1000);
 
 /** An unsigned JWT (`alg: none`) with these claims: anyone can write one. */
-const unsignedJwt = (claims: Record<string, unknown>) => `${b64({ alg: "none", typ: "JWT" })}.${b64({ iat: now(), exp: now() + 3600, ...claims })}.`;
+const unsignedJwt = (claims: Record<string, unknown>) =>
+  `${b64({ alg: "none", typ: "JWT" })}.${b64({ iat: now(), exp: now() + 3600, ...claims })}.`;
 
 /** An ES256 JWT signed with a key of the attacker's own, naming TaskLab's key id. */
 function foreignSignedJwt(claims: Record<string, unknown>): string {
@@ -51,7 +52,14 @@ async function hs256WithPublicKey(claims: Record<string, unknown>): Promise<stri
   return `${head}.${createHmac("sha256", jwks).update(head).digest("base64url")}`;
 }
 
-const jwtProfile = (claimPath: string, jwksUrl = ""): StoredUserProfileSettings => ({ source: "jwt", method: "GET", path: "", fields: "", claimPath, jwksUrl });
+const jwtProfile = (claimPath: string, jwksUrl = ""): StoredUserProfileSettings => ({
+  source: "jwt",
+  method: "GET",
+  path: "",
+  fields: "",
+  claimPath,
+  jwksUrl,
+});
 
 async function connect(resourceId: string, userId: string, body: Record<string, string>) {
   const token = await signUserToken(project.key.privateKeyPem, { claims: { sub: userId } });
@@ -65,7 +73,10 @@ async function connect(resourceId: string, userId: string, body: Record<string, 
 
 async function connectionsOf(resourceId: string) {
   const db = await getDb();
-  return db.select().from(connections).where(and(eq(connections.resourceId, resourceId), eq(connections.kind, "user")));
+  return db
+    .select()
+    .from(connections)
+    .where(and(eq(connections.resourceId, resourceId), eq(connections.kind, "user")));
 }
 
 const user = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}`;
@@ -123,7 +134,10 @@ describe("a JWT field with a JWKS URL", () => {
   it("answers hostile claims of a signed token (NUL, a huge string, an object) with 422, storing nothing", async () => {
     const before = (await connectionsOf(resourceId)).length;
     for (const account_id of ["acct\u0000victim", "a".repeat(5_000), { nested: [[["deep"]]] }]) {
-      const response = await connect(resourceId, user("hostile"), { access_token: tasklab.signedAccessToken({ account_id }), refresh_token: "rt" });
+      const response = await connect(resourceId, user("hostile"), {
+        access_token: tasklab.signedAccessToken({ account_id }),
+        refresh_token: "rt",
+      });
       expect(response.status).toBe(422);
       expect(response.json?.error?.code).toBe("invalid_profile");
     }
@@ -157,10 +171,16 @@ describe("a JWT field whose JWKS URL does not answer a key set", () => {
     const resourceId = await publishedTaskLabResource(project.projectId, tasklab, "user-oauth", { userProfile: jwtProfile("sub", url) });
     const body = () => ({ access_token: tasklab.signedAccessToken({ sub: "u_ada" }), refresh_token: "rt" });
     served.status = 404;
-    expect(await connect(resourceId, user("u"), body())).toMatchObject({ status: 502, json: { error: { code: "profile_request_failed" } } });
+    expect(await connect(resourceId, user("u"), body())).toMatchObject({
+      status: 502,
+      json: { error: { code: "profile_request_failed" } },
+    });
     served.status = 200;
     served.body = "not json";
-    expect(await connect(resourceId, user("u"), body())).toMatchObject({ status: 502, json: { error: { code: "profile_request_failed" } } });
+    expect(await connect(resourceId, user("u"), body())).toMatchObject({
+      status: 502,
+      json: { error: { code: "profile_request_failed" } },
+    });
     expect(await connectionsOf(resourceId)).toEqual([]);
 
     served.body = await (await fetch(`${tasklab.url}/.well-known/jwks.json`)).text();
@@ -178,7 +198,10 @@ describe("a JWT field without a JWKS URL", () => {
 
   it("refuses a forged token the API answers 401 (its refresh token refused too), and stores nothing", async () => {
     const apiCalls = tasklab.apiRequests.length;
-    const response = await connect(resourceId, user("attacker"), { access_token: unsignedJwt({ sub: "u_victim" }), refresh_token: "not-a-refresh-token" });
+    const response = await connect(resourceId, user("attacker"), {
+      access_token: unsignedJwt({ sub: "u_victim" }),
+      refresh_token: "not-a-refresh-token",
+    });
     expect(response.status).toBe(422);
     expect(response.json?.error?.code).toBe("credentials_rejected");
     expect(tasklab.apiRequests.slice(apiCalls).map((request) => request.path)).toEqual(["/api/"]);
@@ -186,7 +209,10 @@ describe("a JWT field without a JWKS URL", () => {
   });
 
   it("keeps the claim of the token the API accepted: a forged one with a real refresh token ends up with the refreshed token's own", async () => {
-    const forged = await connect(resourceId, user("attacker"), { access_token: unsignedJwt({ sub: "u_victim" }), refresh_token: tasklab.issueTokens("u_mallory").refreshToken });
+    const forged = await connect(resourceId, user("attacker"), {
+      access_token: unsignedJwt({ sub: "u_victim" }),
+      refresh_token: tasklab.issueTokens("u_mallory").refreshToken,
+    });
     expect(forged.status).toBe(200);
     expect(forged.json?.profile).toEqual({ sub: "u_mallory" });
 
@@ -200,7 +226,10 @@ describe("a JWT field without a JWKS URL", () => {
 
   it("refuses when the API answers neither 2xx nor 401/403: a 404 at the root says nothing of the token", async () => {
     // TaskLab's /api/tasks/ is no route: 404 whatever the token.
-    const elsewhere = await publishedTaskLabResource(project.projectId, tasklab, "user-oauth", { userProfile: jwtProfile("sub"), baseUrl: `${tasklab.url}/api/tasks` });
+    const elsewhere = await publishedTaskLabResource(project.projectId, tasklab, "user-oauth", {
+      userProfile: jwtProfile("sub"),
+      baseUrl: `${tasklab.url}/api/tasks`,
+    });
     const tokens = tasklab.issueTokens("u_ada");
     const response = await connect(elsewhere, user("ada"), { access_token: tokens.accessToken, refresh_token: tokens.refreshToken });
     expect(response.status).toBe(422);

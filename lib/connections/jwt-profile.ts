@@ -74,7 +74,8 @@ async function fetchJwks(url: string, policy: OutboundPolicy): Promise<KeySet> {
 }
 
 async function verifiedWithJwks(token: string, url: string, policy: OutboundPolicy): Promise<JWTPayload> {
-  const verify = async (keys: KeySet) => (await jwtVerify(token, keys, { algorithms: ASYMMETRIC_ALGORITHMS, clockTolerance: CLOCK_TOLERANCE_SECONDS })).payload;
+  const verify = async (keys: KeySet) =>
+    (await jwtVerify(token, keys, { algorithms: ASYMMETRIC_ALGORITHMS, clockTolerance: CLOCK_TOLERANCE_SECONDS })).payload;
   try {
     try {
       return await verify(await jwksAt(url, policy));
@@ -84,9 +85,11 @@ async function verifiedWithJwks(token: string, url: string, policy: OutboundPoli
     }
   } catch (error) {
     if (error instanceof errors.JWTExpired) throw unverified("the access token has expired: connect with a current one.");
-    if (error instanceof errors.JOSEAlgNotAllowed) throw unverified("the access token is not signed with a key a JWKS can publish (RS, PS, ES or EdDSA).");
+    if (error instanceof errors.JOSEAlgNotAllowed)
+      throw unverified("the access token is not signed with a key a JWKS can publish (RS, PS, ES or EdDSA).");
     if (error instanceof errors.JWKSNoMatchingKey) throw unverified("no key of the resource's JWKS URL matches the access token's.");
-    if (error instanceof errors.JOSEError) throw unverified("the access token's signature does not verify against the resource's JWKS URL.");
+    if (error instanceof errors.JOSEError)
+      throw unverified("the access token's signature does not verify against the resource's JWKS URL.");
     throw error;
   }
 }
@@ -96,7 +99,8 @@ export function pick(value: unknown, path: string): unknown {
   return path
     .split(".")
     .reduce<unknown>(
-      (current, key) => (current && typeof current === "object" && Object.hasOwn(current, key) ? (current as Record<string, unknown>)[key] : undefined),
+      (current, key) =>
+        current && typeof current === "object" && Object.hasOwn(current, key) ? (current as Record<string, unknown>)[key] : undefined,
       value,
     );
 }
@@ -107,7 +111,11 @@ export function pick(value: unknown, path: string): unknown {
  * a request made with it (GET on the API Base URL's root, through the session: a token it refuses
  * is refreshed once, and the claims are then the new token's).
  */
-export async function jwtProfile(session: ConnectionSession, settings: UserProfileSettings, policy: OutboundPolicy): Promise<Record<string, unknown>> {
+export async function jwtProfile(
+  session: ConnectionSession,
+  settings: UserProfileSettings,
+  policy: OutboundPolicy,
+): Promise<Record<string, unknown>> {
   let token: string;
   if (settings.jwksUrl) {
     token = await session.accessToken();
@@ -115,11 +123,18 @@ export async function jwtProfile(session: ConnectionSession, settings: UserProfi
   } else {
     const { status } = (await session.send({ method: "GET", path: "/" })).response;
     if (status === 401 || status === 403) {
-      throw new AppError("credentials_rejected", { message: `The API refused these credentials: GET / on the API Base URL answered ${status}.` });
+      throw new AppError("credentials_rejected", {
+        message: `The API refused these credentials: GET / on the API Base URL answered ${status}.`,
+      });
     }
-    if (status >= 500) throw new AppError("profile_request_failed", { message: `The User Profile could not be checked: GET / on the API Base URL answered ${status}.` });
+    if (status >= 500)
+      throw new AppError("profile_request_failed", {
+        message: `The User Profile could not be checked: GET / on the API Base URL answered ${status}.`,
+      });
     if (status < 200 || status >= 300) {
-      throw unverified(`GET / on the API Base URL answered ${status}, not 2xx, so the API did not vouch for the access token. Give the resource a JWKS URL to verify its tokens instead.`);
+      throw unverified(
+        `GET / on the API Base URL answered ${status}, not 2xx, so the API did not vouch for the access token. Give the resource a JWKS URL to verify its tokens instead.`,
+      );
     }
     token = session.current().values.access_token ?? "";
   }
@@ -127,11 +142,15 @@ export async function jwtProfile(session: ConnectionSession, settings: UserProfi
   try {
     claims = decodeJwt(token);
   } catch {
-    throw new AppError("credentials_rejected", { message: "The API refused these credentials: the access token is not a JWT, so the User Profile's JWT field cannot be read." });
+    throw new AppError("credentials_rejected", {
+      message: "The API refused these credentials: the access token is not a JWT, so the User Profile's JWT field cannot be read.",
+    });
   }
   const value = pick(claims, settings.claimPath) ?? null;
   if (value !== null && typeof value !== "string" && typeof value !== "number" && typeof value !== "boolean") {
-    throw new AppError("invalid_profile", { message: `The access token's claim ${settings.claimPath} is not a string, number or boolean.` });
+    throw new AppError("invalid_profile", {
+      message: `The access token's claim ${settings.claimPath} is not a string, number or boolean.`,
+    });
   }
   if (typeof value === "string" && (value.length > MAX_CLAIM_LENGTH || findUnstorableText(value, settings.claimPath))) {
     throw new AppError("invalid_profile", {

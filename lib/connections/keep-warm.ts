@@ -29,7 +29,11 @@ export async function runKeepWarm(): Promise<KeepWarmOutcome> {
     // Only OAuth 2.0 User-Level connections hold refresh tokens that can go idle.
     if (!runtime || runtime.authType !== "oauth2" || runtime.level !== "user") continue;
     const policy = await projectOutboundPolicy(setting.projectId);
-    for (const connectionId of await listStaleConnections({ resourceId: setting.resourceId, days: setting.days, limit: PER_RESOURCE_LIMIT })) {
+    for (const connectionId of await listStaleConnections({
+      resourceId: setting.resourceId,
+      days: setting.days,
+      limit: PER_RESOURCE_LIMIT,
+    })) {
       const connection = await getConnection({ connectionId });
       if (!connection || connection.status !== "VALID") continue;
       try {
@@ -50,8 +54,17 @@ export async function runKeepWarm(): Promise<KeepWarmOutcome> {
 }
 
 /** Turns Keep-warm on (refresh after `days` days) or off (null) for a resource of the project. */
-export async function saveKeepWarm({ projectId, resourceId, days }: { projectId: string; resourceId: string; days: number | null }): Promise<number | null> {
-  if (!(await getResource({ projectId, resourceId }))) throw new AppError("resource_not_found", { message: "No resource with this ID in this project." });
+export async function saveKeepWarm({
+  projectId,
+  resourceId,
+  days,
+}: {
+  projectId: string;
+  resourceId: string;
+  days: number | null;
+}): Promise<number | null> {
+  if (!(await getResource({ projectId, resourceId })))
+    throw new AppError("resource_not_found", { message: "No resource with this ID in this project." });
   await setKeepWarm({ resourceId, days });
   return days;
 }

@@ -5,7 +5,14 @@ import { AppError } from "@/lib/errors";
 import { countTokenRefresh } from "@/lib/metrics/registry";
 import { notifyConnectionInvalid } from "@/lib/notifications/events";
 import type { TokenSet } from "@/lib/oauth/token";
-import { type ConnectionCredentials, type CredentialState, credentialStateOf, encryptConnectionCredentials, hasUsableAccessToken, withNewTokens } from "./credentials";
+import {
+  type ConnectionCredentials,
+  type CredentialState,
+  credentialStateOf,
+  encryptConnectionCredentials,
+  hasUsableAccessToken,
+  withNewTokens,
+} from "./credentials";
 
 /** Longer than a refresh can take (3 token requests of at most 10 s, and the pauses): a holder that dies keeps others waiting this long. */
 const LEASE_SECONDS = 35;

@@ -38,7 +38,13 @@ beforeEach(() => tasklab.reset());
 /** A connected user whose stored access token has expired. */
 async function userWithExpiredToken() {
   const userId = `user-${randomUUID()}`;
-  await connectUser({ project: await project(), resourceId, userId, body: { refresh_token: tasklab.issueTokens().refreshToken }, actor: SYSTEM_ACTOR });
+  await connectUser({
+    project: await project(),
+    resourceId,
+    userId,
+    body: { refresh_token: tasklab.issueTokens().refreshToken },
+    actor: SYSTEM_ACTOR,
+  });
   const connection = (await getUserConnection({ projectId, resourceId, userId }))!;
   const values = decryptConnectionCredentials(connection.id, connection.credentials);
   const db = await getDb();
@@ -60,7 +66,10 @@ const get = async (userId: string, path = "/tasks") =>
 async function refreshes(): Promise<Record<string, number>> {
   const metrics = await currentMetrics();
   return Object.fromEntries(
-    ["refreshed", "invalid_grant", "failed", "superseded"].map((outcome) => [outcome, sampleValue(metrics, "switchboard_token_refreshes_total", { outcome })]),
+    ["refreshed", "invalid_grant", "failed", "superseded"].map((outcome) => [
+      outcome,
+      sampleValue(metrics, "switchboard_token_refreshes_total", { outcome }),
+    ]),
   );
 }
 
@@ -91,7 +100,12 @@ describe("requests through a connection", () => {
   it("refreshes once on a 401 from the API and retries", async () => {
     const { userId, connectionId } = await userWithExpiredToken();
     // The API refuses the token although it was stored as valid for an hour.
-    await (await getDb()).update(connections).set({ accessTokenExpiresAt: new Date(Date.now() + 3600_000) }).where(eq(connections.id, connectionId));
+    await (
+      await getDb()
+    )
+      .update(connections)
+      .set({ accessTokenExpiresAt: new Date(Date.now() + 3600_000) })
+      .where(eq(connections.id, connectionId));
     expect(await get(userId, "/me")).toMatchObject({ status: 200, body: { email: "ada@tasklab.test" } });
     expect(tasklab.tokenRequests).toHaveLength(1);
   });
@@ -114,7 +128,9 @@ describe("requests through a connection", () => {
   it("marks the connection INVALID on invalid_grant, then answers 424 without calling the token endpoint", async () => {
     const { userId, connectionId } = await userWithExpiredToken();
     const { values } = await stored(userId);
-    await (await getDb())
+    await (
+      await getDb()
+    )
       .update(connections)
       .set({ credentials: encryptConnectionCredentials(connectionId, { ...values, refresh_token: "revoked-refresh-token" }) })
       .where(eq(connections.id, connectionId));
@@ -138,21 +154,44 @@ describe("requests through a connection", () => {
         req.on("end", () => {
           void fetch(`${tasklab.url}${req.url}`, {
             method: req.method,
-            headers: Object.fromEntries(Object.entries(req.headers).filter(([name]) => ["content-type", "authorization", "accept"].includes(name))) as Record<string, string>,
+            headers: Object.fromEntries(
+              Object.entries(req.headers).filter(([name]) => ["content-type", "authorization", "accept"].includes(name)),
+            ) as Record<string, string>,
             body: Buffer.concat(chunks),
-          }).then(async (answer) => res.writeHead(answer.status, { "content-type": answer.headers.get("content-type") ?? "application/json" }).end(Buffer.from(await answer.arrayBuffer())));
+          }).then(async (answer) =>
+            res
+              .writeHead(answer.status, { "content-type": answer.headers.get("content-type") ?? "application/json" })
+              .end(Buffer.from(await answer.arrayBuffer())),
+          );
         });
         return;
       }
-      res.writeHead(refusing ? 401 : 200, { "content-type": "application/json" }).end(refusing ? '{"error":"unauthorized"}' : '{"tasks":[]}');
+      res
+        .writeHead(refusing ? 401 : 200, { "content-type": "application/json" })
+        .end(refusing ? '{"error":"unauthorized"}' : '{"tasks":[]}');
     });
     await new Promise<void>((resolve) => api.listen(0, "127.0.0.1", resolve));
     try {
-      const refusingResource = await publishedTaskLabResource(projectId, { url: `http://127.0.0.1:${(api.address() as AddressInfo).port}` }, "user-oauth-no-profile");
+      const refusingResource = await publishedTaskLabResource(
+        projectId,
+        { url: `http://127.0.0.1:${(api.address() as AddressInfo).port}` },
+        "user-oauth-no-profile",
+      );
       const userId = `user-${randomUUID()}`;
-      await connectUser({ project: await project(), resourceId: refusingResource, userId, body: { refresh_token: tasklab.issueTokens().refreshToken }, actor: SYSTEM_ACTOR });
+      await connectUser({
+        project: await project(),
+        resourceId: refusingResource,
+        userId,
+        body: { refresh_token: tasklab.issueTokens().refreshToken },
+        actor: SYSTEM_ACTOR,
+      });
       const send = async () =>
-        requestThroughResource({ project: await project(), resourceId: refusingResource, caller: { kind: "backend", userId }, input: { method: "GET", path: "/tasks" } });
+        requestThroughResource({
+          project: await project(),
+          resourceId: refusingResource,
+          caller: { kind: "backend", userId },
+          input: { method: "GET", path: "/tasks" },
+        });
       const row = async () => (await getUserConnection({ projectId, resourceId: refusingResource, userId }))!;
 
       for (let i = 0; i < 4; i++) expect((await send()).status).toBe(401);
@@ -167,7 +206,13 @@ describe("requests through a connection", () => {
       await expect(send()).rejects.toMatchObject({ status: 424, code: "reconnect_needed" });
 
       // Connecting again makes it VALID, its run of 401s forgotten.
-      await connectUser({ project: await project(), resourceId: refusingResource, userId, body: { refresh_token: tasklab.issueTokens().refreshToken }, actor: SYSTEM_ACTOR });
+      await connectUser({
+        project: await project(),
+        resourceId: refusingResource,
+        userId,
+        body: { refresh_token: tasklab.issueTokens().refreshToken },
+        actor: SYSTEM_ACTOR,
+      });
       expect(await row()).toMatchObject({ status: "VALID", unauthorizedCount: 0, invalidReason: null });
     } finally {
       await new Promise<void>((resolve) => api.close(() => resolve()));
@@ -200,13 +245,24 @@ describe("requests through a connection", () => {
   });
 
   it("uses the app's credentials for an App-Level resource", async () => {
-    const response = await requestThroughResource({ project: await project(), resourceId: appResourceId, caller: { kind: "backend", userId: undefined }, input: { method: "GET", path: "/tasks" } });
+    const response = await requestThroughResource({
+      project: await project(),
+      resourceId: appResourceId,
+      caller: { kind: "backend", userId: undefined },
+      input: { method: "GET", path: "/tasks" },
+    });
     expect(response).toMatchObject({ status: 200, body: { tasks: expect.any(Array) } });
   });
 });
 
 describe("App-Level OAuth tokens", () => {
-  const app = async (id: string) => requestThroughResource({ project: await project(), resourceId: id, caller: { kind: "backend", userId: undefined }, input: { method: "GET", path: "/tasks" } });
+  const app = async (id: string) =>
+    requestThroughResource({
+      project: await project(),
+      resourceId: id,
+      caller: { kind: "backend", userId: undefined },
+      input: { method: "GET", path: "/tasks" },
+    });
 
   it.each([
     ["refresh token", "app-oauth-refresh", "refresh_token"],
@@ -240,7 +296,10 @@ describe("POST …/request with a Secret Key", () => {
     await createSecretKey({ projectId, name: "backend", prefix: secret.prefix, hash: secret.hash, actor: SYSTEM_ACTOR });
     const ok = await callRoute(`Bearer ${secret.key}`, { method: "POST", path: "/tasks", body: { title: "From the backend" } }, userId);
     expect(ok).toMatchObject({ status: 200, json: { status: 201, body: { title: "From the backend" } } });
-    expect(await callRoute(`Bearer ${secret.key}`, { method: "GET", path: "/tasks" })).toMatchObject({ status: 400, json: { error: { code: "missing_user" } } });
+    expect(await callRoute(`Bearer ${secret.key}`, { method: "GET", path: "/tasks" })).toMatchObject({
+      status: 400,
+      json: { error: { code: "missing_user" } },
+    });
     expect(await callRoute("Bearer sk_not-a-key", { method: "GET", path: "/tasks" }, userId)).toMatchObject({
       status: 401,
       json: { error: { code: "invalid_secret_key" } },
@@ -253,6 +312,9 @@ describe("POST …/request with a Secret Key", () => {
     const refused = await callRoute(`Bearer ${token}`, { method: "DELETE", path: "/admin/users/all" }, undefined, appResourceId);
     expect(refused).toMatchObject({ status: 403, json: { error: { code: "secret_key_required" } } });
     // The same token may use its own User-Level connection (here: none yet).
-    expect(await callRoute(`Bearer ${token}`, { method: "GET", path: "/tasks" })).toMatchObject({ status: 404, json: { error: { code: "connection_not_found" } } });
+    expect(await callRoute(`Bearer ${token}`, { method: "GET", path: "/tasks" })).toMatchObject({
+      status: 404,
+      json: { error: { code: "connection_not_found" } },
+    });
   });
 });

@@ -9,7 +9,12 @@ import { projectWithSigningKey, publishedTaskLabResource } from "@/test/support/
 import { basicClientAuthorization } from "@/lib/oauth/token";
 import { createResourceDraft, saveResourceStep } from "@/lib/resources/save-step";
 import { connectUser } from "./connect";
-import { loadTestAndPublish, publishResourceDraft, saveTestCredentialsForResource, sendTestRequestThroughResource } from "./test-and-publish";
+import {
+  loadTestAndPublish,
+  publishResourceDraft,
+  saveTestCredentialsForResource,
+  sendTestRequestThroughResource,
+} from "./test-and-publish";
 import { SYSTEM_ACTOR } from "@/lib/audit/audit-log";
 
 // Attacks by a team member who may edit a resource but should never read its saved secrets.
@@ -49,7 +54,13 @@ describe("write-only secrets stay unreadable", () => {
 
   it("refuses a new Access Token URL with the saved Client Secret, and masks the client secret in a token endpoint's answer", async () => {
     const { resourceId } = await createResourceDraft({ projectId, values: { name: `Echo ${Date.now()}` }, actor: SYSTEM_ACTOR });
-    await saveResourceStep({ projectId, resourceId, step: "api-info", values: { level: "user", authType: "oauth2", grantType: "client_credentials" }, actor: SYSTEM_ACTOR });
+    await saveResourceStep({
+      projectId,
+      resourceId,
+      step: "api-info",
+      values: { level: "user", authType: "oauth2", grantType: "client_credentials" },
+      actor: SYSTEM_ACTOR,
+    });
     const authorization = {
       accessTokenUrl: `${tasklab.url}/oauth/token`,
       clientId: TASKLAB_DEFAULT_CLIENT.clientId,
@@ -60,22 +71,39 @@ describe("write-only secrets stay unreadable", () => {
     await saveResourceStep({ projectId, resourceId, step: "authorization", values: authorization, actor: SYSTEM_ACTOR });
     // Only the URL changes, the secret field left empty ("keep it"): refused.
     const moved = { ...authorization, accessTokenUrl: `${tasklab.url}/echo`, clientSecret: "" };
-    expect(await settle(saveResourceStep({ projectId, resourceId, step: "authorization", values: moved, actor: SYSTEM_ACTOR }))).toMatchObject({
+    expect(
+      await settle(saveResourceStep({ projectId, resourceId, step: "authorization", values: moved, actor: SYSTEM_ACTOR })),
+    ).toMatchObject({
       ok: false,
       fieldErrors: { clientSecret: [expect.stringContaining("enter this secret again")] },
     });
     expect((await getResource({ projectId, resourceId }))?.config.oauth?.accessTokenUrl).toBe(`${tasklab.url}/oauth/token`);
 
     // Entered again for the echoing host, it is never shown back: not in clear, not in the Basic header.
-    await saveResourceStep({ projectId, resourceId, step: "authorization", values: { ...moved, clientSecret: TASKLAB_DEFAULT_CLIENT.clientSecret }, actor: SYSTEM_ACTOR });
+    await saveResourceStep({
+      projectId,
+      resourceId,
+      step: "authorization",
+      values: { ...moved, clientSecret: TASKLAB_DEFAULT_CLIENT.clientSecret },
+      actor: SYSTEM_ACTOR,
+    });
     await saveResourceStep({
       projectId,
       resourceId,
       step: "request-details",
-      values: { baseUrl: `${tasklab.url}/api`, authentication: { ...blankAuth, preset: "bearer", token: "{{credentials.access_token}}" }, userProfile: noProfile },
+      values: {
+        baseUrl: `${tasklab.url}/api`,
+        authentication: { ...blankAuth, preset: "bearer", token: "{{credentials.access_token}}" },
+        userProfile: noProfile,
+      },
       actor: SYSTEM_ACTOR,
     });
-    const outcome = await sendTestRequestThroughResource({ projectId, resourceId, allowPrivateNetwork: true, call: { method: "GET", path: "/me" } });
+    const outcome = await sendTestRequestThroughResource({
+      projectId,
+      resourceId,
+      allowPrivateNetwork: true,
+      call: { method: "GET", path: "/me" },
+    });
     expect(outcome.error?.kind).toBe("token_endpoint");
     const shown = JSON.stringify(outcome);
     const basic = basicClientAuthorization(TASKLAB_DEFAULT_CLIENT.clientId, TASKLAB_DEFAULT_CLIENT.clientSecret).slice("Basic ".length);
@@ -86,19 +114,45 @@ describe("write-only secrets stay unreadable", () => {
 
   it("clears a User-Level test credential when its key stops being secret, so it never reaches the page", async () => {
     const { resourceId } = await createResourceDraft({ projectId, values: { name: `Keys ${Date.now()}` }, actor: SYSTEM_ACTOR });
-    await saveResourceStep({ projectId, resourceId, step: "api-info", values: { level: "user", authType: "api_keys", grantType: null }, actor: SYSTEM_ACTOR });
-    await saveResourceStep({ projectId, resourceId, step: "authorization", values: { apiKeys: [{ name: "api_key", secret: true }] }, actor: SYSTEM_ACTOR });
+    await saveResourceStep({
+      projectId,
+      resourceId,
+      step: "api-info",
+      values: { level: "user", authType: "api_keys", grantType: null },
+      actor: SYSTEM_ACTOR,
+    });
+    await saveResourceStep({
+      projectId,
+      resourceId,
+      step: "authorization",
+      values: { apiKeys: [{ name: "api_key", secret: true }] },
+      actor: SYSTEM_ACTOR,
+    });
     await saveResourceStep({
       projectId,
       resourceId,
       step: "request-details",
-      values: { baseUrl: `${tasklab.url}/header`, authentication: { ...blankAuth, preset: "header", name: "X-API-Key", value: "{{credentials.api_key}}" }, userProfile: noProfile },
+      values: {
+        baseUrl: `${tasklab.url}/header`,
+        authentication: { ...blankAuth, preset: "header", name: "X-API-Key", value: "{{credentials.api_key}}" },
+        userProfile: noProfile,
+      },
       actor: SYSTEM_ACTOR,
     });
-    await saveTestCredentialsForResource({ resource: (await getResource({ projectId, resourceId }))!, values: { api_key: "tl_secret_test_value" }, actor: SYSTEM_ACTOR });
+    await saveTestCredentialsForResource({
+      resource: (await getResource({ projectId, resourceId }))!,
+      values: { api_key: "tl_secret_test_value" },
+      actor: SYSTEM_ACTOR,
+    });
     expect(await getResourceConnection({ resourceId, kind: "test" })).toBeDefined();
 
-    await saveResourceStep({ projectId, resourceId, step: "authorization", values: { apiKeys: [{ name: "api_key", secret: false }] }, actor: SYSTEM_ACTOR });
+    await saveResourceStep({
+      projectId,
+      resourceId,
+      step: "authorization",
+      values: { apiKeys: [{ name: "api_key", secret: false }] },
+      actor: SYSTEM_ACTOR,
+    });
     expect(await getResourceConnection({ resourceId, kind: "test" })).toBeUndefined();
     const view = await loadTestAndPublish((await getResource({ projectId, resourceId }))!);
     expect(JSON.stringify(view)).not.toContain("tl_secret_test_value");
@@ -117,8 +171,25 @@ describe("the User Profile path", () => {
     try {
       const url = `http://127.0.0.1:${(api.address() as AddressInfo).port}`;
       const { resourceId } = await createResourceDraft({ projectId, values: { name: `Profile ${Date.now()}` }, actor: SYSTEM_ACTOR });
-      await saveResourceStep({ projectId, resourceId, step: "api-info", values: { level: "user", authType: "api_keys", grantType: null }, actor: SYSTEM_ACTOR });
-      await saveResourceStep({ projectId, resourceId, step: "authorization", values: { apiKeys: [{ name: "account", secret: false }, { name: "api_key", secret: true }] }, actor: SYSTEM_ACTOR });
+      await saveResourceStep({
+        projectId,
+        resourceId,
+        step: "api-info",
+        values: { level: "user", authType: "api_keys", grantType: null },
+        actor: SYSTEM_ACTOR,
+      });
+      await saveResourceStep({
+        projectId,
+        resourceId,
+        step: "authorization",
+        values: {
+          apiKeys: [
+            { name: "account", secret: false },
+            { name: "api_key", secret: true },
+          ],
+        },
+        actor: SYSTEM_ACTOR,
+      });
       await saveResourceStep({
         projectId,
         resourceId,

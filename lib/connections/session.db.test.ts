@@ -46,7 +46,13 @@ const tokenStatuses = (tasklab: TaskLab) => tasklab.tokenRequests.map((request) 
 async function userWithExpiredToken(tasklab: TaskLab) {
   const resourceId = await publishedTaskLabResource(projectId, tasklab, "user-oauth-no-profile");
   const userId = `user-${randomUUID()}`;
-  const connected = await connectUser({ project: await project(), resourceId, userId, body: { refresh_token: tasklab.issueTokens().refreshToken }, actor: SYSTEM_ACTOR });
+  const connected = await connectUser({
+    project: await project(),
+    resourceId,
+    userId,
+    body: { refresh_token: tasklab.issueTokens().refreshToken },
+    actor: SYSTEM_ACTOR,
+  });
   await expireStoredAccessToken(connected.id, tasklab);
   tasklab.reset();
   return { resourceId, userId };
@@ -71,17 +77,30 @@ describe("an App-Level refresh-token grant has one home", () => {
 
   it("shares the live grant between the request API and test requests after Finish: no reuse, no revoked grant", async () => {
     const tasklab = lab();
-    const resourceId = await publishedTaskLabResource(projectId, tasklab, "app-oauth-refresh", { appRefreshToken: tasklab.issueTokens().refreshToken });
+    const resourceId = await publishedTaskLabResource(projectId, tasklab, "app-oauth-refresh", {
+      appRefreshToken: tasklab.issueTokens().refreshToken,
+    });
     tasklab.reset();
     const viaApi = async () => {
       await wait(1100);
-      return (await requestThroughResource({ project: await project(), resourceId, caller: { kind: "backend", userId: undefined }, input: { method: "GET", path: "/tasks" } }))
-        .status;
+      return (
+        await requestThroughResource({
+          project: await project(),
+          resourceId,
+          caller: { kind: "backend", userId: undefined },
+          input: { method: "GET", path: "/tasks" },
+        })
+      ).status;
     };
     const statuses: number[] = [];
     for (let i = 0; i < 3; i++) statuses.push(await viaApi());
     await wait(1100);
-    const test = await sendTestRequestThroughResource({ projectId, resourceId, allowPrivateNetwork: true, call: { method: "GET", path: "/tasks" } });
+    const test = await sendTestRequestThroughResource({
+      projectId,
+      resourceId,
+      allowPrivateNetwork: true,
+      call: { method: "GET", path: "/tasks" },
+    });
     statuses.push(test.response?.status ?? 0);
     for (let i = 0; i < 3; i++) statuses.push(await viaApi());
 
@@ -104,11 +123,22 @@ describe("a reconnect during a refresh", () => {
     const superseded = async () => sampleValue(await currentMetrics(), "switchboard_token_refreshes_total", { outcome: "superseded" });
     const supersededBefore = await superseded();
 
-    const inFlight = requestThroughResource({ project: await project(), resourceId, caller: { kind: "backend", userId }, input: { method: "GET", path: "/tasks" } });
+    const inFlight = requestThroughResource({
+      project: await project(),
+      resourceId,
+      caller: { kind: "backend", userId },
+      input: { method: "GET", path: "/tasks" },
+    });
     await wait(300);
     expect(tokenStatuses(tasklab)).toEqual([0]); // the refresh is waiting for its answer
     const reconnected = tasklab.issueTokens();
-    await connectUser({ project: await project(), resourceId, userId, body: { access_token: reconnected.accessToken, refresh_token: reconnected.refreshToken }, actor: SYSTEM_ACTOR });
+    await connectUser({
+      project: await project(),
+      resourceId,
+      userId,
+      body: { access_token: reconnected.accessToken, refresh_token: reconnected.refreshToken },
+      actor: SYSTEM_ACTOR,
+    });
     expect((await inFlight).status).toBe(200);
     expect(await superseded()).toBe(supersededBefore + 1);
 
@@ -116,7 +146,12 @@ describe("a reconnect during a refresh", () => {
     expect(row.status).toBe("VALID");
     expect(credentialStateOf(row).values).toMatchObject({ access_token: reconnected.accessToken, refresh_token: reconnected.refreshToken });
     tasklab.reset();
-    const next = await requestThroughResource({ project: await project(), resourceId, caller: { kind: "backend", userId }, input: { method: "GET", path: "/me" } });
+    const next = await requestThroughResource({
+      project: await project(),
+      resourceId,
+      caller: { kind: "backend", userId },
+      input: { method: "GET", path: "/me" },
+    });
     expect(next.status).toBe(200);
     expect(tasklab.tokenRequests).toHaveLength(0);
   });
@@ -129,7 +164,12 @@ describe("short-lived access tokens", () => {
     const tasklab = lab();
     const { resourceId, userId } = await userWithExpiredToken(tasklab);
     const send = async () =>
-      requestThroughResource({ project: await project(), resourceId, caller: { kind: "backend", userId }, input: { method: "GET", path: "/tasks" } });
+      requestThroughResource({
+        project: await project(),
+        resourceId,
+        caller: { kind: "backend", userId },
+        input: { method: "GET", path: "/tasks" },
+      });
     const responses = await Promise.all(Array.from({ length: 50 }, send));
     expect(responses.map((response) => response.status)).toEqual(Array(50).fill(200));
     // Requests that start after the first refresh finished read the row, whose 5-second token is usable.

@@ -29,7 +29,10 @@ const noAuth: ApiAuthentication = { preset: "none", token: "", username: "", pas
 const bearer: ApiAuthentication = { ...noAuth, preset: "bearer", token: "{{credentials.access_token}}" };
 const noProfile = { source: "none" as const, method: "GET" as const, path: "", fields: "", claimPath: "" };
 
-function oauthResource(overrides: Partial<ResourceRuntime> = {}, oauth: Partial<NonNullable<ResourceRuntime["config"]["oauth"]>> = {}): ResourceRuntime {
+function oauthResource(
+  overrides: Partial<ResourceRuntime> = {},
+  oauth: Partial<NonNullable<ResourceRuntime["config"]["oauth"]>> = {},
+): ResourceRuntime {
   return {
     resourceId: "00000000-0000-4000-8000-000000000001",
     version: "draft",
@@ -79,11 +82,19 @@ async function callResource({
   call: ApiCall;
   policy: OutboundPolicy;
 }) {
-  const session = openPendingSession({ runtime: resource, values: credentials.values, accessTokenExpiresAt: credentials.accessTokenExpiresAt, policy });
+  const session = openPendingSession({
+    runtime: resource,
+    values: credentials.values,
+    accessTokenExpiresAt: credentials.accessTokenExpiresAt,
+    policy,
+  });
   const result = await session.send(call);
   const after = session.current();
   const refreshed = after.obtainedAt !== null;
-  return { ...result, tokens: refreshed ? { accessToken: after.values.access_token!, refreshToken: after.values.refresh_token } : undefined };
+  return {
+    ...result,
+    tokens: refreshed ? { accessToken: after.values.access_token!, refreshToken: after.values.refresh_token } : undefined,
+  };
 }
 
 function body(result: { response: { body: string } }) {
@@ -125,7 +136,10 @@ describe("a session over credentials no row holds, with OAuth 2.0", () => {
     const { accessToken, refreshToken } = tasklab.issueTokens();
     await callResource({
       resource: oauthResource(),
-      credentials: { values: { access_token: accessToken, refresh_token: refreshToken }, accessTokenExpiresAt: new Date(Date.now() + 30_000) },
+      credentials: {
+        values: { access_token: accessToken, refresh_token: refreshToken },
+        accessTokenExpiresAt: new Date(Date.now() + 30_000),
+      },
       call: { method: "GET", path: "/tasks" },
       policy: open,
     });
@@ -142,7 +156,12 @@ describe("a session over credentials no row holds, with OAuth 2.0", () => {
       },
     );
     resource.config.request!.baseUrl = `${tasklab.url}/workspaces/{{inputs.workspace}}/api`;
-    const result = await callResource({ resource, credentials: { values: { workspace: "acme" } }, call: { method: "GET", path: "/tasks" }, policy: open });
+    const result = await callResource({
+      resource,
+      credentials: { values: { workspace: "acme" } },
+      call: { method: "GET", path: "/tasks" },
+      policy: open,
+    });
     expect(result.response.status).toBe(200);
     expect(body(result)).toMatchObject({ workspace: "acme" });
     expect(tasklab.tokenRequests.map((request) => [request.clientAuth, request.path])).toEqual([["body", "/workspaces/acme/oauth/token"]]);
@@ -151,9 +170,14 @@ describe("a session over credentials no row holds, with OAuth 2.0", () => {
   it("refuses, when sending, an Access Token URL or API Base URL whose host a user's value chooses, unless any host is allowed", async () => {
     const port = new URL(tasklab.url).port;
     const inputs = [{ key: "host", label: "Host" }];
-    const hostile = oauthResource({ grantType: "client_credentials" }, { accessTokenUrl: `http://{{inputs.host}}:${port}/oauth/token`, requiredInputs: inputs });
+    const hostile = oauthResource(
+      { grantType: "client_credentials" },
+      { accessTokenUrl: `http://{{inputs.host}}:${port}/oauth/token`, requiredInputs: inputs },
+    );
     const values = { host: "localhost" };
-    await expect(callResource({ resource: hostile, credentials: { values }, call: { method: "GET", path: "/tasks" }, policy: open })).rejects.toMatchObject({
+    await expect(
+      callResource({ resource: hostile, credentials: { values }, call: { method: "GET", path: "/tasks" }, policy: open }),
+    ).rejects.toMatchObject({
       code: "resource_not_ready",
       message: expect.stringContaining("Allow any host"),
     });
@@ -163,10 +187,15 @@ describe("a session over credentials no row holds, with OAuth 2.0", () => {
       { grantType: "client_credentials" },
       { accessTokenUrl: `http://{{inputs.host}}:${port}/oauth/token`, requiredInputs: inputs, allowAnyHost: true },
     );
-    expect((await callResource({ resource: allowed, credentials: { values }, call: { method: "GET", path: "/tasks" }, policy: open })).response.status).toBe(200);
+    expect(
+      (await callResource({ resource: allowed, credentials: { values }, call: { method: "GET", path: "/tasks" }, policy: open })).response
+        .status,
+    ).toBe(200);
 
     allowed.config.request!.baseUrl = `http://{{inputs.host}}:${port}/api`;
-    await expect(callResource({ resource: allowed, credentials: { values }, call: { method: "GET", path: "/tasks" }, policy: open })).rejects.toMatchObject({
+    await expect(
+      callResource({ resource: allowed, credentials: { values }, call: { method: "GET", path: "/tasks" }, policy: open }),
+    ).rejects.toMatchObject({
       code: "resource_not_ready",
       message: expect.stringContaining("API Base URL"),
     });
@@ -180,7 +209,10 @@ describe("a session over credentials no row holds, with OAuth 2.0", () => {
       policy: open,
     }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(AppError);
-    expect(error).toMatchObject({ code: "token_refresh_failed", failure: { kind: "token_endpoint", status: 401, oauthError: "invalid_client" } });
+    expect(error).toMatchObject({
+      code: "token_refresh_failed",
+      failure: { kind: "token_endpoint", status: 401, oauthError: "invalid_client" },
+    });
   });
 });
 
@@ -188,7 +220,12 @@ describe("a session over credentials no row holds, with API keys", () => {
   it.each([
     ["a header", { ...noAuth, preset: "header", name: "X-API-Key", value: "{{credentials.api_key}}" }, "/header", ["api_key"]],
     ["a query parameter", { ...noAuth, preset: "query", name: "api_key", value: "{{credentials.api_key}}" }, "/query", ["api_key"]],
-    ["Basic Auth", { ...noAuth, preset: "basic", username: "{{credentials.username}}", password: "{{credentials.password}}" }, "/basic", ["username", "password"]],
+    [
+      "Basic Auth",
+      { ...noAuth, preset: "basic", username: "{{credentials.username}}", password: "{{credentials.password}}" },
+      "/basic",
+      ["username", "password"],
+    ],
   ] as const)("authenticates with %s", async (_how, authentication, base, names) => {
     const values = { api_key: TASKLAB_DEFAULT_API_KEY, ...TASKLAB_DEFAULT_BASIC_USER };
     const result = await callResource({
@@ -204,7 +241,12 @@ describe("a session over credentials no row holds, with API keys", () => {
   });
 
   it("uses the app's key for an App-Level resource", async () => {
-    const resource = apiKeyResource({ ...noAuth, preset: "header", name: "X-API-Key", value: "{{credentials.api_key}}" }, "/header", ["api_key"], "app");
+    const resource = apiKeyResource(
+      { ...noAuth, preset: "header", name: "X-API-Key", value: "{{credentials.api_key}}" },
+      "/header",
+      ["api_key"],
+      "app",
+    );
     resource.appCredentials = { api_key: TASKLAB_DEFAULT_API_KEY };
     const result = await callResource({ resource, credentials: { values: {} }, call: { method: "GET", path: "/me" }, policy: open });
     expect(result.response.status).toBe(200);
@@ -223,9 +265,13 @@ describe("a session over credentials no row holds, with API keys", () => {
   });
 
   it("refuses a full URL on another origin, and a loopback API when private networks are off", async () => {
-    const resource = apiKeyResource({ ...noAuth, preset: "header", name: "X-API-Key", value: "{{credentials.api_key}}" }, "/header", ["api_key"]);
+    const resource = apiKeyResource({ ...noAuth, preset: "header", name: "X-API-Key", value: "{{credentials.api_key}}" }, "/header", [
+      "api_key",
+    ]);
     const credentials = { values: { api_key: TASKLAB_DEFAULT_API_KEY } };
-    await expect(callResource({ resource, credentials, call: { method: "GET", path: `${elsewhere.url}/echo` }, policy: open })).rejects.toMatchObject({
+    await expect(
+      callResource({ resource, credentials, call: { method: "GET", path: `${elsewhere.url}/echo` }, policy: open }),
+    ).rejects.toMatchObject({
       failure: { kind: "configuration" },
       message: expect.stringContaining("only go to the API Base URL's origin"),
     });

@@ -8,7 +8,14 @@ import { type ApiCall, buildApiRequest, describeRequest, RequestBuildError } fro
 import { requiredKeys } from "@/lib/resources/required-keys";
 import { loadResourceRuntime, type ResourceRuntime } from "@/lib/resources/runtime";
 import { type TemplateValues, urlHostChosenByValues } from "@/lib/resources/template";
-import { type ConnectionCredentials, type CredentialState, credentialStateOf, encryptConnectionCredentials, hasUsableAccessToken, withNewTokens } from "./credentials";
+import {
+  type ConnectionCredentials,
+  type CredentialState,
+  credentialStateOf,
+  encryptConnectionCredentials,
+  hasUsableAccessToken,
+  withNewTokens,
+} from "./credentials";
 import { requestNewTokens, resourceGrantFingerprint } from "./grant";
 import { reconnectNeeded, refreshConnectionTokens } from "./refresh";
 
@@ -76,7 +83,8 @@ export async function openConnectionSession({
   target: SessionTarget;
   policy: OutboundPolicy;
 }): Promise<ConnectionSession> {
-  const runtime = target.kind !== "test" && loaded ? loaded : await loadResourceRuntime(resource, target.kind === "test" ? "draft" : "published");
+  const runtime =
+    target.kind !== "test" && loaded ? loaded : await loadResourceRuntime(resource, target.kind === "test" ? "draft" : "published");
   if (!runtime) throw target.kind === "test" ? new AppError("resource_not_ready") : notPublished();
   if (target.kind === "pending") return openPendingSession({ runtime, values: target.values, policy });
   const holder = await credentialHolder(resource, runtime, target, policy);
@@ -180,7 +188,10 @@ async function appLevelGrantRow(resource: Resource, runtime: ResourceRuntime, ki
   });
 }
 
-function rowHolder(connection: Connection, grant: (values: ConnectionCredentials) => ReturnType<typeof requestNewTokens>): CredentialHolder {
+function rowHolder(
+  connection: Connection,
+  grant: (values: ConnectionCredentials) => ReturnType<typeof requestNewTokens>,
+): CredentialHolder {
   if (connection.status === "INVALID") throw reconnectNeeded(connection.invalidReason);
   return {
     state: credentialStateOf(connection),
@@ -189,7 +200,12 @@ function rowHolder(connection: Connection, grant: (values: ConnectionCredentials
     ...(connection.kind === "user"
       ? {
           answered: async (status: number) => {
-            await recordApiAnswer({ connection, unauthorized: status === 401, invalidAfter: UNAUTHORIZED_ANSWERS_TO_INVALID, onInvalid: notifyConnectionInvalid });
+            await recordApiAnswer({
+              connection,
+              unauthorized: status === 401,
+              invalidAfter: UNAUTHORIZED_ANSWERS_TO_INVALID,
+              onInvalid: notifyConnectionInvalid,
+            });
           },
         }
       : {}),
@@ -197,7 +213,10 @@ function rowHolder(connection: Connection, grant: (values: ConnectionCredentials
 }
 
 /** Credentials held in memory only: new tokens are kept in the state for the caller to store. */
-function memoryHolder(values: ConnectionCredentials, grant: (values: ConnectionCredentials) => ReturnType<typeof requestNewTokens>): CredentialHolder {
+function memoryHolder(
+  values: ConnectionCredentials,
+  grant: (values: ConnectionCredentials) => ReturnType<typeof requestNewTokens>,
+): CredentialHolder {
   return {
     state: { values, accessTokenExpiresAt: null, obtainedAt: null, version: 0 },
     refresh: async (stale) => withNewTokens(stale, await grant(stale.values)),
@@ -219,16 +238,29 @@ export function credentialTemplateValues(runtime: ResourceRuntime, values: Conne
 
 /** The values a shown request must mask: the client secret, every App-Level value, every secret key and the tokens. */
 function shownSecrets(runtime: ResourceRuntime, values: ConnectionCredentials): string[] {
-  const secretKeys = runtime.level === "user" ? (runtime.config.apiKeys ?? []).filter((key) => key.secret).map((key) => values[key.name] ?? "") : [];
-  return [runtime.clientSecret ?? "", ...Object.values(runtime.appCredentials), ...secretKeys, values.access_token ?? "", values.refresh_token ?? ""];
+  const secretKeys =
+    runtime.level === "user" ? (runtime.config.apiKeys ?? []).filter((key) => key.secret).map((key) => values[key.name] ?? "") : [];
+  return [
+    runtime.clientSecret ?? "",
+    ...Object.values(runtime.appCredentials),
+    ...secretKeys,
+    values.access_token ?? "",
+    values.refresh_token ?? "",
+  ];
 }
 
-async function sendOnce(runtime: ResourceRuntime, values: ConnectionCredentials, call: ApiCall, policy: OutboundPolicy): Promise<SessionResult> {
+async function sendOnce(
+  runtime: ResourceRuntime,
+  values: ConnectionCredentials,
+  call: ApiCall,
+  policy: OutboundPolicy,
+): Promise<SessionResult> {
   const settings = runtime.config.request;
   if (!settings) throw new AppError("resource_not_ready", { failure: { kind: "configuration" } });
   if (runtime.level === "user" && urlHostChosenByValues(settings.baseUrl, settings.allowAnyHost)) {
     throw new AppError("resource_not_ready", {
-      message: "API Base URL: a variable chooses the whole host, so a user could send requests and credentials anywhere. Follow it with your domain, or tick Allow any host.",
+      message:
+        "API Base URL: a variable chooses the whole host, so a user could send requests and credentials anywhere. Follow it with your domain, or tick Allow any host.",
       failure: { kind: "configuration" },
     });
   }
@@ -236,7 +268,8 @@ async function sendOnce(runtime: ResourceRuntime, values: ConnectionCredentials,
   try {
     built = buildApiRequest(settings, credentialTemplateValues(runtime, values), call);
   } catch (error) {
-    if (error instanceof RequestBuildError) throw new AppError("invalid_request", { message: error.message, failure: { kind: "configuration" } });
+    if (error instanceof RequestBuildError)
+      throw new AppError("invalid_request", { message: error.message, failure: { kind: "configuration" } });
     throw error;
   }
   // Described when asked for (a workflow step's history, a test request's view): the request
@@ -252,7 +285,8 @@ async function sendOnce(runtime: ResourceRuntime, values: ConnectionCredentials,
       response,
     };
   } catch (error) {
-    if (error instanceof OutboundError) throw new AppError("upstream_unreachable", { message: error.message, failure: { kind: "network", request: describe() } });
+    if (error instanceof OutboundError)
+      throw new AppError("upstream_unreachable", { message: error.message, failure: { kind: "network", request: describe() } });
     throw error;
   }
 }

@@ -29,7 +29,11 @@ const noProfile = { source: "none", method: "GET", path: "", fields: "", claimPa
 async function tasklabResource(clientSecret = TASKLAB_DEFAULT_CLIENT.clientSecret) {
   const created = await createUserWithProject({ email: `t-${randomUUID()}@example.test`, passwordHash: "x", projectName: "P" });
   const projectId = created!.projectId;
-  const { resourceId } = await createResourceDraft({ projectId, values: { name: `TaskLab ${randomUUID().slice(0, 6)}` }, actor: SYSTEM_ACTOR });
+  const { resourceId } = await createResourceDraft({
+    projectId,
+    values: { name: `TaskLab ${randomUUID().slice(0, 6)}` },
+    actor: SYSTEM_ACTOR,
+  });
   const save = (step: "api-info" | "authorization" | "request-details", values: unknown) =>
     settle(saveResourceStep({ projectId, resourceId, step, values, actor: SYSTEM_ACTOR }));
   await save("api-info", { level: "user", authType: "oauth2", grantType: "refresh_token" });
@@ -70,7 +74,9 @@ describe("Test and Publish", () => {
 
   it("refuses test credentials that could not be sent or stored as they are, naming the key", async () => {
     const { resource } = await tasklabResource();
-    expect(await saveCredentials({ resource, values: { access_token: "tok\u0001en", refresh_token: "r\ud800" }, actor: SYSTEM_ACTOR })).toEqual({
+    expect(
+      await saveCredentials({ resource, values: { access_token: "tok\u0001en", refresh_token: "r\ud800" }, actor: SYSTEM_ACTOR }),
+    ).toEqual({
       ok: false,
       fieldErrors: {
         access_token: ["Must be text an HTTP header can carry: no control characters, and no characters beyond U+00FF."],

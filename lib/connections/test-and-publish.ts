@@ -7,7 +7,12 @@ import {
   recordTestRun,
   saveResourceConnection,
 } from "@/db/queries/connections";
-import { getResource, getResourceSecretCiphertexts, listResourceSecretNames, publishResource as publishResourceRow } from "@/db/queries/resources";
+import {
+  getResource,
+  getResourceSecretCiphertexts,
+  listResourceSecretNames,
+  publishResource as publishResourceRow,
+} from "@/db/queries/resources";
 import type { Resource, ResourceTestRun } from "@/db/schema";
 import { type AuditActor, changedFields } from "@/lib/audit/audit-log";
 import { AppError, type CallFailure, invalidInputError } from "@/lib/errors";
@@ -27,11 +32,7 @@ const HTTP_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"] as const;
 
 export const testRequestSchema = z.object({
   method: z.enum(HTTP_METHODS),
-  path: z
-    .string()
-    .trim()
-    .min(1, { error: "Enter a path, e.g. /me." })
-    .max(2048, { error: "Use at most 2048 characters." }),
+  path: z.string().trim().min(1, { error: "Enter a path, e.g. /me." }).max(2048, { error: "Use at most 2048 characters." }),
 });
 export type TestRequestInput = z.input<typeof testRequestSchema>;
 
@@ -47,7 +48,8 @@ export function testCredentialsSchema(keys: readonly RequiredKey[], saved: reado
       if (problem) ctx.addIssue({ code: "custom", path: [key.key], message: problem });
     }
     for (const name of Object.keys(values)) {
-      if (!keys.some((key) => key.key === name)) ctx.addIssue({ code: "custom", path: [name], message: `"${name}" is not a key of this resource.` });
+      if (!keys.some((key) => key.key === name))
+        ctx.addIssue({ code: "custom", path: [name], message: `"${name}" is not a key of this resource.` });
     }
   });
 }
@@ -92,7 +94,8 @@ export async function saveTestCredentialsForResource({
   actor: AuditActor;
 }): Promise<void> {
   const snapshot = resourceSnapshot(resource, "draft");
-  if (!snapshot || snapshot.level !== "user") throw new AppError("invalid_input", { message: "Only User-Level resources have test credentials." });
+  if (!snapshot || snapshot.level !== "user")
+    throw new AppError("invalid_input", { message: "Only User-Level resources have test credentials." });
   const keys = requiredKeys(snapshot, snapshot.config);
   const existing = await getResourceConnection({ resourceId: resource.id, kind: "test" });
   const previous = existing ? credentialStateOf(existing).values : {};
@@ -147,7 +150,11 @@ export async function sendTestRequestThroughResource({
   try {
     const { request, response } = await session.send({ method: call.method, path: call.path });
     const { status, statusText, headers, body, truncated, durationMs } = response;
-    outcome = { request, response: { status, statusText, headers, body, truncated, durationMs }, durationMs: Math.round(performance.now() - started) };
+    outcome = {
+      request,
+      response: { status, statusText, headers, body, truncated, durationMs },
+      durationMs: Math.round(performance.now() - started),
+    };
   } catch (error) {
     if (!(error instanceof AppError) || !error.failure) throw error;
     const { kind, status, body, request } = error.failure;
@@ -177,7 +184,15 @@ export async function publishNeedsConfirmation(resource: Resource): Promise<bool
  * that the draft replaced and tested on a row of its own becomes the app's, tokens and all
  * (its refresh token may have rotated since it was entered).
  */
-export async function publishResourceDraft({ projectId, resourceId, actor }: { projectId: string; resourceId: string; actor: AuditActor }): Promise<void> {
+export async function publishResourceDraft({
+  projectId,
+  resourceId,
+  actor,
+}: {
+  projectId: string;
+  resourceId: string;
+  actor: AuditActor;
+}): Promise<void> {
   const resource = await getResource({ projectId, resourceId });
   if (!resource) throw notFound();
   const snapshot = resourceSnapshot(resource, "draft");

@@ -5,16 +5,7 @@ import { analyseAddress } from "./address-analysis";
 // URL cannot reach the server's own network or the cloud's credential endpoints (SSRF).
 
 export type AddressClass =
-  | "public"
-  | "loopback"
-  | "private"
-  | "unique-local"
-  | "link-local"
-  | "metadata"
-  | "unspecified"
-  | "multicast"
-  | "broadcast"
-  | "reserved";
+  "public" | "loopback" | "private" | "unique-local" | "link-local" | "metadata" | "unspecified" | "multicast" | "broadcast" | "reserved";
 
 // Nothing a project could legitimately call lives at these, while they can reach credentials or
 // hosts that were never meant to be exposed, so no setting opens them.
@@ -43,10 +34,7 @@ export function classifyAddress(address: string): AddressClass {
   return analyseAddress(address).addressClass;
 }
 
-export function isAddressAllowed(
-  address: string,
-  allowPrivateNetwork: boolean,
-): { allowed: boolean; addressClass: AddressClass } {
+export function isAddressAllowed(address: string, allowPrivateNetwork: boolean): { allowed: boolean; addressClass: AddressClass } {
   const addressClass = classifyAddress(address);
   if (ALWAYS_BLOCKED.has(addressClass)) return { allowed: false, addressClass };
   if (PRIVATE_NETWORK.has(addressClass)) return { allowed: allowPrivateNetwork, addressClass };

@@ -459,9 +459,7 @@ describe("sendRequest: timeouts", () => {
     );
     const elapsed = Date.now() - started;
     expect(error.code).toBe("timeout");
-    expect(error.message).toBe(
-      `No response from 127.0.0.1:${server.port} within 300 ms. Check that the API is up, or allow it more time.`,
-    );
+    expect(error.message).toBe(`No response from 127.0.0.1:${server.port} within 300 ms. Check that the API is up, or allow it more time.`);
     expect(elapsed).toBeGreaterThanOrEqual(250);
     expect(elapsed).toBeLessThan(2_000);
     expect(error.url).toBe(`${server.origin}/slow?api_key=REDACTED`);
@@ -600,9 +598,7 @@ describe("sendRequest: request parts", () => {
 
   it("refuses a header value with a line break without quoting it", async () => {
     const server = await startServer(ok);
-    const error = await failure(
-      sendRequest(get(server.origin, { headers: { "X-Api-Key": "sk-secret\r\nX-Injected: 1" } }), LOCAL),
-    );
+    const error = await failure(sendRequest(get(server.origin, { headers: { "X-Api-Key": "sk-secret\r\nX-Injected: 1" } }), LOCAL));
     expect(error.code).toBe("network");
     expect(error.message).toContain('"X-Api-Key"');
     expect(error.message).not.toContain("sk-secret");
@@ -612,9 +608,7 @@ describe("sendRequest: request parts", () => {
   it("refuses an invalid method or header name", async () => {
     expect((await failure(sendRequest({ method: "GE T", url: "http://127.0.0.1/" }, LOCAL))).code).toBe("network");
     expect((await failure(sendRequest({ method: "CONNECT", url: "http://127.0.0.1/" }, LOCAL))).code).toBe("network");
-    expect((await failure(sendRequest(get("http://127.0.0.1/", { headers: { "Bad Name": "x" } }), LOCAL))).code).toBe(
-      "network",
-    );
+    expect((await failure(sendRequest(get("http://127.0.0.1/", { headers: { "Bad Name": "x" } }), LOCAL))).code).toBe("network");
   });
 });
 

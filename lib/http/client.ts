@@ -43,15 +43,7 @@ export interface OutboundResponse {
 }
 
 export type OutboundErrorCode =
-  | "invalid_url"
-  | "unsupported_scheme"
-  | "blocked_address"
-  | "dns"
-  | "connect"
-  | "tls"
-  | "timeout"
-  | "too_many_redirects"
-  | "network";
+  "invalid_url" | "unsupported_scheme" | "blocked_address" | "dns" | "connect" | "tls" | "timeout" | "too_many_redirects" | "network";
 
 /**
  * Why an outbound request failed, with a message meant for the person who configured it. The
@@ -64,11 +56,7 @@ export class OutboundError extends Error {
   readonly addressClass?: AddressClass;
   readonly url?: string;
 
-  constructor(
-    code: OutboundErrorCode,
-    message: string,
-    details: { addressClass?: AddressClass; url?: string; cause?: unknown } = {},
-  ) {
+  constructor(code: OutboundErrorCode, message: string, details: { addressClass?: AddressClass; url?: string; cause?: unknown } = {}) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
     this.code = code;
     if (details.addressClass !== undefined) this.addressClass = details.addressClass;
@@ -248,11 +236,9 @@ function parseLocation(location: string, from: URL, status: number, redact: (url
   try {
     next = new URL(location, from);
   } catch {
-    throw new OutboundError(
-      "invalid_url",
-      `${hostLabel(from)} answered ${status} with a Location header that is not a valid URL.`,
-      { url: redact(from) },
-    );
+    throw new OutboundError("invalid_url", `${hostLabel(from)} answered ${status} with a Location header that is not a valid URL.`, {
+      url: redact(from),
+    });
   }
   checkScheme(next, from, redact);
   if (next.username || next.password) {
@@ -422,11 +408,7 @@ function createAgent(allowPrivateNetwork: boolean, connectTimeoutMs: number, loo
  * and then connects to a checked address, never to the name, so the address checked is the
  * address connected to.
  */
-function guardedConnector(
-  allowPrivateNetwork: boolean,
-  connectTimeoutMs: number,
-  lookup: Lookup,
-): buildConnector.connector {
+function guardedConnector(allowPrivateNetwork: boolean, connectTimeoutMs: number, lookup: Lookup): buildConnector.connector {
   const connectTo = buildConnector({ timeout: connectTimeoutMs });
   return (options, callback) => {
     const target: Target = {
@@ -650,9 +632,7 @@ function dnsError(hostname: string, error: unknown): OutboundError {
   const temporary = code === "EAI_AGAIN" || code === "ETIMEOUT" || code === "ESERVFAIL";
   return new OutboundError(
     "dns",
-    temporary
-      ? `Could not resolve ${hostname}: the DNS server did not answer. Try again in a moment.`
-      : `Could not resolve ${hostname}.`,
+    temporary ? `Could not resolve ${hostname}: the DNS server did not answer. Try again in a moment.` : `Could not resolve ${hostname}.`,
     { cause: error },
   );
 }

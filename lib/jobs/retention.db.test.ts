@@ -33,17 +33,41 @@ describe("the retention job", () => {
     const ago = (days: number) => new Date(now.getTime() - days * DAY);
     const db = await getDb();
     const { projectId } = (await createUserWithProject({ email: `r-${randomUUID()}@example.test`, passwordHash: "x", projectName: "P" }))!;
-    const { resourceId } = await createResourceDraft({ projectId, values: { name: `Kept ${randomUUID().slice(0, 8)}` }, actor: SYSTEM_ACTOR });
-    const workflowId = await deployedWorkflow(projectId, { trigger: { kind: "app_event", eventName: "kept" }, steps: [{ key: "wait", type: "delay", seconds: 1 }] });
+    const { resourceId } = await createResourceDraft({
+      projectId,
+      values: { name: `Kept ${randomUUID().slice(0, 8)}` },
+      actor: SYSTEM_ACTOR,
+    });
+    const workflowId = await deployedWorkflow(projectId, {
+      trigger: { kind: "app_event", eventName: "kept" },
+      steps: [{ key: "wait", type: "delay", seconds: 1 }],
+    });
 
     // Workflow runs: 30 days.
     const run = { projectId, workflowId, version: 1, userId: "kept", trigger: { kind: "app_event" as const, input: {} } };
     const [oldRun, newRun] = await createRuns({ runs: [run, run], enqueue: async () => {} });
-    await db.update(workflowRuns).set({ createdAt: ago(31) }).where(inArray(workflowRuns.id, [oldRun!.id]));
-    await db.update(workflowRuns).set({ createdAt: ago(29) }).where(inArray(workflowRuns.id, [newRun!.id]));
+    await db
+      .update(workflowRuns)
+      .set({ createdAt: ago(31) })
+      .where(inArray(workflowRuns.id, [oldRun!.id]));
+    await db
+      .update(workflowRuns)
+      .set({ createdAt: ago(29) })
+      .where(inArray(workflowRuns.id, [newRun!.id]));
     // Webhook events (accepted ones): 30 days.
-    const webhook = (receivedAt: Date) => ({ projectId, resourceId, receivedAt, eventId: randomUUID(), matched: true, signatureOk: true, payload: {} });
-    const [oldWebhook, newWebhook] = await db.insert(webhookEvents).values([webhook(ago(31)), webhook(ago(1))]).returning({ id: webhookEvents.id });
+    const webhook = (receivedAt: Date) => ({
+      projectId,
+      resourceId,
+      receivedAt,
+      eventId: randomUUID(),
+      matched: true,
+      signatureOk: true,
+      payload: {},
+    });
+    const [oldWebhook, newWebhook] = await db
+      .insert(webhookEvents)
+      .values([webhook(ago(31)), webhook(ago(1))])
+      .returning({ id: webhookEvents.id });
     // Notification events: as long as runs.
     const [oldNotification, newNotification] = await db
       .insert(notificationEvents)
@@ -79,22 +103,40 @@ describe("the retention job", () => {
     const email = (what: string) => `${what}-${tag}@retention.test`;
     await db.insert(signInThrottles).values([
       { email: email("ended"), failures: 2, windowStartedAt: sql`now() - interval '1 hour'` },
-      { email: email("lock-ended"), failures: 5, windowStartedAt: sql`now() - interval '1 hour'`, lockedUntil: sql`now() - interval '10 minutes'` },
+      {
+        email: email("lock-ended"),
+        failures: 5,
+        windowStartedAt: sql`now() - interval '1 hour'`,
+        lockedUntil: sql`now() - interval '10 minutes'`,
+      },
       { email: email("counting"), failures: 2, windowStartedAt: sql`now() - interval '1 minute'` },
-      { email: email("locked"), failures: 5, windowStartedAt: sql`now() - interval '1 hour'`, lockedUntil: sql`now() + interval '5 minutes'` },
+      {
+        email: email("locked"),
+        failures: 5,
+        windowStartedAt: sql`now() - interval '1 hour'`,
+        lockedUntil: sql`now() + interval '5 minutes'`,
+      },
     ]);
 
     await runRetention(now);
 
-    const ids = async (table: typeof workflowRuns | typeof webhookEvents | typeof notificationEvents | typeof auditEvents, wanted: string[]) =>
-      (await db.select({ id: table.id }).from(table).where(inArray(table.id, wanted))).map((row) => row.id);
+    const ids = async (
+      table: typeof workflowRuns | typeof webhookEvents | typeof notificationEvents | typeof auditEvents,
+      wanted: string[],
+    ) => (await db.select({ id: table.id }).from(table).where(inArray(table.id, wanted))).map((row) => row.id);
     expect(await ids(workflowRuns, [oldRun!.id, newRun!.id])).toEqual([newRun!.id]);
     expect(await ids(webhookEvents, [oldWebhook!.id, newWebhook!.id])).toEqual([newWebhook!.id]);
     expect(await ids(notificationEvents, [oldNotification!.id, newNotification!.id])).toEqual([newNotification!.id]);
     expect(await ids(auditEvents, [oldAudit!.id, newAudit!.id])).toEqual([newAudit!.id]);
-    const windows = await db.select({ key: rateLimitWindows.key }).from(rateLimitWindows).where(like(rateLimitWindows.key, `retention-%-${tag}`));
+    const windows = await db
+      .select({ key: rateLimitWindows.key })
+      .from(rateLimitWindows)
+      .where(like(rateLimitWindows.key, `retention-%-${tag}`));
     expect(windows.map((row) => row.key)).toEqual([`retention-new-${tag}`]);
-    const throttles = await db.select({ email: signInThrottles.email }).from(signInThrottles).where(like(signInThrottles.email, `%-${tag}@retention.test`));
+    const throttles = await db
+      .select({ email: signInThrottles.email })
+      .from(signInThrottles)
+      .where(like(signInThrottles.email, `%-${tag}@retention.test`));
     expect(throttles.map((row) => row.email).sort()).toEqual([email("counting"), email("locked")].sort());
   });
 
@@ -123,6 +165,10 @@ describe("the retention job", () => {
     expect(ran).toEqual(["audit events"]);
     expect(String(failure)).toContain("webhook events");
     const [line] = logs.entries().filter((entry) => entry.msg === "A retention task failed");
-    expect(line).toMatchObject({ level: 50, task: "webhook events", error: { code: "ECONNREFUSED", message: "connect ECONNREFUSED 127.0.0.1:5432" } });
+    expect(line).toMatchObject({
+      level: 50,
+      task: "webhook events",
+      error: { code: "ECONNREFUSED", message: "connect ECONNREFUSED 127.0.0.1:5432" },
+    });
   });
 });

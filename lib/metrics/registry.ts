@@ -63,7 +63,17 @@ const globalForMetrics = globalThis as typeof globalThis & { switchboardMetrics?
 
 export const metrics: Metrics = (globalForMetrics.switchboardMetrics ??= createMetrics());
 
-export function recordHttpRequest({ route, method, status, seconds }: { route: string; method: string; status: number; seconds: number }): void {
+export function recordHttpRequest({
+  route,
+  method,
+  status,
+  seconds,
+}: {
+  route: string;
+  method: string;
+  status: number;
+  seconds: number;
+}): void {
   metrics.httpRequests.inc({ route, method, status: String(status) });
   metrics.httpDuration.observe({ route, method }, seconds);
 }

@@ -26,7 +26,13 @@ export async function deliverNotification({ deliveryId }: { deliveryId: string }
   if (delivery.status === "delivered" || delivery.status === "failed") return;
   const attempts = delivery.attempts + 1;
   if (endpoint.status === "disabled") {
-    await recordDeliveryAttempt({ deliveryId, status: "failed", attempts: delivery.attempts, responseStatus: delivery.responseStatus, lastError: "The endpoint is disabled." });
+    await recordDeliveryAttempt({
+      deliveryId,
+      status: "failed",
+      attempts: delivery.attempts,
+      responseStatus: delivery.responseStatus,
+      lastError: "The endpoint is disabled.",
+    });
     return;
   }
   const body = JSON.stringify(event.payload);

@@ -47,7 +47,8 @@ export function checkEndpointUrl(raw: string, policy: Pick<OutboundPolicy, "allo
         : "Switchboard does not send requests to this address.",
     );
   }
-  const privateHost = host === "localhost" || host.endsWith(".localhost") || (addressClass?.allowed && addressClass.addressClass !== "public");
+  const privateHost =
+    host === "localhost" || host.endsWith(".localhost") || (addressClass?.allowed && addressClass.addressClass !== "public");
   if (url.protocol === "http:" && !(privateHost && policy.allowPrivateNetwork)) {
     throw urlError("Use an https:// URL (http:// is allowed only to a private host when the project allows private networks).");
   }
@@ -67,7 +68,8 @@ export async function createNotificationEndpoint({
   policy: Pick<OutboundPolicy, "allowPrivateNetwork">;
 }): Promise<{ endpoint: NotificationEndpointView; secret: string }> {
   const checked = checkEndpointUrl(url, policy);
-  if ((await countNotificationEndpoints({ projectId })) >= MAX_NOTIFICATION_ENDPOINTS) throw new AppError("too_many_notification_endpoints");
+  if ((await countNotificationEndpoints({ projectId })) >= MAX_NOTIFICATION_ENDPOINTS)
+    throw new AppError("too_many_notification_endpoints");
   const id = randomUUID();
   const secret = generateStandardWebhooksSecret();
   const endpoint = await insertNotificationEndpoint({
@@ -85,11 +87,18 @@ export async function removeNotificationEndpoint({ projectId, endpointId }: { pr
 }
 
 export async function enableNotificationEndpoint({ projectId, endpointId }: { projectId: string; endpointId: string }): Promise<void> {
-  if (!(await setNotificationEndpointStatus({ projectId, endpointId, status: "enabled" }))) throw new AppError("notification_endpoint_not_found");
+  if (!(await setNotificationEndpointStatus({ projectId, endpointId, status: "enabled" })))
+    throw new AppError("notification_endpoint_not_found");
 }
 
 /** **Resend**: a new delivery of the same event to the same endpoint. */
-export async function resendNotificationDelivery({ projectId, deliveryId }: { projectId: string; deliveryId: string }): Promise<{ deliveryId: string }> {
+export async function resendNotificationDelivery({
+  projectId,
+  deliveryId,
+}: {
+  projectId: string;
+  deliveryId: string;
+}): Promise<{ deliveryId: string }> {
   const delivery = await getNotificationDelivery({ projectId, deliveryId });
   if (!delivery) throw new AppError("notification_delivery_not_found");
   const endpoint = await getNotificationEndpoint({ projectId, endpointId: delivery.endpointId });

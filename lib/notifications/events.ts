@@ -31,7 +31,11 @@ export interface NotificationPayload {
 }
 
 /** Records an event and queues one delivery per endpoint subscribed to it, inside `tx`. */
-export async function recordNotification(tx: Transaction, type: NotificationEventType, data: Omit<NotificationData, "time">): Promise<void> {
+export async function recordNotification(
+  tx: Transaction,
+  type: NotificationEventType,
+  data: Omit<NotificationData, "time">,
+): Promise<void> {
   const id = randomUUID();
   const time = new Date().toISOString();
   const payload: NotificationPayload = { type, id, timestamp: time, data: { ...data, time } };
@@ -79,7 +83,10 @@ export function notifyRunFailed(tx: Transaction, run: WorkflowRun): Promise<void
 }
 
 /** `resource.published`: a resource's configuration (base URL, authentication, token URL, credentials) now in force, with its hosts before and after. */
-export function notifyResourcePublished(tx: Transaction, { projectId, resourceId, hosts }: { projectId: string; resourceId: string; hosts: HostChange[] }): Promise<void> {
+export function notifyResourcePublished(
+  tx: Transaction,
+  { projectId, resourceId, hosts }: { projectId: string; resourceId: string; hosts: HostChange[] },
+): Promise<void> {
   const moved = hosts.filter((host) => host.before !== host.after);
   return recordNotification(tx, "resource.published", {
     projectId,

@@ -13,7 +13,12 @@ export interface NotificationJob {
 
 /** Queues one attempt of a notification delivery inside `tx`, so the job exists exactly when the delivery's row does. */
 export async function enqueueNotificationDelivery(tx: Transaction, job: NotificationJob & { startAfter?: Date }): Promise<void> {
-  await enqueue(tx, NOTIFICATION_QUEUE, { deliveryId: job.deliveryId } satisfies NotificationJob, job.startAfter ? { startAfter: job.startAfter } : {});
+  await enqueue(
+    tx,
+    NOTIFICATION_QUEUE,
+    { deliveryId: job.deliveryId } satisfies NotificationJob,
+    job.startAfter ? { startAfter: job.startAfter } : {},
+  );
 }
 
 export const notificationJobs: JobFeature = {
@@ -24,17 +29,20 @@ export const notificationJobs: JobFeature = {
   },
   async work(boss) {
     // Failed jobs are retried by pg-boss (a crash); what it keeps says what failed, never data.
-    await boss.work<NotificationJob>(NOTIFICATION_QUEUE, { batchSize: 10, burstWhenBatchFull: true, perJobResults: true, pollingIntervalSeconds: 1 }, (jobs) =>
-      Promise.all(
-        jobs.map(async (job) => {
-          try {
-            await deliverNotification(job.data);
-            return { id: job.id, status: "completed" as const };
-          } catch (error) {
-            return { id: job.id, status: "failed" as const, output: { error: describeUnexpectedError(error) } };
-          }
-        }),
-      ),
+    await boss.work<NotificationJob>(
+      NOTIFICATION_QUEUE,
+      { batchSize: 10, burstWhenBatchFull: true, perJobResults: true, pollingIntervalSeconds: 1 },
+      (jobs) =>
+        Promise.all(
+          jobs.map(async (job) => {
+            try {
+              await deliverNotification(job.data);
+              return { id: job.id, status: "completed" as const };
+            } catch (error) {
+              return { id: job.id, status: "failed" as const, output: { error: describeUnexpectedError(error) } };
+            }
+          }),
+        ),
     );
   },
 };

@@ -97,7 +97,9 @@ async function eventually<T>(probe: () => Promise<T | undefined> | T | undefined
 /** The payloads the endpoint at `path` received, each verified with its secret. */
 function verifiedAt(path: string, endpointId: string): NotificationPayload[] {
   const webhook = new Webhook(secrets.get(endpointId)!);
-  return received.filter((request) => request.path === path).map((request) => webhook.verify(request.body, request.headers) as NotificationPayload);
+  return received
+    .filter((request) => request.path === path)
+    .map((request) => webhook.verify(request.body, request.headers) as NotificationPayload);
 }
 
 const eventOf = (path: string, endpointId: string, type: string, userId: string) =>
@@ -105,7 +107,13 @@ const eventOf = (path: string, endpointId: string, type: string, userId: string)
 
 async function connect(userId: string, resource = resourceId) {
   const tokens = tasklab.issueTokens();
-  await connectUser({ project: project(), resourceId: resource, userId, body: { access_token: tokens.accessToken, refresh_token: tokens.refreshToken }, actor: SYSTEM_ACTOR });
+  await connectUser({
+    project: project(),
+    resourceId: resource,
+    userId,
+    body: { access_token: tokens.accessToken, refresh_token: tokens.refreshToken },
+    actor: SYSTEM_ACTOR,
+  });
   return tokens;
 }
 
@@ -119,7 +127,11 @@ beforeAll(async () => {
     req.on("data", (chunk: Buffer) => chunks.push(chunk));
     req.on("end", () => {
       const path = req.url ?? "/";
-      received.push({ path, headers: Object.fromEntries(Object.entries(req.headers).map(([name, value]) => [name, String(value)])), body: Buffer.concat(chunks).toString() });
+      received.push({
+        path,
+        headers: Object.fromEntries(Object.entries(req.headers).map(([name, value]) => [name, String(value)])),
+        body: Buffer.concat(chunks).toString(),
+      });
       res.statusCode = answers.get(path)?.shift() ?? 200;
       res.end("ok");
     });
@@ -137,7 +149,13 @@ beforeAll(async () => {
   await addProjectMember({ projectId, email: member.email, actor: SYSTEM_ACTOR });
   resourceId = await publishedTaskLabResource(projectId, tasklab, "user-oauth-no-profile");
   await startWorkers();
-  allEvents = await addEndpoint("/all", ["connection.created", "connection.deleted", "connection.invalid", "connection.recovered", "workflow.run.failed"]);
+  allEvents = await addEndpoint("/all", [
+    "connection.created",
+    "connection.deleted",
+    "connection.invalid",
+    "connection.recovered",
+    "workflow.run.failed",
+  ]);
   runsOnly = await addEndpoint("/runs", ["workflow.run.failed"]);
   // Two accounts, a published resource and the job queue: on a loaded machine this takes a while.
 }, 90_000);
@@ -161,14 +179,28 @@ describe("connection events", () => {
       data: { projectId, resourceId, userId, connectionId: connection.id, reason: null, time: expect.any(String) },
     });
     const delivery = await eventually(async () =>
-      (await listEndpointDeliveries({ projectId, endpointId: allEvents })).find((row) => row.eventId === created.id && row.status === "delivered"),
+      (await listEndpointDeliveries({ projectId, endpointId: allEvents })).find(
+        (row) => row.eventId === created.id && row.status === "delivered",
+      ),
     );
     expect(delivery).toMatchObject({ eventType: "connection.created", attempts: 1, responseStatus: 200 });
 
     // The access token is refused and the token endpoint answers invalid_grant.
-    await (await getDb()).update(connections).set({ accessTokenExpiresAt: new Date(Date.now() - 1000) }).where(eq(connections.id, connection.id));
+    await (
+      await getDb()
+    )
+      .update(connections)
+      .set({ accessTokenExpiresAt: new Date(Date.now() - 1000) })
+      .where(eq(connections.id, connection.id));
     tasklab.behaviour.tokenStatus = 400;
-    await expect(requestThroughResource({ project: { ...project(), revision: (await getProjectRevision({ projectId }))! }, resourceId, caller: { kind: "backend", userId }, input: { method: "GET", path: "/tasks" } })).rejects.toMatchObject({
+    await expect(
+      requestThroughResource({
+        project: { ...project(), revision: (await getProjectRevision({ projectId }))! },
+        resourceId,
+        caller: { kind: "backend", userId },
+        input: { method: "GET", path: "/tasks" },
+      }),
+    ).rejects.toMatchObject({
       code: "reconnect_needed",
     });
     const invalid = await eventOf("/all", allEvents, "connection.invalid", userId);
@@ -186,7 +218,15 @@ describe("connection events", () => {
 
     // Nothing sent to any endpoint holds a token, the client secret or an endpoint secret.
     const everything = received.map((request) => request.body + JSON.stringify(request.headers)).join("\n");
-    for (const secret of [first.accessToken, first.refreshToken, second.accessToken, second.refreshToken, stored.access_token!, stored.refresh_token!, ...secrets.values()]) {
+    for (const secret of [
+      first.accessToken,
+      first.refreshToken,
+      second.accessToken,
+      second.refreshToken,
+      stored.access_token!,
+      stored.refresh_token!,
+      ...secrets.values(),
+    ]) {
       expect(everything).not.toContain(secret);
     }
     // The endpoint that subscribed to workflow runs only heard nothing of this user.
@@ -199,7 +239,9 @@ describe("connection events", () => {
     await connect(userId);
     const created = await eventOf("/all", allEvents, "connection.created", userId);
     const delivery = await eventually(async () =>
-      (await listEndpointDeliveries({ projectId, endpointId: allEvents })).find((row) => row.eventId === created.id && row.status === "delivered"),
+      (await listEndpointDeliveries({ projectId, endpointId: allEvents })).find(
+        (row) => row.eventId === created.id && row.status === "delivered",
+      ),
     );
     expect(delivery).toMatchObject({ attempts: 2, responseStatus: 200 });
     expect(received.filter((request) => request.path === "/all" && request.headers["webhook-id"] === created.id)).toHaveLength(2);
@@ -208,7 +250,9 @@ describe("connection events", () => {
     const resent = await resendDelivery({ projectId, deliveryId: delivery.id });
     expect(resent.ok).toBe(true);
     await eventually(async () =>
-      (await listEndpointDeliveries({ projectId, endpointId: allEvents })).find((row) => resent.ok && row.id === resent.data.deliveryId && row.status === "delivered"),
+      (await listEndpointDeliveries({ projectId, endpointId: allEvents })).find(
+        (row) => resent.ok && row.id === resent.data.deliveryId && row.status === "delivered",
+      ),
     );
     expect(received.filter((request) => request.path === "/all" && request.headers["webhook-id"] === created.id)).toHaveLength(3);
   });
@@ -218,7 +262,9 @@ describe("connection events", () => {
     answers.set("/gone", [410]);
     const userId = `user-${randomUUID()}`;
     await connect(userId);
-    await eventually(async () => ((await getNotificationEndpoint({ projectId, endpointId: gone }))?.status === "disabled" ? true : undefined));
+    await eventually(async () =>
+      (await getNotificationEndpoint({ projectId, endpointId: gone }))?.status === "disabled" ? true : undefined,
+    );
     const [delivery] = await listEndpointDeliveries({ projectId, endpointId: gone });
     expect(delivery).toMatchObject({ status: "failed", attempts: 1, responseStatus: 410 });
 
@@ -227,7 +273,10 @@ describe("connection events", () => {
     await eventOf("/all", allEvents, "connection.created", later);
     expect(received.filter((request) => request.path === "/gone")).toHaveLength(1);
     signedInAs(owner);
-    expect(await resendDelivery({ projectId, deliveryId: delivery!.id })).toMatchObject({ ok: false, formError: "This endpoint is disabled: enable it first." });
+    expect(await resendDelivery({ projectId, deliveryId: delivery!.id })).toMatchObject({
+      ok: false,
+      formError: "This endpoint is disabled: enable it first.",
+    });
 
     expect(await enableNotificationEndpoint({ projectId, endpointId: gone })).toEqual({ ok: true, data: undefined });
     expect((await getNotificationEndpoint({ projectId, endpointId: gone }))?.status).toBe("enabled");
@@ -243,14 +292,40 @@ describe("workflow.run.failed", () => {
     await connect(userId);
     const definition = {
       trigger: { kind: "app_event" as const, eventName: "task.check" },
-      steps: [{ key: "missing", type: "request" as const, resourceId, method: "GET" as const, path: "/tasks/no-such-task", query: [], headers: [], body: "", retries: true }],
+      steps: [
+        {
+          key: "missing",
+          type: "request" as const,
+          resourceId,
+          method: "GET" as const,
+          path: "/tasks/no-such-task",
+          query: [],
+          headers: [],
+          body: "",
+          retries: true,
+        },
+      ],
     };
     const workflow = await createWorkflow({ projectId, name: `Fails ${randomUUID().slice(0, 6)}`, actor: SYSTEM_ACTOR });
-    await saveWorkflowDraft({ projectId, workflowId: workflow.id, name: workflow.name, draft: definition, sampleTrigger: {}, actor: SYSTEM_ACTOR, changes: ["steps"] });
+    await saveWorkflowDraft({
+      projectId,
+      workflowId: workflow.id,
+      name: workflow.name,
+      draft: definition,
+      sampleTrigger: {},
+      actor: SYSTEM_ACTOR,
+      changes: ["steps"],
+    });
     await deployWorkflowVersion({ projectId, workflowId: workflow.id, definition, actor: SYSTEM_ACTOR });
     const { runIds } = await sendAppEvent({ projectId, caller: { kind: "backend", userId }, name: "task.check", payload: {} });
     const failed = await eventOf("/runs", runsOnly, "workflow.run.failed", userId);
-    expect(failed.data).toMatchObject({ projectId, userId, runId: runIds[0], workflowId: workflow.id, reason: expect.stringContaining("404") });
+    expect(failed.data).toMatchObject({
+      projectId,
+      userId,
+      runId: runIds[0],
+      workflowId: workflow.id,
+      reason: expect.stringContaining("404"),
+    });
     expect((await eventOf("/all", allEvents, "workflow.run.failed", userId)).id).toBe(failed.id);
   });
 });
@@ -259,12 +334,19 @@ describe("hostile input", () => {
   it("refuses http://, a private address the project may not call, another project's ids and a member who is not the owner", async () => {
     const before = await listNotificationEndpoints({ projectId });
     signedInAs(owner);
-    expect(await createNotificationEndpoint({ projectId, url: "http://hooks.example.com/in", events: ["connection.created"] })).toMatchObject({
+    expect(
+      await createNotificationEndpoint({ projectId, url: "http://hooks.example.com/in", events: ["connection.created"] }),
+    ).toMatchObject({
       ok: false,
       fieldErrors: { url: [expect.stringContaining("https://")] },
     });
-    expect(await createNotificationEndpoint({ projectId, url: "https://hooks.example.com/in", events: [] })).toMatchObject({ ok: false, fieldErrors: { events: expect.any(Array) } });
-    expect(await createNotificationEndpoint({ projectId, url: "https://169.254.169.254/latest", events: ["connection.created"] })).toMatchObject({
+    expect(await createNotificationEndpoint({ projectId, url: "https://hooks.example.com/in", events: [] })).toMatchObject({
+      ok: false,
+      fieldErrors: { events: expect.any(Array) },
+    });
+    expect(
+      await createNotificationEndpoint({ projectId, url: "https://169.254.169.254/latest", events: ["connection.created"] }),
+    ).toMatchObject({
       ok: false,
       fieldErrors: { url: expect.any(Array) },
     });
@@ -284,9 +366,15 @@ describe("hostile input", () => {
       ok: false,
       formError: "Only the project owner can do this.",
     });
-    expect(await deleteNotificationEndpoint({ projectId, endpointId: allEvents })).toEqual({ ok: false, formError: "Only the project owner can do this." });
+    expect(await deleteNotificationEndpoint({ projectId, endpointId: allEvents })).toEqual({
+      ok: false,
+      formError: "Only the project owner can do this.",
+    });
     const [someDelivery] = await listEndpointDeliveries({ projectId, endpointId: allEvents });
-    expect(await resendDelivery({ projectId, deliveryId: someDelivery!.id })).toEqual({ ok: false, formError: "Only the project owner can do this." });
+    expect(await resendDelivery({ projectId, deliveryId: someDelivery!.id })).toEqual({
+      ok: false,
+      formError: "Only the project owner can do this.",
+    });
 
     // Another project's endpoint and delivery, named under the member's own project.
     expect(await deleteNotificationEndpoint({ projectId: memberProjectId, endpointId: allEvents })).toEqual({
@@ -318,7 +406,9 @@ describe("Connected Users", () => {
     const broken = `user-${randomUUID()}`;
     await connect(broken, listed);
     await connect(`user-${randomUUID()}`, listed);
-    await (await getDb())
+    await (
+      await getDb()
+    )
       .update(connections)
       .set({ status: "INVALID", invalidReason: "the token endpoint answered invalid_grant" })
       .where(eq(connections.userId, broken));
@@ -328,7 +418,9 @@ describe("Connected Users", () => {
       [false, "VALID"],
     ]);
     expect(all[0]!.invalidReason).toContain("invalid_grant");
-    expect((await listResourceConnections({ projectId, resourceId: listed, invalidOnly: true })).map((row) => row.userId)).toEqual([broken]);
+    expect((await listResourceConnections({ projectId, resourceId: listed, invalidOnly: true })).map((row) => row.userId)).toEqual([
+      broken,
+    ]);
   });
 });
 
@@ -338,7 +430,10 @@ describe("Keep-warm", () => {
     signedInAs(owner);
     expect(await saveKeepWarm({ projectId, resourceId: warm, enabled: true, days: 14 })).toEqual({ ok: true, data: { days: 14 } });
     expect(await getKeepWarmDays({ resourceId: warm })).toBe(14);
-    expect(await saveKeepWarm({ projectId, resourceId: warm, enabled: true, days: 91 })).toMatchObject({ ok: false, fieldErrors: { days: expect.any(Array) } });
+    expect(await saveKeepWarm({ projectId, resourceId: warm, enabled: true, days: 91 })).toMatchObject({
+      ok: false,
+      fieldErrors: { days: expect.any(Array) },
+    });
     signedInAs(member);
     expect(await saveKeepWarm({ projectId: memberProjectId, resourceId: warm, enabled: false, days: 1 })).toMatchObject({ ok: false });
     expect(await getKeepWarmDays({ resourceId: warm })).toBe(14);

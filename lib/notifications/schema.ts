@@ -26,11 +26,7 @@ export const MAX_NOTIFICATION_ENDPOINTS = 10;
 
 export const createEndpointSchema = z.object({
   projectId: projectIdSchema,
-  url: z
-    .string()
-    .trim()
-    .min(1, { error: "Enter the endpoint's URL." })
-    .max(2048, { error: "Use at most 2048 characters." }),
+  url: z.string().trim().min(1, { error: "Enter the endpoint's URL." }).max(2048, { error: "Use at most 2048 characters." }),
   events: z.array(z.enum(NOTIFICATION_EVENT_TYPES)).min(1, { error: "Pick at least one event." }),
 });
 export type CreateEndpointInput = z.input<typeof createEndpointSchema>;

@@ -1,11 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  addPublicKeySchema,
-  allowedOriginsSchema,
-  allowedOriginsTextSchema,
-  MAX_ALLOWED_ORIGINS,
-  originLineError,
-} from "./schema";
+import { addPublicKeySchema, allowedOriginsSchema, allowedOriginsTextSchema, MAX_ALLOWED_ORIGINS, originLineError } from "./schema";
 
 const projectId = "7d3f8f0e-3b0c-4f5e-9a55-2f0b7c1d9e11";
 
@@ -86,9 +80,7 @@ describe("allowedOriginsTextSchema", () => {
   it(`allows ${MAX_ALLOWED_ORIGINS} origins, after removing duplicates, and no more`, () => {
     const origins = Array.from({ length: MAX_ALLOWED_ORIGINS }, (_, i) => `https://app${i}.example.com`);
     expect(allowedOriginsTextSchema.parse([...origins, origins[0]].join("\n"))).toEqual(origins);
-    expect(messages([...origins, "https://one-more.example.com"].join("\n"))).toEqual([
-      `List at most ${MAX_ALLOWED_ORIGINS} origins.`,
-    ]);
+    expect(messages([...origins, "https://one-more.example.com"].join("\n"))).toEqual([`List at most ${MAX_ALLOWED_ORIGINS} origins.`]);
   });
 
   it("puts its errors on the origins field of the form schema", () => {
@@ -104,7 +96,7 @@ describe("allowedOriginsTextSchema", () => {
 
 describe("addPublicKeySchema", () => {
   it("trims the key and requires one", () => {
-    expect(addPublicKeySchema.parse({ projectId, publicKey: "  {\"kty\":\"RSA\"}\n" }).publicKey).toBe('{"kty":"RSA"}');
+    expect(addPublicKeySchema.parse({ projectId, publicKey: '  {"kty":"RSA"}\n' }).publicKey).toBe('{"kty":"RSA"}');
     expect(addPublicKeySchema.safeParse({ projectId, publicKey: "   " }).success).toBe(false);
   });
 });

@@ -49,7 +49,13 @@ afterAll(async () => {
 
 async function newSecretKey(): Promise<{ id: string; key: string }> {
   const generated = generateSecretKey();
-  const stored = await createSecretKey({ projectId: project.projectId, name: `backend ${randomUUID().slice(0, 6)}`, prefix: generated.prefix, hash: generated.hash, actor: SYSTEM_ACTOR });
+  const stored = await createSecretKey({
+    projectId: project.projectId,
+    name: `backend ${randomUUID().slice(0, 6)}`,
+    prefix: generated.prefix,
+    hash: generated.hash,
+    actor: SYSTEM_ACTOR,
+  });
   return { id: stored.id, key: generated.key };
 }
 
@@ -59,7 +65,11 @@ function connectBody() {
 }
 
 /** A request through the resource at the child server: its status and error code. */
-async function send(path: "request" | "connect", token: string, { origin, target = resourceId }: { origin?: string; target?: string } = {}) {
+async function send(
+  path: "request" | "connect",
+  token: string,
+  { origin, target = resourceId }: { origin?: string; target?: string } = {},
+) {
   const response = await fetch(`${base}/projects/${project.projectId}/sdk/resources/${target}/${path}`, {
     method: "POST",
     headers: {
@@ -95,7 +105,13 @@ describe.skipIf(!onPostgres)("what a server process keeps of a project, changed 
     expect(await send("connect", await token())).toMatchObject({ status: 401, code: "invalid_user_token" });
 
     const next = await generateSigningKey();
-    const stored = await addSigningKey({ projectId: project.projectId, kid: next.kid, publicKeyJwk: next.publicKeyJwk, source: "generated", actor: SYSTEM_ACTOR });
+    const stored = await addSigningKey({
+      projectId: project.projectId,
+      kid: next.kid,
+      publicKeyJwk: next.publicKeyJwk,
+      source: "generated",
+      actor: SYSTEM_ACTOR,
+    });
     if ("error" in stored) throw new Error(stored.error);
     project = { ...project, key: next, keyId: stored.id };
     expect(await send("connect", await token())).toMatchObject({ status: 200 });
@@ -138,13 +154,20 @@ describe.skipIf(!onPostgres)("what a server process keeps of a project, changed 
     const first = await useSecret(`whsec_${Buffer.from(randomUUID()).toString("base64")}`);
     const deliver = async (secret: string) => {
       const event = signWebhook({ secret, type: "task.created", payload: { account_id: user } });
-      const response = await fetch(`${base}/projects/${projectId}/resources/${hooked}/webhook`, { method: "POST", headers: event.headers, body: event.body });
+      const response = await fetch(`${base}/projects/${projectId}/resources/${hooked}/webhook`, {
+        method: "POST",
+        headers: event.headers,
+        body: event.body,
+      });
       const body = (await response.json()) as { runIds?: string[]; error?: { code: string } };
       return { status: response.status, runs: body.runIds?.length, code: body.error?.code };
     };
 
     expect(await deliver(first)).toEqual({ status: 200, runs: 0, code: undefined });
-    const workflowId = await deployedWorkflow(projectId, { trigger: { kind: "resource_event", resourceId: hooked, eventType: "task.created" }, steps: [alwaysStep] });
+    const workflowId = await deployedWorkflow(projectId, {
+      trigger: { kind: "resource_event", resourceId: hooked, eventType: "task.created" },
+      steps: [alwaysStep],
+    });
     expect(await deliver(first)).toEqual({ status: 200, runs: 1, code: undefined });
     await setWorkflowEnabledForAll({ projectId, workflowId, enabled: false, actor: SYSTEM_ACTOR });
     expect(await deliver(first)).toEqual({ status: 200, runs: 0, code: undefined });

@@ -27,9 +27,7 @@ export function toResourceDraft(resource: Resource, secretNames: readonly string
     name: resource.name,
     slug: resource.slug,
     apiInfo:
-      resource.level && resource.authType
-        ? { level: resource.level, authType: resource.authType, grantType: resource.grantType }
-        : null,
+      resource.level && resource.authType ? { level: resource.level, authType: resource.authType, grantType: resource.grantType } : null,
     status: resource.status,
     stepReached: resource.stepReached as ResourceWizardStep,
     config: resource.config,

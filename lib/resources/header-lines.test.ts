@@ -3,7 +3,7 @@ import { headerLinesSchema, MAX_HEADER_VALUE_LENGTH, parseHeaderLines } from "./
 
 describe("parseHeaderLines", () => {
   it("reads one Name: value a line, trimmed, skipping blank lines", () => {
-    expect(parseHeaderLines("Accept: application/json\n\n  X-Trace-Id :  abc 123  \r\nIf-None-Match: \"v1\"\r\n")).toEqual({
+    expect(parseHeaderLines('Accept: application/json\n\n  X-Trace-Id :  abc 123  \r\nIf-None-Match: "v1"\r\n')).toEqual({
       ok: true,
       headers: { Accept: "application/json", "X-Trace-Id": "abc 123", "If-None-Match": '"v1"' },
     });

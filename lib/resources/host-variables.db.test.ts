@@ -20,8 +20,18 @@ async function newProject() {
 
 /** A User-Level OAuth resource whose API Info is saved, at the Authorization step. */
 async function atAuthorization(projectId: string) {
-  const { resourceId } = await createResourceDraft({ projectId, values: { name: `TaskLab ${randomUUID().slice(0, 8)}` }, actor: SYSTEM_ACTOR });
-  await saveResourceStep({ projectId, resourceId, step: "api-info", values: { level: "user", authType: "oauth2", grantType: "refresh_token" }, actor: SYSTEM_ACTOR });
+  const { resourceId } = await createResourceDraft({
+    projectId,
+    values: { name: `TaskLab ${randomUUID().slice(0, 8)}` },
+    actor: SYSTEM_ACTOR,
+  });
+  await saveResourceStep({
+    projectId,
+    resourceId,
+    step: "api-info",
+    values: { level: "user", authType: "oauth2", grantType: "refresh_token" },
+    actor: SYSTEM_ACTOR,
+  });
   return resourceId;
 }
 
@@ -42,7 +52,10 @@ describe("a variable that sets the host", () => {
     const resourceId = await atAuthorization(projectId);
     const before = await getResource({ projectId, resourceId });
 
-    for (const values of [authorization("https://{{inputs.host}}/oauth/token"), authorization("https://{{inputs.host}}/oauth/token", { allowAnyHost: false })]) {
+    for (const values of [
+      authorization("https://{{inputs.host}}/oauth/token"),
+      authorization("https://{{inputs.host}}/oauth/token", { allowAnyHost: false }),
+    ]) {
       expect(await settle(saveResourceStep({ projectId, resourceId, step: "authorization", values, actor: SYSTEM_ACTOR }))).toEqual({
         ok: false,
         fieldErrors: { accessTokenUrl: [WHOLE_HOST] },
@@ -77,7 +90,9 @@ describe("a variable that sets the host", () => {
     const projectId = await newProject();
     const resourceId = await atAuthorization(projectId);
     const values = authorization("https://{{inputs.host}}.tasklab.test/oauth/token");
-    expect(await settle(saveResourceStep({ projectId, resourceId, step: "authorization", values, actor: SYSTEM_ACTOR }))).toMatchObject({ ok: true });
+    expect(await settle(saveResourceStep({ projectId, resourceId, step: "authorization", values, actor: SYSTEM_ACTOR }))).toMatchObject({
+      ok: true,
+    });
     expect((await getResource({ projectId, resourceId }))?.config.oauth).not.toHaveProperty("allowAnyHost");
   });
 
@@ -98,7 +113,9 @@ describe("a variable that sets the host", () => {
       userProfile: noProfile,
     };
 
-    expect(await settle(saveResourceStep({ projectId, resourceId, step: "request-details", values: details, actor: SYSTEM_ACTOR }))).toEqual({
+    expect(
+      await settle(saveResourceStep({ projectId, resourceId, step: "request-details", values: details, actor: SYSTEM_ACTOR })),
+    ).toEqual({
       ok: false,
       fieldErrors: {
         baseUrl: [
@@ -110,8 +127,19 @@ describe("a variable that sets the host", () => {
     expect(await getResource({ projectId, resourceId })).toEqual(before);
 
     expect(
-      await settle(saveResourceStep({ projectId, resourceId, step: "request-details", values: { ...details, allowAnyHost: true }, actor: SYSTEM_ACTOR })),
+      await settle(
+        saveResourceStep({
+          projectId,
+          resourceId,
+          step: "request-details",
+          values: { ...details, allowAnyHost: true },
+          actor: SYSTEM_ACTOR,
+        }),
+      ),
     ).toMatchObject({ ok: true, data: { next: "test-and-publish" } });
-    expect((await getResource({ projectId, resourceId }))?.config.request).toMatchObject({ baseUrl: "https://{{inputs.host}}/api", allowAnyHost: true });
+    expect((await getResource({ projectId, resourceId }))?.config.request).toMatchObject({
+      baseUrl: "https://{{inputs.host}}/api",
+      allowAnyHost: true,
+    });
   });
 });

@@ -29,13 +29,21 @@ describe("publishedHosts", () => {
   });
 
   it("names the API Base URL and Access Token URL hosts before and after", () => {
-    const hosts = publishedHosts(resource("https://api.tasklab.com", "https://auth.tasklab.com/token"), resource("https://collector.evil.test", "https://auth.tasklab.com/token"));
+    const hosts = publishedHosts(
+      resource("https://api.tasklab.com", "https://auth.tasklab.com/token"),
+      resource("https://collector.evil.test", "https://auth.tasklab.com/token"),
+    );
     expect(hosts).toEqual([
       { field: "API Base URL", before: "api.tasklab.com", after: "collector.evil.test" },
       { field: "Access Token URL", before: "auth.tasklab.com", after: "auth.tasklab.com" },
     ]);
-    expect(hosts.map(describeHostChange)).toEqual(["API Base URL host: api.tasklab.com → collector.evil.test", "Access Token URL host: auth.tasklab.com → auth.tasklab.com"]);
+    expect(hosts.map(describeHostChange)).toEqual([
+      "API Base URL host: api.tasklab.com → collector.evil.test",
+      "Access Token URL host: auth.tasklab.com → auth.tasklab.com",
+    ]);
     // A first publish of an API Keys resource: nothing before, no token URL.
-    expect(publishedHosts(null, resource("https://api.tasklab.com"))).toEqual([{ field: "API Base URL", before: "none", after: "api.tasklab.com" }]);
+    expect(publishedHosts(null, resource("https://api.tasklab.com"))).toEqual([
+      { field: "API Base URL", before: "none", after: "api.tasklab.com" },
+    ]);
   });
 });

@@ -25,7 +25,11 @@ export function publishedHosts(before: PublishedResource | null | undefined, aft
   const hosts: HostChange[] = [
     { field: "API Base URL", before: templateHost(before?.config.request?.baseUrl), after: templateHost(after.config.request?.baseUrl) },
   ];
-  const tokenUrl = { field: "Access Token URL", before: templateHost(before?.config.oauth?.accessTokenUrl), after: templateHost(after.config.oauth?.accessTokenUrl) } as const;
+  const tokenUrl = {
+    field: "Access Token URL",
+    before: templateHost(before?.config.oauth?.accessTokenUrl),
+    after: templateHost(after.config.oauth?.accessTokenUrl),
+  } as const;
   if (tokenUrl.before !== "none" || tokenUrl.after !== "none") hosts.push(tokenUrl);
   return hosts;
 }

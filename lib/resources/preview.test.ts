@@ -33,11 +33,15 @@ describe("previewRequest", () => {
   });
 
   it("always masks Basic Auth, and places a query preset on the URL", () => {
-    expect(previewRequest({ baseUrl: "https://tasklab.test", authentication: { ...blank, preset: "basic", username: "me" }, secrets }).headers).toEqual([
-      ["Authorization", "Basic ••••••••"],
-    ]);
     expect(
-      previewRequest({ baseUrl: "https://tasklab.test?v=1", authentication: { ...blank, preset: "query", name: "api_key", value: "{{credentials.api_key}}" }, secrets }).url,
+      previewRequest({ baseUrl: "https://tasklab.test", authentication: { ...blank, preset: "basic", username: "me" }, secrets }).headers,
+    ).toEqual([["Authorization", "Basic ••••••••"]]);
+    expect(
+      previewRequest({
+        baseUrl: "https://tasklab.test?v=1",
+        authentication: { ...blank, preset: "query", name: "api_key", value: "{{credentials.api_key}}" },
+        secrets,
+      }).url,
     ).toBe("https://tasklab.test?v=1&api_key=••••••••");
   });
 

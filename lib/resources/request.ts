@@ -133,7 +133,10 @@ export function secretMasker(secrets: readonly string[]): (text: string) => stri
 /** A built request as a user may see it: Basic credentials and every secret masked. */
 export function describeRequest(request: BuiltRequest, secrets: readonly string[]) {
   const mask = secretMasker(secrets);
-  const headers = Object.entries(request.headers).map(([name, value]): [string, string] => [name, /^basic /i.test(value) ? `Basic ${MASK}` : mask(value)]);
+  const headers = Object.entries(request.headers).map(([name, value]): [string, string] => [
+    name,
+    /^basic /i.test(value) ? `Basic ${MASK}` : mask(value),
+  ]);
   return {
     method: request.method,
     url: mask(request.url.href),

@@ -72,7 +72,9 @@ describe("saving the wizard's steps", () => {
       fieldErrors: { name: ['A resource with a similar name already uses the identifier "tasklab".'] },
     });
     // Another project may use the same name.
-    expect((await settle(createResourceDraft({ projectId: await newProject(), values: { name: "TaskLab" }, actor: SYSTEM_ACTOR }))).ok).toBe(true);
+    expect(
+      (await settle(createResourceDraft({ projectId: await newProject(), values: { name: "TaskLab" }, actor: SYSTEM_ACTOR }))).ok,
+    ).toBe(true);
   });
 
   it("stores the configuration, records progress, and encrypts the Client Secret", async () => {
@@ -103,7 +105,10 @@ describe("saving the wizard's steps", () => {
     };
     expect((await save(projectId, resourceId, "authorization", authorization)).ok).toBe(true);
     expect(
-      await save(projectId, resourceId, "authorization", { ...authorization, accessTokenUrl: "https://{{inputs.subdomain}}.tasklab.test/v2/token" }),
+      await save(projectId, resourceId, "authorization", {
+        ...authorization,
+        accessTokenUrl: "https://{{inputs.subdomain}}.tasklab.test/v2/token",
+      }),
     ).toMatchObject({ ok: false, fieldErrors: { clientSecret: [expect.stringContaining("enter this secret again")] } });
     const kept = (await getResourceSecretCiphertexts({ resourceId, names: [CLIENT_SECRET] })).get(CLIENT_SECRET)!;
     expect(decryptResourceSecret(resourceId, CLIENT_SECRET, kept)).toBe(CLIENT_SECRET_VALUE);
@@ -124,7 +129,10 @@ describe("saving the wizard's steps", () => {
       clientId: "changed",
       clientSecret: "changed",
       includeClientCredentials: true,
-      requiredInputs: [{ key: "subdomain", label: "A" }, { key: "subdomain", label: "B" }],
+      requiredInputs: [
+        { key: "subdomain", label: "A" },
+        { key: "subdomain", label: "B" },
+      ],
     });
     expect(result).toEqual({
       ok: false,
@@ -173,9 +181,14 @@ describe("saving the wizard's steps", () => {
         ],
       }),
     ).toMatchObject({ ok: true });
-    expect((await listResourceSecretNames({ resourceId })).sort()).toEqual([appCredentialSecretName("account"), appCredentialSecretName("api_key")]);
+    expect((await listResourceSecretNames({ resourceId })).sort()).toEqual([
+      appCredentialSecretName("account"),
+      appCredentialSecretName("api_key"),
+    ]);
 
-    expect((await save(projectId, resourceId, "request-details", { ...details, appApiKeys: [{ name: "api_key", secret: true, value: "" }] })).ok).toBe(true);
+    expect(
+      (await save(projectId, resourceId, "request-details", { ...details, appApiKeys: [{ name: "api_key", secret: true, value: "" }] })).ok,
+    ).toBe(true);
     expect(await listResourceSecretNames({ resourceId })).toEqual([appCredentialSecretName("api_key")]);
     expect((await getResource({ projectId, resourceId }))?.config.apiKeys).toEqual([{ name: "api_key", secret: true }]);
   });

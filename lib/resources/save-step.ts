@@ -45,7 +45,15 @@ function conflictError(conflict: NameConflict, name: string): AppError {
 const notFound = () => new AppError("resource_not_found", { message: "Resource not found." });
 
 /** The Name step of a new resource: creates the draft. */
-export async function createResourceDraft({ projectId, values, actor }: { projectId: string; values: unknown; actor: AuditActor }): Promise<StepSaved> {
+export async function createResourceDraft({
+  projectId,
+  values,
+  actor,
+}: {
+  projectId: string;
+  values: unknown;
+  actor: AuditActor;
+}): Promise<StepSaved> {
   const parsed = nameStepSchema.safeParse(values);
   if (!parsed.success) throw invalid(parsed.error);
   const { name } = parsed.data;
@@ -102,7 +110,8 @@ export async function saveResourceStep({
       break;
     }
     case "authorization": {
-      if (apiInfo?.level !== "user") throw new AppError("invalid_input", { message: "Only User-Level resources have an Authorization step." });
+      if (apiInfo?.level !== "user")
+        throw new AppError("invalid_input", { message: "Only User-Level resources have an Authorization step." });
       const parsed = authorizationStepSchema(apiInfo.authType, draft.saved).safeParse(values);
       if (!parsed.success) throw invalid(parsed.error);
       if ("apiKeys" in parsed.data) {

@@ -41,7 +41,9 @@ describe("API Info", () => {
       authType: "api_keys",
       grantType: null,
     });
-    expect(errorsOf(apiInfoStepSchema.safeParse({ level: "team", authType: "oauth2", grantType: "refresh_token" }))).toHaveProperty("level");
+    expect(errorsOf(apiInfoStepSchema.safeParse({ level: "team", authType: "oauth2", grantType: "refresh_token" }))).toHaveProperty(
+      "level",
+    );
   });
 });
 
@@ -60,22 +62,47 @@ describe("OAuth 2.0 Authorization", () => {
 
   it.each([
     ["an empty Access Token URL", { accessTokenUrl: "" }, "accessTokenUrl", "Enter the Access Token URL."],
-    ["a URL that is not http(s)", { accessTokenUrl: "ftp://tasklab.test/token" }, "accessTokenUrl", "Enter a URL starting with http:// or https://. Only http:// and https:// URLs are allowed."],
-    ["text that is not a URL", { accessTokenUrl: "not a url" }, "accessTokenUrl", 'Enter a URL starting with http:// or https://. "not a url" is not a valid URL.'],
+    [
+      "a URL that is not http(s)",
+      { accessTokenUrl: "ftp://tasklab.test/token" },
+      "accessTokenUrl",
+      "Enter a URL starting with http:// or https://. Only http:// and https:// URLs are allowed.",
+    ],
+    [
+      "text that is not a URL",
+      { accessTokenUrl: "not a url" },
+      "accessTokenUrl",
+      'Enter a URL starting with http:// or https://. "not a url" is not a valid URL.',
+    ],
     [
       "a misspelled variable",
       { accessTokenUrl: "https://{{inputs.subdmain}}.tasklab.test/token" },
       "accessTokenUrl",
       'Unknown variable "inputs.subdmain". Did you mean "inputs.subdomain"?',
     ],
-    ["an unclosed variable", { accessTokenUrl: "https://{{inputs.subdomain.tasklab.test" }, "accessTokenUrl", 'Unclosed "{{" at position 9.'],
+    [
+      "an unclosed variable",
+      { accessTokenUrl: "https://{{inputs.subdomain.tasklab.test" },
+      "accessTokenUrl",
+      'Unclosed "{{" at position 9.',
+    ],
     [
       "duplicate input keys, ignoring case",
-      { requiredInputs: [{ key: "subdomain", label: "A" }, { key: "Subdomain", label: "B" }] },
+      {
+        requiredInputs: [
+          { key: "subdomain", label: "A" },
+          { key: "Subdomain", label: "B" },
+        ],
+      },
       "requiredInputs.1.key",
       "Input keys must be unique.",
     ],
-    ["an input key that is not an identifier", { requiredInputs: [{ key: "sub-domain", label: "A" }] }, "requiredInputs.0.key", "Use letters, digits and underscores, starting with a letter or underscore."],
+    [
+      "an input key that is not an identifier",
+      { requiredInputs: [{ key: "sub-domain", label: "A" }] },
+      "requiredInputs.0.key",
+      "Use letters, digits and underscores, starting with a letter or underscore.",
+    ],
     ["no Client ID", { clientId: " " }, "clientId", "Enter the Client ID."],
     ["no Client Secret when none is saved", { clientSecret: "" }, "clientSecret", "Enter the Client Secret."],
   ])("rejects %s", (_case, change, path, message) => {
@@ -151,7 +178,8 @@ describe("host variables in the Access Token URL", () => {
       accessTokenUrl: "Enter a URL starting with http:// or https://. Only http:// and https:// URLs are allowed.",
     });
     expect(errorsOf(parse("ht\ttps://{{inputs.host}}/oauth/token", true))).toEqual({
-      accessTokenUrl: "Enter a URL starting with http:// or https://. URLs cannot contain tabs or line breaks, or start or end with a space.",
+      accessTokenUrl:
+        "Enter a URL starting with http:// or https://. URLs cannot contain tabs or line breaks, or start or end with a space.",
     });
     expect(errorsOf(parse("https://{{inputs.host}}/oauth/token", "yes" as unknown as boolean))).toHaveProperty("allowAnyHost");
   });
@@ -171,9 +199,23 @@ describe("API Key names", () => {
   it("needs at least one, each an identifier, unique", () => {
     expect(errorsOf(apiKeysAuthorizationSchema.safeParse({ apiKeys: [] }))).toEqual({ apiKeys: "Add at least one API key name." });
     expect(
-      errorsOf(apiKeysAuthorizationSchema.safeParse({ apiKeys: [{ name: "api_key", secret: true }, { name: "API_KEY", secret: false }] })),
+      errorsOf(
+        apiKeysAuthorizationSchema.safeParse({
+          apiKeys: [
+            { name: "api_key", secret: true },
+            { name: "API_KEY", secret: false },
+          ],
+        }),
+      ),
     ).toEqual({ "apiKeys.1.name": "API key names must be unique." });
-    expect(apiKeysAuthorizationSchema.safeParse({ apiKeys: [{ name: "username", secret: false }, { name: "password", secret: true }] }).success).toBe(true);
+    expect(
+      apiKeysAuthorizationSchema.safeParse({
+        apiKeys: [
+          { name: "username", secret: false },
+          { name: "password", secret: true },
+        ],
+      }).success,
+    ).toBe(true);
   });
 });
 
@@ -200,18 +242,27 @@ describe("Request Details", () => {
   });
 
   it("lists what a field may use when a variable is unknown there", () => {
-    expect(errorsOf(parse(userOAuth, { ...valid, authentication: { ...valid.authentication, token: "{{credentials.api_key}}" } }))).toEqual({
-      "authentication.token":
-        'Unknown variable "credentials.api_key". Available here: inputs.subdomain, credentials.access_token, credentials.refresh_token.',
-    });
+    expect(errorsOf(parse(userOAuth, { ...valid, authentication: { ...valid.authentication, token: "{{credentials.api_key}}" } }))).toEqual(
+      {
+        "authentication.token":
+          'Unknown variable "credentials.api_key". Available here: inputs.subdomain, credentials.access_token, credentials.refresh_token.',
+      },
+    );
     // Tokens never go into a URL.
-    expect(errorsOf(parse(userOAuth, { ...valid, baseUrl: "https://tasklab.test/{{credentials.access_token}}" }))).toHaveProperty("baseUrl");
+    expect(errorsOf(parse(userOAuth, { ...valid, baseUrl: "https://tasklab.test/{{credentials.access_token}}" }))).toHaveProperty(
+      "baseUrl",
+    );
   });
 
   it.each([
     ["basic", { preset: "basic" }, "authentication.username", "Enter the username."],
     ["header without a name", { preset: "header", value: "{{credentials.access_token}}" }, "authentication.name", "Enter the header name."],
-    ["header with a space in its name", { preset: "header", name: "X Api Key", value: "x" }, "authentication.name", "Header names cannot contain spaces or separators."],
+    [
+      "header with a space in its name",
+      { preset: "header", name: "X Api Key", value: "x" },
+      "authentication.name",
+      "Header names cannot contain spaces or separators.",
+    ],
     ["query without a value", { preset: "query", name: "api_key" }, "authentication.value", "Enter the value."],
   ])("checks the %s preset", (_case, change, path, message) => {
     const result = parse(userOAuth, { ...valid, authentication: { ...blankAuth, ...change } as RequestDetailsInput["authentication"] });
@@ -227,7 +278,10 @@ describe("Request Details", () => {
     const withProfile = {
       ...valid,
       userProfile: { ...profile, path: "/me", fields: "id, team.name" },
-      authentication: { ...valid.authentication, custom: [{ location: "header" as const, name: "X-Team", value: "{{profile.team.name}}" }] },
+      authentication: {
+        ...valid.authentication,
+        custom: [{ location: "header" as const, name: "X-Team", value: "{{profile.team.name}}" }],
+      },
     };
     expect(parse(userOAuth, withProfile).success).toBe(true);
   });
@@ -235,9 +289,20 @@ describe("Request Details", () => {
   it("allows a JWT field only with OAuth 2.0", () => {
     const jwt = { ...noProfile, source: "jwt" as const, claimPath: "user.email" };
     expect(parse(userOAuth, { ...valid, userProfile: jwt }).success).toBe(true);
-    const apiKeys: RequestDetailsContext = { ...userOAuth, authType: "api_keys", grantType: null, apiKeys: [{ name: "api_key", secret: true }] };
-    const input = { ...valid, baseUrl: "https://tasklab.test", authentication: { ...blankAuth, preset: "bearer" as const, token: "{{credentials.api_key}}" } };
-    expect(errorsOf(parse(apiKeys, { ...input, userProfile: jwt }))).toEqual({ "userProfile.source": "A JWT field needs an OAuth 2.0 access token." });
+    const apiKeys: RequestDetailsContext = {
+      ...userOAuth,
+      authType: "api_keys",
+      grantType: null,
+      apiKeys: [{ name: "api_key", secret: true }],
+    };
+    const input = {
+      ...valid,
+      baseUrl: "https://tasklab.test",
+      authentication: { ...blankAuth, preset: "bearer" as const, token: "{{credentials.api_key}}" },
+    };
+    expect(errorsOf(parse(apiKeys, { ...input, userProfile: jwt }))).toEqual({
+      "userProfile.source": "A JWT field needs an OAuth 2.0 access token.",
+    });
   });
 
   it("takes an optional JWKS URL beside the claim path: a plain http(s) URL, never a template", () => {
@@ -245,7 +310,12 @@ describe("Request Details", () => {
     for (const jwksUrl of ["", "https://tasklab.test/.well-known/jwks.json", "http://127.0.0.1:8080/jwks"]) {
       expect(parse(userOAuth, { ...valid, userProfile: { ...jwt, jwksUrl } }).success).toBe(true);
     }
-    for (const jwksUrl of ["tasklab.test/jwks", "ftp://tasklab.test/jwks", "https://{{inputs.subdomain}}.tasklab.test/jwks", "https://user:pw@tasklab.test/jwks"]) {
+    for (const jwksUrl of [
+      "tasklab.test/jwks",
+      "ftp://tasklab.test/jwks",
+      "https://{{inputs.subdomain}}.tasklab.test/jwks",
+      "https://user:pw@tasklab.test/jwks",
+    ]) {
       expect(Object.keys(errorsOf(parse(userOAuth, { ...valid, userProfile: { ...jwt, jwksUrl } })))).toEqual(["userProfile.jwksUrl"]);
     }
   });
@@ -260,10 +330,19 @@ describe("Request Details", () => {
     expect(parse(userOAuth, { ...valid, baseUrl: url, allowAnyHost: true })).toMatchObject({ success: true, data: { allowAnyHost: true } });
 
     // API key values count too: end users supply them.
-    const apiKeys: RequestDetailsContext = { ...userOAuth, authType: "api_keys", grantType: null, apiKeys: [{ name: "region", secret: false }] };
+    const apiKeys: RequestDetailsContext = {
+      ...userOAuth,
+      authType: "api_keys",
+      grantType: null,
+      apiKeys: [{ name: "region", secret: false }],
+    };
     const keyAuth = { ...blankAuth, preset: "bearer" as const, token: "{{credentials.region}}" };
-    expect(errorsOf(parse(apiKeys, { ...valid, baseUrl: "https://api.{{credentials.region}}/v1", authentication: keyAuth }))).toHaveProperty("baseUrl");
-    expect(parse(apiKeys, { ...valid, baseUrl: "https://{{credentials.region}}.tasklab.test/v1", authentication: keyAuth }).success).toBe(true);
+    expect(
+      errorsOf(parse(apiKeys, { ...valid, baseUrl: "https://api.{{credentials.region}}/v1", authentication: keyAuth })),
+    ).toHaveProperty("baseUrl");
+    expect(parse(apiKeys, { ...valid, baseUrl: "https://{{credentials.region}}.tasklab.test/v1", authentication: keyAuth }).success).toBe(
+      true,
+    );
   });
 
   it("lets an App-Level API Base URL use the team's own values in the host", () => {
@@ -295,7 +374,13 @@ describe("Request Details", () => {
     const oauthInput: RequestDetailsInput = {
       ...valid,
       baseUrl: "https://tasklab.test",
-      appOAuth: { accessTokenUrl: "https://tasklab.test/token", clientId: "app", clientSecret: "", includeClientCredentials: true, refreshToken: "" },
+      appOAuth: {
+        accessTokenUrl: "https://tasklab.test/token",
+        clientId: "app",
+        clientSecret: "",
+        includeClientCredentials: true,
+        refreshToken: "",
+      },
     };
     expect(errorsOf(parse(appRefresh, oauthInput))).toEqual({
       "appOAuth.clientSecret": "Enter the Client Secret.",

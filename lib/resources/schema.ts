@@ -118,7 +118,11 @@ function checkUrlTemplate(
   for (const message of errors) ctx.addIssue({ code: "custom", path, message });
   if (errors.length) return;
   try {
-    const ports = new Set(analyzeUrlAuthority(template).variables.filter((variable) => variable.place === "port").map((variable) => variable.name));
+    const ports = new Set(
+      analyzeUrlAuthority(template)
+        .variables.filter((variable) => variable.place === "port")
+        .map((variable) => variable.name),
+    );
     renderUrl(template, Object.fromEntries(available.map((name) => [name, ports.has(name) ? "443" : "placeholder"])));
   } catch (error) {
     if (!(error instanceof TemplateError)) throw error;
@@ -156,7 +160,11 @@ export function hostVariableError(template: string, sends: string): string | und
 }
 
 const urlText = (what: string) =>
-  z.string().trim().min(1, { error: `Enter the ${what}.` }).max(2048, { error: "Use at most 2048 characters." });
+  z
+    .string()
+    .trim()
+    .min(1, { error: `Enter the ${what}.` })
+    .max(2048, { error: "Use at most 2048 characters." });
 
 // ---------------------------------------------------------------- Authorization (User-Level)
 
@@ -206,7 +214,8 @@ const allowAnyHostField = z.boolean().optional();
 function checkClientSecret(ctx: z.RefinementCtx, path: PropertyKey[], value: string, saved: SavedSecrets, accessTokenUrl: string) {
   if (value) return;
   if (!saved.clientSecret) ctx.addIssue({ code: "custom", path, message: "Enter the Client Secret." });
-  else if (accessTokenUrlChanged(saved, accessTokenUrl)) ctx.addIssue({ code: "custom", path, message: `The Access Token URL ${ENTER_AGAIN_URL}` });
+  else if (accessTokenUrlChanged(saved, accessTokenUrl))
+    ctx.addIssue({ code: "custom", path, message: `The Access Token URL ${ENTER_AGAIN_URL}` });
 }
 
 function accessTokenUrlChanged(saved: SavedSecrets, accessTokenUrl: string): boolean {
@@ -223,7 +232,13 @@ export function oauthAuthorizationSchema(saved: SavedSecrets) {
     })
     .superRefine((value, ctx) => {
       checkClientSecret(ctx, ["clientSecret"], value.clientSecret, saved, value.accessTokenUrl);
-      requireUnique(ctx, value.requiredInputs, (input) => input.key, (i) => ["requiredInputs", i, "key"], "Input keys must be unique.");
+      requireUnique(
+        ctx,
+        value.requiredInputs,
+        (input) => input.key,
+        (i) => ["requiredInputs", i, "key"],
+        "Input keys must be unique.",
+      );
       const inputs = value.requiredInputs.filter((input) => IDENTIFIER.test(input.key)).map((input) => `inputs.${input.key}`);
       checkUrlTemplate(ctx, ["accessTokenUrl"], value.accessTokenUrl, inputs, {
         allowAnyHost: value.allowAnyHost ?? false,
@@ -236,13 +251,16 @@ export type OAuthAuthorization = z.output<ReturnType<typeof oauthAuthorizationSc
 
 export const apiKeysAuthorizationSchema = z
   .object({
-    apiKeys: z
-      .array(apiKeyNameSchema)
-      .min(1, { error: "Add at least one API key name." })
-      .max(20, { error: "Use at most 20 API keys." }),
+    apiKeys: z.array(apiKeyNameSchema).min(1, { error: "Add at least one API key name." }).max(20, { error: "Use at most 20 API keys." }),
   })
   .superRefine((value, ctx) => {
-    requireUnique(ctx, value.apiKeys, (key) => key.name, (i) => ["apiKeys", i, "name"], "API key names must be unique.");
+    requireUnique(
+      ctx,
+      value.apiKeys,
+      (key) => key.name,
+      (i) => ["apiKeys", i, "name"],
+      "API key names must be unique.",
+    );
   });
 export type ApiKeysAuthorizationInput = z.input<typeof apiKeysAuthorizationSchema>;
 export type ApiKeysAuthorization = z.output<typeof apiKeysAuthorizationSchema>;
@@ -324,7 +342,9 @@ export function requestDetailsStepSchema(context: RequestDetailsContext) {
     .superRefine((value, ctx) => {
       const shape = requestDetailsShape(context, value);
       // App-Level values are the team's own: no end user supplies them.
-      const hostPolicy = appLevel ? undefined : { allowAnyHost: value.allowAnyHost ?? false, sends: "your API requests, with their credentials," };
+      const hostPolicy = appLevel
+        ? undefined
+        : { allowAnyHost: value.allowAnyHost ?? false, sends: "your API requests, with their credentials," };
       checkUrlTemplate(ctx, ["baseUrl"], value.baseUrl, variablesFor("baseUrl", shape), hostPolicy);
       checkAuthentication(ctx, value.authentication, variablesFor("authentication", shape));
       if (appLevel) checkAppCredentials(ctx, context, value);
@@ -379,28 +399,35 @@ function checkAuthentication(ctx: z.RefinementCtx, auth: ApiAuthentication, avai
   }
   auth.custom.forEach((row, index) => {
     if (row.location === "header" && row.name && !HEADER_NAME.test(row.name)) {
-      ctx.addIssue({ code: "custom", path: ["authentication", "custom", index, "name"], message: "Header names cannot contain spaces or separators." });
+      ctx.addIssue({
+        code: "custom",
+        path: ["authentication", "custom", index, "name"],
+        message: "Header names cannot contain spaces or separators.",
+      });
     }
     checkTemplate(ctx, ["authentication", "custom", index, "value"], row.value, available);
   });
 }
 
-function checkUserProfile(
-  ctx: z.RefinementCtx,
-  profile: UserProfileSettings,
-  available: readonly string[],
-  authType: AuthType,
-) {
+function checkUserProfile(ctx: z.RefinementCtx, profile: UserProfileSettings, available: readonly string[], authType: AuthType) {
   if (profile.source === "request") {
     if (!profile.path.startsWith("/")) {
-      ctx.addIssue({ code: "custom", path: ["userProfile", "path"], message: "Enter a path starting with /, relative to the API Base URL." });
+      ctx.addIssue({
+        code: "custom",
+        path: ["userProfile", "path"],
+        message: "Enter a path starting with /, relative to the API Base URL.",
+      });
     }
     checkTemplate(ctx, ["userProfile", "path"], profile.path, available);
     const fields = profileFieldList(profile.fields);
     if (!fields.length) ctx.addIssue({ code: "custom", path: ["userProfile", "fields"], message: "Enter at least one field to keep." });
     const invalid = fields.filter((field) => !DOTTED_PATH.test(field));
     if (invalid.length) {
-      ctx.addIssue({ code: "custom", path: ["userProfile", "fields"], message: `Not a field path: ${invalid.join(", ")}. Use names like id or team.name.` });
+      ctx.addIssue({
+        code: "custom",
+        path: ["userProfile", "fields"],
+        message: `Not a field path: ${invalid.join(", ")}. Use names like id or team.name.`,
+      });
     }
   }
   if (profile.source === "jwt") {
@@ -411,7 +438,11 @@ function checkUserProfile(
       ctx.addIssue({ code: "custom", path: ["userProfile", "claimPath"], message: "Enter a claim path like sub or user.email." });
     }
     if (profile.jwksUrl && !isPlainHttpUrl(profile.jwksUrl)) {
-      ctx.addIssue({ code: "custom", path: ["userProfile", "jwksUrl"], message: "Enter a URL starting with http:// or https://, without variables, e.g. https://api.example.com/.well-known/jwks.json." });
+      ctx.addIssue({
+        code: "custom",
+        path: ["userProfile", "jwksUrl"],
+        message: "Enter a URL starting with http:// or https://, without variables, e.g. https://api.example.com/.well-known/jwks.json.",
+      });
     }
   }
 }
@@ -442,7 +473,13 @@ function checkAppCredentials(ctx: z.RefinementCtx, context: RequestDetailsContex
   }
   const keys = value.appApiKeys ?? [];
   if (!keys.length) ctx.addIssue({ code: "custom", path: ["appApiKeys"], message: "Add at least one API key." });
-  requireUnique(ctx, keys, (key) => key.name, (i) => ["appApiKeys", i, "name"], "API key names must be unique.");
+  requireUnique(
+    ctx,
+    keys,
+    (key) => key.name,
+    (i) => ["appApiKeys", i, "name"],
+    "API key names must be unique.",
+  );
   const sentTo = context.saved.sentTo;
   const originChanged = sentTo?.baseUrl !== undefined && templateOrigin(sentTo.baseUrl) !== templateOrigin(value.baseUrl);
   keys.forEach((key, index) => {

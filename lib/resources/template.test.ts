@@ -97,20 +97,16 @@ describe("parseTemplate", () => {
     ["{{inputs.a | upper}}", "{{inputs.a | upper}}"],
   ])("rejects %j as not a variable", (template, token) => {
     const error = templateError(() => parseTemplate(template));
-    expect(error.message).toBe(
-      `"${token}" is not a variable: use {{ inputs.name }}, {{ credentials.name }} or {{ profile.name }}.`,
-    );
+    expect(error.message).toBe(`"${token}" is not a variable: use {{ inputs.name }}, {{ credentials.name }} or {{ profile.name }}.`);
     expect(error.index).toBe(template.indexOf("{{"));
   });
 });
 
 describe("templateVariableNames", () => {
   it("lists distinct names in order of first use", () => {
-    expect(templateVariableNames("{{profile.team.id}}/{{ inputs.a }}/{{inputs.a}}/{{credentials.access_token}}/{{profile.team.id}}")).toEqual([
-      "profile.team.id",
-      "inputs.a",
-      "credentials.access_token",
-    ]);
+    expect(
+      templateVariableNames("{{profile.team.id}}/{{ inputs.a }}/{{inputs.a}}/{{credentials.access_token}}/{{profile.team.id}}"),
+    ).toEqual(["profile.team.id", "inputs.a", "credentials.access_token"]);
     expect(templateVariableNames("no variables")).toEqual([]);
   });
 
@@ -148,9 +144,7 @@ describe("validateTemplate", () => {
   });
 
   it("says when no variables are available", () => {
-    expect(validateTemplate("{{inputs.subdomain}}", [])).toEqual([
-      'Unknown variable "inputs.subdomain". No variables are available here.',
-    ]);
+    expect(validateTemplate("{{inputs.subdomain}}", [])).toEqual(['Unknown variable "inputs.subdomain". No variables are available here.']);
   });
 
   it("reports each distinct unknown variable once", () => {
@@ -194,9 +188,9 @@ describe("renderHeaderValue", () => {
   });
 
   it.each([["a\r\nX-Evil: 1"], ["a\nb"], ["a\rb"], ["a\0b"]])("rejects %j", (value) => {
-    expect(templateError(() => renderHeaderValue("Bearer {{credentials.access_token}}", { "credentials.access_token": value })).message).toBe(
-      "Header values cannot contain line breaks.",
-    );
+    expect(
+      templateError(() => renderHeaderValue("Bearer {{credentials.access_token}}", { "credentials.access_token": value })).message,
+    ).toBe("Header values cannot contain line breaks.");
   });
 
   it("rejects line breaks written in the template itself", () => {
@@ -282,12 +276,14 @@ describe("renderUrl", () => {
     expect(() => renderUrl("https://exa mple.com/", {})).toThrow('"https://exa mple.com/" is not a valid URL.');
   });
 
-  it.each([["ftp://example.com/{{inputs.a}}"], ["javascript:{{inputs.a}}"], ["file:///etc/{{inputs.a}}"], ["data:text/plain,{{inputs.a}}"]])(
-    "rejects the scheme of %j",
-    (template) => {
-      expect(templateError(() => renderUrl(template, { "inputs.a": "x" })).message).toBe("Only http:// and https:// URLs are allowed.");
-    },
-  );
+  it.each([
+    ["ftp://example.com/{{inputs.a}}"],
+    ["javascript:{{inputs.a}}"],
+    ["file:///etc/{{inputs.a}}"],
+    ["data:text/plain,{{inputs.a}}"],
+  ])("rejects the scheme of %j", (template) => {
+    expect(templateError(() => renderUrl(template, { "inputs.a": "x" })).message).toBe("Only http:// and https:// URLs are allowed.");
+  });
 
   it("rejects a username or password", () => {
     expect(() => renderUrl("https://user:pass@api.example.com/", {})).toThrow("URLs cannot contain a username or password.");
@@ -435,7 +431,13 @@ describe("analyzeUrlAuthority", () => {
   });
 
   it("refuses text the URL parser would strip, and throws parse errors", () => {
-    for (const template of ["ht\ttps://{{inputs.host}}/x", "https://\n{{inputs.host}}/x", "https:/\r/{{inputs.host}}", " https://{{inputs.host}}", "https://{{inputs.host}} "]) {
+    for (const template of [
+      "ht\ttps://{{inputs.host}}/x",
+      "https://\n{{inputs.host}}/x",
+      "https:/\r/{{inputs.host}}",
+      " https://{{inputs.host}}",
+      "https://{{inputs.host}} ",
+    ]) {
       expect(() => analyzeUrlAuthority(template), JSON.stringify(template)).toThrow(
         "URLs cannot contain tabs or line breaks, or start or end with a space.",
       );
@@ -521,7 +523,12 @@ describe("properties", () => {
   const templates = [
     { template: "https://api.example.com/v1/{{inputs.a}}?q={{inputs.a}}", protocol: "https:", hostname: "api.example.com", port: "" },
     { template: "http://127.0.0.1:8080/{{inputs.a}}/x", protocol: "http:", hostname: "127.0.0.1", port: "8080" },
-    { template: "https://h.example.net:444/{{inputs.a}}?x=1&q={{inputs.a}}#{{inputs.a}}", protocol: "https:", hostname: "h.example.net", port: "444" },
+    {
+      template: "https://h.example.net:444/{{inputs.a}}?x=1&q={{inputs.a}}#{{inputs.a}}",
+      protocol: "https:",
+      hostname: "h.example.net",
+      port: "444",
+    },
   ];
 
   function isWellFormed(value: string): boolean {
@@ -555,7 +562,9 @@ describe("properties", () => {
   });
 
   it("a host value never leaves the literal domain that follows it", () => {
-    const hostish = fc.string({ unit: fc.constantFrom("a", "Z", "0", "9", "-", ".", "#", "/", "?", "\\", "@", ":", "%", "2", "f", " ", "[", "]", "\t") });
+    const hostish = fc.string({
+      unit: fc.constantFrom("a", "Z", "0", "9", "-", ".", "#", "/", "?", "\\", "@", ":", "%", "2", "f", " ", "[", "]", "\t"),
+    });
     fc.assert(
       fc.property(fc.oneof(hostish, anyValue), (value) => {
         let url: URL;

@@ -5,7 +5,17 @@
  */
 
 /** Resources use inputs, credentials and profile; workflows add trigger, steps and user; webhook settings payload, headers and webhook. */
-export const TEMPLATE_NAMESPACES = ["inputs", "credentials", "profile", "trigger", "steps", "user", "payload", "headers", "webhook"] as const;
+export const TEMPLATE_NAMESPACES = [
+  "inputs",
+  "credentials",
+  "profile",
+  "trigger",
+  "steps",
+  "user",
+  "payload",
+  "headers",
+  "webhook",
+] as const;
 export type TemplateNamespace = (typeof TEMPLATE_NAMESPACES)[number];
 
 export type TemplatePart =
@@ -46,10 +56,7 @@ export function parseTemplate(template: string): TemplatePart[] {
     if (content === "") throw new TemplateError(`Empty variable at position ${open + 1}.`, open);
     const groups = VARIABLE.exec(content)?.groups;
     if (!groups) {
-      throw new TemplateError(
-        `"${token}" is not a variable: use {{ inputs.name }}, {{ credentials.name }} or {{ profile.name }}.`,
-        open,
-      );
+      throw new TemplateError(`"${token}" is not a variable: use {{ inputs.name }}, {{ credentials.name }} or {{ profile.name }}.`, open);
     }
     const namespace = (groups.namespace ?? groups.deep) as TemplateNamespace;
     const key = groups.key ?? groups.path ?? "";
@@ -226,10 +233,23 @@ function describeAuthority(template: string, parts: readonly TemplatePart[], lay
   for (const part of all) {
     if (part.start >= layout.authorityEnd) break;
     const place =
-      part.start < layout.authorityStart ? "scheme" : part.start < layout.host.start ? "userinfo" : part.start < layout.host.end ? "host" : "port";
+      part.start < layout.authorityStart
+        ? "scheme"
+        : part.start < layout.host.start
+          ? "userinfo"
+          : part.start < layout.host.end
+            ? "host"
+            : "port";
     const followed = all.some((other) => other.start >= part.end && other.start < layout.host.end);
     const suffix = place === "host" && !followed ? template.slice(part.end, layout.host.end) : "";
-    variables.push({ name: part.name, start: part.start, end: part.end, place, suffix, subdomainOnly: place === "host" && isDomainSuffix(suffix) });
+    variables.push({
+      name: part.name,
+      start: part.start,
+      end: part.end,
+      place,
+      suffix,
+      subdomainOnly: place === "host" && isDomainSuffix(suffix),
+    });
   }
   return { variables, host: layout.host, domainFixed: variables.every((variable) => variable.subdomainOnly) };
 }
@@ -396,12 +416,7 @@ export function findVariableQuery(text: string, cursor: number): { start: number
   return { start, query: typed.trim() };
 }
 
-export function insertVariable(
-  text: string,
-  query: { start: number },
-  cursor: number,
-  name: string,
-): { text: string; cursor: number } {
+export function insertVariable(text: string, query: { start: number }, cursor: number, name: string): { text: string; cursor: number } {
   const token = `{{${name}}}`;
   // When the caret is inside an existing token ("{{inp|uts.a }}"), replace the whole token
   // rather than leaving its tail behind.

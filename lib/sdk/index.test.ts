@@ -77,7 +77,12 @@ let rateLimitedRetryAfter: string | undefined;
 // An older server's /sdk/me, without workflows.
 let meWithoutWorkflows = false;
 
-function resource(name: string, slug: string, level: "user" | "app" = "user", keys: FakeResource["keys"] = [{ key: "access_token" }]): FakeResource {
+function resource(
+  name: string,
+  slug: string,
+  level: "user" | "app" = "user",
+  keys: FakeResource["keys"] = [{ key: "access_token" }],
+): FakeResource {
   return { id: randomUUID(), slug, name, level, keys };
 }
 
@@ -87,7 +92,11 @@ function workflow(name: string, eventName: string, enabledForAll = true): FakeWo
 
 const enabledFor = (flow: FakeWorkflow, userId: string) => flow.settings.get(userId) ?? flow.enabledForAll;
 
-function addProject(resources: FakeResource[], tokens: [string, string][] = [[TOKEN, "alice"]], workflows: FakeWorkflow[] = []): FakeProject {
+function addProject(
+  resources: FakeResource[],
+  tokens: [string, string][] = [[TOKEN, "alice"]],
+  workflows: FakeWorkflow[] = [],
+): FakeProject {
   const project: FakeProject = { id: randomUUID(), tokens: new Map(tokens), resources, connections: new Map(), workflows, events: [] };
   projects.set(project.id, project);
   return project;
@@ -98,7 +107,13 @@ function sendJson(response: ServerResponse, status: number, body: unknown, heade
   response.end(JSON.stringify(body));
 }
 
-function sendError(response: ServerResponse, status: number, code: string, message: string, extra: { fields?: Record<string, string>; headers?: Record<string, string> } = {}) {
+function sendError(
+  response: ServerResponse,
+  status: number,
+  code: string,
+  message: string,
+  extra: { fields?: Record<string, string>; headers?: Record<string, string> } = {},
+) {
   sendJson(response, status, { error: { code, message, ...(extra.fields ? { fields: extra.fields } : {}) } }, extra.headers);
 }
 
@@ -116,13 +131,22 @@ function describeUser(project: FakeProject, userId: string) {
       const connection = project.connections.get(`${id}:${userId}`);
       return { id, slug, name, level, ...(connection ? { credentialId: connection.id, credentialStatus: connection.status } : {}) };
     }),
-    ...(meWithoutWorkflows ? {} : { workflows: project.workflows.map((flow) => ({ id: flow.id, name: flow.name, enabled: enabledFor(flow, userId) })) }),
+    ...(meWithoutWorkflows
+      ? {}
+      : { workflows: project.workflows.map((flow) => ({ id: flow.id, name: flow.name, enabled: enabledFor(flow, userId) })) }),
   };
 }
 
 const EVENT_NAME = /^[A-Za-z0-9_.:-]{1,100}$/;
 
-function handleWorkflows(request: IncomingMessage, response: ServerResponse, project: FakeProject, userId: string, route: string, body: string) {
+function handleWorkflows(
+  request: IncomingMessage,
+  response: ServerResponse,
+  project: FakeProject,
+  userId: string,
+  route: string,
+  body: string,
+) {
   if (request.method !== "POST") return sendError(response, 405, "method_not_allowed", "POST only.");
   const enablement = /^workflows\/([^/]+)\/(enable|disable)$/.exec(route);
   if (enablement) {
@@ -165,7 +189,9 @@ async function handle(request: IncomingMessage, response: ServerResponse) {
   const userId = project.tokens.get(token);
   if (!userId) return sendError(response, 401, "invalid_user_token", "The User Token has expired.");
   if (rateLimitedRetryAfter !== undefined) {
-    return sendError(response, 429, "rate_limited", "Too many requests for this user: at most 120 a minute.", { headers: { "retry-after": rateLimitedRetryAfter } });
+    return sendError(response, 429, "rate_limited", "Too many requests for this user: at most 120 a minute.", {
+      headers: { "retry-after": rateLimitedRetryAfter },
+    });
   }
 
   if (match[2] === "me") {
@@ -177,11 +203,17 @@ async function handle(request: IncomingMessage, response: ServerResponse) {
   const target = project.resources.find((candidate) => candidate.id === decodeURIComponent(match[3] ?? ""));
   if (!target) return sendError(response, 404, "resource_not_found", "No published resource with this ID in this project.");
   if (target.level === "app") {
-    return sendError(response, 409, "app_level_resource", "This is an App-Level resource: it uses the app's credentials, so users do not connect to it.");
+    return sendError(
+      response,
+      409,
+      "app_level_resource",
+      "This is an App-Level resource: it uses the app's credentials, so users do not connect to it.",
+    );
   }
   const key = `${target.id}:${userId}`;
   if (request.method === "DELETE") {
-    if (!project.connections.delete(key)) return sendError(response, 404, "connection_not_found", "This user has no connection to this resource.");
+    if (!project.connections.delete(key))
+      return sendError(response, 404, "connection_not_found", "This user has no connection to this resource.");
     return sendJson(response, 200, { deleted: true });
   }
   if (request.method !== "POST") return sendError(response, 405, "method_not_allowed", "POST or DELETE only.");
@@ -208,7 +240,13 @@ async function handle(request: IncomingMessage, response: ServerResponse) {
     if (!known.optional && (value === undefined || (typeof value === "string" && !value.trim()))) fields[known.key] ??= "Required.";
   }
   if (Object.keys(fields).length) {
-    return sendError(response, 400, "invalid_credentials_payload", `The body does not match the resource's required keys: ${Object.keys(fields).join(", ")}.`, { fields });
+    return sendError(
+      response,
+      400,
+      "invalid_credentials_payload",
+      `The body does not match the resource's required keys: ${Object.keys(fields).join(", ")}.`,
+      { fields },
+    );
   }
   if (values.access_token === "refused-by-the-api") {
     return sendError(response, 422, "credentials_rejected", "The API refused these credentials: the profile request answered 401.");
@@ -307,7 +345,10 @@ describe("the default client", () => {
     const connection = await sdk.connectAction("GitHub", { access_token: SECRET_VALUE });
     expect(connection).toMatchObject({ projectId: project.id, resourceId: github.id, userId: "alice", status: "VALID" });
     const user = await sdk.getUser();
-    expect(user.resources.find((entry) => entry.id === github.id)).toMatchObject({ credentialId: connection.id, credentialStatus: "VALID" });
+    expect(user.resources.find((entry) => entry.id === github.id)).toMatchObject({
+      credentialId: connection.id,
+      credentialStatus: "VALID",
+    });
     await sdk.disconnectAction("github");
     expect(project.connections.size).toBe(0);
   });
@@ -328,7 +369,9 @@ describe("authenticate", () => {
     const { project } = standardProject();
     const client = createClient();
     await client.authenticate(project.id, TOKEN, { baseUrl: `${baseUrl}/` });
-    expect(requests).toEqual([expect.objectContaining({ method: "GET", path: `/projects/${project.id}/sdk/me`, authorization: `Bearer ${TOKEN}` })]);
+    expect(requests).toEqual([
+      expect.objectContaining({ method: "GET", path: `/projects/${project.id}/sdk/me`, authorization: `Bearer ${TOKEN}` }),
+    ]);
   });
 
   it("throws NotAuthenticatedError on a 401, saying what to do, and stays unauthenticated", async () => {
@@ -359,7 +402,9 @@ describe("authenticate", () => {
     const error = await rejection(createClient().authenticate(project.id, TOKEN));
     expect(error.code).toBe("missing_base_url");
     expect(error.message).toContain("options.baseUrl");
-    expect((await rejection(createClient().authenticate(project.id, TOKEN, { baseUrl: "ftp://example.com" }))).code).toBe("invalid_base_url");
+    expect((await rejection(createClient().authenticate(project.id, TOKEN, { baseUrl: "ftp://example.com" }))).code).toBe(
+      "invalid_base_url",
+    );
     expect(requests).toHaveLength(0);
   });
 });
@@ -460,7 +505,11 @@ describe("connectAction", () => {
     const { client } = await authenticated();
     const error = await rejection(client.connectAction("GitHub", { access_token: "refused-by-the-api" }));
     expect(error).toBeInstanceOf(CredentialsRejectedError);
-    expect(error).toMatchObject({ status: 422, code: "credentials_rejected", message: "The API refused these credentials: the profile request answered 401." });
+    expect(error).toMatchObject({
+      status: 422,
+      code: "credentials_rejected",
+      message: "The API refused these credentials: the profile request answered 401.",
+    });
   });
 
   it("throws RateLimitedError with retryAfterSeconds on a 429", async () => {
@@ -521,7 +570,14 @@ describe("disconnectAction", () => {
     await client.connectAction("GitHub", { access_token: SECRET_VALUE });
     requests.length = 0;
     await expect(client.disconnectAction("GITHUB")).resolves.toBeUndefined();
-    expect(requests).toEqual([expect.objectContaining({ method: "DELETE", path: `/projects/${project.id}/sdk/resources/${github.id}/connect`, authorization: `Bearer ${TOKEN}`, body: "" })]);
+    expect(requests).toEqual([
+      expect.objectContaining({
+        method: "DELETE",
+        path: `/projects/${project.id}/sdk/resources/${github.id}/connect`,
+        authorization: `Bearer ${TOKEN}`,
+        body: "",
+      }),
+    ]);
     expect(project.connections.size).toBe(0);
   });
 
@@ -553,7 +609,14 @@ describe("getUser", () => {
     });
     const connection = await client.connectAction("GitHub", { access_token: SECRET_VALUE });
     const after = await client.getUser();
-    expect(after.resources[0]).toEqual({ id: github.id, slug: "github", name: "GitHub", level: "user", credentialId: connection.id, credentialStatus: "VALID" });
+    expect(after.resources[0]).toEqual({
+      id: github.id,
+      slug: "github",
+      name: "GitHub",
+      level: "user",
+      credentialId: connection.id,
+      credentialStatus: "VALID",
+    });
     expect(requests.filter((request) => request.path === `/projects/${project.id}/sdk/me`)).toHaveLength(2);
   });
 });
@@ -589,8 +652,22 @@ describe("enableWorkflow and disableWorkflow", () => {
     expect(await client.disableWorkflow(sync.id)).toEqual({ workflowId: sync.id, enabled: false });
     expect(await client.enableWorkflow(` ${sync.id} `)).toEqual({ workflowId: sync.id, enabled: true });
     expect(requests).toEqual([
-      { method: "POST", path: `/projects/${project.id}/sdk/workflows/${sync.id}/disable`, authorization: `Bearer ${TOKEN}`, contentType: undefined, cookie: undefined, body: "" },
-      { method: "POST", path: `/projects/${project.id}/sdk/workflows/${sync.id}/enable`, authorization: `Bearer ${TOKEN}`, contentType: undefined, cookie: undefined, body: "" },
+      {
+        method: "POST",
+        path: `/projects/${project.id}/sdk/workflows/${sync.id}/disable`,
+        authorization: `Bearer ${TOKEN}`,
+        contentType: undefined,
+        cookie: undefined,
+        body: "",
+      },
+      {
+        method: "POST",
+        path: `/projects/${project.id}/sdk/workflows/${sync.id}/enable`,
+        authorization: `Bearer ${TOKEN}`,
+        contentType: undefined,
+        cookie: undefined,
+        body: "",
+      },
     ]);
     expect(sync.settings.get("alice")).toBe(true);
   });
@@ -609,7 +686,10 @@ describe("enableWorkflow and disableWorkflow", () => {
     requests.length = 0;
     for (const id of ["", "  ", undefined, 42]) {
       const error = await rejection(client.disableWorkflow(id as unknown as string));
-      expect(error).toMatchObject({ code: "invalid_argument", message: "disableWorkflow() needs the workflow's ID as its first argument." });
+      expect(error).toMatchObject({
+        code: "invalid_argument",
+        message: "disableWorkflow() needs the workflow's ID as its first argument.",
+      });
     }
     expect(requests).toHaveLength(0);
   });
@@ -650,7 +730,11 @@ describe("sendEvent", () => {
     const { client } = await authenticated();
     const error = await rejection(client.sendEvent("not a valid name!", {}));
     expect(error).toBeInstanceOf(ValidationError);
-    expect(error).toMatchObject({ status: 400, code: "invalid_event", fields: { name: "Use letters, digits and . _ : - (e.g. task.sync)." } });
+    expect(error).toMatchObject({
+      status: 400,
+      code: "invalid_event",
+      fields: { name: "Use letters, digits and . _ : - (e.g. task.sync)." },
+    });
     expect(error.message).toBe("The event is not valid: name (Use letters, digits and . _ : - (e.g. task.sync).).");
   });
 
@@ -692,8 +776,14 @@ describe("createClient", () => {
     await second.connectAction("jira", { access_token: SECRET_VALUE });
     await first.client.connectAction("github", { access_token: SECRET_VALUE });
     expect(requests).toEqual([
-      expect.objectContaining({ path: `/projects/${secondProject.id}/sdk/resources/${jira.id}/connect`, authorization: `Bearer ${OTHER_TOKEN}` }),
-      expect.objectContaining({ path: `/projects/${first.project.id}/sdk/resources/${first.github.id}/connect`, authorization: `Bearer ${TOKEN}` }),
+      expect.objectContaining({
+        path: `/projects/${secondProject.id}/sdk/resources/${jira.id}/connect`,
+        authorization: `Bearer ${OTHER_TOKEN}`,
+      }),
+      expect.objectContaining({
+        path: `/projects/${first.project.id}/sdk/resources/${first.github.id}/connect`,
+        authorization: `Bearer ${TOKEN}`,
+      }),
     ]);
     expect((await second.getUser()).userId).toBe("bob");
     expect((await first.client.getUser()).userId).toBe("alice");
@@ -726,7 +816,15 @@ describe("the /sdk.js bundle", () => {
 
   it("imports and requires no other module", async () => {
     // esbuild's own reading of the file: every import record, static or dynamic, and require().
-    const analysis = await build({ entryPoints: [bundlePath], bundle: true, write: false, metafile: true, format: "esm", platform: "neutral", logLevel: "silent" });
+    const analysis = await build({
+      entryPoints: [bundlePath],
+      bundle: true,
+      write: false,
+      metafile: true,
+      format: "esm",
+      platform: "neutral",
+      logLevel: "silent",
+    });
     expect(Object.keys(analysis.metafile.inputs)).toEqual(["public/sdk.js"]);
     expect(analysis.metafile.inputs["public/sdk.js"]?.imports).toEqual([]);
     // And the text, comments and strings aside.

@@ -435,7 +435,11 @@ export function createClient(): SwitchboardClient {
     }
     const id = workflowId.trim();
     try {
-      return (await request(current, "POST", `/workflows/${encodeURIComponent(id)}/${enabled ? "enable" : "disable"}`)) as WorkflowEnablement;
+      return (await request(
+        current,
+        "POST",
+        `/workflows/${encodeURIComponent(id)}/${enabled ? "enable" : "disable"}`,
+      )) as WorkflowEnablement;
     } catch (error) {
       if (error instanceof SwitchboardError && error.status === 404 && error.code === "workflow_not_found") {
         throw new WorkflowNotFoundError(`No workflow with the ID "${id}" in this project. getUser() lists the deployed workflows.`, {
@@ -462,11 +466,18 @@ export function createClient(): SwitchboardClient {
         throw new SwitchboardError("authenticate() needs the project's ID as its first argument.", { code: "invalid_argument" });
       }
       if (typeof userToken !== "string" || !userToken.trim()) {
-        throw new NotAuthenticatedError("authenticate() needs a User Token as its second argument: a JWT your backend signs for the user.", {
-          code: "missing_user_token",
-        });
+        throw new NotAuthenticatedError(
+          "authenticate() needs a User Token as its second argument: a JWT your backend signs for the user.",
+          {
+            code: "missing_user_token",
+          },
+        );
       }
-      const target = { baseUrl: normalizeBaseUrl(options.baseUrl), projectId: projectId.trim(), userToken: userToken.trim().replace(/^Bearer\s+/i, "") };
+      const target = {
+        baseUrl: normalizeBaseUrl(options.baseUrl),
+        projectId: projectId.trim(),
+        userToken: userToken.trim().replace(/^Bearer\s+/i, ""),
+      };
       const user = await fetchUser(target);
       if (mine === generation) session = { ...target, resources: user.resources };
     },
@@ -517,13 +528,16 @@ export function createClient(): SwitchboardClient {
     async sendEvent(name, payload = {}) {
       const current = requireSession("sendEvent");
       if (typeof name !== "string" || !name.trim()) {
-        throw new ValidationError("sendEvent() needs the event's name as its first argument, e.g. \"task.created\".", {
+        throw new ValidationError('sendEvent() needs the event\'s name as its first argument, e.g. "task.created".', {
           code: "invalid_event",
           fields: { name: "Required." },
         });
       }
       if (!isRecord(payload)) {
-        throw new ValidationError("sendEvent() needs the payload, when given, as an object.", { code: "invalid_event", fields: { payload: "Must be an object." } });
+        throw new ValidationError("sendEvent() needs the payload, when given, as an object.", {
+          code: "invalid_event",
+          fields: { payload: "Must be an object." },
+        });
       }
       return (await request(current, "POST", "/events", { name, payload }, "The event is not valid")) as SentEvent;
     },

@@ -50,7 +50,8 @@ const unique = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}`;
 const settings = taskLabWebhookSettings;
 
 /** Saves the resource's webhook settings and signing secret as the Webhook Setup page does. */
-const setUpWebhooks = (resourceId: string, webhook: StoredWebhookSettings, secret?: string) => saveWebhooks({ projectId, resourceId, webhook, secret });
+const setUpWebhooks = (resourceId: string, webhook: StoredWebhookSettings, secret?: string) =>
+  saveWebhooks({ projectId, resourceId, webhook, secret });
 
 type Body = Record<string, unknown> & { error?: { code: string; message: string } };
 
@@ -73,14 +74,24 @@ async function deliver(
 }
 
 /** A TaskLab event `{ type, ...payload }` signed with Standard Webhooks, delivered to the route. */
-function send(resourceId: string, secret: string, type: string, payload: Record<string, unknown>, { id, at, headers = {} }: { id?: string; at?: Date; headers?: Record<string, string> } = {}) {
+function send(
+  resourceId: string,
+  secret: string,
+  type: string,
+  payload: Record<string, unknown>,
+  { id, at, headers = {} }: { id?: string; at?: Date; headers?: Record<string, string> } = {},
+) {
   const signed = signWebhook({ secret, type, payload, id, at });
   return deliver(resourceId, signed.body, { ...signed.headers, ...headers });
 }
 
 async function eventsOf(resourceId: string): Promise<WebhookEvent[]> {
   const db = await getDb();
-  return db.select().from(webhookEvents).where(eq(webhookEvents.resourceId, resourceId)).orderBy(asc(webhookEvents.receivedAt), asc(webhookEvents.id));
+  return db
+    .select()
+    .from(webhookEvents)
+    .where(eq(webhookEvents.resourceId, resourceId))
+    .orderBy(asc(webhookEvents.receivedAt), asc(webhookEvents.id));
 }
 
 /** Runs `action` and answers the resource's event rows it added. */
@@ -96,7 +107,11 @@ async function eventWithId(resourceId: string, eventId: string): Promise<Webhook
 
 async function runsOfWorkflow(workflowId: string): Promise<WorkflowRun[]> {
   const db = await getDb();
-  return db.select().from(workflowRuns).where(eq(workflowRuns.workflowId, workflowId)).orderBy(asc(workflowRuns.createdAt), asc(workflowRuns.id));
+  return db
+    .select()
+    .from(workflowRuns)
+    .where(eq(workflowRuns.workflowId, workflowId))
+    .orderBy(asc(workflowRuns.createdAt), asc(workflowRuns.id));
 }
 
 async function allRuns(): Promise<WorkflowRun[]> {
@@ -107,7 +122,15 @@ async function allRuns(): Promise<WorkflowRun[]> {
 /** The intake's outcomes counted in this process's metrics (the ones these tests produce). */
 async function webhookCounts(): Promise<Record<string, number>> {
   const metrics = await currentMetrics();
-  const outcomes = ["accepted", "duplicate", "unmatched", "invalid_signature", "invalid_webhook", "payload_too_large", "resource_not_found"];
+  const outcomes = [
+    "accepted",
+    "duplicate",
+    "unmatched",
+    "invalid_signature",
+    "invalid_webhook",
+    "payload_too_large",
+    "resource_not_found",
+  ];
   return Object.fromEntries(outcomes.map((outcome) => [outcome, sampleValue(metrics, "switchboard_webhook_events_total", { outcome })]));
 }
 
@@ -116,13 +139,20 @@ async function countedWebhooks(action: () => Promise<void>): Promise<Record<stri
   const before = await webhookCounts();
   await action();
   const after = await webhookCounts();
-  return Object.fromEntries(Object.entries(after).flatMap(([outcome, count]) => (count === before[outcome] ? [] : [[outcome, count - before[outcome]!]])));
+  return Object.fromEntries(
+    Object.entries(after).flatMap(([outcome, count]) => (count === before[outcome] ? [] : [[outcome, count - before[outcome]!]])),
+  );
 }
 
 const FINISHED = ["succeeded", "failed", "stopped", "cancelled"];
 
 function finished(runId: string, timeoutMs = 20_000): Promise<RunDetail> {
-  return waitFor(`run ${runId} to finish`, () => getRunDetail({ projectId, runId }), (detail) => FINISHED.includes(detail.run.status), { timeoutMs });
+  return waitFor(
+    `run ${runId} to finish`,
+    () => getRunDetail({ projectId, runId }),
+    (detail) => FINISHED.includes(detail.run.status),
+    { timeoutMs },
+  );
 }
 
 /** Connects `userId` to the resource with TaskLab tokens of TaskLab user `tasklabUser` (its /me is the User Profile). */
@@ -149,9 +179,16 @@ async function newTask(title: string): Promise<string> {
   return ((await response.json()) as { id: string }).id;
 }
 
-const getsOf = (taskId: string) => tasklab.apiRequests.filter((request) => request.method === "GET" && request.path === `/api/tasks/${taskId}`);
+const getsOf = (taskId: string) =>
+  tasklab.apiRequests.filter((request) => request.method === "GET" && request.path === `/api/tasks/${taskId}`);
 
-const accepted = (overrides: Record<string, unknown> = {}) => ({ received: true, duplicate: false, eventType: "task.created", matched: true, ...overrides });
+const accepted = (overrides: Record<string, unknown> = {}) => ({
+  received: true,
+  duplicate: false,
+  eventType: "task.created",
+  matched: true,
+  ...overrides,
+});
 
 // ---- a User-Level resource with Standard Webhooks --------------------------------------------
 
@@ -168,7 +205,10 @@ describe("a published User-Level resource with Standard Webhooks", () => {
       trigger: { kind: "resource_event", resourceId, eventType: "task.created" },
       steps: [requestStep(resourceId, "get_task", "GET", "/tasks/{{trigger.payload.task.id}}")],
     });
-    onUpdated = await deployedWorkflow(projectId, { trigger: { kind: "resource_event", resourceId, eventType: "task.updated" }, steps: [alwaysStep] });
+    onUpdated = await deployedWorkflow(projectId, {
+      trigger: { kind: "resource_event", resourceId, eventType: "task.updated" },
+      steps: [alwaysStep],
+    });
   });
 
   it("answers 200 at once, stores the event and runs the workflow on its type for the user, whose step reads the payload", async () => {
@@ -197,7 +237,11 @@ describe("a published User-Level resource with Standard Webhooks", () => {
       payload: { type: "task.created", ...payload },
       runIds: [runId],
     });
-    expect(event!.headers).toMatchObject({ "webhook-id": "msg_first", "webhook-timestamp": expect.stringMatching(/^\d+$/), "x-tasklab-delivery": "d-1" });
+    expect(event!.headers).toMatchObject({
+      "webhook-id": "msg_first",
+      "webhook-timestamp": expect.stringMatching(/^\d+$/),
+      "x-tasklab-delivery": "d-1",
+    });
     expect(Object.keys(event!.headers!)).not.toContain("webhook-signature");
     expect(Object.keys(event!.headers!)).not.toContain("authorization");
 
@@ -209,10 +253,17 @@ describe("a published User-Level resource with Standard Webhooks", () => {
       userId,
       version: 1,
       status: "succeeded",
-      trigger: { kind: "resource_event", input: { type: "task.created", payload: { type: "task.created", ...payload }, headers: event!.headers } },
+      trigger: {
+        kind: "resource_event",
+        input: { type: "task.created", payload: { type: "task.created", ...payload }, headers: event!.headers },
+      },
     });
     expect(detail.steps).toHaveLength(1);
-    expect(detail.steps[0]).toMatchObject({ stepKey: "get_task", status: "succeeded", output: { status: 200, body: { id: taskId, title: "From a webhook" } } });
+    expect(detail.steps[0]).toMatchObject({
+      stepKey: "get_task",
+      status: "succeeded",
+      output: { status: 200, body: { id: taskId, title: "From a webhook" } },
+    });
     // TaskLab saw the request for exactly this task, through the user's connection.
     expect(getsOf(taskId).map((request) => request.idempotencyKey)).toEqual([`${runId}:get_task`]);
   });
@@ -243,7 +294,13 @@ describe("a published User-Level resource with Standard Webhooks", () => {
   it("an event for nobody connected is kept, unmatched, and runs nothing", async () => {
     const before = (await allRuns()).length;
     const counted = await countedWebhooks(async () => {
-      const nobody = await send(resourceId, secret, "task.created", { account_id: "not-a-connected-user", task: { id: "task_1" } }, { id: "msg_nobody" });
+      const nobody = await send(
+        resourceId,
+        secret,
+        "task.created",
+        { account_id: "not-a-connected-user", task: { id: "task_1" } },
+        { id: "msg_nobody" },
+      );
       expect(nobody.status).toBe(200);
       expect(nobody.json).toEqual(accepted({ matched: false, runIds: [] }));
       const noKey = await send(resourceId, secret, "task.created", { task: { id: "task_1" } }, { id: "msg_no_account" });
@@ -253,7 +310,14 @@ describe("a published User-Level resource with Standard Webhooks", () => {
 
     for (const id of ["msg_nobody", "msg_no_account"]) {
       const [event] = await eventWithId(resourceId, id);
-      expect(event).toMatchObject({ eventType: "task.created", userId: null, matched: false, signatureOk: true, rejectedReason: null, runIds: [] });
+      expect(event).toMatchObject({
+        eventType: "task.created",
+        userId: null,
+        matched: false,
+        signatureOk: true,
+        rejectedReason: null,
+        runIds: [],
+      });
       expect(event!.payload).toMatchObject({ type: "task.created", task: { id: "task_1" } });
     }
     expect((await allRuns()).length).toBe(before);
@@ -262,7 +326,9 @@ describe("a published User-Level resource with Standard Webhooks", () => {
   it("runs nothing for a user who disabled the workflow, and still runs it for another user", async () => {
     const disabled = await connect(resourceId);
     const enabled = await connect(resourceId);
-    expect(await setUserWorkflowEnabled({ projectId, workflowId: onCreated, userId: disabled, enabled: false, actor: SYSTEM_ACTOR })).toBe(true);
+    expect(await setUserWorkflowEnabled({ projectId, workflowId: onCreated, userId: disabled, enabled: false, actor: SYSTEM_ACTOR })).toBe(
+      true,
+    );
 
     const off = await send(resourceId, secret, "task.created", { account_id: disabled, task: { id: "task_2" } }, { id: "msg_disabled" });
     expect(off.status).toBe(200);
@@ -287,9 +353,20 @@ describe("a published User-Level resource with Standard Webhooks", () => {
       // Tampered after signing.
       { body: good.body.replace("task_1", "task_3"), headers: good.headers, reason: /No matching signature/ },
       // Signed 10 minutes ago (a replay).
-      { ...signWebhook({ secret, type: "task.created", payload, id: "msg_forged", at: new Date(Date.now() - 10 * 60_000) }), reason: /timestamp too old/i },
+      {
+        ...signWebhook({ secret, type: "task.created", payload, id: "msg_forged", at: new Date(Date.now() - 10 * 60_000) }),
+        reason: /timestamp too old/i,
+      },
       // No signature at all.
-      { body: good.body, headers: { "content-type": "application/json", "webhook-id": "msg_forged", "webhook-timestamp": good.headers["webhook-timestamp"]! }, reason: /./ },
+      {
+        body: good.body,
+        headers: {
+          "content-type": "application/json",
+          "webhook-id": "msg_forged",
+          "webhook-timestamp": good.headers["webhook-timestamp"]!,
+        },
+        reason: /./,
+      },
     ];
     let rejected: WebhookEvent[] = [];
     const counted = await countedWebhooks(async () => {
@@ -305,7 +382,15 @@ describe("a published User-Level resource with Standard Webhooks", () => {
     expect(counted).toEqual({ invalid_signature: cases.length });
     expect(rejected).toHaveLength(cases.length);
     for (const [index, event] of rejected.entries()) {
-      expect(event).toMatchObject({ eventId: null, eventType: null, userId: null, matched: false, payload: null, headers: null, runIds: [] });
+      expect(event).toMatchObject({
+        eventId: null,
+        eventType: null,
+        userId: null,
+        matched: false,
+        payload: null,
+        headers: null,
+        runIds: [],
+      });
       expect(event.rejectedReason).toMatch(/^Signature: /);
       expect(event.rejectedReason).toMatch(cases[index]!.reason);
     }
@@ -363,7 +448,11 @@ describe("a published User-Level resource with Standard Webhooks", () => {
   });
 
   it("answers 404 for an unpublished resource and for a published one without webhook settings", async () => {
-    const { resourceId: draftId } = await createResourceDraft({ projectId, values: { name: unique("Draft TaskLab") }, actor: SYSTEM_ACTOR });
+    const { resourceId: draftId } = await createResourceDraft({
+      projectId,
+      values: { name: unique("Draft TaskLab") },
+      actor: SYSTEM_ACTOR,
+    });
     await setUpWebhooks(draftId, settings(), secret);
     const event = signWebhook({ secret, type: "task.created", payload: {} });
     const draft = await deliver(draftId, event.body, event.headers);
@@ -403,7 +492,15 @@ describe("a published User-Level resource with Standard Webhooks", () => {
       expect(response.status).toBe(400);
     });
     expect(rows).toEqual([
-      expect.objectContaining({ signatureOk: true, matched: false, rejectedReason: "The body is not JSON.", eventId: null, payload: null, headers: null, runIds: [] }),
+      expect.objectContaining({
+        signatureOk: true,
+        matched: false,
+        rejectedReason: "The body is not JSON.",
+        eventId: null,
+        payload: null,
+        headers: null,
+        runIds: [],
+      }),
     ]);
   });
 
@@ -411,7 +508,11 @@ describe("a published User-Level resource with Standard Webhooks", () => {
     const userId = await connect(resourceId);
     const before = (await allRuns()).length;
     const rows = await newEvents(resourceId, async () => {
-      const signed = signWebhook({ secret, type: "task.created", payload: { account_id: userId, task: { id: "task_1", title: "a\u0000b" } } });
+      const signed = signWebhook({
+        secret,
+        type: "task.created",
+        payload: { account_id: userId, task: { id: "task_1", title: "a\u0000b" } },
+      });
       const response = await deliver(resourceId, signed.body, signed.headers);
       expect(response.status).toBe(400);
       expect(response.json.error).toMatchObject({
@@ -430,7 +531,10 @@ describe("a published User-Level resource with Standard Webhooks", () => {
       const signed = signWebhook({ secret, type: "", payload: { account_id: userId, task: { id: "task_1" } } });
       const response = await deliver(resourceId, signed.body, signed.headers);
       expect(response.status).toBe(400);
-      expect(response.json.error).toMatchObject({ code: "invalid_webhook", message: "The Event type template found nothing in this event." });
+      expect(response.json.error).toMatchObject({
+        code: "invalid_webhook",
+        message: "The Event type template found nothing in this event.",
+      });
       // No "type" at all, and JSON bodies that are not objects.
       for (const body of [JSON.stringify({ account_id: userId }), "[1, 2, 3]", "null"]) {
         const id = unique("msg_typeless");
@@ -446,7 +550,13 @@ describe("a published User-Level resource with Standard Webhooks", () => {
       }
     });
     expect(rejected).toHaveLength(4);
-    for (const row of rejected) expect(row).toMatchObject({ signatureOk: true, matched: false, payload: null, rejectedReason: "The Event type template found nothing in this event." });
+    for (const row of rejected)
+      expect(row).toMatchObject({
+        signatureOk: true,
+        matched: false,
+        payload: null,
+        rejectedReason: "The Event type template found nothing in this event.",
+      });
     expect((await allRuns()).length).toBe(before);
   });
 });
@@ -502,7 +612,12 @@ describe("User matching against a User Profile field", () => {
     const { resourceId, workflowId } = await resourceMatchingOn("team.name", "{{payload.team.name}}");
     const tasklabUser = unique("tl");
     const team = unique("Team");
-    tasklab.users.set(tasklabUser, { id: tasklabUser, email: `${tasklabUser}@tasklab.test`, name: tasklabUser, team: { id: unique("t"), name: team } });
+    tasklab.users.set(tasklabUser, {
+      id: tasklabUser,
+      email: `${tasklabUser}@tasklab.test`,
+      name: tasklabUser,
+      team: { id: unique("t"), name: team },
+    });
     const userId = await connect(resourceId, unique("customer"), tasklabUser);
 
     const response = await send(resourceId, secret, "task.created", { team: { name: team } });
@@ -625,7 +740,9 @@ describe("HMAC signatures end to end", () => {
     const stale = await hmacDelivery(body, { timestamp: Math.floor(Date.now() / 1000) - 301 });
     expect(stale.status).toBe(401);
     expect(stale.json.error?.message).toContain("X-TaskLab-Timestamp");
-    const signature = createHmac("sha256", secret).update(`${Math.floor(Date.now() / 1000)}.${body}`).digest("hex");
+    const signature = createHmac("sha256", secret)
+      .update(`${Math.floor(Date.now() / 1000)}.${body}`)
+      .digest("hex");
     const tampered = await deliver(resourceId, body.replace("task_1", "task_2"), {
       "x-tasklab-event": "task.created",
       "x-tasklab-timestamp": String(Math.floor(Date.now() / 1000)),
@@ -649,17 +766,33 @@ describe("replays of an event signed without a timestamp", () => {
     await setUpWebhooks(
       resourceId,
       settings({
-        signature: { kind: "hmac", header: "X-Hub-Signature-256", algorithm: "sha256", encoding: "hex", prefix: "sha256=", content: "body", timestampHeader: "", toleranceSeconds: 300 },
+        signature: {
+          kind: "hmac",
+          header: "X-Hub-Signature-256",
+          algorithm: "sha256",
+          encoding: "hex",
+          prefix: "sha256=",
+          content: "body",
+          timestampHeader: "",
+          toleranceSeconds: 300,
+        },
         eventIdTemplate,
       }),
       secret,
     );
-    const workflowId = await deployedWorkflow(projectId, { trigger: { kind: "resource_event", resourceId, eventType: "task.created" }, steps: [alwaysStep] });
+    const workflowId = await deployedWorkflow(projectId, {
+      trigger: { kind: "resource_event", resourceId, eventType: "task.created" },
+      steps: [alwaysStep],
+    });
     return { resourceId, workflowId };
   }
 
   const signedRawBody = (resourceId: string, body: string, headers: Record<string, string> = {}) =>
-    deliver(resourceId, body, { "content-type": "application/json", "x-hub-signature-256": `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`, ...headers });
+    deliver(resourceId, body, {
+      "content-type": "application/json",
+      "x-hub-signature-256": `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`,
+      ...headers,
+    });
 
   it("the same HMAC raw-body event replayed 3 times starts 1 run: its Event ID defaults to the SHA-256 of the signed body", async () => {
     const { resourceId, workflowId } = await rawBodyHmacResource("");
@@ -701,7 +834,8 @@ describe("rejected events", () => {
     const resourceId = await publishedTaskLabResource(projectId, tasklab, "user-oauth-no-profile");
     await setUpWebhooks(resourceId, settings(), newSecret());
     const forged = signWebhook({ secret: newSecret(), type: "task.created", payload: { account_id: "someone" } });
-    const dropped = async () => sampleValue(await currentMetrics(), "switchboard_webhook_events_dropped_total", { reason: "invalid_signature" });
+    const dropped = async () =>
+      sampleValue(await currentMetrics(), "switchboard_webhook_events_dropped_total", { reason: "invalid_signature" });
     const droppedBefore = await dropped();
     const statuses: number[] = [];
     // In batches of 30 at once: several requests race for the count, as they would across processes.
@@ -733,13 +867,15 @@ describe("rejected events", () => {
       headers: rejected ? null : {},
       payload: rejected ? null : { name },
     });
-    await db.insert(webhookEvents).values([
-      row("rejected-8d", 8, true),
-      row("rejected-6d", 6, true),
-      row("accepted-8d", 8, false),
-      row("accepted-29d", 29, false),
-      row("accepted-31d", 31, false),
-    ]);
+    await db
+      .insert(webhookEvents)
+      .values([
+        row("rejected-8d", 8, true),
+        row("rejected-6d", 6, true),
+        row("accepted-8d", 8, false),
+        row("accepted-29d", 29, false),
+        row("accepted-31d", 31, false),
+      ]);
     await deleteExpiredWebhookEvents();
     const kept = (await eventsOf(resourceId)).map((event) => event.eventId ?? event.rejectedReason);
     expect(kept.sort()).toEqual(["Signature: rejected-6d", "accepted-29d", "accepted-8d"]);
@@ -751,47 +887,59 @@ describe("rejected events", () => {
 describe("concurrent events", () => {
   const secret = newSecret();
 
-  it("200 concurrent signed events for 2 users: exactly 200 event rows and every expected run exactly once", { timeout: 120_000 }, async () => {
-    const resourceId = await publishedTaskLabResource(projectId, tasklab, "user-oauth-no-profile");
-    await setUpWebhooks(resourceId, settings(), secret);
-    const workflowId = await deployedWorkflow(projectId, { trigger: { kind: "resource_event", resourceId, eventType: "task.created" }, steps: [alwaysStep] });
-    const users = [await connect(resourceId), await connect(resourceId)];
+  it(
+    "200 concurrent signed events for 2 users: exactly 200 event rows and every expected run exactly once",
+    { timeout: 120_000 },
+    async () => {
+      const resourceId = await publishedTaskLabResource(projectId, tasklab, "user-oauth-no-profile");
+      await setUpWebhooks(resourceId, settings(), secret);
+      const workflowId = await deployedWorkflow(projectId, {
+        trigger: { kind: "resource_event", resourceId, eventType: "task.created" },
+        steps: [alwaysStep],
+      });
+      const users = [await connect(resourceId), await connect(resourceId)];
 
-    const sent = Array.from({ length: 200 }, (_, index) => ({ id: `bulk_${index}`, userId: users[index % 2]! }));
-    const responses = await Promise.all(sent.map(({ id, userId }) => send(resourceId, secret, "task.created", { account_id: userId, n: id }, { id })));
-    expect(responses.map((response) => response.status)).toEqual(Array(200).fill(200));
-    for (const response of responses) expect(response.json).toEqual(accepted({ runIds: [expect.any(String)] }));
+      const sent = Array.from({ length: 200 }, (_, index) => ({ id: `bulk_${index}`, userId: users[index % 2]! }));
+      const responses = await Promise.all(
+        sent.map(({ id, userId }) => send(resourceId, secret, "task.created", { account_id: userId, n: id }, { id })),
+      );
+      expect(responses.map((response) => response.status)).toEqual(Array(200).fill(200));
+      for (const response of responses) expect(response.json).toEqual(accepted({ runIds: [expect.any(String)] }));
 
-    const events = await eventsOf(resourceId);
-    expect(events).toHaveLength(200);
-    expect(new Set(events.map((event) => event.eventId))).toEqual(new Set(sent.map((event) => event.id)));
-    const runs = await runsOfWorkflow(workflowId);
-    expect(runs).toHaveLength(200);
-    // Each event's run, exactly once, for its user, with its payload.
-    const byEvent = new Map(events.map((event) => [event.eventId!, event]));
-    const runsById = new Map(runs.map((run) => [run.id, run]));
-    for (const { id, userId } of sent) {
-      const event = byEvent.get(id)!;
-      expect(event).toMatchObject({ userId, matched: true });
-      expect(event.runIds).toHaveLength(1);
-      const run = runsById.get(event.runIds[0]!)!;
-      expect(run).toMatchObject({ userId, trigger: { input: { payload: { n: id } } } });
-    }
-    expect(new Set(events.flatMap((event) => event.runIds)).size).toBe(200);
+      const events = await eventsOf(resourceId);
+      expect(events).toHaveLength(200);
+      expect(new Set(events.map((event) => event.eventId))).toEqual(new Set(sent.map((event) => event.id)));
+      const runs = await runsOfWorkflow(workflowId);
+      expect(runs).toHaveLength(200);
+      // Each event's run, exactly once, for its user, with its payload.
+      const byEvent = new Map(events.map((event) => [event.eventId!, event]));
+      const runsById = new Map(runs.map((run) => [run.id, run]));
+      for (const { id, userId } of sent) {
+        const event = byEvent.get(id)!;
+        expect(event).toMatchObject({ userId, matched: true });
+        expect(event.runIds).toHaveLength(1);
+        const run = runsById.get(event.runIds[0]!)!;
+        expect(run).toMatchObject({ userId, trigger: { input: { payload: { n: id } } } });
+      }
+      expect(new Set(events.flatMap((event) => event.runIds)).size).toBe(200);
 
-    const done = await waitFor(
-      "all 200 runs to finish",
-      () => runsOfWorkflow(workflowId),
-      (rows) => rows.every((run) => FINISHED.includes(run.status)),
-      { timeoutMs: 90_000, intervalMs: 250 },
-    );
-    expect(done.map((run) => run.status)).toEqual(Array(200).fill("succeeded"));
-  });
+      const done = await waitFor(
+        "all 200 runs to finish",
+        () => runsOfWorkflow(workflowId),
+        (rows) => rows.every((run) => FINISHED.includes(run.status)),
+        { timeoutMs: 90_000, intervalMs: 250 },
+      );
+      expect(done.map((run) => run.status)).toEqual(Array(200).fill("succeeded"));
+    },
+  );
 
   it("the same event delivered 10 times at once is stored and run once; the other 9 answer duplicate", async () => {
     const resourceId = await publishedTaskLabResource(projectId, tasklab, "user-oauth-no-profile");
     await setUpWebhooks(resourceId, settings(), secret);
-    const workflowId = await deployedWorkflow(projectId, { trigger: { kind: "resource_event", resourceId, eventType: "task.created" }, steps: [alwaysStep] });
+    const workflowId = await deployedWorkflow(projectId, {
+      trigger: { kind: "resource_event", resourceId, eventType: "task.created" },
+      steps: [alwaysStep],
+    });
     const userId = await connect(resourceId);
     const signed = signWebhook({ secret, type: "task.created", payload: { account_id: userId }, id: "burst_1" });
 

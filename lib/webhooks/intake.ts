@@ -1,5 +1,11 @@
 import { createHash } from "node:crypto";
-import { deleteWebhookEventsOlderThan, matchWebhookUser, recordRejectedWebhookEvent, recordWebhookEvent, type WebhookUserMatch } from "@/db/queries/webhook-events";
+import {
+  deleteWebhookEventsOlderThan,
+  matchWebhookUser,
+  recordRejectedWebhookEvent,
+  recordWebhookEvent,
+  type WebhookUserMatch,
+} from "@/db/queries/webhook-events";
 import type { DeployedWorkflow, NewRun } from "@/db/queries/workflow-runs";
 import { parseJsonBody, readBodyWithin } from "@/lib/api/request-body";
 import { AppError } from "@/lib/errors";
@@ -35,7 +41,11 @@ function renderWebhookTemplate(template: string, event: { payload: unknown; head
 }
 
 /** The default Event ID: the SHA-256 (hex) of what the signature covers; empty when nothing is signed. */
-function signedContentHash(signature: WebhookIntakeState["settings"]["signature"], rawBody: Buffer, headers: Record<string, string>): string {
+function signedContentHash(
+  signature: WebhookIntakeState["settings"]["signature"],
+  rawBody: Buffer,
+  headers: Record<string, string>,
+): string {
   const content = signedContent(signature, rawBody, headers);
   return content ? createHash("sha256").update(content).digest("hex") : "";
 }
@@ -67,7 +77,8 @@ export async function receiveWebhook(delivery: { projectId: string; resourceId: 
   }
 }
 
-const notFound = () => new AppError("resource_not_found", { message: "No published resource with webhooks set up has this ID in this project." });
+const notFound = () =>
+  new AppError("resource_not_found", { message: "No published resource with webhooks set up has this ID in this project." });
 
 /** An event as the resource's settings read it: refused (the reason is kept, the content is not), or accepted with its type, id, user key and what is kept. */
 type ReadEvent =
@@ -82,25 +93,37 @@ function readEvent(state: WebhookIntakeState, rawBody: Buffer, headers: Record<s
     const error = new AppError("invalid_signature", { message: `The webhook's signature does not verify: ${check.reason}` });
     return { rejected: { signatureOk: false, reason: `Signature: ${check.reason}`, error } };
   }
-  const refused = (reason: string) => ({ rejected: { signatureOk: true, reason, error: new AppError("invalid_webhook", { message: reason }) } });
+  const refused = (reason: string) => ({
+    rejected: { signatureOk: true, reason, error: new AppError("invalid_webhook", { message: reason }) },
+  });
   let payload: unknown;
   try {
     payload = parseJsonBody(rawBody);
   } catch (error) {
     // Nested past the limit: refused with its own reason (400 invalid_body, naming the limit).
-    if (error instanceof AppError && error.code === "invalid_body") return { rejected: { signatureOk: true, reason: error.message, error } };
-    return { rejected: { signatureOk: true, reason: "The body is not JSON.", error: new AppError("invalid_webhook", { message: "The webhook body must be JSON." }) } };
+    if (error instanceof AppError && error.code === "invalid_body")
+      return { rejected: { signatureOk: true, reason: error.message, error } };
+    return {
+      rejected: {
+        signatureOk: true,
+        reason: "The body is not JSON.",
+        error: new AppError("invalid_webhook", { message: "The webhook body must be JSON." }),
+      },
+    };
   }
   const unstorable = findUnstorableText(payload, "body");
   if (unstorable) return refused(unstorableTextMessage(unstorable));
   const kept = Object.fromEntries(
-    Object.entries(headers).filter(([name]) => !SECRET_HEADERS.has(name) && !(settings.signature.kind === "hmac" && name === settings.signature.header)),
+    Object.entries(headers).filter(
+      ([name]) => !SECRET_HEADERS.has(name) && !(settings.signature.kind === "hmac" && name === settings.signature.header),
+    ),
   );
   try {
     const eventType = renderWebhookTemplate(settings.eventTypeTemplate, { payload, headers });
     if (!eventType) return refused("The Event type template found nothing in this event.");
     // Nothing named an id: the signed content's hash, so a replayed identical event is a duplicate (Signature None signs nothing: every event is new).
-    const eventId = renderWebhookTemplate(settings.eventIdTemplate, { payload, headers }) || signedContentHash(settings.signature, rawBody, headers);
+    const eventId =
+      renderWebhookTemplate(settings.eventIdTemplate, { payload, headers }) || signedContentHash(settings.signature, rawBody, headers);
     const userKey = state.published.level === "app" ? "" : renderWebhookTemplate(settings.userMatchTemplate, { payload, headers });
     return { eventType, eventId, userKey, payload, kept };
   } catch (error) {
@@ -112,7 +135,15 @@ function readEvent(state: WebhookIntakeState, rawBody: Buffer, headers: Record<s
 /** Checks against the revision read in each event's one statement: a stale state is read again (at most twice, then the last one read stands). */
 const MAX_STATE_READS = 3;
 
-async function receive({ projectId, resourceId, request }: { projectId: string; resourceId: string; request: Request }): Promise<WebhookReceipt> {
+async function receive({
+  projectId,
+  resourceId,
+  request,
+}: {
+  projectId: string;
+  resourceId: string;
+  request: Request;
+}): Promise<WebhookReceipt> {
   let state = await lastKnownWebhookIntakeState(projectId, resourceId);
   if (!state) throw notFound();
   const rawBody = await readBodyWithin(request, MAX_WEBHOOK_BYTES, `The body is over ${MAX_WEBHOOK_BYTES / 1024 / 1024} MB.`);
@@ -126,7 +157,11 @@ async function receive({ projectId, resourceId, request }: { projectId: string; 
     const deployed = event.rejected ? [] : (state.deployed.get(event.eventType) ?? []);
     const { settings } = state;
     const match: WebhookUserMatch | undefined =
-      event.rejected || !event.userKey ? undefined : settings.userMatchField.kind === "profile" ? { profilePath: settings.userMatchField.path, value: event.userKey } : { userId: event.userKey };
+      event.rejected || !event.userKey
+        ? undefined
+        : settings.userMatchField.kind === "profile"
+          ? { profilePath: settings.userMatchField.path, value: event.userKey }
+          : { userId: event.userKey };
     // One statement: the revision (is this state current? a refusal is checked too: the secret may have changed), the matched user and their own workflow settings.
     const found = await matchWebhookUser({ projectId, resourceId, match, workflowIds: deployed.map((entry) => entry.workflow.id) });
     if (!found) throw notFound();
@@ -145,7 +180,13 @@ async function receive({ projectId, resourceId, request }: { projectId: string; 
     }
     // Several users' connections claim the value: guessing one could hand another user's event to the wrong account.
     const unmatchedReason = found.ambiguous && match && "profilePath" in match ? ambiguousReason(match) : null;
-    return start(state, event, found.userId, unmatchedReason, deployed.map((entry) => ({ ...entry, userEnabled: found.userSettings.get(entry.workflow.id) ?? null })));
+    return start(
+      state,
+      event,
+      found.userId,
+      unmatchedReason,
+      deployed.map((entry) => ({ ...entry, userEnabled: found.userSettings.get(entry.workflow.id) ?? null })),
+    );
   }
 }
 
@@ -171,14 +212,30 @@ async function start(
   if (matched) {
     const { runnable } = await runnableFor(projectId, deployed, userId);
     runs = runnable.map((entry) =>
-      newRun({ workflow: entry.workflow, version: entry.version.version, userId: userId ?? null, trigger: { kind: "resource_event", input: { type: eventType, payload, headers: kept } } }),
+      newRun({
+        workflow: entry.workflow,
+        version: entry.version.version,
+        userId: userId ?? null,
+        trigger: { kind: "resource_event", input: { type: eventType, payload, headers: kept } },
+      }),
     );
   }
   // The event and its runs are one statement: startRuns queues each run's first step beside it.
   const recorded = await startRuns(runs, {
     store: (runs, enqueue) =>
       recordWebhookEvent({
-        event: { projectId, resourceId, eventId: event.eventId || null, eventType, userId: userId ?? null, matched, unmatchedReason, signatureOk: true, headers: kept, payload },
+        event: {
+          projectId,
+          resourceId,
+          eventId: event.eventId || null,
+          eventType,
+          userId: userId ?? null,
+          matched,
+          unmatchedReason,
+          signatureOk: true,
+          headers: kept,
+          payload,
+        },
         runs,
         enqueue,
       }),

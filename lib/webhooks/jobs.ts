@@ -23,7 +23,12 @@ export async function enqueueSubscription(job: SubscriptionJob): Promise<void> {
 export const subscriptionJobs: JobFeature = {
   queues: [SUBSCRIPTION_QUEUE],
   async createQueues(boss) {
-    await boss.createQueue(SUBSCRIPTION_QUEUE, { retryLimit: SUBSCRIPTION_RETRIES, retryDelay: 30, retryBackoff: true, expireInSeconds: 5 * 60 });
+    await boss.createQueue(SUBSCRIPTION_QUEUE, {
+      retryLimit: SUBSCRIPTION_RETRIES,
+      retryDelay: 30,
+      retryBackoff: true,
+      expireInSeconds: 5 * 60,
+    });
   },
   async work(boss) {
     await boss.work(SUBSCRIPTION_QUEUE, { pollingIntervalSeconds: 1 }, async ([job]: Job<SubscriptionJob>[]) => {

@@ -38,7 +38,11 @@ export const SUBSCRIPTION_VARIABLES = ["webhook.url", "user.id"];
 
 const subscriptionRequestSchema = z.object({
   method: z.enum(["POST", "PUT", "PATCH", "DELETE"]),
-  path: z.string().trim().max(2048).refine((path) => path.startsWith("/"), { error: "Enter a path starting with /, relative to the API Base URL." }),
+  path: z
+    .string()
+    .trim()
+    .max(2048)
+    .refine((path) => path.startsWith("/"), { error: "Enter a path starting with /, relative to the API Base URL." }),
   body: z.string().max(16_384),
 });
 
@@ -67,7 +71,14 @@ export const webhookSettingsSchema = z
     signature: webhookSignatureSchema,
     eventTypeTemplate: z.string().trim().min(1, { error: "Enter the Event type, e.g. {{payload.type}}." }).max(500),
     eventTypes: z
-      .array(z.string().trim().min(1).max(200).regex(/^[A-Za-z0-9_.:-]+$/, { error: "Use letters, digits and . _ : - (e.g. task.created)." }))
+      .array(
+        z
+          .string()
+          .trim()
+          .min(1)
+          .max(200)
+          .regex(/^[A-Za-z0-9_.:-]+$/, { error: "Use letters, digits and . _ : - (e.g. task.created)." }),
+      )
       .min(1, { error: "List at least one event type." })
       .max(50),
     userMatchTemplate: z.string().trim().max(500),
@@ -75,19 +86,30 @@ export const webhookSettingsSchema = z
       z.object({ kind: z.literal("user_id") }),
       z.object({
         kind: z.literal("profile"),
-        path: z.string().trim().regex(/^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*$/, { error: "Enter a profile field like account_id." }),
+        path: z
+          .string()
+          .trim()
+          .regex(/^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*$/, { error: "Enter a profile field like account_id." }),
         // Profile field is unique: a connect claiming a value another user's VALID connection holds is refused.
         unique: z.boolean().optional(),
       }),
     ]),
     eventIdTemplate: z.string().trim().max(500),
-    subscription: z.object({ subscribe: subscriptionRequestSchema, unsubscribe: subscriptionRequestSchema.nullable() }).nullable().optional(),
+    subscription: z
+      .object({ subscribe: subscriptionRequestSchema, unsubscribe: subscriptionRequestSchema.nullable() })
+      .nullable()
+      .optional(),
   })
   .superRefine((value, ctx) => {
     checkTemplate(ctx, "eventTypeTemplate", value.eventTypeTemplate);
     checkTemplate(ctx, "userMatchTemplate", value.userMatchTemplate);
     checkTemplate(ctx, "eventIdTemplate", value.eventIdTemplate);
-    const requests = value.subscription ? ([["subscribe", value.subscription.subscribe], ["unsubscribe", value.subscription.unsubscribe]] as const) : [];
+    const requests = value.subscription
+      ? ([
+          ["subscribe", value.subscription.subscribe],
+          ["unsubscribe", value.subscription.unsubscribe],
+        ] as const)
+      : [];
     for (const [name, request] of requests) {
       if (!request) continue;
       for (const field of ["path", "body"] as const) {
@@ -98,7 +120,11 @@ export const webhookSettingsSchema = z
         try {
           JSON.parse(request.body);
         } catch {
-          ctx.addIssue({ code: "custom", path: ["subscription", name, "body"], message: 'The body must be JSON, e.g. {"url": "{{webhook.url}}"}.' });
+          ctx.addIssue({
+            code: "custom",
+            path: ["subscription", name, "body"],
+            message: 'The body must be JSON, e.g. {"url": "{{webhook.url}}"}.',
+          });
         }
       }
     }

@@ -47,7 +47,8 @@ export function webhookSetupSchema(context: WebhookSetupContext) {
           ctx.addIssue({
             code: "custom",
             path: ["signingSecret"],
-            message: kind === "hmac" ? "Enter the signing secret your API signs with." : "Enter the signing secret, or use Generate secret.",
+            message:
+              kind === "hmac" ? "Enter the signing secret your API signs with." : "Enter the signing secret, or use Generate secret.",
           });
         }
         if (kind === "standard_webhooks" && secret) {
@@ -55,7 +56,11 @@ export function webhookSetupSchema(context: WebhookSetupContext) {
           if (problem) ctx.addIssue({ code: "custom", path: ["signingSecret"], message: problem });
         }
         if (context.level !== "app" && typeof value.userMatchTemplate === "string" && !value.userMatchTemplate) {
-          ctx.addIssue({ code: "custom", path: ["userMatchTemplate"], message: "Enter where the event names its user, e.g. {{payload.account_id}}." });
+          ctx.addIssue({
+            code: "custom",
+            path: ["userMatchTemplate"],
+            message: "Enter where the event names its user, e.g. {{payload.account_id}}.",
+          });
         }
         const seen = new Set<unknown>();
         (Array.isArray(value.eventTypes) ? value.eventTypes : []).forEach((name, index) => {

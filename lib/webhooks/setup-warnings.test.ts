@@ -8,12 +8,18 @@ import { webhookSetupWarnings } from "./setup-warnings";
 const rawBodyHmac: StoredWebhookSignature = { ...DEFAULT_HMAC_SIGNATURE, header: "x-hub-signature-256", content: "body" };
 const timestampHmac: StoredWebhookSignature = { ...rawBodyHmac, content: "timestamp_body", timestampHeader: "X-Hub-Timestamp" };
 
-const fields = (signature: StoredWebhookSignature, eventIdTemplate: string) => webhookSetupWarnings({ signature, eventIdTemplate }).map((warning) => warning.field);
+const fields = (signature: StoredWebhookSignature, eventIdTemplate: string) =>
+  webhookSetupWarnings({ signature, eventIdTemplate }).map((warning) => warning.field);
 
 describe("webhookSetupWarnings", () => {
   it("warns that a replayer can change an unsigned header the Event ID reads, naming it", () => {
     const warnings = webhookSetupWarnings({ signature: timestampHmac, eventIdTemplate: "{{headers.x-delivery-id}}" });
-    expect(warnings).toEqual([{ field: "eventIdTemplate", message: expect.stringContaining("The Event ID reads headers.x-delivery-id, which the signature does not cover") }]);
+    expect(warnings).toEqual([
+      {
+        field: "eventIdTemplate",
+        message: expect.stringContaining("The Event ID reads headers.x-delivery-id, which the signature does not cover"),
+      },
+    ]);
     expect(warnings[0]!.message).toContain("leave Event ID empty to use a hash of the signed content");
   });
 
@@ -23,7 +29,9 @@ describe("webhookSetupWarnings", () => {
     expect(fields({ kind: "standard_webhooks" }, "{{headers.webhook-id}}")).toEqual([]);
     expect(fields({ kind: "standard_webhooks" }, "{{headers.webhook-timestamp}}")).toEqual([]);
     expect(fields({ kind: "standard_webhooks" }, "{{headers.x-tasklab-delivery}}")).toEqual(["eventIdTemplate"]);
-    expect(webhookSetupWarnings({ signature: { kind: "none" }, eventIdTemplate: "{{headers.webhook-id}}" })[0]!.message).toContain("Choose HMAC or Standard Webhooks");
+    expect(webhookSetupWarnings({ signature: { kind: "none" }, eventIdTemplate: "{{headers.webhook-id}}" })[0]!.message).toContain(
+      "Choose HMAC or Standard Webhooks",
+    );
     // Header names are read lower-case, as the intake reads them.
     expect(fields(timestampHmac, "{{headers.X-Hub-Timestamp}}")).toEqual([]);
   });
@@ -33,7 +41,9 @@ describe("webhookSetupWarnings", () => {
     expect(fields(rawBodyHmac, "{{payload.delivery.id}}")).toEqual(["signature"]);
     // The Standard Webhooks default left in place under HMAC: webhook-id is not signed.
     expect(fields(rawBodyHmac, "{{headers.webhook-id}}")).toEqual(["signature", "eventIdTemplate"]);
-    expect(webhookSetupWarnings({ signature: rawBodyHmac, eventIdTemplate: "" })[0]!.message).toMatch(/no timestamp: a captured event verifies forever/);
+    expect(webhookSetupWarnings({ signature: rawBodyHmac, eventIdTemplate: "" })[0]!.message).toMatch(
+      /no timestamp: a captured event verifies forever/,
+    );
   });
 
   it("says nothing of an Event ID from the body, an empty one, or one that does not parse (its field error says why)", () => {

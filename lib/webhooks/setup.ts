@@ -119,7 +119,10 @@ export async function saveWebhookSetup({
         ? encryptResourceSecret(resourceId, WEBHOOK_SECRET, signingSecret)
         : undefined;
   const secretChanged = secret !== undefined && !("delete" in secret && !secretNames.includes(WEBHOOK_SECRET));
-  const changes = [...changedFields(resource.webhook ?? {}, webhook, { prefix: "webhook" }), ...(secretChanged ? [`secrets.${WEBHOOK_SECRET}`] : [])];
+  const changes = [
+    ...changedFields(resource.webhook ?? {}, webhook, { prefix: "webhook" }),
+    ...(secretChanged ? [`secrets.${WEBHOOK_SECRET}`] : []),
+  ];
   if (!(await saveWebhookSettings({ projectId, resourceId, webhook, secret, actor, changes }))) throw resourceNotFound();
   return { secretSet: webhook.signature.kind !== "none" };
 }

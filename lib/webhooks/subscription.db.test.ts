@@ -42,7 +42,11 @@ beforeAll(async () => {
   vi.stubEnv("NEXTAUTH_URL", ORIGIN);
   await new Promise<void>((resolve) => api.listen(0, "127.0.0.1", resolve));
   ({ projectId, key: signingKey } = await projectWithSigningKey());
-  resourceId = await publishedTaskLabResource(projectId, { url: `http://127.0.0.1:${(api.address() as AddressInfo).port}` }, "user-oauth-no-profile");
+  resourceId = await publishedTaskLabResource(
+    projectId,
+    { url: `http://127.0.0.1:${(api.address() as AddressInfo).port}` },
+    "user-oauth-no-profile",
+  );
   await saveWebhookSettings({
     projectId,
     resourceId,
@@ -72,7 +76,13 @@ describe("a resource's webhook Subscription", () => {
   it("registers the webhook URL when a user connects, with their credentials, and unsubscribes when they disconnect", async () => {
     const userId = `acct "${Date.now()}"/x`;
     received.length = 0;
-    await connectUser({ project: project(), resourceId, userId, body: { access_token: "at-1", refresh_token: "rt-1" }, actor: SYSTEM_ACTOR });
+    await connectUser({
+      project: project(),
+      resourceId,
+      userId,
+      body: { access_token: "at-1", refresh_token: "rt-1" },
+      actor: SYSTEM_ACTOR,
+    });
     const connection = await waitFor(
       "the subscription",
       () => getUserConnection({ projectId, resourceId, userId }),
@@ -82,10 +92,17 @@ describe("a resource's webhook Subscription", () => {
     expect(received).toHaveLength(1);
     expect(received[0]).toMatchObject({ method: "POST", url: "/api/webhooks", authorization: "Bearer at-1" });
     // Values are JSON-escaped in the body: a quote in the user id cannot break it.
-    expect(JSON.parse(received[0]!.body)).toEqual({ url: `${ORIGIN}/projects/${projectId}/resources/${resourceId}/webhook`, account: userId });
+    expect(JSON.parse(received[0]!.body)).toEqual({
+      url: `${ORIGIN}/projects/${projectId}/resources/${resourceId}/webhook`,
+      account: userId,
+    });
 
     await disconnectUser({ project: project(), resourceId, userId, actor: SYSTEM_ACTOR });
-    expect(received[1]).toMatchObject({ method: "DELETE", url: `/api/webhooks/${encodeURIComponent(userId)}`, authorization: "Bearer at-1" });
+    expect(received[1]).toMatchObject({
+      method: "DELETE",
+      url: `/api/webhooks/${encodeURIComponent(userId)}`,
+      authorization: "Bearer at-1",
+    });
     expect(await getUserConnection({ projectId, resourceId, userId })).toBeUndefined();
   });
 
@@ -93,13 +110,23 @@ describe("a resource's webhook Subscription", () => {
     const userId = `acct-${Date.now()}`;
     failNext = 1;
     received.length = 0;
-    await connectUser({ project: project(), resourceId, userId, body: { access_token: "at-2", refresh_token: "rt-2" }, actor: SYSTEM_ACTOR });
+    await connectUser({
+      project: project(),
+      resourceId,
+      userId,
+      body: { access_token: "at-2", refresh_token: "rt-2" },
+      actor: SYSTEM_ACTOR,
+    });
     const connection = await waitFor(
       "the failed attempt",
       () => getUserConnection({ projectId, resourceId, userId }),
       (row) => row?.subscriptionError !== null && row?.subscriptionError !== undefined,
     );
-    expect(connection).toMatchObject({ subscriptionStatus: "pending", subscriptionError: "The subscription request answered 500.", status: "VALID" });
+    expect(connection).toMatchObject({
+      subscriptionStatus: "pending",
+      subscriptionError: "The subscription request answered 500.",
+      status: "VALID",
+    });
     expect(received).toHaveLength(1);
   });
 
@@ -133,19 +160,35 @@ describe("a resource's webhook Subscription", () => {
     // The previous test's retried request may arrive meanwhile: this user's requests are the ones sent with at-3.
     const sent = received.filter((request) => request.authorization === "Bearer at-3");
     if (process.env.DATABASE_URL) {
-      expect(connection).toMatchObject({ status: "VALID", subscriptionStatus: "failed", subscriptionError: expect.stringContaining("NEXTAUTH_URL is not set") });
+      expect(connection).toMatchObject({
+        status: "VALID",
+        subscriptionStatus: "failed",
+        subscriptionError: expect.stringContaining("NEXTAUTH_URL is not set"),
+      });
       expect(sent).toEqual([]);
     } else {
       expect(connection).toMatchObject({ subscriptionStatus: "subscribed" });
-      expect(sent.map((request) => JSON.parse(request.body))).toEqual([{ url: `http://localhost:3000/projects/${projectId}/resources/${resourceId}/webhook`, account: userId }]);
+      expect(sent.map((request) => JSON.parse(request.body))).toEqual([
+        { url: `http://localhost:3000/projects/${projectId}/resources/${resourceId}/webhook`, account: userId },
+      ]);
     }
     expect(JSON.stringify(received)).not.toContain("attacker.test");
   });
 
   it("with DATABASE_URL and no NEXTAUTH_URL, refuses Subscriptions with a clear error that the Webhook Setup page shows", async () => {
     const userId = `acct-nourl-${Date.now()}`;
-    await connectUser({ project: project(), resourceId, userId, body: { access_token: "at-4", refresh_token: "rt-4" }, actor: SYSTEM_ACTOR });
-    await waitFor("the subscription", () => getUserConnection({ projectId, resourceId, userId }), (row) => row?.subscriptionStatus === "subscribed");
+    await connectUser({
+      project: project(),
+      resourceId,
+      userId,
+      body: { access_token: "at-4", refresh_token: "rt-4" },
+      actor: SYSTEM_ACTOR,
+    });
+    await waitFor(
+      "the subscription",
+      () => getUserConnection({ projectId, resourceId, userId }),
+      (row) => row?.subscriptionStatus === "subscribed",
+    );
     received.length = 0;
     const resource = (await getResource({ projectId, resourceId }))!;
     // A PostgreSQL deployment without a public URL, as configuration injected into this call only.
@@ -161,9 +204,15 @@ describe("a resource's webhook Subscription", () => {
     expect(received.filter((request) => request.authorization === "Bearer at-4")).toEqual([]);
 
     const page = await loadWebhookSetup({ resource, env });
-    expect(page).toMatchObject({ webhookUrl: `/projects/${projectId}/resources/${resourceId}/webhook`, publicUrlProblem: expect.stringMatching(problem) });
+    expect(page).toMatchObject({
+      webhookUrl: `/projects/${projectId}/resources/${resourceId}/webhook`,
+      publicUrlProblem: expect.stringMatching(problem),
+    });
     // Embedded (no DATABASE_URL) keeps the localhost default; a configured URL is used as given.
-    expect(await loadWebhookSetup({ resource, env: {} })).toMatchObject({ webhookUrl: `http://localhost:3000/projects/${projectId}/resources/${resourceId}/webhook`, publicUrlProblem: null });
+    expect(await loadWebhookSetup({ resource, env: {} })).toMatchObject({
+      webhookUrl: `http://localhost:3000/projects/${projectId}/resources/${resourceId}/webhook`,
+      publicUrlProblem: null,
+    });
     expect(await loadWebhookSetup({ resource, env: { ...env, NEXTAUTH_URL: "https://hooks.example.com/" } })).toMatchObject({
       webhookUrl: `https://hooks.example.com/projects/${projectId}/resources/${resourceId}/webhook`,
       publicUrlProblem: null,

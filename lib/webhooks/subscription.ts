@@ -60,7 +60,15 @@ function renderSubscriptionCall(request: StoredSubscriptionRequest, values: { "w
  * Queues the Subscription of a connection that was just made (when the resource has one); without a
  * public URL it is refused, and the connection shows why. `env`: the configuration (process.env by default).
  */
-export async function queueSubscription({ connectionId, resource, env }: { connectionId: string; resource: Resource; env?: ConfigEnv }): Promise<void> {
+export async function queueSubscription({
+  connectionId,
+  resource,
+  env,
+}: {
+  connectionId: string;
+  resource: Resource;
+  env?: ConfigEnv;
+}): Promise<void> {
   if (!resource.webhook?.subscription) return;
   const target = subscriptionWebhookUrl(resource, env);
   if ("refused" in target) return setSubscriptionStatus({ connectionId, status: "failed", error: target.refused });
@@ -69,7 +77,11 @@ export async function queueSubscription({ connectionId, resource, env }: { conne
 }
 
 /** Sends one subscription request for a connection; throws (so the job is retried) when it fails. */
-export async function runSubscription({ connectionId, webhookUrl: url, lastAttempt }: SubscriptionJob & { lastAttempt: boolean }): Promise<void> {
+export async function runSubscription({
+  connectionId,
+  webhookUrl: url,
+  lastAttempt,
+}: SubscriptionJob & { lastAttempt: boolean }): Promise<void> {
   const connection = await getConnection({ connectionId });
   if (!connection || connection.kind !== "user" || !connection.userId) return; // disconnected meanwhile
   const resource = await getResource({ projectId: connection.projectId, resourceId: connection.resourceId });
@@ -82,7 +94,9 @@ export async function runSubscription({ connectionId, webhookUrl: url, lastAttem
       target: { kind: "user", userId: connection.userId },
       policy: await projectOutboundPolicy(resource.projectId),
     });
-    const { response } = await session.send(renderSubscriptionCall(subscription.subscribe, { "webhook.url": url, "user.id": connection.userId }));
+    const { response } = await session.send(
+      renderSubscriptionCall(subscription.subscribe, { "webhook.url": url, "user.id": connection.userId }),
+    );
     if (response.status >= 400) failure = `The subscription request answered ${response.status}.`;
   } catch (error) {
     if (!(error instanceof AppError)) throw error;

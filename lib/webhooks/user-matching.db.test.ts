@@ -56,7 +56,11 @@ async function connectAs(resourceId: string, userId: string, tasklabUser: string
 
 async function deliver(resourceId: string, payload: Record<string, unknown>) {
   const signed = signWebhook({ secret, type: "task.created", payload });
-  const request = new Request(`http://switchboard.test/projects/${project.projectId}/resources/${resourceId}/webhook`, { method: "POST", headers: signed.headers, body: signed.body });
+  const request = new Request(`http://switchboard.test/projects/${project.projectId}/resources/${resourceId}/webhook`, {
+    method: "POST",
+    headers: signed.headers,
+    body: signed.body,
+  });
   const response = await webhookRoute(request, { params: Promise.resolve({ projectId: project.projectId, resourceId }) });
   return { status: response.status, json: (await response.json()) as Record<string, unknown> };
 }
@@ -73,12 +77,18 @@ async function runsOf(workflowId: string) {
 
 async function userConnections(resourceId: string) {
   const db = await getDb();
-  return db.select().from(connections).where(and(eq(connections.resourceId, resourceId), eq(connections.kind, "user")));
+  return db
+    .select()
+    .from(connections)
+    .where(and(eq(connections.resourceId, resourceId), eq(connections.kind, "user")));
 }
 
 async function markInvalid(resourceId: string, userId: string) {
   const db = await getDb();
-  await db.update(connections).set({ status: "INVALID", invalidReason: "invalid_grant" }).where(and(eq(connections.resourceId, resourceId), eq(connections.userId, userId)));
+  await db
+    .update(connections)
+    .set({ status: "INVALID", invalidReason: "invalid_grant" })
+    .where(and(eq(connections.resourceId, resourceId), eq(connections.userId, userId)));
 }
 
 /** A "user-oauth" resource (profile id, email, team.name from TaskLab's /me) whose webhooks match on the profile's email, with a workflow on task.created. */
@@ -87,10 +97,16 @@ async function resourceMatchingEmail({ unique: markedUnique = false } = {}) {
   await setUpWebhooks({
     projectId: project.projectId,
     resourceId,
-    webhook: taskLabWebhookSettings({ userMatchTemplate: "{{payload.email}}", userMatchField: { kind: "profile", path: "email", unique: markedUnique } }),
+    webhook: taskLabWebhookSettings({
+      userMatchTemplate: "{{payload.email}}",
+      userMatchField: { kind: "profile", path: "email", unique: markedUnique },
+    }),
     secret,
   });
-  const workflowId = await deployedWorkflow(project.projectId, { trigger: { kind: "resource_event", resourceId, eventType: "task.created" }, steps: [alwaysStep] });
+  const workflowId = await deployedWorkflow(project.projectId, {
+    trigger: { kind: "resource_event", resourceId, eventType: "task.created" },
+    steps: [alwaysStep],
+  });
   return { resourceId, workflowId };
 }
 
@@ -104,7 +120,13 @@ describe("User matching on a profile field", () => {
     const response = await deliver(resourceId, { email: `${shared}@tasklab.test` });
     expect(response).toMatchObject({ status: 200, json: { matched: false, runIds: [] } });
     const [event] = await eventsOf(resourceId);
-    expect(event).toMatchObject({ matched: false, userId: null, runIds: [], rejectedReason: null, unmatchedReason: expect.stringMatching(/^Ambiguous: .*email = ".*@tasklab\.test"/) });
+    expect(event).toMatchObject({
+      matched: false,
+      userId: null,
+      runIds: [],
+      rejectedReason: null,
+      unmatchedReason: expect.stringMatching(/^Ambiguous: .*email = ".*@tasklab\.test"/),
+    });
     expect(await runsOf(workflowId)).toEqual([]);
     // The event's page says why.
     const view = await getWebhookEventView({ projectId: project.projectId, resourceId, eventId: event!.id });
@@ -160,15 +182,28 @@ describe("User matching on a profile field", () => {
 
   it("the attack: a forged access token connecting first is refused, and the victim's events run for the victim", async () => {
     const resourceId = await publishedTaskLabResource(project.projectId, tasklab, "user-oauth", {
-      userProfile: { source: "jwt", method: "GET", path: "", fields: "", claimPath: "account_id", jwksUrl: `${tasklab.url}/.well-known/jwks.json` },
+      userProfile: {
+        source: "jwt",
+        method: "GET",
+        path: "",
+        fields: "",
+        claimPath: "account_id",
+        jwksUrl: `${tasklab.url}/.well-known/jwks.json`,
+      },
     });
     await setUpWebhooks({
       projectId: project.projectId,
       resourceId,
-      webhook: taskLabWebhookSettings({ userMatchTemplate: "{{payload.account_id}}", userMatchField: { kind: "profile", path: "account_id" } }),
+      webhook: taskLabWebhookSettings({
+        userMatchTemplate: "{{payload.account_id}}",
+        userMatchField: { kind: "profile", path: "account_id" },
+      }),
       secret,
     });
-    const workflowId = await deployedWorkflow(project.projectId, { trigger: { kind: "resource_event", resourceId, eventType: "task.created" }, steps: [alwaysStep] });
+    const workflowId = await deployedWorkflow(project.projectId, {
+      trigger: { kind: "resource_event", resourceId, eventType: "task.created" },
+      steps: [alwaysStep],
+    });
     const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");
     const forged = `${b64({ alg: "none", typ: "JWT" })}.${b64({ account_id: "acct-victim" })}.`;
 
@@ -177,7 +212,10 @@ describe("User matching on a profile field", () => {
     expect(attacker.json?.error?.code).toBe("profile_unverified");
 
     const victim = unique("victim");
-    const connected = await connect(resourceId, victim, { access_token: tasklab.signedAccessToken({ account_id: "acct-victim" }), refresh_token: tasklab.issueTokens().refreshToken });
+    const connected = await connect(resourceId, victim, {
+      access_token: tasklab.signedAccessToken({ account_id: "acct-victim" }),
+      refresh_token: tasklab.issueTokens().refreshToken,
+    });
     expect(connected.status).toBe(200);
     expect((await userConnections(resourceId)).map((row) => [row.userId, row.profile])).toEqual([[victim, { account_id: "acct-victim" }]]);
 

@@ -35,7 +35,11 @@ function sign(settings: Hmac, body: Buffer, { secret = SECRET, timestamp }: { se
   return createHmac(settings.algorithm, secret).update(signed).digest(settings.encoding);
 }
 
-function check(signature: StoredWebhookSignature, headers: Record<string, string>, { body = BODY, secret = [SECRET], now = NOW }: { body?: Buffer; secret?: string[]; now?: number } = {}) {
+function check(
+  signature: StoredWebhookSignature,
+  headers: Record<string, string>,
+  { body = BODY, secret = [SECRET], now = NOW }: { body?: Buffer; secret?: string[]; now?: number } = {},
+) {
   return verifyWebhookSignature({ signature, secret, rawBody: body, headers, now });
 }
 
@@ -99,12 +103,20 @@ describe("HMAC", () => {
 
   it("refuses everything when no secret is saved", () => {
     const settings = hmac();
-    expect(check(settings, { "x-signature": sign(settings, BODY) }, { secret: [] })).toEqual(refused("No signing secret is saved for this resource."));
+    expect(check(settings, { "x-signature": sign(settings, BODY) }, { secret: [] })).toEqual(
+      refused("No signing secret is saved for this resource."),
+    );
   });
 
   it("settings saved with a mixed-case header name verify against the request's lower-case headers", () => {
     const parsed = webhookSettingsSchema.parse({
-      signature: { ...hmac(), header: "X-Hub-Signature-256", prefix: "sha256=", content: "timestamp_body", timestampHeader: "X-Hub-Timestamp" },
+      signature: {
+        ...hmac(),
+        header: "X-Hub-Signature-256",
+        prefix: "sha256=",
+        content: "timestamp_body",
+        timestampHeader: "X-Hub-Timestamp",
+      },
       eventTypeTemplate: "{{payload.type}}",
       eventTypes: ["task.created"],
       userMatchTemplate: "",
@@ -113,7 +125,10 @@ describe("HMAC", () => {
     });
     const signature = parsed.signature as Hmac;
     expect(signature.header).toBe("x-hub-signature-256");
-    const headers = { "x-hub-signature-256": `sha256=${sign(signature, BODY, { timestamp: NOW_SECONDS })}`, "x-hub-timestamp": String(NOW_SECONDS) };
+    const headers = {
+      "x-hub-signature-256": `sha256=${sign(signature, BODY, { timestamp: NOW_SECONDS })}`,
+      "x-hub-timestamp": String(NOW_SECONDS),
+    };
     expect(check(signature, headers)).toEqual({ ok: true });
   });
 
@@ -154,8 +169,12 @@ describe("HMAC", () => {
 
     it("refuses a signature of the body alone, a tampered body and another secret", () => {
       const bodyOnly = `${variant.prefix}${createHmac(variant.algorithm, SECRET).update(BODY).digest(variant.encoding)}`;
-      expect(check(settings, { "x-signature": bodyOnly, "x-timestamp": String(NOW_SECONDS) })).toEqual(refused("No matching signature found."));
-      expect(check(settings, headers(NOW_SECONDS), { body: Buffer.from(`${BODY.toString()} `) })).toEqual(refused("No matching signature found."));
+      expect(check(settings, { "x-signature": bodyOnly, "x-timestamp": String(NOW_SECONDS) })).toEqual(
+        refused("No matching signature found."),
+      );
+      expect(check(settings, headers(NOW_SECONDS), { body: Buffer.from(`${BODY.toString()} `) })).toEqual(
+        refused("No matching signature found."),
+      );
       expect(check(settings, headers(NOW_SECONDS), { secret: ["another"] })).toEqual(refused("No matching signature found."));
     });
   });
@@ -182,7 +201,9 @@ describe("Standard Webhooks", () => {
   });
 
   it("refuses a tampered body, a changed webhook-id and another secret", () => {
-    expect(verify(signed(BODY), { body: Buffer.from(BODY.toString().replace("task_1", "task_9")) })).toEqual(refused("No matching signature found."));
+    expect(verify(signed(BODY), { body: Buffer.from(BODY.toString().replace("task_1", "task_9")) })).toEqual(
+      refused("No matching signature found."),
+    );
     expect(verify({ ...signed(BODY), "webhook-id": "msg_2" })).toEqual(refused("No matching signature found."));
     expect(verify(signed(BODY, { key: newSecret() }))).toEqual(refused("No matching signature found."));
   });
@@ -210,7 +231,9 @@ describe("Standard Webhooks", () => {
     expect(verify({ ...headers, "webhook-signature": `${headers["webhook-signature"]} ${other}` })).toEqual({ ok: true });
     expect(verify({ ...headers, "webhook-signature": `${other} ${other}` })).toEqual(refused("No matching signature found."));
     // Only v1 signatures count.
-    expect(verify({ ...headers, "webhook-signature": headers["webhook-signature"].replace("v1,", "v2,") })).toEqual(refused("No matching signature found."));
+    expect(verify({ ...headers, "webhook-signature": headers["webhook-signature"].replace("v1,", "v2,") })).toEqual(
+      refused("No matching signature found."),
+    );
   });
 
   it("rotation on our side: an event signed with the previous secret verifies while both are listed", () => {

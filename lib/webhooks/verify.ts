@@ -72,7 +72,9 @@ export function verifyWebhookSignature({
     .split(/[,\s]+/)
     .map((part) => part.trim())
     .filter(Boolean)
-    .map((part) => (signature.prefix && part.startsWith(signature.prefix) ? part.slice(signature.prefix.length) : signature.prefix ? null : part))
+    .map((part) =>
+      signature.prefix && part.startsWith(signature.prefix) ? part.slice(signature.prefix.length) : signature.prefix ? null : part,
+    )
     // Hex is case-insensitive; base64 is not.
     .map((part) => (part !== null && signature.encoding === "hex" ? part.toLowerCase() : part));
   for (const key of secret) {
@@ -86,13 +88,19 @@ export function verifyWebhookSignature({
  * The bytes a signature covers: HMAC's raw body or `{timestamp}.{body}`, Standard Webhooks'
  * `{webhook-id}.{webhook-timestamp}.{body}`; null for Signature None (nothing is signed).
  */
-export function signedContent(signature: StoredWebhookSignature, rawBody: Buffer, headers: Readonly<Record<string, string>>): Buffer | null {
+export function signedContent(
+  signature: StoredWebhookSignature,
+  rawBody: Buffer,
+  headers: Readonly<Record<string, string>>,
+): Buffer | null {
   switch (signature.kind) {
     case "none":
       return null;
     case "standard_webhooks":
       return Buffer.concat([Buffer.from(`${headers["webhook-id"] ?? ""}.${headers["webhook-timestamp"] ?? ""}.`), rawBody]);
     case "hmac":
-      return signature.content === "timestamp_body" ? Buffer.concat([Buffer.from(`${headers[signature.timestampHeader.toLowerCase()] ?? ""}.`), rawBody]) : rawBody;
+      return signature.content === "timestamp_body"
+        ? Buffer.concat([Buffer.from(`${headers[signature.timestampHeader.toLowerCase()] ?? ""}.`), rawBody])
+        : rawBody;
   }
 }

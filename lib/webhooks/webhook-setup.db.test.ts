@@ -66,7 +66,17 @@ const hmac = {
 };
 
 /** An event as the team's API sends it to the webhook URL, signed with Standard Webhooks. */
-function signedEvent({ projectId, resourceId, secret, payload }: { projectId: string; resourceId: string; secret: string; payload: unknown }) {
+function signedEvent({
+  projectId,
+  resourceId,
+  secret,
+  payload,
+}: {
+  projectId: string;
+  resourceId: string;
+  secret: string;
+  payload: unknown;
+}) {
   const body = JSON.stringify(payload);
   const id = `msg_${randomUUID()}`;
   const timestamp = new Date();
@@ -90,7 +100,13 @@ describe("generateStandardWebhooksSecret", () => {
     expect(generateStandardWebhooksSecret()).not.toBe(secret);
     const webhook = new Webhook(secret);
     const signature = webhook.sign("msg_1", new Date(), "{}");
-    expect(webhook.verify("{}", { "webhook-id": "msg_1", "webhook-timestamp": String(Math.floor(Date.now() / 1000)), "webhook-signature": signature })).toEqual({});
+    expect(
+      webhook.verify("{}", {
+        "webhook-id": "msg_1",
+        "webhook-timestamp": String(Math.floor(Date.now() / 1000)),
+        "webhook-signature": signature,
+      }),
+    ).toEqual({});
   });
 });
 
@@ -98,27 +114,46 @@ describe("saveWebhookSetup", () => {
   it("refuses an unknown variable naming it, HMAC without a signing secret and a malformed whsec_ secret, and saves nothing", async () => {
     const { projectId, resourceId } = await setup();
     const unknown = await settle(
-      saveWebhookSetup({ projectId, resourceId, values: standardWebhooks(generateStandardWebhooksSecret(), { eventTypeTemplate: "{{body.type}}" }), actor: SYSTEM_ACTOR }),
+      saveWebhookSetup({
+        projectId,
+        resourceId,
+        values: standardWebhooks(generateStandardWebhooksSecret(), { eventTypeTemplate: "{{body.type}}" }),
+        actor: SYSTEM_ACTOR,
+      }),
     );
     expect(unknown).toEqual({ ok: false, fieldErrors: { eventTypeTemplate: [expect.stringContaining('Unknown variable "body.type"')] } });
 
-    const noSecret = await settle(saveWebhookSetup({ projectId, resourceId, values: standardWebhooks("", { signature: hmac }), actor: SYSTEM_ACTOR }));
+    const noSecret = await settle(
+      saveWebhookSetup({ projectId, resourceId, values: standardWebhooks("", { signature: hmac }), actor: SYSTEM_ACTOR }),
+    );
     expect(noSecret).toEqual({ ok: false, fieldErrors: { signingSecret: ["Enter the signing secret your API signs with."] } });
 
     // Shown together with the settings' own errors, so the form lists them all at once.
-    const both = await settle(saveWebhookSetup({ projectId, resourceId, values: standardWebhooks("", { signature: hmac, eventTypes: [] }), actor: SYSTEM_ACTOR }));
+    const both = await settle(
+      saveWebhookSetup({ projectId, resourceId, values: standardWebhooks("", { signature: hmac, eventTypes: [] }), actor: SYSTEM_ACTOR }),
+    );
     expect(both).toEqual({
       ok: false,
       fieldErrors: { eventTypes: ["List at least one event type."], signingSecret: ["Enter the signing secret your API signs with."] },
     });
-    expect(await settle(saveWebhookSetup({ projectId, resourceId, values: null, actor: SYSTEM_ACTOR }))).toMatchObject({ ok: false, formError: expect.any(String) });
+    expect(await settle(saveWebhookSetup({ projectId, resourceId, values: null, actor: SYSTEM_ACTOR }))).toMatchObject({
+      ok: false,
+      formError: expect.any(String),
+    });
 
-    const malformed = await settle(saveWebhookSetup({ projectId, resourceId, values: standardWebhooks("whsec_not base64!"), actor: SYSTEM_ACTOR }));
+    const malformed = await settle(
+      saveWebhookSetup({ projectId, resourceId, values: standardWebhooks("whsec_not base64!"), actor: SYSTEM_ACTOR }),
+    );
     expect(malformed).toEqual({ ok: false, fieldErrors: { signingSecret: [expect.stringContaining("whsec_ followed by base64")] } });
 
     // A User-Level resource must say where an event names its user; event types are listed once.
     const noUser = await settle(
-      saveWebhookSetup({ projectId, resourceId, values: standardWebhooks(generateStandardWebhooksSecret(), { userMatchTemplate: "", eventTypes: ["a.b", "a.b"] }), actor: SYSTEM_ACTOR }),
+      saveWebhookSetup({
+        projectId,
+        resourceId,
+        values: standardWebhooks(generateStandardWebhooksSecret(), { userMatchTemplate: "", eventTypes: ["a.b", "a.b"] }),
+        actor: SYSTEM_ACTOR,
+      }),
     );
     expect(noUser).toEqual({
       ok: false,
@@ -132,7 +167,10 @@ describe("saveWebhookSetup", () => {
   it("stores the signing secret encrypted and the page's loader never returns it; an empty field keeps it, None removes it", async () => {
     const { projectId, resourceId } = await setup();
     const secret = generateStandardWebhooksSecret();
-    expect(await settle(saveWebhookSetup({ projectId, resourceId, values: standardWebhooks(secret), actor: SYSTEM_ACTOR }))).toEqual({ ok: true, data: { secretSet: true } });
+    expect(await settle(saveWebhookSetup({ projectId, resourceId, values: standardWebhooks(secret), actor: SYSTEM_ACTOR }))).toEqual({
+      ok: true,
+      data: { secretSet: true },
+    });
 
     const ciphertext = (await getResourceSecretCiphertexts({ resourceId, names: [WEBHOOK_SECRET] })).get(WEBHOOK_SECRET)!;
     expect(ciphertext).not.toContain(secret.slice("whsec_".length));
@@ -158,23 +196,46 @@ describe("saveWebhookSetup", () => {
     expect(view).toMatchObject({ published: true, configured: true, level: "user" });
 
     // Saving again with the field empty keeps the secret; the intake verifies with it.
-    expect(await settle(saveWebhookSetup({ projectId, resourceId, values: { ...view.values, eventTypes: ["task.created"] }, actor: SYSTEM_ACTOR }))).toMatchObject({ ok: true });
+    expect(
+      await settle(
+        saveWebhookSetup({ projectId, resourceId, values: { ...view.values, eventTypes: ["task.created"] }, actor: SYSTEM_ACTOR }),
+      ),
+    ).toMatchObject({ ok: true });
     expect((await getResourceSecretCiphertexts({ resourceId, names: [WEBHOOK_SECRET] })).get(WEBHOOK_SECRET)).toBe(ciphertext);
-    const receipt = await receiveWebhook({ projectId, resourceId, request: signedEvent({ projectId, resourceId, secret, payload: { type: "task.created" } }) });
+    const receipt = await receiveWebhook({
+      projectId,
+      resourceId,
+      request: signedEvent({ projectId, resourceId, secret, payload: { type: "task.created" } }),
+    });
     expect(receipt).toMatchObject({ received: true, duplicate: false, eventType: "task.created", matched: false });
 
     // That secret is Standard Webhooks': switching to HMAC needs one of its own.
-    expect(await settle(saveWebhookSetup({ projectId, resourceId, values: { ...view.values, signature: hmac }, actor: SYSTEM_ACTOR }))).toEqual({
+    expect(
+      await settle(saveWebhookSetup({ projectId, resourceId, values: { ...view.values, signature: hmac }, actor: SYSTEM_ACTOR })),
+    ).toEqual({
       ok: false,
       fieldErrors: { signingSecret: ["Enter the signing secret your API signs with."] },
     });
     // The header name is stored lower-case, as the intake reads headers.
-    expect(await settle(saveWebhookSetup({ projectId, resourceId, values: { ...view.values, signature: hmac, signingSecret: "hmac-secret" }, actor: SYSTEM_ACTOR }))).toMatchObject({
+    expect(
+      await settle(
+        saveWebhookSetup({
+          projectId,
+          resourceId,
+          values: { ...view.values, signature: hmac, signingSecret: "hmac-secret" },
+          actor: SYSTEM_ACTOR,
+        }),
+      ),
+    ).toMatchObject({
       ok: true,
     });
     expect((await getResource({ projectId, resourceId }))?.webhook?.signature).toEqual({ ...hmac, header: "x-signature-256" });
 
-    expect(await settle(saveWebhookSetup({ projectId, resourceId, values: { ...view.values, signature: { kind: "none" } }, actor: SYSTEM_ACTOR }))).toEqual({
+    expect(
+      await settle(
+        saveWebhookSetup({ projectId, resourceId, values: { ...view.values, signature: { kind: "none" } }, actor: SYSTEM_ACTOR }),
+      ),
+    ).toEqual({
       ok: true,
       data: { secretSet: false },
     });
@@ -185,7 +246,13 @@ describe("saveWebhookSetup", () => {
   it("keeps the signing secret when the wizard's API Info changes and starts the later steps afresh", async () => {
     const { projectId, resourceId } = await setup();
     await saveWebhookSetup({ projectId, resourceId, values: standardWebhooks(generateStandardWebhooksSecret()), actor: SYSTEM_ACTOR });
-    await saveResourceStep({ projectId, resourceId, step: "api-info", values: { level: "app", authType: "api_keys", grantType: null }, actor: SYSTEM_ACTOR });
+    await saveResourceStep({
+      projectId,
+      resourceId,
+      step: "api-info",
+      values: { level: "app", authType: "api_keys", grantType: null },
+      actor: SYSTEM_ACTOR,
+    });
     expect((await getResourceSecretCiphertexts({ resourceId, names: [WEBHOOK_SECRET] })).size).toBe(1);
   });
 
@@ -193,7 +260,12 @@ describe("saveWebhookSetup", () => {
     const { projectId } = await projectWithSigningKey();
     const resourceId = await publishedTaskLabResource(projectId, tasklab, "app-api-keys");
     const result = await settle(
-      saveWebhookSetup({ projectId, resourceId, values: standardWebhooks(generateStandardWebhooksSecret(), { userMatchTemplate: "" }), actor: SYSTEM_ACTOR }),
+      saveWebhookSetup({
+        projectId,
+        resourceId,
+        values: standardWebhooks(generateStandardWebhooksSecret(), { userMatchTemplate: "" }),
+        actor: SYSTEM_ACTOR,
+      }),
     );
     expect(result).toEqual({ ok: true, data: { secretSet: true } });
     expect((await loadWebhookSetup({ resource: (await getResource({ projectId, resourceId }))! })).level).toBe("app");
@@ -216,7 +288,10 @@ describe("saveWebhookSetup", () => {
     expect((await getResourceSecretCiphertexts({ resourceId, names: [WEBHOOK_SECRET] })).size).toBe(0);
 
     vi.mocked(getSessionUser).mockResolvedValue(null);
-    expect(await saveWebhookSetupAction({ projectId, resourceId, values })).toEqual({ ok: false, formError: "Your session has ended. Sign in again." });
+    expect(await saveWebhookSetupAction({ projectId, resourceId, values })).toEqual({
+      ok: false,
+      formError: "Your session has ended. Sign in again.",
+    });
   });
 });
 
@@ -227,7 +302,11 @@ describe("Listen for test event and Use as sample", () => {
     await saveWebhookSetup({ projectId, resourceId, values: standardWebhooks(secret), actor: SYSTEM_ACTOR });
 
     // An event before listening started is not the test event.
-    await receiveWebhook({ projectId, resourceId, request: signedEvent({ projectId, resourceId, secret, payload: { type: "task.completed" } }) });
+    await receiveWebhook({
+      projectId,
+      resourceId,
+      request: signedEvent({ projectId, resourceId, secret, payload: { type: "task.completed" } }),
+    });
     const { since } = await pollWebhookTestEvent({ projectId, resourceId });
     expect(await pollWebhookTestEvent({ projectId, resourceId, since: new Date(since) })).toEqual({ since, event: null });
 
@@ -236,7 +315,15 @@ describe("Listen for test event and Use as sample", () => {
     await new Promise((resolve) => setTimeout(resolve, 2));
     await receiveWebhook({ projectId, resourceId, request: signedEvent({ projectId, resourceId, secret, payload }) });
     const { event } = await pollWebhookTestEvent({ projectId, resourceId, since: new Date(since) });
-    expect(event).toMatchObject({ eventType: "task.created", payload, matched: false, userId: null, signatureOk: true, rejectedReason: null, runCount: 0 });
+    expect(event).toMatchObject({
+      eventType: "task.created",
+      payload,
+      matched: false,
+      userId: null,
+      signatureOk: true,
+      rejectedReason: null,
+      runCount: 0,
+    });
     expect(event?.headers).toMatchObject({ "webhook-id": expect.stringMatching(/^msg_/), "content-type": "application/json" });
     expect(event?.headers).not.toHaveProperty("webhook-signature");
 
@@ -244,24 +331,58 @@ describe("Listen for test event and Use as sample", () => {
     const resource = (await getResource({ projectId, resourceId }))!;
     expect(resource.webhookSample).toEqual({ type: "task.created", headers: event!.headers, payload });
     // The Webhook Setup page's template menus now list the sample's fields.
-    expect(webhookTemplateVariables(resource.webhookSample)).toEqual(expect.arrayContaining(["payload.account_id", "payload.task.id", "headers.webhook-id"]));
+    expect(webhookTemplateVariables(resource.webhookSample)).toEqual(
+      expect.arrayContaining(["payload.account_id", "payload.task.id", "headers.webhook-id"]),
+    );
 
     // A workflow on "TaskLab … Triggers → task.created": its variables come from the sample event.
     const { workflowId } = await createWorkflowDraft({ projectId, name: "On task created", actor: SYSTEM_ACTOR });
-    const step = { key: "get_task", type: "request" as const, resourceId, method: "GET" as const, path: "/tasks/{{trigger.payload.task.id}}", query: [], headers: [], body: "", retries: true };
+    const step = {
+      key: "get_task",
+      type: "request" as const,
+      resourceId,
+      method: "GET" as const,
+      path: "/tasks/{{trigger.payload.task.id}}",
+      query: [],
+      headers: [],
+      body: "",
+      retries: true,
+    };
     const trigger = { kind: "resource_event" as const, resourceId, eventType: "task.created" };
-    expect(await settle(saveWorkflow({ projectId, workflowId, values: { name: "On task created", trigger, sampleTrigger: "", steps: [step] }, actor: SYSTEM_ACTOR }))).toMatchObject({
+    expect(
+      await settle(
+        saveWorkflow({
+          projectId,
+          workflowId,
+          values: { name: "On task created", trigger, sampleTrigger: "", steps: [step] },
+          actor: SYSTEM_ACTOR,
+        }),
+      ),
+    ).toMatchObject({
       ok: true,
     });
     const view = await loadWorkflowEditor({ projectId, workflowId });
-    expect(view?.variables["steps.0"]).toEqual(expect.arrayContaining(["trigger.type", "trigger.payload.task.id", "trigger.payload.account_id", "trigger.headers.webhook-id"]));
-    expect(view?.triggerResources).toEqual([{ id: resourceId, name: resource.name, eventTypes: ["task.created", "task.completed"], hasSample: true }]);
+    expect(view?.variables["steps.0"]).toEqual(
+      expect.arrayContaining(["trigger.type", "trigger.payload.task.id", "trigger.payload.account_id", "trigger.headers.webhook-id"]),
+    );
+    expect(view?.triggerResources).toEqual([
+      { id: resourceId, name: resource.name, eventTypes: ["task.created", "task.completed"], hasSample: true },
+    ]);
     // Test runs with the sample event.
-    expect(view?.values.sampleTrigger && JSON.parse(view.values.sampleTrigger)).toEqual({ type: "task.created", payload, headers: event!.headers });
+    expect(view?.values.sampleTrigger && JSON.parse(view.values.sampleTrigger)).toEqual({
+      type: "task.created",
+      payload,
+      headers: event!.headers,
+    });
 
     // A misspelled field of the sample is refused, naming it.
     const misspelled = await settle(
-      saveWorkflow({ projectId, workflowId, values: { name: "On task created", trigger, sampleTrigger: "", steps: [{ ...step, path: "/tasks/{{trigger.payload.task.idd}}" }] }, actor: SYSTEM_ACTOR }),
+      saveWorkflow({
+        projectId,
+        workflowId,
+        values: { name: "On task created", trigger, sampleTrigger: "", steps: [{ ...step, path: "/tasks/{{trigger.payload.task.idd}}" }] },
+        actor: SYSTEM_ACTOR,
+      }),
     );
     expect(misspelled).toEqual({ ok: false, fieldErrors: { "steps.0.path": [expect.stringContaining("trigger.payload.task.idd")] } });
 
@@ -278,7 +399,13 @@ describe("Listen for test event and Use as sample", () => {
     await expect(receiveWebhook({ projectId, resourceId, request: forged })).rejects.toMatchObject({ code: "invalid_signature" });
 
     const { event } = await pollWebhookTestEvent({ projectId, resourceId, since: new Date(since) });
-    expect(event).toMatchObject({ signatureOk: false, matched: false, headers: null, payload: null, rejectedReason: expect.stringContaining("Signature") });
+    expect(event).toMatchObject({
+      signatureOk: false,
+      matched: false,
+      headers: null,
+      payload: null,
+      rejectedReason: expect.stringContaining("Signature"),
+    });
     expect(await settle(keepWebhookEventAsSample({ projectId, resourceId, eventId: event!.id }))).toEqual({
       ok: false,
       formError: "This event was rejected and its content was not kept: send another one.",
@@ -289,7 +416,9 @@ describe("Listen for test event and Use as sample", () => {
       ok: false,
       formError: "No event with this ID was received by this resource.",
     });
-    expect(await settle(keepWebhookEventAsSample({ projectId, resourceId: otherResourceId, eventId: event!.id }))).toMatchObject({ ok: false });
+    expect(await settle(keepWebhookEventAsSample({ projectId, resourceId: otherResourceId, eventId: event!.id }))).toMatchObject({
+      ok: false,
+    });
     expect(await settle(pollWebhookTestEvent({ projectId: (await projectWithSigningKey()).projectId, resourceId }))).toEqual({
       ok: false,
       formError: "No resource with this ID in this project.",
@@ -302,16 +431,33 @@ describe("Resource Triggers in the workflow editor", () => {
     const { projectId, resourceId } = await setup();
     await saveWebhookSetup({ projectId, resourceId, values: standardWebhooks(generateStandardWebhooksSecret()), actor: SYSTEM_ACTOR });
     const { workflowId } = await createWorkflowDraft({ projectId, name: "On task deleted", actor: SYSTEM_ACTOR });
-    const save = (trigger: unknown) => settle(saveWorkflow({ projectId, workflowId, values: { name: "On task deleted", trigger, sampleTrigger: "", steps: [] }, actor: SYSTEM_ACTOR }));
+    const save = (trigger: unknown) =>
+      settle(
+        saveWorkflow({
+          projectId,
+          workflowId,
+          values: { name: "On task deleted", trigger, sampleTrigger: "", steps: [] },
+          actor: SYSTEM_ACTOR,
+        }),
+      );
 
     const unlisted = await save({ kind: "resource_event", resourceId, eventType: "task.deleted" });
-    expect(unlisted).toEqual({ ok: false, fieldErrors: { "trigger.eventType": [expect.stringContaining('"task.deleted" is not one of')] } });
+    expect(unlisted).toEqual({
+      ok: false,
+      fieldErrors: { "trigger.eventType": [expect.stringContaining('"task.deleted" is not one of')] },
+    });
     if (!unlisted.ok) expect(unlisted.fieldErrors?.["trigger.eventType"]?.[0]).toContain("task.created, task.completed");
 
     const withoutWebhooks = await publishedTaskLabResource(projectId, tasklab);
-    const draftOnly = (await createResourceDraft({ projectId, values: { name: `Draft ${randomUUID().slice(0, 8)}` }, actor: SYSTEM_ACTOR })).resourceId;
+    const draftOnly = (await createResourceDraft({ projectId, values: { name: `Draft ${randomUUID().slice(0, 8)}` }, actor: SYSTEM_ACTOR }))
+      .resourceId;
     const foreign = await setup();
-    await saveWebhookSetup({ projectId: foreign.projectId, resourceId: foreign.resourceId, values: standardWebhooks(generateStandardWebhooksSecret()), actor: SYSTEM_ACTOR });
+    await saveWebhookSetup({
+      projectId: foreign.projectId,
+      resourceId: foreign.resourceId,
+      values: standardWebhooks(generateStandardWebhooksSecret()),
+      actor: SYSTEM_ACTOR,
+    });
     for (const id of [withoutWebhooks, draftOnly, foreign.resourceId]) {
       expect(await save({ kind: "resource_event", resourceId: id, eventType: "task.created" })).toEqual({
         ok: false,

@@ -66,17 +66,31 @@ export async function settleStep(place: StepPlace, position: number, fields: Ste
     return;
   }
   const key = place.tree.at(position)!.step.key;
-  const end = then.kind === "failed" ? ({ status: "failed", error: `Step ${key}: ${then.error}` } as const) : ({ status: then.kind === "stopped" ? "stopped" : "succeeded" } as const);
+  const end =
+    then.kind === "failed"
+      ? ({ status: "failed", error: `Step ${key}: ${then.error}` } as const)
+      : ({ status: then.kind === "stopped" ? "stopped" : "succeeded" } as const);
   if (item >= 0) {
     counted(await endItem(place, position, fields, end));
     return;
   }
-  const written = await finishStep({ runId, item, position, step, run: end, ...(end.status === "failed" ? { onRunEnded: notifyRunFailed } : {}) });
+  const written = await finishStep({
+    runId,
+    item,
+    position,
+    step,
+    run: end,
+    ...(end.status === "failed" ? { onRunEnded: notifyRunFailed } : {}),
+  });
   counted(written ? end.status : undefined);
 }
 
 /** Starts a Fan Out's items inside `tx`: their rows, and the first step's job of each (the workers run Concurrency of them at once). */
-export async function startFanOutItems(tx: Transaction, place: StepPlace, { position, first, items }: { position: number; first: number; items: unknown[] }): Promise<void> {
+export async function startFanOutItems(
+  tx: Transaction,
+  place: StepPlace,
+  { position, first, items }: { position: number; first: number; items: unknown[] },
+): Promise<void> {
   await insertFanOutItems(tx, { runId: place.run.id, position, items });
   await enqueueSteps(
     tx,
@@ -117,7 +131,9 @@ async function endItem(
   if (end.status === "failed" && fanOut.onItemFailure === "fail") {
     const error = `Item ${place.item + 1} failed: ${end.error}`;
     return db.transaction(async (tx) =>
-      (await recordFailedItem(tx, itemEnd)) ? continueInTransaction(tx, top, fanOutPosition, { status: "failed", error }, { kind: "failed", error }) : undefined,
+      (await recordFailedItem(tx, itemEnd))
+        ? continueInTransaction(tx, top, fanOutPosition, { status: "failed", error }, { kind: "failed", error })
+        : undefined,
     );
   }
   if ((await recordItemEnd(itemEnd)) !== 0) return undefined;
@@ -134,7 +150,13 @@ async function endItem(
 }
 
 /** A top-level step's end inside `tx` (a Fan Out ended by its join): its row, and the next step's job or the run's end. */
-async function continueInTransaction(tx: Transaction, place: StepPlace, position: number, fields: StepFields, then: StepEnd): Promise<RunEnd["status"] | undefined> {
+async function continueInTransaction(
+  tx: Transaction,
+  place: StepPlace,
+  position: number,
+  fields: StepFields,
+  then: StepEnd,
+): Promise<RunEnd["status"] | undefined> {
   const runId = place.run.id;
   const key = place.tree.at(position)!.step.key;
   if (then.kind === "step") {
@@ -143,7 +165,9 @@ async function continueInTransaction(tx: Transaction, place: StepPlace, position
     return undefined;
   }
   const run: RunEnd =
-    then.kind === "failed" ? { status: "failed", error: `Step ${key}: ${then.error}` } : { status: then.kind === "stopped" ? "stopped" : "succeeded" };
+    then.kind === "failed"
+      ? { status: "failed", error: `Step ${key}: ${then.error}` }
+      : { status: then.kind === "stopped" ? "stopped" : "succeeded" };
   const ended = await endRunAtStep(tx, { runId, item: -1, position, step: fields, run });
   if (!ended) return undefined;
   if (run.status === "failed") await notifyRunFailed(tx, ended);

@@ -19,19 +19,19 @@ export const appEventSchema = z
     name: eventNameSchema.meta({
       description: "The event's name, as a workflow's App Event trigger names it: letters, digits and . _ : -, at most 100 characters.",
     }),
-    payload: storableObject("payload")
-      .optional()
-      .meta({
-        description:
-          "Any JSON object: the workflow's `trigger.payload.*` variables. Defaults to {}. Its strings and keys must not hold NUL (\\u0000) or a lone surrogate, which cannot be stored.",
-      }),
+    payload: storableObject("payload").optional().meta({
+      description:
+        "Any JSON object: the workflow's `trigger.payload.*` variables. Defaults to {}. Its strings and keys must not hold NUL (\\u0000) or a lone surrogate, which cannot be stored.",
+    }),
   })
   .meta({ id: "AppEvent", example: { name: "task.created", payload: { taskId: "t_123", title: "Write the report" } } });
 export type AppEventInput = z.infer<typeof appEventSchema>;
 
 export const appEventAcceptedSchema = z
   .object({
-    runIds: z.array(z.uuid()).meta({ description: "One run per deployed workflow on this event that is enabled for the user; none when no workflow is." }),
+    runIds: z
+      .array(z.uuid())
+      .meta({ description: "One run per deployed workflow on this event that is enabled for the user; none when no workflow is." }),
   })
   .meta({ id: "AppEventAccepted" });
 export type AppEventAccepted = z.infer<typeof appEventAcceptedSchema>;
@@ -39,7 +39,8 @@ export type AppEventAccepted = z.infer<typeof appEventAcceptedSchema>;
 /** `POST /sdk/workflows/{workflowId}/runs`: any JSON object, the run's `trigger.body`. */
 export const workflowRunBodySchema = storableObject("body").meta({
   id: "WorkflowRunBody",
-  description: "Any JSON object: the workflow's `trigger.body.*` variables. Its strings and keys must not hold NUL (\\u0000) or a lone surrogate, which cannot be stored.",
+  description:
+    "Any JSON object: the workflow's `trigger.body.*` variables. Its strings and keys must not hold NUL (\\u0000) or a lone surrogate, which cannot be stored.",
   example: { taskId: "t_123" },
 });
 
@@ -53,7 +54,9 @@ export const workflowRunResultSchema = z
   .object({
     runId: z.uuid(),
     status: z.enum(FINISHED_RUN_STATUSES),
-    output: z.unknown().meta({ description: "The last step's output (a Request step's { status, headers, body }), or null when no step ran." }),
+    output: z
+      .unknown()
+      .meta({ description: "The last step's output (a Request step's { status, headers, body }), or null when no step ran." }),
   })
   .meta({ id: "WorkflowRunResult" });
 export type WorkflowRunResult = z.infer<typeof workflowRunResultSchema>;
@@ -78,7 +81,5 @@ export const runOptionsSchema = z.object({
 });
 
 /** `POST /sdk/workflows/{workflowId}/enable` and `/disable`: the user's setting now. */
-export const workflowEnablementSchema = z
-  .object({ workflowId: z.uuid(), enabled: z.boolean() })
-  .meta({ id: "WorkflowEnablement" });
+export const workflowEnablementSchema = z.object({ workflowId: z.uuid(), enabled: z.boolean() }).meta({ id: "WorkflowEnablement" });
 export type WorkflowEnablement = z.infer<typeof workflowEnablementSchema>;

@@ -64,4 +64,3 @@ export function availableVariables(definition: StoredWorkflowDefinition, positio
   }
   return { names: [...names], openPrefixes };
 }
-

@@ -9,7 +9,6 @@ import { workflowTestEnv } from "@/test/support/workflow-test-env";
 import { getRunDetail } from "./runs";
 import { sendAppEvent } from "./triggers";
 
-
 // Concurrency groups: one Connected User's steps run at most SWITCHBOARD_USER_CONCURRENCY at once
 // (here 1), a project's App-Level steps at most SWITCHBOARD_APP_CONCURRENCY (here 1), while other
 // users' and other projects' runs go on beside them.
@@ -22,14 +21,20 @@ afterAll(() => {
   delete process.env.SWITCHBOARD_APP_CONCURRENCY;
 });
 
-const startedAt = async (projectId: string, runId: string) => Date.parse((await getRunDetail({ projectId, runId })).steps[0]!.attempts[0]!.startedAt);
+const startedAt = async (projectId: string, runId: string) =>
+  Date.parse((await getRunDetail({ projectId, runId })).steps[0]!.attempts[0]!.startedAt);
 
 /** How far `time` is from the nearest of `times` (ms). */
 const nearest = (time: number, times: number[]) => Math.min(...times.map((other) => Math.abs(time - other)));
 
 async function waitForSuccess(runs: { projectId: string; runId: string }[]): Promise<void> {
   for (const { projectId, runId } of runs) {
-    await waitFor(`run ${runId}`, () => getRunDetail({ projectId, runId }), (detail) => detail.run.status === "succeeded", { timeoutMs: 30_000 });
+    await waitFor(
+      `run ${runId}`,
+      () => getRunDetail({ projectId, runId }),
+      (detail) => detail.run.status === "succeeded",
+      { timeoutMs: 30_000 },
+    );
   }
 }
 
@@ -50,14 +55,28 @@ async function slowWorkflow(projectId: string, resourceId: string) {
 async function appResourceOnTaskLabRoot(projectId: string): Promise<string> {
   const actor = SYSTEM_ACTOR;
   const { resourceId } = await createResourceDraft({ projectId, values: { name: `TaskLab app ${randomUUID().slice(0, 8)}` }, actor });
-  await saveResourceStep({ projectId, resourceId, step: "api-info", values: { level: "app", authType: "api_keys", grantType: null }, actor });
+  await saveResourceStep({
+    projectId,
+    resourceId,
+    step: "api-info",
+    values: { level: "app", authType: "api_keys", grantType: null },
+    actor,
+  });
   await saveResourceStep({
     projectId,
     resourceId,
     step: "request-details",
     values: {
       baseUrl: env.tasklab.url,
-      authentication: { preset: "header", token: "", username: "", password: "", name: "X-API-Key", value: "{{credentials.api_key}}", custom: [] },
+      authentication: {
+        preset: "header",
+        token: "",
+        username: "",
+        password: "",
+        name: "X-API-Key",
+        value: "{{credentials.api_key}}",
+        custom: [],
+      },
       userProfile: { source: "none", method: "GET", path: "", fields: "", claimPath: "" },
       appApiKeys: [{ name: "api_key", secret: true, value: "tl_key_123" }],
     },
@@ -76,12 +95,24 @@ describe("per-user concurrency", () => {
       trigger: { kind: "app_event", eventName },
       steps: [requestStep(env.resources.api, "slow_call", "GET", "/slow", { query: { ms: "700", user: "{{user.id}}" } })],
     });
-    const send = (userId: string) => sendAppEvent({ projectId: env.projectId, caller: { kind: "backend", userId }, name: eventName, payload: {} });
-    const runIds = [...(await send(busy)).runIds, ...(await send(busy)).runIds, ...(await send(busy)).runIds, ...(await send(other)).runIds];
+    const send = (userId: string) =>
+      sendAppEvent({ projectId: env.projectId, caller: { kind: "backend", userId }, name: eventName, payload: {} });
+    const runIds = [
+      ...(await send(busy)).runIds,
+      ...(await send(busy)).runIds,
+      ...(await send(busy)).runIds,
+      ...(await send(other)).runIds,
+    ];
     for (const runId of runIds) {
-      await waitFor(`run ${runId}`, () => getRunDetail({ projectId: env.projectId, runId }), (detail) => detail.run.status === "succeeded", { timeoutMs: 30_000 });
+      await waitFor(
+        `run ${runId}`,
+        () => getRunDetail({ projectId: env.projectId, runId }),
+        (detail) => detail.run.status === "succeeded",
+        { timeoutMs: 30_000 },
+      );
     }
-    const startedAt = async (runId: string) => Date.parse((await getRunDetail({ projectId: env.projectId, runId })).steps[0]!.attempts[0]!.startedAt);
+    const startedAt = async (runId: string) =>
+      Date.parse((await getRunDetail({ projectId: env.projectId, runId })).steps[0]!.attempts[0]!.startedAt);
     const busyStarts = (await Promise.all(runIds.slice(0, 3).map(startedAt))).sort((a, b) => a - b);
     // Each of the busy user's steps started after the one before had had its 700 ms answer.
     for (let i = 1; i < busyStarts.length; i++) expect(busyStarts[i]! - busyStarts[i - 1]!).toBeGreaterThanOrEqual(650);
@@ -121,4 +152,3 @@ describe("concurrency groups are per project", () => {
     expect(nearest(await startedAt(runB!.projectId, runB!.runId), startsA)).toBeLessThan(650);
   });
 });
-

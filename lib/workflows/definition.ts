@@ -42,11 +42,7 @@ export const TRIGGER_KIND_LABELS: Record<StoredTrigger["kind"], string> = {
   resource_event: "Resource Trigger",
 };
 
-export const workflowNameSchema = z
-  .string()
-  .trim()
-  .min(1, { error: "Enter a name." })
-  .max(100, { error: "Use at most 100 characters." });
+export const workflowNameSchema = z.string().trim().min(1, { error: "Enter a name." }).max(100, { error: "Use at most 100 characters." });
 
 export const eventNameSchema = z
   .string()
@@ -113,16 +109,29 @@ function definitionSchema<Steps extends typeof stepSchema | typeof editorStepSch
     .superRefine((value, ctx) => {
       const tree = new StepTree(value.steps as StoredWorkflowDefinition["steps"]);
       if (tree.nodes.length > MAX_STEPS) {
-        ctx.addIssue({ code: "custom", path: ["steps"], message: `Use at most ${MAX_STEPS} steps (this workflow has ${tree.nodes.length}, counting those inside branches and Fan Outs).` });
+        ctx.addIssue({
+          code: "custom",
+          path: ["steps"],
+          message: `Use at most ${MAX_STEPS} steps (this workflow has ${tree.nodes.length}, counting those inside branches and Fan Outs).`,
+        });
       }
       const seen = new Set<string>();
       for (const node of tree.nodes) {
         const path = [...node.path.split(".").map((part) => (/^\d+$/.test(part) ? Number(part) : part))];
-        if (seen.has(node.step.key)) ctx.addIssue({ code: "custom", path: [...path, "key"], message: "Step keys must be unique across the workflow, branches and Fan Outs included." });
+        if (seen.has(node.step.key))
+          ctx.addIssue({
+            code: "custom",
+            path: [...path, "key"],
+            message: "Step keys must be unique across the workflow, branches and Fan Outs included.",
+          });
         seen.add(node.step.key);
         const stepType = stepModule(node.step.type);
         if (node.fanOut && stepType.perItem === false) {
-          ctx.addIssue({ code: "custom", path: [...path, "type"], message: `A ${stepType.label} step cannot stand inside a Fan Out's steps for each item.` });
+          ctx.addIssue({
+            code: "custom",
+            path: [...path, "type"],
+            message: `A ${stepType.label} step cannot stand inside a Fan Out's steps for each item.`,
+          });
         }
       }
     });
@@ -166,7 +175,8 @@ export function checkWorkflowDefinition(definition: WorkflowDefinition, context:
   if (trigger?.kind === "resource_event") {
     const resource = context.triggerResources.find((candidate) => candidate.id === trigger.resourceId);
     if (!resource) {
-      errors["trigger.eventType"] = "This trigger's resource is not a published resource of this project with webhooks set up: choose another trigger.";
+      errors["trigger.eventType"] =
+        "This trigger's resource is not a published resource of this project with webhooks set up: choose another trigger.";
     } else if (!resource.eventTypes.includes(trigger.eventType)) {
       errors["trigger.eventType"] = resource.eventTypes.length
         ? `"${trigger.eventType}" is not one of ${resource.name}'s Event types (${resource.eventTypes.join(", ")}): choose one, or add it on the resource's Webhooks tab.`
@@ -182,7 +192,9 @@ export function checkWorkflowDefinition(definition: WorkflowDefinition, context:
     const unreachable = new Set([...keys].filter((key) => !sure.has(key)));
     const templateErrors: Record<string, string> = {};
     for (const [field, template] of stepTemplates(step)) {
-      const problems = unknownWorkflowVariables(template, available).map((problem) => unreachableStepMessage(problem, unreachable) ?? problem);
+      const problems = unknownWorkflowVariables(template, available).map(
+        (problem) => unreachableStepMessage(problem, unreachable) ?? problem,
+      );
       if (problems.length) templateErrors[field] = problems.join(" ");
     }
     const own = stepModule(step.type).check?.(step, { resources: context.resources, trigger: definition.trigger }, templateErrors) ?? {};

@@ -25,7 +25,9 @@ describe("the editor's form", () => {
     expect(workflowEditorSchema.parse({ ...values, sampleTrigger: "  " }).sampleTrigger).toEqual({});
     expect(workflowEditorSchema.safeParse({ ...values, sampleTrigger: "{" }).error?.issues[0]).toMatchObject({ path: ["sampleTrigger"] });
     // Text PostgreSQL cannot store is refused on the field, before the save would fail.
-    expect(workflowEditorSchema.safeParse({ ...values, sampleTrigger: '{"payload": {"title": "a\\u0000b"}}' }).error?.issues[0]).toMatchObject({
+    expect(
+      workflowEditorSchema.safeParse({ ...values, sampleTrigger: '{"payload": {"title": "a\\u0000b"}}' }).error?.issues[0],
+    ).toMatchObject({
       path: ["sampleTrigger"],
       message: "A NUL character or a lone surrogate cannot be stored (at sample.payload.title).",
     });
@@ -39,7 +41,14 @@ describe("the editor's form", () => {
     expect(first).toMatchObject({ key: "request_1", type: "request", resourceId, method: "GET", path: "/", retries: true });
     expect(newStep({ type: "request", resourceId }, [first, { key: "request_3" }]).key).toBe("request_2");
     expect(newStep({ type: "delay" }, [first])).toEqual({ key: "delay_1", type: "delay", seconds: 60 });
-    expect(workflowEditorSchema.safeParse({ name: "W", trigger: null, sampleTrigger: "", steps: [first, newStep({ type: "condition" }, [first])] }).success).toBe(true);
+    expect(
+      workflowEditorSchema.safeParse({
+        name: "W",
+        trigger: null,
+        sampleTrigger: "",
+        steps: [first, newStep({ type: "condition" }, [first])],
+      }).success,
+    ).toBe(true);
   });
 
   it("lists each step's variables from the form as it stands: unsaved steps, trigger and sample included", () => {
@@ -66,16 +75,37 @@ describe("the editor's form", () => {
       .error?.issues.find((issue) => issue.path[0] === "sampleTrigger")?.message;
 
   it.each([
-    ["App Event", appEvent, { name: "task.sync", payload: { taskId: "t_1" } }, { taskId: "t_1" }, /App Event's input is \{ "name": "<event>", "payload"/],
-    ["App Event (payload not an object)", appEvent, { payload: {} }, { name: "task.sync", payload: "t_1" }, /put the event's payload under "payload"/],
+    [
+      "App Event",
+      appEvent,
+      { name: "task.sync", payload: { taskId: "t_1" } },
+      { taskId: "t_1" },
+      /App Event's input is \{ "name": "<event>", "payload"/,
+    ],
+    [
+      "App Event (payload not an object)",
+      appEvent,
+      { payload: {} },
+      { name: "task.sync", payload: "t_1" },
+      /put the event's payload under "payload"/,
+    ],
     ["Request", request, { body: { taskId: "t_1" } }, { taskId: "t_1" }, /Request's input is \{ "body": … \}/],
     ["Request (a body and more)", request, { body: [1, 2] }, { body: {}, payload: {} }, /put the request body under "body"/],
     ["Scheduler", scheduler, { scheduledAt: "2026-01-05T09:00:00.000Z" }, { scheduledAt: 9 }, /Scheduler's input is \{ "scheduledAt"/],
-    ["Resource Trigger", resourceEvent, { type: "task.created", payload: { id: "t_1" }, headers: { "webhook-id": "msg_1" } }, { id: "t_1" }, /Resource Trigger's input/],
-  ])("accepts a Sample trigger input of the %s trigger's shape and refuses another on the field, saying the shape", (_, trigger, good, bad, message) => {
-    expect(sampleError(trigger, good)).toBeUndefined();
-    expect(sampleError(trigger, bad)).toMatch(message);
-  });
+    [
+      "Resource Trigger",
+      resourceEvent,
+      { type: "task.created", payload: { id: "t_1" }, headers: { "webhook-id": "msg_1" } },
+      { id: "t_1" },
+      /Resource Trigger's input/,
+    ],
+  ])(
+    "accepts a Sample trigger input of the %s trigger's shape and refuses another on the field, saying the shape",
+    (_, trigger, good, bad, message) => {
+      expect(sampleError(trigger, good)).toBeUndefined();
+      expect(sampleError(trigger, bad)).toMatch(message);
+    },
+  );
 
   it("accepts an empty sample for every trigger, and any sample without a trigger", () => {
     for (const trigger of [appEvent, request, scheduler, resourceEvent]) {
@@ -86,31 +116,52 @@ describe("the editor's form", () => {
   });
 
   it("pre-fills each trigger's shape, which the schema accepts", () => {
-    const kept = { id: resourceId, name: "TaskLab", eventTypes: ["task.created"], sample: { type: "task.created", headers: { "webhook-id": "msg_9" }, payload: { id: "t_9" } } };
+    const kept = {
+      id: resourceId,
+      name: "TaskLab",
+      eventTypes: ["task.created"],
+      sample: { type: "task.created", headers: { "webhook-id": "msg_9" }, payload: { id: "t_9" } },
+    };
     expect(sampleTriggerShape(appEvent)).toEqual({ name: "task.sync", payload: {} });
     expect(sampleTriggerShape(request)).toEqual({ body: {} });
     expect(sampleTriggerShape(scheduler)).toEqual({ scheduledAt: "2026-01-05T09:00:00.000Z" });
     expect(sampleTriggerShape(resourceEvent)).toEqual({ type: "task.created", payload: {}, headers: {} });
     // The event kept with Use as sample.
-    expect(sampleTriggerShape(resourceEvent, [kept])).toEqual({ type: "task.created", payload: { id: "t_9" }, headers: { "webhook-id": "msg_9" } });
+    expect(sampleTriggerShape(resourceEvent, [kept])).toEqual({
+      type: "task.created",
+      payload: { id: "t_9" },
+      headers: { "webhook-id": "msg_9" },
+    });
     expect(sampleTriggerShape(null)).toEqual({});
-    for (const trigger of [appEvent, request, scheduler, resourceEvent]) expect(sampleError(trigger, sampleTriggerShape(trigger))).toBeUndefined();
+    for (const trigger of [appEvent, request, scheduler, resourceEvent])
+      expect(sampleError(trigger, sampleTriggerShape(trigger))).toBeUndefined();
   });
 
   it("re-fills the sample when the trigger changes while it is empty or still the previous trigger's shape, and keeps what the user typed", () => {
     const shaped = (value: unknown) => JSON.stringify(value, null, 2);
     expect(prefilledSampleText("", {}, appEvent)).toBe(shaped({ name: "task.sync", payload: {} }));
-    expect(prefilledSampleText(shaped({ name: "task.sync", payload: {} }), sampleTriggerShape(appEvent), request)).toBe(shaped({ body: {} }));
+    expect(prefilledSampleText(shaped({ name: "task.sync", payload: {} }), sampleTriggerShape(appEvent), request)).toBe(
+      shaped({ body: {} }),
+    );
     // The same shape with its keys in another order (jsonb sorts them) still counts as untouched.
     expect(prefilledSampleText('{"payload": {}, "name": "task.sync"}', sampleTriggerShape(appEvent), request)).toBe(shaped({ body: {} }));
     // Typing the Event name follows along.
     const renamed: StoredTrigger = { kind: "app_event", eventName: "task.sync2" };
-    expect(prefilledSampleText(shaped({ name: "task.sync", payload: {} }), sampleTriggerShape(appEvent), renamed)).toBe(shaped({ name: "task.sync2", payload: {} }));
+    expect(prefilledSampleText(shaped({ name: "task.sync", payload: {} }), sampleTriggerShape(appEvent), renamed)).toBe(
+      shaped({ name: "task.sync2", payload: {} }),
+    );
     const typed = shaped({ name: "task.sync", payload: { taskId: "t_1" } });
     expect(prefilledSampleText(typed, sampleTriggerShape(appEvent), request)).toBe(typed);
     expect(prefilledSampleText("{ not json", {}, request)).toBe("{ not json");
     // A Resource Trigger's kept event always replaces the text: it is what Test uses.
-    const kept = { id: resourceId, name: "TaskLab", eventTypes: ["task.created"], sample: { type: "task.created", headers: {}, payload: { id: "t_9" } } };
-    expect(prefilledSampleText(typed, sampleTriggerShape(appEvent), resourceEvent, [kept])).toBe(shaped({ type: "task.created", payload: { id: "t_9" }, headers: {} }));
+    const kept = {
+      id: resourceId,
+      name: "TaskLab",
+      eventTypes: ["task.created"],
+      sample: { type: "task.created", headers: {}, payload: { id: "t_9" } },
+    };
+    expect(prefilledSampleText(typed, sampleTriggerShape(appEvent), resourceEvent, [kept])).toBe(
+      shaped({ type: "task.created", payload: { id: "t_9" }, headers: {} }),
+    );
   });
 });

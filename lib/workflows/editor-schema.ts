@@ -32,11 +32,11 @@ export const sampleTriggerTextSchema = z
     try {
       value = JSON.parse(text);
     } catch {
-      ctx.addIssue({ code: "custom", message: "Enter JSON, e.g. {\"payload\": {\"taskId\": \"t_1\"}}." });
+      ctx.addIssue({ code: "custom", message: 'Enter JSON, e.g. {"payload": {"taskId": "t_1"}}.' });
       return z.NEVER;
     }
     if (!isJsonObject(value)) {
-      ctx.addIssue({ code: "custom", message: "Enter a JSON object, e.g. {\"payload\": {\"taskId\": \"t_1\"}}." });
+      ctx.addIssue({ code: "custom", message: 'Enter a JSON object, e.g. {"payload": {"taskId": "t_1"}}.' });
       return z.NEVER;
     }
     const unstorable = findUnstorableText(value, "sample");
@@ -76,7 +76,8 @@ const SAMPLE_SHAPES: Record<StoredTrigger["kind"], SampleShape> = {
       payload: { required: true, valid: anyJson },
       headers: { required: false, valid: (value) => isJsonObject(value) && Object.values(value).every(isString) },
     },
-    message: 'A Resource Trigger\'s input is { "type": "<event type>", "payload": …, "headers": { … } }: put the event\'s body under "payload".',
+    message:
+      'A Resource Trigger\'s input is { "type": "<event type>", "payload": …, "headers": { … } }: put the event\'s body under "payload".',
   },
 };
 
@@ -99,13 +100,15 @@ function sampleFitsTrigger(sample: Readonly<Record<string, unknown>>, kind: Stor
  * document exported before samples were checked imports with its sample as it was; the editor
  * names the mismatch on the next save.
  */
-export const workflowDocumentSchema = z.object({ name: workflowNameSchema, sampleTrigger: sampleTriggerTextSchema }).and(editorDefinitionSchema);
+export const workflowDocumentSchema = z
+  .object({ name: workflowNameSchema, sampleTrigger: sampleTriggerTextSchema })
+  .and(editorDefinitionSchema);
 
 export const workflowEditorSchema = workflowDocumentSchema.superRefine((value, ctx) => {
-    if (value.trigger && !sampleFitsTrigger(value.sampleTrigger, value.trigger.kind)) {
-      ctx.addIssue({ code: "custom", path: ["sampleTrigger"], message: SAMPLE_SHAPES[value.trigger.kind].message });
-    }
-  });
+  if (value.trigger && !sampleFitsTrigger(value.sampleTrigger, value.trigger.kind)) {
+    ctx.addIssue({ code: "custom", path: ["sampleTrigger"], message: SAMPLE_SHAPES[value.trigger.kind].message });
+  }
+});
 export type WorkflowEditorInput = z.input<typeof workflowEditorSchema>;
 export type WorkflowEditorValues = z.output<typeof workflowEditorSchema>;
 export type WorkflowStepInput = WorkflowEditorInput["steps"][number];
@@ -151,7 +154,9 @@ export function nextStepKey(base: string, steps: ReadonlyArray<{ key?: string }>
  * across the whole tree: `steps` is the definition's top-level list.
  */
 export function newStep(choice: StepChoice, steps: ReadonlyArray<{ key?: string }>): WorkflowStep {
-  const everyStep = new StepTree(steps.filter((step): step is WorkflowStep => typeof (step as { type?: unknown }).type === "string")).steps();
+  const everyStep = new StepTree(
+    steps.filter((step): step is WorkflowStep => typeof (step as { type?: unknown }).type === "string"),
+  ).steps();
   return stepModule(choice.type).create(nextStepKey(choice.type, [...steps, ...everyStep]), choice) as WorkflowStep;
 }
 
@@ -183,7 +188,10 @@ export function effectiveSampleTrigger(
  * with empty values (`{ "name": "<event>", "payload": {} }`, `{ "body": {} }`, …), or for a
  * Resource Trigger the event kept with Use as sample, when there is one.
  */
-export function sampleTriggerShape(trigger: StoredTrigger | null | undefined, triggerResources: readonly TriggerResource[] = []): Record<string, unknown> {
+export function sampleTriggerShape(
+  trigger: StoredTrigger | null | undefined,
+  triggerResources: readonly TriggerResource[] = [],
+): Record<string, unknown> {
   switch (trigger?.kind) {
     case "app_event":
       return { name: trigger.eventName, payload: {} };
@@ -218,7 +226,8 @@ export function prefilledSampleText(
   trigger: StoredTrigger | null | undefined,
   triggerResources: readonly TriggerResource[] = [],
 ): string {
-  const kept = trigger?.kind === "resource_event" && triggerResources.some((resource) => resource.id === trigger.resourceId && resource.sample);
+  const kept =
+    trigger?.kind === "resource_event" && triggerResources.some((resource) => resource.id === trigger.resourceId && resource.sample);
   const parsed = sampleTriggerTextSchema.safeParse(text);
   const untouched = !text.trim() || (parsed.success && canonicalJson(parsed.data) === canonicalJson(previousShape));
   return kept || untouched ? sampleTriggerText(sampleTriggerShape(trigger, triggerResources)) : text;
@@ -236,7 +245,13 @@ export function editorStepVariables(
   const definition = { trigger: values.trigger ?? null, steps: (values.steps ?? []) as WorkflowStep[] };
   const full: VariableContext = {
     ...context,
-    sampleTrigger: effectiveSampleTrigger(definition.trigger, context.triggerResources, parseSampleTriggerLeniently(values.sampleTrigger ?? "")),
+    sampleTrigger: effectiveSampleTrigger(
+      definition.trigger,
+      context.triggerResources,
+      parseSampleTriggerLeniently(values.sampleTrigger ?? ""),
+    ),
   };
-  return Object.fromEntries(new StepTree(definition.steps).nodes.map((node) => [node.path, availableVariables(definition, node.position, full).names]));
+  return Object.fromEntries(
+    new StepTree(definition.steps).nodes.map((node) => [node.path, availableVariables(definition, node.position, full).names]),
+  );
 }

@@ -28,7 +28,8 @@ export async function setWorkflowEnablement({
   actor: AuditActor;
 }): Promise<WorkflowEnablement> {
   if (!caller.userId) throw new AppError("missing_user");
-  if (!(await setUserWorkflowEnabled({ projectId, workflowId, userId: caller.userId, enabled, actor }))) throw new AppError("workflow_not_found");
+  if (!(await setUserWorkflowEnabled({ projectId, workflowId, userId: caller.userId, enabled, actor })))
+    throw new AppError("workflow_not_found");
   return { workflowId, enabled };
 }
 

@@ -17,7 +17,15 @@ const env = workflowTestEnv("sb_engine", { resources: { api: "api" } });
 
 async function deployed(definition: StoredWorkflowDefinition) {
   const workflow = await createWorkflow({ projectId: env.projectId, name: `Sync ${randomUUID().slice(0, 6)}`, actor: SYSTEM_ACTOR });
-  await saveWorkflowDraft({ projectId: env.projectId, workflowId: workflow.id, name: workflow.name, draft: definition, sampleTrigger: {}, actor: SYSTEM_ACTOR, changes: [] });
+  await saveWorkflowDraft({
+    projectId: env.projectId,
+    workflowId: workflow.id,
+    name: workflow.name,
+    draft: definition,
+    sampleTrigger: {},
+    actor: SYSTEM_ACTOR,
+    changes: [],
+  });
   const outcome = await deployWorkflowVersion({ projectId: env.projectId, workflowId: workflow.id, definition, actor: SYSTEM_ACTOR });
   if (!("version" in outcome)) throw new Error(outcome.conflict);
   return workflow.id;
@@ -48,20 +56,44 @@ describe("an App Event run", () => {
   it("runs each step for the user, with the trigger's payload and the earlier steps' outputs", async () => {
     const userId = `user-${randomUUID()}`;
     const tokens = env.tasklab.issueTokens();
-    await connectUser({ project: { id: env.projectId, allowPrivateNetwork: true }, resourceId: env.resources.api, userId, body: { access_token: tokens.accessToken, refresh_token: tokens.refreshToken }, actor: SYSTEM_ACTOR });
+    await connectUser({
+      project: { id: env.projectId, allowPrivateNetwork: true },
+      resourceId: env.resources.api,
+      userId,
+      body: { access_token: tokens.accessToken, refresh_token: tokens.refreshToken },
+      actor: SYSTEM_ACTOR,
+    });
     await deployed({
       trigger: { kind: "app_event", eventName: "task.created" },
       steps: [
         request("create_task", "POST", "/tasks", '{"title": "{{trigger.payload.title}}"}'),
-        { key: "created", type: "condition", left: "{{steps.create_task.status}}", operator: "equals", right: "201", whenTrue: [], otherwise: [] },
+        {
+          key: "created",
+          type: "condition",
+          left: "{{steps.create_task.status}}",
+          operator: "equals",
+          right: "201",
+          whenTrue: [],
+          otherwise: [],
+        },
         request("list_tasks", "GET", "/tasks"),
       ],
     });
 
-    const { runIds } = await sendAppEvent({ projectId: env.projectId, caller: { kind: "backend", userId }, name: "task.created", payload: { title: "From a workflow" } });
+    const { runIds } = await sendAppEvent({
+      projectId: env.projectId,
+      caller: { kind: "backend", userId },
+      name: "task.created",
+      payload: { title: "From a workflow" },
+    });
     expect(runIds).toHaveLength(1);
     const detail = await finished(runIds[0]!);
-    expect(detail.run).toMatchObject({ status: "succeeded", userId, version: 1, trigger: { kind: "app_event", input: { payload: { title: "From a workflow" } } } });
+    expect(detail.run).toMatchObject({
+      status: "succeeded",
+      userId,
+      version: 1,
+      trigger: { kind: "app_event", input: { payload: { title: "From a workflow" } } },
+    });
     expect(detail.steps.map((step) => [step.stepKey, step.status])).toEqual([
       ["create_task", "succeeded"],
       ["created", "succeeded"],
@@ -78,17 +110,36 @@ describe("an App Event run", () => {
   it("stops at a Condition that does not hold", async () => {
     const userId = `user-${randomUUID()}`;
     const tokens = env.tasklab.issueTokens();
-    await connectUser({ project: { id: env.projectId, allowPrivateNetwork: true }, resourceId: env.resources.api, userId, body: { access_token: tokens.accessToken, refresh_token: tokens.refreshToken }, actor: SYSTEM_ACTOR });
+    await connectUser({
+      project: { id: env.projectId, allowPrivateNetwork: true },
+      resourceId: env.resources.api,
+      userId,
+      body: { access_token: tokens.accessToken, refresh_token: tokens.refreshToken },
+      actor: SYSTEM_ACTOR,
+    });
     await deployed({
       trigger: { kind: "app_event", eventName: "task.maybe" },
       steps: [
-        { key: "wanted", type: "condition", left: "{{trigger.payload.kind}}", operator: "equals", right: "sync", whenTrue: [], otherwise: [] },
+        {
+          key: "wanted",
+          type: "condition",
+          left: "{{trigger.payload.kind}}",
+          operator: "equals",
+          right: "sync",
+          whenTrue: [],
+          otherwise: [],
+        },
         request("list_tasks", "GET", "/tasks"),
       ],
     });
     const stopped = async () => sampleValue(await currentMetrics(), "switchboard_workflow_runs_finished_total", { status: "stopped" });
     const stoppedBefore = await stopped();
-    const { runIds } = await sendAppEvent({ projectId: env.projectId, caller: { kind: "backend", userId }, name: "task.maybe", payload: { kind: "other" } });
+    const { runIds } = await sendAppEvent({
+      projectId: env.projectId,
+      caller: { kind: "backend", userId },
+      name: "task.maybe",
+      payload: { kind: "other" },
+    });
     const detail = await finished(runIds[0]!);
     expect(detail.run.status).toBe("stopped");
     // Counted by the worker just after the run's last write commits.
@@ -98,7 +149,9 @@ describe("an App Event run", () => {
 
   it("needs a user for a workflow on User-Level resources, and starts nothing without one", async () => {
     await deployed({ trigger: { kind: "app_event", eventName: "task.nobody" }, steps: [request("list_tasks", "GET", "/tasks")] });
-    await expect(sendAppEvent({ projectId: env.projectId, caller: { kind: "backend", userId: undefined }, name: "task.nobody", payload: {} })).rejects.toMatchObject({
+    await expect(
+      sendAppEvent({ projectId: env.projectId, caller: { kind: "backend", userId: undefined }, name: "task.nobody", payload: {} }),
+    ).rejects.toMatchObject({
       code: "missing_user",
     });
   });

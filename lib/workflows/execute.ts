@@ -61,7 +61,10 @@ function sessionSend(open: () => ReturnType<typeof openConnectionSession>): Step
   return async (call) => {
     const session = await open();
     const { request, response } = await session.send(call);
-    return { request, response: { status: response.status, headers: response.headers, body: response.body, durationMs: response.durationMs } };
+    return {
+      request,
+      response: { status: response.status, headers: response.headers, body: response.body, durationMs: response.durationMs },
+    };
   };
 }
 
@@ -116,12 +119,23 @@ export async function executeStepJob(job: StepJob): Promise<void> {
       ? { ...attempt, error: "The worker stopped during this attempt; it was tried again." }
       : attempt,
   );
-  const withThisAttempt = (outcome: Outcome<"next" | "retry" | "fail">) => [...attempts.slice(0, -1), attemptRecord(attemptStartedAt, outcome)];
+  const withThisAttempt = (outcome: Outcome<"next" | "retry" | "fail">) => [
+    ...attempts.slice(0, -1),
+    attemptRecord(attemptStartedAt, outcome),
+  ];
   const place: StepPlace = { run, tree, item, fanOut: node?.fanOut?.position };
-  if (!step || (step.key !== (job.stepKey ?? step.key))) {
+  if (!step || step.key !== (job.stepKey ?? step.key)) {
     // The run's version has no such step: only a job written by other code could ask for one.
     const error = "The run's version has no such step.";
-    if (await finishStep({ runId, item, position, step: { status: "failed", attempts, error, finished: true }, run: { status: "failed", error: `Step ${position + 1}: ${error}` } })) {
+    if (
+      await finishStep({
+        runId,
+        item,
+        position,
+        step: { status: "failed", attempts, error, finished: true },
+        run: { status: "failed", error: `Step ${position + 1}: ${error}` },
+      })
+    ) {
       countFinishedRun("failed");
     }
     return;
@@ -139,8 +153,13 @@ export async function executeStepJob(job: StepJob): Promise<void> {
       const found = await publishedResourceAt({ projectId: run.projectId, resourceId, revision: state.revision });
       const level = found?.resource.published?.level ?? found?.resource.level;
       if (!found || !level) return { error: "The step's resource no longer exists or is not published." };
-      const target: SessionTarget = level === "app" ? { kind: "app" } : { kind: "user", userId: run.userId ?? "", connection: started.connection };
-      return { send: sessionSend(() => openConnectionSession({ resource: found.resource, runtime: found.runtime, target, policy: outboundPolicy(state.project) })) };
+      const target: SessionTarget =
+        level === "app" ? { kind: "app" } : { kind: "user", userId: run.userId ?? "", connection: started.connection };
+      return {
+        send: sessionSend(() =>
+          openConnectionSession({ resource: found.resource, runtime: found.runtime, target, policy: outboundPolicy(state.project) }),
+        ),
+      };
     },
     respond: (answer) => setRunAnswer({ runId, answer }),
   };
@@ -149,7 +168,13 @@ export async function executeStepJob(job: StepJob): Promise<void> {
     next: (outcome) => {
       const into = outcome.into === undefined ? undefined : tree.firstOf(position, outcome.into);
       const then: Continuation = into === undefined ? tree.after(position) : { kind: "step", position: into };
-      return settleStep(place, position, { status: "succeeded", attempts: withThisAttempt(outcome), output: outcome.output, error: null }, then, outcome.resumeAt);
+      return settleStep(
+        place,
+        position,
+        { status: "succeeded", attempts: withThisAttempt(outcome), output: outcome.output, error: null },
+        then,
+        outcome.resumeAt,
+      );
     },
     async retry(outcome) {
       await finishStep({
@@ -165,7 +190,12 @@ export async function executeStepJob(job: StepJob): Promise<void> {
       settleStep(
         place,
         position,
-        { status: "failed", attempts: withThisAttempt(outcome), error: outcome.error, ...(outcome.output ? { output: outcome.output } : {}) },
+        {
+          status: "failed",
+          attempts: withThisAttempt(outcome),
+          error: outcome.error,
+          ...(outcome.output ? { output: outcome.output } : {}),
+        },
         { kind: "failed", error: outcome.error },
       ),
     async waitChildren(outcome) {
@@ -235,7 +265,10 @@ const TEST_ITEMS_SHOWN = 20;
 
 /** What Test shows of a try: what it sent and received. */
 function testExchange(outcome: Outcome<"next" | "retry" | "fail">): Pick<StepTestResult, "request" | "response"> {
-  return { ...(outcome.attempt?.request ? { request: outcome.attempt.request } : {}), ...(outcome.attempt?.response ? { response: outcome.attempt.response } : {}) };
+  return {
+    ...(outcome.attempt?.request ? { request: outcome.attempt.request } : {}),
+    ...(outcome.attempt?.response ? { response: outcome.attempt.response } : {}),
+  };
 }
 
 /** How a list of steps ended in a Test, and its last step's output. */
@@ -273,7 +306,12 @@ export async function testWorkflowDraft({
   };
 
   /** Runs a list of steps on `variables` (its steps' outputs are added), each result into `into`; `keep`: its outputs are the variable menu's samples. */
-  async function runList(steps: readonly StoredStep[], variables: RunContext & { steps: Record<string, unknown> }, into: StepTestResult[], keep: boolean): Promise<ListEnd> {
+  async function runList(
+    steps: readonly StoredStep[],
+    variables: RunContext & { steps: Record<string, unknown> },
+    into: StepTestResult[],
+    keep: boolean,
+  ): Promise<ListEnd> {
     let end: ListEnd = { status: "succeeded" };
     for (const step of steps) {
       if (end.status !== "succeeded") {
@@ -297,21 +335,42 @@ export async function testWorkflowDraft({
         if (keep) lastTestOutputs[step.key] = output;
       };
       const failed = async (outcome: Outcome<"retry" | "fail">): Promise<ListEnd> => {
-        into.push({ key: step.key, type: step.type, status: "failed", ...testExchange(outcome), ...(outcome.kind === "fail" && outcome.output ? { output: outcome.output } : {}), error: outcome.error });
+        into.push({
+          key: step.key,
+          type: step.type,
+          status: "failed",
+          ...testExchange(outcome),
+          ...(outcome.kind === "fail" && outcome.output ? { output: outcome.output } : {}),
+          error: outcome.error,
+        });
         return { status: "failed" };
       };
       end = await runStep<ListEnd>(step, context, {
         async next(outcome) {
           succeeded(outcome.output);
-          into.push({ key: step.key, type: step.type, status: "succeeded", ...testExchange(outcome), output: outcome.output, ...(outcome.note ? { note: outcome.note } : {}) });
-          const branch = outcome.into === undefined ? [] : (((step as unknown as Record<string, unknown>)[outcome.into] ?? []) as StoredStep[]);
+          into.push({
+            key: step.key,
+            type: step.type,
+            status: "succeeded",
+            ...testExchange(outcome),
+            output: outcome.output,
+            ...(outcome.note ? { note: outcome.note } : {}),
+          });
+          const branch =
+            outcome.into === undefined ? [] : (((step as unknown as Record<string, unknown>)[outcome.into] ?? []) as StoredStep[]);
           const inner = await runList(branch, variables, into, keep);
           return inner.status === "succeeded" ? { status: "succeeded", last: inner.last ?? outcome.output } : inner;
         },
         retry: failed,
         async stop(outcome) {
           succeeded(outcome.output);
-          into.push({ key: step.key, type: step.type, status: "stopped", output: outcome.output, ...(outcome.note ? { note: outcome.note } : {}) });
+          into.push({
+            key: step.key,
+            type: step.type,
+            status: "stopped",
+            output: outcome.output,
+            ...(outcome.note ? { note: outcome.note } : {}),
+          });
           return { status: "stopped", last: outcome.output };
         },
         fail: failed,
@@ -327,7 +386,12 @@ export async function testWorkflowDraft({
             while (next < outcome.items.length && !stopped) {
               const index = next++;
               const steps: StepTestResult[] = [];
-              const itemEnd = await runList(body, { ...variables, steps: { ...variables.steps }, fanout: { item: outcome.items[index], index } }, steps, keep && index === 0);
+              const itemEnd = await runList(
+                body,
+                { ...variables, steps: { ...variables.steps }, fanout: { item: outcome.items[index], index } },
+                steps,
+                keep && index === 0,
+              );
               items[index] = { ...itemEnd, steps };
               if (itemEnd.status === "failed" && outcome.onItemFailure === "fail") stopped = true;
             }
@@ -335,7 +399,9 @@ export async function testWorkflowDraft({
           await Promise.all(Array.from({ length: Math.min(outcome.concurrency, outcome.items.length) }, runItems));
           // The first item's steps stand under the Fan Out, as its steps' own results in the editor.
           into.push(...(items[0]?.steps ?? []));
-          result.items = items.slice(0, TEST_ITEMS_SHOWN).flatMap((item, index) => (item ? [{ index, status: item.status, steps: item.steps }] : []));
+          result.items = items
+            .slice(0, TEST_ITEMS_SHOWN)
+            .flatMap((item, index) => (item ? [{ index, status: item.status, steps: item.steps }] : []));
           const failedAt = items.findIndex((item) => item?.status === "failed");
           if (failedAt >= 0 && outcome.onItemFailure === "fail") {
             result.status = "failed";
@@ -343,7 +409,11 @@ export async function testWorkflowDraft({
             return { status: "failed" };
           }
           const output = {
-            items: items.map((item) => (item?.status === "failed" ? { error: item.steps.find((each) => each.status === "failed")?.error ?? "A step failed." } : (item?.last ?? null))),
+            items: items.map((item) =>
+              item?.status === "failed"
+                ? { error: item.steps.find((each) => each.status === "failed")?.error ?? "A step failed." }
+                : (item?.last ?? null),
+            ),
             succeeded: items.filter((item) => item && item.status !== "failed").length,
             failed: items.filter((item) => item?.status === "failed").length,
           };
@@ -357,7 +427,12 @@ export async function testWorkflowDraft({
   }
 
   const results: StepTestResult[] = [];
-  const end = await runList(workflow.draft.steps, { trigger: workflow.sampleTrigger, user: { id: "test-user", profile: {} }, steps: {} }, results, true);
+  const end = await runList(
+    workflow.draft.steps,
+    { trigger: workflow.sampleTrigger, user: { id: "test-user", profile: {} }, steps: {} },
+    results,
+    true,
+  );
   await saveLastTestOutputs({ projectId, workflowId, outputs: lastTestOutputs });
   return { status: end.status, steps: results };
 }

@@ -47,10 +47,10 @@ afterAll(async () => {
 
 const seen = (path: string) => tasklab.apiRequests.filter((request) => request.path === path);
 
-describe.skipIf(!onPostgres)("a worker SIGKILLed in the middle of a Fan Out (skipped without DATABASE_URL: PGlite is one process's database)", () => {
-  it(
-    "another process's workers take over its items; the run ends Succeeded once with every item exactly once",
-    async () => {
+describe.skipIf(!onPostgres)(
+  "a worker SIGKILLed in the middle of a Fan Out (skipped without DATABASE_URL: PGlite is one process's database)",
+  () => {
+    it("another process's workers take over its items; the run ends Succeeded once with every item exactly once", async () => {
       child = startWorkerProcess();
       await child.ready;
       const userId = await connectedUser(projectId, resourceId, tasklab);
@@ -74,24 +74,36 @@ describe.skipIf(!onPostgres)("a worker SIGKILLed in the middle of a Fan Out (ski
       // Only the child works the step queue yet, so it takes the Fan Out and its first two items.
       const { runIds } = await sendAppEvent({ projectId, caller: { kind: "backend", userId }, name: eventName, payload: { items } });
       const runId = runIds[0]!;
-      await waitFor("the child's first two items to reach TaskLab", async () => seen("/api/slow").length, (count) => count === 2, { timeoutMs: 30_000 });
+      await waitFor(
+        "the child's first two items to reach TaskLab",
+        async () => seen("/api/slow").length,
+        (count) => count === 2,
+        { timeoutMs: 30_000 },
+      );
 
       child.kill();
       expect(await child.exited).toBe("signal SIGKILL");
       child = undefined;
       await startWorkers();
 
-      const detail = await waitFor("the run to end", () => getRunDetail({ projectId, runId }), (found) => !["queued", "running"].includes(found.run.status), {
-        timeoutMs: 60_000,
-        intervalMs: 200,
-      });
+      const detail = await waitFor(
+        "the run to end",
+        () => getRunDetail({ projectId, runId }),
+        (found) => !["queued", "running"].includes(found.run.status),
+        {
+          timeoutMs: 60_000,
+          intervalMs: 200,
+        },
+      );
       expect(detail.run).toMatchObject({ status: "succeeded", error: null });
       // The run went on after the Fan Out once: one call of the step after it.
       expect(seen(`/api/flaky/${key}`).map((request) => request.idempotencyKey)).toEqual([`${runId}:after`]);
       const fanOut = detail.steps.find((step) => step.stepKey === "each" && step.item === -1)!;
       expect(fanOut.status).toBe("succeeded");
       expect(fanOut.output).toMatchObject({ succeeded: 4, failed: 0 });
-      expect((fanOut.output as { items: unknown[] }).items).toEqual(items.map((item) => expect.objectContaining({ status: 200, body: { waitedMs: item.ms } })));
+      expect((fanOut.output as { items: unknown[] }).items).toEqual(
+        items.map((item) => expect.objectContaining({ status: 200, body: { waitedMs: item.ms } })),
+      );
       expect((await listRunItems({ runId, position: 0, limit: 10 })).map((row) => row.status)).toEqual(Array(4).fill("succeeded"));
       const itemRows = detail.steps.filter((step) => step.stepKey === "slow");
       expect(itemRows.map((step) => [step.item, step.status]).sort()).toEqual([0, 1, 2, 3].map((item) => [item, "succeeded"]));
@@ -107,7 +119,6 @@ describe.skipIf(!onPostgres)("a worker SIGKILLed in the middle of a Fan Out (ski
           expect.objectContaining({ status: 200 }),
         ]);
       }
-    },
-    150_000,
-  );
-});
+    }, 150_000);
+  },
+);

@@ -13,7 +13,13 @@
 // `run` may be async: the promise it returns is settled by running the sandbox's pending jobs
 // within the same deadline. Nothing outside can settle it later (there are no timers or I/O),
 // so a promise still pending once those jobs are done is refused as function_invalid.
-import { newQuickJSWASMModule, type QuickJSContext, type QuickJSHandle, type QuickJSRuntime, type QuickJSWASMModule } from "quickjs-emscripten";
+import {
+  newQuickJSWASMModule,
+  type QuickJSContext,
+  type QuickJSHandle,
+  type QuickJSRuntime,
+  type QuickJSWASMModule,
+} from "quickjs-emscripten";
 import { functionMemoryMb, functionResultKb, functionTimeoutMs } from "@/lib/config/env";
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
@@ -123,7 +129,15 @@ function loadQuickJs(): Promise<QuickJSWASMModule> {
  * or the error that stopped it. Parameters go in as JSON and the result comes out as JSON: no
  * value of the host is ever shared with the sandbox.
  */
-export async function runFunction({ code, parameters, limits }: { code: string; parameters: JsonValue; limits?: Partial<FunctionLimits> }): Promise<FunctionOutcome> {
+export async function runFunction({
+  code,
+  parameters,
+  limits,
+}: {
+  code: string;
+  parameters: JsonValue;
+  limits?: Partial<FunctionLimits>;
+}): Promise<FunctionOutcome> {
   const applied = { ...defaultFunctionLimits(), ...limits };
   const loading = loadQuickJs();
   const quickJsModule = await loading;
@@ -152,7 +166,11 @@ export async function runFunction({ code, parameters, limits }: { code: string; 
     // module is dropped (the next call loads a fresh one) and nothing in it is touched again.
     intact = false;
     if (quickJs === loading) quickJs = undefined;
-    return { ok: false, error: { code: "function_threw", message: `The sandbox stopped: ${error instanceof Error ? error.message : String(error)}` }, logs };
+    return {
+      ok: false,
+      error: { code: "function_threw", message: `The sandbox stopped: ${error instanceof Error ? error.message : String(error)}` },
+      logs,
+    };
   } finally {
     if (intact) {
       try {
@@ -181,7 +199,11 @@ interface Execution {
 
 function execute({ runtime, context, code, parameters, limits, logs, handles, deadline }: Execution): FunctionOutcome {
   const keep = (handle: QuickJSHandle) => (handles.push(handle), handle);
-  const failed = (error: QuickJSHandle): FunctionOutcome => ({ ok: false, error: describeGuestError(context, keep(error), deadline.passed), logs });
+  const failed = (error: QuickJSHandle): FunctionOutcome => ({
+    ok: false,
+    error: describeGuestError(context, keep(error), deadline.passed),
+    logs,
+  });
 
   // Captured before the team's code runs, which may replace JSON's methods.
   const json = keep(context.getProp(context.global, "JSON"));
@@ -198,7 +220,13 @@ function execute({ runtime, context, code, parameters, limits, logs, handles, de
   );
   const installConsole = context.evalCode(CONSOLE_SOURCE, SANDBOX_FILE, { type: "global" });
   if (installConsole.error) return failed(installConsole.error);
-  const installed = context.callFunction(keep(installConsole.value), context.undefined, emit, stringify, keep(context.newNumber(limits.logLineChars)));
+  const installed = context.callFunction(
+    keep(installConsole.value),
+    context.undefined,
+    emit,
+    stringify,
+    keep(context.newNumber(limits.logLineChars)),
+  );
   if (installed.error) return failed(installed.error);
   keep(installed.value);
 
@@ -231,7 +259,10 @@ function execute({ runtime, context, code, parameters, limits, logs, handles, de
   if (state.type === "pending") {
     return {
       ok: false,
-      error: { code: "function_invalid", message: "run returned a promise that never settles: nothing in the sandbox (no timers, no network) can settle it later." },
+      error: {
+        code: "function_invalid",
+        message: "run returned a promise that never settles: nothing in the sandbox (no timers, no network) can settle it later.",
+      },
       logs,
     };
   }
@@ -247,10 +278,18 @@ function execute({ runtime, context, code, parameters, limits, logs, handles, de
   }
   const text = keep(serialized.value);
   if (context.typeof(text) !== "string") {
-    return { ok: false, error: { code: "function_result_not_json", message: `The result is not JSON: run returned ${context.typeof(result)}.` }, logs };
+    return {
+      ok: false,
+      error: { code: "function_result_not_json", message: `The result is not JSON: run returned ${context.typeof(result)}.` },
+      logs,
+    };
   }
   // A UTF-16 length over the limit is over it in UTF-8 bytes too: no need to copy it out to know.
-  const tooLarge = { ok: false as const, error: { code: "function_result_too_large" as const, message: `The result is larger than ${formatBytes(limits.resultBytes)} as JSON.` }, logs };
+  const tooLarge = {
+    ok: false as const,
+    error: { code: "function_result_too_large" as const, message: `The result is larger than ${formatBytes(limits.resultBytes)} as JSON.` },
+    logs,
+  };
   if ((context.getLength(text) ?? 0) > limits.resultBytes) return tooLarge;
   const resultJson = context.getString(text);
   if (Buffer.byteLength(resultJson) > limits.resultBytes) return tooLarge;
@@ -260,9 +299,17 @@ function execute({ runtime, context, code, parameters, limits, logs, handles, de
 /** What a value thrown in the sandbox means: its code, message and the line of the team's code it points at. */
 function describeGuestError(context: QuickJSContext, error: QuickJSHandle, deadlinePassed: boolean): FunctionError {
   const dumped: unknown = context.dump(error);
-  const details = typeof dumped === "object" && dumped !== null ? (dumped as { name?: unknown; message?: unknown; stack?: unknown; lineNumber?: unknown; fileName?: unknown }) : undefined;
+  const details =
+    typeof dumped === "object" && dumped !== null
+      ? (dumped as { name?: unknown; message?: unknown; stack?: unknown; lineNumber?: unknown; fileName?: unknown })
+      : undefined;
   const name = typeof details?.name === "string" ? details.name : undefined;
-  const message = typeof details?.message === "string" ? details.message : typeof dumped === "string" ? dumped : JSON.stringify(dumped) ?? String(dumped);
+  const message =
+    typeof details?.message === "string"
+      ? details.message
+      : typeof dumped === "string"
+        ? dumped
+        : (JSON.stringify(dumped) ?? String(dumped));
   const line = errorLine(details);
   const at = line === undefined ? {} : { line };
   if (deadlinePassed && name === "InternalError" && message === "interrupted") {
@@ -271,7 +318,8 @@ function describeGuestError(context: QuickJSContext, error: QuickJSHandle, deadl
   if (name === "InternalError" && message === "out of memory") {
     return { code: "function_out_of_memory", message: "The function ran out of memory and was stopped.", ...at };
   }
-  if (name === "SyntaxError" && details?.fileName === CODE_FILE) return { code: "function_invalid", message: `SyntaxError: ${message}`, ...at };
+  if (name === "SyntaxError" && details?.fileName === CODE_FILE)
+    return { code: "function_invalid", message: `SyntaxError: ${message}`, ...at };
   return { code: "function_threw", message: name ? `${name}: ${message}` : message, ...at };
 }
 

@@ -9,22 +9,35 @@ import { testWorkflowDraft } from "./execute";
 import { getRunDetail, type RunDetail } from "./runs";
 import { sendAppEvent } from "./triggers";
 
-
 // The Function step in a run and in the editor's Test: a Request step's answer reshaped by the
 // team's code, its result used by the next Request step (what TaskLab's /echo received), and a
 // function that throws or loops failing its run at once, naming the error.
 
 const env = workflowTestEnv("sb_function_step", { resources: { echo: "root" }, connectedUser: true });
 
-const functionStep = (key: string, code: string, parameters: { name: string; value: string }[] = []): StoredStep => ({ key, type: "function", parameters, code });
+const functionStep = (key: string, code: string, parameters: { name: string; value: string }[] = []): StoredStep => ({
+  key,
+  type: "function",
+  parameters,
+  code,
+});
 
 /** Deploys `steps` on an App Event of their own, sends it with `payload` and waits for the run to end. */
 async function run(steps: StoredStep[], payload: Record<string, unknown>): Promise<RunDetail> {
   const eventName = `event-${randomUUID().slice(0, 8)}`;
   await deployedWorkflow(env.projectId, { trigger: { kind: "app_event", eventName }, steps });
-  const { runIds } = await sendAppEvent({ projectId: env.projectId, caller: { kind: "backend", userId: env.userId }, name: eventName, payload });
+  const { runIds } = await sendAppEvent({
+    projectId: env.projectId,
+    caller: { kind: "backend", userId: env.userId },
+    name: eventName,
+    payload,
+  });
   expect(runIds).toHaveLength(1);
-  return waitFor("the run to end", () => getRunDetail({ projectId: env.projectId, runId: runIds[0]! }), (detail) => !["queued", "running"].includes(detail.run.status));
+  return waitFor(
+    "the run to end",
+    () => getRunDetail({ projectId: env.projectId, runId: runIds[0]! }),
+    (detail) => !["queued", "running"].includes(detail.run.status),
+  );
 }
 
 const RESHAPE = [
@@ -42,7 +55,9 @@ const steps = (): StoredStep[] => [
     { name: "count", value: "{{ trigger.payload.count }}" },
     { name: "label", value: "count={{trigger.payload.count}}" },
   ]),
-  requestStep(env.resources.echo, "update", "POST", "/echo", { body: '{"title": "{{steps.reshape.result.x}}", "next": "{{steps.reshape.result.next}}"}' }),
+  requestStep(env.resources.echo, "update", "POST", "/echo", {
+    body: '{"title": "{{steps.reshape.result.x}}", "next": "{{steps.reshape.result.next}}"}',
+  }),
 ];
 
 describe("a Function step", () => {
@@ -110,7 +125,11 @@ describe("a Function step", () => {
       key: "reshape",
       type: "function",
       status: "succeeded",
-      output: { parameters: { answer: { body: '{"title":"plan"}' }, count: 4, label: "count=4" }, result: { x: "PLAN", next: 5, label: "count=4" }, logs: ["count 4"] },
+      output: {
+        parameters: { answer: { body: '{"title":"plan"}' }, count: 4, label: "count=4" },
+        result: { x: "PLAN", next: 5, label: "count=4" },
+        logs: ["count 4"],
+      },
     });
   });
 });

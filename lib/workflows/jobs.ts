@@ -95,21 +95,18 @@ export const workflowJobs: JobFeature = {
    * across all processes: stepWorkOptions), lost steps and Scheduler ticks.
    */
   async work(boss) {
-    await boss.work<StepJob>(
-      STEP_QUEUE,
-      stepWorkOptions(),
-      (jobs) =>
-        Promise.all(
-          jobs.map(async (job) => {
-            try {
-              await executeStepJob(job.data);
-              return { id: job.id, status: "completed" as const };
-            } catch (error) {
-              // Failed jobs are retried by pg-boss; the output says what failed, never data.
-              return { id: job.id, status: "failed" as const, output: { error: describeUnexpectedError(error) } };
-            }
-          }),
-        ),
+    await boss.work<StepJob>(STEP_QUEUE, stepWorkOptions(), (jobs) =>
+      Promise.all(
+        jobs.map(async (job) => {
+          try {
+            await executeStepJob(job.data);
+            return { id: job.id, status: "completed" as const };
+          } catch (error) {
+            // Failed jobs are retried by pg-boss; the output says what failed, never data.
+            return { id: job.id, status: "failed" as const, output: { error: describeUnexpectedError(error) } };
+          }
+        }),
+      ),
     );
     // pg-boss retries a failed one (the database away): it must not be lost in turn.
     await boss.work<StepJob>(LOST_STEP_QUEUE, { pollingIntervalSeconds: 2 }, async ([job]) => {

@@ -9,7 +9,6 @@ import { testWorkflowDraft } from "./execute";
 import { getRunDetail, type RunDetail } from "./runs";
 import { sendAppEvent } from "./triggers";
 
-
 // A Request step's variable that resolves to nothing (missing or null): in the path, or mixed
 // with text in a query or header value, the step fails with missing_variable before anything is
 // sent (so `/tasks/{{trigger.payload.taskId}}` can never become `/tasks/`); a query or header row
@@ -23,9 +22,18 @@ const env = workflowTestEnv("sb_missing_var", { resources: { api: "api", echo: "
 async function run(steps: StoredStep[], payload: Record<string, unknown>): Promise<RunDetail> {
   const eventName = `event-${randomUUID().slice(0, 8)}`;
   await deployedWorkflow(env.projectId, { trigger: { kind: "app_event", eventName }, steps });
-  const { runIds } = await sendAppEvent({ projectId: env.projectId, caller: { kind: "backend", userId: env.userId }, name: eventName, payload });
+  const { runIds } = await sendAppEvent({
+    projectId: env.projectId,
+    caller: { kind: "backend", userId: env.userId },
+    name: eventName,
+    payload,
+  });
   expect(runIds).toHaveLength(1);
-  return waitFor("the run to end", () => getRunDetail({ projectId: env.projectId, runId: runIds[0]! }), (detail) => !["queued", "running"].includes(detail.run.status));
+  return waitFor(
+    "the run to end",
+    () => getRunDetail({ projectId: env.projectId, runId: runIds[0]! }),
+    (detail) => !["queued", "running"].includes(detail.run.status),
+  );
 }
 
 describe("a Request step's variable with no value", () => {
@@ -36,11 +44,16 @@ describe("a Request step's variable with no value", () => {
     const before = env.tasklab.apiRequests.length;
     const detail = await run([requestStep(env.resources.api, "delete_task", "DELETE", "/tasks/{{trigger.payload.taskId}}")], payload);
 
-    expect(detail.run).toMatchObject({ status: "failed", error: "Step delete_task: missing_variable: trigger.payload.taskId has no value." });
+    expect(detail.run).toMatchObject({
+      status: "failed",
+      error: "Step delete_task: missing_variable: trigger.payload.taskId has no value.",
+    });
     expect(detail.steps).toHaveLength(1);
     expect(detail.steps[0]).toMatchObject({ status: "failed", error: "missing_variable: trigger.payload.taskId has no value." });
     // A permanent failure: one attempt although retries are on, and no request in it.
-    expect(detail.steps[0]!.attempts).toEqual([expect.objectContaining({ error: "missing_variable: trigger.payload.taskId has no value." })]);
+    expect(detail.steps[0]!.attempts).toEqual([
+      expect.objectContaining({ error: "missing_variable: trigger.payload.taskId has no value." }),
+    ]);
     expect(detail.steps[0]!.attempts[0]!.request).toBeUndefined();
     expect(env.tasklab.apiRequests.length).toBe(before);
   });
@@ -48,23 +61,36 @@ describe("a Request step's variable with no value", () => {
   it("mixed with text in a query value: fails the same way, and TaskLab receives nothing", async () => {
     const before = env.tasklab.apiRequests.length;
     const key = `mixed-${randomUUID().slice(0, 8)}`;
-    const detail = await run([requestStep(env.resources.api, "call", "GET", `/flaky/${key}`, { query: { failures: "0", tag: "prefix-{{trigger.payload.x}}" } })], {});
+    const detail = await run(
+      [requestStep(env.resources.api, "call", "GET", `/flaky/${key}`, { query: { failures: "0", tag: "prefix-{{trigger.payload.x}}" } })],
+      {},
+    );
 
     expect(detail.run).toMatchObject({ status: "failed", error: "Step call: missing_variable: trigger.payload.x has no value." });
     expect(env.tasklab.apiRequests.length).toBe(before);
   });
 
   it("mixed with text in a header value: fails the same way", async () => {
-    const step = { ...requestStep(env.resources.echo, "call", "GET", "/echo"), headers: [{ name: "X-Team", value: "team-{{trigger.payload.team}}" }] };
+    const step = {
+      ...requestStep(env.resources.echo, "call", "GET", "/echo"),
+      headers: [{ name: "X-Team", value: "team-{{trigger.payload.team}}" }],
+    };
     const detail = await run([step], { team: null });
     expect(detail.run).toMatchObject({ status: "failed", error: "Step call: missing_variable: trigger.payload.team has no value." });
     expect(detail.steps[0]!.attempts[0]!.request).toBeUndefined();
   });
 
   it("as a query row's whole value: the row is left out and the request goes with the other rows", async () => {
-    const detail = await run([requestStep(env.resources.echo, "list", "GET", "/echo", { query: { filter: "{{trigger.payload.filter}}", limit: "10", owner: "{{ trigger.payload.owner }}" } })], {
-      owner: "ann",
-    });
+    const detail = await run(
+      [
+        requestStep(env.resources.echo, "list", "GET", "/echo", {
+          query: { filter: "{{trigger.payload.filter}}", limit: "10", owner: "{{ trigger.payload.owner }}" },
+        }),
+      ],
+      {
+        owner: "ann",
+      },
+    );
 
     expect(detail.run.status).toBe("succeeded");
     expect((detail.steps[0]!.output as { body: { query: unknown } }).body.query).toEqual({ limit: "10", owner: "ann" });
@@ -87,7 +113,10 @@ describe("a Request step's variable with no value", () => {
   });
 
   it("keeps null in a JSON body as before", async () => {
-    const detail = await run([requestStep(env.resources.echo, "create", "POST", "/echo", { body: '{"taskId": "{{trigger.payload.taskId}}"}' })], {});
+    const detail = await run(
+      [requestStep(env.resources.echo, "create", "POST", "/echo", { body: '{"taskId": "{{trigger.payload.taskId}}"}' })],
+      {},
+    );
     expect(detail.run.status).toBe("succeeded");
     expect((detail.steps[0]!.output as { body: { body: string } }).body.body).toBe('{"taskId":null}');
   });

@@ -61,7 +61,9 @@ describe("runsSearchParamsSchema", () => {
 describe("runsListHref", () => {
   it("leaves out empty filters and encodes the rest", () => {
     expect(runsListHref("/runs", {})).toBe("/runs");
-    expect(runsListHref("/runs", { status: "failed", userId: "a b&c", before: "xyz" })).toBe("/runs?status=failed&userId=a+b%26c&before=xyz");
+    expect(runsListHref("/runs", { status: "failed", userId: "a b&c", before: "xyz" })).toBe(
+      "/runs?status=failed&userId=a+b%26c&before=xyz",
+    );
   });
 
   it("round-trips through the schema", () => {
@@ -134,13 +136,24 @@ describe("describeStepOutput", () => {
 
   it("believes the engine when it says whether it cut the body", () => {
     expect(describeStepOutput({ status: 200, headers: {}, body: "short", truncated: true }, cap)).toMatchObject({ truncated: true });
-    expect(describeStepOutput({ status: 200, headers: {}, body: "x".repeat(40), truncated: false }, cap)).toMatchObject({ truncated: false });
+    expect(describeStepOutput({ status: 200, headers: {}, body: "x".repeat(40), truncated: false }, cap)).toMatchObject({
+      truncated: false,
+    });
   });
 
   it("shows any other output as JSON, and nothing when there is none", () => {
-    expect(describeStepOutput({ result: false }, cap)).toEqual({ kind: "value", json: { text: '{\n  "result": false\n}', truncated: false } });
-    expect(describeStepOutput({ waitedSeconds: 60 }, cap)).toEqual({ kind: "value", json: { text: '{\n  "waitedSeconds": 60\n}', truncated: false } });
-    expect(describeStepOutput({ list: Array.from({ length: 500 }, (_, index) => index) }, cap)).toMatchObject({ kind: "value", json: { truncated: true } });
+    expect(describeStepOutput({ result: false }, cap)).toEqual({
+      kind: "value",
+      json: { text: '{\n  "result": false\n}', truncated: false },
+    });
+    expect(describeStepOutput({ waitedSeconds: 60 }, cap)).toEqual({
+      kind: "value",
+      json: { text: '{\n  "waitedSeconds": 60\n}', truncated: false },
+    });
+    expect(describeStepOutput({ list: Array.from({ length: 500 }, (_, index) => index) }, cap)).toMatchObject({
+      kind: "value",
+      json: { truncated: true },
+    });
     expect(describeStepOutput(null, cap)).toBeUndefined();
     expect(describeStepOutput(undefined, cap)).toBeUndefined();
   });
@@ -151,24 +164,48 @@ describe("a run's tree", () => {
   // Positions: fetch 0, check 1, yes_a 2, yes_b 3, no_a 4, each 5, inner 6, inner_yes 7, last 8, end 9.
   const tree = new StepTree([
     delay("fetch"),
-    { key: "check", type: "condition", left: "a", operator: "equals", right: "a", whenTrue: [delay("yes_a"), delay("yes_b")], otherwise: [delay("no_a")] },
+    {
+      key: "check",
+      type: "condition",
+      left: "a",
+      operator: "equals",
+      right: "a",
+      whenTrue: [delay("yes_a"), delay("yes_b")],
+      otherwise: [delay("no_a")],
+    },
     {
       key: "each",
       type: "fan_out",
       items: "{{trigger.list}}",
       concurrency: 2,
       onItemFailure: "fail",
-      body: [{ key: "inner", type: "condition", left: "", operator: "is_empty", right: "", whenTrue: [delay("inner_yes")], otherwise: [] }, delay("last")],
+      body: [
+        { key: "inner", type: "condition", left: "", operator: "is_empty", right: "", whenTrue: [delay("inner_yes")], otherwise: [] },
+        delay("last"),
+      ],
     },
     delay("end"),
   ]);
   const row = (position: number) => ({ position, status: "succeeded" });
   const keys = (entries: ReturnType<typeof runTreeEntries<{ position: number }>>): unknown[] =>
-    entries.map((entry) => [entry.node?.step.key ?? entry.row?.position, ...entry.branches.map((branch) => ({ [branch.label]: keys(branch.entries) }))]);
+    entries.map((entry) => [
+      entry.node?.step.key ?? entry.row?.position,
+      ...entry.branches.map((branch) => ({ [branch.label]: keys(branch.entries) })),
+    ]);
 
   it("nests the steps of the branch a Condition took under it, leaves out the branch not taken, and shows every top-level step", () => {
-    expect(keys(runTreeEntries(tree, [row(0), row(1), row(2)]))).toEqual([["fetch"], ["check", { "When true": [["yes_a"], ["yes_b"]] }], ["each"], ["end"]]);
-    expect(keys(runTreeEntries(tree, [row(0), row(1), row(4)]))).toEqual([["fetch"], ["check", { Otherwise: [["no_a"]] }], ["each"], ["end"]]);
+    expect(keys(runTreeEntries(tree, [row(0), row(1), row(2)]))).toEqual([
+      ["fetch"],
+      ["check", { "When true": [["yes_a"], ["yes_b"]] }],
+      ["each"],
+      ["end"],
+    ]);
+    expect(keys(runTreeEntries(tree, [row(0), row(1), row(4)]))).toEqual([
+      ["fetch"],
+      ["check", { Otherwise: [["no_a"]] }],
+      ["each"],
+      ["end"],
+    ]);
     // A Condition that has not run yet, or ended the run with no Otherwise steps, shows no branch.
     expect(keys(runTreeEntries(tree, [row(0), row(1)]))[1]).toEqual(["check"]);
     // The row is the run's: a step not reached has none.
@@ -177,7 +214,10 @@ describe("a run's tree", () => {
 
   it("reads one item's steps within a Fan Out, and keeps rows its version does not define at the end", () => {
     const fanOut = tree.at(5)!;
-    expect(keys(runTreeEntries(tree, [row(6), row(7), row(8)], { parent: fanOut, list: "body" }))).toEqual([["inner", { "When true": [["inner_yes"]] }], ["last"]]);
+    expect(keys(runTreeEntries(tree, [row(6), row(7), row(8)], { parent: fanOut, list: "body" }))).toEqual([
+      ["inner", { "When true": [["inner_yes"]] }],
+      ["last"],
+    ]);
     expect(perItemPositions(tree, fanOut)).toEqual([6, 7, 8]);
     expect(keys(runTreeEntries(tree, [row(0), row(12)])).at(-1)).toEqual([12]);
   });
@@ -207,6 +247,8 @@ describe("a run's tree", () => {
 
   it("sums up a Fan Out's items by status", () => {
     expect(describeItemCounts({ succeeded: 3, failed: 1, stopped: 0, queued: 0, waiting: 0 })).toBe("3 succeeded, 1 failed");
-    expect(describeItemCounts({ succeeded: 3, stopped: 2, queued: 5, waiting: 10 })).toBe("3 succeeded, 0 failed, 2 stopped, 5 running, 10 waiting");
+    expect(describeItemCounts({ succeeded: 3, stopped: 2, queued: 5, waiting: 10 })).toBe(
+      "3 succeeded, 0 failed, 2 stopped, 5 running, 10 waiting",
+    );
   });
 });

@@ -12,7 +12,14 @@ import type { StepNode, StepTree } from "./tree";
 // Retry / Cancel actions' input, durations, a step's stored output as a person reads it, and the
 // run's tree of steps (Condition branches, Fan Out items a page at a time).
 
-export const RUN_STATUSES = ["queued", "running", "succeeded", "failed", "stopped", "cancelled"] as const satisfies readonly WorkflowRunStatus[];
+export const RUN_STATUSES = [
+  "queued",
+  "running",
+  "succeeded",
+  "failed",
+  "stopped",
+  "cancelled",
+] as const satisfies readonly WorkflowRunStatus[];
 
 export const RUN_STATUS_LABELS: Record<WorkflowRunStatus, string> = {
   queued: "Queued",
@@ -134,7 +141,14 @@ export function describeStepOutput(
   // The engine keeps at most bodyCapBytes of a text body; a body that long was (most likely) cut there.
   // A UTF-8 character split at the cut becomes U+FFFD (3 bytes), so allow for 3 bytes either way.
   const cut = truncated ?? (typeof body === "string" && new TextEncoder().encode(body).length >= bodyCapBytes - 3);
-  return { kind: "response", status, headers: Object.entries(headers), body: prettyBody(body, { maxBytes }), truncated: cut, capBytes: bodyCapBytes };
+  return {
+    kind: "response",
+    status,
+    headers: Object.entries(headers),
+    body: prettyBody(body, { maxBytes }),
+    truncated: cut,
+    capBytes: bodyCapBytes,
+  };
 }
 
 /** How an HTTP status reads: 2xx success, 3xx redirect, 4xx client error, 5xx server error. */
@@ -199,7 +213,10 @@ export function stepNumber(node: StepNode): string {
   if (!node.parent) return String(node.index + 1);
   const holder = node.parent.step as unknown as Record<string, unknown>;
   const lists = heldLists(node.parent);
-  const earlier = lists.slice(0, lists.findIndex((held) => held.field === node.list));
+  const earlier = lists.slice(
+    0,
+    lists.findIndex((held) => held.field === node.list),
+  );
   const offset = earlier.reduce((total, held) => total + ((holder[held.field] as unknown[] | undefined)?.length ?? 0), 0);
   return `${stepNumber(node.parent)}.${offset + node.index + 1}`;
 }
@@ -232,7 +249,11 @@ export function parseAfterItem(value: unknown): number {
 }
 
 /** The run page's URL (as a query string) with `param` set to `value`, or removed when undefined; the other parameters stay. */
-export function runPageHref(searchParams: Readonly<Record<string, string | string[] | undefined>>, param: string, value: string | undefined): string {
+export function runPageHref(
+  searchParams: Readonly<Record<string, string | string[] | undefined>>,
+  param: string,
+  value: string | undefined,
+): string {
   const query = new URLSearchParams();
   for (const [name, given] of Object.entries(searchParams)) {
     if (name === param) continue;

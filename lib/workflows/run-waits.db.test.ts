@@ -80,7 +80,11 @@ describe("waitForRunEnd", () => {
       },
     });
     // The first read follows the LISTEN: from here the end cannot be missed.
-    await waitFor("the waiter's first read", async () => reads, (count) => count === 1);
+    await waitFor(
+      "the waiter's first read",
+      async () => reads,
+      (count) => count === 1,
+    );
     await endElsewhere(runId);
     expect(await ended).toMatchObject({ id: runId, status: "succeeded" });
     // Read once at the start and once when woken: neither a poll nor the deadline answered.
@@ -100,7 +104,11 @@ describe("waitForRunEnd", () => {
         return run?.answer ? run : undefined;
       },
     });
-    await waitFor("the waiter's first read", async () => reads, (count) => count === 1);
+    await waitFor(
+      "the waiter's first read",
+      async () => reads,
+      (count) => count === 1,
+    );
     await answerElsewhere(runId);
     expect(await answered).toMatchObject({ id: runId, status: "queued", answer: { status: 201, body: { ok: true } } });
     expect(reads).toBe(2);

@@ -81,7 +81,8 @@ function startListening(waits: RunWaits): Promise<void> {
   }
   return waits.listener.then(
     () => undefined,
-    (error: unknown) => log.error({ error: describeUnexpectedError(error) }, "Cannot listen for runs' ends: waiting runs are checked every few seconds"),
+    (error: unknown) =>
+      log.error({ error: describeUnexpectedError(error) }, "Cannot listen for runs' ends: waiting runs are checked every few seconds"),
   );
 }
 

@@ -10,14 +10,7 @@ import type { StoredWorkflowDefinition } from "@/db/workflow-definition";
 import { projectWithSigningKey, publishedTaskLabResource } from "@/test/support/connect-fixtures";
 import { currentMetrics, sampleValue } from "@/test/support/metrics";
 import { workflowTestEnv } from "@/test/support/workflow-test-env";
-import {
-  connectedUser,
-  deployedWorkflow,
-  invalidateConnection,
-  redeploy,
-  requestStep,
-  waitFor,
-} from "@/test/support/workflow-fixtures";
+import { connectedUser, deployedWorkflow, invalidateConnection, redeploy, requestStep, waitFor } from "@/test/support/workflow-fixtures";
 import { getJobQueue } from "@/lib/jobs/queue";
 import { STEP_QUEUE } from "./jobs";
 import {
@@ -46,14 +39,24 @@ const env = workflowTestEnv("sb_runs", { resources: { api: "api" } });
 const FINISHED = ["succeeded", "failed", "stopped", "cancelled"];
 
 async function finished(runId: string, timeoutMs = 15_000): Promise<RunDetail> {
-  return waitFor(`run ${runId} to finish`, () => getRunDetail({ projectId: env.projectId, runId }), (detail) => FINISHED.includes(detail.run.status), { timeoutMs });
+  return waitFor(
+    `run ${runId} to finish`,
+    () => getRunDetail({ projectId: env.projectId, runId }),
+    (detail) => FINISHED.includes(detail.run.status),
+    { timeoutMs },
+  );
 }
 
 /** Runs this process counted as ended with `status` (the metrics). */
 const runsCounted = async (status: string) => sampleValue(await currentMetrics(), "switchboard_workflow_runs_finished_total", { status });
 
 /** Waits for the count to reach `count`: the worker counts a run just after its last write commits. */
-const countedRuns = (status: string, count: number) => waitFor(`${count} ${status} runs counted`, () => runsCounted(status), (counted) => counted === count);
+const countedRuns = (status: string, count: number) =>
+  waitFor(
+    `${count} ${status} runs counted`,
+    () => runsCounted(status),
+    (counted) => counted === count,
+  );
 
 const unique = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}`;
 
@@ -77,7 +80,9 @@ describe("Request step retries", () => {
   it("retries a 503 with backoff and succeeds on the third attempt, sending one Idempotency-Key every time", async () => {
     const userId = await connectedUser(env.projectId, env.resources.api, env.tasklab);
     const key = unique("flaky");
-    const { eventName } = await onEvent([requestStep(env.resources.api, "call_flaky", "GET", `/flaky/${key}`, { query: { failures: "2" } })]);
+    const { eventName } = await onEvent([
+      requestStep(env.resources.api, "call_flaky", "GET", `/flaky/${key}`, { query: { failures: "2" } }),
+    ]);
     const [succeeded, failed] = [await runsCounted("succeeded"), await runsCounted("failed")];
     const runId = await runFor(userId, eventName);
 
@@ -87,7 +92,12 @@ describe("Request step retries", () => {
     await countedRuns("succeeded", succeeded + 1);
     expect(await runsCounted("failed")).toBe(failed);
     const [step] = detail.steps;
-    expect(step).toMatchObject({ stepKey: "call_flaky", status: "succeeded", error: null, output: { status: 200, body: { key, calls: 3 } } });
+    expect(step).toMatchObject({
+      stepKey: "call_flaky",
+      status: "succeeded",
+      error: null,
+      output: { status: 200, body: { key, calls: 3 } },
+    });
     expect(step!.attempts.map((attempt) => [attempt.status, attempt.error])).toEqual([
       [503, "The API answered 503."],
       [503, "The API answered 503."],
@@ -103,7 +113,9 @@ describe("Request step retries", () => {
   it("waits what a 429's Retry-After asks before the second attempt", async () => {
     const userId = await connectedUser(env.projectId, env.resources.api, env.tasklab);
     const key = unique("limited");
-    const { eventName } = await onEvent([requestStep(env.resources.api, "limited", "GET", `/limited/${key}`, { query: { retryAfter: "1" } })]);
+    const { eventName } = await onEvent([
+      requestStep(env.resources.api, "limited", "GET", `/limited/${key}`, { query: { retryAfter: "1" } }),
+    ]);
     const runId = await runFor(userId, eventName);
 
     const detail = await finished(runId);
@@ -132,7 +144,11 @@ describe("Request step retries", () => {
     await countedRuns("failed", failed + 1);
     expect(detail.run.finishedAt).not.toBeNull();
     expect(detail.steps).toHaveLength(1);
-    expect(detail.steps[0]).toMatchObject({ status: "failed", error: "The API answered 404.", output: { status: 404, body: { error: "not_found" } } });
+    expect(detail.steps[0]).toMatchObject({
+      status: "failed",
+      error: "The API answered 404.",
+      output: { status: 404, body: { error: "not_found" } },
+    });
     expect(detail.steps[0]!.attempts.map((attempt) => attempt.status)).toEqual([404]);
     expect(seen("/api/tasks/task_404")).toHaveLength(1);
     expect(seen(`/api/flaky/${after}`)).toEqual([]);
@@ -141,7 +157,9 @@ describe("Request step retries", () => {
   it("with retries off, fails after one 503", async () => {
     const userId = await connectedUser(env.projectId, env.resources.api, env.tasklab);
     const key = unique("no-retries");
-    const { eventName } = await onEvent([requestStep(env.resources.api, "once", "POST", `/flaky/${key}`, { query: { failures: "5" }, retries: false })]);
+    const { eventName } = await onEvent([
+      requestStep(env.resources.api, "once", "POST", `/flaky/${key}`, { query: { failures: "5" }, retries: false }),
+    ]);
     const runId = await runFor(userId, eventName);
 
     const detail = await finished(runId);
@@ -175,7 +193,9 @@ describe("an answer PostgreSQL cannot store as it is", () => {
     const key = unique("nul");
     // TaskLab answers { key, calls } with the key decoded from the path: "\u0000" in its JSON.
     const { eventName } = await onEvent([requestStep(env.resources.api, "nul", "GET", `/flaky/${key}%00`, { query: { failures: "0" } })]);
-    const { eventName: plainEvent } = await onEvent([requestStep(env.resources.api, "plain", "GET", `/flaky/${key}-plain`, { query: { failures: "0" } })]);
+    const { eventName: plainEvent } = await onEvent([
+      requestStep(env.resources.api, "plain", "GET", `/flaky/${key}-plain`, { query: { failures: "0" } }),
+    ]);
     const [nulRun, plainRun] = await Promise.all([runFor(userId, eventName), runFor(userId, plainEvent)]);
 
     const detail = await finished(nulRun);
@@ -201,7 +221,10 @@ describe("a run's variables", () => {
     const detail = await finished(await runFor(userId, eventName, { n: 7 }));
 
     expect(detail.run.status).toBe("succeeded");
-    expect(detail.steps.map((step) => (step.output?.body as { key?: string } | undefined)?.key)).toEqual([`${key}-${profileId}-7`, `${key}-${profileId}-7-${profileId}`]);
+    expect(detail.steps.map((step) => (step.output?.body as { key?: string } | undefined)?.key)).toEqual([
+      `${key}-${profileId}-7`,
+      `${key}-${profileId}-7-${profileId}`,
+    ]);
   });
 });
 
@@ -237,11 +260,18 @@ describe("Delay and Cancel", () => {
     ]);
     const runId = await runFor(userId, eventName);
     // The Delay is done and the next job waits for its time.
-    await waitFor("the Delay to start waiting", () => getRunDetail({ projectId: env.projectId, runId }), (detail) => detail.steps[0]?.status === "succeeded");
+    await waitFor(
+      "the Delay to start waiting",
+      () => getRunDetail({ projectId: env.projectId, runId }),
+      (detail) => detail.steps[0]?.status === "succeeded",
+    );
     const cancelled = await runsCounted("cancelled");
     await cancelRun({ projectId: env.projectId, runId });
     expect(await runsCounted("cancelled")).toBe(cancelled + 1);
-    expect((await getRunDetail({ projectId: env.projectId, runId })).run).toMatchObject({ status: "cancelled", finishedAt: expect.any(Date) });
+    expect((await getRunDetail({ projectId: env.projectId, runId })).run).toMatchObject({
+      status: "cancelled",
+      finishedAt: expect.any(Date),
+    });
     await expect(cancelRun({ projectId: env.projectId, runId })).rejects.toMatchObject({ code: "run_already_finished" });
 
     // The delayed job still comes due and is worked: it finds the run cancelled and does nothing.
@@ -268,7 +298,12 @@ describe("Replay and Retry from failed step", () => {
     const eventName = unique("event");
     const definition = (key: string): StoredWorkflowDefinition => ({
       trigger: { kind: "app_event", eventName },
-      steps: [requestStep(env.resources.api, "call", "POST", `/flaky/${key}`, { query: { failures: "0" }, body: '{"note": "{{trigger.payload.note}}"}' })],
+      steps: [
+        requestStep(env.resources.api, "call", "POST", `/flaky/${key}`, {
+          query: { failures: "0" },
+          body: '{"note": "{{trigger.payload.note}}"}',
+        }),
+      ],
     });
     const workflowId = await deployedWorkflow(env.projectId, definition(v1));
     const original = await finished(await runFor(userId, eventName, { note: "first" }));
@@ -294,11 +329,16 @@ describe("Replay and Retry from failed step", () => {
     // Step 2's path uses step 1's output; it fails once (retries off), so the run fails there.
     const { eventName } = await onEvent([
       requestStep(env.resources.api, "create_task", "POST", "/tasks", { body: '{"title": "{{trigger.payload.title}}"}' }),
-      requestStep(env.resources.api, "use_task", "GET", `/flaky/${key}-{{steps.create_task.body.id}}`, { query: { failures: "1" }, retries: false }),
+      requestStep(env.resources.api, "use_task", "GET", `/flaky/${key}-{{steps.create_task.body.id}}`, {
+        query: { failures: "1" },
+        retries: false,
+      }),
     ]);
     const failedRun = await finished(await runFor(userId, eventName, { title: "Retry me" }));
     expect(failedRun.run).toMatchObject({ status: "failed", error: "Step use_task: The API answered 503." });
-    await expect(retryRunFromFailedStep({ projectId: env.projectId, runId: randomUUID() })).rejects.toMatchObject({ code: "run_not_found" });
+    await expect(retryRunFromFailedStep({ projectId: env.projectId, runId: randomUUID() })).rejects.toMatchObject({
+      code: "run_not_found",
+    });
     const taskId = (failedRun.steps[0]!.output as { body: { id: string } }).body.id;
 
     const retry = await retryRunFromFailedStep({ projectId: env.projectId, runId: failedRun.run.id });
@@ -306,13 +346,25 @@ describe("Replay and Retry from failed step", () => {
     const detail = await finished(retry.id);
     expect(detail.run.status).toBe("succeeded");
     // Step 1 is the failed run's, copied: same output, same attempts.
-    expect(detail.steps[0]).toMatchObject({ stepKey: "create_task", status: "succeeded", output: failedRun.steps[0]!.output, attempts: failedRun.steps[0]!.attempts });
-    expect(detail.steps[1]).toMatchObject({ stepKey: "use_task", status: "succeeded", output: { status: 200, body: { key: `${key}-${taskId}`, calls: 2 } } });
+    expect(detail.steps[0]).toMatchObject({
+      stepKey: "create_task",
+      status: "succeeded",
+      output: failedRun.steps[0]!.output,
+      attempts: failedRun.steps[0]!.attempts,
+    });
+    expect(detail.steps[1]).toMatchObject({
+      stepKey: "use_task",
+      status: "succeeded",
+      output: { status: 200, body: { key: `${key}-${taskId}`, calls: 2 } },
+    });
     expect(detail.steps[1]!.attempts).toHaveLength(1);
     // TaskLab saw step 1's request once (the failed run's), step 2's twice (once per run, each run's own key).
     expect(seen("/api/tasks").filter((request) => request.idempotencyKey === `${failedRun.run.id}:create_task`)).toHaveLength(1);
     expect(seen("/api/tasks").filter((request) => request.idempotencyKey === `${retry.id}:create_task`)).toEqual([]);
-    expect(seen(`/api/flaky/${key}-${taskId}`).map((request) => request.idempotencyKey)).toEqual([`${failedRun.run.id}:use_task`, `${retry.id}:use_task`]);
+    expect(seen(`/api/flaky/${key}-${taskId}`).map((request) => request.idempotencyKey)).toEqual([
+      `${failedRun.run.id}:use_task`,
+      `${retry.id}:use_task`,
+    ]);
 
     // Only a failed run can be retried.
     await expect(retryRunFromFailedStep({ projectId: env.projectId, runId: retry.id })).rejects.toMatchObject({ code: "run_not_failed" });
@@ -321,14 +373,18 @@ describe("Replay and Retry from failed step", () => {
   it("Replay and Retry of a run of a user who has since disabled the workflow start nothing and answer workflow_disabled", async () => {
     const userId = await connectedUser(env.projectId, env.resources.api, env.tasklab);
     const key = unique("opted-out");
-    const { workflowId, eventName } = await onEvent([requestStep(env.resources.api, "call", "GET", `/flaky/${key}`, { query: { failures: "1" }, retries: false })]);
+    const { workflowId, eventName } = await onEvent([
+      requestStep(env.resources.api, "call", "GET", `/flaky/${key}`, { query: { failures: "1" }, retries: false }),
+    ]);
     const failedRun = await finished(await runFor(userId, eventName));
     expect(failedRun.run.status).toBe("failed");
     expect(seen(`/api/flaky/${key}`)).toHaveLength(1);
 
     await setUserWorkflowEnabled({ projectId: env.projectId, workflowId, userId, enabled: false, actor: SYSTEM_ACTOR });
     await expect(replayRun({ projectId: env.projectId, runId: failedRun.run.id })).rejects.toMatchObject({ code: "workflow_disabled" });
-    await expect(retryRunFromFailedStep({ projectId: env.projectId, runId: failedRun.run.id })).rejects.toMatchObject({ code: "workflow_disabled" });
+    await expect(retryRunFromFailedStep({ projectId: env.projectId, runId: failedRun.run.id })).rejects.toMatchObject({
+      code: "workflow_disabled",
+    });
     const db = await getDb();
     expect(await db.select().from(workflowRuns).where(eq(workflowRuns.workflowId, workflowId))).toHaveLength(1);
     expect(seen(`/api/flaky/${key}`)).toHaveLength(1);
@@ -358,7 +414,12 @@ describe("Scheduler ticks", () => {
     const sentAt = new Date(scheduledAt.getTime() + 4_000);
     const runs = await runScheduledTick({ workflowId, sentAt });
     expect(runs.map((run) => run.userId).sort()).toEqual([...users].sort());
-    for (const run of runs) expect(run).toMatchObject({ workflowId, version: 1, trigger: { kind: "scheduler", input: { scheduledAt: scheduledAt.toISOString() } } });
+    for (const run of runs)
+      expect(run).toMatchObject({
+        workflowId,
+        version: 1,
+        trigger: { kind: "scheduler", input: { scheduledAt: scheduledAt.toISOString() } },
+      });
     for (const run of runs) expect((await finished(run.id)).run.status).toBe("succeeded");
     for (const userId of users) expect(seen(`/api/flaky/${key}-${userId}`)).toHaveLength(1);
     // The same tick again (a worker crashed before the job completed): nothing new.
@@ -411,7 +472,12 @@ describe("the Runs tab's pages", () => {
       return { runs: all, sizes };
     };
     const newestFirst = (runs: { createdAt: Date; id: string }[]) =>
-      runs.every((run, i) => i === 0 || run.createdAt < runs[i - 1]!.createdAt || (run.createdAt.getTime() === runs[i - 1]!.createdAt.getTime() && run.id < runs[i - 1]!.id));
+      runs.every(
+        (run, i) =>
+          i === 0 ||
+          run.createdAt < runs[i - 1]!.createdAt ||
+          (run.createdAt.getTime() === runs[i - 1]!.createdAt.getTime() && run.id < runs[i - 1]!.id),
+      );
 
     const all = await pages({});
     expect(all.sizes).toEqual([50, 50, 20]);
@@ -419,7 +485,17 @@ describe("the Runs tab's pages", () => {
     expect(new Set(all.runs.map((run) => run.id))).toEqual(new Set(created.map((run) => run.id)));
     expect(newestFirst(all.runs)).toBe(true);
     // The last batch is on the first page.
-    expect(all.runs.slice(0, 12).map((run) => run.id).sort()).toEqual(created.slice(108).map((run) => run.id).sort());
+    expect(
+      all.runs
+        .slice(0, 12)
+        .map((run) => run.id)
+        .sort(),
+    ).toEqual(
+      created
+        .slice(108)
+        .map((run) => run.id)
+        .sort(),
+    );
 
     const onlyCancelled = await pages({ status: "cancelled" });
     expect(onlyCancelled.runs.map((run) => run.id).sort()).toEqual([...cancelled].sort());
@@ -433,9 +509,16 @@ describe("the Runs tab's pages", () => {
       expect(mine.runs).toHaveLength(40);
       expect(mine.runs.every((run) => run.userId === userId) && newestFirst(mine.runs)).toBe(true);
       const mineCancelled = await pages({ userId, status: "cancelled" });
-      expect(mineCancelled.runs.map((run) => run.id).sort()).toEqual(created.filter((run) => run.userId === userId && cancelled.has(run.id)).map((run) => run.id).sort());
+      expect(mineCancelled.runs.map((run) => run.id).sort()).toEqual(
+        created
+          .filter((run) => run.userId === userId && cancelled.has(run.id))
+          .map((run) => run.id)
+          .sort(),
+      );
     }
-    await expect(listRunsPage({ projectId: env.projectId, workflowId, before: "not-a-cursor" })).rejects.toMatchObject({ code: "invalid_input" });
+    await expect(listRunsPage({ projectId: env.projectId, workflowId, before: "not-a-cursor" })).rejects.toMatchObject({
+      code: "invalid_input",
+    });
     // Another project's id sees none of them.
     const other = await projectWithSigningKey();
     expect((await listRunsPage({ projectId: other.projectId, workflowId })).runs).toEqual([]);
@@ -447,14 +530,27 @@ describe("retention", () => {
     const { workflowId } = await onEvent([requestStep(env.resources.api, "call", "GET", "/tasks")]);
     const day = 24 * 60 * 60 * 1000;
     const now = new Date();
-    const run = (age: string) => ({ projectId: env.projectId, workflowId, version: 1, userId: "retained", trigger: { kind: "app_event" as const, input: { age } } });
+    const run = (age: string) => ({
+      projectId: env.projectId,
+      workflowId,
+      version: 1,
+      userId: "retained",
+      trigger: { kind: "app_event" as const, input: { age } },
+    });
     const [old, recent, fresh] = await createRuns({ runs: [run("31 days"), run("29 days"), run("now")], enqueue: async () => {} });
     const db = await getDb();
-    await db.update(workflowRuns).set({ createdAt: new Date(now.getTime() - 31 * day) }).where(eq(workflowRuns.id, old!.id));
-    await db.update(workflowRuns).set({ createdAt: new Date(now.getTime() - 29 * day) }).where(eq(workflowRuns.id, recent!.id));
+    await db
+      .update(workflowRuns)
+      .set({ createdAt: new Date(now.getTime() - 31 * day) })
+      .where(eq(workflowRuns.id, old!.id));
+    await db
+      .update(workflowRuns)
+      .set({ createdAt: new Date(now.getTime() - 29 * day) })
+      .where(eq(workflowRuns.id, recent!.id));
     await db.insert(workflowRunSteps).values({ runId: old!.id, position: 0, stepKey: "call", status: "succeeded" });
     const ids = [old!.id, recent!.id, fresh!.id];
-    const remaining = async () => (await db.select({ id: workflowRuns.id }).from(workflowRuns).where(inArray(workflowRuns.id, ids))).map((row) => row.id).sort();
+    const remaining = async () =>
+      (await db.select({ id: workflowRuns.id }).from(workflowRuns).where(inArray(workflowRuns.id, ids))).map((row) => row.id).sort();
 
     // The default retention is 30 days.
     expect(await deleteExpiredRuns(now)).toBe(1);

@@ -82,7 +82,10 @@ interface StartRunsOptions {
  * one statement (the webhook intake: its event), calling `enqueue` for each run in its transaction.
  */
 export function startRuns(runs: NewRun[], options?: StartRunsOptions): Promise<WorkflowRun[]>;
-export function startRuns<Stored>(runs: NewRun[], options: StartRunsOptions & { store: (runs: NewRun[], enqueue: EnqueueFirstStep) => Promise<Stored> }): Promise<Stored>;
+export function startRuns<Stored>(
+  runs: NewRun[],
+  options: StartRunsOptions & { store: (runs: NewRun[], enqueue: EnqueueFirstStep) => Promise<Stored> },
+): Promise<Stored>;
 export function startRuns<Stored>(
   runs: NewRun[],
   { resumeAt, store }: StartRunsOptions & { store?: (runs: NewRun[], enqueue: EnqueueFirstStep) => Promise<Stored> } = {},
@@ -97,7 +100,10 @@ export function startRuns<Stored>(
     if (tree.at(position)!.step.type !== "fan_out" || body === undefined) return enqueueRunStep(tx, place, position);
     const items = await resumeFanOutItems(tx, { fromRunId, toRunId: run.id, position });
     if (!items.length) return enqueueRunStep(tx, place, position);
-    await enqueueSteps(tx, items.map(({ item, resumeAt: at }) => runStepJob({ ...place, item, fanOut: position }, at ?? body)));
+    await enqueueSteps(
+      tx,
+      items.map(({ item, resumeAt: at }) => runStepJob({ ...place, item, fanOut: position }, at ?? body)),
+    );
   };
   return store ? store(runs, enqueue) : createRuns({ runs, enqueue });
 }
@@ -117,11 +123,20 @@ export async function runnableFor(
   const settings =
     userId && !known
       ? await getUserWorkflowSettings({ workflowIds: deployed.map((entry) => entry.workflow.id), userId })
-      : new Map(deployed.flatMap((entry) => (typeof entry.userEnabled === "boolean" ? [[entry.workflow.id, entry.userEnabled] as const] : [])));
+      : new Map(
+          deployed.flatMap((entry) => (typeof entry.userEnabled === "boolean" ? [[entry.workflow.id, entry.userEnabled] as const] : [])),
+        );
   const runnable: DeployedWorkflow[] = [];
   const needsUser: DeployedWorkflow[] = [];
   // Only a call that names no user needs to know which workflows need one (one query for all).
-  const userLevelIds = new Set(userId ? [] : await userLevelResourceIds(projectId, deployed.flatMap((entry) => entry.version.definition.steps)));
+  const userLevelIds = new Set(
+    userId
+      ? []
+      : await userLevelResourceIds(
+          projectId,
+          deployed.flatMap((entry) => entry.version.definition.steps),
+        ),
+  );
   for (const entry of deployed) {
     const userLevel = requestResourceIds(entry.version.definition.steps).some((id) => userLevelIds.has(id));
     if (userLevel && !userId) {
@@ -181,7 +196,11 @@ export async function runScheduledTick({ workflowId, sentAt }: { workflowId: str
       ? [null]
       : [];
   const started = await listUsersWithScheduledRun({ workflowId, scheduledAt });
-  return startRuns(users.filter((userId) => !started.has(userId)).map((userId) => newRun({ workflow: entry.workflow, version: entry.version.version, userId, trigger: input })));
+  return startRuns(
+    users
+      .filter((userId) => !started.has(userId))
+      .map((userId) => newRun({ workflow: entry.workflow, version: entry.version.version, userId, trigger: input })),
+  );
 }
 
 export interface RunDetail {
@@ -205,7 +224,9 @@ export async function replayRun({ projectId, runId }: { projectId: string; runId
   const run = await requireRun(projectId, runId);
   const entry = await requireDeployedWorkflow(projectId, run.workflowId);
   await requireEnabledFor({ workflow: entry.workflow, userId: run.userId });
-  const [replay] = await startRuns([newRun({ workflow: entry.workflow, version: entry.version.version, userId: run.userId, trigger: run.trigger, sourceRunId: run.id })]);
+  const [replay] = await startRuns([
+    newRun({ workflow: entry.workflow, version: entry.version.version, userId: run.userId, trigger: run.trigger, sourceRunId: run.id }),
+  ]);
   return replay!;
 }
 
@@ -220,9 +241,12 @@ export async function retryRunFromFailedStep({ projectId, runId }: { projectId: 
   const definition = await getRunDefinition({ workflowId: run.workflowId, version: run.version });
   if (!found || !definition) throw new AppError("workflow_not_found");
   await requireEnabledFor({ workflow: found.workflow, userId: run.userId });
-  const [retry] = await startRuns([newRun({ workflow: found.workflow, version: run.version, userId: run.userId, trigger: run.trigger, sourceRunId: run.id })], {
-    resumeAt: { fromRunId: run.id, position: failed.position, tree: stepTree(definition) },
-  });
+  const [retry] = await startRuns(
+    [newRun({ workflow: found.workflow, version: run.version, userId: run.userId, trigger: run.trigger, sourceRunId: run.id })],
+    {
+      resumeAt: { fromRunId: run.id, position: failed.position, tree: stepTree(definition) },
+    },
+  );
   return retry!;
 }
 
@@ -256,7 +280,8 @@ export async function listRunsPage({
   before?: string;
 }): Promise<RunPage> {
   // The cursor is the last run's id: the query reads its position itself.
-  if (before !== undefined && !isUuid(before)) throw new AppError("invalid_input", { message: "This page link is not valid.", fields: { before: "Not a page cursor." } });
+  if (before !== undefined && !isUuid(before))
+    throw new AppError("invalid_input", { message: "This page link is not valid.", fields: { before: "Not a page cursor." } });
   const rows = await listRuns({ projectId, workflowId, status, userId, beforeRunId: before, limit: PAGE_SIZE + 1 });
   const runs = rows.slice(0, PAGE_SIZE);
   return { runs, ...(rows.length > PAGE_SIZE ? { next: runs.at(-1)!.id } : {}) };

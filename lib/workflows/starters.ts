@@ -44,7 +44,11 @@ export async function workflowsClosedTo({
   const guarded = candidates.filter((candidate) => !candidate.workflow.endUsersMayStart);
   const resourceIds = [...new Set(guarded.flatMap((candidate) => resourcesUsed(candidate.definition)))];
   const appLevel = new Set(await listResourceIdsAtLevel({ projectId, resourceIds, level: "app" }));
-  return new Set(guarded.filter((candidate) => resourcesUsed(candidate.definition).some((id) => appLevel.has(id))).map((candidate) => candidate.workflow.id));
+  return new Set(
+    guarded
+      .filter((candidate) => resourcesUsed(candidate.definition).some((id) => appLevel.has(id)))
+      .map((candidate) => candidate.workflow.id),
+  );
 }
 
 /** What a User Token hears when it tries to start a workflow closed to it. */

@@ -12,10 +12,22 @@ const condition = (key: string, whenTrue: StoredStep[], otherwise: StoredStep[])
   whenTrue,
   otherwise,
 });
-const fanOut = (key: string, body: StoredStep[]): StoredStep => ({ key, type: "fan_out", items: "{{trigger.payload.items}}", concurrency: 2, onItemFailure: "fail", body });
+const fanOut = (key: string, body: StoredStep[]): StoredStep => ({
+  key,
+  type: "fan_out",
+  items: "{{trigger.payload.items}}",
+  concurrency: 2,
+  onItemFailure: "fail",
+  body,
+});
 
 // [first, check { yes | no }, each { send, tidy }, last]
-const steps = (): StoredStep[] => [delay("first"), condition("check", [delay("yes")], [delay("no")]), fanOut("each", [delay("send"), delay("tidy")]), delay("last")];
+const steps = (): StoredStep[] => [
+  delay("first"),
+  condition("check", [delay("yes")], [delay("no")]),
+  fanOut("each", [delay("send"), delay("tidy")]),
+  delay("last"),
+];
 
 describe("a definition's step tree", () => {
   it("numbers steps in pre-order with their form paths", () => {
@@ -65,7 +77,16 @@ describe("a definition's step tree", () => {
       paths.push(path.join("."));
       return { ...step, seen: true };
     }) as Record<string, unknown>[];
-    expect(paths).toEqual(["steps.0", "steps.1", "steps.1.whenTrue.0", "steps.1.otherwise.0", "steps.2", "steps.2.body.0", "steps.2.body.1", "steps.3"]);
+    expect(paths).toEqual([
+      "steps.0",
+      "steps.1",
+      "steps.1.whenTrue.0",
+      "steps.1.otherwise.0",
+      "steps.2",
+      "steps.2.body.0",
+      "steps.2.body.1",
+      "steps.3",
+    ]);
     expect((rewritten[2]!.body as Record<string, unknown>[])[0]).toMatchObject({ key: "send", seen: true });
     expect(rewritten[4]).toBe("not a step");
   });

@@ -47,7 +47,17 @@ export class StepTree {
     const siblings: StepNode[] = [];
     this.firstOfList.set(`${parent?.position ?? ""}:${list}`, steps.length ? this.nodes.length : undefined);
     steps.forEach((step, index) => {
-      const node: StepNode = { step, position: this.nodes.length, path: `${path}.${index}`, parent, list, index, before: [...siblings], next: undefined, fanOut };
+      const node: StepNode = {
+        step,
+        position: this.nodes.length,
+        path: `${path}.${index}`,
+        parent,
+        list,
+        index,
+        before: [...siblings],
+        next: undefined,
+        fanOut,
+      };
       if (siblings.length) siblings.at(-1)!.next = node.position;
       siblings.push(node);
       this.nodes.push(node);
@@ -106,7 +116,11 @@ export function allSteps(definition: { steps: readonly StoredStep[] }): StoredSt
  * ("steps", 1, "whenTrue", 0). What is not a step object, or a list of a type this code does not
  * know, is kept as it is, for the schema to name.
  */
-export function rewriteSteps(steps: unknown, rewrite: (step: Record<string, unknown>, path: PropertyKey[]) => Record<string, unknown>, path: PropertyKey[] = ["steps"]): unknown {
+export function rewriteSteps(
+  steps: unknown,
+  rewrite: (step: Record<string, unknown>, path: PropertyKey[]) => Record<string, unknown>,
+  path: PropertyKey[] = ["steps"],
+): unknown {
   if (!Array.isArray(steps)) return steps;
   return steps.map((step: unknown, index) => {
     if (typeof step !== "object" || step === null || Array.isArray(step)) return step;
@@ -127,7 +141,9 @@ function ownFields(node: StepNode): string {
     .filter(([field]) => !lists.has(field))
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   return JSON.stringify(own, (_key, value: unknown) =>
-    typeof value === "object" && value !== null && !Array.isArray(value) ? Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : value,
+    typeof value === "object" && value !== null && !Array.isArray(value)
+      ? Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : value,
   );
 }
 
@@ -145,7 +161,11 @@ export function changedSteps(before: readonly StoredStep[], after: readonly Stor
     new Map(
       tree.nodes.map((node) => [
         node.step.key,
-        JSON.stringify([node.parent?.step.key ?? null, node.list, node.before.map((earlier) => earlier.step.key).filter((key) => kept.has(key))]) + ownFields(node),
+        JSON.stringify([
+          node.parent?.step.key ?? null,
+          node.list,
+          node.before.map((earlier) => earlier.step.key).filter((key) => kept.has(key)),
+        ]) + ownFields(node),
       ]),
     );
   const old = describe(oldTree);

@@ -29,7 +29,11 @@ export async function sendAppEvent({
   payload: Record<string, unknown>;
 }): Promise<{ runIds: string[] }> {
   const deployed = await listDeployedWorkflowsForAppEvent({ projectId, name, forUser: caller.userId });
-  const closed = await workflowsClosedTo({ projectId, caller, candidates: deployed.map((entry) => ({ workflow: entry.workflow, definition: entry.version.definition })) });
+  const closed = await workflowsClosedTo({
+    projectId,
+    caller,
+    candidates: deployed.map((entry) => ({ workflow: entry.workflow, definition: entry.version.definition })),
+  });
   // A User Token starts only the workflows it may; when the event has no other, it hears why nothing ran.
   if (closed.size && closed.size === deployed.length) throw secretKeyRequiredToStart();
   const { runnable, needsUser } = await runnableFor(
@@ -40,7 +44,12 @@ export async function sendAppEvent({
   if (needsUser.length && !runnable.length) throw new AppError("missing_user");
   const runs = await startRuns(
     runnable.map((entry) =>
-      newRun({ workflow: entry.workflow, version: entry.version.version, userId: caller.userId ?? null, trigger: { kind: "app_event", input: { name, payload } } }),
+      newRun({
+        workflow: entry.workflow,
+        version: entry.version.version,
+        userId: caller.userId ?? null,
+        trigger: { kind: "app_event", input: { name, payload } },
+      }),
     ),
   );
   return { runIds: runs.map((run) => run.id) };
@@ -91,7 +100,9 @@ export async function startRequestRun({
 }): Promise<RequestRunResult> {
   const entry = await requireDeployedWorkflow(projectId, workflowId);
   if (entry.version.triggerKind !== "request") throw new AppError("wrong_trigger");
-  if ((await workflowsClosedTo({ projectId, caller, candidates: [{ workflow: entry.workflow, definition: entry.version.definition }] })).size) {
+  if (
+    (await workflowsClosedTo({ projectId, caller, candidates: [{ workflow: entry.workflow, definition: entry.version.definition }] })).size
+  ) {
     throw secretKeyRequiredToStart();
   }
   const { runnable, needsUser } = await runnableFor(projectId, [entry], caller.userId);
@@ -101,7 +112,12 @@ export async function startRequestRun({
   const release = wait ? holdWait({ projectId, userId: caller.userId }) : () => {};
   try {
     const [run] = await startRuns([
-      newRun({ workflow: entry.workflow, version: entry.version.version, userId: caller.userId ?? null, trigger: { kind: "request", input: { body } } }),
+      newRun({
+        workflow: entry.workflow,
+        version: entry.version.version,
+        userId: caller.userId ?? null,
+        trigger: { kind: "request", input: { body } },
+      }),
     ]);
     const runId = run!.id;
     if (!wait) return { kind: "started", runId };

@@ -34,7 +34,9 @@ export function jsonPaths(prefix: string, value: unknown, depth = 0, into: strin
   if (into.length >= MAX_NAMES) return into;
   into.push(prefix);
   if (depth >= MAX_DEPTH || value === null || typeof value !== "object") return into;
-  const entries = Array.isArray(value) ? value.slice(0, MAX_ARRAY_ITEMS).map((item, index) => [String(index), item] as const) : Object.entries(value);
+  const entries = Array.isArray(value)
+    ? value.slice(0, MAX_ARRAY_ITEMS).map((item, index) => [String(index), item] as const)
+    : Object.entries(value);
   for (const [key, child] of entries) if (SEGMENT.test(key)) jsonPaths(`${prefix}.${key}`, child, depth + 1, into);
   return into;
 }
@@ -79,7 +81,15 @@ export function valueAtPath(value: unknown, path: readonly string[]): unknown {
 export function resolveVariable(name: string, context: RunContext): unknown {
   const [root, ...path] = name.split(".");
   const base =
-    root === "trigger" ? context.trigger : root === "steps" ? context.steps : root === "user" ? context.user : root === "fanout" ? context.fanout : undefined;
+    root === "trigger"
+      ? context.trigger
+      : root === "steps"
+        ? context.steps
+        : root === "user"
+          ? context.user
+          : root === "fanout"
+            ? context.fanout
+            : undefined;
   return base === undefined ? undefined : valueAtPath(base, path);
 }
 
@@ -134,7 +144,10 @@ export interface RequestTemplates {
  * DELETE all of it). Path values are percent-encoded: they cannot add segments or a query.
  * Throws TemplateError for a template that does not render.
  */
-export function renderRequestTemplates(step: RequestTemplates, context: RunContext): { path: string; query: Record<string, string>; headers: Record<string, string> } {
+export function renderRequestTemplates(
+  step: RequestTemplates,
+  context: RunContext,
+): { path: string; query: Record<string, string>; headers: Record<string, string> } {
   const rows = (list: readonly StoredKeyValue[]) =>
     Object.fromEntries(
       list.flatMap((row) => {
@@ -143,7 +156,11 @@ export function renderRequestTemplates(step: RequestTemplates, context: RunConte
         return [[row.name, renderTemplate(row.value, requestValuesFor(row.value, context))]];
       }),
     );
-  return { path: renderPathTemplate(step.path, requestValuesFor(step.path, context)), query: rows(step.query), headers: rows(step.headers) };
+  return {
+    path: renderPathTemplate(step.path, requestValuesFor(step.path, context)),
+    query: rows(step.query),
+    headers: rows(step.headers),
+  };
 }
 
 /**

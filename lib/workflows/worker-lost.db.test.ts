@@ -27,7 +27,12 @@ beforeAll(async () => {
   database = await ownPostgresDatabase("sb_lost");
   ({ projectId } = (await createUserWithProject({ email: `l-${randomUUID()}@example.test`, passwordHash: "x", projectName: "P" }))!);
   // Where workflow.run.failed goes (recorded with the run's end; its delivery is another test's business).
-  await createNotificationEndpoint({ projectId, url: "https://hooks.example.test/in", events: ["workflow.run.failed"], policy: { allowPrivateNetwork: false } });
+  await createNotificationEndpoint({
+    projectId,
+    url: "https://hooks.example.test/in",
+    events: ["workflow.run.failed"],
+    policy: { allowPrivateNetwork: false },
+  });
   // This process's engine, without its workers: the test plays the crashed ones.
   await getJobQueue();
 });
@@ -58,10 +63,15 @@ describe("a step job that runs out of tries", () => {
 
     // The workers take the job out of retries and end the run.
     await startWorkers();
-    const detail = await waitFor("the run to fail", () => getRunDetail({ projectId, runId }), (value) => value.run.status !== "queued" && value.run.status !== "running", {
-      timeoutMs: 20_000,
-      intervalMs: 100,
-    });
+    const detail = await waitFor(
+      "the run to fail",
+      () => getRunDetail({ projectId, runId }),
+      (value) => value.run.status !== "queued" && value.run.status !== "running",
+      {
+        timeoutMs: 20_000,
+        intervalMs: 100,
+      },
+    );
     const reason = `worker_lost: the step was tried ${STEP_QUEUE_OPTIONS.retryLimit + 1} times and no try finished (its worker stopped or failed, or the database did not answer).`;
     expect(detail.run).toMatchObject({ status: "failed", error: `Step always: ${reason}` });
     expect(detail.steps[0]).toMatchObject({ stepKey: "always", status: "failed", error: reason });
@@ -70,7 +80,13 @@ describe("a step job that runs out of tries", () => {
     const events = await db
       .select({ payload: notificationEvents.payload })
       .from(notificationEvents)
-      .where(and(eq(notificationEvents.projectId, projectId), eq(notificationEvents.type, "workflow.run.failed"), sql`${notificationEvents.payload} -> 'data' ->> 'runId' = ${runId}`));
+      .where(
+        and(
+          eq(notificationEvents.projectId, projectId),
+          eq(notificationEvents.type, "workflow.run.failed"),
+          sql`${notificationEvents.payload} -> 'data' ->> 'runId' = ${runId}`,
+        ),
+      );
     expect(events.map((event) => event.payload.data)).toEqual([expect.objectContaining({ runId, reason: `Step always: ${reason}` })]);
   });
 });

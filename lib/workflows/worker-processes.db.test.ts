@@ -69,10 +69,15 @@ const seen = (path: string) => tasklab.apiRequests.filter((request) => request.p
 const unique = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}`;
 
 async function finished(runId: string, timeoutMs: number): Promise<RunDetail> {
-  return waitFor(`run ${runId} to finish`, () => getRunDetail({ projectId, runId }), (detail) => !["queued", "running"].includes(detail.run.status), {
-    timeoutMs,
-    intervalMs: 200,
-  });
+  return waitFor(
+    `run ${runId} to finish`,
+    () => getRunDetail({ projectId, runId }),
+    (detail) => !["queued", "running"].includes(detail.run.status),
+    {
+      timeoutMs,
+      intervalMs: 200,
+    },
+  );
 }
 
 async function rows<T>(query: ReturnType<typeof sql>): Promise<T[]> {
@@ -82,16 +87,18 @@ async function rows<T>(query: ReturnType<typeof sql>): Promise<T[]> {
 
 /** When the last cron pass of any pg-boss instance on this database claimed its interval (pg-boss stamps version.cron_on). */
 async function lastCronPass(): Promise<number> {
-  const [row] = await rows<{ at: string | null }>(sql`select to_char(cron_on at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as at from pgboss.version`);
+  const [row] = await rows<{ at: string | null }>(
+    sql`select to_char(cron_on at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as at from pgboss.version`,
+  );
   return row?.at ? Date.parse(row.at) : 0;
 }
 
 const SEND_IT_QUEUE = "__pgboss__send-it";
 
-describe.skipIf(!onPostgres)("two worker processes on one PostgreSQL database (skipped without DATABASE_URL: PGlite is one process's database)", () => {
-  it(
-    "a worker SIGKILLed during a step's request: after the heartbeat expires this process retries the job, the run succeeds with two attempts",
-    async () => {
+describe.skipIf(!onPostgres)(
+  "two worker processes on one PostgreSQL database (skipped without DATABASE_URL: PGlite is one process's database)",
+  () => {
+    it("a worker SIGKILLed during a step's request: after the heartbeat expires this process retries the job, the run succeeds with two attempts", async () => {
       // The child must be the only process working the step queue when the run starts.
       if (localWorkers) throw new Error("This test must run before this process starts its workers (keep it first in the file).");
       const worker = await startChild();
@@ -104,7 +111,12 @@ describe.skipIf(!onPostgres)("two worker processes on one PostgreSQL database (s
       // Only the child works the step queue yet, so the child takes the job.
       const { runIds } = await sendAppEvent({ projectId, caller: { kind: "backend", userId }, name: eventName, payload: {} });
       const runId = runIds[0]!;
-      await waitFor("the child's request to reach TaskLab", async () => seen("/api/slow").length, (count) => count === 1, { timeoutMs: 30_000 });
+      await waitFor(
+        "the child's request to reach TaskLab",
+        async () => seen("/api/slow").length,
+        (count) => count === 1,
+        { timeoutMs: 30_000 },
+      );
       // The attempt is counted before the request goes out: in flight, it shows as started and not ended.
       const inFlight = await getRunDetail({ projectId, runId });
       expect(inFlight.run.status).toBe("running");
@@ -121,9 +133,17 @@ describe.skipIf(!onPostgres)("two worker processes on one PostgreSQL database (s
       const recoveredAfterMs = seen("/api/slow")[1] ? seen("/api/slow")[1]!.at - killedAt : undefined;
       console.log(`crash recovery: the retry reached TaskLab ${recoveredAfterMs} ms after the SIGKILL`);
       expect(detail.run).toMatchObject({ status: "succeeded", error: null });
-      expect(detail.steps[0]).toMatchObject({ stepKey: "slow_call", status: "succeeded", output: { status: 200, body: { waitedMs: 3000 } } });
+      expect(detail.steps[0]).toMatchObject({
+        stepKey: "slow_call",
+        status: "succeeded",
+        output: { status: 200, body: { waitedMs: 3000 } },
+      });
       expect(detail.steps[0]!.attempts).toEqual([
-        { startedAt: inFlight.steps[0]!.attempts[0]!.startedAt, durationMs: 0, error: "The worker stopped during this attempt; it was tried again." },
+        {
+          startedAt: inFlight.steps[0]!.attempts[0]!.startedAt,
+          durationMs: 0,
+          error: "The worker stopped during this attempt; it was tried again.",
+        },
         expect.objectContaining({ status: 200 }),
       ]);
       const requests = seen("/api/slow");
@@ -131,90 +151,103 @@ describe.skipIf(!onPostgres)("two worker processes on one PostgreSQL database (s
       // At least once, in under 12 s: the heartbeat was refreshed up to a second before the kill.
       expect(requests[1]!.at - killedAt).toBeGreaterThanOrEqual(STEP_HEARTBEAT_SECONDS * 1000 - 1500);
       expect(requests[1]!.at - killedAt).toBeLessThan(12_000);
-    },
-    150_000,
-  );
+    }, 150_000);
 
-  it(
-    "two engines share one Scheduler tick: each occurrence makes exactly one run per user",
-    async () => {
-      await ensureLocalWorkers();
-      await startChild();
-      // A resource of its own with two connected users: a tick makes a run for each.
-      const scheduled = await publishedTaskLabResource(projectId, tasklab, "user-oauth-no-profile");
-      const users = [await connectedUser(projectId, scheduled, tasklab), await connectedUser(projectId, scheduled, tasklab)].sort();
-      const key = unique("tick");
-      const trigger: StoredTrigger = { kind: "scheduler", cron: "* * * * *", timeZone: "UTC" };
-      const workflowId = await deployedWorkflow(projectId, {
-        trigger,
-        steps: [requestStep(scheduled, "call", "GET", `/flaky/${key}-{{user.id}}`, { query: { failures: "0" } })],
-      });
-      const boss = await getJobQueue();
-      const sendIts = () => boss.findJobs<{ key: string; slot: string }>(SEND_IT_QUEUE, { data: { key: workflowId } });
-      const ticks = () => boss.findJobs(TICK_QUEUE, { data: { workflowId } });
-      const runs = async (): Promise<WorkflowRun[]> =>
-        (await getDb()).select().from(workflowRuns).where(eq(workflowRuns.workflowId, workflowId)).orderBy(asc(workflowRuns.createdAt), asc(workflowRuns.userId));
+    it(
+      "two engines share one Scheduler tick: each occurrence makes exactly one run per user",
+      async () => {
+        await ensureLocalWorkers();
+        await startChild();
+        // A resource of its own with two connected users: a tick makes a run for each.
+        const scheduled = await publishedTaskLabResource(projectId, tasklab, "user-oauth-no-profile");
+        const users = [await connectedUser(projectId, scheduled, tasklab), await connectedUser(projectId, scheduled, tasklab)].sort();
+        const key = unique("tick");
+        const trigger: StoredTrigger = { kind: "scheduler", cron: "* * * * *", timeZone: "UTC" };
+        const workflowId = await deployedWorkflow(projectId, {
+          trigger,
+          steps: [requestStep(scheduled, "call", "GET", `/flaky/${key}-{{user.id}}`, { query: { failures: "0" } })],
+        });
+        const boss = await getJobQueue();
+        const sendIts = () => boss.findJobs<{ key: string; slot: string }>(SEND_IT_QUEUE, { data: { key: workflowId } });
+        const ticks = () => boss.findJobs(TICK_QUEUE, { data: { workflowId } });
+        const runs = async (): Promise<WorkflowRun[]> =>
+          (await getDb())
+            .select()
+            .from(workflowRuns)
+            .where(eq(workflowRuns.workflowId, workflowId))
+            .orderBy(asc(workflowRuns.createdAt), asc(workflowRuns.userId));
 
-      // Passes come every 30 s from the last one. Schedule just after a pass, preferably when the
-      // next one falls in the first half of its minute: the pass after that sees the same occurrence
-      // again. Passes 30 s apart near :28 and :58 have no such pass, and they drift only slowly: after
-      // two passes the schedule is made whatever the phase (the checks below allow either minute).
-      const started = Date.now();
-      for (let passes = 0; ; passes++) {
-        const last = await lastCronPass();
-        const next = last + 30_000;
-        if (last > 0 && next - Date.now() > 3000 && (next % 60_000 < 28_000 || passes >= 2)) break;
-        await waitFor("a cron pass", lastCronPass, (at) => at > last, { timeoutMs: 45_000, intervalMs: 200 });
-      }
-      await syncWorkflowSchedule({ workflowId, trigger });
-      let secondPass: number;
-      let occurrence: number;
-      try {
-        // Both engines evaluate schedules; one claims each 30 s pass. The first pass that sees this
-        // schedule sends the occurrence of its minute (the slot it names). Wait for the pass after
-        // it: in the same minute (as planned) it sees the same occurrence and must send nothing; had
-        // it fallen in the next minute, it would send that minute's occurrence, once.
-        const [first] = await waitFor("the first occurrence to be sent", sendIts, (jobs) => jobs.length > 0, { timeoutMs: 45_000, intervalMs: 200 });
-        occurrence = Date.parse(`${first!.data.slot.replace(" ", "T")}Z`);
-        const firstPass = await lastCronPass();
-        secondPass = await waitFor("the next cron pass", lastCronPass, (at) => at > firstPass, { timeoutMs: 45_000, intervalMs: 200 });
-        // The pass inserts what it sends right after its claim; give it a moment to do so.
-        await new Promise((resolve) => setTimeout(resolve, 2000));
-      } finally {
-        await syncWorkflowSchedule({ workflowId, trigger: null });
-      }
-      // Everything sent is forwarded, ticked and run.
-      await waitFor("the ticks to be worked", async () => [...(await sendIts()), ...(await ticks())], (jobs) => jobs.every((job) => job.state === "completed"), {
-        timeoutMs: 30_000,
-        intervalMs: 200,
-      });
-      const all = await waitFor("the runs to finish", runs, (list) => list.every((run) => !["queued", "running"].includes(run.status)), {
-        timeoutMs: 30_000,
-        intervalMs: 200,
-      });
-      console.log(`scheduler: ${(Date.now() - started) / 1000} s from syncWorkflowSchedule to the last run`);
+        // Passes come every 30 s from the last one. Schedule just after a pass, preferably when the
+        // next one falls in the first half of its minute: the pass after that sees the same occurrence
+        // again. Passes 30 s apart near :28 and :58 have no such pass, and they drift only slowly: after
+        // two passes the schedule is made whatever the phase (the checks below allow either minute).
+        const started = Date.now();
+        for (let passes = 0; ; passes++) {
+          const last = await lastCronPass();
+          const next = last + 30_000;
+          if (last > 0 && next - Date.now() > 3000 && (next % 60_000 < 28_000 || passes >= 2)) break;
+          await waitFor("a cron pass", lastCronPass, (at) => at > last, { timeoutMs: 45_000, intervalMs: 200 });
+        }
+        await syncWorkflowSchedule({ workflowId, trigger });
+        let secondPass: number;
+        let occurrence: number;
+        try {
+          // Both engines evaluate schedules; one claims each 30 s pass. The first pass that sees this
+          // schedule sends the occurrence of its minute (the slot it names). Wait for the pass after
+          // it: in the same minute (as planned) it sees the same occurrence and must send nothing; had
+          // it fallen in the next minute, it would send that minute's occurrence, once.
+          const [first] = await waitFor("the first occurrence to be sent", sendIts, (jobs) => jobs.length > 0, {
+            timeoutMs: 45_000,
+            intervalMs: 200,
+          });
+          occurrence = Date.parse(`${first!.data.slot.replace(" ", "T")}Z`);
+          const firstPass = await lastCronPass();
+          secondPass = await waitFor("the next cron pass", lastCronPass, (at) => at > firstPass, { timeoutMs: 45_000, intervalMs: 200 });
+          // The pass inserts what it sends right after its claim; give it a moment to do so.
+          await new Promise((resolve) => setTimeout(resolve, 2000));
+        } finally {
+          await syncWorkflowSchedule({ workflowId, trigger: null });
+        }
+        // Everything sent is forwarded, ticked and run.
+        await waitFor(
+          "the ticks to be worked",
+          async () => [...(await sendIts()), ...(await ticks())],
+          (jobs) => jobs.every((job) => job.state === "completed"),
+          {
+            timeoutMs: 30_000,
+            intervalMs: 200,
+          },
+        );
+        const all = await waitFor("the runs to finish", runs, (list) => list.every((run) => !["queued", "running"].includes(run.status)), {
+          timeoutMs: 30_000,
+          intervalMs: 200,
+        });
+        console.log(`scheduler: ${(Date.now() - started) / 1000} s from syncWorkflowSchedule to the last run`);
 
-      const sent = await sendIts();
-      const slots = sent.map((job) => job.data.slot);
-      expect(new Set(slots).size).toBe(slots.length);
-      // The second pass fell in the occurrence's minute (nothing new) or the next one (one new occurrence).
-      const sameMinute = Math.floor(secondPass / 60_000) * 60_000 === occurrence;
-      const nearBoundary = Math.abs(secondPass - (occurrence + 60_000)) < 1000;
-      if (!nearBoundary) expect(slots).toHaveLength(sameMinute ? 1 : 2);
-      console.log(`scheduler: occurrence ${new Date(occurrence).toISOString()}, second pass ${new Date(secondPass).toISOString()}, ${slots.length} occurrence(s) sent`);
+        const sent = await sendIts();
+        const slots = sent.map((job) => job.data.slot);
+        expect(new Set(slots).size).toBe(slots.length);
+        // The second pass fell in the occurrence's minute (nothing new) or the next one (one new occurrence).
+        const sameMinute = Math.floor(secondPass / 60_000) * 60_000 === occurrence;
+        const nearBoundary = Math.abs(secondPass - (occurrence + 60_000)) < 1000;
+        if (!nearBoundary) expect(slots).toHaveLength(sameMinute ? 1 : 2);
+        console.log(
+          `scheduler: occurrence ${new Date(occurrence).toISOString()}, second pass ${new Date(secondPass).toISOString()}, ${slots.length} occurrence(s) sent`,
+        );
 
-      expect(await ticks()).toHaveLength(slots.length);
-      // One tick → one transaction → one created_at per occurrence, with exactly one run per user.
-      const byTick = new Map<number, string[]>();
-      for (const run of all) byTick.set(run.createdAt.getTime(), [...(byTick.get(run.createdAt.getTime()) ?? []), run.userId!]);
-      expect([...byTick.values()].map((ids) => ids.sort())).toEqual(slots.map(() => users));
-      expect(all.every((run) => run.status === "succeeded" && run.trigger.kind === "scheduler")).toBe(true);
-      // trigger.scheduledAt is the occurrence itself, not when a worker took the tick.
-      expect(Date.parse(String(all[0]!.trigger.input.scheduledAt))).toBe(occurrence);
-      for (const userId of users) expect(seen(`/api/flaky/${key}-${userId}`)).toHaveLength(slots.length);
-    },
-    // Up to two passes for the phase, one for the occurrence and one after it (30 s each), then the
-    // runs: 150 s was not always enough on a loaded CI machine.
-    240_000,
-  );
-});
+        expect(await ticks()).toHaveLength(slots.length);
+        // One tick → one transaction → one created_at per occurrence, with exactly one run per user.
+        const byTick = new Map<number, string[]>();
+        for (const run of all) byTick.set(run.createdAt.getTime(), [...(byTick.get(run.createdAt.getTime()) ?? []), run.userId!]);
+        expect([...byTick.values()].map((ids) => ids.sort())).toEqual(slots.map(() => users));
+        expect(all.every((run) => run.status === "succeeded" && run.trigger.kind === "scheduler")).toBe(true);
+        // trigger.scheduledAt is the occurrence itself, not when a worker took the tick.
+        expect(Date.parse(String(all[0]!.trigger.input.scheduledAt))).toBe(occurrence);
+        for (const userId of users) expect(seen(`/api/flaky/${key}-${userId}`)).toHaveLength(slots.length);
+      },
+      // Up to two passes for the phase, one for the occurrence and one after it (30 s each), then the
+      // runs: 150 s was not always enough on a loaded CI machine.
+      240_000,
+    );
+  },
+);

@@ -2,7 +2,14 @@ import { and, desc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { getDb } from "@/db/client";
 import { auditEvents } from "@/db/schema";
-import { getWorkflow, getWorkflowVersion, listWorkflows, listWorkflowsOfUser, saveWorkflowDraft, setUserWorkflowEnabled } from "@/db/queries/workflows";
+import {
+  getWorkflow,
+  getWorkflowVersion,
+  listWorkflows,
+  listWorkflowsOfUser,
+  saveWorkflowDraft,
+  setUserWorkflowEnabled,
+} from "@/db/queries/workflows";
 import { startTaskLab, type TaskLab } from "@/test/fixtures/tasklab";
 import { settle } from "@/test/support/action-result";
 import { projectWithSigningKey, publishedTaskLabResource } from "@/test/support/connect-fixtures";
@@ -64,7 +71,10 @@ describe("saveWorkflow", () => {
       ],
     };
     const result = await settle(saveWorkflow({ projectId, workflowId, values, actor: SYSTEM_ACTOR }));
-    expect(result).toEqual({ ok: false, fieldErrors: { "steps.1.path": [expect.stringContaining('Did you mean "trigger.payload.taskId"?')] } });
+    expect(result).toEqual({
+      ok: false,
+      fieldErrors: { "steps.1.path": [expect.stringContaining('Did you mean "trigger.payload.taskId"?')] },
+    });
     if (!result.ok) expect(result.fieldErrors?.["steps.1.path"]?.[0]).toContain("trigger.payload.taskid");
     expect((await getWorkflow({ projectId, workflowId }))?.draft).toEqual({ trigger: null, steps: [] });
 
@@ -116,7 +126,16 @@ describe("saveWorkflow", () => {
       },
     });
     const tooLarge = JSON.stringify({ payload: "x".repeat(64 * 1024) });
-    expect(await settle(saveWorkflow({ projectId, workflowId, values: { name: "W", trigger: null, steps: [], sampleTrigger: tooLarge }, actor: SYSTEM_ACTOR }))).toEqual({
+    expect(
+      await settle(
+        saveWorkflow({
+          projectId,
+          workflowId,
+          values: { name: "W", trigger: null, steps: [], sampleTrigger: tooLarge },
+          actor: SYSTEM_ACTOR,
+        }),
+      ),
+    ).toEqual({
       ok: false,
       fieldErrors: { sampleTrigger: ["Use at most 64 KB."] },
     });
@@ -136,7 +155,12 @@ describe("saveWorkflow", () => {
 describe("deployWorkflow", () => {
   it("freezes version 1; a later save shows undeployed changes, and deploying again makes version 2 while version 1 stays as it was", async () => {
     const { projectId, resourceId, workflowId } = await setup();
-    const first = { name: "Sync tasks", trigger: appEvent, sampleTrigger: sample, steps: [requestStep(resourceId, "get_task", "/tasks/{{trigger.payload.taskId}}")] };
+    const first = {
+      name: "Sync tasks",
+      trigger: appEvent,
+      sampleTrigger: sample,
+      steps: [requestStep(resourceId, "get_task", "/tasks/{{trigger.payload.taskId}}")],
+    };
     await saveWorkflow({ projectId, workflowId, values: first, actor: SYSTEM_ACTOR });
     expect(await listWorkflows({ projectId })).toEqual([
       expect.objectContaining({ id: workflowId, triggerKind: "app_event", deployedVersion: null, deployedAt: null }),
@@ -152,7 +176,10 @@ describe("deployWorkflow", () => {
     expect((await loadWorkflowEditor({ projectId, workflowId }))?.undeployedChanges).toBe(false);
 
     // Saving the same definition (or only renaming) changes nothing that runs.
-    expect(await saveWorkflow({ projectId, workflowId, values: { ...first, name: "Sync all tasks" }, actor: SYSTEM_ACTOR })).toEqual({ deployedVersion: 1, undeployedChanges: false });
+    expect(await saveWorkflow({ projectId, workflowId, values: { ...first, name: "Sync all tasks" }, actor: SYSTEM_ACTOR })).toEqual({
+      deployedVersion: 1,
+      undeployedChanges: false,
+    });
 
     const scheduler = { kind: "scheduler" as const, cron: "0 9 * * 1-5", timeZone: "Europe/Berlin" };
     const second = {
@@ -162,7 +189,10 @@ describe("deployWorkflow", () => {
       sampleTrigger: "",
       steps: [requestStep(resourceId, "list_tasks", "/tasks"), { key: "wait", type: "delay" as const, seconds: 30 }],
     };
-    expect(await saveWorkflow({ projectId, workflowId, values: second, actor: SYSTEM_ACTOR })).toEqual({ deployedVersion: 1, undeployedChanges: true });
+    expect(await saveWorkflow({ projectId, workflowId, values: second, actor: SYSTEM_ACTOR })).toEqual({
+      deployedVersion: 1,
+      undeployedChanges: true,
+    });
     const [listed] = await listWorkflows({ projectId });
     expect(listed!.draftChangedAt > listed!.deployedAt!).toBe(true);
     expect(listed!.triggerKind).toBe("app_event");
@@ -170,7 +200,11 @@ describe("deployWorkflow", () => {
 
     expect(await settle(deployWorkflow({ projectId, workflowId, actor: SYSTEM_ACTOR }))).toEqual({ ok: true, data: { version: 2 } });
     expect(syncWorkflowSchedule).toHaveBeenLastCalledWith({ workflowId, trigger: scheduler });
-    expect(await getWorkflowVersion({ workflowId, version: 2 })).toMatchObject({ triggerKind: "scheduler", eventName: null, definition: { trigger: scheduler } });
+    expect(await getWorkflowVersion({ workflowId, version: 2 })).toMatchObject({
+      triggerKind: "scheduler",
+      eventName: null,
+      definition: { trigger: scheduler },
+    });
     expect(await getWorkflowVersion({ workflowId, version: 1 })).toEqual(v1);
     const view = await loadWorkflowEditor({ projectId, workflowId });
     expect(view).toMatchObject({ workflow: { name: "Sync all tasks", deployedVersion: 2 }, undeployedChanges: false });
@@ -182,10 +216,26 @@ describe("deployWorkflow", () => {
       ok: false,
       formError: "Choose a trigger and add at least one step before deploying.",
     });
-    await saveWorkflow({ projectId, workflowId, values: { name: "W", trigger: null, sampleTrigger: "", steps: [requestStep(resourceId, "get_task", "/tasks")] }, actor: SYSTEM_ACTOR });
-    expect(await settle(deployWorkflow({ projectId, workflowId, actor: SYSTEM_ACTOR }))).toEqual({ ok: false, formError: "Choose a trigger before deploying." });
-    await saveWorkflow({ projectId, workflowId, values: { name: "W", trigger: { kind: "request" }, sampleTrigger: "", steps: [] }, actor: SYSTEM_ACTOR });
-    expect(await settle(deployWorkflow({ projectId, workflowId, actor: SYSTEM_ACTOR }))).toEqual({ ok: false, formError: "Add at least one step before deploying." });
+    await saveWorkflow({
+      projectId,
+      workflowId,
+      values: { name: "W", trigger: null, sampleTrigger: "", steps: [requestStep(resourceId, "get_task", "/tasks")] },
+      actor: SYSTEM_ACTOR,
+    });
+    expect(await settle(deployWorkflow({ projectId, workflowId, actor: SYSTEM_ACTOR }))).toEqual({
+      ok: false,
+      formError: "Choose a trigger before deploying.",
+    });
+    await saveWorkflow({
+      projectId,
+      workflowId,
+      values: { name: "W", trigger: { kind: "request" }, sampleTrigger: "", steps: [] },
+      actor: SYSTEM_ACTOR,
+    });
+    expect(await settle(deployWorkflow({ projectId, workflowId, actor: SYSTEM_ACTOR }))).toEqual({
+      ok: false,
+      formError: "Add at least one step before deploying.",
+    });
     expect(await getWorkflowVersion({ workflowId, version: 1 })).toBeUndefined();
     expect((await getWorkflow({ projectId, workflowId }))?.deployedVersion).toBeNull();
     expect(syncWorkflowSchedule).not.toHaveBeenCalled();
@@ -196,7 +246,12 @@ describe("resources used by workflows", () => {
   it("refuses deleting a resource a deployed workflow uses, naming the workflows; a draft's use does not count", async () => {
     const { projectId, resourceId, workflowId } = await setup("Sync tasks");
     const unused = await publishedTaskLabResource(projectId, tasklab);
-    const values = { name: "Sync tasks", trigger: { kind: "request" as const }, sampleTrigger: "", steps: [requestStep(resourceId, "create_task", "/tasks")] };
+    const values = {
+      name: "Sync tasks",
+      trigger: { kind: "request" as const },
+      sampleTrigger: "",
+      steps: [requestStep(resourceId, "create_task", "/tasks")],
+    };
     await saveWorkflow({ projectId, workflowId, values, actor: SYSTEM_ACTOR });
     expect(await settle(assertResourceNotInDeployedWorkflows({ projectId, resourceId }))).toEqual({ ok: true, data: undefined });
 
@@ -227,13 +282,25 @@ describe("resources used by workflows", () => {
 describe("enablement", () => {
   it("lists the deployed workflows of a Connected User: their own setting, else Enabled for all users", async () => {
     const { projectId, resourceId, workflowId } = await setup("Sync tasks");
-    const values = { name: "Sync tasks", trigger: { kind: "request" as const }, sampleTrigger: "", steps: [requestStep(resourceId, "create_task", "/tasks")] };
+    const values = {
+      name: "Sync tasks",
+      trigger: { kind: "request" as const },
+      sampleTrigger: "",
+      steps: [requestStep(resourceId, "create_task", "/tasks")],
+    };
     await saveWorkflow({ projectId, workflowId, values, actor: SYSTEM_ACTOR });
     await deployWorkflow({ projectId, workflowId, actor: SYSTEM_ACTOR });
     await createWorkflowDraft({ projectId, name: "Draft only", actor: SYSTEM_ACTOR });
 
     expect(await listWorkflowsOfUser({ projectId, userId: "ada" })).toEqual([
-      { id: workflowId, name: "Sync tasks", deployedVersion: 1, enabled: true, endUsersMayStart: false, definition: expect.objectContaining({ trigger: { kind: "request" } }) },
+      {
+        id: workflowId,
+        name: "Sync tasks",
+        deployedVersion: 1,
+        enabled: true,
+        endUsersMayStart: false,
+        definition: expect.objectContaining({ trigger: { kind: "request" } }),
+      },
     ]);
 
     expect(await setUserWorkflowEnabled({ projectId, workflowId, userId: "ada", enabled: false, actor: SYSTEM_ACTOR })).toBe(true);
@@ -247,7 +314,9 @@ describe("enablement", () => {
 
     // Another project's workflow id changes nothing.
     const other = await projectWithSigningKey();
-    expect(await setUserWorkflowEnabled({ projectId: other.projectId, workflowId, userId: "ada", enabled: false, actor: SYSTEM_ACTOR })).toBe(false);
+    expect(
+      await setUserWorkflowEnabled({ projectId: other.projectId, workflowId, userId: "ada", enabled: false, actor: SYSTEM_ACTOR }),
+    ).toBe(false);
     expect(await listWorkflowsOfUser({ projectId, userId: "ada" })).toMatchObject([{ enabled: true }]);
     expect(await settle(setEnabledForAll({ projectId: other.projectId, workflowId, enabled: true, actor: SYSTEM_ACTOR }))).toEqual({
       ok: false,
@@ -260,7 +329,9 @@ describe("enablement", () => {
     expect((await getWorkflow({ projectId, workflowId }))!.endUsersMayStart).toBe(false);
     await setEndUsersMayStart({ projectId, workflowId, allowed: true, actor: SYSTEM_ACTOR });
     expect((await getWorkflow({ projectId, workflowId }))!.endUsersMayStart).toBe(true);
-    const [audited] = await (await getDb())
+    const [audited] = await (
+      await getDb()
+    )
       .select()
       .from(auditEvents)
       .where(and(eq(auditEvents.projectId, projectId), eq(auditEvents.objectId, workflowId)))
@@ -287,14 +358,23 @@ describe("loadWorkflowEditor", () => {
         name: "Sync tasks",
         trigger: appEvent,
         sampleTrigger: sample,
-        steps: [requestStep(resourceId, "get_task", "/tasks"), { key: "check", type: "condition", left: "", operator: "is_not_empty", right: "", whenTrue: [], otherwise: [] }],
+        steps: [
+          requestStep(resourceId, "get_task", "/tasks"),
+          { key: "check", type: "condition", left: "", operator: "is_not_empty", right: "", whenTrue: [], otherwise: [] },
+        ],
       },
       actor: SYSTEM_ACTOR,
     });
     const view = (await loadWorkflowEditor({ projectId, workflowId }))!;
     expect(view.resources).toEqual([{ id: resourceId, name: expect.stringMatching(/^TaskLab /), level: "user" }]);
-    expect(view.values).toMatchObject({ name: "Sync tasks", trigger: appEvent, sampleTrigger: JSON.stringify(JSON.parse(sample), null, 2) });
-    expect(view.variables["steps.0"]).toEqual(expect.arrayContaining(["trigger.name", "trigger.payload.taskId", "user.id", "user.profile.email", "user.profile.team.name"]));
+    expect(view.values).toMatchObject({
+      name: "Sync tasks",
+      trigger: appEvent,
+      sampleTrigger: JSON.stringify(JSON.parse(sample), null, 2),
+    });
+    expect(view.variables["steps.0"]).toEqual(
+      expect.arrayContaining(["trigger.name", "trigger.payload.taskId", "user.id", "user.profile.email", "user.profile.team.name"]),
+    );
     expect(view.variables["steps.0"]).not.toContain("steps.get_task.status");
     expect(view.variables["steps.1"]).toEqual(expect.arrayContaining(["steps.get_task.status", "steps.get_task.body"]));
     expect(view.undeployedChanges).toBe(false);
@@ -304,7 +384,15 @@ describe("loadWorkflowEditor", () => {
     const { projectId, resourceId, workflowId } = await setup();
     // Saved before samples were checked: the App Event's payload alone.
     const steps = [requestStep(resourceId, "get_task", "/tasks")];
-    await saveWorkflowDraft({ projectId, workflowId, name: "Sync tasks", draft: { trigger: appEvent, steps }, sampleTrigger: { taskId: "t_1" }, actor: SYSTEM_ACTOR, changes: [] });
+    await saveWorkflowDraft({
+      projectId,
+      workflowId,
+      name: "Sync tasks",
+      draft: { trigger: appEvent, steps },
+      sampleTrigger: { taskId: "t_1" },
+      actor: SYSTEM_ACTOR,
+      changes: [],
+    });
 
     const view = (await loadWorkflowEditor({ projectId, workflowId }))!;
     expect(view.values.sampleTrigger).toBe(JSON.stringify({ taskId: "t_1" }, null, 2));

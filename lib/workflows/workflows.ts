@@ -112,10 +112,19 @@ export async function saveWorkflow({
   const definition = { trigger, steps };
   const { resources, triggerResources } = await workflowResources(projectId);
   const sampleTrigger = effectiveSampleTrigger(trigger, triggerResources, parsed.data.sampleTrigger);
-  const errors = checkWorkflowDefinition(definition, { resources, triggerResources, sampleTrigger, lastTestOutputs: workflow.lastTestOutputs });
+  const errors = checkWorkflowDefinition(definition, {
+    resources,
+    triggerResources,
+    sampleTrigger,
+    lastTestOutputs: workflow.lastTestOutputs,
+  });
   if (Object.keys(errors).length) throw new AppError("invalid_input", { fields: errors });
   const changes = [
-    ...changedFields({ name: workflow.name, trigger: workflow.draft.trigger, sampleTrigger: workflow.sampleTrigger }, { name, trigger, sampleTrigger }, { depth: 1 }),
+    ...changedFields(
+      { name: workflow.name, trigger: workflow.draft.trigger, sampleTrigger: workflow.sampleTrigger },
+      { name, trigger, sampleTrigger },
+      { depth: 1 },
+    ),
     ...changedSteps(workflow.draft.steps, steps),
   ];
   const saved = await saveWorkflowDraft({ projectId, workflowId, name, draft: definition, sampleTrigger, actor, changes });
@@ -198,13 +207,27 @@ export async function setEndUsersMayStart({
 }
 
 /** Deletes a workflow with its versions and runs, and its schedule. */
-export async function removeWorkflow({ projectId, workflowId, actor }: { projectId: string; workflowId: string; actor: AuditActor }): Promise<void> {
+export async function removeWorkflow({
+  projectId,
+  workflowId,
+  actor,
+}: {
+  projectId: string;
+  workflowId: string;
+  actor: AuditActor;
+}): Promise<void> {
   if (!(await deleteWorkflow({ projectId, workflowId, actor }))) throw notFound();
   await syncWorkflowSchedule({ workflowId, trigger: null });
 }
 
 /** Refuses (resource_in_use) while a deployed workflow has a request step through this resource. */
-export async function assertResourceNotInDeployedWorkflows({ projectId, resourceId }: { projectId: string; resourceId: string }): Promise<void> {
+export async function assertResourceNotInDeployedWorkflows({
+  projectId,
+  resourceId,
+}: {
+  projectId: string;
+  resourceId: string;
+}): Promise<void> {
   const names = await listDeployedWorkflowsUsingResource({ projectId, resourceId });
   if (names.length) {
     throw new AppError("resource_in_use", {
@@ -215,7 +238,10 @@ export async function assertResourceNotInDeployedWorkflows({ projectId, resource
 
 /** Everything the editor page shows. */
 export interface WorkflowEditorView {
-  workflow: Pick<Workflow, "id" | "name" | "enabledForAll" | "endUsersMayStart" | "deployedVersion" | "deployedAt" | "draftChangedAt" | "updatedAt">;
+  workflow: Pick<
+    Workflow,
+    "id" | "name" | "enabledForAll" | "endUsersMayStart" | "deployedVersion" | "deployedAt" | "draftChangedAt" | "updatedAt"
+  >;
   /** The form's initial values: the saved draft. */
   values: WorkflowEditorInput;
   /** Published resources, for the Add step menu. */
@@ -230,7 +256,13 @@ export interface WorkflowEditorView {
   undeployedChanges: boolean;
 }
 
-export async function loadWorkflowEditor({ projectId, workflowId }: { projectId: string; workflowId: string }): Promise<WorkflowEditorView | undefined> {
+export async function loadWorkflowEditor({
+  projectId,
+  workflowId,
+}: {
+  projectId: string;
+  workflowId: string;
+}): Promise<WorkflowEditorView | undefined> {
   const workflow = await getWorkflow({ projectId, workflowId });
   if (!workflow) return undefined;
   const { resources, triggerResources } = await workflowResources(projectId);

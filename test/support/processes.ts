@@ -110,7 +110,10 @@ export async function waitForLine(managed: Managed, pattern: RegExp, timeoutMs: 
       const match = pattern.exec(buffered);
       if (match) finish(undefined, match);
     };
-    const timer = setTimeout(() => finish(new Error(`${managed.name} did not become ready within ${timeoutMs / 1000} s.\n${managed.output()}`)), timeoutMs);
+    const timer = setTimeout(
+      () => finish(new Error(`${managed.name} did not become ready within ${timeoutMs / 1000} s.\n${managed.output()}`)),
+      timeoutMs,
+    );
     stdout.on("data", onData);
     void managed.exited.then((how) => finish(new Error(`${managed.name} exited (${how}) before it was ready.\n${managed.output()}`)));
   });

@@ -21,10 +21,26 @@ import { getJobQueue, stopJobQueue } from "@/lib/jobs/queue";
 type Handler = (request: Request, context: { params: Promise<Record<string, string>> }) => Promise<Response>;
 // Each pattern's groups are the projectId and the path's second id, named by `param` (the handlers take their own params: cast).
 const ROUTES: Array<{ pattern: RegExp; param: string; handlers: Partial<Record<string, Handler>> }> = [
-  { pattern: /^\/projects\/([^/]+)\/resources\/([^/]+)\/webhook$/, param: "resourceId", handlers: webhook as unknown as Partial<Record<string, Handler>> },
-  { pattern: /^\/projects\/([^/]+)\/sdk\/resources\/([^/]+)\/connect$/, param: "resourceId", handlers: connect as unknown as Partial<Record<string, Handler>> },
-  { pattern: /^\/projects\/([^/]+)\/sdk\/resources\/([^/]+)\/request$/, param: "resourceId", handlers: request as unknown as Partial<Record<string, Handler>> },
-  { pattern: /^\/projects\/([^/]+)\/sdk\/workflows\/([^/]+)\/runs$/, param: "workflowId", handlers: runs as unknown as Partial<Record<string, Handler>> },
+  {
+    pattern: /^\/projects\/([^/]+)\/resources\/([^/]+)\/webhook$/,
+    param: "resourceId",
+    handlers: webhook as unknown as Partial<Record<string, Handler>>,
+  },
+  {
+    pattern: /^\/projects\/([^/]+)\/sdk\/resources\/([^/]+)\/connect$/,
+    param: "resourceId",
+    handlers: connect as unknown as Partial<Record<string, Handler>>,
+  },
+  {
+    pattern: /^\/projects\/([^/]+)\/sdk\/resources\/([^/]+)\/request$/,
+    param: "resourceId",
+    handlers: request as unknown as Partial<Record<string, Handler>>,
+  },
+  {
+    pattern: /^\/projects\/([^/]+)\/sdk\/workflows\/([^/]+)\/runs$/,
+    param: "workflowId",
+    handlers: runs as unknown as Partial<Record<string, Handler>>,
+  },
 ];
 
 await getDatabase();

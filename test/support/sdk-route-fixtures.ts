@@ -12,17 +12,37 @@ import { SYSTEM_ACTOR } from "@/lib/audit/audit-log";
 /** A workflow with `definition` saved as its draft and never deployed; answers its id. */
 export async function draftWorkflow(projectId: string, definition: StoredWorkflowDefinition): Promise<string> {
   const workflow = await createWorkflow({ projectId, name: `Draft ${randomUUID().slice(0, 8)}`, actor: SYSTEM_ACTOR });
-  await saveWorkflowDraft({ projectId, workflowId: workflow.id, name: workflow.name, draft: definition, sampleTrigger: {}, actor: SYSTEM_ACTOR, changes: [] });
+  await saveWorkflowDraft({
+    projectId,
+    workflowId: workflow.id,
+    name: workflow.name,
+    draft: definition,
+    sampleTrigger: {},
+    actor: SYSTEM_ACTOR,
+    changes: [],
+  });
   return workflow.id;
 }
 
 /** A Condition that always holds: a step on no resource, so its workflow needs no user. */
-export const alwaysStep: StoredStep = { key: "always", type: "condition", left: "a", operator: "equals", right: "a", whenTrue: [], otherwise: [] };
+export const alwaysStep: StoredStep = {
+  key: "always",
+  type: "condition",
+  left: "a",
+  operator: "equals",
+  right: "a",
+  whenTrue: [],
+  otherwise: [],
+};
 
 /** Every run of the project, oldest first. */
 export async function runsOf(projectId: string): Promise<WorkflowRun[]> {
   const db = await getDb();
-  return db.select().from(workflowRuns).where(eq(workflowRuns.projectId, projectId)).orderBy(asc(workflowRuns.createdAt), asc(workflowRuns.id));
+  return db
+    .select()
+    .from(workflowRuns)
+    .where(eq(workflowRuns.projectId, projectId))
+    .orderBy(asc(workflowRuns.createdAt), asc(workflowRuns.id));
 }
 
 /** Who calls: a User Token, a Secret Key (naming a user in X-Switchboard-User, or none), or nobody. */

@@ -30,8 +30,16 @@ export async function setUpWebhooks({
   webhook: StoredWebhookSettings;
   secret?: string;
 }): Promise<void> {
-  if (!(await saveWebhookSettings({ projectId, resourceId, webhook, actor: SYSTEM_ACTOR, changes: [] }))) throw new Error("the webhook settings were not saved");
+  if (!(await saveWebhookSettings({ projectId, resourceId, webhook, actor: SYSTEM_ACTOR, changes: [] })))
+    throw new Error("the webhook settings were not saved");
   if (secret === undefined) return;
-  const saved = await saveResource({ projectId, resourceId, update: {}, setSecrets: [encryptResourceSecret(resourceId, WEBHOOK_SECRET, secret)], actor: SYSTEM_ACTOR, changes: [] });
+  const saved = await saveResource({
+    projectId,
+    resourceId,
+    update: {},
+    setSecrets: [encryptResourceSecret(resourceId, WEBHOOK_SECRET, secret)],
+    actor: SYSTEM_ACTOR,
+    changes: [],
+  });
   if (!saved || !("id" in saved)) throw new Error("the webhook signing secret was not saved");
 }

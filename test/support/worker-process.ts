@@ -36,7 +36,10 @@ export function startAppProcess({
   readyTimeoutMs?: number;
 }): WorkerProcess {
   if (!env.DATABASE_URL) throw new Error(`${script} in a process of its own needs DATABASE_URL (PostgreSQL).`);
-  const managed = startProcess(script, process.execPath, ["--import", "tsx", "--conditions=react-server", path.join(ROOT, script)], { cwd: ROOT, env });
+  const managed = startProcess(script, process.execPath, ["--import", "tsx", "--conditions=react-server", path.join(ROOT, script)], {
+    cwd: ROOT,
+    env,
+  });
   const readyMatch = waitForLine(managed, readyLine, readyTimeoutMs);
   const ready = readyMatch.then(() => undefined);
   // A caller that never awaits them must not see an unhandled rejection.

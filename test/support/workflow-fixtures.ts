@@ -40,25 +40,40 @@ export async function ownPostgresDatabase(prefix: string): Promise<{ url: string
 }
 
 /** Polls `read` until `done` holds for what it answers; fails after `timeoutMs` with the last value in the message. */
-export async function waitFor<T>(what: string, read: () => Promise<T>, done: (value: T) => boolean, { timeoutMs = 15_000, intervalMs = 50 } = {}): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  read: () => Promise<T>,
+  done: (value: T) => boolean,
+  { timeoutMs = 15_000, intervalMs = 50 } = {},
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await read();
     if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}; last: ${JSON.stringify(value)?.slice(0, 2000)}`);
+    if (Date.now() > deadline)
+      throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}; last: ${JSON.stringify(value)?.slice(0, 2000)}`);
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
 }
 
 /** A workflow of the project with `definition` saved and deployed as version 1; answers its id. */
-export async function deployedWorkflow(projectId: string, definition: StoredWorkflowDefinition, name = `Workflow ${randomUUID().slice(0, 8)}`): Promise<string> {
+export async function deployedWorkflow(
+  projectId: string,
+  definition: StoredWorkflowDefinition,
+  name = `Workflow ${randomUUID().slice(0, 8)}`,
+): Promise<string> {
   const workflow = await createWorkflow({ projectId, name, actor: SYSTEM_ACTOR });
   await redeploy(projectId, workflow.id, definition, name);
   return workflow.id;
 }
 
 /** Saves `definition` as the draft and deploys it as the next version; answers the version. */
-export async function redeploy(projectId: string, workflowId: string, definition: StoredWorkflowDefinition, name = "Workflow"): Promise<number> {
+export async function redeploy(
+  projectId: string,
+  workflowId: string,
+  definition: StoredWorkflowDefinition,
+  name = "Workflow",
+): Promise<number> {
   await saveWorkflowDraft({ projectId, workflowId, name, draft: definition, sampleTrigger: {}, actor: SYSTEM_ACTOR, changes: [] });
   const outcome = await deployWorkflowVersion({ projectId, workflowId, definition, actor: SYSTEM_ACTOR });
   if (!("version" in outcome)) throw new Error(`deploy refused: ${outcome.conflict}`);
@@ -89,7 +104,12 @@ export function requestStep(
 }
 
 /** Connects a new Connected User (fresh TaskLab tokens) to the resource; answers the user id. */
-export async function connectedUser(projectId: string, resourceId: string, tasklab: TaskLab, userId = `user-${randomUUID()}`): Promise<string> {
+export async function connectedUser(
+  projectId: string,
+  resourceId: string,
+  tasklab: TaskLab,
+  userId = `user-${randomUUID()}`,
+): Promise<string> {
   const tokens = tasklab.issueTokens();
   await connectUser({
     project: { id: projectId, allowPrivateNetwork: true },
@@ -106,5 +126,8 @@ export async function invalidateConnection(projectId: string, resourceId: string
   const connection = await getUserConnection({ projectId, resourceId, userId });
   if (!connection) throw new Error(`no connection for ${userId}`);
   const db = await getDb();
-  await db.update(connections).set({ status: "INVALID", invalidReason: "TaskLab said invalid_grant (test)." }).where(eq(connections.id, connection.id));
+  await db
+    .update(connections)
+    .set({ status: "INVALID", invalidReason: "TaskLab said invalid_grant (test)." })
+    .where(eq(connections.id, connection.id));
 }

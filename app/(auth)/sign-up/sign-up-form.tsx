@@ -26,7 +26,11 @@ export function SignUpForm() {
       <FormField label="Email" error={errors.email?.message ?? serverErrors?.fieldErrors?.email?.[0]}>
         <Input type="email" autoComplete="email" defaultValue={state?.email} {...form.register("email")} />
       </FormField>
-      <FormField label="Password" error={errors.password?.message ?? serverErrors?.fieldErrors?.password?.[0]} hint="At least 10 characters.">
+      <FormField
+        label="Password"
+        error={errors.password?.message ?? serverErrors?.fieldErrors?.password?.[0]}
+        hint="At least 10 characters."
+      >
         <Input type="password" autoComplete="new-password" {...form.register("password")} />
       </FormField>
       <Button type="submit" className="w-full" disabled={isPending}>

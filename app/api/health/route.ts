@@ -18,13 +18,13 @@ export const GET = observeRoute("/api/health", async () => {
     );
     return Response.json({ status: "ok", database });
   } catch {
-    return Response.json({ status: "unavailable", database }, { status: 503, headers: { "Retry-After": String(DATABASE_RETRY_AFTER_SECONDS) } });
+    return Response.json(
+      { status: "unavailable", database },
+      { status: 503, headers: { "Retry-After": String(DATABASE_RETRY_AFTER_SECONDS) } },
+    );
   }
 });
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  return Promise.race([
-    promise,
-    new Promise<never>((_, reject) => setTimeout(() => reject(new Error("timed out")), ms).unref()),
-  ]);
+  return Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error("timed out")), ms).unref())]);
 }

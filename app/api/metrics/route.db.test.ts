@@ -41,9 +41,15 @@ async function exposition(): Promise<Exposition> {
 }
 
 async function callMe(headers: Record<string, string>, projectId = project.projectId) {
-  const response = await getMe(new Request(`http://switchboard.test/projects/${projectId}/sdk/me`, { headers }), { params: Promise.resolve({ projectId }) });
+  const response = await getMe(new Request(`http://switchboard.test/projects/${projectId}/sdk/me`, { headers }), {
+    params: Promise.resolve({ projectId }),
+  });
   const text = await response.text();
-  return { status: response.status, requestId: response.headers.get("x-request-id"), json: text ? (JSON.parse(text) as { error?: Record<string, unknown> }) : undefined };
+  return {
+    status: response.status,
+    requestId: response.headers.get("x-request-id"),
+    json: text ? (JSON.parse(text) as { error?: Record<string, unknown> }) : undefined,
+  };
 }
 
 const userToken = () => signUserToken(project.key.privateKeyPem, { kid: project.key.kid, claims: { sub: "metrics-user" } });
@@ -82,7 +88,12 @@ describe("GET /api/metrics", () => {
   });
 
   it("answers 401 to a wrong or missing token, and 404 when SWITCHBOARD_METRICS_TOKEN is unset", async () => {
-    const wrong: Record<string, string>[] = [{ authorization: `Bearer ${TOKEN}x` }, { authorization: `Bearer ${TOKEN.slice(0, -1)}` }, { authorization: TOKEN }, {}];
+    const wrong: Record<string, string>[] = [
+      { authorization: `Bearer ${TOKEN}x` },
+      { authorization: `Bearer ${TOKEN.slice(0, -1)}` },
+      { authorization: TOKEN },
+      {},
+    ];
     for (const headers of wrong) {
       const response = await scrape(headers);
       expect(response.status).toBe(401);
@@ -91,10 +102,17 @@ describe("GET /api/metrics", () => {
       expect(JSON.stringify(body)).not.toContain("switchboard_");
     }
     vi.stubEnv("SWITCHBOARD_METRICS_TOKEN", "");
-    const off = await getMetrics(new Request("http://switchboard.test/api/metrics", { headers: { authorization: `Bearer ${TOKEN}` } }), noParams);
+    const off = await getMetrics(
+      new Request("http://switchboard.test/api/metrics", { headers: { authorization: `Bearer ${TOKEN}` } }),
+      noParams,
+    );
     expect(off.status).toBe(404);
     expect(await off.json()).toEqual({
-      error: { code: "metrics_disabled", message: "Metrics are off: set SWITCHBOARD_METRICS_TOKEN to serve them.", requestId: off.headers.get("x-request-id") },
+      error: {
+        code: "metrics_disabled",
+        message: "Metrics are off: set SWITCHBOARD_METRICS_TOKEN to serve them.",
+        requestId: off.headers.get("x-request-id"),
+      },
     });
   });
 
@@ -107,7 +125,15 @@ describe("GET /api/metrics", () => {
     const withEngine = await exposition();
     const queues = withEngine.samples.filter((sample) => sample.name === "switchboard_queue_jobs");
     // Switchboard's own queues, not pg-boss's internal ones.
-    expect([...new Set(queues.map((sample) => sample.labels.queue))].sort()).toEqual(["connection-keep-warm", "notification-delivery", "webhook-subscription", "workflow-retention", "workflow-step", "workflow-step-lost", "workflow-tick"]);
+    expect([...new Set(queues.map((sample) => sample.labels.queue))].sort()).toEqual([
+      "connection-keep-warm",
+      "notification-delivery",
+      "webhook-subscription",
+      "workflow-retention",
+      "workflow-step",
+      "workflow-step-lost",
+      "workflow-tick",
+    ]);
     const steps = queues.filter((sample) => sample.labels.queue === "workflow-step");
     expect(steps.map((sample) => sample.labels.state).sort()).toEqual(["active", "deferred", "failed", "queued"]);
     for (const sample of steps) expect(sample.value).toBeGreaterThanOrEqual(0);
@@ -141,15 +167,34 @@ describe("request ids", () => {
 
 describe("request logs", () => {
   it("write one line per request naming its route, status, code and id, and none of its secrets", async () => {
-    const secrets = { cookie: `ck-${randomUUID()}`, query: `q-${randomUUID()}`, body: `bd-${randomUUID()}`, badToken: `hdr-${randomUUID()}`, userToken: await userToken() };
+    const secrets = {
+      cookie: `ck-${randomUUID()}`,
+      query: `q-${randomUUID()}`,
+      body: `bd-${randomUUID()}`,
+      badToken: `hdr-${randomUUID()}`,
+      userToken: await userToken(),
+    };
     const resourceId = randomUUID();
     const send = (token: string, requestId: string) =>
       sendRequest(
-        new Request(`http://switchboard.test/projects/${project.projectId}/sdk/resources/${resourceId}/request?access_token=${secrets.query}`, {
-          method: "POST",
-          headers: { authorization: `Bearer ${token}`, cookie: `session=${secrets.cookie}`, "content-type": "application/json", "x-request-id": requestId },
-          body: JSON.stringify({ method: "GET", path: `/tasks?token=${secrets.body}`, headers: { "x-api-key": secrets.body }, body: { password: secrets.body } }),
-        }),
+        new Request(
+          `http://switchboard.test/projects/${project.projectId}/sdk/resources/${resourceId}/request?access_token=${secrets.query}`,
+          {
+            method: "POST",
+            headers: {
+              authorization: `Bearer ${token}`,
+              cookie: `session=${secrets.cookie}`,
+              "content-type": "application/json",
+              "x-request-id": requestId,
+            },
+            body: JSON.stringify({
+              method: "GET",
+              path: `/tasks?token=${secrets.body}`,
+              headers: { "x-api-key": secrets.body },
+              body: { password: secrets.body },
+            }),
+          },
+        ),
         { params: Promise.resolve({ projectId: project.projectId, resourceId }) },
       );
     const logs = captureLogs();
@@ -170,8 +215,17 @@ describe("request logs", () => {
     expect(text).not.toContain(resourceId);
     const line = (requestId: string) => logs.entries().filter((entry) => entry.requestId === requestId);
     expect(line("trace-logs-1")).toEqual([
-      expect.objectContaining({ msg: "request", route: REQUEST, method: "POST", status: 401, code: "invalid_user_token", durationMs: expect.any(Number) }),
+      expect.objectContaining({
+        msg: "request",
+        route: REQUEST,
+        method: "POST",
+        status: 401,
+        code: "invalid_user_token",
+        durationMs: expect.any(Number),
+      }),
     ]);
-    expect(line("trace-logs-2")).toEqual([expect.objectContaining({ msg: "request", route: REQUEST, status: 404, code: "resource_not_found" })]);
+    expect(line("trace-logs-2")).toEqual([
+      expect.objectContaining({ msg: "request", route: REQUEST, status: 404, code: "resource_not_found" }),
+    ]);
   });
 });

@@ -61,7 +61,12 @@ const nested = (depth: number) => `${"[".repeat(depth)}${"]".repeat(depth)}`;
 const eventBody = (depth: number) => `{"name":"deep.event","payload":{"list":${nested(depth - 2)}}}`;
 
 function postEvent(body: string) {
-  return callSdkRoute(sendEvent, { url: `/projects/${projectId}/sdk/events`, params: { projectId }, auth: { secretKey, user: "customer-1" }, body });
+  return callSdkRoute(sendEvent, {
+    url: `/projects/${projectId}/sdk/events`,
+    params: { projectId },
+    auth: { secretKey, user: "customer-1" },
+    body,
+  });
 }
 
 function postRun(body: string) {
@@ -117,7 +122,9 @@ describe("JSON nesting depth", () => {
       expect(await postWebhook(depth)).toMatchObject({ status: 400, json: { error: refusal } });
     }
     const db = await getDb();
-    const rejected = (await db.select().from(webhookEvents).where(eq(webhookEvents.resourceId, resourceId))).filter((event) => event.rejectedReason !== null);
+    const rejected = (await db.select().from(webhookEvents).where(eq(webhookEvents.resourceId, resourceId))).filter(
+      (event) => event.rejectedReason !== null,
+    );
     expect(rejected).toHaveLength(3);
     expect(rejected.every((event) => event.rejectedReason!.includes(`${MAX_JSON_DEPTH}`) && event.payload === null)).toBe(true);
     expect(await postWebhook(MAX_JSON_DEPTH)).toMatchObject({ status: 200, json: { received: true } });

@@ -7,7 +7,15 @@ import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { publishResource } from "../actions";
 
 /** Finish publishes; without a successful test since the last change, it asks first. */
-export function FinishButton({ projectId, resourceId, needsConfirmation }: { projectId: string; resourceId: string; needsConfirmation: boolean }) {
+export function FinishButton({
+  projectId,
+  resourceId,
+  needsConfirmation,
+}: {
+  projectId: string;
+  resourceId: string;
+  needsConfirmation: boolean;
+}) {
   const router = useRouter();
   const dialog = useRef<HTMLDialogElement>(null);
   const [error, setError] = useState<string>();
@@ -44,8 +52,8 @@ export function FinishButton({ projectId, resourceId, needsConfirmation }: { pro
         error={error}
         onConfirm={publish}
       >
-        No test request has succeeded since the configuration last changed. Connections and requests will use this configuration once
-        it is published.
+        No test request has succeeded since the configuration last changed. Connections and requests will use this configuration once it is
+        published.
       </ConfirmDialog>
     </>
   );

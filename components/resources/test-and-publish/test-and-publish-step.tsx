@@ -23,7 +23,13 @@ export function TestAndPublishStep({ draft, view, origin }: { draft: ResourceDra
           title="Test credentials"
           description="One Connected User's credentials, stored encrypted as this resource's test connection. Test requests and the workflow editor use them."
         >
-          <TestCredentialsForm projectId={draft.projectId} resourceId={draft.id} keys={keys} savedValues={savedValues} savedSecrets={savedSecrets} />
+          <TestCredentialsForm
+            projectId={draft.projectId}
+            resourceId={draft.id}
+            keys={keys}
+            savedValues={savedValues}
+            savedSecrets={savedSecrets}
+          />
         </Card>
       )}
 
@@ -70,7 +76,9 @@ export function TestAndPublishStep({ draft, view, origin }: { draft: ResourceDra
         </Card>
       ) : (
         <Card title="Connect your users">
-          <p className="text-sm text-slate-600">App-Level resources use the app&apos;s credentials for every user: there is nothing to connect.</p>
+          <p className="text-sm text-slate-600">
+            App-Level resources use the app&apos;s credentials for every user: there is nothing to connect.
+          </p>
         </Card>
       )}
 

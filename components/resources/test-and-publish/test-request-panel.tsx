@@ -34,7 +34,8 @@ export function TestRequestPanel({ projectId, resourceId, defaultPath }: { proje
   const send = useMutation({
     mutationFn: async () => {
       const result = await sendTestRequest({ projectId, resourceId, method, path });
-      if (!result.ok) throw new Error(result.formError ?? Object.values(result.fieldErrors ?? {})[0]?.[0] ?? "The test request could not be sent.");
+      if (!result.ok)
+        throw new Error(result.formError ?? Object.values(result.fieldErrors ?? {})[0]?.[0] ?? "The test request could not be sent.");
       return result.data;
     },
     onSettled: () => router.refresh(),
@@ -78,7 +79,12 @@ export function TestRequestPanel({ projectId, resourceId, defaultPath }: { proje
               <p className="font-medium">{outcome.error.message}</p>
               <p className="mt-1 text-red-700">{ERROR_HINTS[outcome.error.kind]}</p>
               {outcome.error.body && (
-                <ScrollableText label="Error body received" className="mt-2 max-h-48 overflow-auto rounded bg-white/60 p-2 font-mono text-xs">{shownBody(outcome.error.body).text}</ScrollableText>
+                <ScrollableText
+                  label="Error body received"
+                  className="mt-2 max-h-48 overflow-auto rounded bg-white/60 p-2 font-mono text-xs"
+                >
+                  {shownBody(outcome.error.body).text}
+                </ScrollableText>
               )}
             </div>
           ) : (
@@ -94,7 +100,9 @@ export function TestRequestPanel({ projectId, resourceId, defaultPath }: { proje
                 </span>{" "}
                 <span className="text-slate-600">in {outcome.response.durationMs} ms</span>
                 {outcome.response.status === 401 && (
-                  <span className="ml-2 text-amber-800">The API refused the credentials: check API Authentication and the test credentials.</span>
+                  <span className="ml-2 text-amber-800">
+                    The API refused the credentials: check API Authentication and the test credentials.
+                  </span>
                 )}
               </p>
             )
@@ -102,7 +110,11 @@ export function TestRequestPanel({ projectId, resourceId, defaultPath }: { proje
           {outcome.request && (
             <details open className="rounded-md border border-slate-200 bg-white p-3">
               <summary className="cursor-pointer text-sm font-medium">Request sent</summary>
-              <ScrollableText label="Request sent" data-testid="test-request" className="mt-2 overflow-x-auto font-mono text-xs whitespace-pre-wrap">
+              <ScrollableText
+                label="Request sent"
+                data-testid="test-request"
+                className="mt-2 overflow-x-auto font-mono text-xs whitespace-pre-wrap"
+              >
                 {`${outcome.request.method} ${outcome.request.url}\n${outcome.request.headers.map(([name, value]) => `${name}: ${value}`).join("\n")}`}
               </ScrollableText>
             </details>
@@ -121,7 +133,11 @@ export function TestRequestPanel({ projectId, resourceId, defaultPath }: { proje
                 <p className="text-sm font-medium">
                   Response body{outcome.response.truncated && <span className="ml-2 text-xs text-amber-700">(cut off at 1 MB)</span>}
                 </p>
-                <ScrollableText label="Body received" data-testid="test-response-body" className="mt-2 max-h-96 overflow-auto font-mono text-xs whitespace-pre-wrap">
+                <ScrollableText
+                  label="Body received"
+                  data-testid="test-response-body"
+                  className="mt-2 max-h-96 overflow-auto font-mono text-xs whitespace-pre-wrap"
+                >
                   {responseBody?.text}
                 </ScrollableText>
                 <ShowMore truncated={responseBody?.truncated ?? false} shownBytes={PAGE_JSON_BYTES} />

@@ -28,7 +28,9 @@ export function ApiInfoStepForm({
   const { errors, isSubmitting } = form.formState;
   const [level, authType, grantType] = useWatch({ control: form.control, name: ["level", "authType", "grantType"] });
   const changesLaterSteps =
-    hasLaterSteps && saved && (saved.level !== level || saved.authType !== authType || (authType === "oauth2" && saved.grantType !== grantType));
+    hasLaterSteps &&
+    saved &&
+    (saved.level !== level || saved.authType !== authType || (authType === "oauth2" && saved.grantType !== grantType));
 
   return (
     <form onSubmit={form.handleSubmit(save)} className="space-y-6" noValidate>

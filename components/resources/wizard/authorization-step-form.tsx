@@ -74,7 +74,12 @@ export function OAuthAuthorizationForm({ projectId, resourceId, config, saved }:
       <FormField label="Client ID" error={errors.clientId?.message}>
         <Input autoComplete="off" spellCheck={false} {...form.register("clientId")} />
       </FormField>
-      <SecretField label="Client Secret" isSet={saved.clientSecret} error={errors.clientSecret?.message} registration={form.register("clientSecret")} />
+      <SecretField
+        label="Client Secret"
+        isSet={saved.clientSecret}
+        error={errors.clientSecret?.message}
+        registration={form.register("clientSecret")}
+      />
 
       <details open={advancedOpen} className="rounded-md border border-slate-200 p-4">
         <summary className="cursor-pointer text-sm font-semibold">Advanced Options</summary>
@@ -82,14 +87,19 @@ export function OAuthAuthorizationForm({ projectId, resourceId, config, saved }:
           <fieldset className="space-y-3">
             <legend className="text-sm font-medium text-slate-800">Required Inputs</legend>
             <p className="text-xs text-slate-500">
-              Values each Connected User supplies when connecting, such as a subdomain. Use them in the Access Token URL or
-              API Base URL as {"{{inputs.key}}"}.
+              Values each Connected User supplies when connecting, such as a subdomain. Use them in the Access Token URL or API Base URL as{" "}
+              {"{{inputs.key}}"}.
             </p>
             {inputs.fields.map((field, index) => (
               <div key={field.id} role="group" aria-label={`Required input ${index + 1}`} className="flex items-start gap-3">
                 <div className="flex-1">
                   <FormField label="Key" error={errors.requiredInputs?.[index]?.key?.message}>
-                    <Input autoComplete="off" spellCheck={false} placeholder="subdomain" {...form.register(`requiredInputs.${index}.key`)} />
+                    <Input
+                      autoComplete="off"
+                      spellCheck={false}
+                      placeholder="subdomain"
+                      {...form.register(`requiredInputs.${index}.key`)}
+                    />
                   </FormField>
                 </div>
                 <div className="flex-1">
@@ -97,7 +107,12 @@ export function OAuthAuthorizationForm({ projectId, resourceId, config, saved }:
                     <Input autoComplete="off" placeholder="Subdomain" {...form.register(`requiredInputs.${index}.label`)} />
                   </FormField>
                 </div>
-                <Button variant="ghost" className="mt-6" onClick={() => inputs.remove(index)} aria-label={`Remove required input ${index + 1}`}>
+                <Button
+                  variant="ghost"
+                  className="mt-6"
+                  onClick={() => inputs.remove(index)}
+                  aria-label={`Remove required input ${index + 1}`}
+                >
                   Remove
                 </Button>
               </div>

@@ -56,7 +56,10 @@ function defaultValues(context: RequestDetailsContext, config: ResourceConfig): 
     baseUrl: config.request?.baseUrl ?? "",
     allowAnyHost: config.request?.allowAnyHost ?? false,
     authentication: config.request?.authentication ?? defaultAuthentication(context, apiKeyNames),
-    userProfile: { jwksUrl: "", ...(config.request?.userProfile ?? { source: "none", method: "GET", path: "", fields: "", claimPath: "" }) },
+    userProfile: {
+      jwksUrl: "",
+      ...(config.request?.userProfile ?? { source: "none", method: "GET", path: "", fields: "", claimPath: "" }),
+    },
     appOAuth:
       appLevel && context.authType === "oauth2"
         ? {
@@ -167,7 +170,12 @@ export function RequestDetailsStepForm({
                     <div className="mt-7">
                       <Checkbox label="Secret" {...register(`appApiKeys.${index}.secret`)} />
                     </div>
-                    <Button variant="ghost" className="mt-6" onClick={() => appKeys.remove(index)} aria-label={`Remove API key ${index + 1}`}>
+                    <Button
+                      variant="ghost"
+                      className="mt-6"
+                      onClick={() => appKeys.remove(index)}
+                      aria-label={`Remove API key ${index + 1}`}
+                    >
                       Remove
                     </Button>
                   </div>
@@ -199,7 +207,11 @@ export function RequestDetailsStepForm({
       )}
 
       <section className="space-y-4">
-        <FormField label="API Authentication" error={errors.authentication?.preset?.message} hint="How credentials are applied to every request.">
+        <FormField
+          label="API Authentication"
+          error={errors.authentication?.preset?.message}
+          hint="How credentials are applied to every request."
+        >
           <Select {...register("authentication.preset")}>
             {Object.entries(PRESET_LABELS).map(([value, label]) => (
               <option key={value} value={value}>
@@ -209,12 +221,30 @@ export function RequestDetailsStepForm({
           </Select>
         </FormField>
         {auth.preset === "bearer" && (
-          <TemplateField control={control} name="authentication.token" label="Token" variables={authVariables} error={errors.authentication?.token?.message} />
+          <TemplateField
+            control={control}
+            name="authentication.token"
+            label="Token"
+            variables={authVariables}
+            error={errors.authentication?.token?.message}
+          />
         )}
         {auth.preset === "basic" && (
           <div className="grid gap-4 sm:grid-cols-2">
-            <TemplateField control={control} name="authentication.username" label="Username" variables={authVariables} error={errors.authentication?.username?.message} />
-            <TemplateField control={control} name="authentication.password" label="Password" variables={authVariables} error={errors.authentication?.password?.message} />
+            <TemplateField
+              control={control}
+              name="authentication.username"
+              label="Username"
+              variables={authVariables}
+              error={errors.authentication?.username?.message}
+            />
+            <TemplateField
+              control={control}
+              name="authentication.password"
+              label="Password"
+              variables={authVariables}
+              error={errors.authentication?.password?.message}
+            />
           </div>
         )}
         {(auth.preset === "header" || auth.preset === "query") && (
@@ -237,7 +267,10 @@ export function RequestDetailsStepForm({
           return (
             <div key={field.id} role="group" aria-label={`Custom ${kind} ${index + 1}`} className="flex items-start gap-3">
               <div className="w-56">
-                <FormField label={location === "header" ? "Header name" : "Parameter name"} error={errors.authentication?.custom?.[index]?.name?.message}>
+                <FormField
+                  label={location === "header" ? "Header name" : "Parameter name"}
+                  error={errors.authentication?.custom?.[index]?.name?.message}
+                >
                   <Input autoComplete="off" spellCheck={false} {...register(`authentication.custom.${index}.name`)} />
                 </FormField>
               </div>
@@ -250,7 +283,12 @@ export function RequestDetailsStepForm({
                   error={errors.authentication?.custom?.[index]?.value?.message}
                 />
               </div>
-              <Button variant="ghost" className="mt-6" onClick={() => custom.remove(index)} aria-label={`Remove custom ${kind} ${index + 1}`}>
+              <Button
+                variant="ghost"
+                className="mt-6"
+                onClick={() => custom.remove(index)}
+                aria-label={`Remove custom ${kind} ${index + 1}`}
+              >
                 Remove
               </Button>
             </div>
@@ -297,7 +335,11 @@ export function RequestDetailsStepForm({
                 error={errors.userProfile?.path?.message}
               />
               <div className="sm:col-span-2">
-                <FormField label="Fields to keep" error={errors.userProfile?.fields?.message} hint="Comma-separated JSON paths, e.g. id, email, team.name.">
+                <FormField
+                  label="Fields to keep"
+                  error={errors.userProfile?.fields?.message}
+                  hint="Comma-separated JSON paths, e.g. id, email, team.name."
+                >
                   <Input autoComplete="off" spellCheck={false} {...register("userProfile.fields")} />
                 </FormField>
               </div>
@@ -313,7 +355,13 @@ export function RequestDetailsStepForm({
                 error={errors.userProfile?.jwksUrl?.message}
                 hint="Optional: where your API publishes its token-signing keys. Without it, a connect first sends GET / on the API Base URL, which must answer 2xx, to check the token."
               >
-                <Input type="url" autoComplete="off" spellCheck={false} placeholder="https://api.example.com/.well-known/jwks.json" {...register("userProfile.jwksUrl")} />
+                <Input
+                  type="url"
+                  autoComplete="off"
+                  spellCheck={false}
+                  placeholder="https://api.example.com/.well-known/jwks.json"
+                  {...register("userProfile.jwksUrl")}
+                />
               </FormField>
             </div>
           )}

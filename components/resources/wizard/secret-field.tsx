@@ -27,9 +27,7 @@ export function SecretField({
       <div className="space-y-1">
         <p className="text-sm font-medium text-slate-800">{label}</p>
         <div className="flex items-center gap-3">
-          <span className="rounded-md border border-slate-200 bg-slate-50 px-3 py-2 font-mono text-sm text-slate-500">
-            ••••••••
-          </span>
+          <span className="rounded-md border border-slate-200 bg-slate-50 px-3 py-2 font-mono text-sm text-slate-500">••••••••</span>
           <span className="text-sm text-emerald-700">Set</span>
           <Button variant="secondary" onClick={() => setReplacing(true)} aria-label={`Replace ${label}`}>
             Replace

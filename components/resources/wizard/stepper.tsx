@@ -1,10 +1,5 @@
 import Link from "next/link";
-import {
-  RESOURCE_WIZARD_STEP_LABELS,
-  RESOURCE_WIZARD_STEPS,
-  type ResourceLevel,
-  type ResourceWizardStep,
-} from "@/lib/resources/schema";
+import { RESOURCE_WIZARD_STEP_LABELS, RESOURCE_WIZARD_STEPS, type ResourceLevel, type ResourceWizardStep } from "@/lib/resources/schema";
 import { canOpenStep, isStepSkipped, stepIndex } from "@/lib/resources/wizard";
 
 /** The wizard's steps: reached ones are links, skipped ones say so. */
@@ -53,7 +48,10 @@ export function Stepper({
                   {content}
                 </Link>
               ) : (
-                <span aria-current={isCurrent ? "step" : undefined} className={`flex items-center gap-2 px-1 py-0.5 ${isCurrent ? "font-semibold" : ""}`}>
+                <span
+                  aria-current={isCurrent ? "step" : undefined}
+                  className={`flex items-center gap-2 px-1 py-0.5 ${isCurrent ? "font-semibold" : ""}`}
+                >
                   {content}
                 </span>
               )}

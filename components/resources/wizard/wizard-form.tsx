@@ -43,15 +43,7 @@ export function useSaveStep<T extends FieldValues>({
   };
 }
 
-export function WizardActions({
-  backHref,
-  submitLabel,
-  submitting,
-}: {
-  backHref?: string;
-  submitLabel: string;
-  submitting: boolean;
-}) {
+export function WizardActions({ backHref, submitLabel, submitting }: { backHref?: string; submitLabel: string; submitting: boolean }) {
   return (
     <div className="flex items-center justify-between border-t border-slate-200 pt-4">
       {backHref ? (

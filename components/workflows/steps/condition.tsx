@@ -22,7 +22,11 @@ export function ConditionFields({ control, register, name, step, variables, erro
         variables={variables}
         error={errorAt(path("left"))}
       />
-      <FormField label="Operator" error={errorAt(path("operator"))} hint="True runs When true, false Otherwise; with no Otherwise steps, false ends the run (in a Fan Out, the item) as Stopped.">
+      <FormField
+        label="Operator"
+        error={errorAt(path("operator"))}
+        hint="True runs When true, false Otherwise; with no Otherwise steps, false ends the run (in a Fan Out, the item) as Stopped."
+      >
         <Select {...register(path("operator"))}>
           {CONDITION_OPERATORS.map((value) => (
             <option key={value} value={value}>
@@ -34,7 +38,14 @@ export function ConditionFields({ control, register, name, step, variables, erro
       {unary ? (
         <span />
       ) : (
-        <TemplateField control={control} name={path("right")} label="Right value" placeholder="done" variables={variables} error={errorAt(path("right"))} />
+        <TemplateField
+          control={control}
+          name={path("right")}
+          label="Right value"
+          placeholder="done"
+          variables={variables}
+          error={errorAt(path("right"))}
+        />
       )}
     </div>
   );

@@ -10,7 +10,11 @@ import { OutputResult, type StepFieldProps, stepField } from "./shared";
 export function DelayFields({ register, name, errorAt }: StepFieldProps) {
   return (
     <div className="sm:w-48">
-      <FormField label="Seconds" error={errorAt(stepField(name, "seconds"))} hint="A run waits this long, durably (at most 30 days). Test does not wait.">
+      <FormField
+        label="Seconds"
+        error={errorAt(stepField(name, "seconds"))}
+        hint="A run waits this long, durably (at most 30 days). Test does not wait."
+      >
         <Input type="number" min={1} max={MAX_DELAY_SECONDS} step={1} {...register(stepField(name, "seconds"), { valueAsNumber: true })} />
       </FormField>
     </div>

@@ -27,10 +27,18 @@ export function FanOutFields({ control, register, name, variables, errorAt }: St
         hint="One variable holding an array. The steps for each item read it as {{fanout.item}} and its index (from 0) as {{fanout.index}}."
       />
       <div className="grid gap-4 sm:grid-cols-2">
-        <FormField label="Concurrency" error={errorAt(path("concurrency"))} hint={`How many items run at once (1 to ${MAX_FAN_OUT_CONCURRENCY}).`}>
+        <FormField
+          label="Concurrency"
+          error={errorAt(path("concurrency"))}
+          hint={`How many items run at once (1 to ${MAX_FAN_OUT_CONCURRENCY}).`}
+        >
           <Input type="number" min={1} max={MAX_FAN_OUT_CONCURRENCY} step={1} {...register(path("concurrency"), { valueAsNumber: true })} />
         </FormField>
-        <FormField label="On item failure" error={errorAt(path("onItemFailure"))} hint="Continue and report: a failed item's entry in items is { error }.">
+        <FormField
+          label="On item failure"
+          error={errorAt(path("onItemFailure"))}
+          hint="Continue and report: a failed item's entry in items is { error }."
+        >
           <Select {...register(path("onItemFailure"))}>
             {ON_ITEM_FAILURE.map((value) => (
               <option key={value} value={value}>
@@ -83,7 +91,11 @@ export function FanOutResult(props: StepResultProps) {
   const items = props.result.items ?? [];
   return (
     <>
-      {summary && <p className="text-sm font-medium" data-testid="fan-out-counts">{summary}</p>}
+      {summary && (
+        <p className="text-sm font-medium" data-testid="fan-out-counts">
+          {summary}
+        </p>
+      )}
       {items.length > 0 && <TestItems items={items} />}
     </>
   );

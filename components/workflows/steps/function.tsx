@@ -48,7 +48,9 @@ export function FunctionFields({ control, register, name, variables, errorAt }: 
             Add parameter
           </Button>
         )}
-        <p className="text-xs text-slate-500">run gets them as parameters.&lt;name&gt;; a value that is one variable alone keeps its JSON value.</p>
+        <p className="text-xs text-slate-500">
+          run gets them as parameters.&lt;name&gt;; a value that is one variable alone keeps its JSON value.
+        </p>
       </fieldset>
       <FormField
         label="Code"

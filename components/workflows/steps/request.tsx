@@ -43,8 +43,22 @@ export function RequestFields({ control, register, name, variables, errorAt }: S
           />
         </div>
       </div>
-      <KeyValueRows {...{ control, register, name, variables, errorAt }} part="query" legend="Query" rowLabel="Query parameter" nameLabel="Parameter name" valueLabel="Parameter value" />
-      <KeyValueRows {...{ control, register, name, variables, errorAt }} part="headers" legend="Headers" rowLabel="Header" nameLabel="Header name" valueLabel="Header value" />
+      <KeyValueRows
+        {...{ control, register, name, variables, errorAt }}
+        part="query"
+        legend="Query"
+        rowLabel="Query parameter"
+        nameLabel="Parameter name"
+        valueLabel="Parameter value"
+      />
+      <KeyValueRows
+        {...{ control, register, name, variables, errorAt }}
+        part="headers"
+        legend="Headers"
+        rowLabel="Header"
+        nameLabel="Header name"
+        valueLabel="Header value"
+      />
       <TemplateField
         control={control}
         name={path("body")}
@@ -98,7 +112,12 @@ export function KeyValueRows({
               error={errorAt(path(`${row}.value`))}
             />
           </div>
-          <Button variant="ghost" className="mt-6" onClick={() => rows.remove(row)} aria-label={`Remove ${rowLabel.toLowerCase()} ${row + 1}`}>
+          <Button
+            variant="ghost"
+            className="mt-6"
+            onClick={() => rows.remove(row)}
+            aria-label={`Remove ${rowLabel.toLowerCase()} ${row + 1}`}
+          >
             Remove
           </Button>
         </div>
@@ -125,7 +144,11 @@ function TestExchange({ result }: { result: StepResultView }) {
       {result.request && (
         <details open className="rounded-md border border-slate-200 p-3">
           <summary className="cursor-pointer text-sm font-medium">Request sent</summary>
-          <ScrollableText label="Request sent" data-testid="step-request" className="mt-2 overflow-x-auto font-mono text-xs whitespace-pre-wrap">
+          <ScrollableText
+            label="Request sent"
+            data-testid="step-request"
+            className="mt-2 overflow-x-auto font-mono text-xs whitespace-pre-wrap"
+          >
             {[
               `${result.request.method} ${result.request.url}`,
               ...result.request.headers.map(([name, value]) => `${name}: ${value}`),
@@ -139,11 +162,17 @@ function TestExchange({ result }: { result: StepResultView }) {
         <>
           <details className="rounded-md border border-slate-200 p-3">
             <summary className="cursor-pointer text-sm font-medium">Response headers ({headers.length})</summary>
-            <ScrollableText label="Headers received" className="mt-2 overflow-x-auto font-mono text-xs whitespace-pre-wrap">{headers.map(([name, value]) => `${name}: ${value}`).join("\n")}</ScrollableText>
+            <ScrollableText label="Headers received" className="mt-2 overflow-x-auto font-mono text-xs whitespace-pre-wrap">
+              {headers.map(([name, value]) => `${name}: ${value}`).join("\n")}
+            </ScrollableText>
           </details>
           <div className="rounded-md border border-slate-200 p-3">
             <p className="text-sm font-medium">Response body</p>
-            <ScrollableText label="Body received" data-testid="step-response-body" className="mt-2 max-h-96 overflow-auto font-mono text-xs whitespace-pre-wrap">
+            <ScrollableText
+              label="Body received"
+              data-testid="step-response-body"
+              className="mt-2 max-h-96 overflow-auto font-mono text-xs whitespace-pre-wrap"
+            >
               {responseBody ? responseBody.text : <span className="text-slate-500">(empty)</span>}
             </ScrollableText>
             <ShowMore truncated={responseBody?.truncated ?? false} shownBytes={PAGE_JSON_BYTES} />

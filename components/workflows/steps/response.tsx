@@ -18,10 +18,23 @@ export function ResponseFields({ control, register, name, variables, errorAt }: 
     <div className="space-y-4">
       <div className="sm:w-48">
         <FormField label="Status" error={errorAt(path("status"))} hint="The HTTP status the caller gets, e.g. 200 or 201.">
-          <Input type="number" min={MIN_RESPONSE_STATUS} max={MAX_RESPONSE_STATUS} step={1} {...register(path("status"), { valueAsNumber: true })} />
+          <Input
+            type="number"
+            min={MIN_RESPONSE_STATUS}
+            max={MAX_RESPONSE_STATUS}
+            step={1}
+            {...register(path("status"), { valueAsNumber: true })}
+          />
         </FormField>
       </div>
-      <KeyValueRows {...{ control, register, name, variables, errorAt }} part="headers" legend="Headers" rowLabel="Header" nameLabel="Header name" valueLabel="Header value" />
+      <KeyValueRows
+        {...{ control, register, name, variables, errorAt }}
+        part="headers"
+        legend="Headers"
+        rowLabel="Header"
+        nameLabel="Header name"
+        valueLabel="Header value"
+      />
       <TemplateField
         control={control}
         name={path("body")}
@@ -71,6 +84,16 @@ export function ResponseResult(props: StepResultProps) {
   }
   const answer = props.result.output as { status?: unknown; headers?: unknown; body?: unknown } | undefined;
   if (typeof answer?.status !== "number") return null;
-  const headers = answer.headers && typeof answer.headers === "object" ? Object.entries(answer.headers as Record<string, unknown>).map(([name, value]): [string, string] => [name, String(value)]) : [];
-  return <Answer status={answer.status} headers={headers} body={prettyJson(answer.body ?? null, { maxBytes: PAGE_JSON_BYTES })} shown={{ bytes: PAGE_JSON_BYTES }} />;
+  const headers =
+    answer.headers && typeof answer.headers === "object"
+      ? Object.entries(answer.headers as Record<string, unknown>).map(([name, value]): [string, string] => [name, String(value)])
+      : [];
+  return (
+    <Answer
+      status={answer.status}
+      headers={headers}
+      body={prettyJson(answer.body ?? null, { maxBytes: PAGE_JSON_BYTES })}
+      shown={{ bytes: PAGE_JSON_BYTES }}
+    />
+  );
 }

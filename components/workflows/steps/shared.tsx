@@ -79,7 +79,9 @@ export function StepOutput({ output, shown }: { output: StepOutputView; shown: S
     return (
       <div>
         <p className="text-sm font-medium">Output</p>
-        <ScrollableText label="Step output" className={preClassName}>{output.json.text}</ScrollableText>
+        <ScrollableText label="Step output" className={preClassName}>
+          {output.json.text}
+        </ScrollableText>
         <ShowMore truncated={output.json.truncated} shownBytes={shown.bytes} href={shown.moreHref} />
       </div>
     );
@@ -91,12 +93,16 @@ export function StepOutput({ output, shown }: { output: StepOutputView; shown: S
       </p>
       <details className="rounded-md border border-slate-200 p-3">
         <summary className="cursor-pointer text-sm font-medium">Response headers ({output.headers.length})</summary>
-        <ScrollableText label="Headers received" className={preClassName}>{output.headers.map(([name, value]) => `${name}: ${value}`).join("\n")}</ScrollableText>
+        <ScrollableText label="Headers received" className={preClassName}>
+          {output.headers.map(([name, value]) => `${name}: ${value}`).join("\n")}
+        </ScrollableText>
       </details>
       <div className="rounded-md border border-slate-200 p-3">
         <p className="text-sm font-medium">
           Response body
-          {output.truncated && <span className="ml-2 text-xs font-normal text-amber-800">(truncated at {Math.round(output.capBytes / 1024)} KB)</span>}
+          {output.truncated && (
+            <span className="ml-2 text-xs font-normal text-amber-800">(truncated at {Math.round(output.capBytes / 1024)} KB)</span>
+          )}
         </p>
         <ScrollableText label="Body received" data-testid="run-step-response-body" className={preClassName}>
           {output.body.text || <span className="text-slate-500">(empty)</span>}

@@ -79,7 +79,8 @@ export const conditionStep = defineStep({
     }
     const output = { result: holds };
     if (holds) return { kind: "next", output, into: "whenTrue", note: "The condition holds: When true runs." };
-    if (!step.otherwise.length) return { kind: "stop", output, note: "The condition does not hold and Otherwise has no steps: a run stops here." };
+    if (!step.otherwise.length)
+      return { kind: "stop", output, note: "The condition does not hold and Otherwise has no steps: a run stops here." };
     return { kind: "next", output, into: "otherwise", note: "The condition does not hold: Otherwise runs." };
   },
 });

@@ -30,7 +30,8 @@ const parameterRows = z
   .superRefine((rows, context) => {
     const seen = new Set<string>();
     rows.forEach((row, index) => {
-      if (seen.has(row.name)) context.addIssue({ code: "custom", path: [index, "name"], message: `Another parameter is named ${row.name}.` });
+      if (seen.has(row.name))
+        context.addIssue({ code: "custom", path: [index, "name"], message: `Another parameter is named ${row.name}.` });
       seen.add(row.name);
     });
   });
@@ -42,7 +43,9 @@ const schema = z.object({
   code: z
     .string()
     .refine((code) => Buffer.byteLength(code) <= MAX_FUNCTION_CODE_BYTES, { error: "Use at most 64 KB of code." })
-    .refine((code) => /\bfunction\s+run\s*\(|\brun\s*=/.test(code), { error: "Define a function named run, e.g. function run(parameters) { … }." }),
+    .refine((code) => /\bfunction\s+run\s*\(|\brun\s*=/.test(code), {
+      error: "Define a function named run, e.g. function run(parameters) { … }.",
+    }),
 });
 export type FunctionStep = z.output<typeof schema>;
 
@@ -93,7 +96,8 @@ export const functionStep = defineStep({
     const { runFunction } = await import("../function-sandbox");
     const outcome = await runFunction({ code: step.code, parameters });
     // The code may return or log text PostgreSQL cannot store (lib/jsonb.ts): kept with U+FFFD in its place.
-    if (!outcome.ok) return { kind: "fail", error: functionErrorText(outcome.error), output: storableJson({ parameters, logs: outcome.logs }) };
+    if (!outcome.ok)
+      return { kind: "fail", error: functionErrorText(outcome.error), output: storableJson({ parameters, logs: outcome.logs }) };
     return { kind: "next", output: storableJson({ parameters, result: outcome.result, logs: outcome.logs }) };
   },
 });

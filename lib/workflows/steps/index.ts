@@ -42,7 +42,9 @@ declare module "@/db/workflow-definition" {
   interface StoredStepTypes extends StoredStepsByType {}
 }
 /** What Add step takes to make a step of this type (a Request step's resource). */
-export type StepChoice = { [Type in StepType]: { type: Type } & (Modules[Type] extends StepModule<Type, z.ZodObject, infer Choice> ? Choice : never) }[StepType];
+export type StepChoice = {
+  [Type in StepType]: { type: Type } & (Modules[Type] extends StepModule<Type, z.ZodObject, infer Choice> ? Choice : never);
+}[StepType];
 
 export const STEP_TYPES = Object.keys(STEPS) as StepType[];
 

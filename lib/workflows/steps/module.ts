@@ -120,7 +120,12 @@ export type StepCheckContext = Pick<VariableContext, "resources"> & { trigger: {
  * Out's body) names those fields in `lists` and gives each the schema of ./step-list.ts; the walk
  * over the tree is lib/workflows/tree.ts.
  */
-export interface StepModule<Type extends string = string, Schema extends z.ZodObject = z.ZodObject, Choice = unknown, Editor extends z.ZodObject = Schema> {
+export interface StepModule<
+  Type extends string = string,
+  Schema extends z.ZodObject = z.ZodObject,
+  Choice = unknown,
+  Editor extends z.ZodObject = Schema,
+> {
   type: Type;
   /** The type's name: the run page's label and, unless `title` says otherwise, the editor's and the Add step menu's. */
   label: string;
@@ -135,7 +140,10 @@ export interface StepModule<Type extends string = string, Schema extends z.ZodOb
   /** The step's name in the editor: "TaskLab Request" for a Request step on TaskLab. */
   title(step: Partial<z.input<Schema>>, resourceName: (resourceId: string) => string | undefined): string;
   /** The Add step menu's entries (one per published resource for a Request step), in `group` ("resources" first). */
-  addStep: { group: "resources" | "steps"; choices(resources: readonly { id: string; name: string }[]): { label: string; choice: Choice }[] };
+  addStep: {
+    group: "resources" | "steps";
+    choices(resources: readonly { id: string; name: string }[]): { label: string; choice: Choice }[];
+  };
   /** The step Add step appends, with a free key. */
   create(key: string, choice: Choice): z.output<Schema>;
   /** The templates of a step, by field path within the step (for error paths). */

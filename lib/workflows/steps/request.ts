@@ -5,7 +5,15 @@ import { parseJsonAnswer } from "@/lib/json";
 import { storableJson } from "@/lib/jsonb";
 import { TemplateError } from "@/lib/resources/template";
 import { type AvailableVariables, jsonPaths, renderJsonBody, renderRequestTemplates } from "../variables";
-import { defineStep, jsonBodyTemplateError, type StepAttemptDetails, stepKeySchema, type StepOutcome, type StepResponse, templateText } from "./module";
+import {
+  defineStep,
+  jsonBodyTemplateError,
+  type StepAttemptDetails,
+  stepKeySchema,
+  type StepOutcome,
+  type StepResponse,
+  templateText,
+} from "./module";
 
 // TaskLab Request: one call to a published resource's API (method, path, query, headers, JSON
 // body, all templates) through the connection session, with an Idempotency-Key; 5xx, 408, 429
@@ -110,7 +118,8 @@ export const requestStep = defineStep({
   ],
   check(step, context, templateErrors) {
     const errors: Record<string, string> = {};
-    if (!context.resources.some((resource) => resource.id === step.resourceId)) errors.resourceId = "Choose a published resource of this project.";
+    if (!context.resources.some((resource) => resource.id === step.resourceId))
+      errors.resourceId = "Choose a published resource of this project.";
     const bodyError = templateErrors.body ? undefined : jsonBodyTemplateError(step.body, '{"id": "{{trigger.payload.taskId}}"}');
     if (bodyError) errors.body = bodyError;
     return errors;
@@ -139,16 +148,26 @@ export const requestStep = defineStep({
    */
   async run(step, context): Promise<StepOutcome> {
     const started = performance.now();
-    const attempt = (details: Omit<StepAttemptDetails, "durationMs">): StepAttemptDetails => ({ durationMs: Math.round(performance.now() - started), ...details });
+    const attempt = (details: Omit<StepAttemptDetails, "durationMs">): StepAttemptDetails => ({
+      durationMs: Math.round(performance.now() - started),
+      ...details,
+    });
     const variables = context.variables;
     let call;
     try {
       const { path, query, headers } = renderRequestTemplates(step, variables);
-      call = { method: step.method, path, query, headers: { ...headers, "idempotency-key": context.idempotencyKey }, body: renderJsonBody(step.body, variables) };
+      call = {
+        method: step.method,
+        path,
+        query,
+        headers: { ...headers, "idempotency-key": context.idempotencyKey },
+        body: renderJsonBody(step.body, variables),
+      };
     } catch (error) {
       if (error instanceof TemplateError) return { kind: "fail", error: error.message, attempt: attempt({}) };
       // Permanent: the same run's variables will not gain the value on a retry.
-      if (error instanceof AppError && error.code === "missing_variable") return { kind: "fail", error: `${error.code}: ${error.message}`, attempt: attempt({}) };
+      if (error instanceof AppError && error.code === "missing_variable")
+        return { kind: "fail", error: `${error.code}: ${error.message}`, attempt: attempt({}) };
       throw error;
     }
     const session = await context.session(step.resourceId);
@@ -161,7 +180,8 @@ export const requestStep = defineStep({
       const { request, response } = await session.send(call);
       if (response.status < 400) return { kind: "next", output: stepOutput(response), attempt: attempt({ request, response }) };
       const error = `The API answered ${response.status}.`;
-      if (RETRYABLE_STATUS(response.status)) return retryOrFail(error, { request, response }, parseRetryAfter(response.headers["retry-after"], context.now()));
+      if (RETRYABLE_STATUS(response.status))
+        return retryOrFail(error, { request, response }, parseRetryAfter(response.headers["retry-after"], context.now()));
       return { kind: "fail", error, output: stepOutput(response), attempt: attempt({ request, response }) };
     } catch (error) {
       if (!(error instanceof AppError)) throw error;

@@ -113,7 +113,9 @@ export const responseStep = defineStep({
     const errors: Record<string, string> = {};
     if (context.trigger?.kind !== "request") errors.type = RESPONSE_NEEDS_REQUEST_TRIGGER;
     if (step.body.trim() && !templateErrors.body) {
-      const bodyError = NO_BODY_STATUSES.has(step.status) ? `A ${step.status} answer has no body: leave Body empty.` : jsonBodyTemplateError(step.body, '{"id": "{{trigger.body.id}}"}');
+      const bodyError = NO_BODY_STATUSES.has(step.status)
+        ? `A ${step.status} answer has no body: leave Body empty.`
+        : jsonBodyTemplateError(step.body, '{"id": "{{trigger.body.id}}"}');
       if (bodyError) errors.body = bodyError;
     }
     return errors;
@@ -131,7 +133,8 @@ export const responseStep = defineStep({
       throw error;
     }
     const unsendable = Object.entries(answer.headers).find(([, value]) => !HEADER_VALUE.test(value));
-    if (unsendable) return { kind: "fail", error: `Header ${unsendable[0]} cannot be sent: its value holds a line break or a character beyond Latin-1.` };
+    if (unsendable)
+      return { kind: "fail", error: `Header ${unsendable[0]} cannot be sent: its value holds a line break or a character beyond Latin-1.` };
     if (!(await context.respond(answer))) return { kind: "fail", error: ANSWERED_ALREADY, output: { ...answer } };
     return { kind: "next", output: { ...answer } };
   },

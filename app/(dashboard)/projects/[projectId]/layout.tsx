@@ -5,13 +5,7 @@ import { ProjectSwitcher } from "@/components/projects/project-switcher";
 import { listProjectsForUser } from "@/db/queries/projects";
 import { requireProjectAccess } from "../../require-user";
 
-export default async function ProjectLayout({
-  children,
-  params,
-}: {
-  children: ReactNode;
-  params: Promise<{ projectId: string }>;
-}) {
+export default async function ProjectLayout({ children, params }: { children: ReactNode; params: Promise<{ projectId: string }> }) {
   const { projectId } = await params;
   const { user, project } = await requireProjectAccess(projectId);
   const projects = await listProjectsForUser({ userId: user.id });

@@ -43,12 +43,25 @@ async function configuredProject() {
   const project = await projectWithKey();
   const { projectId } = project;
   const { resourceId } = await createResourceDraft({ projectId, values: { name: "TaskLab" }, actor: SYSTEM_ACTOR });
-  await saveResourceStep({ projectId, resourceId, step: "api-info", values: { level: "user", authType: "oauth2", grantType: "refresh_token" }, actor: SYSTEM_ACTOR });
+  await saveResourceStep({
+    projectId,
+    resourceId,
+    step: "api-info",
+    values: { level: "user", authType: "oauth2", grantType: "refresh_token" },
+    actor: SYSTEM_ACTOR,
+  });
   await saveResourceStep({
     projectId,
     resourceId,
     step: "authorization",
-    values: { accessTokenUrl: "https://tasklab.example/oauth/token", clientId: "tasklab-client", clientSecret: CLIENT_SECRET, includeClientCredentials: true, requiredInputs: [] }, actor: SYSTEM_ACTOR
+    values: {
+      accessTokenUrl: "https://tasklab.example/oauth/token",
+      clientId: "tasklab-client",
+      clientSecret: CLIENT_SECRET,
+      includeClientCredentials: true,
+      requiredInputs: [],
+    },
+    actor: SYSTEM_ACTOR,
   });
   await saveResourceStep({
     projectId,
@@ -58,7 +71,8 @@ async function configuredProject() {
       baseUrl: "https://tasklab.example/api",
       authentication: { ...blankAuth, preset: "bearer", token: "{{credentials.access_token}}" },
       userProfile: { source: "none", method: "GET", path: "", fields: "", claimPath: "" },
-    }, actor: SYSTEM_ACTOR
+    },
+    actor: SYSTEM_ACTOR,
   });
   await publishResourceDraft({ projectId, resourceId, actor: SYSTEM_ACTOR });
   await saveWebhookSetup({
@@ -72,7 +86,8 @@ async function configuredProject() {
       userMatchTemplate: "{{payload.account_id}}",
       userMatchField: { kind: "user_id" },
       eventIdTemplate: "{{headers.webhook-id}}",
-    }, actor: SYSTEM_ACTOR
+    },
+    actor: SYSTEM_ACTOR,
   });
   const { workflowId } = await createWorkflowDraft({ projectId, name: "On new task", actor: SYSTEM_ACTOR });
   await saveWorkflow({
@@ -82,22 +97,51 @@ async function configuredProject() {
       name: "On new task",
       sampleTrigger: "",
       trigger: { kind: "resource_event", resourceId, eventType: "task.created" },
-      steps: [{ key: "get_task", type: "request", resourceId, method: "GET", path: "/tasks/{{trigger.payload.id}}", query: [], headers: [], body: "", retries: true }],
-    }, actor: SYSTEM_ACTOR
+      steps: [
+        {
+          key: "get_task",
+          type: "request",
+          resourceId,
+          method: "GET",
+          path: "/tasks/{{trigger.payload.id}}",
+          query: [],
+          headers: [],
+          body: "",
+          retries: true,
+        },
+      ],
+    },
+    actor: SYSTEM_ACTOR,
   });
   return { ...project, resourceId, workflowId };
 }
 
 const key = (project: { secretKey: string }): SdkAuth => ({ secretKey: project.secretKey });
 
-function call(handler: Parameters<typeof callSdkRoute>[0], method: string, url: string, params: Record<string, string>, auth: SdkAuth, body?: unknown, headers?: Record<string, string>) {
+function call(
+  handler: Parameters<typeof callSdkRoute>[0],
+  method: string,
+  url: string,
+  params: Record<string, string>,
+  auth: SdkAuth,
+  body?: unknown,
+  headers?: Record<string, string>,
+) {
   return callSdkRoute(handler, { url, params, auth, method, body, headers });
 }
 
 const getResourceConfig = (projectId: string, resourceId: string, auth: SdkAuth) =>
   call(resourceConfig.GET, "GET", `/projects/${projectId}/api/resources/${resourceId}/config`, { projectId, resourceId }, auth);
 const putResourceConfig = (projectId: string, resourceId: string, auth: SdkAuth, body: unknown, headers?: Record<string, string>) =>
-  call(resourceConfig.PUT, "PUT", `/projects/${projectId}/api/resources/${resourceId}/config`, { projectId, resourceId }, auth, body, headers);
+  call(
+    resourceConfig.PUT,
+    "PUT",
+    `/projects/${projectId}/api/resources/${resourceId}/config`,
+    { projectId, resourceId },
+    auth,
+    body,
+    headers,
+  );
 const postResourceConfig = (projectId: string, auth: SdkAuth, body: unknown, headers?: Record<string, string>) =>
   call(resourceImport.POST, "POST", `/projects/${projectId}/api/resources/config`, { projectId }, auth, body, headers);
 const getWorkflowConfig = (projectId: string, workflowId: string, auth: SdkAuth) =>
@@ -119,7 +163,12 @@ describe("the configuration API", () => {
       expect(text).not.toContain(CLIENT_SECRET);
       expect(text).not.toContain(SIGNING_SECRET);
     }
-    expect(resource.json).toMatchObject({ kind: "resource", version: 1, config: { oauth: { clientSecret: { $secret: "client_secret" } } }, webhook: { signingSecret: { $secret: "webhook_secret" } } });
+    expect(resource.json).toMatchObject({
+      kind: "resource",
+      version: 1,
+      config: { oauth: { clientSecret: { $secret: "client_secret" } } },
+      webhook: { signingSecret: { $secret: "webhook_secret" } },
+    });
 
     const target = await projectWithKey();
     const imported = await postResourceConfig(target.projectId, key(target), resource.json);
@@ -141,7 +190,13 @@ describe("the configuration API", () => {
     const before = (await getResource({ projectId: project.projectId, resourceId: project.resourceId }))!;
     const secrets = (await listResourceSecretNames({ resourceId: project.resourceId })).sort();
     const document = (await getResourceConfig(project.projectId, project.resourceId, key(project))).json!;
-    const changed = { ...document, config: { ...(document.config as object), request: { ...(document.config as { request: object }).request, baseUrl: "https://tasklab.example/api/v2" } } };
+    const changed = {
+      ...document,
+      config: {
+        ...(document.config as object),
+        request: { ...(document.config as { request: object }).request, baseUrl: "https://tasklab.example/api/v2" },
+      },
+    };
     const response = await putResourceConfig(project.projectId, project.resourceId, key(project), changed);
     expect(response.status).toBe(200);
     expect(response.json).toEqual(changed);
@@ -165,7 +220,9 @@ describe("the configuration API", () => {
     expect((await getWorkflow({ projectId: project.projectId, workflowId: project.workflowId }))!.name).toBe("On every new task");
     const config = document.config as { oauth: object; request: object };
     const withSecret = { ...document, name: "Leaky", config: { ...config, oauth: { ...config.oauth, clientSecret: "s3cr3t" } } };
-    expect((await putResourceConfig(project.projectId, project.resourceId, key(project), withSecret)).json?.error?.fields).toHaveProperty(["config.oauth.clientSecret"]);
+    expect((await putResourceConfig(project.projectId, project.resourceId, key(project), withSecret)).json?.error?.fields).toHaveProperty([
+      "config.oauth.clientSecret",
+    ]);
     expect((await getResource({ projectId: project.projectId, resourceId: project.resourceId }))!.name).toBe("TaskLab");
   });
 
@@ -220,13 +277,23 @@ describe("the configuration API", () => {
     const target = await projectWithKey();
     const resource = (await getResourceConfig(project.projectId, project.resourceId, key(project))).json!;
     const workflow = (await getWorkflowConfig(project.projectId, project.workflowId, key(project))).json!;
-    const cases: [Promise<{ status: number; json?: { error?: { code: string; fields?: Record<string, string> } } }>, number, string, string?][] = [
+    const cases: [
+      Promise<{ status: number; json?: { error?: { code: string; fields?: Record<string, string> } } }>,
+      number,
+      string,
+      string?,
+    ][] = [
       [postResourceConfig(target.projectId, key(target), "{not json"), 400, "invalid_json"],
       [postResourceConfig(target.projectId, key(target), resource, { "content-type": "text/plain" }), 415, "unsupported_media_type"],
       [postResourceConfig(target.projectId, key(target), [resource]), 400, "invalid_body"],
       [postResourceConfig(target.projectId, key(target), workflow), 400, "invalid_input", "kind"],
       [postResourceConfig(target.projectId, key(target), { ...resource, extra: true }), 400, "invalid_input", "extra"],
-      [postResourceConfig(target.projectId, key(target), '{"kind":"resource","version":1,"__proto__":{"admin":true}}'), 400, "invalid_input", "__proto__"],
+      [
+        postResourceConfig(target.projectId, key(target), '{"kind":"resource","version":1,"__proto__":{"admin":true}}'),
+        400,
+        "invalid_input",
+        "__proto__",
+      ],
       [postResourceConfig(target.projectId, key(target), { ...resource, name: "x".repeat(2 * 1024 * 1024) }), 413, "payload_too_large"],
       [postWorkflowConfig(target.projectId, key(target), workflow), 400, "invalid_input", "steps.0.resource"],
       [postWorkflowConfig(target.projectId, key(target), resource), 400, "invalid_input", "kind"],

@@ -13,7 +13,9 @@ const methodColors: Record<HttpMethod, string> = {
 
 export function MethodBadge({ method }: { method: HttpMethod }) {
   return (
-    <span className={`inline-block rounded px-2 py-0.5 font-mono text-xs font-semibold uppercase ring-1 ring-inset ${methodColors[method]}`}>
+    <span
+      className={`inline-block rounded px-2 py-0.5 font-mono text-xs font-semibold uppercase ring-1 ring-inset ${methodColors[method]}`}
+    >
       {method}
     </span>
   );
@@ -82,7 +84,9 @@ export function OperationCard({
   const secretKeyOnly = takesSecretKeyOnly(operation);
   const shellVariables = [
     secretKeyOnly ? "SECRET_KEY" : "USER_TOKEN",
-    ...operation.parameters.filter((parameter) => parameter.in === "path" && parameter.name !== "projectId").map(({ name }) => variableName(name)),
+    ...operation.parameters
+      .filter((parameter) => parameter.in === "path" && parameter.name !== "projectId")
+      .map(({ name }) => variableName(name)),
   ];
 
   return (
@@ -154,9 +158,16 @@ export function OperationCard({
         <Heading>Example</Heading>
         <p className="mb-2 text-sm text-slate-600">
           Set {shellVariables.map((name) => `$${name}`).join(" and ")} in your shell first:{" "}
-          {secretKeyOnly ? "SECRET_KEY is a Secret Key of the project (Settings → Secret Keys)." : "USER_TOKEN is a User Token your backend signed for the user."}
+          {secretKeyOnly
+            ? "SECRET_KEY is a Secret Key of the project (Settings → Secret Keys)."
+            : "USER_TOKEN is a User Token your backend signed for the user."}
         </p>
-        <CodeBlock code={curl} language="bash" label={`curl example: ${operation.summary}`} copyLabel={`Copy the curl example: ${operation.summary}`} />
+        <CodeBlock
+          code={curl}
+          language="bash"
+          label={`curl example: ${operation.summary}`}
+          copyLabel={`Copy the curl example: ${operation.summary}`}
+        />
       </Card>
     </div>
   );

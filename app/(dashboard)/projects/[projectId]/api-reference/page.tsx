@@ -70,7 +70,11 @@ export default async function ApiReferencePage({ params }: { params: Promise<{ p
       </Card>
 
       {securitySchemes.map(([name, scheme]) => (
-        <Card key={name} title="Authentication" description={`${name}: HTTP ${scheme.scheme} token (${scheme.bearerFormat}), sent as Authorization: Bearer <token>.`}>
+        <Card
+          key={name}
+          title="Authentication"
+          description={`${name}: HTTP ${scheme.scheme} token (${scheme.bearerFormat}), sent as Authorization: Bearer <token>.`}
+        >
           <p className="text-sm whitespace-pre-line text-slate-700">{scheme.description}</p>
         </Card>
       ))}

@@ -46,7 +46,12 @@ export function SchemaSection({ name, schema }: { name: string; schema: JsonSche
       <details className="mt-2">
         <summary className="cursor-pointer text-xs font-medium text-slate-500 hover:text-slate-700">JSON Schema</summary>
         <div className="mt-2">
-          <CodeBlock code={JSON.stringify(schema, null, 2)} language="json" label={`${name} JSON Schema`} copyLabel={`Copy the ${name} JSON Schema`} />
+          <CodeBlock
+            code={JSON.stringify(schema, null, 2)}
+            language="json"
+            label={`${name} JSON Schema`}
+            copyLabel={`Copy the ${name} JSON Schema`}
+          />
         </div>
       </details>
     </section>

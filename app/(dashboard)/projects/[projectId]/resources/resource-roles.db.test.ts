@@ -70,8 +70,17 @@ async function publishEvents(resourceId: string) {
 
 async function publishedNotifications() {
   const db = await getDb();
-  const rows = await db.select().from(notificationEvents).where(and(eq(notificationEvents.projectId, projectId), eq(notificationEvents.type, "resource.published")));
-  return rows.map((row) => row.payload as { type: string; data: { resourceId: string; reason: string | null; hosts: { field: string; before: string; after: string }[] } });
+  const rows = await db
+    .select()
+    .from(notificationEvents)
+    .where(and(eq(notificationEvents.projectId, projectId), eq(notificationEvents.type, "resource.published")));
+  return rows.map(
+    (row) =>
+      row.payload as {
+        type: string;
+        data: { resourceId: string; reason: string | null; hosts: { field: string; before: string; after: string }[] };
+      },
+  );
 }
 
 beforeAll(async () => {
@@ -87,7 +96,9 @@ beforeAll(async () => {
   expect(await setMemberRole({ projectId, userId: admin.id, role: "admin" })).toEqual({ ok: true, data: undefined });
   // An endpoint that hears resource.published: an event is recorded only for a subscribed endpoint.
   await setAllowPrivateNetwork({ projectId, allow: true, actor: SYSTEM_ACTOR });
-  expect(await createNotificationEndpoint({ projectId, url: `${tasklab.url}/echo`, events: ["resource.published"] })).toMatchObject({ ok: true });
+  expect(await createNotificationEndpoint({ projectId, url: `${tasklab.url}/echo`, events: ["resource.published"] })).toMatchObject({
+    ok: true,
+  });
   await startWorkers();
 });
 afterAll(async () => {
@@ -112,7 +123,10 @@ describe("resource roles", () => {
     expect(await saveWebhookSetup({ projectId, resourceId, values: {} })).toEqual(REFUSED);
     expect(await importResourceConfig({ projectId, json: '{"kind":"resource","version":1}' })).toEqual(REFUSED);
     // Nor may a member make themselves an admin.
-    expect(await setMemberRole({ projectId, userId: member.id, role: "admin" })).toMatchObject({ ok: false, formError: "Only the project owner can do this." });
+    expect(await setMemberRole({ projectId, userId: member.id, role: "admin" })).toMatchObject({
+      ok: false,
+      formError: "Only the project owner can do this.",
+    });
 
     const after = await resourceRow(resourceId);
     expect(after).toEqual(before);
@@ -125,14 +139,20 @@ describe("resource roles", () => {
     const oldHost = new URL(tasklab.url).host;
     const newHost = `localhost:${tasklab.port}`;
     signedInAs(admin);
-    expect(await saveResourceStep({ projectId, resourceId, step: "request-details", values: requestDetails(`http://${newHost}/api`) })).toMatchObject({ ok: true });
+    expect(
+      await saveResourceStep({ projectId, resourceId, step: "request-details", values: requestDetails(`http://${newHost}/api`) }),
+    ).toMatchObject({ ok: true });
     expect(await publishResource({ projectId, resourceId })).toEqual({ ok: true, data: undefined });
 
     expect((await getResource({ projectId, resourceId }))!.published!.config.request!.baseUrl).toBe(`http://${newHost}/api`);
     const [latest] = await publishEvents(resourceId);
     expect(latest).toMatchObject({ actorKind: "user", actorName: admin.email });
     expect(latest!.changes).toEqual(
-      expect.arrayContaining(["config.request.baseUrl", `API Base URL host: ${oldHost} → ${newHost}`, `Access Token URL host: ${oldHost} → ${oldHost}`]),
+      expect.arrayContaining([
+        "config.request.baseUrl",
+        `API Base URL host: ${oldHost} → ${newHost}`,
+        `Access Token URL host: ${oldHost} → ${oldHost}`,
+      ]),
     );
     const notified = (await publishedNotifications()).filter((event) => event.data.resourceId === resourceId);
     // The first publish (by the fixture) and the admin's.
@@ -154,7 +174,9 @@ describe("resource roles", () => {
   it("lets the owner change and publish, and demote an admin back to member (audited)", async () => {
     const resourceId = await publishedTaskLabResource(projectId, tasklab, "user-oauth-no-profile");
     signedInAs(owner);
-    expect(await saveResourceStep({ projectId, resourceId, step: "request-details", values: requestDetails(`${tasklab.url}/header`) })).toMatchObject({ ok: true });
+    expect(
+      await saveResourceStep({ projectId, resourceId, step: "request-details", values: requestDetails(`${tasklab.url}/header`) }),
+    ).toMatchObject({ ok: true });
     expect(await publishResource({ projectId, resourceId })).toEqual({ ok: true, data: undefined });
     expect((await publishEvents(resourceId))[0]).toMatchObject({ actorName: owner.email });
 

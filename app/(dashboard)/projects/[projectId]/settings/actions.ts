@@ -68,7 +68,10 @@ export const setMemberRole = projectAction(
   async ({ projectId, userId, role }, { user }) => {
     const changed = await setProjectMemberRole({ projectId, userId, role, actor: dashboardActor(user) });
     if (changed.ok) return { ok: true, data: undefined };
-    return { ok: false, formError: changed.reason === "owner" ? "The project owner's role cannot change." : "This person is not a member." };
+    return {
+      ok: false,
+      formError: changed.reason === "owner" ? "The project owner's role cannot change." : "This person is not a member.",
+    };
   },
   { ownerOnly: true },
 );
@@ -101,7 +104,13 @@ export const generateSigningKey = projectAction(
   generateSigningKeySchema,
   async ({ projectId }, { user }): Promise<ActionResult<{ kid: string; privateKeyPem: string }>> => {
     const { kid, publicKeyJwk, privateKeyPem } = await generateKeyPair();
-    const added = await addSigningKey({ projectId, kid, publicKeyJwk: { ...publicKeyJwk }, source: "generated", actor: dashboardActor(user) });
+    const added = await addSigningKey({
+      projectId,
+      kid,
+      publicKeyJwk: { ...publicKeyJwk },
+      source: "generated",
+      actor: dashboardActor(user),
+    });
     if ("error" in added) {
       return {
         ok: false,

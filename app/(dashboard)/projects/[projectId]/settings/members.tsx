@@ -75,7 +75,17 @@ export function RemoveMemberButton({ projectId, userId, email }: { projectId: st
 }
 
 /** The owner sets a member's role: Member (reads resources) or Admin (also changes them). */
-export function MemberRoleSelect({ projectId, userId, email, role }: { projectId: string; userId: string; email: string; role: (typeof ASSIGNABLE_ROLES)[number] }) {
+export function MemberRoleSelect({
+  projectId,
+  userId,
+  email,
+  role,
+}: {
+  projectId: string;
+  userId: string;
+  email: string;
+  role: (typeof ASSIGNABLE_ROLES)[number];
+}) {
   const router = useRouter();
   const [error, setError] = useState<string>();
   const [pending, startTransition] = useTransition();

@@ -73,7 +73,10 @@ export default async function SettingsPage({ params }: { params: Promise<{ proje
         />
       </Card>
 
-      <Card title="Rate Limits" description="How many Connect API calls this project's servers may make; over the limit, calls answer 429 with Retry-After.">
+      <Card
+        title="Rate Limits"
+        description="How many Connect API calls this project's servers may make; over the limit, calls answer 429 with Retry-After."
+      >
         <RateLimitForm projectId={project.id} secretKeyRateLimit={project.secretKeyRateLimit} canEdit={isOwner} />
       </Card>
 
@@ -124,8 +127,7 @@ export default async function SettingsPage({ params }: { params: Promise<{ proje
             <>
               <div className="space-y-2">
                 <p className="text-xs text-slate-500">
-                  At most two keys are active at once, so you can rotate: add the new key, move your backend to it, then
-                  revoke the old one.
+                  At most two keys are active at once, so you can rotate: add the new key, move your backend to it, then revoke the old one.
                 </p>
                 <GenerateSigningKey projectId={project.id} />
               </div>
@@ -140,15 +142,18 @@ export default async function SettingsPage({ params }: { params: Promise<{ proje
           <div className="space-y-2 border-t border-slate-100 pt-4">
             <h3 className="text-sm font-semibold">Allowed Origins</h3>
             <p className="text-sm text-slate-500">
-              Browser calls of the SDK are accepted only from these origins. Calls from a server, which send no Origin
-              header, are not affected.
+              Browser calls of the SDK are accepted only from these origins. Calls from a server, which send no Origin header, are not
+              affected.
             </p>
             <AllowedOriginsForm projectId={project.id} origins={project.allowedOrigins} canEdit={isOwner} />
           </div>
         </div>
       </Card>
 
-      <Card title="Secret Keys" description="Your backend's credentials for calling the request API server to server, for any Connected User.">
+      <Card
+        title="Secret Keys"
+        description="Your backend's credentials for calling the request API server to server, for any Connected User."
+      >
         <div className="space-y-6">
           <p className="text-sm text-slate-600">
             Send the key as <code className="rounded bg-slate-100 px-1 font-mono text-xs">Authorization: Bearer &lt;secret key&gt;</code>{" "}
@@ -183,13 +188,7 @@ export default async function SettingsPage({ params }: { params: Promise<{ proje
                     <td className="py-2 pr-2 text-slate-600">
                       <UtcTime date={key.createdAt} />
                     </td>
-                    <td className="py-2 pr-2 text-slate-600">
-                      {key.lastUsedAt ? (
-                        <UtcTime date={key.lastUsedAt} />
-                      ) : (
-                        "Never"
-                      )}
-                    </td>
+                    <td className="py-2 pr-2 text-slate-600">{key.lastUsedAt ? <UtcTime date={key.lastUsedAt} /> : "Never"}</td>
                     <td className="py-2">
                       <KeyStatus revokedAt={key.revokedAt} />
                     </td>

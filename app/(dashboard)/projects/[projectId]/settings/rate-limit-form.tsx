@@ -13,7 +13,15 @@ import { Input } from "@/components/ui/input";
 import { rateLimitSettingsSchema, type RateLimitSettingsInput } from "@/lib/projects/schema";
 import { setSecretKeyRateLimit } from "./actions";
 
-export function RateLimitForm({ projectId, secretKeyRateLimit, canEdit }: { projectId: string; secretKeyRateLimit: number; canEdit: boolean }) {
+export function RateLimitForm({
+  projectId,
+  secretKeyRateLimit,
+  canEdit,
+}: {
+  projectId: string;
+  secretKeyRateLimit: number;
+  canEdit: boolean;
+}) {
   const router = useRouter();
   const form = useForm<RateLimitSettingsInput, unknown, z.output<typeof rateLimitSettingsSchema>>({
     resolver: zodResolver(rateLimitSettingsSchema),

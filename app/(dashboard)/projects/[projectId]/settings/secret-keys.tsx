@@ -57,8 +57,8 @@ export function CreateSecretKeyForm({ projectId }: { projectId: string }) {
         <ShownOnceSecret
           message={
             <>
-              Save the secret key “{created.name}” now: it is shown only this once. Switchboard keeps only a hash of it and
-              cannot show it again. Keep it on your backend, never in a browser or a repository.
+              Save the secret key “{created.name}” now: it is shown only this once. Switchboard keeps only a hash of it and cannot show it
+              again. Keep it on your backend, never in a browser or a repository.
             </>
           }
           label="Secret key"

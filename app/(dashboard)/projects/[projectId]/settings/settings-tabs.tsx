@@ -25,7 +25,9 @@ export function SettingsTabs({ projectId }: { projectId: string }) {
                 href={href}
                 aria-current={current ? "page" : undefined}
                 className={`inline-block border-b-2 px-1 pb-2 font-medium ${
-                  current ? "border-indigo-600 text-indigo-700" : "border-transparent text-slate-600 hover:border-slate-300 hover:text-slate-800"
+                  current
+                    ? "border-indigo-600 text-indigo-700"
+                    : "border-transparent text-slate-600 hover:border-slate-300 hover:text-slate-800"
                 }`}
               >
                 {label}

@@ -72,8 +72,8 @@ export function GenerateSigningKey({ projectId }: { projectId: string }) {
       {generated && (
         <div className="space-y-3 rounded-md border border-amber-200 bg-amber-50 p-4">
           <p className="text-sm font-medium text-amber-900">
-            Save this private key now: it is shown only this once. Switchboard keeps only the public key and cannot show
-            it again. Keep it on your backend, never in a browser.
+            Save this private key now: it is shown only this once. Switchboard keeps only the public key and cannot show it again. Keep it
+            on your backend, never in a browser.
           </p>
           <FormField label="Private key">
             <textarea readOnly rows={8} value={generated.privateKeyPem} className={textareaClassName} spellCheck={false} />

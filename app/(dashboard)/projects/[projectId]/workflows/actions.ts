@@ -22,10 +22,13 @@ import { dashboardActor } from "@/lib/audit/audit-log";
 const workflowInput = z.object({ projectId: projectIdSchema, workflowId: z.uuid() });
 const editorInput = workflowInput.extend({ values: z.record(z.string(), z.unknown()) });
 
-export const createWorkflow = projectAction(z.object({ projectId: projectIdSchema, name: workflowNameSchema }), async (input, { user }) => ({
-  ok: true,
-  data: await createWorkflowDraft({ ...input, actor: dashboardActor(user) }),
-}));
+export const createWorkflow = projectAction(
+  z.object({ projectId: projectIdSchema, name: workflowNameSchema }),
+  async (input, { user }) => ({
+    ok: true,
+    data: await createWorkflowDraft({ ...input, actor: dashboardActor(user) }),
+  }),
+);
 
 export const saveWorkflow = projectAction(editorInput, async (input, { user }) => ({
   ok: true,
@@ -51,10 +54,13 @@ export const setWorkflowEnabledForAll = projectAction(workflowInput.extend({ ena
   return { ok: true, data: undefined };
 });
 
-export const setWorkflowEndUsersMayStart = projectAction(workflowInput.extend({ enabled: z.boolean() }), async ({ enabled, ...input }, { user }) => {
-  await setEndUsersMayStart({ ...input, allowed: enabled, actor: dashboardActor(user) });
-  return { ok: true, data: undefined };
-});
+export const setWorkflowEndUsersMayStart = projectAction(
+  workflowInput.extend({ enabled: z.boolean() }),
+  async ({ enabled, ...input }, { user }) => {
+    await setEndUsersMayStart({ ...input, allowed: enabled, actor: dashboardActor(user) });
+    return { ok: true, data: undefined };
+  },
+);
 
 export const deleteWorkflow = projectAction(workflowInput, async (input, { user }) => {
   await removeWorkflow({ ...input, actor: dashboardActor(user) });

@@ -67,7 +67,11 @@ export default async function WorkflowsPage({ params }: { params: Promise<{ proj
                     </Link>
                   </td>
                   <td className="px-4 py-2">
-                    {workflow.trigger ? describeTrigger(workflow.trigger, workflow.triggerResourceName ?? undefined) : <span className="text-slate-500">None</span>}
+                    {workflow.trigger ? (
+                      describeTrigger(workflow.trigger, workflow.triggerResourceName ?? undefined)
+                    ) : (
+                      <span className="text-slate-500">None</span>
+                    )}
                   </td>
                   <td className="px-4 py-2">
                     <WorkflowStatus deployedVersion={workflow.deployedVersion} undeployedChanges={hasUndeployedChanges(workflow)} />

@@ -34,9 +34,15 @@ beforeAll(async () => {
     trigger: { kind: "app_event", eventName: "order.paid" },
     steps: [requestStep(resourceId, "create_task", "POST", "/tasks", { body: '{"title": "{{trigger.payload.title}}"}' })],
   });
-  orderPaidApp = await deployedWorkflow(project.projectId, { trigger: { kind: "app_event", eventName: "order.paid" }, steps: [alwaysStep] });
+  orderPaidApp = await deployedWorkflow(project.projectId, {
+    trigger: { kind: "app_event", eventName: "order.paid" },
+    steps: [alwaysStep],
+  });
   // Needs a user, and runs for nobody else.
-  await deployedWorkflow(project.projectId, { trigger: { kind: "app_event", eventName: "user.only" }, steps: [requestStep(resourceId, "list", "GET", "/tasks")] });
+  await deployedWorkflow(project.projectId, {
+    trigger: { kind: "app_event", eventName: "user.only" },
+    steps: [requestStep(resourceId, "list", "GET", "/tasks")],
+  });
   // A draft on an event is not deployed: it starts nothing.
   await draftWorkflow(project.projectId, { trigger: { kind: "app_event", eventName: "draft.only" }, steps: [alwaysStep] });
   await startWorkers();
@@ -51,7 +57,13 @@ const userToken = async (userId: string): Promise<SdkAuth> => ({
 });
 
 function sendEvent(auth: SdkAuth, body: unknown, headers?: Record<string, string>) {
-  return callSdkRoute(POST, { url: `/projects/${project.projectId}/sdk/events`, params: { projectId: project.projectId }, auth, body, headers });
+  return callSdkRoute(POST, {
+    url: `/projects/${project.projectId}/sdk/events`,
+    params: { projectId: project.projectId },
+    auth,
+    body,
+    headers,
+  });
 }
 
 describe("POST /projects/:projectId/sdk/events", () => {
@@ -65,7 +77,11 @@ describe("POST /projects/:projectId/sdk/events", () => {
     const runs = (await runsOf(project.projectId)).filter((run) => runIds.includes(run.id));
     expect(runs.map((run) => run.workflowId).sort()).toEqual([orderPaid, orderPaidApp].sort());
     for (const run of runs) {
-      expect(run).toMatchObject({ userId, version: 1, trigger: { kind: "app_event", input: { name: "order.paid", payload: { title: "Invoice 42 paid" } } } });
+      expect(run).toMatchObject({
+        userId,
+        version: 1,
+        trigger: { kind: "app_event", input: { name: "order.paid", payload: { title: "Invoice 42 paid" } } },
+      });
     }
     // The run goes through the user's connection: TaskLab got the task.
     const throughTaskLab = runs.find((run) => run.workflowId === orderPaid)!;
@@ -88,8 +104,17 @@ describe("POST /projects/:projectId/sdk/events", () => {
   });
 
   it("starts no run for a user who disabled the workflow, and still does for others", async () => {
-    const [optedOut, other] = [await connectedUser(project.projectId, resourceId, tasklab), await connectedUser(project.projectId, resourceId, tasklab)];
-    await setUserWorkflowEnabled({ projectId: project.projectId, workflowId: orderPaid, userId: optedOut, enabled: false, actor: SYSTEM_ACTOR });
+    const [optedOut, other] = [
+      await connectedUser(project.projectId, resourceId, tasklab),
+      await connectedUser(project.projectId, resourceId, tasklab),
+    ];
+    await setUserWorkflowEnabled({
+      projectId: project.projectId,
+      workflowId: orderPaid,
+      userId: optedOut,
+      enabled: false,
+      actor: SYSTEM_ACTOR,
+    });
 
     const response = await sendEvent(await userToken(optedOut), { name: "order.paid", payload: {} });
     expect(response.status).toBe(202);
@@ -139,7 +164,12 @@ describe("refused events start no run", () => {
   }
   const asUser = async (body: unknown, headers?: Record<string, string>) => ({ auth: await userToken("refused"), body, headers });
   const cases: Refusal[] = [
-    { label: "no Authorization header", status: 401, code: "missing_user_token", call: async () => ({ auth: null, body: { name: "order.paid" } }) },
+    {
+      label: "no Authorization header",
+      status: 401,
+      code: "missing_user_token",
+      call: async () => ({ auth: null, body: { name: "order.paid" } }),
+    },
     {
       label: "an unknown Secret Key",
       status: 401,
@@ -152,12 +182,20 @@ describe("refused events start no run", () => {
       code: "invalid_user_token",
       call: async () => {
         const stranger = await projectWithSigningKey();
-        return { auth: { token: await signUserToken(stranger.key.privateKeyPem, { kid: stranger.key.kid }) }, body: { name: "order.paid" } };
+        return {
+          auth: { token: await signUserToken(stranger.key.privateKeyPem, { kid: stranger.key.kid }) },
+          body: { name: "order.paid" },
+        };
       },
     },
     { label: "bad JSON", status: 400, code: "invalid_json", call: () => asUser('{"name": "order.paid"') },
     { label: "a JSON array", status: 400, code: "invalid_body", call: () => asUser([{ name: "order.paid" }]) },
-    { label: "a body that is not JSON", status: 415, code: "unsupported_media_type", call: () => asUser("name=order.paid", { "content-type": "text/plain" }) },
+    {
+      label: "a body that is not JSON",
+      status: 415,
+      code: "unsupported_media_type",
+      call: () => asUser("name=order.paid", { "content-type": "text/plain" }),
+    },
     {
       label: "an unknown field",
       status: 400,
@@ -172,7 +210,13 @@ describe("refused events start no run", () => {
       fields: { name: "Use letters, digits and . _ : - (e.g. task.sync)." },
       call: () => asUser({ name: "order.paid!" }),
     },
-    { label: "no event name", status: 400, code: "invalid_event", fields: { name: expect.any(String) }, call: () => asUser({ payload: { name: "order.paid" } }) },
+    {
+      label: "no event name",
+      status: 400,
+      code: "invalid_event",
+      fields: { name: expect.any(String) },
+      call: () => asUser({ payload: { name: "order.paid" } }),
+    },
     {
       label: "a payload that is not an object",
       status: 400,
@@ -220,7 +264,12 @@ describe("refused events start no run", () => {
 
   it("answers 404 for an unknown project", async () => {
     const projectId = randomUUID();
-    const response = await callSdkRoute(POST, { url: `/projects/${projectId}/sdk/events`, params: { projectId }, auth: { secretKey }, body: { name: "order.paid" } });
+    const response = await callSdkRoute(POST, {
+      url: `/projects/${projectId}/sdk/events`,
+      params: { projectId },
+      auth: { secretKey },
+      body: { name: "order.paid" },
+    });
     expect(response).toMatchObject({ status: 404, json: { error: { code: "project_not_found" } } });
   });
 });
@@ -232,8 +281,14 @@ describe("App Events from a User Token and workflows that use an App-Level resou
     // App-Level OAuth (client credentials) on TaskLab's /api: every request it sends is in tasklab.apiRequests.
     const appResource = await publishedTaskLabResource(project.projectId, tasklab, "app-oauth-client-credentials");
     const appStep = requestStep(appResource, "app_call", "GET", "/flaky/app-event-start", { query: { failures: "0" } });
-    appWorkflow = await deployedWorkflow(project.projectId, { trigger: { kind: "app_event", eventName: "invoice.sync" }, steps: [appStep] });
-    openWorkflow = await deployedWorkflow(project.projectId, { trigger: { kind: "app_event", eventName: "invoice.sync" }, steps: [alwaysStep] });
+    appWorkflow = await deployedWorkflow(project.projectId, {
+      trigger: { kind: "app_event", eventName: "invoice.sync" },
+      steps: [appStep],
+    });
+    openWorkflow = await deployedWorkflow(project.projectId, {
+      trigger: { kind: "app_event", eventName: "invoice.sync" },
+      steps: [alwaysStep],
+    });
     await deployedWorkflow(project.projectId, { trigger: { kind: "app_event", eventName: "invoice.app-only" }, steps: [appStep] });
   });
   const appCalls = () => tasklab.apiRequests.filter((request) => request.path === "/api/flaky/app-event-start").length;
@@ -254,6 +309,10 @@ describe("App Events from a User Token and workflows that use an App-Level resou
 
     const fromBackend = await sendEvent({ secretKey }, { name: "invoice.sync" });
     expect((await startedBy(fromBackend.json!.runIds)).map((run) => run.workflowId).sort()).toEqual([appWorkflow, openWorkflow].sort());
-    await waitFor("the App-Level run's request", async () => appCalls(), (calls) => calls === 1);
+    await waitFor(
+      "the App-Level run's request",
+      async () => appCalls(),
+      (calls) => calls === 1,
+    );
   });
 });

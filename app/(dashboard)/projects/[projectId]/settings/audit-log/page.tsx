@@ -47,8 +47,8 @@ export default async function AuditLogPage({ params, searchParams }: { params: P
       <div>
         <h2 className="text-lg font-semibold">Audit Log</h2>
         <p className="mt-1 text-sm text-slate-600">
-          Every change to this project&apos;s configuration, newest first: who made it, what it changed (field names only, never a
-          value). Events are kept for 90 days.
+          Every change to this project&apos;s configuration, newest first: who made it, what it changed (field names only, never a value).
+          Events are kept for 90 days.
         </p>
       </div>
 
@@ -72,7 +72,14 @@ export default async function AuditLogPage({ params, searchParams }: { params: P
         </div>
         <div className="w-56">
           <FormField label="Object name" error={fieldErrors.objectName?.[0]}>
-            <Input name="objectName" type="search" defaultValue={text(query.objectName)} autoComplete="off" maxLength={200} spellCheck={false} />
+            <Input
+              name="objectName"
+              type="search"
+              defaultValue={text(query.objectName)}
+              autoComplete="off"
+              maxLength={200}
+              spellCheck={false}
+            />
           </FormField>
         </div>
         <div className="w-40">
@@ -88,8 +95,8 @@ export default async function AuditLogPage({ params, searchParams }: { params: P
         <FilterActions filtered={filtered} clearHref={base} />
       </Form>
       <p className="text-xs text-slate-500">
-        Actor matches an email, a Secret Key&apos;s name, a Connected User&apos;s ID or System; Object name matches any part of
-        the name. Days are in UTC, From and To both included.
+        Actor matches an email, a Secret Key&apos;s name, a Connected User&apos;s ID or System; Object name matches any part of the name.
+        Days are in UTC, From and To both included.
       </p>
 
       {page.events.length === 0 ? (
@@ -102,11 +109,21 @@ export default async function AuditLogPage({ params, searchParams }: { params: P
             <caption className="sr-only">Audit events, newest first</caption>
             <thead className="bg-slate-50 text-xs text-slate-600 uppercase">
               <tr>
-                <th scope="col" className="px-4 py-2 font-medium">Time</th>
-                <th scope="col" className="px-4 py-2 font-medium">Actor</th>
-                <th scope="col" className="px-4 py-2 font-medium">Action</th>
-                <th scope="col" className="px-4 py-2 font-medium">Object</th>
-                <th scope="col" className="px-4 py-2 font-medium">Changed fields</th>
+                <th scope="col" className="px-4 py-2 font-medium">
+                  Time
+                </th>
+                <th scope="col" className="px-4 py-2 font-medium">
+                  Actor
+                </th>
+                <th scope="col" className="px-4 py-2 font-medium">
+                  Action
+                </th>
+                <th scope="col" className="px-4 py-2 font-medium">
+                  Object
+                </th>
+                <th scope="col" className="px-4 py-2 font-medium">
+                  Changed fields
+                </th>
               </tr>
             </thead>
             <tbody className="divide-y divide-slate-100">

@@ -7,7 +7,17 @@ import { ConfirmActionButton } from "@/components/ui/confirm-action-button";
 import { deleteNotificationEndpoint, enableNotificationEndpoint, resendDelivery } from "./actions";
 
 /** A button that runs an action and refreshes the page; a failure shows beside it. */
-function ActionButton({ label, pendingLabel, accessibleName, action }: { label: string; pendingLabel: string; accessibleName: string; action: () => Promise<{ ok: true } | { ok: false; formError?: string }> }) {
+function ActionButton({
+  label,
+  pendingLabel,
+  accessibleName,
+  action,
+}: {
+  label: string;
+  pendingLabel: string;
+  accessibleName: string;
+  action: () => Promise<{ ok: true } | { ok: false; formError?: string }>;
+}) {
   const router = useRouter();
   const [error, setError] = useState<string>();
   const [pending, startTransition] = useTransition();
@@ -37,11 +47,25 @@ function ActionButton({ label, pendingLabel, accessibleName, action }: { label: 
 }
 
 export function ResendButton({ projectId, deliveryId, eventType }: { projectId: string; deliveryId: string; eventType: string }) {
-  return <ActionButton label="Resend" pendingLabel="Resending…" accessibleName={`Resend ${eventType}`} action={() => resendDelivery({ projectId, deliveryId })} />;
+  return (
+    <ActionButton
+      label="Resend"
+      pendingLabel="Resending…"
+      accessibleName={`Resend ${eventType}`}
+      action={() => resendDelivery({ projectId, deliveryId })}
+    />
+  );
 }
 
 export function EnableEndpointButton({ projectId, endpointId, url }: { projectId: string; endpointId: string; url: string }) {
-  return <ActionButton label="Enable" pendingLabel="Enabling…" accessibleName={`Enable ${url}`} action={() => enableNotificationEndpoint({ projectId, endpointId })} />;
+  return (
+    <ActionButton
+      label="Enable"
+      pendingLabel="Enabling…"
+      accessibleName={`Enable ${url}`}
+      action={() => enableNotificationEndpoint({ projectId, endpointId })}
+    />
+  );
 }
 
 export function DeleteEndpointButton({ projectId, endpointId, url }: { projectId: string; endpointId: string; url: string }) {

@@ -11,7 +11,12 @@ import { FormField } from "@/components/ui/form-field";
 import { FormMessage } from "@/components/ui/form-message";
 import { Input } from "@/components/ui/input";
 import { ShownOnceSecret } from "@/components/ui/shown-once-secret";
-import { createEndpointSchema, type CreateEndpointInput, NOTIFICATION_EVENT_LABELS, NOTIFICATION_EVENT_TYPES } from "@/lib/notifications/schema";
+import {
+  createEndpointSchema,
+  type CreateEndpointInput,
+  NOTIFICATION_EVENT_LABELS,
+  NOTIFICATION_EVENT_TYPES,
+} from "@/lib/notifications/schema";
 import { createNotificationEndpoint } from "./actions";
 
 /**
@@ -47,7 +52,12 @@ export function AddEndpointForm({ projectId }: { projectId: string }) {
           <legend className="text-sm font-medium text-slate-800">Events</legend>
           {NOTIFICATION_EVENT_TYPES.map((type) => (
             <label key={type} className="flex items-start gap-2 text-sm">
-              <input type="checkbox" value={type} className="mt-0.5 size-4 rounded border-slate-300 accent-indigo-600" {...form.register("events")} />
+              <input
+                type="checkbox"
+                value={type}
+                className="mt-0.5 size-4 rounded border-slate-300 accent-indigo-600"
+                {...form.register("events")}
+              />
               <span>
                 <code className="font-mono text-xs font-medium text-slate-800">{type}</code>
                 <span className="block text-xs text-slate-500">{NOTIFICATION_EVENT_LABELS[type]}</span>

@@ -16,7 +16,17 @@ const DELIVERY_STATUS: Record<NotificationDeliveryStatus, { label: string; class
   failed: { label: "Failed", className: "bg-red-50 text-red-700" },
 };
 
-function Deliveries({ projectId, url, deliveries, canResend }: { projectId: string; url: string; deliveries: DeliveryRow[]; canResend: boolean }) {
+function Deliveries({
+  projectId,
+  url,
+  deliveries,
+  canResend,
+}: {
+  projectId: string;
+  url: string;
+  deliveries: DeliveryRow[];
+  canResend: boolean;
+}) {
   if (deliveries.length === 0) return <p className="text-sm text-slate-600">No deliveries yet.</p>;
   return (
     <table className="w-full text-left text-sm" aria-label={`Deliveries to ${url}`}>
@@ -41,7 +51,10 @@ function Deliveries({ projectId, url, deliveries, canResend }: { projectId: stri
                 <code className="font-mono text-xs">{delivery.eventType}</code>
               </td>
               <td className="py-2 pr-2">
-                <span className={`rounded-full px-2 py-0.5 text-xs font-medium ${status.className}`} title={delivery.lastError ?? undefined}>
+                <span
+                  className={`rounded-full px-2 py-0.5 text-xs font-medium ${status.className}`}
+                  title={delivery.lastError ?? undefined}
+                >
                   {status.label}
                 </span>
               </td>
@@ -50,7 +63,9 @@ function Deliveries({ projectId, url, deliveries, canResend }: { projectId: stri
               <td className="py-2 pr-2 whitespace-nowrap text-slate-600">
                 <UtcTime date={delivery.lastAttemptAt ?? delivery.createdAt} />
               </td>
-              <td className="py-2 text-right">{canResend && <ResendButton projectId={projectId} deliveryId={delivery.id} eventType={delivery.eventType} />}</td>
+              <td className="py-2 text-right">
+                {canResend && <ResendButton projectId={projectId} deliveryId={delivery.id} eventType={delivery.eventType} />}
+              </td>
             </tr>
           );
         })}
@@ -64,15 +79,17 @@ export default async function NotificationsPage({ params }: { params: Promise<{ 
   const { role } = await requireProjectAccess(projectId);
   const isOwner = role === "owner";
   const endpoints = await listNotificationEndpoints({ projectId });
-  const deliveries = await Promise.all(endpoints.map((endpoint) => listEndpointDeliveries({ projectId, endpointId: endpoint.id, limit: 25 })));
+  const deliveries = await Promise.all(
+    endpoints.map((endpoint) => listEndpointDeliveries({ projectId, endpointId: endpoint.id, limit: 25 })),
+  );
 
   return (
     <div className="max-w-4xl space-y-6">
       <div>
         <h2 className="text-lg font-semibold">Notifications</h2>
         <p className="mt-1 text-sm text-slate-600">
-          Switchboard tells your backend when a user connects, a connection needs reconnecting or is deleted, and when a workflow
-          run fails: a signed POST (Standard Webhooks) to each endpoint subscribed to the event, retried for about 18 hours.
+          Switchboard tells your backend when a user connects, a connection needs reconnecting or is deleted, and when a workflow run fails:
+          a signed POST (Standard Webhooks) to each endpoint subscribed to the event, retried for about 18 hours.
         </p>
       </div>
 
@@ -94,21 +111,32 @@ export default async function NotificationsPage({ params }: { params: Promise<{ 
               </div>
               {isOwner && (
                 <div className="flex shrink-0 gap-2">
-                  {endpoint.status === "disabled" && <EnableEndpointButton projectId={projectId} endpointId={endpoint.id} url={endpoint.url} />}
+                  {endpoint.status === "disabled" && (
+                    <EnableEndpointButton projectId={projectId} endpointId={endpoint.id} url={endpoint.url} />
+                  )}
                   <DeleteEndpointButton projectId={projectId} endpointId={endpoint.id} url={endpoint.url} />
                 </div>
               )}
             </div>
             <div className="space-y-2 border-t border-slate-100 pt-4">
               <h3 className="text-sm font-semibold">Deliveries</h3>
-              <Deliveries projectId={projectId} url={endpoint.url} deliveries={deliveries[index]!} canResend={isOwner && endpoint.status === "enabled"} />
+              <Deliveries
+                projectId={projectId}
+                url={endpoint.url}
+                deliveries={deliveries[index]!}
+                canResend={isOwner && endpoint.status === "enabled"}
+              />
             </div>
           </div>
         </Card>
       ))}
 
       <Card title="Add an endpoint">
-        {isOwner ? <AddEndpointForm projectId={projectId} /> : <p className="text-sm text-slate-600">Only the project owner can add or delete endpoints.</p>}
+        {isOwner ? (
+          <AddEndpointForm projectId={projectId} />
+        ) : (
+          <p className="text-sm text-slate-600">Only the project owner can add or delete endpoints.</p>
+        )}
       </Card>
     </div>
   );

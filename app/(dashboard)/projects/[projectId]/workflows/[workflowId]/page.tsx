@@ -26,7 +26,11 @@ export default async function WorkflowEditorPage({ params }: { params: Params })
   return (
     <div className="max-w-4xl space-y-6">
       <WorkflowHeader projectId={projectId} workflowId={workflowId} name={view.workflow.name} current="editor" />
-      <ExportConfigButton projectId={projectId} target={{ kind: "workflow", workflowId }} fileName={`${resourceSlug(view.workflow.name)}.workflow.json`} />
+      <ExportConfigButton
+        projectId={projectId}
+        target={{ kind: "workflow", workflowId }}
+        fileName={`${resourceSlug(view.workflow.name)}.workflow.json`}
+      />
       <p className="flex flex-wrap items-center gap-2 text-sm text-slate-600">
         <span>Status</span>
         <span data-testid="workflow-status">

@@ -168,7 +168,9 @@ function StepCard({
           <Input autoComplete="off" spellCheck={false} className="font-mono" {...register(path("key"))} />
         </FormField>
       </div>
-      {Fields && <Fields control={control} register={register} name={name} step={step} variables={context.variables[name] ?? []} errorAt={errorAt} />}
+      {Fields && (
+        <Fields control={control} register={register} name={name} step={step} variables={context.variables[name] ?? []} errorAt={errorAt} />
+      )}
       {testResult && <StepResult step={testResult} />}
       {lists.map((held, at) => {
         const listName = `${name}.${held.field}`;

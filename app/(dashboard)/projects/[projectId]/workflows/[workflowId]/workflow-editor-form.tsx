@@ -97,7 +97,9 @@ export function WorkflowEditorForm({
   const stepVariables = editorStepVariables(current, variableContext);
   const trigger = current.trigger ?? null;
   // Switching the trigger back and forth keeps what was typed for each kind (and each resource's triggers).
-  const triggersByChoice = useRef<Partial<Record<TriggerChoice, StoredTrigger>>>(values.trigger ? { [triggerChoice(values.trigger)]: values.trigger } : {});
+  const triggersByChoice = useRef<Partial<Record<TriggerChoice, StoredTrigger>>>(
+    values.trigger ? { [triggerChoice(values.trigger)]: values.trigger } : {},
+  );
   const triggerResource =
     trigger?.kind === "resource_event" ? triggerResources.find((resource) => resource.id === trigger.resourceId) : undefined;
   const [busy, setBusy] = useState<Busy>();
@@ -233,12 +235,18 @@ export function WorkflowEditorForm({
             error={errorAt("trigger.eventName")}
             hint={
               <>
-                Your backend sends <code className="font-mono">{'POST /projects/{projectId}/sdk/events { "name", "payload" }'}</code> with this name, for
-                a Connected User; the payload becomes <code className="font-mono">trigger.payload</code>.
+                Your backend sends <code className="font-mono">{'POST /projects/{projectId}/sdk/events { "name", "payload" }'}</code> with
+                this name, for a Connected User; the payload becomes <code className="font-mono">trigger.payload</code>.
               </>
             }
           >
-            <Input autoComplete="off" spellCheck={false} placeholder="task.sync" className="font-mono" {...register("trigger.eventName", { onChange: prefillSample })} />
+            <Input
+              autoComplete="off"
+              spellCheck={false}
+              placeholder="task.sync"
+              className="font-mono"
+              {...register("trigger.eventName", { onChange: prefillSample })}
+            />
           </FormField>
         )}
         {trigger?.kind === "request" && (
@@ -252,8 +260,8 @@ export function WorkflowEditorForm({
             </div>
             <p className="text-xs text-slate-500">
               Send a JSON body with a Secret Key and X-Switchboard-User, or a User Token; the body becomes{" "}
-              <code className="font-mono">trigger.body</code>. Answers 202 with the run ID, or with <code className="font-mono">?wait=true</code> the last
-              step&apos;s output within 30 s.
+              <code className="font-mono">trigger.body</code>. Answers 202 with the run ID, or with{" "}
+              <code className="font-mono">?wait=true</code> the last step&apos;s output within 30 s.
             </p>
           </div>
         )}
@@ -301,7 +309,13 @@ export function WorkflowEditorForm({
               )
             }
           >
-            <textarea rows={5} spellCheck={false} placeholder={sampleTriggerPlaceholder(trigger?.kind)} className={textareaClassName} {...register("sampleTrigger")} />
+            <textarea
+              rows={5}
+              spellCheck={false}
+              placeholder={sampleTriggerPlaceholder(trigger?.kind)}
+              className={textareaClassName}
+              {...register("sampleTrigger")}
+            />
           </FormField>
         )}
       </section>
@@ -340,7 +354,9 @@ export function WorkflowEditorForm({
           <Button variant="secondary" onClick={perform("deploy")} disabled={busy !== undefined}>
             {busy === "deploy" ? "Deploying…" : "Deploy"}
           </Button>
-          <p className="text-xs text-slate-500">Test runs the saved draft on each resource&apos;s test connection; Deploy makes it the version new runs use.</p>
+          <p className="text-xs text-slate-500">
+            Test runs the saved draft on each resource&apos;s test connection; Deploy makes it the version new runs use.
+          </p>
         </div>
         {testResult && <TestSummary status={testResult.status} />}
       </div>

@@ -9,7 +9,17 @@ import { setWorkflowEnabledForAll, setWorkflowEndUsersMayStart } from "../action
 type SaveSetting = typeof setWorkflowEnabledForAll;
 
 /** A workflow setting, saved as soon as it changes. */
-function SettingCheckbox({ label, hint, value, save }: { label: string; hint: string; value: boolean; save: (next: boolean) => ReturnType<SaveSetting> }) {
+function SettingCheckbox({
+  label,
+  hint,
+  value,
+  save,
+}: {
+  label: string;
+  hint: string;
+  value: boolean;
+  save: (next: boolean) => ReturnType<SaveSetting>;
+}) {
   const router = useRouter();
   const [checked, setChecked] = useState(value);
   const [error, setError] = useState<string>();

@@ -45,7 +45,10 @@ const response = (key: string, status: number, body = '{"id": "{{trigger.body.id
 const delay: StoredStep = { key: "later", type: "delay", seconds: 60 };
 
 /** Starts a run of a Request workflow of `steps` (on no resource: the backend names no user). */
-async function run(steps: StoredStep[], { query = "?wait=true", headers, body = { id: "t_1" } }: { query?: string; headers?: Record<string, string>; body?: unknown } = {}) {
+async function run(
+  steps: StoredStep[],
+  { query = "?wait=true", headers, body = { id: "t_1" } }: { query?: string; headers?: Record<string, string>; body?: unknown } = {},
+) {
   const workflowId = await deployedWorkflow(projectId, { trigger: { kind: "request" }, steps });
   return callSdkRoute(startRun, {
     url: `/projects/${projectId}/sdk/workflows/${workflowId}/runs${query}`,
@@ -57,7 +60,12 @@ async function run(steps: StoredStep[], { query = "?wait=true", headers, body = 
 }
 
 const runOf = (runId: string) => getRunDetail({ projectId, runId });
-const ended = (runId: string) => waitFor("the run to end", () => runOf(runId), (detail) => !["queued", "running"].includes(detail.run.status));
+const ended = (runId: string) =>
+  waitFor(
+    "the run to end",
+    () => runOf(runId),
+    (detail) => !["queued", "running"].includes(detail.run.status),
+  );
 
 describe("a Response step answers the caller waiting with ?wait=true", () => {
   it("with its status, headers and JSON body as soon as it runs, while the steps after it go on", async () => {
@@ -129,6 +137,9 @@ describe("without a Response step, or without waiting, the answer is as before",
       body: [{ ...alwaysStep, key: "check" }],
     } as StoredStep;
     const answered = await run([fanOut], { body: { items: [1, 2] } });
-    expect(answered).toMatchObject({ status: 200, json: { status: "succeeded", output: { items: [{ result: true }, { result: true }], succeeded: 2, failed: 0 } } });
+    expect(answered).toMatchObject({
+      status: 200,
+      json: { status: "succeeded", output: { items: [{ result: true }, { result: true }], succeeded: 2, failed: 0 } },
+    });
   });
 });

@@ -42,14 +42,24 @@ beforeAll(async () => {
   secretKey = secret.key;
   createTask = await deployedWorkflow(
     project.projectId,
-    { trigger: { kind: "request" }, steps: [requestStep(resourceId, "create_task", "POST", "/tasks", { body: '{"title": "{{trigger.body.title}}"}' })] },
+    {
+      trigger: { kind: "request" },
+      steps: [requestStep(resourceId, "create_task", "POST", "/tasks", { body: '{"title": "{{trigger.body.title}}"}' })],
+    },
     "Create task",
   );
   appLevel = await deployedWorkflow(project.projectId, { trigger: { kind: "request" }, steps: [alwaysStep] }, "App check");
-  onEvent = await deployedWorkflow(project.projectId, { trigger: { kind: "app_event", eventName: "task.created" }, steps: [alwaysStep] }, "On event");
+  onEvent = await deployedWorkflow(
+    project.projectId,
+    { trigger: { kind: "app_event", eventName: "task.created" }, steps: [alwaysStep] },
+    "On event",
+  );
   undeployed = await draftWorkflow(project.projectId, { trigger: { kind: "request" }, steps: [alwaysStep] });
   const otherResource = await publishedTaskLabResource(other.projectId, tasklab, "user-oauth-no-profile");
-  othersWorkflow = await deployedWorkflow(other.projectId, { trigger: { kind: "request" }, steps: [requestStep(otherResource, "list", "GET", "/tasks")] });
+  othersWorkflow = await deployedWorkflow(other.projectId, {
+    trigger: { kind: "request" },
+    steps: [requestStep(otherResource, "list", "GET", "/tasks")],
+  });
   await startWorkers();
 });
 afterAll(async () => {
@@ -63,7 +73,11 @@ const userToken = async (userId: string): Promise<SdkAuth> => ({
 
 const workflowUrl = (workflowId: string, action: string) => `/projects/${project.projectId}/sdk/workflows/${workflowId}/${action}`;
 
-function run(auth: SdkAuth, workflowId: string, { body = {}, query = "", headers }: { body?: unknown; query?: string; headers?: Record<string, string> } = {}) {
+function run(
+  auth: SdkAuth,
+  workflowId: string,
+  { body = {}, query = "", headers }: { body?: unknown; query?: string; headers?: Record<string, string> } = {},
+) {
   return callSdkRoute(startRun, {
     url: `${workflowUrl(workflowId, "runs")}${query}`,
     params: { projectId: project.projectId, workflowId },
@@ -83,7 +97,12 @@ function setEnabled(auth: SdkAuth, workflowId: string, enabled: boolean) {
 
 async function me(userId: string) {
   const auth = (await userToken(userId)) as { token: string };
-  return callSdkRoute(getMe, { url: `/projects/${project.projectId}/sdk/me`, params: { projectId: project.projectId }, auth, method: "GET" });
+  return callSdkRoute(getMe, {
+    url: `/projects/${project.projectId}/sdk/me`,
+    params: { projectId: project.projectId },
+    auth,
+    method: "GET",
+  });
 }
 
 describe("POST /projects/:projectId/sdk/workflows/:workflowId/runs", () => {
@@ -93,14 +112,23 @@ describe("POST /projects/:projectId/sdk/workflows/:workflowId/runs", () => {
     expect(response.status).toBe(202);
     expect(Object.keys(response.json!)).toEqual(["runId"]);
     const stored = (await runsOf(project.projectId)).find((candidate) => candidate.id === response.json!.runId);
-    expect(stored).toMatchObject({ workflowId: createTask, userId, version: 1, trigger: { kind: "request", input: { body: { title: "Queued", nested: { n: 1 } } } } });
+    expect(stored).toMatchObject({
+      workflowId: createTask,
+      userId,
+      version: 1,
+      trigger: { kind: "request", input: { body: { title: "Queued", nested: { n: 1 } } } },
+    });
   });
 
   it("with ?wait=true answers 200 with the run's status and its last step's output", async () => {
     const userId = await connectedUser(project.projectId, resourceId, tasklab);
     const response = await run(await userToken(userId), createTask, { body: { title: "Waited for" }, query: "?wait=true" });
     expect(response.status).toBe(200);
-    expect(response.json).toMatchObject({ runId: expect.any(String), status: "succeeded", output: { status: 201, body: { title: "Waited for" } } });
+    expect(response.json).toMatchObject({
+      runId: expect.any(String),
+      status: "succeeded",
+      output: { status: 201, body: { title: "Waited for" } },
+    });
     const stored = (await runsOf(project.projectId)).find((candidate) => candidate.id === response.json!.runId);
     expect(stored?.status).toBe("succeeded");
   });
@@ -112,11 +140,18 @@ describe("POST /projects/:projectId/sdk/workflows/:workflowId/runs", () => {
 
     const forApp = await run({ secretKey }, appLevel, { query: "?wait=false" });
     expect(forApp.status).toBe(202);
-    expect((await runsOf(project.projectId)).find((candidate) => candidate.id === forApp.json!.runId)).toMatchObject({ workflowId: appLevel, userId: null });
+    expect((await runsOf(project.projectId)).find((candidate) => candidate.id === forApp.json!.runId)).toMatchObject({
+      workflowId: appLevel,
+      userId: null,
+    });
   });
 
   it("answers CORS preflights for Allowed Origins only, on every workflow route", async () => {
-    for (const [handler, action] of [[runsOptions, "runs"], [enableOptions, "enable"], [disableOptions, "disable"]] as const) {
+    for (const [handler, action] of [
+      [runsOptions, "runs"],
+      [enableOptions, "enable"],
+      [disableOptions, "disable"],
+    ] as const) {
       const call = (origin: string) =>
         handler(new Request(`http://switchboard.test${workflowUrl(createTask, action)}`, { method: "OPTIONS", headers: { origin } }), {
           params: Promise.resolve({ projectId: project.projectId, workflowId: createTask }),
@@ -143,10 +178,16 @@ describe("refused runs start nothing", () => {
     message?: string;
     call: () => Promise<Awaited<ReturnType<typeof run>>>;
   }
-  const asUser = async (workflowId: () => string, options?: Parameters<typeof run>[2]) => run(await userToken("refused"), workflowId(), options);
+  const asUser = async (workflowId: () => string, options?: Parameters<typeof run>[2]) =>
+    run(await userToken("refused"), workflowId(), options);
   const cases: Refusal[] = [
     { label: "no Authorization header", status: 401, code: "missing_user_token", call: () => run(null, createTask) },
-    { label: "an unknown Secret Key", status: 401, code: "invalid_secret_key", call: () => run({ secretKey: "sk_not-a-key", user: "u" }, createTask) },
+    {
+      label: "an unknown Secret Key",
+      status: 401,
+      code: "invalid_secret_key",
+      call: () => run({ secretKey: "sk_not-a-key", user: "u" }, createTask),
+    },
     { label: "bad JSON", status: 400, code: "invalid_json", call: () => asUser(() => createTask, { body: '{"title": ' }) },
     { label: "a JSON array", status: 400, code: "invalid_body", call: () => asUser(() => createTask, { body: [] }) },
     {
@@ -156,7 +197,12 @@ describe("refused runs start nothing", () => {
       message: "A NUL character or a lone surrogate cannot be stored (at body.title).",
       call: () => asUser(() => createTask, { body: '{"title": "a\\u0000b"}' }),
     },
-    { label: "no body", status: 415, code: "unsupported_media_type", call: () => asUser(() => createTask, { body: "", headers: { "content-type": "" } }) },
+    {
+      label: "no body",
+      status: 415,
+      code: "unsupported_media_type",
+      call: () => asUser(() => createTask, { body: "", headers: { "content-type": "" } }),
+    },
     {
       label: "a wait that is neither true nor false",
       status: 400,
@@ -169,9 +215,24 @@ describe("refused runs start nothing", () => {
     { label: "another project's workflow id", status: 404, code: "workflow_not_found", call: () => asUser(() => othersWorkflow) },
     { label: "a workflow never deployed", status: 409, code: "workflow_not_deployed", call: () => asUser(() => undeployed) },
     { label: "a workflow on another trigger", status: 409, code: "wrong_trigger", call: () => asUser(() => onEvent) },
-    { label: "a workflow the user disabled", status: 409, code: "workflow_disabled", call: async () => run(await userToken(disabledUser), createTask) },
-    { label: "the same, by Secret Key for that user", status: 409, code: "workflow_disabled", call: () => run({ secretKey, user: disabledUser }, createTask) },
-    { label: "a Secret Key naming no user for a workflow on User-Level resources", status: 400, code: "missing_user", call: () => run({ secretKey }, createTask) },
+    {
+      label: "a workflow the user disabled",
+      status: 409,
+      code: "workflow_disabled",
+      call: async () => run(await userToken(disabledUser), createTask),
+    },
+    {
+      label: "the same, by Secret Key for that user",
+      status: 409,
+      code: "workflow_disabled",
+      call: () => run({ secretKey, user: disabledUser }, createTask),
+    },
+    {
+      label: "a Secret Key naming no user for a workflow on User-Level resources",
+      status: 400,
+      code: "missing_user",
+      call: () => run({ secretKey }, createTask),
+    },
   ];
 
   it.each(cases)("$label → $status $code", async ({ status, code, fields, message, call }) => {
@@ -224,7 +285,10 @@ describe("POST /projects/:projectId/sdk/workflows/:workflowId/enable and /disabl
 
   it("acts for the user X-Switchboard-User names with a Secret Key, and needs one", async () => {
     const userId = `backend-${randomUUID()}`;
-    expect(await setEnabled({ secretKey, user: userId }, onEvent, false)).toMatchObject({ status: 200, json: { workflowId: onEvent, enabled: false } });
+    expect(await setEnabled({ secretKey, user: userId }, onEvent, false)).toMatchObject({
+      status: 200,
+      json: { workflowId: onEvent, enabled: false },
+    });
     expect((await me(userId)).json!.workflows).toContainEqual({ id: onEvent, name: "On event", enabled: false });
     expect(await setEnabled({ secretKey }, onEvent, true)).toMatchObject({ status: 400, json: { error: { code: "missing_user" } } });
     expect((await me(userId)).json!.workflows).toContainEqual({ id: onEvent, name: "On event", enabled: false });
@@ -239,7 +303,12 @@ describe("POST /projects/:projectId/sdk/workflows/:workflowId/enable and /disabl
     }
     // The other project's user named "lost" still has the workflow enabled by default.
     const otherToken = await signUserToken(other.key.privateKeyPem, { kid: other.key.kid, claims: { sub: "lost" } });
-    const theirs = await callSdkRoute(getMe, { url: `/projects/${other.projectId}/sdk/me`, params: { projectId: other.projectId }, auth: { token: otherToken }, method: "GET" });
+    const theirs = await callSdkRoute(getMe, {
+      url: `/projects/${other.projectId}/sdk/me`,
+      params: { projectId: other.projectId },
+      auth: { token: otherToken },
+      method: "GET",
+    });
     expect(theirs.json!.workflows).toEqual([{ id: othersWorkflow, name: expect.any(String), enabled: true }]);
   });
 
@@ -275,7 +344,11 @@ describe("?wait=true", () => {
     for (const answer of await Promise.all([...waits, other])) expect(answer).toMatchObject({ status: 200, json: { status: "cancelled" } });
     // The waits ended: the user may wait again.
     const again = run({ secretKey, user: busy }, delayed, { query: "?wait=true" });
-    const [last] = await waitFor("another held run", async () => (await runsOfHeld()).filter((candidate) => candidate.status === "queued" || candidate.status === "running"), (runs) => runs.length === 1);
+    const [last] = await waitFor(
+      "another held run",
+      async () => (await runsOfHeld()).filter((candidate) => candidate.status === "queued" || candidate.status === "running"),
+      (runs) => runs.length === 1,
+    );
     await cancelRun({ projectId: project.projectId, runId: last!.id });
     expect((await again).status).toBe(200);
   });
@@ -289,7 +362,10 @@ describe("a workflow that uses an App-Level resource", () => {
     appResource = await publishedTaskLabResource(project.projectId, tasklab, "app-oauth-client-credentials");
     appWorkflow = await deployedWorkflow(
       project.projectId,
-      { trigger: { kind: "request" }, steps: [requestStep(appResource, "app_call", "GET", "/flaky/app-level-start", { query: { failures: "0" } })] },
+      {
+        trigger: { kind: "request" },
+        steps: [requestStep(appResource, "app_call", "GET", "/flaky/app-level-start", { query: { failures: "0" } })],
+      },
       "With the app's key",
     );
   });

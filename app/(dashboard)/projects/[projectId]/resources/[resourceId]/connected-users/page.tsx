@@ -90,9 +90,9 @@ export default async function ConnectedUsersPage({ params, searchParams }: { par
             ? `No connected user's ID contains “${filter}”${invalidOnly ? " among those who need to reconnect" : ""}.`
             : invalidOnly
               ? "No connection needs a reconnect."
-            : isAppLevel
-              ? "This is an App-Level resource: one set of credentials serves everyone, so users do not connect to it."
-              : "No users have connected yet. Use the snippets under Test and Publish to connect one."}
+              : isAppLevel
+                ? "This is an App-Level resource: one set of credentials serves everyone, so users do not connect to it."
+                : "No users have connected yet. Use the snippets under Test and Publish to connect one."}
         </p>
       ) : (
         <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
@@ -141,7 +141,9 @@ export default async function ConnectedUsersPage({ params, searchParams }: { par
                         </>
                       )}
                       {connection.subscriptionStatus && (
-                        <p className={`mt-1 text-xs ${connection.subscriptionStatus === "subscribed" ? "text-slate-500" : "text-amber-700"}`}>
+                        <p
+                          className={`mt-1 text-xs ${connection.subscriptionStatus === "subscribed" ? "text-slate-500" : "text-amber-700"}`}
+                        >
                           Webhook subscription: {connection.subscriptionStatus}
                           {connection.subscriptionError ? ` (${connection.subscriptionError})` : ""}
                         </p>
@@ -171,15 +173,11 @@ export default async function ConnectedUsersPage({ params, searchParams }: { par
         </div>
       )}
       {connections.length === PAGE_SIZE && (
-        <p className="text-xs text-slate-500">
-          Showing the {PAGE_SIZE} most recent connections. Filter by user ID to find others.
-        </p>
+        <p className="text-xs text-slate-500">Showing the {PAGE_SIZE} most recent connections. Filter by user ID to find others.</p>
       )}
       {canKeepWarm && (
         <section className="space-y-2 rounded-lg border border-slate-200 bg-white p-6">
-          <h2 className="text-base font-semibold">
-            Keep-warm
-          </h2>
+          <h2 className="text-base font-semibold">Keep-warm</h2>
           <KeepWarmForm projectId={projectId} resourceId={resourceId} days={keepWarmDays ?? null} />
         </section>
       )}

@@ -38,8 +38,8 @@ export default async function RequestPage({ params }: { params: Params }) {
   } else if (published.level === "user" && users.length === 0) {
     content = (
       <p className="rounded-lg border border-dashed border-slate-300 bg-white px-6 py-8 text-center text-sm text-slate-600">
-        No users have connected to this resource yet, and requests through a User-Level resource use a Connected User&apos;s
-        credentials. Connect one through the SDK or the Connect API, then find them under{" "}
+        No users have connected to this resource yet, and requests through a User-Level resource use a Connected User&apos;s credentials.
+        Connect one through the SDK or the Connect API, then find them under{" "}
         <Link href={`${base}/connected-users`} className={linkClassName}>
           Connected Users
         </Link>
@@ -63,8 +63,10 @@ export default async function RequestPage({ params }: { params: Params }) {
       <div>
         <h2 className="text-lg font-semibold">Request</h2>
         <p className="mt-1 text-sm text-slate-600">
-          Sends a request to your API through the published resource, which adds the credentials. Your backend sends the same
-          requests to <code className="font-mono text-xs break-all">POST /projects/{projectId}/sdk/resources/{resourceId}/request</code>{" "}
+          Sends a request to your API through the published resource, which adds the credentials. Your backend sends the same requests to{" "}
+          <code className="font-mono text-xs break-all">
+            POST /projects/{projectId}/sdk/resources/{resourceId}/request
+          </code>{" "}
           with a{" "}
           <Link href={`/projects/${projectId}/settings`} className={linkClassName}>
             Secret Key

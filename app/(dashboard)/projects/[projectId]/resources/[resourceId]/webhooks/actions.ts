@@ -29,10 +29,13 @@ export const saveWebhookSetup = projectAction(
 );
 
 /** Listen for test event: without `since` it starts listening; with it, the first event since then. */
-export const pollTestEvent = projectAction(resourceInput.extend({ since: z.iso.datetime({ offset: true }).optional() }), async ({ since, ...input }) => ({
-  ok: true,
-  data: await pollWebhookTestEvent({ ...input, since: since ? new Date(since) : undefined }),
-}));
+export const pollTestEvent = projectAction(
+  resourceInput.extend({ since: z.iso.datetime({ offset: true }).optional() }),
+  async ({ since, ...input }) => ({
+    ok: true,
+    data: await pollWebhookTestEvent({ ...input, since: since ? new Date(since) : undefined }),
+  }),
+);
 
 /** Use as sample: the workflow editor lists this event's payload and headers. */
 export const saveEventAsSample = projectAction(resourceInput.extend({ eventId: z.uuid() }), async (input) => {

@@ -92,8 +92,8 @@ export default async function WebhooksPage({ params, searchParams }: { params: P
               <li>sign it as chosen under Signature, with the same signing secret.</li>
             </ul>
             <p className="mt-2">
-              Switchboard answers 2xx as soon as the event is stored, then runs its workflows; 401 when the signature does not
-              verify, 413 when the body is too large, 404 while the resource is not published or its settings are not saved.
+              Switchboard answers 2xx as soon as the event is stored, then runs its workflows; 401 when the signature does not verify, 413
+              when the body is too large, 404 while the resource is not published or its settings are not saved.
             </p>
           </div>
         </div>
@@ -131,15 +131,23 @@ export default async function WebhooksPage({ params, searchParams }: { params: P
             Events
           </h2>
           <p className="mt-1 text-sm text-slate-600">
-            What this URL received, newest first, rejected ones included. Events are kept {WEBHOOK_EVENT_RETENTION_DAYS} days, rejected
-            ones {REJECTED_WEBHOOK_EVENT_RETENTION_DAYS} days (at most {MAX_REJECTED_EVENTS_PER_MINUTE} a minute: the rest are answered alike and only
-            counted).
+            What this URL received, newest first, rejected ones included. Events are kept {WEBHOOK_EVENT_RETENTION_DAYS} days, rejected ones{" "}
+            {REJECTED_WEBHOOK_EVENT_RETENTION_DAYS} days (at most {MAX_REJECTED_EVENTS_PER_MINUTE} a minute: the rest are answered alike and
+            only counted).
           </p>
         </div>
         <Form action={`${base}/webhooks`} className="flex items-end gap-2">
           <div className="w-72">
             <FormField label="Filter by type">
-              <Input key={typeFilter} name="type" type="search" defaultValue={typeFilter} list="webhook-event-types" autoComplete="off" maxLength={200} />
+              <Input
+                key={typeFilter}
+                name="type"
+                type="search"
+                defaultValue={typeFilter}
+                list="webhook-event-types"
+                autoComplete="off"
+                maxLength={200}
+              />
             </FormField>
             <datalist id="webhook-event-types">
               {view.values.eventTypes.map((name) => (
@@ -191,7 +199,10 @@ export default async function WebhooksPage({ params, searchParams }: { params: P
                       )}
                     </td>
                     <td className="max-w-56 px-4 py-2">
-                      <span className={`block truncate ${event.userId ? "font-mono text-xs" : "text-slate-500"}`} title={event.userId ?? undefined}>
+                      <span
+                        className={`block truncate ${event.userId ? "font-mono text-xs" : "text-slate-500"}`}
+                        title={event.userId ?? undefined}
+                      >
                         {describeEventUser(event)}
                       </span>
                     </td>
@@ -202,7 +213,10 @@ export default async function WebhooksPage({ params, searchParams }: { params: P
                       {event.matched ? (
                         "Yes"
                       ) : event.unmatchedReason !== null ? (
-                        <span className="rounded-full bg-amber-50 px-2 py-0.5 text-xs font-medium text-amber-800" title={event.unmatchedReason}>
+                        <span
+                          className="rounded-full bg-amber-50 px-2 py-0.5 text-xs font-medium text-amber-800"
+                          title={event.unmatchedReason}
+                        >
                           Ambiguous
                         </span>
                       ) : (

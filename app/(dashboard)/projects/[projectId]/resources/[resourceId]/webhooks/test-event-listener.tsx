@@ -104,7 +104,10 @@ export function TestEventListener({
           <WebhookEventDetails
             projectId={projectId}
             event={event}
-            shown={{ bytes: PAGE_JSON_BYTES, moreHref: `/projects/${projectId}/resources/${resourceId}/webhooks/events/${event.id}?more=2` }}
+            shown={{
+              bytes: PAGE_JSON_BYTES,
+              moreHref: `/projects/${projectId}/resources/${resourceId}/webhooks/events/${event.id}?more=2`,
+            }}
           />
           {event.rejectedReason === null && <UseAsSampleButton projectId={projectId} resourceId={resourceId} eventId={event.id} />}
         </section>

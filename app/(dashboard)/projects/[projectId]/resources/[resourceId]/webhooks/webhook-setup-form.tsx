@@ -170,18 +170,34 @@ export function WebhookSetupForm({
 
           {signature.kind === "none" && (
             <p role="note" className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900">
-              Anyone who knows this URL can send events that start your workflows. Choose HMAC or Standard Webhooks unless your API
-              cannot sign its requests.
+              Anyone who knows this URL can send events that start your workflows. Choose HMAC or Standard Webhooks unless your API cannot
+              sign its requests.
             </p>
           )}
 
           {signature.kind === "hmac" && (
             <div className="grid gap-4 sm:grid-cols-2">
               <FormField label="Signature header" error={errorAt("signature.header")} hint="The header your API puts the signature in.">
-                <Input autoComplete="off" spellCheck={false} placeholder="X-Signature-256" className="font-mono" {...register("signature.header")} />
+                <Input
+                  autoComplete="off"
+                  spellCheck={false}
+                  placeholder="X-Signature-256"
+                  className="font-mono"
+                  {...register("signature.header")}
+                />
               </FormField>
-              <FormField label="Prefix" error={errorAt("signature.prefix")} hint="Text before the signature, e.g. sha256=. Leave empty if none.">
-                <Input autoComplete="off" spellCheck={false} placeholder="sha256=" className="font-mono" {...register("signature.prefix")} />
+              <FormField
+                label="Prefix"
+                error={errorAt("signature.prefix")}
+                hint="Text before the signature, e.g. sha256=. Leave empty if none."
+              >
+                <Input
+                  autoComplete="off"
+                  spellCheck={false}
+                  placeholder="sha256="
+                  className="font-mono"
+                  {...register("signature.prefix")}
+                />
               </FormField>
               <FormField label="Algorithm" error={errorAt("signature.algorithm")}>
                 <Select {...register("signature.algorithm")}>
@@ -203,15 +219,31 @@ export function WebhookSetupForm({
               </FormField>
               {(signature as Partial<HmacSignature>).content === "timestamp_body" && (
                 <>
-                  <FormField label="Timestamp header" error={errorAt("signature.timestampHeader")} hint="Unix seconds, sent in this header.">
-                    <Input autoComplete="off" spellCheck={false} placeholder="X-Timestamp" className="font-mono" {...register("signature.timestampHeader")} />
+                  <FormField
+                    label="Timestamp header"
+                    error={errorAt("signature.timestampHeader")}
+                    hint="Unix seconds, sent in this header."
+                  >
+                    <Input
+                      autoComplete="off"
+                      spellCheck={false}
+                      placeholder="X-Timestamp"
+                      className="font-mono"
+                      {...register("signature.timestampHeader")}
+                    />
                   </FormField>
                   <FormField
                     label="Tolerance (seconds)"
                     error={errorAt("signature.toleranceSeconds")}
                     hint="Events whose timestamp is further from now are refused."
                   >
-                    <Input type="number" min={1} max={86_400} step={1} {...register("signature.toleranceSeconds", { valueAsNumber: true })} />
+                    <Input
+                      type="number"
+                      min={1}
+                      max={86_400}
+                      step={1}
+                      {...register("signature.toleranceSeconds", { valueAsNumber: true })}
+                    />
                   </FormField>
                 </>
               )}
@@ -234,7 +266,10 @@ export function WebhookSetupForm({
                 <div className="space-y-1">
                   <p className="text-sm font-medium text-slate-800">New signing secret</p>
                   <div className="flex items-center gap-2">
-                    <code data-testid="generated-signing-secret" className="min-w-0 flex-1 truncate rounded-md bg-slate-100 px-3 py-2 font-mono text-xs">
+                    <code
+                      data-testid="generated-signing-secret"
+                      className="min-w-0 flex-1 truncate rounded-md bg-slate-100 px-3 py-2 font-mono text-xs"
+                    >
                       {generated}
                     </code>
                     <CopyButton value={generated} label="Copy signing secret" />
@@ -333,7 +368,9 @@ export function WebhookSetupForm({
 
       <Card title="User matching" description="Which Connected User an event is for: workflows run for that user.">
         {appLevel ? (
-          <p className="text-sm text-slate-600">App-Level resources run once per event, with the app&apos;s credentials: there is no user to match.</p>
+          <p className="text-sm text-slate-600">
+            App-Level resources run once per event, with the app&apos;s credentials: there is no user to match.
+          </p>
         ) : (
           <div className="space-y-4">
             <TemplateField
@@ -349,11 +386,23 @@ export function WebhookSetupForm({
               legend="Match against"
               options={MATCH_OPTIONS}
               error={errorAt("userMatchField")}
-              inputProps={register("userMatchField.kind", { onChange: (event) => chooseMatchField(event.target.value as "user_id" | "profile") })}
+              inputProps={register("userMatchField.kind", {
+                onChange: (event) => chooseMatchField(event.target.value as "user_id" | "profile"),
+              })}
             />
             {current.userMatchField.kind === "profile" && (
-              <FormField label="Profile field path" error={errorAt("userMatchField.path")} hint="A field of the User Profile, e.g. account_id or team.id.">
-                <Input autoComplete="off" spellCheck={false} placeholder="account_id" className="font-mono" {...register("userMatchField.path")} />
+              <FormField
+                label="Profile field path"
+                error={errorAt("userMatchField.path")}
+                hint="A field of the User Profile, e.g. account_id or team.id."
+              >
+                <Input
+                  autoComplete="off"
+                  spellCheck={false}
+                  placeholder="account_id"
+                  className="font-mono"
+                  {...register("userMatchField.path")}
+                />
               </FormField>
             )}
             {current.userMatchField.kind === "profile" && (
@@ -378,23 +427,45 @@ export function WebhookSetupForm({
               hint="Sent with the user's credentials; a failure is shown on Connected Users and retried."
               checked={!!current.subscription}
               onChange={(event) =>
-                setValue("subscription", event.target.checked ? { subscribe: { method: "POST", path: "/webhooks", body: '{"url": "{{webhook.url}}"}' }, unsubscribe: null } : null, {
-                  shouldDirty: true,
-                })
+                setValue(
+                  "subscription",
+                  event.target.checked
+                    ? { subscribe: { method: "POST", path: "/webhooks", body: '{"url": "{{webhook.url}}"}' }, unsubscribe: null }
+                    : null,
+                  {
+                    shouldDirty: true,
+                  },
+                )
               }
             />
             {current.subscription && (
               <>
-                <SubscriptionRequestFields control={control} register={register} errorAt={errorAt} name="subscription.subscribe" title="Subscribe" />
+                <SubscriptionRequestFields
+                  control={control}
+                  register={register}
+                  errorAt={errorAt}
+                  name="subscription.subscribe"
+                  title="Subscribe"
+                />
                 <Checkbox
                   label="Unsubscribe when they disconnect"
                   checked={!!current.subscription.unsubscribe}
                   onChange={(event) =>
-                    setValue("subscription.unsubscribe", event.target.checked ? { method: "DELETE", path: "/webhooks/{{user.id}}", body: "" } : null, { shouldDirty: true })
+                    setValue(
+                      "subscription.unsubscribe",
+                      event.target.checked ? { method: "DELETE", path: "/webhooks/{{user.id}}", body: "" } : null,
+                      { shouldDirty: true },
+                    )
                   }
                 />
                 {current.subscription.unsubscribe && (
-                  <SubscriptionRequestFields control={control} register={register} errorAt={errorAt} name="subscription.unsubscribe" title="Unsubscribe" />
+                  <SubscriptionRequestFields
+                    control={control}
+                    register={register}
+                    errorAt={errorAt}
+                    name="subscription.unsubscribe"
+                    title="Unsubscribe"
+                  />
                 )}
               </>
             )}
@@ -451,7 +522,14 @@ function SubscriptionRequestFields({
           </Select>
         </FormField>
       </div>
-      <TemplateField control={control} name={`${name}.path`} label={`${title} path`} variables={SUBSCRIPTION_VARIABLES} placeholder="/webhooks" error={errorAt(`${name}.path`)} />
+      <TemplateField
+        control={control}
+        name={`${name}.path`}
+        label={`${title} path`}
+        variables={SUBSCRIPTION_VARIABLES}
+        placeholder="/webhooks"
+        error={errorAt(`${name}.path`)}
+      />
       <TemplateField
         control={control}
         name={`${name}.body`}

@@ -12,7 +12,16 @@ import { RunTime } from "@/components/workflows/run-time";
 import { WorkflowHeader } from "@/components/workflows/workflow-header";
 import { MAX_USER_ID_LENGTH } from "@/lib/auth/user-token";
 import { AppError } from "@/lib/errors";
-import { describeTrigger, formatDuration, isRunActive, RUN_STATUS_LABELS, RUN_STATUSES, runDurationMs, runsListHref, runsSearchParamsSchema } from "@/lib/workflows/run-view";
+import {
+  describeTrigger,
+  formatDuration,
+  isRunActive,
+  RUN_STATUS_LABELS,
+  RUN_STATUSES,
+  runDurationMs,
+  runsListHref,
+  runsSearchParamsSchema,
+} from "@/lib/workflows/run-view";
 import { listRunsPage, type RunPage } from "@/lib/workflows/runs";
 import { requireWorkflow } from "../../require-workflow";
 
@@ -68,7 +77,15 @@ export default async function WorkflowRunsPage({ params, searchParams }: { param
         </div>
         <div className="w-72">
           <FormField label="User ID">
-            <Input key={userId ?? ""} name="userId" type="search" defaultValue={userId ?? ""} autoComplete="off" maxLength={MAX_USER_ID_LENGTH} spellCheck={false} />
+            <Input
+              key={userId ?? ""}
+              name="userId"
+              type="search"
+              defaultValue={userId ?? ""}
+              autoComplete="off"
+              maxLength={MAX_USER_ID_LENGTH}
+              spellCheck={false}
+            />
           </FormField>
         </div>
         <FilterActions filtered={filtered} clearHref={base} />
@@ -92,12 +109,24 @@ export default async function WorkflowRunsPage({ params, searchParams }: { param
             <caption className="sr-only">Runs of {workflow.name}, newest first</caption>
             <thead className="bg-slate-50 text-xs text-slate-600 uppercase">
               <tr>
-                <th scope="col" className="px-4 py-2 font-medium">Status</th>
-                <th scope="col" className="px-4 py-2 font-medium">Trigger</th>
-                <th scope="col" className="px-4 py-2 font-medium">User</th>
-                <th scope="col" className="px-4 py-2 font-medium">Version</th>
-                <th scope="col" className="px-4 py-2 font-medium">Started</th>
-                <th scope="col" className="px-4 py-2 font-medium">Duration</th>
+                <th scope="col" className="px-4 py-2 font-medium">
+                  Status
+                </th>
+                <th scope="col" className="px-4 py-2 font-medium">
+                  Trigger
+                </th>
+                <th scope="col" className="px-4 py-2 font-medium">
+                  User
+                </th>
+                <th scope="col" className="px-4 py-2 font-medium">
+                  Version
+                </th>
+                <th scope="col" className="px-4 py-2 font-medium">
+                  Started
+                </th>
+                <th scope="col" className="px-4 py-2 font-medium">
+                  Duration
+                </th>
               </tr>
             </thead>
             <tbody className="divide-y divide-slate-100">
@@ -106,9 +135,11 @@ export default async function WorkflowRunsPage({ params, searchParams }: { param
                 return (
                   <tr key={run.id} className="hover:bg-slate-50">
                     <td className="px-4 py-2">
-                      <Link href={`${base}/${run.id}`} className="inline-flex items-center gap-2 rounded hover:underline focus-visible:outline-2 focus-visible:outline-indigo-600">
-                        <RunStatusBadge status={run.status} />{" "}
-                        <span className="sr-only">run {run.id.slice(0, 8)}</span>
+                      <Link
+                        href={`${base}/${run.id}`}
+                        className="inline-flex items-center gap-2 rounded hover:underline focus-visible:outline-2 focus-visible:outline-indigo-600"
+                      >
+                        <RunStatusBadge status={run.status} /> <span className="sr-only">run {run.id.slice(0, 8)}</span>
                       </Link>
                     </td>
                     <td className="px-4 py-2 text-slate-700">{describeTrigger(run.trigger)}</td>
@@ -123,7 +154,9 @@ export default async function WorkflowRunsPage({ params, searchParams }: { param
                     </td>
                     <td className="px-4 py-2 text-slate-700">v{run.version}</td>
                     <td className="px-4 py-2 whitespace-nowrap text-slate-600">{run.startedAt ? <RunTime date={run.startedAt} /> : "—"}</td>
-                    <td className="px-4 py-2 whitespace-nowrap text-slate-600">{duration === undefined ? "—" : formatDuration(duration)}</td>
+                    <td className="px-4 py-2 whitespace-nowrap text-slate-600">
+                      {duration === undefined ? "—" : formatDuration(duration)}
+                    </td>
                   </tr>
                 );
               })}

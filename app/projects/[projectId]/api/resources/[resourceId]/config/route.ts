@@ -8,7 +8,9 @@ const ENDPOINT = { route: "/projects/[projectId]/api/resources/[resourceId]/conf
 const ID = { resourceId: { code: "resource_not_found", message: "No resource with this ID in this project." } } as const;
 const DOCUMENT = { notAnObject: "The body must be a resource document: a JSON object.", maxBytes: MAX_CONFIG_BODY_BYTES };
 
-export const GET = secretKeyRoute(ENDPOINT, { ids: ID }, async ({ project, ids }) => exportResource({ projectId: project.id, resourceId: ids.resourceId }));
+export const GET = secretKeyRoute(ENDPOINT, { ids: ID }, async ({ project, ids }) =>
+  exportResource({ projectId: project.id, resourceId: ids.resourceId }),
+);
 
 export const PUT = secretKeyRoute(ENDPOINT, { ids: ID, body: DOCUMENT }, async ({ project, actor, ids, body }) =>
   replaceResourceConfig({ projectId: project.id, resourceId: ids.resourceId, document: body, actor }),

@@ -8,7 +8,9 @@ const ENDPOINT = { route: "/projects/[projectId]/api/workflows/[workflowId]/conf
 const ID = { workflowId: "workflow_not_found" } as const;
 const DOCUMENT = { notAnObject: "The body must be a workflow document: a JSON object.", maxBytes: MAX_CONFIG_BODY_BYTES };
 
-export const GET = secretKeyRoute(ENDPOINT, { ids: ID }, async ({ project, ids }) => exportWorkflow({ projectId: project.id, workflowId: ids.workflowId }));
+export const GET = secretKeyRoute(ENDPOINT, { ids: ID }, async ({ project, ids }) =>
+  exportWorkflow({ projectId: project.id, workflowId: ids.workflowId }),
+);
 
 export const PUT = secretKeyRoute(ENDPOINT, { ids: ID, body: DOCUMENT }, async ({ project, actor, ids, body }) =>
   replaceWorkflowConfig({ projectId: project.id, workflowId: ids.workflowId, document: body, actor }),

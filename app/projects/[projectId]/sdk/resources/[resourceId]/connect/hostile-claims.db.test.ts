@@ -31,7 +31,13 @@ beforeAll(async () => {
   project = await projectWithSigningKey();
   resourceId = await publishedTaskLabResource(project.projectId, tasklab, "user-oauth-no-profile");
   const generated = generateSecretKey();
-  await createSecretKey({ projectId: project.projectId, name: "backend", prefix: generated.prefix, hash: generated.hash, actor: SYSTEM_ACTOR });
+  await createSecretKey({
+    projectId: project.projectId,
+    name: "backend",
+    prefix: generated.prefix,
+    hash: generated.hash,
+    actor: SYSTEM_ACTOR,
+  });
   secretKey = generated.key;
   privateKey = createPrivateKey(project.key.privateKeyPem);
 });
@@ -91,7 +97,10 @@ describe("hostile claims and bodies on the connect route", () => {
     const before = await storedCounts();
     const response = await callConnect({ token: await sign({ sub: "ada\u0000admin" }), body: validBody() });
     expect(response.status).toBe(401);
-    expect(response.json?.error).toMatchObject({ code: "invalid_user_token", message: "The User Token's sub must not contain control characters." });
+    expect(response.json?.error).toMatchObject({
+      code: "invalid_user_token",
+      message: "The User Token's sub must not contain control characters.",
+    });
     expect(await storedCounts()).toEqual(before);
   });
 
@@ -127,19 +136,25 @@ describe("hostile claims and bodies on the connect route", () => {
     expect((await storedCounts()).connections).toBe(before.connections);
   });
 
-  it.each(["__proto__", "constructor", "toString", "hasOwnProperty"])("names a %s key as unknown with 400, storing nothing", async (key) => {
-    const token = await sign({ sub: `proto-${randomUUID()}` });
-    const before = await storedCounts();
-    // Written by hand: JSON.stringify of an object literal would not carry an own __proto__ key.
-    const response = await callConnect({ token, body: `{"refresh_token":${JSON.stringify(tasklab.issueTokens().refreshToken)},${JSON.stringify(key)}:"x"}` });
-    expect(response.status).toBe(400);
-    expect(response.json?.error?.code).toBe("invalid_credentials_payload");
-    const fields = response.json!.error!.fields!;
-    expect(Object.keys(fields)).toEqual([key]);
-    expect(Object.hasOwn(fields, key) && fields[key]).toBe("Unknown key: this resource does not take it.");
-    expect(response.json?.error?.message).toContain(key);
-    expect((await storedCounts()).connections).toBe(before.connections);
-  });
+  it.each(["__proto__", "constructor", "toString", "hasOwnProperty"])(
+    "names a %s key as unknown with 400, storing nothing",
+    async (key) => {
+      const token = await sign({ sub: `proto-${randomUUID()}` });
+      const before = await storedCounts();
+      // Written by hand: JSON.stringify of an object literal would not carry an own __proto__ key.
+      const response = await callConnect({
+        token,
+        body: `{"refresh_token":${JSON.stringify(tasklab.issueTokens().refreshToken)},${JSON.stringify(key)}:"x"}`,
+      });
+      expect(response.status).toBe(400);
+      expect(response.json?.error?.code).toBe("invalid_credentials_payload");
+      const fields = response.json!.error!.fields!;
+      expect(Object.keys(fields)).toEqual([key]);
+      expect(Object.hasOwn(fields, key) && fields[key]).toBe("Unknown key: this resource does not take it.");
+      expect(response.json?.error?.message).toContain(key);
+      expect((await storedCounts()).connections).toBe(before.connections);
+    },
+  );
 
   it("names __proto__ and constructor together, with the other bad keys", async () => {
     const token = await sign({ sub: `proto-${randomUUID()}` });
@@ -184,7 +199,31 @@ describe("X-Switchboard-User with a Secret Key", () => {
 
 /** Characters that have broken user IDs somewhere: controls, NUL, DEL, C1, lone surrogates, BOM, bidi overrides. */
 const hostileChar = fc.oneof(
-  fc.constantFrom("\u0000", "\u0001", "\t", "\n", "\r", "\u001b", "\u001f", "\u007f", "\u0080", "\u0085", "\u009f", "\ud800", "\udbff", "\udc00", "\udfff", "\ufeff", "\u202e", "\u2028", "'", '"', "\\", "%", "u"),
+  fc.constantFrom(
+    "\u0000",
+    "\u0001",
+    "\t",
+    "\n",
+    "\r",
+    "\u001b",
+    "\u001f",
+    "\u007f",
+    "\u0080",
+    "\u0085",
+    "\u009f",
+    "\ud800",
+    "\udbff",
+    "\udc00",
+    "\udfff",
+    "\ufeff",
+    "\u202e",
+    "\u2028",
+    "'",
+    '"',
+    "\\",
+    "%",
+    "u",
+  ),
   fc.integer({ min: 0, max: 0xffff }).map((code) => String.fromCharCode(code)),
   fc.string({ unit: "binary", minLength: 1, maxLength: 1 }),
 );
@@ -194,11 +233,22 @@ const hostileString = fc.oneof(
   {
     weight: 1,
     arbitrary: fc
-      .tuple(fc.oneof(fc.constantFrom(254, 255, 256, 257, 6000, 10_000), fc.integer({ min: 1, max: 10_000 })), fc.string({ unit: hostileChar, maxLength: 4 }))
+      .tuple(
+        fc.oneof(fc.constantFrom(254, 255, 256, 257, 6000, 10_000), fc.integer({ min: 1, max: 10_000 })),
+        fc.string({ unit: hostileChar, maxLength: 4 }),
+      )
       .map(([length, tail]) => "u".repeat(Math.max(0, length - tail.length)) + tail),
   },
 );
-const oddJson = fc.oneof(fc.constant(null), fc.boolean(), fc.integer(), fc.double(), fc.string(), fc.array(fc.integer(), { maxLength: 3 }), fc.dictionary(fc.string({ maxLength: 5 }), fc.string({ maxLength: 5 }), { maxKeys: 2 }));
+const oddJson = fc.oneof(
+  fc.constant(null),
+  fc.boolean(),
+  fc.integer(),
+  fc.double(),
+  fc.string(),
+  fc.array(fc.integer(), { maxLength: 3 }),
+  fc.dictionary(fc.string({ maxLength: 5 }), fc.string({ maxLength: 5 }), { maxKeys: 2 }),
+);
 
 // Each field is plausible or hostile on its own, so that a hostile sub often comes with
 // claims that pass every other check, and reaches the code that stores it.
@@ -208,7 +258,10 @@ const numericDate = (plausible: () => number) =>
   fc.oneof(
     { weight: 6, arbitrary: fc.integer({ min: -120, max: 120 }).map((offset) => plausible() + offset) },
     { weight: 1, arbitrary: fc.double({ min: -1, max: 1, noNaN: true }).map((fraction) => plausible() + fraction) },
-    { weight: 1, arbitrary: fc.constantFrom(0, -1, 1e20, -1e20, Number.MAX_SAFE_INTEGER, Number.MAX_VALUE, -Number.MAX_VALUE, 2 ** 53 + 1, 7258118400) },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom(0, -1, 1e20, -1e20, Number.MAX_SAFE_INTEGER, Number.MAX_VALUE, -Number.MAX_VALUE, 2 ** 53 + 1, 7258118400),
+    },
     { weight: 1, arbitrary: fc.double() },
     { weight: 1, arbitrary: fc.oneof(fc.string(), fc.integer().map(String), fc.constant(String(now() + 60))) },
     { weight: 1, arbitrary: oddJson },
@@ -216,7 +269,12 @@ const numericDate = (plausible: () => number) =>
   );
 
 const claimsArbitrary = fc.record({
-  sub: fc.oneof({ weight: 2, arbitrary: fc.uuid().map((id) => `fuzz-${id}`) }, { weight: 6, arbitrary: hostileString }, { weight: 1, arbitrary: oddJson }, { weight: 1, arbitrary: fc.constant(undefined) }),
+  sub: fc.oneof(
+    { weight: 2, arbitrary: fc.uuid().map((id) => `fuzz-${id}`) },
+    { weight: 6, arbitrary: hostileString },
+    { weight: 1, arbitrary: oddJson },
+    { weight: 1, arbitrary: fc.constant(undefined) },
+  ),
   iat: numericDate(() => now()),
   exp: numericDate(() => now() + 300),
   nbf: fc.oneof({ weight: 3, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: numericDate(() => now() - 10) }),
@@ -224,12 +282,21 @@ const claimsArbitrary = fc.record({
     { weight: 3, arbitrary: fc.constantFrom(undefined, "PROJECT") },
     {
       weight: 1,
-      arbitrary: fc.oneof(fc.uuid(), fc.array(fc.oneof(fc.constant("PROJECT"), fc.uuid(), fc.integer(), fc.constant(null)), { maxLength: 3 }), fc.integer(), oddJson),
+      arbitrary: fc.oneof(
+        fc.uuid(),
+        fc.array(fc.oneof(fc.constant("PROJECT"), fc.uuid(), fc.integer(), fc.constant(null)), { maxLength: 3 }),
+        fc.integer(),
+        oddJson,
+      ),
     },
   ),
-  extra: fc.dictionary(fc.oneof(fc.string({ maxLength: 8 }), fc.constantFrom("__proto__", "constructor", "iss", "jti", "userId", "admin")), fc.jsonValue({ maxDepth: 2 }), {
-    maxKeys: 3,
-  }),
+  extra: fc.dictionary(
+    fc.oneof(fc.string({ maxLength: 8 }), fc.constantFrom("__proto__", "constructor", "iss", "jti", "userId", "admin")),
+    fc.jsonValue({ maxDepth: 2 }),
+    {
+      maxKeys: 3,
+    },
+  ),
 });
 
 const headerArbitrary = fc.record({
@@ -256,7 +323,16 @@ const bodyValue = fc.oneof(
 );
 const bodyArbitrary = fc.oneof(
   { weight: 6, arbitrary: fc.array(fc.tuple(bodyKey, bodyValue), { maxLength: 4 }) },
-  { weight: 1, arbitrary: fc.oneof(fc.json({ maxDepth: 2 }), fc.string(), fc.constant("[".repeat(5000)), fc.constant("null"), fc.constant('{"__proto__":{"refresh_token":"x"}}')) },
+  {
+    weight: 1,
+    arbitrary: fc.oneof(
+      fc.json({ maxDepth: 2 }),
+      fc.string(),
+      fc.constant("[".repeat(5000)),
+      fc.constant("null"),
+      fc.constant('{"__proto__":{"refresh_token":"x"}}'),
+    ),
+  },
 );
 
 /** Every tenth case is a well-formed connect (with harmless extra claims), so the success path stays in the mix. */
@@ -273,7 +349,13 @@ const scenario = fc.oneof(
         extra: fc.dictionary(fc.constantFrom("iss", "jti", "name"), fc.string({ maxLength: 10 }), { maxKeys: 2 }),
       }),
       header: fc.record({ alg: fc.constant("RS256"), kid: fc.constantFrom("KID", undefined), extra: fc.constant({}) }),
-      body: fc.constantFrom<Array<[string, unknown]>>([["refresh_token", "VALID_REFRESH_TOKEN"]], [["refresh_token", "VALID_REFRESH_TOKEN"], ["access_token", "a"]]),
+      body: fc.constantFrom<Array<[string, unknown]>>(
+        [["refresh_token", "VALID_REFRESH_TOKEN"]],
+        [
+          ["refresh_token", "VALID_REFRESH_TOKEN"],
+          ["access_token", "a"],
+        ],
+      ),
     }),
   },
 );
@@ -291,7 +373,8 @@ describe("fuzzing validly signed tokens with hostile claims", () => {
         const { extra, aud, ...registered } = claims;
         const payload: Record<string, unknown> = { ...extra };
         for (const [name, value] of Object.entries({ ...registered, aud: aud === "PROJECT" ? project.projectId : aud })) {
-          if (value !== undefined) payload[name] = Array.isArray(value) ? value.map((item) => (item === "PROJECT" ? project.projectId : item)) : value;
+          if (value !== undefined)
+            payload[name] = Array.isArray(value) ? value.map((item) => (item === "PROJECT" ? project.projectId : item)) : value;
         }
         const protectedHeader: Record<string, unknown> = { ...header.extra, alg: header.alg };
         if (header.kid !== undefined) protectedHeader.kid = header.kid === "KID" ? project.key.kid : header.kid;
@@ -319,7 +402,10 @@ describe("fuzzing validly signed tokens with hostile claims", () => {
   });
 
   it("never answers 5xx to a Secret Key call naming any user", async () => {
-    const user = fc.oneof(hostileString, fc.string({ unit: fc.integer({ min: 0, max: 0xff }).map((code) => String.fromCharCode(code)), maxLength: 300 }));
+    const user = fc.oneof(
+      hostileString,
+      fc.string({ unit: fc.integer({ min: 0, max: 0xff }).map((code) => String.fromCharCode(code)), maxLength: 300 }),
+    );
     await fc.assert(
       fc.asyncProperty(user, async (user) => {
         const before = await storedCounts();

@@ -28,7 +28,11 @@ beforeAll(async () => {
   resourceId = await publishedTaskLabResource(project.projectId, tasklab);
   appResourceId = await publishedTaskLabResource(project.projectId, tasklab, "app-api-keys");
   otherResourceId = await publishedTaskLabResource(other.projectId, tasklab);
-  ({ resourceId: draftResourceId } = await createResourceDraft({ projectId: project.projectId, values: { name: `Draft ${randomUUID()}` }, actor: SYSTEM_ACTOR }));
+  ({ resourceId: draftResourceId } = await createResourceDraft({
+    projectId: project.projectId,
+    values: { name: `Draft ${randomUUID()}` },
+    actor: SYSTEM_ACTOR,
+  }));
 });
 afterAll(() => tasklab.close());
 
@@ -51,7 +55,12 @@ async function callConnect(method: "POST" | "DELETE" | "OPTIONS", options: CallO
   const request = new Request(`http://switchboard.test/projects/${projectId}/sdk/resources/${resource}/connect`, {
     method,
     headers,
-    body: method === "POST" ? (options.body === undefined ? JSON.stringify({ refresh_token: tasklab.issueTokens().refreshToken }) : options.body) : null,
+    body:
+      method === "POST"
+        ? options.body === undefined
+          ? JSON.stringify({ refresh_token: tasklab.issueTokens().refreshToken })
+          : options.body
+        : null,
   });
   const handler = { POST, DELETE, OPTIONS }[method];
   const response = await handler(request, { params: Promise.resolve({ projectId, resourceId: resource }) });
@@ -85,7 +94,10 @@ describe("POST /projects/:projectId/sdk/resources/:resourceId/connect", () => {
     expect(JSON.stringify(response.json)).not.toContain(refreshToken);
 
     const db = await getDb();
-    const [row] = await db.select().from(connections).where(and(eq(connections.resourceId, resourceId), eq(connections.userId, "ada")));
+    const [row] = await db
+      .select()
+      .from(connections)
+      .where(and(eq(connections.resourceId, resourceId), eq(connections.userId, "ada")));
     const stored = decryptConnectionCredentials(row!.id, row!.credentials);
     // The profile request refreshed the token: the rotated refresh token is the one kept.
     expect(stored.refresh_token).toBeTruthy();
@@ -97,7 +109,10 @@ describe("POST /projects/:projectId/sdk/resources/:resourceId/connect", () => {
     const again = await callConnect("POST", { token, body: JSON.stringify({ refresh_token: tasklab.issueTokens("u_ada").refreshToken }) });
     expect(again.status).toBe(200);
     expect(again.json!.id).toBe(response.json!.id);
-    const rows = await db.select().from(connections).where(and(eq(connections.resourceId, resourceId), eq(connections.userId, "ada")));
+    const rows = await db
+      .select()
+      .from(connections)
+      .where(and(eq(connections.resourceId, resourceId), eq(connections.userId, "ada")));
     expect(rows).toHaveLength(1);
   });
 
@@ -120,7 +135,9 @@ describe("POST /projects/:projectId/sdk/resources/:resourceId/connect", () => {
   it("lists published resources and the user's connections at /sdk/me", async () => {
     const token = await signUserToken(project.key.privateKeyPem, { kid: project.key.kid, claims: { sub: "lister" } });
     await callConnect("POST", { token });
-    const request = new Request(`http://switchboard.test/projects/${project.projectId}/sdk/me`, { headers: { authorization: `Bearer ${token}` } });
+    const request = new Request(`http://switchboard.test/projects/${project.projectId}/sdk/me`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
     const response = await getMe(request, { params: Promise.resolve({ projectId: project.projectId }) });
     const body = (await response.json()) as { authenticated: boolean; userId: string; resources: Array<Record<string, unknown>> };
     expect(body).toMatchObject({ authenticated: true, userId: "lister" });
@@ -132,12 +149,17 @@ describe("POST /projects/:projectId/sdk/resources/:resourceId/connect", () => {
   it("leaves exactly one connection after 50 concurrent connects of one user, with one audit record per write", async () => {
     const token = await signUserToken(project.key.privateKeyPem, { kid: project.key.kid, claims: { sub: "racer" } });
     const responses = await Promise.all(
-      Array.from({ length: 50 }, () => callConnect("POST", { token, body: JSON.stringify({ access_token: "a", refresh_token: tasklab.issueTokens().refreshToken }) })),
+      Array.from({ length: 50 }, () =>
+        callConnect("POST", { token, body: JSON.stringify({ access_token: "a", refresh_token: tasklab.issueTokens().refreshToken }) }),
+      ),
     );
     expect(responses.map((response) => response.status)).toEqual(Array(50).fill(200));
     expect(new Set(responses.map((response) => response.json!.id)).size).toBe(1);
     const db = await getDb();
-    const rows = await db.select().from(connections).where(and(eq(connections.resourceId, resourceId), eq(connections.userId, "racer")));
+    const rows = await db
+      .select()
+      .from(connections)
+      .where(and(eq(connections.resourceId, resourceId), eq(connections.userId, "racer")));
     expect(rows).toHaveLength(1);
     // One created it, 49 replaced it: every replace bumped the version once and left its one record.
     expect(rows[0]!.credentialsVersion).toBe(49);
@@ -146,7 +168,10 @@ describe("POST /projects/:projectId/sdk/resources/:resourceId/connect", () => {
       .from(auditEvents)
       .where(eq(auditEvents.objectId, rows[0]!.id))
       .groupBy(auditEvents.action);
-    expect(Object.fromEntries(records.map((record) => [record.action, record.records]))).toEqual({ "connection.created": 1, "connection.replaced": 49 });
+    expect(Object.fromEntries(records.map((record) => [record.action, record.records]))).toEqual({
+      "connection.created": 1,
+      "connection.replaced": 49,
+    });
     expect(decryptConnectionCredentials(rows[0]!.id, rows[0]!.credentials)).toMatchObject({ access_token: expect.any(String) });
   });
 });
@@ -177,14 +202,49 @@ describe("refused connect requests change nothing", () => {
       401,
       "invalid_user_token",
     ],
-    ["an expired token", async () => ({ token: await signUserToken(project.key.privateKeyPem, { claims: { exp: now() - 120 } }) }), 401, "invalid_user_token"],
-    ["nbf in the future", async () => ({ token: await signUserToken(project.key.privateKeyPem, { claims: { nbf: now() + 600 } }) }), 401, "invalid_user_token"],
-    ["iat in the future", async () => ({ token: await signUserToken(project.key.privateKeyPem, { claims: { iat: now() + 600 } }) }), 401, "invalid_user_token"],
-    ["no sub", async () => ({ token: await signUserToken(project.key.privateKeyPem, { claims: { sub: undefined } }) }), 401, "invalid_user_token"],
-    ["no exp", async () => ({ token: await signUserToken(project.key.privateKeyPem, { claims: { exp: undefined } }) }), 401, "invalid_user_token"],
-    ["an unknown kid", async () => ({ token: await signUserToken(project.key.privateKeyPem, { kid: "unknown-kid" }) }), 401, "invalid_user_token"],
+    [
+      "an expired token",
+      async () => ({ token: await signUserToken(project.key.privateKeyPem, { claims: { exp: now() - 120 } }) }),
+      401,
+      "invalid_user_token",
+    ],
+    [
+      "nbf in the future",
+      async () => ({ token: await signUserToken(project.key.privateKeyPem, { claims: { nbf: now() + 600 } }) }),
+      401,
+      "invalid_user_token",
+    ],
+    [
+      "iat in the future",
+      async () => ({ token: await signUserToken(project.key.privateKeyPem, { claims: { iat: now() + 600 } }) }),
+      401,
+      "invalid_user_token",
+    ],
+    [
+      "no sub",
+      async () => ({ token: await signUserToken(project.key.privateKeyPem, { claims: { sub: undefined } }) }),
+      401,
+      "invalid_user_token",
+    ],
+    [
+      "no exp",
+      async () => ({ token: await signUserToken(project.key.privateKeyPem, { claims: { exp: undefined } }) }),
+      401,
+      "invalid_user_token",
+    ],
+    [
+      "an unknown kid",
+      async () => ({ token: await signUserToken(project.key.privateKeyPem, { kid: "unknown-kid" }) }),
+      401,
+      "invalid_user_token",
+    ],
     ["another project's key", async () => ({ token: await signUserToken(other.key.privateKeyPem) }), 401, "invalid_user_token"],
-    ["an audience of another project", async () => ({ token: await signUserToken(project.key.privateKeyPem, { claims: { aud: other.projectId } }) }), 401, "invalid_user_token"],
+    [
+      "an audience of another project",
+      async () => ({ token: await signUserToken(project.key.privateKeyPem, { claims: { aud: other.projectId } }) }),
+      401,
+      "invalid_user_token",
+    ],
     ["a 1 MB token", async () => ({ token: "a".repeat(1024 * 1024) }), 401, "invalid_user_token"],
     ["an unknown project", async () => ({ projectId: randomUUID() }), 404, "project_not_found"],
     ["a project id that is not a UUID", async () => ({ projectId: "../../etc" }), 404, "project_not_found"],
@@ -193,7 +253,12 @@ describe("refused connect requests change nothing", () => {
     ["an unpublished resource", async () => ({ resource: draftResourceId }), 404, "resource_not_found"],
     ["another project's resource", async () => ({ resource: otherResourceId }), 404, "resource_not_found"],
     ["an App-Level resource", async () => ({ resource: appResourceId }), 409, "app_level_resource"],
-    ["a body that is not JSON", async () => ({ headers: { "content-type": "text/plain" }, body: "refresh_token=x" }), 415, "unsupported_media_type"],
+    [
+      "a body that is not JSON",
+      async () => ({ headers: { "content-type": "text/plain" }, body: "refresh_token=x" }),
+      415,
+      "unsupported_media_type",
+    ],
     ["a body over 64 KB", async () => ({ body: JSON.stringify({ refresh_token: "x".repeat(70_000) }) }), 413, "payload_too_large"],
     ["invalid JSON", async () => ({ body: "{refresh_token:" }), 400, "invalid_json"],
     ["a JSON array", async () => ({ body: "[]" }), 400, "invalid_body"],
@@ -201,7 +266,12 @@ describe("refused connect requests change nothing", () => {
     ["an unknown key", async () => ({ body: JSON.stringify({ refresh_token: "r", password: "p" }) }), 400, "invalid_credentials_payload"],
     ["a key that is not a string", async () => ({ body: JSON.stringify({ refresh_token: 42 }) }), 400, "invalid_credentials_payload"],
     ["a page from an origin not allowed", async () => ({ headers: { origin: "https://evil.test" } }), 403, "origin_not_allowed"],
-    ["credentials the API refuses", async () => ({ body: JSON.stringify({ refresh_token: "revoked-or-made-up" }) }), 422, "credentials_rejected"],
+    [
+      "credentials the API refuses",
+      async () => ({ body: JSON.stringify({ refresh_token: "revoked-or-made-up" }) }),
+      422,
+      "credentials_rejected",
+    ],
   ];
 
   it.each(cases)("%s → %i %s", async (_case, options, status, code) => {
@@ -231,7 +301,11 @@ describe("refused connect requests change nothing", () => {
     const response = await callConnect("POST", { body: JSON.stringify({ refresh_token: tasklab.issueTokens().refreshToken, ...values }) });
     expect(response.status).toBe(400);
     expect(response.json?.error).toMatchObject({ code: "invalid_credentials_payload", fields });
-    expect([tasklab.tokenRequests.length, tasklab.apiRequests.length, await connectionCount()]).toEqual([tokenRequests, apiRequests, before]);
+    expect([tasklab.tokenRequests.length, tasklab.apiRequests.length, await connectionCount()]).toEqual([
+      tokenRequests,
+      apiRequests,
+      before,
+    ]);
   });
 
   it("refuses a revoked key", async () => {
@@ -272,13 +346,22 @@ describe("fuzzing the connect route", () => {
     const body = fc.oneof(
       fc.json(),
       fc.string(),
-      fc.dictionary(fc.oneof(fc.constantFrom("refresh_token", "access_token", "api_key"), fc.string()), fc.oneof(fc.string(), fc.integer(), fc.constant(null))).map((value) =>
-        JSON.stringify(value),
-      ),
+      fc
+        .dictionary(
+          fc.oneof(fc.constantFrom("refresh_token", "access_token", "api_key"), fc.string()),
+          fc.oneof(fc.string(), fc.integer(), fc.constant(null)),
+        )
+        .map((value) => JSON.stringify(value)),
       fc.uint8Array({ maxLength: 200 }).map((bytes) => Buffer.from(bytes).toString("latin1")),
     );
     const headers = fc.record({
-      "content-type": fc.constantFrom("application/json", "application/json; charset=utf-8", "text/plain", "", "application/x-www-form-urlencoded"),
+      "content-type": fc.constantFrom(
+        "application/json",
+        "application/json; charset=utf-8",
+        "text/plain",
+        "",
+        "application/x-www-form-urlencoded",
+      ),
       origin: fc.constantFrom(undefined, ALLOWED_ORIGIN, "https://evil.test", "null"),
     });
     await fc.assert(

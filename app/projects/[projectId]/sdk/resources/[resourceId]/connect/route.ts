@@ -4,8 +4,11 @@ import { connectUser, disconnectUser } from "@/lib/connections/connect";
 
 const ENDPOINT = { route: "/projects/[projectId]/sdk/resources/[resourceId]/connect", methods: "POST, DELETE, OPTIONS" };
 
-export const POST = sdkRoute(ENDPOINT, { ids: { resourceId: "resource_not_found" }, body: {} }, ({ project, userId, actor, connection, ids, body }) =>
-  connectUser({ project, resourceId: ids.resourceId, userId, body, actor, current: connection }),
+export const POST = sdkRoute(
+  ENDPOINT,
+  { ids: { resourceId: "resource_not_found" }, body: {} },
+  ({ project, userId, actor, connection, ids, body }) =>
+    connectUser({ project, resourceId: ids.resourceId, userId, body, actor, current: connection }),
 );
 
 export const DELETE = sdkRoute(ENDPOINT, { ids: { resourceId: "resource_not_found" } }, ({ project, userId, actor, ids }) =>

@@ -8,7 +8,8 @@ const ENDPOINT = { route: "/projects/[projectId]/sdk/resources/[resourceId]/requ
 export const POST = sdkServerRoute(
   ENDPOINT,
   { ids: { resourceId: "resource_not_found" }, body: { schema: apiRequestSchema, invalid: "invalid_request" } },
-  ({ project, caller, connection, ids, body }) => requestThroughResource({ project, resourceId: ids.resourceId, caller, input: body, connection }),
+  ({ project, caller, connection, ids, body }) =>
+    requestThroughResource({ project, resourceId: ids.resourceId, caller, input: body, connection }),
 );
 
 export const OPTIONS = sdkPreflight(ENDPOINT);

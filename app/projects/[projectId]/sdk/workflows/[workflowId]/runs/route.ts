@@ -10,7 +10,11 @@ export const POST = sdkServerRoute(
   {
     ids: { workflowId: "workflow_not_found" },
     query: runOptionsSchema,
-    body: { schema: workflowRunBodySchema, invalid: "invalid_body", notAnObject: "The body must be a JSON object: it becomes the run's trigger.body." },
+    body: {
+      schema: workflowRunBodySchema,
+      invalid: "invalid_body",
+      notAnObject: "The body must be a JSON object: it becomes the run's trigger.body.",
+    },
   },
   async ({ project, caller, ids, query, body }) => {
     const result = await startRequestRun({

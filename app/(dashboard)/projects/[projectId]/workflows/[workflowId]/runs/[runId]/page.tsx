@@ -69,7 +69,10 @@ function stepView(entry: Entry, item: number, shown: ShownJson, fanOuts: Readonl
       output: describeStepOutput(row?.output, { bodyCapBytes: MAX_STORED_BODY_BYTES, maxBytes: shown.bytes }),
       attempts: row?.attempts ?? [],
     },
-    branches: entry.branches.map((branch) => ({ label: branch.label, steps: branch.entries.map((inner) => stepView(inner, item, shown, fanOuts)) })),
+    branches: entry.branches.map((branch) => ({
+      label: branch.label,
+      steps: branch.entries.map((inner) => stepView(inner, item, shown, fanOuts)),
+    })),
     fanOut: item === -1 ? fanOuts.get(position) : undefined,
   };
 }
@@ -125,11 +128,16 @@ export default async function WorkflowRunPage({ params, searchParams }: { params
 
   // The run's version as a tree: the steps outside Fan Out items in tree order (a Condition's
   // branch under it), each started Fan Out with one page of its items.
-  const [definition, rows] = await Promise.all([getRunDefinition({ workflowId, version: run.version }), listRunStepsOutsideItems({ runId })]);
+  const [definition, rows] = await Promise.all([
+    getRunDefinition({ workflowId, version: run.version }),
+    listRunStepsOutsideItems({ runId }),
+  ]);
   const tree = new StepTree(definition?.steps ?? []);
   const entries = runTreeEntries(tree, rows);
   const fanOuts = new Map(
-    await Promise.all(startedFanOuts(entries).map(async (node) => [node.position, await fanOutView(run.id, tree, node, search, shown)] as const)),
+    await Promise.all(
+      startedFanOuts(entries).map(async (node) => [node.position, await fanOutView(run.id, tree, node, search, shown)] as const),
+    ),
   );
   const steps = entries.map((entry) => stepView(entry, -1, shown, fanOuts));
   const answerBody = run.answer ? prettyBody(run.answer.body, { maxBytes: shown.bytes }) : undefined;
@@ -179,7 +187,11 @@ export default async function WorkflowRunPage({ params, searchParams }: { params
             {eventName && <code className="ml-1 font-mono text-xs">{eventName}</code>}
           </Field>
           <Field label="User">
-            {run.userId ? <code className="font-mono text-xs break-all">{run.userId}</code> : <span className="text-slate-600">App (no Connected User)</span>}
+            {run.userId ? (
+              <code className="font-mono text-xs break-all">{run.userId}</code>
+            ) : (
+              <span className="text-slate-600">App (no Connected User)</span>
+            )}
           </Field>
           <Field label="Version">v{run.version}</Field>
           <Field label="Duration">{duration === undefined ? "—" : formatDuration(duration)}</Field>
@@ -204,7 +216,11 @@ export default async function WorkflowRunPage({ params, searchParams }: { params
         )}
         <div>
           <h3 className="text-sm font-semibold">Trigger input</h3>
-          <ScrollableText label="Trigger input" data-testid="run-trigger-input" className="mt-2 max-h-96 overflow-auto rounded bg-slate-50 p-3 font-mono text-xs whitespace-pre-wrap break-all">
+          <ScrollableText
+            label="Trigger input"
+            data-testid="run-trigger-input"
+            className="mt-2 max-h-96 overflow-auto rounded bg-slate-50 p-3 font-mono text-xs whitespace-pre-wrap break-all"
+          >
             {triggerInput.text}
           </ScrollableText>
           <ShowMore truncated={triggerInput.truncated} shownBytes={shown.bytes} href={shown.moreHref} />
@@ -215,7 +231,11 @@ export default async function WorkflowRunPage({ params, searchParams }: { params
         <h3 id="steps-heading" className="text-base font-semibold">
           Steps
         </h3>
-        {steps.length === 0 ? <p className="text-sm text-slate-600">This version has no steps.</p> : <RunTree steps={steps} shown={shown} />}
+        {steps.length === 0 ? (
+          <p className="text-sm text-slate-600">This version has no steps.</p>
+        ) : (
+          <RunTree steps={steps} shown={shown} />
+        )}
       </section>
 
       {run.answer && answerBody && (
@@ -238,7 +258,11 @@ export default async function WorkflowRunPage({ params, searchParams }: { params
           </details>
           <div className="rounded-md border border-slate-200 p-3">
             <p className="text-sm font-medium">Body</p>
-            <ScrollableText label="Body answered" data-testid="run-answer-body" className="mt-2 max-h-96 overflow-auto rounded bg-slate-50 p-2 font-mono text-xs whitespace-pre-wrap break-all">
+            <ScrollableText
+              label="Body answered"
+              data-testid="run-answer-body"
+              className="mt-2 max-h-96 overflow-auto rounded bg-slate-50 p-2 font-mono text-xs whitespace-pre-wrap break-all"
+            >
               {answerBody.text || <span className="text-slate-500">(empty)</span>}
             </ScrollableText>
             <ShowMore truncated={answerBody.truncated} shownBytes={shown.bytes} href={shown.moreHref} />

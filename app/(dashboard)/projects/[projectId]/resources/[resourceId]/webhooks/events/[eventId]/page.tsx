@@ -16,7 +16,13 @@ export const metadata: Metadata = { title: "Webhook event" };
 type Params = Promise<{ projectId: string; resourceId: string; eventId: string }>;
 
 /** One event the resource's webhook URL received: headers and payload, or why it was rejected. */
-export default async function WebhookEventPage({ params, searchParams }: { params: Params; searchParams: Promise<{ more?: string | string[] }> }) {
+export default async function WebhookEventPage({
+  params,
+  searchParams,
+}: {
+  params: Params;
+  searchParams: Promise<{ more?: string | string[] }>;
+}) {
   const { projectId, resourceId, eventId } = await params;
   // The payload prints at most this much; "Show more" (?more=n) prints one step more.
   const shown = shownJson((await searchParams).more);
@@ -31,7 +37,10 @@ export default async function WebhookEventPage({ params, searchParams }: { param
     <div className="max-w-4xl space-y-6">
       <ResourceHeader projectId={projectId} resourceId={resourceId} name={resource.name} current="webhooks" />
       <div>
-        <Link href={`/projects/${projectId}/resources/${resourceId}/webhooks#events`} className="text-sm font-medium text-indigo-700 hover:underline">
+        <Link
+          href={`/projects/${projectId}/resources/${resourceId}/webhooks#events`}
+          className="text-sm font-medium text-indigo-700 hover:underline"
+        >
           ← Events
         </Link>
         <h2 className="mt-2 text-lg font-semibold">Event</h2>
