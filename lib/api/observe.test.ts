@@ -28,7 +28,7 @@ describe("observed routes", () => {
       if (pattern === "/api/auth/[...nextauth]") continue;
       const source = readFileSync(path.join(APP, file), "utf8");
       expect(source, file).toMatch(/\b(observeRoute(<[^>]*>)?|sdkRoute|sdkServerRoute|secretKeyRoute)\(/);
-      const declared = [...source.matchAll(/(?:observeRoute(?:<[^>]*>)?\(|route: )"([^"]+)"/g)].map((match) => match[1]);
+      const declared = [...source.matchAll(/(?:observeRoute(?:<[^>]*>)?\(\s*|route: )"([^"]+)"/g)].map((match) => match[1]);
       expect(declared, file).toEqual([pattern]);
     }
   });

@@ -276,7 +276,7 @@ describe("connectApiDocument", () => {
     ].map((file) => readFileSync(path.join(process.cwd(), file), "utf8"));
     // Throw sites name a code, and so do a route's path ids (what one that is not a UUID answers); its status is the catalogue's.
     const thrown = sources.flatMap((source) =>
-      [...source.matchAll(/new AppError\("([a-z_]+)"|\w+Id: (?:\{ code: )?"([a-z_]+)"/g)].map((match) => {
+      [...source.matchAll(/new AppError\(\s*"([a-z_]+)"|\w+Id: (?:\{\s*code: )?"([a-z_]+)"/g)].map((match) => {
         const code = (match[1] ?? match[2]) as ErrorCode;
         return `${ERROR_CATALOGUE[code].status} ${code}`;
       }),
