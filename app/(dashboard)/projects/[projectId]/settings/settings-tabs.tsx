@@ -1,7 +1,7 @@
 "use client";
 
-import Link from "next/link";
 import { usePathname } from "next/navigation";
+import { TabNav } from "@/components/ui/tab-nav";
 
 /** Settings' tabs, each a page of its own under /settings (General is /settings itself). */
 const SETTINGS_TABS = [
@@ -14,28 +14,12 @@ export function SettingsTabs({ projectId }: { projectId: string }) {
   const pathname = usePathname();
   const base = `/projects/${projectId}/settings`;
   return (
-    <nav aria-label="Settings" className="border-b border-slate-200">
-      <ul className="-mb-px flex gap-4 text-sm">
-        {SETTINGS_TABS.map(({ label, segment }) => {
-          const href = segment ? `${base}/${segment}` : base;
-          const current = segment ? pathname === href || pathname.startsWith(`${href}/`) : pathname === base;
-          return (
-            <li key={label}>
-              <Link
-                href={href}
-                aria-current={current ? "page" : undefined}
-                className={`inline-block border-b-2 px-1 pb-2 font-medium ${
-                  current
-                    ? "border-indigo-600 text-indigo-700"
-                    : "border-transparent text-slate-600 hover:border-slate-300 hover:text-slate-800"
-                }`}
-              >
-                {label}
-              </Link>
-            </li>
-          );
-        })}
-      </ul>
-    </nav>
+    <TabNav
+      label="Settings"
+      tabs={SETTINGS_TABS.map(({ label, segment }) => {
+        const href = segment ? `${base}/${segment}` : base;
+        return { label, href, current: segment ? pathname === href || pathname.startsWith(`${href}/`) : pathname === base };
+      })}
+    />
   );
 }
