@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { EmptyState } from "@/components/ui/empty-state";
-import { buttonClassName } from "@/components/ui/button";
+import { ListPageHeader } from "@/components/ui/list-page-header";
 import { UtcTime } from "@/components/ui/utc-time";
 import { ImportConfigForm } from "@/components/as-code/import-config-form";
 import { DeleteResourceButton } from "@/components/resources/delete-resource-button";
@@ -22,28 +22,13 @@ export default async function ResourcesPage({ params }: { params: Promise<{ proj
 
   return (
     <div className="max-w-5xl">
-      <div className="flex items-start justify-between gap-4">
-        <div>
-          <h1 className="text-2xl font-semibold">Resources</h1>
-          <p className="mt-1 text-sm text-slate-600">
-            Describe your own API once, then connect each of your users&apos; credentials to it.
-          </p>
-        </div>
-        {canEdit && resources.length > 0 && (
-          <Link href={createHref} className={buttonClassName()}>
-            Create Resource
-          </Link>
-        )}
-      </div>
-      {canEdit ? (
-        <div className="mt-4 flex justify-end">
-          <ImportConfigForm projectId={projectId} what="resource" />
-        </div>
-      ) : (
-        <div className="mt-4">
-          <ReadOnlyResourceNote />
-        </div>
-      )}
+      <ListPageHeader
+        title="Resources"
+        description="Describe your own API once, then connect each of your users' credentials to it."
+        create={canEdit && resources.length > 0 ? { href: createHref, label: "Create Resource" } : undefined}
+        tools={canEdit ? <ImportConfigForm projectId={projectId} what="resource" /> : undefined}
+        note={canEdit ? undefined : <ReadOnlyResourceNote />}
+      />
       {resources.length === 0 && !canEdit ? (
         <p className="mt-8 text-sm text-slate-600">No resources yet.</p>
       ) : resources.length === 0 ? (

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { ImportConfigForm } from "@/components/as-code/import-config-form";
 import { EmptyState } from "@/components/ui/empty-state";
-import { buttonClassName } from "@/components/ui/button";
+import { ListPageHeader } from "@/components/ui/list-page-header";
 import { UtcTime } from "@/components/ui/utc-time";
 import { WorkflowStatus } from "@/components/workflows/workflow-status";
 import { listWorkflows } from "@/db/queries/workflows";
@@ -21,22 +21,12 @@ export default async function WorkflowsPage({ params }: { params: Promise<{ proj
 
   return (
     <div className="max-w-5xl">
-      <div className="flex items-start justify-between gap-4">
-        <div>
-          <h1 className="text-2xl font-semibold">Workflows</h1>
-          <p className="mt-1 text-sm text-slate-600">
-            Run requests through your resources when your app sends an event, on a request, on a schedule or when your API sends a webhook.
-          </p>
-        </div>
-        {workflows.length > 0 && (
-          <Link href={createHref} className={buttonClassName()}>
-            Create Workflow
-          </Link>
-        )}
-      </div>
-      <div className="mt-4 flex justify-end">
-        <ImportConfigForm projectId={projectId} what="workflow" />
-      </div>
+      <ListPageHeader
+        title="Workflows"
+        description="Run requests through your resources when your app sends an event, on a request, on a schedule or when your API sends a webhook."
+        create={workflows.length > 0 ? { href: createHref, label: "Create Workflow" } : undefined}
+        tools={<ImportConfigForm projectId={projectId} what="workflow" />}
+      />
       {workflows.length === 0 ? (
         <EmptyState
           title="No workflows yet"
