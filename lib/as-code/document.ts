@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import { AppError } from "@/lib/errors";
+import { isPlainObject } from "@/lib/json";
 
 // Resources and workflows as code: the parts of an exported document that resources and
 // workflows share — its kind and format version, secret placeholders, and the checks every
@@ -23,10 +24,6 @@ const IMPORT_PLACE: Record<ConfigKind, string> = { resource: "the Resources list
 
 /** Keys refused anywhere in a document: JSON.parse makes them own properties that a careless merge would follow. */
 const FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"]);
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === "object" && !Array.isArray(value);
-}
 
 /** Field errors by dotted path; the first message for a path wins. */
 export class FieldErrors {
@@ -134,5 +131,3 @@ export function without<T extends object, K extends keyof T>(object: T, ...keys:
   for (const key of keys) delete copy[key];
   return copy;
 }
-
-export { isPlainObject };

@@ -17,13 +17,13 @@ import {
   type SavedSecrets,
   templateOrigin,
 } from "@/lib/resources/schema";
+import { isPlainObject } from "@/lib/json";
 import { WEBHOOK_SECRET } from "@/lib/webhooks/settings";
 import { webhookSetupSchema } from "@/lib/webhooks/setup-schema";
 import {
   checkDocument,
   CONFIG_FORMAT_VERSION,
   FieldErrors,
-  isPlainObject,
   type SecretPlaceholder,
   secretPlaceholder,
   takeSecretPlaceholder,

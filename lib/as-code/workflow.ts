@@ -9,7 +9,8 @@ import { checkWorkflowDefinition, type TriggerResource } from "@/lib/workflows/d
 import { workflowDocumentSchema } from "@/lib/workflows/editor-schema";
 import { changedSteps, rewriteSteps } from "@/lib/workflows/tree";
 import type { VariableContext } from "@/lib/workflows/variables";
-import { checkDocument, CONFIG_FORMAT_VERSION, FieldErrors, isPlainObject } from "./document";
+import { isPlainObject } from "@/lib/json";
+import { checkDocument, CONFIG_FORMAT_VERSION, FieldErrors } from "./document";
 
 // A workflow as code: its draft (name, Sample trigger input, trigger, steps) as a JSON
 // document that names the resources its steps and trigger use by resource name, so that an

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { deleteAuditEventsOlderThan, listAuditEvents, type AuditActor } from "@/db/queries/audit-events";
 import type { AuditEvent } from "@/db/schema";
 import type { SessionUser } from "@/lib/auth/session-user";
+import { canonicalJson, isPlainObject } from "@/lib/json";
 
 // Settings → Audit Log: who changed what in a project's configuration, kept AUDIT_RETENTION_DAYS.
 
@@ -25,22 +26,11 @@ export function changedFields(
   after: unknown,
   { depth = 2, prefix = "" }: { depth?: number; prefix?: string } = {},
 ): string[] {
-  const isPlainObject = (value: unknown): value is Record<string, unknown> =>
-    typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof Date);
   if (depth > 0 && isPlainObject(before) && isPlainObject(after)) {
     const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])];
     return keys.flatMap((key) => changedFields(before[key], after[key], { depth: depth - 1, prefix: prefix ? `${prefix}.${key}` : key }));
   }
-  return canonicalJson(before) === canonicalJson(after) ? [] : [prefix || "value"];
-}
-
-/** JSON with object keys sorted: jsonb hands objects back in an order of its own. */
-function canonicalJson(value: unknown): string {
-  return JSON.stringify(value ?? null, (_key, inner: unknown) =>
-    typeof inner === "object" && inner !== null && !Array.isArray(inner)
-      ? Object.fromEntries(Object.entries(inner).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-      : inner,
-  );
+  return canonicalJson(before ?? null) === canonicalJson(after ?? null) ? [] : [prefix || "value"];
 }
 
 export const AUDIT_OBJECT_TYPES = [
