@@ -2,6 +2,7 @@ import { z } from "zod";
 import { deleteAuditEventsOlderThan, listAuditEvents, type AuditActor } from "@/db/queries/audit-events";
 import type { AuditEvent } from "@/db/schema";
 import type { SessionUser } from "@/lib/auth/session-user";
+import { retentionCutoff } from "@/lib/jobs/retention-cutoff";
 import { canonicalJson, isPlainObject } from "@/lib/json";
 
 // Settings → Audit Log: who changed what in a project's configuration, kept AUDIT_RETENTION_DAYS.
@@ -66,7 +67,7 @@ export function actorLabel(event: Pick<AuditEvent, "actorKind" | "actorName">): 
 export const AUDIT_RETENTION_DAYS = 90;
 
 export function deleteExpiredAuditEvents(now = new Date()): Promise<number> {
-  return deleteAuditEventsOlderThan({ olderThan: new Date(now.getTime() - AUDIT_RETENTION_DAYS * 24 * 60 * 60 * 1000) });
+  return deleteAuditEventsOlderThan({ olderThan: retentionCutoff(now, AUDIT_RETENTION_DAYS) });
 }
 
 export const AUDIT_LOG_PAGE_SIZE = 50;
