@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { AppError } from "@/lib/errors";
+import { AppError, issueProblems } from "@/lib/errors";
 import { isPlainObject } from "@/lib/json";
 
 // Resources and workflows as code: the parts of an exported document that resources and
@@ -36,10 +36,7 @@ export class FieldErrors {
 
   /** A zod failure's issues, each path moved to where the field stands in the document. */
   addZod(error: z.ZodError, at: (path: readonly PropertyKey[]) => readonly PropertyKey[]) {
-    for (const issue of error.issues) {
-      if (issue.code === "unrecognized_keys") for (const key of issue.keys) this.add(at([...issue.path, key]), "Unknown field.");
-      else this.add(at(issue.path), issue.message);
-    }
+    for (const problem of error.issues.flatMap(issueProblems)) this.add(at(problem.path), problem.message);
   }
 
   /**
