@@ -127,6 +127,13 @@ export class AppError extends Error {
   }
 }
 
+/** What one zod issue says about fields: each key a strict object does not know is a field of its own ("Unknown field."). */
+export function issueProblems(issue: z.core.$ZodIssue): { path: PropertyKey[]; message: string }[] {
+  return issue.code === "unrecognized_keys"
+    ? issue.keys.map((key) => ({ path: [...issue.path, key], message: "Unknown field." }))
+    : [{ path: issue.path, message: issue.message }];
+}
+
 /**
  * A zod failure as an AppError: the first message of each field, each key a strict object does
  * not know as a field of its own, and issues without a path as the message.
@@ -134,16 +141,13 @@ export class AppError extends Error {
 export function invalidInputError(error: z.ZodError, code: ErrorCode = "invalid_input", message?: string): AppError {
   // A Map, then Object.fromEntries: a `__proto__` key is named, not swallowed by a plain object's setter.
   const fields = new Map<string, string>();
-  const name = (field: string, problem: string) => {
-    if (!fields.has(field)) fields.set(field, problem);
-  };
   let formMessage: string | undefined;
   for (const issue of error.issues) {
-    const path = issue.path.map(String).join(".");
-    if (issue.code === "unrecognized_keys") {
-      for (const key of issue.keys) name(path ? `${path}.${key}` : key, "Unknown field.");
-    } else if (!path) formMessage ??= issue.message;
-    else name(path, issue.message);
+    for (const problem of issueProblems(issue)) {
+      const field = problem.path.map(String).join(".");
+      if (!field && issue.code !== "unrecognized_keys") formMessage ??= problem.message;
+      else if (!fields.has(field)) fields.set(field, problem.message);
+    }
   }
   return new AppError(code, {
     message: message ?? formMessage ?? ERROR_CATALOGUE[code].message,

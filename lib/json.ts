@@ -171,3 +171,15 @@ export function shownJson(more: unknown): { bytes: number; moreHref?: string } {
   const steps = Number.isInteger(requested) ? Math.min(Math.max(requested, 1), MAX_PAGE_JSON_STEPS) : 1;
   return { bytes: steps * PAGE_JSON_BYTES, ...(steps < MAX_PAGE_JSON_STEPS ? { moreHref: `?more=${steps + 1}` } : {}) };
 }
+
+/** A JSON object (or an object a row holds): not null, not an array, not a Date. */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof Date);
+}
+
+/** JSON with object keys sorted: the same text whatever order the keys were stored in (jsonb hands them back in an order of its own). */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, node: unknown) =>
+    isPlainObject(node) ? Object.fromEntries(Object.entries(node).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : node,
+  );
+}

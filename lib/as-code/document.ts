@@ -1,5 +1,6 @@
 import type { z } from "zod";
-import { AppError } from "@/lib/errors";
+import { AppError, issueProblems } from "@/lib/errors";
+import { isPlainObject } from "@/lib/json";
 
 // Resources and workflows as code: the parts of an exported document that resources and
 // workflows share — its kind and format version, secret placeholders, and the checks every
@@ -24,10 +25,6 @@ const IMPORT_PLACE: Record<ConfigKind, string> = { resource: "the Resources list
 /** Keys refused anywhere in a document: JSON.parse makes them own properties that a careless merge would follow. */
 const FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"]);
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === "object" && !Array.isArray(value);
-}
-
 /** Field errors by dotted path; the first message for a path wins. */
 export class FieldErrors {
   private readonly fields = new Map<string, string>();
@@ -39,10 +36,7 @@ export class FieldErrors {
 
   /** A zod failure's issues, each path moved to where the field stands in the document. */
   addZod(error: z.ZodError, at: (path: readonly PropertyKey[]) => readonly PropertyKey[]) {
-    for (const issue of error.issues) {
-      if (issue.code === "unrecognized_keys") for (const key of issue.keys) this.add(at([...issue.path, key]), "Unknown field.");
-      else this.add(at(issue.path), issue.message);
-    }
+    for (const problem of error.issues.flatMap(issueProblems)) this.add(at(problem.path), problem.message);
   }
 
   /**
@@ -134,5 +128,3 @@ export function without<T extends object, K extends keyof T>(object: T, ...keys:
   for (const key of keys) delete copy[key];
   return copy;
 }
-
-export { isPlainObject };

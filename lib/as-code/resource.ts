@@ -1,4 +1,4 @@
-import { type AuditActor, changedFields } from "@/lib/audit/audit-log";
+import type { AuditActor } from "@/lib/audit/audit-log";
 import type { StoredWebhookSettings } from "@/db/webhook-settings";
 import { deleteResourceConnection } from "@/db/queries/connections";
 import { createResource, getResource, listResourceSecretNames, type NameConflict, saveResource } from "@/db/queries/resources";
@@ -17,13 +17,14 @@ import {
   type SavedSecrets,
   templateOrigin,
 } from "@/lib/resources/schema";
+import { resourceDraftChanges } from "@/lib/resources/save-step";
+import { isPlainObject } from "@/lib/json";
 import { WEBHOOK_SECRET } from "@/lib/webhooks/settings";
 import { webhookSetupSchema } from "@/lib/webhooks/setup-schema";
 import {
   checkDocument,
   CONFIG_FORMAT_VERSION,
   FieldErrors,
-  isPlainObject,
   type SecretPlaceholder,
   secretPlaceholder,
   takeSecretPlaceholder,
@@ -391,13 +392,7 @@ export async function replaceResourceConfig({
     update: { ...update, configChangedAt: new Date() },
     deleteSecrets,
     actor,
-    // As a wizard save names them: the fields (inside the configuration too) and the secrets dropped, never a value.
-    changes: [
-      ...Object.entries(update).flatMap(([key, value]) =>
-        key === "stepReached" ? [] : changedFields(resource[key as keyof typeof update], value, { prefix: key }),
-      ),
-      ...deleteSecrets.map((name) => `secrets.${name}`),
-    ],
+    changes: resourceDraftChanges(resource, update, deleteSecrets),
   });
   if (!saved) throw resourceNotFound();
   if ("conflict" in saved) throw nameTaken(saved, parsed.name);

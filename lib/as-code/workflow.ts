@@ -1,4 +1,4 @@
-import { type AuditActor, changedFields } from "@/lib/audit/audit-log";
+import type { AuditActor } from "@/lib/audit/audit-log";
 import { listResources } from "@/db/queries/resources";
 import { createWorkflow, getWorkflow, saveWorkflowDraft } from "@/db/queries/workflows";
 import type { Resource, Workflow } from "@/db/schema";
@@ -7,9 +7,11 @@ import { AppError } from "@/lib/errors";
 import { profileFieldList } from "@/lib/resources/schema";
 import { checkWorkflowDefinition, type TriggerResource } from "@/lib/workflows/definition";
 import { workflowDocumentSchema } from "@/lib/workflows/editor-schema";
-import { changedSteps, rewriteSteps } from "@/lib/workflows/tree";
+import { rewriteSteps } from "@/lib/workflows/tree";
 import type { VariableContext } from "@/lib/workflows/variables";
-import { checkDocument, CONFIG_FORMAT_VERSION, FieldErrors, isPlainObject } from "./document";
+import { workflowDraftChanges } from "@/lib/workflows/workflows";
+import { isPlainObject } from "@/lib/json";
+import { checkDocument, CONFIG_FORMAT_VERSION, FieldErrors } from "./document";
 
 // A workflow as code: its draft (name, Sample trigger input, trigger, steps) as a JSON
 // document that names the resources its steps and trigger use by resource name, so that an
@@ -206,24 +208,13 @@ export async function replaceWorkflowConfig({
   if (!workflow) throw workflowNotFound();
   const resources = await listResources({ projectId });
   const parsed = parseWorkflowDocument(document, { resources, lastTestOutputs: workflow.lastTestOutputs });
-  const changes = [
-    ...changedFields(
-      {
-        name: workflow.name,
-        endUsersMayStart: workflow.endUsersMayStart,
-        trigger: workflow.draft.trigger,
-        sampleTrigger: workflow.sampleTrigger,
-      },
-      {
-        name: parsed.name,
-        endUsersMayStart: parsed.endUsersMayStart,
-        trigger: parsed.definition.trigger,
-        sampleTrigger: parsed.sampleTrigger,
-      },
-      { depth: 1 },
-    ),
-    ...changedSteps(workflow.draft.steps, parsed.definition.steps),
-  ];
+  const changes = workflowDraftChanges(workflow, {
+    name: parsed.name,
+    endUsersMayStart: parsed.endUsersMayStart,
+    trigger: parsed.definition.trigger,
+    steps: parsed.definition.steps,
+    sampleTrigger: parsed.sampleTrigger,
+  });
   const saved = await saveWorkflowDraft({
     projectId,
     workflowId,

@@ -2,6 +2,8 @@ import { z } from "zod";
 import { deleteAuditEventsOlderThan, listAuditEvents, type AuditActor } from "@/db/queries/audit-events";
 import type { AuditEvent } from "@/db/schema";
 import type { SessionUser } from "@/lib/auth/session-user";
+import { retentionCutoff } from "@/lib/jobs/retention-cutoff";
+import { canonicalJson, isPlainObject } from "@/lib/json";
 
 // Settings → Audit Log: who changed what in a project's configuration, kept AUDIT_RETENTION_DAYS.
 
@@ -25,22 +27,11 @@ export function changedFields(
   after: unknown,
   { depth = 2, prefix = "" }: { depth?: number; prefix?: string } = {},
 ): string[] {
-  const isPlainObject = (value: unknown): value is Record<string, unknown> =>
-    typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof Date);
   if (depth > 0 && isPlainObject(before) && isPlainObject(after)) {
     const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])];
     return keys.flatMap((key) => changedFields(before[key], after[key], { depth: depth - 1, prefix: prefix ? `${prefix}.${key}` : key }));
   }
-  return canonicalJson(before) === canonicalJson(after) ? [] : [prefix || "value"];
-}
-
-/** JSON with object keys sorted: jsonb hands objects back in an order of its own. */
-function canonicalJson(value: unknown): string {
-  return JSON.stringify(value ?? null, (_key, inner: unknown) =>
-    typeof inner === "object" && inner !== null && !Array.isArray(inner)
-      ? Object.fromEntries(Object.entries(inner).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-      : inner,
-  );
+  return canonicalJson(before ?? null) === canonicalJson(after ?? null) ? [] : [prefix || "value"];
 }
 
 export const AUDIT_OBJECT_TYPES = [
@@ -76,7 +67,7 @@ export function actorLabel(event: Pick<AuditEvent, "actorKind" | "actorName">): 
 export const AUDIT_RETENTION_DAYS = 90;
 
 export function deleteExpiredAuditEvents(now = new Date()): Promise<number> {
-  return deleteAuditEventsOlderThan({ olderThan: new Date(now.getTime() - AUDIT_RETENTION_DAYS * 24 * 60 * 60 * 1000) });
+  return deleteAuditEventsOlderThan({ olderThan: retentionCutoff(now, AUDIT_RETENTION_DAYS) });
 }
 
 export const AUDIT_LOG_PAGE_SIZE = 50;

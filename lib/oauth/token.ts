@@ -1,4 +1,5 @@
 import { type OutboundPolicy, sendRequest } from "@/lib/http/client";
+import { isPlainObject } from "@/lib/json";
 
 /** Where and how to ask for tokens: the resource's rendered Access Token URL and client. */
 export interface TokenEndpoint {
@@ -65,7 +66,7 @@ export async function requestToken(endpoint: TokenEndpoint, grant: TokenGrant, p
   let json: Record<string, unknown> | undefined;
   try {
     const parsed: unknown = JSON.parse(response.body);
-    if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) json = parsed as Record<string, unknown>;
+    if (isPlainObject(parsed)) json = parsed;
   } catch {
     json = undefined;
   }

@@ -8,6 +8,7 @@ import {
   type ResourceUpdate,
 } from "@/db/queries/resources";
 import { deleteResourceConnection } from "@/db/queries/connections";
+import type { Resource } from "@/db/schema";
 import { type AuditActor, changedFields } from "@/lib/audit/audit-log";
 import { AppError, invalidInputError } from "@/lib/errors";
 import { WEBHOOK_SECRET } from "@/lib/webhooks/settings";
@@ -60,6 +61,20 @@ export async function createResourceDraft({
   const created = await createResource({ projectId, name, slug: resourceSlug(name), stepReached: "api-info", actor });
   if ("conflict" in created) throw conflictError(created, name);
   return { resourceId: created.id, next: "api-info" };
+}
+
+/**
+ * What an update of a resource's draft changes, as the Audit Log names it: the fields (inside the
+ * configuration too) and the secrets set or dropped ("secrets.client_secret"), never a value.
+ * A wizard step's save and an import both name their changes with it.
+ */
+export function resourceDraftChanges(resource: Resource, update: ResourceUpdate, secretsTouched: readonly string[]): string[] {
+  return [
+    ...Object.entries(update).flatMap(([key, value]) =>
+      key === "stepReached" ? [] : changedFields(resource[key as keyof ResourceUpdate], value, { prefix: key }),
+    ),
+    ...secretsTouched.map((name) => `secrets.${name}`),
+  ];
 }
 
 /** Validates and saves one step of an existing resource's draft. */
@@ -173,13 +188,10 @@ export async function saveResourceStep({
   }
 
   const next = nextStep(step, plan.update.level ?? apiInfo?.level ?? null) ?? null;
-  // The audit log names what the step changed: fields (inside the configuration too) and secrets, never a value.
-  const changes = [
-    ...Object.entries(plan.update).flatMap(([key, value]) =>
-      key === "stepReached" ? [] : changedFields(resource[key as keyof ResourceUpdate], value, { prefix: key }),
-    ),
-    ...[...(plan.setSecrets ?? []).map((secret) => secret.name), ...(plan.deleteSecrets ?? [])].map((name) => `secrets.${name}`),
-  ];
+  const changes = resourceDraftChanges(resource, plan.update, [
+    ...(plan.setSecrets ?? []).map((secret) => secret.name),
+    ...(plan.deleteSecrets ?? []),
+  ]);
   const saved = await saveResource({
     projectId,
     resourceId,

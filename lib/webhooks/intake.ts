@@ -9,6 +9,7 @@ import {
 import type { DeployedWorkflow, NewRun } from "@/db/queries/workflow-runs";
 import { parseJsonBody, readBodyWithin } from "@/lib/api/request-body";
 import { AppError } from "@/lib/errors";
+import { retentionCutoff } from "@/lib/jobs/retention-cutoff";
 import { findUnstorableText, unstorableTextMessage } from "@/lib/jsonb";
 import { countDroppedWebhookEvent, countWebhookEvent } from "@/lib/metrics/registry";
 import { renderTemplate, TemplateError, templateVariableNames } from "@/lib/resources/template";
@@ -250,11 +251,9 @@ export const WEBHOOK_EVENT_RETENTION_DAYS = 30;
 /** Rejected events (anyone can send them) are kept this long. */
 export const REJECTED_WEBHOOK_EVENT_RETENTION_DAYS = 7;
 
-const DAY_MS = 24 * 60 * 60 * 1000;
-
 export function deleteExpiredWebhookEvents(now = new Date()): Promise<number> {
   return deleteWebhookEventsOlderThan({
-    olderThan: new Date(now.getTime() - WEBHOOK_EVENT_RETENTION_DAYS * DAY_MS),
-    rejectedOlderThan: new Date(now.getTime() - REJECTED_WEBHOOK_EVENT_RETENTION_DAYS * DAY_MS),
+    olderThan: retentionCutoff(now, WEBHOOK_EVENT_RETENTION_DAYS),
+    rejectedOlderThan: retentionCutoff(now, REJECTED_WEBHOOK_EVENT_RETENTION_DAYS),
   });
 }

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { StoredTrigger } from "@/db/workflow-definition";
-import { JSON_TOO_DEEP_MESSAGE, jsonNestsDeeperThan } from "@/lib/json";
+import { canonicalJson, isPlainObject, JSON_TOO_DEEP_MESSAGE, jsonNestsDeeperThan } from "@/lib/json";
 import { findUnstorableText, unstorableTextMessage } from "@/lib/jsonb";
 import { editorDefinitionSchema, type TriggerResource, workflowNameSchema, type WorkflowStep } from "./definition";
 import { type StepChoice, stepModule } from "./steps";
@@ -13,10 +13,6 @@ import type { VariableContext } from "./variables";
 // "steps.1.path". The form's zodResolver and the save action both use this schema.
 
 export const MAX_SAMPLE_TRIGGER_BYTES = 64 * 1024;
-
-function isJsonObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === "object" && !Array.isArray(value);
-}
 
 /** The Sample trigger input as the editor holds it: JSON text of an object; empty is {}. */
 export const sampleTriggerTextSchema = z
@@ -35,7 +31,7 @@ export const sampleTriggerTextSchema = z
       ctx.addIssue({ code: "custom", message: 'Enter JSON, e.g. {"payload": {"taskId": "t_1"}}.' });
       return z.NEVER;
     }
-    if (!isJsonObject(value)) {
+    if (!isPlainObject(value)) {
       ctx.addIssue({ code: "custom", message: 'Enter a JSON object, e.g. {"payload": {"taskId": "t_1"}}.' });
       return z.NEVER;
     }
@@ -59,7 +55,7 @@ const isString = (value: unknown) => typeof value === "string";
 /** The input each trigger gives its runs (lib/workflows/triggers.ts, runs.ts, lib/webhooks/intake.ts), as a sample must hold it. */
 const SAMPLE_SHAPES: Record<StoredTrigger["kind"], SampleShape> = {
   app_event: {
-    keys: { name: { required: false, valid: isString }, payload: { required: true, valid: isJsonObject } },
+    keys: { name: { required: false, valid: isString }, payload: { required: true, valid: isPlainObject } },
     message: 'An App Event\'s input is { "name": "<event>", "payload": { … } }: put the event\'s payload under "payload".',
   },
   request: {
@@ -74,7 +70,7 @@ const SAMPLE_SHAPES: Record<StoredTrigger["kind"], SampleShape> = {
     keys: {
       type: { required: false, valid: (value) => value === null || isString(value) },
       payload: { required: true, valid: anyJson },
-      headers: { required: false, valid: (value) => isJsonObject(value) && Object.values(value).every(isString) },
+      headers: { required: false, valid: (value) => isPlainObject(value) && Object.values(value).every(isString) },
     },
     message:
       'A Resource Trigger\'s input is { "type": "<event type>", "payload": …, "headers": { … } }: put the event\'s body under "payload".',
@@ -204,13 +200,6 @@ export function sampleTriggerShape(
     default:
       return {};
   }
-}
-
-/** JSON with object keys sorted: the same value whatever order its keys were stored in (jsonb sorts them). */
-function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_, node: unknown) =>
-    isJsonObject(node) ? Object.fromEntries(Object.entries(node).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : node,
-  );
 }
 
 /**

@@ -22,6 +22,7 @@ import {
 import type { Workflow, WorkflowRun, WorkflowRunStatus, WorkflowRunStep } from "@/db/schema";
 import type { StoredRunTrigger, StoredStep } from "@/db/workflow-definition";
 import { runRetentionDays } from "@/lib/config/env";
+import { retentionCutoff } from "@/lib/jobs/retention-cutoff";
 import { AppError } from "@/lib/errors";
 import { countFinishedRun } from "@/lib/metrics/registry";
 import { isUuid } from "@/lib/uuid";
@@ -289,5 +290,5 @@ export async function listRunsPage({
 
 /** Retention: deletes runs older than SWITCHBOARD_RUN_RETENTION_DAYS (the scheduled job). */
 export function deleteExpiredRuns(now = new Date()): Promise<number> {
-  return deleteRunsOlderThan({ olderThan: new Date(now.getTime() - runRetentionDays() * 24 * 60 * 60 * 1000) });
+  return deleteRunsOlderThan({ olderThan: retentionCutoff(now, runRetentionDays()) });
 }

@@ -1,4 +1,5 @@
 import type { StoredStep } from "@/db/workflow-definition";
+import { canonicalJson, isPlainObject } from "@/lib/json";
 import { isStepType, stepModule } from "./steps";
 
 // A definition is a tree: the top-level steps, and the lists some steps hold (a Condition's When
@@ -123,10 +124,10 @@ export function rewriteSteps(
 ): unknown {
   if (!Array.isArray(steps)) return steps;
   return steps.map((step: unknown, index) => {
-    if (typeof step !== "object" || step === null || Array.isArray(step)) return step;
+    if (!isPlainObject(step)) return step;
     const stepPath = [...path, index];
-    const rewritten = { ...rewrite(step as Record<string, unknown>, stepPath) };
-    const type = (step as { type?: unknown }).type;
+    const rewritten = { ...rewrite(step, stepPath) };
+    const type = step.type;
     for (const list of isStepType(type) ? (stepModule(type).lists ?? []) : []) {
       if (list.field in rewritten) rewritten[list.field] = rewriteSteps(rewritten[list.field], rewrite, [...stepPath, list.field]);
     }
@@ -140,11 +141,7 @@ function ownFields(node: StepNode): string {
   const own = Object.entries(node.step as unknown as Record<string, unknown>)
     .filter(([field]) => !lists.has(field))
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return JSON.stringify(own, (_key, value: unknown) =>
-    typeof value === "object" && value !== null && !Array.isArray(value)
-      ? Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-      : value,
-  );
+  return canonicalJson(own);
 }
 
 /**

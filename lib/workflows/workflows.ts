@@ -87,6 +87,43 @@ export async function createWorkflowDraft({
 }
 
 /**
+ * What a new draft changes in a workflow, as the Audit Log names it: its name, End users may start
+ * this workflow (when the new draft sets it: the editor's save does not), trigger and Sample
+ * trigger input as fields, and each step touched ("steps.get_task"). The editor's save and an
+ * import both name their changes with it.
+ */
+export function workflowDraftChanges(
+  workflow: Workflow,
+  next: {
+    name: string;
+    endUsersMayStart?: boolean;
+    trigger: Workflow["draft"]["trigger"];
+    steps: Workflow["draft"]["steps"];
+    sampleTrigger: unknown;
+  },
+): string[] {
+  const setsStarters = next.endUsersMayStart !== undefined;
+  return [
+    ...changedFields(
+      {
+        name: workflow.name,
+        ...(setsStarters ? { endUsersMayStart: workflow.endUsersMayStart } : {}),
+        trigger: workflow.draft.trigger,
+        sampleTrigger: workflow.sampleTrigger,
+      },
+      {
+        name: next.name,
+        ...(setsStarters ? { endUsersMayStart: next.endUsersMayStart } : {}),
+        trigger: next.trigger,
+        sampleTrigger: next.sampleTrigger,
+      },
+      { depth: 1 },
+    ),
+    ...changedSteps(workflow.draft.steps, next.steps),
+  ];
+}
+
+/**
  * Save in the editor: the values' shape (name, trigger, steps, a JSON object as sample
  * payload), then a Resource Trigger's resource and event type, every request step's resource
  * and every template's variables, against the sample being saved and the last Test's outputs.
@@ -119,14 +156,7 @@ export async function saveWorkflow({
     lastTestOutputs: workflow.lastTestOutputs,
   });
   if (Object.keys(errors).length) throw new AppError("invalid_input", { fields: errors });
-  const changes = [
-    ...changedFields(
-      { name: workflow.name, trigger: workflow.draft.trigger, sampleTrigger: workflow.sampleTrigger },
-      { name, trigger, sampleTrigger },
-      { depth: 1 },
-    ),
-    ...changedSteps(workflow.draft.steps, steps),
-  ];
+  const changes = workflowDraftChanges(workflow, { name, trigger, steps, sampleTrigger });
   const saved = await saveWorkflowDraft({ projectId, workflowId, name, draft: definition, sampleTrigger, actor, changes });
   if (!saved) throw notFound();
   return statusOf(saved);
