@@ -83,7 +83,13 @@ describe("a Response step answers the caller waiting with ?wait=true", () => {
     // The Delay has not passed: the run goes on, and keeps what it answered.
     expect(detail.run.status).toBe("running");
     expect(detail.run.answer).toEqual({ status: 201, headers: { "X-Task": "task-t_1" }, body: { id: "t_1" } });
-    expect(detail.steps.find((step) => step.stepKey === "answer")).toMatchObject({ status: "succeeded", output: detail.run.answer });
+    // The caller is answered when the answer is kept, during the step; the step's own end is written just after.
+    const answeredStep = await waitFor(
+      "the Response step to end",
+      async () => (await runOf(stored!.id)).steps.find((step) => step.stepKey === "answer"),
+      (step) => step?.status === "succeeded",
+    );
+    expect(answeredStep).toMatchObject({ status: "succeeded", output: detail.run.answer });
   });
 
   it("keeps the route's CORS headers for a browser caller and lets it read the answer's own", async () => {
