@@ -49,8 +49,11 @@ export default defineConfig({
     },
   ],
   webServer: {
-    // The production build (`npm run build` runs first in `npm test`).
-    command: `npx next start --hostname 127.0.0.1 --port ${process.env.E2E_PORT}`,
+    // The production build (`npm run build` runs first in `npm test`). Idle keep-alive sockets are
+    // kept 70 s, not Node's 5 s: a test's request context reuses its socket after a pause of a few
+    // seconds, and a server closing it at that moment reset the request (ECONNRESET, seen in CI
+    // after a 6.1 s pause on 2026-12-07).
+    command: `npx next start --hostname 127.0.0.1 --port ${process.env.E2E_PORT} --keepAliveTimeout 70000`,
     url: `${baseURL}/api/health`,
     timeout: 60_000,
     reuseExistingServer: false,
