@@ -5,12 +5,12 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { ListPageHeader } from "@/components/ui/list-page-header";
 import { UtcTime } from "@/components/ui/utc-time";
 import { ImportConfigForm } from "@/components/as-code/import-config-form";
-import { DeleteResourceButton } from "@/components/resources/delete-resource-button";
 import { ReadOnlyResourceNote } from "@/components/resources/read-only-note";
 import { listResources } from "@/db/queries/resources";
 import { canChangeResources } from "@/lib/projects/roles";
 import { describeAuthentication, describeLevel } from "@/lib/resources/describe";
 import { requireProjectAccess } from "../../../require-user";
+import { DeleteResourceButton } from "./delete-resource-button";
 
 export const metadata: Metadata = { title: "Resources" };
 

@@ -1,8 +1,6 @@
 import type { Metadata } from "next";
 import Form from "next/form";
 import Link from "next/link";
-import { DisconnectUserButton } from "@/components/resources/disconnect-user-button";
-import { KeepWarmForm } from "@/components/resources/keep-warm-form";
 import { ResourceHeader } from "@/components/resources/resource-tabs";
 import { Button } from "@/components/ui/button";
 import { Checkbox } from "@/components/ui/checkbox";
@@ -14,6 +12,8 @@ import { UtcTime } from "@/components/ui/utc-time";
 import { listResourceConnections } from "@/db/queries/connections";
 import { getKeepWarmDays } from "@/db/queries/keep-warm";
 import { requireResourceDraft } from "../../require-resource";
+import { DisconnectUserButton } from "./disconnect-user-button";
+import { KeepWarmForm } from "./keep-warm-form";
 
 export const metadata: Metadata = { title: "Connected Users" };
 
