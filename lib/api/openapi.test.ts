@@ -10,7 +10,7 @@ import { connectApiDocument, HTTP_METHODS, type JsonSchema, type OpenApiDocument
 
 const PROJECT_ID = "0f8e4c1a-5b7d-4e2f-9a3c-6d1b2e4f7a90";
 
-vi.mock("@/app/(dashboard)/require-user", () => ({
+vi.mock("@/server/require-user", () => ({
   requireProjectAccess: vi.fn(async (projectId: string) => ({
     user: { id: "u-1", email: "dev@example.com" },
     project: { id: projectId, name: "TaskLab", allowPrivateNetwork: false },

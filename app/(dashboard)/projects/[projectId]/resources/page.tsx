@@ -9,7 +9,7 @@ import { ReadOnlyResourceNote } from "@/components/resources/read-only-note";
 import { listResources } from "@/db/queries/resources";
 import { canChangeResources } from "@/lib/projects/roles";
 import { describeAuthentication, describeLevel } from "@/lib/resources/describe";
-import { requireProjectAccess } from "../../../require-user";
+import { requireProjectAccess } from "@/server/require-user";
 import { DeleteResourceButton } from "./delete-resource-button";
 
 export const metadata: Metadata = { title: "Resources" };

@@ -8,7 +8,7 @@ import { listSecretKeys } from "@/db/queries/secret-keys";
 import { listSigningKeys } from "@/db/queries/signing-keys";
 import { allowPrivateNetworkEverywhere } from "@/lib/config/env";
 import { ROLE_LABELS } from "@/lib/projects/roles";
-import { requireProjectAccess } from "../../../require-user";
+import { requireProjectAccess } from "@/server/require-user";
 import { AddMemberForm, MemberRoleSelect, RemoveMemberButton } from "./members";
 import { NetworkSettingsForm } from "./network-settings-form";
 import { ProjectNameForm } from "./project-name-form";

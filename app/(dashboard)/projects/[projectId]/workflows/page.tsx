@@ -9,7 +9,7 @@ import { WorkflowStatus } from "@/components/workflows/workflow-status";
 import { listWorkflows } from "@/db/queries/workflows";
 import { describeTrigger } from "@/lib/workflows/definition";
 import { hasUndeployedChanges } from "@/lib/workflows/workflows";
-import { requireProjectAccess } from "../../../require-user";
+import { requireProjectAccess } from "@/server/require-user";
 import { DeleteWorkflowButton } from "./delete-workflow-button";
 
 export const metadata: Metadata = { title: "Workflows" };

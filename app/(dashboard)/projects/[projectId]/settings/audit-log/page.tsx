@@ -19,7 +19,7 @@ import {
   listAuditLogPage,
   objectTypeLabel,
 } from "@/lib/audit/audit-log";
-import { requireProjectAccess } from "../../../../require-user";
+import { requireProjectAccess } from "@/server/require-user";
 
 export const metadata: Metadata = { title: "Audit Log" };
 

@@ -4,7 +4,7 @@ import { DataTable } from "@/components/ui/data-table";
 import { UtcTime } from "@/components/ui/utc-time";
 import { type DeliveryRow, listEndpointDeliveries, listNotificationEndpoints } from "@/db/queries/notifications";
 import type { NotificationDeliveryStatus } from "@/db/schema";
-import { requireProjectAccess } from "../../../../require-user";
+import { requireProjectAccess } from "@/server/require-user";
 import { DeleteEndpointButton, EnableEndpointButton, ResendButton } from "./endpoint-buttons";
 import { AddEndpointForm } from "./endpoint-form";
 

@@ -11,7 +11,7 @@ import { Input } from "@/components/ui/input";
 import { UtcTime } from "@/components/ui/utc-time";
 import { listResourceConnections } from "@/db/queries/connections";
 import { getKeepWarmDays } from "@/db/queries/keep-warm";
-import { requireResourceDraft } from "../../require-resource";
+import { requireResourceDraft } from "@/server/require-resource";
 import { DisconnectUserButton } from "./disconnect-user-button";
 import { KeepWarmForm } from "./keep-warm-form";
 

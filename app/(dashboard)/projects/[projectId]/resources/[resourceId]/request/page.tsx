@@ -5,7 +5,7 @@ import { ResourceHeader } from "@/components/resources/resource-tabs";
 import { Card } from "@/components/ui/card";
 import { listResourceConnections } from "@/db/queries/connections";
 import { getResource } from "@/db/queries/resources";
-import { requireResourceDraft } from "../../require-resource";
+import { requireResourceDraft } from "@/server/require-resource";
 import { RequestConsole } from "./request-console";
 
 export const metadata: Metadata = { title: "Request" };

@@ -15,8 +15,8 @@ import { describeEventUser, SignatureBadge } from "@/components/webhooks/webhook
 import { MAX_REJECTED_EVENTS_PER_MINUTE, REJECTED_WEBHOOK_EVENT_RETENTION_DAYS, WEBHOOK_EVENT_RETENTION_DAYS } from "@/lib/webhooks/intake";
 import { listWebhookEventViews, loadWebhookSetup, WEBHOOK_EVENTS_PAGE_SIZE } from "@/lib/webhooks/setup";
 import { canChangeResources } from "@/lib/projects/roles";
-import { requireProjectAccess } from "../../../../../require-user";
-import { requireResource } from "../../require-resource";
+import { requireProjectAccess } from "@/server/require-user";
+import { requireResource } from "@/server/require-resource";
 import { TestEventListener } from "./test-event-listener";
 import { WebhookSetupForm } from "./webhook-setup-form";
 

@@ -25,7 +25,7 @@ import {
   runsSearchParamsSchema,
 } from "@/lib/workflows/run-view";
 import { listRunsPage, type RunPage } from "@/lib/workflows/runs";
-import { requireWorkflow } from "../../require-workflow";
+import { requireWorkflow } from "@/server/require-workflow";
 
 export const metadata: Metadata = { title: "Runs" };
 
