@@ -72,6 +72,12 @@ export const TOO_MANY_WAITS_MESSAGE = `This user already waits for ${MAX_WAITS_P
 export const SECRET_KEY_REQUIRED_TO_START =
   "This workflow uses an App-Level resource: only your backend, with a Secret Key, may start it (the team can turn on End users may start this workflow).";
 
+/** What an App Event body that is not one JSON object hears (400 invalid_body). */
+export const EVENT_NOT_AN_OBJECT_MESSAGE = 'The body must be a JSON object: { "name", "payload" }.';
+
+/** What a run's body that is not one JSON object hears (400 invalid_body). */
+export const RUN_BODY_NOT_AN_OBJECT_MESSAGE = "The body must be a JSON object: it becomes the run's trigger.body.";
+
 /** `?wait=true` waits for the run to finish (at most REQUEST_RUN_WAIT_MS); absent or false answers 202 at once. */
 export const runOptionsSchema = z.object({
   wait: z
