@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { findUnstorableText, unstorableTextMessage } from "@/lib/jsonb";
-import { eventNameSchema } from "./definition";
+import { eventNameSchema, MAX_EVENT_NAME_LENGTH } from "./definition";
 
 // The workflow routes' shapes (App Events, Request runs, enablement), one source for the route
 // handlers, the OpenAPI document and the SDK's types.
@@ -17,7 +17,7 @@ function storableObject(path: string) {
 export const appEventSchema = z
   .strictObject({
     name: eventNameSchema.meta({
-      description: "The event's name, as a workflow's App Event trigger names it: letters, digits and . _ : -, at most 100 characters.",
+      description: `The event's name, as a workflow's App Event trigger names it: letters, digits and . _ : -, at most ${MAX_EVENT_NAME_LENGTH} characters.`,
     }),
     payload: storableObject("payload").optional().meta({
       description:
