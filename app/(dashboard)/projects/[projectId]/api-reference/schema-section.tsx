@@ -1,5 +1,5 @@
 import { CodeBlock } from "@/components/ui/code-block";
-import type { JsonSchema } from "@/lib/api/openapi";
+import type { JsonSchema } from "@/lib/api/openapi/types";
 import { fieldRows, typeLabel } from "./schema-text";
 
 /** One component schema: its fields (or its type) and the JSON Schema itself, folded. */
