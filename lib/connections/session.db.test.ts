@@ -129,8 +129,8 @@ describe("a reconnect during a refresh", () => {
       caller: { kind: "backend", userId },
       input: { method: "GET", path: "/tasks" },
     });
-    await wait(300);
-    expect(tokenStatuses(tasklab)).toEqual([0]); // the refresh is waiting for its answer
+    // The refresh is waiting for its answer (2 s): wait for it to reach TaskLab, not for a set time.
+    await expect.poll(() => tokenStatuses(tasklab), { timeout: 10_000 }).toEqual([0]);
     const reconnected = tasklab.issueTokens();
     await connectUser({
       project: await project(),
