@@ -1,7 +1,7 @@
 import { Card } from "@/components/ui/card";
 import { CodeBlock } from "@/components/ui/code-block";
 import { DataTable, type DataTableColumn } from "@/components/ui/data-table";
-import type { HttpMethod, OperationObject, ResponseObject } from "@/lib/api/openapi";
+import type { HttpMethod, OperationObject, ResponseObject } from "@/lib/api/openapi/types";
 import { takesSecretKeyOnly, variableName } from "./curl";
 import { refName, typeLabel } from "./schema-text";
 

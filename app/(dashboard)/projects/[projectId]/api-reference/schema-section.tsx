@@ -1,6 +1,6 @@
 import { CodeBlock } from "@/components/ui/code-block";
 import { DataTable } from "@/components/ui/data-table";
-import type { JsonSchema } from "@/lib/api/openapi";
+import type { JsonSchema } from "@/lib/api/openapi/types";
 import { fieldRows, typeLabel } from "./schema-text";
 
 /** One component schema: its fields (or its type) and the JSON Schema itself, folded. */
