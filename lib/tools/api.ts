@@ -2,6 +2,7 @@ import type { SdkContext } from "@/lib/api/sdk-route";
 import { currentRequest } from "@/lib/api/request-context";
 import { AppError } from "@/lib/errors";
 import { callTool } from "./registry";
+import type { ToolCallAnswer } from "./api-schema";
 import type { ToolContext, ToolResult } from "./types";
 
 // The Tools API's shapes (GET /sdk/tools, POST /sdk/tools/{toolName}).
@@ -19,10 +20,6 @@ export function toolContext({ project, userId, caller }: Pick<SdkContext, "proje
  *   argument), api_error (the API's status and an excerpt of its answer), reconnect_needed,
  *   upstream_unreachable (a timeout or network error), or another code of the error catalogue.
  */
-export type ToolCallAnswer =
-  | { isError: false; content: { status: number; body: unknown } }
-  | { isError: true; content: { code: string; message: string; status?: number } };
-
 export function toolCallAnswer(result: ToolResult): ToolCallAnswer {
   if (!result.isError) return { isError: false, content: { status: result.status, body: result.body } };
   const { code, message, status } = result;
