@@ -152,7 +152,8 @@ describe("readOpenApiDocument", () => {
     const big = `# ${"x".repeat(MAX_DOCUMENT_BYTES)}\nopenapi: 3.1.0\n`;
     const started = performance.now();
     expect(await refusal(big)).toMatch(/at most 5 MB/);
-    expect(performance.now() - started).toBeLessThan(200);
+    // Bounds with room for a loaded machine: parsing 5 MB of YAML, or dereferencing, takes seconds.
+    expect(performance.now() - started).toBeLessThan(1000);
   });
 
   it("refuses 10,000 operations fast", async () => {
@@ -161,7 +162,7 @@ describe("readOpenApiDocument", () => {
     const text = dump({ openapi: "3.1.0", info: { title: "T", version: "1" }, paths });
     const started = performance.now();
     expect(await refusal(text)).toMatch(/more than 1000 operations/);
-    expect(performance.now() - started).toBeLessThan(3000);
+    expect(performance.now() - started).toBeLessThan(5000);
   });
 
   it("refuses $refs that multiply into a huge schema", async () => {
@@ -184,6 +185,6 @@ describe("readOpenApiDocument", () => {
     });
     const started = performance.now();
     expect(await refusal(text)).toMatch(/too large once their \$refs are expanded/);
-    expect(performance.now() - started).toBeLessThan(1000);
+    expect(performance.now() - started).toBeLessThan(3000);
   });
 });

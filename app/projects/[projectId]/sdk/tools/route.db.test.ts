@@ -93,7 +93,8 @@ beforeAll(async () => {
   const secret = generateSecretKey();
   await createSecretKey({ projectId, name: "backend", prefix: secret.prefix, hash: secret.hash, actor: SYSTEM_ACTOR });
   secretKey = secret.key;
-});
+  // Three published resources, three connections and three imports on PGlite: slow on a loaded machine.
+}, 120_000);
 afterAll(() => tasklab.close());
 beforeEach(() => tasklab.reset());
 
