@@ -5,6 +5,7 @@ import { connections, resources, resourceTools, type Resource, type ResourceTool
 import { type AuditActor, recordAuditEvent } from "./audit-events";
 import { KIND_IS } from "./connections";
 import { isUniqueViolation } from "./errors";
+import { findToolNameHolder } from "./workflows";
 
 // A resource's tools (resource tab Tools): the operations of its imported OpenAPI document, each
 // turned on by the team; and who sees which (lib/tools/operation-tools.ts).
@@ -155,6 +156,10 @@ export async function updateResourceTool({
         .for("update", { of: resourceTools });
       if (!found) return undefined;
       const { tool: before, resource } = found;
+      // Unique across the project's tools: the index keeps enabled operations' names apart, this a workflow's exposed as a tool.
+      if ((enabled ?? before.enabled) && (await findToolNameHolder({ projectId, name: name ?? before.name, exceptToolId: toolId }, tx))) {
+        return { conflict: "name" } satisfies ToolNameConflict;
+      }
       const [row] = await tx
         .update(resourceTools)
         .set({ ...(enabled === undefined ? {} : { enabled }), ...(name === undefined ? {} : { name }), updatedAt: sql`now()` })
