@@ -4,11 +4,13 @@ import { recordToolCall } from "@/lib/metrics/registry";
 import { argumentProblem } from "./input-validation";
 import { operationTools } from "./operation-tools";
 import type { SourcedTool, ToolContext, ToolDefinition, ToolResult, ToolSource } from "./types";
+import { workflowTools } from "./workflow-tools";
 
 // The tools one Connected User has (Agents: the Tools API and MCP), merged from each source.
-// A tool name is unique within a source (an enabled operation's name is unique in the project).
+// A tool name is unique in the project across sources (an enabled operation's name, a workflow's
+// exposed as a tool: checked when either is saved); get_run_status is the workflow source's own.
 
-const SOURCES: readonly ToolSource[] = [operationTools];
+const SOURCES: readonly ToolSource[] = [workflowTools, operationTools];
 
 const definitionOf = ({ name, description, inputSchema, outputSchema }: SourcedTool): ToolDefinition => ({
   name,
