@@ -23,8 +23,14 @@ export const toolCallAnswerSchema = z
     z.object({
       isError: z.literal(false),
       content: z.object({
-        status: z.number().int().meta({ description: "The 2xx status the API answered." }),
-        body: z.unknown().meta({ description: "What the API answered: parsed JSON, else the text." }),
+        status: z.number().int().meta({
+          description:
+            "The 2xx status the API answered; for a workflow tool, its Response step's status (200 with its last step's output when it has none), or 202 while its run is still going.",
+        }),
+        body: z.unknown().meta({
+          description:
+            'What the API answered: parsed JSON, else the text. For a workflow tool whose run goes on after 30 s: { "status": "running", "runId", "message" }; call get_run_status with that runId for its answer.',
+        }),
       }),
     }),
     z.object({
@@ -32,7 +38,7 @@ export const toolCallAnswerSchema = z
       content: z.object({
         code: z.string().meta({
           description:
-            "invalid_arguments (the arguments break the input schema; the message names the argument), api_error (the API answered 4xx/5xx), reconnect_needed (the user must connect again), upstream_unreachable (a timeout or network error), or another error code.",
+            "invalid_arguments (the arguments break the input schema; the message names the argument), api_error (the API answered 4xx/5xx), reconnect_needed (the user must connect again), upstream_unreachable (a timeout or network error); for a workflow tool workflow_error (its Response step answered 4xx/5xx), run_failed (the run failed: its error), run_cancelled, run_not_found (get_run_status: no run of this user with this id); or another error code.",
           example: "invalid_arguments",
         }),
         message: z.string().meta({ example: "/body/title: must be string" }),

@@ -18,7 +18,8 @@ export function toolContext({ project, userId, caller }: Pick<SdkContext, "proje
  * - `{ isError: false, content: { status, body } }`: the API's 2xx status and its body (JSON parsed);
  * - `{ isError: true, content: { code, message, status? } }`: invalid_arguments (naming the
  *   argument), api_error (the API's status and an excerpt of its answer), reconnect_needed,
- *   upstream_unreachable (a timeout or network error), or another code of the error catalogue.
+ *   upstream_unreachable (a timeout or network error), a workflow tool's workflow_error, run_failed,
+ *   run_cancelled or run_not_found, or another code of the error catalogue.
  */
 export function toolCallAnswer(result: ToolResult): ToolCallAnswer {
   if (!result.isError) return { isError: false, content: { status: result.status, body: result.body } };

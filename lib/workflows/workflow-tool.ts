@@ -20,7 +20,7 @@ const INPUT_SCHEMA_EXAMPLE = '{"type": "object", "properties": {"title": {"type"
 export const toolNameSchema = z
   .string()
   .trim()
-  .min(1, { error: "Enter the tool's name, e.g. create_task." })
+  .min(1, { error: "Enter the tool's name, e.g. create_task.", abort: true })
   .regex(TOOL_NAME_PATTERN, { error: "Use 1 to 64 lowercase letters, digits and underscores, starting with a letter (e.g. create_task)." })
   .refine((name) => name !== RUN_STATUS_TOOL_NAME, {
     error: `${RUN_STATUS_TOOL_NAME} is the name of Switchboard's own tool: choose another.`,
