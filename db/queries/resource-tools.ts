@@ -25,8 +25,8 @@ export interface OperationRow {
 
 const ENABLED_NAME_KEY = "resource_tools_project_enabled_name_key";
 
-/** Another enabled tool of the project already has this name. */
-export type ToolNameConflict = { conflict: "name" };
+/** Another enabled tool of the project already has this name, or it is a name Switchboard's own tools take. */
+export type ToolNameConflict = { conflict: "name" | "reserved" };
 
 const resourceObject = (resource: Pick<Resource, "id" | "name">) => ({ type: "resource", id: resource.id, name: resource.name });
 const toolObject = (resource: Pick<Resource, "name">, tool: Pick<ResourceTool, "id" | "name">) => ({
@@ -136,6 +136,7 @@ export async function updateResourceTool({
   toolId,
   enabled,
   name,
+  reservedNames = [],
   actor,
 }: {
   projectId: string;
@@ -143,6 +144,8 @@ export async function updateResourceTool({
   toolId: string;
   enabled?: boolean;
   name?: string;
+  /** Names an enabled tool may not have (get_run_status, offered with workflow tools). */
+  reservedNames?: readonly string[];
   actor: AuditActor;
 }): Promise<ResourceTool | ToolNameConflict | undefined> {
   const db = await getDb();
@@ -157,8 +160,11 @@ export async function updateResourceTool({
       if (!found) return undefined;
       const { tool: before, resource } = found;
       // Unique across the project's tools: the index keeps enabled operations' names apart, this a workflow's exposed as a tool.
-      if ((enabled ?? before.enabled) && (await findToolNameHolder({ projectId, name: name ?? before.name, exceptToolId: toolId }, tx))) {
-        return { conflict: "name" } satisfies ToolNameConflict;
+      if (enabled ?? before.enabled) {
+        const finalName = name ?? before.name;
+        if (reservedNames.includes(finalName)) return { conflict: "reserved" } satisfies ToolNameConflict;
+        if (await findToolNameHolder({ projectId, name: finalName, exceptToolId: toolId }, tx))
+          return { conflict: "name" } satisfies ToolNameConflict;
       }
       const [row] = await tx
         .update(resourceTools)

@@ -8,9 +8,11 @@ import { workflowTools } from "./workflow-tools";
 
 // The tools one Connected User has (Agents: the Tools API and MCP), merged from each source.
 // A tool name is unique in the project across sources (an enabled operation's name, a workflow's
-// exposed as a tool: checked when either is saved); get_run_status is the workflow source's own.
+// exposed as a tool: checked when either is saved); get_run_status is the workflow source's own,
+// a name no operation tool may take when on.
 
-const SOURCES: readonly ToolSource[] = [workflowTools, operationTools];
+// Operations first: a call of one (the hot path) reads no workflow.
+const SOURCES: readonly ToolSource[] = [operationTools, workflowTools];
 
 const definitionOf = ({ name, description, inputSchema, outputSchema }: SourcedTool): ToolDefinition => ({
   name,

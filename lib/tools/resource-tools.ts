@@ -3,6 +3,7 @@ import { replaceResourceTools, setOfferToolsToEveryUser, updateResourceTool } fr
 import type { Resource, ResourceTool } from "@/db/schema";
 import type { AuditActor } from "@/lib/audit/audit-log";
 import { AppError } from "@/lib/errors";
+import { RUN_STATUS_TOOL_NAME } from "@/lib/workflows/workflow-tool";
 import { TOOL_NAME_PATTERN, uniqueToolName } from "./names";
 import { readOpenApiDocument } from "./openapi-import";
 
@@ -65,11 +66,16 @@ export async function changeResourceTool({
       fields: { name: "Use 1 to 64 lowercase letters, digits and underscores, starting with a letter." },
     });
   }
-  const changed = await updateResourceTool({ projectId, resourceId, toolId, enabled, name, actor });
+  const changed = await updateResourceTool({ projectId, resourceId, toolId, enabled, name, reservedNames: [RUN_STATUS_TOOL_NAME], actor });
   if (!changed) throw new AppError("invalid_input", { message: "This resource has no such operation: import the document again." });
   if ("conflict" in changed) {
     throw new AppError("invalid_input", {
-      fields: { name: "Another tool that is on in this project has this name: rename one of them." },
+      fields: {
+        name:
+          changed.conflict === "reserved"
+            ? `${RUN_STATUS_TOOL_NAME} is the name of Switchboard's own tool (offered with workflow tools): rename this one.`
+            : "Another tool that is on in this project has this name (an operation or a workflow exposed as a tool): rename one of them.",
+      },
     });
   }
   return changed;

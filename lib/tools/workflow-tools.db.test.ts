@@ -146,6 +146,13 @@ describe("Expose as a tool, at save", () => {
     ).rejects.toMatchObject({ code: "invalid_input", fields: { name: expect.stringMatching(/has this name/) } });
     // And another workflow's tool name.
     expect((await refusedFields("get_me", {}))["trigger.tool.name"]).toMatch(/already the name of workflow Workflow get_me's tool/);
+    // get_run_status is Switchboard's own: no operation tool turned on takes it.
+    await expect(
+      changeResourceTool({ projectId: env.projectId, resourceId, toolId: getMe.id, name: "get_run_status", actor: SYSTEM_ACTOR }),
+    ).resolves.toMatchObject({ name: "get_run_status", enabled: false });
+    await expect(
+      changeResourceTool({ projectId: env.projectId, resourceId, toolId: getMe.id, enabled: true, actor: SYSTEM_ACTOR }),
+    ).rejects.toMatchObject({ fields: { name: expect.stringMatching(/Switchboard's own tool/) } });
   });
 
   it("audits exposing and unexposing on deploy, and carries the tool through as-code export and import", async () => {
