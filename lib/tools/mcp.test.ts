@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { callToolResult, mcpOutputSchema, mcpTool, mcpUrls } from "./mcp";
+import { callToolResult, mcpClientConfiguration, mcpOutputSchema, mcpTool, mcpUrls } from "./mcp";
 
 describe("MCP shapes", () => {
   it("declares an output schema only where it describes an object", () => {
@@ -41,6 +41,12 @@ describe("MCP shapes", () => {
     expect(mcpUrls("p-1", "https://sb.example")).toEqual({
       resource: "https://sb.example/projects/p-1/mcp",
       metadata: "https://sb.example/.well-known/oauth-protected-resource/projects/p-1/mcp",
+    });
+  });
+
+  it("configures an MCP client with the URL and a bearer token to fill in", () => {
+    expect(JSON.parse(mcpClientConfiguration("https://sb.example/projects/p-1/mcp"))).toEqual({
+      mcpServers: { switchboard: { url: "https://sb.example/projects/p-1/mcp", headers: { Authorization: "Bearer <User Token>" } } },
     });
   });
 });

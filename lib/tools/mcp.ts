@@ -138,3 +138,8 @@ export function mcpUrls(projectId: string, origin: string = publicUrl()): { reso
   const path = `/projects/${encodeURIComponent(projectId)}/mcp`;
   return { resource: `${origin}${path}`, metadata: `${origin}/.well-known/oauth-protected-resource${path}` };
 }
+
+/** An MCP client's configuration for the endpoint at `url`, sending the end user's User Token as a bearer token (JSON, as clients take it). */
+export function mcpClientConfiguration(url: string): string {
+  return JSON.stringify({ mcpServers: { switchboard: { url, headers: { Authorization: "Bearer <User Token>" } } } }, null, 2);
+}

@@ -4,7 +4,7 @@ import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { getDb } from "@/db/client";
-import { listResourceTools } from "@/db/queries/resource-tools";
+import { listProjectOperationTools, listResourceTools } from "@/db/queries/resource-tools";
 import { createSecretKey } from "@/db/queries/secret-keys";
 import { getProjectRevision } from "@/db/queries/sdk-state";
 import { connections } from "@/db/schema";
@@ -312,5 +312,22 @@ describe("the MCP endpoint", () => {
     const unknown = await fetch(`${server.url}/.well-known/oauth-protected-resource/projects/${crypto.randomUUID()}/mcp`);
     expect(unknown.status).toBe(404);
     expect(await unknown.json()).toMatchObject({ error: { code: "project_not_found" } });
+  });
+});
+
+describe("Settings → Agents", () => {
+  it("lists the project's enabled operation tools with where each comes from", async () => {
+    const tools = await listProjectOperationTools({ projectId });
+    expect(tools.map((tool) => [tool.name, tool.method, tool.path, tool.resourceId, tool.level, tool.offerToEveryUser])).toEqual([
+      ["create_task", "POST", "/tasks", sharedResourceId, "user", false],
+      ["get_me", "GET", "/me", sharedResourceId, "user", false],
+      ["get_task", "GET", "/tasks/{id}", sharedResourceId, "user", false],
+      ["list_tasks", "GET", "/tasks", sharedResourceId, "user", false],
+      ["post_tasks", "POST", "/tasks", aliceResourceId, "user", false],
+      ["who_am_i", "GET", "/me", strictResourceId, "user", false],
+    ]);
+    expect(tools[0]).toMatchObject({ summary: "Create a task", resourceName: expect.stringMatching(/^TaskLab /) });
+    const other = await projectWithSigningKey();
+    expect(await listProjectOperationTools({ projectId: other.projectId })).toEqual([]);
   });
 });
