@@ -13,10 +13,12 @@ import * as metadataRoute from "@/app/.well-known/oauth-protected-resource/proje
 import { SYSTEM_ACTOR } from "@/lib/audit/audit-log";
 import { generateSecretKey } from "@/lib/auth/secret-keys";
 import { connectUser } from "@/lib/connections/connect";
+import { handleMcpRequest } from "@/lib/tools/mcp";
 import { callTool } from "@/lib/tools/registry";
 import { changeResourceTool, importResourceTools } from "@/lib/tools/resource-tools";
 import { startTaskLab, taskLabOpenApi30Json, taskLabOpenApiYaml, type TaskLab } from "@/test/fixtures/tasklab";
 import { ALLOWED_ORIGIN, projectWithSigningKey, publishedTaskLabResource, signUserToken } from "@/test/support/connect-fixtures";
+import { captureLogs } from "@/test/support/logs";
 import { serveRoutes } from "@/test/support/route-http";
 
 // The MCP endpoint through the MCP SDK's own Client and Streamable HTTP client transport, against
@@ -219,6 +221,36 @@ describe("the MCP endpoint", () => {
       isError: false,
       body: { id: "u_ada" },
     });
+  });
+
+  it("answers an unexpected failure as a tool error that tells nothing of it, and logs it", async () => {
+    // A project ID the database refuses (never one a route lets through): the query throws.
+    const context = {
+      project: { id: "not-a-uuid", allowPrivateNetwork: false, revision: 1 },
+      userId: ALICE,
+      caller: { kind: "user_token" as const, userId: ALICE },
+    };
+    const request = new Request("http://switchboard.test/projects/x/mcp", {
+      method: "POST",
+      headers: { "content-type": "application/json", accept: "application/json, text/event-stream" },
+      body: JSON.stringify({ jsonrpc: "2.0", id: 7, method: "tools/call", params: { name: "get_me", arguments: {} } }),
+    });
+    const logs = captureLogs();
+    let response: Response;
+    try {
+      response = await handleMcpRequest(context, request, "req-1");
+    } finally {
+      logs.restore();
+    }
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({
+      jsonrpc: "2.0",
+      id: 7,
+      result: { isError: true, content: [{ type: "text", text: "internal_error: Something went wrong on our side." }] },
+    });
+    expect(logs.entries()).toEqual(
+      expect.arrayContaining([expect.objectContaining({ msg: "MCP tools/call failed", tool: "get_me", requestId: "req-1" })]),
+    );
   });
 
   it("sends a path parameter of ../admin as one encoded segment", async () => {
