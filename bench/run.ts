@@ -5,6 +5,8 @@
 //   (b) POST /projects/:p/sdk/resources/:r/request with a Secret Key and X-Switchboard-User,
 //       beside GET /api/tasks straight at TaskLab, once per connected-users count
 //       (BENCH_REQUEST_USERS, default 200 and 20,000);
+//   (b) MCP: tools/call of the list_tasks operation tool (GET /tasks) through POST /projects/:p/mcp,
+//       the same Secret Key and users as (b)'s first users count, beside it (goal ≥ 80% of its req/s);
 //   the ceiling: GET /api/health of the same build (a route handler doing one query); every
 //       Switchboard row is printed as a ratio to it and to its floor, with the goals met or not;
 //   workflows: runs/s working a backlog, and trigger-to-finish latency, of a one-step workflow
@@ -347,6 +349,23 @@ async function apiSection({
   const directUrl = `${tasklab.url}/api/tasks`;
   const directToken = (await tasklab.issueTokens(["bench-direct-user"])).accessTokens[0]!;
   const requestBody = JSON.stringify({ method: "GET", path: "/tasks" });
+  const mcpUrl = `${base}/projects/${data.projectId}/mcp`;
+  await setup.enableTools(data, tasklab.url, ["list_tasks"]);
+  const mcpBody = JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/call", params: { name: "list_tasks", arguments: {} } });
+  const mcpHeaders = {
+    "content-type": "application/json",
+    accept: "application/json, text/event-stream",
+    "mcp-protocol-version": "2025-06-18",
+  };
+  /** A tools/call answer that is a success: the tool ran and TaskLab answered 2xx. */
+  const mcpSucceeded = (body: string) => {
+    try {
+      const answer = JSON.parse(body) as { result?: { isError?: boolean; structuredContent?: unknown } };
+      return answer.result !== undefined && answer.result.isError !== true && answer.result.structuredContent !== undefined;
+    } catch {
+      return false;
+    }
+  };
 
   // One trial call per target, with tokens of their own (not the pools'), so a broken route fails here.
   const trial = await tasklab.issueTokens(["bench-trial-user"], { refreshOnly: true });
@@ -372,6 +391,16 @@ async function apiSection({
       body: requestBody,
     },
     (body) => (upstreamStatus(body) === 200 ? undefined : "TaskLab's answer through it was not 200"),
+  );
+  await expectOk(
+    "Switchboard MCP tools/call",
+    mcpUrl,
+    {
+      method: "POST",
+      headers: { ...mcpHeaders, authorization: `Bearer ${data.secretKey}`, "x-switchboard-user": requestUsers[0]! },
+      body: mcpBody,
+    },
+    (body) => (mcpSucceeded(body) ? undefined : "the tool call was not a success"),
   );
 
   // The runs.
@@ -518,8 +547,31 @@ async function apiSection({
   }
   const requestRun = requestRuns[0]!;
 
+  // (b) MCP: the same upstream call as a tool, for the first users count's users, right after its request run.
+  let mcpCalls = 0;
+  let mcpToolErrors = 0;
+  const mcpUsers = REQUEST_USER_COUNTS[0]!;
+  announce(`(b) Switchboard MCP tools/call, ${mcpUsers} users`);
+  const mcpRun = await measureRun(
+    {
+      ...common,
+      name: `(b) Switchboard MCP tools/call (${mcpUsers} users)`,
+      url: mcpUrl,
+      method: "POST",
+      setupRequest: (request) => ({
+        ...request,
+        headers: { ...mcpHeaders, authorization: `Bearer ${data.secretKey}`, "x-switchboard-user": requestUsers[mcpCalls++ % mcpUsers]! },
+        body: mcpBody,
+      }),
+      onResponse: (status, body) => {
+        if (status === 200 && !mcpSucceeded(body)) mcpToolErrors++;
+      },
+    },
+    { serverPid: server.child.pid, prepared: () => mcpCalls },
+  );
+
   // Results.
-  const runs = [ceilingRun, bareRun, connectRun, directRun, ...requestRuns];
+  const runs = [ceilingRun, bareRun, connectRun, directRun, ...requestRuns, mcpRun];
   const ratios = {
     toCeiling: Object.fromEntries(
       [connectRun, ...requestRuns].map((run) => [run.name, ratio(run.requestsPerSecond, ceilingRun.requestsPerSecond)]),
@@ -535,6 +587,11 @@ async function apiSection({
       latencyP50: ratio(requestRun.latencyP50Ms, directRun.latencyP50Ms),
       latencyP99: ratio(requestRun.latencyP99Ms, directRun.latencyP99Ms),
     },
+    mcp: {
+      requestsPerSecond: ratio(mcpRun.requestsPerSecond, requestRun.requestsPerSecond),
+      latencyP50: ratio(mcpRun.latencyP50Ms, requestRun.latencyP50Ms),
+      latencyP99: ratio(mcpRun.latencyP99Ms, requestRun.latencyP99Ms),
+    },
   };
   const notes = [
     "(a) Switchboard connect: the resource HAS a User Profile (GET /me). Each request's body is { refresh_token } with a " +
@@ -543,6 +600,7 @@ async function apiSection({
     `(a) ${CONNECT_USERS} distinct users (User Tokens, RS256) rotated, at most ${MAX_CALLS_PER_USER} calls each (rate limit 120/min).`,
     "(a) bare: jose RS256 verify + AES-256-GCM + postgres.js upsert only; no outbound calls.",
     `(b) Secret Key + X-Switchboard-User rotating over ${REQUEST_USER_COUNTS.join(" / ")} connected users (stored with a valid access token: no refreshes); body {"method":"GET","path":"/tasks"}.`,
+    `(b) MCP: one JSON-RPC tools/call of list_tasks (GET /tasks) per HTTP request (stateless: no initialize), Secret Key + X-Switchboard-User over the first ${REQUEST_USER_COUNTS[0]} users.`,
     "ceiling: GET /api/health of the same `next start`, one query (select 1): what the framework serves with one database round trip.",
     "All processes (autocannon, Switchboard, TaskLab, bare server, PostgreSQL) share this machine.",
     "server CPU ms/req: user+system CPU of the target's process tree (next start / bare server / TaskLab) over warm-up and run, " +
@@ -550,6 +608,7 @@ async function apiSection({
   ];
   if (poolExhausted > 0)
     notes.push(`WARNING: the refresh-token pool ran out: ${poolExhausted} connect requests reused a token (expect 422s).`);
+  if (mcpToolErrors > 0) notes.push(`WARNING: ${mcpToolErrors} MCP tools/call answers were tool errors.`);
   if (upstreamNon2xx > 0) notes.push(`WARNING: ${upstreamNon2xx} Switchboard request answers carried a non-2xx status from TaskLab.`);
 
   const rows = [
@@ -573,6 +632,9 @@ async function apiSection({
   console.log(
     `(b) Switchboard/direct: req/s ×${ratios.request.requestsPerSecond}, p50 ×${ratios.request.latencyP50}, p99 ×${ratios.request.latencyP99}`,
   );
+  console.log(
+    `(b) MCP/request:        req/s ×${ratios.mcp.requestsPerSecond}, p50 ×${ratios.mcp.latencyP50}, p99 ×${ratios.mcp.latencyP99}`,
+  );
   for (const [name, value] of Object.entries(ratios.toCeiling)) console.log(`${name}/ceiling: req/s ×${value}`);
   if (requestRuns.length > 1)
     console.log(`(b) ${REQUEST_USER_COUNTS.at(-1)} users/${REQUEST_USER_COUNTS[0]} users: req/s ×${ratios.requestUsersScale}`);
@@ -580,6 +642,7 @@ async function apiSection({
   goal("request ≥ 50% of the ceiling's req/s", requestRun.requestsPerSecond >= 0.5 * ceilingRun.requestsPerSecond);
   goal("request server CPU ≤ 1 ms per request", (requestRun.serverCpuMsPerRequest ?? Infinity) <= 1);
   goal("request p99 ≤ 3× p50", requestRun.latencyP99Ms <= 3 * requestRun.latencyP50Ms);
+  goal("MCP tools/call ≥ 80% of the request route's req/s", mcpRun.requestsPerSecond >= 0.8 * requestRun.requestsPerSecond);
   goal("connect ≥ 25% of the ceiling's req/s", connectRun.requestsPerSecond >= 0.25 * ceilingRun.requestsPerSecond);
   goal("connect server CPU ≤ 2 ms per request", (connectRun.serverCpuMsPerRequest ?? Infinity) <= 2);
   if (requestRuns.length > 1) goal("request req/s with the most users within 10% of the fewest", ratios.requestUsersScale >= 0.9);
@@ -608,7 +671,7 @@ async function apiSection({
   };
   report.runs = runs;
   report.ratios = ratios;
-  report.extra = { connectPoolExhausted: poolExhausted, requestUpstreamNon2xx: upstreamNon2xx };
+  report.extra = { connectPoolExhausted: poolExhausted, requestUpstreamNon2xx: upstreamNon2xx, mcpToolErrors };
   report.notes = notes;
 
   // Nothing of this section keeps running (and using CPU) under the next one.
