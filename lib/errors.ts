@@ -66,6 +66,7 @@ export const ERROR_CATALOGUE = {
     status: 409,
     message: "Another user's connection to this resource already holds this User Profile value, and its webhooks match users on it.",
   },
+  method_not_allowed: { status: 405, message: "This endpoint does not answer this method." },
   payload_too_large: { status: 413, message: "The body is too large." },
   unsupported_media_type: { status: 415, message: "Send the body as JSON, with Content-Type: application/json." },
   credentials_rejected: { status: 422, message: "The API refused these credentials." },

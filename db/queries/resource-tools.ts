@@ -271,3 +271,44 @@ export async function listVisibleResourceTools({
     .orderBy(asc(resourceTools.name));
   return rows;
 }
+
+/** An enabled operation tool of the project (Settings → Agents), with where it comes from. */
+export interface ProjectOperationTool {
+  id: string;
+  name: string;
+  method: string;
+  path: string;
+  summary: string;
+  resourceId: string;
+  resourceName: string;
+  /** The published resource's level: null while it is not published (its tools are then offered to no one). */
+  level: "user" | "app" | null;
+  offerToEveryUser: boolean;
+}
+
+/**
+ * The project's enabled operation tools, by name: what agents may be offered (a User-Level
+ * resource's to its connected users, an App-Level one's only with Offer to every user).
+ */
+export async function listProjectOperationTools({ projectId }: { projectId: string }): Promise<ProjectOperationTool[]> {
+  const db = await getDb();
+  const published = sql<boolean>`${resources.status} = 'published'`;
+  const rows = await db
+    .select({
+      id: resourceTools.id,
+      name: resourceTools.name,
+      method: resourceTools.method,
+      path: resourceTools.path,
+      summary: resourceTools.summary,
+      resourceId: resources.id,
+      resourceName: resources.name,
+      level: sql<"user" | "app" | null>`${resources.published} ->> 'level'`,
+      published,
+      offerToEveryUser: resources.offerToolsToEveryUser,
+    })
+    .from(resourceTools)
+    .innerJoin(resources, and(eq(resources.id, resourceTools.resourceId), eq(resources.projectId, resourceTools.projectId)))
+    .where(and(eq(resourceTools.projectId, projectId), sql`${resourceTools.enabled}`))
+    .orderBy(asc(resourceTools.name));
+  return rows.map(({ published: isPublished, level, ...row }) => ({ ...row, level: isPublished ? level : null }));
+}

@@ -36,3 +36,11 @@ export function argumentProblem(schema: Record<string, unknown>, args: unknown):
   const [first] = validate.errors ?? [];
   return first ? describe(first) : "The arguments are not valid.";
 }
+
+/** Checks an API's answer against the tool's output schema: undefined when it conforms, else where it does not (the first problem). */
+export function answerProblem(schema: Record<string, unknown>, body: unknown): string | undefined {
+  const validate = compileInputSchema(schema);
+  if (validate(body)) return undefined;
+  const [first] = validate.errors ?? [];
+  return first ? `${first.instancePath || "/"}: ${first.message ?? "is not valid"}` : "it is not valid";
+}

@@ -1,7 +1,7 @@
 import { AppError } from "@/lib/errors";
 import { log } from "@/lib/log";
 import { recordToolCall } from "@/lib/metrics/registry";
-import { argumentProblem } from "./input-validation";
+import { answerProblem, argumentProblem } from "./input-validation";
 import { operationTools } from "./operation-tools";
 import type { SourcedTool, ToolContext, ToolDefinition, ToolResult, ToolSource } from "./types";
 import { workflowTools } from "./workflow-tools";
@@ -42,18 +42,39 @@ async function findTool(context: ToolContext, name: string): Promise<SourcedTool
   return undefined;
 }
 
+/** A 2xx answer checked against the output schema declared for it (undefined: none). */
+function asDeclared(result: ToolResult & { isError: false }, schema: Record<string, unknown> | undefined): ToolResult {
+  const problem = schema ? answerProblem(schema, result.body) : undefined;
+  if (!problem) return result;
+  return {
+    isError: true,
+    code: "unexpected_answer",
+    status: result.status,
+    message: `The API answered ${result.status}, but not as its document says (${problem}).`,
+  };
+}
+
 /**
  * Calls the user's tool `name` with `args`: checked against its input schema (a failure names
  * the argument: `/body/title: must be string`), then run by its source. Throws tool_not_found
  * when the user has no such tool; every other failure is a result with `isError: true`. Each
  * call is counted by tool and outcome and writes one log line (never an argument's value).
+ * `declaredOutput` (MCP, whose clients check `structuredContent` against the tool's outputSchema):
+ * the output schema as the caller declared the tool's (undefined: none); a 2xx answer that breaks
+ * it is a result with `isError: true`, code `unexpected_answer`.
  */
 export async function callTool({
   name,
   args,
   requestId,
+  declaredOutput,
   ...context
-}: ToolContext & { name: string; args: Record<string, unknown>; requestId?: string }): Promise<ToolResult> {
+}: ToolContext & {
+  name: string;
+  args: Record<string, unknown>;
+  requestId?: string;
+  declaredOutput?: (outputSchema: Record<string, unknown>) => Record<string, unknown> | undefined;
+}): Promise<ToolResult> {
   const started = performance.now();
   const tool = await findTool(context, name);
   if (!tool) throw new AppError("tool_not_found", { message: `This user has no tool named ${name}.` });
@@ -61,6 +82,7 @@ export async function callTool({
   try {
     const problem = argumentProblem(tool.inputSchema, args);
     result = problem ? { isError: true, code: "invalid_arguments", message: problem } : await tool.call(args);
+    if (!result.isError && declaredOutput && tool.outputSchema) result = asDeclared(result, declaredOutput(tool.outputSchema));
     return result;
   } finally {
     const seconds = (performance.now() - started) / 1000;

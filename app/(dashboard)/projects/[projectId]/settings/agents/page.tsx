@@ -1,0 +1,139 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { Card } from "@/components/ui/card";
+import { CodeBlock } from "@/components/ui/code-block";
+import { CopyButton } from "@/components/ui/copy-button";
+import { listProjectOperationTools, type ProjectOperationTool } from "@/db/queries/resource-tools";
+import { ConfigError } from "@/lib/config/env";
+import { mcpClientConfiguration, mcpUrls } from "@/lib/tools/mcp";
+import { requireProjectAccess } from "../../../../require-user";
+
+export const metadata: Metadata = { title: "Agents" };
+
+const linkClassName = "font-medium text-indigo-700 hover:underline";
+
+/** The MCP URL, or its path and what to configure when the app has no public URL (NEXTAUTH_URL). */
+function shownMcpUrl(projectId: string): { url: string; problem: string | null } {
+  try {
+    return { url: mcpUrls(projectId).resource, problem: null };
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    return { url: `/projects/${projectId}/mcp`, problem: error.message };
+  }
+}
+
+/** Who an enabled tool is offered to. */
+function offeredTo(tool: ProjectOperationTool): { text: string; offered: boolean } {
+  if (tool.level === null) return { text: "No one: the resource is not published", offered: false };
+  if (tool.level === "user") return { text: "Each user connected to the resource", offered: true };
+  return tool.offerToEveryUser
+    ? { text: "Every user (App-Level, Offer to every user)", offered: true }
+    : { text: "No one: App-Level, not offered to every user", offered: false };
+}
+
+export default async function AgentsPage({ params }: { params: Promise<{ projectId: string }> }) {
+  const { projectId } = await params;
+  // Owners and members alike may read it: it changes nothing.
+  await requireProjectAccess(projectId);
+  const tools = await listProjectOperationTools({ projectId });
+  const { url, problem } = shownMcpUrl(projectId);
+
+  return (
+    <div className="max-w-4xl space-y-6">
+      <div>
+        <h2 className="text-lg font-semibold">Agents</h2>
+        <p className="mt-1 text-sm text-slate-600">
+          An AI agent acts for one of your users through that user&apos;s own connections: it lists the tools the user has and calls them.
+          Each call is a request through the user&apos;s connection, with refresh, the network policy, retries and the Connect API&apos;s
+          rate limits.
+        </p>
+      </div>
+
+      <Card title="MCP URL" description="Streamable HTTP, stateless, JSON answers: tools/list and tools/call.">
+        <div className="space-y-3">
+          <div className="flex items-center gap-2">
+            <code data-testid="mcp-url" className="min-w-0 flex-1 truncate rounded-md bg-slate-100 px-3 py-2 font-mono text-xs">
+              {url}
+            </code>
+            <CopyButton value={url} label="Copy MCP URL" />
+          </div>
+          {problem && (
+            <p role="alert" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
+              {problem}
+            </p>
+          )}
+          <div className="text-sm text-slate-600">
+            <p>The agent authenticates as one user, with either:</p>
+            <ul className="mt-1 list-disc space-y-1 pl-5">
+              <li>
+                the user&apos;s User Token (the one your backend signs for the SDK) as <code>Authorization: Bearer …</code>;
+              </li>
+              <li>
+                or, from your own servers, a Secret Key as <code>Authorization: Bearer sk_…</code> with the user&apos;s ID in{" "}
+                <code>X-Switchboard-User</code>.
+              </li>
+            </ul>
+            <p className="mt-2">
+              A browser page may call it only from an Allowed Origin. Agent frameworks that call functions themselves can use the Tools API
+              instead: <code>GET /projects/{projectId}/sdk/tools</code>.
+            </p>
+          </div>
+        </div>
+      </Card>
+
+      <Card
+        title="Client configuration"
+        description="For an MCP client that sends a bearer token: put the user's User Token in place of <User Token>."
+      >
+        <CodeBlock
+          code={mcpClientConfiguration(url)}
+          language="json"
+          label="MCP client configuration"
+          copyLabel="Copy client configuration"
+        />
+      </Card>
+
+      <Card title="Tools" description="What this project offers agents; each user sees only those of the resources they are connected to.">
+        {tools.length === 0 ? (
+          <p className="text-sm text-slate-600">
+            No tools yet. Import an OpenAPI document on a resource&apos;s Tools tab and turn its operations on.
+          </p>
+        ) : (
+          <div className="overflow-hidden rounded-lg border border-slate-200">
+            <table className="w-full text-left text-sm">
+              <thead className="bg-slate-50 text-xs uppercase text-slate-500">
+                <tr>
+                  <th className="px-4 py-2 font-medium">Tool</th>
+                  <th className="px-4 py-2 font-medium">From</th>
+                  <th className="px-4 py-2 font-medium">Offered to</th>
+                </tr>
+              </thead>
+              <tbody className="divide-y divide-slate-100">
+                {tools.map((tool) => {
+                  const offer = offeredTo(tool);
+                  return (
+                    <tr key={tool.id}>
+                      <td className="px-4 py-2">
+                        <code className="font-mono text-xs font-medium">{tool.name}</code>
+                        {tool.summary && <p className="text-xs text-slate-500">{tool.summary}</p>}
+                      </td>
+                      <td className="px-4 py-2">
+                        <Link href={`/projects/${projectId}/resources/${tool.resourceId}`} className={linkClassName}>
+                          {tool.resourceName}
+                        </Link>
+                        <p className="font-mono text-xs text-slate-600">
+                          {tool.method} {tool.path}
+                        </p>
+                      </td>
+                      <td className={`px-4 py-2 ${offer.offered ? "text-slate-700" : "text-amber-800"}`}>{offer.text}</td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </Card>
+    </div>
+  );
+}
