@@ -6,7 +6,7 @@ import { CopyButton } from "@/components/ui/copy-button";
 import { listProjectOperationTools, type ProjectOperationTool } from "@/db/queries/resource-tools";
 import { ConfigError } from "@/lib/config/env";
 import { mcpClientConfiguration, mcpUrls } from "@/lib/tools/mcp";
-import { requireProjectAccess } from "../../../../require-user";
+import { requireProjectAccess } from "@/server/require-user";
 
 export const metadata: Metadata = { title: "Agents" };
 
