@@ -4,13 +4,14 @@ import type { StoredToolParameters } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import { compileInputSchema } from "./input-validation";
 import { toolNameFrom, uniqueToolName } from "./names";
+import { MAX_DOCUMENT_BYTES } from "./schema";
+
+export { MAX_DOCUMENT_BYTES };
 
 // An OpenAPI 3.0 or 3.1 document, pasted or uploaded on a resource's Tools tab, read into the
 // operations it offers. Everything is checked before anything is stored: a document refused
 // here leaves the resource's operations as they were.
 
-/** The largest document accepted, in UTF-8 bytes (checked before parsing). */
-export const MAX_DOCUMENT_BYTES = 5 * 1024 * 1024;
 /** The most operations one document may hold (counted before dereferencing). */
 export const MAX_OPERATIONS = 1000;
 /** The most JSON values all operations' schemas may hold together once dereferenced (a document whose shared $refs multiply). */
