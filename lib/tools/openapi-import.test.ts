@@ -86,6 +86,8 @@ describe("readOpenApiDocument", () => {
     ]);
     const create = operations[1]!;
     expect(create.inputSchema.properties).toMatchObject({ body: { properties: { note: { type: ["string", "null"] } } } });
+    // Examples are data: kept as written.
+    expect(create.inputSchema.properties).toMatchObject({ body: { example: { title: "Write docs", id: "task_9", nullable: true } } });
     expect(argumentProblem(create.inputSchema, { body: { title: "x", note: null } })).toBeUndefined();
     expect(operations[0]!.outputSchema).toMatchObject({ properties: { tasks: { items: { required: ["id", "title", "done"] } } } });
   });

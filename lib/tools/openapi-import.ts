@@ -206,8 +206,12 @@ function schemaTree(value: unknown, where: string, budget: { nodes: number }, op
   }
   const tree: Json = {};
   for (const [key, item] of Object.entries(value)) {
-    if (key === "$id" || key === "$schema" || key === "$anchor" || key === "$dynamicAnchor" || (key === "id" && typeof item === "string"))
+    if (key === "$id" || key === "$schema" || key === "$anchor" || key === "$dynamicAnchor") continue;
+    // Values, not schemas: kept as they are (checkReferences has bounded their size).
+    if (VALUE_KEYWORDS.has(key)) {
+      tree[key] = item;
       continue;
+    }
     // `properties` and the like hold schemas by name: a property may be called `nullable` or `$id`.
     const holdsNames = key === "properties" || key === "patternProperties" || key === "$defs" || key === "definitions";
     if (holdsNames && isObject(item)) {
@@ -231,6 +235,9 @@ function schemaTree(value: unknown, where: string, budget: { nodes: number }, op
   }
   return tree;
 }
+
+/** Keywords whose value is data (an example, a default, allowed values), never a schema to walk. */
+const VALUE_KEYWORDS = new Set(["example", "examples", "default", "enum", "const", "x-examples"]);
 
 const firstLine = (text: unknown) => (typeof text === "string" ? text.trim() : "");
 
