@@ -1,9 +1,9 @@
 import type { Metadata } from "next";
 import { ResourceEditGuard } from "@/components/resources/read-only-note";
 import { ResourceHeader } from "@/components/resources/resource-tabs";
-import { ImportToolsForm } from "@/components/resources/tools/import-tools-form";
-import { OfferToolsCheckbox } from "@/components/resources/tools/offer-tools-checkbox";
-import { ToolRow } from "@/components/resources/tools/tool-row";
+import { ImportToolsForm } from "./import-tools-form";
+import { OfferToolsCheckbox } from "./offer-tools-checkbox";
+import { ToolRow } from "./tool-row";
 import { listResourceTools } from "@/db/queries/resource-tools";
 import { canChangeResources } from "@/lib/projects/roles";
 import { requireProjectAccess } from "../../../../../require-user";

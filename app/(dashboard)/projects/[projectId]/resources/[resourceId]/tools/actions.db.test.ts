@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { importTools, offerTools, renameTool, switchTool } from "@/components/resources/tools-actions";
+import { importTools, offerTools, renameTool, switchTool } from "./actions";
 import { listAuditEvents } from "@/db/queries/audit-events";
 import { listResourceTools } from "@/db/queries/resource-tools";
 import { addProjectMember, setAllowPrivateNetwork } from "@/db/queries/projects";

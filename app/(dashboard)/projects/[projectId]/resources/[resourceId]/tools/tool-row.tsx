@@ -8,7 +8,7 @@ import type { z } from "zod";
 import { applyActionErrors } from "@/components/forms/apply-action-errors";
 import { Button } from "@/components/ui/button";
 import { type ToolNameInput, toolNameSchema } from "@/lib/tools/schema";
-import { renameTool, switchTool } from "../tools-actions";
+import { renameTool, switchTool } from "./actions";
 
 export interface ToolRowView {
   id: string;
@@ -24,6 +24,8 @@ export function ToolRow({ projectId, resourceId, tool }: { projectId: string; re
   const router = useRouter();
   const [switching, startSwitch] = useTransition();
   const [switchError, setSwitchError] = useState<string>();
+  // Shown at once; put back when the action refuses (the row is drawn afresh from the server after).
+  const [on, setOn] = useState(tool.enabled);
   const form = useForm<ToolNameInput, unknown, z.output<typeof toolNameSchema>>({
     resolver: zodResolver(toolNameSchema),
     defaultValues: { projectId, resourceId, toolId: tool.id, name: tool.name },
@@ -33,9 +35,13 @@ export function ToolRow({ projectId, resourceId, tool }: { projectId: string; re
 
   function toggle(enabled: boolean) {
     setSwitchError(undefined);
+    setOn(enabled);
     startSwitch(async () => {
       const result = await switchTool({ projectId, resourceId, toolId: tool.id, enabled });
-      if (!result.ok) setSwitchError(result.fieldErrors?.name?.[0] ?? result.formError ?? "The tool could not be switched.");
+      if (!result.ok) {
+        setOn(!enabled);
+        setSwitchError(result.fieldErrors?.name?.[0] ?? result.formError ?? "The tool could not be switched.");
+      }
       router.refresh();
     });
   }
@@ -85,12 +91,12 @@ export function ToolRow({ projectId, resourceId, tool }: { projectId: string; re
             type="checkbox"
             role="switch"
             aria-label={`Tool ${label}`}
-            checked={tool.enabled}
+            checked={on}
             disabled={switching}
             onChange={(event) => toggle(event.target.checked)}
             className="size-4 rounded border-slate-300 accent-indigo-600"
           />
-          <span className="text-slate-700">{tool.enabled ? "On" : "Off"}</span>
+          <span className="text-slate-700">{on ? "On" : "Off"}</span>
         </label>
         {switchError && (
           <p role="alert" className="mt-1 max-w-52 text-xs text-red-700">

@@ -10,7 +10,7 @@ import { Button } from "@/components/ui/button";
 import { FormField } from "@/components/ui/form-field";
 import { FormMessage } from "@/components/ui/form-message";
 import { type ImportToolsInput, importToolsSchema } from "@/lib/tools/schema";
-import { importTools } from "../tools-actions";
+import { importTools } from "./actions";
 
 /** Paste an OpenAPI 3.0/3.1 document (JSON or YAML) or choose its file: its operations replace the list below. */
 export function ImportToolsForm({ projectId, resourceId, hasTools }: { projectId: string; resourceId: string; hasTools: boolean }) {
