@@ -1,4 +1,4 @@
-// `npm run bench`: Switchboard's Connect API under load, beside a floor for each route.
+// `npm run bench`: Switchboard's Connect API under load, beside a floor for each route (bench/api.ts).
 //
 //   (a) POST /projects/:p/sdk/resources/:r/connect, rotating the User Tokens of many users,
 //       beside bench/bare-connect-server.ts (jose RS256 verify + encrypted postgres.js upsert);
@@ -36,8 +36,6 @@ import { register } from "node:module";
 import os from "node:os";
 import path from "node:path";
 import postgres from "postgres";
-import { type LoadOptions, measure, type RunSummary } from "./load";
-import { freePort, startProcess, waitForHttpOk, waitForLine } from "@/test/support/processes";
 import { treeCpuSeconds } from "./process-cpu";
 import { startRemoteTaskLab } from "./tasklab-remote";
 
@@ -94,9 +92,6 @@ const REQUEST_USER_COUNTS = (process.env.BENCH_REQUEST_USERS || "200,20000").spl
   }
   return value;
 });
-const REQUEST_USERS = Math.max(...REQUEST_USER_COUNTS);
-/** An unmeasured run of the request route before its first measured one. */
-const REQUEST_PREWARM_SECONDS = 5;
 /** Refresh tokens pre-issued for (a), one per connect request (warm-up included): more than it can use. */
 const CONNECT_TOKEN_POOL = envNumber("BENCH_CONNECT_TOKENS", 40_000, 1_000, 100_000);
 /** Distinct users for (a), so no user reaches the rate limit. */
@@ -147,25 +142,6 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
 
 function log(message: string): void {
   console.log(`bench: ${message}`);
-}
-
-/** Answers of one real call, to fail early (and clearly) when a route does not work at all. */
-async function expectOk(name: string, url: string, init: RequestInit, check?: (body: string) => string | undefined): Promise<void> {
-  const response = await fetch(url, { ...init, signal: AbortSignal.timeout(30_000) });
-  const body = await response.text();
-  if (response.status < 200 || response.status > 299)
-    throw new Error(`${name}: a trial call answered ${response.status}: ${body.slice(0, 500)}`);
-  const problem = check?.(body);
-  if (problem) throw new Error(`${name}: a trial call answered 200 but ${problem}: ${body.slice(0, 500)}`);
-}
-
-function upstreamStatus(body: string): number | undefined {
-  try {
-    const status = (JSON.parse(body) as { status?: unknown }).status;
-    return typeof status === "number" ? status : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 function ratio(a: number, b: number): number {
@@ -269,7 +245,7 @@ interface SectionContext {
   failures: string[];
 }
 
-/** (a) and (b): the Connect API and the request route under autocannon, against `next start`. */
+/** (a) and (b): the Connect API and the request route under autocannon, against `next start` (bench/api.ts). */
 async function apiSection({
   databaseUrl,
   encryptionKey,
@@ -279,243 +255,25 @@ async function apiSection({
   report,
   failures,
 }: SectionContext & { encryptionKey: string }): Promise<void> {
-  // The production server.
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  // BENCH_API_PROFILE=<dir>: a V8 CPU profile of the server (node --cpu-prof), written there when it stops.
-  const profileDir = process.env.BENCH_API_PROFILE;
-  const nextStart = ["start", "--port", String(port), "--hostname", "127.0.0.1"];
-  const [command, args] = profileDir
-    ? [
-        process.execPath,
-        ["--cpu-prof", `--cpu-prof-dir=${profileDir}`, path.join(ROOT, "node_modules", "next", "dist", "bin", "next"), ...nextStart],
-      ]
-    : ["npx", ["next", ...nextStart]];
-  const server = startProcess("next start", command, args, {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      NODE_ENV: "production",
-      DATABASE_URL: databaseUrl,
-      NEXTAUTH_SECRET: randomBytes(32).toString("base64"),
-      NEXTAUTH_URL: base,
-      SWITCHBOARD_ENCRYPTION_KEY: encryptionKey,
-      SWITCHBOARD_ALLOW_PRIVATE_NETWORK: "true",
-      // The workflows section measures its own worker processes: this server works no queues.
-      SWITCHBOARD_WORKERS: "0",
-    },
+  const { runApiBench } = await import("./api");
+  const { ceilingRun, bareRun, connectRun, directRun, requestRuns, notes, poolExhausted, upstreamNon2xx } = await runApiBench({
+    root: ROOT,
+    databaseUrl,
+    encryptionKey,
+    tasklab,
+    setup,
+    data,
+    connections: CONNECTIONS,
+    durationSeconds: DURATION_SECONDS,
+    warmupSeconds: WARMUP_SECONDS,
+    startupTimeoutMs: STARTUP_TIMEOUT_MS,
+    requestUserCounts: REQUEST_USER_COUNTS,
+    connectTokenPool: CONNECT_TOKEN_POOL,
+    connectUserCount: CONNECT_USERS,
+    maxCallsPerUser: MAX_CALLS_PER_USER,
+    onCleanup,
+    log,
   });
-  onCleanup("next start", () => server.stop());
-  await waitForHttpOk(server, `${base}/api/health`, STARTUP_TIMEOUT_MS);
-  log(`Switchboard at ${base}`);
-
-  // Data for (a) and (b).
-  const requestUsers = Array.from({ length: REQUEST_USERS }, (_, i) => `bench-request-user-${i}`);
-  await setup.storeConnections(data, requestUsers, await tasklab.issueTokens(requestUsers));
-  log(`${REQUEST_USERS} users connected for the request runs`);
-
-  const connectUsers = Array.from({ length: CONNECT_USERS }, (_, i) => `bench-connect-user-${i}`);
-  const connectUserTokens = await setup.userTokens(data, connectUsers, 3600);
-  const pool = (
-    await tasklab.issueTokens(
-      Array.from({ length: CONNECT_TOKEN_POOL }, (_, i) => connectUsers[i % CONNECT_USERS]!),
-      { refreshOnly: true },
-    )
-  ).refreshTokens;
-  log(`${CONNECT_USERS} User Tokens and ${pool.length} TaskLab refresh tokens for the connect run`);
-
-  const bare = startProcess(
-    "bare connect server",
-    process.execPath,
-    ["--import", "tsx", path.join(ROOT, "bench", "bare-connect-server.ts")],
-    {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        BARE_DATABASE_URL: databaseUrl,
-        BARE_PUBLIC_JWK: JSON.stringify(data.publicKeyJwk),
-        BARE_ENCRYPTION_KEY: encryptionKey,
-      },
-    },
-  );
-  onCleanup("bare connect server", () => bare.stop());
-  const barePort = Number((await waitForLine(bare, /BARE_CONNECT_READY (\d+)/, STARTUP_TIMEOUT_MS))[1]);
-  const bareUrl = `http://127.0.0.1:${barePort}/connect`;
-
-  const connectUrl = `${base}/projects/${data.projectId}/sdk/resources/${data.resourceId}/connect`;
-  const requestUrl = `${base}/projects/${data.projectId}/sdk/resources/${data.resourceId}/request`;
-  const directUrl = `${tasklab.url}/api/tasks`;
-  const directToken = (await tasklab.issueTokens(["bench-direct-user"])).accessTokens[0]!;
-  const requestBody = JSON.stringify({ method: "GET", path: "/tasks" });
-
-  // One trial call per target, with tokens of their own (not the pools'), so a broken route fails here.
-  const trial = await tasklab.issueTokens(["bench-trial-user"], { refreshOnly: true });
-  const [trialUserToken] = await setup.userTokens(data, ["bench-trial-user"], 600);
-  const jsonHeaders = { "content-type": "application/json" };
-  await expectOk("bare connect", bareUrl, {
-    method: "POST",
-    headers: { ...jsonHeaders, authorization: `Bearer ${trialUserToken}` },
-    body: JSON.stringify({ refresh_token: "tlr_trial" }),
-  });
-  await expectOk("Switchboard connect", connectUrl, {
-    method: "POST",
-    headers: { ...jsonHeaders, authorization: `Bearer ${trialUserToken}` },
-    body: JSON.stringify({ refresh_token: trial.refreshTokens[0] }),
-  });
-  await expectOk("TaskLab direct", directUrl, { headers: { authorization: `Bearer ${directToken}` } });
-  await expectOk(
-    "Switchboard request",
-    requestUrl,
-    {
-      method: "POST",
-      headers: { ...jsonHeaders, authorization: `Bearer ${data.secretKey}`, "x-switchboard-user": requestUsers[0]! },
-      body: requestBody,
-    },
-    (body) => (upstreamStatus(body) === 200 ? undefined : "TaskLab's answer through it was not 200"),
-  );
-
-  // The runs.
-  const common = { connections: CONNECTIONS, durationSeconds: DURATION_SECONDS, warmupSeconds: WARMUP_SECONDS };
-  const announce = (name: string) =>
-    log(`running ${name} (${WARMUP_SECONDS} s warm-up + ${DURATION_SECONDS} s, ${CONNECTIONS} connections)…`);
-  /**
-   * measure(), noting the load average before, TaskLab's token-endpoint calls during the run,
-   * how many requests setupRequest prepared, and the CPU time of the server under test.
-   */
-  const measureRun = async (
-    options: LoadOptions,
-    extra: { serverPid: number | undefined; prepared?: () => number },
-  ): Promise<RunSummary> => {
-    const loadAverageBefore = Math.round(os.loadavg()[0]! * 100) / 100;
-    const tokenRequestsBefore = await tasklab.tokenRequestCount();
-    const cpuBefore = treeCpuSeconds(extra.serverPid);
-    const run = await measure(options);
-    const cpuAfter = treeCpuSeconds(extra.serverPid);
-    run.tasklabTokenRequests = (await tasklab.tokenRequestCount()) - tokenRequestsBefore;
-    run.loadAverageBefore = loadAverageBefore;
-    if (extra.prepared) run.preparedWithWarmup = extra.prepared();
-    if (cpuBefore !== undefined && cpuAfter !== undefined && run.completedWithWarmup > 0) {
-      run.serverCpuMsPerRequest = Math.round(((cpuAfter - cpuBefore) * 1000 * 100) / run.completedWithWarmup) / 100;
-    }
-    return run;
-  };
-
-  // (a) bare: the same User Tokens, rotated; any refresh token (it is only stored).
-  let bareCalls = 0;
-  announce("(a) bare connect");
-  const bareRun = await measureRun(
-    {
-      ...common,
-      name: "(a) bare connect (floor)",
-      url: bareUrl,
-      method: "POST",
-      setupRequest: (request) => {
-        const i = bareCalls++;
-        return {
-          ...request,
-          headers: { ...jsonHeaders, authorization: `Bearer ${connectUserTokens[i % CONNECT_USERS]}` },
-          body: JSON.stringify({ refresh_token: pool[i % pool.length] }),
-        };
-      },
-    },
-    { serverPid: bare.child.pid, prepared: () => bareCalls },
-  );
-
-  // (a) Switchboard: request i is user i % CONNECT_USERS's, with pre-issued refresh token i.
-  let connectCalls = 0;
-  let poolExhausted = 0;
-  announce("(a) Switchboard connect");
-  const connectRun = await measureRun(
-    {
-      ...common,
-      name: "(a) Switchboard connect",
-      url: connectUrl,
-      method: "POST",
-      setupRequest: (request) => {
-        const i = connectCalls++;
-        if (i >= pool.length) poolExhausted++;
-        return {
-          ...request,
-          headers: { ...jsonHeaders, authorization: `Bearer ${connectUserTokens[i % CONNECT_USERS]}` },
-          body: JSON.stringify({ refresh_token: pool[i % pool.length] }),
-        };
-      },
-    },
-    { serverPid: server.child.pid, prepared: () => connectCalls },
-  );
-
-  // (b) direct: one valid access token.
-  announce("(b) TaskLab direct");
-  const directRun = await measureRun(
-    {
-      ...common,
-      name: "(b) TaskLab GET /api/tasks direct",
-      url: directUrl,
-      headers: { authorization: `Bearer ${directToken}` },
-    },
-    { serverPid: tasklab.process.child.pid },
-  );
-
-  // The ceiling: a route handler of the same build doing one query.
-  announce("ceiling GET /api/health");
-  const ceilingRun = await measureRun(
-    { ...common, name: "ceiling: GET /api/health (one query)", url: `${base}/api/health` },
-    { serverPid: server.child.pid },
-  );
-
-  // (b) Switchboard: the Secret Key, naming the connected users in turn; once per users count.
-  let upstreamNon2xx = 0;
-  const requestRuns: RunSummary[] = [];
-  // Warmed once more before the first measured run, figures discarded: with only each run's own
-  // warm-up, whichever users count ran first measured 10–15% slow (tried in both orders, on the
-  // 2-core dev machine by 2026-12-01).
-  log(`warming the request route for ${REQUEST_PREWARM_SECONDS} s…`);
-  let prewarmCalls = 0;
-  await measure({
-    ...common,
-    durationSeconds: REQUEST_PREWARM_SECONDS,
-    name: "request route pre-warm",
-    url: requestUrl,
-    method: "POST",
-    setupRequest: (request) => ({
-      ...request,
-      headers: {
-        ...jsonHeaders,
-        authorization: `Bearer ${data.secretKey}`,
-        "x-switchboard-user": requestUsers[prewarmCalls++ % REQUEST_USER_COUNTS[0]!]!,
-      },
-      body: requestBody,
-    }),
-  });
-  for (const users of REQUEST_USER_COUNTS) {
-    let requestCalls = 0;
-    announce(`(b) Switchboard request, ${users} users`);
-    requestRuns.push(
-      await measureRun(
-        {
-          ...common,
-          name: `(b) Switchboard request (${users} users)`,
-          url: requestUrl,
-          method: "POST",
-          setupRequest: (request) => ({
-            ...request,
-            headers: {
-              ...jsonHeaders,
-              authorization: `Bearer ${data.secretKey}`,
-              "x-switchboard-user": requestUsers[requestCalls++ % users]!,
-            },
-            body: requestBody,
-          }),
-          onResponse: (status, body) => {
-            if (status !== 200) return;
-            const upstream = upstreamStatus(body);
-            if (upstream === undefined || upstream < 200 || upstream > 299) upstreamNon2xx++;
-          },
-        },
-        { serverPid: server.child.pid, prepared: () => requestCalls },
-      ),
-    );
-  }
   const requestRun = requestRuns[0]!;
 
   // Results.
@@ -536,22 +294,6 @@ async function apiSection({
       latencyP99: ratio(requestRun.latencyP99Ms, directRun.latencyP99Ms),
     },
   };
-  const notes = [
-    "(a) Switchboard connect: the resource HAS a User Profile (GET /me). Each request's body is { refresh_token } with a " +
-      "refresh token pre-issued by TaskLab's issueTokens() for that request alone, so every connect makes one token " +
-      "refresh and one profile request at TaskLab, then the encrypted upsert.",
-    `(a) ${CONNECT_USERS} distinct users (User Tokens, RS256) rotated, at most ${MAX_CALLS_PER_USER} calls each (rate limit 120/min).`,
-    "(a) bare: jose RS256 verify + AES-256-GCM + postgres.js upsert only; no outbound calls.",
-    `(b) Secret Key + X-Switchboard-User rotating over ${REQUEST_USER_COUNTS.join(" / ")} connected users (stored with a valid access token: no refreshes); body {"method":"GET","path":"/tasks"}.`,
-    "ceiling: GET /api/health of the same `next start`, one query (select 1): what the framework serves with one database round trip.",
-    "All processes (autocannon, Switchboard, TaskLab, bare server, PostgreSQL) share this machine.",
-    "server CPU ms/req: user+system CPU of the target's process tree (next start / bare server / TaskLab) over warm-up and run, " +
-      "per answer; TaskLab's and PostgreSQL's work on Switchboard's behalf is not in it.",
-  ];
-  if (poolExhausted > 0)
-    notes.push(`WARNING: the refresh-token pool ran out: ${poolExhausted} connect requests reused a token (expect 422s).`);
-  if (upstreamNon2xx > 0) notes.push(`WARNING: ${upstreamNon2xx} Switchboard request answers carried a non-2xx status from TaskLab.`);
-
   const rows = [
     ["run", "req/s", "p50 ms", "p99 ms", "non-2xx", "errors", "server CPU ms/req"],
     ...runs.map((run) => [
@@ -611,8 +353,6 @@ async function apiSection({
   report.extra = { connectPoolExhausted: poolExhausted, requestUpstreamNon2xx: upstreamNon2xx };
   report.notes = notes;
 
-  // Nothing of this section keeps running (and using CPU) under the next one.
-  await Promise.all([server.stop(), bare.stop()]);
   const failed = runs.filter((run) => run.completed === 0 || run.non2xx === run.completed);
   if (failed.length) failures.push(`no successful answers in: ${failed.map((run) => run.name).join(", ")}`);
 }

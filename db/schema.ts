@@ -33,6 +33,9 @@ export const users = pgTable(
   (table) => [uniqueIndex("users_email_key").on(table.email)],
 );
 
+/** Connect API calls a minute a project's Secret Keys may make together, until the team changes it (Settings → Rate Limits). */
+export const DEFAULT_SECRET_KEY_RATE_LIMIT = 6000;
+
 export const projects = pgTable("projects", {
   id: uuid("id").primaryKey().defaultRandom(),
   name: text("name").notNull(),
@@ -41,7 +44,7 @@ export const projects = pgTable("projects", {
   // Origins (scheme://host[:port]) whose pages may call the Connect API from a browser.
   allowedOrigins: jsonb("allowed_origins").$type<string[]>().notNull().default([]),
   // Connect API calls a minute with the project's Secret Keys (its own backend), all users together.
-  secretKeyRateLimit: integer("secret_key_rate_limit").notNull().default(6000),
+  secretKeyRateLimit: integer("secret_key_rate_limit").notNull().default(DEFAULT_SECRET_KEY_RATE_LIMIT),
   // Bumped by database triggers on every change to what requests cache per process (this row, its
   // signing keys, Secret Keys, resources and their secrets): a request that reads it in its one hot
   // statement knows at once whether its process's cache is current (see lib/api/project-state.ts).

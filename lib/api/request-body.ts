@@ -49,6 +49,9 @@ export function parseJsonBody(body: Buffer): unknown {
 /** Largest JSON body a Connect API route takes unless it says otherwise (the configuration routes take more). */
 export const MAX_JSON_BODY_BYTES = 64 * 1024;
 
+/** What a JSON body over `maxBytes` hears (413 payload_too_large). */
+export const bodyTooLargeMessage = (maxBytes: number) => `The body is over ${maxBytes / 1024} KB.`;
+
 /**
  * Reads a route's JSON body: 415 when it is not JSON, 413 over `maxBytes` (64 KB by default; counted while reading,
  * whatever Content-Length claims), 400 when it nests deeper than 64 levels or is not one JSON object (`notAnObject`
@@ -63,7 +66,7 @@ export async function readJsonObject(
   if (!/^application\/json\s*(;|$)/i.test(contentType.trim())) {
     throw new AppError("unsupported_media_type");
   }
-  const body = await readBodyWithin(request, maxBytes, `The body is over ${maxBytes / 1024} KB.`);
+  const body = await readBodyWithin(request, maxBytes, bodyTooLargeMessage(maxBytes));
   const parsed = parseJsonBody(body);
   if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) {
     throw new AppError("invalid_body", notAnObject === undefined ? {} : { message: notAnObject });

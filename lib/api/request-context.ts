@@ -22,7 +22,8 @@ export function currentRequest(): RequestContext | undefined {
 }
 
 /** An incoming X-Request-Id is kept only when it is short and plain, so it can go into headers, bodies and logs as it is. */
-const SAFE_REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+export const MAX_REQUEST_ID_LENGTH = 64;
+const SAFE_REQUEST_ID = new RegExp(`^[A-Za-z0-9._-]{1,${MAX_REQUEST_ID_LENGTH}}$`);
 
 /** The caller's X-Request-Id when it is safe to repeat, else a new one. */
 export function requestIdFrom(header: string | null): string {

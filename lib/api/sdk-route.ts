@@ -76,13 +76,28 @@ function answerResponse(answer: SdkAnswer, cors: Record<string, string>): Respon
 
 const projectNotFound = () => new AppError("project_not_found");
 
+/** What a browser call from an origin that is not an Allowed Origin hears (403 origin_not_allowed). */
+export const originNotAllowedMessage = (origin: string) =>
+  `${origin} is not an Allowed Origin of this project. Add it in Settings → Signing Keys → Allowed Origins.`;
+
+/** What a User Token hears on the configuration API, which takes a Secret Key only (403 secret_key_required). */
+export const SECRET_KEY_ONLY_MESSAGE =
+  "This API takes a Secret Key (Settings → Secret Keys): a User Token cannot read or change a project's configuration.";
+
+/** What a Secret Key call naming an unacceptable user hears (400 invalid_user); `problem` is userIdProblem's. */
+export const invalidSwitchboardUserMessage = (problem: string) => `X-Switchboard-User ${problem}.`;
+
+/** What a call over its rate limit hears (429 rate_limited): a Secret Key call counts in the project's window, a User Token's in its user's. */
+export const rateLimitedMessage = (caller: RequestCaller["kind"], limit: number) =>
+  caller === "backend"
+    ? `Too many requests with this project's Secret Keys: at most ${limit} a minute.`
+    : `Too many requests for this user: at most ${limit} a minute.`;
+
 /** CORS for browser calls: only the project's Allowed Origins get an answer they may read. */
 function corsHeaders(origin: string | null, allowedOrigins: readonly string[], methods: string): Record<string, string> {
   if (!origin) return {};
   if (!allowedOrigins.includes(origin)) {
-    throw new AppError("origin_not_allowed", {
-      message: `${origin} is not an Allowed Origin of this project. Add it in Settings → Signing Keys → Allowed Origins.`,
-    });
+    throw new AppError("origin_not_allowed", { message: originNotAllowedMessage(origin) });
   }
   return {
     "access-control-allow-origin": origin,
@@ -122,9 +137,7 @@ async function authenticate(request: Request, state: ProjectSdkState, accepts: A
   const token = bearerToken(request.headers.get("authorization"));
   if (!token) throw new AppError(accepts === "secret_key" ? "missing_secret_key" : "missing_user_token");
   if (accepts === "secret_key" && !isSecretKey(token)) {
-    throw new AppError("secret_key_required", {
-      message: "This API takes a Secret Key (Settings → Secret Keys): a User Token cannot read or change a project's configuration.",
-    });
+    throw new AppError("secret_key_required", { message: SECRET_KEY_ONLY_MESSAGE });
   }
   const projectId = state.project.id;
   if (accepts !== "user_token" && isSecretKey(token)) {
@@ -140,7 +153,7 @@ async function authenticate(request: Request, state: ProjectSdkState, accepts: A
     const userId = request.headers.get("x-switchboard-user")?.trim() || undefined;
     // The same rules as a User Token's sub: the ID is stored and looked up as text.
     const problem = userId === undefined ? undefined : userIdProblem(userId);
-    if (problem) throw new AppError("invalid_user", { message: `X-Switchboard-User ${problem}.` });
+    if (problem) throw new AppError("invalid_user", { message: invalidSwitchboardUserMessage(problem) });
     return { caller: { kind: "backend", userId }, ...backend };
   }
   try {
@@ -317,10 +330,7 @@ function wrap({ route, methods }: SdkEndpoint, accepts: Accepts, ...declared: De
       const { state, auth } = admitted;
       if (counted.count > auth.limit) {
         throw new AppError("rate_limited", {
-          message:
-            auth.caller.kind === "backend"
-              ? `Too many requests with this project's Secret Keys: at most ${auth.limit} a minute.`
-              : `Too many requests for this user: at most ${auth.limit} a minute.`,
+          message: rateLimitedMessage(auth.caller.kind, auth.limit),
           headers: { "retry-after": String(Math.max(1, Math.ceil((counted.resetsAt.getTime() - Date.now()) / 1000))) },
         });
       }

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { AUTH_TYPES, GRANT_TYPES, RESOURCE_LEVELS } from "@/lib/resources/schema";
 import { STEP_TYPES, STEPS } from "@/lib/workflows/steps";
-import { CONFIG_FORMAT_VERSION } from "./document";
+import { CONFIG_FORMAT_VERSION, type ConfigKind } from "./document";
 
 // The configuration API's shapes for the OpenAPI document. What a document may hold in detail
 // is the wizard's, the Webhook Setup page's and the workflow editor's own schemas (lib/as-code
@@ -9,6 +9,21 @@ import { CONFIG_FORMAT_VERSION } from "./document";
 
 /** Largest configuration document a route reads. */
 export const MAX_CONFIG_BODY_BYTES = 1024 * 1024;
+
+/** What an export or replace of a resource the project does not have hears (404 resource_not_found): drafts count too. */
+export const CONFIG_RESOURCE_NOT_FOUND_MESSAGE = "No resource with this ID in this project.";
+
+/** What an import or replace naming a resource the project already has hears (409 name_taken). */
+export const resourceNameTakenMessage = (name: string) =>
+  `A resource named "${name}" already exists in this project: rename it in the document, or replace that resource's configuration.`;
+
+/** What a workflow document naming resources the project does not have hears (400 invalid_input), and each one's field. */
+export const missingResourcesMessage = (names: readonly string[]) =>
+  `This project has no resource named ${names.map((name) => `"${name}"`).join(", ")}: import or create them first.`;
+export const missingResourceField = (name: string) => `This project has no resource named "${name}".`;
+
+/** What a configuration body that is not one JSON object hears (400 invalid_body). */
+export const configNotAnObjectMessage = (kind: ConfigKind) => `The body must be a ${kind} document: a JSON object.`;
 
 export const resourceConfigDocumentSchema = z
   .object({

@@ -1,5 +1,5 @@
 import { type SdkContext, withStatus } from "@/lib/api/sdk-route";
-import { MAX_CONFIG_BODY_BYTES } from "./api-schema";
+import { configNotAnObjectMessage, MAX_CONFIG_BODY_BYTES } from "./api-schema";
 import type { ConfigKind } from "./document";
 import { exportResource, importResource, replaceResourceConfig } from "./resource";
 import { exportWorkflow, importWorkflow, replaceWorkflowConfig } from "./workflow";
@@ -36,7 +36,7 @@ const idOf = (kind: ConfigKind, ids: Readonly<Record<string, string>>): string =
 
 /** What a POST or PUT reads: one document of the kind, at most MAX_CONFIG_BODY_BYTES. */
 export function configDocumentBody(kind: ConfigKind) {
-  return { notAnObject: `The body must be a ${kind} document: a JSON object.`, maxBytes: MAX_CONFIG_BODY_BYTES };
+  return { notAnObject: configNotAnObjectMessage(kind), maxBytes: MAX_CONFIG_BODY_BYTES };
 }
 
 /** POST …/config: imports a document as a new draft, 201 with its ID. */

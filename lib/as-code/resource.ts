@@ -4,6 +4,7 @@ import { deleteResourceConnection } from "@/db/queries/connections";
 import { createResource, getResource, listResourceSecretNames, type NameConflict, saveResource } from "@/db/queries/resources";
 import type { Resource } from "@/db/schema";
 import { AppError } from "@/lib/errors";
+import { CONFIG_RESOURCE_NOT_FOUND_MESSAGE, resourceNameTakenMessage } from "./api-schema";
 import { appCredentialSecretName, CLIENT_SECRET, publishedSecretName, type ResourceConfig } from "@/lib/resources/config";
 import {
   type ApiInfo,
@@ -57,7 +58,7 @@ export interface ResourceDocument {
   webhook: (StoredWebhookSettings & { signingSecret?: SecretPlaceholder }) | null;
 }
 
-const resourceNotFound = () => new AppError("resource_not_found", { message: "No resource with this ID in this project." });
+const resourceNotFound = () => new AppError("resource_not_found", { message: CONFIG_RESOURCE_NOT_FOUND_MESSAGE });
 
 /** The document of a resource's draft: configuration only, each secret a placeholder named as resource_secrets names it. */
 export function resourceDocument(resource: Resource): ResourceDocument {
@@ -284,7 +285,7 @@ export function firstStepToOpen(parsed: Pick<ParsedResource, "apiInfo" | "stepRe
 function nameTaken(conflict: NameConflict, name: string): AppError {
   const message =
     conflict.conflict === "name"
-      ? `A resource named "${name}" already exists in this project: rename it in the document, or replace that resource's configuration.`
+      ? resourceNameTakenMessage(name)
       : `A resource with a similar name already uses the identifier "${resourceSlug(name)}".`;
   return new AppError("name_taken", { message, fields: { name: message } });
 }

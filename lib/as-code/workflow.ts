@@ -12,6 +12,7 @@ import type { VariableContext } from "@/lib/workflows/variables";
 import { workflowDraftChanges } from "@/lib/workflows/workflows";
 import { isPlainObject } from "@/lib/json";
 import { checkDocument, CONFIG_FORMAT_VERSION, FieldErrors } from "./document";
+import { missingResourceField, missingResourcesMessage } from "./api-schema";
 
 // A workflow as code: its draft (name, Sample trigger input, trigger, steps) as a JSON
 // document that names the resources its steps and trigger use by resource name, so that an
@@ -137,7 +138,7 @@ export function parseWorkflowDocument(
     const id = byName.get(resource.trim().toLowerCase());
     if (!id) {
       missing.add(resource.trim());
-      errors.add([...path, "resource"], `This project has no resource named "${resource.trim()}".`);
+      errors.add([...path, "resource"], missingResourceField(resource.trim()));
       return rest;
     }
     return { ...rest, resourceId: id };
@@ -145,11 +146,7 @@ export function parseWorkflowDocument(
   const trigger = bind(doc.trigger, ["trigger"]);
   // Every step of the tree: a branch's or a Fan Out's Request steps name their resources too.
   const steps = rewriteSteps(doc.steps, (step, path) => bind(step, path) as Record<string, unknown>);
-  errors.throwIfAny(
-    missing.size
-      ? `This project has no resource named ${[...missing].map((name) => `"${name}"`).join(", ")}: import or create them first.`
-      : undefined,
-  );
+  errors.throwIfAny(missing.size ? missingResourcesMessage([...missing]) : undefined);
 
   const input = { name: doc.name, sampleTrigger: JSON.stringify(sample), trigger: trigger ?? null, steps };
   const parsed = workflowDocumentSchema.safeParse(input);

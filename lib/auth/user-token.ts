@@ -2,7 +2,8 @@ import { decodeProtectedHeader, errors, importJWK, type JWK, jwtVerify } from "j
 
 /** A User Token longer than this is refused before any parsing: real ones are well under 2 KB. */
 export const MAX_USER_TOKEN_LENGTH = 8192;
-const CLOCK_TOLERANCE_SECONDS = 30;
+/** How far the issuer's clock may differ from ours, for exp and iat. */
+export const CLOCK_TOLERANCE_SECONDS = 30;
 /** The longest a User Token may live (`exp` − `iat`) unless the caller says otherwise. */
 export const DEFAULT_MAX_USER_TOKEN_LIFETIME_SECONDS = 24 * 60 * 60;
 /** The longest user ID (a User Token's `sub`, or X-Switchboard-User) accepted. */
@@ -115,8 +116,11 @@ function describeSeconds(seconds: number): string {
   return plural(seconds, "second");
 }
 
+/** What a call with an expired User Token hears (401 invalid_user_token). */
+export const USER_TOKEN_EXPIRED_MESSAGE = "The User Token has expired.";
+
 function describeJoseError(error: unknown): string {
-  if (error instanceof errors.JWTExpired) return "The User Token has expired.";
+  if (error instanceof errors.JWTExpired) return USER_TOKEN_EXPIRED_MESSAGE;
   if (error instanceof errors.JWTClaimValidationFailed) {
     if (error.claim === "nbf") return "The User Token is not valid yet (nbf).";
     return `The User Token's ${error.claim} claim is missing or invalid.`;

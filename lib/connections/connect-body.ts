@@ -1,7 +1,8 @@
 import { AppError } from "@/lib/errors";
 import type { RequiredKey } from "@/lib/resources/required-keys";
 
-const MAX_VALUE_LENGTH = 16 * 1024;
+/** The longest credential value a connect body may hold, in characters. */
+export const MAX_VALUE_LENGTH = 16 * 1024;
 // What Node's HTTP client sends in a header value: a control character or a character beyond
 // U+00FF would fail the request itself, after the body was accepted (a 502, not a 400).
 const HEADER_TEXT = /^[\t\x20-\x7e\x80-\xff]*$/;
@@ -19,6 +20,10 @@ export function credentialValueProblem(key: RequiredKey, value: string): string 
     return "Must be text an HTTP header can carry: no control characters, and no characters beyond U+00FF.";
   return undefined;
 }
+
+/** What a connect body that does not match the resource's required keys hears (400 invalid_credentials_payload). */
+export const credentialsPayloadMessage = (keys: readonly string[]) =>
+  `The body does not match the resource's required keys: ${keys.join(", ")}.`;
 
 /**
  * Checks a connect body against the resource's required keys, naming every missing, unknown,
@@ -48,7 +53,7 @@ export function validateConnectBody(body: Record<string, unknown>, keys: readonl
   }
   if (fields.size) {
     throw new AppError("invalid_credentials_payload", {
-      message: `The body does not match the resource's required keys: ${[...fields.keys()].join(", ")}.`,
+      message: credentialsPayloadMessage([...fields.keys()]),
       // Object.fromEntries defines own properties, so a `__proto__` key is named, not swallowed.
       fields: Object.fromEntries(fields),
     });

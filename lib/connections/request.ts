@@ -59,6 +59,7 @@ export async function requestThroughResource({
   caller,
   input,
   connection,
+  now,
 }: {
   /** With the configuration revision the caller read (the Connect API's hot statement, or `currentProjectState`). */
   project: SdkProject & { revision: number };
@@ -67,6 +68,8 @@ export async function requestThroughResource({
   input: ApiRequestInput;
   /** The caller's user's connection to the resource when the caller has just read it (the Connect API's hot statement). */
   connection?: Connection | null;
+  /** The clock that says whether the stored access token is still usable (ms; Date.now unless a test passes its own). */
+  now?: () => number;
 }): Promise<ApiResponseView> {
   const found = await publishedResourceAt({ projectId: project.id, resourceId, revision: project.revision });
   if (!found) throw new AppError("resource_not_found");
@@ -79,6 +82,6 @@ export async function requestThroughResource({
     if (!caller.userId) throw new AppError("missing_user");
     target = { kind: "user", userId: caller.userId, ...(connection ? { connection } : {}) };
   }
-  const session = await openConnectionSession({ resource, runtime, target, policy: outboundPolicy(project) });
+  const session = await openConnectionSession({ resource, runtime, target, policy: outboundPolicy(project), now });
   return toView((await session.send(toCall(input))).response);
 }

@@ -22,7 +22,6 @@ import { SYSTEM_ACTOR } from "@/lib/audit/audit-log";
 let projectId: string;
 // As the Connect API has it: with the configuration revision read now.
 const project = async () => ({ id: projectId, allowPrivateNetwork: true, revision: (await getProjectRevision({ projectId }))! });
-const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 beforeAll(async () => {
   ({ projectId } = await projectWithSigningKey());
@@ -81,25 +80,32 @@ describe("an App-Level refresh-token grant has one home", () => {
       appRefreshToken: tasklab.issueTokens().refreshToken,
     });
     tasklab.reset();
+    // Switchboard's clock moves 1.1 s before every call, without waiting for it: each call finds
+    // the stored one-second access token spent and refreshes (TaskLab, on the wall clock, accepts
+    // the new one).
+    let elapsedMs = 0;
+    const now = () => Date.now() + elapsedMs;
     const viaApi = async () => {
-      await wait(1100);
+      elapsedMs += 1100;
       return (
         await requestThroughResource({
           project: await project(),
           resourceId,
           caller: { kind: "backend", userId: undefined },
           input: { method: "GET", path: "/tasks" },
+          now,
         })
       ).status;
     };
     const statuses: number[] = [];
     for (let i = 0; i < 3; i++) statuses.push(await viaApi());
-    await wait(1100);
+    elapsedMs += 1100;
     const test = await sendTestRequestThroughResource({
       projectId,
       resourceId,
       allowPrivateNetwork: true,
       call: { method: "GET", path: "/tasks" },
+      now,
     });
     statuses.push(test.response?.status ?? 0);
     for (let i = 0; i < 3; i++) statuses.push(await viaApi());
@@ -129,8 +135,8 @@ describe("a reconnect during a refresh", () => {
       caller: { kind: "backend", userId },
       input: { method: "GET", path: "/tasks" },
     });
-    await wait(300);
-    expect(tokenStatuses(tasklab)).toEqual([0]); // the refresh is waiting for its answer
+    // The refresh is waiting for its answer (2 s): wait for it to reach TaskLab, not for a set time.
+    await expect.poll(() => tokenStatuses(tasklab), { timeout: 10_000 }).toEqual([0]);
     const reconnected = tasklab.issueTokens();
     await connectUser({
       project: await project(),

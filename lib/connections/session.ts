@@ -76,19 +76,22 @@ export async function openConnectionSession({
   runtime: loaded,
   target,
   policy,
+  now = Date.now,
 }: {
   resource: Resource;
   /** The published runtime when the caller has it already (`publishedResourceAt`); loaded here otherwise. */
   runtime?: ResourceRuntime;
   target: SessionTarget;
   policy: OutboundPolicy;
+  /** The clock that says whether the stored access token is still usable (ms); tests pass their own. */
+  now?: () => number;
 }): Promise<ConnectionSession> {
   const runtime =
     target.kind !== "test" && loaded ? loaded : await loadResourceRuntime(resource, target.kind === "test" ? "draft" : "published");
   if (!runtime) throw target.kind === "test" ? new AppError("resource_not_ready") : notPublished();
   if (target.kind === "pending") return openPendingSession({ runtime, values: target.values, policy });
   const holder = await credentialHolder(resource, runtime, target, policy);
-  return sessionOver(runtime, holder, policy);
+  return sessionOver(runtime, holder, policy, now);
 }
 
 /**
@@ -111,13 +114,13 @@ export function openPendingSession({
   return sessionOver(runtime, holder, policy);
 }
 
-function sessionOver(runtime: ResourceRuntime, holder: CredentialHolder, policy: OutboundPolicy): ConnectionSession {
+function sessionOver(runtime: ResourceRuntime, holder: CredentialHolder, policy: OutboundPolicy, now = Date.now): ConnectionSession {
   const oauth = runtime.authType === "oauth2";
   const refresh = async () => {
     holder.state = await holder.refresh(holder.state);
     return holder.state;
   };
-  const usableState = async () => (oauth && !hasUsableAccessToken(holder.state) ? refresh() : holder.state);
+  const usableState = async () => (oauth && !hasUsableAccessToken(holder.state, now()) ? refresh() : holder.state);
   return {
     runtime,
     current: () => holder.state,

@@ -134,16 +134,19 @@ export async function sendTestRequestThroughResource({
   resourceId,
   allowPrivateNetwork,
   call,
+  now,
 }: {
   projectId: string;
   resourceId: string;
   allowPrivateNetwork: boolean;
   call: z.output<typeof testRequestSchema>;
+  /** The clock that says whether the stored access token is still usable (ms; Date.now unless a test passes its own). */
+  now?: () => number;
 }): Promise<TestRequestOutcome> {
   const resource = await getResource({ projectId, resourceId });
   if (!resource) throw notFound();
   if (!resource.config.request) throw new AppError("resource_not_ready");
-  const session = await openConnectionSession({ resource, target: { kind: "test" }, policy: outboundPolicy({ allowPrivateNetwork }) });
+  const session = await openConnectionSession({ resource, target: { kind: "test" }, policy: outboundPolicy({ allowPrivateNetwork }), now });
 
   const started = performance.now();
   let outcome: TestRequestOutcome;

@@ -853,7 +853,9 @@ describe("rejected events", () => {
 
   it("retention deletes rejected events after 7 days and accepted ones after 30", async () => {
     const resourceId = await publishedTaskLabResource(projectId, tasklab, "user-oauth-no-profile");
-    const daysAgo = (days: number) => new Date(Date.now() - days * 24 * 60 * 60 * 1000);
+    // One clock reading for the rows' ages and the retention run that judges them.
+    const now = new Date();
+    const daysAgo = (days: number) => new Date(now.getTime() - days * 24 * 60 * 60 * 1000);
     const db = await getDb();
     const row = (name: string, days: number, rejected: boolean) => ({
       projectId,
@@ -876,7 +878,7 @@ describe("rejected events", () => {
         row("accepted-29d", 29, false),
         row("accepted-31d", 31, false),
       ]);
-    await deleteExpiredWebhookEvents();
+    await deleteExpiredWebhookEvents(now);
     const kept = (await eventsOf(resourceId)).map((event) => event.eventId ?? event.rejectedReason);
     expect(kept.sort()).toEqual(["Signature: rejected-6d", "accepted-29d", "accepted-8d"]);
   });

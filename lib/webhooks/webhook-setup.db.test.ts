@@ -1,12 +1,15 @@
 import { randomUUID } from "node:crypto";
+import { sql } from "drizzle-orm";
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { getDb, rowsOf } from "@/db/client";
 import { getResource, getResourceSecretCiphertexts } from "@/db/queries/resources";
 import { createUserWithProject } from "@/db/queries/users";
 import { listWorkflows } from "@/db/queries/workflows";
 import { startTaskLab, type TaskLab } from "@/test/fixtures/tasklab";
 import { settle } from "@/test/support/action-result";
 import { projectWithSigningKey, publishedTaskLabResource } from "@/test/support/connect-fixtures";
+import { waitFor } from "@/test/support/workflow-fixtures";
 import { decryptResourceSecret } from "@/lib/resources/secrets";
 import { createResourceDraft, saveResourceStep } from "@/lib/resources/save-step";
 import { describeTrigger } from "@/lib/workflows/definition";
@@ -30,10 +33,18 @@ vi.mock("next/cache", () => ({ revalidatePath: vi.fn() }));
 
 let tasklab: TaskLab;
 beforeAll(async () => {
+  // The database starts (and migrates) once, before the first test's clock runs.
+  await getDb();
   tasklab = await startTaskLab();
 });
 afterAll(() => tasklab.close());
 beforeEach(() => vi.mocked(getSessionUser).mockReset());
+
+/** The database's clock, which stamps events' received_at and says when listening starts (ms). */
+async function databaseNow(): Promise<number> {
+  const [row] = rowsOf<{ now: string | Date }>(await (await getDb()).execute(sql`select clock_timestamp() as now`));
+  return new Date(row!.now).getTime();
+}
 
 async function setup() {
   const { projectId } = await projectWithSigningKey();
@@ -99,11 +110,13 @@ describe("generateStandardWebhooksSecret", () => {
     expect(Buffer.from(secret.slice("whsec_".length), "base64")).toHaveLength(24);
     expect(generateStandardWebhooksSecret()).not.toBe(secret);
     const webhook = new Webhook(secret);
-    const signature = webhook.sign("msg_1", new Date(), "{}");
+    // One clock reading for the signature and its timestamp header: two could fall either side of a second.
+    const at = new Date();
+    const signature = webhook.sign("msg_1", at, "{}");
     expect(
       webhook.verify("{}", {
         "webhook-id": "msg_1",
-        "webhook-timestamp": String(Math.floor(Date.now() / 1000)),
+        "webhook-timestamp": String(Math.floor(at.getTime() / 1000)),
         "webhook-signature": signature,
       }),
     ).toEqual({});
@@ -311,8 +324,11 @@ describe("Listen for test event and Use as sample", () => {
     expect(await pollWebhookTestEvent({ projectId, resourceId, since: new Date(since) })).toEqual({ since, event: null });
 
     const payload = { type: "task.created", account_id: "acct_9", task: { id: "t_1", title: "Write the report" } };
-    // Listening starts at the next millisecond; the test event comes after it, as a user's would.
-    await new Promise((resolve) => setTimeout(resolve, 2));
+    // Listening starts at the next millisecond by the database's clock; the test event comes after
+    // it, as a user's would: wait for that clock to pass it (no fixed pause, however short).
+    await waitFor("the database's clock to pass the listening start", databaseNow, (now) => now > Date.parse(since), {
+      intervalMs: 1,
+    });
     await receiveWebhook({ projectId, resourceId, request: signedEvent({ projectId, resourceId, secret, payload }) });
     const { event } = await pollWebhookTestEvent({ projectId, resourceId, since: new Date(since) });
     expect(event).toMatchObject({

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { findUnstorableText, unstorableTextMessage } from "@/lib/jsonb";
-import { eventNameSchema } from "./definition";
+import { eventNameSchema, MAX_EVENT_NAME_LENGTH } from "./definition";
 
 // The workflow routes' shapes (App Events, Request runs, enablement), one source for the route
 // handlers, the OpenAPI document and the SDK's types.
@@ -17,7 +17,7 @@ function storableObject(path: string) {
 export const appEventSchema = z
   .strictObject({
     name: eventNameSchema.meta({
-      description: "The event's name, as a workflow's App Event trigger names it: letters, digits and . _ : -, at most 100 characters.",
+      description: `The event's name, as a workflow's App Event trigger names it: letters, digits and . _ : -, at most ${MAX_EVENT_NAME_LENGTH} characters.`,
     }),
     payload: storableObject("payload").optional().meta({
       description:
@@ -71,6 +71,12 @@ export const TOO_MANY_WAITS_MESSAGE = `This user already waits for ${MAX_WAITS_P
 /** What a User Token hears when it tries to start a workflow that uses an App-Level resource (lib/workflows/starters.ts). */
 export const SECRET_KEY_REQUIRED_TO_START =
   "This workflow uses an App-Level resource: only your backend, with a Secret Key, may start it (the team can turn on End users may start this workflow).";
+
+/** What an App Event body that is not one JSON object hears (400 invalid_body). */
+export const EVENT_NOT_AN_OBJECT_MESSAGE = 'The body must be a JSON object: { "name", "payload" }.';
+
+/** What a run's body that is not one JSON object hears (400 invalid_body). */
+export const RUN_BODY_NOT_AN_OBJECT_MESSAGE = "The body must be a JSON object: it becomes the run's trigger.body.";
 
 /** `?wait=true` waits for the run to finish (at most REQUEST_RUN_WAIT_MS); absent or false answers 202 at once. */
 export const runOptionsSchema = z.object({

@@ -44,11 +44,14 @@ export const TRIGGER_KIND_LABELS: Record<StoredTrigger["kind"], string> = {
 
 export const workflowNameSchema = z.string().trim().min(1, { error: "Enter a name." }).max(100, { error: "Use at most 100 characters." });
 
+/** The longest App Event name, in characters. */
+export const MAX_EVENT_NAME_LENGTH = 100;
+
 export const eventNameSchema = z
   .string()
   .trim()
   .min(1, { error: "Enter the event name, e.g. task.sync." })
-  .max(100, { error: "Use at most 100 characters." })
+  .max(MAX_EVENT_NAME_LENGTH, { error: `Use at most ${MAX_EVENT_NAME_LENGTH} characters.` })
   .regex(/^[A-Za-z0-9_.:-]+$/, { error: "Use letters, digits and . _ : - (e.g. task.sync)." });
 
 function isTimeZone(value: string): boolean {

@@ -1,11 +1,9 @@
 import { randomUUID } from "node:crypto";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { listRunItems } from "@/db/queries/workflow-run-items";
-import { startTaskLab, type TaskLab } from "@/test/fixtures/tasklab";
-import { projectWithSigningKey, publishedTaskLabResource } from "@/test/support/connect-fixtures";
 import { startWorkerProcess, type WorkerProcess } from "@/test/support/worker-process";
-import { connectedUser, deployedWorkflow, ownPostgresDatabase, requestStep, waitFor } from "@/test/support/workflow-fixtures";
-import { getJobQueue, stopJobQueue } from "@/lib/jobs/queue";
+import { connectedUser, deployedWorkflow, requestStep, waitFor } from "@/test/support/workflow-fixtures";
+import { workflowTestEnv } from "@/test/support/workflow-test-env";
 import { startWorkers } from "@/lib/jobs/workers";
 import { getRunDetail } from "./runs";
 import { sendAppEvent } from "./triggers";
@@ -18,34 +16,17 @@ import { sendAppEvent } from "./triggers";
 
 const onPostgres = Boolean(process.env.DATABASE_URL);
 
-let database: Awaited<ReturnType<typeof ownPostgresDatabase>>;
-let tasklab: TaskLab;
-let projectId: string;
-let resourceId: string;
 let child: WorkerProcess | undefined;
 
-beforeAll(async () => {
-  if (!onPostgres) return;
-  // A database of the file's own: no other test file's workers may take these jobs.
-  database = await ownPostgresDatabase("sb_fan_out_crash");
-  tasklab = await startTaskLab();
-  ({ projectId } = await projectWithSigningKey());
-  resourceId = await publishedTaskLabResource(projectId, tasklab, "user-oauth-no-profile", { baseUrl: tasklab.url });
-  // This process's engine sends jobs; its workers start only once the child is killed.
-  await getJobQueue();
-}, 60_000);
+// A database of the file's own: no other test file's workers may take these jobs. This process's
+// engine sends jobs; its workers start only once the child is killed.
+const env = workflowTestEnv("sb_fan_out_crash", { resources: { echo: "root" }, workers: "engine", postgresOnly: true });
 afterEach(async () => {
   await child?.stop();
   child = undefined;
 });
-afterAll(async () => {
-  if (!onPostgres) return;
-  await stopJobQueue();
-  await tasklab?.close();
-  await database?.drop();
-});
 
-const seen = (path: string) => tasklab.apiRequests.filter((request) => request.path === path);
+const seen = (path: string) => env.tasklab.apiRequests.filter((request) => request.path === path);
 
 describe.skipIf(!onPostgres)(
   "a worker SIGKILLed in the middle of a Fan Out (skipped without DATABASE_URL: PGlite is one process's database)",
@@ -53,10 +34,10 @@ describe.skipIf(!onPostgres)(
     it("another process's workers take over its items; the run ends Succeeded once with every item exactly once", async () => {
       child = startWorkerProcess();
       await child.ready;
-      const userId = await connectedUser(projectId, resourceId, tasklab);
+      const userId = await connectedUser(env.projectId, env.resources.echo, env.tasklab);
       const key = `after-${randomUUID().slice(0, 8)}`;
       const eventName = `crash-${randomUUID().slice(0, 8)}`;
-      await deployedWorkflow(projectId, {
+      await deployedWorkflow(env.projectId, {
         trigger: { kind: "app_event", eventName },
         steps: [
           {
@@ -65,14 +46,19 @@ describe.skipIf(!onPostgres)(
             items: "{{trigger.payload.items}}",
             concurrency: 2,
             onItemFailure: "fail",
-            body: [requestStep(resourceId, "slow", "GET", "/api/slow", { query: { ms: "{{fanout.item.ms}}" } })],
+            body: [requestStep(env.resources.echo, "slow", "GET", "/api/slow", { query: { ms: "{{fanout.item.ms}}" } })],
           },
-          requestStep(resourceId, "after", "GET", `/api/flaky/${key}`, { query: { failures: "0" } }),
+          requestStep(env.resources.echo, "after", "GET", `/api/flaky/${key}`, { query: { failures: "0" } }),
         ],
       });
       const items = [{ ms: 3000 }, { ms: 3000 }, { ms: 200 }, { ms: 200 }];
       // Only the child works the step queue yet, so it takes the Fan Out and its first two items.
-      const { runIds } = await sendAppEvent({ projectId, caller: { kind: "backend", userId }, name: eventName, payload: { items } });
+      const { runIds } = await sendAppEvent({
+        projectId: env.projectId,
+        caller: { kind: "backend", userId },
+        name: eventName,
+        payload: { items },
+      });
       const runId = runIds[0]!;
       await waitFor(
         "the child's first two items to reach TaskLab",
@@ -88,7 +74,7 @@ describe.skipIf(!onPostgres)(
 
       const detail = await waitFor(
         "the run to end",
-        () => getRunDetail({ projectId, runId }),
+        () => getRunDetail({ projectId: env.projectId, runId }),
         (found) => !["queued", "running"].includes(found.run.status),
         {
           timeoutMs: 60_000,

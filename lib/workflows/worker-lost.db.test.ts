@@ -1,14 +1,14 @@
 import { randomUUID } from "node:crypto";
 import { and, eq, sql } from "drizzle-orm";
 import type { Job } from "pg-boss";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "@/db/client";
-import { createUserWithProject } from "@/db/queries/users";
 import { notificationEvents } from "@/db/schema";
 import { alwaysStep } from "@/test/support/sdk-route-fixtures";
-import { deployedWorkflow, ownPostgresDatabase, waitFor } from "@/test/support/workflow-fixtures";
+import { deployedWorkflow, waitFor } from "@/test/support/workflow-fixtures";
+import { workflowTestEnv } from "@/test/support/workflow-test-env";
 import { createNotificationEndpoint } from "@/lib/notifications/endpoints";
-import { getJobQueue, stopJobQueue } from "@/lib/jobs/queue";
+import { getJobQueue } from "@/lib/jobs/queue";
 import { STEP_QUEUE, type StepJob } from "./jobs";
 import { getRunDetail } from "./runs";
 import { STEP_QUEUE_OPTIONS } from "./step-queue";
@@ -20,32 +20,28 @@ import { startWorkers } from "@/lib/jobs/workers";
 // Each crash is played by pg-boss itself: the job is fetched, as a worker does, and failed, as
 // the supervisor does once a dead worker's heartbeat has expired.
 
-let database: Awaited<ReturnType<typeof ownPostgresDatabase>>;
-let projectId: string;
-
+// This process's engine, without its workers: the test plays the crashed ones.
+const env = workflowTestEnv("sb_lost", { workers: "engine" });
 beforeAll(async () => {
-  database = await ownPostgresDatabase("sb_lost");
-  ({ projectId } = (await createUserWithProject({ email: `l-${randomUUID()}@example.test`, passwordHash: "x", projectName: "P" }))!);
   // Where workflow.run.failed goes (recorded with the run's end; its delivery is another test's business).
   await createNotificationEndpoint({
-    projectId,
+    projectId: env.projectId,
     url: "https://hooks.example.test/in",
     events: ["workflow.run.failed"],
     policy: { allowPrivateNetwork: false },
   });
-  // This process's engine, without its workers: the test plays the crashed ones.
-  await getJobQueue();
-});
-afterAll(async () => {
-  await stopJobQueue();
-  await database?.drop();
 });
 
 describe("a step job that runs out of tries", () => {
   it("fails its step and its run with worker_lost, shown on the run and sent as workflow.run.failed", { timeout: 60_000 }, async () => {
     const eventName = `lost-${randomUUID().slice(0, 8)}`;
-    await deployedWorkflow(projectId, { trigger: { kind: "app_event", eventName }, steps: [alwaysStep] });
-    const { runIds } = await sendAppEvent({ projectId, caller: { kind: "backend", userId: undefined }, name: eventName, payload: {} });
+    await deployedWorkflow(env.projectId, { trigger: { kind: "app_event", eventName }, steps: [alwaysStep] });
+    const { runIds } = await sendAppEvent({
+      projectId: env.projectId,
+      caller: { kind: "backend", userId: undefined },
+      name: eventName,
+      payload: {},
+    });
     const runId = runIds[0]!;
     const boss = await getJobQueue();
 
@@ -65,7 +61,7 @@ describe("a step job that runs out of tries", () => {
     await startWorkers();
     const detail = await waitFor(
       "the run to fail",
-      () => getRunDetail({ projectId, runId }),
+      () => getRunDetail({ projectId: env.projectId, runId }),
       (value) => value.run.status !== "queued" && value.run.status !== "running",
       {
         timeoutMs: 20_000,
@@ -82,7 +78,7 @@ describe("a step job that runs out of tries", () => {
       .from(notificationEvents)
       .where(
         and(
-          eq(notificationEvents.projectId, projectId),
+          eq(notificationEvents.projectId, env.projectId),
           eq(notificationEvents.type, "workflow.run.failed"),
           sql`${notificationEvents.payload} -> 'data' ->> 'runId' = ${runId}`,
         ),

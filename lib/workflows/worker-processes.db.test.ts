@@ -1,14 +1,14 @@
 import { randomUUID } from "node:crypto";
 import { asc, eq, sql } from "drizzle-orm";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { getDb } from "@/db/client";
 import { workflowRuns, type WorkflowRun } from "@/db/schema";
 import type { StoredTrigger } from "@/db/workflow-definition";
-import { startTaskLab, type TaskLab } from "@/test/fixtures/tasklab";
-import { projectWithSigningKey, publishedTaskLabResource } from "@/test/support/connect-fixtures";
+import { publishedTaskLabResource } from "@/test/support/connect-fixtures";
 import { startWorkerProcess, type WorkerProcess } from "@/test/support/worker-process";
-import { connectedUser, deployedWorkflow, ownPostgresDatabase, requestStep, waitFor } from "@/test/support/workflow-fixtures";
-import { getJobQueue, stopJobQueue } from "@/lib/jobs/queue";
+import { connectedUser, deployedWorkflow, requestStep, waitFor } from "@/test/support/workflow-fixtures";
+import { workflowTestEnv } from "@/test/support/workflow-test-env";
+import { getJobQueue } from "@/lib/jobs/queue";
 import { syncWorkflowSchedule, TICK_QUEUE } from "./jobs";
 import { STEP_HEARTBEAT_SECONDS } from "./step-queue";
 import { getRunDetail, type RunDetail } from "./runs";
@@ -24,10 +24,6 @@ import { startWorkers } from "@/lib/jobs/workers";
 const onPostgres = Boolean(process.env.DATABASE_URL);
 process.env.SWITCHBOARD_RETRY_BASE_MS = "50";
 
-let database: Awaited<ReturnType<typeof ownPostgresDatabase>>;
-let tasklab: TaskLab;
-let projectId: string;
-let resourceId: string;
 let child: WorkerProcess | undefined;
 let localWorkers = false;
 
@@ -44,34 +40,21 @@ async function startChild(): Promise<WorkerProcess> {
   return child;
 }
 
-beforeAll(async () => {
-  if (!onPostgres) return;
-  // A database of the file's own: no other test file's workers may take these jobs.
-  database = await ownPostgresDatabase("sb_procs");
-  tasklab = await startTaskLab();
-  ({ projectId } = await projectWithSigningKey());
-  resourceId = await publishedTaskLabResource(projectId, tasklab, "user-oauth-no-profile");
-  // This process's engine (it sends jobs and evaluates schedules); its workers start when a test says so.
-  await getJobQueue();
-}, 60_000);
+// A database of the file's own: no other test file's workers may take these jobs. This process's
+// engine (it sends jobs and evaluates schedules); its workers start when a test says so.
+const env = workflowTestEnv("sb_procs", { resources: { api: "api" }, workers: "engine", postgresOnly: true });
 afterEach(async () => {
   await child?.stop();
   child = undefined;
 });
-afterAll(async () => {
-  if (!onPostgres) return;
-  await stopJobQueue();
-  await tasklab?.close();
-  await database?.drop();
-});
 
-const seen = (path: string) => tasklab.apiRequests.filter((request) => request.path === path);
+const seen = (path: string) => env.tasklab.apiRequests.filter((request) => request.path === path);
 const unique = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}`;
 
 async function finished(runId: string, timeoutMs: number): Promise<RunDetail> {
   return waitFor(
     `run ${runId} to finish`,
-    () => getRunDetail({ projectId, runId }),
+    () => getRunDetail({ projectId: env.projectId, runId }),
     (detail) => !["queued", "running"].includes(detail.run.status),
     {
       timeoutMs,
@@ -102,14 +85,19 @@ describe.skipIf(!onPostgres)(
       // The child must be the only process working the step queue when the run starts.
       if (localWorkers) throw new Error("This test must run before this process starts its workers (keep it first in the file).");
       const worker = await startChild();
-      const userId = await connectedUser(projectId, resourceId, tasklab);
+      const userId = await connectedUser(env.projectId, env.resources.api, env.tasklab);
       const eventName = unique("crash");
-      await deployedWorkflow(projectId, {
+      await deployedWorkflow(env.projectId, {
         trigger: { kind: "app_event", eventName },
-        steps: [requestStep(resourceId, "slow_call", "GET", "/slow", { query: { ms: "3000" } })],
+        steps: [requestStep(env.resources.api, "slow_call", "GET", "/slow", { query: { ms: "3000" } })],
       });
       // Only the child works the step queue yet, so the child takes the job.
-      const { runIds } = await sendAppEvent({ projectId, caller: { kind: "backend", userId }, name: eventName, payload: {} });
+      const { runIds } = await sendAppEvent({
+        projectId: env.projectId,
+        caller: { kind: "backend", userId },
+        name: eventName,
+        payload: {},
+      });
       const runId = runIds[0]!;
       await waitFor(
         "the child's request to reach TaskLab",
@@ -118,7 +106,7 @@ describe.skipIf(!onPostgres)(
         { timeoutMs: 30_000 },
       );
       // The attempt is counted before the request goes out: in flight, it shows as started and not ended.
-      const inFlight = await getRunDetail({ projectId, runId });
+      const inFlight = await getRunDetail({ projectId: env.projectId, runId });
       expect(inFlight.run.status).toBe("running");
       expect(inFlight.steps[0]!.attempts).toEqual([{ startedAt: expect.any(String), durationMs: 0 }]);
 
@@ -159,11 +147,14 @@ describe.skipIf(!onPostgres)(
         await ensureLocalWorkers();
         await startChild();
         // A resource of its own with two connected users: a tick makes a run for each.
-        const scheduled = await publishedTaskLabResource(projectId, tasklab, "user-oauth-no-profile");
-        const users = [await connectedUser(projectId, scheduled, tasklab), await connectedUser(projectId, scheduled, tasklab)].sort();
+        const scheduled = await publishedTaskLabResource(env.projectId, env.tasklab, "user-oauth-no-profile");
+        const users = [
+          await connectedUser(env.projectId, scheduled, env.tasklab),
+          await connectedUser(env.projectId, scheduled, env.tasklab),
+        ].sort();
         const key = unique("tick");
         const trigger: StoredTrigger = { kind: "scheduler", cron: "* * * * *", timeZone: "UTC" };
-        const workflowId = await deployedWorkflow(projectId, {
+        const workflowId = await deployedWorkflow(env.projectId, {
           trigger,
           steps: [requestStep(scheduled, "call", "GET", `/flaky/${key}-{{user.id}}`, { query: { failures: "0" } })],
         });

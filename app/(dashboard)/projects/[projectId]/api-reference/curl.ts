@@ -1,4 +1,4 @@
-import type { HttpMethod, OperationObject } from "@/lib/api/openapi";
+import type { HttpMethod, OperationObject } from "@/lib/api/openapi/types";
 
 /** Whether an operation takes a Secret Key and no User Token (the configuration operations). */
 export function takesSecretKeyOnly(operation: Pick<OperationObject, "security">): boolean {

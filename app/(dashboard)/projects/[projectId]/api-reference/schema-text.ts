@@ -1,4 +1,4 @@
-import type { JsonSchema } from "@/lib/api/openapi";
+import type { JsonSchema } from "@/lib/api/openapi/types";
 
 // Short, readable descriptions of the document's JSON Schemas for the API Reference page.
 

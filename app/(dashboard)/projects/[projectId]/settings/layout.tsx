@@ -1,5 +1,5 @@
 import type { ReactNode } from "react";
-import { requireProjectAccess } from "../../../require-user";
+import { requireProjectAccess } from "@/server/require-user";
 import { SettingsTabs } from "./settings-tabs";
 
 /** Settings' heading and tabs (General, Notifications, Audit Log), above each tab's page. */

@@ -1,65 +1,48 @@
 import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createSecretKey } from "@/db/queries/secret-keys";
+import { beforeAll, describe, expect, it } from "vitest";
 import { setUserWorkflowEnabled } from "@/db/queries/workflows";
-import { startTaskLab, type TaskLab } from "@/test/fixtures/tasklab";
 import { ALLOWED_ORIGIN, projectWithSigningKey, publishedTaskLabResource, signUserToken } from "@/test/support/connect-fixtures";
 import { alwaysStep, callSdkRoute, draftWorkflow, runsOf, type SdkAuth } from "@/test/support/sdk-route-fixtures";
 import { connectedUser, deployedWorkflow, requestStep, waitFor } from "@/test/support/workflow-fixtures";
-import { generateSecretKey } from "@/lib/auth/secret-keys";
-import { stopJobQueue } from "@/lib/jobs/queue";
-import { startWorkers } from "@/lib/jobs/workers";
+import { workflowTestEnv } from "@/test/support/workflow-test-env";
 import { OPTIONS, POST } from "./route";
 import { SYSTEM_ACTOR } from "@/lib/audit/audit-log";
 
 // POST /sdk/events on a real database with the engine's workers running: the runs it starts
 // execute against TaskLab; every refusal writes no run.
 
-let tasklab: TaskLab;
-let project: Awaited<ReturnType<typeof projectWithSigningKey>>;
-let resourceId: string;
-let secretKey: string;
+// A database of the file's own: another test file's workers must not take these runs' jobs.
+const env = workflowTestEnv("sb_sdk_events", { resources: { tasks: "api" }, secretKey: true });
 let orderPaid: string;
 let orderPaidApp: string;
 
 beforeAll(async () => {
-  tasklab = await startTaskLab();
-  project = await projectWithSigningKey();
-  resourceId = await publishedTaskLabResource(project.projectId, tasklab, "user-oauth-no-profile");
-  const secret = generateSecretKey();
-  await createSecretKey({ projectId: project.projectId, name: "backend", prefix: secret.prefix, hash: secret.hash, actor: SYSTEM_ACTOR });
-  secretKey = secret.key;
   // Two workflows on order.paid: one through the user's TaskLab connection, one on no resource (App-Level).
-  orderPaid = await deployedWorkflow(project.projectId, {
+  orderPaid = await deployedWorkflow(env.projectId, {
     trigger: { kind: "app_event", eventName: "order.paid" },
-    steps: [requestStep(resourceId, "create_task", "POST", "/tasks", { body: '{"title": "{{trigger.payload.title}}"}' })],
+    steps: [requestStep(env.resources.tasks, "create_task", "POST", "/tasks", { body: '{"title": "{{trigger.payload.title}}"}' })],
   });
-  orderPaidApp = await deployedWorkflow(project.projectId, {
+  orderPaidApp = await deployedWorkflow(env.projectId, {
     trigger: { kind: "app_event", eventName: "order.paid" },
     steps: [alwaysStep],
   });
   // Needs a user, and runs for nobody else.
-  await deployedWorkflow(project.projectId, {
+  await deployedWorkflow(env.projectId, {
     trigger: { kind: "app_event", eventName: "user.only" },
-    steps: [requestStep(resourceId, "list", "GET", "/tasks")],
+    steps: [requestStep(env.resources.tasks, "list", "GET", "/tasks")],
   });
   // A draft on an event is not deployed: it starts nothing.
-  await draftWorkflow(project.projectId, { trigger: { kind: "app_event", eventName: "draft.only" }, steps: [alwaysStep] });
-  await startWorkers();
-});
-afterAll(async () => {
-  await stopJobQueue();
-  await tasklab.close();
+  await draftWorkflow(env.projectId, { trigger: { kind: "app_event", eventName: "draft.only" }, steps: [alwaysStep] });
 });
 
 const userToken = async (userId: string): Promise<SdkAuth> => ({
-  token: await signUserToken(project.key.privateKeyPem, { kid: project.key.kid, claims: { sub: userId } }),
+  token: await signUserToken(env.signingKey.privateKeyPem, { kid: env.signingKey.kid, claims: { sub: userId } }),
 });
 
 function sendEvent(auth: SdkAuth, body: unknown, headers?: Record<string, string>) {
   return callSdkRoute(POST, {
-    url: `/projects/${project.projectId}/sdk/events`,
-    params: { projectId: project.projectId },
+    url: `/projects/${env.projectId}/sdk/events`,
+    params: { projectId: env.projectId },
     auth,
     body,
     headers,
@@ -68,13 +51,13 @@ function sendEvent(auth: SdkAuth, body: unknown, headers?: Record<string, string
 
 describe("POST /projects/:projectId/sdk/events", () => {
   it("answers 202 with a run per enabled workflow on the event, run for the user with the payload", async () => {
-    const userId = await connectedUser(project.projectId, resourceId, tasklab);
+    const userId = await connectedUser(env.projectId, env.resources.tasks, env.tasklab);
     const response = await sendEvent(await userToken(userId), { name: "order.paid", payload: { title: "Invoice 42 paid" } });
     expect(response.status).toBe(202);
     const runIds = response.json!.runIds as string[];
     expect(runIds).toHaveLength(2);
 
-    const runs = (await runsOf(project.projectId)).filter((run) => runIds.includes(run.id));
+    const runs = (await runsOf(env.projectId)).filter((run) => runIds.includes(run.id));
     expect(runs.map((run) => run.workflowId).sort()).toEqual([orderPaid, orderPaidApp].sort());
     for (const run of runs) {
       expect(run).toMatchObject({
@@ -87,29 +70,29 @@ describe("POST /projects/:projectId/sdk/events", () => {
     const throughTaskLab = runs.find((run) => run.workflowId === orderPaid)!;
     const finished = await waitFor(
       "the run to finish",
-      async () => (await runsOf(project.projectId)).find((run) => run.id === throughTaskLab.id)!,
+      async () => (await runsOf(env.projectId)).find((run) => run.id === throughTaskLab.id)!,
       (run) => !["queued", "running"].includes(run.status),
     );
     expect(finished.status).toBe("succeeded");
-    expect(tasklab.apiRequests.some((request) => request.method === "POST" && request.path === "/api/tasks")).toBe(true);
+    expect(env.tasklab.apiRequests.some((request) => request.method === "POST" && request.path === "/api/tasks")).toBe(true);
   });
 
   it("takes a Secret Key naming the user, trims the name and defaults the payload to {}", async () => {
-    const userId = await connectedUser(project.projectId, resourceId, tasklab);
-    const response = await sendEvent({ secretKey, user: userId }, { name: "  user.only " });
+    const userId = await connectedUser(env.projectId, env.resources.tasks, env.tasklab);
+    const response = await sendEvent({ secretKey: env.secretKey, user: userId }, { name: "  user.only " });
     expect(response.status).toBe(202);
     const [runId] = response.json!.runIds as string[];
-    const run = (await runsOf(project.projectId)).find((candidate) => candidate.id === runId);
+    const run = (await runsOf(env.projectId)).find((candidate) => candidate.id === runId);
     expect(run).toMatchObject({ userId, trigger: { kind: "app_event", input: { name: "user.only", payload: {} } } });
   });
 
   it("starts no run for a user who disabled the workflow, and still does for others", async () => {
     const [optedOut, other] = [
-      await connectedUser(project.projectId, resourceId, tasklab),
-      await connectedUser(project.projectId, resourceId, tasklab),
+      await connectedUser(env.projectId, env.resources.tasks, env.tasklab),
+      await connectedUser(env.projectId, env.resources.tasks, env.tasklab),
     ];
     await setUserWorkflowEnabled({
-      projectId: project.projectId,
+      projectId: env.projectId,
       workflowId: orderPaid,
       userId: optedOut,
       enabled: false,
@@ -118,33 +101,33 @@ describe("POST /projects/:projectId/sdk/events", () => {
 
     const response = await sendEvent(await userToken(optedOut), { name: "order.paid", payload: {} });
     expect(response.status).toBe(202);
-    const runs = (await runsOf(project.projectId)).filter((run) => (response.json!.runIds as string[]).includes(run.id));
+    const runs = (await runsOf(env.projectId)).filter((run) => (response.json!.runIds as string[]).includes(run.id));
     expect(runs.map((run) => run.workflowId)).toEqual([orderPaidApp]);
-    expect((await runsOf(project.projectId)).filter((run) => run.userId === optedOut && run.workflowId === orderPaid)).toEqual([]);
+    expect((await runsOf(env.projectId)).filter((run) => run.userId === optedOut && run.workflowId === orderPaid)).toEqual([]);
 
     const forOther = await sendEvent(await userToken(other), { name: "order.paid", payload: {} });
     expect(forOther.json!.runIds).toHaveLength(2);
   });
 
   it("answers 202 with no runs when no deployed workflow is on the event", async () => {
-    const before = (await runsOf(project.projectId)).length;
+    const before = (await runsOf(env.projectId)).length;
     for (const name of ["nobody.listens", "draft.only"]) {
       expect(await sendEvent(await userToken("listener"), { name })).toMatchObject({ status: 202, json: { runIds: [] } });
     }
-    expect(await runsOf(project.projectId)).toHaveLength(before);
+    expect(await runsOf(env.projectId)).toHaveLength(before);
   });
 
   it("with a Secret Key and no user, runs only the workflows on no User-Level resource", async () => {
-    const response = await sendEvent({ secretKey }, { name: "order.paid", payload: {} });
+    const response = await sendEvent({ secretKey: env.secretKey }, { name: "order.paid", payload: {} });
     expect(response.status).toBe(202);
-    const runs = (await runsOf(project.projectId)).filter((run) => (response.json!.runIds as string[]).includes(run.id));
+    const runs = (await runsOf(env.projectId)).filter((run) => (response.json!.runIds as string[]).includes(run.id));
     expect(runs).toEqual([expect.objectContaining({ workflowId: orderPaidApp, userId: null })]);
   });
 
   it("answers CORS preflights for Allowed Origins only", async () => {
     const call = (origin: string) =>
-      OPTIONS(new Request(`http://switchboard.test/projects/${project.projectId}/sdk/events`, { method: "OPTIONS", headers: { origin } }), {
-        params: Promise.resolve({ projectId: project.projectId }),
+      OPTIONS(new Request(`http://switchboard.test/projects/${env.projectId}/sdk/events`, { method: "OPTIONS", headers: { origin } }), {
+        params: Promise.resolve({ projectId: env.projectId }),
       });
     const allowed = await call(ALLOWED_ORIGIN);
     expect(allowed.status).toBe(204);
@@ -242,24 +225,24 @@ describe("refused events start no run", () => {
       label: "a Secret Key naming no user for a workflow on User-Level resources",
       status: 400,
       code: "missing_user",
-      call: async () => ({ auth: { secretKey }, body: { name: "user.only" } }),
+      call: async () => ({ auth: { secretKey: env.secretKey }, body: { name: "user.only" } }),
     },
     {
       label: "an X-Switchboard-User over 255 characters",
       status: 400,
       code: "invalid_user",
-      call: async () => ({ auth: { secretKey, user: "u".repeat(256) }, body: { name: "order.paid" } }),
+      call: async () => ({ auth: { secretKey: env.secretKey, user: "u".repeat(256) }, body: { name: "order.paid" } }),
     },
   ];
 
   it.each(cases)("$label → $status $code", async ({ status, code, fields, call }) => {
-    const before = (await runsOf(project.projectId)).length;
+    const before = (await runsOf(env.projectId)).length;
     const { auth, body, headers } = await call();
     const response = await sendEvent(auth, body, headers);
     expect(response.status).toBe(status);
     expect(response.json?.error?.code).toBe(code);
     if (fields) expect(response.json?.error?.fields).toEqual(fields);
-    expect(await runsOf(project.projectId)).toHaveLength(before);
+    expect(await runsOf(env.projectId)).toHaveLength(before);
   });
 
   it("answers 404 for an unknown project", async () => {
@@ -267,7 +250,7 @@ describe("refused events start no run", () => {
     const response = await callSdkRoute(POST, {
       url: `/projects/${projectId}/sdk/events`,
       params: { projectId },
-      auth: { secretKey },
+      auth: { secretKey: env.secretKey },
       body: { name: "order.paid" },
     });
     expect(response).toMatchObject({ status: 404, json: { error: { code: "project_not_found" } } });
@@ -278,24 +261,24 @@ describe("App Events from a User Token and workflows that use an App-Level resou
   let appWorkflow: string;
   let openWorkflow: string;
   beforeAll(async () => {
-    // App-Level OAuth (client credentials) on TaskLab's /api: every request it sends is in tasklab.apiRequests.
-    const appResource = await publishedTaskLabResource(project.projectId, tasklab, "app-oauth-client-credentials");
+    // App-Level OAuth (client credentials) on TaskLab's /api: every request it sends is in env.tasklab.apiRequests.
+    const appResource = await publishedTaskLabResource(env.projectId, env.tasklab, "app-oauth-client-credentials");
     const appStep = requestStep(appResource, "app_call", "GET", "/flaky/app-event-start", { query: { failures: "0" } });
-    appWorkflow = await deployedWorkflow(project.projectId, {
+    appWorkflow = await deployedWorkflow(env.projectId, {
       trigger: { kind: "app_event", eventName: "invoice.sync" },
       steps: [appStep],
     });
-    openWorkflow = await deployedWorkflow(project.projectId, {
+    openWorkflow = await deployedWorkflow(env.projectId, {
       trigger: { kind: "app_event", eventName: "invoice.sync" },
       steps: [alwaysStep],
     });
-    await deployedWorkflow(project.projectId, { trigger: { kind: "app_event", eventName: "invoice.app-only" }, steps: [appStep] });
+    await deployedWorkflow(env.projectId, { trigger: { kind: "app_event", eventName: "invoice.app-only" }, steps: [appStep] });
   });
-  const appCalls = () => tasklab.apiRequests.filter((request) => request.path === "/api/flaky/app-event-start").length;
-  const startedBy = async (runIds: unknown) => (await runsOf(project.projectId)).filter((run) => (runIds as string[]).includes(run.id));
+  const appCalls = () => env.tasklab.apiRequests.filter((request) => request.path === "/api/flaky/app-event-start").length;
+  const startedBy = async (runIds: unknown) => (await runsOf(env.projectId)).filter((run) => (runIds as string[]).includes(run.id));
 
   it("starts only the others, answers 403 secret_key_required when the event has no other, and a Secret Key starts them", async () => {
-    const before = (await runsOf(project.projectId)).length;
+    const before = (await runsOf(env.projectId)).length;
     const mixed = await sendEvent(await userToken("end-user"), { name: "invoice.sync" });
     expect(mixed.status).toBe(202);
     expect((await startedBy(mixed.json!.runIds)).map((run) => run.workflowId)).toEqual([openWorkflow]);
@@ -304,10 +287,10 @@ describe("App Events from a User Token and workflows that use an App-Level resou
       status: 403,
       json: { error: { code: "secret_key_required" } },
     });
-    expect(await runsOf(project.projectId)).toHaveLength(before + 1);
+    expect(await runsOf(env.projectId)).toHaveLength(before + 1);
     expect(appCalls()).toBe(0);
 
-    const fromBackend = await sendEvent({ secretKey }, { name: "invoice.sync" });
+    const fromBackend = await sendEvent({ secretKey: env.secretKey }, { name: "invoice.sync" });
     expect((await startedBy(fromBackend.json!.runIds)).map((run) => run.workflowId).sort()).toEqual([appWorkflow, openWorkflow].sort());
     await waitFor(
       "the App-Level run's request",

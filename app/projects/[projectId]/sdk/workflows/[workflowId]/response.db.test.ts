@@ -1,13 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createSecretKey } from "@/db/queries/secret-keys";
+import { describe, expect, it } from "vitest";
 import type { StoredStep } from "@/db/workflow-definition";
-import { ALLOWED_ORIGIN, projectWithSigningKey } from "@/test/support/connect-fixtures";
+import { ALLOWED_ORIGIN } from "@/test/support/connect-fixtures";
 import { alwaysStep, callSdkRoute, runsOf } from "@/test/support/sdk-route-fixtures";
-import { deployedWorkflow, ownPostgresDatabase, waitFor } from "@/test/support/workflow-fixtures";
-import { SYSTEM_ACTOR } from "@/lib/audit/audit-log";
-import { generateSecretKey } from "@/lib/auth/secret-keys";
-import { stopJobQueue } from "@/lib/jobs/queue";
-import { startWorkers } from "@/lib/jobs/workers";
+import { deployedWorkflow, waitFor } from "@/test/support/workflow-fixtures";
+import { workflowTestEnv } from "@/test/support/workflow-test-env";
 import { getRunDetail } from "@/lib/workflows/runs";
 import { ANSWERED_ALREADY } from "@/lib/workflows/steps/response";
 import { POST as startRun } from "./runs/route";
@@ -17,23 +13,8 @@ import { POST as startRun } from "./runs/route";
 // after it has not passed), a caller not waiting still gets 202, a workflow without one answers
 // as before, and a second Response in a run fails while the caller keeps the first answer.
 
-let database: Awaited<ReturnType<typeof ownPostgresDatabase>>;
-let projectId: string;
-let secretKey: string;
-
-beforeAll(async () => {
-  // A database of the file's own: another test file's workers must not take (or hurry) these runs' jobs.
-  database = await ownPostgresDatabase("sb_response");
-  ({ projectId } = await projectWithSigningKey());
-  const secret = generateSecretKey();
-  await createSecretKey({ projectId, name: "backend", prefix: secret.prefix, hash: secret.hash, actor: SYSTEM_ACTOR });
-  secretKey = secret.key;
-  await startWorkers();
-});
-afterAll(async () => {
-  await stopJobQueue();
-  await database?.drop();
-});
+// A database of the file's own: another test file's workers must not take (or hurry) these runs' jobs.
+const env = workflowTestEnv("sb_response", { secretKey: true });
 
 const response = (key: string, status: number, body = '{"id": "{{trigger.body.id}}"}'): StoredStep => ({
   key,
@@ -49,17 +30,17 @@ async function run(
   steps: StoredStep[],
   { query = "?wait=true", headers, body = { id: "t_1" } }: { query?: string; headers?: Record<string, string>; body?: unknown } = {},
 ) {
-  const workflowId = await deployedWorkflow(projectId, { trigger: { kind: "request" }, steps });
+  const workflowId = await deployedWorkflow(env.projectId, { trigger: { kind: "request" }, steps });
   return callSdkRoute(startRun, {
-    url: `/projects/${projectId}/sdk/workflows/${workflowId}/runs${query}`,
-    params: { projectId, workflowId },
-    auth: { secretKey },
+    url: `/projects/${env.projectId}/sdk/workflows/${workflowId}/runs${query}`,
+    params: { projectId: env.projectId, workflowId },
+    auth: { secretKey: env.secretKey },
     body,
     headers,
   });
 }
 
-const runOf = (runId: string) => getRunDetail({ projectId, runId });
+const runOf = (runId: string) => getRunDetail({ projectId: env.projectId, runId });
 const ended = (runId: string) =>
   waitFor(
     "the run to end",
@@ -78,7 +59,7 @@ describe("a Response step answers the caller waiting with ?wait=true", () => {
     expect(answered.headers.get("content-type")).toBe("application/json");
     expect(answered.json).toEqual({ id: "t_1" });
 
-    const [stored] = (await runsOf(projectId)).slice(-1);
+    const [stored] = (await runsOf(env.projectId)).slice(-1);
     const detail = await runOf(stored!.id);
     // The Delay has not passed: the run goes on, and keeps what it answered.
     expect(detail.run.status).toBe("running");
@@ -108,7 +89,7 @@ describe("a Response step answers the caller waiting with ?wait=true", () => {
   it("once: a second Response fails its step and the run, and the caller got the first", async () => {
     const answered = await run([response("first", 201), response("second", 202)]);
     expect(answered).toMatchObject({ status: 201, json: { id: "t_1" } });
-    const [stored] = (await runsOf(projectId)).slice(-1);
+    const [stored] = (await runsOf(env.projectId)).slice(-1);
     const detail = await ended(stored!.id);
     expect(detail.run.status).toBe("failed");
     expect(detail.run.answer).toMatchObject({ status: 201 });

@@ -1,16 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createSecretKey } from "@/db/queries/secret-keys";
 import { setWorkflowEnabledForAll, setWorkflowEndUsersMayStart } from "@/db/queries/workflows";
-import { startTaskLab, type TaskLab } from "@/test/fixtures/tasklab";
 import { ALLOWED_ORIGIN, projectWithSigningKey, publishedTaskLabResource, signUserToken } from "@/test/support/connect-fixtures";
 import { alwaysStep, callSdkRoute, draftWorkflow, runsOf, type SdkAuth } from "@/test/support/sdk-route-fixtures";
 import { connectedUser, deployedWorkflow, requestStep, waitFor } from "@/test/support/workflow-fixtures";
-import { generateSecretKey } from "@/lib/auth/secret-keys";
-import { stopJobQueue } from "@/lib/jobs/queue";
+import { workflowTestEnv } from "@/test/support/workflow-test-env";
 import { MAX_WAITS_PER_USER, SECRET_KEY_REQUIRED_TO_START } from "@/lib/workflows/api-schema";
 import { cancelRun } from "@/lib/workflows/runs";
-import { startWorkers } from "@/lib/jobs/workers";
 import { GET as getMe } from "../../me/route";
 import { POST as disable, OPTIONS as disableOptions } from "./disable/route";
 import { POST as enable, OPTIONS as enableOptions } from "./enable/route";
@@ -22,11 +18,9 @@ import { SYSTEM_ACTOR } from "@/lib/audit/audit-log";
 // writing no run, each user's enablement as GET /sdk/me lists it, and who may start a workflow
 // that uses an App-Level resource.
 
-let tasklab: TaskLab;
-let project: Awaited<ReturnType<typeof projectWithSigningKey>>;
+// A database of the file's own: another test file's workers must not take these runs' jobs.
+const env = workflowTestEnv("sb_sdk_workflows", { resources: { tasks: "api" }, secretKey: true });
 let other: Awaited<ReturnType<typeof projectWithSigningKey>>;
-let resourceId: string;
-let secretKey: string;
 let createTask: string;
 let appLevel: string;
 let onEvent: string;
@@ -34,44 +28,34 @@ let undeployed: string;
 let othersWorkflow: string;
 
 beforeAll(async () => {
-  tasklab = await startTaskLab();
-  [project, other] = await Promise.all([projectWithSigningKey(), projectWithSigningKey()]);
-  resourceId = await publishedTaskLabResource(project.projectId, tasklab, "user-oauth-no-profile");
-  const secret = generateSecretKey();
-  await createSecretKey({ projectId: project.projectId, name: "backend", prefix: secret.prefix, hash: secret.hash, actor: SYSTEM_ACTOR });
-  secretKey = secret.key;
+  other = await projectWithSigningKey();
   createTask = await deployedWorkflow(
-    project.projectId,
+    env.projectId,
     {
       trigger: { kind: "request" },
-      steps: [requestStep(resourceId, "create_task", "POST", "/tasks", { body: '{"title": "{{trigger.body.title}}"}' })],
+      steps: [requestStep(env.resources.tasks, "create_task", "POST", "/tasks", { body: '{"title": "{{trigger.body.title}}"}' })],
     },
     "Create task",
   );
-  appLevel = await deployedWorkflow(project.projectId, { trigger: { kind: "request" }, steps: [alwaysStep] }, "App check");
+  appLevel = await deployedWorkflow(env.projectId, { trigger: { kind: "request" }, steps: [alwaysStep] }, "App check");
   onEvent = await deployedWorkflow(
-    project.projectId,
+    env.projectId,
     { trigger: { kind: "app_event", eventName: "task.created" }, steps: [alwaysStep] },
     "On event",
   );
-  undeployed = await draftWorkflow(project.projectId, { trigger: { kind: "request" }, steps: [alwaysStep] });
-  const otherResource = await publishedTaskLabResource(other.projectId, tasklab, "user-oauth-no-profile");
+  undeployed = await draftWorkflow(env.projectId, { trigger: { kind: "request" }, steps: [alwaysStep] });
+  const otherResource = await publishedTaskLabResource(other.projectId, env.tasklab, "user-oauth-no-profile");
   othersWorkflow = await deployedWorkflow(other.projectId, {
     trigger: { kind: "request" },
     steps: [requestStep(otherResource, "list", "GET", "/tasks")],
   });
-  await startWorkers();
-});
-afterAll(async () => {
-  await stopJobQueue();
-  await tasklab.close();
 });
 
 const userToken = async (userId: string): Promise<SdkAuth> => ({
-  token: await signUserToken(project.key.privateKeyPem, { kid: project.key.kid, claims: { sub: userId } }),
+  token: await signUserToken(env.signingKey.privateKeyPem, { kid: env.signingKey.kid, claims: { sub: userId } }),
 });
 
-const workflowUrl = (workflowId: string, action: string) => `/projects/${project.projectId}/sdk/workflows/${workflowId}/${action}`;
+const workflowUrl = (workflowId: string, action: string) => `/projects/${env.projectId}/sdk/workflows/${workflowId}/${action}`;
 
 function run(
   auth: SdkAuth,
@@ -80,7 +64,7 @@ function run(
 ) {
   return callSdkRoute(startRun, {
     url: `${workflowUrl(workflowId, "runs")}${query}`,
-    params: { projectId: project.projectId, workflowId },
+    params: { projectId: env.projectId, workflowId },
     auth,
     body,
     headers,
@@ -90,7 +74,7 @@ function run(
 function setEnabled(auth: SdkAuth, workflowId: string, enabled: boolean) {
   return callSdkRoute(enabled ? enable : disable, {
     url: workflowUrl(workflowId, enabled ? "enable" : "disable"),
-    params: { projectId: project.projectId, workflowId },
+    params: { projectId: env.projectId, workflowId },
     auth,
   });
 }
@@ -98,8 +82,8 @@ function setEnabled(auth: SdkAuth, workflowId: string, enabled: boolean) {
 async function me(userId: string) {
   const auth = (await userToken(userId)) as { token: string };
   return callSdkRoute(getMe, {
-    url: `/projects/${project.projectId}/sdk/me`,
-    params: { projectId: project.projectId },
+    url: `/projects/${env.projectId}/sdk/me`,
+    params: { projectId: env.projectId },
     auth,
     method: "GET",
   });
@@ -107,11 +91,11 @@ async function me(userId: string) {
 
 describe("POST /projects/:projectId/sdk/workflows/:workflowId/runs", () => {
   it("answers 202 with the run's id, the body as trigger.body, for the user", async () => {
-    const userId = await connectedUser(project.projectId, resourceId, tasklab);
+    const userId = await connectedUser(env.projectId, env.resources.tasks, env.tasklab);
     const response = await run(await userToken(userId), createTask, { body: { title: "Queued", nested: { n: 1 } } });
     expect(response.status).toBe(202);
     expect(Object.keys(response.json!)).toEqual(["runId"]);
-    const stored = (await runsOf(project.projectId)).find((candidate) => candidate.id === response.json!.runId);
+    const stored = (await runsOf(env.projectId)).find((candidate) => candidate.id === response.json!.runId);
     expect(stored).toMatchObject({
       workflowId: createTask,
       userId,
@@ -121,7 +105,7 @@ describe("POST /projects/:projectId/sdk/workflows/:workflowId/runs", () => {
   });
 
   it("with ?wait=true answers 200 with the run's status and its last step's output", async () => {
-    const userId = await connectedUser(project.projectId, resourceId, tasklab);
+    const userId = await connectedUser(env.projectId, env.resources.tasks, env.tasklab);
     const response = await run(await userToken(userId), createTask, { body: { title: "Waited for" }, query: "?wait=true" });
     expect(response.status).toBe(200);
     expect(response.json).toMatchObject({
@@ -129,18 +113,21 @@ describe("POST /projects/:projectId/sdk/workflows/:workflowId/runs", () => {
       status: "succeeded",
       output: { status: 201, body: { title: "Waited for" } },
     });
-    const stored = (await runsOf(project.projectId)).find((candidate) => candidate.id === response.json!.runId);
+    const stored = (await runsOf(env.projectId)).find((candidate) => candidate.id === response.json!.runId);
     expect(stored?.status).toBe("succeeded");
   });
 
   it("takes a Secret Key naming the user, or naming none for a workflow on no User-Level resource", async () => {
-    const userId = await connectedUser(project.projectId, resourceId, tasklab);
-    const forUser = await run({ secretKey, user: userId }, createTask, { body: { title: "From the backend" }, query: "?wait=true" });
+    const userId = await connectedUser(env.projectId, env.resources.tasks, env.tasklab);
+    const forUser = await run({ secretKey: env.secretKey, user: userId }, createTask, {
+      body: { title: "From the backend" },
+      query: "?wait=true",
+    });
     expect(forUser).toMatchObject({ status: 200, json: { status: "succeeded", output: { body: { title: "From the backend" } } } });
 
-    const forApp = await run({ secretKey }, appLevel, { query: "?wait=false" });
+    const forApp = await run({ secretKey: env.secretKey }, appLevel, { query: "?wait=false" });
     expect(forApp.status).toBe(202);
-    expect((await runsOf(project.projectId)).find((candidate) => candidate.id === forApp.json!.runId)).toMatchObject({
+    expect((await runsOf(env.projectId)).find((candidate) => candidate.id === forApp.json!.runId)).toMatchObject({
       workflowId: appLevel,
       userId: null,
     });
@@ -154,7 +141,7 @@ describe("POST /projects/:projectId/sdk/workflows/:workflowId/runs", () => {
     ] as const) {
       const call = (origin: string) =>
         handler(new Request(`http://switchboard.test${workflowUrl(createTask, action)}`, { method: "OPTIONS", headers: { origin } }), {
-          params: Promise.resolve({ projectId: project.projectId, workflowId: createTask }),
+          params: Promise.resolve({ projectId: env.projectId, workflowId: createTask }),
         });
       const allowed = await call(ALLOWED_ORIGIN);
       expect(allowed.status).toBe(204);
@@ -225,30 +212,30 @@ describe("refused runs start nothing", () => {
       label: "the same, by Secret Key for that user",
       status: 409,
       code: "workflow_disabled",
-      call: () => run({ secretKey, user: disabledUser }, createTask),
+      call: () => run({ secretKey: env.secretKey, user: disabledUser }, createTask),
     },
     {
       label: "a Secret Key naming no user for a workflow on User-Level resources",
       status: 400,
       code: "missing_user",
-      call: () => run({ secretKey }, createTask),
+      call: () => run({ secretKey: env.secretKey }, createTask),
     },
   ];
 
   it.each(cases)("$label → $status $code", async ({ status, code, fields, message, call }) => {
-    const before = [(await runsOf(project.projectId)).length, (await runsOf(other.projectId)).length];
+    const before = [(await runsOf(env.projectId)).length, (await runsOf(other.projectId)).length];
     const response = await call();
     expect(response.status).toBe(status);
     expect(response.json?.error?.code).toBe(code);
     if (fields) expect(response.json?.error?.fields).toEqual(fields);
     if (message) expect(response.json?.error?.message).toBe(message);
-    expect([(await runsOf(project.projectId)).length, (await runsOf(other.projectId)).length]).toEqual(before);
+    expect([(await runsOf(env.projectId)).length, (await runsOf(other.projectId)).length]).toEqual(before);
   });
 });
 
 describe("POST /projects/:projectId/sdk/workflows/:workflowId/enable and /disable", () => {
   it("round-trips a user's setting, as GET /sdk/me lists it and the runs route obeys it", async () => {
-    const userId = await connectedUser(project.projectId, resourceId, tasklab);
+    const userId = await connectedUser(env.projectId, env.resources.tasks, env.tasklab);
     const auth = await userToken(userId);
     const listed = await me(userId);
     expect(listed.status).toBe(200);
@@ -273,8 +260,8 @@ describe("POST /projects/:projectId/sdk/workflows/:workflowId/enable and /disabl
   });
 
   it("lets a user enable a workflow that is off for all users", async () => {
-    const optIn = await deployedWorkflow(project.projectId, { trigger: { kind: "request" }, steps: [alwaysStep] }, "Opt-in");
-    await setWorkflowEnabledForAll({ projectId: project.projectId, workflowId: optIn, enabled: false, actor: SYSTEM_ACTOR });
+    const optIn = await deployedWorkflow(env.projectId, { trigger: { kind: "request" }, steps: [alwaysStep] }, "Opt-in");
+    await setWorkflowEnabledForAll({ projectId: env.projectId, workflowId: optIn, enabled: false, actor: SYSTEM_ACTOR });
     const userId = `opt-in-${randomUUID()}`;
     expect((await me(userId)).json!.workflows).toContainEqual({ id: optIn, name: "Opt-in", enabled: false });
     expect((await run(await userToken(userId), optIn)).json?.error?.code).toBe("workflow_disabled");
@@ -285,12 +272,15 @@ describe("POST /projects/:projectId/sdk/workflows/:workflowId/enable and /disabl
 
   it("acts for the user X-Switchboard-User names with a Secret Key, and needs one", async () => {
     const userId = `backend-${randomUUID()}`;
-    expect(await setEnabled({ secretKey, user: userId }, onEvent, false)).toMatchObject({
+    expect(await setEnabled({ secretKey: env.secretKey, user: userId }, onEvent, false)).toMatchObject({
       status: 200,
       json: { workflowId: onEvent, enabled: false },
     });
     expect((await me(userId)).json!.workflows).toContainEqual({ id: onEvent, name: "On event", enabled: false });
-    expect(await setEnabled({ secretKey }, onEvent, true)).toMatchObject({ status: 400, json: { error: { code: "missing_user" } } });
+    expect(await setEnabled({ secretKey: env.secretKey }, onEvent, true)).toMatchObject({
+      status: 400,
+      json: { error: { code: "missing_user" } },
+    });
     expect((await me(userId)).json!.workflows).toContainEqual({ id: onEvent, name: "On event", enabled: false });
   });
 
@@ -321,35 +311,37 @@ describe("?wait=true", () => {
   it("holds at most 10 waits per user: the 11th answers 429 too_many_waits and starts nothing, another user's wait still runs", async () => {
     // A Delay before a step holds each run until the test cancels it: Cancel ends it, which wakes its waiter.
     const delayed = await deployedWorkflow(
-      project.projectId,
+      env.projectId,
       { trigger: { kind: "request" }, steps: [{ key: "pause", type: "delay", seconds: 600 }, alwaysStep] },
       "Held",
     );
     const [busy, calm] = [`busy-${randomUUID()}`, `calm-${randomUUID()}`];
-    const runsOfHeld = async () => (await runsOf(project.projectId)).filter((candidate) => candidate.workflowId === delayed);
-    const waits = Array.from({ length: MAX_WAITS_PER_USER }, () => run({ secretKey, user: busy }, delayed, { query: "?wait=true" }));
+    const runsOfHeld = async () => (await runsOf(env.projectId)).filter((candidate) => candidate.workflowId === delayed);
+    const waits = Array.from({ length: MAX_WAITS_PER_USER }, () =>
+      run({ secretKey: env.secretKey, user: busy }, delayed, { query: "?wait=true" }),
+    );
     // Each wait is held before its run starts: ten runs, ten waits held.
     await waitFor("ten held runs", runsOfHeld, (runs) => runs.length === MAX_WAITS_PER_USER);
 
-    const refused = await run({ secretKey, user: busy }, delayed, { query: "?wait=true" });
+    const refused = await run({ secretKey: env.secretKey, user: busy }, delayed, { query: "?wait=true" });
     expect(refused).toMatchObject({ status: 429, json: { error: { code: "too_many_waits" } } });
     expect(refused.headers.get("retry-after")).toBe("1");
     expect(await runsOfHeld()).toHaveLength(MAX_WAITS_PER_USER);
     // Without waiting, the same user still starts runs.
-    expect((await run({ secretKey, user: busy }, delayed)).status).toBe(202);
+    expect((await run({ secretKey: env.secretKey, user: busy }, delayed)).status).toBe(202);
 
-    const other = run({ secretKey, user: calm }, delayed, { query: "?wait=true" });
+    const other = run({ secretKey: env.secretKey, user: calm }, delayed, { query: "?wait=true" });
     await waitFor("the other user's run", runsOfHeld, (runs) => runs.some((candidate) => candidate.userId === calm));
-    for (const held of await runsOfHeld()) await cancelRun({ projectId: project.projectId, runId: held.id });
+    for (const held of await runsOfHeld()) await cancelRun({ projectId: env.projectId, runId: held.id });
     for (const answer of await Promise.all([...waits, other])) expect(answer).toMatchObject({ status: 200, json: { status: "cancelled" } });
     // The waits ended: the user may wait again.
-    const again = run({ secretKey, user: busy }, delayed, { query: "?wait=true" });
+    const again = run({ secretKey: env.secretKey, user: busy }, delayed, { query: "?wait=true" });
     const [last] = await waitFor(
       "another held run",
       async () => (await runsOfHeld()).filter((candidate) => candidate.status === "queued" || candidate.status === "running"),
       (runs) => runs.length === 1,
     );
-    await cancelRun({ projectId: project.projectId, runId: last!.id });
+    await cancelRun({ projectId: env.projectId, runId: last!.id });
     expect((await again).status).toBe(200);
   });
 });
@@ -358,10 +350,10 @@ describe("a workflow that uses an App-Level resource", () => {
   let appResource: string;
   let appWorkflow: string;
   beforeAll(async () => {
-    // App-Level OAuth (client credentials) on TaskLab's /api: every request it sends is in tasklab.apiRequests.
-    appResource = await publishedTaskLabResource(project.projectId, tasklab, "app-oauth-client-credentials");
+    // App-Level OAuth (client credentials) on TaskLab's /api: every request it sends is in env.tasklab.apiRequests.
+    appResource = await publishedTaskLabResource(env.projectId, env.tasklab, "app-oauth-client-credentials");
     appWorkflow = await deployedWorkflow(
-      project.projectId,
+      env.projectId,
       {
         trigger: { kind: "request" },
         steps: [requestStep(appResource, "app_call", "GET", "/flaky/app-level-start", { query: { failures: "0" } })],
@@ -370,11 +362,11 @@ describe("a workflow that uses an App-Level resource", () => {
     );
   });
   afterAll(async () => {
-    await setWorkflowEndUsersMayStart({ projectId: project.projectId, workflowId: appWorkflow, allowed: false, actor: SYSTEM_ACTOR });
+    await setWorkflowEndUsersMayStart({ projectId: env.projectId, workflowId: appWorkflow, allowed: false, actor: SYSTEM_ACTOR });
   });
-  const appCalls = () => tasklab.apiRequests.filter((request) => request.path === "/api/flaky/app-level-start").length;
-  const tokenCalls = () => tasklab.tokenRequests.length;
-  const appRuns = async () => (await runsOf(project.projectId)).filter((candidate) => candidate.workflowId === appWorkflow);
+  const appCalls = () => env.tasklab.apiRequests.filter((request) => request.path === "/api/flaky/app-level-start").length;
+  const tokenCalls = () => env.tasklab.tokenRequests.length;
+  const appRuns = async () => (await runsOf(env.projectId)).filter((candidate) => candidate.workflowId === appWorkflow);
 
   it("is started by a Secret Key; a User Token answers 403 secret_key_required, starts no run and sends nothing; /sdk/me does not list it", async () => {
     const userId = `end-user-${randomUUID()}`;
@@ -385,7 +377,7 @@ describe("a workflow that uses an App-Level resource", () => {
     expect([appCalls(), tokenCalls()]).toEqual([0, tokensBefore]);
     expect((await me(userId)).json!.workflows).not.toContainEqual(expect.objectContaining({ id: appWorkflow }));
 
-    const fromBackend = await run({ secretKey }, appWorkflow, { query: "?wait=true" });
+    const fromBackend = await run({ secretKey: env.secretKey }, appWorkflow, { query: "?wait=true" });
     expect(fromBackend).toMatchObject({ status: 200, json: { status: "succeeded", output: { status: 200 } } });
     expect(await appRuns()).toMatchObject([{ userId: null, status: "succeeded" }]);
     expect(appCalls()).toBe(1);
@@ -393,7 +385,7 @@ describe("a workflow that uses an App-Level resource", () => {
 
   it("with End users may start this workflow on, a User Token starts it and /sdk/me lists it", async () => {
     const userId = `end-user-${randomUUID()}`;
-    await setWorkflowEndUsersMayStart({ projectId: project.projectId, workflowId: appWorkflow, allowed: true, actor: SYSTEM_ACTOR });
+    await setWorkflowEndUsersMayStart({ projectId: env.projectId, workflowId: appWorkflow, allowed: true, actor: SYSTEM_ACTOR });
     const calls = appCalls();
     const started = await run(await userToken(userId), appWorkflow, { query: "?wait=true" });
     expect(started).toMatchObject({ status: 200, json: { status: "succeeded" } });

@@ -1,6 +1,6 @@
 // POST /projects/:projectId/sdk/workflows/:workflowId/runs — start a run of a Request-triggered workflow; ?wait=true answers its Response step's answer, or its output.
 import { sdkPreflight, sdkServerRoute, withStatus } from "@/lib/api/sdk-route";
-import { REQUEST_RUN_WAIT_MS, runOptionsSchema, workflowRunBodySchema } from "@/lib/workflows/api-schema";
+import { REQUEST_RUN_WAIT_MS, RUN_BODY_NOT_AN_OBJECT_MESSAGE, runOptionsSchema, workflowRunBodySchema } from "@/lib/workflows/api-schema";
 import { startRequestRun } from "@/lib/workflows/triggers";
 
 const ENDPOINT = { route: "/projects/[projectId]/sdk/workflows/[workflowId]/runs", methods: "POST, OPTIONS" };
@@ -13,7 +13,7 @@ export const POST = sdkServerRoute(
     body: {
       schema: workflowRunBodySchema,
       invalid: "invalid_body",
-      notAnObject: "The body must be a JSON object: it becomes the run's trigger.body.",
+      notAnObject: RUN_BODY_NOT_AN_OBJECT_MESSAGE,
     },
   },
   async ({ project, caller, ids, query, body }) => {

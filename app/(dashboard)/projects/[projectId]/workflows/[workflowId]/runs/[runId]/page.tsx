@@ -33,7 +33,7 @@ import {
 import { isStepType, stepModule } from "@/lib/workflows/steps";
 import { MAX_STORED_BODY_BYTES } from "@/lib/workflows/steps/request";
 import { type StepNode, StepTree } from "@/lib/workflows/tree";
-import { requireWorkflow } from "../../../require-workflow";
+import { requireWorkflow } from "@/server/require-workflow";
 import { RunButtons } from "./run-buttons";
 
 export const metadata: Metadata = { title: "Run" };

@@ -1,0 +1,355 @@
+// The "api" section of `npm run bench` ((a) and (b) in bench/run.ts): the Connect API and the
+// request route under autocannon against `next start`, each beside its floor, and the ceiling.
+//
+//   (a) POST /projects/:p/sdk/resources/:r/connect, rotating the User Tokens of many users,
+//       beside bench/bare-connect-server.ts (jose RS256 verify + encrypted postgres.js upsert);
+//   (b) POST /projects/:p/sdk/resources/:r/request with a Secret Key and X-Switchboard-User,
+//       beside GET /api/tasks straight at TaskLab, once per connected-users count;
+//   the ceiling: GET /api/health of the same build (a route handler doing one query).
+//
+// Needs a production build. BENCH_API_PROFILE=<dir> writes a V8 CPU profile of the `next start`
+// there. bench/run.ts prints the runs, their ratios and the goals.
+import { randomBytes } from "node:crypto";
+import os from "node:os";
+import path from "node:path";
+import { type LoadOptions, measure, type RunSummary } from "./load";
+import { freePort, startProcess, waitForHttpOk, waitForLine } from "@/test/support/processes";
+import { treeCpuSeconds } from "./process-cpu";
+import type { BenchData } from "./setup";
+import type { startRemoteTaskLab } from "./tasklab-remote";
+
+/** An unmeasured run of the request route before its first measured one. */
+const REQUEST_PREWARM_SECONDS = 5;
+
+export interface ApiBenchOptions {
+  root: string;
+  databaseUrl: string;
+  encryptionKey: string;
+  tasklab: Awaited<ReturnType<typeof startRemoteTaskLab>>;
+  setup: typeof import("./setup");
+  data: BenchData;
+  /** autocannon's connections, and each run's measured and warm-up seconds. */
+  connections: number;
+  durationSeconds: number;
+  warmupSeconds: number;
+  startupTimeoutMs: number;
+  /** (b): one request run per count of connected users it rotates over. */
+  requestUserCounts: readonly number[];
+  /** (a): refresh tokens pre-issued, one per connect request; distinct users; calls each user is kept to. */
+  connectTokenPool: number;
+  connectUserCount: number;
+  maxCallsPerUser: number;
+  onCleanup(name: string, run: () => Promise<void>): void;
+  log(message: string): void;
+}
+
+export interface ApiBenchResult {
+  ceilingRun: RunSummary;
+  bareRun: RunSummary;
+  connectRun: RunSummary;
+  directRun: RunSummary;
+  /** One per requestUserCounts, in its order. */
+  requestRuns: RunSummary[];
+  notes: string[];
+  /** Connect requests that reused a refresh token once the pool ran out. */
+  poolExhausted: number;
+  /** Request answers whose TaskLab status was not 2xx. */
+  upstreamNon2xx: number;
+}
+
+/** Answers of one real call, to fail early (and clearly) when a route does not work at all. */
+async function expectOk(name: string, url: string, init: RequestInit, check?: (body: string) => string | undefined): Promise<void> {
+  const response = await fetch(url, { ...init, signal: AbortSignal.timeout(30_000) });
+  const body = await response.text();
+  if (response.status < 200 || response.status > 299)
+    throw new Error(`${name}: a trial call answered ${response.status}: ${body.slice(0, 500)}`);
+  const problem = check?.(body);
+  if (problem) throw new Error(`${name}: a trial call answered 200 but ${problem}: ${body.slice(0, 500)}`);
+}
+
+function upstreamStatus(body: string): number | undefined {
+  try {
+    const status = (JSON.parse(body) as { status?: unknown }).status;
+    return typeof status === "number" ? status : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** (a) and (b): the Connect API and the request route under autocannon, against `next start`. */
+export async function runApiBench({
+  root,
+  databaseUrl,
+  encryptionKey,
+  tasklab,
+  setup,
+  data,
+  connections,
+  durationSeconds,
+  warmupSeconds,
+  startupTimeoutMs,
+  requestUserCounts,
+  connectTokenPool,
+  connectUserCount,
+  maxCallsPerUser,
+  onCleanup,
+  log,
+}: ApiBenchOptions): Promise<ApiBenchResult> {
+  const requestUsersMax = Math.max(...requestUserCounts);
+  // The production server.
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  // BENCH_API_PROFILE=<dir>: a V8 CPU profile of the server (node --cpu-prof), written there when it stops.
+  const profileDir = process.env.BENCH_API_PROFILE;
+  const nextStart = ["start", "--port", String(port), "--hostname", "127.0.0.1"];
+  const [command, args] = profileDir
+    ? [
+        process.execPath,
+        ["--cpu-prof", `--cpu-prof-dir=${profileDir}`, path.join(root, "node_modules", "next", "dist", "bin", "next"), ...nextStart],
+      ]
+    : ["npx", ["next", ...nextStart]];
+  const server = startProcess("next start", command, args, {
+    cwd: root,
+    env: {
+      ...process.env,
+      NODE_ENV: "production",
+      DATABASE_URL: databaseUrl,
+      NEXTAUTH_SECRET: randomBytes(32).toString("base64"),
+      NEXTAUTH_URL: base,
+      SWITCHBOARD_ENCRYPTION_KEY: encryptionKey,
+      SWITCHBOARD_ALLOW_PRIVATE_NETWORK: "true",
+      // The workflows section measures its own worker processes: this server works no queues.
+      SWITCHBOARD_WORKERS: "0",
+    },
+  });
+  onCleanup("next start", () => server.stop());
+  await waitForHttpOk(server, `${base}/api/health`, startupTimeoutMs);
+  log(`Switchboard at ${base}`);
+
+  // Data for (a) and (b).
+  const requestUsers = Array.from({ length: requestUsersMax }, (_, i) => `bench-request-user-${i}`);
+  await setup.storeConnections(data, requestUsers, await tasklab.issueTokens(requestUsers));
+  log(`${requestUsersMax} users connected for the request runs`);
+
+  const connectUsers = Array.from({ length: connectUserCount }, (_, i) => `bench-connect-user-${i}`);
+  const connectUserTokens = await setup.userTokens(data, connectUsers, 3600);
+  const pool = (
+    await tasklab.issueTokens(
+      Array.from({ length: connectTokenPool }, (_, i) => connectUsers[i % connectUserCount]!),
+      { refreshOnly: true },
+    )
+  ).refreshTokens;
+  log(`${connectUserCount} User Tokens and ${pool.length} TaskLab refresh tokens for the connect run`);
+
+  const bare = startProcess(
+    "bare connect server",
+    process.execPath,
+    ["--import", "tsx", path.join(root, "bench", "bare-connect-server.ts")],
+    {
+      cwd: root,
+      env: {
+        ...process.env,
+        BARE_DATABASE_URL: databaseUrl,
+        BARE_PUBLIC_JWK: JSON.stringify(data.publicKeyJwk),
+        BARE_ENCRYPTION_KEY: encryptionKey,
+      },
+    },
+  );
+  onCleanup("bare connect server", () => bare.stop());
+  const barePort = Number((await waitForLine(bare, /BARE_CONNECT_READY (\d+)/, startupTimeoutMs))[1]);
+  const bareUrl = `http://127.0.0.1:${barePort}/connect`;
+
+  const connectUrl = `${base}/projects/${data.projectId}/sdk/resources/${data.resourceId}/connect`;
+  const requestUrl = `${base}/projects/${data.projectId}/sdk/resources/${data.resourceId}/request`;
+  const directUrl = `${tasklab.url}/api/tasks`;
+  const directToken = (await tasklab.issueTokens(["bench-direct-user"])).accessTokens[0]!;
+  const requestBody = JSON.stringify({ method: "GET", path: "/tasks" });
+
+  // One trial call per target, with tokens of their own (not the pools'), so a broken route fails here.
+  const trial = await tasklab.issueTokens(["bench-trial-user"], { refreshOnly: true });
+  const [trialUserToken] = await setup.userTokens(data, ["bench-trial-user"], 600);
+  const jsonHeaders = { "content-type": "application/json" };
+  await expectOk("bare connect", bareUrl, {
+    method: "POST",
+    headers: { ...jsonHeaders, authorization: `Bearer ${trialUserToken}` },
+    body: JSON.stringify({ refresh_token: "tlr_trial" }),
+  });
+  await expectOk("Switchboard connect", connectUrl, {
+    method: "POST",
+    headers: { ...jsonHeaders, authorization: `Bearer ${trialUserToken}` },
+    body: JSON.stringify({ refresh_token: trial.refreshTokens[0] }),
+  });
+  await expectOk("TaskLab direct", directUrl, { headers: { authorization: `Bearer ${directToken}` } });
+  await expectOk(
+    "Switchboard request",
+    requestUrl,
+    {
+      method: "POST",
+      headers: { ...jsonHeaders, authorization: `Bearer ${data.secretKey}`, "x-switchboard-user": requestUsers[0]! },
+      body: requestBody,
+    },
+    (body) => (upstreamStatus(body) === 200 ? undefined : "TaskLab's answer through it was not 200"),
+  );
+
+  // The runs.
+  const common = { connections, durationSeconds, warmupSeconds };
+  const announce = (name: string) =>
+    log(`running ${name} (${warmupSeconds} s warm-up + ${durationSeconds} s, ${connections} connections)…`);
+  /**
+   * measure(), noting the load average before, TaskLab's token-endpoint calls during the run,
+   * how many requests setupRequest prepared, and the CPU time of the server under test.
+   */
+  const measureRun = async (
+    options: LoadOptions,
+    extra: { serverPid: number | undefined; prepared?: () => number },
+  ): Promise<RunSummary> => {
+    const loadAverageBefore = Math.round(os.loadavg()[0]! * 100) / 100;
+    const tokenRequestsBefore = await tasklab.tokenRequestCount();
+    const cpuBefore = treeCpuSeconds(extra.serverPid);
+    const run = await measure(options);
+    const cpuAfter = treeCpuSeconds(extra.serverPid);
+    run.tasklabTokenRequests = (await tasklab.tokenRequestCount()) - tokenRequestsBefore;
+    run.loadAverageBefore = loadAverageBefore;
+    if (extra.prepared) run.preparedWithWarmup = extra.prepared();
+    if (cpuBefore !== undefined && cpuAfter !== undefined && run.completedWithWarmup > 0) {
+      run.serverCpuMsPerRequest = Math.round(((cpuAfter - cpuBefore) * 1000 * 100) / run.completedWithWarmup) / 100;
+    }
+    return run;
+  };
+
+  // (a) bare: the same User Tokens, rotated; any refresh token (it is only stored).
+  let bareCalls = 0;
+  announce("(a) bare connect");
+  const bareRun = await measureRun(
+    {
+      ...common,
+      name: "(a) bare connect (floor)",
+      url: bareUrl,
+      method: "POST",
+      setupRequest: (request) => {
+        const i = bareCalls++;
+        return {
+          ...request,
+          headers: { ...jsonHeaders, authorization: `Bearer ${connectUserTokens[i % connectUserCount]}` },
+          body: JSON.stringify({ refresh_token: pool[i % pool.length] }),
+        };
+      },
+    },
+    { serverPid: bare.child.pid, prepared: () => bareCalls },
+  );
+
+  // (a) Switchboard: request i is user i % connectUserCount's, with pre-issued refresh token i.
+  let connectCalls = 0;
+  let poolExhausted = 0;
+  announce("(a) Switchboard connect");
+  const connectRun = await measureRun(
+    {
+      ...common,
+      name: "(a) Switchboard connect",
+      url: connectUrl,
+      method: "POST",
+      setupRequest: (request) => {
+        const i = connectCalls++;
+        if (i >= pool.length) poolExhausted++;
+        return {
+          ...request,
+          headers: { ...jsonHeaders, authorization: `Bearer ${connectUserTokens[i % connectUserCount]}` },
+          body: JSON.stringify({ refresh_token: pool[i % pool.length] }),
+        };
+      },
+    },
+    { serverPid: server.child.pid, prepared: () => connectCalls },
+  );
+
+  // (b) direct: one valid access token.
+  announce("(b) TaskLab direct");
+  const directRun = await measureRun(
+    {
+      ...common,
+      name: "(b) TaskLab GET /api/tasks direct",
+      url: directUrl,
+      headers: { authorization: `Bearer ${directToken}` },
+    },
+    { serverPid: tasklab.process.child.pid },
+  );
+
+  // The ceiling: a route handler of the same build doing one query.
+  announce("ceiling GET /api/health");
+  const ceilingRun = await measureRun(
+    { ...common, name: "ceiling: GET /api/health (one query)", url: `${base}/api/health` },
+    { serverPid: server.child.pid },
+  );
+
+  // (b) Switchboard: the Secret Key, naming the connected users in turn; once per users count.
+  let upstreamNon2xx = 0;
+  const requestRuns: RunSummary[] = [];
+  // Warmed once more before the first measured run, figures discarded: with only each run's own
+  // warm-up, whichever users count ran first measured 10–15% slow (tried in both orders, on the
+  // 2-core dev machine by 2026-12-01).
+  log(`warming the request route for ${REQUEST_PREWARM_SECONDS} s…`);
+  let prewarmCalls = 0;
+  await measure({
+    ...common,
+    durationSeconds: REQUEST_PREWARM_SECONDS,
+    name: "request route pre-warm",
+    url: requestUrl,
+    method: "POST",
+    setupRequest: (request) => ({
+      ...request,
+      headers: {
+        ...jsonHeaders,
+        authorization: `Bearer ${data.secretKey}`,
+        "x-switchboard-user": requestUsers[prewarmCalls++ % requestUserCounts[0]!]!,
+      },
+      body: requestBody,
+    }),
+  });
+  for (const users of requestUserCounts) {
+    let requestCalls = 0;
+    announce(`(b) Switchboard request, ${users} users`);
+    requestRuns.push(
+      await measureRun(
+        {
+          ...common,
+          name: `(b) Switchboard request (${users} users)`,
+          url: requestUrl,
+          method: "POST",
+          setupRequest: (request) => ({
+            ...request,
+            headers: {
+              ...jsonHeaders,
+              authorization: `Bearer ${data.secretKey}`,
+              "x-switchboard-user": requestUsers[requestCalls++ % users]!,
+            },
+            body: requestBody,
+          }),
+          onResponse: (status, body) => {
+            if (status !== 200) return;
+            const upstream = upstreamStatus(body);
+            if (upstream === undefined || upstream < 200 || upstream > 299) upstreamNon2xx++;
+          },
+        },
+        { serverPid: server.child.pid, prepared: () => requestCalls },
+      ),
+    );
+  }
+  const notes = [
+    "(a) Switchboard connect: the resource HAS a User Profile (GET /me). Each request's body is { refresh_token } with a " +
+      "refresh token pre-issued by TaskLab's issueTokens() for that request alone, so every connect makes one token " +
+      "refresh and one profile request at TaskLab, then the encrypted upsert.",
+    `(a) ${connectUserCount} distinct users (User Tokens, RS256) rotated, at most ${maxCallsPerUser} calls each (rate limit 120/min).`,
+    "(a) bare: jose RS256 verify + AES-256-GCM + postgres.js upsert only; no outbound calls.",
+    `(b) Secret Key + X-Switchboard-User rotating over ${requestUserCounts.join(" / ")} connected users (stored with a valid access token: no refreshes); body {"method":"GET","path":"/tasks"}.`,
+    "ceiling: GET /api/health of the same `next start`, one query (select 1): what the framework serves with one database round trip.",
+    "All processes (autocannon, Switchboard, TaskLab, bare server, PostgreSQL) share this machine.",
+    "server CPU ms/req: user+system CPU of the target's process tree (next start / bare server / TaskLab) over warm-up and run, " +
+      "per answer; TaskLab's and PostgreSQL's work on Switchboard's behalf is not in it.",
+  ];
+  if (poolExhausted > 0)
+    notes.push(`WARNING: the refresh-token pool ran out: ${poolExhausted} connect requests reused a token (expect 422s).`);
+  if (upstreamNon2xx > 0) notes.push(`WARNING: ${upstreamNon2xx} Switchboard request answers carried a non-2xx status from TaskLab.`);
+
+  // Nothing of this section keeps running (and using CPU) under the next one.
+  await Promise.all([server.stop(), bare.stop()]);
+  return { ceilingRun, bareRun, connectRun, directRun, requestRuns, notes, poolExhausted, upstreamNon2xx };
+}

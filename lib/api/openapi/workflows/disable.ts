@@ -1,0 +1,3 @@
+import { workflowEnablement } from "./enablement";
+
+export const disableWorkflow = workflowEnablement(false);
