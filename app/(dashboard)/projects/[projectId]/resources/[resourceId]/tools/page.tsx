@@ -6,8 +6,8 @@ import { OfferToolsCheckbox } from "./offer-tools-checkbox";
 import { ToolRow } from "./tool-row";
 import { listResourceTools } from "@/db/queries/resource-tools";
 import { canChangeResources } from "@/lib/projects/roles";
-import { requireProjectAccess } from "../../../../../require-user";
-import { requireResource } from "../../require-resource";
+import { requireProjectAccess } from "@/server/require-user";
+import { requireResource } from "@/server/require-resource";
 
 export const metadata: Metadata = { title: "Tools" };
 
