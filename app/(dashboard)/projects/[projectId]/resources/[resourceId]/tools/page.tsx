@@ -1,9 +1,11 @@
 import type { Metadata } from "next";
 import { ResourceEditGuard } from "@/components/resources/read-only-note";
 import { ResourceHeader } from "@/components/resources/resource-tabs";
+import { DataTable, type DataTableColumn } from "@/components/ui/data-table";
+import type { ResourceTool } from "@/db/schema";
 import { ImportToolsForm } from "./import-tools-form";
 import { OfferToolsCheckbox } from "./offer-tools-checkbox";
-import { ToolRow } from "./tool-row";
+import { ToolNameForm, ToolSwitch } from "./tool-controls";
 import { listResourceTools } from "@/db/queries/resource-tools";
 import { canChangeResources } from "@/lib/projects/roles";
 import { requireProjectAccess } from "@/server/require-user";
@@ -12,6 +14,25 @@ import { requireResource } from "@/server/require-resource";
 export const metadata: Metadata = { title: "Tools" };
 
 type Params = Promise<{ projectId: string; resourceId: string }>;
+
+function columns(projectId: string, resourceId: string): DataTableColumn<ResourceTool>[] {
+  const control = (tool: ResourceTool) => ({ projectId, resourceId, toolId: tool.id, label: `${tool.method} ${tool.path}` });
+  return [
+    { header: "Method", cell: (tool) => <code className="font-mono text-xs font-semibold">{tool.method}</code>, className: "align-top" },
+    {
+      header: "Path",
+      cell: (tool) => <code className="block font-mono text-xs break-all">{tool.path}</code>,
+      className: "max-w-64 align-top",
+    },
+    {
+      header: "Summary",
+      cell: (tool) => tool.summary || <span className="text-slate-500">—</span>,
+      className: "max-w-64 align-top text-slate-700",
+    },
+    { header: "Tool name", cell: (tool) => <ToolNameForm {...control(tool)} name={tool.name} />, className: "align-top" },
+    { header: "Tool", cell: (tool) => <ToolSwitch {...control(tool)} enabled={tool.enabled} />, className: "align-top" },
+  ];
+}
 
 /** The resource tab Tools: its OpenAPI document's operations, each turned on as a tool for agents (Agents). */
 export default async function ToolsPage({ params }: { params: Params }) {
@@ -53,36 +74,13 @@ export default async function ToolsPage({ params }: { params: Params }) {
                 {tools.length} operations, {enabled} on as tools.
                 {!resource.published && " Publish the resource: only a published resource's tools are offered."}
               </p>
-              <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
-                <table className="w-full text-left text-sm">
-                  <thead className="bg-slate-50 text-xs uppercase text-slate-500">
-                    <tr>
-                      <th className="px-4 py-2 font-medium">Method</th>
-                      <th className="px-4 py-2 font-medium">Path</th>
-                      <th className="px-4 py-2 font-medium">Summary</th>
-                      <th className="px-4 py-2 font-medium">Tool name</th>
-                      <th className="px-4 py-2 font-medium">Tool</th>
-                    </tr>
-                  </thead>
-                  <tbody className="divide-y divide-slate-100">
-                    {tools.map((tool) => (
-                      <ToolRow
-                        key={`${tool.id}:${tool.name}:${tool.enabled}`}
-                        projectId={projectId}
-                        resourceId={resourceId}
-                        tool={{
-                          id: tool.id,
-                          method: tool.method,
-                          path: tool.path,
-                          summary: tool.summary,
-                          name: tool.name,
-                          enabled: tool.enabled,
-                        }}
-                      />
-                    ))}
-                  </tbody>
-                </table>
-              </div>
+              <DataTable
+                columns={columns(projectId, resourceId)}
+                rows={tools}
+                // Drawn afresh when a rename or a switch is stored: the controls start from the stored values.
+                rowKey={(tool) => `${tool.id}:${tool.name}:${tool.enabled}`}
+                caption="The document's operations"
+              />
             </section>
           )}
         </div>
