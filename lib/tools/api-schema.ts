@@ -18,6 +18,12 @@ export type ToolView = z.infer<typeof toolSchema>;
 
 export const toolListSchema = z.object({ tools: z.array(toolSchema) }).meta({ id: "ToolList" });
 
+export const toolArgumentsSchema = z.record(z.string(), z.unknown()).meta({
+  id: "ToolArguments",
+  description: "The tool's arguments, as its inputSchema describes them.",
+  example: { body: { title: "Write the docs" } },
+});
+
 export const toolCallAnswerSchema = z
   .discriminatedUnion("isError", [
     z.object({

@@ -25,3 +25,8 @@ export function uniqueToolName(name: string, taken: ReadonlySet<string>): string
     if (!taken.has(candidate)) return candidate;
   }
 }
+
+/** What a call of a tool the user does not have answers (404 tool_not_found). */
+export function toolNotFoundMessage(name: string): string {
+  return `This user has no tool named ${name}.`;
+}

@@ -86,6 +86,8 @@ describe("readOpenApiDocument", () => {
     ]);
     const create = operations[1]!;
     expect(create.inputSchema.properties).toMatchObject({ body: { properties: { note: { type: ["string", "null"] } } } });
+    // Examples are data: kept as written.
+    expect(create.inputSchema.properties).toMatchObject({ body: { example: { title: "Write docs", id: "task_9", nullable: true } } });
     expect(argumentProblem(create.inputSchema, { body: { title: "x", note: null } })).toBeUndefined();
     expect(operations[0]!.outputSchema).toMatchObject({ properties: { tasks: { items: { required: ["id", "title", "done"] } } } });
   });
@@ -165,9 +167,16 @@ describe("readOpenApiDocument", () => {
     expect(performance.now() - started).toBeLessThan(5000);
   });
 
+  it("counts operations behind path item $refs", async () => {
+    const paths: Record<string, unknown> = {};
+    for (let i = 0; i < 1001; i++) paths[`/p${i}`] = { $ref: "#/components/pathItems/Item" };
+    const text = documentWith({ paths, components: { pathItems: { Item: { get: { responses: { "200": { description: "ok" } } } } } } });
+    expect(await refusal(text)).toMatch(/more than 1000 operations/);
+  });
+
   it("refuses $refs that multiply into a huge schema", async () => {
     const schemas: Record<string, unknown> = { L0: { type: "string" } };
-    for (let i = 1; i <= 30; i++)
+    for (let i = 1; i <= 40; i++)
       schemas[`L${i}`] = {
         type: "object",
         properties: { a: { $ref: `#/components/schemas/L${i - 1}` }, b: { $ref: `#/components/schemas/L${i - 1}` } },
@@ -176,7 +185,7 @@ describe("readOpenApiDocument", () => {
       paths: {
         "/x": {
           post: {
-            requestBody: { content: { "application/json": { schema: { $ref: "#/components/schemas/L30" } } } },
+            requestBody: { content: { "application/json": { schema: { $ref: "#/components/schemas/L40" } } } },
             responses: { "200": { description: "ok" } },
           },
         },

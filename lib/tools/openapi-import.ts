@@ -4,17 +4,20 @@ import type { StoredToolParameters } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import { compileInputSchema } from "./input-validation";
 import { toolNameFrom, uniqueToolName } from "./names";
+import { MAX_DOCUMENT_BYTES } from "./schema";
+
+export { MAX_DOCUMENT_BYTES };
 
 // An OpenAPI 3.0 or 3.1 document, pasted or uploaded on a resource's Tools tab, read into the
 // operations it offers. Everything is checked before anything is stored: a document refused
 // here leaves the resource's operations as they were.
 
-/** The largest document accepted, in UTF-8 bytes (checked before parsing). */
-export const MAX_DOCUMENT_BYTES = 5 * 1024 * 1024;
 /** The most operations one document may hold (counted before dereferencing). */
 export const MAX_OPERATIONS = 1000;
 /** The most JSON values all operations' schemas may hold together once dereferenced (a document whose shared $refs multiply). */
-const MAX_SCHEMA_NODES = 500_000;
+const MAX_SCHEMA_NODES = 1_000_000;
+/** The most JSON values the whole document may hold with its $refs expanded (what the dereferencer would build). */
+const MAX_EXPANDED_NODES = 2_000_000;
 /** How deep a dereferenced schema may nest. */
 const MAX_SCHEMA_DEPTH = 64;
 const DEREFERENCE_TIMEOUT_MS = 10_000;
@@ -100,9 +103,9 @@ function pointerKeys(ref: string): string[] | undefined {
 }
 
 /**
- * Before anything dereferences the document: walks its paths with every `$ref` followed, and
+ * Before anything dereferences the document: walks all of it with every `$ref` followed, and
  * refuses a reference that is not inside the document, one that is not found, one that loops
- * (naming it), and references that would expand to more than MAX_SCHEMA_NODES values (shared
+ * (naming it), and references that would expand to more than MAX_EXPANDED_NODES values (shared
  * `$ref`s can double at each level: the dereferencer would spend minutes on 30 of them).
  * Linear in the document's size: each target's expanded size is counted once.
  */
@@ -135,11 +138,12 @@ function checkReferences(document: Json): void {
     let total = 1;
     for (const item of Object.values(value)) {
       total += size(item, depth + 1);
-      if (total > MAX_SCHEMA_NODES) throw tooLarge();
+      if (total > MAX_EXPANDED_NODES) throw tooLarge();
     }
     return total;
   };
-  if (size(document.paths, 0) > MAX_SCHEMA_NODES) throw tooLarge();
+  // All of it, not only the paths: the dereferencer expands every component, used or not.
+  if (size(document, 0) > MAX_EXPANDED_NODES) throw tooLarge();
 }
 
 /** Where a base URL's `{{variables}}` stand: a placeholder that a URL accepts in a host and a path. */
@@ -205,8 +209,12 @@ function schemaTree(value: unknown, where: string, budget: { nodes: number }, op
   }
   const tree: Json = {};
   for (const [key, item] of Object.entries(value)) {
-    if (key === "$id" || key === "$schema" || key === "$anchor" || key === "$dynamicAnchor" || (key === "id" && typeof item === "string"))
+    if (key === "$id" || key === "$schema" || key === "$anchor" || key === "$dynamicAnchor") continue;
+    // Values, not schemas: kept as they are (checkReferences has bounded their size).
+    if (VALUE_KEYWORDS.has(key)) {
+      tree[key] = item;
       continue;
+    }
     // `properties` and the like hold schemas by name: a property may be called `nullable` or `$id`.
     const holdsNames = key === "properties" || key === "patternProperties" || key === "$defs" || key === "definitions";
     if (holdsNames && isObject(item)) {
@@ -230,6 +238,9 @@ function schemaTree(value: unknown, where: string, budget: { nodes: number }, op
   }
   return tree;
 }
+
+/** Keywords whose value is data (an example, a default, allowed values), never a schema to walk. */
+const VALUE_KEYWORDS = new Set(["example", "examples", "default", "enum", "const", "x-examples"]);
 
 const firstLine = (text: unknown) => (typeof text === "string" ? text.trim() : "");
 
@@ -319,6 +330,10 @@ export async function readOpenApiDocument(text: string, { baseUrl }: { baseUrl: 
 }
 
 function operationsOf(document: Json, openapi30: boolean, serverPath: ReturnType<typeof serverPathUnderBase>): ImportedOperation[] {
+  // Path items may be $refs: counted again once dereferenced.
+  if (countOperations(document.paths as Json, MAX_OPERATIONS) > MAX_OPERATIONS) {
+    throw refuse(`The document has more than ${MAX_OPERATIONS} operations: import a document of at most ${MAX_OPERATIONS}.`);
+  }
   const budget = { nodes: MAX_SCHEMA_NODES };
   const documentServers = Array.isArray(document.servers) && document.servers.length ? document.servers : undefined;
   const prefixOf = (servers: unknown[] | undefined, where: string): string => {

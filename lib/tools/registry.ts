@@ -2,6 +2,7 @@ import { AppError } from "@/lib/errors";
 import { log } from "@/lib/log";
 import { recordToolCall } from "@/lib/metrics/registry";
 import { answerProblem, argumentProblem } from "./input-validation";
+import { toolNotFoundMessage } from "./names";
 import { operationTools } from "./operation-tools";
 import type { SourcedTool, ToolContext, ToolDefinition, ToolResult, ToolSource } from "./types";
 import { workflowTools } from "./workflow-tools";
@@ -77,7 +78,7 @@ export async function callTool({
 }): Promise<ToolResult> {
   const started = performance.now();
   const tool = await findTool(context, name);
-  if (!tool) throw new AppError("tool_not_found", { message: `This user has no tool named ${name}.` });
+  if (!tool) throw new AppError("tool_not_found", { message: toolNotFoundMessage(name) });
   let result: ToolResult | undefined;
   try {
     const problem = argumentProblem(tool.inputSchema, args);

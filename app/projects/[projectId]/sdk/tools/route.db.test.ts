@@ -174,9 +174,13 @@ describe("the Tools API", () => {
   it("lists each user's own tools", async () => {
     const alice = await list({ token: await token(ALICE) });
     expect(alice.status).toBe(200);
-    expect(namesOf(alice)).toEqual(["create_task", "get_me", "get_task", "list_tasks", "post_tasks"]);
+    const shared = ["create_task", "get_me", "get_task", "list_tasks"];
+    expect(namesOf(alice).filter((name) => !name.startsWith("get_flaky") && !name.startsWith("get_slow"))).toEqual([
+      ...shared,
+      "post_tasks",
+    ]);
     const bob = await list({ token: await token(BOB) });
-    expect(namesOf(bob)).toEqual(["create_task", "get_me", "get_task", "list_tasks"]);
+    expect(namesOf(bob).filter((name) => !name.startsWith("get_flaky") && !name.startsWith("get_slow"))).toEqual(shared);
     expect(namesOf(await list({ token: await token("carol") }))).toEqual([]);
     const getTask = (alice.json!.tools as Array<Record<string, unknown>>).find((tool) => tool.name === "get_task");
     expect(getTask).toMatchObject({
@@ -247,6 +251,24 @@ describe("the Tools API", () => {
     const found = await call({ token: await token(ALICE) }, "get_task", { id: "task_1" });
     expect(found.json).toMatchObject({ isError: false, content: { status: 200, body: { id: "task_1" } } });
   });
+
+  it("answers the API's 5xx and a timeout as tool errors, never a 500", async () => {
+    await enable(sharedResourceId, ["get_flaky", "get_slow"]);
+    const failed = await call({ token: await token(BOB) }, "get_flaky", { key: "tool-5xx", failures: 1, status: 503 });
+    expect(failed).toMatchObject({
+      status: 200,
+      json: {
+        isError: true,
+        content: { code: "api_error", status: 503, message: expect.stringMatching(/^The API answered 503: .*"flaky"/) },
+      },
+    });
+    // The outbound client gives up after 10 s.
+    const slow = await call({ token: await token(BOB) }, "get_slow", { ms: 15_000 });
+    expect(slow).toMatchObject({
+      status: 200,
+      json: { isError: true, content: { code: "upstream_unreachable", message: expect.stringMatching(/within 10000 ms/) } },
+    });
+  }, 30_000);
 
   it("answers reconnect_needed for an INVALID connection, and lists the tool saying so", async () => {
     const db = await getDb();
