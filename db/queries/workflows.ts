@@ -450,6 +450,9 @@ export async function listWorkflowResources({ projectId }: { projectId: string }
 /** Who already has a tool name in a project: an enabled OpenAPI operation tool (its resource), or another workflow exposed as a tool (its draft or deployed version). */
 export type ToolNameHolder = { kind: "operation"; resourceName: string } | { kind: "workflow"; workflowName: string };
 
+/** A workflow definition's tool (its Request trigger's `tool`), in SQL. */
+const exposedTool = (definition: SQLWrapper) => sql`${definition} -> 'trigger' -> 'tool'`;
+
 /**
  * The holder of tool name `name` in the project, other than the workflow `exceptWorkflowId` or
  * the operation tool `exceptToolId`: an enabled operation tool, or a workflow whose draft or
@@ -479,7 +482,7 @@ export async function findToolNameHolder(
     )
     .limit(1);
   if (operation) return { kind: "operation", resourceName: operation.resourceName };
-  const toolName = (definition: SQLWrapper) => sql`${definition} -> 'trigger' -> 'tool' ->> 'name'`;
+  const toolName = (definition: SQLWrapper) => sql`${exposedTool(definition)} ->> 'name'`;
   const [workflow] = await conn
     .select({ workflowName: workflows.name })
     .from(workflows)
@@ -494,6 +497,53 @@ export async function findToolNameHolder(
     .orderBy(asc(workflows.name))
     .limit(1);
   return workflow ? { kind: "workflow", workflowName: workflow.workflowName } : undefined;
+}
+
+/** A workflow exposed as a tool in its draft or its deployed version (Settings → Agents). */
+export interface ProjectWorkflowTool {
+  workflowId: string;
+  workflowName: string;
+  enabledForAll: boolean;
+  /** The tool agents are offered: the deployed version's; null while only the draft exposes one. */
+  deployedTool: StoredWorkflowTool | null;
+  /** The draft's tool: it is offered once deployed. */
+  draftTool: StoredWorkflowTool | null;
+}
+
+/**
+ * The project's workflows whose draft or deployed version exposes a tool (as
+ * listDeployedWorkflowTools and findToolNameHolder read it), by tool name: what Settings → Agents
+ * lists, whoever they run for.
+ */
+export async function listProjectWorkflowTools({ projectId }: { projectId: string }): Promise<ProjectWorkflowTool[]> {
+  const db = await getDb();
+  const rows = await db
+    .select({
+      workflowId: workflows.id,
+      workflowName: workflows.name,
+      enabledForAll: workflows.enabledForAll,
+      draft: workflows.draft,
+      deployed: workflowVersions.definition,
+    })
+    .from(workflows)
+    .leftJoin(workflowVersions, and(eq(workflowVersions.workflowId, workflows.id), eq(workflowVersions.version, workflows.deployedVersion)))
+    .where(
+      and(
+        eq(workflows.projectId, projectId),
+        or(
+          sql`jsonb_typeof(${exposedTool(workflows.draft)}) = 'object'`,
+          and(eq(workflowVersions.triggerKind, "request"), sql`jsonb_typeof(${exposedTool(workflowVersions.definition)}) = 'object'`),
+        ),
+      ),
+    )
+    .orderBy(asc(workflows.name), asc(workflows.id));
+  return rows
+    .map(({ draft, deployed, ...row }) => ({
+      ...row,
+      deployedTool: toolOf(deployed ?? undefined) ?? null,
+      draftTool: toolOf(draft) ?? null,
+    }))
+    .sort((a, b) => (a.deployedTool ?? a.draftTool)!.name.localeCompare((b.deployedTool ?? b.draftTool)!.name));
 }
 
 /**
@@ -511,7 +561,7 @@ export async function listDeployedWorkflowTools({
   name?: string;
 }): Promise<{ workflow: Workflow; version: WorkflowVersion; userEnabled: boolean | null }[]> {
   const db = await getDb();
-  const tool = sql`${workflowVersions.definition} -> 'trigger' -> 'tool'`;
+  const tool = exposedTool(workflowVersions.definition);
   return db
     .select({ workflow: workflows, version: workflowVersions, userEnabled: workflowUserSettings.enabled })
     .from(workflows)
