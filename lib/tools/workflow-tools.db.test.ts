@@ -3,7 +3,7 @@ import { listAuditEvents } from "@/db/queries/audit-events";
 import { getProjectRevision } from "@/db/queries/sdk-state";
 import { listResourceTools } from "@/db/queries/resource-tools";
 import { createSecretKey } from "@/db/queries/secret-keys";
-import { createWorkflow, setUserWorkflowEnabled } from "@/db/queries/workflows";
+import { createWorkflow, listProjectWorkflowTools, setUserWorkflowEnabled } from "@/db/queries/workflows";
 import type { StoredStep } from "@/db/workflow-definition";
 import { GET as listRoute } from "@/app/projects/[projectId]/sdk/tools/route";
 import { POST as callRoute } from "@/app/projects/[projectId]/sdk/tools/[toolName]/route";
@@ -180,6 +180,60 @@ describe("Expose as a tool, at save", () => {
       (event) => event.objectId === workflowId,
     );
     expect(events.map((event) => event.action)).toEqual(expect.arrayContaining(["workflow.tool_exposed", "workflow.tool_unexposed"]));
+  });
+});
+
+describe("Settings → Agents' workflow tools", () => {
+  it("lists the workflows whose deployed version or draft exposes a tool, with both tools, and not one that exposes none", async () => {
+    const deployed = await exposed("agents_deployed", [createStep(), respond()]);
+    const draftOnly = await createWorkflow({ projectId: env.projectId, name: "Workflow agents_draft", actor: SYSTEM_ACTOR });
+    await saveWorkflow({
+      projectId: env.projectId,
+      workflowId: draftOnly.id,
+      values: values("agents_draft", [createStep(), respond()]),
+      actor: SYSTEM_ACTOR,
+    });
+    const none = await createWorkflow({ projectId: env.projectId, name: "Workflow agents_none", actor: SYSTEM_ACTOR });
+    const untooledTrigger = { kind: "request" };
+    await saveWorkflow({
+      projectId: env.projectId,
+      workflowId: none.id,
+      values: { ...values("agents_none", [createStep(), respond()]), trigger: untooledTrigger },
+      actor: SYSTEM_ACTOR,
+    });
+    const ours = async () =>
+      (await listProjectWorkflowTools({ projectId: env.projectId })).filter((row) =>
+        [deployed, draftOnly.id, none.id].includes(row.workflowId),
+      );
+
+    expect(await ours()).toEqual([
+      {
+        workflowId: deployed,
+        workflowName: "Workflow agents_deployed",
+        enabledForAll: true,
+        deployedTool: expect.objectContaining({ name: "agents_deployed", inputSchema: titleSchema }),
+        draftTool: expect.objectContaining({ name: "agents_deployed" }),
+      },
+      {
+        workflowId: draftOnly.id,
+        workflowName: "Workflow agents_draft",
+        enabledForAll: true,
+        deployedTool: null,
+        draftTool: expect.objectContaining({ name: "agents_draft", description: "Creates a task in TaskLab." }),
+      },
+    ]);
+
+    // Unexposed in the draft: the deployed tool is still offered until the next deploy.
+    await saveWorkflow({
+      projectId: env.projectId,
+      workflowId: deployed,
+      values: { ...values("agents_deployed", [createStep(), respond()]), trigger: untooledTrigger },
+      actor: SYSTEM_ACTOR,
+    });
+    expect((await ours()).find((row) => row.workflowId === deployed)).toMatchObject({
+      deployedTool: { name: "agents_deployed" },
+      draftTool: null,
+    });
   });
 });
 
