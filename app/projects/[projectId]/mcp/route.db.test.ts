@@ -4,7 +4,7 @@ import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { getDb } from "@/db/client";
-import { listProjectOperationTools, listResourceTools } from "@/db/queries/resource-tools";
+import { listProjectOperationTools } from "@/db/queries/resource-tools";
 import { createSecretKey } from "@/db/queries/secret-keys";
 import { getProjectRevision } from "@/db/queries/sdk-state";
 import { connections } from "@/db/schema";
@@ -15,11 +15,12 @@ import { generateSecretKey } from "@/lib/auth/secret-keys";
 import { connectUser } from "@/lib/connections/connect";
 import { handleMcpRequest } from "@/lib/tools/mcp";
 import { callTool } from "@/lib/tools/registry";
-import { changeResourceTool, importResourceTools } from "@/lib/tools/resource-tools";
+import { importResourceTools } from "@/lib/tools/resource-tools";
 import { startTaskLab, taskLabOpenApi30Json, taskLabOpenApiYaml, type TaskLab } from "@/test/fixtures/tasklab";
 import { ALLOWED_ORIGIN, projectWithSigningKey, publishedTaskLabResource, signUserToken } from "@/test/support/connect-fixtures";
 import { captureLogs } from "@/test/support/logs";
 import { serveRoutes } from "@/test/support/route-http";
+import { enableResourceTools } from "@/test/support/tool-fixtures";
 
 // The MCP endpoint through the MCP SDK's own Client and Streamable HTTP client transport, against
 // the route served over real HTTP, with TaskLab as the team's API.
@@ -74,11 +75,7 @@ async function connect(resourceId: string, userId: string, tasklabUser: string) 
   });
 }
 
-async function enable(resourceId: string, names: string[]) {
-  for (const tool of await listResourceTools({ projectId, resourceId })) {
-    if (names.includes(tool.name)) await changeResourceTool({ projectId, resourceId, toolId: tool.id, enabled: true, actor: SYSTEM_ACTOR });
-  }
-}
+const enable = (resourceId: string, names: string[]) => enableResourceTools({ projectId, resourceId, names });
 
 /** An initialized MCP client sending `headers` with every request. */
 async function mcpClient(headers: Record<string, string>): Promise<Client> {

@@ -17,6 +17,7 @@ import { projectWithSigningKey, publishedTaskLabResource, signUserToken } from "
 import { captureLogs } from "@/test/support/logs";
 import { currentMetrics, sampleValue } from "@/test/support/metrics";
 import { callSdkRoute, type SdkAuth } from "@/test/support/sdk-route-fixtures";
+import { enableResourceTools } from "@/test/support/tool-fixtures";
 
 let tasklab: TaskLab;
 let projectId: string;
@@ -46,11 +47,7 @@ async function connect(resourceId: string, userId: string, tasklabUser: string) 
   });
 }
 
-async function enable(resourceId: string, names: string[]) {
-  for (const tool of await listResourceTools({ projectId, resourceId })) {
-    if (names.includes(tool.name)) await changeResourceTool({ projectId, resourceId, toolId: tool.id, enabled: true, actor: SYSTEM_ACTOR });
-  }
-}
+const enable = (resourceId: string, names: string[]) => enableResourceTools({ projectId, resourceId, names });
 
 const list = async (auth: SdkAuth, forProject = projectId) =>
   callSdkRoute(listRoute as never, { url: `/projects/${forProject}/sdk/tools`, params: { projectId: forProject }, auth, method: "GET" });
