@@ -18,6 +18,8 @@ const nextConfig = {
   // own package folders, and argon2 is a native addon: all must be required at run time rather
   // than bundled.
   serverExternalPackages: ["@electric-sql/pglite", "@node-rs/argon2", "quickjs-emscripten"],
+  // A resource's Tools tab imports OpenAPI documents of up to 5 MB through a server action (1 MB by default).
+  experimental: { serverActions: { bodySizeLimit: "6mb" } },
   async headers() {
     return [
       { source: "/:path*", headers: SECURITY_HEADERS },

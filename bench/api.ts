@@ -5,6 +5,8 @@
 //       beside bench/bare-connect-server.ts (jose RS256 verify + encrypted postgres.js upsert);
 //   (b) POST /projects/:p/sdk/resources/:r/request with a Secret Key and X-Switchboard-User,
 //       beside GET /api/tasks straight at TaskLab, once per connected-users count;
+//   (b) MCP: tools/call of the list_tasks operation tool (GET /tasks) through POST /projects/:p/mcp,
+//       the same Secret Key and users as (b)'s first users count, beside it (goal ≥ 80% of its req/s);
 //   the ceiling: GET /api/health of the same build (a route handler doing one query).
 //
 // Needs a production build. BENCH_API_PROFILE=<dir> writes a V8 CPU profile of the `next start`
@@ -50,6 +52,10 @@ export interface ApiBenchResult {
   directRun: RunSummary;
   /** One per requestUserCounts, in its order. */
   requestRuns: RunSummary[];
+  /** (b) MCP tools/call over the first users count's users. */
+  mcpRun: RunSummary;
+  /** tools/call answers (HTTP 200) that were tool errors. */
+  mcpToolErrors: number;
   notes: string[];
   /** Connect requests that reused a refresh token once the pool ran out. */
   poolExhausted: number;
@@ -65,6 +71,16 @@ async function expectOk(name: string, url: string, init: RequestInit, check?: (b
     throw new Error(`${name}: a trial call answered ${response.status}: ${body.slice(0, 500)}`);
   const problem = check?.(body);
   if (problem) throw new Error(`${name}: a trial call answered 200 but ${problem}: ${body.slice(0, 500)}`);
+}
+
+/** A tools/call answer that is a success: the tool ran and TaskLab answered 2xx. */
+function mcpSucceeded(body: string): boolean {
+  try {
+    const answer = JSON.parse(body) as { result?: { isError?: boolean; structuredContent?: unknown } };
+    return answer.result !== undefined && answer.result.isError !== true && answer.result.structuredContent !== undefined;
+  } catch {
+    return false;
+  }
 }
 
 function upstreamStatus(body: string): number | undefined {
@@ -164,6 +180,14 @@ export async function runApiBench({
   const directUrl = `${tasklab.url}/api/tasks`;
   const directToken = (await tasklab.issueTokens(["bench-direct-user"])).accessTokens[0]!;
   const requestBody = JSON.stringify({ method: "GET", path: "/tasks" });
+  const mcpUrl = `${base}/projects/${data.projectId}/mcp`;
+  await setup.enableTools(data, tasklab.url, ["list_tasks"]);
+  const mcpBody = JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/call", params: { name: "list_tasks", arguments: {} } });
+  const mcpHeaders = {
+    "content-type": "application/json",
+    accept: "application/json, text/event-stream",
+    "mcp-protocol-version": "2025-06-18",
+  };
 
   // One trial call per target, with tokens of their own (not the pools'), so a broken route fails here.
   const trial = await tasklab.issueTokens(["bench-trial-user"], { refreshOnly: true });
@@ -189,6 +213,16 @@ export async function runApiBench({
       body: requestBody,
     },
     (body) => (upstreamStatus(body) === 200 ? undefined : "TaskLab's answer through it was not 200"),
+  );
+  await expectOk(
+    "Switchboard MCP tools/call",
+    mcpUrl,
+    {
+      method: "POST",
+      headers: { ...mcpHeaders, authorization: `Bearer ${data.secretKey}`, "x-switchboard-user": requestUsers[0]! },
+      body: mcpBody,
+    },
+    (body) => (mcpSucceeded(body) ? undefined : "the tool call was not a success"),
   );
 
   // The runs.
@@ -333,6 +367,29 @@ export async function runApiBench({
       ),
     );
   }
+  // (b) MCP: the same upstream call as a tool, for the first users count's users, right after its request run.
+  let mcpCalls = 0;
+  let mcpToolErrors = 0;
+  const mcpUsers = requestUserCounts[0]!;
+  announce(`(b) Switchboard MCP tools/call, ${mcpUsers} users`);
+  const mcpRun = await measureRun(
+    {
+      ...common,
+      name: `(b) Switchboard MCP tools/call (${mcpUsers} users)`,
+      url: mcpUrl,
+      method: "POST",
+      setupRequest: (request) => ({
+        ...request,
+        headers: { ...mcpHeaders, authorization: `Bearer ${data.secretKey}`, "x-switchboard-user": requestUsers[mcpCalls++ % mcpUsers]! },
+        body: mcpBody,
+      }),
+      onResponse: (status, body) => {
+        if (status === 200 && !mcpSucceeded(body)) mcpToolErrors++;
+      },
+    },
+    { serverPid: server.child.pid, prepared: () => mcpCalls },
+  );
+
   const notes = [
     "(a) Switchboard connect: the resource HAS a User Profile (GET /me). Each request's body is { refresh_token } with a " +
       "refresh token pre-issued by TaskLab's issueTokens() for that request alone, so every connect makes one token " +
@@ -340,6 +397,7 @@ export async function runApiBench({
     `(a) ${connectUserCount} distinct users (User Tokens, RS256) rotated, at most ${maxCallsPerUser} calls each (rate limit 120/min).`,
     "(a) bare: jose RS256 verify + AES-256-GCM + postgres.js upsert only; no outbound calls.",
     `(b) Secret Key + X-Switchboard-User rotating over ${requestUserCounts.join(" / ")} connected users (stored with a valid access token: no refreshes); body {"method":"GET","path":"/tasks"}.`,
+    `(b) MCP: one JSON-RPC tools/call of list_tasks (GET /tasks) per HTTP request (stateless: no initialize), Secret Key + X-Switchboard-User over the first ${mcpUsers} users.`,
     "ceiling: GET /api/health of the same `next start`, one query (select 1): what the framework serves with one database round trip.",
     "All processes (autocannon, Switchboard, TaskLab, bare server, PostgreSQL) share this machine.",
     "server CPU ms/req: user+system CPU of the target's process tree (next start / bare server / TaskLab) over warm-up and run, " +
@@ -347,9 +405,10 @@ export async function runApiBench({
   ];
   if (poolExhausted > 0)
     notes.push(`WARNING: the refresh-token pool ran out: ${poolExhausted} connect requests reused a token (expect 422s).`);
+  if (mcpToolErrors > 0) notes.push(`WARNING: ${mcpToolErrors} MCP tools/call answers were tool errors.`);
   if (upstreamNon2xx > 0) notes.push(`WARNING: ${upstreamNon2xx} Switchboard request answers carried a non-2xx status from TaskLab.`);
 
   // Nothing of this section keeps running (and using CPU) under the next one.
   await Promise.all([server.stop(), bare.stop()]);
-  return { ceilingRun, bareRun, connectRun, directRun, requestRuns, notes, poolExhausted, upstreamNon2xx };
+  return { ceilingRun, bareRun, connectRun, directRun, requestRuns, mcpRun, mcpToolErrors, notes, poolExhausted, upstreamNon2xx };
 }

@@ -5,6 +5,7 @@
 //   (b) POST /projects/:p/sdk/resources/:r/request with a Secret Key and X-Switchboard-User,
 //       beside GET /api/tasks straight at TaskLab, once per connected-users count
 //       (BENCH_REQUEST_USERS, default 200 and 20,000);
+//   (b) MCP: tools/call of the list_tasks operation tool through POST /projects/:p/mcp beside it;
 //   the ceiling: GET /api/health of the same build (a route handler doing one query); every
 //       Switchboard row is printed as a ratio to it and to its floor, with the goals met or not;
 //   workflows: runs/s working a backlog, and trigger-to-finish latency, of a one-step workflow
@@ -256,28 +257,29 @@ async function apiSection({
   failures,
 }: SectionContext & { encryptionKey: string }): Promise<void> {
   const { runApiBench } = await import("./api");
-  const { ceilingRun, bareRun, connectRun, directRun, requestRuns, notes, poolExhausted, upstreamNon2xx } = await runApiBench({
-    root: ROOT,
-    databaseUrl,
-    encryptionKey,
-    tasklab,
-    setup,
-    data,
-    connections: CONNECTIONS,
-    durationSeconds: DURATION_SECONDS,
-    warmupSeconds: WARMUP_SECONDS,
-    startupTimeoutMs: STARTUP_TIMEOUT_MS,
-    requestUserCounts: REQUEST_USER_COUNTS,
-    connectTokenPool: CONNECT_TOKEN_POOL,
-    connectUserCount: CONNECT_USERS,
-    maxCallsPerUser: MAX_CALLS_PER_USER,
-    onCleanup,
-    log,
-  });
+  const { ceilingRun, bareRun, connectRun, directRun, requestRuns, mcpRun, mcpToolErrors, notes, poolExhausted, upstreamNon2xx } =
+    await runApiBench({
+      root: ROOT,
+      databaseUrl,
+      encryptionKey,
+      tasklab,
+      setup,
+      data,
+      connections: CONNECTIONS,
+      durationSeconds: DURATION_SECONDS,
+      warmupSeconds: WARMUP_SECONDS,
+      startupTimeoutMs: STARTUP_TIMEOUT_MS,
+      requestUserCounts: REQUEST_USER_COUNTS,
+      connectTokenPool: CONNECT_TOKEN_POOL,
+      connectUserCount: CONNECT_USERS,
+      maxCallsPerUser: MAX_CALLS_PER_USER,
+      onCleanup,
+      log,
+    });
   const requestRun = requestRuns[0]!;
 
   // Results.
-  const runs = [ceilingRun, bareRun, connectRun, directRun, ...requestRuns];
+  const runs = [ceilingRun, bareRun, connectRun, directRun, ...requestRuns, mcpRun];
   const ratios = {
     toCeiling: Object.fromEntries(
       [connectRun, ...requestRuns].map((run) => [run.name, ratio(run.requestsPerSecond, ceilingRun.requestsPerSecond)]),
@@ -292,6 +294,11 @@ async function apiSection({
       requestsPerSecond: ratio(requestRun.requestsPerSecond, directRun.requestsPerSecond),
       latencyP50: ratio(requestRun.latencyP50Ms, directRun.latencyP50Ms),
       latencyP99: ratio(requestRun.latencyP99Ms, directRun.latencyP99Ms),
+    },
+    mcp: {
+      requestsPerSecond: ratio(mcpRun.requestsPerSecond, requestRun.requestsPerSecond),
+      latencyP50: ratio(mcpRun.latencyP50Ms, requestRun.latencyP50Ms),
+      latencyP99: ratio(mcpRun.latencyP99Ms, requestRun.latencyP99Ms),
     },
   };
   const rows = [
@@ -315,6 +322,9 @@ async function apiSection({
   console.log(
     `(b) Switchboard/direct: req/s ×${ratios.request.requestsPerSecond}, p50 ×${ratios.request.latencyP50}, p99 ×${ratios.request.latencyP99}`,
   );
+  console.log(
+    `(b) MCP/request:        req/s ×${ratios.mcp.requestsPerSecond}, p50 ×${ratios.mcp.latencyP50}, p99 ×${ratios.mcp.latencyP99}`,
+  );
   for (const [name, value] of Object.entries(ratios.toCeiling)) console.log(`${name}/ceiling: req/s ×${value}`);
   if (requestRuns.length > 1)
     console.log(`(b) ${REQUEST_USER_COUNTS.at(-1)} users/${REQUEST_USER_COUNTS[0]} users: req/s ×${ratios.requestUsersScale}`);
@@ -322,6 +332,7 @@ async function apiSection({
   goal("request ≥ 50% of the ceiling's req/s", requestRun.requestsPerSecond >= 0.5 * ceilingRun.requestsPerSecond);
   goal("request server CPU ≤ 1 ms per request", (requestRun.serverCpuMsPerRequest ?? Infinity) <= 1);
   goal("request p99 ≤ 3× p50", requestRun.latencyP99Ms <= 3 * requestRun.latencyP50Ms);
+  goal("MCP tools/call ≥ 80% of the request route's req/s", mcpRun.requestsPerSecond >= 0.8 * requestRun.requestsPerSecond);
   goal("connect ≥ 25% of the ceiling's req/s", connectRun.requestsPerSecond >= 0.25 * ceilingRun.requestsPerSecond);
   goal("connect server CPU ≤ 2 ms per request", (connectRun.serverCpuMsPerRequest ?? Infinity) <= 2);
   if (requestRuns.length > 1) goal("request req/s with the most users within 10% of the fewest", ratios.requestUsersScale >= 0.9);
@@ -350,7 +361,7 @@ async function apiSection({
   };
   report.runs = runs;
   report.ratios = ratios;
-  report.extra = { connectPoolExhausted: poolExhausted, requestUpstreamNon2xx: upstreamNon2xx };
+  report.extra = { connectPoolExhausted: poolExhausted, requestUpstreamNon2xx: upstreamNon2xx, mcpToolErrors };
   report.notes = notes;
 
   const failed = runs.filter((run) => run.completed === 0 || run.non2xx === run.completed);

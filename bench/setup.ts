@@ -5,12 +5,14 @@ import { upsertConnection } from "@/db/queries/connections";
 import { setSecretKeyRateLimit } from "@/db/queries/projects";
 import { createSecretKey } from "@/db/queries/secret-keys";
 import { getDatabase } from "@/db/client";
-import type { TaskLab } from "@/test/fixtures/tasklab";
+import { listResourceTools } from "@/db/queries/resource-tools";
+import { type TaskLab, taskLabOpenApiYaml } from "@/test/fixtures/tasklab";
 import { generateSecretKey } from "@/lib/auth/secret-keys";
 import { connectUser } from "@/lib/connections/connect";
 import { encryptConnectionCredentials } from "@/lib/connections/credentials";
 import { projectWithSigningKey, publishedTaskLabResource, signUserToken } from "@/test/support/connect-fixtures";
 import { SYSTEM_ACTOR } from "@/lib/audit/audit-log";
+import { changeResourceTool, importResourceTools } from "@/lib/tools/resource-tools";
 
 export interface BenchData {
   projectId: string;
@@ -41,6 +43,15 @@ export async function createBenchData(tasklabUrl: string): Promise<BenchData> {
     privateKeyPem: project.key.privateKeyPem,
     secretKey: secret.key,
   };
+}
+
+/** TaskLab's OpenAPI document imported into the bench resource, with `names` turned on as tools (the MCP run's). */
+export async function enableTools(data: BenchData, tasklabUrl: string, names: readonly string[]): Promise<void> {
+  const { projectId, resourceId } = data;
+  await importResourceTools({ projectId, resourceId, text: taskLabOpenApiYaml(tasklabUrl), actor: SYSTEM_ACTOR });
+  for (const tool of await listResourceTools({ projectId, resourceId })) {
+    if (names.includes(tool.name)) await changeResourceTool({ projectId, resourceId, toolId: tool.id, enabled: true, actor: SYSTEM_ACTOR });
+  }
 }
 
 /**

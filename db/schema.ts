@@ -154,6 +154,9 @@ export const resources = pgTable(
     // The configuration in force for connections and requests, copied from the draft by Finish.
     published: jsonb("published").$type<PublishedResource>(),
     publishedAt: timestamp("published_at", { withTimezone: true }),
+    // Offer to every user (App-Level resources only, resource tab Tools): its enabled tools are
+    // listed for every Connected User and called with the app's credentials.
+    offerToolsToEveryUser: boolean("offer_tools_to_every_user").notNull().default(false),
     createdAt: createdAt(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
@@ -605,3 +608,60 @@ export type NotificationEndpoint = typeof notificationEndpoints.$inferSelect;
 export type NotificationEvent = typeof notificationEvents.$inferSelect;
 export type NotificationDelivery = typeof notificationDeliveries.$inferSelect;
 export type NotificationDeliveryStatus = (typeof notificationDeliveryStatus.enumValues)[number];
+
+// ---------------------------------------------------------------- Agents (resource tab Tools)
+
+/** Where a tool call's arguments go: each argument's parameter (path, query or header) and whether a JSON body is sent. */
+export interface StoredToolParameters {
+  params: Array<{ arg: string; name: string; in: "path" | "query" | "header" }>;
+  /** The `body` argument is sent as the JSON request body. */
+  body: boolean;
+}
+
+/**
+ * The operations of the OpenAPI document last imported on a resource's Tools tab, each a tool
+ * once the team turns it on. An import replaces them; an operation whose key (method and path)
+ * survives keeps its row, its name and whether it is on.
+ */
+export const resourceTools = pgTable(
+  "resource_tools",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    projectId: uuid("project_id")
+      .notNull()
+      .references(() => projects.id, { onDelete: "cascade" }),
+    resourceId: uuid("resource_id")
+      .notNull()
+      .references(() => resources.id, { onDelete: "cascade" }),
+    // `GET /tasks/{id}`: the method and the path under the API Base URL.
+    operationKey: text("operation_key").notNull(),
+    method: text("method").notNull(),
+    // The path template under the API Base URL, e.g. /tasks/{id}.
+    path: text("path").notNull(),
+    // The tool's name (^[a-z][a-z0-9_]{0,63}$): from the operationId, editable.
+    name: text("name").notNull(),
+    summary: text("summary").notNull().default(""),
+    description: text("description").notNull().default(""),
+    // A JSON Schema of an object: the operation's parameters by argument name, and `body`.
+    inputSchema: jsonb("input_schema").$type<Record<string, unknown>>().notNull(),
+    // The JSON Schema of its 2xx JSON answer, when the document gives one.
+    outputSchema: jsonb("output_schema").$type<Record<string, unknown>>(),
+    parameters: jsonb("parameters").$type<StoredToolParameters>().notNull(),
+    enabled: boolean("enabled").notNull().default(false),
+    // Its place in the document, for the Tools tab's list.
+    position: integer("position").notNull().default(0),
+    createdAt: createdAt(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [
+    uniqueIndex("resource_tools_resource_operation_key").on(table.resourceId, table.operationKey),
+    // An agent calls a tool by name: one enabled tool per name in a project.
+    uniqueIndex("resource_tools_project_enabled_name_key")
+      .on(table.projectId, table.name)
+      .where(sql`${table.enabled}`),
+    index("resource_tools_project_idx").on(table.projectId),
+    check("resource_tools_name_format", sql`${table.name} ~ '^[a-z][a-z0-9_]{0,63}$'`),
+  ],
+);
+
+export type ResourceTool = typeof resourceTools.$inferSelect;

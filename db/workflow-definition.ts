@@ -2,10 +2,17 @@
 // validates them with zod; its output types must stay assignable to these. Steps are the step
 // modules' own (lib/workflows/steps).
 
-/** What starts a workflow's runs; `resource_event` is a Resource Trigger ("TaskLab Triggers → task.created"). */
+/** A Request-triggered workflow exposed as a tool (Agents): what an agent calls it by and the JSON Schema (an object's) of its arguments. */
+export interface StoredWorkflowTool {
+  name: string;
+  description: string;
+  inputSchema: Record<string, unknown>;
+}
+
+/** What starts a workflow's runs; `resource_event` is a Resource Trigger ("TaskLab Triggers → task.created"). A Request trigger with `tool` is exposed as a tool. */
 export type StoredTrigger =
   | { kind: "app_event"; eventName: string }
-  | { kind: "request" }
+  | { kind: "request"; tool?: StoredWorkflowTool }
   | { kind: "scheduler"; cron: string; timeZone: string }
   | { kind: "resource_event"; resourceId: string; eventType: string };
 
@@ -33,9 +40,12 @@ export interface StoredWorkflowDefinition {
   steps: StoredStep[];
 }
 
+/** What started a run: a trigger's kind, or `tool_call` (a Request-triggered workflow called as a tool: input { body }). */
+export type StoredRunTriggerKind = StoredTrigger["kind"] | "tool_call";
+
 /** What started a run: the trigger's kind and its input (the `trigger.*` variables). */
 export interface StoredRunTrigger {
-  kind: StoredTrigger["kind"];
+  kind: StoredRunTriggerKind;
   input: Record<string, unknown>;
 }
 

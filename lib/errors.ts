@@ -17,6 +17,7 @@ export const ERROR_CATALOGUE = {
   invalid_user: { status: 400, message: "X-Switchboard-User is at most 255 characters, with no control characters." },
   not_a_preflight: { status: 400, message: "A preflight request names its Origin." },
   resource_not_ready: { status: 400, message: "Finish the Request Details step first." },
+  invalid_openapi_document: { status: 400, message: "This is not an OpenAPI 3.0 or 3.1 document that can be imported." },
   workflow_not_deployable: { status: 400, message: "This workflow cannot be deployed yet." },
   invalid_webhook: {
     status: 400,
@@ -39,6 +40,7 @@ export const ERROR_CATALOGUE = {
   project_not_found: { status: 404, message: "No project has this ID." },
   resource_not_found: { status: 404, message: "No published resource with this ID in this project." },
   connection_not_found: { status: 404, message: "This user has no connection to this resource." },
+  tool_not_found: { status: 404, message: "This user has no tool with this name." },
   workflow_not_found: { status: 404, message: "No workflow with this ID in this project." },
   run_not_found: { status: 404, message: "No run with this ID in this project." },
   webhook_event_not_found: { status: 404, message: "No event with this ID was received by this resource." },
@@ -64,6 +66,7 @@ export const ERROR_CATALOGUE = {
     status: 409,
     message: "Another user's connection to this resource already holds this User Profile value, and its webhooks match users on it.",
   },
+  method_not_allowed: { status: 405, message: "This endpoint does not answer this method." },
   payload_too_large: { status: 413, message: "The body is too large." },
   unsupported_media_type: { status: 415, message: "Send the body as JSON, with Content-Type: application/json." },
   credentials_rejected: { status: 422, message: "The API refused these credentials." },

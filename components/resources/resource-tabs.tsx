@@ -1,8 +1,8 @@
 import { PageHeader } from "@/components/ui/page-header";
 
-export type ResourceTab = "setup" | "connected-users" | "request" | "webhooks";
+export type ResourceTab = "setup" | "connected-users" | "request" | "webhooks" | "tools";
 
-/** The top of every resource page: its ID, its name and its tabs (setup wizard, Connected Users, request console, Webhook Setup). */
+/** The top of every resource page: its ID, its name and its tabs (setup wizard, Connected Users, request console, Webhook Setup, Tools). */
 export function ResourceHeader({
   projectId,
   resourceId,
@@ -20,6 +20,7 @@ export function ResourceHeader({
     { tab: "connected-users", label: "Connected Users", href: `${base}/connected-users` },
     { tab: "request", label: "Request", href: `${base}/request` },
     { tab: "webhooks", label: "Webhooks", href: `${base}/webhooks` },
+    { tab: "tools", label: "Tools", href: `${base}/tools` },
   ];
   return (
     <PageHeader

@@ -1,3 +1,4 @@
+import type { ReactNode } from "react";
 import Link from "next/link";
 import { buttonClassName } from "./button";
 
@@ -21,5 +22,12 @@ export function EmptyState({
         {actionLabel}
       </Link>
     </div>
+  );
+}
+
+/** A filtered or paged list that came back empty: a line (or two) saying so, in the list's place. */
+export function EmptyMessage({ children }: { children: ReactNode }) {
+  return (
+    <div className="rounded-lg border border-dashed border-slate-300 bg-white px-6 py-8 text-center text-sm text-slate-600">{children}</div>
   );
 }

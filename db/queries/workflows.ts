@@ -1,8 +1,9 @@
 import "server-only";
-import { and, asc, desc, eq, isNotNull, sql } from "drizzle-orm";
-import { getDb, parseJsonb } from "../client";
+import { and, asc, desc, eq, isNotNull, ne, or, type SQLWrapper, sql } from "drizzle-orm";
+import { type Database, getDb, parseJsonb, type Transaction } from "../client";
 import {
   resources,
+  resourceTools,
   workflowUserSettings,
   workflowVersions,
   workflows,
@@ -11,7 +12,7 @@ import {
   type WorkflowVersion,
 } from "../schema";
 import { type AuditActor, recordAuditEvent } from "./audit-events";
-import type { StoredTrigger, StoredWorkflowDefinition } from "../workflow-definition";
+import type { StoredTrigger, StoredWorkflowDefinition, StoredWorkflowTool } from "../workflow-definition";
 
 const jsonb = (value: unknown) => sql`${JSON.stringify(value)}::jsonb`;
 
@@ -140,6 +141,23 @@ export async function saveLastTestOutputs({
   return rows.length > 0;
 }
 
+const toolOf = (definition: StoredWorkflowDefinition | undefined): StoredWorkflowTool | undefined =>
+  definition?.trigger?.kind === "request" ? definition.trigger.tool : undefined;
+
+/** The audit event of a deploy that exposes the workflow as a tool, stops exposing it, or changes the tool (its changed fields). */
+function toolChangeAction(
+  before: StoredWorkflowTool | undefined,
+  after: StoredWorkflowTool | undefined,
+): { action: `workflow.${string}`; changes: string[] } | undefined {
+  if (!before && !after) return undefined;
+  if (!before) return { action: "workflow.tool_exposed", changes: [`tool ${after!.name}`] };
+  if (!after) return { action: "workflow.tool_unexposed", changes: [`tool ${before.name}`] };
+  const changes = (["name", "description", "inputSchema"] as const)
+    .filter((field) => JSON.stringify(before[field]) !== JSON.stringify(after[field]))
+    .map((field) => `tool.${field}`);
+  return changes.length ? { action: "workflow.tool_updated", changes } : undefined;
+}
+
 export type DeployOutcome = { version: WorkflowVersion } | { conflict: "not_found" | "draft_changed" };
 
 /**
@@ -195,6 +213,23 @@ export async function deployWorkflowVersion({
       object: workflowObject({ id: workflowId, name: current.name }),
       changes: ["deployedVersion"],
     });
+    // Expose as a tool takes effect for agents with the deploy: audited then.
+    const [previous] = current.deployedVersion
+      ? await tx
+          .select({ definition: workflowVersions.definition })
+          .from(workflowVersions)
+          .where(and(eq(workflowVersions.workflowId, workflowId), eq(workflowVersions.version, current.deployedVersion)))
+      : [];
+    const toolAction = toolChangeAction(toolOf(previous?.definition), toolOf(definition));
+    if (toolAction) {
+      await recordAuditEvent(tx, {
+        projectId,
+        actor,
+        action: toolAction.action,
+        object: workflowObject({ id: workflowId, name: current.name }),
+        changes: toolAction.changes,
+      });
+    }
     return { version: version! };
   });
 }
@@ -410,4 +445,139 @@ export async function listWorkflowResources({ projectId }: { projectId: string }
     level: published!.level,
     userProfile: published!.config.request?.userProfile,
   }));
+}
+
+/** Who already has a tool name in a project: an enabled OpenAPI operation tool (its resource), or another workflow exposed as a tool (its draft or deployed version). */
+export type ToolNameHolder = { kind: "operation"; resourceName: string } | { kind: "workflow"; workflowName: string };
+
+/** A workflow definition's tool (its Request trigger's `tool`), in SQL. */
+const exposedTool = (definition: SQLWrapper) => sql`${definition} -> 'trigger' -> 'tool'`;
+
+/**
+ * The holder of tool name `name` in the project, other than the workflow `exceptWorkflowId` or
+ * the operation tool `exceptToolId`: an enabled operation tool, or a workflow whose draft or
+ * deployed version exposes a tool of this name. `db` may be a transaction.
+ */
+export async function findToolNameHolder(
+  {
+    projectId,
+    name,
+    exceptWorkflowId,
+    exceptToolId,
+  }: { projectId: string; name: string; exceptWorkflowId?: string; exceptToolId?: string },
+  db?: Database | Transaction,
+): Promise<ToolNameHolder | undefined> {
+  const conn = db ?? (await getDb());
+  const [operation] = await conn
+    .select({ resourceName: resources.name })
+    .from(resourceTools)
+    .innerJoin(resources, eq(resources.id, resourceTools.resourceId))
+    .where(
+      and(
+        eq(resourceTools.projectId, projectId),
+        sql`${resourceTools.enabled}`,
+        eq(resourceTools.name, name),
+        exceptToolId === undefined ? undefined : ne(resourceTools.id, exceptToolId),
+      ),
+    )
+    .limit(1);
+  if (operation) return { kind: "operation", resourceName: operation.resourceName };
+  const toolName = (definition: SQLWrapper) => sql`${exposedTool(definition)} ->> 'name'`;
+  const [workflow] = await conn
+    .select({ workflowName: workflows.name })
+    .from(workflows)
+    .leftJoin(workflowVersions, and(eq(workflowVersions.workflowId, workflows.id), eq(workflowVersions.version, workflows.deployedVersion)))
+    .where(
+      and(
+        eq(workflows.projectId, projectId),
+        exceptWorkflowId === undefined ? undefined : ne(workflows.id, exceptWorkflowId),
+        or(sql`${toolName(workflows.draft)} = ${name}`, sql`${toolName(workflowVersions.definition)} = ${name}`),
+      ),
+    )
+    .orderBy(asc(workflows.name))
+    .limit(1);
+  return workflow ? { kind: "workflow", workflowName: workflow.workflowName } : undefined;
+}
+
+/** A workflow exposed as a tool in its draft or its deployed version (Settings → Agents). */
+export interface ProjectWorkflowTool {
+  workflowId: string;
+  workflowName: string;
+  enabledForAll: boolean;
+  /** The tool agents are offered: the deployed version's; null while only the draft exposes one. */
+  deployedTool: StoredWorkflowTool | null;
+  /** The draft's tool: it is offered once deployed. */
+  draftTool: StoredWorkflowTool | null;
+}
+
+/**
+ * The project's workflows whose draft or deployed version exposes a tool (as
+ * listDeployedWorkflowTools and findToolNameHolder read it), by tool name: what Settings → Agents
+ * lists, whoever they run for.
+ */
+export async function listProjectWorkflowTools({ projectId }: { projectId: string }): Promise<ProjectWorkflowTool[]> {
+  const db = await getDb();
+  const rows = await db
+    .select({
+      workflowId: workflows.id,
+      workflowName: workflows.name,
+      enabledForAll: workflows.enabledForAll,
+      draft: workflows.draft,
+      deployed: workflowVersions.definition,
+    })
+    .from(workflows)
+    .leftJoin(workflowVersions, and(eq(workflowVersions.workflowId, workflows.id), eq(workflowVersions.version, workflows.deployedVersion)))
+    .where(
+      and(
+        eq(workflows.projectId, projectId),
+        or(
+          sql`jsonb_typeof(${exposedTool(workflows.draft)}) = 'object'`,
+          and(eq(workflowVersions.triggerKind, "request"), sql`jsonb_typeof(${exposedTool(workflowVersions.definition)}) = 'object'`),
+        ),
+      ),
+    )
+    .orderBy(asc(workflows.name), asc(workflows.id));
+  return rows
+    .map(({ draft, deployed, ...row }) => ({
+      ...row,
+      deployedTool: toolOf(deployed ?? undefined) ?? null,
+      draftTool: toolOf(draft) ?? null,
+    }))
+    .sort((a, b) => (a.deployedTool ?? a.draftTool)!.name.localeCompare((b.deployedTool ?? b.draftTool)!.name));
+}
+
+/**
+ * The project's deployed workflows exposed as tools (their deployed version's Request trigger has
+ * a tool) that run for `userId` (their own setting, else Enabled for all users); `name` narrows
+ * them to the one of that tool name.
+ */
+export async function listDeployedWorkflowTools({
+  projectId,
+  userId,
+  name,
+}: {
+  projectId: string;
+  userId: string;
+  name?: string;
+}): Promise<{ workflow: Workflow; version: WorkflowVersion; userEnabled: boolean | null }[]> {
+  const db = await getDb();
+  const tool = exposedTool(workflowVersions.definition);
+  return db
+    .select({ workflow: workflows, version: workflowVersions, userEnabled: workflowUserSettings.enabled })
+    .from(workflows)
+    .innerJoin(
+      workflowVersions,
+      and(eq(workflowVersions.workflowId, workflows.id), eq(workflowVersions.version, workflows.deployedVersion)),
+    )
+    .leftJoin(workflowUserSettings, and(eq(workflowUserSettings.workflowId, workflows.id), eq(workflowUserSettings.userId, userId)))
+    .where(
+      and(
+        eq(workflows.projectId, projectId),
+        eq(workflowVersions.triggerKind, "request"),
+        sql`jsonb_typeof(${tool}) = 'object'`,
+        sql`coalesce(${workflowUserSettings.enabled}, ${workflows.enabledForAll})`,
+        name === undefined ? undefined : sql`${tool} ->> 'name' = ${name}`,
+      ),
+    )
+    .orderBy(sql`${tool} ->> 'name'`, asc(workflows.id));
 }

@@ -37,6 +37,8 @@ export interface SdkContext {
 export interface SdkEndpoint {
   route: string;
   methods: string;
+  /** Request headers a browser may send besides the Connect API's (CORS), e.g. MCP's `mcp-protocol-version`. */
+  allowHeaders?: string;
 }
 
 /** A handler's answer with a status (and headers) of its own choosing (see `withStatus`); any other answer is sent with 200. */
@@ -94,7 +96,11 @@ export const rateLimitedMessage = (caller: RequestCaller["kind"], limit: number)
     : `Too many requests for this user: at most ${limit} a minute.`;
 
 /** CORS for browser calls: only the project's Allowed Origins get an answer they may read. */
-function corsHeaders(origin: string | null, allowedOrigins: readonly string[], methods: string): Record<string, string> {
+function corsHeaders(
+  origin: string | null,
+  allowedOrigins: readonly string[],
+  { methods, allowHeaders }: Pick<SdkEndpoint, "methods" | "allowHeaders">,
+): Record<string, string> {
   if (!origin) return {};
   if (!allowedOrigins.includes(origin)) {
     throw new AppError("origin_not_allowed", { message: originNotAllowedMessage(origin) });
@@ -102,7 +108,7 @@ function corsHeaders(origin: string | null, allowedOrigins: readonly string[], m
   return {
     "access-control-allow-origin": origin,
     "access-control-allow-methods": methods,
-    "access-control-allow-headers": "authorization, content-type, x-switchboard-user, x-request-id",
+    "access-control-allow-headers": `authorization, content-type, x-switchboard-user, x-request-id${allowHeaders ? `, ${allowHeaders}` : ""}`,
     "access-control-max-age": "600",
     "access-control-expose-headers": "retry-after, x-request-id",
     vary: "Origin",
@@ -297,16 +303,16 @@ async function readInput(
  * origin or an unpublished resource take effect at the next call in every process. A call the
  * cache refuses is checked against the revision first: the cache may predate a new key.
  */
-function wrap({ route, methods }: SdkEndpoint, accepts: Accepts, ...declared: Declared): RouteHandler {
+function wrap(endpoint: SdkEndpoint, accepts: Accepts, ...declared: Declared): RouteHandler {
   const [input, handler] = declared.length === 1 ? [{}, declared[0]] : declared;
-  return observeRoute(route, async (request: Request, context: RouteContext): Promise<Response> => {
+  return observeRoute(endpoint.route, async (request: Request, context: RouteContext): Promise<Response> => {
     let cors: Record<string, string> = {};
     try {
       const params = await context.params;
       const projectId = projectIdOf(params);
       const admit = async (state: ProjectSdkState | undefined) => {
         if (!state) throw projectNotFound();
-        cors = corsHeaders(request.headers.get("origin"), state.allowedOrigins, methods);
+        cors = corsHeaders(request.headers.get("origin"), state.allowedOrigins, endpoint);
         return { state, auth: await authenticate(request, state, accepts) };
       };
       let admitted;
@@ -344,6 +350,11 @@ function wrap({ route, methods }: SdkEndpoint, accepts: Accepts, ...declared: De
         ...(await readInput(request, params, input)),
       });
       if (answer instanceof SdkAnswer) return answerResponse(answer, cors);
+      if (answer instanceof Response) {
+        // A handler that answers for itself (the MCP endpoint's transport): the route's CORS headers still apply.
+        for (const [name, value] of Object.entries(cors)) answer.headers.set(name, value);
+        return answer;
+      }
       return Response.json(answer, { headers: cors });
     } catch (error) {
       return handleApiError(error, cors);
@@ -352,12 +363,12 @@ function wrap({ route, methods }: SdkEndpoint, accepts: Accepts, ...declared: De
 }
 
 /** Answers a CORS preflight for the project's Allowed Origins only. */
-export function sdkPreflight({ route, methods }: SdkEndpoint) {
-  return observeRoute(route, async (request: Request, context: RouteContext): Promise<Response> => {
+export function sdkPreflight(endpoint: SdkEndpoint) {
+  return observeRoute(endpoint.route, async (request: Request, context: RouteContext): Promise<Response> => {
     const state = await currentProjectState(projectIdOf(await context.params));
     if (!state) throw projectNotFound();
     const origin = request.headers.get("origin");
     if (!origin) throw new AppError("not_a_preflight");
-    return new Response(null, { status: 204, headers: corsHeaders(origin, state.allowedOrigins, methods) });
+    return new Response(null, { status: 204, headers: corsHeaders(origin, state.allowedOrigins, endpoint) });
   });
 }

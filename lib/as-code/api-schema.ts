@@ -101,7 +101,8 @@ export const workflowConfigDocumentSchema = z
       .record(z.string(), z.unknown())
       .meta({ description: "The editor's Sample trigger input: the trigger's whole input (`trigger.*`), of its shape." }),
     trigger: z.record(z.string(), z.unknown()).nullable().meta({
-      description: 'The trigger; a Resource Trigger names its resource by name: { kind: "resource_event", resource, eventType }.',
+      description:
+        'The trigger; a Resource Trigger names its resource by name: { kind: "resource_event", resource, eventType }. A Request trigger exposed as a tool (Agents) holds it: { kind: "request", tool: { name, description, inputSchema } }, inputSchema a JSON Schema of an object.',
     }),
     steps: z.array(z.record(z.string(), z.unknown())).meta({
       description: [

@@ -5,6 +5,7 @@ import type { Resource, Workflow } from "@/db/schema";
 import type { StoredStep, StoredTrigger } from "@/db/workflow-definition";
 import { AppError } from "@/lib/errors";
 import { profileFieldList } from "@/lib/resources/schema";
+import { workflowToolProblems } from "@/lib/tools/workflow-tool-checks";
 import { checkWorkflowDefinition, type TriggerResource } from "@/lib/workflows/definition";
 import { workflowDocumentSchema } from "@/lib/workflows/editor-schema";
 import { rewriteSteps } from "@/lib/workflows/tree";
@@ -163,6 +164,12 @@ export function parseWorkflowDocument(
   return { name: values.name, endUsersMayStart: endUsersMayStart === true, definition, sampleTrigger: values.sampleTrigger };
 }
 
+/** Expose as a tool's checks against the project (a JSON Schema that compiles, a name no other tool has), as the editor's save makes them. */
+async function assertWorkflowTool(projectId: string, workflowId: string | undefined, parsed: ParsedWorkflow): Promise<void> {
+  const problems = await workflowToolProblems({ projectId, workflowId, trigger: parsed.definition.trigger });
+  if (Object.keys(problems).length) throw new AppError("invalid_input", { fields: problems });
+}
+
 /** Imports a workflow document as a new draft of the project, bound to its resources by name: never deployed. */
 export async function importWorkflow({
   projectId,
@@ -174,6 +181,7 @@ export async function importWorkflow({
   actor: AuditActor;
 }): Promise<{ workflowId: string }> {
   const parsed = parseWorkflowDocument(document, { resources: await listResources({ projectId }) });
+  await assertWorkflowTool(projectId, undefined, parsed);
   const workflow = await createWorkflow({
     projectId,
     name: parsed.name,
@@ -205,6 +213,7 @@ export async function replaceWorkflowConfig({
   if (!workflow) throw workflowNotFound();
   const resources = await listResources({ projectId });
   const parsed = parseWorkflowDocument(document, { resources, lastTestOutputs: workflow.lastTestOutputs });
+  await assertWorkflowTool(projectId, workflowId, parsed);
   const changes = workflowDraftChanges(workflow, {
     name: parsed.name,
     endUsersMayStart: parsed.endUsersMayStart,

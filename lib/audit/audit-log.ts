@@ -42,6 +42,7 @@ export const AUDIT_OBJECT_TYPES = [
   { type: "secret_key", label: "Secret key" },
   { type: "member", label: "Team member" },
   { type: "connection", label: "Connection" },
+  { type: "tool", label: "Tool" },
 ] as const;
 export type AuditObjectType = (typeof AUDIT_OBJECT_TYPES)[number]["type"];
 

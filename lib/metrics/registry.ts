@@ -47,6 +47,19 @@ function createMetrics() {
       labelNames: ["reason"] as const,
       registers: [registry],
     }),
+    toolCalls: new Counter({
+      name: "switchboard_tool_calls_total",
+      help: "Tool calls (Tools API and MCP), by tool name and outcome (ok, or the error code of the tool's failure).",
+      labelNames: ["tool", "outcome"] as const,
+      registers: [registry],
+    }),
+    toolDuration: new Histogram({
+      name: "switchboard_tool_call_duration_seconds",
+      help: "Time to answer a tool call, by tool name.",
+      labelNames: ["tool"] as const,
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers: [registry],
+    }),
     queueJobs: new Gauge({
       name: "switchboard_queue_jobs",
       help: "Jobs in this process's job queues at the last scrape (pg-boss's counts), by queue and state.",
@@ -98,4 +111,10 @@ export function countWebhookEvent(outcome: string): void {
 /** A rejected event not stored (its resource's rejected events are over the limit this minute), by the error code it was refused with. */
 export function countDroppedWebhookEvent(reason: string): void {
   metrics.webhookEventsDropped.inc({ reason });
+}
+
+/** A tool call that reached a tool (an unknown name counts nowhere: names are the team's tools only), by outcome. */
+export function recordToolCall({ tool, outcome, seconds }: { tool: string; outcome: string; seconds: number }): void {
+  metrics.toolCalls.inc({ tool, outcome });
+  metrics.toolDuration.observe({ tool }, seconds);
 }

@@ -13,7 +13,7 @@ import {
   resendDelivery,
 } from "@/app/(dashboard)/projects/[projectId]/settings/notifications/actions";
 import { getDb } from "@/db/client";
-import { saveKeepWarm } from "@/components/resources/connected-users-actions";
+import { saveKeepWarm } from "@/app/(dashboard)/projects/[projectId]/resources/[resourceId]/connected-users/actions";
 import { getUserConnection, listResourceConnections } from "@/db/queries/connections";
 import { getKeepWarmDays, setKeepWarm } from "@/db/queries/keep-warm";
 import { getNotificationEndpoint, listEndpointDeliveries, listNotificationEndpoints } from "@/db/queries/notifications";

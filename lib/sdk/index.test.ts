@@ -11,6 +11,7 @@ import { build, transform } from "esbuild";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, expectTypeOf, it, vi } from "vitest";
 import type { ConnectionView, SdkUser as SchemaSdkUser } from "@/lib/connections/api-schema";
 import type { AppEventAccepted, WorkflowEnablement as SchemaWorkflowEnablement } from "@/lib/workflows/api-schema";
+import type { ToolCallAnswer, ToolView } from "@/lib/tools/api-schema";
 import * as sdk from "./index";
 import {
   type Connection,
@@ -23,6 +24,8 @@ import {
   type SdkUser,
   type SentEvent,
   SwitchboardError,
+  type Tool,
+  type ToolCallResult,
   ValidationError,
   type WorkflowEnablement,
   WorkflowNotFoundError,
@@ -56,6 +59,8 @@ interface FakeProject {
   connections: Map<string, Connection>; // `${resourceId}:${userId}` → connection
   workflows: FakeWorkflow[];
   events: { userId: string; name: string; payload: unknown }[];
+  /** The tools each user has. */
+  tools: Map<string, Tool[]>;
 }
 
 interface RecordedRequest {
@@ -97,7 +102,15 @@ function addProject(
   tokens: [string, string][] = [[TOKEN, "alice"]],
   workflows: FakeWorkflow[] = [],
 ): FakeProject {
-  const project: FakeProject = { id: randomUUID(), tokens: new Map(tokens), resources, connections: new Map(), workflows, events: [] };
+  const project: FakeProject = {
+    id: randomUUID(),
+    tokens: new Map(tokens),
+    resources,
+    connections: new Map(),
+    workflows,
+    events: [],
+    tools: new Map(),
+  };
   projects.set(project.id, project);
   return project;
 }
@@ -169,6 +182,33 @@ function handleWorkflows(
   return sendJson(response, 202, { runIds: started.map(() => randomUUID()) });
 }
 
+/** GET tools: the user's tools; POST tools/{name}: answers the arguments back, or a tool error for `{ fail: true }`. */
+function handleTools(
+  request: IncomingMessage,
+  response: ServerResponse,
+  project: FakeProject,
+  userId: string,
+  route: string,
+  body: string,
+) {
+  const tools = project.tools.get(userId) ?? [];
+  if (route === "tools") {
+    if (request.method !== "GET") return sendError(response, 405, "method_not_allowed", "GET only.");
+    return sendJson(response, 200, { tools });
+  }
+  if (request.method !== "POST") return sendError(response, 405, "method_not_allowed", "POST only.");
+  const name = decodeURIComponent(route.slice("tools/".length));
+  if (!tools.some((tool) => tool.name === name)) return sendError(response, 404, "tool_not_found", `This user has no tool named ${name}.`);
+  const args = JSON.parse(body) as Record<string, unknown>;
+  if (args.fail === true) {
+    return sendJson(response, 200, {
+      isError: true,
+      content: { code: "api_error", status: 404, message: 'The API answered 404: {"error":"not_found"}' },
+    });
+  }
+  return sendJson(response, 200, { isError: false, content: { status: 200, body: { name, args } } });
+}
+
 async function handle(request: IncomingMessage, response: ServerResponse) {
   const url = new URL(request.url ?? "/", "http://127.0.0.1");
   const body = await readBody(request);
@@ -180,7 +220,9 @@ async function handle(request: IncomingMessage, response: ServerResponse) {
     cookie: request.headers.cookie,
     body,
   });
-  const match = /^\/projects\/([^/]+)\/sdk\/(me|events|workflows\/[^/]+\/[a-z]+|resources\/([^/]+)\/connect)$/.exec(url.pathname);
+  const match = /^\/projects\/([^/]+)\/sdk\/(me|events|tools(?:\/[^/]+)?|workflows\/[^/]+\/[a-z]+|resources\/([^/]+)\/connect)$/.exec(
+    url.pathname,
+  );
   if (!match) return sendError(response, 404, "not_found", "No such route.");
   const project = projects.get(decodeURIComponent(match[1] ?? ""));
   if (!project) return sendError(response, 404, "project_not_found", "No project has this ID.");
@@ -198,6 +240,7 @@ async function handle(request: IncomingMessage, response: ServerResponse) {
     if (request.method !== "GET") return sendError(response, 405, "method_not_allowed", "GET only.");
     return sendJson(response, 200, describeUser(project, userId));
   }
+  if (match[2]?.startsWith("tools")) return handleTools(request, response, project, userId, match[2], body);
   if (!match[2]?.startsWith("resources/")) return handleWorkflows(request, response, project, userId, match[2] ?? "", body);
 
   const target = project.resources.find((candidate) => candidate.id === decodeURIComponent(match[3] ?? ""));
@@ -757,6 +800,47 @@ describe("sendEvent", () => {
   });
 });
 
+describe("listTools and callTool", () => {
+  const createTask: Tool = {
+    name: "create_task",
+    description: "Create a task",
+    inputSchema: { type: "object", properties: { body: { type: "object" } }, required: ["body"] },
+  };
+
+  it("lists the user's tools and calls one by name with its arguments as JSON", async () => {
+    const { project, client } = await authenticated();
+    project.tools.set("alice", [createTask]);
+    expect(await client.listTools()).toEqual([createTask]);
+    const result: ToolCallResult = await client.callTool("create_task", { body: { title: "Write the docs" } });
+    expect(result).toEqual({
+      isError: false,
+      content: { status: 200, body: { name: "create_task", args: { body: { title: "Write the docs" } } } },
+    });
+    expect(requests.at(-1)).toMatchObject({
+      method: "POST",
+      path: `/projects/${project.id}/sdk/tools/create_task`,
+      authorization: `Bearer ${TOKEN}`,
+      contentType: "application/json",
+      body: JSON.stringify({ body: { title: "Write the docs" } }),
+    });
+    // A tool's failure is a result, not a throw.
+    expect(await client.callTool("create_task", { fail: true })).toMatchObject({
+      isError: true,
+      content: { code: "api_error", status: 404 },
+    });
+  });
+
+  it("throws with the server's code for an unknown tool, and checks its own arguments first", async () => {
+    const { client } = await authenticated();
+    expect(await rejection(client.callTool("no_such_tool"))).toMatchObject({ code: "tool_not_found", status: 404 });
+    const sent = requests.length;
+    expect(await rejection(client.callTool(""))).toMatchObject({ code: "invalid_argument" });
+    expect(await rejection(client.callTool("create_task", [] as never))).toBeInstanceOf(ValidationError);
+    expect(requests).toHaveLength(sent);
+    expect(await rejection(createClient().listTools())).toBeInstanceOf(NotAuthenticatedError);
+  });
+});
+
 describe("createClient", () => {
   it("gives each client its own project, token and resource list", async () => {
     const first = await authenticated();
@@ -796,6 +880,8 @@ describe("types", () => {
     expectTypeOf<SdkUser>().toEqualTypeOf<SchemaSdkUser>();
     expectTypeOf<WorkflowEnablement>().toEqualTypeOf<SchemaWorkflowEnablement>();
     expectTypeOf<SentEvent>().toEqualTypeOf<AppEventAccepted>();
+    expectTypeOf<Tool>().toEqualTypeOf<ToolView>();
+    expectTypeOf<ToolCallResult>().toEqualTypeOf<ToolCallAnswer>();
   });
 });
 

@@ -1,12 +1,13 @@
 // The Switchboard JavaScript SDK: connects a product's users to the project's published resources,
-// turns the project's workflows on and off for them and sends App Events, through the Connect API
+// turns the project's workflows on and off for them, sends App Events and lists and calls their
+// tools (Agents), through the Connect API
 // (`/projects/:projectId/sdk/...`).
 //
 // It must stay standalone: `scripts/build-sdk.mjs` bundles this file alone into `public/sdk.js`,
 // which browsers import from Switchboard's origin. So no runtime imports at all, only the global
 // `fetch` (browsers, Node 20+). The response types are declared here, not imported, so that this
 // file can also be copied into a TypeScript project as is; `index.test.ts` checks they match
-// `lib/connections/api-schema.ts` and `lib/workflows/api-schema.ts`.
+// `lib/connections/api-schema.ts`, `lib/workflows/api-schema.ts` and `lib/tools/api-schema.ts`.
 
 // ---------------------------------------------------------------------------------------------
 // Types
@@ -63,6 +64,25 @@ export interface SentEvent {
   runIds: string[];
 }
 
+/** `listTools`: one of the user's tools, for an agent to call (an operation of a resource they are connected to). */
+export interface Tool {
+  name: string;
+  description: string;
+  /** A JSON Schema of an object: the tool's arguments. */
+  inputSchema: Record<string, unknown>;
+  /** A JSON Schema of `content.body` when a call succeeds, when the API documents it. */
+  outputSchema?: Record<string, unknown>;
+}
+
+/**
+ * `callTool`: what the tool answered. A failure an agent can act on is `isError: true` with a
+ * code — invalid_arguments (the message names the argument), api_error (the API's status and an
+ * excerpt), reconnect_needed, upstream_unreachable — not a thrown error.
+ */
+export type ToolCallResult =
+  | { isError: false; content: { status: number; body: unknown } }
+  | { isError: true; content: { code: string; message: string; status?: number } };
+
 export interface AuthenticateOptions {
   /**
    * Switchboard's origin, e.g. `https://switchboard.example.com`. Defaults to the origin this
@@ -87,6 +107,10 @@ export interface SwitchboardClient {
   disableWorkflow(workflowId: string): Promise<WorkflowEnablement>;
   /** Sends an App Event: each deployed workflow on it that is enabled for the user starts a run with `payload` as `trigger.payload`. */
   sendEvent(name: string, payload?: Record<string, unknown>): Promise<SentEvent>;
+  /** The user's tools (`GET /sdk/tools`): name, description and the JSON Schema of their arguments. */
+  listTools(): Promise<Tool[]>;
+  /** Calls one of the user's tools by name with its arguments (`POST /sdk/tools/{name}`); an unknown name throws with code tool_not_found. */
+  callTool(name: string, args?: Record<string, unknown>): Promise<ToolCallResult>;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -541,6 +565,40 @@ export function createClient(): SwitchboardClient {
       }
       return (await request(current, "POST", "/events", { name, payload }, "The event is not valid")) as SentEvent;
     },
+
+    async listTools() {
+      const current = requireSession("listTools");
+      const json = await request(current, "GET", "/tools");
+      if (!isRecord(json) || !Array.isArray(json.tools)) {
+        throw new SwitchboardError("Switchboard's /sdk/tools answer is not the expected shape.", {
+          code: "unexpected_response",
+          status: 200,
+        });
+      }
+      return json.tools as Tool[];
+    },
+
+    async callTool(name, args = {}) {
+      const current = requireSession("callTool");
+      if (typeof name !== "string" || !name.trim()) {
+        throw new SwitchboardError("callTool() needs the tool's name as its first argument (listTools() lists them).", {
+          code: "invalid_argument",
+        });
+      }
+      if (!isRecord(args)) {
+        throw new ValidationError("callTool() needs the arguments, when given, as an object.", {
+          code: "invalid_arguments",
+          fields: { args: "Must be an object." },
+        });
+      }
+      return (await request(
+        current,
+        "POST",
+        `/tools/${encodeURIComponent(name.trim())}`,
+        args,
+        "The arguments are not valid",
+      )) as ToolCallResult;
+    },
   };
 }
 
@@ -582,4 +640,14 @@ export function disableWorkflow(workflowId: string): Promise<WorkflowEnablement>
 /** Sends an App Event: each deployed workflow on it that is enabled for the user starts a run with `payload` as `trigger.payload`. */
 export function sendEvent(name: string, payload?: Record<string, unknown>): Promise<SentEvent> {
   return defaultClient.sendEvent(name, payload);
+}
+
+/** The user's tools (`GET /sdk/tools`): name, description and the JSON Schema of their arguments. */
+export function listTools(): Promise<Tool[]> {
+  return defaultClient.listTools();
+}
+
+/** Calls one of the user's tools by name with its arguments (`POST /sdk/tools/{name}`). */
+export function callTool(name: string, args?: Record<string, unknown>): Promise<ToolCallResult> {
+  return defaultClient.callTool(name, args);
 }

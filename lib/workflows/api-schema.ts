@@ -64,6 +64,9 @@ export type WorkflowRunResult = z.infer<typeof workflowRunResultSchema>;
 /** How long `?wait=true` waits for a run to finish before answering 202 with its ID. */
 export const REQUEST_RUN_WAIT_MS = 30_000;
 
+/** How long a call of a workflow exposed as a tool waits for its answer before answering that the run goes on (get_run_status answers later). */
+export const TOOL_CALL_WAIT_MS = 30_000;
+
 /** Waits (`?wait=true`) one Connected User of a project may hold at once in a server process; the next answers 429 too_many_waits. */
 export const MAX_WAITS_PER_USER = 10;
 export const TOO_MANY_WAITS_MESSAGE = `This user already waits for ${MAX_WAITS_PER_USER} runs with ?wait=true: wait for one to finish, or start the run without waiting.`;

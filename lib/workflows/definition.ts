@@ -1,10 +1,11 @@
 import { CronExpressionParser } from "cron-parser";
 import { z } from "zod";
-import type { StoredTrigger, StoredWorkflowDefinition } from "@/db/workflow-definition";
+import type { StoredRunTriggerKind, StoredTrigger, StoredWorkflowDefinition } from "@/db/workflow-definition";
 import { editorStepSchema, stepModule, stepSchema } from "./steps";
 import { StepTree } from "./tree";
 import { availableVariables, stepsSureToRunBefore } from "./available-variables";
 import { type VariableContext, unknownWorkflowVariables } from "./variables";
+import { workflowToolSchema } from "./workflow-tool";
 
 // A workflow's definition: one trigger and ordered steps, some holding steps of their own (a
 // tree: lib/workflows/tree.ts). One schema for the editor's form, the save action and deploy;
@@ -42,6 +43,9 @@ export const TRIGGER_KIND_LABELS: Record<StoredTrigger["kind"], string> = {
   resource_event: "Resource Trigger",
 };
 
+/** What started a run, as Runs names it: a trigger's kind, or **Tool call** (an agent called the workflow as a tool). */
+export const RUN_TRIGGER_LABELS: Record<StoredRunTriggerKind, string> = { ...TRIGGER_KIND_LABELS, tool_call: "Tool call" };
+
 export const workflowNameSchema = z.string().trim().min(1, { error: "Enter a name." }).max(100, { error: "Use at most 100 characters." });
 
 /** The longest App Event name, in characters. */
@@ -65,7 +69,8 @@ function isTimeZone(value: string): boolean {
 
 export const triggerSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("app_event"), eventName: eventNameSchema }),
-  z.object({ kind: z.literal("request") }),
+  // Expose as a tool: absent when the workflow is not a tool.
+  z.object({ kind: z.literal("request"), tool: workflowToolSchema.optional() }),
   z.object({
     kind: z.literal("scheduler"),
     cron: z

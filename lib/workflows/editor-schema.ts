@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { StoredTrigger } from "@/db/workflow-definition";
 import { canonicalJson, isPlainObject, JSON_TOO_DEEP_MESSAGE, jsonNestsDeeperThan } from "@/lib/json";
 import { findUnstorableText, unstorableTextMessage } from "@/lib/jsonb";
-import { editorDefinitionSchema, type TriggerResource, workflowNameSchema, type WorkflowStep } from "./definition";
+import { editorDefinitionSchema, type TriggerResource, type triggerSchema, workflowNameSchema, type WorkflowStep } from "./definition";
 import { type StepChoice, stepModule } from "./steps";
 import { StepTree } from "./tree";
 import { availableVariables } from "./available-variables";
@@ -108,6 +108,8 @@ export const workflowEditorSchema = workflowDocumentSchema.superRefine((value, c
 export type WorkflowEditorInput = z.input<typeof workflowEditorSchema>;
 export type WorkflowEditorValues = z.output<typeof workflowEditorSchema>;
 export type WorkflowStepInput = WorkflowEditorInput["steps"][number];
+/** A trigger as the editor's form holds it (a tool's Input schema as JSON text); a stored trigger is one too. */
+export type EditorTrigger = z.input<typeof triggerSchema>;
 
 /** A stored sample as the editor's text: indented JSON, or empty for none. */
 export function sampleTriggerText(sample: Readonly<Record<string, unknown>>): string {
@@ -168,7 +170,7 @@ export type EditorVariableContext = Omit<VariableContext, "sampleTrigger"> & {
  * otherwise the Sample trigger input the editor holds.
  */
 export function effectiveSampleTrigger(
-  trigger: StoredTrigger | null | undefined,
+  trigger: EditorTrigger | null | undefined,
   triggerResources: readonly TriggerResource[] = [],
   sampleTrigger: Readonly<Record<string, unknown>> = {},
 ): Record<string, unknown> {
@@ -185,7 +187,7 @@ export function effectiveSampleTrigger(
  * Resource Trigger the event kept with Use as sample, when there is one.
  */
 export function sampleTriggerShape(
-  trigger: StoredTrigger | null | undefined,
+  trigger: EditorTrigger | null | undefined,
   triggerResources: readonly TriggerResource[] = [],
 ): Record<string, unknown> {
   switch (trigger?.kind) {
@@ -212,7 +214,7 @@ export function sampleTriggerShape(
 export function prefilledSampleText(
   text: string,
   previousShape: Readonly<Record<string, unknown>>,
-  trigger: StoredTrigger | null | undefined,
+  trigger: EditorTrigger | null | undefined,
   triggerResources: readonly TriggerResource[] = [],
 ): string {
   const kept =
@@ -231,7 +233,8 @@ export function editorStepVariables(
   values: Pick<WorkflowEditorInput, "trigger" | "steps" | "sampleTrigger">,
   context: EditorVariableContext,
 ): Record<string, string[]> {
-  const definition = { trigger: values.trigger ?? null, steps: (values.steps ?? []) as WorkflowStep[] };
+  // The variables do not depend on a tool's Input schema, which the form holds as text.
+  const definition = { trigger: (values.trigger ?? null) as StoredTrigger | null, steps: (values.steps ?? []) as WorkflowStep[] };
   const full: VariableContext = {
     ...context,
     sampleTrigger: effectiveSampleTrigger(

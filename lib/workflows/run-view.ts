@@ -3,7 +3,7 @@ import type { WorkflowRun, WorkflowRunItem, WorkflowRunStatus, WorkflowRunStep }
 import type { StoredRunTrigger } from "@/db/workflow-definition";
 import { userIdProblem } from "@/lib/auth/user-token";
 import { type PrettyJson, prettyBody, prettyJson } from "@/lib/json";
-import { TRIGGER_KIND_LABELS } from "./definition";
+import { RUN_TRIGGER_LABELS } from "./definition";
 import { isStepType, stepModule } from "./steps";
 import type { StepListField } from "./steps/module";
 import type { StepNode, StepTree } from "./tree";
@@ -107,9 +107,9 @@ export function runDurationMs(run: Pick<WorkflowRun, "startedAt" | "finishedAt">
   return run.finishedAt.getTime() - run.startedAt.getTime();
 }
 
-/** What a run's trigger is called in the list: "App Event task.sync", "Request", "Scheduler". */
+/** What a run's trigger is called in the list: "App Event task.sync", "Request", "Scheduler", "Tool call". */
 export function describeTrigger(trigger: StoredRunTrigger): string {
-  const label = TRIGGER_KIND_LABELS[trigger.kind] ?? trigger.kind;
+  const label = RUN_TRIGGER_LABELS[trigger.kind] ?? trigger.kind;
   const name = trigger.kind === "app_event" ? trigger.input.name : undefined;
   return typeof name === "string" && name ? `${label} ${name}` : label;
 }

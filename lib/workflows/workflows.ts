@@ -12,9 +12,11 @@ import {
   setWorkflowEndUsersMayStart,
 } from "@/db/queries/workflows";
 import type { Workflow } from "@/db/schema";
+import type { StoredTrigger } from "@/db/workflow-definition";
 import { type AuditActor, changedFields } from "@/lib/audit/audit-log";
 import { AppError, invalidInputError } from "@/lib/errors";
 import { profileFieldList } from "@/lib/resources/schema";
+import { workflowToolProblems } from "@/lib/tools/workflow-tool-checks";
 import { syncWorkflowSchedule } from "./jobs";
 import { changedSteps } from "./tree";
 import { checkWorkflowDefinition, type TriggerResource, workflowDefinitionSchema, workflowNameSchema } from "./definition";
@@ -27,6 +29,7 @@ import {
   workflowEditorSchema,
 } from "./editor-schema";
 import type { VariableContext } from "./variables";
+import { inputSchemaText } from "./workflow-tool";
 
 // Workflows as the dashboard edits them: create, save the draft (validated against the
 // project's published resources and the variables available at each step), deploy a frozen
@@ -149,12 +152,15 @@ export async function saveWorkflow({
   const definition = { trigger, steps };
   const { resources, triggerResources } = await workflowResources(projectId);
   const sampleTrigger = effectiveSampleTrigger(trigger, triggerResources, parsed.data.sampleTrigger);
-  const errors = checkWorkflowDefinition(definition, {
-    resources,
-    triggerResources,
-    sampleTrigger,
-    lastTestOutputs: workflow.lastTestOutputs,
-  });
+  const errors = {
+    ...checkWorkflowDefinition(definition, {
+      resources,
+      triggerResources,
+      sampleTrigger,
+      lastTestOutputs: workflow.lastTestOutputs,
+    }),
+    ...(await workflowToolProblems({ projectId, workflowId, trigger })),
+  };
   if (Object.keys(errors).length) throw new AppError("invalid_input", { fields: errors });
   const changes = workflowDraftChanges(workflow, { name, trigger, steps, sampleTrigger });
   const saved = await saveWorkflowDraft({ projectId, workflowId, name, draft: definition, sampleTrigger, actor, changes });
@@ -189,12 +195,16 @@ export async function deployWorkflow({
   if (!definition.trigger) throw notDeployable("Choose a trigger before deploying.");
   if (!definition.steps.length) throw notDeployable("Add at least one step before deploying.");
   const { resources, triggerResources } = await workflowResources(projectId);
-  const errors = checkWorkflowDefinition(definition, {
-    resources,
-    triggerResources,
-    sampleTrigger: effectiveSampleTrigger(definition.trigger, triggerResources, workflow.sampleTrigger),
-    lastTestOutputs: workflow.lastTestOutputs,
-  });
+  const errors = {
+    ...checkWorkflowDefinition(definition, {
+      resources,
+      triggerResources,
+      sampleTrigger: effectiveSampleTrigger(definition.trigger, triggerResources, workflow.sampleTrigger),
+      lastTestOutputs: workflow.lastTestOutputs,
+    }),
+    // An operation tool turned on since the save may have taken the tool's name.
+    ...(await workflowToolProblems({ projectId, workflowId, trigger: definition.trigger })),
+  };
   if (Object.keys(errors).length) throw notDeployable("Fix the highlighted fields before deploying.", errors);
   // The stored draft, as checked: a save since then makes this refuse rather than deploy unchecked steps.
   const outcome = await deployWorkflowVersion({ projectId, workflowId, definition: workflow.draft, actor });
@@ -286,6 +296,12 @@ export interface WorkflowEditorView {
   undeployedChanges: boolean;
 }
 
+/** The trigger as the editor's form holds it: an exposed tool's Input schema as JSON text. */
+function editorTrigger(trigger: StoredTrigger | null): WorkflowEditorInput["trigger"] {
+  if (trigger?.kind !== "request" || !trigger.tool) return trigger;
+  return { ...trigger, tool: { ...trigger.tool, inputSchema: inputSchemaText(trigger.tool.inputSchema) } };
+}
+
 export async function loadWorkflowEditor({
   projectId,
   workflowId,
@@ -298,7 +314,7 @@ export async function loadWorkflowEditor({
   const { resources, triggerResources } = await workflowResources(projectId);
   const values: WorkflowEditorInput = {
     name: workflow.name,
-    trigger: workflow.draft.trigger,
+    trigger: editorTrigger(workflow.draft.trigger),
     steps: workflow.draft.steps,
     sampleTrigger: sampleTriggerText(workflow.sampleTrigger),
   };

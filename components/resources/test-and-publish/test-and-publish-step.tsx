@@ -1,5 +1,6 @@
 import { Card } from "@/components/ui/card";
 import { CodeBlock } from "@/components/ui/code-block";
+import { DataTable } from "@/components/ui/data-table";
 import type { TestAndPublishView } from "@/lib/connections/test-and-publish";
 import type { ResourceDraft } from "@/lib/resources/draft";
 import { connectSnippets } from "@/lib/resources/snippets";
@@ -36,30 +37,28 @@ export function TestAndPublishStep({ draft, view, origin }: { draft: ResourceDra
       <Card title="Test request" description="Sent through this draft's configuration, exactly as a workflow request would be.">
         <TestRequestPanel projectId={draft.projectId} resourceId={draft.id} defaultPath={profilePath} />
         {runs.length > 0 && (
-          <table className="mt-6 w-full text-left text-sm" aria-label="Recent test requests">
-            <thead className="text-xs uppercase text-slate-500">
-              <tr>
-                <th className="py-1 font-medium">Time (UTC)</th>
-                <th className="py-1 font-medium">Request</th>
-                <th className="py-1 font-medium">Status</th>
-                <th className="py-1 font-medium">Duration</th>
-                <th className="py-1 font-medium">Outcome</th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {runs.map((run) => (
-                <tr key={run.id}>
-                  <td className="py-1">{timeFormat.format(run.createdAt)}</td>
-                  <td className="py-1 font-mono text-xs">
+          <DataTable
+            variant="plain"
+            className="mt-6"
+            label="Recent test requests"
+            rows={runs}
+            rowKey={(run) => run.id}
+            columns={[
+              { header: "Time (UTC)", cell: (run) => timeFormat.format(run.createdAt) },
+              {
+                header: "Request",
+                className: "font-mono text-xs",
+                cell: (run) => (
+                  <>
                     {run.method} {run.path}
-                  </td>
-                  <td className="py-1">{run.status ?? "—"}</td>
-                  <td className="py-1">{run.durationMs} ms</td>
-                  <td className="py-1">{run.succeeded ? "Succeeded" : (run.error ?? "Failed")}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+                  </>
+                ),
+              },
+              { header: "Status", cell: (run) => run.status ?? "—" },
+              { header: "Duration", cell: (run) => `${run.durationMs} ms` },
+              { header: "Outcome", cell: (run) => (run.succeeded ? "Succeeded" : (run.error ?? "Failed")) },
+            ]}
+          />
         )}
       </Card>
 

@@ -12,7 +12,7 @@ const document = connectApiDocument({ serverUrl: "https://switchboard.example" }
 const schemaErrors = schemaChecker(document);
 
 /** The operations the team's backend may call with a Secret Key. */
-const SERVER_OPERATIONS = ["sendRequest", "sendEvent", "startWorkflowRun", "enableWorkflow", "disableWorkflow"];
+const SERVER_OPERATIONS = ["sendRequest", "sendEvent", "startWorkflowRun", "enableWorkflow", "disableWorkflow", "listTools", "callTool"];
 /** The configuration operations (resources and workflows as code): a Secret Key only. */
 const CONFIG_OPERATIONS = [
   "getResourceConfig",
@@ -42,6 +42,8 @@ describe("connectApiDocument", () => {
       "POST /projects/{projectId}/sdk/workflows/{workflowId}/runs",
       "POST /projects/{projectId}/sdk/workflows/{workflowId}/enable",
       "POST /projects/{projectId}/sdk/workflows/{workflowId}/disable",
+      "GET /projects/{projectId}/sdk/tools",
+      "POST /projects/{projectId}/sdk/tools/{toolName}",
       "GET /projects/{projectId}/api/resources/{resourceId}/config",
       "PUT /projects/{projectId}/api/resources/{resourceId}/config",
       "POST /projects/{projectId}/api/resources/config",
@@ -62,14 +64,16 @@ describe("connectApiDocument", () => {
     }
   });
 
-  it("declares every path parameter, as a required UUID, and nothing else in the path", () => {
+  it("declares every path parameter, as a required UUID (a tool by its name), and nothing else in the path", () => {
     for (const { path, operation } of operations(document)) {
       const inPath = [...path.matchAll(/\{([^}]+)\}/g)].map((match) => match[1]);
       const declared = operation.parameters.filter((parameter) => parameter.in === "path");
       expect(declared.map((parameter) => parameter.name).sort()).toEqual(inPath.sort());
       for (const parameter of declared) {
         expect(parameter.required).toBe(true);
-        expect(parameter.schema).toEqual({ type: "string", format: "uuid" });
+        expect(parameter.schema).toEqual(
+          parameter.name === "toolName" ? { type: "string", pattern: "^[a-z][a-z0-9_]{0,63}$" } : { type: "string", format: "uuid" },
+        );
       }
     }
   });
@@ -106,7 +110,7 @@ describe("connectApiDocument", () => {
       ids.add(operation.operationId);
       for (const response of Object.values(operation.responses)) expect(response.description.length).toBeGreaterThan(0);
     }
-    expect(ids.size).toBe(14);
+    expect(ids.size).toBe(16);
     expect(document.components.securitySchemes.UserToken).toMatchObject({ type: "http", scheme: "bearer", bearerFormat: "JWT" });
     expect(document.components.securitySchemes.UserToken?.description).toMatch(
       /RS256[\s\S]*sub[\s\S]*iat[\s\S]*exp[\s\S]*aud[\s\S]*30 seconds/,

@@ -16,6 +16,8 @@ import { connectUser } from "./connections/connect";
 import { disconnectUser } from "./connections/disconnect";
 import { sendEvent } from "./events/send";
 import { sendRequest } from "./requests/send";
+import { callTool } from "./tools/call";
+import { listTools } from "./tools/list";
 import {
   componentJsonSchemas,
   RATE_LIMIT_PER_MINUTE,
@@ -46,6 +48,8 @@ const OPERATIONS: readonly ApiOperation[] = [
   startWorkflowRun,
   enableWorkflow,
   disableWorkflow,
+  listTools,
+  callTool,
   getResourceConfig,
   replaceResourceConfig,
   importResourceConfig,
@@ -95,6 +99,7 @@ export function connectApiDocument(options: { serverUrl?: string } = {}): OpenAp
       { name: "Users", description: "The user a User Token names." },
       { name: "Requests", description: "Calls to your API through a resource." },
       { name: "Workflows", description: "App Events, Request runs and each user's enablement of the project's deployed workflows." },
+      { name: "Tools", description: "The user's tools for AI agents: operations of your API, called through the user's connection." },
       {
         name: "Configuration",
         description: "Resources and workflows as code: export, replace and import their configuration, with a Secret Key.",

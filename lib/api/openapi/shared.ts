@@ -23,6 +23,7 @@ import {
   workflowRunResultSchema,
   workflowRunStartedSchema,
 } from "@/lib/workflows/api-schema";
+import { toolArgumentsSchema, toolCallAnswerSchema, toolListSchema, toolSchema } from "@/lib/tools/api-schema";
 import type { HeaderObject, JsonSchema, ParameterObject, ResponseObject } from "./types";
 
 // What the Connect API's operations share: their component schemas, parameters, security and the
@@ -64,6 +65,10 @@ const componentSchemas = [
   resourceConfigDocumentSchema,
   workflowConfigDocumentSchema,
   configImportedSchema,
+  toolSchema,
+  toolListSchema,
+  toolArgumentsSchema,
+  toolCallAnswerSchema,
 ] as const;
 type ComponentSchema = (typeof componentSchemas)[number];
 

@@ -3,7 +3,7 @@ import { SidebarNav } from "@/components/dashboard/sidebar-nav";
 import { SignOutButton } from "@/components/auth/sign-out-button";
 import { ProjectSwitcher } from "@/components/projects/project-switcher";
 import { listProjectsForUser } from "@/db/queries/projects";
-import { requireProjectAccess } from "../../require-user";
+import { requireProjectAccess } from "@/server/require-user";
 
 export default async function ProjectLayout({ children, params }: { children: ReactNode; params: Promise<{ projectId: string }> }) {
   const { projectId } = await params;

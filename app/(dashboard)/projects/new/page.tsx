@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { Card } from "@/components/ui/card";
 import { NewProjectForm } from "@/components/projects/new-project-form";
-import { requireUser } from "../../require-user";
+import { requireUser } from "@/server/require-user";
 
 export const metadata: Metadata = { title: "New project" };
 

@@ -1,5 +1,6 @@
 import { Card } from "@/components/ui/card";
 import { CodeBlock } from "@/components/ui/code-block";
+import { DataTable, type DataTableColumn } from "@/components/ui/data-table";
 import type { HttpMethod, OperationObject, ResponseObject } from "@/lib/api/openapi/types";
 import { takesSecretKeyOnly, variableName } from "./curl";
 import { refName, typeLabel } from "./schema-text";
@@ -33,38 +34,49 @@ function Heading({ children }: { children: string }) {
   return <h3 className="mt-6 mb-2 text-sm font-semibold text-slate-900">{children}</h3>;
 }
 
-const tableClass = "w-full text-left text-sm";
-const headClass = "text-xs uppercase text-slate-500";
-
-function ResponseRow({ status, response }: { status: string; response: ResponseObject }) {
-  const media = response.content?.["application/json"];
-  const schema = media ? refName(media.schema) : undefined;
-  const codes = Object.keys(media?.examples ?? {});
-  const ok = status.startsWith("2");
-  return (
-    <tr className="align-top">
-      <td className={`py-2 pr-3 font-mono font-medium ${ok ? "text-emerald-700" : "text-slate-800"}`}>{status}</td>
-      <td className="py-2 pr-3 text-slate-700">
-        {response.description}
-        {codes.length > 0 && (
-          <span className="mt-1 flex flex-wrap gap-1">
-            {codes.map((code) => (
-              <code key={code} className="rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-700">
-                {code}
-              </code>
-            ))}
-          </span>
-        )}
-        {Object.entries(response.headers ?? {}).map(([name, header]) => (
-          <span key={name} className="mt-1 block text-xs text-slate-500">
-            Header <code className="font-mono">{name}</code>: {header.description}
-          </span>
-        ))}
-      </td>
-      <td className="py-2">{schema ? <SchemaLink name={schema} /> : <span className="text-slate-500">—</span>}</td>
-    </tr>
-  );
-}
+/** A response's status, description (with its error codes and headers) and schema. */
+const responseColumns: DataTableColumn<[string, ResponseObject]>[] = [
+  {
+    header: "Status",
+    cell: ([status]) => (
+      <span className={`font-mono font-medium ${status.startsWith("2") ? "text-emerald-700" : "text-slate-800"}`}>{status}</span>
+    ),
+  },
+  {
+    header: "Description",
+    className: "text-slate-700",
+    cell: ([, response]) => {
+      const codes = Object.keys(response.content?.["application/json"]?.examples ?? {});
+      return (
+        <>
+          {response.description}
+          {codes.length > 0 && (
+            <span className="mt-1 flex flex-wrap gap-1">
+              {codes.map((code) => (
+                <code key={code} className="rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-700">
+                  {code}
+                </code>
+              ))}
+            </span>
+          )}
+          {Object.entries(response.headers ?? {}).map(([name, header]) => (
+            <span key={name} className="mt-1 block text-xs text-slate-500">
+              Header <code className="font-mono">{name}</code>: {header.description}
+            </span>
+          ))}
+        </>
+      );
+    },
+  },
+  {
+    header: "Schema",
+    cell: ([, response]) => {
+      const media = response.content?.["application/json"];
+      const schema = media ? refName(media.schema) : undefined;
+      return schema ? <SchemaLink name={schema} /> : <span className="text-slate-500">—</span>;
+    },
+  },
+];
 
 export function OperationCard({
   method,
@@ -100,27 +112,25 @@ export function OperationCard({
         <p className="mt-1 text-sm whitespace-pre-line text-slate-600">{operation.description}</p>
 
         <Heading>Parameters</Heading>
-        <table className={tableClass}>
-          <thead className={headClass}>
-            <tr>
-              <th className="py-2 pr-3 font-medium">Name</th>
-              <th className="py-2 pr-3 font-medium">Type</th>
-              <th className="py-2 font-medium">Description</th>
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100">
-            {operation.parameters.map((parameter) => (
-              <tr key={`${parameter.in}:${parameter.name}`} className="align-top">
-                <td className="py-2 pr-3">
+        <DataTable
+          variant="plain"
+          rows={operation.parameters}
+          rowKey={(parameter) => `${parameter.in}:${parameter.name}`}
+          rowClassName="align-top"
+          columns={[
+            {
+              header: "Name",
+              cell: (parameter) => (
+                <>
                   <span className="font-mono">{parameter.name}</span>
                   {parameter.in !== "path" && <span className="block text-xs text-slate-500">{parameter.in}</span>}
-                </td>
-                <td className="py-2 pr-3 whitespace-nowrap text-slate-600">{typeLabel(parameter.schema)}</td>
-                <td className="py-2 text-slate-700">{parameter.description}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+                </>
+              ),
+            },
+            { header: "Type", className: "whitespace-nowrap text-slate-600", cell: (parameter) => typeLabel(parameter.schema) },
+            { header: "Description", className: "text-slate-700", cell: (parameter) => parameter.description },
+          ]}
+        />
 
         {body && (
           <>
@@ -140,20 +150,13 @@ export function OperationCard({
         )}
 
         <Heading>Responses</Heading>
-        <table className={tableClass}>
-          <thead className={headClass}>
-            <tr>
-              <th className="py-2 pr-3 font-medium">Status</th>
-              <th className="py-2 pr-3 font-medium">Description</th>
-              <th className="py-2 font-medium">Schema</th>
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100">
-            {Object.entries(operation.responses).map(([status, response]) => (
-              <ResponseRow key={status} status={status} response={response} />
-            ))}
-          </tbody>
-        </table>
+        <DataTable
+          variant="plain"
+          rows={Object.entries(operation.responses)}
+          rowKey={([status]) => status}
+          rowClassName="align-top"
+          columns={responseColumns}
+        />
 
         <Heading>Example</Heading>
         <p className="mb-2 text-sm text-slate-600">

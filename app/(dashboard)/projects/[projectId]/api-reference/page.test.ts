@@ -2,7 +2,7 @@ import { renderToString } from "react-dom/server";
 import { describe, expect, it, vi } from "vitest";
 import { PROJECT_ID } from "@/test/support/openapi";
 
-vi.mock("@/app/(dashboard)/require-user", () => ({
+vi.mock("@/server/require-user", () => ({
   requireProjectAccess: vi.fn(async (projectId: string) => ({
     user: { id: "u-1", email: "dev@example.com" },
     project: { id: projectId, name: "TaskLab", allowPrivateNetwork: false },

@@ -3,7 +3,7 @@ import { headers } from "next/headers";
 import { buttonClassName } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { connectApiDocument, HTTP_METHODS } from "@/lib/api/openapi";
-import { requireProjectAccess } from "../../../require-user";
+import { requireProjectAccess } from "@/server/require-user";
 import { curlExample, takesSecretKeyOnly } from "./curl";
 import { MethodBadge, OperationCard } from "./operation-card";
 import { SchemaSection } from "./schema-section";

@@ -1,4 +1,5 @@
 import { CodeBlock } from "@/components/ui/code-block";
+import { DataTable } from "@/components/ui/data-table";
 import type { JsonSchema } from "@/lib/api/openapi/types";
 import { fieldRows, typeLabel } from "./schema-text";
 
@@ -10,33 +11,32 @@ export function SchemaSection({ name, schema }: { name: string; schema: JsonSche
     <section id={`schema-${name}`} className="scroll-mt-6 py-4 first:pt-0 last:pb-0">
       <h3 className="font-mono text-sm font-semibold text-slate-900">{name}</h3>
       {schema.description && <p className="mt-1 text-sm text-slate-600">{schema.description}</p>}
-      {rows.length > 0 ? (
-        <table className="mt-2 w-full text-left text-sm">
-          <thead className="text-xs uppercase text-slate-500">
-            <tr>
-              <th className="py-2 pr-3 font-medium">Field</th>
-              <th className="py-2 pr-3 font-medium">Type</th>
-              <th className="py-2 font-medium">Description</th>
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100">
-            {rows.map((row) => (
-              <tr key={row.name} className="align-top">
-                <td className="py-2 pr-3 font-mono text-xs">
-                  {row.name}
-                  {!row.required && <span className="ml-1 font-sans text-slate-500">optional</span>}
-                </td>
-                <td className="py-2 pr-3 font-mono text-xs text-slate-600">{row.type}</td>
-                <td className="py-2 text-slate-700">{row.description}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      ) : (
-        <p className="mt-2 text-sm text-slate-700">
-          Type: <code className="font-mono text-xs">{typeLabel(schema)}</code>
-        </p>
-      )}
+      <DataTable
+        variant="plain"
+        className="mt-2"
+        rows={rows}
+        rowKey={(row) => row.name}
+        rowClassName="align-top"
+        empty={
+          <p className="mt-2 text-sm text-slate-700">
+            Type: <code className="font-mono text-xs">{typeLabel(schema)}</code>
+          </p>
+        }
+        columns={[
+          {
+            header: "Field",
+            className: "font-mono text-xs",
+            cell: (row) => (
+              <>
+                {row.name}
+                {!row.required && <span className="ml-1 font-sans text-slate-500">optional</span>}
+              </>
+            ),
+          },
+          { header: "Type", className: "font-mono text-xs text-slate-600", cell: (row) => row.type },
+          { header: "Description", className: "text-slate-700", cell: (row) => row.description },
+        ]}
+      />
       {example !== undefined && (
         <div className="mt-2">
           <p className="mb-1 text-xs font-medium text-slate-500">Example</p>

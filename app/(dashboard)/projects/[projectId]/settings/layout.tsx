@@ -1,8 +1,8 @@
 import type { ReactNode } from "react";
-import { requireProjectAccess } from "../../../require-user";
+import { requireProjectAccess } from "@/server/require-user";
 import { SettingsTabs } from "./settings-tabs";
 
-/** Settings' heading and tabs (General, Notifications, Audit Log), above each tab's page. */
+/** Settings' heading and tabs (General, Notifications, Agents, Audit Log), above each tab's page. */
 export default async function SettingsLayout({ children, params }: { children: ReactNode; params: Promise<{ projectId: string }> }) {
   const { projectId } = await params;
   await requireProjectAccess(projectId);

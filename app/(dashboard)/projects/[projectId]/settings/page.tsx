@@ -1,13 +1,14 @@
 import type { Metadata } from "next";
 import { Card } from "@/components/ui/card";
 import { CopyButton } from "@/components/ui/copy-button";
+import { DataTable } from "@/components/ui/data-table";
 import { formatUtc, UtcTime } from "@/components/ui/utc-time";
 import { listProjectMembers } from "@/db/queries/projects";
 import { listSecretKeys } from "@/db/queries/secret-keys";
 import { listSigningKeys } from "@/db/queries/signing-keys";
 import { allowPrivateNetworkEverywhere } from "@/lib/config/env";
 import { ROLE_LABELS } from "@/lib/projects/roles";
-import { requireProjectAccess } from "../../../require-user";
+import { requireProjectAccess } from "@/server/require-user";
 import { AddMemberForm, MemberRoleSelect, RemoveMemberButton } from "./members";
 import { NetworkSettingsForm } from "./network-settings-form";
 import { ProjectNameForm } from "./project-name-form";
@@ -85,44 +86,34 @@ export default async function SettingsPage({ params }: { params: Promise<{ proje
         description="Your backend signs User Tokens (RS256 JWTs with sub, iat and exp) with its private key; Switchboard keeps only the public key, to verify them."
       >
         <div className="space-y-6">
-          {signingKeys.length === 0 ? (
-            <p className="text-sm text-slate-600">No signing keys yet: User Tokens cannot be verified until you add one.</p>
-          ) : (
-            <table className="w-full table-fixed text-left text-sm">
-              <thead className="text-xs uppercase text-slate-500">
-                <tr>
-                  <th className="w-2/5 py-2 font-medium">Key ID (kid)</th>
-                  <th className="py-2 font-medium">Source</th>
-                  <th className="py-2 font-medium">Created</th>
-                  <th className="py-2 font-medium">Status</th>
-                  <th className="w-24 py-2 font-medium">
-                    <span className="sr-only">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-100">
-                {signingKeys.map((key) => (
-                  <tr key={key.id}>
-                    <td className="py-2 pr-2">
-                      <code className="block truncate font-mono text-xs" title={key.kid}>
-                        {key.kid}
-                      </code>
-                    </td>
-                    <td className="py-2">{key.source === "generated" ? "Generated" : "Pasted"}</td>
-                    <td className="py-2 text-slate-600">
-                      <UtcTime date={key.createdAt} />
-                    </td>
-                    <td className="py-2">
-                      <KeyStatus revokedAt={key.revokedAt} />
-                    </td>
-                    <td className="py-2 text-right">
-                      {isOwner && !key.revokedAt && <RevokeSigningKeyButton projectId={project.id} keyId={key.id} kid={key.kid} />}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )}
+          <DataTable
+            variant="plain"
+            className="table-fixed"
+            rows={signingKeys}
+            rowKey={(key) => key.id}
+            empty="No signing keys yet: User Tokens cannot be verified until you add one."
+            columns={[
+              {
+                header: "Key ID (kid)",
+                headerClassName: "w-2/5",
+                cell: (key) => (
+                  <code className="block truncate font-mono text-xs" title={key.kid}>
+                    {key.kid}
+                  </code>
+                ),
+              },
+              { header: "Source", cell: (key) => (key.source === "generated" ? "Generated" : "Pasted") },
+              { header: "Created", className: "text-slate-600", cell: (key) => <UtcTime date={key.createdAt} /> },
+              { header: "Status", cell: (key) => <KeyStatus revokedAt={key.revokedAt} /> },
+              {
+                header: "Actions",
+                hideHeader: true,
+                headerClassName: "w-24",
+                className: "text-right",
+                cell: (key) => isOwner && !key.revokedAt && <RevokeSigningKeyButton projectId={project.id} keyId={key.id} kid={key.kid} />,
+              },
+            ]}
+          />
           {isOwner ? (
             <>
               <div className="space-y-2">
@@ -160,46 +151,32 @@ export default async function SettingsPage({ params }: { params: Promise<{ proje
             and name the user with <code className="rounded bg-slate-100 px-1 font-mono text-xs">X-Switchboard-User: &lt;user id&gt;</code>.
             Switchboard keeps only a hash of each key: it is shown once, when you create it.
           </p>
-          {secretKeys.length === 0 ? (
-            <p className="text-sm text-slate-600">No secret keys yet.</p>
-          ) : (
-            <table className="w-full table-fixed text-left text-sm" aria-label="Secret keys">
-              <thead className="text-xs uppercase text-slate-500">
-                <tr>
-                  <th className="w-1/4 py-2 font-medium">Name</th>
-                  <th className="py-2 font-medium">Key</th>
-                  <th className="py-2 font-medium">Created</th>
-                  <th className="py-2 font-medium">Last used</th>
-                  <th className="w-20 py-2 font-medium">Status</th>
-                  <th className="w-24 py-2 font-medium">
-                    <span className="sr-only">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-100">
-                {secretKeys.map((key) => (
-                  <tr key={key.id}>
-                    <td className="truncate py-2 pr-2" title={key.name}>
-                      {key.name}
-                    </td>
-                    <td className="py-2 pr-2">
-                      <code className="font-mono text-xs">{key.prefix}…</code>
-                    </td>
-                    <td className="py-2 pr-2 text-slate-600">
-                      <UtcTime date={key.createdAt} />
-                    </td>
-                    <td className="py-2 pr-2 text-slate-600">{key.lastUsedAt ? <UtcTime date={key.lastUsedAt} /> : "Never"}</td>
-                    <td className="py-2">
-                      <KeyStatus revokedAt={key.revokedAt} />
-                    </td>
-                    <td className="py-2 text-right">
-                      {isOwner && !key.revokedAt && <RevokeSecretKeyButton projectId={project.id} keyId={key.id} name={key.name} />}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )}
+          <DataTable
+            variant="plain"
+            className="table-fixed"
+            label="Secret keys"
+            rows={secretKeys}
+            rowKey={(key) => key.id}
+            empty="No secret keys yet."
+            columns={[
+              { header: "Name", headerClassName: "w-1/4", className: "truncate", title: (key) => key.name, cell: (key) => key.name },
+              { header: "Key", cell: (key) => <code className="font-mono text-xs">{key.prefix}…</code> },
+              { header: "Created", className: "text-slate-600", cell: (key) => <UtcTime date={key.createdAt} /> },
+              {
+                header: "Last used",
+                className: "text-slate-600",
+                cell: (key) => (key.lastUsedAt ? <UtcTime date={key.lastUsedAt} /> : "Never"),
+              },
+              { header: "Status", headerClassName: "w-20", cell: (key) => <KeyStatus revokedAt={key.revokedAt} /> },
+              {
+                header: "Actions",
+                hideHeader: true,
+                headerClassName: "w-24",
+                className: "text-right",
+                cell: (key) => isOwner && !key.revokedAt && <RevokeSecretKeyButton projectId={project.id} keyId={key.id} name={key.name} />,
+              },
+            ]}
+          />
           {isOwner ? (
             <CreateSecretKeyForm projectId={project.id} />
           ) : (
@@ -212,39 +189,39 @@ export default async function SettingsPage({ params }: { params: Promise<{ proje
         title="Team members"
         description="Everyone here can open this project's dashboard. The Owner and Admins change resources; Members read them and work on workflows."
       >
-        <table className="w-full text-left text-sm">
-          <thead className="text-xs uppercase text-slate-500">
-            <tr>
-              <th className="py-2 font-medium">Email</th>
-              <th className="py-2 font-medium">Role</th>
-              <th className="py-2 font-medium">
-                <span className="sr-only">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100">
-            {members.map((member) => (
-              <tr key={member.userId}>
-                <td className="py-2">
+        <DataTable
+          variant="plain"
+          rows={members}
+          rowKey={(member) => member.userId}
+          columns={[
+            {
+              header: "Email",
+              cell: (member) => (
+                <>
                   {member.email}
                   {member.userId === user.id && <span className="ml-2 text-xs text-slate-500">(you)</span>}
-                </td>
-                <td className="py-2">
-                  {isOwner && member.role !== "owner" ? (
-                    <MemberRoleSelect projectId={project.id} userId={member.userId} email={member.email} role={member.role} />
-                  ) : (
-                    ROLE_LABELS[member.role]
-                  )}
-                </td>
-                <td className="py-2 text-right">
-                  {isOwner && member.role !== "owner" && (
-                    <RemoveMemberButton projectId={project.id} userId={member.userId} email={member.email} />
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+                </>
+              ),
+            },
+            {
+              header: "Role",
+              cell: (member) =>
+                isOwner && member.role !== "owner" ? (
+                  <MemberRoleSelect projectId={project.id} userId={member.userId} email={member.email} role={member.role} />
+                ) : (
+                  ROLE_LABELS[member.role]
+                ),
+            },
+            {
+              header: "Actions",
+              hideHeader: true,
+              className: "text-right",
+              cell: (member) =>
+                isOwner &&
+                member.role !== "owner" && <RemoveMemberButton projectId={project.id} userId={member.userId} email={member.email} />,
+            },
+          ]}
+        />
         {isOwner && <AddMemberForm projectId={project.id} />}
       </Card>
     </div>

@@ -7,6 +7,7 @@ import { TabNav } from "@/components/ui/tab-nav";
 const SETTINGS_TABS = [
   { label: "General", segment: "" },
   { label: "Notifications", segment: "notifications" },
+  { label: "Agents", segment: "agents" },
   { label: "Audit Log", segment: "audit-log" },
 ] as const;
 

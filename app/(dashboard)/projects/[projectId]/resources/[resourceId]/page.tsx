@@ -1,5 +1,5 @@
 import { redirect } from "next/navigation";
-import { requireResourceDraft } from "../require-resource";
+import { requireResourceDraft } from "@/server/require-resource";
 
 // Opening a resource resumes its wizard at the furthest step reached.
 export default async function ResourcePage({ params }: { params: Promise<{ projectId: string; resourceId: string }> }) {

@@ -3,7 +3,7 @@ import { Stepper } from "@/components/resources/wizard/stepper";
 import { NameStepForm } from "@/components/resources/wizard/name-step-form";
 import { ResourceEditGuard } from "@/components/resources/read-only-note";
 import { canChangeResources } from "@/lib/projects/roles";
-import { requireProjectAccess } from "../../../../require-user";
+import { requireProjectAccess } from "@/server/require-user";
 
 export const metadata: Metadata = { title: "Create Resource" };
 

@@ -2,9 +2,11 @@ import type { Metadata } from "next";
 import Form from "next/form";
 import { notFound } from "next/navigation";
 import { z } from "zod";
+import { DataTable } from "@/components/ui/data-table";
+import { EmptyMessage } from "@/components/ui/empty-state";
 import { FormField } from "@/components/ui/form-field";
 import { Input } from "@/components/ui/input";
-import { FilterActions, KeysetPager } from "@/components/ui/list-navigation";
+import { FilterActions } from "@/components/ui/list-navigation";
 import { Select } from "@/components/ui/select";
 import { UtcTime } from "@/components/ui/utc-time";
 import {
@@ -17,7 +19,7 @@ import {
   listAuditLogPage,
   objectTypeLabel,
 } from "@/lib/audit/audit-log";
-import { requireProjectAccess } from "../../../../require-user";
+import { requireProjectAccess } from "@/server/require-user";
 
 export const metadata: Metadata = { title: "Audit Log" };
 
@@ -99,64 +101,41 @@ export default async function AuditLogPage({ params, searchParams }: { params: P
         Days are in UTC, From and To both included.
       </p>
 
-      {page.events.length === 0 ? (
-        <div className="rounded-lg border border-dashed border-slate-300 bg-white px-6 py-8 text-center text-sm text-slate-600">
-          <p>{filtered ? "No events match these filters." : before ? "No older events." : "No changes recorded yet."}</p>
-        </div>
-      ) : (
-        <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
-          <table className="w-full text-left text-sm">
-            <caption className="sr-only">Audit events, newest first</caption>
-            <thead className="bg-slate-50 text-xs text-slate-600 uppercase">
-              <tr>
-                <th scope="col" className="px-4 py-2 font-medium">
-                  Time
-                </th>
-                <th scope="col" className="px-4 py-2 font-medium">
-                  Actor
-                </th>
-                <th scope="col" className="px-4 py-2 font-medium">
-                  Action
-                </th>
-                <th scope="col" className="px-4 py-2 font-medium">
-                  Object
-                </th>
-                <th scope="col" className="px-4 py-2 font-medium">
-                  Changed fields
-                </th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {page.events.map((event) => (
-                <tr key={event.id}>
-                  <td className="px-4 py-2 whitespace-nowrap text-slate-600">
-                    <UtcTime date={event.createdAt} />
-                  </td>
-                  <td className="max-w-56 truncate px-4 py-2" title={actorLabel(event)}>
-                    {actorLabel(event)}
-                  </td>
-                  <td className="px-4 py-2">
-                    <code className="font-mono text-xs">{event.action}</code>
-                  </td>
-                  <td className="max-w-64 px-4 py-2">
-                    <span className="text-slate-500">{objectTypeLabel(event.objectType)}:</span>{" "}
-                    <span className="break-words">{event.objectName}</span>
-                  </td>
-                  <td className="max-w-72 px-4 py-2 text-xs text-slate-700">
-                    {event.changes.length ? <span className="font-mono break-words">{event.changes.join(", ")}</span> : "—"}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-
-      <KeysetPager
-        label="Pages of audit events"
-        noun="events"
-        newestHref={before ? auditLogHref(base, shown) : undefined}
-        olderHref={page.next ? auditLogHref(base, { ...shown, before: page.next }) : undefined}
+      <DataTable
+        rows={page.events}
+        rowKey={(event) => event.id}
+        caption="Audit events, newest first"
+        empty={
+          <EmptyMessage>
+            <p>{filtered ? "No events match these filters." : before ? "No older events." : "No changes recorded yet."}</p>
+          </EmptyMessage>
+        }
+        columns={[
+          { header: "Time", className: "whitespace-nowrap text-slate-600", cell: (event) => <UtcTime date={event.createdAt} /> },
+          { header: "Actor", className: "max-w-56 truncate", title: actorLabel, cell: actorLabel },
+          { header: "Action", cell: (event) => <code className="font-mono text-xs">{event.action}</code> },
+          {
+            header: "Object",
+            className: "max-w-64",
+            cell: (event) => (
+              <>
+                <span className="text-slate-500">{objectTypeLabel(event.objectType)}:</span>{" "}
+                <span className="break-words">{event.objectName}</span>
+              </>
+            ),
+          },
+          {
+            header: "Changed fields",
+            className: "max-w-72 text-xs text-slate-700",
+            cell: (event) => (event.changes.length ? <span className="font-mono break-words">{event.changes.join(", ")}</span> : "—"),
+          },
+        ]}
+        pager={{
+          label: "Pages of audit events",
+          noun: "events",
+          newestHref: before ? auditLogHref(base, shown) : undefined,
+          olderHref: page.next ? auditLogHref(base, { ...shown, before: page.next }) : undefined,
+        }}
       />
     </div>
   );

@@ -1,9 +1,10 @@
 import type { Metadata } from "next";
 import { Card } from "@/components/ui/card";
+import { DataTable } from "@/components/ui/data-table";
 import { UtcTime } from "@/components/ui/utc-time";
 import { type DeliveryRow, listEndpointDeliveries, listNotificationEndpoints } from "@/db/queries/notifications";
 import type { NotificationDeliveryStatus } from "@/db/schema";
-import { requireProjectAccess } from "../../../../require-user";
+import { requireProjectAccess } from "@/server/require-user";
 import { DeleteEndpointButton, EnableEndpointButton, ResendButton } from "./endpoint-buttons";
 import { AddEndpointForm } from "./endpoint-form";
 
@@ -27,50 +28,41 @@ function Deliveries({
   deliveries: DeliveryRow[];
   canResend: boolean;
 }) {
-  if (deliveries.length === 0) return <p className="text-sm text-slate-600">No deliveries yet.</p>;
   return (
-    <table className="w-full text-left text-sm" aria-label={`Deliveries to ${url}`}>
-      <thead className="text-xs uppercase text-slate-500">
-        <tr>
-          <th className="py-2 font-medium">Event</th>
-          <th className="py-2 font-medium">Status</th>
-          <th className="py-2 font-medium">Attempts</th>
-          <th className="py-2 font-medium">Response</th>
-          <th className="py-2 font-medium">Time</th>
-          <th className="py-2 font-medium">
-            <span className="sr-only">Actions</span>
-          </th>
-        </tr>
-      </thead>
-      <tbody className="divide-y divide-slate-100">
-        {deliveries.map((delivery) => {
-          const status = DELIVERY_STATUS[delivery.status];
-          return (
-            <tr key={delivery.id}>
-              <td className="py-2 pr-2">
-                <code className="font-mono text-xs">{delivery.eventType}</code>
-              </td>
-              <td className="py-2 pr-2">
-                <span
-                  className={`rounded-full px-2 py-0.5 text-xs font-medium ${status.className}`}
-                  title={delivery.lastError ?? undefined}
-                >
-                  {status.label}
-                </span>
-              </td>
-              <td className="py-2 pr-2">{delivery.attempts}</td>
-              <td className="py-2 pr-2">{delivery.responseStatus ?? "—"}</td>
-              <td className="py-2 pr-2 whitespace-nowrap text-slate-600">
-                <UtcTime date={delivery.lastAttemptAt ?? delivery.createdAt} />
-              </td>
-              <td className="py-2 text-right">
-                {canResend && <ResendButton projectId={projectId} deliveryId={delivery.id} eventType={delivery.eventType} />}
-              </td>
-            </tr>
-          );
-        })}
-      </tbody>
-    </table>
+    <DataTable
+      variant="plain"
+      label={`Deliveries to ${url}`}
+      rows={deliveries}
+      rowKey={(delivery) => delivery.id}
+      empty="No deliveries yet."
+      columns={[
+        { header: "Event", cell: (delivery) => <code className="font-mono text-xs">{delivery.eventType}</code> },
+        {
+          header: "Status",
+          cell: (delivery) => {
+            const status = DELIVERY_STATUS[delivery.status];
+            return (
+              <span className={`rounded-full px-2 py-0.5 text-xs font-medium ${status.className}`} title={delivery.lastError ?? undefined}>
+                {status.label}
+              </span>
+            );
+          },
+        },
+        { header: "Attempts", cell: (delivery) => delivery.attempts },
+        { header: "Response", cell: (delivery) => delivery.responseStatus ?? "—" },
+        {
+          header: "Time",
+          className: "whitespace-nowrap text-slate-600",
+          cell: (delivery) => <UtcTime date={delivery.lastAttemptAt ?? delivery.createdAt} />,
+        },
+        {
+          header: "Actions",
+          hideHeader: true,
+          className: "text-right",
+          cell: (delivery) => canResend && <ResendButton projectId={projectId} deliveryId={delivery.id} eventType={delivery.eventType} />,
+        },
+      ]}
+    />
   );
 }
 

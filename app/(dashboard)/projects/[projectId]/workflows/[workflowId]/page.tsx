@@ -5,7 +5,7 @@ import { UtcTime } from "@/components/ui/utc-time";
 import { WorkflowHeader } from "@/components/workflows/workflow-header";
 import { WorkflowStatus } from "@/components/workflows/workflow-status";
 import { resourceSlug } from "@/lib/resources/schema";
-import { requireWorkflowEditor } from "../require-workflow";
+import { requireWorkflowEditor } from "@/server/require-workflow";
 import { WorkflowSettings } from "./workflow-settings";
 import { WorkflowEditorForm } from "./workflow-editor-form";
 

@@ -7,16 +7,18 @@ import { useRef, useState } from "react";
 import { get, type Resolver, useForm, useWatch } from "react-hook-form";
 import { applyActionErrors } from "@/components/forms/apply-action-errors";
 import { Button } from "@/components/ui/button";
+import { Checkbox } from "@/components/ui/checkbox";
 import { CopyButton } from "@/components/ui/copy-button";
 import { FormField } from "@/components/ui/form-field";
 import { FormMessage } from "@/components/ui/form-message";
 import { Input } from "@/components/ui/input";
 import { Select } from "@/components/ui/select";
 import { TestSummary, type WorkflowTestView } from "@/components/workflows/step-result";
-import type { StoredTrigger } from "@/db/workflow-definition";
 import {
   type EditorVariableContext,
   editorStepVariables,
+  type EditorTrigger,
+  parseSampleTriggerLeniently,
   prefilledSampleText,
   sampleTriggerPlaceholder,
   sampleTriggerShape,
@@ -25,11 +27,14 @@ import {
 } from "@/lib/workflows/editor-schema";
 import { resourceTriggersLabel, TRIGGER_KIND_LABELS } from "@/lib/workflows/definition";
 import { addStepMenu } from "@/lib/workflows/steps";
+import { inferToolInputSchema, inputSchemaText } from "@/lib/workflows/workflow-tool";
+import { toolNameFrom } from "@/lib/tools/names";
 import { deployWorkflow, saveWorkflow, testWorkflow } from "../actions";
 import { StepList, type StepTreeContext } from "./step-fields";
 
 type Busy = "save" | "test" | "deploy";
-type TriggerKind = StoredTrigger["kind"];
+type TriggerKind = EditorTrigger["kind"];
+type EditorTool = NonNullable<Extract<EditorTrigger, { kind: "request" }>["tool"]>;
 /** The Trigger select's choices: a kind, or "resource_event:<resourceId>" for "<Name> Triggers". */
 type TriggerChoice = Exclude<TriggerKind, "resource_event"> | `resource_event:${string}`;
 
@@ -39,7 +44,7 @@ const TRIGGER_KINDS = (Object.keys(TRIGGER_KIND_LABELS) as TriggerKind[]).filter
 );
 const RESOURCE_EVENT_PREFIX = "resource_event:";
 
-function triggerChoice(trigger: StoredTrigger | null): TriggerChoice | "" {
+function triggerChoice(trigger: EditorTrigger | null): TriggerChoice | "" {
   if (!trigger) return "";
   return trigger.kind === "resource_event" ? `resource_event:${trigger.resourceId}` : trigger.kind;
 }
@@ -47,7 +52,9 @@ function triggerChoice(trigger: StoredTrigger | null): TriggerChoice | "" {
 const textareaClassName =
   "block w-full rounded-md border border-slate-300 bg-white px-3 py-2 font-mono text-xs text-slate-900 shadow-xs placeholder:text-slate-400 focus:border-indigo-500 focus:outline-2 focus:outline-indigo-200 aria-invalid:border-red-500";
 
-function defaultTrigger(choice: TriggerChoice): StoredTrigger {
+const descriptionClassName = textareaClassName.replace("font-mono text-xs", "text-sm");
+
+function defaultTrigger(choice: TriggerChoice): EditorTrigger {
   if (choice.startsWith(RESOURCE_EVENT_PREFIX)) {
     return { kind: "resource_event", resourceId: choice.slice(RESOURCE_EVENT_PREFIX.length), eventType: "" };
   }
@@ -97,7 +104,7 @@ export function WorkflowEditorForm({
   const stepVariables = editorStepVariables(current, variableContext);
   const trigger = current.trigger ?? null;
   // Switching the trigger back and forth keeps what was typed for each kind (and each resource's triggers).
-  const triggersByChoice = useRef<Partial<Record<TriggerChoice, StoredTrigger>>>(
+  const triggersByChoice = useRef<Partial<Record<TriggerChoice, EditorTrigger>>>(
     values.trigger ? { [triggerChoice(values.trigger)]: values.trigger } : {},
   );
   const triggerResource =
@@ -115,6 +122,27 @@ export function WorkflowEditorForm({
     const next = prefilledSampleText(text, prefilledShape, chosen, variableContext.triggerResources);
     setPrefilledShape(sampleTriggerShape(chosen, variableContext.triggerResources));
     if (next !== text) form.setValue("sampleTrigger", next, { shouldDirty: true });
+  }
+
+  // Unchecking Expose as a tool keeps what was typed, should it be checked again.
+  const lastTool = useRef<EditorTool | undefined>(values.trigger?.kind === "request" ? values.trigger.tool : undefined);
+
+  function exposeAsTool(expose: boolean) {
+    const chosen = form.getValues("trigger");
+    if (chosen?.kind !== "request") return;
+    if (!expose) {
+      lastTool.current = chosen.tool;
+      form.clearErrors("trigger.tool");
+      form.setValue("trigger", { kind: "request" }, { shouldDirty: true });
+      return;
+    }
+    // First exposed: named after the workflow, the input schema inferred from the Sample trigger input's body.
+    const tool = lastTool.current ?? {
+      name: toolNameFrom(form.getValues("name") || "workflow", "", ""),
+      description: "",
+      inputSchema: inputSchemaText(inferToolInputSchema(parseSampleTriggerLeniently(form.getValues("sampleTrigger") ?? ""))),
+    };
+    form.setValue("trigger", { kind: "request", tool }, { shouldDirty: true });
   }
 
   function chooseTrigger(value: string) {
@@ -263,6 +291,52 @@ export function WorkflowEditorForm({
               <code className="font-mono">trigger.body</code>. Answers 202 with the run ID, or with{" "}
               <code className="font-mono">?wait=true</code> the last step&apos;s output within 30 s.
             </p>
+          </div>
+        )}
+        {trigger?.kind === "request" && (
+          <div className="space-y-4 rounded-md border border-slate-200 p-4" data-testid="expose-as-tool">
+            <Checkbox
+              label="Expose as a tool"
+              hint="AI agents acting for a Connected User (MCP, the Tools API) may call this workflow as a tool once it is deployed: a call is a run with trigger Tool call, answered with its Response step's answer (else its last step's output) within 30 s."
+              checked={trigger.tool !== undefined}
+              onChange={(event) => exposeAsTool(event.currentTarget.checked)}
+            />
+            {trigger.tool !== undefined && (
+              <>
+                <FormField
+                  label="Tool name"
+                  error={errorAt("trigger.tool.name")}
+                  hint="What an agent calls it by: lowercase letters, digits and underscores, unique among the project's tools."
+                >
+                  <Input
+                    autoComplete="off"
+                    spellCheck={false}
+                    placeholder="create_task"
+                    className="font-mono"
+                    {...register("trigger.tool.name")}
+                  />
+                </FormField>
+                <FormField
+                  label="Description"
+                  error={errorAt("trigger.tool.description")}
+                  hint="What the tool does and when to use it: the agent reads it to choose the tool."
+                >
+                  <textarea rows={3} className={descriptionClassName} {...register("trigger.tool.description")} />
+                </FormField>
+                <FormField
+                  label="Input schema"
+                  error={errorAt("trigger.tool.inputSchema")}
+                  hint={
+                    <>
+                      A JSON Schema of an object: the tool&apos;s arguments, checked before each call, which become{" "}
+                      <code className="font-mono">trigger.body</code>. Pre-filled from the Sample trigger input&apos;s body.
+                    </>
+                  }
+                >
+                  <textarea rows={8} spellCheck={false} className={textareaClassName} {...register("trigger.tool.inputSchema")} />
+                </FormField>
+              </>
+            )}
           </div>
         )}
         {trigger?.kind === "scheduler" && (

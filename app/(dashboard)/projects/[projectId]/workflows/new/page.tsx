@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { requireProjectAccess } from "../../../../require-user";
+import { requireProjectAccess } from "@/server/require-user";
 import { CreateWorkflowForm } from "./create-workflow-form";
 
 export const metadata: Metadata = { title: "Create Workflow" };

@@ -14,8 +14,8 @@ import { loadTestAndPublish } from "@/lib/connections/test-and-publish";
 import { canChangeResources } from "@/lib/projects/roles";
 import { RESOURCE_WIZARD_STEP_LABELS } from "@/lib/resources/schema";
 import { canOpenStep, isStepSkipped, isWizardStep, stepIndex } from "@/lib/resources/wizard";
-import { requireProjectAccess } from "../../../../../require-user";
-import { requireResource, requireResourceDraft } from "../../require-resource";
+import { requireProjectAccess } from "@/server/require-user";
+import { requireResource, requireResourceDraft } from "@/server/require-resource";
 
 type Params = Promise<{ projectId: string; resourceId: string; step: string }>;
 

@@ -1,17 +1,19 @@
 import type { Metadata } from "next";
 import Form from "next/form";
 import Link from "next/link";
-import { DisconnectUserButton } from "@/components/resources/disconnect-user-button";
-import { KeepWarmForm } from "@/components/resources/keep-warm-form";
 import { ResourceHeader } from "@/components/resources/resource-tabs";
 import { Button } from "@/components/ui/button";
 import { Checkbox } from "@/components/ui/checkbox";
+import { DataTable } from "@/components/ui/data-table";
+import { EmptyMessage } from "@/components/ui/empty-state";
 import { FormField } from "@/components/ui/form-field";
 import { Input } from "@/components/ui/input";
 import { UtcTime } from "@/components/ui/utc-time";
 import { listResourceConnections } from "@/db/queries/connections";
 import { getKeepWarmDays } from "@/db/queries/keep-warm";
-import { requireResourceDraft } from "../../require-resource";
+import { requireResourceDraft } from "@/server/require-resource";
+import { DisconnectUserButton } from "./disconnect-user-button";
+import { KeepWarmForm } from "./keep-warm-form";
 
 export const metadata: Metadata = { title: "Connected Users" };
 
@@ -35,6 +37,33 @@ function summarizeProfile(profile: Record<string, unknown> | null): string | und
   if (!entries.length) return undefined;
   const shown = entries.slice(0, 3).map(([key, value]) => `${truncate(key, 24)}: ${describeValue(value)}`);
   return entries.length > 3 ? `${shown.join(", ")}, …` : shown.join(", ");
+}
+
+type ResourceConnection = Awaited<ReturnType<typeof listResourceConnections>>[number];
+
+/** Valid, or Invalid with why and since when; and the webhook subscription's state, if any. */
+function ConnectionStatus({ connection }: { connection: ResourceConnection }) {
+  return (
+    <>
+      {connection.status === "VALID" ? (
+        <span className="rounded-full bg-emerald-50 px-2 py-0.5 text-xs font-medium text-emerald-700">Valid</span>
+      ) : (
+        <>
+          <span className="rounded-full bg-red-50 px-2 py-0.5 text-xs font-medium text-red-700">Invalid</span>
+          <p className="mt-1 max-w-72 text-xs text-red-700">
+            Needs reconnect{connection.invalidReason ? `: ${truncate(connection.invalidReason, 200)}` : ""}, since{" "}
+            <UtcTime date={connection.updatedAt} />
+          </p>
+        </>
+      )}
+      {connection.subscriptionStatus && (
+        <p className={`mt-1 text-xs ${connection.subscriptionStatus === "subscribed" ? "text-slate-500" : "text-amber-700"}`}>
+          Webhook subscription: {connection.subscriptionStatus}
+          {connection.subscriptionError ? ` (${connection.subscriptionError})` : ""}
+        </p>
+      )}
+    </>
+  );
 }
 
 type Params = Promise<{ projectId: string; resourceId: string }>;
@@ -84,94 +113,68 @@ export default async function ConnectedUsersPage({ params, searchParams }: { par
         )}
       </Form>
 
-      {connections.length === 0 ? (
-        <p className="rounded-lg border border-dashed border-slate-300 bg-white px-6 py-8 text-center text-sm text-slate-600">
-          {filter
-            ? `No connected user's ID contains “${filter}”${invalidOnly ? " among those who need to reconnect" : ""}.`
-            : invalidOnly
-              ? "No connection needs a reconnect."
-              : isAppLevel
-                ? "This is an App-Level resource: one set of credentials serves everyone, so users do not connect to it."
-                : "No users have connected yet. Use the snippets under Test and Publish to connect one."}
-        </p>
-      ) : (
-        <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
-          <table className="w-full text-left text-sm">
-            <thead className="bg-slate-50 text-xs uppercase text-slate-500">
-              <tr>
-                <th className="px-4 py-2 font-medium">User ID</th>
-                <th className="px-4 py-2 font-medium">Profile</th>
-                <th className="px-4 py-2 font-medium">Status</th>
-                <th className="px-4 py-2 font-medium">Connected</th>
-                <th className="px-4 py-2 font-medium">Last refreshed</th>
-                <th className="px-4 py-2 font-medium">
-                  <span className="sr-only">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {connections.map((connection) => {
-                const summary = summarizeProfile(connection.profile);
-                return (
-                  <tr key={connection.id}>
-                    <td className="max-w-56 px-4 py-2">
-                      <code className="block truncate font-mono text-xs" title={connection.userId ?? undefined}>
-                        {connection.userId}
-                      </code>
-                    </td>
-                    <td className="max-w-80 px-4 py-2 text-slate-700">
-                      {summary ? (
-                        <span className="block truncate" title={truncate(JSON.stringify(connection.profile), 1000)}>
-                          {summary}
-                        </span>
-                      ) : (
-                        <span className="text-slate-500">—</span>
-                      )}
-                    </td>
-                    <td className="px-4 py-2">
-                      {connection.status === "VALID" ? (
-                        <span className="rounded-full bg-emerald-50 px-2 py-0.5 text-xs font-medium text-emerald-700">Valid</span>
-                      ) : (
-                        <>
-                          <span className="rounded-full bg-red-50 px-2 py-0.5 text-xs font-medium text-red-700">Invalid</span>
-                          <p className="mt-1 max-w-72 text-xs text-red-700">
-                            Needs reconnect{connection.invalidReason ? `: ${truncate(connection.invalidReason, 200)}` : ""}, since{" "}
-                            <UtcTime date={connection.updatedAt} />
-                          </p>
-                        </>
-                      )}
-                      {connection.subscriptionStatus && (
-                        <p
-                          className={`mt-1 text-xs ${connection.subscriptionStatus === "subscribed" ? "text-slate-500" : "text-amber-700"}`}
-                        >
-                          Webhook subscription: {connection.subscriptionStatus}
-                          {connection.subscriptionError ? ` (${connection.subscriptionError})` : ""}
-                        </p>
-                      )}
-                    </td>
-                    <td className="px-4 py-2 whitespace-nowrap text-slate-600">
-                      <UtcTime date={connection.createdAt} />
-                    </td>
-                    <td className="px-4 py-2 whitespace-nowrap text-slate-600">
-                      {connection.refreshedAt ? <UtcTime date={connection.refreshedAt} /> : "—"}
-                    </td>
-                    <td className="px-4 py-2 text-right">
-                      {connection.userId && (
-                        <DisconnectUserButton
-                          projectId={projectId}
-                          resourceId={resourceId}
-                          resourceName={draft.name}
-                          userId={connection.userId}
-                        />
-                      )}
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <DataTable
+        rows={connections}
+        rowKey={(connection) => connection.id}
+        empty={
+          <EmptyMessage>
+            <p>
+              {filter
+                ? `No connected user's ID contains “${filter}”${invalidOnly ? " among those who need to reconnect" : ""}.`
+                : invalidOnly
+                  ? "No connection needs a reconnect."
+                  : isAppLevel
+                    ? "This is an App-Level resource: one set of credentials serves everyone, so users do not connect to it."
+                    : "No users have connected yet. Use the snippets under Test and Publish to connect one."}
+            </p>
+          </EmptyMessage>
+        }
+        columns={[
+          {
+            header: "User ID",
+            className: "max-w-56",
+            cell: (connection) => (
+              <code className="block truncate font-mono text-xs" title={connection.userId ?? undefined}>
+                {connection.userId}
+              </code>
+            ),
+          },
+          {
+            header: "Profile",
+            className: "max-w-80 text-slate-700",
+            cell: (connection) => {
+              const summary = summarizeProfile(connection.profile);
+              return summary ? (
+                <span className="block truncate" title={truncate(JSON.stringify(connection.profile), 1000)}>
+                  {summary}
+                </span>
+              ) : (
+                <span className="text-slate-500">—</span>
+              );
+            },
+          },
+          { header: "Status", cell: (connection) => <ConnectionStatus connection={connection} /> },
+          {
+            header: "Connected",
+            className: "whitespace-nowrap text-slate-600",
+            cell: (connection) => <UtcTime date={connection.createdAt} />,
+          },
+          {
+            header: "Last refreshed",
+            className: "whitespace-nowrap text-slate-600",
+            cell: (connection) => (connection.refreshedAt ? <UtcTime date={connection.refreshedAt} /> : "—"),
+          },
+          {
+            header: "Actions",
+            hideHeader: true,
+            className: "text-right",
+            cell: (connection) =>
+              connection.userId && (
+                <DisconnectUserButton projectId={projectId} resourceId={resourceId} resourceName={draft.name} userId={connection.userId} />
+              ),
+          },
+        ]}
+      />
       {connections.length === PAGE_SIZE && (
         <p className="text-xs text-slate-500">Showing the {PAGE_SIZE} most recent connections. Filter by user ID to find others.</p>
       )}

@@ -1,12 +1,12 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import type { ReactNode } from "react";
-import { RequestConsole } from "@/components/resources/request-console";
 import { ResourceHeader } from "@/components/resources/resource-tabs";
 import { Card } from "@/components/ui/card";
 import { listResourceConnections } from "@/db/queries/connections";
 import { getResource } from "@/db/queries/resources";
-import { requireResourceDraft } from "../../require-resource";
+import { requireResourceDraft } from "@/server/require-resource";
+import { RequestConsole } from "./request-console";
 
 export const metadata: Metadata = { title: "Request" };
 

@@ -6,6 +6,8 @@ import { ResourceHeader } from "@/components/resources/resource-tabs";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { CopyButton } from "@/components/ui/copy-button";
+import { DataTable } from "@/components/ui/data-table";
+import { EmptyMessage } from "@/components/ui/empty-state";
 import { FormField } from "@/components/ui/form-field";
 import { Input } from "@/components/ui/input";
 import { formatUtc } from "@/components/ui/utc-time";
@@ -13,8 +15,8 @@ import { describeEventUser, SignatureBadge } from "@/components/webhooks/webhook
 import { MAX_REJECTED_EVENTS_PER_MINUTE, REJECTED_WEBHOOK_EVENT_RETENTION_DAYS, WEBHOOK_EVENT_RETENTION_DAYS } from "@/lib/webhooks/intake";
 import { listWebhookEventViews, loadWebhookSetup, WEBHOOK_EVENTS_PAGE_SIZE } from "@/lib/webhooks/setup";
 import { canChangeResources } from "@/lib/projects/roles";
-import { requireProjectAccess } from "../../../../../require-user";
-import { requireResource } from "../../require-resource";
+import { requireProjectAccess } from "@/server/require-user";
+import { requireResource } from "@/server/require-resource";
 import { TestEventListener } from "./test-event-listener";
 import { WebhookSetupForm } from "./webhook-setup-form";
 
@@ -164,72 +166,64 @@ export default async function WebhooksPage({ params, searchParams }: { params: P
             </Link>
           )}
         </Form>
-        {events.length === 0 ? (
-          <p className="rounded-lg border border-dashed border-slate-300 bg-white px-6 py-8 text-center text-sm text-slate-600">
-            {typeFilter ? `No event of type “${typeFilter}”.` : before ? "No older events." : "No events received yet."}
-          </p>
-        ) : (
-          <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
-            <table className="w-full text-left text-sm">
-              <thead className="bg-slate-50 text-xs uppercase text-slate-500">
-                <tr>
-                  <th className="px-4 py-2 font-medium">Time (UTC)</th>
-                  <th className="px-4 py-2 font-medium">Type</th>
-                  <th className="px-4 py-2 font-medium">User</th>
-                  <th className="px-4 py-2 font-medium">Signature</th>
-                  <th className="px-4 py-2 font-medium">Matched</th>
-                  <th className="px-4 py-2 font-medium">Runs</th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-100">
-                {events.map((event) => (
-                  <tr key={event.id}>
-                    <td className="px-4 py-2 whitespace-nowrap">
-                      <Link href={`${base}/webhooks/events/${event.id}`} className={linkClassName}>
-                        <time dateTime={event.receivedAt}>{formatUtc(new Date(event.receivedAt))}</time>
-                      </Link>
-                    </td>
-                    <td className="px-4 py-2">
-                      {event.rejectedReason !== null ? (
-                        <span className="rounded-full bg-red-50 px-2 py-0.5 text-xs font-medium text-red-700" title={event.rejectedReason}>
-                          Rejected
-                        </span>
-                      ) : (
-                        <code className="font-mono text-xs">{event.eventType}</code>
-                      )}
-                    </td>
-                    <td className="max-w-56 px-4 py-2">
-                      <span
-                        className={`block truncate ${event.userId ? "font-mono text-xs" : "text-slate-500"}`}
-                        title={event.userId ?? undefined}
-                      >
-                        {describeEventUser(event)}
-                      </span>
-                    </td>
-                    <td className="px-4 py-2">
-                      <SignatureBadge ok={event.signatureOk} />
-                    </td>
-                    <td className="px-4 py-2">
-                      {event.matched ? (
-                        "Yes"
-                      ) : event.unmatchedReason !== null ? (
-                        <span
-                          className="rounded-full bg-amber-50 px-2 py-0.5 text-xs font-medium text-amber-800"
-                          title={event.unmatchedReason}
-                        >
-                          Ambiguous
-                        </span>
-                      ) : (
-                        "No"
-                      )}
-                    </td>
-                    <td className="px-4 py-2">{event.runCount}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+        <DataTable
+          rows={events}
+          rowKey={(event) => event.id}
+          empty={
+            <EmptyMessage>
+              <p>{typeFilter ? `No event of type “${typeFilter}”.` : before ? "No older events." : "No events received yet."}</p>
+            </EmptyMessage>
+          }
+          columns={[
+            {
+              header: "Time (UTC)",
+              className: "whitespace-nowrap",
+              cell: (event) => (
+                <Link href={`${base}/webhooks/events/${event.id}`} className={linkClassName}>
+                  <time dateTime={event.receivedAt}>{formatUtc(new Date(event.receivedAt))}</time>
+                </Link>
+              ),
+            },
+            {
+              header: "Type",
+              cell: (event) =>
+                event.rejectedReason !== null ? (
+                  <span className="rounded-full bg-red-50 px-2 py-0.5 text-xs font-medium text-red-700" title={event.rejectedReason}>
+                    Rejected
+                  </span>
+                ) : (
+                  <code className="font-mono text-xs">{event.eventType}</code>
+                ),
+            },
+            {
+              header: "User",
+              className: "max-w-56",
+              cell: (event) => (
+                <span
+                  className={`block truncate ${event.userId ? "font-mono text-xs" : "text-slate-500"}`}
+                  title={event.userId ?? undefined}
+                >
+                  {describeEventUser(event)}
+                </span>
+              ),
+            },
+            { header: "Signature", cell: (event) => <SignatureBadge ok={event.signatureOk} /> },
+            {
+              header: "Matched",
+              cell: (event) =>
+                event.matched ? (
+                  "Yes"
+                ) : event.unmatchedReason !== null ? (
+                  <span className="rounded-full bg-amber-50 px-2 py-0.5 text-xs font-medium text-amber-800" title={event.unmatchedReason}>
+                    Ambiguous
+                  </span>
+                ) : (
+                  "No"
+                ),
+            },
+            { header: "Runs", cell: (event) => event.runCount },
+          ]}
+        />
         {events.length === WEBHOOK_EVENTS_PAGE_SIZE && oldest && (
           <Link href={eventsHref({ type: typeFilter, before: oldest.receivedAt })} className={`text-sm ${linkClassName}`}>
             Older events

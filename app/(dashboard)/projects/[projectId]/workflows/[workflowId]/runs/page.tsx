@@ -2,9 +2,11 @@ import type { Metadata } from "next";
 import Form from "next/form";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { DataTable } from "@/components/ui/data-table";
+import { EmptyMessage } from "@/components/ui/empty-state";
 import { FormField } from "@/components/ui/form-field";
 import { Input } from "@/components/ui/input";
-import { FilterActions, KeysetPager } from "@/components/ui/list-navigation";
+import { FilterActions } from "@/components/ui/list-navigation";
 import { Select } from "@/components/ui/select";
 import { RunAutoRefresh } from "@/components/workflows/run-auto-refresh";
 import { RunStatusBadge } from "@/components/workflows/run-status-badge";
@@ -23,7 +25,7 @@ import {
   runsSearchParamsSchema,
 } from "@/lib/workflows/run-view";
 import { listRunsPage, type RunPage } from "@/lib/workflows/runs";
-import { requireWorkflow } from "../../require-workflow";
+import { requireWorkflow } from "@/server/require-workflow";
 
 export const metadata: Metadata = { title: "Runs" };
 
@@ -92,84 +94,69 @@ export default async function WorkflowRunsPage({ params, searchParams }: { param
       </Form>
 
       {anyActive && <RunAutoRefresh note="Some runs are in progress: this list refreshes every 2 s." />}
-      {page.runs.length === 0 ? (
-        <div className="rounded-lg border border-dashed border-slate-300 bg-white px-6 py-8 text-center text-sm text-slate-600">
-          <p>{filtered ? "No runs match these filters." : before ? "No older runs." : "No runs yet."}</p>
-          {!filtered && !before && (
-            <p className="mt-1">
-              {workflow.deployedVersion === null
-                ? "Deploy the workflow, then start it with its trigger."
-                : "A run appears here as soon as the workflow's trigger starts one."}
-            </p>
-          )}
-        </div>
-      ) : (
-        <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
-          <table className="w-full text-left text-sm">
-            <caption className="sr-only">Runs of {workflow.name}, newest first</caption>
-            <thead className="bg-slate-50 text-xs text-slate-600 uppercase">
-              <tr>
-                <th scope="col" className="px-4 py-2 font-medium">
-                  Status
-                </th>
-                <th scope="col" className="px-4 py-2 font-medium">
-                  Trigger
-                </th>
-                <th scope="col" className="px-4 py-2 font-medium">
-                  User
-                </th>
-                <th scope="col" className="px-4 py-2 font-medium">
-                  Version
-                </th>
-                <th scope="col" className="px-4 py-2 font-medium">
-                  Started
-                </th>
-                <th scope="col" className="px-4 py-2 font-medium">
-                  Duration
-                </th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {page.runs.map((run) => {
-                const duration = runDurationMs(run);
-                return (
-                  <tr key={run.id} className="hover:bg-slate-50">
-                    <td className="px-4 py-2">
-                      <Link
-                        href={`${base}/${run.id}`}
-                        className="inline-flex items-center gap-2 rounded hover:underline focus-visible:outline-2 focus-visible:outline-indigo-600"
-                      >
-                        <RunStatusBadge status={run.status} /> <span className="sr-only">run {run.id.slice(0, 8)}</span>
-                      </Link>
-                    </td>
-                    <td className="px-4 py-2 text-slate-700">{describeTrigger(run.trigger)}</td>
-                    <td className="max-w-56 px-4 py-2">
-                      {run.userId ? (
-                        <code className="block truncate font-mono text-xs" title={run.userId}>
-                          {run.userId}
-                        </code>
-                      ) : (
-                        <span className="text-slate-600">App</span>
-                      )}
-                    </td>
-                    <td className="px-4 py-2 text-slate-700">v{run.version}</td>
-                    <td className="px-4 py-2 whitespace-nowrap text-slate-600">{run.startedAt ? <RunTime date={run.startedAt} /> : "—"}</td>
-                    <td className="px-4 py-2 whitespace-nowrap text-slate-600">
-                      {duration === undefined ? "—" : formatDuration(duration)}
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
-      )}
-
-      <KeysetPager
-        label="Pages of runs"
-        noun="runs"
-        newestHref={before ? runsListHref(base, { status, userId }) : undefined}
-        olderHref={page.next ? runsListHref(base, { status, userId, before: page.next }) : undefined}
+      <DataTable
+        rows={page.runs}
+        rowKey={(run) => run.id}
+        rowClassName="hover:bg-slate-50"
+        caption={`Runs of ${workflow.name}, newest first`}
+        empty={
+          <EmptyMessage>
+            <p>{filtered ? "No runs match these filters." : before ? "No older runs." : "No runs yet."}</p>
+            {!filtered && !before && (
+              <p className="mt-1">
+                {workflow.deployedVersion === null
+                  ? "Deploy the workflow, then start it with its trigger."
+                  : "A run appears here as soon as the workflow's trigger starts one."}
+              </p>
+            )}
+          </EmptyMessage>
+        }
+        columns={[
+          {
+            header: "Status",
+            cell: (run) => (
+              <Link
+                href={`${base}/${run.id}`}
+                className="inline-flex items-center gap-2 rounded hover:underline focus-visible:outline-2 focus-visible:outline-indigo-600"
+              >
+                <RunStatusBadge status={run.status} /> <span className="sr-only">run {run.id.slice(0, 8)}</span>
+              </Link>
+            ),
+          },
+          { header: "Trigger", className: "text-slate-700", cell: (run) => describeTrigger(run.trigger) },
+          {
+            header: "User",
+            className: "max-w-56",
+            cell: (run) =>
+              run.userId ? (
+                <code className="block truncate font-mono text-xs" title={run.userId}>
+                  {run.userId}
+                </code>
+              ) : (
+                <span className="text-slate-600">App</span>
+              ),
+          },
+          { header: "Version", className: "text-slate-700", cell: (run) => `v${run.version}` },
+          {
+            header: "Started",
+            className: "whitespace-nowrap text-slate-600",
+            cell: (run) => (run.startedAt ? <RunTime date={run.startedAt} /> : "—"),
+          },
+          {
+            header: "Duration",
+            className: "whitespace-nowrap text-slate-600",
+            cell: (run) => {
+              const duration = runDurationMs(run);
+              return duration === undefined ? "—" : formatDuration(duration);
+            },
+          },
+        ]}
+        pager={{
+          label: "Pages of runs",
+          noun: "runs",
+          newestHref: before ? runsListHref(base, { status, userId }) : undefined,
+          olderHref: page.next ? runsListHref(base, { status, userId, before: page.next }) : undefined,
+        }}
       />
     </div>
   );

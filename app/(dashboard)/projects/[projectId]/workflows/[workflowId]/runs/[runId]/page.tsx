@@ -14,7 +14,7 @@ import { getRun } from "@/db/queries/workflow-runs";
 import { countRunItems, getRunDefinition, listItemSteps, listRunItems, listRunStepsOutsideItems } from "@/db/queries/workflow-run-items";
 import { prettyBody, prettyJson, shownJson } from "@/lib/json";
 import { isUuid } from "@/lib/uuid";
-import { TRIGGER_KIND_LABELS } from "@/lib/workflows/definition";
+import { RUN_TRIGGER_LABELS } from "@/lib/workflows/definition";
 import {
   describeItemCounts,
   describeStepOutput,
@@ -33,7 +33,7 @@ import {
 import { isStepType, stepModule } from "@/lib/workflows/steps";
 import { MAX_STORED_BODY_BYTES } from "@/lib/workflows/steps/request";
 import { type StepNode, StepTree } from "@/lib/workflows/tree";
-import { requireWorkflow } from "../../../require-workflow";
+import { requireWorkflow } from "@/server/require-workflow";
 import { RunButtons } from "./run-buttons";
 
 export const metadata: Metadata = { title: "Run" };
@@ -183,7 +183,7 @@ export default async function WorkflowRunPage({ params, searchParams }: { params
 
         <dl className="grid grid-cols-2 gap-4 sm:grid-cols-4">
           <Field label="Trigger">
-            {TRIGGER_KIND_LABELS[run.trigger.kind] ?? run.trigger.kind}
+            {RUN_TRIGGER_LABELS[run.trigger.kind] ?? run.trigger.kind}
             {eventName && <code className="ml-1 font-mono text-xs">{eventName}</code>}
           </Field>
           <Field label="User">

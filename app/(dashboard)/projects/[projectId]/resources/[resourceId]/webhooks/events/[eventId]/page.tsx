@@ -8,7 +8,7 @@ import { AppError } from "@/lib/errors";
 import { shownJson } from "@/lib/json";
 import { isUuid } from "@/lib/uuid";
 import { getWebhookEventView } from "@/lib/webhooks/setup";
-import { requireResource } from "../../../../require-resource";
+import { requireResource } from "@/server/require-resource";
 import { UseAsSampleButton } from "../../use-as-sample-button";
 
 export const metadata: Metadata = { title: "Webhook event" };

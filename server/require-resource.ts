@@ -4,7 +4,7 @@ import { cache } from "react";
 import { isUuid } from "@/lib/uuid";
 import { getResource, listResourceSecretNames } from "@/db/queries/resources";
 import { toResourceDraft } from "@/lib/resources/draft";
-import { requireProjectAccess } from "../../../require-user";
+import { requireProjectAccess } from "./require-user";
 
 /** A resource row of a project the user is a member of; 404 otherwise. Read once per request. */
 export const requireResource = cache(async (projectId: string, resourceId: string) => {

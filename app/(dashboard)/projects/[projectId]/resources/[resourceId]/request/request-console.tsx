@@ -15,7 +15,7 @@ import { ShowMore } from "@/components/ui/show-more";
 import type { ApiResponseView } from "@/lib/connections/request";
 import { boundedText, PAGE_JSON_BYTES, type PrettyJson, prettyJson } from "@/lib/json";
 import { headerLinesSchema } from "@/lib/resources/header-lines";
-import { sendConsoleRequest } from "./request-console-actions";
+import { sendConsoleRequest } from "./actions";
 
 const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"] as const;
 

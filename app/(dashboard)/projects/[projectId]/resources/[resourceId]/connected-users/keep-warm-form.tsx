@@ -12,7 +12,7 @@ import { FormField } from "@/components/ui/form-field";
 import { FormMessage } from "@/components/ui/form-message";
 import { Input } from "@/components/ui/input";
 import { type KeepWarmInput, keepWarmSchema } from "@/lib/notifications/schema";
-import { saveKeepWarm } from "./connected-users-actions";
+import { saveKeepWarm } from "./actions";
 
 /** Keep-warm of a resource: off by default; on, its idle connections are refreshed every N days. */
 export function KeepWarmForm({ projectId, resourceId, days }: { projectId: string; resourceId: string; days: number | null }) {

@@ -1,7 +1,7 @@
 "use client";
 
 import { ConfirmActionButton } from "@/components/ui/confirm-action-button";
-import { deleteResource } from "./actions";
+import { deleteResource } from "@/components/resources/actions";
 
 /** Delete, after a confirmation that says what goes with the resource. */
 export function DeleteResourceButton({ projectId, resourceId, name }: { projectId: string; resourceId: string; name: string }) {

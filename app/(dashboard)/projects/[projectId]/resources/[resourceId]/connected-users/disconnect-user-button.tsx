@@ -1,7 +1,7 @@
 "use client";
 
 import { ConfirmActionButton } from "@/components/ui/confirm-action-button";
-import { disconnectUser } from "./connected-users-actions";
+import { disconnectUser } from "./actions";
 
 /** Disconnect one Connected User from a resource, after a confirmation. */
 export function DisconnectUserButton({

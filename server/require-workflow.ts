@@ -4,7 +4,7 @@ import { cache } from "react";
 import { isUuid } from "@/lib/uuid";
 import { getWorkflow } from "@/db/queries/workflows";
 import { loadWorkflowEditor } from "@/lib/workflows/workflows";
-import { requireProjectAccess } from "../../../require-user";
+import { requireProjectAccess } from "./require-user";
 
 /** A workflow of a project the user is a member of; 404 otherwise. Read once per request. */
 export const requireWorkflow = cache(async (projectId: string, workflowId: string) => {
