@@ -32,9 +32,9 @@ export default defineConfig({
     // PGlite starts a WebAssembly PostgreSQL per test file: on two cores under load that can take seconds.
     testTimeout: 20_000,
     hookTimeout: 30_000,
-    // Vitest's default on two cores is one file at a time. Most of a file's time is spent waiting for
-    // its servers, child processes and database, so three files run at once (each with a database of
-    // its own: PGlite in memory, or a copy made by db/test/postgres-setup.ts).
+    // Vitest's default on two cores is one file at a time, and a file spends much of its time waiting
+    // for its servers, child processes and database: three run at once (each with a database of its
+    // own: an in-memory PGlite, or a copy made by db/test/postgres-setup.ts).
     maxWorkers: 3,
     projects: [
       {
