@@ -1,4 +1,4 @@
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
@@ -7,7 +7,7 @@ import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
 import postgres from "postgres";
-import { databaseUrl, pgliteDataDir } from "./env";
+import { databaseUrl, pgliteDataDir, pgliteTemplateFile } from "./env";
 import * as schema from "./schema";
 
 export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -28,9 +28,9 @@ const migrationsFolder = path.join(/* turbopackIgnore: true */ process.cwd(), "d
 const MIGRATION_LOCK_ID = 7_240_113;
 
 /** Opens a database and brings its schema up to date with the committed migrations. */
-export async function openDatabase(options: { url?: string; pgliteDir?: string }): Promise<DatabaseHandle> {
+export async function openDatabase(options: { url?: string; pgliteDir?: string; pgliteTemplate?: string }): Promise<DatabaseHandle> {
   if (options.url) return openPostgres(options.url);
-  return openPglite(options.pgliteDir ?? "memory://");
+  return openPglite(options.pgliteDir ?? "memory://", options.pgliteTemplate);
 }
 
 /**
@@ -94,9 +94,11 @@ function preparingEveryStatement(sql: postgres.Sql): postgres.Sql {
   });
 }
 
-async function openPglite(dataDir: string): Promise<DatabaseHandle> {
+/** `template`: a dumped data directory an in-memory database starts as (see db/env.ts `pgliteTemplateFile`). */
+async function openPglite(dataDir: string, template?: string): Promise<DatabaseHandle> {
   if (!dataDir.includes("://")) mkdirSync(dataDir, { recursive: true });
-  const client = await PGlite.create(dataDir);
+  const fromTemplate = template && dataDir === "memory://" ? { loadDataDir: new Blob([readFileSync(template)]) } : {};
+  const client = await PGlite.create(dataDir, fromTemplate);
   const db = drizzlePglite({ client, schema });
   await migratePglite(db, { migrationsFolder });
   return { db: db as unknown as Database, kind: "pglite", jobs: { kind: "pglite", client }, close: () => client.close() };
@@ -109,7 +111,7 @@ const globalForDb = globalThis as typeof globalThis & { switchboardDatabase?: Pr
 /** The app's database, chosen by the environment (DATABASE_URL, else PGlite). */
 export function getDatabase(): Promise<DatabaseHandle> {
   if (!globalForDb.switchboardDatabase) {
-    const opening = openDatabase({ url: databaseUrl(), pgliteDir: pgliteDataDir() });
+    const opening = openDatabase({ url: databaseUrl(), pgliteDir: pgliteDataDir(), pgliteTemplate: pgliteTemplateFile() });
     globalForDb.switchboardDatabase = opening;
     // A failed start (PostgreSQL down) is retried on the next call rather than cached.
     opening.catch(() => {

@@ -18,3 +18,12 @@ export function dataDir(): string {
 export function pgliteDataDir(): string {
   return process.env.PGLITE_DATA_DIR || path.join(/* turbopackIgnore: true */ dataDir(), "pglite");
 }
+
+/**
+ * A PGlite data directory dumped to a file (PGlite's `dumpDataDir`) that an in-memory database
+ * starts as, instead of running initdb and every migration again: the tests' (see
+ * db/test/pglite-global-setup.ts), where each test file opens a database of its own.
+ */
+export function pgliteTemplateFile(): string | undefined {
+  return process.env.PGLITE_TEMPLATE_FILE || undefined;
+}

@@ -365,7 +365,12 @@ function objectJson(entries: ReadonlyArray<readonly [string, unknown]>): string 
   return `{${entries.map(([key, value]) => `${JSON.stringify(key)}:${JSON.stringify(value === "VALID_REFRESH_TOKEN" ? tasklab.issueTokens().refreshToken : (value ?? null))}`).join(",")}}`;
 }
 
-describe("fuzzing validly signed tokens with hostile claims", () => {
+// A thousand calls take a few seconds alone and far more beside other test files on two cores: the limit
+// is for that, the count of runs is what the test is about. (A run cut off by a timeout would go on
+// in the background and write into the next test's counts.)
+const FUZZ_TIMEOUT_MS = 180_000;
+
+describe("fuzzing validly signed tokens with hostile claims", { timeout: FUZZ_TIMEOUT_MS }, () => {
   it("never answers 5xx, and writes no connection unless it answers 2xx", async () => {
     let accepted = 0;
     await fc.assert(
