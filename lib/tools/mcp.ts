@@ -1,5 +1,6 @@
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
+import { AjvJsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/ajv";
 import {
   type CallToolResult,
   CallToolRequestSchema,
@@ -22,6 +23,12 @@ import type { ToolContext, ToolDefinition, ToolResult } from "./types";
 // is a tool result with `isError: true`, never a protocol error.
 
 export const MCP_SERVER_INFO = { name: "switchboard", version: "1.0.0" } as const;
+
+// The SDK's Server makes an ajv instance of its own unless it is given one, compiling ajv's
+// meta-schemas each time: with a server per request that was the largest single cost of a
+// tools/call in the api bench's CPU profile (2026-12-07). It uses it only for elicitation, which
+// we never send: one for the process.
+const jsonSchemaValidator = new AjvJsonSchemaValidator();
 
 /** What an unexpected failure tells the agent: nothing of its internals (they are logged). */
 const INTERNAL_MESSAGE = "internal_error: Something went wrong on our side.";
@@ -80,6 +87,7 @@ export function callToolResult(result: ToolResult): CallToolResult {
 /** The MCP server of one call: the tools of `context`'s user. */
 function mcpServer(context: ToolContext, requestId: string | undefined): Server {
   const server = new Server(MCP_SERVER_INFO, {
+    jsonSchemaValidator,
     capabilities: { tools: {} },
     instructions: "Each tool acts for one end user through their own connection to the team's API.",
   });
