@@ -21,6 +21,23 @@ export interface StoredApiAuthentication {
   custom: { location: "header" | "query"; name: string; value: string }[];
 }
 
+export interface StoredAuthorizationSettings {
+  /** A template over Required Inputs. */
+  authorizationUrl: string;
+  /** Space-separated, sent as `scope`. */
+  scopes: string;
+  /** S256 code challenge and verifier (on by default). */
+  usePkce: boolean;
+  /** Additional authorization parameters: added to the authorization URL's query; values are templates over Required Inputs. */
+  parameters: { name: string; value: string }[];
+}
+
+export interface StoredValidationRequest {
+  method: "GET" | "POST";
+  /** Relative to the API Base URL; a template over the values the end user typed. */
+  path: string;
+}
+
 export interface StoredUserProfileSettings {
   source: "none" | "request" | "jwt";
   method: "GET" | "POST";
@@ -45,6 +62,8 @@ export interface ResourceConfig {
     includeClientCredentials: boolean;
     /** User-Level only: values each Connected User supplies. */
     requiredInputs: StoredRequiredInput[];
+    /** Authorization Code grant: where the Connect Portal sends an end user to authorize. */
+    authorization?: StoredAuthorizationSettings;
   };
   /** User-Level: the names each Connected User supplies; App-Level: the names of the app's values. */
   apiKeys?: StoredApiKeyName[];
@@ -54,6 +73,11 @@ export interface ResourceConfig {
     allowAnyHost?: boolean;
     authentication: StoredApiAuthentication;
     userProfile: StoredUserProfileSettings;
+    /**
+     * API Keys / Required Inputs: the request the Connect Portal sends with what an end user typed
+     * before it saves anything (only a 2xx saves). Absent: none.
+     */
+    validationRequest?: StoredValidationRequest;
   };
 }
 
@@ -61,6 +85,6 @@ export interface ResourceConfig {
 export interface PublishedResource {
   level: "user" | "app";
   authType: "oauth2" | "api_keys";
-  grantType: "refresh_token" | "client_credentials" | null;
+  grantType: "refresh_token" | "client_credentials" | "authorization_code" | null;
   config: ResourceConfig;
 }

@@ -123,7 +123,7 @@ export const signInThrottles = pgTable("sign_in_throttles", {
 
 export const resourceLevel = pgEnum("resource_level", ["user", "app"]);
 export const resourceAuthType = pgEnum("resource_auth_type", ["oauth2", "api_keys"]);
-export const resourceGrantType = pgEnum("resource_grant_type", ["refresh_token", "client_credentials"]);
+export const resourceGrantType = pgEnum("resource_grant_type", ["refresh_token", "client_credentials", "authorization_code"]);
 export const resourceStatus = pgEnum("resource_status", ["draft", "published"]);
 
 export const resources = pgTable(

@@ -16,7 +16,7 @@ export const RESOURCE_LEVELS = ["user", "app"] as const;
 export type ResourceLevel = (typeof RESOURCE_LEVELS)[number];
 export const AUTH_TYPES = ["oauth2", "api_keys"] as const;
 export type AuthType = (typeof AUTH_TYPES)[number];
-export const GRANT_TYPES = ["refresh_token", "client_credentials"] as const;
+export const GRANT_TYPES = ["refresh_token", "client_credentials", "authorization_code"] as const;
 export type GrantType = (typeof GRANT_TYPES)[number];
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;

@@ -1,0 +1,1 @@
+ALTER TYPE "public"."resource_grant_type" ADD VALUE 'authorization_code';
