@@ -37,6 +37,7 @@ export function observeRoute<P = Record<string, string>>(
         status,
         durationMs: Math.round(seconds * 10_000) / 10,
         ...(state.errorCode ? { code: state.errorCode } : {}),
+        ...state.logFields,
       };
       if (status >= 500) log.error(line, "request");
       else log.info(line, "request");

@@ -8,6 +8,8 @@ export interface RequestContext {
   readonly requestId: string;
   /** The catalogue code the request was answered with, when it failed (set by handleApiError). */
   errorCode?: string;
+  /** What the request's one log line carries besides the route's own fields (e.g. `tool`: the tool call it ran). */
+  logFields?: Record<string, unknown>;
 }
 
 const storage = new AsyncLocalStorage<RequestContext>();

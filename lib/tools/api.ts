@@ -1,5 +1,4 @@
 import type { SdkContext } from "@/lib/api/sdk-route";
-import { currentRequest } from "@/lib/api/request-context";
 import { AppError } from "@/lib/errors";
 import { callTool } from "./registry";
 import type { ToolCallAnswer } from "./api-schema";
@@ -36,5 +35,5 @@ export async function callToolAnswer(context: ToolContext, request: Request, arg
   } catch {
     throw new AppError("tool_not_found");
   }
-  return toolCallAnswer(await callTool({ ...context, name, args, requestId: currentRequest()?.requestId }));
+  return toolCallAnswer(await callTool({ ...context, name, args }));
 }

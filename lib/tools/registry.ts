@@ -1,3 +1,4 @@
+import { currentRequest } from "@/lib/api/request-context";
 import { AppError } from "@/lib/errors";
 import { log } from "@/lib/log";
 import { recordToolCall } from "@/lib/metrics/registry";
@@ -67,13 +68,11 @@ function asDeclared(result: ToolResult & { isError: false }, schema: Record<stri
 export async function callTool({
   name,
   args,
-  requestId,
   declaredOutput,
   ...context
 }: ToolContext & {
   name: string;
   args: Record<string, unknown>;
-  requestId?: string;
   declaredOutput?: (outputSchema: Record<string, unknown>) => Record<string, unknown> | undefined;
 }): Promise<ToolResult> {
   const started = performance.now();
@@ -89,15 +88,17 @@ export async function callTool({
     const seconds = (performance.now() - started) / 1000;
     const outcome = result ? (result.isError ? result.code : "ok") : "internal_error";
     recordToolCall({ tool: name, outcome, seconds });
-    const line = {
-      tool: name,
+    const call = {
+      name,
       userId: context.userId,
       outcome,
       ...(result && "status" in result && result.status !== undefined ? { status: result.status } : {}),
       durationMs: Math.round(seconds * 10_000) / 10,
-      ...(requestId ? { requestId } : {}),
     };
-    if (result) log.info(line, "tool call");
-    else log.error(line, "tool call");
+    // One line per request: a call that ended goes on the request's own line (`tool`); one that
+    // threw gets an error line of its own, and so does a call outside any route request.
+    const request = currentRequest();
+    if (result && request) request.logFields = { ...request.logFields, tool: call };
+    else (result ? log.info : log.error).call(log, { tool: call }, "tool call");
   }
 }

@@ -10,6 +10,7 @@ import { getProjectRevision } from "@/db/queries/sdk-state";
 import { connections } from "@/db/schema";
 import * as mcpRoute from "@/app/projects/[projectId]/mcp/route";
 import * as metadataRoute from "@/app/.well-known/oauth-protected-resource/projects/[projectId]/mcp/route";
+import { runInRequest } from "@/lib/api/request-context";
 import { SYSTEM_ACTOR } from "@/lib/audit/audit-log";
 import { generateSecretKey } from "@/lib/auth/secret-keys";
 import { connectUser } from "@/lib/connections/connect";
@@ -235,7 +236,7 @@ describe("the MCP endpoint", () => {
     const logs = captureLogs();
     let response: Response;
     try {
-      response = await handleMcpRequest(context, request, "req-1");
+      response = await runInRequest({ requestId: "req-1" }, () => handleMcpRequest(context, request));
     } finally {
       logs.restore();
     }
@@ -248,6 +249,27 @@ describe("the MCP endpoint", () => {
     expect(logs.entries()).toEqual(
       expect.arrayContaining([expect.objectContaining({ msg: "MCP tools/call failed", tool: "get_me", requestId: "req-1" })]),
     );
+  });
+
+  it("logs a call on its request's one line, without the arguments", async () => {
+    const logs = captureLogs();
+    try {
+      const answer = await asUser(await bearer(ALICE), (client) => call(client, "get_task", { id: "secret-id-4b1c" }));
+      expect(answer.isError).toBe(true);
+    } finally {
+      logs.restore();
+    }
+    const lines = logs.entries().filter((entry) => entry.tool !== undefined);
+    expect(lines).toEqual([
+      expect.objectContaining({
+        msg: "request",
+        route: "/projects/[projectId]/mcp",
+        status: 200,
+        requestId: expect.any(String),
+        tool: { name: "get_task", userId: ALICE, outcome: "api_error", status: 404, durationMs: expect.any(Number) },
+      }),
+    ]);
+    expect(logs.text()).not.toContain("secret-id-4b1c");
   });
 
   it("sends a path parameter of ../admin as one encoded segment", async () => {

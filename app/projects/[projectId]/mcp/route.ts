@@ -1,5 +1,4 @@
 // POST /projects/:projectId/mcp — the Connected User's tools as an MCP server (Streamable HTTP, stateless, JSON answers).
-import { currentRequest } from "@/lib/api/request-context";
 import { observeRoute, type RouteContext } from "@/lib/api/observe";
 import { sdkPreflight, sdkServerRoute } from "@/lib/api/sdk-route";
 import { handleApiError } from "@/lib/api/errors";
@@ -18,9 +17,7 @@ const ENDPOINT = {
 
 // The Connect API's admission (project, Allowed Origins, User Token or Secret Key +
 // X-Switchboard-User, rate limits); the body is the MCP transport's to read.
-const answer = sdkServerRoute(ENDPOINT, async (context) =>
-  handleMcpRequest(toolContext(context), context.request, currentRequest()?.requestId),
-);
+const answer = sdkServerRoute(ENDPOINT, async (context) => handleMcpRequest(toolContext(context), context.request));
 
 /** What a 401 says besides its JSON error: where the agent learns how to authenticate (RFC 9728 §5.1). */
 function challenge(projectId: string): string {

@@ -320,17 +320,19 @@ describe("the Tools API", () => {
       sampleValue(before, "switchboard_tool_calls_total", { tool: "create_task", outcome });
     expect([moved("ok"), moved("invalid_arguments")]).toEqual([1, 1]);
     expect(sampleValue(after, "switchboard_tool_call_duration_seconds_count", { tool: "create_task" })).toBeGreaterThanOrEqual(2);
-    const lines = logs.entries().filter((entry) => entry.msg === "tool call");
+    // The call goes on its request's one line.
+    const lines = logs.entries().filter((entry) => entry.tool !== undefined);
     expect(lines).toEqual([
       expect.objectContaining({
-        tool: "create_task",
-        userId: ALICE,
-        outcome: "ok",
-        status: 201,
-        durationMs: expect.any(Number),
+        msg: "request",
+        status: 200,
         requestId: expect.any(String),
+        tool: { name: "create_task", userId: ALICE, outcome: "ok", status: 201, durationMs: expect.any(Number) },
       }),
-      expect.objectContaining({ tool: "create_task", userId: ALICE, outcome: "invalid_arguments" }),
+      expect.objectContaining({
+        msg: "request",
+        tool: expect.objectContaining({ name: "create_task", userId: ALICE, outcome: "invalid_arguments" }),
+      }),
     ]);
     expect(logs.text()).not.toContain("secret title 7f3a");
   });
