@@ -57,7 +57,9 @@ export async function requestNewTokens(runtime: ResourceRuntime, values: Connect
   // Authorization Code connections refresh as Refresh Token ones do, when the API issued a refresh token.
   const refreshes = runtime.grantType === "refresh_token" || runtime.grantType === "authorization_code";
   if (runtime.grantType === "authorization_code" && !refreshToken) {
-    throw notReady("The API issued no refresh token for this connection, so its access token cannot be renewed: the user must connect again.");
+    throw notReady(
+      "The API issued no refresh token for this connection, so its access token cannot be renewed: the user must connect again.",
+    );
   }
   if (runtime.grantType === "refresh_token" && !refreshToken) throw notReady("There is no refresh token to get an access token with.");
   const endpoint = {

@@ -10,13 +10,7 @@ export interface ResourceShape {
 }
 
 export type TemplateField =
-  | "accessTokenUrl"
-  | "authorizationUrl"
-  | "authorizationParameter"
-  | "baseUrl"
-  | "authentication"
-  | "profilePath"
-  | "validationPath";
+  "accessTokenUrl" | "authorizationUrl" | "authorizationParameter" | "baseUrl" | "authentication" | "profilePath" | "validationPath";
 
 /** The variables a template field may use, in the order the variable menu lists them. */
 export function variablesFor(field: TemplateField, shape: ResourceShape): string[] {
