@@ -291,8 +291,10 @@ describe("resources as code", () => {
     expect(await exportResource({ projectId: target, resourceId: imported })).toEqual(exported);
 
     // Replaced by a document without them: the draft drops both, and the change names them.
-    const { authorization: _dropped, ...oauthWithout } = exported.config.oauth!;
-    const { validationRequest: _none, ...requestWithout } = exported.config.request!;
+    const oauthWithout = { ...exported.config.oauth! };
+    delete oauthWithout.authorization;
+    const requestWithout = { ...exported.config.request! };
+    delete requestWithout.validationRequest;
     const bare = { ...exported, grantType: "refresh_token" as const, config: { oauth: oauthWithout, request: requestWithout } };
     await replaceResourceConfig({ projectId: target, resourceId: imported, document: bare, actor: SYSTEM_ACTOR });
     const replaced = (await getResource({ projectId: target, resourceId: imported }))!;
