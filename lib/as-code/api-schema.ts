@@ -37,15 +37,15 @@ export const resourceConfigDocumentSchema = z
       .object({
         oauth: z.record(z.string(), z.unknown()).optional().meta({
           description:
-            'accessTokenUrl, clientId, includeClientCredentials, allowAnyHost?, requiredInputs (User-Level); clientSecret (and, App-Level Refresh Token, refreshToken) as a placeholder { "$secret": "client_secret" }: an import never sets a secret.',
+            'accessTokenUrl, clientId, includeClientCredentials, allowAnyHost?, requiredInputs (User-Level); authorization (Authorization Code only): { authorizationUrl, scopes, usePkce, parameters: [{ name, value }] }; clientSecret (and, App-Level Refresh Token, refreshToken) as a placeholder { "$secret": "client_secret" }: an import never sets a secret.',
         }),
         apiKeys: z.array(z.record(z.string(), z.unknown())).optional().meta({
           description: 'The API key names, { name, secret } each; App-Level values as value: { "$secret": "credential:<name>" }.',
         }),
-        request: z
-          .record(z.string(), z.unknown())
-          .optional()
-          .meta({ description: "The Request Details: baseUrl, allowAnyHost?, authentication, userProfile." }),
+        request: z.record(z.string(), z.unknown()).optional().meta({
+          description:
+            'The Request Details: baseUrl, allowAnyHost?, authentication, userProfile, validationRequest? ({ method: "GET" | "POST", path }: User-Level API Keys resources and resources with Required Inputs).',
+        }),
       })
       .meta({ description: "The wizard's steps, as far as the draft has them." }),
     webhook: z.record(z.string(), z.unknown()).nullable().meta({

@@ -238,6 +238,110 @@ describe("resources as code", () => {
     expect(await exportResource({ projectId: target, resourceId })).toEqual(exported);
   });
 
+  it("round-trips an Authorization Code resource's authorization settings and a Validation request, refusing them where they do not belong", async () => {
+    const source = await newProject();
+    const { resourceId } = await createResourceDraft({ projectId: source, values: { name: "TaskLab Connect" }, actor: SYSTEM_ACTOR });
+    const authorization = {
+      authorizationUrl: "https://{{inputs.subdomain}}.tasklab.example/oauth/authorize",
+      scopes: "tasks:read tasks:write",
+      usePkce: false,
+      parameters: [{ name: "audience", value: "{{inputs.subdomain}}" }],
+    };
+    const validationRequest = { method: "GET", path: "/workspaces/{{inputs.subdomain}}" };
+    const steps: [Parameters<typeof saveResourceStep>[0]["step"], unknown][] = [
+      ["api-info", { level: "user", authType: "oauth2", grantType: "authorization_code" }],
+      [
+        "authorization",
+        {
+          accessTokenUrl: "https://{{inputs.subdomain}}.tasklab.example/oauth/token",
+          clientId: "tasklab-client",
+          clientSecret: CLIENT_SECRET,
+          includeClientCredentials: true,
+          requiredInputs: [{ key: "subdomain", label: "Subdomain" }],
+          authorization,
+        },
+      ],
+      [
+        "request-details",
+        {
+          baseUrl: "https://{{inputs.subdomain}}.tasklab.example/api",
+          authentication: { ...blankAuth, preset: "bearer", token: "{{credentials.access_token}}" },
+          userProfile: { source: "none", method: "GET", path: "", fields: "", claimPath: "" },
+          validationRequest,
+        },
+      ],
+    ];
+    for (const [step, values] of steps) await saveResourceStep({ projectId: source, resourceId, step, values, actor: SYSTEM_ACTOR });
+    const exported = await exportResource({ projectId: source, resourceId });
+    withoutSecrets(JSON.stringify(exported));
+    expect(exported).toMatchObject({
+      grantType: "authorization_code",
+      config: { oauth: { authorization, clientSecret: { $secret: "client_secret" } }, request: { validationRequest } },
+    });
+
+    const target = await newProject();
+    const { resourceId: imported } = await importResource({
+      projectId: target,
+      document: JSON.parse(JSON.stringify(exported)),
+      actor: SYSTEM_ACTOR,
+    });
+    const row = (await getResource({ projectId: target, resourceId: imported }))!;
+    expect(row.config.oauth?.authorization).toEqual(authorization);
+    expect(row.config.request?.validationRequest).toEqual(validationRequest);
+    expect(await exportResource({ projectId: target, resourceId: imported })).toEqual(exported);
+
+    // Replaced by a document without them: the draft drops both, and the change names them.
+    const oauthWithout = { ...exported.config.oauth! };
+    delete oauthWithout.authorization;
+    const requestWithout = { ...exported.config.request! };
+    delete requestWithout.validationRequest;
+    const bare = { ...exported, grantType: "refresh_token" as const, config: { oauth: oauthWithout, request: requestWithout } };
+    await replaceResourceConfig({ projectId: target, resourceId: imported, document: bare, actor: SYSTEM_ACTOR });
+    const replaced = (await getResource({ projectId: target, resourceId: imported }))!;
+    expect(replaced.grantType).toBe("refresh_token");
+    expect(replaced.config.oauth).not.toHaveProperty("authorization");
+    expect(replaced.config.request).not.toHaveProperty("validationRequest");
+
+    // Authorization settings on another grant, a reserved parameter and a Validation request with nothing typed are refused.
+    const refusals: [unknown, Record<string, RegExp>][] = [
+      [{ ...exported, grantType: "refresh_token" }, { "config.oauth.authorization": /Only the Authorization Code grant/ }],
+      [
+        {
+          ...exported,
+          config: {
+            ...exported.config,
+            oauth: { ...exported.config.oauth, authorization: { ...authorization, parameters: [{ name: "state", value: "x" }] } },
+          },
+        },
+        { "config.oauth.authorization.parameters.0.name": /sets state itself/ },
+      ],
+      [
+        {
+          ...exported,
+          config: {
+            oauth: {
+              ...exported.config.oauth,
+              accessTokenUrl: "https://tasklab.example/oauth/token",
+              requiredInputs: [],
+              authorization: { ...authorization, authorizationUrl: "https://tasklab.example/oauth/authorize", parameters: [] },
+            },
+            request: {
+              ...exported.config.request,
+              baseUrl: "https://tasklab.example/api",
+              validationRequest: { method: "GET", path: "/me" },
+            },
+          },
+        },
+        { "config.request.validationRequest.path": /A Validation request is for/ },
+      ],
+    ];
+    for (const [document, fields] of refusals) {
+      const error = await refusal(importResource({ projectId: target, document, actor: SYSTEM_ACTOR }));
+      expect(error).toMatchObject({ code: "invalid_input", status: 400 });
+      for (const [field, message] of Object.entries(fields)) expect(error.fields?.[field], JSON.stringify(error.fields)).toMatch(message);
+    }
+  });
+
   it("imports a draft that stopped at API Info, resuming there", async () => {
     const target = await newProject();
     const document = {

@@ -179,7 +179,7 @@ export function parseResourceDocument(value: unknown): ParsedResource {
           ? takeSecretPlaceholder(parts.oauth, "clientSecret", CLIENT_SECRET, errors, ["config", "oauth"])
           : parts.oauth;
         const input = isPlainObject(given) ? { ...given, clientSecret: "" } : given;
-        const parsed = oauthAuthorizationSchema(placeholderSecrets([])).safeParse(input);
+        const parsed = oauthAuthorizationSchema(placeholderSecrets([]), apiInfo.grantType).safeParse(input);
         if (!parsed.success) errors.addZod(parsed.error, at("config", "oauth"));
         else {
           errors.addUnknownFields(input, parsed.data, at("config", "oauth"));
@@ -241,8 +241,8 @@ export function parseResourceDocument(value: unknown): ParsedResource {
       if (!parsed.success) errors.addZod(parsed.error, toDocument);
       else {
         errors.addUnknownFields(input, parsed.data, toDocument);
-        const { baseUrl, allowAnyHost, authentication, userProfile, appOAuth, appApiKeys } = parsed.data;
-        stored.request = { baseUrl, allowAnyHost, authentication, userProfile };
+        const { baseUrl, allowAnyHost, authentication, userProfile, validationRequest, appOAuth, appApiKeys } = parsed.data;
+        stored.request = { baseUrl, allowAnyHost, authentication, userProfile, ...(validationRequest ? { validationRequest } : {}) };
         if (appOAuth) stored.oauth = { ...without(appOAuth, "clientSecret", "refreshToken"), requiredInputs: [] };
         if (appApiKeys) stored.apiKeys = appApiKeys.map(({ name, secret }) => ({ name, secret }));
       }

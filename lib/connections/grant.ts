@@ -34,8 +34,8 @@ const notReady = (message: string) => new AppError("resource_not_ready", { messa
 
 /**
  * Asks the resource's token endpoint for new tokens with its grant (the connection's refresh
- * token, or client credentials), retrying 5xx answers and network failures. The one caller of
- * lib/oauth.
+ * token for the Refresh Token and Authorization Code grants, or client credentials), retrying
+ * 5xx answers and network failures. The one caller of lib/oauth.
  */
 export async function requestNewTokens(runtime: ResourceRuntime, values: ConnectionCredentials, policy: OutboundPolicy): Promise<TokenSet> {
   const oauth = runtime.config.oauth;
@@ -54,6 +54,13 @@ export async function requestNewTokens(runtime: ResourceRuntime, values: Connect
     throw error;
   }
   const refreshToken = values.refresh_token;
+  // Authorization Code connections refresh as Refresh Token ones do, when the API issued a refresh token.
+  const refreshes = runtime.grantType === "refresh_token" || runtime.grantType === "authorization_code";
+  if (runtime.grantType === "authorization_code" && !refreshToken) {
+    throw notReady(
+      "The API issued no refresh token for this connection, so its access token cannot be renewed: the user must connect again.",
+    );
+  }
   if (runtime.grantType === "refresh_token" && !refreshToken) throw notReady("There is no refresh token to get an access token with.");
   const endpoint = {
     url,
@@ -61,10 +68,9 @@ export async function requestNewTokens(runtime: ResourceRuntime, values: Connect
     clientSecret: runtime.clientSecret,
     includeClientCredentials: oauth.includeClientCredentials,
   };
-  const grant =
-    runtime.grantType === "refresh_token"
-      ? { grantType: "refresh_token" as const, refreshToken: refreshToken! }
-      : { grantType: "client_credentials" as const };
+  const grant = refreshes
+    ? { grantType: "refresh_token" as const, refreshToken: refreshToken! }
+    : { grantType: "client_credentials" as const };
 
   for (let attempt = 0; ; attempt++) {
     try {

@@ -36,10 +36,13 @@ export async function runKeepWarm(): Promise<KeepWarmOutcome> {
     })) {
       const connection = await getConnection({ connectionId });
       if (!connection || connection.status !== "VALID") continue;
+      const stale = credentialStateOf(connection);
+      // An Authorization Code connection whose API issued no refresh token has nothing to keep warm.
+      if (runtime.grantType === "authorization_code" && !stale.values.refresh_token) continue;
       try {
         await refreshConnectionTokens({
           connectionId,
-          stale: credentialStateOf(connection),
+          stale,
           grant: (values) => requestNewTokens(runtime, values, policy),
         });
         outcome.refreshed.push(connectionId);

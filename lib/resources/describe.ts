@@ -8,5 +8,7 @@ export function describeLevel(level: ResourceLevel | null): string {
 export function describeAuthentication(authType: AuthType | null, grantType: GrantType | null): string {
   if (!authType) return "—";
   if (authType === "api_keys") return "API Keys";
-  return grantType === "client_credentials" ? "OAuth 2.0 (Client Credentials)" : "OAuth 2.0 (Refresh Token)";
+  if (grantType === "client_credentials") return "OAuth 2.0 (Client Credentials)";
+  if (grantType === "authorization_code") return "OAuth 2.0 (Authorization Code)";
+  return "OAuth 2.0 (Refresh Token)";
 }

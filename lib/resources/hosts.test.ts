@@ -46,4 +46,32 @@ describe("publishedHosts", () => {
       { field: "API Base URL", before: "none", after: "api.tasklab.com" },
     ]);
   });
+
+  it("names the Authorization URL host of an Authorization Code resource: end users are sent there to sign in", () => {
+    const authorizationCode = (authorizationUrl: string): PublishedResource => {
+      const base = resource("https://api.tasklab.com", "https://auth.tasklab.com/token");
+      return {
+        ...base,
+        grantType: "authorization_code",
+        config: {
+          ...base.config,
+          oauth: { ...base.config.oauth!, authorization: { authorizationUrl, scopes: "", usePkce: true, parameters: [] } },
+        },
+      };
+    };
+    const hosts = publishedHosts(
+      authorizationCode("https://auth.tasklab.com/authorize"),
+      authorizationCode("https://login.evil.test/authorize"),
+    );
+    expect(hosts.map(describeHostChange)).toEqual([
+      "API Base URL host: api.tasklab.com → api.tasklab.com",
+      "Access Token URL host: auth.tasklab.com → auth.tasklab.com",
+      "Authorization URL host: auth.tasklab.com → login.evil.test",
+    ]);
+    // A Refresh Token resource has no Authorization URL: nothing listed for it.
+    expect(publishedHosts(null, resource("https://api.tasklab.com", "https://auth.tasklab.com/token")).map((host) => host.field)).toEqual([
+      "API Base URL",
+      "Access Token URL",
+    ]);
+  });
 });

@@ -1,11 +1,12 @@
 import type { PublishedResource } from "@/db/resource-config";
 
-// Where a published resource sends credentials: its API Base URL and Access Token URL hosts.
-// A publish that moves them redirects every connected user's credentials, so the Audit Log and
-// the `resource.published` notification say which hosts it published, before and after.
+// Where a published resource sends credentials: its API Base URL and Access Token URL hosts, and
+// (Authorization Code) the Authorization URL host where end users sign in. A publish that moves
+// them redirects every connected user's credentials, so the Audit Log and the
+// `resource.published` notification say which hosts it published, before and after.
 
 export interface HostChange {
-  field: "API Base URL" | "Access Token URL";
+  field: "API Base URL" | "Access Token URL" | "Authorization URL";
   /** "none" when the field was not set (a first publish). */
   before: string;
   after: string;
@@ -31,6 +32,12 @@ export function publishedHosts(before: PublishedResource | null | undefined, aft
     after: templateHost(after.config.oauth?.accessTokenUrl),
   } as const;
   if (tokenUrl.before !== "none" || tokenUrl.after !== "none") hosts.push(tokenUrl);
+  const authorizationUrl = {
+    field: "Authorization URL",
+    before: templateHost(before?.config.oauth?.authorization?.authorizationUrl),
+    after: templateHost(after.config.oauth?.authorization?.authorizationUrl),
+  } as const;
+  if (authorizationUrl.before !== "none" || authorizationUrl.after !== "none") hosts.push(authorizationUrl);
   return hosts;
 }
 

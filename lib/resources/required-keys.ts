@@ -6,7 +6,10 @@ export interface RequiredKey {
   key: string;
   label: string;
   secret: boolean;
-  /** May be omitted: an empty access token is fetched with the refresh token first. */
+  /**
+   * May be omitted: an empty access token (Refresh Token grant) is fetched with the refresh token
+   * first; a refresh token (Authorization Code grant) is one many APIs never issue.
+   */
   optional: boolean;
   /**
    * Made to be sent in an HTTP header (the access token, API keys), so it must be text a header can
@@ -29,6 +32,14 @@ export function requiredKeys(apiInfo: ApiInfo, config: ResourceConfig): Required
     header: false,
   }));
   if (apiInfo.grantType === "client_credentials") return inputs;
+  if (apiInfo.grantType === "authorization_code") {
+    // The token answer of the code exchange: an access token always, a refresh token when the API issues one.
+    return [
+      { key: "access_token", label: "Access Token", secret: true, optional: false, header: true },
+      { key: "refresh_token", label: "Refresh Token", secret: true, optional: true, header: false },
+      ...inputs,
+    ];
+  }
   return [
     { key: "access_token", label: "Access Token", secret: true, optional: true, header: true },
     { key: "refresh_token", label: "Refresh Token", secret: true, optional: false, header: false },

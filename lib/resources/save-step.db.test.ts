@@ -1,11 +1,12 @@
 import { randomUUID } from "node:crypto";
-import { sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { settle } from "@/test/support/action-result";
 import { describe, expect, it } from "vitest";
 import { getDb } from "@/db/client";
 import { getResource, getResourceSecretCiphertexts, listResourceSecretNames } from "@/db/queries/resources";
 import { createUserWithProject } from "@/db/queries/users";
-import { resourceSecrets } from "@/db/schema";
+import { auditEvents, resourceSecrets } from "@/db/schema";
+import { publishResourceDraft } from "@/lib/connections/test-and-publish";
 import { VaultError } from "@/lib/vault/vault";
 import { appCredentialSecretName, CLIENT_SECRET } from "./config";
 import { createResourceDraft, saveResourceStep } from "./save-step";
@@ -244,5 +245,166 @@ describe("secrets at rest", () => {
     const copied = (await getResourceSecretCiphertexts({ resourceId: target, names: [CLIENT_SECRET] })).get(CLIENT_SECRET)!;
     expect(copied).toBe(ciphertext);
     expect(() => decryptResourceSecret(target, CLIENT_SECRET, copied)).toThrow(VaultError);
+  });
+});
+
+describe("the Authorization Code grant and the Validation request", () => {
+  const authorization = {
+    authorizationUrl: "https://{{inputs.subdomain}}.tasklab.test/oauth/authorize",
+    scopes: "tasks:read  tasks:write",
+    usePkce: true,
+    parameters: [{ name: "prompt", value: "consent" }],
+  };
+  const client = {
+    accessTokenUrl: "https://{{inputs.subdomain}}.tasklab.test/oauth/token",
+    clientId: "client-1",
+    clientSecret: CLIENT_SECRET_VALUE,
+    includeClientCredentials: true,
+    requiredInputs: [{ key: "subdomain", label: "Subdomain" }],
+  };
+  const requestDetails = {
+    baseUrl: "https://{{inputs.subdomain}}.tasklab.test/api",
+    authentication: { ...blankAuth, preset: "bearer", token: "{{credentials.access_token}}" },
+    userProfile: noProfile,
+  };
+
+  async function auditChanges(projectId: string, resourceId: string) {
+    const db = await getDb();
+    const rows = await db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.projectId, projectId), eq(auditEvents.objectId, resourceId)))
+      .orderBy(auditEvents.createdAt);
+    return rows.map((row) => [row.action, row.changes]);
+  }
+
+  it("saves and publishes the authorization settings and the Validation request, and audits a new Authorization URL host", async () => {
+    const projectId = await newProject();
+    const resourceId = await newResource(projectId);
+    expect(
+      await save(projectId, resourceId, "api-info", { level: "app", authType: "oauth2", grantType: "authorization_code" }),
+    ).toMatchObject({
+      ok: false,
+      fieldErrors: { grantType: ["Authorization Code needs a User-Level resource: each end user authorizes for themselves."] },
+    });
+    expect(
+      await save(projectId, resourceId, "api-info", { level: "user", authType: "oauth2", grantType: "authorization_code" }),
+    ).toMatchObject({ ok: true, data: { next: "authorization" } });
+    // The Authorization URL is required for this grant.
+    expect(await save(projectId, resourceId, "authorization", client)).toMatchObject({
+      ok: false,
+      fieldErrors: { "authorization.authorizationUrl": ["Enter the Authorization URL."] },
+    });
+    expect(
+      await save(projectId, resourceId, "authorization", {
+        ...client,
+        authorization: { ...authorization, parameters: [{ name: "redirect_uri", value: "https://evil.test" }] },
+      }),
+    ).toMatchObject({
+      ok: false,
+      fieldErrors: { "authorization.parameters.0.name": [expect.stringContaining("sets redirect_uri itself")] },
+    });
+    expect(await save(projectId, resourceId, "authorization", { ...client, authorization })).toMatchObject({ ok: true });
+    expect(
+      await save(projectId, resourceId, "request-details", {
+        ...requestDetails,
+        validationRequest: { method: "GET", path: "/workspaces/{{inputs.subdomain}}" },
+      }),
+    ).toMatchObject({ ok: true, data: { next: "test-and-publish" } });
+
+    const saved = await getResource({ projectId, resourceId });
+    expect(saved).toMatchObject({ level: "user", authType: "oauth2", grantType: "authorization_code" });
+    expect(saved?.config.oauth?.authorization).toEqual({ ...authorization, scopes: "tasks:read tasks:write" });
+    expect(saved?.config.request?.validationRequest).toEqual({ method: "GET", path: "/workspaces/{{inputs.subdomain}}" });
+
+    await publishResourceDraft({ projectId, resourceId, actor: SYSTEM_ACTOR });
+    const published = (await getResource({ projectId, resourceId }))?.published;
+    expect(published?.grantType).toBe("authorization_code");
+    expect(published?.config.oauth?.authorization).toEqual({ ...authorization, scopes: "tasks:read tasks:write" });
+    expect(published?.config.request?.validationRequest).toEqual({ method: "GET", path: "/workspaces/{{inputs.subdomain}}" });
+    expect((await auditChanges(projectId, resourceId)).at(-1)).toEqual([
+      "resource.published",
+      expect.arrayContaining(["Authorization URL host: none → {{inputs.subdomain}}.tasklab.test"]),
+    ]);
+
+    // A new Authorization URL and Scopes, and no Validation request: saved with the fields named, published with the hosts.
+    expect(
+      await save(projectId, resourceId, "authorization", {
+        ...client,
+        clientSecret: "",
+        authorization: { ...authorization, authorizationUrl: "https://login.tasklab.test/authorize", scopes: "tasks:read" },
+      }),
+    ).toMatchObject({ ok: true });
+    expect(
+      await save(projectId, resourceId, "request-details", { ...requestDetails, validationRequest: { method: "GET", path: "" } }),
+    ).toMatchObject({ ok: true });
+    const draft = await getResource({ projectId, resourceId });
+    expect(draft?.config.request).not.toHaveProperty("validationRequest");
+    await publishResourceDraft({ projectId, resourceId, actor: SYSTEM_ACTOR });
+    const events = await auditChanges(projectId, resourceId);
+    expect(events.slice(-3)).toEqual([
+      ["resource.updated", ["config.oauth.authorization"]],
+      ["resource.updated", ["config.request.validationRequest"]],
+      [
+        "resource.published",
+        expect.arrayContaining([
+          "config.oauth.authorization",
+          "config.request.validationRequest",
+          "Authorization URL host: {{inputs.subdomain}}.tasklab.test → login.tasklab.test",
+        ]),
+      ],
+    ]);
+    expect((await getResource({ projectId, resourceId }))?.published?.config.oauth?.authorization?.authorizationUrl).toBe(
+      "https://login.tasklab.test/authorize",
+    );
+  });
+
+  it("refuses a Validation request where end users type nothing, and authorization settings for another grant", async () => {
+    const projectId = await newProject();
+    const resourceId = await newResource(projectId);
+    expect((await save(projectId, resourceId, "api-info", { level: "user", authType: "oauth2", grantType: "refresh_token" })).ok).toBe(
+      true,
+    );
+    expect(await save(projectId, resourceId, "authorization", { ...client, requiredInputs: [], authorization })).toMatchObject({
+      ok: false,
+      fieldErrors: { authorization: [expect.stringContaining("Only the Authorization Code grant")] },
+    });
+    expect(
+      (
+        await save(projectId, resourceId, "authorization", {
+          ...client,
+          accessTokenUrl: "https://tasklab.test/oauth/token",
+          requiredInputs: [],
+        })
+      ).ok,
+    ).toBe(true);
+    expect(
+      await save(projectId, resourceId, "request-details", {
+        ...requestDetails,
+        baseUrl: "https://tasklab.test/api",
+        validationRequest: { method: "GET", path: "/me" },
+      }),
+    ).toMatchObject({ ok: false, fieldErrors: { "validationRequest.path": [expect.stringContaining("A Validation request is for")] } });
+    expect((await getResource({ projectId, resourceId }))?.config.oauth).not.toHaveProperty("authorization");
+    expect((await getResource({ projectId, resourceId }))?.config.request).toBeUndefined();
+
+    // A User-Level API Keys resource may check the keys an end user types.
+    const keysResource = await newResource(projectId);
+    expect((await save(projectId, keysResource, "api-info", { level: "user", authType: "api_keys", grantType: null })).ok).toBe(true);
+    expect((await save(projectId, keysResource, "authorization", { apiKeys: [{ name: "api_key", secret: true }] })).ok).toBe(true);
+    expect(
+      (
+        await save(projectId, keysResource, "request-details", {
+          baseUrl: "https://tasklab.test/api",
+          authentication: { ...blankAuth, preset: "header", name: "X-API-Key", value: "{{credentials.api_key}}" },
+          userProfile: noProfile,
+          validationRequest: { method: "POST", path: "/keys/check" },
+        })
+      ).ok,
+    ).toBe(true);
+    expect((await getResource({ projectId, resourceId: keysResource }))?.config.request?.validationRequest).toEqual({
+      method: "POST",
+      path: "/keys/check",
+    });
   });
 });

@@ -127,7 +127,7 @@ export async function saveResourceStep({
     case "authorization": {
       if (apiInfo?.level !== "user")
         throw new AppError("invalid_input", { message: "Only User-Level resources have an Authorization step." });
-      const parsed = authorizationStepSchema(apiInfo.authType, draft.saved).safeParse(values);
+      const parsed = authorizationStepSchema(apiInfo.authType, apiInfo.grantType, draft.saved).safeParse(values);
       if (!parsed.success) throw invalid(parsed.error);
       if ("apiKeys" in parsed.data) {
         const wasSecret = new Set((draft.config.apiKeys ?? []).filter((key) => key.secret).map((key) => key.name));
@@ -137,7 +137,9 @@ export async function saveResourceStep({
           clearTestCredentials: parsed.data.apiKeys.some((key) => !key.secret && wasSecret.has(key.name)),
         };
       } else {
-        const { clientSecret, ...oauth } = parsed.data;
+        const { clientSecret, authorization, ...client } = parsed.data;
+        // Authorization Code only (the schema refuses the settings for other grants).
+        const oauth = authorization ? { ...client, authorization } : client;
         plan = {
           update: { config: { ...draft.config, oauth } },
           setSecrets: clientSecret ? [encryptResourceSecret(resourceId, CLIENT_SECRET, clientSecret)] : [],
@@ -157,8 +159,11 @@ export async function saveResourceStep({
       };
       const parsed = requestDetailsStepSchema(context).safeParse(values);
       if (!parsed.success) throw invalid(parsed.error);
-      const { baseUrl, allowAnyHost, authentication, userProfile, appOAuth, appApiKeys } = parsed.data;
-      const config: ResourceConfig = { ...draft.config, request: { baseUrl, allowAnyHost, authentication, userProfile } };
+      const { baseUrl, allowAnyHost, authentication, userProfile, validationRequest, appOAuth, appApiKeys } = parsed.data;
+      const config: ResourceConfig = {
+        ...draft.config,
+        request: { baseUrl, allowAnyHost, authentication, userProfile, ...(validationRequest ? { validationRequest } : {}) },
+      };
       const setSecrets: Array<{ name: string; ciphertext: string }> = [];
       let deleteSecrets: string[] = [];
       if (apiInfo.level === "app" && apiInfo.authType === "oauth2" && appOAuth) {

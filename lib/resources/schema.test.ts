@@ -388,3 +388,206 @@ describe("Request Details", () => {
     });
   });
 });
+
+describe("Authorization Code", () => {
+  it("is a grant of User-Level resources only", () => {
+    expect(apiInfoStepSchema.parse({ level: "user", authType: "oauth2", grantType: "authorization_code" })).toEqual({
+      level: "user",
+      authType: "oauth2",
+      grantType: "authorization_code",
+    });
+    expect(errorsOf(apiInfoStepSchema.safeParse({ level: "app", authType: "oauth2", grantType: "authorization_code" }))).toEqual({
+      grantType: "Authorization Code needs a User-Level resource: each end user authorizes for themselves.",
+    });
+    // API Keys drops the grant, whichever level.
+    expect(apiInfoStepSchema.parse({ level: "app", authType: "api_keys", grantType: "authorization_code" }).grantType).toBeNull();
+  });
+
+  const client = {
+    accessTokenUrl: "https://{{inputs.subdomain}}.tasklab.test/oauth/token",
+    clientId: "client-1",
+    clientSecret: "secret-1",
+    includeClientCredentials: true,
+    requiredInputs: [{ key: "subdomain", label: "Subdomain" }],
+  };
+  const authorization = {
+    authorizationUrl: "https://{{inputs.subdomain}}.tasklab.test/oauth/authorize",
+    scopes: "tasks:read tasks:write",
+    usePkce: true,
+    parameters: [{ name: "prompt", value: "consent" }],
+  };
+  const parse = (change: Partial<typeof authorization>, more: Record<string, unknown> = {}) =>
+    oauthAuthorizationSchema(nothingSaved, "authorization_code").safeParse({
+      ...client,
+      ...more,
+      authorization: { ...authorization, ...change },
+    });
+
+  it("accepts the Authorization URL, Scopes, Use PKCE and parameters over Required Inputs", () => {
+    const result = parse({
+      scopes: "  openid   https://www.example.com/auth/tasks ",
+      parameters: [
+        { name: "prompt", value: "consent" },
+        { name: "tenant", value: "{{inputs.subdomain}}" },
+      ],
+    });
+    expect(result.success).toBe(true);
+    // Runs of spaces collapse: the scope parameter is sent as it is stored.
+    expect(result.data?.authorization).toEqual({
+      authorizationUrl: authorization.authorizationUrl,
+      scopes: "openid https://www.example.com/auth/tasks",
+      usePkce: true,
+      parameters: [
+        { name: "prompt", value: "consent" },
+        { name: "tenant", value: "{{inputs.subdomain}}" },
+      ],
+    });
+    expect(parse({ scopes: "", parameters: [], usePkce: false }).success).toBe(true);
+  });
+
+  it("requires the Authorization URL, a URL over Required Inputs", () => {
+    expect(errorsOf(oauthAuthorizationSchema(nothingSaved, "authorization_code").safeParse(client))).toEqual({
+      "authorization.authorizationUrl": "Enter the Authorization URL.",
+    });
+    expect(errorsOf(parse({ authorizationUrl: "" }))).toEqual({ "authorization.authorizationUrl": "Enter the Authorization URL." });
+    expect(errorsOf(parse({ authorizationUrl: "ftp://tasklab.test/authorize" }))).toEqual({
+      "authorization.authorizationUrl": "Enter a URL starting with http:// or https://. Only http:// and https:// URLs are allowed.",
+    });
+    expect(errorsOf(parse({ authorizationUrl: "https://tasklab.test/authorize?user={{credentials.access_token}}" }))).toEqual({
+      "authorization.authorizationUrl": 'Unknown variable "credentials.access_token". Available here: inputs.subdomain.',
+    });
+  });
+
+  it("refuses a variable that chooses the Authorization URL's host unless Allow any host is ticked", () => {
+    const whole = parse({ authorizationUrl: "https://{{inputs.subdomain}}/oauth/authorize" });
+    expect(errorsOf(whole)).toEqual({
+      "authorization.authorizationUrl":
+        "{{inputs.subdomain}} sets the whole host: end users could send their sign-in to any server. Follow it with your domain, e.g. {{inputs.subdomain}}.tasklab.com, or tick Allow any host.",
+    });
+    expect(parse({ authorizationUrl: "https://{{inputs.subdomain}}/oauth/authorize" }, { allowAnyHost: true }).success).toBe(true);
+  });
+
+  it("refuses scopes that the scope parameter cannot carry, and more than 1024 characters", () => {
+    expect(errorsOf(parse({ scopes: 'read "write"' }))).toEqual({
+      "authorization.scopes":
+        'Separate scopes with spaces; a scope cannot hold control characters, quotes, backslashes or non-ASCII characters: "\\"write\\"".',
+    });
+    expect(errorsOf(parse({ scopes: "read\twrite" }))).toHaveProperty("authorization.scopes");
+    expect(errorsOf(parse({ scopes: "read\nwrite" }))).toHaveProperty("authorization.scopes");
+    expect(errorsOf(parse({ scopes: "a".repeat(1025) }))).toEqual({ "authorization.scopes": "Use at most 1024 characters." });
+  });
+
+  it.each(["response_type", "client_id", "redirect_uri", "state", "scope", "code_challenge", "code_challenge_method", "Redirect_URI"])(
+    "refuses the parameter %s, which the Connect Portal sets itself",
+    (name) => {
+      const message = errorsOf(parse({ parameters: [{ name, value: "x" }] }))["authorization.parameters.0.name"];
+      expect(message).toContain(`The Connect Portal sets ${name.toLowerCase()} itself`);
+      expect(message).toContain("response_type, client_id, redirect_uri, state, scope, code_challenge, code_challenge_method");
+    },
+  );
+
+  it("needs unique, non-empty parameter names, at most 20 rows, and values over Required Inputs", () => {
+    expect(
+      errorsOf(
+        parse({
+          parameters: [
+            { name: "prompt", value: "consent" },
+            { name: "Prompt", value: "login" },
+            { name: " ", value: "x" },
+            { name: "a b", value: "x" },
+            { name: "audience", value: "{{inputs.tenant}}" },
+          ],
+        }),
+      ),
+    ).toEqual({
+      "authorization.parameters.1.name": "Parameter names must be unique.",
+      "authorization.parameters.2.name": "Enter a name.",
+      "authorization.parameters.3.name": "Use letters, digits and . _ ~ - : [ ] in a parameter name.",
+      "authorization.parameters.4.value": 'Unknown variable "inputs.tenant". Available here: inputs.subdomain.',
+    });
+    const many = Array.from({ length: 21 }, (_, i) => ({ name: `p${i}`, value: "x" }));
+    expect(errorsOf(parse({ parameters: many }))).toEqual({ "authorization.parameters": "Use at most 20 parameters." });
+  });
+
+  it("belongs to the Authorization Code grant only", () => {
+    for (const grantType of ["refresh_token", "client_credentials"] as const) {
+      expect(oauthAuthorizationSchema(nothingSaved, grantType).safeParse(client).success).toBe(true);
+      expect(errorsOf(oauthAuthorizationSchema(nothingSaved, grantType).safeParse({ ...client, authorization }))).toEqual({
+        authorization: "Only the Authorization Code grant has an Authorization URL, Scopes and authorization parameters.",
+      });
+    }
+  });
+});
+
+describe("Validation request", () => {
+  const blankAuth = { token: "", username: "", password: "", name: "", value: "", custom: [] };
+  const noProfile = { source: "none" as const, method: "GET" as const, path: "", fields: "", claimPath: "" };
+  const userApiKeys: RequestDetailsContext = {
+    level: "user",
+    authType: "api_keys",
+    grantType: null,
+    requiredInputs: [],
+    apiKeys: [{ name: "api_key", secret: true }],
+    saved: { clientSecret: false, credentials: [] },
+  };
+  const input = (validationRequest?: { method: "GET" | "POST"; path: string }): RequestDetailsInput => ({
+    baseUrl: "https://tasklab.test/api",
+    authentication: { ...blankAuth, preset: "bearer", token: "{{credentials.api_key}}" },
+    userProfile: noProfile,
+    validationRequest,
+  });
+  const parse = (context: RequestDetailsContext, value: RequestDetailsInput) => requestDetailsStepSchema(context).safeParse(value);
+
+  it("is optional, and an empty path means none", () => {
+    expect(parse(userApiKeys, input()).data?.validationRequest).toBeUndefined();
+    expect(parse(userApiKeys, input({ method: "POST", path: "  " })).data?.validationRequest).toBeUndefined();
+  });
+
+  it("takes a method and a path over the API key names for a User-Level API Keys resource", () => {
+    expect(parse(userApiKeys, input({ method: "GET", path: "/me?key={{credentials.api_key}}" })).data?.validationRequest).toEqual({
+      method: "GET",
+      path: "/me?key={{credentials.api_key}}",
+    });
+    expect(errorsOf(parse(userApiKeys, input({ method: "GET", path: "me" })))).toEqual({
+      "validationRequest.path": "Enter a path starting with /, relative to the API Base URL.",
+    });
+    expect(errorsOf(parse(userApiKeys, input({ method: "GET", path: "/me/{{credentials.apikey}}" })))).toEqual({
+      "validationRequest.path": 'Unknown variable "credentials.apikey". Did you mean "credentials.api_key"?',
+    });
+    expect(errorsOf(parse(userApiKeys, input({ method: "PUT" as "GET", path: "/me" })))).toHaveProperty("validationRequest.method");
+  });
+
+  it("takes the Required Inputs, never a token, for a User-Level OAuth 2.0 resource that has them", () => {
+    const oauthWithInputs: RequestDetailsContext = {
+      ...userApiKeys,
+      authType: "oauth2",
+      grantType: "authorization_code",
+      requiredInputs: [{ key: "team", label: "Team" }],
+      apiKeys: [],
+    };
+    const oauthInput = (path: string) => ({
+      ...input({ method: "GET", path }),
+      authentication: { ...blankAuth, preset: "bearer" as const, token: "{{credentials.access_token}}" },
+    });
+    expect(parse(oauthWithInputs, oauthInput("/teams/{{inputs.team}}")).success).toBe(true);
+    expect(errorsOf(parse(oauthWithInputs, oauthInput("/teams/{{credentials.access_token}}")))).toEqual({
+      "validationRequest.path": 'Unknown variable "credentials.access_token". Available here: inputs.team.',
+    });
+  });
+
+  it.each<[string, Partial<RequestDetailsContext>]>([
+    ["an App-Level resource", { level: "app" }],
+    ["a User-Level OAuth 2.0 resource without Required Inputs", { authType: "oauth2", grantType: "authorization_code", apiKeys: [] }],
+  ])("is refused for %s", (_case, change) => {
+    const context = { ...userApiKeys, ...change };
+    const value = {
+      ...input({ method: "GET", path: "/me" }),
+      authentication: { ...blankAuth, preset: "none" as const },
+      ...(context.level === "app" ? { appApiKeys: [{ name: "api_key", secret: true, value: "k" }] } : {}),
+    };
+    expect(errorsOf(parse(context, value))).toEqual({
+      "validationRequest.path":
+        "A Validation request is for User-Level resources whose end users type values: API Keys, or Required Inputs.",
+    });
+  });
+});

@@ -66,6 +66,13 @@ export const apiInfoStepSchema = z
     if (value.authType === "oauth2" && !value.grantType) {
       ctx.addIssue({ code: "custom", path: ["grantType"], message: "Choose a grant type." });
     }
+    if (value.authType === "oauth2" && value.grantType === "authorization_code" && value.level === "app") {
+      ctx.addIssue({
+        code: "custom",
+        path: ["grantType"],
+        message: "Authorization Code needs a User-Level resource: each end user authorizes for themselves.",
+      });
+    }
   })
   .transform((value) => ({ ...value, grantType: value.authType === "oauth2" ? value.grantType : null }));
 export type ApiInfoStepInput = z.input<typeof apiInfoStepSchema>;
@@ -223,12 +230,104 @@ function accessTokenUrlChanged(saved: SavedSecrets, accessTokenUrl: string): boo
   return before !== undefined && before !== accessTokenUrl.trim();
 }
 
-export function oauthAuthorizationSchema(saved: SavedSecrets) {
+/** Query parameters of the authorization request that the Connect Portal sets itself: never Additional authorization parameters. */
+export const PORTAL_AUTHORIZATION_PARAMETERS = [
+  "response_type",
+  "client_id",
+  "redirect_uri",
+  "state",
+  "scope",
+  "code_challenge",
+  "code_challenge_method",
+] as const;
+
+// RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E ), separated by single spaces.
+const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
+// RFC 3986 unreserved characters and a few more that providers use in parameter names (e.g. "access_type", "prompt", "audience").
+const PARAMETER_NAME = /^[A-Za-z0-9._~:[\]-]+$/;
+
+export const authorizationParameterSchema = z.object({
+  name: z.string().trim().min(1, { error: "Enter a name." }).max(256, { error: "Use at most 256 characters." }),
+  // A template over Required Inputs.
+  value: z.string().max(2048, { error: "Use at most 2048 characters." }),
+});
+
+/**
+ * The Authorization Code grant's own settings (the Authorization step): where the Connect Portal
+ * sends an end user to authorize, with which scopes, PKCE and extra parameters.
+ */
+export const authorizationSettingsSchema = z.object({
+  authorizationUrl: urlText("Authorization URL"),
+  // Space-separated; runs of spaces collapse to one.
+  scopes: z
+    .string()
+    .max(1024, { error: "Use at most 1024 characters." })
+    .transform((value) => value.trim().split(/ +/).filter(Boolean).join(" ")),
+  usePkce: z.boolean(),
+  parameters: z.array(authorizationParameterSchema).max(20, { error: "Use at most 20 parameters." }),
+});
+export type AuthorizationSettingsInput = z.input<typeof authorizationSettingsSchema>;
+export type AuthorizationSettings = z.output<typeof authorizationSettingsSchema>;
+
+function checkAuthorizationSettings(
+  ctx: z.RefinementCtx,
+  settings: AuthorizationSettings,
+  inputs: readonly string[],
+  allowAnyHost: boolean,
+) {
+  const path = (...rest: PropertyKey[]) => ["authorization", ...rest];
+  // End users are sent here to sign in: a variable choosing the host could send them to any server.
+  checkUrlTemplate(ctx, path("authorizationUrl"), settings.authorizationUrl, inputs, { allowAnyHost, sends: "their sign-in" });
+  const scopes = settings.scopes ? settings.scopes.split(" ") : [];
+  const bad = scopes.filter((scope) => !SCOPE_TOKEN.test(scope));
+  if (bad.length) {
+    ctx.addIssue({
+      code: "custom",
+      path: path("scopes"),
+      message: `Separate scopes with spaces; a scope cannot hold control characters, quotes, backslashes or non-ASCII characters: ${bad
+        .map((scope) => JSON.stringify(scope))
+        .join(", ")}.`,
+    });
+  }
+  requireUnique(
+    ctx,
+    settings.parameters,
+    (parameter) => parameter.name,
+    (i) => path("parameters", i, "name"),
+    "Parameter names must be unique.",
+  );
+  settings.parameters.forEach((parameter, index) => {
+    const reserved = PORTAL_AUTHORIZATION_PARAMETERS.find((name) => name === parameter.name.toLowerCase());
+    if (reserved) {
+      ctx.addIssue({
+        code: "custom",
+        path: path("parameters", index, "name"),
+        message: `The Connect Portal sets ${reserved} itself: ${PORTAL_AUTHORIZATION_PARAMETERS.join(", ")} cannot be added here.${
+          reserved === "scope" ? " Enter scopes in Scopes." : ""
+        }`,
+      });
+    } else if (parameter.name && !PARAMETER_NAME.test(parameter.name)) {
+      ctx.addIssue({
+        code: "custom",
+        path: path("parameters", index, "name"),
+        message: "Use letters, digits and . _ ~ - : [ ] in a parameter name.",
+      });
+    }
+    checkTemplate(ctx, path("parameters", index, "value"), parameter.value, inputs);
+  });
+}
+
+/**
+ * The Authorization step of an OAuth 2.0 resource. The Authorization Code grant adds its
+ * `authorization` settings; the other grants have none.
+ */
+export function oauthAuthorizationSchema(saved: SavedSecrets, grantType: GrantType | null = null) {
   return z
     .object({
       ...oauthClientFields,
       allowAnyHost: allowAnyHostField,
       requiredInputs: z.array(requiredInputSchema).max(20, { error: "Use at most 20 inputs." }),
+      authorization: authorizationSettingsSchema.optional(),
     })
     .superRefine((value, ctx) => {
       checkClientSecret(ctx, ["clientSecret"], value.clientSecret, saved, value.accessTokenUrl);
@@ -244,6 +343,17 @@ export function oauthAuthorizationSchema(saved: SavedSecrets) {
         allowAnyHost: value.allowAnyHost ?? false,
         sends: "the Client Secret",
       });
+      if (grantType === "authorization_code") {
+        if (!value.authorization) {
+          ctx.addIssue({ code: "custom", path: ["authorization", "authorizationUrl"], message: "Enter the Authorization URL." });
+        } else checkAuthorizationSettings(ctx, value.authorization, inputs, value.allowAnyHost ?? false);
+      } else if (value.authorization) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["authorization"],
+          message: "Only the Authorization Code grant has an Authorization URL, Scopes and authorization parameters.",
+        });
+      }
     });
 }
 export type OAuthAuthorizationInput = z.input<ReturnType<typeof oauthAuthorizationSchema>>;
@@ -265,8 +375,8 @@ export const apiKeysAuthorizationSchema = z
 export type ApiKeysAuthorizationInput = z.input<typeof apiKeysAuthorizationSchema>;
 export type ApiKeysAuthorization = z.output<typeof apiKeysAuthorizationSchema>;
 
-export function authorizationStepSchema(authType: AuthType, saved: SavedSecrets) {
-  return authType === "oauth2" ? oauthAuthorizationSchema(saved) : apiKeysAuthorizationSchema;
+export function authorizationStepSchema(authType: AuthType, grantType: GrantType | null, saved: SavedSecrets) {
+  return authType === "oauth2" ? oauthAuthorizationSchema(saved, grantType) : apiKeysAuthorizationSchema;
 }
 
 // ---------------------------------------------------------------- Request Details
@@ -315,6 +425,25 @@ export function profileFieldList(fields: string): string[] {
     .filter(Boolean);
 }
 
+export const VALIDATION_REQUEST_METHODS = ["GET", "POST"] as const;
+
+/**
+ * The Validation request (User-Level resources whose end users type values): what the Connect
+ * Portal sends with those values before it saves them. An empty path means none.
+ */
+export const validationRequestSchema = z
+  .object({
+    method: z.enum(VALIDATION_REQUEST_METHODS),
+    path: z.string().trim().max(2048, { error: "Use at most 2048 characters." }),
+  })
+  .optional()
+  .transform((value) => (value?.path ? value : undefined));
+
+/** Whether a resource may have a Validation request: its end users type values (API keys, Required Inputs) that the portal can check. */
+export function validationRequestAllowed(context: Pick<RequestDetailsContext, "level" | "authType" | "requiredInputs">): boolean {
+  return context.level === "user" && (context.authType === "api_keys" || context.requiredInputs.length > 0);
+}
+
 const appCredentialSchema = z.object({
   name: identifier("name"),
   secret: z.boolean(),
@@ -336,6 +465,7 @@ export function requestDetailsStepSchema(context: RequestDetailsContext) {
       allowAnyHost: allowAnyHostField,
       authentication: apiAuthenticationSchema,
       userProfile: userProfileSchema,
+      validationRequest: validationRequestSchema,
       appOAuth: z.object({ ...oauthClientFields, refreshToken: z.string().max(8192) }).optional(),
       appApiKeys: z.array(appCredentialSchema).max(20, { error: "Use at most 20 API keys." }).optional(),
     })
@@ -349,6 +479,7 @@ export function requestDetailsStepSchema(context: RequestDetailsContext) {
       checkAuthentication(ctx, value.authentication, variablesFor("authentication", shape));
       if (appLevel) checkAppCredentials(ctx, context, value);
       else checkUserProfile(ctx, value.userProfile, variablesFor("profilePath", shape), context.authType);
+      if (value.validationRequest) checkValidationRequest(ctx, context, value.validationRequest, variablesFor("validationPath", shape));
     });
 }
 export type RequestDetailsInput = z.input<ReturnType<typeof requestDetailsStepSchema>>;
@@ -445,6 +576,27 @@ function checkUserProfile(ctx: z.RefinementCtx, profile: UserProfileSettings, av
       });
     }
   }
+}
+
+function checkValidationRequest(
+  ctx: z.RefinementCtx,
+  context: RequestDetailsContext,
+  request: { method: string; path: string },
+  available: readonly string[],
+) {
+  const path = ["validationRequest", "path"];
+  if (!validationRequestAllowed(context)) {
+    ctx.addIssue({
+      code: "custom",
+      path,
+      message: "A Validation request is for User-Level resources whose end users type values: API Keys, or Required Inputs.",
+    });
+    return;
+  }
+  if (!request.path.startsWith("/")) {
+    ctx.addIssue({ code: "custom", path, message: "Enter a path starting with /, relative to the API Base URL." });
+  }
+  checkTemplate(ctx, path, request.path, available);
 }
 
 function isPlainHttpUrl(text: string): boolean {

@@ -40,11 +40,21 @@ export async function signUserToken(
 
 const blankAuth = { token: "", username: "", password: "", name: "", value: "", custom: [] };
 
-/** A published resource for TaskLab: User-Level OAuth Refresh Token with a User Profile from /me, or App-Level API Keys. */
+/**
+ * A published resource for TaskLab: User-Level OAuth Refresh Token with a User Profile from /me
+ * (or none), User-Level OAuth Authorization Code (TaskLab's /oauth/authorize, PKCE, a User
+ * Profile from /me), or App-Level API Keys or OAuth.
+ */
 export async function publishedTaskLabResource(
   projectId: string,
   tasklab: Pick<TaskLab, "url">,
-  kind: "user-oauth" | "user-oauth-no-profile" | "app-api-keys" | "app-oauth-refresh" | "app-oauth-client-credentials" = "user-oauth",
+  kind:
+    | "user-oauth"
+    | "user-oauth-no-profile"
+    | "user-oauth-authorization-code"
+    | "app-api-keys"
+    | "app-oauth-refresh"
+    | "app-oauth-client-credentials" = "user-oauth",
   {
     appRefreshToken = "",
     actor = SYSTEM_ACTOR,
@@ -79,20 +89,24 @@ export async function publishedTaskLabResource(
       },
     });
   } else if (kind !== "app-api-keys") {
-    await save("api-info", { level: "user", authType: "oauth2", grantType: "refresh_token" });
+    const authorizationCode = kind === "user-oauth-authorization-code";
+    await save("api-info", { level: "user", authType: "oauth2", grantType: authorizationCode ? "authorization_code" : "refresh_token" });
     await save("authorization", {
       accessTokenUrl: `${tasklab.url}/oauth/token`,
       clientId: TASKLAB_DEFAULT_CLIENT.clientId,
       clientSecret: TASKLAB_DEFAULT_CLIENT.clientSecret,
       includeClientCredentials: true,
       requiredInputs: [],
+      ...(authorizationCode
+        ? { authorization: { authorizationUrl: `${tasklab.url}/oauth/authorize`, scopes: "tasks:read", usePkce: true, parameters: [] } }
+        : {}),
     });
     await save("request-details", {
       baseUrl,
       authentication: { ...blankAuth, preset: "bearer", token: "{{credentials.access_token}}" },
       userProfile:
         userProfile ??
-        (kind === "user-oauth"
+        (kind === "user-oauth" || kind === "user-oauth-authorization-code"
           ? { source: "request", method: "GET", path: "/me", fields: "id, email, team.name", claimPath: "" }
           : { source: "none", method: "GET", path: "", fields: "", claimPath: "" }),
     });

@@ -66,8 +66,13 @@ export function TestCredentialsForm({
           </FormField>
         ),
       )}
-      {keys.some((key) => key.optional) && (
+      {keys.some((key) => key.optional && key.key === "access_token") && (
         <p className="text-xs text-slate-500">Leave the Access Token empty to get one with the Refresh Token.</p>
+      )}
+      {keys.some((key) => key.optional && key.key === "refresh_token") && (
+        <p className="text-xs text-slate-500">
+          The Refresh Token is optional: without one, the access token cannot be renewed once it expires.
+        </p>
       )}
       <Button type="submit" variant="secondary" disabled={isSubmitting}>
         {isSubmitting ? "Saving…" : "Save test credentials"}

@@ -1,6 +1,7 @@
 "use client";
 
 import { zodResolver } from "@hookform/resolvers/zod";
+import { useEffect } from "react";
 import { useForm, useWatch } from "react-hook-form";
 import type { z } from "zod";
 import { FormMessage } from "@/components/ui/form-message";
@@ -31,6 +32,11 @@ export function ApiInfoStepForm({
     hasLaterSteps &&
     saved &&
     (saved.level !== level || saved.authType !== authType || (authType === "oauth2" && saved.grantType !== grantType));
+  // Authorization Code is User-Level only: an App-Level resource has no end user to authorize.
+  const offersAuthorizationCode = level === "user";
+  useEffect(() => {
+    if (!offersAuthorizationCode && grantType === "authorization_code") form.setValue("grantType", null);
+  }, [offersAuthorizationCode, grantType, form]);
 
   return (
     <form onSubmit={form.handleSubmit(save)} className="space-y-6" noValidate>
@@ -69,6 +75,15 @@ export function ApiInfoStepForm({
           options={[
             { value: "refresh_token", label: "Refresh Token", description: "Tokens are refreshed with a refresh token." },
             { value: "client_credentials", label: "Client Credentials", description: "Tokens are fetched with the client ID and secret." },
+            ...(offersAuthorizationCode
+              ? [
+                  {
+                    value: "authorization_code" as const,
+                    label: "Authorization Code",
+                    description: "End users sign in at your API through the Connect Portal.",
+                  },
+                ]
+              : []),
           ]}
         />
       )}

@@ -4,6 +4,7 @@ import { zodResolver } from "@hookform/resolvers/zod";
 import { useFieldArray, useForm, useWatch } from "react-hook-form";
 import { Button } from "@/components/ui/button";
 import { Checkbox } from "@/components/ui/checkbox";
+import { CopyButton } from "@/components/ui/copy-button";
 import { FormField } from "@/components/ui/form-field";
 import { FormMessage } from "@/components/ui/form-message";
 import { Input } from "@/components/ui/input";
@@ -11,6 +12,7 @@ import type { ResourceConfig } from "@/lib/resources/config";
 import {
   apiKeysAuthorizationSchema,
   type ApiKeysAuthorizationInput,
+  type GrantType,
   oauthAuthorizationSchema,
   type OAuthAuthorizationInput,
   type SavedSecrets,
@@ -29,9 +31,23 @@ interface StepProps {
   saved: SavedSecrets;
 }
 
-export function OAuthAuthorizationForm({ projectId, resourceId, config, saved }: StepProps) {
+/** The Redirect URL an Authorization Code resource registers at its API, or why it cannot be shown. */
+export interface RedirectUrlView {
+  redirectUrl: string;
+  problem: string | null;
+}
+
+export function OAuthAuthorizationForm({
+  projectId,
+  resourceId,
+  config,
+  saved,
+  grantType,
+  redirect,
+}: StepProps & { grantType: GrantType | null; redirect: RedirectUrlView }) {
+  const authorizationCode = grantType === "authorization_code";
   const form = useForm<OAuthAuthorizationInput>({
-    resolver: zodResolver(oauthAuthorizationSchema(saved)),
+    resolver: zodResolver(oauthAuthorizationSchema(saved, grantType)),
     defaultValues: useUnsavedValues("authorization", {
       accessTokenUrl: config.oauth?.accessTokenUrl ?? "",
       allowAnyHost: config.oauth?.allowAnyHost ?? false,
@@ -39,6 +55,9 @@ export function OAuthAuthorizationForm({ projectId, resourceId, config, saved }:
       clientSecret: "",
       includeClientCredentials: config.oauth?.includeClientCredentials ?? true,
       requiredInputs: config.oauth?.requiredInputs ?? [],
+      authorization: authorizationCode
+        ? (config.oauth?.authorization ?? { authorizationUrl: "", scopes: "", usePkce: true, parameters: [] })
+        : undefined,
     }),
   });
   const save = useSaveStep({ projectId, resourceId, step: "authorization", form });
@@ -48,27 +67,48 @@ export function OAuthAuthorizationForm({ projectId, resourceId, config, saved }:
     .map((input) => input.key.trim())
     .filter(Boolean);
   const accessTokenUrl = useWatch({ control: form.control, name: "accessTokenUrl" });
+  const authorizationUrl = useWatch({ control: form.control, name: "authorization.authorizationUrl" }) ?? "";
   const allowAnyHost = useWatch({ control: form.control, name: "allowAnyHost" }) ?? false;
+  const parameters = useFieldArray({ control: form.control, name: "authorization.parameters" });
+  const inputVariables = inputKeys.map((key) => `inputs.${key}`);
   const advancedOpen = inputs.fields.length > 0 || !!errors.requiredInputs || !form.getValues("includeClientCredentials");
 
   return (
     <form onSubmit={form.handleSubmit(save)} className="space-y-6" noValidate>
       <FormMessage error={errors.root?.serverError?.message} />
+      {authorizationCode && (
+        <TemplateField
+          control={form.control}
+          name="authorization.authorizationUrl"
+          label="Authorization URL"
+          placeholder="https://api.example.com/oauth/authorize"
+          variables={inputVariables}
+          error={errors.authorization?.authorizationUrl?.message}
+          hint="Where the Connect Portal sends end users to sign in and authorize. Type {{ to use a Required Input."
+        />
+      )}
       <TemplateField
         control={form.control}
         name="accessTokenUrl"
         label="Access Token URL"
         placeholder="https://api.example.com/oauth/token"
-        variables={inputKeys.map((key) => `inputs.${key}`)}
+        variables={inputVariables}
         error={errors.accessTokenUrl?.message}
-        hint="Where Switchboard refreshes or fetches access tokens. Type {{ to use a Required Input."
+        hint={
+          authorizationCode
+            ? "Where Switchboard exchanges the authorization code for tokens and refreshes them. Type {{ to use a Required Input."
+            : "Where Switchboard refreshes or fetches access tokens. Type {{ to use a Required Input."
+        }
       />
-      {urlTemplateSetsHost(accessTokenUrl) && (
+      {(urlTemplateSetsHost(accessTokenUrl) || (authorizationCode && urlTemplateSetsHost(authorizationUrl))) && (
         <AllowAnyHostField
-          // Unregistered while hidden, so a host without a variable saves no tick; ticking it re-checks the URL.
-          registration={form.register("allowAnyHost", { shouldUnregister: true, deps: ["accessTokenUrl"] })}
+          // Unregistered while hidden, so a host without a variable saves no tick; ticking it re-checks the URLs.
+          registration={form.register("allowAnyHost", {
+            shouldUnregister: true,
+            deps: authorizationCode ? ["accessTokenUrl", "authorization.authorizationUrl"] : ["accessTokenUrl"],
+          })}
           checked={allowAnyHost}
-          risk="your Client ID and Client Secret"
+          risk={authorizationCode ? "your Client ID and Client Secret, and end users signing in," : "your Client ID and Client Secret"}
         />
       )}
       <FormField label="Client ID" error={errors.clientId?.message}>
@@ -81,14 +121,83 @@ export function OAuthAuthorizationForm({ projectId, resourceId, config, saved }:
         registration={form.register("clientSecret")}
       />
 
+      {authorizationCode && (
+        <>
+          <FormField
+            label="Scopes"
+            error={errors.authorization?.scopes?.message}
+            hint="Optional. Separated by spaces, e.g. tasks:read tasks:write; sent as scope."
+          >
+            <Input autoComplete="off" spellCheck={false} placeholder="tasks:read tasks:write" {...form.register("authorization.scopes")} />
+          </FormField>
+          <Checkbox
+            label="Use PKCE"
+            hint="Sends an S256 code challenge, and its verifier with the code. Leave it on unless your API refuses it."
+            {...form.register("authorization.usePkce")}
+          />
+          <fieldset className="space-y-3">
+            <legend className="text-sm font-medium text-slate-800">Additional authorization parameters</legend>
+            <p className="text-xs text-slate-500">
+              Added to the Authorization URL&apos;s query, e.g. prompt=consent or access_type=offline. Values may use Required Inputs as{" "}
+              {"{{inputs.key}}"}.
+            </p>
+            {errors.authorization?.parameters?.message && <p className="text-sm text-red-600">{errors.authorization.parameters.message}</p>}
+            {parameters.fields.map((field, index) => (
+              <div key={field.id} role="group" aria-label={`Authorization parameter ${index + 1}`} className="flex items-start gap-3">
+                <div className="w-56">
+                  <FormField label="Name" error={errors.authorization?.parameters?.[index]?.name?.message}>
+                    <Input
+                      autoComplete="off"
+                      spellCheck={false}
+                      placeholder="prompt"
+                      {...form.register(`authorization.parameters.${index}.name`)}
+                    />
+                  </FormField>
+                </div>
+                <div className="flex-1">
+                  <TemplateField
+                    control={form.control}
+                    name={`authorization.parameters.${index}.value`}
+                    label="Value"
+                    placeholder="consent"
+                    variables={inputVariables}
+                    error={errors.authorization?.parameters?.[index]?.value?.message}
+                  />
+                </div>
+                <Button
+                  variant="ghost"
+                  className="mt-6"
+                  onClick={() => parameters.remove(index)}
+                  aria-label={`Remove authorization parameter ${index + 1}`}
+                >
+                  Remove
+                </Button>
+              </div>
+            ))}
+            <Button variant="secondary" onClick={() => parameters.append({ name: "", value: "" })}>
+              Add parameter
+            </Button>
+          </fieldset>
+          <div className="space-y-1">
+            <FormField
+              label="Redirect URL"
+              hint={redirect.problem ?? "Register this URL at your API as the OAuth client's redirect (callback) URL."}
+            >
+              <Input readOnly spellCheck={false} value={redirect.redirectUrl} className="font-mono" />
+            </FormField>
+            {!redirect.problem && <CopyButton value={redirect.redirectUrl} label="Copy Redirect URL" />}
+          </div>
+        </>
+      )}
+
       <details open={advancedOpen} className="rounded-md border border-slate-200 p-4">
         <summary className="cursor-pointer text-sm font-semibold">Advanced Options</summary>
         <div className="mt-4 space-y-6">
           <fieldset className="space-y-3">
             <legend className="text-sm font-medium text-slate-800">Required Inputs</legend>
             <p className="text-xs text-slate-500">
-              Values each Connected User supplies when connecting, such as a subdomain. Use them in the Access Token URL or API Base URL as{" "}
-              {"{{inputs.key}}"}.
+              Values each Connected User supplies when connecting, such as a subdomain. Use them in the{" "}
+              {authorizationCode ? "Authorization URL, " : ""}Access Token URL or API Base URL as {"{{inputs.key}}"}.
             </p>
             {inputs.fields.map((field, index) => (
               <div key={field.id} role="group" aria-label={`Required input ${index + 1}`} className="flex items-start gap-3">

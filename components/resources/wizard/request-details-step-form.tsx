@@ -18,6 +18,8 @@ import {
   type RequestDetailsInput,
   requestDetailsShape,
   requestDetailsStepSchema,
+  VALIDATION_REQUEST_METHODS,
+  validationRequestAllowed,
 } from "@/lib/resources/schema";
 import { urlTemplateSetsHost } from "@/lib/resources/template";
 import { secretVariables, variablesFor } from "@/lib/resources/variables";
@@ -60,6 +62,7 @@ function defaultValues(context: RequestDetailsContext, config: ResourceConfig): 
       jwksUrl: "",
       ...(config.request?.userProfile ?? { source: "none", method: "GET", path: "", fields: "", claimPath: "" }),
     },
+    validationRequest: validationRequestAllowed(context) ? (config.request?.validationRequest ?? { method: "GET", path: "" }) : undefined,
     appOAuth:
       appLevel && context.authType === "oauth2"
         ? {
@@ -366,6 +369,35 @@ export function RequestDetailsStepForm({
             </div>
           )}
         </section>
+      )}
+
+      {validationRequestAllowed(context) && (
+        <fieldset className="space-y-3 rounded-md border border-slate-200 p-4">
+          <legend className="px-1 text-sm font-medium text-slate-800">Validation request</legend>
+          <p className="text-xs text-slate-500">
+            Optional. The Connect Portal sends this request with what an end user typed, and saves the connection only when your API answers
+            2xx; otherwise it shows your API&apos;s answer. Leave the path empty for none.
+          </p>
+          <div className="grid gap-4 sm:grid-cols-[8rem_1fr]">
+            <FormField label="Method" error={errors.validationRequest?.method?.message}>
+              <Select {...register("validationRequest.method")}>
+                {VALIDATION_REQUEST_METHODS.map((method) => (
+                  <option key={method} value={method}>
+                    {method}
+                  </option>
+                ))}
+              </Select>
+            </FormField>
+            <TemplateField
+              control={control}
+              name="validationRequest.path"
+              label="Path"
+              placeholder="/me"
+              variables={variablesFor("validationPath", shape)}
+              error={errors.validationRequest?.path?.message}
+            />
+          </div>
+        </fieldset>
       )}
 
       <section aria-labelledby="request-preview-heading" className="rounded-md bg-slate-900 p-4 text-sm text-slate-100">

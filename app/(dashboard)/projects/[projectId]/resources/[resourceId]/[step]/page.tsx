@@ -11,6 +11,7 @@ import { ResourceHeader } from "@/components/resources/resource-tabs";
 import { TestAndPublishStep } from "@/components/resources/test-and-publish/test-and-publish-step";
 import { Stepper } from "@/components/resources/wizard/stepper";
 import { loadTestAndPublish } from "@/lib/connections/test-and-publish";
+import { shownOAuthRedirectUrl } from "@/lib/oauth/redirect-url";
 import { canChangeResources } from "@/lib/projects/roles";
 import { RESOURCE_WIZARD_STEP_LABELS } from "@/lib/resources/schema";
 import { canOpenStep, isStepSkipped, isWizardStep, stepIndex } from "@/lib/resources/wizard";
@@ -46,7 +47,13 @@ export default async function ResourceStepPage({ params }: { params: Params }) {
     case "authorization":
       form =
         draft.apiInfo?.authType === "oauth2" ? (
-          <OAuthAuthorizationForm {...props} config={draft.config} saved={draft.saved} />
+          <OAuthAuthorizationForm
+            {...props}
+            config={draft.config}
+            saved={draft.saved}
+            grantType={draft.apiInfo.grantType}
+            redirect={shownOAuthRedirectUrl()}
+          />
         ) : (
           <ApiKeysAuthorizationForm {...props} config={draft.config} saved={draft.saved} />
         );
