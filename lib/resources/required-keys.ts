@@ -21,17 +21,22 @@ export function requiredKeys(apiInfo: ApiInfo, config: ResourceConfig): Required
   if (apiInfo.authType === "api_keys") {
     return (config.apiKeys ?? []).map((key) => ({ key: key.name, label: key.name, secret: key.secret, optional: false, header: true }));
   }
-  const inputs = (config.oauth?.requiredInputs ?? []).map((input) => ({
-    key: input.key,
-    label: input.label,
-    secret: false,
-    optional: false,
-    header: false,
-  }));
+  const inputs = requiredInputKeys(config);
   if (apiInfo.grantType === "client_credentials") return inputs;
   return [
     { key: "access_token", label: "Access Token", secret: true, optional: true, header: true },
     { key: "refresh_token", label: "Refresh Token", secret: true, optional: false, header: false },
     ...inputs,
   ];
+}
+
+/** An OAuth 2.0 resource's Required Inputs as keys: what a user types (the Connect Portal asks for them before Continue). */
+export function requiredInputKeys(config: ResourceConfig): RequiredKey[] {
+  return (config.oauth?.requiredInputs ?? []).map((input) => ({
+    key: input.key,
+    label: input.label,
+    secret: false,
+    optional: false,
+    header: false,
+  }));
 }
