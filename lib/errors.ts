@@ -113,7 +113,7 @@ export type ErrorCode = keyof typeof ERROR_CATALOGUE;
 
 /** What went wrong with a call to the team's API, for a person to act on (Test and Publish shows it). */
 export interface CallFailure {
-  kind: "configuration" | "token_endpoint" | "network";
+  kind: "configuration" | "token_endpoint" | "network" | "api";
   /** The token endpoint's status and body, or the API's, masked. */
   status?: number;
   body?: string;
