@@ -24,14 +24,7 @@ import { requiredInputKeys, requiredKeys } from "@/lib/resources/required-keys";
 import { loadResourceRuntime, type ResourceRuntime } from "@/lib/resources/runtime";
 import { renderPathTemplate, renderTemplate, renderUrl, TemplateError } from "@/lib/resources/template";
 import { type PortalFlow, portalFlow } from "./flow";
-import {
-  codeChallenge,
-  decryptPendingAuthorization,
-  encryptPendingAuthorization,
-  hashToken,
-  randomToken,
-  tokenMatches,
-} from "./secrets";
+import { codeChallenge, decryptPendingAuthorization, encryptPendingAuthorization, hashToken, randomToken, tokenMatches } from "./secrets";
 
 // The Connect Portal's steps, as plain functions the pages and routes call: open a session's page,
 // Continue to the Authorization URL, take the OAuth callback, or connect with typed keys. Every
@@ -214,7 +207,13 @@ export async function beginAuthorization({
   const maxAge = Math.max(1, Math.floor((session.expiresAt.getTime() - now.getTime()) / 1000));
   return {
     location: url.toString(),
-    cookie: { name: bindingCookieName(session.id), value: binding, maxAge, path: "/oauth/callback", secure: publicUrl().startsWith("https:") },
+    cookie: {
+      name: bindingCookieName(session.id),
+      value: binding,
+      maxAge,
+      path: "/oauth/callback",
+      secure: publicUrl().startsWith("https:"),
+    },
   };
 }
 
@@ -271,7 +270,13 @@ function failureOf(error: unknown): ConnectFailure {
 }
 
 /** Errors after which the same session may try again: what the user typed was refused, nothing else went wrong. */
-const RETRYABLE = new Set(["invalid_credentials_payload", "validation_failed", "credentials_rejected", "profile_unverified", "invalid_profile"]);
+const RETRYABLE = new Set([
+  "invalid_credentials_payload",
+  "validation_failed",
+  "credentials_rejected",
+  "profile_unverified",
+  "invalid_profile",
+]);
 
 /**
  * API Keys: checks the typed values (the Validation request, then the User Profile) and saves the

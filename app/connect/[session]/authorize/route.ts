@@ -13,7 +13,8 @@ export async function POST(request: Request, { params }: { params: Promise<{ ses
   try {
     // A form on another site cannot start a sign-in here.
     const site = request.headers.get("sec-fetch-site");
-    if (site && site !== "same-origin" && site !== "none") throw new AppError("invalid_request", { message: "Continue from the portal's own page." });
+    if (site && site !== "same-origin" && site !== "none")
+      throw new AppError("invalid_request", { message: "Continue from the portal's own page." });
     if (Number(request.headers.get("content-length") ?? 0) > MAX_FORM_BYTES) throw new AppError("payload_too_large");
     const form = await request.formData().catch(() => undefined);
     if (!form) throw new AppError("invalid_request", { message: "Continue sends a form." });
