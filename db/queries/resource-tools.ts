@@ -1,7 +1,15 @@
 import "server-only";
 import { and, asc, eq, isNotNull, notInArray, or, sql } from "drizzle-orm";
-import { getDb } from "../client";
-import { connections, resources, resourceTools, type Resource, type ResourceTool, type StoredToolParameters } from "../schema";
+import { getDb, preparedStatement } from "../client";
+import {
+  type Connection,
+  connections,
+  resources,
+  resourceTools,
+  type Resource,
+  type ResourceTool,
+  type StoredToolParameters,
+} from "../schema";
 import { type AuditActor, recordAuditEvent } from "./audit-events";
 import { KIND_IS } from "./connections";
 import { isUniqueViolation } from "./errors";
@@ -229,13 +237,40 @@ export async function setOfferToolsToEveryUser({
   });
 }
 
-/** An enabled tool a user may see, with its resource's level and the user's connection status (null: App-Level). */
+/** An enabled tool a user may see, with its resource's level and the user's connection (null: App-Level). */
 export interface VisibleResourceTool {
   tool: ResourceTool;
   resourceName: string;
   level: "user" | "app";
-  connectionStatus: "VALID" | "INVALID" | null;
+  /** The user's connection to a User-Level resource, read with the tool so that a call need not read it again. */
+  connection: Connection | null;
 }
+
+// Prepared: a tool call (MCP, the Tools API) reads its tool with this on every call; drizzle then
+// builds its SQL once. A null name lists them all.
+const preparedVisibleResourceTools = preparedStatement((db) => {
+  const level = sql<"user" | "app">`${resources.published} ->> 'level'`;
+  return db
+    .select({ tool: resourceTools, resourceName: resources.name, level, connection: connections })
+    .from(resourceTools)
+    .innerJoin(resources, and(eq(resources.id, resourceTools.resourceId), eq(resources.projectId, resourceTools.projectId)))
+    .leftJoin(
+      connections,
+      and(eq(connections.resourceId, resourceTools.resourceId), KIND_IS.user, eq(connections.userId, sql.placeholder("userId"))),
+    )
+    .where(
+      and(
+        eq(resourceTools.projectId, sql.placeholder("projectId")),
+        // A literal, so that the partial index on enabled tools' names serves it.
+        sql`${resourceTools.enabled}`,
+        eq(resources.status, "published"),
+        sql`(${sql.placeholder("name")}::text is null or ${resourceTools.name} = ${sql.placeholder("name")}::text)`,
+        or(and(sql`${level} = 'user'`, isNotNull(connections.id)), and(sql`${level} = 'app'`, sql`${resources.offerToolsToEveryUser}`)),
+      ),
+    )
+    .orderBy(asc(resourceTools.name))
+    .prepare("visible_resource_tools");
+});
 
 /**
  * The enabled tools of published resources that `userId` sees, by name: those of User-Level
@@ -251,25 +286,7 @@ export async function listVisibleResourceTools({
   userId: string;
   name?: string;
 }): Promise<VisibleResourceTool[]> {
-  const db = await getDb();
-  const level = sql<"user" | "app">`${resources.published} ->> 'level'`;
-  const rows = await db
-    .select({ tool: resourceTools, resourceName: resources.name, level, connectionStatus: connections.status })
-    .from(resourceTools)
-    .innerJoin(resources, and(eq(resources.id, resourceTools.resourceId), eq(resources.projectId, resourceTools.projectId)))
-    .leftJoin(connections, and(eq(connections.resourceId, resourceTools.resourceId), KIND_IS.user, eq(connections.userId, userId)))
-    .where(
-      and(
-        eq(resourceTools.projectId, projectId),
-        // A literal, so that the partial index on enabled tools' names serves it.
-        sql`${resourceTools.enabled}`,
-        eq(resources.status, "published"),
-        name === undefined ? undefined : eq(resourceTools.name, name),
-        or(and(sql`${level} = 'user'`, isNotNull(connections.id)), and(sql`${level} = 'app'`, sql`${resources.offerToolsToEveryUser}`)),
-      ),
-    )
-    .orderBy(asc(resourceTools.name));
-  return rows;
+  return preparedVisibleResourceTools(await getDb()).execute({ projectId, userId, name: name ?? null });
 }
 
 /** An enabled operation tool of the project (Settings → Agents), with where it comes from. */

@@ -19,6 +19,7 @@ import {
   CredentialsRejectedError,
   NetworkError,
   NotAuthenticatedError,
+  PopupBlockedError,
   RateLimitedError,
   ResourceNotFoundError,
   type SdkUser,
@@ -79,6 +80,9 @@ const SECRET_VALUE = "gho_super_secret_value";
 const projects = new Map<string, FakeProject>();
 const requests: RecordedRequest[] = [];
 let rateLimitedRetryAfter: string | undefined;
+// POST /sdk/connect-sessions: refuse as from an origin not in Allowed Origins; or answer this url instead.
+let connectSessionsRefused = false;
+let connectSessionUrl: string | undefined;
 // An older server's /sdk/me, without workflows.
 let meWithoutWorkflows = false;
 
@@ -209,6 +213,22 @@ function handleTools(
   return sendJson(response, 200, { isError: false, content: { status: 200, body: { name, args } } });
 }
 
+/** POST connect-sessions: 201 { url, expiresAt } for a published User-Level resource of the project. */
+function handleConnectSessions(request: IncomingMessage, response: ServerResponse, project: FakeProject, body: string) {
+  if (request.method !== "POST") return sendError(response, 405, "method_not_allowed", "POST only.");
+  if (connectSessionsRefused) {
+    return sendError(response, 403, "origin_not_allowed", "This page's origin is not in the project's Allowed Origins.");
+  }
+  const { resourceId } = JSON.parse(body) as { resourceId?: unknown };
+  const target = project.resources.find((candidate) => candidate.id === resourceId);
+  if (!target) return sendError(response, 404, "resource_not_found", "No published resource with this ID in this project.");
+  if (target.level === "app") return sendError(response, 409, "app_level_resource", "Users do not connect to an App-Level resource.");
+  return sendJson(response, 201, {
+    url: connectSessionUrl ?? `${baseUrl}/connect/cs_${randomUUID()}`,
+    expiresAt: new Date(Date.now() + 600_000).toISOString(),
+  });
+}
+
 async function handle(request: IncomingMessage, response: ServerResponse) {
   const url = new URL(request.url ?? "/", "http://127.0.0.1");
   const body = await readBody(request);
@@ -220,9 +240,10 @@ async function handle(request: IncomingMessage, response: ServerResponse) {
     cookie: request.headers.cookie,
     body,
   });
-  const match = /^\/projects\/([^/]+)\/sdk\/(me|events|tools(?:\/[^/]+)?|workflows\/[^/]+\/[a-z]+|resources\/([^/]+)\/connect)$/.exec(
-    url.pathname,
-  );
+  const match =
+    /^\/projects\/([^/]+)\/sdk\/(me|events|connect-sessions|tools(?:\/[^/]+)?|workflows\/[^/]+\/[a-z]+|resources\/([^/]+)\/connect)$/.exec(
+      url.pathname,
+    );
   if (!match) return sendError(response, 404, "not_found", "No such route.");
   const project = projects.get(decodeURIComponent(match[1] ?? ""));
   if (!project) return sendError(response, 404, "project_not_found", "No project has this ID.");
@@ -241,6 +262,7 @@ async function handle(request: IncomingMessage, response: ServerResponse) {
     return sendJson(response, 200, describeUser(project, userId));
   }
   if (match[2]?.startsWith("tools")) return handleTools(request, response, project, userId, match[2], body);
+  if (match[2] === "connect-sessions") return handleConnectSessions(request, response, project, body);
   if (!match[2]?.startsWith("resources/")) return handleWorkflows(request, response, project, userId, match[2] ?? "", body);
 
   const target = project.resources.find((candidate) => candidate.id === decodeURIComponent(match[3] ?? ""));
@@ -334,6 +356,8 @@ afterAll(async () => {
 beforeEach(() => {
   requests.length = 0;
   rateLimitedRetryAfter = undefined;
+  connectSessionsRefused = false;
+  connectSessionUrl = undefined;
   meWithoutWorkflows = false;
 });
 
@@ -604,6 +628,250 @@ describe("connectAction", () => {
     const error = await rejection(createClient().authenticate(project.id, TOKEN, { baseUrl: closedUrl }));
     expect(error).toBeInstanceOf(NetworkError);
     expect(error.message).toContain("this page's origin (https://app.example.com) must be in the project's Allowed Origins");
+  });
+});
+
+/**
+ * A minimal stand-in for a browser's `window`: what connect() uses of it (open, message listeners)
+ * and of the popup (closed, close, location.replace). Messages are delivered as the browser would
+ * dispatch them, with an origin and a source; the real popup is the lead's Playwright test.
+ */
+function fakeBrowser({ blocked = false }: { blocked?: boolean } = {}) {
+  const listeners = new Set<(event: { origin: string; source: unknown; data: unknown }) => void>();
+  const opened: { url: string; target: string; features: string }[] = [];
+  const navigations: string[] = [];
+  const popup = {
+    closed: false,
+    close() {
+      popup.closed = true;
+    },
+    location: {
+      replace(url: string) {
+        navigations.push(url);
+      },
+    },
+  };
+  vi.stubGlobal("window", {
+    open(url: string, target: string, features: string) {
+      opened.push({ url, target, features });
+      return blocked ? null : popup;
+    },
+    addEventListener(type: string, listener: (event: { origin: string; source: unknown; data: unknown }) => void) {
+      if (type === "message") listeners.add(listener);
+    },
+    removeEventListener(type: string, listener: (event: { origin: string; source: unknown; data: unknown }) => void) {
+      if (type === "message") listeners.delete(listener);
+    },
+  });
+  vi.stubGlobal("document", {});
+  return {
+    popup,
+    opened,
+    navigations,
+    listeners,
+    post(event: { origin: string; source: unknown; data: unknown }) {
+      for (const listener of [...listeners]) listener(event);
+    },
+    /** Waits until connect() has sent the popup to the session's url. */
+    async navigated(): Promise<string> {
+      await vi.waitFor(() => expect(navigations).toHaveLength(1));
+      return navigations[0]!;
+    },
+  };
+}
+
+describe("connect", () => {
+  it("needs a resource name and an options object, and opens nothing without them", async () => {
+    const { client } = await authenticated();
+    const browser = fakeBrowser();
+    requests.length = 0;
+    expect((await rejection(client.connect(""))).code).toBe("invalid_argument");
+    expect((await rejection(client.connect("GitHub", "onSuccess" as never))).message).toContain("{ onSuccess, onError, onClose }");
+    expect(browser.opened).toEqual([]);
+    expect(requests).toEqual([]);
+  });
+
+  it("refuses to run outside a browser with a typed error that says what to do instead", async () => {
+    const { client } = await authenticated();
+    requests.length = 0;
+    const error = await rejection(client.connect("GitHub"));
+    expect(error).toMatchObject({ name: "SwitchboardError", code: "browser_required" });
+    expect(error.message).toContain("runs only in a browser");
+    expect(error.message).toContain("POST /projects/{projectId}/sdk/connect-sessions");
+    expect((await rejection(sdk.connect("GitHub"))).code).toBe("browser_required");
+    expect(requests).toEqual([]);
+  });
+
+  it("needs authenticate() first, and opens no popup", async () => {
+    const browser = fakeBrowser();
+    const error = await rejection(createClient().connect("GitHub"));
+    expect(error).toBeInstanceOf(NotAuthenticatedError);
+    expect(error.message).toContain("before connect()");
+    expect(browser.opened).toEqual([]);
+  });
+
+  it("throws PopupBlockedError when the browser blocks the popup, and asks Switchboard for nothing", async () => {
+    const { client } = await authenticated();
+    fakeBrowser({ blocked: true });
+    requests.length = 0;
+    const error = await rejection(client.connect("GitHub"));
+    expect(error).toBeInstanceOf(PopupBlockedError);
+    expect(error.code).toBe("popup_blocked");
+    expect(error.message).toContain("from a click handler");
+    expect(requests).toEqual([]);
+  });
+
+  it("opens the popup at once, asks for a connect session, sends the popup there, and resolves with the popup's answer only", async () => {
+    const { client, project, github } = await authenticated();
+    const browser = fakeBrowser();
+    requests.length = 0;
+    const onSuccess = vi.fn();
+    const onError = vi.fn();
+    const onClose = vi.fn();
+    const pending = client.connect("github", { onSuccess, onError, onClose });
+    // Synchronously, before any request: a popup opened after an await would be blocked.
+    expect(browser.opened).toEqual([{ url: "about:blank", target: "switchboard-connect", features: "popup,width=520,height=720" }]);
+    expect(requests).toEqual([]);
+
+    const sessionUrl = await browser.navigated();
+    expect(sessionUrl).toMatch(new RegExp(`^${baseUrl}/connect/cs_`));
+    expect(requests).toEqual([
+      expect.objectContaining({
+        method: "POST",
+        path: `/projects/${project.id}/sdk/connect-sessions`,
+        authorization: `Bearer ${TOKEN}`,
+        contentType: "application/json",
+        cookie: undefined,
+      }),
+    ]);
+    expect(JSON.parse(requests[0]!.body)).toEqual({ resourceId: github.id });
+
+    const answer = { type: "switchboard:connect", status: "connected", resourceId: github.id };
+    // Ignored: another origin, another window, another kind of message, another resource, an unknown status.
+    browser.post({ origin: "https://evil.example", source: browser.popup, data: answer });
+    browser.post({ origin: baseUrl, source: {}, data: answer });
+    browser.post({ origin: baseUrl, source: null, data: answer });
+    browser.post({ origin: baseUrl, source: browser.popup, data: { ...answer, type: "other:connect" } });
+    browser.post({ origin: baseUrl, source: browser.popup, data: JSON.stringify(answer) });
+    browser.post({ origin: baseUrl, source: browser.popup, data: { ...answer, resourceId: randomUUID() } });
+    browser.post({ origin: baseUrl, source: browser.popup, data: { ...answer, status: "pending" } });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(onSuccess).not.toHaveBeenCalled();
+    expect(browser.listeners.size).toBe(1);
+
+    browser.post({ origin: baseUrl, source: browser.popup, data: answer });
+    expect(await pending).toEqual({ status: "connected", resourceId: github.id });
+    expect(onSuccess).toHaveBeenCalledExactlyOnceWith({ status: "connected", resourceId: github.id });
+    expect(onError).not.toHaveBeenCalled();
+    expect(onClose).not.toHaveBeenCalled();
+    expect(browser.listeners.size).toBe(0);
+  });
+
+  it("resolves an error answer with its code and message (or a string's), calling onError", async () => {
+    const { client, github } = await authenticated();
+    const browser = fakeBrowser();
+    const onError = vi.fn();
+    const denied = client.connect("GitHub", { onError });
+    await browser.navigated();
+    browser.post({
+      origin: baseUrl,
+      source: browser.popup,
+      data: {
+        type: "switchboard:connect",
+        status: "error",
+        resourceId: github.id,
+        error: { code: "access_denied", message: "You denied access at GitHub." },
+      },
+    });
+    const result = { status: "error", resourceId: github.id, error: { code: "access_denied", message: "You denied access at GitHub." } };
+    expect(await denied).toEqual(result);
+    expect(onError).toHaveBeenCalledExactlyOnceWith(result);
+
+    browser.navigations.length = 0;
+    const failed = client.connect("GitHub");
+    await browser.navigated();
+    browser.post({
+      origin: baseUrl,
+      source: browser.popup,
+      data: { type: "switchboard:connect", status: "error", resourceId: github.id, error: "The API answered 401." },
+    });
+    expect(await failed).toEqual({
+      status: "error",
+      resourceId: github.id,
+      error: { code: "connect_failed", message: "The API answered 401." },
+    });
+  });
+
+  it("resolves closed and calls onClose when the user closes the popup without an answer", async () => {
+    const { client, github } = await authenticated();
+    const browser = fakeBrowser();
+    const onSuccess = vi.fn();
+    const onClose = vi.fn();
+    const pending = client.connect("GitHub", { onSuccess, onClose });
+    await browser.navigated();
+    browser.popup.closed = true;
+    expect(await pending).toEqual({ status: "closed", resourceId: github.id });
+    expect(onClose).toHaveBeenCalledExactlyOnceWith({ status: "closed", resourceId: github.id });
+    expect(onSuccess).not.toHaveBeenCalled();
+    expect(browser.listeners.size).toBe(0);
+  });
+
+  it("takes an answer posted just before the popup closed itself", async () => {
+    const { client, github } = await authenticated();
+    const browser = fakeBrowser();
+    const pending = client.connect("GitHub");
+    await browser.navigated();
+    browser.popup.closed = true;
+    // The poll may see the popup closed before the message event is dispatched.
+    await new Promise((resolve) => setTimeout(resolve, 560));
+    browser.post({
+      origin: baseUrl,
+      source: browser.popup,
+      data: { type: "switchboard:connect", status: "connected", resourceId: github.id },
+    });
+    expect(await pending).toEqual({ status: "connected", resourceId: github.id });
+  });
+
+  it("closes the popup and rejects when Switchboard refuses the session, the resource is unknown or the answer has no url", async () => {
+    const { client } = await authenticated();
+    let browser = fakeBrowser();
+    connectSessionsRefused = true;
+    const refused = await rejection(client.connect("GitHub"));
+    expect(refused).toMatchObject({ status: 403, code: "origin_not_allowed" });
+    expect(refused.message).toContain("Allowed Origins");
+    expect(browser.popup.closed).toBe(true);
+    expect(browser.navigations).toEqual([]);
+    connectSessionsRefused = false;
+
+    browser = fakeBrowser();
+    const unknown = await rejection(client.connect("Jira"));
+    expect(unknown).toBeInstanceOf(ResourceNotFoundError);
+    expect(browser.popup.closed).toBe(true);
+
+    browser = fakeBrowser();
+    const appLevel = await rejection(client.connect("Stripe Billing"));
+    expect(appLevel).toMatchObject({ status: 409, code: "app_level_resource" });
+    expect(browser.popup.closed).toBe(true);
+
+    browser = fakeBrowser();
+    connectSessionUrl = "javascript:alert(1)";
+    expect((await rejection(client.connect("GitHub"))).code).toBe("unexpected_response");
+    expect(browser.popup.closed).toBe(true);
+    expect(browser.navigations).toEqual([]);
+  });
+
+  it("works through the module-level connect()", async () => {
+    const { project, github } = standardProject();
+    await sdk.authenticate(project.id, TOKEN, { baseUrl });
+    const browser = fakeBrowser();
+    const pending = sdk.connect("GitHub");
+    await browser.navigated();
+    browser.post({
+      origin: baseUrl,
+      source: browser.popup,
+      data: { type: "switchboard:connect", status: "connected", resourceId: github.id },
+    });
+    expect(await pending).toEqual({ status: "connected", resourceId: github.id });
   });
 });
 

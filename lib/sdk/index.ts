@@ -1,5 +1,5 @@
-// The Switchboard JavaScript SDK: connects a product's users to the project's published resources,
-// turns the project's workflows on and off for them, sends App Events and lists and calls their
+// The Switchboard JavaScript SDK: connects a product's users to the project's published resources
+// (with credentials the product holds, or through the Connect Portal's popup), turns the project's workflows on and off for them, sends App Events and lists and calls their
 // tools (Agents), through the Connect API
 // (`/projects/:projectId/sdk/...`).
 //
@@ -83,6 +83,32 @@ export type ToolCallResult =
   | { isError: false; content: { status: number; body: unknown } }
   | { isError: true; content: { code: string; message: string; status?: number } };
 
+/** Why the Connect Portal could not connect the user (the popup showed it too). */
+export interface ConnectErrorInfo {
+  /** e.g. access_denied when the user denied consent at the API; connect_failed when the portal gave no code. */
+  code: string;
+  message: string;
+}
+
+/**
+ * How `connect()` ended. The popup posts `connected` or `error`; `closed` means the user closed the
+ * popup before it answered (nothing was stored by the portal for this attempt, or at least nothing
+ * it reported).
+ */
+export type ConnectResult =
+  | { status: "connected"; resourceId: string }
+  | { status: "error"; resourceId: string; error: ConnectErrorInfo }
+  | { status: "closed"; resourceId: string };
+
+export interface ConnectOptions {
+  /** Called with the result when the popup reports the connection saved. */
+  onSuccess?: (result: Extract<ConnectResult, { status: "connected" }>) => void;
+  /** Called with the result when the popup reports an error (e.g. the user denied consent). Nothing was stored. */
+  onError?: (result: Extract<ConnectResult, { status: "error" }>) => void;
+  /** Called when the user closed the popup before it reported anything. */
+  onClose?: (result: Extract<ConnectResult, { status: "closed" }>) => void;
+}
+
 export interface AuthenticateOptions {
   /**
    * Switchboard's origin, e.g. `https://switchboard.example.com`. Defaults to the origin this
@@ -97,6 +123,16 @@ export interface SwitchboardClient {
   authenticate(projectId: string, userToken: string, options?: AuthenticateOptions): Promise<void>;
   /** Connects the user's credentials to a resource named by its name (any case), slug or ID. */
   connectAction(resourceName: string, payload: Record<string, string>): Promise<Connection>;
+  /**
+   * Connects the user to a resource (name in any case, slug or ID) through the Connect Portal: opens
+   * a popup where Switchboard runs the API's OAuth authorization (or asks for the API keys), and
+   * resolves with how it ended — `connected`, `error` or `closed` (the user closed the popup) —
+   * after calling the matching callback. Browser only; call it from a click handler so the popup is
+   * not blocked. It rejects (a SwitchboardError) only when the popup could not be started: not in a
+   * browser, popup blocked, not authenticated, unknown resource, or Switchboard refused the connect
+   * session (e.g. this page's origin is not in Allowed Origins).
+   */
+  connect(resourceName: string, options?: ConnectOptions): Promise<ConnectResult>;
   /** Deletes the user's connection to a resource named by its name (any case), slug or ID. */
   disconnectAction(resourceName: string): Promise<void>;
   /** The Connected User, the project's published resources and its deployed workflows, fetched afresh. */
@@ -188,6 +224,11 @@ export class RateLimitedError extends SwitchboardError {
   }
 }
 
+/** The browser refused to open the Connect Portal's popup: call `connect()` from a click handler, or allow popups for this site. */
+export class PopupBlockedError extends SwitchboardError {
+  override name = "PopupBlockedError";
+}
+
 /** The request never got an answer: Switchboard is unreachable, or (in a browser) the CORS check refused this page's origin. */
 export class NetworkError extends SwitchboardError {
   override name = "NetworkError";
@@ -271,6 +312,120 @@ function describeCause(error: unknown): string {
 
 function quoteList(names: readonly string[]): string {
   return names.length ? names.join(", ") : "none";
+}
+
+// ---------------------------------------------------------------------------------------------
+// The Connect Portal's popup
+
+/** The window name and features of the Connect Portal's popup. */
+const POPUP_NAME = "switchboard-connect";
+const POPUP_FEATURES = "popup,width=520,height=720";
+/** How often connect() checks whether the user closed the popup, and how long it then still waits for a late message. */
+const POPUP_POLL_MS = 500;
+const POPUP_CLOSED_GRACE_MS = 300;
+
+/** What connect() needs of a browser window (the global `window`). */
+interface PopupHost {
+  open(url: string, target: string, features: string): PopupWindow | null;
+  addEventListener(type: "message", listener: (event: PortalMessage) => void): void;
+  removeEventListener(type: "message", listener: (event: PortalMessage) => void): void;
+}
+
+/** The parts of a `message` event connect() reads (declared here so the file needs no DOM types). */
+interface PortalMessage {
+  readonly origin: string;
+  readonly source: unknown;
+  readonly data: unknown;
+}
+
+/** What connect() needs of the popup it opened. */
+interface PopupWindow {
+  readonly closed: boolean;
+  close(): void;
+  location: { replace(url: string): void };
+}
+
+/** The global `window` when there is one that can open popups (a browser page), else undefined (Node, a worker). */
+function browserWindow(): PopupHost | undefined {
+  const candidate = (globalThis as { window?: Partial<PopupHost> }).window;
+  return candidate && typeof candidate.open === "function" && typeof candidate.addEventListener === "function"
+    ? (candidate as PopupHost)
+    : undefined;
+}
+
+/** An absolute http(s) URL, `value` resolved against `base`; undefined when it is not one. */
+function httpUrl(value: unknown, base: string): URL | undefined {
+  if (typeof value !== "string") return undefined;
+  try {
+    const url = new URL(value, base);
+    return url.protocol === "https:" || url.protocol === "http:" ? url : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The `error` a popup posted, as { code, message }: a string or an object with code and message, else a generic one. */
+function connectErrorInfo(value: unknown): ConnectErrorInfo {
+  if (typeof value === "string" && value.trim()) return { code: "connect_failed", message: value };
+  if (isRecord(value)) {
+    const code = typeof value.code === "string" && value.code ? value.code : "connect_failed";
+    const message = typeof value.message === "string" && value.message ? value.message : "The connection could not be made.";
+    return { code, message };
+  }
+  return { code: "connect_failed", message: "The connection could not be made." };
+}
+
+/**
+ * The result a message event carries when it is the Connect Portal's answer: posted by `popup`
+ * (event.source), from `origin` (Switchboard's, where the popup was opened), of type
+ * "switchboard:connect", about `resourceId`. Undefined for any other message (another window,
+ * another origin, another kind or resource), which connect() ignores.
+ */
+function connectResultOf(
+  event: PortalMessage,
+  expected: { origin: string; popup: unknown; resourceId: string },
+): Extract<ConnectResult, { status: "connected" | "error" }> | undefined {
+  if (event.origin !== expected.origin || event.source === null || event.source !== expected.popup) return undefined;
+  const data: unknown = event.data;
+  if (!isRecord(data) || data.type !== "switchboard:connect" || data.resourceId !== expected.resourceId) return undefined;
+  if (data.status === "connected") return { status: "connected", resourceId: expected.resourceId };
+  if (data.status === "error") return { status: "error", resourceId: expected.resourceId, error: connectErrorInfo(data.error) };
+  return undefined;
+}
+
+/** Calls a user's callback; what it throws is reported as an uncaught error, never turned into connect()'s result. */
+function callBack<T>(callback: ((value: T) => void) | undefined, value: T): void {
+  if (typeof callback !== "function") return;
+  try {
+    callback(value);
+  } catch (error) {
+    setTimeout(() => {
+      throw error;
+    }, 0);
+  }
+}
+
+/** Resolves with the popup's answer, or `closed` once the user closed it without one. */
+function awaitPopup(host: PopupHost, popup: PopupWindow, origin: string, resourceId: string): Promise<ConnectResult> {
+  return new Promise((resolve) => {
+    let grace: ReturnType<typeof setTimeout> | undefined;
+    const finish = (result: ConnectResult) => {
+      host.removeEventListener("message", onMessage);
+      clearInterval(poll);
+      if (grace !== undefined) clearTimeout(grace);
+      resolve(result);
+    };
+    const onMessage = (event: PortalMessage) => {
+      const result = connectResultOf(event, { origin, popup, resourceId });
+      if (result) finish(result);
+    };
+    host.addEventListener("message", onMessage);
+    const poll = setInterval(() => {
+      if (!popup.closed || grace !== undefined) return;
+      // The popup posts, then closes itself: give a message already on its way the time to arrive.
+      grace = setTimeout(() => finish({ status: "closed", resourceId }), POPUP_CLOSED_GRACE_MS);
+    }, POPUP_POLL_MS);
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -523,6 +678,81 @@ export function createClient(): SwitchboardClient {
       }
     },
 
+    async connect(resourceName, options = {}) {
+      checkName(resourceName, "connect");
+      if (typeof options !== "object" || options === null || Array.isArray(options)) {
+        throw new SwitchboardError("connect() takes its callbacks, when given, as an object: { onSuccess, onError, onClose }.", {
+          code: "invalid_argument",
+        });
+      }
+      const host = browserWindow();
+      if (!host) {
+        throw new SwitchboardError(
+          "connect() opens the Connect Portal in a popup, so it runs only in a browser. From a backend, create a connect session " +
+            "(POST /projects/{projectId}/sdk/connect-sessions with a Secret Key and X-Switchboard-User) and send its url to the user.",
+          { code: "browser_required" },
+        );
+      }
+      const current = requireSession("connect");
+      // Opened now, while the click that called connect() still counts: after an await, browsers block popups.
+      let popup: PopupWindow | null = null;
+      try {
+        popup = host.open("about:blank", POPUP_NAME, POPUP_FEATURES);
+      } catch {
+        popup = null;
+      }
+      if (!popup) {
+        throw new PopupBlockedError(
+          "The browser blocked the Connect Portal's popup. Call connect() directly from a click handler " +
+            "(not after an await or a timer), or allow popups for this site.",
+          { code: "popup_blocked" },
+        );
+      }
+      const opened = popup;
+
+      let target: URL;
+      let resource: SdkResource;
+      try {
+        resource = await resolve(current, resourceName);
+        let answer: unknown;
+        try {
+          answer = await request(
+            current,
+            "POST",
+            "/connect-sessions",
+            { resourceId: resource.id },
+            "The connect session request is not valid",
+          );
+        } catch (error) {
+          throw unpublished(current, resourceName, resource, error);
+        }
+        const parsed = httpUrl(isRecord(answer) ? answer.url : undefined, current.baseUrl);
+        if (!parsed) {
+          throw new SwitchboardError("Switchboard's connect session answer has no usable url.", {
+            code: "unexpected_response",
+            status: 201,
+          });
+        }
+        target = parsed;
+      } catch (error) {
+        opened.close();
+        throw error;
+      }
+
+      let result: ConnectResult;
+      if (opened.closed) {
+        result = { status: "closed", resourceId: resource.id };
+      } else {
+        const waiting = awaitPopup(host, opened, target.origin, resource.id);
+        opened.location.replace(target.href);
+        result = await waiting;
+      }
+      if (result.status === "connected") callBack(options.onSuccess, result);
+      else if (result.status === "error") callBack(options.onError, result);
+      else callBack(options.onClose, result);
+      return result;
+    },
+
     async disconnectAction(resourceName) {
       const current = requireSession("disconnectAction");
       checkName(resourceName, "disconnectAction");
@@ -615,6 +845,15 @@ export function authenticate(projectId: string, userToken: string, options?: Aut
 /** Connects the user's credentials to a resource named by its name (any case), slug or ID. */
 export function connectAction(resourceName: string, payload: Record<string, string>): Promise<Connection> {
   return defaultClient.connectAction(resourceName, payload);
+}
+
+/**
+ * Connects the user to a resource through the Connect Portal's popup (browser only; call it from a
+ * click handler). Resolves with `connected`, `error` or `closed`, after calling onSuccess, onError
+ * or onClose; rejects only when the popup could not be started (see SwitchboardClient.connect).
+ */
+export function connect(resourceName: string, options?: ConnectOptions): Promise<ConnectResult> {
+  return defaultClient.connect(resourceName, options);
 }
 
 /** Deletes the user's connection to a resource named by its name (any case), slug or ID. */

@@ -69,7 +69,7 @@ function excerpt(body: unknown): string {
 
 async function callOperation(context: ToolContext, visible: VisibleResourceTool, args: Record<string, unknown>): Promise<ToolResult> {
   const { tool } = visible;
-  if (visible.connectionStatus === "INVALID")
+  if (visible.connection?.status === "INVALID")
     return { isError: true, code: "reconnect_needed", message: reconnectMessage(visible.resourceName) };
   const input = buildOperationRequest(tool, args);
   if (typeof input === "string") return { isError: true, code: "invalid_arguments", message: input };
@@ -80,6 +80,7 @@ async function callOperation(context: ToolContext, visible: VisibleResourceTool,
       // An App-Level resource's tools are listed only when the team offers them to every user
       // (Offer to every user): the call then uses the app's credentials, as its backend may.
       caller: visible.level === "app" ? { kind: "backend", userId: context.userId } : context.caller,
+      connection: visible.connection,
       input,
     });
     if (response.status >= 200 && response.status < 300) return { isError: false, status: response.status, body: response.body };
@@ -102,7 +103,7 @@ async function callOperation(context: ToolContext, visible: VisibleResourceTool,
 function toSourced(context: ToolContext, visible: VisibleResourceTool): SourcedTool {
   const { tool } = visible;
   const description =
-    visible.connectionStatus === "INVALID" ? `${reconnectMessage(visible.resourceName)}\n\n${tool.description}` : tool.description;
+    visible.connection?.status === "INVALID" ? `${reconnectMessage(visible.resourceName)}\n\n${tool.description}` : tool.description;
   return {
     name: tool.name,
     description,
