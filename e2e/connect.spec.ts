@@ -1,24 +1,6 @@
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { importPKCS8, SignJWT } from "jose";
+import { signUserToken, startCustomerApp } from "./support/customer-app";
 import { allowPrivateNetwork, expect, test } from "./support/tasklab";
 import { ResourceWizard } from "./support/wizard";
-
-/** A "customer app": a page on its own origin that loads Switchboard's SDK as a module. */
-async function startCustomerApp(sdkUrl: string): Promise<{ origin: string; close: () => Promise<void> }> {
-  const html = `<!doctype html><html><body><p>Customer app</p>
-<script type="module">
-  import * as switchboard from ${JSON.stringify(sdkUrl)};
-  window.switchboard = switchboard;
-  document.body.dataset.sdk = "ready";
-</script></body></html>`;
-  const server: Server = createServer((_request, response) => response.writeHead(200, { "content-type": "text/html" }).end(html));
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return {
-    origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
-  };
-}
 
 type ConnectOutcome =
   | { ok: true; connection: { userId: string; status: string; profile: Record<string, unknown> } }
@@ -68,10 +50,7 @@ test("a page on an Allowed Origin connects a user with connectAction, and the co
     await wizard.publishDialog.getByRole("button", { name: "Publish anyway" }).click();
     await expect(page).toHaveURL(new RegExp(`/projects/${projectId}/resources$`));
 
-    const now = Math.floor(Date.now() / 1000);
-    const userToken = await new SignJWT({ sub: "customer-user-42", iat: now, exp: now + 600 })
-      .setProtectedHeader({ alg: "RS256" })
-      .sign(await importPKCS8(privateKeyPem, "RS256"));
+    const userToken = await signUserToken(privateKeyPem, "customer-user-42");
     const payload = { refresh_token: tasklab.issueTokens().refreshToken, access_token: "" };
 
     const connectFrom = async (origin: string): Promise<ConnectOutcome> => {

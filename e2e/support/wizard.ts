@@ -3,7 +3,7 @@ import { TASKLAB_DEFAULT_CLIENT } from "@/test/fixtures/tasklab";
 
 export type Level = "User-Level Resource" | "App-Level Resource";
 export type AuthType = "OAuth 2.0" | "API Keys";
-export type Grant = "Refresh Token" | "Client Credentials";
+export type Grant = "Refresh Token" | "Client Credentials" | "Authorization Code";
 export type ApiAuthentication = "Bearer Token" | "Basic Auth" | "Header" | "Query Parameter" | "None";
 
 const resourceStepUrl = /\/resources\/([0-9a-f-]{36})\/[a-z-]+$/;
@@ -104,6 +104,45 @@ export class ResourceWizard {
       await this.openAdvancedOptions();
       await this.page.getByLabel("Include Client ID and Secret").setChecked(includeClientCredentials);
     }
+  }
+
+  /**
+   * The Authorization step's Authorization Code fields (Authorization URL, Scopes, Use PKCE, one
+   * "Additional authorization parameters" row per parameter). Answers the Redirect URL shown, to
+   * register at the API.
+   */
+  async fillAuthorizationCode({
+    authorizationUrl,
+    scopes,
+    usePkce,
+    parameters = [],
+  }: {
+    authorizationUrl: string;
+    scopes?: string;
+    usePkce?: boolean;
+    parameters?: ReadonlyArray<{ name: string; value: string }>;
+  }): Promise<string> {
+    await this.page.getByLabel("Authorization URL", { exact: true }).fill(authorizationUrl);
+    if (scopes !== undefined) await this.page.getByLabel("Scopes", { exact: true }).fill(scopes);
+    if (usePkce !== undefined) await this.page.getByLabel("Use PKCE").setChecked(usePkce);
+    const existing = await this.page.getByRole("group", { name: /^Authorization parameter \d+$/ }).count();
+    for (const [index, parameter] of parameters.entries()) {
+      await this.page.getByRole("button", { name: "Add parameter" }).click();
+      const row = this.page.getByRole("group", { name: `Authorization parameter ${existing + index + 1}`, exact: true });
+      await row.getByLabel("Name", { exact: true }).fill(parameter.name);
+      await row.getByLabel("Value", { exact: true }).fill(parameter.value);
+    }
+    const redirectUrl = this.page.getByLabel("Redirect URL", { exact: true });
+    await expect(redirectUrl).toHaveAttribute("readonly", "");
+    await expect(this.page.getByRole("button", { name: "Copy Redirect URL" })).toBeVisible();
+    return redirectUrl.inputValue();
+  }
+
+  /** Request Details: the "Validation request" the Connect Portal sends with what a user typed. */
+  async fillValidationRequest({ method, path }: { method: "GET" | "POST"; path: string }): Promise<void> {
+    const group = this.page.getByRole("group", { name: "Validation request" });
+    await group.getByLabel("Method", { exact: true }).selectOption(method);
+    await group.getByLabel("Path", { exact: true }).fill(path);
   }
 
   /** The User-Level API Keys Authorization step: one row per key name. */
