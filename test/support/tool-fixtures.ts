@@ -1,8 +1,11 @@
 // What the tool tests need (the MCP endpoint's and the Tools API's), built through the app's own
 // code paths: a project whose users have tools from TaskLab's documents, and the switches of them.
+import { and, eq } from "drizzle-orm";
+import { getDb } from "@/db/client";
 import { listResourceTools } from "@/db/queries/resource-tools";
 import { createSecretKey } from "@/db/queries/secret-keys";
 import { getProjectRevision } from "@/db/queries/sdk-state";
+import { connections } from "@/db/schema";
 import { SYSTEM_ACTOR } from "@/lib/audit/audit-log";
 import { generateSecretKey } from "@/lib/auth/secret-keys";
 import type { generateSigningKey } from "@/lib/auth/signing-keys";
@@ -49,6 +52,8 @@ export interface ToolsProject {
   connect(resourceId: string, userId: string, tasklabUser: string): Promise<void>;
   /** Turns on the resource's imported operations that have these names. */
   enable(resourceId: string, names: readonly string[]): Promise<void>;
+  /** Sets the status of `userId`'s connection to a resource, and nothing else (a test marks it INVALID, then VALID again). */
+  setConnectionStatus(resourceId: string, userId: string, status: "VALID" | "INVALID"): Promise<void>;
 }
 
 /**
@@ -79,6 +84,13 @@ export async function toolsProject(): Promise<ToolsProject> {
       });
     },
     enable: (resourceId, names) => enableResourceTools({ projectId, resourceId, names }),
+    async setConnectionStatus(resourceId, userId, status) {
+      const db = await getDb();
+      await db
+        .update(connections)
+        .set({ status })
+        .where(and(eq(connections.resourceId, resourceId), eq(connections.userId, userId)));
+    },
   };
   env.sharedResourceId = await publishedTaskLabResource(projectId, tasklab, "user-oauth-no-profile");
   env.aliceResourceId = await publishedTaskLabResource(projectId, tasklab, "user-oauth-no-profile");

@@ -1,11 +1,8 @@
-import { and, eq } from "drizzle-orm";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { getDb } from "@/db/client";
 import { listProjectOperationTools } from "@/db/queries/resource-tools";
-import { connections } from "@/db/schema";
 import * as mcpRoute from "@/app/projects/[projectId]/mcp/route";
 import * as metadataRoute from "@/app/.well-known/oauth-protected-resource/projects/[projectId]/mcp/route";
 import { SYSTEM_ACTOR } from "@/lib/audit/audit-log";
@@ -212,12 +209,7 @@ describe("the MCP endpoint", () => {
   });
 
   it("answers reconnect_needed for an INVALID connection", async () => {
-    const db = await getDb();
-    const invalidate = (status: "VALID" | "INVALID") =>
-      db
-        .update(connections)
-        .set({ status })
-        .where(and(eq(connections.resourceId, env.aliceResourceId), eq(connections.userId, ALICE)));
+    const invalidate = (status: "VALID" | "INVALID") => env.setConnectionStatus(env.aliceResourceId, ALICE, status);
     await invalidate("INVALID");
     try {
       await asUser(await bearer(ALICE), async (client) => {

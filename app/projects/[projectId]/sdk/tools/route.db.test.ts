@@ -1,9 +1,6 @@
-import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { getDb } from "@/db/client";
 import { listAuditEvents } from "@/db/queries/audit-events";
 import { listResourceTools } from "@/db/queries/resource-tools";
-import { connections } from "@/db/schema";
 import { GET as listRoute } from "@/app/projects/[projectId]/sdk/tools/route";
 import { POST as callRoute } from "@/app/projects/[projectId]/sdk/tools/[toolName]/route";
 import { SYSTEM_ACTOR } from "@/lib/audit/audit-log";
@@ -253,12 +250,7 @@ describe("the Tools API", () => {
   }, 30_000);
 
   it("answers reconnect_needed for an INVALID connection, and lists the tool saying so", async () => {
-    const db = await getDb();
-    const invalidate = (status: "VALID" | "INVALID") =>
-      db
-        .update(connections)
-        .set({ status })
-        .where(and(eq(connections.resourceId, env.aliceResourceId), eq(connections.userId, ALICE)));
+    const invalidate = (status: "VALID" | "INVALID") => env.setConnectionStatus(env.aliceResourceId, ALICE, status);
     await invalidate("INVALID");
     try {
       const listed = await list({ token: await env.token(ALICE) });
