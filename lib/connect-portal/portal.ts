@@ -291,20 +291,34 @@ export async function connectWithKeys({
   token: string;
   values: Record<string, unknown>;
   now?: Date;
-}): Promise<{ ok: true; sessionId: string } | { ok: false; failure: ConnectFailure; final: boolean }> {
+}): Promise<
+  | { ok: true; sessionId: string }
+  | {
+      ok: false;
+      failure: ConnectFailure;
+      final: boolean;
+      /** What the form may be filled in with again: the values of keys that are not secret. */
+      kept: Record<string, string>;
+    }
+> {
   let session: ConnectSession;
+  let kept: Record<string, string> = {};
   try {
     session = (await liveSession(token, now)).session;
     const { resource, flow } = await portalResource(session);
     if (flow !== "api_keys") throw new AppError("connect_portal_unsupported");
+    const keys = requiredKeys(resource.published!, resource.published!.config);
+    kept = Object.fromEntries(
+      keys.flatMap((key) => (!key.secret && typeof values[key.key] === "string" ? [[key.key, values[key.key] as string]] : [])),
+    );
     // Refused before the session is taken: a form missing a key is the user's to fix.
-    validateConnectBody(values, requiredKeys(resource.published!, resource.published!.config));
+    validateConnectBody(values, keys);
   } catch (error) {
     const failure = failureOf(error);
-    return { ok: false, failure, final: !RETRYABLE.has(failure.code) };
+    return { ok: false, failure, final: !RETRYABLE.has(failure.code), kept };
   }
   const claimed = await claimConnectSession({ sessionId: session.id });
-  if (!claimed) return { ok: false, failure: failureOf(new AppError("connect_session_used")), final: true };
+  if (!claimed) return { ok: false, failure: failureOf(new AppError("connect_session_used")), final: true, kept };
   try {
     const resource = (await portalResource(session)).resource;
     const runtime = await loadResourceRuntime(resource, "published");
@@ -320,10 +334,10 @@ export async function connectWithKeys({
     const failure = failureOf(error);
     if (RETRYABLE.has(failure.code)) {
       await releaseConnectSession({ sessionId: session.id });
-      return { ok: false, failure, final: false };
+      return { ok: false, failure, final: false, kept };
     }
     await recordConnectOutcome({ sessionId: session.id, outcome: "error", error: failure.message });
-    return { ok: false, failure, final: true };
+    return { ok: false, failure, final: true, kept };
   }
   await recordConnectOutcome({ sessionId: session.id, outcome: "connected" });
   return { ok: true, sessionId: session.id };
