@@ -149,6 +149,25 @@ describe("POST /projects/:projectId/sdk/connect-sessions", () => {
     expect(await sessionCount()).toBe(before);
   });
 
+  it("refuses another project's User Token, and a Secret Key call naming no user, storing nothing", async () => {
+    const before = await sessionCount();
+    const foreign = await signUserToken(other.key.privateKeyPem, { kid: other.key.kid, claims: { sub: "ada" } });
+    const response = await fetch(`${server.url}/projects/${project.projectId}/sdk/connect-sessions`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${foreign}`, origin: ALLOWED_ORIGIN },
+      body: JSON.stringify({ resourceId: keysResourceId }),
+    });
+    expect(response.status).toBe(401);
+    const noUser = await fetch(`${server.url}/projects/${project.projectId}/sdk/connect-sessions`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${secretKey}` },
+      body: JSON.stringify({ resourceId: keysResourceId }),
+    });
+    expect(noUser.status).toBe(400);
+    expect(((await noUser.json()) as Json).error?.code).toBe("missing_user");
+    expect(await sessionCount()).toBe(before);
+  });
+
   it("takes a Secret Key naming the user, with an Allowed Origin or none (a link), and refuses another origin", async () => {
     const withOrigin = await createSession({ auth: "secret", origin: null, body: { resourceId: keysResourceId, origin: ALLOWED_ORIGIN } });
     expect(withOrigin.status).toBe(201);
