@@ -16,7 +16,7 @@ import { validateConnectBody } from "@/lib/connections/connect-body";
 import { exchangeAuthorizationCode } from "@/lib/connections/grant";
 import { outboundPolicy } from "@/lib/connections/request";
 import { type ConnectionSession, credentialTemplateValues } from "@/lib/connections/session";
-import { AppError, type CallFailure } from "@/lib/errors";
+import { AppError, type CallFailure, ERROR_CATALOGUE } from "@/lib/errors";
 import { log } from "@/lib/log";
 import { currentProjectState } from "@/lib/projects/sdk-state";
 import { secretMasker } from "@/lib/resources/request";
@@ -336,7 +336,7 @@ export async function connectWithKeys({
       await releaseConnectSession({ sessionId: session.id });
       return { ok: false, failure, final: false, kept };
     }
-    await recordConnectOutcome({ sessionId: session.id, outcome: "error", error: failure.message });
+    await recordConnectOutcome({ sessionId: session.id, outcome: "error", error: { code: failure.code, message: failure.message } });
     return { ok: false, failure, final: true, kept };
   }
   await recordConnectOutcome({ sessionId: session.id, outcome: "connected" });
@@ -376,7 +376,7 @@ export async function completeAuthorization({
     const problem = current ? sessionProblem(current, new Date()) : undefined;
     return { kind: "refused", error: problem ?? new AppError("connect_session_used"), clearCookie: cookieName };
   }
-  const end = async (outcome: "connected" | "error", error?: string): Promise<CallbackResult> => {
+  const end = async (outcome: "connected" | "error", error?: { code: string; message: string }): Promise<CallbackResult> => {
     await recordConnectOutcome({ sessionId: session.id, outcome, error });
     return { kind: "ended", sessionId: session.id, outcome, clearCookie: cookieName };
   };
@@ -385,10 +385,16 @@ export async function completeAuthorization({
   if (providerError) {
     const description = query.get("error_description");
     const said = `${providerError}${description ? `: ${description}` : ""}`.slice(0, MAX_PROVIDER_TEXT);
-    return end("error", `${new AppError("authorization_denied").message} It answered ${said}`);
+    // The API's own OAuth error code (access_denied, invalid_scope…) when it is one.
+    const code = /^[a-z_]{1,64}$/.test(providerError) ? providerError : "authorization_denied";
+    return end("error", { code, message: `${new AppError("authorization_denied").message} It answered ${said}.` });
   }
   const code = query.get("code");
-  if (!code) return end("error", `${new AppError("authorization_denied").message} Its answer has no code.`);
+  if (!code)
+    return end("error", {
+      code: "authorization_denied",
+      message: `${new AppError("authorization_denied").message} Its answer has no code.`,
+    });
   try {
     if (!session.authorization) throw new AppError("oauth_state_invalid");
     const pending = decryptPendingAuthorization(session.id, session.authorization);
@@ -403,7 +409,15 @@ export async function completeAuthorization({
       pending.inputs,
       { code, redirectUri: oauthRedirectUrl(), ...(pending.codeVerifier ? { codeVerifier: pending.codeVerifier } : {}) },
       policy,
-    );
+    ).catch((error: unknown) => {
+      // The grant module words a token endpoint's refusal as a refresh's; here it refused the code.
+      if (error instanceof AppError && error.code === "token_refresh_failed")
+        throw new AppError("token_exchange_failed", {
+          message: `${ERROR_CATALOGUE.token_exchange_failed.message} ${error.message}`,
+          failure: error.failure,
+        });
+      throw error;
+    });
     await connectUser({
       project,
       resourceId: session.resourceId,
@@ -414,7 +428,8 @@ export async function completeAuthorization({
       validate: validationOf(runtime),
     });
   } catch (error) {
-    return end("error", failureOf(error).message);
+    const { code: failed, message } = failureOf(error);
+    return end("error", { code: failed, message });
   }
   return end("connected");
 }
@@ -426,7 +441,7 @@ export interface PortalOutcome {
   /** The opener's origin, which alone hears the outcome; null for a link. */
   origin: string | null;
   status: "connected" | "error";
-  error?: string;
+  error?: { code: string; message: string };
 }
 
 /** A session's outcome, once its flow has ended. */
@@ -439,6 +454,8 @@ export async function getPortalOutcome(sessionId: string): Promise<PortalOutcome
     resourceName: resource?.name ?? "the API",
     origin: session.origin,
     status: session.outcome,
-    ...(session.outcomeError ? { error: session.outcomeError } : {}),
+    ...(session.outcome === "error"
+      ? { error: { code: session.outcomeCode ?? "connect_failed", message: session.outcomeError ?? "The connection failed." } }
+      : {}),
   };
 }
