@@ -665,3 +665,57 @@ export const resourceTools = pgTable(
 );
 
 export type ResourceTool = typeof resourceTools.$inferSelect;
+
+// ---------------------------------------------------------------- Connect Portal
+
+// user: a Connected User connects (the SDK's connect(), a Reconnect link); test: the resource's
+// test connection (Test and Publish's Connect test account, later).
+export const connectSessionTarget = pgEnum("connect_session_target", ["user", "test"]);
+
+/**
+ * A connect session: one end user's single-use pass to the Connect Portal (`/connect/{token}`)
+ * for one resource. Only hashes of the token, the OAuth state and the browser-binding cookie are
+ * kept; the PKCE verifier and the Required Inputs typed before Continue are encrypted with
+ * `connect_session:<id>:authorization` as associated data.
+ */
+export const connectSessions = pgTable(
+  "connect_sessions",
+  {
+    id: uuid("id").primaryKey(),
+    projectId: uuid("project_id")
+      .notNull()
+      .references(() => projects.id, { onDelete: "cascade" }),
+    resourceId: uuid("resource_id")
+      .notNull()
+      .references(() => resources.id, { onDelete: "cascade" }),
+    target: connectSessionTarget("target").notNull(),
+    // The Connected User's id (a User Token's sub); null for a test-connection session.
+    userId: text("user_id"),
+    // SHA-256 (base64url) of the token in the portal's URL.
+    tokenHash: text("token_hash").notNull(),
+    // The opener's origin (an Allowed Origin), which alone hears the outcome; null for a link.
+    origin: text("origin"),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    // Set once, atomically, when the flow ends (a connection saved, or an error after the callback).
+    usedAt: timestamp("used_at", { withTimezone: true }),
+    // SHA-256 of the OAuth state of the last Continue (single use) and of its browser-binding cookie.
+    stateHash: text("state_hash"),
+    bindingHash: text("binding_hash"),
+    // Encrypted JSON { codeVerifier?, inputs } of the last Continue.
+    authorization: text("authorization"),
+    // How the flow ended, for the outcome page: never a secret.
+    outcome: text("outcome").$type<"connected" | "error">(),
+    // An error outcome's code (the API's OAuth error, e.g. access_denied, or Switchboard's) and message.
+    outcomeCode: text("outcome_code"),
+    outcomeError: text("outcome_error"),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    uniqueIndex("connect_sessions_token_hash_key").on(table.tokenHash),
+    uniqueIndex("connect_sessions_state_hash_key").on(table.stateHash),
+    index("connect_sessions_expires_at_idx").on(table.expiresAt),
+    check("connect_sessions_user_id_check", sql`(${table.target} = 'user') = (${table.userId} is not null)`),
+  ],
+);
+
+export type ConnectSession = typeof connectSessions.$inferSelect;

@@ -66,6 +66,24 @@ export const ERROR_CATALOGUE = {
     status: 409,
     message: "Another user's connection to this resource already holds this User Profile value, and its webhooks match users on it.",
   },
+  connect_portal_unsupported: {
+    status: 409,
+    message:
+      "The Connect Portal runs User-Level OAuth 2.0 Authorization Code and API Keys resources; this resource's users connect with tokens your app obtains (connectAction).",
+  },
+  connect_session_not_found: { status: 404, message: "This connect link is not valid. Go back to the app and start again." },
+  connect_session_expired: { status: 410, message: "This connect link has expired. Go back to the app and start again." },
+  connect_session_used: { status: 410, message: "This connect link has already been used. Go back to the app and start again." },
+  oauth_state_invalid: {
+    status: 400,
+    message: "This sign-in answer does not match a sign-in started here, or it was already used. Go back to the app and start again.",
+  },
+  oauth_browser_mismatch: {
+    status: 400,
+    message: "This sign-in was started in another browser (or its cookie is gone). Start again from the app in this browser.",
+  },
+  authorization_denied: { status: 400, message: "The sign-in was not completed: the API did not authorize access." },
+  validation_failed: { status: 422, message: "The API did not accept these credentials: nothing was stored." },
   method_not_allowed: { status: 405, message: "This endpoint does not answer this method." },
   payload_too_large: { status: 413, message: "The body is too large." },
   unsupported_media_type: { status: 415, message: "Send the body as JSON, with Content-Type: application/json." },
@@ -86,6 +104,7 @@ export const ERROR_CATALOGUE = {
   internal_error: { status: 500, message: "Something went wrong on our side." },
   upstream_unreachable: { status: 502, message: "The API could not be reached." },
   token_refresh_failed: { status: 502, message: "The access token could not be refreshed. The connection is kept as it was." },
+  token_exchange_failed: { status: 502, message: "The API's token endpoint did not exchange the authorization code for tokens." },
   profile_request_failed: { status: 502, message: "The User Profile could not be fetched." },
   refresh_in_progress: { status: 503, message: "The access token is being refreshed; try again shortly." },
   database_unavailable: { status: 503, message: "Switchboard's database is not answering; try again in a few seconds." },
@@ -95,7 +114,7 @@ export type ErrorCode = keyof typeof ERROR_CATALOGUE;
 
 /** What went wrong with a call to the team's API, for a person to act on (Test and Publish shows it). */
 export interface CallFailure {
-  kind: "configuration" | "token_endpoint" | "network";
+  kind: "configuration" | "token_endpoint" | "network" | "api";
   /** The token endpoint's status and body, or the API's, masked. */
   status?: number;
   body?: string;

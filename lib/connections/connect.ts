@@ -7,7 +7,8 @@ import type { OutboundPolicy } from "@/lib/http/client";
 import { log } from "@/lib/log";
 import { notifyConnectionDeleted, notifyConnectionWritten } from "@/lib/notifications/events";
 import { queueSubscription, unsubscribe } from "@/lib/webhooks/subscription";
-import { requiredKeys } from "@/lib/resources/required-keys";
+import type { TokenSet } from "@/lib/oauth/token";
+import { requiredInputKeys, requiredKeys } from "@/lib/resources/required-keys";
 import { profileFieldList } from "@/lib/resources/schema";
 import { publishedResourceAt, type ResourceRuntime } from "@/lib/resources/runtime";
 import { renderPathTemplate, TemplateError } from "@/lib/resources/template";
@@ -60,6 +61,8 @@ export async function connectUser({
   body,
   actor,
   current,
+  tokens,
+  validate,
 }: {
   /** With the configuration revision the Connect API's hot statement read, when it did. */
   project: SdkProject & { revision?: number };
@@ -69,11 +72,28 @@ export async function connectUser({
   actor: AuditActor;
   /** The user's connection to the resource as the Connect API's hot statement read it (null: none). */
   current?: Pick<Connection, "id" | "status"> | null;
+  /**
+   * Tokens the Connect Portal obtained with an authorization code: `body` then holds the user's
+   * Required Inputs only, and these join them.
+   */
+  tokens?: TokenSet;
+  /** Runs on the credentials before the User Profile is fetched and anything is stored (the Connect Portal's Validation request); throws to refuse them. */
+  validate?: (session: ConnectionSession) => Promise<void>;
 }): Promise<ConnectionView> {
   const { resource, runtime } = await publishedUserResource(project.id, resourceId, project.revision);
-  const values = validateConnectBody(body, requiredKeys(resource.published, resource.published.config));
+  const keys = tokens ? requiredInputKeys(resource.published.config) : requiredKeys(resource.published, resource.published.config);
+  const typed = validateConnectBody(body, keys);
+  const values = tokens
+    ? { ...typed, access_token: tokens.accessToken, ...(tokens.refreshToken ? { refresh_token: tokens.refreshToken } : {}) }
+    : typed;
   const policy = outboundPolicy(project);
-  const session = await openConnectionSession({ resource, runtime, target: { kind: "pending", values }, policy });
+  const session = await openConnectionSession({
+    resource,
+    runtime,
+    target: { kind: "pending", values, accessTokenExpiresAt: tokens?.expiresAt ?? null },
+    policy,
+  });
+  await validate?.(session);
   const profile = await fetchProfile(session, policy);
   const credentials = session.current();
   const connection = await upsertConnection({

@@ -1,6 +1,13 @@
 import { AppError } from "@/lib/errors";
 import { OutboundError, type OutboundPolicy } from "@/lib/http/client";
-import { basicClientAuthorization, requestToken, TokenEndpointError, type TokenSet } from "@/lib/oauth/token";
+import {
+  basicClientAuthorization,
+  requestToken,
+  type TokenEndpoint,
+  TokenEndpointError,
+  type TokenGrant,
+  type TokenSet,
+} from "@/lib/oauth/token";
 import { secretMasker } from "@/lib/resources/request";
 import type { ResourceRuntime } from "@/lib/resources/runtime";
 import { renderUrl, TemplateError, urlHostChosenByValues } from "@/lib/resources/template";
@@ -27,17 +34,19 @@ export function resourceGrantFingerprint(runtime: ResourceRuntime): string {
 function grantSecrets(runtime: ResourceRuntime, values: ConnectionCredentials): string[] {
   const clientId = runtime.config.oauth?.clientId ?? "";
   const secret = runtime.clientSecret ?? "";
-  return [secret, basicClientAuthorization(clientId, secret).slice("Basic ".length), values.refresh_token ?? "", values.access_token ?? ""];
+  return [
+    secret,
+    basicClientAuthorization(clientId, secret).slice("Basic ".length),
+    values.refresh_token ?? "",
+    values.access_token ?? "",
+    values.code ?? "",
+  ];
 }
 
 const notReady = (message: string) => new AppError("resource_not_ready", { message, failure: { kind: "configuration" } });
 
-/**
- * Asks the resource's token endpoint for new tokens with its grant (the connection's refresh
- * token for the Refresh Token and Authorization Code grants, or client credentials), retrying
- * 5xx answers and network failures. The one caller of lib/oauth.
- */
-export async function requestNewTokens(runtime: ResourceRuntime, values: ConnectionCredentials, policy: OutboundPolicy): Promise<TokenSet> {
+/** The resource's token endpoint, its Access Token URL rendered with the user's Required Inputs. */
+function tokenEndpoint(runtime: ResourceRuntime, values: ConnectionCredentials): TokenEndpoint {
   const oauth = runtime.config.oauth;
   if (!oauth || !runtime.clientSecret) throw notReady("Enter the Access Token URL, Client ID and Client Secret first.");
   if (runtime.level === "user" && urlHostChosenByValues(oauth.accessTokenUrl, oauth.allowAnyHost)) {
@@ -53,6 +62,17 @@ export async function requestNewTokens(runtime: ResourceRuntime, values: Connect
     if (error instanceof TemplateError) throw notReady(`Access Token URL: ${error.message}`);
     throw error;
   }
+  return { url, clientId: oauth.clientId, clientSecret: runtime.clientSecret, includeClientCredentials: oauth.includeClientCredentials };
+}
+
+/**
+ * Asks the resource's token endpoint for new tokens with its grant (the connection's refresh
+ * token — also for Authorization Code resources, once connected — or client credentials),
+ * retrying 5xx answers and network failures. With exchangeAuthorizationCode, the one caller of
+ * lib/oauth.
+ */
+export async function requestNewTokens(runtime: ResourceRuntime, values: ConnectionCredentials, policy: OutboundPolicy): Promise<TokenSet> {
+  const endpoint = tokenEndpoint(runtime, values);
   const refreshToken = values.refresh_token;
   // Authorization Code connections refresh as Refresh Token ones do, when the API issued a refresh token.
   const refreshes = runtime.grantType === "refresh_token" || runtime.grantType === "authorization_code";
@@ -62,23 +82,41 @@ export async function requestNewTokens(runtime: ResourceRuntime, values: Connect
     );
   }
   if (runtime.grantType === "refresh_token" && !refreshToken) throw notReady("There is no refresh token to get an access token with.");
-  const endpoint = {
-    url,
-    clientId: oauth.clientId,
-    clientSecret: runtime.clientSecret,
-    includeClientCredentials: oauth.includeClientCredentials,
-  };
   const grant = refreshes
     ? { grantType: "refresh_token" as const, refreshToken: refreshToken! }
     : { grantType: "client_credentials" as const };
+  return callTokenEndpoint(runtime, values, endpoint, grant, policy, RETRY_DELAYS_MS);
+}
 
+/**
+ * The Connect Portal's token request: the authorization code (with the PKCE verifier) for the
+ * user's first tokens. Sent once: a code is single use, so a failure is not retried.
+ */
+export async function exchangeAuthorizationCode(
+  runtime: ResourceRuntime,
+  inputs: ConnectionCredentials,
+  grant: { code: string; redirectUri: string; codeVerifier?: string },
+  policy: OutboundPolicy,
+): Promise<TokenSet> {
+  const endpoint = tokenEndpoint(runtime, inputs);
+  return callTokenEndpoint(runtime, { ...inputs, code: grant.code }, endpoint, { grantType: "authorization_code", ...grant }, policy, []);
+}
+
+async function callTokenEndpoint(
+  runtime: ResourceRuntime,
+  values: ConnectionCredentials,
+  endpoint: TokenEndpoint,
+  grant: TokenGrant,
+  policy: OutboundPolicy,
+  retryDelays: readonly number[],
+): Promise<TokenSet> {
   for (let attempt = 0; ; attempt++) {
     try {
       return await requestToken(endpoint, grant, policy);
     } catch (error) {
       const transient = error instanceof OutboundError || (error instanceof TokenEndpointError && error.status >= 500);
-      if (transient && attempt < RETRY_DELAYS_MS.length) {
-        await new Promise((resolve) => setTimeout(resolve, RETRY_DELAYS_MS[attempt]));
+      if (transient && attempt < retryDelays.length) {
+        await new Promise((resolve) => setTimeout(resolve, retryDelays[attempt]));
         continue;
       }
       const mask = secretMasker(grantSecrets(runtime, values));

@@ -39,7 +39,8 @@ export type SessionTarget =
   | { kind: "user"; userId: string; connection?: Connection }
   | { kind: "app" }
   | { kind: "test" }
-  | { kind: "pending"; values: ConnectionCredentials };
+  /** `accessTokenExpiresAt`: when the access token among `values` expires (tokens just obtained with an authorization code). */
+  | { kind: "pending"; values: ConnectionCredentials; accessTokenExpiresAt?: Date | null };
 
 /** One set of credentials in use: requests through it refresh and store its tokens. */
 export interface ConnectionSession {
@@ -89,7 +90,8 @@ export async function openConnectionSession({
   const runtime =
     target.kind !== "test" && loaded ? loaded : await loadResourceRuntime(resource, target.kind === "test" ? "draft" : "published");
   if (!runtime) throw target.kind === "test" ? new AppError("resource_not_ready") : notPublished();
-  if (target.kind === "pending") return openPendingSession({ runtime, values: target.values, policy });
+  if (target.kind === "pending")
+    return openPendingSession({ runtime, values: target.values, accessTokenExpiresAt: target.accessTokenExpiresAt, policy });
   const holder = await credentialHolder(resource, runtime, target, policy);
   return sessionOver(runtime, holder, policy, now);
 }

@@ -3,7 +3,15 @@ import { randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "@/db/client";
 import { createRuns } from "@/db/queries/workflow-runs";
-import { auditEvents, notificationEvents, rateLimitWindows, signInThrottles, webhookEvents, workflowRuns } from "@/db/schema";
+import {
+  auditEvents,
+  connectSessions,
+  notificationEvents,
+  rateLimitWindows,
+  signInThrottles,
+  webhookEvents,
+  workflowRuns,
+} from "@/db/schema";
 import { captureLogs } from "@/test/support/logs";
 import { createUserWithProject } from "@/db/queries/users";
 import { deployedWorkflow } from "@/test/support/workflow-fixtures";
@@ -113,16 +121,32 @@ describe("the retention job", () => {
       },
     ]);
 
+    // Connect sessions: a day past their expiry.
+    const session = (expiresAt: Date) => ({
+      id: randomUUID(),
+      projectId,
+      resourceId,
+      target: "user" as const,
+      userId: "kept",
+      tokenHash: randomUUID(),
+      expiresAt,
+    });
+    const [oldSession, newSession] = await db
+      .insert(connectSessions)
+      .values([session(new Date(now.getTime() - 25 * 60 * 60 * 1000)), session(new Date(now.getTime() - 23 * 60 * 60 * 1000))])
+      .returning({ id: connectSessions.id });
+
     await runRetention(now);
 
     const ids = async (
-      table: typeof workflowRuns | typeof webhookEvents | typeof notificationEvents | typeof auditEvents,
+      table: typeof workflowRuns | typeof webhookEvents | typeof notificationEvents | typeof auditEvents | typeof connectSessions,
       wanted: string[],
     ) => (await db.select({ id: table.id }).from(table).where(inArray(table.id, wanted))).map((row) => row.id);
     expect(await ids(workflowRuns, [oldRun!.id, newRun!.id])).toEqual([newRun!.id]);
     expect(await ids(webhookEvents, [oldWebhook!.id, newWebhook!.id])).toEqual([newWebhook!.id]);
     expect(await ids(notificationEvents, [oldNotification!.id, newNotification!.id])).toEqual([newNotification!.id]);
     expect(await ids(auditEvents, [oldAudit!.id, newAudit!.id])).toEqual([newAudit!.id]);
+    expect(await ids(connectSessions, [oldSession!.id, newSession!.id])).toEqual([newSession!.id]);
     const windows = await db
       .select({ key: rateLimitWindows.key })
       .from(rateLimitWindows)

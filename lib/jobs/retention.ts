@@ -1,3 +1,4 @@
+import { deleteExpiredConnectSessions } from "@/db/queries/connect-sessions";
 import { deleteEndedRateLimitWindows } from "@/db/queries/rate-limits";
 import { deleteEndedSignInThrottles } from "@/db/queries/sign-in-throttles";
 import { deleteExpiredAuditEvents } from "@/lib/audit/audit-log";
@@ -25,6 +26,8 @@ export const RETENTION_TASKS: RetentionTask[] = [
   { name: "notification events", run: deleteExpiredNotifications },
   { name: "audit events", run: deleteExpiredAuditEvents },
   { name: "rate-limit windows", run: () => deleteEndedRateLimitWindows() },
+  // A day past their expiry: long enough for an outcome page to be reloaded.
+  { name: "connect sessions", run: deleteExpiredConnectSessions },
   {
     name: "sign-in throttles",
     run: () => deleteEndedSignInThrottles({ windowSeconds: Math.max(SIGN_IN_THROTTLE.windowSeconds, SIGN_IN_THROTTLE.lockoutSeconds) }),

@@ -10,7 +10,11 @@ export interface TokenEndpoint {
   includeClientCredentials: boolean;
 }
 
-export type TokenGrant = { grantType: "refresh_token"; refreshToken: string } | { grantType: "client_credentials" };
+export type TokenGrant =
+  | { grantType: "refresh_token"; refreshToken: string }
+  | { grantType: "client_credentials" }
+  /** The Connect Portal's: the code the authorization endpoint sent to the callback, with the PKCE verifier when one was used. */
+  | { grantType: "authorization_code"; code: string; redirectUri: string; codeVerifier?: string };
 
 export interface TokenSet {
   accessToken: string;
@@ -45,10 +49,15 @@ export function basicClientAuthorization(clientId: string, clientSecret: string)
   return `Basic ${Buffer.from(`${formEncode(clientId)}:${formEncode(clientSecret)}`).toString("base64")}`;
 }
 
-/** Runs a refresh_token or client_credentials grant against the token endpoint. */
+/** Runs a refresh_token, client_credentials or authorization_code grant against the token endpoint. */
 export async function requestToken(endpoint: TokenEndpoint, grant: TokenGrant, policy: OutboundPolicy): Promise<TokenSet> {
   const body = new URLSearchParams({ grant_type: grant.grantType });
   if (grant.grantType === "refresh_token") body.set("refresh_token", grant.refreshToken);
+  if (grant.grantType === "authorization_code") {
+    body.set("code", grant.code);
+    body.set("redirect_uri", grant.redirectUri);
+    if (grant.codeVerifier) body.set("code_verifier", grant.codeVerifier);
+  }
   const headers: Record<string, string> = {
     accept: "application/json",
     "content-type": "application/x-www-form-urlencoded",

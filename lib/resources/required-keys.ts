@@ -24,13 +24,7 @@ export function requiredKeys(apiInfo: ApiInfo, config: ResourceConfig): Required
   if (apiInfo.authType === "api_keys") {
     return (config.apiKeys ?? []).map((key) => ({ key: key.name, label: key.name, secret: key.secret, optional: false, header: true }));
   }
-  const inputs = (config.oauth?.requiredInputs ?? []).map((input) => ({
-    key: input.key,
-    label: input.label,
-    secret: false,
-    optional: false,
-    header: false,
-  }));
+  const inputs = requiredInputKeys(config);
   if (apiInfo.grantType === "client_credentials") return inputs;
   if (apiInfo.grantType === "authorization_code") {
     // The token answer of the code exchange: an access token always, a refresh token when the API issues one.
@@ -45,4 +39,15 @@ export function requiredKeys(apiInfo: ApiInfo, config: ResourceConfig): Required
     { key: "refresh_token", label: "Refresh Token", secret: true, optional: false, header: false },
     ...inputs,
   ];
+}
+
+/** An OAuth 2.0 resource's Required Inputs as keys: what a user types (the Connect Portal asks for them before Continue). */
+export function requiredInputKeys(config: ResourceConfig): RequiredKey[] {
+  return (config.oauth?.requiredInputs ?? []).map((input) => ({
+    key: input.key,
+    label: input.label,
+    secret: false,
+    optional: false,
+    header: false,
+  }));
 }

@@ -12,6 +12,8 @@ export const API_ERROR_SOURCES = [
   "lib/api/request-body.ts",
   "lib/connections/connect-body.ts",
   "app/projects/[projectId]/sdk/resources/[resourceId]/connect/route.ts",
+  "app/projects/[projectId]/sdk/connect-sessions/route.ts",
+  "lib/connect-portal/sessions.ts",
   "app/projects/[projectId]/sdk/resources/[resourceId]/request/route.ts",
   "lib/connections/request.ts",
   "lib/connections/refresh.ts",

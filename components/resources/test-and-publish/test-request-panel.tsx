@@ -20,6 +20,7 @@ const ERROR_HINTS: Record<NonNullable<TestRequestOutcome["error"]>["kind"], stri
   configuration: "Check the resource's configuration and the test credentials.",
   token_endpoint: "Check the Access Token URL, Client ID, Client Secret and the test credentials.",
   network: "Check the API Base URL, and that the API is reachable from the Switchboard server.",
+  api: "Check the credentials: the API did not accept them.",
 };
 
 /** A body as the panel shows it: at most PAGE_JSON_BYTES, JSON indented. */

@@ -12,7 +12,16 @@ const document = connectApiDocument({ serverUrl: "https://switchboard.example" }
 const schemaErrors = schemaChecker(document);
 
 /** The operations the team's backend may call with a Secret Key. */
-const SERVER_OPERATIONS = ["sendRequest", "sendEvent", "startWorkflowRun", "enableWorkflow", "disableWorkflow", "listTools", "callTool"];
+const SERVER_OPERATIONS = [
+  "createConnectSession",
+  "sendRequest",
+  "sendEvent",
+  "startWorkflowRun",
+  "enableWorkflow",
+  "disableWorkflow",
+  "listTools",
+  "callTool",
+];
 /** The configuration operations (resources and workflows as code): a Secret Key only. */
 const CONFIG_OPERATIONS = [
   "getResourceConfig",
@@ -36,6 +45,7 @@ describe("connectApiDocument", () => {
     expect(operations(document).map(({ method, path }) => `${method.toUpperCase()} ${path}`)).toEqual([
       "POST /projects/{projectId}/sdk/resources/{resourceId}/connect",
       "DELETE /projects/{projectId}/sdk/resources/{resourceId}/connect",
+      "POST /projects/{projectId}/sdk/connect-sessions",
       "GET /projects/{projectId}/sdk/me",
       "POST /projects/{projectId}/sdk/resources/{resourceId}/request",
       "POST /projects/{projectId}/sdk/events",
@@ -110,7 +120,7 @@ describe("connectApiDocument", () => {
       ids.add(operation.operationId);
       for (const response of Object.values(operation.responses)) expect(response.description.length).toBeGreaterThan(0);
     }
-    expect(ids.size).toBe(16);
+    expect(ids.size).toBe(17);
     expect(document.components.securitySchemes.UserToken).toMatchObject({ type: "http", scheme: "bearer", bearerFormat: "JWT" });
     expect(document.components.securitySchemes.UserToken?.description).toMatch(
       /RS256[\s\S]*sub[\s\S]*iat[\s\S]*exp[\s\S]*aud[\s\S]*30 seconds/,

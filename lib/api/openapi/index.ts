@@ -12,6 +12,7 @@ import { replaceResourceConfig } from "./config/resources/replace";
 import { getWorkflowConfig } from "./config/workflows/get";
 import { importWorkflowConfig } from "./config/workflows/import";
 import { replaceWorkflowConfig } from "./config/workflows/replace";
+import { createConnectSession } from "./connect-sessions/create";
 import { connectUser } from "./connections/connect";
 import { disconnectUser } from "./connections/disconnect";
 import { sendEvent } from "./events/send";
@@ -42,6 +43,7 @@ export * from "./types";
 const OPERATIONS: readonly ApiOperation[] = [
   connectUser,
   disconnectUser,
+  createConnectSession,
   getUser,
   sendRequest,
   sendEvent,

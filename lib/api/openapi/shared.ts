@@ -12,6 +12,7 @@ import {
   EXAMPLE_REQUEST_ID,
   sdkUserSchema,
 } from "@/lib/connections/api-schema";
+import { connectSessionBodySchema, connectSessionSchema } from "@/lib/connect-portal/api-schema";
 import { bodyTooLargeMessage, MAX_JSON_BODY_BYTES } from "@/lib/api/request-body";
 import { invalidSwitchboardUserMessage, originNotAllowedMessage, rateLimitedMessage, SDK_RATE_LIMIT } from "@/lib/api/sdk-route";
 import { configImportedSchema, resourceConfigDocumentSchema, workflowConfigDocumentSchema } from "@/lib/as-code/api-schema";
@@ -53,6 +54,8 @@ const componentSchemas = [
   connectBodySchema,
   connectionSchema,
   disconnectedSchema,
+  connectSessionBodySchema,
+  connectSessionSchema,
   sdkUserSchema,
   apiRequestSchema,
   apiResponseSchema,

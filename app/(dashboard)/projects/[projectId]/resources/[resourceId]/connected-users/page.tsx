@@ -14,6 +14,7 @@ import { getKeepWarmDays } from "@/db/queries/keep-warm";
 import { requireResourceDraft } from "@/server/require-resource";
 import { DisconnectUserButton } from "./disconnect-user-button";
 import { KeepWarmForm } from "./keep-warm-form";
+import { ReconnectLinkButton } from "./reconnect-link-button";
 
 export const metadata: Metadata = { title: "Connected Users" };
 
@@ -170,7 +171,17 @@ export default async function ConnectedUsersPage({ params, searchParams }: { par
             className: "text-right",
             cell: (connection) =>
               connection.userId && (
-                <DisconnectUserButton projectId={projectId} resourceId={resourceId} resourceName={draft.name} userId={connection.userId} />
+                <div className="flex flex-col items-end gap-2">
+                  {connection.status === "INVALID" && (
+                    <ReconnectLinkButton projectId={projectId} resourceId={resourceId} userId={connection.userId} />
+                  )}
+                  <DisconnectUserButton
+                    projectId={projectId}
+                    resourceId={resourceId}
+                    resourceName={draft.name}
+                    userId={connection.userId}
+                  />
+                </div>
               ),
           },
         ]}
