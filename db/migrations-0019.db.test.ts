@@ -9,7 +9,7 @@ import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ownPostgresDatabase, waitFor } from "@/test/support/workflow-fixtures";
+import { unmigratedPostgresDatabase, waitFor } from "@/test/support/workflow-fixtures";
 import { stopJobQueue } from "@/lib/jobs/queue";
 import { startWorkers } from "@/lib/jobs/workers";
 import { getRunDetail, type RunDetail } from "@/lib/workflows/runs";
@@ -36,7 +36,7 @@ const flatDefinition = {
   ],
 };
 
-let database: Awaited<ReturnType<typeof ownPostgresDatabase>>;
+let database: Awaited<ReturnType<typeof unmigratedPostgresDatabase>>;
 const dirs: string[] = [];
 let projectId: string;
 let workflowId: string;
@@ -68,7 +68,8 @@ async function storeOldWorkflow(query: (text: string, parameters: unknown[]) => 
 }
 
 beforeAll(async () => {
-  database = await ownPostgresDatabase("sb_migration_0019");
+  // Not the file's own database (migrated to the latest already): an empty one, migrated here up to 0018.
+  database = await unmigratedPostgresDatabase("sb_migration_0019");
   const migrationsFolder = migrationsUpTo(BEFORE_TREE);
   const url = process.env.DATABASE_URL;
   if (url) {

@@ -705,6 +705,8 @@ export const connectSessions = pgTable(
     authorization: text("authorization"),
     // How the flow ended, for the outcome page: never a secret.
     outcome: text("outcome").$type<"connected" | "error">(),
+    // An error outcome's code (the API's OAuth error, e.g. access_denied, or Switchboard's) and message.
+    outcomeCode: text("outcome_code"),
     outcomeError: text("outcome_error"),
     createdAt: createdAt(),
   },

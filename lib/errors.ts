@@ -104,6 +104,7 @@ export const ERROR_CATALOGUE = {
   internal_error: { status: 500, message: "Something went wrong on our side." },
   upstream_unreachable: { status: 502, message: "The API could not be reached." },
   token_refresh_failed: { status: 502, message: "The access token could not be refreshed. The connection is kept as it was." },
+  token_exchange_failed: { status: 502, message: "The API's token endpoint did not exchange the authorization code for tokens." },
   profile_request_failed: { status: 502, message: "The User Profile could not be fetched." },
   refresh_in_progress: { status: 503, message: "The access token is being refreshed; try again shortly." },
   database_unavailable: { status: 503, message: "Switchboard's database is not answering; try again in a few seconds." },

@@ -149,6 +149,25 @@ describe("POST /projects/:projectId/sdk/connect-sessions", () => {
     expect(await sessionCount()).toBe(before);
   });
 
+  it("refuses another project's User Token, and a Secret Key call naming no user, storing nothing", async () => {
+    const before = await sessionCount();
+    const foreign = await signUserToken(other.key.privateKeyPem, { kid: other.key.kid, claims: { sub: "ada" } });
+    const response = await fetch(`${server.url}/projects/${project.projectId}/sdk/connect-sessions`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${foreign}`, origin: ALLOWED_ORIGIN },
+      body: JSON.stringify({ resourceId: keysResourceId }),
+    });
+    expect(response.status).toBe(401);
+    const noUser = await fetch(`${server.url}/projects/${project.projectId}/sdk/connect-sessions`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${secretKey}` },
+      body: JSON.stringify({ resourceId: keysResourceId }),
+    });
+    expect(noUser.status).toBe(400);
+    expect(((await noUser.json()) as Json).error?.code).toBe("missing_user");
+    expect(await sessionCount()).toBe(before);
+  });
+
   it("takes a Secret Key naming the user, with an Allowed Origin or none (a link), and refuses another origin", async () => {
     const withOrigin = await createSession({ auth: "secret", origin: null, body: { resourceId: keysResourceId, origin: ALLOWED_ORIGIN } });
     expect(withOrigin.status).toBe(201);
@@ -199,7 +218,8 @@ describe("Connect with API keys", () => {
 
     const wrong = await connectWithKeys({ token, values: { api_key: "tl_wrong_key" } });
     expect(wrong).toMatchObject({ ok: false, final: false, failure: { code: "validation_failed", answer: { status: 401 } } });
-    if (!wrong.ok) expect(JSON.stringify(wrong.failure)).not.toContain("tl_wrong_key");
+    // Neither the answer shown nor the values the form is filled in with again hold the secret key.
+    if (!wrong.ok) expect(JSON.stringify(wrong)).not.toContain("tl_wrong_key");
     expect(await connectionsOf(keysResourceId)).toEqual([]);
 
     const right = await connectWithKeys({ token, values: { api_key: TASKLAB_DEFAULT_API_KEY } });

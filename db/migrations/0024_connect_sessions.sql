@@ -13,6 +13,7 @@ CREATE TABLE "connect_sessions" (
 	"binding_hash" text,
 	"authorization" text,
 	"outcome" text,
+	"outcome_code" text,
 	"outcome_error" text,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	CONSTRAINT "connect_sessions_user_id_check" CHECK (("connect_sessions"."target" = 'user') = ("connect_sessions"."user_id" is not null))

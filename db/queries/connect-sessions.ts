@@ -109,12 +109,12 @@ export async function recordConnectOutcome({
 }: {
   sessionId: string;
   outcome: "connected" | "error";
-  error?: string;
+  error?: { code: string; message: string };
 }): Promise<void> {
   const db = await getDb();
   await db
     .update(connectSessions)
-    .set({ outcome, outcomeError: error ?? null, authorization: null, bindingHash: null })
+    .set({ outcome, outcomeCode: error?.code ?? null, outcomeError: error?.message ?? null, authorization: null, bindingHash: null })
     .where(eq(connectSessions.id, sessionId));
 }
 

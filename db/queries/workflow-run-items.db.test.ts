@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "@/db/client";
 import { workflowRunItems, workflowRunSteps } from "@/db/schema";
 import type { StoredWorkflowDefinition } from "@/db/workflow-definition";
 import { projectWithSigningKey } from "@/test/support/connect-fixtures";
-import { deployedWorkflow, ownPostgresDatabase } from "@/test/support/workflow-fixtures";
+import { deployedWorkflow } from "@/test/support/workflow-fixtures";
 import { createRuns } from "./workflow-runs";
 import { countRunItems, getRunDefinition, listItemSteps, listRunItems, listRunStepsOutsideItems } from "./workflow-run-items";
 
@@ -34,12 +34,10 @@ const definition: StoredWorkflowDefinition = {
 };
 // Tree positions: first 0, each 1, wait 2, again 3, pause 4.
 
-let database: Awaited<ReturnType<typeof ownPostgresDatabase>>;
 let workflowId: string;
 let runId: string;
 
 beforeAll(async () => {
-  database = await ownPostgresDatabase("sb_run_items");
   const { projectId } = await projectWithSigningKey();
   workflowId = await deployedWorkflow(projectId, definition);
   const [run] = await createRuns({
@@ -64,9 +62,6 @@ beforeAll(async () => {
       ...Array.from({ length: 25 }, (_, item) => ({ runId, item, position: 2, stepKey: "wait", status: "succeeded" as const })),
       { runId, item: 0, position: 4, stepKey: "pause", status: "running" as const },
     ]);
-});
-afterAll(async () => {
-  await database?.drop();
 });
 
 describe("a run's tree, as the run page reads it", () => {

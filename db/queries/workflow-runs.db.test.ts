@@ -1,29 +1,24 @@
 import { eq, inArray, sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { getDb, rowsOf } from "@/db/client";
 import { workflowRuns, workflowRunSteps } from "@/db/schema";
 import { projectWithSigningKey } from "@/test/support/connect-fixtures";
-import { deployedWorkflow, ownPostgresDatabase } from "@/test/support/workflow-fixtures";
+import { deployedWorkflow } from "@/test/support/workflow-fixtures";
 import { cancelRun, createRuns, finishStep, preparedRunEnds, preparedStepAttempts, startStepAttempt } from "./workflow-runs";
 
 // The engine's hottest writes, grouped: the step starts and run ends made in one turn of the
 // event loop go to the database together (db/group-statements.ts). Each caller still gets its
 // own run's answer, and a run named twice in one turn is written twice, as if alone.
 
-let database: Awaited<ReturnType<typeof ownPostgresDatabase>>;
 let projectId: string;
 let workflowId: string;
 
 beforeAll(async () => {
-  database = await ownPostgresDatabase("sb_run_writes");
   ({ projectId } = await projectWithSigningKey());
   workflowId = await deployedWorkflow(projectId, {
     trigger: { kind: "app_event", eventName: "grouped" },
     steps: [{ key: "wait", type: "delay", seconds: 1 }],
   });
-});
-afterAll(async () => {
-  await database?.drop();
 });
 
 /** Runs with no job queued: nothing but these tests touches them. */

@@ -16,24 +16,20 @@ import { validateConnectBody } from "@/lib/connections/connect-body";
 import { exchangeAuthorizationCode } from "@/lib/connections/grant";
 import { outboundPolicy } from "@/lib/connections/request";
 import { type ConnectionSession, credentialTemplateValues } from "@/lib/connections/session";
-import { AppError, type CallFailure } from "@/lib/errors";
+import { AppError, type CallFailure, ERROR_CATALOGUE } from "@/lib/errors";
 import { log } from "@/lib/log";
 import { currentProjectState } from "@/lib/projects/sdk-state";
 import { secretMasker } from "@/lib/resources/request";
 import { requiredInputKeys, requiredKeys } from "@/lib/resources/required-keys";
 import { loadResourceRuntime, type ResourceRuntime } from "@/lib/resources/runtime";
 import { renderPathTemplate, renderTemplate, renderUrl, TemplateError } from "@/lib/resources/template";
+import { OAUTH_CALLBACK_PATH, oauthRedirectUrl } from "@/lib/oauth/redirect-url";
 import { type PortalFlow, portalFlow } from "./flow";
 import { codeChallenge, decryptPendingAuthorization, encryptPendingAuthorization, hashToken, randomToken, tokenMatches } from "./secrets";
 
 // The Connect Portal's steps, as plain functions the pages and routes call: open a session's page,
 // Continue to the Authorization URL, take the OAuth callback, or connect with typed keys. Every
 // connection is saved by connectUser, the connect route's own path.
-
-/** The callback every Authorization Code resource registers at its API. */
-export function oauthRedirectUrl(): string {
-  return `${publicUrl()}/oauth/callback`;
-}
 
 /** The browser-binding cookie of one session's Continue (named per session, so two popups do not clash). */
 export function bindingCookieName(sessionId: string): string {
@@ -131,7 +127,7 @@ export interface BindingCookie {
   name: string;
   value: string;
   maxAge: number;
-  path: "/oauth/callback";
+  path: typeof OAUTH_CALLBACK_PATH;
   secure: boolean;
 }
 
@@ -211,7 +207,7 @@ export async function beginAuthorization({
       name: bindingCookieName(session.id),
       value: binding,
       maxAge,
-      path: "/oauth/callback",
+      path: OAUTH_CALLBACK_PATH,
       secure: publicUrl().startsWith("https:"),
     },
   };
@@ -291,20 +287,34 @@ export async function connectWithKeys({
   token: string;
   values: Record<string, unknown>;
   now?: Date;
-}): Promise<{ ok: true; sessionId: string } | { ok: false; failure: ConnectFailure; final: boolean }> {
+}): Promise<
+  | { ok: true; sessionId: string }
+  | {
+      ok: false;
+      failure: ConnectFailure;
+      final: boolean;
+      /** What the form may be filled in with again: the values of keys that are not secret. */
+      kept: Record<string, string>;
+    }
+> {
   let session: ConnectSession;
+  let kept: Record<string, string> = {};
   try {
     session = (await liveSession(token, now)).session;
     const { resource, flow } = await portalResource(session);
     if (flow !== "api_keys") throw new AppError("connect_portal_unsupported");
+    const keys = requiredKeys(resource.published!, resource.published!.config);
+    kept = Object.fromEntries(
+      keys.flatMap((key) => (!key.secret && typeof values[key.key] === "string" ? [[key.key, values[key.key] as string]] : [])),
+    );
     // Refused before the session is taken: a form missing a key is the user's to fix.
-    validateConnectBody(values, requiredKeys(resource.published!, resource.published!.config));
+    validateConnectBody(values, keys);
   } catch (error) {
     const failure = failureOf(error);
-    return { ok: false, failure, final: !RETRYABLE.has(failure.code) };
+    return { ok: false, failure, final: !RETRYABLE.has(failure.code), kept };
   }
   const claimed = await claimConnectSession({ sessionId: session.id });
-  if (!claimed) return { ok: false, failure: failureOf(new AppError("connect_session_used")), final: true };
+  if (!claimed) return { ok: false, failure: failureOf(new AppError("connect_session_used")), final: true, kept };
   try {
     const resource = (await portalResource(session)).resource;
     const runtime = await loadResourceRuntime(resource, "published");
@@ -320,10 +330,10 @@ export async function connectWithKeys({
     const failure = failureOf(error);
     if (RETRYABLE.has(failure.code)) {
       await releaseConnectSession({ sessionId: session.id });
-      return { ok: false, failure, final: false };
+      return { ok: false, failure, final: false, kept };
     }
-    await recordConnectOutcome({ sessionId: session.id, outcome: "error", error: failure.message });
-    return { ok: false, failure, final: true };
+    await recordConnectOutcome({ sessionId: session.id, outcome: "error", error: { code: failure.code, message: failure.message } });
+    return { ok: false, failure, final: true, kept };
   }
   await recordConnectOutcome({ sessionId: session.id, outcome: "connected" });
   return { ok: true, sessionId: session.id };
@@ -362,7 +372,7 @@ export async function completeAuthorization({
     const problem = current ? sessionProblem(current, new Date()) : undefined;
     return { kind: "refused", error: problem ?? new AppError("connect_session_used"), clearCookie: cookieName };
   }
-  const end = async (outcome: "connected" | "error", error?: string): Promise<CallbackResult> => {
+  const end = async (outcome: "connected" | "error", error?: { code: string; message: string }): Promise<CallbackResult> => {
     await recordConnectOutcome({ sessionId: session.id, outcome, error });
     return { kind: "ended", sessionId: session.id, outcome, clearCookie: cookieName };
   };
@@ -371,10 +381,16 @@ export async function completeAuthorization({
   if (providerError) {
     const description = query.get("error_description");
     const said = `${providerError}${description ? `: ${description}` : ""}`.slice(0, MAX_PROVIDER_TEXT);
-    return end("error", `${new AppError("authorization_denied").message} It answered ${said}`);
+    // The API's own OAuth error code (access_denied, invalid_scope…) when it is one.
+    const code = /^[a-z_]{1,64}$/.test(providerError) ? providerError : "authorization_denied";
+    return end("error", { code, message: `${new AppError("authorization_denied").message} It answered ${said}.` });
   }
   const code = query.get("code");
-  if (!code) return end("error", `${new AppError("authorization_denied").message} Its answer has no code.`);
+  if (!code)
+    return end("error", {
+      code: "authorization_denied",
+      message: `${new AppError("authorization_denied").message} Its answer has no code.`,
+    });
   try {
     if (!session.authorization) throw new AppError("oauth_state_invalid");
     const pending = decryptPendingAuthorization(session.id, session.authorization);
@@ -389,7 +405,15 @@ export async function completeAuthorization({
       pending.inputs,
       { code, redirectUri: oauthRedirectUrl(), ...(pending.codeVerifier ? { codeVerifier: pending.codeVerifier } : {}) },
       policy,
-    );
+    ).catch((error: unknown) => {
+      // The grant module words a token endpoint's refusal as a refresh's; here it refused the code.
+      if (error instanceof AppError && error.code === "token_refresh_failed")
+        throw new AppError("token_exchange_failed", {
+          message: `${ERROR_CATALOGUE.token_exchange_failed.message} ${error.message}`,
+          failure: error.failure,
+        });
+      throw error;
+    });
     await connectUser({
       project,
       resourceId: session.resourceId,
@@ -400,7 +424,8 @@ export async function completeAuthorization({
       validate: validationOf(runtime),
     });
   } catch (error) {
-    return end("error", failureOf(error).message);
+    const { code: failed, message } = failureOf(error);
+    return end("error", { code: failed, message });
   }
   return end("connected");
 }
@@ -412,7 +437,7 @@ export interface PortalOutcome {
   /** The opener's origin, which alone hears the outcome; null for a link. */
   origin: string | null;
   status: "connected" | "error";
-  error?: string;
+  error?: { code: string; message: string };
 }
 
 /** A session's outcome, once its flow has ended. */
@@ -425,6 +450,8 @@ export async function getPortalOutcome(sessionId: string): Promise<PortalOutcome
     resourceName: resource?.name ?? "the API",
     origin: session.origin,
     status: session.outcome,
-    ...(session.outcomeError ? { error: session.outcomeError } : {}),
+    ...(session.outcome === "error"
+      ? { error: { code: session.outcomeCode ?? "connect_failed", message: session.outcomeError ?? "The connection failed." } }
+      : {}),
   };
 }

@@ -74,13 +74,14 @@ function tokenEndpoint(runtime: ResourceRuntime, values: ConnectionCredentials):
 export async function requestNewTokens(runtime: ResourceRuntime, values: ConnectionCredentials, policy: OutboundPolicy): Promise<TokenSet> {
   const endpoint = tokenEndpoint(runtime, values);
   const refreshToken = values.refresh_token;
+  // Authorization Code connections refresh as Refresh Token ones do, when the API issued a refresh token.
   const refreshes = runtime.grantType === "refresh_token" || runtime.grantType === "authorization_code";
   if (runtime.grantType === "authorization_code" && !refreshToken) {
     throw notReady(
       "The API issued no refresh token for this connection, so its access token cannot be renewed: the user must connect again.",
     );
   }
-  if (refreshes && !refreshToken) throw notReady("There is no refresh token to get an access token with.");
+  if (runtime.grantType === "refresh_token" && !refreshToken) throw notReady("There is no refresh token to get an access token with.");
   const grant = refreshes
     ? { grantType: "refresh_token" as const, refreshToken: refreshToken! }
     : { grantType: "client_credentials" as const };

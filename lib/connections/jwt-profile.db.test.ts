@@ -9,7 +9,6 @@ import { connections } from "@/db/schema";
 import { startTaskLab, type TaskLab } from "@/test/fixtures/tasklab";
 import { projectWithSigningKey, publishedTaskLabResource, signUserToken } from "@/test/support/connect-fixtures";
 import { callSdkRoute } from "@/test/support/sdk-route-fixtures";
-import { ownPostgresDatabase } from "@/test/support/workflow-fixtures";
 
 // A User Profile read from a JWT field decides whose webhook events a connection receives, so the
 // Connect API keeps it only for a token the API vouches for: its signature verifies against the
@@ -17,18 +16,15 @@ import { ownPostgresDatabase } from "@/test/support/workflow-fixtures";
 // (GET / on the API Base URL: TaskLab's /api/ answers 401 to a token it did not issue). Anything
 // else is refused and nothing is stored. Through the route handler, on a real database.
 
-let database: Awaited<ReturnType<typeof ownPostgresDatabase>>;
 let tasklab: TaskLab;
 let project: Awaited<ReturnType<typeof projectWithSigningKey>>;
 
 beforeAll(async () => {
-  database = await ownPostgresDatabase("sb_jwt_profile");
   tasklab = await startTaskLab();
   project = await projectWithSigningKey();
 });
 afterAll(async () => {
   await tasklab?.close();
-  await database?.drop();
 });
 
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");

@@ -113,7 +113,6 @@ export function openPendingSession({
 }): ConnectionSession {
   const holder = memoryHolder(values, (current) => requestNewTokens(runtime, current, policy));
   holder.state.accessTokenExpiresAt = accessTokenExpiresAt;
-  if (accessTokenExpiresAt && values.access_token) holder.state.obtainedAt = new Date();
   return sessionOver(runtime, holder, policy);
 }
 

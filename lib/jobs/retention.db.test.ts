@@ -1,6 +1,6 @@
 import { inArray, like, sql } from "drizzle-orm";
 import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "@/db/client";
 import { createRuns } from "@/db/queries/workflow-runs";
 import {
@@ -14,7 +14,7 @@ import {
 } from "@/db/schema";
 import { captureLogs } from "@/test/support/logs";
 import { createUserWithProject } from "@/db/queries/users";
-import { deployedWorkflow, ownPostgresDatabase } from "@/test/support/workflow-fixtures";
+import { deployedWorkflow } from "@/test/support/workflow-fixtures";
 import { SYSTEM_ACTOR } from "@/lib/audit/audit-log";
 import { createResourceDraft } from "@/lib/resources/save-step";
 import { runRetention, runRetentionTasks } from "./retention";
@@ -26,13 +26,8 @@ import { runRetention, runRetentionTasks } from "./retention";
 
 const DAY = 24 * 60 * 60 * 1000;
 
-let database: Awaited<ReturnType<typeof ownPostgresDatabase>>;
 beforeAll(async () => {
-  database = await ownPostgresDatabase("sb_retention");
-  await getDb(); // migrated here, not in the first test's time
-});
-afterAll(async () => {
-  await database?.drop();
+  await getDb(); // opened (on PGlite, migrated) here, not in the first test's time
 });
 
 describe("the retention job", () => {

@@ -23,7 +23,6 @@ import { createWorkflow, deployWorkflowVersion, saveWorkflowDraft } from "@/db/q
 import { connections, notificationEndpoints } from "@/db/schema";
 import { startTaskLab, type TaskLab } from "@/test/fixtures/tasklab";
 import { publishedTaskLabResource } from "@/test/support/connect-fixtures";
-import { ownPostgresDatabase } from "@/test/support/workflow-fixtures";
 import { connectUser, disconnectUser } from "@/lib/connections/connect";
 import { decryptConnectionCredentials } from "@/lib/connections/credentials";
 import { runKeepWarm } from "@/lib/connections/keep-warm";
@@ -47,7 +46,6 @@ interface Received {
   body: string;
 }
 
-let database: Awaited<ReturnType<typeof ownPostgresDatabase>>;
 let tasklab: TaskLab;
 let receiver: http.Server;
 let receiverUrl: string;
@@ -118,8 +116,6 @@ async function connect(userId: string, resource = resourceId) {
 }
 
 beforeAll(async () => {
-  // pg-boss queues are database-wide: other files' workers must not take these deliveries.
-  database = await ownPostgresDatabase("sb_notify");
   process.env.SWITCHBOARD_NOTIFICATION_RETRY_BASE_MS = "50";
   tasklab = await startTaskLab();
   receiver = http.createServer((req, res) => {
@@ -164,7 +160,6 @@ afterAll(async () => {
   await tasklab.close();
   await new Promise((resolve) => receiver.close(resolve));
   delete process.env.SWITCHBOARD_NOTIFICATION_RETRY_BASE_MS;
-  await database?.drop();
 });
 beforeEach(() => tasklab.reset());
 

@@ -1,7 +1,8 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startTaskLab, TASKLAB_DEFAULT_CLIENT, type TaskLab } from "@/test/fixtures/tasklab";
+import { createHash, randomBytes } from "node:crypto";
+import { authorizeAtTaskLab, startTaskLab, TASKLAB_DEFAULT_CLIENT, type TaskLab } from "@/test/fixtures/tasklab";
 import { requestToken, TokenEndpointError, type TokenEndpoint } from "./token";
 
 const policy = { allowPrivateNetwork: true };
@@ -38,6 +39,38 @@ describe("requestToken", () => {
     expect(tokens.expiresAt!.getTime()).toBeGreaterThan(Date.now() + 3000_000);
     expect(tasklab.tokenRequests.map((request) => [request.clientAuth, request.status])).toEqual([[clientAuth, 200]]);
   });
+
+  it.each([
+    ["a Basic header", true, "basic"],
+    ["client_id and client_secret in the body", false, "body"],
+  ])(
+    "exchanges an authorization code with its PKCE verifier, the client authenticated with %s",
+    async (_how, includeClientCredentials, clientAuth) => {
+      const verifier = randomBytes(32).toString("base64url");
+      const redirectUri = "https://switchboard.test/oauth/callback";
+      const authorize = new URL(`${tasklab.url}/oauth/authorize`);
+      for (const [name, value] of Object.entries({
+        response_type: "code",
+        client_id: TASKLAB_DEFAULT_CLIENT.clientId,
+        redirect_uri: redirectUri,
+        state: "s",
+        scope: "tasks:read",
+        code_challenge: createHash("sha256").update(verifier).digest("base64url"),
+        code_challenge_method: "S256",
+      }))
+        authorize.searchParams.set(name, value);
+      const code = new URL(await authorizeAtTaskLab(authorize.toString())).searchParams.get("code")!;
+      const grant = { grantType: "authorization_code" as const, code, redirectUri, codeVerifier: verifier };
+      const tokens = await requestToken({ ...endpoint, includeClientCredentials }, grant, policy);
+      expect(tokens.accessToken).toMatch(/^ey/);
+      expect(tokens.refreshToken).toMatch(/^tlr_/);
+      expect(tasklab.tokenRequests.map((request) => [request.grantType, request.clientAuth, request.status])).toEqual([
+        ["authorization_code", clientAuth, 200],
+      ]);
+      // A code is single use.
+      expect((await tokenError(requestToken(endpoint, grant, policy))).error).toBe("invalid_grant");
+    },
+  );
 
   it("form-encodes the client id and secret before base64 (RFC 6749 §2.3.1)", async () => {
     const tokens = await requestToken(

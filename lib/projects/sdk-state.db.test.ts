@@ -10,7 +10,7 @@ import { signWebhook, startTaskLab, type TaskLab } from "@/test/fixtures/tasklab
 import { ALLOWED_ORIGIN, projectWithSigningKey, publishedTaskLabResource, signUserToken } from "@/test/support/connect-fixtures";
 import { alwaysStep } from "@/test/support/sdk-route-fixtures";
 import { setUpWebhooks, taskLabWebhookSettings } from "@/test/support/webhook-fixtures";
-import { connectedUser, deployedWorkflow, ownPostgresDatabase } from "@/test/support/workflow-fixtures";
+import { connectedUser, deployedWorkflow } from "@/test/support/workflow-fixtures";
 import { startAppProcess, type WorkerProcess } from "@/test/support/worker-process";
 import { generateSecretKey } from "@/lib/auth/secret-keys";
 import { generateSigningKey } from "@/lib/auth/signing-keys";
@@ -22,7 +22,6 @@ import { generateSigningKey } from "@/lib/auth/signing-keys";
 
 const onPostgres = Boolean(process.env.DATABASE_URL);
 
-let database: Awaited<ReturnType<typeof ownPostgresDatabase>>;
 let tasklab: TaskLab;
 let server: WorkerProcess;
 let base: string;
@@ -32,7 +31,6 @@ let userId: string;
 
 beforeAll(async () => {
   if (!onPostgres) return;
-  database = await ownPostgresDatabase("sb_cache");
   tasklab = await startTaskLab();
   project = await projectWithSigningKey();
   resourceId = await publishedTaskLabResource(project.projectId, tasklab, "user-oauth-no-profile");
@@ -44,7 +42,6 @@ afterAll(async () => {
   if (!onPostgres) return;
   await server?.stop();
   await tasklab?.close();
-  await database?.drop();
 });
 
 async function newSecretKey(): Promise<{ id: string; key: string }> {

@@ -29,7 +29,7 @@ import type { ToolContext } from "./types";
 // made of TaskLab's answer, the run in Runs as Tool call, a run longer than the wait answered as
 // running and get_run_status answering later, and another user's run not found.
 
-const env = workflowTestEnv("sb_workflow_tools", { resources: { tasklab: "api" } });
+const env = workflowTestEnv({ resources: { tasklab: "api" } });
 let secretKey: string;
 let alice: string;
 let bob: string;

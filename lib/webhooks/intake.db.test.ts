@@ -12,7 +12,7 @@ import { setUpWebhooks as saveWebhooks, taskLabWebhookSettings } from "@/test/su
 import { projectWithSigningKey, publishedTaskLabResource } from "@/test/support/connect-fixtures";
 import { currentMetrics, sampleValue } from "@/test/support/metrics";
 import { alwaysStep } from "@/test/support/sdk-route-fixtures";
-import { deployedWorkflow, ownPostgresDatabase, requestStep, waitFor } from "@/test/support/workflow-fixtures";
+import { deployedWorkflow, requestStep, waitFor } from "@/test/support/workflow-fixtures";
 import { connectUser } from "@/lib/connections/connect";
 import { createResourceDraft } from "@/lib/resources/save-step";
 import { stopJobQueue } from "@/lib/jobs/queue";
@@ -26,12 +26,10 @@ import { SYSTEM_ACTOR } from "@/lib/audit/audit-log";
 // TaskLab signs them (the standardwebhooks package, or HMAC with node:crypto), the rows they
 // leave, the runs they start and what those runs send to TaskLab.
 
-let database: Awaited<ReturnType<typeof ownPostgresDatabase>>;
 let tasklab: TaskLab;
 let projectId: string;
 
 beforeAll(async () => {
-  database = await ownPostgresDatabase("sb_intake");
   tasklab = await startTaskLab();
   ({ projectId } = await projectWithSigningKey());
   await startWorkers();
@@ -39,7 +37,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await stopJobQueue();
   await tasklab?.close();
-  await database?.drop();
 });
 
 // ---- helpers ---------------------------------------------------------------------------------

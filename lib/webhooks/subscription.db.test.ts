@@ -6,7 +6,7 @@ import { getUserConnection } from "@/db/queries/connections";
 import { getResource } from "@/db/queries/resources";
 import { saveWebhookSettings } from "@/db/queries/webhook-events";
 import { projectWithSigningKey, publishedTaskLabResource, signUserToken } from "@/test/support/connect-fixtures";
-import { ownPostgresDatabase, waitFor } from "@/test/support/workflow-fixtures";
+import { waitFor } from "@/test/support/workflow-fixtures";
 import { connectUser, disconnectUser } from "@/lib/connections/connect";
 import { stopJobQueue } from "@/lib/jobs/queue";
 import { startWorkers } from "@/lib/jobs/workers";
@@ -19,7 +19,6 @@ import { SYSTEM_ACTOR } from "@/lib/audit/audit-log";
 // the resource (a retried job), their disconnect sends the Unsubscribe request.
 
 const ORIGIN = "https://switchboard.example";
-let database: Awaited<ReturnType<typeof ownPostgresDatabase>>;
 let projectId: string;
 let signingKey: Awaited<ReturnType<typeof projectWithSigningKey>>["key"];
 let resourceId: string;
@@ -37,7 +36,6 @@ const api = createServer((request, response) => {
 });
 
 beforeAll(async () => {
-  database = await ownPostgresDatabase("sb_subscription");
   // The configured public URL: webhook URLs are built from it only (restored after this file).
   vi.stubEnv("NEXTAUTH_URL", ORIGIN);
   await new Promise<void>((resolve) => api.listen(0, "127.0.0.1", resolve));
@@ -66,7 +64,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await stopJobQueue();
   await new Promise((resolve) => api.close(resolve));
-  await database?.drop();
   vi.unstubAllEnvs();
 });
 

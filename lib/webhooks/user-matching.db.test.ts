@@ -9,7 +9,7 @@ import { signWebhook, startTaskLab, type TaskLab } from "@/test/fixtures/tasklab
 import { projectWithSigningKey, publishedTaskLabResource, signUserToken } from "@/test/support/connect-fixtures";
 import { alwaysStep, callSdkRoute } from "@/test/support/sdk-route-fixtures";
 import { setUpWebhooks, taskLabWebhookSettings } from "@/test/support/webhook-fixtures";
-import { deployedWorkflow, ownPostgresDatabase } from "@/test/support/workflow-fixtures";
+import { deployedWorkflow } from "@/test/support/workflow-fixtures";
 import { stopJobQueue } from "@/lib/jobs/queue";
 import { startWorkers } from "@/lib/jobs/workers";
 import { getWebhookEventView } from "./setup";
@@ -19,12 +19,10 @@ import { getWebhookEventView } from "./setup";
 // field marked unique refuses at connect a value another user's VALID connection holds. Through
 // the Connect API and webhook route handlers, on a real database, with TaskLab as the API.
 
-let database: Awaited<ReturnType<typeof ownPostgresDatabase>>;
 let tasklab: TaskLab;
 let project: Awaited<ReturnType<typeof projectWithSigningKey>>;
 
 beforeAll(async () => {
-  database = await ownPostgresDatabase("sb_user_matching");
   tasklab = await startTaskLab();
   project = await projectWithSigningKey();
   await startWorkers();
@@ -32,7 +30,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await stopJobQueue();
   await tasklab?.close();
-  await database?.drop();
 });
 
 const secret = `whsec_${randomBytes(24).toString("base64")}`;

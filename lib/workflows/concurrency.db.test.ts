@@ -15,7 +15,7 @@ import { sendAppEvent } from "./triggers";
 process.env.SWITCHBOARD_USER_CONCURRENCY = "1";
 process.env.SWITCHBOARD_APP_CONCURRENCY = "1";
 
-const env = workflowTestEnv("sb_concurrency", { resources: { api: "api" } });
+const env = workflowTestEnv({ resources: { api: "api" } });
 afterAll(() => {
   delete process.env.SWITCHBOARD_USER_CONCURRENCY;
   delete process.env.SWITCHBOARD_APP_CONCURRENCY;

@@ -13,7 +13,7 @@ import { SYSTEM_ACTOR } from "@/lib/audit/audit-log";
 // The engine end to end on a real database: an App Event starts a run, pg-boss jobs execute its
 // steps through the connection session against TaskLab, and the run's history records them.
 
-const env = workflowTestEnv("sb_engine", { resources: { api: "api" } });
+const env = workflowTestEnv({ resources: { api: "api" } });
 
 async function deployed(definition: StoredWorkflowDefinition) {
   const workflow = await createWorkflow({ projectId: env.projectId, name: `Sync ${randomUUID().slice(0, 6)}`, actor: SYSTEM_ACTOR });

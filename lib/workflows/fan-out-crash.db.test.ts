@@ -20,7 +20,7 @@ let child: WorkerProcess | undefined;
 
 // A database of the file's own: no other test file's workers may take these jobs. This process's
 // engine sends jobs; its workers start only once the child is killed.
-const env = workflowTestEnv("sb_fan_out_crash", { resources: { echo: "root" }, workers: "engine", postgresOnly: true });
+const env = workflowTestEnv({ resources: { echo: "root" }, workers: "engine", postgresOnly: true });
 afterEach(async () => {
   await child?.stop();
   child = undefined;

@@ -18,7 +18,7 @@ import { sendAppEvent } from "./triggers";
 // A retried request waits 50 ms, not 2 s.
 process.env.SWITCHBOARD_RETRY_BASE_MS = "50";
 
-const env = workflowTestEnv("sb_fan_out", { resources: { echo: "root" }, connectedUser: true });
+const env = workflowTestEnv({ resources: { echo: "root" }, connectedUser: true });
 
 const ended = (detail: RunDetail) => !["queued", "running"].includes(detail.run.status);
 const unique = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}`;

@@ -13,7 +13,7 @@ import { sendAppEvent } from "./triggers";
 // team's code, its result used by the next Request step (what TaskLab's /echo received), and a
 // function that throws or loops failing its run at once, naming the error.
 
-const env = workflowTestEnv("sb_function_step", { resources: { echo: "root" }, connectedUser: true });
+const env = workflowTestEnv({ resources: { echo: "root" }, connectedUser: true });
 
 const functionStep = (key: string, code: string, parameters: { name: string; value: string }[] = []): StoredStep => ({
   key,

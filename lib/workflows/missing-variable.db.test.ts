@@ -16,7 +16,7 @@ import { sendAppEvent } from "./triggers";
 
 process.env.SWITCHBOARD_RETRY_BASE_MS = "50";
 
-const env = workflowTestEnv("sb_missing_var", { resources: { api: "api", echo: "root" }, connectedUser: true });
+const env = workflowTestEnv({ resources: { api: "api", echo: "root" }, connectedUser: true });
 
 /** Deploys `steps` on an App Event of their own, sends it with `payload` and waits for the run to end. */
 async function run(steps: StoredStep[], payload: Record<string, unknown>): Promise<RunDetail> {

@@ -34,7 +34,7 @@ import { SYSTEM_ACTOR } from "@/lib/audit/audit-log";
 // A Request step's backoff starts here (read on every retry): 25–50 ms, then 50–100 ms, …
 process.env.SWITCHBOARD_RETRY_BASE_MS = "50";
 
-const env = workflowTestEnv("sb_runs", { resources: { api: "api" } });
+const env = workflowTestEnv({ resources: { api: "api" } });
 
 const FINISHED = ["succeeded", "failed", "stopped", "cancelled"];
 

@@ -21,7 +21,7 @@ import { startWorkers } from "@/lib/jobs/workers";
 // the supervisor does once a dead worker's heartbeat has expired.
 
 // This process's engine, without its workers: the test plays the crashed ones.
-const env = workflowTestEnv("sb_lost", { workers: "engine" });
+const env = workflowTestEnv({ workers: "engine" });
 beforeAll(async () => {
   // Where workflow.run.failed goes (recorded with the run's end; its delivery is another test's business).
   await createNotificationEndpoint({

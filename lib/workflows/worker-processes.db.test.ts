@@ -42,7 +42,7 @@ async function startChild(): Promise<WorkerProcess> {
 
 // A database of the file's own: no other test file's workers may take these jobs. This process's
 // engine (it sends jobs and evaluates schedules); its workers start when a test says so.
-const env = workflowTestEnv("sb_procs", { resources: { api: "api" }, workers: "engine", postgresOnly: true });
+const env = workflowTestEnv({ resources: { api: "api" }, workers: "engine", postgresOnly: true });
 afterEach(async () => {
   await child?.stop();
   child = undefined;

@@ -1,6 +1,6 @@
 // What the workflow engine's tests need, built through the app's own code paths: a deployed
 // workflow, Request steps on a TaskLab resource, connected users, polls with deadlines, and on
-// PostgreSQL a database of the test file's own.
+// PostgreSQL an empty database (no migrations) for a test of the migrations themselves.
 import { randomBytes, randomUUID } from "node:crypto";
 import { eq } from "drizzle-orm";
 import postgres from "postgres";
@@ -14,13 +14,12 @@ import { getUserConnection } from "@/db/queries/connections";
 import { SYSTEM_ACTOR } from "@/lib/audit/audit-log";
 
 /**
- * On PostgreSQL (DATABASE_URL set), points DATABASE_URL at a new database of this test file's
- * own; call it before anything opens the database. pg-boss's queues are database-wide, so
- * without this the workers of every other test file sharing the database would take this file's
- * jobs (with their own settings, e.g. the retry base) and a test could not say which process ran
- * a step. Answers how to drop it (undefined on PGlite, where every file has its own anyway).
+ * On PostgreSQL (DATABASE_URL set), points DATABASE_URL at a new, empty database: no migrations,
+ * unlike the migrated copy every test file already gets (db/test/postgres-setup.ts). Only for a
+ * test that migrates a database itself (part way, as an older release did); call it before
+ * anything opens the database. Answers how to drop it (undefined on PGlite).
  */
-export async function ownPostgresDatabase(prefix: string): Promise<{ url: string; drop(): Promise<void> } | undefined> {
+export async function unmigratedPostgresDatabase(prefix: string): Promise<{ url: string; drop(): Promise<void> } | undefined> {
   const serverUrl = process.env.DATABASE_URL;
   if (!serverUrl) return undefined;
   const name = `${prefix}_${randomBytes(5).toString("hex")}`;

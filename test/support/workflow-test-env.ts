@@ -7,7 +7,7 @@ import { getJobQueue, stopJobQueue } from "@/lib/jobs/queue";
 import { startWorkers } from "@/lib/jobs/workers";
 import { startTaskLab, type TaskLab } from "@/test/fixtures/tasklab";
 import { projectWithSigningKey, publishedTaskLabResource } from "./connect-fixtures";
-import { connectedUser, ownPostgresDatabase } from "./workflow-fixtures";
+import { connectedUser } from "./workflow-fixtures";
 
 /** Where a resource's base URL points on TaskLab: its API (`/api`) or its root (`/echo` answers what was sent). */
 export type TaskLabBase = "api" | "root";
@@ -42,28 +42,23 @@ export interface WorkflowTestEnvOptions<Name extends string> {
 }
 
 /**
- * What a workflow test file runs in: a PostgreSQL database of its own (`databasePrefix`; PGlite
- * gives every file its own anyway), TaskLab, a project with a signing key, the `resources`
+ * What a workflow test file runs in (on a database of its own, as every test file is: an in-memory
+ * PGlite, or a copy db/test/postgres-setup.ts makes): TaskLab, a project with a signing key, the `resources`
  * published on it, with `connectedUser` one Connected User of all of them, optionally a Secret
  * Key, and the job workers. Registers the file's `beforeAll` and `afterAll` (register the file's
  * own `beforeAll` after this call: it runs after this one); the fields are set once `beforeAll` has run.
  */
-export function workflowTestEnv<Name extends string = never>(
-  databasePrefix: string,
-  {
-    resources = {} as Record<Name, TaskLabBase>,
-    connectedUser: connectUser = false,
-    secretKey = false,
-    workers = "start",
-    postgresOnly = false,
-  }: WorkflowTestEnvOptions<Name> = {},
-): WorkflowTestEnv<Name> {
+export function workflowTestEnv<Name extends string = never>({
+  resources = {} as Record<Name, TaskLabBase>,
+  connectedUser: connectUser = false,
+  secretKey = false,
+  workers = "start",
+  postgresOnly = false,
+}: WorkflowTestEnvOptions<Name> = {}): WorkflowTestEnv<Name> {
   const env = { userId: "", secretKey: "" } as WorkflowTestEnv<Name>;
   const skipped = () => postgresOnly && !process.env.DATABASE_URL;
-  let database: Awaited<ReturnType<typeof ownPostgresDatabase>>;
   beforeAll(async () => {
     if (skipped()) return;
-    database = await ownPostgresDatabase(databasePrefix);
     env.tasklab = await startTaskLab();
     ({ projectId: env.projectId, key: env.signingKey } = await projectWithSigningKey());
     const ids = {} as Record<Name, string>;
@@ -89,7 +84,6 @@ export function workflowTestEnv<Name extends string = never>(
     if (skipped()) return;
     await stopJobQueue();
     await env.tasklab?.close();
-    await database?.drop();
   });
   return env;
 }

@@ -21,7 +21,7 @@ const valuesSchema = z.record(z.string().max(200), z.string().max(16 * 1024));
  * by the page, checked by connectWithKeys); the form's values are validated there against the
  * resource's keys. Saved: on to the outcome page.
  */
-export async function connectKeys(token: string, secretKeys: string[], _previous: KeysFormState, form: FormData): Promise<KeysFormState> {
+export async function connectKeys(token: string, _previous: KeysFormState, form: FormData): Promise<KeysFormState> {
   const parsedToken = tokenSchema.safeParse(token);
   const entries = [...form].filter(([name, value]) => !name.startsWith("$") && typeof value === "string");
   const parsedValues = valuesSchema.safeParse(Object.fromEntries(entries));
@@ -31,7 +31,5 @@ export async function connectKeys(token: string, secretKeys: string[], _previous
   const values = parsedValues.data;
   const result = await connectWithKeys({ token: parsedToken.data, values });
   if (result.ok) redirect(`/connect/outcome/${result.sessionId}`);
-  const secret = new Set(secretKeys);
-  const kept = Object.fromEntries(Object.entries(values).filter(([key]) => !secret.has(key)));
-  return { failure: result.failure, final: result.final, kept };
+  return { failure: result.failure, final: result.final, kept: result.kept };
 }

@@ -25,7 +25,7 @@ export function KeysForm({
   if (state.final && state.failure) return <FormMessage error={state.failure.message} />;
   const failure = state.failure;
   return (
-    <form action={formAction} className="space-y-4" noValidate={false}>
+    <form action={formAction} className="space-y-4">
       {fields.map((field) => (
         <FormField key={field.key} label={field.label} error={failure?.fields?.[field.key]}>
           <Input

@@ -49,7 +49,6 @@ export default async function ConnectPage({ params }: { params: Params }) {
     if (error instanceof AppError) return <SessionError error={error} />;
     throw error;
   }
-  const secretKeys = page.fields.filter((field) => field.secret).map((field) => field.key);
   return (
     <div className="space-y-5">
       <div className="space-y-2">
@@ -72,7 +71,7 @@ export default async function ConnectPage({ params }: { params: Params }) {
       {page.flow === "authorization_code" ? (
         <AuthorizationCodeForm token={token} page={page} />
       ) : (
-        <KeysForm fields={page.fields} action={connectKeys.bind(null, token, secretKeys)} />
+        <KeysForm fields={page.fields} action={connectKeys.bind(null, token)} />
       )}
     </div>
   );

@@ -218,7 +218,10 @@ describe("the Authorization Code flow", () => {
     const codeForA = new URL(await authorizeAtTaskLab(a.location)).searchParams.get("code")!;
     const bState = new URL(b.location).searchParams.get("state")!;
     const wrong = await callback(`${server.url}/oauth/callback?code=${encodeURIComponent(codeForA)}&state=${bState}`, b.cookie);
-    expect(await outcomeAt(wrong.location)).toMatchObject({ status: "error", error: expect.stringContaining("code_verifier") });
+    expect(await outcomeAt(wrong.location)).toMatchObject({
+      status: "error",
+      error: { code: "token_exchange_failed", message: expect.stringContaining("code_verifier") },
+    });
     expect(await userConnections("pkce-wrong")).toEqual([]);
 
     // Missing verifier: a session whose resource does not use PKCE gets a code issued with a challenge.
@@ -230,7 +233,7 @@ describe("the Authorization Code flow", () => {
     const missing = await callback(`${server.url}/oauth/callback?code=${encodeURIComponent(codeForC)}&state=${dState}`, d.cookie);
     expect(await outcomeAt(missing.location)).toMatchObject({
       status: "error",
-      error: expect.stringContaining("code_verifier is required"),
+      error: { code: "token_exchange_failed", message: expect.stringContaining("code_verifier is required") },
     });
     expect(await userConnections("pkce-missing")).toEqual([]);
   });
@@ -265,7 +268,10 @@ describe("the Authorization Code flow", () => {
     const deniedBack = await authorizeAtTaskLab(denied.location, { decision: "deny" });
     expect(new URL(deniedBack).searchParams.get("error")).toBe("access_denied");
     const answer = await callback(deniedBack, denied.cookie);
-    expect(await outcomeAt(answer.location)).toMatchObject({ status: "error", error: expect.stringContaining("access_denied") });
+    expect(await outcomeAt(answer.location)).toMatchObject({
+      status: "error",
+      error: { code: "access_denied", message: expect.stringContaining("access_denied") },
+    });
     expect(await userConnections("denier")).toEqual([]);
     expect((await sessionOf(denied.token)).usedAt).not.toBeNull();
 
@@ -273,7 +279,10 @@ describe("the Authorization Code flow", () => {
     const back = await authorizeAtTaskLab(noToken.location);
     tasklab.behaviour.omitAccessToken = true;
     const refused = await callback(back, noToken.cookie);
-    expect(await outcomeAt(refused.location)).toMatchObject({ status: "error", error: expect.stringContaining("access_token") });
+    expect(await outcomeAt(refused.location)).toMatchObject({
+      status: "error",
+      error: { code: "token_exchange_failed", message: expect.stringContaining("access_token") },
+    });
     expect(await userConnections("no-token")).toEqual([]);
     const db = await getDb();
     const [row] = await db.select({ value: count() }).from(connections).where(eq(connections.userId, "no-token"));

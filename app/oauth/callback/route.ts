@@ -1,4 +1,5 @@
 // GET /oauth/callback — where an Authorization Code resource's API sends the user back from its sign-in.
+import { observeRoute } from "@/lib/api/observe";
 import { completeAuthorization } from "@/lib/connect-portal/portal";
 import { AppError } from "@/lib/errors";
 import { log } from "@/lib/log";
@@ -6,7 +7,7 @@ import { clearedCallbackCookie, portalErrorPage, requestCookie } from "@/server/
 
 export const dynamic = "force-dynamic";
 
-export async function GET(request: Request): Promise<Response> {
+export const GET = observeRoute("/oauth/callback", async (request: Request): Promise<Response> => {
   let result;
   try {
     result = await completeAuthorization({
@@ -25,4 +26,4 @@ export async function GET(request: Request): Promise<Response> {
   headers.set("cache-control", "no-store");
   headers.set("referrer-policy", "no-referrer");
   return new Response(null, { status: 303, headers });
-}
+});

@@ -9,7 +9,7 @@ import { startTaskLab, type TaskLab } from "@/test/fixtures/tasklab";
 import { projectWithSigningKey, publishedTaskLabResource } from "@/test/support/connect-fixtures";
 import { alwaysStep, callSdkRoute, runsOf } from "@/test/support/sdk-route-fixtures";
 import { setUpWebhooks, taskLabWebhookSettings } from "@/test/support/webhook-fixtures";
-import { connectedUser, deployedWorkflow, ownPostgresDatabase, requestStep, waitFor } from "@/test/support/workflow-fixtures";
+import { connectedUser, deployedWorkflow, requestStep, waitFor } from "@/test/support/workflow-fixtures";
 import { SYSTEM_ACTOR } from "@/lib/audit/audit-log";
 import { generateSecretKey } from "@/lib/auth/secret-keys";
 import { MAX_JSON_DEPTH } from "@/lib/json";
@@ -26,7 +26,6 @@ import { POST as startRun } from "./sdk/workflows/[workflowId]/runs/route";
 // text. Webhook intake, App Events and Request runs through their route handlers, on a real
 // database (PGlite, and PostgreSQL when DATABASE_URL is set) with the engine's workers running.
 
-let database: Awaited<ReturnType<typeof ownPostgresDatabase>>;
 let tasklab: TaskLab;
 let projectId: string;
 let resourceId: string;
@@ -35,7 +34,6 @@ let requestWorkflow: string;
 let webhookSecret: string;
 
 beforeAll(async () => {
-  database = await ownPostgresDatabase("sb_json_depth");
   tasklab = await startTaskLab();
   ({ projectId } = await projectWithSigningKey());
   resourceId = await publishedTaskLabResource(projectId, tasklab, "user-oauth-no-profile");
@@ -51,7 +49,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await stopJobQueue();
   await tasklab?.close();
-  await database?.drop();
 });
 
 /** JSON text of arrays nested `depth` levels deep. */

@@ -239,3 +239,36 @@ export const payloadTooLarge = (maxBytes: number = MAX_JSON_BODY_BYTES) =>
 export const unsupportedMediaType = errorResponse("The body is not sent as Content-Type: application/json.", [
   errorExample("unsupported_media_type"),
 ]);
+
+type ResponseSet<Status extends string> = Record<Status, ResponseObject>;
+
+/** The errors of every operation a User Token alone calls; an operation that answers more under one of these statuses overrides it after the spread. */
+export const userTokenErrors: ResponseSet<"401" | "403" | "429" | "500"> = {
+  "401": unauthorized,
+  "403": originNotAllowed,
+  "429": rateLimited,
+  "500": internalError,
+};
+
+/** The errors of every operation that also takes a Secret Key; an operation that answers more under one of these statuses overrides it after the spread. */
+export const serverErrors: ResponseSet<"401" | "403" | "429" | "500"> = {
+  "401": serverUnauthorized,
+  "403": originNotAllowed,
+  "429": rateLimited,
+  "500": internalError,
+};
+
+/** The errors of every operation that takes a JSON body of at most `maxBytes` (the operations' default unless given). */
+export const jsonBodyErrors = (maxBytes: number = MAX_JSON_BODY_BYTES): ResponseSet<"413" | "415"> => ({
+  "413": payloadTooLarge(maxBytes),
+  "415": unsupportedMediaType,
+});
+
+/** 404 of an operation on the project alone. */
+export const projectNotFoundResponse = errorResponse("No project has this ID.", [projectNotFound]);
+
+/** 404 of an operation on one of the project's workflows. */
+export const workflowOrProjectNotFound = errorResponse("No project has this ID, or the project has no workflow with this ID.", [
+  projectNotFound,
+  workflowNotFound,
+]);

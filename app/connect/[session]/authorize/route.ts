@@ -1,4 +1,5 @@
 // POST /connect/:session/authorize — Continue: send the user to the resource's Authorization URL.
+import { observeRoute } from "@/lib/api/observe";
 import { beginAuthorization } from "@/lib/connect-portal/portal";
 import { AppError } from "@/lib/errors";
 import { log } from "@/lib/log";
@@ -8,7 +9,7 @@ export const dynamic = "force-dynamic";
 
 const MAX_FORM_BYTES = 64 * 1024;
 
-export async function POST(request: Request, { params }: { params: Promise<{ session: string }> }): Promise<Response> {
+export const POST = observeRoute<{ session: string }>("/connect/[session]/authorize", async (request, { params }): Promise<Response> => {
   const { session: token } = await params;
   try {
     // A form on another site cannot start a sign-in here.
@@ -32,4 +33,4 @@ export async function POST(request: Request, { params }: { params: Promise<{ ses
     log.error({ error }, "Unexpected error in the Connect Portal's Continue");
     return portalErrorPage(new AppError("internal_error"));
   }
-}
+});

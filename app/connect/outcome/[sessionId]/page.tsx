@@ -27,7 +27,7 @@ export default async function ConnectOutcomePage({ params }: { params: Params })
         {connected ? `Connected to ${outcome.resourceName}` : `Could not connect to ${outcome.resourceName}`}
       </h1>
       <p role={connected ? "status" : "alert"} className={`text-sm ${connected ? "text-emerald-700" : "text-red-700"}`}>
-        {connected ? "Your connection is saved." : `${outcome.error ?? "The connection failed."} Nothing was stored.`}
+        {connected ? "Your connection is saved." : `${outcome.error?.message ?? "The connection failed."} Nothing was stored.`}
       </p>
       <p className="text-sm text-slate-600">
         {outcome.origin ? "This window closes by itself; you can also close it now." : "You can close this window and go back to the app."}

@@ -7,7 +7,8 @@ export interface ConnectMessage {
   type: "switchboard:connect";
   status: "connected" | "error";
   resourceId: string;
-  error?: string;
+  /** What went wrong: a code to branch on (the API's OAuth error such as access_denied, or Switchboard's) and a message. */
+  error?: { code: string; message: string };
 }
 
 /** How long the outcome stays on screen before the popup closes itself. */

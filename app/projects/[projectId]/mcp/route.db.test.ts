@@ -1,45 +1,29 @@
-import { and, eq } from "drizzle-orm";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { getDb } from "@/db/client";
 import { listProjectOperationTools } from "@/db/queries/resource-tools";
-import { createSecretKey } from "@/db/queries/secret-keys";
-import { getProjectRevision } from "@/db/queries/sdk-state";
-import { connections } from "@/db/schema";
 import * as mcpRoute from "@/app/projects/[projectId]/mcp/route";
 import * as metadataRoute from "@/app/.well-known/oauth-protected-resource/projects/[projectId]/mcp/route";
 import { runInRequest } from "@/lib/api/request-context";
 import { SYSTEM_ACTOR } from "@/lib/audit/audit-log";
-import { generateSecretKey } from "@/lib/auth/secret-keys";
-import { connectUser } from "@/lib/connections/connect";
 import { handleMcpRequest } from "@/lib/tools/mcp";
 import { callTool } from "@/lib/tools/registry";
 import { importResourceTools } from "@/lib/tools/resource-tools";
-import { startTaskLab, taskLabOpenApi30Json, taskLabOpenApiYaml, type TaskLab } from "@/test/fixtures/tasklab";
 import { ALLOWED_ORIGIN, projectWithSigningKey, publishedTaskLabResource, signUserToken } from "@/test/support/connect-fixtures";
 import { captureLogs } from "@/test/support/logs";
 import { serveRoutes } from "@/test/support/route-http";
-import { enableResourceTools } from "@/test/support/tool-fixtures";
+import { ALICE, BOB, toolsProject, type ToolsProject } from "@/test/support/tool-fixtures";
 
 // The MCP endpoint through the MCP SDK's own Client and Streamable HTTP client transport, against
 // the route served over real HTTP, with TaskLab as the team's API.
 
 const PUBLIC_URL = "https://switchboard.example.test";
 
-let tasklab: TaskLab;
+let env: ToolsProject;
 let server: Awaited<ReturnType<typeof serveRoutes>>;
-let projectId: string;
-let privateKeyPem: string;
-let kid: string;
-/** Both users are connected to it: TaskLab's 3.1 YAML document. */
-let sharedResourceId: string;
-/** Only alice is connected to it: TaskLab's 3.0 JSON document. */
-let aliceResourceId: string;
 /** Only alice is connected to it: a document that says /me answers what TaskLab's does not. */
 let strictResourceId: string;
-let secretKey: string;
 
 const WRONG_ME_DOCUMENT = JSON.stringify({
   openapi: "3.1.0",
@@ -59,24 +43,7 @@ const WRONG_ME_DOCUMENT = JSON.stringify({
   },
 });
 
-const ALICE = "alice";
-const BOB = "bob";
-
-const project = async () => ({ id: projectId, allowPrivateNetwork: true, revision: (await getProjectRevision({ projectId }))! });
-const token = (userId: string) => signUserToken(privateKeyPem, { kid, claims: { sub: userId } });
-const mcpUrl = (forProject = projectId) => `${server.url}/projects/${forProject}/mcp`;
-
-async function connect(resourceId: string, userId: string, tasklabUser: string) {
-  await connectUser({
-    project: await project(),
-    resourceId,
-    userId,
-    body: { refresh_token: tasklab.issueTokens(tasklabUser).refreshToken },
-    actor: SYSTEM_ACTOR,
-  });
-}
-
-const enable = (resourceId: string, names: string[]) => enableResourceTools({ projectId, resourceId, names });
+const mcpUrl = (forProject = env.projectId) => `${server.url}/projects/${forProject}/mcp`;
 
 /** An initialized MCP client sending `headers` with every request. */
 async function mcpClient(headers: Record<string, string>): Promise<Client> {
@@ -94,7 +61,7 @@ async function asUser<T>(headers: Record<string, string>, act: (client: Client) 
   }
 }
 
-const bearer = async (userId: string) => ({ authorization: `Bearer ${await token(userId)}` });
+const bearer = async (userId: string) => ({ authorization: `Bearer ${await env.token(userId)}` });
 const call = (client: Client, name: string, args: Record<string, unknown>) =>
   client.callTool({ name, arguments: args }) as Promise<CallToolResult>;
 const textOf = (result: CallToolResult) => result.content.map((part) => (part.type === "text" ? part.text : "")).join("");
@@ -115,39 +82,23 @@ const rawPost = (headers: Record<string, string>, url = mcpUrl()) =>
 
 beforeAll(async () => {
   vi.stubEnv("NEXTAUTH_URL", PUBLIC_URL);
-  tasklab = await startTaskLab();
+  env = await toolsProject();
   server = await serveRoutes([
     { pattern: /^\/projects\/(?<projectId>[^/]+)\/mcp$/, handlers: mcpRoute },
     { pattern: /^\/\.well-known\/oauth-protected-resource\/projects\/(?<projectId>[^/]+)\/mcp$/, handlers: metadataRoute },
   ]);
-  const created = await projectWithSigningKey();
-  projectId = created.projectId;
-  privateKeyPem = created.key.privateKeyPem;
-  kid = created.key.kid;
-  sharedResourceId = await publishedTaskLabResource(projectId, tasklab, "user-oauth-no-profile");
-  aliceResourceId = await publishedTaskLabResource(projectId, tasklab, "user-oauth-no-profile");
-  await connect(sharedResourceId, ALICE, "u_ada");
-  await connect(sharedResourceId, BOB, "u_bob");
-  await connect(aliceResourceId, ALICE, "u_ada");
-  strictResourceId = await publishedTaskLabResource(projectId, tasklab, "user-oauth-no-profile");
-  await connect(strictResourceId, ALICE, "u_ada");
-  await importResourceTools({ projectId, resourceId: strictResourceId, text: WRONG_ME_DOCUMENT, actor: SYSTEM_ACTOR });
-  await enable(strictResourceId, ["who_am_i"]);
-  await importResourceTools({ projectId, resourceId: sharedResourceId, text: taskLabOpenApiYaml(tasklab.url), actor: SYSTEM_ACTOR });
-  await importResourceTools({ projectId, resourceId: aliceResourceId, text: taskLabOpenApi30Json(), actor: SYSTEM_ACTOR });
-  await enable(sharedResourceId, ["list_tasks", "create_task", "get_task", "get_me"]);
-  await enable(aliceResourceId, ["post_tasks"]);
-  const secret = generateSecretKey();
-  await createSecretKey({ projectId, name: "backend", prefix: secret.prefix, hash: secret.hash, actor: SYSTEM_ACTOR });
-  secretKey = secret.key;
-  // Two published resources, three connections and two imports on PGlite: slow on a loaded machine.
+  strictResourceId = await publishedTaskLabResource(env.projectId, env.tasklab, "user-oauth-no-profile");
+  await env.connect(strictResourceId, ALICE, "u_ada");
+  await importResourceTools({ projectId: env.projectId, resourceId: strictResourceId, text: WRONG_ME_DOCUMENT, actor: SYSTEM_ACTOR });
+  await env.enable(strictResourceId, ["who_am_i"]);
+  // Three published resources, four connections and three imports on PGlite: slow on a loaded machine.
 }, 120_000);
 afterAll(async () => {
   vi.unstubAllEnvs();
   await server?.close();
-  await tasklab?.close();
+  await env?.tasklab.close();
 });
-beforeEach(() => tasklab.reset());
+beforeEach(() => env.tasklab.reset());
 
 describe("the MCP endpoint", () => {
   it("initializes, and lists each user's own tools", async () => {
@@ -178,7 +129,7 @@ describe("the MCP endpoint", () => {
     expect(bob.structuredContent).toMatchObject({ id: "u_bob" });
     const created = await asUser(await bearer(BOB), (client) => call(client, "create_task", { body: { title: "From an MCP agent" } }));
     expect(created).toMatchObject({ structuredContent: { title: "From an MCP agent", done: false, id: expect.any(String) } });
-    expect(tasklab.apiRequests.map((request) => `${request.method} ${request.path}`)).toEqual([
+    expect(env.tasklab.apiRequests.map((request) => `${request.method} ${request.path}`)).toEqual([
       "GET /api/me",
       "GET /api/me",
       "POST /api/tasks",
@@ -197,7 +148,7 @@ describe("the MCP endpoint", () => {
     const others = await asUser(await bearer(BOB), (client) => call(client, "post_tasks", { body: { title: "x" } }));
     expect(others.isError).toBe(true);
     expect(textOf(others)).toMatch(/^tool_not_found: /);
-    expect(tasklab.apiRequests).toEqual([]);
+    expect(env.tasklab.apiRequests).toEqual([]);
   });
 
   it("answers an API answer that breaks the declared output schema as a tool error", async () => {
@@ -209,7 +160,7 @@ describe("the MCP endpoint", () => {
     // The Tools API declares no output schema to MCP clients: the same answer is its success.
     expect(
       await callTool({
-        project: await project(),
+        project: await env.project(),
         userId: ALICE,
         caller: { kind: "user_token", userId: ALICE },
         name: "who_am_i",
@@ -276,16 +227,11 @@ describe("the MCP endpoint", () => {
     const answer = await asUser(await bearer(ALICE), (client) => call(client, "get_task", { id: "../admin" }));
     expect(answer.isError).toBe(true);
     expect(textOf(answer)).toBe('api_error (status 404): The API answered 404: {"error":"not_found"}');
-    expect(tasklab.apiRequests.map((request) => request.path)).toEqual(["/api/tasks/..%2Fadmin"]);
+    expect(env.tasklab.apiRequests.map((request) => request.path)).toEqual(["/api/tasks/..%2Fadmin"]);
   });
 
   it("answers reconnect_needed for an INVALID connection", async () => {
-    const db = await getDb();
-    const invalidate = (status: "VALID" | "INVALID") =>
-      db
-        .update(connections)
-        .set({ status })
-        .where(and(eq(connections.resourceId, aliceResourceId), eq(connections.userId, ALICE)));
+    const invalidate = (status: "VALID" | "INVALID") => env.setConnectionStatus(env.aliceResourceId, ALICE, status);
     await invalidate("INVALID");
     try {
       await asUser(await bearer(ALICE), async (client) => {
@@ -295,24 +241,24 @@ describe("the MCP endpoint", () => {
         expect(answer.isError).toBe(true);
         expect(textOf(answer)).toMatch(/^reconnect_needed: /);
       });
-      expect(tasklab.apiRequests).toEqual([]);
+      expect(env.tasklab.apiRequests).toEqual([]);
     } finally {
       await invalidate("VALID");
     }
   });
 
   it("takes a Secret Key naming the user in X-Switchboard-User", async () => {
-    const answer = await asUser({ authorization: `Bearer ${secretKey}`, "x-switchboard-user": BOB }, (client) =>
+    const answer = await asUser({ authorization: `Bearer ${env.secretKey}`, "x-switchboard-user": BOB }, (client) =>
       call(client, "get_me", {}),
     );
     expect(answer.structuredContent).toMatchObject({ id: "u_bob" });
-    const unnamed = await rawPost({ authorization: `Bearer ${secretKey}` });
+    const unnamed = await rawPost({ authorization: `Bearer ${env.secretKey}` });
     expect(unnamed.status).toBe(400);
     expect(await unnamed.json()).toMatchObject({ error: { code: "missing_user" } });
   });
 
   it("answers 401 with the metadata's address without a token or with another project's User Token", async () => {
-    const metadata = `Bearer resource_metadata="${PUBLIC_URL}/.well-known/oauth-protected-resource/projects/${projectId}/mcp"`;
+    const metadata = `Bearer resource_metadata="${PUBLIC_URL}/.well-known/oauth-protected-resource/projects/${env.projectId}/mcp"`;
     const none = await rawPost({});
     expect(none.status).toBe(401);
     expect(none.headers.get("www-authenticate")).toBe(metadata);
@@ -353,10 +299,10 @@ describe("the MCP endpoint", () => {
   });
 
   it("serves the protected-resource metadata (RFC 9728)", async () => {
-    const answer = await fetch(`${server.url}/.well-known/oauth-protected-resource/projects/${projectId}/mcp`);
+    const answer = await fetch(`${server.url}/.well-known/oauth-protected-resource/projects/${env.projectId}/mcp`);
     expect(answer.status).toBe(200);
     expect(await answer.json()).toEqual({
-      resource: `${PUBLIC_URL}/projects/${projectId}/mcp`,
+      resource: `${PUBLIC_URL}/projects/${env.projectId}/mcp`,
       bearer_methods_supported: ["header"],
       resource_name: "Switchboard MCP server",
     });
@@ -368,13 +314,13 @@ describe("the MCP endpoint", () => {
 
 describe("Settings → Agents", () => {
   it("lists the project's enabled operation tools with where each comes from", async () => {
-    const tools = await listProjectOperationTools({ projectId });
+    const tools = await listProjectOperationTools({ projectId: env.projectId });
     expect(tools.map((tool) => [tool.name, tool.method, tool.path, tool.resourceId, tool.level, tool.offerToEveryUser])).toEqual([
-      ["create_task", "POST", "/tasks", sharedResourceId, "user", false],
-      ["get_me", "GET", "/me", sharedResourceId, "user", false],
-      ["get_task", "GET", "/tasks/{id}", sharedResourceId, "user", false],
-      ["list_tasks", "GET", "/tasks", sharedResourceId, "user", false],
-      ["post_tasks", "POST", "/tasks", aliceResourceId, "user", false],
+      ["create_task", "POST", "/tasks", env.sharedResourceId, "user", false],
+      ["get_me", "GET", "/me", env.sharedResourceId, "user", false],
+      ["get_task", "GET", "/tasks/{id}", env.sharedResourceId, "user", false],
+      ["list_tasks", "GET", "/tasks", env.sharedResourceId, "user", false],
+      ["post_tasks", "POST", "/tasks", env.aliceResourceId, "user", false],
       ["who_am_i", "GET", "/me", strictResourceId, "user", false],
     ]);
     expect(tools[0]).toMatchObject({ summary: "Create a task", resourceName: expect.stringMatching(/^TaskLab /) });

@@ -14,8 +14,8 @@ import {
   internalError,
   invalidJson,
   invalidSecretKeyExample,
+  jsonBodyErrors,
   originNotAllowedExample,
-  payloadTooLarge,
   rateLimited,
   ref,
   resourceIdParameter,
@@ -39,7 +39,8 @@ const configForbidden = errorResponse(
 /** The errors every configuration operation may answer. */
 export const configErrors = { "401": configUnauthorized, "403": configForbidden, "429": rateLimited, "500": internalError };
 
-export const configTooLarge = payloadTooLarge(MAX_CONFIG_BODY_BYTES);
+/** The errors of every configuration operation that takes a document. */
+export const configBodyErrors = jsonBodyErrors(MAX_CONFIG_BODY_BYTES);
 
 /** 400: a body that is not a document of the kind; `examples` are what the kind's validation says. */
 export const invalidDocument = (kind: ConfigKind, examples: ErrorExample[]) =>

@@ -4,20 +4,16 @@ import {
   errorExample,
   errorResponse,
   exampleOf,
-  internalError,
   invalidJson,
+  jsonBodyErrors,
   jsonResponse,
   maxBodyKb,
-  originNotAllowed,
-  payloadTooLarge,
   projectIdParameter,
   projectNotFound,
-  rateLimited,
   ref,
   resourceIdParameter,
   resourceNotFound,
-  unauthorized,
-  unsupportedMediaType,
+  userTokenErrors,
   userTokenSecurity,
 } from "../shared";
 import type { ApiOperation } from "../types";
@@ -57,8 +53,6 @@ export const connectUser: ApiOperation = {
           errorExample("invalid_body"),
         ],
       ),
-      "401": unauthorized,
-      "403": originNotAllowed,
       "404": errorResponse("No project has this ID, or the project has no published resource with this ID.", [
         projectNotFound,
         resourceNotFound,
@@ -74,8 +68,7 @@ export const connectUser: ApiOperation = {
           }),
         ],
       ),
-      "413": payloadTooLarge(),
-      "415": unsupportedMediaType,
+      ...jsonBodyErrors(),
       "422": errorResponse(
         "The resource's API refused the credentials while Switchboard fetched the User Profile (for example it answered 401 or 403, or refused the token request), or the access token a JWT field is read from was not vouched for (profile_unverified) or its claim cannot be kept (invalid_profile). Nothing was stored.",
         [
@@ -88,8 +81,7 @@ export const connectUser: ApiOperation = {
           errorExample("invalid_profile", { message: "The access token's claim account_id is not a string, number or boolean." }),
         ],
       ),
-      "429": rateLimited,
-      "500": internalError,
+      ...userTokenErrors,
       "502": errorResponse(
         "The User Profile could not be fetched: the resource's API failed, timed out or did not answer JSON, or its JWKS URL could not be read. Nothing was stored.",
         // What lib/connections/connect.ts says for a profile request answering 503.

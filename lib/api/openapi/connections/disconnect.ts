@@ -3,15 +3,12 @@ import {
   appLevelResource,
   errorExample,
   errorResponse,
-  internalError,
   jsonResponse,
-  originNotAllowed,
   projectIdParameter,
   projectNotFound,
-  rateLimited,
   resourceIdParameter,
   resourceNotFound,
-  unauthorized,
+  userTokenErrors,
   userTokenSecurity,
 } from "../shared";
 import type { ApiOperation } from "../types";
@@ -27,15 +24,12 @@ export const disconnectUser: ApiOperation = {
     parameters: [projectIdParameter, resourceIdParameter],
     responses: {
       "200": jsonResponse("Disconnected: the connection and its credentials are deleted.", disconnectedSchema),
-      "401": unauthorized,
-      "403": originNotAllowed,
       "404": errorResponse(
         "No project has this ID, the project has no published resource with this ID, or the user has no connection to it.",
         [projectNotFound, resourceNotFound, errorExample("connection_not_found")],
       ),
       "409": appLevelResource,
-      "429": rateLimited,
-      "500": internalError,
+      ...userTokenErrors,
     },
     security: userTokenSecurity,
   },

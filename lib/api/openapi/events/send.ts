@@ -3,21 +3,18 @@ import {
   errorExample,
   errorResponse,
   exampleOf,
-  internalError,
   invalidInputExample,
   invalidJson,
   invalidUser,
+  jsonBodyErrors,
   jsonResponse,
   maxBodyKb,
   missingUser,
-  payloadTooLarge,
   projectIdParameter,
-  projectNotFound,
-  rateLimited,
+  projectNotFoundResponse,
   ref,
+  serverErrors,
   serverSecurity,
-  serverUnauthorized,
-  unsupportedMediaType,
 } from "../shared";
 import type { ApiOperation } from "../types";
 import { workflowStartForbidden, workflowUser } from "../workflows/shared";
@@ -43,6 +40,8 @@ export const sendEvent: ApiOperation = {
     },
     responses: {
       "202": jsonResponse("Accepted: the runs started, one per workflow enabled for the user.", appEventAcceptedSchema),
+      // Its own 403 below replaces the shared one.
+      ...serverErrors,
       "400": errorResponse(
         "The body is not valid JSON, not a JSON object, or not a valid event (fields names each bad or unknown field); or a Secret Key call names no user for a workflow on User-Level resources.",
         [
@@ -53,13 +52,9 @@ export const sendEvent: ApiOperation = {
           invalidUser,
         ],
       ),
-      "401": serverUnauthorized,
       "403": workflowStartForbidden("sent an event whose every workflow uses an App-Level resource"),
-      "404": errorResponse("No project has this ID.", [projectNotFound]),
-      "413": payloadTooLarge(),
-      "415": unsupportedMediaType,
-      "429": rateLimited,
-      "500": internalError,
+      "404": projectNotFoundResponse,
+      ...jsonBodyErrors(),
     },
     security: serverSecurity,
   },

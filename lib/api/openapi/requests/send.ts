@@ -3,24 +3,21 @@ import { reconnectNeeded } from "@/lib/connections/refresh";
 import {
   errorExample,
   errorResponse,
-  internalError,
   invalidInputExample,
   invalidJson,
   invalidUser,
+  jsonBodyErrors,
   jsonResponse,
   missingUser,
   originNotAllowedExample,
-  payloadTooLarge,
   projectIdParameter,
   projectNotFound,
-  rateLimited,
   ref,
   resourceIdParameter,
   resourceNotFound,
+  serverErrors,
   serverSecurity,
-  serverUnauthorized,
   switchboardUserParameter,
-  unsupportedMediaType,
 } from "../shared";
 import type { ApiOperation } from "../types";
 
@@ -51,6 +48,8 @@ export const sendRequest: ApiOperation = {
     },
     responses: {
       "200": jsonResponse("Your API's answer (whatever its status).", apiResponseSchema),
+      // Its own 403 below replaces the shared one.
+      ...serverErrors,
       "400": errorResponse("The body is not a valid request, a full URL names another origin, or a Secret Key call names no user.", [
         invalidInputExample("invalid_request", apiRequestSchema, { method: "FETCH", path: "/tasks" }),
         invalidJson,
@@ -59,7 +58,6 @@ export const sendRequest: ApiOperation = {
         errorExample("resource_not_ready"),
         invalidUser,
       ]),
-      "401": serverUnauthorized,
       "403": errorResponse(
         "A browser called from an origin that is not an Allowed Origin, or a User Token asked to use an App-Level resource: the app's credentials are for your backend (a Secret Key) only.",
         [originNotAllowedExample, errorExample("secret_key_required")],
@@ -69,14 +67,11 @@ export const sendRequest: ApiOperation = {
         resourceNotFound,
         errorExample("connection_not_found"),
       ]),
-      "413": payloadTooLarge(),
-      "415": unsupportedMediaType,
+      ...jsonBodyErrors(),
       "424": errorResponse(
         "The connection is INVALID (its refresh token was refused): the user must connect again. The token endpoint is not called.",
         [errorExample("reconnect_needed", { message: reconnectNeeded("the token endpoint answered invalid_grant").message })],
       ),
-      "429": rateLimited,
-      "500": internalError,
       "502": errorResponse("Your API or its token endpoint could not be reached or failed; the credentials are kept as they were.", [
         // What lib/http/client.ts and lib/connections/refresh.ts say when api.example.com refuses the connection, and a token endpoint answers 503.
         errorExample("upstream_unreachable", { message: "Could not connect to api.example.com:443." }),

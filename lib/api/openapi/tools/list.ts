@@ -1,16 +1,13 @@
 import { toolListSchema } from "@/lib/tools/api-schema";
 import {
   errorResponse,
-  internalError,
   invalidUser,
   jsonResponse,
   missingUser,
-  originNotAllowed,
   projectIdParameter,
-  projectNotFound,
-  rateLimited,
+  projectNotFoundResponse,
+  serverErrors,
   serverSecurity,
-  serverUnauthorized,
   switchboardUserParameter,
 } from "../shared";
 import type { ApiOperation } from "../types";
@@ -34,11 +31,8 @@ export const listTools: ApiOperation = {
     responses: {
       "200": jsonResponse("The user's tools, by name.", toolListSchema),
       "400": errorResponse("A Secret Key call names no user, or names one badly.", [missingUser, invalidUser]),
-      "401": serverUnauthorized,
-      "403": originNotAllowed,
-      "404": errorResponse("No project has this ID.", [projectNotFound]),
-      "429": rateLimited,
-      "500": internalError,
+      "404": projectNotFoundResponse,
+      ...serverErrors,
     },
     security: serverSecurity,
   },

@@ -1,15 +1,5 @@
 import { sdkUserSchema } from "@/lib/connections/api-schema";
-import {
-  errorResponse,
-  internalError,
-  jsonResponse,
-  originNotAllowed,
-  projectIdParameter,
-  projectNotFound,
-  rateLimited,
-  unauthorized,
-  userTokenSecurity,
-} from "../shared";
+import { jsonResponse, projectIdParameter, projectNotFoundResponse, userTokenErrors, userTokenSecurity } from "../shared";
 import type { ApiOperation } from "../types";
 
 export const getUser: ApiOperation = {
@@ -27,11 +17,8 @@ export const getUser: ApiOperation = {
     parameters: [projectIdParameter],
     responses: {
       "200": jsonResponse("The user, the project's published resources and its deployed workflows.", sdkUserSchema),
-      "401": unauthorized,
-      "403": originNotAllowed,
-      "404": errorResponse("No project has this ID.", [projectNotFound]),
-      "429": rateLimited,
-      "500": internalError,
+      "404": projectNotFoundResponse,
+      ...userTokenErrors,
     },
     security: userTokenSecurity,
   },

@@ -1,18 +1,14 @@
 import { workflowEnablementSchema } from "@/lib/workflows/api-schema";
 import {
   errorResponse,
-  internalError,
   invalidUser,
   jsonResponse,
   missingUser,
-  originNotAllowed,
   projectIdParameter,
-  projectNotFound,
-  rateLimited,
+  serverErrors,
   serverSecurity,
-  serverUnauthorized,
   workflowIdParameter,
-  workflowNotFound,
+  workflowOrProjectNotFound,
 } from "../shared";
 import type { ApiOperation } from "../types";
 import { workflowUser } from "./shared";
@@ -37,11 +33,8 @@ export function workflowEnablement(enabled: boolean): ApiOperation {
       responses: {
         "200": jsonResponse(`${enabled ? "Enabled" : "Disabled"} for the user.`, workflowEnablementSchema),
         "400": errorResponse("A Secret Key call names no user in X-Switchboard-User, or names an invalid one.", [missingUser, invalidUser]),
-        "401": serverUnauthorized,
-        "403": originNotAllowed,
-        "404": errorResponse("No project has this ID, or the project has no workflow with this ID.", [projectNotFound, workflowNotFound]),
-        "429": rateLimited,
-        "500": internalError,
+        "404": workflowOrProjectNotFound,
+        ...serverErrors,
       },
       security: serverSecurity,
     },

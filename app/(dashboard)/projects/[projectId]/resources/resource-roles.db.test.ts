@@ -12,7 +12,6 @@ import { createUserWithProject } from "@/db/queries/users";
 import { auditEvents, notificationEvents, resources } from "@/db/schema";
 import { startTaskLab, type TaskLab } from "@/test/fixtures/tasklab";
 import { publishedTaskLabResource } from "@/test/support/connect-fixtures";
-import { ownPostgresDatabase } from "@/test/support/workflow-fixtures";
 import { SYSTEM_ACTOR } from "@/lib/audit/audit-log";
 import { stopJobQueue } from "@/lib/jobs/queue";
 import { startWorkers } from "@/lib/jobs/workers";
@@ -29,7 +28,6 @@ import { createResource, deleteResource, publishResource, saveResourceStep, save
 vi.mock("@/server/session", () => ({ getSessionUser: vi.fn(async () => null) }));
 vi.mock("next/cache", () => ({ revalidatePath: vi.fn() }));
 
-let database: Awaited<ReturnType<typeof ownPostgresDatabase>>;
 let tasklab: TaskLab;
 let projectId: string;
 let owner: { id: string; email: string };
@@ -84,7 +82,6 @@ async function publishedNotifications() {
 }
 
 beforeAll(async () => {
-  database = await ownPostgresDatabase("sb_resource_roles");
   tasklab = await startTaskLab();
   const created = await account("owner");
   owner = created.user;
@@ -104,7 +101,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await stopJobQueue();
   await tasklab?.close();
-  await database?.drop();
 });
 
 describe("resource roles", () => {

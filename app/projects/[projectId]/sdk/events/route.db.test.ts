@@ -12,7 +12,7 @@ import { SYSTEM_ACTOR } from "@/lib/audit/audit-log";
 // execute against TaskLab; every refusal writes no run.
 
 // A database of the file's own: another test file's workers must not take these runs' jobs.
-const env = workflowTestEnv("sb_sdk_events", { resources: { tasks: "api" }, secretKey: true });
+const env = workflowTestEnv({ resources: { tasks: "api" }, secretKey: true });
 let orderPaid: string;
 let orderPaidApp: string;
 

@@ -1,81 +1,37 @@
-import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { getDb } from "@/db/client";
 import { listAuditEvents } from "@/db/queries/audit-events";
 import { listResourceTools } from "@/db/queries/resource-tools";
-import { createSecretKey } from "@/db/queries/secret-keys";
-import { getProjectRevision } from "@/db/queries/sdk-state";
-import { connections } from "@/db/schema";
 import { GET as listRoute } from "@/app/projects/[projectId]/sdk/tools/route";
 import { POST as callRoute } from "@/app/projects/[projectId]/sdk/tools/[toolName]/route";
 import { SYSTEM_ACTOR } from "@/lib/audit/audit-log";
-import { generateSecretKey } from "@/lib/auth/secret-keys";
-import { connectUser } from "@/lib/connections/connect";
 import { changeResourceTool, importResourceTools, offerResourceTools } from "@/lib/tools/resource-tools";
-import { startTaskLab, taskLabOpenApi30Json, taskLabOpenApiYaml, type TaskLab } from "@/test/fixtures/tasklab";
+import { taskLabOpenApi30Json, taskLabOpenApiYaml } from "@/test/fixtures/tasklab";
 import { projectWithSigningKey, publishedTaskLabResource, signUserToken } from "@/test/support/connect-fixtures";
 import { captureLogs } from "@/test/support/logs";
 import { currentMetrics, sampleValue } from "@/test/support/metrics";
 import { callSdkRoute, type SdkAuth } from "@/test/support/sdk-route-fixtures";
-import { enableResourceTools } from "@/test/support/tool-fixtures";
+import { ALICE, BOB, toolsProject, type ToolsProject } from "@/test/support/tool-fixtures";
 
-let tasklab: TaskLab;
-let projectId: string;
-let privateKeyPem: string;
-let kid: string;
-/** Both users are connected to it: TaskLab's 3.1 YAML document. */
-let sharedResourceId: string;
-/** Only alice is connected to it: TaskLab's 3.0 JSON document. */
-let aliceResourceId: string;
+let env: ToolsProject;
 /** App-Level (API keys): its tools only with Offer to every user. */
 let appResourceId: string;
-let secretKey: string;
 
-const ALICE = "alice";
-const BOB = "bob";
-
-const project = async () => ({ id: projectId, allowPrivateNetwork: true, revision: (await getProjectRevision({ projectId }))! });
-const token = (userId: string) => signUserToken(privateKeyPem, { kid, claims: { sub: userId } });
-
-async function connect(resourceId: string, userId: string, tasklabUser: string) {
-  await connectUser({
-    project: await project(),
-    resourceId,
-    userId,
-    body: { refresh_token: tasklab.issueTokens(tasklabUser).refreshToken },
-    actor: SYSTEM_ACTOR,
-  });
-}
-
-const enable = (resourceId: string, names: string[]) => enableResourceTools({ projectId, resourceId, names });
-
-const list = async (auth: SdkAuth, forProject = projectId) =>
+const list = async (auth: SdkAuth, forProject = env.projectId) =>
   callSdkRoute(listRoute as never, { url: `/projects/${forProject}/sdk/tools`, params: { projectId: forProject }, auth, method: "GET" });
 const call = async (auth: SdkAuth, name: string, args: unknown) =>
   callSdkRoute(callRoute as never, {
-    url: `/projects/${projectId}/sdk/tools/${encodeURIComponent(name)}`,
-    params: { projectId, toolName: name },
+    url: `/projects/${env.projectId}/sdk/tools/${encodeURIComponent(name)}`,
+    params: { projectId: env.projectId, toolName: name },
     auth,
     body: args,
   });
 const namesOf = (answer: Awaited<ReturnType<typeof list>>) => (answer.json?.tools as Array<{ name: string }>).map((tool) => tool.name);
 
 beforeAll(async () => {
-  tasklab = await startTaskLab();
-  const created = await projectWithSigningKey();
-  projectId = created.projectId;
-  privateKeyPem = created.key.privateKeyPem;
-  kid = created.key.kid;
-  sharedResourceId = await publishedTaskLabResource(projectId, tasklab, "user-oauth-no-profile");
-  aliceResourceId = await publishedTaskLabResource(projectId, tasklab, "user-oauth-no-profile");
-  appResourceId = await publishedTaskLabResource(projectId, tasklab, "app-api-keys");
-  await connect(sharedResourceId, ALICE, "u_ada");
-  await connect(sharedResourceId, BOB, "u_bob");
-  await connect(aliceResourceId, ALICE, "u_ada");
-  await importResourceTools({ projectId, resourceId: sharedResourceId, text: taskLabOpenApiYaml(tasklab.url), actor: SYSTEM_ACTOR });
-  await importResourceTools({ projectId, resourceId: aliceResourceId, text: taskLabOpenApi30Json(), actor: SYSTEM_ACTOR });
+  env = await toolsProject();
+  appResourceId = await publishedTaskLabResource(env.projectId, env.tasklab, "app-api-keys");
   await importResourceTools({
-    projectId,
+    projectId: env.projectId,
     resourceId: appResourceId,
     text: JSON.stringify({
       openapi: "3.1.0",
@@ -84,20 +40,15 @@ beforeAll(async () => {
     }),
     actor: SYSTEM_ACTOR,
   });
-  await enable(sharedResourceId, ["list_tasks", "create_task", "get_task", "get_me"]);
-  await enable(aliceResourceId, ["post_tasks"]);
-  await enable(appResourceId, ["list_team_tasks"]);
-  const secret = generateSecretKey();
-  await createSecretKey({ projectId, name: "backend", prefix: secret.prefix, hash: secret.hash, actor: SYSTEM_ACTOR });
-  secretKey = secret.key;
+  await env.enable(appResourceId, ["list_team_tasks"]);
   // Three published resources, three connections and three imports on PGlite: slow on a loaded machine.
 }, 120_000);
-afterAll(() => tasklab.close());
-beforeEach(() => tasklab.reset());
+afterAll(() => env?.tasklab.close());
+beforeEach(() => env.tasklab.reset());
 
 describe("importing tools", () => {
   it("stores the operations disabled, keeps a re-imported operation's name and switch, and audits it", async () => {
-    const tools = await listResourceTools({ projectId, resourceId: sharedResourceId });
+    const tools = await listResourceTools({ projectId: env.projectId, resourceId: env.sharedResourceId });
     expect(tools.map((tool) => [tool.name, tool.operationKey, tool.enabled])).toEqual([
       ["list_tasks", "GET /tasks", true],
       ["create_task", "POST /tasks", true],
@@ -108,36 +59,63 @@ describe("importing tools", () => {
       ["get_slow", "GET /slow", false],
     ]);
     const renamed = await changeResourceTool({
-      projectId,
-      resourceId: aliceResourceId,
-      toolId: (await listResourceTools({ projectId, resourceId: aliceResourceId })).find((tool) => tool.name === "post_tasks")!.id,
+      projectId: env.projectId,
+      resourceId: env.aliceResourceId,
+      toolId: (await listResourceTools({ projectId: env.projectId, resourceId: env.aliceResourceId })).find(
+        (tool) => tool.name === "post_tasks",
+      )!.id,
       name: "add_task",
       actor: SYSTEM_ACTOR,
     });
     // The same document again: the rename and the switch stay.
-    const again = await importResourceTools({ projectId, resourceId: aliceResourceId, text: taskLabOpenApi30Json(), actor: SYSTEM_ACTOR });
+    const again = await importResourceTools({
+      projectId: env.projectId,
+      resourceId: env.aliceResourceId,
+      text: taskLabOpenApi30Json(),
+      actor: SYSTEM_ACTOR,
+    });
     expect(again).toMatchObject({ kept: 3, added: 0, removed: 0 });
     const kept = again.tools.find((tool) => tool.id === renamed.id)!;
     expect(kept).toMatchObject({ name: "add_task", enabled: true });
-    await changeResourceTool({ projectId, resourceId: aliceResourceId, toolId: renamed.id, name: "post_tasks", actor: SYSTEM_ACTOR });
-    const events = await listAuditEvents({ projectId, limit: 200 });
+    await changeResourceTool({
+      projectId: env.projectId,
+      resourceId: env.aliceResourceId,
+      toolId: renamed.id,
+      name: "post_tasks",
+      actor: SYSTEM_ACTOR,
+    });
+    const events = await listAuditEvents({ projectId: env.projectId, limit: 200 });
     expect(events.map((event) => event.action)).toEqual(
       expect.arrayContaining(["resource.tools_imported", "tool.enabled", "tool.renamed"]),
     );
   });
 
   it("refuses a name another enabled tool of the project has", async () => {
-    const listTasks30 = (await listResourceTools({ projectId, resourceId: aliceResourceId })).find((tool) => tool.name === "list_tasks")!;
+    const listTasks30 = (await listResourceTools({ projectId: env.projectId, resourceId: env.aliceResourceId })).find(
+      (tool) => tool.name === "list_tasks",
+    )!;
     await expect(
-      changeResourceTool({ projectId, resourceId: aliceResourceId, toolId: listTasks30.id, enabled: true, actor: SYSTEM_ACTOR }),
+      changeResourceTool({
+        projectId: env.projectId,
+        resourceId: env.aliceResourceId,
+        toolId: listTasks30.id,
+        enabled: true,
+        actor: SYSTEM_ACTOR,
+      }),
     ).rejects.toMatchObject({ code: "invalid_input", fields: { name: expect.stringMatching(/Another tool/) } });
     await expect(
-      changeResourceTool({ projectId, resourceId: aliceResourceId, toolId: listTasks30.id, name: "List tasks", actor: SYSTEM_ACTOR }),
+      changeResourceTool({
+        projectId: env.projectId,
+        resourceId: env.aliceResourceId,
+        toolId: listTasks30.id,
+        name: "List tasks",
+        actor: SYSTEM_ACTOR,
+      }),
     ).rejects.toMatchObject({ code: "invalid_input", fields: { name: expect.any(String) } });
   });
 
   it("stores nothing from a hostile document", async () => {
-    const before = await listResourceTools({ projectId, resourceId: sharedResourceId });
+    const before = await listResourceTools({ projectId: env.projectId, resourceId: env.sharedResourceId });
     const circular = JSON.stringify({
       openapi: "3.1.0",
       info: { title: "T", version: "1" },
@@ -159,26 +137,28 @@ describe("importing tools", () => {
       taskLabOpenApiYaml("https://elsewhere.test"),
     ];
     for (const text of hostile) {
-      await expect(importResourceTools({ projectId, resourceId: sharedResourceId, text, actor: SYSTEM_ACTOR })).rejects.toMatchObject({
+      await expect(
+        importResourceTools({ projectId: env.projectId, resourceId: env.sharedResourceId, text, actor: SYSTEM_ACTOR }),
+      ).rejects.toMatchObject({
         code: "invalid_openapi_document",
       });
     }
-    expect(await listResourceTools({ projectId, resourceId: sharedResourceId })).toEqual(before);
+    expect(await listResourceTools({ projectId: env.projectId, resourceId: env.sharedResourceId })).toEqual(before);
   });
 });
 
 describe("the Tools API", () => {
   it("lists each user's own tools", async () => {
-    const alice = await list({ token: await token(ALICE) });
+    const alice = await list({ token: await env.token(ALICE) });
     expect(alice.status).toBe(200);
     const shared = ["create_task", "get_me", "get_task", "list_tasks"];
     expect(namesOf(alice).filter((name) => !name.startsWith("get_flaky") && !name.startsWith("get_slow"))).toEqual([
       ...shared,
       "post_tasks",
     ]);
-    const bob = await list({ token: await token(BOB) });
+    const bob = await list({ token: await env.token(BOB) });
     expect(namesOf(bob).filter((name) => !name.startsWith("get_flaky") && !name.startsWith("get_slow"))).toEqual(shared);
-    expect(namesOf(await list({ token: await token("carol") }))).toEqual([]);
+    expect(namesOf(await list({ token: await env.token("carol") }))).toEqual([]);
     const getTask = (alice.json!.tools as Array<Record<string, unknown>>).find((tool) => tool.name === "get_task");
     expect(getTask).toMatchObject({
       description: "Read one task\n\nAnswers 404 when no task has this id.",
@@ -186,35 +166,37 @@ describe("the Tools API", () => {
       outputSchema: { allOf: expect.any(Array) },
     });
     // A Secret Key names the user.
-    expect(namesOf(await list({ secretKey, user: BOB }))).toEqual(namesOf(bob));
-    expect(await list({ secretKey })).toMatchObject({ status: 400, json: { error: { code: "missing_user" } } });
+    expect(namesOf(await list({ secretKey: env.secretKey, user: BOB }))).toEqual(namesOf(bob));
+    expect(await list({ secretKey: env.secretKey })).toMatchObject({ status: 400, json: { error: { code: "missing_user" } } });
   });
 
   it("offers an App-Level resource's tools to every user only when the team says so", async () => {
-    await offerResourceTools({ projectId, resourceId: appResourceId, offer: true, actor: SYSTEM_ACTOR });
+    await offerResourceTools({ projectId: env.projectId, resourceId: appResourceId, offer: true, actor: SYSTEM_ACTOR });
     try {
-      expect(namesOf(await list({ token: await token("carol") }))).toEqual(["list_team_tasks"]);
-      const answer = await call({ token: await token("carol") }, "list_team_tasks", {});
+      expect(namesOf(await list({ token: await env.token("carol") }))).toEqual(["list_team_tasks"]);
+      const answer = await call({ token: await env.token("carol") }, "list_team_tasks", {});
       expect(answer).toMatchObject({ status: 200, json: { isError: false, content: { status: 200, body: { tasks: expect.any(Array) } } } });
     } finally {
-      await offerResourceTools({ projectId, resourceId: appResourceId, offer: false, actor: SYSTEM_ACTOR });
+      await offerResourceTools({ projectId: env.projectId, resourceId: appResourceId, offer: false, actor: SYSTEM_ACTOR });
     }
-    expect(namesOf(await list({ token: await token("carol") }))).toEqual([]);
-    await expect(offerResourceTools({ projectId, resourceId: sharedResourceId, offer: true, actor: SYSTEM_ACTOR })).rejects.toMatchObject({
+    expect(namesOf(await list({ token: await env.token("carol") }))).toEqual([]);
+    await expect(
+      offerResourceTools({ projectId: env.projectId, resourceId: env.sharedResourceId, offer: true, actor: SYSTEM_ACTOR }),
+    ).rejects.toMatchObject({
       code: "invalid_input",
     });
-    const actions = (await listAuditEvents({ projectId, limit: 200 })).map((event) => event.action);
+    const actions = (await listAuditEvents({ projectId: env.projectId, limit: 200 })).map((event) => event.action);
     expect(actions).toEqual(expect.arrayContaining(["resource.tools_offered", "resource.tools_unoffered"]));
   });
 
   it("calls TaskLab with the calling user's own token", async () => {
-    const alice = await call({ token: await token(ALICE) }, "get_me", {});
+    const alice = await call({ token: await env.token(ALICE) }, "get_me", {});
     expect(alice).toMatchObject({ status: 200, json: { isError: false, content: { status: 200, body: { id: "u_ada" } } } });
-    const bob = await call({ secretKey, user: BOB }, "get_me", {});
+    const bob = await call({ secretKey: env.secretKey, user: BOB }, "get_me", {});
     expect(bob).toMatchObject({ status: 200, json: { isError: false, content: { status: 200, body: { id: "u_bob" } } } });
-    const created = await call({ token: await token(BOB) }, "create_task", { body: { title: "From an agent" } });
+    const created = await call({ token: await env.token(BOB) }, "create_task", { body: { title: "From an agent" } });
     expect(created.json).toMatchObject({ isError: false, content: { status: 201, body: { title: "From an agent", done: false } } });
-    expect(tasklab.apiRequests.map((request) => `${request.method} ${request.path}`)).toEqual([
+    expect(env.tasklab.apiRequests.map((request) => `${request.method} ${request.path}`)).toEqual([
       "GET /api/me",
       "GET /api/me",
       "POST /api/tasks",
@@ -222,36 +204,36 @@ describe("the Tools API", () => {
   });
 
   it("answers arguments that break the schema as a tool error naming the field, sending nothing", async () => {
-    const answer = await call({ token: await token(ALICE) }, "create_task", { body: { title: 42 } });
+    const answer = await call({ token: await env.token(ALICE) }, "create_task", { body: { title: 42 } });
     expect(answer).toMatchObject({
       status: 200,
       json: { isError: true, content: { code: "invalid_arguments", message: "/body/title: must be string" } },
     });
-    expect((await call({ token: await token(ALICE) }, "get_task", { id: "task_1", admin: true })).json).toMatchObject({
+    expect((await call({ token: await env.token(ALICE) }, "get_task", { id: "task_1", admin: true })).json).toMatchObject({
       isError: true,
       content: { code: "invalid_arguments", message: "/admin: is not an argument of this tool" },
     });
-    expect(tasklab.apiRequests).toEqual([]);
+    expect(env.tasklab.apiRequests).toEqual([]);
   });
 
   it("sends a path parameter as one encoded segment", async () => {
-    const answer = await call({ token: await token(ALICE) }, "get_task", { id: "../admin" });
+    const answer = await call({ token: await env.token(ALICE) }, "get_task", { id: "../admin" });
     expect(answer.json).toMatchObject({
       isError: true,
       content: { code: "api_error", status: 404, message: 'The API answered 404: {"error":"not_found"}' },
     });
-    expect(tasklab.apiRequests.map((request) => request.path)).toEqual(["/api/tasks/..%2Fadmin"]);
-    expect((await call({ token: await token(ALICE) }, "get_task", { id: ".." })).json).toMatchObject({
+    expect(env.tasklab.apiRequests.map((request) => request.path)).toEqual(["/api/tasks/..%2Fadmin"]);
+    expect((await call({ token: await env.token(ALICE) }, "get_task", { id: ".." })).json).toMatchObject({
       isError: true,
       content: { code: "invalid_arguments" },
     });
-    const found = await call({ token: await token(ALICE) }, "get_task", { id: "task_1" });
+    const found = await call({ token: await env.token(ALICE) }, "get_task", { id: "task_1" });
     expect(found.json).toMatchObject({ isError: false, content: { status: 200, body: { id: "task_1" } } });
   });
 
   it("answers the API's 5xx and a timeout as tool errors, never a 500", async () => {
-    await enable(sharedResourceId, ["get_flaky", "get_slow"]);
-    const failed = await call({ token: await token(BOB) }, "get_flaky", { key: "tool-5xx", failures: 1, status: 503 });
+    await env.enable(env.sharedResourceId, ["get_flaky", "get_slow"]);
+    const failed = await call({ token: await env.token(BOB) }, "get_flaky", { key: "tool-5xx", failures: 1, status: 503 });
     expect(failed).toMatchObject({
       status: 200,
       json: {
@@ -260,7 +242,7 @@ describe("the Tools API", () => {
       },
     });
     // The outbound client gives up after 10 s.
-    const slow = await call({ token: await token(BOB) }, "get_slow", { ms: 15_000 });
+    const slow = await call({ token: await env.token(BOB) }, "get_slow", { ms: 15_000 });
     expect(slow).toMatchObject({
       status: 200,
       json: { isError: true, content: { code: "upstream_unreachable", message: expect.stringMatching(/within 10000 ms/) } },
@@ -268,20 +250,15 @@ describe("the Tools API", () => {
   }, 30_000);
 
   it("answers reconnect_needed for an INVALID connection, and lists the tool saying so", async () => {
-    const db = await getDb();
-    const invalidate = (status: "VALID" | "INVALID") =>
-      db
-        .update(connections)
-        .set({ status })
-        .where(and(eq(connections.resourceId, aliceResourceId), eq(connections.userId, ALICE)));
+    const invalidate = (status: "VALID" | "INVALID") => env.setConnectionStatus(env.aliceResourceId, ALICE, status);
     await invalidate("INVALID");
     try {
-      const listed = await list({ token: await token(ALICE) });
+      const listed = await list({ token: await env.token(ALICE) });
       const postTasks = (listed.json!.tools as Array<{ name: string; description: string }>).find((tool) => tool.name === "post_tasks")!;
       expect(postTasks.description).toMatch(/no longer valid: they must connect again/);
-      const answer = await call({ token: await token(ALICE) }, "post_tasks", { body: { title: "x" } });
+      const answer = await call({ token: await env.token(ALICE) }, "post_tasks", { body: { title: "x" } });
       expect(answer).toMatchObject({ status: 200, json: { isError: true, content: { code: "reconnect_needed" } } });
-      expect(tasklab.apiRequests).toEqual([]);
+      expect(env.tasklab.apiRequests).toEqual([]);
     } finally {
       await invalidate("VALID");
     }
@@ -293,24 +270,24 @@ describe("the Tools API", () => {
     expect(await list({ token: foreign })).toMatchObject({ status: 401, json: { error: { code: "invalid_user_token" } } });
     expect(await call({ token: foreign }, "get_me", {})).toMatchObject({ status: 401, json: { error: { code: "invalid_user_token" } } });
     expect(await list(null)).toMatchObject({ status: 401, json: { error: { code: "missing_user_token" } } });
-    expect(await call({ token: await token(ALICE) }, "no_such_tool", {})).toMatchObject({
+    expect(await call({ token: await env.token(ALICE) }, "no_such_tool", {})).toMatchObject({
       status: 404,
       json: { error: { code: "tool_not_found" } },
     });
     // post_tasks is alice's: bob has no connection to its resource.
-    expect(await call({ token: await token(BOB) }, "post_tasks", { body: { title: "x" } })).toMatchObject({
+    expect(await call({ token: await env.token(BOB) }, "post_tasks", { body: { title: "x" } })).toMatchObject({
       status: 404,
       json: { error: { code: "tool_not_found" } },
     });
-    expect(await call({ token: await token(ALICE) }, "get_me", "[1]")).toMatchObject({ status: 400 });
+    expect(await call({ token: await env.token(ALICE) }, "get_me", "[1]")).toMatchObject({ status: 400 });
   });
 
   it("counts each call by tool and outcome and logs it without the arguments", async () => {
     const before = await currentMetrics();
     const logs = captureLogs();
     try {
-      await call({ token: await token(ALICE) }, "create_task", { body: { title: "secret title 7f3a" } });
-      await call({ token: await token(ALICE) }, "create_task", { body: { title: 7 } });
+      await call({ token: await env.token(ALICE) }, "create_task", { body: { title: "secret title 7f3a" } });
+      await call({ token: await env.token(ALICE) }, "create_task", { body: { title: 7 } });
     } finally {
       logs.restore();
     }

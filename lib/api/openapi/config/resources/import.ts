@@ -1,7 +1,7 @@
 import { configImportedSchema } from "@/lib/as-code/api-schema";
-import { configSecurity, errorResponse, jsonResponse, projectIdParameter, projectNotFound, unsupportedMediaType } from "../../shared";
+import { configSecurity, jsonResponse, projectIdParameter, projectNotFoundResponse } from "../../shared";
 import type { ApiOperation } from "../../types";
-import { configDescription, configErrors, configTooLarge, resourceDocumentBody } from "../shared";
+import { configBodyErrors, configDescription, configErrors, resourceDocumentBody } from "../shared";
 import { invalidResource, nameTaken } from "./shared";
 
 export const importResourceConfig: ApiOperation = {
@@ -21,10 +21,9 @@ export const importResourceConfig: ApiOperation = {
       "201": jsonResponse("Imported: the new draft resource's ID.", configImportedSchema),
       "400": invalidResource,
       ...configErrors,
-      "404": errorResponse("No project has this ID.", [projectNotFound]),
+      "404": projectNotFoundResponse,
       "409": nameTaken,
-      "413": configTooLarge,
-      "415": unsupportedMediaType,
+      ...configBodyErrors,
     },
     security: configSecurity,
   },

@@ -1,7 +1,7 @@
 import { resourceConfigDocumentSchema } from "@/lib/as-code/api-schema";
-import { configSecurity, jsonResponse, projectIdParameter, unsupportedMediaType } from "../../shared";
+import { configSecurity, jsonResponse, projectIdParameter } from "../../shared";
 import type { ApiOperation } from "../../types";
-import { configDescription, configErrors, configResourceIdParameter, configTooLarge, resourceDocumentBody } from "../shared";
+import { configBodyErrors, configDescription, configErrors, configResourceIdParameter, resourceDocumentBody } from "../shared";
 import { invalidResource, nameTaken, resourceConfigNotFound } from "./shared";
 
 export const replaceResourceConfig: ApiOperation = {
@@ -24,8 +24,7 @@ export const replaceResourceConfig: ApiOperation = {
       ...configErrors,
       "404": resourceConfigNotFound,
       "409": nameTaken,
-      "413": configTooLarge,
-      "415": unsupportedMediaType,
+      ...configBodyErrors,
     },
     security: configSecurity,
   },

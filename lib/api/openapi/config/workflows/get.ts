@@ -1,8 +1,8 @@
 import { workflowConfigDocumentSchema } from "@/lib/as-code/api-schema";
-import { configSecurity, jsonResponse, projectIdParameter, workflowIdParameter } from "../../shared";
+import { configSecurity, jsonResponse, projectIdParameter, workflowIdParameter, workflowOrProjectNotFound } from "../../shared";
 import type { ApiOperation } from "../../types";
 import { configDescription, configErrors } from "../shared";
-import { workflowBinding, workflowConfigNotFound } from "./shared";
+import { workflowBinding } from "./shared";
 
 export const getWorkflowConfig: ApiOperation = {
   path: "/projects/{projectId}/api/workflows/{workflowId}/config",
@@ -20,7 +20,7 @@ export const getWorkflowConfig: ApiOperation = {
     responses: {
       "200": jsonResponse("The workflow's document.", workflowConfigDocumentSchema),
       ...configErrors,
-      "404": workflowConfigNotFound,
+      "404": workflowOrProjectNotFound,
     },
     security: configSecurity,
   },

@@ -1,7 +1,7 @@
 import { configImportedSchema } from "@/lib/as-code/api-schema";
-import { configSecurity, errorResponse, jsonResponse, projectIdParameter, projectNotFound, unsupportedMediaType } from "../../shared";
+import { configSecurity, jsonResponse, projectIdParameter, projectNotFoundResponse } from "../../shared";
 import type { ApiOperation } from "../../types";
-import { configDescription, configErrors, configTooLarge, workflowDocumentBody } from "../shared";
+import { configBodyErrors, configDescription, configErrors, workflowDocumentBody } from "../shared";
 import { invalidWorkflow, workflowBinding } from "./shared";
 
 export const importWorkflowConfig: ApiOperation = {
@@ -22,9 +22,8 @@ export const importWorkflowConfig: ApiOperation = {
       "201": jsonResponse("Imported: the new draft workflow's ID.", configImportedSchema),
       "400": invalidWorkflow,
       ...configErrors,
-      "404": errorResponse("No project has this ID.", [projectNotFound]),
-      "413": configTooLarge,
-      "415": unsupportedMediaType,
+      "404": projectNotFoundResponse,
+      ...configBodyErrors,
     },
     security: configSecurity,
   },

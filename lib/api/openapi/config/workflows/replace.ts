@@ -1,8 +1,8 @@
 import { workflowConfigDocumentSchema } from "@/lib/as-code/api-schema";
-import { configSecurity, jsonResponse, projectIdParameter, unsupportedMediaType, workflowIdParameter } from "../../shared";
+import { configSecurity, jsonResponse, projectIdParameter, workflowIdParameter, workflowOrProjectNotFound } from "../../shared";
 import type { ApiOperation } from "../../types";
-import { configDescription, configErrors, configTooLarge, workflowDocumentBody } from "../shared";
-import { invalidWorkflow, workflowBinding, workflowConfigNotFound } from "./shared";
+import { configBodyErrors, configDescription, configErrors, workflowDocumentBody } from "../shared";
+import { invalidWorkflow, workflowBinding } from "./shared";
 
 export const replaceWorkflowConfig: ApiOperation = {
   path: "/projects/{projectId}/api/workflows/{workflowId}/config",
@@ -22,9 +22,8 @@ export const replaceWorkflowConfig: ApiOperation = {
       "200": jsonResponse("Replaced: the workflow's document now.", workflowConfigDocumentSchema),
       "400": invalidWorkflow,
       ...configErrors,
-      "404": workflowConfigNotFound,
-      "413": configTooLarge,
-      "415": unsupportedMediaType,
+      "404": workflowOrProjectNotFound,
+      ...configBodyErrors,
     },
     security: configSecurity,
   },

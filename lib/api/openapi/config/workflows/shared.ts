@@ -1,16 +1,11 @@
 import { missingResourceField, missingResourcesMessage } from "@/lib/as-code/api-schema";
-import { errorExample, errorResponse, projectNotFound, workflowNotFound } from "../../shared";
+import { errorExample } from "../../shared";
 import { invalidDocument } from "../shared";
 
 // What the workflow configuration operations share.
 
 export const workflowBinding =
   "Resources are named by name (resource): on import, each is bound to the project's resource of that name (case-insensitive); missing ones are listed.";
-
-export const workflowConfigNotFound = errorResponse("No project has this ID, or the project has no workflow with this ID.", [
-  projectNotFound,
-  workflowNotFound,
-]);
 
 /** What a workflow document whose first step names a resource the project does not have hears. */
 export const invalidWorkflow = invalidDocument("workflow", [

@@ -14,7 +14,7 @@ import { POST as startRun } from "./runs/route";
 // as before, and a second Response in a run fails while the caller keeps the first answer.
 
 // A database of the file's own: another test file's workers must not take (or hurry) these runs' jobs.
-const env = workflowTestEnv("sb_response", { secretKey: true });
+const env = workflowTestEnv({ secretKey: true });
 
 const response = (key: string, status: number, body = '{"id": "{{trigger.body.id}}"}'): StoredStep => ({
   key,

@@ -19,7 +19,7 @@ import { SYSTEM_ACTOR } from "@/lib/audit/audit-log";
 // that uses an App-Level resource.
 
 // A database of the file's own: another test file's workers must not take these runs' jobs.
-const env = workflowTestEnv("sb_sdk_workflows", { resources: { tasks: "api" }, secretKey: true });
+const env = workflowTestEnv({ resources: { tasks: "api" }, secretKey: true });
 let other: Awaited<ReturnType<typeof projectWithSigningKey>>;
 let createTask: string;
 let appLevel: string;
