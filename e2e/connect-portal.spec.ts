@@ -138,7 +138,7 @@ test("connect() runs an Authorization Code resource's sign-in in the Connect Por
     expect(await denied.result).toMatchObject({
       status: "error",
       resourceId,
-      error: { message: expect.stringContaining("the API did not authorize access") },
+      error: { code: "access_denied", message: expect.stringContaining("It answered access_denied: The user denied access.") },
     });
     expect(tasklab.tokenRequests.slice(tokenRequestsBefore)).toHaveLength(1);
     await page.reload();
