@@ -1,7 +1,7 @@
 "use client";
 
 import { zodResolver } from "@hookform/resolvers/zod";
-import { useFieldArray, useForm, useWatch } from "react-hook-form";
+import { useFieldArray, useForm, type UseFormReturn, useWatch } from "react-hook-form";
 import { Button } from "@/components/ui/button";
 import { Checkbox } from "@/components/ui/checkbox";
 import { CopyButton } from "@/components/ui/copy-button";
@@ -69,7 +69,6 @@ export function OAuthAuthorizationForm({
   const accessTokenUrl = useWatch({ control: form.control, name: "accessTokenUrl" });
   const authorizationUrl = useWatch({ control: form.control, name: "authorization.authorizationUrl" }) ?? "";
   const allowAnyHost = useWatch({ control: form.control, name: "allowAnyHost" }) ?? false;
-  const parameters = useFieldArray({ control: form.control, name: "authorization.parameters" });
   const inputVariables = inputKeys.map((key) => `inputs.${key}`);
   const advancedOpen = inputs.fields.length > 0 || !!errors.requiredInputs || !form.getValues("includeClientCredentials");
 
@@ -121,74 +120,7 @@ export function OAuthAuthorizationForm({
         registration={form.register("clientSecret")}
       />
 
-      {authorizationCode && (
-        <>
-          <FormField
-            label="Scopes"
-            error={errors.authorization?.scopes?.message}
-            hint="Optional. Separated by spaces, e.g. tasks:read tasks:write; sent as scope."
-          >
-            <Input autoComplete="off" spellCheck={false} placeholder="tasks:read tasks:write" {...form.register("authorization.scopes")} />
-          </FormField>
-          <Checkbox
-            label="Use PKCE"
-            hint="Sends an S256 code challenge, and its verifier with the code. Leave it on unless your API refuses it."
-            {...form.register("authorization.usePkce")}
-          />
-          <fieldset className="space-y-3">
-            <legend className="text-sm font-medium text-slate-800">Additional authorization parameters</legend>
-            <p className="text-xs text-slate-500">
-              Added to the Authorization URL&apos;s query, e.g. prompt=consent or access_type=offline. Values may use Required Inputs as{" "}
-              {"{{inputs.key}}"}.
-            </p>
-            {errors.authorization?.parameters?.message && <p className="text-sm text-red-600">{errors.authorization.parameters.message}</p>}
-            {parameters.fields.map((field, index) => (
-              <div key={field.id} role="group" aria-label={`Authorization parameter ${index + 1}`} className="flex items-start gap-3">
-                <div className="w-56">
-                  <FormField label="Name" error={errors.authorization?.parameters?.[index]?.name?.message}>
-                    <Input
-                      autoComplete="off"
-                      spellCheck={false}
-                      placeholder="prompt"
-                      {...form.register(`authorization.parameters.${index}.name`)}
-                    />
-                  </FormField>
-                </div>
-                <div className="flex-1">
-                  <TemplateField
-                    control={form.control}
-                    name={`authorization.parameters.${index}.value`}
-                    label="Value"
-                    placeholder="consent"
-                    variables={inputVariables}
-                    error={errors.authorization?.parameters?.[index]?.value?.message}
-                  />
-                </div>
-                <Button
-                  variant="ghost"
-                  className="mt-6"
-                  onClick={() => parameters.remove(index)}
-                  aria-label={`Remove authorization parameter ${index + 1}`}
-                >
-                  Remove
-                </Button>
-              </div>
-            ))}
-            <Button variant="secondary" onClick={() => parameters.append({ name: "", value: "" })}>
-              Add parameter
-            </Button>
-          </fieldset>
-          <div className="space-y-1">
-            <FormField
-              label="Redirect URL"
-              hint={redirect.problem ?? "Register this URL at your API as the OAuth client's redirect (callback) URL."}
-            >
-              <Input readOnly spellCheck={false} value={redirect.redirectUrl} className="font-mono" />
-            </FormField>
-            {!redirect.problem && <CopyButton value={redirect.redirectUrl} label="Copy Redirect URL" />}
-          </div>
-        </>
-      )}
+      {authorizationCode && <AuthorizationCodeFields form={form} inputVariables={inputVariables} redirect={redirect} />}
 
       <details open={advancedOpen} className="rounded-md border border-slate-200 p-4">
         <summary className="cursor-pointer text-sm font-semibold">Advanced Options</summary>
@@ -242,6 +174,91 @@ export function OAuthAuthorizationForm({
   );
 }
 
+/**
+ * The Authorization Code grant's own fields. A component of their own so that their field array is
+ * registered only for that grant: registered for another, it sent an `authorization` object the
+ * server refuses for that grant, on a field the form does not show.
+ */
+function AuthorizationCodeFields({
+  form,
+  inputVariables,
+  redirect,
+}: {
+  form: UseFormReturn<OAuthAuthorizationInput>;
+  inputVariables: string[];
+  redirect: RedirectUrlView;
+}) {
+  const { errors } = form.formState;
+  const parameters = useFieldArray({ control: form.control, name: "authorization.parameters" });
+  return (
+    <>
+      <FormField
+        label="Scopes"
+        error={errors.authorization?.scopes?.message}
+        hint="Optional. Separated by spaces, e.g. tasks:read tasks:write; sent as scope."
+      >
+        <Input autoComplete="off" spellCheck={false} placeholder="tasks:read tasks:write" {...form.register("authorization.scopes")} />
+      </FormField>
+      <Checkbox
+        label="Use PKCE"
+        hint="Sends an S256 code challenge, and its verifier with the code. Leave it on unless your API refuses it."
+        {...form.register("authorization.usePkce")}
+      />
+      <fieldset className="space-y-3">
+        <legend className="text-sm font-medium text-slate-800">Additional authorization parameters</legend>
+        <p className="text-xs text-slate-500">
+          Added to the Authorization URL&apos;s query, e.g. prompt=consent or access_type=offline. Values may use Required Inputs as{" "}
+          {"{{inputs.key}}"}.
+        </p>
+        {errors.authorization?.parameters?.message && <p className="text-sm text-red-600">{errors.authorization.parameters.message}</p>}
+        {parameters.fields.map((field, index) => (
+          <div key={field.id} role="group" aria-label={`Authorization parameter ${index + 1}`} className="flex items-start gap-3">
+            <div className="w-56">
+              <FormField label="Name" error={errors.authorization?.parameters?.[index]?.name?.message}>
+                <Input
+                  autoComplete="off"
+                  spellCheck={false}
+                  placeholder="prompt"
+                  {...form.register(`authorization.parameters.${index}.name`)}
+                />
+              </FormField>
+            </div>
+            <div className="flex-1">
+              <TemplateField
+                control={form.control}
+                name={`authorization.parameters.${index}.value`}
+                label="Value"
+                placeholder="consent"
+                variables={inputVariables}
+                error={errors.authorization?.parameters?.[index]?.value?.message}
+              />
+            </div>
+            <Button
+              variant="ghost"
+              className="mt-6"
+              onClick={() => parameters.remove(index)}
+              aria-label={`Remove authorization parameter ${index + 1}`}
+            >
+              Remove
+            </Button>
+          </div>
+        ))}
+        <Button variant="secondary" onClick={() => parameters.append({ name: "", value: "" })}>
+          Add parameter
+        </Button>
+      </fieldset>
+      <div className="space-y-1">
+        <FormField
+          label="Redirect URL"
+          hint={redirect.problem ?? "Register this URL at your API as the OAuth client's redirect (callback) URL."}
+        >
+          <Input readOnly spellCheck={false} value={redirect.redirectUrl} className="font-mono" />
+        </FormField>
+        {!redirect.problem && <CopyButton value={redirect.redirectUrl} label="Copy Redirect URL" />}
+      </div>
+    </>
+  );
+}
 export function ApiKeysAuthorizationForm({ projectId, resourceId, config }: StepProps) {
   const form = useForm<ApiKeysAuthorizationInput>({
     resolver: zodResolver(apiKeysAuthorizationSchema),
