@@ -84,7 +84,7 @@ export const connectTestAccount = projectAction(
 );
 
 /** Connect test account without JavaScript: the same session, and the browser goes to the portal's page (which says how it ended). */
-export async function openTestAccountPortal(input: z.input<typeof resourceRef>, _form: FormData): Promise<void> {
+export async function openTestAccountPortal(input: z.input<typeof resourceRef>): Promise<void> {
   const result = await connectTestAccount(input);
   if (result.ok) redirect(result.data.url);
 }

@@ -106,7 +106,7 @@ export async function createTestConnectSession({
   now?: Date;
 }): Promise<CreatedConnectSession> {
   const resource = await getResource({ projectId, resourceId });
-  if (!resource) throw new AppError("resource_not_found");
+  if (!resource) throw new AppError("resource_not_found", { message: "Resource not found." });
   const draft = resourceSnapshot(resource, "draft");
   if (!draft) throw new AppError("resource_not_ready");
   if (draft.level === "app") throw new AppError("app_level_resource");
