@@ -58,7 +58,8 @@ export function ConnectTestAccount({ projectId, resourceId }: { projectId: strin
       stop.current?.();
       setPending(false);
       setOutcome(answer);
-      if (answer.status === "connected") router.refresh();
+      // Closed without an answer may still have connected (the answer went to another origin): show what is saved.
+      if (answer.status !== "error") router.refresh();
     };
     window.addEventListener("message", onMessage);
     stop.current = () => {
