@@ -1,12 +1,14 @@
 "use server";
 
+import { redirect } from "next/navigation";
 import { z } from "zod";
 import { deleteResource as deleteResourceRow, getResource } from "@/db/queries/resources";
-import { projectAction } from "@/server/action";
+import { type ActionResult, projectAction } from "@/server/action";
 import { dashboardActor } from "@/lib/audit/audit-log";
 import { projectIdSchema } from "@/lib/projects/schema";
 import { createResourceDraft, saveResourceStep as saveStep } from "@/lib/resources/save-step";
 import { RESOURCE_WIZARD_STEPS } from "@/lib/resources/schema";
+import { type CreatedConnectSession, createTestConnectSession } from "@/lib/connect-portal/sessions";
 import { assertResourceNotInDeployedWorkflows } from "@/lib/workflows/workflows";
 import {
   publishResourceDraft,
@@ -64,6 +66,28 @@ export const saveTestCredentials = projectAction(
   },
   resourceEditor,
 );
+
+const resourceRef = z.object({ projectId: projectIdSchema, resourceId: z.uuid() });
+
+/**
+ * Connect test account (User-Level OAuth 2.0 Authorization Code): a 10-minute Connect Portal
+ * session for the resource's test connection, over its draft configuration. The step opens its
+ * URL in a popup, which tells Switchboard's own origin how it ended.
+ */
+export const connectTestAccount = projectAction(
+  resourceRef,
+  async ({ projectId, resourceId }): Promise<ActionResult<CreatedConnectSession>> => ({
+    ok: true,
+    data: await createTestConnectSession({ projectId, resourceId }),
+  }),
+  resourceEditor,
+);
+
+/** Connect test account without JavaScript: the same session, and the browser goes to the portal's page (which says how it ended). */
+export async function openTestAccountPortal(input: z.input<typeof resourceRef>): Promise<void> {
+  const result = await connectTestAccount(input);
+  if (result.ok) redirect(result.data.url);
+}
 
 export const sendTestRequest = projectAction(
   testRequestSchema.extend({ projectId: projectIdSchema, resourceId: z.uuid() }),

@@ -4,7 +4,10 @@ import { and, eq, gt, isNull, lt, sql } from "drizzle-orm";
 import { getDb } from "../client";
 import { type ConnectSession, connectSessions, projects, resources } from "../schema";
 
-/** Creates a session; `encrypt` is not needed at creation (nothing secret yet). Answers the row. */
+/**
+ * Creates a session (nothing secret yet): a Connected User's (`userId`), or, with `userId` null, one
+ * for the resource's test connection (Test and Publish's Connect test account). Answers the row.
+ */
 export async function insertConnectSession({
   projectId,
   resourceId,
@@ -15,7 +18,7 @@ export async function insertConnectSession({
 }: {
   projectId: string;
   resourceId: string;
-  userId: string;
+  userId: string | null;
   tokenHash: string;
   origin: string | null;
   expiresAt: Date;
@@ -23,7 +26,7 @@ export async function insertConnectSession({
   const db = await getDb();
   const [row] = await db
     .insert(connectSessions)
-    .values({ id: randomUUID(), projectId, resourceId, target: "user", userId, tokenHash, origin, expiresAt })
+    .values({ id: randomUUID(), projectId, resourceId, target: userId === null ? "test" : "user", userId, tokenHash, origin, expiresAt })
     .returning();
   return row!;
 }

@@ -9,7 +9,8 @@ import {
 } from "@/db/queries/connect-sessions";
 import { getResource } from "@/db/queries/resources";
 import type { ConnectSession, Resource } from "@/db/schema";
-import type { AuditActor } from "@/lib/audit/audit-log";
+import { type AuditActor, dashboardActor } from "@/lib/audit/audit-log";
+import type { SessionUser } from "@/lib/auth/session-user";
 import { publicUrl } from "@/lib/config/env";
 import { connectUser } from "@/lib/connections/connect";
 import { validateConnectBody } from "@/lib/connections/connect-body";
@@ -18,10 +19,14 @@ import { outboundPolicy } from "@/lib/connections/request";
 import { type ConnectionSession, credentialTemplateValues } from "@/lib/connections/session";
 import { AppError, type CallFailure, ERROR_CATALOGUE } from "@/lib/errors";
 import { log } from "@/lib/log";
+import { getProjectAccess } from "@/lib/projects/access";
+import { canChangeResources } from "@/lib/projects/roles";
 import { currentProjectState } from "@/lib/projects/sdk-state";
+import type { PublishedResource } from "@/lib/resources/config";
 import { secretMasker } from "@/lib/resources/request";
 import { requiredInputKeys, requiredKeys } from "@/lib/resources/required-keys";
-import { loadResourceRuntime, type ResourceRuntime } from "@/lib/resources/runtime";
+import { loadResourceRuntime, type ResourceRuntime, resourceSnapshot } from "@/lib/resources/runtime";
+import { saveTestCredentialsForResource } from "@/lib/connections/test-and-publish";
 import { renderPathTemplate, renderTemplate, renderUrl, TemplateError } from "@/lib/resources/template";
 import { OAUTH_CALLBACK_PATH, oauthRedirectUrl } from "@/lib/oauth/redirect-url";
 import { type PortalFlow, portalFlow } from "./flow";
@@ -29,7 +34,9 @@ import { codeChallenge, decryptPendingAuthorization, encryptPendingAuthorization
 
 // The Connect Portal's steps, as plain functions the pages and routes call: open a session's page,
 // Continue to the Authorization URL, take the OAuth callback, or connect with typed keys. Every
-// connection is saved by connectUser, the connect route's own path.
+// Connected User's connection is saved by connectUser, the connect route's own path; a test-connection
+// session's (Test and Publish's Connect test account) by saveTestCredentialsForResource, the Test
+// credentials form's own path, over the resource's draft configuration.
 
 /** The browser-binding cookie of one session's Continue (named per session, so two popups do not clash). */
 export function bindingCookieName(sessionId: string): string {
@@ -77,19 +84,41 @@ function sessionProblem(session: ConnectSession, now: Date): AppError | undefine
   return undefined;
 }
 
-/** The session's resource, published and of a kind the portal connects. */
-async function portalResource(session: ConnectSession): Promise<{ resource: Resource; flow: PortalFlow }> {
-  const resource = await getResource({ projectId: session.projectId, resourceId: session.resourceId });
-  if (!resource?.published) throw new AppError("resource_not_found");
-  const flow = portalFlow(resource.published);
-  if (!flow) throw new AppError("connect_portal_unsupported");
-  return { resource, flow };
+/** What a session connects: its resource, in the configuration used (published; a test-connection session's draft), of a kind the portal connects. */
+interface PortalResource {
+  resource: Resource;
+  version: "draft" | "published";
+  snapshot: PublishedResource;
+  flow: PortalFlow;
 }
 
-function portalFields(resource: Resource, flow: PortalFlow): PortalField[] {
-  const published = resource.published!;
-  const keys = flow === "api_keys" ? requiredKeys(published, published.config) : requiredInputKeys(published.config);
+async function portalResource(session: ConnectSession): Promise<PortalResource> {
+  const resource = await getResource({ projectId: session.projectId, resourceId: session.resourceId });
+  const version = session.target === "test" ? "draft" : "published";
+  const snapshot = resource ? resourceSnapshot(resource, version) : undefined;
+  if (!resource || !snapshot) throw new AppError("resource_not_found");
+  const flow = portalFlow(snapshot);
+  // A test connection is made by the Authorization Code sign-in only (keys are typed in the Test credentials form).
+  if (!flow || (session.target === "test" && flow !== "authorization_code")) throw new AppError("connect_portal_unsupported");
+  return { resource, version, snapshot, flow };
+}
+
+function portalFields(snapshot: PublishedResource, flow: PortalFlow): PortalField[] {
+  const keys = flow === "api_keys" ? requiredKeys(snapshot, snapshot.config) : requiredInputKeys(snapshot.config);
   return keys.map(({ key, label, secret }) => ({ key, label, secret }));
+}
+
+/**
+ * A test-connection session's Continue: the signed-in team member, who must be the project's Owner
+ * or an Admin (as for the Test credentials form). The audit log names them.
+ */
+async function testConnectionEditor(session: ConnectSession, dashboardUser: () => Promise<SessionUser | null>): Promise<AuditActor> {
+  const user = await dashboardUser();
+  if (!user) throw new AppError("not_signed_in", { message: "Sign in to Switchboard in this browser, then Connect test account again." });
+  const membership = await getProjectAccess(user, session.projectId);
+  if (!membership) throw new AppError("connect_session_not_found");
+  if (!canChangeResources(membership.role)) throw new AppError("resource_editor_only");
+  return dashboardActor(user);
 }
 
 /** A session by the token in its URL, ready to be used: 404 unknown, 410 used or expired. */
@@ -104,15 +133,15 @@ async function liveSession(token: string, now: Date) {
 /** What /connect/{token} shows; throws an AppError (404, 410, 409) when the session cannot be used. */
 export async function openPortalPage(token: string, now = new Date()): Promise<PortalPage> {
   const { session, projectName } = await liveSession(token, now);
-  const { resource, flow } = await portalResource(session);
-  const config = resource.published!.config;
+  const { resource, snapshot, flow } = await portalResource(session);
+  const config = snapshot.config;
   return {
     sessionId: session.id,
     resourceId: resource.id,
     resourceName: resource.name,
     projectName,
     flow,
-    fields: portalFields(resource, flow),
+    fields: portalFields(snapshot, flow),
     ...(flow === "authorization_code"
       ? { authorizationHost: hostOf(config.oauth?.authorization?.authorizationUrl) }
       : config.request?.validationRequest
@@ -176,17 +205,21 @@ function authorizationUrl(
 export async function beginAuthorization({
   token,
   inputs,
+  dashboardUser = async () => null,
   now = new Date(),
 }: {
   token: string;
   /** The form's values: the resource's Required Inputs. */
   inputs: Record<string, unknown>;
+  /** The team member signed in to the dashboard in this browser: a test-connection session needs one. */
+  dashboardUser?: () => Promise<SessionUser | null>;
   now?: Date;
 }): Promise<{ location: string; cookie: BindingCookie }> {
   const { session } = await liveSession(token, now);
-  const { resource, flow } = await portalResource(session);
+  const { resource, version, flow } = await portalResource(session);
   if (flow !== "authorization_code") throw new AppError("connect_portal_unsupported");
-  const runtime = await loadResourceRuntime(resource, "published");
+  const actor = session.target === "test" ? await testConnectionEditor(session, dashboardUser) : undefined;
+  const runtime = await loadResourceRuntime(resource, version);
   if (!runtime) throw new AppError("resource_not_found");
   const typed = validateConnectBody(inputs, requiredInputKeys(runtime.config));
   const state = randomToken();
@@ -197,7 +230,11 @@ export async function beginAuthorization({
     sessionId: session.id,
     stateHash: hashToken(state),
     bindingHash: hashToken(binding),
-    authorization: encryptPendingAuthorization(session.id, { inputs: typed, ...(codeVerifier ? { codeVerifier } : {}) }),
+    authorization: encryptPendingAuthorization(session.id, {
+      inputs: typed,
+      ...(codeVerifier ? { codeVerifier } : {}),
+      ...(actor ? { actor } : {}),
+    }),
   });
   if (!started) throw new AppError("connect_session_expired");
   const maxAge = Math.max(1, Math.floor((session.expiresAt.getTime() - now.getTime()) / 1000));
@@ -394,9 +431,10 @@ export async function completeAuthorization({
   try {
     if (!session.authorization) throw new AppError("oauth_state_invalid");
     const pending = decryptPendingAuthorization(session.id, session.authorization);
-    const { resource, flow } = await portalResource(session);
+    const { resource, version, flow } = await portalResource(session);
     if (flow !== "authorization_code") throw new AppError("connect_portal_unsupported");
-    const runtime = await loadResourceRuntime(resource, "published");
+    if (session.target === "test" && !pending.actor) throw new AppError("oauth_state_invalid");
+    const runtime = await loadResourceRuntime(resource, version);
     if (!runtime) throw new AppError("resource_not_found");
     const project = await sdkProject(session.projectId);
     const policy = outboundPolicy(project);
@@ -414,15 +452,29 @@ export async function completeAuthorization({
         });
       throw error;
     });
-    await connectUser({
-      project,
-      resourceId: session.resourceId,
-      userId: session.userId ?? "",
-      body: pending.inputs,
-      tokens,
-      actor: connectedUser(session),
-      validate: validationOf(runtime),
-    });
+    if (session.target === "test") {
+      // The resource's test connection, saved as the Test credentials form saves it (same audit record).
+      await saveTestCredentialsForResource({
+        resource,
+        values: {
+          ...pending.inputs,
+          access_token: tokens.accessToken,
+          ...(tokens.refreshToken ? { refresh_token: tokens.refreshToken } : {}),
+        },
+        actor: pending.actor!,
+        issued: { accessTokenExpiresAt: tokens.expiresAt ?? null },
+      });
+    } else {
+      await connectUser({
+        project,
+        resourceId: session.resourceId,
+        userId: session.userId ?? "",
+        body: pending.inputs,
+        tokens,
+        actor: connectedUser(session),
+        validate: validationOf(runtime),
+      });
+    }
   } catch (error) {
     const { code: failed, message } = failureOf(error);
     return end("error", { code: failed, message });

@@ -1,4 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import type { AuditActor } from "@/lib/audit/audit-log";
 import { getVaultKey } from "@/lib/vault/key";
 import { decryptSecret, encryptSecret } from "@/lib/vault/vault";
 
@@ -28,6 +29,8 @@ export function tokenMatches(token: string | undefined, hash: string | null): bo
 export interface PendingAuthorization {
   codeVerifier?: string;
   inputs: Record<string, string>;
+  /** A test-connection session: the team member who pressed Continue, whom the audit log names. */
+  actor?: AuditActor;
 }
 
 const associatedData = (sessionId: string) => `connect_session:${sessionId}:authorization`;
@@ -38,7 +41,11 @@ export function encryptPendingAuthorization(sessionId: string, pending: PendingA
 
 export function decryptPendingAuthorization(sessionId: string, ciphertext: string): PendingAuthorization {
   const parsed = JSON.parse(decryptSecret(ciphertext, associatedData(sessionId), getVaultKey())) as PendingAuthorization;
-  return { inputs: parsed.inputs ?? {}, ...(parsed.codeVerifier ? { codeVerifier: parsed.codeVerifier } : {}) };
+  return {
+    inputs: parsed.inputs ?? {},
+    ...(parsed.codeVerifier ? { codeVerifier: parsed.codeVerifier } : {}),
+    ...(parsed.actor ? { actor: parsed.actor } : {}),
+  };
 }
 
 /** The PKCE S256 challenge of a verifier (RFC 7636 §4.2). */

@@ -4,6 +4,7 @@ import { originNotAllowedMessage } from "@/lib/api/sdk-route";
 import { publicUrl } from "@/lib/config/env";
 import type { RequestCaller } from "@/lib/connections/request";
 import { AppError } from "@/lib/errors";
+import { resourceSnapshot } from "@/lib/resources/runtime";
 import { CONNECT_SESSION_TTL_MS, portalFlow } from "./flow";
 import { hashToken, randomToken } from "./secrets";
 
@@ -73,8 +74,51 @@ export async function createConnectSession({
   if (!resource?.published) throw new AppError("resource_not_found");
   if (resource.published.level === "app") throw new AppError("app_level_resource");
   if (!portalFlow(resource.published)) throw new AppError("connect_portal_unsupported");
+  return insertSession({ projectId, resourceId, userId, origin, expiresAt: new Date(now.getTime() + ttlMs) });
+}
+
+async function insertSession(session: {
+  projectId: string;
+  resourceId: string;
+  userId: string | null;
+  origin: string | null;
+  expiresAt: Date;
+}): Promise<CreatedConnectSession> {
   const token = randomToken();
-  const expiresAt = new Date(now.getTime() + ttlMs);
-  await insertConnectSession({ projectId, resourceId, userId, tokenHash: hashToken(token), origin, expiresAt });
-  return { url: `${publicUrl()}/connect/${token}`, expiresAt: expiresAt.toISOString() };
+  await insertConnectSession({ ...session, tokenHash: hashToken(token) });
+  return { url: `${publicUrl()}/connect/${token}`, expiresAt: session.expiresAt.toISOString() };
+}
+
+/**
+ * Test and Publish's **Connect test account**: a single-use, 10-minute session for the resource's
+ * test connection (no Connected User), over its DRAFT configuration (published or not), which
+ * must be User-Level OAuth 2.0 Authorization Code. The outcome is told to Switchboard's own origin
+ * (the dashboard that opened the popup). Only the dashboard's action makes one: the Connect API
+ * makes Connected Users' sessions alone.
+ */
+export async function createTestConnectSession({
+  projectId,
+  resourceId,
+  now = new Date(),
+}: {
+  projectId: string;
+  resourceId: string;
+  now?: Date;
+}): Promise<CreatedConnectSession> {
+  const resource = await getResource({ projectId, resourceId });
+  if (!resource) throw new AppError("resource_not_found", { message: "Resource not found." });
+  const draft = resourceSnapshot(resource, "draft");
+  if (!draft) throw new AppError("resource_not_ready");
+  if (draft.level === "app") throw new AppError("app_level_resource");
+  if (portalFlow(draft) !== "authorization_code")
+    throw new AppError("connect_portal_unsupported", {
+      message: "Connect test account runs the Authorization Code sign-in: enter this resource's test credentials instead.",
+    });
+  return insertSession({
+    projectId,
+    resourceId,
+    userId: null,
+    origin: new URL(publicUrl()).origin,
+    expiresAt: new Date(now.getTime() + CONNECT_SESSION_TTL_MS),
+  });
 }

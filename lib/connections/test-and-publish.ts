@@ -83,15 +83,25 @@ export async function loadTestAndPublish(resource: Resource): Promise<TestAndPub
   };
 }
 
-/** Stores the Test and Publish step's test credentials as the resource's test connection. */
+/**
+ * Stores the Test and Publish step's test credentials as the resource's test connection: typed in
+ * its form, or (`issued`) the tokens the API issued to Connect test account's sign-in.
+ */
 export async function saveTestCredentialsForResource({
   resource,
   values,
   actor,
+  issued,
 }: {
   resource: Resource;
   values: unknown;
   actor: AuditActor;
+  /**
+   * The values are what the API just issued (Connect test account): they replace the saved ones
+   * whole (a secret not issued, such as a refresh token, is not kept from before), with the access
+   * token's expiry the token answer gave.
+   */
+  issued?: { accessTokenExpiresAt: Date | null };
 }): Promise<void> {
   const snapshot = resourceSnapshot(resource, "draft");
   if (!snapshot || snapshot.level !== "user")
@@ -104,7 +114,7 @@ export async function saveTestCredentialsForResource({
   const next: ConnectionCredentials = {};
   for (const key of keys) {
     const value = parsed.data[key.key]?.trim() ?? "";
-    const kept = key.secret && !value ? previous[key.key] : undefined;
+    const kept = key.secret && !value && !issued ? previous[key.key] : undefined;
     if (value || kept) next[key.key] = value || kept!;
   }
   // A new token pair replaces the old one's expiry; a kept one keeps it.
@@ -114,7 +124,7 @@ export async function saveTestCredentialsForResource({
     resourceId: resource.id,
     kind: "test",
     encrypt: (connectionId) => encryptConnectionCredentials(connectionId, next),
-    accessTokenExpiresAt: tokensChanged ? null : (existing?.accessTokenExpiresAt ?? null),
+    accessTokenExpiresAt: issued ? issued.accessTokenExpiresAt : tokensChanged ? null : (existing?.accessTokenExpiresAt ?? null),
     grantFingerprint: null,
     // The keys entered anew, by name.
     audit: { actor, changes: keys.filter((key) => parsed.data[key.key]?.trim()).map((key) => `credentials.${key.key}`) },

@@ -1,9 +1,12 @@
 import { Card } from "@/components/ui/card";
 import { CodeBlock } from "@/components/ui/code-block";
 import { DataTable } from "@/components/ui/data-table";
+import { portalFlow } from "@/lib/connect-portal/flow";
 import type { TestAndPublishView } from "@/lib/connections/test-and-publish";
 import type { ResourceDraft } from "@/lib/resources/draft";
 import { connectSnippets } from "@/lib/resources/snippets";
+import type { RequiredKey } from "@/lib/resources/required-keys";
+import { ConnectTestAccount } from "./connect-test-account";
 import { FinishButton } from "./finish-button";
 import { TestCredentialsForm } from "./test-credentials-form";
 import { TestRequestPanel } from "./test-request-panel";
@@ -14,24 +17,36 @@ const timeFormat = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeStyl
 export function TestAndPublishStep({ draft, view, origin }: { draft: ResourceDraft; view: TestAndPublishView; origin: string }) {
   const apiInfo = draft.apiInfo!;
   const { keys, savedValues, savedSecrets, runs } = view;
-  const snippets = connectSnippets({ origin, projectId: draft.projectId, resourceId: draft.id, resourceName: draft.name, keys });
+  const flow = portalFlow(apiInfo);
+  const snippets = connectSnippets({ origin, projectId: draft.projectId, resourceId: draft.id, resourceName: draft.name, keys, flow });
   const profilePath = draft.config.request?.userProfile.source === "request" ? draft.config.request.userProfile.path : "/";
 
   return (
     <div className="space-y-6">
-      {apiInfo.level === "user" && keys.length > 0 && (
+      {flow === "authorization_code" ? (
         <Card
-          title="Test credentials"
-          description="One Connected User's credentials, stored encrypted as this resource's test connection. Test requests and the workflow editor use them."
+          title="Test connection"
+          description="Sign in to the API as a test user, as your users will through the Connect Portal. The tokens it issues are stored encrypted as this resource's test connection. Test requests and the workflow editor use them."
         >
-          <TestCredentialsForm
-            projectId={draft.projectId}
-            resourceId={draft.id}
-            keys={keys}
-            savedValues={savedValues}
-            savedSecrets={savedSecrets}
-          />
+          <TestConnectionState keys={keys} savedValues={savedValues} savedSecrets={savedSecrets} />
+          <ConnectTestAccount projectId={draft.projectId} resourceId={draft.id} />
         </Card>
+      ) : (
+        apiInfo.level === "user" &&
+        keys.length > 0 && (
+          <Card
+            title="Test credentials"
+            description="One Connected User's credentials, stored encrypted as this resource's test connection. Test requests and the workflow editor use them."
+          >
+            <TestCredentialsForm
+              projectId={draft.projectId}
+              resourceId={draft.id}
+              keys={keys}
+              savedValues={savedValues}
+              savedSecrets={savedSecrets}
+            />
+          </Card>
+        )
       )}
 
       <Card title="Test request" description="Sent through this draft's configuration, exactly as a workflow request would be.">
@@ -63,7 +78,14 @@ export function TestAndPublishStep({ draft, view, origin }: { draft: ResourceDra
       </Card>
 
       {apiInfo.level === "user" ? (
-        <Card title="Connect your users" description="Send each user's credentials from your app. Every required key is listed.">
+        <Card
+          title="Connect your users"
+          description={
+            flow === "authorization_code"
+              ? "With the JS SDK, connect() runs the sign-in in the Connect Portal. Or send each user's tokens from your backend: every required key is listed."
+              : "Send each user's credentials from your app. Every required key is listed."
+          }
+        >
           <div className="space-y-4">
             <h3 className="text-sm font-semibold">JS SDK</h3>
             <CodeBlock code={snippets.sdk} language="javascript" label="JS SDK snippet" copyLabel="Copy JS SDK snippet" />
@@ -89,5 +111,28 @@ export function TestAndPublishStep({ draft, view, origin }: { draft: ResourceDra
         <FinishButton projectId={draft.projectId} resourceId={draft.id} needsConfirmation={view.needsConfirmation} />
       </div>
     </div>
+  );
+}
+
+/** What the test connection holds now: which tokens are set (never their values) and the Required Inputs typed at the sign-in. */
+function TestConnectionState({
+  keys,
+  savedValues,
+  savedSecrets,
+}: {
+  keys: readonly RequiredKey[];
+  savedValues: Readonly<Record<string, string>>;
+  savedSecrets: readonly string[];
+}) {
+  if (!savedSecrets.includes("access_token")) return <p className="mb-4 text-sm text-slate-600">No test account is connected yet.</p>;
+  return (
+    <dl className="mb-4 grid grid-cols-[max-content_1fr] gap-x-4 gap-y-1 text-sm">
+      {keys.map((key) => (
+        <div key={key.key} className="contents">
+          <dt className="text-slate-600">{key.label}</dt>
+          <dd>{key.secret ? (savedSecrets.includes(key.key) ? "Set" : "Not issued") : (savedValues[key.key] ?? "—")}</dd>
+        </div>
+      ))}
+    </dl>
   );
 }

@@ -4,6 +4,7 @@ import { beginAuthorization } from "@/lib/connect-portal/portal";
 import { AppError } from "@/lib/errors";
 import { log } from "@/lib/log";
 import { portalErrorPage } from "@/server/portal-responses";
+import { getSessionUser } from "@/server/session";
 
 export const dynamic = "force-dynamic";
 
@@ -21,7 +22,7 @@ export const POST = observeRoute<{ session: string }>("/connect/[session]/author
     if (!form) throw new AppError("invalid_request", { message: "Continue sends a form." });
     const inputs: Record<string, string> = {};
     for (const [name, value] of form) if (typeof value === "string" && !name.startsWith("$")) inputs[name] = value;
-    const { location, cookie } = await beginAuthorization({ token, inputs });
+    const { location, cookie } = await beginAuthorization({ token, inputs, dashboardUser: getSessionUser });
     const headers = new Headers({ location, "cache-control": "no-store", "referrer-policy": "no-referrer" });
     headers.append(
       "set-cookie",
