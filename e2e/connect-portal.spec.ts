@@ -32,7 +32,7 @@ async function signInAtTaskLab(popup: Page, tasklabUrl: string, decision: "Allow
   await popup.getByRole("button", { name: decision }).click();
 }
 
-test("connect() runs an Authorization Code resource's sign-in in the Connect Portal: Allow connects the user, Deny stores nothing", async ({
+test("an Authorization Code resource's test account and end users connect through the Connect Portal: Allow connects, Deny stores nothing", async ({
   page,
   context,
   projectId,
@@ -66,10 +66,25 @@ test("connect() runs an Authorization Code resource's sign-in in the Connect Por
     await page.getByLabel("Fields to keep").fill("id, email, name");
     await wizard.continue();
     await wizard.expectStep("test-and-publish");
-    await publishAnyway(wizard);
 
     // At TaskLab, the team registers its app with the Redirect URL the wizard showed (and no other).
     tasklab.clients.push({ ...client, name: "Customer App", redirectUris: [redirectUrl] });
+
+    // Test and Publish: Connect test account runs the same portal flow in a popup for the test connection.
+    await expect(page.getByLabel("Access Token")).toHaveCount(0);
+    const testPopupOpened = page.waitForEvent("popup");
+    await page.getByRole("button", { name: "Connect test account" }).click();
+    const testPopup = await testPopupOpened;
+    const testPopupClosed = testPopup.waitForEvent("close");
+    await testPopup.getByRole("button", { name: "Continue" }).click();
+    await signInAtTaskLab(testPopup, tasklab.url, "Allow");
+    await testPopupClosed;
+    await expect(page.getByRole("status").filter({ hasText: "Test account connected." })).toBeVisible();
+    await wizard.sendTestRequest("/me");
+    await expect(wizard.testStatus).toContainText("200");
+    await expect(wizard.testResponseBody).toContainText(TASKLAB_DEFAULT_USER.id);
+    await wizard.finish();
+    await expect(page).toHaveURL(new RegExp(`${wizard.resourcesUrl}$`));
 
     const userId = `customer-user-${randomUUID().slice(0, 8)}`;
     const userToken = await signUserToken(privateKeyPem, userId);
