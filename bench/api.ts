@@ -37,6 +37,8 @@ export interface ApiBenchOptions {
   startupTimeoutMs: number;
   /** (b): one request run per count of connected users it rotates over. */
   requestUserCounts: readonly number[];
+  /** (b) MCP: pairs of runs, the request route's then MCP's, over the first users count's users. */
+  mcpPairs: number;
   /** (a): refresh tokens pre-issued, one per connect request; distinct users; calls each user is kept to. */
   connectTokenPool: number;
   connectUserCount: number;
@@ -52,8 +54,11 @@ export interface ApiBenchResult {
   directRun: RunSummary;
   /** One per requestUserCounts, in its order. */
   requestRuns: RunSummary[];
-  /** (b) MCP tools/call over the first users count's users. */
-  mcpRun: RunSummary;
+  /**
+   * (b) MCP tools/call over the first users count's users, each right after a request run over
+   * the same users (the first pair's is requestRuns[0]).
+   */
+  mcpPairs: Array<{ request: RunSummary; mcp: RunSummary }>;
   /** tools/call answers (HTTP 200) that were tool errors. */
   mcpToolErrors: number;
   notes: string[];
@@ -105,6 +110,7 @@ export async function runApiBench({
   warmupSeconds,
   startupTimeoutMs,
   requestUserCounts,
+  mcpPairs: pairCount,
   connectTokenPool,
   connectUserCount,
   maxCallsPerUser,
@@ -338,57 +344,67 @@ export async function runApiBench({
       body: requestBody,
     }),
   });
-  for (const users of requestUserCounts) {
+  const requestRunOver = async (users: number, name: string): Promise<RunSummary> => {
     let requestCalls = 0;
-    announce(`(b) Switchboard request, ${users} users`);
-    requestRuns.push(
-      await measureRun(
-        {
-          ...common,
-          name: `(b) Switchboard request (${users} users)`,
-          url: requestUrl,
-          method: "POST",
-          setupRequest: (request) => ({
-            ...request,
-            headers: {
-              ...jsonHeaders,
-              authorization: `Bearer ${data.secretKey}`,
-              "x-switchboard-user": requestUsers[requestCalls++ % users]!,
-            },
-            body: requestBody,
-          }),
-          onResponse: (status, body) => {
-            if (status !== 200) return;
-            const upstream = upstreamStatus(body);
-            if (upstream === undefined || upstream < 200 || upstream > 299) upstreamNon2xx++;
+    announce(name);
+    return measureRun(
+      {
+        ...common,
+        name,
+        url: requestUrl,
+        method: "POST",
+        setupRequest: (request) => ({
+          ...request,
+          headers: {
+            ...jsonHeaders,
+            authorization: `Bearer ${data.secretKey}`,
+            "x-switchboard-user": requestUsers[requestCalls++ % users]!,
           },
+          body: requestBody,
+        }),
+        onResponse: (status, body) => {
+          if (status !== 200) return;
+          const upstream = upstreamStatus(body);
+          if (upstream === undefined || upstream < 200 || upstream > 299) upstreamNon2xx++;
         },
-        { serverPid: server.child.pid, prepared: () => requestCalls },
-      ),
+      },
+      { serverPid: server.child.pid, prepared: () => requestCalls },
     );
-  }
-  // (b) MCP: the same upstream call as a tool, for the first users count's users, right after its request run.
-  let mcpCalls = 0;
+  };
+  for (const users of requestUserCounts) requestRuns.push(await requestRunOver(users, `(b) Switchboard request (${users} users)`));
+
+  // (b) MCP: the same upstream call as a tool, for the first users count's users, each run right
+  // after a request run, in pairs: one pair's ratio moved by up to ±0.1 from one bench to the next
+  // on the 2-core dev machine (2026-12-07), the median of three much less.
   let mcpToolErrors = 0;
   const mcpUsers = requestUserCounts[0]!;
-  announce(`(b) Switchboard MCP tools/call, ${mcpUsers} users`);
-  const mcpRun = await measureRun(
-    {
-      ...common,
-      name: `(b) Switchboard MCP tools/call (${mcpUsers} users)`,
-      url: mcpUrl,
-      method: "POST",
-      setupRequest: (request) => ({
-        ...request,
-        headers: { ...mcpHeaders, authorization: `Bearer ${data.secretKey}`, "x-switchboard-user": requestUsers[mcpCalls++ % mcpUsers]! },
-        body: mcpBody,
-      }),
-      onResponse: (status, body) => {
-        if (status === 200 && !mcpSucceeded(body)) mcpToolErrors++;
+  const mcpRunOver = async (name: string): Promise<RunSummary> => {
+    let mcpCalls = 0;
+    announce(name);
+    return measureRun(
+      {
+        ...common,
+        name,
+        url: mcpUrl,
+        method: "POST",
+        setupRequest: (request) => ({
+          ...request,
+          headers: { ...mcpHeaders, authorization: `Bearer ${data.secretKey}`, "x-switchboard-user": requestUsers[mcpCalls++ % mcpUsers]! },
+          body: mcpBody,
+        }),
+        onResponse: (status, body) => {
+          if (status === 200 && !mcpSucceeded(body)) mcpToolErrors++;
+        },
       },
-    },
-    { serverPid: server.child.pid, prepared: () => mcpCalls },
-  );
+      { serverPid: server.child.pid, prepared: () => mcpCalls },
+    );
+  };
+  const mcpPairs: ApiBenchResult["mcpPairs"] = [];
+  for (let pair = 1; pair <= pairCount; pair++) {
+    const suffix = pairCount > 1 ? `, pair ${pair}` : "";
+    const request = pair === 1 ? requestRuns[0]! : await requestRunOver(mcpUsers, `(b) Switchboard request (${mcpUsers} users)${suffix}`);
+    mcpPairs.push({ request, mcp: await mcpRunOver(`(b) Switchboard MCP tools/call (${mcpUsers} users)${suffix}`) });
+  }
 
   const notes = [
     "(a) Switchboard connect: the resource HAS a User Profile (GET /me). Each request's body is { refresh_token } with a " +
@@ -397,7 +413,7 @@ export async function runApiBench({
     `(a) ${connectUserCount} distinct users (User Tokens, RS256) rotated, at most ${maxCallsPerUser} calls each (rate limit 120/min).`,
     "(a) bare: jose RS256 verify + AES-256-GCM + postgres.js upsert only; no outbound calls.",
     `(b) Secret Key + X-Switchboard-User rotating over ${requestUserCounts.join(" / ")} connected users (stored with a valid access token: no refreshes); body {"method":"GET","path":"/tasks"}.`,
-    `(b) MCP: one JSON-RPC tools/call of list_tasks (GET /tasks) per HTTP request (stateless: no initialize), Secret Key + X-Switchboard-User over the first ${mcpUsers} users.`,
+    `(b) MCP: one JSON-RPC tools/call of list_tasks (GET /tasks) per HTTP request (stateless: no initialize), Secret Key + X-Switchboard-User over the first ${mcpUsers} users; ${pairCount} pair(s) of a request run then an MCP run, the ratio the median pair's.`,
     "ceiling: GET /api/health of the same `next start`, one query (select 1): what the framework serves with one database round trip.",
     "All processes (autocannon, Switchboard, TaskLab, bare server, PostgreSQL) share this machine.",
     "server CPU ms/req: user+system CPU of the target's process tree (next start / bare server / TaskLab) over warm-up and run, " +
@@ -410,5 +426,5 @@ export async function runApiBench({
 
   // Nothing of this section keeps running (and using CPU) under the next one.
   await Promise.all([server.stop(), bare.stop()]);
-  return { ceilingRun, bareRun, connectRun, directRun, requestRuns, mcpRun, mcpToolErrors, notes, poolExhausted, upstreamNon2xx };
+  return { ceilingRun, bareRun, connectRun, directRun, requestRuns, mcpPairs, mcpToolErrors, notes, poolExhausted, upstreamNon2xx };
 }
