@@ -323,27 +323,26 @@ export async function runApiBench({
   // (b) Switchboard: the Secret Key, naming the connected users in turn; once per users count.
   let upstreamNon2xx = 0;
   const requestRuns: RunSummary[] = [];
-  // Warmed once more before the first measured run, figures discarded: with only each run's own
-  // warm-up, whichever users count ran first measured 10–15% slow (tried in both orders, on the
-  // 2-core dev machine by 2026-12-01).
-  log(`warming the request route for ${REQUEST_PREWARM_SECONDS} s…`);
-  let prewarmCalls = 0;
-  await measure({
-    ...common,
-    durationSeconds: REQUEST_PREWARM_SECONDS,
-    name: "request route pre-warm",
-    url: requestUrl,
-    method: "POST",
-    setupRequest: (request) => ({
-      ...request,
-      headers: {
-        ...jsonHeaders,
-        authorization: `Bearer ${data.secretKey}`,
-        "x-switchboard-user": requestUsers[prewarmCalls++ % requestUserCounts[0]!]!,
-      },
-      body: requestBody,
-    }),
-  });
+  // The request route and MCP are warmed once more before the first measured run, figures
+  // discarded: with only each run's own warm-up, whichever users count ran first measured 10–15%
+  // slow (tried in both orders, on the 2-core dev machine by 2026-12-01), and of three MCP runs
+  // the first was the slowest in every bench (2026-12-08).
+  const prewarm = async (name: string, url: string, headers: (call: number) => Record<string, string>, body: string) => {
+    log(`warming ${name} for ${REQUEST_PREWARM_SECONDS} s…`);
+    let calls = 0;
+    await measure({
+      ...common,
+      durationSeconds: REQUEST_PREWARM_SECONDS,
+      name: `${name} pre-warm`,
+      url,
+      method: "POST",
+      setupRequest: (request) => ({ ...request, headers: headers(calls++), body }),
+    });
+  };
+  const firstUsers = requestUserCounts[0]!;
+  const asUser = (call: number) => ({ authorization: `Bearer ${data.secretKey}`, "x-switchboard-user": requestUsers[call % firstUsers]! });
+  await prewarm("the request route", requestUrl, (call) => ({ ...jsonHeaders, ...asUser(call) }), requestBody);
+  await prewarm("MCP", mcpUrl, (call) => ({ ...mcpHeaders, ...asUser(call) }), mcpBody);
   const requestRunOver = async (users: number, name: string): Promise<RunSummary> => {
     let requestCalls = 0;
     announce(name);
@@ -377,7 +376,6 @@ export async function runApiBench({
   // after a request run, in pairs: one pair's ratio moved by up to ±0.1 from one bench to the next
   // on the 2-core dev machine (2026-12-07), the median of three much less.
   let mcpToolErrors = 0;
-  const mcpUsers = requestUserCounts[0]!;
   const mcpRunOver = async (name: string): Promise<RunSummary> => {
     let mcpCalls = 0;
     announce(name);
@@ -389,7 +387,7 @@ export async function runApiBench({
         method: "POST",
         setupRequest: (request) => ({
           ...request,
-          headers: { ...mcpHeaders, authorization: `Bearer ${data.secretKey}`, "x-switchboard-user": requestUsers[mcpCalls++ % mcpUsers]! },
+          headers: { ...mcpHeaders, ...asUser(mcpCalls++) },
           body: mcpBody,
         }),
         onResponse: (status, body) => {
@@ -402,8 +400,9 @@ export async function runApiBench({
   const mcpPairs: ApiBenchResult["mcpPairs"] = [];
   for (let pair = 1; pair <= pairCount; pair++) {
     const suffix = pairCount > 1 ? `, pair ${pair}` : "";
-    const request = pair === 1 ? requestRuns[0]! : await requestRunOver(mcpUsers, `(b) Switchboard request (${mcpUsers} users)${suffix}`);
-    mcpPairs.push({ request, mcp: await mcpRunOver(`(b) Switchboard MCP tools/call (${mcpUsers} users)${suffix}`) });
+    const request =
+      pair === 1 ? requestRuns[0]! : await requestRunOver(firstUsers, `(b) Switchboard request (${firstUsers} users)${suffix}`);
+    mcpPairs.push({ request, mcp: await mcpRunOver(`(b) Switchboard MCP tools/call (${firstUsers} users)${suffix}`) });
   }
 
   const notes = [
@@ -413,7 +412,7 @@ export async function runApiBench({
     `(a) ${connectUserCount} distinct users (User Tokens, RS256) rotated, at most ${maxCallsPerUser} calls each (rate limit 120/min).`,
     "(a) bare: jose RS256 verify + AES-256-GCM + postgres.js upsert only; no outbound calls.",
     `(b) Secret Key + X-Switchboard-User rotating over ${requestUserCounts.join(" / ")} connected users (stored with a valid access token: no refreshes); body {"method":"GET","path":"/tasks"}.`,
-    `(b) MCP: one JSON-RPC tools/call of list_tasks (GET /tasks) per HTTP request (stateless: no initialize), Secret Key + X-Switchboard-User over the first ${mcpUsers} users; ${pairCount} pair(s) of a request run then an MCP run, the ratio the median pair's.`,
+    `(b) MCP: one JSON-RPC tools/call of list_tasks (GET /tasks) per HTTP request (stateless: no initialize), Secret Key + X-Switchboard-User over the first ${firstUsers} users; ${pairCount} pair(s) of a request run then an MCP run, the ratio the median pair's.`,
     "ceiling: GET /api/health of the same `next start`, one query (select 1): what the framework serves with one database round trip.",
     "All processes (autocannon, Switchboard, TaskLab, bare server, PostgreSQL) share this machine.",
     "server CPU ms/req: user+system CPU of the target's process tree (next start / bare server / TaskLab) over warm-up and run, " +
