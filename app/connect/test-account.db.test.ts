@@ -21,10 +21,7 @@ import { createResourceDraft, saveResourceStep } from "@/lib/resources/save-step
 import { getSessionUser } from "@/server/session";
 import { authorizeAtTaskLab, startTaskLab, TASKLAB_DEFAULT_CLIENT, type TaskLab } from "@/test/fixtures/tasklab";
 import { projectWithSigningKey, publishedTaskLabResource, signUserToken, ALLOWED_ORIGIN } from "@/test/support/connect-fixtures";
-import { serveRoutes } from "@/test/support/route-http";
-import * as authorizeRoute from "@/app/connect/[session]/authorize/route";
-import * as callbackRoute from "@/app/oauth/callback/route";
-import * as connectSessionsRoute from "@/app/projects/[projectId]/sdk/connect-sessions/route";
+import { servePortalRoutes } from "@/test/support/portal-routes";
 
 vi.mock("@/server/session", () => ({ getSessionUser: vi.fn(async () => null) }));
 vi.mock("next/cache", () => ({ revalidatePath: vi.fn() }));
@@ -33,7 +30,7 @@ type User = { id: string; email: string };
 const signedInAs = (user: User | null) => vi.mocked(getSessionUser).mockResolvedValue(user);
 
 let tasklab: TaskLab;
-let server: Awaited<ReturnType<typeof serveRoutes>>;
+let server: Awaited<ReturnType<typeof servePortalRoutes>>;
 let project: Awaited<ReturnType<typeof projectWithSigningKey>>;
 let owner: User;
 let member: User;
@@ -69,11 +66,7 @@ async function draftAuthorizationCodeResource(projectId: string): Promise<string
 
 beforeAll(async () => {
   tasklab = await startTaskLab();
-  server = await serveRoutes([
-    { pattern: /^\/projects\/(?<projectId>[^/]+)\/sdk\/connect-sessions$/, handlers: connectSessionsRoute as never },
-    { pattern: /^\/connect\/(?<session>[^/]+)\/authorize$/, handlers: authorizeRoute as never },
-    { pattern: /^\/oauth\/callback$/, handlers: callbackRoute as never },
-  ]);
+  server = await servePortalRoutes();
   vi.stubEnv("NEXTAUTH_URL", server.url);
   project = await projectWithSigningKey();
   const db = await getDb();

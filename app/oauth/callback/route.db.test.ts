@@ -15,13 +15,10 @@ import { openConnectionSession } from "@/lib/connections/session";
 import { authorizeAtTaskLab, startTaskLab, type TaskLab } from "@/test/fixtures/tasklab";
 import { ALLOWED_ORIGIN, projectWithSigningKey, signUserToken } from "@/test/support/connect-fixtures";
 import { publishedAuthorizationCodeResource } from "@/test/support/connect-portal-fixtures";
-import { serveRoutes } from "@/test/support/route-http";
-import * as authorizeRoute from "@/app/connect/[session]/authorize/route";
-import * as connectSessionsRoute from "@/app/projects/[projectId]/sdk/connect-sessions/route";
-import * as callbackRoute from "./route";
+import { servePortalRoutes } from "@/test/support/portal-routes";
 
 let tasklab: TaskLab;
-let server: Awaited<ReturnType<typeof serveRoutes>>;
+let server: Awaited<ReturnType<typeof servePortalRoutes>>;
 let project: Awaited<ReturnType<typeof projectWithSigningKey>>;
 let resourceId: string;
 let otherResourceId: string;
@@ -29,11 +26,7 @@ let noPkceResourceId: string;
 
 beforeAll(async () => {
   tasklab = await startTaskLab();
-  server = await serveRoutes([
-    { pattern: /^\/projects\/(?<projectId>[^/]+)\/sdk\/connect-sessions$/, handlers: connectSessionsRoute as never },
-    { pattern: /^\/connect\/(?<session>[^/]+)\/authorize$/, handlers: authorizeRoute as never },
-    { pattern: /^\/oauth\/callback$/, handlers: callbackRoute as never },
-  ]);
+  server = await servePortalRoutes();
   vi.stubEnv("NEXTAUTH_URL", server.url);
   project = await projectWithSigningKey();
   resourceId = await publishedAuthorizationCodeResource(project.projectId, tasklab);
